@@ -9,7 +9,7 @@
 
 static void
 assert_field_error (GError          *error,
-                    AnbuRecordError  code,
+                    gint             code,
                     const char      *field)
 {
   g_autofree char *got = NULL;
