@@ -39,8 +39,12 @@ test_zone_is_seoul (void)
   GTimeZone *zone = anbu_kst_get_timezone ();
   g_autoptr(GDateTime) moment = utc (2026, 11, 24, 6, 5, 0);
   g_autoptr(GDateTime) kst = anbu_kst_to_kst (moment);
+  g_autoptr(GTimeZone) from_tzdata = g_time_zone_new_identifier ("Asia/Seoul");
 
-  g_assert_cmpstr (g_time_zone_get_identifier (zone), ==, "Asia/Seoul");
+  /* tzdata is a required package on Debian; without it the fixed offset
+   * (checked by the next test) stands in. */
+  if (from_tzdata != NULL)
+    g_assert_cmpstr (g_time_zone_get_identifier (zone), ==, "Asia/Seoul");
   g_assert_cmpint (g_date_time_get_utc_offset (kst), ==, 9 * G_TIME_SPAN_HOUR);
   g_assert_cmpint (g_date_time_get_hour (kst), ==, 15);
   g_assert_cmpint (g_date_time_get_minute (kst), ==, 5);
