@@ -558,13 +558,14 @@ compute_rule_days (guint    year,
                    gboolean with_elections,
                    gboolean estimated)
 {
-  static const struct { guint8 month, day, kind, since; } fixed[] = {
+  /* first_year: the first year the day is a public holiday (0: all years here). */
+  static const struct { guint8 month, day, kind; guint16 first_year; } fixed[] = {
     { 1, 1, ANBU_HOLIDAY_KIND_NEW_YEAR, 0 },
     { 3, 1, ANBU_HOLIDAY_KIND_INDEPENDENCE_MOVEMENT, 0 },
-    { 5, 1, ANBU_HOLIDAY_KIND_LABOUR_DAY, 26 },
+    { 5, 1, ANBU_HOLIDAY_KIND_LABOUR_DAY, 2026 },
     { 5, 5, ANBU_HOLIDAY_KIND_CHILDRENS_DAY, 0 },
     { 6, 6, ANBU_HOLIDAY_KIND_MEMORIAL_DAY, 0 },
-    { 7, 17, ANBU_HOLIDAY_KIND_CONSTITUTION_DAY, 26 },
+    { 7, 17, ANBU_HOLIDAY_KIND_CONSTITUTION_DAY, 2026 },
     { 8, 15, ANBU_HOLIDAY_KIND_LIBERATION_DAY, 0 },
     { 10, 3, ANBU_HOLIDAY_KIND_NATIONAL_FOUNDATION, 0 },
     { 10, 9, ANBU_HOLIDAY_KIND_HANGEUL_DAY, 0 },
@@ -581,7 +582,7 @@ compute_rule_days (guint    year,
   days = g_array_new (FALSE, FALSE, sizeof (DayOff));
 
   for (gsize i = 0; i < G_N_ELEMENTS (fixed); i++)
-    if (year >= 2000u + fixed[i].since)
+    if (year >= fixed[i].first_year)
       add_day (days, julian_from_dmy (year, fixed[i].month, fixed[i].day),
                fixed[i].kind, ANBU_HOLIDAY_KIND_NONE, estimated);
 
