@@ -53,8 +53,8 @@ typedef struct
 #define F(y, m, d, k, a) { y, m, d, ANBU_HOLIDAY_KIND_##k, ANBU_HOLIDAY_KIND_##a }
 
 /* Official public holidays 2020–2027, as the government almanac (월력요항,
- * published by KASI and, from 2025, the Korea AeroSpace Administration)
- * declares them, including the temporary holidays the cabinet declared.
+ * now announced by the Korea AeroSpace Administration, 우주항공청) declares
+ * them, including the temporary holidays the cabinet declared.
  * Transcribed from the data of the npm package @hyunbinseo/holidays-kr
  * 5.2027.1 (MIT licence, © 2023 Hyunbin Seo), which carries the almanac;
  * only the dates and names were taken, mapped to our own kinds.
