@@ -15,8 +15,6 @@
 G_DEFINE_BOXED_TYPE (AnbuRoutingDecision, anbu_routing_decision,
                      anbu_routing_decision_copy, anbu_routing_decision_free)
 
-G_DEFINE_QUARK (anbu-routing-error-quark, anbu_routing_error)
-
 static GDateTime *
 business_hours_start_of (const GDate *date)
 {
@@ -66,82 +64,17 @@ anbu_routing_decision_describe (const AnbuRoutingDecision *decision)
 
   if (decision->next_change == NULL)
     return g_strdup (decision->waits ? _("Waiting for the community centre")
-                                     : anbu_responder_get_label (decision->responder));
+                                     : anbu_alert_responder_to_label (decision->responder));
 
   until = anbu_kst_format_date_time (decision->next_change);
   if (decision->waits)
     /* Translators: %s is when the community centre opens, e.g. "Mon, Nov 30, 2026, 9:00 AM". */
     return g_strdup_printf (_("Waiting for the community centre until %s"), until);
-  if (decision->responder == ANBU_RESPONDER_CONTROL)
+  if (decision->responder == ANBU_ALERT_RESPONDER_CONTROL)
     /* Translators: %s is when the control centre hands over, a date and time. */
     return g_strdup_printf (_("Control centre until %s"), until);
   /* Translators: %s is when business hours end, a date and time. */
   return g_strdup_printf (_("Community centre until %s"), until);
-}
-
-/**
- * anbu_responder_to_string:
- *
- * Returns: the wire value: "dong" or "control".
- */
-const char *
-anbu_responder_to_string (AnbuResponder responder)
-{
-  switch (responder)
-    {
-    case ANBU_RESPONDER_DONG:
-      return "dong";
-    case ANBU_RESPONDER_CONTROL:
-      return "control";
-    default:
-      g_return_val_if_reached ("dong");
-    }
-}
-
-/**
- * anbu_responder_from_string:
- *
- * Returns: %FALSE with %ANBU_ROUTING_ERROR_UNKNOWN_RESPONDER unless @text is
- *   exactly "dong" or "control".
- */
-gboolean
-anbu_responder_from_string (const char     *text,
-                            AnbuResponder  *responder,
-                            GError        **error)
-{
-  g_return_val_if_fail (responder != NULL, FALSE);
-
-  if (g_strcmp0 (text, "dong") == 0)
-    *responder = ANBU_RESPONDER_DONG;
-  else if (g_strcmp0 (text, "control") == 0)
-    *responder = ANBU_RESPONDER_CONTROL;
-  else
-    {
-      g_set_error (error, ANBU_ROUTING_ERROR, ANBU_ROUTING_ERROR_UNKNOWN_RESPONDER,
-                   _("“%s” is not a responder; expected “dong” or “control”."),
-                   text != NULL ? text : "");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * anbu_responder_get_label:
- *
- * Returns: the translated name: "동주민센터" or "관제센터".
- */
-const char *
-anbu_responder_get_label (AnbuResponder responder)
-{
-  switch (responder)
-    {
-    case ANBU_RESPONDER_DONG:
-      return _("Community centre");
-    case ANBU_RESPONDER_CONTROL:
-      return _("Control centre");
-    default:
-      g_return_val_if_reached ("");
-    }
 }
 
 /**
@@ -258,14 +191,15 @@ anbu_routing_decide (AnbuHolidayCalendar *calendar,
       GDate date;
 
       anbu_kst_get_date (moment, &date);
-      decision->responder = ANBU_RESPONDER_DONG;
+      decision->responder = ANBU_ALERT_RESPONDER_DONG;
       decision->business_hours = TRUE;
       decision->waits = FALSE;
       decision->next_change = business_hours_end_of (&date);
     }
   else
     {
-      decision->responder = night_consent ? ANBU_RESPONDER_CONTROL : ANBU_RESPONDER_DONG;
+      decision->responder = night_consent ? ANBU_ALERT_RESPONDER_CONTROL
+                                          : ANBU_ALERT_RESPONDER_DONG;
       decision->business_hours = FALSE;
       decision->waits = !night_consent;
       decision->next_change = anbu_routing_next_business_start (calendar, moment);

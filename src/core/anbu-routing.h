@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "anbu-enums.h"
 #include "anbu-holiday-calendar.h"
 
 G_BEGIN_DECLS
@@ -12,30 +13,17 @@ G_BEGIN_DECLS
 #define ANBU_BUSINESS_HOURS_START 9
 #define ANBU_BUSINESS_HOURS_END   18
 
-#define ANBU_ROUTING_ERROR (anbu_routing_error_quark ())
-
-typedef enum
-{
-  ANBU_ROUTING_ERROR_UNKNOWN_RESPONDER,  /* not "dong" or "control" */
-} AnbuRoutingError;
-
-/* Who answers a risk signal (alert.responder on the wire). */
-typedef enum
-{
-  ANBU_RESPONDER_DONG,     /* 동주민센터: the household's community centre */
-  ANBU_RESPONDER_CONTROL,  /* 관제센터: the city control centre */
-} AnbuResponder;
-
 /* The answer for one moment and one household. */
 typedef struct
 {
-  AnbuResponder  responder;       /* who is responsible now (DONG while waiting) */
-  gboolean       business_hours;  /* the moment is within business hours */
-  gboolean       waits;           /* no night/holiday consent, outside business hours:
-                                   * the signal is held, flagged, for the centre */
-  GDateTime     *next_change;     /* when the decision next changes (responder or
-                                   * waiting); %NULL only if no business day follows
-                                   * within ten years */
+  AnbuAlertResponder  responder;       /* who is responsible now (DONG while waiting) */
+  gboolean            business_hours;  /* the moment is within business hours */
+  gboolean            waits;           /* no night/holiday consent, outside business
+                                        * hours: the signal is held, flagged, for the
+                                        * community centre */
+  GDateTime          *next_change;     /* when the decision next changes (responder or
+                                        * waiting); %NULL only if no business day
+                                        * follows within ten years */
 } AnbuRoutingDecision;
 
 #define ANBU_TYPE_ROUTING_DECISION (anbu_routing_decision_get_type ())
@@ -46,14 +34,6 @@ void                 anbu_routing_decision_free        (AnbuRoutingDecision     
 char                *anbu_routing_decision_describe    (const AnbuRoutingDecision *decision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuRoutingDecision, anbu_routing_decision_free)
-
-GQuark               anbu_routing_error_quark          (void);
-
-const char          *anbu_responder_to_string          (AnbuResponder        responder);
-gboolean             anbu_responder_from_string        (const char          *text,
-                                                        AnbuResponder       *responder,
-                                                        GError             **error);
-const char          *anbu_responder_get_label          (AnbuResponder        responder);
 
 gboolean             anbu_routing_is_business_day      (AnbuHolidayCalendar *calendar,
                                                         const GDate         *date);
