@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
 #include "anbu-absence.h"
@@ -502,6 +503,34 @@ test_household_contact_field_path (void)
 }
 
 static void
+test_error_object (void)
+{
+  g_autoptr(JsonObject) object = parse (household_json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "disk full");
+  g_autoptr(AnbuHousehold) h = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) other_body = NULL;
+  JsonObject *second = json_array_get_object_element (
+    json_object_get_array_member (object, "contacts"), 1);
+
+  json_object_set_string_member (second, "phone", "010-12-34");
+  h = anbu_household_from_json (object, &error);
+  g_assert_null (h);
+
+  /* The shape of docs/api.md errors, ready for the server to send. */
+  body = anbu_json_error_to_object (error);
+  g_assert_cmpstr (json_object_get_string_member (body, "code"), ==, "invalid_value");
+  g_assert_cmpstr (json_object_get_string_member (body, "field"), ==, "contacts.1.phone");
+  g_assert_cmpstr (json_object_get_string_member (body, "message"), ==,
+                   "A mobile number has 11 digits, such as 010-1234-5678");
+
+  other_body = anbu_json_error_to_object (other);
+  g_assert_cmpstr (json_object_get_string_member (other_body, "code"), ==, "bad_request");
+  g_assert_false (json_object_has_member (other_body, "field"));
+}
+
+static void
 test_household_too_many_contacts (void)
 {
   g_autoptr(JsonObject) object = parse (household_json);
@@ -892,6 +921,7 @@ main (int   argc,
   g_test_add_func ("/anbu/records/coordinates-in-pairs", test_household_coordinates_in_pairs);
   g_test_add_func ("/anbu/records/huge-number", test_household_huge_number);
   g_test_add_func ("/anbu/records/contact-field-path", test_household_contact_field_path);
+  g_test_add_func ("/anbu/records/error-object", test_error_object);
   g_test_add_func ("/anbu/records/too-many-contacts", test_household_too_many_contacts);
   g_test_add_func ("/anbu/records/bad-phone", test_household_bad_phone);
   g_test_add_func ("/anbu/records/string-too-long", test_name_too_long);
