@@ -25,6 +25,15 @@ check_present (const char  *field,
   return FALSE;
 }
 
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
 static const char *
 get_string (const char  *field,
             JsonNode    *node,
@@ -178,7 +187,7 @@ anbu_json_read_phone (const char  *field,
   if ((raw = get_string (field, node, error)) == NULL)
     return FALSE;
   /* An optional phone left blank in a form means "no phone". */
-  if (!required && *raw == '\0')
+  if (!required && is_blank (raw))
     return TRUE;
   *out = anbu_phone_normalize (field, raw, NULL, error);
   return *out != NULL;
