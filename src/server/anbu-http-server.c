@@ -14,6 +14,7 @@
 #include "anbu-json-body.h"
 #include "anbu-mutations.h"
 #include "anbu-throttle.h"
+#include "anbu-user.h"
 
 #define SYNC_DEFAULT_LIMIT 500
 #define SYNC_MAX_LIMIT 5000
@@ -128,27 +129,21 @@ client_address (SoupServerMessage *msg)
   return g_strdup (host != NULL ? host : "");
 }
 
+/* The user record of DESIGN.md §3, written by the core codec. */
 static JsonNode *
-user_to_json (const AnbuStoreUser *user)
+user_to_json (const AnbuStoreUser *stored)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(AnbuUser) user = anbu_user_new ();
+  g_autoptr(JsonObject) object = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, user->id);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, user->username);
-  json_builder_set_member_name (builder, "display_name");
-  json_builder_add_string_value (builder, user->display_name);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, anbu_role_to_string (user->role));
-  json_builder_set_member_name (builder, "dong_codes");
-  json_builder_begin_array (builder);
-  for (guint i = 0; user->dong_codes != NULL && user->dong_codes[i] != NULL; i++)
-    json_builder_add_string_value (builder, user->dong_codes[i]);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  user->id = g_strdup (stored->id);
+  user->username = g_strdup (stored->username);
+  user->display_name = g_strdup (stored->display_name);
+  anbu_user_role_from_string (anbu_role_to_string (stored->role), &user->role);
+  g_strfreev (user->dong_codes);
+  user->dong_codes = g_strdupv (stored->dong_codes);
+  object = anbu_user_to_json (user);
+  return json_node_init_object (json_node_alloc (), object);
 }
 
 /* The bearer token of the request, or NULL. */

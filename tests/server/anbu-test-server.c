@@ -120,25 +120,48 @@ anbu_test_server_new (const char * const *extra_args)
   return start (dir, extra_args);
 }
 
-AnbuTestServer *
-anbu_test_server_new_for_dir (const char         *dir,
-                              const char * const *extra_args)
+void
+anbu_test_server_restart (AnbuTestServer     *server,
+                          const char * const *extra_args)
 {
-  return start (g_strdup (dir), extra_args);
+  AnbuTestServer *fresh;
+
+  g_assert_null (server->process);
+  fresh = start (g_strdup (server->dir), extra_args);
+  g_free (server->url);
+  server->url = g_steal_pointer (&fresh->url);
+  server->process = g_steal_pointer (&fresh->process);
+  g_clear_object (&server->session);
+  server->session = g_steal_pointer (&fresh->session);
+  g_free (fresh->dir);
+  g_free (fresh->db);
+  g_free (fresh);
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *exited = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *exited = TRUE;
 }
 
 int
 anbu_test_server_stop (AnbuTestServer *server,
                        int             signum)
 {
-  g_autoptr(GError) error = NULL;
+  gboolean exited = FALSE;
   int status;
 
   if (server->process == NULL)
     return -1;
-  g_subprocess_send_signal (server->process, signum);
-  g_subprocess_wait (server->process, NULL, &error);
-  g_assert_no_error (error);
+  if (signum != 0)
+    g_subprocess_send_signal (server->process, signum);
+  g_subprocess_wait_async (server->process, NULL, on_exited, &exited);
+  anbu_test_wait_for (&exited);
   if (g_subprocess_get_if_signaled (server->process))
     status = 128 + g_subprocess_get_term_sig (server->process);
   else

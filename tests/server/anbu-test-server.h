@@ -34,13 +34,14 @@ typedef struct
 /* Starts a server on a fresh database. `extra_args` (NULL-terminated, may be
  * NULL) go after "serve --db … --listen 127.0.0.1:0". */
 AnbuTestServer   *anbu_test_server_new          (const char * const *extra_args);
-/* Starts a server on an existing database directory (after a stop). */
-AnbuTestServer   *anbu_test_server_new_for_dir  (const char         *dir,
-                                                 const char * const *extra_args);
-/* Sends `signum` and waits for the process to exit; returns its exit status
- * (or 128 + signal when it died of one). Keeps the directory. */
+/* Sends `signum` (none when 0) and waits for the process to exit; returns
+ * its exit status (or 128 + signal when it died of one). Keeps the
+ * directory. */
 int               anbu_test_server_stop         (AnbuTestServer     *server,
                                                  int                 signum);
+/* Starts the server again on the same database after a stop. */
+void              anbu_test_server_restart      (AnbuTestServer     *server,
+                                                 const char * const *extra_args);
 /* Stops if running, removes the directory. */
 void              anbu_test_server_free         (AnbuTestServer     *server);
 
