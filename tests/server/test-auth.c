@@ -184,12 +184,12 @@ on_tick (gpointer user_data)
 static void
 test_expired_token (void)
 {
-  const char * const args[] = { "--token-lifetime", "1", NULL };
+  const char * const args[] = { "--token-lifetime", "3", NULL };
   AnbuTestServer *short_lived = anbu_test_server_new (args);
   g_autofree char *id = anbu_test_server_add_user (short_lived, "yoon.planner", "planner", DONG, PASSWORD);
   g_autofree char *token = anbu_test_server_sign_in (short_lived, "yoon.planner", PASSWORD);
   guint status = sync_status (short_lived, token);
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   g_assert_cmpuint (status, ==, 200);
   /* Poll until the token lapses; it must within a few seconds. */
