@@ -8,7 +8,7 @@
 #include "anbu-alerts-view.h"
 #include "anbu-households-view.h"
 #include "anbu-lock-screen.h"
-#include "anbu-map-view.h"
+#include "anbu-map-page.h"
 #include "anbu-sign-in-page.h"
 #include "anbu-statistics-view.h"
 #include "anbu-sync-indicator.h"
@@ -534,7 +534,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   g_type_ensure (ANBU_TYPE_LOCK_SCREEN);
   g_type_ensure (ANBU_TYPE_ALERTS_VIEW);
   g_type_ensure (ANBU_TYPE_HOUSEHOLDS_VIEW);
-  g_type_ensure (ANBU_TYPE_MAP_VIEW);
+  g_type_ensure (ANBU_TYPE_MAP_PAGE);
   g_type_ensure (ANBU_TYPE_VISITS_VIEW);
   g_type_ensure (ANBU_TYPE_STATISTICS_VIEW);
 
