@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-accessibility.h"
 #include "anbu-sign-in-page.h"
 
 #define USERNAME_MAX_CHARS 64
@@ -390,6 +391,7 @@ static void
 anbu_sign_in_page_init (AnbuSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  anbu_accessibility_name_icon_buttons (GTK_WIDGET (self->password_row), NULL);
 }
 
 GtkWidget *
