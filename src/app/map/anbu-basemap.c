@@ -389,7 +389,11 @@ main (int   argc,
 
   if (!write_mbtiles (&options, &n_written, &error))
     goto fail;
-  g_print (_("Wrote %" G_GUINT64_FORMAT " tiles to %s\n"), n_written, output);
+  {
+    g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, n_written);
+
+    g_print (_("Wrote %s tiles to %s\n"), count, output);
+  }
   return 0;
 
 fail:

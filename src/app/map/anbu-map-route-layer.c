@@ -104,15 +104,22 @@ anbu_map_route_layer_snapshot (GtkWidget   *widget,
       draw_label (cr, widget, number, xs[i], ys[i]);
     }
 
-  /* The start: a rounded square labelled as the community centre. */
-  cairo_rectangle (cr, xs[0] - 12, ys[0] - 12, 24, 24);
-  cairo_set_source_rgb (cr, 0.14, 0.12, 0.19);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_set_line_width (cr, 2);
-  cairo_stroke (cr);
-  /* Translators: the route's starting point on the map, the community centre (동주민센터); keep it to one or two characters */
-  draw_label (cr, widget, C_("route start", "C"), xs[0], ys[0]);
+  /* The start: a dark box labelled as the community centre, as wide as its label. */
+  {
+    /* Translators: the route's starting point on the map, the community centre (동주민센터); keep it to one or two characters */
+    g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, C_("route start", "C"));
+    int w, h;
+
+    pango_layout_get_pixel_size (layout, &w, &h);
+    w = MAX (w + 10, 24);
+    cairo_rectangle (cr, xs[0] - w / 2.0, ys[0] - 12, w, 24);
+    cairo_set_source_rgb (cr, 0.14, 0.12, 0.19);
+    cairo_fill_preserve (cr);
+    cairo_set_source_rgb (cr, 1, 1, 1);
+    cairo_set_line_width (cr, 2);
+    cairo_stroke (cr);
+    draw_label (cr, widget, C_("route start", "C"), xs[0], ys[0]);
+  }
 
   cairo_destroy (cr);
 }

@@ -429,14 +429,16 @@ anbu_map_view_set_tile_source (AnbuMapView       *self,
    * (STACK-NOTES.md): take them off while the source changes. */
   if (self->layers_added)
     {
-      shumate_simple_map_remove_overlay_layer (self->map, SHUMATE_LAYER (self->route_layer));
       shumate_simple_map_remove_overlay_layer (self->map, SHUMATE_LAYER (self->status_layer));
+      shumate_simple_map_remove_overlay_layer (self->map, SHUMATE_LAYER (self->route_layer));
     }
   map_source = anbu_map_tile_source_create_map_source (source);
   shumate_simple_map_set_map_source (self->map, map_source);
   g_set_object (&self->map_source, map_source);
-  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->route_layer));
+  /* The route goes on top so its numbered stops stay readable over the
+   * households; it takes no clicks, which reach the status layer below. */
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->status_layer));
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->route_layer));
   self->layers_added = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TILE_SOURCE]);
 }
