@@ -33,7 +33,7 @@ struct _AnbuHttpServer
   SoupServer   *soup;
   gint64        token_lifetime;
   gsize         max_body;
-  guint         in_flight;
+  GHashTable   *in_flight;   /* messages read and not yet fully answered */
 };
 
 G_DEFINE_FINAL_TYPE (AnbuHttpServer, anbu_http_server, G_TYPE_OBJECT)
@@ -523,6 +523,16 @@ static const Route routes[] = {
   { "/metrics", "GET", handle_metrics },
 };
 
+/* The route template a path falls under, for metrics. */
+static const char *
+route_label_for (const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    if (strcmp (path, routes[i].path) == 0)
+      return routes[i].path;
+  return "unmatched";
+}
+
 /* Callbacks */
 
 static void
@@ -549,10 +559,11 @@ on_request (SoupServer        *server,
       g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", routes[i].method);
     }
 
-  /* The early handler may already have answered 413. */
+  /* Answered (and counted) by the early handler already. */
   if (soup_server_message_get_status (msg) != 0)
-    ;
-  else if (route != NULL)
+    return;
+
+  if (route != NULL)
     route->handler (self, msg, query);
   else if (allow->len > 0)
     {
@@ -583,17 +594,21 @@ on_request_headers (SoupServer        *server,
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       respond_api_error (msg, ANBU_API_ERROR_TOO_LARGE, NULL, "The request body is too large");
+      /* Answered here: the body is never read and no handler runs. */
+      anbu_metrics_observe_request (self->metrics, route_label_for (path), 413, 0.0);
     }
 }
 
+/* A request counts as in flight once it has been read: idle keep-alive
+ * connections and failed TLS handshakes never do. */
 static void
-on_request_started (SoupServer        *server,
-                    SoupServerMessage *msg,
-                    gpointer           user_data)
+on_request_read (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
 {
   AnbuHttpServer *self = user_data;
 
-  self->in_flight++;
+  g_hash_table_add (self->in_flight, msg);
 }
 
 static void
@@ -603,8 +618,7 @@ on_request_done (SoupServer        *server,
 {
   AnbuHttpServer *self = user_data;
 
-  if (self->in_flight > 0)
-    self->in_flight--;
+  g_hash_table_remove (self->in_flight, msg);
 }
 
 static void
@@ -622,6 +636,7 @@ anbu_http_server_dispose (GObject *object)
   g_clear_object (&self->metrics);
   g_clear_object (&self->user_throttle);
   g_clear_object (&self->address_throttle);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
 
   G_OBJECT_CLASS (anbu_http_server_parent_class)->dispose (object);
 }
@@ -636,6 +651,7 @@ static void
 anbu_http_server_init (AnbuHttpServer *self)
 {
   self->metrics = anbu_metrics_new ();
+  self->in_flight = g_hash_table_new (g_direct_hash, g_direct_equal);
   /* Five wrong passwords for one username lock it for a minute (doubling
    * after that); one address gets more tries, as an office shares it. */
   self->user_throttle = anbu_throttle_new (5, 15 * 60, 60);
@@ -731,7 +747,7 @@ anbu_http_server_listen (AnbuHttpServer  *self,
                                 NULL);
   soup_server_add_early_handler (self->soup, NULL, on_request_headers, self, NULL);
   soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
-  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_done), self);
 
@@ -779,7 +795,7 @@ guint
 anbu_http_server_get_in_flight (AnbuHttpServer *self)
 {
   g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), 0);
-  return self->in_flight;
+  return self->in_flight != NULL ? g_hash_table_size (self->in_flight) : 0;
 }
 
 AnbuMetrics *

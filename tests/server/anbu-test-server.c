@@ -99,7 +99,8 @@ start (char               *dir,
   g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_line_read, &read);
   anbu_test_wait_for (&read.done);
   g_assert_nonnull (read.line);
-  g_assert_true (g_str_has_prefix (read.line, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (read.line, "http://127.0.0.1:")
+                 || g_str_has_prefix (read.line, "https://127.0.0.1:"));
   if (g_str_has_suffix (read.line, "/"))
     read.line[strlen (read.line) - 1] = '\0';
   server->url = read.line;
@@ -194,6 +195,7 @@ anbu_test_server_free (AnbuTestServer *server)
   g_free (server->db);
   g_free (server->url);
   g_clear_object (&server->session);
+  g_clear_object (&server->trusted);
   g_free (server);
 }
 
@@ -301,6 +303,18 @@ typedef struct
   GError      *error;
 } Exchange;
 
+/* Only the certificate the test made for the server is accepted. */
+static gboolean
+on_accept_certificate (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  AnbuTestServer *server = user_data;
+
+  return server->trusted != NULL && g_tls_certificate_is_same (certificate, server->trusted);
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -336,6 +350,7 @@ anbu_test_request_bytes (AnbuTestServer *server,
     }
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), server);
 
   soup_session_send_and_read_async (server->session, msg, G_PRIORITY_DEFAULT, NULL, on_sent, &exchange);
   anbu_test_wait_for (&exchange.done);

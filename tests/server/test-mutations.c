@@ -239,6 +239,16 @@ test_resend_is_duplicate (void)
     if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (changes, i), "id"), visit_id) == 0)
       visits++;
   g_assert_cmpuint (visits, ==, 1);
+
+  /* Operators see both in /metrics, and what sync served. */
+  {
+    g_autoptr(AnbuTestResponse) metrics = anbu_test_request (server, "GET", "/metrics", NULL, NULL);
+    g_autofree char *text = g_strndup (g_bytes_get_data (metrics->raw, NULL), g_bytes_get_size (metrics->raw));
+
+    g_assert_nonnull (strstr (text, "anbu_mutations_total{kind=\"visit.create\",status=\"applied\"}"));
+    g_assert_nonnull (strstr (text, "anbu_mutations_total{kind=\"visit.create\",status=\"duplicate\"}"));
+    g_assert_null (strstr (text, "anbu_sync_entries_served_total 0\n"));
+  }
 }
 
 static void
