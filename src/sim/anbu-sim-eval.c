@@ -95,8 +95,9 @@ anbu_sim_eval_config_init_default (AnbuSimEvalConfig *config)
   anbu_activity_params_init_default (&config->activity);
   anbu_routine_params_init_default (&config->routine);
   config->routine_margins[0] = 1.0;
-  config->routine_margins[1] = 1.5;
+  config->routine_margins[1] = 1.25;
   config->routine_margins[2] = 2.0;
+  config->routine_margins[3] = 3.0;
 }
 
 /* ---- phase 1: readings → activity events, gaps ---- */
@@ -149,6 +150,13 @@ collect_household (const EvalJob *job,
       if (n > 0)
         g_array_append_val (data->events, events[0].ts);
     }
+
+  /* Nothing was observed before the plug was installed. */
+  {
+    AnbuTimeWindow before = { G_MININT64 / 2, data->start };
+
+    g_array_append_val (data->unobserved, before);
+  }
 
   aways = anbu_sim_household_get_aways (household, &n_aways);
   for (gsize i = 0; i < n_aways; i++)
@@ -352,23 +360,18 @@ evaluate_household (gpointer item,
 
   collect_household (job, index, &data);
   boundaries = collect_boundaries (&data);
-  profiles = g_new (AnbuRoutineProfile, (gsize) days * MAX (job->n_routines, 1));
-
-  for (guint r = 0; r < job->n_routines; r++)
-    for (guint d = 0; d < days; d++)
-      anbu_routine_profile_learn (&profiles[r * days + d], &job->routines[r],
-                                  (const gint64 *) data.events->data, data.events->len,
-                                  (const AnbuTimeWindow *) data.unobserved->data,
-                                  data.unobserved->len, data.start + (gint64) d * 86400);
+  /* The profile depends on the window, rank and warm-up only; the margin
+   * sweep shares it. Relearned at every local midnight, as the server does. */
+  profiles = g_new (AnbuRoutineProfile, days);
+  for (guint d = 0; d < days; d++)
+    anbu_routine_profile_learn (&profiles[d], &job->routines[0],
+                                (const gint64 *) data.events->data, data.events->len,
+                                (const AnbuTimeWindow *) data.unobserved->data,
+                                data.unobserved->len, data.start + (gint64) d * 86400);
 
   for (guint s = 0; s < job->specs->len; s++)
-    {
-      const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
-      const AnbuRoutineProfile *p = spec->routine >= 0 ? &profiles[spec->routine * days] : NULL;
-
-      evaluate_detector (job, spec, &data, boundaries, p,
-                         &job->outcomes[s * n_households + index]);
-    }
+    evaluate_detector (job, g_ptr_array_index (job->specs, s), &data, boundaries, profiles,
+                       &job->outcomes[s * n_households + index]);
   job->months[index] = (double) ((data.onset > 0 ? data.onset : data.end) - data.start)
                        / MONTH_SECONDS;
   household_data_clear (&data);

@@ -341,7 +341,7 @@ draw_traits (AnbuSimHousehold *self,
     }
   self->standby_noise = uniform (rand, 0.05, 0.4);
   self->window_lux = uniform (rand, 80, 900);
-  self->has_room_light = self->appliance == ANBU_SIM_APPLIANCE_LAMP || chance (rand, 0.92);
+  self->has_room_light = self->appliance == ANBU_SIM_APPLIANCE_LAMP || chance (rand, 0.95);
   self->room_lux = uniform (rand, 40, 300);
 
   self->wake_mean = uniform (rand, 5.0, 8.5);
