@@ -563,12 +563,19 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
   g_return_val_if_fail (result != NULL, NULL);
 
   c = &result->config;
-  g_string_append_printf (out,
-                          _("%u households × %u days, seed %" G_GUINT64_FORMAT
-                            ": %" G_GUINT64_FORMAT " readings, %" G_GUINT64_FORMAT
-                            " activity events, %.0f household-months before onset\n"),
-                          c->households, c->sim.days, c->sim.seed, result->readings,
-                          result->activity_events, result->household_months);
+  {
+    g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, c->sim.seed);
+    g_autofree char *readings = g_strdup_printf ("%" G_GUINT64_FORMAT, result->readings);
+    g_autofree char *events = g_strdup_printf ("%" G_GUINT64_FORMAT, result->activity_events);
+
+    /* Translators: %1$u households, %2$u days, %3$s seed, %4$s readings, %5$s events,
+     * %6$.0f household-months */
+    g_string_append_printf (out, _("%1$u households × %2$u days, seed %3$s: %4$s readings, "
+                                   "%5$s activity events, %6$.0f household-months before "
+                                   "onset\n"),
+                            c->households, c->sim.days, seed, readings, events,
+                            result->household_months);
+  }
   g_string_append_printf (out, "%-28s %8s %8s %6s %6s %6s %8s %8s %9s\n",
                           _("detector"), _("median"), _("p90"), "<=12h", "<=24h", "<=48h",
                           _("FA mean"), _("FA p90"), _("offline"));

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -361,6 +363,25 @@ test_routine_watch_at_expected_hour (void)
 
   text = anbu_routine_verdict_describe (&v, &params, expected);
   g_assert_cmpstr (text, ==, "Usually active by 7 a.m.; no change since 22:00 yesterday");
+
+  /* The planner reads it in Korean. */
+  {
+    g_autofree char *korean = NULL;
+    const char *old_language = g_getenv ("LANGUAGE");
+    g_autofree char *saved = g_strdup (old_language);
+
+    g_setenv ("LANGUAGE", "ko", TRUE);
+    setlocale (LC_ALL, "");
+    bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    korean = anbu_routine_verdict_describe (&v, &params, expected);
+    g_assert_cmpstr (korean, ==, "평소 오전 7시 전에 활동, 어제 22:00 이후 변화 없음");
+    if (saved != NULL)
+      g_setenv ("LANGUAGE", saved, TRUE);
+    else
+      g_unsetenv ("LANGUAGE");
+    setlocale (LC_ALL, "");
+  }
 }
 
 static int
