@@ -24,7 +24,8 @@ main (void)
   AnbuRoutineProfile profile;
   g_autofree AnbuActivityDetector *detectors = g_new0 (AnbuActivityDetector, HOUSEHOLDS);
   g_autofree gint64 *last_activity = g_new (gint64, HOUSEHOLDS);
-  g_autoptr(GArray) history = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree AnbuActivityKind *last_kind = g_new0 (AnbuActivityKind, HOUSEHOLDS);
+  g_autoptr(GArray) history = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   g_autoptr(GRand) rand = g_rand_new_with_seed (1);
   gint64 now = DAY0 + 28 * 86400, started;
   guint64 events = 0, alarms = 0;
@@ -39,12 +40,13 @@ main (void)
   for (guint d = 0; d < 28; d++)
     for (guint i = 0, n = (guint) g_rand_int_range (rand, 5, 10); i < n; i++)
       {
-        gint64 t = DAY0 + (gint64) d * 86400 + (gint64) (6 + 17.0 * i / n) * 3600
-                   + g_rand_int_range (rand, 0, 1800);
+        AnbuActivityEvent e = { DAY0 + (gint64) d * 86400 + (gint64) (6 + 17.0 * i / n) * 3600
+                                + g_rand_int_range (rand, 0, 1800),
+                                i % 2 ? ANBU_ACTIVITY_POWER_OFF : ANBU_ACTIVITY_POWER_ON, 80.0 };
 
-        g_array_append_val (history, t);
+        g_array_append_val (history, e);
       }
-  anbu_routine_profile_learn (&profile, &routine, (gint64 *) history->data, history->len, NULL, 0,
+  anbu_routine_profile_learn (&profile, &routine, (AnbuActivityEvent *) history->data, history->len, NULL, 0,
                               now);
   for (guint h = 0; h < HOUSEHOLDS; h++)
     {
@@ -59,18 +61,23 @@ main (void)
       {
         AnbuReading r = { now + m * 60 + (h % 60), (m / 20 + h) % 3 == 0 ? 85.0 : 1.5,
                           (m / 30 + h) % 4 == 0 ? 150.0 : 2.0 };
-        AnbuActivityEvent out[2];
+        AnbuActivityEvent out[2], last = { 0, ANBU_ACTIVITY_POWER_ON, 0.0 };
         guint n = anbu_activity_detector_feed (&detectors[h], &activity, &r, out);
         AnbuQuietFacts facts = { last_activity[h], r.ts, 0, NULL, 0 };
         AnbuInactivityVerdict verdict;
 
         if (n > 0)
-          last_activity[h] = facts.last_activity_at = r.ts;
+          {
+            last_activity[h] = facts.last_activity_at = r.ts;
+            last_kind[h] = out[n - 1].kind;
+          }
         events += n;
         anbu_inactivity_evaluate (&facts, &fixed, r.ts, &verdict);
+        last.ts = last_activity[h];
+        last.kind = last_kind[h];
         alarms += verdict.inactive
                   || r.ts >= anbu_routine_profile_watch_at (&profile, &routine,
-                                                            verdict.quiet_since);
+                                                            verdict.quiet_since, &last);
       }
   seconds = (g_get_monotonic_time () - started) / 1e6;
   printf ("detector updates (reading → activity → fixed + routine rules): %.0f /s "
@@ -89,7 +96,9 @@ main (void)
       AnbuRoutineVerdict watch;
 
       anbu_inactivity_evaluate (&facts, &fixed, now + 3600, &verdict);
-      anbu_routine_evaluate (&profile, &routine, &facts, now + 3600, &watch);
+      AnbuActivityEvent last = { last_activity[h], last_kind[h], 0.0 };
+
+      anbu_routine_evaluate (&profile, &routine, &facts, &last, now + 3600, &watch);
       alarms += verdict.inactive || watch.watch;
     }
   seconds = (g_get_monotonic_time () - started) / 1e6;
@@ -99,7 +108,7 @@ main (void)
   /* Daily relearning of the routine profile. */
   started = g_get_monotonic_time ();
   for (guint i = 0; i < learns; i++)
-    anbu_routine_profile_learn (&profile, &routine, (gint64 *) history->data, history->len,
+    anbu_routine_profile_learn (&profile, &routine, (AnbuActivityEvent *) history->data, history->len,
                                 NULL, 0, now);
   seconds = (g_get_monotonic_time () - started) / 1e6;
   printf ("routine profile learning (28 days, %u events): %.0f households/s "

@@ -46,12 +46,13 @@ anbu_routine_params_init_default (AnbuRoutineParams *params)
 {
   g_return_if_fail (params != NULL);
 
-  params->window_days = 28;
+  params->window_days = 56;
   params->warmup_days = 14;
   params->quiet_rank = 1;
   params->match_minutes = 60;
-  params->min_days = 5;
-  params->margin = 1.5;
+  params->min_days = 10;
+  params->spread_z = 1.5;
+  params->margin = 1.25;
   params->slack_hours = 2.0;
   params->min_quiet_hours = 3.0;
   params->max_usual_hours = 30.0;
@@ -83,6 +84,8 @@ anbu_routine_params_validate (const AnbuRoutineParams  *params,
     return invalid (error, "match_minutes must be at most 720");
   if (params->min_days < 1 || params->min_days > params->window_days)
     return invalid (error, "min_days must be between 1 and window_days");
+  if (!(params->spread_z >= 0.0 && params->spread_z <= 10.0))
+    return invalid (error, "spread_z must be between 0 and 10");
   if (!(params->margin >= 1.0 && params->margin <= 10.0))
     return invalid (error, "margin must be between 1 and 10");
   if (!(params->slack_hours >= 0.0 && params->slack_hours <= 48.0))
@@ -124,33 +127,53 @@ keep_largest (float  *top,
   top[i] = value;
 }
 
+static AnbuRoutineContext
+context_of (const AnbuActivityEvent *event)
+{
+  switch (event->kind)
+    {
+    case ANBU_ACTIVITY_POWER_ON:
+    case ANBU_ACTIVITY_LIGHT_ON:
+      return ANBU_ROUTINE_AFTER_SWITCH_ON;
+    case ANBU_ACTIVITY_POWER_OFF:
+    case ANBU_ACTIVITY_LIGHT_OFF:
+    default:
+      return ANBU_ROUTINE_AFTER_SWITCH_OFF;
+    }
+}
+
 void
 anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
                             const AnbuRoutineParams *params,
-                            const gint64            *event_ts,
+                            const AnbuActivityEvent *events,
                             gsize                    n_events,
                             const AnbuTimeWindow    *unobserved,
                             gsize                    n_unobserved,
                             gint64                   now)
 {
-  float top[SLOTS][MAX_RANK];
-  guint count[SLOTS] = { 0 };
+  float top[ANBU_ROUTINE_N_CONTEXTS][SLOTS][MAX_RANK];
+  guint count[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
+  double sum_log[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
+  double sum_log2[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
+  float day_max[ANBU_ROUTINE_N_CONTEXTS][SLOTS];
   gint64 day0 = local_midnight (params, now);
   gint64 window_start = day0 - (gint64) params->window_days * 86400;
   g_autofree AnbuTimeWindow *windows = g_new (AnbuTimeWindow, n_unobserved + 1);
-  gsize n_windows = 0;
-  gint64 covered = 0;
+  gsize n_windows = 0, j = 0, next = 0;
+  gint64 covered = 0, current_day = G_MININT64;
   guint rank = params->quiet_rank;
   guint min_count = MAX (rank, params->min_days);
+  gint reach = (gint) (params->match_minutes * 60 / SLOT_SECONDS);
 
   g_return_if_fail (profile != NULL && params != NULL);
-  g_return_if_fail (event_ts != NULL || n_events == 0);
+  g_return_if_fail (events != NULL || n_events == 0);
 
   memset (profile, 0, sizeof *profile);
   profile->learned_at = day0;
-  for (guint i = 0; i < SLOTS; i++)
-    for (guint r = 0; r < MAX_RANK; r++)
-      top[i][r] = -1.0f;
+  for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
+    for (guint i = 0; i < SLOTS; i++)
+      for (guint r = 0; r < MAX_RANK; r++)
+        top[c][i][r] = -1.0f;
 
   /* Only the windows that matter here. */
   for (gsize i = 0; i < n_unobserved; i++)
@@ -165,60 +188,104 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
 
   /* Every silence that followed an activity event of the window counts for
    * the slots within match_minutes of the event's time of day, once per day
-   * (the longest of that day). */
-  {
-    gint reach = (gint) (params->match_minutes * 60 / SLOT_SECONDS);
-    float day_max[SLOTS];
-    gint64 current_day = G_MININT64;
-    gsize j = 0;
+   * (the longest of that day), for the event's context and for "any". */
+  while (j < n_events && events[j].ts < window_start)
+    j++;
+  for (;; j++)
+    {
+      gboolean done;
+      gint64 day;
 
-    while (j < n_events && event_ts[j] < window_start)
-      j++;
-    for (;; j++)
-      {
-        gboolean done = j + 1 >= n_events || event_ts[j] >= day0 || event_ts[j + 1] > now;
-        gint64 day = done ? G_MAXINT64 : local_midnight (params, event_ts[j]);
+      if (next <= j)
+        next = j + 1;
+      while (next < n_events && events[next].ts <= events[j].ts)
+        next++;
+      done = j >= n_events || next >= n_events || events[j].ts >= day0 || events[next].ts > now;
+      day = done ? G_MAXINT64 : local_midnight (params, events[j].ts);
 
-        if (day != current_day)
-          {
-            if (current_day != G_MININT64)
-              for (guint i = 0; i < SLOTS; i++)
-                if (day_max[i] >= 0.0f)
-                  {
-                    keep_largest (top[i], rank, day_max[i]);
-                    count[i]++;
-                  }
-            for (guint i = 0; i < SLOTS; i++)
-              day_max[i] = -1.0f;
-            current_day = day;
-          }
-        if (done)
-          break;
-        if (event_ts[j + 1] <= event_ts[j]
-            || overlaps_any (windows, n_windows, event_ts[j], event_ts[j + 1]))
-          continue;
+      if (day != current_day)
         {
-          float quiet = (float) (event_ts[j + 1] - event_ts[j]) / 3600.0f;
-          gint slot = (gint) local_slot (params, event_ts[j]);
+          if (current_day != G_MININT64)
+            for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
+              for (guint i = 0; i < SLOTS; i++)
+                if (day_max[c][i] >= 0.0f)
+                  {
+                    double l = log (MAX (day_max[c][i], 0.05f));
 
-          for (gint d = -reach; d <= reach; d++)
-            {
-              guint i = (guint) ((slot + d + SLOTS) % SLOTS);
-
-              day_max[i] = MAX (day_max[i], quiet);
-            }
+                    keep_largest (top[c][i], rank, day_max[c][i]);
+                    count[c][i]++;
+                    sum_log[c][i] += l;
+                    sum_log2[c][i] += l * l;
+                  }
+          for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
+            for (guint i = 0; i < SLOTS; i++)
+              day_max[c][i] = -1.0f;
+          current_day = day;
         }
-      }
-  }
+      if (done)
+        break;
+      if (overlaps_any (windows, n_windows, events[j].ts, events[next].ts))
+        continue;
+      {
+        float quiet = (float) (events[next].ts - events[j].ts) / 3600.0f;
+        gint slot = (gint) local_slot (params, events[j].ts);
+        AnbuRoutineContext context = context_of (&events[j]);
 
-  for (guint i = 0; i < SLOTS; i++)
-    profile->usual_quiet_hours[i] = count[i] >= min_count ? top[i][rank - 1] : -1.0f;
+        for (gint d = -reach; d <= reach; d++)
+          {
+            guint i = (guint) ((slot + d + SLOTS) % SLOTS);
+
+            day_max[context][i] = MAX (day_max[context][i], quiet);
+            day_max[ANBU_ROUTINE_AFTER_ANY][i] = MAX (day_max[ANBU_ROUTINE_AFTER_ANY][i], quiet);
+          }
+      }
+    }
+
+  /* The usual quiet is the rank-th longest day, but never below what the
+   * spread of the days implies (log-normal, spread_z deviations above the
+   * mean): a person whose silences vary a lot, or who has few days yet, gets
+   * a longer usual quiet than the few longest days alone would say. */
+  for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
+    for (guint i = 0; i < SLOTS; i++)
+      {
+        guint n = count[c][i];
+        double mean, variance, usual;
+
+        if (n < min_count)
+          {
+            profile->usual_quiet_hours[c][i] = -1.0f;
+            continue;
+          }
+        mean = sum_log[c][i] / n;
+        variance = MAX (0.0, (sum_log2[c][i] - n * mean * mean) / (n - 1));
+        usual = MAX (top[c][i][rank - 1], exp (mean + params->spread_z * sqrt (variance)));
+        profile->usual_quiet_hours[c][i] = (float) MIN (usual, 1000.0);
+      }
+}
+
+/* The usual silence for a quiet that started at quiet_since, right after
+ * last_event (when it is the event that started it). */
+static double
+usual_quiet (const AnbuRoutineProfile *profile,
+             const AnbuRoutineParams  *params,
+             gint64                    quiet_since,
+             const AnbuActivityEvent  *last_event)
+{
+  guint slot = local_slot (params, quiet_since);
+  double usual = -1.0;
+
+  if (last_event != NULL && last_event->ts == quiet_since)
+    usual = profile->usual_quiet_hours[context_of (last_event)][slot];
+  if (usual < 0.0)
+    usual = profile->usual_quiet_hours[ANBU_ROUTINE_AFTER_ANY][slot];
+  return usual;
 }
 
 gint64
 anbu_routine_profile_watch_at (const AnbuRoutineProfile *profile,
                                const AnbuRoutineParams  *params,
-                               gint64                    quiet_since)
+                               gint64                    quiet_since,
+                               const AnbuActivityEvent  *last_event)
 {
   double usual, limit;
 
@@ -226,7 +293,7 @@ anbu_routine_profile_watch_at (const AnbuRoutineProfile *profile,
 
   if (!profile->ready)
     return G_MAXINT64;
-  usual = profile->usual_quiet_hours[local_slot (params, quiet_since)];
+  usual = usual_quiet (profile, params, quiet_since, last_event);
   if (usual < 0.0 || usual > params->max_usual_hours)
     return G_MAXINT64;
   limit = MAX (params->min_quiet_hours, params->margin * usual + params->slack_hours);
@@ -237,6 +304,7 @@ void
 anbu_routine_evaluate (const AnbuRoutineProfile *profile,
                        const AnbuRoutineParams  *params,
                        const AnbuQuietFacts     *facts,
+                       const AnbuActivityEvent  *last_event,
                        gint64                    now,
                        AnbuRoutineVerdict       *verdict)
 {
@@ -250,9 +318,10 @@ anbu_routine_evaluate (const AnbuRoutineProfile *profile,
   verdict->ready = profile->ready;
   verdict->absent = anbu_time_windows_contain (facts->absences, facts->n_absences, now);
   verdict->quiet_since = anbu_quiet_since (facts, now);
-  verdict->watch_at = anbu_routine_profile_watch_at (profile, params, verdict->quiet_since);
+  verdict->watch_at = anbu_routine_profile_watch_at (profile, params, verdict->quiet_since,
+                                                     last_event);
   verdict->watch = verdict->ready && !verdict->absent && seen >= verdict->watch_at;
-  usual = profile->usual_quiet_hours[local_slot (params, verdict->quiet_since)];
+  usual = usual_quiet (profile, params, verdict->quiet_since, last_event);
   if (usual >= 0.0)
     verdict->usually_active_by = verdict->quiet_since + (gint64) ceil (usual * 3600.0);
 }

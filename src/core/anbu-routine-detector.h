@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "anbu-activity-detector.h"
 #include "anbu-inactivity.h"
 
 G_BEGIN_DECLS
@@ -12,7 +13,10 @@ G_BEGIN_DECLS
  * Each household gets a time-of-day profile of its own silences, learned from
  * its recent weeks of activity events: for every 10-minute slot of the local
  * day, how long this person stayed quiet after an activity event at about that
- * time (within match_minutes: smoothing over the day-to-day jitter). Each day
+ * time (within match_minutes: smoothing over the day-to-day jitter), kept
+ * apart by what the event was (a switch-on or a switch-off, see
+ * AnbuRoutineContext): a TV left on since 20:00 is judged against the evenings
+ * the TV went on, not against the nights after it went off. Each day
  * of the last `window_days` contributes its longest such silence; the
  * `quiet_rank`-th longest of the days (1 = the longest) is the "usual" quiet
  * for the slot. Silences that touch an offline gap or a registered absence are
@@ -41,6 +45,18 @@ typedef enum
 
 #define ANBU_ROUTINE_SLOTS_PER_DAY 144 /* 10-minute slots */
 
+/* What the silence follows: a switch-on (the TV or a lamp went on: someone is
+ * up and about, and something usually follows soon) or a switch-off (going to
+ * bed, going out: long silences are ordinary). "Any" pools both and serves
+ * quiet that began without a switch (back from an absence or offline). */
+typedef enum
+{
+  ANBU_ROUTINE_AFTER_ANY,
+  ANBU_ROUTINE_AFTER_SWITCH_ON,
+  ANBU_ROUTINE_AFTER_SWITCH_OFF,
+  ANBU_ROUTINE_N_CONTEXTS,
+} AnbuRoutineContext;
+
 typedef struct
 {
   guint  window_days;        /* history learned from; default 28 */
@@ -50,6 +66,9 @@ typedef struct
   guint  match_minutes;      /* an event this close to a slot's time of day counts for the
                               * slot (smoothing over the day's jitter); default 60 */
   guint  min_days;           /* days with such an event needed for a slot; default 5 */
+  double spread_z;           /* the usual quiet is at least exp(mean + spread_z × sd) of the
+                              * log silences of the days: irregular people and short
+                              * histories get more room; default 2.5 */
   double margin;             /* watch after margin × usual + slack_hours; default 1.5 */
   double slack_hours;        /* default 2.0 */
   double min_quiet_hours;    /* never watch a silence shorter than this; default 3 */
@@ -60,9 +79,9 @@ typedef struct
 
 typedef struct
 {
-  /* Usual silence (hours) starting in each local 10-minute slot; a negative
-   * value means the slot has too little history. */
-  float    usual_quiet_hours[ANBU_ROUTINE_SLOTS_PER_DAY];
+  /* Usual silence (hours) starting in each local 10-minute slot, per
+   * context; a negative value means the slot has too little history. */
+  float    usual_quiet_hours[ANBU_ROUTINE_N_CONTEXTS][ANBU_ROUTINE_SLOTS_PER_DAY];
   double   observed_days;  /* observed (online, not absent) days in the window */
   gint64   learned_at;     /* end of the learning window */
   gboolean ready;          /* warm-up done */
@@ -92,7 +111,7 @@ gboolean anbu_routine_params_validate     (const AnbuRoutineParams *params,
  * still open at `now` is never learned from. */
 void     anbu_routine_profile_learn       (AnbuRoutineProfile      *profile,
                                            const AnbuRoutineParams *params,
-                                           const gint64            *event_ts,
+                                           const AnbuActivityEvent *events,
                                            gsize                    n_events,
                                            const AnbuTimeWindow    *unobserved,
                                            gsize                    n_unobserved,
@@ -100,14 +119,17 @@ void     anbu_routine_profile_learn       (AnbuRoutineProfile      *profile,
 
 /* When a silence that started at quiet_since raises a watch if nothing
  * happens; G_MAXINT64 when the profile is not ready or has no usual silence
- * for that time of day. */
+ * for that time of day. last_event is the household's last activity event
+ * (NULL if none): when it started the quiet, its kind chooses the context. */
 gint64   anbu_routine_profile_watch_at    (const AnbuRoutineProfile *profile,
                                            const AnbuRoutineParams  *params,
-                                           gint64                    quiet_since);
+                                           gint64                    quiet_since,
+                                           const AnbuActivityEvent  *last_event);
 
 void     anbu_routine_evaluate            (const AnbuRoutineProfile *profile,
                                            const AnbuRoutineParams  *params,
                                            const AnbuQuietFacts     *facts,
+                                           const AnbuActivityEvent  *last_event,
                                            gint64                    now,
                                            AnbuRoutineVerdict       *verdict);
 

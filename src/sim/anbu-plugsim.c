@@ -14,8 +14,8 @@ run_eval (int    argc,
           char **argv)
 {
   AnbuSimEvalConfig config;
-  gint households, days, threads, rank;
-  double slack;
+  gint households, days, threads, rank, window;
+  double slack, min_quiet, spread_z;
   gint64 seed;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -30,6 +30,9 @@ run_eval (int    argc,
   seed = (gint64) config.sim.seed;
   rank = (gint) config.routine.quiet_rank;
   slack = config.routine.slack_hours;
+  window = (gint) config.routine.window_days;
+  min_quiet = config.routine.min_quiet_hours;
+  spread_z = config.routine.spread_z;
 
   {
     GOptionEntry entries[] = {
@@ -43,6 +46,13 @@ run_eval (int    argc,
         N_("Routine detector: which longest silence of the window is usual (default 1)"), "N" },
       { "slack-hours", 0, 0, G_OPTION_ARG_DOUBLE, &slack,
         N_("Routine detector: hours added to the usual silence (default 2)"), "HOURS" },
+      { "window-days", 0, 0, G_OPTION_ARG_INT, &window,
+        N_("Routine detector: days of history learned from (default 28)"), "DAYS" },
+      { "min-quiet-hours", 0, 0, G_OPTION_ARG_DOUBLE, &min_quiet,
+        N_("Routine detector: never watch a shorter silence (default 3)"), "HOURS" },
+      { "spread-z", 0, 0, G_OPTION_ARG_DOUBLE, &spread_z,
+        N_("Routine detector: deviations of the daily silences added to their mean (default 2.5)"),
+        "Z" },
       { NULL }
     };
 
@@ -72,6 +82,9 @@ run_eval (int    argc,
   config.threads = (guint) threads;
   config.routine.quiet_rank = (guint) MAX (rank, 0);
   config.routine.slack_hours = slack;
+  config.routine.window_days = (guint) MAX (window, 0);
+  config.routine.min_quiet_hours = min_quiet;
+  config.routine.spread_z = spread_z;
 
   started = g_get_monotonic_time ();
   result = anbu_sim_eval_run (&config, &error);

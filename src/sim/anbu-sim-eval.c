@@ -53,7 +53,7 @@ typedef struct
   gint64  end;
   gint64  onset;           /* 0 = none */
   guint   threshold_hours;
-  GArray *events;          /* gint64, ascending, distinct */
+  GArray *events;          /* AnbuActivityEvent, ascending */
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
   GArray *absences;        /* AnbuTimeWindow: registered absences */
   GArray *unobserved;      /* gaps ≥ 30 min and absences: not learned from */
@@ -95,7 +95,7 @@ anbu_sim_eval_config_init_default (AnbuSimEvalConfig *config)
   anbu_activity_params_init_default (&config->activity);
   anbu_routine_params_init_default (&config->routine);
   config->routine_margins[0] = 1.0;
-  config->routine_margins[1] = 1.25;
+  config->routine_margins[1] = 1.5;
   config->routine_margins[2] = 2.0;
   config->routine_margins[3] = 3.0;
 }
@@ -120,7 +120,7 @@ collect_household (const EvalJob *job,
   data->end = anbu_sim_household_get_end (household);
   data->onset = anbu_sim_household_get_onset (household);
   data->threshold_hours = anbu_sim_household_get_threshold_hours (household);
-  data->events = g_array_new (FALSE, FALSE, sizeof (gint64));
+  data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -147,8 +147,7 @@ collect_household (const EvalJob *job,
       previous = ts;
 
       n = anbu_activity_detector_feed (&detector, &config->activity, &reading, events);
-      if (n > 0)
-        g_array_append_val (data->events, events[0].ts);
+      g_array_append_vals (data->events, events, n);
     }
 
   /* Nothing was observed before the plug was installed. */
@@ -199,7 +198,8 @@ collect_boundaries (const HouseholdData *data)
   GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 t;
 
-  g_array_append_vals (times, data->events->data, data->events->len);
+  for (guint i = 0; i < data->events->len; i++)
+    g_array_append_val (times, g_array_index (data->events, AnbuActivityEvent, i).ts);
   for (guint i = 0; i < data->gaps->len; i++)
     {
       const AnbuTimeWindow *w = &g_array_index (data->gaps, AnbuTimeWindow, i);
@@ -238,6 +238,7 @@ evaluate_detector (const EvalJob       *job,
   AnbuInactivityParams fixed;
   gboolean alarm_open = FALSE;
   gint64 last_activity = data->start, online_since = 0, monitored_end;
+  const AnbuActivityEvent *last_event = NULL;
   guint next_event = 0, gap = 0;
 
   memset (outcome, 0, sizeof *outcome);
@@ -263,9 +264,11 @@ evaluate_detector (const EvalJob       *job,
         outcome->latency_hours = 0.0;
 
       /* Activity returns: any open alarm closes. */
-      while (next_event < data->events->len && g_array_index (data->events, gint64, next_event) <= a)
+      while (next_event < data->events->len
+             && g_array_index (data->events, AnbuActivityEvent, next_event).ts <= a)
         {
-          last_activity = g_array_index (data->events, gint64, next_event);
+          last_event = &g_array_index (data->events, AnbuActivityEvent, next_event);
+          last_activity = last_event->ts;
           next_event++;
           alarm_open = FALSE;
         }
@@ -303,7 +306,8 @@ evaluate_detector (const EvalJob       *job,
 
           if (!anbu_time_windows_contain (absences, data->absences->len, a))
             due = MIN (due, anbu_routine_profile_watch_at (&profiles[day], routine,
-                                                            anbu_quiet_since (&facts, a)));
+                                                            anbu_quiet_since (&facts, a),
+                                                            last_event));
         }
 
       if (due < z)
@@ -365,7 +369,7 @@ evaluate_household (gpointer item,
   profiles = g_new (AnbuRoutineProfile, days);
   for (guint d = 0; d < days; d++)
     anbu_routine_profile_learn (&profiles[d], &job->routines[0],
-                                (const gint64 *) data.events->data, data.events->len,
+                                (const AnbuActivityEvent *) data.events->data, data.events->len,
                                 (const AnbuTimeWindow *) data.unobserved->data,
                                 data.unobserved->len, data.start + (gint64) d * 86400);
 

@@ -316,17 +316,27 @@ test_inactivity_params_rejected (void)
 static GArray *
 regular_events (guint days)
 {
-  GArray *events = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GArray *events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   const double hours[] = { 6.5, 7.0, 8.0, 19.0, 22.0 };
+  const AnbuActivityKind kinds[] = { ANBU_ACTIVITY_LIGHT_ON, ANBU_ACTIVITY_POWER_ON,
+                                     ANBU_ACTIVITY_POWER_OFF, ANBU_ACTIVITY_POWER_ON,
+                                     ANBU_ACTIVITY_POWER_OFF };
 
   for (guint d = 0; d < days; d++)
     for (gsize i = 0; i < G_N_ELEMENTS (hours); i++)
       {
-        gint64 t = DAY0 + (gint64) d * 86400 + (gint64) (hours[i] * HOUR);
+        AnbuActivityEvent e = { DAY0 + (gint64) d * 86400 + (gint64) (hours[i] * HOUR),
+                                kinds[i], 80.0 };
 
-        g_array_append_val (events, t);
+        g_array_append_val (events, e);
       }
   return events;
+}
+
+static const AnbuActivityEvent *
+last_of (GArray *events)
+{
+  return &g_array_index (events, AnbuActivityEvent, events->len - 1);
 }
 
 static void
@@ -337,27 +347,28 @@ test_routine_watch_at_expected_hour (void)
   AnbuRoutineVerdict v;
   g_autoptr(GArray) events = regular_events (28);
   AnbuTimeWindow before_install = { 0, DAY0 };
-  gint64 last = g_array_index (events, gint64, events->len - 1);
+  gint64 last = last_of (events)->ts;
   AnbuQuietFacts facts = { last, 0, 0, NULL, 0 };
   gint64 expected;
   g_autofree char *text = NULL;
 
   anbu_routine_params_init_default (&params);
-  anbu_routine_profile_learn (&profile, &params, (gint64 *) events->data, events->len,
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
                               &before_install, 1, DAY0 + 28 * 86400);
   g_assert_true (profile.ready);
 
   /* After 22:00 this person is always quiet for 8.5 h (until 06:30): a watch
-   * comes at 22:00 + 1.5 × 8.5 h + 2 h = 12:45 the next day, well before the
-   * 24 h rule (22:00 the next day). */
-  expected = last + (gint64) ((1.5 * 8.5 + 2.0) * HOUR);
-  g_assert_cmpint (anbu_routine_profile_watch_at (&profile, &params, last), ==, expected);
+   * comes at 22:00 + 1.25 × 8.5 h + 2 h = 10:37:30 the next day, well before
+   * the 24 h rule (22:00 the next day). */
+  expected = last + (gint64) ((1.25 * 8.5 + 2.0) * HOUR);
+  g_assert_cmpint (anbu_routine_profile_watch_at (&profile, &params, last, last_of (events)), ==,
+                   expected);
 
   facts.last_seen_at = expected - MINUTE;
-  anbu_routine_evaluate (&profile, &params, &facts, facts.last_seen_at, &v);
+  anbu_routine_evaluate (&profile, &params, &facts, last_of (events), facts.last_seen_at, &v);
   g_assert_false (v.watch);
   facts.last_seen_at = expected;
-  anbu_routine_evaluate (&profile, &params, &facts, expected, &v);
+  anbu_routine_evaluate (&profile, &params, &facts, last_of (events), expected, &v);
   g_assert_true (v.watch);
   g_assert_cmpint (v.usually_active_by, ==, last + (gint64) (8.5 * HOUR));
 
@@ -384,6 +395,34 @@ test_routine_watch_at_expected_hour (void)
   }
 }
 
+static void
+test_routine_tv_left_on_watch_sooner (void)
+{
+  AnbuRoutineParams params;
+  AnbuRoutineProfile profile;
+  AnbuRoutineVerdict v;
+  g_autoptr(GArray) events = regular_events (28);
+  AnbuTimeWindow before_install = { 0, DAY0 };
+  /* Day 29: the TV goes on at 19:00 as always, then nothing more. */
+  AnbuActivityEvent tv_on = { DAY0 + 28 * 86400 + 19 * HOUR, ANBU_ACTIVITY_POWER_ON, 80.0 };
+  AnbuQuietFacts facts = { tv_on.ts, 0, 0, NULL, 0 };
+  gint64 expected;
+
+  anbu_routine_params_init_default (&params);
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
+                              &before_install, 1, tv_on.ts);
+  /* After the TV goes on at 19:00 something always follows within 3 h (it goes
+   * off at 22:00): a watch at 19:00 + 1.25 × 3 h + 2 h = 00:45, long before
+   * the watch after a quiet night would come (10:37). */
+  expected = tv_on.ts + (gint64) ((1.25 * 3.0 + 2.0) * HOUR);
+  g_assert_cmpint (anbu_routine_profile_watch_at (&profile, &params, tv_on.ts, &tv_on), ==,
+                   expected);
+  facts.last_seen_at = expected;
+  anbu_routine_evaluate (&profile, &params, &facts, &tv_on, expected, &v);
+  g_assert_true (v.watch);
+  g_assert_cmpint (v.usually_active_by, ==, DAY0 + 28 * 86400 + 22 * HOUR);
+}
+
 static int
 compare_gint64 (const void *a,
                 const void *b)
@@ -400,37 +439,46 @@ test_routine_irregular_person_waits_for_fixed_rule (void)
   AnbuRoutineParams params;
   AnbuRoutineProfile profile;
   g_autoptr(GRand) rand = g_rand_new_with_seed (11);
-  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   AnbuTimeWindow before_install = { 0, DAY0 };
-  gint64 now = DAY0 + 28 * 86400;
+  gint64 now = DAY0 + 56 * 86400;
   guint judged = 0;
 
-  /* No routine at all: on a quarter of the days nothing, otherwise one to
-   * four things at any time of the day or night. */
-  for (guint d = 0; d < 28; d++)
+  /* No routine at all: on three days in ten nothing, otherwise one to three
+   * things at any time of the day or night. */
+  for (guint d = 0; d < 56; d++)
     {
-      guint n = g_rand_double (rand) < 0.25 ? 0 : (guint) g_rand_int_range (rand, 1, 5);
+      guint n = g_rand_double (rand) < 0.3 ? 0 : (guint) g_rand_int_range (rand, 1, 4);
       gint64 times[4];
 
       for (guint i = 0; i < n; i++)
         times[i] = DAY0 + (gint64) d * 86400 + g_rand_int_range (rand, 0, 86400);
       qsort (times, n, sizeof (gint64), compare_gint64);
-      g_array_append_vals (events, times, n);
+      for (guint i = 0; i < n; i++)
+        {
+          AnbuActivityEvent e = { times[i], (AnbuActivityKind) g_rand_int_range (rand, 0, 4), 50.0 };
+
+          g_array_append_val (events, e);
+        }
     }
   anbu_routine_params_init_default (&params);
-  anbu_routine_profile_learn (&profile, &params, (gint64 *) events->data, events->len,
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
                               &before_install, 1, now);
   g_assert_true (profile.ready);
 
   /* Whenever the silence starts, no watch before the 24 h rule. */
   for (gint64 since = now; since < now + 86400; since += 10 * MINUTE)
-    {
-      g_assert_cmpint (anbu_routine_profile_watch_at (&profile, &params, since), >=,
-                       since + 24 * HOUR);
-      judged += profile.usual_quiet_hours[(since - now) / (10 * MINUTE)] >= 0.0f;
-    }
+    for (AnbuActivityKind kind = ANBU_ACTIVITY_POWER_ON; kind <= ANBU_ACTIVITY_LIGHT_OFF; kind++)
+      {
+        AnbuActivityEvent last = { since, kind, 50.0 };
+
+        g_assert_cmpint (anbu_routine_profile_watch_at (&profile, &params, since, &last), >=,
+                         since + 24 * HOUR);
+        judged += profile.usual_quiet_hours[ANBU_ROUTINE_AFTER_ANY][(since - now) / (10 * MINUTE)]
+                  >= 0.0f;
+      }
   /* …and that is a judgement on this person's silences, not a lack of data. */
-  g_assert_cmpuint (judged, >=, 24);
+  g_assert_cmpuint (judged, >=, 40);
 }
 
 static void
@@ -443,17 +491,17 @@ test_routine_warm_up_leaves_fixed_rule_alone (void)
   AnbuInactivityVerdict fv;
   g_autoptr(GArray) events = regular_events (10);
   AnbuTimeWindow before_install = { 0, DAY0 };
-  gint64 last = g_array_index (events, gint64, events->len - 1);
+  gint64 last = last_of (events)->ts;
   AnbuQuietFacts facts = { last, last + 24 * HOUR, 0, NULL, 0 };
 
   anbu_routine_params_init_default (&params);
   anbu_inactivity_params_init_default (&fixed);
-  anbu_routine_profile_learn (&profile, &params, (gint64 *) events->data, events->len,
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
                               &before_install, 1, DAY0 + 10 * 86400);
   g_assert_false (profile.ready);
   g_assert_cmpfloat_with_epsilon (profile.observed_days, 10.0, 1e-9);
 
-  anbu_routine_evaluate (&profile, &params, &facts, last + 24 * HOUR, &v);
+  anbu_routine_evaluate (&profile, &params, &facts, last_of (events), last + 24 * HOUR, &v);
   g_assert_false (v.watch);
   g_assert_cmpint (v.watch_at, ==, G_MAXINT64);
   anbu_inactivity_evaluate (&facts, &fixed, last + 24 * HOUR, &fv);
@@ -468,14 +516,14 @@ test_routine_absence_suppresses_watch (void)
   AnbuRoutineVerdict v;
   g_autoptr(GArray) events = regular_events (28);
   AnbuTimeWindow before_install = { 0, DAY0 };
-  gint64 last = g_array_index (events, gint64, events->len - 1);
+  gint64 last = last_of (events)->ts;
   AnbuTimeWindow trip = { last + HOUR, last + 3 * 86400 };
   AnbuQuietFacts facts = { last, last + 20 * HOUR, 0, &trip, 1 };
 
   anbu_routine_params_init_default (&params);
-  anbu_routine_profile_learn (&profile, &params, (gint64 *) events->data, events->len,
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
                               &before_install, 1, DAY0 + 28 * 86400);
-  anbu_routine_evaluate (&profile, &params, &facts, last + 20 * HOUR, &v);
+  anbu_routine_evaluate (&profile, &params, &facts, last_of (events), last + 20 * HOUR, &v);
   g_assert_true (v.absent);
   g_assert_false (v.watch);
 }
@@ -526,6 +574,7 @@ main (int    argc,
   g_test_add_func ("/anbu/inactivity/absence-suppresses", test_absence_suppresses_inactivity);
   g_test_add_func ("/anbu/inactivity/params-rejected", test_inactivity_params_rejected);
   g_test_add_func ("/anbu/routine/watch-at-expected-hour", test_routine_watch_at_expected_hour);
+  g_test_add_func ("/anbu/routine/tv-left-on-watch-sooner", test_routine_tv_left_on_watch_sooner);
   g_test_add_func ("/anbu/routine/irregular-person-waits-for-fixed-rule",
                    test_routine_irregular_person_waits_for_fixed_rule);
   g_test_add_func ("/anbu/routine/warm-up-leaves-fixed-rule-alone",
