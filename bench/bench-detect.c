@@ -111,7 +111,7 @@ main (void)
     anbu_routine_profile_learn (&profile, &routine, (AnbuActivityEvent *) history->data, history->len,
                                 NULL, 0, now);
   seconds = (g_get_monotonic_time () - started) / 1e6;
-  printf ("routine profile learning (28 days, %u events): %.0f households/s "
+  printf ("routine profile learning (28 days of history, %u events): %.0f households/s "
           "(%.1f s for %d households)\n",
           history->len, learns / seconds, HOUSEHOLDS / (learns / seconds), HOUSEHOLDS);
   return 0;

@@ -19,15 +19,22 @@ G_BEGIN_DECLS
  * the TV went on, not against the nights after it went off. Each day
  * of the last `window_days` contributes its longest such silence; the
  * `quiet_rank`-th longest of the days (1 = the longest) is the "usual" quiet
- * for the slot. Silences that touch an offline gap or a registered absence are
- * left out; a slot seen on fewer than min_days days has no usual quiet.
+ * for the slot, unless the spread of the days says more: the usual quiet is
+ * at least exp(mean + spread_z × sd) of the days' log silences, so a person
+ * whose silences vary a lot gets more room than their few longest days alone
+ * would give. Silences that touch an offline gap or a registered absence are
+ * left out; a slot seen on fewer than min_days days has no usual quiet, and a
+ * usual quiet above max_usual_hours gives no watch (the fixed rule covers it).
  *
  * A present silence raises a watch once it lasts longer than
  * margin × usual + slack_hours (and at least min_quiet_hours): quieter than
  * on all but quiet_rank − 1 of the last weeks, by a margin. Someone whose TV
- * always goes on by 8 gets a watch by about 9 after a silent night; someone
+ * always goes off by 22:00 gets a watch a few hours after it stays on; someone
  * who regularly spends the afternoon out gets none for an afternoon out; a
  * person without any routine gets none before the fixed rule.
+ *
+ * Weekdays, weekends and holidays share one profile (the history is pooled
+ * by time of day).
  *
  * During warm-up (fewer than warmup_days observed days in the window) the
  * profile is not ready and only the fixed rule (anbu-inactivity.h) applies.
@@ -59,17 +66,17 @@ typedef enum
 
 typedef struct
 {
-  guint  window_days;        /* history learned from; default 28 */
+  guint  window_days;        /* history learned from; default 56 */
   guint  warmup_days;        /* observed days needed before any watch; default 14 */
   guint  quiet_rank;         /* which longest silence of the window is "usual":
                               * 1 = the longest, 2 tolerates one odd day; default 1 */
   guint  match_minutes;      /* an event this close to a slot's time of day counts for the
                               * slot (smoothing over the day's jitter); default 60 */
-  guint  min_days;           /* days with such an event needed for a slot; default 5 */
+  guint  min_days;           /* days with such an event needed for a slot; default 10 */
   double spread_z;           /* the usual quiet is at least exp(mean + spread_z × sd) of the
                               * log silences of the days: irregular people and short
-                              * histories get more room; default 2.5 */
-  double margin;             /* watch after margin × usual + slack_hours; default 1.5 */
+                              * histories get more room; default 1.5 */
+  double margin;             /* watch after margin × usual + slack_hours; default 1.25 */
   double slack_hours;        /* default 2.0 */
   double min_quiet_hours;    /* never watch a silence shorter than this; default 3 */
   double max_usual_hours;    /* longer usual silences give no watch (the fixed rule

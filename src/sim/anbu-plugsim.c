@@ -47,11 +47,11 @@ run_eval (int    argc,
       { "slack-hours", 0, 0, G_OPTION_ARG_DOUBLE, &slack,
         N_("Routine detector: hours added to the usual silence (default 2)"), "HOURS" },
       { "window-days", 0, 0, G_OPTION_ARG_INT, &window,
-        N_("Routine detector: days of history learned from (default 28)"), "DAYS" },
+        N_("Routine detector: days of history learned from (default 56)"), "DAYS" },
       { "min-quiet-hours", 0, 0, G_OPTION_ARG_DOUBLE, &min_quiet,
         N_("Routine detector: never watch a shorter silence (default 3)"), "HOURS" },
       { "spread-z", 0, 0, G_OPTION_ARG_DOUBLE, &spread_z,
-        N_("Routine detector: deviations of the daily silences added to their mean (default 2.5)"),
+        N_("Routine detector: deviations of the daily silences added to their mean (default 1.5)"),
         "Z" },
       { NULL }
     };
