@@ -156,6 +156,8 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
   double sum_log[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
   double sum_log2[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
   float day_max[ANBU_ROUTINE_N_CONTEXTS][SLOTS];
+  guint touched[ANBU_ROUTINE_N_CONTEXTS * SLOTS];
+  guint n_touched = 0;
   gint64 day0 = local_midnight (params, now);
   gint64 window_start = day0 - (gint64) params->window_days * 86400;
   g_autofree AnbuTimeWindow *windows = g_new (AnbuTimeWindow, n_unobserved + 1);
@@ -172,8 +174,11 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
   profile->learned_at = day0;
   for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
     for (guint i = 0; i < SLOTS; i++)
-      for (guint r = 0; r < MAX_RANK; r++)
-        top[c][i][r] = -1.0f;
+      {
+        day_max[c][i] = -1.0f;
+        for (guint r = 0; r < MAX_RANK; r++)
+          top[c][i][r] = -1.0f;
+      }
 
   /* Only the windows that matter here. */
   for (gsize i = 0; i < n_unobserved; i++)
@@ -205,21 +210,19 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
 
       if (day != current_day)
         {
-          if (current_day != G_MININT64)
-            for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
-              for (guint i = 0; i < SLOTS; i++)
-                if (day_max[c][i] >= 0.0f)
-                  {
-                    double l = log (MAX (day_max[c][i], 0.05f));
+          /* The day is over: its longest silences join the history. */
+          for (guint k = 0; k < n_touched; k++)
+            {
+              guint c = touched[k] / SLOTS, i = touched[k] % SLOTS;
+              double l = log (MAX (day_max[c][i], 0.05f));
 
-                    keep_largest (top[c][i], rank, day_max[c][i]);
-                    count[c][i]++;
-                    sum_log[c][i] += l;
-                    sum_log2[c][i] += l * l;
-                  }
-          for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
-            for (guint i = 0; i < SLOTS; i++)
+              keep_largest (top[c][i], rank, day_max[c][i]);
+              count[c][i]++;
+              sum_log[c][i] += l;
+              sum_log2[c][i] += l * l;
               day_max[c][i] = -1.0f;
+            }
+          n_touched = 0;
           current_day = day;
         }
       if (done)
@@ -234,9 +237,14 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
         for (gint d = -reach; d <= reach; d++)
           {
             guint i = (guint) ((slot + d + SLOTS) % SLOTS);
+            guint cs[2] = { context, ANBU_ROUTINE_AFTER_ANY };
 
-            day_max[context][i] = MAX (day_max[context][i], quiet);
-            day_max[ANBU_ROUTINE_AFTER_ANY][i] = MAX (day_max[ANBU_ROUTINE_AFTER_ANY][i], quiet);
+            for (guint k = 0; k < 2; k++)
+              {
+                if (day_max[cs[k]][i] < 0.0f)
+                  touched[n_touched++] = cs[k] * SLOTS + i;
+                day_max[cs[k]][i] = MAX (day_max[cs[k]][i], quiet);
+              }
           }
       }
     }
