@@ -102,6 +102,38 @@ test_incapacitation_stops_activity_not_daylight (void)
     }
 }
 
+static void
+test_family_trips_at_chuseok (void)
+{
+  AnbuSimConfig config;
+  guint chuseok_eve = 0, ordinary = 0;
+
+  /* 2026-09-24 is the eve of 추석 (the simulation starts 2026-09-01). */
+  anbu_sim_config_init_default (&config);
+  config.days = 40;
+  config.incapacitate = FALSE;
+  for (guint index = 0; index < 300; index++)
+    {
+      g_autoptr(AnbuSimHousehold) household = anbu_sim_household_new (&config, index);
+      gsize n;
+      const AnbuSimAway *aways = anbu_sim_household_get_aways (household, &n);
+
+      g_assert_cmpint (anbu_sim_household_get_onset (household), ==, 0);
+      for (gsize i = 0; i < n; i++)
+        {
+          gint64 day = (aways[i].window.from - config.start) / 86400;
+
+          if (aways[i].kind != ANBU_SIM_AWAY_TRIP)
+            continue;
+          if (day == 23)
+            chuseok_eve++;
+          else if (day == 16) /* 2026-09-17, an ordinary Thursday */
+            ordinary++;
+        }
+    }
+  g_assert_cmpuint (chuseok_eve, >, 5 * MAX (ordinary, 1));
+}
+
 static char *
 run_small_eval (guint threads)
 {
@@ -239,6 +271,7 @@ main (int    argc,
   g_test_add_func ("/anbu/sim/household-is-deterministic", test_household_is_deterministic);
   g_test_add_func ("/anbu/sim/incapacitation-stops-activity-not-daylight",
                    test_incapacitation_stops_activity_not_daylight);
+  g_test_add_func ("/anbu/sim/family-trips-at-chuseok", test_family_trips_at_chuseok);
   g_test_add_func ("/anbu/sim/eval-table-is-repeatable", test_eval_table_is_repeatable);
   g_test_add_func ("/anbu/sim/eval-ranges-are-sane", test_eval_ranges_are_sane);
   g_test_add_func ("/anbu/sim/eval-rejects-bad-configuration",
