@@ -230,6 +230,108 @@ handle_metrics (AnbuHttpServer    *self,
                 anbu_metrics_render (self->metrics));
 }
 
+/* A sign-in waiting for its password check on a worker thread. */
+typedef struct
+{
+  AnbuHttpServer    *self;
+  SoupServerMessage *msg;
+  AnbuStoreUser     *user;       /* NULL for an unknown username */
+  char              *password;
+  char              *user_key;
+  char              *address_key;
+  char              *address;
+  gint64             started;    /* monotonic µs, for metrics */
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_clear_object (&sign_in->self);
+  g_clear_object (&sign_in->msg);
+  g_clear_pointer (&sign_in->user, anbu_store_user_free);
+  if (sign_in->password != NULL)
+    memset (sign_in->password, 0, strlen (sign_in->password));
+  g_free (sign_in->password);
+  g_free (sign_in->user_key);
+  g_free (sign_in->address_key);
+  g_free (sign_in->address);
+  g_free (sign_in);
+}
+
+/* Argon2id takes tens of milliseconds and 64 MiB: off the main loop, so
+ * other requests are answered meanwhile. */
+static void
+verify_password_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  SignIn *sign_in = task_data;
+
+  g_task_return_boolean (task, anbu_password_verify (sign_in->user ? sign_in->user->password_hash : NULL,
+                                                     sign_in->password));
+}
+
+static void
+finish_sign_in (SignIn   *sign_in,
+                gboolean  good)
+{
+  AnbuHttpServer *self = sign_in->self;
+  SoupServerMessage *msg = sign_in->msg;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *token_hash = NULL;
+  g_autofree char *expires_text = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  gint64 now = now_seconds ();
+
+  if (!good || sign_in->user == NULL || sign_in->user->disabled)
+    {
+      anbu_throttle_failed (self->user_throttle, sign_in->user_key, now);
+      anbu_throttle_failed (self->address_throttle, sign_in->address_key, now);
+      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL, "The username or password is wrong");
+      return;
+    }
+  anbu_throttle_succeeded (self->user_throttle, sign_in->user_key);
+
+  token = anbu_token_new ();
+  token_hash = anbu_token_hash (token);
+  if (!anbu_store_add_session (self->store, token_hash, sign_in->user->id, now,
+                               now + self->token_lifetime, sign_in->address, &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+
+  expires_text = iso8601_from_seconds (now + self->token_lifetime);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires_text);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_value (builder, user_to_json (sign_in->user));
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  respond_json (msg, 200, json_to_string (answer, FALSE));
+}
+
+static void
+on_password_verified (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  SignIn *sign_in = g_task_get_task_data (G_TASK (result));
+
+  finish_sign_in (sign_in, g_task_propagate_boolean (G_TASK (result), NULL));
+  anbu_metrics_observe_request (sign_in->self->metrics, "/api/v1/session",
+                                soup_server_message_get_status (sign_in->msg),
+                                (g_get_monotonic_time () - sign_in->started) / (double) G_USEC_PER_SEC);
+  soup_server_message_unpause (sign_in->msg);
+}
+
 static void
 handle_sign_in (AnbuHttpServer    *self,
                 SoupServerMessage *msg,
@@ -238,19 +340,13 @@ handle_sign_in (AnbuHttpServer    *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(AnbuStoreUser) user = NULL;
-  g_autofree char *address = client_address (msg);
+  g_autoptr(GTask) task = NULL;
   g_autofree char *user_key = NULL;
   g_autofree char *address_key = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *token_hash = NULL;
-  g_autofree char *expires_text = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) answer = NULL;
+  SignIn *sign_in;
   const char *username;
   const char *password;
-  gint64 now = now_seconds ();
   guint wait;
-  gboolean good;
 
   root = anbu_json_body_parse (soup_server_message_get_request_body (msg), self->max_body, &error);
   if (root == NULL
@@ -262,9 +358,9 @@ handle_sign_in (AnbuHttpServer    *self,
     }
 
   user_key = g_strconcat ("user:", username, NULL);
-  address_key = g_strconcat ("address:", address, NULL);
-  wait = MAX (anbu_throttle_retry_after (self->user_throttle, user_key, now),
-              anbu_throttle_retry_after (self->address_throttle, address_key, now));
+  address_key = g_strconcat ("address:", soup_server_message_get_remote_host (msg), NULL);
+  wait = MAX (anbu_throttle_retry_after (self->user_throttle, user_key, now_seconds ()),
+              anbu_throttle_retry_after (self->address_throttle, address_key, now_seconds ()));
   if (wait > 0)
     {
       g_autofree char *seconds = g_strdup_printf ("%u", wait);
@@ -282,39 +378,22 @@ handle_sign_in (AnbuHttpServer    *self,
       respond_error (msg, error);
       return;
     }
-  good = anbu_password_verify (user != NULL ? user->password_hash : NULL, password);
-  if (!good || user->disabled)
-    {
-      anbu_throttle_failed (self->user_throttle, user_key, now);
-      anbu_throttle_failed (self->address_throttle, address_key, now);
-      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
-                         "The username or password is wrong");
-      return;
-    }
-  anbu_throttle_succeeded (self->user_throttle, user_key);
 
-  token = anbu_token_new ();
-  token_hash = anbu_token_hash (token);
-  g_clear_error (&error);
-  if (!anbu_store_add_session (self->store, token_hash, user->id, now,
-                               now + self->token_lifetime, address, &error))
-    {
-      respond_error (msg, error);
-      return;
-    }
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->self = g_object_ref (self);
+  sign_in->msg = g_object_ref (msg);
+  sign_in->user = g_steal_pointer (&user);
+  sign_in->password = g_strdup (password);
+  sign_in->user_key = g_steal_pointer (&user_key);
+  sign_in->address_key = g_steal_pointer (&address_key);
+  sign_in->address = client_address (msg);
+  sign_in->started = g_get_monotonic_time ();
 
-  expires_text = iso8601_from_seconds (now + self->token_lifetime);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "token");
-  json_builder_add_string_value (builder, token);
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_string_value (builder, expires_text);
-  json_builder_set_member_name (builder, "user");
-  json_builder_add_value (builder, user_to_json (user));
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  respond_json (msg, 200, json_to_string (answer, FALSE));
+  soup_server_message_pause (msg);
+  task = g_task_new (NULL, NULL, on_password_verified, NULL);
+  g_task_set_source_tag (task, handle_sign_in);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  g_task_run_in_thread (task, verify_password_thread);
 }
 
 static void
@@ -564,7 +643,12 @@ on_request (SoupServer        *server,
     return;
 
   if (route != NULL)
-    route->handler (self, msg, query);
+    {
+      route->handler (self, msg, query);
+      /* Paused for work on a thread: counted when answered. */
+      if (soup_server_message_get_status (msg) == 0)
+        return;
+    }
   else if (allow->len > 0)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow->str);
