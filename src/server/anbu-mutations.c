@@ -1017,27 +1017,16 @@ outcome_result (const char *id,
   return result;
 }
 
-/* A resent entry: nothing is done again; the caller who sent it first gets
- * the version and record it was first answered with. */
+/* A resent entry: nothing is done again. The record is not repeated: what
+ * was answered first may be older than what is stored now, and the next
+ * pull brings the current state. */
 static JsonObject *
-duplicate_result (const char               *id,
-                  const AnbuStoredMutation *stored,
-                  const AnbuStoreUser      *user)
+duplicate_result (const char *id)
 {
   JsonObject *result = json_object_new ();
 
   json_object_set_string_member (result, "id", id);
   json_object_set_string_member (result, "status", "duplicate");
-  if (g_strcmp0 (stored->user_id, user->id) == 0)
-    {
-      g_autoptr(JsonObject) first = anbu_json_parse_object (stored->result, -1, NULL);
-
-      if (first != NULL && json_object_has_member (first, "version"))
-        json_object_set_int_member (result, "version", json_object_get_int_member (first, "version"));
-      if (first != NULL && json_object_has_member (first, "record"))
-        json_object_set_member (result, "record",
-                                json_node_copy (json_object_get_member (first, "record")));
-    }
   return result;
 }
 
@@ -1129,7 +1118,7 @@ anbu_mutations_apply (AnbuStore              *store,
       g_clear_error (&entry_error);
       if (stored != NULL)
         {
-          json_array_add_object_element (results, duplicate_result (id, stored, user));
+          json_array_add_object_element (results, duplicate_result (id));
           anbu_metrics_add_mutation (metrics, stored->kind, "duplicate");
           continue;
         }
