@@ -222,7 +222,9 @@ static const KindSql kind_sql[ANBU_STORE_N_KINDS] = {
   },
 };
 
-/* Whether household row `h` is in the caller's scope (:role, :dongs). */
+/* Whether household row `h` is in the caller's scope (:role, :dongs).
+ * Removals go only to callers continuing from a cursor: a first pull has
+ * nothing to remove. */
 #define SCOPE_SQL(h) \
   "(:role = 'admin' OR (" h ".status <> 'closed' AND ((:role = 'planner' AND " h ".dong_code IN" \
   " (SELECT value FROM json_each (:dongs))) OR (:role = 'control' AND " h ".night_consent = 1))))"
@@ -236,7 +238,7 @@ static const char changes_sql[] =
   " WHERE h.seq > :since AND " SCOPE_SQL ("h")
   " UNION ALL SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
   " JOIN household h ON h.id = e.household_id"
-  " WHERE e.seq > :since AND " SCOPE_SQL ("e") " AND NOT " SCOPE_SQL ("h")
+  " WHERE :since > 0 AND e.seq > :since AND " SCOPE_SQL ("e") " AND NOT " SCOPE_SQL ("h")
   DEPENDENT_SQL ("plug", "1")
   DEPENDENT_SQL ("alert", "2")
   DEPENDENT_SQL ("contact", "3")
