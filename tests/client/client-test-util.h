@@ -71,3 +71,24 @@ test_drain_main_context (void)
   for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
     ;
 }
+
+static inline void
+test_weak_notify (gpointer  data,
+                  GObject  *where_the_object_was)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* Drops a reference and waits until the object is really gone (its worker
+ * may still hold it for a moment), so its files are closed. */
+static inline void
+test_close_object (GObject **object)
+{
+  gboolean gone = FALSE;
+
+  if (*object == NULL)
+    return;
+  g_object_weak_ref (*object, test_weak_notify, &gone);
+  g_clear_object (object);
+  test_wait_for_flag (&gone, TEST_TIMEOUT_SECONDS);
+}

@@ -152,8 +152,7 @@ count_records (AnbuReplica *replica,
 static void
 close_replica (AnbuReplica **replica)
 {
-  g_clear_object (replica);
-  test_drain_main_context ();
+  test_close_object ((GObject **) replica);
 }
 
 static void
@@ -825,6 +824,7 @@ test_corrupt_and_rebuild (void)
   g_assert_cmpstr (anbu_outbox_entry_get_id (g_ptr_array_index (entries, 0)), ==, m1);
   g_assert_cmpstr (anbu_outbox_entry_get_id (g_ptr_array_index (entries, 1)), ==, m2);
 
+  g_clear_object (&result);
   close_replica (&rebuilt);
   AWAIT (result, anbu_replica_peek_async (path, NULL, test_ready_cb, &result));
   meta = anbu_replica_peek_finish (result, &error);
