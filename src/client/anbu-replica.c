@@ -11,6 +11,7 @@
 
 #include "anbu-keyring.h"
 #include "anbu-migrations.h"
+#include "anbu-mutation.h"
 #include "anbu-replica.h"
 
 /* The planner's encrypted local copy of their caseload, and the outbox of
@@ -1749,6 +1750,29 @@ apply_local_change (AnbuReplica         *self,
   return write_local_record (self, kind->record_kind, id, owner, version, record, error);
 }
 
+static gboolean
+validate_change (const MutationKind  *kind,
+                 JsonObject          *payload,
+                 GError             **error)
+{
+  AnbuMutationKind mutation_kind;
+  gboolean added_base = FALSE;
+  gboolean valid;
+
+  if (!anbu_mutation_kind_from_string (kind->mutation, &mutation_kind))
+    g_return_val_if_reached (FALSE);
+  if (mutation_kind == ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE
+      && !json_object_has_member (payload, "base_version"))
+    {
+      json_object_set_int_member (payload, "base_version", 0);
+      added_base = TRUE;
+    }
+  valid = anbu_mutation_validate_payload (mutation_kind, payload, error);
+  if (added_base)
+    json_object_remove_member (payload, "base_version");
+  return valid;
+}
+
 static void
 record_change_job (AnbuReplica *self,
                    GTask       *task,
@@ -1788,6 +1812,14 @@ record_change_job (AnbuReplica *self,
     }
 
   change->mutation_id = g_uuid_string_random ();
+
+  /* The same rules as the server's (src/core), checked before anything is
+   * written; household.update gets its base version inside the transaction. */
+  if (!validate_change (kind, payload, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   if (!begin (self, &error)
       || !apply_local_change (self, kind, payload, &household_id, &kinds_changed, &error)

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "anbu-record-error.h"
 #include "anbu-replica.h"
 #include "client-test-util.h"
 #include "replica-fixtures.h"
@@ -168,7 +169,7 @@ test_create_and_unlock (void)
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_null (anbu_replica_dup_cursor (replica));
   g_assert_cmpuint (anbu_replica_get_pending_count (replica), ==, 0);
-  seed_household (replica, "h1", "김영희", 3);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 3);
   close_replica (&replica);
 
   /* A second create refuses to overwrite. */
@@ -187,7 +188,7 @@ test_create_and_unlock (void)
 
   again = open_replica (path, PASSWORD, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (anbu_replica_dup_cursor (again), ==, "c-h1-3");
+  g_assert_cmpstr (anbu_replica_dup_cursor (again), ==, "c-a1111111-1111-4111-8111-111111111111-3");
   g_assert_nonnull (anbu_replica_dup_last_sync (again));
   g_assert_cmpint (count_records (again, "household"), ==, 1);
 }
@@ -232,12 +233,12 @@ test_local_change_queues (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(JsonObject) visit = NULL;
-  g_autofree char *visit_json = fixture_visit_json ("v1", "h1");
+  g_autofree char *visit_json = fixture_visit_json ("b1111111-1111-4111-8111-111111111111", "a1111111-1111-4111-8111-111111111111");
   g_autofree char *mutation_id = NULL;
   AnbuOutboxEntry *entry;
   guint notified = 0;
 
-  seed_household (replica, "h1", "김영희", 1);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 1);
   g_signal_connect (replica, "notify::pending-count", G_CALLBACK (on_notify), &notified);
 
   mutation_id = record_change (replica, "visit.create", visit_json, &error);
@@ -247,7 +248,7 @@ test_local_change_queues (void)
   g_assert_cmpuint (notified, ==, 1);
   g_assert_cmpuint (anbu_replica_get_pending_count (replica), ==, 1);
 
-  visit = get_record (replica, "visit", "v1", &error);
+  visit = get_record (replica, "visit", "b1111111-1111-4111-8111-111111111111", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (visit, "notes"), ==, "건강하심");
 
@@ -256,7 +257,7 @@ test_local_change_queues (void)
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpstr (anbu_outbox_entry_get_id (entry), ==, mutation_id);
   g_assert_cmpstr (anbu_outbox_entry_get_kind (entry), ==, "visit.create");
-  g_assert_cmpstr (anbu_outbox_entry_get_household_id (entry), ==, "h1");
+  g_assert_cmpstr (anbu_outbox_entry_get_household_id (entry), ==, "a1111111-1111-4111-8111-111111111111");
   g_assert_cmpint (anbu_outbox_entry_get_state (entry), ==, ANBU_OUTBOX_STATE_PENDING);
 
   /* The same fact twice is refused, not queued twice. */
@@ -277,24 +278,42 @@ test_failed_change_not_queued (void)
   struct {
     const char *kind;
     const char *payload;
+    GQuark domain;
     int code;
+    const char *field;
   } bad[] = {
-    { "household.update", "{\"id\":\"nobody\",\"fields\":{\"phone\":\"010\"}}", ANBU_REPLICA_ERROR_UNKNOWN },
-    { "household.update", "{\"id\":\"h1\",\"fields\":{}}", ANBU_REPLICA_ERROR_INVALID },
-    { "household.update", "{\"id\":\"h1\",\"fields\":{\"version\":9}}", ANBU_REPLICA_ERROR_INVALID },
-    { "visit.create", "{\"id\":\"v9\",\"notes\":\"no household\"}", ANBU_REPLICA_ERROR_INVALID },
-    { "alert.resolve", "{\"id\":\"a-unknown\",\"resolution\":\"safe\",\"at\":\"2026-11-24T10:00:00Z\"}", ANBU_REPLICA_ERROR_UNKNOWN },
-    { "plug.remove", "{\"serial\":\"P-404\",\"reason\":\"moved\",\"at\":\"2026-11-24T10:00:00Z\"}", ANBU_REPLICA_ERROR_UNKNOWN },
-    { "household.explode", "{\"id\":\"h1\"}", ANBU_REPLICA_ERROR_INVALID },
+    { "household.update", "{\"id\":\"d0000000-0000-4000-8000-00000000dead\",\"fields\":{\"phone\":\"010-1234-5678\"}}",
+      ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_UNKNOWN, NULL },
+    { "household.update", "{\"id\":\"a1111111-1111-4111-8111-111111111111\",\"fields\":{}}",
+      ANBU_RECORD_ERROR, -1, "fields" },
+    { "household.update", "{\"id\":\"a1111111-1111-4111-8111-111111111111\",\"fields\":{\"phone\":\"010\"}}",
+      ANBU_RECORD_ERROR, ANBU_RECORD_ERROR_INVALID_VALUE, "fields.phone" },
+    { "visit.create", "{\"id\":\"b9999999-9999-4999-8999-999999999999\",\"notes\":\"no household\"}",
+      ANBU_RECORD_ERROR, ANBU_RECORD_ERROR_MISSING_FIELD, NULL },
+    { "alert.resolve", "{\"id\":\"c0000000-0000-4000-8000-00000000dead\",\"resolution\":\"safe\",\"at\":\"2026-11-24T10:00:00Z\"}",
+      ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_UNKNOWN, NULL },
+    { "plug.remove", "{\"serial\":\"P-404\",\"reason\":\"moved\",\"at\":\"2026-11-24T10:00:00Z\"}",
+      ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_UNKNOWN, NULL },
+    { "household.explode", "{\"id\":\"a1111111-1111-4111-8111-111111111111\"}",
+      ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID, NULL },
   };
 
-  seed_household (replica, "h1", "김영희", 1);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 1);
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autofree char *id = record_change (replica, bad[i].kind, bad[i].payload, &error);
 
       g_assert_null (id);
-      g_assert_error (error, ANBU_REPLICA_ERROR, bad[i].code);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == bad[i].domain);
+      if (bad[i].code >= 0)
+        g_assert_cmpint (error->code, ==, bad[i].code);
+      if (bad[i].field != NULL)
+        {
+          g_autofree char *field = anbu_record_error_dup_field (error);
+
+          g_assert_cmpstr (field, ==, bad[i].field);
+        }
       g_clear_error (&error);
     }
   entries = list_outbox (replica);
@@ -307,19 +326,19 @@ test_pull_and_removal (void)
 {
   g_autofree char *path = replica_path ();
   g_autoptr(AnbuReplica) replica = create_replica (path);
-  g_autofree char *h1 = fixture_household_json ("h1", "김영희", "010-1111-2222", "테헤란로 1", 1);
-  g_autofree char *h2 = fixture_household_json ("h2", "박철수", "010-3333-4444", "테헤란로 2", 1);
-  g_autofree char *v1 = fixture_visit_json ("v1", "h1");
-  g_autofree char *v2 = fixture_visit_json ("v2", "h2");
-  g_autofree char *c1 = upsert ("household", "h1", h1);
-  g_autofree char *c2 = upsert ("household", "h2", h2);
-  g_autofree char *c3 = upsert ("visit", "v1", v1);
-  g_autofree char *c4 = upsert ("visit", "v2", v2);
-  g_autofree char *c5 = upsert ("plug", "P-1", "{\"serial\":\"P-1\",\"household_id\":\"h1\",\"appliance\":\"tv\",\"state\":\"installed\"}");
-  g_autofree char *c6 = upsert ("alert", "a1", "{\"id\":\"a1\",\"household_id\":\"h1\",\"kind\":\"inactivity\",\"level\":\"risk\",\"state\":\"open\",\"version\":1}");
+  g_autofree char *h1 = fixture_household_json ("a1111111-1111-4111-8111-111111111111", "김영희", "010-1111-2222", "테헤란로 1", 1);
+  g_autofree char *h2 = fixture_household_json ("a2222222-2222-4222-8222-222222222222", "박철수", "010-3333-4444", "테헤란로 2", 1);
+  g_autofree char *v1 = fixture_visit_json ("b1111111-1111-4111-8111-111111111111", "a1111111-1111-4111-8111-111111111111");
+  g_autofree char *v2 = fixture_visit_json ("b2222222-2222-4222-8222-222222222222", "a2222222-2222-4222-8222-222222222222");
+  g_autofree char *c1 = upsert ("household", "a1111111-1111-4111-8111-111111111111", h1);
+  g_autofree char *c2 = upsert ("household", "a2222222-2222-4222-8222-222222222222", h2);
+  g_autofree char *c3 = upsert ("visit", "b1111111-1111-4111-8111-111111111111", v1);
+  g_autofree char *c4 = upsert ("visit", "b2222222-2222-4222-8222-222222222222", v2);
+  g_autofree char *c5 = upsert ("plug", "P-1", "{\"serial\":\"P-1\",\"household_id\":\"a1111111-1111-4111-8111-111111111111\",\"appliance\":\"tv\",\"state\":\"installed\"}");
+  g_autofree char *c6 = upsert ("alert", "c1111111-1111-4111-8111-111111111111", "{\"id\":\"c1111111-1111-4111-8111-111111111111\",\"household_id\":\"a1111111-1111-4111-8111-111111111111\",\"kind\":\"inactivity\",\"level\":\"risk\",\"state\":\"open\",\"version\":1}");
   g_autofree char *c7 = upsert ("gizmo", "g1", "{}");
   const char *page1[] = { c1, c2, c3, c4, c5, c6, c7, NULL };
-  const char *page2[] = { "{\"kind\":\"household\",\"op\":\"remove\",\"id\":\"h1\"}", NULL };
+  const char *page2[] = { "{\"kind\":\"household\",\"op\":\"remove\",\"id\":\"a1111111-1111-4111-8111-111111111111\"}", NULL };
   g_autofree char *body1 = pull_page (page1, "cur-1", TRUE);
   g_autofree char *body2 = pull_page (page2, "cur-2", FALSE);
   g_autoptr(GError) error = NULL;
@@ -342,11 +361,11 @@ test_pull_and_removal (void)
   g_assert_cmpint (count_records (replica, "visit"), ==, 1);
   g_assert_cmpint (count_records (replica, "plug"), ==, 0);
   g_assert_cmpint (count_records (replica, "alert"), ==, 0);
-  gone = get_record (replica, "household", "h1", &error);
+  gone = get_record (replica, "household", "a1111111-1111-4111-8111-111111111111", &error);
   g_assert_null (gone);
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_UNKNOWN);
   g_clear_error (&error);
-  kept = get_record (replica, "visit", "v2", &error);
+  kept = get_record (replica, "visit", "b2222222-2222-4222-8222-222222222222", &error);
   g_assert_no_error (error);
 }
 
@@ -365,7 +384,7 @@ test_bad_pull_changes_nothing (void)
     "{\"changes\":[42],\"cursor\":\"x\"}",
   };
 
-  seed_household (replica, "h1", "김영희", 1);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 1);
   for (gsize i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
       g_autoptr(GAsyncResult) result = NULL;
@@ -376,7 +395,7 @@ test_bad_pull_changes_nothing (void)
       g_assert_false (anbu_replica_apply_pull_finish (replica, result, NULL, NULL, &error));
       g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID);
     }
-  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "c-h1-1");
+  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "c-a1111111-1111-4111-8111-111111111111-1");
   g_assert_cmpint (count_records (replica, "household"), ==, 1);
 }
 
@@ -422,8 +441,8 @@ test_push_results (void)
   g_autoptr(JsonNode) request = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_auto(GStrv) ids = NULL;
-  g_autofree char *v1 = fixture_visit_json ("v1", "h1");
-  g_autofree char *v2 = fixture_visit_json ("v2", "h1");
+  g_autofree char *v1 = fixture_visit_json ("b1111111-1111-4111-8111-111111111111", "a1111111-1111-4111-8111-111111111111");
+  g_autofree char *v2 = fixture_visit_json ("b2222222-2222-4222-8222-222222222222", "a1111111-1111-4111-8111-111111111111");
   g_autofree char *response = NULL;
   g_autofree char *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL;
   g_autoptr(JsonObject) household = NULL;
@@ -432,13 +451,13 @@ test_push_results (void)
   AnbuPushSummary summary;
   AnbuOutboxEntry *rejected;
 
-  seed_household (replica, "h1", "김영희", 4);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 4);
   m1 = record_change (replica, "visit.create", v1, &error);
   m2 = record_change (replica, "household.update",
-                      "{\"id\":\"h1\",\"fields\":{\"phone\":\"010-9999-0000\",\"risk_notes\":\"입원 후 퇴원\"}}",
+                      "{\"id\":\"a1111111-1111-4111-8111-111111111111\",\"fields\":{\"phone\":\"010-9999-0000\",\"risk_notes\":\"입원 후 퇴원\"}}",
                       &error);
   m3 = record_change (replica, "visit.create", v2, &error);
-  m4 = record_change (replica, "visit.create", "{\"household_id\":\"h1\",\"notes\":\"later\"}", &error);
+  m4 = record_change (replica, "visit.create", "{\"household_id\":\"a1111111-1111-4111-8111-111111111111\",\"at\":\"2026-11-24T11:00:00+09:00\",\"by\":\"e1111111-1111-4111-8111-111111111111\",\"purpose\":\"regular\",\"notes\":\"later\"}", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (anbu_replica_get_pending_count (replica), ==, 4);
 
@@ -463,7 +482,7 @@ test_push_results (void)
     "{\"id\":\"%s\",\"status\":\"duplicate\"},"
     "{\"id\":\"%s\",\"status\":\"conflict\",\"version\":6,"
     " \"conflicts\":[{\"field\":\"phone\",\"mine\":\"010-9999-0000\",\"theirs\":\"010-5555-6666\"}],"
-    " \"record\":{\"id\":\"h1\",\"name\":\"김영희\",\"phone\":\"010-5555-6666\",\"risk_notes\":\"입원 후 퇴원\",\"version\":6}},"
+    " \"record\":{\"id\":\"a1111111-1111-4111-8111-111111111111\",\"name\":\"김영희\",\"phone\":\"010-5555-6666\",\"risk_notes\":\"입원 후 퇴원\",\"version\":6}},"
     "{\"id\":\"%s\",\"status\":\"rejected\",\"code\":\"invalid_value\",\"field\":\"outcome\",\"message\":\"outcome is not known\"}"
     "]}", m1, m2, m3);
   summary = apply_push (replica, ids, response);
@@ -474,13 +493,13 @@ test_push_results (void)
   g_assert_cmpuint (anbu_replica_get_conflict_count (replica), ==, 1);
   g_assert_cmpuint (anbu_replica_get_rejection_count (replica), ==, 1);
 
-  household = get_record (replica, "household", "h1", &error);
+  household = get_record (replica, "household", "a1111111-1111-4111-8111-111111111111", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (household, "phone"), ==, "010-5555-6666");
   g_assert_cmpint (json_object_get_int_member (household, "version"), ==, 6);
 
   /* The refused visit is no longer shown as a fact, but its entry says why. */
-  v2_record = get_record (replica, "visit", "v2", &error);
+  v2_record = get_record (replica, "visit", "b2222222-2222-4222-8222-222222222222", &error);
   g_assert_null (v2_record);
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_UNKNOWN);
   g_clear_error (&error);
@@ -531,9 +550,9 @@ make_conflict (AnbuReplica *replica)
   g_autofree char *response = NULL;
   char *mutation_id;
 
-  seed_household (replica, "h1", "김영희", 4);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 4);
   mutation_id = record_change (replica, "household.update",
-                               "{\"id\":\"h1\",\"fields\":{\"phone\":\"010-9999-0000\",\"address\":\"새 주소 1\"}}",
+                               "{\"id\":\"a1111111-1111-4111-8111-111111111111\",\"fields\":{\"phone\":\"010-9999-0000\",\"address\":\"새 주소 1\"}}",
                                &error);
   g_assert_no_error (error);
   body = prepare_push (replica, 10, &ids);
@@ -541,7 +560,7 @@ make_conflict (AnbuReplica *replica)
     "{\"results\":[{\"id\":\"%s\",\"status\":\"conflict\",\"version\":7,"
     "\"conflicts\":[{\"field\":\"phone\",\"mine\":\"010-9999-0000\",\"theirs\":\"010-5555-6666\"},"
     "{\"field\":\"address\",\"mine\":\"새 주소 1\",\"theirs\":\"새 주소 2\"}],"
-    "\"record\":{\"id\":\"h1\",\"name\":\"김영희\",\"phone\":\"010-5555-6666\",\"address\":\"새 주소 2\",\"version\":7}}]}",
+    "\"record\":{\"id\":\"a1111111-1111-4111-8111-111111111111\",\"name\":\"김영희\",\"phone\":\"010-5555-6666\",\"address\":\"새 주소 2\",\"version\":7}}]}",
     mutation_id);
   apply_push (replica, ids, response);
   return mutation_id;
@@ -570,11 +589,11 @@ test_conflict_keep_mine (void)
   g_assert_cmpstr (anbu_conflict_get_mine_json (phone), ==, "\"010-9999-0000\"");
   g_assert_cmpstr (anbu_conflict_get_theirs_json (phone), ==, "\"010-5555-6666\"");
   g_assert_cmpint (anbu_conflict_get_server_version (phone), ==, 7);
-  g_assert_cmpstr (anbu_conflict_get_household_id (phone), ==, "h1");
+  g_assert_cmpstr (anbu_conflict_get_household_id (phone), ==, "a1111111-1111-4111-8111-111111111111");
 
   resolve (replica, mutation_id, "phone", ANBU_CONFLICT_KEEP_MINE, &error);
   g_assert_no_error (error);
-  household = get_record (replica, "household", "h1", &error);
+  household = get_record (replica, "household", "a1111111-1111-4111-8111-111111111111", &error);
   g_assert_cmpstr (json_object_get_string_member (household, "phone"), ==, "010-9999-0000");
 
   /* Mine goes out again, based on the server's version. */
@@ -616,7 +635,7 @@ test_conflict_take_theirs (void)
   g_assert_no_error (error);
   resolve (replica, mutation_id, "address", ANBU_CONFLICT_TAKE_THEIRS, &error);
   g_assert_no_error (error);
-  household = get_record (replica, "household", "h1", &error);
+  household = get_record (replica, "household", "a1111111-1111-4111-8111-111111111111", &error);
   g_assert_cmpstr (json_object_get_string_member (household, "phone"), ==, "010-5555-6666");
   g_assert_cmpstr (json_object_get_string_member (household, "address"), ==, "새 주소 2");
   entries = list_outbox (replica);
@@ -635,12 +654,12 @@ test_pending_edit_survives_pull (void)
   g_autoptr(JsonObject) household = NULL;
   g_autofree char *id = NULL;
 
-  seed_household (replica, "h1", "김영희", 1);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 1);
   id = record_change (replica, "household.update",
-                      "{\"id\":\"h1\",\"fields\":{\"risk_notes\":\"낙상 위험\"}}", &error);
+                      "{\"id\":\"a1111111-1111-4111-8111-111111111111\",\"fields\":{\"risk_notes\":\"낙상 위험\"}}", &error);
   g_assert_no_error (error);
-  seed_household (replica, "h1", "김영희", 2);
-  household = get_record (replica, "household", "h1", &error);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 2);
+  household = get_record (replica, "household", "a1111111-1111-4111-8111-111111111111", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (household, "risk_notes"), ==, "낙상 위험");
   g_assert_cmpint (json_object_get_int_member (household, "version"), ==, 2);
@@ -669,11 +688,11 @@ test_nothing_in_plaintext (void)
   const char *needles[] = { "김영희", "010-2345-6789", "테헤란로", "당뇨", "010-7777-8888",
                             "건강하심", "secret-token" };
   g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *visit = fixture_visit_json ("v1", "h1");
+  g_autofree char *visit = fixture_visit_json ("b1111111-1111-4111-8111-111111111111", "a1111111-1111-4111-8111-111111111111");
 
-  seed_household (replica, "h1", "김영희", 1);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 1);
   id = record_change (replica, "household.update",
-                      "{\"id\":\"h1\",\"fields\":{\"phone\":\"010-7777-8888\"}}", &error);
+                      "{\"id\":\"a1111111-1111-4111-8111-111111111111\",\"fields\":{\"phone\":\"010-7777-8888\"}}", &error);
   g_assert_no_error (error);
   g_free (record_change (replica, "visit.create", visit, &error));
   g_assert_no_error (error);
@@ -709,7 +728,7 @@ test_change_password (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  seed_household (replica, "h1", "김영희", 1);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 1);
   AWAIT (result, anbu_replica_change_password_async (replica, "wrong", "new password", NULL,
                                                      test_ready_cb, &result));
   g_assert_false (anbu_replica_change_password_finish (replica, result, &error));
@@ -778,19 +797,19 @@ test_corrupt_and_rebuild (void)
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GHashTable) meta = NULL;
   g_autofree char *m1 = NULL, *m2 = NULL;
-  g_autofree char *v1 = fixture_visit_json ("v1", "h0");
+  g_autofree char *v1 = fixture_visit_json ("b1111111-1111-4111-8111-111111111111", "a0000000-0000-4000-8000-000000000000");
   g_autofree char *token = NULL;
   guint salvaged = 0, lost = 0;
 
   for (guint i = 0; i < 60; i++)
     {
-      g_autofree char *id = g_strdup_printf ("h%u", i);
+      g_autofree char *id = g_strdup_printf ("a0000000-0000-4000-8000-%012u", i);
 
       seed_household (replica, id, "김영희", 1);
     }
   m1 = record_change (replica, "visit.create", v1, &error);
   m2 = record_change (replica, "household.update",
-                      "{\"id\":\"h1\",\"fields\":{\"phone\":\"010-7777-8888\"}}", &error);
+                      "{\"id\":\"a0000000-0000-4000-8000-000000000001\",\"fields\":{\"phone\":\"010-7777-8888\"}}", &error);
   g_assert_no_error (error);
   AWAIT (result, anbu_replica_set_secret_async (replica, "token", "tok", NULL, test_ready_cb, &result));
   g_assert_true (anbu_replica_set_secret_finish (replica, result, &error));
@@ -868,18 +887,18 @@ test_damaged_blob_reported (void)
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
 
-  seed_household (replica, "h1", "김영희", 1);
-  seed_household (replica, "h2", "박철수", 1);
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 1);
+  seed_household (replica, "a2222222-2222-4222-8222-222222222222", "박철수", 1);
   close_replica (&replica);
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE records SET body = (SELECT body FROM records WHERE id = 'h2') "
-                                 "WHERE id = 'h1'", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE records SET body = (SELECT body FROM records WHERE id = 'a2222222-2222-4222-8222-222222222222') "
+                                 "WHERE id = 'a1111111-1111-4111-8111-111111111111'", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
   replica = open_replica (path, PASSWORD, &error);
   g_assert_no_error (error);
-  g_assert_null (get_record (replica, "household", "h1", &error));
+  g_assert_null (get_record (replica, "household", "a1111111-1111-4111-8111-111111111111", &error));
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_CORRUPT);
 }
 
