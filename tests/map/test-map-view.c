@@ -163,7 +163,7 @@ static void
 test_positions_match_libshumate (Fixture       *f,
                                  gconstpointer  data)
 {
-  const double zooms[] = { 16.0, 16.5, 17.0, 18.0 };
+  const double zooms[] = { 17.0, 17.5, 18.0, 19.0 };
   AnbuMapStatusLayer *layer = anbu_map_view_get_status_layer (f->view);
 
   for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
