@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sourced by run-tests and run-demo: installs the Debian 12 packages Anbu needs.
+# Idempotent, and quick when everything is already there (no apt-get at all).
+
+anbu_packages=(
+  meson ninja-build pkg-config gcc libc6-dev python3
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libshumate-dev
+  libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsodium-dev
+  xvfb xauth dbus dbus-x11 at-spi2-core gettext desktop-file-utils appstream
+  fonts-noto-cjk sqlite3 ca-certificates openssl procps flatpak-builder tzdata
+  xdotool
+)
+
+anbu_install_packages ()
+{
+  local missing=() p sudo=""
+  for p in "${anbu_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}

@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-sim-eval"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "anbu-inactivity.h"
+#include "anbu-sim-eval.h"
+
+G_DEFINE_QUARK (anbu-sim-eval-error-quark, anbu_sim_eval_error)
+
+#define HOUSEHOLD_THRESHOLD G_MAXUINT
+#define MONTH_SECONDS (30.0 * 86400.0)
+#define SHORT_GAP_SECONDS (30 * 60)
+
+static const guint fixed_sweep[] = { 24, 30, 36, 42, 48, 50 };
+
+typedef struct
+{
+  char  *name;
+  guint  fixed_hours;   /* 0 = no fixed rule; HOUSEHOLD_THRESHOLD = the household's own */
+  gint   routine;       /* index into the routine configurations, -1 = none */
+} DetectorSpec;
+
+typedef struct
+{
+  double latency_hours;  /* INFINITY = not detected */
+  guint  false_alarms;
+  double months;
+  guint  offline_periods;
+  guint  offline_kept_apart;
+} HouseholdOutcome;
+
+typedef struct
+{
+  const AnbuSimEvalConfig *config;
+  GPtrArray               *specs;          /* DetectorSpec */
+  AnbuRoutineParams       *routines;
+  guint                    n_routines;
+  HouseholdOutcome        *outcomes;       /* [spec * households + household] */
+  guint64                 *readings;       /* per household */
+  guint64                 *events;
+  double                  *months;
+} EvalJob;
+
+/* What the server would know about one household. */
+typedef struct
+{
+  gint64  start;
+  gint64  end;
+  gint64  onset;           /* 0 = none */
+  guint   threshold_hours;
+  GArray *events;          /* AnbuActivityEvent, ascending */
+  GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
+  GArray *absences;        /* AnbuTimeWindow: registered absences */
+  GArray *unobserved;      /* gaps ≥ 30 min and absences: not learned from */
+} HouseholdData;
+
+static void
+detector_spec_free (gpointer data)
+{
+  DetectorSpec *spec = data;
+
+  g_free (spec->name);
+  g_free (spec);
+}
+
+static void
+add_spec (GPtrArray  *specs,
+          char       *name,
+          guint       fixed_hours,
+          gint        routine)
+{
+  DetectorSpec *spec = g_new0 (DetectorSpec, 1);
+
+  spec->name = name;
+  spec->fixed_hours = fixed_hours;
+  spec->routine = routine;
+  g_ptr_array_add (specs, spec);
+}
+
+void
+anbu_sim_eval_config_init_default (AnbuSimEvalConfig *config)
+{
+  g_return_if_fail (config != NULL);
+
+  memset (config, 0, sizeof *config);
+  anbu_sim_config_init_default (&config->sim);
+  config->households = 1000;
+  config->threads = g_get_num_processors ();
+  config->offline_after_seconds = 6 * 3600;
+  anbu_activity_params_init_default (&config->activity);
+  anbu_routine_params_init_default (&config->routine);
+  config->routine_margins[0] = 1.0;
+  config->routine_margins[1] = 1.5;
+  config->routine_margins[2] = 2.0;
+  config->routine_margins[3] = 3.0;
+}
+
+/* ---- phase 1: readings → activity events, gaps ---- */
+
+static void
+collect_household (const EvalJob *job,
+                   guint          index,
+                   HouseholdData *data)
+{
+  const AnbuSimEvalConfig *config = job->config;
+  g_autoptr(AnbuSimHousehold) household = anbu_sim_household_new (&config->sim, index);
+  AnbuActivityDetector detector;
+  const AnbuSimAway *aways;
+  gsize n_aways;
+  gint64 previous = 0;
+  guint64 n_readings = 0;
+  gint64 interval = config->sim.reading_interval;
+
+  data->start = anbu_sim_household_get_start (household);
+  data->end = anbu_sim_household_get_end (household);
+  data->onset = anbu_sim_household_get_onset (household);
+  data->threshold_hours = anbu_sim_household_get_threshold_hours (household);
+  data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  data->unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+
+  anbu_activity_detector_init (&detector);
+  for (gint64 ts = anbu_sim_household_next_reading_time (household, data->start);
+       ts < data->end; ts += interval)
+    {
+      AnbuReading reading;
+      AnbuActivityEvent events[2];
+      guint n;
+
+      if (!anbu_sim_household_reading_at (household, ts, &reading))
+        continue;
+      n_readings++;
+      if (previous > 0 && ts - previous > interval + interval / 2)
+        {
+          AnbuTimeWindow gap = { previous, ts };
+
+          g_array_append_val (data->gaps, gap);
+          if (ts - previous >= SHORT_GAP_SECONDS)
+            g_array_append_val (data->unobserved, gap);
+        }
+      previous = ts;
+
+      n = anbu_activity_detector_feed (&detector, &config->activity, &reading, events);
+      g_array_append_vals (data->events, events, n);
+    }
+
+  /* Nothing was observed before the plug was installed. */
+  {
+    AnbuTimeWindow before = { G_MININT64 / 2, data->start };
+
+    g_array_append_val (data->unobserved, before);
+  }
+
+  aways = anbu_sim_household_get_aways (household, &n_aways);
+  for (gsize i = 0; i < n_aways; i++)
+    if (aways[i].registered)
+      {
+        g_array_append_val (data->absences, aways[i].window);
+        g_array_append_val (data->unobserved, aways[i].window);
+      }
+
+  job->readings[index] = n_readings;
+  job->events[index] = data->events->len;
+}
+
+static void
+household_data_clear (HouseholdData *data)
+{
+  g_clear_pointer (&data->events, g_array_unref);
+  g_clear_pointer (&data->gaps, g_array_unref);
+  g_clear_pointer (&data->absences, g_array_unref);
+  g_clear_pointer (&data->unobserved, g_array_unref);
+}
+
+/* ---- phase 2: detectors over the events ---- */
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Every time at which the facts can change: events, gap edges, absence edges,
+ * local midnights (the routine profile is relearned then), the onset. */
+static GArray *
+collect_boundaries (const HouseholdData *data)
+{
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 t;
+
+  for (guint i = 0; i < data->events->len; i++)
+    g_array_append_val (times, g_array_index (data->events, AnbuActivityEvent, i).ts);
+  for (guint i = 0; i < data->gaps->len; i++)
+    {
+      const AnbuTimeWindow *w = &g_array_index (data->gaps, AnbuTimeWindow, i);
+
+      g_array_append_val (times, w->from);
+      g_array_append_val (times, w->to);
+    }
+  for (guint i = 0; i < data->absences->len; i++)
+    {
+      const AnbuTimeWindow *w = &g_array_index (data->absences, AnbuTimeWindow, i);
+
+      g_array_append_val (times, w->from);
+      g_array_append_val (times, w->to);
+    }
+  for (t = data->start; t < data->end; t += 86400)
+    g_array_append_val (times, t);
+  if (data->onset > 0)
+    g_array_append_val (times, data->onset);
+  g_array_append_val (times, data->end);
+  g_array_sort (times, compare_gint64);
+  return times;
+}
+
+static void
+evaluate_detector (const EvalJob       *job,
+                   const DetectorSpec  *spec,
+                   const HouseholdData *data,
+                   const GArray        *boundaries,
+                   const AnbuRoutineProfile *profiles,
+                   HouseholdOutcome    *outcome)
+{
+  const AnbuSimEvalConfig *config = job->config;
+  const AnbuRoutineParams *routine = spec->routine >= 0 ? &job->routines[spec->routine] : NULL;
+  const AnbuTimeWindow *absences = (const AnbuTimeWindow *) data->absences->data;
+  g_autoptr(GArray) alarms = g_array_new (FALSE, FALSE, sizeof (gint64));
+  AnbuInactivityParams fixed;
+  gboolean alarm_open = FALSE;
+  gint64 last_activity = data->start, online_since = 0, monitored_end;
+  const AnbuActivityEvent *last_event = NULL;
+  guint next_event = 0, gap = 0;
+
+  memset (outcome, 0, sizeof *outcome);
+  outcome->latency_hours = INFINITY;
+  fixed.offline_after_seconds = config->offline_after_seconds;
+  fixed.threshold_hours = spec->fixed_hours == HOUSEHOLD_THRESHOLD
+                          ? data->threshold_hours : spec->fixed_hours;
+  monitored_end = data->onset > 0 ? data->onset : data->end;
+
+  for (guint b = 0; b + 1 < boundaries->len; b++)
+    {
+      gint64 a = g_array_index (boundaries, gint64, b);
+      gint64 z = g_array_index (boundaries, gint64, b + 1);
+      const AnbuTimeWindow *current_gap = NULL;
+      AnbuQuietFacts facts;
+      gint64 due = G_MAXINT64;
+
+      if (z <= a)
+        continue;
+
+      /* An alarm still open when the incapacitation begins has caught it. */
+      if (data->onset > 0 && a == data->onset && alarm_open && isinf (outcome->latency_hours))
+        outcome->latency_hours = 0.0;
+
+      /* Activity returns: any open alarm closes. */
+      while (next_event < data->events->len
+             && g_array_index (data->events, AnbuActivityEvent, next_event).ts <= a)
+        {
+          last_event = &g_array_index (data->events, AnbuActivityEvent, next_event);
+          last_activity = last_event->ts;
+          next_event++;
+          alarm_open = FALSE;
+        }
+      while (gap < data->gaps->len && g_array_index (data->gaps, AnbuTimeWindow, gap).to <= a)
+        {
+          const AnbuTimeWindow *w = &g_array_index (data->gaps, AnbuTimeWindow, gap);
+
+          if (w->to - w->from >= config->offline_after_seconds)
+            online_since = w->to;
+          gap++;
+        }
+      if (gap < data->gaps->len && g_array_index (data->gaps, AnbuTimeWindow, gap).from <= a)
+        current_gap = &g_array_index (data->gaps, AnbuTimeWindow, gap);
+
+      if (alarm_open || current_gap != NULL)
+        continue; /* no reading arrives in a gap: nothing new can be concluded */
+
+      facts.last_activity_at = last_activity;
+      facts.last_seen_at = a;
+      facts.online_since = online_since;
+      facts.absences = absences;
+      facts.n_absences = data->absences->len;
+
+      if (spec->fixed_hours > 0)
+        {
+          AnbuInactivityVerdict verdict;
+
+          anbu_inactivity_evaluate (&facts, &fixed, a, &verdict);
+          if (!verdict.absent)
+            due = MIN (due, verdict.inactive_at);
+        }
+      if (routine != NULL)
+        {
+          guint day = (guint) ((a - data->start) / 86400);
+
+          if (!anbu_time_windows_contain (absences, data->absences->len, a))
+            due = MIN (due, anbu_routine_profile_watch_at (&profiles[day], routine,
+                                                            anbu_quiet_since (&facts, a),
+                                                            last_event));
+        }
+
+      if (due < z)
+        {
+          gint64 raised = MAX (a, due);
+
+          g_array_append_val (alarms, raised);
+          alarm_open = TRUE;
+          if (data->onset > 0 && raised >= data->onset && isinf (outcome->latency_hours))
+            outcome->latency_hours = (double) (raised - data->onset) / 3600.0;
+          else if (raised < monitored_end)
+            outcome->false_alarms++;
+        }
+    }
+
+  outcome->months = (double) (monitored_end - data->start) / MONTH_SECONDS;
+
+  /* Offline periods: the offline rule fires during the gap, and no inactivity
+   * or watch alarm is raised during it or in the hour after it. */
+  for (guint g = 0; g < data->gaps->len; g++)
+    {
+      const AnbuTimeWindow *w = &g_array_index (data->gaps, AnbuTimeWindow, g);
+      AnbuQuietFacts facts = { w->from, w->from, 0, NULL, 0 };
+      AnbuInactivityVerdict verdict;
+      gboolean alarmed = FALSE;
+
+      if (w->to - w->from < config->offline_after_seconds || w->to > monitored_end)
+        continue;
+      outcome->offline_periods++;
+      anbu_inactivity_evaluate (&facts, &fixed, w->from + config->offline_after_seconds, &verdict);
+      for (guint i = 0; i < alarms->len; i++)
+        {
+          gint64 t = g_array_index (alarms, gint64, i);
+
+          if (t > w->from && t <= w->to + 3600)
+            alarmed = TRUE;
+        }
+      if (verdict.offline && !alarmed)
+        outcome->offline_kept_apart++;
+    }
+}
+
+static void
+evaluate_household (gpointer item,
+                    gpointer user_data)
+{
+  EvalJob *job = user_data;
+  guint index = GPOINTER_TO_UINT (item) - 1;
+  guint n_households = job->config->households;
+  HouseholdData data = { 0 };
+  g_autoptr(GArray) boundaries = NULL;
+  g_autofree AnbuRoutineProfile *profiles = NULL;
+  guint days = job->config->sim.days;
+
+  collect_household (job, index, &data);
+  boundaries = collect_boundaries (&data);
+  /* The profile depends on the window, rank and warm-up only; the margin
+   * sweep shares it. Relearned at every local midnight, as the server does. */
+  profiles = g_new (AnbuRoutineProfile, days);
+  for (guint d = 0; d < days; d++)
+    anbu_routine_profile_learn (&profiles[d], &job->routines[0],
+                                (const AnbuActivityEvent *) data.events->data, data.events->len,
+                                (const AnbuTimeWindow *) data.unobserved->data,
+                                data.unobserved->len, data.start + (gint64) d * 86400);
+
+  for (guint s = 0; s < job->specs->len; s++)
+    evaluate_detector (job, g_ptr_array_index (job->specs, s), &data, boundaries, profiles,
+                       &job->outcomes[s * n_households + index]);
+  job->months[index] = (double) ((data.onset > 0 ? data.onset : data.end) - data.start)
+                       / MONTH_SECONDS;
+  household_data_clear (&data);
+}
+
+/* ---- aggregation ---- */
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of a sorted array. */
+static double
+percentile (const double *sorted,
+            guint         n,
+            double        q)
+{
+  guint rank;
+
+  if (n == 0)
+    return NAN;
+  rank = (guint) ceil (q * n);
+  return sorted[CLAMP (rank, 1, n) - 1];
+}
+
+static void
+summarise (const EvalJob      *job,
+           guint               s,
+           AnbuSimEvalRow     *row)
+{
+  guint n = job->config->households;
+  const HouseholdOutcome *outcomes = &job->outcomes[s * n];
+  g_autofree double *latencies = g_new (double, n);
+  g_autofree double *rates = g_new (double, n);
+  guint n_latencies = 0, within12 = 0, within24 = 0, within48 = 0;
+  double rate_sum = 0.0;
+
+  for (guint h = 0; h < n; h++)
+    {
+      rates[h] = outcomes[h].months > 0 ? outcomes[h].false_alarms / outcomes[h].months : 0.0;
+      rate_sum += rates[h];
+      row->offline_periods += outcomes[h].offline_periods;
+      row->offline_kept_apart += outcomes[h].offline_kept_apart;
+      if (job->config->sim.incapacitate)
+        {
+          double l = outcomes[h].latency_hours;
+
+          latencies[n_latencies++] = l;
+          within12 += l <= 12.0;
+          within24 += l <= 24.0;
+          within48 += l <= 48.0;
+        }
+    }
+  qsort (latencies, n_latencies, sizeof (double), compare_double);
+  qsort (rates, n, sizeof (double), compare_double);
+
+  row->incapacitations = n_latencies;
+  row->latency_median_hours = percentile (latencies, n_latencies, 0.5);
+  row->latency_p90_hours = percentile (latencies, n_latencies, 0.9);
+  row->detected_within_12h = n_latencies ? (double) within12 / n_latencies : 0.0;
+  row->detected_within_24h = n_latencies ? (double) within24 / n_latencies : 0.0;
+  row->detected_within_48h = n_latencies ? (double) within48 / n_latencies : 0.0;
+  row->false_alarms_mean = n ? rate_sum / n : 0.0;
+  row->false_alarms_p90 = percentile (rates, n, 0.9);
+}
+
+AnbuSimEvalResult *
+anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
+                   GError                  **error)
+{
+  g_autoptr(AnbuSimEvalResult) result = NULL;
+  g_autoptr(GPtrArray) specs = g_ptr_array_new_with_free_func (detector_spec_free);
+  g_autofree AnbuRoutineParams *routines = NULL;
+  guint n_routines = 1;
+  EvalJob job = { 0 };
+  GThreadPool *pool;
+  guint n = config->households;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (n == 0 || config->sim.days < 7 || config->sim.days > 3660)
+    {
+      g_set_error (error, ANBU_SIM_EVAL_ERROR, ANBU_SIM_EVAL_ERROR_INVALID_PARAMETER,
+                   _("Give at least one household and between 7 and 3660 days"));
+      return NULL;
+    }
+  if (!anbu_activity_params_validate (&config->activity, error)
+      || !anbu_routine_params_validate (&config->routine, error))
+    return NULL;
+
+  /* The detectors. */
+  routines = g_new (AnbuRoutineParams, 1 + G_N_ELEMENTS (config->routine_margins));
+  routines[0] = config->routine;
+  for (guint i = 0; i < G_N_ELEMENTS (fixed_sweep); i++)
+    add_spec (specs, g_strdup_printf ("fixed %u h", fixed_sweep[i]), fixed_sweep[i], -1);
+  add_spec (specs, g_strdup ("fixed (household 24-50 h)"), HOUSEHOLD_THRESHOLD, -1);
+  add_spec (specs, g_strdup ("routine watch alone"), 0, 0);
+  add_spec (specs, g_strdup_printf ("routine m=%.2f + fixed hh", config->routine.margin),
+            HOUSEHOLD_THRESHOLD, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (config->routine_margins); i++)
+    {
+      double margin = config->routine_margins[i];
+
+      if (margin <= 0.0)
+        break;
+      if (fabs (margin - config->routine.margin) < 1e-9 || margin < 1.0)
+        continue;
+      routines[n_routines] = config->routine;
+      routines[n_routines].margin = margin;
+      add_spec (specs, g_strdup_printf ("routine m=%.2f + fixed hh", margin),
+                HOUSEHOLD_THRESHOLD, (gint) n_routines);
+      n_routines++;
+    }
+
+  job.config = config;
+  job.specs = specs;
+  job.routines = routines;
+  job.n_routines = n_routines;
+  job.outcomes = g_new0 (HouseholdOutcome, (gsize) specs->len * n);
+  job.readings = g_new0 (guint64, n);
+  job.events = g_new0 (guint64, n);
+  job.months = g_new0 (double, n);
+
+  pool = g_thread_pool_new (evaluate_household, &job, (gint) MAX (config->threads, 1), TRUE, NULL);
+  for (guint h = 0; h < n; h++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (h + 1), NULL);
+  g_thread_pool_free (pool, FALSE, TRUE);
+
+  result = g_new0 (AnbuSimEvalResult, 1);
+  result->config = *config;
+  result->rows = g_array_new (FALSE, TRUE, sizeof (AnbuSimEvalRow));
+  for (guint h = 0; h < n; h++)
+    {
+      result->readings += job.readings[h];
+      result->activity_events += job.events[h];
+      result->household_months += job.months[h];
+    }
+  for (guint s = 0; s < specs->len; s++)
+    {
+      AnbuSimEvalRow row = { 0 };
+
+      row.name = g_strdup (((DetectorSpec *) g_ptr_array_index (specs, s))->name);
+      summarise (&job, s, &row);
+      g_array_append_val (result->rows, row);
+    }
+
+  g_free (job.outcomes);
+  g_free (job.readings);
+  g_free (job.events);
+  g_free (job.months);
+  return g_steal_pointer (&result);
+}
+
+void
+anbu_sim_eval_result_free (AnbuSimEvalResult *result)
+{
+  if (result == NULL)
+    return;
+  for (guint i = 0; i < result->rows->len; i++)
+    g_free (g_array_index (result->rows, AnbuSimEvalRow, i).name);
+  g_array_unref (result->rows);
+  g_free (result);
+}
+
+static void
+append_hours (GString *out,
+              double   hours)
+{
+  if (isnan (hours))
+    g_string_append_printf (out, " %7s", "-");
+  else if (isinf (hours))
+    g_string_append_printf (out, " %7s", _("never"));
+  else
+    g_string_append_printf (out, " %6.1fh", hours);
+}
+
+char *
+anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
+{
+  GString *out = g_string_new (NULL);
+  const AnbuSimEvalConfig *c;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  c = &result->config;
+  {
+    g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, c->sim.seed);
+    g_autofree char *readings = g_strdup_printf ("%" G_GUINT64_FORMAT, result->readings);
+    g_autofree char *events = g_strdup_printf ("%" G_GUINT64_FORMAT, result->activity_events);
+
+    /* Translators: %1$u households, %2$u days, %3$s seed, %4$s readings, %5$s events,
+     * %6$.0f household-months */
+    g_string_append_printf (out, _("%1$u households × %2$u days, seed %3$s: %4$s readings, "
+                                   "%5$s activity events, %6$.0f household-months before "
+                                   "onset\n"),
+                            c->households, c->sim.days, seed, readings, events,
+                            result->household_months);
+  }
+  g_string_append_printf (out, "%-28s %8s %8s %6s %6s %6s %8s %8s %9s\n",
+                          _("detector"), _("median"), _("p90"), "<=12h", "<=24h", "<=48h",
+                          _("FA mean"), _("FA p90"), _("offline"));
+  for (guint i = 0; i < result->rows->len; i++)
+    {
+      const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+      g_string_append_printf (out, "%-28s", row->name);
+      append_hours (out, row->latency_median_hours);
+      append_hours (out, row->latency_p90_hours);
+      g_string_append_printf (out, " %5.1f%% %5.1f%% %5.1f%% %8.3f %8.3f %4u/%-4u\n",
+                              100.0 * row->detected_within_12h,
+                              100.0 * row->detected_within_24h,
+                              100.0 * row->detected_within_48h,
+                              row->false_alarms_mean, row->false_alarms_p90,
+                              row->offline_kept_apart, row->offline_periods);
+    }
+  g_string_append (out, _("latency: onset of incapacitation to the first signal; FA: false "
+                          "alarms per household-month (mean, 90th percentile of households); "
+                          "offline: offline periods kept apart from inactivity / all\n"));
+  return g_string_free (out, FALSE);
+}

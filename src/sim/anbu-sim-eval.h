@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "anbu-activity-detector.h"
+#include "anbu-routine-detector.h"
+#include "anbu-sim-household.h"
+
+G_BEGIN_DECLS
+
+/* The offline evaluation harness behind `anbu-plugsim eval`.
+ *
+ * Generates households (anbu-sim-household.h) with ground truth, turns each
+ * one's readings into activity events with the core activity detector, and runs
+ * every detector over the same events, offline gaps and registered absences,
+ * exactly as the server would evaluate them at any moment:
+ *  - the fixed rule at 24, 30, 36, 42, 48 and 50 h, and at each household's own
+ *    threshold;
+ *  - the routine watch alone, and next to the fixed rule at the household's
+ *    threshold (how it runs in the server), with a sweep of its margin.
+ * An alarm is counted once per silence (it closes when activity returns).
+ * Alarms raised before the onset of the incapacitation are false alarms; the
+ * first one from the onset on is the detection. */
+
+#define ANBU_SIM_EVAL_ERROR (anbu_sim_eval_error_quark ())
+
+typedef enum
+{
+  ANBU_SIM_EVAL_ERROR_INVALID_PARAMETER,
+} AnbuSimEvalError;
+
+typedef struct
+{
+  AnbuSimConfig      sim;
+  guint              households;        /* default 1000 */
+  guint              threads;           /* default: the number of processors */
+  gint64             offline_after_seconds; /* default 6 h */
+  AnbuActivityParams activity;
+  AnbuRoutineParams  routine;
+  double             routine_margins[8];/* sweep of the routine margin; 0 ends the list */
+} AnbuSimEvalConfig;
+
+typedef struct
+{
+  char   *name;
+  guint   incapacitations;
+  double  latency_median_hours;     /* INFINITY: not detected before the run ended */
+  double  latency_p90_hours;
+  double  detected_within_12h;      /* shares of incapacitations, 0..1 */
+  double  detected_within_24h;
+  double  detected_within_48h;
+  double  false_alarms_mean;        /* per household-month before the onset */
+  double  false_alarms_p90;
+  guint   offline_periods;          /* gaps of at least offline_after */
+  guint   offline_kept_apart;       /* raised offline and no inactivity/watch alarm */
+} AnbuSimEvalRow;
+
+typedef struct
+{
+  AnbuSimEvalConfig config;
+  GArray           *rows;           /* AnbuSimEvalRow */
+  guint64           readings;
+  guint64           activity_events;
+  double            household_months;
+} AnbuSimEvalResult;
+
+GQuark             anbu_sim_eval_error_quark     (void);
+
+void               anbu_sim_eval_config_init_default (AnbuSimEvalConfig       *config);
+
+AnbuSimEvalResult *anbu_sim_eval_run             (const AnbuSimEvalConfig *config,
+                                                  GError                 **error);
+void               anbu_sim_eval_result_free     (AnbuSimEvalResult       *result);
+
+/* The table `anbu-plugsim eval` prints (deterministic for a configuration). */
+char              *anbu_sim_eval_result_format   (const AnbuSimEvalResult *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuSimEvalResult, anbu_sim_eval_result_free)
+
+G_END_DECLS

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "anbu-activity-detector.h"
+#include "anbu-inactivity.h"
+
+G_BEGIN_DECLS
+
+/* A deterministic synthetic household with one smart plug.
+ *
+ * Everything a household does over the simulated span is drawn up front from
+ * a GRand seeded with (seed, household index): its traits (appliance, standby
+ * power, window light, wake and bed times and how regular they are), and its
+ * days: TV sessions, meals, rice cooking, kettle use, room lights, night trips
+ * to the bathroom, weekends and Korean public holidays (later mornings, more
+ * outings; trips to family on the eve of 설날 and 추석), days out,
+ * unregistered overnight trips, registered trips, hospital stays (registered or
+ * not), plug outages, the weather of each day (clear, partly cloudy with cloud
+ * edges, overcast) and, optionally, an incapacitation: from its onset the
+ * resident does nothing more while the appliance stays on or off, or a lamp
+ * stays on, and daylight keeps changing.
+ *
+ * Readings are then a pure function of the household and the time, so the
+ * same household yields the same readings whether generated in one pass
+ * (evaluation) or minute by minute (streaming to a server). */
+
+typedef enum
+{
+  ANBU_SIM_APPLIANCE_TV,
+  ANBU_SIM_APPLIANCE_MICROWAVE,
+  ANBU_SIM_APPLIANCE_RICE_COOKER,
+  ANBU_SIM_APPLIANCE_LAMP,
+  ANBU_SIM_APPLIANCE_KETTLE,
+} AnbuSimAppliance;
+
+typedef enum
+{
+  ANBU_SIM_INCAPACITATION_NONE,
+  ANBU_SIM_INCAPACITATION_APPLIANCE_LEFT_ON,
+  ANBU_SIM_INCAPACITATION_APPLIANCE_LEFT_OFF,
+  ANBU_SIM_INCAPACITATION_LAMP_LEFT_ON,
+} AnbuSimIncapacitation;
+
+typedef enum
+{
+  ANBU_SIM_AWAY_DAY_OUT,    /* a few hours out, never registered */
+  ANBU_SIM_AWAY_TRIP,       /* one to three nights away */
+  ANBU_SIM_AWAY_HOSPITAL,   /* days to two weeks in hospital */
+} AnbuSimAwayKind;
+
+typedef struct
+{
+  AnbuTimeWindow  window;
+  AnbuSimAwayKind kind;
+  gboolean        registered;  /* the resident told the centre: an absence record */
+} AnbuSimAway;
+
+typedef struct
+{
+  guint64 seed;
+  guint   days;              /* simulated span */
+  gint64  start;             /* UTC start, a local midnight; default 2026-09-01 00:00 KST */
+  gint    utc_offset_seconds;/* +9 h */
+  gint    reading_interval;  /* seconds between readings; default 60 */
+  gboolean incapacitate;     /* inject an incapacitation in every household */
+} AnbuSimConfig;
+
+typedef struct _AnbuSimHousehold AnbuSimHousehold;
+
+void              anbu_sim_config_init_default       (AnbuSimConfig          *config);
+
+AnbuSimHousehold *anbu_sim_household_new             (const AnbuSimConfig    *config,
+                                                      guint                   index);
+void              anbu_sim_household_free            (AnbuSimHousehold       *household);
+
+AnbuSimAppliance  anbu_sim_household_get_appliance   (const AnbuSimHousehold *household);
+guint             anbu_sim_household_get_threshold_hours (const AnbuSimHousehold *household);
+gint64            anbu_sim_household_get_start       (const AnbuSimHousehold *household);
+gint64            anbu_sim_household_get_end         (const AnbuSimHousehold *household);
+/* 0 when no incapacitation was injected. */
+gint64            anbu_sim_household_get_onset       (const AnbuSimHousehold *household);
+AnbuSimIncapacitation anbu_sim_household_get_incapacitation (const AnbuSimHousehold *household);
+const AnbuSimAway *anbu_sim_household_get_aways      (const AnbuSimHousehold *household,
+                                                      gsize                  *n_aways);
+const AnbuTimeWindow *anbu_sim_household_get_outages (const AnbuSimHousehold *household,
+                                                      gsize                  *n_outages);
+
+/* The reading the plug sends at `ts` (any time inside the span); FALSE when the
+ * plug is out (no reading). */
+gboolean          anbu_sim_household_reading_at      (AnbuSimHousehold       *household,
+                                                      gint64                  ts,
+                                                      AnbuReading            *reading);
+
+/* Time of the first scheduled reading at or after ts (readings come every
+ * reading_interval seconds, with a per-plug phase). */
+gint64            anbu_sim_household_next_reading_time (const AnbuSimHousehold *household,
+                                                        gint64                  ts);
+
+const char       *anbu_sim_appliance_to_string       (AnbuSimAppliance        appliance);
+const char       *anbu_sim_incapacitation_to_string  (AnbuSimIncapacitation   incapacitation);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuSimHousehold, anbu_sim_household_free)
+
+G_END_DECLS
