@@ -485,6 +485,37 @@ test_filter_applies_to_map (Fixture       *f,
 }
 
 static void
+test_area_of_view (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(AnbuMapAreaDownloader) downloader = NULL;
+  double south, west, north, east, lat, lon;
+  guint64 z17;
+
+  anbu_map_view_center_on (f->view, 37.47, 126.93, 15);
+  wait_frames (f->window, 2);
+  anbu_map_view_get_visible_area (f->view, &south, &west, &north, &east);
+  /* The corners of the window are the corners of the area. */
+  shumate_viewport_widget_coords_to_location (anbu_map_view_get_viewport (f->view),
+                                              GTK_WIDGET (anbu_map_view_get_map (f->view)),
+                                              0, 0, &lat, &lon);
+  g_assert_cmpfloat_with_epsilon (lat, north, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lon, west, 1e-9);
+  g_assert_cmpfloat (south, <, 37.47);
+  g_assert_cmpfloat (north, >, 37.47);
+
+  /* Zooms 12 to 17 of that area: at 17 the window is 4 × 4 times as many tiles as
+   * at 15 (1024×700 px at zoom 15 is about 5 × 4 tiles). */
+  downloader = anbu_map_view_create_area_downloader (f->view);
+  g_assert_nonnull (downloader);
+  z17 = anbu_geo_count_tiles (south, west, north, east, 17, 17);
+  g_assert_cmpuint (z17, >=, 16 * 4 * 3);
+  g_assert_cmpuint (anbu_map_area_downloader_get_n_tiles (downloader), ==,
+                    anbu_geo_count_tiles (south, west, north, east, 12, 17));
+  g_assert_cmpuint (anbu_map_area_downloader_get_n_tiles (downloader), <, z17 * 2);
+}
+
+static void
 test_route (Fixture       *f,
             gconstpointer  data)
 {
@@ -621,6 +652,7 @@ main (int   argc,
   ADD ("/anbu/map/view/real-click-opens-popover", test_real_click_opens_popover);
   ADD ("/anbu/map/view/filter-applies-to-map", test_filter_applies_to_map);
   ADD ("/anbu/map/view/route", test_route);
+  ADD ("/anbu/map/view/area-of-view", test_area_of_view);
   ADD ("/anbu/map/view/screenshot", test_screenshot);
 #undef ADD
 

@@ -607,6 +607,20 @@ anbu_map_view_get_visible_area (AnbuMapView *self,
     }
 }
 
+AnbuMapAreaDownloader *
+anbu_map_view_create_area_downloader (AnbuMapView *self)
+{
+  double south, west, north, east;
+
+  g_return_val_if_fail (ANBU_IS_MAP_VIEW (self), NULL);
+
+  if (self->tile_source == NULL)
+    return NULL;
+  anbu_map_view_get_visible_area (self, &south, &west, &north, &east);
+  return anbu_map_area_downloader_new (self->tile_source, south, west, north, east,
+                                       ANBU_MAP_AREA_MIN_ZOOM, ANBU_MAP_AREA_MAX_ZOOM);
+}
+
 AnbuRoutePlan *
 anbu_map_view_show_route (AnbuMapView        *self,
                           const AnbuGeoCoord *start,
