@@ -691,6 +691,32 @@ anbu_window_get_idle_monitor (AnbuWindow *self)
   return self->idle_monitor;
 }
 
+/**
+ * anbu_window_fill_sign_in:
+ * @self: the window
+ * @server_address: (nullable): the server address to fill in
+ * @username: (nullable): the username to fill in
+ * @password: (nullable): with a password, sign in at once as if the planner had pressed
+ *   Sign In (the same checks and messages)
+ *
+ * Fills the sign-in page from the command line.
+ */
+void
+anbu_window_fill_sign_in (AnbuWindow *self,
+                          const char *server_address,
+                          const char *username,
+                          const char *password)
+{
+  g_return_if_fail (ANBU_IS_WINDOW (self));
+
+  if (server_address != NULL)
+    anbu_sign_in_page_set_server (self->sign_in_page, server_address);
+  if (username != NULL)
+    anbu_sign_in_page_set_username (self->sign_in_page, username);
+  if (password != NULL)
+    anbu_sign_in_page_submit_with_password (self->sign_in_page, password);
+}
+
 void
 anbu_window_add_toast (AnbuWindow *self,
                        const char *message)
