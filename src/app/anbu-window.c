@@ -645,6 +645,25 @@ anbu_window_get_locked (AnbuWindow *self)
   return self->locked;
 }
 
+/* Dialogs over the window (a sign-out confirmation, the preferences) must not outlive the
+ * lock: whoever comes to the computer next could answer them. */
+static void
+close_transient_windows (AnbuWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr (GPtrArray) doomed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        g_ptr_array_add (doomed, g_object_ref (window));
+    }
+  for (guint i = 0; i < doomed->len; i++)
+    gtk_window_destroy (g_ptr_array_index (doomed, i));
+}
+
 /**
  * anbu_window_lock:
  * @self: the window
@@ -660,6 +679,7 @@ anbu_window_lock (AnbuWindow *self)
   if (!self->signed_in || self->locked)
     return;
 
+  close_transient_windows (self);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
   anbu_lock_screen_reset (self->lock_screen);
