@@ -352,18 +352,11 @@ write_planner_id (const AnbuHousehold *h, JsonObject *o, const char *name)
 static gboolean
 read_version (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
 {
-  gint64 version = 0;
-  gboolean present = FALSE;
+  gint64 version;
 
-  if (!anbu_json_read_int (field, node, FALSE, &version, &present, error))
+  if (!anbu_json_read_version (field, node, FALSE, &version, error))
     return FALSE;
-  if (present && version < 0)
-    {
-      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, field,
-                             _("A version is never negative"));
-      return FALSE;
-    }
-  h->version = present ? version : 0;
+  h->version = version;
   return TRUE;
 }
 
