@@ -59,6 +59,25 @@ digits_value (const char *text,
   return v;
 }
 
+/* Reads the "YYYY-MM-DD" that @text starts with (what follows is not looked
+ * at). FALSE when the characters do not have that shape; the numbers may
+ * still not make a real date. */
+static gboolean
+parse_ymd (const char *text,
+           guint      *year,
+           guint      *month,
+           guint      *day)
+{
+  /* all_digits() stops at the first non-digit, so a short text is safe. */
+  if (!all_digits (text, 4) || text[4] != '-' || !all_digits (text + 5, 2) || text[7] != '-'
+      || !all_digits (text + 8, 2))
+    return FALSE;
+  *year = digits_value (text, 4);
+  *month = digits_value (text + 5, 2);
+  *day = digits_value (text + 8, 2);
+  return TRUE;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil-from-days
  * inverse, valid for all years used here). */
 static gint64
@@ -460,12 +479,8 @@ anbu_validate_timestamp (const char  *field,
   p = text;
 
   /* YYYY-MM-DD */
-  if (strlen (p) < 10 || !all_digits (p, 4) || p[4] != '-' || !all_digits (p + 5, 2) ||
-      p[7] != '-' || !all_digits (p + 8, 2))
+  if (!parse_ymd (p, &year, &month, &day))
     return set_timestamp_syntax_error (field, text, error);
-  year = digits_value (p, 4);
-  month = digits_value (p + 5, 2);
-  day = digits_value (p + 8, 2);
   p += 10;
 
   if (*p == '\0')
@@ -664,16 +679,12 @@ anbu_validate_date (const char  *field,
 {
   guint y, m, d;
 
-  if (text == NULL || strlen (text) != 10 || !all_digits (text, 4) || text[4] != '-' ||
-      !all_digits (text + 5, 2) || text[7] != '-' || !all_digits (text + 8, 2))
+  if (text == NULL || strlen (text) != 10 || !parse_ymd (text, &y, &m, &d))
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, field,
                              _("“%s” is not a date such as 2026-11-24"), text ? text : "");
       return FALSE;
     }
-  y = digits_value (text, 4);
-  m = digits_value (text + 5, 2);
-  d = digits_value (text + 8, 2);
   if (m < 1 || m > 12 || d < 1 || !g_date_valid_dmy (d, m, y) || y < 1900 || y > 2099)
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, field,
@@ -682,5 +693,29 @@ anbu_validate_date (const char  *field,
     }
   if (date != NULL)
     g_date_set_dmy (date, d, m, y);
+  return TRUE;
+}
+
+/**
+ * anbu_iso_date_parse:
+ * @text: (nullable): "YYYY-MM-DD", nothing before or after
+ * @date: (out caller-allocates) (optional): the date
+ *
+ * Returns: whether @text is a real date written that way (any year from 1)
+ */
+gboolean
+anbu_iso_date_parse (const char *text,
+                     GDate      *date)
+{
+  guint y, m, d;
+
+  if (text == NULL || strlen (text) != 10 || !parse_ymd (text, &y, &m, &d)
+      || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return FALSE;
+  if (date != NULL)
+    {
+      g_date_clear (date, 1);
+      g_date_set_dmy (date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+    }
   return TRUE;
 }

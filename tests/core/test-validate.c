@@ -363,6 +363,26 @@ test_date (void)
     }
 }
 
+/* The shape without the record range, for files such as the declared
+ * holidays: any real year, nothing around the date. */
+static void
+test_iso_date_any_year (void)
+{
+  static const char * const bad[] = {
+    "2026-2-3", "2026-02-30", "2025-02-29", "0000-01-01", "2026-13-01", " 2026-02-03",
+    "2026-02-03 ", "2026-02-03T00:00:00Z", "", "2026/02/03",
+  };
+  GDate date;
+
+  g_assert_true (anbu_iso_date_parse ("2028-02-29", &date));
+  g_assert_cmpint (g_date_get_day (&date), ==, 29);
+  g_assert_true (anbu_iso_date_parse ("1899-12-31", NULL));
+  g_assert_true (anbu_iso_date_parse ("2150-06-01", NULL));
+  g_assert_false (anbu_iso_date_parse (NULL, &date));
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (anbu_iso_date_parse (bad[i], NULL));
+}
+
 static void
 test_text_too_long (void)
 {
@@ -570,6 +590,7 @@ main (int   argc,
   g_test_add_func ("/anbu/validate/enum-membership", test_enum_membership);
   g_test_add_func ("/anbu/validate/serial-and-username", test_serial_and_username);
   g_test_add_func ("/anbu/validate/birth-year", test_birth_year);
+  g_test_add_func ("/anbu/validate/iso-date-any-year", test_iso_date_any_year);
 
   return g_test_run ();
 }
