@@ -59,6 +59,38 @@ digits_value (const char *text,
   return v;
 }
 
+/* What trimming removes around a text: ASCII white space as before, and the
+ * Unicode spaces a Korean IME or a paste brings (U+3000 ideographic space,
+ * U+00A0 no-break space, …), which would otherwise make a name of only
+ * spaces pass as filled in and look blank on screen. */
+static gboolean
+is_trimmed_space (gunichar c)
+{
+  return c < 0x80 ? g_ascii_isspace ((char) c) : g_unichar_isspace (c);
+}
+
+/* Removes leading and trailing spaces from valid UTF-8, in place. */
+static void
+strip_spaces (char *text)
+{
+  char *start = text;
+  char *end;
+
+  while (*start != '\0' && is_trimmed_space (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  end = start + strlen (start);
+  while (end > start)
+    {
+      char *last = g_utf8_find_prev_char (start, end);
+
+      if (!is_trimmed_space (g_utf8_get_char (last)))
+        break;
+      end = last;
+    }
+  memmove (text, start, (gsize) (end - start));
+  text[end - start] = '\0';
+}
+
 /* Reads the "YYYY-MM-DD" that @text starts with (what follows is not looked
  * at). FALSE when the characters do not have that shape; the numbers may
  * still not make a real date. */
@@ -295,7 +327,7 @@ anbu_validate_text (const char     *field,
 
   /* Surrounding whitespace (a pasted line break too) is dropped first. */
   nfc = g_utf8_normalize (text, n_bytes, G_NORMALIZE_NFC);
-  g_strstrip (nfc);
+  strip_spaces (nfc);
 
   for (const char *p = nfc; *p != '\0'; p = g_utf8_next_char (p))
     {

@@ -494,6 +494,30 @@ test_text_normalised (void)
   g_assert_cmpstr (out, ==, "한");
 }
 
+/* A Korean IME types U+3000 for a space, and text pasted from the web
+ * brings U+00A0: around a name they are trimmed like ASCII spaces, so a name
+ * of only such spaces is refused as empty instead of stored blank. Inside
+ * the text they stay. */
+static void
+test_text_unicode_spaces_trimmed (void)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (anbu_validate_text ("name", "\xe3\x80\x80김영수\xc2\xa0 \xe3\x80\x80", -1, 50,
+                                     ANBU_TEXT_NON_EMPTY, &out, NULL));
+  g_assert_cmpstr (out, ==, "김영수");
+  g_clear_pointer (&out, g_free);
+
+  g_assert_true (anbu_validate_text ("address_detail", "101동\xe3\x80\x80" "1203호", -1, 100,
+                                     ANBU_TEXT_SINGLE_LINE, &out, NULL));
+  g_assert_cmpstr (out, ==, "101동\xe3\x80\x80" "1203호");
+
+  g_assert_false (anbu_validate_text ("name", "\xe3\x80\x80\xc2\xa0\xe3\x80\x80", -1, 50,
+                                      ANBU_TEXT_NON_EMPTY, NULL, &error));
+  assert_field_error (error, ANBU_RECORD_ERROR_MISSING_FIELD, "name");
+}
+
 static void
 test_enum_membership (void)
 {
@@ -587,6 +611,8 @@ main (int   argc,
   g_test_add_func ("/anbu/validate/text-empty", test_text_empty);
   g_test_add_func ("/anbu/validate/text-scripts-and-emoji", test_text_scripts_and_emoji);
   g_test_add_func ("/anbu/validate/text-normalised", test_text_normalised);
+  g_test_add_func ("/anbu/validate/text-unicode-spaces-trimmed",
+                   test_text_unicode_spaces_trimmed);
   g_test_add_func ("/anbu/validate/enum-membership", test_enum_membership);
   g_test_add_func ("/anbu/validate/serial-and-username", test_serial_and_username);
   g_test_add_func ("/anbu/validate/birth-year", test_birth_year);
