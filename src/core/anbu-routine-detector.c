@@ -265,7 +265,8 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
             continue;
           }
         mean = sum_log[c][i] / n;
-        variance = MAX (0.0, (sum_log2[c][i] - n * mean * mean) / (n - 1));
+        /* One day has no spread (and n - 1 would divide by zero). */
+        variance = n > 1 ? MAX (0.0, (sum_log2[c][i] - n * mean * mean) / (n - 1)) : 0.0;
         usual = MAX (top[c][i][rank - 1], exp (mean + params->spread_z * sqrt (variance)));
         profile->usual_quiet_hours[c][i] = (float) MIN (usual, 1000.0);
       }
