@@ -40,12 +40,11 @@ ingest_fixture_new (gint64              clock,
 {
   IngestFixture *fixture = g_new0 (IngestFixture, 1);
   g_auto(GStrv) args = server_args (clock, extra_args);
-  g_autofree char *admin_id = NULL;
   g_autoptr(AnbuTestResponse) response = NULL;
 
   fixture->extra_args = g_strdupv ((char **) extra_args);
   fixture->server = anbu_test_server_new ((const char * const *) args);
-  admin_id = anbu_test_server_add_user (fixture->server, "admin", "admin", NULL, INGEST_PASSWORD);
+  fixture->admin_id = anbu_test_server_add_user (fixture->server, "admin", "admin", NULL, INGEST_PASSWORD);
   fixture->admin_token = sign_in_admin (fixture);
   response = anbu_test_request (fixture->server, "POST", "/api/v1/admin/gateways",
                                 fixture->admin_token, "{\"name\": \"test gateway\"}");
@@ -84,6 +83,7 @@ void
 ingest_fixture_free (IngestFixture *fixture)
 {
   anbu_test_server_free (fixture->server);
+  g_free (fixture->admin_id);
   g_free (fixture->admin_token);
   g_free (fixture->gateway_token);
   g_strfreev (fixture->extra_args);

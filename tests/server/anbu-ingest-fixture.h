@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   AnbuTestServer *server;
+  char           *admin_id;
   char           *admin_token;
   char           *gateway_token;
   char          **extra_args;
