@@ -95,7 +95,10 @@ AnbuHousehold        *anbu_household_from_json         (JsonObject              
 JsonObject           *anbu_household_to_json           (const AnbuHousehold        *household);
 
 /* Field by field, for household.update and its conflicts (DESIGN.md §5).
- * Editable fields are all members except id, version and updated_at. */
+ * Editable fields are all members except id, version and updated_at. A null
+ * value clears an optional field, resets one with a default (contacts,
+ * night_consent, threshold_hours, status) to that default, and is refused for
+ * a required one. */
 const char * const   *anbu_household_list_editable_fields (void);
 gboolean              anbu_household_is_editable_field (const char                 *name);
 gboolean              anbu_household_set_field         (AnbuHousehold              *household,

@@ -25,6 +25,15 @@ check_present (const char  *field,
   return FALSE;
 }
 
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
 static const char *
 get_string (const char  *field,
             JsonNode    *node,
@@ -178,7 +187,7 @@ anbu_json_read_phone (const char  *field,
   if ((raw = get_string (field, node, error)) == NULL)
     return FALSE;
   /* An optional phone left blank in a form means "no phone". */
-  if (!required && *raw == '\0')
+  if (!required && is_blank (raw))
     return TRUE;
   *out = anbu_phone_normalize (field, raw, NULL, error);
   return *out != NULL;
@@ -446,4 +455,39 @@ anbu_json_object_to_string (JsonObject *object)
 
   json_node_set_object (node, object);
   return json_to_string (node, FALSE);
+}
+
+/**
+ * anbu_json_error_to_object:
+ * @error: an error, normally of %ANBU_RECORD_ERROR
+ *
+ * An %ANBU_RECORD_ERROR gives its code ("missing_field", …), its reason as
+ * the message and its field; any other error is a "bad_request" with its
+ * message and no field.
+ *
+ * Returns: (transfer full): the object
+ */
+JsonObject *
+anbu_json_error_to_object (const GError *error)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *field = NULL;
+
+  g_return_val_if_fail (error != NULL, object);
+
+  if (error->domain == ANBU_RECORD_ERROR)
+    {
+      json_object_set_string_member (object, "code",
+                                     anbu_record_error_code_to_string (error->code));
+      json_object_set_string_member (object, "message", anbu_record_error_get_reason (error));
+      field = anbu_record_error_dup_field (error);
+      if (field != NULL)
+        json_object_set_string_member (object, "field", field);
+    }
+  else
+    {
+      json_object_set_string_member (object, "code", "bad_request");
+      json_object_set_string_member (object, "message", error->message);
+    }
+  return object;
 }

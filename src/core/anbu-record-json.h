@@ -103,4 +103,8 @@ void        anbu_json_write_double    (JsonObject    *object,
 
 char       *anbu_json_object_to_string (JsonObject   *object);
 
+/* {"code": "too_long", "message": "…", "field": "contacts.0.name"} as in the
+ * error bodies and rejected mutation results of docs/api.md. */
+JsonObject *anbu_json_error_to_object  (const GError *error);
+
 G_END_DECLS

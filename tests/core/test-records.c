@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
 #include "anbu-absence.h"
@@ -379,6 +380,7 @@ test_household_canonical_values (void)
     "{\"id\":\"5F0C6A52-3D4E-4B8A-9F1E-2A7B8C9D0E1F\",\"dong_code\":\"1111051500\","
     "\"name\":\"  김영수 \",\"address\":\"서울 종로구 자하문로 92\",\"phone\":\"+82 10 2345 6789\","
     "\"address_detail\":\"\",\"updated_at\":\"2026-11-24T15:05:00+09:00\","
+    "\"risk_notes\":\"  \",\"dong_name\":\" \","
     "\"contacts\":[{\"name\":\"김미영\",\"phone\":\"0312345678\"}]}", &error);
   g_autoptr(JsonObject) out = NULL;
 
@@ -387,12 +389,34 @@ test_household_canonical_values (void)
   g_assert_cmpstr (h->name, ==, "김영수");
   g_assert_cmpstr (h->phone, ==, "010-2345-6789");
   g_assert_null (h->address_detail);
+  g_assert_null (h->risk_notes);
+  g_assert_null (h->dong_name);
   g_assert_cmpstr (((AnbuHouseholdContact *) g_ptr_array_index (h->contacts, 0))->phone, ==,
                    "031-234-5678");
   out = anbu_household_to_json (h);
   /* Times leave in UTC with Z. */
   g_assert_cmpstr (json_object_get_string_member (out, "updated_at"), ==,
                    "2026-11-24T06:05:00Z");
+}
+
+static void
+test_blank_phone (void)
+{
+  g_autoptr(JsonObject) object = parse (household_json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuHousehold) h = NULL;
+  JsonObject *first = json_array_get_object_element (
+    json_object_get_array_member (object, "contacts"), 0);
+
+  /* A resident without a phone: the form's field is left blank. */
+  json_object_set_string_member (object, "phone", "   ");
+  h = anbu_household_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_null (h->phone);
+
+  /* A contact is there to be called: a blank number is missing. */
+  json_object_set_string_member (first, "phone", " ");
+  assert_decode_fails (&codecs[0], object, ANBU_RECORD_ERROR_MISSING_FIELD, "contacts.0.phone");
 }
 
 static void
@@ -499,6 +523,34 @@ test_household_contact_field_path (void)
   json_array_add_string_element (contacts, "김철수 010-1111-2222");
   json_object_set_string_member (second, "phone", "02-730-1234");
   assert_decode_fails (&codecs[0], object, ANBU_RECORD_ERROR_WRONG_TYPE, "contacts.2");
+}
+
+static void
+test_error_object (void)
+{
+  g_autoptr(JsonObject) object = parse (household_json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "disk full");
+  g_autoptr(AnbuHousehold) h = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) other_body = NULL;
+  JsonObject *second = json_array_get_object_element (
+    json_object_get_array_member (object, "contacts"), 1);
+
+  json_object_set_string_member (second, "phone", "010-12-34");
+  h = anbu_household_from_json (object, &error);
+  g_assert_null (h);
+
+  /* The shape of docs/api.md errors, ready for the server to send. */
+  body = anbu_json_error_to_object (error);
+  g_assert_cmpstr (json_object_get_string_member (body, "code"), ==, "invalid_value");
+  g_assert_cmpstr (json_object_get_string_member (body, "field"), ==, "contacts.1.phone");
+  g_assert_cmpstr (json_object_get_string_member (body, "message"), ==,
+                   "A mobile number has 11 digits, such as 010-1234-5678");
+
+  other_body = anbu_json_error_to_object (other);
+  g_assert_cmpstr (json_object_get_string_member (other_body, "code"), ==, "bad_request");
+  g_assert_false (json_object_has_member (other_body, "field"));
 }
 
 static void
@@ -779,6 +831,9 @@ test_household_set_field (void)
   g_assert_null (h->address_detail);
   unset = anbu_household_dup_field (h, "address_detail");
   g_assert_true (JSON_NODE_HOLDS_NULL (unset));
+  /* null puts a field with a default back to it. */
+  g_assert_true (anbu_household_set_field (h, "threshold_hours", NULL, &error));
+  g_assert_cmpint (h->threshold_hours, ==, ANBU_THRESHOLD_HOURS_DEFAULT);
   g_assert_false (anbu_household_set_field (h, "name", NULL, &error));
   assert_field_error (error, ANBU_RECORD_ERROR_MISSING_FIELD, "name");
   g_assert_cmpstr (h->name, ==, "김영수");
@@ -885,6 +940,7 @@ main (int   argc,
   g_test_add_func ("/anbu/records/household-values", test_household_values);
   g_test_add_func ("/anbu/records/household-defaults", test_household_defaults);
   g_test_add_func ("/anbu/records/household-canonical-values", test_household_canonical_values);
+  g_test_add_func ("/anbu/records/blank-phone", test_blank_phone);
   g_test_add_func ("/anbu/records/bad-uuid", test_household_bad_uuid);
   g_test_add_func ("/anbu/records/bad-dong-code", test_household_bad_dong_code);
   g_test_add_func ("/anbu/records/threshold-23-51", test_household_threshold);
@@ -892,6 +948,7 @@ main (int   argc,
   g_test_add_func ("/anbu/records/coordinates-in-pairs", test_household_coordinates_in_pairs);
   g_test_add_func ("/anbu/records/huge-number", test_household_huge_number);
   g_test_add_func ("/anbu/records/contact-field-path", test_household_contact_field_path);
+  g_test_add_func ("/anbu/records/error-object", test_error_object);
   g_test_add_func ("/anbu/records/too-many-contacts", test_household_too_many_contacts);
   g_test_add_func ("/anbu/records/bad-phone", test_household_bad_phone);
   g_test_add_func ("/anbu/records/string-too-long", test_name_too_long);
