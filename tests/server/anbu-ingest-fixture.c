@@ -59,22 +59,9 @@ ingest_fixture_restart (IngestFixture *fixture,
                         gint64         clock)
 {
   g_auto(GStrv) args = server_args (clock, (const char * const *) fixture->extra_args);
-  g_autofree char *dir = g_strdup (fixture->server->dir);
 
   g_assert_cmpint (anbu_test_server_stop (fixture->server, SIGTERM), ==, 0);
-  /* Keep the directory: free only the handle. */
-  g_clear_object (&fixture->server->process);
-  fixture->server->process = NULL;
-  {
-    AnbuTestServer *old = fixture->server;
-
-    fixture->server = anbu_test_server_new_for_dir (dir, (const char * const *) args);
-    g_clear_object (&old->session);
-    g_free (old->url);
-    g_free (old->db);
-    g_free (old->dir);
-    g_free (old);
-  }
+  anbu_test_server_restart (fixture->server, (const char * const *) args);
   g_free (fixture->admin_token);
   fixture->admin_token = sign_in_admin (fixture);
 }
