@@ -354,6 +354,7 @@ static gboolean
 evaluate_household (AnbuAlertEngine      *self,
                     const HouseholdFacts *facts,
                     gint64                now,
+                    gboolean              from_timer,
                     GPtrArray            *changes,
                     AnbuAlertPassStats   *stats,
                     GError              **error)
@@ -410,9 +411,10 @@ evaluate_household (AnbuAlertEngine      *self,
         }
     }
 
-  /* Offline. */
+  /* Offline. A batch that just arrived proves the plug reports (history
+   * sent late only looks old): only the timer raises offline signals. */
   stored = find_kind (alerts, ANBU_ALERT_KIND_OFFLINE);
-  if (verdict.offline && stored == NULL)
+  if (verdict.offline && stored == NULL && from_timer)
     {
       if (!raise_alert (self, facts, ANBU_ALERT_KIND_OFFLINE, facts->last_seen_at, now,
                         alerts, changes, stats, error))
@@ -489,6 +491,7 @@ static gboolean
 run_facts (AnbuAlertEngine     *self,
            sqlite3_stmt        *stmt,
            gint64               now,
+           gboolean             from_timer,
            GPtrArray           *changes,
            AnbuAlertPassStats  *stats,
            GError             **error)
@@ -511,8 +514,8 @@ run_facts (AnbuAlertEngine     *self,
     return set_db_error (self, error, "Cannot read household facts");
 
   for (guint i = 0; i < all->len; i++)
-    if (!evaluate_household (self, &g_array_index (all, HouseholdFacts, i), now, changes, stats,
-                             error))
+    if (!evaluate_household (self, &g_array_index (all, HouseholdFacts, i), now, from_timer,
+                             changes, stats, error))
       return FALSE;
   return TRUE;
 }
@@ -641,7 +644,7 @@ anbu_alert_engine_check_households (AnbuAlertEngine     *self,
     {
       sqlite3_bind_text (self->facts_one, 1, g_ptr_array_index (household_ids, i), -1,
                          SQLITE_TRANSIENT);
-      if (!run_facts (self, self->facts_one, now, changes, stats, error))
+      if (!run_facts (self, self->facts_one, now, FALSE, changes, stats, error))
         {
           sqlite3_clear_bindings (self->facts_one);
           anbu_store_rollback (self->store);
@@ -667,7 +670,7 @@ anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
 
   if (!anbu_store_begin (self->store, error))
     return FALSE;
-  if (!run_facts (self, self->facts_all, now, changes, stats, error))
+  if (!run_facts (self, self->facts_all, now, TRUE, changes, stats, error))
     {
       anbu_store_rollback (self->store);
       return FALSE;
