@@ -306,9 +306,9 @@ anbu_plugsim_run_main (int    argc,
           return 1;
         }
       if (!print)
-        g_printerr (_("History of %.0f hours sent: %" G_GUINT64_FORMAT " readings accepted, %"
-                      G_GUINT64_FORMAT " duplicates, %" G_GUINT64_FORMAT " rejected\n"),
-                    backfill_hours, sink.accepted, sink.duplicate, sink.rejected);
+        g_printerr (_("History of %.0f hours sent: %lu readings accepted, %lu duplicates, %lu rejected\n"),
+                    backfill_hours, (gulong) sink.accepted, (gulong) sink.duplicate,
+                    (gulong) sink.rejected);
     }
 
   /* Then one reading per plug per simulated minute, as time goes by. */
@@ -333,8 +333,7 @@ anbu_plugsim_run_main (int    argc,
       g_usleep (MAX (G_USEC_PER_SEC / 10, (gint64) (G_USEC_PER_SEC * MIN (1.0, 60.0 / speed))));
     }
   if (!print)
-    g_printerr (_("Sent: %" G_GUINT64_FORMAT " readings accepted, %" G_GUINT64_FORMAT
-                  " duplicates, %" G_GUINT64_FORMAT " rejected\n"),
-                sink.accepted, sink.duplicate, sink.rejected);
+    g_printerr (_("Sent: %lu readings accepted, %lu duplicates, %lu rejected\n"),
+                (gulong) sink.accepted, (gulong) sink.duplicate, (gulong) sink.rejected);
   return 0;
 }
