@@ -351,6 +351,11 @@ on_live_connected (SoupServer              *server,
   g_autoptr(AnbuStoreUser) user = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* The HTTP exchange is over once upgraded, but libsoup emits no
+   * request-finished for it: say so, or the server would count the socket
+   * as a request in flight and wait for it at shutdown. */
+  g_signal_emit_by_name (server, "request-finished", msg);
+
   /* The handshake handler already checked the token; check again in case
    * the session ended in between. */
   user = authenticate (self, msg, &error);
