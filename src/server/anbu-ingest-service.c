@@ -864,6 +864,11 @@ anbu_ingest_service_new (AnbuStore               *store,
   self->db = db;
   self->calendar = anbu_holiday_calendar_new ();
   self->telemetry = anbu_telemetry_new (db, self->options.offline_after);
+  /* Raw readings are folded an hour after they pass the retention age;
+   * older ones are refused so a resend cannot count twice. */
+  if (self->telemetry != NULL)
+    anbu_telemetry_set_max_age (self->telemetry,
+                                (gint64) self->options.retention_days * 24 * 3600 - 3600);
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
   if (self->telemetry == NULL || self->engine == NULL || self->hub == NULL

@@ -15,6 +15,7 @@ struct _AnbuTelemetry
 
   sqlite3            *db;
   gint64              offline_after;
+  gint64              max_age;
   AnbuActivityParams  params;
 
   sqlite3_stmt       *plug_info;
@@ -284,7 +285,8 @@ anbu_telemetry_parse_batch (JsonNode  *root,
 static void
 check_values (AnbuTelemetryEntry *entry,
               guint               index,
-              gint64              now)
+              gint64              now,
+              gint64              max_age)
 {
   struct { const char *name; double value; double max; } measures[] = {
     { "watts", entry->watts, ANBU_TELEMETRY_MAX_WATTS },
@@ -317,6 +319,12 @@ check_values (AnbuTelemetryEntry *entry,
       g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
 
       reject (entry, "invalid_value", field, "The time is before 1970");
+    }
+  else if (max_age > 0 && entry->ts < now - max_age)
+    {
+      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
+
+      reject (entry, "too_old", field, "The reading is older than the server keeps raw readings");
     }
 }
 
@@ -746,7 +754,7 @@ anbu_telemetry_ingest (AnbuTelemetry  *self,
       sqlite3_stmt *stmt;
       int rc;
 
-      check_values (entry, i, now);
+      check_values (entry, i, now, self->max_age);
       if (entry->reject_code == NULL)
         {
           work = g_hash_table_lookup (plugs, entry->serial);
@@ -838,6 +846,14 @@ anbu_telemetry_ingest (AnbuTelemetry  *self,
       return NULL;
     }
   return g_steal_pointer (&report);
+}
+
+void
+anbu_telemetry_set_max_age (AnbuTelemetry *self,
+                            gint64         seconds)
+{
+  g_return_if_fail (ANBU_IS_TELEMETRY (self));
+  self->max_age = MAX (seconds, 0);
 }
 
 gboolean

@@ -108,6 +108,12 @@ AnbuTelemetryReport *anbu_telemetry_ingest           (AnbuTelemetry       *self,
                                                       gint64               now,
                                                       GError             **error);
 
+/* Readings older than `seconds` before the clock are refused ("too_old"):
+ * they would fall behind the retention fold, where a resent one could no
+ * longer be told from a new one. 0 (the default) takes any age. */
+void                 anbu_telemetry_set_max_age      (AnbuTelemetry       *self,
+                                                      gint64               seconds);
+
 /* The stored live fields of one plug; FALSE when it never reported. */
 gboolean             anbu_telemetry_get_plug_status  (AnbuTelemetry       *self,
                                                       const char          *serial,

@@ -94,6 +94,17 @@ test_series (void)
   g_assert_cmpuint (json_array_get_length (buckets), ==, 2);
   g_assert_cmpuint (json_array_get_length (events), ==, 1);
 
+  /* A folded reading sent again is refused, not counted twice. */
+  {
+    g_autofree char *items = ingest_readings_json ("PLUG-A", T0, 60, 1, 10, 10, 0, 0, NULL);
+    g_autoptr(AnbuTestResponse) resent = ingest_post (fixture, items);
+    JsonObject *answer = anbu_test_response_object (resent);
+    JsonObject *rejection = json_array_get_object_element (json_object_get_array_member (answer, "rejections"), 0);
+
+    g_assert_cmpint (json_object_get_int_member (answer, "rejected"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (rejection, "code"), ==, "too_old");
+  }
+
   bad = anbu_test_request (fixture->server, "GET", "/api/v1/households/not-a-household/series",
                            fixture->admin_token, NULL);
   g_assert_cmpuint (bad->status, ==, 404);
