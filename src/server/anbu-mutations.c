@@ -1088,7 +1088,6 @@ anbu_mutations_apply (AnbuStore              *store,
 {
   g_autoptr(GHashTable) rejected_households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(JsonArray) results = json_array_new ();
-  g_autoptr(GPtrArray) counted = g_ptr_array_new_with_free_func (g_free);
   Batch batch = { store, user, scope, rejected_households };
   JsonNode *node;
 
@@ -1174,9 +1173,15 @@ anbu_mutations_apply (AnbuStore              *store,
         }
 
       /* Rejected: nothing of it stays; later entries about a household it
-       * would have created are rejected too. */
+       * would have created are rejected too (unless it exists anyway). */
       if (mutation != NULL && mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_CREATE && household_id != NULL)
-        g_hash_table_add (rejected_households, g_strdup (household_id));
+        {
+          g_autoptr(AnbuStoreEntity) existing = anbu_store_load (store, ANBU_STORE_KIND_HOUSEHOLD,
+                                                                  household_id, NULL);
+
+          if (existing == NULL)
+            g_hash_table_add (rejected_households, g_strdup (household_id));
+        }
       json_array_add_object_element (results, rejected_result (id, entry_error));
       anbu_metrics_add_mutation (metrics, kind_name, "rejected");
     }
