@@ -310,10 +310,19 @@ apply_household_update (Batch       *batch,
   json_object_iter_init (&iter, fields);
   while (json_object_iter_next (&iter, &name, &mine))
     {
+      g_autoptr(AnbuHousehold) proposed = anbu_household_copy (household);
       g_autoptr(JsonNode) theirs = anbu_household_dup_field (household, name);
-      gboolean same = theirs != NULL && json_node_equal (theirs, mine);
+      g_autoptr(JsonNode) wanted = NULL;
 
-      if (same)
+      /* Compare values as the codec stores them ("01012345678" is
+       * "010-1234-5678"; clearing an unset field changes nothing). */
+      if (!anbu_household_set_field (proposed, name, mine, error))
+        {
+          anbu_record_error_prefix_field (error, "fields");
+          return FALSE;
+        }
+      wanted = anbu_household_dup_field (proposed, name);
+      if (theirs == NULL ? wanted == NULL : wanted != NULL && json_node_equal (theirs, wanted))
         continue;
       /* Someone else changed this field after the caller's base: both
        * values go back, nothing is overwritten. */
@@ -322,8 +331,8 @@ apply_household_update (Batch       *batch,
           JsonObject *conflict = json_object_new ();
 
           json_object_set_string_member (conflict, "field", name);
-          json_object_set_member (conflict, "mine", json_node_copy (mine));
-          json_object_set_member (conflict, "theirs", g_steal_pointer (&theirs));
+          json_object_set_member (conflict, "mine", wanted ? g_steal_pointer (&wanted) : json_node_new (JSON_NODE_NULL));
+          json_object_set_member (conflict, "theirs", theirs ? g_steal_pointer (&theirs) : json_node_new (JSON_NODE_NULL));
           json_array_add_object_element (conflicts, conflict);
           continue;
         }
