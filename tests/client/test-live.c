@@ -440,6 +440,71 @@ test_bad_pull_answer_keeps_cursor (void)
   fake_server_free (fake);
 }
 
+static void
+on_tls_request (SoupServer        *server,
+                SoupServerMessage *message,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                    "{\"changes\":[],\"cursor\":\"t\",\"has_more\":false}", 44);
+}
+
+static GError *
+pull_over (const char *url,
+           const char *ca_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuApiClient) api = anbu_api_client_new (url, ca_file, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GError *pull_error = NULL;
+
+  g_assert_no_error (error);
+  AWAIT (result, anbu_api_client_pull_async (api, NULL, 0, NULL, test_ready_cb, &result));
+  body = anbu_api_client_pull_finish (api, result, &pull_error);
+  g_assert_true ((body != NULL) == (pull_error == NULL));
+  return pull_error;
+}
+
+/* The server's certificate is verified: a city's own CA can be given; a
+ * certificate nobody vouches for is refused with a clear code. */
+static void
+test_tls_custom_ca (void)
+{
+  g_autofree char *cert = g_build_filename (TEST_TLS_DIR, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (TEST_TLS_DIR, "server-key.pem", NULL);
+  g_autofree char *ca = g_build_filename (TEST_TLS_DIR, "ca.pem", NULL);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+  GError *pull_error;
+
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (server, "/api/v1/sync", on_tls_request, NULL, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY
+                                                      | SOUP_SERVER_LISTEN_HTTPS, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  pull_error = pull_over (url, NULL);
+  g_assert_error (pull_error, ANBU_API_ERROR, ANBU_API_ERROR_TLS);
+  g_clear_error (&pull_error);
+
+  pull_error = pull_over (url, ca);
+  g_assert_no_error (pull_error);
+
+  soup_server_disconnect (server);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -448,6 +513,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/live/updates-and-reconnect", test_live_updates_and_reconnect);
   g_test_add_func ("/anbu/live/reconnect-triggers-pull", test_reconnect_triggers_pull);
   g_test_add_func ("/anbu/api/errors", test_api_errors);
+  g_test_add_func ("/anbu/api/tls-custom-ca", test_tls_custom_ca);
   g_test_add_func ("/anbu/api/unreachable-and-bad-address", test_api_unreachable_and_bad_address);
   g_test_add_func ("/anbu/sync/bad-pull-answer-keeps-cursor", test_bad_pull_answer_keeps_cursor);
 
