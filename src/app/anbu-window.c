@@ -342,11 +342,27 @@ show_view_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+static GtkWidget *
+create_sync_row (gpointer item,
+                 gpointer user_data)
+{
+  return anbu_account_create_sync_row (ANBU_ACCOUNT (user_data), item);
+}
+
 static void
 bind_account (AnbuWindow *self)
 {
   if (self->account == NULL)
     return;
+
+  anbu_sync_indicator_bind_pending (self->sync_indicator, anbu_account_get_pending (self->account),
+                                    create_sync_row, self->account, NULL);
+  anbu_sync_indicator_bind_conflicts (self->sync_indicator,
+                                      anbu_account_get_conflicts (self->account),
+                                      create_sync_row, self->account, NULL);
+  anbu_sync_indicator_bind_rejections (self->sync_indicator,
+                                       anbu_account_get_rejections (self->account),
+                                       create_sync_row, self->account, NULL);
 
   self->state_binding =
     g_object_bind_property (self->account, "sync-state",
@@ -482,6 +498,12 @@ anbu_window_dispose (GObject *object)
   g_clear_pointer (&self->state_binding, g_binding_unbind);
   g_clear_pointer (&self->last_sync_binding, g_binding_unbind);
   g_clear_pointer (&self->pending_binding, g_binding_unbind);
+  if (self->sync_indicator != NULL)
+    {
+      anbu_sync_indicator_bind_pending (self->sync_indicator, NULL, NULL, NULL, NULL);
+      anbu_sync_indicator_bind_conflicts (self->sync_indicator, NULL, NULL, NULL, NULL);
+      anbu_sync_indicator_bind_rejections (self->sync_indicator, NULL, NULL, NULL, NULL);
+    }
   if (self->idle_monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->idle_monitor, self);
   g_clear_object (&self->idle_monitor);
@@ -680,6 +702,8 @@ anbu_window_lock (AnbuWindow *self)
     return;
 
   close_transient_windows (self);
+  if (self->account != NULL)
+    anbu_account_lock (self->account);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
   anbu_lock_screen_reset (self->lock_screen);

@@ -21,6 +21,10 @@ struct _AnbuTestAccount
   guint pending_count;
   guint sync_requests;
   guint sign_outs;
+  guint locks;
+  GListStore *pending;
+  GListStore *conflicts;
+  GListStore *rejections;
 };
 
 static void anbu_test_account_iface_init (AnbuAccountInterface *iface);
@@ -112,8 +116,48 @@ test_sync_now (AnbuAccount *account)
 }
 
 static void
+test_lock (AnbuAccount *account)
+{
+  ANBU_TEST_ACCOUNT (account)->locks++;
+}
+
+static GListModel *
+test_get_pending (AnbuAccount *account)
+{
+  return G_LIST_MODEL (ANBU_TEST_ACCOUNT (account)->pending);
+}
+
+static GListModel *
+test_get_conflicts (AnbuAccount *account)
+{
+  return G_LIST_MODEL (ANBU_TEST_ACCOUNT (account)->conflicts);
+}
+
+static GListModel *
+test_get_rejections (AnbuAccount *account)
+{
+  return G_LIST_MODEL (ANBU_TEST_ACCOUNT (account)->rejections);
+}
+
+static GtkWidget *
+test_create_sync_row (AnbuAccount *account,
+                      gpointer     item)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  return row;
+}
+
+static void
 anbu_test_account_iface_init (AnbuAccountInterface *iface)
 {
+  iface->lock = test_lock;
+  iface->get_pending = test_get_pending;
+  iface->get_conflicts = test_get_conflicts;
+  iface->get_rejections = test_get_rejections;
+  iface->create_sync_row = test_create_sync_row;
   iface->sign_in_async = test_sign_in_async;
   iface->sign_in_finish = test_finish;
   iface->unlock_async = test_unlock_async;
@@ -159,6 +203,9 @@ anbu_test_account_finalize (GObject *object)
   g_free (self->password);
   g_free (self->display_name);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
+  g_clear_object (&self->pending);
+  g_clear_object (&self->conflicts);
+  g_clear_object (&self->rejections);
 
   G_OBJECT_CLASS (anbu_test_account_parent_class)->finalize (object);
 }
@@ -180,6 +227,9 @@ anbu_test_account_class_init (AnbuTestAccountClass *klass)
 static void
 anbu_test_account_init (AnbuTestAccount *self)
 {
+  self->pending = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->conflicts = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->rejections = g_list_store_new (GTK_TYPE_STRING_OBJECT);
 }
 
 AnbuTestAccount *
@@ -220,6 +270,19 @@ guint
 anbu_test_account_get_sign_outs (AnbuTestAccount *self)
 {
   return self->sign_outs;
+}
+
+guint
+anbu_test_account_get_locks (AnbuTestAccount *self)
+{
+  return self->locks;
+}
+
+/* The account's list of waiting changes, as GtkStringObject titles. */
+GListStore *
+anbu_test_account_get_pending_store (AnbuTestAccount *self)
+{
+  return self->pending;
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -331,6 +331,26 @@ count_rows (GtkWidget *list)
   return n;
 }
 
+/* The window binds the popover to the account's lists: a change the account queues shows up. */
+static void
+test_sync_popover_follows_account (Fixture      *f,
+                                   gconstpointer data)
+{
+  GListStore *pending = anbu_test_account_get_pending_store (f->account);
+  GtkWidget *indicator, *popover, *pending_list;
+
+  sign_in (f);
+  indicator = anbu_test_find_named (f->window, "sync-indicator");
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (indicator)));
+  pending_list = anbu_test_find_named (popover, "sync-pending-list");
+  g_assert_cmpuint (count_rows (pending_list), ==, 0);
+
+  g_list_store_append (pending, gtk_string_object_new ("방문 기록 · 김영희"));
+  g_assert_cmpuint (count_rows (pending_list), ==, 1);
+  g_list_store_remove_all (pending);
+  g_assert_cmpuint (count_rows (pending_list), ==, 0);
+}
+
 /* The popover lists what the models hold, shows an empty message otherwise, and a conflict
  * row's buttons resolve it either way. */
 static void
@@ -519,6 +539,7 @@ main (int   argc,
   ADD ("screenshots", test_screenshots);
   ADD ("sync-indicator", test_sync_indicator);
   ADD ("sync-popover-lists", test_sync_popover_lists);
+  ADD ("sync-popover-follows-account", test_sync_popover_follows_account);
   ADD ("sign-out", test_sign_out);
   ADD ("search", test_search);
   ADD ("map-page", test_map_page);
