@@ -27,6 +27,9 @@ anbu_account_default_init (AnbuAccountInterface *iface)
   g_object_interface_install_property (iface,
     g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_interface_install_property (iface,
+    g_param_spec_boolean ("needs-sign-in", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 void
@@ -118,6 +121,35 @@ anbu_account_lock (AnbuAccount *self)
 
   if (ANBU_ACCOUNT_GET_IFACE (self)->lock != NULL)
     ANBU_ACCOUNT_GET_IFACE (self)->lock (self);
+}
+
+/**
+ * anbu_account_renew_async:
+ * @password: the planner's password
+ *
+ * Asks the server for a new session with the password after #AnbuAccount:needs-sign-in; the
+ * sync carries on when it succeeds.
+ */
+void
+anbu_account_renew_async (AnbuAccount        *self,
+                          const char         *password,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+
+  ANBU_ACCOUNT_GET_IFACE (self)->renew_async (self, password, cancellable, callback, user_data);
+}
+
+gboolean
+anbu_account_renew_finish (AnbuAccount  *self,
+                           GAsyncResult *result,
+                           GError      **error)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), FALSE);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->renew_finish (self, result, error);
 }
 
 /**

@@ -60,6 +60,14 @@ struct _AnbuAccountInterface
                                GError           **error);
   void     (*sync_now)       (AnbuAccount        *self);
   void     (*lock)           (AnbuAccount        *self);
+  void     (*renew_async)    (AnbuAccount        *self,
+                              const char         *password,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data);
+  gboolean (*renew_finish)   (AnbuAccount        *self,
+                              GAsyncResult       *result,
+                              GError            **error);
 
   GListModel *(*get_pending)     (AnbuAccount    *self);
   GListModel *(*get_conflicts)   (AnbuAccount    *self);
@@ -76,7 +84,9 @@ struct _AnbuAccountInterface
  *   "display-name"  (string, read)   the signed-in planner's name, %NULL when signed out
  *   "sync-state"    (AnbuSyncIndicatorState, read)
  *   "last-sync"     (GDateTime, read) when the last sync succeeded
- *   "pending-count" (uint, read)     outbox entries not yet accepted by the server */
+ *   "pending-count" (uint, read)     outbox entries not yet accepted by the server
+ *   "needs-sign-in" (boolean, read)  the server no longer takes the session's token (expired,
+ *                                    revoked): syncing waits for anbu_account_renew_async() */
 
 void     anbu_account_sign_in_async   (AnbuAccount        *self,
                                        const char         *server_address,
@@ -105,6 +115,14 @@ gboolean anbu_account_sign_out_finish (AnbuAccount        *self,
                                        GError            **error);
 void     anbu_account_sync_now        (AnbuAccount        *self);
 void     anbu_account_lock            (AnbuAccount        *self);
+void     anbu_account_renew_async     (AnbuAccount        *self,
+                                       const char         *password,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+gboolean anbu_account_renew_finish    (AnbuAccount        *self,
+                                       GAsyncResult       *result,
+                                       GError            **error);
 GListModel *anbu_account_get_pending     (AnbuAccount    *self);
 GListModel *anbu_account_get_conflicts   (AnbuAccount    *self);
 GListModel *anbu_account_get_rejections  (AnbuAccount    *self);

@@ -22,6 +22,7 @@ struct _AnbuTestAccount
   guint sync_requests;
   guint sign_outs;
   guint locks;
+  gboolean needs_sign_in;
   GListStore *pending;
   GListStore *conflicts;
   GListStore *rejections;
@@ -39,6 +40,7 @@ enum
   PROP_SYNC_STATE,
   PROP_LAST_SYNC,
   PROP_PENDING_COUNT,
+  PROP_NEEDS_SIGN_IN,
 };
 
 static void
@@ -116,6 +118,27 @@ test_sync_now (AnbuAccount *account)
 }
 
 static void
+test_renew_async (AnbuAccount        *account,
+                  const char         *password,
+                  GCancellable       *cancellable,
+                  GAsyncReadyCallback callback,
+                  gpointer            user_data)
+{
+  AnbuTestAccount *self = ANBU_TEST_ACCOUNT (account);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, test_renew_async);
+  if (g_strcmp0 (password, self->password) != 0)
+    {
+      g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS,
+                               "wrong password");
+      return;
+    }
+  anbu_test_account_set_needs_sign_in (self, FALSE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 test_lock (AnbuAccount *account)
 {
   ANBU_TEST_ACCOUNT (account)->locks++;
@@ -154,6 +177,8 @@ static void
 anbu_test_account_iface_init (AnbuAccountInterface *iface)
 {
   iface->lock = test_lock;
+  iface->renew_async = test_renew_async;
+  iface->renew_finish = test_finish;
   iface->get_pending = test_get_pending;
   iface->get_conflicts = test_get_conflicts;
   iface->get_rejections = test_get_rejections;
@@ -189,6 +214,9 @@ anbu_test_account_get_property (GObject    *object,
     case PROP_PENDING_COUNT:
       g_value_set_uint (value, self->pending_count);
       break;
+    case PROP_NEEDS_SIGN_IN:
+      g_value_set_boolean (value, self->needs_sign_in);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -222,6 +250,7 @@ anbu_test_account_class_init (AnbuTestAccountClass *klass)
   g_object_class_override_property (object_class, PROP_SYNC_STATE, "sync-state");
   g_object_class_override_property (object_class, PROP_LAST_SYNC, "last-sync");
   g_object_class_override_property (object_class, PROP_PENDING_COUNT, "pending-count");
+  g_object_class_override_property (object_class, PROP_NEEDS_SIGN_IN, "needs-sign-in");
 }
 
 static void
@@ -270,6 +299,14 @@ guint
 anbu_test_account_get_sign_outs (AnbuTestAccount *self)
 {
   return self->sign_outs;
+}
+
+void
+anbu_test_account_set_needs_sign_in (AnbuTestAccount *self,
+                                     gboolean         needs_sign_in)
+{
+  self->needs_sign_in = needs_sign_in;
+  g_object_notify (G_OBJECT (self), "needs-sign-in");
 }
 
 guint
