@@ -629,6 +629,32 @@ test_screenshot (Fixture       *f,
   g_assert_cmpuint (counts.route, >, 200);
   g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_households (
                       anbu_map_view_get_status_layer (f->view)), >, 100);
+
+  /* Street level: every household has its own marker, the selected one ringed. */
+  {
+    AnbuMapPoint *point = household (f, 42);
+    g_autoptr(GdkTexture) street = NULL;
+    g_autofree char *street_path = g_build_filename (g_getenv ("ANBU_BUILD_DIR"), "tests", "map",
+                                                     "map-view-street.png", NULL);
+    guint before = f->tiles_received;
+
+    anbu_map_view_clear_route (f->view);
+    anbu_map_view_set_selected_id (f->view, anbu_map_point_get_id (point));
+    anbu_map_view_center_on (f->view, anbu_map_point_get_latitude (point),
+                             anbu_map_point_get_longitude (point), 17);
+    /* Zoom 17 is beyond the basemap (12–15): libshumate scales up zoom-15 tiles. */
+    test_wait_until_uint (&f->tiles_received, before + 1, 2000);
+    wait_frames (f->window, 5);
+    street = render_window (f->window);
+    g_assert_true (gdk_texture_save_to_png (street, street_path));
+    g_test_message ("screenshot: %s", street_path);
+    count_pixels (street, &counts);
+    g_assert_cmpuint (counts.route, >, 30);    /* the selection ring shares the route's blue */
+    g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_clusters (
+                        anbu_map_view_get_status_layer (f->view)), ==,
+                      anbu_map_status_layer_get_n_drawn_households (
+                        anbu_map_view_get_status_layer (f->view)));
+  }
 }
 
 int
