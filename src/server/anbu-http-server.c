@@ -888,3 +888,23 @@ anbu_http_server_get_metrics (AnbuHttpServer *self)
   g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
   return self->metrics;
 }
+
+SoupServer *
+anbu_http_server_get_soup_server (AnbuHttpServer *self)
+{
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
+  return self->soup;
+}
+
+AnbuStoreUser *
+anbu_http_server_authenticate (AnbuHttpServer     *self,
+                               SoupServerMessage  *msg,
+                               GError            **error)
+{
+  g_auto(Caller) caller = { 0 };
+
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
+  if (!authenticate (self, msg, &caller, error))
+    return NULL;
+  return g_steal_pointer (&caller.user);
+}

@@ -10,6 +10,7 @@
 
 #include "anbu-migrations.h"
 #include "anbu-sqlite-store.h"
+#include "anbu-telemetry.h"
 
 struct _AnbuSqliteStore
 {
@@ -152,6 +153,8 @@ static const AnbuMigration migrations[] = {
     "  BEGIN SELECT RAISE (ABORT, 'the access log is append-only'); END;"
     "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log"
     "  BEGIN SELECT RAISE (ABORT, 'the access log is append-only'); END;" },
+  /* Telemetry, activity events, plug live fields, gateways (anbu-telemetry.h). */
+  { 2, anbu_telemetry_schema_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */
@@ -1225,4 +1228,11 @@ anbu_sqlite_store_open (const char  *path,
     }
 
   return ANBU_STORE (g_steal_pointer (&self));
+}
+
+sqlite3 *
+anbu_sqlite_store_get_handle (AnbuSqliteStore *self)
+{
+  g_return_val_if_fail (ANBU_IS_SQLITE_STORE (self), NULL);
+  return self->db;
 }
