@@ -679,6 +679,24 @@ anbu_alert_engine_check_households (AnbuAlertEngine     *self,
 }
 
 gboolean
+anbu_alert_engine_check_watched (AnbuAlertEngine     *self,
+                                 gint64               now,
+                                 AnbuAlertPassStats  *stats,
+                                 GError             **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
+
+  g_hash_table_iter_init (&iter, self->watched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (ids, g_strdup (key));
+  return anbu_alert_engine_check_households (self, ids, now, stats, error);
+}
+
+gboolean
 anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
                             gint64               now,
                             AnbuAlertPassStats  *stats,

@@ -36,6 +36,8 @@ struct _AnbuIngestService
   gint64               manual_now;
   gint64               last_retention;
   sqlite3_stmt        *gateway_lookup;
+  sqlite3_stmt        *counter;
+  gint64               counter_seen;
   guint                pass_id;
   guint                change_id;
 };
@@ -190,11 +192,26 @@ on_pass_timeout (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Records changed (a contact, an acknowledgement, an absence): look at
+ * the households with unresolved alerts at once rather than at the next
+ * pass, then tell live clients. */
 static gboolean
 on_change_timeout (gpointer user_data)
 {
   AnbuIngestService *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 counter = 0;
 
+  if (sqlite3_step (self->counter) == SQLITE_ROW)
+    counter = sqlite3_column_int64 (self->counter, 0);
+  sqlite3_reset (self->counter);
+  if (counter != self->counter_seen)
+    {
+      self->counter_seen = counter;
+      if (!anbu_alert_engine_check_watched (self->engine, anbu_ingest_service_now (self), NULL,
+                                            &error))
+        g_warning ("Cannot check signals after a change: %s", error->message);
+    }
   anbu_live_hub_notify_changes (self->hub);
   return G_SOURCE_CONTINUE;
 }
@@ -814,6 +831,7 @@ anbu_ingest_service_finalize (GObject *object)
   AnbuIngestService *self = ANBU_INGEST_SERVICE (object);
 
   g_clear_pointer (&self->gateway_lookup, sqlite3_finalize);
+  g_clear_pointer (&self->counter, sqlite3_finalize);
 
   G_OBJECT_CLASS (anbu_ingest_service_parent_class)->finalize (object);
 }
@@ -873,7 +891,9 @@ anbu_ingest_service_new (AnbuStore               *store,
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
   if (self->telemetry == NULL || self->engine == NULL || self->hub == NULL
       || sqlite3_prepare_v3 (db, "SELECT id FROM gateway WHERE token_hash = ?1 AND disabled = 0",
-                             -1, SQLITE_PREPARE_PERSISTENT, &self->gateway_lookup, NULL) != SQLITE_OK)
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->gateway_lookup, NULL) != SQLITE_OK
+      || sqlite3_prepare_v3 (db, "SELECT value FROM counter WHERE name = 'seq'", -1,
+                             SQLITE_PREPARE_PERSISTENT, &self->counter, NULL) != SQLITE_OK)
     {
       g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
                    "Cannot prepare telemetry and detection: %s", sqlite3_errmsg (db));
