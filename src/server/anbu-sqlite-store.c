@@ -1041,8 +1041,12 @@ sqlite_log_access (AnbuStore               *store,
   sqlite3_stmt *stmt;
   guint n = household_ids != NULL ? g_strv_length ((char **) household_ids) : 0;
 
-  if (own_transaction && !exec (self, "BEGIN IMMEDIATE", error))
-    return FALSE;
+  /* A read's log lines alone are committed without waiting for the disk
+   * (they survive a crash of the server, and the next acknowledged write
+   * flushes them); writes log inside their own, fully synced transaction. */
+  if (own_transaction
+      && (!exec (self, "PRAGMA synchronous = NORMAL", error) || !exec (self, "BEGIN IMMEDIATE", error)))
+    goto fail;
   stmt = statement (self,
                     "INSERT INTO access_log (at, user_id, username, address, method, route,"
                     " household_id, action) VALUES (:at, :user_id, :username, :address,"
@@ -1065,11 +1069,16 @@ sqlite_log_access (AnbuStore               *store,
     }
   if (own_transaction && !exec (self, "COMMIT", error))
     goto fail;
+  if (own_transaction)
+    sqlite3_exec (self->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
   return TRUE;
 
 fail:
   if (own_transaction)
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_exec (self->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+    }
   return FALSE;
 }
 
