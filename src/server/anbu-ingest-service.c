@@ -804,6 +804,46 @@ handle_admin_tick (SoupServer        *server,
   respond_json (msg, 200, g_steal_pointer (&answer));
 }
 
+/* Every route is counted in /metrics like the server's own. */
+typedef struct
+{
+  AnbuIngestService  *service;
+  const char         *label;
+  SoupServerCallback  handler;
+} MeteredRoute;
+
+static const struct
+{
+  const char         *path;
+  const char         *label;
+  SoupServerCallback  handler;
+} routes[] = {
+  { "/api/v1/telemetry", "/api/v1/telemetry", handle_telemetry },
+  { "/api/v1/live", "/api/v1/live", handle_live },
+  { "/api/v1/households", "/api/v1/households/{id}/series", handle_households },
+  { "/api/v1/stats", "/api/v1/stats", handle_stats },
+  { "/api/v1/admin/gateways", "/api/v1/admin/gateways", handle_admin_gateways },
+  { "/api/v1/admin/users", "/api/v1/admin/users", handle_admin_users },
+  { "/api/v1/admin/tick", "/api/v1/admin/tick", handle_admin_tick },
+};
+
+static void
+on_metered_request (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  MeteredRoute *route = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  route->handler (server, msg, path, query, route->service);
+  if (route->service->server != NULL && soup_server_message_get_status (msg) != 0)
+    anbu_metrics_observe_request (anbu_http_server_get_metrics (route->service->server),
+                                  route->label, soup_server_message_get_status (msg),
+                                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+}
+
 /* GObject */
 
 static void
@@ -813,6 +853,13 @@ anbu_ingest_service_dispose (GObject *object)
 
   g_clear_handle_id (&self->pass_id, g_source_remove);
   g_clear_handle_id (&self->change_id, g_source_remove);
+  if (self->server != NULL && anbu_http_server_get_soup_server (self->server) != NULL)
+    {
+      SoupServer *soup = anbu_http_server_get_soup_server (self->server);
+
+      for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+        soup_server_remove_handler (soup, routes[i].path);
+    }
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->hub);
@@ -921,15 +968,17 @@ anbu_ingest_service_attach (AnbuIngestService *self,
 
   self->server = g_object_ref (server);
   soup = anbu_http_server_get_soup_server (server);
-  soup_server_add_handler (soup, "/api/v1/telemetry", handle_telemetry, self, NULL);
-  soup_server_add_handler (soup, "/api/v1/live", handle_live, self, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      MeteredRoute *route = g_new0 (MeteredRoute, 1);
+
+      route->service = self;
+      route->label = routes[i].label;
+      route->handler = routes[i].handler;
+      soup_server_add_handler (soup, routes[i].path, on_metered_request, route, g_free);
+    }
   soup_server_add_websocket_handler (soup, "/api/v1/live", NULL, NULL, on_live_connected, self,
                                      NULL);
-  soup_server_add_handler (soup, "/api/v1/households", handle_households, self, NULL);
-  soup_server_add_handler (soup, "/api/v1/stats", handle_stats, self, NULL);
-  soup_server_add_handler (soup, "/api/v1/admin/gateways", handle_admin_gateways, self, NULL);
-  soup_server_add_handler (soup, "/api/v1/admin/users", handle_admin_users, self, NULL);
-  soup_server_add_handler (soup, "/api/v1/admin/tick", handle_admin_tick, self, NULL);
 
   /* With a manual clock time moves only by /api/v1/admin/tick. */
   if (self->manual_now == 0)
