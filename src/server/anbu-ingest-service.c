@@ -38,6 +38,8 @@ struct _AnbuIngestService
   sqlite3_stmt        *gateway_lookup;
   sqlite3_stmt        *counter;
   gint64               counter_seen;
+  GPtrArray           *queue;         /* QueuedBatch *: telemetry waiting for the next commit */
+  guint                flush_id;
   guint                pass_id;
   guint                change_id;
 };
@@ -285,6 +287,88 @@ anbu_ingest_service_add_gateway (AnbuStore   *store,
 
 /* Routes */
 
+/* Batches that arrive together are stored together: each request is
+ * parsed, paused and queued; once the main loop has nothing more urgent
+ * (other requests being read), one transaction stores every queued batch
+ * and only then are they answered. One disk flush serves many gateways. */
+typedef struct
+{
+  SoupServerMessage *msg;
+  GPtrArray         *entries;
+  gint64             queued_at;
+} QueuedBatch;
+
+static void
+queued_batch_free (QueuedBatch *queued)
+{
+  g_clear_object (&queued->msg);
+  g_clear_pointer (&queued->entries, g_ptr_array_unref);
+  g_free (queued);
+}
+
+static gboolean
+flush_telemetry (gpointer user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(GPtrArray) queue = g_steal_pointer (&self->queue);
+  g_autoptr(GPtrArray) batches = g_ptr_array_new ();
+  g_autoptr(GPtrArray) reports = NULL;
+  g_autoptr(GPtrArray) to_check = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  gint64 now = anbu_ingest_service_now (self);
+  gint64 monotonic = g_get_monotonic_time ();
+
+  self->flush_id = 0;
+  self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_batch_free);
+  for (guint i = 0; i < queue->len; i++)
+    g_ptr_array_add (batches, ((QueuedBatch *) queue->pdata[i])->entries);
+
+  reports = anbu_telemetry_ingest_many (self->telemetry, batches, now, &error);
+
+  /* Committed: detection for the households the batches may have changed,
+   * live status, then the answers. */
+  for (guint i = 0; reports != NULL && i < reports->len; i++)
+    {
+      AnbuTelemetryReport *report = g_ptr_array_index (reports, i);
+
+      for (guint p = 0; report != NULL && p < report->plugs->len; p++)
+        {
+          AnbuTelemetryPlugStatus *status = g_ptr_array_index (report->plugs, p);
+
+          if (anbu_alert_engine_wants_check (self->engine, status)
+              && g_hash_table_add (seen, status->household_id))
+            g_ptr_array_add (to_check, status->household_id);
+          anbu_live_hub_push_plug (self->hub, status, monotonic);
+        }
+    }
+  if (to_check->len > 0)
+    {
+      g_autoptr(GError) check_error = NULL;
+
+      if (!anbu_alert_engine_check_households (self->engine, to_check, now, NULL, &check_error))
+        g_warning ("Cannot check signals after a batch: %s", check_error->message);
+    }
+
+  for (guint i = 0; i < queue->len; i++)
+    {
+      QueuedBatch *queued = g_ptr_array_index (queue, i);
+      AnbuTelemetryReport *report = reports != NULL ? g_ptr_array_index (reports, i) : NULL;
+
+      if (report != NULL)
+        respond_json (queued->msg, 200, anbu_telemetry_report_to_json (report));
+      else
+        respond_api_error (queued->msg, ANBU_API_ERROR_INTERNAL, NULL,
+                           "The readings could not be stored; send them again");
+      soup_server_message_unpause (queued->msg);
+      if (self->server != NULL)
+        anbu_metrics_observe_request (anbu_http_server_get_metrics (self->server),
+                                      "/api/v1/telemetry", soup_server_message_get_status (queued->msg),
+                                      (monotonic - queued->queued_at) / (double) G_USEC_PER_SEC);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 handle_telemetry (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -295,12 +379,8 @@ handle_telemetry (SoupServer        *server,
   AnbuIngestService *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(AnbuTelemetryReport) report = NULL;
-  g_autoptr(GPtrArray) to_check = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-  gint64 now = anbu_ingest_service_now (self);
-  gint64 monotonic = g_get_monotonic_time ();
+  QueuedBatch *queued;
+  GPtrArray *entries;
 
   if (!require_method (msg, "POST"))
     return;
@@ -323,30 +403,15 @@ handle_telemetry (SoupServer        *server,
       respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings", error->message);
       return;
     }
-  report = anbu_telemetry_ingest (self->telemetry, entries, now, &error);
-  if (report == NULL)
-    {
-      respond_error (msg, error);
-      return;
-    }
 
-  /* Committed: detection for the households the batch may have changed,
-   * then live status. */
-  to_check = g_ptr_array_new ();
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < report->plugs->len; i++)
-    {
-      AnbuTelemetryPlugStatus *status = g_ptr_array_index (report->plugs, i);
-
-      if (anbu_alert_engine_wants_check (self->engine, status)
-          && g_hash_table_add (seen, status->household_id))
-        g_ptr_array_add (to_check, status->household_id);
-      anbu_live_hub_push_plug (self->hub, status, monotonic);
-    }
-  if (!anbu_alert_engine_check_households (self->engine, to_check, now, NULL, &error))
-    g_warning ("Cannot check signals after a batch: %s", error->message);
-
-  respond_json (msg, 200, anbu_telemetry_report_to_json (report));
+  queued = g_new0 (QueuedBatch, 1);
+  queued->msg = g_object_ref (msg);
+  queued->entries = entries;
+  queued->queued_at = g_get_monotonic_time ();
+  g_ptr_array_add (self->queue, queued);
+  soup_server_message_pause (msg);
+  if (self->flush_id == 0)
+    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_telemetry, self, NULL);
 }
 
 static AnbuStoreUser *
@@ -851,6 +916,12 @@ anbu_ingest_service_dispose (GObject *object)
 {
   AnbuIngestService *self = ANBU_INGEST_SERVICE (object);
 
+  /* Anything still queued is answered before the service goes. */
+  if (self->flush_id != 0)
+    {
+      g_clear_handle_id (&self->flush_id, g_source_remove);
+      flush_telemetry (self);
+    }
   g_clear_handle_id (&self->pass_id, g_source_remove);
   g_clear_handle_id (&self->change_id, g_source_remove);
   if (self->server != NULL && anbu_http_server_get_soup_server (self->server) != NULL)
@@ -879,6 +950,7 @@ anbu_ingest_service_finalize (GObject *object)
 
   g_clear_pointer (&self->gateway_lookup, sqlite3_finalize);
   g_clear_pointer (&self->counter, sqlite3_finalize);
+  g_clear_pointer (&self->queue, g_ptr_array_unref);
 
   G_OBJECT_CLASS (anbu_ingest_service_parent_class)->finalize (object);
 }
@@ -895,6 +967,7 @@ anbu_ingest_service_class_init (AnbuIngestServiceClass *klass)
 static void
 anbu_ingest_service_init (AnbuIngestService *self)
 {
+  self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_batch_free);
 }
 
 /* Public API */
@@ -927,6 +1000,10 @@ anbu_ingest_service_new (AnbuStore               *store,
 
   self->store = g_object_ref (store);
   self->db = db;
+  /* Telemetry touches every plug's rows on every batch: keep the pages in
+   * SQLite's own cache (64 MiB instead of 2 MiB) rather than re-reading
+   * them from the OS. */
+  sqlite3_exec (db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
   self->calendar = anbu_holiday_calendar_new ();
   self->telemetry = anbu_telemetry_new (db, self->options.offline_after);
   /* Raw readings are folded an hour after they pass the retention age;
