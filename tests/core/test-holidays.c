@@ -456,6 +456,33 @@ test_temporary_rejects_invalid_utf8 (void)
   g_assert_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME);
 }
 
+/* A name is one line, as the planner's alert view shows it: a pasted line
+ * break or a control character is refused, spaces of any kind around it
+ * (an ideographic space from a Korean IME) are trimmed. */
+static void
+test_temporary_name_is_one_clean_line (void)
+{
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(GError) error = NULL;
+  GDate date = day (2026, 10, 2);
+
+  g_assert_false (anbu_holiday_calendar_add_temporary (calendar, &date, "임시\n공휴일", &error));
+  g_assert_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  g_assert_false (anbu_holiday_calendar_add_temporary (calendar, &date, "임시\x1b공휴일", &error));
+  g_assert_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  g_assert_false (anbu_holiday_calendar_add_temporary (calendar, &date, "\xe3\x80\x80", &error));
+  g_assert_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  assert_not_holiday (calendar, 2026, 10, 2);
+
+  g_assert_true (anbu_holiday_calendar_add_temporary (calendar, &date,
+                                                      "\xe3\x80\x80임시공휴일 ", &error));
+  g_assert_no_error (error);
+  assert_holiday (calendar, 2026, 10, 2, "임시공휴일", NULL);
+}
+
 static void
 test_temporary_rejects_invalid_date (void)
 {
@@ -665,6 +692,8 @@ main (int   argc,
                    test_temporary_rejects_long_name);
   g_test_add_func ("/anbu/holidays/temporary/rejects-invalid-utf8",
                    test_temporary_rejects_invalid_utf8);
+  g_test_add_func ("/anbu/holidays/temporary/name-is-one-clean-line",
+                   test_temporary_name_is_one_clean_line);
   g_test_add_func ("/anbu/holidays/temporary/rejects-invalid-date",
                    test_temporary_rejects_invalid_date);
   g_test_add_func ("/anbu/holidays/json/round-trip", test_json_round_trip);
