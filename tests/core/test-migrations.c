@@ -131,6 +131,33 @@ test_failed_step_rolls_back (void)
   g_unlink (path);
 }
 
+/* A deferred constraint fails only at COMMIT: the upgrade must still leave
+ * nothing behind and no transaction open, or the program would go on
+ * writing into a transaction that can never commit. */
+static void
+test_failed_commit_rolls_back (void)
+{
+  static const AnbuMigration deferred[] = {
+    { 1, "CREATE TABLE household (id TEXT PRIMARY KEY)" },
+    { 2, "CREATE TABLE plug (serial TEXT PRIMARY KEY, household_id TEXT "
+         "REFERENCES household (id) DEFERRABLE INITIALLY DEFERRED);"
+         "INSERT INTO plug VALUES ('P1', 'no-such-household')" },
+  };
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = open_temp_db (&path);
+
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (anbu_migrations_apply (db, deferred, G_N_ELEMENTS (deferred), &error));
+  g_assert_error (error, ANBU_MIGRATIONS_ERROR, ANBU_MIGRATIONS_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpint (sqlite3_get_autocommit (db), !=, 0);
+  g_assert_cmpint (anbu_migrations_get_version (db, &error), ==, 0);
+  g_assert_false (column_exists (db, "plug", "serial"));
+  sqlite3_close (db);
+  g_unlink (path);
+}
+
 static void
 test_rejects_gaps_in_numbering (void)
 {
@@ -160,6 +187,7 @@ main (int   argc,
   g_test_add_func ("/anbu/migrations/upgrade-keeps-data", test_upgrade_keeps_data);
   g_test_add_func ("/anbu/migrations/refuses-newer-schema", test_refuses_newer_schema);
   g_test_add_func ("/anbu/migrations/failed-step-rolls-back", test_failed_step_rolls_back);
+  g_test_add_func ("/anbu/migrations/failed-commit-rolls-back", test_failed_commit_rolls_back);
   g_test_add_func ("/anbu/migrations/rejects-gaps", test_rejects_gaps_in_numbering);
 
   return g_test_run ();
