@@ -7,6 +7,7 @@
 
 #include "anbu-holiday-calendar.h"
 #include "anbu-holiday-calendar-private.h"
+#include "anbu-test-locale.h"
 
 static GDate
 day (guint year, guint month, guint d)
@@ -16,15 +17,6 @@ day (guint year, guint month, guint d)
   g_date_clear (&date, 1);
   g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) month, (GDateYear) year);
   return date;
-}
-
-static void
-run_in_korean_child (void)
-{
-  g_setenv ("LANGUAGE", "ko", TRUE);
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_unsetenv ("LANGUAGE");
-  g_test_trap_assert_passed ();
 }
 
 /* @names: the expected holiday names on that day, NULL-terminated. */
@@ -660,7 +652,7 @@ test_korean_names (void)
       g_assert_cmpstr (error->message, ==, "공휴일 이름을 입력하세요.");
       return;
     }
-  run_in_korean_child ();
+  anbu_test_run_in_child_with ("LANGUAGE", "ko");
 }
 
 int
@@ -669,12 +661,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (!g_test_subprocess ())
-    g_unsetenv ("LANGUAGE");
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  anbu_test_init_locale ();
 
   g_test_add_func ("/anbu/holidays/facts-2025", test_facts_2025);
   g_test_add_func ("/anbu/holidays/facts-2026", test_facts_2026);
