@@ -717,19 +717,16 @@ anbu_telemetry_new (sqlite3 *db,
   return g_steal_pointer (&self);
 }
 
-AnbuTelemetryReport *
-anbu_telemetry_ingest (AnbuTelemetry  *self,
-                       GPtrArray      *entries,
-                       gint64          now,
-                       GError        **error)
+/* One batch inside the caller's transaction. */
+static AnbuTelemetryReport *
+ingest_batch (AnbuTelemetry  *self,
+              GPtrArray      *entries,
+              gint64          now,
+              GError        **error)
 {
   g_autoptr(AnbuTelemetryReport) report = g_new0 (AnbuTelemetryReport, 1);
   g_autoptr(GHashTable) plugs = NULL;
   g_autoptr(GPtrArray) order = NULL;
-  char *message = NULL;
-
-  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), NULL);
-  g_return_val_if_fail (entries != NULL, NULL);
 
   report->entries = g_ptr_array_ref (entries);
   report->outcomes = g_array_sized_new (FALSE, TRUE, sizeof (AnbuTelemetryOutcome), entries->len);
@@ -737,14 +734,6 @@ anbu_telemetry_ingest (AnbuTelemetry  *self,
   report->plugs = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_status_free);
   plugs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) plug_work_free);
   order = g_ptr_array_new ();
-
-  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, &message) != SQLITE_OK)
-    {
-      g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED,
-                   "Cannot start storing readings: %s", message);
-      sqlite3_free (message);
-      return NULL;
-    }
 
   for (guint i = 0; i < entries->len; i++)
     {
@@ -802,7 +791,6 @@ anbu_telemetry_ingest (AnbuTelemetry  *self,
       if (rc != SQLITE_DONE)
         {
           set_db_error (self, error, "Cannot store a reading");
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
           return NULL;
         }
       if (sqlite3_changes (self->db) == 1)
@@ -830,22 +818,91 @@ anbu_telemetry_ingest (AnbuTelemetry  *self,
         continue;
       status = detect_for_plug (self, serial, work, error);
       if (status == NULL)
-        {
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-          return NULL;
-        }
+        return NULL;
       g_ptr_array_add (report->plugs, status);
     }
 
-  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, &message) != SQLITE_OK)
+  return g_steal_pointer (&report);
+}
+
+static gboolean
+exec_sql (AnbuTelemetry  *self,
+          const char     *sql,
+          GError        **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED, "%s: %s", sql, message);
+  sqlite3_free (message);
+  return FALSE;
+}
+
+AnbuTelemetryReport *
+anbu_telemetry_ingest (AnbuTelemetry  *self,
+                       GPtrArray      *entries,
+                       gint64          now,
+                       GError        **error)
+{
+  g_autoptr(GPtrArray) batches = g_ptr_array_new ();
+  g_autoptr(GPtrArray) reports = NULL;
+
+  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), NULL);
+  g_return_val_if_fail (entries != NULL, NULL);
+
+  g_ptr_array_add (batches, entries);
+  reports = anbu_telemetry_ingest_many (self, batches, now, error);
+  if (reports == NULL)
+    return NULL;
+  if (g_ptr_array_index (reports, 0) == NULL)
     {
       g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED,
-                   "Cannot commit the readings: %s", message);
-      sqlite3_free (message);
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+                   "Cannot store the readings");
       return NULL;
     }
-  return g_steal_pointer (&report);
+  return g_ptr_array_steal_index (reports, 0);
+}
+
+GPtrArray *
+anbu_telemetry_ingest_many (AnbuTelemetry  *self,
+                            GPtrArray      *batches,
+                            gint64          now,
+                            GError        **error)
+{
+  g_autoptr(GPtrArray) reports = NULL;
+
+  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), NULL);
+  g_return_val_if_fail (batches != NULL, NULL);
+
+  reports = g_ptr_array_new_full (batches->len, (GDestroyNotify) anbu_telemetry_report_free);
+  if (!exec_sql (self, "BEGIN IMMEDIATE", error))
+    return NULL;
+  for (guint b = 0; b < batches->len; b++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      AnbuTelemetryReport *report;
+
+      if (!exec_sql (self, "SAVEPOINT batch", error))
+        goto failed;
+      report = ingest_batch (self, g_ptr_array_index (batches, b), now, &local_error);
+      if (report == NULL)
+        {
+          g_warning ("A telemetry batch was not stored: %s", local_error->message);
+          sqlite3_exec (self->db, "ROLLBACK TO batch", NULL, NULL, NULL);
+        }
+      g_ptr_array_add (reports, report);
+      if (!exec_sql (self, "RELEASE batch", error))
+        goto failed;
+    }
+  if (!exec_sql (self, "COMMIT", error))
+    goto failed;
+  return g_steal_pointer (&reports);
+
+failed:
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return NULL;
 }
 
 void
