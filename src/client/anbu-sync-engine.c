@@ -40,6 +40,11 @@ struct _AnbuSyncEngine
   guint           soon_source;
   guint           last_pending;
 
+  gint64          step_started;
+  gboolean        pull_fetching;
+  gboolean        pull_done;
+  guint           pull_applying;
+  GError         *pull_error;
   gboolean        in_progress;
   gboolean        again;
   GPtrArray      *waiters;       /* GTasks finished by the current run */
@@ -215,24 +220,82 @@ finish_run (AnbuSyncEngine *self,
     }
 }
 
-static void pull_step (AnbuSyncEngine *self);
+static void pull_step (AnbuSyncEngine *self,
+                       const char     *cursor);
+static void start_pull (AnbuSyncEngine *self);
 static void push_step (AnbuSyncEngine *self);
+
+/* Pulling is pipelined: as soon as the worker has parsed page N it says
+ * where page N+1 starts, and that page is fetched while page N is written.
+ * Each page is applied only on top of the one before it (the replica checks
+ * the cursor), so a failure cannot skip a page. */
+
+typedef struct
+{
+  AnbuSyncEngine *self;
+  char           *since;
+} PullPage;
+
+static void
+pull_page_free (PullPage *page)
+{
+  g_object_unref (page->self);
+  g_free (page->since);
+  g_free (page);
+}
+
+static void
+maybe_finish_pull (AnbuSyncEngine *self)
+{
+  if (self->pull_fetching || self->pull_applying > 0)
+    return;
+  if (self->pull_error != NULL)
+    finish_run (self, g_steal_pointer (&self->pull_error));
+  else if (self->pull_done)
+    finish_run (self, NULL);
+}
+
+static void
+fail_pull (AnbuSyncEngine *self,
+           GError         *error)
+{
+  if (self->pull_error == NULL)
+    self->pull_error = error;
+  else
+    g_error_free (error);
+}
 
 static void
 on_pull_applied (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(AnbuSyncEngine) self = user_data;
+  PullPage *page = user_data;
+  AnbuSyncEngine *self = page->self;
   GError *error = NULL;
   gboolean has_more = FALSE;
 
+  self->pull_applying--;
   if (!anbu_replica_apply_pull_finish (ANBU_REPLICA (source), result, &has_more, NULL, &error))
-    finish_run (self, error);
-  else if (has_more)
-    pull_step (self);
-  else
-    finish_run (self, NULL);
+    fail_pull (self, error);
+  else if (!has_more)
+    self->pull_done = TRUE;
+  g_object_ref (self);
+  pull_page_free (page);
+  maybe_finish_pull (self);
+  g_object_unref (self);
+}
+
+static void
+on_page_parsed (const char *cursor,
+                gboolean    has_more,
+                gpointer    user_data)
+{
+  PullPage *page = user_data;
+  AnbuSyncEngine *self = page->self;
+
+  if (has_more && self->pull_error == NULL && !self->pull_fetching)
+    pull_step (self, cursor);
 }
 
 static void
@@ -240,27 +303,52 @@ on_pulled (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(AnbuSyncEngine) self = user_data;
+  PullPage *page = user_data;
+  AnbuSyncEngine *self = g_object_ref (page->self);
   g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
 
+  self->pull_fetching = FALSE;
   body = anbu_api_client_pull_finish (ANBU_API_CLIENT (source), result, &error);
   if (body == NULL)
     {
-      finish_run (self, error);
+      fail_pull (self, error);
+      pull_page_free (page);
+      maybe_finish_pull (self);
+      g_object_unref (self);
       return;
     }
-  anbu_replica_apply_pull_async (self->replica, body, self->cancellable, on_pull_applied,
-                                 g_object_ref (self));
+  g_debug ("Pull page of %" G_GSIZE_FORMAT " bytes received in %.3f s", g_bytes_get_size (body),
+           (g_get_monotonic_time () - self->step_started) / 1e6);
+  self->pull_applying++;
+  anbu_replica_apply_pull_page_async (self->replica, page->since, body, on_page_parsed, page,
+                                      self->cancellable, on_pull_applied, page);
+  g_object_unref (self);
 }
 
 static void
-pull_step (AnbuSyncEngine *self)
+pull_step (AnbuSyncEngine *self,
+           const char     *cursor)
+{
+  PullPage *page = g_new0 (PullPage, 1);
+
+  page->self = g_object_ref (self);
+  page->since = g_strdup (cursor);
+  self->pull_fetching = TRUE;
+  self->step_started = g_get_monotonic_time ();
+  anbu_api_client_pull_async (self->api, cursor, self->page_size, self->cancellable, on_pulled,
+                              page);
+}
+
+static void
+start_pull (AnbuSyncEngine *self)
 {
   g_autofree char *cursor = anbu_replica_dup_cursor (self->replica);
 
-  anbu_api_client_pull_async (self->api, cursor, self->page_size, self->cancellable, on_pulled,
-                              g_object_ref (self));
+  self->pull_done = FALSE;
+  self->pull_applying = 0;
+  g_clear_error (&self->pull_error);
+  pull_step (self, cursor);
 }
 
 static void
@@ -288,7 +376,7 @@ on_push_applied (GObject      *source,
   if (sent == self->batch_size && summary.unanswered == 0)
     push_step (self);
   else
-    pull_step (self);
+    start_pull (self);
 }
 
 static void
@@ -328,7 +416,7 @@ on_push_prepared (GObject      *source,
     }
   if (self->push_ids == NULL || self->push_ids[0] == NULL)
     {
-      pull_step (self);
+      start_pull (self);
       return;
     }
   anbu_api_client_push_async (self->api, body, self->cancellable, on_pushed, g_object_ref (self));
@@ -432,6 +520,7 @@ anbu_sync_engine_finalize (GObject *object)
   g_clear_object (&self->api);
   g_clear_object (&self->replica);
   g_clear_error (&self->last_error);
+  g_clear_error (&self->pull_error);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->push_ids, g_strfreev);

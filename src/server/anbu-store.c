@@ -314,16 +314,6 @@ anbu_store_save (AnbuStore *self,
 }
 
 GPtrArray *
-anbu_store_list_for_household (AnbuStore *self,
-                               AnbuStoreKind kind,
-                               const char *household_id,
-                               GError **error)
-{
-  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
-  return ANBU_STORE_GET_IFACE (self)->list_for_household (self, kind, household_id, error);
-}
-
-GPtrArray *
 anbu_store_changes (AnbuStore *self,
                     const AnbuScope *scope,
                     gint64 since,

@@ -192,8 +192,6 @@ struct _AnbuStoreInterface
    * belong to it (so those who gain it get them). */
   AnbuStoreEntity *  (*load)             (AnbuStore *self, AnbuStoreKind kind, const char *id, GError **error);
   gboolean           (*save)             (AnbuStore *self, AnbuStoreEntity *entity, GError **error);
-  GPtrArray *        (*list_for_household)(AnbuStore *self, AnbuStoreKind kind, const char *household_id,
-                                          GError **error);
 
   /* Pull: changes after `since` visible in `scope`, oldest first, at most
    * `limit`; `next` is the cursor to continue from. */
@@ -260,10 +258,6 @@ AnbuStoreEntity    *anbu_store_load               (AnbuStore              *self,
                                                    GError                **error);
 gboolean            anbu_store_save               (AnbuStore              *self,
                                                    AnbuStoreEntity        *entity,
-                                                   GError                **error);
-GPtrArray          *anbu_store_list_for_household (AnbuStore              *self,
-                                                   AnbuStoreKind           kind,
-                                                   const char             *household_id,
                                                    GError                **error);
 GPtrArray          *anbu_store_changes            (AnbuStore              *self,
                                                    const AnbuScope        *scope,

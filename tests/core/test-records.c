@@ -413,6 +413,13 @@ test_blank_phone (void)
   h = anbu_household_from_json (object, &error);
   g_assert_no_error (error);
   g_assert_null (h->phone);
+  g_clear_pointer (&h, anbu_household_free);
+
+  /* Blank as the Korean IME types it (an ideographic space) is blank too. */
+  json_object_set_string_member (object, "phone", "\xe3\x80\x80");
+  h = anbu_household_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_null (h->phone);
 
   /* A contact is there to be called: a blank number is missing. */
   json_object_set_string_member (first, "phone", " ");
