@@ -137,6 +137,9 @@ schedule_retry (AnbuSyncEngine *self)
   delay = MIN (delay, self->retry_max_ms);
   /* Spread the retries of many laptops coming back at once. */
   delay = delay - (guint64) g_random_int_range (0, (gint32) (delay / 5 + 1));
+  /* A throttling server says when to come back: not before. */
+  if (g_error_matches (self->last_error, ANBU_API_ERROR, ANBU_API_ERROR_THROTTLED))
+    delay = MAX (delay, (guint64) anbu_api_error_get_retry_after (self->last_error) * 1000);
   self->retry_attempt++;
 
   g_clear_handle_id (&self->retry_source, g_source_remove);

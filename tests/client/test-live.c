@@ -15,9 +15,13 @@
 
 #define TOKEN "tok-123"
 
+typedef struct _Answer Answer;
+
 typedef struct
 {
   SoupServer              *server;
+  Answer                  *sync_answer;    /* answers the next /api/v1/sync once */
+  gint64                   last_sync_at;
   char                    *url;
   GPtrArray               *sockets;        /* open server-side WebSockets */
   guint                    n_live_accepts;
@@ -28,12 +32,12 @@ typedef struct
   GQueue                   answers;        /* canned answers for /api/v1/test */
 } FakeServer;
 
-typedef struct
+struct _Answer
 {
   guint       status;
   const char *body;
   const char *retry_after;
-} Answer;
+};
 
 static void
 on_socket_closed (SoupWebsocketConnection *connection,
@@ -80,6 +84,20 @@ on_request (SoupServer        *server,
   if (g_str_equal (path, "/api/v1/sync"))
     {
       fake->n_sync_requests++;
+      fake->last_sync_at = g_get_monotonic_time ();
+      if (fake->sync_answer != NULL)
+        {
+          Answer *answer = g_steal_pointer (&fake->sync_answer);
+
+          soup_server_message_set_status (message, answer->status, NULL);
+          if (answer->retry_after)
+            soup_message_headers_append (soup_server_message_get_response_headers (message),
+                                         "Retry-After", answer->retry_after);
+          if (answer->body)
+            soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                              answer->body, strlen (answer->body));
+          return;
+        }
       soup_server_message_set_status (message, 200, NULL);
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
                                         "{\"changes\":[],\"cursor\":\"c1\",\"has_more\":false}", 45);
@@ -505,6 +523,44 @@ test_tls_custom_ca (void)
   soup_server_disconnect (server);
 }
 
+/* A throttled sync waits at least as long as the server's Retry-After,
+ * however short the engine's own backoff. */
+static void
+test_throttled_sync_waits (void)
+{
+  FakeServer *fake = fake_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuApiClient) api = anbu_api_client_new (fake->url, NULL, &error);
+  g_autoptr(AnbuReplica) replica = NULL;
+  g_autoptr(AnbuSyncEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *path = NULL;
+  Answer throttled = { 429, "{\"error\":{\"code\":\"throttled\",\"message\":\"slow\"}}", "1" };
+  gint64 refused_at;
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  path = g_build_filename (g_get_user_data_dir (), "replica.db", NULL);
+  AWAIT (result, anbu_replica_create_async (path, "pw", 1, 8192, NULL, NULL, test_ready_cb, &result));
+  replica = anbu_replica_open_finish (result, NULL, NULL, &error);
+  g_assert_no_error (error);
+  engine = anbu_sync_engine_new (api, replica);
+  anbu_sync_engine_set_retry_limits (engine, 10, 20);
+
+  fake->sync_answer = &throttled;
+  anbu_sync_engine_start (engine);
+  wait_for_count (&fake->n_sync_requests, 1);
+  refused_at = fake->last_sync_at;
+  wait_for_count (&fake->n_sync_requests, 2);
+  g_assert_cmpint (fake->last_sync_at - refused_at, >=, G_USEC_PER_SEC * 8 / 10);
+  g_assert_cmpuint (fake->n_sync_requests, ==, 2);
+
+  anbu_sync_engine_stop (engine);
+  g_clear_object (&result);
+  g_clear_object (&engine);
+  test_close_object ((GObject **) &replica);
+  fake_server_free (fake);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -516,6 +572,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/api/tls-custom-ca", test_tls_custom_ca);
   g_test_add_func ("/anbu/api/unreachable-and-bad-address", test_api_unreachable_and_bad_address);
   g_test_add_func ("/anbu/sync/bad-pull-answer-keeps-cursor", test_bad_pull_answer_keeps_cursor);
+  g_test_add_func ("/anbu/sync/throttled-sync-waits", test_throttled_sync_waits);
 
   return g_test_run ();
 }

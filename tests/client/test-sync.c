@@ -801,6 +801,56 @@ test_corrupt_replica_rebuilt (Fixture       *fixture,
   g_assert_cmpuint (server_visit_count (fixture, visit_id), ==, 1);
 }
 
+/* A replica that is not even SQLite any more: after a restart of the app
+ * the sign-in says so, and the rebuild brings the caseload back. */
+static void
+test_unreadable_replica_rebuilt (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = seed_households (fixture, 12, DONG);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *path = g_strdup (anbu_session_get_replica_path (fixture->session));
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  guint kept = 99, lost = 99;
+  char garbage[16384];
+
+  sign_in (fixture, PASSWORD, &error);
+  g_assert_no_error (error);
+  sync_now (fixture, &error);
+  g_assert_no_error (error);
+  test_close_object ((GObject **) &fixture->session);
+
+  for (gsize i = 0; i < sizeof garbage; i++)
+    garbage[i] = (char) (i * 13 + 7);
+  g_assert_true (g_file_set_contents (path, garbage, sizeof garbage, NULL));
+  g_unlink (wal);
+  g_unlink (shm);
+
+  fixture->session = anbu_session_new (fixture->data_dir);
+  anbu_session_set_kdf_cost (fixture->session, FAST_OPS, FAST_MEM);
+  anbu_session_set_autostart (fixture->session, FALSE);
+  AWAIT (result, anbu_session_load_async (fixture->session, NULL, test_ready_cb, &result));
+  g_assert_true (anbu_session_load_finish (fixture->session, result, &error));
+  g_assert_cmpint (anbu_session_get_state (fixture->session), ==, ANBU_SESSION_STATE_LOCKED);
+
+  sign_in (fixture, PASSWORD, &error);
+  g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_cmpint (anbu_session_get_state (fixture->session), ==, ANBU_SESSION_STATE_LOCKED);
+
+  AWAIT (result, anbu_session_rebuild_async (fixture->session, PASSWORD, NULL, test_ready_cb,
+                                             &result));
+  g_assert_true (anbu_session_rebuild_finish (fixture->session, result, &kept, &lost, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept, ==, 0);
+  sync_now (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_local (fixture, "household"), ==, 12);
+  g_assert_cmpstr (anbu_session_get_username (fixture->session), ==, "planner");
+}
+
 static void
 test_sign_out_deletes_replica (Fixture       *fixture,
                                gconstpointer  data)
@@ -845,6 +895,7 @@ main (int argc, char *argv[])
   ADD ("first-sign-in-needs-server", test_first_sign_in_needs_server);
   ADD ("first-sign-in-wrong-password", test_first_sign_in_wrong_password);
   ADD ("corrupt-replica-rebuilt", test_corrupt_replica_rebuilt);
+  ADD ("unreadable-replica-rebuilt", test_unreadable_replica_rebuilt);
   ADD ("sign-out-deletes-replica", test_sign_out_deletes_replica);
 #undef ADD
 
