@@ -567,14 +567,66 @@ on_dismiss_clicked (GtkButton       *button,
                                         self->cancellable, on_dismissed, g_object_ref (self));
 }
 
+typedef struct
+{
+  GtkWidget *row;   /* owned */
+  char *what;
+} NameLookup;
+
+static void
+on_household_for_row (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  NameLookup *lookup = user_data;
+  g_autoptr (JsonObject) household = NULL;
+  g_autoptr (GError) error = NULL;
+
+  household = anbu_replica_get_record_finish (ANBU_REPLICA (source), result, &error);
+  if (household != NULL && json_object_has_member (household, "name"))
+    {
+      /* Translators: what changed, then whose household: "방문 기록 · 김영희". */
+      g_autofree char *title = g_strdup_printf (_("%s · %s"), lookup->what,
+                                                json_object_get_string_member (household, "name"));
+
+      g_object_set (lookup->row, "title", title, NULL);
+    }
+  g_object_unref (lookup->row);
+  g_free (lookup->what);
+  g_free (lookup);
+}
+
+/* Titles a row with @what, then with the household's name once the replica has read it:
+ * planners know households by name, not by id. */
+static void
+title_with_household (AnbuClientAccount *self,
+                      GtkWidget         *row,
+                      const char        *what,
+                      const char        *household_id)
+{
+  AnbuReplica *replica = anbu_session_get_replica (self->session);
+  NameLookup *lookup;
+
+  g_object_set (row, "title", what, NULL);
+  if (replica == NULL || household_id == NULL)
+    return;
+
+  lookup = g_new0 (NameLookup, 1);
+  /* A plain ref: the row stays floating for the list box that takes it. */
+  lookup->row = g_object_ref (row);
+  lookup->what = g_strdup (what);
+  anbu_replica_get_record_async (replica, "household", household_id, self->cancellable,
+                                 on_household_for_row, lookup);
+}
+
 static GtkWidget *
 create_entry_row (AnbuClientAccount *self,
                   AnbuOutboxEntry   *entry)
 {
   GtkWidget *row = adw_action_row_new ();
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 anbu_sync_text_mutation_kind (anbu_outbox_entry_get_kind (entry)));
+  title_with_household (self, row, anbu_sync_text_mutation_kind (anbu_outbox_entry_get_kind (entry)),
+                        anbu_outbox_entry_get_household_id (entry));
 
   if (anbu_outbox_entry_get_state (entry) == ANBU_OUTBOX_STATE_REJECTED)
     {
@@ -619,8 +671,9 @@ client_create_sync_row (AnbuAccount *account,
       g_autofree char *theirs = anbu_sync_text_json_value (anbu_conflict_get_theirs_json (conflict));
       GtkWidget *row;
 
-      row = anbu_conflict_row_new (anbu_sync_text_household_field (anbu_conflict_get_field (conflict)),
-                                   mine, theirs);
+      row = anbu_conflict_row_new (NULL, mine, theirs);
+      title_with_household (self, row, anbu_sync_text_household_field (anbu_conflict_get_field (conflict)),
+                            anbu_conflict_get_household_id (conflict));
       g_object_set_data (G_OBJECT (row), "account", self);
       g_signal_connect_object (row, "resolve", G_CALLBACK (on_conflict_row_resolve), conflict, 0);
       return row;

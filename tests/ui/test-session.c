@@ -262,6 +262,15 @@ rows_are (gpointer data)
   return count_rows (wait->list) == wait->n;
 }
 
+static gboolean
+first_row_names_household (gpointer list)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+
+  return row != NULL
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "방문 기록 · 김영희") == 0;
+}
+
 /* The first sign-in goes to the server; the caseload arrives and the indicator says online
  * with a last sync; every view opens. */
 static void
@@ -321,6 +330,7 @@ test_offline_and_back (Fixture      *f,
   rows.list = anbu_test_find_named (popover, "sync-pending-list");
   rows.n = 1;
   g_assert_true (anbu_test_wait_until (rows_are, &rows, WAIT_MS));
+  g_assert_true (anbu_test_wait_until (first_row_names_household, rows.list, WAIT_MS));
   gtk_menu_button_popup (GTK_MENU_BUTTON (anbu_test_find_named (f->window, "sync-indicator")));
   anbu_test_save_screenshot (popover, "session-offline-popover");
   gtk_menu_button_popdown (GTK_MENU_BUTTON (anbu_test_find_named (f->window, "sync-indicator")));
