@@ -676,6 +676,12 @@ test_refused_entry_does_not_block (void)
 int
 main (int argc, char *argv[])
 {
+  /* A proxy that goes nowhere: loopback requests must not use it. */
+  g_setenv ("http_proxy", "http://127.0.0.1:9", TRUE);
+  g_setenv ("https_proxy", "http://127.0.0.1:9", TRUE);
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("NO_PROXY");
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/anbu/live/updates-and-reconnect", test_live_updates_and_reconnect);
