@@ -16,6 +16,7 @@ G_BEGIN_DECLS
  * only what lies in that user's scope:
  *   {"type": "plug", "record": {serial, household_id, last_seen_at,
  *                               last_watts, last_lux, last_activity_at}}
+ *     for every installed plug that reported, right after connecting, then
  *     at most once per plug every `plug_interval` seconds,
  *   {"type": "alert", "record": {alert record}} for every alert raised or
  *     changed,

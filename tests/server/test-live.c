@@ -209,6 +209,16 @@ test_scope (void)
     g_assert_cmpuint (changes_b, ==, 1);
   }
 
+  /* A client connecting now gets the status of the plugs it may see. */
+  {
+    Client *late = connect_live (fixture, session, token_b);
+
+    g_assert_no_error (late->error);
+    wait_message (late, "plug", house_b);
+    g_assert_null (find_message (late, "plug", house_a));
+    client_free (late);
+  }
+
   client_free (nobody);
   client_free (a);
   client_free (b);
