@@ -10,12 +10,15 @@ G_BEGIN_DECLS
  * strings), _to_string (wire string, NULL for a value outside the enum),
  * _from_string (FALSE for an unknown string) and _to_label (a translated
  * label for people: anbu_alert_level_to_label (ANBU_ALERT_LEVEL_RISK) is
- * "위험" in Korean). Values start at 0 and are dense.
+ * "위험" in Korean). Values start at 0 and are dense; the two enums used by
+ * optional fields have a sentinel -1 (ANBU_SEX_UNKNOWN,
+ * ANBU_ALERT_RESOLUTION_NONE) that has no string and no label (NULL).
  */
 
 /* sex of a resident (optional in the household record) */
 typedef enum
 {
+  ANBU_SEX_UNKNOWN = -1,  /* not recorded; never on the wire */
   ANBU_SEX_FEMALE,
   ANBU_SEX_MALE,
 } AnbuSex;
@@ -153,6 +156,7 @@ const char *anbu_alert_responder_to_label    (AnbuAlertResponder value);
 /* how a risk signal ended */
 typedef enum
 {
+  ANBU_ALERT_RESOLUTION_NONE = -1,  /* not resolved yet; never on the wire */
   ANBU_ALERT_RESOLUTION_SAFE,
   ANBU_ALERT_RESOLUTION_HOSPITALIZED,
   ANBU_ALERT_RESOLUTION_ABSENT,

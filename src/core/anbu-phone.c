@@ -252,7 +252,8 @@ anbu_phone_normalize (const char     *field,
       return NULL;
     }
 
-  if (digits[prefix_len] == '0')
+  /* Freephone numbers are assigned in blocks such as 080-023-XXXX. */
+  if (digits[prefix_len] == '0' && k != ANBU_PHONE_KIND_FREEPHONE)
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, field,
                              _("The part after the area code cannot start with 0"));

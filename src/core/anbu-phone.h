@@ -19,7 +19,8 @@ G_BEGIN_DECLS
  *   freephone   080-XXX-XXXX, 080-XXXX-XXXX
  *   nationwide  15XX-XXXX, 16XX-XXXX, 18XX-XXXX (no country code: not
  *               reachable from abroad)
- * The exchange part (the middle group) never starts with 0. Everything else
+ * The exchange part (the middle group) never starts with 0, except for
+ * freephone numbers (080-023-4567). Everything else
  * (emergency numbers 112/119, unknown area codes, foreign numbers, wrong
  * lengths, letters) is refused with a translated reason.
  *

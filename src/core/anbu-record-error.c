@@ -54,6 +54,28 @@ anbu_record_error_code_to_string (AnbuRecordError code)
 }
 
 /**
+ * anbu_record_error_code_from_string:
+ * @text: a code of docs/api.md
+ * @code: (out) (optional): the matching #AnbuRecordError
+ *
+ * Returns: whether @text is one of the record error codes (the other codes
+ *   of docs/api.md, such as "unauthorized", are not record errors)
+ */
+gboolean
+anbu_record_error_code_from_string (const char      *text,
+                                    AnbuRecordError *code)
+{
+  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (code_strings); i++)
+    if (strcmp (code_strings[i], text) == 0)
+      {
+        if (code != NULL)
+          *code = (AnbuRecordError) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
  * anbu_record_set_error:
  * @error: return location, may be %NULL
  * @code: what kind of problem

@@ -30,7 +30,9 @@ typedef enum
 
 GQuark      anbu_record_error_quark        (void);
 
-const char *anbu_record_error_code_to_string (AnbuRecordError code);
+const char *anbu_record_error_code_to_string   (AnbuRecordError  code);
+gboolean    anbu_record_error_code_from_string (const char      *text,
+                                                AnbuRecordError *code);
 
 void        anbu_record_set_error          (GError          **error,
                                             AnbuRecordError   code,

@@ -239,7 +239,8 @@ anbu_validate_birth_year (const char  *field,
  * @normalized: (out) (optional): the text in NFC with surrounding whitespace
  *   removed; this is the form records store
  *
- * Refuses invalid UTF-8, NUL bytes, control characters (multi-line text
+ * Refuses invalid UTF-8, NUL bytes (and U+FFFF, see anbu_json_parse_object()),
+ * control characters (multi-line text
  * may hold line breaks and tabs) and text longer than @max_chars. Any script,
  * emoji included, is welcome.
  */
@@ -273,10 +274,22 @@ anbu_validate_text (const char     *field,
       return FALSE;
     }
 
-  for (const char *p = text; p < text + n_bytes; p = g_utf8_next_char (p))
+  /* Surrounding whitespace (a pasted line break too) is dropped first. */
+  nfc = g_utf8_normalize (text, n_bytes, G_NORMALIZE_NFC);
+  g_strstrip (nfc);
+
+  for (const char *p = nfc; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
+      /* anbu_json_parse_object() turns the JSON escape \u0000 into U+FFFF, a
+       * noncharacter, so that the field holding it can be named here. */
+      if (c == 0xFFFF)
+        {
+          anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, field,
+                                 _("The text contains a NUL character"));
+          return FALSE;
+        }
       if (g_unichar_type (c) != G_UNICODE_CONTROL)
         continue;
       if ((flags & ANBU_TEXT_MULTI_LINE) && (c == '\n' || c == '\r' || c == '\t'))
@@ -290,9 +303,6 @@ anbu_validate_text (const char     *field,
                                  "characters (found U+%04X)"), c);
       return FALSE;
     }
-
-  nfc = g_utf8_normalize (text, n_bytes, G_NORMALIZE_NFC);
-  g_strstrip (nfc);
 
   if ((flags & ANBU_TEXT_NON_EMPTY) && *nfc == '\0')
     {

@@ -9,7 +9,7 @@
 
 static void
 assert_field_error (GError          *error,
-                    AnbuRecordError  code,
+                    gint             code,
                     const char      *field)
 {
   g_autofree char *got = NULL;
@@ -48,6 +48,16 @@ test_error_field_path (void)
                    "too_long");
   g_assert_cmpstr (anbu_record_error_code_to_string (ANBU_RECORD_ERROR_INVALID_JSON), ==,
                    "invalid_json");
+
+  for (gint code = ANBU_RECORD_ERROR_MISSING_FIELD; code <= ANBU_RECORD_ERROR_INVALID_JSON; code++)
+    {
+      AnbuRecordError back = -1;
+
+      g_assert_true (anbu_record_error_code_from_string (anbu_record_error_code_to_string (code),
+                                                         &back));
+      g_assert_cmpint (back, ==, code);
+    }
+  g_assert_false (anbu_record_error_code_from_string ("unauthorized", NULL));
 }
 
 static void
