@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-account"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "anbu-account.h"
+
+G_DEFINE_QUARK (anbu-account-error-quark, anbu_account_error)
+
+G_DEFINE_INTERFACE (AnbuAccount, anbu_account, G_TYPE_OBJECT)
+
+static void
+anbu_account_default_init (AnbuAccountInterface *iface)
+{
+  g_object_interface_install_property (iface,
+    g_param_spec_string ("display-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_interface_install_property (iface,
+    g_param_spec_enum ("sync-state", NULL, NULL,
+                       ANBU_TYPE_SYNC_INDICATOR_STATE, ANBU_SYNC_INDICATOR_OFFLINE,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_interface_install_property (iface,
+    g_param_spec_boxed ("last-sync", NULL, NULL, G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_interface_install_property (iface,
+    g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+void
+anbu_account_sign_in_async (AnbuAccount        *self,
+                            const char         *server_address,
+                            const char         *username,
+                            const char         *password,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+
+  ANBU_ACCOUNT_GET_IFACE (self)->sign_in_async (self, server_address, username, password,
+                                                cancellable, callback, user_data);
+}
+
+gboolean
+anbu_account_sign_in_finish (AnbuAccount  *self,
+                             GAsyncResult *result,
+                             GError      **error)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), FALSE);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->sign_in_finish (self, result, error);
+}
+
+void
+anbu_account_unlock_async (AnbuAccount        *self,
+                           const char         *password,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+
+  ANBU_ACCOUNT_GET_IFACE (self)->unlock_async (self, password, cancellable, callback, user_data);
+}
+
+gboolean
+anbu_account_unlock_finish (AnbuAccount  *self,
+                            GAsyncResult *result,
+                            GError      **error)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), FALSE);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->unlock_finish (self, result, error);
+}
+
+void
+anbu_account_sign_out_async (AnbuAccount        *self,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+
+  ANBU_ACCOUNT_GET_IFACE (self)->sign_out_async (self, cancellable, callback, user_data);
+}
+
+gboolean
+anbu_account_sign_out_finish (AnbuAccount  *self,
+                              GAsyncResult *result,
+                              GError      **error)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), FALSE);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->sign_out_finish (self, result, error);
+}
+
+void
+anbu_account_sync_now (AnbuAccount *self)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+
+  ANBU_ACCOUNT_GET_IFACE (self)->sync_now (self);
+}
+
+/**
+ * anbu_account_describe_error:
+ * @error: an error from a sign-in, unlock or sign-out
+ *
+ * Returns: (transfer full): a translated sentence for the planner: what happened and what to do
+ */
+char *
+anbu_account_describe_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == ANBU_ACCOUNT_ERROR)
+    {
+      switch ((AnbuAccountError) error->code)
+        {
+        case ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS:
+          return g_strdup (_("The username or password is not right. Check them and try again."));
+        case ANBU_ACCOUNT_ERROR_SERVER_UNREACHABLE:
+          return g_strdup (_("The server cannot be reached. The first sign-in on this computer needs the network: check the server address and the connection."));
+        case ANBU_ACCOUNT_ERROR_THROTTLED:
+          return g_strdup (_("Too many attempts. Wait a few minutes before you try again."));
+        case ANBU_ACCOUNT_ERROR_CERTIFICATE:
+          return g_strdup (_("The server's certificate could not be verified, so the connection is not safe. Ask your administrator."));
+        case ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED:
+          return g_strdup (_("The caseload stored on this computer is damaged. Sign in while connected to download it again."));
+        case ANBU_ACCOUNT_ERROR_FAILED:
+        default:
+          break;
+        }
+    }
+  return g_strdup (_("Something went wrong. Try again; if it keeps happening, ask your administrator."));
+}

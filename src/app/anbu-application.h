@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "anbu-account.h"
+
+G_BEGIN_DECLS
+
+#define ANBU_TYPE_APPLICATION (anbu_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (AnbuApplication, anbu_application, ANBU, APPLICATION, AdwApplication)
+
+void             anbu_application_init_i18n  (void);
+AnbuApplication *anbu_application_new        (GApplicationFlags flags,
+                                              AnbuAccount      *account);
+AnbuAccount     *anbu_application_get_account (AnbuApplication *self);
+
+G_END_DECLS

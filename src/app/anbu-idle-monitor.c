@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-idle"
+
+#include "config.h"
+
+#include "anbu-idle-monitor.h"
+
+/* Watches the keyboard, pointer and touch input a window receives and says when there has been
+ * none for a while. The window uses it to lock itself (DESIGN.md §7). */
+struct _AnbuIdleMonitor
+{
+  GObject parent_instance;
+
+  GtkWindow *window;           /* weak */
+  GtkEventController *controller;
+  guint timeout_ms;
+  guint timeout_id;
+  gboolean active;
+};
+
+G_DEFINE_TYPE (AnbuIdleMonitor, anbu_idle_monitor, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_WINDOW,
+  PROP_TIMEOUT,
+  PROP_ACTIVE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_IDLE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  AnbuIdleMonitor *self = user_data;
+
+  self->timeout_id = 0;
+  g_signal_emit (self, signals[SIGNAL_IDLE], 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_timer (AnbuIdleMonitor *self)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->active && self->timeout_ms > 0)
+    {
+      self->timeout_id = g_timeout_add (self->timeout_ms, on_timeout, self);
+      g_source_set_name_by_id (self->timeout_id, "[anbu] idle timeout");
+    }
+}
+
+static gboolean
+on_event (GtkEventControllerLegacy *controller,
+          GdkEvent                 *event,
+          AnbuIdleMonitor          *self)
+{
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_MOTION_NOTIFY:
+    case GDK_BUTTON_PRESS:
+    case GDK_BUTTON_RELEASE:
+    case GDK_KEY_PRESS:
+    case GDK_KEY_RELEASE:
+    case GDK_SCROLL:
+    case GDK_TOUCH_BEGIN:
+    case GDK_TOUCH_UPDATE:
+    case GDK_TOUCH_END:
+    case GDK_TOUCHPAD_SWIPE:
+    case GDK_TOUCHPAD_PINCH:
+    case GDK_PAD_BUTTON_PRESS:
+    case GDK_PAD_RING:
+    case GDK_PAD_STRIP:
+      /* Only restart a running timer: after "idle" fired the owner decides what comes next. */
+      if (self->timeout_id != 0)
+        restart_timer (self);
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+anbu_idle_monitor_set_window (AnbuIdleMonitor *self,
+                              GtkWindow       *window)
+{
+  if (window == NULL)
+    return;
+
+  g_set_weak_pointer (&self->window, window);
+  self->controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_name (self->controller, "anbu-idle-monitor");
+  gtk_event_controller_set_propagation_phase (self->controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (self->controller, "event", G_CALLBACK (on_event), self);
+  gtk_widget_add_controller (GTK_WIDGET (window), g_object_ref (self->controller));
+}
+
+static void
+anbu_idle_monitor_dispose (GObject *object)
+{
+  AnbuIdleMonitor *self = ANBU_IDLE_MONITOR (object);
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->controller != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->controller, self);
+      if (self->window != NULL)
+        gtk_widget_remove_controller (GTK_WIDGET (self->window), self->controller);
+      g_clear_object (&self->controller);
+    }
+  g_clear_weak_pointer (&self->window);
+
+  G_OBJECT_CLASS (anbu_idle_monitor_parent_class)->dispose (object);
+}
+
+static void
+anbu_idle_monitor_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  AnbuIdleMonitor *self = ANBU_IDLE_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_WINDOW:
+      g_value_set_object (value, self->window);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout_ms);
+      break;
+    case PROP_ACTIVE:
+      g_value_set_boolean (value, self->active);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+anbu_idle_monitor_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  AnbuIdleMonitor *self = ANBU_IDLE_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_WINDOW:
+      anbu_idle_monitor_set_window (self, g_value_get_object (value));
+      break;
+    case PROP_TIMEOUT:
+      anbu_idle_monitor_set_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_ACTIVE:
+      anbu_idle_monitor_set_active (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+anbu_idle_monitor_class_init (AnbuIdleMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = anbu_idle_monitor_dispose;
+  object_class->get_property = anbu_idle_monitor_get_property;
+  object_class->set_property = anbu_idle_monitor_set_property;
+
+  properties[PROP_WINDOW] =
+    g_param_spec_object ("window", NULL, NULL, GTK_TYPE_WINDOW,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * AnbuIdleMonitor:timeout:
+   *
+   * Milliseconds without input before #AnbuIdleMonitor::idle; 0 never fires.
+   */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * AnbuIdleMonitor:active:
+   *
+   * Whether the monitor is counting. Setting it (again) to %TRUE starts a fresh period.
+   */
+  properties[PROP_ACTIVE] =
+    g_param_spec_boolean ("active", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * AnbuIdleMonitor::idle:
+   *
+   * Emitted once when the window has had no input for #AnbuIdleMonitor:timeout while active.
+   * It fires again only after new input or after the monitor is activated again.
+   */
+  signals[SIGNAL_IDLE] =
+    g_signal_new ("idle", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+anbu_idle_monitor_init (AnbuIdleMonitor *self)
+{
+}
+
+AnbuIdleMonitor *
+anbu_idle_monitor_new (GtkWindow *window)
+{
+  g_return_val_if_fail (GTK_IS_WINDOW (window), NULL);
+
+  return g_object_new (ANBU_TYPE_IDLE_MONITOR, "window", window, NULL);
+}
+
+guint
+anbu_idle_monitor_get_timeout (AnbuIdleMonitor *self)
+{
+  g_return_val_if_fail (ANBU_IS_IDLE_MONITOR (self), 0);
+
+  return self->timeout_ms;
+}
+
+void
+anbu_idle_monitor_set_timeout (AnbuIdleMonitor *self,
+                               guint            timeout_ms)
+{
+  g_return_if_fail (ANBU_IS_IDLE_MONITOR (self));
+
+  if (self->timeout_ms == timeout_ms)
+    return;
+
+  self->timeout_ms = timeout_ms;
+  if (self->timeout_id != 0)
+    restart_timer (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+gboolean
+anbu_idle_monitor_get_active (AnbuIdleMonitor *self)
+{
+  g_return_val_if_fail (ANBU_IS_IDLE_MONITOR (self), FALSE);
+
+  return self->active;
+}
+
+void
+anbu_idle_monitor_set_active (AnbuIdleMonitor *self,
+                              gboolean         active)
+{
+  gboolean changed;
+
+  g_return_if_fail (ANBU_IS_IDLE_MONITOR (self));
+
+  active = !!active;
+  changed = self->active != active;
+  self->active = active;
+  restart_timer (self);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+}

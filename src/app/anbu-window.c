@@ -1,0 +1,687 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-window"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "anbu-alerts-view.h"
+#include "anbu-households-view.h"
+#include "anbu-lock-screen.h"
+#include "anbu-map-page.h"
+#include "anbu-sign-in-page.h"
+#include "anbu-statistics-view.h"
+#include "anbu-sync-indicator.h"
+#include "anbu-visits-view.h"
+#include "anbu-window.h"
+
+/* The main window: the sign-in page, the five views under a view switcher with the sync
+ * indicator beside them, and the lock page that replaces the views after idle time. */
+struct _AnbuWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  GtkStack *pages;
+  AnbuSignInPage *sign_in_page;
+  AdwHeaderBar *header_bar;
+  AdwViewSwitcherTitle *switcher_title;
+  AnbuSyncIndicator *sync_indicator;
+  GtkToggleButton *search_button;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
+  AdwViewStack *view_stack;
+  AnbuLockScreen *lock_screen;
+
+  GSettings *settings;
+  AnbuIdleMonitor *idle_monitor;
+  AnbuAccount *account;
+  GCancellable *cancellable;
+  GBinding *state_binding;
+  GBinding *last_sync_binding;
+  GBinding *pending_binding;
+  char *signing_in_server;
+  char *signing_in_username;
+  char *search_text;
+  gboolean signed_in;
+  gboolean locked;
+};
+
+G_DEFINE_TYPE (AnbuWindow, anbu_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_ACCOUNT,
+  PROP_SIGNED_IN,
+  PROP_LOCKED,
+  PROP_SEARCH_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *const view_names[] = {
+  "alerts", "households", "map", "visits", "statistics",
+};
+
+static void
+update_actions (AnbuWindow *self)
+{
+  gboolean in_main = self->signed_in && !self->locked;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", in_main);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", in_main);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", in_main);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", in_main);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-view", in_main);
+}
+
+static void
+show_main (AnbuWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->pages, "main");
+  anbu_idle_monitor_set_active (self->idle_monitor, TRUE);
+  update_actions (self);
+}
+
+static void
+set_locked (AnbuWindow *self,
+            gboolean    locked)
+{
+  if (self->locked == locked)
+    return;
+
+  self->locked = locked;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCKED]);
+}
+
+static void
+set_signed_in (AnbuWindow *self,
+               gboolean    signed_in)
+{
+  if (self->signed_in == signed_in)
+    return;
+
+  self->signed_in = signed_in;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+}
+
+static void
+update_lock_screen_name (AnbuWindow *self)
+{
+  g_autofree char *display_name = NULL;
+
+  if (self->account != NULL)
+    g_object_get (self->account, "display-name", &display_name, NULL);
+  anbu_lock_screen_set_username (self->lock_screen, display_name);
+}
+
+static void
+sign_in_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (AnbuWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!anbu_account_sign_in_finish (ANBU_ACCOUNT (source), result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = anbu_account_describe_error (error);
+      anbu_sign_in_page_show_failure (self->sign_in_page, message);
+      return;
+    }
+
+  g_settings_set_string (self->settings, "server-address", self->signing_in_server);
+  g_settings_set_string (self->settings, "last-username", self->signing_in_username);
+  anbu_sign_in_page_reset (self->sign_in_page);
+  update_lock_screen_name (self);
+  set_signed_in (self, TRUE);
+  show_main (self);
+}
+
+static void
+on_sign_in_page_sign_in (AnbuWindow     *self,
+                         const char     *server_address,
+                         const char     *username,
+                         const char     *password,
+                         AnbuSignInPage *page)
+{
+  if (self->account == NULL)
+    {
+      anbu_sign_in_page_show_failure (page, _("This copy of Anbu was built without the connection to the server, so it cannot sign in."));
+      return;
+    }
+
+  g_free (self->signing_in_server);
+  self->signing_in_server = g_strdup (server_address);
+  g_free (self->signing_in_username);
+  self->signing_in_username = g_strdup (username);
+  anbu_account_sign_in_async (self->account, server_address, username, password,
+                              self->cancellable, sign_in_cb, g_object_ref (self));
+}
+
+static void
+unlock_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (AnbuWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!anbu_account_unlock_finish (ANBU_ACCOUNT (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      anbu_lock_screen_reject (self->lock_screen);
+      if (!g_error_matches (error, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS))
+        {
+          g_autofree char *message = anbu_account_describe_error (error);
+
+          anbu_window_add_toast (self, message);
+        }
+      return;
+    }
+
+  anbu_lock_screen_reset (self->lock_screen);
+  set_locked (self, FALSE);
+  show_main (self);
+}
+
+static void
+on_lock_screen_unlock_requested (AnbuWindow     *self,
+                                 const char     *password,
+                                 AnbuLockScreen *lock_screen)
+{
+  g_return_if_fail (self->account != NULL);
+
+  anbu_account_unlock_async (self->account, password, self->cancellable,
+                             unlock_cb, g_object_ref (self));
+}
+
+static void
+on_search_entry_search_changed (AnbuWindow     *self,
+                                GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (g_strcmp0 (self->search_text, text) == 0)
+    return;
+
+  g_free (self->search_text);
+  self->search_text = g_strdup (text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_TEXT]);
+}
+
+static void
+on_idle (AnbuWindow *self)
+{
+  anbu_window_lock (self);
+}
+
+static void
+sign_out_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (AnbuWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!anbu_account_sign_out_finish (ANBU_ACCOUNT (source), result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = anbu_account_describe_error (error);
+      anbu_window_add_toast (self, message);
+      return;
+    }
+
+  set_signed_in (self, FALSE);
+  set_locked (self, FALSE);
+  anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  anbu_sign_in_page_reset (self->sign_in_page);
+  gtk_stack_set_visible_child_name (self->pages, "sign-in");
+  update_actions (self);
+  anbu_window_add_toast (self, _("Signed out. The caseload was removed from this computer."));
+}
+
+static void
+on_sign_out_dialog_response (AdwMessageDialog *dialog,
+                             const char       *response,
+                             AnbuWindow       *self)
+{
+  if (g_strcmp0 (response, "sign-out") != 0 || self->account == NULL)
+    return;
+
+  anbu_account_sign_out_async (self->account, self->cancellable, sign_out_cb,
+                               g_object_ref (self));
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+  guint pending = anbu_sync_indicator_get_pending_count (self->sync_indicator);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (pending > 0)
+    body = g_strdup_printf (ngettext ("%u change has not reached the server yet. Signing out removes it from this computer and it will be lost.",
+                                      "%u changes have not reached the server yet. Signing out removes them from this computer and they will be lost.",
+                                      pending),
+                            pending);
+  else
+    body = g_strdup (_("Signing out removes the caseload from this computer. It is downloaded again at the next sign-in."));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"), body);
+  gtk_widget_set_name (dialog, "sign-out-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "sign-out", pending > 0 ? _("_Sign Out and Lose Changes")
+                                                            : _("_Sign Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-out",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_out_dialog_response),
+                           self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  anbu_window_lock (ANBU_WINDOW (widget));
+}
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+
+  if (self->account != NULL)
+    anbu_account_sync_now (self->account);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+show_view_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (g_strv_contains ((const char *const *) view_names, name))
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+static void
+bind_account (AnbuWindow *self)
+{
+  if (self->account == NULL)
+    return;
+
+  self->state_binding =
+    g_object_bind_property (self->account, "sync-state",
+                            self->sync_indicator, "state", G_BINDING_SYNC_CREATE);
+  self->last_sync_binding =
+    g_object_bind_property (self->account, "last-sync",
+                            self->sync_indicator, "last-sync", G_BINDING_SYNC_CREATE);
+  self->pending_binding =
+    g_object_bind_property (self->account, "pending-count",
+                            self->sync_indicator, "pending-count", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->account, "notify::display-name",
+                           G_CALLBACK (update_lock_screen_name), self, G_CONNECT_SWAPPED);
+}
+
+static gboolean
+lock_timeout_to_ms (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  guint seconds = g_variant_get_uint32 (variant);
+
+  g_value_set_uint (value, seconds > G_MAXUINT / 1000 ? G_MAXUINT : seconds * 1000);
+  return TRUE;
+}
+
+static void
+anbu_window_constructed (GObject *object)
+{
+  AnbuWindow *self = ANBU_WINDOW (object);
+  g_autofree char *server = NULL;
+  g_autofree char *username = NULL;
+
+  G_OBJECT_CLASS (anbu_window_parent_class)->constructed (object);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  server = g_settings_get_string (self->settings, "server-address");
+  username = g_settings_get_string (self->settings, "last-username");
+  anbu_sign_in_page_set_server (self->sign_in_page, server);
+  anbu_sign_in_page_set_username (self->sign_in_page, username);
+
+  bind_account (self);
+  update_actions (self);
+}
+
+static gboolean
+anbu_window_close_request (GtkWindow *window)
+{
+  AnbuWindow *self = ANBU_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (anbu_window_parent_class)->close_request (window);
+}
+
+static void
+anbu_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  AnbuWindow *self = ANBU_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
+      break;
+    case PROP_SIGNED_IN:
+      g_value_set_boolean (value, self->signed_in);
+      break;
+    case PROP_LOCKED:
+      g_value_set_boolean (value, self->locked);
+      break;
+    case PROP_SEARCH_TEXT:
+      g_value_set_string (value, self->search_text);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+anbu_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  AnbuWindow *self = ANBU_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      self->account = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+anbu_window_dispose (GObject *object)
+{
+  AnbuWindow *self = ANBU_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->state_binding, g_binding_unbind);
+  g_clear_pointer (&self->last_sync_binding, g_binding_unbind);
+  g_clear_pointer (&self->pending_binding, g_binding_unbind);
+  if (self->idle_monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->idle_monitor, self);
+  g_clear_object (&self->idle_monitor);
+  g_clear_object (&self->account);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (anbu_window_parent_class)->dispose (object);
+}
+
+static void
+anbu_window_finalize (GObject *object)
+{
+  AnbuWindow *self = ANBU_WINDOW (object);
+
+  g_free (self->signing_in_server);
+  g_free (self->signing_in_username);
+  g_free (self->search_text);
+
+  G_OBJECT_CLASS (anbu_window_parent_class)->finalize (object);
+}
+
+static void
+anbu_window_class_init (AnbuWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = anbu_window_constructed;
+  object_class->get_property = anbu_window_get_property;
+  object_class->set_property = anbu_window_set_property;
+  object_class->dispose = anbu_window_dispose;
+  object_class->finalize = anbu_window_finalize;
+  window_class->close_request = anbu_window_close_request;
+
+  /**
+   * AnbuWindow:account:
+   *
+   * The planner's session (signing in, unlocking, signing out, sync state), or %NULL in a
+   * build without the client library.
+   */
+  properties[PROP_ACCOUNT] =
+    g_param_spec_object ("account", NULL, NULL, ANBU_TYPE_ACCOUNT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SIGNED_IN] =
+    g_param_spec_boolean ("signed-in", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LOCKED] =
+    g_param_spec_boolean ("locked", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * AnbuWindow:search-text:
+   *
+   * What the planner typed in the search bar (Ctrl+F); views filter by it.
+   */
+  properties[PROP_SEARCH_TEXT] =
+    g_param_spec_string ("search-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (ANBU_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (ANBU_TYPE_SYNC_INDICATOR);
+  g_type_ensure (ANBU_TYPE_LOCK_SCREEN);
+  g_type_ensure (ANBU_TYPE_ALERTS_VIEW);
+  g_type_ensure (ANBU_TYPE_HOUSEHOLDS_VIEW);
+  g_type_ensure (ANBU_TYPE_MAP_PAGE);
+  g_type_ensure (ANBU_TYPE_VISITS_VIEW);
+  g_type_ensure (ANBU_TYPE_STATISTICS_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/anbu/Anbu/ui/anbu-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, lock_screen);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_sign_in);
+  gtk_widget_class_bind_template_callback (widget_class, on_lock_screen_unlock_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+}
+
+static void
+anbu_window_init (AnbuWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APP_ID);
+  self->idle_monitor = anbu_idle_monitor_new (GTK_WINDOW (self));
+  g_signal_connect_swapped (self->idle_monitor, "idle", G_CALLBACK (on_idle), self);
+  g_settings_bind_with_mapping (self->settings, "lock-timeout",
+                                self->idle_monitor, "timeout",
+                                G_SETTINGS_BIND_GET,
+                                lock_timeout_to_ms, NULL, NULL, NULL);
+  g_settings_bind (self->settings, "last-view", self->view_stack, "visible-child-name",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+}
+
+/**
+ * anbu_window_new:
+ * @application: the application
+ * @account: (nullable): the planner's session
+ *
+ * Returns: (transfer full): a window showing the sign-in page
+ */
+AnbuWindow *
+anbu_window_new (GtkApplication *application,
+                 AnbuAccount    *account)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (account == NULL || ANBU_IS_ACCOUNT (account), NULL);
+
+  return g_object_new (ANBU_TYPE_WINDOW,
+                       "application", application,
+                       "account", account,
+                       NULL);
+}
+
+/**
+ * anbu_window_get_account:
+ *
+ * Returns: (transfer none) (nullable): the planner's session
+ */
+AnbuAccount *
+anbu_window_get_account (AnbuWindow *self)
+{
+  g_return_val_if_fail (ANBU_IS_WINDOW (self), NULL);
+
+  return self->account;
+}
+
+gboolean
+anbu_window_get_signed_in (AnbuWindow *self)
+{
+  g_return_val_if_fail (ANBU_IS_WINDOW (self), FALSE);
+
+  return self->signed_in;
+}
+
+gboolean
+anbu_window_get_locked (AnbuWindow *self)
+{
+  g_return_val_if_fail (ANBU_IS_WINDOW (self), FALSE);
+
+  return self->locked;
+}
+
+/**
+ * anbu_window_lock:
+ * @self: the window
+ *
+ * Hides the caseload behind the lock page until the planner's password is given again. Does
+ * nothing unless signed in.
+ */
+void
+anbu_window_lock (AnbuWindow *self)
+{
+  g_return_if_fail (ANBU_IS_WINDOW (self));
+
+  if (!self->signed_in || self->locked)
+    return;
+
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
+  anbu_lock_screen_reset (self->lock_screen);
+  update_lock_screen_name (self);
+  set_locked (self, TRUE);
+  gtk_stack_set_visible_child_name (self->pages, "lock");
+  update_actions (self);
+}
+
+const char *
+anbu_window_get_search_text (AnbuWindow *self)
+{
+  g_return_val_if_fail (ANBU_IS_WINDOW (self), NULL);
+
+  return self->search_text != NULL ? self->search_text : "";
+}
+
+/**
+ * anbu_window_get_idle_monitor:
+ *
+ * Returns: (transfer none): the monitor that locks the window; its timeout follows the
+ *   "lock-timeout" setting
+ */
+AnbuIdleMonitor *
+anbu_window_get_idle_monitor (AnbuWindow *self)
+{
+  g_return_val_if_fail (ANBU_IS_WINDOW (self), NULL);
+
+  return self->idle_monitor;
+}
+
+void
+anbu_window_add_toast (AnbuWindow *self,
+                       const char *message)
+{
+  g_return_if_fail (ANBU_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}

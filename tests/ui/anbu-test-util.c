@@ -1,0 +1,654 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "anbu-test-util.h"
+#include "anbu-window.h"
+
+struct _AnbuTestAccount
+{
+  GObject parent_instance;
+
+  char *username;
+  char *password;
+  char *display_name;
+  gboolean signed_in;
+  AnbuSyncIndicatorState sync_state;
+  GDateTime *last_sync;
+  guint pending_count;
+  guint sync_requests;
+  guint sign_outs;
+};
+
+static void anbu_test_account_iface_init (AnbuAccountInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (AnbuTestAccount, anbu_test_account, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (ANBU_TYPE_ACCOUNT, anbu_test_account_iface_init))
+
+enum
+{
+  PROP_0,
+  PROP_DISPLAY_NAME,
+  PROP_SYNC_STATE,
+  PROP_LAST_SYNC,
+  PROP_PENDING_COUNT,
+};
+
+static void
+test_sign_in_async (AnbuAccount        *account,
+                    const char         *server_address,
+                    const char         *username,
+                    const char         *password,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data)
+{
+  AnbuTestAccount *self = ANBU_TEST_ACCOUNT (account);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, test_sign_in_async);
+  if (g_strcmp0 (username, self->username) != 0 || g_strcmp0 (password, self->password) != 0)
+    {
+      g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS,
+                               "wrong username or password");
+      return;
+    }
+  self->signed_in = TRUE;
+  g_object_notify (G_OBJECT (self), "display-name");
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+test_finish (AnbuAccount  *account,
+             GAsyncResult *result,
+             GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, account), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+test_unlock_async (AnbuAccount        *account,
+                   const char         *password,
+                   GCancellable       *cancellable,
+                   GAsyncReadyCallback callback,
+                   gpointer            user_data)
+{
+  AnbuTestAccount *self = ANBU_TEST_ACCOUNT (account);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, test_unlock_async);
+  if (!self->signed_in || g_strcmp0 (password, self->password) != 0)
+    g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS,
+                             "wrong password");
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+test_sign_out_async (AnbuAccount        *account,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
+{
+  AnbuTestAccount *self = ANBU_TEST_ACCOUNT (account);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, test_sign_out_async);
+  self->signed_in = FALSE;
+  self->sign_outs++;
+  g_object_notify (G_OBJECT (self), "display-name");
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+test_sync_now (AnbuAccount *account)
+{
+  ANBU_TEST_ACCOUNT (account)->sync_requests++;
+}
+
+static void
+anbu_test_account_iface_init (AnbuAccountInterface *iface)
+{
+  iface->sign_in_async = test_sign_in_async;
+  iface->sign_in_finish = test_finish;
+  iface->unlock_async = test_unlock_async;
+  iface->unlock_finish = test_finish;
+  iface->sign_out_async = test_sign_out_async;
+  iface->sign_out_finish = test_finish;
+  iface->sync_now = test_sync_now;
+}
+
+static void
+anbu_test_account_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  AnbuTestAccount *self = ANBU_TEST_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->signed_in ? self->display_name : NULL);
+      break;
+    case PROP_SYNC_STATE:
+      g_value_set_enum (value, self->sync_state);
+      break;
+    case PROP_LAST_SYNC:
+      g_value_set_boxed (value, self->last_sync);
+      break;
+    case PROP_PENDING_COUNT:
+      g_value_set_uint (value, self->pending_count);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+anbu_test_account_finalize (GObject *object)
+{
+  AnbuTestAccount *self = ANBU_TEST_ACCOUNT (object);
+
+  g_free (self->username);
+  g_free (self->password);
+  g_free (self->display_name);
+  g_clear_pointer (&self->last_sync, g_date_time_unref);
+
+  G_OBJECT_CLASS (anbu_test_account_parent_class)->finalize (object);
+}
+
+static void
+anbu_test_account_class_init (AnbuTestAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = anbu_test_account_get_property;
+  object_class->finalize = anbu_test_account_finalize;
+
+  g_object_class_override_property (object_class, PROP_DISPLAY_NAME, "display-name");
+  g_object_class_override_property (object_class, PROP_SYNC_STATE, "sync-state");
+  g_object_class_override_property (object_class, PROP_LAST_SYNC, "last-sync");
+  g_object_class_override_property (object_class, PROP_PENDING_COUNT, "pending-count");
+}
+
+static void
+anbu_test_account_init (AnbuTestAccount *self)
+{
+}
+
+AnbuTestAccount *
+anbu_test_account_new (const char *username,
+                       const char *password,
+                       const char *display_name)
+{
+  AnbuTestAccount *self = g_object_new (ANBU_TYPE_TEST_ACCOUNT, NULL);
+
+  self->username = g_strdup (username);
+  self->password = g_strdup (password);
+  self->display_name = g_strdup (display_name);
+  return self;
+}
+
+void
+anbu_test_account_set_sync (AnbuTestAccount       *self,
+                            AnbuSyncIndicatorState state,
+                            GDateTime             *last_sync,
+                            guint                  pending_count)
+{
+  self->sync_state = state;
+  g_clear_pointer (&self->last_sync, g_date_time_unref);
+  self->last_sync = last_sync != NULL ? g_date_time_ref (last_sync) : NULL;
+  self->pending_count = pending_count;
+  g_object_notify (G_OBJECT (self), "sync-state");
+  g_object_notify (G_OBJECT (self), "last-sync");
+  g_object_notify (G_OBJECT (self), "pending-count");
+}
+
+guint
+anbu_test_account_get_sync_requests (AnbuTestAccount *self)
+{
+  return self->sync_requests;
+}
+
+guint
+anbu_test_account_get_sign_outs (AnbuTestAccount *self)
+{
+  return self->sign_outs;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+void
+anbu_test_init (int    *argc,
+                char ***argv)
+{
+  anbu_application_init_i18n ();
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  /* Xvfb has no window manager: focus changes reach a text field's cursor-blink timer without a
+   * focus-out, and GTK warns (fatal in tests). A steady cursor has no timer. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+}
+
+/**
+ * anbu_test_application_new:
+ *
+ * Returns: (transfer full): the test process's one application, registered (which runs
+ *   startup: actions, accelerators, style, help overlay). One per process: a second
+ *   registration on the bus would fail.
+ */
+AnbuApplication *
+anbu_test_application_new (void)
+{
+  static AnbuApplication *app;
+
+  if (app == NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      app = anbu_application_new (G_APPLICATION_NON_UNIQUE, NULL);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  return g_object_ref (app);
+}
+
+GtkWidget *
+anbu_test_find_named (GtkWidget  *root,
+                      const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = anbu_test_find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+anbu_test_find_type (GtkWidget *root,
+                     GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = anbu_test_find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+anbu_test_find_toplevel_named (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (window), name) == 0
+          || g_strcmp0 (G_OBJECT_TYPE_NAME (window), name) == 0)
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * anbu_test_wait_until:
+ *
+ * Spins the main loop until @condition holds or @timeout_ms passes.
+ *
+ * Returns: whether @condition held
+ */
+gboolean
+anbu_test_wait_until (gboolean (*condition) (gpointer),
+                      gpointer  data,
+                      guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return condition (data);
+}
+
+typedef struct
+{
+  gboolean painted;
+  gboolean settled;
+} DrawWait;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                DrawWait      *wait)
+{
+  wait->painted = TRUE;
+}
+
+static gboolean
+on_settled (gpointer user_data)
+{
+  ((DrawWait *) user_data)->settled = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+draw_wait_painted (gpointer data)
+{
+  return ((DrawWait *) data)->painted;
+}
+
+static gboolean
+draw_wait_settled (gpointer data)
+{
+  return ((DrawWait *) data)->settled;
+}
+
+/**
+ * anbu_test_wait_drawn:
+ *
+ * Waits until @window has painted a frame after a redraw request, then a little longer for
+ * transitions (the view stack cross-fades, 200 ms by default).
+ */
+void
+anbu_test_wait_drawn (GtkWidget *window)
+{
+  DrawWait wait = { FALSE, FALSE };
+  GdkFrameClock *clock;
+  gulong handler;
+
+  g_assert_true (anbu_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, window, 5000));
+  clock = gtk_widget_get_frame_clock (window);
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &wait);
+  gtk_widget_queue_draw (window);
+  g_assert_true (anbu_test_wait_until (draw_wait_painted, &wait, 5000));
+  g_signal_handler_disconnect (clock, handler);
+
+  g_timeout_add (400, on_settled, &wait);
+  g_assert_true (anbu_test_wait_until (draw_wait_settled, &wait, 5000));
+}
+
+/**
+ * anbu_test_save_screenshot:
+ *
+ * Renders @window as it is on screen to `screenshots/NAME.png` in the build directory.
+ */
+void
+anbu_test_save_screenshot (GtkWidget  *window,
+                           const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  const char *build_dir = g_getenv ("ANBU_BUILD_DIR");
+  GskRenderer *renderer;
+  int width, height;
+
+  anbu_test_wait_drawn (window);
+
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_nonnull (texture);
+
+  dir = g_build_filename (build_dir != NULL ? build_dir : ".", "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static gboolean
+has_name (GtkWidget *widget)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+
+  return gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL)
+         || gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+/* A visible, non-empty label below @widget that is not part of another focusable control. */
+static gboolean
+subtree_has_text (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)) != '\0')
+        return TRUE;
+      if (!gtk_widget_get_focusable (child) && subtree_has_text (child))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Buttons, toggles, check boxes, tabs and rows take their name from the label they contain. */
+static gboolean
+named_by_content (GtkWidget *widget)
+{
+  switch ((int) gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)))
+    {
+    case GTK_ACCESSIBLE_ROLE_BUTTON:
+    case GTK_ACCESSIBLE_ROLE_CHECKBOX:
+    case GTK_ACCESSIBLE_ROLE_RADIO:
+    case GTK_ACCESSIBLE_ROLE_TAB:
+    case GTK_ACCESSIBLE_ROLE_LINK:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM:
+    case GTK_ACCESSIBLE_ROLE_LIST_ITEM:
+    case GTK_ACCESSIBLE_ROLE_ROW:
+      return subtree_has_text (widget);
+    default:
+      return FALSE;
+    }
+}
+
+/* A text field, or the button inside a menu button, is named by the control it belongs to. */
+static gboolean
+named_by_control (GtkWidget *widget)
+{
+  GtkWidget *ancestor = gtk_widget_get_parent (widget);
+
+  if (!GTK_IS_TEXT (widget) && !GTK_IS_MENU_BUTTON (ancestor))
+    return FALSE;
+
+  for (int depth = 0; ancestor != NULL && depth < 4; depth++)
+    {
+      if (has_name (ancestor))
+        return TRUE;
+      ancestor = gtk_widget_get_parent (ancestor);
+    }
+  return FALSE;
+}
+
+/* Roles of the controls a planner operates (scrolled windows and plain labels also take focus
+ * but are not controls). */
+static gboolean
+has_control_role (GtkWidget *widget)
+{
+  switch ((int) gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)))
+    {
+    case GTK_ACCESSIBLE_ROLE_BUTTON:
+    case GTK_ACCESSIBLE_ROLE_CHECKBOX:
+    case GTK_ACCESSIBLE_ROLE_COMBO_BOX:
+    case GTK_ACCESSIBLE_ROLE_LINK:
+    case GTK_ACCESSIBLE_ROLE_LIST_ITEM:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM_CHECKBOX:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM_RADIO:
+    case GTK_ACCESSIBLE_ROLE_RADIO:
+    case GTK_ACCESSIBLE_ROLE_ROW:
+    case GTK_ACCESSIBLE_ROLE_SEARCH_BOX:
+    case GTK_ACCESSIBLE_ROLE_SLIDER:
+    case GTK_ACCESSIBLE_ROLE_SPIN_BUTTON:
+    case GTK_ACCESSIBLE_ROLE_SWITCH:
+    case GTK_ACCESSIBLE_ROLE_TAB:
+    case GTK_ACCESSIBLE_ROLE_TEXT_BOX:
+    case GTK_ACCESSIBLE_ROLE_TREE_ITEM:
+      return TRUE;
+    default:
+      return GTK_IS_TEXT (widget);
+    }
+}
+
+static gboolean
+is_interactive (GtkWidget *widget)
+{
+  return gtk_widget_get_mapped (widget)
+         && gtk_widget_get_focusable (widget)
+         && gtk_widget_get_can_focus (widget)
+         && gtk_widget_is_sensitive (widget)
+         && has_control_role (widget);
+}
+
+static void
+collect_unnamed (GtkWidget *widget,
+                 GString   *failures)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (is_interactive (widget)
+      && !has_name (widget) && !named_by_content (widget) && !named_by_control (widget))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+
+      g_string_append_printf (failures, "  %s (name \"%s\", in %s \"%s\")\n",
+                              G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget),
+                              parent != NULL ? G_OBJECT_TYPE_NAME (parent) : "-",
+                              parent != NULL ? gtk_widget_get_name (parent) : "");
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_unnamed (child, failures);
+}
+
+/**
+ * anbu_test_assert_accessible_names:
+ *
+ * Fails the test if a mapped widget under @root that takes keyboard focus has no accessible
+ * name: no label property, no labelled-by relation, no text of its own (for buttons and rows),
+ * and no named control around it (for text fields).
+ */
+void
+anbu_test_assert_accessible_names (GtkWidget  *root,
+                                   const char *where)
+{
+  g_autoptr (GString) failures = g_string_new (NULL);
+
+  collect_unnamed (root, failures);
+  if (failures->len > 0)
+    g_error ("%s: interactive widgets without an accessible name:\n%s", where, failures->str);
+}
+
+static gboolean
+page_is_main (gpointer data)
+{
+  return anbu_window_get_signed_in (data);
+}
+
+/**
+ * anbu_test_sign_in:
+ *
+ * Fills the sign-in page of @window as a planner would and activates the button; waits for
+ * the main views.
+ */
+void
+anbu_test_sign_in (GtkWidget  *window,
+                   const char *server,
+                   const char *username,
+                   const char *password)
+{
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (window, "server-entry")), server);
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (window, "username-entry")), username);
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (window, "password-entry")), password);
+  anbu_test_press (anbu_test_find_named (window, "sign-in-button"));
+  g_assert_true (anbu_test_wait_until (page_is_main, window, 5000));
+}
+
+static void
+on_clicked (gboolean *clicked)
+{
+  *clicked = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/**
+ * anbu_test_press:
+ *
+ * Activates @button as Space or Enter does when it has the keyboard focus, and waits for the
+ * click that follows.
+ */
+void
+anbu_test_press (GtkWidget *button)
+{
+  gboolean clicked = FALSE;
+  gulong handler;
+
+  g_assert_true (GTK_IS_BUTTON (button));
+  handler = g_signal_connect_swapped (button, "clicked", G_CALLBACK (on_clicked), &clicked);
+  g_assert_true (gtk_widget_activate (button));
+  g_assert_true (anbu_test_wait_until (is_true, &clicked, 3000));
+  g_signal_handler_disconnect (button, handler);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "anbu-account.h"
+#include "anbu-application.h"
+
+G_BEGIN_DECLS
+
+/* A planner account for tests: it knows one username and password and keeps the sync figures
+ * the test sets. It stands in for src/client's session only inside tests. */
+#define ANBU_TYPE_TEST_ACCOUNT (anbu_test_account_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuTestAccount, anbu_test_account, ANBU, TEST_ACCOUNT, GObject)
+
+AnbuTestAccount *anbu_test_account_new          (const char             *username,
+                                                 const char             *password,
+                                                 const char             *display_name);
+void             anbu_test_account_set_sync     (AnbuTestAccount        *self,
+                                                 AnbuSyncIndicatorState  state,
+                                                 GDateTime              *last_sync,
+                                                 guint                   pending_count);
+guint            anbu_test_account_get_sync_requests (AnbuTestAccount *self);
+guint            anbu_test_account_get_sign_outs     (AnbuTestAccount *self);
+
+void             anbu_test_init                 (int                    *argc,
+                                                 char                 ***argv);
+AnbuApplication *anbu_test_application_new      (void);
+GtkWidget       *anbu_test_find_named           (GtkWidget              *root,
+                                                 const char             *name);
+GtkWidget       *anbu_test_find_type            (GtkWidget              *root,
+                                                 GType                   type);
+gboolean         anbu_test_wait_until           (gboolean              (*condition) (gpointer),
+                                                 gpointer                data,
+                                                 guint                   timeout_ms);
+void             anbu_test_wait_drawn           (GtkWidget              *window);
+void             anbu_test_save_screenshot      (GtkWidget              *window,
+                                                 const char             *name);
+void             anbu_test_assert_accessible_names (GtkWidget           *root,
+                                                    const char          *where);
+void             anbu_test_sign_in              (GtkWidget              *window,
+                                                 const char             *server,
+                                                 const char             *username,
+                                                 const char             *password);
+GtkWidget       *anbu_test_find_toplevel_named  (const char             *name);
+void             anbu_test_press                (GtkWidget              *button);
+
+G_END_DECLS

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "anbu-idle-monitor.h"
+#include "anbu-lock-screen.h"
+#include "anbu-test-util.h"
+#include "anbu-window.h"
+
+typedef struct
+{
+  AnbuApplication *app;
+  AnbuTestAccount *account;
+  GtkWidget *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  f->account = anbu_test_account_new ("kim.planner", "correct horse", "김복지");
+  f->app = anbu_test_application_new ();
+  f->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (f->app), ANBU_ACCOUNT (f->account)));
+  gtk_window_present (GTK_WINDOW (f->window));
+  anbu_test_wait_drawn (f->window);
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->app);
+  g_clear_object (&f->account);
+}
+
+static void
+on_idle (AnbuIdleMonitor *monitor,
+         guint           *count)
+{
+  (*count)++;
+}
+
+static gboolean
+count_positive (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* The monitor fires once after its timeout, not while inactive, and again only when
+ * reactivated. */
+static void
+test_idle_monitor (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  g_autoptr (AnbuIdleMonitor) monitor = anbu_idle_monitor_new (GTK_WINDOW (window));
+  guint count = 0;
+
+  g_signal_connect (monitor, "idle", G_CALLBACK (on_idle), &count);
+  gtk_window_present (GTK_WINDOW (window));
+  anbu_idle_monitor_set_timeout (monitor, 100);
+
+  /* Inactive: nothing happens. */
+  anbu_test_wait_until (never, NULL, 300);
+  g_assert_cmpuint (count, ==, 0);
+
+  anbu_idle_monitor_set_active (monitor, TRUE);
+  g_assert_true (anbu_test_wait_until (count_positive, &count, 3000));
+  anbu_test_wait_until (never, NULL, 300);
+  g_assert_cmpuint (count, ==, 1);
+
+  anbu_idle_monitor_set_active (monitor, TRUE);
+  anbu_idle_monitor_set_active (monitor, FALSE);
+  anbu_test_wait_until (never, NULL, 300);
+  g_assert_cmpuint (count, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+on_unlock_requested (AnbuLockScreen *lock_screen,
+                     const char     *password,
+                     char          **received)
+{
+  g_free (*received);
+  *received = g_strdup (password);
+}
+
+/* The lock screen asks for a password, says in Korean when it is empty or wrong, and hands
+ * the typed password over without keeping it. */
+static void
+test_lock_screen_widget (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *lock_screen = anbu_lock_screen_new ();
+  GtkWidget *entry, *button, *error;
+  g_autofree char *received = NULL;
+
+  gtk_window_set_child (GTK_WINDOW (window), lock_screen);
+  gtk_window_present (GTK_WINDOW (window));
+  anbu_test_wait_drawn (window);
+  g_signal_connect (lock_screen, "unlock-requested", G_CALLBACK (on_unlock_requested), &received);
+  anbu_lock_screen_set_username (ANBU_LOCK_SCREEN (lock_screen), "김복지");
+
+  entry = anbu_test_find_named (lock_screen, "unlock-password");
+  button = anbu_test_find_named (lock_screen, "unlock-button");
+  error = anbu_test_find_named (lock_screen, "unlock-error");
+
+  anbu_test_press (button);
+  g_assert_null (received);
+  g_assert_true (gtk_widget_get_visible (error));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error)), ==, "비밀번호를 입력하세요.");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "guess");
+  g_assert_false (gtk_widget_get_visible (error));
+  anbu_test_press (button);
+  g_assert_cmpstr (received, ==, "guess");
+  g_assert_true (anbu_lock_screen_get_busy (ANBU_LOCK_SCREEN (lock_screen)));
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  anbu_lock_screen_reject (ANBU_LOCK_SCREEN (lock_screen));
+  g_assert_false (anbu_lock_screen_get_busy (ANBU_LOCK_SCREEN (lock_screen)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error)), ==, "비밀번호가 맞지 않습니다. 다시 입력하세요.");
+  g_assert_true (gtk_widget_get_visible (error));
+
+  anbu_test_assert_accessible_names (window, "lock screen");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+window_locked (gpointer window)
+{
+  return anbu_window_get_locked (window);
+}
+
+static gboolean
+window_unlocked (gpointer window)
+{
+  return !anbu_window_get_locked (window);
+}
+
+static gboolean
+unlock_error_shown (gpointer window)
+{
+  GtkWidget *error = anbu_test_find_named (window, "unlock-error");
+
+  return gtk_widget_get_visible (error);
+}
+
+static void
+type_unlock (GtkWidget  *window,
+             const char *password)
+{
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (window, "unlock-password")), password);
+  anbu_test_press (anbu_test_find_named (window, "unlock-button"));
+}
+
+/* After the (shortened) idle time the window hides the views and asks for the password; a
+ * wrong password keeps it locked, the right one brings the views back. */
+static void
+test_window_idle_lock (Fixture      *f,
+                       gconstpointer data)
+{
+  AnbuIdleMonitor *monitor = anbu_window_get_idle_monitor (ANBU_WINDOW (f->window));
+  GtkWidget *views;
+
+  g_assert_cmpuint (anbu_idle_monitor_get_timeout (monitor), ==, 600 * 1000);
+  anbu_idle_monitor_set_timeout (monitor, 300);
+
+  /* Not signed in: no lock, however long the wait. */
+  anbu_test_wait_until (never, NULL, 600);
+  g_assert_false (anbu_window_get_locked (ANBU_WINDOW (f->window)));
+
+  anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
+  views = anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK);
+  g_assert_true (gtk_widget_get_mapped (views));
+
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+  anbu_test_wait_drawn (f->window);
+  g_assert_false (gtk_widget_get_mapped (views));
+  g_assert_true (gtk_widget_get_mapped (anbu_test_find_named (f->window, "unlock-password")));
+  anbu_test_save_screenshot (f->window, "locked");
+
+  type_unlock (f->window, "correct horse?");
+  g_assert_true (anbu_test_wait_until (unlock_error_shown, f->window, 5000));
+  g_assert_true (anbu_window_get_locked (ANBU_WINDOW (f->window)));
+  g_assert_false (gtk_widget_get_mapped (views));
+
+  type_unlock (f->window, "correct horse");
+  g_assert_true (anbu_test_wait_until (window_unlocked, f->window, 5000));
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (gtk_widget_get_mapped (views));
+
+  /* The idle clock starts again after unlocking. */
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+}
+
+/* Ctrl+L locks at once; the lock action is off while locked or signed out. */
+static void
+test_window_lock_action (Fixture      *f,
+                         gconstpointer data)
+{
+  g_auto (GStrv) accels = NULL;
+
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), "win.lock");
+  g_assert_cmpstr (accels[0], ==, "<Control>l");
+
+  g_assert_false (gtk_widget_activate_action (f->window, "win.lock", NULL) &&
+                  anbu_window_get_locked (ANBU_WINDOW (f->window)));
+  anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
+  g_assert_true (gtk_widget_activate_action (f->window, "win.lock", NULL));
+  g_assert_true (anbu_window_get_locked (ANBU_WINDOW (f->window)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  anbu_test_init (&argc, &argv);
+
+  g_test_add_func ("/anbu/ui/lock/idle-monitor", test_idle_monitor);
+  g_test_add_func ("/anbu/ui/lock/lock-screen-widget", test_lock_screen_widget);
+  g_test_add ("/anbu/ui/lock/window-idle-lock", Fixture, NULL,
+              fixture_set_up, test_window_idle_lock, fixture_tear_down);
+  g_test_add ("/anbu/ui/lock/window-lock-action", Fixture, NULL,
+              fixture_set_up, test_window_lock_action, fixture_tear_down);
+
+  return g_test_run ();
+}

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "anbu-conflict-row.h"
+#include "anbu-preferences-window.h"
+#include "anbu-sync-indicator.h"
+#include "anbu-test-util.h"
+#include "anbu-window.h"
+
+static const char *const views[] = { "alerts", "households", "map", "visits", "statistics" };
+static const char *const view_titles[] = { "위험신호", "가구", "지도", "방문", "통계" };
+
+typedef struct
+{
+  AnbuApplication *app;
+  AnbuTestAccount *account;
+  GtkWidget *window;
+  AdwViewStack *stack;
+} Fixture;
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  f->account = anbu_test_account_new ("kim.planner", "correct horse", "김복지");
+  f->app = anbu_test_application_new ();
+  f->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (f->app), ANBU_ACCOUNT (f->account)));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (f->window));
+  anbu_test_wait_drawn (f->window);
+  f->stack = ADW_VIEW_STACK (anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK));
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  /* Close dialogs a test left open, then the window. */
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+  g_clear_object (&f->app);
+  g_clear_object (&f->account);
+}
+
+static void
+sign_in (Fixture *f)
+{
+  anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
+  anbu_test_wait_drawn (f->window);
+}
+
+static void
+show_view (Fixture    *f,
+           const char *name)
+{
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", name));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (f->stack), ==, name);
+  anbu_test_wait_drawn (f->window);
+}
+
+/* Tab moves through the window as the keyboard does; each view-switcher button it reaches is
+ * activated as Space would. Every view must be reached that way. */
+static void
+test_views_by_tab (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (GHashTable) reached = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkWidget *first = NULL;
+
+  sign_in (f);
+  show_view (f, "statistics");
+
+  for (int step = 0; step < 200 && g_hash_table_size (reached) < G_N_ELEMENTS (views); step++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (f->window, GTK_DIR_TAB_FORWARD))
+        gtk_root_set_focus (GTK_ROOT (f->window), NULL);
+      focus = gtk_root_get_focus (GTK_ROOT (f->window));
+      if (focus == NULL)
+        continue;
+      if (focus == first)
+        break;
+      if (first == NULL)
+        first = focus;
+
+      if (GTK_IS_TOGGLE_BUTTON (focus)
+          && gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER) != NULL)
+        {
+          anbu_test_press (focus);
+          g_hash_table_add (reached, (gpointer) adw_view_stack_get_visible_child_name (f->stack));
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    if (!g_hash_table_contains (reached, views[i]))
+      g_error ("view %s cannot be reached with Tab", views[i]);
+}
+
+/* Alt+1 … Alt+5 show the views in order; the view switcher shows their Korean titles. */
+static void
+test_views_by_accelerator (Fixture      *f,
+                           gconstpointer data)
+{
+  sign_in (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_autofree char *action = g_strdup_printf ("win.show-view::%s", views[i]);
+      g_autofree char *expected = g_strdup_printf ("<Alt>%u", i + 1);
+      g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), action);
+      AdwViewStackPage *page;
+
+      g_assert_cmpstr (accels[0], ==, expected);
+      show_view (f, views[i]);
+      page = adw_view_stack_get_page (f->stack, adw_view_stack_get_visible_child (f->stack));
+      g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, view_titles[i]);
+    }
+}
+
+/* Walks every view (and the sign-in page, the sync popover and the preferences) and fails on
+ * an interactive widget without an accessible name. */
+static void
+test_accessible_names (Fixture      *f,
+                       gconstpointer data)
+{
+  GtkWidget *indicator;
+  GtkWidget *menu_button;
+  GtkWidget *preferences;
+
+  anbu_test_assert_accessible_names (f->window, "sign-in page");
+
+  sign_in (f);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      show_view (f, views[i]);
+      anbu_test_assert_accessible_names (f->window, views[i]);
+    }
+
+  gtk_widget_activate_action (f->window, "win.search", NULL);
+  anbu_test_wait_drawn (f->window);
+  anbu_test_assert_accessible_names (f->window, "search bar");
+
+  indicator = anbu_test_find_type (f->window, ANBU_TYPE_SYNC_INDICATOR);
+  menu_button = anbu_test_find_named (indicator, "sync-indicator");
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  anbu_test_wait_drawn (f->window);
+  anbu_test_assert_accessible_names (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button))),
+                                     "sync popover");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "preferences", NULL);
+  preferences = anbu_test_find_toplevel_named ("AnbuPreferencesWindow");
+  g_assert_nonnull (preferences);
+  anbu_test_wait_drawn (preferences);
+  anbu_test_assert_accessible_names (preferences, "preferences");
+  anbu_test_save_screenshot (preferences, "preferences");
+}
+
+/* A screenshot of each view in Korean, in the build directory, plus the dark style. */
+static void
+test_screenshots (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) earlier = g_date_time_add_minutes (now, -3);
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+
+  anbu_test_save_screenshot (f->window, "sign-in");
+
+  anbu_test_account_set_sync (f->account, ANBU_SYNC_INDICATOR_ONLINE, earlier, 2);
+  sign_in (f);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("view-%s", views[i]);
+
+      show_view (f, views[i]);
+      anbu_test_save_screenshot (f->window, name);
+    }
+
+  g_settings_set_string (settings, "color-scheme", "dark");
+  g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  show_view (f, "alerts");
+  anbu_test_save_screenshot (f->window, "view-alerts-dark");
+  g_settings_set_string (settings, "color-scheme", "default");
+
+  /* Narrow: the switcher moves to the bottom bar. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 700);
+  anbu_test_wait_drawn (f->window);
+  anbu_test_save_screenshot (f->window, "view-alerts-narrow");
+}
+
+static gboolean
+status_is (gpointer data)
+{
+  gpointer *pair = data;
+  GtkWidget *label = pair[0];
+
+  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), pair[1]) == 0;
+}
+
+/* The indicator follows the account: state, last sync in relative Korean time, pending count;
+ * Ctrl+R asks for a sync. */
+static void
+test_sync_indicator (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) earlier = g_date_time_add_hours (now, -3);
+  g_autofree char *description = NULL;
+  g_auto (GStrv) accels = NULL;
+  AnbuSyncIndicator *indicator;
+  GtkWidget *badge;
+  GtkWidget *detail;
+
+  sign_in (f);
+  indicator = ANBU_SYNC_INDICATOR (anbu_test_find_type (f->window, ANBU_TYPE_SYNC_INDICATOR));
+  badge = anbu_test_find_named (GTK_WIDGET (indicator), "sync-pending-badge");
+  g_assert_cmpint (anbu_sync_indicator_get_state (indicator), ==, ANBU_SYNC_INDICATOR_OFFLINE);
+  g_assert_false (gtk_widget_get_visible (badge));
+  description = anbu_sync_indicator_describe (indicator);
+  g_assert_cmpstr (description, ==, "오프라인. 아직 동기화하지 않음. 모든 변경 사항을 보냈습니다.");
+  g_clear_pointer (&description, g_free);
+
+  anbu_test_account_set_sync (f->account, ANBU_SYNC_INDICATOR_ONLINE, earlier, 2);
+  g_assert_cmpint (anbu_sync_indicator_get_state (indicator), ==, ANBU_SYNC_INDICATOR_ONLINE);
+  g_assert_true (gtk_widget_get_visible (badge));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (badge)), ==, "2");
+  description = anbu_sync_indicator_describe (indicator);
+  g_assert_cmpstr (description, ==, "온라인. 마지막 동기화 3시간 전. 보낼 변경 사항 2건이 기다리고 있습니다.");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (anbu_test_find_named (GTK_WIDGET (indicator), "sync-indicator")),
+                   ==, description);
+
+  anbu_test_account_set_sync (f->account, ANBU_SYNC_INDICATOR_SYNCING, earlier, 0);
+  g_assert_false (gtk_widget_get_visible (badge));
+  detail = anbu_test_find_named (GTK_WIDGET (gtk_menu_button_get_popover (
+                                   GTK_MENU_BUTTON (anbu_test_find_named (GTK_WIDGET (indicator), "sync-indicator")))),
+                                 "sync-status-title");
+  g_assert_true (status_is ((gpointer[]) { detail, "동기화 중…" }));
+
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), "win.sync");
+  g_assert_cmpstr (accels[0], ==, "<Control>r");
+  g_assert_true (gtk_widget_activate_action (f->window, "win.sync", NULL));
+  g_assert_cmpuint (anbu_test_account_get_sync_requests (f->account), ==, 1);
+}
+
+static GtkWidget *
+create_pending_row (gpointer item,
+                    gpointer user_data)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  return row;
+}
+
+static void
+on_resolve (AnbuConflictRow *row,
+            gboolean         keep_mine,
+            int             *choice)
+{
+  *choice = keep_mine ? 1 : 2;
+}
+
+static GtkWidget *
+create_conflict_row (gpointer item,
+                     gpointer user_data)
+{
+  GtkWidget *row = anbu_conflict_row_new (gtk_string_object_get_string (GTK_STRING_OBJECT (item)),
+                                          "010-1234-5678", "010-8765-4321");
+
+  g_signal_connect (row, "resolve", G_CALLBACK (on_resolve), user_data);
+  return row;
+}
+
+static guint
+count_rows (GtkWidget *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child))
+      n++;
+  return n;
+}
+
+/* The popover lists what the models hold, shows an empty message otherwise, and a conflict
+ * row's buttons resolve it either way. */
+static void
+test_sync_popover_lists (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GListStore) pending = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  g_autoptr (GtkStringList) conflicts = gtk_string_list_new ((const char *[]) { "김영희 · 전화번호", NULL });
+  AnbuSyncIndicator *indicator;
+  GtkWidget *menu_button, *popover, *pending_list, *conflicts_list, *row;
+  int choice = 0;
+
+  sign_in (f);
+  indicator = ANBU_SYNC_INDICATOR (anbu_test_find_type (f->window, ANBU_TYPE_SYNC_INDICATOR));
+  menu_button = anbu_test_find_named (GTK_WIDGET (indicator), "sync-indicator");
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
+  pending_list = anbu_test_find_named (popover, "sync-pending-list");
+  conflicts_list = anbu_test_find_named (popover, "sync-conflicts-list");
+
+  anbu_sync_indicator_bind_pending (indicator, G_LIST_MODEL (pending), create_pending_row, NULL, NULL);
+  anbu_sync_indicator_bind_conflicts (indicator, G_LIST_MODEL (conflicts), create_conflict_row,
+                                      &choice, NULL);
+  g_assert_cmpuint (count_rows (pending_list), ==, 0);
+  g_list_store_append (pending, gtk_string_object_new ("방문 기록 · 김영희"));
+  g_list_store_append (pending, gtk_string_object_new ("안부 확인 · 박철수"));
+  g_assert_cmpuint (count_rows (pending_list), ==, 2);
+  g_assert_cmpuint (count_rows (conflicts_list), ==, 1);
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  anbu_test_wait_drawn (popover);
+  anbu_test_save_screenshot (popover, "sync-popover");
+
+  row = anbu_test_find_type (conflicts_list, ANBU_TYPE_CONFLICT_ROW);
+  anbu_test_press (anbu_test_find_named (row, "keep-mine-button"));
+  g_assert_cmpint (choice, ==, 1);
+  anbu_test_press (anbu_test_find_named (row, "take-theirs-button"));
+  g_assert_cmpint (choice, ==, 2);
+
+  anbu_sync_indicator_bind_pending (indicator, NULL, NULL, NULL, NULL);
+  g_assert_cmpuint (count_rows (pending_list), ==, 0);
+}
+
+static gboolean
+signed_out (gpointer window)
+{
+  return !anbu_window_get_signed_in (window);
+}
+
+/* Sign-out asks first; with changes pending it says how many will be lost. Cancel keeps the
+ * session; confirming signs out and returns to the sign-in page. */
+static void
+test_sign_out (Fixture      *f,
+               gconstpointer data)
+{
+  AdwMessageDialog *dialog;
+
+  sign_in (f);
+  anbu_test_account_set_sync (f->account, ANBU_SYNC_INDICATOR_OFFLINE, NULL, 3);
+
+  g_assert_true (gtk_widget_activate_action (f->window, "win.sign-out", NULL));
+  dialog = ADW_MESSAGE_DIALOG (anbu_test_find_toplevel_named ("sign-out-dialog"));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "로그아웃할까요?");
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                   "변경 사항 3건이 아직 서버에 가지 않았습니다. 로그아웃하면 이 컴퓨터에서 지워져 잃게 됩니다.");
+  anbu_test_save_screenshot (GTK_WIDGET (dialog), "sign-out-pending");
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (anbu_window_get_signed_in (ANBU_WINDOW (f->window)));
+  g_assert_cmpuint (anbu_test_account_get_sign_outs (f->account), ==, 0);
+
+  anbu_test_account_set_sync (f->account, ANBU_SYNC_INDICATOR_ONLINE, NULL, 0);
+  g_assert_true (gtk_widget_activate_action (f->window, "win.sign-out", NULL));
+  dialog = ADW_MESSAGE_DIALOG (anbu_test_find_toplevel_named ("sign-out-dialog"));
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                   "로그아웃하면 이 컴퓨터에서 담당 가구 자료를 지웁니다. 다음에 로그인할 때 다시 내려받습니다.");
+  adw_message_dialog_response (dialog, "sign-out");
+  g_assert_true (anbu_test_wait_until (signed_out, f->window, 5000));
+  g_assert_cmpuint (anbu_test_account_get_sign_outs (f->account), ==, 1);
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (gtk_widget_get_mapped (anbu_test_find_named (f->window, "sign-in-button")));
+  g_assert_false (gtk_widget_activate_action (f->window, "win.lock", NULL)
+                  && anbu_window_get_locked (ANBU_WINDOW (f->window)));
+}
+
+/* Ctrl+F opens the search bar with the cursor in it; what is typed becomes the search text. */
+static void
+test_search (Fixture      *f,
+             gconstpointer data)
+{
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), "win.search");
+  GtkWidget *entry;
+
+  g_assert_cmpstr (accels[0], ==, "<Control>f");
+  sign_in (f);
+  g_assert_true (gtk_widget_activate_action (f->window, "win.search", NULL));
+  anbu_test_wait_drawn (f->window);
+  entry = anbu_test_find_named (f->window, "search-entry");
+  g_assert_true (gtk_widget_get_mapped (entry));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "김영희");
+  g_signal_emit_by_name (entry, "search-changed");
+  g_assert_cmpstr (anbu_window_get_search_text (ANBU_WINDOW (f->window)), ==, "김영희");
+}
+
+/* The shortcuts window (Ctrl+?) and the about window open, in Korean. */
+static void
+test_shortcuts_and_about (Fixture      *f,
+                          gconstpointer data)
+{
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app),
+                                                                  "win.show-help-overlay");
+  g_auto (GStrv) quit = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), "app.quit");
+  GtkWidget *shortcuts;
+  GtkWidget *about;
+
+  g_assert_cmpstr (accels[0], ==, "<Control>question");
+  g_assert_cmpstr (quit[0], ==, "<Control>q");
+  sign_in (f);
+
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-help-overlay", NULL));
+  shortcuts = anbu_test_find_toplevel_named ("GtkShortcutsWindow");
+  g_assert_nonnull (shortcuts);
+  anbu_test_save_screenshot (shortcuts, "shortcuts");
+  gtk_window_destroy (GTK_WINDOW (shortcuts));
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "about", NULL);
+  about = anbu_test_find_toplevel_named ("AdwAboutWindow");
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "안부");
+  anbu_test_save_screenshot (about, "about");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  anbu_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add ("/anbu/ui/window/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("views-by-tab", test_views_by_tab);
+  ADD ("views-by-accelerator", test_views_by_accelerator);
+  ADD ("accessible-names", test_accessible_names);
+  ADD ("screenshots", test_screenshots);
+  ADD ("sync-indicator", test_sync_indicator);
+  ADD ("sync-popover-lists", test_sync_popover_lists);
+  ADD ("sign-out", test_sign_out);
+  ADD ("search", test_search);
+  ADD ("shortcuts-and-about", test_shortcuts_and_about);
+#undef ADD
+
+  return g_test_run ();
+}
