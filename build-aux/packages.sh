@@ -8,6 +8,7 @@ anbu_packages=(
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsodium-dev
   xvfb xauth dbus dbus-x11 at-spi2-core gettext desktop-file-utils appstream
   fonts-noto-cjk sqlite3 ca-certificates openssl procps flatpak-builder tzdata
+  xdotool
 )
 
 anbu_install_packages ()

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-accessibility.h"
 #include "anbu-sign-in-page.h"
 
 #define USERNAME_MAX_CHARS 64
@@ -298,6 +299,23 @@ on_password_row_changed (AnbuSignInPage *self)
   show_field_error (GTK_WIDGET (self->password_row), self->password_error, NULL);
 }
 
+/* Whoever signed in last is filled in: the cursor goes to the first field still empty. */
+static void
+anbu_sign_in_page_map (GtkWidget *widget)
+{
+  AnbuSignInPage *self = ANBU_SIGN_IN_PAGE (widget);
+  AdwEntryRow *rows[] = { self->server_row, self->username_row, self->password_row };
+
+  GTK_WIDGET_CLASS (anbu_sign_in_page_parent_class)->map (widget);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (*gtk_editable_get_text (GTK_EDITABLE (rows[i])) == '\0' || i == G_N_ELEMENTS (rows) - 1)
+      {
+        gtk_widget_grab_focus (GTK_WIDGET (rows[i]));
+        break;
+      }
+}
+
 static void
 anbu_sign_in_page_get_property (GObject    *object,
                                 guint       prop_id,
@@ -342,6 +360,7 @@ anbu_sign_in_page_class_init (AnbuSignInPageClass *klass)
 
   object_class->get_property = anbu_sign_in_page_get_property;
   object_class->set_property = anbu_sign_in_page_set_property;
+  widget_class->map = anbu_sign_in_page_map;
 
   /**
    * AnbuSignInPage:busy:
@@ -390,6 +409,7 @@ static void
 anbu_sign_in_page_init (AnbuSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  anbu_accessibility_name_icon_buttons (GTK_WIDGET (self->password_row), NULL);
 }
 
 GtkWidget *

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "anbu-format.h"
+#include "anbu-kst.h"
 #include "anbu-sync-indicator.h"
 
 /* The header-bar button that always says whether the app reaches the server, when it last synced
@@ -94,7 +94,7 @@ describe_last_sync (AnbuSyncIndicator *self)
     return g_strdup (_("Not synced yet"));
 
   now = g_date_time_new_now_utc ();
-  ago = anbu_format_relative_time (self->last_sync, now);
+  ago = anbu_kst_format_relative (self->last_sync, now);
   /* Translators: %s is a relative time such as "3 minutes ago". */
   return g_strdup_printf (_("Last synced %s"), ago);
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-accessibility.h"
 #include "anbu-alerts-view.h"
 #include "anbu-households-view.h"
 #include "anbu-lock-screen.h"
@@ -395,6 +396,19 @@ anbu_window_constructed (GObject *object)
   update_actions (self);
 }
 
+static void
+anbu_window_realize (GtkWidget *widget)
+{
+  GtkShortcutsWindow *help_overlay;
+
+  GTK_WIDGET_CLASS (anbu_window_parent_class)->realize (widget);
+
+  /* The application hands the window its shortcuts window once the window is in it. */
+  help_overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (widget));
+  if (help_overlay != NULL)
+    anbu_accessibility_name_icon_buttons (GTK_WIDGET (help_overlay), _("Search Shortcuts"));
+}
+
 static gboolean
 anbu_window_close_request (GtkWindow *window)
 {
@@ -502,6 +516,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   object_class->set_property = anbu_window_set_property;
   object_class->dispose = anbu_window_dispose;
   object_class->finalize = anbu_window_finalize;
+  widget_class->realize = anbu_window_realize;
   window_class->close_request = anbu_window_close_request;
 
   /**

@@ -11,8 +11,9 @@
 
 G_DEFINE_QUARK (anbu-routine-error-quark, anbu_routine_error)
 
-#define HOURS ANBU_ROUTINE_HOURS_PER_WEEK
-#define WATCH_HORIZON_SECONDS (7 * 86400)
+#define SLOTS ANBU_ROUTINE_SLOTS_PER_DAY
+#define SLOT_SECONDS (86400 / SLOTS)
+#define MAX_RANK 8
 
 static gint64
 floor_div (gint64 a,
@@ -23,21 +24,21 @@ floor_div (gint64 a,
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* Start (UTC) of the local hour containing ts. */
+/* Start (UTC) of the local day containing ts. */
 static gint64
-local_hour_start (const AnbuRoutineParams *params,
-                  gint64                   ts)
+local_midnight (const AnbuRoutineParams *params,
+                gint64                   ts)
 {
   gint64 local = ts + params->utc_offset_seconds;
 
-  return floor_div (local, 3600) * 3600 - params->utc_offset_seconds;
+  return floor_div (local, 86400) * 86400 - params->utc_offset_seconds;
 }
 
-static gint64
-local_day_index (const AnbuRoutineParams *params,
-                 gint64                   ts)
+static guint
+local_slot (const AnbuRoutineParams *params,
+            gint64                   ts)
 {
-  return floor_div (ts + params->utc_offset_seconds, 86400);
+  return (guint) ((ts - local_midnight (params, ts)) / SLOT_SECONDS);
 }
 
 void
@@ -45,17 +46,16 @@ anbu_routine_params_init_default (AnbuRoutineParams *params)
 {
   g_return_if_fail (params != NULL);
 
-  params->window_days = 28;
+  params->window_days = 56;
   params->warmup_days = 14;
-  params->half_life_days = 14.0;
-  params->prior_weeks = 2.0;
-  params->neighbour_share = 0.2;
-  params->p_min = 0.002;
-  params->p_max = 0.95;
-  params->quiet_rank = 2;
-  params->margin = 1.2;
-  params->min_score = 3.0;
+  params->quiet_rank = 1;
+  params->match_minutes = 60;
+  params->min_days = 10;
+  params->spread_z = 1.5;
+  params->margin = 1.25;
+  params->slack_hours = 2.0;
   params->min_quiet_hours = 3.0;
+  params->max_usual_hours = 30.0;
   params->utc_offset_seconds = 9 * 3600;
 }
 
@@ -77,279 +77,247 @@ anbu_routine_params_validate (const AnbuRoutineParams  *params,
     return invalid (error, "window_days must be between 7 and 365");
   if (params->warmup_days < 1 || params->warmup_days > params->window_days)
     return invalid (error, "warmup_days must be between 1 and window_days");
-  if (!(params->half_life_days > 0.0))
-    return invalid (error, "half_life_days must be positive");
-  if (!(params->prior_weeks >= 0.0))
-    return invalid (error, "prior_weeks must not be negative");
-  if (!(params->neighbour_share >= 0.0 && params->neighbour_share <= 0.5))
-    return invalid (error, "neighbour_share must be between 0 and 0.5");
-  if (!(params->p_min > 0.0 && params->p_min < params->p_max && params->p_max < 1.0))
-    return invalid (error, "0 < p_min < p_max < 1 is required");
-  if (params->quiet_rank < 1 || params->quiet_rank > params->window_days)
-    return invalid (error, "quiet_rank must be between 1 and window_days");
-  if (!(params->margin >= 1.0))
-    return invalid (error, "margin must be at least 1");
-  if (!(params->min_score > 0.0))
-    return invalid (error, "min_score must be positive");
+  if (params->quiet_rank < 1 || params->quiet_rank > MAX_RANK
+      || params->quiet_rank > params->warmup_days)
+    return invalid (error, "quiet_rank must be between 1 and 8, and not above warmup_days");
+  if (params->match_minutes > 720)
+    return invalid (error, "match_minutes must be at most 720");
+  if (params->min_days < 1 || params->min_days > params->window_days)
+    return invalid (error, "min_days must be between 1 and window_days");
+  if (!(params->spread_z >= 0.0 && params->spread_z <= 10.0))
+    return invalid (error, "spread_z must be between 0 and 10");
+  if (!(params->margin >= 1.0 && params->margin <= 10.0))
+    return invalid (error, "margin must be between 1 and 10");
+  if (!(params->slack_hours >= 0.0 && params->slack_hours <= 48.0))
+    return invalid (error, "slack_hours must be between 0 and 48");
   if (!(params->min_quiet_hours >= 0.0 && params->min_quiet_hours <= 48.0))
     return invalid (error, "min_quiet_hours must be between 0 and 48");
+  if (!(params->max_usual_hours > 0.0 && params->max_usual_hours <= 168.0))
+    return invalid (error, "max_usual_hours must be between 0 and 168");
   if (params->utc_offset_seconds < -14 * 3600 || params->utc_offset_seconds > 14 * 3600)
     return invalid (error, "utc_offset_seconds must be within ±14 h");
   return TRUE;
 }
 
-guint
-anbu_routine_hour_of_week (const AnbuRoutineParams *params,
-                           gint64                   ts)
+static gboolean
+overlaps_any (const AnbuTimeWindow *windows,
+              gsize                 n_windows,
+              gint64                a,
+              gint64                b)
 {
-  gint64 local = ts + params->utc_offset_seconds;
-  gint64 day = floor_div (local, 86400);
-  gint64 hour = floor_div (local, 3600) - day * 24;
-  /* 1970-01-01 was a Thursday: day 0 is weekday 3 counted from Monday. */
-  gint64 weekday = ((day + 3) % 7 + 7) % 7;
-
-  return (guint) (weekday * 24 + hour);
-}
-
-double
-anbu_routine_profile_score (const AnbuRoutineProfile *profile,
-                            const AnbuRoutineParams  *params,
-                            gint64                    from,
-                            gint64                    to)
-{
-  double score = 0.0;
-  gint64 t = from;
-
-  g_return_val_if_fail (profile != NULL && params != NULL, 0.0);
-
-  while (t < to)
-    {
-      gint64 next = MIN (local_hour_start (params, t) + 3600, to);
-
-      score += profile->rate[anbu_routine_hour_of_week (params, t)] * (double) (next - t) / 3600.0;
-      t = next;
-    }
-  return score;
-}
-
-gint64
-anbu_routine_profile_watch_at (const AnbuRoutineProfile *profile,
-                               const AnbuRoutineParams  *params,
-                               gint64                    quiet_since)
-{
-  gint64 earliest, t = quiet_since;
-  double remaining;
-
-  g_return_val_if_fail (profile != NULL && params != NULL, G_MAXINT64);
-
-  if (!profile->ready)
-    return G_MAXINT64;
-
-  earliest = quiet_since + (gint64) (params->min_quiet_hours * 3600.0);
-  remaining = profile->threshold;
-  while (t < quiet_since + WATCH_HORIZON_SECONDS)
-    {
-      gint64 next = local_hour_start (params, t) + 3600;
-      double rate = profile->rate[anbu_routine_hour_of_week (params, t)];
-      double gain = rate * (double) (next - t) / 3600.0;
-
-      if (gain > remaining)
-        {
-          gint64 due = t + (gint64) ceil (remaining / rate * 3600.0);
-
-          return MAX (due, earliest);
-        }
-      remaining -= gain;
-      t = next;
-    }
-  return G_MAXINT64;
-}
-
-/* Seconds of [a, b) covered by the windows (which may overlap each other;
- * an overlap is counted once per window, which only errs toward "unobserved"). */
-static gint64
-covered_seconds (const AnbuTimeWindow *windows,
-                 gsize                 n_windows,
-                 gint64                a,
-                 gint64                b)
-{
-  gint64 covered = 0;
-
   for (gsize i = 0; i < n_windows; i++)
-    {
-      gint64 lo = MAX (a, windows[i].from);
-      gint64 hi = MIN (b, windows[i].to);
-
-      if (hi > lo)
-        covered += hi - lo;
-    }
-  return MIN (covered, b - a);
+    if (windows[i].from < b && windows[i].to > a)
+      return TRUE;
+  return FALSE;
 }
 
-static int
-compare_double_desc (gconstpointer a,
-                     gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x < y) - (x > y);
-}
-
-/* Scores the observed quiet stretches inside (a, b): the gap between two
- * consecutive events, cut where unobserved windows interrupt it. Each
- * stretch's score goes to the daily maximum of the day it ended on. */
+/* Keeps the `rank` largest values, largest first. */
 static void
-score_gap (const AnbuRoutineProfile *profile,
-           const AnbuRoutineParams  *params,
-           gint64                    a,
-           gint64                    b,
-           const AnbuTimeWindow     *unobserved,
-           gsize                     n_unobserved,
-           gint64                    first_day,
-           double                   *daily_max,
-           guint                     n_days)
+keep_largest (float  *top,
+              guint   rank,
+              float   value)
 {
-  gint64 start = a;
+  guint i = rank;
 
-  while (start < b)
+  while (i > 0 && top[i - 1] < value)
+    i--;
+  if (i >= rank)
+    return;
+  memmove (&top[i + 1], &top[i], (rank - i - 1) * sizeof (float));
+  top[i] = value;
+}
+
+static AnbuRoutineContext
+context_of (const AnbuActivityEvent *event)
+{
+  switch (event->kind)
     {
-      gint64 end = b, resume = b;
-      gint64 day;
-      double score;
-
-      /* The earliest unobserved window cutting [start, b), and where
-       * observation resumes after it (windows may chain or overlap). */
-      for (gsize i = 0; i < n_unobserved; i++)
-        if (unobserved[i].to > start && unobserved[i].from < end)
-          end = MAX (start, unobserved[i].from);
-      if (end < b)
-        {
-          gboolean extended = TRUE;
-
-          resume = end;
-          for (gsize pass = 0; extended && pass <= n_unobserved; pass++)
-            {
-              extended = FALSE;
-              for (gsize i = 0; i < n_unobserved; i++)
-                if (unobserved[i].from <= resume && unobserved[i].to > resume)
-                  {
-                    resume = unobserved[i].to;
-                    extended = TRUE;
-                  }
-            }
-        }
-
-      score = anbu_routine_profile_score (profile, params, start, end);
-      day = local_day_index (params, end) - first_day;
-      if (end > start && day >= 0 && day < (gint64) n_days)
-        daily_max[day] = MAX (daily_max[day], score);
-      if (end >= b)
-        break;
-      start = resume;
+    case ANBU_ACTIVITY_POWER_ON:
+    case ANBU_ACTIVITY_LIGHT_ON:
+      return ANBU_ROUTINE_AFTER_SWITCH_ON;
+    case ANBU_ACTIVITY_POWER_OFF:
+    case ANBU_ACTIVITY_LIGHT_OFF:
+    default:
+      return ANBU_ROUTINE_AFTER_SWITCH_OFF;
     }
 }
 
 void
 anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
                             const AnbuRoutineParams *params,
-                            const gint64            *event_ts,
+                            const AnbuActivityEvent *events,
                             gsize                    n_events,
                             const AnbuTimeWindow    *unobserved,
                             gsize                    n_unobserved,
                             gint64                   now)
 {
-  double active_how[HOURS] = { 0 }, seen_how[HOURS] = { 0 };
-  double active_hod[24] = { 0 }, seen_hod[24] = { 0 };
-  double p[HOURS];
-  guint n_hours = params->window_days * 24;
-  gint64 end = local_hour_start (params, now);
-  gint64 start = end - (gint64) n_hours * 3600;
-  gsize e = 0, first_event;
-  guint observed_hours = 0;
-  g_autofree double *daily_max = NULL;
-  gint64 first_day;
+  float top[ANBU_ROUTINE_N_CONTEXTS][SLOTS][MAX_RANK];
+  guint count[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
+  double sum_log[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
+  double sum_log2[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
+  float day_max[ANBU_ROUTINE_N_CONTEXTS][SLOTS];
+  guint touched[ANBU_ROUTINE_N_CONTEXTS * SLOTS];
+  guint n_touched = 0;
+  gint64 day0 = local_midnight (params, now);
+  gint64 window_start = day0 - (gint64) params->window_days * 86400;
+  g_autofree AnbuTimeWindow *windows = g_new (AnbuTimeWindow, n_unobserved + 1);
+  gsize n_windows = 0, j = 0, next = 0;
+  gint64 covered = 0, current_day = G_MININT64;
+  guint rank = params->quiet_rank;
+  guint min_count = MAX (rank, params->min_days);
+  gint reach = (gint) (params->match_minutes * 60 / SLOT_SECONDS);
 
   g_return_if_fail (profile != NULL && params != NULL);
-  g_return_if_fail (event_ts != NULL || n_events == 0);
+  g_return_if_fail (events != NULL || n_events == 0);
 
   memset (profile, 0, sizeof *profile);
-  profile->learned_at = end;
+  profile->learned_at = day0;
+  for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
+    for (guint i = 0; i < SLOTS; i++)
+      {
+        day_max[c][i] = -1.0f;
+        for (guint r = 0; r < MAX_RANK; r++)
+          top[c][i][r] = -1.0f;
+      }
 
-  while (e < n_events && event_ts[e] < start)
-    e++;
-  first_event = e;
-
-  for (guint h = 0; h < n_hours; h++)
-    {
-      gint64 a = start + (gint64) h * 3600;
-      gint64 b = a + 3600;
-      gboolean active = FALSE;
-      double age_days = (double) (end - b) / 86400.0;
-      double weight = exp2 (-age_days / params->half_life_days);
-      guint how = anbu_routine_hour_of_week (params, a);
-
-      while (e < n_events && event_ts[e] < b)
-        {
-          active = TRUE;
-          e++;
-        }
-      if (covered_seconds (unobserved, n_unobserved, a, b) >= 1800)
-        continue;
-
-      observed_hours++;
-      seen_how[how] += weight;
-      seen_hod[how % 24] += weight;
-      if (active)
-        {
-          active_how[how] += weight;
-          active_hod[how % 24] += weight;
-        }
-    }
-
-  profile->observed_days = observed_hours / 24.0;
+  /* Only the windows that matter here. */
+  for (gsize i = 0; i < n_unobserved; i++)
+    if (unobserved[i].to > window_start && unobserved[i].from < now
+        && unobserved[i].to > unobserved[i].from)
+      {
+        windows[n_windows++] = unobserved[i];
+        covered += MIN (unobserved[i].to, day0) - MAX (unobserved[i].from, window_start);
+      }
+  profile->observed_days = MAX (0.0, (double) (day0 - window_start - MAX (covered, 0)) / 86400.0);
   profile->ready = profile->observed_days >= params->warmup_days;
 
-  /* Shrink each hour-of-week toward the same hour of all days, then mix in
-   * the neighbouring hours. */
-  for (guint h = 0; h < HOURS; h++)
+  /* Every silence that followed an activity event of the window counts for
+   * the slots within match_minutes of the event's time of day, once per day
+   * (the longest of that day), for the event's context and for "any". */
+  while (j < n_events && events[j].ts < window_start)
+    j++;
+  for (;; j++)
     {
-      guint hod = h % 24;
-      double p_hod = (active_hod[hod] + 0.5) / (seen_hod[hod] + 1.0);
+      gboolean done;
+      gint64 day;
 
-      p[h] = (active_how[h] + params->prior_weeks * p_hod) / (seen_how[h] + params->prior_weeks);
+      if (next <= j)
+        next = j + 1;
+      while (next < n_events && events[next].ts <= events[j].ts)
+        next++;
+      done = j >= n_events || next >= n_events || events[j].ts >= day0 || events[next].ts > now;
+      day = done ? G_MAXINT64 : local_midnight (params, events[j].ts);
+
+      if (day != current_day)
+        {
+          /* The day is over: its longest silences join the history. */
+          for (guint k = 0; k < n_touched; k++)
+            {
+              guint c = touched[k] / SLOTS, i = touched[k] % SLOTS;
+              double l = log (MAX (day_max[c][i], 0.05f));
+
+              keep_largest (top[c][i], rank, day_max[c][i]);
+              count[c][i]++;
+              sum_log[c][i] += l;
+              sum_log2[c][i] += l * l;
+              day_max[c][i] = -1.0f;
+            }
+          n_touched = 0;
+          current_day = day;
+        }
+      if (done)
+        break;
+      if (overlaps_any (windows, n_windows, events[j].ts, events[next].ts))
+        continue;
+      {
+        float quiet = (float) (events[next].ts - events[j].ts) / 3600.0f;
+        gint slot = (gint) local_slot (params, events[j].ts);
+        AnbuRoutineContext context = context_of (&events[j]);
+
+        for (gint d = -reach; d <= reach; d++)
+          {
+            guint i = (guint) ((slot + d + SLOTS) % SLOTS);
+            guint cs[2] = { context, ANBU_ROUTINE_AFTER_ANY };
+
+            for (guint k = 0; k < 2; k++)
+              {
+                if (day_max[cs[k]][i] < 0.0f)
+                  touched[n_touched++] = cs[k] * SLOTS + i;
+                day_max[cs[k]][i] = MAX (day_max[cs[k]][i], quiet);
+              }
+          }
+      }
     }
-  for (guint h = 0; h < HOURS; h++)
-    {
-      double s = params->neighbour_share;
-      double mixed = (1.0 - 2.0 * s) * p[h]
-                     + s * p[(h + HOURS - 1) % HOURS] + s * p[(h + 1) % HOURS];
 
-      mixed = CLAMP (mixed, params->p_min, params->p_max);
-      profile->p_active[h] = (float) mixed;
-      profile->rate[h] = (float) -log1p (-mixed);
-    }
+  /* The usual quiet is the rank-th longest day, but never below what the
+   * spread of the days implies (log-normal, spread_z deviations above the
+   * mean): a person whose silences vary a lot, or who has few days yet, gets
+   * a longer usual quiet than the few longest days alone would say. */
+  for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
+    for (guint i = 0; i < SLOTS; i++)
+      {
+        guint n = count[c][i];
+        double mean, variance, usual;
 
-  /* The bar: this household's own loudest ordinary silences. */
-  first_day = local_day_index (params, start);
-  daily_max = g_new0 (double, params->window_days + 1);
-  for (gsize i = first_event; i + 1 < n_events && event_ts[i + 1] < end; i++)
-    score_gap (profile, params, event_ts[i], event_ts[i + 1], unobserved, n_unobserved,
-               first_day, daily_max, params->window_days + 1);
-  qsort (daily_max, params->window_days + 1, sizeof (double), compare_double_desc);
-  profile->threshold = MAX (params->min_score,
-                            params->margin * daily_max[params->quiet_rank - 1]);
+        if (n < min_count)
+          {
+            profile->usual_quiet_hours[c][i] = -1.0f;
+            continue;
+          }
+        mean = sum_log[c][i] / n;
+        variance = MAX (0.0, (sum_log2[c][i] - n * mean * mean) / (n - 1));
+        usual = MAX (top[c][i][rank - 1], exp (mean + params->spread_z * sqrt (variance)));
+        profile->usual_quiet_hours[c][i] = (float) MIN (usual, 1000.0);
+      }
+}
+
+/* The usual silence for a quiet that started at quiet_since, right after
+ * last_event (when it is the event that started it). */
+static double
+usual_quiet (const AnbuRoutineProfile *profile,
+             const AnbuRoutineParams  *params,
+             gint64                    quiet_since,
+             const AnbuActivityEvent  *last_event)
+{
+  guint slot = local_slot (params, quiet_since);
+  double usual = -1.0;
+
+  if (last_event != NULL && last_event->ts == quiet_since)
+    usual = profile->usual_quiet_hours[context_of (last_event)][slot];
+  if (usual < 0.0)
+    usual = profile->usual_quiet_hours[ANBU_ROUTINE_AFTER_ANY][slot];
+  return usual;
+}
+
+gint64
+anbu_routine_profile_watch_at (const AnbuRoutineProfile *profile,
+                               const AnbuRoutineParams  *params,
+                               gint64                    quiet_since,
+                               const AnbuActivityEvent  *last_event)
+{
+  double usual, limit;
+
+  g_return_val_if_fail (profile != NULL && params != NULL, G_MAXINT64);
+
+  if (!profile->ready)
+    return G_MAXINT64;
+  usual = usual_quiet (profile, params, quiet_since, last_event);
+  if (usual < 0.0 || usual > params->max_usual_hours)
+    return G_MAXINT64;
+  limit = MAX (params->min_quiet_hours, params->margin * usual + params->slack_hours);
+  return quiet_since + (gint64) ceil (limit * 3600.0);
 }
 
 void
 anbu_routine_evaluate (const AnbuRoutineProfile *profile,
                        const AnbuRoutineParams  *params,
                        const AnbuQuietFacts     *facts,
+                       const AnbuActivityEvent  *last_event,
                        gint64                    now,
                        AnbuRoutineVerdict       *verdict)
 {
   gint64 seen;
-  double cumulative = 0.0;
+  double usual;
 
   g_return_if_fail (profile != NULL && params != NULL && facts != NULL && verdict != NULL);
 
@@ -358,28 +326,12 @@ anbu_routine_evaluate (const AnbuRoutineProfile *profile,
   verdict->ready = profile->ready;
   verdict->absent = anbu_time_windows_contain (facts->absences, facts->n_absences, now);
   verdict->quiet_since = anbu_quiet_since (facts, now);
-  verdict->threshold = profile->threshold;
-  verdict->score = seen > verdict->quiet_since
-                   ? anbu_routine_profile_score (profile, params, verdict->quiet_since, seen)
-                   : 0.0;
-  verdict->watch_at = anbu_routine_profile_watch_at (profile, params, verdict->quiet_since);
+  verdict->watch_at = anbu_routine_profile_watch_at (profile, params, verdict->quiet_since,
+                                                     last_event);
   verdict->watch = verdict->ready && !verdict->absent && seen >= verdict->watch_at;
-
-  /* "Usually active by": the end of the first hour by which this person has,
-   * more likely than not, done something after quiet_since. */
-  for (gint64 t = verdict->quiet_since; t < verdict->quiet_since + 2 * 86400;)
-    {
-      gint64 next = local_hour_start (params, t) + 3600;
-
-      cumulative += profile->rate[anbu_routine_hour_of_week (params, t)]
-                    * (double) (next - t) / 3600.0;
-      if (cumulative >= G_LN2)
-        {
-          verdict->usually_active_by = next;
-          break;
-        }
-      t = next;
-    }
+  usual = usual_quiet (profile, params, verdict->quiet_since, last_event);
+  if (usual >= 0.0)
+    verdict->usually_active_by = verdict->quiet_since + (gint64) ceil (usual * 3600.0);
 }
 
 static char *
@@ -428,7 +380,8 @@ anbu_routine_verdict_describe (const AnbuRoutineVerdict *verdict,
                         now + params->utc_offset_seconds);
   if (verdict->usually_active_by > 0)
     {
-      gint64 local = verdict->usually_active_by + params->utc_offset_seconds;
+      /* Rounded up to the hour: "usually active by 8 a.m." */
+      gint64 local = verdict->usually_active_by + params->utc_offset_seconds + 3599;
       gint hour = (gint) (floor_div (local, 3600) - floor_div (local, 86400) * 24);
       g_autofree char *usual = format_usual_hour (hour);
 

@@ -3,33 +3,44 @@
 
 #include <glib.h>
 
+#include "anbu-activity-detector.h"
 #include "anbu-inactivity.h"
 
 G_BEGIN_DECLS
 
 /* Routine-aware early warning (관심 watch signal).
  *
- * Each household gets an hour-of-week profile learned from its own recent
- * weeks of activity events: for every local hour of the week (Monday 00:00 is
- * hour 0), the probability that at least one activity event happens in it.
- * Weeks are weighted by age (half-life), each hour-of-week is pulled toward
- * the same hour of all days (few weeks of data are noisy) and toward its
- * neighbouring hours.
+ * Each household gets a time-of-day profile of its own silences, learned from
+ * its recent weeks of activity events: for every 10-minute slot of the local
+ * day, how long this person stayed quiet after an activity event at about that
+ * time (within match_minutes: smoothing over the day-to-day jitter), kept
+ * apart by what the event was (a switch-on or a switch-off, see
+ * AnbuRoutineContext): a TV left on since 20:00 is judged against the evenings
+ * the TV went on, not against the nights after it went off. Each day
+ * of the last `window_days` contributes its longest such silence; the
+ * `quiet_rank`-th longest of the days (1 = the longest) is the "usual" quiet
+ * for the slot, unless the spread of the days says more: the usual quiet is
+ * at least exp(mean + spread_z × sd) of the days' log silences, so a person
+ * whose silences vary a lot gets more room than their few longest days alone
+ * would give. Silences that touch an offline gap or a registered absence are
+ * left out; a slot seen on fewer than min_days days has no usual quiet, and a
+ * usual quiet above max_usual_hours gives no watch (the fixed rule covers it).
  *
- * A silence is scored by how improbable it is for this person: the sum over
- * its hours of -ln(1 - p), i.e. the expected number of "hours in which this
- * person would have done something". Sleeping hours add almost nothing, the
- * hour in which the TV always goes on adds a lot. The bar a silence must clear
- * is set from the household's own history: the `quiet_rank`-th largest daily
- * silence score of the learning window, times `margin`, and never below
- * `min_score`. A day out that this person takes every week therefore does not
- * raise a watch; a morning without the usual activity does.
+ * A present silence raises a watch once it lasts longer than
+ * margin × usual + slack_hours (and at least min_quiet_hours): quieter than
+ * on all but quiet_rank − 1 of the last weeks, by a margin. Someone whose TV
+ * always goes off by 22:00 gets a watch a few hours after it stays on; someone
+ * who regularly spends the afternoon out gets none for an afternoon out; a
+ * person without any routine gets none before the fixed rule.
  *
- * During warm-up (fewer than `warmup_days` observed days) the profile is not
- * ready and only the fixed rule (anbu-inactivity.h) applies.
+ * Weekdays, weekends and holidays share one profile (the history is pooled
+ * by time of day).
+ *
+ * During warm-up (fewer than warmup_days observed days in the window) the
+ * profile is not ready and only the fixed rule (anbu-inactivity.h) applies.
  *
  * The profile is a plain struct of numbers: the server can store it, or
- * recompute it once a day from the stored activity events; evaluation is a
+ * recompute it once a day from the stored activity events. Evaluation is a
  * pure function of the profile and stored times, like the fixed rule. */
 
 #define ANBU_ROUTINE_ERROR (anbu_routine_error_quark ())
@@ -39,31 +50,45 @@ typedef enum
   ANBU_ROUTINE_ERROR_INVALID_PARAMETER,
 } AnbuRoutineError;
 
-#define ANBU_ROUTINE_HOURS_PER_WEEK 168
+#define ANBU_ROUTINE_SLOTS_PER_DAY 144 /* 10-minute slots */
+
+/* What the silence follows: a switch-on (the TV or a lamp went on: someone is
+ * up and about, and something usually follows soon) or a switch-off (going to
+ * bed, going out: long silences are ordinary). "Any" pools both and serves
+ * quiet that began without a switch (back from an absence or offline). */
+typedef enum
+{
+  ANBU_ROUTINE_AFTER_ANY,
+  ANBU_ROUTINE_AFTER_SWITCH_ON,
+  ANBU_ROUTINE_AFTER_SWITCH_OFF,
+  ANBU_ROUTINE_N_CONTEXTS,
+} AnbuRoutineContext;
 
 typedef struct
 {
-  guint  window_days;        /* history learned from; default 28 */
+  guint  window_days;        /* history learned from; default 56 */
   guint  warmup_days;        /* observed days needed before any watch; default 14 */
-  double half_life_days;     /* weight of a day halves with this age; default 14 */
-  double prior_weeks;        /* pseudo-weeks pulling an hour-of-week toward that hour of
-                              * every day; default 2 */
-  double neighbour_share;    /* share of each neighbouring hour mixed in; default 0.2 */
-  double p_min;              /* probability floor per hour; default 0.002 */
-  double p_max;              /* probability cap per hour (nobody is certain); default 0.95 */
-  guint  quiet_rank;         /* which largest daily silence of the window sets the bar:
-                              * 1 = the largest; 2 tolerates one odd day; default 2 */
-  double margin;             /* bar = margin × that silence's score; default 1.2 */
-  double min_score;          /* the bar is never below this; default 3.0 */
+  guint  quiet_rank;         /* which longest silence of the window is "usual":
+                              * 1 = the longest, 2 tolerates one odd day; default 1 */
+  guint  match_minutes;      /* an event this close to a slot's time of day counts for the
+                              * slot (smoothing over the day's jitter); default 60 */
+  guint  min_days;           /* days with such an event needed for a slot; default 10 */
+  double spread_z;           /* the usual quiet is at least exp(mean + spread_z × sd) of the
+                              * log silences of the days: irregular people and short
+                              * histories get more room; default 1.5 */
+  double margin;             /* watch after margin × usual + slack_hours; default 1.25 */
+  double slack_hours;        /* default 2.0 */
   double min_quiet_hours;    /* never watch a silence shorter than this; default 3 */
+  double max_usual_hours;    /* longer usual silences give no watch (the fixed rule
+                              * covers them); default 30 */
   gint   utc_offset_seconds; /* local time of the households; default +9 h (KST) */
 } AnbuRoutineParams;
 
 typedef struct
 {
-  float    p_active[ANBU_ROUTINE_HOURS_PER_WEEK]; /* P(≥ 1 activity event in the hour) */
-  float    rate[ANBU_ROUTINE_HOURS_PER_WEEK];     /* -ln(1 - p): score per hour of silence */
-  double   threshold;      /* a silence scoring above this raises a watch */
+  /* Usual silence (hours) starting in each local 10-minute slot, per
+   * context; a negative value means the slot has too little history. */
+  float    usual_quiet_hours[ANBU_ROUTINE_N_CONTEXTS][ANBU_ROUTINE_SLOTS_PER_DAY];
   double   observed_days;  /* observed (online, not absent) days in the window */
   gint64   learned_at;     /* end of the learning window */
   gboolean ready;          /* warm-up done */
@@ -75,11 +100,9 @@ typedef struct
   gboolean absent;            /* inside a registered absence: suppressed */
   gboolean watch;             /* raise a watch signal (관심) */
   gint64   quiet_since;
-  double   score;             /* score of the silence up to the last reading */
-  double   threshold;
-  gint64   watch_at;          /* when the watch is (or was) due; G_MAXINT64 = not within a week */
-  gint64   usually_active_by; /* end of the local hour by which this person has usually done
-                               * something after quiet_since; 0 = no such hour */
+  gint64   watch_at;          /* when the watch is (or was) due; G_MAXINT64 = none */
+  gint64   usually_active_by; /* quiet_since + the usual silence: by then this person
+                               * has usually done something; 0 = unknown */
 } AnbuRoutineVerdict;
 
 GQuark   anbu_routine_error_quark         (void);
@@ -88,37 +111,32 @@ void     anbu_routine_params_init_default (AnbuRoutineParams       *params);
 gboolean anbu_routine_params_validate     (const AnbuRoutineParams *params,
                                            GError                 **error);
 
-/* Local hour of the week (0 = Monday 00:00–01:00) of a UTC time. */
-guint    anbu_routine_hour_of_week        (const AnbuRoutineParams *params,
-                                           gint64                   ts);
-
 /* Learns the profile from the activity events (ascending times) and the
- * unobserved windows (offline gaps and registered absences, any order) of the
- * `window_days` before `now`. The silence still open at `now` is never learned
- * from. */
+ * unobserved windows (offline gaps, registered absences and the time before
+ * the plug was installed, any order) of the
+ * `window_days` days before the local midnight at or before `now`. The silence
+ * still open at `now` is never learned from. */
 void     anbu_routine_profile_learn       (AnbuRoutineProfile      *profile,
                                            const AnbuRoutineParams *params,
-                                           const gint64            *event_ts,
+                                           const AnbuActivityEvent *events,
                                            gsize                    n_events,
                                            const AnbuTimeWindow    *unobserved,
                                            gsize                    n_unobserved,
                                            gint64                   now);
 
-/* Score of the silence [from, to) under the profile. */
-double   anbu_routine_profile_score       (const AnbuRoutineProfile *profile,
-                                           const AnbuRoutineParams  *params,
-                                           gint64                    from,
-                                           gint64                    to);
-
 /* When a silence that started at quiet_since raises a watch if nothing
- * happens; G_MAXINT64 when the profile is not ready or not within 7 days. */
+ * happens; G_MAXINT64 when the profile is not ready or has no usual silence
+ * for that time of day. last_event is the household's last activity event
+ * (NULL if none): when it started the quiet, its kind chooses the context. */
 gint64   anbu_routine_profile_watch_at    (const AnbuRoutineProfile *profile,
                                            const AnbuRoutineParams  *params,
-                                           gint64                    quiet_since);
+                                           gint64                    quiet_since,
+                                           const AnbuActivityEvent  *last_event);
 
 void     anbu_routine_evaluate            (const AnbuRoutineProfile *profile,
                                            const AnbuRoutineParams  *params,
                                            const AnbuQuietFacts     *facts,
+                                           const AnbuActivityEvent  *last_event,
                                            gint64                    now,
                                            AnbuRoutineVerdict       *verdict);
 

@@ -14,7 +14,8 @@ run_eval (int    argc,
           char **argv)
 {
   AnbuSimEvalConfig config;
-  gint households, days, threads;
+  gint households, days, threads, rank, window;
+  double slack, min_quiet, spread_z;
   gint64 seed;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -27,6 +28,11 @@ run_eval (int    argc,
   days = (gint) config.sim.days;
   threads = (gint) config.threads;
   seed = (gint64) config.sim.seed;
+  rank = (gint) config.routine.quiet_rank;
+  slack = config.routine.slack_hours;
+  window = (gint) config.routine.window_days;
+  min_quiet = config.routine.min_quiet_hours;
+  spread_z = config.routine.spread_z;
 
   {
     GOptionEntry entries[] = {
@@ -36,6 +42,17 @@ run_eval (int    argc,
       { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed"), "SEED" },
       { "threads", 'j', 0, G_OPTION_ARG_INT, &threads,
         N_("Worker threads (default: number of processors)"), "N" },
+      { "quiet-rank", 0, 0, G_OPTION_ARG_INT, &rank,
+        N_("Routine detector: which longest silence of the window is usual (default 1)"), "N" },
+      { "slack-hours", 0, 0, G_OPTION_ARG_DOUBLE, &slack,
+        N_("Routine detector: hours added to the usual silence (default 2)"), "HOURS" },
+      { "window-days", 0, 0, G_OPTION_ARG_INT, &window,
+        N_("Routine detector: days of history learned from (default 56)"), "DAYS" },
+      { "min-quiet-hours", 0, 0, G_OPTION_ARG_DOUBLE, &min_quiet,
+        N_("Routine detector: never watch a shorter silence (default 3)"), "HOURS" },
+      { "spread-z", 0, 0, G_OPTION_ARG_DOUBLE, &spread_z,
+        N_("Routine detector: deviations of the daily silences added to their mean (default 1.5)"),
+        "Z" },
       { NULL }
     };
 
@@ -63,6 +80,11 @@ run_eval (int    argc,
   config.sim.days = (guint) days;
   config.sim.seed = (guint64) seed;
   config.threads = (guint) threads;
+  config.routine.quiet_rank = (guint) MAX (rank, 0);
+  config.routine.slack_hours = slack;
+  config.routine.window_days = (guint) MAX (window, 0);
+  config.routine.min_quiet_hours = min_quiet;
+  config.routine.spread_z = spread_z;
 
   started = g_get_monotonic_time ();
   result = anbu_sim_eval_run (&config, &error);

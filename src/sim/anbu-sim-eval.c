@@ -53,7 +53,7 @@ typedef struct
   gint64  end;
   gint64  onset;           /* 0 = none */
   guint   threshold_hours;
-  GArray *events;          /* gint64, ascending, distinct */
+  GArray *events;          /* AnbuActivityEvent, ascending */
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
   GArray *absences;        /* AnbuTimeWindow: registered absences */
   GArray *unobserved;      /* gaps ≥ 30 min and absences: not learned from */
@@ -97,6 +97,7 @@ anbu_sim_eval_config_init_default (AnbuSimEvalConfig *config)
   config->routine_margins[0] = 1.0;
   config->routine_margins[1] = 1.5;
   config->routine_margins[2] = 2.0;
+  config->routine_margins[3] = 3.0;
 }
 
 /* ---- phase 1: readings → activity events, gaps ---- */
@@ -119,7 +120,7 @@ collect_household (const EvalJob *job,
   data->end = anbu_sim_household_get_end (household);
   data->onset = anbu_sim_household_get_onset (household);
   data->threshold_hours = anbu_sim_household_get_threshold_hours (household);
-  data->events = g_array_new (FALSE, FALSE, sizeof (gint64));
+  data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -146,9 +147,15 @@ collect_household (const EvalJob *job,
       previous = ts;
 
       n = anbu_activity_detector_feed (&detector, &config->activity, &reading, events);
-      if (n > 0)
-        g_array_append_val (data->events, events[0].ts);
+      g_array_append_vals (data->events, events, n);
     }
+
+  /* Nothing was observed before the plug was installed. */
+  {
+    AnbuTimeWindow before = { G_MININT64 / 2, data->start };
+
+    g_array_append_val (data->unobserved, before);
+  }
 
   aways = anbu_sim_household_get_aways (household, &n_aways);
   for (gsize i = 0; i < n_aways; i++)
@@ -191,7 +198,8 @@ collect_boundaries (const HouseholdData *data)
   GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 t;
 
-  g_array_append_vals (times, data->events->data, data->events->len);
+  for (guint i = 0; i < data->events->len; i++)
+    g_array_append_val (times, g_array_index (data->events, AnbuActivityEvent, i).ts);
   for (guint i = 0; i < data->gaps->len; i++)
     {
       const AnbuTimeWindow *w = &g_array_index (data->gaps, AnbuTimeWindow, i);
@@ -230,6 +238,7 @@ evaluate_detector (const EvalJob       *job,
   AnbuInactivityParams fixed;
   gboolean alarm_open = FALSE;
   gint64 last_activity = data->start, online_since = 0, monitored_end;
+  const AnbuActivityEvent *last_event = NULL;
   guint next_event = 0, gap = 0;
 
   memset (outcome, 0, sizeof *outcome);
@@ -255,9 +264,11 @@ evaluate_detector (const EvalJob       *job,
         outcome->latency_hours = 0.0;
 
       /* Activity returns: any open alarm closes. */
-      while (next_event < data->events->len && g_array_index (data->events, gint64, next_event) <= a)
+      while (next_event < data->events->len
+             && g_array_index (data->events, AnbuActivityEvent, next_event).ts <= a)
         {
-          last_activity = g_array_index (data->events, gint64, next_event);
+          last_event = &g_array_index (data->events, AnbuActivityEvent, next_event);
+          last_activity = last_event->ts;
           next_event++;
           alarm_open = FALSE;
         }
@@ -295,7 +306,8 @@ evaluate_detector (const EvalJob       *job,
 
           if (!anbu_time_windows_contain (absences, data->absences->len, a))
             due = MIN (due, anbu_routine_profile_watch_at (&profiles[day], routine,
-                                                            anbu_quiet_since (&facts, a)));
+                                                            anbu_quiet_since (&facts, a),
+                                                            last_event));
         }
 
       if (due < z)
@@ -352,23 +364,18 @@ evaluate_household (gpointer item,
 
   collect_household (job, index, &data);
   boundaries = collect_boundaries (&data);
-  profiles = g_new (AnbuRoutineProfile, (gsize) days * MAX (job->n_routines, 1));
-
-  for (guint r = 0; r < job->n_routines; r++)
-    for (guint d = 0; d < days; d++)
-      anbu_routine_profile_learn (&profiles[r * days + d], &job->routines[r],
-                                  (const gint64 *) data.events->data, data.events->len,
-                                  (const AnbuTimeWindow *) data.unobserved->data,
-                                  data.unobserved->len, data.start + (gint64) d * 86400);
+  /* The profile depends on the window, rank and warm-up only; the margin
+   * sweep shares it. Relearned at every local midnight, as the server does. */
+  profiles = g_new (AnbuRoutineProfile, days);
+  for (guint d = 0; d < days; d++)
+    anbu_routine_profile_learn (&profiles[d], &job->routines[0],
+                                (const AnbuActivityEvent *) data.events->data, data.events->len,
+                                (const AnbuTimeWindow *) data.unobserved->data,
+                                data.unobserved->len, data.start + (gint64) d * 86400);
 
   for (guint s = 0; s < job->specs->len; s++)
-    {
-      const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
-      const AnbuRoutineProfile *p = spec->routine >= 0 ? &profiles[spec->routine * days] : NULL;
-
-      evaluate_detector (job, spec, &data, boundaries, p,
-                         &job->outcomes[s * n_households + index]);
-    }
+    evaluate_detector (job, g_ptr_array_index (job->specs, s), &data, boundaries, profiles,
+                       &job->outcomes[s * n_households + index]);
   job->months[index] = (double) ((data.onset > 0 ? data.onset : data.end) - data.start)
                        / MONTH_SECONDS;
   household_data_clear (&data);
@@ -560,12 +567,19 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
   g_return_val_if_fail (result != NULL, NULL);
 
   c = &result->config;
-  g_string_append_printf (out,
-                          _("%u households × %u days, seed %" G_GUINT64_FORMAT
-                            ": %" G_GUINT64_FORMAT " readings, %" G_GUINT64_FORMAT
-                            " activity events, %.0f household-months before onset\n"),
-                          c->households, c->sim.days, c->sim.seed, result->readings,
-                          result->activity_events, result->household_months);
+  {
+    g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, c->sim.seed);
+    g_autofree char *readings = g_strdup_printf ("%" G_GUINT64_FORMAT, result->readings);
+    g_autofree char *events = g_strdup_printf ("%" G_GUINT64_FORMAT, result->activity_events);
+
+    /* Translators: %1$u households, %2$u days, %3$s seed, %4$s readings, %5$s events,
+     * %6$.0f household-months */
+    g_string_append_printf (out, _("%1$u households × %2$u days, seed %3$s: %4$s readings, "
+                                   "%5$s activity events, %6$.0f household-months before "
+                                   "onset\n"),
+                            c->households, c->sim.days, seed, readings, events,
+                            result->household_months);
+  }
   g_string_append_printf (out, "%-28s %8s %8s %6s %6s %6s %8s %8s %9s\n",
                           _("detector"), _("median"), _("p90"), "<=12h", "<=24h", "<=48h",
                           _("FA mean"), _("FA p90"), _("offline"));

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "anbu-holiday-calendar.h"
 #include "anbu-sim-household.h"
 
 typedef struct
@@ -44,6 +45,7 @@ struct _AnbuSimHousehold
   double                hospital_rate;
   double                outage_rate;
   double                night_trip_prob;
+  double                holiday_trip_prob; /* away to family over 설날 / 추석 */
   double                evening_light_prob;
   double                habit[3];    /* how often each daily use of the appliance happens */
   double                kettle_uses; /* mean uses per day */
@@ -341,7 +343,7 @@ draw_traits (AnbuSimHousehold *self,
     }
   self->standby_noise = uniform (rand, 0.05, 0.4);
   self->window_lux = uniform (rand, 80, 900);
-  self->has_room_light = self->appliance == ANBU_SIM_APPLIANCE_LAMP || chance (rand, 0.92);
+  self->has_room_light = self->appliance == ANBU_SIM_APPLIANCE_LAMP || chance (rand, 0.95);
   self->room_lux = uniform (rand, 40, 300);
 
   self->wake_mean = uniform (rand, 5.0, 8.5);
@@ -356,24 +358,25 @@ draw_traits (AnbuSimHousehold *self,
   self->hospital_rate = 0.04 / 30.0;
   self->outage_rate = 0.15 / 30.0;
   self->night_trip_prob = uniform (rand, 0.0, 0.5);
-  self->evening_light_prob = uniform (rand, 0.7, 1.0);
+  self->holiday_trip_prob = uniform (rand, 0.0, 0.4);
+  self->evening_light_prob = uniform (rand, 0.85, 1.0);
   switch (self->appliance)
     {
     case ANBU_SIM_APPLIANCE_TV:        /* morning, midday, evening sessions */
-      self->habit[0] = uniform (rand, 0.4, 0.9);
+      self->habit[0] = uniform (rand, 0.5, 0.9);
       self->habit[1] = uniform (rand, 0.1, 0.6);
-      self->habit[2] = uniform (rand, 0.85, 0.98);
+      self->habit[2] = uniform (rand, 0.9, 0.99);
       break;
     case ANBU_SIM_APPLIANCE_RICE_COOKER: /* morning, evening cooking */
-      self->habit[0] = uniform (rand, 0.3, 0.8);
-      self->habit[1] = uniform (rand, 0.5, 0.9);
+      self->habit[0] = uniform (rand, 0.4, 0.85);
+      self->habit[1] = uniform (rand, 0.6, 0.95);
       break;
     default:                            /* breakfast, lunch, dinner */
       for (int m = 0; m < 3; m++)
-        self->habit[m] = uniform (rand, 0.5, 0.9);
+        self->habit[m] = uniform (rand, 0.6, 0.95);
       break;
     }
-  self->kettle_uses = uniform (rand, 2.0, 5.0);
+  self->kettle_uses = uniform (rand, 3.0, 6.0);
 }
 
 static void
@@ -400,12 +403,48 @@ is_weekend (const AnbuSimHousehold *self,
 }
 
 static void
+local_date (const AnbuSimHousehold *self,
+            gint64                  midnight,
+            GDate                  *date)
+{
+  g_date_clear (date, 1);
+  g_date_set_julian (date, (guint32) ((midnight + self->config.utc_offset_seconds) / 86400
+                                      + 719163)); /* 1970-01-01 is Julian day 719163 */
+}
+
+/* Days off (public holidays) are lived like Sundays; on the eve of 설날 and
+ * 추석 many residents go to family for a night or two. */
+static void
+day_kind (const AnbuSimHousehold *self,
+          AnbuHolidayCalendar    *calendar,
+          gint64                  midnight,
+          gboolean               *day_off,
+          gboolean               *family_eve)
+{
+  GDate date;
+  g_autoptr(GPtrArray) holidays = NULL;
+
+  local_date (self, midnight, &date);
+  *day_off = is_weekend (self, midnight) || anbu_holiday_calendar_is_holiday (calendar, &date);
+  *family_eve = FALSE;
+  holidays = anbu_holiday_calendar_lookup (calendar, &date);
+  for (guint i = 0; holidays != NULL && i < holidays->len; i++)
+    {
+      const AnbuHoliday *holiday = g_ptr_array_index (holidays, i);
+
+      if (holiday->kind == ANBU_HOLIDAY_KIND_SEOLLAL_EVE
+          || holiday->kind == ANBU_HOLIDAY_KIND_CHUSEOK_EVE)
+        *family_eve = TRUE;
+    }
+}
+
+static void
 plan_day (AnbuSimHousehold *self,
           GRand            *rand,
+          gboolean          weekend,
           guint             d)
 {
   gint64 midnight = self->start + (gint64) d * 86400;
-  gboolean weekend = is_weekend (self, midnight);
   double wake = self->wake_mean + (weekend ? self->weekend_shift : 0.0)
                 + self->sleep_sd * gauss (rand);
   double bed = self->bed_mean + self->sleep_sd * gauss (rand);
@@ -578,13 +617,14 @@ plan_day (AnbuSimHousehold *self,
 
 static void
 plan_long_absences (AnbuSimHousehold *self,
-                    GRand            *rand)
+                    GRand            *rand,
+                    const gboolean   *family_eve)
 {
   for (guint d = 0; d < self->config.days; d++)
     {
       gint64 midnight = self->start + (gint64) d * 86400;
 
-      if (chance (rand, self->trip_rate))
+      if (chance (rand, family_eve[d] ? self->holiday_trip_prob : self->trip_rate))
         {
           guint nights = (guint) g_rand_int_range (rand, 1, 4);
           gint64 from = midnight + (gint64) (uniform (rand, 8.0, 15.0) * HOUR);
@@ -760,9 +800,17 @@ anbu_sim_household_new (const AnbuSimConfig *config,
   draw_traits (self, rand);
   compute_daylight (self);
 
-  plan_long_absences (self, rand);
-  for (guint d = 0; d < config->days; d++)
-    plan_day (self, rand, d);
+  {
+    g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+    g_autofree gboolean *day_off = g_new0 (gboolean, config->days);
+    g_autofree gboolean *family_eve = g_new0 (gboolean, config->days);
+
+    for (guint d = 0; d < config->days; d++)
+      day_kind (self, calendar, self->start + (gint64) d * 86400, &day_off[d], &family_eve[d]);
+    plan_long_absences (self, rand, family_eve);
+    for (guint d = 0; d < config->days; d++)
+      plan_day (self, rand, day_off[d], d);
+  }
 
   if (config->incapacitate)
     apply_incapacitation (self, rand);

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * a GRand seeded with (seed, household index): its traits (appliance, standby
  * power, window light, wake and bed times and how regular they are), and its
  * days: TV sessions, meals, rice cooking, kettle use, room lights, night trips
- * to the bathroom, weekends (later mornings, more outings), days out,
+ * to the bathroom, weekends and Korean public holidays (later mornings, more
+ * outings; trips to family on the eve of 설날 and 추석), days out,
  * unregistered overnight trips, registered trips, hospital stays (registered or
  * not), plug outages, the weather of each day (clear, partly cloudy with cloud
  * edges, overcast) and, optionally, an incapacitation: from its onset the

@@ -450,13 +450,61 @@ anbu_test_save_screenshot (GtkWidget  *window,
 
 /* ---------------------------------------------------------------------------------------- */
 
+static gboolean subtree_has_text (GtkWidget *widget);
+
+/* The widget @widget is labelled by, when that is exactly one widget in the same window. */
+static GtkWidget *
+find_labelled_by (GtkWidget *widget,
+                  GtkWidget *candidate)
+{
+  g_autofree char *mismatch = NULL;
+
+  mismatch = gtk_test_accessible_check_relation (GTK_ACCESSIBLE (widget),
+                                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                                 candidate, NULL);
+  if (mismatch == NULL)
+    return candidate;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (candidate);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled_by (widget, child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+gives_text (GtkWidget *label)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return TRUE;
+  if (GTK_IS_LABEL (label))
+    return *gtk_label_get_text (GTK_LABEL (label)) != '\0';
+  return subtree_has_text (label);
+}
+
+/* Named by its own label property, or by a labelled-by relation to something that has text
+ * (GTK points a button at its child even when that child is only an icon). */
 static gboolean
 has_name (GtkWidget *widget)
 {
   GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+  GtkWidget *label;
 
-  return gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL)
-         || gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return TRUE;
+  if (!gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return FALSE;
+
+  label = find_labelled_by (widget, GTK_WIDGET (gtk_widget_get_root (widget)));
+  /* Labelled by several widgets: GTK joins their names; count it as named. */
+  if (label == NULL)
+    return TRUE;
+  return gives_text (label);
 }
 
 /* A visible, non-empty label below @widget that is not part of another focusable control. */
@@ -565,12 +613,17 @@ collect_unnamed (GtkWidget *widget,
   if (is_interactive (widget)
       && !has_name (widget) && !named_by_content (widget) && !named_by_control (widget))
     {
-      GtkWidget *parent = gtk_widget_get_parent (widget);
-
-      g_string_append_printf (failures, "  %s (name \"%s\", in %s \"%s\")\n",
-                              G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget),
-                              parent != NULL ? G_OBJECT_TYPE_NAME (parent) : "-",
-                              parent != NULL ? gtk_widget_get_name (parent) : "");
+      g_string_append_printf (failures, "  %s (tooltip \"%s\")", G_OBJECT_TYPE_NAME (widget),
+                              gtk_widget_get_tooltip_text (widget) != NULL
+                                ? gtk_widget_get_tooltip_text (widget) : "");
+      for (GtkWidget *ancestor = gtk_widget_get_parent (widget);
+           ancestor != NULL;
+           ancestor = gtk_widget_get_parent (ancestor))
+        g_string_append_printf (failures, " in %s%s%s", G_OBJECT_TYPE_NAME (ancestor),
+                                g_strcmp0 (gtk_widget_get_name (ancestor), G_OBJECT_TYPE_NAME (ancestor)) != 0 ? " #" : "",
+                                g_strcmp0 (gtk_widget_get_name (ancestor), G_OBJECT_TYPE_NAME (ancestor)) != 0
+                                  ? gtk_widget_get_name (ancestor) : "");
+      g_string_append_c (failures, '\n');
     }
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);

@@ -201,6 +201,60 @@ test_window_idle_lock (Fixture      *f,
   g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
 }
 
+typedef struct
+{
+  const char *xdotool;
+  guint moves;
+} Mover;
+
+static gboolean
+move_pointer (gpointer user_data)
+{
+  Mover *mover = user_data;
+  g_autofree char *x = g_strdup_printf ("%u", 200 + (mover->moves % 2) * 40);
+  const char *argv[] = { mover->xdotool, "mousemove", x, "200", NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  mover->moves++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* A planner who keeps using the window is never locked out: real pointer motion (sent to the X
+ * server by xdotool) restarts the idle time; when it stops, the lock follows. */
+static void
+test_window_input_defers_lock (Fixture      *f,
+                               gconstpointer data)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  AnbuIdleMonitor *monitor = anbu_window_get_idle_monitor (ANBU_WINDOW (f->window));
+  Mover mover = { NULL, 0 };
+  guint mover_id;
+
+  if (xdotool == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/packages.sh installs it)");
+      return;
+    }
+  mover.xdotool = xdotool;
+
+  anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
+  anbu_idle_monitor_set_timeout (monitor, 700);
+  anbu_idle_monitor_set_active (monitor, TRUE);
+
+  mover_id = g_timeout_add (150, move_pointer, &mover);
+  anbu_test_wait_until (never, NULL, 2000);
+  g_source_remove (mover_id);
+  g_assert_cmpuint (mover.moves, >=, 8);
+  g_assert_false (anbu_window_get_locked (ANBU_WINDOW (f->window)));
+
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+}
+
 /* Ctrl+L locks at once; the lock action is off while locked or signed out. */
 static void
 test_window_lock_action (Fixture      *f,
@@ -228,6 +282,8 @@ main (int   argc,
   g_test_add_func ("/anbu/ui/lock/lock-screen-widget", test_lock_screen_widget);
   g_test_add ("/anbu/ui/lock/window-idle-lock", Fixture, NULL,
               fixture_set_up, test_window_idle_lock, fixture_tear_down);
+  g_test_add ("/anbu/ui/lock/window-input-defers-lock", Fixture, NULL,
+              fixture_set_up, test_window_input_defers_lock, fixture_tear_down);
   g_test_add ("/anbu/ui/lock/window-lock-action", Fixture, NULL,
               fixture_set_up, test_window_lock_action, fixture_tear_down);
 

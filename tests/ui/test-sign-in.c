@@ -241,6 +241,34 @@ test_page_remembers_server (Fixture      *f,
   g_assert_cmpstr (username, ==, "kim.planner");
 }
 
+static gboolean
+focus_in_password (gpointer window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL
+         && gtk_widget_is_ancestor (focus, anbu_test_find_named (window, "password-entry"));
+}
+
+/* After a sign-out the server and username stay filled in and the cursor waits in the password
+ * field. */
+static void
+test_page_focus_after_sign_out (Fixture      *f,
+                                gconstpointer data)
+{
+  GtkWidget *focus;
+
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
+  g_assert_true (gtk_widget_activate_action (f->window, "win.sign-out", NULL));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (anbu_test_find_toplevel_named ("sign-out-dialog")),
+                               "sign-out");
+  g_assert_true (anbu_test_wait_until (focus_in_password, f->window, 5000));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_test_find_named (f->window, "username-entry"))),
+                   ==, "kim.planner");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +287,8 @@ main (int   argc,
               fixture_set_up, test_page_garbled_fields, fixture_tear_down);
   g_test_add ("/anbu/ui/sign-in/page-wrong-password", Fixture, NULL,
               fixture_set_up, test_page_wrong_password, fixture_tear_down);
+  g_test_add ("/anbu/ui/sign-in/page-focus-after-sign-out", Fixture, NULL,
+              fixture_set_up, test_page_focus_after_sign_out, fixture_tear_down);
   g_test_add ("/anbu/ui/sign-in/page-remembers-server", Fixture, NULL,
               fixture_set_up, test_page_remembers_server, fixture_tear_down);
 

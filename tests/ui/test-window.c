@@ -133,6 +133,7 @@ test_accessible_names (Fixture      *f,
   GtkWidget *indicator;
   GtkWidget *menu_button;
   GtkWidget *preferences;
+  GtkWidget *dialog;
 
   anbu_test_assert_accessible_names (f->window, "sign-in page");
 
@@ -161,6 +162,29 @@ test_accessible_names (Fixture      *f,
   anbu_test_wait_drawn (preferences);
   anbu_test_assert_accessible_names (preferences, "preferences");
   anbu_test_save_screenshot (preferences, "preferences");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  g_assert_true (gtk_widget_activate_action (f->window, "win.sign-out", NULL));
+  dialog = anbu_test_find_toplevel_named ("sign-out-dialog");
+  anbu_test_wait_drawn (dialog);
+  anbu_test_assert_accessible_names (dialog, "sign-out dialog");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-help-overlay", NULL));
+  dialog = anbu_test_find_toplevel_named ("GtkShortcutsWindow");
+  anbu_test_wait_drawn (dialog);
+  anbu_test_assert_accessible_names (dialog, "shortcuts window");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "about", NULL);
+  dialog = anbu_test_find_toplevel_named ("AdwAboutWindow");
+  anbu_test_wait_drawn (dialog);
+  anbu_test_assert_accessible_names (dialog, "about window");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_true (gtk_widget_activate_action (f->window, "win.lock", NULL));
+  anbu_test_wait_drawn (f->window);
+  anbu_test_assert_accessible_names (f->window, "lock page");
 }
 
 /* A screenshot of each view in Korean, in the build directory, plus the dark style. */

@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-map"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "anbu-map-status-layer.h"
+
+#define ICON_SIZE 24           /* logical pixels of a marker sprite */
+#define HOUSEHOLD_HIT_RADIUS 11.0
+#define BADGE_SIZE 16.0
+
+struct _AnbuMapStatusLayer
+{
+  ShumateLayer       parent_instance;
+
+  GListModel        *model;
+  GPtrArray         *points;      /* AnbuMapPoint, aligned with the index */
+  AnbuGeoIndex      *index;
+  guint              cluster_below_zoom;
+  char              *selected_id;
+  int                selected;    /* index in points, or -1 */
+
+  GdkTexture        *icons[ANBU_MAP_N_STATES];
+  int                icon_scale;
+  GHashTable        *count_layouts;   /* count → PangoLayout */
+
+  guint              drawn_clusters;
+  guint              drawn_households;
+};
+
+G_DEFINE_TYPE (AnbuMapStatusLayer, anbu_map_status_layer, SHUMATE_TYPE_LAYER)
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_CLUSTER_BELOW_ZOOM,
+  PROP_SELECTED_ID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Colours picked to stay apart for the common colour-vision deficiencies, and
+ * each state also has its own shape. */
+static const GdkRGBA state_colours[ANBU_MAP_N_STATES] = {
+  [ANBU_MAP_STATE_NORMAL]   = { 0.16, 0.63, 0.36, 1 },  /* green circle */
+  [ANBU_MAP_STATE_ABSENT]   = { 0.21, 0.52, 0.89, 1 },  /* blue ring */
+  [ANBU_MAP_STATE_OFFLINE]  = { 0.47, 0.46, 0.48, 1 },  /* grey crossed circle */
+  [ANBU_MAP_STATE_WATCH]    = { 0.96, 0.78, 0.07, 1 },  /* yellow square */
+  [ANBU_MAP_STATE_RISK]     = { 0.90, 0.38, 0.00, 1 },  /* orange diamond */
+  [ANBU_MAP_STATE_CRITICAL] = { 0.80, 0.00, 0.10, 1 },  /* red triangle with "!" */
+};
+
+static const GdkRGBA outline_colour = { 0.14, 0.12, 0.19, 1 };
+
+/* ---- Drawing a state's shape --------------------------------------------- */
+
+static void
+set_source (cairo_t       *cr,
+            const GdkRGBA *c)
+{
+  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha);
+}
+
+/* Draws the marker of a state centred on (cx, cy), scaled so it fits in size × size. */
+static void
+draw_state_shape (cairo_t      *cr,
+                  AnbuMapState  state,
+                  double        cx,
+                  double        cy,
+                  double        size)
+{
+  double s = size / ICON_SIZE;   /* shapes are designed on a 24 px grid */
+  const GdkRGBA *fill = &state_colours[state];
+
+  cairo_save (cr);
+  cairo_translate (cr, cx, cy);
+  cairo_scale (cr, s, s);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_width (cr, 1.6);
+
+  switch (state)
+    {
+    case ANBU_MAP_STATE_CRITICAL:
+      cairo_move_to (cr, 0, -10.5);
+      cairo_line_to (cr, 10.5, 8.5);
+      cairo_line_to (cr, -10.5, 8.5);
+      cairo_close_path (cr);
+      set_source (cr, fill);
+      cairo_fill_preserve (cr);
+      set_source (cr, &outline_colour);
+      cairo_stroke (cr);
+      /* "!" */
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_rectangle (cr, -1.3, -4.5, 2.6, 7);
+      cairo_fill (cr);
+      cairo_arc (cr, 0, 5.3, 1.5, 0, 2 * G_PI);
+      cairo_fill (cr);
+      break;
+
+    case ANBU_MAP_STATE_RISK:
+      cairo_move_to (cr, 0, -9.5);
+      cairo_line_to (cr, 9.5, 0);
+      cairo_line_to (cr, 0, 9.5);
+      cairo_line_to (cr, -9.5, 0);
+      cairo_close_path (cr);
+      set_source (cr, fill);
+      cairo_fill_preserve (cr);
+      set_source (cr, &outline_colour);
+      cairo_stroke (cr);
+      break;
+
+    case ANBU_MAP_STATE_WATCH:
+      cairo_rectangle (cr, -6.5, -6.5, 13, 13);
+      set_source (cr, fill);
+      cairo_fill_preserve (cr);
+      set_source (cr, &outline_colour);
+      cairo_stroke (cr);
+      break;
+
+    case ANBU_MAP_STATE_OFFLINE:
+      cairo_arc (cr, 0, 0, 7, 0, 2 * G_PI);
+      set_source (cr, fill);
+      cairo_fill_preserve (cr);
+      set_source (cr, &outline_colour);
+      cairo_stroke (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 2);
+      cairo_move_to (cr, -3.5, -3.5);
+      cairo_line_to (cr, 3.5, 3.5);
+      cairo_move_to (cr, 3.5, -3.5);
+      cairo_line_to (cr, -3.5, 3.5);
+      cairo_stroke (cr);
+      break;
+
+    case ANBU_MAP_STATE_ABSENT:
+      cairo_arc (cr, 0, 0, 7, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_fill_preserve (cr);
+      set_source (cr, &outline_colour);
+      cairo_stroke (cr);
+      cairo_arc (cr, 0, 0, 4.8, 0, 2 * G_PI);
+      set_source (cr, fill);
+      cairo_set_line_width (cr, 3);
+      cairo_stroke (cr);
+      break;
+
+    case ANBU_MAP_STATE_NORMAL:
+    default:
+      cairo_arc (cr, 0, 0, 5, 0, 2 * G_PI);
+      set_source (cr, fill);
+      cairo_fill_preserve (cr);
+      set_source (cr, &outline_colour);
+      cairo_stroke (cr);
+      break;
+    }
+  cairo_restore (cr);
+}
+
+GdkTexture *
+anbu_map_status_layer_create_state_icon (AnbuMapState state,
+                                         int          scale)
+{
+  int px = ICON_SIZE * MAX (scale, 1);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, px, px);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
+
+  g_return_val_if_fail ((guint) state < ANBU_MAP_N_STATES, NULL);
+
+  cairo_scale (cr, MAX (scale, 1), MAX (scale, 1));
+  draw_state_shape (cr, state, ICON_SIZE / 2.0, ICON_SIZE / 2.0, ICON_SIZE);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * px);
+  texture = gdk_memory_texture_new (px, px, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+  return texture;
+}
+
+/* ---- Model --------------------------------------------------------------- */
+
+static void
+rebuild_index (AnbuMapStatusLayer *self)
+{
+  guint n = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
+  g_autofree AnbuGeoPoint *geo = g_new (AnbuGeoPoint, n + 1);
+
+  g_ptr_array_set_size (self->points, 0);
+  self->selected = -1;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AnbuMapPoint) point = g_list_model_get_item (self->model, i);
+
+      geo[i].latitude = anbu_map_point_get_latitude (point);
+      geo[i].longitude = anbu_map_point_get_longitude (point);
+      geo[i].state = anbu_map_point_get_state (point);
+      if (self->selected_id != NULL &&
+          g_strcmp0 (anbu_map_point_get_id (point), self->selected_id) == 0)
+        self->selected = (int) i;
+      g_ptr_array_add (self->points, g_steal_pointer (&point));
+    }
+  g_clear_pointer (&self->index, anbu_geo_index_free);
+  self->index = anbu_geo_index_new (geo, n);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_items_changed (AnbuMapStatusLayer *self,
+                  guint               position,
+                  guint               removed,
+                  guint               added,
+                  GListModel         *model)
+{
+  rebuild_index (self);
+}
+
+/* ---- Frame geometry ------------------------------------------------------ */
+
+typedef struct
+{
+  double zoom;
+  double world;        /* world size in pixels at this zoom */
+  double origin_x;     /* world pixel of the layer's (0, 0), before rotation */
+  double origin_y;
+  double width;
+  double height;
+  double rotation;
+} Frame;
+
+static void
+compute_frame (AnbuMapStatusLayer *self,
+               Frame              *frame)
+{
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  ShumateMapSource *source = shumate_viewport_get_reference_map_source (viewport);
+  double lat = shumate_location_get_latitude (SHUMATE_LOCATION (viewport));
+  double lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+  double cx, cy;
+
+  frame->zoom = shumate_viewport_get_zoom_level (viewport);
+  frame->rotation = shumate_viewport_get_rotation (viewport);
+  frame->width = gtk_widget_get_width (GTK_WIDGET (self));
+  frame->height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (source != NULL)
+    {
+      /* Ask libshumate, so markers sit exactly where its tiles put the place. */
+      frame->world = 2.0 * (shumate_map_source_get_x (source, frame->zoom, 0) -
+                            shumate_map_source_get_x (source, frame->zoom, -180));
+      cx = shumate_map_source_get_x (source, frame->zoom, lon);
+      cy = shumate_map_source_get_y (source, frame->zoom, lat);
+    }
+  else
+    {
+      frame->world = anbu_geo_world_size (frame->zoom, 256);
+      anbu_geo_to_world_pixels (lat, lon, frame->zoom, 256, &cx, &cy);
+    }
+  frame->origin_x = cx - frame->width / 2;
+  frame->origin_y = cy - frame->height / 2;
+}
+
+static AnbuGeoClustering *
+cluster_frame (AnbuMapStatusLayer *self,
+               const Frame        *frame)
+{
+  double margin = MAX (ANBU_MAP_STATUS_LAYER_CELL_PX, ICON_SIZE);
+  double extent = frame->rotation != 0 ? hypot (frame->width, frame->height) : 0;
+  AnbuGeoRect region;
+  double cell;
+
+  /* Rotated, the window shows a disc around its centre: cover that. */
+  if (extent > 0)
+    region = (AnbuGeoRect) { frame->origin_x + frame->width / 2 - extent / 2 - margin,
+                             frame->origin_y + frame->height / 2 - extent / 2 - margin,
+                             extent + 2 * margin, extent + 2 * margin };
+  else
+    region = (AnbuGeoRect) { frame->origin_x - margin, frame->origin_y - margin,
+                             frame->width + 2 * margin, frame->height + 2 * margin };
+  cell = frame->zoom < self->cluster_below_zoom ? ANBU_MAP_STATUS_LAYER_CELL_PX : 0;
+
+  /* anbu_geo_clustering_new works in world pixels of a 1-pixel "tile" × world. */
+  return anbu_geo_clustering_new (self->index, log2 (frame->world), 1.0, &region, cell);
+}
+
+static double
+cluster_radius (guint    count,
+                gpointer user_data)
+{
+  if (count <= 1)
+    return HOUSEHOLD_HIT_RADIUS;
+  return MIN (13.0 + 4.0 * log10 (count), 26.0);
+}
+
+/* ---- Snapshot ------------------------------------------------------------ */
+
+static void
+ensure_icons (AnbuMapStatusLayer *self)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+  if (self->icons[0] != NULL && scale == self->icon_scale)
+    return;
+  for (guint s = 0; s < ANBU_MAP_N_STATES; s++)
+    {
+      g_clear_object (&self->icons[s]);
+      self->icons[s] = anbu_map_status_layer_create_state_icon (s, scale);
+    }
+  self->icon_scale = scale;
+}
+
+static PangoLayout *
+count_layout (AnbuMapStatusLayer *self,
+              guint               count)
+{
+  PangoLayout *layout = g_hash_table_lookup (self->count_layouts, GUINT_TO_POINTER (count));
+
+  if (layout == NULL)
+    {
+      g_autofree char *text = count >= 10000 ? g_strdup_printf ("%uk", count / 1000)
+                                             : g_strdup_printf ("%u", count);
+      g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+      pango_attr_list_insert (attrs, pango_attr_scale_new (count >= 1000 ? 0.8 : 0.9));
+      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+      pango_layout_set_attributes (layout, attrs);
+      g_hash_table_insert (self->count_layouts, GUINT_TO_POINTER (count), layout);
+    }
+  return layout;
+}
+
+static void
+snapshot_household (AnbuMapStatusLayer *self,
+                    GtkSnapshot        *snapshot,
+                    AnbuMapState        state,
+                    double              x,
+                    double              y)
+{
+  graphene_rect_t rect = GRAPHENE_RECT_INIT (x - ICON_SIZE / 2.0, y - ICON_SIZE / 2.0,
+                                             ICON_SIZE, ICON_SIZE);
+
+  gtk_snapshot_append_texture (snapshot, self->icons[state], &rect);
+}
+
+static void
+snapshot_cluster (AnbuMapStatusLayer   *self,
+                  GtkSnapshot          *snapshot,
+                  const AnbuGeoCluster *cluster,
+                  double                x,
+                  double                y)
+{
+  static const GdkRGBA white = { 1, 1, 1, 0.95 };
+  static const GdkRGBA ink = { 0.14, 0.12, 0.19, 1 };
+  double r = cluster_radius (cluster->count, NULL);
+  GskRoundedRect circle;
+  const GdkRGBA *c = &state_colours[cluster->worst];
+  GdkRGBA borders[4] = { *c, *c, *c, *c };
+  float widths[4] = { 3.5, 3.5, 3.5, 3.5 };
+  PangoLayout *layout = count_layout (self, cluster->count);
+  PangoRectangle ink_rect, logical;
+  graphene_rect_t badge;
+
+  gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - r, y - r, 2 * r, 2 * r), r);
+  gtk_snapshot_push_rounded_clip (snapshot, &circle);
+  gtk_snapshot_append_color (snapshot, &white, &circle.bounds);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_border (snapshot, &circle, widths, borders);
+
+  pango_layout_get_pixel_extents (layout, &ink_rect, &logical);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - logical.width / 2.0),
+                                                          round (y - logical.height / 2.0)));
+  gtk_snapshot_append_layout (snapshot, layout, &ink);
+  gtk_snapshot_restore (snapshot);
+
+  /* The worst state's shape on the rim, so the colour is never the only cue. */
+  badge = GRAPHENE_RECT_INIT (x + r * 0.72 - BADGE_SIZE / 2, y - r * 0.72 - BADGE_SIZE / 2,
+                              BADGE_SIZE, BADGE_SIZE);
+  gtk_snapshot_append_texture (snapshot, self->icons[cluster->worst], &badge);
+}
+
+static void
+snapshot_selection (GtkSnapshot *snapshot,
+                    double       x,
+                    double       y)
+{
+  static const GdkRGBA ring = { 0.10, 0.37, 0.71, 1 };
+  GskRoundedRect circle;
+  GdkRGBA colours[4] = { ring, ring, ring, ring };
+  float widths[4] = { 3, 3, 3, 3 };
+
+  gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - 15, y - 15, 30, 30), 15);
+  gtk_snapshot_append_border (snapshot, &circle, widths, colours);
+}
+
+static void
+anbu_map_status_layer_snapshot (GtkWidget   *widget,
+                                GtkSnapshot *snapshot)
+{
+  AnbuMapStatusLayer *self = ANBU_MAP_STATUS_LAYER (widget);
+  g_autoptr(AnbuGeoClustering) clustering = NULL;
+  Frame frame;
+  double selected_x = 0, selected_y = 0;
+  gboolean selected_shown = FALSE;
+  guint n;
+
+  if (self->index == NULL || anbu_geo_index_get_size (self->index) == 0)
+    {
+      self->drawn_clusters = self->drawn_households = 0;
+      return;
+    }
+
+  ensure_icons (self);
+  compute_frame (self, &frame);
+  clustering = cluster_frame (self, &frame);
+  n = anbu_geo_clustering_get_n_clusters (clustering);
+
+  gtk_snapshot_save (snapshot);
+  if (frame.rotation != 0)
+    {
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (frame.width / 2, frame.height / 2));
+      gtk_snapshot_rotate (snapshot, frame.rotation * 180 / G_PI);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-frame.width / 2, -frame.height / 2));
+    }
+
+  for (guint k = 0; k < n; k++)
+    {
+      const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
+      double x = cluster->x - frame.origin_x;
+      double y = cluster->y - frame.origin_y;
+
+      if (cluster->count == 1)
+        {
+          guint member = anbu_geo_clustering_get_members (clustering, k, NULL)[0];
+
+          snapshot_household (self, snapshot, cluster->worst, x, y);
+          if ((int) member == self->selected)
+            {
+              selected_shown = TRUE;
+              selected_x = x;
+              selected_y = y;
+            }
+        }
+      else
+        snapshot_cluster (self, snapshot, cluster, x, y);
+    }
+  if (selected_shown)
+    snapshot_selection (snapshot, selected_x, selected_y);
+  gtk_snapshot_restore (snapshot);
+
+  self->drawn_clusters = n;
+  self->drawn_households = anbu_geo_clustering_get_n_points (clustering);
+}
+
+/* ---- GObject ------------------------------------------------------------- */
+
+static void
+on_viewport_changed (AnbuMapStatusLayer *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+anbu_map_status_layer_constructed (GObject *object)
+{
+  AnbuMapStatusLayer *self = ANBU_MAP_STATUS_LAYER (object);
+  ShumateViewport *viewport;
+
+  G_OBJECT_CLASS (anbu_map_status_layer_parent_class)->constructed (object);
+
+  viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  g_signal_connect_object (viewport, "notify::latitude", G_CALLBACK (on_viewport_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::longitude", G_CALLBACK (on_viewport_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::zoom-level", G_CALLBACK (on_viewport_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::rotation", G_CALLBACK (on_viewport_changed), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+anbu_map_status_layer_dispose (GObject *object)
+{
+  AnbuMapStatusLayer *self = ANBU_MAP_STATUS_LAYER (object);
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
+  g_clear_object (&self->model);
+  g_ptr_array_set_size (self->points, 0);
+  for (guint s = 0; s < ANBU_MAP_N_STATES; s++)
+    g_clear_object (&self->icons[s]);
+  g_hash_table_remove_all (self->count_layouts);
+
+  G_OBJECT_CLASS (anbu_map_status_layer_parent_class)->dispose (object);
+}
+
+static void
+anbu_map_status_layer_finalize (GObject *object)
+{
+  AnbuMapStatusLayer *self = ANBU_MAP_STATUS_LAYER (object);
+
+  g_clear_pointer (&self->index, anbu_geo_index_free);
+  g_ptr_array_unref (self->points);
+  g_hash_table_unref (self->count_layouts);
+  g_free (self->selected_id);
+
+  G_OBJECT_CLASS (anbu_map_status_layer_parent_class)->finalize (object);
+}
+
+static void
+anbu_map_status_layer_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  AnbuMapStatusLayer *self = ANBU_MAP_STATUS_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_object (value, self->model);
+      break;
+    case PROP_CLUSTER_BELOW_ZOOM:
+      g_value_set_uint (value, self->cluster_below_zoom);
+      break;
+    case PROP_SELECTED_ID:
+      g_value_set_string (value, self->selected_id);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+anbu_map_status_layer_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  AnbuMapStatusLayer *self = ANBU_MAP_STATUS_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      anbu_map_status_layer_set_model (self, g_value_get_object (value));
+      break;
+    case PROP_CLUSTER_BELOW_ZOOM:
+      anbu_map_status_layer_set_cluster_below_zoom (self, g_value_get_uint (value));
+      break;
+    case PROP_SELECTED_ID:
+      anbu_map_status_layer_set_selected_id (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+anbu_map_status_layer_class_init (AnbuMapStatusLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = anbu_map_status_layer_constructed;
+  object_class->dispose = anbu_map_status_layer_dispose;
+  object_class->finalize = anbu_map_status_layer_finalize;
+  object_class->get_property = anbu_map_status_layer_get_property;
+  object_class->set_property = anbu_map_status_layer_set_property;
+
+  widget_class->snapshot = anbu_map_status_layer_snapshot;
+
+  properties[PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLUSTER_BELOW_ZOOM] =
+    g_param_spec_uint ("cluster-below-zoom", NULL, NULL, 0, 30, 16,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED_ID] =
+    g_param_spec_string ("selected-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+anbu_map_status_layer_init (AnbuMapStatusLayer *self)
+{
+  self->points = g_ptr_array_new_with_free_func (g_object_unref);
+  self->count_layouts = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->cluster_below_zoom = 16;
+  self->selected = -1;
+  self->index = anbu_geo_index_new (NULL, 0);
+}
+
+/* ---- Public API ---------------------------------------------------------- */
+
+AnbuMapStatusLayer *
+anbu_map_status_layer_new (ShumateViewport *viewport)
+{
+  g_return_val_if_fail (SHUMATE_IS_VIEWPORT (viewport), NULL);
+  return g_object_new (ANBU_TYPE_MAP_STATUS_LAYER, "viewport", viewport, NULL);
+}
+
+GListModel *
+anbu_map_status_layer_get_model (AnbuMapStatusLayer *self)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_STATUS_LAYER (self), NULL);
+  return self->model;
+}
+
+void
+anbu_map_status_layer_set_model (AnbuMapStatusLayer *self,
+                                 GListModel         *model)
+{
+  g_return_if_fail (ANBU_IS_MAP_STATUS_LAYER (self));
+  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+
+  if (self->model == model)
+    return;
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
+  g_set_object (&self->model, model);
+  if (model != NULL)
+    g_signal_connect_object (model, "items-changed", G_CALLBACK (on_items_changed), self,
+                             G_CONNECT_SWAPPED);
+  rebuild_index (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+void
+anbu_map_status_layer_reload (AnbuMapStatusLayer *self)
+{
+  g_return_if_fail (ANBU_IS_MAP_STATUS_LAYER (self));
+  rebuild_index (self);
+}
+
+guint
+anbu_map_status_layer_get_cluster_below_zoom (AnbuMapStatusLayer *self)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_STATUS_LAYER (self), 0);
+  return self->cluster_below_zoom;
+}
+
+void
+anbu_map_status_layer_set_cluster_below_zoom (AnbuMapStatusLayer *self,
+                                              guint               zoom)
+{
+  g_return_if_fail (ANBU_IS_MAP_STATUS_LAYER (self));
+  if (self->cluster_below_zoom == zoom)
+    return;
+  self->cluster_below_zoom = zoom;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER_BELOW_ZOOM]);
+}
+
+const char *
+anbu_map_status_layer_get_selected_id (AnbuMapStatusLayer *self)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_STATUS_LAYER (self), NULL);
+  return self->selected_id;
+}
+
+void
+anbu_map_status_layer_set_selected_id (AnbuMapStatusLayer *self,
+                                       const char         *id)
+{
+  g_return_if_fail (ANBU_IS_MAP_STATUS_LAYER (self));
+
+  if (g_strcmp0 (self->selected_id, id) == 0)
+    return;
+  g_free (self->selected_id);
+  self->selected_id = g_strdup (id);
+  self->selected = -1;
+  for (guint i = 0; id != NULL && i < self->points->len; i++)
+    if (g_strcmp0 (anbu_map_point_get_id (g_ptr_array_index (self->points, i)), id) == 0)
+      {
+        self->selected = (int) i;
+        break;
+      }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ID]);
+}
+
+gboolean
+anbu_map_status_layer_pick (AnbuMapStatusLayer *self,
+                            double              x,
+                            double              y,
+                            AnbuMapPick        *pick)
+{
+  g_autoptr(AnbuGeoClustering) clustering = NULL;
+  const AnbuGeoCluster *cluster;
+  Frame frame;
+  guint hit;
+  double wx, wy;
+
+  g_return_val_if_fail (ANBU_IS_MAP_STATUS_LAYER (self), FALSE);
+  g_return_val_if_fail (pick != NULL, FALSE);
+
+  memset (pick, 0, sizeof *pick);
+  pick->kind = ANBU_MAP_PICK_NOTHING;
+  if (self->index == NULL || anbu_geo_index_get_size (self->index) == 0)
+    return FALSE;
+
+  compute_frame (self, &frame);
+  if (frame.rotation != 0)
+    {
+      /* Undo the rotation the snapshot applies about the centre. */
+      double dx = x - frame.width / 2, dy = y - frame.height / 2;
+      double c = cos (-frame.rotation), s = sin (-frame.rotation);
+
+      x = frame.width / 2 + dx * c - dy * s;
+      y = frame.height / 2 + dx * s + dy * c;
+    }
+  clustering = cluster_frame (self, &frame);
+  wx = x + frame.origin_x;
+  wy = y + frame.origin_y;
+  if (!anbu_geo_clustering_hit_test (clustering, wx, wy, 0, cluster_radius, NULL, &hit))
+    return FALSE;
+
+  cluster = anbu_geo_clustering_get_cluster (clustering, hit);
+  pick->count = cluster->count;
+  pick->worst = cluster->worst;
+  pick->x = cluster->x - frame.origin_x;
+  pick->y = cluster->y - frame.origin_y;
+  pick->radius = cluster_radius (cluster->count, NULL);
+  anbu_geo_from_normalised (cluster->x / frame.world, cluster->y / frame.world,
+                            &pick->latitude, &pick->longitude);
+  if (cluster->count == 1)
+    {
+      guint member = anbu_geo_clustering_get_members (clustering, hit, NULL)[0];
+
+      pick->kind = ANBU_MAP_PICK_HOUSEHOLD;
+      pick->point = g_ptr_array_index (self->points, member);
+    }
+  else
+    pick->kind = ANBU_MAP_PICK_CLUSTER;
+  return TRUE;
+}
+
+guint
+anbu_map_status_layer_get_n_drawn_clusters (AnbuMapStatusLayer *self)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_STATUS_LAYER (self), 0);
+  return self->drawn_clusters;
+}
+
+guint
+anbu_map_status_layer_get_n_drawn_households (AnbuMapStatusLayer *self)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_STATUS_LAYER (self), 0);
+  return self->drawn_households;
+}

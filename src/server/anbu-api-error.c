@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-api"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "anbu-api-error.h"
+#include "anbu-record-error.h"
+
+G_DEFINE_QUARK (anbu-api-error-quark, anbu_api_error)
+
+static const struct
+{
+  const char *code;
+  guint       status;
+} api_codes[] = {
+  [ANBU_API_ERROR_BAD_REQUEST] = { "bad_request", 400 },
+  [ANBU_API_ERROR_INVALID_JSON] = { "invalid_json", 400 },
+  [ANBU_API_ERROR_MISSING_FIELD] = { "missing_field", 400 },
+  [ANBU_API_ERROR_WRONG_TYPE] = { "wrong_type", 400 },
+  [ANBU_API_ERROR_INVALID_VALUE] = { "invalid_value", 400 },
+  [ANBU_API_ERROR_TOO_LONG] = { "too_long", 400 },
+  [ANBU_API_ERROR_UNAUTHORIZED] = { "unauthorized", 401 },
+  [ANBU_API_ERROR_FORBIDDEN] = { "forbidden", 403 },
+  [ANBU_API_ERROR_NOT_FOUND] = { "not_found", 404 },
+  [ANBU_API_ERROR_METHOD_NOT_ALLOWED] = { "method_not_allowed", 405 },
+  [ANBU_API_ERROR_TOO_LARGE] = { "too_large", 413 },
+  [ANBU_API_ERROR_THROTTLED] = { "throttled", 429 },
+  [ANBU_API_ERROR_INTERNAL] = { "internal", 500 },
+  [ANBU_API_ERROR_DEPENDS_ON_REJECTED] = { "depends_on_rejected", 400 },
+};
+
+void
+anbu_api_set_error (GError           **error,
+                    AnbuApiErrorCode   code,
+                    const char        *field,
+                    const char        *format,
+                    ...)
+{
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (field != NULL)
+    g_set_error (error, ANBU_API_ERROR, code, "%s: %s", field, reason);
+  else
+    g_set_error_literal (error, ANBU_API_ERROR, code, reason);
+}
+
+/* "FIELD: reason" → FIELD, when FIELD is a dotted path. */
+static char *
+split_field (const char  *message,
+             const char **reason)
+{
+  const char *p = message;
+
+  *reason = message;
+  while (g_ascii_isalnum (*p) || *p == '_' || *p == '.')
+    p++;
+  if (p == message || p[0] != ':' || p[1] != ' ')
+    return NULL;
+  *reason = p + 2;
+  return g_strndup (message, p - message);
+}
+
+AnbuApiProblem *
+anbu_api_problem_from_error (const GError *error)
+{
+  AnbuApiProblem *problem = g_new0 (AnbuApiProblem, 1);
+  const char *reason = error->message;
+
+  if (error->domain == ANBU_API_ERROR && (gsize) error->code < G_N_ELEMENTS (api_codes))
+    {
+      problem->status = api_codes[error->code].status;
+      problem->code = g_strdup (api_codes[error->code].code);
+      problem->field = split_field (error->message, &reason);
+    }
+  else if (error->domain == ANBU_RECORD_ERROR)
+    {
+      problem->status = 400;
+      problem->code = g_strdup (anbu_record_error_code_to_string (error->code));
+      problem->field = anbu_record_error_dup_field (error);
+      reason = anbu_record_error_get_reason (error);
+    }
+  else
+    {
+      problem->status = 500;
+      problem->code = g_strdup ("internal");
+      reason = "The server could not complete the request";
+    }
+  problem->message = g_strdup (reason);
+  return problem;
+}
+
+void
+anbu_api_problem_free (AnbuApiProblem *problem)
+{
+  if (problem == NULL)
+    return;
+  g_free (problem->code);
+  g_free (problem->message);
+  g_free (problem->field);
+  g_free (problem);
+}
+
+char *
+anbu_api_problem_to_json (const AnbuApiProblem *problem)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, problem->code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, problem->message);
+  if (problem->field != NULL)
+    {
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, problem->field);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}

@@ -1,0 +1,790 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-http"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "anbu-api-error.h"
+#include "anbu-auth.h"
+#include "anbu-http-server.h"
+#include "anbu-json-body.h"
+#include "anbu-mutations.h"
+#include "anbu-throttle.h"
+#include "anbu-user.h"
+
+#define SYNC_DEFAULT_LIMIT 500
+#define SYNC_MAX_LIMIT 5000
+#define TOKEN_MAX_BYTES 256
+#define USERNAME_MAX_BYTES 256
+#define CURSOR_PREFIX "c"
+
+struct _AnbuHttpServer
+{
+  GObject       parent_instance;
+
+  AnbuStore    *store;
+  AnbuMetrics  *metrics;
+  AnbuThrottle *user_throttle;
+  AnbuThrottle *address_throttle;
+  SoupServer   *soup;
+  gint64        token_lifetime;
+  gsize         max_body;
+  guint         in_flight;
+};
+
+G_DEFINE_FINAL_TYPE (AnbuHttpServer, anbu_http_server, G_TYPE_OBJECT)
+
+typedef void (*RouteHandler) (AnbuHttpServer    *self,
+                              SoupServerMessage *msg,
+                              GHashTable        *query);
+
+typedef struct
+{
+  const char   *path;
+  const char   *method;
+  RouteHandler  handler;
+} Route;
+
+/* Who is asking, for the access log. */
+typedef struct
+{
+  AnbuStoreUser *user;
+  AnbuScope      scope;
+} Caller;
+
+static void
+caller_clear (Caller *caller)
+{
+  g_clear_pointer (&caller->user, anbu_store_user_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, caller_clear)
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static char *
+iso8601_from_seconds (gint64 seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              const char        *content_type,
+              char              *body)
+{
+  gsize length = body != NULL ? strlen (body) : 0;
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, length);
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              char              *json)
+{
+  respond_text (msg, status, "application/json; charset=utf-8", json);
+}
+
+static void
+respond_error (SoupServerMessage *msg,
+               const GError      *error)
+{
+  g_autoptr(AnbuApiProblem) problem = anbu_api_problem_from_error (error);
+
+  if (problem->status >= 500)
+    g_warning ("Request failed: %s", error->message);
+  respond_json (msg, problem->status, anbu_api_problem_to_json (problem));
+}
+
+static void
+respond_api_error (SoupServerMessage *msg,
+                   AnbuApiErrorCode   code,
+                   const char        *field,
+                   const char        *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  anbu_api_set_error (&error, code, field, "%s", reason);
+  respond_error (msg, error);
+}
+
+static char *
+client_address (SoupServerMessage *msg)
+{
+  const char *host = soup_server_message_get_remote_host (msg);
+
+  return g_strdup (host != NULL ? host : "");
+}
+
+/* The user record of DESIGN.md §3, written by the core codec. */
+static JsonNode *
+user_to_json (const AnbuStoreUser *stored)
+{
+  g_autoptr(AnbuUser) user = anbu_user_new ();
+  g_autoptr(JsonObject) object = NULL;
+
+  user->id = g_strdup (stored->id);
+  user->username = g_strdup (stored->username);
+  user->display_name = g_strdup (stored->display_name);
+  anbu_user_role_from_string (anbu_role_to_string (stored->role), &user->role);
+  g_strfreev (user->dong_codes);
+  user->dong_codes = g_strdupv (stored->dong_codes);
+  object = anbu_user_to_json (user);
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+/* The bearer token of the request, or NULL. */
+static const char *
+bearer_token (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *value = soup_message_headers_get_one (headers, "Authorization");
+
+  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
+    return NULL;
+  value += 7;
+  while (*value == ' ')
+    value++;
+  if (*value == '\0' || strlen (value) > TOKEN_MAX_BYTES)
+    return NULL;
+  return value;
+}
+
+static gboolean
+authenticate (AnbuHttpServer     *self,
+              SoupServerMessage  *msg,
+              Caller             *caller,
+              GError            **error)
+{
+  const char *token = bearer_token (msg);
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (token == NULL)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL,
+                          "Sign in first: this route needs a bearer token");
+      return FALSE;
+    }
+  hash = anbu_token_hash (token);
+  caller->user = anbu_store_find_session_user (self->store, hash, now_seconds (), &local_error);
+  if (caller->user == NULL)
+    {
+      if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL,
+                            "The session has expired or was signed out; sign in again");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  caller->scope.role = caller->user->role;
+  caller->scope.dong_codes = caller->user->dong_codes;
+  return TRUE;
+}
+
+static void
+access_entry_init (AnbuAccessEntry   *entry,
+                   SoupServerMessage *msg,
+                   const Caller      *caller,
+                   const char        *route,
+                   AnbuAccessAction   action)
+{
+  memset (entry, 0, sizeof *entry);
+  entry->user_id = caller->user->id;
+  entry->username = caller->user->username;
+  entry->address = (char *) soup_server_message_get_remote_host (msg);
+  entry->method = (char *) soup_server_message_get_method (msg);
+  entry->route = (char *) route;
+  entry->action = action;
+}
+
+/* Routes */
+
+static void
+handle_healthz (AnbuHttpServer    *self,
+                SoupServerMessage *msg,
+                GHashTable        *query)
+{
+  respond_json (msg, 200, g_strdup ("{\"status\":\"ok\"}"));
+}
+
+static void
+handle_metrics (AnbuHttpServer    *self,
+                SoupServerMessage *msg,
+                GHashTable        *query)
+{
+  respond_text (msg, 200, "text/plain; version=0.0.4; charset=utf-8",
+                anbu_metrics_render (self->metrics));
+}
+
+static void
+handle_sign_in (AnbuHttpServer    *self,
+                SoupServerMessage *msg,
+                GHashTable        *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(AnbuStoreUser) user = NULL;
+  g_autofree char *address = client_address (msg);
+  g_autofree char *user_key = NULL;
+  g_autofree char *address_key = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *token_hash = NULL;
+  g_autofree char *expires_text = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *username;
+  const char *password;
+  gint64 now = now_seconds ();
+  guint wait;
+  gboolean good;
+
+  root = anbu_json_body_parse (soup_server_message_get_request_body (msg), self->max_body, &error);
+  if (root == NULL
+      || (username = anbu_json_body_require_string (root, "username", USERNAME_MAX_BYTES, &error)) == NULL
+      || (password = anbu_json_body_require_string (root, "password", ANBU_PASSWORD_MAX_BYTES, &error)) == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+
+  user_key = g_strconcat ("user:", username, NULL);
+  address_key = g_strconcat ("address:", address, NULL);
+  wait = MAX (anbu_throttle_retry_after (self->user_throttle, user_key, now),
+              anbu_throttle_retry_after (self->address_throttle, address_key, now));
+  if (wait > 0)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", wait);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+      respond_api_error (msg, ANBU_API_ERROR_THROTTLED, NULL,
+                         "Too many failed sign-ins; wait before trying again");
+      return;
+    }
+
+  user = anbu_store_find_user (self->store, username, NULL, &error);
+  if (user == NULL && !g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+    {
+      respond_error (msg, error);
+      return;
+    }
+  good = anbu_password_verify (user != NULL ? user->password_hash : NULL, password);
+  if (!good || user->disabled)
+    {
+      anbu_throttle_failed (self->user_throttle, user_key, now);
+      anbu_throttle_failed (self->address_throttle, address_key, now);
+      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
+                         "The username or password is wrong");
+      return;
+    }
+  anbu_throttle_succeeded (self->user_throttle, user_key);
+
+  token = anbu_token_new ();
+  token_hash = anbu_token_hash (token);
+  g_clear_error (&error);
+  if (!anbu_store_add_session (self->store, token_hash, user->id, now,
+                               now + self->token_lifetime, address, &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+
+  expires_text = iso8601_from_seconds (now + self->token_lifetime);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires_text);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_value (builder, user_to_json (user));
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  respond_json (msg, 200, json_to_string (answer, FALSE));
+}
+
+static void
+handle_sign_out (AnbuHttpServer    *self,
+                 SoupServerMessage *msg,
+                 GHashTable        *query)
+{
+  g_auto(Caller) caller = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+
+  if (!authenticate (self, msg, &caller, &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+  hash = anbu_token_hash (bearer_token (msg));
+  if (!anbu_store_revoke_sessions (self->store, hash, NULL, now_seconds (), &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
+static gboolean
+parse_cursor (const char  *text,
+              gint64      *seq,
+              GError     **error)
+{
+  guint64 value = 0;
+
+  *seq = 0;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  if (!g_str_has_prefix (text, CURSOR_PREFIX)
+      || !g_ascii_string_to_unsigned (text + strlen (CURSOR_PREFIX), 10, 0, G_MAXINT64, &value, NULL))
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "since",
+                          "This is not a cursor the server gave out");
+      return FALSE;
+    }
+  *seq = (gint64) value;
+  return TRUE;
+}
+
+static gboolean
+parse_limit (const char  *text,
+             guint       *limit,
+             GError     **error)
+{
+  guint64 value = SYNC_DEFAULT_LIMIT;
+
+  if (text != NULL && *text != '\0'
+      && !g_ascii_string_to_unsigned (text, 10, 1, SYNC_MAX_LIMIT, &value, NULL))
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "limit",
+                          "The limit must be a whole number from 1 to %d", SYNC_MAX_LIMIT);
+      return FALSE;
+    }
+  *limit = (guint) value;
+  return TRUE;
+}
+
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      else if (*p < 0x20)
+        g_string_append_printf (out, "\\u%04x", *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+handle_sync (AnbuHttpServer    *self,
+             SoupServerMessage *msg,
+             GHashTable        *query)
+{
+  g_auto(Caller) caller = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GHashTable) households = NULL;
+  g_autoptr(GPtrArray) household_ids = NULL;
+  AnbuAccessEntry access;
+  GString *out;
+  gint64 since;
+  gint64 next = 0;
+  gboolean has_more = FALSE;
+  guint limit;
+
+  if (!authenticate (self, msg, &caller, &error)
+      || !parse_cursor (query ? g_hash_table_lookup (query, "since") : NULL, &since, &error)
+      || !parse_limit (query ? g_hash_table_lookup (query, "limit") : NULL, &limit, &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+
+  changes = anbu_store_changes (self->store, &caller.scope, since, limit, &has_more, &next, &error);
+  if (changes == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+
+  households = g_hash_table_new (g_str_hash, g_str_equal);
+  household_ids = g_ptr_array_new ();
+  out = g_string_sized_new (256 + changes->len * 512);
+  g_string_append (out, "{\"changes\":[");
+  for (guint i = 0; i < changes->len; i++)
+    {
+      AnbuStoreChange *change = g_ptr_array_index (changes, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"kind\":\"");
+      g_string_append (out, anbu_store_kind_to_string (change->kind));
+      g_string_append (out, change->op == ANBU_CHANGE_REMOVE ? "\",\"op\":\"remove\",\"id\":"
+                                                             : "\",\"op\":\"upsert\",\"id\":");
+      append_json_string (out, change->id);
+      if (change->record != NULL)
+        {
+          g_string_append (out, ",\"record\":");
+          g_string_append (out, change->record);
+        }
+      g_string_append_c (out, '}');
+      if (change->household_id != NULL && g_hash_table_add (households, change->household_id))
+        g_ptr_array_add (household_ids, change->household_id);
+    }
+  g_string_append_printf (out, "],\"cursor\":\"" CURSOR_PREFIX "%" G_GINT64_FORMAT "\",\"has_more\":%s}",
+                          next, has_more ? "true" : "false");
+  g_ptr_array_add (household_ids, NULL);
+
+  /* 개인정보 접속기록: every household whose data this page carried. */
+  access_entry_init (&access, msg, &caller, "/api/v1/sync", ANBU_ACCESS_READ);
+  if (household_ids->len > 1
+      && !anbu_store_log_access (self->store, &access, (const char * const *) household_ids->pdata, &error))
+    {
+      g_string_free (out, TRUE);
+      respond_error (msg, error);
+      return;
+    }
+
+  anbu_metrics_add_sync_entries (self->metrics, changes->len);
+  respond_json (msg, 200, g_string_free (out, FALSE));
+}
+
+static void
+handle_mutations (AnbuHttpServer    *self,
+                  SoupServerMessage *msg,
+                  GHashTable        *query)
+{
+  g_auto(Caller) caller = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) results = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  AnbuAccessEntry access;
+  JsonArray *entries;
+
+  if (!authenticate (self, msg, &caller, &error)
+      || (root = anbu_json_body_parse (soup_server_message_get_request_body (msg),
+                                       self->max_body, &error)) == NULL
+      || (entries = anbu_mutations_check_batch (root, &error)) == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+
+  access_entry_init (&access, msg, &caller, "/api/v1/mutations", ANBU_ACCESS_WRITE);
+  results = anbu_mutations_apply (self->store, self->metrics, caller.user, &caller.scope,
+                                  &access, entries, &error);
+  if (results == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_add_value (builder, g_steal_pointer (&results));
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  respond_json (msg, 200, json_to_string (answer, FALSE));
+}
+
+static const Route routes[] = {
+  { "/api/v1/session", "POST", handle_sign_in },
+  { "/api/v1/session", "DELETE", handle_sign_out },
+  { "/api/v1/sync", "GET", handle_sync },
+  { "/api/v1/mutations", "POST", handle_mutations },
+  { "/healthz", "GET", handle_healthz },
+  { "/metrics", "GET", handle_metrics },
+};
+
+/* Callbacks */
+
+static void
+on_request (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  AnbuHttpServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *route_label = "unmatched";
+  const Route *route = NULL;
+  g_autoptr(GString) allow = g_string_new (NULL);
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (strcmp (path, routes[i].path) != 0)
+        continue;
+      route_label = routes[i].path;
+      if (strcmp (method, routes[i].method) == 0)
+        route = &routes[i];
+      g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", routes[i].method);
+    }
+
+  /* The early handler may already have answered 413. */
+  if (soup_server_message_get_status (msg) != 0)
+    ;
+  else if (route != NULL)
+    route->handler (self, msg, query);
+  else if (allow->len > 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow->str);
+      respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
+                         "This route does not take this method");
+    }
+  else
+    respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+
+  anbu_metrics_observe_request (self->metrics, route_label, soup_server_message_get_status (msg),
+                                (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+}
+
+/* Refuse an announced oversized body before reading it. */
+static void
+on_request_headers (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  AnbuHttpServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_api_error (msg, ANBU_API_ERROR_TOO_LARGE, NULL, "The request body is too large");
+    }
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  AnbuHttpServer *self = user_data;
+
+  self->in_flight++;
+}
+
+static void
+on_request_done (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  AnbuHttpServer *self = user_data;
+
+  if (self->in_flight > 0)
+    self->in_flight--;
+}
+
+static void
+anbu_http_server_dispose (GObject *object)
+{
+  AnbuHttpServer *self = ANBU_HTTP_SERVER (object);
+
+  if (self->soup != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->soup, self);
+      soup_server_disconnect (self->soup);
+    }
+  g_clear_object (&self->soup);
+  g_clear_object (&self->store);
+  g_clear_object (&self->metrics);
+  g_clear_object (&self->user_throttle);
+  g_clear_object (&self->address_throttle);
+
+  G_OBJECT_CLASS (anbu_http_server_parent_class)->dispose (object);
+}
+
+static void
+anbu_http_server_class_init (AnbuHttpServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = anbu_http_server_dispose;
+}
+
+static void
+anbu_http_server_init (AnbuHttpServer *self)
+{
+  self->metrics = anbu_metrics_new ();
+  /* Five wrong passwords for one username lock it for a minute (doubling
+   * after that); one address gets more tries, as an office shares it. */
+  self->user_throttle = anbu_throttle_new (5, 15 * 60, 60);
+  self->address_throttle = anbu_throttle_new (30, 15 * 60, 60);
+}
+
+AnbuHttpServer *
+anbu_http_server_new (AnbuStore *store,
+                      gint64     token_lifetime,
+                      gsize      max_body)
+{
+  AnbuHttpServer *self;
+
+  g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
+
+  self = g_object_new (ANBU_TYPE_HTTP_SERVER, NULL);
+  self->store = g_object_ref (store);
+  self->token_lifetime = token_lifetime > 0 ? token_lifetime : ANBU_DEFAULT_TOKEN_LIFETIME;
+  self->max_body = max_body > 0 ? max_body : ANBU_DEFAULT_MAX_BODY;
+  return self;
+}
+
+static GSocketAddress *
+parse_listen_address (const char  *address,
+                      GError     **error)
+{
+  g_autofree char *host = NULL;
+  const char *colon = strrchr (address, ':');
+  guint64 port;
+  GInetAddress *inet;
+  GSocketAddress *socket_address;
+
+  if (colon == NULL || colon == address
+      || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not HOST:PORT (for example 127.0.0.1:8421)", address);
+      return NULL;
+    }
+  host = g_strndup (address, colon - address);
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      char *inner = g_strndup (host + 1, strlen (host) - 2);
+
+      g_free (host);
+      host = inner;
+    }
+  inet = g_inet_address_new_from_string (host);
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not an IP address", host);
+      return NULL;
+    }
+  socket_address = g_inet_socket_address_new (inet, (guint16) port);
+  g_object_unref (inet);
+  return socket_address;
+}
+
+gboolean
+anbu_http_server_listen (AnbuHttpServer  *self,
+                         const char      *address,
+                         const char      *tls_cert,
+                         const char      *tls_key,
+                         GError         **error)
+{
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  SoupServerListenOptions options = 0;
+
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), FALSE);
+  g_return_val_if_fail (self->soup == NULL, FALSE);
+
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "TLS needs both a certificate and its key");
+      return FALSE;
+    }
+  socket_address = parse_listen_address (address, error);
+  if (socket_address == NULL)
+    return FALSE;
+  if (tls_cert != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, error);
+      if (certificate == NULL)
+        return FALSE;
+      options |= SOUP_SERVER_LISTEN_HTTPS;
+    }
+
+  self->soup = soup_server_new ("server-header", ANBU_USER_AGENT " ",
+                                "tls-certificate", certificate,
+                                NULL);
+  soup_server_add_early_handler (self->soup, NULL, on_request_headers, self, NULL);
+  soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_done), self);
+
+  if (!soup_server_listen (self->soup, socket_address, options, error))
+    {
+      g_clear_object (&self->soup);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+anbu_http_server_dup_url (AnbuHttpServer *self)
+{
+  GSList *uris;
+  char *url = NULL;
+
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
+
+  if (self->soup == NULL)
+    return NULL;
+  uris = soup_server_get_uris (self->soup);
+  if (uris != NULL)
+    url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return url;
+}
+
+void
+anbu_http_server_stop_accepting (AnbuHttpServer *self)
+{
+  GSList *listeners;
+
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+
+  if (self->soup == NULL)
+    return;
+  listeners = soup_server_get_listeners (self->soup);
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    g_socket_close (l->data, NULL);
+  g_slist_free (listeners);
+}
+
+guint
+anbu_http_server_get_in_flight (AnbuHttpServer *self)
+{
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), 0);
+  return self->in_flight;
+}
+
+AnbuMetrics *
+anbu_http_server_get_metrics (AnbuHttpServer *self)
+{
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
+  return self->metrics;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "anbu-metrics.h"
+#include "anbu-store.h"
+
+G_BEGIN_DECLS
+
+#define ANBU_DEFAULT_TOKEN_LIFETIME (12 * 60 * 60)   /* seconds: one working day */
+#define ANBU_DEFAULT_MAX_BODY       (1024 * 1024)    /* bytes */
+
+#define ANBU_TYPE_HTTP_SERVER (anbu_http_server_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuHttpServer, anbu_http_server, ANBU, HTTP_SERVER, GObject)
+
+/* The HTTP API of docs/api.md over `store`. Tokens live `token_lifetime`
+ * seconds; request bodies over `max_body` bytes answer 413. */
+AnbuHttpServer *anbu_http_server_new            (AnbuStore       *store,
+                                                 gint64           token_lifetime,
+                                                 gsize            max_body);
+
+/* `address` is HOST:PORT ("127.0.0.1:8421", "[::1]:0"); port 0 picks a free
+ * one. With a certificate and key (PEM files) the server speaks HTTPS. */
+gboolean        anbu_http_server_listen         (AnbuHttpServer  *self,
+                                                 const char      *address,
+                                                 const char      *tls_cert,
+                                                 const char      *tls_key,
+                                                 GError         **error);
+
+/* The URL actually bound, e.g. "http://127.0.0.1:41234/". */
+char           *anbu_http_server_dup_url        (AnbuHttpServer  *self);
+
+/* Stops accepting connections; requests already received are answered. */
+void            anbu_http_server_stop_accepting (AnbuHttpServer  *self);
+
+/* Requests received and not yet fully answered. */
+guint           anbu_http_server_get_in_flight  (AnbuHttpServer  *self);
+
+AnbuMetrics    *anbu_http_server_get_metrics    (AnbuHttpServer  *self);
+
+G_END_DECLS

@@ -1,0 +1,1198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-mutations"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "anbu-absence.h"
+#include "anbu-alert.h"
+#include "anbu-api-error.h"
+#include "anbu-contact.h"
+#include "anbu-mutation.h"
+#include "anbu-mutations.h"
+#include "anbu-plug.h"
+#include "anbu-record-json.h"
+#include "anbu-visit.h"
+
+typedef struct
+{
+  AnbuStore             *store;
+  const AnbuStoreUser   *user;
+  const AnbuScope       *scope;
+  GHashTable            *rejected_households;   /* ids whose creation was rejected in this batch */
+} Batch;
+
+/* What one applied entry answers. */
+typedef struct
+{
+  AnbuMutationStatus  status;
+  gint64              version;
+  JsonObject         *record;
+  JsonArray          *conflicts;
+  char               *household_id;             /* for the access log */
+} Outcome;
+
+static void
+outcome_clear (Outcome *outcome)
+{
+  g_clear_pointer (&outcome->record, json_object_unref);
+  g_clear_pointer (&outcome->conflicts, json_array_unref);
+  g_clear_pointer (&outcome->household_id, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
+
+static gint64
+now_usec (void)
+{
+  return g_get_real_time ();
+}
+
+static JsonObject *
+parse_record (const char  *text,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object = anbu_json_parse_object (text, -1, &local_error);
+
+  if (object == NULL)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                 "A stored record is not JSON: %s", local_error->message);
+  return object;
+}
+
+/* Storage failures end the whole batch; everything else rejects an entry. */
+static gboolean
+is_storage_error (const GError *error)
+{
+  return error->domain == ANBU_STORE_ERROR;
+}
+
+static gboolean
+scope_key_from_household (const AnbuHousehold   *household,
+                          AnbuHouseholdScopeKey *key)
+{
+  key->dong_code = household->dong_code;
+  key->night_consent = household->night_consent;
+  key->status = (char *) anbu_household_status_to_string (household->status);
+  return TRUE;
+}
+
+/* Loads a household the caller may see; another scope's household is
+ * "not found", exactly like one that does not exist. */
+static AnbuHousehold *
+load_household (Batch            *batch,
+                const char       *id,
+                const char       *field,
+                AnbuStoreEntity **entity_out,
+                GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(AnbuStoreEntity) entity = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  AnbuHousehold *household;
+
+  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, id, &local_error);
+  if (entity == NULL)
+    {
+      if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, "No such household");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!anbu_scope_contains (batch->scope, &entity->scope_key))
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, "No such household");
+      return NULL;
+    }
+  object = parse_record (entity->record, error);
+  if (object == NULL)
+    return NULL;
+  household = anbu_household_from_json (object, &local_error);
+  if (household == NULL)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "A stored household does not read back: %s", local_error->message);
+      return NULL;
+    }
+  if (entity_out != NULL)
+    *entity_out = g_steal_pointer (&entity);
+  return household;
+}
+
+/* A household that may take new plugs and facts: in scope and not closed. */
+static AnbuHousehold *
+load_open_household (Batch       *batch,
+                     const char  *id,
+                     const char  *field,
+                     GError     **error)
+{
+  AnbuHousehold *household = load_household (batch, id, field, NULL, error);
+
+  if (household != NULL && household->status == ANBU_HOUSEHOLD_STATUS_CLOSED)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, field,
+                          "The case of this household is closed");
+      anbu_household_free (household);
+      return NULL;
+    }
+  return household;
+}
+
+gboolean
+anbu_mutations_save_household (AnbuStore         *store,
+                               AnbuHousehold     *household,
+                               const char        *field_versions,
+                               gint64             stored_version,
+                               AnbuStoreEntity  **saved,
+                               GError           **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_STORE_KIND_HOUSEHOLD);
+  g_autoptr(JsonObject) object = NULL;
+  AnbuHouseholdScopeKey key;
+
+  household->version = stored_version + 1;
+  household->updated_at = now_usec ();
+  object = anbu_household_to_json (household);
+  scope_key_from_household (household, &key);
+
+  entity->id = g_strdup (household->id);
+  entity->household_id = g_strdup (household->id);
+  entity->record = anbu_json_object_to_string (object);
+  entity->version = household->version;
+  entity->scope_key.dong_code = g_strdup (key.dong_code);
+  entity->scope_key.night_consent = key.night_consent;
+  entity->scope_key.status = g_strdup (key.status);
+  entity->field_versions = g_strdup (field_versions != NULL ? field_versions : "{}");
+  if (!anbu_store_save (store, entity, error))
+    return FALSE;
+  if (saved != NULL)
+    *saved = g_steal_pointer (&entity);
+  return TRUE;
+}
+
+static gboolean
+save_record (Batch          *batch,
+             AnbuStoreKind   kind,
+             const char     *id,
+             const char     *household_id,
+             const char     *state,
+             JsonObject     *record,
+             gint64          version,
+             GError        **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (kind);
+
+  entity->id = g_strdup (id);
+  entity->household_id = g_strdup (household_id);
+  entity->state = g_strdup (state);
+  entity->record = anbu_json_object_to_string (record);
+  entity->version = version;
+  return anbu_store_save (batch->store, entity, error);
+}
+
+static void
+set_outcome_household (Outcome             *outcome,
+                       const AnbuHousehold *household)
+{
+  outcome->status = ANBU_MUTATION_STATUS_APPLIED;
+  outcome->version = household->version;
+  outcome->record = anbu_household_to_json (household);
+  outcome->household_id = g_strdup (household->id);
+}
+
+/* household.create */
+static gboolean
+apply_household_create (Batch       *batch,
+                        JsonObject  *payload,
+                        Outcome     *outcome,
+                        GError     **error)
+{
+  g_autoptr(AnbuHousehold) household = anbu_household_from_json (payload, error);
+  g_autoptr(AnbuStoreEntity) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  AnbuHouseholdScopeKey key;
+
+  if (household == NULL)
+    return FALSE;
+  existing = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, household->id, &local_error);
+  if (existing != NULL)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id",
+                          "A household with this id already exists");
+      return FALSE;
+    }
+  if (!g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (household->planner_id == NULL && batch->user->role == ANBU_ROLE_PLANNER)
+    household->planner_id = g_strdup (batch->user->id);
+  scope_key_from_household (household, &key);
+  if (!anbu_scope_contains (batch->scope, &key))
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_FORBIDDEN,
+                          batch->user->role == ANBU_ROLE_CONTROL ? "night_consent" : "dong_code",
+                          "You cannot create a household outside your own scope");
+      return FALSE;
+    }
+  if (!anbu_mutations_save_household (batch->store, household, NULL, 0, NULL, error))
+    return FALSE;
+  set_outcome_household (outcome, household);
+  return TRUE;
+}
+
+static gint64
+field_version (JsonObject *versions,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (versions, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
+}
+
+/* household.update: field merge against base_version (DESIGN.md §5). */
+static gboolean
+apply_household_update (Batch       *batch,
+                        JsonObject  *payload,
+                        Outcome     *outcome,
+                        GError     **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = NULL;
+  g_autoptr(AnbuHousehold) household = NULL;
+  g_autoptr(JsonObject) versions = NULL;
+  g_autoptr(JsonArray) conflicts = json_array_new ();
+  g_autofree char *id = NULL;
+  g_autofree char *versions_text = NULL;
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+  JsonObject *fields;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *mine;
+  gint64 base_version;
+
+  if (!anbu_json_read_uuid ("id", json_object_get_member (payload, "id"), TRUE, &id, error)
+      || !anbu_json_read_int ("base_version", json_object_get_member (payload, "base_version"),
+                              TRUE, &base_version, NULL, error))
+    return FALSE;
+  fields = json_object_get_object_member (payload, "fields");
+  household = load_household (batch, id, "id", &entity, error);
+  if (household == NULL)
+    return FALSE;
+  if (base_version > entity->version)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "base_version",
+                          "The base version is newer than the household");
+      return FALSE;
+    }
+  versions = parse_record (entity->field_versions, error);
+  if (versions == NULL)
+    return FALSE;
+
+  json_object_iter_init (&iter, fields);
+  while (json_object_iter_next (&iter, &name, &mine))
+    {
+      g_autoptr(JsonNode) theirs = anbu_household_dup_field (household, name);
+      gboolean same = theirs != NULL && json_node_equal (theirs, mine);
+
+      if (same)
+        continue;
+      /* Someone else changed this field after the caller's base: both
+       * values go back, nothing is overwritten. */
+      if (field_version (versions, name) > base_version)
+        {
+          JsonObject *conflict = json_object_new ();
+
+          json_object_set_string_member (conflict, "field", name);
+          json_object_set_member (conflict, "mine", json_node_copy (mine));
+          json_object_set_member (conflict, "theirs", g_steal_pointer (&theirs));
+          json_array_add_object_element (conflicts, conflict);
+          continue;
+        }
+      if (!anbu_household_set_field (household, name, mine, error))
+        {
+          anbu_record_error_prefix_field (error, "fields");
+          return FALSE;
+        }
+      g_ptr_array_add (changed, (gpointer) name);
+    }
+
+  if (changed->len > 0)
+    {
+      /* The merged record must still be a valid household (lat with lon, …). */
+      g_autoptr(JsonObject) merged = anbu_household_to_json (household);
+      g_autoptr(AnbuHousehold) check = anbu_household_from_json (merged, error);
+
+      if (check == NULL)
+        {
+          anbu_record_error_prefix_field (error, "fields");
+          return FALSE;
+        }
+      for (guint i = 0; i < changed->len; i++)
+        json_object_set_int_member (versions, g_ptr_array_index (changed, i), entity->version + 1);
+      versions_text = anbu_json_object_to_string (versions);
+      if (!anbu_mutations_save_household (batch->store, household, versions_text,
+                                          entity->version, NULL, error))
+        return FALSE;
+    }
+
+  set_outcome_household (outcome, household);
+  if (json_array_get_length (conflicts) > 0)
+    {
+      outcome->status = ANBU_MUTATION_STATUS_CONFLICT;
+      outcome->conflicts = g_steal_pointer (&conflicts);
+    }
+  return TRUE;
+}
+
+/* household.close: the case leaves planner and control scope. */
+static gboolean
+apply_household_close (Batch       *batch,
+                       JsonObject  *payload,
+                       Outcome     *outcome,
+                       GError     **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = NULL;
+  g_autoptr(AnbuHousehold) household = NULL;
+  g_autoptr(JsonObject) versions = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *versions_text = NULL;
+
+  if (!anbu_json_read_uuid ("id", json_object_get_member (payload, "id"), TRUE, &id, error))
+    return FALSE;
+  household = load_household (batch, id, "id", &entity, error);
+  if (household == NULL)
+    return FALSE;
+  if (household->status != ANBU_HOUSEHOLD_STATUS_CLOSED)
+    {
+      versions = parse_record (entity->field_versions, error);
+      if (versions == NULL)
+        return FALSE;
+      household->status = ANBU_HOUSEHOLD_STATUS_CLOSED;
+      json_object_set_int_member (versions, "status", entity->version + 1);
+      versions_text = anbu_json_object_to_string (versions);
+      if (!anbu_mutations_save_household (batch->store, household, versions_text,
+                                          entity->version, NULL, error))
+        return FALSE;
+    }
+  set_outcome_household (outcome, household);
+  return TRUE;
+}
+
+static AnbuPlug *
+load_plug (Batch       *batch,
+           const char  *serial,
+           gint64      *version,
+           GError     **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) local_error = NULL;
+  AnbuPlug *plug;
+
+  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_PLUG, serial, &local_error);
+  if (entity == NULL)
+    {
+      if (!g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      *version = 0;
+      return NULL;
+    }
+  object = parse_record (entity->record, error);
+  if (object == NULL)
+    return NULL;
+  plug = anbu_plug_from_json (object, &local_error);
+  if (plug == NULL)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "A stored plug does not read back: %s", local_error->message);
+      return NULL;
+    }
+  *version = entity->version;
+  return plug;
+}
+
+/* Validates the record as the codec would read it, then stores it. */
+static gboolean
+save_plug (Batch     *batch,
+           AnbuPlug  *plug,
+           gint64     stored_version,
+           GError   **error)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(AnbuPlug) check = NULL;
+
+  plug->version = stored_version + 1;
+  object = anbu_plug_to_json (plug);
+  check = anbu_plug_from_json (object, error);
+  if (check == NULL)
+    return FALSE;
+  return save_record (batch, ANBU_STORE_KIND_PLUG, plug->serial, plug->household_id,
+                      anbu_plug_state_to_string (plug->state), object, plug->version, error);
+}
+
+static gboolean
+install_plug (Batch          *batch,
+              const char     *serial,
+              const char     *serial_field,
+              const char     *household_id,
+              AnbuAppliance   appliance,
+              gint64          at,
+              AnbuPlug      **installed,
+              GError        **error)
+{
+  g_autoptr(AnbuPlug) plug = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 version = 0;
+
+  plug = load_plug (batch, serial, &version, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (plug != NULL && plug->state == ANBU_PLUG_STATE_INSTALLED)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, serial_field,
+                          "This plug is already installed in a household");
+      return FALSE;
+    }
+  /* A plug taken back from one household can go to another: it starts over. */
+  g_clear_pointer (&plug, anbu_plug_free);
+  plug = anbu_plug_new ();
+  plug->serial = g_strdup (serial);
+  plug->household_id = g_strdup (household_id);
+  plug->appliance = appliance;
+  plug->installed_at = at;
+  plug->state = ANBU_PLUG_STATE_INSTALLED;
+  if (!save_plug (batch, plug, version, error))
+    return FALSE;
+  *installed = g_steal_pointer (&plug);
+  return TRUE;
+}
+
+static gboolean
+take_out_plug (Batch                  *batch,
+               AnbuPlug               *plug,
+               gint64                  version,
+               AnbuPlugRemovalReason   reason,
+               gint64                  at,
+               const char             *at_field,
+               GError                **error)
+{
+  if (at < plug->installed_at)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, at_field,
+                          "The plug cannot come out before it was installed");
+      return FALSE;
+    }
+  plug->state = reason == ANBU_PLUG_REMOVAL_REASON_LOST ? ANBU_PLUG_STATE_LOST : ANBU_PLUG_STATE_REMOVED;
+  plug->removed_at = at;
+  return save_plug (batch, plug, version, error);
+}
+
+static gboolean
+read_enum (JsonObject  *payload,
+           const char  *member,
+           GType        type,
+           gint        *value,
+           GError     **error)
+{
+  return anbu_json_read_enum (member, json_object_get_member (payload, member), TRUE, type,
+                              value, error);
+}
+
+static gboolean
+read_time (JsonObject  *payload,
+           const char  *member,
+           gint64      *value,
+           GError     **error)
+{
+  return anbu_json_read_timestamp (member, json_object_get_member (payload, member), TRUE,
+                                   value, error);
+}
+
+static gboolean
+read_serial (JsonObject  *payload,
+             const char  *member,
+             char       **value,
+             GError     **error)
+{
+  return anbu_json_read_serial (member, json_object_get_member (payload, member), TRUE, value, error);
+}
+
+static gboolean
+read_uuid (JsonObject  *payload,
+           const char  *member,
+           char       **value,
+           GError     **error)
+{
+  return anbu_json_read_uuid (member, json_object_get_member (payload, member), TRUE, value, error);
+}
+
+static void
+set_outcome_plug (Outcome        *outcome,
+                  const AnbuPlug *plug)
+{
+  outcome->status = ANBU_MUTATION_STATUS_APPLIED;
+  outcome->version = plug->version;
+  outcome->record = anbu_plug_to_json (plug);
+  outcome->household_id = g_strdup (plug->household_id);
+}
+
+/* plug.install */
+static gboolean
+apply_plug_install (Batch       *batch,
+                    JsonObject  *payload,
+                    Outcome     *outcome,
+                    GError     **error)
+{
+  g_autofree char *serial = NULL;
+  g_autofree char *household_id = NULL;
+  g_autoptr(AnbuHousehold) household = NULL;
+  g_autoptr(AnbuPlug) plug = NULL;
+  gint appliance;
+  gint64 at;
+
+  if (!read_serial (payload, "serial", &serial, error)
+      || !read_uuid (payload, "household_id", &household_id, error)
+      || !read_enum (payload, "appliance", ANBU_TYPE_APPLIANCE, &appliance, error)
+      || !read_time (payload, "installed_at", &at, error))
+    return FALSE;
+  household = load_open_household (batch, household_id, "household_id", error);
+  if (household == NULL
+      || !install_plug (batch, serial, "serial", household_id, appliance, at, &plug, error))
+    return FALSE;
+  set_outcome_plug (outcome, plug);
+  return TRUE;
+}
+
+/* plug.replace: the old plug comes out and the new one goes in at once. */
+static gboolean
+apply_plug_replace (Batch       *batch,
+                    JsonObject  *payload,
+                    Outcome     *outcome,
+                    GError     **error)
+{
+  g_autofree char *household_id = NULL;
+  g_autofree char *old_serial = NULL;
+  g_autofree char *new_serial = NULL;
+  g_autoptr(AnbuHousehold) household = NULL;
+  g_autoptr(AnbuPlug) old_plug = NULL;
+  g_autoptr(AnbuPlug) new_plug = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint appliance, reason;
+  gint64 at, version = 0;
+
+  if (!read_uuid (payload, "household_id", &household_id, error)
+      || !read_serial (payload, "old_serial", &old_serial, error)
+      || !read_serial (payload, "new_serial", &new_serial, error)
+      || !read_enum (payload, "appliance", ANBU_TYPE_APPLIANCE, &appliance, error)
+      || !read_enum (payload, "reason", ANBU_TYPE_PLUG_REMOVAL_REASON, &reason, error)
+      || !read_time (payload, "at", &at, error))
+    return FALSE;
+  household = load_open_household (batch, household_id, "household_id", error);
+  if (household == NULL)
+    return FALSE;
+  old_plug = load_plug (batch, old_serial, &version, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (old_plug == NULL || g_strcmp0 (old_plug->household_id, household_id) != 0
+      || old_plug->state != ANBU_PLUG_STATE_INSTALLED)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "old_serial",
+                          "This plug is not installed in this household");
+      return FALSE;
+    }
+  if (!take_out_plug (batch, old_plug, version, reason, at, "at", error)
+      || !install_plug (batch, new_serial, "new_serial", household_id, appliance, at, &new_plug, error))
+    return FALSE;
+  set_outcome_plug (outcome, new_plug);
+  return TRUE;
+}
+
+/* plug.remove */
+static gboolean
+apply_plug_remove (Batch       *batch,
+                   JsonObject  *payload,
+                   Outcome     *outcome,
+                   GError     **error)
+{
+  g_autofree char *serial = NULL;
+  g_autoptr(AnbuHousehold) household = NULL;
+  g_autoptr(AnbuPlug) plug = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint reason;
+  gint64 at, version = 0;
+
+  if (!read_serial (payload, "serial", &serial, error)
+      || !read_enum (payload, "reason", ANBU_TYPE_PLUG_REMOVAL_REASON, &reason, error)
+      || !read_time (payload, "at", &at, error))
+    return FALSE;
+  plug = load_plug (batch, serial, &version, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (plug == NULL)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", "No such plug");
+      return FALSE;
+    }
+  household = load_household (batch, plug->household_id, "serial", NULL, error);
+  if (household == NULL)
+    return FALSE;
+  if (plug->state != ANBU_PLUG_STATE_INSTALLED)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "serial",
+                          "This plug is not installed");
+      return FALSE;
+    }
+  if (!take_out_plug (batch, plug, version, reason, at, "at", error))
+    return FALSE;
+  set_outcome_plug (outcome, plug);
+  return TRUE;
+}
+
+/* Visits, contacts and absences are append-only facts: a second entry
+ * with the same record id is the same fact, answered as a duplicate. */
+static gboolean
+apply_fact (Batch          *batch,
+            AnbuStoreKind   kind,
+            const char     *id,
+            const char     *household_id,
+            JsonObject     *record,
+            Outcome        *outcome,
+            GError        **error)
+{
+  g_autoptr(AnbuHousehold) household = NULL;
+  g_autoptr(AnbuStoreEntity) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  household = load_open_household (batch, household_id, "household_id", error);
+  if (household == NULL)
+    return FALSE;
+  existing = anbu_store_load (batch->store, kind, id, &local_error);
+  if (existing != NULL)
+    {
+      if (g_strcmp0 (existing->household_id, household_id) != 0)
+        {
+          anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id",
+                              "A record with this id already exists");
+          return FALSE;
+        }
+      outcome->status = ANBU_MUTATION_STATUS_DUPLICATE;
+      outcome->version = existing->version;
+      outcome->record = parse_record (existing->record, error);
+      outcome->household_id = g_strdup (household_id);
+      return outcome->record != NULL;
+    }
+  if (!g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!save_record (batch, kind, id, household_id, NULL, record, 1, error))
+    return FALSE;
+  outcome->status = ANBU_MUTATION_STATUS_APPLIED;
+  outcome->version = 1;
+  outcome->record = json_object_ref (record);
+  outcome->household_id = g_strdup (household_id);
+  return TRUE;
+}
+
+static AnbuAlert *
+load_alert (Batch       *batch,
+            const char  *id,
+            gint64      *version,
+            GError     **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(AnbuHousehold) household = NULL;
+  AnbuAlert *alert;
+
+  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, id, &local_error);
+  if (entity == NULL)
+    {
+      if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "id", "No such alert");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  household = load_household (batch, entity->household_id, "id", NULL, error);
+  if (household == NULL)
+    return NULL;
+  object = parse_record (entity->record, error);
+  if (object == NULL)
+    return NULL;
+  alert = anbu_alert_from_json (object, &local_error);
+  if (alert == NULL)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "A stored alert does not read back: %s", local_error->message);
+      return NULL;
+    }
+  *version = entity->version;
+  return alert;
+}
+
+static gboolean
+save_alert (Batch      *batch,
+            AnbuAlert  *alert,
+            gint64      stored_version,
+            Outcome    *outcome,
+            GError    **error)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(AnbuAlert) check = NULL;
+
+  alert->version = stored_version + 1;
+  object = anbu_alert_to_json (alert);
+  check = anbu_alert_from_json (object, error);
+  if (check == NULL
+      || !save_record (batch, ANBU_STORE_KIND_ALERT, alert->id, alert->household_id,
+                       anbu_alert_state_to_string (alert->state), object, alert->version, error))
+    return FALSE;
+  outcome->status = ANBU_MUTATION_STATUS_APPLIED;
+  outcome->version = alert->version;
+  outcome->record = g_steal_pointer (&object);
+  outcome->household_id = g_strdup (alert->household_id);
+  return TRUE;
+}
+
+static void
+set_outcome_alert_unchanged (Outcome         *outcome,
+                             const AnbuAlert *alert)
+{
+  outcome->status = ANBU_MUTATION_STATUS_APPLIED;
+  outcome->version = alert->version;
+  outcome->record = anbu_alert_to_json (alert);
+  outcome->household_id = g_strdup (alert->household_id);
+}
+
+/* alert.acknowledge: someone has taken it on. */
+static gboolean
+apply_alert_acknowledge (Batch       *batch,
+                         JsonObject  *payload,
+                         Outcome     *outcome,
+                         GError     **error)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(AnbuAlert) alert = NULL;
+  gint64 at, version = 0;
+
+  if (!read_uuid (payload, "id", &id, error) || !read_time (payload, "at", &at, error))
+    return FALSE;
+  alert = load_alert (batch, id, &version, error);
+  if (alert == NULL)
+    return FALSE;
+  alert->version = version;
+  switch (alert->state)
+    {
+    case ANBU_ALERT_STATE_OPEN:
+      alert->state = ANBU_ALERT_STATE_ACKNOWLEDGED;
+      alert->acknowledged_at = at;
+      return save_alert (batch, alert, version, outcome, error);
+    case ANBU_ALERT_STATE_ACKNOWLEDGED:
+    case ANBU_ALERT_STATE_DISPATCHED:
+      set_outcome_alert_unchanged (outcome, alert);
+      return TRUE;
+    case ANBU_ALERT_STATE_RESOLVED:
+    default:
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id", "This alert is already resolved");
+      return FALSE;
+    }
+}
+
+/* alert.resolve: closes the risk signal with what was found. */
+static gboolean
+apply_alert_resolve (Batch       *batch,
+                     JsonObject  *payload,
+                     Outcome     *outcome,
+                     GError     **error)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *notes = NULL;
+  g_autoptr(AnbuAlert) alert = NULL;
+  gint resolution;
+  gint64 at, version = 0;
+
+  if (!read_uuid (payload, "id", &id, error)
+      || !read_enum (payload, "resolution", ANBU_TYPE_ALERT_RESOLUTION, &resolution, error)
+      || !read_time (payload, "at", &at, error)
+      || !anbu_json_read_text ("notes", json_object_get_member (payload, "notes"), FALSE,
+                               ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE, &notes, error))
+    return FALSE;
+  alert = load_alert (batch, id, &version, error);
+  if (alert == NULL)
+    return FALSE;
+  alert->version = version;
+  if (alert->state == ANBU_ALERT_STATE_RESOLVED)
+    {
+      if ((gint) alert->resolution == resolution)
+        {
+          set_outcome_alert_unchanged (outcome, alert);
+          return TRUE;
+        }
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id",
+                          "This alert was already resolved differently");
+      return FALSE;
+    }
+  if (at < alert->raised_at)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "at",
+                          "An alert cannot be resolved before it was raised");
+      return FALSE;
+    }
+  alert->state = ANBU_ALERT_STATE_RESOLVED;
+  alert->resolution = resolution;
+  alert->closed_at = at;
+  g_free (alert->closed_by);
+  alert->closed_by = g_strdup (batch->user->id);
+  if (notes != NULL)
+    {
+      g_free (alert->notes);
+      alert->notes = g_steal_pointer (&notes);
+    }
+  return save_alert (batch, alert, version, outcome, error);
+}
+
+static gboolean
+apply_kind (Batch             *batch,
+            AnbuMutationKind   kind,
+            JsonObject        *payload,
+            Outcome           *outcome,
+            GError           **error)
+{
+  switch (kind)
+    {
+    case ANBU_MUTATION_KIND_HOUSEHOLD_CREATE:
+      return apply_household_create (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE:
+      return apply_household_update (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_HOUSEHOLD_CLOSE:
+      return apply_household_close (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_PLUG_INSTALL:
+      return apply_plug_install (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_PLUG_REPLACE:
+      return apply_plug_replace (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_PLUG_REMOVE:
+      return apply_plug_remove (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_VISIT_CREATE:
+      {
+        g_autoptr(AnbuVisit) visit = anbu_visit_from_json (payload, error);
+        g_autoptr(JsonObject) record = visit ? anbu_visit_to_json (visit) : NULL;
+
+        return visit != NULL && apply_fact (batch, ANBU_STORE_KIND_VISIT, visit->id,
+                                            visit->household_id, record, outcome, error);
+      }
+    case ANBU_MUTATION_KIND_CONTACT_CREATE:
+      {
+        g_autoptr(AnbuContact) contact = anbu_contact_from_json (payload, error);
+        g_autoptr(JsonObject) record = contact ? anbu_contact_to_json (contact) : NULL;
+
+        if (contact == NULL)
+          return FALSE;
+        if (contact->alert_id != NULL)
+          {
+            g_autoptr(AnbuStoreEntity) alert = NULL;
+            g_autoptr(GError) local_error = NULL;
+
+            alert = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, contact->alert_id, &local_error);
+            if (alert == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+              {
+                g_propagate_error (error, g_steal_pointer (&local_error));
+                return FALSE;
+              }
+            if (alert == NULL || g_strcmp0 (alert->household_id, contact->household_id) != 0)
+              {
+                anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "alert_id",
+                                    "This household has no such alert");
+                return FALSE;
+              }
+          }
+        return apply_fact (batch, ANBU_STORE_KIND_CONTACT, contact->id, contact->household_id,
+                           record, outcome, error);
+      }
+    case ANBU_MUTATION_KIND_ABSENCE_CREATE:
+      {
+        g_autoptr(AnbuAbsence) absence = anbu_absence_from_json (payload, error);
+        g_autoptr(JsonObject) record = absence ? anbu_absence_to_json (absence) : NULL;
+
+        return absence != NULL && apply_fact (batch, ANBU_STORE_KIND_ABSENCE, absence->id,
+                                              absence->household_id, record, outcome, error);
+      }
+    case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
+      return apply_alert_acknowledge (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_ALERT_RESOLVE:
+      return apply_alert_resolve (batch, payload, outcome, error);
+    default:
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "kind", "Unknown mutation kind");
+      return FALSE;
+    }
+}
+
+/* The household an entry is about, when the payload names it. */
+static const char *
+referenced_household (AnbuMutationKind  kind,
+                      JsonObject       *payload)
+{
+  const char *member;
+  JsonNode *node;
+
+  switch (kind)
+    {
+    case ANBU_MUTATION_KIND_HOUSEHOLD_CREATE:
+    case ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE:
+    case ANBU_MUTATION_KIND_HOUSEHOLD_CLOSE:
+      member = "id";
+      break;
+    case ANBU_MUTATION_KIND_PLUG_INSTALL:
+    case ANBU_MUTATION_KIND_PLUG_REPLACE:
+    case ANBU_MUTATION_KIND_VISIT_CREATE:
+    case ANBU_MUTATION_KIND_CONTACT_CREATE:
+    case ANBU_MUTATION_KIND_ABSENCE_CREATE:
+      member = "household_id";
+      break;
+    case ANBU_MUTATION_KIND_PLUG_REMOVE:
+    case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
+    case ANBU_MUTATION_KIND_ALERT_RESOLVE:
+    default:
+      return NULL;
+    }
+  node = json_object_get_member (payload, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static JsonObject *
+rejected_result (const char   *id,
+                 const GError *error)
+{
+  g_autoptr(AnbuApiProblem) problem = anbu_api_problem_from_error (error);
+  JsonObject *result = json_object_new ();
+
+  json_object_set_string_member (result, "id", id);
+  json_object_set_string_member (result, "status", "rejected");
+  json_object_set_string_member (result, "code", problem->code);
+  json_object_set_string_member (result, "message", problem->message);
+  if (problem->field != NULL)
+    json_object_set_string_member (result, "field", problem->field);
+  return result;
+}
+
+static JsonObject *
+outcome_result (const char *id,
+                Outcome    *outcome)
+{
+  JsonObject *result = json_object_new ();
+
+  json_object_set_string_member (result, "id", id);
+  json_object_set_string_member (result, "status", anbu_mutation_status_to_string (outcome->status));
+  json_object_set_int_member (result, "version", outcome->version);
+  if (outcome->record != NULL)
+    json_object_set_object_member (result, "record", json_object_ref (outcome->record));
+  if (outcome->conflicts != NULL)
+    json_object_set_array_member (result, "conflicts", json_array_ref (outcome->conflicts));
+  return result;
+}
+
+/* A resent entry: nothing is done again; the caller who sent it first gets
+ * the version and record it was first answered with. */
+static JsonObject *
+duplicate_result (const char               *id,
+                  const AnbuStoredMutation *stored,
+                  const AnbuStoreUser      *user)
+{
+  JsonObject *result = json_object_new ();
+
+  json_object_set_string_member (result, "id", id);
+  json_object_set_string_member (result, "status", "duplicate");
+  if (g_strcmp0 (stored->user_id, user->id) == 0)
+    {
+      g_autoptr(JsonObject) first = anbu_json_parse_object (stored->result, -1, NULL);
+
+      if (first != NULL && json_object_has_member (first, "version"))
+        json_object_set_int_member (result, "version", json_object_get_int_member (first, "version"));
+      if (first != NULL && json_object_has_member (first, "record"))
+        json_object_set_member (result, "record",
+                                json_node_copy (json_object_get_member (first, "record")));
+    }
+  return result;
+}
+
+JsonArray *
+anbu_mutations_check_batch (JsonNode  *root,
+                            GError   **error)
+{
+  JsonObject *object = json_node_get_object (root);
+  JsonNode *node = json_object_get_member (object, "mutations");
+  JsonArray *entries;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_MISSING_FIELD, "mutations", "This field is required");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_WRONG_TYPE, "mutations", "This must be a list");
+      return NULL;
+    }
+  entries = json_node_get_array (node);
+  if (json_array_get_length (entries) > ANBU_MUTATIONS_MAX_BATCH)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "mutations",
+                          "Send at most %d entries at once", ANBU_MUTATIONS_MAX_BATCH);
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonNode *entry = json_array_get_element (entries, i);
+      g_autofree char *prefix = g_strdup_printf ("mutations.%u", i);
+      g_autofree char *id = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (entry))
+        {
+          anbu_api_set_error (error, ANBU_API_ERROR_WRONG_TYPE, prefix, "Each entry must be an object");
+          return NULL;
+        }
+      /* Without its id an entry cannot even be answered. */
+      if (!anbu_json_read_uuid ("id", json_object_get_member (json_node_get_object (entry), "id"),
+                                TRUE, &id, error))
+        {
+          anbu_record_error_prefix_field (error, prefix);
+          return NULL;
+        }
+    }
+  return entries;
+}
+
+JsonNode *
+anbu_mutations_apply (AnbuStore              *store,
+                      AnbuMetrics            *metrics,
+                      const AnbuStoreUser    *user,
+                      const AnbuScope        *scope,
+                      const AnbuAccessEntry  *access,
+                      JsonArray              *entries,
+                      GError                **error)
+{
+  g_autoptr(GHashTable) rejected_households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonArray) results = json_array_new ();
+  g_autoptr(GPtrArray) counted = g_ptr_array_new_with_free_func (g_free);
+  Batch batch = { store, user, scope, rejected_households };
+  JsonNode *node;
+
+  if (!anbu_store_begin (store, error))
+    return NULL;
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      g_autofree char *id = NULL;
+      g_autoptr(AnbuMutation) mutation = NULL;
+      g_autoptr(AnbuStoredMutation) stored = NULL;
+      g_autoptr(GError) entry_error = NULL;
+      g_auto(Outcome) outcome = { 0 };
+      JsonObject *result;
+      const char *household_id = NULL;
+      const char *kind_name;
+
+      anbu_json_read_uuid ("id", json_object_get_member (entry, "id"), TRUE, &id, NULL);
+
+      stored = anbu_store_find_mutation (store, id, &entry_error);
+      if (stored == NULL && !g_error_matches (entry_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&entry_error));
+          goto fail_rollback;
+        }
+      g_clear_error (&entry_error);
+      if (stored != NULL)
+        {
+          json_array_add_object_element (results, duplicate_result (id, stored, user));
+          anbu_metrics_add_mutation (metrics, stored->kind, "duplicate");
+          continue;
+        }
+
+      mutation = anbu_mutation_from_json (entry, &entry_error);
+      if (mutation != NULL)
+        household_id = referenced_household (mutation->kind, mutation->payload);
+      kind_name = mutation != NULL ? anbu_mutation_kind_to_string (mutation->kind) : "unknown";
+
+      if (mutation == NULL)
+        ;
+      else if (!anbu_mutation_validate_payload (mutation->kind, mutation->payload, &entry_error))
+        ;
+      else if (household_id != NULL && g_hash_table_contains (rejected_households, household_id))
+        anbu_api_set_error (&entry_error, ANBU_API_ERROR_DEPENDS_ON_REJECTED,
+                            mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE
+                            || mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_CLOSE ? "id" : "household_id",
+                            "The household this entry needs was rejected earlier in the batch");
+      else
+        {
+          if (!anbu_store_savepoint (store, error))
+            goto fail_rollback;
+          if (apply_kind (&batch, mutation->kind, mutation->payload, &outcome, &entry_error))
+            {
+              g_autoptr(JsonNode) result_node = NULL;
+              g_autofree char *result_text = NULL;
+              g_autofree char *payload_text = anbu_json_object_to_string (mutation->payload);
+              AnbuStoredMutation record = { id, user->id, (char *) kind_name, payload_text, NULL };
+              const char *ids[] = { outcome.household_id, NULL };
+
+              result = outcome_result (id, &outcome);
+              result_node = json_node_init_object (json_node_alloc (), result);
+              result_text = json_to_string (result_node, FALSE);
+              record.result = result_text;
+              if (!anbu_store_add_mutation (store, &record, error)
+                  || !anbu_store_log_access (store, access, ids, error)
+                  || !anbu_store_release (store, error))
+                {
+                  json_object_unref (result);
+                  goto fail_rollback;
+                }
+              json_array_add_object_element (results, result);
+              anbu_metrics_add_mutation (metrics, kind_name,
+                                         anbu_mutation_status_to_string (outcome.status));
+              continue;
+            }
+          anbu_store_rollback_to (store);
+          if (is_storage_error (entry_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&entry_error));
+              goto fail_rollback;
+            }
+        }
+
+      /* Rejected: nothing of it stays; later entries about a household it
+       * would have created are rejected too. */
+      if (mutation != NULL && mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_CREATE && household_id != NULL)
+        g_hash_table_add (rejected_households, g_strdup (household_id));
+      json_array_add_object_element (results, rejected_result (id, entry_error));
+      anbu_metrics_add_mutation (metrics, kind_name, "rejected");
+    }
+
+  if (!anbu_store_commit (store, error))
+    return NULL;
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (node, results);
+  return node;
+
+fail_rollback:
+  anbu_store_rollback (store);
+  return NULL;
+}

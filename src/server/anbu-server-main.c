@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-server"
+
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+
+#include "anbu-auth.h"
+#include "anbu-csv-import.h"
+#include "anbu-http-server.h"
+#include "anbu-sqlite-store.h"
+#include "anbu-validate.h"
+
+#define SHUTDOWN_GRACE_USEC (10 * G_USEC_PER_SEC)
+
+static const char usage_text[] =
+  "Usage:\n"
+  "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
+  "                    [--token-lifetime SECONDS] [--max-body BYTES]\n"
+  "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
+  "                    [--display-name TEXT] [--dong-codes CODE,CODE] [--password-file FILE]\n"
+  "  anbu-server user disable --db FILE --username NAME\n"
+  "  anbu-server password reset --db FILE --username NAME [--password-file FILE]\n"
+  "  anbu-server import households --db FILE --csv FILE [--valid-only]\n"
+  "  anbu-server access-log --db FILE (--household ID | --user NAME)\n"
+  "\n"
+  "Passwords are read from --password-file or from standard input (not echoed).\n"
+  "ANBU_SERVER_TOKEN_LIFETIME (seconds) sets the token lifetime when the flag is absent.\n";
+
+static int
+usage_error (const char *message)
+{
+  if (message != NULL)
+    g_printerr ("anbu-server: %s\n\n", message);
+  g_printerr ("%s", usage_text);
+  return 2;
+}
+
+static gboolean
+parse_options (GOptionEntry   *entries,
+               int            *argc,
+               char         ***argv,
+               GError        **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static AnbuStore *
+open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  AnbuStore *store;
+
+  if (path == NULL)
+    {
+      usage_error ("--db FILE is required");
+      return NULL;
+    }
+  store = anbu_sqlite_store_open (path, &error);
+  if (store == NULL)
+    g_printerr (_("anbu-server: %s\n"), error->message);
+  return store;
+}
+
+/* A password from a file (its first line) or from standard input, with
+ * the terminal's echo turned off while typing. */
+static char *
+read_password (const char  *file,
+               GError     **error)
+{
+  g_autofree char *text = NULL;
+  char *newline;
+
+  if (file != NULL)
+    {
+      if (!g_file_get_contents (file, &text, NULL, error))
+        return NULL;
+    }
+  else
+    {
+      struct termios saved, quiet;
+      gboolean terminal = isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &saved) == 0;
+      char buffer[2048];
+
+      if (terminal)
+        {
+          quiet = saved;
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+          g_printerr ("%s", _("Password: "));
+        }
+      if (fgets (buffer, sizeof buffer, stdin) == NULL)
+        buffer[0] = '\0';
+      if (terminal)
+        {
+          tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+          g_printerr ("\n");
+        }
+      text = g_strdup (buffer);
+      memset (buffer, 0, sizeof buffer);
+    }
+  newline = strpbrk (text, "\r\n");
+  if (newline != NULL)
+    *newline = '\0';
+  if (*text == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("No password was given"));
+      return NULL;
+    }
+  return g_steal_pointer (&text);
+}
+
+static void
+forget_password (char *password)
+{
+  if (password != NULL)
+    memset (password, 0, strlen (password));
+  g_free (password);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (char, forget_password)
+
+/* serve */
+
+typedef struct
+{
+  GMainLoop      *loop;
+  AnbuHttpServer *server;
+  gint64          deadline;
+  guint           drain_id;
+} Shutdown;
+
+static gboolean
+drain (gpointer user_data)
+{
+  Shutdown *shutdown = user_data;
+
+  if (anbu_http_server_get_in_flight (shutdown->server) > 0
+      && g_get_monotonic_time () < shutdown->deadline)
+    return G_SOURCE_CONTINUE;
+  shutdown->drain_id = 0;
+  g_main_loop_quit (shutdown->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* SIGINT/SIGTERM: take no new connections, let answers being sent finish
+ * (every write they acknowledge is already committed), then close. */
+static gboolean
+on_signal (gpointer user_data)
+{
+  Shutdown *shutdown = user_data;
+
+  if (shutdown->drain_id != 0)
+    return G_SOURCE_CONTINUE;
+  g_message ("Shutting down");
+  anbu_http_server_stop_accepting (shutdown->server);
+  shutdown->deadline = g_get_monotonic_time () + SHUTDOWN_GRACE_USEC;
+  shutdown->drain_id = g_timeout_add (10, drain, shutdown);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_serve (int    argc,
+           char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *url = NULL;
+  gint64 token_lifetime = 0;
+  gint64 max_body = ANBU_DEFAULT_MAX_BODY;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, NULL, NULL },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, NULL, NULL },
+    { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime, NULL, NULL },
+    { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(AnbuHttpServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  Shutdown shutdown = { 0 };
+  guint sigint_id, sigterm_id;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (listen == NULL)
+    return usage_error ("--listen HOST:PORT is required");
+  if (token_lifetime == 0 && g_getenv ("ANBU_SERVER_TOKEN_LIFETIME") != NULL)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (g_getenv ("ANBU_SERVER_TOKEN_LIFETIME"), 10, 1,
+                                       G_MAXINT32, &value, NULL))
+        return usage_error ("ANBU_SERVER_TOKEN_LIFETIME must be a number of seconds");
+      token_lifetime = (gint64) value;
+    }
+  if (token_lifetime < 0 || max_body <= 0)
+    return usage_error ("--token-lifetime and --max-body must be positive");
+  if (!anbu_auth_init (&error))
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+
+  store = open_store (db);
+  if (store == NULL)
+    return 1;
+  server = anbu_http_server_new (store, token_lifetime, (gsize) max_body);
+  if (!anbu_http_server_listen (server, listen, tls_cert, tls_key, &error))
+    {
+      g_printerr (_("anbu-server: cannot listen on %s: %s\n"), listen, error->message);
+      return 1;
+    }
+
+  /* The first line of standard output is the URL (tests read it). */
+  url = anbu_http_server_dup_url (server);
+  g_print ("%s\n", url);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  shutdown.loop = loop;
+  shutdown.server = server;
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &shutdown);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &shutdown);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_clear_handle_id (&shutdown.drain_id, g_source_remove);
+
+  g_clear_object (&server);
+  g_clear_object (&store);
+  g_message ("Stopped");
+  return 0;
+}
+
+/* user add / user disable / password reset */
+
+static int
+run_user_add (int    argc,
+              char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *role_text = NULL;
+  g_autofree char *display_name = NULL;
+  g_autofree char *dong_codes = NULL;
+  g_autofree char *password_file = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "username", 0, 0, G_OPTION_ARG_STRING, &username, NULL, NULL },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, NULL, NULL },
+    { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, NULL, NULL },
+    { "dong-codes", 0, 0, G_OPTION_ARG_STRING, &dong_codes, NULL, NULL },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(char) password = NULL;
+  g_autofree char *id = NULL;
+  g_auto(GStrv) codes = NULL;
+  AnbuStoreUser user = { 0 };
+  AnbuRole role;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (username == NULL || role_text == NULL)
+    return usage_error ("--username and --role are required");
+  if (!anbu_validate_username ("username", username, &error))
+    return usage_error (error->message);
+  if (!anbu_role_from_string (role_text, &role))
+    return usage_error ("--role must be planner, control or admin");
+  codes = dong_codes != NULL ? g_strsplit (dong_codes, ",", -1) : g_new0 (char *, 1);
+  for (guint i = 0; codes[i] != NULL; i++)
+    {
+      g_strstrip (codes[i]);
+      if (!anbu_validate_dong_code ("dong-codes", codes[i], &error))
+        return usage_error (error->message);
+    }
+  if (role == ANBU_ROLE_PLANNER && codes[0] == NULL)
+    return usage_error ("A planner needs --dong-codes (the 10-digit codes of their 동)");
+  if (display_name != NULL
+      && !anbu_validate_text ("display-name", display_name, -1, ANBU_NAME_MAX_CHARS,
+                              ANBU_TEXT_NON_EMPTY, NULL, &error))
+    return usage_error (error->message);
+
+  if (!anbu_auth_init (&error)
+      || (password = read_password (password_file, &error)) == NULL
+      || (user.password_hash = anbu_password_hash (password, &error)) == NULL)
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  store = open_store (db);
+  if (store == NULL)
+    {
+      g_free (user.password_hash);
+      return 1;
+    }
+
+  id = g_uuid_string_random ();
+  user.id = id;
+  user.username = username;
+  user.display_name = display_name != NULL ? display_name : username;
+  user.role = role;
+  user.dong_codes = codes;
+  if (!anbu_store_add_user (store, &user, &error))
+    {
+      g_free (user.password_hash);
+      if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
+        g_printerr (_("anbu-server: the user %s already exists\n"), username);
+      else
+        g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  g_free (user.password_hash);
+  g_print ("%s\n", id);
+  return 0;
+}
+
+static int
+run_user_disable (int    argc,
+                  char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *username = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "username", 0, 0, G_OPTION_ARG_STRING, &username, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(AnbuStoreUser) user = NULL;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (username == NULL)
+    return usage_error ("--username is required");
+  store = open_store (db);
+  if (store == NULL)
+    return 1;
+  /* Disabling also ends every session the user has open. */
+  if ((user = anbu_store_find_user (store, username, NULL, &error)) == NULL
+      || !anbu_store_begin (store, &error)
+      || !anbu_store_set_user_disabled (store, user->id, TRUE, &error)
+      || !anbu_store_revoke_sessions (store, NULL, user->id, g_get_real_time () / G_USEC_PER_SEC, &error)
+      || !anbu_store_commit (store, &error))
+    {
+      anbu_store_rollback (store);
+      g_printerr ("anbu-server: %s: %s\n", username, error->message);
+      return 1;
+    }
+  return 0;
+}
+
+static int
+run_password_reset (int    argc,
+                    char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *password_file = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "username", 0, 0, G_OPTION_ARG_STRING, &username, NULL, NULL },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(AnbuStoreUser) user = NULL;
+  g_autoptr(char) password = NULL;
+  g_autoptr(char) hash = NULL;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (username == NULL)
+    return usage_error ("--username is required");
+  store = open_store (db);
+  if (store == NULL)
+    return 1;
+  if ((user = anbu_store_find_user (store, username, NULL, &error)) == NULL)
+    {
+      g_printerr ("anbu-server: %s: %s\n", username, error->message);
+      return 1;
+    }
+  /* A new password ends the sessions opened with the old one. */
+  if (!anbu_auth_init (&error)
+      || (password = read_password (password_file, &error)) == NULL
+      || (hash = anbu_password_hash (password, &error)) == NULL
+      || !anbu_store_begin (store, &error)
+      || !anbu_store_set_user_password (store, user->id, hash, &error)
+      || !anbu_store_revoke_sessions (store, NULL, user->id, g_get_real_time () / G_USEC_PER_SEC, &error)
+      || !anbu_store_commit (store, &error))
+    {
+      anbu_store_rollback (store);
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
+/* import households */
+
+static int
+run_import (int    argc,
+            char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *csv = NULL;
+  gboolean valid_only = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, NULL, NULL },
+    { "valid-only", 0, 0, G_OPTION_ARG_NONE, &valid_only, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(AnbuCsvImportReport) report = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (csv == NULL)
+    return usage_error ("--csv FILE is required");
+  if (!g_file_get_contents (csv, &text, &length, &error))
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  store = open_store (db);
+  if (store == NULL)
+    return 1;
+
+  report = anbu_csv_import_households (store, text, length, valid_only, &error);
+  if (report == NULL)
+    {
+      g_printerr ("anbu-server: %s: %s\n", csv, error->message);
+      return 1;
+    }
+  for (guint i = 0; i < report->rejected->len; i++)
+    {
+      AnbuCsvRejectedRow *row = g_ptr_array_index (report->rejected, i);
+
+      g_printerr (_("%s:%u: rejected (%s): %s\n"), csv, row->line,
+                  row->field != NULL ? row->field : "-", row->reason);
+    }
+  if (report->imported > 0 || report->rejected->len == 0)
+    g_print (_("Imported %u households.\n"), report->imported);
+  else
+    g_print (_("Imported nothing: %u rows were rejected (use --valid-only to import the others).\n"),
+             report->rejected->len);
+  return report->rejected->len == 0 ? 0 : 1;
+}
+
+/* access-log */
+
+static int
+run_access_log (int    argc,
+                char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *username = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "household", 0, 0, G_OPTION_ARG_STRING, &household, NULL, NULL },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &username, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(AnbuStoreUser) user = NULL;
+  g_autoptr(GPtrArray) entries_found = NULL;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if ((household == NULL) == (username == NULL))
+    return usage_error ("Give either --household ID or --user NAME");
+  store = open_store (db);
+  if (store == NULL)
+    return 1;
+  if (username != NULL && (user = anbu_store_find_user (store, username, NULL, &error)) == NULL)
+    {
+      g_printerr ("anbu-server: %s: %s\n", username, error->message);
+      return 1;
+    }
+  entries_found = anbu_store_list_access (store, household, user ? user->id : NULL, &error);
+  if (entries_found == NULL)
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  /* One line per entry, tab-separated: when, who, from where, how, which
+   * household, read or write. */
+  for (guint i = 0; i < entries_found->len; i++)
+    {
+      AnbuAccessEntry *entry = g_ptr_array_index (entries_found, i);
+
+      g_print ("%s\t%s\t%s\t%s %s\t%s\t%s\n", entry->at, entry->username, entry->address,
+               entry->method, entry->route, entry->household_id ? entry->household_id : "-",
+               entry->action == ANBU_ACCESS_WRITE ? "write" : "read");
+    }
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  if (argc < 2)
+    return usage_error (NULL);
+  if (strcmp (argv[1], "serve") == 0)
+    return run_serve (argc - 1, argv + 1);
+  if (strcmp (argv[1], "access-log") == 0)
+    return run_access_log (argc - 1, argv + 1);
+  if (argc >= 3 && strcmp (argv[1], "user") == 0 && strcmp (argv[2], "add") == 0)
+    return run_user_add (argc - 2, argv + 2);
+  if (argc >= 3 && strcmp (argv[1], "user") == 0 && strcmp (argv[2], "disable") == 0)
+    return run_user_disable (argc - 2, argv + 2);
+  if (argc >= 3 && strcmp (argv[1], "password") == 0 && strcmp (argv[2], "reset") == 0)
+    return run_password_reset (argc - 2, argv + 2);
+  if (argc >= 3 && strcmp (argv[1], "import") == 0 && strcmp (argv[2], "households") == 0)
+    return run_import (argc - 2, argv + 2);
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      g_print ("%s", usage_text);
+      return 0;
+    }
+  return usage_error ("Unknown command");
+}

@@ -1,0 +1,1219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "anbu-migrations.h"
+#include "anbu-sqlite-store.h"
+
+struct _AnbuSqliteStore
+{
+  GObject     parent_instance;
+
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt */
+};
+
+static void anbu_sqlite_store_iface_init (AnbuStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuSqliteStore, anbu_sqlite_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (ANBU_TYPE_STORE, anbu_sqlite_store_iface_init))
+
+/* Every table that sync carries has id, record (the codec's JSON), version
+ * (per record) and seq (a number from one counter shared by all tables,
+ * taken anew on every change, so one ordering covers all kinds). */
+static const AnbuMigration migrations[] = {
+  { 1,
+    "CREATE TABLE counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "INSERT INTO counter VALUES ('seq', 0);"
+    "CREATE TABLE app_user ("
+    "  id TEXT PRIMARY KEY,"
+    "  username TEXT NOT NULL UNIQUE,"
+    "  display_name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('planner', 'control', 'admin')),"
+    "  dong_codes TEXT NOT NULL DEFAULT '[]',"
+    "  password_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE TABLE session ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id TEXT NOT NULL REFERENCES app_user (id),"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER,"
+    "  address TEXT);"
+    "CREATE INDEX session_user ON session (user_id);"
+    "CREATE TABLE household ("
+    "  id TEXT PRIMARY KEY,"
+    "  dong_code TEXT NOT NULL,"
+    "  night_consent INTEGER NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  record TEXT NOT NULL,"
+    "  field_versions TEXT NOT NULL DEFAULT '{}',"
+    "  version INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX household_seq ON household (seq);"
+    "CREATE INDEX household_dong ON household (dong_code);"
+    /* The scope key a household had before a change that moved it out of
+     * someone's scope: those who saw it then get a removal. */
+    "CREATE TABLE scope_exit ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  household_id TEXT NOT NULL REFERENCES household (id),"
+    "  dong_code TEXT NOT NULL,"
+    "  night_consent INTEGER NOT NULL,"
+    "  status TEXT NOT NULL);"
+    /* Plugs carry room for the live fields that telemetry fills in. */
+    "CREATE TABLE plug ("
+    "  id TEXT PRIMARY KEY,"
+    "  household_id TEXT NOT NULL REFERENCES household (id),"
+    "  state TEXT NOT NULL,"
+    "  record TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  last_seen_at TEXT,"
+    "  last_watts REAL,"
+    "  last_lux REAL,"
+    "  last_activity_at TEXT);"
+    "CREATE INDEX plug_seq ON plug (seq);"
+    "CREATE INDEX plug_household ON plug (household_id);"
+    "CREATE TABLE alert ("
+    "  id TEXT PRIMARY KEY,"
+    "  household_id TEXT NOT NULL REFERENCES household (id),"
+    "  state TEXT NOT NULL,"
+    "  record TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX alert_seq ON alert (seq);"
+    "CREATE INDEX alert_household ON alert (household_id);"
+    "CREATE TABLE contact ("
+    "  id TEXT PRIMARY KEY,"
+    "  household_id TEXT NOT NULL REFERENCES household (id),"
+    "  record TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX contact_seq ON contact (seq);"
+    "CREATE INDEX contact_household ON contact (household_id);"
+    "CREATE TABLE visit ("
+    "  id TEXT PRIMARY KEY,"
+    "  household_id TEXT NOT NULL REFERENCES household (id),"
+    "  record TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX visit_seq ON visit (seq);"
+    "CREATE INDEX visit_household ON visit (household_id);"
+    "CREATE TABLE absence ("
+    "  id TEXT PRIMARY KEY,"
+    "  household_id TEXT NOT NULL REFERENCES household (id),"
+    "  record TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX absence_seq ON absence (seq);"
+    "CREATE INDEX absence_household ON absence (household_id);"
+    /* Telemetry (filled by the ingest route): a resent reading is the same row. */
+    "CREATE TABLE reading ("
+    "  serial TEXT NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  watts REAL,"
+    "  lux REAL,"
+    "  PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
+    "CREATE TABLE mutation ("
+    "  id TEXT PRIMARY KEY,"
+    "  user_id TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  result TEXT NOT NULL,"
+    "  applied_at TEXT NOT NULL);"
+    /* 개인정보 접속기록: append only, enforced by the database itself. */
+    "CREATE TABLE access_log ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at TEXT NOT NULL,"
+    "  user_id TEXT,"
+    "  username TEXT NOT NULL,"
+    "  address TEXT NOT NULL,"
+    "  method TEXT NOT NULL,"
+    "  route TEXT NOT NULL,"
+    "  household_id TEXT,"
+    "  action TEXT NOT NULL CHECK (action IN ('read', 'write')));"
+    "CREATE INDEX access_log_household ON access_log (household_id, id);"
+    "CREATE INDEX access_log_user ON access_log (user_id, id);"
+    "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log"
+    "  BEGIN SELECT RAISE (ABORT, 'the access log is append-only'); END;"
+    "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log"
+    "  BEGIN SELECT RAISE (ABORT, 'the access log is append-only'); END;" },
+};
+
+/* Per kind: the table and the statements that read and write it. */
+typedef struct
+{
+  const char *table;
+  const char *load_sql;
+  const char *save_sql;
+} KindSql;
+
+static const KindSql kind_sql[ANBU_STORE_N_KINDS] = {
+  [ANBU_STORE_KIND_HOUSEHOLD] = {
+    "household",
+    "SELECT id, id, record, version, NULL, dong_code, night_consent, status, field_versions"
+    " FROM household WHERE id = ?1",
+    "INSERT INTO household (id, dong_code, night_consent, status, record, field_versions,"
+    " version, seq, updated_at) VALUES (:id, :dong_code, :night_consent, :status, :record,"
+    " :field_versions, :version, :seq, :now)"
+    " ON CONFLICT (id) DO UPDATE SET dong_code = excluded.dong_code,"
+    " night_consent = excluded.night_consent, status = excluded.status,"
+    " record = excluded.record, field_versions = excluded.field_versions,"
+    " version = excluded.version, seq = excluded.seq, updated_at = excluded.updated_at",
+  },
+  [ANBU_STORE_KIND_PLUG] = {
+    "plug",
+    "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL FROM plug WHERE id = ?1",
+    "INSERT INTO plug (id, household_id, state, record, version, seq, updated_at)"
+    " VALUES (:id, :household_id, :state, :record, :version, :seq, :now)"
+    " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
+    " state = excluded.state, record = excluded.record, version = excluded.version,"
+    " seq = excluded.seq, updated_at = excluded.updated_at",
+  },
+  [ANBU_STORE_KIND_ALERT] = {
+    "alert",
+    "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL FROM alert WHERE id = ?1",
+    "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
+    " VALUES (:id, :household_id, :state, :record, :version, :seq, :now)"
+    " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
+    " state = excluded.state, record = excluded.record, version = excluded.version,"
+    " seq = excluded.seq, updated_at = excluded.updated_at",
+  },
+  [ANBU_STORE_KIND_CONTACT] = {
+    "contact",
+    "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL FROM contact WHERE id = ?1",
+    "INSERT INTO contact (id, household_id, record, version, seq, updated_at)"
+    " VALUES (:id, :household_id, :record, :version, :seq, :now)"
+    " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
+    " record = excluded.record, version = excluded.version,"
+    " seq = excluded.seq, updated_at = excluded.updated_at",
+  },
+  [ANBU_STORE_KIND_VISIT] = {
+    "visit",
+    "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL FROM visit WHERE id = ?1",
+    "INSERT INTO visit (id, household_id, record, version, seq, updated_at)"
+    " VALUES (:id, :household_id, :record, :version, :seq, :now)"
+    " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
+    " record = excluded.record, version = excluded.version,"
+    " seq = excluded.seq, updated_at = excluded.updated_at",
+  },
+  [ANBU_STORE_KIND_ABSENCE] = {
+    "absence",
+    "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL FROM absence WHERE id = ?1",
+    "INSERT INTO absence (id, household_id, record, version, seq, updated_at)"
+    " VALUES (:id, :household_id, :record, :version, :seq, :now)"
+    " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
+    " record = excluded.record, version = excluded.version,"
+    " seq = excluded.seq, updated_at = excluded.updated_at",
+  },
+};
+
+/* Whether household row `h` is in the caller's scope (:role, :dongs). */
+#define SCOPE_SQL(h) \
+  "(:role = 'admin' OR (" h ".status <> 'closed' AND ((:role = 'planner' AND " h ".dong_code IN" \
+  " (SELECT value FROM json_each (:dongs))) OR (:role = 'control' AND " h ".night_consent = 1))))"
+
+#define DEPENDENT_SQL(table, kind) \
+  " UNION ALL SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
+  " JOIN household h ON h.id = t.household_id WHERE t.seq > :since AND " SCOPE_SQL ("h")
+
+static const char changes_sql[] =
+  "SELECT h.seq, 0, 0, h.id, h.id, h.record FROM household h"
+  " WHERE h.seq > :since AND " SCOPE_SQL ("h")
+  " UNION ALL SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
+  " JOIN household h ON h.id = e.household_id"
+  " WHERE e.seq > :since AND " SCOPE_SQL ("e") " AND NOT " SCOPE_SQL ("h")
+  DEPENDENT_SQL ("plug", "1")
+  DEPENDENT_SQL ("alert", "2")
+  DEPENDENT_SQL ("contact", "3")
+  DEPENDENT_SQL ("visit", "4")
+  DEPENDENT_SQL ("absence", "5")
+  " ORDER BY 1 LIMIT :limit";
+
+G_STATIC_ASSERT (ANBU_STORE_KIND_PLUG == 1 && ANBU_STORE_KIND_ABSENCE == 5);
+
+static gboolean
+set_sqlite_error (AnbuSqliteStore  *self,
+                  GError          **error,
+                  const char       *what)
+{
+  int code = sqlite3_extended_errcode (self->db);
+
+  if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS,
+                 "%s: already stored", what);
+  else
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                 "%s: %s", what, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+/* A cached statement, reset and with its bindings cleared. */
+static sqlite3_stmt *
+statement (AnbuSqliteStore  *self,
+           const char       *sql,
+           GError          **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, "Cannot prepare a statement");
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           const char   *name,
+           const char   *value)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  if (index > 0)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_int64 (sqlite3_stmt *stmt,
+            const char   *name,
+            gint64        value)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  if (index > 0)
+    sqlite3_bind_int64 (stmt, index, value);
+}
+
+static gboolean
+step_done (AnbuSqliteStore  *self,
+           sqlite3_stmt     *stmt,
+           GError          **error,
+           const char       *what)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return TRUE;
+    }
+  set_sqlite_error (self, error, what);
+  sqlite3_reset (stmt);
+  return FALSE;
+}
+
+static gboolean
+exec (AnbuSqliteStore  *self,
+      const char       *sql,
+      GError          **error)
+{
+  sqlite3_stmt *stmt = statement (self, sql, error);
+
+  return stmt != NULL && step_done (self, stmt, error, sql);
+}
+
+static char *
+now_iso8601 (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static char *
+strv_to_json (char **strv)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static char **
+strv_from_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *root;
+
+  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
+      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *value = json_array_get_string_element (array, i);
+
+          if (value != NULL)
+            g_strv_builder_add (builder, value);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+static gint64
+next_seq (AnbuSqliteStore  *self,
+          GError          **error)
+{
+  sqlite3_stmt *stmt = statement (self,
+                                  "UPDATE counter SET value = value + 1 WHERE name = 'seq'"
+                                  " RETURNING value", error);
+  gint64 seq = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  else
+    set_sqlite_error (self, error, "Cannot take a change number");
+  sqlite3_reset (stmt);
+  return seq;
+}
+
+static AnbuStoreUser *
+user_from_row (sqlite3_stmt *stmt)
+{
+  AnbuStoreUser *user = g_new0 (AnbuStoreUser, 1);
+
+  user->id = column_dup (stmt, 0);
+  user->username = column_dup (stmt, 1);
+  user->display_name = column_dup (stmt, 2);
+  anbu_role_from_string ((const char *) sqlite3_column_text (stmt, 3), &user->role);
+  user->dong_codes = strv_from_json ((const char *) sqlite3_column_text (stmt, 4));
+  user->password_hash = column_dup (stmt, 5);
+  user->disabled = sqlite3_column_int (stmt, 6) != 0;
+  return user;
+}
+
+static void
+bind_scope (sqlite3_stmt    *stmt,
+            const AnbuScope *scope)
+{
+  g_autofree char *dongs = strv_to_json (scope->dong_codes);
+
+  bind_text (stmt, ":role", anbu_role_to_string (scope->role));
+  bind_text (stmt, ":dongs", dongs);
+}
+
+/* Interface implementation */
+
+static gboolean
+sqlite_begin (AnbuStore  *store,
+              GError    **error)
+{
+  return exec (ANBU_SQLITE_STORE (store), "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+sqlite_commit (AnbuStore  *store,
+               GError    **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+
+  if (exec (self, "COMMIT", error))
+    return TRUE;
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static void
+sqlite_rollback (AnbuStore *store)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static gboolean
+sqlite_savepoint (AnbuStore  *store,
+                  GError    **error)
+{
+  return exec (ANBU_SQLITE_STORE (store), "SAVEPOINT entry", error);
+}
+
+static gboolean
+sqlite_release (AnbuStore  *store,
+                GError    **error)
+{
+  return exec (ANBU_SQLITE_STORE (store), "RELEASE entry", error);
+}
+
+static void
+sqlite_rollback_to (AnbuStore *store)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+
+  sqlite3_exec (self->db, "ROLLBACK TO entry; RELEASE entry", NULL, NULL, NULL);
+}
+
+static gboolean
+sqlite_add_user (AnbuStore            *store,
+                 const AnbuStoreUser  *user,
+                 GError              **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autofree char *now = now_iso8601 ();
+  g_autofree char *dongs = strv_to_json (user->dong_codes);
+  sqlite3_stmt *stmt = statement (self,
+                                  "INSERT INTO app_user (id, username, display_name, role,"
+                                  " dong_codes, password_hash, disabled, created_at, updated_at)"
+                                  " VALUES (:id, :username, :display_name, :role, :dongs,"
+                                  " :hash, :disabled, :now, :now)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":id", user->id);
+  bind_text (stmt, ":username", user->username);
+  bind_text (stmt, ":display_name", user->display_name);
+  bind_text (stmt, ":role", anbu_role_to_string (user->role));
+  bind_text (stmt, ":dongs", dongs);
+  bind_text (stmt, ":hash", user->password_hash);
+  bind_int64 (stmt, ":disabled", user->disabled);
+  bind_text (stmt, ":now", now);
+  return step_done (self, stmt, error, "Cannot add the user");
+}
+
+#define USER_COLUMNS "u.id, u.username, u.display_name, u.role, u.dong_codes, u.password_hash, u.disabled"
+
+static AnbuStoreUser *
+sqlite_find_user (AnbuStore   *store,
+                  const char  *username,
+                  const char  *id,
+                  GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = statement (self,
+                                  "SELECT " USER_COLUMNS " FROM app_user u"
+                                  " WHERE u.username = :username OR u.id = :id", error);
+  AnbuStoreUser *user = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, ":username", username);
+  bind_text (stmt, ":id", id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    user = user_from_row (stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such user");
+  else
+    set_sqlite_error (self, error, "Cannot read the user");
+  sqlite3_reset (stmt);
+  return user;
+}
+
+static gboolean
+sqlite_set_user_password (AnbuStore   *store,
+                          const char  *user_id,
+                          const char  *password_hash,
+                          GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autofree char *now = now_iso8601 ();
+  sqlite3_stmt *stmt = statement (self,
+                                  "UPDATE app_user SET password_hash = :hash, updated_at = :now"
+                                  " WHERE id = :id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":hash", password_hash);
+  bind_text (stmt, ":now", now);
+  bind_text (stmt, ":id", user_id);
+  if (!step_done (self, stmt, error, "Cannot set the password"))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such user");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_set_user_disabled (AnbuStore   *store,
+                          const char  *user_id,
+                          gboolean     disabled,
+                          GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autofree char *now = now_iso8601 ();
+  sqlite3_stmt *stmt = statement (self,
+                                  "UPDATE app_user SET disabled = :disabled, updated_at = :now"
+                                  " WHERE id = :id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_int64 (stmt, ":disabled", disabled);
+  bind_text (stmt, ":now", now);
+  bind_text (stmt, ":id", user_id);
+  if (!step_done (self, stmt, error, "Cannot change the user"))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such user");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_add_session (AnbuStore   *store,
+                    const char  *token_hash,
+                    const char  *user_id,
+                    gint64       created_at,
+                    gint64       expires_at,
+                    const char  *address,
+                    GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = statement (self,
+                                  "INSERT INTO session (token_hash, user_id, created_at,"
+                                  " expires_at, address) VALUES (:hash, :user, :created,"
+                                  " :expires, :address)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":hash", token_hash);
+  bind_text (stmt, ":user", user_id);
+  bind_int64 (stmt, ":created", created_at);
+  bind_int64 (stmt, ":expires", expires_at);
+  bind_text (stmt, ":address", address);
+  return step_done (self, stmt, error, "Cannot store the session");
+}
+
+static AnbuStoreUser *
+sqlite_find_session_user (AnbuStore   *store,
+                          const char  *token_hash,
+                          gint64       now,
+                          GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = statement (self,
+                                  "SELECT " USER_COLUMNS " FROM session s"
+                                  " JOIN app_user u ON u.id = s.user_id"
+                                  " WHERE s.token_hash = :hash AND s.revoked_at IS NULL"
+                                  " AND s.expires_at > :now AND u.disabled = 0", error);
+  AnbuStoreUser *user = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, ":hash", token_hash);
+  bind_int64 (stmt, ":now", now);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    user = user_from_row (stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such session");
+  else
+    set_sqlite_error (self, error, "Cannot read the session");
+  sqlite3_reset (stmt);
+  return user;
+}
+
+static gboolean
+sqlite_revoke_sessions (AnbuStore   *store,
+                        const char  *token_hash,
+                        const char  *user_id,
+                        gint64       now,
+                        GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = statement (self,
+                                  "UPDATE session SET revoked_at = :now WHERE revoked_at IS NULL"
+                                  " AND (token_hash = :hash OR user_id = :user)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_int64 (stmt, ":now", now);
+  bind_text (stmt, ":hash", token_hash);
+  bind_text (stmt, ":user", user_id);
+  return step_done (self, stmt, error, "Cannot revoke the session");
+}
+
+static AnbuStoreEntity *
+entity_from_row (AnbuStoreKind  kind,
+                 sqlite3_stmt  *stmt)
+{
+  AnbuStoreEntity *entity = anbu_store_entity_new (kind);
+
+  entity->id = column_dup (stmt, 0);
+  entity->household_id = column_dup (stmt, 1);
+  entity->record = column_dup (stmt, 2);
+  entity->version = sqlite3_column_int64 (stmt, 3);
+  entity->state = column_dup (stmt, 4);
+  entity->scope_key.dong_code = column_dup (stmt, 5);
+  entity->scope_key.night_consent = sqlite3_column_int (stmt, 6) != 0;
+  entity->scope_key.status = column_dup (stmt, 7);
+  entity->field_versions = column_dup (stmt, 8);
+  return entity;
+}
+
+static AnbuStoreEntity *
+sqlite_load (AnbuStore      *store,
+             AnbuStoreKind   kind,
+             const char     *id,
+             GError        **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  AnbuStoreEntity *entity = NULL;
+  int rc;
+
+  g_return_val_if_fail (kind < ANBU_STORE_N_KINDS, NULL);
+
+  stmt = statement (self, kind_sql[kind].load_sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    entity = entity_from_row (kind, stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such %s",
+                 anbu_store_kind_to_string (kind));
+  else
+    set_sqlite_error (self, error, "Cannot read a record");
+  sqlite3_reset (stmt);
+  return entity;
+}
+
+/* A household that changed hands: everything that belongs to it gets a new
+ * change number after the household's, so whoever gains the household
+ * receives its plugs, alerts and facts on their next pull. */
+static gboolean
+resend_dependents (AnbuSqliteStore  *self,
+                   const char       *household_id,
+                   GError          **error)
+{
+  for (guint kind = ANBU_STORE_KIND_PLUG; kind < ANBU_STORE_N_KINDS; kind++)
+    {
+      g_autofree char *select = g_strdup_printf ("SELECT id FROM %s WHERE household_id = ?1"
+                                                 " ORDER BY seq", kind_sql[kind].table);
+      g_autofree char *update = g_strdup_printf ("UPDATE %s SET seq = ?1 WHERE id = ?2",
+                                                 kind_sql[kind].table);
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      sqlite3_stmt *stmt = NULL;
+      int rc;
+
+      if (sqlite3_prepare_v2 (self->db, select, -1, &stmt, NULL) != SQLITE_OK)
+        return set_sqlite_error (self, error, "Cannot list dependents");
+      sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (ids, column_dup (stmt, 0));
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        return set_sqlite_error (self, error, "Cannot list dependents");
+
+      if (ids->len == 0)
+        continue;
+      if (sqlite3_prepare_v2 (self->db, update, -1, &stmt, NULL) != SQLITE_OK)
+        return set_sqlite_error (self, error, "Cannot resend dependents");
+      for (guint i = 0; i < ids->len; i++)
+        {
+          gint64 seq = next_seq (self, error);
+
+          if (seq < 0)
+            {
+              sqlite3_finalize (stmt);
+              return FALSE;
+            }
+          sqlite3_reset (stmt);
+          sqlite3_bind_int64 (stmt, 1, seq);
+          sqlite3_bind_text (stmt, 2, g_ptr_array_index (ids, i), -1, SQLITE_TRANSIENT);
+          if (sqlite3_step (stmt) != SQLITE_DONE)
+            {
+              set_sqlite_error (self, error, "Cannot resend dependents");
+              sqlite3_finalize (stmt);
+              return FALSE;
+            }
+        }
+      sqlite3_finalize (stmt);
+    }
+  return TRUE;
+}
+
+static gboolean
+scope_key_equal (const AnbuHouseholdScopeKey *a,
+                 const AnbuHouseholdScopeKey *b)
+{
+  return g_strcmp0 (a->dong_code, b->dong_code) == 0
+         && !a->night_consent == !b->night_consent
+         && g_strcmp0 (a->status, b->status) == 0;
+}
+
+static gboolean
+sqlite_save (AnbuStore        *store,
+             AnbuStoreEntity  *entity,
+             GError          **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autoptr(AnbuStoreEntity) old = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *now = now_iso8601 ();
+  gboolean scope_changed = FALSE;
+  sqlite3_stmt *stmt;
+  gint64 seq;
+
+  g_return_val_if_fail (entity->kind < ANBU_STORE_N_KINDS, FALSE);
+  g_return_val_if_fail (entity->id != NULL && entity->record != NULL, FALSE);
+
+  old = sqlite_load (store, entity->kind, entity->id, &local_error);
+  if (old == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (entity->version != (old != NULL ? old->version + 1 : 1))
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Version %" G_GINT64_FORMAT " does not follow the stored one", entity->version);
+      return FALSE;
+    }
+
+  if (entity->kind == ANBU_STORE_KIND_HOUSEHOLD && old != NULL
+      && !scope_key_equal (&old->scope_key, &entity->scope_key))
+    {
+      sqlite3_stmt *exit_stmt;
+
+      scope_changed = TRUE;
+      if ((seq = next_seq (self, error)) < 0)
+        return FALSE;
+      exit_stmt = statement (self,
+                             "INSERT INTO scope_exit (seq, household_id, dong_code,"
+                             " night_consent, status) VALUES (:seq, :id, :dong_code,"
+                             " :night_consent, :status)", error);
+      if (exit_stmt == NULL)
+        return FALSE;
+      bind_int64 (exit_stmt, ":seq", seq);
+      bind_text (exit_stmt, ":id", old->id);
+      bind_text (exit_stmt, ":dong_code", old->scope_key.dong_code);
+      bind_int64 (exit_stmt, ":night_consent", old->scope_key.night_consent);
+      bind_text (exit_stmt, ":status", old->scope_key.status);
+      if (!step_done (self, exit_stmt, error, "Cannot record the scope change"))
+        return FALSE;
+    }
+
+  if ((seq = next_seq (self, error)) < 0)
+    return FALSE;
+  stmt = statement (self, kind_sql[entity->kind].save_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":id", entity->id);
+  bind_text (stmt, ":household_id", entity->household_id);
+  bind_text (stmt, ":state", entity->state);
+  bind_text (stmt, ":record", entity->record);
+  bind_int64 (stmt, ":version", entity->version);
+  bind_int64 (stmt, ":seq", seq);
+  bind_text (stmt, ":now", now);
+  bind_text (stmt, ":dong_code", entity->scope_key.dong_code);
+  bind_int64 (stmt, ":night_consent", entity->scope_key.night_consent);
+  bind_text (stmt, ":status", entity->scope_key.status);
+  bind_text (stmt, ":field_versions", entity->field_versions ? entity->field_versions : "{}");
+  if (!step_done (self, stmt, error, "Cannot store the record"))
+    return FALSE;
+
+  if (scope_changed)
+    return resend_dependents (self, entity->id, error);
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_list_for_household (AnbuStore      *store,
+                           AnbuStoreKind   kind,
+                           const char     *household_id,
+                           GError        **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) entities = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (kind > ANBU_STORE_KIND_HOUSEHOLD && kind < ANBU_STORE_N_KINDS, NULL);
+
+  /* Same columns as the load statement, by household instead of by id. */
+  {
+    const char *where = strstr (kind_sql[kind].load_sql, "WHERE id = ?1");
+    g_autofree char *head = g_strndup (kind_sql[kind].load_sql, where - kind_sql[kind].load_sql);
+
+    sql = g_strconcat (head, "WHERE household_id = ?1 ORDER BY seq", NULL);
+  }
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, "Cannot list records");
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entities, entity_from_row (kind, stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "Cannot list records");
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&entities);
+}
+
+static GPtrArray *
+sqlite_changes (AnbuStore        *store,
+                const AnbuScope  *scope,
+                gint64            since,
+                guint             limit,
+                gboolean         *has_more,
+                gint64           *next,
+                GError          **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_change_free);
+  gboolean own_transaction = sqlite3_get_autocommit (self->db);
+  sqlite3_stmt *stmt;
+  gint64 last = since;
+  int rc;
+
+  /* One snapshot for the page and the counter read below. */
+  if (own_transaction && !exec (self, "BEGIN", error))
+    return NULL;
+
+  stmt = statement (self, changes_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  bind_scope (stmt, scope);
+  bind_int64 (stmt, ":since", since);
+  bind_int64 (stmt, ":limit", (gint64) limit + 1);
+  *has_more = FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuStoreChange *change;
+
+      if (changes->len == limit)
+        {
+          *has_more = TRUE;
+          break;
+        }
+      change = g_new0 (AnbuStoreChange, 1);
+      change->seq = sqlite3_column_int64 (stmt, 0);
+      change->kind = sqlite3_column_int (stmt, 1);
+      change->op = sqlite3_column_int (stmt, 2) ? ANBU_CHANGE_REMOVE : ANBU_CHANGE_UPSERT;
+      change->id = column_dup (stmt, 3);
+      change->household_id = column_dup (stmt, 4);
+      change->record = column_dup (stmt, 5);
+      last = change->seq;
+      g_ptr_array_add (changes, change);
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "Cannot read changes");
+      sqlite3_reset (stmt);
+      goto fail;
+    }
+  sqlite3_reset (stmt);
+
+  /* On the last page, skip past everything the caller cannot see. */
+  if (!*has_more)
+    {
+      sqlite3_stmt *counter = statement (self, "SELECT value FROM counter WHERE name = 'seq'", error);
+
+      if (counter == NULL)
+        goto fail;
+      if (sqlite3_step (counter) == SQLITE_ROW)
+        last = MAX (last, sqlite3_column_int64 (counter, 0));
+      sqlite3_reset (counter);
+    }
+  *next = last;
+
+  if (own_transaction && !exec (self, "COMMIT", error))
+    goto fail;
+  return g_steal_pointer (&changes);
+
+fail:
+  if (own_transaction)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return NULL;
+}
+
+static AnbuStoredMutation *
+sqlite_find_mutation (AnbuStore   *store,
+                      const char  *id,
+                      GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = statement (self,
+                                  "SELECT id, user_id, kind, result FROM mutation WHERE id = ?1",
+                                  error);
+  AnbuStoredMutation *mutation = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      mutation = g_new0 (AnbuStoredMutation, 1);
+      mutation->id = column_dup (stmt, 0);
+      mutation->user_id = column_dup (stmt, 1);
+      mutation->kind = column_dup (stmt, 2);
+      mutation->result = column_dup (stmt, 3);
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such mutation");
+  else
+    set_sqlite_error (self, error, "Cannot read the mutation");
+  sqlite3_reset (stmt);
+  return mutation;
+}
+
+static gboolean
+sqlite_add_mutation (AnbuStore                 *store,
+                     const AnbuStoredMutation  *mutation,
+                     GError                   **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autofree char *now = now_iso8601 ();
+  sqlite3_stmt *stmt = statement (self,
+                                  "INSERT INTO mutation (id, user_id, kind, payload, result, applied_at)"
+                                  " VALUES (:id, :user, :kind, :payload, :result, :now)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":id", mutation->id);
+  bind_text (stmt, ":user", mutation->user_id);
+  bind_text (stmt, ":kind", mutation->kind);
+  bind_text (stmt, ":payload", mutation->payload);
+  bind_text (stmt, ":result", mutation->result);
+  bind_text (stmt, ":now", now);
+  return step_done (self, stmt, error, "Cannot record the mutation");
+}
+
+static gboolean
+sqlite_log_access (AnbuStore               *store,
+                   const AnbuAccessEntry   *entry,
+                   const char * const      *household_ids,
+                   GError                 **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autofree char *now = entry->at ? g_strdup (entry->at) : now_iso8601 ();
+  gboolean own_transaction = sqlite3_get_autocommit (self->db);
+  sqlite3_stmt *stmt;
+  guint n = household_ids != NULL ? g_strv_length ((char **) household_ids) : 0;
+
+  if (own_transaction && !exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  stmt = statement (self,
+                    "INSERT INTO access_log (at, user_id, username, address, method, route,"
+                    " household_id, action) VALUES (:at, :user_id, :username, :address,"
+                    " :method, :route, :household, :action)", error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < MAX (n, 1); i++)
+    {
+      sqlite3_reset (stmt);
+      bind_text (stmt, ":at", now);
+      bind_text (stmt, ":user_id", entry->user_id);
+      bind_text (stmt, ":username", entry->username ? entry->username : "");
+      bind_text (stmt, ":address", entry->address ? entry->address : "");
+      bind_text (stmt, ":method", entry->method);
+      bind_text (stmt, ":route", entry->route);
+      bind_text (stmt, ":household", n > 0 ? household_ids[i] : NULL);
+      bind_text (stmt, ":action", entry->action == ANBU_ACCESS_WRITE ? "write" : "read");
+      if (!step_done (self, stmt, error, "Cannot write the access log"))
+        goto fail;
+    }
+  if (own_transaction && !exec (self, "COMMIT", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  if (own_transaction)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static GPtrArray *
+sqlite_list_access (AnbuStore   *store,
+                    const char  *household_id,
+                    const char  *user_id,
+                    GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_access_entry_free);
+  sqlite3_stmt *stmt = statement (self,
+                                  "SELECT id, at, user_id, username, address, method, route,"
+                                  " household_id, action FROM access_log"
+                                  " WHERE (:household IS NULL OR household_id = :household)"
+                                  " AND (:user IS NULL OR user_id = :user) ORDER BY id", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, ":household", household_id);
+  bind_text (stmt, ":user", user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuAccessEntry *entry = g_new0 (AnbuAccessEntry, 1);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->at = column_dup (stmt, 1);
+      entry->user_id = column_dup (stmt, 2);
+      entry->username = column_dup (stmt, 3);
+      entry->address = column_dup (stmt, 4);
+      entry->method = column_dup (stmt, 5);
+      entry->route = column_dup (stmt, 6);
+      entry->household_id = column_dup (stmt, 7);
+      entry->action = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 8), "write") == 0
+                      ? ANBU_ACCESS_WRITE : ANBU_ACCESS_READ;
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "Cannot read the access log");
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+static void
+anbu_sqlite_store_iface_init (AnbuStoreInterface *iface)
+{
+  iface->begin = sqlite_begin;
+  iface->commit = sqlite_commit;
+  iface->rollback = sqlite_rollback;
+  iface->savepoint = sqlite_savepoint;
+  iface->release = sqlite_release;
+  iface->rollback_to = sqlite_rollback_to;
+  iface->add_user = sqlite_add_user;
+  iface->find_user = sqlite_find_user;
+  iface->set_user_password = sqlite_set_user_password;
+  iface->set_user_disabled = sqlite_set_user_disabled;
+  iface->add_session = sqlite_add_session;
+  iface->find_session_user = sqlite_find_session_user;
+  iface->revoke_sessions = sqlite_revoke_sessions;
+  iface->load = sqlite_load;
+  iface->save = sqlite_save;
+  iface->list_for_household = sqlite_list_for_household;
+  iface->changes = sqlite_changes;
+  iface->find_mutation = sqlite_find_mutation;
+  iface->add_mutation = sqlite_add_mutation;
+  iface->log_access = sqlite_log_access;
+  iface->list_access = sqlite_list_access;
+}
+
+static void
+anbu_sqlite_store_finalize (GObject *object)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    {
+      sqlite3_exec (self->db, "PRAGMA optimize", NULL, NULL, NULL);
+      sqlite3_close (self->db);
+      self->db = NULL;
+    }
+
+  G_OBJECT_CLASS (anbu_sqlite_store_parent_class)->finalize (object);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+anbu_sqlite_store_class_init (AnbuSqliteStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = anbu_sqlite_store_finalize;
+}
+
+static void
+anbu_sqlite_store_init (AnbuSqliteStore *self)
+{
+  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, finalize_statement);
+}
+
+AnbuStore *
+anbu_sqlite_store_open (const char  *path,
+                        GError     **error)
+{
+  g_autoptr(AnbuSqliteStore) self = g_object_new (ANBU_TYPE_SQLITE_STORE, NULL);
+  g_autoptr(GError) local_error = NULL;
+  char *message = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot open the database %s: %s", path,
+                   self->db ? sqlite3_errmsg (self->db) : "out of memory");
+      return NULL;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+  /* synchronous=FULL: a write the server acknowledged survives a power cut. */
+  if (sqlite3_exec (self->db,
+                    "PRAGMA journal_mode = WAL;"
+                    "PRAGMA synchronous = FULL;"
+                    "PRAGMA foreign_keys = ON;", NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot configure the database %s: %s", path, message);
+      sqlite3_free (message);
+      return NULL;
+    }
+
+  if (!anbu_migrations_apply (self->db, migrations, G_N_ELEMENTS (migrations), &local_error))
+    {
+      g_set_error (error, ANBU_STORE_ERROR,
+                   g_error_matches (local_error, ANBU_MIGRATIONS_ERROR, ANBU_MIGRATIONS_ERROR_TOO_NEW)
+                   ? ANBU_STORE_ERROR_TOO_NEW : ANBU_STORE_ERROR_FAILED,
+                   "%s", local_error->message);
+      return NULL;
+    }
+
+  return ANBU_STORE (g_steal_pointer (&self));
+}

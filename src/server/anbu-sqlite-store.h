@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "anbu-store.h"
+
+G_BEGIN_DECLS
+
+#define ANBU_TYPE_SQLITE_STORE (anbu_sqlite_store_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuSqliteStore, anbu_sqlite_store, ANBU, SQLITE_STORE, GObject)
+
+/* Opens (creating if needed) the database at `path` in WAL mode and brings
+ * its schema up to date. */
+AnbuStore *anbu_sqlite_store_open (const char  *path,
+                                   GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "anbu-store.h"
+
+G_DEFINE_QUARK (anbu-store-error-quark, anbu_store_error)
+
+G_DEFINE_INTERFACE (AnbuStore, anbu_store, G_TYPE_OBJECT)
+
+static const char * const kind_names[ANBU_STORE_N_KINDS] = {
+  "household", "plug", "alert", "contact", "visit", "absence",
+};
+
+static const char * const role_names[] = { "planner", "control", "admin" };
+
+static void
+anbu_store_default_init (AnbuStoreInterface *iface)
+{
+}
+
+const char *
+anbu_store_kind_to_string (AnbuStoreKind kind)
+{
+  g_return_val_if_fail (kind < ANBU_STORE_N_KINDS, NULL);
+  return kind_names[kind];
+}
+
+gboolean
+anbu_store_kind_from_string (const char    *name,
+                             AnbuStoreKind *kind)
+{
+  for (guint i = 0; i < ANBU_STORE_N_KINDS; i++)
+    if (g_strcmp0 (name, kind_names[i]) == 0)
+      {
+        *kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+anbu_role_to_string (AnbuRole role)
+{
+  g_return_val_if_fail (role <= ANBU_ROLE_ADMIN, NULL);
+  return role_names[role];
+}
+
+gboolean
+anbu_role_from_string (const char *name,
+                       AnbuRole   *role)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+    if (g_strcmp0 (name, role_names[i]) == 0)
+      {
+        *role = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+anbu_scope_contains (const AnbuScope             *scope,
+                     const AnbuHouseholdScopeKey *key)
+{
+  gboolean closed = g_strcmp0 (key->status, "closed") == 0;
+
+  switch (scope->role)
+    {
+    case ANBU_ROLE_ADMIN:
+      return TRUE;
+    case ANBU_ROLE_CONTROL:
+      return !closed && key->night_consent;
+    case ANBU_ROLE_PLANNER:
+      return !closed && key->dong_code != NULL && scope->dong_codes != NULL
+             && g_strv_contains ((const char * const *) scope->dong_codes, key->dong_code);
+    default:
+      return FALSE;
+    }
+}
+
+AnbuStoreUser *
+anbu_store_user_copy (const AnbuStoreUser *user)
+{
+  AnbuStoreUser *copy = g_new0 (AnbuStoreUser, 1);
+
+  copy->id = g_strdup (user->id);
+  copy->username = g_strdup (user->username);
+  copy->display_name = g_strdup (user->display_name);
+  copy->role = user->role;
+  copy->dong_codes = g_strdupv (user->dong_codes);
+  copy->password_hash = g_strdup (user->password_hash);
+  copy->disabled = user->disabled;
+  return copy;
+}
+
+void
+anbu_store_user_free (AnbuStoreUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->id);
+  g_free (user->username);
+  g_free (user->display_name);
+  g_strfreev (user->dong_codes);
+  if (user->password_hash != NULL)
+    memset (user->password_hash, 0, strlen (user->password_hash));
+  g_free (user->password_hash);
+  g_free (user);
+}
+
+AnbuStoreEntity *
+anbu_store_entity_new (AnbuStoreKind kind)
+{
+  AnbuStoreEntity *entity = g_new0 (AnbuStoreEntity, 1);
+
+  entity->kind = kind;
+  return entity;
+}
+
+void
+anbu_store_entity_free (AnbuStoreEntity *entity)
+{
+  if (entity == NULL)
+    return;
+  g_free (entity->id);
+  g_free (entity->household_id);
+  g_free (entity->record);
+  g_free (entity->state);
+  g_free (entity->scope_key.dong_code);
+  g_free (entity->scope_key.status);
+  g_free (entity->field_versions);
+  g_free (entity);
+}
+
+void
+anbu_store_change_free (AnbuStoreChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->id);
+  g_free (change->household_id);
+  g_free (change->record);
+  g_free (change);
+}
+
+void
+anbu_access_entry_free (AnbuAccessEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->at);
+  g_free (entry->user_id);
+  g_free (entry->username);
+  g_free (entry->address);
+  g_free (entry->method);
+  g_free (entry->route);
+  g_free (entry->household_id);
+  g_free (entry);
+}
+
+void
+anbu_stored_mutation_free (AnbuStoredMutation *mutation)
+{
+  if (mutation == NULL)
+    return;
+  g_free (mutation->id);
+  g_free (mutation->user_id);
+  g_free (mutation->kind);
+  g_free (mutation->payload);
+  g_free (mutation->result);
+  g_free (mutation);
+}
+
+gboolean
+anbu_store_begin (AnbuStore *self,
+                  GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->begin (self, error);
+}
+
+gboolean
+anbu_store_commit (AnbuStore *self,
+                   GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->commit (self, error);
+}
+
+void
+anbu_store_rollback (AnbuStore *self)
+{
+  g_return_if_fail (ANBU_IS_STORE (self));
+  ANBU_STORE_GET_IFACE (self)->rollback (self);
+}
+
+gboolean
+anbu_store_savepoint (AnbuStore *self,
+                      GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->savepoint (self, error);
+}
+
+gboolean
+anbu_store_release (AnbuStore *self,
+                    GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->release (self, error);
+}
+
+void
+anbu_store_rollback_to (AnbuStore *self)
+{
+  g_return_if_fail (ANBU_IS_STORE (self));
+  ANBU_STORE_GET_IFACE (self)->rollback_to (self);
+}
+
+gboolean
+anbu_store_add_user (AnbuStore *self,
+                     const AnbuStoreUser *user,
+                     GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->add_user (self, user, error);
+}
+
+AnbuStoreUser *
+anbu_store_find_user (AnbuStore *self,
+                      const char *username,
+                      const char *id,
+                      GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->find_user (self, username, id, error);
+}
+
+gboolean
+anbu_store_set_user_password (AnbuStore *self,
+                              const char *user_id,
+                              const char *password_hash,
+                              GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->set_user_password (self, user_id, password_hash, error);
+}
+
+gboolean
+anbu_store_set_user_disabled (AnbuStore *self,
+                              const char *user_id,
+                              gboolean disabled,
+                              GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->set_user_disabled (self, user_id, disabled, error);
+}
+
+gboolean
+anbu_store_add_session (AnbuStore *self,
+                        const char *token_hash,
+                        const char *user_id,
+                        gint64 created_at,
+                        gint64 expires_at,
+                        const char *address,
+                        GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->add_session (self, token_hash, user_id, created_at, expires_at, address, error);
+}
+
+AnbuStoreUser *
+anbu_store_find_session_user (AnbuStore *self,
+                              const char *token_hash,
+                              gint64 now,
+                              GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->find_session_user (self, token_hash, now, error);
+}
+
+gboolean
+anbu_store_revoke_sessions (AnbuStore *self,
+                            const char *token_hash,
+                            const char *user_id,
+                            gint64 now,
+                            GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->revoke_sessions (self, token_hash, user_id, now, error);
+}
+
+AnbuStoreEntity *
+anbu_store_load (AnbuStore *self,
+                 AnbuStoreKind kind,
+                 const char *id,
+                 GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->load (self, kind, id, error);
+}
+
+gboolean
+anbu_store_save (AnbuStore *self,
+                 AnbuStoreEntity *entity,
+                 GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->save (self, entity, error);
+}
+
+GPtrArray *
+anbu_store_list_for_household (AnbuStore *self,
+                               AnbuStoreKind kind,
+                               const char *household_id,
+                               GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->list_for_household (self, kind, household_id, error);
+}
+
+GPtrArray *
+anbu_store_changes (AnbuStore *self,
+                    const AnbuScope *scope,
+                    gint64 since,
+                    guint limit,
+                    gboolean *has_more,
+                    gint64 *next,
+                    GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->changes (self, scope, since, limit, has_more, next, error);
+}
+
+AnbuStoredMutation *
+anbu_store_find_mutation (AnbuStore *self,
+                          const char *id,
+                          GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->find_mutation (self, id, error);
+}
+
+gboolean
+anbu_store_add_mutation (AnbuStore *self,
+                         const AnbuStoredMutation *mutation,
+                         GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->add_mutation (self, mutation, error);
+}
+
+gboolean
+anbu_store_log_access (AnbuStore *self,
+                       const AnbuAccessEntry *entry,
+                       const char * const *household_ids,
+                       GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->log_access (self, entry, household_ids, error);
+}
+
+GPtrArray *
+anbu_store_list_access (AnbuStore *self,
+                        const char *household_id,
+                        const char *user_id,
+                        GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->list_access (self, household_id, user_id, error);
+}

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* The storage interface of anbu-server. Routes and the mutation logic talk
+ * only to this interface; AnbuSqliteStore is the SQLite backend, and a
+ * PostgreSQL backend implements the same vfuncs. Every call is synchronous
+ * and made from one thread. */
+
+#define ANBU_STORE_ERROR (anbu_store_error_quark ())
+
+typedef enum
+{
+  ANBU_STORE_ERROR_FAILED,      /* the backend refused (I/O, corruption, constraint) */
+  ANBU_STORE_ERROR_NOT_FOUND,   /* no such user, record or session */
+  ANBU_STORE_ERROR_EXISTS,      /* a record with this id or name is already stored */
+  ANBU_STORE_ERROR_TOO_NEW,     /* the database was written by a newer anbu-server */
+} AnbuStoreError;
+
+GQuark anbu_store_error_quark (void);
+
+/* The record kinds that sync carries. */
+typedef enum
+{
+  ANBU_STORE_KIND_HOUSEHOLD,
+  ANBU_STORE_KIND_PLUG,
+  ANBU_STORE_KIND_ALERT,
+  ANBU_STORE_KIND_CONTACT,
+  ANBU_STORE_KIND_VISIT,
+  ANBU_STORE_KIND_ABSENCE,
+} AnbuStoreKind;
+
+#define ANBU_STORE_N_KINDS (ANBU_STORE_KIND_ABSENCE + 1)
+
+const char *anbu_store_kind_to_string   (AnbuStoreKind  kind);
+gboolean    anbu_store_kind_from_string (const char    *name,
+                                         AnbuStoreKind *kind);
+
+typedef enum
+{
+  ANBU_ROLE_PLANNER,
+  ANBU_ROLE_CONTROL,
+  ANBU_ROLE_ADMIN,
+} AnbuRole;
+
+const char *anbu_role_to_string   (AnbuRole    role);
+gboolean    anbu_role_from_string (const char *name,
+                                   AnbuRole   *role);
+
+/* Who may see what: a planner sees the households of their dong codes, the
+ * control centre the households that consented to night/holiday
+ * monitoring, an admin everything. Closed cases leave planner and control
+ * scope. */
+typedef struct
+{
+  AnbuRole   role;
+  char     **dong_codes;
+} AnbuScope;
+
+typedef struct
+{
+  char      *id;
+  char      *username;
+  char      *display_name;
+  AnbuRole   role;
+  char     **dong_codes;
+  char      *password_hash;
+  gboolean   disabled;
+} AnbuStoreUser;
+
+AnbuStoreUser *anbu_store_user_copy (const AnbuStoreUser *user);
+void           anbu_store_user_free (AnbuStoreUser       *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuStoreUser, anbu_store_user_free)
+
+/* What decides whether a household is in someone's scope. */
+typedef struct
+{
+  char     *dong_code;
+  gboolean  night_consent;
+  char     *status;
+} AnbuHouseholdScopeKey;
+
+gboolean anbu_scope_contains (const AnbuScope             *scope,
+                              const AnbuHouseholdScopeKey *key);
+
+/* One stored record of any kind. `record` is its JSON text as the core
+ * codec wrote it. For households `scope_key` and `field_versions` (a JSON
+ * object: field name → version of its last change) are set; for plugs
+ * and alerts `state` is. */
+typedef struct
+{
+  AnbuStoreKind          kind;
+  char                  *id;
+  char                  *household_id;
+  char                  *record;
+  gint64                 version;
+  char                  *state;
+  AnbuHouseholdScopeKey  scope_key;
+  char                  *field_versions;
+} AnbuStoreEntity;
+
+AnbuStoreEntity *anbu_store_entity_new  (AnbuStoreKind    kind);
+void             anbu_store_entity_free (AnbuStoreEntity *entity);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuStoreEntity, anbu_store_entity_free)
+
+typedef enum
+{
+  ANBU_CHANGE_UPSERT,
+  ANBU_CHANGE_REMOVE,
+} AnbuChangeOp;
+
+/* One entry of a pull page. `record` is NULL for removals. */
+typedef struct
+{
+  gint64         seq;
+  AnbuStoreKind  kind;
+  AnbuChangeOp   op;
+  char          *id;
+  char          *household_id;
+  char          *record;
+} AnbuStoreChange;
+
+void anbu_store_change_free (AnbuStoreChange *change);
+
+typedef enum
+{
+  ANBU_ACCESS_READ,
+  ANBU_ACCESS_WRITE,
+} AnbuAccessAction;
+
+typedef struct
+{
+  gint64            id;
+  char             *at;        /* UTC, ISO 8601 */
+  char             *user_id;
+  char             *username;
+  char             *address;
+  char             *method;
+  char             *route;
+  char             *household_id;
+  AnbuAccessAction  action;
+} AnbuAccessEntry;
+
+void anbu_access_entry_free (AnbuAccessEntry *entry);
+
+/* A stored mutation result, for answering a resent entry. */
+typedef struct
+{
+  char   *id;
+  char   *user_id;
+  char   *kind;
+  char   *payload;  /* the JSON payload as sent */
+  char   *result;   /* the JSON result object first answered */
+} AnbuStoredMutation;
+
+void anbu_stored_mutation_free (AnbuStoredMutation *mutation);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuStoredMutation, anbu_stored_mutation_free)
+
+#define ANBU_TYPE_STORE (anbu_store_get_type ())
+G_DECLARE_INTERFACE (AnbuStore, anbu_store, ANBU, STORE, GObject)
+
+struct _AnbuStoreInterface
+{
+  GTypeInterface parent_iface;
+
+  /* Transactions: one write transaction at a time; savepoints nest in it. */
+  gboolean           (*begin)            (AnbuStore *self, GError **error);
+  gboolean           (*commit)           (AnbuStore *self, GError **error);
+  void               (*rollback)         (AnbuStore *self);
+  gboolean           (*savepoint)        (AnbuStore *self, GError **error);
+  gboolean           (*release)          (AnbuStore *self, GError **error);
+  void               (*rollback_to)      (AnbuStore *self);
+
+  /* Users and sessions. Times are Unix seconds. */
+  gboolean           (*add_user)         (AnbuStore *self, const AnbuStoreUser *user, GError **error);
+  AnbuStoreUser *    (*find_user)        (AnbuStore *self, const char *username, const char *id, GError **error);
+  gboolean           (*set_user_password)(AnbuStore *self, const char *user_id, const char *password_hash, GError **error);
+  gboolean           (*set_user_disabled)(AnbuStore *self, const char *user_id, gboolean disabled, GError **error);
+  gboolean           (*add_session)      (AnbuStore *self, const char *token_hash, const char *user_id,
+                                          gint64 created_at, gint64 expires_at, const char *address, GError **error);
+  AnbuStoreUser *    (*find_session_user)(AnbuStore *self, const char *token_hash, gint64 now, GError **error);
+  gboolean           (*revoke_sessions)  (AnbuStore *self, const char *token_hash, const char *user_id,
+                                          gint64 now, GError **error);
+
+  /* Records. `save` stores the record with the version the caller set
+   * (the stored one + 1, or 1 for a new record) and the next change number;
+   * for a household whose scope key changed it also leaves an exit mark
+   * (so those who lose it get a removal) and re-sends the records that
+   * belong to it (so those who gain it get them). */
+  AnbuStoreEntity *  (*load)             (AnbuStore *self, AnbuStoreKind kind, const char *id, GError **error);
+  gboolean           (*save)             (AnbuStore *self, AnbuStoreEntity *entity, GError **error);
+  GPtrArray *        (*list_for_household)(AnbuStore *self, AnbuStoreKind kind, const char *household_id,
+                                          GError **error);
+
+  /* Pull: changes after `since` visible in `scope`, oldest first, at most
+   * `limit`; `next` is the cursor to continue from. */
+  GPtrArray *        (*changes)          (AnbuStore *self, const AnbuScope *scope, gint64 since, guint limit,
+                                          gboolean *has_more, gint64 *next, GError **error);
+
+  /* Idempotent push. */
+  AnbuStoredMutation *(*find_mutation)   (AnbuStore *self, const char *id, GError **error);
+  gboolean           (*add_mutation)     (AnbuStore *self, const AnbuStoredMutation *mutation, GError **error);
+
+  /* The append-only access log. */
+  gboolean           (*log_access)       (AnbuStore *self, const AnbuAccessEntry *entry,
+                                          const char * const *household_ids, GError **error);
+  GPtrArray *        (*list_access)      (AnbuStore *self, const char *household_id, const char *user_id,
+                                          GError **error);
+};
+
+gboolean            anbu_store_begin              (AnbuStore              *self,
+                                                   GError                **error);
+gboolean            anbu_store_commit             (AnbuStore              *self,
+                                                   GError                **error);
+void                anbu_store_rollback           (AnbuStore              *self);
+gboolean            anbu_store_savepoint          (AnbuStore              *self,
+                                                   GError                **error);
+gboolean            anbu_store_release            (AnbuStore              *self,
+                                                   GError                **error);
+void                anbu_store_rollback_to        (AnbuStore              *self);
+
+gboolean            anbu_store_add_user           (AnbuStore              *self,
+                                                   const AnbuStoreUser    *user,
+                                                   GError                **error);
+AnbuStoreUser      *anbu_store_find_user          (AnbuStore              *self,
+                                                   const char             *username,
+                                                   const char             *id,
+                                                   GError                **error);
+gboolean            anbu_store_set_user_password  (AnbuStore              *self,
+                                                   const char             *user_id,
+                                                   const char             *password_hash,
+                                                   GError                **error);
+gboolean            anbu_store_set_user_disabled  (AnbuStore              *self,
+                                                   const char             *user_id,
+                                                   gboolean                disabled,
+                                                   GError                **error);
+gboolean            anbu_store_add_session        (AnbuStore              *self,
+                                                   const char             *token_hash,
+                                                   const char             *user_id,
+                                                   gint64                  created_at,
+                                                   gint64                  expires_at,
+                                                   const char             *address,
+                                                   GError                **error);
+AnbuStoreUser      *anbu_store_find_session_user  (AnbuStore              *self,
+                                                   const char             *token_hash,
+                                                   gint64                  now,
+                                                   GError                **error);
+gboolean            anbu_store_revoke_sessions    (AnbuStore              *self,
+                                                   const char             *token_hash,
+                                                   const char             *user_id,
+                                                   gint64                  now,
+                                                   GError                **error);
+
+AnbuStoreEntity    *anbu_store_load               (AnbuStore              *self,
+                                                   AnbuStoreKind           kind,
+                                                   const char             *id,
+                                                   GError                **error);
+gboolean            anbu_store_save               (AnbuStore              *self,
+                                                   AnbuStoreEntity        *entity,
+                                                   GError                **error);
+GPtrArray          *anbu_store_list_for_household (AnbuStore              *self,
+                                                   AnbuStoreKind           kind,
+                                                   const char             *household_id,
+                                                   GError                **error);
+GPtrArray          *anbu_store_changes            (AnbuStore              *self,
+                                                   const AnbuScope        *scope,
+                                                   gint64                  since,
+                                                   guint                   limit,
+                                                   gboolean               *has_more,
+                                                   gint64                 *next,
+                                                   GError                **error);
+AnbuStoredMutation *anbu_store_find_mutation      (AnbuStore              *self,
+                                                   const char             *id,
+                                                   GError                **error);
+gboolean            anbu_store_add_mutation       (AnbuStore              *self,
+                                                   const AnbuStoredMutation *mutation,
+                                                   GError                **error);
+gboolean            anbu_store_log_access         (AnbuStore              *self,
+                                                   const AnbuAccessEntry  *entry,
+                                                   const char * const     *household_ids,
+                                                   GError                **error);
+GPtrArray          *anbu_store_list_access        (AnbuStore              *self,
+                                                   const char             *household_id,
+                                                   const char             *user_id,
+                                                   GError                **error);
+
+G_END_DECLS

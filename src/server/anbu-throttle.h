@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define ANBU_TYPE_THROTTLE (anbu_throttle_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuThrottle, anbu_throttle, ANBU, THROTTLE, GObject)
+
+/* Sign-in throttling by key (a username or an address): after
+ * `max_failures` failures within `window` seconds the key is locked for
+ * `lockout` seconds, doubling with each further failure (at most an hour). */
+AnbuThrottle *anbu_throttle_new         (guint         max_failures,
+                                         guint         window,
+                                         guint         lockout);
+
+/* Seconds the key must still wait; 0 when it may try now. */
+guint         anbu_throttle_retry_after (AnbuThrottle *self,
+                                         const char   *key,
+                                         gint64        now);
+void          anbu_throttle_failed      (AnbuThrottle *self,
+                                         const char   *key,
+                                         gint64        now);
+void          anbu_throttle_succeeded   (AnbuThrottle *self,
+                                         const char   *key);
+
+G_END_DECLS

@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "anbu-activity-detector.h"
+#include "anbu-inactivity.h"
+#include "anbu-routine-detector.h"
+
+/* 2026-11-02 00:00 KST, a Monday. */
+#define DAY0 ((gint64) 1793545200)
+#define HOUR 3600
+#define MINUTE 60
+
+static guint
+feed_all (const AnbuReading *readings,
+          gsize              n,
+          GArray            *events)
+{
+  AnbuActivityParams params;
+  AnbuActivityDetector detector;
+  guint total = 0;
+
+  anbu_activity_params_init_default (&params);
+  anbu_activity_detector_init (&detector);
+  for (gsize i = 0; i < n; i++)
+    {
+      AnbuActivityEvent out[2];
+      guint k = anbu_activity_detector_feed (&detector, &params, &readings[i], out);
+
+      if (events != NULL)
+        g_array_append_vals (events, out, k);
+      total += k;
+    }
+  return total;
+}
+
+/* Indoor daylight over one day with a reading per minute; clouds (if any)
+ * cut it to 30 % in abrupt edges every few minutes. */
+static GArray *
+daylight_day (gboolean cloudy,
+              double   peak)
+{
+  GArray *readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  double rise = 6.8 * HOUR, set = 17.4 * HOUR;
+  gboolean shade = FALSE;
+
+  for (gint64 s = 0; s < 86400; s += MINUTE)
+    {
+      AnbuReading r = { DAY0 + s, 1.2 + 0.2 * g_rand_double (rand), 0.3 * g_rand_double (rand) };
+
+      if (s > rise && s < set)
+        {
+          double x = sin (G_PI * (s - rise) / (set - rise));
+
+          if (cloudy && g_rand_double (rand) < 0.15)
+            shade = !shade;
+          r.lux += peak * x * sqrt (x) * (shade ? 0.3 : 1.0) * (1.0 + 0.02 * g_rand_double (rand));
+        }
+      g_array_append_val (readings, r);
+    }
+  return readings;
+}
+
+static void
+test_daylight_clear_is_not_activity (void)
+{
+  g_autoptr(GArray) day = daylight_day (FALSE, 900.0);
+
+  g_assert_cmpuint (feed_all ((AnbuReading *) day->data, day->len, NULL), ==, 0);
+}
+
+static void
+test_daylight_cloudy_is_not_activity (void)
+{
+  const double peaks[] = { 80.0, 300.0, 900.0, 2000.0 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (peaks); i++)
+    {
+      g_autoptr(GArray) day = daylight_day (TRUE, peaks[i]);
+
+      g_assert_cmpuint (feed_all ((AnbuReading *) day->data, day->len, NULL), ==, 0);
+    }
+}
+
+static void
+test_lamp_switch_is_activity (void)
+{
+  g_autoptr(GArray) day = daylight_day (TRUE, 500.0);
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  AnbuReading *r = (AnbuReading *) day->data;
+  AnbuActivityEvent *e;
+
+  /* A room lamp (120 lux) switched on at 19:00 and off at 22:30. */
+  for (guint i = 19 * 60; i < 22 * 60 + 30; i++)
+    r[i].lux += 120.0;
+  g_assert_cmpuint (feed_all (r, day->len, events), ==, 2);
+  e = (AnbuActivityEvent *) events->data;
+  g_assert_cmpint (e[0].kind, ==, ANBU_ACTIVITY_LIGHT_ON);
+  g_assert_cmpint (e[0].ts, ==, DAY0 + 19 * HOUR);
+  g_assert_cmpfloat_with_epsilon (e[0].magnitude, 120.0, 2.0);
+  g_assert_cmpint (e[1].kind, ==, ANBU_ACTIVITY_LIGHT_OFF);
+  g_assert_cmpint (e[1].ts, ==, DAY0 + 22 * HOUR + 30 * MINUTE);
+  g_assert_cmpstr (anbu_activity_kind_to_string (e[1].kind), ==, "light_off");
+}
+
+static void
+test_standby_noise_is_not_activity (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+
+  /* A TV on standby (1.5 W ± 0.4 W), waking its network chip now and then (+4 W). */
+  for (guint i = 0; i < 3 * 1440; i++)
+    {
+      AnbuReading r = { DAY0 + i * MINUTE, 1.5 + g_rand_double_range (rand, -0.4, 0.4), 0.5 };
+
+      if (i % 97 == 0)
+        r.watts += 4.0;
+      g_array_append_val (readings, r);
+    }
+  g_assert_cmpuint (feed_all ((AnbuReading *) readings->data, readings->len, NULL), ==, 0);
+}
+
+static void
+test_appliance_switch_is_activity (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  AnbuActivityEvent *e;
+
+  /* Standby, then a TV whose draw follows the picture (90 W ± 20 %), then standby. */
+  for (guint i = 0; i < 240; i++)
+    {
+      gboolean on = i >= 60 && i < 180;
+      AnbuReading r = { DAY0 + i * MINUTE,
+                        on ? 90.0 * g_rand_double_range (rand, 0.8, 1.2)
+                           : 1.5 + g_rand_double_range (rand, -0.3, 0.3),
+                        3.0 };
+
+      g_array_append_val (readings, r);
+    }
+  g_assert_cmpuint (feed_all ((AnbuReading *) readings->data, readings->len, events), ==, 2);
+  e = (AnbuActivityEvent *) events->data;
+  g_assert_cmpint (e[0].kind, ==, ANBU_ACTIVITY_POWER_ON);
+  g_assert_cmpint (e[0].ts, ==, DAY0 + 60 * MINUTE);
+  g_assert_cmpint (e[1].kind, ==, ANBU_ACTIVITY_POWER_OFF);
+  g_assert_cmpint (e[1].ts, ==, DAY0 + 180 * MINUTE);
+}
+
+static void
+test_step_across_gap_is_not_activity (void)
+{
+  AnbuReading r[] = {
+    { DAY0, 1.0, 1.0 },
+    { DAY0 + 2 * HOUR, 90.0, 150.0 },      /* the plug was offline in between */
+    { DAY0 + 2 * HOUR - 10, 1.0, 1.0 },    /* out of order: ignored */
+    { DAY0 + 2 * HOUR + MINUTE, 90.0, 150.0 },
+  };
+
+  g_assert_cmpuint (feed_all (r, G_N_ELEMENTS (r), NULL), ==, 0);
+}
+
+static void
+test_faulty_values_are_not_activity (void)
+{
+  AnbuReading r[] = {
+    { DAY0, 1.0, 1.0 },
+    { DAY0 + MINUTE, NAN, -5.0 },
+    { DAY0 + 2 * MINUTE, -INFINITY, NAN },
+  };
+
+  g_assert_cmpuint (feed_all (r, G_N_ELEMENTS (r), NULL), ==, 0);
+}
+
+static void
+test_activity_params_rejected (void)
+{
+  AnbuActivityParams params;
+  g_autoptr(GError) error = NULL;
+
+  anbu_activity_params_init_default (&params);
+  g_assert_true (anbu_activity_params_validate (&params, NULL));
+  params.light_min_ratio = 0.5;
+  g_assert_false (anbu_activity_params_validate (&params, &error));
+  g_assert_error (error, ANBU_ACTIVITY_ERROR, ANBU_ACTIVITY_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+  anbu_activity_params_init_default (&params);
+  params.power_min_step_w = NAN;
+  g_assert_false (anbu_activity_params_validate (&params, &error));
+  g_assert_error (error, ANBU_ACTIVITY_ERROR, ANBU_ACTIVITY_ERROR_INVALID_PARAMETER);
+}
+
+/* ---- fixed rule, offline, absences ---- */
+
+static void
+test_inactivity_fires_at_threshold (void)
+{
+  AnbuInactivityParams params;
+  AnbuQuietFacts facts = { DAY0, 0, 0, NULL, 0 };
+  AnbuInactivityVerdict v;
+
+  anbu_inactivity_params_init_default (&params);
+  params.threshold_hours = 30;
+  /* Readings keep coming every minute; nothing human happens. */
+  facts.last_seen_at = DAY0 + 30 * HOUR - MINUTE;
+  anbu_inactivity_evaluate (&facts, &params, facts.last_seen_at, &v);
+  g_assert_false (v.inactive);
+  g_assert_false (v.offline);
+  g_assert_cmpint (v.inactive_at, ==, DAY0 + 30 * HOUR);
+
+  facts.last_seen_at = DAY0 + 30 * HOUR;
+  anbu_inactivity_evaluate (&facts, &params, facts.last_seen_at, &v);
+  g_assert_true (v.inactive);
+  g_assert_cmpint (v.quiet_seconds, ==, 30 * HOUR);
+  g_assert_cmpint (v.quiet_since, ==, DAY0);
+}
+
+static void
+test_inactivity_restart_changes_nothing (void)
+{
+  AnbuInactivityParams params;
+  AnbuQuietFacts facts = { DAY0, 0, 0, NULL, 0 };
+
+  anbu_inactivity_params_init_default (&params);
+  /* Evaluated at any moment, by any process, the countdown points at the same time. */
+  for (gint64 t = DAY0 + HOUR; t < DAY0 + 23 * HOUR; t += 97 * MINUTE)
+    {
+      AnbuInactivityVerdict v;
+
+      facts.last_seen_at = t;
+      anbu_inactivity_evaluate (&facts, &params, t, &v);
+      g_assert_false (v.inactive);
+      g_assert_cmpint (v.inactive_at, ==, DAY0 + 24 * HOUR);
+    }
+}
+
+static void
+test_offline_is_not_inactivity (void)
+{
+  AnbuInactivityParams params;
+  AnbuQuietFacts facts = { DAY0, DAY0 + 2 * HOUR, 0, NULL, 0 };
+  AnbuInactivityVerdict v;
+
+  anbu_inactivity_params_init_default (&params);
+  /* The plug stopped reporting two hours after the last activity. */
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 7 * HOUR, &v);
+  g_assert_false (v.offline);
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 8 * HOUR, &v);
+  g_assert_true (v.offline);
+  g_assert_cmpint (v.offline_at, ==, DAY0 + 8 * HOUR);
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 40 * HOUR, &v);
+  g_assert_true (v.offline);
+  g_assert_false (v.inactive);
+
+  /* It comes back at +40 h: quiet counts again from there, not from the last activity. */
+  facts.last_seen_at = DAY0 + 40 * HOUR;
+  facts.online_since = DAY0 + 40 * HOUR;
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 40 * HOUR, &v);
+  g_assert_false (v.offline);
+  g_assert_false (v.inactive);
+  g_assert_cmpint (v.inactive_at, ==, DAY0 + 64 * HOUR);
+}
+
+static void
+test_absence_suppresses_inactivity (void)
+{
+  AnbuInactivityParams params;
+  AnbuTimeWindow hospital = { DAY0 + HOUR, DAY0 + 40 * HOUR };
+  AnbuQuietFacts facts = { DAY0, DAY0 + 30 * HOUR, 0, &hospital, 1 };
+  AnbuInactivityVerdict v;
+
+  anbu_inactivity_params_init_default (&params);
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 30 * HOUR, &v);
+  g_assert_true (v.absent);
+  g_assert_false (v.inactive);
+
+  /* Back home at +40 h: the countdown starts again from the return. */
+  facts.last_seen_at = DAY0 + 50 * HOUR;
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 50 * HOUR, &v);
+  g_assert_false (v.absent);
+  g_assert_false (v.inactive);
+  g_assert_cmpint (v.quiet_since, ==, DAY0 + 40 * HOUR);
+  facts.last_seen_at = DAY0 + 64 * HOUR;
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 64 * HOUR, &v);
+  g_assert_true (v.inactive);
+}
+
+static void
+test_inactivity_params_rejected (void)
+{
+  AnbuInactivityParams params;
+  g_autoptr(GError) error = NULL;
+
+  anbu_inactivity_params_init_default (&params);
+  g_assert_true (anbu_inactivity_params_validate (&params, NULL));
+  params.threshold_hours = 51;
+  g_assert_false (anbu_inactivity_params_validate (&params, &error));
+  g_assert_error (error, ANBU_INACTIVITY_ERROR, ANBU_INACTIVITY_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+  params.threshold_hours = 24;
+  params.offline_after_seconds = 10;
+  g_assert_false (anbu_inactivity_params_validate (&params, &error));
+  g_assert_error (error, ANBU_INACTIVITY_ERROR, ANBU_INACTIVITY_ERROR_INVALID_PARAMETER);
+}
+
+/* ---- routine ---- */
+
+/* A regular person: light on 06:30, TV 07:00–08:00, TV 19:00–22:00 (the
+ * last event of the day is the TV going off at 22:00). Times in KST. */
+static GArray *
+regular_events (guint days)
+{
+  GArray *events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  const double hours[] = { 6.5, 7.0, 8.0, 19.0, 22.0 };
+  const AnbuActivityKind kinds[] = { ANBU_ACTIVITY_LIGHT_ON, ANBU_ACTIVITY_POWER_ON,
+                                     ANBU_ACTIVITY_POWER_OFF, ANBU_ACTIVITY_POWER_ON,
+                                     ANBU_ACTIVITY_POWER_OFF };
+
+  for (guint d = 0; d < days; d++)
+    for (gsize i = 0; i < G_N_ELEMENTS (hours); i++)
+      {
+        AnbuActivityEvent e = { DAY0 + (gint64) d * 86400 + (gint64) (hours[i] * HOUR),
+                                kinds[i], 80.0 };
+
+        g_array_append_val (events, e);
+      }
+  return events;
+}
+
+static const AnbuActivityEvent *
+last_of (GArray *events)
+{
+  return &g_array_index (events, AnbuActivityEvent, events->len - 1);
+}
+
+static void
+test_routine_watch_at_expected_hour (void)
+{
+  AnbuRoutineParams params;
+  AnbuRoutineProfile profile;
+  AnbuRoutineVerdict v;
+  g_autoptr(GArray) events = regular_events (28);
+  AnbuTimeWindow before_install = { 0, DAY0 };
+  gint64 last = last_of (events)->ts;
+  AnbuQuietFacts facts = { last, 0, 0, NULL, 0 };
+  gint64 expected;
+  g_autofree char *text = NULL;
+
+  anbu_routine_params_init_default (&params);
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
+                              &before_install, 1, DAY0 + 28 * 86400);
+  g_assert_true (profile.ready);
+
+  /* After 22:00 this person is always quiet for 8.5 h (until 06:30): a watch
+   * comes at 22:00 + 1.25 × 8.5 h + 2 h = 10:37:30 the next day, well before
+   * the 24 h rule (22:00 the next day). */
+  expected = last + (gint64) ((1.25 * 8.5 + 2.0) * HOUR);
+  g_assert_cmpint (anbu_routine_profile_watch_at (&profile, &params, last, last_of (events)), ==,
+                   expected);
+
+  facts.last_seen_at = expected - MINUTE;
+  anbu_routine_evaluate (&profile, &params, &facts, last_of (events), facts.last_seen_at, &v);
+  g_assert_false (v.watch);
+  facts.last_seen_at = expected;
+  anbu_routine_evaluate (&profile, &params, &facts, last_of (events), expected, &v);
+  g_assert_true (v.watch);
+  g_assert_cmpint (v.usually_active_by, ==, last + (gint64) (8.5 * HOUR));
+
+  text = anbu_routine_verdict_describe (&v, &params, expected);
+  g_assert_cmpstr (text, ==, "Usually active by 7 a.m.; no change since 22:00 yesterday");
+
+  /* The planner reads it in Korean. */
+  {
+    g_autofree char *korean = NULL;
+    const char *old_language = g_getenv ("LANGUAGE");
+    g_autofree char *saved = g_strdup (old_language);
+
+    g_setenv ("LANGUAGE", "ko", TRUE);
+    setlocale (LC_ALL, "");
+    bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    korean = anbu_routine_verdict_describe (&v, &params, expected);
+    g_assert_cmpstr (korean, ==, "평소 오전 7시 전에 활동, 어제 22:00 이후 변화 없음");
+    if (saved != NULL)
+      g_setenv ("LANGUAGE", saved, TRUE);
+    else
+      g_unsetenv ("LANGUAGE");
+    setlocale (LC_ALL, "");
+  }
+}
+
+static void
+test_routine_tv_left_on_watch_sooner (void)
+{
+  AnbuRoutineParams params;
+  AnbuRoutineProfile profile;
+  AnbuRoutineVerdict v;
+  g_autoptr(GArray) events = regular_events (28);
+  AnbuTimeWindow before_install = { 0, DAY0 };
+  /* Day 29: the TV goes on at 19:00 as always, then nothing more. */
+  AnbuActivityEvent tv_on = { DAY0 + 28 * 86400 + 19 * HOUR, ANBU_ACTIVITY_POWER_ON, 80.0 };
+  AnbuQuietFacts facts = { tv_on.ts, 0, 0, NULL, 0 };
+  gint64 expected;
+
+  anbu_routine_params_init_default (&params);
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
+                              &before_install, 1, tv_on.ts);
+  /* After the TV goes on at 19:00 something always follows within 3 h (it goes
+   * off at 22:00): a watch at 19:00 + 1.25 × 3 h + 2 h = 00:45, long before
+   * the watch after a quiet night would come (10:37). */
+  expected = tv_on.ts + (gint64) ((1.25 * 3.0 + 2.0) * HOUR);
+  g_assert_cmpint (anbu_routine_profile_watch_at (&profile, &params, tv_on.ts, &tv_on), ==,
+                   expected);
+  facts.last_seen_at = expected;
+  anbu_routine_evaluate (&profile, &params, &facts, &tv_on, expected, &v);
+  g_assert_true (v.watch);
+  g_assert_cmpint (v.usually_active_by, ==, DAY0 + 28 * 86400 + 22 * HOUR);
+}
+
+static int
+compare_gint64 (const void *a,
+                const void *b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+test_routine_irregular_person_waits_for_fixed_rule (void)
+{
+  AnbuRoutineParams params;
+  AnbuRoutineProfile profile;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  AnbuTimeWindow before_install = { 0, DAY0 };
+  gint64 now = DAY0 + 56 * 86400;
+  guint judged = 0;
+
+  /* No routine at all: on three days in ten nothing, otherwise one to three
+   * things at any time of the day or night. */
+  for (guint d = 0; d < 56; d++)
+    {
+      guint n = g_rand_double (rand) < 0.3 ? 0 : (guint) g_rand_int_range (rand, 1, 4);
+      gint64 times[4];
+
+      for (guint i = 0; i < n; i++)
+        times[i] = DAY0 + (gint64) d * 86400 + g_rand_int_range (rand, 0, 86400);
+      qsort (times, n, sizeof (gint64), compare_gint64);
+      for (guint i = 0; i < n; i++)
+        {
+          AnbuActivityEvent e = { times[i], (AnbuActivityKind) g_rand_int_range (rand, 0, 4), 50.0 };
+
+          g_array_append_val (events, e);
+        }
+    }
+  anbu_routine_params_init_default (&params);
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
+                              &before_install, 1, now);
+  g_assert_true (profile.ready);
+
+  /* Whenever the silence starts, no watch before the 24 h rule. */
+  for (gint64 since = now; since < now + 86400; since += 10 * MINUTE)
+    for (AnbuActivityKind kind = ANBU_ACTIVITY_POWER_ON; kind <= ANBU_ACTIVITY_LIGHT_OFF; kind++)
+      {
+        AnbuActivityEvent last = { since, kind, 50.0 };
+
+        g_assert_cmpint (anbu_routine_profile_watch_at (&profile, &params, since, &last), >=,
+                         since + 24 * HOUR);
+        judged += profile.usual_quiet_hours[ANBU_ROUTINE_AFTER_ANY][(since - now) / (10 * MINUTE)]
+                  >= 0.0f;
+      }
+  /* …and that is a judgement on this person's silences, not a lack of data. */
+  g_assert_cmpuint (judged, >=, 40);
+}
+
+static void
+test_routine_warm_up_leaves_fixed_rule_alone (void)
+{
+  AnbuRoutineParams params;
+  AnbuRoutineProfile profile;
+  AnbuRoutineVerdict v;
+  AnbuInactivityParams fixed;
+  AnbuInactivityVerdict fv;
+  g_autoptr(GArray) events = regular_events (10);
+  AnbuTimeWindow before_install = { 0, DAY0 };
+  gint64 last = last_of (events)->ts;
+  AnbuQuietFacts facts = { last, last + 24 * HOUR, 0, NULL, 0 };
+
+  anbu_routine_params_init_default (&params);
+  anbu_inactivity_params_init_default (&fixed);
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
+                              &before_install, 1, DAY0 + 10 * 86400);
+  g_assert_false (profile.ready);
+  g_assert_cmpfloat_with_epsilon (profile.observed_days, 10.0, 1e-9);
+
+  anbu_routine_evaluate (&profile, &params, &facts, last_of (events), last + 24 * HOUR, &v);
+  g_assert_false (v.watch);
+  g_assert_cmpint (v.watch_at, ==, G_MAXINT64);
+  anbu_inactivity_evaluate (&facts, &fixed, last + 24 * HOUR, &fv);
+  g_assert_true (fv.inactive);
+}
+
+static void
+test_routine_absence_suppresses_watch (void)
+{
+  AnbuRoutineParams params;
+  AnbuRoutineProfile profile;
+  AnbuRoutineVerdict v;
+  g_autoptr(GArray) events = regular_events (28);
+  AnbuTimeWindow before_install = { 0, DAY0 };
+  gint64 last = last_of (events)->ts;
+  AnbuTimeWindow trip = { last + HOUR, last + 3 * 86400 };
+  AnbuQuietFacts facts = { last, last + 20 * HOUR, 0, &trip, 1 };
+
+  anbu_routine_params_init_default (&params);
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
+                              &before_install, 1, DAY0 + 28 * 86400);
+  anbu_routine_evaluate (&profile, &params, &facts, last_of (events), last + 20 * HOUR, &v);
+  g_assert_true (v.absent);
+  g_assert_false (v.watch);
+}
+
+static void
+test_routine_params_rejected (void)
+{
+  AnbuRoutineParams params;
+  g_autoptr(GError) error = NULL;
+
+  anbu_routine_params_init_default (&params);
+  g_assert_true (anbu_routine_params_validate (&params, NULL));
+  params.margin = 0.5;
+  g_assert_false (anbu_routine_params_validate (&params, &error));
+  g_assert_error (error, ANBU_ROUTINE_ERROR, ANBU_ROUTINE_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+  anbu_routine_params_init_default (&params);
+  params.warmup_days = params.window_days + 1;
+  g_assert_false (anbu_routine_params_validate (&params, &error));
+  g_assert_error (error, ANBU_ROUTINE_ERROR, ANBU_ROUTINE_ERROR_INVALID_PARAMETER);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/anbu/activity/daylight-clear-is-not-activity",
+                   test_daylight_clear_is_not_activity);
+  g_test_add_func ("/anbu/activity/daylight-cloudy-is-not-activity",
+                   test_daylight_cloudy_is_not_activity);
+  g_test_add_func ("/anbu/activity/lamp-switch-is-activity", test_lamp_switch_is_activity);
+  g_test_add_func ("/anbu/activity/standby-noise-is-not-activity",
+                   test_standby_noise_is_not_activity);
+  g_test_add_func ("/anbu/activity/appliance-switch-is-activity",
+                   test_appliance_switch_is_activity);
+  g_test_add_func ("/anbu/activity/step-across-gap-is-not-activity",
+                   test_step_across_gap_is_not_activity);
+  g_test_add_func ("/anbu/activity/faulty-values-are-not-activity",
+                   test_faulty_values_are_not_activity);
+  g_test_add_func ("/anbu/activity/params-rejected", test_activity_params_rejected);
+  g_test_add_func ("/anbu/inactivity/fires-at-threshold", test_inactivity_fires_at_threshold);
+  g_test_add_func ("/anbu/inactivity/restart-changes-nothing",
+                   test_inactivity_restart_changes_nothing);
+  g_test_add_func ("/anbu/inactivity/offline-is-not-inactivity",
+                   test_offline_is_not_inactivity);
+  g_test_add_func ("/anbu/inactivity/absence-suppresses", test_absence_suppresses_inactivity);
+  g_test_add_func ("/anbu/inactivity/params-rejected", test_inactivity_params_rejected);
+  g_test_add_func ("/anbu/routine/watch-at-expected-hour", test_routine_watch_at_expected_hour);
+  g_test_add_func ("/anbu/routine/tv-left-on-watch-sooner", test_routine_tv_left_on_watch_sooner);
+  g_test_add_func ("/anbu/routine/irregular-person-waits-for-fixed-rule",
+                   test_routine_irregular_person_waits_for_fixed_rule);
+  g_test_add_func ("/anbu/routine/warm-up-leaves-fixed-rule-alone",
+                   test_routine_warm_up_leaves_fixed_rule_alone);
+  g_test_add_func ("/anbu/routine/absence-suppresses-watch",
+                   test_routine_absence_suppresses_watch);
+  g_test_add_func ("/anbu/routine/params-rejected", test_routine_params_rejected);
+
+  return g_test_run ();
+}

@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "anbu-map-view.h"
+#include "map-test-server.h"
+
+#define TIMEOUT_MS 10000
+#define WIDTH 1024
+#define HEIGHT 700
+
+static const char * const surnames[] = { "김", "이", "박", "최", "정", "강", "조", "윤", "장", "임" };
+static const char * const given[] = { "영수", "순자", "정숙", "영호", "옥순", "말순", "철수", "복남" };
+
+typedef struct
+{
+  TestTileServer    *server;
+  char              *cache;
+  AnbuMapTileSource *source;
+  GListStore        *store;
+  GtkWidget         *window;
+  AnbuMapView       *view;
+  guint              tiles_received;
+} Fixture;
+
+static GListStore *
+make_households (guint n,
+                 guint seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  GListStore *store = g_list_store_new (ANBU_TYPE_MAP_POINT);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double r = g_rand_double (rand);
+      AnbuMapState state = r < 0.70 ? ANBU_MAP_STATE_NORMAL :
+                           r < 0.78 ? ANBU_MAP_STATE_ABSENT :
+                           r < 0.85 ? ANBU_MAP_STATE_OFFLINE :
+                           r < 0.92 ? ANBU_MAP_STATE_WATCH :
+                           r < 0.97 ? ANBU_MAP_STATE_RISK : ANBU_MAP_STATE_CRITICAL;
+      g_autofree char *id = g_strdup_printf ("hh-%04u", i);
+      g_autofree char *name = g_strdup_printf ("%s%s", surnames[i % G_N_ELEMENTS (surnames)],
+                                               given[(i / 3) % G_N_ELEMENTS (given)]);
+      double quiet = state >= ANBU_MAP_STATE_WATCH ? g_rand_double_range (rand, 12, 60)
+                                                   : g_rand_double_range (rand, 0, 10);
+      g_autoptr(AnbuMapPoint) point =
+        anbu_map_point_new (id, name,
+                            g_rand_double_range (rand, TEST_SOUTH + 0.002, TEST_NORTH - 0.002),
+                            g_rand_double_range (rand, TEST_WEST + 0.002, TEST_EAST - 0.002),
+                            state, quiet);
+
+      g_list_store_append (store, point);
+    }
+  return store;
+}
+
+static void
+count_tick (guint *frames)
+{
+  (*frames)++;
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  count_tick (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lets the window lay out and draw a few frames. */
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, on_tick, &frames, NULL);
+
+  g_assert_true (test_wait_until_uint (&frames, n, TIMEOUT_MS));
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static void
+on_tile_received (ShumateDataSource *source,
+                  int                x,
+                  int                y,
+                  int                zoom,
+                  GBytes            *bytes,
+                  guint             *count)
+{
+  (*count)++;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = GPOINTER_TO_UINT (data);
+
+  f->server = test_tile_server_new (12, 15);
+  f->cache = g_dir_make_tmp ("anbu-view-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->source = anbu_map_tile_source_new (f->server->url, f->cache);
+  g_signal_connect (f->source, "received-data", G_CALLBACK (on_tile_received),
+                    &f->tiles_received);
+  /* What anbu-basemap writes as the attribution of its placeholder tiles. */
+  anbu_map_tile_source_set_attribution (f->source, "지도 자리표시 — 실제 지도 아님");
+  f->store = make_households (n, 20231109);
+
+  f->view = anbu_map_view_new ();
+  anbu_map_view_set_tile_source (f->view, f->source);
+  anbu_map_view_set_model (f->view, G_LIST_MODEL (f->store));
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), WIDTH, HEIGHT);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->view));
+  anbu_map_view_center_on (f->view, (TEST_SOUTH + TEST_NORTH) / 2, (TEST_WEST + TEST_EAST) / 2,
+                           14);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_frames (f->window, 3);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->view)), ==, WIDTH);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->store);
+  g_clear_object (&f->source);
+  g_clear_pointer (&f->server, test_tile_server_free);
+  g_free (f->cache);
+}
+
+static AnbuMapPoint *
+household (Fixture *f,
+           guint    i)
+{
+  AnbuMapPoint *point = g_list_model_get_item (G_LIST_MODEL (f->store), i);
+
+  g_object_unref (point);   /* the store keeps it */
+  return point;
+}
+
+static void
+household_in_layer (Fixture      *f,
+                    AnbuMapPoint *point,
+                    double       *x,
+                    double       *y)
+{
+  shumate_viewport_location_to_widget_coords (anbu_map_view_get_viewport (f->view),
+                                              GTK_WIDGET (anbu_map_view_get_status_layer (f->view)),
+                                              anbu_map_point_get_latitude (point),
+                                              anbu_map_point_get_longitude (point), x, y);
+}
+
+static void
+test_positions_match_libshumate (Fixture       *f,
+                                 gconstpointer  data)
+{
+  const double zooms[] = { 16.0, 16.5, 17.0, 18.0 };
+  AnbuMapStatusLayer *layer = anbu_map_view_get_status_layer (f->view);
+
+  for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
+    {
+      guint checked = 0;
+
+      for (guint i = 0; i < 40; i++)
+        {
+          AnbuMapPoint *point = household (f, i);
+          AnbuMapPick pick;
+          double x, y;
+
+          /* Centre on the household: it is in view, drawn where libshumate puts it. */
+          anbu_map_view_center_on (f->view, anbu_map_point_get_latitude (point),
+                                   anbu_map_point_get_longitude (point), zooms[z]);
+          household_in_layer (f, point, &x, &y);
+          g_assert_true (anbu_map_status_layer_pick (layer, x, y, &pick));
+          g_assert_cmpint (pick.kind, ==, ANBU_MAP_PICK_HOUSEHOLD);
+          g_assert_cmpfloat (fabs (pick.x - x), <, 0.5);
+          g_assert_cmpfloat (fabs (pick.y - y), <, 0.5);
+          g_assert_cmpstr (anbu_map_point_get_id (pick.point), ==, anbu_map_point_get_id (point));
+          checked++;
+        }
+      g_assert_cmpuint (checked, ==, 40);
+    }
+}
+
+/* Finds a cluster by clicking through the map on a grid, as a planner would. */
+static gboolean
+find_cluster (Fixture     *f,
+              AnbuMapPick *pick)
+{
+  AnbuMapStatusLayer *layer = anbu_map_view_get_status_layer (f->view);
+
+  for (int y = 40; y < HEIGHT - 40; y += 6)
+    for (int x = 200; x < WIDTH - 40; x += 6)
+      if (anbu_map_status_layer_pick (layer, x, y, pick) && pick->kind == ANBU_MAP_PICK_CLUSTER)
+        return TRUE;
+  return FALSE;
+}
+
+static void
+on_zoom_changed (ShumateViewport *viewport,
+                 GParamSpec      *pspec,
+                 gboolean        *reached)
+{
+  if (shumate_viewport_get_zoom_level (viewport) >= 14.999)
+    *reached = TRUE;
+}
+
+static void
+test_cluster_click_zooms_in (Fixture       *f,
+                             gconstpointer  data)
+{
+  ShumateViewport *viewport = anbu_map_view_get_viewport (f->view);
+  AnbuMapStatusLayer *layer = anbu_map_view_get_status_layer (f->view);
+  AnbuMapPick pick;
+  gboolean reached = FALSE;
+  double vx, vy;
+  gulong handler;
+
+  anbu_map_view_center_on (f->view, (TEST_SOUTH + TEST_NORTH) / 2, (TEST_WEST + TEST_EAST) / 2, 13);
+  wait_frames (f->window, 2);
+  g_assert_true (find_cluster (f, &pick));
+  g_assert_cmpuint (pick.count, >, 1);
+  /* The drawn counts add up to the households in view. */
+  g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_households (layer), ==, 300);
+  g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_clusters (layer), <, 300);
+
+  handler = g_signal_connect (viewport, "notify::zoom-level", G_CALLBACK (on_zoom_changed),
+                              &reached);
+  g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (layer), GTK_WIDGET (f->view),
+                                                   pick.x, pick.y, &vx, &vy));
+  g_assert_true (anbu_map_view_activate_at (f->view, vx, vy));
+  g_assert_true (test_wait_for (&reached, TIMEOUT_MS));
+  g_signal_handler_disconnect (viewport, handler);
+  wait_frames (f->window, 2);
+
+  /* Two levels closer, centred on the cluster. */
+  g_assert_cmpfloat_with_epsilon (shumate_viewport_get_zoom_level (viewport), 15, 0.01);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                                  pick.latitude, 1e-4);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                                  pick.longitude, 1e-4);
+  /* Clicking empty sea does nothing. */
+  anbu_map_view_center_on (f->view, TEST_NORTH + 0.05, TEST_WEST, 17);
+  g_assert_false (anbu_map_view_activate_at (f->view, WIDTH / 2.0, HEIGHT / 2.0));
+}
+
+static void
+collect_texts (GtkWidget *widget,
+               GString   *texts,
+               GtkWidget **button)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (texts, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  if (GTK_IS_BUTTON (widget) && *button == NULL)
+    *button = widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts, button);
+}
+
+static void
+on_household_activated (AnbuMapView *view,
+                        const char  *id,
+                        char       **out)
+{
+  g_free (*out);
+  *out = g_strdup (id);
+}
+
+static void
+on_selected_notify (GObject    *object,
+                    GParamSpec *pspec,
+                    guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_household_popover (Fixture       *f,
+                        gconstpointer  data)
+{
+  AnbuMapPoint *point = NULL;
+  GtkPopover *popover = anbu_map_view_get_popover (f->view);
+  g_autoptr(GString) texts = g_string_new (NULL);
+  g_autofree char *activated = NULL;
+  g_autofree char *quiet = NULL;
+  GtkWidget *button = NULL;
+  guint selected_notes = 0;
+  double x, y, vx, vy;
+
+  /* A household in a 위험 state, close up. */
+  for (guint i = 0; i < 300 && point == NULL; i++)
+    if (anbu_map_point_get_state (household (f, i)) == ANBU_MAP_STATE_RISK)
+      point = household (f, i);
+  g_assert_nonnull (point);
+  anbu_map_view_center_on (f->view, anbu_map_point_get_latitude (point),
+                           anbu_map_point_get_longitude (point), 18);
+  wait_frames (f->window, 2);
+
+  g_signal_connect (f->view, "household-activated", G_CALLBACK (on_household_activated),
+                    &activated);
+  g_signal_connect (f->view, "notify::selected-id", G_CALLBACK (on_selected_notify),
+                    &selected_notes);
+  household_in_layer (f, point, &x, &y);
+  g_assert_true (gtk_widget_translate_coordinates (
+    GTK_WIDGET (anbu_map_view_get_status_layer (f->view)), GTK_WIDGET (f->view), x, y, &vx, &vy));
+  g_assert_true (anbu_map_view_activate_at (f->view, vx + 3, vy - 2));
+  wait_frames (f->window, 2);
+
+  /* The click selects it (shared with the list) and opens its popover. */
+  g_assert_cmpstr (anbu_map_view_get_selected_id (f->view), ==, anbu_map_point_get_id (point));
+  g_assert_cmpuint (selected_notes, ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  collect_texts (GTK_WIDGET (popover), texts, &button);
+  quiet = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Quiet for %d hour",
+                                        "Quiet for %d hours",
+                                        (int) floor (anbu_map_point_get_quiet_hours (point))),
+                           (int) floor (anbu_map_point_get_quiet_hours (point)));
+  g_test_message ("popover says: %s", texts->str);
+  g_assert_nonnull (strstr (texts->str, anbu_map_point_get_name (point)));
+  g_assert_nonnull (strstr (texts->str, anbu_map_state_get_label (ANBU_MAP_STATE_RISK)));
+  g_assert_nonnull (strstr (texts->str, quiet));
+
+  /* Its button asks the app to open the household's page. */
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (activated, ==, anbu_map_point_get_id (point));
+  wait_frames (f->window, 2);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+
+  /* Selecting from the list highlights it on the map, once. */
+  anbu_map_view_set_selected_id (f->view, "hh-0001");
+  anbu_map_view_set_selected_id (f->view, "hh-0001");
+  g_assert_cmpuint (selected_notes, ==, 2);
+  g_assert_cmpstr (anbu_map_status_layer_get_selected_id (anbu_map_view_get_status_layer (f->view)),
+                   ==, "hh-0001");
+}
+
+static gboolean
+is_urgent (gpointer item,
+           gpointer user_data)
+{
+  return anbu_map_point_get_state (item) >= ANBU_MAP_STATE_RISK;
+}
+
+static void
+test_filter_applies_to_map (Fixture       *f,
+                            gconstpointer  data)
+{
+  AnbuMapStatusLayer *layer = anbu_map_view_get_status_layer (f->view);
+  g_autoptr(GtkFilterListModel) filtered = NULL;
+  GtkCustomFilter *urgent;
+  guint expected = 0;
+
+  anbu_map_view_center_on (f->view, (TEST_SOUTH + TEST_NORTH) / 2, (TEST_WEST + TEST_EAST) / 2, 12);
+  wait_frames (f->window, 2);
+  g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_households (layer), ==, 300);
+
+  for (guint i = 0; i < 300; i++)
+    if (anbu_map_point_get_state (household (f, i)) >= ANBU_MAP_STATE_RISK)
+      expected++;
+  g_assert_cmpuint (expected, >, 0);
+
+  /* The list's filter (here: 위험 and worse) drives the map through the same model. */
+  filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (f->store)), NULL);
+  anbu_map_view_set_model (f->view, G_LIST_MODEL (filtered));
+  urgent = gtk_custom_filter_new (is_urgent, NULL, NULL);
+  gtk_filter_list_model_set_filter (filtered, GTK_FILTER (urgent));
+  g_object_unref (urgent);
+  wait_frames (f->window, 2);
+  g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_households (layer), ==, expected);
+
+  /* A household added to the caseload appears. */
+  {
+    g_autoptr(AnbuMapPoint) extra = anbu_map_point_new ("hh-new", "신규가구", 37.47, 126.93,
+                                                         ANBU_MAP_STATE_CRITICAL, 30);
+
+    g_list_store_append (f->store, extra);
+    wait_frames (f->window, 2);
+    g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_households (layer), ==, expected + 1);
+  }
+
+  /* Clearing the filter shows everyone again. */
+  gtk_filter_list_model_set_filter (filtered, NULL);
+  wait_frames (f->window, 2);
+  g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_households (layer), ==, 301);
+}
+
+static void
+test_route (Fixture       *f,
+            gconstpointer  data)
+{
+  const AnbuGeoCoord centre = { 37.4781, 126.9515 };
+  const char *ids[] = { "hh-0003", "hh-0010", "hh-0042", "hh-0100", "hh-0150", "hh-0299", NULL };
+  const char *unknown[] = { "hh-0003", "no-such-household", NULL };
+  g_autoptr(AnbuRoutePlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean seen[6] = { FALSE };
+
+  plan = anbu_map_view_show_route (f->view, &centre, ids, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->n_stops, ==, 6);
+  for (guint k = 0; k < 6; k++)
+    {
+      g_assert_cmpuint (plan->order[k], <, 6);
+      g_assert_false (seen[plan->order[k]]);
+      seen[plan->order[k]] = TRUE;
+    }
+  g_assert_cmpfloat (plan->total_m, >, 0);
+  g_assert_cmpuint (anbu_map_route_layer_get_n_places (anbu_map_view_get_route_layer (f->view)),
+                    ==, 7);
+
+  /* A stop the map does not know: an error the planner can act on, the old route stays. */
+  g_assert_null (anbu_map_view_show_route (f->view, &centre, unknown, TRUE, &error));
+  g_assert_error (error, ANBU_MAP_VIEW_ERROR, ANBU_MAP_VIEW_ERROR_UNKNOWN_HOUSEHOLD);
+  g_assert_cmpuint (anbu_map_route_layer_get_n_places (anbu_map_view_get_route_layer (f->view)),
+                    ==, 7);
+
+  anbu_map_view_clear_route (f->view);
+  g_assert_cmpuint (anbu_map_route_layer_get_n_places (anbu_map_view_get_route_layer (f->view)),
+                    ==, 0);
+}
+
+static GdkTexture *
+render_window (GtkWidget *window)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, w, h));
+}
+
+typedef struct
+{
+  guint paper;      /* the placeholder tiles' background */
+  guint critical;   /* the red of 심각 */
+  guint route;      /* the route's blue */
+} PixelCounts;
+
+static void
+count_pixels (GdkTexture  *texture,
+              PixelCounts *counts)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guchar *data = g_malloc ((gsize) w * h * 4);
+
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  memset (counts, 0, sizeof *counts);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      int b = data[4 * i], g = data[4 * i + 1], r = data[4 * i + 2];
+
+      if (abs (r - 242) <= 3 && abs (g - 240) <= 3 && abs (b - 232) <= 3)
+        counts->paper++;
+      if (r > 190 && g < 30 && b < 50)
+        counts->critical++;
+      if (abs (r - 26) <= 6 && abs (g - 94) <= 8 && abs (b - 181) <= 8)
+        counts->route++;
+    }
+}
+
+static void
+test_screenshot (Fixture       *f,
+                 gconstpointer  data)
+{
+  const AnbuGeoCoord centre = { 37.4781, 126.9300 };
+  const char *visits[] = { "hh-0007", "hh-0021", "hh-0058", "hh-0090", "hh-0133", "hh-0170",
+                           "hh-0222", NULL };
+  g_autoptr(AnbuRoutePlan) plan = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (g_getenv ("ANBU_BUILD_DIR"), "tests", "map",
+                                            "map-view-screenshot.png", NULL);
+  PixelCounts counts;
+
+  anbu_map_view_center_on (f->view, (TEST_SOUTH + TEST_NORTH) / 2, (TEST_WEST + TEST_EAST) / 2,
+                           14.3);
+  plan = anbu_map_view_show_route (f->view, &centre, visits, TRUE, NULL);
+  g_assert_nonnull (plan);
+
+  /* The district's tiles at zoom 14 come from the test server (a 1024×700 window
+   * needs at least 12 of them), then the map settles. */
+  g_assert_true (test_wait_until_uint (&f->tiles_received, 12, TIMEOUT_MS));
+  wait_frames (f->window, 5);
+
+  texture = render_window (f->window);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+
+  count_pixels (texture, &counts);
+  g_test_message ("paper %u, critical %u, route %u", counts.paper, counts.critical, counts.route);
+  /* Tiles are painted, households of every kind are drawn, and so is the route. */
+  g_assert_cmpuint (counts.paper, >, WIDTH * HEIGHT / 4);
+  g_assert_cmpuint (counts.critical, >, 20);
+  g_assert_cmpuint (counts.route, >, 200);
+  g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_households (
+                      anbu_map_view_get_status_layer (f->view)), >, 100);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* The planners' language: Korean, from the build tree's catalogue. */
+  g_setenv ("LANGUAGE", "ko", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, GUINT_TO_POINTER (300), fixture_set_up, func, fixture_tear_down)
+  ADD ("/anbu/map/view/positions-match-libshumate", test_positions_match_libshumate);
+  ADD ("/anbu/map/view/cluster-click-zooms-in", test_cluster_click_zooms_in);
+  ADD ("/anbu/map/view/household-popover", test_household_popover);
+  ADD ("/anbu/map/view/filter-applies-to-map", test_filter_applies_to_map);
+  ADD ("/anbu/map/view/route", test_route);
+  ADD ("/anbu/map/view/screenshot", test_screenshot);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "anbu-test-server.h"
+
+#define PASSWORD "correct horse battery"
+#define DONG "1111051500"
+
+static AnbuTestServer *server;
+
+static char *
+sign_in_body (const char *username,
+              const char *password)
+{
+  return g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, password);
+}
+
+static guint
+sync_status (AnbuTestServer *on,
+             const char     *token)
+{
+  g_autoptr(AnbuTestResponse) response = anbu_test_request (on, "GET", "/api/v1/sync", token, NULL);
+
+  return response->status;
+}
+
+static void
+test_healthz (void)
+{
+  g_autoptr(AnbuTestResponse) response = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (anbu_test_response_object (response), "status"), ==, "ok");
+}
+
+static void
+test_sign_in_good (void)
+{
+  g_autofree char *id = anbu_test_server_add_user (server, "kim.planner", "planner", DONG, PASSWORD);
+  g_autofree char *body = sign_in_body ("kim.planner", PASSWORD);
+  g_autoptr(AnbuTestResponse) response = anbu_test_request (server, "POST", "/api/v1/session", NULL, body);
+  JsonObject *object, *user;
+  const char *token;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  object = anbu_test_response_object (response);
+  token = json_object_get_string_member (object, "token");
+  g_assert_nonnull (token);
+  g_assert_cmpuint (strlen (token), >=, 40);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "expires_at"), "Z"));
+  user = json_object_get_object_member (object, "user");
+  g_assert_cmpstr (json_object_get_string_member (user, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (user, "username"), ==, "kim.planner");
+  g_assert_cmpstr (json_object_get_string_member (user, "role"), ==, "planner");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (user, "dong_codes"), 0), ==, DONG);
+
+  /* The token opens the other routes. */
+  g_assert_cmpuint (sync_status (server, token), ==, 200);
+}
+
+static void
+test_sign_in_wrong_password_and_unknown_user_look_alike (void)
+{
+  g_autofree char *id = anbu_test_server_add_user (server, "lee.planner", "planner", DONG, PASSWORD);
+  g_autofree char *wrong = sign_in_body ("lee.planner", "not the password");
+  g_autofree char *unknown = sign_in_body ("nobody.here", PASSWORD);
+  g_autoptr(AnbuTestResponse) a = anbu_test_request (server, "POST", "/api/v1/session", NULL, wrong);
+  g_autoptr(AnbuTestResponse) b = anbu_test_request (server, "POST", "/api/v1/session", NULL, unknown);
+
+  g_assert_cmpuint (a->status, ==, 401);
+  g_assert_cmpuint (b->status, ==, 401);
+  g_assert_cmpstr (anbu_test_response_error_code (a), ==, "unauthorized");
+  g_assert_true (g_bytes_equal (a->raw, b->raw));
+}
+
+static void
+test_sign_in_throttled (void)
+{
+  g_autofree char *id = anbu_test_server_add_user (server, "park.planner", "planner", DONG, PASSWORD);
+  g_autofree char *wrong = sign_in_body ("park.planner", "guess guess");
+  g_autofree char *right = sign_in_body ("park.planner", PASSWORD);
+  g_autoptr(AnbuTestResponse) throttled = NULL;
+  const char *retry_after;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(AnbuTestResponse) response = anbu_test_request (server, "POST", "/api/v1/session", NULL, wrong);
+
+      g_assert_cmpuint (response->status, ==, 401);
+    }
+  /* Locked now: even the right password waits. */
+  throttled = anbu_test_request (server, "POST", "/api/v1/session", NULL, right);
+  g_assert_cmpuint (throttled->status, ==, 429);
+  g_assert_cmpstr (anbu_test_response_error_code (throttled), ==, "throttled");
+  retry_after = soup_message_headers_get_one (throttled->headers, "Retry-After");
+  g_assert_nonnull (retry_after);
+  g_assert_cmpint (atoi (retry_after), >, 0);
+  g_assert_cmpint (atoi (retry_after), <=, 60);
+}
+
+static void
+test_sign_out_revokes (void)
+{
+  g_autofree char *id = anbu_test_server_add_user (server, "choi.planner", "planner", DONG, PASSWORD);
+  g_autofree char *token = anbu_test_server_sign_in (server, "choi.planner", PASSWORD);
+  g_autofree char *other = anbu_test_server_sign_in (server, "choi.planner", PASSWORD);
+  g_autoptr(AnbuTestResponse) out = NULL;
+
+  out = anbu_test_request (server, "DELETE", "/api/v1/session", token, NULL);
+  g_assert_cmpuint (out->status, ==, 204);
+  g_assert_cmpuint (sync_status (server, token), ==, 401);
+  /* Only that session ended. */
+  g_assert_cmpuint (sync_status (server, other), ==, 200);
+}
+
+static void
+test_missing_and_garbage_tokens (void)
+{
+  g_autoptr(AnbuTestResponse) none = anbu_test_request (server, "GET", "/api/v1/sync", NULL, NULL);
+  g_autoptr(AnbuTestResponse) garbage = anbu_test_request (server, "GET", "/api/v1/sync",
+                                                           "not-a-token-at-all", NULL);
+
+  g_assert_cmpuint (none->status, ==, 401);
+  g_assert_cmpstr (anbu_test_response_error_code (none), ==, "unauthorized");
+  g_assert_cmpuint (garbage->status, ==, 401);
+  g_assert_cmpuint (sync_status (server, "' OR 1=1 --"), ==, 401);
+}
+
+static void
+test_disabled_user (void)
+{
+  g_autofree char *id = anbu_test_server_add_user (server, "jung.planner", "planner", DONG, PASSWORD);
+  g_autofree char *token = anbu_test_server_sign_in (server, "jung.planner", PASSWORD);
+  g_autofree char *body = sign_in_body ("jung.planner", PASSWORD);
+  g_autoptr(AnbuTestResponse) again = NULL;
+
+  g_assert_cmpint (anbu_test_server_cli (server, NULL, NULL, NULL, "user", "disable",
+                                         "--username", "jung.planner", NULL), ==, 0);
+  g_assert_cmpuint (sync_status (server, token), ==, 401);
+  again = anbu_test_request (server, "POST", "/api/v1/session", NULL, body);
+  g_assert_cmpuint (again->status, ==, 401);
+}
+
+static void
+test_password_reset (void)
+{
+  g_autofree char *id = anbu_test_server_add_user (server, "han.planner", "planner", DONG, PASSWORD);
+  g_autofree char *token = anbu_test_server_sign_in (server, "han.planner", PASSWORD);
+  g_autofree char *file = g_build_filename (server->dir, "new-password", NULL);
+  g_autofree char *old_body = sign_in_body ("han.planner", PASSWORD);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *fresh = NULL;
+  g_autoptr(AnbuTestResponse) old_sign_in = NULL;
+
+  g_assert_true (g_file_set_contents (file, "a brand new passphrase\n", -1, NULL));
+  g_assert_cmpint (anbu_test_server_cli (server, NULL, &out, &err, "password", "reset",
+                                         "--username", "han.planner", "--password-file", file, NULL), ==, 0);
+  /* The password is never echoed. */
+  g_assert_null (strstr (out, "brand new"));
+  g_assert_null (strstr (err, "brand new"));
+  g_unlink (file);
+
+  g_assert_cmpuint (sync_status (server, token), ==, 401);
+  old_sign_in = anbu_test_request (server, "POST", "/api/v1/session", NULL, old_body);
+  g_assert_cmpuint (old_sign_in->status, ==, 401);
+  fresh = anbu_test_server_sign_in (server, "han.planner", "a brand new passphrase");
+  g_assert_cmpuint (sync_status (server, fresh), ==, 200);
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  gboolean *ticked = user_data;
+
+  *ticked = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_expired_token (void)
+{
+  const char * const args[] = { "--token-lifetime", "1", NULL };
+  AnbuTestServer *short_lived = anbu_test_server_new (args);
+  g_autofree char *id = anbu_test_server_add_user (short_lived, "yoon.planner", "planner", DONG, PASSWORD);
+  g_autofree char *token = anbu_test_server_sign_in (short_lived, "yoon.planner", PASSWORD);
+  guint status = sync_status (short_lived, token);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_assert_cmpuint (status, ==, 200);
+  /* Poll until the token lapses; it must within a few seconds. */
+  while (status == 200 && g_get_monotonic_time () < deadline)
+    {
+      gboolean ticked = FALSE;
+
+      g_timeout_add (100, on_tick, &ticked);
+      anbu_test_wait_for (&ticked);
+      status = sync_status (short_lived, token);
+    }
+  g_assert_cmpuint (status, ==, 401);
+  anbu_test_server_free (short_lived);
+}
+
+static void
+test_unknown_route_and_wrong_method (void)
+{
+  g_autoptr(AnbuTestResponse) missing = anbu_test_request (server, "GET", "/api/v1/nothing", NULL, NULL);
+  g_autoptr(AnbuTestResponse) wrong = anbu_test_request (server, "PUT", "/api/v1/sync", NULL, "{}");
+  g_autoptr(AnbuTestResponse) get_session = anbu_test_request (server, "GET", "/api/v1/session", NULL, NULL);
+
+  g_assert_cmpuint (missing->status, ==, 404);
+  g_assert_cmpstr (anbu_test_response_error_code (missing), ==, "not_found");
+  g_assert_cmpuint (wrong->status, ==, 405);
+  g_assert_cmpstr (anbu_test_response_error_code (wrong), ==, "method_not_allowed");
+  g_assert_cmpstr (soup_message_headers_get_one (wrong->headers, "Allow"), ==, "GET");
+  g_assert_cmpuint (get_session->status, ==, 405);
+  g_assert_cmpstr (soup_message_headers_get_one (get_session->headers, "Allow"), ==, "POST, DELETE");
+}
+
+static void
+test_metrics (void)
+{
+  g_autoptr(AnbuTestResponse) health = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
+  g_autoptr(AnbuTestResponse) missing = anbu_test_request (server, "GET", "/nowhere", NULL, NULL);
+  g_autoptr(AnbuTestResponse) metrics = anbu_test_request (server, "GET", "/metrics", NULL, NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpuint (metrics->status, ==, 200);
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (metrics->headers, NULL), "text/plain"));
+  text = g_strndup (g_bytes_get_data (metrics->raw, NULL), g_bytes_get_size (metrics->raw));
+  g_assert_nonnull (strstr (text, "# TYPE anbu_http_requests_total counter"));
+  g_assert_nonnull (strstr (text, "anbu_http_requests_total{route=\"/healthz\",status=\"200\"}"));
+  g_assert_nonnull (strstr (text, "anbu_http_requests_total{route=\"unmatched\",status=\"404\"}"));
+  g_assert_nonnull (strstr (text, "anbu_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"}"));
+  g_assert_nonnull (strstr (text, "anbu_sync_entries_served_total "));
+  g_assert_nonnull (strstr (text, "# TYPE anbu_mutations_total counter"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/anbu/server/healthz", test_healthz);
+  g_test_add_func ("/anbu/server/sign-in/good", test_sign_in_good);
+  g_test_add_func ("/anbu/server/sign-in/wrong-password-or-user", test_sign_in_wrong_password_and_unknown_user_look_alike);
+  g_test_add_func ("/anbu/server/sign-in/throttled", test_sign_in_throttled);
+  g_test_add_func ("/anbu/server/session/sign-out-revokes", test_sign_out_revokes);
+  g_test_add_func ("/anbu/server/session/missing-or-garbage-token", test_missing_and_garbage_tokens);
+  g_test_add_func ("/anbu/server/session/disabled-user", test_disabled_user);
+  g_test_add_func ("/anbu/server/session/password-reset", test_password_reset);
+  g_test_add_func ("/anbu/server/session/expired-token", test_expired_token);
+  g_test_add_func ("/anbu/server/routes/unknown-and-wrong-method", test_unknown_route_and_wrong_method);
+  g_test_add_func ("/anbu/server/metrics", test_metrics);
+
+  server = anbu_test_server_new (NULL);
+  status = g_test_run ();
+  anbu_test_server_free (server);
+  return status;
+}

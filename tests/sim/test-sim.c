@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "anbu-sim-eval.h"
+#include "anbu-sim-household.h"
+
+static void
+test_household_is_deterministic (void)
+{
+  AnbuSimConfig config;
+  g_autoptr(AnbuSimHousehold) a = NULL;
+  g_autoptr(AnbuSimHousehold) b = NULL;
+  g_autoptr(AnbuSimHousehold) other = NULL;
+  guint differences = 0, compared = 0;
+
+  anbu_sim_config_init_default (&config);
+  config.days = 14;
+  a = anbu_sim_household_new (&config, 7);
+  b = anbu_sim_household_new (&config, 7);
+  other = anbu_sim_household_new (&config, 8);
+  g_assert_cmpint (anbu_sim_household_get_onset (a), ==, anbu_sim_household_get_onset (b));
+
+  for (gint64 ts = anbu_sim_household_next_reading_time (a, config.start);
+       ts < config.start + 14 * 86400; ts += config.reading_interval)
+    {
+      AnbuReading ra, rb, ro;
+      gboolean has_a = anbu_sim_household_reading_at (a, ts, &ra);
+
+      g_assert_cmpint (has_a, ==, anbu_sim_household_reading_at (b, ts, &rb));
+      if (has_a)
+        {
+          g_assert_cmpfloat (ra.watts, ==, rb.watts);
+          g_assert_cmpfloat (ra.lux, ==, rb.lux);
+          compared++;
+        }
+      if (has_a && anbu_sim_household_reading_at (other, ts, &ro) && ro.watts != ra.watts)
+        differences++;
+    }
+  g_assert_cmpuint (compared, >, 14 * 1440 / 2);
+  g_assert_cmpuint (differences, >, compared / 2);
+
+  /* Asking again for an earlier time gives the same reading (run mode streams). */
+  {
+    gint64 ts = anbu_sim_household_next_reading_time (a, config.start + 3 * 86400);
+    AnbuReading r1, r2;
+
+    if (anbu_sim_household_reading_at (a, ts, &r1))
+      {
+        g_assert_true (anbu_sim_household_reading_at (b, ts, &r2));
+        g_assert_cmpfloat (r1.lux, ==, r2.lux);
+      }
+  }
+}
+
+static void
+test_incapacitation_stops_activity_not_daylight (void)
+{
+  AnbuSimConfig config;
+  AnbuActivityParams params;
+
+  anbu_sim_config_init_default (&config);
+  config.days = 21;
+  anbu_activity_params_init_default (&params);
+
+  for (guint index = 0; index < 12; index++)
+    {
+      g_autoptr(AnbuSimHousehold) household = anbu_sim_household_new (&config, index);
+      gint64 onset = anbu_sim_household_get_onset (household);
+      AnbuActivityDetector detector;
+      guint before = 0, after = 0;
+      double lux_min = INFINITY, lux_max = 0.0;
+
+      g_assert_cmpint (onset, >, config.start);
+      g_assert_cmpint (onset, <=, config.start + 18 * 86400);
+      anbu_activity_detector_init (&detector);
+      for (gint64 ts = anbu_sim_household_next_reading_time (household, config.start);
+           ts < config.start + 21 * 86400; ts += config.reading_interval)
+        {
+          AnbuReading r;
+          AnbuActivityEvent events[2];
+          guint n;
+
+          if (!anbu_sim_household_reading_at (household, ts, &r))
+            continue;
+          n = anbu_activity_detector_feed (&detector, &params, &r, events);
+          /* The last act (a switch at the onset) shows in the next reading. */
+          if (ts < onset + config.reading_interval)
+            before += n;
+          else
+            {
+              after += n;
+              lux_min = MIN (lux_min, r.lux);
+              lux_max = MAX (lux_max, r.lux);
+            }
+        }
+      g_assert_cmpuint (before, >, 14 * 2);
+      g_assert_cmpuint (after, ==, 0);
+      /* The days after the onset still bring daylight. */
+      g_assert_cmpfloat (lux_max - lux_min, >, 30.0);
+    }
+}
+
+static void
+test_family_trips_at_chuseok (void)
+{
+  AnbuSimConfig config;
+  guint chuseok_eve = 0, ordinary = 0;
+
+  /* 2026-09-24 is the eve of 추석 (the simulation starts 2026-09-01). */
+  anbu_sim_config_init_default (&config);
+  config.days = 40;
+  config.incapacitate = FALSE;
+  for (guint index = 0; index < 300; index++)
+    {
+      g_autoptr(AnbuSimHousehold) household = anbu_sim_household_new (&config, index);
+      gsize n;
+      const AnbuSimAway *aways = anbu_sim_household_get_aways (household, &n);
+
+      g_assert_cmpint (anbu_sim_household_get_onset (household), ==, 0);
+      for (gsize i = 0; i < n; i++)
+        {
+          gint64 day = (aways[i].window.from - config.start) / 86400;
+
+          if (aways[i].kind != ANBU_SIM_AWAY_TRIP)
+            continue;
+          if (day == 23)
+            chuseok_eve++;
+          else if (day == 16) /* 2026-09-17, an ordinary Thursday */
+            ordinary++;
+        }
+    }
+  g_assert_cmpuint (chuseok_eve, >, 5 * MAX (ordinary, 1));
+}
+
+static char *
+run_small_eval (guint threads)
+{
+  AnbuSimEvalConfig config;
+  g_autoptr(AnbuSimEvalResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  anbu_sim_eval_config_init_default (&config);
+  config.households = 20;
+  config.sim.days = 21;
+  config.threads = threads;
+  result = anbu_sim_eval_run (&config, &error);
+  g_assert_no_error (error);
+  return anbu_sim_eval_result_format (result);
+}
+
+static void
+test_eval_table_is_repeatable (void)
+{
+  g_autofree char *first = run_small_eval (2);
+  g_autofree char *second = run_small_eval (2);
+  g_autofree char *single = run_small_eval (1);
+
+  g_assert_cmpstr (first, ==, second);
+  g_assert_cmpstr (first, ==, single);
+  g_assert_nonnull (strstr (first, "20 households × 21 days"));
+  g_assert_nonnull (strstr (first, "fixed 24 h"));
+  g_assert_nonnull (strstr (first, "routine"));
+}
+
+static const AnbuSimEvalRow *
+find_row (const AnbuSimEvalResult *result,
+          const char              *name)
+{
+  for (guint i = 0; i < result->rows->len; i++)
+    {
+      const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+      if (g_str_equal (row->name, name))
+        return row;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_eval_ranges_are_sane (void)
+{
+  AnbuSimEvalConfig config;
+  g_autoptr(AnbuSimEvalResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const AnbuSimEvalRow *fixed24, *fixed48;
+
+  anbu_sim_eval_config_init_default (&config);
+  config.households = 20;
+  config.sim.days = 21;
+  result = anbu_sim_eval_run (&config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->readings, >, 20 * 21 * 1440 * 9 / 10);
+  g_assert_cmpuint (result->activity_events, >, 20 * 14 * 2);
+
+  /* Every incapacitation is caught by the fixed rule within threshold + 1 h. */
+  fixed24 = find_row (result, "fixed 24 h");
+  g_assert_cmpuint (fixed24->incapacitations, ==, 20);
+  g_assert_cmpfloat (fixed24->latency_p90_hours, <=, 25.0);
+  g_assert_cmpfloat (fixed24->detected_within_48h, ==, 1.0);
+  fixed48 = find_row (result, "fixed 48 h");
+  g_assert_cmpfloat (fixed48->latency_median_hours, <=, 49.0);
+  g_assert_cmpfloat (fixed48->latency_median_hours, >, fixed24->latency_median_hours);
+
+  for (guint i = 0; i < result->rows->len; i++)
+    {
+      const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+      /* A longer wait never makes more false alarms than a shorter one, etc. */
+      g_assert_cmpfloat (row->false_alarms_mean, >=, 0.0);
+      g_assert_cmpfloat (row->false_alarms_mean, <, 30.0);
+      g_assert_cmpfloat (row->detected_within_12h, <=, row->detected_within_24h);
+      g_assert_cmpfloat (row->detected_within_24h, <=, row->detected_within_48h);
+      /* Offline periods are never taken for inactivity. */
+      g_assert_cmpuint (row->offline_kept_apart, ==, row->offline_periods);
+    }
+  g_assert_cmpfloat (fixed48->false_alarms_mean, <=, fixed24->false_alarms_mean);
+}
+
+static void
+test_eval_rejects_bad_configuration (void)
+{
+  AnbuSimEvalConfig config;
+  g_autoptr(GError) error = NULL;
+
+  anbu_sim_eval_config_init_default (&config);
+  config.households = 0;
+  g_assert_null (anbu_sim_eval_run (&config, &error));
+  g_assert_error (error, ANBU_SIM_EVAL_ERROR, ANBU_SIM_EVAL_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+
+  anbu_sim_eval_config_init_default (&config);
+  config.routine.quiet_rank = 0;
+  g_assert_null (anbu_sim_eval_run (&config, &error));
+  g_assert_error (error, ANBU_ROUTINE_ERROR, ANBU_ROUTINE_ERROR_INVALID_PARAMETER);
+}
+
+static void
+test_plugsim_eval_command (void)
+{
+  const char *build = g_getenv ("ANBU_BUILD_DIR");
+  g_autofree char *exe = g_build_filename (build, "src", "sim", "anbu-plugsim", NULL);
+  const char *argv1[] = { exe, "eval", "--households", "8", "--days", "14", NULL };
+  const char *argv_bad[] = { exe, "frobnicate", NULL };
+  g_autofree char *out1 = NULL, *out2 = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  gint status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv1, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out1, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv1, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out2, NULL, &status, &error));
+  g_assert_cmpstr (out1, ==, out2);
+  g_assert_nonnull (strstr (out1, "8 households × 14 days"));
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv_bad, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "frobnicate"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/anbu/sim/household-is-deterministic", test_household_is_deterministic);
+  g_test_add_func ("/anbu/sim/incapacitation-stops-activity-not-daylight",
+                   test_incapacitation_stops_activity_not_daylight);
+  g_test_add_func ("/anbu/sim/family-trips-at-chuseok", test_family_trips_at_chuseok);
+  g_test_add_func ("/anbu/sim/eval-table-is-repeatable", test_eval_table_is_repeatable);
+  g_test_add_func ("/anbu/sim/eval-ranges-are-sane", test_eval_ranges_are_sane);
+  g_test_add_func ("/anbu/sim/eval-rejects-bad-configuration",
+                   test_eval_rejects_bad_configuration);
+  g_test_add_func ("/anbu/sim/plugsim-eval-command", test_plugsim_eval_command);
+
+  return g_test_run ();
+}
