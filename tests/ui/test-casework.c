@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
 
 #include "anbu-activity-chart.h"
 #include "anbu-alert-row.h"
@@ -11,7 +13,7 @@
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
 #include "anbu-statistics-view.h"
-#include "anbu-test-case-store.h"
+#include "anbu-replica-case-store.h"
 #include "anbu-test-util.h"
 #include "anbu-validate.h"
 #include "anbu-visits-view.h"
@@ -35,14 +37,110 @@
 
 static gint64 now_usec;
 
+#define TOKEN "casework-test-token"
+
 typedef struct
 {
-  AnbuApplication   *app;
-  AnbuTestAccount   *account;
-  AnbuTestCaseStore *store;
-  AnbuCasework      *casework;
-  GtkWidget         *window;
+  AnbuApplication      *app;
+  AnbuTestAccount      *account;
+  char                 *dir;
+  AnbuReplica          *replica;
+  AnbuReplicaCaseStore *store;
+  AnbuCasework         *casework;
+  GtkWidget            *window;
+  GPtrArray            *seed;      /* pull changes (JSON text) */
+  SoupServer           *server;    /* what only the server computes: series, statistics */
+  char                 *server_url;
+  GHashTable           *answers;   /* path prefix → body */
+  guint                 n_fetches;
 } Fixture;
+
+static void
+seed_record (Fixture    *f,
+             const char *kind,
+             const char *id,
+             const char *record)
+{
+  g_ptr_array_add (f->seed, g_strdup_printf ("{\"kind\": \"%s\", \"op\": \"upsert\", \"id\": \"%s\", \"record\": %s}",
+                                             kind, id, record));
+}
+
+static void
+ready_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+#define AWAIT(result, call) \
+  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (has_result, &(result), 10000)); } G_STMT_END
+
+static void
+on_server_request (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  Fixture *f = user_data;
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *full = g_strconcat (path, g_uri_get_query (uri) ? "?" : "", g_uri_get_query (uri) ? g_uri_get_query (uri) : "", NULL);
+  GHashTableIter iter;
+  gpointer prefix, body;
+
+  f->n_fetches++;
+  if (g_strcmp0 (auth, "Bearer " TOKEN) != 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+      return;
+    }
+  g_hash_table_iter_init (&iter, f->answers);
+  while (g_hash_table_iter_next (&iter, &prefix, &body))
+    if (g_str_has_prefix (full, prefix))
+      {
+        soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+        return;
+      }
+  soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+static void
+set_answer (Fixture    *f,
+            const char *prefix,
+            const char *body)
+{
+  g_hash_table_insert (f->answers, g_strdup (prefix), g_strdup (body));
+}
+
+static void
+set_online (Fixture  *f,
+            gboolean  online)
+{
+  anbu_replica_case_store_set_session (f->store, f->server_url, online ? TOKEN : NULL);
+}
+
+/* The outbox as the replica holds it: kind + payload, oldest first. */
+static GPtrArray *
+read_outbox (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+
+  AWAIT (result, anbu_replica_list_outbox_async (f->replica, NULL, ready_cb, &result));
+  entries = anbu_replica_list_outbox_finish (f->replica, result, &error);
+  g_assert_no_error (error);
+  return entries;
+}
 
 static char *
 ago (double hours)
@@ -68,7 +166,7 @@ add_household (Fixture    *f,
     id, dong_code, dong_name, name, phone ? "\"phone\": \"" : "", phone ? phone : "", phone ? "\"," : "",
     address, consent ? "true" : "false");
 
-  anbu_test_case_store_add_record (f->store, "household", json);
+  seed_record (f, "household", id, json);
 }
 
 static void
@@ -86,7 +184,7 @@ add_plug (Fixture    *f,
     " \"state\": \"installed\", \"last_seen_at\": \"%s\", \"last_watts\": 3.5, \"last_lux\": 40,"
     " \"last_activity_at\": \"%s\"}", serial, household_id, installed, seen, activity);
 
-  anbu_test_case_store_add_record (f->store, "plug", json);
+  seed_record (f, "plug", serial, json);
 }
 
 static void
@@ -105,7 +203,7 @@ add_alert (Fixture    *f,
     " \"quiet_since\": \"%s\", \"raised_at\": \"%s\", \"responder\": \"dong\", \"state\": \"open\","
     " \"detail\": \"%s\", \"version\": 1}", id, household_id, kind, level, quiet, raised, detail);
 
-  anbu_test_case_store_add_record (f->store, "alert", json);
+  seed_record (f, "alert", id, json);
 }
 
 static gboolean
@@ -145,18 +243,55 @@ seed (Fixture *f)
   visit = g_strdup_printf ("{\"id\": \"b0000000-0000-4000-8000-000000000001\", \"household_id\": \"%s\","
                            " \"at\": \"%s\", \"by\": \"%s\", \"purpose\": \"regular\", \"outcome\": \"건강 양호\","
                            " \"next_visit_on\": \"2026-11-25\"}", H4, visit_at, PLANNER);
-  anbu_test_case_store_add_record (f->store, "visit", visit);
+  seed_record (f, "visit", "b0000000-0000-4000-8000-000000000001", visit);
   absence = g_strdup_printf ("{\"id\": \"c0000000-0000-4000-8000-000000000001\", \"household_id\": \"%s\","
                              " \"from\": \"%s\", \"to\": \"%s\", \"reason\": \"hospital\"}", H5, away_from, away_to);
-  anbu_test_case_store_add_record (f->store, "absence", absence);
+  seed_record (f, "absence", "c0000000-0000-4000-8000-000000000001", absence);
 }
 
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  f->store = anbu_test_case_store_new (PLANNER);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) pulled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GSList) uris = NULL;
+  const char *meta[] = { "username", "kim.planner", NULL };
+
+  f->seed = g_ptr_array_new_with_free_func (g_free);
+  f->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  f->dir = g_dir_make_tmp ("anbu-casework-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "replica.db", NULL);
+  AWAIT (result, anbu_replica_create_async (path, "한강 2026 bridge", 1, 8192, meta, NULL, ready_cb, &result));
+  f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The caseload arrives as the server sends it: one pull. */
   seed (f);
+  g_ptr_array_add (f->seed, NULL);
+  joined = g_strjoinv (",", (GStrv) f->seed->pdata);
+  body = g_strdup_printf ("{\"changes\": [%s], \"cursor\": \"c1\", \"has_more\": false}", joined);
+  bytes = g_bytes_new (body, strlen (body));
+  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  f->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->server, "/api/v1", on_server_request, f, NULL);
+  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (f->server);
+  f->server_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  f->store = anbu_replica_case_store_new (f->replica, PLANNER);
+  set_online (f, TRUE);
   f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
   anbu_casework_set_now (f->casework, now_usec);
   g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 5000));
@@ -185,6 +320,19 @@ fixture_tear_down (Fixture      *f,
     }
   g_clear_object (&f->casework);
   g_clear_object (&f->store);
+  if (f->replica != NULL)
+    {
+      g_autofree char *path = g_strdup (anbu_replica_get_path (f->replica));
+
+      g_clear_object (&f->replica);
+      anbu_replica_delete_files (path, NULL);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_clear_object (&f->server);
+  g_free (f->server_url);
+  g_clear_pointer (&f->answers, g_hash_table_unref);
+  g_clear_pointer (&f->seed, g_ptr_array_unref);
   g_clear_object (&f->app);
   g_clear_object (&f->account);
 }
@@ -300,26 +448,38 @@ test_households_search_and_filters (Fixture      *f,
   assert_names (model, "김영수,김영숙,박정희,이민아,최고령,한가람,Anna Kim");
 }
 
-static gboolean
-outbox_has (gpointer data)
+static guint
+outbox_length (Fixture *f)
 {
-  Fixture *f = data;
-  return anbu_test_case_store_get_outbox (f->store)->len > GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (f->store), "expect"));
+  g_autoptr(GPtrArray) entries = read_outbox (f);
+
+  return entries->len;
 }
 
+/* Waits for outbox entry number @before to appear; its payload (kept alive
+ * with the fixture's store). */
 static JsonObject *
 wait_for_change (Fixture    *f,
                  guint       before,
                  const char *kind)
 {
-  GPtrArray *outbox = anbu_test_case_store_get_outbox (f->store);
-  JsonObject *entry;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) entries = NULL;
+  JsonObject *payload;
 
-  g_object_set_data (G_OBJECT (f->store), "expect", GUINT_TO_POINTER (before));
-  g_assert_true (anbu_test_wait_until (outbox_has, f, 5000));
-  entry = outbox->pdata[before];
-  g_assert_cmpstr (json_object_get_string_member (entry, "kind"), ==, kind);
-  return json_object_get_object_member (entry, "payload");
+  for (;;)
+    {
+      g_clear_pointer (&entries, g_ptr_array_unref);
+      entries = read_outbox (f);
+      if (entries->len > before)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_cmpstr (anbu_outbox_entry_get_kind (entries->pdata[before]), ==, kind);
+  payload = anbu_outbox_entry_dup_payload (entries->pdata[before]);
+  g_object_set_data_full (G_OBJECT (f->store), kind, payload, (GDestroyNotify) json_object_unref);
+  return payload;
 }
 
 static void
@@ -418,7 +578,7 @@ assert_refused (Fixture            *f,
                 const char         *key,
                 const char         *expected_part)
 {
-  guint before = anbu_test_case_store_get_outbox (f->store)->len;
+  guint before = outbox_length (f);
   const char *message;
 
   press_save (dialog);
@@ -428,7 +588,7 @@ assert_refused (Fixture            *f,
   if (expected_part != NULL)
     g_assert_nonnull (strstr (message, expected_part));
   g_assert_true (g_utf8_validate (message, -1, NULL));
-  g_assert_cmpuint (anbu_test_case_store_get_outbox (f->store)->len, ==, before);
+  g_assert_cmpuint (outbox_length (f), ==, before);
 }
 
 static void
@@ -724,7 +884,7 @@ test_statistics (Fixture      *f,
   const char *status;
 
   show_view (f, "statistics");
-  anbu_test_case_store_set_answer (f->store, "/api/v1/stats?", stats_json);
+  set_answer (f, "/api/v1/stats?", stats_json);
   gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (f->window, "stats-from")), "2026-11-01");
   gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (f->window, "stats-to")), "2026-11-25");
   anbu_test_press (anbu_test_find_named (f->window, "stats-fetch"));
@@ -740,7 +900,7 @@ test_statistics (Fixture      *f,
   g_assert_nonnull (strstr (contents, "\r\n합계,6,13,19,1,1,1,1,3,1,0,0,0,0\r\n"));
 
   /* Offline: the last fetched figures, with their date. */
-  anbu_test_case_store_set_online (f->store, FALSE);
+  set_online (f, FALSE);
   anbu_test_press (anbu_test_find_named (f->window, "stats-fetch"));
   g_assert_true (anbu_test_wait_until (is_offline, view, 5000));
   status = gtk_label_get_label (GTK_LABEL (anbu_test_find_named (f->window, "stats-status")));
@@ -750,11 +910,11 @@ test_statistics (Fixture      *f,
 
   /* A range that ends before it starts is refused before asking anyone. */
   {
-    guint fetches = anbu_test_case_store_get_n_fetches (f->store);
+    guint fetches = f->n_fetches;
 
     gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (f->window, "stats-to")), "2026-10-01");
     anbu_test_press (anbu_test_find_named (f->window, "stats-fetch"));
-    g_assert_cmpuint (anbu_test_case_store_get_n_fetches (f->store), ==, fetches);
+    g_assert_cmpuint (f->n_fetches, ==, fetches);
   }
 
   g_unlink (path);
@@ -809,7 +969,7 @@ test_household_page (Fixture      *f,
   g_autofree char *summary = NULL;
   gint64 t0;
 
-  anbu_test_case_store_set_answer (f->store, "/api/v1/households/", series);
+  set_answer (f, "/api/v1/households/", series);
   show_view (f, "households");
   t0 = g_get_monotonic_time ();
   anbu_households_view_open_household (view, H1);
@@ -823,7 +983,7 @@ test_household_page (Fixture      *f,
   anbu_test_save_screenshot (f->window, "casework-household");
 
   /* Offline: the cached chart, said so. */
-  anbu_test_case_store_set_online (f->store, FALSE);
+  set_online (f, FALSE);
   anbu_households_view_open_household (view, H1);
   g_assert_true (anbu_test_wait_until (chart_from, cached, 5000));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (anbu_test_find_named (GTK_WIDGET (page), "household-chart-summary"))),
