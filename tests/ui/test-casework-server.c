@@ -5,8 +5,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
+#include "anbu-alert-row.h"
+#include "anbu-alerts-view.h"
 #include "anbu-case-form-dialog.h"
 #include "anbu-casework.h"
 #include "anbu-replica-case-store.h"
@@ -445,6 +448,145 @@ test_edit_and_close_reach_server (Fixture      *f,
   g_assert_null (closed);
 }
 
+/* Alerts are raised by detection on the server, not pushed by apps: the test
+ * writes one into the server's database as detection would. */
+static char *
+seed_alert (Fixture    *f,
+            const char *household_id)
+{
+  char *id = g_uuid_string_random ();
+  g_autofree char *record = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", "
+                                             "\"kind\": \"inactivity\", \"level\": \"risk\", "
+                                             "\"quiet_since\": \"2026-11-23T00:00:00Z\", "
+                                             "\"raised_at\": \"2026-11-24T01:00:00Z\", \"detail\": \"30시간째 변화 없음\", "
+                                             "\"responder\": \"dong\", \"state\": \"open\", \"version\": 1}",
+                                             id, household_id);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->server->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
+                                       " VALUES (?1, ?2, 'open', ?3, 1,"
+                                       " (SELECT value + 1 FROM counter WHERE name = 'seq'), '2026-11-24T01:00:00Z')",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, household_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, record, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE counter SET value = value + 1 WHERE name = 'seq'; COMMIT",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  return id;
+}
+
+/* Lets the replica's change notices reach the casework and its reload end. */
+static void
+settle (Fixture *f)
+{
+  for (guint round = 0; round < 3; round++)
+    {
+      for (guint i = 0; i < 100 && g_main_context_pending (NULL); i++)
+        g_main_context_iteration (NULL, FALSE);
+      g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+    }
+  anbu_test_wait_drawn (f->window);
+}
+
+static gboolean
+alert_row_shown (gpointer data)
+{
+  return anbu_alerts_view_get_n_rows (data) == 1;
+}
+
+static AnbuCaseFormDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ANBU_IS_CASE_FORM_DIALOG (window))
+        return ANBU_CASE_FORM_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static void
+test_alert_actions_reach_server (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autofree char *alert_id = seed_alert (f, H1);
+  AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+  GtkWidget *row;
+  AnbuCaseFormDialog *dialog;
+  g_autoptr(JsonObject) acknowledged = NULL;
+  g_autoptr(JsonObject) resolved = NULL;
+  g_autoptr(JsonObject) contact = NULL;
+
+  pull (f);
+  g_assert_true (anbu_test_wait_until (alert_row_shown, view, 10000));
+  settle (f);
+  row = anbu_alerts_view_get_row (view, 0);
+  g_assert_cmpstr (anbu_alert_row_get_alert_id (ANBU_ALERT_ROW (row)), ==, alert_id);
+
+  /* Acknowledge from the row. */
+  anbu_test_press (anbu_test_find_named (row, "alert-acknowledge"));
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (anbu_replica_get_pending_count (f->replica) == 0 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  push (f, 1);
+  acknowledged = server_record (f, "alert", alert_id);
+  g_assert_cmpstr (json_object_get_string_member (acknowledged, "state"), ==, "acknowledged");
+
+  /* Record a call from the row: the form opens with the alert attached. */
+  settle (f);
+  row = anbu_alerts_view_get_row (view, 0);
+  anbu_test_press (anbu_test_find_named (row, "alert-record-contact"));
+  g_assert_true (anbu_test_wait_until (dialog_open, NULL, 5000));
+  dialog = find_dialog ();
+  choose (dialog, "channel", 0);  /* phone */
+  choose (dialog, "outcome", 0);  /* reached, safe */
+  set_text (dialog, "notes", "통화 완료, 감기로 누워 계심");
+  save (f, dialog);
+
+  /* Resolve from the row. */
+  settle (f);
+  row = anbu_alerts_view_get_row (view, 0);
+  anbu_test_press (anbu_test_find_named (row, "alert-resolve"));
+  g_assert_true (anbu_test_wait_until (dialog_open, NULL, 5000));
+  dialog = find_dialog ();
+  choose (dialog, "resolution", 0);  /* safe */
+  set_text (dialog, "notes", "안전 확인");
+  save (f, dialog);
+  push (f, 2);
+
+  contact = first_record_of (f, "contact", H1);
+  g_assert_cmpstr (json_object_get_string_member (contact, "alert_id"), ==, alert_id);
+  g_assert_cmpstr (json_object_get_string_member (contact, "outcome"), ==, "reached_safe");
+  resolved = server_record (f, "alert", alert_id);
+  g_assert_cmpstr (json_object_get_string_member (resolved, "state"), ==, "resolved");
+  g_assert_cmpstr (json_object_get_string_member (resolved, "resolution"), ==, "safe");
+  /* Resolved: it leaves the alerts view. */
+  settle (f);
+  g_assert_cmpuint (anbu_alerts_view_get_n_rows (view), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -460,6 +602,8 @@ main (int argc, char *argv[])
               test_visit_contact_absence_reach_server, fixture_tear_down);
   g_test_add ("/anbu/ui/casework-server/plug-forms", Fixture, NULL, fixture_set_up,
               test_plug_forms_reach_server, fixture_tear_down);
+  g_test_add ("/anbu/ui/casework-server/alert-actions", Fixture, NULL, fixture_set_up,
+              test_alert_actions_reach_server, fixture_tear_down);
   g_test_add ("/anbu/ui/casework-server/edit-and-close", Fixture, NULL, fixture_set_up,
               test_edit_and_close_reach_server, fixture_tear_down);
 
