@@ -189,54 +189,6 @@ rebuild (AnbuHouseholdPage *self)
   gtk_label_set_label (self->title_label, h->name);
   summary = anbu_household_index_lookup (anbu_casework_get_index (self->casework), h->id);
 
-  /* Identity */
-  group = add_group (self, _("Resident"));
-  {
-    g_autofree char *who = NULL;
-    g_autofree char *address = g_strjoin (" ", h->address, h->address_detail != NULL ? h->address_detail : "", NULL);
-    g_autofree char *threshold = g_strdup_printf (_("%d hours"), h->threshold_hours);
-    g_autofree char *consent = NULL;
-
-    if (h->birth_year > 0)
-      /* Translators: birth year and sex, "1942년생 · 여성". */
-      who = g_strdup_printf (_("Born %d · %s"), h->birth_year,
-                             h->sex != ANBU_SEX_UNKNOWN ? anbu_sex_to_label (h->sex) : "—");
-    add_row (group, _("Name"), h->name);
-    add_row (group, _("Born"), who);
-    if (h->phone != NULL)
-      {
-        g_autofree char *e164 = anbu_phone_to_e164 (h->phone);
-        g_autofree char *uri = g_strconcat ("tel:", e164 != NULL ? e164 : h->phone, NULL);
-        GtkWidget *row = add_row (group, _("Phone"), h->phone);
-        GtkWidget *call = gtk_link_button_new_with_label (uri, _("Call"));
-
-        gtk_widget_set_valign (call, GTK_ALIGN_CENTER);
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), call);
-      }
-    else
-      add_row (group, _("Phone"), NULL);
-    add_row (group, _("Address"), g_strstrip (address));
-    add_row (group, _("Community centre"), h->dong_name != NULL ? h->dong_name : h->dong_code);
-    consent = h->night_consent
-              ? g_strdup_printf (_("Consented (%s)"), h->night_consent_date != NULL ? h->night_consent_date : "—")
-              : g_strdup (_("Not consented: nights and holidays wait for the community centre"));
-    add_row (group, _("Night and holiday monitoring"), consent);
-    add_row (group, _("Risk signal after"), threshold);
-    add_row (group, _("Health and situation"), h->risk_notes);
-  }
-
-  if (h->contacts->len > 0)
-    {
-      group = add_group (self, _("People to Call"));
-      for (guint i = 0; i < h->contacts->len; i++)
-        {
-          AnbuHouseholdContact *c = h->contacts->pdata[i];
-          g_autofree char *title = c->relation != NULL ? g_strdup_printf ("%s (%s)", c->name, c->relation)
-                                                       : g_strdup (c->name);
-          add_row (group, title, c->phone);
-        }
-    }
-
   /* Plug card */
   group = add_group (self, _("Plug"));
   plug = anbu_casework_find_installed_plug (self->casework, h->id);
@@ -297,6 +249,54 @@ rebuild (AnbuHouseholdPage *self)
     self->chart_source = "none";
     load_chart (self);
   }
+
+  /* Identity */
+  group = add_group (self, _("Resident"));
+  {
+    g_autofree char *who = NULL;
+    g_autofree char *address = g_strjoin (" ", h->address, h->address_detail != NULL ? h->address_detail : "", NULL);
+    g_autofree char *threshold = g_strdup_printf (_("%d hours"), h->threshold_hours);
+    g_autofree char *consent = NULL;
+
+    if (h->birth_year > 0)
+      /* Translators: birth year and sex, "1942년생 · 여성". */
+      who = g_strdup_printf (_("Born %d · %s"), h->birth_year,
+                             h->sex != ANBU_SEX_UNKNOWN ? anbu_sex_to_label (h->sex) : "—");
+    add_row (group, _("Name"), h->name);
+    add_row (group, _("Born"), who);
+    if (h->phone != NULL)
+      {
+        g_autofree char *e164 = anbu_phone_to_e164 (h->phone);
+        g_autofree char *uri = g_strconcat ("tel:", e164 != NULL ? e164 : h->phone, NULL);
+        GtkWidget *row = add_row (group, _("Phone"), h->phone);
+        GtkWidget *call = gtk_link_button_new_with_label (uri, _("Call"));
+
+        gtk_widget_set_valign (call, GTK_ALIGN_CENTER);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), call);
+      }
+    else
+      add_row (group, _("Phone"), NULL);
+    add_row (group, _("Address"), g_strstrip (address));
+    add_row (group, _("Community centre"), h->dong_name != NULL ? h->dong_name : h->dong_code);
+    consent = h->night_consent
+              ? g_strdup_printf (_("Consented (%s)"), h->night_consent_date != NULL ? h->night_consent_date : "—")
+              : g_strdup (_("Not consented: nights and holidays wait for the community centre"));
+    add_row (group, _("Night and holiday monitoring"), consent);
+    add_row (group, _("Risk signal after"), threshold);
+    add_row (group, _("Health and situation"), h->risk_notes);
+  }
+
+  if (h->contacts->len > 0)
+    {
+      group = add_group (self, _("People to Call"));
+      for (guint i = 0; i < h->contacts->len; i++)
+        {
+          AnbuHouseholdContact *c = h->contacts->pdata[i];
+          g_autofree char *title = c->relation != NULL ? g_strdup_printf ("%s (%s)", c->name, c->relation)
+                                                       : g_strdup (c->name);
+          add_row (group, title, c->phone);
+        }
+    }
 
   /* History */
   alerts = anbu_casework_list_for_household (self->casework, "alert", h->id);

@@ -603,6 +603,7 @@ test_form_visit (Fixture      *f,
   assert_refused (f, dialog, "next_visit_on", "2026-11-30");
   set_text (dialog, "next_visit_on", "2026-11-20");
   assert_refused (f, dialog, "next_visit_on", "오늘");
+  anbu_test_save_screenshot (GTK_WIDGET (dialog), "casework-form-visit-refused");
   set_text (dialog, "outcome", g_strnfill (300, 'x'));
   set_text (dialog, "next_visit_on", "2026-12-24");
   assert_refused (f, dialog, "outcome", NULL);
