@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "anbu-application.h"
@@ -16,6 +19,11 @@ struct _AnbuApplication
 
   AnbuAccount *account;
   GSettings *settings;
+
+  /* From the command line, for the first window (the demo signs in this way). */
+  char *server_address;
+  char *username;
+  char *password;
 };
 
 G_DEFINE_TYPE (AnbuApplication, anbu_application, ADW_TYPE_APPLICATION)
@@ -158,6 +166,57 @@ anbu_application_startup (GApplication *application)
   apply_color_scheme (self);
 }
 
+static char *
+read_password (FILE    *stream,
+               GError **error)
+{
+  g_autoptr (GString) password = g_string_new (NULL);
+  int c;
+
+  while ((c = fgetc (stream)) != EOF && c != '\n' && password->len < 1024)
+    g_string_append_c (password, (char) c);
+  if (password->len > 0 && password->str[password->len - 1] == '\r')
+    g_string_truncate (password, password->len - 1);
+  if (password->len == 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("No password on standard input."));
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&password), FALSE);
+}
+
+static int
+anbu_application_handle_local_options (GApplication *application,
+                                       GVariantDict *options)
+{
+  AnbuApplication *self = ANBU_APPLICATION (application);
+  gboolean password_stdin = FALSE;
+
+  g_variant_dict_lookup (options, "server", "s", &self->server_address);
+  g_variant_dict_lookup (options, "username", "s", &self->username);
+  g_variant_dict_lookup (options, "password-stdin", "b", &password_stdin);
+
+  if (password_stdin)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (self->server_address == NULL || self->username == NULL)
+        {
+          g_printerr ("%s\n", _("--password-stdin needs --server and --username."));
+          return EXIT_FAILURE;
+        }
+      self->password = read_password (stdin, &error);
+      if (self->password == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return EXIT_FAILURE;
+        }
+    }
+
+  return G_APPLICATION_CLASS (anbu_application_parent_class)->handle_local_options (application, options);
+}
+
 static void
 anbu_application_activate (GApplication *application)
 {
@@ -165,7 +224,14 @@ anbu_application_activate (GApplication *application)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (anbu_window_new (GTK_APPLICATION (self), self->account));
+    {
+      window = GTK_WINDOW (anbu_window_new (GTK_APPLICATION (self), self->account));
+      anbu_window_fill_sign_in (ANBU_WINDOW (window), self->server_address, self->username,
+                                self->password);
+      if (self->password != NULL)
+        memset (self->password, 0, strlen (self->password));
+      g_clear_pointer (&self->password, g_free);
+    }
   gtk_window_present (window);
 }
 
@@ -212,6 +278,9 @@ anbu_application_dispose (GObject *object)
 
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->server_address, g_free);
+  g_clear_pointer (&self->username, g_free);
+  g_clear_pointer (&self->password, g_free);
 
   G_OBJECT_CLASS (anbu_application_parent_class)->dispose (object);
 }
@@ -227,6 +296,7 @@ anbu_application_class_init (AnbuApplicationClass *klass)
   object_class->dispose = anbu_application_dispose;
   app_class->startup = anbu_application_startup;
   app_class->activate = anbu_application_activate;
+  app_class->handle_local_options = anbu_application_handle_local_options;
 
   properties[PROP_ACCOUNT] =
     g_param_spec_object ("account", NULL, NULL, ANBU_TYPE_ACCOUNT,
@@ -237,6 +307,17 @@ anbu_application_class_init (AnbuApplicationClass *klass)
 static void
 anbu_application_init (AnbuApplication *self)
 {
+  const GOptionEntry options[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Fill in the server address on the sign-in page"), N_("ADDRESS") },
+    { "username", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Fill in the username on the sign-in page"), N_("NAME") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Read the password from the first line of standard input and sign in at once"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
 /**

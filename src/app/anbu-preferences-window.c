@@ -56,39 +56,33 @@ on_server_row_apply (AnbuPreferencesWindow *self)
   g_settings_set_string (self->settings, "server-address", address);
 }
 
-/* A tile address is a URL template with {z}, {x} and {y}, or empty for the Anbu server. */
-static gboolean
-check_tile_address (const char *text)
-{
-  g_autoptr (GUri) uri = NULL;
-  const char *scheme;
-
-  if (*text == '\0')
-    return TRUE;
-  if (strstr (text, "{z}") == NULL || strstr (text, "{x}") == NULL || strstr (text, "{y}") == NULL)
-    return FALSE;
-
-  uri = g_uri_parse (text, G_URI_FLAGS_PARSE_RELAXED, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return FALSE;
-  scheme = g_uri_get_scheme (uri);
-  return g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0;
-}
-
+/* Tiles come from a server with anbu-server's /tiles route: checked like the server address,
+ * empty for the Anbu server itself. */
 static void
 on_tile_row_apply (AnbuPreferencesWindow *self)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->tile_row))));
-  gboolean valid = check_tile_address (text);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *address = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->tile_row));
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
 
-  mark_row (self->tile_row, valid);
-  if (!valid)
+  if (*trimmed == '\0')
     {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (_("A tile address looks like https://tiles.example.go.kr/{z}/{x}/{y}.png")));
+      mark_row (self->tile_row, TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (self->tile_row), "");
+      g_settings_set_string (self->settings, "tile-address", "");
       return;
     }
-  g_settings_set_string (self->settings, "tile-address", text);
+
+  address = anbu_sign_in_check_server_address (text, &error);
+  mark_row (self->tile_row, address != NULL);
+  if (address == NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->tile_row), address);
+  g_settings_set_string (self->settings, "tile-address", address);
 }
 
 static gboolean

@@ -512,3 +512,22 @@ anbu_sign_in_page_reset (AnbuSignInPage *self)
   show_field_error (GTK_WIDGET (self->username_row), self->username_error, NULL);
   show_field_error (GTK_WIDGET (self->password_row), self->password_error, NULL);
 }
+
+/**
+ * anbu_sign_in_page_submit_with_password:
+ * @self: the page
+ * @password: the password
+ *
+ * Types @password into the password field and presses Sign In: the fields are checked and
+ * #AnbuSignInPage::sign-in is emitted exactly as for a planner at the keyboard.
+ */
+void
+anbu_sign_in_page_submit_with_password (AnbuSignInPage *self,
+                                        const char     *password)
+{
+  g_return_if_fail (ANBU_IS_SIGN_IN_PAGE (self));
+  g_return_if_fail (password != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
+  submit (self);
+}

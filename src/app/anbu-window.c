@@ -645,6 +645,25 @@ anbu_window_get_locked (AnbuWindow *self)
   return self->locked;
 }
 
+/* Dialogs over the window (a sign-out confirmation, the preferences) must not outlive the
+ * lock: whoever comes to the computer next could answer them. */
+static void
+close_transient_windows (AnbuWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr (GPtrArray) doomed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        g_ptr_array_add (doomed, g_object_ref (window));
+    }
+  for (guint i = 0; i < doomed->len; i++)
+    gtk_window_destroy (g_ptr_array_index (doomed, i));
+}
+
 /**
  * anbu_window_lock:
  * @self: the window
@@ -660,6 +679,7 @@ anbu_window_lock (AnbuWindow *self)
   if (!self->signed_in || self->locked)
     return;
 
+  close_transient_windows (self);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
   anbu_lock_screen_reset (self->lock_screen);
@@ -689,6 +709,32 @@ anbu_window_get_idle_monitor (AnbuWindow *self)
   g_return_val_if_fail (ANBU_IS_WINDOW (self), NULL);
 
   return self->idle_monitor;
+}
+
+/**
+ * anbu_window_fill_sign_in:
+ * @self: the window
+ * @server_address: (nullable): the server address to fill in
+ * @username: (nullable): the username to fill in
+ * @password: (nullable): with a password, sign in at once as if the planner had pressed
+ *   Sign In (the same checks and messages)
+ *
+ * Fills the sign-in page from the command line.
+ */
+void
+anbu_window_fill_sign_in (AnbuWindow *self,
+                          const char *server_address,
+                          const char *username,
+                          const char *password)
+{
+  g_return_if_fail (ANBU_IS_WINDOW (self));
+
+  if (server_address != NULL)
+    anbu_sign_in_page_set_server (self->sign_in_page, server_address);
+  if (username != NULL)
+    anbu_sign_in_page_set_username (self->sign_in_page, username);
+  if (password != NULL)
+    anbu_sign_in_page_submit_with_password (self->sign_in_page, password);
 }
 
 void

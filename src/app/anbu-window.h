@@ -20,6 +20,10 @@ gboolean         anbu_window_get_locked       (AnbuWindow     *self);
 void             anbu_window_lock             (AnbuWindow     *self);
 const char      *anbu_window_get_search_text  (AnbuWindow     *self);
 AnbuIdleMonitor *anbu_window_get_idle_monitor (AnbuWindow     *self);
+void             anbu_window_fill_sign_in     (AnbuWindow     *self,
+                                               const char     *server_address,
+                                               const char     *username,
+                                               const char     *password);
 void             anbu_window_add_toast        (AnbuWindow     *self,
                                                const char     *message);
 

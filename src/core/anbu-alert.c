@@ -119,7 +119,7 @@ anbu_alert_from_json (JsonObject  *object,
                             &alert->detail, error) ||
       !anbu_json_read_text (M ("notes"), FALSE, ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE,
                             &alert->notes, error) ||
-      !anbu_json_read_int (M ("version"), FALSE, &alert->version, NULL, error))
+      !anbu_json_read_version (M ("version"), FALSE, &alert->version, error))
     return NULL;
 #undef M
 
@@ -147,13 +147,6 @@ anbu_alert_from_json (JsonObject  *object,
                              _("A risk signal cannot be closed before it was raised"));
       return NULL;
     }
-  if (alert->version < 0)
-    {
-      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "version",
-                             _("A version is never negative"));
-      return NULL;
-    }
-
   return g_steal_pointer (&alert);
 }
 

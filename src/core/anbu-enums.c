@@ -52,51 +52,57 @@ lookup_nick (const EnumEntry *entries,
   return FALSE;
 }
 
+/* The four functions each enum of anbu-enums.h has, over its table of
+ * entries: values are the entries' indexes, nicks the wire strings. */
+#define DEFINE_RECORD_ENUM(TypeName, type_name, VALUE_PREFIX)                          \
+  GType                                                                                \
+  type_name##_get_type (void)                                                          \
+  {                                                                                    \
+    static gsize type = 0;                                                             \
+                                                                                       \
+    if (g_once_init_enter (&type))                                                     \
+      g_once_init_leave (&type, register_enum (#TypeName, VALUE_PREFIX,                \
+                                               type_name##_entries,                    \
+                                               G_N_ELEMENTS (type_name##_entries)));   \
+    return type;                                                                       \
+  }                                                                                    \
+                                                                                       \
+  const char *                                                                         \
+  type_name##_to_string (TypeName value)                                               \
+  {                                                                                    \
+    if ((guint) value >= G_N_ELEMENTS (type_name##_entries))                           \
+      return NULL;                                                                     \
+    return type_name##_entries[value].nick;                                            \
+  }                                                                                    \
+                                                                                       \
+  gboolean                                                                             \
+  type_name##_from_string (const char *text,                                           \
+                           TypeName   *value)                                          \
+  {                                                                                    \
+    guint index;                                                                       \
+                                                                                       \
+    if (!lookup_nick (type_name##_entries, G_N_ELEMENTS (type_name##_entries), text,   \
+                      &index))                                                         \
+      return FALSE;                                                                    \
+    if (value != NULL)                                                                 \
+      *value = (TypeName) index;                                                       \
+    return TRUE;                                                                       \
+  }                                                                                    \
+                                                                                       \
+  const char *                                                                         \
+  type_name##_to_label (TypeName value)                                                \
+  {                                                                                    \
+    if ((guint) value >= G_N_ELEMENTS (type_name##_entries))                           \
+      return NULL;                                                                     \
+    return _(type_name##_entries[value].label);                                        \
+  }
+
 static const EnumEntry anbu_sex_entries[] = {
   { "female", N_("Female") },
   { "male", N_("Male") },
 };
 
-GType
-anbu_sex_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuSex", "ANBU_SEX_",
-                                             anbu_sex_entries,
-                                             G_N_ELEMENTS (anbu_sex_entries)));
-  return type;
-}
-
-const char *
-anbu_sex_to_string (AnbuSex value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_sex_entries))
-    return NULL;
-  return anbu_sex_entries[value].nick;
-}
-
-gboolean
-anbu_sex_from_string (const char *text,
-                     AnbuSex *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_sex_entries, G_N_ELEMENTS (anbu_sex_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuSex) index;
-  return TRUE;
-}
-
-const char *
-anbu_sex_to_label (AnbuSex value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_sex_entries))
-    return NULL;
-  return _(anbu_sex_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuSex, anbu_sex, "ANBU_SEX_")
 
 static const EnumEntry anbu_appliance_entries[] = {
   { "tv", N_("TV") },
@@ -106,46 +112,7 @@ static const EnumEntry anbu_appliance_entries[] = {
   { "other", N_("Other") },
 };
 
-GType
-anbu_appliance_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuAppliance", "ANBU_APPLIANCE_",
-                                             anbu_appliance_entries,
-                                             G_N_ELEMENTS (anbu_appliance_entries)));
-  return type;
-}
-
-const char *
-anbu_appliance_to_string (AnbuAppliance value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_appliance_entries))
-    return NULL;
-  return anbu_appliance_entries[value].nick;
-}
-
-gboolean
-anbu_appliance_from_string (const char *text,
-                           AnbuAppliance *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_appliance_entries, G_N_ELEMENTS (anbu_appliance_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuAppliance) index;
-  return TRUE;
-}
-
-const char *
-anbu_appliance_to_label (AnbuAppliance value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_appliance_entries))
-    return NULL;
-  return _(anbu_appliance_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuAppliance, anbu_appliance, "ANBU_APPLIANCE_")
 
 static const EnumEntry anbu_plug_state_entries[] = {
   { "installed", N_("Installed") },
@@ -153,46 +120,7 @@ static const EnumEntry anbu_plug_state_entries[] = {
   { "lost", N_("Lost") },
 };
 
-GType
-anbu_plug_state_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuPlugState", "ANBU_PLUG_STATE_",
-                                             anbu_plug_state_entries,
-                                             G_N_ELEMENTS (anbu_plug_state_entries)));
-  return type;
-}
-
-const char *
-anbu_plug_state_to_string (AnbuPlugState value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_plug_state_entries))
-    return NULL;
-  return anbu_plug_state_entries[value].nick;
-}
-
-gboolean
-anbu_plug_state_from_string (const char *text,
-                            AnbuPlugState *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_plug_state_entries, G_N_ELEMENTS (anbu_plug_state_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuPlugState) index;
-  return TRUE;
-}
-
-const char *
-anbu_plug_state_to_label (AnbuPlugState value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_plug_state_entries))
-    return NULL;
-  return _(anbu_plug_state_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuPlugState, anbu_plug_state, "ANBU_PLUG_STATE_")
 
 static const EnumEntry anbu_plug_removal_reason_entries[] = {
   { "moved", N_("Resident moved") },
@@ -201,46 +129,7 @@ static const EnumEntry anbu_plug_removal_reason_entries[] = {
   { "lost", N_("Lost") },
 };
 
-GType
-anbu_plug_removal_reason_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuPlugRemovalReason", "ANBU_PLUG_REMOVAL_REASON_",
-                                             anbu_plug_removal_reason_entries,
-                                             G_N_ELEMENTS (anbu_plug_removal_reason_entries)));
-  return type;
-}
-
-const char *
-anbu_plug_removal_reason_to_string (AnbuPlugRemovalReason value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_plug_removal_reason_entries))
-    return NULL;
-  return anbu_plug_removal_reason_entries[value].nick;
-}
-
-gboolean
-anbu_plug_removal_reason_from_string (const char *text,
-                                     AnbuPlugRemovalReason *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_plug_removal_reason_entries, G_N_ELEMENTS (anbu_plug_removal_reason_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuPlugRemovalReason) index;
-  return TRUE;
-}
-
-const char *
-anbu_plug_removal_reason_to_label (AnbuPlugRemovalReason value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_plug_removal_reason_entries))
-    return NULL;
-  return _(anbu_plug_removal_reason_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuPlugRemovalReason, anbu_plug_removal_reason, "ANBU_PLUG_REMOVAL_REASON_")
 
 static const EnumEntry anbu_household_status_entries[] = {
   { "active", N_("Monitored") },
@@ -248,46 +137,7 @@ static const EnumEntry anbu_household_status_entries[] = {
   { "closed", N_("Closed") },
 };
 
-GType
-anbu_household_status_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuHouseholdStatus", "ANBU_HOUSEHOLD_STATUS_",
-                                             anbu_household_status_entries,
-                                             G_N_ELEMENTS (anbu_household_status_entries)));
-  return type;
-}
-
-const char *
-anbu_household_status_to_string (AnbuHouseholdStatus value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_household_status_entries))
-    return NULL;
-  return anbu_household_status_entries[value].nick;
-}
-
-gboolean
-anbu_household_status_from_string (const char *text,
-                                  AnbuHouseholdStatus *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_household_status_entries, G_N_ELEMENTS (anbu_household_status_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuHouseholdStatus) index;
-  return TRUE;
-}
-
-const char *
-anbu_household_status_to_label (AnbuHouseholdStatus value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_household_status_entries))
-    return NULL;
-  return _(anbu_household_status_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuHouseholdStatus, anbu_household_status, "ANBU_HOUSEHOLD_STATUS_")
 
 static const EnumEntry anbu_alert_kind_entries[] = {
   { "inactivity", N_("No activity") },
@@ -295,46 +145,7 @@ static const EnumEntry anbu_alert_kind_entries[] = {
   { "offline", N_("Plug offline") },
 };
 
-GType
-anbu_alert_kind_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuAlertKind", "ANBU_ALERT_KIND_",
-                                             anbu_alert_kind_entries,
-                                             G_N_ELEMENTS (anbu_alert_kind_entries)));
-  return type;
-}
-
-const char *
-anbu_alert_kind_to_string (AnbuAlertKind value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_kind_entries))
-    return NULL;
-  return anbu_alert_kind_entries[value].nick;
-}
-
-gboolean
-anbu_alert_kind_from_string (const char *text,
-                            AnbuAlertKind *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_alert_kind_entries, G_N_ELEMENTS (anbu_alert_kind_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuAlertKind) index;
-  return TRUE;
-}
-
-const char *
-anbu_alert_kind_to_label (AnbuAlertKind value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_kind_entries))
-    return NULL;
-  return _(anbu_alert_kind_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuAlertKind, anbu_alert_kind, "ANBU_ALERT_KIND_")
 
 static const EnumEntry anbu_alert_level_entries[] = {
   { "watch", N_("Watch") },
@@ -342,46 +153,7 @@ static const EnumEntry anbu_alert_level_entries[] = {
   { "critical", N_("Critical") },
 };
 
-GType
-anbu_alert_level_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuAlertLevel", "ANBU_ALERT_LEVEL_",
-                                             anbu_alert_level_entries,
-                                             G_N_ELEMENTS (anbu_alert_level_entries)));
-  return type;
-}
-
-const char *
-anbu_alert_level_to_string (AnbuAlertLevel value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_level_entries))
-    return NULL;
-  return anbu_alert_level_entries[value].nick;
-}
-
-gboolean
-anbu_alert_level_from_string (const char *text,
-                             AnbuAlertLevel *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_alert_level_entries, G_N_ELEMENTS (anbu_alert_level_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuAlertLevel) index;
-  return TRUE;
-}
-
-const char *
-anbu_alert_level_to_label (AnbuAlertLevel value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_level_entries))
-    return NULL;
-  return _(anbu_alert_level_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuAlertLevel, anbu_alert_level, "ANBU_ALERT_LEVEL_")
 
 static const EnumEntry anbu_alert_state_entries[] = {
   { "open", N_("Open") },
@@ -390,92 +162,14 @@ static const EnumEntry anbu_alert_state_entries[] = {
   { "resolved", N_("Resolved") },
 };
 
-GType
-anbu_alert_state_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuAlertState", "ANBU_ALERT_STATE_",
-                                             anbu_alert_state_entries,
-                                             G_N_ELEMENTS (anbu_alert_state_entries)));
-  return type;
-}
-
-const char *
-anbu_alert_state_to_string (AnbuAlertState value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_state_entries))
-    return NULL;
-  return anbu_alert_state_entries[value].nick;
-}
-
-gboolean
-anbu_alert_state_from_string (const char *text,
-                             AnbuAlertState *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_alert_state_entries, G_N_ELEMENTS (anbu_alert_state_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuAlertState) index;
-  return TRUE;
-}
-
-const char *
-anbu_alert_state_to_label (AnbuAlertState value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_state_entries))
-    return NULL;
-  return _(anbu_alert_state_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuAlertState, anbu_alert_state, "ANBU_ALERT_STATE_")
 
 static const EnumEntry anbu_alert_responder_entries[] = {
   { "dong", N_("Community centre") },
   { "control", N_("Control centre") },
 };
 
-GType
-anbu_alert_responder_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuAlertResponder", "ANBU_ALERT_RESPONDER_",
-                                             anbu_alert_responder_entries,
-                                             G_N_ELEMENTS (anbu_alert_responder_entries)));
-  return type;
-}
-
-const char *
-anbu_alert_responder_to_string (AnbuAlertResponder value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_responder_entries))
-    return NULL;
-  return anbu_alert_responder_entries[value].nick;
-}
-
-gboolean
-anbu_alert_responder_from_string (const char *text,
-                                 AnbuAlertResponder *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_alert_responder_entries, G_N_ELEMENTS (anbu_alert_responder_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuAlertResponder) index;
-  return TRUE;
-}
-
-const char *
-anbu_alert_responder_to_label (AnbuAlertResponder value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_responder_entries))
-    return NULL;
-  return _(anbu_alert_responder_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuAlertResponder, anbu_alert_responder, "ANBU_ALERT_RESPONDER_")
 
 static const EnumEntry anbu_alert_resolution_entries[] = {
   { "safe", N_("Safe") },
@@ -486,46 +180,7 @@ static const EnumEntry anbu_alert_resolution_entries[] = {
   { "device_problem", N_("Device problem") },
 };
 
-GType
-anbu_alert_resolution_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuAlertResolution", "ANBU_ALERT_RESOLUTION_",
-                                             anbu_alert_resolution_entries,
-                                             G_N_ELEMENTS (anbu_alert_resolution_entries)));
-  return type;
-}
-
-const char *
-anbu_alert_resolution_to_string (AnbuAlertResolution value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_resolution_entries))
-    return NULL;
-  return anbu_alert_resolution_entries[value].nick;
-}
-
-gboolean
-anbu_alert_resolution_from_string (const char *text,
-                                  AnbuAlertResolution *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_alert_resolution_entries, G_N_ELEMENTS (anbu_alert_resolution_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuAlertResolution) index;
-  return TRUE;
-}
-
-const char *
-anbu_alert_resolution_to_label (AnbuAlertResolution value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_alert_resolution_entries))
-    return NULL;
-  return _(anbu_alert_resolution_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuAlertResolution, anbu_alert_resolution, "ANBU_ALERT_RESOLUTION_")
 
 static const EnumEntry anbu_contact_channel_entries[] = {
   { "phone", N_("Phone call") },
@@ -535,46 +190,7 @@ static const EnumEntry anbu_contact_channel_entries[] = {
   { "dispatch_119", N_("Fire service dispatch (119)") },
 };
 
-GType
-anbu_contact_channel_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuContactChannel", "ANBU_CONTACT_CHANNEL_",
-                                             anbu_contact_channel_entries,
-                                             G_N_ELEMENTS (anbu_contact_channel_entries)));
-  return type;
-}
-
-const char *
-anbu_contact_channel_to_string (AnbuContactChannel value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_contact_channel_entries))
-    return NULL;
-  return anbu_contact_channel_entries[value].nick;
-}
-
-gboolean
-anbu_contact_channel_from_string (const char *text,
-                                 AnbuContactChannel *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_contact_channel_entries, G_N_ELEMENTS (anbu_contact_channel_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuContactChannel) index;
-  return TRUE;
-}
-
-const char *
-anbu_contact_channel_to_label (AnbuContactChannel value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_contact_channel_entries))
-    return NULL;
-  return _(anbu_contact_channel_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuContactChannel, anbu_contact_channel, "ANBU_CONTACT_CHANNEL_")
 
 static const EnumEntry anbu_contact_outcome_entries[] = {
   { "reached_safe", N_("Reached, safe") },
@@ -586,46 +202,7 @@ static const EnumEntry anbu_contact_outcome_entries[] = {
   { "other", N_("Other") },
 };
 
-GType
-anbu_contact_outcome_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuContactOutcome", "ANBU_CONTACT_OUTCOME_",
-                                             anbu_contact_outcome_entries,
-                                             G_N_ELEMENTS (anbu_contact_outcome_entries)));
-  return type;
-}
-
-const char *
-anbu_contact_outcome_to_string (AnbuContactOutcome value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_contact_outcome_entries))
-    return NULL;
-  return anbu_contact_outcome_entries[value].nick;
-}
-
-gboolean
-anbu_contact_outcome_from_string (const char *text,
-                                 AnbuContactOutcome *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_contact_outcome_entries, G_N_ELEMENTS (anbu_contact_outcome_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuContactOutcome) index;
-  return TRUE;
-}
-
-const char *
-anbu_contact_outcome_to_label (AnbuContactOutcome value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_contact_outcome_entries))
-    return NULL;
-  return _(anbu_contact_outcome_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuContactOutcome, anbu_contact_outcome, "ANBU_CONTACT_OUTCOME_")
 
 static const EnumEntry anbu_visit_purpose_entries[] = {
   { "regular", N_("Regular visit") },
@@ -635,46 +212,7 @@ static const EnumEntry anbu_visit_purpose_entries[] = {
   { "other", N_("Other") },
 };
 
-GType
-anbu_visit_purpose_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuVisitPurpose", "ANBU_VISIT_PURPOSE_",
-                                             anbu_visit_purpose_entries,
-                                             G_N_ELEMENTS (anbu_visit_purpose_entries)));
-  return type;
-}
-
-const char *
-anbu_visit_purpose_to_string (AnbuVisitPurpose value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_visit_purpose_entries))
-    return NULL;
-  return anbu_visit_purpose_entries[value].nick;
-}
-
-gboolean
-anbu_visit_purpose_from_string (const char *text,
-                               AnbuVisitPurpose *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_visit_purpose_entries, G_N_ELEMENTS (anbu_visit_purpose_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuVisitPurpose) index;
-  return TRUE;
-}
-
-const char *
-anbu_visit_purpose_to_label (AnbuVisitPurpose value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_visit_purpose_entries))
-    return NULL;
-  return _(anbu_visit_purpose_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuVisitPurpose, anbu_visit_purpose, "ANBU_VISIT_PURPOSE_")
 
 static const EnumEntry anbu_absence_reason_entries[] = {
   { "travel", N_("Travel") },
@@ -683,46 +221,7 @@ static const EnumEntry anbu_absence_reason_entries[] = {
   { "other", N_("Other") },
 };
 
-GType
-anbu_absence_reason_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuAbsenceReason", "ANBU_ABSENCE_REASON_",
-                                             anbu_absence_reason_entries,
-                                             G_N_ELEMENTS (anbu_absence_reason_entries)));
-  return type;
-}
-
-const char *
-anbu_absence_reason_to_string (AnbuAbsenceReason value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_absence_reason_entries))
-    return NULL;
-  return anbu_absence_reason_entries[value].nick;
-}
-
-gboolean
-anbu_absence_reason_from_string (const char *text,
-                                AnbuAbsenceReason *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_absence_reason_entries, G_N_ELEMENTS (anbu_absence_reason_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuAbsenceReason) index;
-  return TRUE;
-}
-
-const char *
-anbu_absence_reason_to_label (AnbuAbsenceReason value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_absence_reason_entries))
-    return NULL;
-  return _(anbu_absence_reason_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuAbsenceReason, anbu_absence_reason, "ANBU_ABSENCE_REASON_")
 
 static const EnumEntry anbu_user_role_entries[] = {
   { "planner", N_("Welfare planner") },
@@ -730,43 +229,4 @@ static const EnumEntry anbu_user_role_entries[] = {
   { "admin", N_("Administrator") },
 };
 
-GType
-anbu_user_role_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, register_enum ("AnbuUserRole", "ANBU_USER_ROLE_",
-                                             anbu_user_role_entries,
-                                             G_N_ELEMENTS (anbu_user_role_entries)));
-  return type;
-}
-
-const char *
-anbu_user_role_to_string (AnbuUserRole value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_user_role_entries))
-    return NULL;
-  return anbu_user_role_entries[value].nick;
-}
-
-gboolean
-anbu_user_role_from_string (const char *text,
-                           AnbuUserRole *value)
-{
-  guint index;
-
-  if (!lookup_nick (anbu_user_role_entries, G_N_ELEMENTS (anbu_user_role_entries), text, &index))
-    return FALSE;
-  if (value != NULL)
-    *value = (AnbuUserRole) index;
-  return TRUE;
-}
-
-const char *
-anbu_user_role_to_label (AnbuUserRole value)
-{
-  if ((guint) value >= G_N_ELEMENTS (anbu_user_role_entries))
-    return NULL;
-  return _(anbu_user_role_entries[value].label);
-}
+DEFINE_RECORD_ENUM (AnbuUserRole, anbu_user_role, "ANBU_USER_ROLE_")

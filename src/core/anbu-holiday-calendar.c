@@ -9,6 +9,7 @@
 
 #include "anbu-holiday-calendar.h"
 #include "anbu-holiday-calendar-private.h"
+#include "anbu-validate.h"
 
 /* The longest name an administrator may give a declared holiday, in characters. */
 #define DECLARED_NAME_MAX 60
@@ -752,30 +753,6 @@ check_declared_name (const char  *name,
   return TRUE;
 }
 
-/* Strictly YYYY-MM-DD, a real date. */
-static gboolean
-parse_iso_date (const char *text,
-                GDate      *date)
-{
-  guint year, month, day;
-
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-      return FALSE;
-
-  year = (guint) g_ascii_strtoull (text, NULL, 10);
-  month = (guint) g_ascii_strtoull (text + 5, NULL, 10);
-  day = (guint) g_ascii_strtoull (text + 8, NULL, 10);
-  if (!g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
-    return FALSE;
-
-  g_date_clear (date, 1);
-  g_date_set_dmy (date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
-  return TRUE;
-}
-
 static char *
 format_iso_date (guint32 julian)
 {
@@ -1217,7 +1194,7 @@ anbu_holiday_calendar_load_temporary_json (AnbuHolidayCalendar  *self,
           return FALSE;
         }
       date_text = json_node_get_string (date_node);
-      if (!parse_iso_date (date_text, &date))
+      if (!anbu_iso_date_parse (date_text, &date))
         {
           g_set_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_DATE,
                        _("Declared holiday %u: “%s” is not a date written as YYYY-MM-DD."),

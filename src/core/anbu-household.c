@@ -47,15 +47,18 @@ replace_string (char **slot,
 }
 
 /* Readers: each validates into a temporary and only then replaces the field,
- * so a refused value leaves the household as it was. */
-
-#define TEXT_READER(member, required, max, flags)                              \
+ * so a refused value leaves the household as it was.
+ *
+ * STRING_FIELD defines the reader and writer of a member kept as a string:
+ * @reader is the anbu_json_read_*() function for it, followed by its
+ * arguments between the node and the output (required, limits, flags). */
+#define STRING_FIELD(member, reader, ...)                                      \
   static gboolean                                                              \
   read_##member (AnbuHousehold *h, const char *field, JsonNode *node,          \
                  GError **error)                                               \
   {                                                                            \
     char *value = NULL;                                                        \
-    if (!anbu_json_read_text (field, node, required, max, flags, &value, error)) \
+    if (!reader (field, node, __VA_ARGS__, &value, error))                     \
       return FALSE;                                                            \
     replace_string (&h->member, value);                                        \
     return TRUE;                                                               \
@@ -66,45 +69,17 @@ replace_string (char **slot,
     anbu_json_write_text (o, name, h->member);                                 \
   }
 
-TEXT_READER (dong_name, FALSE, ANBU_NAME_MAX_CHARS, ANBU_TEXT_SINGLE_LINE)
-TEXT_READER (name, TRUE, ANBU_NAME_MAX_CHARS, ANBU_TEXT_SINGLE_LINE)
-TEXT_READER (address, TRUE, ANBU_ADDRESS_MAX_CHARS, ANBU_TEXT_SINGLE_LINE)
-TEXT_READER (address_detail, FALSE, ANBU_ADDRESS_DETAIL_MAX_CHARS, ANBU_TEXT_SINGLE_LINE)
-TEXT_READER (risk_notes, FALSE, ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE)
-
-static gboolean
-read_id (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
-{
-  char *value = NULL;
-
-  if (!anbu_json_read_uuid (field, node, TRUE, &value, error))
-    return FALSE;
-  replace_string (&h->id, value);
-  return TRUE;
-}
-
-static void
-write_id (const AnbuHousehold *h, JsonObject *o, const char *name)
-{
-  anbu_json_write_text (o, name, h->id);
-}
-
-static gboolean
-read_dong_code (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
-{
-  char *value = NULL;
-
-  if (!anbu_json_read_dong_code (field, node, TRUE, &value, error))
-    return FALSE;
-  replace_string (&h->dong_code, value);
-  return TRUE;
-}
-
-static void
-write_dong_code (const AnbuHousehold *h, JsonObject *o, const char *name)
-{
-  anbu_json_write_text (o, name, h->dong_code);
-}
+STRING_FIELD (id, anbu_json_read_uuid, TRUE)
+STRING_FIELD (dong_code, anbu_json_read_dong_code, TRUE)
+STRING_FIELD (dong_name, anbu_json_read_text, FALSE, ANBU_NAME_MAX_CHARS, ANBU_TEXT_SINGLE_LINE)
+STRING_FIELD (name, anbu_json_read_text, TRUE, ANBU_NAME_MAX_CHARS, ANBU_TEXT_SINGLE_LINE)
+STRING_FIELD (phone, anbu_json_read_phone, FALSE)
+STRING_FIELD (address, anbu_json_read_text, TRUE, ANBU_ADDRESS_MAX_CHARS, ANBU_TEXT_SINGLE_LINE)
+STRING_FIELD (address_detail, anbu_json_read_text, FALSE, ANBU_ADDRESS_DETAIL_MAX_CHARS,
+              ANBU_TEXT_SINGLE_LINE)
+STRING_FIELD (risk_notes, anbu_json_read_text, FALSE, ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE)
+STRING_FIELD (night_consent_date, anbu_json_read_date, FALSE)
+STRING_FIELD (planner_id, anbu_json_read_uuid, FALSE)
 
 static gboolean
 read_birth_year (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
@@ -142,23 +117,6 @@ static void
 write_sex (const AnbuHousehold *h, JsonObject *o, const char *name)
 {
   anbu_json_write_text (o, name, anbu_sex_to_string (h->sex));
-}
-
-static gboolean
-read_phone (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
-{
-  char *value = NULL;
-
-  if (!anbu_json_read_phone (field, node, FALSE, &value, error))
-    return FALSE;
-  replace_string (&h->phone, value);
-  return TRUE;
-}
-
-static void
-write_phone (const AnbuHousehold *h, JsonObject *o, const char *name)
-{
-  anbu_json_write_text (o, name, h->phone);
 }
 
 static gboolean
@@ -279,23 +237,6 @@ write_night_consent (const AnbuHousehold *h, JsonObject *o, const char *name)
 }
 
 static gboolean
-read_night_consent_date (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
-{
-  char *value = NULL;
-
-  if (!anbu_json_read_date (field, node, FALSE, &value, error))
-    return FALSE;
-  replace_string (&h->night_consent_date, value);
-  return TRUE;
-}
-
-static void
-write_night_consent_date (const AnbuHousehold *h, JsonObject *o, const char *name)
-{
-  anbu_json_write_text (o, name, h->night_consent_date);
-}
-
-static gboolean
 read_threshold_hours (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
 {
   gint64 hours = ANBU_THRESHOLD_HOURS_DEFAULT;
@@ -333,37 +274,13 @@ write_status (const AnbuHousehold *h, JsonObject *o, const char *name)
 }
 
 static gboolean
-read_planner_id (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
-{
-  char *value = NULL;
-
-  if (!anbu_json_read_uuid (field, node, FALSE, &value, error))
-    return FALSE;
-  replace_string (&h->planner_id, value);
-  return TRUE;
-}
-
-static void
-write_planner_id (const AnbuHousehold *h, JsonObject *o, const char *name)
-{
-  anbu_json_write_text (o, name, h->planner_id);
-}
-
-static gboolean
 read_version (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
 {
-  gint64 version = 0;
-  gboolean present = FALSE;
+  gint64 version;
 
-  if (!anbu_json_read_int (field, node, FALSE, &version, &present, error))
+  if (!anbu_json_read_version (field, node, FALSE, &version, error))
     return FALSE;
-  if (present && version < 0)
-    {
-      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, field,
-                             _("A version is never negative"));
-      return FALSE;
-    }
-  h->version = present ? version : 0;
+  h->version = version;
   return TRUE;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "anbu-inactivity.h"
+#include "anbu-validate.h"
 
 G_DEFINE_QUARK (anbu-inactivity-error-quark, anbu_inactivity_error)
 
@@ -14,7 +15,7 @@ anbu_inactivity_params_init_default (AnbuInactivityParams *params)
 {
   g_return_if_fail (params != NULL);
 
-  params->threshold_hours = 24;
+  params->threshold_hours = ANBU_THRESHOLD_HOURS_DEFAULT;
   params->offline_after_seconds = 6 * 3600;
 }
 
@@ -24,10 +25,13 @@ anbu_inactivity_params_validate (const AnbuInactivityParams  *params,
 {
   g_return_val_if_fail (params != NULL, FALSE);
 
-  if (params->threshold_hours < 24 || params->threshold_hours > 50)
+  /* The same range a household record accepts (anbu-validate.h). */
+  if (params->threshold_hours < ANBU_THRESHOLD_HOURS_MIN
+      || params->threshold_hours > ANBU_THRESHOLD_HOURS_MAX)
     {
       g_set_error (error, ANBU_INACTIVITY_ERROR, ANBU_INACTIVITY_ERROR_INVALID_PARAMETER,
-                   "threshold_hours must be between 24 and 50");
+                   "threshold_hours must be between %d and %d", ANBU_THRESHOLD_HOURS_MIN,
+                   ANBU_THRESHOLD_HOURS_MAX);
       return FALSE;
     }
   if (params->offline_after_seconds < 600 || params->offline_after_seconds > 7 * 86400)

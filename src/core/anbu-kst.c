@@ -341,6 +341,18 @@ anbu_kst_format_relative (GDateTime *moment,
                                                 "%lu days ago", n), n);
 }
 
+/* The count that duration texts show: whole minutes below one hour, whole
+ * hours from there on (thresholds are set in hours, so never days).
+ * Negative spans count as zero. */
+static gulong
+count_minutes_or_hours (GTimeSpan  span,
+                        gboolean  *in_hours)
+{
+  span = MAX (span, 0);
+  *in_hours = span >= G_TIME_SPAN_HOUR;
+  return (gulong) (span / (*in_hours ? G_TIME_SPAN_HOUR : G_TIME_SPAN_MINUTE));
+}
+
 /**
  * anbu_kst_format_duration:
  * @span: a length of time; negative counts as zero
@@ -352,20 +364,13 @@ anbu_kst_format_relative (GDateTime *moment,
 char *
 anbu_kst_format_duration (GTimeSpan span)
 {
-  gulong n;
+  gboolean in_hours;
+  gulong n = count_minutes_or_hours (span, &in_hours);
 
-  if (span < 0)
-    span = 0;
-
-  if (span < G_TIME_SPAN_HOUR)
-    {
-      n = (gulong) (span / G_TIME_SPAN_MINUTE);
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%lu minute",
-                                           "%lu minutes", n), n);
-    }
-
-  n = (gulong) (span / G_TIME_SPAN_HOUR);
+  if (!in_hours)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%lu minute",
+                                         "%lu minutes", n), n);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%lu hour",
                                        "%lu hours", n), n);
@@ -381,20 +386,13 @@ anbu_kst_format_duration (GTimeSpan span)
 char *
 anbu_kst_format_quiet_for (GTimeSpan span)
 {
-  gulong n;
+  gboolean in_hours;
+  gulong n = count_minutes_or_hours (span, &in_hours);
 
-  if (span < 0)
-    span = 0;
-
-  if (span < G_TIME_SPAN_HOUR)
-    {
-      n = (gulong) (span / G_TIME_SPAN_MINUTE);
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "quiet for %lu minute",
-                                           "quiet for %lu minutes", n), n);
-    }
-
-  n = (gulong) (span / G_TIME_SPAN_HOUR);
+  if (!in_hours)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "quiet for %lu minute",
+                                         "quiet for %lu minutes", n), n);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "quiet for %lu hour",
                                        "quiet for %lu hours", n), n);

@@ -218,14 +218,8 @@ validate_household_update (JsonObject  *payload,
   gboolean has_lat, has_lon;
 
   if (!anbu_json_read_uuid (M ("id"), TRUE, &id, error) ||
-      !anbu_json_read_int (M ("base_version"), TRUE, &base_version, NULL, error))
+      !anbu_json_read_version (M ("base_version"), TRUE, &base_version, error))
     return FALSE;
-  if (base_version < 0)
-    {
-      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "base_version",
-                             _("A version is never negative"));
-      return FALSE;
-    }
 
   fields = anbu_json_read_object (M ("fields"), TRUE, &local_error);
   if (fields == NULL)

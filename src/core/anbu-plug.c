@@ -106,7 +106,6 @@ anbu_plug_from_json (JsonObject  *object,
   g_autoptr(AnbuPlug) plug = anbu_plug_new ();
   gint appliance = ANBU_APPLIANCE_OTHER;
   gint state = ANBU_PLUG_STATE_INSTALLED;
-  gboolean has_version = FALSE;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -124,7 +123,7 @@ anbu_plug_from_json (JsonObject  *object,
       !check_measure ("last_lux", plug->last_lux, ANBU_PLUG_MAX_LUX, error) ||
       !anbu_json_read_timestamp (M ("last_activity_at"), FALSE, &plug->last_activity_at,
                                  error) ||
-      !anbu_json_read_int (M ("version"), FALSE, &plug->version, &has_version, error))
+      !anbu_json_read_version (M ("version"), FALSE, &plug->version, error))
     return NULL;
 #undef M
 
@@ -137,13 +136,6 @@ anbu_plug_from_json (JsonObject  *object,
                              _("A plug cannot be removed before it was installed"));
       return NULL;
     }
-  if (plug->version < 0)
-    {
-      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "version",
-                             _("A version is never negative"));
-      return NULL;
-    }
-
   return g_steal_pointer (&plug);
 }
 

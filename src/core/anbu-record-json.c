@@ -45,6 +45,59 @@ get_string (const char  *field,
   return NULL;
 }
 
+/* The first step of every reader of a text member: sets @raw and returns
+ * TRUE when the member holds text; otherwise returns FALSE and sets @result
+ * to what the reader returns (TRUE for an absent optional member, FALSE with
+ * @error set for a missing required one or a member that is not text). */
+static gboolean
+get_text_member (const char  *field,
+                 JsonNode    *node,
+                 gboolean     required,
+                 const char **raw,
+                 gboolean    *result,
+                 GError     **error)
+{
+  *raw = NULL;
+  if (!check_present (field, node, required, error))
+    *result = !required;
+  else if ((*raw = get_string (field, node, error)) == NULL)
+    *result = FALSE;
+  return *raw != NULL;
+}
+
+typedef gboolean (*CheckText) (const char  *field,
+                               const char  *text,
+                               GError     **error);
+
+/* Readers of members stored as written once they pass @check. */
+static gboolean
+read_checked_text (const char  *field,
+                   JsonNode    *node,
+                   gboolean     required,
+                   CheckText    check,
+                   char       **out,
+                   GError     **error)
+{
+  const char *raw;
+  gboolean result;
+
+  *out = NULL;
+  if (!get_text_member (field, node, required, &raw, &result, error))
+    return result;
+  if (!check (field, raw, error))
+    return FALSE;
+  *out = g_strdup (raw);
+  return TRUE;
+}
+
+static gboolean
+check_date (const char  *field,
+            const char  *text,
+            GError     **error)
+{
+  return anbu_validate_date (field, text, NULL, error);
+}
+
 /**
  * anbu_json_parse_object:
  * @data: a JSON document (a request or response body)
@@ -120,12 +173,11 @@ anbu_json_read_text (const char     *field,
 {
   g_autofree char *text = NULL;
   const char *raw;
+  gboolean result;
 
   *out = NULL;
-  if (!check_present (field, node, required, error))
-    return !required;
-  if ((raw = get_string (field, node, error)) == NULL)
-    return FALSE;
+  if (!get_text_member (field, node, required, &raw, &result, error))
+    return result;
   if (required)
     flags |= ANBU_TEXT_NON_EMPTY;
   if (!anbu_validate_text (field, raw, -1, max_chars, flags, &text, error))
@@ -143,12 +195,11 @@ anbu_json_read_uuid (const char  *field,
                      GError     **error)
 {
   const char *raw;
+  gboolean result;
 
   *out = NULL;
-  if (!check_present (field, node, required, error))
-    return !required;
-  if ((raw = get_string (field, node, error)) == NULL)
-    return FALSE;
+  if (!get_text_member (field, node, required, &raw, &result, error))
+    return result;
   return anbu_validate_uuid (field, raw, out, error);
 }
 
@@ -159,33 +210,22 @@ anbu_json_read_dong_code (const char  *field,
                           char       **out,
                           GError     **error)
 {
-  const char *raw;
-
-  *out = NULL;
-  if (!check_present (field, node, required, error))
-    return !required;
-  if ((raw = get_string (field, node, error)) == NULL)
-    return FALSE;
-  if (!anbu_validate_dong_code (field, raw, error))
-    return FALSE;
-  *out = g_strdup (raw);
-  return TRUE;
+  return read_checked_text (field, node, required, anbu_validate_dong_code, out, error);
 }
 
 gboolean
 anbu_json_read_phone (const char  *field,
-                      JsonNode    *node,
-                      gboolean     required,
-                      char       **out,
-                      GError     **error)
+                       JsonNode    *node,
+                       gboolean     required,
+                       char       **out,
+                       GError     **error)
 {
   const char *raw;
+  gboolean result;
 
   *out = NULL;
-  if (!check_present (field, node, required, error))
-    return !required;
-  if ((raw = get_string (field, node, error)) == NULL)
-    return FALSE;
+  if (!get_text_member (field, node, required, &raw, &result, error))
+    return result;
   /* An optional phone left blank in a form means "no phone". */
   if (!required && is_blank (raw))
     return TRUE;
@@ -200,17 +240,7 @@ anbu_json_read_serial (const char  *field,
                        char       **out,
                        GError     **error)
 {
-  const char *raw;
-
-  *out = NULL;
-  if (!check_present (field, node, required, error))
-    return !required;
-  if ((raw = get_string (field, node, error)) == NULL)
-    return FALSE;
-  if (!anbu_validate_serial (field, raw, error))
-    return FALSE;
-  *out = g_strdup (raw);
-  return TRUE;
+  return read_checked_text (field, node, required, anbu_validate_serial, out, error);
 }
 
 gboolean
@@ -221,12 +251,11 @@ anbu_json_read_timestamp (const char  *field,
                           GError     **error)
 {
   const char *raw;
+  gboolean result;
 
   *out = 0;
-  if (!check_present (field, node, required, error))
-    return !required;
-  if ((raw = get_string (field, node, error)) == NULL)
-    return FALSE;
+  if (!get_text_member (field, node, required, &raw, &result, error))
+    return result;
   return anbu_validate_timestamp (field, raw, out, error);
 }
 
@@ -237,17 +266,7 @@ anbu_json_read_date (const char  *field,
                      char       **out,
                      GError     **error)
 {
-  const char *raw;
-
-  *out = NULL;
-  if (!check_present (field, node, required, error))
-    return !required;
-  if ((raw = get_string (field, node, error)) == NULL)
-    return FALSE;
-  if (!anbu_validate_date (field, raw, NULL, error))
-    return FALSE;
-  *out = g_strdup (raw);
-  return TRUE;
+  return read_checked_text (field, node, required, check_date, out, error);
 }
 
 /**
@@ -258,11 +277,11 @@ anbu_json_read_date (const char  *field,
  */
 gboolean
 anbu_json_read_int (const char  *field,
-                    JsonNode    *node,
-                    gboolean     required,
+                     JsonNode    *node,
+                     gboolean     required,
                     gint64      *out,
                     gboolean    *present,
-                    GError     **error)
+                     GError     **error)
 {
   GType type;
 
@@ -286,6 +305,35 @@ anbu_json_read_int (const char  *field,
     }
   if (present != NULL)
     *present = TRUE;
+  return TRUE;
+}
+
+/**
+ * anbu_json_read_version:
+ * @out: (out): the version; 0 when absent
+ *
+ * Reads a record version (or the base version of an edit): a whole number,
+ * never negative.
+ */
+gboolean
+anbu_json_read_version (const char  *field,
+                        JsonNode    *node,
+                        gboolean     required,
+                        gint64      *out,
+                        GError     **error)
+{
+  gint64 version = 0;
+
+  *out = 0;
+  if (!anbu_json_read_int (field, node, required, &version, NULL, error))
+    return FALSE;
+  if (version < 0)
+    {
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, field,
+                             _("A version is never negative"));
+      return FALSE;
+    }
+  *out = version;
   return TRUE;
 }
 
@@ -360,11 +408,10 @@ anbu_json_read_enum (const char  *field,
                      GError     **error)
 {
   const char *raw;
+  gboolean result;
 
-  if (!check_present (field, node, required, error))
-    return !required;
-  if ((raw = get_string (field, node, error)) == NULL)
-    return FALSE;
+  if (!get_text_member (field, node, required, &raw, &result, error))
+    return result;
   return anbu_validate_enum (field, enum_type, raw, out, error);
 }
 
@@ -399,9 +446,9 @@ anbu_json_read_object (const char  *field,
  */
 JsonArray *
 anbu_json_read_array (const char  *field,
-                      JsonNode    *node,
-                      gboolean     required,
-                      GError     **error)
+                       JsonNode    *node,
+                       gboolean     required,
+                       GError     **error)
 {
   if (!check_present (field, node, required, error))
     return NULL;

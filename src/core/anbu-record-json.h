@@ -65,6 +65,11 @@ gboolean    anbu_json_read_int       (const char     *field,
                                       gint64         *out,
                                       gboolean       *present,
                                       GError        **error);
+gboolean    anbu_json_read_version   (const char     *field,
+                                      JsonNode       *node,
+                                      gboolean        required,
+                                      gint64         *out,
+                                      GError        **error);
 gboolean    anbu_json_read_double    (const char     *field,
                                       JsonNode       *node,
                                       gboolean        required,

@@ -158,17 +158,23 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
   float day_max[ANBU_ROUTINE_N_CONTEXTS][SLOTS];
   guint touched[ANBU_ROUTINE_N_CONTEXTS * SLOTS];
   guint n_touched = 0;
-  gint64 day0 = local_midnight (params, now);
-  gint64 window_start = day0 - (gint64) params->window_days * 86400;
-  g_autofree AnbuTimeWindow *windows = g_new (AnbuTimeWindow, n_unobserved + 1);
+  gint64 day0, window_start;
+  g_autofree AnbuTimeWindow *windows = NULL;
   gsize n_windows = 0, j = 0, next = 0;
   gint64 covered = 0, current_day = G_MININT64;
-  guint rank = params->quiet_rank;
-  guint min_count = MAX (rank, params->min_days);
-  gint reach = (gint) (params->match_minutes * 60 / SLOT_SECONDS);
+  guint rank, min_count;
+  gint reach;
 
   g_return_if_fail (profile != NULL && params != NULL);
   g_return_if_fail (events != NULL || n_events == 0);
+  g_return_if_fail (unobserved != NULL || n_unobserved == 0);
+
+  day0 = local_midnight (params, now);
+  window_start = day0 - (gint64) params->window_days * 86400;
+  windows = g_new (AnbuTimeWindow, n_unobserved + 1);
+  rank = params->quiet_rank;
+  min_count = MAX (rank, params->min_days);
+  reach = (gint) (params->match_minutes * 60 / SLOT_SECONDS);
 
   memset (profile, 0, sizeof *profile);
   profile->learned_at = day0;
@@ -265,7 +271,8 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
             continue;
           }
         mean = sum_log[c][i] / n;
-        variance = MAX (0.0, (sum_log2[c][i] - n * mean * mean) / (n - 1));
+        /* One day has no spread (and n - 1 would divide by zero). */
+        variance = n > 1 ? MAX (0.0, (sum_log2[c][i] - n * mean * mean) / (n - 1)) : 0.0;
         usual = MAX (top[c][i][rank - 1], exp (mean + params->spread_z * sqrt (variance)));
         profile->usual_quiet_hours[c][i] = (float) MIN (usual, 1000.0);
       }

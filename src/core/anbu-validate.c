@@ -59,6 +59,57 @@ digits_value (const char *text,
   return v;
 }
 
+/* What trimming removes around a text: ASCII white space as before, and the
+ * Unicode spaces a Korean IME or a paste brings (U+3000 ideographic space,
+ * U+00A0 no-break space, …), which would otherwise make a name of only
+ * spaces pass as filled in and look blank on screen. */
+static gboolean
+is_trimmed_space (gunichar c)
+{
+  return c < 0x80 ? g_ascii_isspace ((char) c) : g_unichar_isspace (c);
+}
+
+/* Removes leading and trailing spaces from valid UTF-8, in place. */
+static void
+strip_spaces (char *text)
+{
+  char *start = text;
+  char *end;
+
+  while (*start != '\0' && is_trimmed_space (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  end = start + strlen (start);
+  while (end > start)
+    {
+      char *last = g_utf8_find_prev_char (start, end);
+
+      if (!is_trimmed_space (g_utf8_get_char (last)))
+        break;
+      end = last;
+    }
+  memmove (text, start, (gsize) (end - start));
+  text[end - start] = '\0';
+}
+
+/* Reads the "YYYY-MM-DD" that @text starts with (what follows is not looked
+ * at). FALSE when the characters do not have that shape; the numbers may
+ * still not make a real date. */
+static gboolean
+parse_ymd (const char *text,
+           guint      *year,
+           guint      *month,
+           guint      *day)
+{
+  /* all_digits() stops at the first non-digit, so a short text is safe. */
+  if (!all_digits (text, 4) || text[4] != '-' || !all_digits (text + 5, 2) || text[7] != '-'
+      || !all_digits (text + 8, 2))
+    return FALSE;
+  *year = digits_value (text, 4);
+  *month = digits_value (text + 5, 2);
+  *day = digits_value (text + 8, 2);
+  return TRUE;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil-from-days
  * inverse, valid for all years used here). */
 static gint64
@@ -276,7 +327,7 @@ anbu_validate_text (const char     *field,
 
   /* Surrounding whitespace (a pasted line break too) is dropped first. */
   nfc = g_utf8_normalize (text, n_bytes, G_NORMALIZE_NFC);
-  g_strstrip (nfc);
+  strip_spaces (nfc);
 
   for (const char *p = nfc; *p != '\0'; p = g_utf8_next_char (p))
     {
@@ -460,12 +511,8 @@ anbu_validate_timestamp (const char  *field,
   p = text;
 
   /* YYYY-MM-DD */
-  if (strlen (p) < 10 || !all_digits (p, 4) || p[4] != '-' || !all_digits (p + 5, 2) ||
-      p[7] != '-' || !all_digits (p + 8, 2))
+  if (!parse_ymd (p, &year, &month, &day))
     return set_timestamp_syntax_error (field, text, error);
-  year = digits_value (p, 4);
-  month = digits_value (p + 5, 2);
-  day = digits_value (p + 8, 2);
   p += 10;
 
   if (*p == '\0')
@@ -664,16 +711,12 @@ anbu_validate_date (const char  *field,
 {
   guint y, m, d;
 
-  if (text == NULL || strlen (text) != 10 || !all_digits (text, 4) || text[4] != '-' ||
-      !all_digits (text + 5, 2) || text[7] != '-' || !all_digits (text + 8, 2))
+  if (text == NULL || strlen (text) != 10 || !parse_ymd (text, &y, &m, &d))
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, field,
                              _("“%s” is not a date such as 2026-11-24"), text ? text : "");
       return FALSE;
     }
-  y = digits_value (text, 4);
-  m = digits_value (text + 5, 2);
-  d = digits_value (text + 8, 2);
   if (m < 1 || m > 12 || d < 1 || !g_date_valid_dmy (d, m, y) || y < 1900 || y > 2099)
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, field,
@@ -682,5 +725,29 @@ anbu_validate_date (const char  *field,
     }
   if (date != NULL)
     g_date_set_dmy (date, d, m, y);
+  return TRUE;
+}
+
+/**
+ * anbu_iso_date_parse:
+ * @text: (nullable): "YYYY-MM-DD", nothing before or after
+ * @date: (out caller-allocates) (optional): the date
+ *
+ * Returns: whether @text is a real date written that way (any year from 1)
+ */
+gboolean
+anbu_iso_date_parse (const char *text,
+                     GDate      *date)
+{
+  guint y, m, d;
+
+  if (text == NULL || strlen (text) != 10 || !parse_ymd (text, &y, &m, &d)
+      || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return FALSE;
+  if (date != NULL)
+    {
+      g_date_clear (date, 1);
+      g_date_set_dmy (date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+    }
   return TRUE;
 }

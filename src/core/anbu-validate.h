@@ -113,5 +113,8 @@ gboolean   anbu_validate_date            (const char     *field,
                                           const char     *text,
                                           GDate          *date,
                                           GError        **error);
+/* The same shape, any year, no error: for files and settings. */
+gboolean   anbu_iso_date_parse           (const char     *text,
+                                          GDate          *date);
 
 G_END_DECLS

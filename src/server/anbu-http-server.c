@@ -33,7 +33,7 @@ struct _AnbuHttpServer
   SoupServer   *soup;
   gint64        token_lifetime;
   gsize         max_body;
-  guint         in_flight;
+  GHashTable   *in_flight;   /* messages read and not yet fully answered */
 };
 
 G_DEFINE_FINAL_TYPE (AnbuHttpServer, anbu_http_server, G_TYPE_OBJECT)
@@ -230,6 +230,108 @@ handle_metrics (AnbuHttpServer    *self,
                 anbu_metrics_render (self->metrics));
 }
 
+/* A sign-in waiting for its password check on a worker thread. */
+typedef struct
+{
+  AnbuHttpServer    *self;
+  SoupServerMessage *msg;
+  AnbuStoreUser     *user;       /* NULL for an unknown username */
+  char              *password;
+  char              *user_key;
+  char              *address_key;
+  char              *address;
+  gint64             started;    /* monotonic µs, for metrics */
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_clear_object (&sign_in->self);
+  g_clear_object (&sign_in->msg);
+  g_clear_pointer (&sign_in->user, anbu_store_user_free);
+  if (sign_in->password != NULL)
+    memset (sign_in->password, 0, strlen (sign_in->password));
+  g_free (sign_in->password);
+  g_free (sign_in->user_key);
+  g_free (sign_in->address_key);
+  g_free (sign_in->address);
+  g_free (sign_in);
+}
+
+/* Argon2id takes tens of milliseconds and 64 MiB: off the main loop, so
+ * other requests are answered meanwhile. */
+static void
+verify_password_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  SignIn *sign_in = task_data;
+
+  g_task_return_boolean (task, anbu_password_verify (sign_in->user ? sign_in->user->password_hash : NULL,
+                                                     sign_in->password));
+}
+
+static void
+finish_sign_in (SignIn   *sign_in,
+                gboolean  good)
+{
+  AnbuHttpServer *self = sign_in->self;
+  SoupServerMessage *msg = sign_in->msg;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *token_hash = NULL;
+  g_autofree char *expires_text = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  gint64 now = now_seconds ();
+
+  if (!good || sign_in->user == NULL || sign_in->user->disabled)
+    {
+      anbu_throttle_failed (self->user_throttle, sign_in->user_key, now);
+      anbu_throttle_failed (self->address_throttle, sign_in->address_key, now);
+      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL, "The username or password is wrong");
+      return;
+    }
+  anbu_throttle_succeeded (self->user_throttle, sign_in->user_key);
+
+  token = anbu_token_new ();
+  token_hash = anbu_token_hash (token);
+  if (!anbu_store_add_session (self->store, token_hash, sign_in->user->id, now,
+                               now + self->token_lifetime, sign_in->address, &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+
+  expires_text = iso8601_from_seconds (now + self->token_lifetime);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires_text);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_value (builder, user_to_json (sign_in->user));
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  respond_json (msg, 200, json_to_string (answer, FALSE));
+}
+
+static void
+on_password_verified (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  SignIn *sign_in = g_task_get_task_data (G_TASK (result));
+
+  finish_sign_in (sign_in, g_task_propagate_boolean (G_TASK (result), NULL));
+  anbu_metrics_observe_request (sign_in->self->metrics, "/api/v1/session",
+                                soup_server_message_get_status (sign_in->msg),
+                                (g_get_monotonic_time () - sign_in->started) / (double) G_USEC_PER_SEC);
+  soup_server_message_unpause (sign_in->msg);
+}
+
 static void
 handle_sign_in (AnbuHttpServer    *self,
                 SoupServerMessage *msg,
@@ -238,19 +340,13 @@ handle_sign_in (AnbuHttpServer    *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(AnbuStoreUser) user = NULL;
-  g_autofree char *address = client_address (msg);
+  g_autoptr(GTask) task = NULL;
   g_autofree char *user_key = NULL;
   g_autofree char *address_key = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *token_hash = NULL;
-  g_autofree char *expires_text = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) answer = NULL;
+  SignIn *sign_in;
   const char *username;
   const char *password;
-  gint64 now = now_seconds ();
   guint wait;
-  gboolean good;
 
   root = anbu_json_body_parse (soup_server_message_get_request_body (msg), self->max_body, &error);
   if (root == NULL
@@ -262,9 +358,9 @@ handle_sign_in (AnbuHttpServer    *self,
     }
 
   user_key = g_strconcat ("user:", username, NULL);
-  address_key = g_strconcat ("address:", address, NULL);
-  wait = MAX (anbu_throttle_retry_after (self->user_throttle, user_key, now),
-              anbu_throttle_retry_after (self->address_throttle, address_key, now));
+  address_key = g_strconcat ("address:", soup_server_message_get_remote_host (msg), NULL);
+  wait = MAX (anbu_throttle_retry_after (self->user_throttle, user_key, now_seconds ()),
+              anbu_throttle_retry_after (self->address_throttle, address_key, now_seconds ()));
   if (wait > 0)
     {
       g_autofree char *seconds = g_strdup_printf ("%u", wait);
@@ -282,39 +378,22 @@ handle_sign_in (AnbuHttpServer    *self,
       respond_error (msg, error);
       return;
     }
-  good = anbu_password_verify (user != NULL ? user->password_hash : NULL, password);
-  if (!good || user->disabled)
-    {
-      anbu_throttle_failed (self->user_throttle, user_key, now);
-      anbu_throttle_failed (self->address_throttle, address_key, now);
-      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
-                         "The username or password is wrong");
-      return;
-    }
-  anbu_throttle_succeeded (self->user_throttle, user_key);
 
-  token = anbu_token_new ();
-  token_hash = anbu_token_hash (token);
-  g_clear_error (&error);
-  if (!anbu_store_add_session (self->store, token_hash, user->id, now,
-                               now + self->token_lifetime, address, &error))
-    {
-      respond_error (msg, error);
-      return;
-    }
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->self = g_object_ref (self);
+  sign_in->msg = g_object_ref (msg);
+  sign_in->user = g_steal_pointer (&user);
+  sign_in->password = g_strdup (password);
+  sign_in->user_key = g_steal_pointer (&user_key);
+  sign_in->address_key = g_steal_pointer (&address_key);
+  sign_in->address = client_address (msg);
+  sign_in->started = g_get_monotonic_time ();
 
-  expires_text = iso8601_from_seconds (now + self->token_lifetime);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "token");
-  json_builder_add_string_value (builder, token);
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_string_value (builder, expires_text);
-  json_builder_set_member_name (builder, "user");
-  json_builder_add_value (builder, user_to_json (user));
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  respond_json (msg, 200, json_to_string (answer, FALSE));
+  soup_server_message_pause (msg);
+  task = g_task_new (NULL, NULL, on_password_verified, NULL);
+  g_task_set_source_tag (task, handle_sign_in);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  g_task_run_in_thread (task, verify_password_thread);
 }
 
 static void
@@ -523,6 +602,16 @@ static const Route routes[] = {
   { "/metrics", "GET", handle_metrics },
 };
 
+/* The route template a path falls under, for metrics. */
+static const char *
+route_label_for (const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    if (strcmp (path, routes[i].path) == 0)
+      return routes[i].path;
+  return "unmatched";
+}
+
 /* Callbacks */
 
 static void
@@ -549,11 +638,17 @@ on_request (SoupServer        *server,
       g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", routes[i].method);
     }
 
-  /* The early handler may already have answered 413. */
+  /* Answered (and counted) by the early handler already. */
   if (soup_server_message_get_status (msg) != 0)
-    ;
-  else if (route != NULL)
-    route->handler (self, msg, query);
+    return;
+
+  if (route != NULL)
+    {
+      route->handler (self, msg, query);
+      /* Paused for work on a thread: counted when answered. */
+      if (soup_server_message_get_status (msg) == 0)
+        return;
+    }
   else if (allow->len > 0)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow->str);
@@ -583,17 +678,21 @@ on_request_headers (SoupServer        *server,
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       respond_api_error (msg, ANBU_API_ERROR_TOO_LARGE, NULL, "The request body is too large");
+      /* Answered here: the body is never read and no handler runs. */
+      anbu_metrics_observe_request (self->metrics, route_label_for (path), 413, 0.0);
     }
 }
 
+/* A request counts as in flight once it has been read: idle keep-alive
+ * connections and failed TLS handshakes never do. */
 static void
-on_request_started (SoupServer        *server,
-                    SoupServerMessage *msg,
-                    gpointer           user_data)
+on_request_read (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
 {
   AnbuHttpServer *self = user_data;
 
-  self->in_flight++;
+  g_hash_table_add (self->in_flight, msg);
 }
 
 static void
@@ -603,8 +702,7 @@ on_request_done (SoupServer        *server,
 {
   AnbuHttpServer *self = user_data;
 
-  if (self->in_flight > 0)
-    self->in_flight--;
+  g_hash_table_remove (self->in_flight, msg);
 }
 
 static void
@@ -622,6 +720,7 @@ anbu_http_server_dispose (GObject *object)
   g_clear_object (&self->metrics);
   g_clear_object (&self->user_throttle);
   g_clear_object (&self->address_throttle);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
 
   G_OBJECT_CLASS (anbu_http_server_parent_class)->dispose (object);
 }
@@ -636,6 +735,7 @@ static void
 anbu_http_server_init (AnbuHttpServer *self)
 {
   self->metrics = anbu_metrics_new ();
+  self->in_flight = g_hash_table_new (g_direct_hash, g_direct_equal);
   /* Five wrong passwords for one username lock it for a minute (doubling
    * after that); one address gets more tries, as an office shares it. */
   self->user_throttle = anbu_throttle_new (5, 15 * 60, 60);
@@ -731,7 +831,7 @@ anbu_http_server_listen (AnbuHttpServer  *self,
                                 NULL);
   soup_server_add_early_handler (self->soup, NULL, on_request_headers, self, NULL);
   soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
-  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_done), self);
 
@@ -779,7 +879,7 @@ guint
 anbu_http_server_get_in_flight (AnbuHttpServer *self)
 {
   g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), 0);
-  return self->in_flight;
+  return self->in_flight != NULL ? g_hash_table_size (self->in_flight) : 0;
 }
 
 AnbuMetrics *
@@ -787,4 +887,24 @@ anbu_http_server_get_metrics (AnbuHttpServer *self)
 {
   g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
   return self->metrics;
+}
+
+SoupServer *
+anbu_http_server_get_soup_server (AnbuHttpServer *self)
+{
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
+  return self->soup;
+}
+
+AnbuStoreUser *
+anbu_http_server_authenticate (AnbuHttpServer     *self,
+                               SoupServerMessage  *msg,
+                               GError            **error)
+{
+  g_auto(Caller) caller = { 0 };
+
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
+  if (!authenticate (self, msg, &caller, error))
+    return NULL;
+  return g_steal_pointer (&caller.user);
 }

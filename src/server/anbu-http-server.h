@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <libsoup/soup.h>
 
 #include "anbu-metrics.h"
 #include "anbu-store.h"
@@ -38,5 +39,13 @@ void            anbu_http_server_stop_accepting (AnbuHttpServer  *self);
 guint           anbu_http_server_get_in_flight  (AnbuHttpServer  *self);
 
 AnbuMetrics    *anbu_http_server_get_metrics    (AnbuHttpServer  *self);
+
+/* For routes registered by other modules (anbu-ingest-service.h): the
+ * SoupServer once listening, and the signed-in user of a request (or NULL
+ * with an ANBU_API_ERROR: unauthorized). */
+SoupServer     *anbu_http_server_get_soup_server (AnbuHttpServer    *self);
+AnbuStoreUser  *anbu_http_server_authenticate    (AnbuHttpServer    *self,
+                                                  SoupServerMessage *msg,
+                                                  GError           **error);
 
 G_END_DECLS

@@ -124,23 +124,35 @@ load_household (Batch            *batch,
   return household;
 }
 
-/* A household that may take new plugs and facts: in scope and not closed. */
-static AnbuHousehold *
-load_open_household (Batch       *batch,
-                     const char  *id,
-                     const char  *field,
-                     GError     **error)
+/* A household that may take new plugs and facts: in scope and not closed.
+ * The stored scope key answers that without reading the record. */
+static gboolean
+check_open_household (Batch       *batch,
+                      const char  *id,
+                      const char  *field,
+                      GError     **error)
 {
-  AnbuHousehold *household = load_household (batch, id, field, NULL, error);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(AnbuStoreEntity) entity = NULL;
 
-  if (household != NULL && household->status == ANBU_HOUSEHOLD_STATUS_CLOSED)
+  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, id, &local_error);
+  if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (entity == NULL || !anbu_scope_contains (batch->scope, &entity->scope_key))
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, "No such household");
+      return FALSE;
+    }
+  if (g_strcmp0 (entity->scope_key.status, "closed") == 0)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, field,
                           "The case of this household is closed");
-      anbu_household_free (household);
-      return NULL;
+      return FALSE;
     }
-  return household;
+  return TRUE;
 }
 
 gboolean
@@ -555,7 +567,6 @@ apply_plug_install (Batch       *batch,
 {
   g_autofree char *serial = NULL;
   g_autofree char *household_id = NULL;
-  g_autoptr(AnbuHousehold) household = NULL;
   g_autoptr(AnbuPlug) plug = NULL;
   gint appliance;
   gint64 at;
@@ -565,8 +576,7 @@ apply_plug_install (Batch       *batch,
       || !read_enum (payload, "appliance", ANBU_TYPE_APPLIANCE, &appliance, error)
       || !read_time (payload, "installed_at", &at, error))
     return FALSE;
-  household = load_open_household (batch, household_id, "household_id", error);
-  if (household == NULL
+  if (!check_open_household (batch, household_id, "household_id", error)
       || !install_plug (batch, serial, "serial", household_id, appliance, at, &plug, error))
     return FALSE;
   set_outcome_plug (outcome, plug);
@@ -583,7 +593,6 @@ apply_plug_replace (Batch       *batch,
   g_autofree char *household_id = NULL;
   g_autofree char *old_serial = NULL;
   g_autofree char *new_serial = NULL;
-  g_autoptr(AnbuHousehold) household = NULL;
   g_autoptr(AnbuPlug) old_plug = NULL;
   g_autoptr(AnbuPlug) new_plug = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -597,8 +606,7 @@ apply_plug_replace (Batch       *batch,
       || !read_enum (payload, "reason", ANBU_TYPE_PLUG_REMOVAL_REASON, &reason, error)
       || !read_time (payload, "at", &at, error))
     return FALSE;
-  household = load_open_household (batch, household_id, "household_id", error);
-  if (household == NULL)
+  if (!check_open_household (batch, household_id, "household_id", error))
     return FALSE;
   old_plug = load_plug (batch, old_serial, &version, &local_error);
   if (local_error != NULL)
@@ -675,12 +683,10 @@ apply_fact (Batch          *batch,
             Outcome        *outcome,
             GError        **error)
 {
-  g_autoptr(AnbuHousehold) household = NULL;
   g_autoptr(AnbuStoreEntity) existing = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  household = load_open_household (batch, household_id, "household_id", error);
-  if (household == NULL)
+  if (!check_open_household (batch, household_id, "household_id", error))
     return FALSE;
   existing = anbu_store_load (batch->store, kind, id, &local_error);
   if (existing != NULL)
@@ -1011,27 +1017,16 @@ outcome_result (const char *id,
   return result;
 }
 
-/* A resent entry: nothing is done again; the caller who sent it first gets
- * the version and record it was first answered with. */
+/* A resent entry: nothing is done again. The record is not repeated: what
+ * was answered first may be older than what is stored now, and the next
+ * pull brings the current state. */
 static JsonObject *
-duplicate_result (const char               *id,
-                  const AnbuStoredMutation *stored,
-                  const AnbuStoreUser      *user)
+duplicate_result (const char *id)
 {
   JsonObject *result = json_object_new ();
 
   json_object_set_string_member (result, "id", id);
   json_object_set_string_member (result, "status", "duplicate");
-  if (g_strcmp0 (stored->user_id, user->id) == 0)
-    {
-      g_autoptr(JsonObject) first = anbu_json_parse_object (stored->result, -1, NULL);
-
-      if (first != NULL && json_object_has_member (first, "version"))
-        json_object_set_int_member (result, "version", json_object_get_int_member (first, "version"));
-      if (first != NULL && json_object_has_member (first, "record"))
-        json_object_set_member (result, "record",
-                                json_node_copy (json_object_get_member (first, "record")));
-    }
   return result;
 }
 
@@ -1123,7 +1118,7 @@ anbu_mutations_apply (AnbuStore              *store,
       g_clear_error (&entry_error);
       if (stored != NULL)
         {
-          json_array_add_object_element (results, duplicate_result (id, stored, user));
+          json_array_add_object_element (results, duplicate_result (id));
           anbu_metrics_add_mutation (metrics, stored->kind, "duplicate");
           continue;
         }

@@ -17,6 +17,7 @@
 #include "anbu-auth.h"
 #include "anbu-csv-import.h"
 #include "anbu-http-server.h"
+#include "anbu-ingest-cli.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-validate.h"
 
@@ -31,6 +32,8 @@ static const char usage_text[] =
   "  anbu-server user disable --db FILE --username NAME\n"
   "  anbu-server password reset --db FILE --username NAME [--password-file FILE]\n"
   "  anbu-server import households --db FILE --csv FILE [--valid-only]\n"
+  "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
+  "  anbu-server gateway add --db FILE --name NAME   (prints the gateway's telemetry token)\n"
   "  anbu-server access-log --db FILE (--household ID | --user NAME)\n"
   "\n"
   "Passwords are read from --password-file or from standard input (not echoed).\n"
@@ -176,6 +179,7 @@ static int
 run_serve (int    argc,
            char **argv)
 {
+  AnbuIngestServeArgs ingest_args = { 0 };
   g_autofree char *db = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
@@ -190,8 +194,10 @@ run_serve (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, NULL, NULL },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime, NULL, NULL },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, NULL, NULL },
+    ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { NULL }
   };
+  g_autoptr(AnbuIngestService) ingest = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(AnbuStore) store = NULL;
   g_autoptr(AnbuHttpServer) server = NULL;
@@ -230,6 +236,13 @@ run_serve (int    argc,
       return 1;
     }
 
+  ingest = anbu_ingest_serve_start (store, server, &ingest_args, &error);
+  if (ingest == NULL)
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+
   /* The first line of standard output is the URL (tests read it). */
   url = anbu_http_server_dup_url (server);
   g_print ("%s\n", url);
@@ -245,6 +258,7 @@ run_serve (int    argc,
   g_source_remove (sigterm_id);
   g_clear_handle_id (&shutdown.drain_id, g_source_remove);
 
+  g_clear_object (&ingest);
   g_clear_object (&server);
   g_clear_object (&store);
   g_message ("Stopped");
@@ -539,6 +553,8 @@ main (int   argc,
     return run_serve (argc - 1, argv + 1);
   if (strcmp (argv[1], "access-log") == 0)
     return run_access_log (argc - 1, argv + 1);
+  if (argc >= 3 && strcmp (argv[1], "gateway") == 0 && strcmp (argv[2], "add") == 0)
+    return anbu_ingest_cli_gateway_add (argc - 2, argv + 2);
   if (argc >= 3 && strcmp (argv[1], "user") == 0 && strcmp (argv[2], "add") == 0)
     return run_user_add (argc - 2, argv + 2);
   if (argc >= 3 && strcmp (argv[1], "user") == 0 && strcmp (argv[2], "disable") == 0)

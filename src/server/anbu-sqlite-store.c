@@ -10,6 +10,7 @@
 
 #include "anbu-migrations.h"
 #include "anbu-sqlite-store.h"
+#include "anbu-telemetry.h"
 
 struct _AnbuSqliteStore
 {
@@ -152,6 +153,8 @@ static const AnbuMigration migrations[] = {
     "  BEGIN SELECT RAISE (ABORT, 'the access log is append-only'); END;"
     "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log"
     "  BEGIN SELECT RAISE (ABORT, 'the access log is append-only'); END;" },
+  /* Telemetry, activity events, plug live fields, gateways (anbu-telemetry.h). */
+  { 2, anbu_telemetry_schema_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */
@@ -1038,8 +1041,12 @@ sqlite_log_access (AnbuStore               *store,
   sqlite3_stmt *stmt;
   guint n = household_ids != NULL ? g_strv_length ((char **) household_ids) : 0;
 
-  if (own_transaction && !exec (self, "BEGIN IMMEDIATE", error))
-    return FALSE;
+  /* A read's log lines alone are committed without waiting for the disk
+   * (they survive a crash of the server, and the next acknowledged write
+   * flushes them); writes log inside their own, fully synced transaction. */
+  if (own_transaction
+      && (!exec (self, "PRAGMA synchronous = NORMAL", error) || !exec (self, "BEGIN IMMEDIATE", error)))
+    goto fail;
   stmt = statement (self,
                     "INSERT INTO access_log (at, user_id, username, address, method, route,"
                     " household_id, action) VALUES (:at, :user_id, :username, :address,"
@@ -1062,11 +1069,16 @@ sqlite_log_access (AnbuStore               *store,
     }
   if (own_transaction && !exec (self, "COMMIT", error))
     goto fail;
+  if (own_transaction)
+    sqlite3_exec (self->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
   return TRUE;
 
 fail:
   if (own_transaction)
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_exec (self->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+    }
   return FALSE;
 }
 
@@ -1216,4 +1228,11 @@ anbu_sqlite_store_open (const char  *path,
     }
 
   return ANBU_STORE (g_steal_pointer (&self));
+}
+
+sqlite3 *
+anbu_sqlite_store_get_handle (AnbuSqliteStore *self)
+{
+  g_return_val_if_fail (ANBU_IS_SQLITE_STORE (self), NULL);
+  return self->db;
 }

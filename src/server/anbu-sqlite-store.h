@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "anbu-store.h"
 
 G_BEGIN_DECLS
@@ -12,5 +14,9 @@ G_DECLARE_FINAL_TYPE (AnbuSqliteStore, anbu_sqlite_store, ANBU, SQLITE_STORE, GO
  * its schema up to date. */
 AnbuStore *anbu_sqlite_store_open (const char  *path,
                                    GError     **error);
+
+/* The connection, for telemetry and detection (anbu-telemetry.h), which
+ * need prepared statements of their own on the same database. */
+sqlite3   *anbu_sqlite_store_get_handle (AnbuSqliteStore *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "anbu-plugsim-commands.h"
 #include "anbu-sim-eval.h"
 
 static int
@@ -103,7 +104,9 @@ run_eval (int    argc,
 static void
 print_usage (void)
 {
-  g_printerr ("%s\n  anbu-plugsim eval [--households N] [--days DAYS] [--seed SEED] [--threads N]\n",
+  g_printerr ("%s\n  anbu-plugsim eval [--households N] [--days DAYS] [--seed SEED] [--threads N]\n"
+              "  anbu-plugsim seed --server URL --admin-password-file FILE [--households N] [--dongs N]\n"
+              "  anbu-plugsim run [--state FILE] [--backfill HOURS] [--speed FACTOR] [--duration SECONDS]\n",
               _("Usage:"));
 }
 
@@ -123,6 +126,10 @@ main (int    argc,
     }
   if (g_str_equal (argv[1], "eval"))
     return run_eval (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "seed"))
+    return anbu_plugsim_seed_main (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "run"))
+    return anbu_plugsim_run_main (argc - 1, argv + 1);
 
   g_printerr (_("Unknown command: %s\n"), argv[1]);
   print_usage ();

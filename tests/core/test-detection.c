@@ -395,6 +395,29 @@ test_routine_watch_at_expected_hour (void)
   }
 }
 
+/* min_days 1 is a valid setting (the CLI knobs allow it): a slot with a
+ * single day of history has no spread, so its usual quiet is that day's.
+ * Dividing by n - 1 made it NaN, which read as "1000 h usual": no watch. */
+static void
+test_routine_one_day_of_history (void)
+{
+  AnbuRoutineParams params;
+  AnbuRoutineProfile profile;
+  g_autoptr(GArray) events = regular_events (2);
+  AnbuTimeWindow before_install = { 0, DAY0 };
+  gint64 last = last_of (events)->ts;
+
+  anbu_routine_params_init_default (&params);
+  params.warmup_days = 1;
+  params.min_days = 1;
+  g_assert_true (anbu_routine_params_validate (&params, NULL));
+  anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
+                              &before_install, 1, DAY0 + 2 * 86400);
+  g_assert_true (profile.ready);
+  g_assert_cmpint (anbu_routine_profile_watch_at (&profile, &params, last, last_of (events)), ==,
+                   last + (gint64) ((1.25 * 8.5 + 2.0) * HOUR));
+}
+
 static void
 test_routine_tv_left_on_watch_sooner (void)
 {
@@ -575,6 +598,7 @@ main (int    argc,
   g_test_add_func ("/anbu/inactivity/params-rejected", test_inactivity_params_rejected);
   g_test_add_func ("/anbu/routine/watch-at-expected-hour", test_routine_watch_at_expected_hour);
   g_test_add_func ("/anbu/routine/tv-left-on-watch-sooner", test_routine_tv_left_on_watch_sooner);
+  g_test_add_func ("/anbu/routine/one-day-of-history", test_routine_one_day_of_history);
   g_test_add_func ("/anbu/routine/irregular-person-waits-for-fixed-rule",
                    test_routine_irregular_person_waits_for_fixed_rule);
   g_test_add_func ("/anbu/routine/warm-up-leaves-fixed-rule-alone",

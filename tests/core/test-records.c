@@ -750,6 +750,28 @@ test_plug_consistency (void)
   assert_decode_fails (&codecs[1], plug, ANBU_RECORD_ERROR_INVALID_VALUE, "serial");
 }
 
+/* A server-assigned version only grows from 0: a negative one is a corrupt
+ * record, whichever record carries it. */
+static void
+test_negative_version (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (codecs); i++)
+    {
+      g_autoptr(JsonObject) object = parse (codecs[i].json);
+      g_autoptr(GError) error = NULL;
+      gpointer record;
+
+      if (!json_object_has_member (object, "version"))
+        continue;
+      json_object_set_int_member (object, "version", -1);
+      assert_decode_fails (&codecs[i], object, ANBU_RECORD_ERROR_INVALID_VALUE, "version");
+      json_object_set_int_member (object, "version", 0);
+      record = codecs[i].from_json (object, &error);
+      g_assert_no_error (error);
+      codecs[i].free (record);
+    }
+}
+
 static void
 test_absence_window (void)
 {
@@ -957,6 +979,7 @@ main (int   argc,
   g_test_add_func ("/anbu/records/names-any-script", test_names_any_script);
   g_test_add_func ("/anbu/records/enum-unknown-value", test_enum_unknown_value);
   g_test_add_func ("/anbu/records/time-without-offset", test_time_without_offset);
+  g_test_add_func ("/anbu/records/negative-version", test_negative_version);
   g_test_add_func ("/anbu/records/time-with-offset-converted", test_time_with_offset_converted);
   g_test_add_func ("/anbu/records/alert-consistency", test_alert_consistency);
   g_test_add_func ("/anbu/records/plug-consistency", test_plug_consistency);

@@ -363,6 +363,26 @@ test_date (void)
     }
 }
 
+/* The shape without the record range, for files such as the declared
+ * holidays: any real year, nothing around the date. */
+static void
+test_iso_date_any_year (void)
+{
+  static const char * const bad[] = {
+    "2026-2-3", "2026-02-30", "2025-02-29", "0000-01-01", "2026-13-01", " 2026-02-03",
+    "2026-02-03 ", "2026-02-03T00:00:00Z", "", "2026/02/03",
+  };
+  GDate date;
+
+  g_assert_true (anbu_iso_date_parse ("2028-02-29", &date));
+  g_assert_cmpint (g_date_get_day (&date), ==, 29);
+  g_assert_true (anbu_iso_date_parse ("1899-12-31", NULL));
+  g_assert_true (anbu_iso_date_parse ("2150-06-01", NULL));
+  g_assert_false (anbu_iso_date_parse (NULL, &date));
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (anbu_iso_date_parse (bad[i], NULL));
+}
+
 static void
 test_text_too_long (void)
 {
@@ -474,6 +494,30 @@ test_text_normalised (void)
   g_assert_cmpstr (out, ==, "한");
 }
 
+/* A Korean IME types U+3000 for a space, and text pasted from the web
+ * brings U+00A0: around a name they are trimmed like ASCII spaces, so a name
+ * of only such spaces is refused as empty instead of stored blank. Inside
+ * the text they stay. */
+static void
+test_text_unicode_spaces_trimmed (void)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (anbu_validate_text ("name", "\xe3\x80\x80김영수\xc2\xa0 \xe3\x80\x80", -1, 50,
+                                     ANBU_TEXT_NON_EMPTY, &out, NULL));
+  g_assert_cmpstr (out, ==, "김영수");
+  g_clear_pointer (&out, g_free);
+
+  g_assert_true (anbu_validate_text ("address_detail", "101동\xe3\x80\x80" "1203호", -1, 100,
+                                     ANBU_TEXT_SINGLE_LINE, &out, NULL));
+  g_assert_cmpstr (out, ==, "101동\xe3\x80\x80" "1203호");
+
+  g_assert_false (anbu_validate_text ("name", "\xe3\x80\x80\xc2\xa0\xe3\x80\x80", -1, 50,
+                                      ANBU_TEXT_NON_EMPTY, NULL, &error));
+  assert_field_error (error, ANBU_RECORD_ERROR_MISSING_FIELD, "name");
+}
+
 static void
 test_enum_membership (void)
 {
@@ -567,9 +611,12 @@ main (int   argc,
   g_test_add_func ("/anbu/validate/text-empty", test_text_empty);
   g_test_add_func ("/anbu/validate/text-scripts-and-emoji", test_text_scripts_and_emoji);
   g_test_add_func ("/anbu/validate/text-normalised", test_text_normalised);
+  g_test_add_func ("/anbu/validate/text-unicode-spaces-trimmed",
+                   test_text_unicode_spaces_trimmed);
   g_test_add_func ("/anbu/validate/enum-membership", test_enum_membership);
   g_test_add_func ("/anbu/validate/serial-and-username", test_serial_and_username);
   g_test_add_func ("/anbu/validate/birth-year", test_birth_year);
+  g_test_add_func ("/anbu/validate/iso-date-any-year", test_iso_date_any_year);
 
   return g_test_run ();
 }

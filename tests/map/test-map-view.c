@@ -5,6 +5,11 @@
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
+#include <gtk/gtk.h>
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "anbu-map-view.h"
 #include "map-test-server.h"
@@ -163,7 +168,7 @@ static void
 test_positions_match_libshumate (Fixture       *f,
                                  gconstpointer  data)
 {
-  const double zooms[] = { 16.0, 16.5, 17.0, 18.0 };
+  const double zooms[] = { 17.0, 17.5, 18.0, 19.0 };
   AnbuMapStatusLayer *layer = anbu_map_view_get_status_layer (f->view);
 
   for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
@@ -345,6 +350,90 @@ test_household_popover (Fixture       *f,
                    ==, "hh-0001");
 }
 
+static void
+on_popover_visible (GObject    *popover,
+                    GParamSpec *pspec,
+                    gboolean   *shown)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (popover)))
+    *shown = TRUE;
+}
+
+/* A real click through the X server, as a planner's mouse would send it: the
+ * layer's gesture must get it past libshumate's own gestures. */
+static void
+test_real_click_opens_popover (Fixture       *f,
+                               gconstpointer  data)
+{
+#ifdef GDK_WINDOWING_X11
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (f->window));
+  AnbuMapPoint *point = household (f, 17);
+  gboolean shown = FALSE;
+  double x, y, wx, wy, sx, sy;
+  g_autofree char *xid = NULL;
+  g_autofree char *px = NULL;
+  g_autofree char *py = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (xdotool == NULL || !GDK_IS_X11_SURFACE (surface))
+    {
+      g_test_skip ("needs xdotool and an X11 display (build-aux/packages.sh installs xdotool)");
+      return;
+    }
+
+  anbu_map_view_center_on (f->view, anbu_map_point_get_latitude (point),
+                           anbu_map_point_get_longitude (point), 18);
+  wait_frames (f->window, 3);
+  household_in_layer (f, point, &x, &y);
+  g_assert_true (gtk_widget_translate_coordinates (
+    GTK_WIDGET (anbu_map_view_get_status_layer (f->view)), f->window, x, y, &wx, &wy));
+  gtk_native_get_surface_transform (GTK_NATIVE (f->window), &sx, &sy);
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  px = g_strdup_printf ("%d", (int) round (wx + sx));
+  py = g_strdup_printf ("%d", (int) round (wy + sy));
+
+  g_signal_connect (anbu_map_view_get_popover (f->view), "notify::visible",
+                    G_CALLBACK (on_popover_visible), &shown);
+  {
+    const char *argv[] = { xdotool, "mousemove", "--window", xid, px, py, "click", "1", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                                 NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  g_assert_true (test_wait_for (&shown, TIMEOUT_MS));
+  g_assert_cmpstr (anbu_map_view_get_selected_id (f->view), ==, anbu_map_point_get_id (point));
+
+  /* Dragging still pans the map: the view only claims clicks that hit something. */
+  gtk_popover_popdown (anbu_map_view_get_popover (f->view));
+  wait_frames (f->window, 2);
+  {
+    ShumateViewport *viewport = anbu_map_view_get_viewport (f->view);
+    double before = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+    g_autofree char *fx = g_strdup_printf ("%d", (int) round (sx + 300));
+    g_autofree char *tx = g_strdup_printf ("%d", (int) round (sx + 420));
+    g_autofree char *ty = g_strdup_printf ("%d", (int) round (sy + 300));
+    const char *argv[] = { xdotool, "mousemove", "--window", xid, fx, ty, "mousedown", "1",
+                           "mousemove", "--window", xid, tx, ty, "mouseup", "1", NULL };
+    guint frames_left = 200;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                                 NULL, &status, &error));
+    g_assert_no_error (error);
+    while (frames_left-- > 0 &&
+           shumate_location_get_longitude (SHUMATE_LOCATION (viewport)) == before)
+      wait_frames (f->window, 1);
+    /* Dragged 120 px to the right: the map now shows what was further west. */
+    g_assert_cmpfloat (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), <, before);
+  }
+#else
+  g_test_skip ("needs an X11 display");
+#endif
+}
+
 static gboolean
 is_urgent (gpointer item,
            gpointer user_data)
@@ -393,6 +482,37 @@ test_filter_applies_to_map (Fixture       *f,
   gtk_filter_list_model_set_filter (filtered, NULL);
   wait_frames (f->window, 2);
   g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_households (layer), ==, 301);
+}
+
+static void
+test_area_of_view (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(AnbuMapAreaDownloader) downloader = NULL;
+  double south, west, north, east, lat, lon;
+  guint64 z17;
+
+  anbu_map_view_center_on (f->view, 37.47, 126.93, 15);
+  wait_frames (f->window, 2);
+  anbu_map_view_get_visible_area (f->view, &south, &west, &north, &east);
+  /* The corners of the window are the corners of the area. */
+  shumate_viewport_widget_coords_to_location (anbu_map_view_get_viewport (f->view),
+                                              GTK_WIDGET (anbu_map_view_get_map (f->view)),
+                                              0, 0, &lat, &lon);
+  g_assert_cmpfloat_with_epsilon (lat, north, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lon, west, 1e-9);
+  g_assert_cmpfloat (south, <, 37.47);
+  g_assert_cmpfloat (north, >, 37.47);
+
+  /* Zooms 12 to 17 of that area: at 17 the window is 4 × 4 times as many tiles as
+   * at 15 (1024×700 px at zoom 15 is about 5 × 4 tiles). */
+  downloader = anbu_map_view_create_area_downloader (f->view);
+  g_assert_nonnull (downloader);
+  z17 = anbu_geo_count_tiles (south, west, north, east, 17, 17);
+  g_assert_cmpuint (z17, >=, 16 * 4 * 3);
+  g_assert_cmpuint (anbu_map_area_downloader_get_n_tiles (downloader), ==,
+                    anbu_geo_count_tiles (south, west, north, east, 12, 17));
+  g_assert_cmpuint (anbu_map_area_downloader_get_n_tiles (downloader), <, z17 * 2);
 }
 
 static void
@@ -529,8 +649,10 @@ main (int   argc,
   ADD ("/anbu/map/view/positions-match-libshumate", test_positions_match_libshumate);
   ADD ("/anbu/map/view/cluster-click-zooms-in", test_cluster_click_zooms_in);
   ADD ("/anbu/map/view/household-popover", test_household_popover);
+  ADD ("/anbu/map/view/real-click-opens-popover", test_real_click_opens_popover);
   ADD ("/anbu/map/view/filter-applies-to-map", test_filter_applies_to_map);
   ADD ("/anbu/map/view/route", test_route);
+  ADD ("/anbu/map/view/area-of-view", test_area_of_view);
   ADD ("/anbu/map/view/screenshot", test_screenshot);
 #undef ADD
 

@@ -99,7 +99,8 @@ start (char               *dir,
   g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_line_read, &read);
   anbu_test_wait_for (&read.done);
   g_assert_nonnull (read.line);
-  g_assert_true (g_str_has_prefix (read.line, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (read.line, "http://127.0.0.1:")
+                 || g_str_has_prefix (read.line, "https://127.0.0.1:"));
   if (g_str_has_suffix (read.line, "/"))
     read.line[strlen (read.line) - 1] = '\0';
   server->url = read.line;
@@ -194,6 +195,7 @@ anbu_test_server_free (AnbuTestServer *server)
   g_free (server->db);
   g_free (server->url);
   g_clear_object (&server->session);
+  g_clear_object (&server->trusted);
   g_free (server);
 }
 
@@ -206,7 +208,9 @@ anbu_test_server_cli (AnbuTestServer  *server,
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *input_path = NULL;
   g_autofree char *stdout_text = NULL;
   g_autofree char *stderr_text = NULL;
   const char *arg;
@@ -221,13 +225,17 @@ anbu_test_server_cli (AnbuTestServer  *server,
   g_ptr_array_add (argv, server->db);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  /* Input comes from a file: a command that refuses its arguments exits
+   * without reading it, and a pipe would then break. */
+  input_path = g_build_filename (server->dir, "cli-input", NULL);
+  g_assert_true (g_file_set_contents (input_path, input != NULL ? input : "", -1, NULL));
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_stdin_file_path (launcher, input_path);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL,
-                                 &stdout_text, &stderr_text, &error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error);
   g_assert_no_error (error);
+  g_unlink (input_path);
   if (out != NULL)
     *out = g_steal_pointer (&stdout_text);
   if (err != NULL)
@@ -295,6 +303,18 @@ typedef struct
   GError      *error;
 } Exchange;
 
+/* Only the certificate the test made for the server is accepted. */
+static gboolean
+on_accept_certificate (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  AnbuTestServer *server = user_data;
+
+  return server->trusted != NULL && g_tls_certificate_is_same (certificate, server->trusted);
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -330,6 +350,7 @@ anbu_test_request_bytes (AnbuTestServer *server,
     }
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), server);
 
   soup_session_send_and_read_async (server->session, msg, G_PRIORITY_DEFAULT, NULL, on_sent, &exchange);
   anbu_test_wait_for (&exchange.done);

@@ -18,9 +18,10 @@ typedef struct
 {
   char        *dir;       /* temporary directory, removed at the end */
   char        *db;        /* database file in it */
-  char        *url;       /* "http://127.0.0.1:PORT" without a trailing slash */
+  char        *url;       /* "http(s)://127.0.0.1:PORT" without a trailing slash */
   GSubprocess *process;
   SoupSession *session;
+  GTlsCertificate *trusted;   /* for HTTPS: the server's self-signed certificate */
 } AnbuTestServer;
 
 typedef struct

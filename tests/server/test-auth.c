@@ -184,12 +184,12 @@ on_tick (gpointer user_data)
 static void
 test_expired_token (void)
 {
-  const char * const args[] = { "--token-lifetime", "1", NULL };
+  const char * const args[] = { "--token-lifetime", "3", NULL };
   AnbuTestServer *short_lived = anbu_test_server_new (args);
   g_autofree char *id = anbu_test_server_add_user (short_lived, "yoon.planner", "planner", DONG, PASSWORD);
   g_autofree char *token = anbu_test_server_sign_in (short_lived, "yoon.planner", PASSWORD);
   guint status = sync_status (short_lived, token);
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   g_assert_cmpuint (status, ==, 200);
   /* Poll until the token lapses; it must within a few seconds. */
@@ -240,6 +240,67 @@ test_metrics (void)
   g_assert_nonnull (strstr (text, "# TYPE anbu_mutations_total counter"));
 }
 
+static void
+test_tls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("anbu-tls-XXXXXX", &error);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+  AnbuTestServer *tls;
+  g_autoptr(AnbuTestResponse) healthy = NULL;
+  g_autoptr(AnbuTestResponse) refused = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *token = NULL;
+  int status = -1;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed to make a test certificate");
+      return;
+    }
+  {
+    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                           "-keyout", key, "-out", cert, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  tls = anbu_test_server_new (args);
+  g_assert_true (g_str_has_prefix (tls->url, "https://127.0.0.1:"));
+
+  /* An unknown certificate is refused by the client... */
+  refused = NULL;
+  {
+    g_autofree char *url = g_strconcat (tls->url, "/healthz", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr(GBytes) bytes = soup_session_send_and_read (tls->session, msg, NULL, &error);
+
+    g_assert_null (bytes);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+  /* ...the server's own one works, sign-in included. */
+  tls->trusted = g_tls_certificate_new_from_file (cert, &error);
+  g_assert_no_error (error);
+  healthy = anbu_test_request (tls, "GET", "/healthz", NULL, NULL);
+  g_assert_cmpuint (healthy->status, ==, 200);
+  id = anbu_test_server_add_user (tls, "tls.planner", "planner", DONG, PASSWORD);
+  token = anbu_test_server_sign_in (tls, "tls.planner", PASSWORD);
+  g_assert_cmpuint (sync_status (tls, token), ==, 200);
+
+  anbu_test_server_free (tls);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +320,7 @@ main (int   argc,
   g_test_add_func ("/anbu/server/session/expired-token", test_expired_token);
   g_test_add_func ("/anbu/server/routes/unknown-and-wrong-method", test_unknown_route_and_wrong_method);
   g_test_add_func ("/anbu/server/metrics", test_metrics);
+  g_test_add_func ("/anbu/server/tls", test_tls);
 
   server = anbu_test_server_new (NULL);
   status = g_test_run ();

@@ -88,9 +88,11 @@ test_body_too_large (void)
   assert_error (response, 413, "too_large", NULL);
   g_assert_cmpuint (stored_households (), ==, before);
 
-  /* The server keeps answering. */
-  after = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
+  /* The server keeps answering, and counted the refusal. */
+  after = anbu_test_request (server, "GET", "/metrics", NULL, NULL);
   g_assert_cmpuint (after->status, ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (after->raw, NULL), g_bytes_get_size (after->raw),
+                                  "anbu_http_requests_total{route=\"/api/v1/mutations\",status=\"413\"} 1"));
 }
 
 static void

@@ -232,13 +232,23 @@ test_resend_is_duplicate (void)
   /* The app timed out and sends the same entry again. */
   results = anbu_test_push (server, planner_token, batch, &second);
   g_assert_cmpstr (status_at (results, 0), ==, "duplicate");
-  g_assert_cmpint (json_object_get_int_member (result_at (results, 0), "version"), ==, 1);
+  g_assert_false (json_object_has_member (result_at (results, 0), "record"));
 
   changes = anbu_test_pull (server, planner_token, &cursor, 0, NULL);
   for (guint i = 0; i < json_array_get_length (changes); i++)
     if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (changes, i), "id"), visit_id) == 0)
       visits++;
   g_assert_cmpuint (visits, ==, 1);
+
+  /* Operators see both in /metrics, and what sync served. */
+  {
+    g_autoptr(AnbuTestResponse) metrics = anbu_test_request (server, "GET", "/metrics", NULL, NULL);
+    g_autofree char *text = g_strndup (g_bytes_get_data (metrics->raw, NULL), g_bytes_get_size (metrics->raw));
+
+    g_assert_nonnull (strstr (text, "anbu_mutations_total{kind=\"visit.create\",status=\"applied\"}"));
+    g_assert_nonnull (strstr (text, "anbu_mutations_total{kind=\"visit.create\",status=\"duplicate\"}"));
+    g_assert_null (strstr (text, "anbu_sync_entries_served_total 0\n"));
+  }
 }
 
 static void

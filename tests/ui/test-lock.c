@@ -272,6 +272,24 @@ test_window_lock_action (Fixture      *f,
   g_assert_true (anbu_window_get_locked (ANBU_WINDOW (f->window)));
 }
 
+/* A dialog left open (here: the sign-out confirmation) closes when the window locks, so
+ * nobody can answer it without the password. */
+static void
+test_lock_closes_dialogs (Fixture      *f,
+                          gconstpointer data)
+{
+  anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
+  g_assert_true (gtk_widget_activate_action (f->window, "win.sign-out", NULL));
+  g_assert_nonnull (anbu_test_find_toplevel_named ("sign-out-dialog"));
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "preferences", NULL);
+  g_assert_nonnull (anbu_test_find_toplevel_named ("AnbuPreferencesWindow"));
+
+  anbu_window_lock (ANBU_WINDOW (f->window));
+  g_assert_null (anbu_test_find_toplevel_named ("sign-out-dialog"));
+  g_assert_null (anbu_test_find_toplevel_named ("AnbuPreferencesWindow"));
+  g_assert_true (anbu_window_get_signed_in (ANBU_WINDOW (f->window)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +304,8 @@ main (int   argc,
               fixture_set_up, test_window_input_defers_lock, fixture_tear_down);
   g_test_add ("/anbu/ui/lock/window-lock-action", Fixture, NULL,
               fixture_set_up, test_window_lock_action, fixture_tear_down);
+  g_test_add ("/anbu/ui/lock/lock-closes-dialogs", Fixture, NULL,
+              fixture_set_up, test_lock_closes_dialogs, fixture_tear_down);
 
   return g_test_run ();
 }

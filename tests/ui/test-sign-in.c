@@ -269,6 +269,67 @@ test_page_focus_after_sign_out (Fixture      *f,
                    ==, "kim.planner");
 }
 
+/* What the demo does: the command line fills in the page and the password signs in at once. */
+static void
+test_fill_from_command_line (Fixture      *f,
+                             gconstpointer data)
+{
+  anbu_window_fill_sign_in (ANBU_WINDOW (f->window), "127.0.0.1:8080", "kim.planner", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_test_find_named (f->window, "server-entry"))),
+                   ==, "127.0.0.1:8080");
+  g_assert_false (anbu_window_get_signed_in (ANBU_WINDOW (f->window)));
+
+  anbu_window_fill_sign_in (ANBU_WINDOW (f->window), "http://127.0.0.1:8080", "kim.planner",
+                            "correct horse");
+  g_assert_true (anbu_test_wait_until ((gboolean (*) (gpointer)) anbu_window_get_signed_in,
+                                       f->window, 5000));
+}
+
+static int
+run_anbu (const char *const *args,
+          const char        *input,
+          char             **err)
+{
+  g_autofree char *binary = g_build_filename (g_getenv ("ANBU_BUILD_DIR"), "src", "app", "anbu", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE
+                                                                         | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_ptr_array_add (argv, binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  /* No display: a bad command line must be refused before any window opens. */
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, NULL, err, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* --password-stdin needs the server and username, and a password on its first line. */
+static void
+test_command_line_refused (void)
+{
+  g_autofree char *missing = NULL;
+  g_autofree char *empty = NULL;
+
+  g_assert_cmpint (run_anbu ((const char *[]) { "--username", "kim", "--password-stdin", NULL },
+                             "secret\n", &missing), ==, 1);
+  g_assert_nonnull (strstr (missing, "--password-stdin에는 --server와 --username이 필요합니다."));
+
+  g_assert_cmpint (run_anbu ((const char *[]) { "--server", "127.0.0.1:8080", "--username", "kim",
+                                                "--password-stdin", NULL },
+                             "\n", &empty), ==, 1);
+  g_assert_nonnull (strstr (empty, "표준 입력에 비밀번호가 없습니다."));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -289,6 +350,9 @@ main (int   argc,
               fixture_set_up, test_page_wrong_password, fixture_tear_down);
   g_test_add ("/anbu/ui/sign-in/page-focus-after-sign-out", Fixture, NULL,
               fixture_set_up, test_page_focus_after_sign_out, fixture_tear_down);
+  g_test_add ("/anbu/ui/sign-in/fill-from-command-line", Fixture, NULL,
+              fixture_set_up, test_fill_from_command_line, fixture_tear_down);
+  g_test_add_func ("/anbu/ui/sign-in/command-line-refused", test_command_line_refused);
   g_test_add ("/anbu/ui/sign-in/page-remembers-server", Fixture, NULL,
               fixture_set_up, test_page_remembers_server, fixture_tear_down);
 

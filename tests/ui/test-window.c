@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "anbu-conflict-row.h"
+#include "anbu-map-page.h"
 #include "anbu-preferences-window.h"
 #include "anbu-sync-indicator.h"
 #include "anbu-test-util.h"
@@ -71,12 +72,14 @@ test_views_by_tab (Fixture      *f,
                    gconstpointer data)
 {
   g_autoptr (GHashTable) reached = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *const controls[] = { "sync-indicator", "search-button", "primary-menu" };
+  gboolean control_reached[G_N_ELEMENTS (controls)] = { FALSE, };
   GtkWidget *first = NULL;
 
   sign_in (f);
   show_view (f, "statistics");
 
-  for (int step = 0; step < 200 && g_hash_table_size (reached) < G_N_ELEMENTS (views); step++)
+  for (int step = 0; step < 200; step++)
     {
       GtkWidget *focus;
 
@@ -90,6 +93,14 @@ test_views_by_tab (Fixture      *f,
       if (first == NULL)
         first = focus;
 
+      for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+        {
+          GtkWidget *control = anbu_test_find_named (f->window, controls[i]);
+
+          if (focus == control || gtk_widget_is_ancestor (focus, control))
+            control_reached[i] = TRUE;
+        }
+
       if (GTK_IS_TOGGLE_BUTTON (focus)
           && gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER) != NULL)
         {
@@ -101,6 +112,9 @@ test_views_by_tab (Fixture      *f,
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     if (!g_hash_table_contains (reached, views[i]))
       g_error ("view %s cannot be reached with Tab", views[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    if (!control_reached[i])
+      g_error ("%s cannot be reached with Tab", controls[i]);
 }
 
 /* Alt+1 … Alt+5 show the views in order; the view switcher shows their Korean titles. */
@@ -450,6 +464,47 @@ test_shortcuts_and_about (Fixture      *f,
   anbu_test_save_screenshot (about, "about");
 }
 
+/* The Map page shows the households it is given on the real map, with every control named,
+ * and its empty state again when they go. */
+static void
+test_map_page (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (GListStore) points = g_list_store_new (ANBU_TYPE_MAP_POINT);
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *base_url = NULL;
+  AnbuMapPage *page;
+  GtkWidget *map_view;
+
+  /* Nothing listens there: tiles stay blank, the households still show. */
+  g_settings_set_string (settings, "tile-address", "http://127.0.0.1:9");
+  sign_in (f);
+  show_view (f, "map");
+  page = ANBU_MAP_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_MAP_PAGE));
+  map_view = anbu_test_find_named (GTK_WIDGET (page), "map-view");
+  base_url = anbu_map_page_dup_tile_base_url (page);
+  g_assert_cmpstr (base_url, ==, "http://127.0.0.1:9");
+  g_assert_true (gtk_widget_get_mapped (anbu_test_find_named (GTK_WIDGET (page), "map-empty")));
+
+  g_list_store_append (points, anbu_map_point_new ("7f1c0a52-8d64-4c52-9a40-2a5b8fd1e001", "김영희",
+                                                   37.5663, 126.9019, ANBU_MAP_STATE_RISK, 30));
+  g_list_store_append (points, anbu_map_point_new ("7f1c0a52-8d64-4c52-9a40-2a5b8fd1e002", "박철수",
+                                                   37.5610, 126.9100, ANBU_MAP_STATE_NORMAL, 2));
+  g_list_store_append (points, anbu_map_point_new ("7f1c0a52-8d64-4c52-9a40-2a5b8fd1e003", "이순자",
+                                                   37.5580, 126.8990, ANBU_MAP_STATE_WATCH, 20));
+  anbu_map_page_set_model (page, G_LIST_MODEL (points));
+  anbu_map_view_center_on (ANBU_MAP_VIEW (map_view), 37.562, 126.905, 14);
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (gtk_widget_get_mapped (map_view));
+  anbu_test_assert_accessible_names (f->window, "map with households");
+  anbu_test_save_screenshot (f->window, "view-map-households");
+
+  g_list_store_remove_all (points);
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (gtk_widget_get_mapped (anbu_test_find_named (GTK_WIDGET (page), "map-empty")));
+  g_settings_reset (settings, "tile-address");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -466,6 +521,7 @@ main (int   argc,
   ADD ("sync-popover-lists", test_sync_popover_lists);
   ADD ("sign-out", test_sign_out);
   ADD ("search", test_search);
+  ADD ("map-page", test_map_page);
   ADD ("shortcuts-and-about", test_shortcuts_and_about);
 #undef ADD
 

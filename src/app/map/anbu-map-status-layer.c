@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
 
 #include "anbu-map-status-layer.h"
 
@@ -25,8 +26,9 @@ struct _AnbuMapStatusLayer
   char              *selected_id;
   int                selected;    /* index in points, or -1 */
 
-  GdkTexture        *icons[ANBU_MAP_N_STATES];
-  int                icon_scale;
+  cairo_surface_t   *sprites[ANBU_MAP_N_STATES];
+  GdkTexture        *badges[ANBU_MAP_N_STATES];
+  int                sprite_scale;
   GHashTable        *count_layouts;   /* count → PangoLayout */
 
   guint              drawn_clusters;
@@ -303,19 +305,32 @@ cluster_radius (guint    count,
 
 /* ---- Snapshot ------------------------------------------------------------ */
 
+/* Marker sprites as cairo surfaces at the widget's scale: every household is
+ * one small blit, and the whole layer is one cairo node. Thousands of texture
+ * nodes cost the cairo renderer a pixel conversion each; this does not. */
 static void
-ensure_icons (AnbuMapStatusLayer *self)
+ensure_sprites (AnbuMapStatusLayer *self)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
 
-  if (self->icons[0] != NULL && scale == self->icon_scale)
+  if (self->sprites[0] != NULL && scale == self->sprite_scale)
     return;
   for (guint s = 0; s < ANBU_MAP_N_STATES; s++)
     {
-      g_clear_object (&self->icons[s]);
-      self->icons[s] = anbu_map_status_layer_create_state_icon (s, scale);
+      cairo_t *cr;
+
+      g_clear_pointer (&self->sprites[s], cairo_surface_destroy);
+      self->sprites[s] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ICON_SIZE * scale,
+                                                     ICON_SIZE * scale);
+      cairo_surface_set_device_scale (self->sprites[s], scale, scale);
+      cr = cairo_create (self->sprites[s]);
+      draw_state_shape (cr, s, ICON_SIZE / 2.0, ICON_SIZE / 2.0, ICON_SIZE);
+      cairo_destroy (cr);
+      cairo_surface_flush (self->sprites[s]);
+      g_clear_object (&self->badges[s]);
+      self->badges[s] = anbu_map_status_layer_create_state_icon (s, scale);
     }
-  self->icon_scale = scale;
+  self->sprite_scale = scale;
 }
 
 static PangoLayout *
@@ -340,18 +355,21 @@ count_layout (AnbuMapStatusLayer *self,
 }
 
 static void
-snapshot_household (AnbuMapStatusLayer *self,
-                    GtkSnapshot        *snapshot,
-                    AnbuMapState        state,
-                    double              x,
-                    double              y)
+draw_household (AnbuMapStatusLayer *self,
+                cairo_t            *cr,
+                AnbuMapState        state,
+                double              x,
+                double              y)
 {
-  graphene_rect_t rect = GRAPHENE_RECT_INIT (x - ICON_SIZE / 2.0, y - ICON_SIZE / 2.0,
-                                             ICON_SIZE, ICON_SIZE);
+  /* Whole pixels: an aligned blit is pixman's fast path. */
+  double left = round (x) - ICON_SIZE / 2, top = round (y) - ICON_SIZE / 2;
 
-  gtk_snapshot_append_texture (snapshot, self->icons[state], &rect);
+  cairo_set_source_surface (cr, self->sprites[state], left, top);
+  cairo_rectangle (cr, left, top, ICON_SIZE, ICON_SIZE);
+  cairo_fill (cr);
 }
 
+/* Clusters are few; GSK nodes draw them cheaply with any renderer. */
 static void
 snapshot_cluster (AnbuMapStatusLayer   *self,
                   GtkSnapshot          *snapshot,
@@ -360,33 +378,30 @@ snapshot_cluster (AnbuMapStatusLayer   *self,
                   double                y)
 {
   static const GdkRGBA white = { 1, 1, 1, 0.95 };
-  static const GdkRGBA ink = { 0.14, 0.12, 0.19, 1 };
   double r = cluster_radius (cluster->count, NULL);
-  GskRoundedRect circle;
+  GskRoundedRect circle, disc;
   const GdkRGBA *c = &state_colours[cluster->worst];
   GdkRGBA borders[4] = { *c, *c, *c, *c };
+  GdkRGBA fills[4] = { white, white, white, white };
   float widths[4] = { 3.5, 3.5, 3.5, 3.5 };
+  float fill_widths[4] = { r - 3.5, r - 3.5, r - 3.5, r - 3.5 };
   PangoLayout *layout = count_layout (self, cluster->count);
-  PangoRectangle ink_rect, logical;
-  graphene_rect_t badge;
+  int w, h;
 
+  /* A white disc inside a ring of the worst state's colour: two border nodes, no clip. */
   gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - r, y - r, 2 * r, 2 * r), r);
-  gtk_snapshot_push_rounded_clip (snapshot, &circle);
-  gtk_snapshot_append_color (snapshot, &white, &circle.bounds);
-  gtk_snapshot_pop (snapshot);
   gtk_snapshot_append_border (snapshot, &circle, widths, borders);
+  gsk_rounded_rect_init_from_rect (&disc, &GRAPHENE_RECT_INIT (x - r + 3.5, y - r + 3.5,
+                                                               2 * r - 7, 2 * r - 7), r - 3.5);
+  gtk_snapshot_append_border (snapshot, &disc, fill_widths, fills);
 
-  pango_layout_get_pixel_extents (layout, &ink_rect, &logical);
+  pango_layout_get_pixel_size (layout, &w, &h);
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - logical.width / 2.0),
-                                                          round (y - logical.height / 2.0)));
-  gtk_snapshot_append_layout (snapshot, layout, &ink);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - w / 2.0),
+                                                          round (y - h / 2.0)));
+  gtk_snapshot_append_layout (snapshot, layout, &outline_colour);
   gtk_snapshot_restore (snapshot);
 
-  /* The worst state's shape on the rim, so the colour is never the only cue. */
-  badge = GRAPHENE_RECT_INIT (x + r * 0.72 - BADGE_SIZE / 2, y - r * 0.72 - BADGE_SIZE / 2,
-                              BADGE_SIZE, BADGE_SIZE);
-  gtk_snapshot_append_texture (snapshot, self->icons[cluster->worst], &badge);
 }
 
 static void
@@ -395,12 +410,19 @@ snapshot_selection (GtkSnapshot *snapshot,
                     double       y)
 {
   static const GdkRGBA ring = { 0.10, 0.37, 0.71, 1 };
+  static const GdkRGBA halo = { 1, 1, 1, 1 };
   GskRoundedRect circle;
-  GdkRGBA colours[4] = { ring, ring, ring, ring };
-  float widths[4] = { 3, 3, 3, 3 };
+  GdkRGBA rings[4] = { ring, ring, ring, ring };
+  GdkRGBA halos[4] = { halo, halo, halo, halo };
+  float outer[4] = { 5, 5, 5, 5 };
+  float inner[4] = { 3, 3, 3, 3 };
 
+  x = round (x);
+  y = round (y);
+  gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - 16, y - 16, 32, 32), 16);
+  gtk_snapshot_append_border (snapshot, &circle, outer, halos);
   gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - 15, y - 15, 30, 30), 15);
-  gtk_snapshot_append_border (snapshot, &circle, widths, colours);
+  gtk_snapshot_append_border (snapshot, &circle, inner, rings);
 }
 
 static void
@@ -412,7 +434,8 @@ anbu_map_status_layer_snapshot (GtkWidget   *widget,
   Frame frame;
   double selected_x = 0, selected_y = 0;
   gboolean selected_shown = FALSE;
-  guint n;
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  guint n, n_single = 0;
 
   if (self->index == NULL || anbu_geo_index_get_size (self->index) == 0)
     {
@@ -420,10 +443,16 @@ anbu_map_status_layer_snapshot (GtkWidget   *widget,
       return;
     }
 
-  ensure_icons (self);
   compute_frame (self, &frame);
+  if (frame.width <= 0 || frame.height <= 0)
+    return;
+  ensure_sprites (self);
   clustering = cluster_frame (self, &frame);
   n = anbu_geo_clustering_get_n_clusters (clustering);
+  self->drawn_clusters = n;
+  self->drawn_households = anbu_geo_clustering_get_n_points (clustering);
+  if (n == 0)
+    return;
 
   gtk_snapshot_save (snapshot);
   if (frame.rotation != 0)
@@ -433,17 +462,43 @@ anbu_map_status_layer_snapshot (GtkWidget   *widget,
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-frame.width / 2, -frame.height / 2));
     }
 
+  /* Single households: one cairo node, just as large as they need, with every
+   * marker blitted from a sprite that stays the same surface from frame to
+   * frame (so the renderer uploads it once). Worse states come later, on top. */
   for (guint k = 0; k < n; k++)
     {
       const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
-      double x = cluster->x - frame.origin_x;
-      double y = cluster->y - frame.origin_y;
 
-      if (cluster->count == 1)
+      if (cluster->count != 1)
+        continue;
+      n_single++;
+      x0 = MIN (x0, cluster->x);
+      y0 = MIN (y0, cluster->y);
+      x1 = MAX (x1, cluster->x);
+      y1 = MAX (y1, cluster->y);
+    }
+  if (n_single > 0)
+    {
+      graphene_rect_t bounds;
+      cairo_t *cr;
+
+      x0 = MAX (floor (x0 - frame.origin_x) - ICON_SIZE, -ICON_SIZE);
+      y0 = MAX (floor (y0 - frame.origin_y) - ICON_SIZE, -ICON_SIZE);
+      x1 = MIN (ceil (x1 - frame.origin_x) + ICON_SIZE, frame.width + ICON_SIZE);
+      y1 = MIN (ceil (y1 - frame.origin_y) + ICON_SIZE, frame.height + ICON_SIZE);
+      bounds = GRAPHENE_RECT_INIT (x0, y0, MAX (x1 - x0, 1), MAX (y1 - y0, 1));
+      cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+      for (guint k = 0; k < n; k++)
         {
-          guint member = anbu_geo_clustering_get_members (clustering, k, NULL)[0];
+          const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
+          double x = cluster->x - frame.origin_x;
+          double y = cluster->y - frame.origin_y;
+          guint member;
 
-          snapshot_household (self, snapshot, cluster->worst, x, y);
+          if (cluster->count != 1)
+            continue;
+          draw_household (self, cr, cluster->worst, x, y);
+          member = anbu_geo_clustering_get_members (clustering, k, NULL)[0];
           if ((int) member == self->selected)
             {
               selected_shown = TRUE;
@@ -451,15 +506,67 @@ anbu_map_status_layer_snapshot (GtkWidget   *widget,
               selected_y = y;
             }
         }
-      else
-        snapshot_cluster (self, snapshot, cluster, x, y);
+      cairo_destroy (cr);
+    }
+
+  for (guint k = 0; k < n; k++)
+    {
+      const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
+
+      if (cluster->count > 1)
+        snapshot_cluster (self, snapshot, cluster, cluster->x - frame.origin_x,
+                          cluster->y - frame.origin_y);
+    }
+  if (n_single < n)
+    {
+      /* The worst state's shape on each cluster's rim, so colour is never the
+       * only cue: one cairo node over all clusters, blitting the sprites. */
+      double bx0 = G_MAXDOUBLE, by0 = G_MAXDOUBLE, bx1 = -G_MAXDOUBLE, by1 = -G_MAXDOUBLE;
+      cairo_t *cr;
+
+      /* Just the area the badges cover: a large cairo node is costly to composite. */
+      for (guint k = 0; k < n; k++)
+        {
+          const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
+
+          if (cluster->count == 1)
+            continue;
+          bx0 = MIN (bx0, cluster->x);
+          by0 = MIN (by0, cluster->y);
+          bx1 = MAX (bx1, cluster->x);
+          by1 = MAX (by1, cluster->y);
+        }
+      bx0 = MAX (floor (bx0 - frame.origin_x), -ICON_SIZE);
+      by0 = MAX (floor (by0 - frame.origin_y) - 2 * ICON_SIZE, -ICON_SIZE);
+      bx1 = MIN (ceil (bx1 - frame.origin_x) + 2 * ICON_SIZE, frame.width + ICON_SIZE);
+      by1 = MIN (ceil (by1 - frame.origin_y), frame.height + ICON_SIZE);
+      cr = gtk_snapshot_append_cairo (snapshot,
+                                      &GRAPHENE_RECT_INIT (bx0, by0, MAX (bx1 - bx0, 1),
+                                                           MAX (by1 - by0, 1)));
+
+      for (guint k = 0; k < n; k++)
+        {
+          const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
+          double r = cluster_radius (cluster->count, NULL);
+          double bx, by;
+
+          if (cluster->count == 1)
+            continue;
+          bx = round (cluster->x - frame.origin_x + r * 0.72 - BADGE_SIZE / 2);
+          by = round (cluster->y - frame.origin_y - r * 0.72 - BADGE_SIZE / 2);
+          cairo_save (cr);
+          cairo_translate (cr, bx, by);
+          cairo_scale (cr, BADGE_SIZE / ICON_SIZE, BADGE_SIZE / ICON_SIZE);
+          cairo_set_source_surface (cr, self->sprites[cluster->worst], 0, 0);
+          cairo_rectangle (cr, 0, 0, ICON_SIZE, ICON_SIZE);
+          cairo_fill (cr);
+          cairo_restore (cr);
+        }
+      cairo_destroy (cr);
     }
   if (selected_shown)
     snapshot_selection (snapshot, selected_x, selected_y);
   gtk_snapshot_restore (snapshot);
-
-  self->drawn_clusters = n;
-  self->drawn_households = anbu_geo_clustering_get_n_points (clustering);
 }
 
 /* ---- GObject ------------------------------------------------------------- */
@@ -499,7 +606,10 @@ anbu_map_status_layer_dispose (GObject *object)
   g_clear_object (&self->model);
   g_ptr_array_set_size (self->points, 0);
   for (guint s = 0; s < ANBU_MAP_N_STATES; s++)
-    g_clear_object (&self->icons[s]);
+    {
+      g_clear_pointer (&self->sprites[s], cairo_surface_destroy);
+      g_clear_object (&self->badges[s]);
+    }
   g_hash_table_remove_all (self->count_layouts);
 
   G_OBJECT_CLASS (anbu_map_status_layer_parent_class)->dispose (object);
@@ -584,7 +694,7 @@ anbu_map_status_layer_class_init (AnbuMapStatusLayerClass *klass)
     g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CLUSTER_BELOW_ZOOM] =
-    g_param_spec_uint ("cluster-below-zoom", NULL, NULL, 0, 30, 16,
+    g_param_spec_uint ("cluster-below-zoom", NULL, NULL, 0, 30, 17,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SELECTED_ID] =
     g_param_spec_string ("selected-id", NULL, NULL, NULL,
@@ -597,7 +707,7 @@ anbu_map_status_layer_init (AnbuMapStatusLayer *self)
 {
   self->points = g_ptr_array_new_with_free_func (g_object_unref);
   self->count_layouts = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
-  self->cluster_below_zoom = 16;
+  self->cluster_below_zoom = 17;
   self->selected = -1;
   self->index = anbu_geo_index_new (NULL, 0);
 }

@@ -49,7 +49,8 @@ void        anbu_map_status_layer_set_model          (AnbuMapStatusLayer *self,
 /* Rereads every point of the model (after points changed in place). */
 void        anbu_map_status_layer_reload             (AnbuMapStatusLayer *self);
 
-/* Households are grouped when the zoom is below this (default 16). */
+/* Households are grouped when the zoom is below this (default 17: from street
+ * level up, about 1.2 m per pixel, every household has its own marker). */
 guint       anbu_map_status_layer_get_cluster_below_zoom (AnbuMapStatusLayer *self);
 void        anbu_map_status_layer_set_cluster_below_zoom (AnbuMapStatusLayer *self,
                                                           guint               zoom);

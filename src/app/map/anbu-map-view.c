@@ -203,6 +203,10 @@ show_household_popover (AnbuMapView  *self,
 
 /* ---- Input --------------------------------------------------------------- */
 
+/* libshumate's layers are not pick targets (a click lands on the ShumateMap),
+ * so the view watches clicks in the capture phase and claims only those that
+ * hit a household or a cluster; everything else (panning, double-click zoom,
+ * the zoom buttons, the legend) goes on as if the view were not there. */
 static void
 on_click_released (GtkGestureClick *gesture,
                    int              n_press,
@@ -210,14 +214,15 @@ on_click_released (GtkGestureClick *gesture,
                    double           y,
                    AnbuMapView     *self)
 {
-  double vx, vy;
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  GtkWidget *target;
 
   if (n_press != 1)
     return;
-  if (!gtk_widget_translate_coordinates (GTK_WIDGET (self->status_layer), GTK_WIDGET (self),
-                                         x, y, &vx, &vy))
+  target = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  if (target == NULL || (target != map && !gtk_widget_is_ancestor (target, map)))
     return;
-  if (anbu_map_view_activate_at (self, vx, vy))
+  if (anbu_map_view_activate_at (self, x, y))
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
@@ -386,8 +391,9 @@ anbu_map_view_init (AnbuMapView *self)
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect_object (click, "released", G_CALLBACK (on_click_released), self, 0);
-  gtk_widget_add_controller (GTK_WIDGET (self->status_layer), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   self->legend = build_legend ();
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->legend);
@@ -599,6 +605,20 @@ anbu_map_view_get_visible_area (AnbuMapView *self,
       *west = MIN (*west, lon[i]);
       *east = MAX (*east, lon[i]);
     }
+}
+
+AnbuMapAreaDownloader *
+anbu_map_view_create_area_downloader (AnbuMapView *self)
+{
+  double south, west, north, east;
+
+  g_return_val_if_fail (ANBU_IS_MAP_VIEW (self), NULL);
+
+  if (self->tile_source == NULL)
+    return NULL;
+  anbu_map_view_get_visible_area (self, &south, &west, &north, &east);
+  return anbu_map_area_downloader_new (self->tile_source, south, west, north, east,
+                                       ANBU_MAP_AREA_MIN_ZOOM, ANBU_MAP_AREA_MAX_ZOOM);
 }
 
 AnbuRoutePlan *

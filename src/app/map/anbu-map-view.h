@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 #include <shumate/shumate.h>
 
+#include "anbu-map-area-downloader.h"
 #include "anbu-map-point.h"
 #include "anbu-map-route-layer.h"
 #include "anbu-map-status-layer.h"
@@ -73,6 +74,12 @@ void                anbu_map_view_get_visible_area   (AnbuMapView        *self,
                                                       double             *west,
                                                       double             *north,
                                                       double             *east);
+
+/* "Download this area for offline use": a downloader for what the map shows
+ * now at zooms ANBU_MAP_AREA_MIN_ZOOM..ANBU_MAP_AREA_MAX_ZOOM (12–17), from the
+ * view's tile source. Show its n-tiles and estimated-bytes, then start it.
+ * NULL when the view has no tile source. */
+AnbuMapAreaDownloader *anbu_map_view_create_area_downloader (AnbuMapView *self);
 
 /* Orders the households with these ids (nearest neighbour, then 2-opt) from the
  * start, draws the route and returns the plan; plan->order indexes ids. */

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Telemetry ingest over HTTP on loopback (batches of 1,000 readings) next
+ * to the raw SQLite insert rate of the same schema, the per-reading cost
+ * again once the readings table holds millions of rows, and one timer pass
+ * of the alert engine over 100,000 households.
+ *
+ *   bench-ingest [--plugs 1000] [--batches 300] [--grow 10000000] [--households 100000]
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "anbu-auth.h"
+#include "anbu-http-server.h"
+#include "anbu-ingest-service.h"
+#include "anbu-json-body.h"
+#include "anbu-sqlite-store.h"
+
+#define START ((gint64) 1795564800)   /* 2026-11-25 09:00 KST */
+
+static gint plugs = 1000;
+static gint batches = 300;
+static gint64 grow = 10000000;
+static gint households = 100000;
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static void
+exec_or_die (sqlite3    *db,
+             const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* Households with one installed plug each, written straight to the tables. */
+static void
+add_households (sqlite3    *db,
+                const char *prefix,
+                gint        n,
+                gboolean    with_live)
+{
+  sqlite3_stmt *h = NULL, *p = NULL, *l = NULL;
+
+  exec_or_die (db, "BEGIN");
+  sqlite3_prepare_v2 (db, "INSERT INTO household (id, dong_code, night_consent, status, record,"
+                      " version, seq, updated_at) VALUES (?1, '1111051500', 1, 'active',"
+                      " json_object ('id', ?1, 'threshold_hours', 36), 1, 1, '2026-11-25T00:00:00Z')",
+                      -1, &h, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO plug (id, household_id, state, record, version, seq, updated_at)"
+                      " VALUES (?1, ?2, 'installed', json_object ('serial', ?1, 'installed_at',"
+                      " '2026-11-20T00:00:00Z'), 1, 1, '2026-11-25T00:00:00Z')", -1, &p, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO plug_live VALUES (?1, ?2, ?3, 3.0, 10.0, ?4, ?5)", -1, &l, NULL);
+  for (gint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%08x-0000-4000-8000-%012d", (guint) prefix[0], i);
+      g_autofree char *serial = g_strdup_printf ("%s-%07d", prefix, i);
+
+      sqlite3_bind_text (h, 1, id, -1, SQLITE_STATIC);
+      sqlite3_step (h);
+      sqlite3_reset (h);
+      sqlite3_bind_text (p, 1, serial, -1, SQLITE_STATIC);
+      sqlite3_bind_text (p, 2, id, -1, SQLITE_STATIC);
+      sqlite3_step (p);
+      sqlite3_reset (p);
+      if (with_live)
+        {
+          /* Activity spread over the last two days: some are past 36 h. */
+          sqlite3_bind_text (l, 1, serial, -1, SQLITE_STATIC);
+          sqlite3_bind_text (l, 2, id, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (l, 3, START);
+          sqlite3_bind_int64 (l, 4, START - (i % 2880) * 60);
+          sqlite3_bind_int64 (l, 5, START - 3 * 86400);
+          sqlite3_step (l);
+          sqlite3_reset (l);
+        }
+    }
+  sqlite3_finalize (h);
+  sqlite3_finalize (p);
+  sqlite3_finalize (l);
+  exec_or_die (db, "COMMIT");
+}
+
+static double
+raw_insert_rate (const char *dir,
+                 gint64      n,
+                 gint64      per_commit)
+{
+  g_autofree char *path = g_build_filename (dir, "raw.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  double t0, t1;
+
+  sqlite3_open (path, &db);
+  exec_or_die (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+               "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL,"
+               " lux REAL, PRIMARY KEY (serial, ts)) WITHOUT ROWID;");
+  sqlite3_prepare_v2 (db, "INSERT INTO reading VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                      -1, &stmt, NULL);
+  t0 = now_s ();
+  exec_or_die (db, "BEGIN");
+  for (gint64 i = 0; i < n; i++)
+    {
+      char serial[32];
+
+      g_snprintf (serial, sizeof serial, "P-%07d", (int) (i % plugs));
+      sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, START + (i / plugs) * 60);
+      sqlite3_bind_double (stmt, 3, 3.0 + (i % 7));
+      sqlite3_bind_double (stmt, 4, 10.0);
+      sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (per_commit > 0 && i % per_commit == per_commit - 1)
+        {
+          exec_or_die (db, "COMMIT");
+          exec_or_die (db, "BEGIN");
+        }
+    }
+  exec_or_die (db, "COMMIT");
+  t1 = now_s ();
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_unlink (path);
+  return n / (t1 - t0);
+}
+
+/* Bulk rows for other plugs, so the table (and its index) is large. */
+static void
+grow_readings (sqlite3 *db,
+               gint64   n)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  exec_or_die (db, "BEGIN");
+  sqlite3_prepare_v2 (db, "INSERT INTO reading VALUES (?1, ?2, 3.0, 10.0)", -1, &stmt, NULL);
+  for (gint64 i = 0; i < n; i++)
+    {
+      char serial[32];
+
+      g_snprintf (serial, sizeof serial, "OLD-%06d", (int) (i % 5000));
+      sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, START - 40 * 86400 + (i / 5000) * 60);
+      sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (i % 1000000 == 999999)
+        {
+          exec_or_die (db, "COMMIT");
+          exec_or_die (db, "BEGIN");
+        }
+    }
+  sqlite3_finalize (stmt);
+  exec_or_die (db, "COMMIT");
+}
+
+typedef struct
+{
+  char     *url;
+  char     *token;
+  gint64    first_minute;   /* in batches */
+  gint      first_plug;
+  gint      n_batches;
+  double    seconds;
+  guint64   accepted;
+  gboolean  done;
+} Client;
+
+/* `plugs` readings: minute `b` of plugs [first, first + n), then the next
+ * minutes until the batch is full (a gateway serving n plugs). */
+static void
+build_body (GString *body,
+            gint     b,
+            gint     first,
+            gint     n)
+{
+  g_string_assign (body, "{\"readings\":[");
+  for (gint i = 0; i < plugs; i++)
+    {
+      gint minute = b * (plugs / n) + i / n;
+      gint p = first + i % n;
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (START + minute * 60);
+      g_autofree char *ts_text = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+
+      g_string_append_printf (body, "%s{\"serial\":\"P-%07d\",\"ts\":\"%s\",\"watts\":%d.5,\"lux\":%d}",
+                              i ? "," : "", p, ts_text, 3 + (p + minute) % 7 * (minute % 30 == 0 ? 20 : 1),
+                              10 + p % 5);
+    }
+  g_string_append (body, "]}");
+}
+
+static gpointer
+client_thread (gpointer data)
+{
+  Client *client = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *auth = g_strconcat ("Bearer ", client->token, NULL);
+  GString *body = g_string_sized_new (100 * plugs);
+  double t0 = now_s ();
+
+  soup_session_set_proxy_resolver (session, NULL);
+  for (gint b = 0; b < client->n_batches; b++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", client->url);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) answer = NULL;
+      g_autoptr(GError) error = NULL;
+
+      build_body (body, (gint) client->first_minute + b, client->first_plug, plugs / 2);
+      bytes = g_bytes_new (body->str, body->len);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      answer = soup_session_send_and_read (session, msg, NULL, &error);
+      if (answer == NULL || soup_message_get_status (msg) != 200)
+        g_error ("batch %d: %s (%u)", b, error ? error->message : "status",
+                 soup_message_get_status (msg));
+      client->accepted += plugs;
+    }
+  client->seconds = now_s () - t0;
+  g_string_free (body, TRUE);
+  g_atomic_int_set (&client->done, TRUE);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+/* The same work without HTTP, phase by phase. */
+static void
+direct_phases (AnbuIngestService *service,
+               gint64             first_minute,
+               gint               n_batches)
+{
+  GString *body = g_string_sized_new (100 * plugs);
+  double parse = 0, entries = 0, store = 0, t;
+
+  for (gint b = 0; b < n_batches; b++)
+    {
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GPtrArray) batch = NULL;
+      g_autoptr(AnbuTelemetryReport) report = NULL;
+      g_autoptr(GError) error = NULL;
+
+      build_body (body, (gint) first_minute + b, 0, plugs);
+      t = now_s ();
+      root = anbu_json_parse_text (body->str, body->len, &error);
+      parse += now_s () - t;
+      t = now_s ();
+      batch = anbu_telemetry_parse_batch (root, &error);
+      entries += now_s () - t;
+      t = now_s ();
+      report = anbu_telemetry_ingest (anbu_ingest_service_get_telemetry (service), batch,
+                                      START + 30 * 86400, &error);
+      store += now_s () - t;
+      if (report == NULL)
+        g_error ("%s", error->message);
+    }
+  printf ("in process, per batch of %d: JSON parse %.2f ms, entries %.2f ms, store and detect %.2f ms"
+          " (%.0f readings/s)\n", plugs, 1e3 * parse / n_batches, 1e3 * entries / n_batches,
+          1e3 * store / n_batches, (double) plugs * n_batches / (parse + entries + store));
+  g_string_free (body, TRUE);
+}
+
+/* Two gateways posting at once, each for half of the plugs. */
+static double
+http_rate (const char *url,
+           const char *token,
+           gint64      first_minute,
+           gint        n_batches)
+{
+  Client clients[2];
+  GThread *threads[2];
+  double t0 = now_s (), seconds;
+  guint64 accepted = 0;
+
+  for (guint c = 0; c < 2; c++)
+    {
+      clients[c] = (Client) { g_strconcat (url, "api/v1/telemetry", NULL), (char *) token,
+                              first_minute, c * (plugs / 2), n_batches / 2, 0, 0, FALSE };
+      threads[c] = g_thread_new ("client", client_thread, &clients[c]);
+    }
+  while (!g_atomic_int_get (&clients[0].done) || !g_atomic_int_get (&clients[1].done))
+    g_main_context_iteration (NULL, TRUE);
+  seconds = now_s () - t0;
+  for (guint c = 0; c < 2; c++)
+    {
+      g_thread_join (threads[c]);
+      accepted += clients[c].accepted;
+      g_free (clients[c].url);
+    }
+  return accepted / seconds;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  GOptionEntry entries[] = {
+    { "plugs", 0, 0, G_OPTION_ARG_INT, &plugs, "Plugs (readings per batch)", "N" },
+    { "batches", 0, 0, G_OPTION_ARG_INT, &batches, "Batches per HTTP measurement", "N" },
+    { "grow", 0, 0, G_OPTION_ARG_INT64, &grow, "Rows added to the readings table in between", "N" },
+    { "households", 0, 0, G_OPTION_ARG_INT, &households, "Households for the timer pass", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("anbu-bench-ingest-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "anbu.db", NULL);
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(AnbuHttpServer) server = NULL;
+  g_autoptr(AnbuIngestService) service = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *token = NULL;
+  AnbuIngestOptions options = { 0 };
+  AnbuAlertPassStats stats = { 0 };
+  double raw, http_small, http_large, t0, pass_seconds;
+  sqlite3 *db;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (!anbu_auth_init (&error) || (store = anbu_sqlite_store_open (path, &error)) == NULL)
+    g_error ("%s", error->message);
+  db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store));
+
+  raw = raw_insert_rate (dir, (gint64) plugs * batches, 0);
+  printf ("raw SQLite insert (same schema, synchronous=FULL, one transaction): %.0f readings/s\n", raw);
+  printf ("raw SQLite insert, one commit per %d rows: %.0f readings/s\n", plugs,
+          raw_insert_rate (dir, (gint64) plugs * batches, plugs));
+
+  add_households (db, "P", plugs, FALSE);
+  /* A clock after every reading sent, and no plug offline meanwhile. */
+  options.manual_clock = START + 30 * 86400;
+  options.offline_after = 60 * 86400;
+  options.retention_days = 3650;
+  service = anbu_ingest_service_new (store, db, &options, &error);
+  server = anbu_http_server_new (store, 0, 0);
+  if (service == NULL || !anbu_http_server_listen (server, "127.0.0.1:0", NULL, NULL, &error))
+    g_error ("%s", error->message);
+  anbu_ingest_service_attach (service, server);
+  token = anbu_ingest_service_add_gateway (store, db, "bench", &error);
+  url = anbu_http_server_dup_url (server);
+
+  http_small = http_rate (url, token, 0, batches);
+  printf ("HTTP telemetry, batches of %d, empty table: %.0f readings/s (%.0f %% of raw)\n",
+          plugs, http_small, 100.0 * http_small / raw);
+
+  direct_phases (service, batches, 50);
+  t0 = now_s ();
+  grow_readings (db, grow);
+  printf ("readings table grown by %" G_GINT64_FORMAT " rows in %.1f s\n", grow, now_s () - t0);
+  http_large = http_rate (url, token, batches + 50, batches);
+  printf ("HTTP telemetry, batches of %d, %" G_GINT64_FORMAT " rows: %.0f readings/s"
+          " (per-reading cost x%.2f)\n", plugs, grow, http_large, http_small / http_large);
+
+  add_households (db, "T", households, TRUE);
+  t0 = now_s ();
+  if (!anbu_alert_engine_run_pass (anbu_ingest_service_get_engine (service), START, &stats, &error))
+    g_error ("%s", error->message);
+  pass_seconds = now_s () - t0;
+  printf ("timer pass over %u households: %.3f s (%u signals raised)\n", stats.households,
+          pass_seconds, stats.raised);
+  t0 = now_s ();
+  g_clear_error (&error);
+  memset (&stats, 0, sizeof stats);
+  anbu_alert_engine_run_pass (anbu_ingest_service_get_engine (service), START + 60, &stats, &error);
+  printf ("next timer pass (signals already open): %.3f s\n", now_s () - t0);
+
+  g_clear_object (&service);
+  g_clear_object (&server);
+  g_clear_object (&store);
+  {
+    GDir *d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (dir, name, NULL);
+
+        g_unlink (file);
+      }
+    if (d != NULL)
+      g_dir_close (d);
+    g_rmdir (dir);
+  }
+  return 0;
+}

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-bench"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "anbu-map-status-layer.h"
+#include "anbu-map-tile-source.h"
+
+/* bench-map-layer: how long the households' layer takes to build its snapshot
+ * and to render it with the cairo renderer, for 10,000 and 50,000 households
+ * at zoom 11 (clustered) and 16 (one marker each), and how many frames per
+ * second the map keeps while it pans. Run it under Xvfb:
+ *
+ *   xvfb-run -a -s '-screen 0 1280x800x24' _build/bench/bench-map-layer
+ */
+
+#define WIDTH 1280
+#define HEIGHT 800
+#define ITERATIONS 60
+#define PAN_SECONDS 3.0
+
+typedef struct
+{
+  const char *name;
+  double      south, west, north, east;
+} Area;
+
+/* One district (구), and the whole of Seoul. */
+static const Area areas[] = {
+  { "district", 37.455, 126.900, 37.490, 126.960 },
+  { "seoul",    37.430, 126.760, 37.700, 127.180 },
+};
+
+static GListStore *
+make_points (guint       n,
+             const Area *area)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (n);
+  GListStore *store = g_list_store_new (ANBU_TYPE_MAP_POINT);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double r = g_rand_double (rand);
+      AnbuMapState state = r < 0.80 ? ANBU_MAP_STATE_NORMAL :
+                           r < 0.85 ? ANBU_MAP_STATE_ABSENT :
+                           r < 0.90 ? ANBU_MAP_STATE_OFFLINE :
+                           r < 0.95 ? ANBU_MAP_STATE_WATCH :
+                           r < 0.99 ? ANBU_MAP_STATE_RISK : ANBU_MAP_STATE_CRITICAL;
+      g_autofree char *id = g_strdup_printf ("hh-%06u", i);
+
+      g_ptr_array_add (items, anbu_map_point_new (id, id,
+                                                  g_rand_double_range (rand, area->south, area->north),
+                                                  g_rand_double_range (rand, area->west, area->east),
+                                                  state, 5));
+    }
+  g_list_store_splice (store, 0, 0, items->pdata, items->len);
+  return store;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (double *values,
+            guint   n,
+            double  p)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return values[MIN (n - 1, (guint) floor (p * (n - 1) + 0.5))];
+}
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lets the window draw n frames (a tick callback keeps the frame clock running). */
+static void
+spin_frames (GtkWidget *widget,
+             guint      n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (frames < n && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+typedef struct
+{
+  ShumateViewport *viewport;
+  double           lat;
+  double           lon;
+  double           step;      /* degrees of longitude per frame */
+  gint64           first;
+  gint64           last;
+  guint            frames;
+  gint64           paint_start;
+  GArray          *frame_ms;  /* layout-to-after-paint wall time per frame */
+} Pan;
+
+static gboolean
+pan_tick (GtkWidget     *widget,
+          GdkFrameClock *clock,
+          gpointer       user_data)
+{
+  Pan *pan = user_data;
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+
+  if (pan->frames == 0)
+    pan->first = now;
+  pan->last = now;
+  pan->frames++;
+  /* Swing back and forth across the area. */
+  pan->lon += pan->step * (((pan->frames / 120) % 2) ? -1 : 1);
+  shumate_location_set_location (SHUMATE_LOCATION (pan->viewport), pan->lat, pan->lon);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_before_layout (GdkFrameClock *clock,
+                  Pan           *pan)
+{
+  pan->paint_start = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Pan           *pan)
+{
+  double ms = (g_get_monotonic_time () - pan->paint_start) / 1000.0;
+
+  if (pan->paint_start > 0)
+    g_array_append_val (pan->frame_ms, ms);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const guint sizes[] = { 10000, 50000 };
+  const double zooms[] = { 11, 16, 17 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = NULL;
+  g_autoptr(AnbuMapTileSource) source = NULL;
+  g_autoptr(ShumateMapSource) map_source = NULL;
+  g_autoptr(GskRenderer) renderer = NULL;
+  ShumateSimpleMap *map;
+  ShumateViewport *viewport;
+  AnbuMapStatusLayer *layer;
+  GtkWidget *window;
+
+  if (g_getenv ("GSK_RENDERER") == NULL)
+    g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_setenv ("GTK_A11Y", "none", FALSE);
+  gtk_init ();
+  setvbuf (stdout, NULL, _IOLBF, 0);
+
+  /* Tiles are not measured: the source points at a closed local port. */
+  cache = g_dir_make_tmp ("anbu-bench-XXXXXX", &error);
+  g_assert_no_error (error);
+  source = anbu_map_tile_source_new ("http://127.0.0.1:9", cache);
+  map_source = anbu_map_tile_source_create_map_source (source);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  map = shumate_simple_map_new ();
+  shumate_simple_map_set_map_source (map, map_source);
+  viewport = shumate_simple_map_get_viewport (map);
+  layer = anbu_map_status_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (map, SHUMATE_LAYER (layer));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (map));
+  gtk_window_present (GTK_WINDOW (window));
+  spin_frames (window, 3);
+
+  renderer = gsk_cairo_renderer_new ();
+  if (!gsk_renderer_realize (renderer, NULL, &error))
+    g_error ("cairo renderer: %s", error->message);
+
+  printf ("# Status layer, %dx%d, renderer %s, %d iterations per row\n", WIDTH, HEIGHT,
+          g_getenv ("GSK_RENDERER"), ITERATIONS);
+  printf ("%-9s %7s %5s %9s %11s %11s %11s %11s %9s\n", "area", "houses", "zoom", "drawn",
+          "snap_med", "snap_p95", "render_med", "render_p95", "nodes_ms");
+
+  for (guint a = 0; a < G_N_ELEMENTS (areas); a++)
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+      {
+        g_autoptr(GListStore) store = make_points (sizes[s], &areas[a]);
+        double clat = (areas[a].south + areas[a].north) / 2;
+        double clon = (areas[a].west + areas[a].east) / 2;
+
+        anbu_map_status_layer_set_model (layer, G_LIST_MODEL (store));
+
+        for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
+          {
+            double snap[ITERATIONS], render[ITERATIONS];
+            guint drawn = 0;
+
+            shumate_viewport_set_zoom_level (viewport, zooms[z]);
+            shumate_location_set_location (SHUMATE_LOCATION (viewport), clat, clon);
+            spin_frames (window, 2);
+
+            for (int i = -5; i < ITERATIONS; i++)
+              {
+                g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+                g_autoptr(GskRenderNode) node = NULL;
+                g_autoptr(GdkTexture) texture = NULL;
+                gint64 t0, t1, t2;
+
+                /* A small pan each time, as while dragging. */
+                shumate_location_set_location (SHUMATE_LOCATION (viewport), clat,
+                                               clon + 0.00002 * i * exp2 (16 - zooms[z]));
+                t0 = g_get_monotonic_time ();
+                GTK_WIDGET_GET_CLASS (layer)->snapshot (GTK_WIDGET (layer), snapshot);
+                node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+                t1 = g_get_monotonic_time ();
+                if (node != NULL)
+                  texture = gsk_renderer_render_texture (renderer, node,
+                                                         &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
+                t2 = g_get_monotonic_time ();
+                if (i >= 0)
+                  {
+                    snap[i] = (t1 - t0) / 1000.0;
+                    render[i] = (t2 - t1) / 1000.0;
+                  }
+                drawn = anbu_map_status_layer_get_n_drawn_clusters (layer);
+              }
+            {
+              double snap_copy[ITERATIONS], render_copy[ITERATIONS];
+
+              memcpy (snap_copy, snap, sizeof snap);
+              memcpy (render_copy, render, sizeof render);
+              printf ("%-9s %7u %5.0f %9u %8.2f ms %8.2f ms %8.2f ms %8.2f ms %6.2f ms\n",
+                      areas[a].name, sizes[s], zooms[z], drawn,
+                      percentile (snap, ITERATIONS, 0.5), percentile (snap_copy, ITERATIONS, 0.95),
+                      percentile (render, ITERATIONS, 0.5),
+                      percentile (render_copy, ITERATIONS, 0.95),
+                      percentile (snap, ITERATIONS, 0.5) + percentile (render, ITERATIONS, 0.5));
+            }
+          }
+        anbu_map_status_layer_set_model (layer, NULL);
+      }
+
+  /* Panning the real window: frames per second and the time each frame takes. */
+  printf ("\n# Panning the map window programmatically for %.0f s per row (frame clock paced)\n",
+          PAN_SECONDS);
+  printf ("%-9s %7s %5s %7s %12s %12s\n", "area", "houses", "zoom", "fps", "frame_med", "frame_p95");
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr(GListStore) store = make_points (sizes[s], &areas[0]);
+
+      anbu_map_status_layer_set_model (layer, G_LIST_MODEL (store));
+      for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
+        {
+          GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+          Pan pan = { viewport, (areas[0].south + areas[0].north) / 2,
+                      (areas[0].west + areas[0].east) / 2,
+                      /* about 4 px per frame */
+                      4.0 * 360.0 / (256.0 * exp2 (zooms[z])), 0, 0, 0, 0,
+                      g_array_new (FALSE, FALSE, sizeof (double)) };
+          gulong h1, h2;
+          guint id;
+          gint64 end;
+
+          shumate_viewport_set_zoom_level (viewport, zooms[z]);
+          shumate_location_set_location (SHUMATE_LOCATION (viewport), pan.lat, pan.lon);
+          spin_frames (window, 2);
+          h1 = g_signal_connect (clock, "layout", G_CALLBACK (on_before_layout), &pan);
+          h2 = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &pan);
+          id = gtk_widget_add_tick_callback (window, pan_tick, &pan, NULL);
+          end = g_get_monotonic_time () + (gint64) (PAN_SECONDS * G_USEC_PER_SEC);
+          while (g_get_monotonic_time () < end)
+            g_main_context_iteration (NULL, TRUE);
+          gtk_widget_remove_tick_callback (window, id);
+          g_signal_handler_disconnect (clock, h1);
+          g_signal_handler_disconnect (clock, h2);
+
+          printf ("%-9s %7u %5.0f %7.1f %9.2f ms %9.2f ms\n", areas[0].name, sizes[s], zooms[z],
+                  pan.frames > 1 ? (pan.frames - 1) * 1e6 / (double) (pan.last - pan.first) : 0,
+                  pan.frame_ms->len ? percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.5) : 0,
+                  pan.frame_ms->len ? percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.95) : 0);
+          g_array_unref (pan.frame_ms);
+        }
+      anbu_map_status_layer_set_model (layer, NULL);
+    }
+
+  gsk_renderer_unrealize (renderer);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_rmdir (cache);
+  return 0;
+}

@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-alert-engine"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "anbu-alert-engine.h"
+#include "anbu-alert.h"
+#include "anbu-inactivity.h"
+#include "anbu-record-json.h"
+#include "anbu-routing.h"
+#include "anbu-validate.h"
+
+struct _AnbuAlertEngine
+{
+  GObject              parent_instance;
+
+  AnbuStore           *store;
+  sqlite3             *db;
+  AnbuHolidayCalendar *calendar;
+  gint64               offline_after;
+
+  sqlite3_stmt        *facts_one;
+  sqlite3_stmt        *facts_all;
+  sqlite3_stmt        *absences;
+  sqlite3_stmt        *unresolved;
+  sqlite3_stmt        *contacts;
+  sqlite3_stmt        *unresolved_households;
+
+  GHashTable          *watched;   /* household ids that may have an unresolved alert */
+};
+
+G_DEFINE_FINAL_TYPE (AnbuAlertEngine, anbu_alert_engine, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_ALERT_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* One household's stored facts, from the facts queries. */
+typedef struct
+{
+  const char *id;
+  gboolean    night_consent;
+  guint       threshold_hours;
+  gint64      last_activity_at;
+  gint64      last_seen_at;
+  gint64      online_since;
+} HouseholdFacts;
+
+/* An unresolved alert as stored. */
+typedef struct
+{
+  AnbuAlert *alert;
+  gint64     version;
+  gboolean   waiting;
+  gint64     waiting_until;
+} StoredAlert;
+
+static void
+stored_alert_free (StoredAlert *stored)
+{
+  g_clear_pointer (&stored->alert, anbu_alert_free);
+  g_free (stored);
+}
+
+typedef struct
+{
+  char *household_id;
+  char *record;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_free (change->household_id);
+  g_free (change->record);
+  g_free (change);
+}
+
+#define FACTS_SQL(where) \
+  "SELECT h.id, h.night_consent, coalesce (json_extract (h.record, '$.threshold_hours'), 0)," \
+  " max (coalesce (l.last_activity_at, unixepoch (json_extract (p.record, '$.installed_at'))))," \
+  " max (coalesce (l.last_seen_at, unixepoch (json_extract (p.record, '$.installed_at'))))," \
+  " max (coalesce (l.online_since, 0))" \
+  " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
+  " LEFT JOIN plug_live l ON l.serial = p.id" \
+  " WHERE h.status = 'active'" where " GROUP BY h.id"
+
+static gboolean
+prepare (AnbuAlertEngine  *self,
+         sqlite3_stmt    **stmt,
+         const char       *sql)
+{
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+    {
+      g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_db_error (AnbuAlertEngine  *self,
+              GError          **error,
+              const char       *what)
+{
+  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what,
+               sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static void
+facts_from_row (sqlite3_stmt   *stmt,
+                HouseholdFacts *facts)
+{
+  gint64 threshold = sqlite3_column_int64 (stmt, 2);
+
+  facts->id = (const char *) sqlite3_column_text (stmt, 0);
+  facts->night_consent = sqlite3_column_int (stmt, 1) != 0;
+  if (threshold < ANBU_THRESHOLD_HOURS_MIN || threshold > ANBU_THRESHOLD_HOURS_MAX)
+    threshold = ANBU_THRESHOLD_HOURS_DEFAULT;
+  facts->threshold_hours = (guint) threshold;
+  facts->last_activity_at = sqlite3_column_int64 (stmt, 3);
+  facts->last_seen_at = sqlite3_column_int64 (stmt, 4);
+  facts->online_since = sqlite3_column_int64 (stmt, 5);
+}
+
+static gint64
+iso_to_unix (const char *text)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (text == NULL || (dt = g_date_time_new_from_iso8601 (text, NULL)) == NULL)
+    return 0;
+  return g_date_time_to_unix (dt);
+}
+
+static gboolean
+load_absences (AnbuAlertEngine  *self,
+               const char       *household_id,
+               GArray           *windows,
+               GError          **error)
+{
+  sqlite3_stmt *stmt = self->absences;
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuTimeWindow window;
+
+      window.from = iso_to_unix ((const char *) sqlite3_column_text (stmt, 0));
+      window.to = sqlite3_column_type (stmt, 1) == SQLITE_NULL
+                  ? G_MAXINT64 : iso_to_unix ((const char *) sqlite3_column_text (stmt, 1));
+      if (window.from > 0 && window.to > window.from)
+        g_array_append_val (windows, window);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read absences");
+  return TRUE;
+}
+
+static GPtrArray *
+load_unresolved (AnbuAlertEngine  *self,
+                 const char       *household_id,
+                 GError          **error)
+{
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_alert_free);
+  sqlite3_stmt *stmt = self->unresolved;
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) local_error = NULL;
+      const char *text = (const char *) sqlite3_column_text (stmt, 0);
+      StoredAlert *stored;
+      JsonObject *object;
+      AnbuAlert *alert;
+
+      if (!json_parser_load_from_data (parser, text, -1, &local_error)
+          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          g_warning ("Skipping an unreadable stored alert: %s",
+                     local_error ? local_error->message : "not an object");
+          continue;
+        }
+      object = json_node_get_object (json_parser_get_root (parser));
+      alert = anbu_alert_from_json (object, &local_error);
+      if (alert == NULL)
+        {
+          g_warning ("Skipping an invalid stored alert: %s", local_error->message);
+          continue;
+        }
+      stored = g_new0 (StoredAlert, 1);
+      stored->alert = alert;
+      stored->version = sqlite3_column_int64 (stmt, 1);
+      stored->waiting = json_object_get_boolean_member_with_default (object, "waiting", FALSE);
+      stored->waiting_until = iso_to_unix (json_object_get_string_member_with_default (object,
+                                                                                       "waiting_until",
+                                                                                       NULL));
+      g_ptr_array_add (alerts, stored);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Cannot read alerts");
+      return NULL;
+    }
+  return g_steal_pointer (&alerts);
+}
+
+/* How many contacts answer the alert, and how many of them found nobody. */
+static void
+count_contacts (AnbuAlertEngine *self,
+                const AnbuAlert *alert,
+                guint           *all,
+                guint           *no_answer)
+{
+  sqlite3_stmt *stmt = self->contacts;
+
+  *all = *no_answer = 0;
+  sqlite3_bind_text (stmt, 1, alert->household_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, alert->id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *all = (guint) sqlite3_column_int (stmt, 0);
+      *no_answer = (guint) sqlite3_column_int (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+}
+
+static void
+apply_routing (AnbuAlertEngine *self,
+               StoredAlert     *stored,
+               gboolean         night_consent,
+               gint64           now)
+{
+  g_autoptr(GDateTime) moment = g_date_time_new_from_unix_utc (now);
+  g_autoptr(AnbuRoutingDecision) decision = anbu_routing_decide (self->calendar, moment,
+                                                                 night_consent);
+
+  stored->alert->responder = decision->responder;
+  stored->waiting = decision->waits;
+  stored->waiting_until = decision->waits && decision->next_change != NULL
+                          ? g_date_time_to_unix (decision->next_change) : 0;
+}
+
+static gboolean
+save_alert (AnbuAlertEngine  *self,
+            StoredAlert      *stored,
+            GPtrArray        *changes,
+            GError          **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_STORE_KIND_ALERT);
+  g_autoptr(JsonObject) object = NULL;
+  Change *change;
+
+  stored->version++;
+  stored->alert->version = stored->version;
+  object = anbu_alert_to_json (stored->alert);
+  json_object_set_boolean_member (object, "waiting", stored->waiting);
+  if (stored->waiting && stored->waiting_until > 0)
+    anbu_json_write_timestamp (object, "waiting_until", stored->waiting_until * G_USEC_PER_SEC);
+
+  entity->id = g_strdup (stored->alert->id);
+  entity->household_id = g_strdup (stored->alert->household_id);
+  entity->record = anbu_json_object_to_string (object);
+  entity->version = stored->version;
+  entity->state = g_strdup (anbu_alert_state_to_string (stored->alert->state));
+  if (!anbu_store_save (self->store, entity, error))
+    return FALSE;
+
+  change = g_new0 (Change, 1);
+  change->household_id = g_strdup (stored->alert->household_id);
+  change->record = g_strdup (entity->record);
+  g_ptr_array_add (changes, change);
+  return TRUE;
+}
+
+static StoredAlert *
+find_kind (GPtrArray     *alerts,
+           AnbuAlertKind  kind)
+{
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      StoredAlert *stored = g_ptr_array_index (alerts, i);
+
+      if (stored->alert->kind == kind && stored->alert->state != ANBU_ALERT_STATE_RESOLVED)
+        return stored;
+    }
+  return NULL;
+}
+
+static gboolean
+raise_alert (AnbuAlertEngine    *self,
+             const HouseholdFacts *facts,
+             AnbuAlertKind       kind,
+             gint64              quiet_since,
+             gint64              now,
+             GPtrArray          *alerts,
+             GPtrArray          *changes,
+             AnbuAlertPassStats *stats,
+             GError            **error)
+{
+  StoredAlert *stored = g_new0 (StoredAlert, 1);
+
+  stored->alert = anbu_alert_new ();
+  stored->alert->id = g_uuid_string_random ();
+  stored->alert->household_id = g_strdup (facts->id);
+  stored->alert->kind = kind;
+  stored->alert->level = kind == ANBU_ALERT_KIND_OFFLINE ? ANBU_ALERT_LEVEL_WATCH
+                                                         : ANBU_ALERT_LEVEL_RISK;
+  stored->alert->quiet_since = quiet_since * G_USEC_PER_SEC;
+  stored->alert->raised_at = now * G_USEC_PER_SEC;
+  stored->alert->state = ANBU_ALERT_STATE_OPEN;
+  stored->version = 0;
+  apply_routing (self, stored, facts->night_consent, now);
+  g_ptr_array_add (alerts, stored);
+  g_hash_table_add (self->watched, g_strdup (facts->id));
+  if (stats != NULL)
+    stats->raised++;
+  return save_alert (self, stored, changes, error);
+}
+
+static gboolean
+close_alert (AnbuAlertEngine     *self,
+             StoredAlert         *stored,
+             AnbuAlertResolution  resolution,
+             gint64               now,
+             GPtrArray           *changes,
+             AnbuAlertPassStats  *stats,
+             GError             **error)
+{
+  stored->alert->state = ANBU_ALERT_STATE_RESOLVED;
+  stored->alert->resolution = resolution;
+  stored->alert->closed_at = MAX (now * G_USEC_PER_SEC, stored->alert->raised_at);
+  stored->waiting = FALSE;
+  stored->waiting_until = 0;
+  if (stats != NULL)
+    stats->closed++;
+  return save_alert (self, stored, changes, error);
+}
+
+/* Everything for one household at `now`. */
+static gboolean
+evaluate_household (AnbuAlertEngine      *self,
+                    const HouseholdFacts *facts,
+                    gint64                now,
+                    gboolean              from_timer,
+                    GPtrArray            *changes,
+                    AnbuAlertPassStats   *stats,
+                    GError              **error)
+{
+  AnbuInactivityParams params = { facts->threshold_hours, self->offline_after };
+  AnbuQuietFacts quiet = { facts->last_activity_at, facts->last_seen_at, facts->online_since,
+                           NULL, 0 };
+  g_autoptr(GArray) windows = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  AnbuInactivityVerdict verdict;
+  StoredAlert *stored;
+
+  if (stats != NULL)
+    stats->households++;
+
+  /* Absences only shorten the quiet: look them up only when it matters. */
+  anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
+  if (verdict.inactive || g_hash_table_contains (self->watched, facts->id))
+    {
+      windows = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+      if (!load_absences (self, facts->id, windows, error))
+        return FALSE;
+      quiet.absences = (const AnbuTimeWindow *) windows->data;
+      quiet.n_absences = windows->len;
+      anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
+    }
+  if (!verdict.inactive && !verdict.offline && !g_hash_table_contains (self->watched, facts->id))
+    return TRUE;
+
+  alerts = load_unresolved (self, facts->id, error);
+  if (alerts == NULL)
+    return FALSE;
+
+  /* Inactivity. */
+  stored = find_kind (alerts, ANBU_ALERT_KIND_INACTIVITY);
+  if (verdict.inactive && stored == NULL)
+    {
+      if (!raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, verdict.quiet_since, now,
+                        alerts, changes, stats, error))
+        return FALSE;
+    }
+  else if (!verdict.inactive && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN)
+    {
+      guint all, no_answer;
+
+      count_contacts (self, stored->alert, &all, &no_answer);
+      if (all == 0)
+        {
+          AnbuAlertResolution resolution = verdict.absent ? ANBU_ALERT_RESOLUTION_ABSENT
+                                                          : ANBU_ALERT_RESOLUTION_SAFE;
+
+          if (!close_alert (self, stored, resolution, now, changes, stats, error))
+            return FALSE;
+        }
+    }
+
+  /* Offline. A batch that just arrived proves the plug reports (history
+   * sent late only looks old): only the timer raises offline signals. */
+  stored = find_kind (alerts, ANBU_ALERT_KIND_OFFLINE);
+  if (verdict.offline && stored == NULL && from_timer)
+    {
+      if (!raise_alert (self, facts, ANBU_ALERT_KIND_OFFLINE, facts->last_seen_at, now,
+                        alerts, changes, stats, error))
+        return FALSE;
+    }
+  else if (!verdict.offline && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN)
+    {
+      guint all, no_answer;
+
+      count_contacts (self, stored->alert, &all, &no_answer);
+      if (all == 0 && !close_alert (self, stored, ANBU_ALERT_RESOLUTION_DEVICE_PROBLEM, now,
+                                    changes, stats, error))
+        return FALSE;
+    }
+
+  /* Escalation and routing of what is still unresolved. */
+  {
+    gboolean any_unresolved = FALSE;
+
+    for (guint i = 0; i < alerts->len; i++)
+      {
+        AnbuAlertResponder responder;
+        gboolean waiting, changed = FALSE;
+        gint64 waiting_until;
+        guint all, no_answer;
+
+        stored = g_ptr_array_index (alerts, i);
+        if (stored->alert->state == ANBU_ALERT_STATE_RESOLVED)
+          continue;
+        any_unresolved = TRUE;
+
+        count_contacts (self, stored->alert, &all, &no_answer);
+        if (no_answer >= 2 && stored->alert->level != ANBU_ALERT_LEVEL_CRITICAL)
+          {
+            stored->alert->level = ANBU_ALERT_LEVEL_CRITICAL;
+            changed = TRUE;
+            if (stats != NULL)
+              stats->escalated++;
+          }
+
+        responder = stored->alert->responder;
+        waiting = stored->waiting;
+        waiting_until = stored->waiting_until;
+        apply_routing (self, stored, facts->night_consent, now);
+        if (responder != stored->alert->responder || !waiting != !stored->waiting
+            || waiting_until != stored->waiting_until)
+          {
+            changed = TRUE;
+            if (stats != NULL)
+              stats->rerouted++;
+          }
+        if (changed && !save_alert (self, stored, changes, error))
+          return FALSE;
+      }
+    if (!any_unresolved)
+      g_hash_table_remove (self->watched, facts->id);
+  }
+  return TRUE;
+}
+
+static void
+emit_changes (AnbuAlertEngine *self,
+              GPtrArray       *changes)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      Change *change = g_ptr_array_index (changes, i);
+
+      g_signal_emit (self, signals[SIGNAL_ALERT_CHANGED], 0, change->household_id, change->record);
+    }
+}
+
+static gboolean
+run_facts (AnbuAlertEngine     *self,
+           sqlite3_stmt        *stmt,
+           gint64               now,
+           gboolean             from_timer,
+           GPtrArray           *changes,
+           AnbuAlertPassStats  *stats,
+           GError             **error)
+{
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (HouseholdFacts));
+  g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
+  int rc;
+
+  /* Read first, then write: the statement stays clean of our own saves. */
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      HouseholdFacts facts;
+
+      facts_from_row (stmt, &facts);
+      facts.id = g_string_chunk_insert (ids, facts.id);
+      g_array_append_val (all, facts);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read household facts");
+
+  for (guint i = 0; i < all->len; i++)
+    if (!evaluate_household (self, &g_array_index (all, HouseholdFacts, i), now, from_timer,
+                             changes, stats, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* GObject */
+
+static void
+anbu_alert_engine_dispose (GObject *object)
+{
+  AnbuAlertEngine *self = ANBU_ALERT_ENGINE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->calendar);
+
+  G_OBJECT_CLASS (anbu_alert_engine_parent_class)->dispose (object);
+}
+
+static void
+anbu_alert_engine_finalize (GObject *object)
+{
+  AnbuAlertEngine *self = ANBU_ALERT_ENGINE (object);
+
+  g_clear_pointer (&self->facts_one, sqlite3_finalize);
+  g_clear_pointer (&self->facts_all, sqlite3_finalize);
+  g_clear_pointer (&self->absences, sqlite3_finalize);
+  g_clear_pointer (&self->unresolved, sqlite3_finalize);
+  g_clear_pointer (&self->contacts, sqlite3_finalize);
+  g_clear_pointer (&self->unresolved_households, sqlite3_finalize);
+  g_clear_pointer (&self->watched, g_hash_table_unref);
+
+  G_OBJECT_CLASS (anbu_alert_engine_parent_class)->finalize (object);
+}
+
+static void
+anbu_alert_engine_class_init (AnbuAlertEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = anbu_alert_engine_dispose;
+  object_class->finalize = anbu_alert_engine_finalize;
+
+  signals[SIGNAL_ALERT_CHANGED] =
+    g_signal_new ("alert-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+anbu_alert_engine_init (AnbuAlertEngine *self)
+{
+  self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* Public API */
+
+AnbuAlertEngine *
+anbu_alert_engine_new (AnbuStore           *store,
+                       sqlite3             *db,
+                       AnbuHolidayCalendar *calendar,
+                       gint64               offline_after_seconds)
+{
+  g_autoptr(AnbuAlertEngine) self = g_object_new (ANBU_TYPE_ALERT_ENGINE, NULL);
+  int rc;
+
+  g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (ANBU_IS_HOLIDAY_CALENDAR (calendar), NULL);
+
+  self->store = g_object_ref (store);
+  self->db = db;
+  self->calendar = g_object_ref (calendar);
+  self->offline_after = offline_after_seconds > 0 ? offline_after_seconds
+                                                  : ANBU_ALERT_ENGINE_DEFAULT_OFFLINE_AFTER;
+
+  if (!prepare (self, &self->facts_one, FACTS_SQL (" AND h.id = ?1"))
+      || !prepare (self, &self->facts_all, FACTS_SQL (""))
+      || !prepare (self, &self->absences,
+                   "SELECT json_extract (record, '$.from'), json_extract (record, '$.to')"
+                   " FROM absence WHERE household_id = ?1")
+      || !prepare (self, &self->unresolved,
+                   "SELECT record, version FROM alert WHERE household_id = ?1"
+                   " AND state <> 'resolved' ORDER BY seq")
+      || !prepare (self, &self->contacts,
+                   "SELECT count (*), coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
+                   " FROM contact WHERE household_id = ?1 AND json_extract (record, '$.alert_id') = ?2")
+      || !prepare (self, &self->unresolved_households,
+                   "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'"))
+    return NULL;
+
+  while ((rc = sqlite3_step (self->unresolved_households)) == SQLITE_ROW)
+    g_hash_table_add (self->watched,
+                      g_strdup ((const char *) sqlite3_column_text (self->unresolved_households, 0)));
+  sqlite3_reset (self->unresolved_households);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+anbu_alert_engine_wants_check (AnbuAlertEngine               *self,
+                               const AnbuTelemetryPlugStatus *status)
+{
+  gint64 quiet_from;
+
+  g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
+
+  if (g_hash_table_contains (self->watched, status->household_id))
+    return TRUE;
+  quiet_from = MAX (status->last_activity_at, status->online_since);
+  return status->last_seen_at - quiet_from >= (gint64) ANBU_THRESHOLD_HOURS_MIN * 3600;
+}
+
+gboolean
+anbu_alert_engine_check_households (AnbuAlertEngine     *self,
+                                    GPtrArray           *household_ids,
+                                    gint64               now,
+                                    AnbuAlertPassStats  *stats,
+                                    GError             **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+
+  g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
+
+  if (household_ids->len == 0)
+    return TRUE;
+  if (!anbu_store_begin (self->store, error))
+    return FALSE;
+  for (guint i = 0; i < household_ids->len; i++)
+    {
+      sqlite3_bind_text (self->facts_one, 1, g_ptr_array_index (household_ids, i), -1,
+                         SQLITE_TRANSIENT);
+      if (!run_facts (self, self->facts_one, now, FALSE, changes, stats, error))
+        {
+          sqlite3_clear_bindings (self->facts_one);
+          anbu_store_rollback (self->store);
+          return FALSE;
+        }
+      sqlite3_clear_bindings (self->facts_one);
+    }
+  if (!anbu_store_commit (self->store, error))
+    return FALSE;
+  emit_changes (self, changes);
+  return TRUE;
+}
+
+gboolean
+anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
+                            gint64               now,
+                            AnbuAlertPassStats  *stats,
+                            GError             **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+
+  g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
+
+  if (!anbu_store_begin (self->store, error))
+    return FALSE;
+  if (!run_facts (self, self->facts_all, now, TRUE, changes, stats, error))
+    {
+      anbu_store_rollback (self->store);
+      return FALSE;
+    }
+  if (!anbu_store_commit (self->store, error))
+    return FALSE;
+  emit_changes (self, changes);
+  return TRUE;
+}

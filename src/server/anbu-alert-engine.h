@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+#include <sqlite3.h>
+
+#include "anbu-holiday-calendar.h"
+#include "anbu-store.h"
+#include "anbu-telemetry.h"
+
+G_BEGIN_DECLS
+
+/* Risk signals (위험신호) from stored times.
+ *
+ * For each active household with an installed plug, the core rules
+ * (anbu-inactivity.h) are evaluated on the stored facts: last activity
+ * event, last reading, return from an offline gap, registered absences.
+ * Nothing is kept in memory that a restart could lose: evaluate again with
+ * the same facts and the same clock and the verdict is the same.
+ *
+ * - inactivity: quiet for the household's threshold_hours → level risk;
+ * - offline: no reading for offline_after seconds → an offline signal
+ *   (level watch: a device problem);
+ * - an absence covering the moment suppresses inactivity;
+ * - two contacts answering the alert with outcome no_answer → critical;
+ * - one unresolved alert per household and kind; when activity (or, for
+ *   offline, readings) returns it is resolved by itself only while nobody
+ *   has acted on it (still open, no contact recorded), otherwise it waits
+ *   for a planner's resolution;
+ * - the responder follows the core routing rule (business hours, weekends,
+ *   holidays, consent); an alert for a household without night/holiday
+ *   consent outside business hours waits for the 동주민센터, flagged
+ *   ("waiting": true, "waiting_until": next business morning), and every
+ *   unresolved alert changes hands when its window changes.
+ *
+ * The alert record is the core codec's, with "waiting" and "waiting_until"
+ * added. */
+
+#define ANBU_ALERT_ENGINE_DEFAULT_OFFLINE_AFTER (6 * 60 * 60)
+
+#define ANBU_TYPE_ALERT_ENGINE (anbu_alert_engine_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuAlertEngine, anbu_alert_engine, ANBU, ALERT_ENGINE, GObject)
+
+typedef struct
+{
+  guint households;   /* households evaluated */
+  guint raised;
+  guint escalated;
+  guint rerouted;
+  guint closed;
+} AnbuAlertPassStats;
+
+/* `db` is the connection behind `store` (an AnbuSqliteStore). */
+AnbuAlertEngine *anbu_alert_engine_new                (AnbuStore               *store,
+                                                       sqlite3                 *db,
+                                                       AnbuHolidayCalendar     *calendar,
+                                                       gint64                   offline_after_seconds);
+
+/* Whether a plug's batch may change a signal of its household: it has an
+ * unresolved alert, or the plug has been quiet for at least the smallest
+ * threshold. Cheap; lets ingest skip the rest. */
+gboolean         anbu_alert_engine_wants_check        (AnbuAlertEngine         *self,
+                                                       const AnbuTelemetryPlugStatus *status);
+
+/* Evaluates the households (ids) at `now` (Unix seconds). */
+gboolean         anbu_alert_engine_check_households   (AnbuAlertEngine         *self,
+                                                       GPtrArray               *household_ids,
+                                                       gint64                   now,
+                                                       AnbuAlertPassStats      *stats,
+                                                       GError                 **error);
+
+/* The timer pass: every active household, then escalation and routing of
+ * every unresolved alert. */
+gboolean         anbu_alert_engine_run_pass           (AnbuAlertEngine         *self,
+                                                       gint64                   now,
+                                                       AnbuAlertPassStats      *stats,
+                                                       GError                 **error);
+
+/* Signal "alert-changed" (household_id, record JSON text), emitted after
+ * the commit for every alert raised, escalated, rerouted or closed. */
+
+G_END_DECLS

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-ingest"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "anbu-ingest-cli.h"
+#include "anbu-sqlite-store.h"
+
+AnbuIngestService *
+anbu_ingest_serve_start (AnbuStore           *store,
+                         AnbuHttpServer      *server,
+                         AnbuIngestServeArgs *args,
+                         GError             **error)
+{
+  g_autofree char *manual_clock = g_steal_pointer (&args->manual_clock);
+  AnbuIngestOptions options = { 0 };
+  AnbuIngestService *service;
+
+  if (args->offline_after < 0 || args->offline_after > 30 * 24 * 3600)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--offline-after is a number of seconds up to 30 days");
+      return NULL;
+    }
+  if (args->retention_days < 0 || args->retention_days > 3650)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--retention-days is a number of days up to 3650");
+      return NULL;
+    }
+  if (manual_clock != NULL)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (manual_clock, NULL);
+
+      if (dt == NULL)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               "--manual-clock is an ISO 8601 time with an offset");
+          return NULL;
+        }
+      options.manual_clock = g_date_time_to_unix (dt);
+    }
+  options.offline_after = args->offline_after;
+  options.retention_days = (guint) args->retention_days;
+
+  service = anbu_ingest_service_new (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
+                                     &options, error);
+  if (service != NULL)
+    anbu_ingest_service_attach (service, server);
+  return service;
+}
+
+int
+anbu_ingest_cli_gateway_add (int    argc,
+                             char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *name = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autofree char *token = NULL;
+
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 2;
+    }
+  if (db == NULL || name == NULL || *name == '\0' || g_utf8_strlen (name, -1) > 200)
+    {
+      g_printerr ("%s", _("anbu-server: gateway add needs --db FILE and --name NAME\n"));
+      return 2;
+    }
+  store = anbu_sqlite_store_open (db, &error);
+  if (store == NULL)
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  token = anbu_ingest_service_add_gateway (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
+                                           name, &error);
+  if (token == NULL)
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  /* The token is shown once: only its hash is stored. */
+  g_print ("%s\n", token);
+  return 0;
+}

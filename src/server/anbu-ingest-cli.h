@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "anbu-http-server.h"
+#include "anbu-ingest-service.h"
+#include "anbu-store.h"
+
+G_BEGIN_DECLS
+
+/* The command-line side of telemetry and detection in anbu-server. */
+
+typedef struct
+{
+  gint64  offline_after;    /* --offline-after SECONDS */
+  gint    retention_days;   /* --retention-days DAYS */
+  char   *manual_clock;     /* --manual-clock TIME (tests: the clock moves only by
+                             * POST /api/v1/admin/tick) */
+} AnbuIngestServeArgs;
+
+/* GOptionEntry lines for `serve`. */
+#define ANBU_INGEST_SERVE_OPTIONS(args) \
+  { "offline-after", 0, 0, G_OPTION_ARG_INT64, &(args).offline_after, NULL, NULL }, \
+  { "retention-days", 0, 0, G_OPTION_ARG_INT, &(args).retention_days, NULL, NULL }, \
+  { "manual-clock", 0, 0, G_OPTION_ARG_STRING, &(args).manual_clock, NULL, NULL }
+
+/* Checks the arguments (freeing them), starts the service on `store` (an
+ * AnbuSqliteStore) and attaches its routes to the listening `server`. */
+AnbuIngestService *anbu_ingest_serve_start      (AnbuStore           *store,
+                                                 AnbuHttpServer      *server,
+                                                 AnbuIngestServeArgs *args,
+                                                 GError             **error);
+
+/* anbu-server gateway add --db FILE --name NAME: prints the new token. */
+int                anbu_ingest_cli_gateway_add  (int                  argc,
+                                                 char               **argv);
+
+G_END_DECLS

@@ -1,0 +1,932 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-ingest"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "anbu-api-error.h"
+#include "anbu-auth.h"
+#include "anbu-ingest-service.h"
+#include "anbu-json-body.h"
+#include "anbu-retention.h"
+#include "anbu-series.h"
+#include "anbu-stats.h"
+#include "anbu-validate.h"
+
+#define DEFAULT_TELEMETRY_MAX_BODY (16 * 1024 * 1024)
+#define CHANGE_POLL_MS 1000
+#define RETENTION_INTERVAL_SECONDS (60 * 60)
+
+struct _AnbuIngestService
+{
+  GObject              parent_instance;
+
+  AnbuStore           *store;
+  sqlite3             *db;
+  AnbuHttpServer      *server;
+  AnbuHolidayCalendar *calendar;
+  AnbuTelemetry       *telemetry;
+  AnbuAlertEngine     *engine;
+  AnbuLiveHub         *hub;
+  AnbuIngestOptions    options;
+  gint64               manual_now;
+  gint64               last_retention;
+  sqlite3_stmt        *gateway_lookup;
+  guint                pass_id;
+  guint                change_id;
+};
+
+G_DEFINE_FINAL_TYPE (AnbuIngestService, anbu_ingest_service, G_TYPE_OBJECT)
+
+/* Answers */
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              char              *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    json, strlen (json));
+}
+
+static void
+respond_error (SoupServerMessage *msg,
+               const GError      *error)
+{
+  g_autoptr(AnbuApiProblem) problem = anbu_api_problem_from_error (error);
+
+  if (problem->status >= 500)
+    g_warning ("Request failed: %s", error->message);
+  respond_json (msg, problem->status, anbu_api_problem_to_json (problem));
+}
+
+static void
+respond_api_error (SoupServerMessage *msg,
+                   AnbuApiErrorCode   code,
+                   const char        *field,
+                   const char        *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  anbu_api_set_error (&error, code, field, "%s", reason);
+  respond_error (msg, error);
+}
+
+static gboolean
+require_method (SoupServerMessage *msg,
+                const char        *method)
+{
+  if (strcmp (soup_server_message_get_method (msg), method) == 0)
+    return TRUE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", method);
+  respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
+                     "This route does not take this method");
+  return FALSE;
+}
+
+static const char *
+bearer_token (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *value = soup_message_headers_get_one (headers, "Authorization");
+
+  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
+    return NULL;
+  value += 7;
+  while (*value == ' ')
+    value++;
+  if (*value == '\0' || strlen (value) > 256)
+    return NULL;
+  return value;
+}
+
+static char *
+format_time (gint64 seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static gboolean
+parse_time_param (GHashTable  *query,
+                  const char  *name,
+                  gint64       fallback,
+                  gint64      *out,
+                  GError     **error)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (text == NULL || *text == '\0')
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  dt = g_date_time_new_from_iso8601 (text, NULL);
+  if (dt == NULL)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, name,
+                          "The time must be ISO 8601 with an offset");
+      return FALSE;
+    }
+  *out = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+/* Clock and passes */
+
+gint64
+anbu_ingest_service_now (AnbuIngestService *self)
+{
+  g_return_val_if_fail (ANBU_IS_INGEST_SERVICE (self), 0);
+
+  if (self->manual_now > 0)
+    return self->manual_now;
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+run_retention (AnbuIngestService *self,
+               gint64             now)
+{
+  g_autoptr(GError) error = NULL;
+  guint folded = 0;
+  gint64 cutoff = now - (gint64) self->options.retention_days * 24 * 3600;
+
+  self->last_retention = now;
+  if (!anbu_retention_fold (self->db, cutoff, &folded, &error))
+    g_warning ("Cannot fold old readings: %s", error->message);
+  else if (folded > 0)
+    g_message ("Folded %u readings older than %u days into hourly aggregates", folded,
+               self->options.retention_days);
+}
+
+static gboolean
+run_pass (AnbuIngestService   *self,
+          gint64               now,
+          AnbuAlertPassStats  *stats,
+          GError             **error)
+{
+  if (now - self->last_retention >= RETENTION_INTERVAL_SECONDS)
+    run_retention (self, now);
+  return anbu_alert_engine_run_pass (self->engine, now, stats, error);
+}
+
+static gboolean
+on_pass_timeout (gpointer user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(GError) error = NULL;
+  AnbuAlertPassStats stats = { 0 };
+
+  if (!run_pass (self, anbu_ingest_service_now (self), &stats, &error))
+    g_warning ("The signal pass failed: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_change_timeout (gpointer user_data)
+{
+  AnbuIngestService *self = user_data;
+
+  anbu_live_hub_notify_changes (self->hub);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_alert_changed (AnbuAlertEngine   *engine,
+                  const char        *household_id,
+                  const char        *record,
+                  AnbuIngestService *self)
+{
+  anbu_live_hub_push_alert (self->hub, household_id, record);
+}
+
+/* Gateways */
+
+static gboolean
+gateway_known (AnbuIngestService *self,
+               const char        *token)
+{
+  g_autofree char *hash = NULL;
+  gboolean found;
+
+  if (token == NULL)
+    return FALSE;
+  hash = anbu_token_hash (token);
+  sqlite3_bind_text (self->gateway_lookup, 1, hash, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (self->gateway_lookup) == SQLITE_ROW;
+  sqlite3_reset (self->gateway_lookup);
+  return found;
+}
+
+char *
+anbu_ingest_service_add_gateway (AnbuStore   *store,
+                                 sqlite3     *db,
+                                 const char  *name,
+                                 GError     **error)
+{
+  g_autofree char *token = anbu_token_new ();
+  g_autofree char *hash = anbu_token_hash (token);
+  g_autofree char *id = g_uuid_string_random ();
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "INSERT INTO gateway (id, name, token_hash, created_at)"
+                          " VALUES (?1, ?2, ?3, ?4)", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot add a gateway: %s",
+                   sqlite3_errmsg (db));
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS,
+                   "A gateway named “%s” already exists", name);
+      return NULL;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot add a gateway: %s",
+                   sqlite3_errmsg (db));
+      return NULL;
+    }
+  return g_steal_pointer (&token);
+}
+
+/* Routes */
+
+static void
+handle_telemetry (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(AnbuTelemetryReport) report = NULL;
+  g_autoptr(GPtrArray) to_check = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  gint64 now = anbu_ingest_service_now (self);
+  gint64 monotonic = g_get_monotonic_time ();
+
+  if (!require_method (msg, "POST"))
+    return;
+  if (!gateway_known (self, bearer_token (msg)))
+    {
+      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
+                         "Telemetry needs a gateway credential");
+      return;
+    }
+  root = anbu_json_body_parse (soup_server_message_get_request_body (msg),
+                               self->options.max_body, &error);
+  if (root == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+  entries = anbu_telemetry_parse_batch (root, &error);
+  if (entries == NULL)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings", error->message);
+      return;
+    }
+  report = anbu_telemetry_ingest (self->telemetry, entries, now, &error);
+  if (report == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+
+  /* Committed: detection for the households the batch may have changed,
+   * then live status. */
+  to_check = g_ptr_array_new ();
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < report->plugs->len; i++)
+    {
+      AnbuTelemetryPlugStatus *status = g_ptr_array_index (report->plugs, i);
+
+      if (anbu_alert_engine_wants_check (self->engine, status)
+          && g_hash_table_add (seen, status->household_id))
+        g_ptr_array_add (to_check, status->household_id);
+      anbu_live_hub_push_plug (self->hub, status, monotonic);
+    }
+  if (!anbu_alert_engine_check_households (self->engine, to_check, now, NULL, &error))
+    g_warning ("Cannot check signals after a batch: %s", error->message);
+
+  respond_json (msg, 200, anbu_telemetry_report_to_json (report));
+}
+
+static AnbuStoreUser *
+authenticate (AnbuIngestService  *self,
+              SoupServerMessage  *msg,
+              GError            **error)
+{
+  return anbu_http_server_authenticate (self->server, msg, error);
+}
+
+static void
+on_live_connected (SoupServer              *server,
+                   SoupServerMessage       *msg,
+                   const char              *path,
+                   SoupWebsocketConnection *connection,
+                   gpointer                 user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(AnbuStoreUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The HTTP exchange is over once upgraded, but libsoup emits no
+   * request-finished for it: say so, or the server would count the socket
+   * as a request in flight and wait for it at shutdown. */
+  g_signal_emit_by_name (server, "request-finished", msg);
+
+  /* The handshake handler already checked the token; check again in case
+   * the session ended in between. */
+  user = authenticate (self, msg, &error);
+  if (user == NULL)
+    {
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                       "unauthorized");
+      return;
+    }
+  anbu_live_hub_add (self->hub, connection, user);
+}
+
+/* Runs before the WebSocket handshake: a refusal here is a plain HTTP
+ * answer (401) and no upgrade happens. */
+static void
+handle_live (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(AnbuStoreUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!require_method (msg, "GET"))
+    return;
+  user = authenticate (self, msg, &error);
+  if (user == NULL)
+    respond_error (msg, error);
+}
+
+static gboolean
+household_in_scope (AnbuIngestService   *self,
+                    const AnbuStoreUser *user,
+                    const char          *household_id,
+                    GError             **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = NULL;
+  g_autoptr(GError) local_error = NULL;
+  AnbuScope scope = { user->role, user->dong_codes };
+
+  entity = anbu_store_load (self->store, ANBU_STORE_KIND_HOUSEHOLD, household_id, &local_error);
+  if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* Not stored and not visible answer the same, so ids cannot be probed. */
+  if (entity == NULL || !anbu_scope_contains (&scope, &entity->scope_key))
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, NULL,
+                          "No such household in your caseload");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_bucket (GHashTable  *query,
+              gint64      *bucket,
+              GError     **error)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, "bucket") : NULL;
+  guint64 value;
+  char unit = 's';
+  gsize len;
+  g_autofree char *number = NULL;
+
+  *bucket = 3600;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  len = strlen (text);
+  if (g_ascii_isalpha (text[len - 1]))
+    {
+      unit = text[len - 1];
+      len--;
+    }
+  number = g_strndup (text, len);
+  if (!g_ascii_string_to_unsigned (number, 10, 1, 366 * 24 * 3600, &value, NULL)
+      || strchr ("smhd", unit) == NULL)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "bucket",
+                          "The bucket is a length like 60, 15m, 1h or 1d");
+      return FALSE;
+    }
+  *bucket = (gint64) value * (unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 1);
+  if (*bucket < 60)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "bucket",
+                          "The bucket is at least one minute");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+log_read (AnbuIngestService   *self,
+          SoupServerMessage   *msg,
+          const AnbuStoreUser *user,
+          const char          *route,
+          const char          *household_id)
+{
+  g_autoptr(GError) error = NULL;
+  AnbuAccessEntry entry = { 0 };
+  const char *ids[] = { household_id, NULL };
+
+  entry.user_id = user->id;
+  entry.username = user->username;
+  entry.address = (char *) soup_server_message_get_remote_host (msg);
+  entry.method = (char *) soup_server_message_get_method (msg);
+  entry.route = (char *) route;
+  entry.action = ANBU_ACCESS_READ;
+  if (!anbu_store_log_access (self->store, &entry, ids, &error))
+    g_warning ("Cannot write the access log: %s", error->message);
+}
+
+static void
+handle_households (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(AnbuStoreUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autofree char *json = NULL;
+  gint64 now = anbu_ingest_service_now (self);
+  gint64 from, to, bucket;
+
+  /* "", "api", "v1", "households", ID, "series" */
+  if (g_strv_length (parts) != 6 || strcmp (parts[5], "series") != 0)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+      return;
+    }
+  if (!require_method (msg, "GET"))
+    return;
+  if ((user = authenticate (self, msg, &error)) == NULL
+      || !household_in_scope (self, user, parts[4], &error)
+      || !parse_time_param (query, "to", now, &to, &error)
+      || !parse_time_param (query, "from", to - 24 * 3600, &from, &error)
+      || !parse_bucket (query, &bucket, &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+  if (from >= to)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from", "from must be before to");
+      return;
+    }
+  if ((to - from) / bucket > ANBU_SERIES_MAX_BUCKETS)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "bucket",
+                         "Too many buckets: choose a larger bucket or a shorter span");
+      return;
+    }
+  json = anbu_series_to_json (self->db, parts[4], from, to, bucket, &error);
+  if (json == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+  log_read (self, msg, user, "/api/v1/households/{id}/series", parts[4]);
+  respond_json (msg, 200, g_steal_pointer (&json));
+}
+
+static void
+handle_stats (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(AnbuStoreUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  const char *group_text = query != NULL ? g_hash_table_lookup (query, "group") : NULL;
+  AnbuStatsGroup group = ANBU_STATS_GROUP_MONTH;
+  AnbuScope scope;
+  gint64 now = anbu_ingest_service_now (self);
+  gint64 from, to;
+
+  if (!require_method (msg, "GET"))
+    return;
+  if ((user = authenticate (self, msg, &error)) == NULL
+      || !parse_time_param (query, "to", now, &to, &error)
+      || !parse_time_param (query, "from", to - 30 * 24 * 3600, &from, &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+  if (group_text != NULL && !anbu_stats_group_from_string (group_text, &group))
+    {
+      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "group",
+                         "group is day, week or month");
+      return;
+    }
+  if (from >= to || to - from > 5 * 366 * 24 * 3600)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from",
+                         "from must be before to, at most five years apart");
+      return;
+    }
+  scope.role = user->role;
+  scope.dong_codes = user->dong_codes;
+  json = anbu_stats_to_json (self->db, &scope, from, to, group, &error);
+  if (json == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+  respond_json (msg, 200, g_steal_pointer (&json));
+}
+
+static AnbuStoreUser *
+require_admin (AnbuIngestService *self,
+               SoupServerMessage *msg)
+{
+  g_autoptr(AnbuStoreUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!require_method (msg, "POST"))
+    return NULL;
+  user = authenticate (self, msg, &error);
+  if (user == NULL)
+    {
+      respond_error (msg, error);
+      return NULL;
+    }
+  if (user->role != ANBU_ROLE_ADMIN)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL, "Only an administrator may do this");
+      return NULL;
+    }
+  return g_steal_pointer (&user);
+}
+
+static void
+handle_admin_gateways (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(AnbuStoreUser) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *token = NULL;
+  const char *name;
+
+  if ((admin = require_admin (self, msg)) == NULL)
+    return;
+  if ((root = anbu_json_body_parse (soup_server_message_get_request_body (msg), 64 * 1024,
+                                    &error)) == NULL
+      || (name = anbu_json_body_require_string (root, "name", 200, &error)) == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+  token = anbu_ingest_service_add_gateway (self->store, self->db, name, &error);
+  if (token == NULL)
+    {
+      if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
+        respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "name", error->message);
+      else
+        respond_error (msg, error);
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, token);
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  respond_json (msg, 201, json_to_string (answer, FALSE));
+}
+
+static void
+handle_admin_users (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(AnbuStoreUser) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GStrvBuilder) codes_builder = g_strv_builder_new ();
+  g_auto(GStrv) codes = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *answer = NULL;
+  const char *username, *password, *role_text, *display_name;
+  AnbuStoreUser user = { 0 };
+  JsonObject *object;
+  JsonArray *dongs;
+  AnbuRole role;
+
+  if ((admin = require_admin (self, msg)) == NULL)
+    return;
+  if ((root = anbu_json_body_parse (soup_server_message_get_request_body (msg), 64 * 1024,
+                                    &error)) == NULL
+      || (username = anbu_json_body_require_string (root, "username", 256, &error)) == NULL
+      || (password = anbu_json_body_require_string (root, "password", ANBU_PASSWORD_MAX_BYTES,
+                                                    &error)) == NULL
+      || (role_text = anbu_json_body_require_string (root, "role", 32, &error)) == NULL
+      || !anbu_validate_username ("username", username, &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+  if (!anbu_role_from_string (role_text, &role))
+    {
+      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "role",
+                         "role is planner, control or admin");
+      return;
+    }
+  object = json_node_get_object (root);
+  display_name = json_object_get_string_member_with_default (object, "display_name", username);
+  dongs = json_object_has_member (object, "dong_codes")
+          ? json_object_get_array_member (object, "dong_codes") : NULL;
+  for (guint i = 0; dongs != NULL && i < json_array_get_length (dongs); i++)
+    {
+      const char *code = json_array_get_string_element (dongs, i);
+      g_autofree char *field = g_strdup_printf ("dong_codes.%u", i);
+
+      if (code == NULL || !anbu_validate_dong_code (field, code, &error))
+        {
+          if (error == NULL)
+            anbu_api_set_error (&error, ANBU_API_ERROR_WRONG_TYPE, field, "A 동 code is a string");
+          respond_error (msg, error);
+          return;
+        }
+      g_strv_builder_add (codes_builder, code);
+    }
+  codes = g_strv_builder_end (codes_builder);
+  if (role == ANBU_ROLE_PLANNER && codes[0] == NULL)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_MISSING_FIELD, "dong_codes",
+                         "A planner needs the codes of their 동");
+      return;
+    }
+  hash = anbu_password_hash (password, &error);
+  if (hash == NULL)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "password", error->message);
+      return;
+    }
+  id = g_uuid_string_random ();
+  user.id = id;
+  user.username = (char *) username;
+  user.display_name = (char *) display_name;
+  user.role = role;
+  user.dong_codes = codes;
+  user.password_hash = hash;
+  if (!anbu_store_add_user (self->store, &user, &error))
+    {
+      if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
+        respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "username",
+                           "This username is taken");
+      else
+        respond_error (msg, error);
+      return;
+    }
+  answer = g_strdup_printf ("{\"id\":\"%s\"}", id);
+  respond_json (msg, 201, g_steal_pointer (&answer));
+}
+
+static void
+handle_admin_tick (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(AnbuStoreUser) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *now_text = NULL;
+  AnbuAlertPassStats stats = { 0 };
+  const char *text;
+
+  if (self->manual_now == 0)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+      return;
+    }
+  if ((admin = require_admin (self, msg)) == NULL)
+    return;
+  if ((root = anbu_json_body_parse (soup_server_message_get_request_body (msg), 4096,
+                                    &error)) == NULL
+      || (text = anbu_json_body_require_string (root, "now", 64, &error)) == NULL)
+    {
+      respond_error (msg, error);
+      return;
+    }
+  dt = g_date_time_new_from_iso8601 (text, NULL);
+  if (dt == NULL)
+    {
+      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "now",
+                         "The time must be ISO 8601 with an offset");
+      return;
+    }
+  self->manual_now = g_date_time_to_unix (dt);
+  if (!run_pass (self, self->manual_now, &stats, &error))
+    {
+      respond_error (msg, error);
+      return;
+    }
+  anbu_live_hub_notify_changes (self->hub);
+  now_text = format_time (self->manual_now);
+  answer = g_strdup_printf ("{\"now\":\"%s\",\"households\":%u,\"raised\":%u,\"escalated\":%u,"
+                            "\"rerouted\":%u,\"closed\":%u}", now_text, stats.households,
+                            stats.raised, stats.escalated, stats.rerouted, stats.closed);
+  respond_json (msg, 200, g_steal_pointer (&answer));
+}
+
+/* GObject */
+
+static void
+anbu_ingest_service_dispose (GObject *object)
+{
+  AnbuIngestService *self = ANBU_INGEST_SERVICE (object);
+
+  g_clear_handle_id (&self->pass_id, g_source_remove);
+  g_clear_handle_id (&self->change_id, g_source_remove);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->hub);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->telemetry);
+  g_clear_object (&self->calendar);
+  g_clear_object (&self->server);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (anbu_ingest_service_parent_class)->dispose (object);
+}
+
+static void
+anbu_ingest_service_finalize (GObject *object)
+{
+  AnbuIngestService *self = ANBU_INGEST_SERVICE (object);
+
+  g_clear_pointer (&self->gateway_lookup, sqlite3_finalize);
+
+  G_OBJECT_CLASS (anbu_ingest_service_parent_class)->finalize (object);
+}
+
+static void
+anbu_ingest_service_class_init (AnbuIngestServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = anbu_ingest_service_dispose;
+  object_class->finalize = anbu_ingest_service_finalize;
+}
+
+static void
+anbu_ingest_service_init (AnbuIngestService *self)
+{
+}
+
+/* Public API */
+
+AnbuIngestService *
+anbu_ingest_service_new (AnbuStore               *store,
+                         sqlite3                 *db,
+                         const AnbuIngestOptions *options,
+                         GError                 **error)
+{
+  g_autoptr(AnbuIngestService) self = g_object_new (ANBU_TYPE_INGEST_SERVICE, NULL);
+  AnbuAlertPassStats stats = { 0 };
+
+  g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
+  g_return_val_if_fail (db != NULL, NULL);
+
+  if (options != NULL)
+    self->options = *options;
+  if (self->options.offline_after <= 0)
+    self->options.offline_after = ANBU_ALERT_ENGINE_DEFAULT_OFFLINE_AFTER;
+  if (self->options.retention_days == 0)
+    self->options.retention_days = ANBU_DEFAULT_RETENTION_DAYS;
+  if (self->options.pass_interval == 0)
+    self->options.pass_interval = ANBU_DEFAULT_PASS_INTERVAL;
+  if (self->options.max_body == 0)
+    self->options.max_body = DEFAULT_TELEMETRY_MAX_BODY;
+  if (self->options.plug_interval == 0)
+    self->options.plug_interval = ANBU_LIVE_HUB_DEFAULT_PLUG_INTERVAL;
+  self->manual_now = self->options.manual_clock;
+
+  self->store = g_object_ref (store);
+  self->db = db;
+  self->calendar = anbu_holiday_calendar_new ();
+  self->telemetry = anbu_telemetry_new (db, self->options.offline_after);
+  /* Raw readings are folded an hour after they pass the retention age;
+   * older ones are refused so a resend cannot count twice. */
+  if (self->telemetry != NULL)
+    anbu_telemetry_set_max_age (self->telemetry,
+                                (gint64) self->options.retention_days * 24 * 3600 - 3600);
+  self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
+  self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
+  if (self->telemetry == NULL || self->engine == NULL || self->hub == NULL
+      || sqlite3_prepare_v3 (db, "SELECT id FROM gateway WHERE token_hash = ?1 AND disabled = 0",
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->gateway_lookup, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot prepare telemetry and detection: %s", sqlite3_errmsg (db));
+      return NULL;
+    }
+  g_signal_connect (self->engine, "alert-changed", G_CALLBACK (on_alert_changed), self);
+
+  /* Catch up on what crossed a threshold while the server was stopped. */
+  if (!run_pass (self, anbu_ingest_service_now (self), &stats, error))
+    return NULL;
+  if (stats.raised > 0 || stats.closed > 0)
+    g_message ("Start-up pass: %u signals raised, %u closed", stats.raised, stats.closed);
+  return g_steal_pointer (&self);
+}
+
+void
+anbu_ingest_service_attach (AnbuIngestService *self,
+                            AnbuHttpServer    *server)
+{
+  SoupServer *soup;
+
+  g_return_if_fail (ANBU_IS_INGEST_SERVICE (self));
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (server));
+  g_return_if_fail (self->server == NULL);
+
+  self->server = g_object_ref (server);
+  soup = anbu_http_server_get_soup_server (server);
+  soup_server_add_handler (soup, "/api/v1/telemetry", handle_telemetry, self, NULL);
+  soup_server_add_handler (soup, "/api/v1/live", handle_live, self, NULL);
+  soup_server_add_websocket_handler (soup, "/api/v1/live", NULL, NULL, on_live_connected, self,
+                                     NULL);
+  soup_server_add_handler (soup, "/api/v1/households", handle_households, self, NULL);
+  soup_server_add_handler (soup, "/api/v1/stats", handle_stats, self, NULL);
+  soup_server_add_handler (soup, "/api/v1/admin/gateways", handle_admin_gateways, self, NULL);
+  soup_server_add_handler (soup, "/api/v1/admin/users", handle_admin_users, self, NULL);
+  soup_server_add_handler (soup, "/api/v1/admin/tick", handle_admin_tick, self, NULL);
+
+  /* With a manual clock time moves only by /api/v1/admin/tick. */
+  if (self->manual_now == 0)
+    self->pass_id = g_timeout_add_seconds (self->options.pass_interval, on_pass_timeout, self);
+  self->change_id = g_timeout_add (CHANGE_POLL_MS, on_change_timeout, self);
+}
+
+AnbuTelemetry *
+anbu_ingest_service_get_telemetry (AnbuIngestService *self)
+{
+  g_return_val_if_fail (ANBU_IS_INGEST_SERVICE (self), NULL);
+  return self->telemetry;
+}
+
+AnbuAlertEngine *
+anbu_ingest_service_get_engine (AnbuIngestService *self)
+{
+  g_return_val_if_fail (ANBU_IS_INGEST_SERVICE (self), NULL);
+  return self->engine;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+#include <sqlite3.h>
+
+#include "anbu-alert-engine.h"
+#include "anbu-http-server.h"
+#include "anbu-live-hub.h"
+#include "anbu-store.h"
+#include "anbu-telemetry.h"
+
+G_BEGIN_DECLS
+
+/* The routes of issue 4 on top of AnbuHttpServer:
+ *   POST /api/v1/telemetry                 gateway credential
+ *   GET  /api/v1/live                      WebSocket, planner/control/admin token
+ *   GET  /api/v1/households/{id}/series    token, household in scope
+ *   GET  /api/v1/stats                     token, counts within scope
+ *   POST /api/v1/admin/gateways            admin: a new gateway credential
+ *   POST /api/v1/admin/users               admin: a new user
+ *   POST /api/v1/admin/tick                admin, only with a manual clock:
+ *                                          set the clock, run the timer pass
+ * and the timers: signal pass, change notices, retention. */
+
+#define ANBU_DEFAULT_RETENTION_DAYS 35
+#define ANBU_DEFAULT_PASS_INTERVAL  60   /* seconds between timer passes */
+
+typedef struct
+{
+  gint64 offline_after;    /* seconds; 0 = default (6 h) */
+  guint  retention_days;   /* 0 = default (35) */
+  gint64 manual_clock;     /* Unix seconds: the clock stands there and moves only by
+                            * /api/v1/admin/tick (tests); 0 = the real clock */
+  guint  pass_interval;    /* seconds; 0 = default */
+  gsize  max_body;         /* bytes for telemetry bodies; 0 = 16 MiB */
+  guint  plug_interval;    /* live plug pushes per plug at most every N s; 0 = default */
+} AnbuIngestOptions;
+
+#define ANBU_TYPE_INGEST_SERVICE (anbu_ingest_service_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuIngestService, anbu_ingest_service, ANBU, INGEST_SERVICE, GObject)
+
+/* `db` is the connection behind `store`. Runs the retention fold and a
+ * first signal pass (catching up on what crossed while stopped). */
+AnbuIngestService *anbu_ingest_service_new         (AnbuStore               *store,
+                                                    sqlite3                 *db,
+                                                    const AnbuIngestOptions *options,
+                                                    GError                 **error);
+
+/* Registers the routes on the listening server and starts the timers. */
+void               anbu_ingest_service_attach      (AnbuIngestService       *self,
+                                                    AnbuHttpServer          *server);
+
+gint64             anbu_ingest_service_now         (AnbuIngestService       *self);
+
+AnbuTelemetry     *anbu_ingest_service_get_telemetry (AnbuIngestService     *self);
+AnbuAlertEngine   *anbu_ingest_service_get_engine  (AnbuIngestService       *self);
+
+/* Creates a gateway credential; returns the token (shown once). */
+char              *anbu_ingest_service_add_gateway (AnbuStore               *store,
+                                                    sqlite3                 *db,
+                                                    const char              *name,
+                                                    GError                 **error);
+
+G_END_DECLS

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+
+#include "anbu-store.h"
+#include "anbu-telemetry.h"
+
+G_BEGIN_DECLS
+
+/* The WebSocket fan-out of GET /api/v1/live (docs/api.md, "Live").
+ *
+ * Each connection belongs to a signed-in user and receives, as text frames,
+ * only what lies in that user's scope:
+ *   {"type": "plug", "record": {serial, household_id, last_seen_at,
+ *                               last_watts, last_lux, last_activity_at}}
+ *     at most once per plug every `plug_interval` seconds,
+ *   {"type": "alert", "record": {alert record}} for every alert raised or
+ *     changed,
+ *   {"type": "change", "cursor": "c…"} when the records the user may pull
+ *     changed (checked when the change counter moves). */
+
+#define ANBU_LIVE_HUB_DEFAULT_PLUG_INTERVAL 10
+
+#define ANBU_TYPE_LIVE_HUB (anbu_live_hub_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuLiveHub, anbu_live_hub, ANBU, LIVE_HUB, GObject)
+
+AnbuLiveHub *anbu_live_hub_new             (AnbuStore                     *store,
+                                            sqlite3                       *db,
+                                            guint                          plug_interval);
+
+/* Takes a reference on `connection`; `user` is copied. */
+void         anbu_live_hub_add             (AnbuLiveHub                   *self,
+                                            SoupWebsocketConnection       *connection,
+                                            const AnbuStoreUser           *user);
+
+guint        anbu_live_hub_get_n_clients   (AnbuLiveHub                   *self);
+
+void         anbu_live_hub_push_plug       (AnbuLiveHub                   *self,
+                                            const AnbuTelemetryPlugStatus *status,
+                                            gint64                         now_monotonic);
+
+void         anbu_live_hub_push_alert      (AnbuLiveHub                   *self,
+                                            const char                    *household_id,
+                                            const char                    *record);
+
+/* Looks at the change counter; tells each client whose scope gained
+ * changes since it was last told. */
+void         anbu_live_hub_notify_changes  (AnbuLiveHub                   *self);
+
+G_END_DECLS

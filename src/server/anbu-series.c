@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-series"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "anbu-activity-detector.h"
+#include "anbu-series.h"
+#include "anbu-store.h"
+
+static const char plugs_sql[] =
+  "SELECT id, json_extract (record, '$.appliance') FROM plug WHERE household_id = ?1 ORDER BY seq";
+
+/* Raw readings and hourly folds, bucketed together. */
+static const char buckets_sql[] =
+  "SELECT b, sum (n), min (wmin), max (wmax), sum (wsum), min (lmin), max (lmax), sum (lsum) FROM ("
+  " SELECT (ts - ?2) / ?4 AS b, 1 AS n, watts AS wmin, watts AS wmax, watts AS wsum,"
+  "  lux AS lmin, lux AS lmax, lux AS lsum FROM reading WHERE serial = ?1 AND ts >= ?2 AND ts < ?3"
+  " UNION ALL"
+  " SELECT (hour - ?2) / ?4, n, watts_min, watts_max, watts_sum, lux_min, lux_max, lux_sum"
+  "  FROM reading_hourly WHERE serial = ?1 AND hour >= ?2 AND hour < ?3)"
+  " GROUP BY b ORDER BY b";
+
+static const char events_sql[] =
+  "SELECT ts, kind, magnitude FROM activity_event WHERE serial = ?1 AND ts >= ?2 AND ts < ?3"
+  " ORDER BY ts LIMIT ?4";
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *member,
+          gint64       seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
+  g_autofree char *text = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, text);
+}
+
+static void
+add_measure (JsonBuilder *builder,
+             const char  *member,
+             double       min,
+             double       max,
+             double       mean)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "min");
+  json_builder_add_double_value (builder, min);
+  json_builder_set_member_name (builder, "max");
+  json_builder_add_double_value (builder, max);
+  json_builder_set_member_name (builder, "mean");
+  json_builder_add_double_value (builder, mean);
+  json_builder_end_object (builder);
+}
+
+char *
+anbu_series_to_json (sqlite3     *db,
+                     const char  *household_id,
+                     gint64       from,
+                     gint64       to,
+                     gint64       bucket,
+                     GError     **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) appliances = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *plugs = NULL, *buckets = NULL, *events = NULL;
+  char *json = NULL;
+  int rc;
+
+  g_return_val_if_fail (bucket > 0 && from < to, NULL);
+
+  if (sqlite3_prepare_v2 (db, plugs_sql, -1, &plugs, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, buckets_sql, -1, &buckets, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, events_sql, -1, &events, NULL) != SQLITE_OK)
+    goto failed;
+
+  sqlite3_bind_text (plugs, 1, household_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (plugs)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (serials, g_strdup ((const char *) sqlite3_column_text (plugs, 0)));
+      g_ptr_array_add (appliances, g_strdup ((const char *) sqlite3_column_text (plugs, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    goto failed;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "household_id");
+  json_builder_add_string_value (builder, household_id);
+  add_time (builder, "from", from);
+  add_time (builder, "to", to);
+  json_builder_set_member_name (builder, "bucket");
+  json_builder_add_int_value (builder, bucket);
+  json_builder_set_member_name (builder, "plugs");
+  json_builder_begin_array (builder);
+  for (guint p = 0; p < serials->len; p++)
+    {
+      const char *serial = g_ptr_array_index (serials, p);
+      const char *appliance = g_ptr_array_index (appliances, p);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "serial");
+      json_builder_add_string_value (builder, serial);
+      if (appliance != NULL)
+        {
+          json_builder_set_member_name (builder, "appliance");
+          json_builder_add_string_value (builder, appliance);
+        }
+
+      json_builder_set_member_name (builder, "buckets");
+      json_builder_begin_array (builder);
+      sqlite3_reset (buckets);
+      sqlite3_bind_text (buckets, 1, serial, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (buckets, 2, from);
+      sqlite3_bind_int64 (buckets, 3, to);
+      sqlite3_bind_int64 (buckets, 4, bucket);
+      while ((rc = sqlite3_step (buckets)) == SQLITE_ROW)
+        {
+          gint64 index = sqlite3_column_int64 (buckets, 0);
+          gint64 n = sqlite3_column_int64 (buckets, 1);
+
+          json_builder_begin_object (builder);
+          add_time (builder, "start", from + index * bucket);
+          json_builder_set_member_name (builder, "count");
+          json_builder_add_int_value (builder, n);
+          add_measure (builder, "watts", sqlite3_column_double (buckets, 2),
+                       sqlite3_column_double (buckets, 3),
+                       sqlite3_column_double (buckets, 4) / (double) n);
+          add_measure (builder, "lux", sqlite3_column_double (buckets, 5),
+                       sqlite3_column_double (buckets, 6),
+                       sqlite3_column_double (buckets, 7) / (double) n);
+          json_builder_end_object (builder);
+        }
+      if (rc != SQLITE_DONE)
+        goto failed;
+      json_builder_end_array (builder);
+
+      json_builder_set_member_name (builder, "events");
+      json_builder_begin_array (builder);
+      sqlite3_reset (events);
+      sqlite3_bind_text (events, 1, serial, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (events, 2, from);
+      sqlite3_bind_int64 (events, 3, to);
+      sqlite3_bind_int (events, 4, ANBU_SERIES_MAX_EVENTS);
+      while ((rc = sqlite3_step (events)) == SQLITE_ROW)
+        {
+          const char *kind = anbu_activity_kind_to_string (sqlite3_column_int (events, 1));
+
+          json_builder_begin_object (builder);
+          add_time (builder, "at", sqlite3_column_int64 (events, 0));
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, kind != NULL ? kind : "unknown");
+          json_builder_set_member_name (builder, "magnitude");
+          json_builder_add_double_value (builder, sqlite3_column_double (events, 2));
+          json_builder_end_object (builder);
+        }
+      if (rc != SQLITE_DONE)
+        goto failed;
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  goto out;
+
+failed:
+  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot read the series: %s",
+               sqlite3_errmsg (db));
+out:
+  sqlite3_finalize (plugs);
+  sqlite3_finalize (buckets);
+  sqlite3_finalize (events);
+  return json;
+}

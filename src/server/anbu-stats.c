@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-stats"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "anbu-enums.h"
+#include "anbu-kst.h"
+#include "anbu-stats.h"
+
+#define N_KINDS       (ANBU_ALERT_KIND_OFFLINE + 1)
+#define N_CHANNELS    (ANBU_CONTACT_CHANNEL_DISPATCH_119 + 1)
+#define N_RESOLUTIONS (ANBU_ALERT_RESOLUTION_DEVICE_PROBLEM + 1)
+
+typedef struct
+{
+  gint64      start;
+  gint64      end;
+  GHashTable *households;   /* household ids with a signal raised in the period */
+  guint       signals[N_KINDS];
+  guint       channels[N_CHANNELS];
+  guint       resolutions[N_RESOLUTIONS];
+} Period;
+
+static void
+period_clear (Period *period)
+{
+  g_clear_pointer (&period->households, g_hash_table_unref);
+}
+
+gboolean
+anbu_stats_group_from_string (const char     *text,
+                              AnbuStatsGroup *group)
+{
+  if (g_strcmp0 (text, "day") == 0)
+    *group = ANBU_STATS_GROUP_DAY;
+  else if (g_strcmp0 (text, "week") == 0)
+    *group = ANBU_STATS_GROUP_WEEK;
+  else if (g_strcmp0 (text, "month") == 0)
+    *group = ANBU_STATS_GROUP_MONTH;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static const char *
+group_to_string (AnbuStatsGroup group)
+{
+  switch (group)
+    {
+    case ANBU_STATS_GROUP_DAY:
+      return "day";
+    case ANBU_STATS_GROUP_WEEK:
+      return "week";
+    case ANBU_STATS_GROUP_MONTH:
+    default:
+      return "month";
+    }
+}
+
+/* Start (KST) of the period that contains `moment`. */
+static GDateTime *
+period_start (GDateTime      *moment,
+              AnbuStatsGroup  group)
+{
+  g_autoptr(GDateTime) day = anbu_kst_start_of_day (moment);
+
+  switch (group)
+    {
+    case ANBU_STATS_GROUP_WEEK:
+      return g_date_time_add_days (day, 1 - g_date_time_get_day_of_week (day));
+    case ANBU_STATS_GROUP_MONTH:
+      return g_date_time_add_days (day, 1 - g_date_time_get_day_of_month (day));
+    case ANBU_STATS_GROUP_DAY:
+    default:
+      return g_date_time_ref (day);
+    }
+}
+
+static GDateTime *
+period_next (GDateTime      *start,
+             AnbuStatsGroup  group)
+{
+  switch (group)
+    {
+    case ANBU_STATS_GROUP_WEEK:
+      return g_date_time_add_weeks (start, 1);
+    case ANBU_STATS_GROUP_MONTH:
+      return g_date_time_add_months (start, 1);
+    case ANBU_STATS_GROUP_DAY:
+    default:
+      return g_date_time_add_days (start, 1);
+    }
+}
+
+static Period *
+find_period (GArray *periods,
+             gint64  t)
+{
+  guint lo = 0, hi = periods->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      Period *period = &g_array_index (periods, Period, mid);
+
+      if (t < period->start)
+        hi = mid;
+      else if (t >= period->end)
+        lo = mid + 1;
+      else
+        return period;
+    }
+  return NULL;
+}
+
+/* Statistics look back: a case closed since still counts for its 동. */
+static gboolean
+in_scope (const AnbuScope *scope,
+          sqlite3_stmt    *stmt,
+          int              first_column)
+{
+  AnbuHouseholdScopeKey key;
+
+  key.dong_code = (char *) sqlite3_column_text (stmt, first_column);
+  key.night_consent = sqlite3_column_int (stmt, first_column + 1) != 0;
+  key.status = (char *) "active";
+  return anbu_scope_contains (scope, &key);
+}
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *member,
+          gint64       seconds)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (seconds);
+  g_autoptr(GDateTime) kst = anbu_kst_to_kst (utc);
+  g_autofree char *text = g_date_time_format_iso8601 (kst);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, text);
+}
+
+static void
+add_count (JsonBuilder *builder,
+           const char  *member,
+           guint        value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_counts (JsonBuilder  *builder,
+            const Period *period,
+            guint         n_households)
+{
+  guint signals = 0;
+
+  for (guint k = 0; k < N_KINDS; k++)
+    signals += period->signals[k];
+  add_count (builder, "households_with_signals", n_households);
+  add_count (builder, "signals", signals);
+  json_builder_set_member_name (builder, "signals_by_kind");
+  json_builder_begin_object (builder);
+  for (guint k = 0; k < N_KINDS; k++)
+    add_count (builder, anbu_alert_kind_to_string (k), period->signals[k]);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "checks");
+  json_builder_begin_object (builder);
+  add_count (builder, "phone", period->channels[ANBU_CONTACT_CHANNEL_PHONE]);
+  add_count (builder, "sms", period->channels[ANBU_CONTACT_CHANNEL_SMS]);
+  add_count (builder, "visit", period->channels[ANBU_CONTACT_CHANNEL_VISIT]);
+  add_count (builder, "total", period->channels[ANBU_CONTACT_CHANNEL_PHONE]
+                               + period->channels[ANBU_CONTACT_CHANNEL_SMS]
+                               + period->channels[ANBU_CONTACT_CHANNEL_VISIT]);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "dispatches");
+  json_builder_begin_object (builder);
+  add_count (builder, "dispatch_112", period->channels[ANBU_CONTACT_CHANNEL_DISPATCH_112]);
+  add_count (builder, "dispatch_119", period->channels[ANBU_CONTACT_CHANNEL_DISPATCH_119]);
+  add_count (builder, "total", period->channels[ANBU_CONTACT_CHANNEL_DISPATCH_112]
+                               + period->channels[ANBU_CONTACT_CHANNEL_DISPATCH_119]);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "resolutions");
+  json_builder_begin_object (builder);
+  for (guint r = 0; r < N_RESOLUTIONS; r++)
+    add_count (builder, anbu_alert_resolution_to_string (r), period->resolutions[r]);
+  json_builder_end_object (builder);
+}
+
+char *
+anbu_stats_to_json (sqlite3          *db,
+                    const AnbuScope  *scope,
+                    gint64            from,
+                    gint64            to,
+                    AnbuStatsGroup    group,
+                    GError          **error)
+{
+  static const char alerts_sql[] =
+    "SELECT a.household_id, json_extract (a.record, '$.kind'),"
+    " unixepoch (json_extract (a.record, '$.raised_at')),"
+    " json_extract (a.record, '$.resolution'),"
+    " unixepoch (json_extract (a.record, '$.closed_at')), h.dong_code, h.night_consent"
+    " FROM alert a JOIN household h ON h.id = a.household_id";
+  static const char contacts_sql[] =
+    "SELECT json_extract (c.record, '$.channel'), unixepoch (json_extract (c.record, '$.at')),"
+    " h.dong_code, h.night_consent FROM contact c JOIN household h ON h.id = c.household_id";
+  g_autoptr(GArray) periods = g_array_new (FALSE, TRUE, sizeof (Period));
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) from_dt = g_date_time_new_from_unix_utc (from);
+  g_autoptr(GDateTime) cursor = period_start (from_dt, group);
+  g_autoptr(GHashTable) all_households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Period total = { 0 };
+  sqlite3_stmt *alerts = NULL, *contacts = NULL;
+  char *json = NULL;
+  int rc;
+
+  g_array_set_clear_func (periods, (GDestroyNotify) period_clear);
+  while (g_date_time_to_unix (cursor) < to)
+    {
+      g_autoptr(GDateTime) next = period_next (cursor, group);
+      Period period = { 0 };
+
+      period.start = MAX (g_date_time_to_unix (cursor), from);
+      period.end = MIN (g_date_time_to_unix (next), to);
+      period.households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_array_append_val (periods, period);
+      g_date_time_unref (cursor);
+      cursor = g_steal_pointer (&next);
+    }
+
+  if (sqlite3_prepare_v2 (db, alerts_sql, -1, &alerts, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, contacts_sql, -1, &contacts, NULL) != SQLITE_OK)
+    goto failed;
+
+  while ((rc = sqlite3_step (alerts)) == SQLITE_ROW)
+    {
+      const char *household = (const char *) sqlite3_column_text (alerts, 0);
+      AnbuAlertKind kind;
+      AnbuAlertResolution resolution;
+      Period *period;
+
+      if (!in_scope (scope, alerts, 5))
+        continue;
+      if (anbu_alert_kind_from_string ((const char *) sqlite3_column_text (alerts, 1), &kind)
+          && (period = find_period (periods, sqlite3_column_int64 (alerts, 2))) != NULL)
+        {
+          period->signals[kind]++;
+          total.signals[kind]++;
+          g_hash_table_add (period->households, g_strdup (household));
+          g_hash_table_add (all_households, g_strdup (household));
+        }
+      if (sqlite3_column_type (alerts, 3) != SQLITE_NULL
+          && anbu_alert_resolution_from_string ((const char *) sqlite3_column_text (alerts, 3),
+                                                &resolution)
+          && (period = find_period (periods, sqlite3_column_int64 (alerts, 4))) != NULL)
+        {
+          period->resolutions[resolution]++;
+          total.resolutions[resolution]++;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    goto failed;
+
+  while ((rc = sqlite3_step (contacts)) == SQLITE_ROW)
+    {
+      AnbuContactChannel channel;
+      Period *period;
+
+      if (!in_scope (scope, contacts, 2))
+        continue;
+      if (anbu_contact_channel_from_string ((const char *) sqlite3_column_text (contacts, 0),
+                                            &channel)
+          && (period = find_period (periods, sqlite3_column_int64 (contacts, 1))) != NULL)
+        {
+          period->channels[channel]++;
+          total.channels[channel]++;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    goto failed;
+
+  json_builder_begin_object (builder);
+  add_time (builder, "from", from);
+  add_time (builder, "to", to);
+  json_builder_set_member_name (builder, "group");
+  json_builder_add_string_value (builder, group_to_string (group));
+  json_builder_set_member_name (builder, "periods");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < periods->len; i++)
+    {
+      Period *period = &g_array_index (periods, Period, i);
+
+      json_builder_begin_object (builder);
+      add_time (builder, "start", period->start);
+      add_time (builder, "end", period->end);
+      add_counts (builder, period, g_hash_table_size (period->households));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "total");
+  json_builder_begin_object (builder);
+  add_counts (builder, &total, g_hash_table_size (all_households));
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  goto out;
+
+failed:
+  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot count: %s",
+               sqlite3_errmsg (db));
+out:
+  sqlite3_finalize (alerts);
+  sqlite3_finalize (contacts);
+  return json;
+}

@@ -1,0 +1,867 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-telemetry"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "anbu-telemetry.h"
+#include "anbu-validate.h"
+
+struct _AnbuTelemetry
+{
+  GObject             parent_instance;
+
+  sqlite3            *db;
+  gint64              offline_after;
+  gint64              max_age;
+  AnbuActivityParams  params;
+
+  sqlite3_stmt       *plug_info;
+  sqlite3_stmt       *insert_reading;
+  sqlite3_stmt       *live_get;
+  sqlite3_stmt       *live_put;
+  sqlite3_stmt       *previous_reading;
+  sqlite3_stmt       *next_reading;
+  sqlite3_stmt       *insert_event;
+  sqlite3_stmt       *delete_events_at;
+  sqlite3_stmt       *last_event;
+};
+
+G_DEFINE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (anbu-telemetry-error-quark, anbu_telemetry_error)
+
+const char anbu_telemetry_schema_sql[] =
+  /* Gateways post telemetry with their own bearer token (stored hashed). */
+  "CREATE TABLE gateway ("
+  "  id TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  token_hash TEXT NOT NULL UNIQUE,"
+  "  created_at INTEGER NOT NULL,"
+  "  disabled INTEGER NOT NULL DEFAULT 0);"
+  /* A plug's live fields (Unix seconds): changed on every batch, so kept
+   * apart from the synced plug record. */
+  "CREATE TABLE plug_live ("
+  "  serial TEXT PRIMARY KEY,"
+  "  household_id TEXT NOT NULL,"
+  "  last_seen_at INTEGER NOT NULL,"
+  "  last_watts REAL NOT NULL,"
+  "  last_lux REAL NOT NULL,"
+  "  last_activity_at INTEGER,"
+  "  online_since INTEGER NOT NULL);"
+  "CREATE INDEX plug_live_household ON plug_live (household_id);"
+  /* Activity events (kind: AnbuActivityKind), for detection and charts. */
+  "CREATE TABLE activity_event ("
+  "  serial TEXT NOT NULL,"
+  "  ts INTEGER NOT NULL,"
+  "  kind INTEGER NOT NULL,"
+  "  magnitude REAL NOT NULL,"
+  "  PRIMARY KEY (serial, ts, kind)) WITHOUT ROWID;"
+  /* Readings older than the retention age, folded per plug and hour. */
+  "CREATE TABLE reading_hourly ("
+  "  serial TEXT NOT NULL,"
+  "  hour INTEGER NOT NULL,"
+  "  n INTEGER NOT NULL,"
+  "  watts_min REAL NOT NULL,"
+  "  watts_max REAL NOT NULL,"
+  "  watts_sum REAL NOT NULL,"
+  "  lux_min REAL NOT NULL,"
+  "  lux_max REAL NOT NULL,"
+  "  lux_sum REAL NOT NULL,"
+  "  PRIMARY KEY (serial, hour)) WITHOUT ROWID;";
+
+typedef struct
+{
+  gboolean  checked;
+  gboolean  usable;
+  char     *household_id;
+  GArray   *accepted;   /* AnbuReading */
+} PlugWork;
+
+static void
+plug_work_free (PlugWork *work)
+{
+  g_free (work->household_id);
+  g_clear_pointer (&work->accepted, g_array_unref);
+  g_free (work);
+}
+
+void
+anbu_telemetry_entry_free (AnbuTelemetryEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->serial);
+  g_free (entry->reject_field);
+  g_free (entry->reject_message);
+  g_free (entry);
+}
+
+void
+anbu_telemetry_plug_status_clear (AnbuTelemetryPlugStatus *status)
+{
+  g_clear_pointer (&status->serial, g_free);
+  g_clear_pointer (&status->household_id, g_free);
+}
+
+static void
+plug_status_free (AnbuTelemetryPlugStatus *status)
+{
+  anbu_telemetry_plug_status_clear (status);
+  g_free (status);
+}
+
+void
+anbu_telemetry_report_free (AnbuTelemetryReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->outcomes, g_array_unref);
+  g_clear_pointer (&report->entries, g_ptr_array_unref);
+  g_clear_pointer (&report->plugs, g_ptr_array_unref);
+  g_free (report);
+}
+
+static void
+reject (AnbuTelemetryEntry *entry,
+        const char         *code,
+        const char         *field,
+        const char         *message)
+{
+  if (entry->reject_code != NULL)
+    return;
+  entry->reject_code = code;
+  entry->reject_field = g_strdup (field);
+  entry->reject_message = g_strdup (message);
+}
+
+static gboolean
+set_db_error (AnbuTelemetry  *self,
+              GError        **error,
+              const char     *what)
+{
+  g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED, "%s: %s", what,
+               sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+/* Parsing */
+
+static void
+read_measure (AnbuTelemetryEntry *entry,
+              JsonObject         *object,
+              const char         *member,
+              guint               index,
+              double             *out)
+{
+  g_autofree char *field = g_strdup_printf ("readings.%u.%s", index, member);
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    {
+      reject (entry, "missing_field", field, "The reading has no value here");
+      return;
+    }
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      reject (entry, "not_a_number", field, "The value is not a number (NaN or null)");
+      return;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+
+      if (g_ascii_strcasecmp (text, "nan") == 0)
+        reject (entry, "not_a_number", field, "The value is not a number (NaN or null)");
+      else
+        reject (entry, "wrong_type", field, "The value must be a number");
+      return;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node)
+      || (json_node_get_value_type (node) != G_TYPE_DOUBLE
+          && json_node_get_value_type (node) != G_TYPE_INT64))
+    {
+      reject (entry, "wrong_type", field, "The value must be a number");
+      return;
+    }
+  *out = json_node_get_double (node);
+}
+
+GPtrArray *
+anbu_telemetry_parse_batch (JsonNode  *root,
+                            GError   **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  JsonObject *object;
+  JsonNode *readings;
+  JsonArray *array;
+  guint n;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_BAD_BATCH,
+                           "The body must be {\"readings\": [...]}");
+      return NULL;
+    }
+  object = json_node_get_object (root);
+  readings = json_object_get_member (object, "readings");
+  if (readings == NULL || !JSON_NODE_HOLDS_ARRAY (readings))
+    {
+      g_set_error_literal (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_BAD_BATCH,
+                           "readings: the body must be {\"readings\": [...]}");
+      return NULL;
+    }
+  array = json_node_get_array (readings);
+  n = json_array_get_length (array);
+  if (n > ANBU_TELEMETRY_MAX_BATCH)
+    {
+      g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_BAD_BATCH,
+                   "readings: at most %d readings in one batch", ANBU_TELEMETRY_MAX_BATCH);
+      return NULL;
+    }
+
+  entries = g_ptr_array_new_full (n, (GDestroyNotify) anbu_telemetry_entry_free);
+  for (guint i = 0; i < n; i++)
+    {
+      AnbuTelemetryEntry *entry = g_new0 (AnbuTelemetryEntry, 1);
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *reading;
+      JsonNode *member;
+
+      g_ptr_array_add (entries, entry);
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_autofree char *field = g_strdup_printf ("readings.%u", i);
+
+          reject (entry, "wrong_type", field, "A reading must be an object");
+          continue;
+        }
+      reading = json_node_get_object (node);
+
+      member = json_object_get_member (reading, "serial");
+      if (member == NULL || !JSON_NODE_HOLDS_VALUE (member)
+          || json_node_get_value_type (member) != G_TYPE_STRING)
+        {
+          g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
+
+          reject (entry, member == NULL ? "missing_field" : "wrong_type", field,
+                  "The reading needs the plug's serial as a string");
+        }
+      else
+        {
+          const char *serial = json_node_get_string (member);
+          g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
+
+          if (!anbu_validate_serial (field, serial, NULL))
+            reject (entry, "invalid_value", field, "This is not a plug serial");
+          else
+            entry->serial = g_strdup (serial);
+        }
+
+      member = json_object_get_member (reading, "ts");
+      {
+        g_autofree char *field = g_strdup_printf ("readings.%u.ts", i);
+        g_autoptr(GDateTime) ts = NULL;
+
+        if (member == NULL)
+          reject (entry, "missing_field", field, "The reading needs its time");
+        else if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+          reject (entry, "wrong_type", field, "The time must be an ISO 8601 string with an offset");
+        else if ((ts = g_date_time_new_from_iso8601 (json_node_get_string (member), NULL)) == NULL)
+          reject (entry, "invalid_value", field, "The time must be ISO 8601 with an offset");
+        else
+          entry->ts = g_date_time_to_unix (ts);
+      }
+
+      read_measure (entry, reading, "watts", i, &entry->watts);
+      read_measure (entry, reading, "lux", i, &entry->lux);
+    }
+  return g_steal_pointer (&entries);
+}
+
+/* Value checks that apply however the entry was made. */
+static void
+check_values (AnbuTelemetryEntry *entry,
+              guint               index,
+              gint64              now,
+              gint64              max_age)
+{
+  struct { const char *name; double value; double max; } measures[] = {
+    { "watts", entry->watts, ANBU_TELEMETRY_MAX_WATTS },
+    { "lux", entry->lux, ANBU_TELEMETRY_MAX_LUX },
+  };
+
+  if (entry->reject_code != NULL)
+    return;
+  for (guint m = 0; m < G_N_ELEMENTS (measures); m++)
+    {
+      g_autofree char *field = g_strdup_printf ("readings.%u.%s", index, measures[m].name);
+
+      if (!isfinite (measures[m].value))
+        reject (entry, "not_a_number", field, "The value is not a number (NaN or infinite)");
+      else if (measures[m].value < 0)
+        reject (entry, "negative", field, "A plug cannot measure a negative value");
+      else if (measures[m].value > measures[m].max)
+        reject (entry, "out_of_range", field, "The value is beyond what a plug can measure");
+      if (entry->reject_code != NULL)
+        return;
+    }
+  if (entry->ts > now + ANBU_TELEMETRY_MAX_FUTURE_SECONDS)
+    {
+      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
+
+      reject (entry, "future", field, "The reading is more than 5 minutes in the future");
+    }
+  else if (entry->ts <= 0)
+    {
+      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
+
+      reject (entry, "invalid_value", field, "The time is before 1970");
+    }
+  else if (max_age > 0 && entry->ts < now - max_age)
+    {
+      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
+
+      reject (entry, "too_old", field, "The reading is older than the server keeps raw readings");
+    }
+}
+
+/* Storage helpers */
+
+static gboolean
+prepare (AnbuTelemetry  *self,
+         sqlite3_stmt  **stmt,
+         const char     *sql)
+{
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+    {
+      g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+step_done (AnbuTelemetry  *self,
+           sqlite3_stmt   *stmt,
+           GError        **error,
+           const char     *what)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  return set_db_error (self, error, what);
+}
+
+static gboolean
+load_plug (AnbuTelemetry *self,
+           const char    *serial,
+           PlugWork      *work,
+           const char   **code,
+           const char   **message)
+{
+  sqlite3_stmt *stmt = self->plug_info;
+  int rc;
+
+  work->checked = TRUE;
+  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *state = (const char *) sqlite3_column_text (stmt, 1);
+
+      work->household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      work->usable = g_strcmp0 (state, "installed") == 0;
+      if (!work->usable)
+        {
+          *code = "removed_serial";
+          *message = "This plug was removed; its readings are no longer taken";
+        }
+    }
+  else
+    {
+      *code = "unknown_serial";
+      *message = "No plug with this serial is installed";
+    }
+  sqlite3_reset (stmt);
+  return work->usable;
+}
+
+static gboolean
+live_get (AnbuTelemetry           *self,
+          const char              *serial,
+          AnbuTelemetryPlugStatus *status)
+{
+  sqlite3_stmt *stmt = self->live_get;
+  gboolean found = FALSE;
+
+  memset (status, 0, sizeof *status);
+  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      found = TRUE;
+      status->serial = g_strdup (serial);
+      status->household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      status->last_seen_at = sqlite3_column_int64 (stmt, 1);
+      status->last_watts = sqlite3_column_double (stmt, 2);
+      status->last_lux = sqlite3_column_double (stmt, 3);
+      status->last_activity_at = sqlite3_column_int64 (stmt, 4);
+      status->online_since = sqlite3_column_int64 (stmt, 5);
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static gboolean
+store_events (AnbuTelemetry            *self,
+              const char               *serial,
+              const AnbuActivityEvent  *events,
+              guint                     n_events,
+              gint64                   *last_activity,
+              GError                  **error)
+{
+  for (guint e = 0; e < n_events; e++)
+    {
+      sqlite3_stmt *stmt = self->insert_event;
+
+      sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, events[e].ts);
+      sqlite3_bind_int (stmt, 3, events[e].kind);
+      sqlite3_bind_double (stmt, 4, events[e].magnitude);
+      if (!step_done (self, stmt, error, "Cannot store an activity event"))
+        return FALSE;
+      *last_activity = MAX (*last_activity, events[e].ts);
+    }
+  return TRUE;
+}
+
+static gboolean
+neighbour (sqlite3_stmt *stmt,
+           const char   *serial,
+           gint64        ts,
+           AnbuReading  *reading)
+{
+  gboolean found = FALSE;
+
+  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, ts);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      reading->ts = sqlite3_column_int64 (stmt, 0);
+      reading->watts = sqlite3_column_double (stmt, 1);
+      reading->lux = sqlite3_column_double (stmt, 2);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+/* A reading older than the plug's newest: the events on both sides of it
+ * are computed again from its stored neighbours. */
+static gboolean
+insert_late_reading (AnbuTelemetry      *self,
+                     const char         *serial,
+                     const AnbuReading  *reading,
+                     guint              *n_new,
+                     gint64             *last_activity,
+                     GError            **error)
+{
+  AnbuReading previous, next;
+  gboolean has_previous = neighbour (self->previous_reading, serial, reading->ts, &previous);
+  gboolean has_next = neighbour (self->next_reading, serial, reading->ts, &next);
+  AnbuActivityEvent events[2];
+  AnbuActivityDetector detector;
+  guint n;
+
+  if (has_previous)
+    {
+      anbu_activity_detector_init (&detector);
+      anbu_activity_detector_feed (&detector, &self->params, &previous, events);
+      n = anbu_activity_detector_feed (&detector, &self->params, reading, events);
+      if (!store_events (self, serial, events, n, last_activity, error))
+        return FALSE;
+      *n_new += n;
+    }
+  if (has_next)
+    {
+      sqlite3_bind_text (self->delete_events_at, 1, serial, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (self->delete_events_at, 2, next.ts);
+      if (!step_done (self, self->delete_events_at, error, "Cannot replace activity events"))
+        return FALSE;
+      anbu_activity_detector_init (&detector);
+      anbu_activity_detector_feed (&detector, &self->params, reading, events);
+      n = anbu_activity_detector_feed (&detector, &self->params, &next, events);
+      if (!store_events (self, serial, events, n, last_activity, error))
+        return FALSE;
+      *n_new += n;
+    }
+  return TRUE;
+}
+
+static int
+compare_readings (gconstpointer a,
+                  gconstpointer b)
+{
+  const AnbuReading *ra = a, *rb = b;
+
+  return (ra->ts > rb->ts) - (ra->ts < rb->ts);
+}
+
+/* Events and live fields for the accepted readings of one plug. */
+static AnbuTelemetryPlugStatus *
+detect_for_plug (AnbuTelemetry  *self,
+                 const char     *serial,
+                 PlugWork       *work,
+                 GError        **error)
+{
+  g_autoptr(GPtrArray) keep = NULL;
+  AnbuTelemetryPlugStatus *status = g_new0 (AnbuTelemetryPlugStatus, 1);
+  AnbuActivityDetector detector;
+  AnbuActivityEvent events[2];
+  gboolean known = live_get (self, serial, status);
+  gboolean any_late = FALSE;
+  gint64 previous_ts, stored_last_seen;
+  sqlite3_stmt *stmt;
+
+  keep = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_status_free);
+  g_ptr_array_add (keep, status);
+
+  g_array_sort (work->accepted, compare_readings);
+  anbu_activity_detector_init (&detector);
+  if (known)
+    {
+      AnbuReading last = { status->last_seen_at, status->last_watts, status->last_lux };
+
+      anbu_activity_detector_feed (&detector, &self->params, &last, events);
+    }
+  else
+    {
+      status->serial = g_strdup (serial);
+    }
+  g_free (status->household_id);
+  status->household_id = g_strdup (work->household_id);
+
+  previous_ts = known ? status->last_seen_at : 0;
+  stored_last_seen = previous_ts;
+  for (guint i = 0; i < work->accepted->len; i++)
+    {
+      const AnbuReading *reading = &g_array_index (work->accepted, AnbuReading, i);
+      guint n;
+
+      if (known && reading->ts < stored_last_seen)
+        {
+          if (!insert_late_reading (self, serial, reading, &status->new_events,
+                                    &status->last_activity_at, error))
+            return NULL;
+          any_late = TRUE;
+          continue;
+        }
+      if (previous_ts == 0 || reading->ts - previous_ts >= self->offline_after)
+        status->online_since = reading->ts;
+      previous_ts = reading->ts;
+
+      n = anbu_activity_detector_feed (&detector, &self->params, reading, events);
+      if (!store_events (self, serial, events, n, &status->last_activity_at, error))
+        return NULL;
+      status->new_events += n;
+      status->last_seen_at = reading->ts;
+      status->last_watts = reading->watts;
+      status->last_lux = reading->lux;
+    }
+
+  if (any_late)
+    {
+      sqlite3_bind_text (self->last_event, 1, serial, -1, SQLITE_STATIC);
+      if (sqlite3_step (self->last_event) == SQLITE_ROW)
+        status->last_activity_at = sqlite3_column_int64 (self->last_event, 0);
+      sqlite3_reset (self->last_event);
+    }
+
+  stmt = self->live_put;
+  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, status->household_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, status->last_seen_at);
+  sqlite3_bind_double (stmt, 4, status->last_watts);
+  sqlite3_bind_double (stmt, 5, status->last_lux);
+  if (status->last_activity_at > 0)
+    sqlite3_bind_int64 (stmt, 6, status->last_activity_at);
+  else
+    sqlite3_bind_null (stmt, 6);
+  sqlite3_bind_int64 (stmt, 7, status->online_since);
+  if (!step_done (self, stmt, error, "Cannot store the plug's live fields"))
+    return NULL;
+
+  return g_ptr_array_steal_index (keep, 0);
+}
+
+/* JSON answer */
+
+char *
+anbu_telemetry_report_to_json (const AnbuTelemetryReport *report)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "accepted");
+  json_builder_add_int_value (builder, report->accepted);
+  json_builder_set_member_name (builder, "duplicate");
+  json_builder_add_int_value (builder, report->duplicate);
+  json_builder_set_member_name (builder, "rejected");
+  json_builder_add_int_value (builder, report->rejected);
+  json_builder_set_member_name (builder, "rejections");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->entries->len; i++)
+    {
+      const AnbuTelemetryEntry *entry = g_ptr_array_index (report->entries, i);
+
+      if (g_array_index (report->outcomes, AnbuTelemetryOutcome, i) != ANBU_TELEMETRY_REJECTED)
+        continue;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, i);
+      if (entry->serial != NULL)
+        {
+          json_builder_set_member_name (builder, "serial");
+          json_builder_add_string_value (builder, entry->serial);
+        }
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, entry->reject_code);
+      if (entry->reject_field != NULL)
+        {
+          json_builder_set_member_name (builder, "field");
+          json_builder_add_string_value (builder, entry->reject_field);
+        }
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, entry->reject_message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* GObject */
+
+static void
+anbu_telemetry_finalize (GObject *object)
+{
+  AnbuTelemetry *self = ANBU_TELEMETRY (object);
+
+  g_clear_pointer (&self->plug_info, sqlite3_finalize);
+  g_clear_pointer (&self->insert_reading, sqlite3_finalize);
+  g_clear_pointer (&self->live_get, sqlite3_finalize);
+  g_clear_pointer (&self->live_put, sqlite3_finalize);
+  g_clear_pointer (&self->previous_reading, sqlite3_finalize);
+  g_clear_pointer (&self->next_reading, sqlite3_finalize);
+  g_clear_pointer (&self->insert_event, sqlite3_finalize);
+  g_clear_pointer (&self->delete_events_at, sqlite3_finalize);
+  g_clear_pointer (&self->last_event, sqlite3_finalize);
+
+  G_OBJECT_CLASS (anbu_telemetry_parent_class)->finalize (object);
+}
+
+static void
+anbu_telemetry_class_init (AnbuTelemetryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = anbu_telemetry_finalize;
+}
+
+static void
+anbu_telemetry_init (AnbuTelemetry *self)
+{
+  anbu_activity_params_init_default (&self->params);
+}
+
+AnbuTelemetry *
+anbu_telemetry_new (sqlite3 *db,
+                    gint64   offline_after_seconds)
+{
+  g_autoptr(AnbuTelemetry) self = g_object_new (ANBU_TYPE_TELEMETRY, NULL);
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (offline_after_seconds > 0, NULL);
+
+  self->db = db;
+  self->offline_after = offline_after_seconds;
+  if (!prepare (self, &self->plug_info, "SELECT household_id, state FROM plug WHERE id = ?1")
+      || !prepare (self, &self->insert_reading,
+                   "INSERT INTO reading (serial, ts, watts, lux) VALUES (?1, ?2, ?3, ?4)"
+                   " ON CONFLICT DO NOTHING")
+      || !prepare (self, &self->live_get,
+                   "SELECT household_id, last_seen_at, last_watts, last_lux,"
+                   " coalesce (last_activity_at, 0), online_since FROM plug_live WHERE serial = ?1")
+      || !prepare (self, &self->live_put,
+                   "INSERT OR REPLACE INTO plug_live (serial, household_id, last_seen_at,"
+                   " last_watts, last_lux, last_activity_at, online_since)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      || !prepare (self, &self->previous_reading,
+                   "SELECT ts, watts, lux FROM reading WHERE serial = ?1 AND ts < ?2"
+                   " ORDER BY ts DESC LIMIT 1")
+      || !prepare (self, &self->next_reading,
+                   "SELECT ts, watts, lux FROM reading WHERE serial = ?1 AND ts > ?2"
+                   " ORDER BY ts LIMIT 1")
+      || !prepare (self, &self->insert_event,
+                   "INSERT OR REPLACE INTO activity_event (serial, ts, kind, magnitude)"
+                   " VALUES (?1, ?2, ?3, ?4)")
+      || !prepare (self, &self->delete_events_at,
+                   "DELETE FROM activity_event WHERE serial = ?1 AND ts = ?2")
+      || !prepare (self, &self->last_event,
+                   "SELECT max (ts) FROM activity_event WHERE serial = ?1"))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+AnbuTelemetryReport *
+anbu_telemetry_ingest (AnbuTelemetry  *self,
+                       GPtrArray      *entries,
+                       gint64          now,
+                       GError        **error)
+{
+  g_autoptr(AnbuTelemetryReport) report = g_new0 (AnbuTelemetryReport, 1);
+  g_autoptr(GHashTable) plugs = NULL;
+  g_autoptr(GPtrArray) order = NULL;
+  char *message = NULL;
+
+  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), NULL);
+  g_return_val_if_fail (entries != NULL, NULL);
+
+  report->entries = g_ptr_array_ref (entries);
+  report->outcomes = g_array_sized_new (FALSE, TRUE, sizeof (AnbuTelemetryOutcome), entries->len);
+  g_array_set_size (report->outcomes, entries->len);
+  report->plugs = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_status_free);
+  plugs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) plug_work_free);
+  order = g_ptr_array_new ();
+
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED,
+                   "Cannot start storing readings: %s", message);
+      sqlite3_free (message);
+      return NULL;
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      AnbuTelemetryEntry *entry = g_ptr_array_index (entries, i);
+      AnbuTelemetryOutcome *outcome = &g_array_index (report->outcomes, AnbuTelemetryOutcome, i);
+      PlugWork *work;
+      sqlite3_stmt *stmt;
+      int rc;
+
+      check_values (entry, i, now, self->max_age);
+      if (entry->reject_code == NULL)
+        {
+          work = g_hash_table_lookup (plugs, entry->serial);
+          if (work == NULL)
+            {
+              const char *code = NULL, *reason = NULL;
+
+              work = g_new0 (PlugWork, 1);
+              work->accepted = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+              g_hash_table_insert (plugs, entry->serial, work);
+              g_ptr_array_add (order, entry->serial);
+              if (!load_plug (self, entry->serial, work, &code, &reason))
+                {
+                  g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
+
+                  reject (entry, code, field, reason);
+                }
+            }
+          else if (!work->usable)
+            {
+              g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
+
+              /* Same reason as the first entry of this serial. */
+              if (work->household_id != NULL)
+                reject (entry, "removed_serial", field,
+                        "This plug was removed; its readings are no longer taken");
+              else
+                reject (entry, "unknown_serial", field, "No plug with this serial is installed");
+            }
+        }
+      if (entry->reject_code != NULL)
+        {
+          *outcome = ANBU_TELEMETRY_REJECTED;
+          report->rejected++;
+          continue;
+        }
+
+      stmt = self->insert_reading;
+      sqlite3_bind_text (stmt, 1, entry->serial, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, entry->ts);
+      sqlite3_bind_double (stmt, 3, entry->watts);
+      sqlite3_bind_double (stmt, 4, entry->lux);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          set_db_error (self, error, "Cannot store a reading");
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return NULL;
+        }
+      if (sqlite3_changes (self->db) == 1)
+        {
+          AnbuReading reading = { entry->ts, entry->watts, entry->lux };
+
+          *outcome = ANBU_TELEMETRY_ACCEPTED;
+          report->accepted++;
+          g_array_append_val (work->accepted, reading);
+        }
+      else
+        {
+          *outcome = ANBU_TELEMETRY_DUPLICATE;
+          report->duplicate++;
+        }
+    }
+
+  for (guint p = 0; p < order->len; p++)
+    {
+      const char *serial = g_ptr_array_index (order, p);
+      PlugWork *work = g_hash_table_lookup (plugs, serial);
+      AnbuTelemetryPlugStatus *status;
+
+      if (!work->usable || work->accepted->len == 0)
+        continue;
+      status = detect_for_plug (self, serial, work, error);
+      if (status == NULL)
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return NULL;
+        }
+      g_ptr_array_add (report->plugs, status);
+    }
+
+  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED,
+                   "Cannot commit the readings: %s", message);
+      sqlite3_free (message);
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&report);
+}
+
+void
+anbu_telemetry_set_max_age (AnbuTelemetry *self,
+                            gint64         seconds)
+{
+  g_return_if_fail (ANBU_IS_TELEMETRY (self));
+  self->max_age = MAX (seconds, 0);
+}
+
+gboolean
+anbu_telemetry_get_plug_status (AnbuTelemetry           *self,
+                                const char              *serial,
+                                AnbuTelemetryPlugStatus *status)
+{
+  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), FALSE);
+
+  return live_get (self, serial, status);
+}

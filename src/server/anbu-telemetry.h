@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "anbu-activity-detector.h"
+
+G_BEGIN_DECLS
+
+/* Plug telemetry: readings in, activity events and plug live fields out.
+ *
+ * A batch is stored in one transaction; the answer says, per entry, whether
+ * it was accepted, a duplicate of a stored reading (same serial and ts) or
+ * rejected with a reason, and only comes after the commit. Readings may
+ * arrive out of order: activity events around a late reading are computed
+ * again from its stored neighbours. */
+
+#define ANBU_TELEMETRY_MAX_BATCH          10000
+#define ANBU_TELEMETRY_MAX_FUTURE_SECONDS 300
+#define ANBU_TELEMETRY_MAX_WATTS          10000.0
+#define ANBU_TELEMETRY_MAX_LUX            200000.0
+
+/* The tables telemetry adds to the server's schema (one migration step). */
+extern const char anbu_telemetry_schema_sql[];
+
+#define ANBU_TELEMETRY_ERROR (anbu_telemetry_error_quark ())
+
+typedef enum
+{
+  ANBU_TELEMETRY_ERROR_FAILED,       /* the database refused */
+  ANBU_TELEMETRY_ERROR_BAD_BATCH,    /* the envelope is wrong (not {"readings": [...]}, too many) */
+} AnbuTelemetryError;
+
+GQuark anbu_telemetry_error_quark (void);
+
+/* One entry of a batch after parsing. `reject_code` is set when the entry
+ * itself is malformed (then the other members may be unset). */
+typedef struct
+{
+  char       *serial;
+  gint64      ts;
+  double      watts;
+  double      lux;
+  const char *reject_code;
+  char       *reject_field;
+  char       *reject_message;
+} AnbuTelemetryEntry;
+
+typedef enum
+{
+  ANBU_TELEMETRY_ACCEPTED,
+  ANBU_TELEMETRY_DUPLICATE,
+  ANBU_TELEMETRY_REJECTED,
+} AnbuTelemetryOutcome;
+
+/* What happened to one plug of the batch (for detection and live push). */
+typedef struct
+{
+  char    *serial;
+  char    *household_id;
+  gint64   last_seen_at;
+  double   last_watts;
+  double   last_lux;
+  gint64   last_activity_at;   /* 0 = none yet */
+  gint64   online_since;
+  guint    new_events;         /* activity events stored by this batch */
+} AnbuTelemetryPlugStatus;
+
+typedef struct
+{
+  guint      accepted;
+  guint      duplicate;
+  guint      rejected;
+  GArray    *outcomes;   /* AnbuTelemetryOutcome per entry, in order */
+  GPtrArray *entries;    /* AnbuTelemetryEntry *, in order (reject reasons filled in) */
+  GPtrArray *plugs;      /* AnbuTelemetryPlugStatus * of plugs with accepted readings */
+} AnbuTelemetryReport;
+
+void anbu_telemetry_entry_free  (AnbuTelemetryEntry  *entry);
+void anbu_telemetry_report_free (AnbuTelemetryReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuTelemetryReport, anbu_telemetry_report_free)
+
+/* The JSON form: {"accepted", "duplicate", "rejected",
+ * "rejections": [{"index", "serial", "code", "field", "message"}]}. */
+char *anbu_telemetry_report_to_json (const AnbuTelemetryReport *report);
+
+/* Parses {"readings": [{"serial", "ts", "watts", "lux"}, ...]} into
+ * entries; entries with a bad member are kept, marked rejected. */
+GPtrArray *anbu_telemetry_parse_batch (JsonNode  *root,
+                                       GError   **error);
+
+#define ANBU_TYPE_TELEMETRY (anbu_telemetry_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, ANBU, TELEMETRY, GObject)
+
+/* `db` is the server's connection (owned by the store; it must outlive
+ * this object). A plug quiet for `offline_after_seconds` and then heard
+ * again counts as back online (its quiet restarts). */
+AnbuTelemetry       *anbu_telemetry_new              (sqlite3             *db,
+                                                      gint64               offline_after_seconds);
+
+/* Checks, stores and detects. Takes ownership of nothing; `entries` are
+ * updated with reject reasons. NULL only when storage fails (then nothing
+ * of the batch is kept). */
+AnbuTelemetryReport *anbu_telemetry_ingest           (AnbuTelemetry       *self,
+                                                      GPtrArray           *entries,
+                                                      gint64               now,
+                                                      GError             **error);
+
+/* Readings older than `seconds` before the clock are refused ("too_old"):
+ * they would fall behind the retention fold, where a resent one could no
+ * longer be told from a new one. 0 (the default) takes any age. */
+void                 anbu_telemetry_set_max_age      (AnbuTelemetry       *self,
+                                                      gint64               seconds);
+
+/* The stored live fields of one plug; FALSE when it never reported. */
+gboolean             anbu_telemetry_get_plug_status  (AnbuTelemetry       *self,
+                                                      const char          *serial,
+                                                      AnbuTelemetryPlugStatus *status);
+
+void                 anbu_telemetry_plug_status_clear (AnbuTelemetryPlugStatus *status);
+
+G_END_DECLS

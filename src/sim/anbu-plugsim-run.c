@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-plugsim"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+
+#include "anbu-plugsim-client.h"
+#include "anbu-plugsim-commands.h"
+#include "anbu-sim-district.h"
+
+#define DAY  ((gint64) 86400)
+#define WEEK (7 * DAY)
+#define BATCH_READINGS 5000
+
+typedef struct
+{
+  char             *serial;
+  gboolean          stopper;
+  AnbuSimHousehold *sim;
+  gint64            sent_until;   /* readings up to here are sent */
+} Plug;
+
+static void
+plug_free (Plug *plug)
+{
+  g_free (plug->serial);
+  g_clear_pointer (&plug->sim, anbu_sim_household_free);
+  g_free (plug);
+}
+
+gint64
+anbu_plugsim_sim_start_for (gint64 now)
+{
+  /* The Seoul midnight six days before `now`. */
+  gint64 local = now + 9 * 3600;
+
+  return local - local % DAY - 9 * 3600 - 6 * DAY;
+}
+
+gboolean
+anbu_plugsim_is_stopper (guint index)
+{
+  return index % ANBU_PLUGSIM_STOPPER_EVERY == ANBU_PLUGSIM_STOPPER_AT;
+}
+
+void
+anbu_plugsim_sim_config (guint64        seed,
+                         gint64         sim_start,
+                         gboolean       stopper,
+                         AnbuSimConfig *config)
+{
+  anbu_sim_config_init_default (config);
+  config->seed = seed;
+  config->start = sim_start;
+  /* Over eight days the core puts a stopper's onset on day 4 or 5, that is
+   * one to two days before the day seed ran. */
+  config->days = stopper ? 8 : 14;
+  config->incapacitate = stopper;
+}
+
+gboolean
+anbu_plugsim_reading_at (AnbuSimHousehold *household,
+                         gboolean          stopper,
+                         gint64            t,
+                         AnbuReading      *reading)
+{
+  gint64 end = anbu_sim_household_get_end (household);
+  gint64 start = anbu_sim_household_get_start (household);
+  gint64 step = stopper && anbu_sim_household_get_onset (household) > 0 ? DAY : WEEK;
+  gint64 shift = 0;
+
+  if (t < start)
+    return FALSE;
+  if (t >= end)
+    shift = ((t - end) / step + 1) * step;
+  if (!anbu_sim_household_reading_at (household, t - shift, reading))
+    return FALSE;
+  reading->ts = t;
+  return TRUE;
+}
+
+gint64
+anbu_plugsim_next_reading (AnbuSimHousehold *household,
+                           gint64            t)
+{
+  gint64 start = anbu_sim_household_get_start (household);
+  gint64 first = anbu_sim_household_next_reading_time (household, start);
+  gint64 interval = 60;
+  gint64 offset = ((first - t) % interval + interval) % interval;
+
+  return t + offset;
+}
+
+static gint64
+parse_time (const char *text)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (text, NULL);
+
+  return dt != NULL ? g_date_time_to_unix (dt) : 0;
+}
+
+static void
+append_reading (GString           *out,
+                const char        *serial,
+                const AnbuReading *reading,
+                gboolean           first)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (reading->ts);
+  g_autofree char *ts = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  char watts[G_ASCII_DTOSTR_BUF_SIZE], lux[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (watts, sizeof watts, "%.1f", reading->watts);
+  g_ascii_formatd (lux, sizeof lux, "%.1f", reading->lux);
+  g_string_append_printf (out, "%s{\"serial\":\"%s\",\"ts\":\"%s\",\"watts\":%s,\"lux\":%s}",
+                          first ? "" : ",", serial, ts, watts, lux);
+}
+
+typedef struct
+{
+  AnbuPlugsimClient *client;
+  const char        *token;
+  gboolean           print;
+  guint64            accepted;
+  guint64            duplicate;
+  guint64            rejected;
+} Sink;
+
+static gboolean
+send_batch (Sink     *sink,
+            GString  *items,
+            GError  **error)
+{
+  g_autofree char *body = g_strdup_printf ("{\"readings\":[%s]}", items->str);
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *object;
+
+  g_string_truncate (items, 0);
+  if (sink->print)
+    {
+      fputs (body, stdout);
+      fputc ('\n', stdout);
+      return TRUE;
+    }
+  answer = anbu_plugsim_client_request (sink->client, "POST", "/api/v1/telemetry", sink->token,
+                                        body, error);
+  if (answer == NULL)
+    return FALSE;
+  object = json_node_get_object (answer);
+  sink->accepted += json_object_get_int_member (object, "accepted");
+  sink->duplicate += json_object_get_int_member (object, "duplicate");
+  sink->rejected += json_object_get_int_member (object, "rejected");
+  return TRUE;
+}
+
+/* Sends every plug's readings in (sent_until, until], minute by minute
+ * across all plugs so a batch holds one stretch of time. */
+static gboolean
+send_until (GPtrArray  *plugs,
+            gint64      until,
+            Sink       *sink,
+            GError    **error)
+{
+  g_autoptr(GString) items = g_string_new (NULL);
+  guint n = 0;
+  gint64 from = G_MAXINT64;
+
+  for (guint i = 0; i < plugs->len; i++)
+    from = MIN (from, ((Plug *) plugs->pdata[i])->sent_until);
+  for (gint64 minute = from - from % 60; minute < until; minute += 60)
+    {
+      gint64 slice_end = MIN (minute + 60, until);
+
+      for (guint i = 0; i < plugs->len; i++)
+        {
+          Plug *plug = g_ptr_array_index (plugs, i);
+          gint64 t = anbu_plugsim_next_reading (plug->sim, plug->sent_until + 1);
+          AnbuReading reading;
+
+          while (t <= slice_end)
+            {
+              if (anbu_plugsim_reading_at (plug->sim, plug->stopper, t, &reading))
+                {
+                  append_reading (items, plug->serial, &reading, n == 0);
+                  if (++n == BATCH_READINGS)
+                    {
+                      if (!send_batch (sink, items, error))
+                        return FALSE;
+                      n = 0;
+                    }
+                }
+              plug->sent_until = t;
+              t += 60;
+            }
+        }
+    }
+  if (n > 0 && !send_batch (sink, items, error))
+    return FALSE;
+  return TRUE;
+}
+
+int
+anbu_plugsim_run_main (int    argc,
+                       char **argv)
+{
+  g_autofree char *state_file = g_strdup ("plugsim-state.json");
+  g_autofree char *now_text = NULL;
+  g_autofree char *server = NULL;
+  double backfill_hours = 0, speed = 1.0, duration = -1;
+  gboolean print = FALSE;
+  GOptionEntry entries[] = {
+    { "state", 0, 0, G_OPTION_ARG_FILENAME, &state_file,
+      N_("The state file seed wrote (default plugsim-state.json)"), "FILE" },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("Server URL, if not the one in the state"), "URL" },
+    { "backfill", 0, 0, G_OPTION_ARG_DOUBLE, &backfill_hours,
+      N_("First send this many hours of history"), "HOURS" },
+    { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed,
+      N_("Simulated minutes per real minute (default 1; the server refuses readings more than 5 minutes ahead of its clock)"),
+      "FACTOR" },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration,
+      N_("Stop after this many simulated seconds (default: run until interrupted; 0: history only)"),
+      "SECONDS" },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, N_("Pretend it is this time (ISO 8601)"), "TIME" },
+    { "print", 0, 0, G_OPTION_ARG_NONE, &print,
+      N_("Print the telemetry batches instead of sending them"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) plugs = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_free);
+  g_autoptr(AnbuPlugsimClient) client = NULL;
+  JsonObject *state;
+  JsonArray *households;
+  Sink sink = { 0 };
+  guint64 seed;
+  gint64 sim_start, now, start_real;
+
+  context = g_option_context_new (_("— stream simulated plug readings to a server"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (backfill_hours < 0 || backfill_hours > 24 * 30 || speed <= 0 || speed > 100000)
+    {
+      g_printerr ("%s", _("--backfill is 0 to 720 hours and --speed a positive factor\n"));
+      return 2;
+    }
+  if (print && duration < 0)
+    {
+      g_printerr ("%s", _("--print needs --duration\n"));
+      return 2;
+    }
+  if (!json_parser_load_from_file (parser, state_file, &error)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_printerr (_("Cannot read the state file %s: %s\n"), state_file,
+                  error ? error->message : _("not a JSON object"));
+      return 1;
+    }
+  state = json_node_get_object (json_parser_get_root (parser));
+  households = json_object_get_array_member (state, "households");
+  seed = (guint64) json_object_get_int_member (state, "seed");
+  sim_start = json_object_get_int_member (state, "sim_start");
+  if (households == NULL || sim_start <= 0)
+    {
+      g_printerr (_("The state file %s was not written by anbu-plugsim seed\n"), state_file);
+      return 1;
+    }
+  now = now_text != NULL ? parse_time (now_text) : g_get_real_time () / G_USEC_PER_SEC;
+  if (now <= 0)
+    {
+      g_printerr ("%s", _("--now is an ISO 8601 time with an offset\n"));
+      return 2;
+    }
+
+  for (guint i = 0; i < json_array_get_length (households); i++)
+    {
+      JsonObject *household = json_array_get_object_element (households, i);
+      Plug *plug = g_new0 (Plug, 1);
+      AnbuSimConfig config;
+
+      plug->serial = g_strdup (json_object_get_string_member (household, "serial"));
+      plug->stopper = json_object_get_boolean_member (household, "stopper");
+      anbu_plugsim_sim_config (seed, sim_start, plug->stopper, &config);
+      plug->sim = anbu_sim_household_new (&config, (guint) json_object_get_int_member (household, "index"));
+      plug->sent_until = (gint64) (now - backfill_hours * 3600) - 1;
+      g_ptr_array_add (plugs, plug);
+    }
+
+  client = anbu_plugsim_client_new (server != NULL ? server
+                                    : json_object_get_string_member (state, "server"));
+  sink.client = client;
+  sink.token = json_object_get_string_member (state, "gateway_token");
+  sink.print = print;
+
+  if (backfill_hours > 0)
+    {
+      if (!send_until (plugs, now, &sink, &error))
+        {
+          g_printerr (_("Cannot send the history: %s\n"), error->message);
+          return 1;
+        }
+      if (!print)
+        g_printerr (_("History of %.0f hours sent: %lu readings accepted, %lu duplicates, %lu rejected\n"),
+                    backfill_hours, (gulong) sink.accepted, (gulong) sink.duplicate,
+                    (gulong) sink.rejected);
+    }
+
+  /* Then one reading per plug per simulated minute, as time goes by. */
+  start_real = g_get_monotonic_time ();
+  while (duration != 0)
+    {
+      double elapsed = (g_get_monotonic_time () - start_real) / (double) G_USEC_PER_SEC * speed;
+      gint64 until;
+
+      if (print)
+        elapsed = duration;
+      if (duration > 0)
+        elapsed = MIN (elapsed, duration);
+      until = now + (gint64) elapsed;
+      if (!send_until (plugs, until, &sink, &error))
+        {
+          g_printerr (_("Cannot send readings: %s\n"), error->message);
+          return 1;
+        }
+      if (duration > 0 && elapsed >= duration)
+        break;
+      g_usleep (MAX (G_USEC_PER_SEC / 10, (gint64) (G_USEC_PER_SEC * MIN (1.0, 60.0 / speed))));
+    }
+  if (!print)
+    g_printerr (_("Sent: %lu readings accepted, %lu duplicates, %lu rejected\n"),
+                (gulong) sink.accepted, (gulong) sink.duplicate, (gulong) sink.rejected);
+  return 0;
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* GET /api/v1/live: plug status, alerts and change notices reach only the
+ * clients whose scope holds the household. */
+#include "config.h"
+
+#include <string.h>
+
+#include "anbu-ingest-fixture.h"
+
+#define DONG_A "1111051500"
+#define DONG_B "1111053000"
+/* Wednesday 2026-11-25 14:00 KST. */
+#define NOW ((gint64) 1795582800)
+#define HOUR ((gint64) 3600)
+
+typedef struct
+{
+  SoupWebsocketConnection *connection;
+  GError                  *error;
+  gboolean                 done;
+  GPtrArray               *messages;   /* JsonObject * */
+} Client;
+
+static void
+on_message (SoupWebsocketConnection *connection,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  Client *client = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize size;
+  const char *data = g_bytes_get_data (message, &size);
+
+  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
+  g_assert_true (json_parser_load_from_data (parser, data, (gssize) size, NULL));
+  g_ptr_array_add (client->messages, json_object_ref (json_node_get_object (json_parser_get_root (parser))));
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Client *client = user_data;
+
+  client->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
+                                                              &client->error);
+  if (client->connection != NULL)
+    g_signal_connect (client->connection, "message", G_CALLBACK (on_message), client);
+  client->done = TRUE;
+}
+
+static Client *
+connect_live (IngestFixture *fixture,
+              SoupSession   *session,
+              const char    *token)
+{
+  Client *client = g_new0 (Client, 1);
+  g_autofree char *url = g_strconcat (fixture->server->url, "/api/v1/live", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+  client->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_connected, client);
+  anbu_test_wait_for (&client->done);
+  return client;
+}
+
+static void
+client_free (Client *client)
+{
+  if (client->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (client->connection, client);
+      g_object_unref (client->connection);
+    }
+  g_clear_error (&client->error);
+  g_ptr_array_unref (client->messages);
+  g_free (client);
+}
+
+/* The first message of `type` about `household` (NULL: any), or NULL. */
+static JsonObject *
+find_message (Client     *client,
+              const char *type,
+              const char *household)
+{
+  for (guint i = 0; i < client->messages->len; i++)
+    {
+      JsonObject *message = client->messages->pdata[i];
+      JsonObject *record;
+
+      if (g_strcmp0 (json_object_get_string_member (message, "type"), type) != 0)
+        continue;
+      if (household == NULL)
+        return message;
+      record = json_object_get_object_member (message, "record");
+      if (g_strcmp0 (json_object_get_string_member (record, "household_id"), household) == 0)
+        return message;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  Client     *client;
+  const char *type;
+  const char *household;
+  gboolean    found;
+} Wait;
+
+static gboolean
+check_wait (gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->found = find_message (wait->client, wait->type, wait->household) != NULL;
+  return wait->found ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static JsonObject *
+wait_message (Client     *client,
+              const char *type,
+              const char *household)
+{
+  Wait wait = { client, type, household, FALSE };
+
+  /* The source removes itself once the message is there. */
+  if (find_message (client, type, household) == NULL)
+    {
+      g_timeout_add (5, check_wait, &wait);
+      anbu_test_wait_for (&wait.found);
+    }
+  return find_message (client, type, household);
+}
+
+static void
+test_scope (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token_a = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
+  g_autofree char *token_b = ingest_add_user (fixture, "planner-b", "planner", DONG_B);
+  g_autofree char *house_a = ingest_add_household (fixture, DONG_A, FALSE, 24, "PLUG-A", NOW - 30 * HOUR);
+  g_autofree char *house_b = ingest_add_household (fixture, DONG_B, FALSE, 24, "PLUG-B", NOW - 30 * HOUR);
+  Client *a, *b, *nobody;
+  JsonObject *message;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  nobody = connect_live (fixture, session, NULL);
+  g_assert_null (nobody->connection);
+  g_assert_nonnull (nobody->error);
+  a = connect_live (fixture, session, token_a);
+  g_assert_no_error (a->error);
+  b = connect_live (fixture, session, token_b);
+  g_assert_no_error (b->error);
+
+  /* Household A: quiet for 29 h, so the batch raises a signal too. */
+  ingest_post_span (fixture, "PLUG-A", NOW - 29 * HOUR - 600, NOW, 60, 2, 80,
+                    NOW - 29 * HOUR - 300, NOW - 29 * HOUR, NULL);
+  message = wait_message (a, "plug", house_a);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (message, "record"),
+                                                  "serial"), ==, "PLUG-A");
+  message = wait_message (a, "alert", house_a);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (message, "record"),
+                                                  "kind"), ==, "inactivity");
+
+  /* Household B reaches B, and B never saw A. */
+  ingest_post_span (fixture, "PLUG-B", NOW - 600, NOW, 60, 2, 2, 0, 0, NULL);
+  wait_message (b, "plug", house_b);
+  g_assert_null (find_message (b, "plug", house_a));
+  g_assert_null (find_message (b, "alert", house_a));
+  g_assert_null (find_message (a, "plug", house_b));
+
+  /* A change in A's 동 (a visit) is announced to A, not to B. */
+  {
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *at = ingest_time (NOW);
+    g_autofree char *visit = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", \"at\": \"%s\","
+                                              " \"by\": \"%s\", \"purpose\": \"regular\"}",
+                                              id, house_a, at, fixture->admin_id);
+
+    json_object_unref (ingest_push (fixture, "visit.create", visit));
+  }
+  message = wait_message (a, "change", NULL);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (message, "cursor"), "c"));
+
+  /* B's own change reaches B; by then A's would have too. */
+  {
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *at = ingest_time (NOW);
+    g_autofree char *visit = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", \"at\": \"%s\","
+                                              " \"by\": \"%s\", \"purpose\": \"regular\"}",
+                                              id, house_b, at, fixture->admin_id);
+    guint changes_b = 0;
+
+    json_object_unref (ingest_push (fixture, "visit.create", visit));
+    wait_message (b, "change", NULL);
+    for (guint i = 0; i < b->messages->len; i++)
+      if (g_strcmp0 (json_object_get_string_member (b->messages->pdata[i], "type"), "change") == 0)
+        changes_b++;
+    g_assert_cmpuint (changes_b, ==, 1);
+  }
+
+  client_free (nobody);
+  client_free (a);
+  client_free (b);
+  ingest_fixture_free (fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/anbu/live/scope", test_scope);
+
+  return g_test_run ();
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* POST /api/v1/telemetry: per-entry rejections, duplicates, activity
+ * events, daylight, plug live fields. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "anbu-ingest-fixture.h"
+
+#define DONG "1111051500"
+/* Wednesday 2026-11-25 14:00 KST. */
+#define NOW ((gint64) 1795582800)
+
+static JsonObject *
+answer (AnbuTestResponse *response)
+{
+  return anbu_test_response_object (response);
+}
+
+static const char *
+rejection_code (JsonObject *object,
+                guint       index)
+{
+  JsonArray *rejections = json_object_get_array_member (object, "rejections");
+
+  for (guint i = 0; i < json_array_get_length (rejections); i++)
+    {
+      JsonObject *rejection = json_array_get_object_element (rejections, i);
+
+      if ((guint) json_object_get_int_member (rejection, "index") == index)
+        return json_object_get_string_member (rejection, "code");
+    }
+  return NULL;
+}
+
+static char *
+reading (const char *serial,
+         gint64      t,
+         const char *watts,
+         const char *lux)
+{
+  g_autofree char *ts = ingest_time (t);
+
+  return g_strdup_printf ("{\"serial\": \"%s\", \"ts\": \"%s\", \"watts\": %s, \"lux\": %s}",
+                          serial, ts, watts, lux);
+}
+
+/* One batch with one entry of every bad kind between good ones: each bad
+ * entry is rejected with its own code, the good ones are stored. */
+static void
+test_rejections (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-A", NOW - 3600);
+  g_autofree char *other = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-GONE", NOW - 3600);
+  g_autofree char *removal = NULL;
+  g_autoptr(AnbuTestResponse) response = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *body = NULL;
+  JsonObject *object;
+  struct { const char *code; char *item; } cases[] = {
+    { NULL, reading ("PLUG-A", NOW - 600, "3.5", "10") },
+    { "unknown_serial", reading ("PLUG-NOBODY", NOW - 600, "3.5", "10") },
+    { "removed_serial", reading ("PLUG-GONE", NOW - 600, "3.5", "10") },
+    { "future", reading ("PLUG-A", NOW + 360, "3.5", "10") },
+    { NULL, reading ("PLUG-A", NOW + 240, "3.5", "10") },
+    { "not_a_number", reading ("PLUG-A", NOW - 540, "null", "10") },
+    { "not_a_number", reading ("PLUG-A", NOW - 480, "3.5", "\"NaN\"") },
+    { "negative", reading ("PLUG-A", NOW - 420, "-1", "10") },
+    { "negative", reading ("PLUG-A", NOW - 360, "3", "-0.5") },
+    { "out_of_range", reading ("PLUG-A", NOW - 300, "25000", "10") },
+    { "out_of_range", reading ("PLUG-A", NOW - 240, "3", "500000") },
+    { "missing_field", g_strdup ("{\"serial\": \"PLUG-A\", \"watts\": 1, \"lux\": 1}") },
+    { "wrong_type", g_strdup ("{\"serial\": \"PLUG-A\", \"ts\": 5, \"watts\": 1, \"lux\": 1}") },
+    { "invalid_value", reading ("PLUG-A", NOW - 180, "3", "1") },
+    { "wrong_type", g_strdup ("[1, 2]") },
+    { NULL, reading ("PLUG-A", NOW - 120, "3.5", "10") },
+  };
+
+  /* The invalid time: no offset. */
+  g_free (cases[13].item);
+  cases[13].item = g_strdup ("{\"serial\": \"PLUG-A\", \"ts\": \"2026-11-25 14:00\", \"watts\": 1, \"lux\": 1}");
+
+  {
+    g_autofree char *at = ingest_time (NOW - 1800);
+
+    removal = g_strdup_printf ("{\"serial\": \"PLUG-GONE\", \"reason\": \"moved\", \"at\": \"%s\"}", at);
+  }
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_ptr_array_add (items, cases[i].item);
+  g_ptr_array_add (items, NULL);
+  body = g_strjoinv (",", (char **) items->pdata);
+  response = ingest_post (fixture, body);
+  object = answer (response);
+
+  g_assert_cmpint (json_object_get_int_member (object, "accepted"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (object, "duplicate"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (object, "rejected"), ==, G_N_ELEMENTS (cases) - 3);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpstr (rejection_code (object, i), ==, cases[i].code);
+
+  ingest_fixture_free (fixture);
+}
+
+/* Only a gateway credential may post telemetry; a planner's token may not. */
+static void
+test_needs_gateway (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *planner = ingest_add_user (fixture, "planner", "planner", DONG);
+  g_autoptr(AnbuTestResponse) none = anbu_test_request (fixture->server, "POST", "/api/v1/telemetry",
+                                                        NULL, "{\"readings\": []}");
+  g_autoptr(AnbuTestResponse) wrong = anbu_test_request (fixture->server, "POST", "/api/v1/telemetry",
+                                                         planner, "{\"readings\": []}");
+  g_autoptr(AnbuTestResponse) envelope = anbu_test_request (fixture->server, "POST",
+                                                            "/api/v1/telemetry",
+                                                            fixture->gateway_token, "{\"rows\": []}");
+
+  g_assert_cmpuint (none->status, ==, 401);
+  g_assert_cmpstr (anbu_test_response_error_code (none), ==, "unauthorized");
+  g_assert_cmpuint (wrong->status, ==, 401);
+  g_assert_cmpuint (envelope->status, ==, 400);
+  g_assert_cmpstr (anbu_test_response_error_field (envelope), ==, "readings");
+  ingest_fixture_free (fixture);
+}
+
+/* A resent batch is all duplicates; the same (serial, ts) twice in one
+ * batch is stored once. */
+static void
+test_duplicates (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-A", NOW - 7200);
+  g_autofree char *items = ingest_readings_json ("PLUG-A", NOW - 3600, 60, 30, 3, 80, NOW - 3000,
+                                                 NOW - 2400, NULL);
+  g_autofree char *twice = NULL;
+  g_autoptr(AnbuTestResponse) first = ingest_post (fixture, items);
+  g_autoptr(AnbuTestResponse) again = ingest_post (fixture, items);
+  g_autoptr(AnbuTestResponse) inner = NULL;
+  g_autofree char *one = reading ("PLUG-A", NOW - 60, "3", "0");
+  g_autofree char *other_value = reading ("PLUG-A", NOW - 60, "90", "0");
+
+  g_assert_cmpint (json_object_get_int_member (answer (first), "accepted"), ==, 30);
+  g_assert_cmpint (json_object_get_int_member (answer (again), "accepted"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (answer (again), "duplicate"), ==, 30);
+
+  twice = g_strdup_printf ("%s,%s", one, other_value);
+  inner = ingest_post (fixture, twice);
+  g_assert_cmpint (json_object_get_int_member (answer (inner), "accepted"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (answer (inner), "duplicate"), ==, 1);
+
+  ingest_fixture_free (fixture);
+}
+
+static JsonObject *
+series_plug (IngestFixture     *fixture,
+             const char        *household,
+             gint64             from,
+             gint64             to,
+             const char        *bucket,
+             AnbuTestResponse **keep)
+{
+  g_autofree char *from_text = ingest_time (from);
+  g_autofree char *to_text = ingest_time (to);
+  g_autofree char *path = g_strdup_printf ("/api/v1/households/%s/series?from=%s&to=%s&bucket=%s",
+                                           household, from_text, to_text, bucket);
+  JsonArray *plugs;
+
+  *keep = anbu_test_request (fixture->server, "GET", path, fixture->admin_token, NULL);
+  g_assert_cmpuint ((*keep)->status, ==, 200);
+  plugs = json_object_get_array_member (anbu_test_response_object (*keep), "plugs");
+  g_assert_cmpuint (json_array_get_length (plugs), ==, 1);
+  return json_array_get_object_element (plugs, 0);
+}
+
+/* Daylight: a smooth rise and fall of light over the day. */
+static double
+daylight_lux (gint64 t)
+{
+  double hour = fmod ((double) (t + 9 * 3600) / 3600.0, 24.0);
+
+  if (hour < 6 || hour > 19)
+    return 0.5;
+  return 0.5 + 300.0 * sin (G_PI * (hour - 6) / 13.0);
+}
+
+/* A plug whose light follows only daylight and whose power stays at
+ * standby has no activity events, and the household is signalled at its
+ * threshold. A TV switched on and off gives two events. */
+static void
+test_daylight_never_counts (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  gint64 start = NOW - 30 * 3600;
+  g_autofree char *quiet = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-Q", start - 60);
+  g_autofree char *busy = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-B", start - 60);
+  g_autoptr(AnbuTestResponse) keep_quiet = NULL;
+  g_autoptr(AnbuTestResponse) keep_busy = NULL;
+  g_autoptr(GPtrArray) quiet_alerts = NULL;
+  g_autoptr(GPtrArray) busy_alerts = NULL;
+  JsonObject *plug;
+  JsonArray *events;
+
+  ingest_post_span (fixture, "PLUG-Q", start, NOW, 60, 2.5, 2.5, 0, 0, daylight_lux);
+  ingest_post_span (fixture, "PLUG-B", start, NOW, 60, 2.5, 95.0, NOW - 7200, NOW - 3600, daylight_lux);
+
+  plug = series_plug (fixture, quiet, start, NOW + 60, "1h", &keep_quiet);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (plug, "events")), ==, 0);
+  plug = series_plug (fixture, busy, start, NOW + 60, "1h", &keep_busy);
+  events = json_object_get_array_member (plug, "events");
+  g_assert_cmpuint (json_array_get_length (events), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (events, 0), "kind"),
+                   ==, "power_on");
+
+  quiet_alerts = ingest_alerts (fixture, NULL, quiet);
+  busy_alerts = ingest_alerts (fixture, NULL, busy);
+  g_assert_cmpuint (quiet_alerts->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (quiet_alerts->pdata[0], "kind"), ==, "inactivity");
+  g_assert_cmpuint (busy_alerts->len, ==, 0);
+  ingest_fixture_free (fixture);
+}
+
+/* A late reading between two stored ones is accepted, and the events
+ * around it are computed again: a power spike that arrives late is seen. */
+static void
+test_out_of_order (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-A", NOW - 7200);
+  g_autofree char *first = reading ("PLUG-A", NOW - 180, "3", "0");
+  g_autofree char *last = reading ("PLUG-A", NOW - 60, "3", "0");
+  g_autofree char *late = reading ("PLUG-A", NOW - 120, "120", "0");
+  g_autofree char *pair = g_strdup_printf ("%s,%s", first, last);
+  g_autoptr(AnbuTestResponse) a = ingest_post (fixture, pair);
+  g_autoptr(AnbuTestResponse) b = ingest_post (fixture, late);
+  g_autoptr(AnbuTestResponse) keep = NULL;
+  JsonObject *plug;
+
+  g_assert_cmpint (json_object_get_int_member (answer (b), "accepted"), ==, 1);
+  plug = series_plug (fixture, household, NOW - 3600, NOW, "1h", &keep);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (plug, "events")), ==, 2);
+  ingest_fixture_free (fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/anbu/ingest/rejections", test_rejections);
+  g_test_add_func ("/anbu/ingest/needs-gateway", test_needs_gateway);
+  g_test_add_func ("/anbu/ingest/duplicates", test_duplicates);
+  g_test_add_func ("/anbu/ingest/daylight-never-counts", test_daylight_never_counts);
+  g_test_add_func ("/anbu/ingest/out-of-order", test_out_of_order);
+
+  return g_test_run ();
+}
