@@ -647,15 +647,15 @@ saved_message (AnbuCaseForm form)
 {
   switch (form)
     {
-    case ANBU_CASE_FORM_VISIT: return _("Visit recorded");
-    case ANBU_CASE_FORM_CONTACT: return _("Contact recorded");
-    case ANBU_CASE_FORM_ABSENCE: return _("Absence registered: no risk signals while away");
-    case ANBU_CASE_FORM_INSTALL_PLUG: return _("Plug installed");
-    case ANBU_CASE_FORM_REPLACE_PLUG: return _("Plug replaced");
-    case ANBU_CASE_FORM_REMOVE_PLUG: return _("Plug removed");
-    case ANBU_CASE_FORM_EDIT_HOUSEHOLD: return _("Household updated");
-    case ANBU_CASE_FORM_CLOSE_CASE: return _("Case closed");
-    case ANBU_CASE_FORM_RESOLVE_ALERT: return _("Risk signal resolved");
+    case ANBU_CASE_FORM_VISIT: return C_("toast", "Visit recorded");
+    case ANBU_CASE_FORM_CONTACT: return C_("toast", "Contact recorded");
+    case ANBU_CASE_FORM_ABSENCE: return C_("toast", "Absence registered: no risk signals while away");
+    case ANBU_CASE_FORM_INSTALL_PLUG: return C_("toast", "Plug installed");
+    case ANBU_CASE_FORM_REPLACE_PLUG: return C_("toast", "Plug replaced");
+    case ANBU_CASE_FORM_REMOVE_PLUG: return C_("toast", "Plug removed");
+    case ANBU_CASE_FORM_EDIT_HOUSEHOLD: return C_("toast", "Household updated");
+    case ANBU_CASE_FORM_CLOSE_CASE: return C_("toast", "Case closed");
+    case ANBU_CASE_FORM_RESOLVE_ALERT: return C_("toast", "Risk signal resolved");
     default: return NULL;
     }
 }

@@ -3,24 +3,19 @@
 
 #include "config.h"
 
-#include <libsoup/soup.h>
-#include <string.h>
 
 #include "anbu-replica-case-store.h"
 
 #define CACHE_PREFIX "cache:"
-#define FETCH_TIMEOUT_SECONDS 20
 
 struct _AnbuReplicaCaseStore
 {
   GObject parent_instance;
 
-  AnbuReplica *replica;
-  char        *user_id;
-  char        *server_url;
-  char        *token;
-  SoupSession *session;
-  guint        changed_idle;
+  AnbuReplica   *replica;
+  char          *user_id;
+  AnbuApiClient *api_client;
+  guint          changed_idle;
 };
 
 static void anbu_replica_case_store_iface_init (AnbuCaseStoreInterface *iface);
@@ -134,29 +129,13 @@ fetch_cb (GObject      *source,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  guint status;
+  GError *error = NULL;
+  GBytes *body = anbu_api_client_request_finish (ANBU_API_CLIENT (source), result, &error);
 
   if (body == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  status = soup_message_get_status (message);
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                               "the session expired (HTTP %u)", status);
-      return;
-    }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "the server answered HTTP %u", status);
-      return;
-    }
-  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -167,29 +146,16 @@ fetch_async (AnbuCaseStore       *store,
              gpointer             user_data)
 {
   AnbuReplicaCaseStore *self = ANBU_REPLICA_CASE_STORE (store);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *uri = NULL;
-  g_autofree char *authorization = NULL;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, fetch_async);
-  if (self->server_url == NULL || self->token == NULL)
+  if (self->api_client == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, "offline");
+      g_object_unref (task);
       return;
     }
-  uri = g_strconcat (self->server_url, path, NULL);
-  message = soup_message_new (SOUP_METHOD_GET, uri);
-  if (message == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not a URL: %s", uri);
-      return;
-    }
-  authorization = g_strconcat ("Bearer ", self->token, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
-                                    fetch_cb, g_steal_pointer (&task));
+  anbu_api_client_request_async (self->api_client, "GET", path, NULL, cancellable, fetch_cb, task);
 }
 
 static GBytes *
@@ -262,9 +228,7 @@ anbu_replica_case_store_dispose (GObject *object)
   if (self->replica != NULL)
     g_signal_handlers_disconnect_by_data (self->replica, self);
   g_clear_object (&self->replica);
-  if (self->session != NULL)
-    soup_session_abort (self->session);
-  g_clear_object (&self->session);
+  g_clear_object (&self->api_client);
   G_OBJECT_CLASS (anbu_replica_case_store_parent_class)->dispose (object);
 }
 
@@ -274,10 +238,6 @@ anbu_replica_case_store_finalize (GObject *object)
   AnbuReplicaCaseStore *self = ANBU_REPLICA_CASE_STORE (object);
 
   g_free (self->user_id);
-  g_free (self->server_url);
-  if (self->token != NULL)
-    memset (self->token, 0, strlen (self->token));
-  g_free (self->token);
   G_OBJECT_CLASS (anbu_replica_case_store_parent_class)->finalize (object);
 }
 
@@ -293,10 +253,6 @@ anbu_replica_case_store_class_init (AnbuReplicaCaseStoreClass *klass)
 static void
 anbu_replica_case_store_init (AnbuReplicaCaseStore *self)
 {
-  self->session = soup_session_new_with_options ("user-agent", ANBU_USER_AGENT,
-                                                 "timeout", FETCH_TIMEOUT_SECONDS,
-                                                 "max-conns-per-host", 2,
-                                                 NULL);
 }
 
 AnbuReplicaCaseStore *
@@ -315,25 +271,30 @@ anbu_replica_case_store_new (AnbuReplica *replica,
 }
 
 void
-anbu_replica_case_store_set_session (AnbuReplicaCaseStore *self,
-                                     const char           *server_url,
-                                     const char           *token)
+anbu_replica_case_store_set_api_client (AnbuReplicaCaseStore *self,
+                                        AnbuApiClient        *api_client)
 {
   g_return_if_fail (ANBU_IS_REPLICA_CASE_STORE (self));
+  g_return_if_fail (api_client == NULL || ANBU_IS_API_CLIENT (api_client));
 
-  g_free (self->server_url);
-  self->server_url = server_url != NULL ? g_strdup (server_url) : NULL;
-  /* "https://host/" and "https://host" both mean the same server. */
-  if (self->server_url != NULL && g_str_has_suffix (self->server_url, "/"))
-    self->server_url[strlen (self->server_url) - 1] = '\0';
-  if (self->token != NULL)
-    memset (self->token, 0, strlen (self->token));
-  g_free (self->token);
-  self->token = g_strdup (token);
-  /* Loopback servers (tests, a server on this machine) are never proxied. */
-  if (self->server_url != NULL && (g_str_has_prefix (self->server_url, "http://127.0.0.1")
-                                   || g_str_has_prefix (self->server_url, "http://localhost")))
-    soup_session_set_proxy_resolver (self->session, NULL);
+  g_set_object (&self->api_client, api_client);
+}
+
+AnbuReplicaCaseStore *
+anbu_replica_case_store_new_for_session (AnbuSession *session)
+{
+  AnbuReplicaCaseStore *self;
+  JsonObject *user;
+
+  g_return_val_if_fail (ANBU_IS_SESSION (session), NULL);
+  g_return_val_if_fail (anbu_session_get_replica (session) != NULL, NULL);
+
+  user = anbu_session_get_user (session);
+  self = anbu_replica_case_store_new (anbu_session_get_replica (session),
+                                      user != NULL ? json_object_get_string_member_with_default (user, "id", NULL)
+                                                   : NULL);
+  anbu_replica_case_store_set_api_client (self, anbu_session_get_api_client (session));
+  return self;
 }
 
 AnbuReplica *

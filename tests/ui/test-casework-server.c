@@ -184,7 +184,13 @@ fixture_set_up (Fixture      *f,
   pull (f);
 
   f->store = anbu_replica_case_store_new (f->replica, f->planner_id);
-  anbu_replica_case_store_set_session (f->store, f->server->url, f->token);
+  {
+    g_autoptr(AnbuApiClient) client = anbu_api_client_new (f->server->url, NULL, &error);
+
+    g_assert_no_error (error);
+    anbu_api_client_set_token (client, f->token);
+    anbu_replica_case_store_set_api_client (f->store, client);
+  }
   f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
   g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
   g_assert_nonnull (anbu_casework_lookup_household (f->casework, H1));

@@ -121,11 +121,18 @@ set_answer (Fixture    *f,
   g_hash_table_insert (f->answers, g_strdup (prefix), g_strdup (body));
 }
 
+/* Online: the API client of the test server. Offline: a client whose
+ * server does not answer (nothing listens on port 1). */
 static void
 set_online (Fixture  *f,
             gboolean  online)
 {
-  anbu_replica_case_store_set_session (f->store, f->server_url, online ? TOKEN : NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuApiClient) client = anbu_api_client_new (online ? f->server_url : "http://127.0.0.1:1", NULL, &error);
+
+  g_assert_no_error (error);
+  anbu_api_client_set_token (client, TOKEN);
+  anbu_replica_case_store_set_api_client (f->store, client);
 }
 
 /* The outbox as the replica holds it: kind + payload, oldest first. */
