@@ -27,6 +27,7 @@ struct _AnbuActivityChart
 
   gint64  from;
   gint64  to;
+  gint64  bucket;  /* µs */
   GArray *points;  /* of Point, by time */
   GArray *events;  /* of gint64 */
   double  max_watts;
@@ -55,20 +56,26 @@ append_line (AnbuActivityChart *self,
 {
   double max = lux ? self->max_lux : self->max_watts;
 
-  if (self->points->len < 2 || max <= 0)
+  if (self->points->len == 0 || max <= 0)
     return;
-  for (guint i = 1; i < self->points->len; i++)
+  /* Each bucket is a level over its width; neighbours are joined by a
+   * step, gaps (buckets without readings) stay open. */
+  for (guint i = 0; i < self->points->len; i++)
     {
-      const Point *a = &g_array_index (self->points, Point, i - 1);
-      const Point *b = &g_array_index (self->points, Point, i);
-      double xa = x_for (self, a->ts, width), xb = x_for (self, b->ts, width);
+      const Point *a = &g_array_index (self->points, Point, i);
+      double xa = x_for (self, a->ts, width), xb = x_for (self, a->ts + self->bucket, width);
       double ya = height - height * ((lux ? a->lux : a->watts) / max);
-      double yb = height - height * ((lux ? b->lux : b->watts) / max);
-      double top = MIN (ya, yb), bottom = MAX (ya, yb);
 
-      /* a step: the level of a bucket, then the jump to the next */
       gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (xa, ya - 1, MAX (xb - xa, 1), 2));
-      gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (xb - 1, top - 1, 2, bottom - top + 2));
+      if (i + 1 < self->points->len)
+        {
+          const Point *b = &g_array_index (self->points, Point, i + 1);
+          double yb = height - height * ((lux ? b->lux : b->watts) / max);
+
+          if (b->ts == a->ts + self->bucket)
+            gtk_snapshot_append_color (snapshot, color,
+                                       &GRAPHENE_RECT_INIT (xb - 1, MIN (ya, yb) - 1, 2, fabs (yb - ya) + 2));
+        }
     }
 }
 
@@ -246,7 +253,7 @@ anbu_activity_chart_set_series (AnbuActivityChart  *self,
   g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (gint64));
   JsonObject *root;
   JsonNode *node;
-  gint64 from = 0, to = 0;
+  gint64 from = 0, to = 0, bucket = 0;
   double max_watts = 0, max_lux = 0;
 
   g_return_val_if_fail (ANBU_IS_ACTIVITY_CHART (self), FALSE);
@@ -264,35 +271,67 @@ anbu_activity_chart_set_series (AnbuActivityChart  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "series: from/to missing or reversed");
       return FALSE;
     }
-  node = json_object_get_member (root, "points");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-      {
-        JsonNode *item = json_array_get_element (json_node_get_array (node), i);
-        Point p = { 0 };
+  node = json_object_get_member (root, "bucket");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
+      || json_node_get_int (node) <= 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "series: bucket missing");
+      return FALSE;
+    }
+  bucket = json_node_get_int (node) * G_USEC_PER_SEC;
 
-        if (!JSON_NODE_HOLDS_OBJECT (item)
-            || !read_time (json_object_get_member (json_node_get_object (item), "ts"), &p.ts)
-            || !read_number (json_node_get_object (item), "watts", &p.watts)
-            || !read_number (json_node_get_object (item), "lux", &p.lux))
-          continue;
-        max_watts = MAX (max_watts, p.watts);
-        max_lux = MAX (max_lux, p.lux);
-        g_array_append_val (points, p);
-      }
-  node = json_object_get_member (root, "events");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-      {
-        gint64 ts;
+  /* Every plug of the household in the range (a replaced plug and its
+   * successor both count). */
+  node = json_object_get_member (root, "plugs");
+  for (guint p = 0; node != NULL && JSON_NODE_HOLDS_ARRAY (node) && p < json_array_get_length (json_node_get_array (node)); p++)
+    {
+      JsonNode *plug = json_array_get_element (json_node_get_array (node), p);
+      JsonNode *buckets, *plug_events;
 
-        if (read_time (json_array_get_element (json_node_get_array (node), i), &ts))
-          g_array_append_val (events, ts);
-      }
+      if (!JSON_NODE_HOLDS_OBJECT (plug))
+        continue;
+      buckets = json_object_get_member (json_node_get_object (plug), "buckets");
+      for (guint i = 0; buckets != NULL && JSON_NODE_HOLDS_ARRAY (buckets)
+                        && i < json_array_get_length (json_node_get_array (buckets)); i++)
+        {
+          JsonNode *item = json_array_get_element (json_node_get_array (buckets), i);
+          JsonObject *b;
+          JsonNode *watts, *lux;
+          Point pt = { 0 };
+
+          if (!JSON_NODE_HOLDS_OBJECT (item))
+            continue;
+          b = json_node_get_object (item);
+          watts = json_object_get_member (b, "watts");
+          lux = json_object_get_member (b, "lux");
+          /* The highest power shows an appliance switched on within the
+           * bucket; light is read as its mean. */
+          if (!read_time (json_object_get_member (b, "start"), &pt.ts)
+              || watts == NULL || !JSON_NODE_HOLDS_OBJECT (watts)
+              || !read_number (json_node_get_object (watts), "max", &pt.watts)
+              || lux == NULL || !JSON_NODE_HOLDS_OBJECT (lux)
+              || !read_number (json_node_get_object (lux), "mean", &pt.lux))
+            continue;
+          max_watts = MAX (max_watts, pt.watts);
+          max_lux = MAX (max_lux, pt.lux);
+          g_array_append_val (points, pt);
+        }
+      plug_events = json_object_get_member (json_node_get_object (plug), "events");
+      for (guint i = 0; plug_events != NULL && JSON_NODE_HOLDS_ARRAY (plug_events)
+                        && i < json_array_get_length (json_node_get_array (plug_events)); i++)
+        {
+          JsonNode *item = json_array_get_element (json_node_get_array (plug_events), i);
+          gint64 ts;
+
+          if (JSON_NODE_HOLDS_OBJECT (item) && read_time (json_object_get_member (json_node_get_object (item), "at"), &ts))
+            g_array_append_val (events, ts);
+        }
+    }
   g_array_sort (points, compare_points);
 
   self->from = from;
   self->to = to;
+  self->bucket = bucket;
   g_array_unref (self->points);
   self->points = g_steal_pointer (&points);
   g_array_unref (self->events);

@@ -9,13 +9,16 @@ G_BEGIN_DECLS
  * Seven days of a plug: power (W) and light (lux) as lines, activity events
  * as marks along the bottom, nights (18:00–07:00 KST) shaded, one column per
  * day; drawn with GtkSnapshot. Reads the body of
- * GET /api/v1/households/{id}/series:
+ * GET /api/v1/households/{id}/series (docs/api.md):
  *
- *   {"from": "…Z", "to": "…Z", "bucket": "hour",
- *    "points": [{"ts": "…Z", "watts": 41.5, "lux": 120.0}, …],
- *    "events": ["…Z", …]}
+ *   {"household_id", "from", "to", "bucket": seconds,
+ *    "plugs": [{"serial", "appliance",
+ *               "buckets": [{"start", "count", "watts": {"min", "max", "mean"},
+ *                            "lux": {"min", "max", "mean"}}, …],
+ *               "events": [{"at", "kind", "magnitude"}, …]}]}
  *
- * and offers a text summary for screen readers and the page.
+ * drawing the highest power and the mean light per bucket, and offers a
+ * text summary for screen readers and the page.
  */
 
 #define ANBU_TYPE_ACTIVITY_CHART (anbu_activity_chart_get_type ())

@@ -143,7 +143,7 @@ load_chart (AnbuHouseholdPage *self)
   g_autofree char *to = anbu_timestamp_format (now);
   g_autofree char *from_q = g_uri_escape_string (from, NULL, FALSE);
   g_autofree char *to_q = g_uri_escape_string (to, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/api/v1/households/%s/series?from=%s&to=%s&bucket=hour",
+  g_autofree char *path = g_strdup_printf ("/api/v1/households/%s/series?from=%s&to=%s&bucket=1h",
                                            self->household_id, from_q, to_q);
 
   anbu_case_store_fetch_async (anbu_casework_get_store (self->casework), path, self->cancellable,

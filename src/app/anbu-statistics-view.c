@@ -209,10 +209,25 @@ anbu_statistics_view_fetch (AnbuStatisticsView *self)
   group = gtk_drop_down_get_selected (self->group_dropdown);
   if (group > ANBU_STATS_GROUP_MONTH)
     group = ANBU_STATS_GROUP_DAY;
-  path = g_strdup_printf ("/api/v1/stats?from=%s&to=%s&group=%s",
-                          gtk_editable_get_text (GTK_EDITABLE (self->from_entry)),
-                          gtk_editable_get_text (GTK_EDITABLE (self->to_entry)),
-                          anbu_stats_group_to_string (group));
+  {
+    /* From the first day's midnight in Seoul to the midnight after the last day. */
+    GDate after = to;
+    g_autoptr(GDateTime) start = anbu_kst_new_from_date (&from, 0, 0);
+    g_autoptr(GDateTime) end = NULL;
+    g_autofree char *start_text = NULL;
+    g_autofree char *end_text = NULL;
+    g_autofree char *start_q = NULL;
+    g_autofree char *end_q = NULL;
+
+    g_date_add_days (&after, 1);
+    end = anbu_kst_new_from_date (&after, 0, 0);
+    start_text = g_date_time_format_iso8601 (start);
+    end_text = g_date_time_format_iso8601 (end);
+    start_q = g_uri_escape_string (start_text, NULL, FALSE);
+    end_q = g_uri_escape_string (end_text, NULL, FALSE);
+    path = g_strdup_printf ("/api/v1/stats?from=%s&to=%s&group=%s", start_q, end_q,
+                            anbu_stats_group_to_string (group));
+  }
   gtk_label_set_label (self->status_label, _("Fetching the figures…"));
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-csv-writer.h"
+#include "anbu-kst.h"
 #include "anbu-stats-table.h"
 #include "anbu-validate.h"
 
@@ -25,19 +26,19 @@ static const struct
   const char *name;
   const char *label;
 } columns[ANBU_STATS_N_COLUMNS] = {
-  { "signal_households", N_("Households with risk signals") },
+  { "households_with_signals", N_("Households with risk signals") },
   { "signals", N_("Risk signals") },
-  { "phone_checks", N_("Phone checks") },
-  { "sms_checks", N_("SMS checks") },
-  { "visit_checks", N_("Visit checks") },
-  { "dispatches_112", N_("112 dispatches") },
-  { "dispatches_119", N_("119 dispatches") },
-  { "resolved_safe", N_("Resolved: safe") },
-  { "resolved_hospitalized", N_("Resolved: hospitalized") },
-  { "resolved_absent", N_("Resolved: away") },
-  { "resolved_deceased", N_("Resolved: deceased") },
-  { "resolved_false_alarm", N_("Resolved: false alarm") },
-  { "resolved_device_problem", N_("Resolved: device problem") },
+  { "checks.phone", N_("Phone checks") },
+  { "checks.sms", N_("SMS checks") },
+  { "checks.visit", N_("Visit checks") },
+  { "dispatches.dispatch_112", N_("112 dispatches") },
+  { "dispatches.dispatch_119", N_("119 dispatches") },
+  { "resolutions.safe", N_("Resolved: safe") },
+  { "resolutions.hospitalized", N_("Resolved: hospitalized") },
+  { "resolutions.absent", N_("Resolved: away") },
+  { "resolutions.deceased", N_("Resolved: deceased") },
+  { "resolutions.false_alarm", N_("Resolved: false alarm") },
+  { "resolutions.device_problem", N_("Resolved: device problem") },
 };
 
 static const char *group_names[] = { "day", "week", "month" };
@@ -93,26 +94,53 @@ anbu_stats_column_get_label (AnbuStatsColumn column)
   return g_dgettext (GETTEXT_PACKAGE, columns[column].label);
 }
 
+/* A time member ("2026-11-01T00:00:00+09:00") as its day in Korea; an
+ * exclusive end (@is_end) as the last day it covers. */
 static gboolean
-read_date (JsonObject  *object,
-           const char  *member,
-           GDate       *date,
-           GError     **error)
+read_day (JsonObject  *object,
+          const char  *member,
+          gboolean     is_end,
+          GDate       *date,
+          GError     **error)
 {
-  const char *text = NULL;
+  JsonNode *node = json_object_get_member (object, member);
+  gint64 usec = 0;
 
   g_date_clear (date, 1);
-  if (json_object_has_member (object, member)
-      && JSON_NODE_HOLDS_VALUE (json_object_get_member (object, member))
-      && json_node_get_value_type (json_object_get_member (object, member)) == G_TYPE_STRING)
-    text = json_object_get_string_member (object, member);
-  if (text == NULL || !anbu_validate_date (member, text, date, NULL))
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING
+      || !anbu_validate_timestamp (member, json_node_get_string (node), &usec, NULL))
     {
       g_set_error (error, ANBU_STATS_ERROR, ANBU_STATS_ERROR_INVALID,
-                   "%s: expected a date YYYY-MM-DD", member);
+                   "%s: expected a time such as 2026-11-01T00:00:00+09:00", member);
       return FALSE;
     }
+  {
+    g_autoptr(GDateTime) moment = anbu_timestamp_to_date_time (is_end ? usec - 1 : usec);
+    g_autoptr(GDateTime) kst = anbu_kst_to_kst (moment);
+
+    anbu_kst_get_date (kst, date);
+  }
   return TRUE;
+}
+
+/* The member at a dotted @path ("checks.phone"), NULL when absent. */
+static JsonNode *
+lookup_path (JsonObject *object,
+             const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+  JsonNode *node = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (object == NULL)
+        return NULL;
+      node = json_object_get_member (object, parts[i]);
+      if (node == NULL)
+        return NULL;
+      object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    }
+  return node;
 }
 
 static gboolean
@@ -122,7 +150,7 @@ read_counts (JsonObject    *object,
 {
   for (guint c = 0; c < ANBU_STATS_N_COLUMNS; c++)
     {
-      JsonNode *node = json_object_get_member (object, columns[c].name);
+      JsonNode *node = lookup_path (object, columns[c].name);
       gint64 value;
 
       row->values[c] = 0;
@@ -175,7 +203,8 @@ anbu_stats_table_new_from_json (JsonNode  *root,
                            "group: expected day, week or month");
       return NULL;
     }
-  if (!read_date (object, "from", &table->from, error) || !read_date (object, "to", &table->to, error))
+  if (!read_day (object, "from", FALSE, &table->from, error)
+      || !read_day (object, "to", TRUE, &table->to, error))
     return NULL;
   if (g_date_compare (&table->from, &table->to) > 0)
     {
@@ -184,11 +213,11 @@ anbu_stats_table_new_from_json (JsonNode  *root,
       return NULL;
     }
 
-  rows = json_object_get_member (object, "rows");
+  rows = json_object_get_member (object, "periods");
   if (rows == NULL || !JSON_NODE_HOLDS_ARRAY (rows))
     {
       g_set_error_literal (error, ANBU_STATS_ERROR, ANBU_STATS_ERROR_INVALID,
-                           "rows: expected an array");
+                           "periods: expected an array");
       return NULL;
     }
   for (guint i = 0; i < json_array_get_length (json_node_get_array (rows)); i++)
@@ -199,25 +228,33 @@ anbu_stats_table_new_from_json (JsonNode  *root,
       if (!JSON_NODE_HOLDS_OBJECT (item))
         {
           g_set_error (error, ANBU_STATS_ERROR, ANBU_STATS_ERROR_INVALID,
-                       "rows.%u: expected an object", i);
+                       "periods.%u: expected an object", i);
           return NULL;
         }
-      if (!read_date (json_node_get_object (item), "period", &row.start, error)
+      if (!read_day (json_node_get_object (item), "start", FALSE, &row.start, error)
+          || !read_day (json_node_get_object (item), "end", TRUE, &row.end, error)
           || !read_counts (json_node_get_object (item), &row, error))
         return NULL;
+      if (g_date_compare (&row.start, &row.end) > 0)
+        {
+          g_set_error (error, ANBU_STATS_ERROR, ANBU_STATS_ERROR_INVALID,
+                       "periods.%u: the period ends before it starts", i);
+          return NULL;
+        }
       g_array_append_val (table->rows, row);
     }
 
-  totals = json_object_get_member (object, "totals");
+  totals = json_object_get_member (object, "total");
   if (totals == NULL || !JSON_NODE_HOLDS_OBJECT (totals))
     {
       g_set_error_literal (error, ANBU_STATS_ERROR, ANBU_STATS_ERROR_INVALID,
-                           "totals: expected an object");
+                           "total: expected an object");
       return NULL;
     }
   if (!read_counts (json_node_get_object (totals), &table->totals, error))
     return NULL;
   table->totals.start = table->from;
+  table->totals.end = table->to;
 
   return g_steal_pointer (&table);
 }
@@ -306,10 +343,7 @@ anbu_stats_table_format_period (const AnbuStatsTable *table,
     case ANBU_STATS_GROUP_MONTH:
       return g_strdup_printf ("%04u-%02u", g_date_get_year (&row->start), g_date_get_month (&row->start));
     case ANBU_STATS_GROUP_WEEK:
-      end = row->start;
-      g_date_add_days (&end, 6);
-      if (g_date_compare (&end, &table->to) > 0)
-        end = table->to;
+      end = row->end;
       start_text = format_iso_date (&row->start);
       end_text = format_iso_date (&end);
       return g_strdup_printf ("%s ~ %s", start_text, end_text);

@@ -9,16 +9,19 @@ G_BEGIN_DECLS
  * The figures a 동주민센터 reports per period (the press-release table):
  * households with risk signals, 안부 확인 by phone, SMS and visit, 현장 출동
  * (112, 119) and how signals ended. Read from the body of
- * `GET /api/v1/stats?from&to&group`:
+ * `GET /api/v1/stats?from&to&group` (docs/api.md):
  *
- *   {"from": "2026-11-01", "to": "2026-11-30", "group": "day" | "week" | "month",
- *    "rows":   [{"period": "2026-11-02", "signal_households": 3, "signals": 4, ...}, ...],
- *    "totals": {"signal_households": 5, "signals": 9, ...}}
+ *   {"from": TIME, "to": TIME, "group": "day" | "week" | "month",
+ *    "periods": [{"start": TIME, "end": TIME, "households_with_signals": 3, "signals": 4,
+ *                 "checks": {"phone", "sms", "visit", "total"},
+ *                 "dispatches": {"dispatch_112", "dispatch_119", "total"},
+ *                 "resolutions": {"safe", ...}}, ...],
+ *    "total": {...the same counts...}}
  *
- * with the integer members named by anbu_stats_column_get_name(); a member
- * that is absent counts 0. `period` is the first day of the period
- * (YYYY-MM-DD). `totals` is required: households with signals are counted
- * once over the whole range, which adding up the rows would not do.
+ * Counts are found at the dotted paths anbu_stats_column_get_name() gives;
+ * one that is absent counts 0. Ends are exclusive: a period is kept as its
+ * first and last day in Korea. `total` is required: households with signals
+ * are counted once over the whole range, which adding up periods would not do.
  */
 
 #define ANBU_STATS_ERROR (anbu_stats_error_quark ())
@@ -55,7 +58,8 @@ typedef enum
 
 typedef struct
 {
-  GDate  start;
+  GDate  start;  /* first day, in Korea */
+  GDate  end;    /* last day, in Korea */
   gint64 values[ANBU_STATS_N_COLUMNS];
 } AnbuStatsRow;
 
@@ -80,14 +84,14 @@ void             anbu_stats_table_free          (AnbuStatsTable       *table);
 
 AnbuStatsGroup   anbu_stats_table_get_group     (const AnbuStatsTable *table);
 const GDate     *anbu_stats_table_get_from      (const AnbuStatsTable *table);
-const GDate     *anbu_stats_table_get_to        (const AnbuStatsTable *table);
+const GDate     *anbu_stats_table_get_to        (const AnbuStatsTable *table);  /* last day */
 guint            anbu_stats_table_get_n_rows    (const AnbuStatsTable *table);
 const AnbuStatsRow *anbu_stats_table_get_row    (const AnbuStatsTable *table,
                                                  guint                 index);
 const AnbuStatsRow *anbu_stats_table_get_totals (const AnbuStatsTable *table);
 
-/* "2026-11-24" (day), "2026-11-23 ~ 2026-11-29" (week, clipped to the
- * range), "2026-11" (month): what Excel sorts and reads as dates. */
+/* "2026-11-24" (day), "2026-11-23 ~ 2026-11-29" (week, as the server cut
+ * it to the range), "2026-11" (month): what Excel sorts and reads as dates. */
 char            *anbu_stats_table_format_period (const AnbuStatsTable *table,
                                                  const AnbuStatsRow   *row);
 

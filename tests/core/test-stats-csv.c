@@ -75,15 +75,22 @@ test_invalid_utf8_is_repaired (void)
   g_assert_true (g_utf8_validate (text, -1, NULL));
 }
 
+/* As anbu-server answers GET /api/v1/stats (docs/api.md). */
 static const char week_table[] =
-  "{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": \"week\","
-  " \"rows\": ["
-  "  {\"period\": \"2026-11-02\", \"signal_households\": 3, \"signals\": 4, \"phone_checks\": 6,"
-  "   \"sms_checks\": 1, \"dispatches_119\": 1, \"resolved_safe\": 3},"
-  "  {\"period\": \"2026-11-09\", \"signal_households\": 2, \"signals\": 2, \"phone_checks\": 2,"
-  "   \"dispatches_112\": 1, \"resolved_hospitalized\": 1}],"
-  " \"totals\": {\"signal_households\": 4, \"signals\": 6, \"phone_checks\": 8, \"sms_checks\": 1,"
-  "   \"dispatches_112\": 1, \"dispatches_119\": 1, \"resolved_safe\": 3, \"resolved_hospitalized\": 1}}";
+  "{\"from\": \"2026-11-02T00:00:00+09:00\", \"to\": \"2026-11-13T00:00:00+09:00\", \"group\": \"week\","
+  " \"periods\": ["
+  "  {\"start\": \"2026-11-02T00:00:00+09:00\", \"end\": \"2026-11-09T00:00:00+09:00\","
+  "   \"households_with_signals\": 3, \"signals\": 4, \"signals_by_kind\": {\"inactivity\": 3, \"routine\": 1, \"offline\": 0},"
+  "   \"checks\": {\"phone\": 6, \"sms\": 1, \"visit\": 0, \"total\": 7},"
+  "   \"dispatches\": {\"dispatch_112\": 0, \"dispatch_119\": 1, \"total\": 1},"
+  "   \"resolutions\": {\"safe\": 3, \"hospitalized\": 0, \"absent\": 0, \"deceased\": 0, \"false_alarm\": 0, \"device_problem\": 0}},"
+  "  {\"start\": \"2026-11-09T00:00:00+09:00\", \"end\": \"2026-11-13T00:00:00+09:00\","
+  "   \"households_with_signals\": 2, \"signals\": 2,"
+  "   \"checks\": {\"phone\": 2, \"total\": 2},"
+  "   \"dispatches\": {\"dispatch_112\": 1, \"total\": 1},"
+  "   \"resolutions\": {\"hospitalized\": 1}}],"
+  " \"total\": {\"households_with_signals\": 4, \"signals\": 6, \"checks\": {\"phone\": 8, \"sms\": 1, \"visit\": 0},"
+  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}}}";
 
 static void
 test_table_parse (void)
@@ -103,7 +110,8 @@ test_table_parse (void)
   first = anbu_stats_table_format_period (table, anbu_stats_table_get_row (table, 0));
   last = anbu_stats_table_format_period (table, anbu_stats_table_get_row (table, 1));
   g_assert_cmpstr (first, ==, "2026-11-02 ~ 2026-11-08");
-  g_assert_cmpstr (last, ==, "2026-11-09 ~ 2026-11-12");  /* clipped to the range */
+  g_assert_cmpstr (last, ==, "2026-11-09 ~ 2026-11-12");  /* the end is exclusive */
+  g_assert_cmpint (g_date_get_day (anbu_stats_table_get_to (table)), ==, 12);
 }
 
 static void
@@ -141,35 +149,39 @@ test_table_not_json (void)
   assert_invalid ("[]");
 }
 
+#define RANGE "\"from\": \"2026-11-02T00:00:00+09:00\", \"to\": \"2026-11-13T00:00:00+09:00\""
+#define PERIOD "\"start\": \"2026-11-02T00:00:00+09:00\", \"end\": \"2026-11-03T00:00:00+09:00\""
+
 static void
 test_table_bad_group (void)
 {
-  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": \"year\", \"rows\": [], \"totals\": {}}");
-  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": 3, \"rows\": [], \"totals\": {}}");
+  assert_invalid ("{" RANGE ", \"group\": \"year\", \"periods\": [], \"total\": {}}");
+  assert_invalid ("{" RANGE ", \"group\": 3, \"periods\": [], \"total\": {}}");
 }
 
 static void
 test_table_bad_dates (void)
 {
-  assert_invalid ("{\"from\": \"2026-02-30\", \"to\": \"2026-11-12\", \"group\": \"day\", \"rows\": [], \"totals\": {}}");
-  assert_invalid ("{\"from\": \"2026-11-12\", \"to\": \"2026-11-02\", \"group\": \"day\", \"rows\": [], \"totals\": {}}");
-  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": \"day\", \"rows\": [{\"period\": \"soon\"}], \"totals\": {}}");
+  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-13T00:00:00+09:00\", \"group\": \"day\", \"periods\": [], \"total\": {}}");
+  assert_invalid ("{\"from\": \"2026-11-13T00:00:00+09:00\", \"to\": \"2026-11-02T00:00:00+09:00\", \"group\": \"day\", \"periods\": [], \"total\": {}}");
+  assert_invalid ("{" RANGE ", \"group\": \"day\", \"periods\": [{\"start\": \"soon\", \"end\": \"2026-11-03T00:00:00+09:00\"}], \"total\": {}}");
+  assert_invalid ("{" RANGE ", \"group\": \"day\", \"periods\": [{\"start\": \"2026-11-05T00:00:00+09:00\", \"end\": \"2026-11-03T00:00:00+09:00\"}], \"total\": {}}");
 }
 
 static void
 test_table_bad_counts (void)
 {
-  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": \"day\", \"rows\": [{\"period\": \"2026-11-02\", \"signals\": -1}], \"totals\": {}}");
-  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": \"day\", \"rows\": [{\"period\": \"2026-11-02\", \"signals\": \"3\"}], \"totals\": {}}");
-  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": \"day\", \"rows\": [{\"period\": \"2026-11-02\", \"signals\": 1.5}], \"totals\": {}}");
+  assert_invalid ("{" RANGE ", \"group\": \"day\", \"periods\": [{" PERIOD ", \"signals\": -1}], \"total\": {}}");
+  assert_invalid ("{" RANGE ", \"group\": \"day\", \"periods\": [{" PERIOD ", \"signals\": \"3\"}], \"total\": {}}");
+  assert_invalid ("{" RANGE ", \"group\": \"day\", \"periods\": [{" PERIOD ", \"checks\": {\"phone\": 1.5}}], \"total\": {}}");
 }
 
 static void
 test_table_missing_parts (void)
 {
-  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": \"day\", \"totals\": {}}");
-  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": \"day\", \"rows\": []}");
-  assert_invalid ("{\"from\": \"2026-11-02\", \"to\": \"2026-11-12\", \"group\": \"day\", \"rows\": [3], \"totals\": {}}");
+  assert_invalid ("{" RANGE ", \"group\": \"day\", \"total\": {}}");
+  assert_invalid ("{" RANGE ", \"group\": \"day\", \"periods\": []}");
+  assert_invalid ("{" RANGE ", \"group\": \"day\", \"periods\": [3], \"total\": {}}");
 }
 
 int

@@ -11,6 +11,9 @@
 #include "anbu-alert-row.h"
 #include "anbu-alerts-view.h"
 #include "anbu-case-form-dialog.h"
+#include "anbu-household-page.h"
+#include "anbu-households-view.h"
+#include "anbu-statistics-view.h"
 #include "anbu-casework.h"
 #include "anbu-replica-case-store.h"
 #include "anbu-test-server.h"
@@ -529,6 +532,18 @@ dialog_open (gpointer data)
   return find_dialog () != NULL;
 }
 
+static gboolean
+stats_fetched (gpointer data)
+{
+  return anbu_statistics_view_get_table (data) != NULL;
+}
+
+static gboolean
+chart_fresh (gpointer data)
+{
+  return g_strcmp0 (anbu_household_page_get_chart_source (data), "fresh") == 0;
+}
+
 static void
 test_alert_actions_reach_server (Fixture      *f,
                                  gconstpointer data)
@@ -591,6 +606,32 @@ test_alert_actions_reach_server (Fixture      *f,
   /* Resolved: it leaves the alerts view. */
   settle (f);
   g_assert_cmpuint (anbu_alerts_view_get_n_rows (view), ==, 0);
+
+  /* The month's figures from the server count what was just done. */
+  {
+    AnbuStatisticsView *stats = ANBU_STATISTICS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_STATISTICS_VIEW));
+    const AnbuStatsRow *total;
+
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "stats-group")), ANBU_STATS_GROUP_MONTH);
+    anbu_statistics_view_fetch (stats);
+    g_assert_true (anbu_test_wait_until (stats_fetched, stats, 10000));
+    total = anbu_stats_table_get_totals (anbu_statistics_view_get_table (stats));
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_SIGNAL_HOUSEHOLDS], ==, 1);
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_SIGNALS], ==, 1);
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_PHONE_CHECKS], ==, 1);
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_SMS_CHECKS], ==, 0);
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_RESOLVED_SAFE], ==, 1);
+    g_assert_cmpuint (anbu_stats_table_get_n_rows (anbu_statistics_view_get_table (stats)), ==, 1);
+  }
+
+  /* The household page asks the server for its 7-day series. */
+  {
+    AnbuHouseholdsView *households = ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
+    AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+
+    anbu_households_view_open_household (households, H1);
+    g_assert_true (anbu_test_wait_until (chart_fresh, page, 10000));
+  }
 }
 
 int

@@ -838,16 +838,19 @@ test_visits_due (Fixture      *f,
   g_assert_true (anbu_test_wait_until (visits_without_h4, view, 5000));
 }
 
+#define P(start, end) "\"start\": \"2026-11-" start "T00:00:00+09:00\", \"end\": \"2026-11-" end "T00:00:00+09:00\""
 static const char stats_json[] =
-  "{\"from\": \"2026-11-01\", \"to\": \"2026-11-25\", \"group\": \"week\","
-  " \"rows\": ["
-  "  {\"period\": \"2026-11-01\", \"signal_households\": 1, \"signals\": 1, \"phone_checks\": 2},"
-  "  {\"period\": \"2026-11-02\", \"signal_households\": 3, \"signals\": 4, \"phone_checks\": 6, \"sms_checks\": 1, \"dispatches_119\": 1, \"resolved_safe\": 3},"
-  "  {\"period\": \"2026-11-09\", \"signal_households\": 2, \"signals\": 2, \"phone_checks\": 2, \"dispatches_112\": 1, \"resolved_hospitalized\": 1},"
-  "  {\"period\": \"2026-11-16\", \"signal_households\": 2, \"signals\": 3, \"phone_checks\": 5, \"visit_checks\": 1},"
-  "  {\"period\": \"2026-11-23\", \"signal_households\": 3, \"signals\": 3, \"phone_checks\": 4}],"
-  " \"totals\": {\"signal_households\": 6, \"signals\": 13, \"phone_checks\": 19, \"sms_checks\": 1,"
-  "   \"visit_checks\": 1, \"dispatches_112\": 1, \"dispatches_119\": 1, \"resolved_safe\": 3, \"resolved_hospitalized\": 1}}";
+  "{\"from\": \"2026-11-01T00:00:00+09:00\", \"to\": \"2026-11-26T00:00:00+09:00\", \"group\": \"week\","
+  " \"periods\": ["
+  "  {" P ("01", "02") ", \"households_with_signals\": 1, \"signals\": 1, \"checks\": {\"phone\": 2}},"
+  "  {" P ("02", "09") ", \"households_with_signals\": 3, \"signals\": 4, \"checks\": {\"phone\": 6, \"sms\": 1},"
+  "   \"dispatches\": {\"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3}},"
+  "  {" P ("09", "16") ", \"households_with_signals\": 2, \"signals\": 2, \"checks\": {\"phone\": 2},"
+  "   \"dispatches\": {\"dispatch_112\": 1}, \"resolutions\": {\"hospitalized\": 1}},"
+  "  {" P ("16", "23") ", \"households_with_signals\": 2, \"signals\": 3, \"checks\": {\"phone\": 5, \"visit\": 1}},"
+  "  {" P ("23", "26") ", \"households_with_signals\": 3, \"signals\": 3, \"checks\": {\"phone\": 4}}],"
+  " \"total\": {\"households_with_signals\": 6, \"signals\": 13, \"checks\": {\"phone\": 19, \"sms\": 1, \"visit\": 1},"
+  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}}}";
 
 static gboolean
 has_table (gpointer data)
@@ -929,6 +932,8 @@ test_statistics (Fixture      *f,
   g_rmdir (dir);
 }
 
+/* As anbu-server answers GET /api/v1/households/{id}/series: hourly
+ * buckets, a daily routine until 30 hours ago, then silence. */
 static char *
 series_json (void)
 {
@@ -936,24 +941,28 @@ series_json (void)
   g_autofree char *from = ago (24 * 7);
   g_autofree char *to = ago (0);
 
-  g_string_append_printf (out, "{\"from\": \"%s\", \"to\": \"%s\", \"bucket\": \"hour\", \"points\": [", from, to);
-  for (int h = 24 * 7; h >= 0; h--)
+  g_string_append_printf (out, "{\"household_id\": \"%s\", \"from\": \"%s\", \"to\": \"%s\", \"bucket\": 3600,"
+                          " \"plugs\": [{\"serial\": \"PLG-0001\", \"appliance\": \"tv\", \"buckets\": [", H1, from, to);
+  for (int h = 24 * 7; h >= 1; h--)
     {
       g_autofree char *ts = ago (h);
       int kst_hour = (((int) (now_usec / HOUR) - h) + 9) % 24;
       double watts = h > 30 ? ((kst_hour >= 7 && kst_hour <= 22) ? 60 + (h % 5) * 20 : 3) : 3;
-      double lux = (kst_hour >= 7 && kst_hour <= 18) ? 300 + (kst_hour - 12) * (kst_hour - 12) * -6 : 5;
+      double lux = (kst_hour >= 7 && kst_hour <= 18) ? 300 - (kst_hour - 12) * (kst_hour - 12) * 6 : 5;
 
-      g_string_append_printf (out, "%s{\"ts\": \"%s\", \"watts\": %.1f, \"lux\": %.1f}", h == 24 * 7 ? "" : ",",
-                              ts, watts, lux);
+      if (h % 29 == 0)
+        continue;  /* an hour without readings: left out, as the server does */
+      g_string_append_printf (out, "%s{\"start\": \"%s\", \"count\": 60, \"watts\": {\"min\": 2, \"max\": %.1f, \"mean\": %.1f},"
+                              " \"lux\": {\"min\": 1, \"max\": %.1f, \"mean\": %.1f}}", h == 24 * 7 ? "" : ",",
+                              ts, watts, watts / 2, lux, lux);
     }
   g_string_append (out, "], \"events\": [");
   for (int h = 24 * 7, first = 1; h > 30; h -= 7, first = 0)
     {
       g_autofree char *ts = ago (h);
-      g_string_append_printf (out, "%s\"%s\"", first ? "" : ",", ts);
+      g_string_append_printf (out, "%s{\"at\": \"%s\", \"kind\": \"power_on\", \"magnitude\": 55}", first ? "" : ",", ts);
     }
-  g_string_append (out, "]}");
+  g_string_append (out, "]}]}");
   return g_string_free (out, FALSE);
 }
 
@@ -984,7 +993,7 @@ test_household_page (Fixture      *f,
   g_assert_true (anbu_test_wait_until (chart_from, fresh, 5000));
   g_test_message ("household page with its chart: %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
   chart = ANBU_ACTIVITY_CHART (anbu_test_find_named (GTK_WIDGET (page), "household-chart"));
-  g_assert_cmpuint (anbu_activity_chart_get_n_points (chart), ==, 24 * 7 + 1);
+  g_assert_cmpuint (anbu_activity_chart_get_n_points (chart), ==, 24 * 7 - 5);  /* 5 empty hours left out */
   g_assert_cmpuint (anbu_activity_chart_get_n_events (chart), >, 10);
   summary = anbu_activity_chart_dup_summary (chart);
   g_assert_nonnull (strstr (summary, "7일"));
