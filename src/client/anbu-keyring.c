@@ -41,6 +41,21 @@ G_DEFINE_TYPE (AnbuKeyring, anbu_keyring, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (anbu-keyring-error-quark, anbu_keyring_error)
 
+/* libsodium must be initialised before its first use, whichever public
+ * function comes first in a process. */
+static void
+ensure_sodium (void)
+{
+  static gsize initialised = 0;
+
+  if (g_once_init_enter (&initialised))
+    {
+      if (sodium_init () < 0)
+        g_error ("libsodium cannot be initialised");
+      g_once_init_leave (&initialised, 1);
+    }
+}
+
 static gboolean
 derive_key (const char  *password,
             const guint8 *salt,
@@ -97,8 +112,7 @@ anbu_keyring_class_init (AnbuKeyringClass *klass)
 
   object_class->finalize = anbu_keyring_finalize;
 
-  if (sodium_init () < 0)
-    g_error ("libsodium cannot be initialised");
+  ensure_sodium ();
 }
 
 static void
@@ -205,6 +219,7 @@ anbu_keyring_unwrap (const char  *wrapped,
   g_return_val_if_fail (wrapped != NULL, NULL);
   g_return_val_if_fail (password != NULL, NULL);
 
+  ensure_sodium ();
   parts = g_strsplit (wrapped, "$", 0);
   if (g_strv_length (parts) != 7 || g_strcmp0 (parts[0], WRAP_FORMAT) != 0
       || g_strcmp0 (parts[1], WRAP_ALG) != 0)

@@ -40,6 +40,7 @@ struct _AnbuSyncEngine
   guint           soon_source;
   guint           last_pending;
 
+  gint64          step_started;
   gboolean        in_progress;
   gboolean        again;
   GPtrArray      *waiters;       /* GTasks finished by the current run */
@@ -227,7 +228,11 @@ on_pull_applied (GObject      *source,
   GError *error = NULL;
   gboolean has_more = FALSE;
 
-  if (!anbu_replica_apply_pull_finish (ANBU_REPLICA (source), result, &has_more, NULL, &error))
+  guint n_changes = 0;
+
+  g_debug ("Pull page applied in %.3f s", (g_get_monotonic_time () - self->step_started) / 1e6);
+  if (!anbu_replica_apply_pull_finish (ANBU_REPLICA (source), result, &has_more, &n_changes,
+                                       &error))
     finish_run (self, error);
   else if (has_more)
     pull_step (self);
@@ -250,6 +255,9 @@ on_pulled (GObject      *source,
       finish_run (self, error);
       return;
     }
+  g_debug ("Pull page of %" G_GSIZE_FORMAT " bytes received in %.3f s", g_bytes_get_size (body),
+           (g_get_monotonic_time () - self->step_started) / 1e6);
+  self->step_started = g_get_monotonic_time ();
   anbu_replica_apply_pull_async (self->replica, body, self->cancellable, on_pull_applied,
                                  g_object_ref (self));
 }
@@ -259,6 +267,7 @@ pull_step (AnbuSyncEngine *self)
 {
   g_autofree char *cursor = anbu_replica_dup_cursor (self->replica);
 
+  self->step_started = g_get_monotonic_time ();
   anbu_api_client_pull_async (self->api, cursor, self->page_size, self->cancellable, on_pulled,
                               g_object_ref (self));
 }
