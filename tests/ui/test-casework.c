@@ -423,6 +423,7 @@ test_households_search_and_filters (Fixture      *f,
   /* Most at risk first: 심각, 위험, 관심, offline, away, then the rest. */
   assert_names (model, "박정희,김영수,이민아,최고령,한가람,Anna Kim,김영숙");
   anbu_test_save_screenshot (f->window, "casework-households");
+  anbu_test_assert_accessible_names (f->window, "households view");
 
   /* Typed into the window's search bar, as a planner does with Ctrl+F. */
   search_for (search, model, "ㄱㅇㅅ", "김영수,김영숙");
@@ -506,6 +507,7 @@ test_alerts_order_and_acknowledge (Fixture      *f,
   /* Wednesday 11:00: the community centre answers until 18:00. */
   g_assert_nonnull (strstr (anbu_alert_row_get_responder_text (first), "동주민센터"));
   anbu_test_save_screenshot (f->window, "casework-alerts");
+  anbu_test_assert_accessible_names (f->window, "alerts view");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "alert.acknowledge", NULL));
   payload = wait_for_change (f, 0, "alert.acknowledge");
@@ -606,6 +608,7 @@ test_form_visit (Fixture      *f,
   JsonObject *p;
 
   anbu_test_save_screenshot (GTK_WIDGET (dialog), "casework-form-visit");
+  anbu_test_assert_accessible_names (GTK_WIDGET (dialog), "visit form");
   set_text (dialog, "next_visit_on", "2026-13-40");
   assert_refused (f, dialog, "next_visit_on", "2026-11-30");
   set_text (dialog, "next_visit_on", "2026-11-20");
@@ -830,6 +833,7 @@ test_visits_due (Fixture      *f,
   g_assert_true (g_strv_contains ((const char * const *) ids, H3));
   g_assert_true (g_strv_contains ((const char * const *) ids, H4));
   anbu_test_save_screenshot (f->window, "casework-visits");
+  anbu_test_assert_accessible_names (f->window, "visits view");
 
   /* Recording the visit takes it off the list. */
   dialog = open_form (f, ANBU_CASE_FORM_VISIT, H4, NULL);
@@ -903,6 +907,7 @@ test_statistics (Fixture      *f,
   g_assert_cmpuint (anbu_stats_table_get_n_rows (anbu_statistics_view_get_table (view)), ==, 5);
   g_assert_cmpint (anbu_stats_table_get_totals (anbu_statistics_view_get_table (view))->values[ANBU_STATS_COLUMN_PHONE_CHECKS], ==, 19);
   anbu_test_save_screenshot (f->window, "casework-statistics");
+  anbu_test_assert_accessible_names (f->window, "statistics view");
 
   anbu_statistics_view_export_async (view, file, NULL, export_done, &exported);
   g_assert_true (anbu_test_wait_until (is_true, &exported, 5000));
@@ -998,6 +1003,7 @@ test_household_page (Fixture      *f,
   summary = anbu_activity_chart_dup_summary (chart);
   g_assert_nonnull (strstr (summary, "7일"));
   anbu_test_save_screenshot (f->window, "casework-household");
+  anbu_test_assert_accessible_names (f->window, "household page");
 
   /* Offline: the cached chart, said so. */
   set_online (f, FALSE);
