@@ -299,7 +299,8 @@ on_background_sign_in (GObject      *source,
 
       set_user_json (self, text);
     }
-  if (self->engine != NULL && anbu_sync_engine_get_running (self->engine))
+  if (self->engine != NULL && (anbu_sync_engine_get_running (self->engine)
+                               || anbu_sync_engine_get_needs_sign_in (self->engine)))
     anbu_sync_engine_sync_async (self->engine, NULL, NULL, NULL);
 }
 
@@ -725,6 +726,62 @@ gboolean
 anbu_session_renew_token_finish (AnbuSession   *self,
                                  GAsyncResult  *result,
                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_password_changed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!anbu_replica_change_password_finish (ANBU_REPLICA (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * anbu_session_change_password_async:
+ *
+ * Rewraps the replica's key with @new_password (the planner's password
+ * changed on the server): later offline unlocks take the new one. Needs
+ * the session unlocked; a wrong @old_password fails with
+ * %ANBU_REPLICA_ERROR_WRONG_PASSWORD and changes nothing.
+ */
+void
+anbu_session_change_password_async (AnbuSession         *self,
+                                    const char          *old_password,
+                                    const char          *new_password,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (ANBU_IS_SESSION (self));
+  g_return_if_fail (old_password != NULL && new_password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, anbu_session_change_password_async);
+  if (self->state != ANBU_SESSION_STATE_UNLOCKED)
+    {
+      g_task_return_new_error (task, ANBU_SESSION_ERROR, ANBU_SESSION_ERROR_NOT_SIGNED_IN,
+                               _("Unlock first"));
+      return;
+    }
+  anbu_replica_change_password_async (self->replica, old_password, new_password, cancellable,
+                                      on_password_changed, g_steal_pointer (&task));
+}
+
+gboolean
+anbu_session_change_password_finish (AnbuSession   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -414,10 +414,12 @@ evaluate_household (AnbuAlertEngine      *self,
                         alerts, changes, stats, error))
         return FALSE;
     }
-  else if (!verdict.inactive && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN)
+  else if (!verdict.inactive && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN
+           && (verdict.absent || verdict.quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since))
     {
       guint all, no_answer;
 
+      /* Activity came back (or an absence covers now), and nobody acted. */
       count_contacts (self, stored->alert, &all, &no_answer);
       if (all == 0)
         {

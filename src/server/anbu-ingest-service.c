@@ -215,6 +215,7 @@ on_change_timeout (gpointer user_data)
         g_warning ("Cannot check signals after a change: %s", error->message);
     }
   anbu_live_hub_notify_changes (self->hub);
+  anbu_live_hub_flush_plugs (self->hub, g_get_monotonic_time ());
   return G_SOURCE_CONTINUE;
 }
 

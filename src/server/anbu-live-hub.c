@@ -20,7 +20,8 @@ struct _AnbuLiveHub
   sqlite3_stmt *snapshot;
   gint64        counter_seen;
   GPtrArray    *clients;      /* Client * */
-  GHashTable   *plug_pushed;  /* serial → monotonic µs of the last push */
+  GHashTable   *plug_pushed;  /* serial → monotonic ms of the last push */
+  GHashTable   *plug_pending; /* serial → AnbuTelemetryPlugStatus * held back by the throttle */
 };
 
 G_DEFINE_FINAL_TYPE (AnbuLiveHub, anbu_live_hub, G_TYPE_OBJECT)
@@ -47,6 +48,13 @@ client_free (Client *client)
 
 static void send_snapshot (AnbuLiveHub *self,
                            Client      *client);
+
+static void
+pending_status_free (AnbuTelemetryPlugStatus *status)
+{
+  anbu_telemetry_plug_status_clear (status);
+  g_free (status);
+}
 
 static gint64
 read_counter (AnbuLiveHub *self)
@@ -130,6 +138,7 @@ anbu_live_hub_finalize (GObject *object)
 
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_pointer (&self->plug_pushed, g_hash_table_unref);
+  g_clear_pointer (&self->plug_pending, g_hash_table_unref);
   g_clear_pointer (&self->scope_key, sqlite3_finalize);
   g_clear_pointer (&self->counter, sqlite3_finalize);
   g_clear_pointer (&self->snapshot, sqlite3_finalize);
@@ -151,6 +160,8 @@ anbu_live_hub_init (AnbuLiveHub *self)
 {
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
   self->plug_pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->plug_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) pending_status_free);
 }
 
 /* Public API */
@@ -285,12 +296,49 @@ anbu_live_hub_push_plug (AnbuLiveHub                   *self,
   if (g_hash_table_lookup_extended (self->plug_pushed, status->serial, NULL, &last)
       && now_monotonic - GPOINTER_TO_SIZE (last) * (gint64) G_USEC_PER_SEC / 1000
          < (gint64) self->plug_interval * G_USEC_PER_SEC)
-    return;
+    {
+      /* Held back: the latest one goes out when the interval is over. */
+      AnbuTelemetryPlugStatus *copy = g_new0 (AnbuTelemetryPlugStatus, 1);
+
+      *copy = *status;
+      copy->serial = g_strdup (status->serial);
+      copy->household_id = g_strdup (status->household_id);
+      g_hash_table_replace (self->plug_pending, g_strdup (status->serial), copy);
+      return;
+    }
+  g_hash_table_remove (self->plug_pending, status->serial);
   g_hash_table_insert (self->plug_pushed, g_strdup (status->serial),
                        GSIZE_TO_POINTER ((gsize) (now_monotonic / 1000)));
 
   text = plug_frame (status);
   send_in_scope (self, status->household_id, text);
+}
+
+void
+anbu_live_hub_flush_plugs (AnbuLiveHub *self,
+                           gint64       now_monotonic)
+{
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_status_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (ANBU_IS_LIVE_HUB (self));
+
+  g_hash_table_iter_init (&iter, self->plug_pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gpointer last;
+
+      if (g_hash_table_lookup_extended (self->plug_pushed, key, NULL, &last)
+          && now_monotonic - GPOINTER_TO_SIZE (last) * (gint64) G_USEC_PER_SEC / 1000
+             < (gint64) self->plug_interval * G_USEC_PER_SEC)
+        continue;
+      g_ptr_array_add (due, value);
+      g_hash_table_iter_steal (&iter);
+      g_free (key);
+    }
+  for (guint i = 0; i < due->len; i++)
+    anbu_live_hub_push_plug (self, g_ptr_array_index (due, i), now_monotonic);
 }
 
 void

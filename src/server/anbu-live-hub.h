@@ -43,6 +43,11 @@ void         anbu_live_hub_push_plug       (AnbuLiveHub                   *self,
                                             const AnbuTelemetryPlugStatus *status,
                                             gint64                         now_monotonic);
 
+/* Sends the plug statuses the throttle held back whose interval is over
+ * (call about once a second). */
+void         anbu_live_hub_flush_plugs     (AnbuLiveHub                   *self,
+                                            gint64                         now_monotonic);
+
 void         anbu_live_hub_push_alert      (AnbuLiveHub                   *self,
                                             const char                    *household_id,
                                             const char                    *record);

@@ -697,6 +697,64 @@ test_wrong_password (Fixture       *fixture,
   g_assert_cmpint (count_local (fixture, "household"), ==, 4);
 }
 
+/* The password changed on the server: the planner unlocks once with the
+ * old one, the replica is rewrapped, and from then on only the new one opens it. */
+static void
+test_password_changed (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = seed_households (fixture, 2, DONG);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *new_password = "새 비밀번호 2026 winter";
+  g_autofree char *old_token = NULL;
+  g_autofree char *input = g_strdup_printf ("%s\n", new_password);
+
+  sign_in (fixture, PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (anbu_test_server_cli (fixture->server, input, &out, &err, "password", "reset",
+                                         "--username", "planner", NULL), ==, 0);
+
+  AWAIT (result, anbu_session_change_password_async (fixture->session, "not it", new_password,
+                                                     NULL, test_ready_cb, &result));
+  g_assert_false (anbu_session_change_password_finish (fixture->session, result, &error));
+  g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_WRONG_PASSWORD);
+  g_clear_error (&error);
+
+  AWAIT (result, anbu_session_change_password_async (fixture->session, PASSWORD, new_password,
+                                                     NULL, test_ready_cb, &result));
+  g_assert_true (anbu_session_change_password_finish (fixture->session, result, &error));
+  g_assert_no_error (error);
+  old_token = g_strdup (anbu_api_client_get_token (anbu_session_get_api_client (fixture->session)));
+  anbu_session_lock (fixture->session);
+
+  AWAIT (result, anbu_session_unlock_async (fixture->session, PASSWORD, NULL, test_ready_cb, &result));
+  g_assert_false (anbu_session_unlock_finish (fixture->session, result, &error));
+  g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_WRONG_PASSWORD);
+  g_clear_error (&error);
+  AWAIT (result, anbu_session_unlock_async (fixture->session, new_password, NULL, test_ready_cb,
+                                            &result));
+  g_assert_true (anbu_session_unlock_finish (fixture->session, result, &error));
+  g_assert_no_error (error);
+  /* The reset revoked the old token; the unlock fetches a new one. */
+  {
+    gboolean timed_out = FALSE;
+    guint id = g_timeout_add_seconds (TEST_TIMEOUT_SECONDS, test_timeout_cb, &timed_out);
+
+    while (!timed_out && g_strcmp0 (anbu_api_client_get_token (anbu_session_get_api_client (fixture->session)),
+                                    old_token) == 0)
+      g_main_context_iteration (NULL, TRUE);
+    if (!timed_out)
+      g_source_remove (id);
+    g_assert_false (timed_out);
+  }
+  sync_now (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_local (fixture, "household"), ==, 2);
+}
+
 static void
 test_first_sign_in_needs_server (Fixture       *fixture,
                                  gconstpointer  data)
@@ -892,6 +950,7 @@ main (int argc, char *argv[])
   ADD ("household-leaves-scope", test_household_leaves_scope);
   ADD ("nothing-in-plaintext", test_nothing_in_plaintext);
   ADD ("wrong-password", test_wrong_password);
+  ADD ("password-changed", test_password_changed);
   ADD ("first-sign-in-needs-server", test_first_sign_in_needs_server);
   ADD ("first-sign-in-wrong-password", test_first_sign_in_wrong_password);
   ADD ("corrupt-replica-rebuilt", test_corrupt_replica_rebuilt);
