@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "anbu-client-account.h"
+#include "anbu-households-view.h"
 #include "anbu-sync-indicator.h"
 #include "anbu-test-server.h"
 #include "anbu-test-util.h"
@@ -271,8 +272,29 @@ first_row_names_household (gpointer list)
          && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "방문 기록 · 김영희") == 0;
 }
 
-/* The first sign-in goes to the server; the caseload arrives and the indicator says online
- * with a last sync; every view opens. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+households_view_lists_seeded_household (gpointer window)
+{
+  return shows_text (GTK_WIDGET (anbu_test_find_type (window, ANBU_TYPE_HOUSEHOLDS_VIEW)), "김영희");
+}
+
+/* The first sign-in goes to the server; the caseload arrives (the seeded household shows in
+ * the Households view) and the indicator says online with a last sync; every view opens. */
 static void
 test_sign_in_online (Fixture      *f,
                      gconstpointer data)
@@ -281,6 +303,8 @@ test_sign_in_online (Fixture      *f,
   g_assert_true (anbu_test_wait_until (signed_in, f->window, WAIT_MS));
   wait_indicator (f, ANBU_SYNC_INDICATOR_ONLINE, 0);
   show_every_view (f);
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", "households"));
+  g_assert_true (anbu_test_wait_until (households_view_lists_seeded_household, f->window, WAIT_MS));
   anbu_test_save_screenshot (f->window, "session-online");
 }
 
