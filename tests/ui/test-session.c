@@ -306,6 +306,12 @@ test_sign_in_online (Fixture      *f,
   g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", "households"));
   g_assert_true (anbu_test_wait_until (households_view_lists_seeded_household, f->window, WAIT_MS));
   anbu_test_save_screenshot (f->window, "session-online");
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", views[i]));
+      anbu_test_wait_drawn (f->window);
+      anbu_test_assert_accessible_names (f->window, views[i]);
+    }
 }
 
 /* A wrong password at the first sign-in: the server refuses, the page says so, nothing opens. */
