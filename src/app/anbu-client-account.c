@@ -10,6 +10,7 @@
 #include "anbu-conflict-row.h"
 #include "anbu-replica-case-store.h"
 #include "anbu-kst.h"
+#include "anbu-map-page.h"
 #include "anbu-sync-text.h"
 
 /* The planner's account as the window sees it (AnbuAccount), made of src/client's session:
@@ -492,6 +493,18 @@ client_lock (AnbuAccount *account)
   anbu_session_lock (ANBU_CLIENT_ACCOUNT (account)->session);
 }
 
+static void
+attach_map_pages (AnbuCasework *casework,
+                  GtkWidget    *widget)
+{
+  if (ANBU_IS_MAP_PAGE (widget))
+    anbu_map_page_set_casework (ANBU_MAP_PAGE (widget), casework);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    attach_map_pages (casework, child);
+}
+
 /* Each unlock opens the replica anew: the views get a casework over the new one. */
 static void
 client_attach_views (AnbuAccount *account,
@@ -507,6 +520,7 @@ client_attach_views (AnbuAccount *account,
       && anbu_replica_case_store_get_replica (ANBU_REPLICA_CASE_STORE (anbu_casework_get_store (self->casework))) == replica)
     {
       anbu_casework_attach (self->casework, window);
+      attach_map_pages (self->casework, window);
       return;
     }
 
@@ -514,6 +528,7 @@ client_attach_views (AnbuAccount *account,
   g_clear_object (&self->casework);
   self->casework = anbu_casework_new (ANBU_CASE_STORE (store));
   anbu_casework_attach (self->casework, window);
+  attach_map_pages (self->casework, window);
 }
 
 static GListModel *

@@ -6,6 +6,8 @@
 #include "anbu-accessibility.h"
 #include "anbu-map-page.h"
 
+#include <math.h>
+
 /* The window's Map page: the households on the map (src/app/map), or the empty state while
  * there are none with a location. Tiles come from the "tile-address" setting, or from the
  * Anbu server itself when that is empty; a new address makes a new tile source. */
@@ -19,6 +21,9 @@ struct _AnbuMapPage
 
   GSettings *settings;
   GListModel *model;
+
+  AnbuCasework *casework;    /* when set, the model is made from its households */
+  GListStore *points;
 };
 
 G_DEFINE_TYPE (AnbuMapPage, anbu_map_page, ADW_TYPE_BIN)
@@ -60,6 +65,58 @@ static void
 on_items_changed (AnbuMapPage *self)
 {
   update_visible_page (self);
+}
+
+static AnbuMapState
+map_state (const AnbuHouseholdFacts *facts)
+{
+  switch (facts->alert_level)
+    {
+    case ANBU_ALERT_LEVEL_CRITICAL:
+      return ANBU_MAP_STATE_CRITICAL;
+    case ANBU_ALERT_LEVEL_RISK:
+      return ANBU_MAP_STATE_RISK;
+    case ANBU_ALERT_LEVEL_WATCH:
+      return ANBU_MAP_STATE_WATCH;
+    default:
+      break;
+    }
+  if (facts->plug_offline)
+    return ANBU_MAP_STATE_OFFLINE;
+  if (facts->absent)
+    return ANBU_MAP_STATE_ABSENT;
+  return ANBU_MAP_STATE_NORMAL;
+}
+
+/* The households the list shows (its search and filters apply here too) that have a
+ * location, as map points. */
+static void
+rebuild_points (AnbuMapPage *self)
+{
+  GListModel *index = G_LIST_MODEL (anbu_casework_get_index (self->casework));
+  g_autoptr (GPtrArray) points = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = anbu_casework_get_now (self->casework);
+  guint n = g_list_model_get_n_items (index);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (AnbuHouseholdSummary) summary = g_list_model_get_item (index, i);
+      const AnbuHouseholdFacts *facts = anbu_household_summary_get_facts (summary);
+      AnbuHousehold *household = anbu_casework_lookup_household (self->casework, facts->id);
+      gint64 quiet_since = facts->quiet_since != 0 ? facts->quiet_since : facts->last_activity_at;
+      double quiet_hours = -1;
+
+      if (household == NULL || isnan (household->lat) || isnan (household->lon))
+        continue;
+      if (quiet_since != 0 && now > quiet_since)
+        quiet_hours = (double) (now - quiet_since) / G_TIME_SPAN_HOUR;
+      g_ptr_array_add (points, anbu_map_point_new (facts->id, facts->name, household->lat,
+                                                   household->lon, map_state (facts),
+                                                   quiet_hours));
+    }
+
+  g_list_store_splice (self->points, 0, g_list_model_get_n_items (G_LIST_MODEL (self->points)),
+                       points->pdata, points->len);
 }
 
 static void
@@ -106,6 +163,13 @@ anbu_map_page_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
+  if (self->casework != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->casework, self);
+      g_signal_handlers_disconnect_by_data (anbu_casework_get_index (self->casework), self);
+    }
+  g_clear_object (&self->casework);
+  g_clear_object (&self->points);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (anbu_map_page_parent_class)->dispose (object);
@@ -232,4 +296,39 @@ anbu_map_page_dup_tile_base_url (AnbuMapPage *self)
   if (*tiles != '\0')
     return g_steal_pointer (&tiles);
   return g_settings_get_string (self->settings, "server-address");
+}
+
+/**
+ * anbu_map_page_set_casework:
+ * @self: the page
+ * @casework: the signed-in planner's caseload
+ *
+ * Shows the caseload's households that have a location, in the state of their most urgent
+ * open signal (or plug offline, absent, normal), following the household list's search and
+ * filters and every reload.
+ */
+void
+anbu_map_page_set_casework (AnbuMapPage  *self,
+                            AnbuCasework *casework)
+{
+  g_return_if_fail (ANBU_IS_MAP_PAGE (self));
+  g_return_if_fail (ANBU_IS_CASEWORK (casework));
+
+  if (self->casework == casework)
+    return;
+
+  if (self->casework != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->casework, self);
+      g_signal_handlers_disconnect_by_data (anbu_casework_get_index (self->casework), self);
+    }
+  g_set_object (&self->casework, casework);
+  g_signal_connect_object (casework, "changed", G_CALLBACK (rebuild_points), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (anbu_casework_get_index (casework), "items-changed",
+                           G_CALLBACK (rebuild_points), self, G_CONNECT_SWAPPED);
+  if (self->points == NULL)
+    self->points = g_list_store_new (ANBU_TYPE_MAP_POINT);
+  rebuild_points (self);
+  anbu_map_page_set_model (self, G_LIST_MODEL (self->points));
 }

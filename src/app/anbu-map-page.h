@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "anbu-casework.h"
 #include "anbu-map-view.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,7 @@ void               anbu_map_page_set_model       (AnbuMapPage *self,
                                                   GListModel  *model);
 AnbuMapView       *anbu_map_page_get_map_view    (AnbuMapPage *self);
 char              *anbu_map_page_dup_tile_base_url (AnbuMapPage *self);
+void               anbu_map_page_set_casework    (AnbuMapPage  *self,
+                                                  AnbuCasework *casework);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "anbu-client-account.h"
 #include "anbu-households-view.h"
+#include "anbu-map-page.h"
 #include "anbu-sync-indicator.h"
 #include "anbu-test-server.h"
 #include "anbu-test-util.h"
@@ -65,8 +66,8 @@ fixture_set_up (Fixture      *f,
   f->server = anbu_test_server_new (NULL);
   f->planner_id = anbu_test_server_add_user (f->server, "planner", "planner", DONG, PASSWORD);
   f->household_id = g_uuid_string_random ();
-  csv = g_strdup_printf ("id,dong_code,name,phone,address\n"
-                         "%s,%s,김영희,010-1234-5678,서울특별시 종로구 자하문로 12\n",
+  csv = g_strdup_printf ("id,dong_code,name,phone,address,lat,lon\n"
+                         "%s,%s,김영희,010-1234-5678,서울특별시 종로구 자하문로 12,37.5800,126.9690\n",
                          f->household_id, DONG);
   csv_path = g_build_filename (f->server->dir, "seed.csv", NULL);
   g_assert_true (g_file_set_contents (csv_path, csv, -1, &error));
@@ -293,6 +294,19 @@ households_view_lists_seeded_household (gpointer window)
   return shows_text (GTK_WIDGET (anbu_test_find_type (window, ANBU_TYPE_HOUSEHOLDS_VIEW)), "김영희");
 }
 
+static gboolean
+map_shows_household (gpointer window)
+{
+  AnbuMapPage *page = ANBU_MAP_PAGE (anbu_test_find_type (window, ANBU_TYPE_MAP_PAGE));
+  GListModel *model = anbu_map_page_get_model (page);
+  g_autoptr (AnbuMapPoint) point = NULL;
+
+  if (model == NULL || g_list_model_get_n_items (model) != 1)
+    return FALSE;
+  point = g_list_model_get_item (model, 0);
+  return g_strcmp0 (anbu_map_point_get_name (point), "김영희") == 0;
+}
+
 /* The first sign-in goes to the server; the caseload arrives (the seeded household shows in
  * the Households view) and the indicator says online with a last sync; every view opens. */
 static void
@@ -306,6 +320,13 @@ test_sign_in_online (Fixture      *f,
   g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", "households"));
   g_assert_true (anbu_test_wait_until (households_view_lists_seeded_household, f->window, WAIT_MS));
   anbu_test_save_screenshot (f->window, "session-online");
+
+  /* The household has a location: the Map page shows the map with it. */
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", "map"));
+  g_assert_true (anbu_test_wait_until (map_shows_household, f->window, WAIT_MS));
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (gtk_widget_get_mapped (anbu_test_find_named (f->window, "map-view")));
+
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
       g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", views[i]));
