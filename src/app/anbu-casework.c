@@ -124,6 +124,9 @@ parse_thread (GTask        *task,
   snapshot->now = data->now;
   for (guint k = 0; k < N_KINDS; k++)
     {
+      g_autoptr(GError) first_error = NULL;
+      guint skipped = 0;
+
       snapshot->records[k] = g_ptr_array_new_with_free_func (record_free[k]);
       for (guint i = 0; data->objects[k] != NULL && i < data->objects[k]->len; i++)
         {
@@ -133,12 +136,16 @@ parse_thread (GTask        *task,
           /* One damaged record must not hide the whole caseload. */
           if (record == NULL)
             {
-              g_warning ("Skipping a %s the replica holds in a shape this version does not read: %s",
-                         kinds[k], error->message);
+              if (first_error == NULL)
+                first_error = g_steal_pointer (&error);
+              skipped++;
               continue;
             }
           g_ptr_array_add (snapshot->records[k], record);
         }
+      if (skipped > 0)
+        g_warning ("Skipped %u %s records the replica holds in a shape this version does not read (first: %s)",
+                   skipped, kinds[k], first_error->message);
     }
   snapshot->summaries = anbu_caseload_summarize (snapshot->records[0], snapshot->records[1],
                                                  snapshot->records[2], snapshot->records[5],
