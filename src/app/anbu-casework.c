@@ -36,7 +36,11 @@ struct _AnbuCasework
   gboolean            loaded;
   gboolean            loading;
   gboolean            reload_again;
+  guint               reload_source;
 };
+
+/* Bursts of change notices (a pull page, live plug frames) become one reload. */
+#define RELOAD_DELAY_MS 300
 
 G_DEFINE_FINAL_TYPE (AnbuCasework, anbu_casework, G_TYPE_OBJECT)
 
@@ -274,10 +278,21 @@ anbu_casework_reload (AnbuCasework *self)
     anbu_casework_reload_kind (self, task, k);
 }
 
+static gboolean
+delayed_reload (gpointer data)
+{
+  AnbuCasework *self = data;
+
+  self->reload_source = 0;
+  anbu_casework_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_store_changed (AnbuCasework *self)
 {
-  anbu_casework_reload (self);
+  if (self->reload_source == 0)
+    self->reload_source = g_timeout_add (RELOAD_DELAY_MS, delayed_reload, self);
 }
 
 static void
@@ -286,6 +301,7 @@ anbu_casework_dispose (GObject *object)
   AnbuCasework *self = ANBU_CASEWORK (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
@@ -373,7 +389,7 @@ gboolean
 anbu_casework_is_loading (AnbuCasework *self)
 {
   g_return_val_if_fail (ANBU_IS_CASEWORK (self), FALSE);
-  return self->loading || self->reload_again;
+  return self->loading || self->reload_again || self->reload_source != 0;
 }
 
 AnbuCaseStore *
