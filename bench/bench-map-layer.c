@@ -19,6 +19,9 @@
  * second the map keeps while it pans. Run it under Xvfb:
  *
  *   xvfb-run -a -s '-screen 0 1280x800x24' _build/bench/bench-map-layer
+ *
+ * GSK_RENDERER picks another renderer (default here: cairo); BENCH_PAN_ONLY=1
+ * runs only the panning part (e.g. under perf).
  */
 
 #define WIDTH 1280
@@ -202,7 +205,7 @@ main (int   argc,
   printf ("%-9s %7s %5s %9s %11s %11s %11s %11s %9s\n", "area", "houses", "zoom", "drawn",
           "snap_med", "snap_p95", "render_med", "render_p95", "nodes_ms");
 
-  for (guint a = 0; a < G_N_ELEMENTS (areas); a++)
+  for (guint a = 0; a < (g_getenv ("BENCH_PAN_ONLY") ? 0 : G_N_ELEMENTS (areas)); a++)
     for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
       {
         g_autoptr(GListStore) store = make_points (sizes[s], &areas[a]);

@@ -27,6 +27,9 @@ anbu_account_default_init (AnbuAccountInterface *iface)
   g_object_interface_install_property (iface,
     g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_interface_install_property (iface,
+    g_param_spec_boolean ("needs-sign-in", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 void
@@ -106,6 +109,138 @@ anbu_account_sync_now (AnbuAccount *self)
 }
 
 /**
+ * anbu_account_lock:
+ *
+ * The window locked: the session forgets what it must not keep while nobody is there (the
+ * replica's key). Unlocking goes through anbu_account_unlock_async().
+ */
+void
+anbu_account_lock (AnbuAccount *self)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+
+  if (ANBU_ACCOUNT_GET_IFACE (self)->lock != NULL)
+    ANBU_ACCOUNT_GET_IFACE (self)->lock (self);
+}
+
+/**
+ * anbu_account_rebuild_async:
+ * @password: the planner's password
+ *
+ * After %ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED: replaces the damaged caseload with a fresh copy
+ * from the server, keeping the changes not yet sent that can still be read, and signs in.
+ */
+void
+anbu_account_rebuild_async (AnbuAccount        *self,
+                            const char         *password,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+
+  ANBU_ACCOUNT_GET_IFACE (self)->rebuild_async (self, password, cancellable, callback, user_data);
+}
+
+/**
+ * anbu_account_rebuild_finish:
+ * @n_lost: (out) (optional): changes not yet sent that could not be read back
+ */
+gboolean
+anbu_account_rebuild_finish (AnbuAccount  *self,
+                             GAsyncResult *result,
+                             guint        *n_lost,
+                             GError      **error)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), FALSE);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->rebuild_finish (self, result, n_lost, error);
+}
+
+/**
+ * anbu_account_renew_async:
+ * @password: the planner's password
+ *
+ * Asks the server for a new session with the password after #AnbuAccount:needs-sign-in; the
+ * sync carries on when it succeeds.
+ */
+void
+anbu_account_renew_async (AnbuAccount        *self,
+                          const char         *password,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+
+  ANBU_ACCOUNT_GET_IFACE (self)->renew_async (self, password, cancellable, callback, user_data);
+}
+
+gboolean
+anbu_account_renew_finish (AnbuAccount  *self,
+                           GAsyncResult *result,
+                           GError      **error)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), FALSE);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->renew_finish (self, result, error);
+}
+
+/**
+ * anbu_account_get_pending:
+ *
+ * Returns: (transfer none): the changes waiting to be sent
+ */
+GListModel *
+anbu_account_get_pending (AnbuAccount *self)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), NULL);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->get_pending (self);
+}
+
+/**
+ * anbu_account_get_conflicts:
+ *
+ * Returns: (transfer none): the fields changed here and on the server at once
+ */
+GListModel *
+anbu_account_get_conflicts (AnbuAccount *self)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), NULL);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->get_conflicts (self);
+}
+
+/**
+ * anbu_account_get_rejections:
+ *
+ * Returns: (transfer none): the changes the server refused
+ */
+GListModel *
+anbu_account_get_rejections (AnbuAccount *self)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), NULL);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->get_rejections (self);
+}
+
+/**
+ * anbu_account_create_sync_row:
+ * @item: an item of one of the account's lists
+ *
+ * Returns: (transfer floating): the popover row for @item
+ */
+GtkWidget *
+anbu_account_create_sync_row (AnbuAccount *self,
+                              gpointer     item)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), NULL);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->create_sync_row (self, item);
+}
+
+/**
  * anbu_account_describe_error:
  * @error: an error from a sign-in, unlock or sign-out
  *
@@ -129,7 +264,9 @@ anbu_account_describe_error (const GError *error)
         case ANBU_ACCOUNT_ERROR_CERTIFICATE:
           return g_strdup (_("The server's certificate could not be verified, so the connection is not safe. Ask your administrator."));
         case ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED:
-          return g_strdup (_("The caseload stored on this computer is damaged. Sign in while connected to download it again."));
+          return g_strdup (_("The caseload stored on this computer is damaged. Connect to the network, enter your password and choose Download the Caseload Again."));
+        case ANBU_ACCOUNT_ERROR_OTHER_ACCOUNT:
+          return g_strdup (_("This computer holds the caseload of another planner. They must sign out before you can sign in."));
         case ANBU_ACCOUNT_ERROR_FAILED:
         default:
           break;

@@ -19,6 +19,7 @@ typedef enum
   ANBU_ACCOUNT_ERROR_THROTTLED,
   ANBU_ACCOUNT_ERROR_CERTIFICATE,
   ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED,
+  ANBU_ACCOUNT_ERROR_OTHER_ACCOUNT,
   ANBU_ACCOUNT_ERROR_FAILED,
 } AnbuAccountError;
 
@@ -58,13 +59,43 @@ struct _AnbuAccountInterface
                                GAsyncResult      *result,
                                GError           **error);
   void     (*sync_now)       (AnbuAccount        *self);
+  void     (*lock)           (AnbuAccount        *self);
+  void     (*rebuild_async)  (AnbuAccount        *self,
+                              const char         *password,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data);
+  gboolean (*rebuild_finish) (AnbuAccount        *self,
+                              GAsyncResult       *result,
+                              guint              *n_lost,
+                              GError            **error);
+  void     (*renew_async)    (AnbuAccount        *self,
+                              const char         *password,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data);
+  gboolean (*renew_finish)   (AnbuAccount        *self,
+                              GAsyncResult       *result,
+                              GError            **error);
+
+  GListModel *(*get_pending)     (AnbuAccount    *self);
+  GListModel *(*get_conflicts)   (AnbuAccount    *self);
+  GListModel *(*get_rejections)  (AnbuAccount    *self);
+  GtkWidget  *(*create_sync_row) (AnbuAccount    *self,
+                                  gpointer        item);
 };
 
-/* Properties every implementation has:
+/* The lists (outbox entries waiting, conflicts, rejections) hold the implementation's own
+ * items; create_sync_row() makes the popover row for any of them, with its actions (keep
+ * mine / take theirs, dismiss) wired to the implementation.
+ *
+ * Properties every implementation has:
  *   "display-name"  (string, read)   the signed-in planner's name, %NULL when signed out
  *   "sync-state"    (AnbuSyncIndicatorState, read)
  *   "last-sync"     (GDateTime, read) when the last sync succeeded
- *   "pending-count" (uint, read)     outbox entries not yet accepted by the server */
+ *   "pending-count" (uint, read)     outbox entries not yet accepted by the server
+ *   "needs-sign-in" (boolean, read)  the server no longer takes the session's token (expired,
+ *                                    revoked): syncing waits for anbu_account_renew_async() */
 
 void     anbu_account_sign_in_async   (AnbuAccount        *self,
                                        const char         *server_address,
@@ -92,6 +123,29 @@ gboolean anbu_account_sign_out_finish (AnbuAccount        *self,
                                        GAsyncResult       *result,
                                        GError            **error);
 void     anbu_account_sync_now        (AnbuAccount        *self);
+void     anbu_account_lock            (AnbuAccount        *self);
+void     anbu_account_rebuild_async   (AnbuAccount        *self,
+                                       const char         *password,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+gboolean anbu_account_rebuild_finish  (AnbuAccount        *self,
+                                       GAsyncResult       *result,
+                                       guint              *n_lost,
+                                       GError            **error);
+void     anbu_account_renew_async     (AnbuAccount        *self,
+                                       const char         *password,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+gboolean anbu_account_renew_finish    (AnbuAccount        *self,
+                                       GAsyncResult       *result,
+                                       GError            **error);
+GListModel *anbu_account_get_pending     (AnbuAccount    *self);
+GListModel *anbu_account_get_conflicts   (AnbuAccount    *self);
+GListModel *anbu_account_get_rejections  (AnbuAccount    *self);
+GtkWidget  *anbu_account_create_sync_row (AnbuAccount    *self,
+                                          gpointer        item);
 char    *anbu_account_describe_error  (const GError       *error);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ struct _AnbuWindow
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
   AdwViewStack *view_stack;
+  GtkRevealer *renew_revealer;
   AnbuLockScreen *lock_screen;
 
   GSettings *settings;
@@ -76,6 +77,7 @@ update_actions (AnbuWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", in_main);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", in_main);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-view", in_main);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.renew", in_main);
 }
 
 static void
@@ -118,6 +120,8 @@ update_lock_screen_name (AnbuWindow *self)
   anbu_lock_screen_set_username (self->lock_screen, display_name);
 }
 
+static void enter_after_sign_in (AnbuWindow *self);
+
 static void
 sign_in_cb (GObject      *source,
             GAsyncResult *result,
@@ -134,9 +138,69 @@ sign_in_cb (GObject      *source,
         return;
       message = anbu_account_describe_error (error);
       anbu_sign_in_page_show_failure (self->sign_in_page, message);
+      anbu_sign_in_page_offer_rebuild (self->sign_in_page,
+                                       g_error_matches (error, ANBU_ACCOUNT_ERROR,
+                                                        ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED));
       return;
     }
 
+  enter_after_sign_in (self);
+}
+
+static void
+rebuild_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (AnbuWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  guint n_lost = 0;
+
+  if (!anbu_account_rebuild_finish (ANBU_ACCOUNT (source), result, &n_lost, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = anbu_account_describe_error (error);
+      anbu_sign_in_page_show_failure (self->sign_in_page, message);
+      return;
+    }
+
+  enter_after_sign_in (self);
+  if (n_lost > 0)
+    {
+      g_autofree char *message = g_strdup_printf (ngettext ("The caseload was downloaded again. %u change not yet sent could not be read and is lost.",
+                                                            "The caseload was downloaded again. %u changes not yet sent could not be read and are lost.",
+                                                            n_lost),
+                                                  n_lost);
+
+      anbu_window_add_toast (self, message);
+    }
+  else
+    anbu_window_add_toast (self, _("The caseload was downloaded again; no change was lost."));
+}
+
+static void
+on_sign_in_page_rebuild (AnbuWindow     *self,
+                         const char     *server_address,
+                         const char     *username,
+                         const char     *password,
+                         AnbuSignInPage *page)
+{
+  g_return_if_fail (self->account != NULL);
+
+  g_free (self->signing_in_server);
+  self->signing_in_server = g_strdup (server_address);
+  g_free (self->signing_in_username);
+  self->signing_in_username = g_strdup (username);
+  anbu_account_rebuild_async (self->account, password, self->cancellable, rebuild_cb,
+                              g_object_ref (self));
+}
+
+static void
+enter_after_sign_in (AnbuWindow *self)
+{
   g_settings_set_string (self->settings, "server-address", self->signing_in_server);
   g_settings_set_string (self->settings, "last-username", self->signing_in_username);
   anbu_sign_in_page_reset (self->sign_in_page);
@@ -301,6 +365,107 @@ sign_out_action (GtkWidget  *widget,
 }
 
 static void
+update_renew_bar (AnbuWindow *self)
+{
+  gboolean needs_sign_in = FALSE;
+
+  if (self->account != NULL)
+    g_object_get (self->account, "needs-sign-in", &needs_sign_in, NULL);
+  gtk_revealer_set_reveal_child (self->renew_revealer, needs_sign_in);
+}
+
+static void
+renew_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (AnbuWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!anbu_account_renew_finish (ANBU_ACCOUNT (source), result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = anbu_account_describe_error (error);
+      anbu_window_add_toast (self, message);
+      return;
+    }
+  anbu_window_add_toast (self, _("Signed in again. Syncing goes on."));
+}
+
+static void
+on_renew_dialog_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          AnbuWindow       *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "password-row"));
+
+  if (g_strcmp0 (response, "sign-in") == 0 && self->account != NULL
+      && *gtk_editable_get_text (entry) != '\0')
+    anbu_account_renew_async (self->account, gtk_editable_get_text (entry), self->cancellable,
+                              renew_cb, g_object_ref (self));
+  gtk_editable_set_text (entry, "");
+}
+
+static void
+on_renew_entry_activate (AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, "sign-in");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+renew_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+  g_autofree char *display_name = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+  GtkWidget *list;
+
+  if (self->account != NULL)
+    g_object_get (self->account, "display-name", &display_name, NULL);
+  if (display_name != NULL)
+    /* Translators: %s is the signed-in planner's name. */
+    body = g_strdup_printf (_("Enter the password of %s so that syncing can go on."), display_name);
+  else
+    body = g_strdup (_("Enter your password so that syncing can go on."));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign In Again"), body);
+  gtk_widget_set_name (dialog, "renew-dialog");
+  /* A password row, not a GtkPasswordEntry: GTK 4.8's entry leaves a handler behind when its
+   * dialog is destroyed. */
+  entry = adw_password_entry_row_new ();
+  gtk_widget_set_name (entry, "renew-password");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Password"));
+  g_signal_connect_object (entry, "entry-activated", G_CALLBACK (on_renew_entry_activate), dialog,
+                           G_CONNECT_SWAPPED);
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (list), entry);
+  anbu_accessibility_name_icon_buttons (entry, NULL);
+  g_object_set_data (G_OBJECT (dialog), "password-row", entry);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "sign-in", _("_Sign In"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-in",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sign-in");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_renew_dialog_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
 lock_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -342,11 +507,27 @@ show_view_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+static GtkWidget *
+create_sync_row (gpointer item,
+                 gpointer user_data)
+{
+  return anbu_account_create_sync_row (ANBU_ACCOUNT (user_data), item);
+}
+
 static void
 bind_account (AnbuWindow *self)
 {
   if (self->account == NULL)
     return;
+
+  anbu_sync_indicator_bind_pending (self->sync_indicator, anbu_account_get_pending (self->account),
+                                    create_sync_row, self->account, NULL);
+  anbu_sync_indicator_bind_conflicts (self->sync_indicator,
+                                      anbu_account_get_conflicts (self->account),
+                                      create_sync_row, self->account, NULL);
+  anbu_sync_indicator_bind_rejections (self->sync_indicator,
+                                       anbu_account_get_rejections (self->account),
+                                       create_sync_row, self->account, NULL);
 
   self->state_binding =
     g_object_bind_property (self->account, "sync-state",
@@ -359,6 +540,9 @@ bind_account (AnbuWindow *self)
                             self->sync_indicator, "pending-count", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->account, "notify::display-name",
                            G_CALLBACK (update_lock_screen_name), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->account, "notify::needs-sign-in",
+                           G_CALLBACK (update_renew_bar), self, G_CONNECT_SWAPPED);
+  update_renew_bar (self);
 }
 
 static gboolean
@@ -482,6 +666,12 @@ anbu_window_dispose (GObject *object)
   g_clear_pointer (&self->state_binding, g_binding_unbind);
   g_clear_pointer (&self->last_sync_binding, g_binding_unbind);
   g_clear_pointer (&self->pending_binding, g_binding_unbind);
+  if (self->sync_indicator != NULL)
+    {
+      anbu_sync_indicator_bind_pending (self->sync_indicator, NULL, NULL, NULL, NULL);
+      anbu_sync_indicator_bind_conflicts (self->sync_indicator, NULL, NULL, NULL, NULL);
+      anbu_sync_indicator_bind_rejections (self->sync_indicator, NULL, NULL, NULL, NULL);
+    }
   if (self->idle_monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->idle_monitor, self);
   g_clear_object (&self->idle_monitor);
@@ -565,8 +755,10 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, renew_revealer);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, lock_screen);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_sign_in);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_rebuild);
   gtk_widget_class_bind_template_callback (widget_class, on_lock_screen_unlock_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed);
 
@@ -575,6 +767,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.renew", NULL, renew_action);
 }
 
 static void
@@ -680,6 +873,8 @@ anbu_window_lock (AnbuWindow *self)
     return;
 
   close_transient_windows (self);
+  if (self->account != NULL)
+    anbu_account_lock (self->account);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
   anbu_lock_screen_reset (self->lock_screen);

@@ -1053,14 +1053,23 @@ salvage (AnbuReplica *self,
     {
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
+      GStrv salvaged_meta;
+
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
           g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
           g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 1));
         }
       sqlite3_finalize (stmt);
-      g_strfreev (open->plain_meta);
-      open->plain_meta = g_strv_builder_end (builder);
+      salvaged_meta = g_strv_builder_end (builder);
+      /* What the caller knows stays when the file no longer says it. */
+      if (salvaged_meta[0] != NULL)
+        {
+          g_strfreev (open->plain_meta);
+          open->plain_meta = salvaged_meta;
+        }
+      else
+        g_strfreev (salvaged_meta);
     }
 }
 
@@ -2234,12 +2243,16 @@ dismiss_rejection_job (AnbuReplica *self,
 
 typedef struct
 {
-  GBytes          *body;
-  GStrv            ids;
-  guint            limit;
-  gboolean         has_more;
-  guint            n_changes;
-  AnbuPushSummary  summary;
+  GBytes                    *body;
+  GStrv                      ids;
+  guint                      limit;
+  gboolean                   has_more;
+  guint                      n_changes;
+  AnbuPushSummary            summary;
+  gboolean                   check_since;
+  char                      *since;
+  AnbuReplicaPageParsedFunc  parsed_func;
+  gpointer                   parsed_data;
 } SyncData;
 
 static void
@@ -2249,7 +2262,34 @@ sync_data_free (gpointer data)
 
   g_clear_pointer (&sync->body, g_bytes_unref);
   g_strfreev (sync->ids);
+  g_free (sync->since);
   g_free (sync);
+}
+
+typedef struct
+{
+  AnbuReplicaPageParsedFunc  func;
+  gpointer                   data;
+  char                      *cursor;
+  gboolean                   has_more;
+} PageParsed;
+
+static void
+page_parsed_free (gpointer data)
+{
+  PageParsed *parsed = data;
+
+  g_free (parsed->cursor);
+  g_free (parsed);
+}
+
+static gboolean
+emit_page_parsed (gpointer data)
+{
+  PageParsed *parsed = data;
+
+  parsed->func (parsed->cursor, parsed->has_more, parsed->data);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -2294,6 +2334,26 @@ apply_pull (AnbuReplica  *self,
     {
       set_bad_answer (error, "changes");
       return FALSE;
+    }
+
+  /* A page applies only on top of the page it follows: pages fetched ahead
+   * can never skip one that failed. */
+  if (sync->check_since)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *stored = read_meta (self, "cursor", &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (g_strcmp0 (stored ? stored : "", sync->since ? sync->since : "") != 0)
+        {
+          g_set_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID,
+                       "A sync page does not follow the stored cursor");
+          return FALSE;
+        }
     }
   sync->has_more = has_more != NULL && JSON_NODE_HOLDS_VALUE (has_more)
                    && json_node_get_boolean (has_more);
@@ -2363,18 +2423,47 @@ apply_pull_job (AnbuReplica *self,
 {
   SyncData *sync = task_data;
   g_autoptr(GError) error = NULL;
+  gint64 started = g_get_monotonic_time ();
   g_autoptr(JsonNode) root = parse_body (sync->body, &error);
+  gint64 parsed = g_get_monotonic_time ();
+  gint64 applied = 0;
   guint kinds_changed = 0;
+
+  /* Tell the engine where the next page starts before applying this one,
+   * so it can fetch while this thread writes. */
+  if (root != NULL && sync->parsed_func != NULL)
+    {
+      JsonObject *object = json_node_get_object (root);
+      const char *cursor = object_get_string (object, "cursor");
+      JsonNode *more = json_object_get_member (object, "has_more");
+
+      if (cursor != NULL)
+        {
+          PageParsed *page = g_new0 (PageParsed, 1);
+
+          page->func = sync->parsed_func;
+          page->data = sync->parsed_data;
+          page->cursor = g_strdup (cursor);
+          page->has_more = more != NULL && JSON_NODE_HOLDS_VALUE (more)
+                           && json_node_get_value_type (more) == G_TYPE_BOOLEAN
+                           && json_node_get_boolean (more);
+          run_on_context (g_task_get_context (task), emit_page_parsed, page, page_parsed_free);
+        }
+    }
 
   if (root == NULL
       || !begin (self, &error)
       || !apply_pull (self, sync, json_node_get_object (root), &kinds_changed, &error)
+      || (applied = g_get_monotonic_time ()) == 0
       || !commit (self, &error))
     {
       rollback (self);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  g_debug ("Pulled page: %u changes, parsed in %.3f s, applied in %.3f s, committed in %.3f s",
+           sync->n_changes, (parsed - started) / 1e6, (applied - parsed) / 1e6,
+           (g_get_monotonic_time () - applied) / 1e6);
 
   g_mutex_lock (&self->lock);
   g_free (self->cursor);
@@ -2993,10 +3082,12 @@ anbu_replica_open_async (const char          *path,
  * entry (and open conflict) still readable in the old file, so nothing the
  * planner recorded is lost; the records come back with the next sync. The
  * finish function says how many entries were kept and how many were lost.
+ * @plain_meta (as for create) is used when the old file's is unreadable.
  */
 void
 anbu_replica_rebuild_async (const char          *path,
                             const char          *password,
+                            const char *const   *plain_meta,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
@@ -3007,6 +3098,7 @@ anbu_replica_rebuild_async (const char          *path,
   g_return_if_fail (password != NULL);
 
   open->password = g_strdup (password);
+  open->plain_meta = g_strdupv ((GStrv) plain_meta);
   open->opslimit = ANBU_KEYRING_DEFAULT_OPSLIMIT;
   open->memlimit = ANBU_KEYRING_DEFAULT_MEMLIMIT;
   start_open (path, open, rebuild_job, anbu_replica_rebuild_async, cancellable, callback,
@@ -3577,6 +3669,43 @@ anbu_replica_apply_pull_async (AnbuReplica         *self,
   g_return_if_fail (body != NULL);
 
   sync->body = g_bytes_ref (body);
+  task = new_task (self, cancellable, callback, user_data, anbu_replica_apply_pull_async,
+                   sync, sync_data_free);
+  run_job (self, task, apply_pull_job);
+}
+
+/**
+ * anbu_replica_apply_pull_page_async:
+ * @since: (nullable): the cursor the page was requested with; the page is
+ *   refused unless it is still the stored cursor
+ * @parsed_func: (nullable): called on the caller's context as soon as the
+ *   page is parsed, with its cursor and has_more, before it is applied
+ *   (and before @callback); @parsed_data must live until @callback
+ *
+ * As anbu_replica_apply_pull_async(), for fetching the next page while
+ * this one is written.
+ */
+void
+anbu_replica_apply_pull_page_async (AnbuReplica               *self,
+                                    const char                *since,
+                                    GBytes                    *body,
+                                    AnbuReplicaPageParsedFunc  parsed_func,
+                                    gpointer                   parsed_data,
+                                    GCancellable              *cancellable,
+                                    GAsyncReadyCallback        callback,
+                                    gpointer                   user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SyncData *sync = g_new0 (SyncData, 1);
+
+  g_return_if_fail (ANBU_IS_REPLICA (self));
+  g_return_if_fail (body != NULL);
+
+  sync->body = g_bytes_ref (body);
+  sync->check_since = TRUE;
+  sync->since = g_strdup (since);
+  sync->parsed_func = parsed_func;
+  sync->parsed_data = parsed_data;
   task = new_task (self, cancellable, callback, user_data, anbu_replica_apply_pull_async,
                    sync, sync_data_free);
   run_job (self, task, apply_pull_job);

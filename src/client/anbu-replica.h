@@ -52,6 +52,7 @@ void         anbu_replica_open_async               (const char           *path,
                                                     gpointer              user_data);
 void         anbu_replica_rebuild_async            (const char           *path,
                                                     const char           *password,
+                                                    const char *const    *plain_meta,
                                                     GCancellable         *cancellable,
                                                     GAsyncReadyCallback   callback,
                                                     gpointer              user_data);
@@ -175,6 +176,18 @@ gboolean     anbu_replica_dismiss_rejection_finish (AnbuReplica          *self,
                                                     GError              **error);
 
 /* For the sync engine. */
+typedef void (*AnbuReplicaPageParsedFunc) (const char *cursor,
+                                           gboolean    has_more,
+                                           gpointer    user_data);
+
+void         anbu_replica_apply_pull_page_async    (AnbuReplica          *self,
+                                                    const char           *since,
+                                                    GBytes               *body,
+                                                    AnbuReplicaPageParsedFunc parsed_func,
+                                                    gpointer              parsed_data,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
 void         anbu_replica_apply_pull_async         (AnbuReplica          *self,
                                                     GBytes               *body,
                                                     GCancellable         *cancellable,

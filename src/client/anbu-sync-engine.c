@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "anbu-sync-engine.h"
 
@@ -33,6 +34,7 @@ struct _AnbuSyncEngine
 
   guint           page_size;
   guint           batch_size;
+  guint           push_limit;     /* smaller batches after a refused request, this run */
   guint           retry_initial_ms;
   guint           retry_max_ms;
   guint           retry_attempt;
@@ -41,6 +43,10 @@ struct _AnbuSyncEngine
   guint           last_pending;
 
   gint64          step_started;
+  gboolean        pull_fetching;
+  gboolean        pull_done;
+  guint           pull_applying;
+  GError         *pull_error;
   gboolean        in_progress;
   gboolean        again;
   GPtrArray      *waiters;       /* GTasks finished by the current run */
@@ -133,6 +139,9 @@ schedule_retry (AnbuSyncEngine *self)
   delay = MIN (delay, self->retry_max_ms);
   /* Spread the retries of many laptops coming back at once. */
   delay = delay - (guint64) g_random_int_range (0, (gint32) (delay / 5 + 1));
+  /* A throttling server says when to come back: not before. */
+  if (g_error_matches (self->last_error, ANBU_API_ERROR, ANBU_API_ERROR_THROTTLED))
+    delay = MAX (delay, (guint64) anbu_api_error_get_retry_after (self->last_error) * 1000);
   self->retry_attempt++;
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
@@ -216,28 +225,82 @@ finish_run (AnbuSyncEngine *self,
     }
 }
 
-static void pull_step (AnbuSyncEngine *self);
+static void pull_step (AnbuSyncEngine *self,
+                       const char     *cursor);
+static void start_pull (AnbuSyncEngine *self);
 static void push_step (AnbuSyncEngine *self);
+
+/* Pulling is pipelined: as soon as the worker has parsed page N it says
+ * where page N+1 starts, and that page is fetched while page N is written.
+ * Each page is applied only on top of the one before it (the replica checks
+ * the cursor), so a failure cannot skip a page. */
+
+typedef struct
+{
+  AnbuSyncEngine *self;
+  char           *since;
+} PullPage;
+
+static void
+pull_page_free (PullPage *page)
+{
+  g_object_unref (page->self);
+  g_free (page->since);
+  g_free (page);
+}
+
+static void
+maybe_finish_pull (AnbuSyncEngine *self)
+{
+  if (self->pull_fetching || self->pull_applying > 0)
+    return;
+  if (self->pull_error != NULL)
+    finish_run (self, g_steal_pointer (&self->pull_error));
+  else if (self->pull_done)
+    finish_run (self, NULL);
+}
+
+static void
+fail_pull (AnbuSyncEngine *self,
+           GError         *error)
+{
+  if (self->pull_error == NULL)
+    self->pull_error = error;
+  else
+    g_error_free (error);
+}
 
 static void
 on_pull_applied (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(AnbuSyncEngine) self = user_data;
+  PullPage *page = user_data;
+  AnbuSyncEngine *self = page->self;
   GError *error = NULL;
   gboolean has_more = FALSE;
 
-  guint n_changes = 0;
+  self->pull_applying--;
+  if (!anbu_replica_apply_pull_finish (ANBU_REPLICA (source), result, &has_more, NULL, &error))
+    fail_pull (self, error);
+  else if (!has_more)
+    self->pull_done = TRUE;
+  g_object_ref (self);
+  pull_page_free (page);
+  maybe_finish_pull (self);
+  g_object_unref (self);
+}
 
-  g_debug ("Pull page applied in %.3f s", (g_get_monotonic_time () - self->step_started) / 1e6);
-  if (!anbu_replica_apply_pull_finish (ANBU_REPLICA (source), result, &has_more, &n_changes,
-                                       &error))
-    finish_run (self, error);
-  else if (has_more)
-    pull_step (self);
-  else
-    finish_run (self, NULL);
+static void
+on_page_parsed (const char *cursor,
+                gboolean    has_more,
+                gpointer    user_data)
+{
+  PullPage *page = user_data;
+  AnbuSyncEngine *self = page->self;
+
+  if (has_more && self->pull_error == NULL && !self->pull_fetching)
+    pull_step (self, cursor);
 }
 
 static void
@@ -245,31 +308,52 @@ on_pulled (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(AnbuSyncEngine) self = user_data;
+  PullPage *page = user_data;
+  AnbuSyncEngine *self = g_object_ref (page->self);
   g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
 
+  self->pull_fetching = FALSE;
   body = anbu_api_client_pull_finish (ANBU_API_CLIENT (source), result, &error);
   if (body == NULL)
     {
-      finish_run (self, error);
+      fail_pull (self, error);
+      pull_page_free (page);
+      maybe_finish_pull (self);
+      g_object_unref (self);
       return;
     }
   g_debug ("Pull page of %" G_GSIZE_FORMAT " bytes received in %.3f s", g_bytes_get_size (body),
            (g_get_monotonic_time () - self->step_started) / 1e6);
-  self->step_started = g_get_monotonic_time ();
-  anbu_replica_apply_pull_async (self->replica, body, self->cancellable, on_pull_applied,
-                                 g_object_ref (self));
+  self->pull_applying++;
+  anbu_replica_apply_pull_page_async (self->replica, page->since, body, on_page_parsed, page,
+                                      self->cancellable, on_pull_applied, page);
+  g_object_unref (self);
 }
 
 static void
-pull_step (AnbuSyncEngine *self)
+pull_step (AnbuSyncEngine *self,
+           const char     *cursor)
+{
+  PullPage *page = g_new0 (PullPage, 1);
+
+  page->self = g_object_ref (self);
+  page->since = g_strdup (cursor);
+  self->pull_fetching = TRUE;
+  self->step_started = g_get_monotonic_time ();
+  anbu_api_client_pull_async (self->api, cursor, self->page_size, self->cancellable, on_pulled,
+                              page);
+}
+
+static void
+start_pull (AnbuSyncEngine *self)
 {
   g_autofree char *cursor = anbu_replica_dup_cursor (self->replica);
 
-  self->step_started = g_get_monotonic_time ();
-  anbu_api_client_pull_async (self->api, cursor, self->page_size, self->cancellable, on_pulled,
-                              g_object_ref (self));
+  self->pull_done = FALSE;
+  self->pull_applying = 0;
+  g_clear_error (&self->pull_error);
+  pull_step (self, cursor);
 }
 
 static void
@@ -281,6 +365,7 @@ on_push_applied (GObject      *source,
   AnbuPushSummary summary = { 0, };
   GError *error = NULL;
   guint sent = self->push_ids ? g_strv_length (self->push_ids) : 0;
+  guint limit_used;
 
   if (!anbu_replica_apply_push_finish (ANBU_REPLICA (source), result, &summary, &error))
     {
@@ -294,10 +379,71 @@ on_push_applied (GObject      *source,
 
   /* A full batch may have more behind it; unanswered entries wait for the
    * next run rather than being resent in a loop. */
-  if (sent == self->batch_size && summary.unanswered == 0)
+  limit_used = self->push_limit > 0 ? self->push_limit : self->batch_size;
+  /* After a refused request the batches grow back to their size. */
+  if (self->push_limit > 0)
+    self->push_limit = MIN (self->push_limit * 2, self->batch_size);
+  if (sent == limit_used && summary.unanswered == 0)
     push_step (self);
   else
-    pull_step (self);
+    start_pull (self);
+}
+
+/* The server refused the request as a whole (not an entry in it). */
+static gboolean
+request_refused (const GError *error)
+{
+  if (error == NULL || error->domain != ANBU_API_ERROR)
+    return FALSE;
+  switch (error->code)
+    {
+    case ANBU_API_ERROR_BAD_REQUEST:
+    case ANBU_API_ERROR_INVALID_JSON:
+    case ANBU_API_ERROR_MISSING_FIELD:
+    case ANBU_API_ERROR_WRONG_TYPE:
+    case ANBU_API_ERROR_INVALID_VALUE:
+    case ANBU_API_ERROR_TOO_LONG:
+    case ANBU_API_ERROR_TOO_LARGE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* A refusal of a one-entry request, written as that entry's result. */
+static GBytes *
+refusal_as_result (const char   *mutation_id,
+                   const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, mutation_id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "rejected");
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, anbu_api_error_get_code_string (error)
+                                            ? anbu_api_error_get_code_string (error)
+                                            : "bad_request");
+  if (anbu_api_error_get_field (error) != NULL)
+    {
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, anbu_api_error_get_field (error));
+    }
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->message);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  return g_bytes_new_take (text, strlen (text));
 }
 
 static void
@@ -310,6 +456,24 @@ on_pushed (GObject      *source,
   GError *error = NULL;
 
   response = anbu_api_client_push_finish (ANBU_API_CLIENT (source), result, &error);
+  if (response == NULL && request_refused (error))
+    {
+      guint sent = g_strv_length (self->push_ids);
+
+      /* One entry the server cannot even read must not hold back the
+       * rest: halve the batch until it is alone, then keep it as refused. */
+      if (sent > 1)
+        {
+          g_debug ("Push of %u refused (%s): trying %u", sent, error->message, sent / 2);
+          self->push_limit = sent / 2;
+          g_error_free (error);
+          push_step (self);
+          return;
+        }
+      response = refusal_as_result (self->push_ids[0], error);
+      g_error_free (error);
+      error = NULL;
+    }
   if (response == NULL)
     {
       finish_run (self, error);
@@ -337,7 +501,7 @@ on_push_prepared (GObject      *source,
     }
   if (self->push_ids == NULL || self->push_ids[0] == NULL)
     {
-      pull_step (self);
+      start_pull (self);
       return;
     }
   anbu_api_client_push_async (self->api, body, self->cancellable, on_pushed, g_object_ref (self));
@@ -346,8 +510,9 @@ on_push_prepared (GObject      *source,
 static void
 push_step (AnbuSyncEngine *self)
 {
-  anbu_replica_prepare_push_async (self->replica, self->batch_size, self->cancellable,
-                                   on_push_prepared, g_object_ref (self));
+  anbu_replica_prepare_push_async (self->replica,
+                                   self->push_limit > 0 ? self->push_limit : self->batch_size,
+                                   self->cancellable, on_push_prepared, g_object_ref (self));
 }
 
 static void
@@ -364,6 +529,7 @@ run_sync (AnbuSyncEngine *self)
   g_clear_handle_id (&self->soon_source, g_source_remove);
 
   self->in_progress = TRUE;
+  self->push_limit = 0;
   swap = self->waiters;
   self->waiters = self->next_waiters;
   self->next_waiters = swap;
@@ -441,6 +607,7 @@ anbu_sync_engine_finalize (GObject *object)
   g_clear_object (&self->api);
   g_clear_object (&self->replica);
   g_clear_error (&self->last_error);
+  g_clear_error (&self->pull_error);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->push_ids, g_strfreev);

@@ -722,35 +722,33 @@ append_holidays_of_day (AnbuHolidayCalendar *self,
   g_mutex_unlock (&self->lock);
 }
 
-static gboolean
-check_declared_name (const char  *name,
-                     GError     **error)
+/* The name as stored: the text rules of the records (NFC, trimmed of any
+ * spaces, one line without control characters), so that a name pasted with
+ * a line break or an ideographic space reads the same on every screen.
+ * NULL with an error saying what is wrong otherwise. */
+static char *
+normalize_declared_name (const char  *name,
+                         GError     **error)
 {
-  g_autofree char *stripped = NULL;
+  g_autoptr(GError) text_error = NULL;
+  char *normalized = NULL;
 
-  if (name == NULL || !g_utf8_validate (name, -1, NULL))
-    {
-      g_set_error_literal (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME,
-                           _("The holiday name is not valid text."));
-      return FALSE;
-    }
+  if (name != NULL
+      && anbu_validate_text (NULL, name, -1, DECLARED_NAME_MAX,
+                             ANBU_TEXT_SINGLE_LINE | ANBU_TEXT_NON_EMPTY, &normalized,
+                             &text_error))
+    return normalized;
 
-  stripped = g_strstrip (g_strdup (name));
-  if (*stripped == '\0')
-    {
-      g_set_error_literal (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME,
-                           _("The holiday needs a name."));
-      return FALSE;
-    }
-
-  if (g_utf8_strlen (stripped, -1) > DECLARED_NAME_MAX)
-    {
-      g_set_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME,
-                   _("The holiday name is longer than %d characters."), DECLARED_NAME_MAX);
-      return FALSE;
-    }
-
-  return TRUE;
+  if (g_error_matches (text_error, ANBU_RECORD_ERROR, ANBU_RECORD_ERROR_MISSING_FIELD))
+    g_set_error_literal (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME,
+                         _("The holiday needs a name."));
+  else if (g_error_matches (text_error, ANBU_RECORD_ERROR, ANBU_RECORD_ERROR_TOO_LONG))
+    g_set_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME,
+                 _("The holiday name is longer than %d characters."), DECLARED_NAME_MAX);
+  else
+    g_set_error_literal (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME,
+                         _("The holiday name is not valid text."));
+  return NULL;
 }
 
 static char *
@@ -1008,6 +1006,7 @@ anbu_holiday_calendar_add_temporary (AnbuHolidayCalendar  *self,
                                      const char           *name,
                                      GError              **error)
 {
+  g_autofree char *normalized = NULL;
   guint32 julian;
   gboolean added = FALSE;
 
@@ -1020,7 +1019,8 @@ anbu_holiday_calendar_add_temporary (AnbuHolidayCalendar  *self,
                            _("The holiday date is not a real date."));
       return FALSE;
     }
-  if (!check_declared_name (name, error))
+  normalized = normalize_declared_name (name, error);
+  if (normalized == NULL)
     return FALSE;
 
   julian = g_date_get_julian (date);
@@ -1028,7 +1028,7 @@ anbu_holiday_calendar_add_temporary (AnbuHolidayCalendar  *self,
   if (!g_hash_table_contains (self->declared, GUINT_TO_POINTER (julian)))
     {
       g_hash_table_insert (self->declared, GUINT_TO_POINTER (julian),
-                           g_strstrip (g_strdup (name)));
+                           g_steal_pointer (&normalized));
       added = TRUE;
     }
   g_mutex_unlock (&self->lock);
@@ -1174,7 +1174,8 @@ anbu_holiday_calendar_load_temporary_json (AnbuHolidayCalendar  *self,
       JsonNode *element = json_array_get_element (array, i);
       JsonObject *object;
       JsonNode *date_node, *name_node;
-      const char *date_text, *name;
+      const char *date_text;
+      g_autofree char *name = NULL;
       g_autoptr(GError) name_error = NULL;
       GDate date;
 
@@ -1209,8 +1210,8 @@ anbu_holiday_calendar_load_temporary_json (AnbuHolidayCalendar  *self,
                        _("Declared holiday %u has no “name” text."), i + 1);
           return FALSE;
         }
-      name = json_node_get_string (name_node);
-      if (!check_declared_name (name, &name_error))
+      name = normalize_declared_name (json_node_get_string (name_node), &name_error);
+      if (name == NULL)
         {
           g_set_error (error, ANBU_HOLIDAY_ERROR, name_error->code,
                        _("Declared holiday %u: %s"), i + 1, name_error->message);
@@ -1224,7 +1225,7 @@ anbu_holiday_calendar_load_temporary_json (AnbuHolidayCalendar  *self,
           return FALSE;
         }
       g_hash_table_insert (loaded, GUINT_TO_POINTER (g_date_get_julian (&date)),
-                           g_strstrip (g_strdup (name)));
+                           g_steal_pointer (&name));
     }
 
   g_mutex_lock (&self->lock);

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   ANBU_HOLIDAY_ERROR_INVALID_DATE,  /* not a real calendar date, or not YYYY-MM-DD */
-  ANBU_HOLIDAY_ERROR_INVALID_NAME,  /* empty, too long or not UTF-8 */
+  ANBU_HOLIDAY_ERROR_INVALID_NAME,  /* empty, too long, not one line of UTF-8 text */
   ANBU_HOLIDAY_ERROR_DUPLICATE,     /* a temporary holiday is already declared that day */
   ANBU_HOLIDAY_ERROR_NOT_FOUND,     /* no temporary holiday declared that day */
   ANBU_HOLIDAY_ERROR_INVALID_JSON,  /* the persisted list has the wrong shape */

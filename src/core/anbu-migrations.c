@@ -101,7 +101,11 @@ anbu_migrations_apply (sqlite3              *db,
   if (!exec_sql (db, set_version, 0, error))
     goto rollback;
 
-  return exec_sql (db, "COMMIT", 0, error);
+  /* COMMIT itself can fail (a deferred constraint, a busy reader): SQLite
+   * then keeps the transaction open, and it must not outlive this call. */
+  if (!exec_sql (db, "COMMIT", 0, error))
+    goto rollback;
+  return TRUE;
 
 rollback:
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);

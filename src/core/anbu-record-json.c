@@ -25,15 +25,6 @@ check_present (const char  *field,
   return FALSE;
 }
 
-static gboolean
-is_blank (const char *text)
-{
-  for (; *text != '\0'; text++)
-    if (!g_ascii_isspace (*text))
-      return FALSE;
-  return TRUE;
-}
-
 static const char *
 get_string (const char  *field,
             JsonNode    *node,
@@ -227,7 +218,7 @@ anbu_json_read_phone (const char  *field,
   if (!get_text_member (field, node, required, &raw, &result, error))
     return result;
   /* An optional phone left blank in a form means "no phone". */
-  if (!required && is_blank (raw))
+  if (!required && anbu_text_is_blank (raw))
     return TRUE;
   *out = anbu_phone_normalize (field, raw, NULL, error);
   return *out != NULL;

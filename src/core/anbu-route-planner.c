@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -236,6 +237,76 @@ anbu_route_planner_plan (const AnbuGeoCoord *start,
     }
   g_free (d.matrix);
   return plan;
+}
+
+static void
+append_csv_field (GString    *out,
+                  const char *text)
+{
+  if (text == NULL)
+    text = "";
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_csv_row (GString    *out,
+                const char *order,
+                const char *name,
+                double      leg_m,
+                double      total_m)
+{
+  append_csv_field (out, order);
+  g_string_append_c (out, ',');
+  append_csv_field (out, name);
+  g_string_append_printf (out, ",%.0f,%.0f\r\n", round (leg_m), round (total_m));
+}
+
+char *
+anbu_route_plan_format_csv (const AnbuRoutePlan *plan,
+                            const char          *start_name,
+                            const char * const  *names)
+{
+  GString *out = g_string_new (NULL);
+  double total = 0;
+
+  g_return_val_if_fail (plan != NULL, NULL);
+  g_return_val_if_fail (names != NULL || plan->n_stops == 0, NULL);
+
+  append_csv_field (out, C_("route CSV header", "Stop"));
+  g_string_append_c (out, ',');
+  append_csv_field (out, C_("route CSV header", "Place"));
+  g_string_append_c (out, ',');
+  append_csv_field (out, C_("route CSV header", "Leg (m)"));
+  g_string_append_c (out, ',');
+  append_csv_field (out, C_("route CSV header", "Total (m)"));
+  g_string_append (out, "\r\n");
+
+  append_csv_row (out, C_("route CSV", "Start"), start_name, 0, 0);
+  for (guint k = 0; k < plan->n_stops; k++)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", k + 1);
+
+      total += plan->leg_m[k];
+      append_csv_row (out, number, names[plan->order[k]], plan->leg_m[k], total);
+    }
+  if (plan->return_leg_m > 0)
+    {
+      total += plan->return_leg_m;
+      append_csv_row (out, C_("route CSV", "Back"), start_name, plan->return_leg_m, total);
+    }
+  return g_string_free (out, FALSE);
 }
 
 AnbuRoutePlan *

@@ -57,6 +57,14 @@ double         anbu_route_planner_length (const AnbuGeoCoord *start,
                                           guint               n_stops,
                                           gboolean            return_to_start);
 
+/* The day's route as CSV (RFC 4180, UTF-8, CRLF) for printing or a spreadsheet:
+ * a header, the start, one row per stop in visiting order with the leg and the
+ * running total in metres, and the way back for a round trip. names[i] is the
+ * name of the caller's stop i; start_name names the starting point. */
+char          *anbu_route_plan_format_csv (const AnbuRoutePlan *plan,
+                                           const char          *start_name,
+                                           const char * const  *names);
+
 AnbuRoutePlan *anbu_route_plan_copy (const AnbuRoutePlan *plan);
 void           anbu_route_plan_free (AnbuRoutePlan       *plan);
 

@@ -377,6 +377,19 @@ anbu_validate_text (const char     *field,
 }
 
 gboolean
+anbu_text_is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!is_trimmed_space (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 anbu_validate_serial (const char  *field,
                       const char  *text,
                       GError     **error)

@@ -80,6 +80,10 @@ gboolean   anbu_validate_text            (const char     *field,
                                           char          **normalized,
                                           GError        **error);
 
+/* Whether @text holds nothing but the spaces anbu_validate_text() trims
+ * (invalid UTF-8 is not blank). */
+gboolean   anbu_text_is_blank            (const char     *text);
+
 gboolean   anbu_validate_serial          (const char     *field,
                                           const char     *text,
                                           GError        **error);

@@ -29,6 +29,11 @@ struct _AnbuAlertEngine
   sqlite3_stmt        *unresolved_households;
 
   GHashTable          *watched;   /* household ids that may have an unresolved alert */
+
+  /* The routing decision depends only on the moment and the consent: one
+   * per pass and consent value, not one per alert. */
+  gint64               decided_at;
+  AnbuRoutingDecision *decisions[2];
 };
 
 G_DEFINE_FINAL_TYPE (AnbuAlertEngine, anbu_alert_engine, G_TYPE_OBJECT)
@@ -243,9 +248,22 @@ apply_routing (AnbuAlertEngine *self,
                gboolean         night_consent,
                gint64           now)
 {
-  g_autoptr(GDateTime) moment = g_date_time_new_from_unix_utc (now);
-  g_autoptr(AnbuRoutingDecision) decision = anbu_routing_decide (self->calendar, moment,
-                                                                 night_consent);
+  AnbuRoutingDecision *decision;
+
+  if (self->decided_at != now)
+    {
+      g_clear_pointer (&self->decisions[0], anbu_routing_decision_free);
+      g_clear_pointer (&self->decisions[1], anbu_routing_decision_free);
+      self->decided_at = now;
+    }
+  if (self->decisions[night_consent ? 1 : 0] == NULL)
+    {
+      g_autoptr(GDateTime) moment = g_date_time_new_from_unix_utc (now);
+
+      self->decisions[night_consent ? 1 : 0] = anbu_routing_decide (self->calendar, moment,
+                                                                    night_consent);
+    }
+  decision = self->decisions[night_consent ? 1 : 0];
 
   stored->alert->responder = decision->responder;
   stored->waiting = decision->waits;
@@ -396,10 +414,12 @@ evaluate_household (AnbuAlertEngine      *self,
                         alerts, changes, stats, error))
         return FALSE;
     }
-  else if (!verdict.inactive && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN)
+  else if (!verdict.inactive && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN
+           && (verdict.absent || verdict.quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since))
     {
       guint all, no_answer;
 
+      /* Activity came back (or an absence covers now), and nobody acted. */
       count_contacts (self, stored->alert, &all, &no_answer);
       if (all == 0)
         {
@@ -545,6 +565,8 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->contacts, sqlite3_finalize);
   g_clear_pointer (&self->unresolved_households, sqlite3_finalize);
   g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_pointer (&self->decisions[0], anbu_routing_decision_free);
+  g_clear_pointer (&self->decisions[1], anbu_routing_decision_free);
 
   G_OBJECT_CLASS (anbu_alert_engine_parent_class)->finalize (object);
 }
@@ -656,6 +678,24 @@ anbu_alert_engine_check_households (AnbuAlertEngine     *self,
     return FALSE;
   emit_changes (self, changes);
   return TRUE;
+}
+
+gboolean
+anbu_alert_engine_check_watched (AnbuAlertEngine     *self,
+                                 gint64               now,
+                                 AnbuAlertPassStats  *stats,
+                                 GError             **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
+
+  g_hash_table_iter_init (&iter, self->watched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (ids, g_strdup (key));
+  return anbu_alert_engine_check_households (self, ids, now, stats, error);
 }
 
 gboolean

@@ -69,6 +69,14 @@ gboolean         anbu_alert_engine_check_households   (AnbuAlertEngine         *
                                                        AnbuAlertPassStats      *stats,
                                                        GError                 **error);
 
+/* Evaluates the households that have (or may have) an unresolved alert:
+ * cheap, for right after records changed (a contact may escalate, an
+ * acknowledgement stops the automatic closing). */
+gboolean         anbu_alert_engine_check_watched      (AnbuAlertEngine         *self,
+                                                       gint64                   now,
+                                                       AnbuAlertPassStats      *stats,
+                                                       GError                 **error);
+
 /* The timer pass: every active household, then escalation and routing of
  * every unresolved alert. */
 gboolean         anbu_alert_engine_run_pass           (AnbuAlertEngine         *self,

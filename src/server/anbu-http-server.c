@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -176,7 +178,7 @@ authenticate (AnbuHttpServer     *self,
   if (token == NULL)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL,
-                          "Sign in first: this route needs a bearer token");
+                          _("Sign in first: this route needs a bearer token"));
       return FALSE;
     }
   hash = anbu_token_hash (token);
@@ -185,7 +187,7 @@ authenticate (AnbuHttpServer     *self,
     {
       if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
         anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL,
-                            "The session has expired or was signed out; sign in again");
+                            _("The session has expired or was signed out; sign in again"));
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -290,7 +292,7 @@ finish_sign_in (SignIn   *sign_in,
     {
       anbu_throttle_failed (self->user_throttle, sign_in->user_key, now);
       anbu_throttle_failed (self->address_throttle, sign_in->address_key, now);
-      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL, "The username or password is wrong");
+      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL, _("The username or password is wrong"));
       return;
     }
   anbu_throttle_succeeded (self->user_throttle, sign_in->user_key);
@@ -350,8 +352,10 @@ handle_sign_in (AnbuHttpServer    *self,
 
   root = anbu_json_body_parse (soup_server_message_get_request_body (msg), self->max_body, &error);
   if (root == NULL
-      || (username = anbu_json_body_require_string (root, "username", USERNAME_MAX_BYTES, &error)) == NULL
-      || (password = anbu_json_body_require_string (root, "password", ANBU_PASSWORD_MAX_BYTES, &error)) == NULL)
+      || (username = anbu_json_body_require_string (root, "username", USERNAME_MAX_BYTES,
+                                                    &error)) == NULL
+      || (password = anbu_json_body_require_string (root, "password", ANBU_PASSWORD_MAX_BYTES,
+                                                    &error)) == NULL)
     {
       respond_error (msg, error);
       return;
@@ -368,7 +372,7 @@ handle_sign_in (AnbuHttpServer    *self,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", seconds);
       respond_api_error (msg, ANBU_API_ERROR_THROTTLED, NULL,
-                         "Too many failed sign-ins; wait before trying again");
+                         _("Too many failed sign-ins; wait before trying again"));
       return;
     }
 
@@ -433,7 +437,7 @@ parse_cursor (const char  *text,
       || !g_ascii_string_to_unsigned (text + strlen (CURSOR_PREFIX), 10, 0, G_MAXINT64, &value, NULL))
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "since",
-                          "This is not a cursor the server gave out");
+                          _("This is not a cursor the server gave out"));
       return FALSE;
     }
   *seq = (gint64) value;
@@ -451,7 +455,7 @@ parse_limit (const char  *text,
       && !g_ascii_string_to_unsigned (text, 10, 1, SYNC_MAX_LIMIT, &value, NULL))
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "limit",
-                          "The limit must be a whole number from 1 to %d", SYNC_MAX_LIMIT);
+                          _("The limit must be a whole number from 1 to %d"), SYNC_MAX_LIMIT);
       return FALSE;
     }
   *limit = (guint) value;
@@ -653,10 +657,10 @@ on_request (SoupServer        *server,
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow->str);
       respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                         "This route does not take this method");
+                         _("This route does not take this method"));
     }
   else
-    respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+    respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
 
   anbu_metrics_observe_request (self->metrics, route_label, soup_server_message_get_status (msg),
                                 (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
@@ -677,7 +681,7 @@ on_request_headers (SoupServer        *server,
       && soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      respond_api_error (msg, ANBU_API_ERROR_TOO_LARGE, NULL, "The request body is too large");
+      respond_api_error (msg, ANBU_API_ERROR_TOO_LARGE, NULL, _("The request body is too large"));
       /* Answered here: the body is never read and no handler runs. */
       anbu_metrics_observe_request (self->metrics, route_label_for (path), 413, 0.0);
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "anbu-api-error.h"
@@ -40,7 +42,7 @@ check_depth (const char  *data,
           if (++depth > ANBU_JSON_MAX_DEPTH)
             {
               anbu_api_set_error (error, ANBU_API_ERROR_INVALID_JSON, NULL,
-                                  "The JSON nests deeper than %d levels", ANBU_JSON_MAX_DEPTH);
+                                  _("The JSON nests deeper than %d levels"), ANBU_JSON_MAX_DEPTH);
               return FALSE;
             }
         }
@@ -58,13 +60,13 @@ check_string (const char  *text,
   if (strstr (text, NUL_MARKER_UTF8) != NULL)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, path[0] ? path : NULL,
-                          "Text must not contain NUL characters");
+                          _("Text must not contain NUL characters"));
       return FALSE;
     }
   if (strlen (text) > ANBU_JSON_MAX_STRING_BYTES)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_TOO_LONG, path[0] ? path : NULL,
-                          "The text is longer than %d bytes", ANBU_JSON_MAX_STRING_BYTES);
+                          _("The text is longer than %d bytes"), ANBU_JSON_MAX_STRING_BYTES);
       return FALSE;
     }
   return TRUE;
@@ -134,12 +136,12 @@ anbu_json_parse_text (const char  *data,
 
   if (length == 0)
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_JSON, NULL, "The request has no body");
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_JSON, NULL, _("The request has no body"));
       return NULL;
     }
   if (!g_utf8_validate (data, length, NULL))
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_JSON, NULL, "The body is not UTF-8 text");
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_JSON, NULL, _("The body is not UTF-8 text"));
       return NULL;
     }
   if (!check_depth (data, length, error))
@@ -168,14 +170,14 @@ anbu_json_body_parse (SoupMessageBody  *body,
 
   if (body == NULL)
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_JSON, NULL, "The request has no body");
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_JSON, NULL, _("The request has no body"));
       return NULL;
     }
   bytes = soup_message_body_flatten (body);
   data = g_bytes_get_data (bytes, &length);
   if (length > max_body)
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_TOO_LARGE, NULL, "The request body is too large");
+      anbu_api_set_error (error, ANBU_API_ERROR_TOO_LARGE, NULL, _("The request body is too large"));
       return NULL;
     }
   return anbu_json_parse_text (data, length, error);
@@ -193,24 +195,24 @@ anbu_json_body_require_string (JsonNode    *root,
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_MISSING_FIELD, member, "This field is required");
+      anbu_api_set_error (error, ANBU_API_ERROR_MISSING_FIELD, member, _("This field is required"));
       return NULL;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_WRONG_TYPE, member, "This field must be text");
+      anbu_api_set_error (error, ANBU_API_ERROR_WRONG_TYPE, member, _("This field must be text"));
       return NULL;
     }
   value = json_node_get_string (node);
   if (strlen (value) > max_bytes)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_TOO_LONG, member,
-                          "This field is longer than %" G_GSIZE_FORMAT " bytes", max_bytes);
+                          _("This field is longer than %u bytes"), (guint) max_bytes);
       return NULL;
     }
   if (*value == '\0')
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_MISSING_FIELD, member, "This field is required");
+      anbu_api_set_error (error, ANBU_API_ERROR_MISSING_FIELD, member, _("This field is required"));
       return NULL;
     }
   return value;

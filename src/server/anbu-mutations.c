@@ -99,14 +99,14 @@ load_household (Batch            *batch,
   if (entity == NULL)
     {
       if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
-        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, "No such household");
+        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, _("No such household"));
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
   if (!anbu_scope_contains (batch->scope, &entity->scope_key))
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, "No such household");
+      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, _("No such household"));
       return NULL;
     }
   object = parse_record (entity->record, error);
@@ -143,13 +143,13 @@ check_open_household (Batch       *batch,
     }
   if (entity == NULL || !anbu_scope_contains (batch->scope, &entity->scope_key))
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, "No such household");
+      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, _("No such household"));
       return FALSE;
     }
   if (g_strcmp0 (entity->scope_key.status, "closed") == 0)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, field,
-                          "The case of this household is closed");
+                          _("The case of this household is closed"));
       return FALSE;
     }
   return TRUE;
@@ -235,7 +235,7 @@ apply_household_create (Batch       *batch,
   if (existing != NULL)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id",
-                          "A household with this id already exists");
+                          _("A household with this id already exists"));
       return FALSE;
     }
   if (!g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -251,7 +251,7 @@ apply_household_create (Batch       *batch,
     {
       anbu_api_set_error (error, ANBU_API_ERROR_FORBIDDEN,
                           batch->user->role == ANBU_ROLE_CONTROL ? "night_consent" : "dong_code",
-                          "You cannot create a household outside your own scope");
+                          _("You cannot create a household outside your own scope"));
       return FALSE;
     }
   if (!anbu_mutations_save_household (batch->store, household, NULL, 0, NULL, error))
@@ -300,7 +300,7 @@ apply_household_update (Batch       *batch,
   if (base_version > entity->version)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "base_version",
-                          "The base version is newer than the household");
+                          _("The base version is newer than the household"));
       return FALSE;
     }
   versions = parse_record (entity->field_versions, error);
@@ -310,10 +310,19 @@ apply_household_update (Batch       *batch,
   json_object_iter_init (&iter, fields);
   while (json_object_iter_next (&iter, &name, &mine))
     {
+      g_autoptr(AnbuHousehold) proposed = anbu_household_copy (household);
       g_autoptr(JsonNode) theirs = anbu_household_dup_field (household, name);
-      gboolean same = theirs != NULL && json_node_equal (theirs, mine);
+      g_autoptr(JsonNode) wanted = NULL;
 
-      if (same)
+      /* Compare values as the codec stores them ("01012345678" is
+       * "010-1234-5678"; clearing an unset field changes nothing). */
+      if (!anbu_household_set_field (proposed, name, mine, error))
+        {
+          anbu_record_error_prefix_field (error, "fields");
+          return FALSE;
+        }
+      wanted = anbu_household_dup_field (proposed, name);
+      if (theirs == NULL ? wanted == NULL : wanted != NULL && json_node_equal (theirs, wanted))
         continue;
       /* Someone else changed this field after the caller's base: both
        * values go back, nothing is overwritten. */
@@ -322,8 +331,10 @@ apply_household_update (Batch       *batch,
           JsonObject *conflict = json_object_new ();
 
           json_object_set_string_member (conflict, "field", name);
-          json_object_set_member (conflict, "mine", json_node_copy (mine));
-          json_object_set_member (conflict, "theirs", g_steal_pointer (&theirs));
+          json_object_set_member (conflict, "mine",
+                                  wanted ? g_steal_pointer (&wanted) : json_node_new (JSON_NODE_NULL));
+          json_object_set_member (conflict, "theirs",
+                                  theirs ? g_steal_pointer (&theirs) : json_node_new (JSON_NODE_NULL));
           json_array_add_object_element (conflicts, conflict);
           continue;
         }
@@ -472,7 +483,7 @@ install_plug (Batch          *batch,
   if (plug != NULL && plug->state == ANBU_PLUG_STATE_INSTALLED)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, serial_field,
-                          "This plug is already installed in a household");
+                          _("This plug is already installed in a household"));
       return FALSE;
     }
   /* A plug taken back from one household can go to another: it starts over. */
@@ -501,7 +512,7 @@ take_out_plug (Batch                  *batch,
   if (at < plug->installed_at)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, at_field,
-                          "The plug cannot come out before it was installed");
+                          _("The plug cannot come out before it was installed"));
       return FALSE;
     }
   plug->state = reason == ANBU_PLUG_REMOVAL_REASON_LOST ? ANBU_PLUG_STATE_LOST : ANBU_PLUG_STATE_REMOVED;
@@ -618,7 +629,7 @@ apply_plug_replace (Batch       *batch,
       || old_plug->state != ANBU_PLUG_STATE_INSTALLED)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "old_serial",
-                          "This plug is not installed in this household");
+                          _("This plug is not installed in this household"));
       return FALSE;
     }
   if (!take_out_plug (batch, old_plug, version, reason, at, "at", error)
@@ -654,7 +665,7 @@ apply_plug_remove (Batch       *batch,
     }
   if (plug == NULL)
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", "No such plug");
+      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", _("No such plug"));
       return FALSE;
     }
   household = load_household (batch, plug->household_id, "serial", NULL, error);
@@ -663,7 +674,7 @@ apply_plug_remove (Batch       *batch,
   if (plug->state != ANBU_PLUG_STATE_INSTALLED)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "serial",
-                          "This plug is not installed");
+                          _("This plug is not installed"));
       return FALSE;
     }
   if (!take_out_plug (batch, plug, version, reason, at, "at", error))
@@ -694,7 +705,7 @@ apply_fact (Batch          *batch,
       if (g_strcmp0 (existing->household_id, household_id) != 0)
         {
           anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id",
-                              "A record with this id already exists");
+                              _("A record with this id already exists"));
           return FALSE;
         }
       outcome->status = ANBU_MUTATION_STATUS_DUPLICATE;
@@ -733,7 +744,7 @@ load_alert (Batch       *batch,
   if (entity == NULL)
     {
       if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
-        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "id", "No such alert");
+        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "id", _("No such alert"));
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
@@ -818,7 +829,7 @@ apply_alert_acknowledge (Batch       *batch,
       return TRUE;
     case ANBU_ALERT_STATE_RESOLVED:
     default:
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id", "This alert is already resolved");
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id", _("This alert is already resolved"));
       return FALSE;
     }
 }
@@ -854,13 +865,13 @@ apply_alert_resolve (Batch       *batch,
           return TRUE;
         }
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id",
-                          "This alert was already resolved differently");
+                          _("This alert was already resolved differently"));
       return FALSE;
     }
   if (at < alert->raised_at)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "at",
-                          "An alert cannot be resolved before it was raised");
+                          _("An alert cannot be resolved before it was raised"));
       return FALSE;
     }
   alert->state = ANBU_ALERT_STATE_RESOLVED;
@@ -917,8 +928,10 @@ apply_kind (Batch             *batch,
             g_autoptr(AnbuStoreEntity) alert = NULL;
             g_autoptr(GError) local_error = NULL;
 
-            alert = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, contact->alert_id, &local_error);
-            if (alert == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+            alert = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, contact->alert_id,
+                                     &local_error);
+            if (alert == NULL
+                && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
               {
                 g_propagate_error (error, g_steal_pointer (&local_error));
                 return FALSE;
@@ -926,7 +939,7 @@ apply_kind (Batch             *batch,
             if (alert == NULL || g_strcmp0 (alert->household_id, contact->household_id) != 0)
               {
                 anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "alert_id",
-                                    "This household has no such alert");
+                                    _("This household has no such alert"));
                 return FALSE;
               }
           }
@@ -946,7 +959,7 @@ apply_kind (Batch             *batch,
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
       return apply_alert_resolve (batch, payload, outcome, error);
     default:
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "kind", "Unknown mutation kind");
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "kind", _("Unknown mutation kind"));
       return FALSE;
     }
 }
@@ -1040,19 +1053,19 @@ anbu_mutations_check_batch (JsonNode  *root,
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_MISSING_FIELD, "mutations", "This field is required");
+      anbu_api_set_error (error, ANBU_API_ERROR_MISSING_FIELD, "mutations", _("This field is required"));
       return NULL;
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      anbu_api_set_error (error, ANBU_API_ERROR_WRONG_TYPE, "mutations", "This must be a list");
+      anbu_api_set_error (error, ANBU_API_ERROR_WRONG_TYPE, "mutations", _("This must be a list"));
       return NULL;
     }
   entries = json_node_get_array (node);
   if (json_array_get_length (entries) > ANBU_MUTATIONS_MAX_BATCH)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "mutations",
-                          "Send at most %d entries at once", ANBU_MUTATIONS_MAX_BATCH);
+                          _("Send at most %d entries at once"), ANBU_MUTATIONS_MAX_BATCH);
       return NULL;
     }
   for (guint i = 0; i < json_array_get_length (entries); i++)
@@ -1063,7 +1076,7 @@ anbu_mutations_check_batch (JsonNode  *root,
 
       if (!JSON_NODE_HOLDS_OBJECT (entry))
         {
-          anbu_api_set_error (error, ANBU_API_ERROR_WRONG_TYPE, prefix, "Each entry must be an object");
+          anbu_api_set_error (error, ANBU_API_ERROR_WRONG_TYPE, prefix, _("Each entry must be an object"));
           return NULL;
         }
       /* Without its id an entry cannot even be answered. */
@@ -1088,7 +1101,6 @@ anbu_mutations_apply (AnbuStore              *store,
 {
   g_autoptr(GHashTable) rejected_households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(JsonArray) results = json_array_new ();
-  g_autoptr(GPtrArray) counted = g_ptr_array_new_with_free_func (g_free);
   Batch batch = { store, user, scope, rejected_households };
   JsonNode *node;
 
@@ -1136,7 +1148,7 @@ anbu_mutations_apply (AnbuStore              *store,
         anbu_api_set_error (&entry_error, ANBU_API_ERROR_DEPENDS_ON_REJECTED,
                             mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE
                             || mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_CLOSE ? "id" : "household_id",
-                            "The household this entry needs was rejected earlier in the batch");
+                            _("The household this entry needs was rejected earlier in the batch"));
       else
         {
           if (!anbu_store_savepoint (store, error))
@@ -1174,9 +1186,15 @@ anbu_mutations_apply (AnbuStore              *store,
         }
 
       /* Rejected: nothing of it stays; later entries about a household it
-       * would have created are rejected too. */
+       * would have created are rejected too (unless it exists anyway). */
       if (mutation != NULL && mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_CREATE && household_id != NULL)
-        g_hash_table_add (rejected_households, g_strdup (household_id));
+        {
+          g_autoptr(AnbuStoreEntity) existing = anbu_store_load (store, ANBU_STORE_KIND_HOUSEHOLD,
+                                                                  household_id, NULL);
+
+          if (existing == NULL)
+            g_hash_table_add (rejected_households, g_strdup (household_id));
+        }
       json_array_add_object_element (results, rejected_result (id, entry_error));
       anbu_metrics_add_mutation (metrics, kind_name, "rejected");
     }

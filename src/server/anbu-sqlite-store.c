@@ -225,7 +225,9 @@ static const KindSql kind_sql[ANBU_STORE_N_KINDS] = {
   },
 };
 
-/* Whether household row `h` is in the caller's scope (:role, :dongs). */
+/* Whether household row `h` is in the caller's scope (:role, :dongs).
+ * Removals go only to callers continuing from a cursor: a first pull has
+ * nothing to remove. */
 #define SCOPE_SQL(h) \
   "(:role = 'admin' OR (" h ".status <> 'closed' AND ((:role = 'planner' AND " h ".dong_code IN" \
   " (SELECT value FROM json_each (:dongs))) OR (:role = 'control' AND " h ".night_consent = 1))))"
@@ -239,7 +241,7 @@ static const char changes_sql[] =
   " WHERE h.seq > :since AND " SCOPE_SQL ("h")
   " UNION ALL SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
   " JOIN household h ON h.id = e.household_id"
-  " WHERE e.seq > :since AND " SCOPE_SQL ("e") " AND NOT " SCOPE_SQL ("h")
+  " WHERE :since > 0 AND e.seq > :since AND " SCOPE_SQL ("e") " AND NOT " SCOPE_SQL ("h")
   DEPENDENT_SQL ("plug", "1")
   DEPENDENT_SQL ("alert", "2")
   DEPENDENT_SQL ("contact", "3")
@@ -860,45 +862,6 @@ sqlite_save (AnbuStore        *store,
 }
 
 static GPtrArray *
-sqlite_list_for_household (AnbuStore      *store,
-                           AnbuStoreKind   kind,
-                           const char     *household_id,
-                           GError        **error)
-{
-  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
-  g_autoptr(GPtrArray) entities = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (kind > ANBU_STORE_KIND_HOUSEHOLD && kind < ANBU_STORE_N_KINDS, NULL);
-
-  /* Same columns as the load statement, by household instead of by id. */
-  {
-    const char *where = strstr (kind_sql[kind].load_sql, "WHERE id = ?1");
-    g_autofree char *head = g_strndup (kind_sql[kind].load_sql, where - kind_sql[kind].load_sql);
-
-    sql = g_strconcat (head, "WHERE household_id = ?1 ORDER BY seq", NULL);
-  }
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, "Cannot list records");
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (entities, entity_from_row (kind, stmt));
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, "Cannot list records");
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
-  sqlite3_finalize (stmt);
-  return g_steal_pointer (&entities);
-}
-
-static GPtrArray *
 sqlite_changes (AnbuStore        *store,
                 const AnbuScope  *scope,
                 gint64            since,
@@ -1144,7 +1107,6 @@ anbu_sqlite_store_iface_init (AnbuStoreInterface *iface)
   iface->revoke_sessions = sqlite_revoke_sessions;
   iface->load = sqlite_load;
   iface->save = sqlite_save;
-  iface->list_for_household = sqlite_list_for_household;
   iface->changes = sqlite_changes;
   iface->find_mutation = sqlite_find_mutation;
   iface->add_mutation = sqlite_add_mutation;

@@ -270,7 +270,8 @@ anbu_store_add_session (AnbuStore *self,
                         GError **error)
 {
   g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
-  return ANBU_STORE_GET_IFACE (self)->add_session (self, token_hash, user_id, created_at, expires_at, address, error);
+  return ANBU_STORE_GET_IFACE (self)->add_session (self, token_hash, user_id, created_at, expires_at,
+                                                   address, error);
 }
 
 AnbuStoreUser *
@@ -311,16 +312,6 @@ anbu_store_save (AnbuStore *self,
 {
   g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
   return ANBU_STORE_GET_IFACE (self)->save (self, entity, error);
-}
-
-GPtrArray *
-anbu_store_list_for_household (AnbuStore *self,
-                               AnbuStoreKind kind,
-                               const char *household_id,
-                               GError **error)
-{
-  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
-  return ANBU_STORE_GET_IFACE (self)->list_for_household (self, kind, household_id, error);
 }
 
 GPtrArray *

@@ -108,6 +108,15 @@ AnbuTelemetryReport *anbu_telemetry_ingest           (AnbuTelemetry       *self,
                                                       gint64               now,
                                                       GError             **error);
 
+/* Several batches in one transaction (one commit, one disk flush), each
+ * in its own savepoint: the array holds a report per batch, NULL for a
+ * batch that could not be stored (nothing of it kept). NULL when the
+ * transaction itself failed (nothing kept at all). */
+GPtrArray           *anbu_telemetry_ingest_many      (AnbuTelemetry       *self,
+                                                      GPtrArray           *batches,
+                                                      gint64               now,
+                                                      GError             **error);
+
 /* Readings older than `seconds` before the clock are refused ("too_old"):
  * they would fall behind the retention fold, where a resent one could no
  * longer be told from a new one. 0 (the default) takes any age. */

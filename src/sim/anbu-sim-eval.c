@@ -458,14 +458,24 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
   guint n_routines = 1;
   EvalJob job = { 0 };
   GThreadPool *pool;
-  guint n = config->households;
+  guint n;
 
   g_return_val_if_fail (config != NULL, NULL);
+
+  n = config->households;
 
   if (n == 0 || config->sim.days < 7 || config->sim.days > 3660)
     {
       g_set_error (error, ANBU_SIM_EVAL_ERROR, ANBU_SIM_EVAL_ERROR_INVALID_PARAMETER,
                    _("Give at least one household and between 7 and 3660 days"));
+      return NULL;
+    }
+  /* Every household is built from config->sim in a worker thread, where a
+   * refused configuration could not be reported. */
+  if (config->sim.reading_interval < 1 || config->sim.reading_interval > 3600)
+    {
+      g_set_error (error, ANBU_SIM_EVAL_ERROR, ANBU_SIM_EVAL_ERROR_INVALID_PARAMETER,
+                   _("The reading interval must be between 1 and 3600 seconds"));
       return NULL;
     }
   if (!anbu_activity_params_validate (&config->activity, error)

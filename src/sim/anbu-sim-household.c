@@ -425,10 +425,10 @@ day_kind (const AnbuSimHousehold *self,
   g_autoptr(GPtrArray) holidays = NULL;
 
   local_date (self, midnight, &date);
-  *day_off = is_weekend (self, midnight) || anbu_holiday_calendar_is_holiday (calendar, &date);
-  *family_eve = FALSE;
   holidays = anbu_holiday_calendar_lookup (calendar, &date);
-  for (guint i = 0; holidays != NULL && i < holidays->len; i++)
+  *day_off = is_weekend (self, midnight) || holidays->len > 0;
+  *family_eve = FALSE;
+  for (guint i = 0; i < holidays->len; i++)
     {
       const AnbuHoliday *holiday = g_ptr_array_index (holidays, i);
 

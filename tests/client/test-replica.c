@@ -399,6 +399,32 @@ test_bad_pull_changes_nothing (void)
   g_assert_cmpint (count_records (replica, "household"), ==, 1);
 }
 
+/* A page fetched ahead applies only on top of the page it follows. */
+static void
+test_page_must_follow_cursor (void)
+{
+  g_autofree char *path = replica_path ();
+  g_autoptr(AnbuReplica) replica = create_replica (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *body = "{\"changes\":[],\"cursor\":\"c-next\",\"has_more\":false}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+
+  seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 1);
+  AWAIT (result, anbu_replica_apply_pull_page_async (replica, "some-older-cursor", bytes, NULL, NULL,
+                                                     NULL, test_ready_cb, &result));
+  g_assert_false (anbu_replica_apply_pull_finish (replica, result, NULL, NULL, &error));
+  g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "c-a1111111-1111-4111-8111-111111111111-1");
+
+  AWAIT (result, anbu_replica_apply_pull_page_async (replica, "c-a1111111-1111-4111-8111-111111111111-1",
+                                                     bytes, NULL, NULL, NULL, test_ready_cb, &result));
+  g_assert_true (anbu_replica_apply_pull_finish (replica, result, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "c-next");
+}
+
 static GBytes *
 prepare_push (AnbuReplica *replica,
               guint        limit,
@@ -822,12 +848,12 @@ test_corrupt_and_rebuild (void)
   g_clear_error (&error);
 
   /* A wrong password cannot rebuild (nor read the outbox). */
-  AWAIT (result, anbu_replica_rebuild_async (path, "wrong", NULL, test_ready_cb, &result));
+  AWAIT (result, anbu_replica_rebuild_async (path, "wrong", NULL, NULL, test_ready_cb, &result));
   g_assert_null (anbu_replica_open_finish (result, NULL, NULL, &error));
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_WRONG_PASSWORD);
   g_clear_error (&error);
 
-  AWAIT (result, anbu_replica_rebuild_async (path, PASSWORD, NULL, test_ready_cb, &result));
+  AWAIT (result, anbu_replica_rebuild_async (path, PASSWORD, NULL, NULL, test_ready_cb, &result));
   rebuilt = anbu_replica_open_finish (result, &salvaged, &lost, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (salvaged, ==, 2);
@@ -861,6 +887,8 @@ test_garbage_file (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   guint salvaged = 99, lost = 99;
+  const char *meta[] = { "username", "planner1", NULL };
+  g_autoptr(GHashTable) peeked = NULL;
   char garbage[8192];
 
   for (gsize i = 0; i < sizeof garbage; i++)
@@ -871,11 +899,19 @@ test_garbage_file (void)
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_CORRUPT);
   g_clear_error (&error);
 
-  AWAIT (result, anbu_replica_rebuild_async (path, PASSWORD, NULL, test_ready_cb, &result));
+  AWAIT (result, anbu_replica_rebuild_async (path, PASSWORD, meta, NULL, test_ready_cb, &result));
   rebuilt = anbu_replica_open_finish (result, &salvaged, &lost, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (salvaged, ==, 0);
   g_assert_cmpuint (anbu_replica_get_pending_count (rebuilt), ==, 0);
+
+  /* Nothing was readable: who owns it comes from the caller. */
+  g_clear_object (&result);
+  test_close_object ((GObject **) &rebuilt);
+  AWAIT (result, anbu_replica_peek_async (path, NULL, test_ready_cb, &result));
+  peeked = anbu_replica_peek_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (peeked, "username"), ==, "planner1");
 }
 
 /* A blob moved or damaged inside an intact SQLite file is caught too. */
@@ -914,6 +950,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/replica/failed-change-not-queued", test_failed_change_not_queued);
   g_test_add_func ("/anbu/replica/pull-and-removal", test_pull_and_removal);
   g_test_add_func ("/anbu/replica/bad-pull-changes-nothing", test_bad_pull_changes_nothing);
+  g_test_add_func ("/anbu/replica/page-must-follow-cursor", test_page_must_follow_cursor);
   g_test_add_func ("/anbu/replica/push-results", test_push_results);
   g_test_add_func ("/anbu/replica/conflict-keep-mine", test_conflict_keep_mine);
   g_test_add_func ("/anbu/replica/conflict-take-theirs", test_conflict_take_theirs);

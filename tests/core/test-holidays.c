@@ -7,6 +7,7 @@
 
 #include "anbu-holiday-calendar.h"
 #include "anbu-holiday-calendar-private.h"
+#include "anbu-test-locale.h"
 
 static GDate
 day (guint year, guint month, guint d)
@@ -16,15 +17,6 @@ day (guint year, guint month, guint d)
   g_date_clear (&date, 1);
   g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) month, (GDateYear) year);
   return date;
-}
-
-static void
-run_in_korean_child (void)
-{
-  g_setenv ("LANGUAGE", "ko", TRUE);
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_unsetenv ("LANGUAGE");
-  g_test_trap_assert_passed ();
 }
 
 /* @names: the expected holiday names on that day, NULL-terminated. */
@@ -456,6 +448,33 @@ test_temporary_rejects_invalid_utf8 (void)
   g_assert_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME);
 }
 
+/* A name is one line, as the planner's alert view shows it: a pasted line
+ * break or a control character is refused, spaces of any kind around it
+ * (an ideographic space from a Korean IME) are trimmed. */
+static void
+test_temporary_name_is_one_clean_line (void)
+{
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(GError) error = NULL;
+  GDate date = day (2026, 10, 2);
+
+  g_assert_false (anbu_holiday_calendar_add_temporary (calendar, &date, "임시\n공휴일", &error));
+  g_assert_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  g_assert_false (anbu_holiday_calendar_add_temporary (calendar, &date, "임시\x1b공휴일", &error));
+  g_assert_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  g_assert_false (anbu_holiday_calendar_add_temporary (calendar, &date, "\xe3\x80\x80", &error));
+  g_assert_error (error, ANBU_HOLIDAY_ERROR, ANBU_HOLIDAY_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  assert_not_holiday (calendar, 2026, 10, 2);
+
+  g_assert_true (anbu_holiday_calendar_add_temporary (calendar, &date,
+                                                      "\xe3\x80\x80임시공휴일 ", &error));
+  g_assert_no_error (error);
+  assert_holiday (calendar, 2026, 10, 2, "임시공휴일", NULL);
+}
+
 static void
 test_temporary_rejects_invalid_date (void)
 {
@@ -633,7 +652,7 @@ test_korean_names (void)
       g_assert_cmpstr (error->message, ==, "공휴일 이름을 입력하세요.");
       return;
     }
-  run_in_korean_child ();
+  anbu_test_run_in_child_with ("LANGUAGE", "ko");
 }
 
 int
@@ -642,12 +661,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (!g_test_subprocess ())
-    g_unsetenv ("LANGUAGE");
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  anbu_test_init_locale ();
 
   g_test_add_func ("/anbu/holidays/facts-2025", test_facts_2025);
   g_test_add_func ("/anbu/holidays/facts-2026", test_facts_2026);
@@ -665,6 +679,8 @@ main (int   argc,
                    test_temporary_rejects_long_name);
   g_test_add_func ("/anbu/holidays/temporary/rejects-invalid-utf8",
                    test_temporary_rejects_invalid_utf8);
+  g_test_add_func ("/anbu/holidays/temporary/name-is-one-clean-line",
+                   test_temporary_name_is_one_clean_line);
   g_test_add_func ("/anbu/holidays/temporary/rejects-invalid-date",
                    test_temporary_rejects_invalid_date);
   g_test_add_func ("/anbu/holidays/json/round-trip", test_json_round_trip);

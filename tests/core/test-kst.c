@@ -8,29 +8,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-kst.h"
+#include "anbu-test-locale.h"
 
 static GDateTime *
 utc (gint year, gint month, gint day, gint hour, gint minute, gdouble seconds)
 {
   return g_date_time_new_utc (year, month, day, hour, minute, seconds);
-}
-
-/* Runs the current test again in a child whose environment has @name=@value,
- * so that process-wide state (the gettext language, the zone cache) starts
- * fresh there. */
-static void
-run_in_child_with (const char *name,
-                   const char *value)
-{
-  g_autofree char *previous = g_strdup (g_getenv (name));
-
-  g_setenv (name, value, TRUE);
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  if (previous != NULL)
-    g_setenv (name, previous, TRUE);
-  else
-    g_unsetenv (name);
-  g_test_trap_assert_passed ();
 }
 
 static void
@@ -70,7 +53,7 @@ test_zone_without_tzdata (void)
     g_autofree char *empty = g_dir_make_tmp ("anbu-no-tzdata-XXXXXX", NULL);
 
     g_assert_nonnull (empty);
-    run_in_child_with ("TZDIR", empty);
+    anbu_test_run_in_child_with ("TZDIR", empty);
     g_rmdir (empty);
   }
 }
@@ -157,7 +140,7 @@ test_format_korean (void)
                       "오후 11:59");
       return;
     }
-  run_in_child_with ("LANGUAGE", "ko");
+  anbu_test_run_in_child_with ("LANGUAGE", "ko");
 }
 
 static void
@@ -207,7 +190,7 @@ test_relative_korean (void)
       assert_relative (now, -30 * G_TIME_SPAN_SECOND, "1분 안에");
       return;
     }
-  run_in_child_with ("LANGUAGE", "ko");
+  anbu_test_run_in_child_with ("LANGUAGE", "ko");
 }
 
 static void
@@ -255,7 +238,7 @@ test_durations_korean (void)
       assert_durations (45 * G_TIME_SPAN_MINUTE, "45분", "45분째 활동 없음");
       return;
     }
-  run_in_child_with ("LANGUAGE", "ko");
+  anbu_test_run_in_child_with ("LANGUAGE", "ko");
 }
 
 int
@@ -264,13 +247,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  /* English unless a test asks its child for Korean. */
-  if (!g_test_subprocess ())
-    g_unsetenv ("LANGUAGE");
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  anbu_test_init_locale ();
 
   g_test_add_func ("/anbu/kst/zone-is-seoul", test_zone_is_seoul);
   g_test_add_func ("/anbu/kst/zone-without-tzdata", test_zone_without_tzdata);

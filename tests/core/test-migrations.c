@@ -29,6 +29,18 @@ open_temp_db (char **path_out)
   return db;
 }
 
+/* Closes @db and removes its file and the directory open_temp_db() made. */
+static void
+close_temp_db (sqlite3    *db,
+               const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  sqlite3_close (db);
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (g_rmdir (dir));
+}
+
 static gboolean
 column_exists (sqlite3    *db,
                const char *table,
@@ -60,8 +72,7 @@ test_fresh_database (void)
   g_assert_true (anbu_migrations_apply (db, first_release, G_N_ELEMENTS (first_release), &error));
   g_assert_no_error (error);
   g_assert_cmpint (anbu_migrations_get_version (db, &error), ==, 2);
-  sqlite3_close (db);
-  g_unlink (path);
+  close_temp_db (db, path);
 }
 
 static void
@@ -86,8 +97,7 @@ test_upgrade_keeps_data (void)
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "김영수");
   sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  g_unlink (path);
+  close_temp_db (db, path);
 }
 
 static void
@@ -105,8 +115,7 @@ test_refuses_newer_schema (void)
   g_clear_error (&error);
   g_assert_cmpint (anbu_migrations_get_version (db, &error), ==, 3);
   g_assert_true (column_exists (db, "household", "phone"));
-  sqlite3_close (db);
-  g_unlink (path);
+  close_temp_db (db, path);
 }
 
 static void
@@ -127,8 +136,33 @@ test_failed_step_rolls_back (void)
   g_assert_cmpint (anbu_migrations_get_version (db, &error), ==, 0);
   g_assert_false (column_exists (db, "household", "id"));
   g_assert_false (column_exists (db, "plug", "serial"));
-  sqlite3_close (db);
-  g_unlink (path);
+  close_temp_db (db, path);
+}
+
+/* A deferred constraint fails only at COMMIT: the upgrade must still leave
+ * nothing behind and no transaction open, or the program would go on
+ * writing into a transaction that can never commit. */
+static void
+test_failed_commit_rolls_back (void)
+{
+  static const AnbuMigration deferred[] = {
+    { 1, "CREATE TABLE household (id TEXT PRIMARY KEY)" },
+    { 2, "CREATE TABLE plug (serial TEXT PRIMARY KEY, household_id TEXT "
+         "REFERENCES household (id) DEFERRABLE INITIALLY DEFERRED);"
+         "INSERT INTO plug VALUES ('P1', 'no-such-household')" },
+  };
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = open_temp_db (&path);
+
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (anbu_migrations_apply (db, deferred, G_N_ELEMENTS (deferred), &error));
+  g_assert_error (error, ANBU_MIGRATIONS_ERROR, ANBU_MIGRATIONS_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpint (sqlite3_get_autocommit (db), !=, 0);
+  g_assert_cmpint (anbu_migrations_get_version (db, &error), ==, 0);
+  g_assert_false (column_exists (db, "plug", "serial"));
+  close_temp_db (db, path);
 }
 
 static void
@@ -146,8 +180,7 @@ test_rejects_gaps_in_numbering (void)
   g_assert_error (error, ANBU_MIGRATIONS_ERROR, ANBU_MIGRATIONS_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_false (column_exists (db, "a", "x"));
-  sqlite3_close (db);
-  g_unlink (path);
+  close_temp_db (db, path);
 }
 
 int
@@ -160,6 +193,7 @@ main (int   argc,
   g_test_add_func ("/anbu/migrations/upgrade-keeps-data", test_upgrade_keeps_data);
   g_test_add_func ("/anbu/migrations/refuses-newer-schema", test_refuses_newer_schema);
   g_test_add_func ("/anbu/migrations/failed-step-rolls-back", test_failed_step_rolls_back);
+  g_test_add_func ("/anbu/migrations/failed-commit-rolls-back", test_failed_commit_rolls_back);
   g_test_add_func ("/anbu/migrations/rejects-gaps", test_rejects_gaps_in_numbering);
 
   return g_test_run ();

@@ -413,6 +413,13 @@ test_blank_phone (void)
   h = anbu_household_from_json (object, &error);
   g_assert_no_error (error);
   g_assert_null (h->phone);
+  g_clear_pointer (&h, anbu_household_free);
+
+  /* Blank as the Korean IME types it (an ideographic space) is blank too. */
+  json_object_set_string_member (object, "phone", "\xe3\x80\x80");
+  h = anbu_household_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_null (h->phone);
 
   /* A contact is there to be called: a blank number is missing. */
   json_object_set_string_member (first, "phone", " ");
@@ -867,6 +874,14 @@ test_household_set_field (void)
   g_assert_false (anbu_household_set_field (h, "shoe_size", bad, &error));
   assert_field_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "shoe_size");
   g_assert_null (anbu_household_dup_field (h, "shoe_size"));
+  g_clear_error (&error);
+
+  /* A name that is no member name cannot pass itself off as one: the app
+   * would mark the planner's "name" field for an error it does not have. */
+  g_assert_false (anbu_household_set_field (h, "name: x", bad, &error));
+  assert_field_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, NULL);
+  anbu_record_error_prefix_field (&error, "fields");
+  assert_field_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "fields");
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "anbu-kst.h"
 #include "anbu-routing.h"
+#include "anbu-test-locale.h"
 
 static GDateTime *
 kst (gint year, gint month, gint day, gint hour, gint minute)
@@ -299,11 +300,7 @@ test_describe_korean (void)
       g_assert_cmpstr (c, ==, "2026년 11월 30일 (월) 오전 9:00 동주민센터 업무 시작까지 대기");
       return;
     }
-
-  g_setenv ("LANGUAGE", "ko", TRUE);
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_unsetenv ("LANGUAGE");
-  g_test_trap_assert_passed ();
+  anbu_test_run_in_child_with ("LANGUAGE", "ko");
 }
 
 int
@@ -312,12 +309,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (!g_test_subprocess ())
-    g_unsetenv ("LANGUAGE");
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  anbu_test_init_locale ();
 
   g_test_add_func ("/anbu/routing/weekday-edges", test_weekday_edges);
   g_test_add_func ("/anbu/routing/moment-in-other-zone", test_moment_in_other_zone);

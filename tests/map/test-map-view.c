@@ -515,6 +515,72 @@ test_area_of_view (Fixture       *f,
   g_assert_cmpuint (anbu_map_area_downloader_get_n_tiles (downloader), <, z17 * 2);
 }
 
+typedef struct
+{
+  guint  count;
+  double latitude;
+  double longitude;
+} Picked;
+
+static void
+on_location_picked (AnbuMapView *view,
+                    double       latitude,
+                    double       longitude,
+                    Picked      *picked)
+{
+  picked->count++;
+  picked->latitude = latitude;
+  picked->longitude = longitude;
+}
+
+static void
+test_pick_location (Fixture       *f,
+                    gconstpointer  data)
+{
+  AnbuMapPoint *point = household (f, 5);
+  Picked picked = { 0 };
+  double x, y, vx, vy, lat, lon, expect_lat, expect_lon;
+
+  anbu_map_view_center_on (f->view, anbu_map_point_get_latitude (point),
+                           anbu_map_point_get_longitude (point), 18);
+  wait_frames (f->window, 2);
+  g_signal_connect (f->view, "location-picked", G_CALLBACK (on_location_picked), &picked);
+  g_assert_false (anbu_map_view_get_picked_location (f->view, NULL, NULL));
+
+  /* Installing a plug: the planner clicks where the home is, even on a marker. */
+  anbu_map_view_set_picking_location (f->view, TRUE);
+  household_in_layer (f, point, &x, &y);
+  g_assert_true (gtk_widget_translate_coordinates (
+    GTK_WIDGET (anbu_map_view_get_status_layer (f->view)), GTK_WIDGET (f->view), x + 40, y + 25,
+    &vx, &vy));
+  g_assert_true (anbu_map_view_activate_at (f->view, vx, vy));
+  g_assert_cmpuint (picked.count, ==, 1);
+  shumate_viewport_widget_coords_to_location (anbu_map_view_get_viewport (f->view),
+                                              GTK_WIDGET (anbu_map_view_get_status_layer (f->view)),
+                                              x + 40, y + 25, &expect_lat, &expect_lon);
+  g_assert_cmpfloat_with_epsilon (picked.latitude, expect_lat, 1e-9);
+  g_assert_cmpfloat_with_epsilon (picked.longitude, expect_lon, 1e-9);
+  /* At zoom 18 a pixel is under a metre: 40 px east is east, 25 px down is south. */
+  g_assert_cmpfloat (picked.longitude, >, anbu_map_point_get_longitude (point));
+  g_assert_cmpfloat (picked.latitude, <, anbu_map_point_get_latitude (point));
+  g_assert_true (anbu_map_view_get_picked_location (f->view, &lat, &lon));
+  g_assert_cmpfloat_with_epsilon (lat, expect_lat, 1e-9);
+  /* No household was selected and no popover opened. */
+  g_assert_null (anbu_map_view_get_selected_id (f->view));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (anbu_map_view_get_popover (f->view))));
+  wait_frames (f->window, 2);
+
+  /* Done picking: clicks select households again, and the pin can go. */
+  anbu_map_view_set_picking_location (f->view, FALSE);
+  g_assert_true (gtk_widget_translate_coordinates (
+    GTK_WIDGET (anbu_map_view_get_status_layer (f->view)), GTK_WIDGET (f->view), x, y, &vx, &vy));
+  g_assert_true (anbu_map_view_activate_at (f->view, vx, vy));
+  g_assert_cmpuint (picked.count, ==, 1);
+  g_assert_cmpstr (anbu_map_view_get_selected_id (f->view), ==, anbu_map_point_get_id (point));
+  anbu_map_view_clear_picked_location (f->view);
+  g_assert_false (anbu_map_view_get_picked_location (f->view, NULL, NULL));
+}
+
 static void
 test_route (Fixture       *f,
             gconstpointer  data)
@@ -629,6 +695,35 @@ test_screenshot (Fixture       *f,
   g_assert_cmpuint (counts.route, >, 200);
   g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_households (
                       anbu_map_view_get_status_layer (f->view)), >, 100);
+
+  /* Street level: every household has its own marker, the selected one ringed. */
+  {
+    AnbuMapPoint *point = household (f, 42);
+    g_autoptr(GdkTexture) street = NULL;
+    g_autofree char *street_path = g_build_filename (g_getenv ("ANBU_BUILD_DIR"), "tests", "map",
+                                                     "map-view-street.png", NULL);
+    guint before = f->tiles_received;
+
+    anbu_map_view_clear_route (f->view);
+    anbu_map_view_set_selected_id (f->view, anbu_map_point_get_id (point));
+    /* A location being chosen for a new plug, next to it. */
+    anbu_map_view_set_picked_location (f->view, anbu_map_point_get_latitude (point) - 0.0004,
+                                       anbu_map_point_get_longitude (point) + 0.0008);
+    anbu_map_view_center_on (f->view, anbu_map_point_get_latitude (point),
+                             anbu_map_point_get_longitude (point), 17);
+    /* Zoom 17 is beyond the basemap (12–15): libshumate scales up zoom-15 tiles. */
+    test_wait_until_uint (&f->tiles_received, before + 1, 2000);
+    wait_frames (f->window, 5);
+    street = render_window (f->window);
+    g_assert_true (gdk_texture_save_to_png (street, street_path));
+    g_test_message ("screenshot: %s", street_path);
+    count_pixels (street, &counts);
+    g_assert_cmpuint (counts.route, >, 30);    /* the selection ring shares the route's blue */
+    g_assert_cmpuint (anbu_map_status_layer_get_n_drawn_clusters (
+                        anbu_map_view_get_status_layer (f->view)), ==,
+                      anbu_map_status_layer_get_n_drawn_households (
+                        anbu_map_view_get_status_layer (f->view)));
+  }
 }
 
 int
@@ -653,6 +748,7 @@ main (int   argc,
   ADD ("/anbu/map/view/filter-applies-to-map", test_filter_applies_to_map);
   ADD ("/anbu/map/view/route", test_route);
   ADD ("/anbu/map/view/area-of-view", test_area_of_view);
+  ADD ("/anbu/map/view/pick-location", test_pick_location);
   ADD ("/anbu/map/view/screenshot", test_screenshot);
 #undef ADD
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "anbu-geo-cluster.h"
 #include "anbu-route-planner.h"
@@ -228,6 +229,31 @@ test_invalid_stop (void)
   g_assert_error (error, ANBU_ROUTE_PLANNER_ERROR, ANBU_ROUTE_PLANNER_ERROR_INVALID_COORDINATE);
 }
 
+static void
+test_csv_export (void)
+{
+  const AnbuGeoCoord stops[] = {
+    { centre.latitude, centre.longitude + 0.002 },
+    { centre.latitude, centre.longitude + 0.001 },
+  };
+  const char *names[] = { "김영수, 101동", "이\"순자\"", NULL };
+  g_autoptr(AnbuRoutePlan) plan =
+    anbu_route_planner_plan (&centre, stops, 2, ANBU_ROUTE_RETURN, NULL);
+  g_autofree char *csv = anbu_route_plan_format_csv (plan, "행운동 주민센터", names);
+  g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+  g_autofree char *total = g_strdup_printf ("%.0f", round (plan->total_m));
+
+  g_test_message ("%s", csv);
+  /* Header, start, two stops (nearest first), the way back, and the final CRLF. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
+  g_assert_cmpstr (lines[5], ==, "");
+  g_assert_true (g_str_has_suffix (lines[1], ",행운동 주민센터,0,0"));
+  /* Names with commas and quotes survive a spreadsheet. */
+  g_assert_true (g_str_has_prefix (lines[2], "1,\"이\"\"순자\"\"\","));
+  g_assert_true (g_str_has_prefix (lines[3], "2,\"김영수, 101동\","));
+  g_assert_true (g_str_has_suffix (lines[4], total));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,6 +266,7 @@ main (int   argc,
   g_test_add_func ("/anbu/route/crossing-undone", test_crossing_is_undone);
   g_test_add_func ("/anbu/route/empty", test_empty_route);
   g_test_add_func ("/anbu/route/invalid-stop", test_invalid_stop);
+  g_test_add_func ("/anbu/route/csv-export", test_csv_export);
 
   return g_test_run ();
 }

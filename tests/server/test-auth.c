@@ -103,6 +103,31 @@ test_sign_in_throttled (void)
 }
 
 static void
+test_sign_in_throttled_by_address (void)
+{
+  /* Its own server: the lock covers every sign-in from 127.0.0.1. */
+  AnbuTestServer *fresh = anbu_test_server_new (NULL);
+  g_autofree char *id = anbu_test_server_add_user (fresh, "seo.planner", "planner", DONG, PASSWORD);
+  g_autofree char *right = sign_in_body ("seo.planner", PASSWORD);
+  g_autoptr(AnbuTestResponse) throttled = NULL;
+
+  /* Someone tries many usernames, a few times each: no username reaches
+   * its own limit, the address does. */
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("guess%u", i / 3);
+      g_autofree char *body = sign_in_body (name, "guess guess");
+      g_autoptr(AnbuTestResponse) response = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, body);
+
+      g_assert_cmpuint (response->status, ==, 401);
+    }
+  throttled = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
+  g_assert_cmpuint (throttled->status, ==, 429);
+  g_assert_nonnull (soup_message_headers_get_one (throttled->headers, "Retry-After"));
+  anbu_test_server_free (fresh);
+}
+
+static void
 test_sign_out_revokes (void)
 {
   g_autofree char *id = anbu_test_server_add_user (server, "choi.planner", "planner", DONG, PASSWORD);
@@ -313,6 +338,7 @@ main (int   argc,
   g_test_add_func ("/anbu/server/sign-in/good", test_sign_in_good);
   g_test_add_func ("/anbu/server/sign-in/wrong-password-or-user", test_sign_in_wrong_password_and_unknown_user_look_alike);
   g_test_add_func ("/anbu/server/sign-in/throttled", test_sign_in_throttled);
+  g_test_add_func ("/anbu/server/sign-in/throttled-by-address", test_sign_in_throttled_by_address);
   g_test_add_func ("/anbu/server/session/sign-out-revokes", test_sign_out_revokes);
   g_test_add_func ("/anbu/server/session/missing-or-garbage-token", test_missing_and_garbage_tokens);
   g_test_add_func ("/anbu/server/session/disabled-user", test_disabled_user);

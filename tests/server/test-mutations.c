@@ -282,6 +282,17 @@ test_field_merge_conflict (void)
   record = json_object_get_object_member (result, "record");
   g_assert_cmpstr (json_object_get_string_member (record, "phone"), ==, "010-1111-2222");
   g_assert_cmpstr (json_object_get_string_member (record, "address_detail"), ==, "101동 1203호");
+
+  /* The same number written another way is no conflict and no change. */
+  {
+    g_autofree char *same = g_strdup_printf ("{\"id\": \"%s\", \"base_version\": 1, "
+                                             "\"fields\": {\"phone\": \"01011112222\"}}", household);
+    g_autoptr(AnbuTestResponse) r3 = NULL;
+
+    result = push_one ("household.update", same, &r3);
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+    g_assert_cmpint (json_object_get_int_member (result, "version"), ==, 3);
+  }
 }
 
 static void

@@ -233,6 +233,13 @@ add_contact (IngestFixture *fixture,
   json_object_unref (ingest_push (fixture, "contact.create", payload));
 }
 
+static gboolean
+set_true (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
 /* Two phone calls nobody answered make the signal critical; once someone
  * acted, returning activity no longer closes it. */
 static void
@@ -251,10 +258,26 @@ test_escalation (void)
   one = ingest_alerts (fixture, NULL, household);
   g_assert_cmpstr (json_object_get_string_member (one->pdata[0], "level"), ==, "risk");
 
+  /* The second unanswered call escalates without waiting for a pass. */
   add_contact (fixture, household, alert_id, now + 3 * MINUTE, "phone", "no_answer");
-  tick (fixture, now + 4 * MINUTE);
-  two = ingest_alerts (fixture, NULL, household);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (TRUE)
+      {
+        gboolean ticked = FALSE;
+
+        two = ingest_alerts (fixture, NULL, household);
+        if (g_strcmp0 (json_object_get_string_member (two->pdata[0], "level"), "critical") == 0
+            || g_get_monotonic_time () > deadline)
+          break;
+        g_clear_pointer (&two, g_ptr_array_unref);
+        g_timeout_add (50, set_true, &ticked);
+        anbu_test_wait_for (&ticked);
+      }
+  }
   g_assert_cmpstr (json_object_get_string_member (two->pdata[0], "level"), ==, "critical");
+  tick (fixture, now + 4 * MINUTE);
 
   post (fixture, "PLUG-A", now + MINUTE, now + 4 * MINUTE, now + 2 * MINUTE, now + 3 * MINUTE);
   active = ingest_alerts (fixture, NULL, household);
@@ -278,6 +301,26 @@ test_closes_when_untouched (void)
   g_assert_cmpuint (alerts->len, ==, 1);
   g_assert_cmpstr (json_object_get_string_member (alerts->pdata[0], "state"), ==, "resolved");
   g_assert_cmpstr (json_object_get_string_member (alerts->pdata[0], "resolution"), ==, "safe");
+  ingest_fixture_free (fixture);
+}
+
+/* Raising the threshold does not close a signal: only returning activity
+ * (or an absence) does. */
+static void
+test_threshold_edit_keeps_signal (void)
+{
+  gint64 now = WED_AFTERNOON;
+  IngestFixture *fixture = ingest_fixture_new (now, long_offline);
+  g_autofree char *household = raise_inactivity (fixture, "PLUG-A", TRUE, now, NULL);
+  g_autofree char *update = g_strdup_printf ("{\"id\": \"%s\", \"base_version\": 1,"
+                                             " \"fields\": {\"threshold_hours\": 48}}", household);
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  json_object_unref (ingest_push (fixture, "household.update", update));
+  tick (fixture, now + MINUTE);
+  alerts = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (alerts->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (alerts->pdata[0], "state"), ==, "open");
   ingest_fixture_free (fixture);
 }
 
@@ -384,6 +427,7 @@ main (int   argc,
   g_test_add_func ("/anbu/signals/absence-suppresses", test_absence_suppresses);
   g_test_add_func ("/anbu/signals/escalation", test_escalation);
   g_test_add_func ("/anbu/signals/closes-when-untouched", test_closes_when_untouched);
+  g_test_add_func ("/anbu/signals/threshold-edit-keeps-signal", test_threshold_edit_keeps_signal);
   for (guint i = 0; i < G_N_ELEMENTS (routing_cases); i++)
     g_test_add_data_func (routing_cases[i].name, &routing_cases[i], check_routing);
   g_test_add_func ("/anbu/signals/reroute-in-the-morning", test_reroute_in_the_morning);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "anbu-test-server.h"
 
 #define PASSWORD "correct horse battery"
@@ -142,6 +144,18 @@ test_cross_dong_write_refused (void)
   result = push_one (planner_a_token, "household.update", update, &r2);
   g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
   g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, "not_found");
+
+  /* The control centre may only create households that consented. */
+  {
+    g_autofree char *control_id = g_uuid_string_random ();
+    g_autofree char *control_create = household_entry (control_id, DONG_B, FALSE, "최말자");
+    g_autofree char *control_batch = g_strdup_printf ("[%s]", control_create);
+    g_autoptr(AnbuTestResponse) r4 = NULL;
+    JsonObject *refused = json_array_get_object_element (anbu_test_push (server, control_token, control_batch, &r4), 0);
+
+    g_assert_cmpstr (json_object_get_string_member (refused, "code"), ==, "forbidden");
+    g_assert_cmpstr (json_object_get_string_member (refused, "field"), ==, "night_consent");
+  }
 
   results = anbu_test_push (server, planner_a_token, create_batch, &r3);
   result = json_array_get_object_element (results, 0);
@@ -346,6 +360,18 @@ test_access_log_records_reads_and_writes (void)
     }
   g_assert_true (write);
   g_assert_true (read);
+
+  /* The log cannot be edited or emptied, not even in the database file. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+    sqlite3_busy_timeout (db, 5000);
+    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM access_log", NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE access_log SET username = 'someone'", NULL, NULL, NULL),
+                     ==, SQLITE_CONSTRAINT);
+    sqlite3_close (db);
+  }
 
   /* By user: the same entries and no other user's. */
   g_clear_pointer (&out, g_free);

@@ -245,6 +245,83 @@ test_out_of_order (void)
   ingest_fixture_free (fixture);
 }
 
+typedef struct
+{
+  guint  pending;
+  GPtrArray *answers;   /* GBytes */
+  gboolean done;
+} Concurrent;
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Concurrent *c = user_data;
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (c->answers, bytes);
+  if (--c->pending == 0)
+    c->done = TRUE;
+}
+
+/* Four gateways posting at once (stored in one commit): every batch gets
+ * its own answer; a duplicate inside one does not leak into another. */
+static void
+test_concurrent_batches (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 8, NULL);
+  g_autofree char *url = g_strconcat (fixture->server->url, "/api/v1/telemetry", NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", fixture->gateway_token, NULL);
+  Concurrent c = { 0, g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref), FALSE };
+  guint accepted = 0, duplicate = 0;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  for (guint g = 0; g < 3; g++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-%u", g);
+
+      g_free (ingest_add_household (fixture, DONG, TRUE, 24, serial, NOW - 7200));
+    }
+  /* All four in flight together. */
+  c.pending = 4;
+  for (guint g = 0; g < 4; g++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-%u", g);
+      /* Gateway 3 sends gateway 0's plug again: duplicates of one of them. */
+      g_autofree char *items = ingest_readings_json (g == 3 ? "PLUG-0" : serial, NOW - 3600, 60, 50,
+                                                     3, 3, 0, 0, NULL);
+      g_autofree char *body = g_strdup_printf ("{\"readings\": [%s]}", items);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_sent, &c);
+    }
+  anbu_test_wait_for (&c.done);
+  for (guint i = 0; i < c.answers->len; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      GBytes *bytes = c.answers->pdata[i];
+      JsonObject *object;
+
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                                 (gssize) g_bytes_get_size (bytes), NULL));
+      object = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpint (json_object_get_int_member (object, "rejected"), ==, 0);
+      accepted += json_object_get_int_member (object, "accepted");
+      duplicate += json_object_get_int_member (object, "duplicate");
+    }
+  g_assert_cmpuint (accepted, ==, 150);
+  g_assert_cmpuint (duplicate, ==, 50);
+  g_ptr_array_unref (c.answers);
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -256,6 +333,7 @@ main (int   argc,
   g_test_add_func ("/anbu/ingest/duplicates", test_duplicates);
   g_test_add_func ("/anbu/ingest/daylight-never-counts", test_daylight_never_counts);
   g_test_add_func ("/anbu/ingest/out-of-order", test_out_of_order);
+  g_test_add_func ("/anbu/ingest/concurrent-batches", test_concurrent_batches);
 
   return g_test_run ();
 }

@@ -234,6 +234,14 @@ test_eval_rejects_bad_configuration (void)
   config.routine.quiet_rank = 0;
   g_assert_null (anbu_sim_eval_run (&config, &error));
   g_assert_error (error, ANBU_ROUTINE_ERROR, ANBU_ROUTINE_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+
+  /* Households are built in worker threads: a plug that never reports must
+   * be refused here, not crash a worker. */
+  anbu_sim_eval_config_init_default (&config);
+  config.sim.reading_interval = 0;
+  g_assert_null (anbu_sim_eval_run (&config, &error));
+  g_assert_error (error, ANBU_SIM_EVAL_ERROR, ANBU_SIM_EVAL_ERROR_INVALID_PARAMETER);
 }
 
 static void

@@ -21,6 +21,13 @@ struct _AnbuTestAccount
   guint pending_count;
   guint sync_requests;
   guint sign_outs;
+  guint locks;
+  gboolean needs_sign_in;
+  gboolean damaged;
+  guint rebuilds;
+  GListStore *pending;
+  GListStore *conflicts;
+  GListStore *rejections;
 };
 
 static void anbu_test_account_iface_init (AnbuAccountInterface *iface);
@@ -35,6 +42,7 @@ enum
   PROP_SYNC_STATE,
   PROP_LAST_SYNC,
   PROP_PENDING_COUNT,
+  PROP_NEEDS_SIGN_IN,
 };
 
 static void
@@ -50,6 +58,12 @@ test_sign_in_async (AnbuAccount        *account,
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, test_sign_in_async);
+  if (self->damaged)
+    {
+      g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED,
+                               "replica damaged");
+      return;
+    }
   if (g_strcmp0 (username, self->username) != 0 || g_strcmp0 (password, self->password) != 0)
     {
       g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS,
@@ -112,8 +126,107 @@ test_sync_now (AnbuAccount *account)
 }
 
 static void
+test_rebuild_async (AnbuAccount        *account,
+                    const char         *password,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data)
+{
+  AnbuTestAccount *self = ANBU_TEST_ACCOUNT (account);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, test_rebuild_async);
+  self->rebuilds++;
+  if (g_strcmp0 (password, self->password) != 0)
+    {
+      g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS,
+                               "wrong password");
+      return;
+    }
+  self->damaged = FALSE;
+  self->signed_in = TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+test_rebuild_finish (AnbuAccount  *account,
+                     GAsyncResult *result,
+                     guint        *n_lost,
+                     GError      **error)
+{
+  if (n_lost != NULL)
+    *n_lost = 0;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+test_renew_async (AnbuAccount        *account,
+                  const char         *password,
+                  GCancellable       *cancellable,
+                  GAsyncReadyCallback callback,
+                  gpointer            user_data)
+{
+  AnbuTestAccount *self = ANBU_TEST_ACCOUNT (account);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, test_renew_async);
+  if (g_strcmp0 (password, self->password) != 0)
+    {
+      g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS,
+                               "wrong password");
+      return;
+    }
+  anbu_test_account_set_needs_sign_in (self, FALSE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+test_lock (AnbuAccount *account)
+{
+  ANBU_TEST_ACCOUNT (account)->locks++;
+}
+
+static GListModel *
+test_get_pending (AnbuAccount *account)
+{
+  return G_LIST_MODEL (ANBU_TEST_ACCOUNT (account)->pending);
+}
+
+static GListModel *
+test_get_conflicts (AnbuAccount *account)
+{
+  return G_LIST_MODEL (ANBU_TEST_ACCOUNT (account)->conflicts);
+}
+
+static GListModel *
+test_get_rejections (AnbuAccount *account)
+{
+  return G_LIST_MODEL (ANBU_TEST_ACCOUNT (account)->rejections);
+}
+
+static GtkWidget *
+test_create_sync_row (AnbuAccount *account,
+                      gpointer     item)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  return row;
+}
+
+static void
 anbu_test_account_iface_init (AnbuAccountInterface *iface)
 {
+  iface->lock = test_lock;
+  iface->rebuild_async = test_rebuild_async;
+  iface->rebuild_finish = test_rebuild_finish;
+  iface->renew_async = test_renew_async;
+  iface->renew_finish = test_finish;
+  iface->get_pending = test_get_pending;
+  iface->get_conflicts = test_get_conflicts;
+  iface->get_rejections = test_get_rejections;
+  iface->create_sync_row = test_create_sync_row;
   iface->sign_in_async = test_sign_in_async;
   iface->sign_in_finish = test_finish;
   iface->unlock_async = test_unlock_async;
@@ -145,6 +258,9 @@ anbu_test_account_get_property (GObject    *object,
     case PROP_PENDING_COUNT:
       g_value_set_uint (value, self->pending_count);
       break;
+    case PROP_NEEDS_SIGN_IN:
+      g_value_set_boolean (value, self->needs_sign_in);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -159,6 +275,9 @@ anbu_test_account_finalize (GObject *object)
   g_free (self->password);
   g_free (self->display_name);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
+  g_clear_object (&self->pending);
+  g_clear_object (&self->conflicts);
+  g_clear_object (&self->rejections);
 
   G_OBJECT_CLASS (anbu_test_account_parent_class)->finalize (object);
 }
@@ -175,11 +294,15 @@ anbu_test_account_class_init (AnbuTestAccountClass *klass)
   g_object_class_override_property (object_class, PROP_SYNC_STATE, "sync-state");
   g_object_class_override_property (object_class, PROP_LAST_SYNC, "last-sync");
   g_object_class_override_property (object_class, PROP_PENDING_COUNT, "pending-count");
+  g_object_class_override_property (object_class, PROP_NEEDS_SIGN_IN, "needs-sign-in");
 }
 
 static void
 anbu_test_account_init (AnbuTestAccount *self)
 {
+  self->pending = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->conflicts = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->rejections = g_list_store_new (GTK_TYPE_STRING_OBJECT);
 }
 
 AnbuTestAccount *
@@ -220,6 +343,40 @@ guint
 anbu_test_account_get_sign_outs (AnbuTestAccount *self)
 {
   return self->sign_outs;
+}
+
+void
+anbu_test_account_set_damaged (AnbuTestAccount *self,
+                               gboolean         damaged)
+{
+  self->damaged = damaged;
+}
+
+guint
+anbu_test_account_get_rebuilds (AnbuTestAccount *self)
+{
+  return self->rebuilds;
+}
+
+void
+anbu_test_account_set_needs_sign_in (AnbuTestAccount *self,
+                                     gboolean         needs_sign_in)
+{
+  self->needs_sign_in = needs_sign_in;
+  g_object_notify (G_OBJECT (self), "needs-sign-in");
+}
+
+guint
+anbu_test_account_get_locks (AnbuTestAccount *self)
+{
+  return self->locks;
+}
+
+/* The account's list of waiting changes, as GtkStringObject titles. */
+GListStore *
+anbu_test_account_get_pending_store (AnbuTestAccount *self)
+{
+  return self->pending;
 }
 
 /* ---------------------------------------------------------------------------------------- */

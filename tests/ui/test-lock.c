@@ -182,6 +182,7 @@ test_window_idle_lock (Fixture      *f,
   g_assert_true (gtk_widget_get_mapped (views));
 
   g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+  g_assert_cmpuint (anbu_test_account_get_locks (f->account), ==, 1);
   anbu_test_wait_drawn (f->window);
   g_assert_false (gtk_widget_get_mapped (views));
   g_assert_true (gtk_widget_get_mapped (anbu_test_find_named (f->window, "unlock-password")));

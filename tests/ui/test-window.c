@@ -331,6 +331,26 @@ count_rows (GtkWidget *list)
   return n;
 }
 
+/* The window binds the popover to the account's lists: a change the account queues shows up. */
+static void
+test_sync_popover_follows_account (Fixture      *f,
+                                   gconstpointer data)
+{
+  GListStore *pending = anbu_test_account_get_pending_store (f->account);
+  GtkWidget *indicator, *popover, *pending_list;
+
+  sign_in (f);
+  indicator = anbu_test_find_named (f->window, "sync-indicator");
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (indicator)));
+  pending_list = anbu_test_find_named (popover, "sync-pending-list");
+  g_assert_cmpuint (count_rows (pending_list), ==, 0);
+
+  g_list_store_append (pending, gtk_string_object_new ("방문 기록 · 김영희"));
+  g_assert_cmpuint (count_rows (pending_list), ==, 1);
+  g_list_store_remove_all (pending);
+  g_assert_cmpuint (count_rows (pending_list), ==, 0);
+}
+
 /* The popover lists what the models hold, shows an empty message otherwise, and a conflict
  * row's buttons resolve it either way. */
 static void
@@ -505,6 +525,69 @@ test_map_page (Fixture      *f,
   g_settings_reset (settings, "tile-address");
 }
 
+static gboolean
+renew_bar_hidden (gpointer window)
+{
+  return !gtk_revealer_get_reveal_child (GTK_REVEALER (anbu_test_find_named (window, "renew-bar")));
+}
+
+static void
+answer_renew_dialog (const char *password)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (anbu_test_find_toplevel_named ("renew-dialog"));
+
+  g_assert_nonnull (dialog);
+  anbu_test_wait_drawn (GTK_WIDGET (dialog));
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (GTK_WIDGET (dialog), "renew-password")),
+                         password);
+  adw_message_dialog_response (dialog, "sign-in");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* When the server no longer takes the session, a bar says so and asks for the password; a
+ * wrong one leaves the bar, the right one clears it. */
+static void
+test_renew_sign_in (Fixture      *f,
+                    gconstpointer data)
+{
+  GtkWidget *bar;
+
+  sign_in (f);
+  bar = anbu_test_find_named (f->window, "renew-bar");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+
+  anbu_test_account_set_needs_sign_in (f->account, TRUE);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+  anbu_test_wait_drawn (f->window);
+  anbu_test_assert_accessible_names (f->window, "renew bar");
+  anbu_test_save_screenshot (f->window, "renew-bar");
+
+  anbu_test_press (anbu_test_find_named (f->window, "renew-button"));
+  anbu_test_assert_accessible_names (anbu_test_find_toplevel_named ("renew-dialog"), "renew dialog");
+  answer_renew_dialog ("guess");
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+
+  g_assert_true (gtk_widget_activate_action (f->window, "win.renew", NULL));
+  answer_renew_dialog ("correct horse");
+  g_assert_true (anbu_test_wait_until (renew_bar_hidden, f->window, 5000));
+}
+
+/* The app icon is an SVG: GTK loads it through gdk-pixbuf's SVG loader (librsvg2-common),
+ * which GTK only recommends. Without it every picture of the app icon (sign-in, About)
+ * silently shows a broken-image placeholder, so fail here instead. */
+static void
+test_app_icon_loads (void)
+{
+  g_autofree char *svg = g_build_filename (g_getenv ("ANBU_SOURCE_DIR"), "data", "icons", "hicolor",
+                                           "scalable", "apps", APP_ID ".svg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (svg, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,11 +602,14 @@ main (int   argc,
   ADD ("screenshots", test_screenshots);
   ADD ("sync-indicator", test_sync_indicator);
   ADD ("sync-popover-lists", test_sync_popover_lists);
+  ADD ("sync-popover-follows-account", test_sync_popover_follows_account);
   ADD ("sign-out", test_sign_out);
   ADD ("search", test_search);
+  ADD ("renew-sign-in", test_renew_sign_in);
   ADD ("map-page", test_map_page);
   ADD ("shortcuts-and-about", test_shortcuts_and_about);
 #undef ADD
+  g_test_add_func ("/anbu/ui/window/app-icon-loads", test_app_icon_loads);
 
   return g_test_run ();
 }

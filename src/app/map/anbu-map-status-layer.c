@@ -27,9 +27,9 @@ struct _AnbuMapStatusLayer
   int                selected;    /* index in points, or -1 */
 
   cairo_surface_t   *sprites[ANBU_MAP_N_STATES];
-  GdkTexture        *badges[ANBU_MAP_N_STATES];
   int                sprite_scale;
-  GHashTable        *count_layouts;   /* count → PangoLayout */
+  GHashTable        *discs;       /* radius × states + worst → cairo_surface_t */
+  GHashTable        *labels;      /* count → cairo_surface_t */
 
   guint              drawn_clusters;
   guint              drawn_households;
@@ -305,9 +305,35 @@ cluster_radius (guint    count,
 
 /* ---- Snapshot ------------------------------------------------------------ */
 
-/* Marker sprites as cairo surfaces at the widget's scale: every household is
- * one small blit, and the whole layer is one cairo node. Thousands of texture
- * nodes cost the cairo renderer a pixel conversion each; this does not. */
+/* Everything the layer draws is blitted from cached cairo surfaces (a sprite
+ * per state, a disc per state and size, a label per count) into one cairo node
+ * bounded to what is drawn. Sources that stay the same surface from frame to
+ * frame are uploaded once by the cairo renderer; thousands of texture or
+ * rounded-border nodes would each cost it a conversion or a tessellation. */
+static cairo_surface_t *
+new_sprite_surface (AnbuMapStatusLayer *self,
+                    int                 width,
+                    int                 height,
+                    cairo_t           **cr)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                         width * self->sprite_scale,
+                                                         height * self->sprite_scale);
+
+  cairo_surface_set_device_scale (surface, self->sprite_scale, self->sprite_scale);
+  *cr = cairo_create (surface);
+  return surface;
+}
+
+static void
+clear_sprite_caches (AnbuMapStatusLayer *self)
+{
+  for (guint s = 0; s < ANBU_MAP_N_STATES; s++)
+    g_clear_pointer (&self->sprites[s], cairo_surface_destroy);
+  g_hash_table_remove_all (self->discs);
+  g_hash_table_remove_all (self->labels);
+}
+
 static void
 ensure_sprites (AnbuMapStatusLayer *self)
 {
@@ -315,43 +341,95 @@ ensure_sprites (AnbuMapStatusLayer *self)
 
   if (self->sprites[0] != NULL && scale == self->sprite_scale)
     return;
+  clear_sprite_caches (self);
+  self->sprite_scale = scale;
   for (guint s = 0; s < ANBU_MAP_N_STATES; s++)
     {
       cairo_t *cr;
 
-      g_clear_pointer (&self->sprites[s], cairo_surface_destroy);
-      self->sprites[s] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ICON_SIZE * scale,
-                                                     ICON_SIZE * scale);
-      cairo_surface_set_device_scale (self->sprites[s], scale, scale);
-      cr = cairo_create (self->sprites[s]);
+      self->sprites[s] = new_sprite_surface (self, ICON_SIZE, ICON_SIZE, &cr);
       draw_state_shape (cr, s, ICON_SIZE / 2.0, ICON_SIZE / 2.0, ICON_SIZE);
       cairo_destroy (cr);
       cairo_surface_flush (self->sprites[s]);
-      g_clear_object (&self->badges[s]);
-      self->badges[s] = anbu_map_status_layer_create_state_icon (s, scale);
     }
-  self->sprite_scale = scale;
 }
 
-static PangoLayout *
-count_layout (AnbuMapStatusLayer *self,
-              guint               count)
+/* A cluster's disc: white, ringed in the worst state's colour. */
+static cairo_surface_t *
+cluster_disc (AnbuMapStatusLayer *self,
+              AnbuMapState        worst,
+              int                 radius)
 {
-  PangoLayout *layout = g_hash_table_lookup (self->count_layouts, GUINT_TO_POINTER (count));
+  gpointer key = GUINT_TO_POINTER ((guint) radius * ANBU_MAP_N_STATES + worst);
+  cairo_surface_t *surface = g_hash_table_lookup (self->discs, key);
 
-  if (layout == NULL)
+  if (surface == NULL)
+    {
+      cairo_t *cr;
+
+      surface = new_sprite_surface (self, 2 * radius, 2 * radius, &cr);
+      cairo_arc (cr, radius, radius, radius - 1.75, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
+      cairo_fill_preserve (cr);
+      set_source (cr, &state_colours[worst]);
+      cairo_set_line_width (cr, 3.5);
+      cairo_stroke (cr);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      g_hash_table_insert (self->discs, key, surface);
+    }
+  return surface;
+}
+
+/* A cluster's count, rendered once per number. */
+static cairo_surface_t *
+count_label (AnbuMapStatusLayer *self,
+             guint               count)
+{
+  cairo_surface_t *surface = g_hash_table_lookup (self->labels, GUINT_TO_POINTER (count));
+
+  if (surface == NULL)
     {
       g_autofree char *text = count >= 10000 ? g_strdup_printf ("%uk", count / 1000)
                                              : g_strdup_printf ("%u", count);
       g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+      cairo_t *cr;
+      int w, h;
+
+      /* Counts seen in one session are few; start over if a huge caseload churns. */
+      if (g_hash_table_size (self->labels) > 4096)
+        g_hash_table_remove_all (self->labels);
 
       pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
       pango_attr_list_insert (attrs, pango_attr_scale_new (count >= 1000 ? 0.8 : 0.9));
-      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
       pango_layout_set_attributes (layout, attrs);
-      g_hash_table_insert (self->count_layouts, GUINT_TO_POINTER (count), layout);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      surface = new_sprite_surface (self, MAX (w, 1), MAX (h, 1), &cr);
+      set_source (cr, &outline_colour);
+      pango_cairo_show_layout (cr, layout);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      g_hash_table_insert (self->labels, GUINT_TO_POINTER (count), surface);
     }
-  return layout;
+  return surface;
+}
+
+static void
+blit (cairo_t         *cr,
+      cairo_surface_t *surface,
+      double           left,
+      double           top)
+{
+  double sx, sy;
+  int w, h;
+
+  cairo_surface_get_device_scale (surface, &sx, &sy);
+  w = (int) (cairo_image_surface_get_width (surface) / sx);
+  h = (int) (cairo_image_surface_get_height (surface) / sy);
+  cairo_set_source_surface (cr, surface, left, top);
+  cairo_rectangle (cr, left, top, w, h);
+  cairo_fill (cr);
 }
 
 static void
@@ -362,67 +440,49 @@ draw_household (AnbuMapStatusLayer *self,
                 double              y)
 {
   /* Whole pixels: an aligned blit is pixman's fast path. */
-  double left = round (x) - ICON_SIZE / 2, top = round (y) - ICON_SIZE / 2;
-
-  cairo_set_source_surface (cr, self->sprites[state], left, top);
-  cairo_rectangle (cr, left, top, ICON_SIZE, ICON_SIZE);
-  cairo_fill (cr);
+  blit (cr, self->sprites[state], round (x) - ICON_SIZE / 2, round (y) - ICON_SIZE / 2);
 }
 
-/* Clusters are few; GSK nodes draw them cheaply with any renderer. */
 static void
-snapshot_cluster (AnbuMapStatusLayer   *self,
-                  GtkSnapshot          *snapshot,
-                  const AnbuGeoCluster *cluster,
-                  double                x,
-                  double                y)
+draw_cluster (AnbuMapStatusLayer   *self,
+              cairo_t              *cr,
+              const AnbuGeoCluster *cluster,
+              double                x,
+              double                y)
 {
-  static const GdkRGBA white = { 1, 1, 1, 0.95 };
-  double r = cluster_radius (cluster->count, NULL);
-  GskRoundedRect circle, disc;
-  const GdkRGBA *c = &state_colours[cluster->worst];
-  GdkRGBA borders[4] = { *c, *c, *c, *c };
-  GdkRGBA fills[4] = { white, white, white, white };
-  float widths[4] = { 3.5, 3.5, 3.5, 3.5 };
-  float fill_widths[4] = { r - 3.5, r - 3.5, r - 3.5, r - 3.5 };
-  PangoLayout *layout = count_layout (self, cluster->count);
+  int r = (int) round (cluster_radius (cluster->count, NULL));
+  cairo_surface_t *label = count_label (self, cluster->count);
+  double sx, sy;
   int w, h;
-
-  /* A white disc inside a ring of the worst state's colour: two border nodes, no clip. */
-  gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - r, y - r, 2 * r, 2 * r), r);
-  gtk_snapshot_append_border (snapshot, &circle, widths, borders);
-  gsk_rounded_rect_init_from_rect (&disc, &GRAPHENE_RECT_INIT (x - r + 3.5, y - r + 3.5,
-                                                               2 * r - 7, 2 * r - 7), r - 3.5);
-  gtk_snapshot_append_border (snapshot, &disc, fill_widths, fills);
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - w / 2.0),
-                                                          round (y - h / 2.0)));
-  gtk_snapshot_append_layout (snapshot, layout, &outline_colour);
-  gtk_snapshot_restore (snapshot);
-
-}
-
-static void
-snapshot_selection (GtkSnapshot *snapshot,
-                    double       x,
-                    double       y)
-{
-  static const GdkRGBA ring = { 0.10, 0.37, 0.71, 1 };
-  static const GdkRGBA halo = { 1, 1, 1, 1 };
-  GskRoundedRect circle;
-  GdkRGBA rings[4] = { ring, ring, ring, ring };
-  GdkRGBA halos[4] = { halo, halo, halo, halo };
-  float outer[4] = { 5, 5, 5, 5 };
-  float inner[4] = { 3, 3, 3, 3 };
 
   x = round (x);
   y = round (y);
-  gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - 16, y - 16, 32, 32), 16);
-  gtk_snapshot_append_border (snapshot, &circle, outer, halos);
-  gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - 15, y - 15, 30, 30), 15);
-  gtk_snapshot_append_border (snapshot, &circle, inner, rings);
+  blit (cr, cluster_disc (self, cluster->worst, r), x - r, y - r);
+  cairo_surface_get_device_scale (label, &sx, &sy);
+  w = (int) (cairo_image_surface_get_width (label) / sx);
+  h = (int) (cairo_image_surface_get_height (label) / sy);
+  blit (cr, label, round (x - w / 2.0), round (y - h / 2.0));
+
+  /* The worst state's shape on the rim, so the colour is never the only cue. */
+  cairo_save (cr);
+  cairo_translate (cr, round (x + r * 0.72 - BADGE_SIZE / 2), round (y - r * 0.72 - BADGE_SIZE / 2));
+  cairo_scale (cr, BADGE_SIZE / ICON_SIZE, BADGE_SIZE / ICON_SIZE);
+  blit (cr, self->sprites[cluster->worst], 0, 0);
+  cairo_restore (cr);
+}
+
+static void
+draw_selection (cairo_t *cr,
+                double   x,
+                double   y)
+{
+  cairo_arc (cr, round (x), round (y), 14, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 5);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 0.10, 0.37, 0.71);
+  cairo_set_line_width (cr, 3);
+  cairo_stroke (cr);
 }
 
 static void
@@ -435,7 +495,9 @@ anbu_map_status_layer_snapshot (GtkWidget   *widget,
   double selected_x = 0, selected_y = 0;
   gboolean selected_shown = FALSE;
   double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
-  guint n, n_single = 0;
+  double margin = 2 * 26.0 + BADGE_SIZE;   /* the largest disc and its badge */
+  cairo_t *cr;
+  guint n;
 
   if (self->index == NULL || anbu_geo_index_get_size (self->index) == 0)
     {
@@ -454,6 +516,23 @@ anbu_map_status_layer_snapshot (GtkWidget   *widget,
   if (n == 0)
     return;
 
+  /* Bound the node to what is drawn: a large cairo node is costly to composite. */
+  for (guint k = 0; k < n; k++)
+    {
+      const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
+
+      x0 = MIN (x0, cluster->x);
+      y0 = MIN (y0, cluster->y);
+      x1 = MAX (x1, cluster->x);
+      y1 = MAX (y1, cluster->y);
+    }
+  x0 = MAX (floor (x0 - frame.origin_x - margin), -margin);
+  y0 = MAX (floor (y0 - frame.origin_y - margin), -margin);
+  x1 = MIN (ceil (x1 - frame.origin_x + margin), frame.width + margin);
+  y1 = MIN (ceil (y1 - frame.origin_y + margin), frame.height + margin);
+  if (x1 <= x0 || y1 <= y0)
+    return;
+
   gtk_snapshot_save (snapshot);
   if (frame.rotation != 0)
     {
@@ -461,44 +540,20 @@ anbu_map_status_layer_snapshot (GtkWidget   *widget,
       gtk_snapshot_rotate (snapshot, frame.rotation * 180 / G_PI);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-frame.width / 2, -frame.height / 2));
     }
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
 
-  /* Single households: one cairo node, just as large as they need, with every
-   * marker blitted from a sprite that stays the same surface from frame to
-   * frame (so the renderer uploads it once). Worse states come later, on top. */
+  /* Least severe first, so the worst end up on top. */
   for (guint k = 0; k < n; k++)
     {
       const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
+      double x = cluster->x - frame.origin_x;
+      double y = cluster->y - frame.origin_y;
 
-      if (cluster->count != 1)
-        continue;
-      n_single++;
-      x0 = MIN (x0, cluster->x);
-      y0 = MIN (y0, cluster->y);
-      x1 = MAX (x1, cluster->x);
-      y1 = MAX (y1, cluster->y);
-    }
-  if (n_single > 0)
-    {
-      graphene_rect_t bounds;
-      cairo_t *cr;
-
-      x0 = MAX (floor (x0 - frame.origin_x) - ICON_SIZE, -ICON_SIZE);
-      y0 = MAX (floor (y0 - frame.origin_y) - ICON_SIZE, -ICON_SIZE);
-      x1 = MIN (ceil (x1 - frame.origin_x) + ICON_SIZE, frame.width + ICON_SIZE);
-      y1 = MIN (ceil (y1 - frame.origin_y) + ICON_SIZE, frame.height + ICON_SIZE);
-      bounds = GRAPHENE_RECT_INIT (x0, y0, MAX (x1 - x0, 1), MAX (y1 - y0, 1));
-      cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-      for (guint k = 0; k < n; k++)
+      if (cluster->count == 1)
         {
-          const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
-          double x = cluster->x - frame.origin_x;
-          double y = cluster->y - frame.origin_y;
-          guint member;
+          guint member = anbu_geo_clustering_get_members (clustering, k, NULL)[0];
 
-          if (cluster->count != 1)
-            continue;
           draw_household (self, cr, cluster->worst, x, y);
-          member = anbu_geo_clustering_get_members (clustering, k, NULL)[0];
           if ((int) member == self->selected)
             {
               selected_shown = TRUE;
@@ -506,66 +561,12 @@ anbu_map_status_layer_snapshot (GtkWidget   *widget,
               selected_y = y;
             }
         }
-      cairo_destroy (cr);
-    }
-
-  for (guint k = 0; k < n; k++)
-    {
-      const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
-
-      if (cluster->count > 1)
-        snapshot_cluster (self, snapshot, cluster, cluster->x - frame.origin_x,
-                          cluster->y - frame.origin_y);
-    }
-  if (n_single < n)
-    {
-      /* The worst state's shape on each cluster's rim, so colour is never the
-       * only cue: one cairo node over all clusters, blitting the sprites. */
-      double bx0 = G_MAXDOUBLE, by0 = G_MAXDOUBLE, bx1 = -G_MAXDOUBLE, by1 = -G_MAXDOUBLE;
-      cairo_t *cr;
-
-      /* Just the area the badges cover: a large cairo node is costly to composite. */
-      for (guint k = 0; k < n; k++)
-        {
-          const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
-
-          if (cluster->count == 1)
-            continue;
-          bx0 = MIN (bx0, cluster->x);
-          by0 = MIN (by0, cluster->y);
-          bx1 = MAX (bx1, cluster->x);
-          by1 = MAX (by1, cluster->y);
-        }
-      bx0 = MAX (floor (bx0 - frame.origin_x), -ICON_SIZE);
-      by0 = MAX (floor (by0 - frame.origin_y) - 2 * ICON_SIZE, -ICON_SIZE);
-      bx1 = MIN (ceil (bx1 - frame.origin_x) + 2 * ICON_SIZE, frame.width + ICON_SIZE);
-      by1 = MIN (ceil (by1 - frame.origin_y), frame.height + ICON_SIZE);
-      cr = gtk_snapshot_append_cairo (snapshot,
-                                      &GRAPHENE_RECT_INIT (bx0, by0, MAX (bx1 - bx0, 1),
-                                                           MAX (by1 - by0, 1)));
-
-      for (guint k = 0; k < n; k++)
-        {
-          const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
-          double r = cluster_radius (cluster->count, NULL);
-          double bx, by;
-
-          if (cluster->count == 1)
-            continue;
-          bx = round (cluster->x - frame.origin_x + r * 0.72 - BADGE_SIZE / 2);
-          by = round (cluster->y - frame.origin_y - r * 0.72 - BADGE_SIZE / 2);
-          cairo_save (cr);
-          cairo_translate (cr, bx, by);
-          cairo_scale (cr, BADGE_SIZE / ICON_SIZE, BADGE_SIZE / ICON_SIZE);
-          cairo_set_source_surface (cr, self->sprites[cluster->worst], 0, 0);
-          cairo_rectangle (cr, 0, 0, ICON_SIZE, ICON_SIZE);
-          cairo_fill (cr);
-          cairo_restore (cr);
-        }
-      cairo_destroy (cr);
+      else
+        draw_cluster (self, cr, cluster, x, y);
     }
   if (selected_shown)
-    snapshot_selection (snapshot, selected_x, selected_y);
+    draw_selection (cr, selected_x, selected_y);
+  cairo_destroy (cr);
   gtk_snapshot_restore (snapshot);
 }
 
@@ -605,12 +606,7 @@ anbu_map_status_layer_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
   g_clear_object (&self->model);
   g_ptr_array_set_size (self->points, 0);
-  for (guint s = 0; s < ANBU_MAP_N_STATES; s++)
-    {
-      g_clear_pointer (&self->sprites[s], cairo_surface_destroy);
-      g_clear_object (&self->badges[s]);
-    }
-  g_hash_table_remove_all (self->count_layouts);
+  clear_sprite_caches (self);
 
   G_OBJECT_CLASS (anbu_map_status_layer_parent_class)->dispose (object);
 }
@@ -622,7 +618,8 @@ anbu_map_status_layer_finalize (GObject *object)
 
   g_clear_pointer (&self->index, anbu_geo_index_free);
   g_ptr_array_unref (self->points);
-  g_hash_table_unref (self->count_layouts);
+  g_hash_table_unref (self->discs);
+  g_hash_table_unref (self->labels);
   g_free (self->selected_id);
 
   G_OBJECT_CLASS (anbu_map_status_layer_parent_class)->finalize (object);
@@ -706,7 +703,8 @@ static void
 anbu_map_status_layer_init (AnbuMapStatusLayer *self)
 {
   self->points = g_ptr_array_new_with_free_func (g_object_unref);
-  self->count_layouts = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->discs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
+  self->labels = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
   self->cluster_below_zoom = 17;
   self->selected = -1;
   self->index = anbu_geo_index_new (NULL, 0);

@@ -30,6 +30,11 @@ struct _AnbuMapView
   GtkWidget          *popover_state;
   GtkWidget          *popover_quiet;
   char               *popover_id;
+
+  gboolean            picking_location;
+  ShumateMarkerLayer *pin_layer;
+  ShumateMarker      *pin;
+  gboolean            has_pin;
 };
 
 G_DEFINE_TYPE (AnbuMapView, anbu_map_view, GTK_TYPE_WIDGET)
@@ -41,11 +46,13 @@ enum {
   PROP_MODEL,
   PROP_SELECTED_ID,
   PROP_TILE_SOURCE,
+  PROP_PICKING_LOCATION,
   N_PROPS
 };
 
 enum {
   HOUSEHOLD_ACTIVATED,
+  LOCATION_PICKED,
   N_SIGNALS
 };
 
@@ -201,6 +208,62 @@ show_household_popover (AnbuMapView  *self,
   gtk_popover_popup (GTK_POPOVER (self->popover));
 }
 
+/* ---- Location pin -------------------------------------------------------- */
+
+/* A map pin whose tip is the bottom centre of a 28 × 36 area. */
+static void
+draw_pin (GtkDrawingArea *area,
+          cairo_t        *cr,
+          int             width,
+          int             height,
+          gpointer        user_data)
+{
+  double cx = width / 2.0, r = 11;
+
+  cairo_move_to (cr, cx, height - 1);
+  cairo_arc (cr, cx, r + 2, r, G_PI * 0.75, G_PI * 2.25);
+  cairo_close_path (cr);
+  cairo_set_source_rgb (cr, 0.10, 0.37, 0.71);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 2);
+  cairo_stroke (cr);
+  cairo_arc (cr, cx, r + 2, 4, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+static void
+build_pin (AnbuMapView *self)
+{
+  GtkWidget *area = gtk_drawing_area_new ();
+
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), 28);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 36);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_pin, NULL, NULL);
+  /* The pin is 36 px tall with its tip at the bottom: lift it by half its height. */
+  gtk_widget_set_margin_bottom (area, 36);
+  gtk_widget_set_can_target (area, FALSE);
+
+  self->pin_layer = g_object_ref_sink (
+    shumate_marker_layer_new (shumate_simple_map_get_viewport (self->map)));
+  gtk_widget_set_can_target (GTK_WIDGET (self->pin_layer), FALSE);
+  self->pin = g_object_ref_sink (shumate_marker_new ());
+  shumate_marker_set_child (self->pin, area);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Chosen location"), -1);
+}
+
+static void
+place_pin (AnbuMapView *self,
+           double       latitude,
+           double       longitude)
+{
+  shumate_location_set_location (SHUMATE_LOCATION (self->pin), latitude, longitude);
+  if (!self->has_pin)
+    shumate_marker_layer_add_marker (self->pin_layer, self->pin);
+  self->has_pin = TRUE;
+}
+
 /* ---- Input --------------------------------------------------------------- */
 
 /* libshumate's layers are not pick targets (a click lands on the ShumateMap),
@@ -272,6 +335,8 @@ anbu_map_view_dispose (GObject *object)
   g_clear_object (&self->map_source);
   g_clear_object (&self->status_layer);
   g_clear_object (&self->route_layer);
+  g_clear_object (&self->pin);
+  g_clear_object (&self->pin_layer);
 
   G_OBJECT_CLASS (anbu_map_view_parent_class)->dispose (object);
 }
@@ -305,6 +370,9 @@ anbu_map_view_get_property (GObject    *object,
     case PROP_TILE_SOURCE:
       g_value_set_object (value, self->tile_source);
       break;
+    case PROP_PICKING_LOCATION:
+      g_value_set_boolean (value, self->picking_location);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -328,6 +396,9 @@ anbu_map_view_set_property (GObject      *object,
       break;
     case PROP_TILE_SOURCE:
       anbu_map_view_set_tile_source (self, g_value_get_object (value));
+      break;
+    case PROP_PICKING_LOCATION:
+      anbu_map_view_set_picking_location (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -357,7 +428,14 @@ anbu_map_view_class_init (AnbuMapViewClass *klass)
   properties[PROP_TILE_SOURCE] =
     g_param_spec_object ("tile-source", NULL, NULL, ANBU_TYPE_MAP_TILE_SOURCE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PICKING_LOCATION] =
+    g_param_spec_boolean ("picking-location", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[LOCATION_PICKED] =
+    g_signal_new ("location-picked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
   signals[HOUSEHOLD_ACTIVATED] =
     g_signal_new ("household-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -395,6 +473,7 @@ anbu_map_view_init (AnbuMapView *self)
   g_signal_connect_object (click, "released", G_CALLBACK (on_click_released), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
+  build_pin (self);
   self->legend = build_legend ();
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->legend);
   build_popover (self);
@@ -437,6 +516,7 @@ anbu_map_view_set_tile_source (AnbuMapView       *self,
     {
       shumate_simple_map_remove_overlay_layer (self->map, SHUMATE_LAYER (self->status_layer));
       shumate_simple_map_remove_overlay_layer (self->map, SHUMATE_LAYER (self->route_layer));
+      shumate_simple_map_remove_overlay_layer (self->map, SHUMATE_LAYER (self->pin_layer));
     }
   map_source = anbu_map_tile_source_create_map_source (source);
   shumate_simple_map_set_map_source (self->map, map_source);
@@ -445,6 +525,7 @@ anbu_map_view_set_tile_source (AnbuMapView       *self,
    * households; it takes no clicks, which reach the status layer below. */
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->status_layer));
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->route_layer));
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->pin_layer));
   self->layers_added = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TILE_SOURCE]);
 }
@@ -545,6 +626,20 @@ anbu_map_view_activate_at (AnbuMapView *self,
   if (!gtk_widget_translate_coordinates (GTK_WIDGET (self), GTK_WIDGET (self->status_layer),
                                          x, y, &lx, &ly))
     return FALSE;
+
+  if (self->picking_location)
+    {
+      double latitude, longitude;
+
+      /* Choosing where a household lives (installing a plug): the click is the place. */
+      shumate_viewport_widget_coords_to_location (shumate_simple_map_get_viewport (self->map),
+                                                  GTK_WIDGET (self->status_layer), lx, ly,
+                                                  &latitude, &longitude);
+      place_pin (self, latitude, longitude);
+      g_signal_emit (self, signals[LOCATION_PICKED], 0, latitude, longitude);
+      return TRUE;
+    }
+
   if (!anbu_map_status_layer_pick (self->status_layer, lx, ly, &pick))
     return FALSE;
 
@@ -685,4 +780,63 @@ anbu_map_view_clear_route (AnbuMapView *self)
 {
   g_return_if_fail (ANBU_IS_MAP_VIEW (self));
   anbu_map_route_layer_clear (self->route_layer);
+}
+
+gboolean
+anbu_map_view_get_picking_location (AnbuMapView *self)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_VIEW (self), FALSE);
+  return self->picking_location;
+}
+
+void
+anbu_map_view_set_picking_location (AnbuMapView *self,
+                                    gboolean     picking)
+{
+  g_return_if_fail (ANBU_IS_MAP_VIEW (self));
+
+  picking = !!picking;
+  if (self->picking_location == picking)
+    return;
+  self->picking_location = picking;
+  if (picking)
+    gtk_popover_popdown (GTK_POPOVER (self->popover));
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), picking ? "crosshair" : NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICKING_LOCATION]);
+}
+
+gboolean
+anbu_map_view_get_picked_location (AnbuMapView *self,
+                                   double      *latitude,
+                                   double      *longitude)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_VIEW (self), FALSE);
+
+  if (!self->has_pin)
+    return FALSE;
+  if (latitude != NULL)
+    *latitude = shumate_location_get_latitude (SHUMATE_LOCATION (self->pin));
+  if (longitude != NULL)
+    *longitude = shumate_location_get_longitude (SHUMATE_LOCATION (self->pin));
+  return TRUE;
+}
+
+void
+anbu_map_view_set_picked_location (AnbuMapView *self,
+                                   double       latitude,
+                                   double       longitude)
+{
+  g_return_if_fail (ANBU_IS_MAP_VIEW (self));
+  place_pin (self, latitude, longitude);
+}
+
+void
+anbu_map_view_clear_picked_location (AnbuMapView *self)
+{
+  g_return_if_fail (ANBU_IS_MAP_VIEW (self));
+
+  if (!self->has_pin)
+    return;
+  shumate_marker_layer_remove_marker (self->pin_layer, self->pin);
+  self->has_pin = FALSE;
 }

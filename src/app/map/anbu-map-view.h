@@ -32,10 +32,14 @@ G_DECLARE_FINAL_TYPE (AnbuMapView, anbu_map_view, ANBU, MAP_VIEW, GtkWidget)
  *
  * Signals:
  *   household-activated (AnbuMapView *view, const char *id)
+ *   location-picked     (AnbuMapView *view, double latitude, double longitude)
  * Properties:
  *   model        GListModel of AnbuMapPoint (see anbu-map-point.h)
  *   selected-id  the highlighted household (bind it to the list's selection)
- *   tile-source  AnbuMapTileSource */
+ *   tile-source  AnbuMapTileSource
+ *   picking-location  while TRUE (the install form's "pick on the map"), a
+ *                click puts a pin there and emits "location-picked" instead
+ *                of selecting households */
 GQuark              anbu_map_view_error_quark        (void);
 
 AnbuMapView        *anbu_map_view_new                (void);
@@ -89,5 +93,18 @@ AnbuRoutePlan      *anbu_map_view_show_route         (AnbuMapView        *self,
                                                       gboolean            round_trip,
                                                       GError            **error);
 void                anbu_map_view_clear_route        (AnbuMapView        *self);
+
+/* Choosing a household's location on the map (installing a plug). */
+gboolean            anbu_map_view_get_picking_location  (AnbuMapView     *self);
+void                anbu_map_view_set_picking_location  (AnbuMapView     *self,
+                                                         gboolean         picking);
+/* The pin: FALSE when none is placed. Setting it shows a known location. */
+gboolean            anbu_map_view_get_picked_location   (AnbuMapView     *self,
+                                                         double          *latitude,
+                                                         double          *longitude);
+void                anbu_map_view_set_picked_location   (AnbuMapView     *self,
+                                                         double           latitude,
+                                                         double           longitude);
+void                anbu_map_view_clear_picked_location (AnbuMapView     *self);
 
 G_END_DECLS
