@@ -3,12 +3,20 @@
 
 #include <adwaita.h>
 
+#include "anbu-casework.h"
+
 G_BEGIN_DECLS
 
 #define ANBU_TYPE_ALERTS_VIEW (anbu_alerts_view_get_type ())
 
 G_DECLARE_FINAL_TYPE (AnbuAlertsView, anbu_alerts_view, ANBU, ALERTS_VIEW, AdwBin)
 
-GtkWidget *anbu_alerts_view_new (void);
+GtkWidget *anbu_alerts_view_new          (void);
+void       anbu_alerts_view_set_casework (AnbuAlertsView *self,
+                                          AnbuCasework   *casework);
+/* The AnbuAlertRow widgets shown, most urgent first (for tests). */
+GtkWidget *anbu_alerts_view_get_row      (AnbuAlertsView *self,
+                                          guint           index);
+guint      anbu_alerts_view_get_n_rows   (AnbuAlertsView *self);
 
 G_END_DECLS

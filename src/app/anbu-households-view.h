@@ -3,12 +3,22 @@
 
 #include <adwaita.h>
 
+#include "anbu-casework.h"
+
 G_BEGIN_DECLS
 
 #define ANBU_TYPE_HOUSEHOLDS_VIEW (anbu_households_view_get_type ())
 
 G_DECLARE_FINAL_TYPE (AnbuHouseholdsView, anbu_households_view, ANBU, HOUSEHOLDS_VIEW, AdwBin)
 
-GtkWidget *anbu_households_view_new (void);
+GtkWidget *anbu_households_view_new           (void);
+void       anbu_households_view_set_casework  (AnbuHouseholdsView *self,
+                                               AnbuCasework       *casework);
+/* What the window's search bar holds; the view follows it by itself. */
+void       anbu_households_view_set_query     (AnbuHouseholdsView *self,
+                                               const char         *query);
+void       anbu_households_view_open_household (AnbuHouseholdsView *self,
+                                                const char         *household_id);
+GListModel *anbu_households_view_get_model    (AnbuHouseholdsView *self);
 
 G_END_DECLS

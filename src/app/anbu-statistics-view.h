@@ -3,12 +3,31 @@
 
 #include <adwaita.h>
 
+#include "anbu-casework.h"
+#include "anbu-stats-table.h"
+
 G_BEGIN_DECLS
 
 #define ANBU_TYPE_STATISTICS_VIEW (anbu_statistics_view_get_type ())
 
 G_DECLARE_FINAL_TYPE (AnbuStatisticsView, anbu_statistics_view, ANBU, STATISTICS_VIEW, AdwBin)
 
-GtkWidget *anbu_statistics_view_new (void);
+GtkWidget            *anbu_statistics_view_new          (void);
+void                  anbu_statistics_view_set_casework (AnbuStatisticsView *self,
+                                                         AnbuCasework       *casework);
+/* Fetches the figures for the range and grouping in the controls. */
+void                  anbu_statistics_view_fetch        (AnbuStatisticsView *self);
+const AnbuStatsTable *anbu_statistics_view_get_table    (AnbuStatisticsView *self);
+/* Whether the table shown is the offline copy. */
+gboolean              anbu_statistics_view_get_offline  (AnbuStatisticsView *self);
+/* Writes the table as CSV (UTF-8 with BOM) to @file. */
+void                  anbu_statistics_view_export_async (AnbuStatisticsView  *self,
+                                                         GFile               *file,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean              anbu_statistics_view_export_finish (AnbuStatisticsView *self,
+                                                          GAsyncResult       *result,
+                                                          GError            **error);
 
 G_END_DECLS

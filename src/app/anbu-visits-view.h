@@ -3,12 +3,18 @@
 
 #include <adwaita.h>
 
+#include "anbu-casework.h"
+
 G_BEGIN_DECLS
 
 #define ANBU_TYPE_VISITS_VIEW (anbu_visits_view_get_type ())
 
 G_DECLARE_FINAL_TYPE (AnbuVisitsView, anbu_visits_view, ANBU, VISITS_VIEW, AdwBin)
 
-GtkWidget *anbu_visits_view_new (void);
+GtkWidget *anbu_visits_view_new          (void);
+void       anbu_visits_view_set_casework (AnbuVisitsView *self,
+                                          AnbuCasework   *casework);
+/* Household ids of the visits shown, today's first (for tests). */
+GStrv      anbu_visits_view_dup_household_ids (AnbuVisitsView *self);
 
 G_END_DECLS

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-alert-row"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "anbu-alert-row.h"
+#include "anbu-case-form-dialog.h"
+#include "anbu-holiday-calendar.h"
+#include "anbu-kst.h"
+#include "anbu-phone.h"
+#include "anbu-routing.h"
+#include "anbu-validate.h"
+#include "anbu-window.h"
+
+struct _AnbuAlertRow
+{
+  GtkListBoxRow parent_instance;
+
+  GtkLabel      *level_label;
+  GtkLabel      *name_label;
+  GtkLabel      *kind_label;
+  GtkLabel      *quiet_label;
+  GtkLabel      *responder_label;
+  GtkLabel      *detail_label;
+  GtkLinkButton *phone_link;
+  GtkButton     *copy_button;
+  GtkLabel      *state_label;
+  GtkButton     *acknowledge_button;
+
+  AnbuCasework  *casework;
+  char          *alert_id;
+  char          *household_id;
+  char          *phone;
+  GCancellable  *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (AnbuAlertRow, anbu_alert_row, GTK_TYPE_LIST_BOX_ROW)
+
+static const char *
+level_class (AnbuAlertLevel level)
+{
+  switch (level)
+    {
+    case ANBU_ALERT_LEVEL_CRITICAL: return "critical";
+    case ANBU_ALERT_LEVEL_RISK: return "risk";
+    default: return "watch";
+    }
+}
+
+static void
+acknowledge_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(AnbuAlertRow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mutation_id = anbu_casework_submit_finish (ANBU_CASEWORK (source), result, &error);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (mutation_id == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (mutation_id == NULL)
+    g_warning ("Could not store an acknowledgement: %s", error->message);
+  if (ANBU_IS_WINDOW (root))
+    anbu_window_add_toast (ANBU_WINDOW (root),
+                           mutation_id != NULL ? _("Risk signal acknowledged. It reaches the server with the next sync.")
+                                               : _("The acknowledgement could not be stored on this computer. Try again."));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->acknowledge_button), mutation_id == NULL);
+}
+
+static void
+acknowledge_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AnbuAlertRow *self = ANBU_ALERT_ROW (widget);
+  g_autoptr(JsonObject) payload = json_object_new ();
+  g_autofree char *at = anbu_timestamp_format (anbu_casework_get_now (self->casework));
+
+  json_object_set_string_member (payload, "id", self->alert_id);
+  json_object_set_string_member (payload, "at", at);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->acknowledge_button), FALSE);
+  anbu_casework_submit_async (self->casework, "alert.acknowledge", payload, self->cancellable,
+                              acknowledge_cb, g_object_ref (self));
+}
+
+static void
+record_contact_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AnbuAlertRow *self = ANBU_ALERT_ROW (widget);
+
+  anbu_case_form_present (widget, self->casework, ANBU_CASE_FORM_CONTACT, self->household_id,
+                          self->alert_id);
+}
+
+static void
+resolve_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AnbuAlertRow *self = ANBU_ALERT_ROW (widget);
+
+  anbu_case_form_present (widget, self->casework, ANBU_CASE_FORM_RESOLVE_ALERT, self->household_id,
+                          self->alert_id);
+}
+
+static void
+copy_phone_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AnbuAlertRow *self = ANBU_ALERT_ROW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->phone == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->phone);
+  if (ANBU_IS_WINDOW (root))
+    anbu_window_add_toast (ANBU_WINDOW (root), _("Phone number copied"));
+}
+
+static void
+anbu_alert_row_dispose (GObject *object)
+{
+  AnbuAlertRow *self = ANBU_ALERT_ROW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ANBU_TYPE_ALERT_ROW);
+  G_OBJECT_CLASS (anbu_alert_row_parent_class)->dispose (object);
+}
+
+static void
+anbu_alert_row_finalize (GObject *object)
+{
+  AnbuAlertRow *self = ANBU_ALERT_ROW (object);
+
+  g_clear_object (&self->casework);
+  g_clear_object (&self->cancellable);
+  g_free (self->alert_id);
+  g_free (self->household_id);
+  g_free (self->phone);
+  G_OBJECT_CLASS (anbu_alert_row_parent_class)->finalize (object);
+}
+
+static void
+anbu_alert_row_class_init (AnbuAlertRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = anbu_alert_row_dispose;
+  object_class->finalize = anbu_alert_row_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/anbu/Anbu/ui/anbu-alert-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, level_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, quiet_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, responder_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, phone_link);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, acknowledge_button);
+
+  gtk_widget_class_install_action (widget_class, "alert.acknowledge", NULL, acknowledge_action);
+  gtk_widget_class_install_action (widget_class, "alert.record-contact", NULL, record_contact_action);
+  gtk_widget_class_install_action (widget_class, "alert.resolve", NULL, resolve_action);
+  gtk_widget_class_install_action (widget_class, "alert.copy-phone", NULL, copy_phone_action);
+}
+
+static void
+anbu_alert_row_init (AnbuAlertRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+GtkWidget *
+anbu_alert_row_new (AnbuCasework    *casework,
+                    const AnbuAlert *alert)
+{
+  AnbuAlertRow *self;
+  AnbuHousehold *h;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(AnbuHolidayCalendar) calendar = NULL;
+  g_autoptr(AnbuRoutingDecision) decision = NULL;
+  g_autofree char *responder = NULL;
+  g_autofree char *quiet = NULL;
+  g_autofree char *accessible = NULL;
+  gint64 quiet_since;
+
+  g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
+  g_return_val_if_fail (alert != NULL, NULL);
+
+  self = g_object_new (ANBU_TYPE_ALERT_ROW, NULL);
+  self->casework = g_object_ref (casework);
+  self->alert_id = g_strdup (alert->id);
+  self->household_id = g_strdup (alert->household_id);
+  h = anbu_casework_lookup_household (casework, alert->household_id);
+  now = anbu_timestamp_to_date_time (anbu_casework_get_now (casework));
+
+  gtk_label_set_label (self->level_label, anbu_alert_level_to_label (alert->level));
+  gtk_widget_add_css_class (GTK_WIDGET (self->level_label), level_class (alert->level));
+  gtk_label_set_label (self->name_label, h != NULL ? h->name : _("Unknown household"));
+  gtk_label_set_label (self->kind_label, anbu_alert_kind_to_label (alert->kind));
+
+  quiet_since = alert->quiet_since != 0 ? alert->quiet_since : alert->raised_at;
+  {
+    g_autofree char *span = anbu_kst_format_quiet_for (anbu_casework_get_now (casework) - quiet_since);
+
+    /* Translators: "27시간째 활동 없음 · 기준 24시간": quiet time and the household's threshold. */
+    quiet = g_strdup_printf (_("%s · threshold %d h"), span, h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
+  }
+  gtk_label_set_label (self->quiet_label, quiet);
+
+  calendar = anbu_holiday_calendar_new ();
+  decision = anbu_routing_decide (calendar, now, h != NULL && h->night_consent);
+  /* "관제센터 … 까지", or for a household without night consent outside
+   * business hours, "동주민센터 업무 시작 대기": it waits for the morning. */
+  responder = anbu_routing_decision_describe (decision);
+  gtk_label_set_label (self->responder_label, responder);
+  gtk_label_set_label (self->detail_label, alert->detail != NULL ? alert->detail : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_label), alert->detail != NULL);
+
+  if (h != NULL && h->phone != NULL)
+    {
+      g_autofree char *e164 = anbu_phone_to_e164 (h->phone);
+      g_autofree char *uri = g_strconcat ("tel:", e164 != NULL ? e164 : h->phone, NULL);
+
+      self->phone = g_strdup (h->phone);
+      gtk_button_set_label (GTK_BUTTON (self->phone_link), h->phone);
+      gtk_link_button_set_uri (self->phone_link, uri);
+      /* Translators: %s is a phone number. */
+      {
+        g_autofree char *tip = g_strdup_printf (_("Call %s"), h->phone);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->phone_link), tip);
+      }
+    }
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->phone_link), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->copy_button), FALSE);
+    }
+
+  gtk_label_set_label (self->state_label, anbu_alert_state_to_label (alert->state));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->acknowledge_button), alert->state == ANBU_ALERT_STATE_OPEN);
+
+  accessible = g_strdup_printf ("%s, %s, %s, %s, %s",
+                                anbu_alert_level_to_label (alert->level),
+                                h != NULL ? h->name : "", quiet, responder,
+                                alert->detail != NULL ? alert->detail : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return GTK_WIDGET (self);
+}
+
+const char *
+anbu_alert_row_get_alert_id (AnbuAlertRow *self)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), NULL);
+  return self->alert_id;
+}
+
+const char *
+anbu_alert_row_get_responder_text (AnbuAlertRow *self)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), NULL);
+  return gtk_label_get_label (self->responder_label);
+}

@@ -1,0 +1,1018 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-case-form-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "anbu-case-form-dialog.h"
+#include "anbu-kst.h"
+#include "anbu-mutation.h"
+#include "anbu-phone.h"
+#include "anbu-validate.h"
+#include "anbu-window.h"
+
+typedef enum
+{
+  FIELD_TEXT,
+  FIELD_DATE,
+  FIELD_CHOICE,
+  FIELD_SWITCH,
+  FIELD_THRESHOLD,
+} FieldType;
+
+typedef struct
+{
+  char      *key;       /* payload member, also the error path (without "fields.") */
+  FieldType  type;
+  GType      enum_type;
+  GArray    *values;    /* of gint: enum values offered by a choice */
+  GtkWidget *row;
+  GtkWidget *input;
+  GtkLabel  *error_label;
+  char      *error;
+} Field;
+
+struct _AnbuCaseFormDialog
+{
+  AdwWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  GtkBox          *fields_box;
+  GtkLabel        *subtitle_label;
+  GtkLabel        *form_error_label;
+  GtkButton       *save_button;
+
+  AnbuCasework    *casework;
+  AnbuCaseForm     form;
+  char            *household_id;
+  char            *alert_id;
+  GPtrArray       *fields;   /* of Field */
+  GCancellable    *cancellable;
+  GPtrArray       *pending;  /* mutation kinds + payloads still to submit, in order */
+  gboolean         saving;
+};
+
+G_DEFINE_FINAL_TYPE (AnbuCaseFormDialog, anbu_case_form_dialog, ADW_TYPE_WINDOW)
+
+enum
+{
+  SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  char       *kind;
+  JsonObject *payload;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_free (change->kind);
+  g_clear_pointer (&change->payload, json_object_unref);
+  g_free (change);
+}
+
+static void
+field_free (Field *field)
+{
+  g_free (field->key);
+  g_free (field->error);
+  g_clear_pointer (&field->values, g_array_unref);
+  g_free (field);
+}
+
+static Field *
+find_field (AnbuCaseFormDialog *self,
+            const char         *key)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = self->fields->pdata[i];
+
+      if (g_strcmp0 (field->key, key) == 0)
+        return field;
+    }
+  return NULL;
+}
+
+static Field *
+add_field (AnbuCaseFormDialog *self,
+           const char         *key,
+           FieldType           type,
+           GtkWidget          *row,
+           GtkWidget          *input)
+{
+  Field *field = g_new0 (Field, 1);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *error = gtk_label_new (NULL);
+
+  field->key = g_strdup (key);
+  field->type = type;
+  field->row = row;
+  field->input = input;
+  field->error_label = GTK_LABEL (error);
+  gtk_widget_set_name (input, key);
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  gtk_box_append (self->fields_box, list);
+
+  gtk_label_set_xalign (GTK_LABEL (error), 0);
+  gtk_label_set_wrap (GTK_LABEL (error), TRUE);
+  gtk_widget_add_css_class (error, "anbu-field-error");
+  gtk_widget_set_visible (error, FALSE);
+  gtk_box_append (self->fields_box, error);
+  /* Screen readers read the message with the field. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (input), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                  error, NULL, -1);
+
+  g_ptr_array_add (self->fields, field);
+  return field;
+}
+
+static void
+add_text (AnbuCaseFormDialog *self,
+          const char         *key,
+          const char         *title,
+          const char         *initial)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_editable_set_text (GTK_EDITABLE (row), initial != NULL ? initial : "");
+  add_field (self, key, FIELD_TEXT, row, row);
+}
+
+static void
+add_date (AnbuCaseFormDialog *self,
+          const char         *key,
+          const char         *title,
+          const GDate        *initial)
+{
+  GtkWidget *row = adw_entry_row_new ();
+  GtkWidget *hint = gtk_label_new (_("YYYY-MM-DD"));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_add_css_class (hint, "dim-label");
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), hint);
+  if (initial != NULL && g_date_valid (initial))
+    {
+      g_autofree char *text = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (initial),
+                                               g_date_get_month (initial), g_date_get_day (initial));
+      gtk_editable_set_text (GTK_EDITABLE (row), text);
+    }
+  add_field (self, key, FIELD_DATE, row, row);
+}
+
+typedef const char *(*LabelFunc) (gint value);
+
+static void
+add_choice (AnbuCaseFormDialog *self,
+            const char         *key,
+            const char         *title,
+            GType               enum_type,
+            LabelFunc           to_label,
+            const gint         *values,
+            guint               n_values,
+            gint                initial)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  Field *field;
+  guint selected = 0;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  field = add_field (self, key, FIELD_CHOICE, row, row);
+  field->enum_type = enum_type;
+  field->values = g_array_new (FALSE, FALSE, sizeof (gint));
+  for (guint i = 0; i < n_values; i++)
+    {
+      gtk_string_list_append (labels, to_label (values[i]));
+      g_array_append_val (field->values, values[i]);
+      if (values[i] == initial)
+        selected = i;
+    }
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+}
+
+static void
+add_switch (AnbuCaseFormDialog *self,
+            const char         *key,
+            const char         *title,
+            const char         *subtitle,
+            gboolean            initial)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (toggle), initial);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  add_field (self, key, FIELD_SWITCH, row, toggle);
+}
+
+static void
+add_threshold (AnbuCaseFormDialog *self,
+               const char         *key,
+               gint                initial)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (1, 99, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Risk signal after (hours)"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Between 24 and 50 hours without activity"));
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), initial);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Risk signal after (hours)"), -1);
+  add_field (self, key, FIELD_THRESHOLD, row, spin);
+}
+
+static const char *
+field_text (AnbuCaseFormDialog *self,
+            const char         *key)
+{
+  Field *field = find_field (self, key);
+
+  g_return_val_if_fail (field != NULL, "");
+  return gtk_editable_get_text (GTK_EDITABLE (field->input));
+}
+
+static gint
+field_choice (AnbuCaseFormDialog *self,
+              const char         *key)
+{
+  Field *field = find_field (self, key);
+  guint selected;
+
+  g_return_val_if_fail (field != NULL && field->values != NULL, 0);
+  selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->input));
+  if (selected >= field->values->len)
+    selected = 0;
+  return g_array_index (field->values, gint, selected);
+}
+
+static const char *
+field_choice_string (AnbuCaseFormDialog *self,
+                     const char         *key)
+{
+  Field *field = find_field (self, key);
+  g_autoptr(GEnumClass) klass = g_type_class_ref (field->enum_type);
+  GEnumValue *value = g_enum_get_value (klass, field_choice (self, key));
+
+  return value != NULL ? value->value_nick : NULL;
+}
+
+static void
+set_field_error (AnbuCaseFormDialog *self,
+                 const char         *key,
+                 const char         *message)
+{
+  Field *field = find_field (self, key);
+
+  if (field == NULL)
+    {
+      gtk_label_set_label (self->form_error_label, message);
+      gtk_widget_set_visible (GTK_WIDGET (self->form_error_label), message != NULL);
+      return;
+    }
+  g_free (field->error);
+  field->error = g_strdup (message);
+  gtk_label_set_label (field->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (field->error_label), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (field->row, "error");
+  else
+    gtk_widget_remove_css_class (field->row, "error");
+}
+
+static void
+clear_errors (AnbuCaseFormDialog *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    set_field_error (self, ((Field *) self->fields->pdata[i])->key, NULL);
+  set_field_error (self, NULL, NULL);
+}
+
+/* "2026-11-25" → midnight KST that day (+ @days), as an ISO time. */
+static char *
+date_to_timestamp (const GDate *date,
+                   guint        days)
+{
+  GDate day = *date;
+  g_autoptr(GDateTime) moment = NULL;
+
+  g_date_add_days (&day, days);
+  moment = anbu_kst_new_from_date (&day, 0, 0);
+  return anbu_timestamp_format (anbu_timestamp_from_date_time (moment));
+}
+
+static gboolean
+read_date_field (AnbuCaseFormDialog *self,
+                 const char         *key,
+                 gboolean            required,
+                 GDate              *date,
+                 gboolean           *present)
+{
+  const char *text = g_strstrip (g_strdup (field_text (self, key)));
+  g_autofree char *owned = (char *) text;
+  g_autoptr(GError) error = NULL;
+
+  *present = text[0] != '\0';
+  if (!*present)
+    {
+      if (required)
+        set_field_error (self, key, _("Enter a date such as 2026-11-30."));
+      return !required;
+    }
+  if (!anbu_validate_date (key, text, date, &error))
+    {
+      set_field_error (self, key, _("Enter a date such as 2026-11-30."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+now_timestamp (AnbuCaseFormDialog *self)
+{
+  return anbu_timestamp_format (anbu_casework_get_now (self->casework));
+}
+
+static void
+queue_change (AnbuCaseFormDialog *self,
+              const char         *kind,
+              JsonObject         *payload)
+{
+  Change *change = g_new0 (Change, 1);
+
+  change->kind = g_strdup (kind);
+  change->payload = payload;
+  g_ptr_array_add (self->pending, change);
+}
+
+static void
+set_new_id (JsonObject *object)
+{
+  g_autofree char *id = g_uuid_string_random ();
+
+  json_object_set_string_member (object, "id", id);
+}
+
+static void
+set_optional_text (JsonObject *object,
+                   const char *member,
+                   const char *text)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  if (copy[0] != '\0')
+    json_object_set_string_member (object, member, copy);
+}
+
+/* Builds the changes of the form into self->pending; FALSE with messages
+ * under the fields when something is wrong. */
+static gboolean
+build_changes (AnbuCaseFormDialog *self)
+{
+  g_autofree char *now = now_timestamp (self);
+  g_autofree char *user_id = anbu_case_store_dup_user_id (anbu_casework_get_store (self->casework));
+  gboolean ok = TRUE;
+  JsonObject *p = json_object_new ();
+
+  switch (self->form)
+    {
+    case ANBU_CASE_FORM_VISIT:
+      {
+        GDate next;
+        gboolean has_next = FALSE;
+
+        set_new_id (p);
+        json_object_set_string_member (p, "household_id", self->household_id);
+        json_object_set_string_member (p, "at", now);
+        json_object_set_string_member (p, "by", user_id);
+        json_object_set_string_member (p, "purpose", field_choice_string (self, "purpose"));
+        set_optional_text (p, "outcome", field_text (self, "outcome"));
+        set_optional_text (p, "notes", field_text (self, "notes"));
+        ok = read_date_field (self, "next_visit_on", FALSE, &next, &has_next);
+        if (ok && has_next)
+          {
+            GDate today;
+            g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
+
+            anbu_kst_get_date (kst_now, &today);
+            if (g_date_compare (&next, &today) <= 0)
+              {
+                set_field_error (self, "next_visit_on", _("The next visit must be after today."));
+                ok = FALSE;
+              }
+            else
+              {
+                g_autofree char *text = g_strstrip (g_strdup (field_text (self, "next_visit_on")));
+                json_object_set_string_member (p, "next_visit_on", text);
+              }
+          }
+        queue_change (self, "visit.create", p);
+        break;
+      }
+    case ANBU_CASE_FORM_CONTACT:
+      set_new_id (p);
+      if (self->alert_id != NULL)
+        json_object_set_string_member (p, "alert_id", self->alert_id);
+      json_object_set_string_member (p, "household_id", self->household_id);
+      json_object_set_string_member (p, "at", now);
+      json_object_set_string_member (p, "by", user_id);
+      json_object_set_string_member (p, "channel", field_choice_string (self, "channel"));
+      json_object_set_string_member (p, "outcome", field_choice_string (self, "outcome"));
+      set_optional_text (p, "notes", field_text (self, "notes"));
+      queue_change (self, "contact.create", p);
+      break;
+    case ANBU_CASE_FORM_ABSENCE:
+      {
+        GDate from, to;
+        gboolean has_from = FALSE, has_to = FALSE;
+
+        set_new_id (p);
+        json_object_set_string_member (p, "household_id", self->household_id);
+        ok = read_date_field (self, "from", TRUE, &from, &has_from);
+        ok = read_date_field (self, "to", TRUE, &to, &has_to) && ok;
+        if (ok && g_date_compare (&to, &from) < 0)
+          {
+            set_field_error (self, "to", _("The absence must end on or after the day it starts."));
+            ok = FALSE;
+          }
+        if (ok)
+          {
+            g_autofree char *from_ts = date_to_timestamp (&from, 0);
+            g_autofree char *to_ts = date_to_timestamp (&to, 1);  /* through the whole last day */
+
+            json_object_set_string_member (p, "from", from_ts);
+            json_object_set_string_member (p, "to", to_ts);
+          }
+        json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
+        set_optional_text (p, "notes", field_text (self, "notes"));
+        queue_change (self, "absence.create", p);
+        break;
+      }
+    case ANBU_CASE_FORM_INSTALL_PLUG:
+    case ANBU_CASE_FORM_REPLACE_PLUG:
+      {
+        g_autofree char *serial = g_strstrip (g_strdup (field_text (self, "serial")));
+        const char *installed_in = anbu_casework_plug_installed_in (self->casework, serial);
+        AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
+
+        if (installed_in != NULL)
+          {
+            set_field_error (self, "serial", g_strcmp0 (installed_in, self->household_id) == 0
+                                             ? _("This plug is already installed in this household.")
+                                             : _("This plug is installed in another household. Remove it there first."));
+            ok = FALSE;
+          }
+        if (self->form == ANBU_CASE_FORM_INSTALL_PLUG)
+          {
+            AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+            gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
+            gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
+            g_autoptr(GError) error = NULL;
+
+            json_object_set_string_member (p, "serial", serial);
+            json_object_set_string_member (p, "household_id", self->household_id);
+            json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
+            json_object_set_string_member (p, "installed_at", now);
+            queue_change (self, "plug.install", p);
+
+            if (!anbu_validate_threshold_hours ("threshold_hours", threshold, &error))
+              {
+                set_field_error (self, "threshold_hours", anbu_record_error_get_reason (error));
+                ok = FALSE;
+              }
+            else if (h != NULL && (h->night_consent != consent || h->threshold_hours != threshold))
+              {
+                JsonObject *update = json_object_new ();
+                JsonObject *fields = json_object_new ();
+                GDate today;
+                g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
+
+                anbu_kst_get_date (kst_now, &today);
+                json_object_set_string_member (update, "id", h->id);
+                json_object_set_int_member (update, "base_version", h->version);
+                if (h->night_consent != consent)
+                  {
+                    g_autofree char *date = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&today),
+                                                             g_date_get_month (&today), g_date_get_day (&today));
+                    json_object_set_boolean_member (fields, "night_consent", consent);
+                    json_object_set_string_member (fields, "night_consent_date", date);
+                  }
+                if (h->threshold_hours != threshold)
+                  json_object_set_int_member (fields, "threshold_hours", threshold);
+                json_object_set_object_member (update, "fields", fields);
+                queue_change (self, "household.update", update);
+              }
+          }
+        else
+          {
+            json_object_set_string_member (p, "household_id", self->household_id);
+            json_object_set_string_member (p, "old_serial", old != NULL ? old->serial : "");
+            json_object_set_string_member (p, "new_serial", serial);
+            json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
+            json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
+            json_object_set_string_member (p, "at", now);
+            queue_change (self, "plug.replace", p);
+          }
+        break;
+      }
+    case ANBU_CASE_FORM_REMOVE_PLUG:
+      {
+        AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
+
+        json_object_set_string_member (p, "serial", old != NULL ? old->serial : "");
+        json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
+        json_object_set_string_member (p, "at", now);
+        queue_change (self, "plug.remove", p);
+        break;
+      }
+    case ANBU_CASE_FORM_EDIT_HOUSEHOLD:
+      {
+        AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+        JsonObject *fields = json_object_new ();
+        const char *text_keys[] = { "name", "phone", "address", "address_detail", "risk_notes" };
+        const char *old_values[] = { h->name, h->phone, h->address, h->address_detail, h->risk_notes };
+        gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
+        gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
+
+        for (guint i = 0; i < G_N_ELEMENTS (text_keys); i++)
+          {
+            g_autofree char *value = g_strstrip (g_strdup (field_text (self, text_keys[i])));
+
+            if (g_strcmp0 (value, old_values[i] != NULL ? old_values[i] : "") == 0)
+              continue;
+            if (g_str_equal (text_keys[i], "phone") && value[0] != '\0')
+              {
+                g_autoptr(GError) error = NULL;
+                g_autofree char *canonical = anbu_phone_normalize ("phone", value, NULL, &error);
+
+                if (canonical == NULL)
+                  {
+                    set_field_error (self, "phone", anbu_record_error_get_reason (error));
+                    ok = FALSE;
+                    continue;
+                  }
+                if (g_strcmp0 (canonical, h->phone) == 0)
+                  continue;
+                json_object_set_string_member (fields, "phone", canonical);
+                continue;
+              }
+            if (value[0] == '\0')
+              json_object_set_null_member (fields, text_keys[i]);
+            else
+              json_object_set_string_member (fields, text_keys[i], value);
+          }
+        if (threshold != h->threshold_hours)
+          json_object_set_int_member (fields, "threshold_hours", threshold);
+        if (consent != h->night_consent)
+          json_object_set_boolean_member (fields, "night_consent", consent);
+        if (ok && json_object_get_size (fields) == 0)
+          {
+            set_field_error (self, NULL, _("Nothing was changed."));
+            ok = FALSE;
+          }
+        json_object_set_string_member (p, "id", h->id);
+        json_object_set_int_member (p, "base_version", h->version);
+        json_object_set_object_member (p, "fields", fields);
+        queue_change (self, "household.update", p);
+        break;
+      }
+    case ANBU_CASE_FORM_CLOSE_CASE:
+      json_object_set_string_member (p, "id", self->household_id);
+      set_optional_text (p, "reason", field_text (self, "reason"));
+      if (!json_object_has_member (p, "reason"))
+        {
+          set_field_error (self, "reason", _("Say why the case is closed."));
+          ok = FALSE;
+        }
+      queue_change (self, "household.close", p);
+      break;
+    case ANBU_CASE_FORM_RESOLVE_ALERT:
+      json_object_set_string_member (p, "id", self->alert_id);
+      json_object_set_string_member (p, "resolution", field_choice_string (self, "resolution"));
+      json_object_set_string_member (p, "at", now);
+      set_optional_text (p, "notes", field_text (self, "notes"));
+      queue_change (self, "alert.resolve", p);
+      break;
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+
+  /* The server's own rules, field by field, before anything is stored. */
+  for (guint i = 0; ok && i < self->pending->len; i++)
+    {
+      Change *change = self->pending->pdata[i];
+      AnbuMutationKind kind;
+      g_autoptr(GError) error = NULL;
+
+      if (!anbu_mutation_kind_from_string (change->kind, &kind)
+          || anbu_mutation_validate_payload (kind, change->payload, &error))
+        continue;
+      {
+        g_autofree char *path = anbu_record_error_dup_field (error);
+        const char *key = path;
+
+        if (key != NULL && g_str_has_prefix (key, "fields."))
+          key += strlen ("fields.");
+        if (key != NULL && find_field (self, key) == NULL && g_str_equal (key, "new_serial"))
+          key = "serial";
+        set_field_error (self, key != NULL && find_field (self, key) != NULL ? key : NULL,
+                         anbu_record_error_get_reason (error));
+        ok = FALSE;
+      }
+    }
+  return ok;
+}
+
+static const char *
+saved_message (AnbuCaseForm form)
+{
+  switch (form)
+    {
+    case ANBU_CASE_FORM_VISIT: return C_("toast", "Visit recorded");
+    case ANBU_CASE_FORM_CONTACT: return C_("toast", "Contact recorded");
+    case ANBU_CASE_FORM_ABSENCE: return C_("toast", "Absence registered: no risk signals while away");
+    case ANBU_CASE_FORM_INSTALL_PLUG: return C_("toast", "Plug installed");
+    case ANBU_CASE_FORM_REPLACE_PLUG: return C_("toast", "Plug replaced");
+    case ANBU_CASE_FORM_REMOVE_PLUG: return C_("toast", "Plug removed");
+    case ANBU_CASE_FORM_EDIT_HOUSEHOLD: return C_("toast", "Household updated");
+    case ANBU_CASE_FORM_CLOSE_CASE: return C_("toast", "Case closed");
+    case ANBU_CASE_FORM_RESOLVE_ALERT: return C_("toast", "Risk signal resolved");
+    default: return NULL;
+    }
+}
+
+static void submit_next (AnbuCaseFormDialog *self);
+
+static void
+submit_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(AnbuCaseFormDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mutation_id = anbu_casework_submit_finish (ANBU_CASEWORK (source), result, &error);
+
+  if (mutation_id == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->saving = FALSE;
+      gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), TRUE);
+      g_ptr_array_set_size (self->pending, 0);
+      g_warning ("Could not store a change: %s", error->message);
+      set_field_error (self, NULL, _("The change could not be stored on this computer. Check the free disk space and try again."));
+      return;
+    }
+  g_ptr_array_remove_index (self->pending, 0);
+  if (self->pending->len > 0)
+    {
+      submit_next (self);
+      return;
+    }
+
+  {
+    GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+    g_autofree char *message = g_strdup_printf ("%s. %s", saved_message (self->form),
+                                                _("It reaches the server with the next sync."));
+
+    if (ANBU_IS_WINDOW (parent))
+      anbu_window_add_toast (ANBU_WINDOW (parent), message);
+  }
+  g_signal_emit (self, signals[SAVED], 0, mutation_id);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+submit_next (AnbuCaseFormDialog *self)
+{
+  Change *change = self->pending->pdata[0];
+
+  anbu_casework_submit_async (self->casework, change->kind, change->payload, self->cancellable,
+                              submit_cb, g_object_ref (self));
+}
+
+void
+anbu_case_form_dialog_save (AnbuCaseFormDialog *self)
+{
+  g_return_if_fail (ANBU_IS_CASE_FORM_DIALOG (self));
+
+  if (self->saving)
+    return;
+  clear_errors (self);
+  g_ptr_array_set_size (self->pending, 0);
+  if (!build_changes (self))
+    {
+      g_ptr_array_set_size (self->pending, 0);
+      return;
+    }
+  self->saving = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
+  submit_next (self);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  anbu_case_form_dialog_save (ANBU_CASE_FORM_DIALOG (widget));
+}
+
+static void
+anbu_case_form_dialog_dispose (GObject *object)
+{
+  AnbuCaseFormDialog *self = ANBU_CASE_FORM_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ANBU_TYPE_CASE_FORM_DIALOG);
+  G_OBJECT_CLASS (anbu_case_form_dialog_parent_class)->dispose (object);
+}
+
+static void
+anbu_case_form_dialog_finalize (GObject *object)
+{
+  AnbuCaseFormDialog *self = ANBU_CASE_FORM_DIALOG (object);
+
+  g_clear_object (&self->casework);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_free (self->household_id);
+  g_free (self->alert_id);
+  G_OBJECT_CLASS (anbu_case_form_dialog_parent_class)->finalize (object);
+}
+
+static void
+anbu_case_form_dialog_class_init (AnbuCaseFormDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = anbu_case_form_dialog_dispose;
+  object_class->finalize = anbu_case_form_dialog_finalize;
+
+  /* The change is in the outbox; its mutation id. */
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/anbu/Anbu/ui/anbu-case-form-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, AnbuCaseFormDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AnbuCaseFormDialog, fields_box);
+  gtk_widget_class_bind_template_child (widget_class, AnbuCaseFormDialog, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuCaseFormDialog, form_error_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuCaseFormDialog, save_button);
+
+  gtk_widget_class_install_action (widget_class, "form.save", NULL, save_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "form.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+anbu_case_form_dialog_init (AnbuCaseFormDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+  self->cancellable = g_cancellable_new ();
+}
+
+static const char *
+form_title (AnbuCaseForm form)
+{
+  switch (form)
+    {
+    case ANBU_CASE_FORM_VISIT: return _("Record Visit");
+    case ANBU_CASE_FORM_CONTACT: return _("Record Contact");
+    case ANBU_CASE_FORM_ABSENCE: return _("Register Absence");
+    case ANBU_CASE_FORM_INSTALL_PLUG: return _("Install Plug");
+    case ANBU_CASE_FORM_REPLACE_PLUG: return _("Replace Plug");
+    case ANBU_CASE_FORM_REMOVE_PLUG: return _("Remove Plug");
+    case ANBU_CASE_FORM_EDIT_HOUSEHOLD: return _("Edit Household");
+    case ANBU_CASE_FORM_CLOSE_CASE: return _("Close Case");
+    case ANBU_CASE_FORM_RESOLVE_ALERT: return _("Resolve Risk Signal");
+    default: return NULL;
+    }
+}
+
+static const gint all_purposes[] = { ANBU_VISIT_PURPOSE_REGULAR, ANBU_VISIT_PURPOSE_ALERT,
+                                     ANBU_VISIT_PURPOSE_INSTALL, ANBU_VISIT_PURPOSE_REMOVAL,
+                                     ANBU_VISIT_PURPOSE_OTHER };
+static const gint all_channels[] = { ANBU_CONTACT_CHANNEL_PHONE, ANBU_CONTACT_CHANNEL_SMS,
+                                     ANBU_CONTACT_CHANNEL_VISIT, ANBU_CONTACT_CHANNEL_DISPATCH_112,
+                                     ANBU_CONTACT_CHANNEL_DISPATCH_119 };
+static const gint all_outcomes[] = { ANBU_CONTACT_OUTCOME_REACHED_SAFE, ANBU_CONTACT_OUTCOME_NO_ANSWER,
+                                     ANBU_CONTACT_OUTCOME_WRONG_NUMBER, ANBU_CONTACT_OUTCOME_VISITED_SAFE,
+                                     ANBU_CONTACT_OUTCOME_DOOR_OPENED, ANBU_CONTACT_OUTCOME_EMERGENCY,
+                                     ANBU_CONTACT_OUTCOME_OTHER };
+static const gint all_absence_reasons[] = { ANBU_ABSENCE_REASON_TRAVEL, ANBU_ABSENCE_REASON_HOSPITAL,
+                                            ANBU_ABSENCE_REASON_FAMILY, ANBU_ABSENCE_REASON_OTHER };
+static const gint all_appliances[] = { ANBU_APPLIANCE_TV, ANBU_APPLIANCE_MICROWAVE,
+                                       ANBU_APPLIANCE_RICE_COOKER, ANBU_APPLIANCE_LAMP,
+                                       ANBU_APPLIANCE_OTHER };
+static const gint all_removal_reasons[] = { ANBU_PLUG_REMOVAL_REASON_MOVED, ANBU_PLUG_REMOVAL_REASON_RETURNED,
+                                            ANBU_PLUG_REMOVAL_REASON_FAULTY, ANBU_PLUG_REMOVAL_REASON_LOST };
+static const gint all_resolutions[] = { ANBU_ALERT_RESOLUTION_SAFE, ANBU_ALERT_RESOLUTION_HOSPITALIZED,
+                                        ANBU_ALERT_RESOLUTION_ABSENT, ANBU_ALERT_RESOLUTION_DECEASED,
+                                        ANBU_ALERT_RESOLUTION_FALSE_ALARM,
+                                        ANBU_ALERT_RESOLUTION_DEVICE_PROBLEM };
+
+static void
+build_fields (AnbuCaseFormDialog *self)
+{
+  AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+  AnbuPlug *plug = anbu_casework_find_installed_plug (self->casework, self->household_id);
+  g_autoptr(GDateTime) now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
+  GDate today;
+
+  anbu_kst_get_date (now, &today);
+
+  switch (self->form)
+    {
+    case ANBU_CASE_FORM_VISIT:
+      {
+        GDate next = today;
+
+        g_date_add_months (&next, 1);
+        add_choice (self, "purpose", _("Purpose"), ANBU_TYPE_VISIT_PURPOSE,
+                    (LabelFunc) anbu_visit_purpose_to_label, all_purposes, G_N_ELEMENTS (all_purposes),
+                    ANBU_VISIT_PURPOSE_REGULAR);
+        add_text (self, "outcome", _("What you found"), NULL);
+        add_text (self, "notes", _("Notes"), NULL);
+        add_date (self, "next_visit_on", _("Next visit"), &next);
+        break;
+      }
+    case ANBU_CASE_FORM_CONTACT:
+      add_choice (self, "channel", _("How"), ANBU_TYPE_CONTACT_CHANNEL,
+                  (LabelFunc) anbu_contact_channel_to_label, all_channels, G_N_ELEMENTS (all_channels),
+                  ANBU_CONTACT_CHANNEL_PHONE);
+      add_choice (self, "outcome", _("Outcome"), ANBU_TYPE_CONTACT_OUTCOME,
+                  (LabelFunc) anbu_contact_outcome_to_label, all_outcomes, G_N_ELEMENTS (all_outcomes),
+                  ANBU_CONTACT_OUTCOME_REACHED_SAFE);
+      add_text (self, "notes", _("Notes"), NULL);
+      break;
+    case ANBU_CASE_FORM_ABSENCE:
+      add_date (self, "from", _("Away from"), &today);
+      add_date (self, "to", _("Back on"), NULL);
+      add_choice (self, "reason", _("Reason"), ANBU_TYPE_ABSENCE_REASON,
+                  (LabelFunc) anbu_absence_reason_to_label, all_absence_reasons,
+                  G_N_ELEMENTS (all_absence_reasons), ANBU_ABSENCE_REASON_TRAVEL);
+      add_text (self, "notes", _("Notes"), NULL);
+      break;
+    case ANBU_CASE_FORM_INSTALL_PLUG:
+      add_text (self, "serial", _("Plug serial number"), NULL);
+      add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
+                  (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
+                  ANBU_APPLIANCE_TV);
+      add_switch (self, "night_consent", _("Night and holiday monitoring"),
+                  _("The resident agreed that the control centre answers at night and on holidays"),
+                  h != NULL && h->night_consent);
+      add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
+      break;
+    case ANBU_CASE_FORM_REPLACE_PLUG:
+      add_text (self, "serial", _("New plug serial number"), NULL);
+      add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
+                  (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
+                  plug != NULL ? (gint) plug->appliance : ANBU_APPLIANCE_TV);
+      add_choice (self, "reason", _("Why the old plug goes"), ANBU_TYPE_PLUG_REMOVAL_REASON,
+                  (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
+                  G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_FAULTY);
+      break;
+    case ANBU_CASE_FORM_REMOVE_PLUG:
+      add_choice (self, "reason", _("Reason"), ANBU_TYPE_PLUG_REMOVAL_REASON,
+                  (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
+                  G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_MOVED);
+      break;
+    case ANBU_CASE_FORM_EDIT_HOUSEHOLD:
+      add_text (self, "name", _("Name"), h != NULL ? h->name : NULL);
+      add_text (self, "phone", _("Phone"), h != NULL ? h->phone : NULL);
+      add_text (self, "address", _("Address"), h != NULL ? h->address : NULL);
+      add_text (self, "address_detail", _("Address details"), h != NULL ? h->address_detail : NULL);
+      add_text (self, "risk_notes", _("Health and situation"), h != NULL ? h->risk_notes : NULL);
+      add_switch (self, "night_consent", _("Night and holiday monitoring"),
+                  _("The resident agreed that the control centre answers at night and on holidays"),
+                  h != NULL && h->night_consent);
+      add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
+      break;
+    case ANBU_CASE_FORM_CLOSE_CASE:
+      add_text (self, "reason", _("Why the case is closed"), NULL);
+      break;
+    case ANBU_CASE_FORM_RESOLVE_ALERT:
+      add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
+                  (LabelFunc) anbu_alert_resolution_to_label, all_resolutions,
+                  G_N_ELEMENTS (all_resolutions), ANBU_ALERT_RESOLUTION_SAFE);
+      add_text (self, "notes", _("Notes"), NULL);
+      break;
+    default:
+      g_return_if_reached ();
+    }
+
+  if (self->form == ANBU_CASE_FORM_REPLACE_PLUG || self->form == ANBU_CASE_FORM_REMOVE_PLUG)
+    {
+      if (plug == NULL)
+        {
+          set_field_error (self, NULL, _("No plug is installed in this household."));
+          gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
+        }
+    }
+}
+
+AnbuCaseFormDialog *
+anbu_case_form_dialog_new (AnbuCasework *casework,
+                           AnbuCaseForm  form,
+                           const char   *household_id,
+                           const char   *alert_id)
+{
+  AnbuCaseFormDialog *self;
+  AnbuHousehold *h;
+  AnbuPlug *plug;
+  g_autofree char *subtitle = NULL;
+
+  g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
+  g_return_val_if_fail (household_id != NULL, NULL);
+
+  self = g_object_new (ANBU_TYPE_CASE_FORM_DIALOG, NULL);
+  self->casework = g_object_ref (casework);
+  self->form = form;
+  self->household_id = g_strdup (household_id);
+  self->alert_id = g_strdup (alert_id);
+  gtk_window_set_title (GTK_WINDOW (self), form_title (form));
+
+  h = anbu_casework_lookup_household (casework, household_id);
+  plug = anbu_casework_find_installed_plug (casework, household_id);
+  if (h != NULL && plug != NULL && (form == ANBU_CASE_FORM_REPLACE_PLUG || form == ANBU_CASE_FORM_REMOVE_PLUG))
+    /* Translators: resident's name and the serial of the plug installed there. */
+    subtitle = g_strdup_printf (_("%s · plug %s"), h->name, plug->serial);
+  else if (h != NULL)
+    subtitle = g_strdup_printf ("%s · %s", h->name, h->address);
+  gtk_label_set_label (self->subtitle_label, subtitle);
+
+  build_fields (self);
+  return self;
+}
+
+AnbuCaseForm
+anbu_case_form_dialog_get_form (AnbuCaseFormDialog *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASE_FORM_DIALOG (self), 0);
+  return self->form;
+}
+
+GtkWidget *
+anbu_case_form_dialog_get_input (AnbuCaseFormDialog *self,
+                                 const char         *key)
+{
+  Field *field;
+
+  g_return_val_if_fail (ANBU_IS_CASE_FORM_DIALOG (self), NULL);
+  field = find_field (self, key);
+  return field != NULL ? field->input : NULL;
+}
+
+const char *
+anbu_case_form_dialog_get_error (AnbuCaseFormDialog *self,
+                                 const char         *key)
+{
+  Field *field;
+
+  g_return_val_if_fail (ANBU_IS_CASE_FORM_DIALOG (self), NULL);
+  if (key == NULL)
+    return gtk_widget_get_visible (GTK_WIDGET (self->form_error_label))
+           ? gtk_label_get_label (self->form_error_label) : NULL;
+  field = find_field (self, key);
+  return field != NULL ? field->error : NULL;
+}
+
+void
+anbu_case_form_present (GtkWidget    *parent,
+                        AnbuCasework *casework,
+                        AnbuCaseForm  form,
+                        const char   *household_id,
+                        const char   *alert_id)
+{
+  AnbuCaseFormDialog *dialog = anbu_case_form_dialog_new (casework, form, household_id, alert_id);
+  GtkRoot *root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
+
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (dialog));
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "anbu-casework.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The planner's forms: each builds one change (docs/api.md mutation),
+ * checks it with the same rules as the server (anbu_mutation_validate_payload
+ * and the caseload: a serial installed elsewhere, an absence that ends before
+ * it starts) and shows what is wrong under the field, in Korean, storing
+ * nothing until everything is right. Saved changes go to the outbox through
+ * AnbuCasework; the result is a toast on the window.
+ */
+typedef enum
+{
+  ANBU_CASE_FORM_VISIT,           /* visit.create, with the next visit date */
+  ANBU_CASE_FORM_CONTACT,         /* contact.create (phone, SMS, visit, 112, 119) */
+  ANBU_CASE_FORM_ABSENCE,         /* absence.create */
+  ANBU_CASE_FORM_INSTALL_PLUG,    /* plug.install (+ household.update of consent, threshold) */
+  ANBU_CASE_FORM_REPLACE_PLUG,    /* plug.replace */
+  ANBU_CASE_FORM_REMOVE_PLUG,     /* plug.remove */
+  ANBU_CASE_FORM_EDIT_HOUSEHOLD,  /* household.update of the changed fields */
+  ANBU_CASE_FORM_CLOSE_CASE,      /* household.close */
+  ANBU_CASE_FORM_RESOLVE_ALERT,   /* alert.resolve */
+} AnbuCaseForm;
+
+#define ANBU_TYPE_CASE_FORM_DIALOG (anbu_case_form_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuCaseFormDialog, anbu_case_form_dialog, ANBU, CASE_FORM_DIALOG, AdwWindow)
+
+/* @alert_id: for CONTACT (optional) and RESOLVE_ALERT. */
+AnbuCaseFormDialog *anbu_case_form_dialog_new        (AnbuCasework  *casework,
+                                                      AnbuCaseForm   form,
+                                                      const char    *household_id,
+                                                      const char    *alert_id);
+AnbuCaseForm        anbu_case_form_dialog_get_form   (AnbuCaseFormDialog *self);
+/* For tests and keyboard users alike: the input of a field by payload key
+ * (an AdwEntryRow, AdwComboRow, GtkSwitch or GtkSpinButton). */
+GtkWidget          *anbu_case_form_dialog_get_input  (AnbuCaseFormDialog *self,
+                                                      const char         *key);
+/* The message shown under a field, NULL when it has none. */
+const char         *anbu_case_form_dialog_get_error  (AnbuCaseFormDialog *self,
+                                                      const char         *key);
+void                anbu_case_form_dialog_save       (AnbuCaseFormDialog *self);
+
+/* Shows the form over @parent's window. */
+void                anbu_case_form_present           (GtkWidget     *parent,
+                                                      AnbuCasework  *casework,
+                                                      AnbuCaseForm   form,
+                                                      const char    *household_id,
+                                                      const char    *alert_id);
+
+G_END_DECLS

@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-casework"
+
+#include "config.h"
+
+#include "anbu-absence.h"
+#include "anbu-alerts-view.h"
+#include "anbu-casework.h"
+#include "anbu-households-view.h"
+#include "anbu-statistics-view.h"
+#include "anbu-visits-view.h"
+
+#define N_KINDS 6
+
+static const char *const kinds[N_KINDS] = { "household", "plug", "alert", "contact", "visit", "absence" };
+
+typedef struct
+{
+  GPtrArray *records[N_KINDS];  /* parsed records, by kind */
+  GPtrArray *summaries;
+  gint64     now;
+} Snapshot;
+
+struct _AnbuCasework
+{
+  GObject parent_instance;
+
+  AnbuCaseStore      *store;
+  GCancellable       *cancellable;
+  AnbuHouseholdIndex *index;
+  Snapshot           *snapshot;
+  GPtrArray          *open_alerts;
+  GHashTable         *households_by_id;
+  GHashTable         *alerts_by_id;
+  gint64              now_override;
+  gboolean            loaded;
+  gboolean            loading;
+  gboolean            reload_again;
+};
+
+G_DEFINE_FINAL_TYPE (AnbuCasework, anbu_casework, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_LOADED,
+  N_PROPS
+};
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const GDestroyNotify record_free[N_KINDS] = {
+  (GDestroyNotify) anbu_household_free,
+  (GDestroyNotify) anbu_plug_free,
+  (GDestroyNotify) anbu_alert_free,
+  (GDestroyNotify) anbu_contact_free,
+  (GDestroyNotify) anbu_visit_free,
+  (GDestroyNotify) anbu_absence_free,
+};
+
+static void
+snapshot_free (Snapshot *snapshot)
+{
+  if (snapshot == NULL)
+    return;
+  for (guint k = 0; k < N_KINDS; k++)
+    g_clear_pointer (&snapshot->records[k], g_ptr_array_unref);
+  g_clear_pointer (&snapshot->summaries, g_ptr_array_unref);
+  g_free (snapshot);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+typedef struct
+{
+  GPtrArray *objects[N_KINDS];  /* JsonObject, as listed */
+  guint      pending;
+  GError    *error;
+  gint64     now;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  for (guint k = 0; k < N_KINDS; k++)
+    g_clear_pointer (&data->objects[k], g_ptr_array_unref);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static gpointer
+parse_record (guint       kind,
+              JsonObject *object,
+              GError    **error)
+{
+  switch (kind)
+    {
+    case 0: return anbu_household_from_json (object, error);
+    case 1: return anbu_plug_from_json (object, error);
+    case 2: return anbu_alert_from_json (object, error);
+    case 3: return anbu_contact_from_json (object, error);
+    case 4: return anbu_visit_from_json (object, error);
+    case 5: return anbu_absence_from_json (object, error);
+    default: g_return_val_if_reached (NULL);
+    }
+}
+
+static void
+parse_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr(Snapshot) snapshot = g_new0 (Snapshot, 1);
+
+  snapshot->now = data->now;
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      snapshot->records[k] = g_ptr_array_new_with_free_func (record_free[k]);
+      for (guint i = 0; data->objects[k] != NULL && i < data->objects[k]->len; i++)
+        {
+          g_autoptr(GError) error = NULL;
+          gpointer record = parse_record (k, data->objects[k]->pdata[i], &error);
+
+          /* One damaged record must not hide the whole caseload. */
+          if (record == NULL)
+            {
+              g_warning ("Skipping a %s the replica holds in a shape this version does not read: %s",
+                         kinds[k], error->message);
+              continue;
+            }
+          g_ptr_array_add (snapshot->records[k], record);
+        }
+    }
+  snapshot->summaries = anbu_caseload_summarize (snapshot->records[0], snapshot->records[1],
+                                                 snapshot->records[2], snapshot->records[5],
+                                                 snapshot->now);
+  g_task_return_pointer (task, g_steal_pointer (&snapshot), (GDestroyNotify) snapshot_free);
+}
+
+static void
+parse_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AnbuCasework *self = ANBU_CASEWORK (source);
+  g_autoptr(GError) error = NULL;
+  Snapshot *snapshot = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->loading = FALSE;
+  if (snapshot == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the caseload: %s", error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->snapshot, snapshot_free);
+  self->snapshot = snapshot;
+  g_hash_table_remove_all (self->households_by_id);
+  g_hash_table_remove_all (self->alerts_by_id);
+  for (guint i = 0; i < snapshot->records[0]->len; i++)
+    {
+      AnbuHousehold *h = snapshot->records[0]->pdata[i];
+      g_hash_table_insert (self->households_by_id, h->id, h);
+    }
+  for (guint i = 0; i < snapshot->records[2]->len; i++)
+    {
+      AnbuAlert *a = snapshot->records[2]->pdata[i];
+      g_hash_table_insert (self->alerts_by_id, a->id, a);
+    }
+  g_clear_pointer (&self->open_alerts, g_ptr_array_unref);
+  self->open_alerts = anbu_caseload_open_alerts (snapshot->records[2]);
+  anbu_household_index_set_households (self->index, snapshot->summaries);
+
+  if (!self->loaded)
+    {
+      self->loaded = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+
+  if (self->reload_again)
+    {
+      self->reload_again = FALSE;
+      anbu_casework_reload (self);
+    }
+}
+
+static void anbu_casework_reload_kind (AnbuCasework *self, GTask *task, guint kind);
+
+typedef struct
+{
+  GTask *task;
+  guint  kind;
+} KindLoad;
+
+static void
+kind_list_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  KindLoad *load = user_data;
+  g_autoptr(GTask) task = load->task;
+  LoadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *objects = anbu_case_store_list_records_finish (ANBU_CASE_STORE (source), result, &error);
+
+  if (objects != NULL)
+    data->objects[load->kind] = objects;
+  else if (data->error == NULL)
+    data->error = g_steal_pointer (&error);
+  g_free (load);
+
+  if (--data->pending > 0)
+    return;
+  if (data->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&data->error));
+      return;
+    }
+  g_task_run_in_thread (task, parse_thread);
+}
+
+static void
+anbu_casework_reload_kind (AnbuCasework *self,
+                           GTask        *task,
+                           guint         kind)
+{
+  KindLoad *load = g_new0 (KindLoad, 1);
+
+  load->task = g_object_ref (task);
+  load->kind = kind;
+  anbu_case_store_list_records_async (self->store, kinds[kind], NULL, self->cancellable,
+                                      kind_list_cb, load);
+}
+
+void
+anbu_casework_reload (AnbuCasework *self)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (ANBU_IS_CASEWORK (self));
+
+  if (self->loading)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+  self->loading = TRUE;
+  task = g_task_new (self, self->cancellable, parse_cb, NULL);
+  g_task_set_source_tag (task, anbu_casework_reload);
+  data = g_new0 (LoadData, 1);
+  data->pending = N_KINDS;
+  data->now = anbu_casework_get_now (self);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  for (guint k = 0; k < N_KINDS; k++)
+    anbu_casework_reload_kind (self, task, k);
+}
+
+static void
+on_store_changed (AnbuCasework *self)
+{
+  anbu_casework_reload (self);
+}
+
+static void
+anbu_casework_dispose (GObject *object)
+{
+  AnbuCasework *self = ANBU_CASEWORK (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (anbu_casework_parent_class)->dispose (object);
+}
+
+static void
+anbu_casework_finalize (GObject *object)
+{
+  AnbuCasework *self = ANBU_CASEWORK (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->index);
+  g_clear_pointer (&self->open_alerts, g_ptr_array_unref);
+  g_clear_pointer (&self->households_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->alerts_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->snapshot, snapshot_free);
+
+  G_OBJECT_CLASS (anbu_casework_parent_class)->finalize (object);
+}
+
+static void
+anbu_casework_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  AnbuCasework *self = ANBU_CASEWORK (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+anbu_casework_class_init (AnbuCaseworkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = anbu_casework_dispose;
+  object_class->finalize = anbu_casework_finalize;
+  object_class->get_property = anbu_casework_get_property;
+
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The caseload was (re)read: views refresh what they show. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+anbu_casework_init (AnbuCasework *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->index = anbu_household_index_new ();
+  self->open_alerts = g_ptr_array_new ();
+  self->households_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->alerts_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+AnbuCasework *
+anbu_casework_new (AnbuCaseStore *store)
+{
+  AnbuCasework *self;
+
+  g_return_val_if_fail (ANBU_IS_CASE_STORE (store), NULL);
+
+  self = g_object_new (ANBU_TYPE_CASEWORK, NULL);
+  self->store = g_object_ref (store);
+  g_signal_connect_swapped (store, "changed", G_CALLBACK (on_store_changed), self);
+  anbu_casework_reload (self);
+  return self;
+}
+
+gboolean
+anbu_casework_is_loading (AnbuCasework *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), FALSE);
+  return self->loading || self->reload_again;
+}
+
+AnbuCaseStore *
+anbu_casework_get_store (AnbuCasework *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+  return self->store;
+}
+
+gboolean
+anbu_casework_get_loaded (AnbuCasework *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), FALSE);
+  return self->loaded;
+}
+
+void
+anbu_casework_set_now (AnbuCasework *self,
+                       gint64        now)
+{
+  g_return_if_fail (ANBU_IS_CASEWORK (self));
+
+  if (self->now_override == now)
+    return;
+  self->now_override = now;
+  /* What is offline, away or due depends on the clock. */
+  anbu_casework_reload (self);
+}
+
+gint64
+anbu_casework_get_now (AnbuCasework *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), 0);
+  return self->now_override != 0 ? self->now_override : g_get_real_time ();
+}
+
+AnbuHouseholdIndex *
+anbu_casework_get_index (AnbuCasework *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+  return self->index;
+}
+
+GPtrArray *
+anbu_casework_get_open_alerts (AnbuCasework *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+  return self->open_alerts;
+}
+
+GPtrArray *
+anbu_casework_list_visits_due (AnbuCasework *self,
+                               const GDate  *today,
+                               const GDate  *until)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+
+  if (self->snapshot == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_visit_due_free);
+  return anbu_caseload_visits_due (self->snapshot->records[0], self->snapshot->records[4],
+                                   self->snapshot->records[2], today, until);
+}
+
+AnbuHousehold *
+anbu_casework_lookup_household (AnbuCasework *self,
+                                const char   *household_id)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+  return household_id != NULL ? g_hash_table_lookup (self->households_by_id, household_id) : NULL;
+}
+
+AnbuAlert *
+anbu_casework_lookup_alert (AnbuCasework *self,
+                            const char   *alert_id)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+  return alert_id != NULL ? g_hash_table_lookup (self->alerts_by_id, alert_id) : NULL;
+}
+
+AnbuPlug *
+anbu_casework_find_installed_plug (AnbuCasework *self,
+                                   const char   *household_id)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+  if (self->snapshot == NULL)
+    return NULL;
+  return anbu_caseload_find_installed_plug (self->snapshot->records[1], household_id);
+}
+
+const char *
+anbu_casework_plug_installed_in (AnbuCasework *self,
+                                 const char   *serial)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+  if (self->snapshot == NULL)
+    return NULL;
+  return anbu_caseload_plug_installed_in (self->snapshot->records[1], serial);
+}
+
+static gint64
+record_time (guint    kind,
+             gpointer record)
+{
+  switch (kind)
+    {
+    case 2: return ((AnbuAlert *) record)->raised_at;
+    case 3: return ((AnbuContact *) record)->at;
+    case 4: return ((AnbuVisit *) record)->at;
+    case 5: return ((AnbuAbsence *) record)->from;
+    default: return 0;
+    }
+}
+
+static const char *
+record_household (guint    kind,
+                  gpointer record)
+{
+  switch (kind)
+    {
+    case 2: return ((AnbuAlert *) record)->household_id;
+    case 3: return ((AnbuContact *) record)->household_id;
+    case 4: return ((AnbuVisit *) record)->household_id;
+    case 5: return ((AnbuAbsence *) record)->household_id;
+    default: return NULL;
+    }
+}
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  guint kind = GPOINTER_TO_UINT (user_data);
+  gint64 ta = record_time (kind, *(gpointer *) a);
+  gint64 tb = record_time (kind, *(gpointer *) b);
+
+  return ta == tb ? 0 : (ta > tb ? -1 : 1);
+}
+
+GPtrArray *
+anbu_casework_list_for_household (AnbuCasework *self,
+                                  const char   *kind,
+                                  const char   *household_id)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  guint k;
+
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), out);
+
+  for (k = 2; k < N_KINDS; k++)
+    if (g_strcmp0 (kinds[k], kind) == 0)
+      break;
+  g_return_val_if_fail (k < N_KINDS, out);
+  if (self->snapshot == NULL)
+    return out;
+
+  for (guint i = 0; i < self->snapshot->records[k]->len; i++)
+    if (g_strcmp0 (record_household (k, self->snapshot->records[k]->pdata[i]), household_id) == 0)
+      g_ptr_array_add (out, self->snapshot->records[k]->pdata[i]);
+  g_ptr_array_sort_with_data (out, compare_newest_first, GUINT_TO_POINTER (k));
+  return out;
+}
+
+static void
+submit_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  char *mutation_id = anbu_case_store_record_change_finish (ANBU_CASE_STORE (source), result, &error);
+
+  if (mutation_id == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  anbu_casework_reload (g_task_get_source_object (task));
+  g_task_return_pointer (task, mutation_id, g_free);
+}
+
+void
+anbu_casework_submit_async (AnbuCasework        *self,
+                            const char          *mutation_kind,
+                            JsonObject          *payload,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ANBU_IS_CASEWORK (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, anbu_casework_submit_async);
+  anbu_case_store_record_change_async (self->store, mutation_kind, payload, cancellable,
+                                       submit_cb, task);
+}
+
+char *
+anbu_casework_submit_finish (AnbuCasework  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+attach_recursive (AnbuCasework *self,
+                  GtkWidget    *widget)
+{
+  if (ANBU_IS_ALERTS_VIEW (widget))
+    anbu_alerts_view_set_casework (ANBU_ALERTS_VIEW (widget), self);
+  else if (ANBU_IS_HOUSEHOLDS_VIEW (widget))
+    anbu_households_view_set_casework (ANBU_HOUSEHOLDS_VIEW (widget), self);
+  else if (ANBU_IS_VISITS_VIEW (widget))
+    anbu_visits_view_set_casework (ANBU_VISITS_VIEW (widget), self);
+  else if (ANBU_IS_STATISTICS_VIEW (widget))
+    anbu_statistics_view_set_casework (ANBU_STATISTICS_VIEW (widget), self);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    attach_recursive (self, child);
+}
+
+void
+anbu_casework_attach (AnbuCasework *self,
+                      GtkWidget    *window)
+{
+  g_return_if_fail (ANBU_IS_CASEWORK (self));
+  g_return_if_fail (GTK_IS_WIDGET (window));
+
+  attach_recursive (self, window);
+}

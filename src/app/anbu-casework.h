@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "anbu-case-store.h"
+#include "anbu-caseload.h"
+#include "anbu-contact.h"
+#include "anbu-household-index.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The planner's caseload as the casework views see it: every household,
+ * plug, alert, contact, visit and absence of the replica, parsed on a worker
+ * thread, with the searchable household index, the open alerts in order of
+ * urgency and the visits due. Reloads when the store says it changed.
+ * Changes go through anbu_casework_submit_async() (the store's outbox).
+ */
+
+#define ANBU_TYPE_CASEWORK (anbu_casework_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuCasework, anbu_casework, ANBU, CASEWORK, GObject)
+
+AnbuCasework       *anbu_casework_new                  (AnbuCaseStore  *store);
+AnbuCaseStore      *anbu_casework_get_store            (AnbuCasework   *self);
+gboolean            anbu_casework_get_loaded           (AnbuCasework   *self);
+void                anbu_casework_reload               (AnbuCasework   *self);
+/* A (re)load is under way: what the views show may change when it ends. */
+gboolean            anbu_casework_is_loading           (AnbuCasework   *self);
+/* Overrides the clock (tests, screenshots); 0 = the real time. µs UTC. */
+void                anbu_casework_set_now              (AnbuCasework   *self,
+                                                        gint64          now);
+gint64              anbu_casework_get_now              (AnbuCasework   *self);
+
+AnbuHouseholdIndex *anbu_casework_get_index            (AnbuCasework   *self);
+GPtrArray          *anbu_casework_get_open_alerts      (AnbuCasework   *self);
+GPtrArray          *anbu_casework_list_visits_due      (AnbuCasework   *self,
+                                                        const GDate    *today,
+                                                        const GDate    *until);
+AnbuHousehold      *anbu_casework_lookup_household     (AnbuCasework   *self,
+                                                        const char     *household_id);
+AnbuAlert          *anbu_casework_lookup_alert         (AnbuCasework   *self,
+                                                        const char     *alert_id);
+AnbuPlug           *anbu_casework_find_installed_plug  (AnbuCasework   *self,
+                                                        const char     *household_id);
+const char         *anbu_casework_plug_installed_in    (AnbuCasework   *self,
+                                                        const char     *serial);
+/* Borrowed records of one household, newest first: kind is "alert",
+ * "contact", "visit" or "absence". */
+GPtrArray          *anbu_casework_list_for_household   (AnbuCasework   *self,
+                                                        const char     *kind,
+                                                        const char     *household_id);
+
+void                anbu_casework_submit_async         (AnbuCasework        *self,
+                                                        const char          *mutation_kind,
+                                                        JsonObject          *payload,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+char               *anbu_casework_submit_finish        (AnbuCasework   *self,
+                                                        GAsyncResult   *result,
+                                                        GError        **error);
+
+/* Gives the casework to the alerts, households, visits and statistics
+ * views inside @window (the one call the window makes after sign-in). */
+void                anbu_casework_attach               (AnbuCasework   *self,
+                                                        GtkWidget      *window);
+
+G_END_DECLS

@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-household-page"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "anbu-activity-chart.h"
+#include "anbu-case-form-dialog.h"
+#include "anbu-household-page.h"
+#include "anbu-household-row.h"
+#include "anbu-kst.h"
+#include "anbu-phone.h"
+#include "anbu-validate.h"
+
+#define CHART_DAYS 7
+
+struct _AnbuHouseholdPage
+{
+  AdwBin parent_instance;
+
+  GtkLabel *title_label;
+  GtkBox   *content_box;
+
+  AnbuCasework      *casework;
+  char              *household_id;
+  AnbuActivityChart *chart;
+  GtkLabel          *chart_label;
+  const char        *chart_source;
+  GCancellable      *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (AnbuHouseholdPage, anbu_household_page, ADW_TYPE_BIN)
+
+enum
+{
+  BACK,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GtkWidget *
+add_group (AnbuHouseholdPage *self,
+           const char        *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  gtk_box_append (self->content_box, group);
+  return group;
+}
+
+static GtkWidget *
+add_row (GtkWidget  *group,
+         const char *title,
+         const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value != NULL && value[0] != '\0' ? value : "—");
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+static char *
+format_time (gint64 usec)
+{
+  g_autoptr(GDateTime) moment = NULL;
+
+  if (usec == 0)
+    return g_strdup ("");
+  moment = anbu_timestamp_to_date_time (usec);
+  return anbu_kst_format_date_time (moment);
+}
+
+static char *
+format_relative (AnbuHouseholdPage *self,
+                 gint64             usec)
+{
+  g_autoptr(GDateTime) moment = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  if (usec == 0)
+    return g_strdup (_("never"));
+  moment = anbu_timestamp_to_date_time (usec);
+  now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
+  return anbu_kst_format_relative (moment, now);
+}
+
+static void
+series_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(AnbuHouseholdPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = anbu_case_store_fetch_finish (ANBU_CASE_STORE (source), result, &error);
+  g_autofree char *cache_name = NULL;
+  g_autofree char *cached = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->chart == NULL)
+    return;
+  cache_name = g_strconcat ("series:", self->household_id, NULL);
+  if (body != NULL)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+      if (anbu_activity_chart_set_series (self->chart, text, NULL))
+        {
+          g_autofree char *summary = anbu_activity_chart_dup_summary (self->chart);
+
+          anbu_case_store_store_cached (anbu_casework_get_store (self->casework), cache_name, text);
+          self->chart_source = "fresh";
+          gtk_label_set_label (self->chart_label, summary);
+          return;
+        }
+    }
+
+  cached = anbu_case_store_dup_cached (anbu_casework_get_store (self->casework), cache_name);
+  if (cached != NULL && anbu_activity_chart_set_series (self->chart, cached, NULL))
+    {
+      g_autofree char *summary = anbu_activity_chart_dup_summary (self->chart);
+      /* Translators: %s is the chart's text summary. */
+      g_autofree char *line = g_strdup_printf (_("Offline: the chart as last fetched. %s"), summary);
+
+      self->chart_source = "cached";
+      gtk_label_set_label (self->chart_label, line);
+      return;
+    }
+  self->chart_source = "none";
+  anbu_activity_chart_clear (self->chart);
+  gtk_label_set_label (self->chart_label, _("The activity chart needs a connection to the server once."));
+}
+
+static void
+load_chart (AnbuHouseholdPage *self)
+{
+  gint64 now = anbu_casework_get_now (self->casework);
+  g_autofree char *from = anbu_timestamp_format (now - CHART_DAYS * G_TIME_SPAN_DAY);
+  g_autofree char *to = anbu_timestamp_format (now);
+  g_autofree char *from_q = g_uri_escape_string (from, NULL, FALSE);
+  g_autofree char *to_q = g_uri_escape_string (to, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/households/%s/series?from=%s&to=%s&bucket=1h",
+                                           self->household_id, from_q, to_q);
+
+  anbu_case_store_fetch_async (anbu_casework_get_store (self->casework), path, self->cancellable,
+                               series_cb, g_object_ref (self));
+}
+
+static void
+clear_content (AnbuHouseholdPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box))) != NULL)
+    gtk_box_remove (self->content_box, child);
+  self->chart = NULL;
+  self->chart_label = NULL;
+}
+
+static void
+rebuild (AnbuHouseholdPage *self)
+{
+  AnbuHousehold *h;
+  AnbuPlug *plug;
+  AnbuHouseholdSummary *summary;
+  GtkWidget *group;
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(GPtrArray) contacts = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GPtrArray) absences = NULL;
+
+  clear_content (self);
+  h = anbu_casework_lookup_household (self->casework, self->household_id);
+  if (h == NULL)
+    {
+      GtkWidget *status = adw_status_page_new ();
+
+      adw_status_page_set_title (ADW_STATUS_PAGE (status), _("Household Not in Your Caseload"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                       _("It was closed or moved to another community centre."));
+      gtk_box_append (self->content_box, status);
+      gtk_label_set_label (self->title_label, "");
+      return;
+    }
+  gtk_label_set_label (self->title_label, h->name);
+  summary = anbu_household_index_lookup (anbu_casework_get_index (self->casework), h->id);
+
+  /* Plug card */
+  group = add_group (self, _("Plug"));
+  plug = anbu_casework_find_installed_plug (self->casework, h->id);
+  if (plug != NULL)
+    {
+      gint64 now = anbu_casework_get_now (self->casework);
+      gboolean online = plug->last_seen_at != 0 && now - plug->last_seen_at <= ANBU_PLUG_OFFLINE_AFTER;
+      g_autofree char *seen = format_relative (self, plug->last_seen_at);
+      g_autofree char *state = g_strdup_printf ("%s · %s", online ? _("Online") : _("Offline"), seen);
+      g_autofree char *activity = format_relative (self, plug->last_activity_at);
+      g_autofree char *quiet = NULL;
+
+      if (plug->last_activity_at != 0)
+        {
+          g_autofree char *span = anbu_kst_format_quiet_for (now - plug->last_activity_at);
+          quiet = g_strdup_printf (_("%s · threshold %d h"), span, h->threshold_hours);
+        }
+      add_row (group, _("Serial number"), plug->serial);
+      add_row (group, _("Appliance"), anbu_appliance_to_label (plug->appliance));
+      add_row (group, _("Connection"), state);
+      add_row (group, _("Last activity"), activity);
+      add_row (group, _("Quiet"), quiet);
+    }
+  else
+    add_row (group, _("No plug installed"), _("Install one on the next visit."));
+
+  if (summary != NULL)
+    {
+      const char *klass = NULL;
+      add_row (group, _("State"), anbu_household_state_label (anbu_household_summary_get_facts (summary), &klass));
+    }
+
+  /* Chart */
+  group = add_group (self, _("Last 7 Days"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Power (blue) and light (yellow); green marks are activity; shaded hours are night."));
+  {
+    GtkWidget *frame = gtk_frame_new (NULL);
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+    GtkWidget *label = gtk_label_new (_("Loading the activity chart…"));
+
+    self->chart = ANBU_ACTIVITY_CHART (anbu_activity_chart_new ());
+    gtk_widget_set_name (GTK_WIDGET (self->chart), "household-chart");
+    gtk_widget_set_margin_top (GTK_WIDGET (self->chart), 6);
+    gtk_widget_set_margin_start (GTK_WIDGET (self->chart), 6);
+    gtk_widget_set_margin_end (GTK_WIDGET (self->chart), 6);
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->chart));
+    self->chart_label = GTK_LABEL (label);
+    gtk_widget_set_name (label, "household-chart-summary");
+    gtk_label_set_wrap (self->chart_label, TRUE);
+    gtk_label_set_xalign (self->chart_label, 0);
+    gtk_widget_set_margin_start (label, 6);
+    gtk_widget_set_margin_bottom (label, 6);
+    gtk_widget_add_css_class (label, "dim-label");
+    gtk_box_append (GTK_BOX (box), label);
+    gtk_frame_set_child (GTK_FRAME (frame), box);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), frame);
+    self->chart_source = "none";
+    load_chart (self);
+  }
+
+  /* Identity */
+  group = add_group (self, _("Resident"));
+  {
+    g_autofree char *who = NULL;
+    g_autofree char *address = g_strjoin (" ", h->address, h->address_detail != NULL ? h->address_detail : "", NULL);
+    g_autofree char *threshold = g_strdup_printf (_("%d hours"), h->threshold_hours);
+    g_autofree char *consent = NULL;
+
+    if (h->birth_year > 0)
+      /* Translators: birth year and sex, "1942년생 · 여성". */
+      who = g_strdup_printf (_("Born %d · %s"), h->birth_year,
+                             h->sex != ANBU_SEX_UNKNOWN ? anbu_sex_to_label (h->sex) : "—");
+    add_row (group, _("Name"), h->name);
+    add_row (group, _("Born"), who);
+    if (h->phone != NULL)
+      {
+        g_autofree char *e164 = anbu_phone_to_e164 (h->phone);
+        g_autofree char *uri = g_strconcat ("tel:", e164 != NULL ? e164 : h->phone, NULL);
+        GtkWidget *row = add_row (group, _("Phone"), h->phone);
+        GtkWidget *call = gtk_link_button_new_with_label (uri, _("Call"));
+
+        gtk_widget_set_valign (call, GTK_ALIGN_CENTER);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), call);
+      }
+    else
+      add_row (group, _("Phone"), NULL);
+    add_row (group, _("Address"), g_strstrip (address));
+    add_row (group, _("Community centre"), h->dong_name != NULL ? h->dong_name : h->dong_code);
+    consent = h->night_consent
+              ? g_strdup_printf (_("Consented (%s)"), h->night_consent_date != NULL ? h->night_consent_date : "—")
+              : g_strdup (_("Not consented: nights and holidays wait for the community centre"));
+    add_row (group, _("Night and holiday monitoring"), consent);
+    add_row (group, _("Risk signal after"), threshold);
+    add_row (group, _("Health and situation"), h->risk_notes);
+  }
+
+  if (h->contacts->len > 0)
+    {
+      group = add_group (self, _("People to Call"));
+      for (guint i = 0; i < h->contacts->len; i++)
+        {
+          AnbuHouseholdContact *c = h->contacts->pdata[i];
+          g_autofree char *title = c->relation != NULL ? g_strdup_printf ("%s (%s)", c->name, c->relation)
+                                                       : g_strdup (c->name);
+          add_row (group, title, c->phone);
+        }
+    }
+
+  /* History */
+  alerts = anbu_casework_list_for_household (self->casework, "alert", h->id);
+  group = add_group (self, _("Risk Signals"));
+  if (alerts->len == 0)
+    add_row (group, _("None so far"), NULL);
+  for (guint i = 0; i < alerts->len && i < 20; i++)
+    {
+      AnbuAlert *a = alerts->pdata[i];
+      g_autofree char *when = format_time (a->raised_at);
+      g_autofree char *title = g_strdup_printf ("%s · %s", anbu_alert_level_to_label (a->level),
+                                                anbu_alert_kind_to_label (a->kind));
+      g_autofree char *value = g_strdup_printf ("%s · %s%s%s", when, anbu_alert_state_to_label (a->state),
+                                                a->resolution != ANBU_ALERT_RESOLUTION_NONE ? " · " : "",
+                                                a->resolution != ANBU_ALERT_RESOLUTION_NONE
+                                                ? anbu_alert_resolution_to_label (a->resolution) : "");
+      add_row (group, title, value);
+    }
+
+  contacts = anbu_casework_list_for_household (self->casework, "contact", h->id);
+  group = add_group (self, _("Contacts"));
+  if (contacts->len == 0)
+    add_row (group, _("None so far"), NULL);
+  for (guint i = 0; i < contacts->len && i < 20; i++)
+    {
+      AnbuContact *c = contacts->pdata[i];
+      g_autofree char *when = format_time (c->at);
+      g_autofree char *title = g_strdup_printf ("%s · %s", anbu_contact_channel_to_label (c->channel),
+                                                anbu_contact_outcome_to_label (c->outcome));
+      g_autofree char *value = g_strdup_printf ("%s%s%s", when, c->notes != NULL ? " · " : "",
+                                                c->notes != NULL ? c->notes : "");
+      add_row (group, title, value);
+    }
+
+  visits = anbu_casework_list_for_household (self->casework, "visit", h->id);
+  group = add_group (self, _("Visits"));
+  if (visits->len == 0)
+    add_row (group, _("None so far"), NULL);
+  for (guint i = 0; i < visits->len && i < 20; i++)
+    {
+      AnbuVisit *v = visits->pdata[i];
+      g_autofree char *when = format_time (v->at);
+      g_autofree char *value = g_strdup_printf ("%s%s%s%s%s", when, v->outcome != NULL ? " · " : "",
+                                                v->outcome != NULL ? v->outcome : "",
+                                                v->next_visit_on != NULL ? " · " : "",
+                                                v->next_visit_on != NULL ? v->next_visit_on : "");
+      add_row (group, anbu_visit_purpose_to_label (v->purpose), value);
+    }
+
+  absences = anbu_casework_list_for_household (self->casework, "absence", h->id);
+  group = add_group (self, _("Absences"));
+  if (absences->len == 0)
+    add_row (group, _("None registered"), NULL);
+  for (guint i = 0; i < absences->len && i < 20; i++)
+    {
+      AnbuAbsence *b = absences->pdata[i];
+      g_autofree char *from = format_time (b->from);
+      g_autofree char *to = format_time (b->to);
+      g_autofree char *value = g_strdup_printf ("%s – %s", from, to);
+      add_row (group, anbu_absence_reason_to_label (b->reason), value);
+    }
+}
+
+static void
+form_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AnbuHouseholdPage *self = ANBU_HOUSEHOLD_PAGE (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  static const struct { const char *name; AnbuCaseForm form; } forms[] = {
+    { "visit", ANBU_CASE_FORM_VISIT },
+    { "contact", ANBU_CASE_FORM_CONTACT },
+    { "absence", ANBU_CASE_FORM_ABSENCE },
+    { "install-plug", ANBU_CASE_FORM_INSTALL_PLUG },
+    { "replace-plug", ANBU_CASE_FORM_REPLACE_PLUG },
+    { "remove-plug", ANBU_CASE_FORM_REMOVE_PLUG },
+    { "edit", ANBU_CASE_FORM_EDIT_HOUSEHOLD },
+    { "close", ANBU_CASE_FORM_CLOSE_CASE },
+  };
+
+  if (self->casework == NULL || self->household_id == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    if (g_str_equal (forms[i].name, name))
+      anbu_case_form_present (widget, self->casework, forms[i].form, self->household_id, NULL);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[BACK], 0);
+}
+
+static void
+on_casework_changed (AnbuHouseholdPage *self)
+{
+  if (self->household_id != NULL)
+    rebuild (self);
+}
+
+static void
+anbu_household_page_dispose (GObject *object)
+{
+  AnbuHouseholdPage *self = ANBU_HOUSEHOLD_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->casework != NULL)
+    g_signal_handlers_disconnect_by_data (self->casework, self);
+  g_clear_object (&self->casework);
+  /* Through AdwBin first, so that it does not keep a child the template dropped. */
+  adw_bin_set_child (ADW_BIN (object), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ANBU_TYPE_HOUSEHOLD_PAGE);
+  G_OBJECT_CLASS (anbu_household_page_parent_class)->dispose (object);
+}
+
+static void
+anbu_household_page_finalize (GObject *object)
+{
+  AnbuHouseholdPage *self = ANBU_HOUSEHOLD_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->household_id);
+  G_OBJECT_CLASS (anbu_household_page_parent_class)->finalize (object);
+}
+
+static void
+anbu_household_page_class_init (AnbuHouseholdPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = anbu_household_page_dispose;
+  object_class->finalize = anbu_household_page_finalize;
+
+  signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/anbu/Anbu/ui/anbu-household-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AnbuHouseholdPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuHouseholdPage, content_box);
+  gtk_widget_class_install_action (widget_class, "household.form", "s", form_action);
+  gtk_widget_class_install_action (widget_class, "household.back", NULL, back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "household.back", NULL);
+}
+
+static void
+anbu_household_page_init (AnbuHouseholdPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->chart_source = "none";
+}
+
+GtkWidget *
+anbu_household_page_new (void)
+{
+  return g_object_new (ANBU_TYPE_HOUSEHOLD_PAGE, NULL);
+}
+
+void
+anbu_household_page_show (AnbuHouseholdPage *self,
+                          AnbuCasework      *casework,
+                          const char        *household_id)
+{
+  g_return_if_fail (ANBU_IS_HOUSEHOLD_PAGE (self));
+  g_return_if_fail (ANBU_IS_CASEWORK (casework));
+
+  if (self->casework != casework)
+    {
+      if (self->casework != NULL)
+        g_signal_handlers_disconnect_by_data (self->casework, self);
+      g_set_object (&self->casework, casework);
+      g_signal_connect_swapped (casework, "changed", G_CALLBACK (on_casework_changed), self);
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_free (self->household_id);
+  self->household_id = g_strdup (household_id);
+  rebuild (self);
+}
+
+const char *
+anbu_household_page_get_household_id (AnbuHouseholdPage *self)
+{
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_PAGE (self), NULL);
+  return self->household_id;
+}
+
+const char *
+anbu_household_page_get_chart_source (AnbuHouseholdPage *self)
+{
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_PAGE (self), NULL);
+  return self->chart_source;
+}

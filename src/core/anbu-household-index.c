@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-household-index"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "anbu-household-index.h"
+
+struct _AnbuHouseholdIndex
+{
+  GObject parent_instance;
+
+  GPtrArray             *all;      /* of AnbuHouseholdSummary, in sort order */
+  GPtrArray             *visible;  /* borrowed from all */
+  GHashTable            *by_id;    /* id → summary, borrowed */
+
+  char                  *query_text;
+  AnbuHangulQuery       *query;
+  AnbuHouseholdCategory  categories;
+  char                  *dong_code;
+  AnbuConsentFilter      consent;
+  AnbuHouseholdSort      sort;
+};
+
+static void anbu_household_index_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuHouseholdIndex, anbu_household_index, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      anbu_household_index_list_model_init))
+
+void
+anbu_dong_free (AnbuDong *dong)
+{
+  if (dong == NULL)
+    return;
+  g_free (dong->code);
+  g_free (dong->name);
+  g_free (dong);
+}
+
+static gboolean
+passes (AnbuHouseholdIndex   *self,
+        AnbuHouseholdSummary *summary)
+{
+  const AnbuHouseholdFacts *facts = anbu_household_summary_get_facts (summary);
+
+  if (self->categories != 0 && (anbu_household_summary_get_categories (summary) & self->categories) == 0)
+    return FALSE;
+  if (self->dong_code != NULL && g_strcmp0 (facts->dong_code, self->dong_code) != 0)
+    return FALSE;
+  if (self->consent == ANBU_CONSENT_FILTER_CONSENTED && !facts->night_consent)
+    return FALSE;
+  if (self->consent == ANBU_CONSENT_FILTER_NOT_CONSENTED && facts->night_consent)
+    return FALSE;
+  if (self->query != NULL
+      && !anbu_hangul_query_matches_key (self->query, anbu_household_summary_get_search_key (summary)))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+refilter (AnbuHouseholdIndex *self)
+{
+  guint old_len = self->visible->len;
+
+  g_ptr_array_set_size (self->visible, 0);
+  for (guint i = 0; i < self->all->len; i++)
+    if (passes (self, self->all->pdata[i]))
+      g_ptr_array_add (self->visible, self->all->pdata[i]);
+
+  if (old_len > 0 || self->visible->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->visible->len);
+}
+
+static int
+compare_for_sort (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  AnbuHouseholdIndex *self = user_data;
+
+  return anbu_household_summary_compare (*(AnbuHouseholdSummary **) a,
+                                         *(AnbuHouseholdSummary **) b,
+                                         self->sort);
+}
+
+static void
+resort (AnbuHouseholdIndex *self)
+{
+  g_ptr_array_sort_with_data (self->all, compare_for_sort, self);
+}
+
+static GType
+anbu_household_index_get_item_type (GListModel *model)
+{
+  return ANBU_TYPE_HOUSEHOLD_SUMMARY;
+}
+
+static guint
+anbu_household_index_get_n_items (GListModel *model)
+{
+  return ANBU_HOUSEHOLD_INDEX (model)->visible->len;
+}
+
+static gpointer
+anbu_household_index_get_item (GListModel *model,
+                               guint       position)
+{
+  AnbuHouseholdIndex *self = ANBU_HOUSEHOLD_INDEX (model);
+
+  if (position >= self->visible->len)
+    return NULL;
+  return g_object_ref (self->visible->pdata[position]);
+}
+
+static void
+anbu_household_index_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = anbu_household_index_get_item_type;
+  iface->get_n_items = anbu_household_index_get_n_items;
+  iface->get_item = anbu_household_index_get_item;
+}
+
+static void
+anbu_household_index_finalize (GObject *object)
+{
+  AnbuHouseholdIndex *self = ANBU_HOUSEHOLD_INDEX (object);
+
+  g_clear_pointer (&self->visible, g_ptr_array_unref);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->all, g_ptr_array_unref);
+  g_clear_pointer (&self->query, anbu_hangul_query_free);
+  g_free (self->query_text);
+  g_free (self->dong_code);
+
+  G_OBJECT_CLASS (anbu_household_index_parent_class)->finalize (object);
+}
+
+static void
+anbu_household_index_class_init (AnbuHouseholdIndexClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = anbu_household_index_finalize;
+}
+
+static void
+anbu_household_index_init (AnbuHouseholdIndex *self)
+{
+  self->all = g_ptr_array_new_with_free_func (g_object_unref);
+  self->visible = g_ptr_array_new ();
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->sort = ANBU_HOUSEHOLD_SORT_RISK;
+}
+
+AnbuHouseholdIndex *
+anbu_household_index_new (void)
+{
+  return g_object_new (ANBU_TYPE_HOUSEHOLD_INDEX, NULL);
+}
+
+void
+anbu_household_index_set_households (AnbuHouseholdIndex *self,
+                                     GPtrArray          *households)
+{
+  g_autoptr(GPtrArray) old_all = NULL;
+  guint old_len;
+
+  g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
+  g_return_if_fail (households != NULL);
+
+  /* The old items stay alive until the list has been told they are gone. */
+  old_all = g_steal_pointer (&self->all);
+  old_len = self->visible->len;
+  self->all = g_ptr_array_new_full (households->len, g_object_unref);
+  g_hash_table_remove_all (self->by_id);
+  for (guint i = 0; i < households->len; i++)
+    {
+      AnbuHouseholdSummary *summary = households->pdata[i];
+
+      g_return_if_fail (ANBU_IS_HOUSEHOLD_SUMMARY (summary));
+      g_ptr_array_add (self->all, g_object_ref (summary));
+      g_hash_table_insert (self->by_id, (char *) anbu_household_summary_get_id (summary), summary);
+    }
+  resort (self);
+
+  g_ptr_array_set_size (self->visible, 0);
+  for (guint i = 0; i < self->all->len; i++)
+    if (passes (self, self->all->pdata[i]))
+      g_ptr_array_add (self->visible, self->all->pdata[i]);
+  if (old_len > 0 || self->visible->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->visible->len);
+}
+
+guint
+anbu_household_index_get_n_total (AnbuHouseholdIndex *self)
+{
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self), 0);
+  return self->all->len;
+}
+
+AnbuHouseholdSummary *
+anbu_household_index_lookup (AnbuHouseholdIndex *self,
+                             const char         *household_id)
+{
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self), NULL);
+  return household_id != NULL ? g_hash_table_lookup (self->by_id, household_id) : NULL;
+}
+
+void
+anbu_household_index_set_query (AnbuHouseholdIndex *self,
+                                const char         *query)
+{
+  g_autoptr(AnbuHangulQuery) parsed = NULL;
+
+  g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
+
+  if (g_strcmp0 (query, self->query_text) == 0)
+    return;
+  g_free (self->query_text);
+  self->query_text = g_strdup (query);
+  parsed = anbu_hangul_query_new (query);
+  g_clear_pointer (&self->query, anbu_hangul_query_free);
+  if (!anbu_hangul_query_is_empty (parsed))
+    self->query = g_steal_pointer (&parsed);
+  refilter (self);
+}
+
+const char *
+anbu_household_index_get_query (AnbuHouseholdIndex *self)
+{
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self), NULL);
+  return self->query_text;
+}
+
+void
+anbu_household_index_set_categories (AnbuHouseholdIndex    *self,
+                                     AnbuHouseholdCategory  categories)
+{
+  g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
+
+  categories &= ANBU_HOUSEHOLD_CATEGORY_ALL;
+  if (categories == ANBU_HOUSEHOLD_CATEGORY_ALL)
+    categories = 0;
+  if (categories == self->categories)
+    return;
+  self->categories = categories;
+  refilter (self);
+}
+
+void
+anbu_household_index_set_dong_code (AnbuHouseholdIndex *self,
+                                    const char         *dong_code)
+{
+  g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
+
+  if (dong_code != NULL && dong_code[0] == '\0')
+    dong_code = NULL;
+  if (g_strcmp0 (dong_code, self->dong_code) == 0)
+    return;
+  g_free (self->dong_code);
+  self->dong_code = g_strdup (dong_code);
+  refilter (self);
+}
+
+void
+anbu_household_index_set_consent (AnbuHouseholdIndex *self,
+                                  AnbuConsentFilter   consent)
+{
+  g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
+
+  if (consent == self->consent)
+    return;
+  self->consent = consent;
+  refilter (self);
+}
+
+void
+anbu_household_index_set_sort (AnbuHouseholdIndex *self,
+                               AnbuHouseholdSort   sort)
+{
+  g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
+
+  if (sort == self->sort)
+    return;
+  self->sort = sort;
+  resort (self);
+  refilter (self);
+}
+
+AnbuHouseholdSort
+anbu_household_index_get_sort (AnbuHouseholdIndex *self)
+{
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self), ANBU_HOUSEHOLD_SORT_RISK);
+  return self->sort;
+}
+
+static int
+compare_dongs (gconstpointer a,
+               gconstpointer b)
+{
+  const AnbuDong *da = *(AnbuDong **) a;
+  const AnbuDong *db = *(AnbuDong **) b;
+  int c = anbu_korean_name_compare (da->name, db->name);
+
+  return c != 0 ? c : strcmp (da->code, db->code);
+}
+
+GPtrArray *
+anbu_household_index_list_dongs (AnbuHouseholdIndex *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *dongs = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_dong_free);
+
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self), dongs);
+
+  for (guint i = 0; i < self->all->len; i++)
+    {
+      const AnbuHouseholdFacts *facts = anbu_household_summary_get_facts (self->all->pdata[i]);
+      AnbuDong *dong;
+
+      if (facts->dong_code == NULL || g_hash_table_contains (seen, facts->dong_code))
+        continue;
+      g_hash_table_add (seen, (char *) facts->dong_code);
+      dong = g_new0 (AnbuDong, 1);
+      dong->code = g_strdup (facts->dong_code);
+      dong->name = g_strdup (facts->dong_name != NULL ? facts->dong_name : facts->dong_code);
+      g_ptr_array_add (dongs, dong);
+    }
+  g_ptr_array_sort (dongs, compare_dongs);
+  return dongs;
+}

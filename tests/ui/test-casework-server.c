@@ -1,0 +1,658 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The planner's forms end to end: filled through the widgets, stored in the
+ * encrypted replica's outbox, pushed to a real anbu-server (127.0.0.1, port
+ * 0), and read back from the server with the values the planner entered. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "anbu-alert-row.h"
+#include "anbu-alerts-view.h"
+#include "anbu-case-form-dialog.h"
+#include "anbu-household-page.h"
+#include "anbu-households-view.h"
+#include "anbu-statistics-view.h"
+#include "anbu-casework.h"
+#include "anbu-replica-case-store.h"
+#include "anbu-test-server.h"
+#include "anbu-test-util.h"
+#include "anbu-window.h"
+
+#define PASSWORD "correct horse battery"
+#define DONG "1168064000"
+#define H1 "00000000-0000-4000-8000-0000000000a1"
+#define H2 "00000000-0000-4000-8000-0000000000a2"
+
+typedef struct
+{
+  AnbuTestServer       *server;
+  char                 *token;
+  char                 *planner_id;
+  char                 *dir;
+  AnbuReplica          *replica;
+  AnbuReplicaCaseStore *store;
+  AnbuCasework         *casework;
+  GtkWidget            *window;
+  AnbuApplication      *app;
+  AnbuTestAccount      *account;
+} Fixture;
+
+static void
+ready_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+#define AWAIT(result, call) \
+  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (has_result, &(result), 15000)); } G_STMT_END
+
+static gboolean
+casework_loaded (gpointer data)
+{
+  return anbu_casework_get_loaded (data) && !anbu_casework_is_loading (data);
+}
+
+static char *
+household_json (const char *id,
+                const char *name,
+                const char *phone)
+{
+  return g_strdup_printf ("{\"id\": \"%s\", \"dong_code\": \"%s\", \"dong_name\": \"역삼1동\", \"name\": \"%s\","
+                          " \"phone\": \"%s\", \"address\": \"서울특별시 강남구 역삼로 12\", \"threshold_hours\": 24}",
+                          id, DONG, name, phone);
+}
+
+static void
+push_seed (Fixture *f)
+{
+  g_autofree char *h1 = household_json (H1, "김영수", "010-1234-5678");
+  g_autofree char *h2 = household_json (H2, "박정희", "02-555-1234");
+  g_autofree char *id1 = g_uuid_string_random ();
+  g_autofree char *id2 = g_uuid_string_random ();
+  g_autofree char *id3 = g_uuid_string_random ();
+  g_autofree char *batch = g_strdup_printf (
+    "[{\"id\": \"%s\", \"kind\": \"household.create\", \"payload\": %s},"
+    " {\"id\": \"%s\", \"kind\": \"household.create\", \"payload\": %s},"
+    " {\"id\": \"%s\", \"kind\": \"plug.install\", \"payload\": {\"serial\": \"PLG-0001\", \"household_id\": \"%s\","
+    "   \"appliance\": \"tv\", \"installed_at\": \"2026-10-01T01:00:00Z\"}}]",
+    id1, h1, id2, h2, id3, H1);
+  g_autoptr(AnbuTestResponse) response = NULL;
+  JsonArray *results = anbu_test_push (f->server, f->token, batch, &response);
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "status"), ==, "applied");
+}
+
+/* What the sync engine does: pull every page into the replica. */
+static void
+pull (Fixture *f)
+{
+  g_autofree char *cursor = g_strdup ("");
+  gboolean has_more = TRUE;
+
+  for (guint page = 0; has_more && page < 100; page++)
+    {
+      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+      g_autofree char *path = g_strdup_printf ("/api/v1/sync?since=%s", escaped);
+      g_autoptr(AnbuTestResponse) response = anbu_test_request (f->server, "GET", path, f->token, NULL);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpuint (response->status, ==, 200);
+      AWAIT (result, anbu_replica_apply_pull_async (f->replica, response->raw, NULL, ready_cb, &result));
+      anbu_replica_apply_pull_finish (f->replica, result, &has_more, NULL, &error);
+      g_assert_no_error (error);
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (json_node_get_object (response->json), "cursor"));
+    }
+}
+
+/* …and push the outbox, storing the server's answers. */
+static void
+push (Fixture *f,
+      guint    expect_applied)
+{
+  g_autoptr(GAsyncResult) prepared = NULL;
+  g_autoptr(GAsyncResult) applied = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(AnbuTestResponse) response = NULL;
+  AnbuPushSummary summary = { 0 };
+
+  AWAIT (prepared, anbu_replica_prepare_push_async (f->replica, 100, NULL, ready_cb, &prepared));
+  body = anbu_replica_prepare_push_finish (f->replica, prepared, &ids, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (body);
+  response = anbu_test_request_bytes (f->server, "POST", "/api/v1/mutations", f->token, body);
+  g_assert_cmpuint (response->status, ==, 200);
+  AWAIT (applied, anbu_replica_apply_push_async (f->replica, (const char * const *) ids, response->raw, NULL,
+                                                 ready_cb, &applied));
+  anbu_replica_apply_push_finish (f->replica, applied, &summary, &error);
+  g_assert_no_error (error);
+  g_test_message ("push: %u applied, %u duplicate, %u conflict, %u rejected",
+                  summary.applied, summary.duplicate, summary.conflict, summary.rejected);
+  g_assert_cmpuint (summary.rejected, ==, 0);
+  g_assert_cmpuint (summary.conflict, ==, 0);
+  g_assert_cmpuint (summary.applied, ==, expect_applied);
+}
+
+/* The record as the server now has it (a fresh full pull, as another device would see it). */
+static JsonObject *
+server_record (Fixture    *f,
+               const char *kind,
+               const char *id)
+{
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) changes = anbu_test_pull (f->server, f->token, &cursor, 0, NULL);
+  JsonObject *change = anbu_test_find_change (changes, kind, id);
+  JsonObject *record;
+
+  if (change == NULL || !json_object_has_member (change, "record"))
+    return NULL;
+  record = json_object_get_object_member (change, "record");
+  return json_object_ref (record);
+}
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const char *meta[] = { "username", "kim.planner", NULL };
+
+  f->server = anbu_test_server_new (NULL);
+  f->planner_id = anbu_test_server_add_user (f->server, "kim.planner", "planner", DONG, PASSWORD);
+  f->token = anbu_test_server_sign_in (f->server, "kim.planner", PASSWORD);
+  push_seed (f);
+
+  f->dir = g_dir_make_tmp ("anbu-casework-e2e-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "replica.db", NULL);
+  AWAIT (result, anbu_replica_create_async (path, PASSWORD, 1, 8192, meta, NULL, ready_cb, &result));
+  f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
+  g_assert_no_error (error);
+  pull (f);
+
+  f->store = anbu_replica_case_store_new (f->replica, f->planner_id);
+  {
+    g_autoptr(AnbuApiClient) client = anbu_api_client_new (f->server->url, NULL, &error);
+
+    g_assert_no_error (error);
+    anbu_api_client_set_token (client, f->token);
+    anbu_replica_case_store_set_api_client (f->store, client);
+  }
+  f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  g_assert_nonnull (anbu_casework_lookup_household (f->casework, H1));
+
+  f->account = anbu_test_account_new ("kim.planner", PASSWORD, "김복지");
+  f->app = anbu_test_application_new ();
+  f->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (f->app), ANBU_ACCOUNT (f->account)));
+  gtk_window_present (GTK_WINDOW (f->window));
+  anbu_test_wait_drawn (f->window);
+  anbu_test_sign_in (f->window, f->server->url, "kim.planner", PASSWORD);
+  anbu_casework_attach (f->casework, f->window);
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autofree char *path = NULL;
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+      gtk_window_destroy (window);
+    }
+  g_clear_object (&f->casework);
+  g_clear_object (&f->store);
+  path = g_strdup (anbu_replica_get_path (f->replica));
+  g_clear_object (&f->replica);
+  anbu_replica_delete_files (path, NULL);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  anbu_test_server_free (f->server);
+  g_free (f->token);
+  g_free (f->planner_id);
+  g_clear_object (&f->app);
+  g_clear_object (&f->account);
+}
+
+static AnbuCaseFormDialog *
+open_form (Fixture      *f,
+           AnbuCaseForm  form,
+           const char   *household_id)
+{
+  AnbuCaseFormDialog *dialog = anbu_case_form_dialog_new (f->casework, form, household_id, NULL);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (f->window));
+  gtk_window_present (GTK_WINDOW (dialog));
+  anbu_test_wait_drawn (GTK_WIDGET (dialog));
+  return dialog;
+}
+
+static void
+on_saved (AnbuCaseFormDialog *dialog,
+          const char         *mutation_id,
+          gboolean           *saved)
+{
+  *saved = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Presses Save as the planner does and waits until the change is in the outbox. */
+static void
+save (Fixture            *f,
+      AnbuCaseFormDialog *dialog)
+{
+  gboolean saved = FALSE;
+
+  g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved);
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "form-save"));
+  g_assert_true (anbu_test_wait_until (is_true, &saved, 10000));
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+}
+
+static void
+set_text (AnbuCaseFormDialog *dialog,
+          const char         *key,
+          const char         *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, key)), text);
+}
+
+static void
+choose (AnbuCaseFormDialog *dialog,
+        const char         *key,
+        guint               position)
+{
+  adw_combo_row_set_selected (ADW_COMBO_ROW (anbu_case_form_dialog_get_input (dialog, key)), position);
+}
+
+static JsonObject *
+first_record_of (Fixture    *f,
+                 const char *kind,
+                 const char *household_id)
+{
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) changes = anbu_test_pull (f->server, f->token, &cursor, 0, NULL);
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      JsonObject *record;
+
+      if (g_strcmp0 (json_object_get_string_member (change, "kind"), kind) != 0
+          || !json_object_has_member (change, "record"))
+        continue;
+      record = json_object_get_object_member (change, "record");
+      if (g_strcmp0 (json_object_get_string_member_with_default (record, "household_id", NULL), household_id) == 0)
+        return json_object_ref (record);
+    }
+  return NULL;
+}
+
+static void
+test_visit_contact_absence_reach_server (Fixture      *f,
+                                         gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog;
+  g_autoptr(JsonObject) visit = NULL;
+  g_autoptr(JsonObject) contact = NULL;
+  g_autoptr(JsonObject) absence = NULL;
+
+  dialog = open_form (f, ANBU_CASE_FORM_VISIT, H1);
+  choose (dialog, "purpose", 0);
+  set_text (dialog, "outcome", "건강 양호");
+  set_text (dialog, "notes", "약 복용 확인");
+  set_text (dialog, "next_visit_on", "2099-01-15");
+  save (f, dialog);
+
+  dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H1);
+  choose (dialog, "channel", 1);   /* SMS */
+  choose (dialog, "outcome", 1);   /* no answer */
+  set_text (dialog, "notes", "문자 답 없음");
+  save (f, dialog);
+
+  dialog = open_form (f, ANBU_CASE_FORM_ABSENCE, H1);
+  set_text (dialog, "from", "2099-02-01");
+  set_text (dialog, "to", "2099-02-03");
+  choose (dialog, "reason", 0);   /* travel */
+  save (f, dialog);
+
+  push (f, 3);
+
+  visit = first_record_of (f, "visit", H1);
+  g_assert_nonnull (visit);
+  g_assert_cmpstr (json_object_get_string_member (visit, "outcome"), ==, "건강 양호");
+  g_assert_cmpstr (json_object_get_string_member (visit, "notes"), ==, "약 복용 확인");
+  g_assert_cmpstr (json_object_get_string_member (visit, "next_visit_on"), ==, "2099-01-15");
+  g_assert_cmpstr (json_object_get_string_member (visit, "by"), ==, f->planner_id);
+
+  contact = first_record_of (f, "contact", H1);
+  g_assert_nonnull (contact);
+  g_assert_cmpstr (json_object_get_string_member (contact, "channel"), ==, "sms");
+  g_assert_cmpstr (json_object_get_string_member (contact, "outcome"), ==, "no_answer");
+  g_assert_cmpstr (json_object_get_string_member (contact, "notes"), ==, "문자 답 없음");
+
+  absence = first_record_of (f, "absence", H1);
+  g_assert_nonnull (absence);
+  g_assert_cmpstr (json_object_get_string_member (absence, "from"), ==, "2099-01-31T15:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (absence, "to"), ==, "2099-02-03T15:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (absence, "reason"), ==, "travel");
+
+  /* Pushing again sends nothing twice. */
+  {
+    g_autoptr(GAsyncResult) prepared = NULL;
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) ids = NULL;
+    g_autoptr(GBytes) body = NULL;
+
+    AWAIT (prepared, anbu_replica_prepare_push_async (f->replica, 100, NULL, ready_cb, &prepared));
+    body = anbu_replica_prepare_push_finish (f->replica, prepared, &ids, &error);
+    g_assert_no_error (error);
+    g_assert_true (body == NULL || ids == NULL || ids[0] == NULL);
+  }
+}
+
+static void
+test_plug_forms_reach_server (Fixture      *f,
+                              gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog;
+  g_autoptr(JsonObject) installed = NULL;
+  g_autoptr(JsonObject) old_plug = NULL;
+  g_autoptr(JsonObject) new_plug = NULL;
+  g_autoptr(JsonObject) removed = NULL;
+  g_autoptr(JsonObject) household = NULL;
+
+  /* Install in 박정희's home, with her consent and a 36-hour threshold. */
+  dialog = open_form (f, ANBU_CASE_FORM_INSTALL_PLUG, H2);
+  set_text (dialog, "serial", "PLG-0002");
+  choose (dialog, "appliance", 1);  /* microwave */
+  gtk_switch_set_active (GTK_SWITCH (anbu_case_form_dialog_get_input (dialog, "night_consent")), TRUE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (anbu_case_form_dialog_get_input (dialog, "threshold_hours")), 36);
+  save (f, dialog);
+  push (f, 2);
+
+  installed = server_record (f, "plug", "PLG-0002");
+  g_assert_nonnull (installed);
+  g_assert_cmpstr (json_object_get_string_member (installed, "household_id"), ==, H2);
+  g_assert_cmpstr (json_object_get_string_member (installed, "appliance"), ==, "microwave");
+  g_assert_cmpstr (json_object_get_string_member (installed, "state"), ==, "installed");
+  household = server_record (f, "household", H2);
+  g_assert_true (json_object_get_boolean_member (household, "night_consent"));
+  g_assert_cmpint (json_object_get_int_member (household, "threshold_hours"), ==, 36);
+
+  /* Replace 김영수's faulty plug. */
+  dialog = open_form (f, ANBU_CASE_FORM_REPLACE_PLUG, H1);
+  set_text (dialog, "serial", "PLG-0101");
+  choose (dialog, "reason", 2);  /* faulty */
+  save (f, dialog);
+  push (f, 1);
+  old_plug = server_record (f, "plug", "PLG-0001");
+  new_plug = server_record (f, "plug", "PLG-0101");
+  g_assert_nonnull (old_plug);
+  g_assert_nonnull (new_plug);
+  g_assert_cmpstr (json_object_get_string_member (old_plug, "state"), ==, "removed");
+  g_assert_cmpstr (json_object_get_string_member (new_plug, "state"), ==, "installed");
+  g_assert_cmpstr (json_object_get_string_member (new_plug, "household_id"), ==, H1);
+
+  /* Take 박정희's plug back: she moved. */
+  pull (f);
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  dialog = open_form (f, ANBU_CASE_FORM_REMOVE_PLUG, H2);
+  choose (dialog, "reason", 0);  /* moved */
+  save (f, dialog);
+  push (f, 1);
+  removed = server_record (f, "plug", "PLG-0002");
+  g_assert_nonnull (removed);
+  g_assert_cmpstr (json_object_get_string_member (removed, "state"), ==, "removed");
+}
+
+static void
+test_edit_and_close_reach_server (Fixture      *f,
+                                  gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog;
+  g_autoptr(JsonObject) household = NULL;
+  g_autoptr(JsonObject) closed = NULL;
+
+  dialog = open_form (f, ANBU_CASE_FORM_EDIT_HOUSEHOLD, H1);
+  set_text (dialog, "phone", "01055556666");
+  set_text (dialog, "risk_notes", "고혈압, 계단 이용 어려움");
+  save (f, dialog);
+  push (f, 1);
+  household = server_record (f, "household", H1);
+  g_assert_cmpstr (json_object_get_string_member (household, "phone"), ==, "010-5555-6666");
+  g_assert_cmpstr (json_object_get_string_member (household, "risk_notes"), ==, "고혈압, 계단 이용 어려움");
+  g_assert_cmpstr (json_object_get_string_member (household, "name"), ==, "김영수");
+
+  dialog = open_form (f, ANBU_CASE_FORM_CLOSE_CASE, H2);
+  set_text (dialog, "reason", "요양원 입소");
+  save (f, dialog);
+  push (f, 1);
+  /* A closed case leaves the planner's scope: the server now sends its removal. */
+  closed = server_record (f, "household", H2);
+  g_assert_null (closed);
+}
+
+/* Alerts are raised by detection on the server, not pushed by apps: the test
+ * writes one into the server's database as detection would. */
+static char *
+seed_alert (Fixture    *f,
+            const char *household_id)
+{
+  char *id = g_uuid_string_random ();
+  g_autofree char *record = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", "
+                                             "\"kind\": \"inactivity\", \"level\": \"risk\", "
+                                             "\"quiet_since\": \"2026-11-23T00:00:00Z\", "
+                                             "\"raised_at\": \"2026-11-24T01:00:00Z\", \"detail\": \"30시간째 변화 없음\", "
+                                             "\"responder\": \"dong\", \"state\": \"open\", \"version\": 1}",
+                                             id, household_id);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->server->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
+                                       " VALUES (?1, ?2, 'open', ?3, 1,"
+                                       " (SELECT value + 1 FROM counter WHERE name = 'seq'), '2026-11-24T01:00:00Z')",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, household_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, record, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE counter SET value = value + 1 WHERE name = 'seq'; COMMIT",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  return id;
+}
+
+/* Lets the replica's change notices reach the casework and its reload end. */
+static void
+settle (Fixture *f)
+{
+  for (guint round = 0; round < 3; round++)
+    {
+      for (guint i = 0; i < 100 && g_main_context_pending (NULL); i++)
+        g_main_context_iteration (NULL, FALSE);
+      g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+    }
+  anbu_test_wait_drawn (f->window);
+}
+
+static gboolean
+alert_row_shown (gpointer data)
+{
+  return anbu_alerts_view_get_n_rows (data) == 1;
+}
+
+static AnbuCaseFormDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ANBU_IS_CASE_FORM_DIALOG (window))
+        return ANBU_CASE_FORM_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static gboolean
+stats_fetched (gpointer data)
+{
+  return anbu_statistics_view_get_table (data) != NULL;
+}
+
+static gboolean
+chart_fresh (gpointer data)
+{
+  return g_strcmp0 (anbu_household_page_get_chart_source (data), "fresh") == 0;
+}
+
+static void
+test_alert_actions_reach_server (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autofree char *alert_id = seed_alert (f, H1);
+  AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+  GtkWidget *row;
+  AnbuCaseFormDialog *dialog;
+  g_autoptr(JsonObject) acknowledged = NULL;
+  g_autoptr(JsonObject) resolved = NULL;
+  g_autoptr(JsonObject) contact = NULL;
+
+  pull (f);
+  g_assert_true (anbu_test_wait_until (alert_row_shown, view, 10000));
+  settle (f);
+  row = anbu_alerts_view_get_row (view, 0);
+  g_assert_cmpstr (anbu_alert_row_get_alert_id (ANBU_ALERT_ROW (row)), ==, alert_id);
+
+  /* Acknowledge from the row. */
+  anbu_test_press (anbu_test_find_named (row, "alert-acknowledge"));
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (anbu_replica_get_pending_count (f->replica) == 0 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  push (f, 1);
+  acknowledged = server_record (f, "alert", alert_id);
+  g_assert_cmpstr (json_object_get_string_member (acknowledged, "state"), ==, "acknowledged");
+
+  /* Record a call from the row: the form opens with the alert attached. */
+  settle (f);
+  row = anbu_alerts_view_get_row (view, 0);
+  anbu_test_press (anbu_test_find_named (row, "alert-record-contact"));
+  g_assert_true (anbu_test_wait_until (dialog_open, NULL, 5000));
+  dialog = find_dialog ();
+  choose (dialog, "channel", 0);  /* phone */
+  choose (dialog, "outcome", 0);  /* reached, safe */
+  set_text (dialog, "notes", "통화 완료, 감기로 누워 계심");
+  save (f, dialog);
+
+  /* Resolve from the row. */
+  settle (f);
+  row = anbu_alerts_view_get_row (view, 0);
+  anbu_test_press (anbu_test_find_named (row, "alert-resolve"));
+  g_assert_true (anbu_test_wait_until (dialog_open, NULL, 5000));
+  dialog = find_dialog ();
+  choose (dialog, "resolution", 0);  /* safe */
+  set_text (dialog, "notes", "안전 확인");
+  save (f, dialog);
+  push (f, 2);
+
+  contact = first_record_of (f, "contact", H1);
+  g_assert_cmpstr (json_object_get_string_member (contact, "alert_id"), ==, alert_id);
+  g_assert_cmpstr (json_object_get_string_member (contact, "outcome"), ==, "reached_safe");
+  resolved = server_record (f, "alert", alert_id);
+  g_assert_cmpstr (json_object_get_string_member (resolved, "state"), ==, "resolved");
+  g_assert_cmpstr (json_object_get_string_member (resolved, "resolution"), ==, "safe");
+  /* Resolved: it leaves the alerts view. */
+  settle (f);
+  g_assert_cmpuint (anbu_alerts_view_get_n_rows (view), ==, 0);
+
+  /* The month's figures from the server count what was just done. */
+  {
+    AnbuStatisticsView *stats = ANBU_STATISTICS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_STATISTICS_VIEW));
+    const AnbuStatsRow *total;
+
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "stats-group")), ANBU_STATS_GROUP_MONTH);
+    anbu_statistics_view_fetch (stats);
+    g_assert_true (anbu_test_wait_until (stats_fetched, stats, 10000));
+    total = anbu_stats_table_get_totals (anbu_statistics_view_get_table (stats));
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_SIGNAL_HOUSEHOLDS], ==, 1);
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_SIGNALS], ==, 1);
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_PHONE_CHECKS], ==, 1);
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_SMS_CHECKS], ==, 0);
+    g_assert_cmpint (total->values[ANBU_STATS_COLUMN_RESOLVED_SAFE], ==, 1);
+    g_assert_cmpuint (anbu_stats_table_get_n_rows (anbu_statistics_view_get_table (stats)), ==, 1);
+  }
+
+  /* The household page asks the server for its 7-day series. */
+  {
+    AnbuHouseholdsView *households = ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
+    AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+
+    anbu_households_view_open_household (households, H1);
+    g_assert_true (anbu_test_wait_until (chart_fresh, page, 10000));
+  }
+}
+
+int
+main (int argc, char *argv[])
+{
+  anbu_test_init (&argc, &argv);
+
+  if (g_getenv ("ANBU_SERVER") == NULL)
+    {
+      g_print ("1..0 # SKIP ANBU_SERVER is not set\n");
+      return 0;
+    }
+
+  g_test_add ("/anbu/ui/casework-server/visit-contact-absence", Fixture, NULL, fixture_set_up,
+              test_visit_contact_absence_reach_server, fixture_tear_down);
+  g_test_add ("/anbu/ui/casework-server/plug-forms", Fixture, NULL, fixture_set_up,
+              test_plug_forms_reach_server, fixture_tear_down);
+  g_test_add ("/anbu/ui/casework-server/alert-actions", Fixture, NULL, fixture_set_up,
+              test_alert_actions_reach_server, fixture_tear_down);
+  g_test_add ("/anbu/ui/casework-server/edit-and-close", Fixture, NULL, fixture_set_up,
+              test_edit_and_close_reach_server, fixture_tear_down);
+
+  return g_test_run ();
+}

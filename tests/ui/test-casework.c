@@ -1,0 +1,1041 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "anbu-activity-chart.h"
+#include "anbu-alert-row.h"
+#include "anbu-alerts-view.h"
+#include "anbu-case-form-dialog.h"
+#include "anbu-casework.h"
+#include "anbu-household-page.h"
+#include "anbu-households-view.h"
+#include "anbu-statistics-view.h"
+#include "anbu-replica-case-store.h"
+#include "anbu-test-util.h"
+#include "anbu-validate.h"
+#include "anbu-visits-view.h"
+#include "anbu-window.h"
+
+/* Wednesday 2026-11-25, 11:00 in Seoul: business hours. */
+#define NOW_ISO "2026-11-25T02:00:00Z"
+#define HOUR G_TIME_SPAN_HOUR
+
+#define PLANNER "0b1e5a1c-0000-4000-8000-000000000001"
+#define H1 "00000000-0000-4000-8000-000000000001"
+#define H2 "00000000-0000-4000-8000-000000000002"
+#define H3 "00000000-0000-4000-8000-000000000003"
+#define H4 "00000000-0000-4000-8000-000000000004"
+#define H5 "00000000-0000-4000-8000-000000000005"
+#define H6 "00000000-0000-4000-8000-000000000006"
+#define H7 "00000000-0000-4000-8000-000000000007"
+#define A1 "a0000000-0000-4000-8000-000000000001"
+#define A2 "a0000000-0000-4000-8000-000000000002"
+#define A3 "a0000000-0000-4000-8000-000000000003"
+
+static gint64 now_usec;
+
+#define TOKEN "casework-test-token"
+
+typedef struct
+{
+  AnbuApplication      *app;
+  AnbuTestAccount      *account;
+  char                 *dir;
+  AnbuReplica          *replica;
+  AnbuReplicaCaseStore *store;
+  AnbuCasework         *casework;
+  GtkWidget            *window;
+  GPtrArray            *seed;      /* pull changes (JSON text) */
+  SoupServer           *server;    /* what only the server computes: series, statistics */
+  char                 *server_url;
+  GHashTable           *answers;   /* path prefix → body */
+  guint                 n_fetches;
+} Fixture;
+
+static void
+seed_record (Fixture    *f,
+             const char *kind,
+             const char *id,
+             const char *record)
+{
+  g_ptr_array_add (f->seed, g_strdup_printf ("{\"kind\": \"%s\", \"op\": \"upsert\", \"id\": \"%s\", \"record\": %s}",
+                                             kind, id, record));
+}
+
+static void
+ready_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+#define AWAIT(result, call) \
+  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (has_result, &(result), 10000)); } G_STMT_END
+
+static void
+on_server_request (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  Fixture *f = user_data;
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *full = g_strconcat (path, g_uri_get_query (uri) ? "?" : "", g_uri_get_query (uri) ? g_uri_get_query (uri) : "", NULL);
+  GHashTableIter iter;
+  gpointer prefix, body;
+
+  f->n_fetches++;
+  if (g_strcmp0 (auth, "Bearer " TOKEN) != 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+      return;
+    }
+  g_hash_table_iter_init (&iter, f->answers);
+  while (g_hash_table_iter_next (&iter, &prefix, &body))
+    if (g_str_has_prefix (full, prefix))
+      {
+        soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+        return;
+      }
+  soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+static void
+set_answer (Fixture    *f,
+            const char *prefix,
+            const char *body)
+{
+  g_hash_table_insert (f->answers, g_strdup (prefix), g_strdup (body));
+}
+
+/* Online: the API client of the test server. Offline: a client whose
+ * server does not answer (nothing listens on port 1). */
+static void
+set_online (Fixture  *f,
+            gboolean  online)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuApiClient) client = anbu_api_client_new (online ? f->server_url : "http://127.0.0.1:1", NULL, &error);
+
+  g_assert_no_error (error);
+  anbu_api_client_set_token (client, TOKEN);
+  anbu_replica_case_store_set_api_client (f->store, client);
+}
+
+/* The outbox as the replica holds it: kind + payload, oldest first. */
+static GPtrArray *
+read_outbox (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+
+  AWAIT (result, anbu_replica_list_outbox_async (f->replica, NULL, ready_cb, &result));
+  entries = anbu_replica_list_outbox_finish (f->replica, result, &error);
+  g_assert_no_error (error);
+  return entries;
+}
+
+static char *
+ago (double hours)
+{
+  return anbu_timestamp_format (now_usec - (gint64) (hours * HOUR));
+}
+
+static void
+add_household (Fixture    *f,
+               const char *id,
+               const char *name,
+               const char *dong_code,
+               const char *dong_name,
+               const char *phone,
+               gboolean    consent,
+               const char *address)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"id\": \"%s\", \"dong_code\": \"%s\", \"dong_name\": \"%s\", \"name\": \"%s\","
+    " \"birth_year\": 1942, \"sex\": \"female\", %s%s%s \"address\": \"%s\", \"address_detail\": \"101동 1203호\","
+    " \"risk_notes\": \"당뇨, 혼자 거주\", \"contacts\": [{\"name\": \"김딸\", \"relation\": \"딸\", \"phone\": \"010-9999-0000\"}],"
+    " \"night_consent\": %s, \"threshold_hours\": 24, \"status\": \"active\", \"version\": 3}",
+    id, dong_code, dong_name, name, phone ? "\"phone\": \"" : "", phone ? phone : "", phone ? "\"," : "",
+    address, consent ? "true" : "false");
+
+  seed_record (f, "household", id, json);
+}
+
+static void
+add_plug (Fixture    *f,
+          const char *serial,
+          const char *household_id,
+          double      seen_hours_ago,
+          double      activity_hours_ago)
+{
+  g_autofree char *installed = ago (2000);
+  g_autofree char *seen = ago (seen_hours_ago);
+  g_autofree char *activity = ago (activity_hours_ago);
+  g_autofree char *json = g_strdup_printf (
+    "{\"serial\": \"%s\", \"household_id\": \"%s\", \"appliance\": \"tv\", \"installed_at\": \"%s\","
+    " \"state\": \"installed\", \"last_seen_at\": \"%s\", \"last_watts\": 3.5, \"last_lux\": 40,"
+    " \"last_activity_at\": \"%s\"}", serial, household_id, installed, seen, activity);
+
+  seed_record (f, "plug", serial, json);
+}
+
+static void
+add_alert (Fixture    *f,
+           const char *id,
+           const char *household_id,
+           const char *kind,
+           const char *level,
+           double      quiet_hours,
+           const char *detail)
+{
+  g_autofree char *quiet = ago (quiet_hours);
+  g_autofree char *raised = ago (2);
+  g_autofree char *json = g_strdup_printf (
+    "{\"id\": \"%s\", \"household_id\": \"%s\", \"kind\": \"%s\", \"level\": \"%s\","
+    " \"quiet_since\": \"%s\", \"raised_at\": \"%s\", \"responder\": \"dong\", \"state\": \"open\","
+    " \"detail\": \"%s\", \"version\": 1}", id, household_id, kind, level, quiet, raised, detail);
+
+  seed_record (f, "alert", id, json);
+}
+
+static gboolean
+casework_loaded (gpointer data)
+{
+  return anbu_casework_get_loaded (data) && !anbu_casework_is_loading (data);
+}
+
+static void
+seed (Fixture *f)
+{
+  g_autofree char *visit_at = ago (24 * 30);
+  g_autofree char *visit = NULL;
+  g_autofree char *away_from = ago (24);
+  g_autofree char *away_to = ago (-48);
+  g_autofree char *absence = NULL;
+
+  add_household (f, H1, "김영수", "1168064000", "역삼1동", "010-1234-5678", TRUE, "서울특별시 강남구 역삼로 12");
+  add_household (f, H2, "박정희", "1168064000", "역삼1동", "02-555-1234", FALSE, "서울특별시 강남구 논현로 300");
+  add_household (f, H3, "이민아", "1168065000", "역삼2동", "010-9876-5432", TRUE, "서울특별시 강남구 도곡로 55");
+  add_household (f, H4, "김영숙", "1168065000", "역삼2동", "010-7777-8888", FALSE, "서울특별시 강남구 선릉로 8");
+  add_household (f, H5, "최고령", "1168064000", "역삼1동", "010-2222-3333", FALSE, "서울특별시 강남구 봉은사로 1");
+  add_household (f, H6, "한가람", "1168064000", "역삼1동", NULL, FALSE, "서울특별시 강남구 언주로 77");
+  add_household (f, H7, "Anna Kim", "1168065000", "역삼2동", "010-4444-5555", TRUE, "서울특별시 강남구 삼성로 9");
+
+  add_plug (f, "PLG-0001", H1, 0.1, 30);
+  add_plug (f, "PLG-0002", H2, 10, 52);  /* silent for 10 h: offline */
+  add_plug (f, "PLG-0003", H3, 0.1, 14);
+  add_plug (f, "PLG-0004", H4, 0.1, 1);
+  add_plug (f, "PLG-0005", H5, 0.1, 20);
+  add_plug (f, "PLG-0007", H7, 0.1, 3);
+
+  add_alert (f, A1, H1, "inactivity", "risk", 30, "30시간째 전력·조도 변화 없음");
+  add_alert (f, A2, H2, "inactivity", "critical", 52, "전화 2회 응답 없음");
+  add_alert (f, A3, H3, "routine", "watch", 14, "평소 08:00 전에 활동; 어제 21:40 이후 조용함");
+
+  visit = g_strdup_printf ("{\"id\": \"b0000000-0000-4000-8000-000000000001\", \"household_id\": \"%s\","
+                           " \"at\": \"%s\", \"by\": \"%s\", \"purpose\": \"regular\", \"outcome\": \"건강 양호\","
+                           " \"next_visit_on\": \"2026-11-25\"}", H4, visit_at, PLANNER);
+  seed_record (f, "visit", "b0000000-0000-4000-8000-000000000001", visit);
+  absence = g_strdup_printf ("{\"id\": \"c0000000-0000-4000-8000-000000000001\", \"household_id\": \"%s\","
+                             " \"from\": \"%s\", \"to\": \"%s\", \"reason\": \"hospital\"}", H5, away_from, away_to);
+  seed_record (f, "absence", "c0000000-0000-4000-8000-000000000001", absence);
+}
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) pulled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GSList) uris = NULL;
+  const char *meta[] = { "username", "kim.planner", NULL };
+
+  f->seed = g_ptr_array_new_with_free_func (g_free);
+  f->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  f->dir = g_dir_make_tmp ("anbu-casework-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "replica.db", NULL);
+  AWAIT (result, anbu_replica_create_async (path, "한강 2026 bridge", 1, 8192, meta, NULL, ready_cb, &result));
+  f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The caseload arrives as the server sends it: one pull. */
+  seed (f);
+  g_ptr_array_add (f->seed, NULL);
+  joined = g_strjoinv (",", (GStrv) f->seed->pdata);
+  body = g_strdup_printf ("{\"changes\": [%s], \"cursor\": \"c1\", \"has_more\": false}", joined);
+  bytes = g_bytes_new (body, strlen (body));
+  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  f->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->server, "/api/v1", on_server_request, f, NULL);
+  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (f->server);
+  f->server_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  f->store = anbu_replica_case_store_new (f->replica, PLANNER);
+  set_online (f, TRUE);
+  f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
+  anbu_casework_set_now (f->casework, now_usec);
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 5000));
+
+  f->account = anbu_test_account_new ("kim.planner", "correct horse", "김복지");
+  f->app = anbu_test_application_new ();
+  f->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (f->app), ANBU_ACCOUNT (f->account)));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (f->window));
+  anbu_test_wait_drawn (f->window);
+  anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
+  anbu_casework_attach (f->casework, f->window);
+  anbu_test_wait_drawn (f->window);
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+      gtk_window_destroy (window);
+    }
+  g_clear_object (&f->casework);
+  g_clear_object (&f->store);
+  if (f->replica != NULL)
+    {
+      g_autofree char *path = g_strdup (anbu_replica_get_path (f->replica));
+
+      g_clear_object (&f->replica);
+      anbu_replica_delete_files (path, NULL);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_clear_object (&f->server);
+  g_free (f->server_url);
+  g_clear_pointer (&f->answers, g_hash_table_unref);
+  g_clear_pointer (&f->seed, g_ptr_array_unref);
+  g_clear_object (&f->app);
+  g_clear_object (&f->account);
+}
+
+static void
+show_view (Fixture    *f,
+           const char *name)
+{
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", name));
+  anbu_test_wait_drawn (f->window);
+}
+
+static guint
+n_items (GListModel *model)
+{
+  return g_list_model_get_n_items (model);
+}
+
+static char *
+visible_names (GListModel *model)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < n_items (model); i++)
+    {
+      g_autoptr(AnbuHouseholdSummary) s = g_list_model_get_item (model, i);
+
+      if (g_getenv ("ANBU_DEBUG_NAMES"))
+        g_printerr ("%s last=%" G_GINT64_FORMAT " quiet=%" G_GINT64_FORMAT " level=%d cat=%d\n", anbu_household_summary_get_name (s),
+                    anbu_household_summary_get_facts (s)->last_activity_at, anbu_household_summary_get_facts (s)->quiet_since,
+                    anbu_household_summary_get_facts (s)->alert_level, anbu_household_summary_get_categories (s));
+      if (out->len > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, anbu_household_summary_get_name (s));
+    }
+  return g_string_free (out, FALSE);
+}
+
+#define assert_names(model, expected) \
+  G_STMT_START { g_autofree char *names_ = visible_names (model); g_assert_cmpstr (names_, ==, expected); } G_STMT_END
+
+typedef struct
+{
+  GListModel *model;
+  const char *expected;
+} NamesWait;
+
+static gboolean
+names_are (gpointer data)
+{
+  NamesWait *w = data;
+  g_autofree char *names = visible_names (w->model);
+
+  return g_strcmp0 (names, w->expected) == 0;
+}
+
+/* Types into the window's search bar (Ctrl+F), which reports after its
+ * typing delay, and waits for the list to follow. */
+static void
+search_for (GtkWidget  *search,
+            GListModel *model,
+            const char *text,
+            const char *expected)
+{
+  NamesWait w = { model, expected };
+
+  gtk_editable_set_text (GTK_EDITABLE (search), text);
+  anbu_test_wait_until (names_are, &w, 3000);
+  assert_names (model, expected);
+}
+
+static void
+test_households_search_and_filters (Fixture      *f,
+                                    gconstpointer data)
+{
+  AnbuHouseholdsView *view = ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
+  GListModel *model = anbu_households_view_get_model (view);
+  GtkWidget *search = anbu_test_find_named (f->window, "search-entry");
+
+  show_view (f, "households");
+  /* Most at risk first: 심각, 위험, 관심, offline, away, then the rest. */
+  assert_names (model, "박정희,김영수,이민아,최고령,한가람,Anna Kim,김영숙");
+  anbu_test_save_screenshot (f->window, "casework-households");
+  anbu_test_assert_accessible_names (f->window, "households view");
+
+  /* Typed into the window's search bar, as a planner does with Ctrl+F. */
+  search_for (search, model, "ㄱㅇㅅ", "김영수,김영숙");
+  search_for (search, model, "김ㅇ", "김영수,김영숙");
+  search_for (search, model, "01098765432", "이민아");
+  search_for (search, model, "plg-0007", "Anna Kim");
+  search_for (search, model, "논현로", "박정희");
+  search_for (search, model, "없는 사람", "");
+  anbu_test_wait_drawn (f->window);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (anbu_test_find_named (f->window, "households-count"))), ==,
+                   "7가구 중 0가구");
+  search_for (search, model, "", "박정희,김영수,이민아,최고령,한가람,Anna Kim,김영숙");
+
+  /* Filters through the drop-downs. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "households-category")), 1);
+  assert_names (model, "박정희,김영수");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "households-category")), 3);
+  assert_names (model, "박정희");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "households-category")), 4);
+  assert_names (model, "최고령");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "households-category")), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "households-dong")), 2);  /* 역삼2동 */
+  assert_names (model, "이민아,Anna Kim,김영숙");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "households-consent")), 1);
+  assert_names (model, "이민아,Anna Kim");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "households-sort")), 1);
+  assert_names (model, "이민아,Anna Kim");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "households-consent")), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (anbu_test_find_named (f->window, "households-dong")), 0);
+  assert_names (model, "김영수,김영숙,박정희,이민아,최고령,한가람,Anna Kim");
+}
+
+static guint
+outbox_length (Fixture *f)
+{
+  g_autoptr(GPtrArray) entries = read_outbox (f);
+
+  return entries->len;
+}
+
+/* Waits for outbox entry number @before to appear; its payload (kept alive
+ * with the fixture's store). */
+static JsonObject *
+wait_for_change (Fixture    *f,
+                 guint       before,
+                 const char *kind)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) entries = NULL;
+  JsonObject *payload;
+
+  for (;;)
+    {
+      g_clear_pointer (&entries, g_ptr_array_unref);
+      entries = read_outbox (f);
+      if (entries->len > before)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_cmpstr (anbu_outbox_entry_get_kind (entries->pdata[before]), ==, kind);
+  payload = anbu_outbox_entry_dup_payload (entries->pdata[before]);
+  g_object_set_data_full (G_OBJECT (f->store), kind, payload, (GDestroyNotify) json_object_unref);
+  return payload;
+}
+
+static void
+test_alerts_order_and_acknowledge (Fixture      *f,
+                                   gconstpointer data)
+{
+  AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+  AnbuAlertRow *first;
+  JsonObject *payload;
+
+  show_view (f, "alerts");
+  g_assert_cmpuint (anbu_alerts_view_get_n_rows (view), ==, 3);
+  first = ANBU_ALERT_ROW (anbu_alerts_view_get_row (view, 0));
+  g_assert_cmpstr (anbu_alert_row_get_alert_id (first), ==, A2);  /* 심각 */
+  g_assert_cmpstr (anbu_alert_row_get_alert_id (ANBU_ALERT_ROW (anbu_alerts_view_get_row (view, 1))), ==, A1);
+  g_assert_cmpstr (anbu_alert_row_get_alert_id (ANBU_ALERT_ROW (anbu_alerts_view_get_row (view, 2))), ==, A3);
+  /* Wednesday 11:00: the community centre answers until 18:00. */
+  g_assert_nonnull (strstr (anbu_alert_row_get_responder_text (first), "동주민센터"));
+  anbu_test_save_screenshot (f->window, "casework-alerts");
+  anbu_test_assert_accessible_names (f->window, "alerts view");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "alert.acknowledge", NULL));
+  payload = wait_for_change (f, 0, "alert.acknowledge");
+  g_assert_cmpstr (json_object_get_string_member (payload, "id"), ==, A2);
+  g_assert_cmpstr (json_object_get_string_member (payload, "at"), ==, NOW_ISO);
+}
+
+static gboolean
+responder_changed (gpointer data)
+{
+  GtkWidget *row = anbu_alerts_view_get_row (data, 0);
+
+  return row != NULL && strstr (anbu_alert_row_get_responder_text (ANBU_ALERT_ROW (row)), "대기") != NULL;
+}
+
+static void
+test_alert_at_night_waits (Fixture      *f,
+                           gconstpointer data)
+{
+  AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+  gint64 night = now_usec + 12 * HOUR;  /* 23:00 KST */
+
+  anbu_casework_set_now (f->casework, night);
+  g_assert_true (anbu_test_wait_until (responder_changed, view, 5000));
+  /* 박정희 has no night consent: her signal waits for the community centre. */
+  {
+    AnbuAlertRow *row = ANBU_ALERT_ROW (anbu_alerts_view_get_row (view, 0));
+
+    g_assert_cmpstr (anbu_alert_row_get_alert_id (row), ==, A2);
+    g_assert_nonnull (strstr (anbu_alert_row_get_responder_text (row), "대기"));
+    /* 김영수 consented: the control centre answers. */
+    row = ANBU_ALERT_ROW (anbu_alerts_view_get_row (view, 1));
+    g_assert_nonnull (strstr (anbu_alert_row_get_responder_text (row), "관제센터"));
+  }
+}
+
+static AnbuCaseFormDialog *
+open_form (Fixture      *f,
+           AnbuCaseForm  form,
+           const char   *household_id,
+           const char   *alert_id)
+{
+  AnbuCaseFormDialog *dialog = anbu_case_form_dialog_new (f->casework, form, household_id, alert_id);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (f->window));
+  gtk_window_present (GTK_WINDOW (dialog));
+  anbu_test_wait_drawn (GTK_WIDGET (dialog));
+  return dialog;
+}
+
+static void
+set_text (AnbuCaseFormDialog *dialog,
+          const char         *key,
+          const char         *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, key)), text);
+}
+
+static void
+choose (AnbuCaseFormDialog *dialog,
+        const char         *key,
+        guint               position)
+{
+  adw_combo_row_set_selected (ADW_COMBO_ROW (anbu_case_form_dialog_get_input (dialog, key)), position);
+}
+
+static void
+press_save (AnbuCaseFormDialog *dialog)
+{
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "form-save"));
+}
+
+/* The form refuses: the message is under the field, nothing is stored. */
+static void
+assert_refused (Fixture            *f,
+                AnbuCaseFormDialog *dialog,
+                const char         *key,
+                const char         *expected_part)
+{
+  guint before = outbox_length (f);
+  const char *message;
+
+  press_save (dialog);
+  message = anbu_case_form_dialog_get_error (dialog, key);
+  g_test_message ("%s: %s", key ? key : "(form)", message ? message : "(none)");
+  g_assert_nonnull (message);
+  if (expected_part != NULL)
+    g_assert_nonnull (strstr (message, expected_part));
+  g_assert_true (g_utf8_validate (message, -1, NULL));
+  g_assert_cmpuint (outbox_length (f), ==, before);
+}
+
+static void
+test_form_visit (Fixture      *f,
+                 gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_VISIT, H4, NULL);
+  JsonObject *p;
+
+  anbu_test_save_screenshot (GTK_WIDGET (dialog), "casework-form-visit");
+  anbu_test_assert_accessible_names (GTK_WIDGET (dialog), "visit form");
+  set_text (dialog, "next_visit_on", "2026-13-40");
+  assert_refused (f, dialog, "next_visit_on", "2026-11-30");
+  set_text (dialog, "next_visit_on", "2026-11-20");
+  assert_refused (f, dialog, "next_visit_on", "오늘");
+  anbu_test_save_screenshot (GTK_WIDGET (dialog), "casework-form-visit-refused");
+  set_text (dialog, "outcome", g_strnfill (300, 'x'));
+  set_text (dialog, "next_visit_on", "2026-12-24");
+  assert_refused (f, dialog, "outcome", NULL);
+
+  choose (dialog, "purpose", 0);
+  set_text (dialog, "outcome", "건강 양호, 식사 잘 하심");
+  set_text (dialog, "notes", "다음 방문 때 약 확인");
+  press_save (dialog);
+  p = wait_for_change (f, 0, "visit.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "household_id"), ==, H4);
+  g_assert_cmpstr (json_object_get_string_member (p, "by"), ==, PLANNER);
+  g_assert_cmpstr (json_object_get_string_member (p, "purpose"), ==, "regular");
+  g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "건강 양호, 식사 잘 하심");
+  g_assert_cmpstr (json_object_get_string_member (p, "notes"), ==, "다음 방문 때 약 확인");
+  g_assert_cmpstr (json_object_get_string_member (p, "next_visit_on"), ==, "2026-12-24");
+  g_assert_cmpstr (json_object_get_string_member (p, "at"), ==, NOW_ISO);
+  g_assert_true (anbu_validate_uuid ("id", json_object_get_string_member (p, "id"), NULL, NULL));
+}
+
+static void
+test_form_contact (Fixture      *f,
+                   gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H1, A1);
+  g_autofree char *long_notes = g_strnfill (2100, 'a');
+  JsonObject *p;
+
+  set_text (dialog, "notes", long_notes);
+  assert_refused (f, dialog, "notes", NULL);
+  choose (dialog, "channel", 4);  /* 119 */
+  choose (dialog, "outcome", 4);  /* door opened */
+  set_text (dialog, "notes", "119 출동, 문 개방 후 안전 확인");
+  press_save (dialog);
+  p = wait_for_change (f, 0, "contact.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "alert_id"), ==, A1);
+  g_assert_cmpstr (json_object_get_string_member (p, "household_id"), ==, H1);
+  g_assert_cmpstr (json_object_get_string_member (p, "channel"), ==, "dispatch_119");
+  g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "door_opened");
+  g_assert_cmpstr (json_object_get_string_member (p, "notes"), ==, "119 출동, 문 개방 후 안전 확인");
+}
+
+static void
+test_form_absence (Fixture      *f,
+                   gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_ABSENCE, H3, NULL);
+  JsonObject *p;
+
+  set_text (dialog, "to", "");
+  assert_refused (f, dialog, "to", NULL);
+  set_text (dialog, "from", "2026-11-28");
+  set_text (dialog, "to", "2026-11-27");
+  assert_refused (f, dialog, "to", "시작");
+  set_text (dialog, "from", "내일");
+  set_text (dialog, "to", "2026-12-02");
+  assert_refused (f, dialog, "from", NULL);
+
+  set_text (dialog, "from", "2026-11-28");
+  choose (dialog, "reason", 1);  /* hospital */
+  press_save (dialog);
+  p = wait_for_change (f, 0, "absence.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "household_id"), ==, H3);
+  /* Midnight in Seoul, through the whole last day. */
+  g_assert_cmpstr (json_object_get_string_member (p, "from"), ==, "2026-11-27T15:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (p, "to"), ==, "2026-12-02T15:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (p, "reason"), ==, "hospital");
+}
+
+static void
+test_form_install_plug (Fixture      *f,
+                        gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_INSTALL_PLUG, H6, NULL);
+  JsonObject *p;
+
+  set_text (dialog, "serial", "PLG-0001");
+  assert_refused (f, dialog, "serial", "다른 가구");
+  set_text (dialog, "serial", "PLG 0099!");
+  assert_refused (f, dialog, "serial", NULL);
+  set_text (dialog, "serial", "");
+  assert_refused (f, dialog, "serial", NULL);
+  set_text (dialog, "serial", "PLG-0099");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (anbu_case_form_dialog_get_input (dialog, "threshold_hours")), 60);
+  assert_refused (f, dialog, "threshold_hours", "50");
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (anbu_case_form_dialog_get_input (dialog, "threshold_hours")), 36);
+  gtk_switch_set_active (GTK_SWITCH (anbu_case_form_dialog_get_input (dialog, "night_consent")), TRUE);
+  choose (dialog, "appliance", 2);  /* rice cooker */
+  press_save (dialog);
+  p = wait_for_change (f, 0, "plug.install");
+  g_assert_cmpstr (json_object_get_string_member (p, "serial"), ==, "PLG-0099");
+  g_assert_cmpstr (json_object_get_string_member (p, "household_id"), ==, H6);
+  g_assert_cmpstr (json_object_get_string_member (p, "appliance"), ==, "rice_cooker");
+  p = wait_for_change (f, 1, "household.update");
+  g_assert_cmpstr (json_object_get_string_member (p, "id"), ==, H6);
+  g_assert_cmpint (json_object_get_int_member (p, "base_version"), ==, 3);
+  p = json_object_get_object_member (p, "fields");
+  g_assert_true (json_object_get_boolean_member (p, "night_consent"));
+  g_assert_cmpstr (json_object_get_string_member (p, "night_consent_date"), ==, "2026-11-25");
+  g_assert_cmpint (json_object_get_int_member (p, "threshold_hours"), ==, 36);
+}
+
+static void
+test_form_replace_and_remove_plug (Fixture      *f,
+                                   gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_REPLACE_PLUG, H2, NULL);
+  JsonObject *p;
+
+  set_text (dialog, "serial", "PLG-0003");
+  assert_refused (f, dialog, "serial", "다른 가구");
+  set_text (dialog, "serial", "PLG-0200");
+  choose (dialog, "reason", 2);  /* faulty */
+  press_save (dialog);
+  p = wait_for_change (f, 0, "plug.replace");
+  g_assert_cmpstr (json_object_get_string_member (p, "old_serial"), ==, "PLG-0002");
+  g_assert_cmpstr (json_object_get_string_member (p, "new_serial"), ==, "PLG-0200");
+  g_assert_cmpstr (json_object_get_string_member (p, "reason"), ==, "faulty");
+
+  dialog = open_form (f, ANBU_CASE_FORM_REMOVE_PLUG, H7, NULL);
+  choose (dialog, "reason", 0);  /* moved */
+  press_save (dialog);
+  p = wait_for_change (f, 1, "plug.remove");
+  g_assert_cmpstr (json_object_get_string_member (p, "serial"), ==, "PLG-0007");
+  g_assert_cmpstr (json_object_get_string_member (p, "reason"), ==, "moved");
+
+  /* After the removal the household has no plug: the form says so and cannot save. */
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 1000));
+  {
+    AnbuCaseFormDialog *again = NULL;
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (anbu_casework_find_installed_plug (f->casework, H7) != NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    again = open_form (f, ANBU_CASE_FORM_REMOVE_PLUG, H7, NULL);
+    g_assert_nonnull (anbu_case_form_dialog_get_error (again, NULL));
+    g_assert_false (gtk_widget_get_sensitive (anbu_test_find_named (GTK_WIDGET (again), "form-save")));
+  }
+}
+
+static void
+test_form_edit_household (Fixture      *f,
+                          gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_EDIT_HOUSEHOLD, H1, NULL);
+  JsonObject *p;
+
+  assert_refused (f, dialog, NULL, "바뀐");
+  set_text (dialog, "phone", "12345");
+  assert_refused (f, dialog, "phone", NULL);
+  set_text (dialog, "phone", "112");
+  assert_refused (f, dialog, "phone", NULL);
+  set_text (dialog, "name", "");
+  set_text (dialog, "phone", "010-1234-5678");
+  assert_refused (f, dialog, "name", NULL);
+
+  set_text (dialog, "name", "김영수");
+  set_text (dialog, "phone", "01055556666");
+  set_text (dialog, "address_detail", "102동 304호");
+  press_save (dialog);
+  p = wait_for_change (f, 0, "household.update");
+  g_assert_cmpstr (json_object_get_string_member (p, "id"), ==, H1);
+  g_assert_cmpint (json_object_get_int_member (p, "base_version"), ==, 3);
+  p = json_object_get_object_member (p, "fields");
+  g_assert_cmpuint (json_object_get_size (p), ==, 2);  /* only what changed */
+  g_assert_cmpstr (json_object_get_string_member (p, "phone"), ==, "010-5555-6666");
+  g_assert_cmpstr (json_object_get_string_member (p, "address_detail"), ==, "102동 304호");
+}
+
+static void
+test_form_close_and_resolve (Fixture      *f,
+                             gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_CLOSE_CASE, H6, NULL);
+  JsonObject *p;
+
+  set_text (dialog, "reason", "   ");
+  assert_refused (f, dialog, "reason", NULL);
+  set_text (dialog, "reason", "요양원 입소");
+  press_save (dialog);
+  p = wait_for_change (f, 0, "household.close");
+  g_assert_cmpstr (json_object_get_string_member (p, "id"), ==, H6);
+  g_assert_cmpstr (json_object_get_string_member (p, "reason"), ==, "요양원 입소");
+
+  dialog = open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H1, A1);
+  set_text (dialog, "notes", g_strnfill (2100, 'n'));
+  assert_refused (f, dialog, "notes", NULL);
+  choose (dialog, "resolution", 1);  /* hospitalized */
+  set_text (dialog, "notes", "병원 입원 확인");
+  press_save (dialog);
+  p = wait_for_change (f, 1, "alert.resolve");
+  g_assert_cmpstr (json_object_get_string_member (p, "id"), ==, A1);
+  g_assert_cmpstr (json_object_get_string_member (p, "resolution"), ==, "hospitalized");
+  g_assert_cmpstr (json_object_get_string_member (p, "notes"), ==, "병원 입원 확인");
+}
+
+static gboolean
+visits_without_h4 (gpointer data)
+{
+  g_auto(GStrv) ids = anbu_visits_view_dup_household_ids (data);
+  return !g_strv_contains ((const char * const *) ids, H4);
+}
+
+static void
+test_visits_due (Fixture      *f,
+                 gconstpointer data)
+{
+  AnbuVisitsView *view = ANBU_VISITS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_VISITS_VIEW));
+  g_auto(GStrv) ids = anbu_visits_view_dup_household_ids (view);
+  AnbuCaseFormDialog *dialog;
+
+  show_view (f, "visits");
+  /* Open signals first (today), the scheduled visit of 김영숙 today too. */
+  g_assert_cmpuint (g_strv_length (ids), ==, 4);
+  g_assert_true (g_strv_contains ((const char * const *) ids, H1));
+  g_assert_true (g_strv_contains ((const char * const *) ids, H2));
+  g_assert_true (g_strv_contains ((const char * const *) ids, H3));
+  g_assert_true (g_strv_contains ((const char * const *) ids, H4));
+  anbu_test_save_screenshot (f->window, "casework-visits");
+  anbu_test_assert_accessible_names (f->window, "visits view");
+
+  /* Recording the visit takes it off the list. */
+  dialog = open_form (f, ANBU_CASE_FORM_VISIT, H4, NULL);
+  press_save (dialog);
+  wait_for_change (f, 0, "visit.create");
+  g_assert_true (anbu_test_wait_until (visits_without_h4, view, 5000));
+}
+
+#define P(start, end) "\"start\": \"2026-11-" start "T00:00:00+09:00\", \"end\": \"2026-11-" end "T00:00:00+09:00\""
+static const char stats_json[] =
+  "{\"from\": \"2026-11-01T00:00:00+09:00\", \"to\": \"2026-11-26T00:00:00+09:00\", \"group\": \"week\","
+  " \"periods\": ["
+  "  {" P ("01", "02") ", \"households_with_signals\": 1, \"signals\": 1, \"checks\": {\"phone\": 2}},"
+  "  {" P ("02", "09") ", \"households_with_signals\": 3, \"signals\": 4, \"checks\": {\"phone\": 6, \"sms\": 1},"
+  "   \"dispatches\": {\"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3}},"
+  "  {" P ("09", "16") ", \"households_with_signals\": 2, \"signals\": 2, \"checks\": {\"phone\": 2},"
+  "   \"dispatches\": {\"dispatch_112\": 1}, \"resolutions\": {\"hospitalized\": 1}},"
+  "  {" P ("16", "23") ", \"households_with_signals\": 2, \"signals\": 3, \"checks\": {\"phone\": 5, \"visit\": 1}},"
+  "  {" P ("23", "26") ", \"households_with_signals\": 3, \"signals\": 3, \"checks\": {\"phone\": 4}}],"
+  " \"total\": {\"households_with_signals\": 6, \"signals\": 13, \"checks\": {\"phone\": 19, \"sms\": 1, \"visit\": 1},"
+  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}}}";
+
+static gboolean
+has_table (gpointer data)
+{
+  return anbu_statistics_view_get_table (data) != NULL;
+}
+
+static gboolean
+is_offline (gpointer data)
+{
+  return anbu_statistics_view_get_offline (data);
+}
+
+static void
+export_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (anbu_statistics_view_export_finish (ANBU_STATISTICS_VIEW (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_statistics (Fixture      *f,
+                 gconstpointer data)
+{
+  AnbuStatisticsView *view = ANBU_STATISTICS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_STATISTICS_VIEW));
+  g_autofree char *dir = g_dir_make_tmp ("anbu-stats-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "figures.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  gboolean exported = FALSE;
+  const char *status;
+
+  show_view (f, "statistics");
+  set_answer (f, "/api/v1/stats?", stats_json);
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (f->window, "stats-from")), "2026-11-01");
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (f->window, "stats-to")), "2026-11-25");
+  anbu_test_press (anbu_test_find_named (f->window, "stats-fetch"));
+  g_assert_true (anbu_test_wait_until (has_table, view, 5000));
+  g_assert_cmpuint (anbu_stats_table_get_n_rows (anbu_statistics_view_get_table (view)), ==, 5);
+  g_assert_cmpint (anbu_stats_table_get_totals (anbu_statistics_view_get_table (view))->values[ANBU_STATS_COLUMN_PHONE_CHECKS], ==, 19);
+  anbu_test_save_screenshot (f->window, "casework-statistics");
+  anbu_test_assert_accessible_names (f->window, "statistics view");
+
+  anbu_statistics_view_export_async (view, file, NULL, export_done, &exported);
+  g_assert_true (anbu_test_wait_until (is_true, &exported, 5000));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "\xEF\xBB\xBF기간,위험신호 가구,"));
+  g_assert_nonnull (strstr (contents, "\r\n합계,6,13,19,1,1,1,1,3,1,0,0,0,0\r\n"));
+
+  /* Offline: the last fetched figures, with their date. */
+  set_online (f, FALSE);
+  anbu_test_press (anbu_test_find_named (f->window, "stats-fetch"));
+  g_assert_true (anbu_test_wait_until (is_offline, view, 5000));
+  status = gtk_label_get_label (GTK_LABEL (anbu_test_find_named (f->window, "stats-status")));
+  g_assert_nonnull (strstr (status, "오프라인"));
+  g_assert_nonnull (strstr (status, "2026년 11월 25일"));
+  g_assert_cmpuint (anbu_stats_table_get_n_rows (anbu_statistics_view_get_table (view)), ==, 5);
+
+  /* A range that ends before it starts is refused before asking anyone. */
+  {
+    guint fetches = f->n_fetches;
+
+    gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (f->window, "stats-to")), "2026-10-01");
+    anbu_test_press (anbu_test_find_named (f->window, "stats-fetch"));
+    g_assert_cmpuint (f->n_fetches, ==, fetches);
+  }
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* As anbu-server answers GET /api/v1/households/{id}/series: hourly
+ * buckets, a daily routine until 30 hours ago, then silence. */
+static char *
+series_json (void)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *from = ago (24 * 7);
+  g_autofree char *to = ago (0);
+
+  g_string_append_printf (out, "{\"household_id\": \"%s\", \"from\": \"%s\", \"to\": \"%s\", \"bucket\": 3600,"
+                          " \"plugs\": [{\"serial\": \"PLG-0001\", \"appliance\": \"tv\", \"buckets\": [", H1, from, to);
+  for (int h = 24 * 7; h >= 1; h--)
+    {
+      g_autofree char *ts = ago (h);
+      int kst_hour = (((int) (now_usec / HOUR) - h) + 9) % 24;
+      double watts = h > 30 ? ((kst_hour >= 7 && kst_hour <= 22) ? 60 + (h % 5) * 20 : 3) : 3;
+      double lux = (kst_hour >= 7 && kst_hour <= 18) ? 300 - (kst_hour - 12) * (kst_hour - 12) * 6 : 5;
+
+      if (h % 29 == 0)
+        continue;  /* an hour without readings: left out, as the server does */
+      g_string_append_printf (out, "%s{\"start\": \"%s\", \"count\": 60, \"watts\": {\"min\": 2, \"max\": %.1f, \"mean\": %.1f},"
+                              " \"lux\": {\"min\": 1, \"max\": %.1f, \"mean\": %.1f}}", h == 24 * 7 ? "" : ",",
+                              ts, watts, watts / 2, lux, lux);
+    }
+  g_string_append (out, "], \"events\": [");
+  for (int h = 24 * 7, first = 1; h > 30; h -= 7, first = 0)
+    {
+      g_autofree char *ts = ago (h);
+      g_string_append_printf (out, "%s{\"at\": \"%s\", \"kind\": \"power_on\", \"magnitude\": 55}", first ? "" : ",", ts);
+    }
+  g_string_append (out, "]}]}");
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+chart_from (gpointer data)
+{
+  gpointer *args = data;
+  return g_strcmp0 (anbu_household_page_get_chart_source (args[0]), args[1]) == 0;
+}
+
+static void
+test_household_page (Fixture      *f,
+                     gconstpointer data)
+{
+  AnbuHouseholdsView *view = ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
+  AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+  g_autofree char *series = series_json ();
+  gpointer fresh[] = { page, (gpointer) "fresh" };
+  gpointer cached[] = { page, (gpointer) "cached" };
+  AnbuActivityChart *chart;
+  g_autofree char *summary = NULL;
+  gint64 t0;
+
+  set_answer (f, "/api/v1/households/", series);
+  show_view (f, "households");
+  t0 = g_get_monotonic_time ();
+  anbu_households_view_open_household (view, H1);
+  g_assert_true (anbu_test_wait_until (chart_from, fresh, 5000));
+  g_test_message ("household page with its chart: %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
+  chart = ANBU_ACTIVITY_CHART (anbu_test_find_named (GTK_WIDGET (page), "household-chart"));
+  g_assert_cmpuint (anbu_activity_chart_get_n_points (chart), ==, 24 * 7 - 5);  /* 5 empty hours left out */
+  g_assert_cmpuint (anbu_activity_chart_get_n_events (chart), >, 10);
+  summary = anbu_activity_chart_dup_summary (chart);
+  g_assert_nonnull (strstr (summary, "7일"));
+  anbu_test_save_screenshot (f->window, "casework-household");
+  anbu_test_assert_accessible_names (f->window, "household page");
+
+  /* Offline: the cached chart, said so. */
+  set_online (f, FALSE);
+  anbu_households_view_open_household (view, H1);
+  g_assert_true (anbu_test_wait_until (chart_from, cached, 5000));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (anbu_test_find_named (GTK_WIDGET (page), "household-chart-summary"))),
+                            "오프라인"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GDateTime) now = NULL;
+
+  anbu_test_init (&argc, &argv);
+  now = anbu_timestamp_parse (NULL, NOW_ISO, NULL);
+  now_usec = anbu_timestamp_from_date_time (now);
+
+#define ADD(path, func) g_test_add ("/anbu/ui/casework/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("households-search-and-filters", test_households_search_and_filters);
+  ADD ("alerts-order-and-acknowledge", test_alerts_order_and_acknowledge);
+  ADD ("alert-at-night-waits", test_alert_at_night_waits);
+  ADD ("form-visit", test_form_visit);
+  ADD ("form-contact", test_form_contact);
+  ADD ("form-absence", test_form_absence);
+  ADD ("form-install-plug", test_form_install_plug);
+  ADD ("form-replace-and-remove-plug", test_form_replace_and_remove_plug);
+  ADD ("form-edit-household", test_form_edit_household);
+  ADD ("form-close-and-resolve", test_form_close_and_resolve);
+  ADD ("visits-due", test_visits_due);
+  ADD ("statistics", test_statistics);
+  ADD ("household-page", test_household_page);
+
+  return g_test_run ();
+}
