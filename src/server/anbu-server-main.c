@@ -562,7 +562,9 @@ main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* ANBU_UNINSTALLED: translations from the build tree (tests). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ANBU_UNINSTALLED") != NULL ? BUILD_LOCALEDIR
+                                                                         : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   if (argc < 2)
