@@ -463,6 +463,127 @@ test_route_for_five (void)
   anbu_test_save_screenshot (fx.window, "map-page-ko");
 }
 
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Presses a response button of a message dialog, as the planner does. */
+static void
+press_response (const char *dialog_name,
+                const char *label)
+{
+  GtkWidget *dialog = anbu_test_find_toplevel_named (dialog_name);
+  GtkWidget *button;
+
+  g_assert_nonnull (dialog);
+  anbu_test_wait_drawn (dialog);
+  button = find_button_labelled (dialog, label);
+  g_assert_nonnull (button);
+  /* The dialog closes on the click: keep the button alive until the press is over. */
+  g_object_ref (button);
+  anbu_test_press (button);
+  g_object_unref (button);
+}
+
+static gboolean
+toplevel_shown (gpointer name)
+{
+  return anbu_test_find_toplevel_named (name) != NULL;
+}
+
+static gboolean
+toplevel_gone (gpointer name)
+{
+  return anbu_test_find_toplevel_named (name) == NULL;
+}
+
+/* "Download this area": the planner sees how many tiles and how much first,
+ * can stop it, and after a full run the area is in the cache. */
+static void
+test_download_area (void)
+{
+  GtkWidget *button = anbu_test_find_named (fx.window, "map-download");
+  AnbuMapTileSource *source = anbu_map_view_get_tile_source (fx.view);
+  g_autoptr(AnbuMapAreaDownloader) expected = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *size = NULL;
+  GtkWidget *dialog;
+  const char *body;
+  guint before;
+
+  show_at (SAJIK_LAT, SAJIK_LON, 15);
+  expected = anbu_map_view_create_area_downloader (fx.view);
+  g_assert_nonnull (expected);
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, anbu_map_area_downloader_get_n_tiles (expected));
+  size = g_format_size (anbu_map_area_downloader_get_estimated_bytes (expected));
+
+  /* Stopped right away: the progress dialog goes, and a new download can start. */
+  anbu_test_press (button);
+  g_assert_true (anbu_test_wait_until (toplevel_shown, "map-download-confirm", TIMEOUT_MS));
+  dialog = anbu_test_find_toplevel_named ("map-download-confirm");
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_assert_nonnull (strstr (body, count));
+  g_assert_nonnull (strstr (body, size));
+  g_assert_nonnull (strstr (body, "12~17"));
+  press_response ("map-download-confirm", "내려받기(_D)");
+  /* The progress dialog is up as soon as the download starts; stop it before
+   * the main loop runs again (the area may be cached and finish quickly). */
+  dialog = anbu_test_find_toplevel_named ("map-download-progress");
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (find_button_labelled (dialog, "멈춤(_S)"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (anbu_test_wait_until (toplevel_gone, "map-download-progress", TIMEOUT_MS));
+  g_assert_true (anbu_test_wait_until (toplevel_gone, "map-download-confirm", TIMEOUT_MS));
+
+  /* The whole way: the cache grows by the area (the basemap stops at zoom 16,
+   * so zoom 17 is missing on the server and not cached). */
+  before = count_tiles (anbu_map_tile_source_get_cache_dir (source));
+  anbu_test_press (button);
+  g_assert_true (anbu_test_wait_until (toplevel_shown, "map-download-confirm", TIMEOUT_MS));
+  press_response ("map-download-confirm", "내려받기(_D)");
+  g_assert_true (anbu_test_wait_until (toplevel_shown, "map-download-progress", TIMEOUT_MS));
+  g_assert_true (anbu_test_wait_until (toplevel_gone, "map-download-progress", TIMEOUT_MS));
+  g_assert_cmpuint (count_tiles (anbu_map_tile_source_get_cache_dir (source)), >, before);
+  for (guint z = 12; z <= 16; z++)
+    {
+      guint x0, y0, x1, y1;
+      double south, west, north, east;
+
+      anbu_map_view_get_visible_area (fx.view, &south, &west, &north, &east);
+      anbu_geo_tile_range (south, west, north, east, z, &x0, &y0, &x1, &y1);
+      for (guint x = x0; x <= x1; x++)
+        for (guint y = y0; y <= y1; y++)
+          {
+            g_autofree char *path = anbu_map_tile_source_get_cache_path (source, x, y, z);
+
+            g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+          }
+    }
+}
+
+/* Every control of the page, the route panel included, has a name for screen readers. */
+static void
+test_accessible_names (void)
+{
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (anbu_test_find_named (fx.window, "map-route")), TRUE);
+  anbu_test_wait_drawn (fx.window);
+  anbu_test_assert_accessible_names (GTK_WIDGET (fx.page), "map page");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -484,6 +605,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/ui/map-page/cluster-click-zooms", test_cluster_click_zooms);
   g_test_add_func ("/anbu/ui/map-page/popover-opens-household", test_popover_opens_household);
   g_test_add_func ("/anbu/ui/map-page/route-for-five", test_route_for_five);
+  /* Before the download's toasts: libadwaita 1.2's toast close button has no name. */
+  g_test_add_func ("/anbu/ui/map-page/accessible-names", test_accessible_names);
+  g_test_add_func ("/anbu/ui/map-page/download-area", test_download_area);
 
   fixture_set_up ();
   status = g_test_run ();
