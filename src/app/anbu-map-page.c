@@ -499,21 +499,21 @@ on_add_visits_button_clicked (AnbuMapPage *self)
 {
   g_autoptr (GTimeZone) seoul = g_time_zone_new_identifier ("Asia/Seoul");
   g_autoptr (GDateTime) now = NULL;
+  g_autoptr (GDateTime) local = NULL;
   g_autoptr (GPtrArray) due = NULL;
   GDate today;
   guint added = 0;
 
   if (self->casework == NULL)
     return;
+  /* "Today" is the planner's day in Seoul, whatever the computer's zone. */
+  if (seoul == NULL)
+    seoul = g_time_zone_new_offset (9 * 3600);
   now = g_date_time_new_from_unix_utc (anbu_casework_get_now (self->casework) / G_USEC_PER_SEC);
-  {
-    g_autoptr (GDateTime) local = g_date_time_to_timezone (now, seoul != NULL ? seoul
-                                                                             : g_time_zone_new_utc ());
-
-    g_date_clear (&today, 1);
-    g_date_set_dmy (&today, g_date_time_get_day_of_month (local),
-                    g_date_time_get_month (local), g_date_time_get_year (local));
-  }
+  local = g_date_time_to_timezone (now, seoul);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (local),
+                  g_date_time_get_month (local), g_date_time_get_year (local));
   due = anbu_casework_list_visits_due (self->casework, &today, &today);
   for (guint i = 0; i < due->len; i++)
     {

@@ -121,6 +121,52 @@ sign_in_planner (void)
   fx.planner_id = g_strdup (json_object_get_string_member (json_object_get_object_member (answer, "user"), "id"));
 }
 
+static char *visit_due_ids[2];
+
+/* Two of the planner's households had a visit a week ago with the next one
+ * due today (Asia/Seoul). */
+static void
+push_visits_due_today (void)
+{
+  g_autoptr(GTimeZone) seoul = g_time_zone_new_offset (9 * 3600);
+  g_autoptr(GDateTime) now = g_date_time_new_now (seoul);
+  g_autoptr(GDateTime) week_ago = g_date_time_add_days (now, -7);
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *at = g_date_time_format_iso8601 (week_ago);
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) changes = anbu_test_pull (fx.server, fx.token, &cursor, 0, NULL);
+  g_autoptr(GString) batch = g_string_new ("[");
+  g_autoptr(AnbuTestResponse) response = NULL;
+  JsonArray *results;
+  guint found = 0;
+
+  for (guint i = 0; i < json_array_get_length (changes) && found < 2; i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      g_autofree char *entry_id = NULL;
+      g_autofree char *visit_id = NULL;
+
+      if (g_strcmp0 (json_object_get_string_member (change, "kind"), "household") != 0)
+        continue;
+      visit_due_ids[found] = g_strdup (json_object_get_string_member (change, "id"));
+      entry_id = g_uuid_string_random ();
+      visit_id = g_uuid_string_random ();
+      g_string_append_printf (batch,
+                              "%s{\"id\": \"%s\", \"kind\": \"visit.create\", \"payload\": {\"id\": \"%s\","
+                              " \"household_id\": \"%s\", \"at\": \"%s\", \"by\": \"%s\", \"purpose\": \"regular\","
+                              " \"next_visit_on\": \"%s\"}}",
+                              found > 0 ? ", " : "", entry_id, visit_id, visit_due_ids[found], at,
+                              fx.planner_id, today);
+      found++;
+    }
+  g_string_append (batch, "]");
+  g_assert_cmpuint (found, ==, 2);
+  results = anbu_test_push (fx.server, fx.token, batch->str, &response);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "status"),
+                     ==, "applied");
+}
+
 static void
 fixture_set_up (void)
 {
@@ -167,6 +213,7 @@ fixture_set_up (void)
     run_tool (argv);
   }
   sign_in_planner ();
+  push_visits_due_today ();
 
   /* The planner's encrypted replica, pulled from the server. */
   replica_path = g_build_filename (fx.dir, "replica.db", NULL);
@@ -213,6 +260,8 @@ fixture_tear_down (void)
   g_clear_object (&fx.account);
   g_free (fx.token);
   g_free (fx.planner_id);
+  g_free (visit_due_ids[0]);
+  g_free (visit_due_ids[1]);
 }
 
 static GListModel *
@@ -463,6 +512,25 @@ test_route_for_five (void)
   anbu_test_save_screenshot (fx.window, "map-page-ko");
 }
 
+/* "Today's visits" puts exactly the households due today on the route. */
+static void
+test_route_from_todays_visits (void)
+{
+  const char * const *stops;
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (anbu_test_find_named (fx.window, "map-route")), TRUE);
+  anbu_test_press (anbu_test_find_named (fx.window, "route-clear"));
+  g_assert_null (anbu_map_page_get_route_plan (fx.page));
+  anbu_test_press (anbu_test_find_named (fx.window, "route-add-visits"));
+  stops = anbu_map_page_get_route_stops (fx.page);
+  g_assert_cmpuint (g_strv_length ((char **) stops), ==, 2);
+  g_assert_true (g_strv_contains (stops, visit_due_ids[0]));
+  g_assert_true (g_strv_contains (stops, visit_due_ids[1]));
+  g_assert_nonnull (anbu_map_page_get_route_plan (fx.page));
+  g_assert_cmpuint (anbu_map_page_get_route_plan (fx.page)->n_stops, ==, 2);
+  g_assert_cmpuint (count_named_rows (anbu_test_find_named (fx.window, "route-stops"), "route-stop"), ==, 2);
+}
+
 static GtkWidget *
 find_button_labelled (GtkWidget  *widget,
                       const char *label)
@@ -605,6 +673,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/ui/map-page/cluster-click-zooms", test_cluster_click_zooms);
   g_test_add_func ("/anbu/ui/map-page/popover-opens-household", test_popover_opens_household);
   g_test_add_func ("/anbu/ui/map-page/route-for-five", test_route_for_five);
+  g_test_add_func ("/anbu/ui/map-page/route-from-todays-visits", test_route_from_todays_visits);
   /* Before the download's toasts: libadwaita 1.2's toast close button has no name. */
   g_test_add_func ("/anbu/ui/map-page/accessible-names", test_accessible_names);
   g_test_add_func ("/anbu/ui/map-page/download-area", test_download_area);
