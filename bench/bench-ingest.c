@@ -21,6 +21,7 @@
 #include "anbu-sqlite-store.h"
 
 #define START ((gint64) 1795564800)   /* 2026-11-25 09:00 KST */
+#define N_GATEWAYS 4                  /* clients posting at once */
 
 static gint plugs = 1000;
 static gint batches = 300;
@@ -215,7 +216,7 @@ client_thread (gpointer data)
       g_autoptr(GBytes) answer = NULL;
       g_autoptr(GError) error = NULL;
 
-      build_body (body, (gint) client->first_minute + b, client->first_plug, plugs / 2);
+      build_body (body, (gint) client->first_minute + b, client->first_plug, plugs / N_GATEWAYS);
       bytes = g_bytes_new (body->str, body->len);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
@@ -268,28 +269,36 @@ direct_phases (AnbuIngestService *service,
   g_string_free (body, TRUE);
 }
 
-/* Two gateways posting at once, each for half of the plugs. */
+
+/* Gateways posting at once, each for its share of the plugs. */
 static double
 http_rate (const char *url,
            const char *token,
            gint64      first_minute,
            gint        n_batches)
 {
-  Client clients[2];
-  GThread *threads[2];
+  Client clients[N_GATEWAYS];
+  GThread *threads[N_GATEWAYS];
+  gboolean all_done = FALSE;
   double t0 = now_s (), seconds;
   guint64 accepted = 0;
 
-  for (guint c = 0; c < 2; c++)
+  for (guint c = 0; c < N_GATEWAYS; c++)
     {
       clients[c] = (Client) { g_strconcat (url, "api/v1/telemetry", NULL), (char *) token,
-                              first_minute, c * (plugs / 2), n_batches / 2, 0, 0, FALSE };
+                              first_minute, c * (plugs / N_GATEWAYS), n_batches / N_GATEWAYS,
+                              0, 0, FALSE };
       threads[c] = g_thread_new ("client", client_thread, &clients[c]);
     }
-  while (!g_atomic_int_get (&clients[0].done) || !g_atomic_int_get (&clients[1].done))
-    g_main_context_iteration (NULL, TRUE);
+  while (!all_done)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      all_done = TRUE;
+      for (guint c = 0; c < N_GATEWAYS; c++)
+        all_done = all_done && g_atomic_int_get (&clients[c].done);
+    }
   seconds = now_s () - t0;
-  for (guint c = 0; c < 2; c++)
+  for (guint c = 0; c < N_GATEWAYS; c++)
     {
       g_thread_join (threads[c]);
       accepted += clients[c].accepted;
@@ -352,8 +361,8 @@ main (int   argc,
   url = anbu_http_server_dup_url (server);
 
   http_small = http_rate (url, token, 0, batches);
-  printf ("HTTP telemetry, batches of %d, empty table: %.0f readings/s (%.0f %% of raw)\n",
-          plugs, http_small, 100.0 * http_small / raw);
+  printf ("HTTP telemetry, %d gateways, batches of %d, empty table: %.0f readings/s (%.0f %% of raw)\n",
+          N_GATEWAYS, plugs, http_small, 100.0 * http_small / raw);
 
   direct_phases (service, batches, 50);
   t0 = now_s ();

@@ -9,6 +9,9 @@ anbu_packages=(
   xvfb xauth dbus dbus-x11 at-spi2-core gettext desktop-file-utils appstream
   fonts-noto-cjk sqlite3 ca-certificates openssl procps flatpak-builder tzdata
   xdotool
+  # The gdk-pixbuf SVG loader: GTK only recommends it, so on a bare machine (we install
+  # with --no-install-recommends) the app's SVG icon renders as a broken-image placeholder.
+  librsvg2-common
 )
 
 anbu_install_packages ()
@@ -22,6 +25,8 @@ anbu_install_packages ()
     sudo="sudo"
   fi
   echo "Installing: ${missing[*]}"
-  $sudo apt-get update -q
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # Retries ride out a mirror's passing hiccup on a fresh machine, where all is downloaded.
+  $sudo apt-get update -q -o Acquire::Retries=3
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    -o Acquire::Retries=3 "${missing[@]}"
 }

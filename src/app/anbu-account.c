@@ -124,6 +124,40 @@ anbu_account_lock (AnbuAccount *self)
 }
 
 /**
+ * anbu_account_rebuild_async:
+ * @password: the planner's password
+ *
+ * After %ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED: replaces the damaged caseload with a fresh copy
+ * from the server, keeping the changes not yet sent that can still be read, and signs in.
+ */
+void
+anbu_account_rebuild_async (AnbuAccount        *self,
+                            const char         *password,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+
+  ANBU_ACCOUNT_GET_IFACE (self)->rebuild_async (self, password, cancellable, callback, user_data);
+}
+
+/**
+ * anbu_account_rebuild_finish:
+ * @n_lost: (out) (optional): changes not yet sent that could not be read back
+ */
+gboolean
+anbu_account_rebuild_finish (AnbuAccount  *self,
+                             GAsyncResult *result,
+                             guint        *n_lost,
+                             GError      **error)
+{
+  g_return_val_if_fail (ANBU_IS_ACCOUNT (self), FALSE);
+
+  return ANBU_ACCOUNT_GET_IFACE (self)->rebuild_finish (self, result, n_lost, error);
+}
+
+/**
  * anbu_account_renew_async:
  * @password: the planner's password
  *
@@ -230,7 +264,7 @@ anbu_account_describe_error (const GError *error)
         case ANBU_ACCOUNT_ERROR_CERTIFICATE:
           return g_strdup (_("The server's certificate could not be verified, so the connection is not safe. Ask your administrator."));
         case ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED:
-          return g_strdup (_("The caseload stored on this computer is damaged. Sign in while connected to download it again."));
+          return g_strdup (_("The caseload stored on this computer is damaged. Connect to the network, enter your password and choose Download the Caseload Again."));
         case ANBU_ACCOUNT_ERROR_OTHER_ACCOUNT:
           return g_strdup (_("This computer holds the caseload of another planner. They must sign out before you can sign in."));
         case ANBU_ACCOUNT_ERROR_FAILED:

@@ -60,6 +60,15 @@ struct _AnbuAccountInterface
                                GError           **error);
   void     (*sync_now)       (AnbuAccount        *self);
   void     (*lock)           (AnbuAccount        *self);
+  void     (*rebuild_async)  (AnbuAccount        *self,
+                              const char         *password,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data);
+  gboolean (*rebuild_finish) (AnbuAccount        *self,
+                              GAsyncResult       *result,
+                              guint              *n_lost,
+                              GError            **error);
   void     (*renew_async)    (AnbuAccount        *self,
                               const char         *password,
                               GCancellable       *cancellable,
@@ -115,6 +124,15 @@ gboolean anbu_account_sign_out_finish (AnbuAccount        *self,
                                        GError            **error);
 void     anbu_account_sync_now        (AnbuAccount        *self);
 void     anbu_account_lock            (AnbuAccount        *self);
+void     anbu_account_rebuild_async   (AnbuAccount        *self,
+                                       const char         *password,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+gboolean anbu_account_rebuild_finish  (AnbuAccount        *self,
+                                       GAsyncResult       *result,
+                                       guint              *n_lost,
+                                       GError            **error);
 void     anbu_account_renew_async     (AnbuAccount        *self,
                                        const char         *password,
                                        GCancellable       *cancellable,

@@ -380,3 +380,37 @@ anbu_households_view_get_model (AnbuHouseholdsView *self)
   g_return_val_if_fail (ANBU_IS_HOUSEHOLDS_VIEW (self), NULL);
   return self->casework != NULL ? G_LIST_MODEL (anbu_casework_get_index (self->casework)) : NULL;
 }
+
+static GtkWidget *
+find_households_view (GtkWidget *widget)
+{
+  if (ANBU_IS_HOUSEHOLDS_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_households_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+anbu_households_view_open_in_window (GtkWidget  *widget,
+                                     const char *household_id)
+{
+  GtkRoot *root;
+  GtkWidget *view;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+
+  root = gtk_widget_get_root (widget);
+  view = root != NULL ? find_households_view (GTK_WIDGET (root)) : NULL;
+  if (view == NULL || ANBU_HOUSEHOLDS_VIEW (view)->casework == NULL)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (root), "win.show-view", "s", "households");
+  anbu_households_view_open_household (ANBU_HOUSEHOLDS_VIEW (view), household_id);
+  return TRUE;
+}

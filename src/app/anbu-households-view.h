@@ -20,5 +20,9 @@ void       anbu_households_view_set_query     (AnbuHouseholdsView *self,
 void       anbu_households_view_open_household (AnbuHouseholdsView *self,
                                                 const char         *household_id);
 GListModel *anbu_households_view_get_model    (AnbuHouseholdsView *self);
+/* From any widget of a window: shows the households view of that window
+ * with the page of @household_id. */
+gboolean   anbu_households_view_open_in_window (GtkWidget         *widget,
+                                                const char        *household_id);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ struct _AnbuSignInPage
   GtkLabel *password_error;
   GtkButton *sign_in_button;
   GtkLabel *sign_in_label;
+  GtkButton *rebuild_button;
 
   gboolean busy;
 };
@@ -43,6 +44,7 @@ static GParamSpec *properties[N_PROPS];
 enum
 {
   SIGNAL_SIGN_IN,
+  SIGNAL_REBUILD,
   N_SIGNALS
 };
 
@@ -229,7 +231,18 @@ hide_failure (AnbuSignInPage *self)
 }
 
 static void
+submit_for (AnbuSignInPage *self,
+            guint           signal);
+
+static void
 submit (AnbuSignInPage *self)
+{
+  submit_for (self, signals[SIGNAL_SIGN_IN]);
+}
+
+static void
+submit_for (AnbuSignInPage *self,
+            guint           signal)
 {
   g_autoptr (GError) server_error = NULL;
   g_autoptr (GError) username_error = NULL;
@@ -266,7 +279,7 @@ submit (AnbuSignInPage *self)
     return;
 
   anbu_sign_in_page_set_busy (self, TRUE);
-  g_signal_emit (self, signals[SIGNAL_SIGN_IN], 0, server, username, password);
+  g_signal_emit (self, signal, 0, server, username, password);
 }
 
 static void
@@ -279,6 +292,12 @@ static void
 on_sign_in_button_clicked (AnbuSignInPage *self)
 {
   submit (self);
+}
+
+static void
+on_rebuild_button_clicked (AnbuSignInPage *self)
+{
+  submit_for (self, signals[SIGNAL_REBUILD]);
 }
 
 static void
@@ -387,6 +406,21 @@ anbu_sign_in_page_class_init (AnbuSignInPageClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 3,
                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
+  /**
+   * AnbuSignInPage::rebuild:
+   * @self: the page
+   * @server_address: the checked server address in canonical form
+   * @username: the username
+   * @password: the password
+   *
+   * Emitted when the planner asks to download the caseload again after
+   * anbu_sign_in_page_offer_rebuild(); the page is busy as for ::sign-in.
+   */
+  signals[SIGNAL_REBUILD] =
+    g_signal_new ("rebuild", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/anbu/Anbu/ui/anbu-sign-in-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AnbuSignInPage, failure_label);
@@ -398,8 +432,10 @@ anbu_sign_in_page_class_init (AnbuSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuSignInPage, password_error);
   gtk_widget_class_bind_template_child (widget_class, AnbuSignInPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, AnbuSignInPage, sign_in_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuSignInPage, rebuild_button);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_button_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_rebuild_button_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_server_row_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_username_row_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_password_row_changed);
@@ -466,6 +502,7 @@ anbu_sign_in_page_set_busy (AnbuSignInPage *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->username_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->rebuild_button), !busy);
   gtk_label_set_text_with_mnemonic (self->sign_in_label, busy ? _("Signing In…") : _("_Sign In"));
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_BUSY, busy, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -507,6 +544,7 @@ anbu_sign_in_page_reset (AnbuSignInPage *self)
 
   anbu_sign_in_page_set_busy (self, FALSE);
   hide_failure (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->rebuild_button), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   show_field_error (GTK_WIDGET (self->server_row), self->server_error, NULL);
   show_field_error (GTK_WIDGET (self->username_row), self->username_error, NULL);
@@ -530,4 +568,21 @@ anbu_sign_in_page_submit_with_password (AnbuSignInPage *self,
 
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
   submit (self);
+}
+
+/**
+ * anbu_sign_in_page_offer_rebuild:
+ * @self: the page
+ * @offer: whether to offer it
+ *
+ * Shows (or hides) the button that downloads the caseload again, for a replica that cannot
+ * be read any more. It checks the fields like Sign In and emits #AnbuSignInPage::rebuild.
+ */
+void
+anbu_sign_in_page_offer_rebuild (AnbuSignInPage *self,
+                                 gboolean        offer)
+{
+  g_return_if_fail (ANBU_IS_SIGN_IN_PAGE (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->rebuild_button), offer);
 }

@@ -41,6 +41,8 @@ void       anbu_sign_in_page_set_busy     (AnbuSignInPage *self,
 void       anbu_sign_in_page_show_failure (AnbuSignInPage *self,
                                            const char     *message);
 void       anbu_sign_in_page_reset        (AnbuSignInPage *self);
+void       anbu_sign_in_page_offer_rebuild (AnbuSignInPage *self,
+                                            gboolean        offer);
 void       anbu_sign_in_page_submit_with_password (AnbuSignInPage *self,
                                                    const char     *password);
 

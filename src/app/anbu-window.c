@@ -120,6 +120,8 @@ update_lock_screen_name (AnbuWindow *self)
   anbu_lock_screen_set_username (self->lock_screen, display_name);
 }
 
+static void enter_after_sign_in (AnbuWindow *self);
+
 static void
 sign_in_cb (GObject      *source,
             GAsyncResult *result,
@@ -136,9 +138,69 @@ sign_in_cb (GObject      *source,
         return;
       message = anbu_account_describe_error (error);
       anbu_sign_in_page_show_failure (self->sign_in_page, message);
+      anbu_sign_in_page_offer_rebuild (self->sign_in_page,
+                                       g_error_matches (error, ANBU_ACCOUNT_ERROR,
+                                                        ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED));
       return;
     }
 
+  enter_after_sign_in (self);
+}
+
+static void
+rebuild_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (AnbuWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  guint n_lost = 0;
+
+  if (!anbu_account_rebuild_finish (ANBU_ACCOUNT (source), result, &n_lost, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = anbu_account_describe_error (error);
+      anbu_sign_in_page_show_failure (self->sign_in_page, message);
+      return;
+    }
+
+  enter_after_sign_in (self);
+  if (n_lost > 0)
+    {
+      g_autofree char *message = g_strdup_printf (ngettext ("The caseload was downloaded again. %u change not yet sent could not be read and is lost.",
+                                                            "The caseload was downloaded again. %u changes not yet sent could not be read and are lost.",
+                                                            n_lost),
+                                                  n_lost);
+
+      anbu_window_add_toast (self, message);
+    }
+  else
+    anbu_window_add_toast (self, _("The caseload was downloaded again; no change was lost."));
+}
+
+static void
+on_sign_in_page_rebuild (AnbuWindow     *self,
+                         const char     *server_address,
+                         const char     *username,
+                         const char     *password,
+                         AnbuSignInPage *page)
+{
+  g_return_if_fail (self->account != NULL);
+
+  g_free (self->signing_in_server);
+  self->signing_in_server = g_strdup (server_address);
+  g_free (self->signing_in_username);
+  self->signing_in_username = g_strdup (username);
+  anbu_account_rebuild_async (self->account, password, self->cancellable, rebuild_cb,
+                              g_object_ref (self));
+}
+
+static void
+enter_after_sign_in (AnbuWindow *self)
+{
   g_settings_set_string (self->settings, "server-address", self->signing_in_server);
   g_settings_set_string (self->settings, "last-username", self->signing_in_username);
   anbu_sign_in_page_reset (self->sign_in_page);
@@ -696,6 +758,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, renew_revealer);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, lock_screen);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_sign_in);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_rebuild);
   gtk_widget_class_bind_template_callback (widget_class, on_lock_screen_unlock_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed);
 

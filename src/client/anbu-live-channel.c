@@ -185,28 +185,24 @@ static void
 connect_now (AnbuLiveChannel *self)
 {
   g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GUri) uri = NULL;
   g_autofree char *url = NULL;
   const char *base = anbu_api_client_get_base_url (self->api);
 
   if (!self->running || self->connection != NULL)
     return;
 
+  /* The same server, as ws:// or wss://; the message carries the token and
+   * the certificate policy of every other request. */
   if (g_str_has_prefix (base, "https://"))
     url = g_strconcat ("wss://", base + strlen ("https://"), "/api/v1/live", NULL);
-  else if (g_str_has_prefix (base, "http://"))
-    url = g_strconcat ("ws://", base + strlen ("http://"), "/api/v1/live", NULL);
   else
-    url = g_strconcat (base, "/api/v1/live", NULL);
-
+    url = g_strconcat ("ws://", base + strlen ("http://"), "/api/v1/live", NULL);
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
   message = anbu_api_client_new_message (self->api, "GET", "/api/v1/live");
-  if (message == NULL)
+  if (message == NULL || uri == NULL)
     return;
-  {
-    g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-
-    if (uri != NULL)
-      soup_message_set_uri (message, uri);
-  }
+  soup_message_set_uri (message, uri);
   soup_session_websocket_connect_async (anbu_api_client_get_soup_session (self->api), message,
                                         NULL, NULL, G_PRIORITY_DEFAULT, self->cancellable,
                                         on_connected, g_object_ref (self));

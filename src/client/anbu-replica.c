@@ -1053,14 +1053,23 @@ salvage (AnbuReplica *self,
     {
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
+      GStrv salvaged_meta;
+
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
           g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
           g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 1));
         }
       sqlite3_finalize (stmt);
-      g_strfreev (open->plain_meta);
-      open->plain_meta = g_strv_builder_end (builder);
+      salvaged_meta = g_strv_builder_end (builder);
+      /* What the caller knows stays when the file no longer says it. */
+      if (salvaged_meta[0] != NULL)
+        {
+          g_strfreev (open->plain_meta);
+          open->plain_meta = salvaged_meta;
+        }
+      else
+        g_strfreev (salvaged_meta);
     }
 }
 
@@ -3073,10 +3082,12 @@ anbu_replica_open_async (const char          *path,
  * entry (and open conflict) still readable in the old file, so nothing the
  * planner recorded is lost; the records come back with the next sync. The
  * finish function says how many entries were kept and how many were lost.
+ * @plain_meta (as for create) is used when the old file's is unreadable.
  */
 void
 anbu_replica_rebuild_async (const char          *path,
                             const char          *password,
+                            const char *const   *plain_meta,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
@@ -3087,6 +3098,7 @@ anbu_replica_rebuild_async (const char          *path,
   g_return_if_fail (password != NULL);
 
   open->password = g_strdup (password);
+  open->plain_meta = g_strdupv ((GStrv) plain_meta);
   open->opslimit = ANBU_KEYRING_DEFAULT_OPSLIMIT;
   open->memlimit = ANBU_KEYRING_DEFAULT_MEMLIMIT;
   start_open (path, open, rebuild_job, anbu_replica_rebuild_async, cancellable, callback,

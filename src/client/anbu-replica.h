@@ -52,6 +52,7 @@ void         anbu_replica_open_async               (const char           *path,
                                                     gpointer              user_data);
 void         anbu_replica_rebuild_async            (const char           *path,
                                                     const char           *password,
+                                                    const char *const    *plain_meta,
                                                     GCancellable         *cancellable,
                                                     GAsyncReadyCallback   callback,
                                                     gpointer              user_data);

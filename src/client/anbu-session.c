@@ -299,12 +299,41 @@ on_background_sign_in (GObject      *source,
 
       set_user_json (self, text);
     }
-  if (self->engine != NULL && anbu_sync_engine_get_running (self->engine))
+  if (self->engine != NULL && (anbu_sync_engine_get_running (self->engine)
+                               || anbu_sync_engine_get_needs_sign_in (self->engine)))
     anbu_sync_engine_sync_async (self->engine, NULL, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Sign in / unlock                                                        */
+
+static void
+on_token_for_unlock (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AnbuSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  JsonNode *user;
+
+  answer = anbu_api_client_sign_in_finish (ANBU_API_CLIENT (source), result, &error);
+  if (answer == NULL)
+    g_debug ("No token yet: %s", error->message);
+  else if (self->replica != NULL && self->api == ANBU_API_CLIENT (source))
+    {
+      store_sign_in (self->replica, answer);
+      user = json_object_get_member (answer, "user");
+      if (user != NULL && JSON_NODE_HOLDS_OBJECT (user))
+        {
+          g_autofree char *text = json_to_string (user, FALSE);
+
+          set_user_json (self, text);
+        }
+    }
+  end_with_success (task);
+}
 
 static void
 on_replica_opened (GObject      *source,
@@ -316,11 +345,17 @@ on_replica_opened (GObject      *source,
   SignInData *sign_in = g_task_get_task_data (task);
   g_autoptr(AnbuReplica) replica = NULL;
   g_autoptr(AnbuApiClient) api = NULL;
+  g_autofree char *token = NULL;
+  gboolean has_token;
   GError *error = NULL;
 
   replica = anbu_replica_open_finish (result, &sign_in->n_kept, &sign_in->n_lost, &error);
   if (replica == NULL)
     {
+      /* Locked still: a damaged replica can be rebuilt for this planner. */
+      if (self->username == NULL)
+        set_identity (self, sign_in->username, sign_in->server_url, sign_in->ca_file);
+      set_state (self, ANBU_SESSION_STATE_LOCKED);
       end_with_error (task, error);
       return;
     }
@@ -331,10 +366,22 @@ on_replica_opened (GObject      *source,
       return;
     }
   set_identity (self, sign_in->username, sign_in->server_url, sign_in->ca_file);
+  token = anbu_replica_dup_secret (replica, "token");
+  has_token = token != NULL;
   start_services (self, api, replica);
-  anbu_api_client_sign_in_async (api, sign_in->username, sign_in->password, NULL,
-                                 on_background_sign_in, g_object_ref (self));
-  end_with_success (task);
+  if (has_token)
+    {
+      anbu_api_client_sign_in_async (api, sign_in->username, sign_in->password, NULL,
+                                     on_background_sign_in, g_object_ref (self));
+      end_with_success (task);
+    }
+  else
+    {
+      /* The token was lost with a damaged replica: fetch one before saying
+       * "unlocked" so the first sync has it (offline, unlocking still works). */
+      anbu_api_client_sign_in_async (api, sign_in->username, sign_in->password, NULL,
+                                     on_token_for_unlock, g_steal_pointer (&task));
+    }
 }
 
 static void
@@ -592,8 +639,13 @@ anbu_session_rebuild_async (AnbuSession         *self,
   g_task_set_task_data (task, sign_in, sign_in_data_free);
 
   stop_services (self);
-  anbu_replica_rebuild_async (self->replica_path, password, cancellable, on_replica_opened,
-                              g_steal_pointer (&task));
+  {
+    const char *meta[] = { "username", self->username, "server_url", self->server_url,
+                           self->ca_file ? "ca_file" : NULL, self->ca_file, NULL };
+
+    anbu_replica_rebuild_async (self->replica_path, password, meta, cancellable,
+                                on_replica_opened, g_steal_pointer (&task));
+  }
 }
 
 gboolean
@@ -674,6 +726,62 @@ gboolean
 anbu_session_renew_token_finish (AnbuSession   *self,
                                  GAsyncResult  *result,
                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_password_changed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!anbu_replica_change_password_finish (ANBU_REPLICA (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * anbu_session_change_password_async:
+ *
+ * Rewraps the replica's key with @new_password (the planner's password
+ * changed on the server): later offline unlocks take the new one. Needs
+ * the session unlocked; a wrong @old_password fails with
+ * %ANBU_REPLICA_ERROR_WRONG_PASSWORD and changes nothing.
+ */
+void
+anbu_session_change_password_async (AnbuSession         *self,
+                                    const char          *old_password,
+                                    const char          *new_password,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (ANBU_IS_SESSION (self));
+  g_return_if_fail (old_password != NULL && new_password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, anbu_session_change_password_async);
+  if (self->state != ANBU_SESSION_STATE_UNLOCKED)
+    {
+      g_task_return_new_error (task, ANBU_SESSION_ERROR, ANBU_SESSION_ERROR_NOT_SIGNED_IN,
+                               _("Unlock first"));
+      return;
+    }
+  anbu_replica_change_password_async (self->replica, old_password, new_password, cancellable,
+                                      on_password_changed, g_steal_pointer (&task));
+}
+
+gboolean
+anbu_session_change_password_finish (AnbuSession   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -82,6 +82,15 @@ void              anbu_session_renew_token_async   (AnbuSession         *self,
 gboolean          anbu_session_renew_token_finish  (AnbuSession         *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+void              anbu_session_change_password_async  (AnbuSession      *self,
+                                                       const char       *old_password,
+                                                       const char       *new_password,
+                                                       GCancellable     *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer          user_data);
+gboolean          anbu_session_change_password_finish (AnbuSession      *self,
+                                                       GAsyncResult     *result,
+                                                       GError          **error);
 void              anbu_session_lock                (AnbuSession         *self);
 void              anbu_session_sign_out_async      (AnbuSession         *self,
                                                     GCancellable        *cancellable,

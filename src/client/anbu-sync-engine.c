@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "anbu-sync-engine.h"
 
@@ -33,6 +34,7 @@ struct _AnbuSyncEngine
 
   guint           page_size;
   guint           batch_size;
+  guint           push_limit;     /* smaller batches after a refused request, this run */
   guint           retry_initial_ms;
   guint           retry_max_ms;
   guint           retry_attempt;
@@ -137,6 +139,9 @@ schedule_retry (AnbuSyncEngine *self)
   delay = MIN (delay, self->retry_max_ms);
   /* Spread the retries of many laptops coming back at once. */
   delay = delay - (guint64) g_random_int_range (0, (gint32) (delay / 5 + 1));
+  /* A throttling server says when to come back: not before. */
+  if (g_error_matches (self->last_error, ANBU_API_ERROR, ANBU_API_ERROR_THROTTLED))
+    delay = MAX (delay, (guint64) anbu_api_error_get_retry_after (self->last_error) * 1000);
   self->retry_attempt++;
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
@@ -360,6 +365,7 @@ on_push_applied (GObject      *source,
   AnbuPushSummary summary = { 0, };
   GError *error = NULL;
   guint sent = self->push_ids ? g_strv_length (self->push_ids) : 0;
+  guint limit_used;
 
   if (!anbu_replica_apply_push_finish (ANBU_REPLICA (source), result, &summary, &error))
     {
@@ -373,10 +379,71 @@ on_push_applied (GObject      *source,
 
   /* A full batch may have more behind it; unanswered entries wait for the
    * next run rather than being resent in a loop. */
-  if (sent == self->batch_size && summary.unanswered == 0)
+  limit_used = self->push_limit > 0 ? self->push_limit : self->batch_size;
+  /* After a refused request the batches grow back to their size. */
+  if (self->push_limit > 0)
+    self->push_limit = MIN (self->push_limit * 2, self->batch_size);
+  if (sent == limit_used && summary.unanswered == 0)
     push_step (self);
   else
     start_pull (self);
+}
+
+/* The server refused the request as a whole (not an entry in it). */
+static gboolean
+request_refused (const GError *error)
+{
+  if (error == NULL || error->domain != ANBU_API_ERROR)
+    return FALSE;
+  switch (error->code)
+    {
+    case ANBU_API_ERROR_BAD_REQUEST:
+    case ANBU_API_ERROR_INVALID_JSON:
+    case ANBU_API_ERROR_MISSING_FIELD:
+    case ANBU_API_ERROR_WRONG_TYPE:
+    case ANBU_API_ERROR_INVALID_VALUE:
+    case ANBU_API_ERROR_TOO_LONG:
+    case ANBU_API_ERROR_TOO_LARGE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* A refusal of a one-entry request, written as that entry's result. */
+static GBytes *
+refusal_as_result (const char   *mutation_id,
+                   const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, mutation_id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "rejected");
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, anbu_api_error_get_code_string (error)
+                                            ? anbu_api_error_get_code_string (error)
+                                            : "bad_request");
+  if (anbu_api_error_get_field (error) != NULL)
+    {
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, anbu_api_error_get_field (error));
+    }
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->message);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  return g_bytes_new_take (text, strlen (text));
 }
 
 static void
@@ -389,6 +456,24 @@ on_pushed (GObject      *source,
   GError *error = NULL;
 
   response = anbu_api_client_push_finish (ANBU_API_CLIENT (source), result, &error);
+  if (response == NULL && request_refused (error))
+    {
+      guint sent = g_strv_length (self->push_ids);
+
+      /* One entry the server cannot even read must not hold back the
+       * rest: halve the batch until it is alone, then keep it as refused. */
+      if (sent > 1)
+        {
+          g_debug ("Push of %u refused (%s): trying %u", sent, error->message, sent / 2);
+          self->push_limit = sent / 2;
+          g_error_free (error);
+          push_step (self);
+          return;
+        }
+      response = refusal_as_result (self->push_ids[0], error);
+      g_error_free (error);
+      error = NULL;
+    }
   if (response == NULL)
     {
       finish_run (self, error);
@@ -425,8 +510,9 @@ on_push_prepared (GObject      *source,
 static void
 push_step (AnbuSyncEngine *self)
 {
-  anbu_replica_prepare_push_async (self->replica, self->batch_size, self->cancellable,
-                                   on_push_prepared, g_object_ref (self));
+  anbu_replica_prepare_push_async (self->replica,
+                                   self->push_limit > 0 ? self->push_limit : self->batch_size,
+                                   self->cancellable, on_push_prepared, g_object_ref (self));
 }
 
 static void
@@ -443,6 +529,7 @@ run_sync (AnbuSyncEngine *self)
   g_clear_handle_id (&self->soon_source, g_source_remove);
 
   self->in_progress = TRUE;
+  self->push_limit = 0;
   swap = self->waiters;
   self->waiters = self->next_waiters;
   self->next_waiters = swap;

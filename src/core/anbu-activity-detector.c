@@ -83,6 +83,19 @@ is_light_step (const AnbuActivityParams *params,
          && high >= params->light_min_ratio * (low + params->light_floor_lux);
 }
 
+static void
+set_step_event (AnbuActivityEvent *event,
+                gint64             ts,
+                double             before,
+                double             after,
+                AnbuActivityKind   up,
+                AnbuActivityKind   down)
+{
+  event->ts = ts;
+  event->kind = after > before ? up : down;
+  event->magnitude = fabs (after - before);
+}
+
 guint
 anbu_activity_detector_feed (AnbuActivityDetector     *detector,
                              const AnbuActivityParams *params,
@@ -108,21 +121,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       && reading->ts - detector->previous_ts <= params->max_step_seconds)
     {
       if (is_power_step (params, detector->previous_watts, watts))
-        {
-          events_out[n].ts = reading->ts;
-          events_out[n].kind = watts > detector->previous_watts
-                               ? ANBU_ACTIVITY_POWER_ON : ANBU_ACTIVITY_POWER_OFF;
-          events_out[n].magnitude = fabs (watts - detector->previous_watts);
-          n++;
-        }
+        set_step_event (&events_out[n++], reading->ts, detector->previous_watts, watts,
+                        ANBU_ACTIVITY_POWER_ON, ANBU_ACTIVITY_POWER_OFF);
       if (is_light_step (params, detector->previous_lux, lux))
-        {
-          events_out[n].ts = reading->ts;
-          events_out[n].kind = lux > detector->previous_lux
-                               ? ANBU_ACTIVITY_LIGHT_ON : ANBU_ACTIVITY_LIGHT_OFF;
-          events_out[n].magnitude = fabs (lux - detector->previous_lux);
-          n++;
-        }
+        set_step_event (&events_out[n++], reading->ts, detector->previous_lux, lux,
+                        ANBU_ACTIVITY_LIGHT_ON, ANBU_ACTIVITY_LIGHT_OFF);
     }
 
   detector->has_previous = TRUE;

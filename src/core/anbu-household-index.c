@@ -59,18 +59,36 @@ passes (AnbuHouseholdIndex   *self,
   return TRUE;
 }
 
+/* Tells the list what changed between @old and the new visible items,
+ * trimmed to the part that differs: a list view keeps the rows of items
+ * that stay at the same place at the top and the bottom. */
+static void
+emit_changes (AnbuHouseholdIndex *self,
+              GPtrArray          *old)
+{
+  guint old_len = old->len, new_len = self->visible->len;
+  guint prefix = 0, suffix = 0;
+
+  while (prefix < old_len && prefix < new_len && old->pdata[prefix] == self->visible->pdata[prefix])
+    prefix++;
+  while (suffix < old_len - prefix && suffix < new_len - prefix
+         && old->pdata[old_len - 1 - suffix] == self->visible->pdata[new_len - 1 - suffix])
+    suffix++;
+  if (old_len - prefix - suffix > 0 || new_len - prefix - suffix > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix, old_len - prefix - suffix,
+                                new_len - prefix - suffix);
+}
+
 static void
 refilter (AnbuHouseholdIndex *self)
 {
-  guint old_len = self->visible->len;
+  g_autoptr(GPtrArray) old = self->visible;
 
-  g_ptr_array_set_size (self->visible, 0);
+  self->visible = g_ptr_array_sized_new (self->all->len);
   for (guint i = 0; i < self->all->len; i++)
     if (passes (self, self->all->pdata[i]))
       g_ptr_array_add (self->visible, self->all->pdata[i]);
-
-  if (old_len > 0 || self->visible->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->visible->len);
+  emit_changes (self, old);
 }
 
 static int

@@ -330,6 +330,17 @@ static const FieldInfo fields[] = {
   { "updated_at", FALSE, read_updated_at, write_updated_at },
 };
 
+static gboolean
+is_member_name (const char *name)
+{
+  if (name == NULL || *name == '\0')
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
 static const FieldInfo *
 find_field (const char *name)
 {
@@ -641,7 +652,10 @@ anbu_household_set_field (AnbuHousehold  *household,
   info = find_field (name);
   if (info == NULL)
     {
-      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, name,
+      /* The name comes from the request: only a plain member name may stand
+       * as the field of the error, or "name: x" would blame "name". */
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE,
+                             is_member_name (name) ? name : NULL,
                              _("There is no such household field"));
       return FALSE;
     }

@@ -44,7 +44,8 @@ static const struct
   { "lat", VALUE_DOUBLE, { "위도", NULL } },
   { "lon", VALUE_DOUBLE, { "경도", NULL } },
   { "risk_notes", VALUE_TEXT, { "위험요인", "특이사항", "건강상태", NULL } },
-  { "night_consent", VALUE_BOOL, { "야간·공휴일 관제 동의", "야간공휴일관제동의", "야간동의", "관제동의", NULL } },
+  { "night_consent", VALUE_BOOL,
+    { "야간·공휴일 관제 동의", "야간공휴일관제동의", "야간동의", "관제동의", NULL } },
   { "night_consent_date", VALUE_TEXT, { "동의일", "동의일자", NULL } },
   { "threshold_hours", VALUE_INT, { "기준시간", "감지기준시간", NULL } },
   { "status", VALUE_STATUS, { "상태", NULL } },
@@ -191,7 +192,9 @@ cell_to_json (ValueType   type,
               const char *cell)
 {
   static const char * const yes[] = { "y", "yes", "true", "1", "o", "예", "동의", "네", NULL };
-  static const char * const no[] = { "n", "no", "false", "0", "x", "아니오", "미동의", "부동의", NULL };
+  static const char * const no[] = {
+    "n", "no", "false", "0", "x", "아니오", "미동의", "부동의", NULL
+  };
   static const char * const female[] = { "female", "f", "여", "여성", "여자", NULL };
   static const char * const male[] = { "male", "m", "남", "남성", "남자", NULL };
   static const char * const active[] = { "active", "활성", "관리중", "정상", NULL };

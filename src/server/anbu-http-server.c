@@ -352,8 +352,10 @@ handle_sign_in (AnbuHttpServer    *self,
 
   root = anbu_json_body_parse (soup_server_message_get_request_body (msg), self->max_body, &error);
   if (root == NULL
-      || (username = anbu_json_body_require_string (root, "username", USERNAME_MAX_BYTES, &error)) == NULL
-      || (password = anbu_json_body_require_string (root, "password", ANBU_PASSWORD_MAX_BYTES, &error)) == NULL)
+      || (username = anbu_json_body_require_string (root, "username", USERNAME_MAX_BYTES,
+                                                    &error)) == NULL
+      || (password = anbu_json_body_require_string (root, "password", ANBU_PASSWORD_MAX_BYTES,
+                                                    &error)) == NULL)
     {
       respond_error (msg, error);
       return;

@@ -30,6 +30,12 @@ anbu_ingest_serve_start (AnbuStore           *store,
                            "--retention-days is a number of days up to 3650");
       return NULL;
     }
+  if (args->plug_interval < 0 || args->plug_interval > 3600)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--live-plug-interval is a number of seconds up to 3600");
+      return NULL;
+    }
   if (manual_clock != NULL)
     {
       g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (manual_clock, NULL);
@@ -44,6 +50,7 @@ anbu_ingest_serve_start (AnbuStore           *store,
     }
   options.offline_after = args->offline_after;
   options.retention_days = (guint) args->retention_days;
+  options.plug_interval = (guint) args->plug_interval;
 
   service = anbu_ingest_service_new (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
                                      &options, error);

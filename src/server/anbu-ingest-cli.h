@@ -17,13 +17,15 @@ typedef struct
   gint    retention_days;   /* --retention-days DAYS */
   char   *manual_clock;     /* --manual-clock TIME (tests: the clock moves only by
                              * POST /api/v1/admin/tick) */
+  gint    plug_interval;    /* --live-plug-interval SECONDS */
 } AnbuIngestServeArgs;
 
 /* GOptionEntry lines for `serve`. */
 #define ANBU_INGEST_SERVE_OPTIONS(args) \
   { "offline-after", 0, 0, G_OPTION_ARG_INT64, &(args).offline_after, NULL, NULL }, \
   { "retention-days", 0, 0, G_OPTION_ARG_INT, &(args).retention_days, NULL, NULL }, \
-  { "manual-clock", 0, 0, G_OPTION_ARG_STRING, &(args).manual_clock, NULL, NULL }
+  { "manual-clock", 0, 0, G_OPTION_ARG_STRING, &(args).manual_clock, NULL, NULL }, \
+  { "live-plug-interval", 0, 0, G_OPTION_ARG_INT, &(args).plug_interval, NULL, NULL }
 
 /* Checks the arguments (freeing them), starts the service on `store` (an
  * AnbuSqliteStore) and attaches its routes to the listening `server`. */

@@ -17,9 +17,11 @@ struct _AnbuLiveHub
   guint         plug_interval;
   sqlite3_stmt *scope_key;
   sqlite3_stmt *counter;
+  sqlite3_stmt *snapshot;
   gint64        counter_seen;
   GPtrArray    *clients;      /* Client * */
-  GHashTable   *plug_pushed;  /* serial → monotonic µs of the last push */
+  GHashTable   *plug_pushed;  /* serial → monotonic ms of the last push */
+  GHashTable   *plug_pending; /* serial → AnbuTelemetryPlugStatus * held back by the throttle */
 };
 
 G_DEFINE_FINAL_TYPE (AnbuLiveHub, anbu_live_hub, G_TYPE_OBJECT)
@@ -42,6 +44,16 @@ client_free (Client *client)
   g_clear_object (&client->connection);
   g_clear_pointer (&client->user, anbu_store_user_free);
   g_free (client);
+}
+
+static void send_snapshot (AnbuLiveHub *self,
+                           Client      *client);
+
+static void
+pending_status_free (AnbuTelemetryPlugStatus *status)
+{
+  anbu_telemetry_plug_status_clear (status);
+  g_free (status);
 }
 
 static gint64
@@ -126,8 +138,10 @@ anbu_live_hub_finalize (GObject *object)
 
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_pointer (&self->plug_pushed, g_hash_table_unref);
+  g_clear_pointer (&self->plug_pending, g_hash_table_unref);
   g_clear_pointer (&self->scope_key, sqlite3_finalize);
   g_clear_pointer (&self->counter, sqlite3_finalize);
+  g_clear_pointer (&self->snapshot, sqlite3_finalize);
 
   G_OBJECT_CLASS (anbu_live_hub_parent_class)->finalize (object);
 }
@@ -146,6 +160,8 @@ anbu_live_hub_init (AnbuLiveHub *self)
 {
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
   self->plug_pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->plug_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) pending_status_free);
 }
 
 /* Public API */
@@ -165,7 +181,13 @@ anbu_live_hub_new (AnbuStore *store,
   if (sqlite3_prepare_v3 (db, "SELECT dong_code, night_consent, status FROM household WHERE id = ?1",
                           -1, SQLITE_PREPARE_PERSISTENT, &self->scope_key, NULL) != SQLITE_OK
       || sqlite3_prepare_v3 (db, "SELECT value FROM counter WHERE name = 'seq'", -1,
-                             SQLITE_PREPARE_PERSISTENT, &self->counter, NULL) != SQLITE_OK)
+                             SQLITE_PREPARE_PERSISTENT, &self->counter, NULL) != SQLITE_OK
+      || sqlite3_prepare_v3 (db, "SELECT l.serial, l.household_id, l.last_seen_at, l.last_watts,"
+                             " l.last_lux, coalesce (l.last_activity_at, 0), h.dong_code,"
+                             " h.night_consent, h.status FROM plug_live l"
+                             " JOIN plug p ON p.id = l.serial AND p.state = 'installed'"
+                             " JOIN household h ON h.id = l.household_id", -1,
+                             SQLITE_PREPARE_PERSISTENT, &self->snapshot, NULL) != SQLITE_OK)
     {
       g_critical ("Cannot prepare the live hub's statements: %s", sqlite3_errmsg (db));
       return NULL;
@@ -195,6 +217,7 @@ anbu_live_hub_add (AnbuLiveHub             *self,
   soup_websocket_connection_set_keepalive_interval (connection, 30);
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed), client);
   g_ptr_array_add (self->clients, client);
+  send_snapshot (self, client);
 }
 
 guint
@@ -204,14 +227,65 @@ anbu_live_hub_get_n_clients (AnbuLiveHub *self)
   return self->clients->len;
 }
 
+static char *
+plug_frame (const AnbuTelemetryPlugStatus *status)
+{
+  g_autoptr(JsonObject) record = json_object_new ();
+  g_autoptr(JsonObject) message = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_object_set_string_member (record, "serial", status->serial);
+  json_object_set_string_member (record, "household_id", status->household_id);
+  anbu_json_write_timestamp (record, "last_seen_at", status->last_seen_at * G_USEC_PER_SEC);
+  json_object_set_double_member (record, "last_watts", status->last_watts);
+  json_object_set_double_member (record, "last_lux", status->last_lux);
+  if (status->last_activity_at > 0)
+    anbu_json_write_timestamp (record, "last_activity_at",
+                               status->last_activity_at * G_USEC_PER_SEC);
+  json_object_set_string_member (message, "type", "plug");
+  json_object_set_object_member (message, "record", g_steal_pointer (&record));
+  node = json_node_init_object (json_node_alloc (), message);
+  return json_to_string (node, FALSE);
+}
+
+/* On connect: the current status of every plug in the client's scope. */
+static void
+send_snapshot (AnbuLiveHub *self,
+               Client      *client)
+{
+  sqlite3_stmt *stmt = self->snapshot;
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuHouseholdScopeKey key;
+      AnbuTelemetryPlugStatus status = { 0 };
+      g_autofree char *text = NULL;
+
+      key.dong_code = (char *) sqlite3_column_text (stmt, 6);
+      key.night_consent = sqlite3_column_int (stmt, 7) != 0;
+      key.status = (char *) sqlite3_column_text (stmt, 8);
+      if (!anbu_scope_contains (&client->scope, &key))
+        continue;
+      status.serial = (char *) sqlite3_column_text (stmt, 0);
+      status.household_id = (char *) sqlite3_column_text (stmt, 1);
+      status.last_seen_at = sqlite3_column_int64 (stmt, 2);
+      status.last_watts = sqlite3_column_double (stmt, 3);
+      status.last_lux = sqlite3_column_double (stmt, 4);
+      status.last_activity_at = sqlite3_column_int64 (stmt, 5);
+      text = plug_frame (&status);
+      soup_websocket_connection_send_text (client->connection, text);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    g_warning ("Cannot send the plug snapshot: %s", sqlite3_errmsg (self->db));
+}
+
 void
 anbu_live_hub_push_plug (AnbuLiveHub                   *self,
                          const AnbuTelemetryPlugStatus *status,
                          gint64                         now_monotonic)
 {
-  g_autoptr(JsonObject) record = NULL;
-  g_autoptr(JsonObject) message = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
   gpointer last;
 
@@ -222,25 +296,49 @@ anbu_live_hub_push_plug (AnbuLiveHub                   *self,
   if (g_hash_table_lookup_extended (self->plug_pushed, status->serial, NULL, &last)
       && now_monotonic - GPOINTER_TO_SIZE (last) * (gint64) G_USEC_PER_SEC / 1000
          < (gint64) self->plug_interval * G_USEC_PER_SEC)
-    return;
+    {
+      /* Held back: the latest one goes out when the interval is over. */
+      AnbuTelemetryPlugStatus *copy = g_new0 (AnbuTelemetryPlugStatus, 1);
+
+      *copy = *status;
+      copy->serial = g_strdup (status->serial);
+      copy->household_id = g_strdup (status->household_id);
+      g_hash_table_replace (self->plug_pending, g_strdup (status->serial), copy);
+      return;
+    }
+  g_hash_table_remove (self->plug_pending, status->serial);
   g_hash_table_insert (self->plug_pushed, g_strdup (status->serial),
                        GSIZE_TO_POINTER ((gsize) (now_monotonic / 1000)));
 
-  record = json_object_new ();
-  json_object_set_string_member (record, "serial", status->serial);
-  json_object_set_string_member (record, "household_id", status->household_id);
-  anbu_json_write_timestamp (record, "last_seen_at", status->last_seen_at * G_USEC_PER_SEC);
-  json_object_set_double_member (record, "last_watts", status->last_watts);
-  json_object_set_double_member (record, "last_lux", status->last_lux);
-  if (status->last_activity_at > 0)
-    anbu_json_write_timestamp (record, "last_activity_at",
-                               status->last_activity_at * G_USEC_PER_SEC);
-  message = json_object_new ();
-  json_object_set_string_member (message, "type", "plug");
-  json_object_set_object_member (message, "record", g_steal_pointer (&record));
-  node = json_node_init_object (json_node_alloc (), message);
-  text = json_to_string (node, FALSE);
+  text = plug_frame (status);
   send_in_scope (self, status->household_id, text);
+}
+
+void
+anbu_live_hub_flush_plugs (AnbuLiveHub *self,
+                           gint64       now_monotonic)
+{
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_status_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (ANBU_IS_LIVE_HUB (self));
+
+  g_hash_table_iter_init (&iter, self->plug_pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gpointer last;
+
+      if (g_hash_table_lookup_extended (self->plug_pushed, key, NULL, &last)
+          && now_monotonic - GPOINTER_TO_SIZE (last) * (gint64) G_USEC_PER_SEC / 1000
+             < (gint64) self->plug_interval * G_USEC_PER_SEC)
+        continue;
+      g_ptr_array_add (due, value);
+      g_hash_table_iter_steal (&iter);
+      g_free (key);
+    }
+  for (guint i = 0; i < due->len; i++)
+    anbu_live_hub_push_plug (self, g_ptr_array_index (due, i), now_monotonic);
 }
 
 void

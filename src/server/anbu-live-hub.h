@@ -16,6 +16,7 @@ G_BEGIN_DECLS
  * only what lies in that user's scope:
  *   {"type": "plug", "record": {serial, household_id, last_seen_at,
  *                               last_watts, last_lux, last_activity_at}}
+ *     for every installed plug that reported, right after connecting, then
  *     at most once per plug every `plug_interval` seconds,
  *   {"type": "alert", "record": {alert record}} for every alert raised or
  *     changed,
@@ -40,6 +41,11 @@ guint        anbu_live_hub_get_n_clients   (AnbuLiveHub                   *self)
 
 void         anbu_live_hub_push_plug       (AnbuLiveHub                   *self,
                                             const AnbuTelemetryPlugStatus *status,
+                                            gint64                         now_monotonic);
+
+/* Sends the plug statuses the throttle held back whose interval is over
+ * (call about once a second). */
+void         anbu_live_hub_flush_plugs     (AnbuLiveHub                   *self,
                                             gint64                         now_monotonic);
 
 void         anbu_live_hub_push_alert      (AnbuLiveHub                   *self,

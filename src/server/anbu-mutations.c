@@ -331,8 +331,10 @@ apply_household_update (Batch       *batch,
           JsonObject *conflict = json_object_new ();
 
           json_object_set_string_member (conflict, "field", name);
-          json_object_set_member (conflict, "mine", wanted ? g_steal_pointer (&wanted) : json_node_new (JSON_NODE_NULL));
-          json_object_set_member (conflict, "theirs", theirs ? g_steal_pointer (&theirs) : json_node_new (JSON_NODE_NULL));
+          json_object_set_member (conflict, "mine",
+                                  wanted ? g_steal_pointer (&wanted) : json_node_new (JSON_NODE_NULL));
+          json_object_set_member (conflict, "theirs",
+                                  theirs ? g_steal_pointer (&theirs) : json_node_new (JSON_NODE_NULL));
           json_array_add_object_element (conflicts, conflict);
           continue;
         }
@@ -926,8 +928,10 @@ apply_kind (Batch             *batch,
             g_autoptr(AnbuStoreEntity) alert = NULL;
             g_autoptr(GError) local_error = NULL;
 
-            alert = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, contact->alert_id, &local_error);
-            if (alert == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+            alert = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, contact->alert_id,
+                                     &local_error);
+            if (alert == NULL
+                && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
               {
                 g_propagate_error (error, g_steal_pointer (&local_error));
                 return FALSE;

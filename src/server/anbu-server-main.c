@@ -29,7 +29,7 @@ static const char usage_text[] =
   "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
   "                    [--token-lifetime SECONDS] [--max-body BYTES]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
-  "                    [--tiles FILE.mbtiles]\n"
+  "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
   "                    [--display-name TEXT] [--dong-codes CODE,CODE] [--password-file FILE]\n"
   "  anbu-server user disable --db FILE --username NAME\n"
@@ -562,7 +562,9 @@ main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* ANBU_UNINSTALLED: translations from the build tree (tests). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ANBU_UNINSTALLED") != NULL ? BUILD_LOCALEDIR
+                                                                         : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   if (argc < 2)

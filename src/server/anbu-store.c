@@ -270,7 +270,8 @@ anbu_store_add_session (AnbuStore *self,
                         GError **error)
 {
   g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
-  return ANBU_STORE_GET_IFACE (self)->add_session (self, token_hash, user_id, created_at, expires_at, address, error);
+  return ANBU_STORE_GET_IFACE (self)->add_session (self, token_hash, user_id, created_at, expires_at,
+                                                   address, error);
 }
 
 AnbuStoreUser *

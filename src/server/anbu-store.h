@@ -167,46 +167,90 @@ struct _AnbuStoreInterface
   GTypeInterface parent_iface;
 
   /* Transactions: one write transaction at a time; savepoints nest in it. */
-  gboolean           (*begin)            (AnbuStore *self, GError **error);
-  gboolean           (*commit)           (AnbuStore *self, GError **error);
-  void               (*rollback)         (AnbuStore *self);
-  gboolean           (*savepoint)        (AnbuStore *self, GError **error);
-  gboolean           (*release)          (AnbuStore *self, GError **error);
-  void               (*rollback_to)      (AnbuStore *self);
+  gboolean            (*begin)             (AnbuStore  *self,
+                                            GError    **error);
+  gboolean            (*commit)            (AnbuStore  *self,
+                                            GError    **error);
+  void                (*rollback)          (AnbuStore *self);
+  gboolean            (*savepoint)         (AnbuStore  *self,
+                                            GError    **error);
+  gboolean            (*release)           (AnbuStore  *self,
+                                            GError    **error);
+  void                (*rollback_to)       (AnbuStore *self);
 
   /* Users and sessions. Times are Unix seconds. */
-  gboolean           (*add_user)         (AnbuStore *self, const AnbuStoreUser *user, GError **error);
-  AnbuStoreUser *    (*find_user)        (AnbuStore *self, const char *username, const char *id, GError **error);
-  gboolean           (*set_user_password)(AnbuStore *self, const char *user_id, const char *password_hash, GError **error);
-  gboolean           (*set_user_disabled)(AnbuStore *self, const char *user_id, gboolean disabled, GError **error);
-  gboolean           (*add_session)      (AnbuStore *self, const char *token_hash, const char *user_id,
-                                          gint64 created_at, gint64 expires_at, const char *address, GError **error);
-  AnbuStoreUser *    (*find_session_user)(AnbuStore *self, const char *token_hash, gint64 now, GError **error);
-  gboolean           (*revoke_sessions)  (AnbuStore *self, const char *token_hash, const char *user_id,
-                                          gint64 now, GError **error);
+  gboolean            (*add_user)          (AnbuStore            *self,
+                                            const AnbuStoreUser  *user,
+                                            GError              **error);
+  AnbuStoreUser *     (*find_user)         (AnbuStore   *self,
+                                            const char  *username,
+                                            const char  *id,
+                                            GError     **error);
+  gboolean            (*set_user_password) (AnbuStore   *self,
+                                            const char  *user_id,
+                                            const char  *password_hash,
+                                            GError     **error);
+  gboolean            (*set_user_disabled) (AnbuStore   *self,
+                                            const char  *user_id,
+                                            gboolean     disabled,
+                                            GError     **error);
+  gboolean            (*add_session)       (AnbuStore   *self,
+                                            const char  *token_hash,
+                                            const char  *user_id,
+                                            gint64       created_at,
+                                            gint64       expires_at,
+                                            const char  *address,
+                                            GError     **error);
+  AnbuStoreUser *     (*find_session_user) (AnbuStore   *self,
+                                            const char  *token_hash,
+                                            gint64       now,
+                                            GError     **error);
+  gboolean            (*revoke_sessions)   (AnbuStore   *self,
+                                            const char  *token_hash,
+                                            const char  *user_id,
+                                            gint64       now,
+                                            GError     **error);
 
   /* Records. `save` stores the record with the version the caller set
    * (the stored one + 1, or 1 for a new record) and the next change number;
    * for a household whose scope key changed it also leaves an exit mark
    * (so those who lose it get a removal) and re-sends the records that
    * belong to it (so those who gain it get them). */
-  AnbuStoreEntity *  (*load)             (AnbuStore *self, AnbuStoreKind kind, const char *id, GError **error);
-  gboolean           (*save)             (AnbuStore *self, AnbuStoreEntity *entity, GError **error);
+  AnbuStoreEntity *   (*load)              (AnbuStore      *self,
+                                            AnbuStoreKind   kind,
+                                            const char     *id,
+                                            GError        **error);
+  gboolean            (*save)              (AnbuStore        *self,
+                                            AnbuStoreEntity  *entity,
+                                            GError          **error);
 
   /* Pull: changes after `since` visible in `scope`, oldest first, at most
    * `limit`; `next` is the cursor to continue from. */
-  GPtrArray *        (*changes)          (AnbuStore *self, const AnbuScope *scope, gint64 since, guint limit,
-                                          gboolean *has_more, gint64 *next, GError **error);
+  GPtrArray *         (*changes)           (AnbuStore        *self,
+                                            const AnbuScope  *scope,
+                                            gint64            since,
+                                            guint             limit,
+                                            gboolean         *has_more,
+                                            gint64           *next,
+                                            GError          **error);
 
   /* Idempotent push. */
-  AnbuStoredMutation *(*find_mutation)   (AnbuStore *self, const char *id, GError **error);
-  gboolean           (*add_mutation)     (AnbuStore *self, const AnbuStoredMutation *mutation, GError **error);
+  AnbuStoredMutation *(*find_mutation)     (AnbuStore   *self,
+                                            const char  *id,
+                                            GError     **error);
+  gboolean            (*add_mutation)      (AnbuStore                 *self,
+                                            const AnbuStoredMutation  *mutation,
+                                            GError                   **error);
 
   /* The append-only access log. */
-  gboolean           (*log_access)       (AnbuStore *self, const AnbuAccessEntry *entry,
-                                          const char * const *household_ids, GError **error);
-  GPtrArray *        (*list_access)      (AnbuStore *self, const char *household_id, const char *user_id,
-                                          GError **error);
+  gboolean            (*log_access)        (AnbuStore              *self,
+                                            const AnbuAccessEntry  *entry,
+                                            const char * const     *household_ids,
+                                            GError                **error);
+  GPtrArray *         (*list_access)       (AnbuStore   *self,
+                                            const char  *household_id,
+                                            const char  *user_id,
+                                            GError     **error);
 };
 
 gboolean            anbu_store_begin              (AnbuStore              *self,

@@ -78,6 +78,12 @@ typedef struct
   gboolean  usable;
   char     *household_id;
   GArray   *accepted;   /* AnbuReading */
+  gboolean  has_live;   /* the plug reported before: `live` holds its fields */
+  gint64    live_seen_at;
+  double    live_watts;
+  double    live_lux;
+  gint64    live_activity_at;
+  gint64    live_online_since;
 } PlugWork;
 
 static void
@@ -376,6 +382,12 @@ load_plug (AnbuTelemetry *self,
 
       work->household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       work->usable = g_strcmp0 (state, "installed") == 0;
+      work->has_live = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
+      work->live_seen_at = sqlite3_column_int64 (stmt, 2);
+      work->live_watts = sqlite3_column_double (stmt, 3);
+      work->live_lux = sqlite3_column_double (stmt, 4);
+      work->live_activity_at = sqlite3_column_int64 (stmt, 5);
+      work->live_online_since = sqlite3_column_int64 (stmt, 6);
       if (!work->usable)
         {
           *code = "removed_serial";
@@ -522,13 +534,22 @@ detect_for_plug (AnbuTelemetry  *self,
   AnbuTelemetryPlugStatus *status = g_new0 (AnbuTelemetryPlugStatus, 1);
   AnbuActivityDetector detector;
   AnbuActivityEvent events[2];
-  gboolean known = live_get (self, serial, status);
+  gboolean known = work->has_live;
   gboolean any_late = FALSE;
   gint64 previous_ts, stored_last_seen;
   sqlite3_stmt *stmt;
 
   keep = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_status_free);
   g_ptr_array_add (keep, status);
+  status->serial = g_strdup (serial);
+  if (known)
+    {
+      status->last_seen_at = work->live_seen_at;
+      status->last_watts = work->live_watts;
+      status->last_lux = work->live_lux;
+      status->last_activity_at = work->live_activity_at;
+      status->online_since = work->live_online_since;
+    }
 
   g_array_sort (work->accepted, compare_readings);
   anbu_activity_detector_init (&detector);
@@ -538,11 +559,6 @@ detect_for_plug (AnbuTelemetry  *self,
 
       anbu_activity_detector_feed (&detector, &self->params, &last, events);
     }
-  else
-    {
-      status->serial = g_strdup (serial);
-    }
-  g_free (status->household_id);
   status->household_id = g_strdup (work->household_id);
 
   previous_ts = known ? status->last_seen_at : 0;
@@ -689,7 +705,10 @@ anbu_telemetry_new (sqlite3 *db,
 
   self->db = db;
   self->offline_after = offline_after_seconds;
-  if (!prepare (self, &self->plug_info, "SELECT household_id, state FROM plug WHERE id = ?1")
+  if (!prepare (self, &self->plug_info,
+                "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
+                " coalesce (l.last_activity_at, 0), l.online_since"
+                " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id WHERE p.id = ?1")
       || !prepare (self, &self->insert_reading,
                    "INSERT INTO reading (serial, ts, watts, lux) VALUES (?1, ?2, ?3, ?4)"
                    " ON CONFLICT DO NOTHING")
@@ -697,9 +716,13 @@ anbu_telemetry_new (sqlite3 *db,
                    "SELECT household_id, last_seen_at, last_watts, last_lux,"
                    " coalesce (last_activity_at, 0), online_since FROM plug_live WHERE serial = ?1")
       || !prepare (self, &self->live_put,
-                   "INSERT OR REPLACE INTO plug_live (serial, household_id, last_seen_at,"
+                   "INSERT INTO plug_live (serial, household_id, last_seen_at,"
                    " last_watts, last_lux, last_activity_at, online_since)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (serial) DO UPDATE SET"
+                   " household_id = excluded.household_id, last_seen_at = excluded.last_seen_at,"
+                   " last_watts = excluded.last_watts, last_lux = excluded.last_lux,"
+                   " last_activity_at = excluded.last_activity_at,"
+                   " online_since = excluded.online_since")
       || !prepare (self, &self->previous_reading,
                    "SELECT ts, watts, lux FROM reading WHERE serial = ?1 AND ts < ?2"
                    " ORDER BY ts DESC LIMIT 1")

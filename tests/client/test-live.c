@@ -15,9 +15,15 @@
 
 #define TOKEN "tok-123"
 
+typedef struct _Answer Answer;
+
 typedef struct
 {
   SoupServer              *server;
+  Answer                  *sync_answer;    /* answers the next /api/v1/sync once */
+  guint                    n_push_requests;
+  guint                    n_applied;
+  gint64                   last_sync_at;
   char                    *url;
   GPtrArray               *sockets;        /* open server-side WebSockets */
   guint                    n_live_accepts;
@@ -28,12 +34,12 @@ typedef struct
   GQueue                   answers;        /* canned answers for /api/v1/test */
 } FakeServer;
 
-typedef struct
+struct _Answer
 {
   guint       status;
   const char *body;
   const char *retry_after;
-} Answer;
+};
 
 static void
 on_socket_closed (SoupWebsocketConnection *connection,
@@ -62,6 +68,48 @@ on_live (SoupServer              *server,
   g_signal_connect (connection, "closed", G_CALLBACK (on_socket_closed), fake);
 }
 
+/* Applies every entry, except that a batch holding a visit whose notes say
+ * POISON is refused as a whole, as a server does with a body it cannot take. */
+static void
+answer_mutations (FakeServer        *fake,
+                  SoupServerMessage *message)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  g_autoptr(JsonNode) root = json_from_string (g_bytes_get_data (body, NULL), NULL);
+  JsonArray *mutations = json_object_get_array_member (json_node_get_object (root), "mutations");
+  g_autoptr(GString) answer = g_string_new ("{\"results\":[");
+
+  fake->n_push_requests++;
+  for (guint i = 0; i < json_array_get_length (mutations); i++)
+    {
+      JsonObject *payload = json_object_get_object_member (json_array_get_object_element (mutations, i),
+                                                           "payload");
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (payload, "notes", NULL), "POISON") == 0)
+        {
+          static const char refusal[] = "{\"error\":{\"code\":\"invalid_value\",\"message\":\"no\","
+                                        "\"field\":\"notes\"}}";
+
+          soup_server_message_set_status (message, 400, NULL);
+          soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                            refusal, strlen (refusal));
+          return;
+        }
+    }
+  for (guint i = 0; i < json_array_get_length (mutations); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (mutations, i), "id");
+
+      g_string_append_printf (answer, "%s{\"id\":\"%s\",\"status\":\"applied\",\"version\":1}",
+                              i > 0 ? "," : "", id);
+      fake->n_applied++;
+    }
+  g_string_append (answer, "]}");
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, answer->str,
+                                    answer->len);
+}
+
 static void
 on_request (SoupServer        *server,
             SoupServerMessage *message,
@@ -80,9 +128,28 @@ on_request (SoupServer        *server,
   if (g_str_equal (path, "/api/v1/sync"))
     {
       fake->n_sync_requests++;
+      fake->last_sync_at = g_get_monotonic_time ();
+      if (fake->sync_answer != NULL)
+        {
+          Answer *answer = g_steal_pointer (&fake->sync_answer);
+
+          soup_server_message_set_status (message, answer->status, NULL);
+          if (answer->retry_after)
+            soup_message_headers_append (soup_server_message_get_response_headers (message),
+                                         "Retry-After", answer->retry_after);
+          if (answer->body)
+            soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                              answer->body, strlen (answer->body));
+          return;
+        }
       soup_server_message_set_status (message, 200, NULL);
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
                                         "{\"changes\":[],\"cursor\":\"c1\",\"has_more\":false}", 45);
+      return;
+    }
+  if (g_str_equal (path, "/api/v1/mutations"))
+    {
+      answer_mutations (fake, message);
       return;
     }
   if (g_str_equal (path, "/api/v1/test") && !g_queue_is_empty (&fake->answers))
@@ -505,9 +572,116 @@ test_tls_custom_ca (void)
   soup_server_disconnect (server);
 }
 
+/* A throttled sync waits at least as long as the server's Retry-After,
+ * however short the engine's own backoff. */
+static void
+test_throttled_sync_waits (void)
+{
+  FakeServer *fake = fake_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuApiClient) api = anbu_api_client_new (fake->url, NULL, &error);
+  g_autoptr(AnbuReplica) replica = NULL;
+  g_autoptr(AnbuSyncEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *path = NULL;
+  Answer throttled = { 429, "{\"error\":{\"code\":\"throttled\",\"message\":\"slow\"}}", "1" };
+  gint64 refused_at;
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  path = g_build_filename (g_get_user_data_dir (), "replica.db", NULL);
+  AWAIT (result, anbu_replica_create_async (path, "pw", 1, 8192, NULL, NULL, test_ready_cb, &result));
+  replica = anbu_replica_open_finish (result, NULL, NULL, &error);
+  g_assert_no_error (error);
+  engine = anbu_sync_engine_new (api, replica);
+  anbu_sync_engine_set_retry_limits (engine, 10, 20);
+
+  fake->sync_answer = &throttled;
+  anbu_sync_engine_start (engine);
+  wait_for_count (&fake->n_sync_requests, 1);
+  refused_at = fake->last_sync_at;
+  wait_for_count (&fake->n_sync_requests, 2);
+  g_assert_cmpint (fake->last_sync_at - refused_at, >=, G_USEC_PER_SEC * 8 / 10);
+  g_assert_cmpuint (fake->n_sync_requests, ==, 2);
+
+  anbu_sync_engine_stop (engine);
+  g_clear_object (&result);
+  g_clear_object (&engine);
+  test_close_object ((GObject **) &replica);
+  fake_server_free (fake);
+}
+
+/* One entry the server refuses to read does not hold back the others. */
+static void
+test_refused_entry_does_not_block (void)
+{
+  FakeServer *fake = fake_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuApiClient) api = anbu_api_client_new (fake->url, NULL, &error);
+  g_autoptr(AnbuReplica) replica = NULL;
+  g_autoptr(AnbuSyncEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *poison_id = NULL;
+  AnbuOutboxEntry *refused = NULL;
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  path = g_build_filename (g_get_user_data_dir (), "replica.db", NULL);
+  AWAIT (result, anbu_replica_create_async (path, "pw", 1, 8192, NULL, NULL, test_ready_cb, &result));
+  replica = anbu_replica_open_finish (result, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr(JsonObject) visit = json_object_new ();
+      char *mutation_id;
+
+      json_object_set_string_member (visit, "household_id", "a1111111-1111-4111-8111-111111111111");
+      json_object_set_string_member (visit, "at", "2026-11-24T10:00:00+09:00");
+      json_object_set_string_member (visit, "by", "e1111111-1111-4111-8111-111111111111");
+      json_object_set_string_member (visit, "purpose", "regular");
+      json_object_set_string_member (visit, "notes", i == 4 ? "POISON" : "건강하심");
+      AWAIT (result, anbu_replica_record_change_async (replica, "visit.create", visit, NULL,
+                                                       test_ready_cb, &result));
+      mutation_id = anbu_replica_record_change_finish (replica, result, &error);
+      g_assert_no_error (error);
+      if (i == 4)
+        poison_id = mutation_id;
+      else
+        g_free (mutation_id);
+    }
+
+  engine = anbu_sync_engine_new (api, replica);
+  AWAIT (result, anbu_sync_engine_sync_async (engine, NULL, test_ready_cb, &result));
+  g_assert_true (anbu_sync_engine_sync_finish (engine, result, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (fake->n_applied, ==, 6);
+  g_assert_cmpuint (anbu_sync_engine_get_pending_count (engine), ==, 0);
+  g_assert_cmpuint (anbu_sync_engine_get_rejection_count (engine), ==, 1);
+  AWAIT (result, anbu_replica_list_outbox_async (replica, NULL, test_ready_cb, &result));
+  entries = anbu_replica_list_outbox_finish (replica, result, &error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  refused = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (anbu_outbox_entry_get_id (refused), ==, poison_id);
+  g_assert_cmpstr (anbu_outbox_entry_get_reason_code (refused), ==, "invalid_value");
+  g_assert_cmpstr (anbu_outbox_entry_get_reason_field (refused), ==, "notes");
+
+  g_clear_object (&result);
+  g_clear_object (&engine);
+  test_close_object ((GObject **) &replica);
+  fake_server_free (fake);
+}
+
 int
 main (int argc, char *argv[])
 {
+  /* A proxy that goes nowhere: loopback requests must not use it. */
+  g_setenv ("http_proxy", "http://127.0.0.1:9", TRUE);
+  g_setenv ("https_proxy", "http://127.0.0.1:9", TRUE);
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("NO_PROXY");
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/anbu/live/updates-and-reconnect", test_live_updates_and_reconnect);
@@ -516,6 +690,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/api/tls-custom-ca", test_tls_custom_ca);
   g_test_add_func ("/anbu/api/unreachable-and-bad-address", test_api_unreachable_and_bad_address);
   g_test_add_func ("/anbu/sync/bad-pull-answer-keeps-cursor", test_bad_pull_answer_keeps_cursor);
+  g_test_add_func ("/anbu/sync/throttled-sync-waits", test_throttled_sync_waits);
+  g_test_add_func ("/anbu/sync/refused-entry-does-not-block", test_refused_entry_does_not_block);
 
   return g_test_run ();
 }

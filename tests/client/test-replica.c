@@ -848,12 +848,12 @@ test_corrupt_and_rebuild (void)
   g_clear_error (&error);
 
   /* A wrong password cannot rebuild (nor read the outbox). */
-  AWAIT (result, anbu_replica_rebuild_async (path, "wrong", NULL, test_ready_cb, &result));
+  AWAIT (result, anbu_replica_rebuild_async (path, "wrong", NULL, NULL, test_ready_cb, &result));
   g_assert_null (anbu_replica_open_finish (result, NULL, NULL, &error));
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_WRONG_PASSWORD);
   g_clear_error (&error);
 
-  AWAIT (result, anbu_replica_rebuild_async (path, PASSWORD, NULL, test_ready_cb, &result));
+  AWAIT (result, anbu_replica_rebuild_async (path, PASSWORD, NULL, NULL, test_ready_cb, &result));
   rebuilt = anbu_replica_open_finish (result, &salvaged, &lost, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (salvaged, ==, 2);
@@ -887,6 +887,8 @@ test_garbage_file (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   guint salvaged = 99, lost = 99;
+  const char *meta[] = { "username", "planner1", NULL };
+  g_autoptr(GHashTable) peeked = NULL;
   char garbage[8192];
 
   for (gsize i = 0; i < sizeof garbage; i++)
@@ -897,11 +899,19 @@ test_garbage_file (void)
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_CORRUPT);
   g_clear_error (&error);
 
-  AWAIT (result, anbu_replica_rebuild_async (path, PASSWORD, NULL, test_ready_cb, &result));
+  AWAIT (result, anbu_replica_rebuild_async (path, PASSWORD, meta, NULL, test_ready_cb, &result));
   rebuilt = anbu_replica_open_finish (result, &salvaged, &lost, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (salvaged, ==, 0);
   g_assert_cmpuint (anbu_replica_get_pending_count (rebuilt), ==, 0);
+
+  /* Nothing was readable: who owns it comes from the caller. */
+  g_clear_object (&result);
+  test_close_object ((GObject **) &rebuilt);
+  AWAIT (result, anbu_replica_peek_async (path, NULL, test_ready_cb, &result));
+  peeked = anbu_replica_peek_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (peeked, "username"), ==, "planner1");
 }
 
 /* A blob moved or damaged inside an intact SQLite file is caught too. */

@@ -697,6 +697,64 @@ test_wrong_password (Fixture       *fixture,
   g_assert_cmpint (count_local (fixture, "household"), ==, 4);
 }
 
+/* The password changed on the server: the planner unlocks once with the
+ * old one, the replica is rewrapped, and from then on only the new one opens it. */
+static void
+test_password_changed (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = seed_households (fixture, 2, DONG);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *new_password = "새 비밀번호 2026 winter";
+  g_autofree char *old_token = NULL;
+  g_autofree char *input = g_strdup_printf ("%s\n", new_password);
+
+  sign_in (fixture, PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (anbu_test_server_cli (fixture->server, input, &out, &err, "password", "reset",
+                                         "--username", "planner", NULL), ==, 0);
+
+  AWAIT (result, anbu_session_change_password_async (fixture->session, "not it", new_password,
+                                                     NULL, test_ready_cb, &result));
+  g_assert_false (anbu_session_change_password_finish (fixture->session, result, &error));
+  g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_WRONG_PASSWORD);
+  g_clear_error (&error);
+
+  AWAIT (result, anbu_session_change_password_async (fixture->session, PASSWORD, new_password,
+                                                     NULL, test_ready_cb, &result));
+  g_assert_true (anbu_session_change_password_finish (fixture->session, result, &error));
+  g_assert_no_error (error);
+  old_token = g_strdup (anbu_api_client_get_token (anbu_session_get_api_client (fixture->session)));
+  anbu_session_lock (fixture->session);
+
+  AWAIT (result, anbu_session_unlock_async (fixture->session, PASSWORD, NULL, test_ready_cb, &result));
+  g_assert_false (anbu_session_unlock_finish (fixture->session, result, &error));
+  g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_WRONG_PASSWORD);
+  g_clear_error (&error);
+  AWAIT (result, anbu_session_unlock_async (fixture->session, new_password, NULL, test_ready_cb,
+                                            &result));
+  g_assert_true (anbu_session_unlock_finish (fixture->session, result, &error));
+  g_assert_no_error (error);
+  /* The reset revoked the old token; the unlock fetches a new one. */
+  {
+    gboolean timed_out = FALSE;
+    guint id = g_timeout_add_seconds (TEST_TIMEOUT_SECONDS, test_timeout_cb, &timed_out);
+
+    while (!timed_out && g_strcmp0 (anbu_api_client_get_token (anbu_session_get_api_client (fixture->session)),
+                                    old_token) == 0)
+      g_main_context_iteration (NULL, TRUE);
+    if (!timed_out)
+      g_source_remove (id);
+    g_assert_false (timed_out);
+  }
+  sync_now (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_local (fixture, "household"), ==, 2);
+}
+
 static void
 test_first_sign_in_needs_server (Fixture       *fixture,
                                  gconstpointer  data)
@@ -801,6 +859,56 @@ test_corrupt_replica_rebuilt (Fixture       *fixture,
   g_assert_cmpuint (server_visit_count (fixture, visit_id), ==, 1);
 }
 
+/* A replica that is not even SQLite any more: after a restart of the app
+ * the sign-in says so, and the rebuild brings the caseload back. */
+static void
+test_unreadable_replica_rebuilt (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = seed_households (fixture, 12, DONG);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *path = g_strdup (anbu_session_get_replica_path (fixture->session));
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  guint kept = 99, lost = 99;
+  char garbage[16384];
+
+  sign_in (fixture, PASSWORD, &error);
+  g_assert_no_error (error);
+  sync_now (fixture, &error);
+  g_assert_no_error (error);
+  test_close_object ((GObject **) &fixture->session);
+
+  for (gsize i = 0; i < sizeof garbage; i++)
+    garbage[i] = (char) (i * 13 + 7);
+  g_assert_true (g_file_set_contents (path, garbage, sizeof garbage, NULL));
+  g_unlink (wal);
+  g_unlink (shm);
+
+  fixture->session = anbu_session_new (fixture->data_dir);
+  anbu_session_set_kdf_cost (fixture->session, FAST_OPS, FAST_MEM);
+  anbu_session_set_autostart (fixture->session, FALSE);
+  AWAIT (result, anbu_session_load_async (fixture->session, NULL, test_ready_cb, &result));
+  g_assert_true (anbu_session_load_finish (fixture->session, result, &error));
+  g_assert_cmpint (anbu_session_get_state (fixture->session), ==, ANBU_SESSION_STATE_LOCKED);
+
+  sign_in (fixture, PASSWORD, &error);
+  g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_cmpint (anbu_session_get_state (fixture->session), ==, ANBU_SESSION_STATE_LOCKED);
+
+  AWAIT (result, anbu_session_rebuild_async (fixture->session, PASSWORD, NULL, test_ready_cb,
+                                             &result));
+  g_assert_true (anbu_session_rebuild_finish (fixture->session, result, &kept, &lost, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept, ==, 0);
+  sync_now (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_local (fixture, "household"), ==, 12);
+  g_assert_cmpstr (anbu_session_get_username (fixture->session), ==, "planner");
+}
+
 static void
 test_sign_out_deletes_replica (Fixture       *fixture,
                                gconstpointer  data)
@@ -842,9 +950,11 @@ main (int argc, char *argv[])
   ADD ("household-leaves-scope", test_household_leaves_scope);
   ADD ("nothing-in-plaintext", test_nothing_in_plaintext);
   ADD ("wrong-password", test_wrong_password);
+  ADD ("password-changed", test_password_changed);
   ADD ("first-sign-in-needs-server", test_first_sign_in_needs_server);
   ADD ("first-sign-in-wrong-password", test_first_sign_in_wrong_password);
   ADD ("corrupt-replica-rebuilt", test_corrupt_replica_rebuilt);
+  ADD ("unreadable-replica-rebuilt", test_unreadable_replica_rebuilt);
   ADD ("sign-out-deletes-replica", test_sign_out_deletes_replica);
 #undef ADD
 

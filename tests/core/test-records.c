@@ -874,6 +874,14 @@ test_household_set_field (void)
   g_assert_false (anbu_household_set_field (h, "shoe_size", bad, &error));
   assert_field_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "shoe_size");
   g_assert_null (anbu_household_dup_field (h, "shoe_size"));
+  g_clear_error (&error);
+
+  /* A name that is no member name cannot pass itself off as one: the app
+   * would mark the planner's "name" field for an error it does not have. */
+  g_assert_false (anbu_household_set_field (h, "name: x", bad, &error));
+  assert_field_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, NULL);
+  anbu_record_error_prefix_field (&error, "fields");
+  assert_field_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "fields");
 }
 
 static void

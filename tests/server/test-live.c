@@ -209,9 +209,77 @@ test_scope (void)
     g_assert_cmpuint (changes_b, ==, 1);
   }
 
+  /* A client connecting now gets the status of the plugs it may see. */
+  {
+    Client *late = connect_live (fixture, session, token_b);
+
+    g_assert_no_error (late->error);
+    wait_message (late, "plug", house_b);
+    g_assert_null (find_message (late, "plug", house_a));
+    client_free (late);
+  }
+
   client_free (nobody);
   client_free (a);
   client_free (b);
+  ingest_fixture_free (fixture);
+}
+
+static gint64
+frame_seen_at (JsonObject *message)
+{
+  JsonObject *record = json_object_get_object_member (message, "record");
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (record,
+                                                                                         "last_seen_at"),
+                                                          NULL);
+
+  return g_date_time_to_unix (dt);
+}
+
+typedef struct
+{
+  Client  *client;
+  gint64   seen_at;
+  gboolean found;
+} WaitSeen;
+
+static gboolean
+check_seen (gpointer user_data)
+{
+  WaitSeen *wait = user_data;
+
+  for (guint i = 0; i < wait->client->messages->len && !wait->found; i++)
+    if (g_strcmp0 (json_object_get_string_member (wait->client->messages->pdata[i], "type"), "plug") == 0
+        && frame_seen_at (wait->client->messages->pdata[i]) == wait->seen_at)
+      wait->found = TRUE;
+  return wait->found ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+/* Status held back by the per-plug throttle is sent once the interval is
+ * over: the client ends up with the latest reading. */
+static void
+test_throttle_keeps_latest (void)
+{
+  const char * const args[] = { "--live-plug-interval", "1", NULL };
+  IngestFixture *fixture = ingest_fixture_new (NOW, args);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
+  g_autofree char *house = ingest_add_household (fixture, DONG_A, FALSE, 24, "PLUG-A", NOW - HOUR);
+  g_autofree char *first = ingest_readings_json ("PLUG-A", NOW - 120, 60, 1, 3, 3, 0, 0, NULL);
+  g_autofree char *second = ingest_readings_json ("PLUG-A", NOW - 60, 60, 1, 3, 3, 0, 0, NULL);
+  WaitSeen wait;
+  Client *client;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  client = connect_live (fixture, session, token);
+  g_assert_no_error (client->error);
+  anbu_test_response_free (ingest_post (fixture, first));
+  wait_message (client, "plug", house);
+  anbu_test_response_free (ingest_post (fixture, second));
+  wait = (WaitSeen) { client, NOW - 60, FALSE };
+  g_timeout_add (10, check_seen, &wait);
+  anbu_test_wait_for (&wait.found);
+  client_free (client);
   ingest_fixture_free (fixture);
 }
 
@@ -222,6 +290,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/anbu/live/scope", test_scope);
+  g_test_add_func ("/anbu/live/throttle-keeps-latest", test_throttle_keeps_latest);
 
   return g_test_run ();
 }

@@ -304,6 +304,26 @@ test_closes_when_untouched (void)
   ingest_fixture_free (fixture);
 }
 
+/* Raising the threshold does not close a signal: only returning activity
+ * (or an absence) does. */
+static void
+test_threshold_edit_keeps_signal (void)
+{
+  gint64 now = WED_AFTERNOON;
+  IngestFixture *fixture = ingest_fixture_new (now, long_offline);
+  g_autofree char *household = raise_inactivity (fixture, "PLUG-A", TRUE, now, NULL);
+  g_autofree char *update = g_strdup_printf ("{\"id\": \"%s\", \"base_version\": 1,"
+                                             " \"fields\": {\"threshold_hours\": 48}}", household);
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  json_object_unref (ingest_push (fixture, "household.update", update));
+  tick (fixture, now + MINUTE);
+  alerts = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (alerts->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (alerts->pdata[0], "state"), ==, "open");
+  ingest_fixture_free (fixture);
+}
+
 typedef struct
 {
   const char *name;
@@ -407,6 +427,7 @@ main (int   argc,
   g_test_add_func ("/anbu/signals/absence-suppresses", test_absence_suppresses);
   g_test_add_func ("/anbu/signals/escalation", test_escalation);
   g_test_add_func ("/anbu/signals/closes-when-untouched", test_closes_when_untouched);
+  g_test_add_func ("/anbu/signals/threshold-edit-keeps-signal", test_threshold_edit_keeps_signal);
   for (guint i = 0; i < G_N_ELEMENTS (routing_cases); i++)
     g_test_add_data_func (routing_cases[i].name, &routing_cases[i], check_routing);
   g_test_add_func ("/anbu/signals/reroute-in-the-morning", test_reroute_in_the_morning);

@@ -280,10 +280,17 @@ test_concurrent_batches (void)
   guint accepted = 0, duplicate = 0;
 
   soup_session_set_proxy_resolver (session, NULL);
+  for (guint g = 0; g < 3; g++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-%u", g);
+
+      g_free (ingest_add_household (fixture, DONG, TRUE, 24, serial, NOW - 7200));
+    }
+  /* All four in flight together. */
+  c.pending = 4;
   for (guint g = 0; g < 4; g++)
     {
       g_autofree char *serial = g_strdup_printf ("PLUG-%u", g);
-      g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, serial, NOW - 7200);
       /* Gateway 3 sends gateway 0's plug again: duplicates of one of them. */
       g_autofree char *items = ingest_readings_json (g == 3 ? "PLUG-0" : serial, NOW - 3600, 60, 50,
                                                      3, 3, 0, 0, NULL);
@@ -293,7 +300,6 @@ test_concurrent_batches (void)
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-      c.pending++;
       soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_sent, &c);
     }
   anbu_test_wait_for (&c.done);

@@ -23,6 +23,8 @@ struct _AnbuTestAccount
   guint sign_outs;
   guint locks;
   gboolean needs_sign_in;
+  gboolean damaged;
+  guint rebuilds;
   GListStore *pending;
   GListStore *conflicts;
   GListStore *rejections;
@@ -56,6 +58,12 @@ test_sign_in_async (AnbuAccount        *account,
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, test_sign_in_async);
+  if (self->damaged)
+    {
+      g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED,
+                               "replica damaged");
+      return;
+    }
   if (g_strcmp0 (username, self->username) != 0 || g_strcmp0 (password, self->password) != 0)
     {
       g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS,
@@ -118,6 +126,40 @@ test_sync_now (AnbuAccount *account)
 }
 
 static void
+test_rebuild_async (AnbuAccount        *account,
+                    const char         *password,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data)
+{
+  AnbuTestAccount *self = ANBU_TEST_ACCOUNT (account);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, test_rebuild_async);
+  self->rebuilds++;
+  if (g_strcmp0 (password, self->password) != 0)
+    {
+      g_task_return_new_error (task, ANBU_ACCOUNT_ERROR, ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS,
+                               "wrong password");
+      return;
+    }
+  self->damaged = FALSE;
+  self->signed_in = TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+test_rebuild_finish (AnbuAccount  *account,
+                     GAsyncResult *result,
+                     guint        *n_lost,
+                     GError      **error)
+{
+  if (n_lost != NULL)
+    *n_lost = 0;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 test_renew_async (AnbuAccount        *account,
                   const char         *password,
                   GCancellable       *cancellable,
@@ -177,6 +219,8 @@ static void
 anbu_test_account_iface_init (AnbuAccountInterface *iface)
 {
   iface->lock = test_lock;
+  iface->rebuild_async = test_rebuild_async;
+  iface->rebuild_finish = test_rebuild_finish;
   iface->renew_async = test_renew_async;
   iface->renew_finish = test_finish;
   iface->get_pending = test_get_pending;
@@ -299,6 +343,19 @@ guint
 anbu_test_account_get_sign_outs (AnbuTestAccount *self)
 {
   return self->sign_outs;
+}
+
+void
+anbu_test_account_set_damaged (AnbuTestAccount *self,
+                               gboolean         damaged)
+{
+  self->damaged = damaged;
+}
+
+guint
+anbu_test_account_get_rebuilds (AnbuTestAccount *self)
+{
+  return self->rebuilds;
 }
 
 void

@@ -23,6 +23,9 @@ void             anbu_test_account_set_sync     (AnbuTestAccount        *self,
 guint            anbu_test_account_get_sync_requests (AnbuTestAccount *self);
 guint            anbu_test_account_get_sign_outs     (AnbuTestAccount *self);
 guint            anbu_test_account_get_locks         (AnbuTestAccount *self);
+void             anbu_test_account_set_damaged       (AnbuTestAccount *self,
+                                                      gboolean         damaged);
+guint            anbu_test_account_get_rebuilds      (AnbuTestAccount *self);
 void             anbu_test_account_set_needs_sign_in (AnbuTestAccount *self,
                                                       gboolean         needs_sign_in);
 GListStore      *anbu_test_account_get_pending_store (AnbuTestAccount *self);

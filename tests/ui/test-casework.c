@@ -509,6 +509,15 @@ test_alerts_order_and_acknowledge (Fixture      *f,
   anbu_test_save_screenshot (f->window, "casework-alerts");
   anbu_test_assert_accessible_names (f->window, "alerts view");
 
+  /* The name opens the household page in the households view. */
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (first), "alert-open-household"));
+  anbu_test_wait_drawn (f->window);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK))),
+                   ==, "households");
+  g_assert_cmpstr (anbu_household_page_get_household_id (ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE))),
+                   ==, H2);
+  show_view (f, "alerts");
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "alert.acknowledge", NULL));
   payload = wait_for_change (f, 0, "alert.acknowledge");
   g_assert_cmpstr (json_object_get_string_member (payload, "id"), ==, A2);
@@ -834,6 +843,18 @@ test_visits_due (Fixture      *f,
   g_assert_true (g_strv_contains ((const char * const *) ids, H4));
   anbu_test_save_screenshot (f->window, "casework-visits");
   anbu_test_assert_accessible_names (f->window, "visits view");
+
+  /* A row opens the household. */
+  {
+    GtkWidget *group = anbu_test_find_named (f->window, "visits-today");
+    GtkWidget *row = anbu_test_find_type (group, ADW_TYPE_ACTION_ROW);
+
+    g_signal_emit_by_name (row, "activate");
+    anbu_test_wait_drawn (f->window);
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK))),
+                     ==, "households");
+    show_view (f, "visits");
+  }
 
   /* Recording the visit takes it off the list. */
   dialog = open_form (f, ANBU_CASE_FORM_VISIT, H4, NULL);

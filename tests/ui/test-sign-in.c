@@ -225,6 +225,40 @@ test_page_wrong_password (Fixture      *f,
   g_assert_true (anbu_window_get_signed_in (ANBU_WINDOW (f->window)));
 }
 
+/* A damaged caseload on this computer: the page says so and offers to download it again; that
+ * needs the password like a sign-in, and signs in. */
+static void
+test_page_damaged_replica (Fixture      *f,
+                           gconstpointer data)
+{
+  GtkWidget *rebuild = anbu_test_find_named (f->window, "rebuild-button");
+
+  g_assert_false (gtk_widget_get_visible (rebuild));
+  anbu_test_account_set_damaged (f->account, TRUE);
+  fill (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
+  anbu_test_press (anbu_test_find_named (f->window, "sign-in-button"));
+  g_assert_true (anbu_test_wait_until (failure_shown, f->window, 5000));
+  g_assert_cmpstr (label_text (f->window, "sign-in-failure"), ==,
+                   "이 컴퓨터에 저장된 담당 가구 자료가 손상되었습니다. 네트워크에 연결한 뒤 비밀번호를 입력하고 '담당 가구 자료 다시 받기'를 누르세요.");
+  g_assert_true (gtk_widget_get_visible (rebuild));
+  anbu_test_wait_drawn (f->window);
+  anbu_test_assert_accessible_names (f->window, "sign-in page offering a rebuild");
+  anbu_test_save_screenshot (f->window, "sign-in-damaged");
+
+  /* The password was cleared with the failure: it is asked for again. */
+  anbu_test_press (rebuild);
+  g_assert_cmpstr (label_text (f->window, "password-error"), ==, "비밀번호를 입력하세요.");
+  g_assert_cmpuint (anbu_test_account_get_rebuilds (f->account), ==, 0);
+
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (f->window, "password-entry")),
+                         "correct horse");
+  anbu_test_press (rebuild);
+  g_assert_true (anbu_test_wait_until ((gboolean (*) (gpointer)) anbu_window_get_signed_in,
+                                       f->window, 5000));
+  g_assert_cmpuint (anbu_test_account_get_rebuilds (f->account), ==, 1);
+  g_assert_false (gtk_widget_get_visible (rebuild));
+}
+
 /* A successful sign-in remembers the server and username for the next time. */
 static void
 test_page_remembers_server (Fixture      *f,
@@ -353,6 +387,8 @@ main (int   argc,
   g_test_add ("/anbu/ui/sign-in/fill-from-command-line", Fixture, NULL,
               fixture_set_up, test_fill_from_command_line, fixture_tear_down);
   g_test_add_func ("/anbu/ui/sign-in/command-line-refused", test_command_line_refused);
+  g_test_add ("/anbu/ui/sign-in/page-damaged-replica", Fixture, NULL,
+              fixture_set_up, test_page_damaged_replica, fixture_tear_down);
   g_test_add ("/anbu/ui/sign-in/page-remembers-server", Fixture, NULL,
               fixture_set_up, test_page_remembers_server, fixture_tear_down);
 

@@ -573,6 +573,21 @@ test_renew_sign_in (Fixture      *f,
   g_assert_true (anbu_test_wait_until (renew_bar_hidden, f->window, 5000));
 }
 
+/* The app icon is an SVG: GTK loads it through gdk-pixbuf's SVG loader (librsvg2-common),
+ * which GTK only recommends. Without it every picture of the app icon (sign-in, About)
+ * silently shows a broken-image placeholder, so fail here instead. */
+static void
+test_app_icon_loads (void)
+{
+  g_autofree char *svg = g_build_filename (g_getenv ("ANBU_SOURCE_DIR"), "data", "icons", "hicolor",
+                                           "scalable", "apps", APP_ID ".svg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (svg, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -594,6 +609,7 @@ main (int   argc,
   ADD ("map-page", test_map_page);
   ADD ("shortcuts-and-about", test_shortcuts_and_about);
 #undef ADD
+  g_test_add_func ("/anbu/ui/window/app-icon-loads", test_app_icon_loads);
 
   return g_test_run ();
 }
