@@ -420,23 +420,6 @@ summary_has_location (gpointer item,
   return household != NULL && isfinite (household->lat) && isfinite (household->lon);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Callbacks */
 
 static void
@@ -458,14 +441,9 @@ static void
 on_household_activated (AnbuMapPage *self,
                         const char  *household_id)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *households = root != NULL ? find_descendant (GTK_WIDGET (root),
-                                                          ANBU_TYPE_HOUSEHOLDS_VIEW) : NULL;
-
-  if (households == NULL || self->casework == NULL)
-    return;
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-view", "s", "households");
-  anbu_households_view_open_household (ANBU_HOUSEHOLDS_VIEW (households), household_id);
+  /* Its page lives in the Households view. */
+  if (!anbu_households_view_open_in_window (GTK_WIDGET (self), household_id))
+    show_toast (self, _("The household's page opens once your caseload is loaded"));
 }
 
 static void
