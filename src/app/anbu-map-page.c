@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "anbu-accessibility.h"
 #include "anbu-community-centre.h"
@@ -39,6 +41,8 @@ struct _AnbuMapPage
   gboolean start_chosen;       /* the planner picked the start: keep it */
   gboolean choosing_start;     /* the page moves the drop-down itself */
 
+  SoupSession *session;        /* for the tile server's tiles.json */
+  GCancellable *tilejson_cancellable;
   GCancellable *download_cancellable;
   GtkWidget *progress_dialog;  /* weak */
 };
@@ -86,6 +90,68 @@ update_visible_page (AnbuMapPage *self)
   gtk_stack_set_visible_child_name (self->stack, has_points ? "map" : "empty");
 }
 
+/* The tile server's own description (anbu-server: GET /tiles/tiles.json, TileJSON)
+ * names the attribution its tiles need; the map shows it in place of the address. */
+static void
+on_tilejson_read (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (AnbuMapPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  AnbuMapTileSource *current = anbu_map_view_get_tile_source (self->map_view);
+  g_autoptr (AnbuMapTileSource) replacement = NULL;
+  const char *base_url = g_object_get_data (G_OBJECT (msg), "anbu-base-url");
+  JsonNode *root;
+  const char *attribution;
+
+  if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No tile description: %s", error->message);
+      return;
+    }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  attribution = json_object_get_string_member_with_default (json_node_get_object (root),
+                                                            "attribution", NULL);
+  if (attribution == NULL || *attribution == '\0' || current == NULL
+      || g_strcmp0 (anbu_map_tile_source_get_base_url (current), base_url) != 0
+      || g_strcmp0 (anbu_map_tile_source_get_attribution (current), attribution) == 0)
+    return;
+
+  /* The map source's licence text is fixed when it is made: a new source (same
+   * disk cache, so nothing is fetched again). */
+  replacement = anbu_map_tile_source_new (base_url, NULL);
+  anbu_map_tile_source_set_attribution (replacement, attribution);
+  anbu_map_view_set_tile_source (self->map_view, replacement);
+}
+
+static void
+fetch_tilejson (AnbuMapPage *self,
+                const char  *base_url)
+{
+  g_autofree char *url = g_strdup_printf ("%s%stiles/tiles.json", base_url,
+                                          g_str_has_suffix (base_url, "/") ? "" : "/");
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+
+  if (msg == NULL)
+    return;
+  g_cancellable_cancel (self->tilejson_cancellable);
+  g_clear_object (&self->tilejson_cancellable);
+  self->tilejson_cancellable = g_cancellable_new ();
+  if (self->session == NULL)
+    self->session = soup_session_new_with_options ("user-agent", ANBU_USER_AGENT,
+                                                   "max-conns", 2, NULL);
+  g_object_set_data_full (G_OBJECT (msg), "anbu-base-url", g_strdup (base_url), g_free);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_LOW, self->tilejson_cancellable,
+                                    on_tilejson_read, g_object_ref (self));
+}
+
 static void
 update_tile_source (AnbuMapPage *self)
 {
@@ -100,6 +166,7 @@ update_tile_source (AnbuMapPage *self)
 
   source = anbu_map_tile_source_new (base_url, NULL);
   anbu_map_view_set_tile_source (self->map_view, source);
+  fetch_tilejson (self, base_url);
 }
 
 static AnbuMapPoint *
@@ -743,6 +810,9 @@ static void
 on_progress_response (AnbuMapPage *self,
                       const char  *response)
 {
+  g_cancellable_cancel (self->tilejson_cancellable);
+  g_clear_object (&self->tilejson_cancellable);
+  g_clear_object (&self->session);
   if (self->download_cancellable != NULL)
     g_cancellable_cancel (self->download_cancellable);
 }
@@ -875,6 +945,9 @@ anbu_map_page_dispose (GObject *object)
 {
   AnbuMapPage *self = ANBU_MAP_PAGE (object);
 
+  g_cancellable_cancel (self->tilejson_cancellable);
+  g_clear_object (&self->tilejson_cancellable);
+  g_clear_object (&self->session);
   if (self->download_cancellable != NULL)
     g_cancellable_cancel (self->download_cancellable);
   g_clear_object (&self->download_cancellable);

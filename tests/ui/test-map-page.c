@@ -308,13 +308,21 @@ tiles_cached (gpointer data)
   return count_tiles (data) > 0;
 }
 
+static gboolean
+attribution_shown (gpointer data)
+{
+  ShumateMapSource *source = shumate_simple_map_get_map_source (anbu_map_view_get_map (fx.view));
+
+  return source != NULL && g_strcmp0 (shumate_map_source_get_license (source), data) == 0;
+}
+
 /* Every household of the planner's 동 is on the map, drawn over tiles that came
  * from the server; the list's search applies to the map. */
 static void
 test_households_appear (void)
 {
   AnbuHouseholdIndex *index = anbu_casework_get_index (fx.casework);
-  AnbuMapTileSource *source = anbu_map_view_get_tile_source (fx.view);
+  AnbuMapTileSource *source;
   AnbuMapStatusLayer *layer = anbu_map_view_get_status_layer (fx.view);
   g_autofree char *expected_base = g_strdup (fx.server->url);
   guint n = g_list_model_get_n_items (points ());
@@ -331,6 +339,9 @@ test_households_appear (void)
                        ==, SAJIK_CODE);
     }
 
+  /* The attribution is the one the server's basemap asks for. */
+  g_assert_true (anbu_test_wait_until (attribution_shown, "지도 자리표시 — 실제 지도 아님", TIMEOUT_MS));
+  source = anbu_map_view_get_tile_source (fx.view);
   g_assert_nonnull (source);
   g_assert_true (g_str_has_prefix (anbu_map_tile_source_get_base_url (source), expected_base));
   show_at (SAJIK_LAT, SAJIK_LON, 15);
