@@ -1051,13 +1051,19 @@ anbu_map_page_set_casework (AnbuMapPage  *self,
   g_autoptr (GtkMapListModel) points = NULL;
 
   g_return_if_fail (ANBU_IS_MAP_PAGE (self));
-  g_return_if_fail (ANBU_IS_CASEWORK (casework));
+  g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
 
   if (self->casework == casework)
     return;
   if (self->casework != NULL)
     g_signal_handlers_disconnect_by_data (self->casework, self);
   g_set_object (&self->casework, casework);
+  if (casework == NULL)
+    {
+      anbu_map_page_set_model (self, NULL);
+      anbu_map_page_clear_route (self);
+      return;
+    }
   g_signal_connect_swapped (casework, "changed", G_CALLBACK (on_casework_changed), self);
 
   /* The list's index is the households that pass its search and filters: the

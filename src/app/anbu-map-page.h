@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (AnbuMapPage, anbu_map_page, ANBU, MAP_PAGE, AdwBin)
  * Activating a household on the map opens its page in the Households view. */
 GtkWidget         *anbu_map_page_new             (void);
 /* Feeds the map from the casework's household index (what the households list
- * shows); called by anbu_casework_attach(). */
+ * shows); called by anbu_casework_attach(). NULL (sign-out) empties the map and
+ * the route, so no caseload stays on screen. */
 void               anbu_map_page_set_casework    (AnbuMapPage  *self,
                                                   AnbuCasework *casework);
 GListModel        *anbu_map_page_get_model       (AnbuMapPage *self);

@@ -83,6 +83,8 @@ update_actions (AnbuWindow *self)
 static void
 show_main (AnbuWindow *self)
 {
+  if (self->account != NULL)
+    anbu_account_attach_views (self->account, GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->pages, "main");
   anbu_idle_monitor_set_active (self->idle_monitor, TRUE);
   update_actions (self);
