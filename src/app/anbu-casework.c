@@ -599,6 +599,7 @@ anbu_casework_submit_finish (AnbuCasework  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* @self NULL: detach. */
 static void
 attach_recursive (AnbuCasework *self,
                   GtkWidget    *widget)
@@ -627,4 +628,12 @@ anbu_casework_attach (AnbuCasework *self,
   g_return_if_fail (GTK_IS_WIDGET (window));
 
   attach_recursive (self, window);
+}
+
+void
+anbu_casework_detach_views (GtkWidget *window)
+{
+  g_return_if_fail (GTK_IS_WIDGET (window));
+
+  attach_recursive (NULL, window);
 }

@@ -332,7 +332,7 @@ anbu_households_view_set_casework (AnbuHouseholdsView *self,
   AnbuHouseholdIndex *index;
 
   g_return_if_fail (ANBU_IS_HOUSEHOLDS_VIEW (self));
-  g_return_if_fail (ANBU_IS_CASEWORK (casework));
+  g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
 
   if (self->casework == casework)
     return;
@@ -342,6 +342,15 @@ anbu_households_view_set_casework (AnbuHouseholdsView *self,
       g_signal_handlers_disconnect_by_data (anbu_casework_get_index (self->casework), self);
     }
   g_set_object (&self->casework, casework);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  if (casework == NULL)
+    {
+      gtk_list_view_set_model (self->list_view, NULL);
+      g_clear_pointer (&self->dongs, g_ptr_array_unref);
+      gtk_label_set_label (self->count_label, "");
+      gtk_stack_set_visible_child_name (self->list_stack, "empty");
+      return;
+    }
   index = anbu_casework_get_index (casework);
   gtk_list_view_set_model (self->list_view,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (index)))));

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuHouseholdsView, anbu_households_view, ANBU, HOUSEHOLDS_VIEW, AdwBin)
 
 GtkWidget *anbu_households_view_new           (void);
+/* NULL clears the view (sign-out). */
 void       anbu_households_view_set_casework  (AnbuHouseholdsView *self,
                                                AnbuCasework       *casework);
 /* What the window's search bar holds; the view follows it by itself. */

@@ -181,13 +181,23 @@ anbu_visits_view_set_casework (AnbuVisitsView *self,
                                AnbuCasework   *casework)
 {
   g_return_if_fail (ANBU_IS_VISITS_VIEW (self));
-  g_return_if_fail (ANBU_IS_CASEWORK (casework));
+  g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
 
   if (self->casework == casework)
     return;
   if (self->casework != NULL)
     g_signal_handlers_disconnect_by_data (self->casework, self);
   g_set_object (&self->casework, casework);
+  if (casework == NULL)
+    {
+      GtkWidget *child;
+
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)
+        gtk_box_remove (self->groups_box, child);
+      g_ptr_array_set_size (self->shown, 0);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
   g_signal_connect_swapped (casework, "changed", G_CALLBACK (rebuild), self);
   if (anbu_casework_get_loaded (casework))
     rebuild (self);

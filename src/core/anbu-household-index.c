@@ -181,32 +181,39 @@ anbu_household_index_set_households (AnbuHouseholdIndex *self,
                                      GPtrArray          *households)
 {
   g_autoptr(GPtrArray) old_all = NULL;
-  guint old_len;
+  g_autoptr(GPtrArray) old_visible = NULL;
+  g_autoptr(GHashTable) old_by_id = NULL;
 
   g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
   g_return_if_fail (households != NULL);
 
   /* The old items stay alive until the list has been told they are gone. */
   old_all = g_steal_pointer (&self->all);
-  old_len = self->visible->len;
+  old_visible = g_steal_pointer (&self->visible);
+  old_by_id = g_steal_pointer (&self->by_id);
   self->all = g_ptr_array_new_full (households->len, g_object_unref);
-  g_hash_table_remove_all (self->by_id);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < households->len; i++)
     {
       AnbuHouseholdSummary *summary = households->pdata[i];
+      AnbuHouseholdSummary *old;
 
       g_return_if_fail (ANBU_IS_HOUSEHOLD_SUMMARY (summary));
+      /* A household a reload did not change keeps its item, so a list
+       * showing it keeps its row (and its scroll position). */
+      old = g_hash_table_lookup (old_by_id, anbu_household_summary_get_id (summary));
+      if (old != NULL && anbu_household_summary_equal (old, summary))
+        summary = old;
       g_ptr_array_add (self->all, g_object_ref (summary));
       g_hash_table_insert (self->by_id, (char *) anbu_household_summary_get_id (summary), summary);
     }
   resort (self);
 
-  g_ptr_array_set_size (self->visible, 0);
+  self->visible = g_ptr_array_sized_new (self->all->len);
   for (guint i = 0; i < self->all->len; i++)
     if (passes (self, self->all->pdata[i]))
       g_ptr_array_add (self->visible, self->all->pdata[i]);
-  if (old_len > 0 || self->visible->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->visible->len);
+  emit_changes (self, old_visible);
 }
 
 guint

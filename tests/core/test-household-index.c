@@ -250,6 +250,66 @@ test_dong_and_consent (void)
   assert_visible (index, "h7");
 }
 
+typedef struct
+{
+  guint signals;
+  guint position;
+  guint removed;
+  guint added;
+} Change;
+
+static void
+record_change (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               Change     *change)
+{
+  change->signals++;
+  change->position = position;
+  change->removed = removed;
+  change->added = added;
+}
+
+/* A reload that changes one household tells the list about that one only. */
+static void
+test_reload_keeps_items (void)
+{
+  g_autoptr(AnbuHouseholdIndex) index = seeded_index ();
+  g_autoptr(AnbuHouseholdIndex) again = seeded_index ();
+  g_autoptr(AnbuHouseholdSummary) first = g_list_model_get_item (G_LIST_MODEL (index), 0);
+  g_autoptr(AnbuHouseholdSummary) first_again = NULL;
+  g_autoptr(GPtrArray) reloaded = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *serials[] = { "PLG-0006", NULL };
+  Change change = { 0 };
+
+  /* The caseload read again (new objects), with one name corrected. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (again)); i++)
+    {
+      g_autoptr(AnbuHouseholdSummary) s = g_list_model_get_item (G_LIST_MODEL (again), i);
+      AnbuHouseholdFacts facts = *anbu_household_summary_get_facts (s);
+
+      if (g_str_equal (facts.id, "h4"))
+        {
+          facts.name = "가나다라";
+          facts.serials = serials;
+        }
+      g_ptr_array_add (reloaded, anbu_household_summary_new (&facts));
+    }
+  g_signal_connect (index, "items-changed", G_CALLBACK (record_change), &change);
+  anbu_household_index_set_households (index, reloaded);
+
+  /* Risk order "h2 h7 h1 h3 h4 h5 h8 h6": only h4, at position 4, changed. */
+  assert_visible (index, "h2 h7 h1 h3 h4 h5 h8 h6");
+  g_assert_cmpuint (change.signals, ==, 1);
+  g_assert_cmpuint (change.position, ==, 4);
+  g_assert_cmpuint (change.removed, ==, 1);
+  g_assert_cmpuint (change.added, ==, 1);
+  /* Unchanged households keep their very item. */
+  first_again = g_list_model_get_item (G_LIST_MODEL (index), 0);
+  g_assert_true (first_again == first);
+}
+
 static void
 test_replace_households (void)
 {
@@ -276,6 +336,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/household-index/categories", test_categories);
   g_test_add_func ("/anbu/household-index/dong-and-consent", test_dong_and_consent);
   g_test_add_func ("/anbu/household-index/replace-households", test_replace_households);
+  g_test_add_func ("/anbu/household-index/reload-keeps-items", test_reload_keeps_items);
 
   return g_test_run ();
 }

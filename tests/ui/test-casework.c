@@ -1034,6 +1034,29 @@ test_household_page (Fixture      *f,
                             "오프라인"));
 }
 
+/* After sign-out nothing of the caseload stays on screen. */
+static void
+test_detach (Fixture      *f,
+             gconstpointer data)
+{
+  AnbuAlertsView *alerts = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+  AnbuHouseholdsView *households = ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
+  AnbuVisitsView *visits = ANBU_VISITS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_VISITS_VIEW));
+  g_auto(GStrv) ids = NULL;
+
+  g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 3);
+  anbu_casework_detach_views (f->window);
+  anbu_test_wait_drawn (f->window);
+  g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 0);
+  g_assert_null (anbu_households_view_get_model (households));
+  ids = anbu_visits_view_dup_household_ids (visits);
+  g_assert_cmpuint (g_strv_length (ids), ==, 0);
+  /* And attaching again brings it back. */
+  anbu_casework_attach (f->casework, f->window);
+  g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (anbu_households_view_get_model (households)), ==, 7);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1057,6 +1080,7 @@ main (int argc, char *argv[])
   ADD ("visits-due", test_visits_due);
   ADD ("statistics", test_statistics);
   ADD ("household-page", test_household_page);
+  ADD ("detach-on-sign-out", test_detach);
 
   return g_test_run ();
 }
