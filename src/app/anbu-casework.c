@@ -7,6 +7,7 @@
 #include "anbu-alerts-view.h"
 #include "anbu-casework.h"
 #include "anbu-households-view.h"
+#include "anbu-map-page.h"
 #include "anbu-statistics-view.h"
 #include "anbu-visits-view.h"
 
@@ -611,6 +612,8 @@ attach_recursive (AnbuCasework *self,
     anbu_visits_view_set_casework (ANBU_VISITS_VIEW (widget), self);
   else if (ANBU_IS_STATISTICS_VIEW (widget))
     anbu_statistics_view_set_casework (ANBU_STATISTICS_VIEW (widget), self);
+  else if (ANBU_IS_MAP_PAGE (widget))
+    anbu_map_page_set_casework (ANBU_MAP_PAGE (widget), self);
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
 #include "anbu-api-error.h"
@@ -23,6 +24,7 @@ struct _AnbuTileStore
   sqlite3        *db;
   sqlite3_stmt   *lookup;
   char           *content_type;
+  char           *tilejson;     /* GET /tiles/tiles.json */
   AnbuHttpServer *server;
 };
 
@@ -84,6 +86,15 @@ handle_tile (AnbuTileStore     *self,
   SoupMessageHeaders *headers;
   guint z, x, y;
 
+  if (strcmp (path, "/tiles/tiles.json") == 0
+      && (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0))
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
+                                        self->tilejson, strlen (self->tilejson));
+      return;
+    }
+
   /* "/tiles/Z/X/Y.png" splits into "", "tiles", Z, X, "Y.png". */
   parts = g_strsplit (path, "/", -1);
   if (g_strv_length (parts) != 5 || !g_str_has_suffix (parts[4], ".png"))
@@ -139,6 +150,92 @@ handle_tile (AnbuTileStore     *self,
                                     g_bytes_get_data (tile, NULL), g_bytes_get_size (tile));
 }
 
+/* Numbers of a comma-separated metadata value ("w,s,e,n"), or NULL when it
+ * does not have `count` of them. */
+static JsonArray *
+parse_numbers (const char *text,
+               guint       count)
+{
+  g_auto(GStrv) parts = text != NULL ? g_strsplit (text, ",", -1) : NULL;
+  g_autoptr(JsonArray) numbers = json_array_new ();
+
+  if (parts == NULL || g_strv_length (parts) != count)
+    return NULL;
+  for (guint i = 0; i < count; i++)
+    {
+      char *end = NULL;
+      double value = g_ascii_strtod (g_strstrip (parts[i]), &end);
+
+      if (end == parts[i] || *end != '\0')
+        return NULL;
+      json_array_add_double_element (numbers, value);
+    }
+  return g_steal_pointer (&numbers);
+}
+
+/* What the file says about itself, as TileJSON 2.2.0: the attribution the map
+ * must show (a licence requirement for OpenStreetMap data), zooms and bounds. */
+static char *
+build_tilejson (GHashTable *metadata,
+                const char *content_type)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char *text_keys[] = { "name", "description", "attribution", "version" };
+  const char *zoom_keys[] = { "minzoom", "maxzoom" };
+  JsonArray *bounds = parse_numbers (g_hash_table_lookup (metadata, "bounds"), 4);
+  JsonArray *center = parse_numbers (g_hash_table_lookup (metadata, "center"), 3);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "tilejson");
+  json_builder_add_string_value (builder, "2.2.0");
+  json_builder_set_member_name (builder, "scheme");
+  json_builder_add_string_value (builder, "xyz");
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, content_type);
+  json_builder_set_member_name (builder, "tiles");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "/tiles/{z}/{x}/{y}.png");
+  json_builder_end_array (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (text_keys); i++)
+    if (g_hash_table_lookup (metadata, text_keys[i]) != NULL)
+      {
+        json_builder_set_member_name (builder, text_keys[i]);
+        json_builder_add_string_value (builder, g_hash_table_lookup (metadata, text_keys[i]));
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (zoom_keys); i++)
+    {
+      const char *text = g_hash_table_lookup (metadata, zoom_keys[i]);
+      guint64 zoom;
+
+      if (text != NULL && g_ascii_string_to_unsigned (text, 10, 0,
+                                      ANBU_TILE_STORE_MAX_ZOOM, &zoom, NULL))
+        {
+          json_builder_set_member_name (builder, zoom_keys[i]);
+          json_builder_add_int_value (builder, (gint64) zoom);
+        }
+    }
+  if (bounds != NULL)
+    {
+      JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_take_array (node, bounds);
+      json_builder_set_member_name (builder, "bounds");
+      json_builder_add_value (builder, node);
+    }
+  if (center != NULL)
+    {
+      JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_take_array (node, center);
+      json_builder_set_member_name (builder, "center");
+      json_builder_add_value (builder, node);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
 /* Callbacks */
 
 static void
@@ -183,6 +280,7 @@ anbu_tile_store_finalize (GObject *object)
   g_clear_pointer (&self->lookup, sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close);
   g_free (self->content_type);
+  g_free (self->tilejson);
 
   G_OBJECT_CLASS (anbu_tile_store_parent_class)->finalize (object);
 }
@@ -208,7 +306,8 @@ anbu_tile_store_new (const char  *path,
                      GError     **error)
 {
   g_autoptr(AnbuTileStore) self = NULL;
-  sqlite3_stmt *format = NULL;
+  g_autoptr(GHashTable) metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *rows = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -232,20 +331,22 @@ anbu_tile_store_new (const char  *path,
       return NULL;
     }
 
-  self->content_type = g_strdup ("image/png");
-  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM metadata WHERE name = 'format'", -1,
-                          &format, NULL) == SQLITE_OK
-      && sqlite3_step (format) == SQLITE_ROW)
-    {
-      const char *value = (const char *) sqlite3_column_text (format, 0);
+  /* The metadata table is optional in practice; without it the file still serves tiles. */
+  if (sqlite3_prepare_v2 (self->db, "SELECT name, value FROM metadata", -1, &rows, NULL) == SQLITE_OK)
+    while (sqlite3_step (rows) == SQLITE_ROW)
+      if (sqlite3_column_text (rows, 0) != NULL && sqlite3_column_text (rows, 1) != NULL)
+        g_hash_table_replace (metadata, g_strdup ((const char *) sqlite3_column_text (rows, 0)),
+                              g_strdup ((const char *) sqlite3_column_text (rows, 1)));
+  sqlite3_finalize (rows);
 
-      if (g_strcmp0 (value, "jpg") == 0 || g_strcmp0 (value, "jpeg") == 0)
-        {
-          g_free (self->content_type);
-          self->content_type = g_strdup ("image/jpeg");
-        }
+  self->content_type = g_strdup ("image/png");
+  if (g_strcmp0 (g_hash_table_lookup (metadata, "format"), "jpg") == 0
+      || g_strcmp0 (g_hash_table_lookup (metadata, "format"), "jpeg") == 0)
+    {
+      g_free (self->content_type);
+      self->content_type = g_strdup ("image/jpeg");
     }
-  sqlite3_finalize (format);
+  self->tilejson = build_tilejson (metadata, self->content_type);
   return g_steal_pointer (&self);
 }
 

@@ -134,6 +134,31 @@ test_tiles_served (Fixture       *fx,
   g_assert_cmpuint (served, >, 10);
 }
 
+/* The file's description, as TileJSON: the attribution the map must show,
+ * zooms and bounds, from the MBTiles metadata that anbu-basemap wrote. */
+static void
+test_tilejson (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(AnbuTestResponse) response = get_tile (fx, "/tiles/tiles.json");
+  JsonObject *tilejson;
+  JsonArray *bounds;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  tilejson = anbu_test_response_object (response);
+  g_assert_cmpstr (json_object_get_string_member (tilejson, "tilejson"), ==, "2.2.0");
+  g_assert_cmpstr (json_object_get_string_member (tilejson, "attribution"), ==,
+                   "지도 자리표시 — 실제 지도 아님");
+  g_assert_cmpint (json_object_get_int_member (tilejson, "minzoom"), ==, MIN_ZOOM);
+  g_assert_cmpint (json_object_get_int_member (tilejson, "maxzoom"), ==, MAX_ZOOM);
+  bounds = json_object_get_array_member (tilejson, "bounds");
+  g_assert_cmpuint (json_array_get_length (bounds), ==, 4);
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bounds, 0), TEST_WEST, 1e-6);
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (bounds, 3), TEST_NORTH, 1e-6);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (tilejson, "tiles"), 0),
+                   ==, "/tiles/{z}/{x}/{y}.png");
+}
+
 /* A place the basemap does not cover answers 404 not_found as JSON. */
 static void
 test_missing_tile (Fixture       *fx,
@@ -365,6 +390,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   ADD ("/anbu/tiles/served", TRUE, test_tiles_served);
+  ADD ("/anbu/tiles/tilejson", TRUE, test_tilejson);
   ADD ("/anbu/tiles/missing-tile", TRUE, test_missing_tile);
   ADD ("/anbu/tiles/bad-zoom", TRUE, test_bad_zoom);
   ADD ("/anbu/tiles/bad-column", TRUE, test_bad_column);
