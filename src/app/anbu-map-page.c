@@ -952,6 +952,9 @@ anbu_map_page_dispose (GObject *object)
     g_cancellable_cancel (self->download_cancellable);
   g_clear_object (&self->download_cancellable);
   g_clear_weak_pointer (&self->progress_dialog);
+  /* The casework's models call back into the page: the map lets go of them first. */
+  if (self->map_view != NULL)
+    anbu_map_view_set_model (self->map_view, NULL);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   if (self->casework != NULL)

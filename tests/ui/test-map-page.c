@@ -663,6 +663,20 @@ test_accessible_names (void)
   anbu_test_assert_accessible_names (GTK_WIDGET (fx.page), "map page");
 }
 
+/* Signing out detaches the views: no household and no route stays on the map. */
+static void
+test_detach_empties_map (void)
+{
+  anbu_map_page_add_route_stop (fx.page, anbu_map_point_get_id (point_at (0)));
+  g_assert_nonnull (anbu_map_page_get_route_plan (fx.page));
+  anbu_casework_detach_views (fx.window);
+  g_assert_null (anbu_map_page_get_model (fx.page));
+  g_assert_null (anbu_map_view_get_model (fx.view));
+  g_assert_null (anbu_map_page_get_route_plan (fx.page));
+  g_assert_null (anbu_map_page_get_route_stops (fx.page)[0]);
+  g_assert_cmpuint (count_named_rows (anbu_test_find_named (fx.window, "route-stops"), "route-stop"), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -688,6 +702,7 @@ main (int argc, char *argv[])
   /* Before the download's toasts: libadwaita 1.2's toast close button has no name. */
   g_test_add_func ("/anbu/ui/map-page/accessible-names", test_accessible_names);
   g_test_add_func ("/anbu/ui/map-page/download-area", test_download_area);
+  g_test_add_func ("/anbu/ui/map-page/detach-empties-map", test_detach_empties_map);
 
   fixture_set_up ();
   status = g_test_run ();
