@@ -512,6 +512,27 @@ test_route_for_five (void)
                    ==, "사직동주민센터");
   g_assert_true (gtk_widget_get_sensitive (anbu_test_find_named (fx.window, "route-export")));
 
+  /* What Export CSV writes: the start, the stops in the planned order with
+   * their legs, the way back. */
+  {
+    g_autofree char *csv_path = g_build_filename (fx.dir, "route.csv", NULL);
+    g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autofree char *csv = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    AWAIT (result, anbu_map_page_export_route_csv_async (fx.page, csv_file, NULL, ready_cb, &result));
+    g_assert_true (anbu_map_page_export_route_csv_finish (fx.page, result, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    lines = g_strsplit (csv, "\r\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), >=, 1 + 1 + 5 + 1);
+    g_assert_nonnull (strstr (lines[1], "사직동주민센터"));
+    g_assert_nonnull (strstr (lines[2], anbu_map_point_get_name (point_at (plan->order[0]))));
+    g_test_message ("route CSV:\n%s", csv);
+    g_unlink (csv_path);
+  }
+
   /* What Print draws, written to a PDF. */
   g_assert_true (anbu_map_page_export_route_pdf (fx.page, pdf, &error));
   g_assert_no_error (error);
