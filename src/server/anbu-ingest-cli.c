@@ -55,7 +55,12 @@ anbu_ingest_serve_start (AnbuStore           *store,
   service = anbu_ingest_service_new (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
                                      &options, error);
   if (service != NULL)
-    anbu_ingest_service_attach (service, server);
+    {
+      anbu_ingest_service_attach (service, server);
+      /* On a manual clock sessions expire by that clock too. */
+      if (options.manual_clock > 0)
+        anbu_http_server_set_clock (server, (AnbuHttpClockFunc) anbu_ingest_service_now, service);
+    }
   return service;
 }
 
