@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "anbu-record-json.h"
 #include "anbu-telemetry.h"
 #include "anbu-validate.h"
 
@@ -27,6 +28,8 @@ struct _AnbuTelemetry
   sqlite3_stmt       *insert_event;
   sqlite3_stmt       *delete_events_at;
   sqlite3_stmt       *last_event;
+  sqlite3_stmt       *publish_due;
+  sqlite3_stmt       *publish_mark;
 };
 
 G_DEFINE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, G_TYPE_OBJECT)
@@ -678,6 +681,8 @@ anbu_telemetry_finalize (GObject *object)
   g_clear_pointer (&self->insert_event, sqlite3_finalize);
   g_clear_pointer (&self->delete_events_at, sqlite3_finalize);
   g_clear_pointer (&self->last_event, sqlite3_finalize);
+  g_clear_pointer (&self->publish_due, sqlite3_finalize);
+  g_clear_pointer (&self->publish_mark, sqlite3_finalize);
 
   G_OBJECT_CLASS (anbu_telemetry_parent_class)->finalize (object);
 }
@@ -735,7 +740,22 @@ anbu_telemetry_new (sqlite3 *db,
       || !prepare (self, &self->delete_events_at,
                    "DELETE FROM activity_event WHERE serial = ?1 AND ts = ?2")
       || !prepare (self, &self->last_event,
-                   "SELECT max (ts) FROM activity_event WHERE serial = ?1"))
+                   "SELECT max (ts) FROM activity_event WHERE serial = ?1")
+      /* The plug table's live columns hold what was last published into
+       * the record (ISO text): compare with plug_live. */
+      || !prepare (self, &self->publish_due,
+                   "SELECT l.serial, l.last_seen_at, l.last_watts, l.last_lux,"
+                   " coalesce (l.last_activity_at, 0) FROM plug_live l"
+                   " JOIN plug p ON p.id = l.serial WHERE p.state = 'installed'"
+                   " AND (p.last_seen_at IS NULL"
+                   "  OR l.last_seen_at - unixepoch (p.last_seen_at) >= ?2"
+                   "  OR (?1 - l.last_seen_at >= ?2"
+                   "   AND (l.last_seen_at <> unixepoch (p.last_seen_at)"
+                   "    OR coalesce (l.last_activity_at, 0)"
+                   "       <> coalesce (unixepoch (p.last_activity_at), 0))))")
+      || !prepare (self, &self->publish_mark,
+                   "UPDATE plug SET last_seen_at = ?2, last_watts = ?3, last_lux = ?4,"
+                   " last_activity_at = ?5 WHERE id = ?1"))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -944,4 +964,144 @@ anbu_telemetry_get_plug_status (AnbuTelemetry           *self,
   g_return_val_if_fail (ANBU_IS_TELEMETRY (self), FALSE);
 
   return live_get (self, serial, status);
+}
+
+typedef struct
+{
+  char   *serial;
+  gint64  last_seen_at;
+  double  last_watts;
+  double  last_lux;
+  gint64  last_activity_at;
+} LiveFields;
+
+static void
+live_fields_clear (LiveFields *fields)
+{
+  g_free (fields->serial);
+}
+
+static char *
+iso_from_unix (gint64 t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static gboolean
+publish_one (AnbuTelemetry     *self,
+             AnbuStore         *store,
+             const LiveFields  *fields,
+             GError           **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *seen_text = iso_from_unix (fields->last_seen_at);
+  g_autofree char *activity_text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *record;
+  sqlite3_stmt *stmt = self->publish_mark;
+  int rc;
+
+  entity = anbu_store_load (store, ANBU_STORE_KIND_PLUG, fields->serial, &local_error);
+  if (entity == NULL)
+    {
+      /* Removed meanwhile: nothing to publish. */
+      if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!json_parser_load_from_data (parser, entity->record, -1, &local_error)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_warning ("Skipping plug %s: its stored record is unreadable", fields->serial);
+      return TRUE;
+    }
+  record = json_node_get_object (json_parser_get_root (parser));
+  anbu_json_write_timestamp (record, "last_seen_at", fields->last_seen_at * G_USEC_PER_SEC);
+  json_object_set_double_member (record, "last_watts", fields->last_watts);
+  json_object_set_double_member (record, "last_lux", fields->last_lux);
+  if (fields->last_activity_at > 0)
+    {
+      anbu_json_write_timestamp (record, "last_activity_at",
+                                 fields->last_activity_at * G_USEC_PER_SEC);
+      activity_text = iso_from_unix (fields->last_activity_at);
+    }
+  entity->version++;
+  json_object_set_int_member (record, "version", entity->version);
+  g_free (entity->record);
+  entity->record = anbu_json_object_to_string (record);
+  if (!anbu_store_save (store, entity, error))
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, fields->serial, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, seen_text, -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, 3, fields->last_watts);
+  sqlite3_bind_double (stmt, 4, fields->last_lux);
+  if (activity_text != NULL)
+    sqlite3_bind_text (stmt, 5, activity_text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 5);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot mark the published live fields");
+  return TRUE;
+}
+
+gboolean
+anbu_telemetry_publish_live (AnbuTelemetry  *self,
+                             AnbuStore      *store,
+                             gint64          now,
+                             gint64          interval,
+                             guint          *published,
+                             GError        **error)
+{
+  g_autoptr(GArray) due = g_array_new (FALSE, FALSE, sizeof (LiveFields));
+  sqlite3_stmt *stmt = self->publish_due;
+  int rc;
+
+  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), FALSE);
+  g_return_val_if_fail (ANBU_IS_STORE (store), FALSE);
+
+  g_array_set_clear_func (due, (GDestroyNotify) live_fields_clear);
+  if (published != NULL)
+    *published = 0;
+
+  /* Read first, then write. */
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, MAX (interval, 1));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LiveFields fields;
+
+      fields.serial = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      fields.last_seen_at = sqlite3_column_int64 (stmt, 1);
+      fields.last_watts = sqlite3_column_double (stmt, 2);
+      fields.last_lux = sqlite3_column_double (stmt, 3);
+      fields.last_activity_at = sqlite3_column_int64 (stmt, 4);
+      g_array_append_val (due, fields);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read the plugs' live fields");
+  if (due->len == 0)
+    return TRUE;
+
+  if (!anbu_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < due->len; i++)
+    if (!publish_one (self, store, &g_array_index (due, LiveFields, i), error))
+      {
+        anbu_store_rollback (store);
+        return FALSE;
+      }
+  if (!anbu_store_commit (store, error))
+    return FALSE;
+  if (published != NULL)
+    *published = due->len;
+  return TRUE;
 }
