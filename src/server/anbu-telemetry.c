@@ -156,7 +156,106 @@ set_db_error (AnbuTelemetry  *self,
   return FALSE;
 }
 
+/* Rejects naming readings.INDEX.MEMBER (or readings.INDEX); the path is
+ * formatted only for rejected entries. */
+static void
+reject_member (AnbuTelemetryEntry *entry,
+               const char         *code,
+               guint               index,
+               const char         *member,
+               const char         *message)
+{
+  if (entry->reject_code != NULL)
+    return;
+  entry->reject_code = code;
+  entry->reject_field = member != NULL ? g_strdup_printf ("readings.%u.%s", index, member)
+                                       : g_strdup_printf ("readings.%u", index);
+  entry->reject_message = g_strdup (message);
+}
+
 /* Parsing */
+
+static gboolean
+parse_digits (const char *text,
+              guint       n,
+              gint       *value)
+{
+  *value = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return FALSE;
+      *value = *value * 10 + (text[i] - '0');
+    }
+  return TRUE;
+}
+
+/* Days from 1970-01-01 to the civil date (proleptic Gregorian). */
+static gint64
+days_from_civil (gint year,
+                 gint month,
+                 gint day)
+{
+  gint64 y = year - (month <= 2 ? 1 : 0);
+  gint64 era = (y >= 0 ? y : y - 399) / 400;
+  gint64 yoe = y - era * 400;
+  gint64 doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  gint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+  return era * 146097 + doe - 719468;
+}
+
+/* The usual shape of a reading's time, "2026-11-25T05:00:00Z" or with an
+ * offset "+09:00", read without allocating; anything else goes through
+ * GDateTime (the same answer, slower). */
+static gboolean
+parse_timestamp (const char *text,
+                 gint64     *out)
+{
+  static const gint8 month_days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  gint year, month, day, hour, minute, second;
+  gsize n = strlen (text);
+
+  if ((n == 20 && text[19] == 'Z')
+      || (n == 25 && (text[19] == '+' || text[19] == '-') && text[22] == ':'))
+    {
+      if (text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':'
+          && text[16] == ':'
+          && parse_digits (text, 4, &year) && parse_digits (text + 5, 2, &month)
+          && parse_digits (text + 8, 2, &day) && parse_digits (text + 11, 2, &hour)
+          && parse_digits (text + 14, 2, &minute) && parse_digits (text + 17, 2, &second)
+          && year >= 1 && month >= 1 && month <= 12 && day >= 1
+          && day <= month_days[month - 1]
+          && (month != 2 || day <= 28
+              || (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+          && hour <= 23 && minute <= 59 && second <= 59)
+        {
+          gint64 t = days_from_civil (year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+          gint off_hours = 0, off_minutes = 0;
+
+          if (n == 25)
+            {
+              if (!parse_digits (text + 20, 2, &off_hours)
+                  || !parse_digits (text + 23, 2, &off_minutes)
+                  || off_hours > 23 || off_minutes > 59)
+                goto slow;
+              t -= (text[19] == '+' ? 1 : -1) * (off_hours * 3600 + off_minutes * 60);
+            }
+          *out = t;
+          return TRUE;
+        }
+    }
+
+slow:
+  {
+    g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (text, NULL);
+
+    if (dt == NULL)
+      return FALSE;
+    *out = g_date_time_to_unix (dt);
+    return TRUE;
+  }
+}
 
 static void
 read_measure (AnbuTelemetryEntry *entry,
@@ -165,34 +264,35 @@ read_measure (AnbuTelemetryEntry *entry,
               guint               index,
               double             *out)
 {
-  g_autofree char *field = g_strdup_printf ("readings.%u.%s", index, member);
   JsonNode *node = json_object_get_member (object, member);
+  GType type;
 
   if (node == NULL)
     {
-      reject (entry, "missing_field", field, "The reading has no value here");
+      reject_member (entry, "missing_field", index, member, "The reading has no value here");
       return;
     }
   if (JSON_NODE_HOLDS_NULL (node))
     {
-      reject (entry, "not_a_number", field, "The value is not a number (NaN or null)");
+      reject_member (entry, "not_a_number", index, member,
+                     "The value is not a number (NaN or null)");
       return;
     }
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type == G_TYPE_STRING)
     {
       const char *text = json_node_get_string (node);
 
       if (g_ascii_strcasecmp (text, "nan") == 0)
-        reject (entry, "not_a_number", field, "The value is not a number (NaN or null)");
+        reject_member (entry, "not_a_number", index, member,
+                       "The value is not a number (NaN or null)");
       else
-        reject (entry, "wrong_type", field, "The value must be a number");
+        reject_member (entry, "wrong_type", index, member, "The value must be a number");
       return;
     }
-  if (!JSON_NODE_HOLDS_VALUE (node)
-      || (json_node_get_value_type (node) != G_TYPE_DOUBLE
-          && json_node_get_value_type (node) != G_TYPE_INT64))
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
     {
-      reject (entry, "wrong_type", field, "The value must be a number");
+      reject_member (entry, "wrong_type", index, member, "The value must be a number");
       return;
     }
   *out = json_node_get_double (node);
@@ -252,37 +352,26 @@ anbu_telemetry_parse_batch (JsonNode  *root,
       member = json_object_get_member (reading, "serial");
       if (member == NULL || !JSON_NODE_HOLDS_VALUE (member)
           || json_node_get_value_type (member) != G_TYPE_STRING)
-        {
-          g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
-
-          reject (entry, member == NULL ? "missing_field" : "wrong_type", field,
-                  "The reading needs the plug's serial as a string");
-        }
+        reject_member (entry, member == NULL ? "missing_field" : "wrong_type", i, "serial",
+                       "The reading needs the plug's serial as a string");
       else
         {
           const char *serial = json_node_get_string (member);
-          g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
 
-          if (!anbu_validate_serial (field, serial, NULL))
-            reject (entry, "invalid_value", field, "This is not a plug serial");
+          if (!anbu_validate_serial (NULL, serial, NULL))
+            reject_member (entry, "invalid_value", i, "serial", "This is not a plug serial");
           else
             entry->serial = g_strdup (serial);
         }
 
       member = json_object_get_member (reading, "ts");
-      {
-        g_autofree char *field = g_strdup_printf ("readings.%u.ts", i);
-        g_autoptr(GDateTime) ts = NULL;
-
-        if (member == NULL)
-          reject (entry, "missing_field", field, "The reading needs its time");
-        else if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-          reject (entry, "wrong_type", field, "The time must be an ISO 8601 string with an offset");
-        else if ((ts = g_date_time_new_from_iso8601 (json_node_get_string (member), NULL)) == NULL)
-          reject (entry, "invalid_value", field, "The time must be ISO 8601 with an offset");
-        else
-          entry->ts = g_date_time_to_unix (ts);
-      }
+      if (member == NULL)
+        reject_member (entry, "missing_field", i, "ts", "The reading needs its time");
+      else if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+        reject_member (entry, "wrong_type", i, "ts",
+                       "The time must be an ISO 8601 string with an offset");
+      else if (!parse_timestamp (json_node_get_string (member), &entry->ts))
+        reject_member (entry, "invalid_value", i, "ts", "The time must be ISO 8601 with an offset");
 
       read_measure (entry, reading, "watts", i, &entry->watts);
       read_measure (entry, reading, "lux", i, &entry->lux);
@@ -306,35 +395,25 @@ check_values (AnbuTelemetryEntry *entry,
     return;
   for (guint m = 0; m < G_N_ELEMENTS (measures); m++)
     {
-      g_autofree char *field = g_strdup_printf ("readings.%u.%s", index, measures[m].name);
-
       if (!isfinite (measures[m].value))
-        reject (entry, "not_a_number", field, "The value is not a number (NaN or infinite)");
+        reject_member (entry, "not_a_number", index, measures[m].name,
+                       "The value is not a number (NaN or infinite)");
       else if (measures[m].value < 0)
-        reject (entry, "negative", field, "A plug cannot measure a negative value");
+        reject_member (entry, "negative", index, measures[m].name,
+                       "A plug cannot measure a negative value");
       else if (measures[m].value > measures[m].max)
-        reject (entry, "out_of_range", field, "The value is beyond what a plug can measure");
+        reject_member (entry, "out_of_range", index, measures[m].name,
+                       "The value is beyond what a plug can measure");
       if (entry->reject_code != NULL)
         return;
     }
   if (entry->ts > now + ANBU_TELEMETRY_MAX_FUTURE_SECONDS)
-    {
-      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
-
-      reject (entry, "future", field, "The reading is more than 5 minutes in the future");
-    }
+    reject_member (entry, "future", index, "ts", "The reading is more than 5 minutes in the future");
   else if (entry->ts <= 0)
-    {
-      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
-
-      reject (entry, "invalid_value", field, "The time is before 1970");
-    }
+    reject_member (entry, "invalid_value", index, "ts", "The time is before 1970");
   else if (max_age > 0 && entry->ts < now - max_age)
-    {
-      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
-
-      reject (entry, "too_old", field, "The reading is older than the server keeps raw readings");
-    }
+    reject_member (entry, "too_old", index, "ts",
+                   "The reading is older than the server keeps raw readings");
 }
 
 /* Storage helpers */

@@ -418,6 +418,35 @@ test_live_fields_synced (void)
   ingest_fixture_free (fixture);
 }
 
+/* One instant written in the forms gateways use is one reading: UTC, an
+ * offset, fractions of a second; impossible dates are refused. */
+static void
+test_time_forms (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-T", NOW - 7200);
+  /* NOW is 2026-11-25T05:00:00Z = 14:00 KST. */
+  const char *body =
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-25T04:59:00Z\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-25T13:59:00+09:00\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-25T13:59:00.000+09:00\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-24T23:59:00-05:00\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-02-29T00:00:00Z\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-25T24:00:00Z\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-10-31T23:30:00+09:00\", \"watts\": 3, \"lux\": 0}";
+  g_autoptr(AnbuTestResponse) response = ingest_post (fixture, body);
+
+  g_assert_nonnull (household);
+  /* The first and 31 October are new; the three others of 04:59 are
+   * the same reading. */
+  g_assert_cmpint (json_object_get_int_member (answer (response), "accepted"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (answer (response), "duplicate"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (answer (response), "rejected"), ==, 2);
+  g_assert_cmpstr (rejection_code (answer (response), 4), ==, "invalid_value");
+  g_assert_cmpstr (rejection_code (answer (response), 5), ==, "invalid_value");
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,6 +460,7 @@ main (int   argc,
   g_test_add_func ("/anbu/ingest/out-of-order", test_out_of_order);
   g_test_add_func ("/anbu/ingest/concurrent-batches", test_concurrent_batches);
   g_test_add_func ("/anbu/ingest/live-fields-synced", test_live_fields_synced);
+  g_test_add_func ("/anbu/ingest/time-forms", test_time_forms);
 
   return g_test_run ();
 }
