@@ -30,6 +30,14 @@ struct _AnbuTelemetry
   sqlite3_stmt       *last_event;
   sqlite3_stmt       *publish_due;
   sqlite3_stmt       *publish_mark;
+  sqlite3_stmt       *change_counter;
+
+  /* serial → PlugWork (without readings): what load_plug found, with the
+   * live fields this object wrote since. Valid while the shared change
+   * counter stands still (any plug record change moves it); dropped when a
+   * batch fails. */
+  GHashTable         *plug_cache;
+  gint64              plug_cache_counter;
 };
 
 G_DEFINE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, G_TYPE_OBJECT)
@@ -445,12 +453,94 @@ step_done (AnbuTelemetry  *self,
   return set_db_error (self, error, what);
 }
 
+static void
+plug_cache_check (AnbuTelemetry *self)
+{
+  gint64 counter = -1;
+
+  if (sqlite3_step (self->change_counter) == SQLITE_ROW)
+    counter = sqlite3_column_int64 (self->change_counter, 0);
+  sqlite3_reset (self->change_counter);
+  if (counter != self->plug_cache_counter || counter < 0)
+    {
+      g_hash_table_remove_all (self->plug_cache);
+      self->plug_cache_counter = counter;
+    }
+}
+
+static void
+plug_cache_put (AnbuTelemetry *self,
+                const char    *serial,
+                const PlugWork *work)
+{
+  PlugWork *copy = g_new0 (PlugWork, 1);
+
+  *copy = *work;
+  copy->household_id = g_strdup (work->household_id);
+  copy->accepted = NULL;
+  g_hash_table_replace (self->plug_cache, g_strdup (serial), copy);
+}
+
+static void
+plug_cache_update_live (AnbuTelemetry                 *self,
+                        const AnbuTelemetryPlugStatus *status)
+{
+  PlugWork *cached = g_hash_table_lookup (self->plug_cache, status->serial);
+
+  if (cached == NULL)
+    return;
+  cached->has_live = TRUE;
+  cached->live_seen_at = status->last_seen_at;
+  cached->live_watts = status->last_watts;
+  cached->live_lux = status->last_lux;
+  cached->live_activity_at = status->last_activity_at;
+  cached->live_online_since = status->online_since;
+}
+
+static gboolean load_plug_stored (AnbuTelemetry *self,
+                                  const char    *serial,
+                                  PlugWork      *work,
+                                  const char   **code,
+                                  const char   **message);
+
 static gboolean
 load_plug (AnbuTelemetry *self,
            const char    *serial,
            PlugWork      *work,
            const char   **code,
            const char   **message)
+{
+  PlugWork *cached = g_hash_table_lookup (self->plug_cache, serial);
+  GArray *accepted = work->accepted;
+
+  if (cached == NULL)
+    {
+      gboolean usable = load_plug_stored (self, serial, work, code, message);
+
+      /* Unknown serials are not kept: a gateway sending garbage must not
+       * grow the cache. */
+      if (work->household_id != NULL)
+        plug_cache_put (self, serial, work);
+      return usable;
+    }
+
+  *work = *cached;
+  work->household_id = g_strdup (cached->household_id);
+  work->accepted = accepted;
+  if (!work->usable)
+    {
+      *code = "removed_serial";
+      *message = "This plug was removed; its readings are no longer taken";
+    }
+  return work->usable;
+}
+
+static gboolean
+load_plug_stored (AnbuTelemetry *self,
+                  const char    *serial,
+                  PlugWork      *work,
+                  const char   **code,
+                  const char   **message)
 {
   sqlite3_stmt *stmt = self->plug_info;
   int rc;
@@ -762,6 +852,8 @@ anbu_telemetry_finalize (GObject *object)
   g_clear_pointer (&self->last_event, sqlite3_finalize);
   g_clear_pointer (&self->publish_due, sqlite3_finalize);
   g_clear_pointer (&self->publish_mark, sqlite3_finalize);
+  g_clear_pointer (&self->change_counter, sqlite3_finalize);
+  g_clear_pointer (&self->plug_cache, g_hash_table_unref);
 
   G_OBJECT_CLASS (anbu_telemetry_parent_class)->finalize (object);
 }
@@ -775,6 +867,9 @@ anbu_telemetry_class_init (AnbuTelemetryClass *klass)
 static void
 anbu_telemetry_init (AnbuTelemetry *self)
 {
+  self->plug_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) plug_work_free);
+  self->plug_cache_counter = -1;
   anbu_activity_params_init_default (&self->params);
 }
 
@@ -832,6 +927,7 @@ anbu_telemetry_new (sqlite3 *db,
                    "   AND (l.last_seen_at <> unixepoch (p.last_seen_at)"
                    "    OR coalesce (l.last_activity_at, 0)"
                    "       <> coalesce (unixepoch (p.last_activity_at), 0))))")
+      || !prepare (self, &self->change_counter, "SELECT value FROM counter WHERE name = 'seq'")
       || !prepare (self, &self->publish_mark,
                    "UPDATE plug SET last_seen_at = ?2, last_watts = ?3, last_lux = ?4,"
                    " last_activity_at = ?5 WHERE id = ?1"))
@@ -941,6 +1037,7 @@ ingest_batch (AnbuTelemetry  *self,
       status = detect_for_plug (self, serial, work, error);
       if (status == NULL)
         return NULL;
+      plug_cache_update_live (self, status);
       g_ptr_array_add (report->plugs, status);
     }
 
@@ -1000,6 +1097,7 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
   reports = g_ptr_array_new_full (batches->len, (GDestroyNotify) anbu_telemetry_report_free);
   if (!exec_sql (self, "BEGIN IMMEDIATE", error))
     return NULL;
+  plug_cache_check (self);
   for (guint b = 0; b < batches->len; b++)
     {
       g_autoptr(GError) local_error = NULL;
@@ -1012,6 +1110,7 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
         {
           g_warning ("A telemetry batch was not stored: %s", local_error->message);
           sqlite3_exec (self->db, "ROLLBACK TO batch", NULL, NULL, NULL);
+          g_hash_table_remove_all (self->plug_cache);
         }
       g_ptr_array_add (reports, report);
       if (!exec_sql (self, "RELEASE batch", error))
@@ -1022,6 +1121,7 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
   return g_steal_pointer (&reports);
 
 failed:
+  g_hash_table_remove_all (self->plug_cache);
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return NULL;

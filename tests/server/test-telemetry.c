@@ -447,6 +447,31 @@ test_time_forms (void)
   ingest_fixture_free (fixture);
 }
 
+/* A plug that reported and is then removed refuses further readings at
+ * once (the server remembers plugs between batches, and forgets them when
+ * plug records change). */
+static void
+test_removed_after_reporting (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-R", NOW - 7200);
+  g_autofree char *before = reading ("PLUG-R", NOW - 600, "3", "0");
+  g_autofree char *after = reading ("PLUG-R", NOW - 60, "3", "0");
+  g_autofree char *at = ingest_time (NOW - 300);
+  g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-R\", \"reason\": \"returned\","
+                                              " \"at\": \"%s\"}", at);
+  g_autoptr(AnbuTestResponse) first = ingest_post (fixture, before);
+  g_autoptr(AnbuTestResponse) second = NULL;
+
+  g_assert_nonnull (household);
+  g_assert_cmpint (json_object_get_int_member (answer (first), "accepted"), ==, 1);
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+  second = ingest_post (fixture, after);
+  g_assert_cmpint (json_object_get_int_member (answer (second), "accepted"), ==, 0);
+  g_assert_cmpstr (rejection_code (answer (second), 0), ==, "removed_serial");
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,6 +486,7 @@ main (int   argc,
   g_test_add_func ("/anbu/ingest/concurrent-batches", test_concurrent_batches);
   g_test_add_func ("/anbu/ingest/live-fields-synced", test_live_fields_synced);
   g_test_add_func ("/anbu/ingest/time-forms", test_time_forms);
+  g_test_add_func ("/anbu/ingest/removed-after-reporting", test_removed_after_reporting);
 
   return g_test_run ();
 }
