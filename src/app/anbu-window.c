@@ -282,6 +282,16 @@ on_search_entry_search_changed (AnbuWindow     *self,
   g_free (self->search_text);
   self->search_text = g_strdup (text);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_TEXT]);
+
+  /* The search finds households: show them, unless the map (which follows the same search)
+   * is open. */
+  if (*text != '\0')
+    {
+      const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+
+      if (g_strcmp0 (view, "households") != 0 && g_strcmp0 (view, "map") != 0)
+        adw_view_stack_set_visible_child_name (self->view_stack, "households");
+    }
 }
 
 static void

@@ -79,16 +79,26 @@ emit_changes (AnbuHouseholdIndex *self,
                                 new_len - prefix - suffix);
 }
 
+/* @narrowing: every item that can pass is visible now (the query only grew
+ * longer), so only those are checked. */
+static void
+refilter_full (AnbuHouseholdIndex *self,
+               gboolean            narrowing)
+{
+  g_autoptr(GPtrArray) old = self->visible;
+  GPtrArray *candidates = narrowing ? old : self->all;
+
+  self->visible = g_ptr_array_sized_new (candidates->len);
+  for (guint i = 0; i < candidates->len; i++)
+    if (passes (self, candidates->pdata[i]))
+      g_ptr_array_add (self->visible, candidates->pdata[i]);
+  emit_changes (self, old);
+}
+
 static void
 refilter (AnbuHouseholdIndex *self)
 {
-  g_autoptr(GPtrArray) old = self->visible;
-
-  self->visible = g_ptr_array_sized_new (self->all->len);
-  for (guint i = 0; i < self->all->len; i++)
-    if (passes (self, self->all->pdata[i]))
-      g_ptr_array_add (self->visible, self->all->pdata[i]);
-  emit_changes (self, old);
+  refilter_full (self, FALSE);
 }
 
 static int
@@ -231,23 +241,39 @@ anbu_household_index_lookup (AnbuHouseholdIndex *self,
   return household_id != NULL ? g_hash_table_lookup (self->by_id, household_id) : NULL;
 }
 
+static gboolean
+has_initial_consonant (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (anbu_hangul_is_choseong (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
 void
 anbu_household_index_set_query (AnbuHouseholdIndex *self,
                                 const char         *query)
 {
   g_autoptr(AnbuHangulQuery) parsed = NULL;
+  gboolean narrowing;
 
   g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
 
   if (g_strcmp0 (query, self->query_text) == 0)
     return;
+  /* Typing on ("김" → "김영", "010" → "0105") only removes matches: a term
+   * that grows or a term more is stricter, never looser. Not so for initials
+   * alone, which look in names only until a syllable joins them. */
+  narrowing = self->query_text != NULL && self->query_text[0] != '\0' && query != NULL
+              && g_str_has_prefix (query, self->query_text)
+              && !has_initial_consonant (self->query_text);
   g_free (self->query_text);
   self->query_text = g_strdup (query);
   parsed = anbu_hangul_query_new (query);
   g_clear_pointer (&self->query, anbu_hangul_query_free);
   if (!anbu_hangul_query_is_empty (parsed))
     self->query = g_steal_pointer (&parsed);
-  refilter (self);
+  refilter_full (self, narrowing);
 }
 
 const char *

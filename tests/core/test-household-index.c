@@ -206,6 +206,30 @@ test_search (void)
   g_ptr_array_unref (mirror.ids);
 }
 
+/* Typing on narrows the list exactly as a fresh search would, including
+ * initials that become a mixed term (ㄱㅇ looks in names, ㄱㅇ로 everywhere). */
+static void
+test_typing_matches_fresh_search (void)
+{
+  g_autoptr(AnbuHouseholdIndex) typed = seeded_index ();
+  const char *steps[] = { "ㄱ", "ㄱㅇ", "ㄱㅇ삼", "0", "01", "010", "0101", "01012", "p", "pl", "plg", "plg-0",
+                          "김", "김 ", "김 역", "김 역삼", "anna", "anna ", "anna k" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(AnbuHouseholdIndex) fresh = seeded_index ();
+      g_autofree char *typed_ids = NULL;
+      g_autofree char *fresh_ids = NULL;
+
+      anbu_household_index_set_query (typed, steps[i]);
+      anbu_household_index_set_query (fresh, steps[i]);
+      typed_ids = visible_ids (typed);
+      fresh_ids = visible_ids (fresh);
+      g_test_message ("%s: %s", steps[i], fresh_ids);
+      g_assert_cmpstr (typed_ids, ==, fresh_ids);
+    }
+}
+
 static void
 test_categories (void)
 {
@@ -333,6 +357,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/household-index/name-order", test_name_order);
   g_test_add_func ("/anbu/household-index/last-activity-order", test_last_activity_order);
   g_test_add_func ("/anbu/household-index/search", test_search);
+  g_test_add_func ("/anbu/household-index/typing-matches-fresh-search", test_typing_matches_fresh_search);
   g_test_add_func ("/anbu/household-index/categories", test_categories);
   g_test_add_func ("/anbu/household-index/dong-and-consent", test_dong_and_consent);
   g_test_add_func ("/anbu/household-index/replace-households", test_replace_households);
