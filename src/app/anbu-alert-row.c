@@ -98,6 +98,17 @@ record_contact_action (GtkWidget  *widget,
                           self->alert_id);
 }
 
+/* A visit to the household of the risk signal (Ctrl+Shift+V on the row). */
+static void
+record_visit_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AnbuAlertRow *self = ANBU_ALERT_ROW (widget);
+
+  anbu_case_form_present (widget, self->casework, ANBU_CASE_FORM_VISIT, self->household_id, NULL);
+}
+
 static void
 resolve_action (GtkWidget  *widget,
                 const char *action_name,
@@ -183,9 +194,16 @@ anbu_alert_row_class_init (AnbuAlertRowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "alert.acknowledge", NULL, acknowledge_action);
   gtk_widget_class_install_action (widget_class, "alert.record-contact", NULL, record_contact_action);
+  gtk_widget_class_install_action (widget_class, "alert.record-visit", NULL, record_visit_action);
   gtk_widget_class_install_action (widget_class, "alert.resolve", NULL, resolve_action);
   gtk_widget_class_install_action (widget_class, "alert.copy-phone", NULL, copy_phone_action);
   gtk_widget_class_install_action (widget_class, "alert.open-household", NULL, open_household_action);
+  /* The common casework of the risk signal that has the keyboard focus (the row or one of its
+   * buttons). Ctrl+Shift, so that Ctrl+C / Ctrl+V keep copying and pasting. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "alert.record-contact", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "alert.record-visit", NULL);
 }
 
 static void

@@ -146,6 +146,8 @@ add_text (AnbuCaseFormDialog *self,
   GtkWidget *row = adw_entry_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  /* Enter in a field saves the form, as the Save button would. */
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (row), initial != NULL ? initial : "");
   add_field (self, key, FIELD_TEXT, row, row);
 }
@@ -160,6 +162,7 @@ add_date (AnbuCaseFormDialog *self,
   GtkWidget *hint = gtk_label_new (_("YYYY-MM-DD"));
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
   gtk_widget_add_css_class (hint, "dim-label");
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), hint);
   if (initial != NULL && g_date_valid (initial))
@@ -791,6 +794,7 @@ static void
 anbu_case_form_dialog_init (AnbuCaseFormDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->save_button));
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
   self->cancellable = g_cancellable_new ();

@@ -472,6 +472,11 @@ anbu_household_page_class_init (AnbuHouseholdPageClass *klass)
   gtk_widget_class_install_action (widget_class, "household.form", "s", form_action);
   gtk_widget_class_install_action (widget_class, "household.back", NULL, back_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "household.back", NULL);
+  /* The same keys as on a risk signal's row: a contact or a visit for the open household. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "household.form", "s", "contact");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "household.form", "s", "visit");
 }
 
 static void
