@@ -202,6 +202,12 @@ anbu_activity_chart_init (AnbuActivityChart *self)
 {
   self->points = g_array_new (FALSE, FALSE, sizeof (Point));
   self->events = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* A picture to a screen reader: its name, and the text summary of what it shows as its
+   * description (updated with every series). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Activity chart"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("No activity chart"),
+                                  -1);
 }
 
 GtkWidget *
@@ -341,7 +347,7 @@ anbu_activity_chart_set_series (AnbuActivityChart  *self,
 
   {
     g_autofree char *summary = anbu_activity_chart_dup_summary (self);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary, -1);
   }
   gtk_widget_queue_draw (GTK_WIDGET (self));
   return TRUE;
@@ -355,7 +361,7 @@ anbu_activity_chart_clear (AnbuActivityChart *self)
   g_array_set_size (self->points, 0);
   g_array_set_size (self->events, 0);
   self->from = self->to = 0;
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("No activity chart"), -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -96,6 +96,16 @@ format_relative (AnbuHouseholdPage *self,
   return anbu_kst_format_relative (moment, now);
 }
 
+/* The line under the chart is also what a screen reader says about it. */
+static void
+set_chart_line (AnbuHouseholdPage *self,
+                const char        *line)
+{
+  gtk_label_set_label (self->chart_label, line);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  line, -1);
+}
+
 static void
 series_cb (GObject      *source,
            GAsyncResult *result,
@@ -120,7 +130,7 @@ series_cb (GObject      *source,
 
           anbu_case_store_store_cached (anbu_casework_get_store (self->casework), cache_name, text);
           self->chart_source = "fresh";
-          gtk_label_set_label (self->chart_label, summary);
+          set_chart_line (self, summary);
           g_free (self->chart_json);
           self->chart_json = g_steal_pointer (&text);
           g_free (self->chart_line);
@@ -138,12 +148,12 @@ series_cb (GObject      *source,
       g_autofree char *line = g_strdup_printf (_("Offline: the chart as last fetched. %s"), summary);
 
       self->chart_source = "cached";
-      gtk_label_set_label (self->chart_label, line);
+      set_chart_line (self, line);
       return;
     }
   self->chart_source = "none";
   anbu_activity_chart_clear (self->chart);
-  gtk_label_set_label (self->chart_label, _("The activity chart needs a connection to the server once."));
+  set_chart_line (self, _("The activity chart needs a connection to the server once."));
 }
 
 static void
@@ -161,7 +171,7 @@ load_chart (AnbuHouseholdPage *self)
       && anbu_activity_chart_set_series (self->chart, self->chart_json, NULL))
     {
       self->chart_source = "fresh";
-      gtk_label_set_label (self->chart_label, self->chart_line);
+      set_chart_line (self, self->chart_line);
       return;
     }
 
@@ -270,6 +280,7 @@ rebuild (AnbuHouseholdPage *self)
     gtk_widget_set_margin_bottom (label, 6);
     gtk_widget_add_css_class (label, "dim-label");
     gtk_box_append (GTK_BOX (box), label);
+    set_chart_line (self, gtk_label_get_label (self->chart_label));
     gtk_frame_set_child (GTK_FRAME (frame), box);
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), frame);
     self->chart_source = "none";

@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
+#include "anbu-activity-chart.h"
+#include "anbu-map-view.h"
 #include "anbu-test-util.h"
 #include "anbu-window.h"
 
@@ -789,12 +792,78 @@ collect_unnamed (GtkWidget *widget,
     collect_unnamed (child, failures);
 }
 
+static gboolean
+names_households_list (GtkWidget *widget)
+{
+  GVariant *target;
+
+  if (GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.show-view") == 0
+      && (target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget))) != NULL
+      && g_variant_is_of_type (target, G_VARIANT_TYPE_STRING)
+      && g_str_equal (g_variant_get_string (target, NULL), "households"))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (names_households_list (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* Pictures need words: the activity chart has a name and its summary as description, the map
+ * a name, a description, and a button to the same households as a list. */
+static void
+collect_without_alternative (GtkWidget *root,
+                             GtkWidget *widget,
+                             GString   *failures)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (ANBU_IS_ACTIVITY_CHART (widget) || ANBU_IS_MAP_VIEW (widget))
+    {
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_string_append_printf (failures, "  %s has no accessible label\n", G_OBJECT_TYPE_NAME (widget));
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION))
+        g_string_append_printf (failures, "  %s has no accessible description\n", G_OBJECT_TYPE_NAME (widget));
+    }
+  if (ANBU_IS_ACTIVITY_CHART (widget))
+    {
+      g_autofree char *summary = anbu_activity_chart_dup_summary (ANBU_ACTIVITY_CHART (widget));
+      g_autofree char *mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                                      summary);
+      GtkWidget *shown = anbu_test_find_named (root, "household-chart-summary");
+
+      /* The summary itself, or the sentence the household page shows under it (the chart as
+       * last fetched, offline). */
+      if (mismatch != NULL && GTK_IS_LABEL (shown))
+        {
+          g_free (mismatch);
+          mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                         gtk_label_get_label (GTK_LABEL (shown)));
+        }
+      if (mismatch != NULL)
+        g_string_append_printf (failures, "  AnbuActivityChart's description is not its summary: %s\n", mismatch);
+    }
+  if (ANBU_IS_MAP_VIEW (widget) && !names_households_list (root))
+    g_string_append (failures, "  AnbuMapView has no button to the households as a list\n");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_without_alternative (root, child, failures);
+}
+
 /**
  * anbu_test_assert_accessible_names:
  *
  * Fails the test if a mapped widget under @root that takes keyboard focus has no accessible
  * name: no label property, no labelled-by relation, no text of its own (for buttons and rows),
- * and no named control around it (for text fields).
+ * and no named control around it (for text fields). Also fails if a mapped activity chart or
+ * map has no text alternative (see collect_without_alternative()).
  */
 void
 anbu_test_assert_accessible_names (GtkWidget  *root,
@@ -805,6 +874,9 @@ anbu_test_assert_accessible_names (GtkWidget  *root,
   collect_unnamed (root, failures);
   if (failures->len > 0)
     g_error ("%s: interactive widgets without an accessible name:\n%s", where, failures->str);
+  collect_without_alternative (root, root, failures);
+  if (failures->len > 0)
+    g_error ("%s: pictures without a text alternative:\n%s", where, failures->str);
 }
 
 static gboolean

@@ -1025,6 +1025,9 @@ test_household_page (Fixture      *f,
   g_assert_nonnull (strstr (summary, "7일"));
   anbu_test_save_screenshot (f->window, "casework-household");
   anbu_test_assert_accessible_names (f->window, "household page");
+  /* A screen reader hears the chart's name and its summary. */
+  gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_LABEL, "활동 차트");
+  gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary);
 
   /* Offline: the cached chart, said so. */
   set_online (f, FALSE);
@@ -1032,6 +1035,11 @@ test_household_page (Fixture      *f,
   g_assert_true (anbu_test_wait_until (chart_from, cached, 5000));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (anbu_test_find_named (GTK_WIDGET (page), "household-chart-summary"))),
                             "오프라인"));
+  /* ... and so does the chart's description (the page built a new chart). */
+  chart = ANBU_ACTIVITY_CHART (anbu_test_find_named (GTK_WIDGET (page), "household-chart"));
+  gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       gtk_label_get_label (GTK_LABEL (anbu_test_find_named (GTK_WIDGET (page), "household-chart-summary"))));
+  anbu_test_assert_accessible_names (f->window, "household page offline");
 }
 
 /* After sign-out nothing of the caseload stays on screen. */

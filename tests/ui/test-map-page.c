@@ -682,6 +682,12 @@ test_accessible_names (void)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (anbu_test_find_named (fx.window, "map-route")), TRUE);
   anbu_test_wait_drawn (fx.window);
   anbu_test_assert_accessible_names (GTK_WIDGET (fx.page), "map page");
+  /* The map's text alternative: a description pointing to the list, and the button to it. */
+  gtk_test_accessible_assert_property (fx.view, GTK_ACCESSIBLE_PROPERTY_LABEL, "가구 지도");
+  gtk_test_accessible_assert_property (fx.view, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "같은 가구를 가구 보기에서 목록으로 볼 수 있습니다. 목록으로 보기 버튼이나 Alt+2를 누르세요.");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (anbu_test_find_named (GTK_WIDGET (fx.page), "map-as-list"))),
+                   ==, "win.show-view");
 }
 
 /* Signing out detaches the views: no household and no route stays on the map. */

@@ -521,6 +521,13 @@ test_map_page (Fixture      *f,
   g_assert_true (gtk_widget_get_mapped (map_view));
   anbu_test_assert_accessible_names (f->window, "map with households");
   anbu_test_save_screenshot (f->window, "view-map-households");
+  /* The map's text alternative: its description points to the list, and the button opens it. */
+  gtk_test_accessible_assert_property (map_view, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "같은 가구를 가구 보기에서 목록으로 볼 수 있습니다. 목록으로 보기 버튼이나 Alt+2를 누르세요.");
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (page), "map-as-list"));
+  anbu_test_wait_drawn (f->window);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (f->stack), ==, "households");
+  show_view (f, "map");
 
   g_list_store_remove_all (points);
   anbu_test_wait_drawn (f->window);
