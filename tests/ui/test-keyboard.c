@@ -9,6 +9,7 @@
 #include "anbu-alerts-view.h"
 #include "anbu-case-form-dialog.h"
 #include "anbu-casework.h"
+#include "anbu-household-page.h"
 #include "anbu-replica-case-store.h"
 #include "anbu-test-util.h"
 #include "anbu-validate.h"
@@ -281,12 +282,27 @@ form_gone (gpointer data)
   return anbu_test_find_toplevel_named ("AnbuCaseFormDialog") == NULL;
 }
 
+typedef struct
+{
+  GtkWidget  *window;
+  const char *view;
+} ViewWait;
+
 static gboolean
 stack_shows (gpointer data)
 {
-  AdwViewStack *stack = ADW_VIEW_STACK (anbu_test_find_type (data, ADW_TYPE_VIEW_STACK));
+  ViewWait *wait = data;
+  AdwViewStack *stack = ADW_VIEW_STACK (anbu_test_find_type (wait->window, ADW_TYPE_VIEW_STACK));
 
-  return g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "alerts") == 0;
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (stack), wait->view) == 0;
+}
+
+static gboolean
+page_open (gpointer data)
+{
+  AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (data, ANBU_TYPE_HOUSEHOLD_PAGE));
+
+  return gtk_widget_get_mapped (GTK_WIDGET (page)) && anbu_household_page_get_household_id (page) != NULL;
 }
 
 typedef struct
@@ -324,6 +340,25 @@ read_outbox (Fixture *f)
   return entries;
 }
 
+/* The outbox once it has @n entries (fails after 10 s). */
+static GPtrArray *
+wait_for_outbox (Fixture *f,
+                 guint    n)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GPtrArray *entries = NULL;
+
+  for (;;)
+    {
+      g_clear_pointer (&entries, g_ptr_array_unref);
+      entries = read_outbox (f);
+      if (entries->len >= n)
+        return entries;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
 static void
 test_record_contact_by_keyboard (Fixture      *f,
                                  gconstpointer data)
@@ -335,7 +370,6 @@ test_record_contact_by_keyboard (Fixture      *f,
   ComboWait combo_wait;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(JsonObject) payload = NULL;
-  gint64 deadline;
 
   if (f->xdotool == NULL)
     {
@@ -346,7 +380,7 @@ test_record_contact_by_keyboard (Fixture      *f,
   focus_window (f, f->window);
   /* Alt+1: the alerts view. */
   xdotool (f, "key", "alt+1", NULL);
-  g_assert_true (anbu_test_wait_until (stack_shows, f->window, 5000));
+  g_assert_true (anbu_test_wait_until (stack_shows, &(ViewWait) { f->window, "alerts" }, 5000));
   anbu_test_wait_drawn (f->window);
   view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
   g_assert_cmpuint (anbu_alerts_view_get_n_rows (view), ==, 2);
@@ -403,16 +437,7 @@ test_record_contact_by_keyboard (Fixture      *f,
   xdotool (f, "key", "Return", NULL);
   g_assert_true (anbu_test_wait_until (form_gone, NULL, 5000));
 
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  for (;;)
-    {
-      g_clear_pointer (&entries, g_ptr_array_unref);
-      entries = read_outbox (f);
-      if (entries->len > 0)
-        break;
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-    }
+  entries = wait_for_outbox (f, 1);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpstr (anbu_outbox_entry_get_kind (entries->pdata[0]), ==, "contact.create");
   payload = anbu_outbox_entry_dup_payload (entries->pdata[0]);
@@ -424,6 +449,63 @@ test_record_contact_by_keyboard (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (payload, "at"), ==, NOW_ISO);
 }
 
+/* From the households list to the household page and its visit form, by keyboard: Alt+2,
+ * Tab, Enter opens the household, Ctrl+Shift+V the visit form, typed outcome, Enter saves. */
+static void
+test_record_visit_by_keyboard (Fixture      *f,
+                               gconstpointer data)
+{
+  AnbuHouseholdPage *page;
+  AnbuCaseFormDialog *dialog;
+  GtkWidget *outcome;
+  const char *household_id;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+
+  if (f->xdotool == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/packages.sh installs it)");
+      return;
+    }
+
+  focus_window (f, f->window);
+  xdotool (f, "key", "alt+2", NULL);
+  g_assert_true (anbu_test_wait_until (stack_shows, &(ViewWait) { f->window, "households" }, 5000));
+  anbu_test_wait_drawn (f->window);
+  g_assert_nonnull (tab_to (f, f->window, GTK_TYPE_LIST_VIEW, NULL, 40));
+  xdotool (f, "key", "Return", NULL);
+  g_assert_true (anbu_test_wait_until (page_open, f->window, 5000));
+  anbu_test_wait_drawn (f->window);
+  page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+  household_id = anbu_household_page_get_household_id (page);
+  g_assert_true (g_str_equal (household_id, H1) || g_str_equal (household_id, H2));
+  /* The keys act on the page that has the focus. */
+  g_assert_nonnull (tab_to (f, f->window, ANBU_TYPE_HOUSEHOLD_PAGE, GTK_WIDGET (page), 40));
+
+  xdotool (f, "key", "ctrl+shift+v", NULL);
+  g_assert_true (anbu_test_wait_until (form_shown, NULL, 5000));
+  dialog = ANBU_CASE_FORM_DIALOG (anbu_test_find_toplevel_named ("AnbuCaseFormDialog"));
+  g_assert_cmpint (anbu_case_form_dialog_get_form (dialog), ==, ANBU_CASE_FORM_VISIT);
+  anbu_test_wait_drawn (GTK_WIDGET (dialog));
+  focus_window (f, GTK_WIDGET (dialog));
+
+  outcome = anbu_case_form_dialog_get_input (dialog, "outcome");
+  g_assert_nonnull (tab_to (f, GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, outcome, 20));
+  xdotool (f, "type", "--delay", "15", "Resident well, ate lunch", NULL);
+  g_object_set_data (G_OBJECT (outcome), "expected", (gpointer) "Resident well, ate lunch");
+  g_assert_true (anbu_test_wait_until (text_is, outcome, 5000));
+  xdotool (f, "key", "Return", NULL);
+  g_assert_true (anbu_test_wait_until (form_gone, NULL, 5000));
+
+  entries = wait_for_outbox (f, 1);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (anbu_outbox_entry_get_kind (entries->pdata[0]), ==, "visit.create");
+  payload = anbu_outbox_entry_dup_payload (entries->pdata[0]);
+  g_assert_cmpstr (json_object_get_string_member (payload, "household_id"), ==, household_id);
+  g_assert_cmpstr (json_object_get_string_member (payload, "outcome"), ==, "Resident well, ate lunch");
+  g_assert_cmpstr (json_object_get_string_member (payload, "at"), ==, NOW_ISO);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,5 +513,7 @@ main (int   argc,
   anbu_test_init (&argc, &argv);
   g_test_add ("/anbu/ui/keyboard/record-contact", Fixture, NULL, fixture_set_up,
               test_record_contact_by_keyboard, fixture_tear_down);
+  g_test_add ("/anbu/ui/keyboard/record-visit", Fixture, NULL, fixture_set_up,
+              test_record_visit_by_keyboard, fixture_tear_down);
   return g_test_run ();
 }
