@@ -5,9 +5,12 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-casework.h"
 #include "anbu-client-account.h"
 #include "anbu-conflict-row.h"
+#include "anbu-replica-case-store.h"
 #include "anbu-kst.h"
+#include "anbu-map-page.h"
 #include "anbu-sync-text.h"
 
 /* The planner's account as the window sees it (AnbuAccount), made of src/client's session:
@@ -19,6 +22,7 @@ struct _AnbuClientAccount
 
   AnbuSession *session;
   AnbuSyncEngine *engine;      /* the session's current one, watched */
+  AnbuCasework *casework;      /* what the views show, over the session's current replica */
   GCancellable *cancellable;
   gboolean loaded;
   GPtrArray *waiting_for_load;   /* sign-ins asked for before the session was loaded */
@@ -489,6 +493,44 @@ client_lock (AnbuAccount *account)
   anbu_session_lock (ANBU_CLIENT_ACCOUNT (account)->session);
 }
 
+static void
+attach_map_pages (AnbuCasework *casework,
+                  GtkWidget    *widget)
+{
+  if (ANBU_IS_MAP_PAGE (widget))
+    anbu_map_page_set_casework (ANBU_MAP_PAGE (widget), casework);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    attach_map_pages (casework, child);
+}
+
+/* Each unlock opens the replica anew: the views get a casework over the new one. */
+static void
+client_attach_views (AnbuAccount *account,
+                     GtkWidget   *window)
+{
+  AnbuClientAccount *self = ANBU_CLIENT_ACCOUNT (account);
+  AnbuReplica *replica = anbu_session_get_replica (self->session);
+  g_autoptr (AnbuReplicaCaseStore) store = NULL;
+
+  if (replica == NULL)
+    return;
+  if (self->casework != NULL
+      && anbu_replica_case_store_get_replica (ANBU_REPLICA_CASE_STORE (anbu_casework_get_store (self->casework))) == replica)
+    {
+      anbu_casework_attach (self->casework, window);
+      attach_map_pages (self->casework, window);
+      return;
+    }
+
+  store = anbu_replica_case_store_new_for_session (self->session);
+  g_clear_object (&self->casework);
+  self->casework = anbu_casework_new (ANBU_CASE_STORE (store));
+  anbu_casework_attach (self->casework, window);
+  attach_map_pages (self->casework, window);
+}
+
 static GListModel *
 client_get_pending (AnbuAccount *account)
 {
@@ -694,6 +736,7 @@ anbu_client_account_iface_init (AnbuAccountInterface *iface)
   iface->sign_out_finish = client_finish;
   iface->sync_now = client_sync_now;
   iface->lock = client_lock;
+  iface->attach_views = client_attach_views;
   iface->rebuild_async = client_rebuild_async;
   iface->rebuild_finish = client_rebuild_finish;
   iface->renew_async = client_renew_async;
@@ -775,6 +818,7 @@ anbu_client_account_dispose (GObject *object)
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
+  g_clear_object (&self->casework);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);

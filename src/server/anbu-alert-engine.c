@@ -9,6 +9,7 @@
 #include "anbu-alert.h"
 #include "anbu-inactivity.h"
 #include "anbu-record-json.h"
+#include "anbu-routine-detector.h"
 #include "anbu-routing.h"
 #include "anbu-validate.h"
 
@@ -28,7 +29,20 @@ struct _AnbuAlertEngine
   sqlite3_stmt        *contacts;
   sqlite3_stmt        *unresolved_households;
 
+  sqlite3_stmt        *routine_get;
+  sqlite3_stmt        *routine_put;
+  sqlite3_stmt        *routine_index;
+  sqlite3_stmt        *routine_events;
+  sqlite3_stmt        *routine_coverage;
+  sqlite3_stmt        *routine_installed;
+  sqlite3_stmt        *last_event;
+
   GHashTable          *watched;   /* household ids that may have an unresolved alert */
+
+  /* Routine watch: household id → RoutineIndex of its stored profile. */
+  AnbuRoutineParams    routine_params;
+  GHashTable          *routines;
+  gint64               learn_budget;
 
   /* The routing decision depends only on the moment and the consent: one
    * per pass and consent value, not one per alert. */
@@ -45,6 +59,27 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+const char anbu_alert_engine_schema_sql[] =
+  /* usual_quiet: the profile's 3 × 144 floats (host byte order; a blob of
+   * another size is ignored and learned again). */
+  "CREATE TABLE routine_profile ("
+  "  household_id TEXT PRIMARY KEY,"
+  "  learned_at INTEGER NOT NULL,"
+  "  observed_days REAL NOT NULL,"
+  "  ready INTEGER NOT NULL,"
+  "  usual_quiet BLOB NOT NULL);";
+
+/* A silence of the readings this long is unobserved time for learning
+ * (docs/detection.md). */
+#define ROUTINE_GAP_SECONDS (30 * 60)
+
+/* What is known about a household's stored profile without reading it. */
+typedef struct
+{
+  gint64   learned_at;
+  gboolean ready;
+} RoutineIndex;
 
 /* One household's stored facts, from the facts queries. */
 typedef struct
@@ -303,6 +338,176 @@ save_alert (AnbuAlertEngine  *self,
   return TRUE;
 }
 
+static void
+routine_index_set (AnbuAlertEngine *self,
+                   const char      *household_id,
+                   gint64           learned_at,
+                   gboolean         ready)
+{
+  RoutineIndex *index = g_new (RoutineIndex, 1);
+
+  index->learned_at = learned_at;
+  index->ready = ready;
+  g_hash_table_replace (self->routines, g_strdup (household_id), index);
+}
+
+static gint64
+local_midnight (const AnbuRoutineParams *params,
+                gint64                   t)
+{
+  gint64 local = t + params->utc_offset_seconds;
+  gint64 day = local / 86400 - (local % 86400 < 0 ? 1 : 0);
+
+  return day * 86400 - params->utc_offset_seconds;
+}
+
+static gboolean
+load_profile (AnbuAlertEngine    *self,
+              const char         *household_id,
+              AnbuRoutineProfile *profile)
+{
+  sqlite3_stmt *stmt = self->routine_get;
+  gboolean found = FALSE;
+
+  memset (profile, 0, sizeof *profile);
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW
+      && sqlite3_column_bytes (stmt, 3) == (int) sizeof profile->usual_quiet_hours)
+    {
+      profile->learned_at = sqlite3_column_int64 (stmt, 0);
+      profile->observed_days = sqlite3_column_double (stmt, 1);
+      profile->ready = sqlite3_column_int (stmt, 2) != 0;
+      memcpy (profile->usual_quiet_hours, sqlite3_column_blob (stmt, 3),
+              sizeof profile->usual_quiet_hours);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static gboolean
+last_activity_event (AnbuAlertEngine   *self,
+                     const char        *household_id,
+                     gint64             now,
+                     AnbuActivityEvent *event)
+{
+  sqlite3_stmt *stmt = self->last_event;
+  gboolean found = FALSE;
+
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    {
+      event->ts = sqlite3_column_int64 (stmt, 0);
+      event->kind = (AnbuActivityKind) sqlite3_column_int (stmt, 1);
+      event->magnitude = sqlite3_column_double (stmt, 2);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+/* Learns from the stored times: the events, the readings' gaps (and the
+ * hours folded by retention), absences and the time before the first
+ * install, over the window before `now`. */
+static gboolean
+learn_profile (AnbuAlertEngine    *self,
+               const char         *household_id,
+               gint64              now,
+               AnbuRoutineProfile *profile,
+               GError            **error)
+{
+  const AnbuRoutineParams *params = &self->routine_params;
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  g_autoptr(GArray) unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  gint64 window_start = local_midnight (params, now) - (gint64) params->window_days * 86400;
+  gint64 installed_at = 0, covered_until;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = self->routine_installed;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    installed_at = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (installed_at <= 0)
+    installed_at = now;
+  {
+    AnbuTimeWindow before = { G_MININT64 / 2, installed_at };
+
+    g_array_append_val (unobserved, before);
+  }
+
+  stmt = self->routine_events;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, window_start);
+  sqlite3_bind_int64 (stmt, 3, now);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuActivityEvent event;
+
+      event.ts = sqlite3_column_int64 (stmt, 0);
+      event.kind = (AnbuActivityKind) sqlite3_column_int (stmt, 1);
+      event.magnitude = sqlite3_column_double (stmt, 2);
+      g_array_append_val (events, event);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read activity events");
+
+  /* Offline gaps: stretches without readings from any plug of the
+   * household (an hourly aggregate covers its hour). */
+  covered_until = MAX (window_start, installed_at);
+  stmt = self->routine_coverage;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, window_start);
+  sqlite3_bind_int64 (stmt, 3, now);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 from = sqlite3_column_int64 (stmt, 0);
+      gint64 to = sqlite3_column_int64 (stmt, 1);
+
+      if (from - covered_until >= ROUTINE_GAP_SECONDS)
+        {
+          AnbuTimeWindow gap = { covered_until, from };
+
+          g_array_append_val (unobserved, gap);
+        }
+      covered_until = MAX (covered_until, to);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read the readings");
+  if (now - covered_until >= ROUTINE_GAP_SECONDS)
+    {
+      AnbuTimeWindow gap = { covered_until, now };
+
+      g_array_append_val (unobserved, gap);
+    }
+
+  if (!load_absences (self, household_id, unobserved, error))
+    return FALSE;
+
+  anbu_routine_profile_learn (profile, params, (const AnbuActivityEvent *) events->data,
+                              events->len, (const AnbuTimeWindow *) unobserved->data,
+                              unobserved->len, now);
+
+  stmt = self->routine_put;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, profile->learned_at);
+  sqlite3_bind_double (stmt, 3, profile->observed_days);
+  sqlite3_bind_int (stmt, 4, profile->ready ? 1 : 0);
+  sqlite3_bind_blob (stmt, 5, profile->usual_quiet_hours, sizeof profile->usual_quiet_hours,
+                     SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot store the routine profile");
+  routine_index_set (self, household_id, profile->learned_at, profile->ready);
+  return TRUE;
+}
+
 static StoredAlert *
 find_kind (GPtrArray     *alerts,
            AnbuAlertKind  kind)
@@ -321,6 +526,7 @@ static gboolean
 raise_alert (AnbuAlertEngine    *self,
              const HouseholdFacts *facts,
              AnbuAlertKind       kind,
+             const char         *detail,
              gint64              quiet_since,
              gint64              now,
              GPtrArray          *alerts,
@@ -334,8 +540,9 @@ raise_alert (AnbuAlertEngine    *self,
   stored->alert->id = g_uuid_string_random ();
   stored->alert->household_id = g_strdup (facts->id);
   stored->alert->kind = kind;
-  stored->alert->level = kind == ANBU_ALERT_KIND_OFFLINE ? ANBU_ALERT_LEVEL_WATCH
-                                                         : ANBU_ALERT_LEVEL_RISK;
+  stored->alert->level = kind == ANBU_ALERT_KIND_INACTIVITY ? ANBU_ALERT_LEVEL_RISK
+                                                            : ANBU_ALERT_LEVEL_WATCH;
+  stored->alert->detail = g_strdup (detail);
   stored->alert->quiet_since = quiet_since * G_USEC_PER_SEC;
   stored->alert->raised_at = now * G_USEC_PER_SEC;
   stored->alert->state = ANBU_ALERT_STATE_OPEN;
@@ -383,6 +590,10 @@ evaluate_household (AnbuAlertEngine      *self,
   g_autoptr(GArray) windows = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
   AnbuInactivityVerdict verdict;
+  AnbuRoutineVerdict routine = { 0 };
+  g_autofree char *routine_detail = NULL;
+  const RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
+  gboolean routine_candidate;
   StoredAlert *stored;
 
   if (stats != NULL)
@@ -390,7 +601,12 @@ evaluate_household (AnbuAlertEngine      *self,
 
   /* Absences only shorten the quiet: look them up only when it matters. */
   anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
-  if (verdict.inactive || g_hash_table_contains (self->watched, facts->id))
+  /* A routine watch needs a ready profile and at least min_quiet_hours of
+   * quiet up to the last reading. */
+  routine_candidate = index != NULL && index->ready
+                      && MIN (facts->last_seen_at, now) - verdict.quiet_since
+                         >= (gint64) (self->routine_params.min_quiet_hours * 3600.0);
+  if (verdict.inactive || routine_candidate || g_hash_table_contains (self->watched, facts->id))
     {
       windows = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
       if (!load_absences (self, facts->id, windows, error))
@@ -399,7 +615,22 @@ evaluate_household (AnbuAlertEngine      *self,
       quiet.n_absences = windows->len;
       anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
     }
-  if (!verdict.inactive && !verdict.offline && !g_hash_table_contains (self->watched, facts->id))
+  if (routine_candidate)
+    {
+      AnbuRoutineProfile profile;
+      AnbuActivityEvent last_event;
+      gboolean has_event = last_activity_event (self, facts->id, now, &last_event);
+
+      if (load_profile (self, facts->id, &profile))
+        {
+          anbu_routine_evaluate (&profile, &self->routine_params, &quiet,
+                                 has_event ? &last_event : NULL, now, &routine);
+          if (routine.watch)
+            routine_detail = anbu_routine_verdict_describe (&routine, &self->routine_params, now);
+        }
+    }
+  if (!verdict.inactive && !verdict.offline && !routine.watch
+      && !g_hash_table_contains (self->watched, facts->id))
     return TRUE;
 
   alerts = load_unresolved (self, facts->id, error);
@@ -410,7 +641,7 @@ evaluate_household (AnbuAlertEngine      *self,
   stored = find_kind (alerts, ANBU_ALERT_KIND_INACTIVITY);
   if (verdict.inactive && stored == NULL)
     {
-      if (!raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, verdict.quiet_since, now,
+      if (!raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, NULL, verdict.quiet_since, now,
                         alerts, changes, stats, error))
         return FALSE;
     }
@@ -431,12 +662,36 @@ evaluate_household (AnbuAlertEngine      *self,
         }
     }
 
+  /* Routine watch: the same lifecycle as inactivity. */
+  stored = find_kind (alerts, ANBU_ALERT_KIND_ROUTINE);
+  if (routine.watch && stored == NULL)
+    {
+      if (!raise_alert (self, facts, ANBU_ALERT_KIND_ROUTINE, routine_detail, routine.quiet_since,
+                        now, alerts, changes, stats, error))
+        return FALSE;
+    }
+  else if (!routine.watch && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN
+           && (verdict.absent || verdict.quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since))
+    {
+      guint all, no_answer;
+
+      count_contacts (self, stored->alert, &all, &no_answer);
+      if (all == 0)
+        {
+          AnbuAlertResolution resolution = verdict.absent ? ANBU_ALERT_RESOLUTION_ABSENT
+                                                          : ANBU_ALERT_RESOLUTION_SAFE;
+
+          if (!close_alert (self, stored, resolution, now, changes, stats, error))
+            return FALSE;
+        }
+    }
+
   /* Offline. A batch that just arrived proves the plug reports (history
    * sent late only looks old): only the timer raises offline signals. */
   stored = find_kind (alerts, ANBU_ALERT_KIND_OFFLINE);
   if (verdict.offline && stored == NULL && from_timer)
     {
-      if (!raise_alert (self, facts, ANBU_ALERT_KIND_OFFLINE, facts->last_seen_at, now,
+      if (!raise_alert (self, facts, ANBU_ALERT_KIND_OFFLINE, NULL, facts->last_seen_at, now,
                         alerts, changes, stats, error))
         return FALSE;
     }
@@ -533,6 +788,28 @@ run_facts (AnbuAlertEngine     *self,
   if (rc != SQLITE_DONE)
     return set_db_error (self, error, "Cannot read household facts");
 
+  /* The timer relearns profiles older than today's local midnight, within
+   * its time budget (the others on the next passes). */
+  if (from_timer)
+    {
+      gint64 midnight = local_midnight (&self->routine_params, now);
+      gint64 started = g_get_monotonic_time ();
+
+      for (guint i = 0; i < all->len; i++)
+        {
+          const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, i);
+          const RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
+          AnbuRoutineProfile profile;
+
+          if (index != NULL && index->learned_at >= midnight)
+            continue;
+          if (self->learn_budget > 0 && g_get_monotonic_time () - started > self->learn_budget)
+            break;
+          if (!learn_profile (self, facts->id, now, &profile, error))
+            return FALSE;
+        }
+    }
+
   for (guint i = 0; i < all->len; i++)
     if (!evaluate_household (self, &g_array_index (all, HouseholdFacts, i), now, from_timer,
                              changes, stats, error))
@@ -564,7 +841,15 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->unresolved, sqlite3_finalize);
   g_clear_pointer (&self->contacts, sqlite3_finalize);
   g_clear_pointer (&self->unresolved_households, sqlite3_finalize);
+  g_clear_pointer (&self->routine_get, sqlite3_finalize);
+  g_clear_pointer (&self->routine_put, sqlite3_finalize);
+  g_clear_pointer (&self->routine_index, sqlite3_finalize);
+  g_clear_pointer (&self->routine_events, sqlite3_finalize);
+  g_clear_pointer (&self->routine_coverage, sqlite3_finalize);
+  g_clear_pointer (&self->routine_installed, sqlite3_finalize);
+  g_clear_pointer (&self->last_event, sqlite3_finalize);
   g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_pointer (&self->routines, g_hash_table_unref);
   g_clear_pointer (&self->decisions[0], anbu_routing_decision_free);
   g_clear_pointer (&self->decisions[1], anbu_routing_decision_free);
 
@@ -588,6 +873,9 @@ static void
 anbu_alert_engine_init (AnbuAlertEngine *self)
 {
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->routines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  anbu_routine_params_init_default (&self->routine_params);
+  self->learn_budget = ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET;
 }
 
 /* Public API */
@@ -623,8 +911,44 @@ anbu_alert_engine_new (AnbuStore           *store,
                    "SELECT count (*), coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
                    " FROM contact WHERE household_id = ?1 AND json_extract (record, '$.alert_id') = ?2")
       || !prepare (self, &self->unresolved_households,
-                   "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'"))
+                   "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'")
+      || !prepare (self, &self->routine_get,
+                   "SELECT learned_at, observed_days, ready, usual_quiet FROM routine_profile"
+                   " WHERE household_id = ?1")
+      || !prepare (self, &self->routine_put,
+                   "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
+                   " usual_quiet) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (household_id) DO UPDATE"
+                   " SET learned_at = excluded.learned_at, observed_days = excluded.observed_days,"
+                   " ready = excluded.ready, usual_quiet = excluded.usual_quiet")
+      || !prepare (self, &self->routine_index,
+                   "SELECT household_id, learned_at, ready FROM routine_profile")
+      /* Every plug the household ever had: a replaced plug's history counts. */
+      || !prepare (self, &self->routine_events,
+                   "SELECT e.ts, e.kind, e.magnitude FROM plug p"
+                   " JOIN activity_event e ON e.serial = p.id"
+                   " WHERE p.household_id = ?1 AND e.ts >= ?2 AND e.ts <= ?3 ORDER BY e.ts, e.kind")
+      || !prepare (self, &self->routine_coverage,
+                   "SELECT r.ts, r.ts FROM plug p JOIN reading r ON r.serial = p.id"
+                   " WHERE p.household_id = ?1 AND r.ts >= ?2 AND r.ts <= ?3"
+                   " UNION ALL SELECT a.hour, a.hour + 3599 FROM plug p"
+                   " JOIN reading_hourly a ON a.serial = p.id"
+                   " WHERE p.household_id = ?1 AND a.hour >= ?2 - 3600 AND a.hour <= ?3"
+                   " ORDER BY 1")
+      || !prepare (self, &self->routine_installed,
+                   "SELECT min (unixepoch (json_extract (record, '$.installed_at'))) FROM plug"
+                   " WHERE household_id = ?1")
+      || !prepare (self, &self->last_event,
+                   "SELECT e.ts, e.kind, e.magnitude FROM plug p"
+                   " JOIN activity_event e ON e.serial = p.id"
+                   " WHERE p.household_id = ?1 AND p.state = 'installed' AND e.ts <= ?2"
+                   " ORDER BY e.ts DESC, e.kind DESC LIMIT 1"))
     return NULL;
+
+  while ((rc = sqlite3_step (self->routine_index)) == SQLITE_ROW)
+    routine_index_set (self, (const char *) sqlite3_column_text (self->routine_index, 0),
+                       sqlite3_column_int64 (self->routine_index, 1),
+                       sqlite3_column_int (self->routine_index, 2) != 0);
+  sqlite3_reset (self->routine_index);
 
   while ((rc = sqlite3_step (self->unresolved_households)) == SQLITE_ROW)
     g_hash_table_add (self->watched,
@@ -719,4 +1043,50 @@ anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
     return FALSE;
   emit_changes (self, changes);
   return TRUE;
+}
+
+gboolean
+anbu_alert_engine_set_routine_params (AnbuAlertEngine         *self,
+                                      const AnbuRoutineParams *params,
+                                      GError                 **error)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  if (!anbu_routine_params_validate (params, error))
+    return FALSE;
+  self->routine_params = *params;
+  /* Profiles learned with other parameters are learned again. */
+  g_hash_table_remove_all (self->routines);
+  return TRUE;
+}
+
+void
+anbu_alert_engine_set_learn_budget (AnbuAlertEngine *self,
+                                    gint64           usec)
+{
+  g_return_if_fail (ANBU_IS_ALERT_ENGINE (self));
+  self->learn_budget = MAX (usec, 0);
+}
+
+gboolean
+anbu_alert_engine_learn_routine (AnbuAlertEngine     *self,
+                                 const char          *household_id,
+                                 gint64               now,
+                                 AnbuRoutineProfile  *profile,
+                                 GError             **error)
+{
+  AnbuRoutineProfile local;
+
+  g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
+  g_return_val_if_fail (household_id != NULL, FALSE);
+
+  if (!anbu_store_begin (self->store, error))
+    return FALSE;
+  if (!learn_profile (self, household_id, now, profile != NULL ? profile : &local, error))
+    {
+      anbu_store_rollback (self->store);
+      return FALSE;
+    }
+  return anbu_store_commit (self->store, error);
 }

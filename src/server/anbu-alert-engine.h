@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "anbu-holiday-calendar.h"
+#include "anbu-routine-detector.h"
 #include "anbu-store.h"
 #include "anbu-telemetry.h"
 
@@ -19,9 +20,16 @@ G_BEGIN_DECLS
  * the same facts and the same clock and the verdict is the same.
  *
  * - inactivity: quiet for the household's threshold_hours → level risk;
+ * - routine (관심): a silence improbable for this household's own routine
+ *   (anbu-routine-detector.h) → level watch, usually well before the
+ *   threshold, with the detector's sentence in the record's "detail".
+ *   Profiles are relearned once a day (after local midnight) by the timer
+ *   pass from the stored activity events, readings (offline gaps),
+ *   absences and install times, and kept in table routine_profile; during
+ *   the warm-up only the fixed rule applies;
  * - offline: no reading for offline_after seconds → an offline signal
  *   (level watch: a device problem);
- * - an absence covering the moment suppresses inactivity;
+ * - an absence covering the moment suppresses inactivity and routine;
  * - two contacts answering the alert with outcome no_answer → critical;
  * - one unresolved alert per household and kind; when activity (or, for
  *   offline, readings) returns it is resolved by itself only while nobody
@@ -37,6 +45,14 @@ G_BEGIN_DECLS
  * added. */
 
 #define ANBU_ALERT_ENGINE_DEFAULT_OFFLINE_AFTER (6 * 60 * 60)
+
+/* Time a timer pass may spend relearning routine profiles (the rest wait
+ * for the next pass), microseconds. */
+#define ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET (250 * 1000)
+
+/* The table the routine watch adds to the server's schema (one migration
+ * step): each household's learned profile, so a restart relearns nothing. */
+extern const char anbu_alert_engine_schema_sql[];
 
 #define ANBU_TYPE_ALERT_ENGINE (anbu_alert_engine_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuAlertEngine, anbu_alert_engine, ANBU, ALERT_ENGINE, GObject)
@@ -82,6 +98,25 @@ gboolean         anbu_alert_engine_check_watched      (AnbuAlertEngine         *
 gboolean         anbu_alert_engine_run_pass           (AnbuAlertEngine         *self,
                                                        gint64                   now,
                                                        AnbuAlertPassStats      *stats,
+                                                       GError                 **error);
+
+/* The routine detector's parameters (defaults: anbu_routine_params_init_default).
+ * FALSE with an error when they are out of range. */
+gboolean         anbu_alert_engine_set_routine_params (AnbuAlertEngine         *self,
+                                                       const AnbuRoutineParams *params,
+                                                       GError                 **error);
+
+/* How long one timer pass may spend relearning profiles (µs); 0 = no limit
+ * (every due household in the same pass, as tests on a manual clock want). */
+void             anbu_alert_engine_set_learn_budget   (AnbuAlertEngine         *self,
+                                                       gint64                   usec);
+
+/* Learns (and stores) the routine profile of one household at `now`, as
+ * the daily pass does. */
+gboolean         anbu_alert_engine_learn_routine      (AnbuAlertEngine         *self,
+                                                       const char              *household_id,
+                                                       gint64                   now,
+                                                       AnbuRoutineProfile      *profile,
                                                        GError                 **error);
 
 /* Signal "alert-changed" (household_id, record JSON text), emitted after

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "anbu-alert-engine.h"
 #include "anbu-migrations.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-telemetry.h"
@@ -155,6 +156,8 @@ static const AnbuMigration migrations[] = {
     "  BEGIN SELECT RAISE (ABORT, 'the access log is append-only'); END;" },
   /* Telemetry, activity events, plug live fields, gateways (anbu-telemetry.h). */
   { 2, anbu_telemetry_schema_sql },
+  /* Routine watch profiles (anbu-alert-engine.h). */
+  { 3, anbu_alert_engine_schema_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "anbu-client-account.h"
+#include "anbu-households-view.h"
+#include "anbu-map-page.h"
 #include "anbu-sync-indicator.h"
 #include "anbu-test-server.h"
 #include "anbu-test-util.h"
@@ -64,8 +66,8 @@ fixture_set_up (Fixture      *f,
   f->server = anbu_test_server_new (NULL);
   f->planner_id = anbu_test_server_add_user (f->server, "planner", "planner", DONG, PASSWORD);
   f->household_id = g_uuid_string_random ();
-  csv = g_strdup_printf ("id,dong_code,name,phone,address\n"
-                         "%s,%s,김영희,010-1234-5678,서울특별시 종로구 자하문로 12\n",
+  csv = g_strdup_printf ("id,dong_code,name,phone,address,lat,lon\n"
+                         "%s,%s,김영희,010-1234-5678,서울특별시 종로구 자하문로 12,37.5800,126.9690\n",
                          f->household_id, DONG);
   csv_path = g_build_filename (f->server->dir, "seed.csv", NULL);
   g_assert_true (g_file_set_contents (csv_path, csv, -1, &error));
@@ -271,8 +273,42 @@ first_row_names_household (gpointer list)
          && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "방문 기록 · 김영희") == 0;
 }
 
-/* The first sign-in goes to the server; the caseload arrives and the indicator says online
- * with a last sync; every view opens. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+households_view_lists_seeded_household (gpointer window)
+{
+  return shows_text (GTK_WIDGET (anbu_test_find_type (window, ANBU_TYPE_HOUSEHOLDS_VIEW)), "김영희");
+}
+
+static gboolean
+map_shows_household (gpointer window)
+{
+  AnbuMapPage *page = ANBU_MAP_PAGE (anbu_test_find_type (window, ANBU_TYPE_MAP_PAGE));
+  GListModel *model = anbu_map_page_get_model (page);
+  g_autoptr (AnbuMapPoint) point = NULL;
+
+  if (model == NULL || g_list_model_get_n_items (model) != 1)
+    return FALSE;
+  point = g_list_model_get_item (model, 0);
+  return g_strcmp0 (anbu_map_point_get_name (point), "김영희") == 0;
+}
+
+/* The first sign-in goes to the server; the caseload arrives (the seeded household shows in
+ * the Households view) and the indicator says online with a last sync; every view opens. */
 static void
 test_sign_in_online (Fixture      *f,
                      gconstpointer data)
@@ -281,7 +317,22 @@ test_sign_in_online (Fixture      *f,
   g_assert_true (anbu_test_wait_until (signed_in, f->window, WAIT_MS));
   wait_indicator (f, ANBU_SYNC_INDICATOR_ONLINE, 0);
   show_every_view (f);
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", "households"));
+  g_assert_true (anbu_test_wait_until (households_view_lists_seeded_household, f->window, WAIT_MS));
   anbu_test_save_screenshot (f->window, "session-online");
+
+  /* The household has a location: the Map page shows the map with it. */
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", "map"));
+  g_assert_true (anbu_test_wait_until (map_shows_household, f->window, WAIT_MS));
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (gtk_widget_get_mapped (anbu_test_find_named (f->window, "map-view")));
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", views[i]));
+      anbu_test_wait_drawn (f->window);
+      anbu_test_assert_accessible_names (f->window, views[i]);
+    }
 }
 
 /* A wrong password at the first sign-in: the server refuses, the page says so, nothing opens. */

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The routine watch (관심) next to the fixed rule, against the real server
+ * on a manual clock: a household with a regular routine that falls silent
+ * gets a watch signal, explained in Korean, hours before its threshold;
+ * warm-up gives none; an absence suppresses it; returning activity closes
+ * it; a restart keeps the learned profile. Nothing here sleeps. */
+#include "config.h"
+
+#include <string.h>
+
+#include "anbu-ingest-fixture.h"
+
+#define DONG "1111051500"
+#define HOUR ((gint64) 3600)
+#define MINUTE ((gint64) 60)
+#define DAY (24 * HOUR)
+#define STEP (5 * MINUTE)
+#define THRESHOLD 48
+
+/* Wednesday 2026-11-25 00:00 KST. */
+#define WED_MIDNIGHT ((gint64) 1795532400)
+/* The silence starts when the TV goes off at 22:00 KST on Tuesday. */
+#define SILENCE_START (WED_MIDNIGHT - 2 * HOUR)
+#define WED(hours, minutes) (WED_MIDNIGHT + (hours) * HOUR + (minutes) * MINUTE)
+
+/* TV on 07:00–08:00 and 19:00–22:00 KST every day before the silence. */
+static double
+routine_watts (gint64 t)
+{
+  gint64 local = (t + 9 * HOUR) % DAY;
+
+  if (t >= SILENCE_START)
+    return 2.0;
+  if ((local >= 7 * HOUR && local < 8 * HOUR) || (local >= 19 * HOUR && local < 22 * HOUR))
+    return 85.0;
+  return 2.0;
+}
+
+/* Readings every 5 minutes over [from, to], the TV by routine_watts, or on
+ * over [on_from, on_to) when on_to > on_from (activity coming back). */
+static void
+post_routine (IngestFixture *fixture,
+              const char    *serial,
+              gint64         from,
+              gint64         to,
+              gint64         on_from,
+              gint64         on_to)
+{
+  GString *items = g_string_new (NULL);
+  guint n = 0;
+
+  for (gint64 t = from; t <= to; t += STEP)
+    {
+      g_autofree char *ts = ingest_time (t);
+      double watts = t >= on_from && t < on_to ? 85.0 : routine_watts (t);
+
+      g_string_append_printf (items, "%s{\"serial\": \"%s\", \"ts\": \"%s\", \"watts\": %.1f,"
+                              " \"lux\": 0}", n > 0 ? "," : "", serial, ts, watts);
+      if (++n == 5000 || t + STEP > to)
+        {
+          anbu_test_response_free (ingest_post (fixture, items->str));
+          g_string_truncate (items, 0);
+          n = 0;
+        }
+    }
+  g_string_free (items, TRUE);
+}
+
+static void
+tick (IngestFixture *fixture,
+      gint64         now)
+{
+  anbu_test_response_free (ingest_tick (fixture, now));
+}
+
+/* Moves the clock to `to`, then posts the readings up to it (readings
+ * ahead of the server's clock are refused). */
+static void
+advance (IngestFixture *fixture,
+         const char    *serial,
+         gint64         from,
+         gint64         to,
+         gint64         on_from,
+         gint64         on_to)
+{
+  tick (fixture, to);
+  post_routine (fixture, serial, from, to, on_from, on_to);
+}
+
+static JsonObject *
+find_alert (GPtrArray  *alerts,
+            const char *kind)
+{
+  JsonObject *found = NULL;
+
+  for (guint i = 0; i < alerts->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (alerts->pdata[i], "kind"), kind) == 0)
+      {
+        g_assert_null (found);
+        found = alerts->pdata[i];
+      }
+  return found;
+}
+
+static gint64
+member_time (JsonObject *object,
+             const char *member)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, member),
+                                                          NULL);
+
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
+/* A household with three weeks of routine (installed `days` before the
+ * silence's day), readings up to `until`. */
+static char *
+add_routine_household (IngestFixture *fixture,
+                       const char    *serial,
+                       guint          days,
+                       gint64         until)
+{
+  gint64 installed = WED_MIDNIGHT - (gint64) days * DAY;
+  char *id = ingest_add_household (fixture, DONG, FALSE, THRESHOLD, serial, installed);
+
+  post_routine (fixture, serial, installed, until, 0, 0);
+  return id;
+}
+
+/* The watch comes about 13 h into the silence (9 h usual × 1.25 + 2 h),
+ * 35 h before the household's 48 h threshold, with the sentence a planner
+ * reads; the fixed rule still raises risk at the threshold. */
+static void
+test_watch_before_threshold (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (WED (10, 0), NULL);
+  g_autofree char *household = add_routine_household (fixture, "PLUG-ROUTINE", 22, WED (10, 0));
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) at_threshold = NULL;
+  JsonObject *watch, *risk;
+  const char *detail;
+
+  /* 12 h of silence: this person is usually up by 07:00, but not yet
+   * improbably late. */
+  tick (fixture, WED (10, 0));
+  before = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (before->len, ==, 0);
+
+  advance (fixture, "PLUG-ROUTINE", WED (10, 5), WED (12, 0), 0, 0);
+  tick (fixture, WED (12, 0));
+  after = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (after->len, ==, 1);
+  watch = find_alert (after, "routine");
+  g_assert_nonnull (watch);
+  g_assert_cmpstr (json_object_get_string_member (watch, "level"), ==, "watch");
+  g_assert_cmpstr (json_object_get_string_member (watch, "state"), ==, "open");
+  g_assert_cmpstr (json_object_get_string_member (watch, "responder"), ==, "dong");
+  g_assert_cmpint (member_time (watch, "quiet_since"), ==, SILENCE_START);
+  g_assert_cmpint (member_time (watch, "raised_at"), ==, WED (12, 0));
+  detail = json_object_get_string_member_with_default (watch, "detail", NULL);
+  g_assert_nonnull (detail);
+  g_test_message ("detail: %s", detail);
+  g_assert_cmpstr (detail, ==, "평소 오전 7시 전에 활동, 어제 22:00 이후 변화 없음");
+
+  /* The fixed rule is unchanged: risk at 48 h, next to the watch. */
+  advance (fixture, "PLUG-ROUTINE", WED (12, 5), SILENCE_START + THRESHOLD * HOUR, 0, 0);
+  tick (fixture, SILENCE_START + THRESHOLD * HOUR);
+  at_threshold = ingest_alerts (fixture, NULL, household);
+  risk = find_alert (at_threshold, "inactivity");
+  g_assert_nonnull (risk);
+  g_assert_cmpstr (json_object_get_string_member (risk, "level"), ==, "risk");
+  g_assert_cmpint (member_time (risk, "raised_at"), ==, SILENCE_START + THRESHOLD * HOUR);
+  g_assert_nonnull (find_alert (at_threshold, "routine"));
+
+  ingest_fixture_free (fixture);
+}
+
+/* Ten days of history: the profile is still warming up, so the silence
+ * that raises a watch for a three-week household raises nothing here. */
+static void
+test_warm_up_gives_none (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (WED (14, 0), NULL);
+  g_autofree char *household = add_routine_household (fixture, "PLUG-NEW", 10, WED (14, 0));
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  tick (fixture, WED (14, 0));
+  alerts = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (alerts->len, ==, 0);
+  ingest_fixture_free (fixture);
+}
+
+/* A registered absence over the silence (a hospital stay) suppresses the
+ * watch; the same silence without it raises one. */
+static void
+test_absence_suppresses (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (WED (14, 0), NULL);
+  g_autofree char *away = add_routine_household (fixture, "PLUG-AWAY", 22, WED (14, 0));
+  g_autofree char *home = add_routine_household (fixture, "PLUG-HOME", 22, WED (14, 0));
+  g_autofree char *from = ingest_time (SILENCE_START + 30 * MINUTE);
+  g_autofree char *to = ingest_time (WED_MIDNIGHT + 3 * DAY);
+  g_autofree char *absence_id = g_uuid_string_random ();
+  g_autofree char *absence = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\","
+                                              " \"from\": \"%s\", \"to\": \"%s\","
+                                              " \"reason\": \"hospital\"}", absence_id, away,
+                                              from, to);
+  g_autoptr(GPtrArray) away_alerts = NULL;
+  g_autoptr(GPtrArray) home_alerts = NULL;
+
+  json_object_unref (ingest_push (fixture, "absence.create", absence));
+  tick (fixture, WED (14, 0));
+  away_alerts = ingest_alerts (fixture, NULL, away);
+  home_alerts = ingest_alerts (fixture, NULL, home);
+  g_assert_cmpuint (away_alerts->len, ==, 0);
+  g_assert_cmpuint (home_alerts->len, ==, 1);
+  g_assert_nonnull (find_alert (home_alerts, "routine"));
+  ingest_fixture_free (fixture);
+}
+
+/* The TV goes on again after the watch: nobody acted on it, so it closes
+ * by itself as safe with the batch that shows the activity. One that a
+ * planner acknowledged waits for their resolution. */
+static void
+test_activity_closes (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (WED (12, 0), NULL);
+  g_autofree char *untouched = add_routine_household (fixture, "PLUG-BACK", 22, WED (12, 0));
+  g_autofree char *handled = add_routine_household (fixture, "PLUG-HANDLED", 22, WED (12, 0));
+  g_autoptr(GPtrArray) raised = NULL;
+  g_autoptr(GPtrArray) untouched_alerts = NULL;
+  g_autoptr(GPtrArray) handled_alerts = NULL;
+  g_autofree char *ack = NULL;
+  g_autofree char *ack_at = ingest_time (WED (12, 10));
+  JsonObject *closed, *waiting;
+
+  tick (fixture, WED (12, 0));
+  raised = ingest_alerts (fixture, NULL, handled);
+  g_assert_nonnull (find_alert (raised, "routine"));
+  ack = g_strdup_printf ("{\"id\": \"%s\", \"at\": \"%s\"}",
+                         json_object_get_string_member (find_alert (raised, "routine"), "id"),
+                         ack_at);
+  json_object_unref (ingest_push (fixture, "alert.acknowledge", ack));
+
+  advance (fixture, "PLUG-BACK", WED (12, 5), WED (12, 30), WED (12, 20), WED (12, 30));
+  post_routine (fixture, "PLUG-HANDLED", WED (12, 5), WED (12, 30), WED (12, 20), WED (12, 30));
+  untouched_alerts = ingest_alerts (fixture, NULL, untouched);
+  handled_alerts = ingest_alerts (fixture, NULL, handled);
+
+  closed = find_alert (untouched_alerts, "routine");
+  g_assert_nonnull (closed);
+  g_assert_cmpstr (json_object_get_string_member (closed, "state"), ==, "resolved");
+  g_assert_cmpstr (json_object_get_string_member (closed, "resolution"), ==, "safe");
+  waiting = find_alert (handled_alerts, "routine");
+  g_assert_nonnull (waiting);
+  g_assert_cmpstr (json_object_get_string_member (waiting, "state"), ==, "acknowledged");
+  ingest_fixture_free (fixture);
+}
+
+/* The learned profile is stored: after a restart the watch comes at the
+ * same moment without waiting for another day of learning. */
+static void
+test_restart_keeps_profile (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (WED (10, 0), NULL);
+  g_autofree char *household = add_routine_household (fixture, "PLUG-RESTART", 22, WED (10, 0));
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  tick (fixture, WED (10, 0));
+  ingest_fixture_restart (fixture, WED (10, 0));
+  advance (fixture, "PLUG-RESTART", WED (10, 5), WED (11, 30), 0, 0);
+  tick (fixture, WED (11, 30));
+  alerts = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (alerts->len, ==, 1);
+  g_assert_nonnull (find_alert (alerts, "routine"));
+  ingest_fixture_free (fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* The server writes the sentence in its own language: Korean here, from
+   * the translations of the build tree. */
+  g_setenv ("LANGUAGE", "ko", TRUE);
+  g_setenv ("ANBU_UNINSTALLED", "1", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/anbu/server/routine/watch-before-threshold", test_watch_before_threshold);
+  g_test_add_func ("/anbu/server/routine/warm-up-gives-none", test_warm_up_gives_none);
+  g_test_add_func ("/anbu/server/routine/absence-suppresses", test_absence_suppresses);
+  g_test_add_func ("/anbu/server/routine/activity-closes", test_activity_closes);
+  g_test_add_func ("/anbu/server/routine/restart-keeps-profile", test_restart_keeps_profile);
+
+  return g_test_run ();
+}
