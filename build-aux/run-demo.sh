@@ -73,7 +73,8 @@ fi
 server_bin=$builddir/src/server/anbu-server
 plugsim_bin=$builddir/src/sim/anbu-plugsim
 app_bin=$builddir/src/app/anbu
-for bin in "$server_bin" "$plugsim_bin" "$app_bin"; do
+basemap_bin=$builddir/src/app/map/anbu-basemap
+for bin in "$server_bin" "$plugsim_bin" "$app_bin" "$basemap_bin"; do
   if [ ! -x "$bin" ]; then
     say "$(gettext 'Not built: %s')" "$bin" >&2
     exit 1
@@ -138,14 +139,30 @@ fail () {
   exit 1
 }
 
-# 3. The server, on loopback, on a free port.
+# 3. Map tiles of 종로구 (drawn placeholders, not map data), made once and kept between demos;
+#    the check makes fewer zoom levels in its own directory.
+if [ -n "$check" ]; then
+  tiles=$dir/jongno.mbtiles
+  max_zoom=14
+else
+  tiles=$builddir/demo-tiles/jongno.mbtiles
+  max_zoom=17
+fi
+if [ ! -s "$tiles" ] || [ "$basemap_bin" -nt "$tiles" ]; then
+  mkdir -p "$(dirname "$tiles")"
+  "$basemap_bin" --output "$tiles" --bbox 37.565,126.955,37.615,127.025 --max-zoom "$max_zoom" \
+    --name 종로구 > /dev/null 2> "$dir/basemap.log" \
+    || fail "$(gettext 'Cannot make the map tiles:')" "$dir/basemap.log"
+fi
+
+# 4. The server, on loopback, on a free port.
 head -c 24 /dev/urandom | base64 > "$dir/admin-password"
 printf '%s\n' "$planner_password" > "$dir/planner-password"
 chmod 600 "$dir/admin-password" "$dir/planner-password"
 "$server_bin" user add --db "$dir/anbu.db" --username admin --role admin \
   --password-file "$dir/admin-password" > /dev/null 2> "$dir/server.log" \
   || fail "$(gettext 'Cannot create the administrator:')" "$dir/server.log"
-start "$server_bin" serve --db "$dir/anbu.db" --listen 127.0.0.1:0 \
+start "$server_bin" serve --db "$dir/anbu.db" --listen 127.0.0.1:0 --tiles "$tiles" \
   > "$dir/server-url" 2>> "$dir/server.log"
 server_pid=$!
 url=
@@ -157,7 +174,7 @@ for (( i = 0; i < 100; i++ )); do
 done
 [ -n "$url" ] || fail "$(gettext 'The server did not start:')" "$dir/server.log"
 
-# 4. The district, its history (risk signals at once), then readings as time goes by, with one
+# 5. The district, its history (risk signals at once), then readings as time goes by, with one
 #    resident of the planner's 동 who stops so that a new risk signal is raised in a few minutes.
 "$plugsim_bin" seed --server "$url" --admin-password-file "$dir/admin-password" \
   --password-file "$dir/planner-password" --state "$dir/plugsim-state.json" \
@@ -176,7 +193,7 @@ start "$plugsim_bin" run --state "$dir/plugsim-state.json" --backfill 0.05 \
   > /dev/null 2> "$dir/plugsim.log"
 plugsim_pid=$!
 
-# 5. The app, signed in as the planner, with its own data, settings and cache in the demo dir.
+# 6. The app, signed in as the planner, with its own data, settings and cache in the demo dir.
 (
   export XDG_DATA_HOME=$dir/data XDG_CONFIG_HOME=$dir/config XDG_CACHE_HOME=$dir/cache
   export ANBU_UNINSTALLED=1 GSETTINGS_SCHEMA_DIR=$builddir/data
@@ -203,7 +220,7 @@ say "  $(gettext 'Look at the Alerts view: the households that showed no activit
 say "  $(gettext 'At %s (Seoul time) a resident of 청운효자동 reaches their threshold: a new risk signal appears by itself.')" "$due_seoul"
 say "$(gettext 'Press Ctrl+C or close the app window to stop everything.')"
 
-# 6. Until the app window closes, Ctrl+C, or a part fails.
+# 7. Until the app window closes, Ctrl+C, or a part fails.
 status=0
 wait -n "$app_pid" "$server_pid" "$plugsim_pid" || status=$?
 if ! kill -0 "$app_pid" 2>/dev/null; then

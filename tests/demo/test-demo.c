@@ -350,8 +350,16 @@ test_demo_runs_and_stops (void)
   g_assert_true (wait_until (new_signal_raised, &demo, 60));
   g_test_message ("new risk signal raised at %s", new_signal_raised_at);
 
-  /* The app learns of it (live change notice → pull), then a screenshot to look at. */
+  /* The app learns of it (live change notice → pull). The screenshot is only to
+   * look at: taken after the window had two seconds to redraw. */
   g_assert_true (wait_until (app_has_new_signal, &demo, 20));
+  {
+    gboolean redrawn = FALSE;
+
+    g_timeout_add_seconds (2, on_timeout, &redrawn);
+    while (!redrawn)
+      g_main_context_iteration (NULL, TRUE);
+  }
   take_screenshot ();
 
   /* Ctrl+C: the demo stops everything it started. */
