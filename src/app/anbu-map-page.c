@@ -595,14 +595,28 @@ dup_route_csv (AnbuMapPage *self)
 }
 
 static void
-on_csv_written (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_csv_replaced (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  g_autoptr (AnbuMapPage) self = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
 
   if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_csv_exported (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AnbuMapPage *self = ANBU_MAP_PAGE (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!anbu_map_page_export_route_csv_finish (self, result, &error))
     {
       g_warning ("Cannot write the route: %s", error->message);
       show_toast (self, _("The route could not be saved there. Choose another folder."));
@@ -621,12 +635,8 @@ on_export_response (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT && self->plan != NULL)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      char *text = dup_route_csv (self);
 
-      /* The text lives as long as the file object the write holds. */
-      g_object_set_data_full (G_OBJECT (file), "anbu-contents", text, g_free);
-      g_file_replace_contents_async (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_NONE,
-                                     NULL, on_csv_written, g_object_ref (self));
+      anbu_map_page_export_route_csv_async (self, file, NULL, on_csv_exported, NULL);
     }
   g_object_unref (dialog);
 }
@@ -952,6 +962,9 @@ anbu_map_page_dispose (GObject *object)
     g_cancellable_cancel (self->download_cancellable);
   g_clear_object (&self->download_cancellable);
   g_clear_weak_pointer (&self->progress_dialog);
+  /* The casework's models call back into the page: the map lets go of them first. */
+  if (self->map_view != NULL)
+    anbu_map_view_set_model (self->map_view, NULL);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   if (self->casework != NULL)
@@ -1203,4 +1216,50 @@ anbu_map_page_export_route_pdf (AnbuMapPage  *self,
   gtk_print_operation_set_export_filename (operation, path);
   return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, error)
          != GTK_PRINT_OPERATION_RESULT_ERROR;
+}
+
+/**
+ * anbu_map_page_export_route_csv_async:
+ *
+ * Writes the day's route as CSV (anbu_route_plan_format_csv(): start, stops in
+ * order with leg and running total in metres, the way back) to @file. Fails with
+ * G_IO_ERROR_NOT_INITIALIZED when there is no route.
+ */
+void
+anbu_map_page_export_route_csv_async (AnbuMapPage         *self,
+                                      GFile               *file,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  char *text;
+
+  g_return_if_fail (ANBU_IS_MAP_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, anbu_map_page_export_route_csv_async);
+  if (self->plan == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               "There is no route to export");
+      return;
+    }
+  text = dup_route_csv (self);
+  /* The text lives as long as the task that writes it. */
+  g_task_set_task_data (task, text, g_free);
+  g_file_replace_contents_async (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_NONE,
+                                 cancellable, on_csv_replaced, g_steal_pointer (&task));
+}
+
+gboolean
+anbu_map_page_export_route_csv_finish (AnbuMapPage   *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_PAGE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -37,6 +37,15 @@ void               anbu_map_page_add_route_stop  (AnbuMapPage *self,
 void               anbu_map_page_clear_route     (AnbuMapPage *self);
 const char * const *anbu_map_page_get_route_stops (AnbuMapPage *self);
 const AnbuRoutePlan *anbu_map_page_get_route_plan (AnbuMapPage *self);
+/* The route as "Export CSV…" writes it. */
+void               anbu_map_page_export_route_csv_async  (AnbuMapPage         *self,
+                                                          GFile               *file,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean           anbu_map_page_export_route_csv_finish (AnbuMapPage         *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 /* The route as printed (GtkPrintOperation), written to a PDF file instead of a
  * printer. */
 gboolean           anbu_map_page_export_route_pdf (AnbuMapPage  *self,

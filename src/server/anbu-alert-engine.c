@@ -41,6 +41,7 @@ struct _AnbuAlertEngine
 
   /* Routine watch: household id → RoutineIndex of its stored profile. */
   AnbuRoutineParams    routine_params;
+  char                *routine_params_key; /* profiles learned with other ones are due */
   GHashTable          *routines;
   gint64               learn_budget;
 
@@ -68,7 +69,8 @@ const char anbu_alert_engine_schema_sql[] =
   "  learned_at INTEGER NOT NULL,"
   "  observed_days REAL NOT NULL,"
   "  ready INTEGER NOT NULL,"
-  "  usual_quiet BLOB NOT NULL);";
+  "  usual_quiet BLOB NOT NULL,"
+  "  params TEXT NOT NULL);";
 
 /* A silence of the readings this long is unobserved time for learning
  * (docs/detection.md). */
@@ -351,6 +353,36 @@ routine_index_set (AnbuAlertEngine *self,
   g_hash_table_replace (self->routines, g_strdup (household_id), index);
 }
 
+static char *
+routine_params_key (const AnbuRoutineParams *params)
+{
+  return g_strdup_printf ("w%u u%u r%u m%u d%u z%.6g g%.6g s%.6g q%.6g x%.6g o%d",
+                          params->window_days, params->warmup_days, params->quiet_rank,
+                          params->match_minutes, params->min_days, params->spread_z,
+                          params->margin, params->slack_hours, params->min_quiet_hours,
+                          params->max_usual_hours, params->utc_offset_seconds);
+}
+
+/* What the stored profiles are; one learned with other parameters counts
+ * as never learned (it is used until relearned, which the next pass does). */
+static void
+load_routine_index (AnbuAlertEngine *self)
+{
+  sqlite3_stmt *stmt = self->routine_index;
+
+  g_hash_table_remove_all (self->routines);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gboolean same = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3),
+                                 self->routine_params_key) == 0;
+
+      routine_index_set (self, (const char *) sqlite3_column_text (stmt, 0),
+                         same ? sqlite3_column_int64 (stmt, 1) : 0,
+                         sqlite3_column_int (stmt, 2) != 0);
+    }
+  sqlite3_reset (stmt);
+}
+
 static gint64
 local_midnight (const AnbuRoutineParams *params,
                 gint64                   t)
@@ -499,6 +531,7 @@ learn_profile (AnbuAlertEngine    *self,
   sqlite3_bind_int (stmt, 4, profile->ready ? 1 : 0);
   sqlite3_bind_blob (stmt, 5, profile->usual_quiet_hours, sizeof profile->usual_quiet_hours,
                      SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, self->routine_params_key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -850,6 +883,7 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->last_event, sqlite3_finalize);
   g_clear_pointer (&self->watched, g_hash_table_unref);
   g_clear_pointer (&self->routines, g_hash_table_unref);
+  g_clear_pointer (&self->routine_params_key, g_free);
   g_clear_pointer (&self->decisions[0], anbu_routing_decision_free);
   g_clear_pointer (&self->decisions[1], anbu_routing_decision_free);
 
@@ -875,6 +909,7 @@ anbu_alert_engine_init (AnbuAlertEngine *self)
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->routines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   anbu_routine_params_init_default (&self->routine_params);
+  self->routine_params_key = routine_params_key (&self->routine_params);
   self->learn_budget = ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET;
 }
 
@@ -917,11 +952,13 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " WHERE household_id = ?1")
       || !prepare (self, &self->routine_put,
                    "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
-                   " usual_quiet) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (household_id) DO UPDATE"
+                   " usual_quiet, params) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                   " ON CONFLICT (household_id) DO UPDATE"
                    " SET learned_at = excluded.learned_at, observed_days = excluded.observed_days,"
-                   " ready = excluded.ready, usual_quiet = excluded.usual_quiet")
+                   " ready = excluded.ready, usual_quiet = excluded.usual_quiet,"
+                   " params = excluded.params")
       || !prepare (self, &self->routine_index,
-                   "SELECT household_id, learned_at, ready FROM routine_profile")
+                   "SELECT household_id, learned_at, ready, params FROM routine_profile")
       /* Every plug the household ever had: a replaced plug's history counts. */
       || !prepare (self, &self->routine_events,
                    "SELECT e.ts, e.kind, e.magnitude FROM plug p"
@@ -944,11 +981,7 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " ORDER BY e.ts DESC, e.kind DESC LIMIT 1"))
     return NULL;
 
-  while ((rc = sqlite3_step (self->routine_index)) == SQLITE_ROW)
-    routine_index_set (self, (const char *) sqlite3_column_text (self->routine_index, 0),
-                       sqlite3_column_int64 (self->routine_index, 1),
-                       sqlite3_column_int (self->routine_index, 2) != 0);
-  sqlite3_reset (self->routine_index);
+  load_routine_index (self);
 
   while ((rc = sqlite3_step (self->unresolved_households)) == SQLITE_ROW)
     g_hash_table_add (self->watched,
@@ -1056,8 +1089,10 @@ anbu_alert_engine_set_routine_params (AnbuAlertEngine         *self,
   if (!anbu_routine_params_validate (params, error))
     return FALSE;
   self->routine_params = *params;
+  g_free (self->routine_params_key);
+  self->routine_params_key = routine_params_key (params);
   /* Profiles learned with other parameters are learned again. */
-  g_hash_table_remove_all (self->routines);
+  load_routine_index (self);
   return TRUE;
 }
 

@@ -35,6 +35,8 @@ struct _AnbuHttpServer
   SoupServer   *soup;
   gint64        token_lifetime;
   gsize         max_body;
+  AnbuHttpClockFunc clock_func;  /* NULL = the real clock */
+  gpointer      clock_data;
   GHashTable   *in_flight;   /* messages read and not yet fully answered */
 };
 
@@ -67,8 +69,10 @@ caller_clear (Caller *caller)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, caller_clear)
 
 static gint64
-now_seconds (void)
+now_seconds (AnbuHttpServer *self)
 {
+  if (self->clock_func != NULL)
+    return self->clock_func (self->clock_data);
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
@@ -182,7 +186,7 @@ authenticate (AnbuHttpServer     *self,
       return FALSE;
     }
   hash = anbu_token_hash (token);
-  caller->user = anbu_store_find_session_user (self->store, hash, now_seconds (), &local_error);
+  caller->user = anbu_store_find_session_user (self->store, hash, now_seconds (self), &local_error);
   if (caller->user == NULL)
     {
       if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -286,7 +290,7 @@ finish_sign_in (SignIn   *sign_in,
   g_autofree char *expires_text = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) answer = NULL;
-  gint64 now = now_seconds ();
+  gint64 now = now_seconds (self);
 
   if (!good || sign_in->user == NULL || sign_in->user->disabled)
     {
@@ -363,8 +367,8 @@ handle_sign_in (AnbuHttpServer    *self,
 
   user_key = g_strconcat ("user:", username, NULL);
   address_key = g_strconcat ("address:", soup_server_message_get_remote_host (msg), NULL);
-  wait = MAX (anbu_throttle_retry_after (self->user_throttle, user_key, now_seconds ()),
-              anbu_throttle_retry_after (self->address_throttle, address_key, now_seconds ()));
+  wait = MAX (anbu_throttle_retry_after (self->user_throttle, user_key, now_seconds (self)),
+              anbu_throttle_retry_after (self->address_throttle, address_key, now_seconds (self)));
   if (wait > 0)
     {
       g_autofree char *seconds = g_strdup_printf ("%u", wait);
@@ -415,7 +419,7 @@ handle_sign_out (AnbuHttpServer    *self,
       return;
     }
   hash = anbu_token_hash (bearer_token (msg));
-  if (!anbu_store_revoke_sessions (self->store, hash, NULL, now_seconds (), &error))
+  if (!anbu_store_revoke_sessions (self->store, hash, NULL, now_seconds (self), &error))
     {
       respond_error (msg, error);
       return;
@@ -911,4 +915,15 @@ anbu_http_server_authenticate (AnbuHttpServer     *self,
   if (!authenticate (self, msg, &caller, error))
     return NULL;
   return g_steal_pointer (&caller.user);
+}
+
+void
+anbu_http_server_set_clock (AnbuHttpServer    *self,
+                            AnbuHttpClockFunc  func,
+                            gpointer           user_data)
+{
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+
+  self->clock_func = func;
+  self->clock_data = user_data;
 }

@@ -55,7 +55,29 @@ anbu_ingest_serve_start (AnbuStore           *store,
   service = anbu_ingest_service_new (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
                                      &options, error);
   if (service != NULL)
-    anbu_ingest_service_attach (service, server);
+    {
+      AnbuRoutineParams routine;
+
+      anbu_routine_params_init_default (&routine);
+      if (args->routine_margin != 0)
+        routine.margin = args->routine_margin;
+      if (args->routine_slack_hours != 0)
+        routine.slack_hours = args->routine_slack_hours;
+      if (args->routine_window_days != 0)
+        routine.window_days = (guint) MAX (args->routine_window_days, 0);
+      if (args->routine_warmup_days != 0)
+        routine.warmup_days = (guint) MAX (args->routine_warmup_days, 0);
+      if (!anbu_alert_engine_set_routine_params (anbu_ingest_service_get_engine (service),
+                                                 &routine, error))
+        {
+          g_object_unref (service);
+          return NULL;
+        }
+      anbu_ingest_service_attach (service, server);
+      /* On a manual clock sessions expire by that clock too. */
+      if (options.manual_clock > 0)
+        anbu_http_server_set_clock (server, (AnbuHttpClockFunc) anbu_ingest_service_now, service);
+    }
   return service;
 }
 

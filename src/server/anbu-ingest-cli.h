@@ -18,6 +18,11 @@ typedef struct
   char   *manual_clock;     /* --manual-clock TIME (tests: the clock moves only by
                              * POST /api/v1/admin/tick) */
   gint    plug_interval;    /* --live-plug-interval SECONDS */
+  /* Routine watch (anbu-routine-detector.h); 0 = the default. */
+  double  routine_margin;       /* --routine-margin FACTOR */
+  double  routine_slack_hours;  /* --routine-slack-hours HOURS */
+  gint    routine_window_days;  /* --routine-window-days DAYS */
+  gint    routine_warmup_days;  /* --routine-warmup-days DAYS */
 } AnbuIngestServeArgs;
 
 /* GOptionEntry lines for `serve`. */
@@ -25,7 +30,11 @@ typedef struct
   { "offline-after", 0, 0, G_OPTION_ARG_INT64, &(args).offline_after, NULL, NULL }, \
   { "retention-days", 0, 0, G_OPTION_ARG_INT, &(args).retention_days, NULL, NULL }, \
   { "manual-clock", 0, 0, G_OPTION_ARG_STRING, &(args).manual_clock, NULL, NULL }, \
-  { "live-plug-interval", 0, 0, G_OPTION_ARG_INT, &(args).plug_interval, NULL, NULL }
+  { "live-plug-interval", 0, 0, G_OPTION_ARG_INT, &(args).plug_interval, NULL, NULL }, \
+  { "routine-margin", 0, 0, G_OPTION_ARG_DOUBLE, &(args).routine_margin, NULL, NULL }, \
+  { "routine-slack-hours", 0, 0, G_OPTION_ARG_DOUBLE, &(args).routine_slack_hours, NULL, NULL }, \
+  { "routine-window-days", 0, 0, G_OPTION_ARG_INT, &(args).routine_window_days, NULL, NULL }, \
+  { "routine-warmup-days", 0, 0, G_OPTION_ARG_INT, &(args).routine_warmup_days, NULL, NULL }
 
 /* Checks the arguments (freeing them), starts the service on `store` (an
  * AnbuSqliteStore) and attaches its routes to the listening `server`. */

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "anbu-record-json.h"
 #include "anbu-telemetry.h"
 #include "anbu-validate.h"
 
@@ -27,6 +28,16 @@ struct _AnbuTelemetry
   sqlite3_stmt       *insert_event;
   sqlite3_stmt       *delete_events_at;
   sqlite3_stmt       *last_event;
+  sqlite3_stmt       *publish_due;
+  sqlite3_stmt       *publish_mark;
+  sqlite3_stmt       *change_counter;
+
+  /* serial → PlugWork (without readings): what load_plug found, with the
+   * live fields this object wrote since. Valid while the shared change
+   * counter stands still (any plug record change moves it); dropped when a
+   * batch fails. */
+  GHashTable         *plug_cache;
+  gint64              plug_cache_counter;
 };
 
 G_DEFINE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, G_TYPE_OBJECT)
@@ -153,7 +164,106 @@ set_db_error (AnbuTelemetry  *self,
   return FALSE;
 }
 
+/* Rejects naming readings.INDEX.MEMBER (or readings.INDEX); the path is
+ * formatted only for rejected entries. */
+static void
+reject_member (AnbuTelemetryEntry *entry,
+               const char         *code,
+               guint               index,
+               const char         *member,
+               const char         *message)
+{
+  if (entry->reject_code != NULL)
+    return;
+  entry->reject_code = code;
+  entry->reject_field = member != NULL ? g_strdup_printf ("readings.%u.%s", index, member)
+                                       : g_strdup_printf ("readings.%u", index);
+  entry->reject_message = g_strdup (message);
+}
+
 /* Parsing */
+
+static gboolean
+parse_digits (const char *text,
+              guint       n,
+              gint       *value)
+{
+  *value = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return FALSE;
+      *value = *value * 10 + (text[i] - '0');
+    }
+  return TRUE;
+}
+
+/* Days from 1970-01-01 to the civil date (proleptic Gregorian). */
+static gint64
+days_from_civil (gint year,
+                 gint month,
+                 gint day)
+{
+  gint64 y = year - (month <= 2 ? 1 : 0);
+  gint64 era = (y >= 0 ? y : y - 399) / 400;
+  gint64 yoe = y - era * 400;
+  gint64 doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  gint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+  return era * 146097 + doe - 719468;
+}
+
+/* The usual shape of a reading's time, "2026-11-25T05:00:00Z" or with an
+ * offset "+09:00", read without allocating; anything else goes through
+ * GDateTime (the same answer, slower). */
+static gboolean
+parse_timestamp (const char *text,
+                 gint64     *out)
+{
+  static const gint8 month_days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  gint year, month, day, hour, minute, second;
+  gsize n = strlen (text);
+
+  if ((n == 20 && text[19] == 'Z')
+      || (n == 25 && (text[19] == '+' || text[19] == '-') && text[22] == ':'))
+    {
+      if (text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':'
+          && text[16] == ':'
+          && parse_digits (text, 4, &year) && parse_digits (text + 5, 2, &month)
+          && parse_digits (text + 8, 2, &day) && parse_digits (text + 11, 2, &hour)
+          && parse_digits (text + 14, 2, &minute) && parse_digits (text + 17, 2, &second)
+          && year >= 1 && month >= 1 && month <= 12 && day >= 1
+          && day <= month_days[month - 1]
+          && (month != 2 || day <= 28
+              || (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+          && hour <= 23 && minute <= 59 && second <= 59)
+        {
+          gint64 t = days_from_civil (year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+          gint off_hours = 0, off_minutes = 0;
+
+          if (n == 25)
+            {
+              if (!parse_digits (text + 20, 2, &off_hours)
+                  || !parse_digits (text + 23, 2, &off_minutes)
+                  || off_hours > 23 || off_minutes > 59)
+                goto slow;
+              t -= (text[19] == '+' ? 1 : -1) * (off_hours * 3600 + off_minutes * 60);
+            }
+          *out = t;
+          return TRUE;
+        }
+    }
+
+slow:
+  {
+    g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (text, NULL);
+
+    if (dt == NULL)
+      return FALSE;
+    *out = g_date_time_to_unix (dt);
+    return TRUE;
+  }
+}
 
 static void
 read_measure (AnbuTelemetryEntry *entry,
@@ -162,34 +272,35 @@ read_measure (AnbuTelemetryEntry *entry,
               guint               index,
               double             *out)
 {
-  g_autofree char *field = g_strdup_printf ("readings.%u.%s", index, member);
   JsonNode *node = json_object_get_member (object, member);
+  GType type;
 
   if (node == NULL)
     {
-      reject (entry, "missing_field", field, "The reading has no value here");
+      reject_member (entry, "missing_field", index, member, "The reading has no value here");
       return;
     }
   if (JSON_NODE_HOLDS_NULL (node))
     {
-      reject (entry, "not_a_number", field, "The value is not a number (NaN or null)");
+      reject_member (entry, "not_a_number", index, member,
+                     "The value is not a number (NaN or null)");
       return;
     }
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type == G_TYPE_STRING)
     {
       const char *text = json_node_get_string (node);
 
       if (g_ascii_strcasecmp (text, "nan") == 0)
-        reject (entry, "not_a_number", field, "The value is not a number (NaN or null)");
+        reject_member (entry, "not_a_number", index, member,
+                       "The value is not a number (NaN or null)");
       else
-        reject (entry, "wrong_type", field, "The value must be a number");
+        reject_member (entry, "wrong_type", index, member, "The value must be a number");
       return;
     }
-  if (!JSON_NODE_HOLDS_VALUE (node)
-      || (json_node_get_value_type (node) != G_TYPE_DOUBLE
-          && json_node_get_value_type (node) != G_TYPE_INT64))
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
     {
-      reject (entry, "wrong_type", field, "The value must be a number");
+      reject_member (entry, "wrong_type", index, member, "The value must be a number");
       return;
     }
   *out = json_node_get_double (node);
@@ -249,37 +360,26 @@ anbu_telemetry_parse_batch (JsonNode  *root,
       member = json_object_get_member (reading, "serial");
       if (member == NULL || !JSON_NODE_HOLDS_VALUE (member)
           || json_node_get_value_type (member) != G_TYPE_STRING)
-        {
-          g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
-
-          reject (entry, member == NULL ? "missing_field" : "wrong_type", field,
-                  "The reading needs the plug's serial as a string");
-        }
+        reject_member (entry, member == NULL ? "missing_field" : "wrong_type", i, "serial",
+                       "The reading needs the plug's serial as a string");
       else
         {
           const char *serial = json_node_get_string (member);
-          g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
 
-          if (!anbu_validate_serial (field, serial, NULL))
-            reject (entry, "invalid_value", field, "This is not a plug serial");
+          if (!anbu_validate_serial (NULL, serial, NULL))
+            reject_member (entry, "invalid_value", i, "serial", "This is not a plug serial");
           else
             entry->serial = g_strdup (serial);
         }
 
       member = json_object_get_member (reading, "ts");
-      {
-        g_autofree char *field = g_strdup_printf ("readings.%u.ts", i);
-        g_autoptr(GDateTime) ts = NULL;
-
-        if (member == NULL)
-          reject (entry, "missing_field", field, "The reading needs its time");
-        else if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-          reject (entry, "wrong_type", field, "The time must be an ISO 8601 string with an offset");
-        else if ((ts = g_date_time_new_from_iso8601 (json_node_get_string (member), NULL)) == NULL)
-          reject (entry, "invalid_value", field, "The time must be ISO 8601 with an offset");
-        else
-          entry->ts = g_date_time_to_unix (ts);
-      }
+      if (member == NULL)
+        reject_member (entry, "missing_field", i, "ts", "The reading needs its time");
+      else if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+        reject_member (entry, "wrong_type", i, "ts",
+                       "The time must be an ISO 8601 string with an offset");
+      else if (!parse_timestamp (json_node_get_string (member), &entry->ts))
+        reject_member (entry, "invalid_value", i, "ts", "The time must be ISO 8601 with an offset");
 
       read_measure (entry, reading, "watts", i, &entry->watts);
       read_measure (entry, reading, "lux", i, &entry->lux);
@@ -303,35 +403,25 @@ check_values (AnbuTelemetryEntry *entry,
     return;
   for (guint m = 0; m < G_N_ELEMENTS (measures); m++)
     {
-      g_autofree char *field = g_strdup_printf ("readings.%u.%s", index, measures[m].name);
-
       if (!isfinite (measures[m].value))
-        reject (entry, "not_a_number", field, "The value is not a number (NaN or infinite)");
+        reject_member (entry, "not_a_number", index, measures[m].name,
+                       "The value is not a number (NaN or infinite)");
       else if (measures[m].value < 0)
-        reject (entry, "negative", field, "A plug cannot measure a negative value");
+        reject_member (entry, "negative", index, measures[m].name,
+                       "A plug cannot measure a negative value");
       else if (measures[m].value > measures[m].max)
-        reject (entry, "out_of_range", field, "The value is beyond what a plug can measure");
+        reject_member (entry, "out_of_range", index, measures[m].name,
+                       "The value is beyond what a plug can measure");
       if (entry->reject_code != NULL)
         return;
     }
   if (entry->ts > now + ANBU_TELEMETRY_MAX_FUTURE_SECONDS)
-    {
-      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
-
-      reject (entry, "future", field, "The reading is more than 5 minutes in the future");
-    }
+    reject_member (entry, "future", index, "ts", "The reading is more than 5 minutes in the future");
   else if (entry->ts <= 0)
-    {
-      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
-
-      reject (entry, "invalid_value", field, "The time is before 1970");
-    }
+    reject_member (entry, "invalid_value", index, "ts", "The time is before 1970");
   else if (max_age > 0 && entry->ts < now - max_age)
-    {
-      g_autofree char *field = g_strdup_printf ("readings.%u.ts", index);
-
-      reject (entry, "too_old", field, "The reading is older than the server keeps raw readings");
-    }
+    reject_member (entry, "too_old", index, "ts",
+                   "The reading is older than the server keeps raw readings");
 }
 
 /* Storage helpers */
@@ -363,12 +453,94 @@ step_done (AnbuTelemetry  *self,
   return set_db_error (self, error, what);
 }
 
+static void
+plug_cache_check (AnbuTelemetry *self)
+{
+  gint64 counter = -1;
+
+  if (sqlite3_step (self->change_counter) == SQLITE_ROW)
+    counter = sqlite3_column_int64 (self->change_counter, 0);
+  sqlite3_reset (self->change_counter);
+  if (counter != self->plug_cache_counter || counter < 0)
+    {
+      g_hash_table_remove_all (self->plug_cache);
+      self->plug_cache_counter = counter;
+    }
+}
+
+static void
+plug_cache_put (AnbuTelemetry *self,
+                const char    *serial,
+                const PlugWork *work)
+{
+  PlugWork *copy = g_new0 (PlugWork, 1);
+
+  *copy = *work;
+  copy->household_id = g_strdup (work->household_id);
+  copy->accepted = NULL;
+  g_hash_table_replace (self->plug_cache, g_strdup (serial), copy);
+}
+
+static void
+plug_cache_update_live (AnbuTelemetry                 *self,
+                        const AnbuTelemetryPlugStatus *status)
+{
+  PlugWork *cached = g_hash_table_lookup (self->plug_cache, status->serial);
+
+  if (cached == NULL)
+    return;
+  cached->has_live = TRUE;
+  cached->live_seen_at = status->last_seen_at;
+  cached->live_watts = status->last_watts;
+  cached->live_lux = status->last_lux;
+  cached->live_activity_at = status->last_activity_at;
+  cached->live_online_since = status->online_since;
+}
+
+static gboolean load_plug_stored (AnbuTelemetry *self,
+                                  const char    *serial,
+                                  PlugWork      *work,
+                                  const char   **code,
+                                  const char   **message);
+
 static gboolean
 load_plug (AnbuTelemetry *self,
            const char    *serial,
            PlugWork      *work,
            const char   **code,
            const char   **message)
+{
+  PlugWork *cached = g_hash_table_lookup (self->plug_cache, serial);
+  GArray *accepted = work->accepted;
+
+  if (cached == NULL)
+    {
+      gboolean usable = load_plug_stored (self, serial, work, code, message);
+
+      /* Unknown serials are not kept: a gateway sending garbage must not
+       * grow the cache. */
+      if (work->household_id != NULL)
+        plug_cache_put (self, serial, work);
+      return usable;
+    }
+
+  *work = *cached;
+  work->household_id = g_strdup (cached->household_id);
+  work->accepted = accepted;
+  if (!work->usable)
+    {
+      *code = "removed_serial";
+      *message = "This plug was removed; its readings are no longer taken";
+    }
+  return work->usable;
+}
+
+static gboolean
+load_plug_stored (AnbuTelemetry *self,
+                  const char    *serial,
+                  PlugWork      *work,
+                  const char   **code,
+                  const char   **message)
 {
   sqlite3_stmt *stmt = self->plug_info;
   int rc;
@@ -678,6 +850,10 @@ anbu_telemetry_finalize (GObject *object)
   g_clear_pointer (&self->insert_event, sqlite3_finalize);
   g_clear_pointer (&self->delete_events_at, sqlite3_finalize);
   g_clear_pointer (&self->last_event, sqlite3_finalize);
+  g_clear_pointer (&self->publish_due, sqlite3_finalize);
+  g_clear_pointer (&self->publish_mark, sqlite3_finalize);
+  g_clear_pointer (&self->change_counter, sqlite3_finalize);
+  g_clear_pointer (&self->plug_cache, g_hash_table_unref);
 
   G_OBJECT_CLASS (anbu_telemetry_parent_class)->finalize (object);
 }
@@ -691,6 +867,9 @@ anbu_telemetry_class_init (AnbuTelemetryClass *klass)
 static void
 anbu_telemetry_init (AnbuTelemetry *self)
 {
+  self->plug_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) plug_work_free);
+  self->plug_cache_counter = -1;
   anbu_activity_params_init_default (&self->params);
 }
 
@@ -735,7 +914,23 @@ anbu_telemetry_new (sqlite3 *db,
       || !prepare (self, &self->delete_events_at,
                    "DELETE FROM activity_event WHERE serial = ?1 AND ts = ?2")
       || !prepare (self, &self->last_event,
-                   "SELECT max (ts) FROM activity_event WHERE serial = ?1"))
+                   "SELECT max (ts) FROM activity_event WHERE serial = ?1")
+      /* The plug table's live columns hold what was last published into
+       * the record (ISO text): compare with plug_live. */
+      || !prepare (self, &self->publish_due,
+                   "SELECT l.serial, l.last_seen_at, l.last_watts, l.last_lux,"
+                   " coalesce (l.last_activity_at, 0) FROM plug_live l"
+                   " JOIN plug p ON p.id = l.serial WHERE p.state = 'installed'"
+                   " AND (p.last_seen_at IS NULL"
+                   "  OR l.last_seen_at - unixepoch (p.last_seen_at) >= ?2"
+                   "  OR (?1 - l.last_seen_at >= ?2"
+                   "   AND (l.last_seen_at <> unixepoch (p.last_seen_at)"
+                   "    OR coalesce (l.last_activity_at, 0)"
+                   "       <> coalesce (unixepoch (p.last_activity_at), 0))))")
+      || !prepare (self, &self->change_counter, "SELECT value FROM counter WHERE name = 'seq'")
+      || !prepare (self, &self->publish_mark,
+                   "UPDATE plug SET last_seen_at = ?2, last_watts = ?3, last_lux = ?4,"
+                   " last_activity_at = ?5 WHERE id = ?1"))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -842,6 +1037,7 @@ ingest_batch (AnbuTelemetry  *self,
       status = detect_for_plug (self, serial, work, error);
       if (status == NULL)
         return NULL;
+      plug_cache_update_live (self, status);
       g_ptr_array_add (report->plugs, status);
     }
 
@@ -901,6 +1097,7 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
   reports = g_ptr_array_new_full (batches->len, (GDestroyNotify) anbu_telemetry_report_free);
   if (!exec_sql (self, "BEGIN IMMEDIATE", error))
     return NULL;
+  plug_cache_check (self);
   for (guint b = 0; b < batches->len; b++)
     {
       g_autoptr(GError) local_error = NULL;
@@ -913,6 +1110,7 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
         {
           g_warning ("A telemetry batch was not stored: %s", local_error->message);
           sqlite3_exec (self->db, "ROLLBACK TO batch", NULL, NULL, NULL);
+          g_hash_table_remove_all (self->plug_cache);
         }
       g_ptr_array_add (reports, report);
       if (!exec_sql (self, "RELEASE batch", error))
@@ -923,6 +1121,7 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
   return g_steal_pointer (&reports);
 
 failed:
+  g_hash_table_remove_all (self->plug_cache);
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return NULL;
@@ -944,4 +1143,144 @@ anbu_telemetry_get_plug_status (AnbuTelemetry           *self,
   g_return_val_if_fail (ANBU_IS_TELEMETRY (self), FALSE);
 
   return live_get (self, serial, status);
+}
+
+typedef struct
+{
+  char   *serial;
+  gint64  last_seen_at;
+  double  last_watts;
+  double  last_lux;
+  gint64  last_activity_at;
+} LiveFields;
+
+static void
+live_fields_clear (LiveFields *fields)
+{
+  g_free (fields->serial);
+}
+
+static char *
+iso_from_unix (gint64 t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static gboolean
+publish_one (AnbuTelemetry     *self,
+             AnbuStore         *store,
+             const LiveFields  *fields,
+             GError           **error)
+{
+  g_autoptr(AnbuStoreEntity) entity = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *seen_text = iso_from_unix (fields->last_seen_at);
+  g_autofree char *activity_text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *record;
+  sqlite3_stmt *stmt = self->publish_mark;
+  int rc;
+
+  entity = anbu_store_load (store, ANBU_STORE_KIND_PLUG, fields->serial, &local_error);
+  if (entity == NULL)
+    {
+      /* Removed meanwhile: nothing to publish. */
+      if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!json_parser_load_from_data (parser, entity->record, -1, &local_error)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_warning ("Skipping plug %s: its stored record is unreadable", fields->serial);
+      return TRUE;
+    }
+  record = json_node_get_object (json_parser_get_root (parser));
+  anbu_json_write_timestamp (record, "last_seen_at", fields->last_seen_at * G_USEC_PER_SEC);
+  json_object_set_double_member (record, "last_watts", fields->last_watts);
+  json_object_set_double_member (record, "last_lux", fields->last_lux);
+  if (fields->last_activity_at > 0)
+    {
+      anbu_json_write_timestamp (record, "last_activity_at",
+                                 fields->last_activity_at * G_USEC_PER_SEC);
+      activity_text = iso_from_unix (fields->last_activity_at);
+    }
+  entity->version++;
+  json_object_set_int_member (record, "version", entity->version);
+  g_free (entity->record);
+  entity->record = anbu_json_object_to_string (record);
+  if (!anbu_store_save (store, entity, error))
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, fields->serial, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, seen_text, -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, 3, fields->last_watts);
+  sqlite3_bind_double (stmt, 4, fields->last_lux);
+  if (activity_text != NULL)
+    sqlite3_bind_text (stmt, 5, activity_text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 5);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot mark the published live fields");
+  return TRUE;
+}
+
+gboolean
+anbu_telemetry_publish_live (AnbuTelemetry  *self,
+                             AnbuStore      *store,
+                             gint64          now,
+                             gint64          interval,
+                             guint          *published,
+                             GError        **error)
+{
+  g_autoptr(GArray) due = g_array_new (FALSE, FALSE, sizeof (LiveFields));
+  sqlite3_stmt *stmt = self->publish_due;
+  int rc;
+
+  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), FALSE);
+  g_return_val_if_fail (ANBU_IS_STORE (store), FALSE);
+
+  g_array_set_clear_func (due, (GDestroyNotify) live_fields_clear);
+  if (published != NULL)
+    *published = 0;
+
+  /* Read first, then write. */
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, MAX (interval, 1));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LiveFields fields;
+
+      fields.serial = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      fields.last_seen_at = sqlite3_column_int64 (stmt, 1);
+      fields.last_watts = sqlite3_column_double (stmt, 2);
+      fields.last_lux = sqlite3_column_double (stmt, 3);
+      fields.last_activity_at = sqlite3_column_int64 (stmt, 4);
+      g_array_append_val (due, fields);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read the plugs' live fields");
+  if (due->len == 0)
+    return TRUE;
+
+  if (!anbu_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < due->len; i++)
+    if (!publish_one (self, store, &g_array_index (due, LiveFields, i), error))
+      {
+        anbu_store_rollback (store);
+        return FALSE;
+      }
+  if (!anbu_store_commit (store, error))
+    return FALSE;
+  if (published != NULL)
+    *published = due->len;
+  return TRUE;
 }

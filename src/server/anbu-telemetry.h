@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "anbu-activity-detector.h"
+#include "anbu-store.h"
 
 G_BEGIN_DECLS
 
@@ -129,5 +130,21 @@ gboolean             anbu_telemetry_get_plug_status  (AnbuTelemetry       *self,
                                                       AnbuTelemetryPlugStatus *status);
 
 void                 anbu_telemetry_plug_status_clear (AnbuTelemetryPlugStatus *status);
+
+/* Copies the live fields (last_seen_at, last_watts, last_lux,
+ * last_activity_at) of installed plugs into their synced plug records, so
+ * the app has them offline, without a sync change per reading: a plug's
+ * record changes when it was never published, when its readings moved on
+ * by `interval` seconds since the last publication, or when it has been
+ * quiet for `interval` with newer fields than published. Done by the timer
+ * pass; `store` is the AnbuStore behind the connection. */
+#define ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL (15 * 60)
+
+gboolean             anbu_telemetry_publish_live     (AnbuTelemetry       *self,
+                                                      AnbuStore           *store,
+                                                      gint64               now,
+                                                      gint64               interval,
+                                                      guint               *published,
+                                                      GError             **error);
 
 G_END_DECLS

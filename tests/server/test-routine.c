@@ -278,6 +278,34 @@ test_restart_keeps_profile (void)
   ingest_fixture_free (fixture);
 }
 
+/* --routine-margin 2: the same silence is allowed twice the usual quiet
+ * plus the slack (9 h × 2 + 2 h = 20 h), so the watch comes at 18:00, not
+ * at 11:15. */
+static void
+test_margin_configurable (void)
+{
+  const char * const args[] = { "--routine-margin", "2", NULL };
+  IngestFixture *fixture = ingest_fixture_new (WED (12, 0), args);
+  g_autofree char *household = add_routine_household (fixture, "PLUG-MARGIN", 22, WED (12, 0));
+  g_autoptr(GPtrArray) at_noon = NULL;
+  g_autoptr(GPtrArray) evening = NULL;
+  JsonObject *watch;
+
+  tick (fixture, WED (12, 0));
+  at_noon = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (at_noon->len, ==, 0);
+  advance (fixture, "PLUG-MARGIN", WED (12, 5), WED (17, 55), 0, 0);
+  tick (fixture, WED (17, 55));
+  advance (fixture, "PLUG-MARGIN", WED (18, 0), WED (18, 0), 0, 0);
+  tick (fixture, WED (18, 0));
+  evening = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (evening->len, ==, 1);
+  watch = find_alert (evening, "routine");
+  g_assert_nonnull (watch);
+  g_assert_cmpint (member_time (watch, "raised_at"), ==, WED (18, 0));
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -293,6 +321,7 @@ main (int   argc,
   g_test_add_func ("/anbu/server/routine/absence-suppresses", test_absence_suppresses);
   g_test_add_func ("/anbu/server/routine/activity-closes", test_activity_closes);
   g_test_add_func ("/anbu/server/routine/restart-keeps-profile", test_restart_keeps_profile);
+  g_test_add_func ("/anbu/server/routine/margin-configurable", test_margin_configurable);
 
   return g_test_run ();
 }

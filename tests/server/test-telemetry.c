@@ -322,6 +322,156 @@ test_concurrent_batches (void)
   ingest_fixture_free (fixture);
 }
 
+/* The latest record of plug `serial` among the changes pulled since
+ * `*cursor` (moved on), or NULL when the plug did not change. */
+static JsonObject *
+pull_plug (IngestFixture  *fixture,
+           char          **cursor,
+           const char     *serial)
+{
+  g_autoptr(JsonArray) changes = anbu_test_pull (fixture->server, fixture->admin_token, cursor,
+                                                 0, NULL);
+  JsonObject *found = NULL;
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+
+      if (g_strcmp0 (json_object_get_string_member (change, "kind"), "plug") == 0
+          && g_strcmp0 (json_object_get_string_member (change, "id"), serial) == 0
+          && json_object_has_member (change, "record"))
+        found = json_object_get_object_member (change, "record");
+    }
+  return found != NULL ? json_object_ref (found) : NULL;
+}
+
+static gint64
+record_time (JsonObject *record,
+             const char *member)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_assert_true (json_object_has_member (record, member));
+  dt = g_date_time_new_from_iso8601 (json_object_get_string_member (record, member), NULL);
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
+/* The synced plug record carries the live fields, so the app shows them
+ * offline, but changes at most every 15 minutes of readings, not with
+ * every reading; a plug that falls quiet gets its last values published. */
+static void
+test_live_fields_synced (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, FALSE, 24, "PLUG-SYNC",
+                                                     NOW - 2 * 3600);
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) unchanged = NULL;
+  g_autoptr(JsonObject) moved_on = NULL;
+  g_autoptr(JsonObject) still_unchanged = NULL;
+  g_autoptr(JsonObject) after_quiet = NULL;
+
+  ingest_post_span (fixture, "PLUG-SYNC", NOW - 3600, NOW, 60, 2.0, 85.0, NOW - 1800, NOW - 1500,
+                    NULL);
+  anbu_test_response_free (ingest_tick (fixture, NOW));
+  first = pull_plug (fixture, &cursor, "PLUG-SYNC");
+  g_assert_nonnull (first);
+  g_assert_cmpint (record_time (first, "last_seen_at"), ==, NOW);
+  g_assert_cmpint (record_time (first, "last_activity_at"), ==, NOW - 1500);
+  g_assert_cmpfloat (json_object_get_double_member (first, "last_watts"), ==, 2.0);
+  g_assert_cmpfloat (json_object_get_double_member (first, "last_lux"), ==, 0.0);
+  g_assert_cmpstr (json_object_get_string_member (first, "household_id"), ==, household);
+
+  /* Ten more minutes of readings: no sync change yet. */
+  anbu_test_response_free (ingest_tick (fixture, NOW + 600));
+  ingest_post_span (fixture, "PLUG-SYNC", NOW + 60, NOW + 600, 60, 2.0, 2.0, 0, 0, NULL);
+  anbu_test_response_free (ingest_tick (fixture, NOW + 600));
+  unchanged = pull_plug (fixture, &cursor, "PLUG-SYNC");
+  g_assert_null (unchanged);
+
+  /* Fifteen minutes on: published again, with a newer version. */
+  anbu_test_response_free (ingest_tick (fixture, NOW + 1200));
+  ingest_post_span (fixture, "PLUG-SYNC", NOW + 660, NOW + 1200, 60, 2.0, 2.0, 0, 0, NULL);
+  anbu_test_response_free (ingest_tick (fixture, NOW + 1200));
+  moved_on = pull_plug (fixture, &cursor, "PLUG-SYNC");
+  g_assert_nonnull (moved_on);
+  g_assert_cmpint (record_time (moved_on, "last_seen_at"), ==, NOW + 1200);
+  g_assert_cmpint (json_object_get_int_member (moved_on, "version"), >,
+                   json_object_get_int_member (first, "version"));
+
+  /* Five more minutes, then silence: after 15 quiet minutes the last
+   * reading is published, and then nothing more. */
+  anbu_test_response_free (ingest_tick (fixture, NOW + 1500));
+  ingest_post_span (fixture, "PLUG-SYNC", NOW + 1260, NOW + 1500, 60, 2.0, 2.0, 0, 0, NULL);
+  anbu_test_response_free (ingest_tick (fixture, NOW + 1500));
+  still_unchanged = pull_plug (fixture, &cursor, "PLUG-SYNC");
+  g_assert_null (still_unchanged);
+  anbu_test_response_free (ingest_tick (fixture, NOW + 1500 + 900));
+  after_quiet = pull_plug (fixture, &cursor, "PLUG-SYNC");
+  g_assert_nonnull (after_quiet);
+  g_assert_cmpint (record_time (after_quiet, "last_seen_at"), ==, NOW + 1500);
+  anbu_test_response_free (ingest_tick (fixture, NOW + 1500 + 3600));
+  g_assert_null (pull_plug (fixture, &cursor, "PLUG-SYNC"));
+
+  ingest_fixture_free (fixture);
+}
+
+/* One instant written in the forms gateways use is one reading: UTC, an
+ * offset, fractions of a second; impossible dates are refused. */
+static void
+test_time_forms (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-T", NOW - 7200);
+  /* NOW is 2026-11-25T05:00:00Z = 14:00 KST. */
+  const char *body =
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-25T04:59:00Z\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-25T13:59:00+09:00\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-25T13:59:00.000+09:00\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-24T23:59:00-05:00\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-02-29T00:00:00Z\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-11-25T24:00:00Z\", \"watts\": 3, \"lux\": 0},"
+    "{\"serial\": \"PLUG-T\", \"ts\": \"2026-10-31T23:30:00+09:00\", \"watts\": 3, \"lux\": 0}";
+  g_autoptr(AnbuTestResponse) response = ingest_post (fixture, body);
+
+  g_assert_nonnull (household);
+  /* The first and 31 October are new; the three others of 04:59 are
+   * the same reading. */
+  g_assert_cmpint (json_object_get_int_member (answer (response), "accepted"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (answer (response), "duplicate"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (answer (response), "rejected"), ==, 2);
+  g_assert_cmpstr (rejection_code (answer (response), 4), ==, "invalid_value");
+  g_assert_cmpstr (rejection_code (answer (response), 5), ==, "invalid_value");
+  ingest_fixture_free (fixture);
+}
+
+/* A plug that reported and is then removed refuses further readings at
+ * once (the server remembers plugs between batches, and forgets them when
+ * plug records change). */
+static void
+test_removed_after_reporting (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-R", NOW - 7200);
+  g_autofree char *before = reading ("PLUG-R", NOW - 600, "3", "0");
+  g_autofree char *after = reading ("PLUG-R", NOW - 60, "3", "0");
+  g_autofree char *at = ingest_time (NOW - 300);
+  g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-R\", \"reason\": \"returned\","
+                                              " \"at\": \"%s\"}", at);
+  g_autoptr(AnbuTestResponse) first = ingest_post (fixture, before);
+  g_autoptr(AnbuTestResponse) second = NULL;
+
+  g_assert_nonnull (household);
+  g_assert_cmpint (json_object_get_int_member (answer (first), "accepted"), ==, 1);
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+  second = ingest_post (fixture, after);
+  g_assert_cmpint (json_object_get_int_member (answer (second), "accepted"), ==, 0);
+  g_assert_cmpstr (rejection_code (answer (second), 0), ==, "removed_serial");
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,6 +484,9 @@ main (int   argc,
   g_test_add_func ("/anbu/ingest/daylight-never-counts", test_daylight_never_counts);
   g_test_add_func ("/anbu/ingest/out-of-order", test_out_of_order);
   g_test_add_func ("/anbu/ingest/concurrent-batches", test_concurrent_batches);
+  g_test_add_func ("/anbu/ingest/live-fields-synced", test_live_fields_synced);
+  g_test_add_func ("/anbu/ingest/time-forms", test_time_forms);
+  g_test_add_func ("/anbu/ingest/removed-after-reporting", test_removed_after_reporting);
 
   return g_test_run ();
 }

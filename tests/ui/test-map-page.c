@@ -512,6 +512,27 @@ test_route_for_five (void)
                    ==, "사직동주민센터");
   g_assert_true (gtk_widget_get_sensitive (anbu_test_find_named (fx.window, "route-export")));
 
+  /* What Export CSV writes: the start, the stops in the planned order with
+   * their legs, the way back. */
+  {
+    g_autofree char *csv_path = g_build_filename (fx.dir, "route.csv", NULL);
+    g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autofree char *csv = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    AWAIT (result, anbu_map_page_export_route_csv_async (fx.page, csv_file, NULL, ready_cb, &result));
+    g_assert_true (anbu_map_page_export_route_csv_finish (fx.page, result, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    lines = g_strsplit (csv, "\r\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), >=, 1 + 1 + 5 + 1);
+    g_assert_nonnull (strstr (lines[1], "사직동주민센터"));
+    g_assert_nonnull (strstr (lines[2], anbu_map_point_get_name (point_at (plan->order[0]))));
+    g_test_message ("route CSV:\n%s", csv);
+    g_unlink (csv_path);
+  }
+
   /* What Print draws, written to a PDF. */
   g_assert_true (anbu_map_page_export_route_pdf (fx.page, pdf, &error));
   g_assert_no_error (error);
@@ -663,6 +684,20 @@ test_accessible_names (void)
   anbu_test_assert_accessible_names (GTK_WIDGET (fx.page), "map page");
 }
 
+/* Signing out detaches the views: no household and no route stays on the map. */
+static void
+test_detach_empties_map (void)
+{
+  anbu_map_page_add_route_stop (fx.page, anbu_map_point_get_id (point_at (0)));
+  g_assert_nonnull (anbu_map_page_get_route_plan (fx.page));
+  anbu_casework_detach_views (fx.window);
+  g_assert_null (anbu_map_page_get_model (fx.page));
+  g_assert_null (anbu_map_view_get_model (fx.view));
+  g_assert_null (anbu_map_page_get_route_plan (fx.page));
+  g_assert_null (anbu_map_page_get_route_stops (fx.page)[0]);
+  g_assert_cmpuint (count_named_rows (anbu_test_find_named (fx.window, "route-stops"), "route-stop"), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -688,6 +723,7 @@ main (int argc, char *argv[])
   /* Before the download's toasts: libadwaita 1.2's toast close button has no name. */
   g_test_add_func ("/anbu/ui/map-page/accessible-names", test_accessible_names);
   g_test_add_func ("/anbu/ui/map-page/download-area", test_download_area);
+  g_test_add_func ("/anbu/ui/map-page/detach-empties-map", test_detach_empties_map);
 
   fixture_set_up ();
   status = g_test_run ();
