@@ -181,6 +181,7 @@ done
   --households "$households" --dongs "$dongs" > "$dir/seed.log" 2>&1 \
   || fail "$(gettext 'Cannot create the simulated district:')" "$dir/seed.log"
 new_signal_at=$(date -u -d "+$new_signal_seconds seconds" +%Y-%m-%dT%H:%M:%SZ)
+echo "$new_signal_at" > "$dir/new-signal-at"
 candidates=$(seq -s , 0 "$dongs" "$((households - 1))")
 say "$(gettext 'Sending %s hours of plug history for %s households…')" "$history_hours" "$households"
 start "$plugsim_bin" run --state "$dir/plugsim-state.json" --backfill "$history_hours" \
