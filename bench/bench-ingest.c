@@ -373,6 +373,17 @@ main (int   argc,
           " (per-reading cost x%.2f)\n", plugs, grow, http_large, http_small / http_large);
 
   add_households (db, "T", households, TRUE);
+  {
+    guint published = 0;
+
+    t0 = now_s ();
+    if (!anbu_telemetry_publish_live (anbu_ingest_service_get_telemetry (service), store,
+                                      START, ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL, &published,
+                                      &error))
+      g_error ("%s", error->message);
+    printf ("plug live fields published into synced records: %u plugs in %.3f s"
+            " (at most %d per pass)\n", published, now_s () - t0, ANBU_TELEMETRY_PUBLISH_PER_PASS);
+  }
   t0 = now_s ();
   if (!anbu_alert_engine_run_pass (anbu_ingest_service_get_engine (service), START, &stats, &error))
     g_error ("%s", error->message);
