@@ -62,8 +62,8 @@ enum
 static guint signals[N_SIGNALS];
 
 const char anbu_alert_engine_schema_sql[] =
-  /* usual_quiet: the profile's 3 × 144 floats (host byte order; a blob of
-   * another size is ignored and learned again). */
+  /* usual_quiet: the profile's 3 × 144 floats (host byte order; empty
+   * while warming up; a blob of another size counts as no profile). */
   "CREATE TABLE routine_profile ("
   "  household_id TEXT PRIMARY KEY,"
   "  learned_at INTEGER NOT NULL,"
@@ -529,8 +529,9 @@ learn_profile (AnbuAlertEngine    *self,
   sqlite3_bind_int64 (stmt, 2, profile->learned_at);
   sqlite3_bind_double (stmt, 3, profile->observed_days);
   sqlite3_bind_int (stmt, 4, profile->ready ? 1 : 0);
-  sqlite3_bind_blob (stmt, 5, profile->usual_quiet_hours, sizeof profile->usual_quiet_hours,
-                     SQLITE_STATIC);
+  /* A profile still warming up is never evaluated: its numbers are not kept. */
+  sqlite3_bind_blob (stmt, 5, profile->usual_quiet_hours,
+                     profile->ready ? sizeof profile->usual_quiet_hours : 0, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, self->routine_params_key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
