@@ -383,6 +383,15 @@ load_routine_index (AnbuAlertEngine *self)
   sqlite3_reset (stmt);
 }
 
+static int
+compare_windows (gconstpointer a,
+                 gconstpointer b)
+{
+  const AnbuTimeWindow *wa = a, *wb = b;
+
+  return (wa->from > wb->from) - (wa->from < wb->from);
+}
+
 static gint64
 local_midnight (const AnbuRoutineParams *params,
                 gint64                   t)
@@ -488,28 +497,53 @@ learn_profile (AnbuAlertEngine    *self,
     return set_db_error (self, error, "Cannot read activity events");
 
   /* Offline gaps: stretches without readings from any plug of the
-   * household (an hourly aggregate covers its hour). */
-  covered_until = MAX (window_start, installed_at);
+   * household (an hourly aggregate covers its hour). The rows come plug by
+   * plug in time order: each run of rows less than the gap apart is one
+   * covered stretch; the few stretches are then merged across plugs. */
   stmt = self->routine_coverage;
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, window_start);
   sqlite3_bind_int64 (stmt, 3, now);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 from = sqlite3_column_int64 (stmt, 0);
-      gint64 to = sqlite3_column_int64 (stmt, 1);
+  {
+    g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+    AnbuTimeWindow run = { 0, G_MININT64 };
 
-      if (from - covered_until >= ROUTINE_GAP_SECONDS)
-        {
-          AnbuTimeWindow gap = { covered_until, from };
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        gint64 from = sqlite3_column_int64 (stmt, 0);
+        gint64 to = sqlite3_column_int64 (stmt, 1);
 
-          g_array_append_val (unobserved, gap);
-        }
-      covered_until = MAX (covered_until, to);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read the readings");
+        if (run.to != G_MININT64 && from >= run.from && from - run.to < ROUTINE_GAP_SECONDS)
+          run.to = MAX (run.to, to);
+        else
+          {
+            if (run.to != G_MININT64)
+              g_array_append_val (runs, run);
+            run.from = from;
+            run.to = to;
+          }
+      }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      return set_db_error (self, error, "Cannot read the readings");
+    if (run.to != G_MININT64)
+      g_array_append_val (runs, run);
+
+    g_array_sort (runs, compare_windows);
+    covered_until = MAX (window_start, installed_at);
+    for (guint i = 0; i < runs->len; i++)
+      {
+        const AnbuTimeWindow *covered = &g_array_index (runs, AnbuTimeWindow, i);
+
+        if (covered->from - covered_until >= ROUTINE_GAP_SECONDS)
+          {
+            AnbuTimeWindow gap = { covered_until, covered->from };
+
+            g_array_append_val (unobserved, gap);
+          }
+        covered_until = MAX (covered_until, covered->to);
+      }
+  }
   if (now - covered_until >= ROUTINE_GAP_SECONDS)
     {
       AnbuTimeWindow gap = { covered_until, now };
@@ -970,8 +1004,7 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " WHERE p.household_id = ?1 AND r.ts >= ?2 AND r.ts <= ?3"
                    " UNION ALL SELECT a.hour, a.hour + 3599 FROM plug p"
                    " JOIN reading_hourly a ON a.serial = p.id"
-                   " WHERE p.household_id = ?1 AND a.hour >= ?2 - 3600 AND a.hour <= ?3"
-                   " ORDER BY 1")
+                   " WHERE p.household_id = ?1 AND a.hour >= ?2 - 3600 AND a.hour <= ?3")
       || !prepare (self, &self->routine_installed,
                    "SELECT min (unixepoch (json_extract (record, '$.installed_at'))) FROM plug"
                    " WHERE household_id = ?1")
