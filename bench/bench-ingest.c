@@ -27,6 +27,7 @@ static gint plugs = 1000;
 static gint batches = 300;
 static gint64 grow = 10000000;
 static gint households = 100000;
+static gint learn_households = 20;
 
 static double
 now_s (void)
@@ -91,6 +92,55 @@ add_households (sqlite3    *db,
   sqlite3_finalize (p);
   sqlite3_finalize (l);
   exec_or_die (db, "COMMIT");
+}
+
+/* Households with 56 days of one reading a minute and an activity event
+ * every 3 hours 10 minutes, written straight to the tables; returns the
+ * relearning time per household (µs). */
+static double
+routine_learn_cost (sqlite3         *db,
+                    AnbuAlertEngine *engine,
+                    gint             n)
+{
+  g_autoptr(GError) error = NULL;
+  double t0, seconds;
+
+  if (n <= 0)
+    return 0;
+  add_households (db, "L", n, TRUE);
+  exec_or_die (db, "BEGIN");
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "WITH RECURSIVE m (t) AS (SELECT %" G_GINT64_FORMAT " UNION ALL SELECT t + 60 FROM m"
+      " WHERE t + 60 < %" G_GINT64_FORMAT ")"
+      " INSERT INTO reading SELECT p.id, m.t, 3.0, 10.0 FROM plug p, m WHERE p.id LIKE 'L-%%'",
+      START - 56 * (gint64) 86400, START);
+    g_autofree char *events = g_strdup_printf (
+      "WITH RECURSIVE m (t) AS (SELECT %" G_GINT64_FORMAT " UNION ALL SELECT t + 11400 FROM m"
+      " WHERE t + 11400 < %" G_GINT64_FORMAT ")"
+      " INSERT INTO activity_event SELECT p.id, m.t, (m.t / 11400) %% 2, 50.0 FROM plug p, m"
+      " WHERE p.id LIKE 'L-%%'", START - 56 * (gint64) 86400, START);
+
+    exec_or_die (db, sql);
+    exec_or_die (db, events);
+    exec_or_die (db, "UPDATE plug SET record = json_set (record, '$.installed_at',"
+                 " '2026-09-01T00:00:00Z') WHERE id LIKE 'L-%'");
+  }
+  exec_or_die (db, "COMMIT");
+
+  t0 = now_s ();
+  for (gint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%08x-0000-4000-8000-%012d", (guint) 'L', i);
+      AnbuRoutineProfile profile;
+
+      if (!anbu_alert_engine_learn_routine (engine, id, START, &profile, &error))
+        g_error ("%s", error->message);
+      if (i == 0 && !profile.ready)
+        g_error ("The routine profile of a household with 8 weeks of readings is not ready");
+    }
+  seconds = now_s () - t0;
+  return 1e6 * seconds / n;
 }
 
 static double
@@ -316,6 +366,8 @@ main (int   argc,
     { "batches", 0, 0, G_OPTION_ARG_INT, &batches, "Batches per HTTP measurement", "N" },
     { "grow", 0, 0, G_OPTION_ARG_INT64, &grow, "Rows added to the readings table in between", "N" },
     { "households", 0, 0, G_OPTION_ARG_INT, &households, "Households for the timer pass", "N" },
+    { "learn-households", 0, 0, G_OPTION_ARG_INT, &learn_households,
+      "Households with 8 weeks of minute readings for the routine relearning cost", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -372,6 +424,16 @@ main (int   argc,
   printf ("HTTP telemetry, batches of %d, %" G_GINT64_FORMAT " rows: %.0f readings/s"
           " (per-reading cost x%.2f)\n", plugs, grow, http_large, http_small / http_large);
 
+  {
+    double per_household = routine_learn_cost (db, anbu_ingest_service_get_engine (service),
+                                               learn_households);
+
+    if (learn_households > 0)
+      printf ("routine relearning, 8 weeks of minute readings per household: %.1f ms each"
+              " (%.0f households per day at %.2f s per 60 s pass)\n", per_household / 1e3,
+              ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET / per_household * 1440,
+              ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET / 1e6);
+  }
   add_households (db, "T", households, TRUE);
   {
     guint published = 0;
