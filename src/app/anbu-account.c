@@ -124,6 +124,23 @@ anbu_account_lock (AnbuAccount *self)
 }
 
 /**
+ * anbu_account_attach_views:
+ * @window: the main window
+ *
+ * After a sign-in or unlock: gives the window's views the caseload they show.
+ */
+void
+anbu_account_attach_views (AnbuAccount *self,
+                           GtkWidget   *window)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+  g_return_if_fail (GTK_IS_WIDGET (window));
+
+  if (ANBU_ACCOUNT_GET_IFACE (self)->attach_views != NULL)
+    ANBU_ACCOUNT_GET_IFACE (self)->attach_views (self, window);
+}
+
+/**
  * anbu_account_rebuild_async:
  * @password: the planner's password
  *

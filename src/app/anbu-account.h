@@ -60,6 +60,8 @@ struct _AnbuAccountInterface
                                GError           **error);
   void     (*sync_now)       (AnbuAccount        *self);
   void     (*lock)           (AnbuAccount        *self);
+  void     (*attach_views)   (AnbuAccount        *self,
+                              GtkWidget          *window);
   void     (*rebuild_async)  (AnbuAccount        *self,
                               const char         *password,
                               GCancellable       *cancellable,
@@ -124,6 +126,8 @@ gboolean anbu_account_sign_out_finish (AnbuAccount        *self,
                                        GError            **error);
 void     anbu_account_sync_now        (AnbuAccount        *self);
 void     anbu_account_lock            (AnbuAccount        *self);
+void     anbu_account_attach_views    (AnbuAccount        *self,
+                                       GtkWidget          *window);
 void     anbu_account_rebuild_async   (AnbuAccount        *self,
                                        const char         *password,
                                        GCancellable       *cancellable,

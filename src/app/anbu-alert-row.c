@@ -8,6 +8,7 @@
 #include "anbu-alert-row.h"
 #include "anbu-case-form-dialog.h"
 #include "anbu-holiday-calendar.h"
+#include "anbu-households-view.h"
 #include "anbu-kst.h"
 #include "anbu-phone.h"
 #include "anbu-routing.h"
@@ -123,6 +124,18 @@ copy_phone_action (GtkWidget  *widget,
     anbu_window_add_toast (ANBU_WINDOW (root), _("Phone number copied"));
 }
 
+/* The household page, in the households view of the same window. */
+static void
+open_household_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AnbuAlertRow *self = ANBU_ALERT_ROW (widget);
+
+  if (anbu_casework_lookup_household (self->casework, self->household_id) != NULL)
+    anbu_households_view_open_in_window (widget, self->household_id);
+}
+
 static void
 anbu_alert_row_dispose (GObject *object)
 {
@@ -172,6 +185,7 @@ anbu_alert_row_class_init (AnbuAlertRowClass *klass)
   gtk_widget_class_install_action (widget_class, "alert.record-contact", NULL, record_contact_action);
   gtk_widget_class_install_action (widget_class, "alert.resolve", NULL, resolve_action);
   gtk_widget_class_install_action (widget_class, "alert.copy-phone", NULL, copy_phone_action);
+  gtk_widget_class_install_action (widget_class, "alert.open-household", NULL, open_household_action);
 }
 
 static void

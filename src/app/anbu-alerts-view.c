@@ -104,13 +104,24 @@ anbu_alerts_view_set_casework (AnbuAlertsView *self,
                                AnbuCasework   *casework)
 {
   g_return_if_fail (ANBU_IS_ALERTS_VIEW (self));
-  g_return_if_fail (ANBU_IS_CASEWORK (casework));
+  g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
 
   if (self->casework == casework)
     return;
   if (self->casework != NULL)
     g_signal_handlers_disconnect_by_data (self->casework, self);
   g_set_object (&self->casework, casework);
+  if (casework == NULL)
+    {
+      GtkWidget *child;
+
+      /* Signed out: nothing of the caseload stays on screen. */
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
+        gtk_list_box_remove (self->list_box, child);
+      self->n_rows = 0;
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
   g_signal_connect_swapped (casework, "changed", G_CALLBACK (rebuild), self);
   if (anbu_casework_get_loaded (casework))
     rebuild (self);

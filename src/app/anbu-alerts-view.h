@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuAlertsView, anbu_alerts_view, ANBU, ALERTS_VIEW, AdwBin)
 
 GtkWidget *anbu_alerts_view_new          (void);
+/* NULL clears the view (sign-out). */
 void       anbu_alerts_view_set_casework (AnbuAlertsView *self,
                                           AnbuCasework   *casework);
 /* The AnbuAlertRow widgets shown, most urgent first (for tests). */

@@ -7,6 +7,7 @@
 #include "anbu-alerts-view.h"
 #include "anbu-casework.h"
 #include "anbu-households-view.h"
+#include "anbu-map-page.h"
 #include "anbu-statistics-view.h"
 #include "anbu-visits-view.h"
 
@@ -36,7 +37,11 @@ struct _AnbuCasework
   gboolean            loaded;
   gboolean            loading;
   gboolean            reload_again;
+  guint               reload_source;
 };
+
+/* Bursts of change notices (a pull page, live plug frames) become one reload. */
+#define RELOAD_DELAY_MS 300
 
 G_DEFINE_FINAL_TYPE (AnbuCasework, anbu_casework, G_TYPE_OBJECT)
 
@@ -124,6 +129,9 @@ parse_thread (GTask        *task,
   snapshot->now = data->now;
   for (guint k = 0; k < N_KINDS; k++)
     {
+      g_autoptr(GError) first_error = NULL;
+      guint skipped = 0;
+
       snapshot->records[k] = g_ptr_array_new_with_free_func (record_free[k]);
       for (guint i = 0; data->objects[k] != NULL && i < data->objects[k]->len; i++)
         {
@@ -133,12 +141,16 @@ parse_thread (GTask        *task,
           /* One damaged record must not hide the whole caseload. */
           if (record == NULL)
             {
-              g_warning ("Skipping a %s the replica holds in a shape this version does not read: %s",
-                         kinds[k], error->message);
+              if (first_error == NULL)
+                first_error = g_steal_pointer (&error);
+              skipped++;
               continue;
             }
           g_ptr_array_add (snapshot->records[k], record);
         }
+      if (skipped > 0)
+        g_warning ("Skipped %u %s records the replica holds in a shape this version does not read (first: %s)",
+                   skipped, kinds[k], first_error->message);
     }
   snapshot->summaries = anbu_caseload_summarize (snapshot->records[0], snapshot->records[1],
                                                  snapshot->records[2], snapshot->records[5],
@@ -267,10 +279,21 @@ anbu_casework_reload (AnbuCasework *self)
     anbu_casework_reload_kind (self, task, k);
 }
 
+static gboolean
+delayed_reload (gpointer data)
+{
+  AnbuCasework *self = data;
+
+  self->reload_source = 0;
+  anbu_casework_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_store_changed (AnbuCasework *self)
 {
-  anbu_casework_reload (self);
+  if (self->reload_source == 0)
+    self->reload_source = g_timeout_add (RELOAD_DELAY_MS, delayed_reload, self);
 }
 
 static void
@@ -279,6 +302,7 @@ anbu_casework_dispose (GObject *object)
   AnbuCasework *self = ANBU_CASEWORK (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
@@ -366,7 +390,7 @@ gboolean
 anbu_casework_is_loading (AnbuCasework *self)
 {
   g_return_val_if_fail (ANBU_IS_CASEWORK (self), FALSE);
-  return self->loading || self->reload_again;
+  return self->loading || self->reload_again || self->reload_source != 0;
 }
 
 AnbuCaseStore *
@@ -575,6 +599,7 @@ anbu_casework_submit_finish (AnbuCasework  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* @self NULL: detach. */
 static void
 attach_recursive (AnbuCasework *self,
                   GtkWidget    *widget)
@@ -587,6 +612,8 @@ attach_recursive (AnbuCasework *self,
     anbu_visits_view_set_casework (ANBU_VISITS_VIEW (widget), self);
   else if (ANBU_IS_STATISTICS_VIEW (widget))
     anbu_statistics_view_set_casework (ANBU_STATISTICS_VIEW (widget), self);
+  else if (ANBU_IS_MAP_PAGE (widget))
+    anbu_map_page_set_casework (ANBU_MAP_PAGE (widget), self);
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -601,4 +628,12 @@ anbu_casework_attach (AnbuCasework *self,
   g_return_if_fail (GTK_IS_WIDGET (window));
 
   attach_recursive (self, window);
+}
+
+void
+anbu_casework_detach_views (GtkWidget *window)
+{
+  g_return_if_fail (GTK_IS_WIDGET (window));
+
+  attach_recursive (NULL, window);
 }

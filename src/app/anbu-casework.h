@@ -65,5 +65,7 @@ char               *anbu_casework_submit_finish        (AnbuCasework   *self,
  * views inside @window (the one call the window makes after sign-in). */
 void                anbu_casework_attach               (AnbuCasework   *self,
                                                         GtkWidget      *window);
+/* Empties those views again (sign-out): no caseload stays on screen. */
+void                anbu_casework_detach_views         (GtkWidget      *window);
 
 G_END_DECLS

@@ -27,8 +27,14 @@ struct _AnbuHouseholdPage
   AnbuActivityChart *chart;
   GtkLabel          *chart_label;
   const char        *chart_source;
+  char              *chart_json;        /* what the chart shows, for rebuilds */
+  char              *chart_line;
+  gint64             chart_fetched_at;  /* monotonic µs; 0 = not fetched */
   GCancellable      *cancellable;
 };
+
+/* A page rebuilt by a change notice reuses a chart fetched this recently. */
+#define CHART_FRESH_FOR (5 * G_TIME_SPAN_MINUTE)
 
 G_DEFINE_FINAL_TYPE (AnbuHouseholdPage, anbu_household_page, ADW_TYPE_BIN)
 
@@ -115,6 +121,11 @@ series_cb (GObject      *source,
           anbu_case_store_store_cached (anbu_casework_get_store (self->casework), cache_name, text);
           self->chart_source = "fresh";
           gtk_label_set_label (self->chart_label, summary);
+          g_free (self->chart_json);
+          self->chart_json = g_steal_pointer (&text);
+          g_free (self->chart_line);
+          self->chart_line = g_steal_pointer (&summary);
+          self->chart_fetched_at = g_get_monotonic_time ();
           return;
         }
     }
@@ -138,14 +149,29 @@ series_cb (GObject      *source,
 static void
 load_chart (AnbuHouseholdPage *self)
 {
-  gint64 now = anbu_casework_get_now (self->casework);
-  g_autofree char *from = anbu_timestamp_format (now - CHART_DAYS * G_TIME_SPAN_DAY);
-  g_autofree char *to = anbu_timestamp_format (now);
-  g_autofree char *from_q = g_uri_escape_string (from, NULL, FALSE);
-  g_autofree char *to_q = g_uri_escape_string (to, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/api/v1/households/%s/series?from=%s&to=%s&bucket=1h",
-                                           self->household_id, from_q, to_q);
+  gint64 now;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *from_q = NULL;
+  g_autofree char *to_q = NULL;
+  g_autofree char *path = NULL;
 
+  if (self->chart_json != NULL && self->chart_fetched_at != 0
+      && g_get_monotonic_time () - self->chart_fetched_at < CHART_FRESH_FOR
+      && anbu_activity_chart_set_series (self->chart, self->chart_json, NULL))
+    {
+      self->chart_source = "fresh";
+      gtk_label_set_label (self->chart_label, self->chart_line);
+      return;
+    }
+
+  now = anbu_casework_get_now (self->casework);
+  from = anbu_timestamp_format (now - CHART_DAYS * G_TIME_SPAN_DAY);
+  to = anbu_timestamp_format (now);
+  from_q = g_uri_escape_string (from, NULL, FALSE);
+  to_q = g_uri_escape_string (to, NULL, FALSE);
+  path = g_strdup_printf ("/api/v1/households/%s/series?from=%s&to=%s&bucket=1h",
+                          self->household_id, from_q, to_q);
   anbu_case_store_fetch_async (anbu_casework_get_store (self->casework), path, self->cancellable,
                                series_cb, g_object_ref (self));
 }
@@ -422,6 +448,8 @@ anbu_household_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->household_id);
+  g_free (self->chart_json);
+  g_free (self->chart_line);
   G_OBJECT_CLASS (anbu_household_page_parent_class)->finalize (object);
 }
 
@@ -480,6 +508,10 @@ anbu_household_page_show (AnbuHouseholdPage *self,
   self->cancellable = g_cancellable_new ();
   g_free (self->household_id);
   self->household_id = g_strdup (household_id);
+  /* Opening a page fetches the chart anew; change notices while it is open reuse it. */
+  g_clear_pointer (&self->chart_json, g_free);
+  g_clear_pointer (&self->chart_line, g_free);
+  self->chart_fetched_at = 0;
   rebuild (self);
 }
 

@@ -332,7 +332,7 @@ anbu_households_view_set_casework (AnbuHouseholdsView *self,
   AnbuHouseholdIndex *index;
 
   g_return_if_fail (ANBU_IS_HOUSEHOLDS_VIEW (self));
-  g_return_if_fail (ANBU_IS_CASEWORK (casework));
+  g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
 
   if (self->casework == casework)
     return;
@@ -342,6 +342,15 @@ anbu_households_view_set_casework (AnbuHouseholdsView *self,
       g_signal_handlers_disconnect_by_data (anbu_casework_get_index (self->casework), self);
     }
   g_set_object (&self->casework, casework);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  if (casework == NULL)
+    {
+      gtk_list_view_set_model (self->list_view, NULL);
+      g_clear_pointer (&self->dongs, g_ptr_array_unref);
+      gtk_label_set_label (self->count_label, "");
+      gtk_stack_set_visible_child_name (self->list_stack, "empty");
+      return;
+    }
   index = anbu_casework_get_index (casework);
   gtk_list_view_set_model (self->list_view,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (index)))));
@@ -379,4 +388,38 @@ anbu_households_view_get_model (AnbuHouseholdsView *self)
 {
   g_return_val_if_fail (ANBU_IS_HOUSEHOLDS_VIEW (self), NULL);
   return self->casework != NULL ? G_LIST_MODEL (anbu_casework_get_index (self->casework)) : NULL;
+}
+
+static GtkWidget *
+find_households_view (GtkWidget *widget)
+{
+  if (ANBU_IS_HOUSEHOLDS_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_households_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+anbu_households_view_open_in_window (GtkWidget  *widget,
+                                     const char *household_id)
+{
+  GtkRoot *root;
+  GtkWidget *view;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+
+  root = gtk_widget_get_root (widget);
+  view = root != NULL ? find_households_view (GTK_WIDGET (root)) : NULL;
+  if (view == NULL || ANBU_HOUSEHOLDS_VIEW (view)->casework == NULL)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (root), "win.show-view", "s", "households");
+  anbu_households_view_open_household (ANBU_HOUSEHOLDS_VIEW (view), household_id);
+  return TRUE;
 }

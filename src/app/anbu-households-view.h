@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuHouseholdsView, anbu_households_view, ANBU, HOUSEHOLDS_VIEW, AdwBin)
 
 GtkWidget *anbu_households_view_new           (void);
+/* NULL clears the view (sign-out). */
 void       anbu_households_view_set_casework  (AnbuHouseholdsView *self,
                                                AnbuCasework       *casework);
 /* What the window's search bar holds; the view follows it by itself. */
@@ -20,5 +21,9 @@ void       anbu_households_view_set_query     (AnbuHouseholdsView *self,
 void       anbu_households_view_open_household (AnbuHouseholdsView *self,
                                                 const char         *household_id);
 GListModel *anbu_households_view_get_model    (AnbuHouseholdsView *self);
+/* From any widget of a window: shows the households view of that window
+ * with the page of @household_id. */
+gboolean   anbu_households_view_open_in_window (GtkWidget         *widget,
+                                                const char        *household_id);
 
 G_END_DECLS

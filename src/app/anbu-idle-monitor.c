@@ -5,14 +5,16 @@
 
 #include "anbu-idle-monitor.h"
 
-/* Watches the keyboard, pointer and touch input a window receives and says when there has been
- * none for a while. The window uses it to lock itself (DESIGN.md §7). */
+/* Watches the keyboard, pointer and touch input a window and its dialogs (windows transient
+ * for it) receive and says when there has been none for a while. The window uses it to lock
+ * itself (DESIGN.md §7); a planner typing a long note in a form dialog is not idle. */
 struct _AnbuIdleMonitor
 {
   GObject parent_instance;
 
   GtkWindow *window;           /* weak */
   GtkEventController *controller;
+  GListModel *toplevels;       /* for the dialogs */
   guint timeout_ms;
   guint timeout_id;
   gboolean active;
@@ -91,6 +93,47 @@ on_event (GtkEventControllerLegacy *controller,
   return GDK_EVENT_PROPAGATE;
 }
 
+#define DIALOG_CONTROLLER_KEY "anbu-idle-monitor-controller"
+#define DIALOG_WATCH_KEY "anbu-idle-monitor-watch"
+
+/* A dialog over the watched window counts as the window: watch its input too. */
+static void
+watch_dialogs (AnbuIdleMonitor *self)
+{
+  guint n;
+
+  if (self->window == NULL)
+    return;
+
+  n = g_list_model_get_n_items (self->toplevels);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GtkWindow) dialog = g_list_model_get_item (self->toplevels, i);
+      GtkEventController *controller;
+
+      if (dialog == self->window || g_object_get_data (G_OBJECT (dialog), DIALOG_CONTROLLER_KEY) != NULL)
+        continue;
+      if (gtk_window_get_transient_for (dialog) != self->window)
+        {
+          /* Windows get their parent after they are listed: look again then. */
+          if (g_object_get_data (G_OBJECT (dialog), DIALOG_WATCH_KEY) == NULL)
+            {
+              g_signal_connect_object (dialog, "notify::transient-for", G_CALLBACK (watch_dialogs),
+                                       self, G_CONNECT_SWAPPED);
+              g_object_set_data (G_OBJECT (dialog), DIALOG_WATCH_KEY, GINT_TO_POINTER (TRUE));
+            }
+          continue;
+        }
+
+      controller = gtk_event_controller_legacy_new ();
+      gtk_event_controller_set_name (controller, "anbu-idle-monitor");
+      gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+      g_signal_connect_object (controller, "event", G_CALLBACK (on_event), self, 0);
+      gtk_widget_add_controller (GTK_WIDGET (dialog), controller);
+      g_object_set_data (G_OBJECT (dialog), DIALOG_CONTROLLER_KEY, controller);
+    }
+}
+
 static void
 anbu_idle_monitor_set_window (AnbuIdleMonitor *self,
                               GtkWindow       *window)
@@ -104,6 +147,10 @@ anbu_idle_monitor_set_window (AnbuIdleMonitor *self,
   gtk_event_controller_set_propagation_phase (self->controller, GTK_PHASE_CAPTURE);
   g_signal_connect (self->controller, "event", G_CALLBACK (on_event), self);
   gtk_widget_add_controller (GTK_WIDGET (window), g_object_ref (self->controller));
+
+  self->toplevels = g_object_ref (gtk_window_get_toplevels ());
+  g_signal_connect_object (self->toplevels, "items-changed", G_CALLBACK (watch_dialogs), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -119,6 +166,9 @@ anbu_idle_monitor_dispose (GObject *object)
         gtk_widget_remove_controller (GTK_WIDGET (self->window), self->controller);
       g_clear_object (&self->controller);
     }
+  if (self->toplevels != NULL)
+    g_signal_handlers_disconnect_by_data (self->toplevels, self);
+  g_clear_object (&self->toplevels);
   g_clear_weak_pointer (&self->window);
 
   G_OBJECT_CLASS (anbu_idle_monitor_parent_class)->dispose (object);

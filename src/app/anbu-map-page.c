@@ -3,7 +3,16 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
 #include "anbu-accessibility.h"
+#include "anbu-community-centre.h"
+#include "anbu-households-view.h"
 #include "anbu-map-page.h"
 
 /* The window's Map page: the households on the map (src/app/map), or the empty state while
@@ -13,12 +22,29 @@ struct _AnbuMapPage
 {
   AdwBin parent_instance;
 
+  AdwToastOverlay *toast_overlay;
   GtkStack *stack;
   AdwStatusPage *status_page;
   AnbuMapView *map_view;
+  GtkDropDown *start_dropdown;
+  GtkListBox *stops_list;
+  GtkLabel *total_label;
+  GtkWidget *export_button;
+  GtkWidget *print_button;
 
   GSettings *settings;
   GListModel *model;
+  AnbuCasework *casework;
+
+  GPtrArray *route_ids;        /* char *, NULL-terminated */
+  AnbuRoutePlan *plan;
+  gboolean start_chosen;       /* the planner picked the start: keep it */
+  gboolean choosing_start;     /* the page moves the drop-down itself */
+
+  SoupSession *session;        /* for the tile server's tiles.json */
+  GCancellable *tilejson_cancellable;
+  GCancellable *download_cancellable;
+  GtkWidget *progress_dialog;  /* weak */
 };
 
 G_DEFINE_TYPE (AnbuMapPage, anbu_map_page, ADW_TYPE_BIN)
@@ -32,12 +58,98 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static void replan_route (AnbuMapPage *self);
+
+/* Helpers */
+
+static void
+show_toast (AnbuMapPage *self,
+            const char  *title)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+static char *
+format_distance (double metres)
+{
+  if (metres < 1000.0)
+    return g_strdup_printf ("%.0f m", metres);
+  return g_strdup_printf ("%.1f km", metres / 1000.0);
+}
+
 static void
 update_visible_page (AnbuMapPage *self)
 {
-  gboolean has_points = self->model != NULL && g_list_model_get_n_items (self->model) > 0;
+  gboolean has_points;
 
+  /* With the casework the map stays up while a search hides every household. */
+  if (self->casework != NULL)
+    has_points = anbu_household_index_get_n_total (anbu_casework_get_index (self->casework)) > 0;
+  else
+    has_points = self->model != NULL && g_list_model_get_n_items (self->model) > 0;
   gtk_stack_set_visible_child_name (self->stack, has_points ? "map" : "empty");
+}
+
+/* The tile server's own description (anbu-server: GET /tiles/tiles.json, TileJSON)
+ * names the attribution its tiles need; the map shows it in place of the address. */
+static void
+on_tilejson_read (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (AnbuMapPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  AnbuMapTileSource *current = anbu_map_view_get_tile_source (self->map_view);
+  g_autoptr (AnbuMapTileSource) replacement = NULL;
+  const char *base_url = g_object_get_data (G_OBJECT (msg), "anbu-base-url");
+  JsonNode *root;
+  const char *attribution;
+
+  if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No tile description: %s", error->message);
+      return;
+    }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  attribution = json_object_get_string_member_with_default (json_node_get_object (root),
+                                                            "attribution", NULL);
+  if (attribution == NULL || *attribution == '\0' || current == NULL
+      || g_strcmp0 (anbu_map_tile_source_get_base_url (current), base_url) != 0
+      || g_strcmp0 (anbu_map_tile_source_get_attribution (current), attribution) == 0)
+    return;
+
+  /* The map source's licence text is fixed when it is made: a new source (same
+   * disk cache, so nothing is fetched again). */
+  replacement = anbu_map_tile_source_new (base_url, NULL);
+  anbu_map_tile_source_set_attribution (replacement, attribution);
+  anbu_map_view_set_tile_source (self->map_view, replacement);
+}
+
+static void
+fetch_tilejson (AnbuMapPage *self,
+                const char  *base_url)
+{
+  g_autofree char *url = g_strdup_printf ("%s%stiles/tiles.json", base_url,
+                                          g_str_has_suffix (base_url, "/") ? "" : "/");
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+
+  if (msg == NULL)
+    return;
+  g_cancellable_cancel (self->tilejson_cancellable);
+  g_clear_object (&self->tilejson_cancellable);
+  self->tilejson_cancellable = g_cancellable_new ();
+  if (self->session == NULL)
+    self->session = soup_session_new_with_options ("user-agent", ANBU_USER_AGENT,
+                                                   "max-conns", 2, NULL);
+  g_object_set_data_full (G_OBJECT (msg), "anbu-base-url", g_strdup (base_url), g_free);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_LOW, self->tilejson_cancellable,
+                                    on_tilejson_read, g_object_ref (self));
 }
 
 static void
@@ -54,13 +166,743 @@ update_tile_source (AnbuMapPage *self)
 
   source = anbu_map_tile_source_new (base_url, NULL);
   anbu_map_view_set_tile_source (self->map_view, source);
+  fetch_tilejson (self, base_url);
 }
+
+static AnbuMapPoint *
+find_point (AnbuMapPage *self,
+            const char  *id)
+{
+  GListModel *model = anbu_map_view_get_model (self->map_view);
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (AnbuMapPoint) point = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (anbu_map_point_get_id (point), id) == 0)
+        return g_steal_pointer (&point);
+    }
+  return NULL;
+}
+
+static char *
+dup_stop_name (AnbuMapPage *self,
+               const char  *id)
+{
+  g_autoptr (AnbuMapPoint) point = find_point (self, id);
+  AnbuHousehold *household;
+
+  if (point != NULL)
+    return g_strdup (anbu_map_point_get_name (point));
+  household = self->casework != NULL ? anbu_casework_lookup_household (self->casework, id) : NULL;
+  return g_strdup (household != NULL ? household->name : id);
+}
+
+static const AnbuCommunityCentre *
+get_start_centre (AnbuMapPage *self)
+{
+  guint n;
+  const AnbuCommunityCentre *centres = anbu_community_centre_get_all (&n);
+  guint selected = gtk_drop_down_get_selected (self->start_dropdown);
+
+  return &centres[selected < n ? selected : 0];
+}
+
+/* The day starts at the centre of the 동 most stops belong to, unless the
+ * planner chose another. */
+static void
+choose_start_centre (AnbuMapPage *self)
+{
+  g_autoptr (GHashTable) votes = NULL;
+  int best = -1;
+  guint best_votes = 0;
+
+  if (self->start_chosen || self->casework == NULL)
+    return;
+  votes = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint i = 0; i < self->route_ids->len; i++)
+    {
+      AnbuHousehold *household = anbu_casework_lookup_household (self->casework,
+                                                                 g_ptr_array_index (self->route_ids, i));
+      int index = household != NULL ? anbu_community_centre_index (household->dong_code) : -1;
+      guint count;
+
+      if (index < 0)
+        continue;
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (votes, GINT_TO_POINTER (index + 1))) + 1;
+      g_hash_table_insert (votes, GINT_TO_POINTER (index + 1), GUINT_TO_POINTER (count));
+      if (count > best_votes)
+        {
+          best_votes = count;
+          best = index;
+        }
+    }
+  if (best >= 0 && (guint) best != gtk_drop_down_get_selected (self->start_dropdown))
+    {
+      self->choosing_start = TRUE;
+      gtk_drop_down_set_selected (self->start_dropdown, best);
+      self->choosing_start = FALSE;
+    }
+}
+
+static void
+on_remove_stop_clicked (GtkButton *button,
+                        gpointer   user_data)
+{
+  AnbuMapPage *self = ANBU_MAP_PAGE (user_data);
+  const char *id = g_object_get_data (G_OBJECT (button), "household-id");
+
+  for (guint i = 0; i < self->route_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->route_ids, i), id) == 0)
+      {
+        g_ptr_array_remove_index (self->route_ids, i);
+        break;
+      }
+  replan_route (self);
+}
+
+static GtkWidget *
+make_stop_row (AnbuMapPage *self,
+               const char  *title,
+               const char  *subtitle,
+               const char  *household_id)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (household_id != NULL)
+    {
+      GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
+      g_autofree char *label = g_strdup_printf (_("Remove %s from the route"), title);
+
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      label, -1);
+      g_object_set_data_full (G_OBJECT (remove), "household-id", g_strdup (household_id), g_free);
+      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_stop_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+    }
+  return row;
+}
+
+/* The lines of the printed list (also what the panel shows). */
+static GPtrArray *
+build_route_lines (AnbuMapPage *self)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  const AnbuCommunityCentre *centre = get_start_centre (self);
+  double running = 0.0;
+  g_autofree char *total = NULL;
+
+  if (self->plan == NULL)
+    return lines;
+  g_ptr_array_add (lines, g_strdup_printf (_("Start: %s"), centre->name));
+  for (guint k = 0; k < self->plan->n_stops; k++)
+    {
+      g_autofree char *name = dup_stop_name (self, g_ptr_array_index (self->route_ids,
+                                                                      self->plan->order[k]));
+      g_autofree char *leg = format_distance (self->plan->leg_m[k]);
+      g_autofree char *sum = NULL;
+
+      running += self->plan->leg_m[k];
+      sum = format_distance (running);
+      /* Translators: a stop of the day's route: number, name, distance from the
+       * previous place, distance so far. */
+      g_ptr_array_add (lines, g_strdup_printf (_("%u. %s — %s from the previous stop, %s so far"),
+                                               k + 1, name, leg, sum));
+    }
+  {
+    g_autofree char *back = format_distance (self->plan->return_leg_m);
+
+    g_ptr_array_add (lines, g_strdup_printf (_("Back to %s — %s"), centre->name, back));
+  }
+  total = format_distance (self->plan->total_m);
+  g_ptr_array_add (lines, g_strdup_printf (_("Total: %s (straight-line distances)"), total));
+  return lines;
+}
+
+static void
+rebuild_stop_rows (AnbuMapPage *self)
+{
+  GtkWidget *child;
+  const AnbuCommunityCentre *centre = get_start_centre (self);
+  double running = 0.0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stops_list))) != NULL)
+    gtk_list_box_remove (self->stops_list, child);
+
+  if (self->plan == NULL)
+    {
+      /* Stops that could not be routed are still listed, to be removed. */
+      for (guint i = 0; i < self->route_ids->len; i++)
+        {
+          const char *id = g_ptr_array_index (self->route_ids, i);
+          g_autofree char *name = dup_stop_name (self, id);
+
+          gtk_list_box_append (self->stops_list, make_stop_row (self, name, "", id));
+        }
+      return;
+    }
+
+  gtk_list_box_append (self->stops_list,
+                       make_stop_row (self, centre->name, _("Start of the day"), NULL));
+  for (guint k = 0; k < self->plan->n_stops; k++)
+    {
+      const char *id = g_ptr_array_index (self->route_ids, self->plan->order[k]);
+      g_autofree char *name = dup_stop_name (self, id);
+      g_autofree char *title = g_strdup_printf ("%u. %s", k + 1, name);
+      g_autofree char *leg = format_distance (self->plan->leg_m[k]);
+      g_autofree char *sum = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      running += self->plan->leg_m[k];
+      sum = format_distance (running);
+      /* Translators: under a stop of the route: distance from the previous place, and so far. */
+      subtitle = g_strdup_printf (_("%s from the previous stop · %s so far"), leg, sum);
+      row = make_stop_row (self, title, subtitle, id);
+      gtk_widget_set_name (row, "route-stop");
+      gtk_list_box_append (self->stops_list, row);
+    }
+  {
+    g_autofree char *back = format_distance (self->plan->return_leg_m);
+    g_autofree char *title = g_strdup_printf (_("Back to %s"), centre->name);
+
+    gtk_list_box_append (self->stops_list, make_stop_row (self, title, back, NULL));
+  }
+}
+
+static void
+replan_route (AnbuMapPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  const AnbuCommunityCentre *centre;
+  AnbuGeoCoord start;
+
+  g_clear_pointer (&self->plan, anbu_route_plan_free);
+  anbu_map_view_clear_route (self->map_view);
+  choose_start_centre (self);
+  centre = get_start_centre (self);
+  start.latitude = centre->latitude;
+  start.longitude = centre->longitude;
+
+  if (self->route_ids->len > 0)
+    {
+      self->plan = anbu_map_view_show_route (self->map_view, &start,
+                                             (const char * const *) self->route_ids->pdata, TRUE,
+                                             &error);
+      if (self->plan == NULL)
+        g_debug ("Cannot plan the route: %s", error->message);
+    }
+
+  rebuild_stop_rows (self);
+  if (self->plan != NULL)
+    {
+      g_autofree char *total = format_distance (self->plan->total_m);
+      g_autofree char *text = NULL;
+
+      /* Translators: %u stops, %s a distance such as "3.4 km". */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stop, %s there and back",
+                                           "%u stops, %s there and back", self->plan->n_stops),
+                              self->plan->n_stops, total);
+      gtk_label_set_text (self->total_label, text);
+    }
+  else if (self->route_ids->len > 0)
+    gtk_label_set_text (self->total_label,
+                        _("Some stops are hidden by the search or filters of the household list. Clear them to see the route, or remove those stops."));
+  else
+    gtk_label_set_text (self->total_label, "");
+  gtk_widget_set_sensitive (self->export_button, self->plan != NULL);
+  gtk_widget_set_sensitive (self->print_button, self->plan != NULL);
+}
+
+static gboolean
+add_route_stop (AnbuMapPage *self,
+                const char  *id)
+{
+  for (guint i = 0; i < self->route_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->route_ids, i), id) == 0)
+      return FALSE;
+  g_ptr_array_add (self->route_ids, g_strdup (id));
+  return TRUE;
+}
+
+/* The casework's households as map points */
+
+static AnbuMapState
+map_state_of (const AnbuHouseholdFacts *facts)
+{
+  switch (facts->alert_level)
+    {
+    case ANBU_ALERT_LEVEL_CRITICAL:
+      return ANBU_MAP_STATE_CRITICAL;
+    case ANBU_ALERT_LEVEL_RISK:
+      return ANBU_MAP_STATE_RISK;
+    case ANBU_ALERT_LEVEL_WATCH:
+      return ANBU_MAP_STATE_WATCH;
+    default:
+      break;
+    }
+  if (facts->plug_offline)
+    return ANBU_MAP_STATE_OFFLINE;
+  if (facts->absent)
+    return ANBU_MAP_STATE_ABSENT;
+  return ANBU_MAP_STATE_NORMAL;
+}
+
+static gpointer
+summary_to_point (gpointer item,
+                  gpointer user_data)
+{
+  g_autoptr (AnbuHouseholdSummary) summary = item;
+  AnbuMapPage *self = user_data;
+  const AnbuHouseholdFacts *facts = anbu_household_summary_get_facts (summary);
+  AnbuHousehold *household = self->casework != NULL
+                             ? anbu_casework_lookup_household (self->casework, facts->id) : NULL;
+  gint64 now = self->casework != NULL ? anbu_casework_get_now (self->casework) : g_get_real_time ();
+  gint64 quiet_from = facts->last_activity_at > 0 ? facts->last_activity_at : facts->quiet_since;
+  double quiet_hours = quiet_from > 0 ? (now - quiet_from) / (3600.0 * G_USEC_PER_SEC) : -1.0;
+
+  /* Only households with a location get here (summary_has_location). */
+  g_return_val_if_fail (household != NULL, NULL);
+  return anbu_map_point_new (facts->id, facts->name, household->lat, household->lon,
+                             map_state_of (facts), quiet_hours);
+}
+
+static gboolean
+summary_has_location (gpointer item,
+                      gpointer user_data)
+{
+  AnbuMapPage *self = user_data;
+  AnbuHousehold *household;
+
+  if (self->casework == NULL)
+    return FALSE;
+  household = anbu_casework_lookup_household (self->casework,
+                                              anbu_household_summary_get_id (item));
+  return household != NULL && isfinite (household->lat) && isfinite (household->lon);
+}
+
+/* Callbacks */
 
 static void
 on_items_changed (AnbuMapPage *self)
 {
   update_visible_page (self);
 }
+
+static void
+on_casework_changed (AnbuMapPage *self)
+{
+  update_visible_page (self);
+  /* States and positions changed: the route's stops may have moved. */
+  if (self->route_ids->len > 0)
+    replan_route (self);
+}
+
+static void
+on_household_activated (AnbuMapPage *self,
+                        const char  *household_id)
+{
+  /* Its page lives in the Households view. */
+  if (!anbu_households_view_open_in_window (GTK_WIDGET (self), household_id))
+    show_toast (self, _("The household's page opens once your caseload is loaded"));
+}
+
+static void
+on_start_dropdown_selected (AnbuMapPage *self)
+{
+  if (!self->choosing_start)
+    self->start_chosen = TRUE;
+  replan_route (self);
+}
+
+static void
+on_add_selected_button_clicked (AnbuMapPage *self)
+{
+  const char *id = anbu_map_view_get_selected_id (self->map_view);
+
+  if (id == NULL)
+    {
+      show_toast (self, _("Select a household on the map first"));
+      return;
+    }
+  if (!add_route_stop (self, id))
+    {
+      show_toast (self, _("This household is already on the route"));
+      return;
+    }
+  replan_route (self);
+}
+
+static void
+on_add_visits_button_clicked (AnbuMapPage *self)
+{
+  g_autoptr (GTimeZone) seoul = g_time_zone_new_identifier ("Asia/Seoul");
+  g_autoptr (GDateTime) now = NULL;
+  g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GPtrArray) due = NULL;
+  GDate today;
+  guint added = 0;
+
+  if (self->casework == NULL)
+    return;
+  /* "Today" is the planner's day in Seoul, whatever the computer's zone. */
+  if (seoul == NULL)
+    seoul = g_time_zone_new_offset (9 * 3600);
+  now = g_date_time_new_from_unix_utc (anbu_casework_get_now (self->casework) / G_USEC_PER_SEC);
+  local = g_date_time_to_timezone (now, seoul);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (local),
+                  g_date_time_get_month (local), g_date_time_get_year (local));
+  due = anbu_casework_list_visits_due (self->casework, &today, &today);
+  for (guint i = 0; i < due->len; i++)
+    {
+      AnbuVisitDue *visit = g_ptr_array_index (due, i);
+      g_autoptr (AnbuMapPoint) point = find_point (self, visit->household_id);
+
+      if (point != NULL && add_route_stop (self, visit->household_id))
+        added++;
+    }
+  if (added == 0)
+    show_toast (self, due->len == 0 ? _("No visits are due today")
+                                    : _("Today's visits are on the route already, or not on the map"));
+  replan_route (self);
+}
+
+static void
+on_clear_route_button_clicked (AnbuMapPage *self)
+{
+  anbu_map_page_clear_route (self);
+}
+
+/* Export CSV */
+
+static char *
+dup_route_csv (AnbuMapPage *self)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < self->route_ids->len; i++)
+    g_ptr_array_add (names, dup_stop_name (self, g_ptr_array_index (self->route_ids, i)));
+  g_ptr_array_add (names, NULL);
+  return anbu_route_plan_format_csv (self->plan, get_start_centre (self)->name,
+                                     (const char * const *) names->pdata);
+}
+
+static void
+on_csv_written (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (AnbuMapPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      g_warning ("Cannot write the route: %s", error->message);
+      show_toast (self, _("The route could not be saved there. Choose another folder."));
+      return;
+    }
+  show_toast (self, _("Route saved"));
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  AnbuMapPage *self = ANBU_MAP_PAGE (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT && self->plan != NULL)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      char *text = dup_route_csv (self);
+
+      /* The text lives as long as the file object the write holds. */
+      g_object_set_data_full (G_OBJECT (file), "anbu-contents", text, g_free);
+      g_file_replace_contents_async (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_NONE,
+                                     NULL, on_csv_written, g_object_ref (self));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_export_button_clicked (AnbuMapPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  /* Translators: file name of the exported route; %s is the date. */
+  g_autofree char *name = g_strdup_printf (_("route-%s.csv"), date);
+
+  if (self->plan == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export the Route"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Print */
+
+typedef struct
+{
+  GPtrArray *lines;
+  char      *title;
+  int        lines_per_page;
+} PrintJob;
+
+static void
+print_job_free (gpointer data)
+{
+  PrintJob *job = data;
+
+  g_ptr_array_unref (job->lines);
+  g_free (job->title);
+  g_free (job);
+}
+
+static PangoLayout *
+make_print_layout (GtkPrintContext *context,
+                   const char      *text,
+                   gboolean         heading)
+{
+  PangoLayout *layout = gtk_print_context_create_pango_layout (context);
+  g_autoptr (PangoFontDescription) font = pango_font_description_from_string (heading ? "Sans Bold 14"
+                                                                                      : "Sans 11");
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_width (layout, (int) (gtk_print_context_get_width (context) * PANGO_SCALE));
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+on_begin_print (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                PrintJob          *job)
+{
+  g_autoptr (PangoLayout) line = make_print_layout (context, "가", FALSE);
+  g_autoptr (PangoLayout) title = make_print_layout (context, job->title, TRUE);
+  int line_height, title_height;
+  double usable;
+
+  pango_layout_get_pixel_size (line, NULL, &line_height);
+  pango_layout_get_pixel_size (title, NULL, &title_height);
+  usable = gtk_print_context_get_height (context) - title_height * 2;
+  job->lines_per_page = MAX (1, (int) (usable / (line_height * 1.5)));
+  gtk_print_operation_set_n_pages (operation,
+                                   MAX (1, ((int) job->lines->len + job->lines_per_page - 1)
+                                             / job->lines_per_page));
+}
+
+static void
+on_draw_page (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              PrintJob          *job)
+{
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  g_autoptr (PangoLayout) title = make_print_layout (context, job->title, TRUE);
+  int height;
+  double y;
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_move_to (cr, 0, 0);
+  pango_cairo_show_layout (cr, title);
+  pango_layout_get_pixel_size (title, NULL, &height);
+  y = height * 2;
+  for (int i = page * job->lines_per_page;
+       i < (int) job->lines->len && i < (page + 1) * job->lines_per_page; i++)
+    {
+      g_autoptr (PangoLayout) line = make_print_layout (context, g_ptr_array_index (job->lines, i),
+                                                        FALSE);
+
+      cairo_move_to (cr, 0, y);
+      pango_cairo_show_layout (cr, line);
+      pango_layout_get_pixel_size (line, NULL, &height);
+      y += height * 1.5;
+    }
+}
+
+static GtkPrintOperation *
+create_print_operation (AnbuMapPage *self)
+{
+  GtkPrintOperation *operation = gtk_print_operation_new ();
+  PrintJob *job = g_new0 (PrintJob, 1);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+
+  job->lines = build_route_lines (self);
+  /* Translators: heading of the printed route; %s is the date. */
+  job->title = g_strdup_printf (_("Route for the Day — %s"), date);
+  gtk_print_operation_set_job_name (operation, job->title);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  g_object_set_data_full (G_OBJECT (operation), "anbu-print-job", job, print_job_free);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), job);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
+  return operation;
+}
+
+static void
+on_print_button_clicked (AnbuMapPage *self)
+{
+  g_autoptr (GtkPrintOperation) operation = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->plan == NULL)
+    return;
+  operation = create_print_operation (self);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                               &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_warning ("Cannot print the route: %s", error->message);
+      show_toast (self, _("The route could not be printed. Check the printer and try again."));
+    }
+}
+
+/* Download this area */
+
+static void
+on_download_finished (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (AnbuMapPage) self = user_data;
+  AnbuMapAreaDownloader *downloader = ANBU_MAP_AREA_DOWNLOADER (source);
+  g_autoptr (GError) error = NULL;
+
+  if (self->progress_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->progress_dialog));
+  g_clear_object (&self->download_cancellable);
+
+  if (anbu_map_area_downloader_download_finish (downloader, result, &error))
+    {
+      if (anbu_map_area_downloader_get_n_failed (downloader) > 0)
+        show_toast (self, _("This area is saved for offline use; the tile server had no map for part of it"));
+      else
+        show_toast (self, _("This area is saved for offline use"));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_toast (self, _("Download stopped; the tiles already fetched stay saved"));
+  else if (g_error_matches (error, ANBU_MAP_TILE_SOURCE_ERROR,
+                            ANBU_MAP_TILE_SOURCE_ERROR_UNREACHABLE))
+    show_toast (self, _("The tile server cannot be reached. Try again when you are online."));
+  else
+    {
+      g_warning ("Area download failed: %s", error->message);
+      show_toast (self, _("The map could not be downloaded. Try again later."));
+    }
+}
+
+static void
+on_progress_response (AnbuMapPage *self,
+                      const char  *response)
+{
+  g_cancellable_cancel (self->tilejson_cancellable);
+  g_clear_object (&self->tilejson_cancellable);
+  g_clear_object (&self->session);
+  if (self->download_cancellable != NULL)
+    g_cancellable_cancel (self->download_cancellable);
+}
+
+static void
+start_download (AnbuMapPage           *self,
+                AnbuMapAreaDownloader *downloader)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  GtkWidget *bar = gtk_progress_bar_new ();
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Downloading Map Tiles"),
+                                   _("You can keep working while the area is saved."));
+  gtk_widget_set_name (dialog, "map-download-progress");
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
+  g_object_bind_property (downloader, "progress", bar, "fraction", G_BINDING_SYNC_CREATE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), bar);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Stop"));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_progress_response), self,
+                           G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->progress_dialog, dialog);
+
+  self->download_cancellable = g_cancellable_new ();
+  anbu_map_area_downloader_download_async (downloader, self->download_cancellable,
+                                           on_download_finished, g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_confirm_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     AnbuMapPage      *self)
+{
+  AnbuMapAreaDownloader *downloader = g_object_get_data (G_OBJECT (dialog), "downloader");
+
+  if (g_strcmp0 (response, "download") == 0)
+    start_download (self, downloader);
+}
+
+static void
+on_download_button_clicked (AnbuMapPage *self)
+{
+  g_autoptr (AnbuMapAreaDownloader) downloader = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *body = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  guint64 n_tiles;
+
+  if (self->download_cancellable != NULL)
+    {
+      show_toast (self, _("A download is already running"));
+      return;
+    }
+  downloader = anbu_map_view_create_area_downloader (self->map_view);
+  if (downloader == NULL)
+    {
+      show_toast (self, _("There is no tile address yet. Sign in, or set one in Preferences."));
+      return;
+    }
+  n_tiles = anbu_map_area_downloader_get_n_tiles (downloader);
+  size = g_format_size (anbu_map_area_downloader_get_estimated_bytes (downloader));
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, n_tiles);
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "The area you see, at zoom levels %d to %d, is %s map tile, about %s. The map then works here without a connection.",
+                                       "The area you see, at zoom levels %d to %d, is %s map tiles, about %s. The map then works here without a connection.",
+                                       n_tiles > G_MAXULONG ? G_MAXULONG : (gulong) n_tiles),
+                          ANBU_MAP_AREA_MIN_ZOOM, ANBU_MAP_AREA_MAX_ZOOM, count, size);
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Download This Area?"), body);
+  gtk_widget_set_name (dialog, "map-download-confirm");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "download", _("_Download"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "download",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "download");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "downloader", g_steal_pointer (&downloader),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* GObject */
 
 static void
 anbu_map_page_get_property (GObject    *object,
@@ -103,10 +945,22 @@ anbu_map_page_dispose (GObject *object)
 {
   AnbuMapPage *self = ANBU_MAP_PAGE (object);
 
+  g_cancellable_cancel (self->tilejson_cancellable);
+  g_clear_object (&self->tilejson_cancellable);
+  g_clear_object (&self->session);
+  if (self->download_cancellable != NULL)
+    g_cancellable_cancel (self->download_cancellable);
+  g_clear_object (&self->download_cancellable);
+  g_clear_weak_pointer (&self->progress_dialog);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
+  if (self->casework != NULL)
+    g_signal_handlers_disconnect_by_data (self->casework, self);
   g_clear_object (&self->model);
+  g_clear_object (&self->casework);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->plan, anbu_route_plan_free);
+  g_clear_pointer (&self->route_ids, g_ptr_array_unref);
 
   G_OBJECT_CLASS (anbu_map_page_parent_class)->dispose (object);
 }
@@ -134,17 +988,43 @@ anbu_map_page_class_init (AnbuMapPageClass *klass)
   g_type_ensure (ANBU_TYPE_MAP_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/anbu/Anbu/ui/anbu-map-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AnbuMapPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AnbuMapPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AnbuMapPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, AnbuMapPage, map_view);
+  gtk_widget_class_bind_template_child (widget_class, AnbuMapPage, start_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AnbuMapPage, stops_list);
+  gtk_widget_class_bind_template_child (widget_class, AnbuMapPage, total_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuMapPage, export_button);
+  gtk_widget_class_bind_template_child (widget_class, AnbuMapPage, print_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_download_button_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_selected_button_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_visits_button_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_route_button_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_export_button_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_print_button_clicked);
 }
 
 static void
 anbu_map_page_init (AnbuMapPage *self)
 {
+  g_autoptr (GtkStringList) centre_names = gtk_string_list_new (NULL);
+  const AnbuCommunityCentre *centres;
+  guint n_centres;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   /* libshumate's zoom buttons have tooltips but no accessible names. */
   anbu_accessibility_name_icon_buttons (GTK_WIDGET (self->map_view), NULL);
+
+  self->route_ids = g_ptr_array_new_null_terminated (8, g_free, TRUE);
+  centres = anbu_community_centre_get_all (&n_centres);
+  for (guint i = 0; i < n_centres; i++)
+    gtk_string_list_append (centre_names, centres[i].name);
+  gtk_drop_down_set_model (self->start_dropdown, G_LIST_MODEL (centre_names));
+  g_signal_connect_swapped (self->start_dropdown, "notify::selected",
+                            G_CALLBACK (on_start_dropdown_selected), self);
+  g_signal_connect_swapped (self->map_view, "household-activated",
+                            G_CALLBACK (on_household_activated), self);
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::tile-address",
@@ -155,10 +1035,45 @@ anbu_map_page_init (AnbuMapPage *self)
   update_visible_page (self);
 }
 
+/* Public API */
+
 GtkWidget *
 anbu_map_page_new (void)
 {
   return g_object_new (ANBU_TYPE_MAP_PAGE, NULL);
+}
+
+void
+anbu_map_page_set_casework (AnbuMapPage  *self,
+                            AnbuCasework *casework)
+{
+  g_autoptr (GtkFilterListModel) located = NULL;
+  g_autoptr (GtkMapListModel) points = NULL;
+
+  g_return_if_fail (ANBU_IS_MAP_PAGE (self));
+  g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
+
+  if (self->casework == casework)
+    return;
+  if (self->casework != NULL)
+    g_signal_handlers_disconnect_by_data (self->casework, self);
+  g_set_object (&self->casework, casework);
+  if (casework == NULL)
+    {
+      anbu_map_page_set_model (self, NULL);
+      anbu_map_page_clear_route (self);
+      return;
+    }
+  g_signal_connect_swapped (casework, "changed", G_CALLBACK (on_casework_changed), self);
+
+  /* The list's index is the households that pass its search and filters: the
+   * map follows it. Households without a location are left off the map. */
+  located = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (anbu_casework_get_index (casework))),
+                                       GTK_FILTER (gtk_custom_filter_new (summary_has_location,
+                                                                          self, NULL)));
+  points = gtk_map_list_model_new (G_LIST_MODEL (g_steal_pointer (&located)), summary_to_point,
+                                   self, NULL);
+  anbu_map_page_set_model (self, G_LIST_MODEL (points));
 }
 
 /**
@@ -232,4 +1147,60 @@ anbu_map_page_dup_tile_base_url (AnbuMapPage *self)
   if (*tiles != '\0')
     return g_steal_pointer (&tiles);
   return g_settings_get_string (self->settings, "server-address");
+}
+
+void
+anbu_map_page_add_route_stop (AnbuMapPage *self,
+                              const char  *household_id)
+{
+  g_return_if_fail (ANBU_IS_MAP_PAGE (self));
+  g_return_if_fail (household_id != NULL);
+
+  if (add_route_stop (self, household_id))
+    replan_route (self);
+}
+
+void
+anbu_map_page_clear_route (AnbuMapPage *self)
+{
+  g_return_if_fail (ANBU_IS_MAP_PAGE (self));
+
+  g_ptr_array_set_size (self->route_ids, 0);
+  self->start_chosen = FALSE;
+  replan_route (self);
+}
+
+const char * const *
+anbu_map_page_get_route_stops (AnbuMapPage *self)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_PAGE (self), NULL);
+  return (const char * const *) self->route_ids->pdata;
+}
+
+const AnbuRoutePlan *
+anbu_map_page_get_route_plan (AnbuMapPage *self)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_PAGE (self), NULL);
+  return self->plan;
+}
+
+gboolean
+anbu_map_page_export_route_pdf (AnbuMapPage  *self,
+                                const char   *path,
+                                GError      **error)
+{
+  g_autoptr (GtkPrintOperation) operation = NULL;
+
+  g_return_val_if_fail (ANBU_IS_MAP_PAGE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->plan == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "There is no route to print");
+      return FALSE;
+    }
+  operation = create_print_operation (self);
+  gtk_print_operation_set_export_filename (operation, path);
+  return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, error)
+         != GTK_PRINT_OPERATION_RESULT_ERROR;
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "anbu-casework.h"
 #include "anbu-map-view.h"
 
 G_BEGIN_DECLS
@@ -11,11 +12,35 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AnbuMapPage, anbu_map_page, ANBU, MAP_PAGE, AdwBin)
 
+/* The window's Map page: the caseload's households on the map (the households
+ * list's search and filters apply), "Download this area for offline use", and
+ * the route for the day from a 동주민센터 through the chosen households.
+ * Activating a household on the map opens its page in the Households view. */
 GtkWidget         *anbu_map_page_new             (void);
+/* Feeds the map from the casework's household index (what the households list
+ * shows); called by anbu_casework_attach(). NULL (sign-out) empties the map and
+ * the route, so no caseload stays on screen. */
+void               anbu_map_page_set_casework    (AnbuMapPage  *self,
+                                                  AnbuCasework *casework);
 GListModel        *anbu_map_page_get_model       (AnbuMapPage *self);
+/* Another source of points (a GListModel of AnbuMapPoint) instead of the casework. */
 void               anbu_map_page_set_model       (AnbuMapPage *self,
                                                   GListModel  *model);
 AnbuMapView       *anbu_map_page_get_map_view    (AnbuMapPage *self);
 char              *anbu_map_page_dup_tile_base_url (AnbuMapPage *self);
+
+/* The route for the day: its stops (household ids, in the order added) and the
+ * plan drawn on the map, NULL while there are no stops or they cannot be
+ * routed (a stop hidden by the search). Adding replans at once. */
+void               anbu_map_page_add_route_stop  (AnbuMapPage *self,
+                                                  const char  *household_id);
+void               anbu_map_page_clear_route     (AnbuMapPage *self);
+const char * const *anbu_map_page_get_route_stops (AnbuMapPage *self);
+const AnbuRoutePlan *anbu_map_page_get_route_plan (AnbuMapPage *self);
+/* The route as printed (GtkPrintOperation), written to a PDF file instead of a
+ * printer. */
+gboolean           anbu_map_page_export_route_pdf (AnbuMapPage  *self,
+                                                   const char   *path,
+                                                   GError      **error);
 
 G_END_DECLS

@@ -424,11 +424,21 @@ anbu_statistics_view_set_casework (AnbuStatisticsView *self,
                                    AnbuCasework       *casework)
 {
   g_return_if_fail (ANBU_IS_STATISTICS_VIEW (self));
-  g_return_if_fail (ANBU_IS_CASEWORK (casework));
+  g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
 
+  if (self->casework == casework)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
   g_set_object (&self->casework, casework);
+  g_clear_pointer (&self->table, anbu_stats_table_free);
+  self->offline = FALSE;
+  gtk_label_set_label (self->status_label, "");
+  gtk_stack_set_visible_child_name (self->stack, "empty");
   update_actions (self);
-  show_cached (self, FALSE);
+  if (casework != NULL)
+    show_cached (self, FALSE);
 }
 
 const AnbuStatsTable *

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuStatisticsView, anbu_statistics_view, ANBU, STATISTICS_VIEW, AdwBin)
 
 GtkWidget            *anbu_statistics_view_new          (void);
+/* NULL clears the view (sign-out). */
 void                  anbu_statistics_view_set_casework (AnbuStatisticsView *self,
                                                          AnbuCasework       *casework);
 /* Fetches the figures for the range and grouping in the controls. */

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-case-form-dialog.h"
+#include "anbu-households-view.h"
 #include "anbu-kst.h"
 #include "anbu-validate.h"
 #include "anbu-visits-view.h"
@@ -33,6 +34,13 @@ on_record_clicked (GtkButton      *button,
   const char *household_id = g_object_get_data (G_OBJECT (button), "anbu-household-id");
 
   anbu_case_form_present (GTK_WIDGET (self), self->casework, ANBU_CASE_FORM_VISIT, household_id, NULL);
+}
+
+static void
+on_row_activated (AdwActionRow   *row,
+                  AnbuVisitsView *self)
+{
+  anbu_households_view_open_in_window (GTK_WIDGET (self), g_object_get_data (G_OBJECT (row), "anbu-household-id"));
 }
 
 static GtkWidget *
@@ -73,6 +81,10 @@ make_row (AnbuVisitsView     *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
   if (due->reason == ANBU_VISIT_DUE_ALERT)
     gtk_widget_add_css_class (row, "error");
+  /* The row opens the household; the button records the visit. */
+  g_object_set_data_full (G_OBJECT (row), "anbu-household-id", g_strdup (due->household_id), g_free);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_signal_connect (row, "activated", G_CALLBACK (on_row_activated), self);
   return row;
 }
 
@@ -169,13 +181,23 @@ anbu_visits_view_set_casework (AnbuVisitsView *self,
                                AnbuCasework   *casework)
 {
   g_return_if_fail (ANBU_IS_VISITS_VIEW (self));
-  g_return_if_fail (ANBU_IS_CASEWORK (casework));
+  g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
 
   if (self->casework == casework)
     return;
   if (self->casework != NULL)
     g_signal_handlers_disconnect_by_data (self->casework, self);
   g_set_object (&self->casework, casework);
+  if (casework == NULL)
+    {
+      GtkWidget *child;
+
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)
+        gtk_box_remove (self->groups_box, child);
+      g_ptr_array_set_size (self->shown, 0);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
   g_signal_connect_swapped (casework, "changed", G_CALLBACK (rebuild), self);
   if (anbu_casework_get_loaded (casework))
     rebuild (self);

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuVisitsView, anbu_visits_view, ANBU, VISITS_VIEW, AdwBin)
 
 GtkWidget *anbu_visits_view_new          (void);
+/* NULL clears the view (sign-out). */
 void       anbu_visits_view_set_casework (AnbuVisitsView *self,
                                           AnbuCasework   *casework);
 /* Household ids of the visits shown, today's first (for tests). */

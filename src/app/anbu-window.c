@@ -83,6 +83,8 @@ update_actions (AnbuWindow *self)
 static void
 show_main (AnbuWindow *self)
 {
+  if (self->account != NULL)
+    anbu_account_attach_views (self->account, GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->pages, "main");
   anbu_idle_monitor_set_active (self->idle_monitor, TRUE);
   update_actions (self);
@@ -280,6 +282,16 @@ on_search_entry_search_changed (AnbuWindow     *self,
   g_free (self->search_text);
   self->search_text = g_strdup (text);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_TEXT]);
+
+  /* The search finds households: show them, unless the map (which follows the same search)
+   * is open. */
+  if (*text != '\0')
+    {
+      const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+
+      if (g_strcmp0 (view, "households") != 0 && g_strcmp0 (view, "map") != 0)
+        adw_view_stack_set_visible_child_name (self->view_stack, "households");
+    }
 }
 
 static void

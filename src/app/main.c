@@ -6,16 +6,22 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-application.h"
+#include "anbu-client-account.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr (AnbuApplication) app = NULL;
+  g_autoptr (AnbuClientAccount) account = NULL;
+  g_autofree char *data_dir = NULL;
 
   anbu_application_init_i18n ();
   g_set_application_name (_("Anbu"));
 
-  app = anbu_application_new (G_APPLICATION_DEFAULT_FLAGS, NULL);
+  /* The planner's encrypted replica lives in ~/.local/share/anbu. */
+  data_dir = g_build_filename (g_get_user_data_dir (), "anbu", NULL);
+  account = anbu_client_account_new (data_dir);
+  app = anbu_application_new (G_APPLICATION_DEFAULT_FLAGS, ANBU_ACCOUNT (account));
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

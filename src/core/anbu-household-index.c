@@ -59,18 +59,46 @@ passes (AnbuHouseholdIndex   *self,
   return TRUE;
 }
 
+/* Tells the list what changed between @old and the new visible items,
+ * trimmed to the part that differs: a list view keeps the rows of items
+ * that stay at the same place at the top and the bottom. */
+static void
+emit_changes (AnbuHouseholdIndex *self,
+              GPtrArray          *old)
+{
+  guint old_len = old->len, new_len = self->visible->len;
+  guint prefix = 0, suffix = 0;
+
+  while (prefix < old_len && prefix < new_len && old->pdata[prefix] == self->visible->pdata[prefix])
+    prefix++;
+  while (suffix < old_len - prefix && suffix < new_len - prefix
+         && old->pdata[old_len - 1 - suffix] == self->visible->pdata[new_len - 1 - suffix])
+    suffix++;
+  if (old_len - prefix - suffix > 0 || new_len - prefix - suffix > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix, old_len - prefix - suffix,
+                                new_len - prefix - suffix);
+}
+
+/* @narrowing: every item that can pass is visible now (the query only grew
+ * longer), so only those are checked. */
+static void
+refilter_full (AnbuHouseholdIndex *self,
+               gboolean            narrowing)
+{
+  g_autoptr(GPtrArray) old = self->visible;
+  GPtrArray *candidates = narrowing ? old : self->all;
+
+  self->visible = g_ptr_array_sized_new (candidates->len);
+  for (guint i = 0; i < candidates->len; i++)
+    if (passes (self, candidates->pdata[i]))
+      g_ptr_array_add (self->visible, candidates->pdata[i]);
+  emit_changes (self, old);
+}
+
 static void
 refilter (AnbuHouseholdIndex *self)
 {
-  guint old_len = self->visible->len;
-
-  g_ptr_array_set_size (self->visible, 0);
-  for (guint i = 0; i < self->all->len; i++)
-    if (passes (self, self->all->pdata[i]))
-      g_ptr_array_add (self->visible, self->all->pdata[i]);
-
-  if (old_len > 0 || self->visible->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->visible->len);
+  refilter_full (self, FALSE);
 }
 
 static int
@@ -163,32 +191,39 @@ anbu_household_index_set_households (AnbuHouseholdIndex *self,
                                      GPtrArray          *households)
 {
   g_autoptr(GPtrArray) old_all = NULL;
-  guint old_len;
+  g_autoptr(GPtrArray) old_visible = NULL;
+  g_autoptr(GHashTable) old_by_id = NULL;
 
   g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
   g_return_if_fail (households != NULL);
 
   /* The old items stay alive until the list has been told they are gone. */
   old_all = g_steal_pointer (&self->all);
-  old_len = self->visible->len;
+  old_visible = g_steal_pointer (&self->visible);
+  old_by_id = g_steal_pointer (&self->by_id);
   self->all = g_ptr_array_new_full (households->len, g_object_unref);
-  g_hash_table_remove_all (self->by_id);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < households->len; i++)
     {
       AnbuHouseholdSummary *summary = households->pdata[i];
+      AnbuHouseholdSummary *old;
 
       g_return_if_fail (ANBU_IS_HOUSEHOLD_SUMMARY (summary));
+      /* A household a reload did not change keeps its item, so a list
+       * showing it keeps its row (and its scroll position). */
+      old = g_hash_table_lookup (old_by_id, anbu_household_summary_get_id (summary));
+      if (old != NULL && anbu_household_summary_equal (old, summary))
+        summary = old;
       g_ptr_array_add (self->all, g_object_ref (summary));
       g_hash_table_insert (self->by_id, (char *) anbu_household_summary_get_id (summary), summary);
     }
   resort (self);
 
-  g_ptr_array_set_size (self->visible, 0);
+  self->visible = g_ptr_array_sized_new (self->all->len);
   for (guint i = 0; i < self->all->len; i++)
     if (passes (self, self->all->pdata[i]))
       g_ptr_array_add (self->visible, self->all->pdata[i]);
-  if (old_len > 0 || self->visible->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->visible->len);
+  emit_changes (self, old_visible);
 }
 
 guint
@@ -206,23 +241,39 @@ anbu_household_index_lookup (AnbuHouseholdIndex *self,
   return household_id != NULL ? g_hash_table_lookup (self->by_id, household_id) : NULL;
 }
 
+static gboolean
+has_initial_consonant (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (anbu_hangul_is_choseong (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
 void
 anbu_household_index_set_query (AnbuHouseholdIndex *self,
                                 const char         *query)
 {
   g_autoptr(AnbuHangulQuery) parsed = NULL;
+  gboolean narrowing;
 
   g_return_if_fail (ANBU_IS_HOUSEHOLD_INDEX (self));
 
   if (g_strcmp0 (query, self->query_text) == 0)
     return;
+  /* Typing on ("김" → "김영", "010" → "0105") only removes matches: a term
+   * that grows or a term more is stricter, never looser. Not so for initials
+   * alone, which look in names only until a syllable joins them. */
+  narrowing = self->query_text != NULL && self->query_text[0] != '\0' && query != NULL
+              && g_str_has_prefix (query, self->query_text)
+              && !has_initial_consonant (self->query_text);
   g_free (self->query_text);
   self->query_text = g_strdup (query);
   parsed = anbu_hangul_query_new (query);
   g_clear_pointer (&self->query, anbu_hangul_query_free);
   if (!anbu_hangul_query_is_empty (parsed))
     self->query = g_steal_pointer (&parsed);
-  refilter (self);
+  refilter_full (self, narrowing);
 }
 
 const char *

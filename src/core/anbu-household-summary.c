@@ -272,3 +272,34 @@ anbu_household_summary_compare (AnbuHouseholdSummary *a,
     c = strcmp (a->facts.id, b->facts.id);
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
+
+gboolean
+anbu_household_summary_equal (AnbuHouseholdSummary *a,
+                              AnbuHouseholdSummary *b)
+{
+  const AnbuHouseholdFacts *fa, *fb;
+
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_SUMMARY (a), FALSE);
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_SUMMARY (b), FALSE);
+
+  if (a == b)
+    return TRUE;
+  fa = &a->facts;
+  fb = &b->facts;
+  return g_strcmp0 (fa->id, fb->id) == 0
+         && g_strcmp0 (fa->name, fb->name) == 0
+         && g_strcmp0 (fa->dong_code, fb->dong_code) == 0
+         && g_strcmp0 (fa->dong_name, fb->dong_name) == 0
+         && g_strcmp0 (fa->address, fb->address) == 0
+         && g_strcmp0 (fa->address_detail, fb->address_detail) == 0
+         && g_strcmp0 (fa->phone, fb->phone) == 0
+         && g_strv_equal ((const char * const *) a->serials, (const char * const *) b->serials)
+         && fa->night_consent == fb->night_consent
+         && fa->threshold_hours == fb->threshold_hours
+         && fa->status == fb->status
+         && fa->alert_level == fb->alert_level
+         && fa->quiet_since == fb->quiet_since
+         && fa->last_activity_at == fb->last_activity_at
+         && fa->plug_offline == fb->plug_offline
+         && fa->absent == fb->absent;
+}

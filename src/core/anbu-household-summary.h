@@ -71,6 +71,10 @@ typedef enum
   ANBU_HOUSEHOLD_SORT_LAST_ACTIVITY,  /* longest without activity first */
 } AnbuHouseholdSort;
 
+/* Whether two summaries show the same thing (a reload that changed nothing). */
+gboolean anbu_household_summary_equal (AnbuHouseholdSummary *a,
+                                       AnbuHouseholdSummary *b);
+
 int   anbu_household_summary_compare (AnbuHouseholdSummary *a,
                                       AnbuHouseholdSummary *b,
                                       AnbuHouseholdSort     sort);

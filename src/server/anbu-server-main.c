@@ -19,6 +19,7 @@
 #include "anbu-http-server.h"
 #include "anbu-ingest-cli.h"
 #include "anbu-sqlite-store.h"
+#include "anbu-tile-store.h"
 #include "anbu-validate.h"
 
 #define SHUTDOWN_GRACE_USEC (10 * G_USEC_PER_SEC)
@@ -28,7 +29,7 @@ static const char usage_text[] =
   "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
   "                    [--token-lifetime SECONDS] [--max-body BYTES]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
-  "                    [--live-plug-interval SECONDS]\n"
+  "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
   "                    [--display-name TEXT] [--dong-codes CODE,CODE] [--password-file FILE]\n"
   "  anbu-server user disable --db FILE --username NAME\n"
@@ -185,6 +186,7 @@ run_serve (int    argc,
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *tiles = NULL;
   g_autofree char *url = NULL;
   gint64 token_lifetime = 0;
   gint64 max_body = ANBU_DEFAULT_MAX_BODY;
@@ -196,9 +198,11 @@ run_serve (int    argc,
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime, NULL, NULL },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
+    { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
     { NULL }
   };
   g_autoptr(AnbuIngestService) ingest = NULL;
+  g_autoptr(AnbuTileStore) tile_store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(AnbuStore) store = NULL;
   g_autoptr(AnbuHttpServer) server = NULL;
@@ -244,6 +248,18 @@ run_serve (int    argc,
       return 1;
     }
 
+  /* GET /tiles/{z}/{x}/{y}.png from an MBTiles file (docs/api.md). */
+  if (tiles != NULL)
+    {
+      tile_store = anbu_tile_store_new (tiles, &error);
+      if (tile_store == NULL)
+        {
+          g_printerr ("anbu-server: %s\n", error->message);
+          return 1;
+        }
+      anbu_tile_store_attach (tile_store, server);
+    }
+
   /* The first line of standard output is the URL (tests read it). */
   url = anbu_http_server_dup_url (server);
   g_print ("%s\n", url);
@@ -260,6 +276,7 @@ run_serve (int    argc,
   g_clear_handle_id (&shutdown.drain_id, g_source_remove);
 
   g_clear_object (&ingest);
+  g_clear_object (&tile_store);
   g_clear_object (&server);
   g_clear_object (&store);
   g_message ("Stopped");

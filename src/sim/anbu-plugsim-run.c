@@ -8,6 +8,7 @@
 
 #include "anbu-plugsim-client.h"
 #include "anbu-plugsim-commands.h"
+#include "anbu-plugsim-new-signal.h"
 #include "anbu-sim-district.h"
 
 #define DAY  ((gint64) 86400)
@@ -20,6 +21,7 @@ typedef struct
   gboolean          stopper;
   AnbuSimHousehold *sim;
   gint64            sent_until;   /* readings up to here are sent */
+  const AnbuPlugsimNewSignal *new_signal; /* this resident stops (--new-signal-at) */
 } Plug;
 
 static void
@@ -180,7 +182,9 @@ send_until (GPtrArray  *plugs,
 
           while (t <= slice_end)
             {
-              if (anbu_plugsim_reading_at (plug->sim, plug->stopper, t, &reading))
+              if (plug->new_signal != NULL
+                  ? anbu_plugsim_new_signal_reading_at (plug->new_signal, t, &reading)
+                  : anbu_plugsim_reading_at (plug->sim, plug->stopper, t, &reading))
                 {
                   append_reading (items, plug->serial, &reading, n == 0);
                   if (++n == BATCH_READINGS)
@@ -207,6 +211,8 @@ anbu_plugsim_run_main (int    argc,
   g_autofree char *state_file = g_strdup ("plugsim-state.json");
   g_autofree char *now_text = NULL;
   g_autofree char *server = NULL;
+  g_autofree char *new_signal_at = NULL, *new_signal_households = NULL;
+  g_autoptr(AnbuPlugsimNewSignal) new_signal = NULL;
   double backfill_hours = 0, speed = 1.0, duration = -1;
   gboolean print = FALSE;
   GOptionEntry entries[] = {
@@ -224,6 +230,10 @@ anbu_plugsim_run_main (int    argc,
     { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, N_("Pretend it is this time (ISO 8601)"), "TIME" },
     { "print", 0, 0, G_OPTION_ARG_NONE, &print,
       N_("Print the telemetry batches instead of sending them"), NULL },
+    { "new-signal-at", 0, 0, G_OPTION_ARG_STRING, &new_signal_at,
+      N_("A resident stops so that a new risk signal is raised at this time (ISO 8601)"), "TIME" },
+    { "new-signal-households", 0, 0, G_OPTION_ARG_STRING, &new_signal_households,
+      N_("Which households may stop for it: indices, comma-separated (default 0)"), "LIST" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -278,6 +288,21 @@ anbu_plugsim_run_main (int    argc,
       return 2;
     }
 
+  if (new_signal_at != NULL)
+    {
+      g_autofree char *plan = NULL;
+
+      new_signal = anbu_plugsim_new_signal_plan_for_state (state, new_signal_at,
+                                                           new_signal_households, &error);
+      if (new_signal == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      plan = anbu_plugsim_new_signal_describe (new_signal);
+      g_printerr ("%s\n", plan);
+    }
+
   for (guint i = 0; i < json_array_get_length (households); i++)
     {
       JsonObject *household = json_array_get_object_element (households, i);
@@ -289,6 +314,10 @@ anbu_plugsim_run_main (int    argc,
       anbu_plugsim_sim_config (seed, sim_start, plug->stopper, &config);
       plug->sim = anbu_sim_household_new (&config, (guint) json_object_get_int_member (household, "index"));
       plug->sent_until = (gint64) (now - backfill_hours * 3600) - 1;
+      if (new_signal != NULL
+          && json_object_get_int_member (household, "index")
+             == anbu_plugsim_new_signal_get_index (new_signal))
+        plug->new_signal = new_signal;
       g_ptr_array_add (plugs, plug);
     }
 

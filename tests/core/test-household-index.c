@@ -118,34 +118,116 @@ test_last_activity_order (void)
   assert_visible (index, "h8 h2 h7 h1 h3 h5 h4 h6");
 }
 
+/* A copy of the list kept only from items-changed, as a list view keeps its rows. */
+typedef struct
+{
+  GPtrArray *ids;
+  guint      signals;
+} Mirror;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Mirror     *mirror)
+{
+  mirror->signals++;
+  g_assert_cmpuint (position + removed, <=, mirror->ids->len);
+  g_ptr_array_remove_range (mirror->ids, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(AnbuHouseholdSummary) s = g_list_model_get_item (model, position + i);
+
+      g_ptr_array_insert (mirror->ids, position + i, g_strdup (anbu_household_summary_get_id (s)));
+    }
+}
+
+static void
+assert_mirror (Mirror             *mirror,
+               AnbuHouseholdIndex *index)
+{
+  g_autofree char *ids = visible_ids (index);
+  g_autofree char *copy = NULL;
+
+  g_ptr_array_add (mirror->ids, NULL);
+  copy = g_strjoinv (" ", (GStrv) mirror->ids->pdata);
+  g_ptr_array_remove_index (mirror->ids, mirror->ids->len - 1);
+  g_assert_cmpstr (copy, ==, ids);
+}
+
 static void
 test_search (void)
 {
   g_autoptr(AnbuHouseholdIndex) index = seeded_index ();
-  guint changes = 0;
+  Mirror mirror = { g_ptr_array_new_with_free_func (g_free), 0 };
+  guint signals;
 
-  g_signal_connect_swapped (index, "items-changed", G_CALLBACK (g_atomic_int_inc), &changes);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (index)); i++)
+    {
+      g_autoptr(AnbuHouseholdSummary) s = g_list_model_get_item (G_LIST_MODEL (index), i);
+      g_ptr_array_add (mirror.ids, g_strdup (anbu_household_summary_get_id (s)));
+    }
+  g_signal_connect (index, "items-changed", G_CALLBACK (on_items_changed), &mirror);
 
   anbu_household_index_set_query (index, "ㄱㅇㅅ");
   assert_visible (index, "h7 h1");
+  assert_mirror (&mirror, index);
   anbu_household_index_set_query (index, "김영ㅅ");
   assert_visible (index, "h7 h1");
+  signals = mirror.signals;
   anbu_household_index_set_query (index, "김영수");
   assert_visible (index, "h7 h1");  /* 김영숙 while 수 may still become 숙 */
+  /* Same households: the list is not told anything, its rows stay. */
+  g_assert_cmpuint (mirror.signals, ==, signals);
   anbu_household_index_set_query (index, "01098765432");
   assert_visible (index, "h3");
+  assert_mirror (&mirror, index);
   anbu_household_index_set_query (index, "plg0004");
   assert_visible (index, "h4");
   anbu_household_index_set_query (index, "역삼2동 kim");
   assert_visible (index, "h6");
+  assert_mirror (&mirror, index);
   anbu_household_index_set_query (index, "없는사람");
   assert_visible (index, "");
-  g_assert_cmpuint (changes, ==, 7);
+  assert_mirror (&mirror, index);
   /* The same query again does not rebuild the list. */
+  signals = mirror.signals;
   anbu_household_index_set_query (index, "없는사람");
-  g_assert_cmpuint (changes, ==, 7);
+  g_assert_cmpuint (mirror.signals, ==, signals);
   anbu_household_index_set_query (index, "");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (index)), ==, 8);
+  assert_mirror (&mirror, index);
+  /* Narrowing keeps the rows above and below what changed. */
+  anbu_household_index_set_categories (index, ANBU_HOUSEHOLD_CATEGORY_ALERT | ANBU_HOUSEHOLD_CATEGORY_NORMAL);
+  assert_mirror (&mirror, index);
+  anbu_household_index_set_sort (index, ANBU_HOUSEHOLD_SORT_NAME);
+  assert_mirror (&mirror, index);
+  g_ptr_array_unref (mirror.ids);
+}
+
+/* Typing on narrows the list exactly as a fresh search would, including
+ * initials that become a mixed term (ㄱㅇ looks in names, ㄱㅇ로 everywhere). */
+static void
+test_typing_matches_fresh_search (void)
+{
+  g_autoptr(AnbuHouseholdIndex) typed = seeded_index ();
+  const char *steps[] = { "ㄱ", "ㄱㅇ", "ㄱㅇ삼", "0", "01", "010", "0101", "01012", "p", "pl", "plg", "plg-0",
+                          "김", "김 ", "김 역", "김 역삼", "anna", "anna ", "anna k" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(AnbuHouseholdIndex) fresh = seeded_index ();
+      g_autofree char *typed_ids = NULL;
+      g_autofree char *fresh_ids = NULL;
+
+      anbu_household_index_set_query (typed, steps[i]);
+      anbu_household_index_set_query (fresh, steps[i]);
+      typed_ids = visible_ids (typed);
+      fresh_ids = visible_ids (fresh);
+      g_test_message ("%s: %s", steps[i], fresh_ids);
+      g_assert_cmpstr (typed_ids, ==, fresh_ids);
+    }
 }
 
 static void
@@ -192,6 +274,66 @@ test_dong_and_consent (void)
   assert_visible (index, "h7");
 }
 
+typedef struct
+{
+  guint signals;
+  guint position;
+  guint removed;
+  guint added;
+} Change;
+
+static void
+record_change (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               Change     *change)
+{
+  change->signals++;
+  change->position = position;
+  change->removed = removed;
+  change->added = added;
+}
+
+/* A reload that changes one household tells the list about that one only. */
+static void
+test_reload_keeps_items (void)
+{
+  g_autoptr(AnbuHouseholdIndex) index = seeded_index ();
+  g_autoptr(AnbuHouseholdIndex) again = seeded_index ();
+  g_autoptr(AnbuHouseholdSummary) first = g_list_model_get_item (G_LIST_MODEL (index), 0);
+  g_autoptr(AnbuHouseholdSummary) first_again = NULL;
+  g_autoptr(GPtrArray) reloaded = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *serials[] = { "PLG-0006", NULL };
+  Change change = { 0 };
+
+  /* The caseload read again (new objects), with one name corrected. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (again)); i++)
+    {
+      g_autoptr(AnbuHouseholdSummary) s = g_list_model_get_item (G_LIST_MODEL (again), i);
+      AnbuHouseholdFacts facts = *anbu_household_summary_get_facts (s);
+
+      if (g_str_equal (facts.id, "h4"))
+        {
+          facts.name = "가나다라";
+          facts.serials = serials;
+        }
+      g_ptr_array_add (reloaded, anbu_household_summary_new (&facts));
+    }
+  g_signal_connect (index, "items-changed", G_CALLBACK (record_change), &change);
+  anbu_household_index_set_households (index, reloaded);
+
+  /* Risk order "h2 h7 h1 h3 h4 h5 h8 h6": only h4, at position 4, changed. */
+  assert_visible (index, "h2 h7 h1 h3 h4 h5 h8 h6");
+  g_assert_cmpuint (change.signals, ==, 1);
+  g_assert_cmpuint (change.position, ==, 4);
+  g_assert_cmpuint (change.removed, ==, 1);
+  g_assert_cmpuint (change.added, ==, 1);
+  /* Unchanged households keep their very item. */
+  first_again = g_list_model_get_item (G_LIST_MODEL (index), 0);
+  g_assert_true (first_again == first);
+}
+
 static void
 test_replace_households (void)
 {
@@ -215,9 +357,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/household-index/name-order", test_name_order);
   g_test_add_func ("/anbu/household-index/last-activity-order", test_last_activity_order);
   g_test_add_func ("/anbu/household-index/search", test_search);
+  g_test_add_func ("/anbu/household-index/typing-matches-fresh-search", test_typing_matches_fresh_search);
   g_test_add_func ("/anbu/household-index/categories", test_categories);
   g_test_add_func ("/anbu/household-index/dong-and-consent", test_dong_and_consent);
   g_test_add_func ("/anbu/household-index/replace-households", test_replace_households);
+  g_test_add_func ("/anbu/household-index/reload-keeps-items", test_reload_keeps_items);
 
   return g_test_run ();
 }

@@ -509,6 +509,15 @@ test_alerts_order_and_acknowledge (Fixture      *f,
   anbu_test_save_screenshot (f->window, "casework-alerts");
   anbu_test_assert_accessible_names (f->window, "alerts view");
 
+  /* The name opens the household page in the households view. */
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (first), "alert-open-household"));
+  anbu_test_wait_drawn (f->window);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK))),
+                   ==, "households");
+  g_assert_cmpstr (anbu_household_page_get_household_id (ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE))),
+                   ==, H2);
+  show_view (f, "alerts");
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "alert.acknowledge", NULL));
   payload = wait_for_change (f, 0, "alert.acknowledge");
   g_assert_cmpstr (json_object_get_string_member (payload, "id"), ==, A2);
@@ -835,6 +844,18 @@ test_visits_due (Fixture      *f,
   anbu_test_save_screenshot (f->window, "casework-visits");
   anbu_test_assert_accessible_names (f->window, "visits view");
 
+  /* A row opens the household. */
+  {
+    GtkWidget *group = anbu_test_find_named (f->window, "visits-today");
+    GtkWidget *row = anbu_test_find_type (group, ADW_TYPE_ACTION_ROW);
+
+    g_signal_emit_by_name (row, "activate");
+    anbu_test_wait_drawn (f->window);
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK))),
+                     ==, "households");
+    show_view (f, "visits");
+  }
+
   /* Recording the visit takes it off the list. */
   dialog = open_form (f, ANBU_CASE_FORM_VISIT, H4, NULL);
   press_save (dialog);
@@ -1013,6 +1034,29 @@ test_household_page (Fixture      *f,
                             "오프라인"));
 }
 
+/* After sign-out nothing of the caseload stays on screen. */
+static void
+test_detach (Fixture      *f,
+             gconstpointer data)
+{
+  AnbuAlertsView *alerts = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+  AnbuHouseholdsView *households = ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
+  AnbuVisitsView *visits = ANBU_VISITS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_VISITS_VIEW));
+  g_auto(GStrv) ids = NULL;
+
+  g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 3);
+  anbu_casework_detach_views (f->window);
+  anbu_test_wait_drawn (f->window);
+  g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 0);
+  g_assert_null (anbu_households_view_get_model (households));
+  ids = anbu_visits_view_dup_household_ids (visits);
+  g_assert_cmpuint (g_strv_length (ids), ==, 0);
+  /* And attaching again brings it back. */
+  anbu_casework_attach (f->casework, f->window);
+  g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (anbu_households_view_get_model (households)), ==, 7);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1036,6 +1080,7 @@ main (int argc, char *argv[])
   ADD ("visits-due", test_visits_due);
   ADD ("statistics", test_statistics);
   ADD ("household-page", test_household_page);
+  ADD ("detach-on-sign-out", test_detach);
 
   return g_test_run ();
 }

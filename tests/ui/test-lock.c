@@ -256,6 +256,43 @@ test_window_input_defers_lock (Fixture      *f,
   g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
 }
 
+/* Working in a dialog over the window (here: the preferences) is not idleness: pointer motion
+ * in it defers the lock too. */
+static void
+test_dialog_input_defers_lock (Fixture      *f,
+                               gconstpointer data)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  AnbuIdleMonitor *monitor = anbu_window_get_idle_monitor (ANBU_WINDOW (f->window));
+  Mover mover = { NULL, 0 };
+  GtkWidget *preferences;
+  guint mover_id;
+
+  if (xdotool == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/packages.sh installs it)");
+      return;
+    }
+  mover.xdotool = xdotool;
+
+  anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "preferences", NULL);
+  preferences = anbu_test_find_toplevel_named ("AnbuPreferencesWindow");
+  g_assert_nonnull (preferences);
+  anbu_test_wait_drawn (preferences);
+  anbu_idle_monitor_set_timeout (monitor, 700);
+  anbu_idle_monitor_set_active (monitor, TRUE);
+
+  /* No window manager: the dialog sits at the top left, over the main window. */
+  mover_id = g_timeout_add (150, move_pointer, &mover);
+  anbu_test_wait_until (never, NULL, 2000);
+  g_source_remove (mover_id);
+  g_assert_false (anbu_window_get_locked (ANBU_WINDOW (f->window)));
+  g_assert_nonnull (anbu_test_find_toplevel_named ("AnbuPreferencesWindow"));
+
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+}
+
 /* Ctrl+L locks at once; the lock action is off while locked or signed out. */
 static void
 test_window_lock_action (Fixture      *f,
@@ -303,6 +340,8 @@ main (int   argc,
               fixture_set_up, test_window_idle_lock, fixture_tear_down);
   g_test_add ("/anbu/ui/lock/window-input-defers-lock", Fixture, NULL,
               fixture_set_up, test_window_input_defers_lock, fixture_tear_down);
+  g_test_add ("/anbu/ui/lock/dialog-input-defers-lock", Fixture, NULL,
+              fixture_set_up, test_dialog_input_defers_lock, fixture_tear_down);
   g_test_add ("/anbu/ui/lock/window-lock-action", Fixture, NULL,
               fixture_set_up, test_window_lock_action, fixture_tear_down);
   g_test_add ("/anbu/ui/lock/lock-closes-dialogs", Fixture, NULL,

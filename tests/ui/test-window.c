@@ -446,6 +446,7 @@ test_search (Fixture      *f,
 
   g_assert_cmpstr (accels[0], ==, "<Control>f");
   sign_in (f);
+  show_view (f, "visits");
   g_assert_true (gtk_widget_activate_action (f->window, "win.search", NULL));
   anbu_test_wait_drawn (f->window);
   entry = anbu_test_find_named (f->window, "search-entry");
@@ -454,6 +455,8 @@ test_search (Fixture      *f,
   gtk_editable_set_text (GTK_EDITABLE (entry), "김영희");
   g_signal_emit_by_name (entry, "search-changed");
   g_assert_cmpstr (anbu_window_get_search_text (ANBU_WINDOW (f->window)), ==, "김영희");
+  /* Searching from another view brings up the households it searches. */
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (f->stack), ==, "households");
 }
 
 /* The shortcuts window (Ctrl+?) and the about window open, in Korean. */
