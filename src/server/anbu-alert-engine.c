@@ -34,6 +34,7 @@ struct _AnbuAlertEngine
   sqlite3_stmt        *routine_index;
   sqlite3_stmt        *routine_events;
   sqlite3_stmt        *routine_coverage;
+  sqlite3_stmt        *routine_gaps_get;
   sqlite3_stmt        *routine_installed;
   sqlite3_stmt        *last_event;
 
@@ -71,6 +72,13 @@ const char anbu_alert_engine_schema_sql[] =
   "  ready INTEGER NOT NULL,"
   "  usual_quiet BLOB NOT NULL,"
   "  params TEXT NOT NULL);";
+
+const char anbu_alert_engine_schema_gaps_sql[] =
+  /* The offline gaps found so far (pairs of Unix seconds, host byte order)
+   * and the last reading time they were found up to: the next day's
+   * learning reads only the readings after it. */
+  "ALTER TABLE routine_profile ADD COLUMN gaps BLOB;"
+  "ALTER TABLE routine_profile ADD COLUMN covered_until INTEGER;";
 
 /* A silence of the readings this long is unobserved time for learning
  * (docs/detection.md). */
@@ -461,6 +469,7 @@ learn_profile (AnbuAlertEngine    *self,
   const AnbuRoutineParams *params = &self->routine_params;
   g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   g_autoptr(GArray) unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   gint64 window_start = local_midnight (params, now) - (gint64) params->window_days * 86400;
   gint64 installed_at = 0, covered_until;
   sqlite3_stmt *stmt;
@@ -497,12 +506,32 @@ learn_profile (AnbuAlertEngine    *self,
     return set_db_error (self, error, "Cannot read activity events");
 
   /* Offline gaps: stretches without readings from any plug of the
-   * household (an hourly aggregate covers its hour). The rows come plug by
+   * household (an hourly aggregate covers its hour). The gaps found by the
+   * last learning are kept with the time they reach (the last reading then
+   * seen): only later readings are read again. The rows come plug by
    * plug in time order: each run of rows less than the gap apart is one
    * covered stretch; the few stretches are then merged across plugs. */
+  covered_until = MAX (window_start, installed_at);
+  stmt = self->routine_gaps_get;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 1) != SQLITE_NULL
+      && sqlite3_column_int64 (stmt, 1) >= covered_until
+      && sqlite3_column_int64 (stmt, 1) <= now
+      && sqlite3_column_bytes (stmt, 0) % sizeof (AnbuTimeWindow) == 0)
+    {
+      const AnbuTimeWindow *stored = sqlite3_column_blob (stmt, 0);
+      guint n = (guint) (sqlite3_column_bytes (stmt, 0) / sizeof (AnbuTimeWindow));
+
+      for (guint i = 0; i < n; i++)
+        if (stored[i].to > window_start)
+          g_array_append_val (gaps, stored[i]);
+      covered_until = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+
   stmt = self->routine_coverage;
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, window_start);
+  sqlite3_bind_int64 (stmt, 2, covered_until);
   sqlite3_bind_int64 (stmt, 3, now);
   {
     g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -530,7 +559,6 @@ learn_profile (AnbuAlertEngine    *self,
       g_array_append_val (runs, run);
 
     g_array_sort (runs, compare_windows);
-    covered_until = MAX (window_start, installed_at);
     for (guint i = 0; i < runs->len; i++)
       {
         const AnbuTimeWindow *covered = &g_array_index (runs, AnbuTimeWindow, i);
@@ -539,11 +567,14 @@ learn_profile (AnbuAlertEngine    *self,
           {
             AnbuTimeWindow gap = { covered_until, covered->from };
 
-            g_array_append_val (unobserved, gap);
+            g_array_append_val (gaps, gap);
           }
         covered_until = MAX (covered_until, covered->to);
       }
   }
+  g_array_append_vals (unobserved, gaps->data, gaps->len);
+  /* The silence since the last reading is unobserved for now, and not
+   * kept: it may still be filled. */
   if (now - covered_until >= ROUTINE_GAP_SECONDS)
     {
       AnbuTimeWindow gap = { covered_until, now };
@@ -567,6 +598,9 @@ learn_profile (AnbuAlertEngine    *self,
   sqlite3_bind_blob (stmt, 5, profile->usual_quiet_hours,
                      profile->ready ? sizeof profile->usual_quiet_hours : 0, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, self->routine_params_key, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 7, gaps->data, (int) (gaps->len * sizeof (AnbuTimeWindow)),
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, covered_until);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -914,6 +948,7 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->routine_index, sqlite3_finalize);
   g_clear_pointer (&self->routine_events, sqlite3_finalize);
   g_clear_pointer (&self->routine_coverage, sqlite3_finalize);
+  g_clear_pointer (&self->routine_gaps_get, sqlite3_finalize);
   g_clear_pointer (&self->routine_installed, sqlite3_finalize);
   g_clear_pointer (&self->last_event, sqlite3_finalize);
   g_clear_pointer (&self->watched, g_hash_table_unref);
@@ -987,11 +1022,15 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " WHERE household_id = ?1")
       || !prepare (self, &self->routine_put,
                    "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
-                   " usual_quiet, params) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                   " usual_quiet, params, gaps, covered_until)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                    " ON CONFLICT (household_id) DO UPDATE"
                    " SET learned_at = excluded.learned_at, observed_days = excluded.observed_days,"
                    " ready = excluded.ready, usual_quiet = excluded.usual_quiet,"
-                   " params = excluded.params")
+                   " params = excluded.params, gaps = excluded.gaps,"
+                   " covered_until = excluded.covered_until")
+      || !prepare (self, &self->routine_gaps_get,
+                   "SELECT gaps, covered_until FROM routine_profile WHERE household_id = ?1")
       || !prepare (self, &self->routine_index,
                    "SELECT household_id, learned_at, ready, params FROM routine_profile")
       /* Every plug the household ever had: a replaced plug's history counts. */
