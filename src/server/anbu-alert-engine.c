@@ -89,6 +89,12 @@ typedef struct
 {
   gint64   learned_at;
   gboolean ready;
+  /* The last evaluation: for a quiet that began at quiet_since (before
+   * absences) the watch is not due before watch_at. Absences only delay
+   * it, a new event or a relearned profile changes the key: until then a
+   * pass need not read anything for this household. */
+  gint64   quiet_since;
+  gint64   watch_at;
 } RoutineIndex;
 
 /* One household's stored facts, from the facts queries. */
@@ -354,7 +360,7 @@ routine_index_set (AnbuAlertEngine *self,
                    gint64           learned_at,
                    gboolean         ready)
 {
-  RoutineIndex *index = g_new (RoutineIndex, 1);
+  RoutineIndex *index = g_new0 (RoutineIndex, 1);
 
   index->learned_at = learned_at;
   index->ready = ready;
@@ -694,8 +700,9 @@ evaluate_household (AnbuAlertEngine      *self,
   AnbuInactivityVerdict verdict;
   AnbuRoutineVerdict routine = { 0 };
   g_autofree char *routine_detail = NULL;
-  const RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
+  RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
   gboolean routine_candidate;
+  gint64 bare_quiet_since;
   StoredAlert *stored;
 
   if (stats != NULL)
@@ -705,9 +712,11 @@ evaluate_household (AnbuAlertEngine      *self,
   anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
   /* A routine watch needs a ready profile and at least min_quiet_hours of
    * quiet up to the last reading. */
+  bare_quiet_since = verdict.quiet_since;
   routine_candidate = index != NULL && index->ready
                       && MIN (facts->last_seen_at, now) - verdict.quiet_since
-                         >= (gint64) (self->routine_params.min_quiet_hours * 3600.0);
+                         >= (gint64) (self->routine_params.min_quiet_hours * 3600.0)
+                      && !(index->quiet_since == bare_quiet_since && now < index->watch_at);
   if (verdict.inactive || routine_candidate || g_hash_table_contains (self->watched, facts->id))
     {
       windows = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -723,10 +732,13 @@ evaluate_household (AnbuAlertEngine      *self,
       AnbuActivityEvent last_event;
       gboolean has_event = last_activity_event (self, facts->id, now, &last_event);
 
+      index->quiet_since = bare_quiet_since;
+      index->watch_at = G_MAXINT64;
       if (load_profile (self, facts->id, &profile))
         {
           anbu_routine_evaluate (&profile, &self->routine_params, &quiet,
                                  has_event ? &last_event : NULL, now, &routine);
+          index->watch_at = routine.watch_at;
           if (routine.watch)
             routine_detail = anbu_routine_verdict_describe (&routine, &self->routine_params, now);
         }
