@@ -141,6 +141,24 @@ anbu_account_attach_views (AnbuAccount *self,
 }
 
 /**
+ * anbu_account_detach_views:
+ * @window: the main window
+ *
+ * On lock and sign-out: the views let go of the caseload, so it is not kept in memory while
+ * nobody may see it.
+ */
+void
+anbu_account_detach_views (AnbuAccount *self,
+                           GtkWidget   *window)
+{
+  g_return_if_fail (ANBU_IS_ACCOUNT (self));
+  g_return_if_fail (GTK_IS_WIDGET (window));
+
+  if (ANBU_ACCOUNT_GET_IFACE (self)->detach_views != NULL)
+    ANBU_ACCOUNT_GET_IFACE (self)->detach_views (self, window);
+}
+
+/**
  * anbu_account_rebuild_async:
  * @password: the planner's password
  *

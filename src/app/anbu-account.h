@@ -62,6 +62,8 @@ struct _AnbuAccountInterface
   void     (*lock)           (AnbuAccount        *self);
   void     (*attach_views)   (AnbuAccount        *self,
                               GtkWidget          *window);
+  void     (*detach_views)   (AnbuAccount        *self,
+                              GtkWidget          *window);
   void     (*rebuild_async)  (AnbuAccount        *self,
                               const char         *password,
                               GCancellable       *cancellable,
@@ -127,6 +129,8 @@ gboolean anbu_account_sign_out_finish (AnbuAccount        *self,
 void     anbu_account_sync_now        (AnbuAccount        *self);
 void     anbu_account_lock            (AnbuAccount        *self);
 void     anbu_account_attach_views    (AnbuAccount        *self,
+                                       GtkWidget          *window);
+void     anbu_account_detach_views    (AnbuAccount        *self,
                                        GtkWidget          *window);
 void     anbu_account_rebuild_async   (AnbuAccount        *self,
                                        const char         *password,

@@ -10,7 +10,6 @@
 #include "anbu-conflict-row.h"
 #include "anbu-replica-case-store.h"
 #include "anbu-kst.h"
-#include "anbu-map-page.h"
 #include "anbu-sync-text.h"
 
 /* The planner's account as the window sees it (AnbuAccount), made of src/client's session:
@@ -493,18 +492,6 @@ client_lock (AnbuAccount *account)
   anbu_session_lock (ANBU_CLIENT_ACCOUNT (account)->session);
 }
 
-static void
-attach_map_pages (AnbuCasework *casework,
-                  GtkWidget    *widget)
-{
-  if (ANBU_IS_MAP_PAGE (widget))
-    anbu_map_page_set_casework (ANBU_MAP_PAGE (widget), casework);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    attach_map_pages (casework, child);
-}
-
 /* Each unlock opens the replica anew: the views get a casework over the new one. */
 static void
 client_attach_views (AnbuAccount *account,
@@ -520,7 +507,6 @@ client_attach_views (AnbuAccount *account,
       && anbu_replica_case_store_get_replica (ANBU_REPLICA_CASE_STORE (anbu_casework_get_store (self->casework))) == replica)
     {
       anbu_casework_attach (self->casework, window);
-      attach_map_pages (self->casework, window);
       return;
     }
 
@@ -528,7 +514,18 @@ client_attach_views (AnbuAccount *account,
   g_clear_object (&self->casework);
   self->casework = anbu_casework_new (ANBU_CASE_STORE (store));
   anbu_casework_attach (self->casework, window);
-  attach_map_pages (self->casework, window);
+}
+
+/* Locked or signed out: the views drop the caseload and the casework goes with the replica
+ * it read (the next unlock opens a new one). */
+static void
+client_detach_views (AnbuAccount *account,
+                     GtkWidget   *window)
+{
+  AnbuClientAccount *self = ANBU_CLIENT_ACCOUNT (account);
+
+  anbu_casework_detach_views (window);
+  g_clear_object (&self->casework);
 }
 
 static GListModel *
@@ -737,6 +734,7 @@ anbu_client_account_iface_init (AnbuAccountInterface *iface)
   iface->sync_now = client_sync_now;
   iface->lock = client_lock;
   iface->attach_views = client_attach_views;
+  iface->detach_views = client_detach_views;
   iface->rebuild_async = client_rebuild_async;
   iface->rebuild_finish = client_rebuild_finish;
   iface->renew_async = client_renew_async;

@@ -319,6 +319,7 @@ sign_out_cb (GObject      *source,
       return;
     }
 
+  anbu_account_detach_views (ANBU_ACCOUNT (source), GTK_WIDGET (self));
   set_signed_in (self, FALSE);
   set_locked (self, FALSE);
   anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
@@ -886,7 +887,10 @@ anbu_window_lock (AnbuWindow *self)
 
   close_transient_windows (self);
   if (self->account != NULL)
-    anbu_account_lock (self->account);
+    {
+      anbu_account_detach_views (self->account, GTK_WIDGET (self));
+      anbu_account_lock (self->account);
+    }
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
   anbu_lock_screen_reset (self->lock_screen);

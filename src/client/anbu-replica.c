@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -713,6 +714,18 @@ open_connection (AnbuReplica  *self,
 
   close_database (self);
   self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
+
+  /* SQLite would create the file as 0644 and give its -wal and -shm files the
+   * same mode: create it private first, so no other account on the laptop can
+   * read even the plaintext bookkeeping. */
+  if ((flags & SQLITE_OPEN_CREATE) != 0)
+    {
+      int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        g_close (fd, NULL);
+    }
+
   rc = sqlite3_open_v2 (path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {

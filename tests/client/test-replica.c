@@ -167,6 +167,16 @@ test_create_and_unlock (void)
   g_autoptr(GHashTable) meta = NULL;
 
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  /* Only the planner's own account may read the file or its write-ahead log. */
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0077, ==, 0);
+    if (g_stat (wal, &st) == 0)
+      g_assert_cmpint (st.st_mode & 0077, ==, 0);
+  }
   g_assert_null (anbu_replica_dup_cursor (replica));
   g_assert_cmpuint (anbu_replica_get_pending_count (replica), ==, 0);
   seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 3);

@@ -261,7 +261,7 @@ test_escalation (void)
   /* The second unanswered call escalates without waiting for a pass. */
   add_contact (fixture, household, alert_id, now + 3 * MINUTE, "phone", "no_answer");
   {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    gint64 deadline = g_get_monotonic_time () + ANBU_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;
 
     while (TRUE)
       {

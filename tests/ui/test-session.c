@@ -288,6 +288,12 @@ shows_text (GtkWidget  *widget,
   return FALSE;
 }
 
+static AnbuHouseholdsView *
+households_view (Fixture *f)
+{
+  return ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
+}
+
 static gboolean
 households_view_lists_seeded_household (gpointer window)
 {
@@ -432,6 +438,8 @@ test_lock_and_unlock (Fixture      *f,
   anbu_idle_monitor_set_active (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), TRUE);
   g_assert_true (anbu_test_wait_until (window_locked, f->window, WAIT_MS));
   g_assert_cmpint (anbu_session_get_state (session), ==, ANBU_SESSION_STATE_LOCKED);
+  /* The views let go of the caseload while locked. */
+  g_assert_null (anbu_households_view_get_model (households_view (f)));
 
   type_unlock (f->window, "correct horse");
   g_assert_true (anbu_test_wait_until (unlock_error_shown, f->window, WAIT_MS));
@@ -442,6 +450,7 @@ test_lock_and_unlock (Fixture      *f,
   type_unlock (f->window, PASSWORD);
   g_assert_true (anbu_test_wait_until (window_unlocked, f->window, WAIT_MS));
   g_assert_cmpint (anbu_session_get_state (session), ==, ANBU_SESSION_STATE_UNLOCKED);
+  g_assert_nonnull (anbu_households_view_get_model (households_view (f)));
 }
 
 /* After the app is closed, signing in again works without the server, with the same
@@ -493,6 +502,7 @@ test_sign_out_removes_replica (Fixture      *f,
   g_assert_true (anbu_test_wait_until (signed_out, f->window, WAIT_MS));
   g_assert_true (gtk_widget_get_mapped (anbu_test_find_named (f->window, "sign-in-button")));
   g_assert_false (g_file_test (replica_path, G_FILE_TEST_EXISTS));
+  g_assert_null (anbu_households_view_get_model (households_view (f)));
   g_assert_cmpint (anbu_session_get_state (session), ==, ANBU_SESSION_STATE_SIGNED_OUT);
 }
 
