@@ -26,6 +26,7 @@ struct _AnbuAlertEngine
   sqlite3_stmt        *facts_all;
   sqlite3_stmt        *absences;
   sqlite3_stmt        *unresolved;
+  sqlite3_stmt        *last_resolved;
   sqlite3_stmt        *contacts;
   sqlite3_stmt        *unresolved_households;
 
@@ -616,6 +617,27 @@ learn_profile (AnbuAlertEngine    *self,
   return TRUE;
 }
 
+/* A planner who resolved the alert of this very silence has seen it: the
+ * same kind is not raised again at once for it. Returns the resolution time
+ * (unix seconds) of such an alert, or 0. */
+static gint64
+resolved_in_this_silence (AnbuAlertEngine *self,
+                          const char      *household_id,
+                          AnbuAlertKind    kind,
+                          gint64           quiet_since)
+{
+  sqlite3_stmt *stmt = self->last_resolved;
+  gint64 resolved_at = 0;
+
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, anbu_alert_kind_to_string (kind), -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW
+      && iso_to_unix ((const char *) sqlite3_column_text (stmt, 0)) >= quiet_since)
+    resolved_at = iso_to_unix ((const char *) sqlite3_column_text (stmt, 1));
+  sqlite3_reset (stmt);
+  return resolved_at;
+}
+
 static StoredAlert *
 find_kind (GPtrArray     *alerts,
            AnbuAlertKind  kind)
@@ -755,8 +777,13 @@ evaluate_household (AnbuAlertEngine      *self,
   stored = find_kind (alerts, ANBU_ALERT_KIND_INACTIVITY);
   if (verdict.inactive && stored == NULL)
     {
-      if (!raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, NULL, verdict.quiet_since, now,
-                        alerts, changes, stats, error))
+      gint64 resolved_at = resolved_in_this_silence (self, facts->id, ANBU_ALERT_KIND_INACTIVITY,
+                                                     verdict.quiet_since);
+
+      /* After a resolution in this silence the countdown starts again from it. */
+      if ((resolved_at == 0 || now - resolved_at >= (gint64) facts->threshold_hours * 3600)
+          && !raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, NULL, verdict.quiet_since, now,
+                           alerts, changes, stats, error))
         return FALSE;
     }
   else if (!verdict.inactive && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN
@@ -776,9 +803,11 @@ evaluate_household (AnbuAlertEngine      *self,
         }
     }
 
-  /* Routine watch: the same lifecycle as inactivity. */
+  /* Routine watch: the same lifecycle as inactivity, but an early warning
+   * resolved for this silence is not repeated; the fixed rule takes over. */
   stored = find_kind (alerts, ANBU_ALERT_KIND_ROUTINE);
-  if (routine.watch && stored == NULL)
+  if (routine.watch && stored == NULL
+      && resolved_in_this_silence (self, facts->id, ANBU_ALERT_KIND_ROUTINE, routine.quiet_since) == 0)
     {
       if (!raise_alert (self, facts, ANBU_ALERT_KIND_ROUTINE, routine_detail, routine.quiet_since,
                         now, alerts, changes, stats, error))
@@ -953,6 +982,7 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->facts_all, sqlite3_finalize);
   g_clear_pointer (&self->absences, sqlite3_finalize);
   g_clear_pointer (&self->unresolved, sqlite3_finalize);
+  g_clear_pointer (&self->last_resolved, sqlite3_finalize);
   g_clear_pointer (&self->contacts, sqlite3_finalize);
   g_clear_pointer (&self->unresolved_households, sqlite3_finalize);
   g_clear_pointer (&self->routine_get, sqlite3_finalize);
@@ -1024,6 +1054,10 @@ anbu_alert_engine_new (AnbuStore           *store,
       || !prepare (self, &self->unresolved,
                    "SELECT record, version FROM alert WHERE household_id = ?1"
                    " AND state <> 'resolved' ORDER BY seq")
+      || !prepare (self, &self->last_resolved,
+                   "SELECT json_extract (record, '$.quiet_since'), json_extract (record, '$.closed_at')"
+                   " FROM alert WHERE household_id = ?1 AND state = 'resolved'"
+                   " AND json_extract (record, '$.kind') = ?2 ORDER BY seq DESC LIMIT 1")
       || !prepare (self, &self->contacts,
                    "SELECT count (*), coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
                    " FROM contact WHERE household_id = ?1 AND json_extract (record, '$.alert_id') = ?2")
