@@ -12,6 +12,8 @@ anbu_packages=(
   # The gdk-pixbuf SVG loader: GTK only recommends it, so on a bare machine (we install
   # with --no-install-recommends) the app's SVG icon renders as a broken-image placeholder.
   librsvg2-common
+  # ImageMagick's `import`: the demo test's screenshot of the app window (_build/screenshots).
+  imagemagick
 )
 
 anbu_install_packages ()

@@ -26,6 +26,7 @@ struct _AnbuAlertEngine
   sqlite3_stmt        *facts_all;
   sqlite3_stmt        *absences;
   sqlite3_stmt        *unresolved;
+  sqlite3_stmt        *last_resolved;
   sqlite3_stmt        *contacts;
   sqlite3_stmt        *unresolved_households;
 
@@ -34,6 +35,7 @@ struct _AnbuAlertEngine
   sqlite3_stmt        *routine_index;
   sqlite3_stmt        *routine_events;
   sqlite3_stmt        *routine_coverage;
+  sqlite3_stmt        *routine_gaps_get;
   sqlite3_stmt        *routine_installed;
   sqlite3_stmt        *last_event;
 
@@ -62,8 +64,8 @@ enum
 static guint signals[N_SIGNALS];
 
 const char anbu_alert_engine_schema_sql[] =
-  /* usual_quiet: the profile's 3 × 144 floats (host byte order; a blob of
-   * another size is ignored and learned again). */
+  /* usual_quiet: the profile's 3 × 144 floats (host byte order; empty
+   * while warming up; a blob of another size counts as no profile). */
   "CREATE TABLE routine_profile ("
   "  household_id TEXT PRIMARY KEY,"
   "  learned_at INTEGER NOT NULL,"
@@ -71,6 +73,13 @@ const char anbu_alert_engine_schema_sql[] =
   "  ready INTEGER NOT NULL,"
   "  usual_quiet BLOB NOT NULL,"
   "  params TEXT NOT NULL);";
+
+const char anbu_alert_engine_schema_gaps_sql[] =
+  /* The offline gaps found so far (pairs of Unix seconds, host byte order)
+   * and the last reading time they were found up to: the next day's
+   * learning reads only the readings after it. */
+  "ALTER TABLE routine_profile ADD COLUMN gaps BLOB;"
+  "ALTER TABLE routine_profile ADD COLUMN covered_until INTEGER;";
 
 /* A silence of the readings this long is unobserved time for learning
  * (docs/detection.md). */
@@ -81,6 +90,12 @@ typedef struct
 {
   gint64   learned_at;
   gboolean ready;
+  /* The last evaluation: for a quiet that began at quiet_since (before
+   * absences) the watch is not due before watch_at. Absences only delay
+   * it, a new event or a relearned profile changes the key: until then a
+   * pass need not read anything for this household. */
+  gint64   quiet_since;
+  gint64   watch_at;
 } RoutineIndex;
 
 /* One household's stored facts, from the facts queries. */
@@ -346,7 +361,7 @@ routine_index_set (AnbuAlertEngine *self,
                    gint64           learned_at,
                    gboolean         ready)
 {
-  RoutineIndex *index = g_new (RoutineIndex, 1);
+  RoutineIndex *index = g_new0 (RoutineIndex, 1);
 
   index->learned_at = learned_at;
   index->ready = ready;
@@ -381,6 +396,15 @@ load_routine_index (AnbuAlertEngine *self)
                          sqlite3_column_int (stmt, 2) != 0);
     }
   sqlite3_reset (stmt);
+}
+
+static int
+compare_windows (gconstpointer a,
+                 gconstpointer b)
+{
+  const AnbuTimeWindow *wa = a, *wb = b;
+
+  return (wa->from > wb->from) - (wa->from < wb->from);
 }
 
 static gint64
@@ -452,6 +476,7 @@ learn_profile (AnbuAlertEngine    *self,
   const AnbuRoutineParams *params = &self->routine_params;
   g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   g_autoptr(GArray) unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   gint64 window_start = local_midnight (params, now) - (gint64) params->window_days * 86400;
   gint64 installed_at = 0, covered_until;
   sqlite3_stmt *stmt;
@@ -488,28 +513,75 @@ learn_profile (AnbuAlertEngine    *self,
     return set_db_error (self, error, "Cannot read activity events");
 
   /* Offline gaps: stretches without readings from any plug of the
-   * household (an hourly aggregate covers its hour). */
+   * household (an hourly aggregate covers its hour). The gaps found by the
+   * last learning are kept with the time they reach (the last reading then
+   * seen): only later readings are read again. The rows come plug by
+   * plug in time order: each run of rows less than the gap apart is one
+   * covered stretch; the few stretches are then merged across plugs. */
   covered_until = MAX (window_start, installed_at);
-  stmt = self->routine_coverage;
+  stmt = self->routine_gaps_get;
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, window_start);
-  sqlite3_bind_int64 (stmt, 3, now);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 1) != SQLITE_NULL
+      && sqlite3_column_int64 (stmt, 1) >= covered_until
+      && sqlite3_column_int64 (stmt, 1) <= now
+      && sqlite3_column_bytes (stmt, 0) % sizeof (AnbuTimeWindow) == 0)
     {
-      gint64 from = sqlite3_column_int64 (stmt, 0);
-      gint64 to = sqlite3_column_int64 (stmt, 1);
+      const AnbuTimeWindow *stored = sqlite3_column_blob (stmt, 0);
+      guint n = (guint) (sqlite3_column_bytes (stmt, 0) / sizeof (AnbuTimeWindow));
 
-      if (from - covered_until >= ROUTINE_GAP_SECONDS)
-        {
-          AnbuTimeWindow gap = { covered_until, from };
-
-          g_array_append_val (unobserved, gap);
-        }
-      covered_until = MAX (covered_until, to);
+      for (guint i = 0; i < n; i++)
+        if (stored[i].to > window_start)
+          g_array_append_val (gaps, stored[i]);
+      covered_until = sqlite3_column_int64 (stmt, 1);
     }
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read the readings");
+
+  stmt = self->routine_coverage;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, covered_until);
+  sqlite3_bind_int64 (stmt, 3, now);
+  {
+    g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+    AnbuTimeWindow run = { 0, G_MININT64 };
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        gint64 from = sqlite3_column_int64 (stmt, 0);
+        gint64 to = sqlite3_column_int64 (stmt, 1);
+
+        if (run.to != G_MININT64 && from >= run.from && from - run.to < ROUTINE_GAP_SECONDS)
+          run.to = MAX (run.to, to);
+        else
+          {
+            if (run.to != G_MININT64)
+              g_array_append_val (runs, run);
+            run.from = from;
+            run.to = to;
+          }
+      }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      return set_db_error (self, error, "Cannot read the readings");
+    if (run.to != G_MININT64)
+      g_array_append_val (runs, run);
+
+    g_array_sort (runs, compare_windows);
+    for (guint i = 0; i < runs->len; i++)
+      {
+        const AnbuTimeWindow *covered = &g_array_index (runs, AnbuTimeWindow, i);
+
+        if (covered->from - covered_until >= ROUTINE_GAP_SECONDS)
+          {
+            AnbuTimeWindow gap = { covered_until, covered->from };
+
+            g_array_append_val (gaps, gap);
+          }
+        covered_until = MAX (covered_until, covered->to);
+      }
+  }
+  g_array_append_vals (unobserved, gaps->data, gaps->len);
+  /* The silence since the last reading is unobserved for now, and not
+   * kept: it may still be filled. */
   if (now - covered_until >= ROUTINE_GAP_SECONDS)
     {
       AnbuTimeWindow gap = { covered_until, now };
@@ -529,9 +601,13 @@ learn_profile (AnbuAlertEngine    *self,
   sqlite3_bind_int64 (stmt, 2, profile->learned_at);
   sqlite3_bind_double (stmt, 3, profile->observed_days);
   sqlite3_bind_int (stmt, 4, profile->ready ? 1 : 0);
-  sqlite3_bind_blob (stmt, 5, profile->usual_quiet_hours, sizeof profile->usual_quiet_hours,
-                     SQLITE_STATIC);
+  /* A profile still warming up is never evaluated: its numbers are not kept. */
+  sqlite3_bind_blob (stmt, 5, profile->usual_quiet_hours,
+                     profile->ready ? sizeof profile->usual_quiet_hours : 0, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, self->routine_params_key, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 7, gaps->data, (int) (gaps->len * sizeof (AnbuTimeWindow)),
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, covered_until);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -539,6 +615,27 @@ learn_profile (AnbuAlertEngine    *self,
     return set_db_error (self, error, "Cannot store the routine profile");
   routine_index_set (self, household_id, profile->learned_at, profile->ready);
   return TRUE;
+}
+
+/* A planner who resolved the alert of this very silence has seen it: the
+ * same kind is not raised again at once for it. Returns the resolution time
+ * (unix seconds) of such an alert, or 0. */
+static gint64
+resolved_in_this_silence (AnbuAlertEngine *self,
+                          const char      *household_id,
+                          AnbuAlertKind    kind,
+                          gint64           quiet_since)
+{
+  sqlite3_stmt *stmt = self->last_resolved;
+  gint64 resolved_at = 0;
+
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, anbu_alert_kind_to_string (kind), -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW
+      && iso_to_unix ((const char *) sqlite3_column_text (stmt, 0)) >= quiet_since)
+    resolved_at = iso_to_unix ((const char *) sqlite3_column_text (stmt, 1));
+  sqlite3_reset (stmt);
+  return resolved_at;
 }
 
 static StoredAlert *
@@ -625,8 +722,9 @@ evaluate_household (AnbuAlertEngine      *self,
   AnbuInactivityVerdict verdict;
   AnbuRoutineVerdict routine = { 0 };
   g_autofree char *routine_detail = NULL;
-  const RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
+  RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
   gboolean routine_candidate;
+  gint64 bare_quiet_since;
   StoredAlert *stored;
 
   if (stats != NULL)
@@ -636,9 +734,11 @@ evaluate_household (AnbuAlertEngine      *self,
   anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
   /* A routine watch needs a ready profile and at least min_quiet_hours of
    * quiet up to the last reading. */
+  bare_quiet_since = verdict.quiet_since;
   routine_candidate = index != NULL && index->ready
                       && MIN (facts->last_seen_at, now) - verdict.quiet_since
-                         >= (gint64) (self->routine_params.min_quiet_hours * 3600.0);
+                         >= (gint64) (self->routine_params.min_quiet_hours * 3600.0)
+                      && !(index->quiet_since == bare_quiet_since && now < index->watch_at);
   if (verdict.inactive || routine_candidate || g_hash_table_contains (self->watched, facts->id))
     {
       windows = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -654,10 +754,13 @@ evaluate_household (AnbuAlertEngine      *self,
       AnbuActivityEvent last_event;
       gboolean has_event = last_activity_event (self, facts->id, now, &last_event);
 
+      index->quiet_since = bare_quiet_since;
+      index->watch_at = G_MAXINT64;
       if (load_profile (self, facts->id, &profile))
         {
           anbu_routine_evaluate (&profile, &self->routine_params, &quiet,
                                  has_event ? &last_event : NULL, now, &routine);
+          index->watch_at = routine.watch_at;
           if (routine.watch)
             routine_detail = anbu_routine_verdict_describe (&routine, &self->routine_params, now);
         }
@@ -674,8 +777,13 @@ evaluate_household (AnbuAlertEngine      *self,
   stored = find_kind (alerts, ANBU_ALERT_KIND_INACTIVITY);
   if (verdict.inactive && stored == NULL)
     {
-      if (!raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, NULL, verdict.quiet_since, now,
-                        alerts, changes, stats, error))
+      gint64 resolved_at = resolved_in_this_silence (self, facts->id, ANBU_ALERT_KIND_INACTIVITY,
+                                                     verdict.quiet_since);
+
+      /* After a resolution in this silence the countdown starts again from it. */
+      if ((resolved_at == 0 || now - resolved_at >= (gint64) facts->threshold_hours * 3600)
+          && !raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, NULL, verdict.quiet_since, now,
+                           alerts, changes, stats, error))
         return FALSE;
     }
   else if (!verdict.inactive && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN
@@ -695,9 +803,11 @@ evaluate_household (AnbuAlertEngine      *self,
         }
     }
 
-  /* Routine watch: the same lifecycle as inactivity. */
+  /* Routine watch: the same lifecycle as inactivity, but an early warning
+   * resolved for this silence is not repeated; the fixed rule takes over. */
   stored = find_kind (alerts, ANBU_ALERT_KIND_ROUTINE);
-  if (routine.watch && stored == NULL)
+  if (routine.watch && stored == NULL
+      && resolved_in_this_silence (self, facts->id, ANBU_ALERT_KIND_ROUTINE, routine.quiet_since) == 0)
     {
       if (!raise_alert (self, facts, ANBU_ALERT_KIND_ROUTINE, routine_detail, routine.quiet_since,
                         now, alerts, changes, stats, error))
@@ -872,6 +982,7 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->facts_all, sqlite3_finalize);
   g_clear_pointer (&self->absences, sqlite3_finalize);
   g_clear_pointer (&self->unresolved, sqlite3_finalize);
+  g_clear_pointer (&self->last_resolved, sqlite3_finalize);
   g_clear_pointer (&self->contacts, sqlite3_finalize);
   g_clear_pointer (&self->unresolved_households, sqlite3_finalize);
   g_clear_pointer (&self->routine_get, sqlite3_finalize);
@@ -879,6 +990,7 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->routine_index, sqlite3_finalize);
   g_clear_pointer (&self->routine_events, sqlite3_finalize);
   g_clear_pointer (&self->routine_coverage, sqlite3_finalize);
+  g_clear_pointer (&self->routine_gaps_get, sqlite3_finalize);
   g_clear_pointer (&self->routine_installed, sqlite3_finalize);
   g_clear_pointer (&self->last_event, sqlite3_finalize);
   g_clear_pointer (&self->watched, g_hash_table_unref);
@@ -942,6 +1054,10 @@ anbu_alert_engine_new (AnbuStore           *store,
       || !prepare (self, &self->unresolved,
                    "SELECT record, version FROM alert WHERE household_id = ?1"
                    " AND state <> 'resolved' ORDER BY seq")
+      || !prepare (self, &self->last_resolved,
+                   "SELECT json_extract (record, '$.quiet_since'), json_extract (record, '$.closed_at')"
+                   " FROM alert WHERE household_id = ?1 AND state = 'resolved'"
+                   " AND json_extract (record, '$.kind') = ?2 ORDER BY seq DESC LIMIT 1")
       || !prepare (self, &self->contacts,
                    "SELECT count (*), coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
                    " FROM contact WHERE household_id = ?1 AND json_extract (record, '$.alert_id') = ?2")
@@ -952,11 +1068,15 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " WHERE household_id = ?1")
       || !prepare (self, &self->routine_put,
                    "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
-                   " usual_quiet, params) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                   " usual_quiet, params, gaps, covered_until)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                    " ON CONFLICT (household_id) DO UPDATE"
                    " SET learned_at = excluded.learned_at, observed_days = excluded.observed_days,"
                    " ready = excluded.ready, usual_quiet = excluded.usual_quiet,"
-                   " params = excluded.params")
+                   " params = excluded.params, gaps = excluded.gaps,"
+                   " covered_until = excluded.covered_until")
+      || !prepare (self, &self->routine_gaps_get,
+                   "SELECT gaps, covered_until FROM routine_profile WHERE household_id = ?1")
       || !prepare (self, &self->routine_index,
                    "SELECT household_id, learned_at, ready, params FROM routine_profile")
       /* Every plug the household ever had: a replaced plug's history counts. */
@@ -969,8 +1089,7 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " WHERE p.household_id = ?1 AND r.ts >= ?2 AND r.ts <= ?3"
                    " UNION ALL SELECT a.hour, a.hour + 3599 FROM plug p"
                    " JOIN reading_hourly a ON a.serial = p.id"
-                   " WHERE p.household_id = ?1 AND a.hour >= ?2 - 3600 AND a.hour <= ?3"
-                   " ORDER BY 1")
+                   " WHERE p.household_id = ?1 AND a.hour >= ?2 - 3600 AND a.hour <= ?3")
       || !prepare (self, &self->routine_installed,
                    "SELECT min (unixepoch (json_extract (record, '$.installed_at'))) FROM plug"
                    " WHERE household_id = ?1")

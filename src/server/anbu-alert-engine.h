@@ -53,6 +53,9 @@ G_BEGIN_DECLS
 /* The table the routine watch adds to the server's schema (one migration
  * step): each household's learned profile, so a restart relearns nothing. */
 extern const char anbu_alert_engine_schema_sql[];
+/* The next step: the offline gaps already found, so relearning reads only
+ * the day's new readings. */
+extern const char anbu_alert_engine_schema_gaps_sql[];
 
 #define ANBU_TYPE_ALERT_ENGINE (anbu_alert_engine_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuAlertEngine, anbu_alert_engine, ANBU, ALERT_ENGINE, GObject)

@@ -158,6 +158,7 @@ static const AnbuMigration migrations[] = {
   { 2, anbu_telemetry_schema_sql },
   /* Routine watch profiles (anbu-alert-engine.h). */
   { 3, anbu_alert_engine_schema_sql },
+  { 4, anbu_alert_engine_schema_gaps_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */

@@ -926,7 +926,9 @@ anbu_telemetry_new (sqlite3 *db,
                    "  OR (?1 - l.last_seen_at >= ?2"
                    "   AND (l.last_seen_at <> unixepoch (p.last_seen_at)"
                    "    OR coalesce (l.last_activity_at, 0)"
-                   "       <> coalesce (unixepoch (p.last_activity_at), 0))))")
+                   "       <> coalesce (unixepoch (p.last_activity_at), 0))))"
+                   /* Oldest publication first, a bounded number per pass. */
+                   " ORDER BY unixepoch (p.last_seen_at) NULLS FIRST LIMIT ?3")
       || !prepare (self, &self->change_counter, "SELECT value FROM counter WHERE name = 'seq'")
       || !prepare (self, &self->publish_mark,
                    "UPDATE plug SET last_seen_at = ?2, last_watts = ?3, last_lux = ?4,"
@@ -1253,6 +1255,7 @@ anbu_telemetry_publish_live (AnbuTelemetry  *self,
   /* Read first, then write. */
   sqlite3_bind_int64 (stmt, 1, now);
   sqlite3_bind_int64 (stmt, 2, MAX (interval, 1));
+  sqlite3_bind_int64 (stmt, 3, ANBU_TELEMETRY_PUBLISH_PER_PASS);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       LiveFields fields;

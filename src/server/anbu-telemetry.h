@@ -137,8 +137,12 @@ void                 anbu_telemetry_plug_status_clear (AnbuTelemetryPlugStatus *
  * record changes when it was never published, when its readings moved on
  * by `interval` seconds since the last publication, or when it has been
  * quiet for `interval` with newer fields than published. Done by the timer
- * pass; `store` is the AnbuStore behind the connection. */
+ * pass; `store` is the AnbuStore behind the connection. `published` counts
+ * the records changed. */
 #define ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL (15 * 60)
+/* At most this many plug records change per call (the oldest publications
+ * first): a first start with many plugs spreads over several passes. */
+#define ANBU_TELEMETRY_PUBLISH_PER_PASS 5000
 
 gboolean             anbu_telemetry_publish_live     (AnbuTelemetry       *self,
                                                       AnbuStore           *store,

@@ -17,6 +17,10 @@
 /* Reading times tried for the last action (the first ones at or after the
  * time the threshold must start counting). */
 #define ACTION_ATTEMPTS 3
+/* When the resident's day shows no switch at the last action (asleep, say),
+ * they used the appliance for this long before it: switched it on and then
+ * off, or off and on, as the still state after it needs. */
+#define LAST_USE_SECONDS (20 * 60)
 
 struct _AnbuPlugsimNewSignal
 {
@@ -26,6 +30,8 @@ struct _AnbuPlugsimNewSignal
   gint64            last_action;
   gint64            due;
   gint64            frozen_shift;   /* added to t to read the frozen resident */
+  gint64            last_use_from;  /* 0, or the start of the last use, until last_action */
+  double            last_use_watts;
   AnbuSimHousehold *usual;          /* the household's usual days, as seed made it */
   AnbuSimHousehold *frozen;         /* the same household with an incapacitation */
 };
@@ -62,7 +68,13 @@ anbu_plugsim_new_signal_reading_at (const AnbuPlugsimNewSignal *self,
   g_return_val_if_fail (reading != NULL, FALSE);
 
   if (t < self->last_action)
-    return anbu_plugsim_reading_at (self->usual, FALSE, t, reading);
+    {
+      if (!anbu_plugsim_reading_at (self->usual, FALSE, t, reading))
+        return FALSE;
+      if (self->last_use_from > 0 && t >= self->last_use_from)
+        reading->watts = self->last_use_watts;
+      return TRUE;
+    }
   /* Whole days keep daylight at its hour. */
   if (!anbu_plugsim_reading_at (self->frozen, TRUE, t + self->frozen_shift, reading))
     return FALSE;
@@ -117,6 +129,44 @@ silence_holds (const AnbuPlugsimNewSignal *self)
   return event_at_action;
 }
 
+/* The appliance's standby and working power over the day before `t`. */
+static gboolean
+usual_power_range (AnbuSimHousehold *usual,
+                   gint64            t,
+                   double           *low,
+                   double           *high)
+{
+  *low = G_MAXDOUBLE;
+  *high = 0;
+  for (gint64 at = t - DAY; at < t; at += READING_INTERVAL)
+    {
+      AnbuReading reading;
+
+      if (anbu_plugsim_reading_at (usual, FALSE, at, &reading))
+        {
+          *low = MIN (*low, reading.watts);
+          *high = MAX (*high, reading.watts);
+        }
+    }
+  return *high > *low;
+}
+
+/* Gives the resident a last use of the appliance ending at the last action,
+ * in the power state opposite to the one they leave it in. */
+static void
+add_last_use (AnbuPlugsimNewSignal *self)
+{
+  AnbuReading still;
+  double low, high;
+
+  self->last_use_from = 0;
+  if (!anbu_plugsim_new_signal_reading_at (self, self->last_action, &still)
+      || !usual_power_range (self->usual, self->last_action, &low, &high))
+    return;
+  self->last_use_from = self->last_action - LAST_USE_SECONDS;
+  self->last_use_watts = still.watts - low < high - still.watts ? high : low;
+}
+
 /* The earliest due time at or after `due` this household can give, or NULL. */
 static AnbuPlugsimNewSignal *
 plan_household (guint64 seed,
@@ -151,7 +201,11 @@ plan_household (guint64 seed,
         return NULL;
       if (absence_touches (self->usual, self->last_action - 3600, self->due + QUIET_AFTER_DUE))
         return NULL;
+      self->last_use_from = 0;
       if (silence_holds (self))
+        return g_steal_pointer (&self);
+      add_last_use (self);
+      if (self->last_use_from > 0 && silence_holds (self))
         return g_steal_pointer (&self);
     }
   return NULL;
@@ -219,6 +273,13 @@ parse_indices (const char  *text,
         }
       index = (guint) value;
       g_array_append_val (indices, index);
+    }
+  if (indices->len == 0)
+    {
+      g_set_error (error, ANBU_PLUGSIM_NEW_SIGNAL_ERROR, ANBU_PLUGSIM_NEW_SIGNAL_ERROR_INVALID_LIST,
+                   _("--new-signal-households is a comma-separated list of household indices, not “%s”"),
+                   text);
+      return NULL;
     }
   return g_steal_pointer (&indices);
 }

@@ -20,10 +20,16 @@ G_BEGIN_DECLS
  * with --backfill and the stream after it agree, so two runs with the same TIME
  * (history first, then streaming) tell the server one consistent story.
  *
+ * When the household's usual day shows no switch at that moment (the resident
+ * was asleep, say), their last action is a last use of the appliance: twenty
+ * minutes in the power state opposite to the one they leave it in.
+ *
  * A household is suitable when it is not one of the district's stoppers, no
- * registered absence touches the silence, its readings show an activity event
- * at the last action and none after it up to an hour past TIME (checked with
- * the server's activity detector and offline rule). */
+ * registered absence touches the silence, and its readings show an activity
+ * event at the last action, a reading every minute and no event after it up to
+ * an hour past TIME (checked with the server's activity detector). Among the
+ * suitable ones the signal falling soonest after TIME wins (plugs read at their
+ * own second of the minute). */
 
 #define ANBU_PLUGSIM_NEW_SIGNAL_ERROR (anbu_plugsim_new_signal_error_quark ())
 

@@ -297,7 +297,8 @@ anbu_plugsim_run_main (int    argc,
       if (new_signal == NULL)
         {
           g_printerr ("%s\n", error->message);
-          return 1;
+          return g_error_matches (error, ANBU_PLUGSIM_NEW_SIGNAL_ERROR,
+                                  ANBU_PLUGSIM_NEW_SIGNAL_ERROR_NO_HOUSEHOLD) ? 1 : 2;
         }
       plan = anbu_plugsim_new_signal_describe (new_signal);
       g_printerr ("%s\n", plan);

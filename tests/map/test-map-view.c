@@ -132,12 +132,34 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
+on_source_finalized (gpointer  data,
+                     GObject  *where_the_object_was)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* Drops the last reference the test holds on a tile source and waits until its
+ * requests still in flight are over and it is gone: a closed map must let go of
+ * its tiles, and nothing of one test may run during the next. */
+static void
+release_source (AnbuMapTileSource **source)
+{
+  gboolean gone = FALSE;
+
+  g_object_weak_ref (G_OBJECT (*source), on_source_finalized, &gone);
+  g_clear_object (source);
+  g_assert_true (test_wait_for (&gone, TIMEOUT_MS));
+}
+
+static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
+  /* The counter lives in the fixture, which g_test frees after this. */
+  g_signal_handlers_disconnect_by_data (f->source, &f->tiles_received);
   g_clear_object (&f->store);
-  g_clear_object (&f->source);
+  release_source (&f->source);
   g_clear_pointer (&f->server, test_tile_server_free);
   g_free (f->cache);
 }
@@ -726,6 +748,47 @@ test_screenshot (Fixture       *f,
   }
 }
 
+/* Closing the map while its tiles are still being fetched: the requests are
+ * cancelled, no tile is handed to the map that is gone, and the tile source is
+ * released once they are over, even when the server answers afterwards. */
+static void
+test_close_while_tiles_load (void)
+{
+  g_autoptr(TestTileServer) server = test_tile_server_new (12, 15);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("anbu-view-XXXXXX", &error);
+  AnbuMapTileSource *source;
+  AnbuMapView *view;
+  GtkWidget *window;
+  guint received = 0, received_at_close;
+
+  g_assert_no_error (error);
+  server->hold = TRUE;
+  source = anbu_map_tile_source_new (server->url, cache);
+  g_signal_connect (source, "received-data", G_CALLBACK (on_tile_received), &received);
+
+  view = anbu_map_view_new ();
+  anbu_map_view_set_tile_source (view, source);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  anbu_map_view_center_on (view, (TEST_SOUTH + TEST_NORTH) / 2, (TEST_WEST + TEST_EAST) / 2,
+                           14);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The map asks for its tiles; the server keeps them waiting (two connections). */
+  g_assert_true (test_wait_until_uint (&server->n_requests, 2, TIMEOUT_MS));
+  g_assert_cmpuint (received, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  received_at_close = received;
+  /* The server answers now, after the map is gone. */
+  server->hold = FALSE;
+  test_tile_server_release (server);
+  release_source (&source);
+  g_assert_cmpuint (received, ==, received_at_close);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -751,6 +814,7 @@ main (int   argc,
   ADD ("/anbu/map/view/pick-location", test_pick_location);
   ADD ("/anbu/map/view/screenshot", test_screenshot);
 #undef ADD
+  g_test_add_func ("/anbu/map/view/close-while-tiles-load", test_close_while_tiles_load);
 
   return g_test_run ();
 }

@@ -506,6 +506,45 @@ test_area_unreachable (void)
   g_assert_cmpuint (anbu_map_area_downloader_get_n_done (downloader), ==, 0);
 }
 
+/* The map is closed while its tiles are on their way: they end as cancelled and
+ * none is announced to the renderer any more, even those the server still
+ * answers; what arrived is cached all the same, and later requests work. */
+static void
+test_cancel_tiles (void)
+{
+  g_autoptr(TestTileServer) server = test_tile_server_new (MIN_ZOOM, MAX_ZOOM);
+  g_autofree char *cache = make_cache_dir ();
+  g_autoptr(AnbuMapTileSource) source = anbu_map_tile_source_new (server->url, cache);
+  g_autoptr(GArray) tiles = district_tiles (14);
+  Fetches f = { 0 };
+
+  g_signal_connect (source, "received-data", G_CALLBACK (on_received_data), &f);
+  server->hold = TRUE;
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      guint *t = tile_at (tiles, i);
+
+      shumate_data_source_get_tile_data_async (SHUMATE_DATA_SOURCE (source), t[0], t[1], t[2],
+                                               NULL, on_tile_data, &f);
+    }
+  /* Two requests wait at the server (two connections), the rest in the queue. */
+  g_assert_true (test_wait_until_uint (&server->in_flight, 2, TIMEOUT_MS));
+
+  anbu_map_tile_source_cancel_tiles (source);
+  server->hold = FALSE;
+  test_tile_server_release (server);
+  g_assert_true (test_wait_until_uint (&f.finished, tiles->len, TIMEOUT_MS));
+  g_assert_cmpuint (f.failed, ==, tiles->len);
+  g_assert_error (f.last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (f.received, ==, 0);
+
+  /* The source goes on serving the map that comes next. */
+  fetch_one (source, &f, tile_at (tiles, 0));
+  g_assert_cmpuint (f.failed, ==, tiles->len);
+  g_assert_cmpuint (f.received, ==, 1);
+  fetches_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -521,6 +560,7 @@ main (int   argc,
   g_test_add_func ("/anbu/map/tile-source/at-most-two-connections", test_at_most_two_connections);
   g_test_add_func ("/anbu/map/tile-source/server-errors", test_server_errors);
   g_test_add_func ("/anbu/map/tile-source/unique-ids", test_unique_source_ids);
+  g_test_add_func ("/anbu/map/tile-source/cancel-tiles", test_cancel_tiles);
   g_test_add_func ("/anbu/map/area/count-and-download", test_area_count_and_download);
   g_test_add_func ("/anbu/map/area/cancel", test_area_cancel);
   g_test_add_func ("/anbu/map/area/unreachable", test_area_unreachable);

@@ -306,6 +306,61 @@ test_margin_configurable (void)
   ingest_fixture_free (fixture);
 }
 
+/* Days the plug was unplugged are left out of the learning: the silence
+ * across them is nobody's habit. Thirty days installed with five offline
+ * still give the watch (counted as the usual quiet, those five days would
+ * have made this person look like someone who goes quiet for days). */
+static void
+test_offline_days_left_out (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (WED (14, 0), NULL);
+  gint64 installed = WED_MIDNIGHT - 30 * DAY;
+  g_autofree char *household = ingest_add_household (fixture, DONG, FALSE, THRESHOLD, "PLUG-GAP",
+                                                     installed);
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  post_routine (fixture, "PLUG-GAP", installed, installed + 5 * DAY, 0, 0);
+  post_routine (fixture, "PLUG-GAP", installed + 10 * DAY, WED (14, 0), 0, 0);
+  tick (fixture, WED (14, 0));
+  alerts = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (alerts->len, ==, 1);
+  g_assert_nonnull (find_alert (alerts, "routine"));
+  ingest_fixture_free (fixture);
+}
+
+/* The same, learned day by day as a running server does (each night
+ * reads only the day's new readings): the offline days found on day 10
+ * stay left out until the end. */
+static void
+test_offline_days_left_out_day_by_day (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (WED_MIDNIGHT - 30 * DAY, NULL);
+  gint64 installed = WED_MIDNIGHT - 30 * DAY;
+  g_autofree char *household = ingest_add_household (fixture, DONG, FALSE, THRESHOLD, "PLUG-DAILY",
+                                                     installed);
+  g_autoptr(GPtrArray) alerts = NULL;
+  JsonObject *watch;
+
+  for (gint d = 0; d < 30; d++)
+    {
+      gint64 day_start = installed + d * DAY;
+
+      tick (fixture, day_start + DAY - STEP);
+      if (d < 5 || d >= 10)
+        post_routine (fixture, "PLUG-DAILY", day_start, day_start + DAY - STEP, 0, 0);
+    }
+  advance (fixture, "PLUG-DAILY", WED_MIDNIGHT, WED (14, 0), 0, 0);
+  tick (fixture, WED (14, 0));
+  /* The nights before each day's readings arrived raised (and closed)
+   * offline signals; the routine watch is the one that matters here. */
+  alerts = ingest_alerts (fixture, NULL, household);
+  watch = find_alert (alerts, "routine");
+  g_assert_nonnull (watch);
+  g_assert_cmpstr (json_object_get_string_member (watch, "state"), ==, "open");
+  g_assert_cmpint (member_time (watch, "raised_at"), ==, WED (14, 0));
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -318,6 +373,9 @@ main (int   argc,
 
   g_test_add_func ("/anbu/server/routine/watch-before-threshold", test_watch_before_threshold);
   g_test_add_func ("/anbu/server/routine/warm-up-gives-none", test_warm_up_gives_none);
+  g_test_add_func ("/anbu/server/routine/offline-days-left-out", test_offline_days_left_out);
+  g_test_add_func ("/anbu/server/routine/offline-days-left-out-day-by-day",
+                   test_offline_days_left_out_day_by_day);
   g_test_add_func ("/anbu/server/routine/absence-suppresses", test_absence_suppresses);
   g_test_add_func ("/anbu/server/routine/activity-closes", test_activity_closes);
   g_test_add_func ("/anbu/server/routine/restart-keeps-profile", test_restart_keeps_profile);

@@ -261,7 +261,7 @@ test_escalation (void)
   /* The second unanswered call escalates without waiting for a pass. */
   add_contact (fixture, household, alert_id, now + 3 * MINUTE, "phone", "no_answer");
   {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    gint64 deadline = g_get_monotonic_time () + ANBU_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;
 
     while (TRUE)
       {
@@ -301,6 +301,50 @@ test_closes_when_untouched (void)
   g_assert_cmpuint (alerts->len, ==, 1);
   g_assert_cmpstr (json_object_get_string_member (alerts->pdata[0], "state"), ==, "resolved");
   g_assert_cmpstr (json_object_get_string_member (alerts->pdata[0], "resolution"), ==, "safe");
+  ingest_fixture_free (fixture);
+}
+
+/* A planner resolved the signal (reached the resident, who is fine) while the
+ * plug still shows no change: no new signal at once for the same silence; the
+ * household's countdown (24 h here) starts again from the resolution. */
+static void
+test_resolved_restarts_countdown (void)
+{
+  gint64 now = WED_AFTERNOON;
+  IngestFixture *fixture = ingest_fixture_new (now, long_offline);
+  g_autofree char *alert_id = NULL;
+  g_autofree char *household = raise_inactivity (fixture, "PLUG-A", TRUE, now, &alert_id);
+  g_autofree char *at = ingest_time (now + 10 * MINUTE);
+  g_autofree char *resolve = g_strdup_printf ("{\"id\": \"%s\", \"resolution\": \"safe\", \"at\": \"%s\"}",
+                                              alert_id, at);
+  g_autoptr(GPtrArray) after_resolve = NULL;
+  g_autoptr(GPtrArray) next_day = NULL;
+  g_autoptr(GPtrArray) day_after = NULL;
+  guint open = 0;
+
+  tick (fixture, now + 10 * MINUTE);
+  json_object_unref (ingest_push (fixture, "alert.resolve", resolve));
+  tick (fixture, now + 20 * MINUTE);
+  post (fixture, "PLUG-A", now + MINUTE, now + 20 * MINUTE, 0, 0);
+  after_resolve = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (after_resolve->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (after_resolve->pdata[0], "state"), ==, "resolved");
+
+  /* Still silent 23 h 50 min after the resolution: nothing new. */
+  tick (fixture, now + 24 * HOUR);
+  post (fixture, "PLUG-A", now + 21 * MINUTE, now + 24 * HOUR, 0, 0);
+  next_day = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (next_day->len, ==, 1);
+
+  /* A full threshold after the resolution the silence is signalled again. */
+  tick (fixture, now + 24 * HOUR + 15 * MINUTE);
+  post (fixture, "PLUG-A", now + 24 * HOUR + MINUTE, now + 24 * HOUR + 15 * MINUTE, 0, 0);
+  day_after = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (day_after->len, ==, 2);
+  for (guint i = 0; i < day_after->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (day_after->pdata[i], "state"), "open") == 0)
+      open++;
+  g_assert_cmpuint (open, ==, 1);
   ingest_fixture_free (fixture);
 }
 
@@ -427,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/anbu/signals/absence-suppresses", test_absence_suppresses);
   g_test_add_func ("/anbu/signals/escalation", test_escalation);
   g_test_add_func ("/anbu/signals/closes-when-untouched", test_closes_when_untouched);
+  g_test_add_func ("/anbu/signals/resolved-restarts-countdown", test_resolved_restarts_countdown);
   g_test_add_func ("/anbu/signals/threshold-edit-keeps-signal", test_threshold_edit_keeps_signal);
   for (guint i = 0; i < G_N_ELEMENTS (routing_cases); i++)
     g_test_add_data_func (routing_cases[i].name, &routing_cases[i], check_routing);

@@ -27,6 +27,9 @@ struct _AnbuMapTileSource
   char        *source_id;
   char        *attribution;
   SoupSession *session;
+  /* Cancelled by anbu_map_tile_source_cancel_tiles(): every request made for a
+   * map follows it as well as the map's own cancellable. */
+  GCancellable *tiles_cancellable;
 
   /* Guarded by cache_lock: touched from worker threads. */
   GMutex       cache_lock;
@@ -64,6 +67,10 @@ typedef struct
   char    *url;
   GBytes  *bytes;      /* empty when a download found the tile already cached */
   gsize    size;       /* the tile's size in bytes */
+  /* A map's request: cancelled with the map's cancellable or the source's. */
+  GCancellable *cancellable;
+  GCancellable *linked[2];
+  gulong        linked_ids[2];
 } TileJob;
 
 static void
@@ -71,10 +78,47 @@ tile_job_free (gpointer data)
 {
   TileJob *job = data;
 
+  for (guint i = 0; i < G_N_ELEMENTS (job->linked); i++)
+    if (job->linked[i] != NULL)
+      {
+        g_clear_signal_handler (&job->linked_ids[i], job->linked[i]);
+        g_object_unref (job->linked[i]);
+      }
+  g_clear_object (&job->cancellable);
   g_free (job->path);
   g_free (job->url);
   g_clear_pointer (&job->bytes, g_bytes_unref);
   g_free (job);
+}
+
+static void
+on_linked_cancelled (GCancellable *linked,
+                     gpointer      job_cancellable)
+{
+  g_cancellable_cancel (job_cancellable);
+}
+
+/* Makes job->cancellable follow @cancellable (may be NULL). All on the main
+ * thread: a plain signal handler, which unlike g_cancellable_disconnect() may be
+ * removed while @cancellable is being cancelled (the job can end right then). */
+static void
+tile_job_link (TileJob      *job,
+               guint         i,
+               GCancellable *cancellable)
+{
+  if (cancellable == NULL)
+    return;
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_cancellable_cancel (job->cancellable);
+      return;
+    }
+  job->linked[i] = g_object_ref (cancellable);
+  job->linked_ids[i] = g_signal_connect_data (cancellable, "cancelled",
+                                              G_CALLBACK (on_linked_cancelled),
+                                              g_object_ref (job->cancellable),
+                                              (GClosureNotify) (void (*) (void)) g_object_unref,
+                                              0);
 }
 
 /* ---- Disk cache (worker threads) ----------------------------------------- */
@@ -276,6 +320,9 @@ deliver (GTask *task)
   AnbuMapTileSource *self = g_task_get_source_object (task);
   TileJob *job = g_task_get_task_data (task);
 
+  /* The map that asked is gone or looks elsewhere (see on_tile_fetched). */
+  if (g_task_return_error_if_cancelled (task))
+    return;
   /* libshumate paints only what arrives through this signal (STACK-NOTES.md). */
   if (job->show)
     g_signal_emit_by_name (self, "received-data", job->x, job->y, job->zoom, job->bytes);
@@ -345,7 +392,10 @@ on_tile_fetched (GObject      *object,
   job->bytes = g_steal_pointer (&bytes);
   job->size = g_bytes_get_size (job->bytes);
   note_tile_seen (self, job->size);
-  if (job->show)
+  /* A request cancelled while its answer was already on its way (the map was
+   * closed, or moved on): the tile is still cached below, but announcing it would
+   * hand it to whoever listened for that map, which may be gone by now. */
+  if (job->show && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     g_signal_emit_by_name (self, "received-data", job->x, job->y, job->zoom, job->bytes);
 
   /* The task finishes once the tile is on disk, so "done" means "works offline". */
@@ -387,7 +437,7 @@ on_cache_read (GObject      *object,
                                     g_object_ref (task));
 }
 
-static void
+static TileJob *
 start_tile_job (AnbuMapTileSource *self,
                 GTask             *task,
                 int                x,
@@ -409,6 +459,7 @@ start_tile_job (AnbuMapTileSource *self,
   read = g_task_new (self, NULL, on_cache_read, g_object_ref (task));
   g_task_set_task_data (read, job, NULL);
   g_task_run_in_thread (read, read_cache_thread);
+  return job;
 }
 
 /* ---- ShumateDataSource --------------------------------------------------- */
@@ -423,10 +474,15 @@ anbu_map_tile_source_get_tile_data_async (ShumateDataSource   *source,
                                           gpointer             user_data)
 {
   AnbuMapTileSource *self = ANBU_MAP_TILE_SOURCE (source);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GCancellable) job_cancellable = g_cancellable_new ();
+  g_autoptr(GTask) task = g_task_new (self, job_cancellable, callback, user_data);
+  TileJob *job;
 
   g_task_set_source_tag (task, anbu_map_tile_source_get_tile_data_async);
-  start_tile_job (self, task, x, y, zoom, TRUE);
+  job = start_tile_job (self, task, x, y, zoom, TRUE);
+  job->cancellable = g_steal_pointer (&job_cancellable);
+  tile_job_link (job, 0, cancellable);
+  tile_job_link (job, 1, self->tiles_cancellable);
 }
 
 static GBytes *
@@ -480,6 +536,7 @@ anbu_map_tile_source_dispose (GObject *object)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+  g_clear_object (&self->tiles_cancellable);
 
   G_OBJECT_CLASS (anbu_map_tile_source_parent_class)->dispose (object);
 }
@@ -593,6 +650,7 @@ static void
 anbu_map_tile_source_init (AnbuMapTileSource *self)
 {
   g_mutex_init (&self->cache_lock);
+  self->tiles_cancellable = g_cancellable_new ();
   self->cache_limit = ANBU_MAP_TILE_SOURCE_DEFAULT_CACHE_LIMIT;
 }
 
@@ -673,6 +731,20 @@ anbu_map_tile_source_set_attribution (AnbuMapTileSource *self,
   g_free (self->attribution);
   self->attribution = g_strdup (attribution);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTRIBUTION]);
+}
+
+void
+anbu_map_tile_source_cancel_tiles (AnbuMapTileSource *self)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+
+  g_return_if_fail (ANBU_IS_MAP_TILE_SOURCE (self));
+  if (self->tiles_cancellable == NULL)
+    return;
+  /* Requests made from now on follow a fresh one. */
+  cancellable = g_steal_pointer (&self->tiles_cancellable);
+  self->tiles_cancellable = g_cancellable_new ();
+  g_cancellable_cancel (cancellable);
 }
 
 ShumateMapSource *

@@ -51,6 +51,13 @@ void               anbu_map_tile_source_set_attribution (AnbuMapTileSource *self
  * attribution as its licence text, ready for shumate_simple_map_set_map_source(). */
 ShumateMapSource  *anbu_map_tile_source_create_map_source (AnbuMapTileSource *self);
 
+/* Cancels the requests made so far by the maps drawing this source: they finish
+ * with G_IO_ERROR_CANCELLED and their tiles are not announced (received-data),
+ * though a tile already on its way is still cached. Downloads for offline use
+ * (below) are not affected. AnbuMapView calls it when it closes or changes
+ * source, so a closed map stops fetching tiles nobody will see. */
+void               anbu_map_tile_source_cancel_tiles    (AnbuMapTileSource *self);
+
 /* The cache file of a tile (it may not exist). */
 char              *anbu_map_tile_source_get_cache_path  (AnbuMapTileSource *self,
                                                          int                x,

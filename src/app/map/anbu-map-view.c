@@ -331,6 +331,9 @@ anbu_map_view_dispose (GObject *object)
 
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_clear_pointer (&self->overlay, gtk_widget_unparent);
+  /* libshumate does not cancel the tiles a closed map was waiting for. */
+  if (self->tile_source != NULL)
+    anbu_map_tile_source_cancel_tiles (self->tile_source);
   g_clear_object (&self->tile_source);
   g_clear_object (&self->map_source);
   g_clear_object (&self->status_layer);
@@ -508,6 +511,9 @@ anbu_map_view_set_tile_source (AnbuMapView       *self,
 
   if (self->tile_source == source || source == NULL)
     return;
+  /* The old source's tiles will not be drawn any more. */
+  if (self->tile_source != NULL)
+    anbu_map_tile_source_cancel_tiles (self->tile_source);
   g_set_object (&self->tile_source, source);
 
   /* Layers go on top of the tiles only when added after the map source
