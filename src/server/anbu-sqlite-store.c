@@ -549,6 +549,24 @@ sqlite_find_user (AnbuStore   *store,
   return user;
 }
 
+/* Runs a bound UPDATE of one app_user row; a user id that matches no row
+ * is ANBU_STORE_ERROR_NOT_FOUND. */
+static gboolean
+step_user_update (AnbuSqliteStore  *self,
+                  sqlite3_stmt     *stmt,
+                  GError          **error,
+                  const char       *what)
+{
+  if (!step_done (self, stmt, error, what))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such user");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 sqlite_set_user_password (AnbuStore   *store,
                           const char  *user_id,
@@ -566,14 +584,7 @@ sqlite_set_user_password (AnbuStore   *store,
   bind_text (stmt, ":hash", password_hash);
   bind_text (stmt, ":now", now);
   bind_text (stmt, ":id", user_id);
-  if (!step_done (self, stmt, error, "Cannot set the password"))
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such user");
-      return FALSE;
-    }
-  return TRUE;
+  return step_user_update (self, stmt, error, "Cannot set the password");
 }
 
 static gboolean
@@ -593,14 +604,7 @@ sqlite_set_user_disabled (AnbuStore   *store,
   bind_int64 (stmt, ":disabled", disabled);
   bind_text (stmt, ":now", now);
   bind_text (stmt, ":id", user_id);
-  if (!step_done (self, stmt, error, "Cannot change the user"))
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such user");
-      return FALSE;
-    }
-  return TRUE;
+  return step_user_update (self, stmt, error, "Cannot change the user");
 }
 
 static gboolean
