@@ -96,37 +96,6 @@ respond_text (SoupServerMessage *msg,
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, length);
 }
 
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              char              *json)
-{
-  respond_text (msg, status, "application/json; charset=utf-8", json);
-}
-
-static void
-respond_error (SoupServerMessage *msg,
-               const GError      *error)
-{
-  g_autoptr(AnbuApiProblem) problem = anbu_api_problem_from_error (error);
-
-  if (problem->status >= 500)
-    g_warning ("Request failed: %s", error->message);
-  respond_json (msg, problem->status, anbu_api_problem_to_json (problem));
-}
-
-static void
-respond_api_error (SoupServerMessage *msg,
-                   AnbuApiErrorCode   code,
-                   const char        *field,
-                   const char        *reason)
-{
-  g_autoptr(GError) error = NULL;
-
-  anbu_api_set_error (&error, code, field, "%s", reason);
-  respond_error (msg, error);
-}
-
 static char *
 client_address (SoupServerMessage *msg)
 {
@@ -224,7 +193,7 @@ handle_healthz (AnbuHttpServer    *self,
                 SoupServerMessage *msg,
                 GHashTable        *query)
 {
-  respond_json (msg, 200, g_strdup ("{\"status\":\"ok\"}"));
+  anbu_json_respond (msg, 200, g_strdup ("{\"status\":\"ok\"}"));
 }
 
 static void
@@ -296,7 +265,8 @@ finish_sign_in (SignIn   *sign_in,
     {
       anbu_throttle_failed (self->user_throttle, sign_in->user_key, now);
       anbu_throttle_failed (self->address_throttle, sign_in->address_key, now);
-      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL, _("The username or password is wrong"));
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
+                                   _("The username or password is wrong"));
       return;
     }
   anbu_throttle_succeeded (self->user_throttle, sign_in->user_key);
@@ -306,7 +276,7 @@ finish_sign_in (SignIn   *sign_in,
   if (!anbu_store_add_session (self->store, token_hash, sign_in->user->id, now,
                                now + self->token_lifetime, sign_in->address, &error))
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
 
@@ -321,7 +291,7 @@ finish_sign_in (SignIn   *sign_in,
   json_builder_add_value (builder, user_to_json (sign_in->user));
   json_builder_end_object (builder);
   answer = json_builder_get_root (builder);
-  respond_json (msg, 200, json_to_string (answer, FALSE));
+  anbu_json_respond (msg, 200, json_to_string (answer, FALSE));
 }
 
 static void
@@ -361,7 +331,7 @@ handle_sign_in (AnbuHttpServer    *self,
       || (password = anbu_json_body_require_string (root, "password", ANBU_PASSWORD_MAX_BYTES,
                                                     &error)) == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
 
@@ -375,15 +345,15 @@ handle_sign_in (AnbuHttpServer    *self,
 
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", seconds);
-      respond_api_error (msg, ANBU_API_ERROR_THROTTLED, NULL,
-                         _("Too many failed sign-ins; wait before trying again"));
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_THROTTLED, NULL,
+                                   _("Too many failed sign-ins; wait before trying again"));
       return;
     }
 
   user = anbu_store_find_user (self->store, username, NULL, &error);
   if (user == NULL && !g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
 
@@ -415,13 +385,13 @@ handle_sign_out (AnbuHttpServer    *self,
 
   if (!authenticate (self, msg, &caller, &error))
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   hash = anbu_token_hash (bearer_token (msg));
   if (!anbu_store_revoke_sessions (self->store, hash, NULL, now_seconds (self), &error))
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   soup_server_message_set_status (msg, 204, NULL);
@@ -507,14 +477,14 @@ handle_sync (AnbuHttpServer    *self,
       || !parse_cursor (query ? g_hash_table_lookup (query, "since") : NULL, &since, &error)
       || !parse_limit (query ? g_hash_table_lookup (query, "limit") : NULL, &limit, &error))
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
 
   changes = anbu_store_changes (self->store, &caller.scope, since, limit, &has_more, &next, &error);
   if (changes == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
 
@@ -552,12 +522,12 @@ handle_sync (AnbuHttpServer    *self,
       && !anbu_store_log_access (self->store, &access, (const char * const *) household_ids->pdata, &error))
     {
       g_string_free (out, TRUE);
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
 
   anbu_metrics_add_sync_entries (self->metrics, changes->len);
-  respond_json (msg, 200, g_string_free (out, FALSE));
+  anbu_json_respond (msg, 200, g_string_free (out, FALSE));
 }
 
 static void
@@ -579,7 +549,7 @@ handle_mutations (AnbuHttpServer    *self,
                                        self->max_body, &error)) == NULL
       || (entries = anbu_mutations_check_batch (root, &error)) == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
 
@@ -588,7 +558,7 @@ handle_mutations (AnbuHttpServer    *self,
                                   &access, entries, &error);
   if (results == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
 
@@ -598,7 +568,7 @@ handle_mutations (AnbuHttpServer    *self,
   json_builder_add_value (builder, g_steal_pointer (&results));
   json_builder_end_object (builder);
   answer = json_builder_get_root (builder);
-  respond_json (msg, 200, json_to_string (answer, FALSE));
+  anbu_json_respond (msg, 200, json_to_string (answer, FALSE));
 }
 
 static const Route routes[] = {
@@ -660,11 +630,11 @@ on_request (SoupServer        *server,
   else if (allow->len > 0)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow->str);
-      respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                         _("This route does not take this method"));
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
+                                   _("This route does not take this method"));
     }
   else
-    respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
+    anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
 
   anbu_metrics_observe_request (self->metrics, route_label, soup_server_message_get_status (msg),
                                 (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
@@ -685,7 +655,8 @@ on_request_headers (SoupServer        *server,
       && soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      respond_api_error (msg, ANBU_API_ERROR_TOO_LARGE, NULL, _("The request body is too large"));
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_TOO_LARGE, NULL,
+                                   _("The request body is too large"));
       /* Answered here: the body is never read and no handler runs. */
       anbu_metrics_observe_request (self->metrics, route_label_for (path), 413, 0.0);
     }

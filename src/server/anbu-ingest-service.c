@@ -48,39 +48,6 @@ G_DEFINE_FINAL_TYPE (AnbuIngestService, anbu_ingest_service, G_TYPE_OBJECT)
 
 /* Answers */
 
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              char              *json)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    json, strlen (json));
-}
-
-static void
-respond_error (SoupServerMessage *msg,
-               const GError      *error)
-{
-  g_autoptr(AnbuApiProblem) problem = anbu_api_problem_from_error (error);
-
-  if (problem->status >= 500)
-    g_warning ("Request failed: %s", error->message);
-  respond_json (msg, problem->status, anbu_api_problem_to_json (problem));
-}
-
-static void
-respond_api_error (SoupServerMessage *msg,
-                   AnbuApiErrorCode   code,
-                   const char        *field,
-                   const char        *reason)
-{
-  g_autoptr(GError) error = NULL;
-
-  anbu_api_set_error (&error, code, field, "%s", reason);
-  respond_error (msg, error);
-}
-
 static gboolean
 require_method (SoupServerMessage *msg,
                 const char        *method)
@@ -88,8 +55,8 @@ require_method (SoupServerMessage *msg,
   if (strcmp (soup_server_message_get_method (msg), method) == 0)
     return TRUE;
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", method);
-  respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                     "This route does not take this method");
+  anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
+                               "This route does not take this method");
   return FALSE;
 }
 
@@ -363,10 +330,10 @@ flush_telemetry (gpointer user_data)
       AnbuTelemetryReport *report = reports != NULL ? g_ptr_array_index (reports, i) : NULL;
 
       if (report != NULL)
-        respond_json (queued->msg, 200, anbu_telemetry_report_to_json (report));
+        anbu_json_respond (queued->msg, 200, anbu_telemetry_report_to_json (report));
       else
-        respond_api_error (queued->msg, ANBU_API_ERROR_INTERNAL, NULL,
-                           "The readings could not be stored; send them again");
+        anbu_json_respond_api_error (queued->msg, ANBU_API_ERROR_INTERNAL, NULL,
+                                     "The readings could not be stored; send them again");
       soup_server_message_unpause (queued->msg);
       if (self->server != NULL)
         anbu_metrics_observe_request (anbu_http_server_get_metrics (self->server),
@@ -393,21 +360,21 @@ handle_telemetry (SoupServer        *server,
     return;
   if (!gateway_known (self, bearer_token (msg)))
     {
-      respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
-                         "Telemetry needs a gateway credential");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
+                                   "Telemetry needs a gateway credential");
       return;
     }
   root = anbu_json_body_parse (soup_server_message_get_request_body (msg),
                                self->options.max_body, &error);
   if (root == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   entries = anbu_telemetry_parse_batch (root, &error);
   if (entries == NULL)
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings", error->message);
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings", error->message);
       return;
     }
 
@@ -474,7 +441,7 @@ handle_live (SoupServer        *server,
     return;
   user = authenticate (self, msg, &error);
   if (user == NULL)
-    respond_error (msg, error);
+    anbu_json_respond_error (msg, error);
 }
 
 static gboolean
@@ -580,7 +547,7 @@ handle_households (SoupServer        *server,
   /* "", "api", "v1", "households", ID, "series" */
   if (g_strv_length (parts) != 6 || strcmp (parts[5], "series") != 0)
     {
-      respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
       return;
     }
   if (!require_method (msg, "GET"))
@@ -591,28 +558,29 @@ handle_households (SoupServer        *server,
       || !parse_time_param (query, "from", to - 24 * 3600, &from, &error)
       || !parse_bucket (query, &bucket, &error))
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   if (from >= to)
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from", "from must be before to");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from",
+                                   "from must be before to");
       return;
     }
   if ((to - from) / bucket > ANBU_SERIES_MAX_BUCKETS)
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "bucket",
-                         "Too many buckets: choose a larger bucket or a shorter span");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "bucket",
+                                   "Too many buckets: choose a larger bucket or a shorter span");
       return;
     }
   json = anbu_series_to_json (self->db, parts[4], from, to, bucket, &error);
   if (json == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   log_read (self, msg, user, "/api/v1/households/{id}/series", parts[4]);
-  respond_json (msg, 200, g_steal_pointer (&json));
+  anbu_json_respond (msg, 200, g_steal_pointer (&json));
 }
 
 static void
@@ -638,19 +606,19 @@ handle_stats (SoupServer        *server,
       || !parse_time_param (query, "to", now, &to, &error)
       || !parse_time_param (query, "from", to - 30 * 24 * 3600, &from, &error))
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   if (group_text != NULL && !anbu_stats_group_from_string (group_text, &group))
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "group",
-                         "group is day, week or month");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "group",
+                                   "group is day, week or month");
       return;
     }
   if (from >= to || to - from > 5 * 366 * 24 * 3600)
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from",
-                         "from must be before to, at most five years apart");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from",
+                                   "from must be before to, at most five years apart");
       return;
     }
   scope.role = user->role;
@@ -658,10 +626,10 @@ handle_stats (SoupServer        *server,
   json = anbu_stats_to_json (self->db, &scope, from, to, group, &error);
   if (json == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
-  respond_json (msg, 200, g_steal_pointer (&json));
+  anbu_json_respond (msg, 200, g_steal_pointer (&json));
 }
 
 static AnbuStoreUser *
@@ -676,12 +644,13 @@ require_admin (AnbuIngestService *self,
   user = authenticate (self, msg, &error);
   if (user == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return NULL;
     }
   if (user->role != ANBU_ROLE_ADMIN)
     {
-      respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL, "Only an administrator may do this");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL,
+                                   "Only an administrator may do this");
       return NULL;
     }
   return g_steal_pointer (&user);
@@ -709,16 +678,16 @@ handle_admin_gateways (SoupServer        *server,
                                     &error)) == NULL
       || (name = anbu_json_body_require_string (root, "name", 200, &error)) == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   token = anbu_ingest_service_add_gateway (self->store, self->db, name, &error);
   if (token == NULL)
     {
       if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
-        respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "name", error->message);
+        anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "name", error->message);
       else
-        respond_error (msg, error);
+        anbu_json_respond_error (msg, error);
       return;
     }
   builder = json_builder_new ();
@@ -729,7 +698,7 @@ handle_admin_gateways (SoupServer        *server,
   json_builder_add_string_value (builder, token);
   json_builder_end_object (builder);
   answer = json_builder_get_root (builder);
-  respond_json (msg, 201, json_to_string (answer, FALSE));
+  anbu_json_respond (msg, 201, json_to_string (answer, FALSE));
 }
 
 static void
@@ -764,13 +733,13 @@ handle_admin_users (SoupServer        *server,
       || (role_text = anbu_json_body_require_string (root, "role", 32, &error)) == NULL
       || !anbu_validate_username ("username", username, &error))
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   if (!anbu_role_from_string (role_text, &role))
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "role",
-                         "role is planner, control or admin");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "role",
+                                   "role is planner, control or admin");
       return;
     }
   object = json_node_get_object (root);
@@ -786,7 +755,7 @@ handle_admin_users (SoupServer        *server,
         {
           if (error == NULL)
             anbu_api_set_error (&error, ANBU_API_ERROR_WRONG_TYPE, field, "A 동 code is a string");
-          respond_error (msg, error);
+          anbu_json_respond_error (msg, error);
           return;
         }
       g_strv_builder_add (codes_builder, code);
@@ -794,14 +763,14 @@ handle_admin_users (SoupServer        *server,
   codes = g_strv_builder_end (codes_builder);
   if (role == ANBU_ROLE_PLANNER && codes[0] == NULL)
     {
-      respond_api_error (msg, ANBU_API_ERROR_MISSING_FIELD, "dong_codes",
-                         "A planner needs the codes of their 동");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_MISSING_FIELD, "dong_codes",
+                                   "A planner needs the codes of their 동");
       return;
     }
   hash = anbu_password_hash (password, &error);
   if (hash == NULL)
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "password", error->message);
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "password", error->message);
       return;
     }
   id = g_uuid_string_random ();
@@ -814,14 +783,14 @@ handle_admin_users (SoupServer        *server,
   if (!anbu_store_add_user (self->store, &user, &error))
     {
       if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
-        respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "username",
-                           "This username is taken");
+        anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "username",
+                                     "This username is taken");
       else
-        respond_error (msg, error);
+        anbu_json_respond_error (msg, error);
       return;
     }
   answer = g_strdup_printf ("{\"id\":\"%s\"}", id);
-  respond_json (msg, 201, g_steal_pointer (&answer));
+  anbu_json_respond (msg, 201, g_steal_pointer (&answer));
 }
 
 static void
@@ -843,7 +812,7 @@ handle_admin_tick (SoupServer        *server,
 
   if (self->manual_now == 0)
     {
-      respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
       return;
     }
   if ((admin = require_admin (self, msg)) == NULL)
@@ -852,20 +821,20 @@ handle_admin_tick (SoupServer        *server,
                                     &error)) == NULL
       || (text = anbu_json_body_require_string (root, "now", 64, &error)) == NULL)
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   dt = g_date_time_new_from_iso8601 (text, NULL);
   if (dt == NULL)
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "now",
-                         "The time must be ISO 8601 with an offset");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "now",
+                                   "The time must be ISO 8601 with an offset");
       return;
     }
   self->manual_now = g_date_time_to_unix (dt);
   if (!run_pass (self, self->manual_now, &stats, &error))
     {
-      respond_error (msg, error);
+      anbu_json_respond_error (msg, error);
       return;
     }
   anbu_live_hub_notify_changes (self->hub);
@@ -873,7 +842,7 @@ handle_admin_tick (SoupServer        *server,
   answer = g_strdup_printf ("{\"now\":\"%s\",\"households\":%u,\"raised\":%u,\"escalated\":%u,"
                             "\"rerouted\":%u,\"closed\":%u}", now_text, stats.households,
                             stats.raised, stats.escalated, stats.rerouted, stats.closed);
-  respond_json (msg, 200, g_steal_pointer (&answer));
+  anbu_json_respond (msg, 200, g_steal_pointer (&answer));
 }
 
 /* Every route is counted in /metrics like the server's own. */

@@ -217,3 +217,38 @@ anbu_json_body_require_string (JsonNode    *root,
     }
   return value;
 }
+
+void
+anbu_json_respond (SoupServerMessage *msg,
+                   guint              status,
+                   char              *json)
+{
+  gsize length = json != NULL ? strlen (json) : 0;
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    json, length);
+}
+
+void
+anbu_json_respond_error (SoupServerMessage *msg,
+                         const GError      *error)
+{
+  g_autoptr(AnbuApiProblem) problem = anbu_api_problem_from_error (error);
+
+  if (problem->status >= 500)
+    g_warning ("Request failed: %s", error->message);
+  anbu_json_respond (msg, problem->status, anbu_api_problem_to_json (problem));
+}
+
+void
+anbu_json_respond_api_error (SoupServerMessage *msg,
+                             AnbuApiErrorCode   code,
+                             const char        *field,
+                             const char        *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  anbu_api_set_error (&error, code, field, "%s", reason);
+  anbu_json_respond_error (msg, error);
+}

@@ -4,6 +4,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "anbu-api-error.h"
+
 G_BEGIN_DECLS
 
 /* No single string in a request may be longer than this (bytes); record
@@ -31,5 +33,21 @@ const char *anbu_json_body_require_string  (JsonNode         *root,
                                             const char       *member,
                                             gsize             max_bytes,
                                             GError          **error);
+
+/* Answers `msg` with `status` and the JSON text `json`, taking it. */
+void        anbu_json_respond              (SoupServerMessage *msg,
+                                            guint              status,
+                                            char              *json);
+
+/* Answers `msg` with the wire form of `error` (anbu_api_problem_from_error());
+ * a status of 500 or more is also logged as a warning. */
+void        anbu_json_respond_error        (SoupServerMessage *msg,
+                                            const GError      *error);
+
+/* Answers `msg` with an ANBU_API_ERROR of `code` naming `field`. */
+void        anbu_json_respond_api_error    (SoupServerMessage *msg,
+                                            AnbuApiErrorCode   code,
+                                            const char        *field,
+                                            const char        *reason);
 
 G_END_DECLS
