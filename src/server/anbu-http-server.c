@@ -17,6 +17,7 @@
 #include "anbu-mutations.h"
 #include "anbu-throttle.h"
 #include "anbu-user.h"
+#include "anbu-validate.h"
 
 #define SYNC_DEFAULT_LIMIT 500
 #define SYNC_MAX_LIMIT 5000
@@ -74,14 +75,6 @@ now_seconds (AnbuHttpServer *self)
   if (self->clock_func != NULL)
     return self->clock_func (self->clock_data);
   return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-static char *
-iso8601_from_seconds (gint64 seconds)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
-
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 static void
@@ -280,7 +273,7 @@ finish_sign_in (SignIn   *sign_in,
       return;
     }
 
-  expires_text = iso8601_from_seconds (now + self->token_lifetime);
+  expires_text = anbu_timestamp_format ((now + self->token_lifetime) * G_USEC_PER_SEC);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "token");
