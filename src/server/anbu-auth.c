@@ -108,3 +108,19 @@ anbu_token_hash (const char *token)
   sodium_bin2hex (hex, sizeof hex, digest, sizeof digest);
   return g_strdup (hex);
 }
+
+const char *
+anbu_auth_bearer_token (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *value = soup_message_headers_get_one (headers, "Authorization");
+
+  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
+    return NULL;
+  value += 7;
+  while (*value == ' ')
+    value++;
+  if (*value == '\0' || strlen (value) > ANBU_TOKEN_MAX_BYTES)
+    return NULL;
+  return value;
+}

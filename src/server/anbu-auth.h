@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -35,5 +36,13 @@ char     *anbu_token_new          (void);
 
 /* What the database keeps instead of the token: BLAKE2b-256, hex. */
 char     *anbu_token_hash         (const char  *token);
+
+/* A bearer token longer than this is refused unread. */
+#define ANBU_TOKEN_MAX_BYTES 256
+
+/* The token of the request's "Authorization: Bearer TOKEN" header (spaces
+ * after "Bearer" skipped), or NULL when there is none, it is empty or it is
+ * longer than ANBU_TOKEN_MAX_BYTES. Points into the request headers. */
+const char *anbu_auth_bearer_token (SoupServerMessage *msg);
 
 G_END_DECLS

@@ -21,7 +21,6 @@
 
 #define SYNC_DEFAULT_LIMIT 500
 #define SYNC_MAX_LIMIT 5000
-#define TOKEN_MAX_BYTES 256
 #define USERNAME_MAX_BYTES 256
 #define CURSOR_PREFIX "c"
 
@@ -114,30 +113,13 @@ user_to_json (const AnbuStoreUser *stored)
   return json_node_init_object (json_node_alloc (), object);
 }
 
-/* The bearer token of the request, or NULL. */
-static const char *
-bearer_token (SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *value = soup_message_headers_get_one (headers, "Authorization");
-
-  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
-    return NULL;
-  value += 7;
-  while (*value == ' ')
-    value++;
-  if (*value == '\0' || strlen (value) > TOKEN_MAX_BYTES)
-    return NULL;
-  return value;
-}
-
 static gboolean
 authenticate (AnbuHttpServer     *self,
               SoupServerMessage  *msg,
               Caller             *caller,
               GError            **error)
 {
-  const char *token = bearer_token (msg);
+  const char *token = anbu_auth_bearer_token (msg);
   g_autofree char *hash = NULL;
   g_autoptr(GError) local_error = NULL;
 
@@ -381,7 +363,7 @@ handle_sign_out (AnbuHttpServer    *self,
       anbu_json_respond_error (msg, error);
       return;
     }
-  hash = anbu_token_hash (bearer_token (msg));
+  hash = anbu_token_hash (anbu_auth_bearer_token (msg));
   if (!anbu_store_revoke_sessions (self->store, hash, NULL, now_seconds (self), &error))
     {
       anbu_json_respond_error (msg, error);

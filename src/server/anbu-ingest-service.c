@@ -60,22 +60,6 @@ require_method (SoupServerMessage *msg,
   return FALSE;
 }
 
-static const char *
-bearer_token (SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *value = soup_message_headers_get_one (headers, "Authorization");
-
-  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
-    return NULL;
-  value += 7;
-  while (*value == ' ')
-    value++;
-  if (*value == '\0' || strlen (value) > 256)
-    return NULL;
-  return value;
-}
-
 static char *
 format_time (gint64 seconds)
 {
@@ -358,7 +342,7 @@ handle_telemetry (SoupServer        *server,
 
   if (!require_method (msg, "POST"))
     return;
-  if (!gateway_known (self, bearer_token (msg)))
+  if (!gateway_known (self, anbu_auth_bearer_token (msg)))
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
                                    "Telemetry needs a gateway credential");
