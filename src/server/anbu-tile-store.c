@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "anbu-api-error.h"
+#include "anbu-json-body.h"
 #include "anbu-tile-store.h"
 
 #define TILE_ROUTE_LABEL "/tiles/{z}/{x}/{y}.png"
@@ -44,18 +45,6 @@ respond_problem (SoupServerMessage *msg,
   soup_server_message_set_status (msg, problem->status, NULL);
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
                                     json, strlen (json));
-}
-
-static void
-respond_api_error (SoupServerMessage *msg,
-                   AnbuApiErrorCode   code,
-                   const char        *field,
-                   const char        *reason)
-{
-  g_autoptr(GError) error = NULL;
-
-  anbu_api_set_error (&error, code, field, "%s", reason);
-  respond_problem (msg, error);
 }
 
 /* One path segment as a tile coordinate below `limit`; FALSE when it is not a
@@ -99,36 +88,39 @@ handle_tile (AnbuTileStore     *self,
   parts = g_strsplit (path, "/", -1);
   if (g_strv_length (parts) != 5 || !g_str_has_suffix (parts[4], ".png"))
     {
-      respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL,
-                         _("There is no such route; tiles are at /tiles/{z}/{x}/{y}.png"));
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL,
+                                   _("There is no such route;"
+                                     " tiles are at /tiles/{z}/{x}/{y}.png"));
       return;
     }
   if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
                                     "GET, HEAD");
-      respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                         _("This route does not take this method"));
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
+                                   _("This route does not take this method"));
       return;
     }
 
   y_text = g_strndup (parts[4], strlen (parts[4]) - strlen (".png"));
   if (!parse_coordinate (parts[2], ANBU_TILE_STORE_MAX_ZOOM + 1, &z))
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "z",
-                         _("The zoom level must be a whole number from 0 to 22"));
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "z",
+                                   _("The zoom level must be a whole number from 0 to 22"));
       return;
     }
   if (!parse_coordinate (parts[3], G_GUINT64_CONSTANT (1) << z, &x))
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "x",
-                         _("The tile column must be a whole number below 2 to the power of the zoom level"));
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "x",
+                                   _("The tile column must be a whole number below 2 to the power"
+                                     " of the zoom level"));
       return;
     }
   if (!parse_coordinate (y_text, G_GUINT64_CONSTANT (1) << z, &y))
     {
-      respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "y",
-                         _("The tile row must be a whole number below 2 to the power of the zoom level"));
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "y",
+                                   _("The tile row must be a whole number below 2 to the power"
+                                     " of the zoom level"));
       return;
     }
 
@@ -136,8 +128,8 @@ handle_tile (AnbuTileStore     *self,
   if (tile == NULL)
     {
       if (g_error_matches (error, ANBU_TILE_STORE_ERROR, ANBU_TILE_STORE_ERROR_NOT_FOUND))
-        respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL,
-                           _("The map has no tile there"));
+        anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL,
+                                     _("The map has no tile there"));
       else
         respond_problem (msg, error);
       return;
