@@ -68,22 +68,16 @@ format_time (gint64 seconds)
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+/* An ISO 8601 time given as `name` (a query parameter or a body member),
+ * in Unix seconds. */
 static gboolean
-parse_time_param (GHashTable  *query,
-                  const char  *name,
-                  gint64       fallback,
-                  gint64      *out,
-                  GError     **error)
+parse_time (const char  *name,
+            const char  *text,
+            gint64      *out,
+            GError     **error)
 {
-  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
-  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (text, NULL);
 
-  if (text == NULL || *text == '\0')
-    {
-      *out = fallback;
-      return TRUE;
-    }
-  dt = g_date_time_new_from_iso8601 (text, NULL);
   if (dt == NULL)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, name,
@@ -92,6 +86,23 @@ parse_time_param (GHashTable  *query,
     }
   *out = g_date_time_to_unix (dt);
   return TRUE;
+}
+
+static gboolean
+parse_time_param (GHashTable  *query,
+                  const char  *name,
+                  gint64       fallback,
+                  gint64      *out,
+                  GError     **error)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+
+  if (text == NULL || *text == '\0')
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  return parse_time (name, text, out, error);
 }
 
 /* Clock and passes */
@@ -788,11 +799,11 @@ handle_admin_tick (SoupServer        *server,
   g_autoptr(AnbuStoreUser) admin = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GDateTime) dt = NULL;
   g_autofree char *answer = NULL;
   g_autofree char *now_text = NULL;
   AnbuAlertPassStats stats = { 0 };
   const char *text;
+  gint64 now;
 
   if (self->manual_now == 0)
     {
@@ -808,14 +819,12 @@ handle_admin_tick (SoupServer        *server,
       anbu_json_respond_error (msg, error);
       return;
     }
-  dt = g_date_time_new_from_iso8601 (text, NULL);
-  if (dt == NULL)
+  if (!parse_time ("now", text, &now, &error))
     {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "now",
-                                   "The time must be ISO 8601 with an offset");
+      anbu_json_respond_error (msg, error);
       return;
     }
-  self->manual_now = g_date_time_to_unix (dt);
+  self->manual_now = now;
   if (!run_pass (self, self->manual_now, &stats, &error))
     {
       anbu_json_respond_error (msg, error);
