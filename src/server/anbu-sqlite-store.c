@@ -521,6 +521,28 @@ sqlite_add_user (AnbuStore            *store,
 
 #define USER_COLUMNS "u.id, u.username, u.display_name, u.role, u.dong_codes, u.password_hash, u.disabled"
 
+/* Steps a bound SELECT of USER_COLUMNS and resets it: the user of its first
+ * row, or ANBU_STORE_ERROR_NOT_FOUND with `missing` when there is none. */
+static AnbuStoreUser *
+step_user_row (AnbuSqliteStore  *self,
+               sqlite3_stmt     *stmt,
+               GError          **error,
+               const char       *missing,
+               const char       *what)
+{
+  AnbuStoreUser *user = NULL;
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    user = user_from_row (stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, missing);
+  else
+    set_sqlite_error (self, error, what);
+  sqlite3_reset (stmt);
+  return user;
+}
+
 static AnbuStoreUser *
 sqlite_find_user (AnbuStore   *store,
                   const char  *username,
@@ -531,22 +553,12 @@ sqlite_find_user (AnbuStore   *store,
   sqlite3_stmt *stmt = statement (self,
                                   "SELECT " USER_COLUMNS " FROM app_user u"
                                   " WHERE u.username = :username OR u.id = :id", error);
-  AnbuStoreUser *user = NULL;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, ":username", username);
   bind_text (stmt, ":id", id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    user = user_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such user");
-  else
-    set_sqlite_error (self, error, "Cannot read the user");
-  sqlite3_reset (stmt);
-  return user;
+  return step_user_row (self, stmt, error, "No such user", "Cannot read the user");
 }
 
 /* Runs a bound UPDATE of one app_user row; a user id that matches no row
@@ -644,22 +656,12 @@ sqlite_find_session_user (AnbuStore   *store,
                                   " JOIN app_user u ON u.id = s.user_id"
                                   " WHERE s.token_hash = :hash AND s.revoked_at IS NULL"
                                   " AND s.expires_at > :now AND u.disabled = 0", error);
-  AnbuStoreUser *user = NULL;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, ":hash", token_hash);
   bind_int64 (stmt, ":now", now);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    user = user_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such session");
-  else
-    set_sqlite_error (self, error, "Cannot read the session");
-  sqlite3_reset (stmt);
-  return user;
+  return step_user_row (self, stmt, error, "No such session", "Cannot read the session");
 }
 
 static gboolean
