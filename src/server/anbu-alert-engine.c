@@ -704,6 +704,31 @@ close_alert (AnbuAlertEngine     *self,
   return save_alert (self, stored, changes, error);
 }
 
+/* Closes an open alert whose silence is over (activity came back, or an
+ * absence covers now) when nobody has acted on it yet: SAFE, or ABSENT
+ * under an absence. */
+static gboolean
+close_if_unattended (AnbuAlertEngine             *self,
+                     StoredAlert                 *stored,
+                     const AnbuInactivityVerdict *verdict,
+                     gint64                       now,
+                     GPtrArray                   *changes,
+                     AnbuAlertPassStats          *stats,
+                     GError                     **error)
+{
+  AnbuAlertResolution resolution;
+  guint all, no_answer;
+
+  if (stored->alert->state != ANBU_ALERT_STATE_OPEN
+      || !(verdict->absent || verdict->quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since))
+    return TRUE;
+  count_contacts (self, stored->alert, &all, &no_answer);
+  if (all != 0)
+    return TRUE;
+  resolution = verdict->absent ? ANBU_ALERT_RESOLUTION_ABSENT : ANBU_ALERT_RESOLUTION_SAFE;
+  return close_alert (self, stored, resolution, now, changes, stats, error);
+}
+
 /* Everything for one household at `now`. */
 static gboolean
 evaluate_household (AnbuAlertEngine      *self,
@@ -786,22 +811,9 @@ evaluate_household (AnbuAlertEngine      *self,
                            alerts, changes, stats, error))
         return FALSE;
     }
-  else if (!verdict.inactive && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN
-           && (verdict.absent || verdict.quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since))
-    {
-      guint all, no_answer;
-
-      /* Activity came back (or an absence covers now), and nobody acted. */
-      count_contacts (self, stored->alert, &all, &no_answer);
-      if (all == 0)
-        {
-          AnbuAlertResolution resolution = verdict.absent ? ANBU_ALERT_RESOLUTION_ABSENT
-                                                          : ANBU_ALERT_RESOLUTION_SAFE;
-
-          if (!close_alert (self, stored, resolution, now, changes, stats, error))
-            return FALSE;
-        }
-    }
+  else if (!verdict.inactive && stored != NULL
+           && !close_if_unattended (self, stored, &verdict, now, changes, stats, error))
+    return FALSE;
 
   /* Routine watch: the same lifecycle as inactivity, but an early warning
    * resolved for this silence is not repeated; the fixed rule takes over. */
@@ -813,21 +825,9 @@ evaluate_household (AnbuAlertEngine      *self,
                         now, alerts, changes, stats, error))
         return FALSE;
     }
-  else if (!routine.watch && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN
-           && (verdict.absent || verdict.quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since))
-    {
-      guint all, no_answer;
-
-      count_contacts (self, stored->alert, &all, &no_answer);
-      if (all == 0)
-        {
-          AnbuAlertResolution resolution = verdict.absent ? ANBU_ALERT_RESOLUTION_ABSENT
-                                                          : ANBU_ALERT_RESOLUTION_SAFE;
-
-          if (!close_alert (self, stored, resolution, now, changes, stats, error))
-            return FALSE;
-        }
-    }
+  else if (!routine.watch && stored != NULL
+           && !close_if_unattended (self, stored, &verdict, now, changes, stats, error))
+    return FALSE;
 
   /* Offline. A batch that just arrived proves the plug reports (history
    * sent late only looks old): only the timer raises offline signals. */
