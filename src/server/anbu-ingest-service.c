@@ -14,6 +14,7 @@
 #include "anbu-json-body.h"
 #include "anbu-retention.h"
 #include "anbu-series.h"
+#include "anbu-server-time.h"
 #include "anbu-stats.h"
 #include "anbu-validate.h"
 
@@ -58,14 +59,6 @@ require_method (SoupServerMessage *msg,
   anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
                                "This route does not take this method");
   return FALSE;
-}
-
-static char *
-format_time (gint64 seconds)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
-
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 /* An ISO 8601 time given as `name` (a query parameter or a body member),
@@ -831,7 +824,7 @@ handle_admin_tick (SoupServer        *server,
       return;
     }
   anbu_live_hub_notify_changes (self->hub);
-  now_text = format_time (self->manual_now);
+  now_text = anbu_server_time_format (self->manual_now);
   answer = g_strdup_printf ("{\"now\":\"%s\",\"households\":%u,\"raised\":%u,\"escalated\":%u,"
                             "\"rerouted\":%u,\"closed\":%u}", now_text, stats.households,
                             stats.raised, stats.escalated, stats.rerouted, stats.closed);

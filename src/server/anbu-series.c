@@ -7,6 +7,7 @@
 
 #include "anbu-activity-detector.h"
 #include "anbu-series.h"
+#include "anbu-server-time.h"
 #include "anbu-store.h"
 
 static const char plugs_sql[] =
@@ -31,8 +32,7 @@ add_time (JsonBuilder *builder,
           const char  *member,
           gint64       seconds)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
-  g_autofree char *text = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *text = anbu_server_time_format (seconds);
 
   json_builder_set_member_name (builder, member);
   json_builder_add_string_value (builder, text);

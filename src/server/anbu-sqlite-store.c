@@ -10,6 +10,7 @@
 
 #include "anbu-alert-engine.h"
 #include "anbu-migrations.h"
+#include "anbu-server-time.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-telemetry.h"
 
@@ -347,9 +348,7 @@ exec (AnbuSqliteStore  *self,
 static char *
 now_iso8601 (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  return anbu_server_time_format (g_get_real_time () / G_USEC_PER_SEC);
 }
 
 static char *

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "anbu-record-json.h"
+#include "anbu-server-time.h"
 #include "anbu-telemetry.h"
 #include "anbu-validate.h"
 
@@ -1162,14 +1163,6 @@ live_fields_clear (LiveFields *fields)
   g_free (fields->serial);
 }
 
-static char *
-iso_from_unix (gint64 t)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
-
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 static gboolean
 publish_one (AnbuTelemetry     *self,
              AnbuStore         *store,
@@ -1178,7 +1171,7 @@ publish_one (AnbuTelemetry     *self,
 {
   g_autoptr(AnbuStoreEntity) entity = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *seen_text = iso_from_unix (fields->last_seen_at);
+  g_autofree char *seen_text = anbu_server_time_format (fields->last_seen_at);
   g_autofree char *activity_text = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *record;
@@ -1208,7 +1201,7 @@ publish_one (AnbuTelemetry     *self,
     {
       anbu_json_write_timestamp (record, "last_activity_at",
                                  fields->last_activity_at * G_USEC_PER_SEC);
-      activity_text = iso_from_unix (fields->last_activity_at);
+      activity_text = anbu_server_time_format (fields->last_activity_at);
     }
   entity->version++;
   json_object_set_int_member (record, "version", entity->version);

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Unix seconds as the server writes times on the wire and in its tables:
+ * "YYYY-MM-DDTHH:MM:SSZ", UTC. Unlike anbu_timestamp_format() (src/core),
+ * any year GDateTime can hold is written, so a time a client asked for
+ * (a series from 1990, a manual clock) comes back as given. */
+char *anbu_server_time_format (gint64 seconds);
+
+G_END_DECLS
