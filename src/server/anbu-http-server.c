@@ -15,9 +15,9 @@
 #include "anbu-http-server.h"
 #include "anbu-json-body.h"
 #include "anbu-mutations.h"
+#include "anbu-server-time.h"
 #include "anbu-throttle.h"
 #include "anbu-user.h"
-#include "anbu-validate.h"
 
 #define SYNC_DEFAULT_LIMIT 500
 #define SYNC_MAX_LIMIT 5000
@@ -255,7 +255,7 @@ finish_sign_in (SignIn   *sign_in,
       return;
     }
 
-  expires_text = anbu_timestamp_format ((now + self->token_lifetime) * G_USEC_PER_SEC);
+  expires_text = anbu_server_time_format (now + self->token_lifetime);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "token");
