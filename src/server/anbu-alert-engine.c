@@ -11,6 +11,7 @@
 #include "anbu-record-json.h"
 #include "anbu-routine-detector.h"
 #include "anbu-routing.h"
+#include "anbu-server-time.h"
 #include "anbu-validate.h"
 
 struct _AnbuAlertEngine
@@ -190,11 +191,10 @@ facts_from_row (sqlite3_stmt   *stmt,
 static gint64
 iso_to_unix (const char *text)
 {
-  g_autoptr(GDateTime) dt = NULL;
+  gint64 seconds = 0;
 
-  if (text == NULL || (dt = g_date_time_new_from_iso8601 (text, NULL)) == NULL)
-    return 0;
-  return g_date_time_to_unix (dt);
+  anbu_server_time_parse (text, &seconds);
+  return seconds;
 }
 
 static gboolean

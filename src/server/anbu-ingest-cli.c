@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-ingest-cli.h"
+#include "anbu-server-time.h"
 #include "anbu-sqlite-store.h"
 
 AnbuIngestService *
@@ -38,15 +39,12 @@ anbu_ingest_serve_start (AnbuStore           *store,
     }
   if (manual_clock != NULL)
     {
-      g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (manual_clock, NULL);
-
-      if (dt == NULL)
+      if (!anbu_server_time_parse (manual_clock, &options.manual_clock))
         {
           g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                                "--manual-clock is an ISO 8601 time with an offset");
           return NULL;
         }
-      options.manual_clock = g_date_time_to_unix (dt);
     }
   options.offline_after = args->offline_after;
   options.retention_days = (guint) args->retention_days;

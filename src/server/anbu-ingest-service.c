@@ -69,15 +69,12 @@ parse_time (const char  *name,
             gint64      *out,
             GError     **error)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (text, NULL);
-
-  if (dt == NULL)
+  if (!anbu_server_time_parse (text, out))
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, name,
                           "The time must be ISO 8601 with an offset");
       return FALSE;
     }
-  *out = g_date_time_to_unix (dt);
   return TRUE;
 }
 

@@ -12,3 +12,15 @@ anbu_server_time_format (gint64 seconds)
 
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
+
+gboolean
+anbu_server_time_parse (const char *text,
+                        gint64     *seconds)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (text == NULL || (dt = g_date_time_new_from_iso8601 (text, NULL)) == NULL)
+    return FALSE;
+  *seconds = g_date_time_to_unix (dt);
+  return TRUE;
+}

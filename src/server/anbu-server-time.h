@@ -9,6 +9,11 @@ G_BEGIN_DECLS
  * "YYYY-MM-DDTHH:MM:SSZ", UTC. Unlike anbu_timestamp_format() (src/core),
  * any year GDateTime can hold is written, so a time a client asked for
  * (a series from 1990, a manual clock) comes back as given. */
-char *anbu_server_time_format (gint64 seconds);
+char     *anbu_server_time_format (gint64      seconds);
+
+/* Any ISO 8601 time g_date_time_new_from_iso8601() reads, as Unix seconds.
+ * FALSE for NULL or text it does not read; `seconds` is then left alone. */
+gboolean  anbu_server_time_parse  (const char *text,
+                                   gint64     *seconds);
 
 G_END_DECLS

@@ -256,14 +256,7 @@ parse_timestamp (const char *text,
     }
 
 slow:
-  {
-    g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (text, NULL);
-
-    if (dt == NULL)
-      return FALSE;
-    *out = g_date_time_to_unix (dt);
-    return TRUE;
-  }
+  return anbu_server_time_parse (text, out);
 }
 
 static void
