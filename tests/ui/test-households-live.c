@@ -7,9 +7,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "anbu-casework.h"
 #include "anbu-client-account.h"
 #include "anbu-household-row.h"
 #include "anbu-households-view.h"
+#include "anbu-replica-case-store.h"
 #include "anbu-test-server.h"
 #include "anbu-test-util.h"
 #include "anbu-window.h"
@@ -27,6 +29,9 @@ typedef struct
   AnbuTestServer *server;
   char *household_id;
   char *gateway_token;
+  char *admin_token;
+  gint64 clock_s;      /* the server's manual clock, unix seconds */
+  gint64 sent_from;    /* µs UTC: the first reading's time */
   char *data_dir;
   AnbuApplication *app;
   AnbuClientAccount *account;
@@ -54,7 +59,7 @@ fixture_set_up (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *admin_id = NULL;
-  g_autofree char *admin_token = NULL;
+  g_autofree char *clock = NULL;
   g_autofree char *planner_id = NULL;
   g_autofree char *planner_token = NULL;
   g_autofree char *mutation_id = g_uuid_string_random ();
@@ -62,7 +67,15 @@ fixture_set_up (void)
   g_autofree char *batch = NULL;
   JsonArray *results;
 
-  fx.server = anbu_test_server_new (NULL);
+  /* A manual clock at the real time: readings are current, and a tick runs the
+   * server's pass that copies the live fields into the plug record. */
+  fx.clock_s = g_get_real_time () / G_USEC_PER_SEC;
+  clock = iso_time (fx.clock_s);
+  {
+    const char *args[] = { "--manual-clock", clock, "--token-lifetime", "31536000", NULL };
+
+    fx.server = anbu_test_server_new (args);
+  }
   planner_id = anbu_test_server_add_user (fx.server, "planner", "planner", DONG, PASSWORD);
   admin_id = anbu_test_server_add_user (fx.server, "admin", "admin", NULL, ADMIN_PASSWORD);
   fx.household_id = g_uuid_string_random ();
@@ -83,8 +96,8 @@ fixture_set_up (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"),
                    ==, "applied");
 
-  admin_token = anbu_test_server_sign_in (fx.server, "admin", ADMIN_PASSWORD);
-  response = anbu_test_request (fx.server, "POST", "/api/v1/admin/gateways", admin_token,
+  fx.admin_token = anbu_test_server_sign_in (fx.server, "admin", ADMIN_PASSWORD);
+  response = anbu_test_request (fx.server, "POST", "/api/v1/admin/gateways", fx.admin_token,
                                 "{\"name\": \"test gateway\"}");
   g_assert_cmpuint (response->status, ==, 201);
   fx.gateway_token = g_strdup (json_object_get_string_member (anbu_test_response_object (response), "token"));
@@ -132,6 +145,7 @@ fixture_tear_down (void)
   g_free (fx.data_dir);
   g_free (fx.household_id);
   g_free (fx.gateway_token);
+  g_free (fx.admin_token);
   anbu_test_server_free (fx.server);
 }
 
@@ -204,8 +218,10 @@ send_readings (gint64 now_s)
 static void
 test_row_goes_online (void)
 {
-  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 sent_from = (now_s - 10 * 60) * G_USEC_PER_SEC;
+  gint64 now_s = fx.clock_s;
+  gint64 *sent_from = &fx.sent_from;
+
+  fx.sent_from = (now_s - 10 * 60) * G_USEC_PER_SEC;
 
   gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (fx.window, "server-entry")), fx.server->url);
   gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (fx.window, "username-entry")), "planner");
@@ -219,9 +235,45 @@ test_row_goes_online (void)
   g_assert_true (shows_text (GTK_WIDGET (household_row ()), "활동 기록 없음"));
 
   send_readings (now_s);
-  g_assert_true (anbu_test_wait_until (row_online_with_recent_activity, &sent_from, LIVE_WAIT_MS));
+  g_assert_true (anbu_test_wait_until (row_online_with_recent_activity, sent_from, LIVE_WAIT_MS));
   anbu_test_wait_drawn (fx.window);
   anbu_test_save_screenshot (fx.window, "households-live");
+}
+
+static gboolean
+summary_online (gpointer data)
+{
+  AnbuCasework *casework = data;
+  AnbuHouseholdSummary *summary = anbu_household_index_lookup (anbu_casework_get_index (casework),
+                                                               fx.household_id);
+  const AnbuHouseholdFacts *facts = summary != NULL ? anbu_household_summary_get_facts (summary) : NULL;
+
+  return facts != NULL && !facts->plug_offline && facts->last_activity_at >= fx.sent_from;
+}
+
+/* Offline viewing: once the server has copied the plug's live fields into its record
+ * (its pass, here a tick), the pulled record alone, without any live frame, shows the
+ * household online with its last activity. */
+static void
+test_synced_fields_without_live (void)
+{
+  AnbuSession *session = anbu_client_account_get_session (fx.account);
+  g_autofree char *tick_at = iso_time (fx.clock_s + 60);
+  g_autofree char *body = g_strdup_printf ("{\"now\": \"%s\"}", tick_at);
+  g_autoptr (AnbuTestResponse) response = NULL;
+  g_autoptr (AnbuReplicaCaseStore) store = NULL;
+  g_autoptr (AnbuCasework) casework = NULL;
+
+  g_assert_cmpint (fx.sent_from, >, 0);
+  response = anbu_test_request (fx.server, "POST", "/api/v1/admin/tick", fx.admin_token, body);
+  g_assert_cmpuint (response->status, ==, 200);
+
+  /* A casework over the same replica that hears no live frames. */
+  g_assert_nonnull (anbu_session_get_replica (session));
+  store = anbu_replica_case_store_new (anbu_session_get_replica (session), NULL);
+  casework = anbu_casework_new (ANBU_CASE_STORE (store));
+  anbu_casework_set_now (casework, (fx.clock_s + 60) * G_USEC_PER_SEC);
+  g_assert_true (anbu_test_wait_until (summary_online, casework, WAIT_MS));
 }
 
 int
@@ -236,6 +288,7 @@ main (int argc, char *argv[])
       return 0;
     }
   g_test_add_func ("/anbu/ui/households-live/row-goes-online", test_row_goes_online);
+  g_test_add_func ("/anbu/ui/households-live/synced-fields-without-live", test_synced_fields_without_live);
 
   fixture_set_up ();
   status = g_test_run ();
