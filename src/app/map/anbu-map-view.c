@@ -342,6 +342,9 @@ apply_fit (AnbuMapView *self)
     zoom = MIN (zoom, log2 (usable_w / (dx * tile_size)));
   if (dy > 0)
     zoom = MIN (zoom, log2 (usable_h / (dy * tile_size)));
+  /* No closer than the tiles go: past their last level the map would be blank. */
+  if (source != NULL)
+    zoom = MIN (zoom, shumate_map_source_get_max_zoom_level (source));
   zoom = CLAMP (zoom, shumate_viewport_get_min_zoom_level (viewport),
                 shumate_viewport_get_max_zoom_level (viewport));
 
