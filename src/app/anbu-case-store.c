@@ -10,6 +10,7 @@ G_DEFINE_INTERFACE (AnbuCaseStore, anbu_case_store, G_TYPE_OBJECT)
 enum
 {
   CHANGED,
+  PLUG_LIVE,
   N_SIGNALS
 };
 
@@ -20,6 +21,8 @@ anbu_case_store_default_init (AnbuCaseStoreInterface *iface)
 {
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[PLUG_LIVE] = g_signal_new ("plug-live", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
 }
 
 void
@@ -115,4 +118,13 @@ anbu_case_store_emit_changed (AnbuCaseStore *self)
 {
   g_return_if_fail (ANBU_IS_CASE_STORE (self));
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+anbu_case_store_emit_plug_live (AnbuCaseStore *self,
+                                JsonObject    *record)
+{
+  g_return_if_fail (ANBU_IS_CASE_STORE (self));
+  g_return_if_fail (record != NULL);
+  g_signal_emit (self, signals[PLUG_LIVE], 0, record);
 }

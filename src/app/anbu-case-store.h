@@ -23,6 +23,10 @@ G_BEGIN_DECLS
  * - dup_cached / store_cached: small named texts kept with the replica (the
  *   last fetched figures and chart series, for offline viewing).
  * - "changed" signal: records changed (a pull, a push result, a local change).
+ * - "plug-live" signal (JsonObject record): a plug's current live fields
+ *   (serial, household_id, last_seen_at, last_watts, last_lux,
+ *   last_activity_at) from the live channel, seconds old; not written to the
+ *   replica (the synced plug record brings them, at most ~15 minutes behind).
  */
 
 #define ANBU_TYPE_CASE_STORE (anbu_case_store_get_type ())
@@ -100,5 +104,7 @@ void       anbu_case_store_store_cached         (AnbuCaseStore       *self,
 /* The signed-in planner's user id (visits and contacts name who made them). */
 char      *anbu_case_store_dup_user_id          (AnbuCaseStore       *self);
 void       anbu_case_store_emit_changed         (AnbuCaseStore       *self);
+void       anbu_case_store_emit_plug_live       (AnbuCaseStore       *self,
+                                                 JsonObject          *record);
 
 G_END_DECLS

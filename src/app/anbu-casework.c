@@ -8,6 +8,7 @@
 #include "anbu-casework.h"
 #include "anbu-households-view.h"
 #include "anbu-map-page.h"
+#include "anbu-record-json.h"
 #include "anbu-statistics-view.h"
 #include "anbu-visits-view.h"
 
@@ -38,10 +39,16 @@ struct _AnbuCasework
   gboolean            loading;
   gboolean            reload_again;
   guint               reload_source;
+  GHashTable         *live_plugs;   /* serial → AnbuPlug with the live channel's fields */
+  guint               live_source;
 };
 
 /* Bursts of change notices (a pull page, live plug frames) become one reload. */
 #define RELOAD_DELAY_MS 300
+
+/* Live plug frames (one per plug every 10 s, hundreds of plugs) are applied to
+ * the summaries in memory at most this often. */
+#define LIVE_REFRESH_MS 1000
 
 G_DEFINE_FINAL_TYPE (AnbuCasework, anbu_casework, G_TYPE_OBJECT)
 
@@ -158,6 +165,45 @@ parse_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&snapshot), (GDestroyNotify) snapshot_free);
 }
 
+/* Copies the live channel's fields into the snapshot's plug records where
+ * they are newer than what the replica holds. Answers whether any moved. */
+static gboolean
+apply_live_plugs (AnbuCasework *self,
+                  Snapshot     *snapshot)
+{
+  gboolean changed = FALSE;
+
+  if (g_hash_table_size (self->live_plugs) == 0)
+    return FALSE;
+  for (guint i = 0; i < snapshot->records[1]->len; i++)
+    {
+      AnbuPlug *plug = snapshot->records[1]->pdata[i];
+      AnbuPlug *live = g_hash_table_lookup (self->live_plugs, plug->serial);
+
+      if (live == NULL || g_strcmp0 (live->household_id, plug->household_id) != 0
+          || live->last_seen_at <= plug->last_seen_at)
+        continue;
+      plug->last_seen_at = live->last_seen_at;
+      plug->last_watts = live->last_watts;
+      plug->last_lux = live->last_lux;
+      plug->last_activity_at = MAX (plug->last_activity_at, live->last_activity_at);
+      changed = TRUE;
+    }
+  return changed;
+}
+
+static void
+resummarize (AnbuCasework *self)
+{
+  Snapshot *snapshot = self->snapshot;
+
+  g_clear_pointer (&snapshot->summaries, g_ptr_array_unref);
+  snapshot->now = anbu_casework_get_now (self);
+  snapshot->summaries = anbu_caseload_summarize (snapshot->records[0], snapshot->records[1],
+                                                 snapshot->records[2], snapshot->records[5],
+                                                 snapshot->now);
+}
+
 static void
 parse_cb (GObject      *source,
           GAsyncResult *result,
@@ -177,6 +223,10 @@ parse_cb (GObject      *source,
 
   g_clear_pointer (&self->snapshot, snapshot_free);
   self->snapshot = snapshot;
+  /* The replica's copy of the live fields may be up to 15 minutes behind the
+   * frames this session has seen. */
+  if (apply_live_plugs (self, snapshot))
+    resummarize (self);
   g_hash_table_remove_all (self->households_by_id);
   g_hash_table_remove_all (self->alerts_by_id);
   for (guint i = 0; i < snapshot->records[0]->len; i++)
@@ -296,6 +346,51 @@ on_store_changed (AnbuCasework *self)
     self->reload_source = g_timeout_add (RELOAD_DELAY_MS, delayed_reload, self);
 }
 
+/* The households list and the map follow the index: changed summaries
+ * replace their items there. */
+static gboolean
+live_refresh (gpointer data)
+{
+  AnbuCasework *self = data;
+
+  self->live_source = 0;
+  if (self->snapshot == NULL || !apply_live_plugs (self, self->snapshot))
+    return G_SOURCE_REMOVE;
+  resummarize (self);
+  anbu_household_index_set_households (self->index, self->snapshot->summaries);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_plug_live (AnbuCasework *self,
+              JsonObject   *record)
+{
+  g_autoptr(AnbuPlug) live = anbu_plug_new ();
+  g_autoptr(GError) error = NULL;
+  AnbuPlug *known;
+
+#define M(name) name, json_object_get_member (record, name)
+  if (!anbu_json_read_serial (M ("serial"), TRUE, &live->serial, &error)
+      || !anbu_json_read_uuid (M ("household_id"), TRUE, &live->household_id, &error)
+      || !anbu_json_read_timestamp (M ("last_seen_at"), FALSE, &live->last_seen_at, &error)
+      || !anbu_json_read_double (M ("last_watts"), FALSE, &live->last_watts, &error)
+      || !anbu_json_read_double (M ("last_lux"), FALSE, &live->last_lux, &error)
+      || !anbu_json_read_timestamp (M ("last_activity_at"), FALSE, &live->last_activity_at, &error))
+    {
+      g_debug ("Ignoring a live plug frame: %s", error->message);
+      return;
+    }
+#undef M
+
+  known = g_hash_table_lookup (self->live_plugs, live->serial);
+  if (known != NULL && known->last_seen_at >= live->last_seen_at)
+    return;
+  known = g_steal_pointer (&live);
+  g_hash_table_replace (self->live_plugs, known->serial, known);
+  if (self->live_source == 0)
+    self->live_source = g_timeout_add (LIVE_REFRESH_MS, live_refresh, self);
+}
+
 static void
 anbu_casework_dispose (GObject *object)
 {
@@ -303,6 +398,7 @@ anbu_casework_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->live_source, g_source_remove);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
@@ -320,6 +416,7 @@ anbu_casework_finalize (GObject *object)
   g_clear_pointer (&self->open_alerts, g_ptr_array_unref);
   g_clear_pointer (&self->households_by_id, g_hash_table_unref);
   g_clear_pointer (&self->alerts_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->live_plugs, g_hash_table_unref);
   g_clear_pointer (&self->snapshot, snapshot_free);
 
   G_OBJECT_CLASS (anbu_casework_parent_class)->finalize (object);
@@ -370,6 +467,8 @@ anbu_casework_init (AnbuCasework *self)
   self->open_alerts = g_ptr_array_new ();
   self->households_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->alerts_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->live_plugs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            (GDestroyNotify) anbu_plug_free);
 }
 
 AnbuCasework *
@@ -382,6 +481,7 @@ anbu_casework_new (AnbuCaseStore *store)
   self = g_object_new (ANBU_TYPE_CASEWORK, NULL);
   self->store = g_object_ref (store);
   g_signal_connect_swapped (store, "changed", G_CALLBACK (on_store_changed), self);
+  g_signal_connect_swapped (store, "plug-live", G_CALLBACK (on_plug_live), self);
   anbu_casework_reload (self);
   return self;
 }

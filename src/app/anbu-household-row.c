@@ -153,6 +153,17 @@ anbu_household_row_set_summary (AnbuHouseholdRow     *self,
     }
   else
     activity = g_strdup (_("No activity recorded"));
+  /* Whether the plugs are reporting now (live channel) or were when last synced. */
+  if (facts->serials != NULL && facts->serials[0] != NULL)
+    {
+      const char *link = facts->plug_offline ? C_("plug link", "Offline") : C_("plug link", "Online");
+      char *with_link;
+
+      /* Translators: first %s is 온라인 or 오프라인, second the last activity. */
+      with_link = g_strdup_printf (_("%s · %s"), link, activity);
+      g_free (activity);
+      activity = with_link;
+    }
   gtk_label_set_label (self->activity_label, activity);
 
   if (facts->quiet_since != 0)

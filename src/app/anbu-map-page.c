@@ -40,6 +40,7 @@ struct _AnbuMapPage
   AnbuRoutePlan *plan;
   gboolean start_chosen;       /* the planner picked the start: keep it */
   gboolean choosing_start;     /* the page moves the drop-down itself */
+  gboolean fitted;             /* the view was fitted to this model's households */
 
   SoupSession *session;        /* for the tile server's tiles.json */
   GCancellable *tilejson_cancellable;
@@ -487,12 +488,69 @@ summary_has_location (gpointer item,
   return household != NULL && isfinite (household->lat) && isfinite (household->lon);
 }
 
+/* The first households of a model (after sign-in) decide where the map looks:
+ * all of them, or one and its 동주민센터 at the centre. Later changes (live
+ * states, a pull) keep the place the planner panned or zoomed to. */
+#define FIT_MARGIN_PX 48.0
+#define FIT_MAX_ZOOM 16.0
+#define FIT_MIN_SPAN 0.002  /* degrees: a lone household is not shown at street level */
+
+static void
+fit_to_households (AnbuMapPage *self)
+{
+  guint n = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
+  double south = 90, north = -90, west = 180, east = -180;
+
+  if (self->fitted || n == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (AnbuMapPoint) point = g_list_model_get_item (self->model, i);
+      double lat = anbu_map_point_get_latitude (point);
+      double lon = anbu_map_point_get_longitude (point);
+
+      south = MIN (south, lat);
+      north = MAX (north, lat);
+      west = MIN (west, lon);
+      east = MAX (east, lon);
+    }
+  if (n == 1)
+    {
+      g_autoptr (AnbuMapPoint) point = g_list_model_get_item (self->model, 0);
+      AnbuHousehold *household = self->casework != NULL
+                                 ? anbu_casework_lookup_household (self->casework,
+                                                                   anbu_map_point_get_id (point))
+                                 : NULL;
+      int index = household != NULL ? anbu_community_centre_index (household->dong_code) : -1;
+      double lat0 = south, lon0 = west;
+      double half_lat = FIT_MIN_SPAN, half_lon = FIT_MIN_SPAN;
+
+      if (index >= 0)
+        {
+          guint n_centres;
+          const AnbuCommunityCentre *centre = &anbu_community_centre_get_all (&n_centres)[index];
+
+          half_lat = MAX (half_lat, fabs (lat0 - centre->latitude));
+          half_lon = MAX (half_lon, fabs (lon0 - centre->longitude));
+          lat0 = centre->latitude;
+          lon0 = centre->longitude;
+        }
+      south = lat0 - half_lat;
+      north = lat0 + half_lat;
+      west = lon0 - half_lon;
+      east = lon0 + half_lon;
+    }
+  self->fitted = TRUE;
+  anbu_map_view_fit_area (self->map_view, south, west, north, east, FIT_MARGIN_PX, FIT_MAX_ZOOM);
+}
+
 /* Callbacks */
 
 static void
 on_items_changed (AnbuMapPage *self)
 {
   update_visible_page (self);
+  fit_to_households (self);
 }
 
 static void
@@ -1127,6 +1185,8 @@ anbu_map_page_set_model (AnbuMapPage *self,
                              G_CONNECT_SWAPPED);
   anbu_map_view_set_model (self->map_view, model);
   update_visible_page (self);
+  self->fitted = FALSE;
+  fit_to_households (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
 

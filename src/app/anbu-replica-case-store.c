@@ -280,6 +280,28 @@ anbu_replica_case_store_set_api_client (AnbuReplicaCaseStore *self,
   g_set_object (&self->api_client, api_client);
 }
 
+static void
+on_plug_updated (AnbuReplicaCaseStore *self,
+                 JsonObject           *record)
+{
+  anbu_case_store_emit_plug_live (ANBU_CASE_STORE (self), record);
+}
+
+/* Live plug frames are passed on as they come; the views throttle their redraws.
+ * Nothing is written to the replica per frame: the server copies the live fields
+ * into the synced plug record itself (at most every 15 minutes), which is what
+ * offline viewing shows. */
+void
+anbu_replica_case_store_set_live_channel (AnbuReplicaCaseStore *self,
+                                          AnbuLiveChannel      *live_channel)
+{
+  g_return_if_fail (ANBU_IS_REPLICA_CASE_STORE (self));
+  g_return_if_fail (ANBU_IS_LIVE_CHANNEL (live_channel));
+
+  g_signal_connect_object (live_channel, "plug-updated", G_CALLBACK (on_plug_updated), self,
+                           G_CONNECT_SWAPPED);
+}
+
 AnbuReplicaCaseStore *
 anbu_replica_case_store_new_for_session (AnbuSession *session)
 {
@@ -294,6 +316,8 @@ anbu_replica_case_store_new_for_session (AnbuSession *session)
                                       user != NULL ? json_object_get_string_member_with_default (user, "id", NULL)
                                                    : NULL);
   anbu_replica_case_store_set_api_client (self, anbu_session_get_api_client (session));
+  if (anbu_session_get_live_channel (session) != NULL)
+    anbu_replica_case_store_set_live_channel (self, anbu_session_get_live_channel (session));
   return self;
 }
 

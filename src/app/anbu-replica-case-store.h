@@ -30,6 +30,9 @@ AnbuReplicaCaseStore *anbu_replica_case_store_new_for_session (AnbuSession      
 /* NULL: no server (fetches fail at once with G_IO_ERROR_NETWORK_UNREACHABLE). */
 void                  anbu_replica_case_store_set_api_client (AnbuReplicaCaseStore *self,
                                                               AnbuApiClient        *api_client);
+/* Passes the channel's plug frames on as the store's "plug-live" signal. */
+void                  anbu_replica_case_store_set_live_channel (AnbuReplicaCaseStore *self,
+                                                                AnbuLiveChannel      *live_channel);
 AnbuReplica          *anbu_replica_case_store_get_replica (AnbuReplicaCaseStore *self);
 
 G_END_DECLS

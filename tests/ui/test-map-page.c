@@ -316,6 +316,41 @@ attribution_shown (gpointer data)
   return source != NULL && g_strcmp0 (shumate_map_source_get_license (source), data) == 0;
 }
 
+static gboolean
+all_households_in_view (gpointer data)
+{
+  ShumateViewport *viewport = anbu_map_view_get_viewport (fx.view);
+  GtkWidget *map = GTK_WIDGET (anbu_map_view_get_map (fx.view));
+  guint n = g_list_model_get_n_items (points ());
+  int width = gtk_widget_get_width (map), height = gtk_widget_get_height (map);
+
+  if (n == 0 || width <= 0 || shumate_viewport_get_zoom_level (viewport) > 16.001)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      AnbuMapPoint *point = point_at (i);
+      double x, y;
+
+      shumate_viewport_location_to_widget_coords (viewport, map, anbu_map_point_get_latitude (point),
+                                                  anbu_map_point_get_longitude (point), &x, &y);
+      if (x < 0 || y < 0 || x > width || y > height)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* After sign-in the map looks at the planner's households, not at the whole
+ * country: every one is inside the view, at a street-level zoom. */
+static void
+test_fits_households (void)
+{
+  ShumateViewport *viewport = anbu_map_view_get_viewport (fx.view);
+
+  g_assert_true (anbu_test_wait_until (all_households_in_view, NULL, TIMEOUT_MS));
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >=, 12.0);
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), <=, 16.0);
+}
+
 /* Every household of the planner's 동 is on the map, drawn over tiles that came
  * from the server; the list's search applies to the map. */
 static void
@@ -721,6 +756,7 @@ main (int argc, char *argv[])
       return 0;
     }
 
+  g_test_add_func ("/anbu/ui/map-page/fits-households", test_fits_households);
   g_test_add_func ("/anbu/ui/map-page/households-appear", test_households_appear);
   g_test_add_func ("/anbu/ui/map-page/cluster-click-zooms", test_cluster_click_zooms);
   g_test_add_func ("/anbu/ui/map-page/popover-opens-household", test_popover_opens_household);

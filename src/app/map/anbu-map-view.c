@@ -35,6 +35,12 @@ struct _AnbuMapView
   ShumateMarkerLayer *pin_layer;
   ShumateMarker      *pin;
   gboolean            has_pin;
+
+  gboolean            fit_pending;  /* an area to show once the view has a size */
+  double              fit_area[4];  /* south, west, north, east */
+  double              fit_margin;
+  double              fit_max_zoom;
+  guint               fit_idle;
 };
 
 G_DEFINE_TYPE (AnbuMapView, anbu_map_view, GTK_TYPE_WIDGET)
@@ -295,6 +301,94 @@ on_status_layer_selected (AnbuMapView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ID]);
 }
 
+/* ---- Fitting an area ----------------------------------------------------- */
+
+/* Web Mercator: x and y of the whole world in 0..1. */
+static double
+mercator_y (double latitude)
+{
+  double phi = CLAMP (latitude, -85.0511, 85.0511) * G_PI / 180.0;
+
+  return (1.0 - log (tan (phi) + 1.0 / cos (phi)) / G_PI) / 2.0;
+}
+
+static double
+mercator_latitude (double y)
+{
+  return atan (sinh (G_PI * (1.0 - 2.0 * y))) * 180.0 / G_PI;
+}
+
+static gboolean
+apply_fit (AnbuMapView *self)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  ShumateMapSource *source = shumate_viewport_get_reference_map_source (viewport);
+  int width = gtk_widget_get_width (GTK_WIDGET (self->map));
+  int height = gtk_widget_get_height (GTK_WIDGET (self->map));
+  double tile_size = source != NULL ? shumate_map_source_get_tile_size (source) : 256.0;
+  double south = self->fit_area[0], west = self->fit_area[1];
+  double north = self->fit_area[2], east = self->fit_area[3];
+  double top = mercator_y (north), bottom = mercator_y (south);
+  double dx = (east - west) / 360.0;
+  double dy = bottom - top;
+  double usable_w, usable_h, zoom;
+
+  if (width <= 0 || height <= 0)
+    return FALSE;
+  usable_w = MAX (width - 2 * self->fit_margin, 1.0);
+  usable_h = MAX (height - 2 * self->fit_margin, 1.0);
+  zoom = self->fit_max_zoom;
+  if (dx > 0)
+    zoom = MIN (zoom, log2 (usable_w / (dx * tile_size)));
+  if (dy > 0)
+    zoom = MIN (zoom, log2 (usable_h / (dy * tile_size)));
+  /* No closer than the tiles go: past their last level the map would be blank. */
+  if (source != NULL)
+    zoom = MIN (zoom, shumate_map_source_get_max_zoom_level (source));
+  zoom = CLAMP (zoom, shumate_viewport_get_min_zoom_level (viewport),
+                shumate_viewport_get_max_zoom_level (viewport));
+
+  self->fit_pending = FALSE;
+  shumate_map_stop_go_to (shumate_simple_map_get_map (self->map));
+  anbu_map_view_center_on (self, mercator_latitude ((top + bottom) / 2.0), (west + east) / 2.0,
+                           zoom);
+  return TRUE;
+}
+
+static gboolean
+apply_fit_idle (gpointer data)
+{
+  AnbuMapView *self = data;
+
+  self->fit_idle = 0;
+  if (self->fit_pending)
+    apply_fit (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+anbu_map_view_fit_area (AnbuMapView *self,
+                        double       south,
+                        double       west,
+                        double       north,
+                        double       east,
+                        double       margin,
+                        double       max_zoom)
+{
+  g_return_if_fail (ANBU_IS_MAP_VIEW (self));
+  g_return_if_fail (south <= north && west <= east);
+
+  self->fit_area[0] = south;
+  self->fit_area[1] = west;
+  self->fit_area[2] = north;
+  self->fit_area[3] = east;
+  self->fit_margin = MAX (margin, 0.0);
+  self->fit_max_zoom = max_zoom;
+  self->fit_pending = TRUE;
+  if (!apply_fit (self))
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
 /* ---- Widget -------------------------------------------------------------- */
 
 static void
@@ -322,12 +416,17 @@ anbu_map_view_size_allocate (GtkWidget *widget,
 
   gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
   gtk_popover_present (GTK_POPOVER (self->popover));
+  /* The viewport is not moved from inside an allocation. */
+  if (self->fit_pending && width > 0 && height > 0 && self->fit_idle == 0)
+    self->fit_idle = g_idle_add (apply_fit_idle, self);
 }
 
 static void
 anbu_map_view_dispose (GObject *object)
 {
   AnbuMapView *self = ANBU_MAP_VIEW (object);
+
+  g_clear_handle_id (&self->fit_idle, g_source_remove);
 
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_clear_pointer (&self->overlay, gtk_widget_unparent);

@@ -65,6 +65,16 @@ void                anbu_map_view_center_on          (AnbuMapView        *self,
                                                       double              latitude,
                                                       double              longitude,
                                                       double              zoom);
+/* Shows the area from (south, west) to (north, east) with @margin pixels
+ * around it, zoomed in no further than @max_zoom. Before the view has a size
+ * the fit waits for its first allocation. */
+void                anbu_map_view_fit_area           (AnbuMapView        *self,
+                                                      double              south,
+                                                      double              west,
+                                                      double              north,
+                                                      double              east,
+                                                      double              margin,
+                                                      double              max_zoom);
 
 /* What a click at (x, y) in the view's coordinates does: zoom into a cluster,
  * or select a household and open its popover. FALSE when nothing is there. */
