@@ -28,6 +28,7 @@ struct _AnbuCasework
   GObject parent_instance;
 
   AnbuCaseStore      *store;
+  char               *selected_household_id;
   GCancellable       *cancellable;
   AnbuHouseholdIndex *index;
   Snapshot           *snapshot;
@@ -56,6 +57,7 @@ enum
 {
   PROP_0,
   PROP_LOADED,
+  PROP_SELECTED_HOUSEHOLD_ID,
   N_PROPS
 };
 
@@ -419,6 +421,7 @@ anbu_casework_finalize (GObject *object)
   g_clear_pointer (&self->live_plugs, g_hash_table_unref);
   g_clear_pointer (&self->snapshot, snapshot_free);
 
+  g_clear_pointer (&self->selected_household_id, g_free);
   G_OBJECT_CLASS (anbu_casework_parent_class)->finalize (object);
 }
 
@@ -435,6 +438,27 @@ anbu_casework_get_property (GObject    *object,
     case PROP_LOADED:
       g_value_set_boolean (value, self->loaded);
       break;
+    case PROP_SELECTED_HOUSEHOLD_ID:
+      g_value_set_string (value, self->selected_household_id);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+anbu_casework_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  AnbuCasework *self = ANBU_CASEWORK (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_HOUSEHOLD_ID:
+      anbu_casework_set_selected_household_id (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -448,10 +472,15 @@ anbu_casework_class_init (AnbuCaseworkClass *klass)
   object_class->dispose = anbu_casework_dispose;
   object_class->finalize = anbu_casework_finalize;
   object_class->get_property = anbu_casework_get_property;
+  object_class->set_property = anbu_casework_set_property;
 
   properties[PROP_LOADED] =
     g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The household the planner picked, shared by the list and the map. */
+  properties[PROP_SELECTED_HOUSEHOLD_ID] =
+    g_param_spec_string ("selected-household-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The caseload was (re)read: views refresh what they show. */
@@ -736,4 +765,25 @@ anbu_casework_detach_views (GtkWidget *window)
   g_return_if_fail (GTK_IS_WIDGET (window));
 
   attach_recursive (NULL, window);
+}
+
+const char *
+anbu_casework_get_selected_household_id (AnbuCasework *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+
+  return self->selected_household_id;
+}
+
+void
+anbu_casework_set_selected_household_id (AnbuCasework *self,
+                                         const char   *household_id)
+{
+  g_return_if_fail (ANBU_IS_CASEWORK (self));
+
+  if (g_strcmp0 (self->selected_household_id, household_id) == 0)
+    return;
+  g_free (self->selected_household_id);
+  self->selected_household_id = g_strdup (household_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_HOUSEHOLD_ID]);
 }

@@ -33,6 +33,10 @@ void                anbu_casework_set_now              (AnbuCasework   *self,
 gint64              anbu_casework_get_now              (AnbuCasework   *self);
 
 AnbuHouseholdIndex *anbu_casework_get_index            (AnbuCasework   *self);
+/* The household selected in the list and on the map (NULL: none). */
+const char         *anbu_casework_get_selected_household_id (AnbuCasework *self);
+void                anbu_casework_set_selected_household_id (AnbuCasework *self,
+                                                             const char   *household_id);
 GPtrArray          *anbu_casework_get_open_alerts      (AnbuCasework   *self);
 GPtrArray          *anbu_casework_list_visits_due      (AnbuCasework   *self,
                                                         const GDate    *today,

@@ -30,6 +30,7 @@ struct _AnbuHouseholdsView
   GPtrArray         *dongs;      /* AnbuDong, index + 1 = dropdown position */
   GtkWidget         *window;     /* whose search-text we follow (weak) */
   gboolean           updating_dongs;
+  gboolean           syncing_selection;
 };
 
 G_DEFINE_TYPE (AnbuHouseholdsView, anbu_households_view, ADW_TYPE_BIN)
@@ -176,6 +177,58 @@ on_list_view_activate (AnbuHouseholdsView *self,
   summary = g_list_model_get_item (G_LIST_MODEL (anbu_casework_get_index (self->casework)), position);
   if (summary != NULL)
     anbu_households_view_open_household (self, anbu_household_summary_get_id (summary));
+}
+
+static GtkSingleSelection *
+list_selection (AnbuHouseholdsView *self)
+{
+  GtkSelectionModel *model = gtk_list_view_get_model (self->list_view);
+
+  return GTK_IS_SINGLE_SELECTION (model) ? GTK_SINGLE_SELECTION (model) : NULL;
+}
+
+/* The list's selection goes to the casework, which the map follows. */
+static void
+on_list_selected_item (AnbuHouseholdsView *self)
+{
+  GtkSingleSelection *selection = list_selection (self);
+  AnbuHouseholdSummary *summary;
+
+  if (self->casework == NULL || selection == NULL || self->syncing_selection)
+    return;
+  summary = gtk_single_selection_get_selected_item (selection);
+  if (summary == NULL)
+    return;
+  self->syncing_selection = TRUE;
+  anbu_casework_set_selected_household_id (self->casework, anbu_household_summary_get_id (summary));
+  self->syncing_selection = FALSE;
+}
+
+/* A household selected elsewhere (the map) is selected in the list too. */
+static void
+on_casework_selected_household (AnbuHouseholdsView *self)
+{
+  GtkSingleSelection *selection = list_selection (self);
+  const char *id;
+  GListModel *model;
+  guint position = GTK_INVALID_LIST_POSITION;
+  guint n;
+
+  if (self->casework == NULL || selection == NULL || self->syncing_selection)
+    return;
+  id = anbu_casework_get_selected_household_id (self->casework);
+  model = G_LIST_MODEL (anbu_casework_get_index (self->casework));
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; id != NULL && i < n && position == GTK_INVALID_LIST_POSITION; i++)
+    {
+      g_autoptr(AnbuHouseholdSummary) summary = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (anbu_household_summary_get_id (summary), id) == 0)
+        position = i;
+    }
+  self->syncing_selection = TRUE;
+  gtk_single_selection_set_selected (selection, position);
+  self->syncing_selection = FALSE;
 }
 
 static void
@@ -330,6 +383,7 @@ anbu_households_view_set_casework (AnbuHouseholdsView *self,
                                    AnbuCasework       *casework)
 {
   AnbuHouseholdIndex *index;
+  g_autoptr(GtkSingleSelection) selection = NULL;
 
   g_return_if_fail (ANBU_IS_HOUSEHOLDS_VIEW (self));
   g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
@@ -352,9 +406,16 @@ anbu_households_view_set_casework (AnbuHouseholdsView *self,
       return;
     }
   index = anbu_casework_get_index (casework);
-  gtk_list_view_set_model (self->list_view,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (index)))));
-  g_object_unref (gtk_list_view_get_model (self->list_view));
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (index)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (selection, "notify::selected-item", G_CALLBACK (on_list_selected_item),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (casework, "notify::selected-household-id",
+                            G_CALLBACK (on_casework_selected_household), self);
+  on_casework_selected_household (self);
   g_signal_connect_swapped (casework, "changed", G_CALLBACK (on_casework_changed), self);
   g_signal_connect_swapped (index, "items-changed", G_CALLBACK (on_items_changed), self);
   on_filters_changed (self);

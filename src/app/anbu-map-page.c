@@ -35,6 +35,7 @@ struct _AnbuMapPage
   GSettings *settings;
   GListModel *model;
   AnbuCasework *casework;
+  GBinding     *selection_binding;   /* map's selected-id <-> casework's */
 
   GPtrArray *route_ids;        /* char *, NULL-terminated */
   AnbuRoutePlan *plan;
@@ -1020,6 +1021,8 @@ anbu_map_page_dispose (GObject *object)
     g_cancellable_cancel (self->download_cancellable);
   g_clear_object (&self->download_cancellable);
   g_clear_weak_pointer (&self->progress_dialog);
+  if (self->selection_binding != NULL)
+    g_binding_unbind (g_steal_pointer (&self->selection_binding));
   /* The casework's models call back into the page: the map lets go of them first. */
   if (self->map_view != NULL)
     anbu_map_view_set_model (self->map_view, NULL);
@@ -1126,6 +1129,8 @@ anbu_map_page_set_casework (AnbuMapPage  *self,
 
   if (self->casework == casework)
     return;
+  if (self->selection_binding != NULL)
+    g_binding_unbind (g_steal_pointer (&self->selection_binding));
   if (self->casework != NULL)
     g_signal_handlers_disconnect_by_data (self->casework, self);
   g_set_object (&self->casework, casework);
@@ -1145,6 +1150,10 @@ anbu_map_page_set_casework (AnbuMapPage  *self,
   points = gtk_map_list_model_new (G_LIST_MODEL (g_steal_pointer (&located)), summary_to_point,
                                    self, NULL);
   anbu_map_page_set_model (self, G_LIST_MODEL (points));
+  /* The list and the map select the same household. */
+  self->selection_binding = g_object_bind_property (casework, "selected-household-id",
+                                                    self->map_view, "selected-id",
+                                                    G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 }
 
 /**

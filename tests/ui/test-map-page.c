@@ -725,6 +725,43 @@ test_accessible_names (void)
                    ==, "win.show-view");
 }
 
+/* Selecting a household in the list highlights it on the map, and a
+ * household picked on the map is the one selected in the list. */
+static void
+test_list_and_map_share_selection (void)
+{
+  GtkWidget *households = anbu_test_find_type (fx.window, ANBU_TYPE_HOUSEHOLDS_VIEW);
+  GtkListView *list = GTK_LIST_VIEW (anbu_test_find_named (households, "households-list"));
+  GtkSelectionModel *selection = gtk_list_view_get_model (list);
+  g_autoptr(AnbuHouseholdSummary) first = NULL;
+  AnbuHouseholdSummary *selected;
+  g_autofree char *map_id = g_strdup (anbu_map_point_get_id (point_at (1)));
+
+  g_assert_true (GTK_IS_SINGLE_SELECTION (selection));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), >, 1);
+  first = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+  g_assert_true (gtk_selection_model_select_item (selection, 0, TRUE));
+  g_assert_cmpstr (anbu_casework_get_selected_household_id (fx.casework), ==,
+                   anbu_household_summary_get_id (first));
+  g_assert_cmpstr (anbu_map_view_get_selected_id (fx.view), ==, anbu_household_summary_get_id (first));
+
+  anbu_map_view_set_selected_id (fx.view, map_id);
+  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (anbu_household_summary_get_id (selected), ==, map_id);
+  g_assert_cmpstr (anbu_casework_get_selected_household_id (fx.casework), ==, map_id);
+
+  /* The selection does not get in the way of opening the household. */
+  gtk_widget_activate_action (fx.window, "win.show-view", "s", "households");
+  gtk_stack_set_visible_child_name (GTK_STACK (anbu_test_find_type (households, GTK_TYPE_STACK)), "list");
+  anbu_test_wait_drawn (fx.window);
+  g_assert_false (household_page_shown (NULL));
+  g_signal_emit_by_name (list, "activate", gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)));
+  g_assert_true (anbu_test_wait_until (household_page_shown, NULL, TIMEOUT_MS));
+  gtk_widget_activate_action (fx.window, "win.show-view", "s", "map");
+  anbu_test_wait_drawn (fx.window);
+}
+
 /* Signing out detaches the views: no household and no route stays on the map. */
 static void
 test_detach_empties_map (void)
@@ -765,6 +802,7 @@ main (int argc, char *argv[])
   /* Before the download's toasts: libadwaita 1.2's toast close button has no name. */
   g_test_add_func ("/anbu/ui/map-page/accessible-names", test_accessible_names);
   g_test_add_func ("/anbu/ui/map-page/download-area", test_download_area);
+  g_test_add_func ("/anbu/ui/map-page/list-and-map-share-selection", test_list_and_map_share_selection);
   g_test_add_func ("/anbu/ui/map-page/detach-empties-map", test_detach_empties_map);
 
   fixture_set_up ();
