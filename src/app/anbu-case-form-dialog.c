@@ -4,10 +4,13 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 #include "anbu-case-form-dialog.h"
 #include "anbu-kst.h"
+#include "anbu-map-page.h"
+#include "anbu-map-view.h"
 #include "anbu-mutation.h"
 #include "anbu-phone.h"
 #include "anbu-validate.h"
@@ -204,6 +207,137 @@ add_choice (AnbuCaseFormDialog *self,
     }
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+}
+
+static GtkWidget *
+find_map_page (GtkWidget *widget)
+{
+  if (widget == NULL || ANBU_IS_MAP_PAGE (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_map_page (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+set_location_text (AnbuCaseFormDialog *self,
+                   double              latitude,
+                   double              longitude)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  gtk_editable_set_text (GTK_EDITABLE (find_field (self, "lat")->input),
+                         g_ascii_formatd (buf, sizeof buf, "%.6f", latitude));
+  gtk_editable_set_text (GTK_EDITABLE (find_field (self, "lon")->input),
+                         g_ascii_formatd (buf, sizeof buf, "%.6f", longitude));
+}
+
+static void
+on_location_picked (AnbuMapView *view,
+                    double       latitude,
+                    double       longitude,
+                    gpointer     user_data)
+{
+  AnbuCaseFormDialog *self = ANBU_CASE_FORM_DIALOG (user_data);
+
+  set_location_text (self, latitude, longitude);
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
+}
+
+/* A small map on which a click is the household's location. */
+static void
+on_pick_location_clicked (AnbuCaseFormDialog *self)
+{
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  AnbuMapView *view = anbu_map_view_new ();
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  GtkWidget *page = parent != NULL ? find_map_page (GTK_WIDGET (parent)) : NULL;
+
+  gtk_window_set_title (GTK_WINDOW (window), _("Pick Location on Map"));
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 480);
+  gtk_widget_set_name (window, "pick-location");
+  /* The basemap the Map page already shows. */
+  if (page != NULL)
+    anbu_map_view_set_tile_source (view, anbu_map_view_get_tile_source (anbu_map_page_get_map_view (ANBU_MAP_PAGE (page))));
+  anbu_map_view_set_picking_location (view, TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (view), TRUE);
+  g_signal_connect_object (view, "location-picked", G_CALLBACK (on_location_picked), self, 0);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (view));
+  adw_window_set_content (ADW_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+add_location (AnbuCaseFormDialog *self,
+              AnbuHousehold      *h)
+{
+  GtkWidget *button = gtk_button_new_with_label (_("Pick Location on Map"));
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gboolean known = h != NULL && !isnan (h->lat) && !isnan (h->lon);
+
+  add_text (self, "lat", _("Latitude"), known ? g_ascii_formatd (buf, sizeof buf, "%.6f", h->lat) : NULL);
+  add_text (self, "lon", _("Longitude"), known ? g_ascii_formatd (buf, sizeof buf, "%.6f", h->lon) : NULL);
+  gtk_widget_set_name (button, "pick-location-button");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (on_pick_location_clicked), self);
+  gtk_box_append (self->fields_box, button);
+}
+
+static void set_field_error (AnbuCaseFormDialog *self,
+                             const char         *key,
+                             const char         *message);
+
+/* Reads the lat/lon fields into @lat/@lon: FALSE (with the field's error) when
+ * they are not a location in South Korea; NAN both when left empty. */
+static gboolean
+read_location (AnbuCaseFormDialog *self,
+               double             *lat,
+               double             *lon)
+{
+  const char *keys[] = { "lat", "lon" };
+  double values[2] = { NAN, NAN };
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (find_field (self, keys[i])->input))));
+      g_autoptr(GError) error = NULL;
+      char *end = NULL;
+
+      if (text[0] == '\0')
+        continue;
+      values[i] = g_ascii_strtod (text, &end);
+      if (end == text || *end != '\0')
+        {
+          set_field_error (self, keys[i], _("Enter a number."));
+          ok = FALSE;
+        }
+      else if (!(i == 0 ? anbu_validate_latitude (keys[i], values[i], &error)
+                        : anbu_validate_longitude (keys[i], values[i], &error)))
+        {
+          set_field_error (self, keys[i], anbu_record_error_get_reason (error));
+          ok = FALSE;
+        }
+    }
+  if (ok && isnan (values[0]) != isnan (values[1]))
+    {
+      set_field_error (self, isnan (values[0]) ? "lat" : "lon", _("Give latitude and longitude together."));
+      ok = FALSE;
+    }
+  *lat = values[0];
+  *lon = values[1];
+  return ok;
 }
 
 static void
@@ -490,6 +624,7 @@ build_changes (AnbuCaseFormDialog *self)
             gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
             gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
             g_autoptr(GError) error = NULL;
+            double lat, lon;
 
             json_object_set_string_member (p, "serial", serial);
             json_object_set_string_member (p, "household_id", self->household_id);
@@ -502,7 +637,10 @@ build_changes (AnbuCaseFormDialog *self)
                 set_field_error (self, "threshold_hours", anbu_record_error_get_reason (error));
                 ok = FALSE;
               }
-            else if (h != NULL && (h->night_consent != consent || h->threshold_hours != threshold))
+            else if (!read_location (self, &lat, &lon))
+              ok = FALSE;
+            else if (h != NULL && (h->night_consent != consent || h->threshold_hours != threshold
+                                   || (!isnan (lat) && (lat != h->lat || lon != h->lon))))
               {
                 JsonObject *update = json_object_new ();
                 JsonObject *fields = json_object_new ();
@@ -521,6 +659,12 @@ build_changes (AnbuCaseFormDialog *self)
                   }
                 if (h->threshold_hours != threshold)
                   json_object_set_int_member (fields, "threshold_hours", threshold);
+                /* The household's location: lat and lon always go together. */
+                if (!isnan (lat) && (lat != h->lat || lon != h->lon))
+                  {
+                    json_object_set_double_member (fields, "lat", lat);
+                    json_object_set_double_member (fields, "lon", lon);
+                  }
                 json_object_set_object_member (update, "fields", fields);
                 queue_change (self, "household.update", update);
               }
@@ -891,6 +1035,7 @@ build_fields (AnbuCaseFormDialog *self)
                   _("The resident agreed that the control centre answers at night and on holidays"),
                   h != NULL && h->night_consent);
       add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
+      add_location (self, h);
       break;
     case ANBU_CASE_FORM_REPLACE_PLUG:
       add_text (self, "serial", _("New plug serial number"), NULL);

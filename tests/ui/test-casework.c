@@ -10,6 +10,7 @@
 #include "anbu-alerts-view.h"
 #include "anbu-case-form-dialog.h"
 #include "anbu-casework.h"
+#include "anbu-map-view.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
 #include "anbu-statistics-view.h"
@@ -711,6 +712,34 @@ test_form_install_plug (Fixture      *f,
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (anbu_case_form_dialog_get_input (dialog, "threshold_hours")), 36);
   gtk_switch_set_active (GTK_SWITCH (anbu_case_form_dialog_get_input (dialog, "night_consent")), TRUE);
   choose (dialog, "appliance", 2);  /* rice cooker */
+
+  /* A latitude without a longitude, or a place outside Korea, is refused. */
+  set_text (dialog, "lat", "37.5");
+  set_text (dialog, "lon", "");
+  assert_refused (f, dialog, "lon", NULL);
+  set_text (dialog, "lon", "2.35");
+  assert_refused (f, dialog, "lon", NULL);
+  /* The location picked on the map fills both fields. */
+  {
+    GtkWidget *picker, *map;
+
+    anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "pick-location-button"));
+    picker = NULL;
+    for (guint i = 0; picker == NULL && i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
+      {
+        g_autoptr(GtkWidget) w = g_list_model_get_item (gtk_window_get_toplevels (), i);
+
+        if (g_strcmp0 (gtk_widget_get_name (w), "pick-location") == 0)
+          picker = w;
+      }
+    g_assert_nonnull (picker);
+    map = anbu_test_find_type (picker, ANBU_TYPE_MAP_VIEW);
+    g_assert_nonnull (map);
+    g_assert_true (anbu_map_view_get_picking_location (ANBU_MAP_VIEW (map)));
+    g_signal_emit_by_name (map, "location-picked", 37.566512, 126.978006);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "lat"))), ==, "37.566512");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "lon"))), ==, "126.978006");
+  }
   press_save (dialog);
   p = wait_for_change (f, 0, "plug.install");
   g_assert_cmpstr (json_object_get_string_member (p, "serial"), ==, "PLG-0099");
@@ -723,6 +752,8 @@ test_form_install_plug (Fixture      *f,
   g_assert_true (json_object_get_boolean_member (p, "night_consent"));
   g_assert_cmpstr (json_object_get_string_member (p, "night_consent_date"), ==, "2026-11-25");
   g_assert_cmpint (json_object_get_int_member (p, "threshold_hours"), ==, 36);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (p, "lat"), 37.566512, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (p, "lon"), 126.978006, 1e-9);
 }
 
 static void
