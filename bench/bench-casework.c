@@ -13,6 +13,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "anbu-clock.h"
 #include "anbu-casework.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
@@ -94,7 +95,7 @@ main (int argc, char *argv[])
   GString *body = g_string_new ("{\"changes\": [");
   g_autoptr(GBytes) bytes = NULL;
   GRand *rand = g_rand_new_with_seed (7);
-  gint64 now = g_get_real_time ();
+  gint64 now = anbu_clock_now_usec ();
   g_autofree char *first_id = NULL;
   GtkWidget *window, *stack, *view, *page;
   gint64 t0;

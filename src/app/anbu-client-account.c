@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-casework.h"
 #include "anbu-client-account.h"
 #include "anbu-conflict-row.h"
@@ -682,7 +683,7 @@ create_entry_row (AnbuClientAccount *self,
     }
   else
     {
-      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr (GDateTime) now = anbu_clock_get_now_utc (anbu_clock_get_default ());
       GDateTime *created = anbu_outbox_entry_get_created_at (entry);
       g_autofree char *when = created != NULL ? anbu_kst_format_relative (created, now) : NULL;
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-household-page.h"
 #include "anbu-household-row.h"
 #include "anbu-households-view.h"
@@ -155,7 +156,7 @@ bind_row (GtkSignalListItemFactory *factory,
 
   anbu_household_row_set_summary (row, gtk_list_item_get_item (item),
                                   self->casework != NULL ? anbu_casework_get_now (self->casework)
-                                                         : g_get_real_time ());
+                                                         : anbu_clock_now_usec ());
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "anbu-clock.h"
 #include "anbu-keyring.h"
 #include "anbu-migrations.h"
 #include "anbu-mutation.h"
@@ -1600,7 +1601,7 @@ write_outbox_entry (AnbuReplica  *self,
   bind_text (stmt, 1, mutation_id);
   bind_text (stmt, 2, mutation_kind);
   bind_text (stmt, 3, household_id);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  sqlite3_bind_int64 (stmt, 4, anbu_clock_now_usec ());
   bind_blob_take (stmt, 5, blob, len);
   return step_done (self, stmt, error);
 }
@@ -2421,7 +2422,7 @@ apply_pull (AnbuReplica  *self,
     return FALSE;
   if (!sync->has_more)
     {
-      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time ());
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, anbu_clock_now_usec ());
 
       if (!write_meta (self, "last_sync", now, error))
         return FALSE;
@@ -2482,7 +2483,7 @@ apply_pull_job (AnbuReplica *self,
   g_free (self->cursor);
   self->cursor = g_strdup (object_get_string (json_node_get_object (root), "cursor"));
   if (!sync->has_more)
-    self->last_sync_usec = g_get_real_time ();
+    self->last_sync_usec = anbu_clock_now_usec ();
   g_mutex_unlock (&self->lock);
 
   publish (self, kinds_changed, FALSE);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-absence.h"
 #include "anbu-alert.h"
 #include "anbu-api-error.h"
@@ -48,7 +49,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
 static gint64
 now_usec (void)
 {
-  return g_get_real_time ();
+  return anbu_clock_now_usec ();
 }
 
 static JsonObject *

@@ -301,7 +301,7 @@ fixture_set_up (Fixture      *f,
   f->store = anbu_replica_case_store_new (f->replica, PLANNER);
   set_online (f, TRUE);
   f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
-  anbu_casework_set_now (f->casework, now_usec);
+  anbu_test_set_now (now_usec);
   g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 5000));
 
   f->account = anbu_test_account_new ("kim.planner", "correct horse", "김복지");
@@ -540,7 +540,7 @@ test_alert_at_night_waits (Fixture      *f,
   AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
   gint64 night = now_usec + 12 * HOUR;  /* 23:00 KST */
 
-  anbu_casework_set_now (f->casework, night);
+  anbu_test_set_now (night);
   g_assert_true (anbu_test_wait_until (responder_changed, view, 5000));
   /* 박정희 has no night consent: her signal waits for the community centre. */
   {

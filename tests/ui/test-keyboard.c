@@ -130,7 +130,7 @@ fixture_set_up (Fixture      *f,
 
   f->store = anbu_replica_case_store_new (f->replica, PLANNER);
   f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
-  anbu_casework_set_now (f->casework, g_date_time_to_unix (now) * G_USEC_PER_SEC);
+  anbu_test_set_now (g_date_time_to_unix (now) * G_USEC_PER_SEC);
   g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 5000));
 
   f->account = anbu_test_account_new ("kim.planner", "correct horse", "김복지");

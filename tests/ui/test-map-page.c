@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "anbu-clock.h"
 #include "anbu-casework.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
@@ -128,8 +129,7 @@ static char *visit_due_ids[2];
 static void
 push_visits_due_today (void)
 {
-  g_autoptr(GTimeZone) seoul = g_time_zone_new_offset (9 * 3600);
-  g_autoptr(GDateTime) now = g_date_time_new_now (seoul);
+  g_autoptr(GDateTime) now = anbu_clock_get_now_kst (anbu_clock_get_default ());
   g_autoptr(GDateTime) week_ago = g_date_time_add_days (now, -7);
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *at = g_date_time_format_iso8601 (week_ago);
