@@ -5,13 +5,8 @@
 
 #include "anbu-clock.h"
 #include "anbu-absence.h"
-#include "anbu-alerts-view.h"
 #include "anbu-casework.h"
-#include "anbu-households-view.h"
-#include "anbu-map-page.h"
 #include "anbu-record-json.h"
-#include "anbu-statistics-view.h"
-#include "anbu-visits-view.h"
 
 #define N_KINDS 6
 
@@ -721,45 +716,6 @@ anbu_casework_submit_finish (AnbuCasework  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* @self NULL: detach. */
-static void
-attach_recursive (AnbuCasework *self,
-                  GtkWidget    *widget)
-{
-  if (ANBU_IS_ALERTS_VIEW (widget))
-    anbu_alerts_view_set_casework (ANBU_ALERTS_VIEW (widget), self);
-  else if (ANBU_IS_HOUSEHOLDS_VIEW (widget))
-    anbu_households_view_set_casework (ANBU_HOUSEHOLDS_VIEW (widget), self);
-  else if (ANBU_IS_VISITS_VIEW (widget))
-    anbu_visits_view_set_casework (ANBU_VISITS_VIEW (widget), self);
-  else if (ANBU_IS_STATISTICS_VIEW (widget))
-    anbu_statistics_view_set_casework (ANBU_STATISTICS_VIEW (widget), self);
-  else if (ANBU_IS_MAP_PAGE (widget))
-    anbu_map_page_set_casework (ANBU_MAP_PAGE (widget), self);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    attach_recursive (self, child);
-}
-
-void
-anbu_casework_attach (AnbuCasework *self,
-                      GtkWidget    *window)
-{
-  g_return_if_fail (ANBU_IS_CASEWORK (self));
-  g_return_if_fail (GTK_IS_WIDGET (window));
-
-  attach_recursive (self, window);
-}
-
-void
-anbu_casework_detach_views (GtkWidget *window)
-{
-  g_return_if_fail (GTK_IS_WIDGET (window));
-
-  attach_recursive (NULL, window);
 }
 
 const char *

@@ -63,11 +63,4 @@ char               *anbu_casework_submit_finish        (AnbuCasework   *self,
                                                         GAsyncResult   *result,
                                                         GError        **error);
 
-/* Gives the casework to the alerts, households, visits and statistics
- * views inside @window (the one call the window makes after sign-in). */
-void                anbu_casework_attach               (AnbuCasework   *self,
-                                                        GtkWidget      *window);
-/* Empties those views again (sign-out): no caseload stays on screen. */
-void                anbu_casework_detach_views         (GtkWidget      *window);
-
 G_END_DECLS

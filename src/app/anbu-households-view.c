@@ -379,9 +379,9 @@ anbu_households_view_new (void)
   return g_object_new (ANBU_TYPE_HOUSEHOLDS_VIEW, NULL);
 }
 
-void
-anbu_households_view_set_casework (AnbuHouseholdsView *self,
-                                   AnbuCasework       *casework)
+static void
+apply_casework (AnbuHouseholdsView *self,
+                AnbuCasework *casework)
 {
   AnbuHouseholdIndex *index;
   g_autoptr(GtkSingleSelection) selection = NULL;
@@ -422,6 +422,16 @@ anbu_households_view_set_casework (AnbuHouseholdsView *self,
   on_filters_changed (self);
   if (anbu_casework_get_loaded (casework))
     on_casework_changed (self);
+}
+
+void
+anbu_households_view_set_context (AnbuHouseholdsView *self,
+                                  AnbuContext *context)
+{
+  g_return_if_fail (ANBU_IS_HOUSEHOLDS_VIEW (self));
+  g_return_if_fail (ANBU_IS_CONTEXT (context));
+
+  anbu_context_follow_casework (context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 }
 
 void

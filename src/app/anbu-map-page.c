@@ -1119,9 +1119,9 @@ anbu_map_page_new (void)
   return g_object_new (ANBU_TYPE_MAP_PAGE, NULL);
 }
 
-void
-anbu_map_page_set_casework (AnbuMapPage  *self,
-                            AnbuCasework *casework)
+static void
+apply_casework (AnbuMapPage *self,
+                AnbuCasework *casework)
 {
   g_autoptr (GtkFilterListModel) located = NULL;
   g_autoptr (GtkMapListModel) points = NULL;
@@ -1156,6 +1156,16 @@ anbu_map_page_set_casework (AnbuMapPage  *self,
   self->selection_binding = g_object_bind_property (casework, "selected-household-id",
                                                     self->map_view, "selected-id",
                                                     G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+}
+
+void
+anbu_map_page_set_context (AnbuMapPage *self,
+                           AnbuContext *context)
+{
+  g_return_if_fail (ANBU_IS_MAP_PAGE (self));
+  g_return_if_fail (ANBU_IS_CONTEXT (context));
+
+  anbu_context_follow_casework (context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 }
 
 /**

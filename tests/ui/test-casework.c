@@ -311,7 +311,7 @@ fixture_set_up (Fixture      *f,
   gtk_window_present (GTK_WINDOW (f->window));
   anbu_test_wait_drawn (f->window);
   anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
-  anbu_casework_attach (f->casework, f->window);
+  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
   anbu_test_wait_drawn (f->window);
 }
 
@@ -341,6 +341,7 @@ fixture_tear_down (Fixture      *f,
   g_free (f->server_url);
   g_clear_pointer (&f->answers, g_hash_table_unref);
   g_clear_pointer (&f->seed, g_ptr_array_unref);
+  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
   g_clear_object (&f->app);
   g_clear_object (&f->account);
 }
@@ -1084,14 +1085,14 @@ test_detach (Fixture      *f,
   g_auto(GStrv) ids = NULL;
 
   g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 3);
-  anbu_casework_detach_views (f->window);
+  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
   anbu_test_wait_drawn (f->window);
   g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 0);
   g_assert_null (anbu_households_view_get_model (households));
   ids = anbu_visits_view_dup_household_ids (visits);
   g_assert_cmpuint (g_strv_length (ids), ==, 0);
   /* And attaching again brings it back. */
-  anbu_casework_attach (f->casework, f->window);
+  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
   g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (anbu_households_view_get_model (households)), ==, 7);
 }

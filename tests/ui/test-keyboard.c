@@ -140,7 +140,7 @@ fixture_set_up (Fixture      *f,
   gtk_window_present (GTK_WINDOW (f->window));
   anbu_test_wait_drawn (f->window);
   anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
-  anbu_casework_attach (f->casework, f->window);
+  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
   anbu_test_wait_drawn (f->window);
 }
 
@@ -167,6 +167,7 @@ fixture_tear_down (Fixture      *f,
   if (f->dir != NULL)
     g_rmdir (f->dir);
   g_free (f->dir);
+  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
   g_clear_object (&f->app);
   g_clear_object (&f->account);
   g_free (f->xdotool);
