@@ -13,6 +13,8 @@
 #include "anbu-keyring.h"
 #include "anbu-migrations.h"
 #include "anbu-mutation.h"
+#include "anbu-mutation-apply.h"
+#include "anbu-user.h"
 #include "anbu-replica.h"
 
 /* The planner's encrypted local copy of their caseload, and the outbox of
@@ -1326,16 +1328,17 @@ load_record (AnbuReplica  *self,
 }
 
 /* The fields of household edits not yet confirmed by the server stay
- * visible over what a pull brings. */
+ * visible over what a pull brings, applied as the server will apply them. */
 static gboolean
-overlay_pending_fields (AnbuReplica  *self,
-                        const char   *household_id,
-                        JsonObject   *record,
-                        GError      **error)
+overlay_pending_fields (AnbuReplica    *self,
+                        const char     *household_id,
+                        AnbuHousehold **household,
+                        GError        **error)
 {
   sqlite3_stmt *stmt = statement (self, "SELECT id, payload FROM outbox WHERE household_id = ? "
                                         "AND state IN ('pending', 'sent') "
                                         "AND kind = 'household.update' ORDER BY seq", error);
+  AnbuMutationActor actor = { NULL, ANBU_USER_ROLE_ADMIN };
   int rc;
 
   if (stmt == NULL)
@@ -1346,24 +1349,26 @@ overlay_pending_fields (AnbuReplica  *self,
       const char *id = (const char *) sqlite3_column_text (stmt, 0);
       g_autofree char *text = decrypt_column (self, stmt, 1, "outbox", id, error);
       g_autoptr(JsonObject) payload = NULL;
-      JsonNode *fields;
+      g_auto(AnbuMutationRecords) records = { 0 };
+      g_autoptr(GError) local_error = NULL;
 
       if (text == NULL || (payload = parse_object (text, error)) == NULL)
         {
           sqlite3_reset (stmt);
           return FALSE;
         }
-      fields = json_object_get_member (payload, "fields");
-      if (fields != NULL && JSON_NODE_HOLDS_OBJECT (fields))
+      /* Without conflicts known here every field of the edit shows; one
+       * the server will refuse shows nothing. */
+      records.household = anbu_household_copy (*household);
+      if (anbu_mutation_apply (ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE, payload, &actor, &records,
+                               &local_error))
         {
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *value;
-
-          json_object_iter_init (&iter, json_node_get_object (fields));
-          while (json_object_iter_next (&iter, &name, &value))
-            json_object_set_member (record, name, json_node_copy (value));
+          anbu_household_free (*household);
+          *household = g_steal_pointer (&records.household);
         }
+      else
+        g_debug ("A pending edit does not apply to the pulled household: %s",
+                 local_error->message);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -1458,14 +1463,18 @@ store_server_record (AnbuReplica  *self,
         return FALSE;
       if (pending)
         {
-          g_autoptr(JsonObject) copy = json_object_ref (record);
+          g_autoptr(AnbuHousehold) household = anbu_household_from_json (record, error);
+          g_autoptr(JsonObject) overlaid = NULL;
 
-          if (!overlay_pending_fields (self, id, copy, error))
+          if (household == NULL || !overlay_pending_fields (self, id, &household, error))
             return FALSE;
+          overlaid = anbu_household_to_json (household);
+          text = object_to_string (overlaid);
         }
     }
 
-  text = json_to_string (record_node, FALSE);
+  if (text == NULL)
+    text = json_to_string (record_node, FALSE);
   if (!store_record (self, kind, id, household_id, object_get_int (record, "version", 0), text,
                      error))
     return FALSE;
@@ -1605,9 +1614,68 @@ write_outbox_entry (AnbuReplica  *self,
   return step_done (self, stmt, error);
 }
 
-/* Applies @payload of @kind to the local records; sets *household_id to the
- * household it concerns. Runs inside the transaction that writes the
- * outbox entry. */
+/* A record of the local copy, typed, or NULL without error when it is not
+ * here and @required is FALSE. */
+static gboolean
+load_typed_record (AnbuReplica  *self,
+                   const char   *kind,
+                   const char   *id,
+                   gboolean      required,
+                   gpointer     *typed,
+                   gint64       *version,
+                   GError      **error)
+{
+  g_autoptr(JsonObject) object = NULL;
+  gboolean exists = TRUE;
+
+  *typed = NULL;
+  *version = 0;
+  if (!required && !record_exists (self, kind, id, &exists, error))
+    return FALSE;
+  if (!exists)
+    return TRUE;
+  object = load_record (self, kind, id, version, NULL, error);
+  if (object == NULL)
+    return FALSE;
+  if (g_str_equal (kind, "household"))
+    *typed = anbu_household_from_json (object, error);
+  else if (g_str_equal (kind, "plug"))
+    *typed = anbu_plug_from_json (object, error);
+  else if (g_str_equal (kind, "alert"))
+    *typed = anbu_alert_from_json (object, error);
+  else
+    g_return_val_if_reached (FALSE);
+  return *typed != NULL;
+}
+
+static gboolean
+write_typed_record (AnbuReplica  *self,
+                    const char   *kind,
+                    const char   *id,
+                    const char   *household_id,
+                    gint64        version,
+                    JsonObject   *record,
+                    GError      **error)
+{
+  g_autoptr(JsonObject) owned = record;
+
+  return write_local_record (self, kind, id, household_id, version, owned, error);
+}
+
+/* Who records the change, as the server will know them: the signed-in user. */
+static AnbuUser *
+dup_actor (AnbuReplica *self)
+{
+  g_autofree char *text = anbu_replica_dup_secret (self, "user");
+  g_autoptr(JsonObject) object = text ? parse_object (text, NULL) : NULL;
+
+  return object ? anbu_user_from_json (object, NULL) : NULL;
+}
+
+/* Applies @payload of @kind to the local records with the rules the server
+ * stores by (anbu-mutation-apply.h), so the planner sees offline what the
+ * server will keep; sets *household_id to the household it concerns. Runs
+ * inside the transaction that writes the outbox entry. */
 static gboolean
 apply_local_change (AnbuReplica         *self,
                     const MutationKind  *kind,
@@ -1616,12 +1684,21 @@ apply_local_change (AnbuReplica         *self,
                     guint               *kinds_changed,
                     GError             **error)
 {
-  const char *mutation = kind->mutation;
   const char *id = object_get_string (payload, kind->id_member);
-  g_autoptr(JsonObject) record = NULL;
-  g_autofree char *owner = NULL;
-  gint64 version = 0;
+  g_auto(AnbuMutationRecords) records = { 0 };
+  g_autoptr(AnbuUser) user = dup_actor (self);
+  AnbuMutationActor actor = { NULL, ANBU_USER_ROLE_ADMIN };
+  AnbuMutationKind mutation_kind;
+  const char *hh = NULL;
+  gint64 version = 0, old_version = 0, household_version = 0;
 
+  if (!anbu_mutation_kind_from_string (kind->mutation, &mutation_kind))
+    g_return_val_if_reached (FALSE);
+  if (user != NULL)
+    {
+      actor.user_id = user->id;
+      actor.role = user->role;
+    }
   if (id == NULL || *id == '\0')
     {
       set_invalid (error, kind->id_member);
@@ -1630,146 +1707,121 @@ apply_local_change (AnbuReplica         *self,
 
   *kinds_changed |= record_kind_bit (kind->record_kind);
 
-  if (g_str_has_suffix (mutation, ".create"))
+  switch (mutation_kind)
     {
-      gboolean exists = FALSE;
-      const char *hh = g_str_equal (kind->record_kind, "household")
-                         ? id : object_get_string (payload, "household_id");
+    case ANBU_MUTATION_KIND_HOUSEHOLD_CREATE:
+    case ANBU_MUTATION_KIND_VISIT_CREATE:
+    case ANBU_MUTATION_KIND_CONTACT_CREATE:
+    case ANBU_MUTATION_KIND_ABSENCE_CREATE:
+      {
+        gboolean exists = FALSE;
 
-      if (hh == NULL)
-        {
-          set_invalid (error, "household_id");
+        hh = mutation_kind == ANBU_MUTATION_KIND_HOUSEHOLD_CREATE
+             ? id : object_get_string (payload, "household_id");
+        if (!record_exists (self, kind->record_kind, id, &exists, error))
           return FALSE;
-        }
-      if (!record_exists (self, kind->record_kind, id, &exists, error))
+        if (exists)
+          {
+            g_set_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID,
+                         _("This record was already recorded"));
+            return FALSE;
+          }
+        if (mutation_kind != ANBU_MUTATION_KIND_HOUSEHOLD_CREATE
+            && !load_typed_record (self, "household", hh, FALSE, (gpointer *) &records.household,
+                                   &household_version, error))
+          return FALSE;
+        break;
+      }
+    case ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE:
+    case ANBU_MUTATION_KIND_HOUSEHOLD_CLOSE:
+      hh = id;
+      if (!load_typed_record (self, "household", id, TRUE, (gpointer *) &records.household,
+                              &version, error))
         return FALSE;
-      if (exists)
-        {
-          g_set_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID,
-                       _("This record was already recorded"));
-          return FALSE;
-        }
-      *household_id = g_strdup (hh);
-      return write_local_record (self, kind->record_kind, id, hh, 0, payload, error);
+      /* An edit starts from the version shown here. */
+      if (mutation_kind == ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE
+          && !json_object_has_member (payload, "base_version"))
+        json_object_set_int_member (payload, "base_version", records.household->version);
+      break;
+    case ANBU_MUTATION_KIND_PLUG_INSTALL:
+      hh = object_get_string (payload, "household_id");
+      if (!load_typed_record (self, "household", hh, FALSE, (gpointer *) &records.household,
+                              &household_version, error)
+          || !load_typed_record (self, "plug", id, FALSE, (gpointer *) &records.plug, &version,
+                                 error))
+        return FALSE;
+      break;
+    case ANBU_MUTATION_KIND_PLUG_REPLACE:
+      hh = object_get_string (payload, "household_id");
+      if (!load_typed_record (self, "household", hh, FALSE, (gpointer *) &records.household,
+                              &household_version, error)
+          || !load_typed_record (self, "plug", object_get_string (payload, "old_serial"), TRUE,
+                                 (gpointer *) &records.old_plug, &old_version, error)
+          || !load_typed_record (self, "plug", id, FALSE, (gpointer *) &records.plug, &version,
+                                 error))
+        return FALSE;
+      break;
+    case ANBU_MUTATION_KIND_PLUG_REMOVE:
+      if (!load_typed_record (self, "plug", id, TRUE, (gpointer *) &records.plug, &version, error))
+        return FALSE;
+      hh = records.plug->household_id;
+      break;
+    case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
+    case ANBU_MUTATION_KIND_ALERT_RESOLVE:
+      if (!load_typed_record (self, "alert", id, TRUE, (gpointer *) &records.alert, &version,
+                              error))
+        return FALSE;
+      hh = records.alert->household_id;
+      break;
+    default:
+      g_return_val_if_reached (FALSE);
     }
 
-  if (g_str_equal (mutation, "plug.install"))
+  if (hh == NULL)
     {
-      const char *hh = object_get_string (payload, "household_id");
-
-      if (hh == NULL)
-        {
-          set_invalid (error, "household_id");
-          return FALSE;
-        }
-      record = json_object_new ();
-      json_object_set_string_member (record, "serial", id);
-      json_object_set_string_member (record, "household_id", hh);
-      if (object_get_string (payload, "appliance"))
-        json_object_set_string_member (record, "appliance", object_get_string (payload, "appliance"));
-      if (object_get_string (payload, "installed_at"))
-        json_object_set_string_member (record, "installed_at",
-                                       object_get_string (payload, "installed_at"));
-      json_object_set_string_member (record, "state", "installed");
-      *household_id = g_strdup (hh);
-      return write_local_record (self, "plug", id, hh, 0, record, error);
+      set_invalid (error, "household_id");
+      return FALSE;
     }
+  *household_id = g_strdup (hh);
 
-  if (g_str_equal (mutation, "plug.replace"))
-    {
-      const char *old_serial = object_get_string (payload, "old_serial");
-      const char *hh = object_get_string (payload, "household_id");
-      const char *at = object_get_string (payload, "at");
-      g_autoptr(JsonObject) fresh = json_object_new ();
-
-      if (old_serial == NULL || hh == NULL || at == NULL)
-        {
-          set_invalid (error, old_serial == NULL ? "old_serial" : hh == NULL ? "household_id" : "at");
-          return FALSE;
-        }
-      record = load_record (self, "plug", old_serial, &version, NULL, error);
-      if (record == NULL)
-        return FALSE;
-      json_object_set_string_member (record, "state", "removed");
-      json_object_set_string_member (record, "removed_at", at);
-      if (!write_local_record (self, "plug", old_serial, hh, version, record, error))
-        return FALSE;
-      json_object_set_string_member (fresh, "serial", id);
-      json_object_set_string_member (fresh, "household_id", hh);
-      if (object_get_string (payload, "appliance"))
-        json_object_set_string_member (fresh, "appliance", object_get_string (payload, "appliance"));
-      json_object_set_string_member (fresh, "installed_at", at);
-      json_object_set_string_member (fresh, "state", "installed");
-      *household_id = g_strdup (hh);
-      return write_local_record (self, "plug", id, hh, 0, fresh, error);
-    }
-
-  /* The rest change a record that must be here already. */
-  record = load_record (self, kind->record_kind, id, &version, &owner, error);
-  if (record == NULL)
+  if (!anbu_mutation_apply (mutation_kind, payload, &actor, &records, error))
     return FALSE;
+  if (!records.changed)
+    return TRUE;
 
-  if (g_str_equal (mutation, "household.update"))
+  /* Versions stay what the server last said: it assigns the next one. */
+  switch (mutation_kind)
     {
-      JsonNode *fields = json_object_get_member (payload, "fields");
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
-
-      if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields)
-          || json_object_get_size (json_node_get_object (fields)) == 0)
-        {
-          set_invalid (error, "fields");
-          return FALSE;
-        }
-      if (!json_object_has_member (payload, "base_version"))
-        json_object_set_int_member (payload, "base_version", version);
-      json_object_iter_init (&iter, json_node_get_object (fields));
-      while (json_object_iter_next (&iter, &name, &value))
-        {
-          if (g_str_equal (name, "id") || g_str_equal (name, "version"))
-            {
-              set_invalid (error, name);
-              return FALSE;
-            }
-          json_object_set_member (record, name, json_node_copy (value));
-        }
+    case ANBU_MUTATION_KIND_HOUSEHOLD_CREATE:
+    case ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE:
+    case ANBU_MUTATION_KIND_HOUSEHOLD_CLOSE:
+      return write_typed_record (self, "household", id, hh, version,
+                                 anbu_household_to_json (records.household), error);
+    case ANBU_MUTATION_KIND_PLUG_REPLACE:
+      if (!write_typed_record (self, "plug", records.old_plug->serial, hh, old_version,
+                               anbu_plug_to_json (records.old_plug), error))
+        return FALSE;
+      G_GNUC_FALLTHROUGH;
+    case ANBU_MUTATION_KIND_PLUG_INSTALL:
+    case ANBU_MUTATION_KIND_PLUG_REMOVE:
+      return write_typed_record (self, "plug", id, hh, version,
+                                 anbu_plug_to_json (records.plug), error);
+    case ANBU_MUTATION_KIND_VISIT_CREATE:
+      return write_typed_record (self, "visit", id, hh, 0, anbu_visit_to_json (records.visit),
+                                 error);
+    case ANBU_MUTATION_KIND_CONTACT_CREATE:
+      return write_typed_record (self, "contact", id, hh, 0,
+                                 anbu_contact_to_json (records.contact), error);
+    case ANBU_MUTATION_KIND_ABSENCE_CREATE:
+      return write_typed_record (self, "absence", id, hh, 0,
+                                 anbu_absence_to_json (records.absence), error);
+    case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
+    case ANBU_MUTATION_KIND_ALERT_RESOLVE:
+      return write_typed_record (self, "alert", id, hh, version,
+                                 anbu_alert_to_json (records.alert), error);
+    default:
+      g_return_val_if_reached (FALSE);
     }
-  else if (g_str_equal (mutation, "household.close"))
-    json_object_set_string_member (record, "status", "closed");
-  else if (g_str_equal (mutation, "plug.remove"))
-    {
-      const char *at = object_get_string (payload, "at");
-      const char *reason = object_get_string (payload, "reason");
-
-      if (at == NULL || reason == NULL)
-        {
-          set_invalid (error, at == NULL ? "at" : "reason");
-          return FALSE;
-        }
-      json_object_set_string_member (record, "state",
-                                     g_str_equal (reason, "lost") ? "lost" : "removed");
-      json_object_set_string_member (record, "removed_at", at);
-    }
-  else if (g_str_equal (mutation, "alert.acknowledge"))
-    json_object_set_string_member (record, "state", "acknowledged");
-  else if (g_str_equal (mutation, "alert.resolve"))
-    {
-      const char *resolution = object_get_string (payload, "resolution");
-      const char *at = object_get_string (payload, "at");
-
-      if (resolution == NULL || at == NULL)
-        {
-          set_invalid (error, resolution == NULL ? "resolution" : "at");
-          return FALSE;
-        }
-      json_object_set_string_member (record, "state", "resolved");
-      json_object_set_string_member (record, "resolution", resolution);
-      json_object_set_string_member (record, "closed_at", at);
-    }
-
-  *household_id = g_strdup (owner);
-  return write_local_record (self, kind->record_kind, id, owner, version, record, error);
 }
 
 static gboolean
