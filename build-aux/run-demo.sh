@@ -200,6 +200,8 @@ plugsim_pid=$!
   export ANBU_UNINSTALLED=1 GSETTINGS_SCHEMA_DIR=$builddir/data
   if [ -n "$check" ]; then
     export GSETTINGS_BACKEND=memory
+    # The check reads from app.log which signals the app shows.
+    export G_MESSAGES_DEBUG=anbu-casework
   else
     export GSETTINGS_BACKEND=keyfile
   fi

@@ -247,6 +247,12 @@ parse_cb (GObject      *source,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
     }
   g_signal_emit (self, signals[CHANGED], 0);
+  /* With G_MESSAGES_DEBUG=anbu-casework the log says which signals the views now show: the
+   * demo's check waits for its new signal here instead of sleeping. */
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    for (guint i = 0; i < self->open_alerts->len; i++)
+      g_debug ("Open signal shown for household %s",
+               ((AnbuAlert *) self->open_alerts->pdata[i])->household_id);
 
   if (self->reload_again)
     {
