@@ -38,6 +38,14 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+enum
+{
+  SIGNAL_NOTIFICATION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static const struct
 {
   const char *action;
@@ -142,7 +150,23 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* A notification's "open": the household's page in the window. */
+static void
+open_household_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  AnbuApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    return;
+  gtk_window_present (window);
+  anbu_window_open_household (ANBU_WINDOW (window), g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
+  { .name = "open-household", .activate = open_household_action, .parameter_type = "s" },
   { .name = "quit", .activate = quit_action },
   { .name = "preferences", .activate = preferences_action },
   { .name = "about", .activate = about_action },
@@ -288,6 +312,14 @@ anbu_application_dispose (GObject *object)
 }
 
 static void
+send_signal_notification (AnbuApplication *self,
+                          const char      *notification_id,
+                          GNotification   *notification)
+{
+  g_application_send_notification (G_APPLICATION (self), notification_id, notification);
+}
+
+static void
 anbu_application_class_init (AnbuApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -304,6 +336,18 @@ anbu_application_class_init (AnbuApplicationClass *klass)
     g_param_spec_object ("account", NULL, NULL, ANBU_TYPE_ACCOUNT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * AnbuApplication::signal-notification:
+   * @notification_id: the notification's id
+   * @notification: the GNotification to send
+   *
+   * A desktop notification of a new signal is to be sent; the default handler sends it.
+   */
+  signals[SIGNAL_NOTIFICATION] =
+    g_signal_new_class_handler ("signal-notification", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                G_CALLBACK (send_signal_notification), NULL, NULL, NULL,
+                                G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_NOTIFICATION);
 }
 
 static void
@@ -364,6 +408,25 @@ anbu_application_get_context (AnbuApplication *self)
       self->context = anbu_context_new (settings);
     }
   return self->context;
+}
+
+/**
+ * anbu_application_send_signal_notification:
+ * @notification_id: one per signal, so a repeat replaces rather than piles up
+ *
+ * Sends a desktop notification of a signal, through ::signal-notification (whose default
+ * handler sends it; under Xvfb there is no notification daemon, and tests stop the
+ * emission there after reading it).
+ */
+void
+anbu_application_send_signal_notification (AnbuApplication *self,
+                                           const char      *notification_id,
+                                           GNotification   *notification)
+{
+  g_return_if_fail (ANBU_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_NOTIFICATION (notification));
+
+  g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, notification_id, notification);
 }
 
 AnbuAccount *

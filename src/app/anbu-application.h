@@ -17,5 +17,8 @@ AnbuApplication *anbu_application_new        (GApplicationFlags flags,
                                               AnbuAccount      *account);
 AnbuAccount     *anbu_application_get_account (AnbuApplication *self);
 AnbuContext     *anbu_application_get_context (AnbuApplication *self);
+void             anbu_application_send_signal_notification (AnbuApplication *self,
+                                                            const char      *notification_id,
+                                                            GNotification   *notification);
 
 G_END_DECLS

@@ -35,6 +35,7 @@ struct _AnbuCasework
   gboolean            loaded;
   gboolean            loading;
   gboolean            reload_again;
+  GHashTable         *announced_levels;  /* open alert id → its level + 1, as last announced */
   guint               reload_source;
   GHashTable         *live_plugs;   /* serial → AnbuPlug with the live channel's fields */
   guint               live_source;
@@ -60,6 +61,7 @@ enum
 enum
 {
   CHANGED,
+  NEW_SIGNAL,
   N_SIGNALS
 };
 
@@ -202,6 +204,33 @@ resummarize (AnbuCasework *self)
                                                  snapshot->now);
 }
 
+/* A signal that is new since the last load, or rose to 위험/심각 since: ::new-signal tells
+ * the window, which tells the planner. The first load (sign-in, unlock) announces nothing:
+ * what was already there is not news, and the alerts view lists it. */
+static void
+announce_new_signals (AnbuCasework *self)
+{
+  GHashTable *levels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) news = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->open_alerts->len; i++)
+    {
+      AnbuAlert *alert = self->open_alerts->pdata[i];
+      gpointer before = NULL;
+      gboolean known = self->announced_levels != NULL
+                       && g_hash_table_lookup_extended (self->announced_levels, alert->id, NULL, &before);
+
+      g_hash_table_insert (levels, g_strdup (alert->id), GINT_TO_POINTER (alert->level + 1));
+      if (self->announced_levels != NULL && alert->level >= ANBU_ALERT_LEVEL_RISK
+          && (!known || GPOINTER_TO_INT (before) - 1 < (int) alert->level))
+        g_ptr_array_add (news, alert);
+    }
+  g_clear_pointer (&self->announced_levels, g_hash_table_unref);
+  self->announced_levels = levels;
+  for (guint i = 0; i < news->len; i++)
+    g_signal_emit (self, signals[NEW_SIGNAL], 0, news->pdata[i]);
+}
+
 static void
 parse_cb (GObject      *source,
           GAsyncResult *result,
@@ -247,6 +276,7 @@ parse_cb (GObject      *source,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
     }
   g_signal_emit (self, signals[CHANGED], 0);
+  announce_new_signals (self);
   /* With G_MESSAGES_DEBUG=anbu-casework the log says which signals the views now show: the
    * demo's check waits for its new signal here instead of sleeping. */
   if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
@@ -421,6 +451,7 @@ anbu_casework_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->index);
   g_clear_pointer (&self->open_alerts, g_ptr_array_unref);
+  g_clear_pointer (&self->announced_levels, g_hash_table_unref);
   g_clear_pointer (&self->households_by_id, g_hash_table_unref);
   g_clear_pointer (&self->alerts_by_id, g_hash_table_unref);
   g_clear_pointer (&self->live_plugs, g_hash_table_unref);
@@ -491,6 +522,14 @@ anbu_casework_class_init (AnbuCaseworkClass *klass)
   /* The caseload was (re)read: views refresh what they show. */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * AnbuCasework::new-signal:
+   * @alert: (type gpointer): the borrowed AnbuAlert
+   *
+   * A 위험 or 심각 signal arrived, or an open one rose to that level, since the last load.
+   */
+  signals[NEW_SIGNAL] = g_signal_new ("new-signal", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void

@@ -42,6 +42,7 @@ struct _AnbuWindow
   AnbuStatisticsView *statistics_view;
 
   AnbuContext *context;
+  AnbuCasework *casework;   /* the context's, followed for news */
   GSettings *settings;
   AnbuIdleMonitor *idle_monitor;
   AnbuAccount *account;
@@ -528,6 +529,81 @@ show_view_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+static void
+open_household_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  anbu_window_open_household (ANBU_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* The Alerts tab counts the signals nobody has acknowledged yet. */
+static void
+update_alerts_badge (AnbuWindow *self)
+{
+  AdwViewStackPage *page = adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->alerts_view));
+  GPtrArray *open = self->casework != NULL ? anbu_casework_get_open_alerts (self->casework) : NULL;
+  guint unacknowledged = 0;
+
+  for (guint i = 0; open != NULL && i < open->len; i++)
+    if (((AnbuAlert *) open->pdata[i])->state == ANBU_ALERT_STATE_OPEN)
+      unacknowledged++;
+  adw_view_stack_page_set_badge_number (page, unacknowledged);
+  adw_view_stack_page_set_needs_attention (page, unacknowledged > 0);
+}
+
+/* A new 위험/심각 signal: a toast here, and a desktop notification that opens the
+ * household even when the window is not in front. */
+static void
+on_new_signal (AnbuWindow *self,
+               AnbuAlert  *alert)
+{
+  AnbuHousehold *household = anbu_casework_lookup_household (self->casework, alert->household_id);
+  const char *name = household != NULL && household->name != NULL ? household->name : _("A household");
+  const char *dong = household != NULL && household->dong_name != NULL ? household->dong_name : "";
+  const char *level = anbu_alert_level_to_label (alert->level);
+  /* Translators: a toast; the first %s is the level (위험, 심각), the second the resident's name. */
+  g_autofree char *title = g_strdup_printf (_("New %s signal: %s"), level, name);
+  /* Translators: a notification's text: name, 동, level. */
+  g_autofree char *body = g_strdup_printf (_("%s · %s · %s"), name, dong, level);
+  g_autofree char *notification_id = g_strdup_printf ("signal-%s", alert->id);
+  g_autoptr (GNotification) notification = g_notification_new (_("New risk signal"));
+  AdwToast *toast = adw_toast_new (title);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_action_name (toast, "win.open-household");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (alert->household_id));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, alert->level == ANBU_ALERT_LEVEL_CRITICAL
+                                               ? G_NOTIFICATION_PRIORITY_URGENT
+                                               : G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.open-household", "s",
+                                                alert->household_id);
+  if (ANBU_IS_APPLICATION (application))
+    anbu_application_send_signal_notification (ANBU_APPLICATION (application), notification_id,
+                                               notification);
+}
+
+static void
+apply_casework (AnbuWindow   *self,
+                AnbuCasework *casework)
+{
+  if (self->casework != NULL)
+    g_signal_handlers_disconnect_by_data (self->casework, self);
+  g_set_object (&self->casework, casework);
+  if (casework != NULL)
+    {
+      g_signal_connect_swapped (casework, "new-signal", G_CALLBACK (on_new_signal), self);
+      g_signal_connect_swapped (casework, "changed", G_CALLBACK (update_alerts_badge), self);
+    }
+  update_alerts_badge (self);
+}
+
 static GtkWidget *
 create_sync_row (gpointer item,
                  gpointer user_data)
@@ -592,6 +668,7 @@ anbu_window_constructed (GObject *object)
   anbu_map_page_set_context (self->map_page, self->context);
   anbu_visits_view_set_context (self->visits_view, self->context);
   anbu_statistics_view_set_context (self->statistics_view, self->context);
+  anbu_context_follow_casework (self->context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -710,6 +787,9 @@ anbu_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->idle_monitor, self);
   g_clear_object (&self->idle_monitor);
   g_clear_object (&self->account);
+  if (self->casework != NULL)
+    g_signal_handlers_disconnect_by_data (self->casework, self);
+  g_clear_object (&self->casework);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -811,6 +891,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.renew", NULL, renew_action);
+  gtk_widget_class_install_action (widget_class, "win.open-household", "s", open_household_action);
 }
 
 static void
@@ -987,4 +1068,24 @@ anbu_window_add_toast (AnbuWindow *self,
   g_return_if_fail (message != NULL);
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/**
+ * anbu_window_open_household:
+ * @household_id: the household to show
+ *
+ * Shows the household's page in the Households view (a toast's or a notification's
+ * "Open"). Nothing happens while signed out or locked: the caseload is not on screen then.
+ */
+void
+anbu_window_open_household (AnbuWindow *self,
+                            const char *household_id)
+{
+  g_return_if_fail (ANBU_IS_WINDOW (self));
+  g_return_if_fail (household_id != NULL);
+
+  if (!self->signed_in || self->locked || self->casework == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "households");
+  anbu_households_view_open_household (self->households_view, household_id);
 }

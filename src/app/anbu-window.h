@@ -26,5 +26,7 @@ void             anbu_window_fill_sign_in     (AnbuWindow     *self,
                                                const char     *password);
 void             anbu_window_add_toast        (AnbuWindow     *self,
                                                const char     *message);
+void             anbu_window_open_household   (AnbuWindow     *self,
+                                               const char     *household_id);
 
 G_END_DECLS

@@ -1074,6 +1074,100 @@ test_household_page (Fixture      *f,
   anbu_test_assert_accessible_names (f->window, "household page offline");
 }
 
+static gboolean
+label_with_text (GtkWidget  *root,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_with_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_signal_notified (AnbuApplication *app,
+                    const char      *notification_id,
+                    GNotification   *notification,
+                    GPtrArray       *ids)
+{
+  g_ptr_array_add (ids, g_strdup (notification_id));
+  /* No notification daemon under Xvfb: the test is where it arrives. */
+  g_signal_stop_emission_by_name (app, "signal-notification");
+}
+
+static guint
+alerts_badge (Fixture *f)
+{
+  AdwViewStack *stack = ADW_VIEW_STACK (anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK));
+
+  return adw_view_stack_page_get_badge_number (adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "alerts")));
+}
+
+static gboolean
+has_items (gpointer array)
+{
+  return ((GPtrArray *) array)->len > 0;
+}
+
+static gboolean
+page_shows (gpointer data)
+{
+  gpointer *pair = data;
+
+  return g_strcmp0 (anbu_household_page_get_household_id (pair[0]), pair[1]) == 0
+         && gtk_widget_get_mapped (pair[0]);
+}
+
+/* A new 위험 signal arriving by sync: a toast in the window, a desktop notification whose
+ * action opens the household, and the Alerts tab counts what nobody acknowledged yet. The
+ * signals already there at sign-in are not announced again; a 관심 signal is not news. */
+static void
+test_new_signal_announced (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr(GPtrArray) notified = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GAsyncResult) pulled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *quiet = ago (26);
+  g_autofree char *raised = ago (0.1);
+  g_autofree char *body = NULL;
+  AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+  gpointer shows[2] = { page, H7 };
+  gulong handler = g_signal_connect (f->app, "signal-notification", G_CALLBACK (on_signal_notified), notified);
+
+  /* A1 (위험) and A2 (심각) are open and unacknowledged; A3 is 관심. */
+  g_assert_cmpuint (alerts_badge (f), ==, 3);
+  g_assert_cmpuint (notified->len, ==, 0);
+
+  body = g_strdup_printf ("{\"changes\": [{\"kind\": \"alert\", \"op\": \"upsert\", \"id\": \"%s\", \"record\":"
+                          " {\"id\": \"%s\", \"household_id\": \"%s\", \"kind\": \"inactivity\", \"level\": \"risk\","
+                          " \"quiet_since\": \"%s\", \"raised_at\": \"%s\", \"responder\": \"dong\", \"state\": \"open\","
+                          " \"detail\": \"26시간째 변화 없음\", \"version\": 1}}], \"cursor\": \"c2\", \"has_more\": false}",
+                          "a0000000-0000-4000-8000-000000000007", "a0000000-0000-4000-8000-000000000007", H7,
+                          quiet, raised);
+  bytes = g_bytes_new (body, strlen (body));
+  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (anbu_test_wait_until (has_items, notified, 10000));
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 5000));
+  g_assert_cmpuint (notified->len, ==, 1);
+  g_assert_cmpstr (notified->pdata[0], ==, "signal-a0000000-0000-4000-8000-000000000007");
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (label_with_text (f->window, "새 위험 신호: Anna Kim"));
+  g_assert_cmpuint (alerts_badge (f), ==, 4);
+
+  /* The notification's action opens the household's page. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "open-household", g_variant_new_string (H7));
+  g_assert_true (anbu_test_wait_until (page_shows, shows, 5000));
+  g_signal_handler_disconnect (f->app, handler);
+}
+
 /* After sign-out nothing of the caseload stays on screen. */
 static void
 test_detach (Fixture      *f,
@@ -1121,6 +1215,7 @@ main (int argc, char *argv[])
   ADD ("statistics", test_statistics);
   ADD ("household-page", test_household_page);
   ADD ("detach-on-sign-out", test_detach);
+  ADD ("new-signal-announced", test_new_signal_announced);
 
   return g_test_run ();
 }
