@@ -9,7 +9,7 @@
 
 #include "anbu-absence.h"
 #include "anbu-alert.h"
-#include "anbu-api-error.h"
+#include "anbu-api-problem.h"
 #include "anbu-contact.h"
 #include "anbu-mutation.h"
 #include "anbu-mutations.h"
