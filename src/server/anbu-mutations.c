@@ -95,7 +95,7 @@ load_household (Batch            *batch,
   g_autoptr(JsonObject) object = NULL;
   AnbuHousehold *household;
 
-  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, id, &local_error);
+  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, id, &local_error);
   if (entity == NULL)
     {
       if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -135,7 +135,7 @@ check_open_household (Batch       *batch,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(AnbuStoreEntity) entity = NULL;
 
-  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, id, &local_error);
+  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, id, &local_error);
   if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -163,7 +163,7 @@ anbu_mutations_save_household (AnbuStore         *store,
                                AnbuStoreEntity  **saved,
                                GError           **error)
 {
-  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_STORE_KIND_HOUSEHOLD);
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_RECORD_KIND_HOUSEHOLD);
   g_autoptr(JsonObject) object = NULL;
   AnbuHouseholdScopeKey key;
 
@@ -189,7 +189,7 @@ anbu_mutations_save_household (AnbuStore         *store,
 
 static gboolean
 save_record (Batch          *batch,
-             AnbuStoreKind   kind,
+             AnbuRecordKind  kind,
              const char     *id,
              const char     *household_id,
              const char     *state,
@@ -231,7 +231,7 @@ apply_household_create (Batch       *batch,
 
   if (household == NULL)
     return FALSE;
-  existing = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, household->id, &local_error);
+  existing = anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, household->id, &local_error);
   if (existing != NULL)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id",
@@ -419,7 +419,7 @@ load_plug (Batch       *batch,
   g_autoptr(GError) local_error = NULL;
   AnbuPlug *plug;
 
-  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_PLUG, serial, &local_error);
+  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_PLUG, serial, &local_error);
   if (entity == NULL)
     {
       if (!g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -456,7 +456,7 @@ save_plug (Batch     *batch,
   check = anbu_plug_from_json (object, error);
   if (check == NULL)
     return FALSE;
-  return save_record (batch, ANBU_STORE_KIND_PLUG, plug->serial, plug->household_id,
+  return save_record (batch, ANBU_RECORD_KIND_PLUG, plug->serial, plug->household_id,
                       anbu_plug_state_to_string (plug->state), object, plug->version, error);
 }
 
@@ -687,7 +687,7 @@ apply_plug_remove (Batch       *batch,
  * with the same record id is the same fact, answered as a duplicate. */
 static gboolean
 apply_fact (Batch          *batch,
-            AnbuStoreKind   kind,
+            AnbuRecordKind  kind,
             const char     *id,
             const char     *household_id,
             JsonObject     *record,
@@ -740,7 +740,7 @@ load_alert (Batch       *batch,
   g_autoptr(AnbuHousehold) household = NULL;
   AnbuAlert *alert;
 
-  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, id, &local_error);
+  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_ALERT, id, &local_error);
   if (entity == NULL)
     {
       if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -780,7 +780,7 @@ save_alert (Batch      *batch,
   object = anbu_alert_to_json (alert);
   check = anbu_alert_from_json (object, error);
   if (check == NULL
-      || !save_record (batch, ANBU_STORE_KIND_ALERT, alert->id, alert->household_id,
+      || !save_record (batch, ANBU_RECORD_KIND_ALERT, alert->id, alert->household_id,
                        anbu_alert_state_to_string (alert->state), object, alert->version, error))
     return FALSE;
   outcome->status = ANBU_MUTATION_STATUS_APPLIED;
@@ -913,7 +913,7 @@ apply_kind (Batch             *batch,
         g_autoptr(AnbuVisit) visit = anbu_visit_from_json (payload, error);
         g_autoptr(JsonObject) record = visit ? anbu_visit_to_json (visit) : NULL;
 
-        return visit != NULL && apply_fact (batch, ANBU_STORE_KIND_VISIT, visit->id,
+        return visit != NULL && apply_fact (batch, ANBU_RECORD_KIND_VISIT, visit->id,
                                             visit->household_id, record, outcome, error);
       }
     case ANBU_MUTATION_KIND_CONTACT_CREATE:
@@ -928,7 +928,7 @@ apply_kind (Batch             *batch,
             g_autoptr(AnbuStoreEntity) alert = NULL;
             g_autoptr(GError) local_error = NULL;
 
-            alert = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, contact->alert_id,
+            alert = anbu_store_load (batch->store, ANBU_RECORD_KIND_ALERT, contact->alert_id,
                                      &local_error);
             if (alert == NULL
                 && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -943,7 +943,7 @@ apply_kind (Batch             *batch,
                 return FALSE;
               }
           }
-        return apply_fact (batch, ANBU_STORE_KIND_CONTACT, contact->id, contact->household_id,
+        return apply_fact (batch, ANBU_RECORD_KIND_CONTACT, contact->id, contact->household_id,
                            record, outcome, error);
       }
     case ANBU_MUTATION_KIND_ABSENCE_CREATE:
@@ -951,7 +951,7 @@ apply_kind (Batch             *batch,
         g_autoptr(AnbuAbsence) absence = anbu_absence_from_json (payload, error);
         g_autoptr(JsonObject) record = absence ? anbu_absence_to_json (absence) : NULL;
 
-        return absence != NULL && apply_fact (batch, ANBU_STORE_KIND_ABSENCE, absence->id,
+        return absence != NULL && apply_fact (batch, ANBU_RECORD_KIND_ABSENCE, absence->id,
                                               absence->household_id, record, outcome, error);
       }
     case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
@@ -1189,7 +1189,7 @@ anbu_mutations_apply (AnbuStore              *store,
        * would have created are rejected too (unless it exists anyway). */
       if (mutation != NULL && mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_CREATE && household_id != NULL)
         {
-          g_autoptr(AnbuStoreEntity) existing = anbu_store_load (store, ANBU_STORE_KIND_HOUSEHOLD,
+          g_autoptr(AnbuStoreEntity) existing = anbu_store_load (store, ANBU_RECORD_KIND_HOUSEHOLD,
                                                                   household_id, NULL);
 
           if (existing == NULL)
