@@ -23,6 +23,7 @@ struct _AnbuApiClient
   GObject      parent_instance;
   char        *base_url;
   char        *ca_file;
+  GTlsDatabase *tls_database;  /* from ca_file; NULL: the system's */
   char        *token;
   SoupSession *session;
 };
@@ -172,6 +173,7 @@ anbu_api_client_finalize (GObject *object)
   g_clear_object (&self->session);
   g_free (self->base_url);
   g_free (self->ca_file);
+  g_clear_object (&self->tls_database);
   if (self->token)
     memset (self->token, 0, strlen (self->token));
   g_free (self->token);
@@ -307,9 +309,25 @@ anbu_api_client_new (const char  *base_url,
           return NULL;
         }
       soup_session_set_tls_database (self->session, database);
+      self->tls_database = g_steal_pointer (&database);
       self->ca_file = g_strdup (ca_file);
     }
   return g_steal_pointer (&self);
+}
+
+/**
+ * anbu_api_client_get_tls_database:
+ *
+ * What else talks to the same server (map tiles) trusts the same authorities.
+ *
+ * Returns: (transfer none) (nullable): the authorities of the CA file given
+ *   to anbu_api_client_new(), or %NULL when the system's are trusted
+ */
+GTlsDatabase *
+anbu_api_client_get_tls_database (AnbuApiClient *self)
+{
+  g_return_val_if_fail (ANBU_IS_API_CLIENT (self), NULL);
+  return self->tls_database;
 }
 
 const char *

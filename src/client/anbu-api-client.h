@@ -31,6 +31,7 @@ AnbuApiClient *anbu_api_client_new              (const char           *base_url,
                                                  GError              **error);
 
 const char    *anbu_api_client_get_base_url     (AnbuApiClient        *self);
+GTlsDatabase  *anbu_api_client_get_tls_database (AnbuApiClient        *self);
 const char    *anbu_api_client_get_token        (AnbuApiClient        *self);
 void           anbu_api_client_set_token        (AnbuApiClient        *self,
                                                  const char           *token);
