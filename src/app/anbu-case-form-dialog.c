@@ -694,14 +694,24 @@ build_changes (AnbuCaseFormDialog *self)
     case ANBU_CASE_FORM_EDIT_HOUSEHOLD:
       {
         AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
-        JsonObject *fields = json_object_new ();
+        JsonObject *fields;
         const char *text_keys[] = { "name", "phone", "address", "address_detail", "risk_notes" };
-        const char *old_values[] = { h->name, h->phone, h->address, h->address_detail, h->risk_notes };
         gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
         gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
 
+        /* A sync removed it while the form was open (it left the
+         * planner's caseload): there is nothing left to edit. */
+        if (h == NULL)
+          {
+            set_field_error (self, NULL, _("This household is no longer in your caseload, so it cannot be changed. Close the form."));
+            json_object_unref (p);
+            return FALSE;
+          }
+
+        fields = json_object_new ();
         for (guint i = 0; i < G_N_ELEMENTS (text_keys); i++)
           {
+            const char *old_values[] = { h->name, h->phone, h->address, h->address_detail, h->risk_notes };
             g_autofree char *value = g_strstrip (g_strdup (field_text (self, text_keys[i])));
 
             if (g_strcmp0 (value, old_values[i] != NULL ? old_values[i] : "") == 0)

@@ -113,6 +113,22 @@ anbu_case_store_dup_user_id (AnbuCaseStore *self)
   return ANBU_CASE_STORE_GET_IFACE (self)->dup_user_id (self);
 }
 
+/**
+ * anbu_case_store_dup_tls_database:
+ *
+ * Returns: (transfer full) (nullable): the authorities the server connection
+ *   trusts; %NULL for the system's
+ */
+GTlsDatabase *
+anbu_case_store_dup_tls_database (AnbuCaseStore *self)
+{
+  AnbuCaseStoreInterface *iface;
+
+  g_return_val_if_fail (ANBU_IS_CASE_STORE (self), NULL);
+  iface = ANBU_CASE_STORE_GET_IFACE (self);
+  return iface->dup_tls_database != NULL ? iface->dup_tls_database (self) : NULL;
+}
+
 void
 anbu_case_store_emit_changed (AnbuCaseStore *self)
 {

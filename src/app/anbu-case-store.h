@@ -20,6 +20,9 @@ G_BEGIN_DECLS
  *   mutation id.
  * - fetch: GET a server path ("/api/v1/stats?…") and answer the JSON body;
  *   fails with G_IO_ERROR_NETWORK_UNREACHABLE (or another G_IO_ERROR) offline.
+ * - dup_tls_database (optional): the certificate authorities the server
+ *   connection trusts, for whatever else talks to that server (map tiles);
+ *   NULL: the system's.
  * - dup_cached / store_cached: small named texts kept with the replica (the
  *   last fetched figures and chart series, for offline viewing).
  * - "changed" signal: records changed (a pull, a push result, a local change).
@@ -68,6 +71,7 @@ struct _AnbuCaseStoreInterface
                                      const char          *name,
                                      const char          *value);
   char      *(*dup_user_id)         (AnbuCaseStore       *self);
+  GTlsDatabase *(*dup_tls_database) (AnbuCaseStore       *self);
 };
 
 void       anbu_case_store_list_records_async   (AnbuCaseStore       *self,
@@ -103,6 +107,7 @@ void       anbu_case_store_store_cached         (AnbuCaseStore       *self,
                                                  const char          *value);
 /* The signed-in planner's user id (visits and contacts name who made them). */
 char      *anbu_case_store_dup_user_id          (AnbuCaseStore       *self);
+GTlsDatabase *anbu_case_store_dup_tls_database  (AnbuCaseStore       *self);
 void       anbu_case_store_emit_changed         (AnbuCaseStore       *self);
 void       anbu_case_store_emit_plug_live       (AnbuCaseStore       *self,
                                                  JsonObject          *record);

@@ -6,15 +6,12 @@
 #include "anbu-clock.h"
 #include "anbu-absence.h"
 #include "anbu-casework.h"
+#include "anbu-enums.h"
 #include "anbu-record-json.h"
-
-#define N_KINDS 6
-
-static const char *const kinds[N_KINDS] = { "household", "plug", "alert", "contact", "visit", "absence" };
 
 typedef struct
 {
-  GPtrArray *records[N_KINDS];  /* parsed records, by kind */
+  GPtrArray *records[ANBU_RECORD_N_KINDS];  /* parsed records, by kind */
   GPtrArray *summaries;
   gint64     now;
 } Snapshot;
@@ -68,13 +65,13 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const GDestroyNotify record_free[N_KINDS] = {
-  (GDestroyNotify) anbu_household_free,
-  (GDestroyNotify) anbu_plug_free,
-  (GDestroyNotify) anbu_alert_free,
-  (GDestroyNotify) anbu_contact_free,
-  (GDestroyNotify) anbu_visit_free,
-  (GDestroyNotify) anbu_absence_free,
+static const GDestroyNotify record_free[ANBU_RECORD_N_KINDS] = {
+  [ANBU_RECORD_KIND_HOUSEHOLD] = (GDestroyNotify) anbu_household_free,
+  [ANBU_RECORD_KIND_PLUG] = (GDestroyNotify) anbu_plug_free,
+  [ANBU_RECORD_KIND_ALERT] = (GDestroyNotify) anbu_alert_free,
+  [ANBU_RECORD_KIND_CONTACT] = (GDestroyNotify) anbu_contact_free,
+  [ANBU_RECORD_KIND_VISIT] = (GDestroyNotify) anbu_visit_free,
+  [ANBU_RECORD_KIND_ABSENCE] = (GDestroyNotify) anbu_absence_free,
 };
 
 static void
@@ -82,7 +79,7 @@ snapshot_free (Snapshot *snapshot)
 {
   if (snapshot == NULL)
     return;
-  for (guint k = 0; k < N_KINDS; k++)
+  for (guint k = 0; k < ANBU_RECORD_N_KINDS; k++)
     g_clear_pointer (&snapshot->records[k], g_ptr_array_unref);
   g_clear_pointer (&snapshot->summaries, g_ptr_array_unref);
   g_free (snapshot);
@@ -92,7 +89,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
 
 typedef struct
 {
-  GPtrArray *objects[N_KINDS];  /* JsonObject, as listed */
+  GPtrArray *objects[ANBU_RECORD_N_KINDS];  /* JsonObject, as listed */
   guint      pending;
   GError    *error;
   gint64     now;
@@ -101,25 +98,25 @@ typedef struct
 static void
 load_data_free (LoadData *data)
 {
-  for (guint k = 0; k < N_KINDS; k++)
+  for (guint k = 0; k < ANBU_RECORD_N_KINDS; k++)
     g_clear_pointer (&data->objects[k], g_ptr_array_unref);
   g_clear_error (&data->error);
   g_free (data);
 }
 
 static gpointer
-parse_record (guint       kind,
-              JsonObject *object,
-              GError    **error)
+parse_record (AnbuRecordKind   kind,
+              JsonObject      *object,
+              GError         **error)
 {
   switch (kind)
     {
-    case 0: return anbu_household_from_json (object, error);
-    case 1: return anbu_plug_from_json (object, error);
-    case 2: return anbu_alert_from_json (object, error);
-    case 3: return anbu_contact_from_json (object, error);
-    case 4: return anbu_visit_from_json (object, error);
-    case 5: return anbu_absence_from_json (object, error);
+    case ANBU_RECORD_KIND_HOUSEHOLD: return anbu_household_from_json (object, error);
+    case ANBU_RECORD_KIND_PLUG: return anbu_plug_from_json (object, error);
+    case ANBU_RECORD_KIND_ALERT: return anbu_alert_from_json (object, error);
+    case ANBU_RECORD_KIND_CONTACT: return anbu_contact_from_json (object, error);
+    case ANBU_RECORD_KIND_VISIT: return anbu_visit_from_json (object, error);
+    case ANBU_RECORD_KIND_ABSENCE: return anbu_absence_from_json (object, error);
     default: g_return_val_if_reached (NULL);
     }
 }
@@ -134,7 +131,7 @@ parse_thread (GTask        *task,
   g_autoptr(Snapshot) snapshot = g_new0 (Snapshot, 1);
 
   snapshot->now = data->now;
-  for (guint k = 0; k < N_KINDS; k++)
+  for (guint k = 0; k < ANBU_RECORD_N_KINDS; k++)
     {
       g_autoptr(GError) first_error = NULL;
       guint skipped = 0;
@@ -157,10 +154,10 @@ parse_thread (GTask        *task,
         }
       if (skipped > 0)
         g_warning ("Skipped %u %s records the replica holds in a shape this version does not read (first: %s)",
-                   skipped, kinds[k], first_error->message);
+                   skipped, anbu_record_kind_to_string (k), first_error->message);
     }
-  snapshot->summaries = anbu_caseload_summarize (snapshot->records[0], snapshot->records[1],
-                                                 snapshot->records[2], snapshot->records[5],
+  snapshot->summaries = anbu_caseload_summarize (snapshot->records[ANBU_RECORD_KIND_HOUSEHOLD], snapshot->records[ANBU_RECORD_KIND_PLUG],
+                                                 snapshot->records[ANBU_RECORD_KIND_ALERT], snapshot->records[ANBU_RECORD_KIND_ABSENCE],
                                                  snapshot->now);
   g_task_return_pointer (task, g_steal_pointer (&snapshot), (GDestroyNotify) snapshot_free);
 }
@@ -175,9 +172,9 @@ apply_live_plugs (AnbuCasework *self,
 
   if (g_hash_table_size (self->live_plugs) == 0)
     return FALSE;
-  for (guint i = 0; i < snapshot->records[1]->len; i++)
+  for (guint i = 0; i < snapshot->records[ANBU_RECORD_KIND_PLUG]->len; i++)
     {
-      AnbuPlug *plug = snapshot->records[1]->pdata[i];
+      AnbuPlug *plug = snapshot->records[ANBU_RECORD_KIND_PLUG]->pdata[i];
       AnbuPlug *live = g_hash_table_lookup (self->live_plugs, plug->serial);
 
       if (live == NULL || g_strcmp0 (live->household_id, plug->household_id) != 0
@@ -199,8 +196,8 @@ resummarize (AnbuCasework *self)
 
   g_clear_pointer (&snapshot->summaries, g_ptr_array_unref);
   snapshot->now = anbu_casework_get_now (self);
-  snapshot->summaries = anbu_caseload_summarize (snapshot->records[0], snapshot->records[1],
-                                                 snapshot->records[2], snapshot->records[5],
+  snapshot->summaries = anbu_caseload_summarize (snapshot->records[ANBU_RECORD_KIND_HOUSEHOLD], snapshot->records[ANBU_RECORD_KIND_PLUG],
+                                                 snapshot->records[ANBU_RECORD_KIND_ALERT], snapshot->records[ANBU_RECORD_KIND_ABSENCE],
                                                  snapshot->now);
 }
 
@@ -256,18 +253,18 @@ parse_cb (GObject      *source,
     resummarize (self);
   g_hash_table_remove_all (self->households_by_id);
   g_hash_table_remove_all (self->alerts_by_id);
-  for (guint i = 0; i < snapshot->records[0]->len; i++)
+  for (guint i = 0; i < snapshot->records[ANBU_RECORD_KIND_HOUSEHOLD]->len; i++)
     {
-      AnbuHousehold *h = snapshot->records[0]->pdata[i];
+      AnbuHousehold *h = snapshot->records[ANBU_RECORD_KIND_HOUSEHOLD]->pdata[i];
       g_hash_table_insert (self->households_by_id, h->id, h);
     }
-  for (guint i = 0; i < snapshot->records[2]->len; i++)
+  for (guint i = 0; i < snapshot->records[ANBU_RECORD_KIND_ALERT]->len; i++)
     {
-      AnbuAlert *a = snapshot->records[2]->pdata[i];
+      AnbuAlert *a = snapshot->records[ANBU_RECORD_KIND_ALERT]->pdata[i];
       g_hash_table_insert (self->alerts_by_id, a->id, a);
     }
   g_clear_pointer (&self->open_alerts, g_ptr_array_unref);
-  self->open_alerts = anbu_caseload_open_alerts (snapshot->records[2]);
+  self->open_alerts = anbu_caseload_open_alerts (snapshot->records[ANBU_RECORD_KIND_ALERT]);
   anbu_household_index_set_households (self->index, snapshot->summaries);
 
   if (!self->loaded)
@@ -335,7 +332,7 @@ anbu_casework_reload_kind (AnbuCasework *self,
 
   load->task = g_object_ref (task);
   load->kind = kind;
-  anbu_case_store_list_records_async (self->store, kinds[kind], NULL, self->cancellable,
+  anbu_case_store_list_records_async (self->store, anbu_record_kind_to_string (kind), NULL, self->cancellable,
                                       kind_list_cb, load);
 }
 
@@ -356,10 +353,10 @@ anbu_casework_reload (AnbuCasework *self)
   task = g_task_new (self, self->cancellable, parse_cb, NULL);
   g_task_set_source_tag (task, anbu_casework_reload);
   data = g_new0 (LoadData, 1);
-  data->pending = N_KINDS;
+  data->pending = ANBU_RECORD_N_KINDS;
   data->now = anbu_casework_get_now (self);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  for (guint k = 0; k < N_KINDS; k++)
+  for (guint k = 0; k < ANBU_RECORD_N_KINDS; k++)
     anbu_casework_reload_kind (self, task, k);
 }
 
@@ -614,8 +611,8 @@ anbu_casework_list_visits_due (AnbuCasework *self,
 
   if (self->snapshot == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_visit_due_free);
-  return anbu_caseload_visits_due (self->snapshot->records[0], self->snapshot->records[4],
-                                   self->snapshot->records[2], today, until);
+  return anbu_caseload_visits_due (self->snapshot->records[ANBU_RECORD_KIND_HOUSEHOLD], self->snapshot->records[ANBU_RECORD_KIND_VISIT],
+                                   self->snapshot->records[ANBU_RECORD_KIND_ALERT], today, until);
 }
 
 AnbuHousehold *
@@ -641,7 +638,7 @@ anbu_casework_find_installed_plug (AnbuCasework *self,
   g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
   if (self->snapshot == NULL)
     return NULL;
-  return anbu_caseload_find_installed_plug (self->snapshot->records[1], household_id);
+  return anbu_caseload_find_installed_plug (self->snapshot->records[ANBU_RECORD_KIND_PLUG], household_id);
 }
 
 const char *
@@ -651,33 +648,33 @@ anbu_casework_plug_installed_in (AnbuCasework *self,
   g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
   if (self->snapshot == NULL)
     return NULL;
-  return anbu_caseload_plug_installed_in (self->snapshot->records[1], serial);
+  return anbu_caseload_plug_installed_in (self->snapshot->records[ANBU_RECORD_KIND_PLUG], serial);
 }
 
 static gint64
-record_time (guint    kind,
-             gpointer record)
+record_time (AnbuRecordKind kind,
+             gpointer       record)
 {
   switch (kind)
     {
-    case 2: return ((AnbuAlert *) record)->raised_at;
-    case 3: return ((AnbuContact *) record)->at;
-    case 4: return ((AnbuVisit *) record)->at;
-    case 5: return ((AnbuAbsence *) record)->from;
+    case ANBU_RECORD_KIND_ALERT: return ((AnbuAlert *) record)->raised_at;
+    case ANBU_RECORD_KIND_CONTACT: return ((AnbuContact *) record)->at;
+    case ANBU_RECORD_KIND_VISIT: return ((AnbuVisit *) record)->at;
+    case ANBU_RECORD_KIND_ABSENCE: return ((AnbuAbsence *) record)->from;
     default: return 0;
     }
 }
 
 static const char *
-record_household (guint    kind,
-                  gpointer record)
+record_household (AnbuRecordKind kind,
+                  gpointer       record)
 {
   switch (kind)
     {
-    case 2: return ((AnbuAlert *) record)->household_id;
-    case 3: return ((AnbuContact *) record)->household_id;
-    case 4: return ((AnbuVisit *) record)->household_id;
-    case 5: return ((AnbuAbsence *) record)->household_id;
+    case ANBU_RECORD_KIND_ALERT: return ((AnbuAlert *) record)->household_id;
+    case ANBU_RECORD_KIND_CONTACT: return ((AnbuContact *) record)->household_id;
+    case ANBU_RECORD_KIND_VISIT: return ((AnbuVisit *) record)->household_id;
+    case ANBU_RECORD_KIND_ABSENCE: return ((AnbuAbsence *) record)->household_id;
     default: return NULL;
     }
 }
@@ -695,19 +692,15 @@ compare_newest_first (gconstpointer a,
 }
 
 GPtrArray *
-anbu_casework_list_for_household (AnbuCasework *self,
-                                  const char   *kind,
-                                  const char   *household_id)
+anbu_casework_list_for_household (AnbuCasework   *self,
+                                  AnbuRecordKind  k,
+                                  const char     *household_id)
 {
   GPtrArray *out = g_ptr_array_new ();
-  guint k;
 
   g_return_val_if_fail (ANBU_IS_CASEWORK (self), out);
-
-  for (k = 2; k < N_KINDS; k++)
-    if (g_strcmp0 (kinds[k], kind) == 0)
-      break;
-  g_return_val_if_fail (k < N_KINDS, out);
+  /* Households and plugs are not listed per household here. */
+  g_return_val_if_fail (k >= ANBU_RECORD_KIND_ALERT && k < ANBU_RECORD_N_KINDS, out);
   if (self->snapshot == NULL)
     return out;
 

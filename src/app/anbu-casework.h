@@ -6,6 +6,7 @@
 #include "anbu-case-store.h"
 #include "anbu-caseload.h"
 #include "anbu-contact.h"
+#include "anbu-enums.h"
 #include "anbu-household-index.h"
 
 G_BEGIN_DECLS
@@ -47,10 +48,10 @@ AnbuPlug           *anbu_casework_find_installed_plug  (AnbuCasework   *self,
                                                         const char     *household_id);
 const char         *anbu_casework_plug_installed_in    (AnbuCasework   *self,
                                                         const char     *serial);
-/* Borrowed records of one household, newest first: kind is "alert",
- * "contact", "visit" or "absence". */
+/* Borrowed records of one household, newest first: kind is an alert,
+ * contact, visit or absence. */
 GPtrArray          *anbu_casework_list_for_household   (AnbuCasework   *self,
-                                                        const char     *kind,
+                                                        AnbuRecordKind  kind,
                                                         const char     *household_id);
 
 void                anbu_casework_submit_async         (AnbuCasework        *self,

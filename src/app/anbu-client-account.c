@@ -62,11 +62,11 @@ account_error_from (const GError *error)
   if (g_error_matches (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_WRONG_PASSWORD)
       || g_error_matches (error, ANBU_API_ERROR, ANBU_API_ERROR_UNAUTHORIZED))
     code = ANBU_ACCOUNT_ERROR_WRONG_CREDENTIALS;
-  else if (g_error_matches (error, ANBU_API_ERROR, ANBU_API_ERROR_UNREACHABLE))
+  else if (g_error_matches (error, ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_UNREACHABLE))
     code = ANBU_ACCOUNT_ERROR_SERVER_UNREACHABLE;
   else if (g_error_matches (error, ANBU_API_ERROR, ANBU_API_ERROR_THROTTLED))
     code = ANBU_ACCOUNT_ERROR_THROTTLED;
-  else if (g_error_matches (error, ANBU_API_ERROR, ANBU_API_ERROR_TLS))
+  else if (g_error_matches (error, ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_TLS))
     code = ANBU_ACCOUNT_ERROR_CERTIFICATE;
   else if (g_error_matches (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_CORRUPT))
     code = ANBU_ACCOUNT_ERROR_REPLICA_DAMAGED;

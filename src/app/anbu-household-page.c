@@ -336,7 +336,7 @@ rebuild (AnbuHouseholdPage *self)
     }
 
   /* History */
-  alerts = anbu_casework_list_for_household (self->casework, "alert", h->id);
+  alerts = anbu_casework_list_for_household (self->casework, ANBU_RECORD_KIND_ALERT, h->id);
   group = add_group (self, _("Risk Signals"));
   if (alerts->len == 0)
     add_row (group, _("None so far"), NULL);
@@ -353,7 +353,7 @@ rebuild (AnbuHouseholdPage *self)
       add_row (group, title, value);
     }
 
-  contacts = anbu_casework_list_for_household (self->casework, "contact", h->id);
+  contacts = anbu_casework_list_for_household (self->casework, ANBU_RECORD_KIND_CONTACT, h->id);
   group = add_group (self, _("Contacts"));
   if (contacts->len == 0)
     add_row (group, _("None so far"), NULL);
@@ -368,7 +368,7 @@ rebuild (AnbuHouseholdPage *self)
       add_row (group, title, value);
     }
 
-  visits = anbu_casework_list_for_household (self->casework, "visit", h->id);
+  visits = anbu_casework_list_for_household (self->casework, ANBU_RECORD_KIND_VISIT, h->id);
   group = add_group (self, _("Visits"));
   if (visits->len == 0)
     add_row (group, _("None so far"), NULL);
@@ -383,7 +383,7 @@ rebuild (AnbuHouseholdPage *self)
       add_row (group, anbu_visit_purpose_to_label (v->purpose), value);
     }
 
-  absences = anbu_casework_list_for_household (self->casework, "absence", h->id);
+  absences = anbu_casework_list_for_household (self->casework, ANBU_RECORD_KIND_ABSENCE, h->id);
   group = add_group (self, _("Absences"));
   if (absences->len == 0)
     add_row (group, _("None registered"), NULL);

@@ -130,14 +130,26 @@ on_tilejson_read (GObject      *source,
 
   /* The map source's licence text is fixed when it is made: a new source (same
    * disk cache, so nothing is fetched again). */
-  replacement = anbu_map_tile_source_new (base_url, NULL);
+  replacement = anbu_map_tile_source_new_full (base_url, NULL,
+                                               anbu_map_tile_source_get_tls_database (current));
   anbu_map_tile_source_set_attribution (replacement, attribution);
   anbu_map_view_set_tile_source (self->map_view, replacement);
 }
 
+/* The certificate authorities the API client trusts (a city's server with
+ * its own CA): the tiles usually come from the same server. NULL: the system's. */
+static GTlsDatabase *
+dup_server_tls_database (AnbuMapPage *self)
+{
+  if (self->casework == NULL)
+    return NULL;
+  return anbu_case_store_dup_tls_database (anbu_casework_get_store (self->casework));
+}
+
 static void
-fetch_tilejson (AnbuMapPage *self,
-                const char  *base_url)
+fetch_tilejson (AnbuMapPage  *self,
+                const char   *base_url,
+                GTlsDatabase *tls_database)
 {
   g_autofree char *url = g_strdup_printf ("%s%stiles/tiles.json", base_url,
                                           g_str_has_suffix (base_url, "/") ? "" : "/");
@@ -148,9 +160,12 @@ fetch_tilejson (AnbuMapPage *self,
   g_cancellable_cancel (self->tilejson_cancellable);
   g_clear_object (&self->tilejson_cancellable);
   self->tilejson_cancellable = g_cancellable_new ();
-  if (self->session == NULL)
-    self->session = soup_session_new_with_options ("user-agent", ANBU_USER_AGENT,
-                                                   "max-conns", 2, NULL);
+  /* A new session each time: the trust may have changed with the source. */
+  g_clear_object (&self->session);
+  self->session = soup_session_new_with_options ("user-agent", ANBU_USER_AGENT,
+                                                 "max-conns", 2, NULL);
+  if (tls_database != NULL)
+    soup_session_set_tls_database (self->session, tls_database);
   g_object_set_data_full (G_OBJECT (msg), "anbu-base-url", g_strdup (base_url), g_free);
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_LOW, self->tilejson_cancellable,
                                     on_tilejson_read, g_object_ref (self));
@@ -160,17 +175,19 @@ static void
 update_tile_source (AnbuMapPage *self)
 {
   g_autofree char *base_url = anbu_map_page_dup_tile_base_url (self);
+  g_autoptr (GTlsDatabase) tls_database = dup_server_tls_database (self);
   AnbuMapTileSource *current = anbu_map_view_get_tile_source (self->map_view);
   g_autoptr (AnbuMapTileSource) source = NULL;
 
   if (*base_url == '\0')
     return;
-  if (current != NULL && g_strcmp0 (anbu_map_tile_source_get_base_url (current), base_url) == 0)
+  if (current != NULL && g_strcmp0 (anbu_map_tile_source_get_base_url (current), base_url) == 0
+      && anbu_map_tile_source_get_tls_database (current) == tls_database)
     return;
 
-  source = anbu_map_tile_source_new (base_url, NULL);
+  source = anbu_map_tile_source_new_full (base_url, NULL, tls_database);
   anbu_map_view_set_tile_source (self->map_view, source);
-  fetch_tilejson (self, base_url);
+  fetch_tilejson (self, base_url, tls_database);
 }
 
 static AnbuMapPoint *
@@ -1143,6 +1160,8 @@ apply_casework (AnbuMapPage *self,
       return;
     }
   g_signal_connect_swapped (casework, "changed", G_CALLBACK (on_casework_changed), self);
+  /* The signed-in server's certificate trust reaches the tiles. */
+  update_tile_source (self);
 
   /* The list's index is the households that pass its search and filters: the
    * map follows it. Households without a location are left off the map. */

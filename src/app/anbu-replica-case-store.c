@@ -205,6 +205,15 @@ dup_user_id (AnbuCaseStore *store)
   return g_strdup (ANBU_REPLICA_CASE_STORE (store)->user_id);
 }
 
+static GTlsDatabase *
+dup_tls_database (AnbuCaseStore *store)
+{
+  AnbuApiClient *api_client = ANBU_REPLICA_CASE_STORE (store)->api_client;
+  GTlsDatabase *database = api_client != NULL ? anbu_api_client_get_tls_database (api_client) : NULL;
+
+  return database != NULL ? g_object_ref (database) : NULL;
+}
+
 static void
 anbu_replica_case_store_iface_init (AnbuCaseStoreInterface *iface)
 {
@@ -217,6 +226,7 @@ anbu_replica_case_store_iface_init (AnbuCaseStoreInterface *iface)
   iface->dup_cached = dup_cached;
   iface->store_cached = store_cached;
   iface->dup_user_id = dup_user_id;
+  iface->dup_tls_database = dup_tls_database;
 }
 
 static void

@@ -11,8 +11,10 @@
 /* The HTTP side of docs/api.md: one SoupSession with an identifying
  * User-Agent, timeouts, certificate checks (optionally against a custom CA
  * file) and the bearer token. Every error answer becomes an ANBU_API_ERROR
- * whose code is the api.md code; the field at fault and Retry-After travel
- * with the GError (an extended error domain). */
+ * (src/core) whose code is the api.md code; the field at fault and
+ * Retry-After travel with the GError. No answer at all, an untrusted
+ * certificate or an answer that is not what api.md says is an
+ * ANBU_NETWORK_ERROR. */
 
 #define DEFAULT_TIMEOUT_SECONDS 30
 
@@ -21,6 +23,7 @@ struct _AnbuApiClient
   GObject      parent_instance;
   char        *base_url;
   char        *ca_file;
+  GTlsDatabase *tls_database;  /* from ca_file; NULL: the system's */
   char        *token;
   SoupSession *session;
 };
@@ -38,151 +41,28 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* ---------------------------------------------------------------------- */
-/* The error domain                                                        */
+/* The error domains                                                       */
 
-typedef struct
-{
-  char  *code;
-  char  *field;
-  guint  retry_after;
-} AnbuApiErrorPrivate;
-
-static void
-anbu_api_error_private_init (AnbuApiErrorPrivate *priv)
-{
-}
-
-static void
-anbu_api_error_private_copy (const AnbuApiErrorPrivate *src,
-                             AnbuApiErrorPrivate       *dest)
-{
-  dest->code = g_strdup (src->code);
-  dest->field = g_strdup (src->field);
-  dest->retry_after = src->retry_after;
-}
-
-static void
-anbu_api_error_private_clear (AnbuApiErrorPrivate *priv)
-{
-  g_clear_pointer (&priv->code, g_free);
-  g_clear_pointer (&priv->field, g_free);
-}
-
-G_DEFINE_EXTENDED_ERROR (AnbuApiError, anbu_api_error)
-
-static const char *const code_strings[] = {
-  [ANBU_API_ERROR_BAD_REQUEST] = "bad_request",
-  [ANBU_API_ERROR_INVALID_JSON] = "invalid_json",
-  [ANBU_API_ERROR_MISSING_FIELD] = "missing_field",
-  [ANBU_API_ERROR_WRONG_TYPE] = "wrong_type",
-  [ANBU_API_ERROR_INVALID_VALUE] = "invalid_value",
-  [ANBU_API_ERROR_TOO_LONG] = "too_long",
-  [ANBU_API_ERROR_UNAUTHORIZED] = "unauthorized",
-  [ANBU_API_ERROR_FORBIDDEN] = "forbidden",
-  [ANBU_API_ERROR_NOT_FOUND] = "not_found",
-  [ANBU_API_ERROR_METHOD_NOT_ALLOWED] = "method_not_allowed",
-  [ANBU_API_ERROR_TOO_LARGE] = "too_large",
-  [ANBU_API_ERROR_THROTTLED] = "throttled",
-  [ANBU_API_ERROR_INTERNAL] = "internal",
-};
-
-static AnbuApiError
-code_from_string (const char *code)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (code_strings); i++)
-    if (g_strcmp0 (code, code_strings[i]) == 0)
-      return (AnbuApiError) i;
-  return ANBU_API_ERROR_OTHER;
-}
-
-static AnbuApiError
-code_from_status (guint status)
-{
-  switch (status)
-    {
-    case 400: return ANBU_API_ERROR_BAD_REQUEST;
-    case 401: return ANBU_API_ERROR_UNAUTHORIZED;
-    case 403: return ANBU_API_ERROR_FORBIDDEN;
-    case 404: return ANBU_API_ERROR_NOT_FOUND;
-    case 405: return ANBU_API_ERROR_METHOD_NOT_ALLOWED;
-    case 413: return ANBU_API_ERROR_TOO_LARGE;
-    case 429: return ANBU_API_ERROR_THROTTLED;
-    default: return status >= 500 ? ANBU_API_ERROR_INTERNAL : ANBU_API_ERROR_BAD_REQUEST;
-    }
-}
+G_DEFINE_QUARK (anbu-network-error-quark, anbu_network_error)
 
 /**
- * anbu_api_error_get_code_string:
- *
- * Returns: (nullable): the api.md code as the server sent it ("invalid_value", …)
- */
-const char *
-anbu_api_error_get_code_string (const GError *error)
-{
-  AnbuApiErrorPrivate *priv = anbu_api_error_get_private (error);
-
-  return priv ? priv->code : NULL;
-}
-
-/**
- * anbu_api_error_get_field:
- *
- * Returns: (nullable): the field at fault ("phone", "contacts.0.phone")
- */
-const char *
-anbu_api_error_get_field (const GError *error)
-{
-  AnbuApiErrorPrivate *priv = anbu_api_error_get_private (error);
-
-  return priv ? priv->field : NULL;
-}
-
-/**
- * anbu_api_error_get_retry_after:
- *
- * Returns: seconds to wait before trying again (throttled), or 0
- */
-guint
-anbu_api_error_get_retry_after (const GError *error)
-{
-  AnbuApiErrorPrivate *priv = anbu_api_error_get_private (error);
-
-  return priv ? priv->retry_after : 0;
-}
-
-/**
- * anbu_api_error_is_transient:
+ * anbu_api_client_error_is_transient:
  *
  * Whether trying again later may succeed (no answer, throttled, a server
  * fault) as opposed to an answer that will not change (refused, forbidden).
  */
 gboolean
-anbu_api_error_is_transient (const GError *error)
+anbu_api_client_error_is_transient (const GError *error)
 {
-  if (error == NULL || error->domain != ANBU_API_ERROR)
+  if (error == NULL)
     return FALSE;
-  return error->code == ANBU_API_ERROR_UNREACHABLE
-         || error->code == ANBU_API_ERROR_THROTTLED
-         || error->code == ANBU_API_ERROR_INTERNAL
-         || error->code == ANBU_API_ERROR_BAD_RESPONSE;
-}
-
-static GError *
-new_api_error (AnbuApiError  code,
-               const char   *code_string,
-               const char   *field,
-               guint         retry_after,
-               const char   *message)
-{
-  GError *error = g_error_new_literal (ANBU_API_ERROR, code, message);
-  AnbuApiErrorPrivate *priv = anbu_api_error_get_private (error);
-
-  priv->code = g_strdup (code_string ? code_string
-                                     : (guint) code < G_N_ELEMENTS (code_strings)
-                                         ? code_strings[code] : NULL);
-  priv->field = g_strdup (field);
-  priv->retry_after = retry_after;
-  return error;
+  if (error->domain == ANBU_NETWORK_ERROR)
+    return error->code == ANBU_NETWORK_ERROR_UNREACHABLE
+           || error->code == ANBU_NETWORK_ERROR_BAD_RESPONSE;
+  if (error->domain == ANBU_API_ERROR)
+    return error->code == ANBU_API_ERROR_THROTTLED
+           || error->code == ANBU_API_ERROR_INTERNAL;
+  return FALSE;
 }
 
 static GError *
@@ -213,31 +93,24 @@ error_from_answer (SoupMessage *message,
     }
 
   if (code != NULL)
-    return new_api_error (code_from_string (code), code, field, retry_after,
-                          text ? text : soup_status_get_phrase (status));
-  return new_api_error (code_from_status (status), NULL, NULL, retry_after,
-                        soup_status_get_phrase (status) ? soup_status_get_phrase (status)
-                                                        : _("The server answered with an error"));
+    return anbu_api_error_new_received (code, status, field, retry_after,
+                                        text ? text : soup_status_get_phrase (status));
+  return anbu_api_error_new_received (NULL, status, NULL, retry_after,
+                                      soup_status_get_phrase (status)
+                                      ? soup_status_get_phrase (status)
+                                      : _("The server answered with an error"));
 }
 
 static GError *
 error_from_transport (GError *error)
 {
-  GError *mapped;
-
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
   if (error->domain == G_TLS_ERROR)
-    mapped = new_api_error (ANBU_API_ERROR_TLS, NULL, NULL, 0, "");
-  else
-    mapped = new_api_error (ANBU_API_ERROR_UNREACHABLE, NULL, NULL, 0, "");
-  g_free (mapped->message);
-  if (mapped->code == ANBU_API_ERROR_TLS)
-    mapped->message = g_strdup_printf (_("The server’s certificate is not trusted (%s)"),
-                                       error->message);
-  else
-    mapped->message = g_strdup_printf (_("The server cannot be reached (%s)"), error->message);
-  return mapped;
+    return g_error_new (ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_TLS,
+                        _("The server’s certificate is not trusted (%s)"), error->message);
+  return g_error_new (ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_UNREACHABLE,
+                      _("The server cannot be reached (%s)"), error->message);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -300,6 +173,7 @@ anbu_api_client_finalize (GObject *object)
   g_clear_object (&self->session);
   g_free (self->base_url);
   g_free (self->ca_file);
+  g_clear_object (&self->tls_database);
   if (self->token)
     memset (self->token, 0, strlen (self->token));
   g_free (self->token);
@@ -435,9 +309,25 @@ anbu_api_client_new (const char  *base_url,
           return NULL;
         }
       soup_session_set_tls_database (self->session, database);
+      self->tls_database = g_steal_pointer (&database);
       self->ca_file = g_strdup (ca_file);
     }
   return g_steal_pointer (&self);
+}
+
+/**
+ * anbu_api_client_get_tls_database:
+ *
+ * What else talks to the same server (map tiles) trusts the same authorities.
+ *
+ * Returns: (transfer none) (nullable): the authorities of the CA file given
+ *   to anbu_api_client_new(), or %NULL when the system's are trusted
+ */
+GTlsDatabase *
+anbu_api_client_get_tls_database (AnbuApiClient *self)
+{
+  g_return_val_if_fail (ANBU_IS_API_CLIENT (self), NULL);
+  return self->tls_database;
 }
 
 const char *
@@ -606,8 +496,8 @@ on_sign_in_ready (GObject      *source,
             (object = json_node_get_object (json_parser_get_root (parser))), "token", NULL)) == NULL
       || !json_object_has_member (object, "user"))
     {
-      g_task_return_error (task, new_api_error (ANBU_API_ERROR_BAD_RESPONSE, NULL, NULL, 0,
-                                                _("The server’s answer to the sign-in cannot be understood")));
+      g_task_return_new_error (task, ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_BAD_RESPONSE,
+                               "%s", _("The server’s answer to the sign-in cannot be understood"));
       return;
     }
   anbu_api_client_set_token (ANBU_API_CLIENT (source), token);

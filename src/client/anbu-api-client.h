@@ -5,37 +5,23 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "anbu-api-error.h"
+
 G_BEGIN_DECLS
 
-#define ANBU_API_ERROR (anbu_api_error_quark ())
+/* What goes wrong before an error answer: the wire codes of an answer are
+ * ANBU_API_ERROR (src/core/anbu-api-error.h). */
+#define ANBU_NETWORK_ERROR (anbu_network_error_quark ())
 
-/* The codes of docs/api.md, and what can go wrong before an answer. */
 typedef enum
 {
-  ANBU_API_ERROR_BAD_REQUEST,
-  ANBU_API_ERROR_INVALID_JSON,
-  ANBU_API_ERROR_MISSING_FIELD,
-  ANBU_API_ERROR_WRONG_TYPE,
-  ANBU_API_ERROR_INVALID_VALUE,
-  ANBU_API_ERROR_TOO_LONG,
-  ANBU_API_ERROR_UNAUTHORIZED,        /* wrong username or password, or the token expired */
-  ANBU_API_ERROR_FORBIDDEN,
-  ANBU_API_ERROR_NOT_FOUND,
-  ANBU_API_ERROR_METHOD_NOT_ALLOWED,
-  ANBU_API_ERROR_TOO_LARGE,
-  ANBU_API_ERROR_THROTTLED,           /* see anbu_api_error_get_retry_after() */
-  ANBU_API_ERROR_INTERNAL,
-  ANBU_API_ERROR_OTHER,               /* a code this version does not know */
-  ANBU_API_ERROR_UNREACHABLE,         /* no answer: offline, refused, timed out */
-  ANBU_API_ERROR_TLS,                 /* the server's certificate is not trusted */
-  ANBU_API_ERROR_BAD_RESPONSE,        /* an answer that is not what docs/api.md says */
-} AnbuApiError;
+  ANBU_NETWORK_ERROR_UNREACHABLE,   /* no answer: offline, refused, timed out */
+  ANBU_NETWORK_ERROR_TLS,           /* the server's certificate is not trusted */
+  ANBU_NETWORK_ERROR_BAD_RESPONSE,  /* an answer that is not what docs/api.md says */
+} AnbuNetworkError;
 
-GQuark      anbu_api_error_quark            (void);
-const char *anbu_api_error_get_code_string  (const GError *error);
-const char *anbu_api_error_get_field        (const GError *error);
-guint       anbu_api_error_get_retry_after  (const GError *error);
-gboolean    anbu_api_error_is_transient     (const GError *error);
+GQuark      anbu_network_error_quark           (void);
+gboolean    anbu_api_client_error_is_transient (const GError *error);
 
 #define ANBU_TYPE_API_CLIENT (anbu_api_client_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuApiClient, anbu_api_client, ANBU, API_CLIENT, GObject)
@@ -45,6 +31,7 @@ AnbuApiClient *anbu_api_client_new              (const char           *base_url,
                                                  GError              **error);
 
 const char    *anbu_api_client_get_base_url     (AnbuApiClient        *self);
+GTlsDatabase  *anbu_api_client_get_tls_database (AnbuApiClient        *self);
 const char    *anbu_api_client_get_token        (AnbuApiClient        *self);
 void           anbu_api_client_set_token        (AnbuApiClient        *self,
                                                  const char           *token);

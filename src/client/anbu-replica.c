@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "anbu-enums.h"
 #include "anbu-keyring.h"
 #include "anbu-migrations.h"
 #include "anbu-replica-private.h"
@@ -48,10 +49,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static const char *const record_kinds[] = {
-  "household", "plug", "alert", "contact", "visit", "absence",
-};
 
 static const MutationKind mutation_kinds[] = {
   { "household.create", "household", "id" },
@@ -107,10 +104,11 @@ static const AnbuMigration migrations[] = {
 guint
 _anbu_replica_record_kind_bit (const char *kind)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (record_kinds); i++)
-    if (g_strcmp0 (kind, record_kinds[i]) == 0)
-      return 1u << i;
-  return 0;
+  AnbuRecordKind record_kind;
+
+  if (!anbu_record_kind_from_string (kind, &record_kind))
+    return 0;
+  return 1u << record_kind;
 }
 
 const MutationKind *
@@ -371,9 +369,9 @@ emit_changes (gpointer data)
   self->notified_last_sync = last_sync;
   g_object_thaw_notify (G_OBJECT (self));
 
-  for (guint i = 0; i < G_N_ELEMENTS (record_kinds); i++)
+  for (guint i = 0; i < ANBU_RECORD_N_KINDS; i++)
     if (emission->kinds & (1u << i))
-      g_signal_emit (self, signals[RECORDS_CHANGED], 0, record_kinds[i]);
+      g_signal_emit (self, signals[RECORDS_CHANGED], 0, anbu_record_kind_to_string (i));
   if (emission->outbox)
     g_signal_emit (self, signals[OUTBOX_CHANGED], 0);
 

@@ -433,7 +433,7 @@ on_first_sign_in (GObject      *source,
   answer = anbu_api_client_sign_in_finish (ANBU_API_CLIENT (source), result, &error);
   if (answer == NULL)
     {
-      if (g_error_matches (error, ANBU_API_ERROR, ANBU_API_ERROR_UNREACHABLE))
+      if (g_error_matches (error, ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_UNREACHABLE))
         {
           GError *first = g_error_copy (error);
 

@@ -202,9 +202,9 @@ finish_run (AnbuSyncEngine *self,
         }
       else
         {
-          set_state (self, anbu_api_error_is_transient (owned)
-                             && !g_error_matches (owned, ANBU_API_ERROR,
-                                                  ANBU_API_ERROR_BAD_RESPONSE)
+          set_state (self, anbu_api_client_error_is_transient (owned)
+                             && !g_error_matches (owned, ANBU_NETWORK_ERROR,
+                                                  ANBU_NETWORK_ERROR_BAD_RESPONSE)
                              ? ANBU_SYNC_STATE_OFFLINE : ANBU_SYNC_STATE_ONLINE);
           if (self->running)
             schedule_retry (self);

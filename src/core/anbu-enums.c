@@ -97,6 +97,18 @@ lookup_nick (const EnumEntry *entries,
     return _(type_name##_entries[value].label);                                        \
   }
 
+static const EnumEntry anbu_record_kind_entries[] = {
+  { "household", N_("Household") },
+  { "plug", N_("Plug") },
+  { "alert", N_("Risk signal") },
+  { "contact", N_("Contact") },
+  { "visit", N_("Visit") },
+  { "absence", N_("Absence") },
+};
+
+DEFINE_RECORD_ENUM (AnbuRecordKind, anbu_record_kind, "ANBU_RECORD_KIND_")
+G_STATIC_ASSERT (G_N_ELEMENTS (anbu_record_kind_entries) == ANBU_RECORD_N_KINDS);
+
 static const EnumEntry anbu_sex_entries[] = {
   { "female", N_("Female") },
   { "male", N_("Male") },

@@ -15,6 +15,27 @@ G_BEGIN_DECLS
  * ANBU_ALERT_RESOLUTION_NONE) that has no string and no label (NULL).
  */
 
+/* the kinds of record sync carries (docs/api.md, "Pull"); the client's
+ * replica, the app's caseload and the server's store all count by it */
+typedef enum
+{
+  ANBU_RECORD_KIND_HOUSEHOLD,
+  ANBU_RECORD_KIND_PLUG,
+  ANBU_RECORD_KIND_ALERT,
+  ANBU_RECORD_KIND_CONTACT,
+  ANBU_RECORD_KIND_VISIT,
+  ANBU_RECORD_KIND_ABSENCE,
+} AnbuRecordKind;
+
+#define ANBU_RECORD_N_KINDS (ANBU_RECORD_KIND_ABSENCE + 1)
+
+#define ANBU_TYPE_RECORD_KIND (anbu_record_kind_get_type ())
+GType       anbu_record_kind_get_type    (void) G_GNUC_CONST;
+const char *anbu_record_kind_to_string   (AnbuRecordKind value);
+gboolean    anbu_record_kind_from_string (const char     *text,
+                                          AnbuRecordKind *value);
+const char *anbu_record_kind_to_label    (AnbuRecordKind value);
+
 /* sex of a resident (optional in the household record) */
 typedef enum
 {

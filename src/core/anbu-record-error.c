@@ -5,16 +5,18 @@
 
 #include <string.h>
 
+#include "anbu-api-error.h"
 #include "anbu-record-error.h"
 
 G_DEFINE_QUARK (anbu-record-error-quark, anbu_record_error)
 
-static const char * const code_strings[] = {
-  [ANBU_RECORD_ERROR_MISSING_FIELD] = "missing_field",
-  [ANBU_RECORD_ERROR_WRONG_TYPE] = "wrong_type",
-  [ANBU_RECORD_ERROR_INVALID_VALUE] = "invalid_value",
-  [ANBU_RECORD_ERROR_TOO_LONG] = "too_long",
-  [ANBU_RECORD_ERROR_INVALID_JSON] = "invalid_json",
+/* A record error travels as the API code of the same name. */
+static const AnbuApiErrorCode wire_codes[] = {
+  [ANBU_RECORD_ERROR_MISSING_FIELD] = ANBU_API_ERROR_MISSING_FIELD,
+  [ANBU_RECORD_ERROR_WRONG_TYPE] = ANBU_API_ERROR_WRONG_TYPE,
+  [ANBU_RECORD_ERROR_INVALID_VALUE] = ANBU_API_ERROR_INVALID_VALUE,
+  [ANBU_RECORD_ERROR_TOO_LONG] = ANBU_API_ERROR_TOO_LONG,
+  [ANBU_RECORD_ERROR_INVALID_JSON] = ANBU_API_ERROR_INVALID_JSON,
 };
 
 static gboolean
@@ -48,9 +50,9 @@ field_prefix_length (const char *message)
 const char *
 anbu_record_error_code_to_string (AnbuRecordError code)
 {
-  if ((guint) code < G_N_ELEMENTS (code_strings))
-    return code_strings[code];
-  return "bad_request";
+  if ((guint) code < G_N_ELEMENTS (wire_codes))
+    return anbu_api_error_code_to_string (wire_codes[code]);
+  return anbu_api_error_code_to_string (ANBU_API_ERROR_BAD_REQUEST);
 }
 
 /**
@@ -65,8 +67,10 @@ gboolean
 anbu_record_error_code_from_string (const char      *text,
                                     AnbuRecordError *code)
 {
-  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (code_strings); i++)
-    if (strcmp (code_strings[i], text) == 0)
+  AnbuApiErrorCode wire_code = anbu_api_error_code_from_string (text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (wire_codes); i++)
+    if (wire_codes[i] == wire_code)
       {
         if (code != NULL)
           *code = (AnbuRecordError) i;

@@ -329,7 +329,7 @@ save_alert (AnbuAlertEngine  *self,
             GPtrArray        *changes,
             GError          **error)
 {
-  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_STORE_KIND_ALERT);
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_RECORD_KIND_ALERT);
   g_autoptr(JsonObject) object = NULL;
   Change *change;
 

@@ -447,7 +447,7 @@ anbu_csv_import_households (AnbuStore   *store,
           reject (report, line, "id", _("The same household id appears on an earlier line"));
           continue;
         }
-      existing = anbu_store_load (store, ANBU_STORE_KIND_HOUSEHOLD, household->id, &local_error);
+      existing = anbu_store_load (store, ANBU_RECORD_KIND_HOUSEHOLD, household->id, &local_error);
       if (existing != NULL)
         {
           reject (report, line, "id", _("A household with this id is already stored"));

@@ -473,7 +473,7 @@ handle_sync (AnbuHttpServer    *self,
       if (i > 0)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"kind\":\"");
-      g_string_append (out, anbu_store_kind_to_string (change->kind));
+      g_string_append (out, anbu_record_kind_to_string (change->kind));
       g_string_append (out, change->op == ANBU_CHANGE_REMOVE ? "\",\"op\":\"remove\",\"id\":"
                                                              : "\",\"op\":\"upsert\",\"id\":");
       append_json_string (out, change->id);

@@ -438,7 +438,7 @@ household_in_scope (AnbuIngestService   *self,
   g_autoptr(GError) local_error = NULL;
   AnbuScope scope = { user->role, user->dong_codes };
 
-  entity = anbu_store_load (self->store, ANBU_STORE_KIND_HOUSEHOLD, household_id, &local_error);
+  entity = anbu_store_load (self->store, ANBU_RECORD_KIND_HOUSEHOLD, household_id, &local_error);
   if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

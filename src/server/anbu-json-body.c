@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "anbu-api-error.h"
+#include "anbu-api-problem.h"
 #include "anbu-json-body.h"
 #include "anbu-record-json.h"
 

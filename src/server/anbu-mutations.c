@@ -10,7 +10,7 @@
 #include "anbu-clock.h"
 #include "anbu-absence.h"
 #include "anbu-alert.h"
-#include "anbu-api-error.h"
+#include "anbu-api-problem.h"
 #include "anbu-contact.h"
 #include "anbu-mutation.h"
 #include "anbu-mutation-apply.h"
@@ -107,7 +107,7 @@ load_household (Batch            *batch,
   g_autoptr(JsonObject) object = NULL;
   AnbuHousehold *household;
 
-  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, id, &local_error);
+  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, id, &local_error);
   if (entity == NULL)
     {
       if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -147,7 +147,7 @@ check_open_household (Batch       *batch,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(AnbuStoreEntity) entity = NULL;
 
-  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, id, &local_error);
+  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, id, &local_error);
   if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -171,7 +171,7 @@ anbu_mutations_save_household (AnbuStore         *store,
                                AnbuStoreEntity  **saved,
                                GError           **error)
 {
-  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_STORE_KIND_HOUSEHOLD);
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_RECORD_KIND_HOUSEHOLD);
   g_autoptr(JsonObject) object = NULL;
   AnbuHouseholdScopeKey key;
 
@@ -197,7 +197,7 @@ anbu_mutations_save_household (AnbuStore         *store,
 
 static gboolean
 save_record (Batch          *batch,
-             AnbuStoreKind   kind,
+             AnbuRecordKind  kind,
              const char     *id,
              const char     *household_id,
              const char     *state,
@@ -242,7 +242,7 @@ apply_household_create (Batch       *batch,
   if (!anbu_mutation_apply (ANBU_MUTATION_KIND_HOUSEHOLD_CREATE, payload, &actor, &records, error))
     return FALSE;
   household = records.household;
-  existing = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, household->id, &local_error);
+  existing = anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, household->id, &local_error);
   if (existing != NULL)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id",
@@ -367,7 +367,7 @@ load_plug (Batch       *batch,
   g_autoptr(GError) local_error = NULL;
   AnbuPlug *plug;
 
-  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_PLUG, serial, &local_error);
+  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_PLUG, serial, &local_error);
   if (entity == NULL)
     {
       if (!g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -404,7 +404,7 @@ save_plug (Batch     *batch,
   check = anbu_plug_from_json (object, error);
   if (check == NULL)
     return FALSE;
-  return save_record (batch, ANBU_STORE_KIND_PLUG, plug->serial, plug->household_id,
+  return save_record (batch, ANBU_RECORD_KIND_PLUG, plug->serial, plug->household_id,
                       anbu_plug_state_to_string (plug->state), object, plug->version, error);
 }
 
@@ -577,7 +577,7 @@ apply_plug_remove (Batch       *batch,
  * with the same record id is the same fact, answered as a duplicate. */
 static gboolean
 apply_fact (Batch             *batch,
-            AnbuStoreKind      kind,
+            AnbuRecordKind      kind,
             AnbuMutationKind   mutation_kind,
             JsonObject        *payload,
             Outcome           *outcome,
@@ -645,7 +645,7 @@ load_alert (Batch       *batch,
   g_autoptr(AnbuHousehold) household = NULL;
   AnbuAlert *alert;
 
-  entity = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, id, &local_error);
+  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_ALERT, id, &local_error);
   if (entity == NULL)
     {
       if (g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -685,7 +685,7 @@ save_alert (Batch      *batch,
   object = anbu_alert_to_json (alert);
   check = anbu_alert_from_json (object, error);
   if (check == NULL
-      || !save_record (batch, ANBU_STORE_KIND_ALERT, alert->id, alert->household_id,
+      || !save_record (batch, ANBU_RECORD_KIND_ALERT, alert->id, alert->household_id,
                        anbu_alert_state_to_string (alert->state), object, alert->version, error))
     return FALSE;
   outcome->status = ANBU_MUTATION_STATUS_APPLIED;
@@ -789,7 +789,7 @@ apply_kind (Batch             *batch,
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
       return apply_plug_remove (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_VISIT_CREATE:
-      return apply_fact (batch, ANBU_STORE_KIND_VISIT, kind, payload, outcome, error);
+      return apply_fact (batch, ANBU_RECORD_KIND_VISIT, kind, payload, outcome, error);
     case ANBU_MUTATION_KIND_CONTACT_CREATE:
       {
         g_autoptr(AnbuContact) contact = anbu_contact_from_json (payload, error);
@@ -801,7 +801,7 @@ apply_kind (Batch             *batch,
             g_autoptr(AnbuStoreEntity) alert = NULL;
             g_autoptr(GError) local_error = NULL;
 
-            alert = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, contact->alert_id,
+            alert = anbu_store_load (batch->store, ANBU_RECORD_KIND_ALERT, contact->alert_id,
                                      &local_error);
             if (alert == NULL
                 && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -816,10 +816,10 @@ apply_kind (Batch             *batch,
                 return FALSE;
               }
           }
-        return apply_fact (batch, ANBU_STORE_KIND_CONTACT, kind, payload, outcome, error);
+        return apply_fact (batch, ANBU_RECORD_KIND_CONTACT, kind, payload, outcome, error);
       }
     case ANBU_MUTATION_KIND_ABSENCE_CREATE:
-      return apply_fact (batch, ANBU_STORE_KIND_ABSENCE, kind, payload, outcome, error);
+      return apply_fact (batch, ANBU_RECORD_KIND_ABSENCE, kind, payload, outcome, error);
     case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
       return apply_alert_acknowledge (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
@@ -1055,7 +1055,7 @@ anbu_mutations_apply (AnbuStore              *store,
        * would have created are rejected too (unless it exists anyway). */
       if (mutation != NULL && mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_CREATE && household_id != NULL)
         {
-          g_autoptr(AnbuStoreEntity) existing = anbu_store_load (store, ANBU_STORE_KIND_HOUSEHOLD,
+          g_autoptr(AnbuStoreEntity) existing = anbu_store_load (store, ANBU_RECORD_KIND_HOUSEHOLD,
                                                                   household_id, NULL);
 
           if (existing == NULL)

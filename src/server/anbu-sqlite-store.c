@@ -171,8 +171,8 @@ typedef struct
   const char *save_sql;
 } KindSql;
 
-static const KindSql kind_sql[ANBU_STORE_N_KINDS] = {
-  [ANBU_STORE_KIND_HOUSEHOLD] = {
+static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
+  [ANBU_RECORD_KIND_HOUSEHOLD] = {
     "household",
     "SELECT id, id, record, version, NULL, dong_code, night_consent, status, field_versions"
     " FROM household WHERE id = ?1",
@@ -184,7 +184,7 @@ static const KindSql kind_sql[ANBU_STORE_N_KINDS] = {
     " record = excluded.record, field_versions = excluded.field_versions,"
     " version = excluded.version, seq = excluded.seq, updated_at = excluded.updated_at",
   },
-  [ANBU_STORE_KIND_PLUG] = {
+  [ANBU_RECORD_KIND_PLUG] = {
     "plug",
     "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL FROM plug WHERE id = ?1",
     "INSERT INTO plug (id, household_id, state, record, version, seq, updated_at)"
@@ -193,7 +193,7 @@ static const KindSql kind_sql[ANBU_STORE_N_KINDS] = {
     " state = excluded.state, record = excluded.record, version = excluded.version,"
     " seq = excluded.seq, updated_at = excluded.updated_at",
   },
-  [ANBU_STORE_KIND_ALERT] = {
+  [ANBU_RECORD_KIND_ALERT] = {
     "alert",
     "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL FROM alert WHERE id = ?1",
     "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
@@ -202,7 +202,7 @@ static const KindSql kind_sql[ANBU_STORE_N_KINDS] = {
     " state = excluded.state, record = excluded.record, version = excluded.version,"
     " seq = excluded.seq, updated_at = excluded.updated_at",
   },
-  [ANBU_STORE_KIND_CONTACT] = {
+  [ANBU_RECORD_KIND_CONTACT] = {
     "contact",
     "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL FROM contact WHERE id = ?1",
     "INSERT INTO contact (id, household_id, record, version, seq, updated_at)"
@@ -211,7 +211,7 @@ static const KindSql kind_sql[ANBU_STORE_N_KINDS] = {
     " record = excluded.record, version = excluded.version,"
     " seq = excluded.seq, updated_at = excluded.updated_at",
   },
-  [ANBU_STORE_KIND_VISIT] = {
+  [ANBU_RECORD_KIND_VISIT] = {
     "visit",
     "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL FROM visit WHERE id = ?1",
     "INSERT INTO visit (id, household_id, record, version, seq, updated_at)"
@@ -220,7 +220,7 @@ static const KindSql kind_sql[ANBU_STORE_N_KINDS] = {
     " record = excluded.record, version = excluded.version,"
     " seq = excluded.seq, updated_at = excluded.updated_at",
   },
-  [ANBU_STORE_KIND_ABSENCE] = {
+  [ANBU_RECORD_KIND_ABSENCE] = {
     "absence",
     "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL FROM absence WHERE id = ?1",
     "INSERT INTO absence (id, household_id, record, version, seq, updated_at)"
@@ -255,7 +255,7 @@ static const char changes_sql[] =
   DEPENDENT_SQL ("absence", "5")
   " ORDER BY 1 LIMIT :limit";
 
-G_STATIC_ASSERT (ANBU_STORE_KIND_PLUG == 1 && ANBU_STORE_KIND_ABSENCE == 5);
+G_STATIC_ASSERT (ANBU_RECORD_KIND_PLUG == 1 && ANBU_RECORD_KIND_ABSENCE == 5);
 
 static gboolean
 set_sqlite_error (AnbuSqliteStore  *self,
@@ -685,7 +685,7 @@ sqlite_revoke_sessions (AnbuStore   *store,
 }
 
 static AnbuStoreEntity *
-entity_from_row (AnbuStoreKind  kind,
+entity_from_row (AnbuRecordKind kind,
                  sqlite3_stmt  *stmt)
 {
   AnbuStoreEntity *entity = anbu_store_entity_new (kind);
@@ -704,7 +704,7 @@ entity_from_row (AnbuStoreKind  kind,
 
 static AnbuStoreEntity *
 sqlite_load (AnbuStore      *store,
-             AnbuStoreKind   kind,
+             AnbuRecordKind  kind,
              const char     *id,
              GError        **error)
 {
@@ -713,7 +713,7 @@ sqlite_load (AnbuStore      *store,
   AnbuStoreEntity *entity = NULL;
   int rc;
 
-  g_return_val_if_fail (kind < ANBU_STORE_N_KINDS, NULL);
+  g_return_val_if_fail (kind < ANBU_RECORD_N_KINDS, NULL);
 
   stmt = statement (self, kind_sql[kind].load_sql, error);
   if (stmt == NULL)
@@ -724,7 +724,7 @@ sqlite_load (AnbuStore      *store,
     entity = entity_from_row (kind, stmt);
   else if (rc == SQLITE_DONE)
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such %s",
-                 anbu_store_kind_to_string (kind));
+                 anbu_record_kind_to_string (kind));
   else
     set_sqlite_error (self, error, "Cannot read a record");
   sqlite3_reset (stmt);
@@ -739,7 +739,7 @@ resend_dependents (AnbuSqliteStore  *self,
                    const char       *household_id,
                    GError          **error)
 {
-  for (guint kind = ANBU_STORE_KIND_PLUG; kind < ANBU_STORE_N_KINDS; kind++)
+  for (guint kind = ANBU_RECORD_KIND_PLUG; kind < ANBU_RECORD_N_KINDS; kind++)
     {
       g_autofree char *select = g_strdup_printf ("SELECT id FROM %s WHERE household_id = ?1"
                                                  " ORDER BY seq", kind_sql[kind].table);
@@ -808,7 +808,7 @@ sqlite_save (AnbuStore        *store,
   sqlite3_stmt *stmt;
   gint64 seq;
 
-  g_return_val_if_fail (entity->kind < ANBU_STORE_N_KINDS, FALSE);
+  g_return_val_if_fail (entity->kind < ANBU_RECORD_N_KINDS, FALSE);
   g_return_val_if_fail (entity->id != NULL && entity->record != NULL, FALSE);
 
   old = sqlite_load (store, entity->kind, entity->id, &local_error);
@@ -824,7 +824,7 @@ sqlite_save (AnbuStore        *store,
       return FALSE;
     }
 
-  if (entity->kind == ANBU_STORE_KIND_HOUSEHOLD && old != NULL
+  if (entity->kind == ANBU_RECORD_KIND_HOUSEHOLD && old != NULL
       && !scope_key_equal (&old->scope_key, &entity->scope_key))
     {
       sqlite3_stmt *exit_stmt;

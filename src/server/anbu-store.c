@@ -11,35 +11,11 @@ G_DEFINE_QUARK (anbu-store-error-quark, anbu_store_error)
 
 G_DEFINE_INTERFACE (AnbuStore, anbu_store, G_TYPE_OBJECT)
 
-static const char * const kind_names[ANBU_STORE_N_KINDS] = {
-  "household", "plug", "alert", "contact", "visit", "absence",
-};
-
 static const char * const role_names[] = { "planner", "control", "admin" };
 
 static void
 anbu_store_default_init (AnbuStoreInterface *iface)
 {
-}
-
-const char *
-anbu_store_kind_to_string (AnbuStoreKind kind)
-{
-  g_return_val_if_fail (kind < ANBU_STORE_N_KINDS, NULL);
-  return kind_names[kind];
-}
-
-gboolean
-anbu_store_kind_from_string (const char    *name,
-                             AnbuStoreKind *kind)
-{
-  for (guint i = 0; i < ANBU_STORE_N_KINDS; i++)
-    if (g_strcmp0 (name, kind_names[i]) == 0)
-      {
-        *kind = i;
-        return TRUE;
-      }
-  return FALSE;
 }
 
 const char *
@@ -113,7 +89,7 @@ anbu_store_user_free (AnbuStoreUser *user)
 }
 
 AnbuStoreEntity *
-anbu_store_entity_new (AnbuStoreKind kind)
+anbu_store_entity_new (AnbuRecordKind kind)
 {
   AnbuStoreEntity *entity = g_new0 (AnbuStoreEntity, 1);
 
@@ -297,7 +273,7 @@ anbu_store_revoke_sessions (AnbuStore *self,
 
 AnbuStoreEntity *
 anbu_store_load (AnbuStore *self,
-                 AnbuStoreKind kind,
+                 AnbuRecordKind kind,
                  const char *id,
                  GError **error)
 {

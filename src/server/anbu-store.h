@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "anbu-enums.h"
+
 G_BEGIN_DECLS
 
 /* The storage interface of anbu-server. Routes and the mutation logic talk
@@ -22,22 +24,7 @@ typedef enum
 
 GQuark anbu_store_error_quark (void);
 
-/* The record kinds that sync carries. */
-typedef enum
-{
-  ANBU_STORE_KIND_HOUSEHOLD,
-  ANBU_STORE_KIND_PLUG,
-  ANBU_STORE_KIND_ALERT,
-  ANBU_STORE_KIND_CONTACT,
-  ANBU_STORE_KIND_VISIT,
-  ANBU_STORE_KIND_ABSENCE,
-} AnbuStoreKind;
-
-#define ANBU_STORE_N_KINDS (ANBU_STORE_KIND_ABSENCE + 1)
-
-const char *anbu_store_kind_to_string   (AnbuStoreKind  kind);
-gboolean    anbu_store_kind_from_string (const char    *name,
-                                         AnbuStoreKind *kind);
+/* Records are counted by AnbuRecordKind (src/core/anbu-enums.h). */
 
 typedef enum
 {
@@ -92,7 +79,7 @@ gboolean anbu_scope_contains (const AnbuScope             *scope,
  * and alerts `state` is. */
 typedef struct
 {
-  AnbuStoreKind          kind;
+  AnbuRecordKind         kind;
   char                  *id;
   char                  *household_id;
   char                  *record;
@@ -102,7 +89,7 @@ typedef struct
   char                  *field_versions;
 } AnbuStoreEntity;
 
-AnbuStoreEntity *anbu_store_entity_new  (AnbuStoreKind    kind);
+AnbuStoreEntity *anbu_store_entity_new  (AnbuRecordKind   kind);
 void             anbu_store_entity_free (AnbuStoreEntity *entity);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuStoreEntity, anbu_store_entity_free)
 
@@ -116,7 +103,7 @@ typedef enum
 typedef struct
 {
   gint64         seq;
-  AnbuStoreKind  kind;
+  AnbuRecordKind kind;
   AnbuChangeOp   op;
   char          *id;
   char          *household_id;
@@ -217,7 +204,7 @@ struct _AnbuStoreInterface
    * (so those who lose it get a removal) and re-sends the records that
    * belong to it (so those who gain it get them). */
   AnbuStoreEntity *   (*load)              (AnbuStore      *self,
-                                            AnbuStoreKind   kind,
+                                            AnbuRecordKind  kind,
                                             const char     *id,
                                             GError        **error);
   gboolean            (*save)              (AnbuStore        *self,
@@ -297,7 +284,7 @@ gboolean            anbu_store_revoke_sessions    (AnbuStore              *self,
                                                    GError                **error);
 
 AnbuStoreEntity    *anbu_store_load               (AnbuStore              *self,
-                                                   AnbuStoreKind           kind,
+                                                   AnbuRecordKind          kind,
                                                    const char             *id,
                                                    GError                **error);
 gboolean            anbu_store_save               (AnbuStore              *self,

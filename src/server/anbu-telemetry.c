@@ -1171,7 +1171,7 @@ publish_one (AnbuTelemetry     *self,
   sqlite3_stmt *stmt = self->publish_mark;
   int rc;
 
-  entity = anbu_store_load (store, ANBU_STORE_KIND_PLUG, fields->serial, &local_error);
+  entity = anbu_store_load (store, ANBU_RECORD_KIND_PLUG, fields->serial, &local_error);
   if (entity == NULL)
     {
       /* Removed meanwhile: nothing to publish. */

@@ -9,7 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
-#include "anbu-api-error.h"
+#include "anbu-api-problem.h"
 #include "anbu-json-body.h"
 #include "anbu-tile-store.h"
 

@@ -407,7 +407,7 @@ test_api_errors (void)
   g_assert_error (error, ANBU_API_ERROR, ANBU_API_ERROR_INVALID_VALUE);
   g_assert_cmpstr (anbu_api_error_get_field (error), ==, "contacts.0.phone");
   g_assert_cmpstr (anbu_api_error_get_code_string (error), ==, "invalid_value");
-  g_assert_false (anbu_api_error_is_transient (error));
+  g_assert_false (anbu_api_client_error_is_transient (error));
   /* What a request carries. */
   g_assert_cmpstr (fake->last_authorization, ==, "Bearer " TOKEN);
   g_assert_cmpstr (fake->last_user_agent, ==, ANBU_USER_AGENT);
@@ -416,7 +416,7 @@ test_api_errors (void)
   error = request_answer (fake, api, &throttled);
   g_assert_error (error, ANBU_API_ERROR, ANBU_API_ERROR_THROTTLED);
   g_assert_cmpuint (anbu_api_error_get_retry_after (error), ==, 17);
-  g_assert_true (anbu_api_error_is_transient (error));
+  g_assert_true (anbu_api_client_error_is_transient (error));
   g_clear_error (&error);
 
   error = request_answer (fake, api, &unknown_code);
@@ -468,8 +468,8 @@ test_api_unreachable_and_bad_address (void)
   AWAIT (result, anbu_api_client_pull_async (api, NULL, 0, NULL, test_ready_cb, &result));
   body = anbu_api_client_pull_finish (api, result, &error);
   g_assert_null (body);
-  g_assert_error (error, ANBU_API_ERROR, ANBU_API_ERROR_UNREACHABLE);
-  g_assert_true (anbu_api_error_is_transient (error));
+  g_assert_error (error, ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_UNREACHABLE);
+  g_assert_true (anbu_api_client_error_is_transient (error));
 }
 
 /* A pull answer that is not the api.md shape fails the sync, keeps the
@@ -563,7 +563,7 @@ test_tls_custom_ca (void)
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   pull_error = pull_over (url, NULL);
-  g_assert_error (pull_error, ANBU_API_ERROR, ANBU_API_ERROR_TLS);
+  g_assert_error (pull_error, ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_TLS);
   g_clear_error (&pull_error);
 
   pull_error = pull_over (url, ca);

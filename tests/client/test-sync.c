@@ -288,8 +288,8 @@ test_offline_changes_pushed_on_return (Fixture       *fixture,
   anbu_sync_engine_start (engine);
   mutation = record_visit (fixture, g_ptr_array_index (ids, 0), &visit_id);
   wait_for_engine (engine, ANBU_SYNC_STATE_OFFLINE, 1);
-  g_assert_true (g_error_matches (anbu_sync_engine_get_last_error (engine), ANBU_API_ERROR,
-                                  ANBU_API_ERROR_UNREACHABLE));
+  g_assert_true (g_error_matches (anbu_sync_engine_get_last_error (engine), ANBU_NETWORK_ERROR,
+                                  ANBU_NETWORK_ERROR_UNREACHABLE));
   g_assert_cmpint (count_local (fixture, "visit"), ==, 1);
 
   /* It comes back: the visit goes out by itself, once. */
@@ -763,7 +763,7 @@ test_first_sign_in_needs_server (Fixture       *fixture,
 
   anbu_test_server_stop (fixture->server, SIGTERM);
   sign_in (fixture, PASSWORD, &error);
-  g_assert_error (error, ANBU_API_ERROR, ANBU_API_ERROR_UNREACHABLE);
+  g_assert_error (error, ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_UNREACHABLE);
   g_assert_cmpint (anbu_session_get_state (fixture->session), ==, ANBU_SESSION_STATE_SIGNED_OUT);
   g_assert_false (g_file_test (anbu_session_get_replica_path (fixture->session), G_FILE_TEST_EXISTS));
 }

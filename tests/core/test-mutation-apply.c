@@ -183,7 +183,7 @@ comparable (JsonObject *record)
 
 static char *
 server_record (Fixture       *fixture,
-               AnbuStoreKind  kind,
+               AnbuRecordKind  kind,
                const char    *id)
 {
   g_autoptr(GError) error = NULL;
@@ -216,11 +216,11 @@ assert_same_record (Fixture    *fixture,
                     const char *kind,
                     const char *id)
 {
-  AnbuStoreKind store_kind;
+  AnbuRecordKind store_kind;
   g_autofree char *on_server = NULL;
   g_autofree char *offline = NULL;
 
-  g_assert_true (anbu_store_kind_from_string (kind, &store_kind));
+  g_assert_true (anbu_record_kind_from_string (kind, &store_kind));
   on_server = server_record (fixture, store_kind, id);
   offline = replica_record (fixture, kind, id);
   g_test_message ("%s %s: %s", kind, id, on_server);
@@ -290,7 +290,7 @@ seed_alert (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_STORE_KIND_ALERT);
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_RECORD_KIND_ALERT);
   g_autoptr(GBytes) page = NULL;
   g_autofree char *page_text = NULL;
   const char *record = "{\"id\":\"" ALERT_ID "\",\"household_id\":\"" HOUSEHOLD_ID "\","
@@ -327,7 +327,7 @@ pull_household_and_compare (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(AnbuStoreEntity) entity = anbu_store_load (fixture->store, ANBU_STORE_KIND_HOUSEHOLD,
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_load (fixture->store, ANBU_RECORD_KIND_HOUSEHOLD,
                                                        HOUSEHOLD_ID, &error);
   g_autoptr(GBytes) page = NULL;
   g_autoptr(JsonObject) record = NULL;

@@ -884,6 +884,29 @@ test_household_set_field (void)
   assert_field_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "fields");
 }
 
+/* Sync names record kinds by these strings (docs/api.md, "Pull"); the
+ * replica, the app and the server all count by the one enum. */
+static void
+test_record_kinds (void)
+{
+  const char *expected[] = { "household", "plug", "alert", "contact", "visit", "absence" };
+  AnbuRecordKind kind;
+
+  g_assert_cmpuint (G_N_ELEMENTS (expected), ==, ANBU_RECORD_N_KINDS);
+  for (guint i = 0; i < ANBU_RECORD_N_KINDS; i++)
+    {
+      g_assert_cmpstr (anbu_record_kind_to_string (i), ==, expected[i]);
+      g_assert_true (anbu_record_kind_from_string (expected[i], &kind));
+      g_assert_cmpint (kind, ==, i);
+      g_assert_nonnull (anbu_record_kind_to_label (i));
+    }
+  g_assert_cmpint (ANBU_RECORD_KIND_PLUG, ==, 1);
+  g_assert_cmpint (ANBU_RECORD_KIND_ABSENCE, ==, 5);
+  g_assert_false (anbu_record_kind_from_string ("reading", &kind));
+  g_assert_false (anbu_record_kind_from_string ("user", &kind));
+  g_assert_null (anbu_record_kind_to_string (ANBU_RECORD_N_KINDS));
+}
+
 static void
 test_enum_strings (void)
 {
@@ -892,7 +915,7 @@ test_enum_strings (void)
     ANBU_TYPE_HOUSEHOLD_STATUS, ANBU_TYPE_ALERT_KIND, ANBU_TYPE_ALERT_LEVEL,
     ANBU_TYPE_ALERT_STATE, ANBU_TYPE_ALERT_RESPONDER, ANBU_TYPE_ALERT_RESOLUTION,
     ANBU_TYPE_CONTACT_CHANNEL, ANBU_TYPE_CONTACT_OUTCOME, ANBU_TYPE_VISIT_PURPOSE,
-    ANBU_TYPE_ABSENCE_REASON, ANBU_TYPE_USER_ROLE,
+    ANBU_TYPE_ABSENCE_REASON, ANBU_TYPE_USER_ROLE, ANBU_TYPE_RECORD_KIND,
   };
   AnbuAppliance appliance;
   AnbuPlugRemovalReason reason;
@@ -1002,6 +1025,7 @@ main (int   argc,
   g_test_add_func ("/anbu/records/user-dong-codes", test_user_dong_codes);
   g_test_add_func ("/anbu/records/household-set-field", test_household_set_field);
   g_test_add_func ("/anbu/records/enum-strings", test_enum_strings);
+  g_test_add_func ("/anbu/records/record-kinds", test_record_kinds);
   g_test_add_func ("/anbu/records/labels-in-korean", test_labels_in_korean);
 
   return g_test_run ();

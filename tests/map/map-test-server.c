@@ -149,28 +149,39 @@ handle_tile (SoupServer        *server,
 }
 
 TestTileServer *
-test_tile_server_new (int min_zoom,
-                      int max_zoom)
+test_tile_server_new_https (int              min_zoom,
+                            int              max_zoom,
+                            GTlsCertificate *certificate)
 {
   TestTileServer *self = g_new0 (TestTileServer, 1);
   g_autoptr(GError) error = NULL;
   GSList *uris;
-  g_autofree char *port = NULL;
 
   self->dir = g_dir_make_tmp ("anbu-tiles-XXXXXX", &error);
   g_assert_no_error (error);
   self->mbtiles = test_make_basemap (self->dir, min_zoom, max_zoom);
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
 
-  self->server = soup_server_new (NULL, NULL);
+  self->server = soup_server_new ("tls-certificate", certificate, NULL);
   soup_server_add_handler (self->server, "/tiles", handle_tile, self, NULL);
-  g_assert_true (soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_true (soup_server_listen_local (self->server, 0,
+                                           SOUP_SERVER_LISTEN_IPV4_ONLY
+                                           | (certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                                           &error));
   g_assert_no_error (error);
   uris = soup_server_get_uris (self->server);
   g_assert_nonnull (uris);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  self->url = g_strdup_printf ("%s://127.0.0.1:%d", certificate != NULL ? "https" : "http",
+                               g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return self;
+}
+
+TestTileServer *
+test_tile_server_new (int min_zoom,
+                      int max_zoom)
+{
+  return test_tile_server_new_https (min_zoom, max_zoom, NULL);
 }
 
 void

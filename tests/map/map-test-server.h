@@ -38,6 +38,10 @@ char           *test_make_basemap        (const char     *dir,
 
 TestTileServer *test_tile_server_new     (int             min_zoom,
                                           int             max_zoom);
+/* The same over HTTPS with this certificate (NULL: plain HTTP). */
+TestTileServer *test_tile_server_new_https (int              min_zoom,
+                                            int              max_zoom,
+                                            GTlsCertificate *certificate);
 void            test_tile_server_release (TestTileServer *self);
 void            test_tile_server_stop    (TestTileServer *self);
 void            test_tile_server_free    (TestTileServer *self);

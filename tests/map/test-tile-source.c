@@ -362,6 +362,56 @@ test_server_errors (void)
   fetches_clear (&f);
 }
 
+/* A city's server with a certificate from its own CA: tiles load when the
+ * source trusts what the API client trusts, and never without it. */
+static void
+test_private_ca (void)
+{
+  g_autofree char *cert = g_build_filename (TEST_TLS_DIR, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (TEST_TLS_DIR, "server-key.pem", NULL);
+  g_autofree char *ca = g_build_filename (TEST_TLS_DIR, "ca.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_autoptr(TestTileServer) server = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GArray) tiles = district_tiles (14);
+  g_autofree char *untrusting_cache = make_cache_dir ();
+  g_autofree char *trusting_cache = make_cache_dir ();
+  Fetches f = { 0 };
+
+  g_assert_no_error (error);
+  database = g_tls_file_database_new (ca, &error);
+  g_assert_no_error (error);
+  server = test_tile_server_new_https (MIN_ZOOM, MAX_ZOOM, certificate);
+  g_assert_true (g_str_has_prefix (server->url, "https://127.0.0.1:"));
+
+  {
+    g_autoptr(AnbuMapTileSource) untrusting = anbu_map_tile_source_new (server->url,
+                                                                         untrusting_cache);
+
+    g_assert_null (anbu_map_tile_source_get_tls_database (untrusting));
+    fetch_one (untrusting, &f, tile_at (tiles, 0));
+    g_assert_cmpuint (f.failed, ==, 1);
+    g_assert_error (f.last_error, ANBU_MAP_TILE_SOURCE_ERROR,
+                    ANBU_MAP_TILE_SOURCE_ERROR_UNREACHABLE);
+    g_assert_cmpuint (server->n_served, ==, 0);
+  }
+  {
+    g_autoptr(AnbuMapTileSource) trusting = anbu_map_tile_source_new_full (server->url,
+                                                                            trusting_cache,
+                                                                            database);
+
+    g_assert_true (anbu_map_tile_source_get_tls_database (trusting) == database);
+    g_signal_connect (trusting, "received-data", G_CALLBACK (on_received_data), &f);
+    fetch_one (trusting, &f, tile_at (tiles, 0));
+    g_assert_cmpuint (f.failed, ==, 1);
+    g_assert_cmpuint (f.received, ==, 1);
+    g_assert_cmpmem (g_bytes_get_data (f.last_bytes, NULL), 4, "\x89PNG", 4);
+    g_assert_cmpuint (server->n_served, ==, 1);
+  }
+  fetches_clear (&f);
+}
+
 static void
 test_unique_source_ids (void)
 {
@@ -560,6 +610,7 @@ main (int   argc,
   g_test_add_func ("/anbu/map/tile-source/at-most-two-connections", test_at_most_two_connections);
   g_test_add_func ("/anbu/map/tile-source/server-errors", test_server_errors);
   g_test_add_func ("/anbu/map/tile-source/unique-ids", test_unique_source_ids);
+  g_test_add_func ("/anbu/map/tile-source/private-ca", test_private_ca);
   g_test_add_func ("/anbu/map/tile-source/cancel-tiles", test_cancel_tiles);
   g_test_add_func ("/anbu/map/area/count-and-download", test_area_count_and_download);
   g_test_add_func ("/anbu/map/area/cancel", test_area_cancel);

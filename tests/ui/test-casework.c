@@ -824,6 +824,46 @@ test_form_edit_household (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (p, "address_detail"), ==, "102동 304호");
 }
 
+/* What a later pull brings, as the sync engine hands it to the replica. */
+static void
+apply_pull (Fixture    *f,
+            const char *changes)
+{
+  g_autoptr(GAsyncResult) pulled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"changes\": [%s], \"cursor\": \"c2\", \"has_more\": false}",
+                                           changes);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+h1_gone (gpointer data)
+{
+  Fixture *f = data;
+
+  return casework_loaded (f->casework) && anbu_casework_lookup_household (f->casework, H1) == NULL;
+}
+
+/* A sync takes the household out of the planner's caseload (moved to
+ * another 동) while its edit form is open: Save explains, stores nothing. */
+static void
+test_form_household_removed_by_sync (Fixture      *f,
+                                     gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_EDIT_HOUSEHOLD, H1, NULL);
+
+  set_text (dialog, "phone", "01055556666");
+  apply_pull (f, "{\"kind\": \"household\", \"op\": \"remove\", \"id\": \"" H1 "\"}");
+  g_assert_true (anbu_test_wait_until (h1_gone, f, 5000));
+
+  assert_refused (f, dialog, NULL, "더 이상");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+}
+
 static void
 test_form_close_and_resolve (Fixture      *f,
                              gconstpointer data)
@@ -1210,6 +1250,7 @@ main (int argc, char *argv[])
   ADD ("form-install-plug", test_form_install_plug);
   ADD ("form-replace-and-remove-plug", test_form_replace_and_remove_plug);
   ADD ("form-edit-household", test_form_edit_household);
+  ADD ("form-household-removed-by-sync", test_form_household_removed_by_sync);
   ADD ("form-close-and-resolve", test_form_close_and_resolve);
   ADD ("visits-due", test_visits_due);
   ADD ("statistics", test_statistics);

@@ -776,6 +776,91 @@ test_detach_empties_map (void)
   g_assert_cmpuint (count_named_rows (anbu_test_find_named (fx.window, "route-stops"), "route-stop"), ==, 0);
 }
 
+static void
+on_https_tile (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  GBytes *tile = user_data;
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (tile, NULL), g_bytes_get_size (tile));
+}
+
+static gboolean
+tiles_from (gpointer url)
+{
+  AnbuMapTileSource *source = anbu_map_view_get_tile_source (fx.view);
+
+  return source != NULL && g_strcmp0 (anbu_map_tile_source_get_base_url (source), url) == 0;
+}
+
+static void
+tile_ready_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The city's server has a certificate from its own CA, which the planner's
+ * API client trusts: the map's tiles from that server load with the same
+ * trust (they used to fail with an untrusted certificate). */
+static void
+test_tiles_trust_the_servers_ca (void)
+{
+  g_autofree char *cert = g_build_filename (TEST_TLS_DIR, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (TEST_TLS_DIR, "server-key.pem", NULL);
+  g_autofree char *ca = g_build_filename (TEST_TLS_DIR, "ca.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  /* One real tile of the district (zoom 12 around 사직동), served for any address. */
+  g_autoptr(AnbuTestResponse) tile = anbu_test_request (fx.server, "GET", "/tiles/12/3492/1585.png",
+                                                        NULL, NULL);
+  g_autoptr(SoupServer) https = NULL;
+  g_autoptr(AnbuApiClient) client = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *url = NULL;
+  AnbuMapTileSource *source;
+  GSList *uris;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (tile->status, ==, 200);
+  https = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (https, "/tiles", on_https_tile, tile->raw, NULL);
+  g_assert_true (soup_server_listen_local (https, 0, SOUP_SERVER_LISTEN_IPV4_ONLY
+                                                     | SOUP_SERVER_LISTEN_HTTPS, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (https);
+  url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  /* Signed in with the city's CA file; the tiles come from the TLS server. */
+  client = anbu_api_client_new (fx.server->url, ca, &error);
+  g_assert_no_error (error);
+  anbu_replica_case_store_set_api_client (fx.store, client);
+  g_settings_set_string (settings, "tile-address", url);
+  g_assert_true (anbu_test_wait_until (tiles_from, url, TIMEOUT_MS));
+
+  source = anbu_map_view_get_tile_source (fx.view);
+  AWAIT (result, shumate_data_source_get_tile_data_async (SHUMATE_DATA_SOURCE (source), 3492, 1585, 12,
+                                                          NULL, tile_ready_cb, &result));
+  bytes = shumate_data_source_get_tile_data_finish (SHUMATE_DATA_SOURCE (source), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), 4, "\x89PNG", 4);
+
+  g_settings_reset (settings, "tile-address");
+  anbu_replica_case_store_set_api_client (fx.store, NULL);
+  g_assert_true (anbu_test_wait_until (tiles_from, fx.server->url, TIMEOUT_MS));
+  soup_server_disconnect (https);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -803,6 +888,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/ui/map-page/accessible-names", test_accessible_names);
   g_test_add_func ("/anbu/ui/map-page/download-area", test_download_area);
   g_test_add_func ("/anbu/ui/map-page/list-and-map-share-selection", test_list_and_map_share_selection);
+  g_test_add_func ("/anbu/ui/map-page/tiles-trust-the-servers-ca", test_tiles_trust_the_servers_ca);
   g_test_add_func ("/anbu/ui/map-page/detach-empties-map", test_detach_empties_map);
 
   fixture_set_up ();

@@ -27,6 +27,7 @@ struct _AnbuMapTileSource
   char        *source_id;
   char        *attribution;
   SoupSession *session;
+  GTlsDatabase *tls_database;  /* NULL: the system's certificate authorities */
   /* Cancelled by anbu_map_tile_source_cancel_tiles(): every request made for a
    * map follows it as well as the map's own cancellable. */
   GCancellable *tiles_cancellable;
@@ -52,6 +53,7 @@ enum {
   PROP_SOURCE_ID,
   PROP_CACHE_SIZE_LIMIT,
   PROP_ATTRIBUTION,
+  PROP_TLS_DATABASE,
   N_PROPS
 };
 
@@ -526,6 +528,9 @@ anbu_map_tile_source_constructed (GObject *object)
                                                  "max-conns-per-host", MAX_CONNECTIONS,
                                                  "timeout", 30,
                                                  NULL);
+  /* The same trust as the API client: a city's server with its own CA. */
+  if (self->tls_database != NULL)
+    soup_session_set_tls_database (self->session, self->tls_database);
 }
 
 static void
@@ -537,6 +542,7 @@ anbu_map_tile_source_dispose (GObject *object)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
   g_clear_object (&self->tiles_cancellable);
+  g_clear_object (&self->tls_database);
 
   G_OBJECT_CLASS (anbu_map_tile_source_parent_class)->dispose (object);
 }
@@ -580,6 +586,9 @@ anbu_map_tile_source_get_property (GObject    *object,
     case PROP_ATTRIBUTION:
       g_value_set_string (value, self->attribution);
       break;
+    case PROP_TLS_DATABASE:
+      g_value_set_object (value, self->tls_database);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -606,6 +615,9 @@ anbu_map_tile_source_set_property (GObject      *object,
       break;
     case PROP_ATTRIBUTION:
       anbu_map_tile_source_set_attribution (self, g_value_get_string (value));
+      break;
+    case PROP_TLS_DATABASE:
+      self->tls_database = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -643,6 +655,9 @@ anbu_map_tile_source_class_init (AnbuMapTileSourceClass *klass)
   properties[PROP_ATTRIBUTION] =
     g_param_spec_string ("attribution", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TLS_DATABASE] =
+    g_param_spec_object ("tls-database", NULL, NULL, G_TYPE_TLS_DATABASE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -660,10 +675,31 @@ AnbuMapTileSource *
 anbu_map_tile_source_new (const char *base_url,
                           const char *cache_dir)
 {
+  return anbu_map_tile_source_new_full (base_url, cache_dir, NULL);
+}
+
+/**
+ * anbu_map_tile_source_new_full:
+ * @tls_database: (nullable): the certificate authorities to trust instead of
+ *   the system's (anbu_api_client_get_tls_database(): the city's own CA)
+ */
+AnbuMapTileSource *
+anbu_map_tile_source_new_full (const char   *base_url,
+                               const char   *cache_dir,
+                               GTlsDatabase *tls_database)
+{
   return g_object_new (ANBU_TYPE_MAP_TILE_SOURCE,
                        "base-url", base_url,
                        "cache-dir", cache_dir,
+                       "tls-database", tls_database,
                        NULL);
+}
+
+GTlsDatabase *
+anbu_map_tile_source_get_tls_database (AnbuMapTileSource *self)
+{
+  g_return_val_if_fail (ANBU_IS_MAP_TILE_SOURCE (self), NULL);
+  return self->tls_database;
 }
 
 const char *

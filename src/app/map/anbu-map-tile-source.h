@@ -35,6 +35,12 @@ GQuark             anbu_map_tile_source_error_quark     (void);
 
 AnbuMapTileSource *anbu_map_tile_source_new             (const char        *base_url,
                                                          const char        *cache_dir);
+/* With a TLS trust of its own: the API client's, so that tiles from a server
+ * with a private CA load too (NULL: the system's authorities). */
+AnbuMapTileSource *anbu_map_tile_source_new_full        (const char        *base_url,
+                                                         const char        *cache_dir,
+                                                         GTlsDatabase      *tls_database);
+GTlsDatabase      *anbu_map_tile_source_get_tls_database (AnbuMapTileSource *self);
 
 const char        *anbu_map_tile_source_get_base_url    (AnbuMapTileSource *self);
 const char        *anbu_map_tile_source_get_cache_dir   (AnbuMapTileSource *self);

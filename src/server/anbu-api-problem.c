@@ -7,51 +7,8 @@
 
 #include <json-glib/json-glib.h>
 
-#include "anbu-api-error.h"
+#include "anbu-api-problem.h"
 #include "anbu-record-error.h"
-
-G_DEFINE_QUARK (anbu-api-error-quark, anbu_api_error)
-
-static const struct
-{
-  const char *code;
-  guint       status;
-} api_codes[] = {
-  [ANBU_API_ERROR_BAD_REQUEST] = { "bad_request", 400 },
-  [ANBU_API_ERROR_INVALID_JSON] = { "invalid_json", 400 },
-  [ANBU_API_ERROR_MISSING_FIELD] = { "missing_field", 400 },
-  [ANBU_API_ERROR_WRONG_TYPE] = { "wrong_type", 400 },
-  [ANBU_API_ERROR_INVALID_VALUE] = { "invalid_value", 400 },
-  [ANBU_API_ERROR_TOO_LONG] = { "too_long", 400 },
-  [ANBU_API_ERROR_UNAUTHORIZED] = { "unauthorized", 401 },
-  [ANBU_API_ERROR_FORBIDDEN] = { "forbidden", 403 },
-  [ANBU_API_ERROR_NOT_FOUND] = { "not_found", 404 },
-  [ANBU_API_ERROR_METHOD_NOT_ALLOWED] = { "method_not_allowed", 405 },
-  [ANBU_API_ERROR_TOO_LARGE] = { "too_large", 413 },
-  [ANBU_API_ERROR_THROTTLED] = { "throttled", 429 },
-  [ANBU_API_ERROR_INTERNAL] = { "internal", 500 },
-  [ANBU_API_ERROR_DEPENDS_ON_REJECTED] = { "depends_on_rejected", 400 },
-};
-
-void
-anbu_api_set_error (GError           **error,
-                    AnbuApiErrorCode   code,
-                    const char        *field,
-                    const char        *format,
-                    ...)
-{
-  g_autofree char *reason = NULL;
-  va_list args;
-
-  va_start (args, format);
-  reason = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (field != NULL)
-    g_set_error (error, ANBU_API_ERROR, code, "%s: %s", field, reason);
-  else
-    g_set_error_literal (error, ANBU_API_ERROR, code, reason);
-}
 
 /* "FIELD: reason" → FIELD, when FIELD is a dotted path. */
 static char *
@@ -75,10 +32,11 @@ anbu_api_problem_from_error (const GError *error)
   AnbuApiProblem *problem = g_new0 (AnbuApiProblem, 1);
   const char *reason = error->message;
 
-  if (error->domain == ANBU_API_ERROR && (gsize) error->code < G_N_ELEMENTS (api_codes))
+  if (error->domain == ANBU_API_ERROR
+      && anbu_api_error_code_to_string ((AnbuApiErrorCode) error->code) != NULL)
     {
-      problem->status = api_codes[error->code].status;
-      problem->code = g_strdup (api_codes[error->code].code);
+      problem->status = anbu_api_error_code_get_http_status ((AnbuApiErrorCode) error->code);
+      problem->code = g_strdup (anbu_api_error_code_to_string ((AnbuApiErrorCode) error->code));
       problem->field = split_field (error->message, &reason);
     }
   else if (error->domain == ANBU_RECORD_ERROR)
