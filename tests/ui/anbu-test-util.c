@@ -420,6 +420,31 @@ anbu_test_set_now (gint64 now_usec)
  *   startup: actions, accelerators, style, help overlay). One per process: a second
  *   registration on the bus would fail.
  */
+static GPtrArray *notifications;
+
+/* Xvfb has no notification daemon (GIO would warn, fatally in tests): signal notifications
+ * end here, where tests read them. */
+static void
+on_signal_notification (AnbuApplication *app,
+                        const char      *notification_id,
+                        GNotification   *notification)
+{
+  g_ptr_array_add (notifications, g_strdup (notification_id));
+  g_signal_stop_emission_by_name (app, "signal-notification");
+}
+
+/**
+ * anbu_test_get_notifications:
+ *
+ * Returns: (transfer none): the ids of the signal notifications the application sent, oldest
+ *   first
+ */
+GPtrArray *
+anbu_test_get_notifications (void)
+{
+  return notifications;
+}
+
 AnbuApplication *
 anbu_test_application_new (void)
 {
@@ -432,6 +457,8 @@ anbu_test_application_new (void)
       app = anbu_application_new (G_APPLICATION_NON_UNIQUE, NULL);
       g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
       g_assert_no_error (error);
+      notifications = g_ptr_array_new_with_free_func (g_free);
+      g_signal_connect (app, "signal-notification", G_CALLBACK (on_signal_notification), NULL);
     }
   return g_object_ref (app);
 }

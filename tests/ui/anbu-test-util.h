@@ -36,6 +36,7 @@ GListStore      *anbu_test_account_get_pending_store (AnbuTestAccount *self);
 void             anbu_test_init                 (int                    *argc,
                                                  char                 ***argv);
 AnbuApplication *anbu_test_application_new      (void);
+GPtrArray       *anbu_test_get_notifications    (void);
 void             anbu_test_set_now              (gint64                  now_usec);
 GtkWidget       *anbu_test_find_named           (GtkWidget              *root,
                                                  const char             *name);
