@@ -23,6 +23,10 @@
 #define SYNC_MAX_LIMIT 5000
 #define USERNAME_MAX_BYTES 256
 #define CURSOR_PREFIX "c"
+/* Sign-ins waiting for a password check, per worker; beyond that the
+ * server answers 503 with Retry-After rather than queue without bound. */
+#define PASSWORD_QUEUE_PER_CHECK 8
+#define LISTEN_BACKLOG 128
 
 struct _AnbuHttpServer
 {
@@ -38,6 +42,9 @@ struct _AnbuHttpServer
   AnbuHttpClockFunc clock_func;  /* NULL = the real clock */
   gpointer      clock_data;
   GHashTable   *in_flight;   /* messages read and not yet fully answered */
+  GThreadPool  *password_pool;     /* Argon2id checks, a few at a time */
+  guint         password_checks;   /* workers of the pool */
+  guint         password_pending;  /* checks running or waiting (main thread only) */
 };
 
 G_DEFINE_FINAL_TYPE (AnbuHttpServer, anbu_http_server, G_TYPE_OBJECT)
@@ -209,17 +216,18 @@ sign_in_free (SignIn *sign_in)
 }
 
 /* Argon2id takes tens of milliseconds and 64 MiB: off the main loop, so
- * other requests are answered meanwhile. */
+ * other requests are answered meanwhile, and only a few at once (the
+ * pool's workers), so a burst of sign-ins cannot exhaust memory. */
 static void
-verify_password_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
+verify_password_worker (gpointer data,
+                        gpointer user_data)
 {
-  SignIn *sign_in = task_data;
+  GTask *task = data;
+  SignIn *sign_in = g_task_get_task_data (task);
 
   g_task_return_boolean (task, anbu_password_verify (sign_in->user ? sign_in->user->password_hash : NULL,
                                                      sign_in->password));
+  g_object_unref (task);
 }
 
 static void
@@ -236,15 +244,15 @@ finish_sign_in (SignIn   *sign_in,
   g_autoptr(JsonNode) answer = NULL;
   gint64 now = now_seconds (self);
 
+  /* The attempt was counted as failed before the check (handle_sign_in). */
   if (!good || sign_in->user == NULL || sign_in->user->disabled)
     {
-      anbu_throttle_failed (self->user_throttle, sign_in->user_key, now);
-      anbu_throttle_failed (self->address_throttle, sign_in->address_key, now);
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
                                    _("The username or password is wrong"));
       return;
     }
   anbu_throttle_succeeded (self->user_throttle, sign_in->user_key);
+  anbu_throttle_forgive (self->address_throttle, sign_in->address_key);
 
   token = anbu_token_new ();
   token_hash = anbu_token_hash (token);
@@ -276,6 +284,7 @@ on_password_verified (GObject      *source,
 {
   SignIn *sign_in = g_task_get_task_data (G_TASK (result));
 
+  sign_in->self->password_pending--;
   finish_sign_in (sign_in, g_task_propagate_boolean (G_TASK (result), NULL));
   anbu_metrics_observe_request (sign_in->self->metrics, "/api/v1/session",
                                 soup_server_message_get_status (sign_in->msg),
@@ -325,12 +334,30 @@ handle_sign_in (AnbuHttpServer    *self,
       return;
     }
 
+  if (self->password_pending >= self->password_checks * (1 + PASSWORD_QUEUE_PER_CHECK))
+    {
+      AnbuApiProblem busy = { 503, (char *) "unavailable",
+                              (char *) _("The server is busy signing others in; try again in a moment"),
+                              NULL };
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "1");
+      anbu_json_respond (msg, 503, anbu_api_problem_to_json (&busy));
+      return;
+    }
+
   user = anbu_store_find_user (self->store, username, NULL, &error);
   if (user == NULL && !g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
     {
       anbu_json_respond_error (msg, error);
       return;
     }
+
+  /* Counted before the password is checked: guesses sent in parallel all
+   * see the count of those before them, so no more than the limit are
+   * ever checked. A good password takes its count back. */
+  anbu_throttle_failed (self->user_throttle, user_key, now_seconds (self));
+  anbu_throttle_failed (self->address_throttle, address_key, now_seconds (self));
 
   sign_in = g_new0 (SignIn, 1);
   sign_in->self = g_object_ref (self);
@@ -346,7 +373,8 @@ handle_sign_in (AnbuHttpServer    *self,
   task = g_task_new (NULL, NULL, on_password_verified, NULL);
   g_task_set_source_tag (task, handle_sign_in);
   g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
-  g_task_run_in_thread (task, verify_password_thread);
+  self->password_pending++;
+  g_thread_pool_push (self->password_pool, g_steal_pointer (&task), NULL);
 }
 
 static void
@@ -675,6 +703,9 @@ anbu_http_server_dispose (GObject *object)
   g_clear_object (&self->user_throttle);
   g_clear_object (&self->address_throttle);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  /* Waits for the checks already taken; their answers go nowhere. */
+  if (self->password_pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
 
   G_OBJECT_CLASS (anbu_http_server_parent_class)->dispose (object);
 }
@@ -694,6 +725,7 @@ anbu_http_server_init (AnbuHttpServer *self)
    * after that); one address gets more tries, as an office shares it. */
   self->user_throttle = anbu_throttle_new (5, 15 * 60, 60);
   self->address_throttle = anbu_throttle_new (30, 15 * 60, 60);
+  anbu_http_server_set_password_checks (self, 0);
 }
 
 AnbuHttpServer *
@@ -758,6 +790,7 @@ anbu_http_server_listen (AnbuHttpServer  *self,
 {
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GSocket) listener = NULL;
   SoupServerListenOptions options = 0;
 
   g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), FALSE);
@@ -789,7 +822,18 @@ anbu_http_server_listen (AnbuHttpServer  *self,
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_done), self);
 
-  if (!soup_server_listen (self->soup, socket_address, options, error))
+  /* GSocket's default backlog of 10 resets connections under a burst. */
+  listener = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (listener == NULL)
+    {
+      g_clear_object (&self->soup);
+      return FALSE;
+    }
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (listener, socket_address, TRUE, error)
+      || !g_socket_listen (listener, error)
+      || !soup_server_listen_socket (self->soup, listener, options, error))
     {
       g_clear_object (&self->soup);
       return FALSE;
@@ -872,4 +916,19 @@ anbu_http_server_set_clock (AnbuHttpServer    *self,
 
   self->clock_func = func;
   self->clock_data = user_data;
+}
+
+void
+anbu_http_server_set_password_checks (AnbuHttpServer *self,
+                                      guint           checks)
+{
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->password_pending == 0);
+
+  if (checks == 0)
+    checks = MAX (2, g_get_num_processors ());
+  if (self->password_pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
+  self->password_checks = checks;
+  self->password_pool = g_thread_pool_new (verify_password_worker, NULL, (gint) checks, FALSE, NULL);
 }

@@ -21,6 +21,12 @@ AnbuHttpServer *anbu_http_server_new            (AnbuStore       *store,
                                                  gint64           token_lifetime,
                                                  gsize            max_body);
 
+/* At most `checks` passwords are checked at once (0: the number of CPUs,
+ * at least 2); eight times as many sign-ins may wait, others are answered
+ * 503 with Retry-After. Call before listening. */
+void            anbu_http_server_set_password_checks (AnbuHttpServer *self,
+                                                      guint           checks);
+
 /* `address` is HOST:PORT ("127.0.0.1:8421", "[::1]:0"); port 0 picks a free
  * one. With a certificate and key (PEM files) the server speaks HTTPS. */
 gboolean        anbu_http_server_listen         (AnbuHttpServer  *self,

@@ -27,7 +27,7 @@
 static const char usage_text[] =
   "Usage:\n"
   "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
-  "                    [--token-lifetime SECONDS] [--max-body BYTES]\n"
+  "                    [--token-lifetime SECONDS] [--max-body BYTES] [--password-checks N]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
@@ -190,6 +190,7 @@ run_serve (int    argc,
   g_autofree char *url = NULL;
   gint64 token_lifetime = 0;
   gint64 max_body = ANBU_DEFAULT_MAX_BODY;
+  gint password_checks = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
@@ -197,6 +198,7 @@ run_serve (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, NULL, NULL },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime, NULL, NULL },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, NULL, NULL },
+    { "password-checks", 0, 0, G_OPTION_ARG_INT, &password_checks, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
     { NULL }
@@ -225,6 +227,8 @@ run_serve (int    argc,
     }
   if (token_lifetime < 0 || max_body <= 0)
     return usage_error ("--token-lifetime and --max-body must be positive");
+  if (password_checks < 0 || password_checks > 64)
+    return usage_error ("--password-checks must be a number from 1 to 64");
   if (!anbu_auth_init (&error))
     {
       g_printerr ("anbu-server: %s\n", error->message);
@@ -235,6 +239,7 @@ run_serve (int    argc,
   if (store == NULL)
     return 1;
   server = anbu_http_server_new (store, token_lifetime, (gsize) max_body);
+  anbu_http_server_set_password_checks (server, (guint) password_checks);
   if (!anbu_http_server_listen (server, listen, tls_cert, tls_key, &error))
     {
       g_printerr (_("anbu-server: cannot listen on %s: %s\n"), listen, error->message);
