@@ -273,6 +273,7 @@ static void
 test_admin_actions_logged (void)
 {
   g_autofree char *out = NULL;
+  g_autofree char *cli_out = NULL;
   g_autoptr(AnbuTestResponse) response = anbu_test_request (world->fixture->server, "POST", "/api/v1/admin/users",
                                                             world->fixture->admin_token,
                                                             "{\"username\": \"logged.planner\", \"password\": \""
@@ -284,6 +285,16 @@ test_admin_actions_logged (void)
                                          "access-log", "--user", "admin", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "/api/v1/admin/users"));
   g_assert_nonnull (strstr (out, "logged.planner"));
+
+  /* And so are the command line's. */
+  g_assert_cmpint (anbu_test_server_cli (world->fixture->server, NULL, NULL, NULL,
+                                         "user", "disable", "--username", "logged.planner", NULL), ==, 0);
+  g_assert_cmpint (anbu_test_server_cli (world->fixture->server, "another long password\n", NULL, NULL,
+                                         "password", "reset", "--username", "planner.b", NULL), ==, 0);
+  g_assert_cmpint (anbu_test_server_cli (world->fixture->server, NULL, &cli_out, NULL,
+                                         "access-log", "--cli", NULL), ==, 0);
+  g_assert_nonnull (strstr (cli_out, "user disable logged.planner"));
+  g_assert_nonnull (strstr (cli_out, "password reset planner.b"));
 }
 
 /* 3. Out of scope looks exactly like unknown */
