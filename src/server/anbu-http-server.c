@@ -643,7 +643,102 @@ on_request (SoupServer        *server,
                                 (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
 }
 
-/* Refuse an announced oversized body before reading it. */
+/* Routes (and their methods: any other answers 405 unsigned) that need a
+ * signed-in user's bearer token. */
+static gboolean
+route_needs_session (const char *method,
+                     const char *path)
+{
+  gboolean get = strcmp (method, "GET") == 0;
+  gboolean post = strcmp (method, "POST") == 0;
+
+  if (strcmp (path, "/api/v1/session") == 0)
+    return strcmp (method, "DELETE") == 0;
+  if (strcmp (path, "/api/v1/mutations") == 0 || g_str_has_prefix (path, "/api/v1/admin/"))
+    return post;
+  return get && (strcmp (path, "/api/v1/sync") == 0
+                 || strcmp (path, "/api/v1/stats") == 0
+                 || strcmp (path, "/api/v1/live") == 0
+                 || g_str_has_prefix (path, "/api/v1/households/"));
+}
+
+/* Answers before the body is read (or while it is), closing the
+ * connection afterwards: what is still sent is read and dropped, never
+ * kept, so a refused body costs no memory. */
+static void
+refuse_early (AnbuHttpServer    *self,
+              SoupServerMessage *msg,
+              const char        *path,
+              const GError      *error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  anbu_json_respond_error (msg, error);
+  anbu_metrics_observe_request (self->metrics, route_label_for (path),
+                                soup_server_message_get_status (msg), 0.0);
+}
+
+static void
+refuse_too_large (AnbuHttpServer    *self,
+                  SoupServerMessage *msg,
+                  const char        *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  anbu_api_set_error (&error, ANBU_API_ERROR_TOO_LARGE, NULL, _("The request body is too large"));
+  refuse_early (self, msg, path, error);
+}
+
+typedef struct
+{
+  AnbuHttpServer *self;
+  char           *path;
+  guint64         max_body;
+  guint64         received;
+} BodyCount;
+
+/* The early handler of one path (libsoup runs only the early handler
+ * registered for the request's own path, so every route needs one). */
+typedef struct
+{
+  AnbuHttpServer         *self;
+  gsize                   max_body;   /* 0: the server's */
+  AnbuHttpCredentialFunc  check;      /* NULL: a session where the route needs one */
+  gpointer                check_data;
+} RouteGuard;
+
+static void
+body_count_free (BodyCount *count)
+{
+  g_free (count->path);
+  g_free (count);
+}
+
+/* A body without Content-Length (chunked) is counted as it arrives and
+ * refused once it passes the limit. */
+static void
+on_request_chunk (SoupServerMessage *msg,
+                  GBytes            *chunk,
+                  gpointer           user_data)
+{
+  BodyCount *count = user_data;
+
+  count->received += g_bytes_get_size (chunk);
+  if (soup_server_message_get_status (msg) != 0)
+    {
+      soup_message_body_truncate (soup_server_message_get_request_body (msg));
+      return;
+    }
+  if (count->received > count->max_body)
+    refuse_too_large (count->self, msg, count->path);
+}
+
+/* At the request's headers: refuse an announced oversized body, and a
+ * body sent to a route that needs a session without a valid one, before
+ * any of it is kept. */
 static void
 on_request_headers (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -651,17 +746,53 @@ on_request_headers (SoupServer        *server,
                     GHashTable        *query,
                     gpointer           user_data)
 {
-  AnbuHttpServer *self = user_data;
+  RouteGuard *guard = user_data;
+  AnbuHttpServer *self = guard->self;
+  gsize max_body = guard->max_body > 0 ? guard->max_body : self->max_body;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  gboolean has_body = encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF
+                      || (encoding == SOUP_ENCODING_CONTENT_LENGTH
+                          && soup_message_headers_get_content_length (headers) > 0);
+  BodyCount *count;
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > (goffset) max_body)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_TOO_LARGE, NULL,
-                                   _("The request body is too large"));
-      /* Answered here: the body is never read and no handler runs. */
-      anbu_metrics_observe_request (self->metrics, route_label_for (path), 413, 0.0);
+      refuse_too_large (self, msg, path);
+      return;
+    }
+  if (has_body && guard->check != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!guard->check (msg, guard->check_data, &error))
+        {
+          refuse_early (self, msg, path, error);
+          return;
+        }
+    }
+  else if (has_body && route_needs_session (soup_server_message_get_method (msg), path))
+    {
+      g_auto(Caller) caller = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      /* Storage trouble is left to the handler, after the body. */
+      if (!authenticate (self, msg, &caller, &error)
+          && g_error_matches (error, ANBU_API_ERROR, ANBU_API_ERROR_UNAUTHORIZED))
+        {
+          refuse_early (self, msg, path, error);
+          return;
+        }
+    }
+  if (has_body)
+    {
+      count = g_new0 (BodyCount, 1);
+      count->self = self;
+      count->path = g_strdup (path);
+      count->max_body = max_body;
+      g_signal_connect_data (msg, "got-chunk", G_CALLBACK (on_request_chunk), count,
+                             (GClosureNotify) (void (*) (void)) body_count_free, 0);
     }
 }
 
@@ -816,7 +947,7 @@ anbu_http_server_listen (AnbuHttpServer  *self,
   self->soup = soup_server_new ("server-header", ANBU_USER_AGENT " ",
                                 "tls-certificate", certificate,
                                 NULL);
-  soup_server_add_early_handler (self->soup, NULL, on_request_headers, self, NULL);
+  anbu_http_server_guard_route (self, NULL, 0, NULL, NULL);
   soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
   g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
@@ -931,4 +1062,24 @@ anbu_http_server_set_password_checks (AnbuHttpServer *self,
     g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
   self->password_checks = checks;
   self->password_pool = g_thread_pool_new (verify_password_worker, NULL, (gint) checks, FALSE, NULL);
+}
+
+void
+anbu_http_server_guard_route (AnbuHttpServer         *self,
+                              const char             *path,
+                              gsize                   max_body,
+                              AnbuHttpCredentialFunc  check,
+                              gpointer                check_data)
+{
+  RouteGuard *guard;
+
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->soup != NULL);
+
+  guard = g_new0 (RouteGuard, 1);
+  guard->self = self;
+  guard->max_body = max_body;
+  guard->check = check;
+  guard->check_data = check_data;
+  soup_server_add_early_handler (self->soup, path, on_request_headers, guard, g_free);
 }

@@ -221,6 +221,19 @@ gateway_known (AnbuIngestService *self,
   return found;
 }
 
+/* At a telemetry request's headers: no body is read for an unknown
+ * gateway. */
+static gboolean
+check_gateway_credential (SoupServerMessage  *msg,
+                          gpointer            user_data,
+                          GError            **error)
+{
+  if (gateway_known (user_data, anbu_auth_bearer_token (msg)))
+    return TRUE;
+  anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL, "Telemetry needs a gateway credential");
+  return FALSE;
+}
+
 char *
 anbu_ingest_service_add_gateway (AnbuStore   *store,
                                  sqlite3     *db,
@@ -934,6 +947,9 @@ on_metered_request (SoupServer        *server,
   MeteredRoute *route = user_data;
   gint64 start = g_get_monotonic_time ();
 
+  /* Refused (and counted) while its headers or body were read. */
+  if (soup_server_message_get_status (msg) != 0)
+    return;
   route->handler (server, msg, path, query, route->service);
   if (route->service->server != NULL && soup_server_message_get_status (msg) != 0)
     anbu_metrics_observe_request (anbu_http_server_get_metrics (route->service->server),
@@ -1095,6 +1111,11 @@ anbu_ingest_service_attach (AnbuIngestService *self,
       route->label = routes[i].label;
       route->handler = routes[i].handler;
       soup_server_add_handler (soup, routes[i].path, on_metered_request, route, g_free);
+      if (strcmp (routes[i].path, "/api/v1/telemetry") == 0)
+        anbu_http_server_guard_route (server, routes[i].path, self->options.max_body,
+                                      check_gateway_credential, self);
+      else
+        anbu_http_server_guard_route (server, routes[i].path, 0, NULL, NULL);
     }
   soup_server_add_websocket_handler (soup, "/api/v1/live", NULL, NULL, on_live_connected, self,
                                      NULL);

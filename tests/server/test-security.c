@@ -826,6 +826,113 @@ test_password_checks_bounded (void)
   anbu_test_server_free (server);
 }
 
+/* 9. Bodies are bounded before they are authenticated */
+
+static guint64
+peak_rss_kib (AnbuTestServer *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (server->process));
+  g_autofree char *text = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
+}
+
+/* Sends `mib` MiB to `path` in 1 MiB chunks (chunked, or with
+ * Content-Length when `announce`), then returns the status answered. */
+static guint
+send_big_body (AnbuTestServer *server,
+               const char     *path,
+               guint           mib,
+               gboolean        announce)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *chunk = g_malloc (1024 * 1024);
+  g_autoptr(GString) answer = g_string_new (NULL);
+  GOutputStream *out;
+  GInputStream *in;
+  char buffer[4096];
+  gssize n;
+
+  memset (chunk, ' ', 1024 * 1024);
+  g_socket_client_set_enable_proxy (client, FALSE);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server_port (server), NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  if (announce)
+    head = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            "Content-Length: %" G_GUINT64_FORMAT "\r\n\r\n", path,
+                            (guint64) mib * 1024 * 1024);
+  else
+    head = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            "Transfer-Encoding: chunked\r\n\r\n", path);
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  for (guint i = 0; i < mib && error == NULL; i++)
+    {
+      if (!announce)
+        g_output_stream_write_all (out, "100000\r\n", 8, NULL, NULL, &error);
+      if (error == NULL)
+        g_output_stream_write_all (out, chunk, 1024 * 1024, NULL, NULL, &error);
+      if (error == NULL && !announce)
+        g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, &error);
+    }
+  if (error == NULL && !announce)
+    g_output_stream_write_all (out, "0\r\n\r\n", 5, NULL, NULL, &error);
+  /* The server may close early once it has answered: that is fine. */
+  g_clear_error (&error);
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
+    {
+      g_string_append_len (answer, buffer, n);
+      /* The status line and headers are all that matter. */
+      if (strstr (answer->str, "\r\n\r\n") != NULL)
+        break;
+    }
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 "));
+  return (guint) g_ascii_strtoull (answer->str + 9, NULL, 10);
+}
+
+static void
+test_bodies_bounded_before_authenticated (void)
+{
+  AnbuTestServer *server = anbu_test_server_new (NULL);
+  static const struct
+  {
+    const char *path;
+    gboolean    announce;
+    guint       status;
+  } probes[] = {
+    { "/api/v1/mutations", FALSE, 401 },
+    { "/api/v1/session", FALSE, 413 },
+    { "/api/v1/telemetry", FALSE, 401 },
+    { "/api/v1/admin/users", FALSE, 401 },
+    { "/healthz", TRUE, 413 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (probes); i++)
+    {
+      g_autoptr(AnbuTestResponse) health = NULL;
+      guint64 before = peak_rss_kib (server);
+      guint status = send_big_body (server, probes[i].path, 64, probes[i].announce);
+      guint64 after = peak_rss_kib (server);
+
+      g_test_message ("%s: %u, peak RSS %" G_GUINT64_FORMAT " → %" G_GUINT64_FORMAT " KiB",
+                      probes[i].path, status, before, after);
+      g_assert_cmpuint (status, ==, probes[i].status);
+      /* 64 MiB went in; well under half of it may stay in memory. */
+      g_assert_cmpuint (after, <, before + 16 * 1024);
+      health = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
+      g_assert_cmpuint (health->status, ==, 200);
+    }
+  anbu_test_server_free (server);
+}
+
 /* Set-up */
 
 static void
@@ -903,6 +1010,8 @@ main (int   argc,
   g_test_add_func ("/anbu/server/security/sign-in-throttle-not-raced", test_sign_in_throttle_not_raced);
   g_test_add_func ("/anbu/server/security/two-authorization-headers", test_two_authorization_headers_refused);
   g_test_add_func ("/anbu/server/security/password-checks-bounded", test_password_checks_bounded);
+  g_test_add_func ("/anbu/server/security/bodies-bounded-before-authenticated",
+                   test_bodies_bounded_before_authenticated);
 
   world_new ();
   status = g_test_run ();
