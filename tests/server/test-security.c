@@ -553,6 +553,9 @@ test_moved_plug_starts_clean (void)
   g_autoptr(AnbuTestResponse) series_a = NULL;
   JsonArray *plugs;
   gboolean seen = FALSE;
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  JsonObject *record;
 
   /* Six hours of a 동 B resident switching the TV on and off. */
   json_object_unref (admin_push ("plug.install", install_b));
@@ -575,6 +578,24 @@ test_moved_plug_starts_clean (void)
       g_assert_cmpuint (json_array_get_length (json_object_get_array_member (plug, "events")), ==, 0);
     }
   g_assert_true (seen);
+
+  /* The timer pass publishes plugs' live fields: none of the 동 B
+   * resident's reach planner A's copy of the plug. */
+  anbu_test_response_free (ingest_tick (world->fixture, T0 + MINUTE));
+  changes = anbu_test_pull (world->fixture->server, world->token_a, &cursor, 0, NULL);
+  record = NULL;
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+
+      if (g_strcmp0 (json_object_get_string_member (change, "id"), "SEC-MOVE") == 0)
+        record = json_object_get_object_member (change, "record");
+    }
+  g_assert_nonnull (record);
+  g_assert_cmpstr (json_object_get_string_member (record, "household_id"), ==, world->household_a);
+  g_assert_false (json_object_has_member (record, "last_seen_at"));
+  g_assert_false (json_object_has_member (record, "last_activity_at"));
+  g_assert_false (json_object_has_member (record, "last_watts"));
 }
 
 /* 5 and 8: raw HTTP from many loopback addresses at once */
