@@ -42,6 +42,7 @@ struct _AnbuHttpServer
   AnbuHttpClockFunc clock_func;  /* NULL = the real clock */
   gpointer      clock_data;
   GHashTable   *in_flight;   /* messages read and not yet fully answered */
+  guint         request_timeout;   /* seconds a request may take to arrive, or stall */
   GThreadPool  *password_pool;     /* Argon2id checks, a few at a time */
   guint         password_checks;   /* workers of the pool */
   guint         password_pending;  /* checks running or waiting (main thread only) */
@@ -643,6 +644,67 @@ on_request (SoupServer        *server,
                                 (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
 }
 
+/* Slow requests: the headers must arrive within the request timeout of
+ * the request's start, and a body may not stall (no byte) for longer.
+ * Otherwise the connection is closed, so a slow or stalled client cannot
+ * hold it (and what it sent) for ever. */
+#define REQUEST_TIMER_KEY "anbu-request-timer"
+
+typedef struct
+{
+  SoupServerMessage *msg;   /* not a reference: the timer dies with it */
+  guint              source_id;
+} RequestTimer;
+
+static void
+request_timer_free (RequestTimer *timer)
+{
+  g_clear_handle_id (&timer->source_id, g_source_remove);
+  g_free (timer);
+}
+
+static gboolean
+on_request_timeout (gpointer user_data)
+{
+  RequestTimer *timer = user_data;
+  GSocket *socket = soup_server_message_get_socket (timer->msg);
+
+  timer->source_id = 0;
+  g_message ("Closing a connection from %s: its request arrived too slowly",
+             soup_server_message_get_remote_host (timer->msg));
+  if (socket != NULL)
+    g_socket_close (socket, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* (Re)starts the timer of `msg`; a timeout of 0 disables it. */
+static void
+restart_request_timer (AnbuHttpServer    *self,
+                       SoupServerMessage *msg)
+{
+  RequestTimer *timer = g_object_get_data (G_OBJECT (msg), REQUEST_TIMER_KEY);
+
+  if (self->request_timeout == 0)
+    return;
+  if (timer == NULL)
+    {
+      timer = g_new0 (RequestTimer, 1);
+      timer->msg = msg;
+      g_object_set_data_full (G_OBJECT (msg), REQUEST_TIMER_KEY, timer,
+                              (GDestroyNotify) request_timer_free);
+    }
+  g_clear_handle_id (&timer->source_id, g_source_remove);
+  timer->source_id = g_timeout_add_seconds (self->request_timeout, on_request_timeout, timer);
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  restart_request_timer (user_data, msg);
+}
+
 /* Routes (and their methods: any other answers 405 unsigned) that need a
  * signed-in user's bearer token. */
 static gboolean
@@ -727,6 +789,7 @@ on_request_chunk (SoupServerMessage *msg,
   BodyCount *count = user_data;
 
   count->received += g_bytes_get_size (chunk);
+  restart_request_timer (count->self, msg);
   if (soup_server_message_get_status (msg) != 0)
     {
       soup_message_body_truncate (soup_server_message_get_request_body (msg));
@@ -755,6 +818,9 @@ on_request_headers (SoupServer        *server,
                       || (encoding == SOUP_ENCODING_CONTENT_LENGTH
                           && soup_message_headers_get_content_length (headers) > 0);
   BodyCount *count;
+
+  /* The headers are in; from now on only a stalled body times out. */
+  restart_request_timer (self, msg);
 
   if (encoding == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > (goffset) max_body)
@@ -805,6 +871,8 @@ on_request_read (SoupServer        *server,
 {
   AnbuHttpServer *self = user_data;
 
+  /* Read in full: the rest is the server's own time. */
+  g_object_set_data (G_OBJECT (msg), REQUEST_TIMER_KEY, NULL);
   g_hash_table_add (self->in_flight, msg);
 }
 
@@ -857,6 +925,7 @@ anbu_http_server_init (AnbuHttpServer *self)
   self->user_throttle = anbu_throttle_new (5, 15 * 60, 60);
   self->address_throttle = anbu_throttle_new (30, 15 * 60, 60);
   anbu_http_server_set_password_checks (self, 0);
+  self->request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
 }
 
 AnbuHttpServer *
@@ -949,6 +1018,7 @@ anbu_http_server_listen (AnbuHttpServer  *self,
                                 NULL);
   anbu_http_server_guard_route (self, NULL, 0, NULL, NULL);
   soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_done), self);
@@ -1082,4 +1152,12 @@ anbu_http_server_guard_route (AnbuHttpServer         *self,
   guard->check = check;
   guard->check_data = check_data;
   soup_server_add_early_handler (self->soup, path, on_request_headers, guard, g_free);
+}
+
+void
+anbu_http_server_set_request_timeout (AnbuHttpServer *self,
+                                      guint           seconds)
+{
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  self->request_timeout = seconds;
 }

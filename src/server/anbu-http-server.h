@@ -33,6 +33,12 @@ void            anbu_http_server_set_password_checks (AnbuHttpServer *self,
  * the server's limit) and bodies sent without valid credentials (`check`,
  * or when NULL a session for the routes that need one), before any of it
  * is kept in memory. */
+/* Seconds a request's headers may take to arrive, and its body may
+ * stall, before the connection is closed (0: never). */
+#define ANBU_DEFAULT_REQUEST_TIMEOUT 30
+void            anbu_http_server_set_request_timeout (AnbuHttpServer *self,
+                                                      guint           seconds);
+
 /* Checks a request's own credentials (a gateway's, for telemetry) at its
  * headers; FALSE with an error to refuse it unread. */
 typedef gboolean (*AnbuHttpCredentialFunc) (SoupServerMessage  *msg,

@@ -28,6 +28,7 @@ static const char usage_text[] =
   "Usage:\n"
   "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
   "                    [--token-lifetime SECONDS] [--max-body BYTES] [--password-checks N]\n"
+  "                    [--request-timeout SECONDS]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
@@ -191,6 +192,7 @@ run_serve (int    argc,
   gint64 token_lifetime = 0;
   gint64 max_body = ANBU_DEFAULT_MAX_BODY;
   gint password_checks = 0;
+  gint request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
@@ -199,6 +201,7 @@ run_serve (int    argc,
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime, NULL, NULL },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, NULL, NULL },
     { "password-checks", 0, 0, G_OPTION_ARG_INT, &password_checks, NULL, NULL },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
     { NULL }
@@ -229,6 +232,8 @@ run_serve (int    argc,
     return usage_error ("--token-lifetime and --max-body must be positive");
   if (password_checks < 0 || password_checks > 64)
     return usage_error ("--password-checks must be a number from 1 to 64");
+  if (request_timeout < 0 || request_timeout > 3600)
+    return usage_error ("--request-timeout must be a number of seconds from 0 to 3600");
   if (!anbu_auth_init (&error))
     {
       g_printerr ("anbu-server: %s\n", error->message);
@@ -240,6 +245,7 @@ run_serve (int    argc,
     return 1;
   server = anbu_http_server_new (store, token_lifetime, (gsize) max_body);
   anbu_http_server_set_password_checks (server, (guint) password_checks);
+  anbu_http_server_set_request_timeout (server, (guint) request_timeout);
   if (!anbu_http_server_listen (server, listen, tls_cert, tls_key, &error))
     {
       g_printerr (_("anbu-server: cannot listen on %s: %s\n"), listen, error->message);

@@ -954,6 +954,65 @@ test_bodies_bounded_before_authenticated (void)
   anbu_test_server_free (server);
 }
 
+/* A request that stalls, in its headers or its body, loses its
+ * connection; the server keeps answering others. */
+static guint
+stalled_answer (AnbuTestServer *server,
+                const char     *partial,
+                GString        *answer)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  GInputStream *in;
+  char buffer[4096];
+  gssize n;
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server_port (server), NULL, &error);
+  g_assert_no_error (error);
+  /* A bound on the test, not a measurement: a server that never lets go
+   * fails here instead of hanging the suite. */
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), ANBU_TEST_TIMEOUT_SECONDS);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                            partial, strlen (partial), NULL, NULL, &error));
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &error)) > 0)
+    g_string_append_len (answer, buffer, n);
+  /* Closed by the server (EOF or reset), not timed out on our side. */
+  if (error != NULL)
+    g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  return (guint) answer->len;
+}
+
+static void
+test_stalled_requests_closed (void)
+{
+  const char * const args[] = { "--request-timeout", "1", NULL };
+  AnbuTestServer *server = anbu_test_server_new (args);
+  static const char * const partials[] = {
+    "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ",
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Content-Length: 1000\r\n\r\n{\"username\": ",
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"use\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (partials); i++)
+    {
+      g_autoptr(GString) answer = g_string_new (NULL);
+      g_autoptr(AnbuTestResponse) health = NULL;
+
+      stalled_answer (server, partials[i], answer);
+      g_test_message ("stalled request %u answered: %s", i, answer->str);
+      /* Never the 200 of a completed request. */
+      g_assert_false (g_str_has_prefix (answer->str, "HTTP/1.1 200"));
+      health = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
+      g_assert_cmpuint (health->status, ==, 200);
+    }
+  anbu_test_server_free (server);
+}
+
 /* Set-up */
 
 static void
@@ -1031,6 +1090,7 @@ main (int   argc,
   g_test_add_func ("/anbu/server/security/sign-in-throttle-not-raced", test_sign_in_throttle_not_raced);
   g_test_add_func ("/anbu/server/security/two-authorization-headers", test_two_authorization_headers_refused);
   g_test_add_func ("/anbu/server/security/password-checks-bounded", test_password_checks_bounded);
+  g_test_add_func ("/anbu/server/security/stalled-requests-closed", test_stalled_requests_closed);
   g_test_add_func ("/anbu/server/security/bodies-bounded-before-authenticated",
                    test_bodies_bounded_before_authenticated);
 
