@@ -697,12 +697,53 @@ restart_request_timer (AnbuHttpServer    *self,
   timer->source_id = g_timeout_add_seconds (self->request_timeout, on_request_timeout, timer);
 }
 
+/* A keep-alive connection waiting for its next request is closed after
+ * the same time; the timer lives on the socket (the next message does not
+ * exist until its first byte arrives). */
+#define IDLE_TIMER_KEY "anbu-idle-timer"
+
+static gboolean
+on_idle_timeout (gpointer user_data)
+{
+  GSocket *socket = user_data;
+
+  g_object_steal_data (G_OBJECT (socket), IDLE_TIMER_KEY);
+  g_socket_close (socket, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+idle_timer_free (gpointer source_id)
+{
+  g_source_remove (GPOINTER_TO_UINT (source_id));
+}
+
 static void
 on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), IDLE_TIMER_KEY, NULL);
   restart_request_timer (user_data, msg);
+}
+
+static void
+start_idle_timer (AnbuHttpServer    *self,
+                  SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  guint id;
+
+  /* A WebSocket took the connection over: it lives by its keep-alive. */
+  if (self->request_timeout == 0 || socket == NULL
+      || soup_server_message_get_status (msg) == SOUP_STATUS_SWITCHING_PROTOCOLS
+      || g_socket_is_closed (socket))
+    return;
+  id = g_timeout_add_seconds (self->request_timeout, on_idle_timeout, socket);
+  g_object_set_data_full (G_OBJECT (socket), IDLE_TIMER_KEY, GUINT_TO_POINTER (id), idle_timer_free);
 }
 
 /* Routes (and their methods: any other answers 405 unsigned) that need a
@@ -884,6 +925,7 @@ on_request_done (SoupServer        *server,
   AnbuHttpServer *self = user_data;
 
   g_hash_table_remove (self->in_flight, msg);
+  start_idle_timer (self, msg);
 }
 
 static void

@@ -1010,6 +1010,14 @@ test_stalled_requests_closed (void)
       health = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
       g_assert_cmpuint (health->status, ==, 200);
     }
+
+  /* A keep-alive connection left idle after its answer is closed too. */
+  {
+    g_autoptr(GString) answer = g_string_new (NULL);
+
+    stalled_answer (server, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", answer);
+    g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 200"));
+  }
   anbu_test_server_free (server);
 }
 
