@@ -13,7 +13,9 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "anbu-clock.h"
 #include "anbu-casework.h"
+#include "anbu-context.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
 #include "anbu-replica-case-store.h"
@@ -91,10 +93,11 @@ main (int argc, char *argv[])
   g_autoptr(AnbuReplica) replica = NULL;
   g_autoptr(AnbuReplicaCaseStore) store = NULL;
   g_autoptr(AnbuCasework) casework = NULL;
+  g_autoptr(AnbuContext) context = NULL;
   GString *body = g_string_new ("{\"changes\": [");
   g_autoptr(GBytes) bytes = NULL;
   GRand *rand = g_rand_new_with_seed (7);
-  gint64 now = g_get_real_time ();
+  gint64 now = anbu_clock_now_usec ();
   g_autofree char *first_id = NULL;
   GtkWidget *window, *stack, *view, *page;
   gint64 t0;
@@ -159,7 +162,9 @@ main (int argc, char *argv[])
   gtk_stack_add_named (GTK_STACK (stack), view, "list");
   gtk_stack_add_named (GTK_STACK (stack), page, "page");
   gtk_window_set_child (GTK_WINDOW (window), stack);
-  anbu_households_view_set_casework (ANBU_HOUSEHOLDS_VIEW (view), casework);
+  context = anbu_context_new (NULL);
+  anbu_context_set_casework (context, casework);
+  anbu_households_view_set_context (ANBU_HOUSEHOLDS_VIEW (view), context);
   gtk_window_present (GTK_WINDOW (window));
   wait_frame (window);
 

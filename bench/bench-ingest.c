@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "anbu-clock.h"
 #include "anbu-auth.h"
 #include "anbu-http-server.h"
 #include "anbu-ingest-service.h"
@@ -424,7 +425,11 @@ main (int   argc,
 
   add_households (db, "P", plugs, FALSE);
   /* A clock after every reading sent, and no plug offline meanwhile. */
-  options.manual_clock = START + 30 * 86400;
+  {
+    g_autoptr(AnbuClock) clock = anbu_clock_new_manual ((START + 30 * 86400) * G_USEC_PER_SEC);
+
+    anbu_clock_set_default (clock);
+  }
   options.offline_after = 60 * 86400;
   options.retention_days = 3650;
   service = anbu_ingest_service_new (store, db, &options, &error);

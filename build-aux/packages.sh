@@ -9,6 +9,8 @@ anbu_packages=(
   xvfb xauth dbus dbus-x11 at-spi2-core gettext desktop-file-utils appstream
   fonts-noto-cjk sqlite3 ca-certificates openssl procps flatpak-builder tzdata
   xdotool
+  # libfaketime: run-tests --date runs the suite with the wall clock moved.
+  faketime
   # The gdk-pixbuf SVG loader: GTK only recommends it, so on a bare machine (we install
   # with --no-install-recommends) the app's SVG icon renders as a broken-image placeholder.
   librsvg2-common

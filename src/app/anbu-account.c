@@ -124,38 +124,38 @@ anbu_account_lock (AnbuAccount *self)
 }
 
 /**
- * anbu_account_attach_views:
- * @window: the main window
+ * anbu_account_open_casework:
+ * @context: the application's context
  *
- * After a sign-in or unlock: gives the window's views the caseload they show.
+ * After a sign-in or unlock: puts the planner's casework in @context, which every view follows.
  */
 void
-anbu_account_attach_views (AnbuAccount *self,
-                           GtkWidget   *window)
+anbu_account_open_casework (AnbuAccount *self,
+                            AnbuContext *context)
 {
   g_return_if_fail (ANBU_IS_ACCOUNT (self));
-  g_return_if_fail (GTK_IS_WIDGET (window));
+  g_return_if_fail (ANBU_IS_CONTEXT (context));
 
-  if (ANBU_ACCOUNT_GET_IFACE (self)->attach_views != NULL)
-    ANBU_ACCOUNT_GET_IFACE (self)->attach_views (self, window);
+  if (ANBU_ACCOUNT_GET_IFACE (self)->open_casework != NULL)
+    ANBU_ACCOUNT_GET_IFACE (self)->open_casework (self, context);
 }
 
 /**
- * anbu_account_detach_views:
- * @window: the main window
+ * anbu_account_close_casework:
+ * @context: the application's context
  *
- * On lock and sign-out: the views let go of the caseload, so it is not kept in memory while
- * nobody may see it.
+ * On lock and sign-out: the casework leaves @context and the views let go of it, so the
+ * caseload is not kept in memory while nobody may see it.
  */
 void
-anbu_account_detach_views (AnbuAccount *self,
-                           GtkWidget   *window)
+anbu_account_close_casework (AnbuAccount *self,
+                             AnbuContext *context)
 {
   g_return_if_fail (ANBU_IS_ACCOUNT (self));
-  g_return_if_fail (GTK_IS_WIDGET (window));
+  g_return_if_fail (ANBU_IS_CONTEXT (context));
 
-  if (ANBU_ACCOUNT_GET_IFACE (self)->detach_views != NULL)
-    ANBU_ACCOUNT_GET_IFACE (self)->detach_views (self, window);
+  if (ANBU_ACCOUNT_GET_IFACE (self)->close_casework != NULL)
+    ANBU_ACCOUNT_GET_IFACE (self)->close_casework (self, context);
 }
 
 /**

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "anbu-context.h"
 #include "anbu-sync-indicator.h"
 
 G_BEGIN_DECLS
@@ -60,10 +61,10 @@ struct _AnbuAccountInterface
                                GError           **error);
   void     (*sync_now)       (AnbuAccount        *self);
   void     (*lock)           (AnbuAccount        *self);
-  void     (*attach_views)   (AnbuAccount        *self,
-                              GtkWidget          *window);
-  void     (*detach_views)   (AnbuAccount        *self,
-                              GtkWidget          *window);
+  void     (*open_casework)  (AnbuAccount        *self,
+                              AnbuContext        *context);
+  void     (*close_casework) (AnbuAccount        *self,
+                              AnbuContext        *context);
   void     (*rebuild_async)  (AnbuAccount        *self,
                               const char         *password,
                               GCancellable       *cancellable,
@@ -128,10 +129,10 @@ gboolean anbu_account_sign_out_finish (AnbuAccount        *self,
                                        GError            **error);
 void     anbu_account_sync_now        (AnbuAccount        *self);
 void     anbu_account_lock            (AnbuAccount        *self);
-void     anbu_account_attach_views    (AnbuAccount        *self,
-                                       GtkWidget          *window);
-void     anbu_account_detach_views    (AnbuAccount        *self,
-                                       GtkWidget          *window);
+void     anbu_account_open_casework   (AnbuAccount        *self,
+                                       AnbuContext        *context);
+void     anbu_account_close_casework  (AnbuAccount        *self,
+                                       AnbuContext        *context);
 void     anbu_account_rebuild_async   (AnbuAccount        *self,
                                        const char         *password,
                                        GCancellable       *cancellable,

@@ -99,9 +99,9 @@ anbu_alerts_view_new (void)
   return g_object_new (ANBU_TYPE_ALERTS_VIEW, NULL);
 }
 
-void
-anbu_alerts_view_set_casework (AnbuAlertsView *self,
-                               AnbuCasework   *casework)
+static void
+apply_casework (AnbuAlertsView *self,
+                AnbuCasework *casework)
 {
   g_return_if_fail (ANBU_IS_ALERTS_VIEW (self));
   g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
@@ -125,6 +125,16 @@ anbu_alerts_view_set_casework (AnbuAlertsView *self,
   g_signal_connect_swapped (casework, "changed", G_CALLBACK (rebuild), self);
   if (anbu_casework_get_loaded (casework))
     rebuild (self);
+}
+
+void
+anbu_alerts_view_set_context (AnbuAlertsView *self,
+                              AnbuContext *context)
+{
+  g_return_if_fail (ANBU_IS_ALERTS_VIEW (self));
+  g_return_if_fail (ANBU_IS_CONTEXT (context));
+
+  anbu_context_follow_casework (context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 }
 
 GtkWidget *

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "anbu-casework.h"
+#include "anbu-context.h"
 
 G_BEGIN_DECLS
 
@@ -12,9 +12,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuAlertsView, anbu_alerts_view, ANBU, ALERTS_VIEW, AdwBin)
 
 GtkWidget *anbu_alerts_view_new          (void);
-/* NULL clears the view (sign-out). */
-void       anbu_alerts_view_set_casework (AnbuAlertsView *self,
-                                          AnbuCasework   *casework);
+/* The view follows the context's casework (anbu-context.h); none (sign-out,
+ * lock) clears it. */
+void anbu_alerts_view_set_context (AnbuAlertsView *self,
+                                  AnbuContext *context);
 /* The AnbuAlertRow widgets shown, most urgent first (for tests). */
 GtkWidget *anbu_alerts_view_get_row      (AnbuAlertsView *self,
                                           guint           index);

@@ -19,6 +19,7 @@ struct _AnbuApplication
 
   AnbuAccount *account;
   GSettings *settings;
+  AnbuContext *context;
 
   /* From the command line, for the first window (the demo signs in this way). */
   char *server_address;
@@ -277,6 +278,7 @@ anbu_application_dispose (GObject *object)
   AnbuApplication *self = ANBU_APPLICATION (object);
 
   g_clear_object (&self->account);
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_address, g_free);
   g_clear_pointer (&self->username, g_free);
@@ -344,6 +346,26 @@ anbu_application_new (GApplicationFlags flags,
  *
  * Returns: (transfer none) (nullable): the planner's session
  */
+/**
+ * anbu_application_get_context:
+ *
+ * Returns: (transfer none): the one context every window and view reads: the clock, the
+ *   settings and the signed-in planner's casework
+ */
+AnbuContext *
+anbu_application_get_context (AnbuApplication *self)
+{
+  g_return_val_if_fail (ANBU_IS_APPLICATION (self), NULL);
+
+  if (self->context == NULL)
+    {
+      g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+
+      self->context = anbu_context_new (settings);
+    }
+  return self->context;
+}
+
 AnbuAccount *
 anbu_application_get_account (AnbuApplication *self)
 {

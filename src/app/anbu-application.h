@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "anbu-account.h"
+#include "anbu-context.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,6 @@ void             anbu_application_init_i18n  (void);
 AnbuApplication *anbu_application_new        (GApplicationFlags flags,
                                               AnbuAccount      *account);
 AnbuAccount     *anbu_application_get_account (AnbuApplication *self);
+AnbuContext     *anbu_application_get_context (AnbuApplication *self);
 
 G_END_DECLS

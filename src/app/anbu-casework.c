@@ -3,14 +3,10 @@
 
 #include "config.h"
 
+#include "anbu-clock.h"
 #include "anbu-absence.h"
-#include "anbu-alerts-view.h"
 #include "anbu-casework.h"
-#include "anbu-households-view.h"
-#include "anbu-map-page.h"
 #include "anbu-record-json.h"
-#include "anbu-statistics-view.h"
-#include "anbu-visits-view.h"
 
 #define N_KINDS 6
 
@@ -35,7 +31,7 @@ struct _AnbuCasework
   GPtrArray          *open_alerts;
   GHashTable         *households_by_id;
   GHashTable         *alerts_by_id;
-  gint64              now_override;
+  AnbuClock          *clock;
   gboolean            loaded;
   gboolean            loading;
   gboolean            reload_again;
@@ -404,6 +400,9 @@ anbu_casework_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
+  if (self->clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->clock, self);
+  g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (anbu_casework_parent_class)->dispose (object);
 }
@@ -511,6 +510,10 @@ anbu_casework_new (AnbuCaseStore *store)
   self->store = g_object_ref (store);
   g_signal_connect_swapped (store, "changed", G_CALLBACK (on_store_changed), self);
   g_signal_connect_swapped (store, "plug-live", G_CALLBACK (on_plug_live), self);
+  /* What is offline, away or due depends on the clock: a moved manual clock
+   * (tests, screenshots) reloads. */
+  self->clock = g_object_ref (anbu_clock_get_default ());
+  g_signal_connect_swapped (self->clock, "changed", G_CALLBACK (anbu_casework_reload), self);
   anbu_casework_reload (self);
   return self;
 }
@@ -536,24 +539,11 @@ anbu_casework_get_loaded (AnbuCasework *self)
   return self->loaded;
 }
 
-void
-anbu_casework_set_now (AnbuCasework *self,
-                       gint64        now)
-{
-  g_return_if_fail (ANBU_IS_CASEWORK (self));
-
-  if (self->now_override == now)
-    return;
-  self->now_override = now;
-  /* What is offline, away or due depends on the clock. */
-  anbu_casework_reload (self);
-}
-
 gint64
 anbu_casework_get_now (AnbuCasework *self)
 {
   g_return_val_if_fail (ANBU_IS_CASEWORK (self), 0);
-  return self->now_override != 0 ? self->now_override : g_get_real_time ();
+  return anbu_clock_get_now_usec (self->clock);
 }
 
 AnbuHouseholdIndex *
@@ -726,45 +716,6 @@ anbu_casework_submit_finish (AnbuCasework  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* @self NULL: detach. */
-static void
-attach_recursive (AnbuCasework *self,
-                  GtkWidget    *widget)
-{
-  if (ANBU_IS_ALERTS_VIEW (widget))
-    anbu_alerts_view_set_casework (ANBU_ALERTS_VIEW (widget), self);
-  else if (ANBU_IS_HOUSEHOLDS_VIEW (widget))
-    anbu_households_view_set_casework (ANBU_HOUSEHOLDS_VIEW (widget), self);
-  else if (ANBU_IS_VISITS_VIEW (widget))
-    anbu_visits_view_set_casework (ANBU_VISITS_VIEW (widget), self);
-  else if (ANBU_IS_STATISTICS_VIEW (widget))
-    anbu_statistics_view_set_casework (ANBU_STATISTICS_VIEW (widget), self);
-  else if (ANBU_IS_MAP_PAGE (widget))
-    anbu_map_page_set_casework (ANBU_MAP_PAGE (widget), self);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    attach_recursive (self, child);
-}
-
-void
-anbu_casework_attach (AnbuCasework *self,
-                      GtkWidget    *window)
-{
-  g_return_if_fail (ANBU_IS_CASEWORK (self));
-  g_return_if_fail (GTK_IS_WIDGET (window));
-
-  attach_recursive (self, window);
-}
-
-void
-anbu_casework_detach_views (GtkWidget *window)
-{
-  g_return_if_fail (GTK_IS_WIDGET (window));
-
-  attach_recursive (NULL, window);
 }
 
 const char *

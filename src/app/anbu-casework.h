@@ -27,9 +27,7 @@ gboolean            anbu_casework_get_loaded           (AnbuCasework   *self);
 void                anbu_casework_reload               (AnbuCasework   *self);
 /* A (re)load is under way: what the views show may change when it ends. */
 gboolean            anbu_casework_is_loading           (AnbuCasework   *self);
-/* Overrides the clock (tests, screenshots); 0 = the real time. µs UTC. */
-void                anbu_casework_set_now              (AnbuCasework   *self,
-                                                        gint64          now);
+/* Now, by the process's clock (anbu-clock.h). µs UTC. */
 gint64              anbu_casework_get_now              (AnbuCasework   *self);
 
 AnbuHouseholdIndex *anbu_casework_get_index            (AnbuCasework   *self);
@@ -64,12 +62,5 @@ void                anbu_casework_submit_async         (AnbuCasework        *sel
 char               *anbu_casework_submit_finish        (AnbuCasework   *self,
                                                         GAsyncResult   *result,
                                                         GError        **error);
-
-/* Gives the casework to the alerts, households, visits and statistics
- * views inside @window (the one call the window makes after sign-in). */
-void                anbu_casework_attach               (AnbuCasework   *self,
-                                                        GtkWidget      *window);
-/* Empties those views again (sign-out): no caseload stays on screen. */
-void                anbu_casework_detach_views         (GtkWidget      *window);
 
 G_END_DECLS

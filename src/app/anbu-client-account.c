@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-casework.h"
 #include "anbu-client-account.h"
 #include "anbu-conflict-row.h"
@@ -494,8 +495,8 @@ client_lock (AnbuAccount *account)
 
 /* Each unlock opens the replica anew: the views get a casework over the new one. */
 static void
-client_attach_views (AnbuAccount *account,
-                     GtkWidget   *window)
+client_open_casework (AnbuAccount *account,
+                      AnbuContext *context)
 {
   AnbuClientAccount *self = ANBU_CLIENT_ACCOUNT (account);
   AnbuReplica *replica = anbu_session_get_replica (self->session);
@@ -503,28 +504,25 @@ client_attach_views (AnbuAccount *account,
 
   if (replica == NULL)
     return;
-  if (self->casework != NULL
-      && anbu_replica_case_store_get_replica (ANBU_REPLICA_CASE_STORE (anbu_casework_get_store (self->casework))) == replica)
+  if (self->casework == NULL
+      || anbu_replica_case_store_get_replica (ANBU_REPLICA_CASE_STORE (anbu_casework_get_store (self->casework))) != replica)
     {
-      anbu_casework_attach (self->casework, window);
-      return;
+      store = anbu_replica_case_store_new_for_session (self->session);
+      g_clear_object (&self->casework);
+      self->casework = anbu_casework_new (ANBU_CASE_STORE (store));
     }
-
-  store = anbu_replica_case_store_new_for_session (self->session);
-  g_clear_object (&self->casework);
-  self->casework = anbu_casework_new (ANBU_CASE_STORE (store));
-  anbu_casework_attach (self->casework, window);
+  anbu_context_set_casework (context, self->casework);
 }
 
 /* Locked or signed out: the views drop the caseload and the casework goes with the replica
  * it read (the next unlock opens a new one). */
 static void
-client_detach_views (AnbuAccount *account,
-                     GtkWidget   *window)
+client_close_casework (AnbuAccount *account,
+                       AnbuContext *context)
 {
   AnbuClientAccount *self = ANBU_CLIENT_ACCOUNT (account);
 
-  anbu_casework_detach_views (window);
+  anbu_context_set_casework (context, NULL);
   g_clear_object (&self->casework);
 }
 
@@ -682,7 +680,7 @@ create_entry_row (AnbuClientAccount *self,
     }
   else
     {
-      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr (GDateTime) now = anbu_clock_get_now_utc (anbu_clock_get_default ());
       GDateTime *created = anbu_outbox_entry_get_created_at (entry);
       g_autofree char *when = created != NULL ? anbu_kst_format_relative (created, now) : NULL;
 
@@ -733,8 +731,8 @@ anbu_client_account_iface_init (AnbuAccountInterface *iface)
   iface->sign_out_finish = client_finish;
   iface->sync_now = client_sync_now;
   iface->lock = client_lock;
-  iface->attach_views = client_attach_views;
-  iface->detach_views = client_detach_views;
+  iface->open_casework = client_open_casework;
+  iface->close_casework = client_close_casework;
   iface->rebuild_async = client_rebuild_async;
   iface->rebuild_finish = client_rebuild_finish;
   iface->renew_async = client_renew_async;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-household-page.h"
 #include "anbu-household-row.h"
 #include "anbu-households-view.h"
@@ -155,7 +156,7 @@ bind_row (GtkSignalListItemFactory *factory,
 
   anbu_household_row_set_summary (row, gtk_list_item_get_item (item),
                                   self->casework != NULL ? anbu_casework_get_now (self->casework)
-                                                         : g_get_real_time ());
+                                                         : anbu_clock_now_usec ());
 }
 
 static void
@@ -378,9 +379,9 @@ anbu_households_view_new (void)
   return g_object_new (ANBU_TYPE_HOUSEHOLDS_VIEW, NULL);
 }
 
-void
-anbu_households_view_set_casework (AnbuHouseholdsView *self,
-                                   AnbuCasework       *casework)
+static void
+apply_casework (AnbuHouseholdsView *self,
+                AnbuCasework *casework)
 {
   AnbuHouseholdIndex *index;
   g_autoptr(GtkSingleSelection) selection = NULL;
@@ -421,6 +422,16 @@ anbu_households_view_set_casework (AnbuHouseholdsView *self,
   on_filters_changed (self);
   if (anbu_casework_get_loaded (casework))
     on_casework_changed (self);
+}
+
+void
+anbu_households_view_set_context (AnbuHouseholdsView *self,
+                                  AnbuContext *context)
+{
+  g_return_if_fail (ANBU_IS_HOUSEHOLDS_VIEW (self));
+  g_return_if_fail (ANBU_IS_CONTEXT (context));
+
+  anbu_context_follow_casework (context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 }
 
 void

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "anbu-casework.h"
+#include "anbu-context.h"
 
 G_BEGIN_DECLS
 
@@ -12,9 +12,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuHouseholdsView, anbu_households_view, ANBU, HOUSEHOLDS_VIEW, AdwBin)
 
 GtkWidget *anbu_households_view_new           (void);
-/* NULL clears the view (sign-out). */
-void       anbu_households_view_set_casework  (AnbuHouseholdsView *self,
-                                               AnbuCasework       *casework);
+/* The view follows the context's casework (anbu-context.h); none (sign-out,
+ * lock) clears it. */
+void anbu_households_view_set_context (AnbuHouseholdsView *self,
+                                      AnbuContext *context);
 /* What the window's search bar holds; the view follows it by itself. */
 void       anbu_households_view_set_query     (AnbuHouseholdsView *self,
                                                const char         *query);

@@ -10,6 +10,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "anbu-clock.h"
+#include "anbu-kst.h"
 #include "anbu-accessibility.h"
 #include "anbu-community-centre.h"
 #include "anbu-households-view.h"
@@ -465,7 +467,7 @@ summary_to_point (gpointer item,
   const AnbuHouseholdFacts *facts = anbu_household_summary_get_facts (summary);
   AnbuHousehold *household = self->casework != NULL
                              ? anbu_casework_lookup_household (self->casework, facts->id) : NULL;
-  gint64 now = self->casework != NULL ? anbu_casework_get_now (self->casework) : g_get_real_time ();
+  gint64 now = self->casework != NULL ? anbu_casework_get_now (self->casework) : anbu_clock_now_usec ();
   gint64 quiet_from = facts->last_activity_at > 0 ? facts->last_activity_at : facts->quiet_since;
   double quiet_hours = quiet_from > 0 ? (now - quiet_from) / (3600.0 * G_USEC_PER_SEC) : -1.0;
 
@@ -705,7 +707,7 @@ on_export_button_clicked (AnbuMapPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkFileChooserNative *chooser;
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = anbu_kst_now ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   /* Translators: file name of the exported route; %s is the date. */
   g_autofree char *name = g_strdup_printf (_("route-%s.csv"), date);
@@ -808,7 +810,7 @@ create_print_operation (AnbuMapPage *self)
 {
   GtkPrintOperation *operation = gtk_print_operation_new ();
   PrintJob *job = g_new0 (PrintJob, 1);
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = anbu_kst_now ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
 
   job->lines = build_route_lines (self);
@@ -1117,9 +1119,9 @@ anbu_map_page_new (void)
   return g_object_new (ANBU_TYPE_MAP_PAGE, NULL);
 }
 
-void
-anbu_map_page_set_casework (AnbuMapPage  *self,
-                            AnbuCasework *casework)
+static void
+apply_casework (AnbuMapPage *self,
+                AnbuCasework *casework)
 {
   g_autoptr (GtkFilterListModel) located = NULL;
   g_autoptr (GtkMapListModel) points = NULL;
@@ -1154,6 +1156,16 @@ anbu_map_page_set_casework (AnbuMapPage  *self,
   self->selection_binding = g_object_bind_property (casework, "selected-household-id",
                                                     self->map_view, "selected-id",
                                                     G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+}
+
+void
+anbu_map_page_set_context (AnbuMapPage *self,
+                           AnbuContext *context)
+{
+  g_return_if_fail (ANBU_IS_MAP_PAGE (self));
+  g_return_if_fail (ANBU_IS_CONTEXT (context));
+
+  anbu_context_follow_casework (context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 }
 
 /**

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "anbu-casework.h"
+#include "anbu-context.h"
 #include "anbu-map-view.h"
 
 G_BEGIN_DECLS
@@ -17,11 +17,11 @@ G_DECLARE_FINAL_TYPE (AnbuMapPage, anbu_map_page, ANBU, MAP_PAGE, AdwBin)
  * the route for the day from a 동주민센터 through the chosen households.
  * Activating a household on the map opens its page in the Households view. */
 GtkWidget         *anbu_map_page_new             (void);
-/* Feeds the map from the casework's household index (what the households list
- * shows); called by anbu_casework_attach(). NULL (sign-out) empties the map and
- * the route, so no caseload stays on screen. */
-void               anbu_map_page_set_casework    (AnbuMapPage  *self,
-                                                  AnbuCasework *casework);
+/* Feeds the map from the context's casework (its household index: what the
+ * households list shows), following it as it changes; no casework (sign-out,
+ * lock) empties the map and the route, so no caseload stays on screen. */
+void               anbu_map_page_set_context     (AnbuMapPage *self,
+                                                  AnbuContext *context);
 GListModel        *anbu_map_page_get_model       (AnbuMapPage *self);
 /* Another source of points (a GListModel of AnbuMapPoint) instead of the casework. */
 void               anbu_map_page_set_model       (AnbuMapPage *self,

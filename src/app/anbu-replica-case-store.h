@@ -18,7 +18,7 @@ G_BEGIN_DECLS
  * The app's hook after sign-in or unlock:
  *   store = anbu_replica_case_store_new_for_session (session);
  *   casework = anbu_casework_new (ANBU_CASE_STORE (store));
- *   anbu_casework_attach (casework, window);
+ *   anbu_context_set_casework (anbu_application_get_context (app), casework);
  */
 #define ANBU_TYPE_REPLICA_CASE_STORE (anbu_replica_case_store_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuReplicaCaseStore, anbu_replica_case_store, ANBU, REPLICA_CASE_STORE, GObject)

@@ -419,9 +419,9 @@ anbu_statistics_view_new (void)
   return g_object_new (ANBU_TYPE_STATISTICS_VIEW, NULL);
 }
 
-void
-anbu_statistics_view_set_casework (AnbuStatisticsView *self,
-                                   AnbuCasework       *casework)
+static void
+apply_casework (AnbuStatisticsView *self,
+                AnbuCasework *casework)
 {
   g_return_if_fail (ANBU_IS_STATISTICS_VIEW (self));
   g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
@@ -439,6 +439,16 @@ anbu_statistics_view_set_casework (AnbuStatisticsView *self,
   update_actions (self);
   if (casework != NULL)
     show_cached (self, FALSE);
+}
+
+void
+anbu_statistics_view_set_context (AnbuStatisticsView *self,
+                                  AnbuContext *context)
+{
+  g_return_if_fail (ANBU_IS_STATISTICS_VIEW (self));
+  g_return_if_fail (ANBU_IS_CONTEXT (context));
+
+  anbu_context_follow_casework (context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 }
 
 const AnbuStatsTable *

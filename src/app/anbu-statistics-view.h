@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "anbu-casework.h"
+#include "anbu-context.h"
 #include "anbu-stats-table.h"
 
 G_BEGIN_DECLS
@@ -13,9 +13,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuStatisticsView, anbu_statistics_view, ANBU, STATISTICS_VIEW, AdwBin)
 
 GtkWidget            *anbu_statistics_view_new          (void);
-/* NULL clears the view (sign-out). */
-void                  anbu_statistics_view_set_casework (AnbuStatisticsView *self,
-                                                         AnbuCasework       *casework);
+/* The view follows the context's casework (anbu-context.h); none (sign-out,
+ * lock) clears it. */
+void anbu_statistics_view_set_context (AnbuStatisticsView *self,
+                                      AnbuContext *context);
 /* Fetches the figures for the range and grouping in the controls. */
 void                  anbu_statistics_view_fetch        (AnbuStatisticsView *self);
 const AnbuStatsTable *anbu_statistics_view_get_table    (AnbuStatisticsView *self);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-kst.h"
 #include "anbu-sync-indicator.h"
 
@@ -93,7 +94,7 @@ describe_last_sync (AnbuSyncIndicator *self)
   if (self->last_sync == NULL)
     return g_strdup (_("Not synced yet"));
 
-  now = g_date_time_new_now_utc ();
+  now = anbu_clock_get_now_utc (anbu_clock_get_default ());
   ago = anbu_kst_format_relative (self->last_sync, now);
   /* Translators: %s is a relative time such as "3 minutes ago". */
   return g_strdup_printf (_("Last synced %s"), ago);

@@ -176,9 +176,9 @@ anbu_visits_view_new (void)
   return g_object_new (ANBU_TYPE_VISITS_VIEW, NULL);
 }
 
-void
-anbu_visits_view_set_casework (AnbuVisitsView *self,
-                               AnbuCasework   *casework)
+static void
+apply_casework (AnbuVisitsView *self,
+                AnbuCasework *casework)
 {
   g_return_if_fail (ANBU_IS_VISITS_VIEW (self));
   g_return_if_fail (casework == NULL || ANBU_IS_CASEWORK (casework));
@@ -201,6 +201,16 @@ anbu_visits_view_set_casework (AnbuVisitsView *self,
   g_signal_connect_swapped (casework, "changed", G_CALLBACK (rebuild), self);
   if (anbu_casework_get_loaded (casework))
     rebuild (self);
+}
+
+void
+anbu_visits_view_set_context (AnbuVisitsView *self,
+                              AnbuContext *context)
+{
+  g_return_if_fail (ANBU_IS_VISITS_VIEW (self));
+  g_return_if_fail (ANBU_IS_CONTEXT (context));
+
+  anbu_context_follow_casework (context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 }
 
 GStrv

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "anbu-casework.h"
+#include "anbu-context.h"
 
 G_BEGIN_DECLS
 
@@ -12,9 +12,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuVisitsView, anbu_visits_view, ANBU, VISITS_VIEW, AdwBin)
 
 GtkWidget *anbu_visits_view_new          (void);
-/* NULL clears the view (sign-out). */
-void       anbu_visits_view_set_casework (AnbuVisitsView *self,
-                                          AnbuCasework   *casework);
+/* The view follows the context's casework (anbu-context.h); none (sign-out,
+ * lock) clears it. */
+void anbu_visits_view_set_context (AnbuVisitsView *self,
+                                  AnbuContext *context);
 /* Household ids of the visits shown, today's first (for tests). */
 GStrv      anbu_visits_view_dup_household_ids (AnbuVisitsView *self);
 

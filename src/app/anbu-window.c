@@ -7,6 +7,7 @@
 
 #include "anbu-accessibility.h"
 #include "anbu-alerts-view.h"
+#include "anbu-application.h"
 #include "anbu-households-view.h"
 #include "anbu-lock-screen.h"
 #include "anbu-map-page.h"
@@ -34,7 +35,13 @@ struct _AnbuWindow
   AdwViewStack *view_stack;
   GtkRevealer *renew_revealer;
   AnbuLockScreen *lock_screen;
+  AnbuAlertsView *alerts_view;
+  AnbuHouseholdsView *households_view;
+  AnbuMapPage *map_page;
+  AnbuVisitsView *visits_view;
+  AnbuStatisticsView *statistics_view;
 
+  AnbuContext *context;
   GSettings *settings;
   AnbuIdleMonitor *idle_monitor;
   AnbuAccount *account;
@@ -55,6 +62,7 @@ enum
 {
   PROP_0,
   PROP_ACCOUNT,
+  PROP_CONTEXT,
   PROP_SIGNED_IN,
   PROP_LOCKED,
   PROP_SEARCH_TEXT,
@@ -84,7 +92,7 @@ static void
 show_main (AnbuWindow *self)
 {
   if (self->account != NULL)
-    anbu_account_attach_views (self->account, GTK_WIDGET (self));
+    anbu_account_open_casework (self->account, self->context);
   gtk_stack_set_visible_child_name (self->pages, "main");
   anbu_idle_monitor_set_active (self->idle_monitor, TRUE);
   update_actions (self);
@@ -319,7 +327,7 @@ sign_out_cb (GObject      *source,
       return;
     }
 
-  anbu_account_detach_views (ANBU_ACCOUNT (source), GTK_WIDGET (self));
+  anbu_account_close_casework (ANBU_ACCOUNT (source), self->context);
   set_signed_in (self, FALSE);
   set_locked (self, FALSE);
   anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
@@ -578,6 +586,13 @@ anbu_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (anbu_window_parent_class)->constructed (object);
 
+  /* The views read the caseload from the application's context. */
+  anbu_alerts_view_set_context (self->alerts_view, self->context);
+  anbu_households_view_set_context (self->households_view, self->context);
+  anbu_map_page_set_context (self->map_page, self->context);
+  anbu_visits_view_set_context (self->visits_view, self->context);
+  anbu_statistics_view_set_context (self->statistics_view, self->context);
+
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
@@ -638,6 +653,9 @@ anbu_window_get_property (GObject    *object,
     case PROP_ACCOUNT:
       g_value_set_object (value, self->account);
       break;
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
     case PROP_SIGNED_IN:
       g_value_set_boolean (value, self->signed_in);
       break;
@@ -665,6 +683,9 @@ anbu_window_set_property (GObject      *object,
     case PROP_ACCOUNT:
       self->account = g_value_dup_object (value);
       break;
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -689,6 +710,7 @@ anbu_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->idle_monitor, self);
   g_clear_object (&self->idle_monitor);
   g_clear_object (&self->account);
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
 
@@ -731,6 +753,9 @@ anbu_window_class_init (AnbuWindowClass *klass)
   properties[PROP_ACCOUNT] =
     g_param_spec_object ("account", NULL, NULL, ANBU_TYPE_ACCOUNT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, ANBU_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SIGNED_IN] =
     g_param_spec_boolean ("signed-in", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -770,6 +795,11 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, renew_revealer);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, lock_screen);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, alerts_view);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, households_view);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, map_page);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, visits_view);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, statistics_view);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_sign_in);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_rebuild);
   gtk_widget_class_bind_template_callback (widget_class, on_lock_screen_unlock_requested);
@@ -813,11 +843,12 @@ AnbuWindow *
 anbu_window_new (GtkApplication *application,
                  AnbuAccount    *account)
 {
-  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (ANBU_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (account == NULL || ANBU_IS_ACCOUNT (account), NULL);
 
   return g_object_new (ANBU_TYPE_WINDOW,
                        "application", application,
+                       "context", anbu_application_get_context (ANBU_APPLICATION (application)),
                        "account", account,
                        NULL);
 }
@@ -888,7 +919,7 @@ anbu_window_lock (AnbuWindow *self)
   close_transient_windows (self);
   if (self->account != NULL)
     {
-      anbu_account_detach_views (self->account, GTK_WIDGET (self));
+      anbu_account_close_casework (self->account, self->context);
       anbu_account_lock (self->account);
     }
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);

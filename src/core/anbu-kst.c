@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-kst.h"
+#include "anbu-clock.h"
 
 #define KST_OFFSET_SECONDS (9 * 60 * 60)
 
@@ -136,12 +137,12 @@ anbu_kst_get_timezone (void)
 /**
  * anbu_kst_now:
  *
- * Returns: (transfer full): the current moment, in KST.
+ * Returns: (transfer full): the current moment of the process's clock, in KST.
  */
 GDateTime *
 anbu_kst_now (void)
 {
-  return g_date_time_new_now (anbu_kst_get_timezone ());
+  return anbu_clock_get_now_kst (anbu_clock_get_default ());
 }
 
 /**

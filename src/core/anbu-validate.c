@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-validate.h"
 
 #define USEC_PER_SEC G_GINT64_CONSTANT (1000000)
@@ -267,7 +268,7 @@ anbu_validate_birth_year (const char  *field,
                           gint64       year,
                           GError     **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = anbu_clock_get_now_utc (anbu_clock_get_default ());
 
   if (year < ANBU_BIRTH_YEAR_MIN || year > g_date_time_get_year (now))
     {

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "anbu-clock.h"
 #include "anbu-api-error.h"
 #include "anbu-auth.h"
 #include "anbu-http-server.h"
@@ -39,8 +40,6 @@ struct _AnbuHttpServer
   SoupServer   *soup;
   gint64        token_lifetime;
   gsize         max_body;
-  AnbuHttpClockFunc clock_func;  /* NULL = the real clock */
-  gpointer      clock_data;
   GHashTable   *in_flight;   /* messages read and not yet fully answered */
   guint         request_timeout;   /* seconds a request may take to arrive, or stall */
   GThreadPool  *password_pool;     /* Argon2id checks, a few at a time */
@@ -76,12 +75,12 @@ caller_clear (Caller *caller)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, caller_clear)
 
+/* Sessions and sign-in throttling follow the process's clock: on a manual
+ * clock (tests) token lifetimes do not depend on how loaded the machine is. */
 static gint64
 now_seconds (AnbuHttpServer *self)
 {
-  if (self->clock_func != NULL)
-    return self->clock_func (self->clock_data);
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return anbu_clock_now_seconds ();
 }
 
 static void
@@ -1148,17 +1147,6 @@ anbu_http_server_authenticate (AnbuHttpServer     *self,
   if (!authenticate (self, msg, &caller, error))
     return NULL;
   return g_steal_pointer (&caller.user);
-}
-
-void
-anbu_http_server_set_clock (AnbuHttpServer    *self,
-                            AnbuHttpClockFunc  func,
-                            gpointer           user_data)
-{
-  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
-
-  self->clock_func = func;
-  self->clock_data = user_data;
 }
 
 void

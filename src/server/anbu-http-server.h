@@ -70,14 +70,6 @@ guint           anbu_http_server_get_in_flight  (AnbuHttpServer  *self);
 
 AnbuMetrics    *anbu_http_server_get_metrics    (AnbuHttpServer  *self);
 
-/* The clock of sessions and sign-in throttling (Unix seconds); NULL = the
- * real clock. A server on a manual clock (tests) shares it, so token
- * lifetimes do not depend on how loaded the machine is. */
-typedef gint64 (*AnbuHttpClockFunc) (gpointer user_data);
-void            anbu_http_server_set_clock      (AnbuHttpServer    *self,
-                                                 AnbuHttpClockFunc  func,
-                                                 gpointer           user_data);
-
 /* For routes registered by other modules (anbu-ingest-service.h): the
  * SoupServer once listening, and the signed-in user of a request (or NULL
  * with an ANBU_API_ERROR: unauthorized). */

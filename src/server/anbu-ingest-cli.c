@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-ingest-cli.h"
 #include "anbu-server-time.h"
 #include "anbu-sqlite-store.h"
@@ -39,12 +40,19 @@ anbu_ingest_serve_start (AnbuStore           *store,
     }
   if (manual_clock != NULL)
     {
-      if (!anbu_server_time_parse (manual_clock, &options.manual_clock))
+      g_autoptr(AnbuClock) clock = NULL;
+      gint64 start;
+
+      if (!anbu_server_time_parse (manual_clock, &start))
         {
           g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                                "--manual-clock is an ISO 8601 time with an offset");
           return NULL;
         }
+      /* The whole process (sessions, throttling, detection, sync) reads
+       * this clock; it moves only by POST /api/v1/admin/tick. */
+      clock = anbu_clock_new_manual (start * G_USEC_PER_SEC);
+      anbu_clock_set_default (clock);
     }
   options.offline_after = args->offline_after;
   options.retention_days = (guint) args->retention_days;
@@ -72,9 +80,6 @@ anbu_ingest_serve_start (AnbuStore           *store,
           return NULL;
         }
       anbu_ingest_service_attach (service, server);
-      /* On a manual clock sessions expire by that clock too. */
-      if (options.manual_clock > 0)
-        anbu_http_server_set_clock (server, (AnbuHttpClockFunc) anbu_ingest_service_now, service);
     }
   return service;
 }

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "anbu-clock.h"
 #include "anbu-api-error.h"
 #include "anbu-auth.h"
 #include "anbu-ingest-service.h"
@@ -43,7 +44,7 @@ struct _AnbuIngestService
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
   AnbuIngestOptions    options;
-  gint64               manual_now;
+  AnbuClock           *clock;
   gint64               last_retention;
   sqlite3_stmt        *gateway_lookup;
   sqlite3_stmt        *counter;
@@ -119,9 +120,7 @@ anbu_ingest_service_now (AnbuIngestService *self)
 {
   g_return_val_if_fail (ANBU_IS_INGEST_SERVICE (self), 0);
 
-  if (self->manual_now > 0)
-    return self->manual_now;
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return anbu_clock_get_now_seconds (self->clock);
 }
 
 static void
@@ -256,7 +255,7 @@ anbu_ingest_service_add_gateway (AnbuStore   *store,
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (stmt, 4, anbu_clock_now_seconds ());
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc == SQLITE_CONSTRAINT)
@@ -881,7 +880,7 @@ handle_admin_tick (SoupServer        *server,
   const char *text;
   gint64 now;
 
-  if (self->manual_now == 0)
+  if (!anbu_clock_is_manual (self->clock))
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
       return;
@@ -900,14 +899,14 @@ handle_admin_tick (SoupServer        *server,
       anbu_json_respond_error (msg, error);
       return;
     }
-  self->manual_now = now;
-  if (!run_pass (self, self->manual_now, &stats, &error))
+  anbu_clock_set_now_usec (self->clock, now * G_USEC_PER_SEC);
+  if (!run_pass (self, now, &stats, &error))
     {
       anbu_json_respond_error (msg, error);
       return;
     }
   anbu_live_hub_notify_changes (self->hub);
-  now_text = anbu_server_time_format (self->manual_now);
+  now_text = anbu_server_time_format (now);
   answer = g_strdup_printf ("{\"now\":\"%s\",\"households\":%u,\"raised\":%u,\"escalated\":%u,"
                             "\"rerouted\":%u,\"closed\":%u}", now_text, stats.households,
                             stats.raised, stats.escalated, stats.rerouted, stats.closed);
@@ -998,6 +997,7 @@ anbu_ingest_service_finalize (GObject *object)
 
   g_clear_pointer (&self->gateway_lookup, sqlite3_finalize);
   g_clear_pointer (&self->counter, sqlite3_finalize);
+  g_clear_object (&self->clock);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
 
   G_OBJECT_CLASS (anbu_ingest_service_parent_class)->finalize (object);
@@ -1044,7 +1044,7 @@ anbu_ingest_service_new (AnbuStore               *store,
     self->options.max_body = DEFAULT_TELEMETRY_MAX_BODY;
   if (self->options.plug_interval == 0)
     self->options.plug_interval = ANBU_LIVE_HUB_DEFAULT_PLUG_INTERVAL;
-  self->manual_now = self->options.manual_clock;
+  self->clock = g_object_ref (anbu_clock_get_default ());
 
   self->store = g_object_ref (store);
   self->db = db;
@@ -1080,7 +1080,7 @@ anbu_ingest_service_new (AnbuStore               *store,
     }
   g_signal_connect (self->engine, "alert-changed", G_CALLBACK (on_alert_changed), self);
   /* On a manual clock (tests) a tick learns every due profile at once. */
-  if (self->manual_now > 0)
+  if (anbu_clock_is_manual (self->clock))
     anbu_alert_engine_set_learn_budget (self->engine, 0);
 
   /* Catch up on what crossed a threshold while the server was stopped. */
@@ -1121,7 +1121,7 @@ anbu_ingest_service_attach (AnbuIngestService *self,
                                      NULL);
 
   /* With a manual clock time moves only by /api/v1/admin/tick. */
-  if (self->manual_now == 0)
+  if (!anbu_clock_is_manual (self->clock))
     self->pass_id = g_timeout_add_seconds (self->options.pass_interval, on_pass_timeout, self);
   self->change_id = g_timeout_add (CHANGE_POLL_MS, on_change_timeout, self);
 }

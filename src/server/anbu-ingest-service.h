@@ -30,8 +30,6 @@ typedef struct
 {
   gint64 offline_after;    /* seconds; 0 = default (6 h) */
   guint  retention_days;   /* 0 = default (35) */
-  gint64 manual_clock;     /* Unix seconds: the clock stands there and moves only by
-                            * /api/v1/admin/tick (tests); 0 = the real clock */
   guint  pass_interval;    /* seconds; 0 = default */
   gsize  max_body;         /* bytes for telemetry bodies; 0 = 16 MiB */
   guint  plug_interval;    /* live plug pushes per plug at most every N s; 0 = default */
@@ -51,6 +49,8 @@ AnbuIngestService *anbu_ingest_service_new         (AnbuStore               *sto
 void               anbu_ingest_service_attach      (AnbuIngestService       *self,
                                                     AnbuHttpServer          *server);
 
+/* Unix seconds by the process's clock (anbu_clock_get_default): on a manual
+ * clock (--manual-clock, tests) time moves only by /api/v1/admin/tick. */
 gint64             anbu_ingest_service_now         (AnbuIngestService       *self);
 
 AnbuTelemetry     *anbu_ingest_service_get_telemetry (AnbuIngestService     *self);

@@ -7,11 +7,13 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-absence.h"
 #include "anbu-alert.h"
 #include "anbu-api-error.h"
 #include "anbu-contact.h"
 #include "anbu-mutation.h"
+#include "anbu-mutation-apply.h"
 #include "anbu-mutations.h"
 #include "anbu-plug.h"
 #include "anbu-record-json.h"
@@ -48,7 +50,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
 static gint64
 now_usec (void)
 {
-  return g_get_real_time ();
+  return anbu_clock_now_usec ();
 }
 
 static JsonObject *
@@ -69,6 +71,16 @@ static gboolean
 is_storage_error (const GError *error)
 {
   return error->domain == ANBU_STORE_ERROR;
+}
+
+/* Who makes the changes of this batch, for the shared applier. */
+static AnbuMutationActor
+batch_actor (Batch *batch)
+{
+  AnbuMutationActor actor = { batch->user->id, ANBU_USER_ROLE_ADMIN };
+
+  anbu_user_role_from_string (anbu_role_to_string (batch->user->role), &actor.role);
+  return actor;
 }
 
 static gboolean
@@ -147,11 +159,7 @@ check_open_household (Batch       *batch,
       return FALSE;
     }
   if (g_strcmp0 (entity->scope_key.status, "closed") == 0)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, field,
-                          _("The case of this household is closed"));
-      return FALSE;
-    }
+    return anbu_mutation_check_household_open (ANBU_HOUSEHOLD_STATUS_CLOSED, field, error);
   return TRUE;
 }
 
@@ -224,13 +232,16 @@ apply_household_create (Batch       *batch,
                         Outcome     *outcome,
                         GError     **error)
 {
-  g_autoptr(AnbuHousehold) household = anbu_household_from_json (payload, error);
+  g_auto(AnbuMutationRecords) records = { 0 };
   g_autoptr(AnbuStoreEntity) existing = NULL;
   g_autoptr(GError) local_error = NULL;
+  AnbuMutationActor actor = batch_actor (batch);
+  AnbuHousehold *household;
   AnbuHouseholdScopeKey key;
 
-  if (household == NULL)
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_HOUSEHOLD_CREATE, payload, &actor, &records, error))
     return FALSE;
+  household = records.household;
   existing = anbu_store_load (batch->store, ANBU_STORE_KIND_HOUSEHOLD, household->id, &local_error);
   if (existing != NULL)
     {
@@ -244,8 +255,6 @@ apply_household_create (Batch       *batch,
       return FALSE;
     }
 
-  if (household->planner_id == NULL && batch->user->role == ANBU_ROLE_PLANNER)
-    household->planner_id = g_strdup (batch->user->id);
   scope_key_from_household (household, &key);
   if (!anbu_scope_contains (batch->scope, &key))
     {
@@ -260,15 +269,6 @@ apply_household_create (Batch       *batch,
   return TRUE;
 }
 
-static gint64
-field_version (JsonObject *versions,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (versions, name);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
-}
-
 /* household.update: field merge against base_version (DESIGN.md §5). */
 static gboolean
 apply_household_update (Batch       *batch,
@@ -277,99 +277,43 @@ apply_household_update (Batch       *batch,
                         GError     **error)
 {
   g_autoptr(AnbuStoreEntity) entity = NULL;
-  g_autoptr(AnbuHousehold) household = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
   g_autoptr(JsonObject) versions = NULL;
-  g_autoptr(JsonArray) conflicts = json_array_new ();
   g_autofree char *id = NULL;
   g_autofree char *versions_text = NULL;
-  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
-  JsonObject *fields;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *mine;
+  AnbuMutationActor actor = batch_actor (batch);
   gint64 base_version;
 
   if (!anbu_json_read_uuid ("id", json_object_get_member (payload, "id"), TRUE, &id, error)
       || !anbu_json_read_int ("base_version", json_object_get_member (payload, "base_version"),
                               TRUE, &base_version, NULL, error))
     return FALSE;
-  fields = json_object_get_object_member (payload, "fields");
-  household = load_household (batch, id, "id", &entity, error);
-  if (household == NULL)
+  records.household = load_household (batch, id, "id", &entity, error);
+  if (records.household == NULL)
     return FALSE;
-  if (base_version > entity->version)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "base_version",
-                          _("The base version is newer than the household"));
-      return FALSE;
-    }
   versions = parse_record (entity->field_versions, error);
   if (versions == NULL)
     return FALSE;
+  records.field_versions = versions;
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE, payload, &actor, &records, error))
+    return FALSE;
 
-  json_object_iter_init (&iter, fields);
-  while (json_object_iter_next (&iter, &name, &mine))
+  if (records.changed)
     {
-      g_autoptr(AnbuHousehold) proposed = anbu_household_copy (household);
-      g_autoptr(JsonNode) theirs = anbu_household_dup_field (household, name);
-      g_autoptr(JsonNode) wanted = NULL;
-
-      /* Compare values as the codec stores them ("01012345678" is
-       * "010-1234-5678"; clearing an unset field changes nothing). */
-      if (!anbu_household_set_field (proposed, name, mine, error))
-        {
-          anbu_record_error_prefix_field (error, "fields");
-          return FALSE;
-        }
-      wanted = anbu_household_dup_field (proposed, name);
-      if (theirs == NULL ? wanted == NULL : wanted != NULL && json_node_equal (theirs, wanted))
-        continue;
-      /* Someone else changed this field after the caller's base: both
-       * values go back, nothing is overwritten. */
-      if (field_version (versions, name) > base_version)
-        {
-          JsonObject *conflict = json_object_new ();
-
-          json_object_set_string_member (conflict, "field", name);
-          json_object_set_member (conflict, "mine",
-                                  wanted ? g_steal_pointer (&wanted) : json_node_new (JSON_NODE_NULL));
-          json_object_set_member (conflict, "theirs",
-                                  theirs ? g_steal_pointer (&theirs) : json_node_new (JSON_NODE_NULL));
-          json_array_add_object_element (conflicts, conflict);
-          continue;
-        }
-      if (!anbu_household_set_field (household, name, mine, error))
-        {
-          anbu_record_error_prefix_field (error, "fields");
-          return FALSE;
-        }
-      g_ptr_array_add (changed, (gpointer) name);
-    }
-
-  if (changed->len > 0)
-    {
-      /* The merged record must still be a valid household (lat with lon, …). */
-      g_autoptr(JsonObject) merged = anbu_household_to_json (household);
-      g_autoptr(AnbuHousehold) check = anbu_household_from_json (merged, error);
-
-      if (check == NULL)
-        {
-          anbu_record_error_prefix_field (error, "fields");
-          return FALSE;
-        }
-      for (guint i = 0; i < changed->len; i++)
-        json_object_set_int_member (versions, g_ptr_array_index (changed, i), entity->version + 1);
+      for (guint i = 0; i < records.changed_fields->len; i++)
+        json_object_set_int_member (versions, g_ptr_array_index (records.changed_fields, i),
+                                    entity->version + 1);
       versions_text = anbu_json_object_to_string (versions);
-      if (!anbu_mutations_save_household (batch->store, household, versions_text,
+      if (!anbu_mutations_save_household (batch->store, records.household, versions_text,
                                           entity->version, NULL, error))
         return FALSE;
     }
 
-  set_outcome_household (outcome, household);
-  if (json_array_get_length (conflicts) > 0)
+  set_outcome_household (outcome, records.household);
+  if (records.conflicts != NULL)
     {
       outcome->status = ANBU_MUTATION_STATUS_CONFLICT;
-      outcome->conflicts = g_steal_pointer (&conflicts);
+      outcome->conflicts = g_steal_pointer (&records.conflicts);
     }
   return TRUE;
 }
@@ -382,29 +326,33 @@ apply_household_close (Batch       *batch,
                        GError     **error)
 {
   g_autoptr(AnbuStoreEntity) entity = NULL;
-  g_autoptr(AnbuHousehold) household = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
   g_autoptr(JsonObject) versions = NULL;
   g_autofree char *id = NULL;
   g_autofree char *versions_text = NULL;
+  AnbuMutationActor actor = batch_actor (batch);
 
   if (!anbu_json_read_uuid ("id", json_object_get_member (payload, "id"), TRUE, &id, error))
     return FALSE;
-  household = load_household (batch, id, "id", &entity, error);
-  if (household == NULL)
+  records.household = load_household (batch, id, "id", &entity, error);
+  if (records.household == NULL)
     return FALSE;
-  if (household->status != ANBU_HOUSEHOLD_STATUS_CLOSED)
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_HOUSEHOLD_CLOSE, payload, &actor, &records, error))
+    return FALSE;
+  if (records.changed)
     {
       versions = parse_record (entity->field_versions, error);
       if (versions == NULL)
         return FALSE;
-      household->status = ANBU_HOUSEHOLD_STATUS_CLOSED;
-      json_object_set_int_member (versions, "status", entity->version + 1);
+      for (guint i = 0; i < records.changed_fields->len; i++)
+        json_object_set_int_member (versions, g_ptr_array_index (records.changed_fields, i),
+                                    entity->version + 1);
       versions_text = anbu_json_object_to_string (versions);
-      if (!anbu_mutations_save_household (batch->store, household, versions_text,
+      if (!anbu_mutations_save_household (batch->store, records.household, versions_text,
                                           entity->version, NULL, error))
         return FALSE;
     }
-  set_outcome_household (outcome, household);
+  set_outcome_household (outcome, records.household);
   return TRUE;
 }
 
@@ -458,66 +406,6 @@ save_plug (Batch     *batch,
     return FALSE;
   return save_record (batch, ANBU_STORE_KIND_PLUG, plug->serial, plug->household_id,
                       anbu_plug_state_to_string (plug->state), object, plug->version, error);
-}
-
-static gboolean
-install_plug (Batch          *batch,
-              const char     *serial,
-              const char     *serial_field,
-              const char     *household_id,
-              AnbuAppliance   appliance,
-              gint64          at,
-              AnbuPlug      **installed,
-              GError        **error)
-{
-  g_autoptr(AnbuPlug) plug = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gint64 version = 0;
-
-  plug = load_plug (batch, serial, &version, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (plug != NULL && plug->state == ANBU_PLUG_STATE_INSTALLED)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, serial_field,
-                          _("This plug is already installed in a household"));
-      return FALSE;
-    }
-  /* A plug taken back from one household can go to another: it starts over. */
-  g_clear_pointer (&plug, anbu_plug_free);
-  plug = anbu_plug_new ();
-  plug->serial = g_strdup (serial);
-  plug->household_id = g_strdup (household_id);
-  plug->appliance = appliance;
-  plug->installed_at = at;
-  plug->state = ANBU_PLUG_STATE_INSTALLED;
-  if (!save_plug (batch, plug, version, error))
-    return FALSE;
-  *installed = g_steal_pointer (&plug);
-  return TRUE;
-}
-
-static gboolean
-take_out_plug (Batch                  *batch,
-               AnbuPlug               *plug,
-               gint64                  version,
-               AnbuPlugRemovalReason   reason,
-               gint64                  at,
-               const char             *at_field,
-               GError                **error)
-{
-  if (at < plug->installed_at)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, at_field,
-                          _("The plug cannot come out before it was installed"));
-      return FALSE;
-    }
-  plug->state = reason == ANBU_PLUG_REMOVAL_REASON_LOST ? ANBU_PLUG_STATE_LOST : ANBU_PLUG_STATE_REMOVED;
-  plug->removed_at = at;
-  return save_plug (batch, plug, version, error);
 }
 
 static gboolean
@@ -578,19 +466,29 @@ apply_plug_install (Batch       *batch,
 {
   g_autofree char *serial = NULL;
   g_autofree char *household_id = NULL;
-  g_autoptr(AnbuPlug) plug = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  AnbuMutationActor actor = batch_actor (batch);
   gint appliance;
-  gint64 at;
+  gint64 at, version = 0;
 
   if (!read_serial (payload, "serial", &serial, error)
       || !read_uuid (payload, "household_id", &household_id, error)
       || !read_enum (payload, "appliance", ANBU_TYPE_APPLIANCE, &appliance, error)
       || !read_time (payload, "installed_at", &at, error))
     return FALSE;
-  if (!check_open_household (batch, household_id, "household_id", error)
-      || !install_plug (batch, serial, "serial", household_id, appliance, at, &plug, error))
+  if (!check_open_household (batch, household_id, "household_id", error))
     return FALSE;
-  set_outcome_plug (outcome, plug);
+  records.plug = load_plug (batch, serial, &version, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_PLUG_INSTALL, payload, &actor, &records, error)
+      || !save_plug (batch, records.plug, version, error))
+    return FALSE;
+  set_outcome_plug (outcome, records.plug);
   return TRUE;
 }
 
@@ -604,11 +502,11 @@ apply_plug_replace (Batch       *batch,
   g_autofree char *household_id = NULL;
   g_autofree char *old_serial = NULL;
   g_autofree char *new_serial = NULL;
-  g_autoptr(AnbuPlug) old_plug = NULL;
-  g_autoptr(AnbuPlug) new_plug = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
   g_autoptr(GError) local_error = NULL;
+  AnbuMutationActor actor = batch_actor (batch);
   gint appliance, reason;
-  gint64 at, version = 0;
+  gint64 at, old_version = 0, new_version = 0;
 
   if (!read_uuid (payload, "household_id", &household_id, error)
       || !read_serial (payload, "old_serial", &old_serial, error)
@@ -619,23 +517,19 @@ apply_plug_replace (Batch       *batch,
     return FALSE;
   if (!check_open_household (batch, household_id, "household_id", error))
     return FALSE;
-  old_plug = load_plug (batch, old_serial, &version, &local_error);
+  records.old_plug = load_plug (batch, old_serial, &old_version, &local_error);
+  if (local_error == NULL)
+    records.plug = load_plug (batch, new_serial, &new_version, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (old_plug == NULL || g_strcmp0 (old_plug->household_id, household_id) != 0
-      || old_plug->state != ANBU_PLUG_STATE_INSTALLED)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "old_serial",
-                          _("This plug is not installed in this household"));
-      return FALSE;
-    }
-  if (!take_out_plug (batch, old_plug, version, reason, at, "at", error)
-      || !install_plug (batch, new_serial, "new_serial", household_id, appliance, at, &new_plug, error))
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_PLUG_REPLACE, payload, &actor, &records, error)
+      || !save_plug (batch, records.old_plug, old_version, error)
+      || !save_plug (batch, records.plug, new_version, error))
     return FALSE;
-  set_outcome_plug (outcome, new_plug);
+  set_outcome_plug (outcome, records.plug);
   return TRUE;
 }
 
@@ -648,8 +542,9 @@ apply_plug_remove (Batch       *batch,
 {
   g_autofree char *serial = NULL;
   g_autoptr(AnbuHousehold) household = NULL;
-  g_autoptr(AnbuPlug) plug = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
   g_autoptr(GError) local_error = NULL;
+  AnbuMutationActor actor = batch_actor (batch);
   gint reason;
   gint64 at, version = 0;
 
@@ -657,18 +552,18 @@ apply_plug_remove (Batch       *batch,
       || !read_enum (payload, "reason", ANBU_TYPE_PLUG_REMOVAL_REASON, &reason, error)
       || !read_time (payload, "at", &at, error))
     return FALSE;
-  plug = load_plug (batch, serial, &version, &local_error);
+  records.plug = load_plug (batch, serial, &version, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (plug == NULL)
+  if (records.plug == NULL)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", _("No such plug"));
       return FALSE;
     }
-  household = load_household (batch, plug->household_id, "serial", NULL, &local_error);
+  household = load_household (batch, records.plug->household_id, "serial", NULL, &local_error);
   if (household == NULL)
     {
       /* Another scope's plug answers exactly like an unknown serial. */
@@ -678,32 +573,34 @@ apply_plug_remove (Batch       *batch,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (plug->state != ANBU_PLUG_STATE_INSTALLED)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "serial",
-                          _("This plug is not installed"));
-      return FALSE;
-    }
-  if (!take_out_plug (batch, plug, version, reason, at, "at", error))
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_PLUG_REMOVE, payload, &actor, &records, error)
+      || !save_plug (batch, records.plug, version, error))
     return FALSE;
-  set_outcome_plug (outcome, plug);
+  set_outcome_plug (outcome, records.plug);
   return TRUE;
 }
 
 /* Visits, contacts and absences are append-only facts: a second entry
  * with the same record id is the same fact, answered as a duplicate. */
 static gboolean
-apply_fact (Batch          *batch,
-            AnbuStoreKind   kind,
-            const char     *id,
-            const char     *household_id,
-            JsonObject     *record,
-            Outcome        *outcome,
-            GError        **error)
+apply_fact (Batch             *batch,
+            AnbuStoreKind      kind,
+            AnbuMutationKind   mutation_kind,
+            JsonObject        *payload,
+            Outcome           *outcome,
+            GError           **error)
 {
   g_autoptr(AnbuStoreEntity) existing = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *household_id = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
+  g_autoptr(JsonObject) record = NULL;
+  AnbuMutationActor actor = batch_actor (batch);
 
+  if (!read_uuid (payload, "id", &id, error)
+      || !read_uuid (payload, "household_id", &household_id, error))
+    return FALSE;
   if (!check_open_household (batch, household_id, "household_id", error))
     return FALSE;
   existing = anbu_store_load (batch->store, kind, id, &local_error);
@@ -726,11 +623,19 @@ apply_fact (Batch          *batch,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  if (!anbu_mutation_apply (mutation_kind, payload, &actor, &records, error))
+    return FALSE;
+  if (records.visit != NULL)
+    record = anbu_visit_to_json (records.visit);
+  else if (records.contact != NULL)
+    record = anbu_contact_to_json (records.contact);
+  else
+    record = anbu_absence_to_json (records.absence);
   if (!save_record (batch, kind, id, household_id, NULL, record, 1, error))
     return FALSE;
   outcome->status = ANBU_MUTATION_STATUS_APPLIED;
   outcome->version = 1;
-  outcome->record = json_object_ref (record);
+  outcome->record = g_steal_pointer (&record);
   outcome->household_id = g_strdup (household_id);
   return TRUE;
 }
@@ -822,30 +727,24 @@ apply_alert_acknowledge (Batch       *batch,
                          GError     **error)
 {
   g_autofree char *id = NULL;
-  g_autoptr(AnbuAlert) alert = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
+  AnbuMutationActor actor = batch_actor (batch);
   gint64 at, version = 0;
 
   if (!read_uuid (payload, "id", &id, error) || !read_time (payload, "at", &at, error))
     return FALSE;
-  alert = load_alert (batch, id, &version, error);
-  if (alert == NULL)
+  records.alert = load_alert (batch, id, &version, error);
+  if (records.alert == NULL)
     return FALSE;
-  alert->version = version;
-  switch (alert->state)
+  records.alert->version = version;
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE, payload, &actor, &records, error))
+    return FALSE;
+  if (!records.changed)
     {
-    case ANBU_ALERT_STATE_OPEN:
-      alert->state = ANBU_ALERT_STATE_ACKNOWLEDGED;
-      alert->acknowledged_at = at;
-      return save_alert (batch, alert, version, outcome, error);
-    case ANBU_ALERT_STATE_ACKNOWLEDGED:
-    case ANBU_ALERT_STATE_DISPATCHED:
-      set_outcome_alert_unchanged (outcome, alert);
+      set_outcome_alert_unchanged (outcome, records.alert);
       return TRUE;
-    case ANBU_ALERT_STATE_RESOLVED:
-    default:
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id", _("This alert is already resolved"));
-      return FALSE;
     }
+  return save_alert (batch, records.alert, version, outcome, error);
 }
 
 /* alert.resolve: closes the risk signal with what was found. */
@@ -857,7 +756,8 @@ apply_alert_resolve (Batch       *batch,
 {
   g_autofree char *id = NULL;
   g_autofree char *notes = NULL;
-  g_autoptr(AnbuAlert) alert = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
+  AnbuMutationActor actor = batch_actor (batch);
   gint resolution;
   gint64 at, version = 0;
 
@@ -867,38 +767,18 @@ apply_alert_resolve (Batch       *batch,
       || !anbu_json_read_text ("notes", json_object_get_member (payload, "notes"), FALSE,
                                ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE, &notes, error))
     return FALSE;
-  alert = load_alert (batch, id, &version, error);
-  if (alert == NULL)
+  records.alert = load_alert (batch, id, &version, error);
+  if (records.alert == NULL)
     return FALSE;
-  alert->version = version;
-  if (alert->state == ANBU_ALERT_STATE_RESOLVED)
+  records.alert->version = version;
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_ALERT_RESOLVE, payload, &actor, &records, error))
+    return FALSE;
+  if (!records.changed)
     {
-      if ((gint) alert->resolution == resolution)
-        {
-          set_outcome_alert_unchanged (outcome, alert);
-          return TRUE;
-        }
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "id",
-                          _("This alert was already resolved differently"));
-      return FALSE;
+      set_outcome_alert_unchanged (outcome, records.alert);
+      return TRUE;
     }
-  if (at < alert->raised_at)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "at",
-                          _("An alert cannot be resolved before it was raised"));
-      return FALSE;
-    }
-  alert->state = ANBU_ALERT_STATE_RESOLVED;
-  alert->resolution = resolution;
-  alert->closed_at = at;
-  g_free (alert->closed_by);
-  alert->closed_by = g_strdup (batch->user->id);
-  if (notes != NULL)
-    {
-      g_free (alert->notes);
-      alert->notes = g_steal_pointer (&notes);
-    }
-  return save_alert (batch, alert, version, outcome, error);
+  return save_alert (batch, records.alert, version, outcome, error);
 }
 
 /* Who did something is whoever signed in: a record naming anyone else
@@ -908,7 +788,7 @@ check_actor (Batch       *batch,
              const char  *by,
              GError     **error)
 {
-  if (g_strcmp0 (by, batch->user->id) == 0)
+  if (by != NULL && g_ascii_strcasecmp (by, batch->user->id) == 0)
     return TRUE;
   anbu_api_set_error (error, ANBU_API_ERROR_FORBIDDEN, "by",
                       _("You can only record what you did yourself: by must be your own user id"));
@@ -938,17 +818,14 @@ apply_kind (Batch             *batch,
       return apply_plug_remove (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_VISIT_CREATE:
       {
-        g_autoptr(AnbuVisit) visit = anbu_visit_from_json (payload, error);
-        g_autoptr(JsonObject) record = visit ? anbu_visit_to_json (visit) : NULL;
+        g_autofree char *by = NULL;
 
-        return visit != NULL && check_actor (batch, visit->by, error)
-               && apply_fact (batch, ANBU_STORE_KIND_VISIT, visit->id,
-                              visit->household_id, record, outcome, error);
+        return read_uuid (payload, "by", &by, error) && check_actor (batch, by, error)
+               && apply_fact (batch, ANBU_STORE_KIND_VISIT, kind, payload, outcome, error);
       }
     case ANBU_MUTATION_KIND_CONTACT_CREATE:
       {
         g_autoptr(AnbuContact) contact = anbu_contact_from_json (payload, error);
-        g_autoptr(JsonObject) record = contact ? anbu_contact_to_json (contact) : NULL;
 
         if (contact == NULL || !check_actor (batch, contact->by, error))
           return FALSE;
@@ -976,17 +853,10 @@ apply_kind (Batch             *batch,
                 return FALSE;
               }
           }
-        return apply_fact (batch, ANBU_STORE_KIND_CONTACT, contact->id, contact->household_id,
-                           record, outcome, error);
+        return apply_fact (batch, ANBU_STORE_KIND_CONTACT, kind, payload, outcome, error);
       }
     case ANBU_MUTATION_KIND_ABSENCE_CREATE:
-      {
-        g_autoptr(AnbuAbsence) absence = anbu_absence_from_json (payload, error);
-        g_autoptr(JsonObject) record = absence ? anbu_absence_to_json (absence) : NULL;
-
-        return absence != NULL && apply_fact (batch, ANBU_STORE_KIND_ABSENCE, absence->id,
-                                              absence->household_id, record, outcome, error);
-      }
+      return apply_fact (batch, ANBU_STORE_KIND_ABSENCE, kind, payload, outcome, error);
     case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
       return apply_alert_acknowledge (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:

@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 
+#include "anbu-clock.h"
 #include "anbu-auth.h"
 #include "anbu-csv-import.h"
 #include "anbu-http-server.h"
@@ -434,7 +435,7 @@ run_user_disable (int    argc,
   if ((user = anbu_store_find_user (store, username, NULL, &error)) == NULL
       || !anbu_store_begin (store, &error)
       || !anbu_store_set_user_disabled (store, user->id, TRUE, &error)
-      || !anbu_store_revoke_sessions (store, NULL, user->id, g_get_real_time () / G_USEC_PER_SEC, &error)
+      || !anbu_store_revoke_sessions (store, NULL, user->id, anbu_clock_now_seconds (), &error)
       || !anbu_store_commit (store, &error))
     {
       anbu_store_rollback (store);
@@ -486,7 +487,7 @@ run_password_reset (int    argc,
       || (hash = anbu_password_hash (password, &error)) == NULL
       || !anbu_store_begin (store, &error)
       || !anbu_store_set_user_password (store, user->id, hash, &error)
-      || !anbu_store_revoke_sessions (store, NULL, user->id, g_get_real_time () / G_USEC_PER_SEC, &error)
+      || !anbu_store_revoke_sessions (store, NULL, user->id, anbu_clock_now_seconds (), &error)
       || !anbu_store_commit (store, &error))
     {
       anbu_store_rollback (store);

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "anbu-clock.h"
 #include "anbu-alert-engine.h"
 #include "anbu-migrations.h"
 #include "anbu-server-time.h"
@@ -348,7 +349,7 @@ exec (AnbuSqliteStore  *self,
 static char *
 now_iso8601 (void)
 {
-  return anbu_server_time_format (g_get_real_time () / G_USEC_PER_SEC);
+  return anbu_server_time_format (anbu_clock_now_seconds ());
 }
 
 static char *

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 
+#include "anbu-clock.h"
 #include "anbu-plugsim-client.h"
 #include "anbu-plugsim-commands.h"
 #include "anbu-plugsim-new-signal.h"
@@ -281,7 +282,7 @@ anbu_plugsim_run_main (int    argc,
       g_printerr (_("The state file %s was not written by anbu-plugsim seed\n"), state_file);
       return 1;
     }
-  now = now_text != NULL ? parse_time (now_text) : g_get_real_time () / G_USEC_PER_SEC;
+  now = now_text != NULL ? parse_time (now_text) : anbu_clock_now_seconds ();
   if (now <= 0)
     {
       g_printerr ("%s", _("--now is an ISO 8601 time with an offset\n"));

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 
+#include "anbu-clock.h"
 #include "anbu-plugsim-client.h"
 #include "anbu-plugsim-commands.h"
 #include "anbu-sim-district.h"
@@ -316,7 +317,7 @@ anbu_plugsim_seed_main (int    argc,
       now = g_date_time_to_unix (dt);
     }
   else
-    now = g_get_real_time () / G_USEC_PER_SEC;
+    now = anbu_clock_now_seconds ();
   sim_start = anbu_plugsim_sim_start_for (now);
 
   admin_password = anbu_plugsim_read_password (admin_password_file, &error);
@@ -339,7 +340,7 @@ anbu_plugsim_seed_main (int    argc,
   /* The gateway the plugs report through. */
   {
     g_autofree char *body = g_strdup_printf ("{\"name\": \"plugsim-%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "\"}",
-                                             seed, g_get_real_time ());
+                                             seed, anbu_clock_now_usec ());
     g_autoptr(JsonNode) answer = anbu_plugsim_client_request (client, "POST", "/api/v1/admin/gateways",
                                                               token, body, &error);
 

@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "anbu-clock.h"
 #include "anbu-test-server.h"
 
 static const char *
@@ -75,6 +76,8 @@ start (char               *dir,
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   LineRead read = { 0 };
+  g_autofree char *clock_text = NULL;
+  gboolean has_manual_clock = FALSE;
 
   server->dir = dir;
   server->db = g_build_filename (dir, "anbu.db", NULL);
@@ -86,7 +89,21 @@ start (char               *dir,
   g_ptr_array_add (argv, "--listen");
   g_ptr_array_add (argv, "127.0.0.1:0");
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) extra_args[i]);
+    {
+      g_ptr_array_add (argv, (char *) extra_args[i]);
+      if (g_str_equal (extra_args[i], "--manual-clock"))
+        has_manual_clock = TRUE;
+    }
+  /* A test on a manual clock (anbu-clock.h) gets a server on the same time:
+   * nothing it stores or raises depends on today's date. */
+  if (!has_manual_clock && anbu_clock_is_manual (anbu_clock_get_default ()))
+    {
+      g_autoptr(GDateTime) now = anbu_clock_get_now_utc (anbu_clock_get_default ());
+
+      clock_text = g_date_time_format_iso8601 (now);
+      g_ptr_array_add (argv, "--manual-clock");
+      g_ptr_array_add (argv, clock_text);
+    }
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);

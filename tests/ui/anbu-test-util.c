@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "anbu-clock.h"
 #include "anbu-activity-chart.h"
 #include "anbu-map-view.h"
 #include "anbu-test-util.h"
@@ -394,6 +395,22 @@ anbu_test_init (int    *argc,
   /* Xvfb has no window manager: focus changes reach a text field's cursor-blink timer without a
    * focus-out, and GTK warns (fatal in tests). A steady cursor has no timer. */
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  /* Every UI test runs on a manual clock standing on a business-day morning in
+   * Seoul, whatever today's date is; a test moves it with anbu_test_set_now. */
+  {
+    g_autoptr (GDateTime) start = g_date_time_new_from_iso8601 (ANBU_TEST_NOW_ISO, NULL);
+    g_autoptr (AnbuClock) clock = anbu_clock_new_manual (g_date_time_to_unix (start) * G_USEC_PER_SEC);
+
+    anbu_clock_set_default (clock);
+  }
+}
+
+/* Moves the process's manual clock (and every casework, view and test server
+ * started after it reads it). */
+void
+anbu_test_set_now (gint64 now_usec)
+{
+  anbu_clock_set_now_usec (anbu_clock_get_default (), now_usec);
 }
 
 /**
@@ -508,7 +525,6 @@ anbu_test_wait_until (gboolean (*condition) (gpointer),
 typedef struct
 {
   gboolean painted;
-  gboolean settled;
 } DrawWait;
 
 static void
@@ -518,11 +534,28 @@ on_after_paint (GdkFrameClock *clock,
   wait->painted = TRUE;
 }
 
+/* Whether any stack under `widget` is mid-transition or any revealer is still opening or
+ * closing. */
 static gboolean
-on_settled (gpointer user_data)
+transition_running (GtkWidget *widget)
 {
-  ((DrawWait *) user_data)->settled = TRUE;
-  return G_SOURCE_REMOVE;
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  if (GTK_IS_REVEALER (widget)
+      && gtk_revealer_get_child_revealed (GTK_REVEALER (widget))
+         != gtk_revealer_get_reveal_child (GTK_REVEALER (widget)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (transition_running (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+transitions_done (gpointer window)
+{
+  return !transition_running (window);
 }
 
 static gboolean
@@ -531,22 +564,16 @@ draw_wait_painted (gpointer data)
   return ((DrawWait *) data)->painted;
 }
 
-static gboolean
-draw_wait_settled (gpointer data)
-{
-  return ((DrawWait *) data)->settled;
-}
-
 /**
  * anbu_test_wait_drawn:
  *
- * Waits until @window has painted a frame after a redraw request, then a little longer for
- * transitions (the view stack cross-fades, 200 ms by default).
+ * Waits until @window has painted a frame after a redraw request, and again after every
+ * transition in it (stack cross-fades, revealers) has finished.
  */
 void
 anbu_test_wait_drawn (GtkWidget *window)
 {
-  DrawWait wait = { FALSE, FALSE };
+  DrawWait wait = { FALSE };
   GdkFrameClock *clock;
   gulong handler;
 
@@ -558,8 +585,14 @@ anbu_test_wait_drawn (GtkWidget *window)
   g_assert_true (anbu_test_wait_until (draw_wait_painted, &wait, 5000));
   g_signal_handler_disconnect (clock, handler);
 
-  g_timeout_add (400, on_settled, &wait);
-  g_assert_true (anbu_test_wait_until (draw_wait_settled, &wait, 5000));
+  /* Transitions (stack cross-fades, revealers) run over several frames: wait until none is
+   * running, then for one more frame painted after that. */
+  g_assert_true (anbu_test_wait_until (transitions_done, window, 5000));
+  wait.painted = FALSE;
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &wait);
+  gtk_widget_queue_draw (window);
+  g_assert_true (anbu_test_wait_until (draw_wait_painted, &wait, 5000));
+  g_signal_handler_disconnect (clock, handler);
 }
 
 /**

@@ -30,9 +30,13 @@ void             anbu_test_account_set_needs_sign_in (AnbuTestAccount *self,
                                                       gboolean         needs_sign_in);
 GListStore      *anbu_test_account_get_pending_store (AnbuTestAccount *self);
 
+/* Where every UI test's manual clock starts: a Tuesday, 10:30 in Seoul. */
+#define ANBU_TEST_NOW_ISO "2026-11-24T10:30:00+09:00"
+
 void             anbu_test_init                 (int                    *argc,
                                                  char                 ***argv);
 AnbuApplication *anbu_test_application_new      (void);
+void             anbu_test_set_now              (gint64                  now_usec);
 GtkWidget       *anbu_test_find_named           (GtkWidget              *root,
                                                  const char             *name);
 GtkWidget       *anbu_test_find_type            (GtkWidget              *root,

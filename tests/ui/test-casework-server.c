@@ -204,7 +204,7 @@ fixture_set_up (Fixture      *f,
   gtk_window_present (GTK_WINDOW (f->window));
   anbu_test_wait_drawn (f->window);
   anbu_test_sign_in (f->window, f->server->url, "kim.planner", PASSWORD);
-  anbu_casework_attach (f->casework, f->window);
+  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
 }
 
 static void
@@ -229,6 +229,7 @@ fixture_tear_down (Fixture      *f,
   anbu_test_server_free (f->server);
   g_free (f->token);
   g_free (f->planner_id);
+  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
   g_clear_object (&f->app);
   g_clear_object (&f->account);
 }

@@ -301,7 +301,7 @@ fixture_set_up (Fixture      *f,
   f->store = anbu_replica_case_store_new (f->replica, PLANNER);
   set_online (f, TRUE);
   f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
-  anbu_casework_set_now (f->casework, now_usec);
+  anbu_test_set_now (now_usec);
   g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 5000));
 
   f->account = anbu_test_account_new ("kim.planner", "correct horse", "김복지");
@@ -311,7 +311,7 @@ fixture_set_up (Fixture      *f,
   gtk_window_present (GTK_WINDOW (f->window));
   anbu_test_wait_drawn (f->window);
   anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
-  anbu_casework_attach (f->casework, f->window);
+  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
   anbu_test_wait_drawn (f->window);
 }
 
@@ -341,6 +341,7 @@ fixture_tear_down (Fixture      *f,
   g_free (f->server_url);
   g_clear_pointer (&f->answers, g_hash_table_unref);
   g_clear_pointer (&f->seed, g_ptr_array_unref);
+  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
   g_clear_object (&f->app);
   g_clear_object (&f->account);
 }
@@ -540,7 +541,7 @@ test_alert_at_night_waits (Fixture      *f,
   AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
   gint64 night = now_usec + 12 * HOUR;  /* 23:00 KST */
 
-  anbu_casework_set_now (f->casework, night);
+  anbu_test_set_now (night);
   g_assert_true (anbu_test_wait_until (responder_changed, view, 5000));
   /* 박정희 has no night consent: her signal waits for the community centre. */
   {
@@ -1084,14 +1085,14 @@ test_detach (Fixture      *f,
   g_auto(GStrv) ids = NULL;
 
   g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 3);
-  anbu_casework_detach_views (f->window);
+  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
   anbu_test_wait_drawn (f->window);
   g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 0);
   g_assert_null (anbu_households_view_get_model (households));
   ids = anbu_visits_view_dup_household_ids (visits);
   g_assert_cmpuint (g_strv_length (ids), ==, 0);
   /* And attaching again brings it back. */
-  anbu_casework_attach (f->casework, f->window);
+  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
   g_assert_cmpuint (anbu_alerts_view_get_n_rows (alerts), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (anbu_households_view_get_model (households)), ==, 7);
 }

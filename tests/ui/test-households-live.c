@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "anbu-clock.h"
 #include "anbu-casework.h"
 #include "anbu-client-account.h"
 #include "anbu-household-row.h"
@@ -63,13 +64,13 @@ fixture_set_up (void)
   g_autofree char *planner_id = NULL;
   g_autofree char *planner_token = NULL;
   g_autofree char *mutation_id = g_uuid_string_random ();
-  g_autofree char *installed_at = iso_time (g_get_real_time () / G_USEC_PER_SEC - 86400);
+  g_autofree char *installed_at = iso_time (anbu_clock_now_seconds () - 86400);
   g_autofree char *batch = NULL;
   JsonArray *results;
 
-  /* A manual clock at the real time: readings are current, and a tick runs the
+  /* The test's manual clock: readings are current, and a tick runs the
    * server's pass that copies the live fields into the plug record. */
-  fx.clock_s = g_get_real_time () / G_USEC_PER_SEC;
+  fx.clock_s = anbu_clock_now_seconds ();
   clock = iso_time (fx.clock_s);
   {
     const char *args[] = { "--manual-clock", clock, "--token-lifetime", "31536000", NULL };
@@ -272,7 +273,7 @@ test_synced_fields_without_live (void)
   g_assert_nonnull (anbu_session_get_replica (session));
   store = anbu_replica_case_store_new (anbu_session_get_replica (session), NULL);
   casework = anbu_casework_new (ANBU_CASE_STORE (store));
-  anbu_casework_set_now (casework, (fx.clock_s + 60) * G_USEC_PER_SEC);
+  anbu_test_set_now ((fx.clock_s + 60) * G_USEC_PER_SEC);
   g_assert_true (anbu_test_wait_until (summary_online, casework, WAIT_MS));
 }
 

@@ -130,7 +130,7 @@ fixture_set_up (Fixture      *f,
 
   f->store = anbu_replica_case_store_new (f->replica, PLANNER);
   f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
-  anbu_casework_set_now (f->casework, g_date_time_to_unix (now) * G_USEC_PER_SEC);
+  anbu_test_set_now (g_date_time_to_unix (now) * G_USEC_PER_SEC);
   g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 5000));
 
   f->account = anbu_test_account_new ("kim.planner", "correct horse", "김복지");
@@ -140,7 +140,7 @@ fixture_set_up (Fixture      *f,
   gtk_window_present (GTK_WINDOW (f->window));
   anbu_test_wait_drawn (f->window);
   anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
-  anbu_casework_attach (f->casework, f->window);
+  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
   anbu_test_wait_drawn (f->window);
 }
 
@@ -167,6 +167,7 @@ fixture_tear_down (Fixture      *f,
   if (f->dir != NULL)
     g_rmdir (f->dir);
   g_free (f->dir);
+  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
   g_clear_object (&f->app);
   g_clear_object (&f->account);
   g_free (f->xdotool);

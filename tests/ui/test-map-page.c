@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "anbu-clock.h"
 #include "anbu-casework.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
@@ -128,8 +129,7 @@ static char *visit_due_ids[2];
 static void
 push_visits_due_today (void)
 {
-  g_autoptr(GTimeZone) seoul = g_time_zone_new_offset (9 * 3600);
-  g_autoptr(GDateTime) now = g_date_time_new_now (seoul);
+  g_autoptr(GDateTime) now = anbu_clock_get_now_kst (anbu_clock_get_default ());
   g_autoptr(GDateTime) week_ago = g_date_time_add_days (now, -7);
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *at = g_date_time_format_iso8601 (week_ago);
@@ -232,7 +232,7 @@ fixture_set_up (void)
   gtk_window_present (GTK_WINDOW (fx.window));
   anbu_test_wait_drawn (fx.window);
   anbu_test_sign_in (fx.window, fx.server->url, PLANNER, PASSWORD);
-  anbu_casework_attach (fx.casework, fx.window);
+  anbu_context_set_casework (anbu_application_get_context (fx.app), fx.casework);
 
   gtk_widget_activate_action (fx.window, "win.show-view", "s", "map");
   fx.page = ANBU_MAP_PAGE (anbu_test_find_type (fx.window, ANBU_TYPE_MAP_PAGE));
@@ -768,7 +768,7 @@ test_detach_empties_map (void)
 {
   anbu_map_page_add_route_stop (fx.page, anbu_map_point_get_id (point_at (0)));
   g_assert_nonnull (anbu_map_page_get_route_plan (fx.page));
-  anbu_casework_detach_views (fx.window);
+  anbu_context_set_casework (anbu_application_get_context (fx.app), NULL);
   g_assert_null (anbu_map_page_get_model (fx.page));
   g_assert_null (anbu_map_view_get_model (fx.view));
   g_assert_null (anbu_map_page_get_route_plan (fx.page));

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "anbu-clock.h"
 #include "anbu-client-account.h"
 #include "anbu-households-view.h"
 #include "anbu-map-page.h"
@@ -525,8 +526,26 @@ renew_bar_hidden (gpointer window)
   return !renew_bar_shown (window);
 }
 
-/* The server's token runs out (2 s here): the bar asks for the password, the sync waits;
- * the password brings the sync back. */
+/* Moves the server's manual clock (it stands on the test's clock) `seconds` on. */
+static void
+move_server_clock (Fixture *f,
+                   gint64   seconds)
+{
+  g_autoptr (GDateTime) later = g_date_time_add_seconds (anbu_clock_get_now_utc (anbu_clock_get_default ()),
+                                                         (gdouble) seconds);
+  g_autofree char *iso = g_date_time_format_iso8601 (later);
+  g_autofree char *body = g_strdup_printf ("{\"now\": \"%s\"}", iso);
+  g_autoptr (AnbuTestResponse) response = NULL;
+  g_autofree char *token = NULL;
+
+  anbu_test_server_add_user (f->server, "clock-admin", "admin", NULL, PASSWORD);
+  token = anbu_test_server_sign_in (f->server, "clock-admin", PASSWORD);
+  response = anbu_test_request (f->server, "POST", "/api/v1/admin/tick", token, body);
+  g_assert_cmpuint (response->status, ==, 200);
+}
+
+/* The server's token runs out (its lifetime is 2 s and the server's manual clock is moved
+ * 3 s on): the bar asks for the password, the sync waits; the password brings the sync back. */
 static void
 test_expired_token_renewed (Fixture      *f,
                             gconstpointer data)
@@ -542,6 +561,7 @@ test_expired_token_renewed (Fixture      *f,
   sign_in_through_page (f, PASSWORD);
   g_assert_true (anbu_test_wait_until (signed_in, f->window, WAIT_MS));
   wait_indicator (f, ANBU_SYNC_INDICATOR_ONLINE, 0);
+  move_server_clock (f, 3);
 
   poke = g_timeout_add (500, request_sync, f->window);
   g_assert_true (anbu_test_wait_until (renew_bar_shown, f->window, WAIT_MS));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "anbu-clock.h"
 #include "anbu-conflict-row.h"
 #include "anbu-map-page.h"
 #include "anbu-preferences-window.h"
@@ -206,7 +207,7 @@ static void
 test_screenshots (Fixture      *f,
                   gconstpointer data)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = anbu_clock_get_now_utc (anbu_clock_get_default ());
   g_autoptr (GDateTime) earlier = g_date_time_add_minutes (now, -3);
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
 
@@ -249,7 +250,7 @@ static void
 test_sync_indicator (Fixture      *f,
                      gconstpointer data)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = anbu_clock_get_now_utc (anbu_clock_get_default ());
   g_autoptr (GDateTime) earlier = g_date_time_add_hours (now, -3);
   g_autofree char *description = NULL;
   g_auto (GStrv) accels = NULL;
