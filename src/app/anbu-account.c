@@ -302,6 +302,8 @@ anbu_account_describe_error (const GError *error)
           return g_strdup (_("The caseload stored on this computer is damaged. Connect to the network, enter your password and choose Download the Caseload Again."));
         case ANBU_ACCOUNT_ERROR_OTHER_ACCOUNT:
           return g_strdup (_("This computer holds the caseload of another planner. They must sign out before you can sign in."));
+        case ANBU_ACCOUNT_ERROR_SERVER_BUSY:
+          return g_strdup (_("The server is busy signing other planners in. Try again in a moment."));
         case ANBU_ACCOUNT_ERROR_FAILED:
         default:
           break;

@@ -66,6 +66,8 @@ account_error_from (const GError *error)
     code = ANBU_ACCOUNT_ERROR_SERVER_UNREACHABLE;
   else if (g_error_matches (error, ANBU_API_ERROR, ANBU_API_ERROR_THROTTLED))
     code = ANBU_ACCOUNT_ERROR_THROTTLED;
+  else if (g_error_matches (error, ANBU_API_ERROR, ANBU_API_ERROR_UNAVAILABLE))
+    code = ANBU_ACCOUNT_ERROR_SERVER_BUSY;
   else if (g_error_matches (error, ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_TLS))
     code = ANBU_ACCOUNT_ERROR_CERTIFICATE;
   else if (g_error_matches (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_CORRUPT))

@@ -61,6 +61,7 @@ anbu_api_client_error_is_transient (const GError *error)
            || error->code == ANBU_NETWORK_ERROR_BAD_RESPONSE;
   if (error->domain == ANBU_API_ERROR)
     return error->code == ANBU_API_ERROR_THROTTLED
+           || error->code == ANBU_API_ERROR_UNAVAILABLE
            || error->code == ANBU_API_ERROR_INTERNAL;
   return FALSE;
 }

@@ -140,7 +140,8 @@ schedule_retry (AnbuSyncEngine *self)
   /* Spread the retries of many laptops coming back at once. */
   delay = delay - (guint64) g_random_int_range (0, (gint32) (delay / 5 + 1));
   /* A throttling server says when to come back: not before. */
-  if (g_error_matches (self->last_error, ANBU_API_ERROR, ANBU_API_ERROR_THROTTLED))
+  if (g_error_matches (self->last_error, ANBU_API_ERROR, ANBU_API_ERROR_THROTTLED)
+      || g_error_matches (self->last_error, ANBU_API_ERROR, ANBU_API_ERROR_UNAVAILABLE))
     delay = MAX (delay, (guint64) anbu_api_error_get_retry_after (self->last_error) * 1000);
   self->retry_attempt++;
 

@@ -58,6 +58,7 @@ static const struct
   [ANBU_API_ERROR_THROTTLED] = { "throttled", 429 },
   [ANBU_API_ERROR_INTERNAL] = { "internal", 500 },
   [ANBU_API_ERROR_DEPENDS_ON_REJECTED] = { "depends_on_rejected", 400 },
+  [ANBU_API_ERROR_UNAVAILABLE] = { "unavailable", 503 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (wire_codes) == ANBU_API_ERROR_N_WIRE_CODES);

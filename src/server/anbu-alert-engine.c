@@ -140,10 +140,16 @@ change_free (Change *change)
   g_free (change);
 }
 
+/* What a plug saw counts for a household only while it was installed
+ * there: a plug moved in from another household starts clean. */
+#define INSTALLED_WHILE(p, t) \
+  " " t " >= unixepoch (json_extract (" p ".record, '$.installed_at'))" \
+  " AND " t " < coalesce (unixepoch (json_extract (" p ".record, '$.removed_at')), 9223372036854775807)"
+
 #define FACTS_SQL(where) \
   "SELECT h.id, h.night_consent, coalesce (json_extract (h.record, '$.threshold_hours'), 0)," \
-  " max (coalesce (l.last_activity_at, unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  " max (coalesce (l.last_seen_at, unixepoch (json_extract (p.record, '$.installed_at'))))," \
+  " max (max (coalesce (l.last_activity_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
+  " max (max (coalesce (l.last_seen_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
   " max (coalesce (l.online_since, 0))" \
   " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
   " LEFT JOIN plug_live l ON l.serial = p.id" \
@@ -1083,20 +1089,23 @@ anbu_alert_engine_new (AnbuStore           *store,
       || !prepare (self, &self->routine_events,
                    "SELECT e.ts, e.kind, e.magnitude FROM plug p"
                    " JOIN activity_event e ON e.serial = p.id"
-                   " WHERE p.household_id = ?1 AND e.ts >= ?2 AND e.ts <= ?3 ORDER BY e.ts, e.kind")
+                   " WHERE p.household_id = ?1 AND e.ts >= ?2 AND e.ts <= ?3 AND" INSTALLED_WHILE ("p", "e.ts")
+                   " ORDER BY e.ts, e.kind")
       || !prepare (self, &self->routine_coverage,
                    "SELECT r.ts, r.ts FROM plug p JOIN reading r ON r.serial = p.id"
-                   " WHERE p.household_id = ?1 AND r.ts >= ?2 AND r.ts <= ?3"
+                   " WHERE p.household_id = ?1 AND r.ts >= ?2 AND r.ts <= ?3 AND" INSTALLED_WHILE ("p", "r.ts")
                    " UNION ALL SELECT a.hour, a.hour + 3599 FROM plug p"
                    " JOIN reading_hourly a ON a.serial = p.id"
-                   " WHERE p.household_id = ?1 AND a.hour >= ?2 - 3600 AND a.hour <= ?3")
+                   " WHERE p.household_id = ?1 AND a.hour >= ?2 - 3600 AND a.hour <= ?3 AND"
+                   INSTALLED_WHILE ("p", "a.hour"))
       || !prepare (self, &self->routine_installed,
                    "SELECT min (unixepoch (json_extract (record, '$.installed_at'))) FROM plug"
                    " WHERE household_id = ?1")
       || !prepare (self, &self->last_event,
                    "SELECT e.ts, e.kind, e.magnitude FROM plug p"
                    " JOIN activity_event e ON e.serial = p.id"
-                   " WHERE p.household_id = ?1 AND p.state = 'installed' AND e.ts <= ?2"
+                   " WHERE p.household_id = ?1 AND p.state = 'installed' AND e.ts <= ?2 AND"
+                   INSTALLED_WHILE ("p", "e.ts")
                    " ORDER BY e.ts DESC, e.kind DESC LIMIT 1"))
     return NULL;
 

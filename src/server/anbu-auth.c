@@ -113,8 +113,22 @@ const char *
 anbu_auth_bearer_token (SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *value = soup_message_headers_get_one (headers, "Authorization");
+  const char *value = NULL;
+  SoupMessageHeadersIter iter;
+  const char *name, *header_value;
+  guint n = 0;
 
+  /* Two Authorization headers are ambiguous (which one is checked depends
+   * on who reads them): such a request has no credentials at all. */
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &header_value))
+    if (g_ascii_strcasecmp (name, "Authorization") == 0)
+      {
+        value = header_value;
+        n++;
+      }
+  if (n != 1)
+    return NULL;
   if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
     return NULL;
   value += 7;

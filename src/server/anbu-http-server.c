@@ -24,6 +24,10 @@
 #define SYNC_MAX_LIMIT 5000
 #define USERNAME_MAX_BYTES 256
 #define CURSOR_PREFIX "c"
+/* Sign-ins waiting for a password check, per worker; beyond that the
+ * server answers 503 with Retry-After rather than queue without bound. */
+#define PASSWORD_QUEUE_PER_CHECK 8
+#define LISTEN_BACKLOG 128
 
 struct _AnbuHttpServer
 {
@@ -37,6 +41,10 @@ struct _AnbuHttpServer
   gint64        token_lifetime;
   gsize         max_body;
   GHashTable   *in_flight;   /* messages read and not yet fully answered */
+  guint         request_timeout;   /* seconds a request may take to arrive, or stall */
+  GThreadPool  *password_pool;     /* Argon2id checks, a few at a time */
+  guint         password_checks;   /* workers of the pool */
+  guint         password_pending;  /* checks running or waiting (main thread only) */
 };
 
 G_DEFINE_FINAL_TYPE (AnbuHttpServer, anbu_http_server, G_TYPE_OBJECT)
@@ -208,17 +216,18 @@ sign_in_free (SignIn *sign_in)
 }
 
 /* Argon2id takes tens of milliseconds and 64 MiB: off the main loop, so
- * other requests are answered meanwhile. */
+ * other requests are answered meanwhile, and only a few at once (the
+ * pool's workers), so a burst of sign-ins cannot exhaust memory. */
 static void
-verify_password_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
+verify_password_worker (gpointer data,
+                        gpointer user_data)
 {
-  SignIn *sign_in = task_data;
+  GTask *task = data;
+  SignIn *sign_in = g_task_get_task_data (task);
 
   g_task_return_boolean (task, anbu_password_verify (sign_in->user ? sign_in->user->password_hash : NULL,
                                                      sign_in->password));
+  g_object_unref (task);
 }
 
 static void
@@ -235,15 +244,15 @@ finish_sign_in (SignIn   *sign_in,
   g_autoptr(JsonNode) answer = NULL;
   gint64 now = now_seconds (self);
 
+  /* The attempt was counted as failed before the check (handle_sign_in). */
   if (!good || sign_in->user == NULL || sign_in->user->disabled)
     {
-      anbu_throttle_failed (self->user_throttle, sign_in->user_key, now);
-      anbu_throttle_failed (self->address_throttle, sign_in->address_key, now);
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
                                    _("The username or password is wrong"));
       return;
     }
   anbu_throttle_succeeded (self->user_throttle, sign_in->user_key);
+  anbu_throttle_forgive (self->address_throttle, sign_in->address_key);
 
   token = anbu_token_new ();
   token_hash = anbu_token_hash (token);
@@ -275,6 +284,7 @@ on_password_verified (GObject      *source,
 {
   SignIn *sign_in = g_task_get_task_data (G_TASK (result));
 
+  sign_in->self->password_pending--;
   finish_sign_in (sign_in, g_task_propagate_boolean (G_TASK (result), NULL));
   anbu_metrics_observe_request (sign_in->self->metrics, "/api/v1/session",
                                 soup_server_message_get_status (sign_in->msg),
@@ -324,12 +334,27 @@ handle_sign_in (AnbuHttpServer    *self,
       return;
     }
 
+  if (self->password_pending >= self->password_checks * (1 + PASSWORD_QUEUE_PER_CHECK))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "1");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
+                                   _("The server is busy signing others in; try again in a moment"));
+      return;
+    }
+
   user = anbu_store_find_user (self->store, username, NULL, &error);
   if (user == NULL && !g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
     {
       anbu_json_respond_error (msg, error);
       return;
     }
+
+  /* Counted before the password is checked: guesses sent in parallel all
+   * see the count of those before them, so no more than the limit are
+   * ever checked. A good password takes its count back. */
+  anbu_throttle_failed (self->user_throttle, user_key, now_seconds (self));
+  anbu_throttle_failed (self->address_throttle, address_key, now_seconds (self));
 
   sign_in = g_new0 (SignIn, 1);
   sign_in->self = g_object_ref (self);
@@ -345,7 +370,8 @@ handle_sign_in (AnbuHttpServer    *self,
   task = g_task_new (NULL, NULL, on_password_verified, NULL);
   g_task_set_source_tag (task, handle_sign_in);
   g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
-  g_task_run_in_thread (task, verify_password_thread);
+  self->password_pending++;
+  g_thread_pool_push (self->password_pool, g_steal_pointer (&task), NULL);
 }
 
 static void
@@ -614,7 +640,205 @@ on_request (SoupServer        *server,
                                 (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
 }
 
-/* Refuse an announced oversized body before reading it. */
+/* Slow requests: the headers must arrive within the request timeout of
+ * the request's start, and a body may not stall (no byte) for longer.
+ * Otherwise the connection is closed, so a slow or stalled client cannot
+ * hold it (and what it sent) for ever. */
+#define REQUEST_TIMER_KEY "anbu-request-timer"
+
+typedef struct
+{
+  SoupServerMessage *msg;   /* not a reference: the timer dies with it */
+  guint              source_id;
+} RequestTimer;
+
+static void
+request_timer_free (RequestTimer *timer)
+{
+  g_clear_handle_id (&timer->source_id, g_source_remove);
+  g_free (timer);
+}
+
+static gboolean
+on_request_timeout (gpointer user_data)
+{
+  RequestTimer *timer = user_data;
+  GSocket *socket = soup_server_message_get_socket (timer->msg);
+
+  timer->source_id = 0;
+  g_message ("Closing a connection from %s: its request arrived too slowly",
+             soup_server_message_get_remote_host (timer->msg));
+  if (socket != NULL)
+    g_socket_close (socket, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* (Re)starts the timer of `msg`; a timeout of 0 disables it. */
+static void
+restart_request_timer (AnbuHttpServer    *self,
+                       SoupServerMessage *msg)
+{
+  RequestTimer *timer = g_object_get_data (G_OBJECT (msg), REQUEST_TIMER_KEY);
+
+  if (self->request_timeout == 0)
+    return;
+  if (timer == NULL)
+    {
+      timer = g_new0 (RequestTimer, 1);
+      timer->msg = msg;
+      g_object_set_data_full (G_OBJECT (msg), REQUEST_TIMER_KEY, timer,
+                              (GDestroyNotify) request_timer_free);
+    }
+  g_clear_handle_id (&timer->source_id, g_source_remove);
+  timer->source_id = g_timeout_add_seconds (self->request_timeout, on_request_timeout, timer);
+}
+
+/* A keep-alive connection waiting for its next request is closed after
+ * the same time; the timer lives on the socket (the next message does not
+ * exist until its first byte arrives). */
+#define IDLE_TIMER_KEY "anbu-idle-timer"
+
+static gboolean
+on_idle_timeout (gpointer user_data)
+{
+  GSocket *socket = user_data;
+
+  g_object_steal_data (G_OBJECT (socket), IDLE_TIMER_KEY);
+  g_socket_close (socket, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+idle_timer_free (gpointer source_id)
+{
+  g_source_remove (GPOINTER_TO_UINT (source_id));
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), IDLE_TIMER_KEY, NULL);
+  restart_request_timer (user_data, msg);
+}
+
+static void
+start_idle_timer (AnbuHttpServer    *self,
+                  SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  guint id;
+
+  /* A WebSocket took the connection over: it lives by its keep-alive. */
+  if (self->request_timeout == 0 || socket == NULL
+      || soup_server_message_get_status (msg) == SOUP_STATUS_SWITCHING_PROTOCOLS
+      || g_socket_is_closed (socket))
+    return;
+  id = g_timeout_add_seconds (self->request_timeout, on_idle_timeout, socket);
+  g_object_set_data_full (G_OBJECT (socket), IDLE_TIMER_KEY, GUINT_TO_POINTER (id), idle_timer_free);
+}
+
+/* Routes (and their methods: any other answers 405 unsigned) that need a
+ * signed-in user's bearer token. */
+static gboolean
+route_needs_session (const char *method,
+                     const char *path)
+{
+  gboolean get = strcmp (method, "GET") == 0;
+  gboolean post = strcmp (method, "POST") == 0;
+
+  if (strcmp (path, "/api/v1/session") == 0)
+    return strcmp (method, "DELETE") == 0;
+  if (strcmp (path, "/api/v1/mutations") == 0 || g_str_has_prefix (path, "/api/v1/admin/"))
+    return post;
+  return get && (strcmp (path, "/api/v1/sync") == 0
+                 || strcmp (path, "/api/v1/stats") == 0
+                 || strcmp (path, "/api/v1/live") == 0
+                 || g_str_has_prefix (path, "/api/v1/households/"));
+}
+
+/* Answers before the body is read (or while it is), closing the
+ * connection afterwards: what is still sent is read and dropped, never
+ * kept, so a refused body costs no memory. */
+static void
+refuse_early (AnbuHttpServer    *self,
+              SoupServerMessage *msg,
+              const char        *path,
+              const GError      *error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  anbu_json_respond_error (msg, error);
+  anbu_metrics_observe_request (self->metrics, route_label_for (path),
+                                soup_server_message_get_status (msg), 0.0);
+}
+
+static void
+refuse_too_large (AnbuHttpServer    *self,
+                  SoupServerMessage *msg,
+                  const char        *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  anbu_api_set_error (&error, ANBU_API_ERROR_TOO_LARGE, NULL, _("The request body is too large"));
+  refuse_early (self, msg, path, error);
+}
+
+typedef struct
+{
+  AnbuHttpServer *self;
+  char           *path;
+  guint64         max_body;
+  guint64         received;
+} BodyCount;
+
+/* The early handler of one path (libsoup runs only the early handler
+ * registered for the request's own path, so every route needs one). */
+typedef struct
+{
+  AnbuHttpServer         *self;
+  gsize                   max_body;   /* 0: the server's */
+  AnbuHttpCredentialFunc  check;      /* NULL: a session where the route needs one */
+  gpointer                check_data;
+} RouteGuard;
+
+static void
+body_count_free (BodyCount *count)
+{
+  g_free (count->path);
+  g_free (count);
+}
+
+/* A body without Content-Length (chunked) is counted as it arrives and
+ * refused once it passes the limit. */
+static void
+on_request_chunk (SoupServerMessage *msg,
+                  GBytes            *chunk,
+                  gpointer           user_data)
+{
+  BodyCount *count = user_data;
+
+  count->received += g_bytes_get_size (chunk);
+  restart_request_timer (count->self, msg);
+  if (soup_server_message_get_status (msg) != 0)
+    {
+      soup_message_body_truncate (soup_server_message_get_request_body (msg));
+      return;
+    }
+  if (count->received > count->max_body)
+    refuse_too_large (count->self, msg, count->path);
+}
+
+/* At the request's headers: refuse an announced oversized body, and a
+ * body sent to a route that needs a session without a valid one, before
+ * any of it is kept. */
 static void
 on_request_headers (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -622,17 +846,56 @@ on_request_headers (SoupServer        *server,
                     GHashTable        *query,
                     gpointer           user_data)
 {
-  AnbuHttpServer *self = user_data;
+  RouteGuard *guard = user_data;
+  AnbuHttpServer *self = guard->self;
+  gsize max_body = guard->max_body > 0 ? guard->max_body : self->max_body;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  gboolean has_body = encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF
+                      || (encoding == SOUP_ENCODING_CONTENT_LENGTH
+                          && soup_message_headers_get_content_length (headers) > 0);
+  BodyCount *count;
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
+  /* The headers are in; from now on only a stalled body times out. */
+  restart_request_timer (self, msg);
+
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > (goffset) max_body)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_TOO_LARGE, NULL,
-                                   _("The request body is too large"));
-      /* Answered here: the body is never read and no handler runs. */
-      anbu_metrics_observe_request (self->metrics, route_label_for (path), 413, 0.0);
+      refuse_too_large (self, msg, path);
+      return;
+    }
+  if (has_body && guard->check != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!guard->check (msg, guard->check_data, &error))
+        {
+          refuse_early (self, msg, path, error);
+          return;
+        }
+    }
+  else if (has_body && route_needs_session (soup_server_message_get_method (msg), path))
+    {
+      g_auto(Caller) caller = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      /* Storage trouble is left to the handler, after the body. */
+      if (!authenticate (self, msg, &caller, &error)
+          && g_error_matches (error, ANBU_API_ERROR, ANBU_API_ERROR_UNAUTHORIZED))
+        {
+          refuse_early (self, msg, path, error);
+          return;
+        }
+    }
+  if (has_body)
+    {
+      count = g_new0 (BodyCount, 1);
+      count->self = self;
+      count->path = g_strdup (path);
+      count->max_body = max_body;
+      g_signal_connect_data (msg, "got-chunk", G_CALLBACK (on_request_chunk), count,
+                             (GClosureNotify) (void (*) (void)) body_count_free, 0);
     }
 }
 
@@ -645,6 +908,8 @@ on_request_read (SoupServer        *server,
 {
   AnbuHttpServer *self = user_data;
 
+  /* Read in full: the rest is the server's own time. */
+  g_object_set_data (G_OBJECT (msg), REQUEST_TIMER_KEY, NULL);
   g_hash_table_add (self->in_flight, msg);
 }
 
@@ -656,6 +921,7 @@ on_request_done (SoupServer        *server,
   AnbuHttpServer *self = user_data;
 
   g_hash_table_remove (self->in_flight, msg);
+  start_idle_timer (self, msg);
 }
 
 static void
@@ -674,6 +940,9 @@ anbu_http_server_dispose (GObject *object)
   g_clear_object (&self->user_throttle);
   g_clear_object (&self->address_throttle);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  /* Waits for the checks already taken; their answers go nowhere. */
+  if (self->password_pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
 
   G_OBJECT_CLASS (anbu_http_server_parent_class)->dispose (object);
 }
@@ -693,6 +962,8 @@ anbu_http_server_init (AnbuHttpServer *self)
    * after that); one address gets more tries, as an office shares it. */
   self->user_throttle = anbu_throttle_new (5, 15 * 60, 60);
   self->address_throttle = anbu_throttle_new (30, 15 * 60, 60);
+  anbu_http_server_set_password_checks (self, 0);
+  self->request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
 }
 
 AnbuHttpServer *
@@ -757,6 +1028,7 @@ anbu_http_server_listen (AnbuHttpServer  *self,
 {
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GSocket) listener = NULL;
   SoupServerListenOptions options = 0;
 
   g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), FALSE);
@@ -782,13 +1054,25 @@ anbu_http_server_listen (AnbuHttpServer  *self,
   self->soup = soup_server_new ("server-header", ANBU_USER_AGENT " ",
                                 "tls-certificate", certificate,
                                 NULL);
-  soup_server_add_early_handler (self->soup, NULL, on_request_headers, self, NULL);
+  anbu_http_server_guard_route (self, NULL, 0, NULL, NULL);
   soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_done), self);
 
-  if (!soup_server_listen (self->soup, socket_address, options, error))
+  /* GSocket's default backlog of 10 resets connections under a burst. */
+  listener = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (listener == NULL)
+    {
+      g_clear_object (&self->soup);
+      return FALSE;
+    }
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (listener, socket_address, TRUE, error)
+      || !g_socket_listen (listener, error)
+      || !soup_server_listen_socket (self->soup, listener, options, error))
     {
       g_clear_object (&self->soup);
       return FALSE;
@@ -862,3 +1146,45 @@ anbu_http_server_authenticate (AnbuHttpServer     *self,
   return g_steal_pointer (&caller.user);
 }
 
+void
+anbu_http_server_set_password_checks (AnbuHttpServer *self,
+                                      guint           checks)
+{
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->password_pending == 0);
+
+  if (checks == 0)
+    checks = MAX (2, g_get_num_processors ());
+  if (self->password_pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
+  self->password_checks = checks;
+  self->password_pool = g_thread_pool_new (verify_password_worker, NULL, (gint) checks, FALSE, NULL);
+}
+
+void
+anbu_http_server_guard_route (AnbuHttpServer         *self,
+                              const char             *path,
+                              gsize                   max_body,
+                              AnbuHttpCredentialFunc  check,
+                              gpointer                check_data)
+{
+  RouteGuard *guard;
+
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->soup != NULL);
+
+  guard = g_new0 (RouteGuard, 1);
+  guard->self = self;
+  guard->max_body = max_body;
+  guard->check = check;
+  guard->check_data = check_data;
+  soup_server_add_early_handler (self->soup, path, on_request_headers, guard, g_free);
+}
+
+void
+anbu_http_server_set_request_timeout (AnbuHttpServer *self,
+                                      guint           seconds)
+{
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  self->request_timeout = seconds;
+}

@@ -21,6 +21,36 @@ AnbuHttpServer *anbu_http_server_new            (AnbuStore       *store,
                                                  gint64           token_lifetime,
                                                  gsize            max_body);
 
+/* At most `checks` passwords are checked at once (0: the number of CPUs,
+ * at least 2); eight times as many sign-ins may wait, others are answered
+ * 503 with Retry-After. Call before listening. */
+void            anbu_http_server_set_password_checks (AnbuHttpServer *self,
+                                                      guint           checks);
+
+/* Every route added to the SoupServer by another module calls this with
+ * its path: libsoup runs only the early handler of the request's own
+ * path, and this one refuses oversized bodies (over `max_body` bytes, 0 =
+ * the server's limit) and bodies sent without valid credentials (`check`,
+ * or when NULL a session for the routes that need one), before any of it
+ * is kept in memory. */
+/* Seconds a request's headers may take to arrive, and its body may
+ * stall, before the connection is closed (0: never). */
+#define ANBU_DEFAULT_REQUEST_TIMEOUT 30
+void            anbu_http_server_set_request_timeout (AnbuHttpServer *self,
+                                                      guint           seconds);
+
+/* Checks a request's own credentials (a gateway's, for telemetry) at its
+ * headers; FALSE with an error to refuse it unread. */
+typedef gboolean (*AnbuHttpCredentialFunc) (SoupServerMessage  *msg,
+                                            gpointer            user_data,
+                                            GError            **error);
+
+void            anbu_http_server_guard_route         (AnbuHttpServer         *self,
+                                                      const char             *path,
+                                                      gsize                   max_body,
+                                                      AnbuHttpCredentialFunc  check,
+                                                      gpointer                check_data);
+
 /* `address` is HOST:PORT ("127.0.0.1:8421", "[::1]:0"); port 0 picks a free
  * one. With a certificate and key (PEM files) the server speaks HTTPS. */
 gboolean        anbu_http_server_listen         (AnbuHttpServer  *self,

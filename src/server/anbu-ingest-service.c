@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -13,6 +14,7 @@
 #include "anbu-auth.h"
 #include "anbu-ingest-service.h"
 #include "anbu-json-body.h"
+#include "anbu-record-json.h"
 #include "anbu-retention.h"
 #include "anbu-series.h"
 #include "anbu-server-time.h"
@@ -22,6 +24,13 @@
 #define DEFAULT_TELEMETRY_MAX_BODY (16 * 1024 * 1024)
 #define CHANGE_POLL_MS 1000
 #define RETENTION_INTERVAL_SECONDS (60 * 60)
+/* Times a query may name: 2000-01-01 up to 2100-01-01 (UTC). Anything
+ * beyond is a typo or a probe, and would make period arithmetic run off
+ * the calendar (GDateTime ends at the year 9999). */
+#define QUERY_TIME_MIN G_GINT64_CONSTANT (946684800)
+#define QUERY_TIME_MAX G_GINT64_CONSTANT (4102444800)
+/* Periods one statistics answer may hold (about 2.7 years of days). */
+#define STATS_MAX_PERIODS 1000
 
 struct _AnbuIngestService
 {
@@ -93,7 +102,15 @@ parse_time_param (GHashTable  *query,
       *out = fallback;
       return TRUE;
     }
-  return parse_time (name, text, out, error);
+  if (!parse_time (name, text, out, error))
+    return FALSE;
+  if (*out < QUERY_TIME_MIN || *out > QUERY_TIME_MAX)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, name,
+                          _("The time must lie between the years 2000 and 2100"));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Clock and passes */
@@ -201,6 +218,19 @@ gateway_known (AnbuIngestService *self,
   found = sqlite3_step (self->gateway_lookup) == SQLITE_ROW;
   sqlite3_reset (self->gateway_lookup);
   return found;
+}
+
+/* At a telemetry request's headers: no body is read for an unknown
+ * gateway. */
+static gboolean
+check_gateway_credential (SoupServerMessage  *msg,
+                          gpointer            user_data,
+                          GError            **error)
+{
+  if (gateway_known (user_data, anbu_auth_bearer_token (msg)))
+    return TRUE;
+  anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL, "Telemetry needs a gateway credential");
+  return FALSE;
 }
 
 char *
@@ -513,6 +543,31 @@ log_read (AnbuIngestService   *self,
     g_warning ("Cannot write the access log: %s", error->message);
 }
 
+/* Administrators' changes to users and gateways are in the access log
+ * like every read and write of a household: the route names what was
+ * done to whom ("/api/v1/admin/users: add kim.planner"). */
+static void
+log_admin_action (AnbuIngestService   *self,
+                  SoupServerMessage   *msg,
+                  const AnbuStoreUser *admin,
+                  const char          *route,
+                  const char          *action,
+                  const char          *target)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *what = g_strdup_printf ("%s: %s %s", route, action, target);
+  AnbuAccessEntry entry = { 0 };
+
+  entry.user_id = admin->id;
+  entry.username = admin->username;
+  entry.address = (char *) soup_server_message_get_remote_host (msg);
+  entry.method = (char *) soup_server_message_get_method (msg);
+  entry.route = what;
+  entry.action = ANBU_ACCESS_WRITE;
+  if (!anbu_store_log_access (self->store, &entry, NULL, &error))
+    g_warning ("Cannot write the access log: %s", error->message);
+}
+
 static void
 handle_households (SoupServer        *server,
                    SoupServerMessage *msg,
@@ -602,7 +657,13 @@ handle_stats (SoupServer        *server,
   if (from >= to || to - from > 5 * 366 * 24 * 3600)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from",
-                                   "from must be before to, at most five years apart");
+                                   _("from must be before to, at most five years apart"));
+      return;
+    }
+  if (anbu_stats_count_periods (from, to, group) > STATS_MAX_PERIODS)
+    {
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "group",
+                                   _("Too many periods: choose a longer group or a shorter span"));
       return;
     }
   scope.role = user->role;
@@ -674,6 +735,7 @@ handle_admin_gateways (SoupServer        *server,
         anbu_json_respond_error (msg, error);
       return;
     }
+  log_admin_action (self, msg, admin, "/api/v1/admin/gateways", "add", name);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
@@ -701,10 +763,12 @@ handle_admin_users (SoupServer        *server,
   g_autofree char *id = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *answer = NULL;
-  const char *username, *password, *role_text, *display_name;
+  g_autofree char *display_name = NULL;
+  const char *username, *password, *role_text;
   AnbuStoreUser user = { 0 };
   JsonObject *object;
-  JsonArray *dongs;
+  JsonNode *dongs_node;
+  JsonArray *dongs = NULL;
   AnbuRole role;
 
   if ((admin = require_admin (self, msg)) == NULL)
@@ -723,22 +787,43 @@ handle_admin_users (SoupServer        *server,
   if (!anbu_role_from_string (role_text, &role))
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "role",
-                                   "role is planner, control or admin");
+                                   _("role is planner, control or admin"));
       return;
     }
+  /* Every member is checked for its JSON type before it is read: a
+   * number or a list where text belongs is a 400 naming it, never a
+   * wrong value stored. */
   object = json_node_get_object (root);
-  display_name = json_object_get_string_member_with_default (object, "display_name", username);
-  dongs = json_object_has_member (object, "dong_codes")
-          ? json_object_get_array_member (object, "dong_codes") : NULL;
+  if (!anbu_json_read_text ("display_name", json_object_get_member (object, "display_name"), FALSE,
+                            ANBU_NAME_MAX_CHARS, ANBU_TEXT_SINGLE_LINE, &display_name, &error))
+    {
+      anbu_json_respond_error (msg, error);
+      return;
+    }
+  dongs_node = json_object_get_member (object, "dong_codes");
+  if (dongs_node != NULL && !JSON_NODE_HOLDS_NULL (dongs_node))
+    {
+      if (!JSON_NODE_HOLDS_ARRAY (dongs_node))
+        {
+          anbu_json_respond_api_error (msg, ANBU_API_ERROR_WRONG_TYPE, "dong_codes",
+                                       _("This must be a list"));
+          return;
+        }
+      dongs = json_node_get_array (dongs_node);
+      if (json_array_get_length (dongs) > 100)
+        {
+          anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "dong_codes",
+                                       _("A user has at most 100 동 codes"));
+          return;
+        }
+    }
   for (guint i = 0; dongs != NULL && i < json_array_get_length (dongs); i++)
     {
-      const char *code = json_array_get_string_element (dongs, i);
       g_autofree char *field = g_strdup_printf ("dong_codes.%u", i);
+      g_autofree char *code = NULL;
 
-      if (code == NULL || !anbu_validate_dong_code (field, code, &error))
+      if (!anbu_json_read_dong_code (field, json_array_get_element (dongs, i), TRUE, &code, &error))
         {
-          if (error == NULL)
-            anbu_api_set_error (&error, ANBU_API_ERROR_WRONG_TYPE, field, "A 동 code is a string");
           anbu_json_respond_error (msg, error);
           return;
         }
@@ -748,7 +833,7 @@ handle_admin_users (SoupServer        *server,
   if (role == ANBU_ROLE_PLANNER && codes[0] == NULL)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_MISSING_FIELD, "dong_codes",
-                                   "A planner needs the codes of their 동");
+                                   _("A planner needs the codes of their 동"));
       return;
     }
   hash = anbu_password_hash (password, &error);
@@ -760,7 +845,7 @@ handle_admin_users (SoupServer        *server,
   id = g_uuid_string_random ();
   user.id = id;
   user.username = (char *) username;
-  user.display_name = (char *) display_name;
+  user.display_name = display_name != NULL ? display_name : (char *) username;
   user.role = role;
   user.dong_codes = codes;
   user.password_hash = hash;
@@ -768,11 +853,12 @@ handle_admin_users (SoupServer        *server,
     {
       if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
         anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "username",
-                                     "This username is taken");
+                                     _("This username is taken"));
       else
         anbu_json_respond_error (msg, error);
       return;
     }
+  log_admin_action (self, msg, admin, "/api/v1/admin/users", "add", username);
   answer = g_strdup_printf ("{\"id\":\"%s\"}", id);
   anbu_json_respond (msg, 201, g_steal_pointer (&answer));
 }
@@ -860,6 +946,9 @@ on_metered_request (SoupServer        *server,
   MeteredRoute *route = user_data;
   gint64 start = g_get_monotonic_time ();
 
+  /* Refused (and counted) while its headers or body were read. */
+  if (soup_server_message_get_status (msg) != 0)
+    return;
   route->handler (server, msg, path, query, route->service);
   if (route->service->server != NULL && soup_server_message_get_status (msg) != 0)
     anbu_metrics_observe_request (anbu_http_server_get_metrics (route->service->server),
@@ -1022,6 +1111,11 @@ anbu_ingest_service_attach (AnbuIngestService *self,
       route->label = routes[i].label;
       route->handler = routes[i].handler;
       soup_server_add_handler (soup, routes[i].path, on_metered_request, route, g_free);
+      if (strcmp (routes[i].path, "/api/v1/telemetry") == 0)
+        anbu_http_server_guard_route (server, routes[i].path, self->options.max_body,
+                                      check_gateway_credential, self);
+      else
+        anbu_http_server_guard_route (server, routes[i].path, 0, NULL, NULL);
     }
   soup_server_add_websocket_handler (soup, "/api/v1/live", NULL, NULL, on_live_connected, self,
                                      NULL);

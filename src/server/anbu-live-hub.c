@@ -186,6 +186,9 @@ anbu_live_hub_new (AnbuStore *store,
                              " l.last_lux, coalesce (l.last_activity_at, 0), h.dong_code,"
                              " h.night_consent, h.status FROM plug_live l"
                              " JOIN plug p ON p.id = l.serial AND p.state = 'installed'"
+                             /* Only what it saw in this installation. */
+                             " AND l.household_id = p.household_id"
+                             " AND l.last_seen_at >= unixepoch (json_extract (p.record, '$.installed_at'))"
                              " JOIN household h ON h.id = l.household_id", -1,
                              SQLITE_PREPARE_PERSISTENT, &self->snapshot, NULL) != SQLITE_OK)
     {

@@ -563,9 +563,16 @@ apply_plug_remove (Batch       *batch,
       anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", _("No such plug"));
       return FALSE;
     }
-  household = load_household (batch, records.plug->household_id, "serial", NULL, error);
+  household = load_household (batch, records.plug->household_id, "serial", NULL, &local_error);
   if (household == NULL)
-    return FALSE;
+    {
+      /* Another scope's plug answers exactly like an unknown serial. */
+      if (g_error_matches (local_error, ANBU_API_ERROR, ANBU_API_ERROR_NOT_FOUND))
+        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", _("No such plug"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (!anbu_mutation_apply (ANBU_MUTATION_KIND_PLUG_REMOVE, payload, &actor, &records, error)
       || !save_plug (batch, records.plug, version, error))
     return FALSE;
@@ -654,9 +661,16 @@ load_alert (Batch       *batch,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  household = load_household (batch, entity->household_id, "id", NULL, error);
+  household = load_household (batch, entity->household_id, "id", NULL, &local_error);
   if (household == NULL)
-    return NULL;
+    {
+      /* Another scope's alert answers exactly like an unknown one. */
+      if (g_error_matches (local_error, ANBU_API_ERROR, ANBU_API_ERROR_NOT_FOUND))
+        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "id", _("No such alert"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   object = parse_record (entity->record, error);
   if (object == NULL)
     return NULL;
@@ -767,6 +781,20 @@ apply_alert_resolve (Batch       *batch,
   return save_alert (batch, records.alert, version, outcome, error);
 }
 
+/* Who did something is whoever signed in: a record naming anyone else
+ * (or no user at all) would put words in someone's mouth. */
+static gboolean
+check_actor (Batch       *batch,
+             const char  *by,
+             GError     **error)
+{
+  if (by != NULL && g_ascii_strcasecmp (by, batch->user->id) == 0)
+    return TRUE;
+  anbu_api_set_error (error, ANBU_API_ERROR_FORBIDDEN, "by",
+                      _("You can only record what you did yourself: by must be your own user id"));
+  return FALSE;
+}
+
 static gboolean
 apply_kind (Batch             *batch,
             AnbuMutationKind   kind,
@@ -789,12 +817,21 @@ apply_kind (Batch             *batch,
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
       return apply_plug_remove (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_VISIT_CREATE:
-      return apply_fact (batch, ANBU_RECORD_KIND_VISIT, kind, payload, outcome, error);
+      {
+        g_autofree char *by = NULL;
+
+        return read_uuid (payload, "by", &by, error) && check_actor (batch, by, error)
+               && apply_fact (batch, ANBU_RECORD_KIND_VISIT, kind, payload, outcome, error);
+      }
     case ANBU_MUTATION_KIND_CONTACT_CREATE:
       {
         g_autoptr(AnbuContact) contact = anbu_contact_from_json (payload, error);
 
-        if (contact == NULL)
+        if (contact == NULL || !check_actor (batch, contact->by, error))
+          return FALSE;
+        /* The household first: an alert of another scope's household must
+         * answer like an unknown one. */
+        if (!check_open_household (batch, contact->household_id, "household_id", error))
           return FALSE;
         if (contact->alert_id != NULL)
           {
@@ -994,6 +1031,16 @@ anbu_mutations_apply (AnbuStore              *store,
           goto fail_rollback;
         }
       g_clear_error (&entry_error);
+      /* An id is its sender's: another user's entry with it is not a
+       * resend, and answering "duplicate" would drop it silently. */
+      if (stored != NULL && g_strcmp0 (stored->user_id, user->id) != 0)
+        {
+          anbu_api_set_error (&entry_error, ANBU_API_ERROR_INVALID_VALUE, "id",
+                              _("This entry id was already used by someone else; send the entry with a new id"));
+          json_array_add_object_element (results, rejected_result (id, entry_error));
+          anbu_metrics_add_mutation (metrics, stored->kind, "rejected");
+          continue;
+        }
       if (stored != NULL)
         {
           json_array_add_object_element (results, duplicate_result (id));

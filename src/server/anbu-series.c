@@ -10,22 +10,43 @@
 #include "anbu-server-time.h"
 #include "anbu-store.h"
 
+/* A plug's readings belong to the household only while it was installed
+ * there: a plug moved from another household brings none of its past. */
 static const char plugs_sql[] =
-  "SELECT id, json_extract (record, '$.appliance') FROM plug WHERE household_id = ?1 ORDER BY seq";
+  "SELECT id, json_extract (record, '$.appliance'),"
+  " unixepoch (json_extract (record, '$.installed_at')),"
+  " unixepoch (json_extract (record, '$.removed_at'))"
+  " FROM plug WHERE household_id = ?1 ORDER BY seq";
 
-/* Raw readings and hourly folds, bucketed together. */
+/* Raw readings and hourly folds in [?5, ?3), bucketed together from ?2. */
 static const char buckets_sql[] =
   "SELECT b, sum (n), min (wmin), max (wmax), sum (wsum), min (lmin), max (lmax), sum (lsum) FROM ("
   " SELECT (ts - ?2) / ?4 AS b, 1 AS n, watts AS wmin, watts AS wmax, watts AS wsum,"
-  "  lux AS lmin, lux AS lmax, lux AS lsum FROM reading WHERE serial = ?1 AND ts >= ?2 AND ts < ?3"
+  "  lux AS lmin, lux AS lmax, lux AS lsum FROM reading WHERE serial = ?1 AND ts >= ?5 AND ts < ?3"
   " UNION ALL"
   " SELECT (hour - ?2) / ?4, n, watts_min, watts_max, watts_sum, lux_min, lux_max, lux_sum"
-  "  FROM reading_hourly WHERE serial = ?1 AND hour >= ?2 AND hour < ?3)"
+  "  FROM reading_hourly WHERE serial = ?1 AND hour >= ?5 AND hour < ?3)"
   " GROUP BY b ORDER BY b";
 
 static const char events_sql[] =
   "SELECT ts, kind, magnitude FROM activity_event WHERE serial = ?1 AND ts >= ?2 AND ts < ?3"
   " ORDER BY ts LIMIT ?4";
+
+typedef struct
+{
+  char   *serial;
+  char   *appliance;
+  gint64  installed_at;
+  gint64  removed_at;   /* G_MAXINT64 while installed */
+} SeriesPlug;
+
+static void
+series_plug_free (SeriesPlug *plug)
+{
+  g_free (plug->serial);
+  g_free (plug->appliance);
+  g_free (plug);
+}
 
 static void
 add_time (JsonBuilder *builder,
@@ -66,8 +87,7 @@ anbu_series_to_json (sqlite3     *db,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) appliances = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) plugs_found = g_ptr_array_new_with_free_func ((GDestroyNotify) series_plug_free);
   sqlite3_stmt *plugs = NULL, *buckets = NULL, *events = NULL;
   char *json = NULL;
   int rc;
@@ -82,8 +102,16 @@ anbu_series_to_json (sqlite3     *db,
   sqlite3_bind_text (plugs, 1, household_id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (plugs)) == SQLITE_ROW)
     {
-      g_ptr_array_add (serials, g_strdup ((const char *) sqlite3_column_text (plugs, 0)));
-      g_ptr_array_add (appliances, g_strdup ((const char *) sqlite3_column_text (plugs, 1)));
+      SeriesPlug *plug = g_new0 (SeriesPlug, 1);
+
+      plug->serial = g_strdup ((const char *) sqlite3_column_text (plugs, 0));
+      plug->appliance = g_strdup ((const char *) sqlite3_column_text (plugs, 1));
+      /* A record without an install time shows nothing rather than all. */
+      plug->installed_at = sqlite3_column_type (plugs, 2) != SQLITE_NULL
+                           ? sqlite3_column_int64 (plugs, 2) : G_MAXINT64;
+      plug->removed_at = sqlite3_column_type (plugs, 3) != SQLITE_NULL
+                         ? sqlite3_column_int64 (plugs, 3) : G_MAXINT64;
+      g_ptr_array_add (plugs_found, plug);
     }
   if (rc != SQLITE_DONE)
     goto failed;
@@ -97,10 +125,16 @@ anbu_series_to_json (sqlite3     *db,
   json_builder_add_int_value (builder, bucket);
   json_builder_set_member_name (builder, "plugs");
   json_builder_begin_array (builder);
-  for (guint p = 0; p < serials->len; p++)
+  for (guint p = 0; p < plugs_found->len; p++)
     {
-      const char *serial = g_ptr_array_index (serials, p);
-      const char *appliance = g_ptr_array_index (appliances, p);
+      SeriesPlug *plug = g_ptr_array_index (plugs_found, p);
+      const char *serial = plug->serial;
+      const char *appliance = plug->appliance;
+      gint64 lower = MAX (from, plug->installed_at);
+      gint64 upper = MIN (to, plug->removed_at);
+
+      if (upper < lower)
+        upper = lower;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "serial");
@@ -116,8 +150,9 @@ anbu_series_to_json (sqlite3     *db,
       sqlite3_reset (buckets);
       sqlite3_bind_text (buckets, 1, serial, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (buckets, 2, from);
-      sqlite3_bind_int64 (buckets, 3, to);
+      sqlite3_bind_int64 (buckets, 3, upper);
       sqlite3_bind_int64 (buckets, 4, bucket);
+      sqlite3_bind_int64 (buckets, 5, lower);
       while ((rc = sqlite3_step (buckets)) == SQLITE_ROW)
         {
           gint64 index = sqlite3_column_int64 (buckets, 0);
@@ -143,8 +178,8 @@ anbu_series_to_json (sqlite3     *db,
       json_builder_begin_array (builder);
       sqlite3_reset (events);
       sqlite3_bind_text (events, 1, serial, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (events, 2, from);
-      sqlite3_bind_int64 (events, 3, to);
+      sqlite3_bind_int64 (events, 2, lower);
+      sqlite3_bind_int64 (events, 3, upper);
       sqlite3_bind_int (events, 4, ANBU_SERIES_MAX_EVENTS);
       while ((rc = sqlite3_step (events)) == SQLITE_ROW)
         {

@@ -28,7 +28,8 @@
 static const char usage_text[] =
   "Usage:\n"
   "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
-  "                    [--token-lifetime SECONDS] [--max-body BYTES]\n"
+  "                    [--token-lifetime SECONDS] [--max-body BYTES] [--password-checks N]\n"
+  "                    [--request-timeout SECONDS]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
@@ -37,7 +38,7 @@ static const char usage_text[] =
   "  anbu-server password reset --db FILE --username NAME [--password-file FILE]\n"
   "  anbu-server import households --db FILE --csv FILE [--valid-only]\n"
   "  anbu-server gateway add --db FILE --name NAME   (prints the gateway's telemetry token)\n"
-  "  anbu-server access-log --db FILE (--household ID | --user NAME)\n"
+  "  anbu-server access-log --db FILE (--household ID | --user NAME | --cli)\n"
   "\n"
   "Passwords are read from --password-file or from standard input (not echoed).\n"
   "ANBU_SERVER_TOKEN_LIFETIME (seconds) sets the token lifetime when the flag is absent.\n";
@@ -191,6 +192,8 @@ run_serve (int    argc,
   g_autofree char *url = NULL;
   gint64 token_lifetime = 0;
   gint64 max_body = ANBU_DEFAULT_MAX_BODY;
+  gint password_checks = 0;
+  gint request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
@@ -198,6 +201,8 @@ run_serve (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, NULL, NULL },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime, NULL, NULL },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, NULL, NULL },
+    { "password-checks", 0, 0, G_OPTION_ARG_INT, &password_checks, NULL, NULL },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
     { NULL }
@@ -226,6 +231,10 @@ run_serve (int    argc,
     }
   if (token_lifetime < 0 || max_body <= 0)
     return usage_error ("--token-lifetime and --max-body must be positive");
+  if (password_checks < 0 || password_checks > 64)
+    return usage_error ("--password-checks must be a number from 1 to 64");
+  if (request_timeout < 0 || request_timeout > 3600)
+    return usage_error ("--request-timeout must be a number of seconds from 0 to 3600");
   if (!anbu_auth_init (&error))
     {
       g_printerr ("anbu-server: %s\n", error->message);
@@ -236,6 +245,8 @@ run_serve (int    argc,
   if (store == NULL)
     return 1;
   server = anbu_http_server_new (store, token_lifetime, (gsize) max_body);
+  anbu_http_server_set_password_checks (server, (guint) password_checks);
+  anbu_http_server_set_request_timeout (server, (guint) request_timeout);
   if (!anbu_http_server_listen (server, listen, tls_cert, tls_key, &error))
     {
       g_printerr (_("anbu-server: cannot listen on %s: %s\n"), listen, error->message);
@@ -282,6 +293,30 @@ run_serve (int    argc,
   g_clear_object (&store);
   g_message ("Stopped");
   return 0;
+}
+
+/* Administration from the command line is in the access log like the
+ * HTTP routes: who (the system account, as user "cli"), and what was done
+ * to whom in the route ("user disable kim.planner"). A failure to log is
+ * reported but does not undo what was done. */
+#define CLI_ACTOR_ID "cli"
+
+static void
+log_cli_action (AnbuStore  *store,
+                const char *what)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *username = g_strconcat ("cli:", g_get_user_name (), NULL);
+  AnbuAccessEntry entry = { 0 };
+
+  entry.user_id = (char *) CLI_ACTOR_ID;
+  entry.username = username;
+  entry.address = (char *) "localhost";
+  entry.method = (char *) "CLI";
+  entry.route = (char *) what;
+  entry.action = ANBU_ACCESS_WRITE;
+  if (!anbu_store_log_access (store, &entry, NULL, &error))
+    g_printerr ("anbu-server: cannot write the access log: %s\n", error->message);
 }
 
 /* user add / user disable / password reset */
@@ -365,6 +400,11 @@ run_user_add (int    argc,
       return 1;
     }
   g_free (user.password_hash);
+  {
+    g_autofree char *what = g_strdup_printf ("user add %s", username);
+
+    log_cli_action (store, what);
+  }
   g_print ("%s\n", id);
   return 0;
 }
@@ -402,6 +442,11 @@ run_user_disable (int    argc,
       g_printerr ("anbu-server: %s: %s\n", username, error->message);
       return 1;
     }
+  {
+    g_autofree char *what = g_strdup_printf ("user disable %s", username);
+
+    log_cli_action (store, what);
+  }
   return 0;
 }
 
@@ -449,6 +494,11 @@ run_password_reset (int    argc,
       g_printerr ("anbu-server: %s\n", error->message);
       return 1;
     }
+  {
+    g_autofree char *what = g_strdup_printf ("password reset %s", username);
+
+    log_cli_action (store, what);
+  }
   return 0;
 }
 
@@ -492,6 +542,12 @@ run_import (int    argc,
       g_printerr ("anbu-server: %s: %s\n", csv, error->message);
       return 1;
     }
+  {
+    g_autofree char *what = g_strdup_printf ("import households %s: %u imported, %u rejected", csv,
+                                             report->imported, report->rejected->len);
+
+    log_cli_action (store, what);
+  }
   for (guint i = 0; i < report->rejected->len; i++)
     {
       AnbuCsvRejectedRow *row = g_ptr_array_index (report->rejected, i);
@@ -516,10 +572,12 @@ run_access_log (int    argc,
   g_autofree char *db = NULL;
   g_autofree char *household = NULL;
   g_autofree char *username = NULL;
+  gboolean cli = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "household", 0, 0, G_OPTION_ARG_STRING, &household, NULL, NULL },
     { "user", 0, 0, G_OPTION_ARG_STRING, &username, NULL, NULL },
+    { "cli", 0, 0, G_OPTION_ARG_NONE, &cli, NULL, NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -529,8 +587,8 @@ run_access_log (int    argc,
 
   if (!parse_options (entries, &argc, &argv, &error))
     return usage_error (error->message);
-  if ((household == NULL) == (username == NULL))
-    return usage_error ("Give either --household ID or --user NAME");
+  if ((household != NULL) + (username != NULL) + (cli != FALSE) != 1)
+    return usage_error ("Give one of --household ID, --user NAME or --cli");
   store = open_store (db);
   if (store == NULL)
     return 1;
@@ -539,7 +597,8 @@ run_access_log (int    argc,
       g_printerr ("anbu-server: %s: %s\n", username, error->message);
       return 1;
     }
-  entries_found = anbu_store_list_access (store, household, user ? user->id : NULL, &error);
+  entries_found = anbu_store_list_access (store, household,
+                                          cli ? CLI_ACTOR_ID : user ? user->id : NULL, &error);
   if (entries_found == NULL)
     {
       g_printerr ("anbu-server: %s\n", error->message);

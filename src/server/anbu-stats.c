@@ -96,6 +96,32 @@ period_next (GDateTime      *start,
     }
 }
 
+guint64
+anbu_stats_count_periods (gint64         from,
+                          gint64         to,
+                          AnbuStatsGroup group)
+{
+  gint64 shortest;
+
+  if (to <= from)
+    return 0;
+  switch (group)
+    {
+    case ANBU_STATS_GROUP_WEEK:
+      shortest = 7 * 24 * 3600;
+      break;
+    case ANBU_STATS_GROUP_MONTH:
+      shortest = 28 * 24 * 3600;
+      break;
+    case ANBU_STATS_GROUP_DAY:
+    default:
+      shortest = 24 * 3600;
+      break;
+    }
+  /* A partial period at each end. */
+  return (guint64) ((to - from) / shortest) + 2;
+}
+
 static Period *
 find_period (GArray *periods,
              gint64  t)
@@ -228,6 +254,14 @@ anbu_stats_to_json (sqlite3          *db,
     {
       g_autoptr(GDateTime) next = period_next (cursor, group);
       Period period = { 0 };
+
+      /* GDateTime ends at the year 9999: stop there rather than loop. */
+      if (next == NULL)
+        {
+          g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                               "The span runs past the end of the calendar");
+          return NULL;
+        }
 
       period.start = MAX (g_date_time_to_unix (cursor), from);
       period.end = MIN (g_date_time_to_unix (next), to);

@@ -35,6 +35,12 @@ typedef enum
 gboolean  anbu_stats_group_from_string (const char       *text,
                                         AnbuStatsGroup   *group);
 
+/* How many periods [from, to) spans when grouped by `group` (at most one
+ * more than the exact count): callers refuse spans too long to answer. */
+guint64   anbu_stats_count_periods     (gint64            from,
+                                        gint64            to,
+                                        AnbuStatsGroup    group);
+
 char     *anbu_stats_to_json           (sqlite3          *db,
                                         const AnbuScope  *scope,
                                         gint64            from,

@@ -11,6 +11,13 @@
 #include "anbu-telemetry.h"
 #include "anbu-validate.h"
 
+/* A plug's live fields count only for the installation they were seen
+ * in: a plug moved to another household starts with none, so nothing of
+ * the previous resident is published to the new one. */
+#define LIVE_OF_THIS_INSTALL \
+  " AND l.household_id = p.household_id" \
+  " AND l.last_seen_at >= unixepoch (json_extract (p.record, '$.installed_at'))"
+
 struct _AnbuTelemetry
 {
   GObject             parent_instance;
@@ -881,7 +888,8 @@ anbu_telemetry_new (sqlite3 *db,
   if (!prepare (self, &self->plug_info,
                 "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
                 " coalesce (l.last_activity_at, 0), l.online_since"
-                " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id WHERE p.id = ?1")
+                " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
+                " WHERE p.id = ?1")
       || !prepare (self, &self->insert_reading,
                    "INSERT INTO reading (serial, ts, watts, lux) VALUES (?1, ?2, ?3, ?4)"
                    " ON CONFLICT DO NOTHING")
@@ -914,7 +922,7 @@ anbu_telemetry_new (sqlite3 *db,
       || !prepare (self, &self->publish_due,
                    "SELECT l.serial, l.last_seen_at, l.last_watts, l.last_lux,"
                    " coalesce (l.last_activity_at, 0) FROM plug_live l"
-                   " JOIN plug p ON p.id = l.serial WHERE p.state = 'installed'"
+                   " JOIN plug p ON p.id = l.serial" LIVE_OF_THIS_INSTALL " WHERE p.state = 'installed'"
                    " AND (p.last_seen_at IS NULL"
                    "  OR l.last_seen_at - unixepoch (p.last_seen_at) >= ?2"
                    "  OR (?1 - l.last_seen_at >= ?2"

@@ -133,3 +133,19 @@ anbu_throttle_succeeded (AnbuThrottle *self,
 
   g_hash_table_remove (self->attempts, key);
 }
+
+void
+anbu_throttle_forgive (AnbuThrottle *self,
+                       const char   *key)
+{
+  Attempts *attempts;
+
+  g_return_if_fail (ANBU_IS_THROTTLE (self));
+
+  attempts = g_hash_table_lookup (self->attempts, key);
+  if (attempts == NULL || attempts->failures == 0)
+    return;
+  attempts->failures--;
+  if (attempts->failures < self->max_failures)
+    attempts->locked_until = 0;
+}

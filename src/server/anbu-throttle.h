@@ -24,5 +24,10 @@ void          anbu_throttle_failed      (AnbuThrottle *self,
                                          gint64        now);
 void          anbu_throttle_succeeded   (AnbuThrottle *self,
                                          const char   *key);
+/* Takes back one failure counted for an attempt that turned out good (an
+ * attempt is counted before it is checked), lifting a lock that only it
+ * caused. */
+void          anbu_throttle_forgive     (AnbuThrottle *self,
+                                         const char   *key);
 
 G_END_DECLS

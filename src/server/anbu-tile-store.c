@@ -393,4 +393,5 @@ anbu_tile_store_attach (AnbuTileStore  *self,
   self->server = g_object_ref (server);
   soup_server_add_handler (anbu_http_server_get_soup_server (server), "/tiles", on_tile_request,
                            self, NULL);
+  anbu_http_server_guard_route (server, "/tiles", 0, NULL, NULL);
 }
