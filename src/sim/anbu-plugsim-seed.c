@@ -403,7 +403,9 @@ anbu_plugsim_seed_main (int    argc,
           g_autofree char *id = g_uuid_string_random ();
           g_autofree char *serial = g_strdup_printf ("JN-%05u-%05d", (guint) (seed % 100000), i);
           gboolean stopper = anbu_plugsim_is_stopper ((guint) i);
-          gint64 installed = now;
+          /* The plug went in when its simulated history begins: a household's
+           * readings count only from its plug's installation. */
+          gint64 installed = sim_start;
           const AnbuSimAway *aways;
           gsize n_aways;
 

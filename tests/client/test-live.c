@@ -424,8 +424,10 @@ test_api_errors (void)
   g_assert_cmpstr (anbu_api_error_get_code_string (error), ==, "brand_new_code");
   g_clear_error (&error);
 
+  /* A bare 503 (a proxy in front, a busy server) is 'unavailable': try again later. */
   error = request_answer (fake, api, &no_body);
-  g_assert_error (error, ANBU_API_ERROR, ANBU_API_ERROR_INTERNAL);
+  g_assert_error (error, ANBU_API_ERROR, ANBU_API_ERROR_UNAVAILABLE);
+  g_assert_true (anbu_api_client_error_is_transient (error));
   g_assert_null (anbu_api_error_get_field (error));
   g_clear_error (&error);
 
