@@ -7,6 +7,7 @@
 
 #include "anbu-alert-engine.h"
 #include "anbu-alert.h"
+#include "anbu-case-lifecycle.h"
 #include "anbu-inactivity.h"
 #include "anbu-record-json.h"
 #include "anbu-routine-detector.h"
@@ -30,6 +31,8 @@ struct _AnbuAlertEngine
   sqlite3_stmt        *last_resolved;
   sqlite3_stmt        *contacts;
   sqlite3_stmt        *unresolved_households;
+  sqlite3_stmt        *staff_times;     /* plug work and visits: staff in the home */
+  sqlite3_stmt        *events_since;    /* activity events of every plug the household had */
 
   sqlite3_stmt        *routine_get;
   sqlite3_stmt        *routine_put;
@@ -274,7 +277,7 @@ load_unresolved (AnbuAlertEngine  *self,
   return g_steal_pointer (&alerts);
 }
 
-/* How many contacts answer the alert, and how many of them found nobody. */
+/* How many contacts and visits answer the alert, and how many contacts found nobody. */
 static void
 count_contacts (AnbuAlertEngine *self,
                 const AnbuAlert *alert,
@@ -704,9 +707,55 @@ close_alert (AnbuAlertEngine     *self,
   return save_alert (self, stored, changes, error);
 }
 
-/* Closes an open alert whose silence is over (activity came back, or an
- * absence covers now) when nobody has acted on it yet: SAFE, or ABSENT
- * under an absence. */
+/* Whether the resident, not staff, made an activity event in (since, now]
+ * (docs/casework.md: plug work and visits are staff time). */
+static gboolean
+resident_active_since (AnbuAlertEngine  *self,
+                       const char       *household_id,
+                       gint64            since,
+                       gint64            now,
+                       gboolean         *active,
+                       GError          **error)
+{
+  g_autoptr(GArray) staff = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  sqlite3_stmt *stmt = self->staff_times;
+  int rc;
+
+  *active = FALSE;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuTimeWindow window;
+
+      if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+        continue;
+      if (sqlite3_column_int (stmt, 1) == 0)
+        anbu_case_staff_window_for_plug_work (sqlite3_column_int64 (stmt, 0), &window);
+      else
+        anbu_case_staff_window_for_visit (sqlite3_column_int64 (stmt, 0), &window);
+      g_array_append_val (staff, window);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read plug work and visits");
+
+  stmt = self->events_since;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, since);
+  sqlite3_bind_int64 (stmt, 3, now);
+  while (!*active && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    *active = anbu_case_is_resident_activity (sqlite3_column_int64 (stmt, 0),
+                                              (const AnbuTimeWindow *) staff->data, staff->len);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return set_db_error (self, error, "Cannot read activity events");
+  return TRUE;
+}
+
+/* An unresolved alert whose silence is no longer signalled (activity came
+ * back, an absence covers now, the quiet restarted): closed as the case
+ * rules say (anbu-case-lifecycle.h), which is only when nobody acted on it
+ * and the resident was active. */
 static gboolean
 close_if_unattended (AnbuAlertEngine             *self,
                      StoredAlert                 *stored,
@@ -717,15 +766,28 @@ close_if_unattended (AnbuAlertEngine             *self,
                      GError                     **error)
 {
   AnbuAlertResolution resolution;
+  AnbuCaseEvent event;
   guint all, no_answer;
+  gboolean resident;
 
-  if (stored->alert->state != ANBU_ALERT_STATE_OPEN
-      || !(verdict->absent || verdict->quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since))
+  if (stored->alert->state == ANBU_ALERT_STATE_RESOLVED)
     return TRUE;
   count_contacts (self, stored->alert, &all, &no_answer);
-  if (all != 0)
+  if (anbu_case_is_acted_on (stored->alert, all))
     return TRUE;
-  resolution = verdict->absent ? ANBU_ALERT_RESOLUTION_ABSENT : ANBU_ALERT_RESOLUTION_SAFE;
+  if (!resident_active_since (self, stored->alert->household_id,
+                              stored->alert->quiet_since / G_USEC_PER_SEC, now, &resident, error))
+    return FALSE;
+  if (resident)
+    event = ANBU_CASE_EVENT_RESIDENT_ACTIVITY;
+  else if (verdict->absent)
+    event = ANBU_CASE_EVENT_ABSENCE;
+  else if (verdict->quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since)
+    event = ANBU_CASE_EVENT_STAFF_ACTIVITY;
+  else
+    event = ANBU_CASE_EVENT_QUIET_RESTARTED;
+  if (!anbu_case_event_closes (stored->alert, FALSE, event, &resolution))
+    return TRUE;
   return close_alert (self, stored, resolution, now, changes, stats, error);
 }
 
@@ -840,11 +902,13 @@ evaluate_household (AnbuAlertEngine      *self,
     }
   else if (!verdict.offline && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN)
     {
+      AnbuAlertResolution resolution;
       guint all, no_answer;
 
       count_contacts (self, stored->alert, &all, &no_answer);
-      if (all == 0 && !close_alert (self, stored, ANBU_ALERT_RESOLUTION_DEVICE_PROBLEM, now,
-                                    changes, stats, error))
+      if (anbu_case_event_closes (stored->alert, anbu_case_is_acted_on (stored->alert, all),
+                                  ANBU_CASE_EVENT_READINGS_BACK, &resolution)
+          && !close_alert (self, stored, resolution, now, changes, stats, error))
         return FALSE;
     }
 
@@ -985,6 +1049,8 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->last_resolved, sqlite3_finalize);
   g_clear_pointer (&self->contacts, sqlite3_finalize);
   g_clear_pointer (&self->unresolved_households, sqlite3_finalize);
+  g_clear_pointer (&self->staff_times, sqlite3_finalize);
+  g_clear_pointer (&self->events_since, sqlite3_finalize);
   g_clear_pointer (&self->routine_get, sqlite3_finalize);
   g_clear_pointer (&self->routine_put, sqlite3_finalize);
   g_clear_pointer (&self->routine_index, sqlite3_finalize);
@@ -1059,10 +1125,27 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " FROM alert WHERE household_id = ?1 AND state = 'resolved'"
                    " AND json_extract (record, '$.kind') = ?2 ORDER BY seq DESC LIMIT 1")
       || !prepare (self, &self->contacts,
-                   "SELECT count (*), coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
+                   /* Visits attached to it count as acts too (docs/casework.md). */
+                   "SELECT count (*) + (SELECT count (*) FROM visit WHERE household_id = ?1"
+                   " AND json_extract (record, '$.alert_id') = ?2),"
+                   " coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
                    " FROM contact WHERE household_id = ?1 AND json_extract (record, '$.alert_id') = ?2")
       || !prepare (self, &self->unresolved_households,
                    "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'")
+      /* Kind 0: plug work (install, replacement, removal); 1: someone in the home. */
+      || !prepare (self, &self->staff_times,
+                   "SELECT unixepoch (json_extract (record, '$.installed_at')), 0 FROM plug"
+                   " WHERE household_id = ?1"
+                   " UNION ALL SELECT unixepoch (json_extract (record, '$.removed_at')), 0 FROM plug"
+                   " WHERE household_id = ?1 AND json_extract (record, '$.removed_at') IS NOT NULL"
+                   " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM visit"
+                   " WHERE household_id = ?1"
+                   " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM contact"
+                   " WHERE household_id = ?1 AND json_extract (record, '$.channel')"
+                   " IN ('visit', 'dispatch_112', 'dispatch_119')")
+      || !prepare (self, &self->events_since,
+                   "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
+                   " WHERE p.household_id = ?1 AND e.ts > ?2 AND e.ts <= ?3 ORDER BY e.ts DESC")
       || !prepare (self, &self->routine_get,
                    "SELECT learned_at, observed_days, ready, usual_quiet FROM routine_profile"
                    " WHERE household_id = ?1")

@@ -10,6 +10,7 @@
 #include "anbu-absence.h"
 #include "anbu-alert.h"
 #include "anbu-api-error.h"
+#include "anbu-case-lifecycle.h"
 #include "anbu-contact.h"
 #include "anbu-mutation.h"
 #include "anbu-mutations.h"
@@ -845,11 +846,14 @@ apply_alert_resolve (Batch       *batch,
   g_autofree char *notes = NULL;
   g_autoptr(AnbuAlert) alert = NULL;
   gint resolution;
+  gint dispatch_outcome = ANBU_DISPATCH_OUTCOME_NONE;
   gint64 at, version = 0;
 
   if (!read_uuid (payload, "id", &id, error)
       || !read_enum (payload, "resolution", ANBU_TYPE_ALERT_RESOLUTION, &resolution, error)
       || !read_time (payload, "at", &at, error)
+      || !anbu_json_read_enum ("dispatch_outcome", json_object_get_member (payload, "dispatch_outcome"),
+                               FALSE, ANBU_TYPE_DISPATCH_OUTCOME, &dispatch_outcome, error)
       || !anbu_json_read_text ("notes", json_object_get_member (payload, "notes"), FALSE,
                                ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE, &notes, error))
     return FALSE;
@@ -874,17 +878,112 @@ apply_alert_resolve (Batch       *batch,
                           _("An alert cannot be resolved before it was raised"));
       return FALSE;
     }
-  alert->state = ANBU_ALERT_STATE_RESOLVED;
-  alert->resolution = resolution;
-  alert->closed_at = at;
-  g_free (alert->closed_by);
-  alert->closed_by = g_strdup (batch->user->id);
+  if (!anbu_case_resolve (alert, resolution, dispatch_outcome, at, batch->user->id, error))
+    return FALSE;
   if (notes != NULL)
     {
       g_free (alert->notes);
       alert->notes = g_steal_pointer (&notes);
     }
   return save_alert (batch, alert, version, outcome, error);
+}
+
+/* The signal a contact or visit belongs to: the one it names (of its
+ * household), or else the household's open signal at its time
+ * (docs/casework.md), whichever view recorded it. */
+static gboolean
+attach_to_signal (Batch        *batch,
+                  const char   *household_id,
+                  gint64        at,
+                  char        **alert_id,
+                  GError      **error)
+{
+  g_autoptr(GPtrArray) entities = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  const AnbuAlert *open;
+
+  if (*alert_id != NULL)
+    {
+      g_autoptr(AnbuStoreEntity) alert = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      alert = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, *alert_id, &local_error);
+      if (alert == NULL
+          && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (alert == NULL || g_strcmp0 (alert->household_id, household_id) != 0)
+        {
+          anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "alert_id",
+                              _("This household has no such alert"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  entities = anbu_store_list_unresolved_alerts (batch->store, household_id, error);
+  if (entities == NULL)
+    return FALSE;
+  alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_alert_free);
+  for (guint i = 0; i < entities->len; i++)
+    {
+      AnbuStoreEntity *entity = entities->pdata[i];
+      g_autoptr(JsonObject) object = parse_record (entity->record, NULL);
+      AnbuAlert *alert = object != NULL ? anbu_alert_from_json (object, NULL) : NULL;
+
+      if (alert != NULL)
+        g_ptr_array_add (alerts, alert);
+    }
+  open = anbu_case_signal_for_record ((AnbuAlert * const *) alerts->pdata, alerts->len, at);
+  if (open != NULL)
+    *alert_id = g_strdup (open->id);
+  return TRUE;
+}
+
+/* A new contact's effect on its signal: a 112/119 contact makes it dispatched. */
+static gboolean
+apply_contact_to_signal (Batch              *batch,
+                         const AnbuContact  *contact,
+                         GError            **error)
+{
+  g_autoptr(AnbuAlert) alert = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  gint64 version = 0;
+
+  if (contact->alert_id == NULL || !anbu_case_channel_dispatches (contact->channel))
+    return TRUE;
+  alert = load_alert (batch, contact->alert_id, &version, error);
+  if (alert == NULL)
+    return FALSE;
+  if (!anbu_case_apply_contact (alert, contact))
+    return TRUE;
+  alert->version = version + 1;
+  object = anbu_alert_to_json (alert);
+  return save_record (batch, ANBU_STORE_KIND_ALERT, alert->id, alert->household_id,
+                      anbu_alert_state_to_string (alert->state), object, alert->version, error);
+}
+
+static gboolean
+apply_contact_create (Batch       *batch,
+                      JsonObject  *payload,
+                      Outcome     *outcome,
+                      GError     **error)
+{
+  g_autoptr(AnbuContact) contact = anbu_contact_from_json (payload, error);
+  g_autoptr(JsonObject) record = NULL;
+
+  if (contact == NULL
+      || !attach_to_signal (batch, contact->household_id, contact->at, &contact->alert_id, error))
+    return FALSE;
+  record = anbu_contact_to_json (contact);
+  if (!apply_fact (batch, ANBU_STORE_KIND_CONTACT, contact->id, contact->household_id,
+                   record, outcome, error))
+    return FALSE;
+  /* A resent contact changed its signal the first time. */
+  return outcome->status != ANBU_MUTATION_STATUS_APPLIED
+         || apply_contact_to_signal (batch, contact, error);
 }
 
 static gboolean
@@ -911,41 +1010,17 @@ apply_kind (Batch             *batch,
     case ANBU_MUTATION_KIND_VISIT_CREATE:
       {
         g_autoptr(AnbuVisit) visit = anbu_visit_from_json (payload, error);
-        g_autoptr(JsonObject) record = visit ? anbu_visit_to_json (visit) : NULL;
+        g_autoptr(JsonObject) record = NULL;
 
-        return visit != NULL && apply_fact (batch, ANBU_STORE_KIND_VISIT, visit->id,
-                                            visit->household_id, record, outcome, error);
+        if (visit == NULL
+            || !attach_to_signal (batch, visit->household_id, visit->at, &visit->alert_id, error))
+          return FALSE;
+        record = anbu_visit_to_json (visit);
+        return apply_fact (batch, ANBU_STORE_KIND_VISIT, visit->id, visit->household_id, record,
+                           outcome, error);
       }
     case ANBU_MUTATION_KIND_CONTACT_CREATE:
-      {
-        g_autoptr(AnbuContact) contact = anbu_contact_from_json (payload, error);
-        g_autoptr(JsonObject) record = contact ? anbu_contact_to_json (contact) : NULL;
-
-        if (contact == NULL)
-          return FALSE;
-        if (contact->alert_id != NULL)
-          {
-            g_autoptr(AnbuStoreEntity) alert = NULL;
-            g_autoptr(GError) local_error = NULL;
-
-            alert = anbu_store_load (batch->store, ANBU_STORE_KIND_ALERT, contact->alert_id,
-                                     &local_error);
-            if (alert == NULL
-                && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
-              {
-                g_propagate_error (error, g_steal_pointer (&local_error));
-                return FALSE;
-              }
-            if (alert == NULL || g_strcmp0 (alert->household_id, contact->household_id) != 0)
-              {
-                anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "alert_id",
-                                    _("This household has no such alert"));
-                return FALSE;
-              }
-          }
-        return apply_fact (batch, ANBU_STORE_KIND_CONTACT, contact->id, contact->household_id,
-                           record, outcome, error);
-      }
+      return apply_contact_create (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_ABSENCE_CREATE:
       {
         g_autoptr(AnbuAbsence) absence = anbu_absence_from_json (payload, error);

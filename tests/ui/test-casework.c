@@ -634,6 +634,7 @@ test_form_visit (Fixture      *f,
   press_save (dialog);
   p = wait_for_change (f, 0, "visit.create");
   g_assert_cmpstr (json_object_get_string_member (p, "household_id"), ==, H4);
+  g_assert_false (json_object_has_member (p, "alert_id"));  /* H4 has no open signal */
   g_assert_cmpstr (json_object_get_string_member (p, "by"), ==, PLANNER);
   g_assert_cmpstr (json_object_get_string_member (p, "purpose"), ==, "regular");
   g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "건강 양호, 식사 잘 하심");
@@ -663,6 +664,15 @@ test_form_contact (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (p, "channel"), ==, "dispatch_119");
   g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "door_opened");
   g_assert_cmpstr (json_object_get_string_member (p, "notes"), ==, "119 출동, 문 개방 후 안전 확인");
+
+  /* From the household page (⋮ → 안부 확인 기록) no signal is named: the
+   * call still belongs to the household's open signal. */
+  dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H1, NULL);
+  choose (dialog, "outcome", 1);  /* no answer */
+  press_save (dialog);
+  p = wait_for_change (f, 1, "contact.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "alert_id"), ==, A1);
+  g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "no_answer");
 }
 
 static void
@@ -838,10 +848,16 @@ test_form_close_and_resolve (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (p, "id"), ==, H6);
   g_assert_cmpstr (json_object_get_string_member (p, "reason"), ==, "요양원 입소");
 
+  /* No outcome is preselected: Save waits for the planner's choice. */
   dialog = open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H1, A1);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (anbu_case_form_dialog_get_input (dialog, "resolution"))),
+                    ==, GTK_INVALID_LIST_POSITION);
+  g_assert_false (gtk_widget_get_sensitive (anbu_test_find_named (GTK_WIDGET (dialog), "form-save")));
+  g_assert_null (anbu_case_form_dialog_get_input (dialog, "dispatch_outcome"));
+  choose (dialog, "resolution", 1);  /* hospitalized */
+  g_assert_true (gtk_widget_get_sensitive (anbu_test_find_named (GTK_WIDGET (dialog), "form-save")));
   set_text (dialog, "notes", g_strnfill (2100, 'n'));
   assert_refused (f, dialog, "notes", NULL);
-  choose (dialog, "resolution", 1);  /* hospitalized */
   set_text (dialog, "notes", "병원 입원 확인");
   press_save (dialog);
   p = wait_for_change (f, 1, "alert.resolve");
