@@ -33,6 +33,10 @@ struct _AnbuAlertEngine
   sqlite3_stmt        *unresolved_households;
   sqlite3_stmt        *staff_times;     /* plug work and visits: staff in the home */
   sqlite3_stmt        *events_since;    /* activity events of every plug the household had */
+  sqlite3_stmt        *events_before;
+  sqlite3_stmt        *visits_after;
+  GHashTable          *visited_at;      /* household id → latest in-person visit (gint64 *) */
+  gint64               visits_seq;      /* visits and contacts read up to this change number */
 
   sqlite3_stmt        *routine_get;
   sqlite3_stmt        *routine_put;
@@ -111,6 +115,7 @@ typedef struct
   gint64      last_activity_at;
   gint64      last_seen_at;
   gint64      online_since;
+  gint64      last_staff_at;   /* latest install or in-person visit; 0 = none */
 } HouseholdFacts;
 
 /* An unresolved alert as stored. */
@@ -143,11 +148,30 @@ change_free (Change *change)
   g_free (change);
 }
 
+/* When staff were in the home (docs/casework.md): kind 0 plug work
+ * (install, replacement, removal), kind 1 a visit or an in-person contact. */
+#define STAFF_TIMES_SQL(household) \
+  "(SELECT unixepoch (json_extract (record, '$.installed_at')) AS t, 0 AS k FROM plug" \
+  " WHERE household_id = " household \
+  " UNION ALL SELECT unixepoch (json_extract (record, '$.removed_at')), 0 FROM plug" \
+  " WHERE household_id = " household " AND json_extract (record, '$.removed_at') IS NOT NULL" \
+  " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM visit" \
+  " WHERE household_id = " household \
+  " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM contact" \
+  " WHERE household_id = " household " AND json_extract (record, '$.channel')" \
+  " IN ('visit', 'dispatch_112', 'dispatch_119'))"
+
+/* FACTS_SQL counts a plug's first half hour as plug work. */
+G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
+
 #define FACTS_SQL(where) \
   "SELECT h.id, h.night_consent, coalesce (json_extract (h.record, '$.threshold_hours'), 0)," \
   " max (coalesce (l.last_activity_at, unixepoch (json_extract (p.record, '$.installed_at'))))," \
   " max (coalesce (l.last_seen_at, unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  " max (coalesce (l.online_since, 0))" \
+  /* A new plug's first readings are the installer's, not a return from offline. */ \
+  " max (CASE WHEN l.online_since - unixepoch (json_extract (p.record, '$.installed_at')) < 1800" \
+  " THEN 0 ELSE coalesce (l.online_since, 0) END)," \
+  " max (unixepoch (json_extract (p.record, '$.installed_at')))" \
   " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
   " LEFT JOIN plug_live l ON l.serial = p.id" \
   " WHERE h.status = 'active'" where " GROUP BY h.id"
@@ -189,6 +213,7 @@ facts_from_row (sqlite3_stmt   *stmt,
   facts->last_activity_at = sqlite3_column_int64 (stmt, 3);
   facts->last_seen_at = sqlite3_column_int64 (stmt, 4);
   facts->online_since = sqlite3_column_int64 (stmt, 5);
+  facts->last_staff_at = sqlite3_column_int64 (stmt, 6);  /* the latest install, for now */
 }
 
 static gint64
@@ -707,21 +732,15 @@ close_alert (AnbuAlertEngine     *self,
   return save_alert (self, stored, changes, error);
 }
 
-/* Whether the resident, not staff, made an activity event in (since, now]
- * (docs/casework.md: plug work and visits are staff time). */
 static gboolean
-resident_active_since (AnbuAlertEngine  *self,
-                       const char       *household_id,
-                       gint64            since,
-                       gint64            now,
-                       gboolean         *active,
-                       GError          **error)
+load_staff_windows (AnbuAlertEngine  *self,
+                    const char       *household_id,
+                    GArray           *staff,
+                    GError          **error)
 {
-  g_autoptr(GArray) staff = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   sqlite3_stmt *stmt = self->staff_times;
   int rc;
 
-  *active = FALSE;
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -738,6 +757,69 @@ resident_active_since (AnbuAlertEngine  *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return set_db_error (self, error, "Cannot read plug work and visits");
+  return TRUE;
+}
+
+/* The resident's last activity event up to `now`, staff time left out; the
+ * first install when there is none (the countdown starts there). */
+static gboolean
+resident_last_activity (AnbuAlertEngine  *self,
+                        const char       *household_id,
+                        gint64            now,
+                        gint64           *last_activity,
+                        GError          **error)
+{
+  g_autoptr(GArray) staff = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+  int rc;
+
+  if (!load_staff_windows (self, household_id, staff, error))
+    return FALSE;
+  stmt = self->events_before;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now);
+  while (!found && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 ts = sqlite3_column_int64 (stmt, 0);
+
+      if (anbu_case_is_resident_activity (ts, (const AnbuTimeWindow *) staff->data, staff->len))
+        {
+          *last_activity = ts;
+          found = TRUE;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (!found && rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read activity events");
+  if (found)
+    return TRUE;
+
+  stmt = self->routine_installed;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    *last_activity = MIN (*last_activity, sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Whether the resident, not staff, made an activity event in (since, now]
+ * (docs/casework.md: plug work and visits are staff time). */
+static gboolean
+resident_active_since (AnbuAlertEngine  *self,
+                       const char       *household_id,
+                       gint64            since,
+                       gint64            now,
+                       gboolean         *active,
+                       GError          **error)
+{
+  g_autoptr(GArray) staff = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *active = FALSE;
+  if (!load_staff_windows (self, household_id, staff, error))
+    return FALSE;
 
   stmt = self->events_since;
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
@@ -816,6 +898,13 @@ evaluate_household (AnbuAlertEngine      *self,
 
   if (stats != NULL)
     stats->households++;
+
+  /* Staff came after the last counted activity: their switching and a new
+   * plug's first readings do not end the resident's quiet. */
+  if (facts->last_staff_at > 0
+      && facts->last_staff_at >= facts->last_activity_at - ANBU_CASE_VISIT_SECONDS
+      && !resident_last_activity (self, facts->id, now, &quiet.last_activity_at, error))
+    return FALSE;
 
   /* Absences only shorten the quiet: look them up only when it matters. */
   anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
@@ -969,6 +1058,40 @@ emit_changes (AnbuAlertEngine *self,
     }
 }
 
+/* Visits and in-person contacts recorded since the last look (by change
+ * number): when each household last had staff in the home. */
+static gboolean
+refresh_visits (AnbuAlertEngine  *self,
+                GError          **error)
+{
+  sqlite3_stmt *stmt = self->visits_after;
+  gint64 seen = self->visits_seq;
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, self->visits_seq);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *household_id = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 *known = g_hash_table_lookup (self->visited_at, household_id);
+      gint64 at = sqlite3_column_int64 (stmt, 1);
+
+      seen = MAX (seen, sqlite3_column_int64 (stmt, 2));
+      if (known == NULL)
+        {
+          known = g_new (gint64, 1);
+          *known = at;
+          g_hash_table_insert (self->visited_at, g_strdup (household_id), known);
+        }
+      else
+        *known = MAX (*known, at);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read visits");
+  self->visits_seq = seen;
+  return TRUE;
+}
+
 static gboolean
 run_facts (AnbuAlertEngine     *self,
            sqlite3_stmt        *stmt,
@@ -982,12 +1105,19 @@ run_facts (AnbuAlertEngine     *self,
   g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
   int rc;
 
+  if (!refresh_visits (self, error))
+    return FALSE;
+
   /* Read first, then write: the statement stays clean of our own saves. */
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       HouseholdFacts facts;
+      const gint64 *visited;
 
       facts_from_row (stmt, &facts);
+      visited = g_hash_table_lookup (self->visited_at, facts.id);
+      if (visited != NULL)
+        facts.last_staff_at = MAX (facts.last_staff_at, *visited);
       facts.id = g_string_chunk_insert (ids, facts.id);
       g_array_append_val (all, facts);
     }
@@ -1051,6 +1181,9 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->unresolved_households, sqlite3_finalize);
   g_clear_pointer (&self->staff_times, sqlite3_finalize);
   g_clear_pointer (&self->events_since, sqlite3_finalize);
+  g_clear_pointer (&self->events_before, sqlite3_finalize);
+  g_clear_pointer (&self->visits_after, sqlite3_finalize);
+  g_clear_pointer (&self->visited_at, g_hash_table_unref);
   g_clear_pointer (&self->routine_get, sqlite3_finalize);
   g_clear_pointer (&self->routine_put, sqlite3_finalize);
   g_clear_pointer (&self->routine_index, sqlite3_finalize);
@@ -1085,6 +1218,7 @@ static void
 anbu_alert_engine_init (AnbuAlertEngine *self)
 {
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->visited_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->routines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   anbu_routine_params_init_default (&self->routine_params);
   self->routine_params_key = routine_params_key (&self->routine_params);
@@ -1134,15 +1268,16 @@ anbu_alert_engine_new (AnbuStore           *store,
                    "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'")
       /* Kind 0: plug work (install, replacement, removal); 1: someone in the home. */
       || !prepare (self, &self->staff_times,
-                   "SELECT unixepoch (json_extract (record, '$.installed_at')), 0 FROM plug"
-                   " WHERE household_id = ?1"
-                   " UNION ALL SELECT unixepoch (json_extract (record, '$.removed_at')), 0 FROM plug"
-                   " WHERE household_id = ?1 AND json_extract (record, '$.removed_at') IS NOT NULL"
-                   " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM visit"
-                   " WHERE household_id = ?1"
-                   " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM contact"
-                   " WHERE household_id = ?1 AND json_extract (record, '$.channel')"
-                   " IN ('visit', 'dispatch_112', 'dispatch_119')")
+                   "SELECT t, k FROM " STAFF_TIMES_SQL ("?1"))
+      || !prepare (self, &self->visits_after,
+                   "SELECT household_id, max (unixepoch (json_extract (record, '$.at'))), max (seq)"
+                   " FROM (SELECT household_id, record, seq FROM visit WHERE seq > ?1"
+                   " UNION ALL SELECT household_id, record, seq FROM contact WHERE seq > ?1"
+                   " AND json_extract (record, '$.channel') IN ('visit', 'dispatch_112', 'dispatch_119'))"
+                   " GROUP BY household_id")
+      || !prepare (self, &self->events_before,
+                   "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
+                   " WHERE p.household_id = ?1 AND e.ts <= ?2 ORDER BY e.ts DESC")
       || !prepare (self, &self->events_since,
                    "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
                    " WHERE p.household_id = ?1 AND e.ts > ?2 AND e.ts <= ?3 ORDER BY e.ts DESC")

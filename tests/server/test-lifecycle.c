@@ -192,6 +192,42 @@ test_plug_replacement_keeps_signal (void)
   ingest_fixture_free (fixture);
 }
 
+/* No signal yet: a plug replaced 20 h into a 24 h quiet, the installer
+ * testing the new plug, does not restart the countdown: the signal comes 4 h
+ * later, quiet since the resident's last own activity. */
+static void
+test_plug_replacement_keeps_quiet (void)
+{
+  gint64 now = WED_AFTERNOON;
+  gint64 last_activity = now - 20 * HOUR;
+  IngestFixture *fixture = ingest_fixture_new (now, long_offline);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-OLD",
+                                                     now - 30 * HOUR);
+  g_autofree char *at = ingest_time (now);
+  g_autofree char *replace = g_strdup_printf (
+    "{\"household_id\": \"%s\", \"old_serial\": \"PLUG-OLD\", \"new_serial\": \"PLUG-NEW\","
+    " \"appliance\": \"tv\", \"reason\": \"faulty\", \"at\": \"%s\"}", household, at);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  post (fixture, "PLUG-OLD", last_activity - HOUR, now, last_activity - 10 * MINUTE, last_activity);
+  json_object_unref (ingest_push (fixture, "plug.replace", replace));
+  tick (fixture, now + 3 * HOUR);
+  post (fixture, "PLUG-NEW", now + MINUTE, now + 3 * HOUR, now + 5 * MINUTE, now + 10 * MINUTE);
+  tick (fixture, now + 3 * HOUR + MINUTE);
+  before = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (before->len, ==, 0);
+
+  tick (fixture, now + 4 * HOUR + 5 * MINUTE);
+  post (fixture, "PLUG-NEW", now + 3 * HOUR + MINUTE, now + 4 * HOUR + 5 * MINUTE, 0, 0);
+  tick (fixture, now + 4 * HOUR + 6 * MINUTE);
+  after = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (after->pdata[0], "kind"), ==, "inactivity");
+  g_assert_cmpint (member_time (after->pdata[0], "quiet_since"), ==, last_activity);
+  ingest_fixture_free (fixture);
+}
+
 /* A hospital stay registered from today closes nothing that began two days
  * earlier, and no signal is raised while it lasts. */
 static void
@@ -371,6 +407,8 @@ main (int   argc,
 
   g_test_add_func ("/anbu/lifecycle/plug-replacement-keeps-signal",
                    test_plug_replacement_keeps_signal);
+  g_test_add_func ("/anbu/lifecycle/plug-replacement-keeps-quiet",
+                   test_plug_replacement_keeps_quiet);
   g_test_add_func ("/anbu/lifecycle/absence-closes-nothing", test_absence_closes_nothing);
   g_test_add_func ("/anbu/lifecycle/household-page-contact-attaches",
                    test_household_page_contact_attaches);
