@@ -280,7 +280,18 @@ anbu_alert_row_new (AnbuCasework    *casework,
       gtk_widget_set_visible (GTK_WIDGET (self->copy_button), FALSE);
     }
 
-  gtk_label_set_label (self->state_label, anbu_alert_state_to_label (alert->state));
+  if (alert->state == ANBU_ALERT_STATE_DISPATCHED && alert->dispatched_at != 0)
+    {
+      g_autoptr(GDateTime) at = anbu_timestamp_to_date_time (alert->dispatched_at);
+      g_autofree char *when = anbu_kst_format_date_time (at);
+      /* Translators: "현장 출동 · 12월 5일 14:05": the state and when the dispatch was asked for. */
+      g_autofree char *state = g_strdup_printf (_("%s · %s"), anbu_alert_state_to_label (alert->state),
+                                                when);
+
+      gtk_label_set_label (self->state_label, state);
+    }
+  else
+    gtk_label_set_label (self->state_label, anbu_alert_state_to_label (alert->state));
   gtk_widget_set_sensitive (GTK_WIDGET (self->acknowledge_button), alert->state == ANBU_ALERT_STATE_OPEN);
 
   accessible = g_strdup_printf ("%s, %s, %s, %s, %s",

@@ -35,6 +35,7 @@
 #define A1 "a0000000-0000-4000-8000-000000000001"
 #define A2 "a0000000-0000-4000-8000-000000000002"
 #define A3 "a0000000-0000-4000-8000-000000000003"
+#define A4 "a0000000-0000-4000-8000-000000000004"
 
 static gint64 now_usec;
 
@@ -867,6 +868,55 @@ test_form_close_and_resolve (Fixture      *f,
 }
 
 static gboolean
+dispatched_alert_loaded (gpointer data)
+{
+  AnbuAlert *alert = anbu_casework_lookup_alert (data, A4);
+
+  return alert != NULL && alert->state == ANBU_ALERT_STATE_DISPATCHED;
+}
+
+/* The police went (the server made the signal dispatched): the card says
+ * so, and resolving asks what they found, with nothing preselected. */
+static void
+test_form_resolve_dispatched (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autofree char *raised = ago (3);
+  g_autofree char *dispatched = ago (1);
+  g_autofree char *body = g_strdup_printf (
+    "{\"changes\": [{\"kind\": \"alert\", \"op\": \"upsert\", \"id\": \"%s\", \"record\":"
+    " {\"id\": \"%s\", \"household_id\": \"%s\", \"kind\": \"inactivity\", \"level\": \"critical\","
+    " \"quiet_since\": \"%s\", \"raised_at\": \"%s\", \"responder\": \"dong\", \"state\": \"dispatched\","
+    " \"dispatched_at\": \"%s\", \"dispatched_by\": \"%s\", \"version\": 2}}],"
+    " \"cursor\": \"c2\", \"has_more\": false}", A4, A4, H7, raised, raised, dispatched, PLANNER);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GAsyncResult) pulled = NULL;
+  g_autoptr(GError) error = NULL;
+  AnbuCaseFormDialog *dialog;
+  GtkWidget *save;
+  JsonObject *p;
+
+  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (anbu_test_wait_until (dispatched_alert_loaded, f->casework, 10000));
+
+  dialog = open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H7, A4);
+  save = anbu_test_find_named (GTK_WIDGET (dialog), "form-save");
+  g_assert_nonnull (anbu_case_form_dialog_get_input (dialog, "dispatch_outcome"));
+  g_assert_false (gtk_widget_get_sensitive (save));
+  choose (dialog, "resolution", 1);  /* hospitalized */
+  g_assert_false (gtk_widget_get_sensitive (save));
+  choose (dialog, "dispatch_outcome", 1);  /* taken to hospital */
+  g_assert_true (gtk_widget_get_sensitive (save));
+  press_save (dialog);
+  p = wait_for_change (f, 0, "alert.resolve");
+  g_assert_cmpstr (json_object_get_string_member (p, "id"), ==, A4);
+  g_assert_cmpstr (json_object_get_string_member (p, "resolution"), ==, "hospitalized");
+  g_assert_cmpstr (json_object_get_string_member (p, "dispatch_outcome"), ==, "hospitalized");
+}
+
+static gboolean
 visits_without_h4 (gpointer data)
 {
   g_auto(GStrv) ids = anbu_visits_view_dup_household_ids (data);
@@ -1132,6 +1182,7 @@ main (int argc, char *argv[])
   ADD ("form-replace-and-remove-plug", test_form_replace_and_remove_plug);
   ADD ("form-edit-household", test_form_edit_household);
   ADD ("form-close-and-resolve", test_form_close_and_resolve);
+  ADD ("form-resolve-dispatched", test_form_resolve_dispatched);
   ADD ("visits-due", test_visits_due);
   ADD ("statistics", test_statistics);
   ADD ("household-page", test_household_page);
