@@ -645,6 +645,33 @@ test_form_visit (Fixture      *f,
   g_assert_true (anbu_validate_uuid ("id", json_object_get_string_member (p, "id"), NULL, NULL));
 }
 
+/* The text under A1's card that lists its contacts, or NULL. */
+static const char *
+a1_checks (Fixture *f)
+{
+  AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+
+  for (guint i = 0; i < anbu_alerts_view_get_n_rows (view); i++)
+    {
+      GtkWidget *row = anbu_alerts_view_get_row (view, i);
+      GtkWidget *label;
+
+      if (g_strcmp0 (anbu_alert_row_get_alert_id (ANBU_ALERT_ROW (row)), A1) != 0)
+        continue;
+      label = anbu_test_find_named (row, "alert-checks");
+      return gtk_widget_get_visible (label) ? gtk_label_get_label (GTK_LABEL (label)) : NULL;
+    }
+  return NULL;
+}
+
+static gboolean
+a1_shows_two_checks (gpointer data)
+{
+  const char *text = a1_checks (data);
+
+  return text != NULL && strstr (text, "안부 확인 2건") != NULL;
+}
+
 static void
 test_form_contact (Fixture      *f,
                    gconstpointer data)
@@ -674,6 +701,10 @@ test_form_contact (Fixture      *f,
   p = wait_for_change (f, 1, "contact.create");
   g_assert_cmpstr (json_object_get_string_member (p, "alert_id"), ==, A1);
   g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "no_answer");
+
+  /* Both show on the signal's card, whichever view recorded them. */
+  g_assert_true (anbu_test_wait_until (a1_shows_two_checks, f, 10000));
+  g_test_message ("A1: %s", a1_checks (f));
 }
 
 static void
