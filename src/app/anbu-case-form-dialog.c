@@ -1058,6 +1058,29 @@ open_signal_of (AnbuCasework *casework,
   return alert != NULL ? g_strdup (alert->id) : NULL;
 }
 
+/* Dispatched, as the server says, or by a 112/119 contact recorded here
+ * and not yet synced (the server will have made it dispatched by the time
+ * the resolution reaches it, the outbox keeping their order). */
+static gboolean
+signal_was_dispatched (AnbuCasework    *casework,
+                       const AnbuAlert *alert)
+{
+  g_autoptr(GPtrArray) contacts = NULL;
+
+  if (alert->state == ANBU_ALERT_STATE_DISPATCHED || alert->dispatched_at != 0)
+    return TRUE;
+  contacts = anbu_casework_list_for_household (casework, "contact", alert->household_id);
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      const AnbuContact *contact = contacts->pdata[i];
+
+      if (g_strcmp0 (contact->alert_id, alert->id) == 0
+          && anbu_case_channel_dispatches (contact->channel))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 build_fields (AnbuCaseFormDialog *self)
 {
@@ -1147,7 +1170,7 @@ build_fields (AnbuCaseFormDialog *self)
         add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
                     (LabelFunc) anbu_alert_resolution_to_label, all_resolutions,
                     G_N_ELEMENTS (all_resolutions), NO_CHOICE);
-        if (alert != NULL && alert->state == ANBU_ALERT_STATE_DISPATCHED)
+        if (alert != NULL && signal_was_dispatched (self->casework, alert))
           add_choice (self, "dispatch_outcome", _("What the dispatch found"),
                       ANBU_TYPE_DISPATCH_OUTCOME, (LabelFunc) anbu_dispatch_outcome_to_label,
                       all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), NO_CHOICE);

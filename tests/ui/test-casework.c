@@ -705,6 +705,12 @@ test_form_contact (Fixture      *f,
   /* Both show on the signal's card, whichever view recorded them. */
   g_assert_true (anbu_test_wait_until (a1_shows_two_checks, f, 10000));
   g_test_message ("A1: %s", a1_checks (f));
+
+  /* The 119 call has not reached the server yet: resolving already asks
+   * what the dispatch found. */
+  dialog = open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H1, A1);
+  g_assert_nonnull (anbu_case_form_dialog_get_input (dialog, "dispatch_outcome"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
