@@ -13,6 +13,7 @@
 #include "anbu-phone.h"
 #include "anbu-routing.h"
 #include "anbu-validate.h"
+#include "anbu-visit.h"
 #include "anbu-window.h"
 
 struct _AnbuAlertRow
@@ -25,6 +26,7 @@ struct _AnbuAlertRow
   GtkLabel      *quiet_label;
   GtkLabel      *responder_label;
   GtkLabel      *detail_label;
+  GtkLabel      *checks_label;
   GtkLinkButton *phone_link;
   GtkButton     *copy_button;
   GtkLabel      *state_label;
@@ -187,6 +189,7 @@ anbu_alert_row_class_init (AnbuAlertRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, quiet_label);
   gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, responder_label);
   gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, checks_label);
   gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, phone_link);
   gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, AnbuAlertRow, state_label);
@@ -211,6 +214,68 @@ anbu_alert_row_init (AnbuAlertRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+}
+
+/* The contacts and visits that belong to the signal, from whichever view
+ * they were recorded: "안부 확인 2건 · 최근 전화 · 응답 없음 (12월 5일 14:05)". */
+static char *
+describe_checks (AnbuCasework    *casework,
+                 const AnbuAlert *alert)
+{
+  g_autoptr(GPtrArray) contacts = anbu_casework_list_for_household (casework, ANBU_RECORD_KIND_CONTACT,
+                                                                    alert->household_id);
+  g_autoptr(GPtrArray) visits = anbu_casework_list_for_household (casework, ANBU_RECORD_KIND_VISIT,
+                                                                  alert->household_id);
+  const AnbuContact *last_contact = NULL;
+  const AnbuVisit *last_visit = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *when_text = NULL;
+  const char *how, *found;
+  guint n = 0;
+
+  /* Newest first: the first that belongs is the latest. */
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      const AnbuContact *contact = contacts->pdata[i];
+
+      if (g_strcmp0 (contact->alert_id, alert->id) != 0)
+        continue;
+      if (last_contact == NULL)
+        last_contact = contact;
+      n++;
+    }
+  for (guint i = 0; i < visits->len; i++)
+    {
+      const AnbuVisit *visit = visits->pdata[i];
+
+      if (g_strcmp0 (visit->alert_id, alert->id) != 0)
+        continue;
+      if (last_visit == NULL)
+        last_visit = visit;
+      n++;
+    }
+  if (n == 0)
+    return NULL;
+
+  if (last_visit != NULL && (last_contact == NULL || last_visit->at > last_contact->at))
+    {
+      when = anbu_timestamp_to_date_time (last_visit->at);
+      how = anbu_contact_channel_to_label (ANBU_CONTACT_CHANNEL_VISIT);
+      found = last_visit->outcome != NULL ? last_visit->outcome
+                                          : anbu_visit_purpose_to_label (last_visit->purpose);
+    }
+  else
+    {
+      when = anbu_timestamp_to_date_time (last_contact->at);
+      how = anbu_contact_channel_to_label (last_contact->channel);
+      found = anbu_contact_outcome_to_label (last_contact->outcome);
+    }
+  when_text = anbu_kst_format_date_time (when);
+  /* Translators: the number of 안부 확인 recorded for this signal, then the
+   * latest one: how, what it found and when. */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check · latest: %s · %s (%s)",
+                                       "%u checks · latest: %s · %s (%s)", n),
+                          n, how, found, when_text);
 }
 
 GtkWidget *
@@ -259,6 +324,12 @@ anbu_alert_row_new (AnbuCasework    *casework,
   gtk_label_set_label (self->responder_label, responder);
   gtk_label_set_label (self->detail_label, alert->detail != NULL ? alert->detail : "");
   gtk_widget_set_visible (GTK_WIDGET (self->detail_label), alert->detail != NULL);
+  {
+    g_autofree char *checks = describe_checks (casework, alert);
+
+    gtk_label_set_label (self->checks_label, checks != NULL ? checks : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->checks_label), checks != NULL);
+  }
 
   if (h != NULL && h->phone != NULL)
     {
@@ -280,7 +351,18 @@ anbu_alert_row_new (AnbuCasework    *casework,
       gtk_widget_set_visible (GTK_WIDGET (self->copy_button), FALSE);
     }
 
-  gtk_label_set_label (self->state_label, anbu_alert_state_to_label (alert->state));
+  if (alert->state == ANBU_ALERT_STATE_DISPATCHED && alert->dispatched_at != 0)
+    {
+      g_autoptr(GDateTime) at = anbu_timestamp_to_date_time (alert->dispatched_at);
+      g_autofree char *when = anbu_kst_format_date_time (at);
+      /* Translators: "현장 출동 · 12월 5일 14:05": the state and when the dispatch was asked for. */
+      g_autofree char *state = g_strdup_printf (_("%s · %s"), anbu_alert_state_to_label (alert->state),
+                                                when);
+
+      gtk_label_set_label (self->state_label, state);
+    }
+  else
+    gtk_label_set_label (self->state_label, anbu_alert_state_to_label (alert->state));
   gtk_widget_set_sensitive (GTK_WIDGET (self->acknowledge_button), alert->state == ANBU_ALERT_STATE_OPEN);
 
   accessible = g_strdup_printf ("%s, %s, %s, %s, %s",

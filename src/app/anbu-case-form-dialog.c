@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "anbu-case-form-dialog.h"
+#include "anbu-case-lifecycle.h"
 #include "anbu-kst.h"
 #include "anbu-map-page.h"
 #include "anbu-map-view.h"
@@ -35,6 +36,7 @@ typedef struct
   GtkWidget *input;
   GtkLabel  *error_label;
   char      *error;
+  gboolean   must_pick; /* a choice offered with nothing picked: Save waits for one */
 } Field;
 
 struct _AnbuCaseFormDialog
@@ -179,6 +181,11 @@ add_date (AnbuCaseFormDialog *self,
 
 typedef const char *(*LabelFunc) (gint value);
 
+/* add_choice()'s initial value when the person must pick one themselves. */
+#define NO_CHOICE G_MININT
+
+static void update_save_button (AnbuCaseFormDialog *self);
+
 static void
 add_choice (AnbuCaseFormDialog *self,
             const char         *key,
@@ -206,7 +213,15 @@ add_choice (AnbuCaseFormDialog *self,
         selected = i;
     }
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  if (initial == NO_CHOICE)
+    {
+      field->must_pick = TRUE;
+      adw_combo_row_set_selected (ADW_COMBO_ROW (row), GTK_INVALID_LIST_POSITION);
+      g_signal_connect_object (row, "notify::selected", G_CALLBACK (update_save_button), self,
+                               G_CONNECT_SWAPPED);
+    }
+  else
+    adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
 }
 
 static GtkWidget *
@@ -398,8 +413,25 @@ field_choice (AnbuCaseFormDialog *self,
   g_return_val_if_fail (field != NULL && field->values != NULL, 0);
   selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->input));
   if (selected >= field->values->len)
-    selected = 0;
+    return field->must_pick ? -1 : g_array_index (field->values, gint, 0);
   return g_array_index (field->values, gint, selected);
+}
+
+/* Save waits until every choice the person must make is made. */
+static void
+update_save_button (AnbuCaseFormDialog *self)
+{
+  gboolean ready = !self->saving;
+
+  for (guint i = 0; ready && i < self->fields->len; i++)
+    {
+      Field *field = self->fields->pdata[i];
+
+      if (field->must_pick
+          && adw_combo_row_get_selected (ADW_COMBO_ROW (field->input)) >= field->values->len)
+        ready = FALSE;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), ready);
 }
 
 static const char *
@@ -538,6 +570,8 @@ build_changes (AnbuCaseFormDialog *self)
         gboolean has_next = FALSE;
 
         set_new_id (p);
+        if (self->alert_id != NULL)
+          json_object_set_string_member (p, "alert_id", self->alert_id);
         json_object_set_string_member (p, "household_id", self->household_id);
         json_object_set_string_member (p, "at", now);
         json_object_set_string_member (p, "by", user_id);
@@ -764,7 +798,24 @@ build_changes (AnbuCaseFormDialog *self)
       break;
     case ANBU_CASE_FORM_RESOLVE_ALERT:
       json_object_set_string_member (p, "id", self->alert_id);
-      json_object_set_string_member (p, "resolution", field_choice_string (self, "resolution"));
+      if (field_choice_string (self, "resolution") != NULL)
+        json_object_set_string_member (p, "resolution", field_choice_string (self, "resolution"));
+      else
+        {
+          set_field_error (self, "resolution", _("Choose how the risk signal ended."));
+          ok = FALSE;
+        }
+      if (find_field (self, "dispatch_outcome") != NULL)
+        {
+          if (field_choice_string (self, "dispatch_outcome") != NULL)
+            json_object_set_string_member (p, "dispatch_outcome",
+                                           field_choice_string (self, "dispatch_outcome"));
+          else
+            {
+              set_field_error (self, "dispatch_outcome", _("Say what the dispatch found."));
+              ok = FALSE;
+            }
+        }
       json_object_set_string_member (p, "at", now);
       set_optional_text (p, "notes", field_text (self, "notes"));
       queue_change (self, "alert.resolve", p);
@@ -994,6 +1045,52 @@ static const gint all_resolutions[] = { ANBU_ALERT_RESOLUTION_SAFE, ANBU_ALERT_R
                                         ANBU_ALERT_RESOLUTION_FALSE_ALARM,
                                         ANBU_ALERT_RESOLUTION_DEVICE_PROBLEM };
 
+static const gint all_dispatch_outcomes[] = { ANBU_DISPATCH_OUTCOME_FOUND_SAFE,
+                                              ANBU_DISPATCH_OUTCOME_HOSPITALIZED,
+                                              ANBU_DISPATCH_OUTCOME_FOUND_DEAD,
+                                              ANBU_DISPATCH_OUTCOME_NO_ENTRY };
+
+/* The household's signal a contact or visit recorded now belongs to, from
+ * whichever view the form was opened (docs/casework.md). */
+static char *
+open_signal_of (AnbuCasework *casework,
+                const char   *household_id)
+{
+  GPtrArray *open = anbu_casework_get_open_alerts (casework);
+  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+  const AnbuAlert *alert;
+
+  for (guint i = 0; open != NULL && i < open->len; i++)
+    if (g_strcmp0 (((AnbuAlert *) open->pdata[i])->household_id, household_id) == 0)
+      g_ptr_array_add (mine, open->pdata[i]);
+  alert = anbu_case_signal_for_record ((AnbuAlert * const *) mine->pdata, mine->len,
+                                       anbu_casework_get_now (casework));
+  return alert != NULL ? g_strdup (alert->id) : NULL;
+}
+
+/* Dispatched, as the server says, or by a 112/119 contact recorded here
+ * and not yet synced (the server will have made it dispatched by the time
+ * the resolution reaches it, the outbox keeping their order). */
+static gboolean
+signal_was_dispatched (AnbuCasework    *casework,
+                       const AnbuAlert *alert)
+{
+  g_autoptr(GPtrArray) contacts = NULL;
+
+  if (alert->state == ANBU_ALERT_STATE_DISPATCHED || alert->dispatched_at != 0)
+    return TRUE;
+  contacts = anbu_casework_list_for_household (casework, ANBU_RECORD_KIND_CONTACT, alert->household_id);
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      const AnbuContact *contact = contacts->pdata[i];
+
+      if (g_strcmp0 (contact->alert_id, alert->id) == 0
+          && anbu_case_channel_dispatches (contact->channel))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 build_fields (AnbuCaseFormDialog *self)
 {
@@ -1076,11 +1173,20 @@ build_fields (AnbuCaseFormDialog *self)
       add_text (self, "reason", _("Why the case is closed"), NULL);
       break;
     case ANBU_CASE_FORM_RESOLVE_ALERT:
-      add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
-                  (LabelFunc) anbu_alert_resolution_to_label, all_resolutions,
-                  G_N_ELEMENTS (all_resolutions), ANBU_ALERT_RESOLUTION_SAFE);
-      add_text (self, "notes", _("Notes"), NULL);
-      break;
+      {
+        AnbuAlert *alert = anbu_casework_lookup_alert (self->casework, self->alert_id);
+
+        /* Nothing preselected: the planner says what they found (docs/casework.md). */
+        add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
+                    (LabelFunc) anbu_alert_resolution_to_label, all_resolutions,
+                    G_N_ELEMENTS (all_resolutions), NO_CHOICE);
+        if (alert != NULL && signal_was_dispatched (self->casework, alert))
+          add_choice (self, "dispatch_outcome", _("What the dispatch found"),
+                      ANBU_TYPE_DISPATCH_OUTCOME, (LabelFunc) anbu_dispatch_outcome_to_label,
+                      all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), NO_CHOICE);
+        add_text (self, "notes", _("Notes"), NULL);
+        break;
+      }
     default:
       g_return_if_reached ();
     }
@@ -1114,6 +1220,8 @@ anbu_case_form_dialog_new (AnbuCasework *casework,
   self->form = form;
   self->household_id = g_strdup (household_id);
   self->alert_id = g_strdup (alert_id);
+  if (self->alert_id == NULL && (form == ANBU_CASE_FORM_CONTACT || form == ANBU_CASE_FORM_VISIT))
+    self->alert_id = open_signal_of (casework, household_id);
   gtk_window_set_title (GTK_WINDOW (self), form_title (form));
 
   h = anbu_casework_lookup_household (casework, household_id);
@@ -1126,6 +1234,8 @@ anbu_case_form_dialog_new (AnbuCasework *casework,
   gtk_label_set_label (self->subtitle_label, subtitle);
 
   build_fields (self);
+  if (form == ANBU_CASE_FORM_RESOLVE_ALERT)
+    update_save_button (self);
   return self;
 }
 

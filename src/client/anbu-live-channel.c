@@ -14,7 +14,13 @@
 
 #define DEFAULT_RETRY_INITIAL_MS 1000
 #define DEFAULT_RETRY_MAX_MS (2 * 60 * 1000)
-#define KEEPALIVE_SECONDS 30
+/* Heartbeat: a ping every second, answered by the server's pong (libsoup
+ * answers pings by itself). A server silent for HEARTBEAT_SILENCE_MS is
+ * gone even when no socket error says so (frozen, cable pulled, a proxy
+ * holding the connection): the planner sees offline within 5 s. */
+#define HEARTBEAT_PING_SECONDS 1
+#define HEARTBEAT_SILENCE_MS 3500
+#define HEARTBEAT_CHECK_MS 250
 
 struct _AnbuLiveChannel
 {
@@ -28,6 +34,9 @@ struct _AnbuLiveChannel
   guint                    retry_max_ms;
   guint                    retry_attempt;
   guint                    retry_source;
+  guint                    heartbeat_source;
+  gint64                   last_heard;    /* monotonic µs of the last frame or pong */
+  gint64                   last_check;    /* monotonic µs of the last heartbeat check */
 };
 
 G_DEFINE_TYPE (AnbuLiveChannel, anbu_live_channel, G_TYPE_OBJECT)
@@ -90,6 +99,7 @@ schedule_reconnect (AnbuLiveChannel *self)
 static void
 drop_connection (AnbuLiveChannel *self)
 {
+  g_clear_handle_id (&self->heartbeat_source, g_source_remove);
   if (self->connection == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->connection, self);
@@ -97,6 +107,36 @@ drop_connection (AnbuLiveChannel *self)
     soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   g_clear_object (&self->connection);
   set_connected (self, FALSE);
+}
+
+static void
+on_pong (SoupWebsocketConnection *connection,
+         GBytes                  *message,
+         gpointer                 user_data)
+{
+  AnbuLiveChannel *self = user_data;
+
+  self->last_heard = g_get_monotonic_time ();
+}
+
+static gboolean
+on_heartbeat_check (gpointer data)
+{
+  AnbuLiveChannel *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  /* Our own main loop was held up (a long step, a suspend): the pongs may be
+   * waiting unread, so the silence counts from now. */
+  if (now - self->last_check > (gint64) HEARTBEAT_SILENCE_MS * 1000 / 2)
+    self->last_heard = MAX (self->last_heard, now);
+  self->last_check = now;
+  if (now - self->last_heard < (gint64) HEARTBEAT_SILENCE_MS * 1000)
+    return G_SOURCE_CONTINUE;
+  g_debug ("Live channel: the server stopped answering");
+  self->heartbeat_source = 0;
+  drop_connection (self);
+  schedule_reconnect (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -112,6 +152,8 @@ on_message (SoupWebsocketConnection *connection,
   const char *kind;
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
+
+  self->last_heard = g_get_monotonic_time ();
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT
       || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
@@ -174,9 +216,12 @@ on_connected (GObject      *source,
 
   self->connection = connection;
   self->retry_attempt = 0;
-  soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_SECONDS);
+  soup_websocket_connection_set_keepalive_interval (connection, HEARTBEAT_PING_SECONDS);
   g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (connection, "pong", G_CALLBACK (on_pong), self);
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  self->last_heard = self->last_check = g_get_monotonic_time ();
+  self->heartbeat_source = g_timeout_add (HEARTBEAT_CHECK_MS, on_heartbeat_check, self);
   set_connected (self, TRUE);
   g_signal_emit (self, signals[CONNECTED], 0);
 }

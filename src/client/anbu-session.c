@@ -171,6 +171,15 @@ on_live_connected (AnbuSession *self)
     anbu_sync_engine_request_sync (self->engine);
 }
 
+/* The channel hears the server every second: losing it is the first sign
+ * that the server is gone. */
+static void
+on_live_connected_changed (AnbuSession *self)
+{
+  if (self->engine != NULL && self->live != NULL && !anbu_live_channel_get_connected (self->live))
+    anbu_sync_engine_report_server_lost (self->engine);
+}
+
 static void
 on_live_changed (AnbuSession *self,
                  const char  *cursor)
@@ -197,6 +206,8 @@ start_services (AnbuSession   *self,
   self->engine = anbu_sync_engine_new (api, replica);
   self->live = anbu_live_channel_new (api);
   g_signal_connect_swapped (self->live, "connected", G_CALLBACK (on_live_connected), self);
+  g_signal_connect_swapped (self->live, "notify::connected", G_CALLBACK (on_live_connected_changed),
+                            self);
   g_signal_connect_swapped (self->live, "changed", G_CALLBACK (on_live_changed), self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLICA]);

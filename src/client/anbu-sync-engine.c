@@ -919,6 +919,24 @@ anbu_sync_engine_request_sync (AnbuSyncEngine *self)
 }
 
 /**
+ * anbu_sync_engine_report_server_lost:
+ *
+ * The live channel stopped hearing the server: say offline now, not at the
+ * next failed sync (which may be minutes away). The next successful sync (the
+ * live channel asks for one when it reconnects) says online again.
+ */
+void
+anbu_sync_engine_report_server_lost (AnbuSyncEngine *self)
+{
+  g_return_if_fail (ANBU_IS_SYNC_ENGINE (self));
+
+  /* A sync under way may hang until its request times out: it is not a
+   * sign of a server either; its own end says online again if it succeeds. */
+  if (self->state != ANBU_SYNC_STATE_OFFLINE)
+    set_state (self, ANBU_SYNC_STATE_OFFLINE);
+}
+
+/**
  * anbu_sync_engine_sync_async:
  *
  * One full sync (push, then pull). If a sync is running, this waits for it

@@ -46,6 +46,7 @@ void            anbu_sync_engine_start                   (AnbuSyncEngine        
 void            anbu_sync_engine_stop                    (AnbuSyncEngine         *self);
 gboolean        anbu_sync_engine_get_running             (AnbuSyncEngine         *self);
 void            anbu_sync_engine_request_sync            (AnbuSyncEngine         *self);
+void            anbu_sync_engine_report_server_lost      (AnbuSyncEngine         *self);
 
 void            anbu_sync_engine_sync_async              (AnbuSyncEngine         *self,
                                                           GCancellable           *cancellable,

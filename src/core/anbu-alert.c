@@ -25,6 +25,7 @@ anbu_alert_new (void)
   alert->responder = ANBU_ALERT_RESPONDER_DONG;
   alert->state = ANBU_ALERT_STATE_OPEN;
   alert->resolution = ANBU_ALERT_RESOLUTION_NONE;
+  alert->dispatch_outcome = ANBU_DISPATCH_OUTCOME_NONE;
   return alert;
 }
 
@@ -41,6 +42,7 @@ anbu_alert_copy (const AnbuAlert *alert)
   copy->closed_by = g_strdup (alert->closed_by);
   copy->detail = g_strdup (alert->detail);
   copy->notes = g_strdup (alert->notes);
+  copy->dispatched_by = g_strdup (alert->dispatched_by);
   return copy;
 }
 
@@ -54,6 +56,7 @@ anbu_alert_free (AnbuAlert *alert)
   g_free (alert->closed_by);
   g_free (alert->detail);
   g_free (alert->notes);
+  g_free (alert->dispatched_by);
   g_free (alert);
 }
 
@@ -79,6 +82,9 @@ anbu_alert_equal (const AnbuAlert *a,
          a->acknowledged_at == b->acknowledged_at &&
          g_strcmp0 (a->detail, b->detail) == 0 &&
          g_strcmp0 (a->notes, b->notes) == 0 &&
+         a->dispatched_at == b->dispatched_at &&
+         g_strcmp0 (a->dispatched_by, b->dispatched_by) == 0 &&
+         a->dispatch_outcome == b->dispatch_outcome &&
          a->version == b->version;
 }
 
@@ -96,6 +102,7 @@ anbu_alert_from_json (JsonObject  *object,
   gint kind = 0, level = 0, responder = 0;
   gint state = ANBU_ALERT_STATE_OPEN;
   gint resolution = ANBU_ALERT_RESOLUTION_NONE;
+  gint dispatch_outcome = ANBU_DISPATCH_OUTCOME_NONE;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -119,6 +126,10 @@ anbu_alert_from_json (JsonObject  *object,
                             &alert->detail, error) ||
       !anbu_json_read_text (M ("notes"), FALSE, ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE,
                             &alert->notes, error) ||
+      !anbu_json_read_timestamp (M ("dispatched_at"), FALSE, &alert->dispatched_at, error) ||
+      !anbu_json_read_uuid (M ("dispatched_by"), FALSE, &alert->dispatched_by, error) ||
+      !anbu_json_read_enum (M ("dispatch_outcome"), FALSE, ANBU_TYPE_DISPATCH_OUTCOME,
+                            &dispatch_outcome, error) ||
       !anbu_json_read_version (M ("version"), FALSE, &alert->version, error))
     return NULL;
 #undef M
@@ -128,7 +139,20 @@ anbu_alert_from_json (JsonObject  *object,
   alert->responder = responder;
   alert->state = state;
   alert->resolution = resolution;
+  alert->dispatch_outcome = dispatch_outcome;
 
+  if (alert->state == ANBU_ALERT_STATE_DISPATCHED && alert->dispatched_at == 0)
+    {
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_MISSING_FIELD, "dispatched_at",
+                             _("A dispatched risk signal says when the dispatch was asked for"));
+      return NULL;
+    }
+  if (alert->dispatch_outcome != ANBU_DISPATCH_OUTCOME_NONE && alert->dispatched_at == 0)
+    {
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "dispatch_outcome",
+                             _("Only a dispatch has a dispatch outcome"));
+      return NULL;
+    }
   if (alert->state == ANBU_ALERT_STATE_RESOLVED && alert->resolution == ANBU_ALERT_RESOLUTION_NONE)
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_MISSING_FIELD, "resolution",
@@ -172,6 +196,10 @@ anbu_alert_to_json (const AnbuAlert *alert)
   anbu_json_write_timestamp (object, "acknowledged_at", alert->acknowledged_at);
   anbu_json_write_text (object, "detail", alert->detail);
   anbu_json_write_text (object, "notes", alert->notes);
+  anbu_json_write_timestamp (object, "dispatched_at", alert->dispatched_at);
+  anbu_json_write_text (object, "dispatched_by", alert->dispatched_by);
+  anbu_json_write_text (object, "dispatch_outcome",
+                        anbu_dispatch_outcome_to_string (alert->dispatch_outcome));
   json_object_set_int_member (object, "version", alert->version);
   return object;
 }

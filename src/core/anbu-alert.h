@@ -30,6 +30,12 @@ G_BEGIN_DECLS
  *                              08:00; quiet since 21:40 yesterday"), ≤ 500
  *                              (addition to DESIGN §3)
  *   notes            optional  multi-line ≤ 2000, from alert.resolve (addition)
+ *   dispatched_at    optional  time of the 112/119 dispatch; required when dispatched
+ *                              (docs/casework.md)
+ *   dispatched_by    optional  UUID of the user who asked for it
+ *   dispatch_outcome optional  "found_safe" | "hospitalized" | "found_dead" |
+ *                              "no_entry": what the dispatch found, given when a
+ *                              dispatched signal is resolved; only after a dispatch
  *   version          optional  ≥ 0, server-assigned, default 0
  * Times are µs since the epoch, UTC, 0 = unset.
  */
@@ -50,6 +56,9 @@ typedef struct
   gint64               acknowledged_at;
   char                *detail;
   char                *notes;
+  gint64               dispatched_at;
+  char                *dispatched_by;
+  AnbuDispatchOutcome  dispatch_outcome; /* ANBU_DISPATCH_OUTCOME_NONE until known */
   gint64               version;
 } AnbuAlert;
 

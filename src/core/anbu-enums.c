@@ -194,6 +194,15 @@ static const EnumEntry anbu_alert_resolution_entries[] = {
 
 DEFINE_RECORD_ENUM (AnbuAlertResolution, anbu_alert_resolution, "ANBU_ALERT_RESOLUTION_")
 
+static const EnumEntry anbu_dispatch_outcome_entries[] = {
+  { "found_safe", N_("Found safe") },
+  { "hospitalized", N_("Taken to hospital") },
+  { "found_dead", N_("Found dead") },
+  { "no_entry", N_("Could not enter") },
+};
+
+DEFINE_RECORD_ENUM (AnbuDispatchOutcome, anbu_dispatch_outcome, "ANBU_DISPATCH_OUTCOME_")
+
 static const EnumEntry anbu_contact_channel_entries[] = {
   { "phone", N_("Phone call") },
   { "sms", N_("Text message") },

@@ -193,6 +193,23 @@ gboolean    anbu_alert_resolution_from_string (const char *text,
                                                AnbuAlertResolution   *value);
 const char *anbu_alert_resolution_to_label    (AnbuAlertResolution value);
 
+/* what a 112/119 dispatch found (recorded when a dispatched signal is resolved) */
+typedef enum
+{
+  ANBU_DISPATCH_OUTCOME_NONE = -1,  /* not dispatched, or not resolved yet; never on the wire */
+  ANBU_DISPATCH_OUTCOME_FOUND_SAFE,
+  ANBU_DISPATCH_OUTCOME_HOSPITALIZED,
+  ANBU_DISPATCH_OUTCOME_FOUND_DEAD,
+  ANBU_DISPATCH_OUTCOME_NO_ENTRY,
+} AnbuDispatchOutcome;
+
+#define ANBU_TYPE_DISPATCH_OUTCOME (anbu_dispatch_outcome_get_type ())
+GType       anbu_dispatch_outcome_get_type    (void) G_GNUC_CONST;
+const char *anbu_dispatch_outcome_to_string   (AnbuDispatchOutcome value);
+gboolean    anbu_dispatch_outcome_from_string (const char *text,
+                                               AnbuDispatchOutcome   *value);
+const char *anbu_dispatch_outcome_to_label    (AnbuDispatchOutcome value);
+
 /* how a 안부 확인 was attempted */
 typedef enum
 {

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-case-lifecycle.h"
 #include "anbu-mutation-apply.h"
 #include "anbu-record-json.h"
 
@@ -399,11 +400,14 @@ apply_alert_resolve (JsonObject               *payload,
   AnbuAlert *alert = records->alert;
   g_autofree char *notes = NULL;
   gint resolution;
+  gint dispatch_outcome = ANBU_DISPATCH_OUTCOME_NONE;
   gint64 at;
 
   g_return_val_if_fail (alert != NULL, FALSE);
 
   if (!anbu_json_read_enum (M ("resolution"), TRUE, ANBU_TYPE_ALERT_RESOLUTION, &resolution, error)
+      || !anbu_json_read_enum (M ("dispatch_outcome"), FALSE, ANBU_TYPE_DISPATCH_OUTCOME,
+                               &dispatch_outcome, error)
       || !anbu_json_read_timestamp (M ("at"), TRUE, &at, error)
       || !anbu_json_read_text (M ("notes"), FALSE, ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE,
                                &notes, error))
@@ -416,17 +420,10 @@ apply_alert_resolve (JsonObject               *payload,
                              _("This alert was already resolved differently"));
       return FALSE;
     }
-  if (at < alert->raised_at)
-    {
-      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "at",
-                             _("An alert cannot be resolved before it was raised"));
-      return FALSE;
-    }
-  alert->state = ANBU_ALERT_STATE_RESOLVED;
-  alert->resolution = resolution;
-  alert->closed_at = at;
-  g_free (alert->closed_by);
-  alert->closed_by = g_strdup (actor->user_id);
+  /* Who may close it and with what (a dispatched one also says what the dispatch found):
+   * docs/casework.md. */
+  if (!anbu_case_resolve (alert, resolution, dispatch_outcome, at, actor->user_id, error))
+    return FALSE;
   if (notes != NULL)
     {
       g_free (alert->notes);

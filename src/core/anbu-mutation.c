@@ -344,11 +344,14 @@ validate_alert_resolve (JsonObject  *payload,
   g_autofree char *id = NULL;
   g_autofree char *notes = NULL;
   gint resolution;
+  gint dispatch_outcome;
   gint64 at;
 
   return anbu_json_read_uuid (M ("id"), TRUE, &id, error) &&
          anbu_json_read_enum (M ("resolution"), TRUE, ANBU_TYPE_ALERT_RESOLUTION, &resolution,
                               error) &&
+         anbu_json_read_enum (M ("dispatch_outcome"), FALSE, ANBU_TYPE_DISPATCH_OUTCOME,
+                              &dispatch_outcome, error) &&
          anbu_json_read_timestamp (M ("at"), TRUE, &at, error) &&
          anbu_json_read_text (M ("notes"), FALSE, ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE,
                               &notes, error);

@@ -27,6 +27,7 @@ anbu_visit_copy (const AnbuVisit *visit)
   copy = g_memdup2 (visit, sizeof *visit);
   copy->id = g_strdup (visit->id);
   copy->household_id = g_strdup (visit->household_id);
+  copy->alert_id = g_strdup (visit->alert_id);
   copy->by = g_strdup (visit->by);
   copy->outcome = g_strdup (visit->outcome);
   copy->notes = g_strdup (visit->notes);
@@ -41,6 +42,7 @@ anbu_visit_free (AnbuVisit *visit)
     return;
   g_free (visit->id);
   g_free (visit->household_id);
+  g_free (visit->alert_id);
   g_free (visit->by);
   g_free (visit->outcome);
   g_free (visit->notes);
@@ -58,6 +60,7 @@ anbu_visit_equal (const AnbuVisit *a,
     return FALSE;
   return g_strcmp0 (a->id, b->id) == 0 &&
          g_strcmp0 (a->household_id, b->household_id) == 0 &&
+         g_strcmp0 (a->alert_id, b->alert_id) == 0 &&
          a->at == b->at &&
          g_strcmp0 (a->by, b->by) == 0 &&
          a->purpose == b->purpose &&
@@ -84,6 +87,7 @@ anbu_visit_from_json (JsonObject  *object,
 #define M(name) name, json_object_get_member (object, name)
   if (!anbu_json_read_uuid (M ("id"), TRUE, &visit->id, error) ||
       !anbu_json_read_uuid (M ("household_id"), TRUE, &visit->household_id, error) ||
+      !anbu_json_read_uuid (M ("alert_id"), FALSE, &visit->alert_id, error) ||
       !anbu_json_read_timestamp (M ("at"), TRUE, &visit->at, error) ||
       !anbu_json_read_uuid (M ("by"), TRUE, &visit->by, error) ||
       !anbu_json_read_enum (M ("purpose"), TRUE, ANBU_TYPE_VISIT_PURPOSE, &purpose, error) ||
@@ -107,6 +111,7 @@ anbu_visit_to_json (const AnbuVisit *visit)
   g_return_val_if_fail (visit != NULL, object);
 
   anbu_json_write_text (object, "id", visit->id);
+  anbu_json_write_text (object, "alert_id", visit->alert_id);
   anbu_json_write_text (object, "household_id", visit->household_id);
   anbu_json_write_timestamp (object, "at", visit->at);
   anbu_json_write_text (object, "by", visit->by);

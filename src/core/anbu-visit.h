@@ -13,6 +13,8 @@ G_BEGIN_DECLS
  *
  * JSON members:
  *   id             required  UUID made by the app
+ *   alert_id       optional  UUID of the risk signal open at the visit
+ *                            (docs/casework.md)
  *   household_id   required  UUID
  *   at             required  time
  *   by             required  UUID of the visiting user
@@ -26,6 +28,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char             *id;
+  char             *alert_id;
   char             *household_id;
   gint64            at;
   char             *by;

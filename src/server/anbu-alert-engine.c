@@ -7,6 +7,7 @@
 
 #include "anbu-alert-engine.h"
 #include "anbu-alert.h"
+#include "anbu-case-lifecycle.h"
 #include "anbu-inactivity.h"
 #include "anbu-record-json.h"
 #include "anbu-routine-detector.h"
@@ -30,6 +31,12 @@ struct _AnbuAlertEngine
   sqlite3_stmt        *last_resolved;
   sqlite3_stmt        *contacts;
   sqlite3_stmt        *unresolved_households;
+  sqlite3_stmt        *staff_times;     /* plug work and visits: staff in the home */
+  sqlite3_stmt        *events_since;    /* activity events of every plug the household had */
+  sqlite3_stmt        *events_before;
+  sqlite3_stmt        *visits_after;
+  GHashTable          *visited_at;      /* household id → latest in-person visit (gint64 *) */
+  gint64               visits_seq;      /* visits and contacts read up to this change number */
 
   sqlite3_stmt        *routine_get;
   sqlite3_stmt        *routine_put;
@@ -108,6 +115,7 @@ typedef struct
   gint64      last_activity_at;
   gint64      last_seen_at;
   gint64      online_since;
+  gint64      last_staff_at;   /* latest install or in-person visit; 0 = none */
 } HouseholdFacts;
 
 /* An unresolved alert as stored. */
@@ -146,11 +154,30 @@ change_free (Change *change)
   " " t " >= unixepoch (json_extract (" p ".record, '$.installed_at'))" \
   " AND " t " < coalesce (unixepoch (json_extract (" p ".record, '$.removed_at')), 9223372036854775807)"
 
+/* When staff were in the home (docs/casework.md): kind 0 plug work
+ * (install, replacement, removal), kind 1 a visit or an in-person contact. */
+#define STAFF_TIMES_SQL(household) \
+  "(SELECT unixepoch (json_extract (record, '$.installed_at')) AS t, 0 AS k FROM plug" \
+  " WHERE household_id = " household \
+  " UNION ALL SELECT unixepoch (json_extract (record, '$.removed_at')), 0 FROM plug" \
+  " WHERE household_id = " household " AND json_extract (record, '$.removed_at') IS NOT NULL" \
+  " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM visit" \
+  " WHERE household_id = " household \
+  " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM contact" \
+  " WHERE household_id = " household " AND json_extract (record, '$.channel')" \
+  " IN ('visit', 'dispatch_112', 'dispatch_119'))"
+
+/* FACTS_SQL counts a plug's first half hour as plug work. */
+G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
+
 #define FACTS_SQL(where) \
   "SELECT h.id, h.night_consent, coalesce (json_extract (h.record, '$.threshold_hours'), 0)," \
   " max (max (coalesce (l.last_activity_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
   " max (max (coalesce (l.last_seen_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  " max (coalesce (l.online_since, 0))" \
+  /* A new plug's first readings are the installer's, not a return from offline. */ \
+  " max (CASE WHEN l.online_since - unixepoch (json_extract (p.record, '$.installed_at')) < 1800" \
+  " THEN 0 ELSE coalesce (l.online_since, 0) END)," \
+  " max (unixepoch (json_extract (p.record, '$.installed_at')))" \
   " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
   " LEFT JOIN plug_live l ON l.serial = p.id" \
   " WHERE h.status = 'active'" where " GROUP BY h.id"
@@ -192,6 +219,7 @@ facts_from_row (sqlite3_stmt   *stmt,
   facts->last_activity_at = sqlite3_column_int64 (stmt, 3);
   facts->last_seen_at = sqlite3_column_int64 (stmt, 4);
   facts->online_since = sqlite3_column_int64 (stmt, 5);
+  facts->last_staff_at = sqlite3_column_int64 (stmt, 6);  /* the latest install, for now */
 }
 
 static gint64
@@ -280,7 +308,7 @@ load_unresolved (AnbuAlertEngine  *self,
   return g_steal_pointer (&alerts);
 }
 
-/* How many contacts answer the alert, and how many of them found nobody. */
+/* How many contacts and visits answer the alert, and how many contacts found nobody. */
 static void
 count_contacts (AnbuAlertEngine *self,
                 const AnbuAlert *alert,
@@ -710,9 +738,112 @@ close_alert (AnbuAlertEngine     *self,
   return save_alert (self, stored, changes, error);
 }
 
-/* Closes an open alert whose silence is over (activity came back, or an
- * absence covers now) when nobody has acted on it yet: SAFE, or ABSENT
- * under an absence. */
+static gboolean
+load_staff_windows (AnbuAlertEngine  *self,
+                    const char       *household_id,
+                    GArray           *staff,
+                    GError          **error)
+{
+  sqlite3_stmt *stmt = self->staff_times;
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuTimeWindow window;
+
+      if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+        continue;
+      if (sqlite3_column_int (stmt, 1) == 0)
+        anbu_case_staff_window_for_plug_work (sqlite3_column_int64 (stmt, 0), &window);
+      else
+        anbu_case_staff_window_for_visit (sqlite3_column_int64 (stmt, 0), &window);
+      g_array_append_val (staff, window);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read plug work and visits");
+  return TRUE;
+}
+
+/* The resident's last activity event up to `now`, staff time left out; the
+ * first install when there is none (the countdown starts there). */
+static gboolean
+resident_last_activity (AnbuAlertEngine  *self,
+                        const char       *household_id,
+                        gint64            now,
+                        gint64           *last_activity,
+                        GError          **error)
+{
+  g_autoptr(GArray) staff = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+  int rc;
+
+  if (!load_staff_windows (self, household_id, staff, error))
+    return FALSE;
+  stmt = self->events_before;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now);
+  while (!found && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 ts = sqlite3_column_int64 (stmt, 0);
+
+      if (anbu_case_is_resident_activity (ts, (const AnbuTimeWindow *) staff->data, staff->len))
+        {
+          *last_activity = ts;
+          found = TRUE;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (!found && rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read activity events");
+  if (found)
+    return TRUE;
+
+  stmt = self->routine_installed;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    *last_activity = MIN (*last_activity, sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Whether the resident, not staff, made an activity event in (since, now]
+ * (docs/casework.md: plug work and visits are staff time). */
+static gboolean
+resident_active_since (AnbuAlertEngine  *self,
+                       const char       *household_id,
+                       gint64            since,
+                       gint64            now,
+                       gboolean         *active,
+                       GError          **error)
+{
+  g_autoptr(GArray) staff = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *active = FALSE;
+  if (!load_staff_windows (self, household_id, staff, error))
+    return FALSE;
+
+  stmt = self->events_since;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, since);
+  sqlite3_bind_int64 (stmt, 3, now);
+  while (!*active && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    *active = anbu_case_is_resident_activity (sqlite3_column_int64 (stmt, 0),
+                                              (const AnbuTimeWindow *) staff->data, staff->len);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return set_db_error (self, error, "Cannot read activity events");
+  return TRUE;
+}
+
+/* An unresolved alert whose silence is no longer signalled (activity came
+ * back, an absence covers now, the quiet restarted): closed as the case
+ * rules say (anbu-case-lifecycle.h), which is only when nobody acted on it
+ * and the resident was active. */
 static gboolean
 close_if_unattended (AnbuAlertEngine             *self,
                      StoredAlert                 *stored,
@@ -723,15 +854,28 @@ close_if_unattended (AnbuAlertEngine             *self,
                      GError                     **error)
 {
   AnbuAlertResolution resolution;
+  AnbuCaseEvent event;
   guint all, no_answer;
+  gboolean resident;
 
-  if (stored->alert->state != ANBU_ALERT_STATE_OPEN
-      || !(verdict->absent || verdict->quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since))
+  if (stored->alert->state == ANBU_ALERT_STATE_RESOLVED)
     return TRUE;
   count_contacts (self, stored->alert, &all, &no_answer);
-  if (all != 0)
+  if (anbu_case_is_acted_on (stored->alert, all))
     return TRUE;
-  resolution = verdict->absent ? ANBU_ALERT_RESOLUTION_ABSENT : ANBU_ALERT_RESOLUTION_SAFE;
+  if (!resident_active_since (self, stored->alert->household_id,
+                              stored->alert->quiet_since / G_USEC_PER_SEC, now, &resident, error))
+    return FALSE;
+  if (resident)
+    event = ANBU_CASE_EVENT_RESIDENT_ACTIVITY;
+  else if (verdict->absent)
+    event = ANBU_CASE_EVENT_ABSENCE;
+  else if (verdict->quiet_since * G_USEC_PER_SEC > stored->alert->quiet_since)
+    event = ANBU_CASE_EVENT_STAFF_ACTIVITY;
+  else
+    event = ANBU_CASE_EVENT_QUIET_RESTARTED;
+  if (!anbu_case_event_closes (stored->alert, FALSE, event, &resolution))
+    return TRUE;
   return close_alert (self, stored, resolution, now, changes, stats, error);
 }
 
@@ -760,6 +904,13 @@ evaluate_household (AnbuAlertEngine      *self,
 
   if (stats != NULL)
     stats->households++;
+
+  /* Staff came after the last counted activity: their switching and a new
+   * plug's first readings do not end the resident's quiet. */
+  if (facts->last_staff_at > 0
+      && facts->last_staff_at >= facts->last_activity_at - ANBU_CASE_VISIT_SECONDS
+      && !resident_last_activity (self, facts->id, now, &quiet.last_activity_at, error))
+    return FALSE;
 
   /* Absences only shorten the quiet: look them up only when it matters. */
   anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
@@ -846,11 +997,13 @@ evaluate_household (AnbuAlertEngine      *self,
     }
   else if (!verdict.offline && stored != NULL && stored->alert->state == ANBU_ALERT_STATE_OPEN)
     {
+      AnbuAlertResolution resolution;
       guint all, no_answer;
 
       count_contacts (self, stored->alert, &all, &no_answer);
-      if (all == 0 && !close_alert (self, stored, ANBU_ALERT_RESOLUTION_DEVICE_PROBLEM, now,
-                                    changes, stats, error))
+      if (anbu_case_event_closes (stored->alert, anbu_case_is_acted_on (stored->alert, all),
+                                  ANBU_CASE_EVENT_READINGS_BACK, &resolution)
+          && !close_alert (self, stored, resolution, now, changes, stats, error))
         return FALSE;
     }
 
@@ -911,6 +1064,40 @@ emit_changes (AnbuAlertEngine *self,
     }
 }
 
+/* Visits and in-person contacts recorded since the last look (by change
+ * number): when each household last had staff in the home. */
+static gboolean
+refresh_visits (AnbuAlertEngine  *self,
+                GError          **error)
+{
+  sqlite3_stmt *stmt = self->visits_after;
+  gint64 seen = self->visits_seq;
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, self->visits_seq);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *household_id = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 *known = g_hash_table_lookup (self->visited_at, household_id);
+      gint64 at = sqlite3_column_int64 (stmt, 1);
+
+      seen = MAX (seen, sqlite3_column_int64 (stmt, 2));
+      if (known == NULL)
+        {
+          known = g_new (gint64, 1);
+          *known = at;
+          g_hash_table_insert (self->visited_at, g_strdup (household_id), known);
+        }
+      else
+        *known = MAX (*known, at);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read visits");
+  self->visits_seq = seen;
+  return TRUE;
+}
+
 static gboolean
 run_facts (AnbuAlertEngine     *self,
            sqlite3_stmt        *stmt,
@@ -924,12 +1111,19 @@ run_facts (AnbuAlertEngine     *self,
   g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
   int rc;
 
+  if (!refresh_visits (self, error))
+    return FALSE;
+
   /* Read first, then write: the statement stays clean of our own saves. */
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       HouseholdFacts facts;
+      const gint64 *visited;
 
       facts_from_row (stmt, &facts);
+      visited = g_hash_table_lookup (self->visited_at, facts.id);
+      if (visited != NULL)
+        facts.last_staff_at = MAX (facts.last_staff_at, *visited);
       facts.id = g_string_chunk_insert (ids, facts.id);
       g_array_append_val (all, facts);
     }
@@ -991,6 +1185,11 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->last_resolved, sqlite3_finalize);
   g_clear_pointer (&self->contacts, sqlite3_finalize);
   g_clear_pointer (&self->unresolved_households, sqlite3_finalize);
+  g_clear_pointer (&self->staff_times, sqlite3_finalize);
+  g_clear_pointer (&self->events_since, sqlite3_finalize);
+  g_clear_pointer (&self->events_before, sqlite3_finalize);
+  g_clear_pointer (&self->visits_after, sqlite3_finalize);
+  g_clear_pointer (&self->visited_at, g_hash_table_unref);
   g_clear_pointer (&self->routine_get, sqlite3_finalize);
   g_clear_pointer (&self->routine_put, sqlite3_finalize);
   g_clear_pointer (&self->routine_index, sqlite3_finalize);
@@ -1025,6 +1224,7 @@ static void
 anbu_alert_engine_init (AnbuAlertEngine *self)
 {
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->visited_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->routines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   anbu_routine_params_init_default (&self->routine_params);
   self->routine_params_key = routine_params_key (&self->routine_params);
@@ -1065,10 +1265,28 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " FROM alert WHERE household_id = ?1 AND state = 'resolved'"
                    " AND json_extract (record, '$.kind') = ?2 ORDER BY seq DESC LIMIT 1")
       || !prepare (self, &self->contacts,
-                   "SELECT count (*), coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
+                   /* Visits attached to it count as acts too (docs/casework.md). */
+                   "SELECT count (*) + (SELECT count (*) FROM visit WHERE household_id = ?1"
+                   " AND json_extract (record, '$.alert_id') = ?2),"
+                   " coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
                    " FROM contact WHERE household_id = ?1 AND json_extract (record, '$.alert_id') = ?2")
       || !prepare (self, &self->unresolved_households,
                    "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'")
+      /* Kind 0: plug work (install, replacement, removal); 1: someone in the home. */
+      || !prepare (self, &self->staff_times,
+                   "SELECT t, k FROM " STAFF_TIMES_SQL ("?1"))
+      || !prepare (self, &self->visits_after,
+                   "SELECT household_id, max (unixepoch (json_extract (record, '$.at'))), max (seq)"
+                   " FROM (SELECT household_id, record, seq FROM visit WHERE seq > ?1"
+                   " UNION ALL SELECT household_id, record, seq FROM contact WHERE seq > ?1"
+                   " AND json_extract (record, '$.channel') IN ('visit', 'dispatch_112', 'dispatch_119'))"
+                   " GROUP BY household_id")
+      || !prepare (self, &self->events_before,
+                   "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
+                   " WHERE p.household_id = ?1 AND e.ts <= ?2 ORDER BY e.ts DESC")
+      || !prepare (self, &self->events_since,
+                   "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
+                   " WHERE p.household_id = ?1 AND e.ts > ?2 AND e.ts <= ?3 ORDER BY e.ts DESC")
       || !prepare (self, &self->routine_get,
                    "SELECT learned_at, observed_days, ready, usual_quiet FROM routine_profile"
                    " WHERE household_id = ?1")

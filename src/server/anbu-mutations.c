@@ -11,6 +11,7 @@
 #include "anbu-absence.h"
 #include "anbu-alert.h"
 #include "anbu-api-problem.h"
+#include "anbu-case-lifecycle.h"
 #include "anbu-contact.h"
 #include "anbu-mutation.h"
 #include "anbu-mutation-apply.h"
@@ -759,11 +760,14 @@ apply_alert_resolve (Batch       *batch,
   g_auto(AnbuMutationRecords) records = { 0 };
   AnbuMutationActor actor = batch_actor (batch);
   gint resolution;
+  gint dispatch_outcome = ANBU_DISPATCH_OUTCOME_NONE;
   gint64 at, version = 0;
 
   if (!read_uuid (payload, "id", &id, error)
       || !read_enum (payload, "resolution", ANBU_TYPE_ALERT_RESOLUTION, &resolution, error)
       || !read_time (payload, "at", &at, error)
+      || !anbu_json_read_enum ("dispatch_outcome", json_object_get_member (payload, "dispatch_outcome"),
+                               FALSE, ANBU_TYPE_DISPATCH_OUTCOME, &dispatch_outcome, error)
       || !anbu_json_read_text ("notes", json_object_get_member (payload, "notes"), FALSE,
                                ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE, &notes, error))
     return FALSE;
@@ -795,6 +799,114 @@ check_actor (Batch       *batch,
   return FALSE;
 }
 
+/* The signal a contact or visit belongs to: the one it names (of its
+ * household), or else the household's open signal at its time
+ * (docs/casework.md), whichever view recorded it. The payload gets the
+ * alert_id it belongs to, so the stored record says so. */
+static gboolean
+attach_to_signal (Batch       *batch,
+                  JsonObject  *payload,
+                  const char  *household_id,
+                  gint64       at,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) entities = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autofree char *alert_id = NULL;
+  const AnbuAlert *open;
+
+  if (json_object_has_member (payload, "alert_id")
+      && !json_node_is_null (json_object_get_member (payload, "alert_id")))
+    {
+      g_autoptr(AnbuStoreEntity) alert = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!read_uuid (payload, "alert_id", &alert_id, error))
+        return FALSE;
+      alert = anbu_store_load (batch->store, ANBU_RECORD_KIND_ALERT, alert_id, &local_error);
+      if (alert == NULL
+          && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* Another scope's alert answers like an unknown one. */
+      if (alert == NULL || g_strcmp0 (alert->household_id, household_id) != 0)
+        {
+          anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "alert_id",
+                              _("This household has no such alert"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  entities = anbu_store_list_unresolved_alerts (batch->store, household_id, error);
+  if (entities == NULL)
+    return FALSE;
+  alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_alert_free);
+  for (guint i = 0; i < entities->len; i++)
+    {
+      AnbuStoreEntity *entity = entities->pdata[i];
+      g_autoptr(JsonObject) object = parse_record (entity->record, NULL);
+      AnbuAlert *alert = object != NULL ? anbu_alert_from_json (object, NULL) : NULL;
+
+      if (alert != NULL)
+        g_ptr_array_add (alerts, alert);
+    }
+  open = anbu_case_signal_for_record ((AnbuAlert * const *) alerts->pdata, alerts->len, at);
+  if (open != NULL)
+    json_object_set_string_member (payload, "alert_id", open->id);
+  return TRUE;
+}
+
+/* A new contact's effect on its signal: a 112/119 contact makes it dispatched. */
+static gboolean
+apply_contact_to_signal (Batch              *batch,
+                         const AnbuContact  *contact,
+                         GError            **error)
+{
+  g_autoptr(AnbuAlert) alert = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  gint64 version = 0;
+
+  if (contact->alert_id == NULL || !anbu_case_channel_dispatches (contact->channel))
+    return TRUE;
+  alert = load_alert (batch, contact->alert_id, &version, error);
+  if (alert == NULL)
+    return FALSE;
+  if (!anbu_case_apply_contact (alert, contact))
+    return TRUE;
+  alert->version = version + 1;
+  object = anbu_alert_to_json (alert);
+  return save_record (batch, ANBU_RECORD_KIND_ALERT, alert->id, alert->household_id,
+                      anbu_alert_state_to_string (alert->state), object, alert->version, error);
+}
+
+static gboolean
+apply_contact_create (Batch       *batch,
+                      JsonObject  *payload,
+                      Outcome     *outcome,
+                      GError     **error)
+{
+  g_autoptr(AnbuContact) contact = anbu_contact_from_json (payload, error);
+  g_autoptr(AnbuContact) attached = NULL;
+
+  if (contact == NULL || !check_actor (batch, contact->by, error))
+    return FALSE;
+  /* The household first: an alert of another scope's household must
+   * answer like an unknown one. */
+  if (!check_open_household (batch, contact->household_id, "household_id", error)
+      || !attach_to_signal (batch, payload, contact->household_id, contact->at, error)
+      || !apply_fact (batch, ANBU_RECORD_KIND_CONTACT, ANBU_MUTATION_KIND_CONTACT_CREATE, payload,
+                      outcome, error))
+    return FALSE;
+  /* A resent contact changed its signal the first time. */
+  if (outcome->status != ANBU_MUTATION_STATUS_APPLIED)
+    return TRUE;
+  attached = anbu_contact_from_json (payload, error);
+  return attached != NULL && apply_contact_to_signal (batch, attached, error);
+}
+
 static gboolean
 apply_kind (Batch             *batch,
             AnbuMutationKind   kind,
@@ -819,42 +931,18 @@ apply_kind (Batch             *batch,
     case ANBU_MUTATION_KIND_VISIT_CREATE:
       {
         g_autofree char *by = NULL;
+        g_autofree char *household_id = NULL;
+        gint64 at = 0;
 
         return read_uuid (payload, "by", &by, error) && check_actor (batch, by, error)
+               && read_uuid (payload, "household_id", &household_id, error)
+               && read_time (payload, "at", &at, error)
+               && check_open_household (batch, household_id, "household_id", error)
+               && attach_to_signal (batch, payload, household_id, at, error)
                && apply_fact (batch, ANBU_RECORD_KIND_VISIT, kind, payload, outcome, error);
       }
     case ANBU_MUTATION_KIND_CONTACT_CREATE:
-      {
-        g_autoptr(AnbuContact) contact = anbu_contact_from_json (payload, error);
-
-        if (contact == NULL || !check_actor (batch, contact->by, error))
-          return FALSE;
-        /* The household first: an alert of another scope's household must
-         * answer like an unknown one. */
-        if (!check_open_household (batch, contact->household_id, "household_id", error))
-          return FALSE;
-        if (contact->alert_id != NULL)
-          {
-            g_autoptr(AnbuStoreEntity) alert = NULL;
-            g_autoptr(GError) local_error = NULL;
-
-            alert = anbu_store_load (batch->store, ANBU_RECORD_KIND_ALERT, contact->alert_id,
-                                     &local_error);
-            if (alert == NULL
-                && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
-              {
-                g_propagate_error (error, g_steal_pointer (&local_error));
-                return FALSE;
-              }
-            if (alert == NULL || g_strcmp0 (alert->household_id, contact->household_id) != 0)
-              {
-                anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "alert_id",
-                                    _("This household has no such alert"));
-                return FALSE;
-              }
-          }
-        return apply_fact (batch, ANBU_RECORD_KIND_CONTACT, kind, payload, outcome, error);
-      }
+      return apply_contact_create (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_ABSENCE_CREATE:
       return apply_fact (batch, ANBU_RECORD_KIND_ABSENCE, kind, payload, outcome, error);
     case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:

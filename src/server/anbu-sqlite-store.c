@@ -1099,6 +1099,33 @@ sqlite_list_access (AnbuStore   *store,
   return g_steal_pointer (&entries);
 }
 
+static GPtrArray *
+sqlite_list_unresolved_alerts (AnbuStore   *store,
+                               const char  *household_id,
+                               GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = statement (self,
+                    "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL FROM alert"
+                    " WHERE household_id = ?1 AND state <> 'resolved' ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (alerts, entity_from_row (ANBU_RECORD_KIND_ALERT, stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "Cannot read alerts");
+      return NULL;
+    }
+  return g_steal_pointer (&alerts);
+}
+
 static void
 anbu_sqlite_store_iface_init (AnbuStoreInterface *iface)
 {
@@ -1122,6 +1149,7 @@ anbu_sqlite_store_iface_init (AnbuStoreInterface *iface)
   iface->add_mutation = sqlite_add_mutation;
   iface->log_access = sqlite_log_access;
   iface->list_access = sqlite_list_access;
+  iface->list_unresolved_alerts = sqlite_list_unresolved_alerts;
 }
 
 static void

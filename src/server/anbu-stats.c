@@ -238,6 +238,15 @@ anbu_stats_to_json (sqlite3          *db,
   static const char contacts_sql[] =
     "SELECT json_extract (c.record, '$.channel'), unixepoch (json_extract (c.record, '$.at')),"
     " h.dong_code, h.night_consent FROM contact c JOIN household h ON h.id = c.household_id";
+  /* A visit made while one of the household's signals was open is a 방문 확인
+   * too (docs/casework.md), as is a contact by visit. */
+  static const char visits_sql[] =
+    "SELECT unixepoch (json_extract (v.record, '$.at')), h.dong_code, h.night_consent"
+    " FROM visit v JOIN household h ON h.id = v.household_id"
+    " WHERE EXISTS (SELECT 1 FROM alert a WHERE a.household_id = v.household_id"
+    " AND unixepoch (json_extract (a.record, '$.raised_at')) <= unixepoch (json_extract (v.record, '$.at'))"
+    " AND (a.state <> 'resolved'"
+    " OR unixepoch (json_extract (a.record, '$.closed_at')) >= unixepoch (json_extract (v.record, '$.at'))))";
   g_autoptr(GArray) periods = g_array_new (FALSE, TRUE, sizeof (Period));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -245,7 +254,7 @@ anbu_stats_to_json (sqlite3          *db,
   g_autoptr(GDateTime) cursor = period_start (from_dt, group);
   g_autoptr(GHashTable) all_households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   Period total = { 0 };
-  sqlite3_stmt *alerts = NULL, *contacts = NULL;
+  sqlite3_stmt *alerts = NULL, *contacts = NULL, *visits = NULL;
   char *json = NULL;
   int rc;
 
@@ -272,7 +281,8 @@ anbu_stats_to_json (sqlite3          *db,
     }
 
   if (sqlite3_prepare_v2 (db, alerts_sql, -1, &alerts, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (db, contacts_sql, -1, &contacts, NULL) != SQLITE_OK)
+      || sqlite3_prepare_v2 (db, contacts_sql, -1, &contacts, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, visits_sql, -1, &visits, NULL) != SQLITE_OK)
     goto failed;
 
   while ((rc = sqlite3_step (alerts)) == SQLITE_ROW)
@@ -322,6 +332,21 @@ anbu_stats_to_json (sqlite3          *db,
   if (rc != SQLITE_DONE)
     goto failed;
 
+  while ((rc = sqlite3_step (visits)) == SQLITE_ROW)
+    {
+      Period *period;
+
+      if (!in_scope (scope, visits, 1))
+        continue;
+      if ((period = find_period (periods, sqlite3_column_int64 (visits, 0))) != NULL)
+        {
+          period->channels[ANBU_CONTACT_CHANNEL_VISIT]++;
+          total.channels[ANBU_CONTACT_CHANNEL_VISIT]++;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    goto failed;
+
   json_builder_begin_object (builder);
   add_time (builder, "from", from);
   add_time (builder, "to", to);
@@ -355,5 +380,6 @@ failed:
 out:
   sqlite3_finalize (alerts);
   sqlite3_finalize (contacts);
+  sqlite3_finalize (visits);
   return json;
 }

@@ -340,3 +340,13 @@ anbu_store_list_access (AnbuStore *self,
   g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
   return ANBU_STORE_GET_IFACE (self)->list_access (self, household_id, user_id, error);
 }
+
+GPtrArray *
+anbu_store_list_unresolved_alerts (AnbuStore   *self,
+                                   const char  *household_id,
+                                   GError     **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  g_return_val_if_fail (household_id != NULL, NULL);
+  return ANBU_STORE_GET_IFACE (self)->list_unresolved_alerts (self, household_id, error);
+}

@@ -238,6 +238,11 @@ struct _AnbuStoreInterface
                                             const char  *household_id,
                                             const char  *user_id,
                                             GError     **error);
+
+  /* The household's alerts that are not resolved (AnbuStoreEntity), oldest first. */
+  GPtrArray *         (*list_unresolved_alerts) (AnbuStore   *self,
+                                                 const char  *household_id,
+                                                 GError     **error);
 };
 
 gboolean            anbu_store_begin              (AnbuStore              *self,
@@ -311,5 +316,9 @@ GPtrArray          *anbu_store_list_access        (AnbuStore              *self,
                                                    const char             *household_id,
                                                    const char             *user_id,
                                                    GError                **error);
+
+GPtrArray          *anbu_store_list_unresolved_alerts (AnbuStore          *self,
+                                                       const char         *household_id,
+                                                       GError            **error);
 
 G_END_DECLS

@@ -635,6 +635,61 @@ test_alert_actions_reach_server (Fixture      *f,
   }
 }
 
+/* A police dispatch recorded from the household page (⋮ → 안부 확인 기록,
+ * which names no signal) belongs to the open signal, makes it dispatched on
+ * the server, and resolving it from its card records what the police found. */
+static void
+test_household_page_dispatch (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autofree char *alert_id = seed_alert (f, H1);
+  AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+  AnbuHouseholdsView *households = ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
+  AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+  AnbuCaseFormDialog *dialog;
+  GtkWidget *row;
+  g_autoptr(JsonObject) contact = NULL;
+  g_autoptr(JsonObject) dispatched = NULL;
+  g_autoptr(JsonObject) resolved = NULL;
+
+  pull (f);
+  g_assert_true (anbu_test_wait_until (alert_row_shown, view, 10000));
+  settle (f);
+
+  anbu_households_view_open_household (households, H1);
+  settle (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "household.form", "s", "contact"));
+  g_assert_true (anbu_test_wait_until (dialog_open, NULL, 5000));
+  dialog = find_dialog ();
+  choose (dialog, "channel", 3);  /* police (112) */
+  choose (dialog, "outcome", 5);  /* emergency */
+  save (f, dialog);
+  push (f, 1);
+
+  contact = first_record_of (f, "contact", H1);
+  g_assert_cmpstr (json_object_get_string_member_with_default (contact, "alert_id", NULL), ==, alert_id);
+  dispatched = server_record (f, "alert", alert_id);
+  g_assert_cmpstr (json_object_get_string_member (dispatched, "state"), ==, "dispatched");
+  g_assert_cmpstr (json_object_get_string_member (dispatched, "dispatched_by"), ==, f->planner_id);
+
+  pull (f);
+  settle (f);
+  row = anbu_alerts_view_get_row (view, 0);
+  anbu_test_press (anbu_test_find_named (row, "alert-resolve"));
+  g_assert_true (anbu_test_wait_until (dialog_open, NULL, 5000));
+  dialog = find_dialog ();
+  g_assert_nonnull (anbu_case_form_dialog_get_input (dialog, "dispatch_outcome"));
+  choose (dialog, "resolution", 1);        /* hospitalized */
+  choose (dialog, "dispatch_outcome", 1);  /* taken to hospital */
+  save (f, dialog);
+  push (f, 1);
+
+  resolved = server_record (f, "alert", alert_id);
+  g_assert_cmpstr (json_object_get_string_member (resolved, "state"), ==, "resolved");
+  g_assert_cmpstr (json_object_get_string_member (resolved, "resolution"), ==, "hospitalized");
+  g_assert_cmpstr (json_object_get_string_member (resolved, "dispatch_outcome"), ==, "hospitalized");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -652,6 +707,8 @@ main (int argc, char *argv[])
               test_plug_forms_reach_server, fixture_tear_down);
   g_test_add ("/anbu/ui/casework-server/alert-actions", Fixture, NULL, fixture_set_up,
               test_alert_actions_reach_server, fixture_tear_down);
+  g_test_add ("/anbu/ui/casework-server/household-page-dispatch", Fixture, NULL, fixture_set_up,
+              test_household_page_dispatch, fixture_tear_down);
   g_test_add ("/anbu/ui/casework-server/edit-and-close", Fixture, NULL, fixture_set_up,
               test_edit_and_close_reach_server, fixture_tear_down);
 

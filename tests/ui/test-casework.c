@@ -35,6 +35,7 @@
 #define A1 "a0000000-0000-4000-8000-000000000001"
 #define A2 "a0000000-0000-4000-8000-000000000002"
 #define A3 "a0000000-0000-4000-8000-000000000003"
+#define A4 "a0000000-0000-4000-8000-000000000004"
 
 static gint64 now_usec;
 
@@ -635,6 +636,7 @@ test_form_visit (Fixture      *f,
   press_save (dialog);
   p = wait_for_change (f, 0, "visit.create");
   g_assert_cmpstr (json_object_get_string_member (p, "household_id"), ==, H4);
+  g_assert_false (json_object_has_member (p, "alert_id"));  /* H4 has no open signal */
   g_assert_cmpstr (json_object_get_string_member (p, "by"), ==, PLANNER);
   g_assert_cmpstr (json_object_get_string_member (p, "purpose"), ==, "regular");
   g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "건강 양호, 식사 잘 하심");
@@ -642,6 +644,33 @@ test_form_visit (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (p, "next_visit_on"), ==, "2026-12-24");
   g_assert_cmpstr (json_object_get_string_member (p, "at"), ==, NOW_ISO);
   g_assert_true (anbu_validate_uuid ("id", json_object_get_string_member (p, "id"), NULL, NULL));
+}
+
+/* The text under A1's card that lists its contacts, or NULL. */
+static const char *
+a1_checks (Fixture *f)
+{
+  AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+
+  for (guint i = 0; i < anbu_alerts_view_get_n_rows (view); i++)
+    {
+      GtkWidget *row = anbu_alerts_view_get_row (view, i);
+      GtkWidget *label;
+
+      if (g_strcmp0 (anbu_alert_row_get_alert_id (ANBU_ALERT_ROW (row)), A1) != 0)
+        continue;
+      label = anbu_test_find_named (row, "alert-checks");
+      return gtk_widget_get_visible (label) ? gtk_label_get_label (GTK_LABEL (label)) : NULL;
+    }
+  return NULL;
+}
+
+static gboolean
+a1_shows_two_checks (gpointer data)
+{
+  const char *text = a1_checks (data);
+
+  return text != NULL && strstr (text, "안부 확인 2건") != NULL;
 }
 
 static void
@@ -664,6 +693,25 @@ test_form_contact (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (p, "channel"), ==, "dispatch_119");
   g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "door_opened");
   g_assert_cmpstr (json_object_get_string_member (p, "notes"), ==, "119 출동, 문 개방 후 안전 확인");
+
+  /* From the household page (⋮ → 안부 확인 기록) no signal is named: the
+   * call still belongs to the household's open signal. */
+  dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H1, NULL);
+  choose (dialog, "outcome", 1);  /* no answer */
+  press_save (dialog);
+  p = wait_for_change (f, 1, "contact.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "alert_id"), ==, A1);
+  g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "no_answer");
+
+  /* Both show on the signal's card, whichever view recorded them. */
+  g_assert_true (anbu_test_wait_until (a1_shows_two_checks, f, 10000));
+  g_test_message ("A1: %s", a1_checks (f));
+
+  /* The 119 call has not reached the server yet: resolving already asks
+   * what the dispatch found. */
+  dialog = open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H1, A1);
+  g_assert_nonnull (anbu_case_form_dialog_get_input (dialog, "dispatch_outcome"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
@@ -879,16 +927,71 @@ test_form_close_and_resolve (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (p, "id"), ==, H6);
   g_assert_cmpstr (json_object_get_string_member (p, "reason"), ==, "요양원 입소");
 
+  /* No outcome is preselected: Save waits for the planner's choice. */
   dialog = open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H1, A1);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (anbu_case_form_dialog_get_input (dialog, "resolution"))),
+                    ==, GTK_INVALID_LIST_POSITION);
+  g_assert_false (gtk_widget_get_sensitive (anbu_test_find_named (GTK_WIDGET (dialog), "form-save")));
+  g_assert_null (anbu_case_form_dialog_get_input (dialog, "dispatch_outcome"));
+  choose (dialog, "resolution", 1);  /* hospitalized */
+  g_assert_true (gtk_widget_get_sensitive (anbu_test_find_named (GTK_WIDGET (dialog), "form-save")));
   set_text (dialog, "notes", g_strnfill (2100, 'n'));
   assert_refused (f, dialog, "notes", NULL);
-  choose (dialog, "resolution", 1);  /* hospitalized */
   set_text (dialog, "notes", "병원 입원 확인");
   press_save (dialog);
   p = wait_for_change (f, 1, "alert.resolve");
   g_assert_cmpstr (json_object_get_string_member (p, "id"), ==, A1);
   g_assert_cmpstr (json_object_get_string_member (p, "resolution"), ==, "hospitalized");
   g_assert_cmpstr (json_object_get_string_member (p, "notes"), ==, "병원 입원 확인");
+}
+
+static gboolean
+dispatched_alert_loaded (gpointer data)
+{
+  AnbuAlert *alert = anbu_casework_lookup_alert (data, A4);
+
+  return alert != NULL && alert->state == ANBU_ALERT_STATE_DISPATCHED;
+}
+
+/* The police went (the server made the signal dispatched): the card says
+ * so, and resolving asks what they found, with nothing preselected. */
+static void
+test_form_resolve_dispatched (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autofree char *raised = ago (3);
+  g_autofree char *dispatched = ago (1);
+  g_autofree char *body = g_strdup_printf (
+    "{\"changes\": [{\"kind\": \"alert\", \"op\": \"upsert\", \"id\": \"%s\", \"record\":"
+    " {\"id\": \"%s\", \"household_id\": \"%s\", \"kind\": \"inactivity\", \"level\": \"critical\","
+    " \"quiet_since\": \"%s\", \"raised_at\": \"%s\", \"responder\": \"dong\", \"state\": \"dispatched\","
+    " \"dispatched_at\": \"%s\", \"dispatched_by\": \"%s\", \"version\": 2}}],"
+    " \"cursor\": \"c2\", \"has_more\": false}", A4, A4, H7, raised, raised, dispatched, PLANNER);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GAsyncResult) pulled = NULL;
+  g_autoptr(GError) error = NULL;
+  AnbuCaseFormDialog *dialog;
+  GtkWidget *save;
+  JsonObject *p;
+
+  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (anbu_test_wait_until (dispatched_alert_loaded, f->casework, 10000));
+
+  dialog = open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H7, A4);
+  save = anbu_test_find_named (GTK_WIDGET (dialog), "form-save");
+  g_assert_nonnull (anbu_case_form_dialog_get_input (dialog, "dispatch_outcome"));
+  g_assert_false (gtk_widget_get_sensitive (save));
+  choose (dialog, "resolution", 1);  /* hospitalized */
+  g_assert_false (gtk_widget_get_sensitive (save));
+  choose (dialog, "dispatch_outcome", 1);  /* taken to hospital */
+  g_assert_true (gtk_widget_get_sensitive (save));
+  press_save (dialog);
+  p = wait_for_change (f, 0, "alert.resolve");
+  g_assert_cmpstr (json_object_get_string_member (p, "id"), ==, A4);
+  g_assert_cmpstr (json_object_get_string_member (p, "resolution"), ==, "hospitalized");
+  g_assert_cmpstr (json_object_get_string_member (p, "dispatch_outcome"), ==, "hospitalized");
 }
 
 static gboolean
@@ -1240,6 +1343,7 @@ main (int argc, char *argv[])
   ADD ("form-edit-household", test_form_edit_household);
   ADD ("form-household-removed-by-sync", test_form_household_removed_by_sync);
   ADD ("form-close-and-resolve", test_form_close_and_resolve);
+  ADD ("form-resolve-dispatched", test_form_resolve_dispatched);
   ADD ("visits-due", test_visits_due);
   ADD ("statistics", test_statistics);
   ADD ("household-page", test_household_page);
