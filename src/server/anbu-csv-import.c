@@ -360,7 +360,7 @@ row_to_household (AnbuStore           *store,
           if (planner_id == NULL)
             {
               user = anbu_store_find_user (store, trimmed, NULL, NULL);
-              if (user == NULL || user->role != ANBU_ROLE_PLANNER)
+              if (user == NULL || user->role != ANBU_USER_ROLE_PLANNER)
                 {
                   reject (report, line, "planner", _("No planner has this username"));
                   return NULL;

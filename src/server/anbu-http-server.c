@@ -113,7 +113,7 @@ user_to_json (const AnbuStoreUser *stored)
   user->id = g_strdup (stored->id);
   user->username = g_strdup (stored->username);
   user->display_name = g_strdup (stored->display_name);
-  anbu_user_role_from_string (anbu_role_to_string (stored->role), &user->role);
+  anbu_user_role_from_string (anbu_user_role_to_string (stored->role), &user->role);
   g_strfreev (user->dong_codes);
   user->dong_codes = g_strdupv (stored->dong_codes);
   object = anbu_user_to_json (user);

@@ -692,7 +692,7 @@ require_admin (AnbuIngestService *self,
       anbu_json_respond_error (msg, error);
       return NULL;
     }
-  if (user->role != ANBU_ROLE_ADMIN)
+  if (user->role != ANBU_USER_ROLE_ADMIN)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL,
                                    "Only an administrator may do this");
@@ -769,7 +769,7 @@ handle_admin_users (SoupServer        *server,
   JsonObject *object;
   JsonNode *dongs_node;
   JsonArray *dongs = NULL;
-  AnbuRole role;
+  AnbuUserRole role;
 
   if ((admin = require_admin (self, msg)) == NULL)
     return;
@@ -784,7 +784,7 @@ handle_admin_users (SoupServer        *server,
       anbu_json_respond_error (msg, error);
       return;
     }
-  if (!anbu_role_from_string (role_text, &role))
+  if (!anbu_user_role_from_string (role_text, &role))
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "role",
                                    _("role is planner, control or admin"));
@@ -830,7 +830,7 @@ handle_admin_users (SoupServer        *server,
       g_strv_builder_add (codes_builder, code);
     }
   codes = g_strv_builder_end (codes_builder);
-  if (role == ANBU_ROLE_PLANNER && codes[0] == NULL)
+  if (role == ANBU_USER_ROLE_PLANNER && codes[0] == NULL)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_MISSING_FIELD, "dong_codes",
                                    _("A planner needs the codes of their 동"));

@@ -80,7 +80,7 @@ batch_actor (Batch *batch)
 {
   AnbuMutationActor actor = { batch->user->id, ANBU_USER_ROLE_ADMIN };
 
-  anbu_user_role_from_string (anbu_role_to_string (batch->user->role), &actor.role);
+  anbu_user_role_from_string (anbu_user_role_to_string (batch->user->role), &actor.role);
   return actor;
 }
 
@@ -260,7 +260,7 @@ apply_household_create (Batch       *batch,
   if (!anbu_scope_contains (batch->scope, &key))
     {
       anbu_api_set_error (error, ANBU_API_ERROR_FORBIDDEN,
-                          batch->user->role == ANBU_ROLE_CONTROL ? "night_consent" : "dong_code",
+                          batch->user->role == ANBU_USER_ROLE_CONTROL ? "night_consent" : "dong_code",
                           _("You cannot create a household outside your own scope"));
       return FALSE;
     }

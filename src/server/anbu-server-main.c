@@ -346,7 +346,7 @@ run_user_add (int    argc,
   g_autofree char *id = NULL;
   g_auto(GStrv) codes = NULL;
   AnbuStoreUser user = { 0 };
-  AnbuRole role;
+  AnbuUserRole role;
 
   if (!parse_options (entries, &argc, &argv, &error))
     return usage_error (error->message);
@@ -354,7 +354,7 @@ run_user_add (int    argc,
     return usage_error ("--username and --role are required");
   if (!anbu_validate_username ("username", username, &error))
     return usage_error (error->message);
-  if (!anbu_role_from_string (role_text, &role))
+  if (!anbu_user_role_from_string (role_text, &role))
     return usage_error ("--role must be planner, control or admin");
   codes = dong_codes != NULL ? g_strsplit (dong_codes, ",", -1) : g_new0 (char *, 1);
   for (guint i = 0; codes[i] != NULL; i++)
@@ -363,7 +363,7 @@ run_user_add (int    argc,
       if (!anbu_validate_dong_code ("dong-codes", codes[i], &error))
         return usage_error (error->message);
     }
-  if (role == ANBU_ROLE_PLANNER && codes[0] == NULL)
+  if (role == ANBU_USER_ROLE_PLANNER && codes[0] == NULL)
     return usage_error ("A planner needs --dong-codes (the 10-digit codes of their 동)");
   if (display_name != NULL
       && !anbu_validate_text ("display-name", display_name, -1, ANBU_NAME_MAX_CHARS,

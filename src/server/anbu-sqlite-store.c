@@ -423,7 +423,7 @@ user_from_row (sqlite3_stmt *stmt)
   user->id = column_dup (stmt, 0);
   user->username = column_dup (stmt, 1);
   user->display_name = column_dup (stmt, 2);
-  anbu_role_from_string ((const char *) sqlite3_column_text (stmt, 3), &user->role);
+  anbu_user_role_from_string ((const char *) sqlite3_column_text (stmt, 3), &user->role);
   user->dong_codes = strv_from_json ((const char *) sqlite3_column_text (stmt, 4));
   user->password_hash = column_dup (stmt, 5);
   user->disabled = sqlite3_column_int (stmt, 6) != 0;
@@ -436,7 +436,7 @@ bind_scope (sqlite3_stmt    *stmt,
 {
   g_autofree char *dongs = strv_to_json (scope->dong_codes);
 
-  bind_text (stmt, ":role", anbu_role_to_string (scope->role));
+  bind_text (stmt, ":role", anbu_user_role_to_string (scope->role));
   bind_text (stmt, ":dongs", dongs);
 }
 
@@ -511,7 +511,7 @@ sqlite_add_user (AnbuStore            *store,
   bind_text (stmt, ":id", user->id);
   bind_text (stmt, ":username", user->username);
   bind_text (stmt, ":display_name", user->display_name);
-  bind_text (stmt, ":role", anbu_role_to_string (user->role));
+  bind_text (stmt, ":role", anbu_user_role_to_string (user->role));
   bind_text (stmt, ":dongs", dongs);
   bind_text (stmt, ":hash", user->password_hash);
   bind_int64 (stmt, ":disabled", user->disabled);

@@ -11,31 +11,10 @@ G_DEFINE_QUARK (anbu-store-error-quark, anbu_store_error)
 
 G_DEFINE_INTERFACE (AnbuStore, anbu_store, G_TYPE_OBJECT)
 
-static const char * const role_names[] = { "planner", "control", "admin" };
 
 static void
 anbu_store_default_init (AnbuStoreInterface *iface)
 {
-}
-
-const char *
-anbu_role_to_string (AnbuRole role)
-{
-  g_return_val_if_fail (role <= ANBU_ROLE_ADMIN, NULL);
-  return role_names[role];
-}
-
-gboolean
-anbu_role_from_string (const char *name,
-                       AnbuRole   *role)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
-    if (g_strcmp0 (name, role_names[i]) == 0)
-      {
-        *role = i;
-        return TRUE;
-      }
-  return FALSE;
 }
 
 gboolean
@@ -46,11 +25,11 @@ anbu_scope_contains (const AnbuScope             *scope,
 
   switch (scope->role)
     {
-    case ANBU_ROLE_ADMIN:
+    case ANBU_USER_ROLE_ADMIN:
       return TRUE;
-    case ANBU_ROLE_CONTROL:
+    case ANBU_USER_ROLE_CONTROL:
       return !closed && key->night_consent;
-    case ANBU_ROLE_PLANNER:
+    case ANBU_USER_ROLE_PLANNER:
       return !closed && key->dong_code != NULL && scope->dong_codes != NULL
              && g_strv_contains ((const char * const *) scope->dong_codes, key->dong_code);
     default:

@@ -26,16 +26,7 @@ GQuark anbu_store_error_quark (void);
 
 /* Records are counted by AnbuRecordKind (src/core/anbu-enums.h). */
 
-typedef enum
-{
-  ANBU_ROLE_PLANNER,
-  ANBU_ROLE_CONTROL,
-  ANBU_ROLE_ADMIN,
-} AnbuRole;
-
-const char *anbu_role_to_string   (AnbuRole    role);
-gboolean    anbu_role_from_string (const char *name,
-                                   AnbuRole   *role);
+/* Roles are AnbuUserRole (src/core/anbu-enums.h). */
 
 /* Who may see what: a planner sees the households of their dong codes, the
  * control centre the households that consented to night/holiday
@@ -43,7 +34,7 @@ gboolean    anbu_role_from_string (const char *name,
  * scope. */
 typedef struct
 {
-  AnbuRole   role;
+  AnbuUserRole   role;
   char     **dong_codes;
 } AnbuScope;
 
@@ -52,7 +43,7 @@ typedef struct
   char      *id;
   char      *username;
   char      *display_name;
-  AnbuRole   role;
+  AnbuUserRole   role;
   char     **dong_codes;
   char      *password_hash;
   gboolean   disabled;

@@ -68,12 +68,12 @@ fixture_set_up (Fixture       *fixture,
   fixture->user.id = (char *) PLANNER_ID;
   fixture->user.username = (char *) "minji";
   fixture->user.display_name = (char *) "김민지";
-  fixture->user.role = ANBU_ROLE_PLANNER;
+  fixture->user.role = ANBU_USER_ROLE_PLANNER;
   fixture->user.dong_codes = fixture->dong_codes;
   fixture->user.password_hash = (char *) "unused";
   g_assert_true (anbu_store_add_user (fixture->store, &fixture->user, &error));
   g_assert_no_error (error);
-  fixture->scope.role = ANBU_ROLE_PLANNER;
+  fixture->scope.role = ANBU_USER_ROLE_PLANNER;
   fixture->scope.dong_codes = fixture->dong_codes;
 
   replica_path = g_build_filename (fixture->dir, "replica.db", NULL);
