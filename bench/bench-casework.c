@@ -18,7 +18,7 @@
 #include "anbu-context.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
-#include "anbu-replica-case-store.h"
+#include "anbu-case-store.h"
 #include "anbu-validate.h"
 
 static GAsyncResult *last_result;
@@ -91,7 +91,7 @@ main (int argc, char *argv[])
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(AnbuReplica) replica = NULL;
-  g_autoptr(AnbuReplicaCaseStore) store = NULL;
+  g_autoptr(AnbuCaseStore) store = NULL;
   g_autoptr(AnbuCasework) casework = NULL;
   g_autoptr(AnbuContext) context = NULL;
   GString *body = g_string_new ("{\"changes\": [");
@@ -147,7 +147,7 @@ main (int argc, char *argv[])
   printf ("households: %u (+ one plug each) on an encrypted replica\n", n);
   printf ("replica: apply the first pull: %.0f ms\n", ms_since (t0));
 
-  store = anbu_replica_case_store_new (replica, "0b1e5a1c-0000-4000-8000-000000000001");
+  store = anbu_case_store_new (replica, "0b1e5a1c-0000-4000-8000-000000000001");
   t0 = g_get_monotonic_time ();
   casework = anbu_casework_new (ANBU_CASE_STORE (store));
   while (!anbu_casework_get_loaded (casework) || anbu_casework_is_loading (casework))

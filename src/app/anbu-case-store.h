@@ -4,12 +4,23 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "anbu-api-client.h"
+#include "anbu-replica.h"
+#include "anbu-session.h"
+
 G_BEGIN_DECLS
 
 /*
  * Where the casework views read records and write changes: the signed-in
  * planner's encrypted replica (src/client AnbuReplica, whose calls these
- * mirror) and, for the figures that only the server computes, its API.
+ * mirror; offline copies of figures and charts are kept as replica secrets,
+ * encrypted with the rest) and, for the figures that only the server
+ * computes, its API (the session's AnbuApiClient).
+ *
+ * The app's hook after sign-in or unlock:
+ *   store = anbu_case_store_new_for_session (session);
+ *   casework = anbu_casework_new (store);
+ *   anbu_context_set_casework (anbu_application_get_context (app), casework);
  *
  * - list_records: the records of one kind ("household", "plug", "alert",
  *   "contact", "visit", "absence"), optionally of one household, as the
@@ -20,7 +31,7 @@ G_BEGIN_DECLS
  *   mutation id.
  * - fetch: GET a server path ("/api/v1/stats?…") and answer the JSON body;
  *   fails with G_IO_ERROR_NETWORK_UNREACHABLE (or another G_IO_ERROR) offline.
- * - dup_tls_database (optional): the certificate authorities the server
+ * - dup_tls_database: the certificate authorities the server
  *   connection trusts, for whatever else talks to that server (map tiles);
  *   NULL: the system's.
  * - dup_cached / store_cached: small named texts kept with the replica (the
@@ -33,46 +44,19 @@ G_BEGIN_DECLS
  */
 
 #define ANBU_TYPE_CASE_STORE (anbu_case_store_get_type ())
-G_DECLARE_INTERFACE (AnbuCaseStore, anbu_case_store, ANBU, CASE_STORE, GObject)
+G_DECLARE_FINAL_TYPE (AnbuCaseStore, anbu_case_store, ANBU, CASE_STORE, GObject)
 
-struct _AnbuCaseStoreInterface
-{
-  GTypeInterface parent_iface;
-
-  void       (*list_records_async)  (AnbuCaseStore       *self,
-                                     const char          *kind,
-                                     const char          *household_id,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data);
-  GPtrArray *(*list_records_finish) (AnbuCaseStore       *self,
-                                     GAsyncResult        *result,
-                                     GError             **error);
-  void       (*record_change_async) (AnbuCaseStore       *self,
-                                     const char          *mutation_kind,
-                                     JsonObject          *payload,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data);
-  char      *(*record_change_finish) (AnbuCaseStore      *self,
-                                      GAsyncResult       *result,
-                                      GError            **error);
-  void       (*fetch_async)         (AnbuCaseStore       *self,
-                                     const char          *path,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data);
-  GBytes    *(*fetch_finish)        (AnbuCaseStore       *self,
-                                     GAsyncResult        *result,
-                                     GError             **error);
-  char      *(*dup_cached)          (AnbuCaseStore       *self,
-                                     const char          *name);
-  void       (*store_cached)        (AnbuCaseStore       *self,
-                                     const char          *name,
-                                     const char          *value);
-  char      *(*dup_user_id)         (AnbuCaseStore       *self);
-  GTlsDatabase *(*dup_tls_database) (AnbuCaseStore       *self);
-};
+AnbuCaseStore *anbu_case_store_new         (AnbuReplica          *replica,
+                                                           const char           *user_id);
+/* The replica, the user id and the API client of an unlocked session. */
+AnbuCaseStore *anbu_case_store_new_for_session (AnbuSession      *session);
+/* NULL: no server (fetches fail at once with G_IO_ERROR_NETWORK_UNREACHABLE). */
+void                  anbu_case_store_set_api_client (AnbuCaseStore *self,
+                                                              AnbuApiClient        *api_client);
+/* Passes the channel's plug frames on as the store's "plug-live" signal. */
+void                  anbu_case_store_set_live_channel (AnbuCaseStore *self,
+                                                                AnbuLiveChannel      *live_channel);
+AnbuReplica          *anbu_case_store_get_replica (AnbuCaseStore *self);
 
 void       anbu_case_store_list_records_async   (AnbuCaseStore       *self,
                                                  const char          *kind,
@@ -108,8 +92,5 @@ void       anbu_case_store_store_cached         (AnbuCaseStore       *self,
 /* The signed-in planner's user id (visits and contacts name who made them). */
 char      *anbu_case_store_dup_user_id          (AnbuCaseStore       *self);
 GTlsDatabase *anbu_case_store_dup_tls_database  (AnbuCaseStore       *self);
-void       anbu_case_store_emit_changed         (AnbuCaseStore       *self);
-void       anbu_case_store_emit_plug_live       (AnbuCaseStore       *self,
-                                                 JsonObject          *record);
 
 G_END_DECLS

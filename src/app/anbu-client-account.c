@@ -9,7 +9,7 @@
 #include "anbu-casework.h"
 #include "anbu-client-account.h"
 #include "anbu-conflict-row.h"
-#include "anbu-replica-case-store.h"
+#include "anbu-case-store.h"
 #include "anbu-kst.h"
 #include "anbu-sync-text.h"
 
@@ -502,14 +502,14 @@ client_open_casework (AnbuAccount *account,
 {
   AnbuClientAccount *self = ANBU_CLIENT_ACCOUNT (account);
   AnbuReplica *replica = anbu_session_get_replica (self->session);
-  g_autoptr (AnbuReplicaCaseStore) store = NULL;
+  g_autoptr (AnbuCaseStore) store = NULL;
 
   if (replica == NULL)
     return;
   if (self->casework == NULL
-      || anbu_replica_case_store_get_replica (ANBU_REPLICA_CASE_STORE (anbu_casework_get_store (self->casework))) != replica)
+      || anbu_case_store_get_replica (ANBU_CASE_STORE (anbu_casework_get_store (self->casework))) != replica)
     {
-      store = anbu_replica_case_store_new_for_session (self->session);
+      store = anbu_case_store_new_for_session (self->session);
       g_clear_object (&self->casework);
       self->casework = anbu_casework_new (ANBU_CASE_STORE (store));
     }

@@ -15,7 +15,7 @@
 #include "anbu-households-view.h"
 #include "anbu-statistics-view.h"
 #include "anbu-casework.h"
-#include "anbu-replica-case-store.h"
+#include "anbu-case-store.h"
 #include "anbu-test-server.h"
 #include "anbu-test-util.h"
 #include "anbu-window.h"
@@ -32,7 +32,7 @@ typedef struct
   char                 *planner_id;
   char                 *dir;
   AnbuReplica          *replica;
-  AnbuReplicaCaseStore *store;
+  AnbuCaseStore *store;
   AnbuCasework         *casework;
   GtkWidget            *window;
   AnbuApplication      *app;
@@ -186,13 +186,13 @@ fixture_set_up (Fixture      *f,
   g_assert_no_error (error);
   pull (f);
 
-  f->store = anbu_replica_case_store_new (f->replica, f->planner_id);
+  f->store = anbu_case_store_new (f->replica, f->planner_id);
   {
     g_autoptr(AnbuApiClient) client = anbu_api_client_new (f->server->url, NULL, &error);
 
     g_assert_no_error (error);
     anbu_api_client_set_token (client, f->token);
-    anbu_replica_case_store_set_api_client (f->store, client);
+    anbu_case_store_set_api_client (f->store, client);
   }
   f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
   g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));

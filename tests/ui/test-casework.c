@@ -14,7 +14,7 @@
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
 #include "anbu-statistics-view.h"
-#include "anbu-replica-case-store.h"
+#include "anbu-case-store.h"
 #include "anbu-test-util.h"
 #include "anbu-validate.h"
 #include "anbu-visits-view.h"
@@ -47,7 +47,7 @@ typedef struct
   AnbuTestAccount      *account;
   char                 *dir;
   AnbuReplica          *replica;
-  AnbuReplicaCaseStore *store;
+  AnbuCaseStore *store;
   AnbuCasework         *casework;
   GtkWidget            *window;
   GPtrArray            *seed;      /* pull changes (JSON text) */
@@ -134,7 +134,7 @@ set_online (Fixture  *f,
 
   g_assert_no_error (error);
   anbu_api_client_set_token (client, TOKEN);
-  anbu_replica_case_store_set_api_client (f->store, client);
+  anbu_case_store_set_api_client (f->store, client);
 }
 
 /* The outbox as the replica holds it: kind + payload, oldest first. */
@@ -299,7 +299,7 @@ fixture_set_up (Fixture      *f,
   f->server_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
 
-  f->store = anbu_replica_case_store_new (f->replica, PLANNER);
+  f->store = anbu_case_store_new (f->replica, PLANNER);
   set_online (f, TRUE);
   f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
   anbu_test_set_now (now_usec);

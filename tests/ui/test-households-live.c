@@ -12,7 +12,7 @@
 #include "anbu-client-account.h"
 #include "anbu-household-row.h"
 #include "anbu-households-view.h"
-#include "anbu-replica-case-store.h"
+#include "anbu-case-store.h"
 #include "anbu-test-server.h"
 #include "anbu-test-util.h"
 #include "anbu-window.h"
@@ -262,7 +262,7 @@ test_synced_fields_without_live (void)
   g_autofree char *tick_at = iso_time (fx.clock_s + 60);
   g_autofree char *body = g_strdup_printf ("{\"now\": \"%s\"}", tick_at);
   g_autoptr (AnbuTestResponse) response = NULL;
-  g_autoptr (AnbuReplicaCaseStore) store = NULL;
+  g_autoptr (AnbuCaseStore) store = NULL;
   g_autoptr (AnbuCasework) casework = NULL;
 
   g_assert_cmpint (fx.sent_from, >, 0);
@@ -271,7 +271,7 @@ test_synced_fields_without_live (void)
 
   /* A casework over the same replica that hears no live frames. */
   g_assert_nonnull (anbu_session_get_replica (session));
-  store = anbu_replica_case_store_new (anbu_session_get_replica (session), NULL);
+  store = anbu_case_store_new (anbu_session_get_replica (session), NULL);
   casework = anbu_casework_new (ANBU_CASE_STORE (store));
   anbu_test_set_now ((fx.clock_s + 60) * G_USEC_PER_SEC);
   g_assert_true (anbu_test_wait_until (summary_online, casework, WAIT_MS));

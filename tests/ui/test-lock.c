@@ -171,17 +171,18 @@ test_window_idle_lock (Fixture      *f,
   GtkWidget *views;
 
   g_assert_cmpuint (anbu_idle_monitor_get_timeout (monitor), ==, 600 * 1000);
-  anbu_idle_monitor_set_timeout (monitor, 300);
+  /* Long enough that a loaded machine shows the views before the lock. */
+  anbu_idle_monitor_set_timeout (monitor, 1500);
 
   /* Not signed in: no lock, however long the wait. */
-  anbu_test_wait_until (never, NULL, 600);
+  anbu_test_wait_until (never, NULL, 2000);
   g_assert_false (anbu_window_get_locked (ANBU_WINDOW (f->window)));
 
   anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
   views = anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK);
   g_assert_true (gtk_widget_get_mapped (views));
 
-  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 10000));
   g_assert_cmpuint (anbu_test_account_get_locks (f->account), ==, 1);
   anbu_test_wait_drawn (f->window);
   g_assert_false (gtk_widget_get_mapped (views));
@@ -199,7 +200,7 @@ test_window_idle_lock (Fixture      *f,
   g_assert_true (gtk_widget_get_mapped (views));
 
   /* The idle clock starts again after unlocking. */
-  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 10000));
 }
 
 typedef struct
@@ -244,16 +245,18 @@ test_window_input_defers_lock (Fixture      *f,
   mover.xdotool = xdotool;
 
   anbu_test_sign_in (f->window, "https://anbu.example.go.kr", "kim.planner", "correct horse");
-  anbu_idle_monitor_set_timeout (monitor, 700);
+  /* Moves every 150 ms against a 2.5 s timeout: a loaded machine that delays a few moves
+   * still moves well within it. */
+  anbu_idle_monitor_set_timeout (monitor, 2500);
   anbu_idle_monitor_set_active (monitor, TRUE);
 
   mover_id = g_timeout_add (150, move_pointer, &mover);
-  anbu_test_wait_until (never, NULL, 2000);
+  anbu_test_wait_until (never, NULL, 6000);
   g_source_remove (mover_id);
   g_assert_cmpuint (mover.moves, >=, 8);
   g_assert_false (anbu_window_get_locked (ANBU_WINDOW (f->window)));
 
-  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 10000));
 }
 
 /* Working in a dialog over the window (here: the preferences) is not idleness: pointer motion
@@ -280,17 +283,17 @@ test_dialog_input_defers_lock (Fixture      *f,
   preferences = anbu_test_find_toplevel_named ("AnbuPreferencesWindow");
   g_assert_nonnull (preferences);
   anbu_test_wait_drawn (preferences);
-  anbu_idle_monitor_set_timeout (monitor, 700);
+  anbu_idle_monitor_set_timeout (monitor, 2500);
   anbu_idle_monitor_set_active (monitor, TRUE);
 
   /* No window manager: the dialog sits at the top left, over the main window. */
   mover_id = g_timeout_add (150, move_pointer, &mover);
-  anbu_test_wait_until (never, NULL, 2000);
+  anbu_test_wait_until (never, NULL, 6000);
   g_source_remove (mover_id);
   g_assert_false (anbu_window_get_locked (ANBU_WINDOW (f->window)));
   g_assert_nonnull (anbu_test_find_toplevel_named ("AnbuPreferencesWindow"));
 
-  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 10000));
 }
 
 /* Ctrl+L locks at once; the lock action is off while locked or signed out. */

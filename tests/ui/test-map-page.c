@@ -14,7 +14,7 @@
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
 #include "anbu-map-page.h"
-#include "anbu-replica-case-store.h"
+#include "anbu-case-store.h"
 #include "anbu-test-server.h"
 #include "anbu-test-util.h"
 #include "anbu-window.h"
@@ -35,7 +35,7 @@ typedef struct
   char                 *token;
   char                 *planner_id;
   AnbuReplica          *replica;
-  AnbuReplicaCaseStore *store;
+  AnbuCaseStore *store;
   AnbuCasework         *casework;
   AnbuApplication      *app;
   AnbuTestAccount      *account;
@@ -221,7 +221,7 @@ fixture_set_up (void)
   fx.replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
   pull ();
-  fx.store = anbu_replica_case_store_new (fx.replica, fx.planner_id);
+  fx.store = anbu_case_store_new (fx.replica, fx.planner_id);
   fx.casework = anbu_casework_new (ANBU_CASE_STORE (fx.store));
   g_assert_true (anbu_test_wait_until (casework_loaded, fx.casework, TIMEOUT_MS));
 
@@ -843,7 +843,7 @@ test_tiles_trust_the_servers_ca (void)
   /* Signed in with the city's CA file; the tiles come from the TLS server. */
   client = anbu_api_client_new (fx.server->url, ca, &error);
   g_assert_no_error (error);
-  anbu_replica_case_store_set_api_client (fx.store, client);
+  anbu_case_store_set_api_client (fx.store, client);
   g_settings_set_string (settings, "tile-address", url);
   g_assert_true (anbu_test_wait_until (tiles_from, url, TIMEOUT_MS));
 
@@ -856,7 +856,7 @@ test_tiles_trust_the_servers_ca (void)
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), 4, "\x89PNG", 4);
 
   g_settings_reset (settings, "tile-address");
-  anbu_replica_case_store_set_api_client (fx.store, NULL);
+  anbu_case_store_set_api_client (fx.store, NULL);
   g_assert_true (anbu_test_wait_until (tiles_from, fx.server->url, TIMEOUT_MS));
   soup_server_disconnect (https);
 }
