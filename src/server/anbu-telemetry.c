@@ -651,7 +651,7 @@ insert_late_reading (AnbuTelemetry      *self,
   AnbuReading previous, next;
   gboolean has_previous = neighbour (self->previous_reading, serial, reading->ts, &previous);
   gboolean has_next = neighbour (self->next_reading, serial, reading->ts, &next);
-  AnbuActivityEvent events[2];
+  AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
   AnbuActivityDetector detector;
   guint n;
 
@@ -699,7 +699,7 @@ detect_for_plug (AnbuTelemetry  *self,
   g_autoptr(GPtrArray) keep = NULL;
   AnbuTelemetryPlugStatus *status = g_new0 (AnbuTelemetryPlugStatus, 1);
   AnbuActivityDetector detector;
-  AnbuActivityEvent events[2];
+  AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
   gboolean known = work->has_live;
   gboolean any_late = FALSE;
   gint64 previous_ts, stored_last_seen;

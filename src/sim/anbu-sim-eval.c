@@ -130,7 +130,7 @@ collect_household (const EvalJob *job,
        ts < data->end; ts += interval)
     {
       AnbuReading reading;
-      AnbuActivityEvent events[2];
+      AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
       guint n;
 
       if (!anbu_sim_household_reading_at (household, ts, &reading))

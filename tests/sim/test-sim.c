@@ -79,7 +79,7 @@ test_incapacitation_stops_activity_not_daylight (void)
            ts < config.start + 21 * 86400; ts += config.reading_interval)
         {
           AnbuReading r;
-          AnbuActivityEvent events[2];
+          AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
           guint n;
 
           if (!anbu_sim_household_reading_at (household, ts, &r))
