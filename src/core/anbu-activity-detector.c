@@ -31,7 +31,7 @@ anbu_activity_params_init_default (AnbuActivityParams *params)
   params->max_step_seconds = 300;
   params->utc_offset_seconds = 9 * 3600;
   params->timer_tolerance_minutes = 15.0;
-  params->timer_max_spread_minutes = 2.5;
+  params->timer_max_spread_minutes = 1.5;
   params->timer_min_days = 3;
   params->cycle_min_repeats = 2;
   params->cycle_max_period_hours = 3.0;
@@ -289,8 +289,15 @@ timer_observe (AnbuActivityTimerSlot    *slots,
 
       if (slot->last_day == day)
         return timer_is_established (slot, params, day);
-      /* A timer switches every day: a day without the step starts over. */
-      if (day - slot->last_day > 1)
+      /* Near a learned timer's minute but off it: still taken for the
+       * timer (a person's switch this close cannot be told apart), and
+       * the timer stays learned. */
+      if (timer_is_established (slot, params, day)
+          && fabs (deviation) > params->timer_max_spread_minutes)
+        return TRUE;
+      /* A timer switches every day, at its minute: a day without the step,
+       * or a step off the minute (a person's habit strays), starts over. */
+      if (day - slot->last_day > 1 || fabs (deviation) > params->timer_max_spread_minutes)
         {
           slot->days = 1;
           slot->spread10 = 0;
@@ -306,10 +313,7 @@ timer_observe (AnbuActivityTimerSlot    *slots,
       else if (center >= 1440.0)
         center -= 1440.0;
       slot->minute10 = (gint16) (center * 10.0);
-      /* A timer keeps its minute every day; a person's habit strays. The
-       * largest recent deviation, fading, so one day a person switched
-       * near the timer's time does not unlearn it for good. */
-      slot->spread10 = (guint8) MIN (255.0, MAX (fabs (deviation) * 10.0, slot->spread10 * 0.85));
+      slot->spread10 = (guint8) MIN (255.0, MAX (fabs (deviation) * 10.0, slot->spread10));
       slot->days = (guint8) MIN (slot->days + 1, 255);
       slot->last_day = day;
       return timer_is_established (slot, params, day);

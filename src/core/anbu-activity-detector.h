@@ -20,9 +20,10 @@ G_BEGIN_DECLS
  * Machines switch too, and a home must not look lived in because of them. The
  * detector learns, per plug and channel, which steps are machine-made and does
  * not report them:
- * - timers: a switch that recurs at the same minute of the local day
- *   (±timer_tolerance_minutes, and tightly: a person's habit varies more) on
- *   timer_min_days days in a row;
+ * - timers: a switch that recurs at the same minute of the local day on
+ *   timer_min_days days in a row, each within timer_max_spread_minutes (a
+ *   timer keeps its minute; a person's habit strays more); once learned, a
+ *   step within ±timer_tolerance_minutes of it is the timer's;
  * - duty cycles (thermostats, compressors, keep-warm): on-steps to a similar
  *   level at regular intervals, and the off-steps between them;
  * - modulation: a step between two levels both above the plug's standby
@@ -100,7 +101,7 @@ typedef struct
   /* Learning machine-made steps (see above). */
   gint   utc_offset_seconds;      /* local time; default +9 h (KST) */
   double timer_tolerance_minutes; /* default 15 */
-  double timer_max_spread_minutes;/* a timer's times stray at most this; default 2.5 */
+  double timer_max_spread_minutes;/* a timer's times stray at most this; default 1.5 */
   guint  timer_min_days;          /* default 3 */
   guint  cycle_min_repeats;       /* regular periods before a cycle is a machine; default 2 */
   double cycle_max_period_hours;  /* default 3 */
@@ -128,7 +129,7 @@ typedef struct
 {
   gint16  minute10;  /* tenths of a minute after local midnight */
   guint8  days;      /* days in a row it was seen (saturates) */
-  guint8  spread10;  /* largest recent deviation (fading), tenths of a minute */
+  guint8  spread10;  /* largest deviation of the run, tenths of a minute */
   gint32  last_day;  /* local day number of the last sighting */
 } AnbuActivityTimerSlot;
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "anbu-alert-engine.h"
@@ -106,8 +107,9 @@ typedef struct
   gboolean    night_consent;
   guint       threshold_hours;
   gint64      last_activity_at;
-  gint64      last_seen_at;
+  gint64      last_seen_at;     /* the last reading, and on through ingest gaps */
   gint64      online_since;
+  gint64      last_reading_at;  /* the last reading itself */
 } HouseholdFacts;
 
 /* An unresolved alert as stored. */
@@ -140,13 +142,25 @@ change_free (Change *change)
   g_free (change);
 }
 
+/* ?2 is now. Readings are seen up to the last one, and on through ingest
+ * gaps (anbu-telemetry.h): the server's downtime and a silence of all the
+ * plugs of a gateway carrying several were nobody's to observe, so the
+ * countdowns run on through them and they are no plug's offline time. */
 #define FACTS_SQL(where) \
   "SELECT h.id, h.night_consent, coalesce (json_extract (h.record, '$.threshold_hours'), 0)," \
   " max (coalesce (l.last_activity_at, unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  " max (coalesce (l.last_seen_at, unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  " max (coalesce (l.online_since, 0))" \
+  " max (coalesce (min (?2, l.last_seen_at" \
+  "   + max (0, coalesce (s.unobserved, 0)" \
+  "             + (CASE WHEN w.plugs >= 2 THEN w.unobserved ELSE 0 END) - l.unobserved_mark)" \
+  "   + (CASE WHEN w.plugs >= 2" \
+  "      THEN max (0, ?2 - max (w.last_reading_at, coalesce (s.down_to, 0))) ELSE 0 END))," \
+  "   unixepoch (json_extract (p.record, '$.installed_at'))))," \
+  " max (coalesce (l.online_since, 0))," \
+  " max (coalesce (l.last_seen_at, unixepoch (json_extract (p.record, '$.installed_at'))))" \
   " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
   " LEFT JOIN plug_live l ON l.serial = p.id" \
+  " LEFT JOIN ingest_witness w ON w.id = l.gateway_id" \
+  " LEFT JOIN ingest_witness s ON s.id = ''" \
   " WHERE h.status = 'active'" where " GROUP BY h.id"
 
 static gboolean
@@ -186,6 +200,7 @@ facts_from_row (sqlite3_stmt   *stmt,
   facts->last_activity_at = sqlite3_column_int64 (stmt, 3);
   facts->last_seen_at = sqlite3_column_int64 (stmt, 4);
   facts->online_since = sqlite3_column_int64 (stmt, 5);
+  facts->last_reading_at = sqlite3_column_int64 (stmt, 6);
 }
 
 static gint64
@@ -729,6 +744,41 @@ close_if_unattended (AnbuAlertEngine             *self,
   return close_alert (self, stored, resolution, now, changes, stats, error);
 }
 
+/* A signal raised this long after it was due says why. */
+#define LATE_SECONDS (5 * 60)
+
+static char *
+local_clock (gint64 t)
+{
+  /* KST has no daylight saving: a fixed +9 h (docs/detection.md). */
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t + 9 * 3600);
+
+  return g_date_time_format (utc, "%Y-%m-%d %H:%M");
+}
+
+/* The detail of a risk signal raised after its due time: when it was due
+ * and why it comes late. NULL when it is on time. */
+static char *
+late_detail (const HouseholdFacts        *facts,
+             const AnbuInactivityVerdict *verdict,
+             gint64                       now)
+{
+  g_autofree char *due = NULL;
+  g_autofree char *since = NULL;
+
+  if (now - verdict->inactive_at < LATE_SECONDS)
+    return NULL;
+  due = local_clock (verdict->inactive_at);
+  if (facts->last_seen_at > facts->last_reading_at + 60)
+    {
+      since = local_clock (facts->last_reading_at);
+      return g_strdup_printf (_("Due %s, raised late: no readings reached the server after %s "
+                                "(server or gateway outage); the quiet was counted through it"),
+                              due, since);
+    }
+  return g_strdup_printf (_("Due %s, raised late: the readings that showed it arrived late"), due);
+}
+
 /* Everything for one household at `now`. */
 static gboolean
 evaluate_household (AnbuAlertEngine      *self,
@@ -805,10 +855,12 @@ evaluate_household (AnbuAlertEngine      *self,
       gint64 resolved_at = resolved_in_this_silence (self, facts->id, ANBU_ALERT_KIND_INACTIVITY,
                                                      verdict.quiet_since);
 
+      g_autofree char *detail = late_detail (facts, &verdict, now);
+
       /* After a resolution in this silence the countdown starts again from it. */
       if ((resolved_at == 0 || now - resolved_at >= (gint64) facts->threshold_hours * 3600)
-          && !raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, NULL, verdict.quiet_since, now,
-                           alerts, changes, stats, error))
+          && !raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, detail, verdict.quiet_since,
+                           now, alerts, changes, stats, error))
         return FALSE;
     }
   else if (!verdict.inactive && stored != NULL
@@ -919,6 +971,7 @@ run_facts (AnbuAlertEngine     *self,
   int rc;
 
   /* Read first, then write: the statement stays clean of our own saves. */
+  sqlite3_bind_int64 (stmt, 2, now);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       HouseholdFacts facts;
