@@ -1173,7 +1173,7 @@ anbu_telemetry_new (sqlite3 *db,
        * the record (ISO text): compare with plug_live. */
       || !prepare (self, &self->publish_due,
                    "SELECT l.serial, l.last_seen_at, l.last_watts, l.last_lux,"
-                   " coalesce (l.last_activity_at, 0) FROM plug_live l"
+                   " coalesce (l.last_activity_at, 0), l.detector FROM plug_live l"
                    " JOIN plug p ON p.id = l.serial WHERE p.state = 'installed'"
                    " AND (p.last_seen_at IS NULL"
                    "  OR l.last_seen_at - unixepoch (p.last_seen_at) >= ?2"
@@ -1439,12 +1439,14 @@ typedef struct
   double  last_watts;
   double  last_lux;
   gint64  last_activity_at;
+  AnbuActivityDetector *detector;  /* NULL when none stored */
 } LiveFields;
 
 static void
 live_fields_clear (LiveFields *fields)
 {
   g_free (fields->serial);
+  g_free (fields->detector);
 }
 
 static gboolean
@@ -1486,6 +1488,20 @@ publish_one (AnbuTelemetry     *self,
       anbu_json_write_timestamp (record, "last_activity_at",
                                  fields->last_activity_at * G_USEC_PER_SEC);
       activity_text = anbu_server_time_format (fields->last_activity_at);
+    }
+  /* What the plug's detector learned to leave out of activity, for the
+   * household page: the facts, and the sentence in the server's language. */
+  if (fields->detector != NULL)
+    {
+      g_autofree char *text = anbu_activity_detector_describe (fields->detector, &self->params);
+
+      json_object_set_object_member (record, "activity_learned",
+                                     anbu_activity_detector_describe_json (fields->detector,
+                                                                           &self->params));
+      if (text != NULL)
+        json_object_set_string_member (record, "activity_learned_text", text);
+      else
+        json_object_remove_member (record, "activity_learned_text");
     }
   entity->version++;
   json_object_set_int_member (record, "version", entity->version);
@@ -1542,6 +1558,10 @@ anbu_telemetry_publish_live (AnbuTelemetry  *self,
       fields.last_watts = sqlite3_column_double (stmt, 2);
       fields.last_lux = sqlite3_column_double (stmt, 3);
       fields.last_activity_at = sqlite3_column_int64 (stmt, 4);
+      fields.detector = g_new (AnbuActivityDetector, 1);
+      if (!anbu_activity_detector_from_blob (fields.detector, sqlite3_column_blob (stmt, 5),
+                                             (gsize) sqlite3_column_bytes (stmt, 5)))
+        g_clear_pointer (&fields.detector, g_free);
       g_array_append_val (due, fields);
     }
   sqlite3_reset (stmt);
