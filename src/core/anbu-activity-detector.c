@@ -11,10 +11,14 @@
 #include "anbu-activity-detector.h"
 
 /* Layout of AnbuActivityLearned: a stored blob of another one starts afresh. */
-#define LEARNED_VERSION 2
+#define LEARNED_VERSION 3
 /* Below this a plug's power is standby (a clock, a network chip, a TV's
  * standby); an appliance switched on draws more. */
 #define STANDBY_CAP_W 15.0
+/* A timer's run of days may skip this many days (its step hidden by other
+ * light, the plug out); a learned timer is kept this long unseen. */
+#define TIMER_GAP_DAYS 3
+#define TIMER_KEEP_DAYS 7
 
 G_DEFINE_QUARK (anbu-activity-error-quark, anbu_activity_error)
 
@@ -231,6 +235,17 @@ learn_daylight (AnbuActivityLearned      *learned,
     learned->daylight[slot] = (guint16) MIN (lux, 65535.0);
 }
 
+/* The sun shines on the sensor: daylight far brighter than a lamp. */
+static gboolean
+sunlit (const AnbuActivityLearned *learned)
+{
+  guint brightest = 0;
+
+  for (guint i = 0; i < 48; i++)
+    brightest = MAX (brightest, learned->daylight[i]);
+  return brightest >= MAX (2000.0, 10.0 * learned->lamp_lux);
+}
+
 /* The daylight this sensor has seen around this time of day. */
 static double
 daylight_near (const AnbuActivityLearned *learned,
@@ -247,7 +262,7 @@ timer_is_established (const AnbuActivityTimerSlot *slot,
                       const AnbuActivityParams    *params,
                       gint32                       day)
 {
-  return slot->days >= params->timer_min_days && day - slot->last_day <= 1
+  return slot->days >= params->timer_min_days && day - slot->last_day <= TIMER_KEEP_DAYS
          && slot->spread10 <= params->timer_max_spread_minutes * 10.0;
 }
 
@@ -295,9 +310,12 @@ timer_observe (AnbuActivityTimerSlot    *slots,
       if (timer_is_established (slot, params, day)
           && fabs (deviation) > params->timer_max_spread_minutes)
         return TRUE;
-      /* A timer switches every day, at its minute: a day without the step,
-       * or a step off the minute (a person's habit strays), starts over. */
-      if (day - slot->last_day > 1 || fabs (deviation) > params->timer_max_spread_minutes)
+      /* A timer switches at its minute; its step is not seen every day (a
+       * lamp of the resident's already lit the room, the plug was out), but
+       * a long break or a step off the minute (a person's habit strays)
+       * starts over. */
+      if (day - slot->last_day > TIMER_GAP_DAYS
+          || fabs (deviation) > params->timer_max_spread_minutes)
         {
           slot->days = 1;
           slot->spread10 = 0;
@@ -324,7 +342,9 @@ timer_observe (AnbuActivityTimerSlot    *slots,
    * switching churns there; yesterday's single sighting may be a timer's
    * first), the shortest run. */
   for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
-    if (slots[i].days == 0 || day - slots[i].last_day > 1)
+    if (slots[i].days == 0
+        || day - slots[i].last_day > (slots[i].days >= params->timer_min_days ? TIMER_KEEP_DAYS
+                                                                             : TIMER_GAP_DAYS))
       victim = &slots[i];
   for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
     if (slots[i].days == 1 && slots[i].last_day == day)
@@ -405,6 +425,10 @@ classify_power (AnbuActivityLearned      *learned,
               if (learned->cycle_repeats >= params->cycle_min_repeats)
                 machine = ANBU_ACTIVITY_MACHINE_CYCLE;
             }
+          else if (learned->cycle_repeats >= params->cycle_min_repeats)
+            /* A pause (the mat switched off for the day): the cycle is kept,
+             * the first regular period after it is the machine again. */
+            learned->cycle_repeats = (guint8) (params->cycle_min_repeats - 1);
           else
             {
               learned->cycle_repeats = 0;
@@ -488,7 +512,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   guint n = 0;
   double watts, lux, minute;
   gint32 day;
-  gboolean adjacent, dip_returned = FALSE;
+  gboolean adjacent, dip_returned = FALSE, timer = FALSE;
+  double light_change;
 
   g_return_val_if_fail (detector != NULL, 0);
   g_return_val_if_fail (params != NULL, 0);
@@ -540,6 +565,16 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             learned->ignored[machine]++;
         }
 
+      /* Any abrupt change of the light counts towards a timer's days, also
+       * on days when a lit room or twilight makes it no lamp switch: a
+       * timer lamp is learned though the resident's own light hides it on
+       * most evenings. */
+      light_change = fabs (lux - detector->previous_lux);
+      if (!dip_returned && light_change >= params->light_min_step_lux
+          && light_change >= 0.3 * MAX (lux, detector->previous_lux))
+        timer = timer_observe (learned->timers[1][lux > detector->previous_lux ? 0 : 1], params,
+                               day, minute);
+
       if (!dip_returned && is_light_step (params, detector->previous_lux, lux))
         {
           double low = MIN (detector->previous_lux, lux);
@@ -547,21 +582,30 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           gboolean up = lux > detector->previous_lux;
 
           machine = ANBU_ACTIVITY_MACHINE_NONE;
-          /* A lamp is switched in the dark (near the plug's own night
-           * level); between two daylight levels it is the sun. */
-          if (low > night * 1.5 + params->light_min_step_lux)
+          double magnitude = fabs (lux - detector->previous_lux);
+          gboolean daylight = in_daylight (learned, params, day, minute);
+          /* A step the size of this home's lamp (learned at night) is the
+           * lamp, also at dusk in a dim room; not where the sun shines on
+           * the sensor (clouds there make steps of any size at dusk). */
+          gboolean lamp_like = learned->lamp_lux > 0
+                               && fabs (magnitude - learned->lamp_lux) <= 0.4 * learned->lamp_lux
+                               && !sunlit (learned);
+          double lamp_max = 2.0 * MAX (learned->lamp_lux, 200.0);
+
+          if (daylight && !lamp_like && magnitude > lamp_max
+              && low > night * 1.5 + params->light_min_step_lux)
+            /* Between two daylight levels, brighter than a lamp: the sun. */
             machine = ANBU_ACTIVITY_MACHINE_SUN;
           else if (learned->dip_ts != 0)
             /* Still inside a darkening that may be a cloud: part of it. */
             machine = ANBU_ACTIVITY_MACHINE_SUN;
-          else if (in_daylight (learned, params, day, minute)
+          else if (daylight && !lamp_like
                    && MAX (detector->previous_lux, lux) <= 2.0 * daylight_near (learned, minute))
             /* No brighter than the sun makes it here at this hour. */
             machine = ANBU_ACTIVITY_MACHINE_SUN;
-          else if (timer_observe (learned->timers[1][up ? 0 : 1], params, day, minute))
+          else if (timer)
             machine = ANBU_ACTIVITY_MACHINE_TIMER;
-          else if (!up && params->light_dip_seconds > 0
-                   && in_daylight (learned, params, day, minute))
+          else if (!up && params->light_dip_seconds > 0 && daylight && !lamp_like)
             {
               learned->lamp_on = FALSE;
               learned->dip_ts = reading->ts;
@@ -573,6 +617,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
 
           if (machine != ANBU_ACTIVITY_MACHINE_SUN)
             learned->lamp_on = up;
+          if (machine == ANBU_ACTIVITY_MACHINE_NONE && !daylight)
+            /* The size of this home's lamp, from its switching at night. */
+            learned->lamp_lux = learned->lamp_lux > 0
+                                ? (float) (learned->lamp_lux + 0.2 * (magnitude - learned->lamp_lux))
+                                : (float) magnitude;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
             {
               set_step_event (&events_out[n++], reading->ts, detector->previous_lux, lux,

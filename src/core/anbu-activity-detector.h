@@ -150,6 +150,8 @@ typedef struct
 
   /* Standby level: the lowest power seen below ANBU_ACTIVITY_STANDBY_CAP_W. */
   float   standby_watts;      /* < 0: none seen yet */
+  /* The light a lamp of this home adds (switched at night), lux. */
+  float   lamp_lux;
   /* Night level of the light: the least of today and yesterday. */
   float   dark_today;
   float   dark_yesterday;

@@ -28,6 +28,8 @@ typedef struct
 typedef struct
 {
   double latency_hours;  /* INFINITY = not detected */
+  gboolean missed;       /* not detected within the threshold + 2 h */
+  AnbuSimMachine machine;
   guint  false_alarms;
   double months;
   guint  offline_periods;
@@ -53,6 +55,7 @@ typedef struct
   gint64  end;
   gint64  onset;           /* 0 = none */
   guint   threshold_hours;
+  AnbuSimMachine machine;
   GArray *events;          /* AnbuActivityEvent, ascending */
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
   GArray *absences;        /* AnbuTimeWindow: registered absences */
@@ -120,6 +123,7 @@ collect_household (const EvalJob *job,
   data->end = anbu_sim_household_get_end (household);
   data->onset = anbu_sim_household_get_onset (household);
   data->threshold_hours = anbu_sim_household_get_threshold_hours (household);
+  data->machine = anbu_sim_household_get_machine (household);
   data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -237,7 +241,7 @@ evaluate_detector (const EvalJob       *job,
   g_autoptr(GArray) alarms = g_array_new (FALSE, FALSE, sizeof (gint64));
   AnbuInactivityParams fixed;
   gboolean alarm_open = FALSE;
-  gint64 last_activity = data->start, online_since = 0, monitored_end;
+  gint64 last_activity = data->start, online_since = 0, monitored_end, warm_end;
   const AnbuActivityEvent *last_event = NULL;
   guint next_event = 0, gap = 0;
 
@@ -247,6 +251,8 @@ evaluate_detector (const EvalJob       *job,
   fixed.threshold_hours = spec->fixed_hours == HOUSEHOLD_THRESHOLD
                           ? data->threshold_hours : spec->fixed_hours;
   monitored_end = data->onset > 0 ? data->onset : data->end;
+  /* No watch can fire while the routine warms up: false alarms count after. */
+  warm_end = data->start + (gint64) config->routine.warmup_days * 86400;
 
   for (guint b = 0; b + 1 < boundaries->len; b++)
     {
@@ -318,12 +324,15 @@ evaluate_detector (const EvalJob       *job,
           alarm_open = TRUE;
           if (data->onset > 0 && raised >= data->onset && isinf (outcome->latency_hours))
             outcome->latency_hours = (double) (raised - data->onset) / 3600.0;
-          else if (raised < monitored_end)
+          else if (raised < monitored_end && raised >= warm_end)
             outcome->false_alarms++;
         }
     }
 
-  outcome->months = (double) (monitored_end - data->start) / MONTH_SECONDS;
+  outcome->months = (double) MAX (monitored_end - warm_end, 0) / MONTH_SECONDS;
+  outcome->machine = data->machine;
+  outcome->missed = data->onset > 0
+                    && !(outcome->latency_hours <= data->threshold_hours + 2.0);
 
   /* Offline periods: the offline rule fires during the gap, and no inactivity
    * or watch alarm is raised during it or in the hour after it. */
@@ -423,6 +432,12 @@ summarise (const EvalJob      *job,
     {
       rates[h] = outcomes[h].months > 0 ? outcomes[h].false_alarms / outcomes[h].months : 0.0;
       rate_sum += rates[h];
+      if (job->config->sim.incapacitate)
+        {
+          row->incapacitations_by_machine[outcomes[h].machine]++;
+          row->missed_by_machine[outcomes[h].machine] += outcomes[h].missed;
+          row->missed += outcomes[h].missed;
+        }
       row->offline_periods += outcomes[h].offline_periods;
       row->offline_kept_apart += outcomes[h].offline_kept_apart;
       if (job->config->sim.incapacitate)
@@ -590,9 +605,9 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                             c->households, c->sim.days, seed, readings, events,
                             result->household_months);
   }
-  g_string_append_printf (out, "%-28s %8s %8s %6s %6s %6s %8s %8s %9s\n",
+  g_string_append_printf (out, "%-28s %8s %8s %6s %6s %6s %8s %8s %9s %7s\n",
                           _("detector"), _("median"), _("p90"), "<=12h", "<=24h", "<=48h",
-                          _("FA mean"), _("FA p90"), _("offline"));
+                          _("FA mean"), _("FA p90"), _("offline"), _("missed"));
   for (guint i = 0; i < result->rows->len; i++)
     {
       const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
@@ -600,15 +615,44 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
       g_string_append_printf (out, "%-28s", row->name);
       append_hours (out, row->latency_median_hours);
       append_hours (out, row->latency_p90_hours);
-      g_string_append_printf (out, " %5.1f%% %5.1f%% %5.1f%% %8.3f %8.3f %4u/%-4u\n",
+      g_string_append_printf (out, " %5.1f%% %5.1f%% %5.1f%% %8.3f %8.3f %4u/%-4u %7u\n",
                               100.0 * row->detected_within_12h,
                               100.0 * row->detected_within_24h,
                               100.0 * row->detected_within_48h,
                               row->false_alarms_mean, row->false_alarms_p90,
-                              row->offline_kept_apart, row->offline_periods);
+                              row->offline_kept_apart, row->offline_periods, row->missed);
+    }
+  /* Missed incapacitations per machine in the home, for the detectors the
+   * server runs (the household's threshold, and the routine watch next to it). */
+  if (c->sim.incapacitate && result->rows->len > 0)
+    {
+      g_string_append_printf (out, _("missed by machine in the home (incapacitations: %s / %s):\n"),
+                              _("fixed (household 24-50 h)"), _("routine + fixed hh"));
+      for (guint m = 0; m < ANBU_SIM_N_MACHINES; m++)
+        {
+          const AnbuSimEvalRow *fixed_row = NULL, *routine_row = NULL;
+
+          for (guint i = 0; i < result->rows->len; i++)
+            {
+              const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+              if (g_str_has_prefix (row->name, "fixed (household"))
+                fixed_row = row;
+              else if (routine_row == NULL && g_str_has_prefix (row->name, "routine m="))
+                routine_row = row;
+            }
+          if (fixed_row == NULL || routine_row == NULL
+              || fixed_row->incapacitations_by_machine[m] == 0)
+            continue;
+          g_string_append_printf (out, "  %-16s %5u: %u / %u\n", anbu_sim_machine_to_string (m),
+                                  fixed_row->incapacitations_by_machine[m],
+                                  fixed_row->missed_by_machine[m], routine_row->missed_by_machine[m]);
+        }
     }
   g_string_append (out, _("latency: onset of incapacitation to the first signal; FA: false "
-                          "alarms per household-month (mean, 90th percentile of households); "
-                          "offline: offline periods kept apart from inactivity / all\n"));
+                          "alarms per household-month after the warm-up (mean, 90th percentile "
+                          "of households); offline: offline periods kept apart from inactivity / "
+                          "all; missed: incapacitations not detected within the household's "
+                          "threshold + 2 h\n"));
   return g_string_free (out, FALSE);
 }
