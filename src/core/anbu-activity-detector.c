@@ -17,7 +17,7 @@
 #define STANDBY_CAP_W 15.0
 /* A timer's run of days may skip this many days (its step hidden by other
  * light, the plug out); a learned timer is kept this long unseen. */
-#define TIMER_GAP_DAYS 3
+#define TIMER_GAP_DAYS 6
 #define TIMER_KEEP_DAYS 7
 
 G_DEFINE_QUARK (anbu-activity-error-quark, anbu_activity_error)
@@ -393,7 +393,15 @@ classify_power (AnbuActivityLearned      *learned,
     }
 
   timer = timer_observe (learned->timers[0][after_on ? 0 : 1], params, day, minute);
-  if (after_on)
+  if (after_on && learned->cycle_repeats >= params->cycle_min_repeats
+      && fabs (after - learned->cycle_on_watts) > 0.3 * MAX (after, learned->cycle_on_watts))
+    {
+      /* Another appliance on the strip, next to a running cycle: a
+       * person's, and the cycle's own times stay as they were. */
+      learned->appliance_on = TRUE;
+      learned->modulated = FALSE;
+    }
+  else if (after_on)
     {
       if (learned->cycle_last_on > 0)
         {
@@ -571,7 +579,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
        * most evenings. */
       light_change = fabs (lux - detector->previous_lux);
       if (!dip_returned && light_change >= params->light_min_step_lux
-          && light_change >= 0.3 * MAX (lux, detector->previous_lux))
+          && light_change >= 0.15 * MAX (lux, detector->previous_lux))
         timer = timer_observe (learned->timers[1][lux > detector->previous_lux ? 0 : 1], params,
                                day, minute);
 
