@@ -136,7 +136,8 @@ typedef struct
   gint64    live_online_since;
   char     *gateway_id;      /* the gateway it last reported through */
   gint64    unobserved_mark; /* its witnesses' unobserved seconds then */
-  gboolean  has_detector;    /* `detector` is the stored one */
+  gboolean  has_detector;    /* `detector` holds what the plug learned */
+  gint64    detector_saved_ts; /* the last reading of the stored copy */
   AnbuActivityDetector detector;
 } PlugWork;
 
@@ -536,6 +537,7 @@ plug_cache_update_live (AnbuTelemetry                 *self,
     }
   cached->unobserved_mark = work->unobserved_mark;
   cached->has_detector = work->has_detector;
+  cached->detector_saved_ts = work->detector_saved_ts;
   cached->detector = work->detector;
   cached->has_live = TRUE;
   cached->live_seen_at = status->last_seen_at;
@@ -612,6 +614,7 @@ load_plug_stored (AnbuTelemetry *self,
       work->has_detector = anbu_activity_detector_from_blob (&work->detector,
                                                              sqlite3_column_blob (stmt, 7),
                                                              (gsize) sqlite3_column_bytes (stmt, 7));
+      work->detector_saved_ts = work->has_detector ? work->detector.previous_ts : 0;
       work->gateway_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
       work->unobserved_mark = sqlite3_column_int64 (stmt, 9);
       if (!work->usable)
@@ -655,6 +658,8 @@ live_get (AnbuTelemetry           *self,
 }
 
 /* Witnesses */
+
+#define DETECTOR_SAVE_SECONDS (15 * 60)
 
 /* A gateway's silence shorter than this is the normal spacing of batches. */
 #define WITNESS_GAP_SECONDS (10 * 60)
@@ -924,18 +929,17 @@ detect_for_plug (AnbuTelemetry  *self,
     }
 
   g_array_sort (work->accepted, compare_readings);
-  /* The plug's stored detector, with what it learned; else one that starts
-   * learning from the last stored reading. */
-  if (!(known && work->has_detector && work->detector.has_previous
-        && work->detector.previous_ts == status->last_seen_at))
+  /* The plug's detector with what it learned (stored at most every
+   * DETECTOR_SAVE_SECONDS of readings: the last reading may be newer than
+   * the stored copy's); else one that starts learning. */
+  if (!(known && work->has_detector))
+    anbu_activity_detector_init (&work->detector);
+  if (known && work->detector.previous_ts != status->last_seen_at)
     {
-      anbu_activity_detector_init (&work->detector);
-      if (known)
-        {
-          AnbuReading last = { status->last_seen_at, status->last_watts, status->last_lux };
+      AnbuReading last = { status->last_seen_at, status->last_watts, status->last_lux };
 
-          anbu_activity_detector_seed (&work->detector, &last);
-        }
+      work->detector.learned.dip_ts = 0;
+      anbu_activity_detector_seed (&work->detector, &last);
     }
   work->has_detector = TRUE;
   detector = work->detector;
@@ -1011,7 +1015,17 @@ detect_for_plug (AnbuTelemetry  *self,
     sqlite3_bind_null (stmt, 6);
   sqlite3_bind_int64 (stmt, 7, status->online_since);
   work->detector = detector;
-  sqlite3_bind_blob (stmt, 8, &work->detector, sizeof work->detector, SQLITE_STATIC);
+  /* Half a kilobyte per plug and batch would double what a batch writes:
+   * the learned state is stored when the plug reported an event or every
+   * quarter hour of readings (a restart loses at most that much learning). */
+  if (status->new_events > 0 || work->detector_saved_ts == 0
+      || work->detector.previous_ts - work->detector_saved_ts >= DETECTOR_SAVE_SECONDS)
+    {
+      sqlite3_bind_blob (stmt, 8, &work->detector, sizeof work->detector, SQLITE_STATIC);
+      work->detector_saved_ts = work->detector.previous_ts;
+    }
+  else
+    sqlite3_bind_null (stmt, 8);
   if (work->gateway_id != NULL)
     sqlite3_bind_text (stmt, 9, work->gateway_id, -1, SQLITE_STATIC);
   else
@@ -1144,7 +1158,8 @@ anbu_telemetry_new (sqlite3 *db,
                    " household_id = excluded.household_id, last_seen_at = excluded.last_seen_at,"
                    " last_watts = excluded.last_watts, last_lux = excluded.last_lux,"
                    " last_activity_at = excluded.last_activity_at,"
-                   " online_since = excluded.online_since, detector = excluded.detector,"
+                   " online_since = excluded.online_since,"
+                   " detector = coalesce (excluded.detector, plug_live.detector),"
                    " gateway_id = excluded.gateway_id, unobserved_mark = excluded.unobserved_mark")
       || !prepare (self, &self->witness_get,
                    "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
