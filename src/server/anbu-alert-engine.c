@@ -49,6 +49,11 @@ struct _AnbuAlertEngine
   GHashTable          *routines;
   gint64               learn_budget;
 
+  /* Most households silent at once in this pass: an ingest gap nobody
+   * recorded (plugs that never reported while a gateway uploads its
+   * history, a network cut the server could not see): no offline signals. */
+  gboolean             mass_silence;
+
   /* The routing decision depends only on the moment and the consent: one
    * per pass and consent value, not one per alert. */
   gint64               decided_at;
@@ -744,6 +749,9 @@ close_if_unattended (AnbuAlertEngine             *self,
   return close_alert (self, stored, resolution, now, changes, stats, error);
 }
 
+/* Fewer households than this cannot tell a mass silence from their own. */
+#define MASS_SILENCE_MIN 4
+
 /* A signal raised this long after it was due says why. */
 #define LATE_SECONDS (5 * 60)
 
@@ -884,7 +892,7 @@ evaluate_household (AnbuAlertEngine      *self,
   /* Offline. A batch that just arrived proves the plug reports (history
    * sent late only looks old): only the timer raises offline signals. */
   stored = find_kind (alerts, ANBU_ALERT_KIND_OFFLINE);
-  if (verdict.offline && stored == NULL && from_timer)
+  if (verdict.offline && stored == NULL && from_timer && !self->mass_silence)
     {
       if (!raise_alert (self, facts, ANBU_ALERT_KIND_OFFLINE, NULL, facts->last_seen_at, now,
                         alerts, changes, stats, error))
@@ -983,6 +991,21 @@ run_facts (AnbuAlertEngine     *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return set_db_error (self, error, "Cannot read household facts");
+
+  /* A timer pass sees every household: when more than half of them (of at
+   * least MASS_SILENCE_MIN) have no reading for the offline time, the
+   * silence is not theirs. */
+  if (from_timer)
+    {
+      guint silent = 0;
+
+      for (guint i = 0; i < all->len; i++)
+        silent += g_array_index (all, HouseholdFacts, i).last_seen_at + self->offline_after <= now;
+      self->mass_silence = all->len >= MASS_SILENCE_MIN && 2 * silent > all->len;
+      if (self->mass_silence)
+        g_message ("%u of %u households have no readings for the offline time: taken for an "
+                   "ingest gap, no offline signals", silent, all->len);
+    }
 
   /* The timer relearns profiles older than today's local midnight, within
    * its time budget (the others on the next passes). */

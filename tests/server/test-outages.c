@@ -286,6 +286,34 @@ check_backlog (gboolean backlog_first)
   outage_free (outage);
 }
 
+/* Plugs installed but never heard from, most of the households at once (a
+ * gateway still uploading their history, as in the demo): no offline
+ * signal for any (one plug alone stopping: test_one_plug_unplugged). */
+static void
+test_never_reported_mass (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (START, NULL);
+  g_autoptr(GPtrArray) households = g_ptr_array_new_with_free_func (g_free);
+  guint offline = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-NEW-%u", i);
+
+      g_ptr_array_add (households, ingest_add_household (fixture, DONG, TRUE, 24, serial,
+                                                         START - 2 * HOUR));
+    }
+  tick (fixture, START + 8 * HOUR);
+  for (guint i = 0; i < households->len; i++)
+    {
+      g_autoptr(GPtrArray) alerts = ingest_alerts (fixture, NULL, households->pdata[i]);
+
+      offline += find_alert (alerts, "offline") != NULL;
+    }
+  g_assert_cmpuint (offline, ==, 0);
+  ingest_fixture_free (fixture);
+}
+
 static void
 test_backlog_after_live (void)
 {
@@ -309,6 +337,7 @@ main (int   argc,
   g_test_add_func ("/anbu/outages/one-plug-unplugged", test_one_plug_unplugged);
   g_test_add_func ("/anbu/outages/backlog-after-live", test_backlog_after_live);
   g_test_add_func ("/anbu/outages/backlog-before-live", test_backlog_before_live);
+  g_test_add_func ("/anbu/outages/never-reported-mass", test_never_reported_mass);
 
   return g_test_run ();
 }
