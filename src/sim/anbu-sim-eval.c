@@ -31,6 +31,7 @@ typedef struct
   gboolean missed;       /* not detected within the threshold + 2 h */
   AnbuSimMachine machine;
   guint  false_alarms;
+  guint  away_alarms;    /* raised while away unregistered (trip, hospital) */
   double months;
   guint  offline_periods;
   guint  offline_kept_apart;
@@ -60,6 +61,7 @@ typedef struct
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
   GArray *absences;        /* AnbuTimeWindow: registered absences */
   GArray *unobserved;      /* gaps ≥ 30 min and absences: not learned from */
+  GArray *away;            /* AnbuTimeWindow: unregistered trips and hospital stays */
 } HouseholdData;
 
 static void
@@ -128,6 +130,7 @@ collect_household (const EvalJob *job,
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  data->away = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
 
   anbu_activity_detector_init (&detector);
   for (gint64 ts = anbu_sim_household_next_reading_time (household, data->start);
@@ -168,6 +171,8 @@ collect_household (const EvalJob *job,
         g_array_append_val (data->absences, aways[i].window);
         g_array_append_val (data->unobserved, aways[i].window);
       }
+    else if (aways[i].kind != ANBU_SIM_AWAY_DAY_OUT)
+      g_array_append_val (data->away, aways[i].window);
 
   job->readings[index] = n_readings;
   job->events[index] = data->events->len;
@@ -180,6 +185,7 @@ household_data_clear (HouseholdData *data)
   g_clear_pointer (&data->gaps, g_array_unref);
   g_clear_pointer (&data->absences, g_array_unref);
   g_clear_pointer (&data->unobserved, g_array_unref);
+  g_clear_pointer (&data->away, g_array_unref);
 }
 
 /* ---- phase 2: detectors over the events ---- */
@@ -325,7 +331,15 @@ evaluate_detector (const EvalJob       *job,
           if (data->onset > 0 && raised >= data->onset && isinf (outcome->latency_hours))
             outcome->latency_hours = (double) (raised - data->onset) / 3600.0;
           else if (raised < monitored_end && raised >= warm_end)
-            outcome->false_alarms++;
+            {
+              /* Away without telling the centre: a signal a planner would
+               * check, but no false alarm of the detector. */
+              if (anbu_time_windows_contain ((const AnbuTimeWindow *) data->away->data,
+                                             data->away->len, raised))
+                outcome->away_alarms++;
+              else
+                outcome->false_alarms++;
+            }
         }
     }
 
@@ -426,12 +440,13 @@ summarise (const EvalJob      *job,
   g_autofree double *latencies = g_new (double, n);
   g_autofree double *rates = g_new (double, n);
   guint n_latencies = 0, within12 = 0, within24 = 0, within48 = 0;
-  double rate_sum = 0.0;
+  double rate_sum = 0.0, away_sum = 0.0;
 
   for (guint h = 0; h < n; h++)
     {
       rates[h] = outcomes[h].months > 0 ? outcomes[h].false_alarms / outcomes[h].months : 0.0;
       rate_sum += rates[h];
+      away_sum += outcomes[h].months > 0 ? outcomes[h].away_alarms / outcomes[h].months : 0.0;
       if (job->config->sim.incapacitate)
         {
           row->incapacitations_by_machine[outcomes[h].machine]++;
@@ -460,6 +475,7 @@ summarise (const EvalJob      *job,
   row->detected_within_24h = n_latencies ? (double) within24 / n_latencies : 0.0;
   row->detected_within_48h = n_latencies ? (double) within48 / n_latencies : 0.0;
   row->false_alarms_mean = n ? rate_sum / n : 0.0;
+  row->away_alarms_mean = n ? away_sum / n : 0.0;
   row->false_alarms_p90 = percentile (rates, n, 0.9);
 }
 
@@ -605,9 +621,9 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                             c->households, c->sim.days, seed, readings, events,
                             result->household_months);
   }
-  g_string_append_printf (out, "%-28s %8s %8s %6s %6s %6s %8s %8s %9s %7s\n",
+  g_string_append_printf (out, "%-28s %8s %8s %6s %6s %6s %8s %8s %7s %9s %7s\n",
                           _("detector"), _("median"), _("p90"), "<=12h", "<=24h", "<=48h",
-                          _("FA mean"), _("FA p90"), _("offline"), _("missed"));
+                          _("FA mean"), _("FA p90"), _("away"), _("offline"), _("missed"));
   for (guint i = 0; i < result->rows->len; i++)
     {
       const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
@@ -615,12 +631,13 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
       g_string_append_printf (out, "%-28s", row->name);
       append_hours (out, row->latency_median_hours);
       append_hours (out, row->latency_p90_hours);
-      g_string_append_printf (out, " %5.1f%% %5.1f%% %5.1f%% %8.3f %8.3f %4u/%-4u %7u\n",
+      g_string_append_printf (out, " %5.1f%% %5.1f%% %5.1f%% %8.3f %8.3f %7.3f %4u/%-4u %7u\n",
                               100.0 * row->detected_within_12h,
                               100.0 * row->detected_within_24h,
                               100.0 * row->detected_within_48h,
                               row->false_alarms_mean, row->false_alarms_p90,
-                              row->offline_kept_apart, row->offline_periods, row->missed);
+                              row->away_alarms_mean, row->offline_kept_apart,
+                              row->offline_periods, row->missed);
     }
   /* Missed incapacitations per machine in the home, for the detectors the
    * server runs (the household's threshold, and the routine watch next to it). */
@@ -651,8 +668,9 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
     }
   g_string_append (out, _("latency: onset of incapacitation to the first signal; FA: false "
                           "alarms per household-month after the warm-up (mean, 90th percentile "
-                          "of households); offline: offline periods kept apart from inactivity / "
-                          "all; missed: incapacitations not detected within the household's "
+                          "of households); away: signals while away unregistered (trip, hospital) "
+                          "per household-month, not false alarms; offline: offline periods kept "
+                          "apart from inactivity / all; missed: incapacitations not detected within the household's "
                           "threshold + 2 h\n"));
   return g_string_free (out, FALSE);
 }

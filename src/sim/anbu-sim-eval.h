@@ -53,6 +53,8 @@ typedef struct
   double  false_alarms_mean;        /* per household-month before the onset, after the
                                      * household's warm-up (routine warmup_days) */
   double  false_alarms_p90;
+  double  away_alarms_mean;         /* signals while away unregistered (trip, hospital) per
+                                     * household-month after the warm-up: not false alarms */
   guint   missed;                   /* incapacitations not detected within the household's
                                      * threshold + 2 h */
   guint   incapacitations_by_machine[ANBU_SIM_N_MACHINES];

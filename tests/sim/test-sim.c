@@ -244,6 +244,10 @@ test_eval_missed_and_machines (void)
   g_assert_no_error (error);
   table = anbu_sim_eval_result_format (result);
   g_assert_nonnull (strstr (table, "missed"));
+  g_assert_nonnull (strstr (table, "away"));
+  /* Unregistered trips and hospital stays make signals of their own,
+   * apart from the false alarms. */
+  g_assert_cmpfloat (find_row (result, "fixed 24 h")->away_alarms_mean, >, 0.0);
   g_assert_nonnull (strstr (table, "timer_lamp"));
 
   server_fixed = find_row (result, "fixed (household 24-50 h)");
