@@ -434,9 +434,16 @@ classify_power (AnbuActivityLearned      *learned,
                 machine = ANBU_ACTIVITY_MACHINE_CYCLE;
             }
           else if (learned->cycle_repeats >= params->cycle_min_repeats)
-            /* A pause (the mat switched off for the day): the cycle is kept,
-             * the first regular period after it is the machine again. */
-            learned->cycle_repeats = (guint8) (params->cycle_min_repeats - 1);
+            {
+              /* A pause: the cycle stays learned; the first regular period
+               * after it is the machine again. When the readings broke off
+               * meanwhile, nobody saw it pause: at its level it is the
+               * machine going on. */
+              if (learned->readings_broke)
+                machine = ANBU_ACTIVITY_MACHINE_CYCLE;
+              else
+                learned->cycle_repeats = (guint8) (params->cycle_min_repeats - 1);
+            }
           else
             {
               learned->cycle_repeats = 0;
@@ -445,6 +452,7 @@ classify_power (AnbuActivityLearned      *learned,
         }
       learned->cycle_last_on = ts;
       learned->cycle_on_watts = (float) after;
+      learned->readings_broke = FALSE;
       learned->appliance_on = TRUE;
       learned->modulated = FALSE;
     }
@@ -540,6 +548,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   local_time (params, reading->ts, &day, &minute);
   adjacent = detector->has_previous
              && reading->ts - detector->previous_ts <= params->max_step_seconds;
+  if (detector->has_previous && !adjacent)
+    learned->readings_broke = TRUE;
 
   /* A darkening held back: a cloud when the light came back, a person
    * when it lasted (or when the readings broke off and nobody can tell). */

@@ -147,6 +147,7 @@ typedef struct
   guint8  modulated;          /* it modulated since it went on */
   guint8  version;            /* of this layout */
   guint8  lamp_on;            /* a lamp (not the sun) lit the sensor last */
+  guint8  readings_broke;     /* a gap in the readings since the cycle's last on-step */
 
   /* Standby level: the lowest power seen below ANBU_ACTIVITY_STANDBY_CAP_W. */
   float   standby_watts;      /* < 0: none seen yet */
