@@ -459,7 +459,10 @@ classify_power (AnbuActivityLearned      *learned,
   else
     {
       if (learned->cycle_repeats >= params->cycle_min_repeats && learned->cycle_period > 0
-          && ts - learned->cycle_last_on <= learned->cycle_period)
+          && (ts - learned->cycle_last_on <= learned->cycle_period || learned->readings_broke)
+          && fabs (before - learned->cycle_on_watts) <= 0.3 * MAX (before, learned->cycle_on_watts))
+        /* Off from the cycle's level, within its period (or after a gap
+         * in the readings, its on-step unseen). */
         machine = ANBU_ACTIVITY_MACHINE_CYCLE;
       else if (learned->appliance_on && learned->modulated && learned->last_counted > 0
                && ts - learned->last_counted >= params->auto_off_hours * 3600.0)
