@@ -56,7 +56,7 @@ typedef struct
   double  away_alarms_mean;         /* signals while away unregistered (trip, hospital) per
                                      * household-month after the warm-up: not false alarms */
   guint   missed;                   /* incapacitations not detected within the household's
-                                     * threshold + 2 h */
+                                     * threshold + 2 h, plus the server's own downtime then */
   guint   incapacitations_by_machine[ANBU_SIM_N_MACHINES];
   guint   missed_by_machine[ANBU_SIM_N_MACHINES];
   guint   offline_periods;          /* gaps of at least offline_after */
