@@ -61,7 +61,7 @@ main (void)
       {
         AnbuReading r = { now + m * 60 + (h % 60), (m / 20 + h) % 3 == 0 ? 85.0 : 1.5,
                           (m / 30 + h) % 4 == 0 ? 150.0 : 2.0 };
-        AnbuActivityEvent out[2], last = { 0, ANBU_ACTIVITY_POWER_ON, 0.0 };
+        AnbuActivityEvent out[ANBU_ACTIVITY_MAX_EVENTS], last = { 0, ANBU_ACTIVITY_POWER_ON, 0.0 };
         guint n = anbu_activity_detector_feed (&detectors[h], &activity, &r, out);
         AnbuQuietFacts facts = { last_activity[h], r.ts, 0, NULL, 0 };
         AnbuInactivityVerdict verdict;

@@ -3,10 +3,22 @@
 
 #include "config.h"
 
+#include <float.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
 #include "anbu-activity-detector.h"
+
+/* Layout of AnbuActivityLearned: a stored blob of another one starts afresh. */
+#define LEARNED_VERSION 3
+/* Below this a plug's power is standby (a clock, a network chip, a TV's
+ * standby); an appliance switched on draws more. */
+#define STANDBY_CAP_W 15.0
+/* A timer's run of days may skip this many days (its step hidden by other
+ * light, the plug out); a learned timer is kept this long unseen. */
+#define TIMER_GAP_DAYS 6
+#define TIMER_KEEP_DAYS 7
 
 G_DEFINE_QUARK (anbu-activity-error-quark, anbu_activity_error)
 
@@ -21,6 +33,16 @@ anbu_activity_params_init_default (AnbuActivityParams *params)
   params->light_min_ratio = 5.0;
   params->light_floor_lux = 2.0;
   params->max_step_seconds = 300;
+  params->utc_offset_seconds = 9 * 3600;
+  params->timer_tolerance_minutes = 15.0;
+  params->timer_max_spread_minutes = 1.5;
+  params->timer_min_days = 3;
+  params->cycle_min_repeats = 2;
+  params->cycle_max_period_hours = 3.0;
+  params->auto_off_hours = 4.0;
+  params->light_dip_seconds = 20 * 60;
+  params->latitude = 37.57;
+  params->longitude = 126.98;
 }
 
 static gboolean
@@ -49,7 +71,33 @@ anbu_activity_params_validate (const AnbuActivityParams  *params,
          && check_range (params->light_min_ratio, 1.0, 1000.0, "light_min_ratio", error)
          && check_range (params->light_floor_lux, 0.0, 1000.0, "light_floor_lux", error)
          && check_range ((double) params->max_step_seconds, 1.0, 86400.0, "max_step_seconds",
-                         error);
+                         error)
+         && check_range ((double) params->utc_offset_seconds, -14 * 3600.0, 14 * 3600.0,
+                         "utc_offset_seconds", error)
+         && check_range (params->timer_tolerance_minutes, 1.0, 120.0, "timer_tolerance_minutes",
+                         error)
+         && check_range (params->timer_max_spread_minutes, 0.0, 25.0, "timer_max_spread_minutes",
+                         error)
+         && check_range ((double) params->timer_min_days, 2.0, 30.0, "timer_min_days", error)
+         && check_range ((double) params->cycle_min_repeats, 1.0, 50.0, "cycle_min_repeats", error)
+         && check_range (params->cycle_max_period_hours, 0.1, 24.0, "cycle_max_period_hours",
+                         error)
+         && check_range (params->auto_off_hours, 0.5, 48.0, "auto_off_hours", error)
+         && check_range ((double) params->light_dip_seconds, 0.0, 7200.0, "light_dip_seconds",
+                         error)
+         && check_range (params->latitude, -66.0, 66.0, "latitude", error)
+         && check_range (params->longitude, -180.0, 180.0, "longitude", error);
+}
+
+static void
+learned_init (AnbuActivityLearned *learned)
+{
+  memset (learned, 0, sizeof *learned);
+  learned->version = LEARNED_VERSION;
+  learned->standby_watts = -1.0f;
+  learned->dark_today = FLT_MAX;
+  learned->dark_yesterday = FLT_MAX;
+  learned->sun_day = G_MININT32;
 }
 
 void
@@ -58,6 +106,22 @@ anbu_activity_detector_init (AnbuActivityDetector *detector)
   g_return_if_fail (detector != NULL);
 
   memset (detector, 0, sizeof *detector);
+  learned_init (&detector->learned);
+}
+
+void
+anbu_activity_detector_seed (AnbuActivityDetector *detector,
+                             const AnbuReading    *reading)
+{
+  g_return_if_fail (detector != NULL);
+  g_return_if_fail (reading != NULL);
+
+  if (detector->learned.version != LEARNED_VERSION)
+    learned_init (&detector->learned);
+  detector->has_previous = TRUE;
+  detector->previous_ts = reading->ts;
+  detector->previous_watts = isfinite (reading->watts) && reading->watts > 0 ? reading->watts : 0.0;
+  detector->previous_lux = isfinite (reading->lux) && reading->lux > 0 ? reading->lux : 0.0;
 }
 
 static gboolean
@@ -96,14 +160,379 @@ set_step_event (AnbuActivityEvent *event,
   event->magnitude = fabs (after - before);
 }
 
+/* Local day number and minute of the day. */
+static void
+local_time (const AnbuActivityParams *params,
+            gint64                    ts,
+            gint32                   *day,
+            double                   *minute)
+{
+  gint64 local = ts + params->utc_offset_seconds;
+  gint64 d = local / 86400 - (local % 86400 < 0 ? 1 : 0);
+
+  *day = (gint32) d;
+  *minute = (double) (local - d * 86400) / 60.0;
+}
+
+/* Sunrise and sunset (NOAA's approximation, good to a few minutes) of a
+ * local day, in minutes after local midnight. */
+static void
+update_sun (AnbuActivityLearned      *learned,
+            const AnbuActivityParams *params,
+            gint32                    day)
+{
+  double gamma = 2.0 * G_PI / 365.0 * fmod ((double) day + 0.5, 365.2425);
+  double decl = 0.006918 - 0.399912 * cos (gamma) + 0.070257 * sin (gamma)
+                - 0.006758 * cos (2 * gamma) + 0.000907 * sin (2 * gamma)
+                - 0.002697 * cos (3 * gamma) + 0.00148 * sin (3 * gamma);
+  double eqtime = 229.18 * (0.000075 + 0.001868 * cos (gamma) - 0.032077 * sin (gamma)
+                            - 0.014615 * cos (2 * gamma) - 0.040849 * sin (2 * gamma));
+  double lat = params->latitude * G_PI / 180.0;
+  double cos_ha = cos (90.833 * G_PI / 180.0) / (cos (lat) * cos (decl)) - tan (lat) * tan (decl);
+  double ha = acos (CLAMP (cos_ha, -1.0, 1.0)) * 180.0 / G_PI;
+  double offset = params->utc_offset_seconds / 60.0;
+
+  learned->sun_day = day;
+  learned->sunrise_minute = (gint16) (720.0 - 4.0 * (params->longitude + ha) - eqtime + offset);
+  learned->sunset_minute = (gint16) (720.0 - 4.0 * (params->longitude - ha) - eqtime + offset);
+}
+
+static gboolean
+in_daylight (AnbuActivityLearned      *learned,
+             const AnbuActivityParams *params,
+             gint32                    day,
+             double                    minute)
+{
+  if (learned->sun_day != day)
+    update_sun (learned, params, day);
+  /* Twilight on either side: a sunlit sensor still sees clouds then. */
+  return minute >= learned->sunrise_minute - 45 && minute <= learned->sunset_minute + 45;
+}
+
+/* Learns how bright the sun makes this sensor at this time of day. */
+static void
+learn_daylight (AnbuActivityLearned      *learned,
+                const AnbuActivityParams *params,
+                gint32                    day,
+                double                    minute,
+                double                    lux)
+{
+  guint slot = (guint) (minute / 30.0) % 48;
+
+  if (learned->daylight_day != day)
+    {
+      /* Fade by a tenth a day: a week of overcast days does not erase a
+       * sunny window, a moved plug learns its new place in a few weeks. */
+      for (guint i = 0; i < 48; i++)
+        learned->daylight[i] = (guint16) (learned->daylight[i] * 0.9);
+      learned->daylight_day = day;
+    }
+  if (learned->sun_day != day)
+    update_sun (learned, params, day);
+  /* A lamp's light is not daylight (a windowless room lit in the day). */
+  if (minute >= learned->sunrise_minute && minute <= learned->sunset_minute
+      && !learned->lamp_on && lux > learned->daylight[slot])
+    learned->daylight[slot] = (guint16) MIN (lux, 65535.0);
+}
+
+/* The sun shines on the sensor: daylight far brighter than a lamp. */
+static gboolean
+sunlit (const AnbuActivityLearned *learned)
+{
+  guint brightest = 0;
+
+  for (guint i = 0; i < 48; i++)
+    brightest = MAX (brightest, learned->daylight[i]);
+  return brightest >= MAX (2000.0, 10.0 * learned->lamp_lux);
+}
+
+/* The daylight this sensor has seen around this time of day. */
+static double
+daylight_near (const AnbuActivityLearned *learned,
+               double                     minute)
+{
+  guint slot = (guint) (minute / 30.0) % 48;
+
+  return MAX (learned->daylight[slot],
+              MAX (learned->daylight[(slot + 47) % 48], learned->daylight[(slot + 1) % 48]));
+}
+
+static gboolean
+timer_is_established (const AnbuActivityTimerSlot *slot,
+                      const AnbuActivityParams    *params,
+                      gint32                       day)
+{
+  return slot->days >= params->timer_min_days && day - slot->last_day <= TIMER_KEEP_DAYS
+         && slot->spread10 <= params->timer_max_spread_minutes * 10.0;
+}
+
+/* Notes a step at this minute of the day; TRUE when the same step has
+ * recurred at this minute like a timer's. */
+static gboolean
+timer_observe (AnbuActivityTimerSlot    *slots,
+               const AnbuActivityParams *params,
+               gint32                    day,
+               double                    minute)
+{
+  AnbuActivityTimerSlot *slot = NULL, *victim = NULL;
+  double best = params->timer_tolerance_minutes;
+  double deviation = 0.0;
+
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+    {
+      double d;
+
+      if (slots[i].days == 0)
+        continue;
+      d = minute - slots[i].minute10 / 10.0;
+      if (d > 720.0)
+        d -= 1440.0;
+      else if (d < -720.0)
+        d += 1440.0;
+      if (fabs (d) <= best)
+        {
+          best = fabs (d);
+          slot = &slots[i];
+          deviation = d;
+        }
+    }
+
+  if (slot != NULL)
+    {
+      guint k;
+      double center;
+
+      if (slot->last_day == day)
+        return timer_is_established (slot, params, day);
+      /* Near a learned timer's minute but off it: still taken for the
+       * timer (a person's switch this close cannot be told apart), and
+       * the timer stays learned. */
+      if (timer_is_established (slot, params, day)
+          && fabs (deviation) > params->timer_max_spread_minutes)
+        return TRUE;
+      /* A timer switches at its minute; its step is not seen every day (a
+       * lamp of the resident's already lit the room, the plug was out), but
+       * a long break or a step off the minute (a person's habit strays)
+       * starts over. */
+      if (day - slot->last_day > TIMER_GAP_DAYS
+          || fabs (deviation) > params->timer_max_spread_minutes)
+        {
+          slot->days = 1;
+          slot->spread10 = 0;
+          slot->minute10 = (gint16) (minute * 10.0);
+          slot->last_day = day;
+          return FALSE;
+        }
+      /* Running mean of the time. */
+      k = MIN (slot->days, 7);
+      center = slot->minute10 / 10.0 + deviation / (k + 1);
+      if (center < 0)
+        center += 1440.0;
+      else if (center >= 1440.0)
+        center -= 1440.0;
+      slot->minute10 = (gint16) (center * 10.0);
+      slot->spread10 = (guint8) MIN (255.0, MAX (fabs (deviation) * 10.0, slot->spread10));
+      slot->days = (guint8) MIN (slot->days + 1, 255);
+      slot->last_day = day;
+      return timer_is_established (slot, params, day);
+    }
+
+  /* A new minute. Give up, in this order: a free slot, one that can no
+   * longer continue its run, one seen once today (people's one-off
+   * switching churns there; yesterday's single sighting may be a timer's
+   * first), the shortest run. */
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
+    if (slots[i].days == 0
+        || day - slots[i].last_day > (slots[i].days >= params->timer_min_days ? TIMER_KEEP_DAYS
+                                                                             : TIMER_GAP_DAYS))
+      victim = &slots[i];
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
+    if (slots[i].days == 1 && slots[i].last_day == day)
+      victim = &slots[i];
+  if (victim == NULL)
+    {
+      victim = &slots[0];
+      for (guint i = 1; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+        if (slots[i].days < victim->days
+            || (slots[i].days == victim->days && slots[i].last_day < victim->last_day))
+          victim = &slots[i];
+    }
+  victim->minute10 = (gint16) (minute * 10.0);
+  victim->days = 1;
+  victim->spread10 = 0;
+  victim->last_day = day;
+  return FALSE;
+}
+
+static double
+night_lux (const AnbuActivityLearned *learned)
+{
+  return MIN (learned->dark_today, learned->dark_yesterday);
+}
+
+/* A power step across or within the appliance's levels: who made it. */
+static AnbuActivityMachine
+classify_power (AnbuActivityLearned      *learned,
+                const AnbuActivityParams *params,
+                gint64                    ts,
+                gint32                    day,
+                double                    minute,
+                double                    before,
+                double                    after)
+{
+  double off_watts = MAX (learned->standby_watts, 0.0) + params->power_min_step_w;
+  gboolean before_on = before > off_watts, after_on = after > off_watts;
+  AnbuActivityMachine machine = ANBU_ACTIVITY_MACHINE_NONE;
+  gboolean timer;
+
+  if (before_on == after_on)
+    {
+      if (before_on)
+        learned->modulated = TRUE;
+      return ANBU_ACTIVITY_MACHINE_MODULATION;
+    }
+
+  timer = timer_observe (learned->timers[0][after_on ? 0 : 1], params, day, minute);
+  if (after_on && learned->cycle_repeats >= params->cycle_min_repeats
+      && fabs (after - learned->cycle_on_watts) > 0.3 * MAX (after, learned->cycle_on_watts))
+    {
+      /* Another appliance on the strip, next to a running cycle: a
+       * person's, and the cycle's own times stay as they were. */
+      learned->appliance_on = TRUE;
+      learned->modulated = FALSE;
+    }
+  else if (after_on)
+    {
+      if (learned->cycle_last_on > 0)
+        {
+          double period = (double) (ts - learned->cycle_last_on);
+          gboolean level_alike = fabs (after - learned->cycle_on_watts)
+                                 <= 0.3 * MAX (after, learned->cycle_on_watts);
+
+          if (level_alike && period <= params->cycle_max_period_hours * 3600.0)
+            {
+              gboolean regular = learned->cycle_period > 0
+                                 && fabs (period - learned->cycle_period)
+                                    <= 0.35 * MAX (period, learned->cycle_period);
+
+              /* Once a cycle runs, an irregular period at the same level
+               * (a door opened, the phase shifted) is still the machine,
+               * and the learned period stays. */
+              if (learned->cycle_repeats >= params->cycle_min_repeats)
+                machine = ANBU_ACTIVITY_MACHINE_CYCLE;
+              if (regular)
+                {
+                  learned->cycle_repeats = (guint8) MIN (learned->cycle_repeats + 1, 255);
+                  learned->cycle_period = (float) period;
+                }
+              else if (learned->cycle_repeats < params->cycle_min_repeats)
+                {
+                  learned->cycle_repeats = 0;
+                  learned->cycle_period = (float) period;
+                }
+              if (learned->cycle_repeats >= params->cycle_min_repeats)
+                machine = ANBU_ACTIVITY_MACHINE_CYCLE;
+            }
+          else if (learned->cycle_repeats >= params->cycle_min_repeats)
+            {
+              /* A pause: the cycle stays learned; the first regular period
+               * after it is the machine again. When the readings broke off
+               * meanwhile, nobody saw it pause: at its level it is the
+               * machine going on. */
+              if (learned->readings_broke)
+                machine = ANBU_ACTIVITY_MACHINE_CYCLE;
+              else
+                learned->cycle_repeats = (guint8) (params->cycle_min_repeats - 1);
+            }
+          else
+            {
+              learned->cycle_repeats = 0;
+              learned->cycle_period = 0;
+            }
+        }
+      learned->cycle_last_on = ts;
+      learned->cycle_on_watts = (float) after;
+      learned->readings_broke = FALSE;
+      learned->appliance_on = TRUE;
+      learned->modulated = FALSE;
+    }
+  else
+    {
+      if (learned->cycle_repeats >= params->cycle_min_repeats && learned->cycle_period > 0
+          && (ts - learned->cycle_last_on <= learned->cycle_period || learned->readings_broke)
+          && fabs (before - learned->cycle_on_watts) <= 0.3 * MAX (before, learned->cycle_on_watts))
+        /* Off from the cycle's level, within its period (or after a gap
+         * in the readings, its on-step unseen). */
+        machine = ANBU_ACTIVITY_MACHINE_CYCLE;
+      else if (learned->appliance_on && learned->modulated && learned->last_counted > 0
+               && ts - learned->last_counted >= params->auto_off_hours * 3600.0)
+        machine = ANBU_ACTIVITY_MACHINE_AUTO_OFF;
+      learned->appliance_on = FALSE;
+      learned->modulated = FALSE;
+    }
+  if (machine == ANBU_ACTIVITY_MACHINE_NONE && timer)
+    machine = ANBU_ACTIVITY_MACHINE_TIMER;
+  return machine;
+}
+
+gboolean
+anbu_activity_detector_take_pending (AnbuActivityDetector *detector,
+                                     AnbuActivityEvent    *event)
+{
+  AnbuActivityLearned *learned;
+
+  g_return_val_if_fail (detector != NULL, FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  learned = &detector->learned;
+  if (learned->version != LEARNED_VERSION || learned->dip_ts == 0)
+    return FALSE;
+  event->ts = learned->dip_ts;
+  event->kind = ANBU_ACTIVITY_LIGHT_OFF;
+  event->magnitude = learned->dip_magnitude;
+  learned->last_counted = MAX (learned->last_counted, learned->dip_ts);
+  learned->dip_ts = 0;
+  return TRUE;
+}
+
+static void
+update_levels (AnbuActivityLearned *learned,
+               gint32               day,
+               double               watts,
+               double               lux)
+{
+  if (watts <= STANDBY_CAP_W)
+    {
+      if (learned->standby_watts < 0 || watts < learned->standby_watts)
+        learned->standby_watts = (float) watts;
+      else if (watts < learned->standby_watts + 3.0)
+        /* Drift up slowly within standby noise: one odd low reading does
+         * not stay the level, and a small appliance's own draw (a 10 W
+         * lamp) never becomes it. */
+        learned->standby_watts += (float) ((watts - learned->standby_watts) * 0.002);
+    }
+  if (day != learned->dark_day)
+    {
+      learned->dark_yesterday = day == learned->dark_day + 1 ? learned->dark_today : FLT_MAX;
+      learned->dark_today = (float) lux;
+      learned->dark_day = day;
+    }
+  else if (lux < learned->dark_today)
+    learned->dark_today = (float) lux;
+}
+
 guint
 anbu_activity_detector_feed (AnbuActivityDetector     *detector,
                              const AnbuActivityParams *params,
                              const AnbuReading        *reading,
-                             AnbuActivityEvent         events_out[2])
+                             AnbuActivityEvent        *events_out)
 {
+  AnbuActivityLearned *learned;
   guint n = 0;
-  double watts, lux;
+  double watts, lux, minute;
+  gint32 day;
+  gboolean adjacent, dip_returned = FALSE, timer = FALSE;
+  double light_change;
 
   g_return_val_if_fail (detector != NULL, 0);
   g_return_val_if_fail (params != NULL, 0);
@@ -111,28 +540,297 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
 
   if (detector->has_previous && reading->ts <= detector->previous_ts)
     return 0;
+  learned = &detector->learned;
+  if (learned->version != LEARNED_VERSION)
+    learned_init (learned);
 
   /* A negative or non-finite value is a sensor fault: treat it as zero so a
    * fault cannot be mistaken for a person. */
   watts = isfinite (reading->watts) && reading->watts > 0 ? reading->watts : 0.0;
   lux = isfinite (reading->lux) && reading->lux > 0 ? reading->lux : 0.0;
+  local_time (params, reading->ts, &day, &minute);
+  adjacent = detector->has_previous
+             && reading->ts - detector->previous_ts <= params->max_step_seconds;
+  if (detector->has_previous && !adjacent)
+    learned->readings_broke = TRUE;
 
-  if (detector->has_previous
-      && reading->ts - detector->previous_ts <= params->max_step_seconds)
+  /* A darkening held back: a cloud when the light came back, a person
+   * when it lasted (or when the readings broke off and nobody can tell). */
+  if (learned->dip_ts != 0)
     {
-      if (is_power_step (params, detector->previous_watts, watts))
-        set_step_event (&events_out[n++], reading->ts, detector->previous_watts, watts,
-                        ANBU_ACTIVITY_POWER_ON, ANBU_ACTIVITY_POWER_OFF);
-      if (is_light_step (params, detector->previous_lux, lux))
-        set_step_event (&events_out[n++], reading->ts, detector->previous_lux, lux,
-                        ANBU_ACTIVITY_LIGHT_ON, ANBU_ACTIVITY_LIGHT_OFF);
+      if (adjacent && lux >= 0.5 * learned->dip_base_lux)
+        {
+          learned->dip_ts = 0;
+          learned->ignored[ANBU_ACTIVITY_MACHINE_SUN]++;
+          dip_returned = TRUE;
+        }
+      else if (!adjacent || reading->ts - learned->dip_ts > params->light_dip_seconds)
+        n += anbu_activity_detector_take_pending (detector, &events_out[n]);
     }
 
+  if (adjacent)
+    {
+      AnbuActivityMachine machine;
+
+      if (is_power_step (params, detector->previous_watts, watts))
+        {
+          machine = classify_power (learned, params, reading->ts, day, minute,
+                                    detector->previous_watts, watts);
+          if (machine == ANBU_ACTIVITY_MACHINE_NONE)
+            {
+              set_step_event (&events_out[n++], reading->ts, detector->previous_watts, watts,
+                              ANBU_ACTIVITY_POWER_ON, ANBU_ACTIVITY_POWER_OFF);
+              learned->last_counted = reading->ts;
+            }
+          else
+            learned->ignored[machine]++;
+        }
+
+      /* Any abrupt change of the light counts towards a timer's days, also
+       * on days when a lit room or twilight makes it no lamp switch: a
+       * timer lamp is learned though the resident's own light hides it on
+       * most evenings. */
+      light_change = fabs (lux - detector->previous_lux);
+      if (!dip_returned && light_change >= params->light_min_step_lux
+          && light_change >= 0.15 * MAX (lux, detector->previous_lux))
+        timer = timer_observe (learned->timers[1][lux > detector->previous_lux ? 0 : 1], params,
+                               day, minute);
+
+      if (!dip_returned && is_light_step (params, detector->previous_lux, lux))
+        {
+          double low = MIN (detector->previous_lux, lux);
+          double night = night_lux (learned);
+          gboolean up = lux > detector->previous_lux;
+
+          machine = ANBU_ACTIVITY_MACHINE_NONE;
+          double magnitude = fabs (lux - detector->previous_lux);
+          gboolean daylight = in_daylight (learned, params, day, minute);
+          /* A step the size of this home's lamp (learned at night) is the
+           * lamp, also at dusk in a dim room; not where the sun shines on
+           * the sensor (clouds there make steps of any size at dusk). */
+          gboolean lamp_like = learned->lamp_lux > 0
+                               && fabs (magnitude - learned->lamp_lux) <= 0.4 * learned->lamp_lux
+                               && !sunlit (learned);
+          double lamp_max = 2.0 * MAX (learned->lamp_lux, 200.0);
+
+          if (daylight && !lamp_like && magnitude > lamp_max
+              && low > night * 1.5 + params->light_min_step_lux)
+            /* Between two daylight levels, brighter than a lamp: the sun. */
+            machine = ANBU_ACTIVITY_MACHINE_SUN;
+          else if (learned->dip_ts != 0)
+            /* Still inside a darkening that may be a cloud: part of it. */
+            machine = ANBU_ACTIVITY_MACHINE_SUN;
+          else if (daylight && !lamp_like
+                   && MAX (detector->previous_lux, lux) <= 2.0 * daylight_near (learned, minute))
+            /* No brighter than the sun makes it here at this hour. */
+            machine = ANBU_ACTIVITY_MACHINE_SUN;
+          else if (timer)
+            machine = ANBU_ACTIVITY_MACHINE_TIMER;
+          else if (!up && params->light_dip_seconds > 0 && daylight && !lamp_like)
+            {
+              learned->lamp_on = FALSE;
+              learned->dip_ts = reading->ts;
+              learned->dip_base_lux = (float) detector->previous_lux;
+              learned->dip_magnitude = (float) (detector->previous_lux - lux);
+              machine = ANBU_ACTIVITY_MACHINE_NONE;
+              goto light_done;
+            }
+
+          if (machine != ANBU_ACTIVITY_MACHINE_SUN)
+            learned->lamp_on = up;
+          if (machine == ANBU_ACTIVITY_MACHINE_NONE && !daylight)
+            /* The size of this home's lamp, from its switching at night. */
+            learned->lamp_lux = learned->lamp_lux > 0
+                                ? (float) (learned->lamp_lux + 0.2 * (magnitude - learned->lamp_lux))
+                                : (float) magnitude;
+          if (machine == ANBU_ACTIVITY_MACHINE_NONE)
+            {
+              set_step_event (&events_out[n++], reading->ts, detector->previous_lux, lux,
+                              ANBU_ACTIVITY_LIGHT_ON, ANBU_ACTIVITY_LIGHT_OFF);
+              learned->last_counted = reading->ts;
+            }
+          else
+            learned->ignored[machine]++;
+        }
+    light_done:
+      ;
+    }
+  else if (learned->dip_ts != 0)
+    n += anbu_activity_detector_take_pending (detector, &events_out[n]);
+
+  update_levels (learned, day, watts, lux);
+  learn_daylight (learned, params, day, minute, lux);
   detector->has_previous = TRUE;
   detector->previous_ts = reading->ts;
   detector->previous_watts = watts;
   detector->previous_lux = lux;
   return n;
+}
+
+GBytes *
+anbu_activity_detector_to_blob (const AnbuActivityDetector *detector)
+{
+  g_return_val_if_fail (detector != NULL, NULL);
+
+  return g_bytes_new (detector, sizeof *detector);
+}
+
+gboolean
+anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
+                                  gconstpointer         data,
+                                  gsize                 size)
+{
+  AnbuActivityDetector stored;
+
+  g_return_val_if_fail (detector != NULL, FALSE);
+
+  if (data == NULL || size != sizeof stored)
+    return FALSE;
+  memcpy (&stored, data, sizeof stored);
+  if (stored.learned.version != LEARNED_VERSION)
+    return FALSE;
+  *detector = stored;
+  return TRUE;
+}
+
+/* The day of the newest sighting of any timer: "now" as far as the
+ * detector knows. */
+static gint32
+newest_day (const AnbuActivityLearned *learned)
+{
+  gint32 newest = G_MININT32;
+
+  for (guint c = 0; c < 2; c++)
+    for (guint d = 0; d < 2; d++)
+      for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+        if (learned->timers[c][d][i].days > 0)
+          newest = MAX (newest, learned->timers[c][d][i].last_day);
+  return newest;
+}
+
+static const char *const machine_names[] = {
+  NULL, "timer", "cycle", "modulation", "auto_off", "sun",
+};
+
+JsonObject *
+anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
+                                      const AnbuActivityParams   *params)
+{
+  const AnbuActivityLearned *learned;
+  JsonObject *object = json_object_new ();
+  JsonObject *ignored = json_object_new ();
+  JsonArray *timers = json_array_new ();
+  gint32 today;
+
+  g_return_val_if_fail (detector != NULL, object);
+  g_return_val_if_fail (params != NULL, object);
+
+  learned = &detector->learned;
+  if (learned->version == LEARNED_VERSION)
+    {
+      today = newest_day (learned);
+      for (guint c = 0; c < 2; c++)
+        for (guint d = 0; d < 2; d++)
+          for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+            {
+              const AnbuActivityTimerSlot *slot = &learned->timers[c][d][i];
+              JsonObject *timer;
+
+              if (slot->days == 0 || !timer_is_established (slot, params, today))
+                continue;
+              timer = json_object_new ();
+              json_object_set_string_member (timer, "channel", c == 0 ? "power" : "light");
+              json_object_set_string_member (timer, "switch", d == 0 ? "on" : "off");
+              json_object_set_int_member (timer, "minute", (gint64) lround (slot->minute10 / 10.0)
+                                                           % 1440);
+              json_object_set_int_member (timer, "days", slot->days);
+              json_array_add_object_element (timers, timer);
+            }
+      if (learned->cycle_repeats >= params->cycle_min_repeats && learned->cycle_period > 0)
+        {
+          JsonObject *cycle = json_object_new ();
+
+          json_object_set_int_member (cycle, "period_minutes",
+                                      (gint64) lround (learned->cycle_period / 60.0));
+          json_object_set_double_member (cycle, "watts", round (learned->cycle_on_watts));
+          json_object_set_object_member (object, "cycle", cycle);
+        }
+      if (learned->standby_watts >= 0)
+        json_object_set_double_member (object, "standby_watts",
+                                       round (learned->standby_watts * 10.0) / 10.0);
+      for (guint m = 1; m < G_N_ELEMENTS (machine_names); m++)
+        json_object_set_int_member (ignored, machine_names[m], learned->ignored[m]);
+    }
+  json_object_set_array_member (object, "timers", timers);
+  json_object_set_object_member (object, "ignored", ignored);
+  return object;
+}
+
+static int
+compare_minutes (gconstpointer a,
+                 gconstpointer b)
+{
+  const AnbuActivityTimerSlot *sa = *(AnbuActivityTimerSlot *const *) a;
+  const AnbuActivityTimerSlot *sb = *(AnbuActivityTimerSlot *const *) b;
+
+  return (sa->minute10 > sb->minute10) - (sa->minute10 < sb->minute10);
+}
+
+char *
+anbu_activity_detector_describe (const AnbuActivityDetector *detector,
+                                 const AnbuActivityParams   *params)
+{
+  const AnbuActivityLearned *learned;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  gint32 today;
+
+  g_return_val_if_fail (detector != NULL, NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+
+  learned = &detector->learned;
+  if (learned->version != LEARNED_VERSION)
+    return NULL;
+  today = newest_day (learned);
+  for (guint c = 0; c < 2; c++)
+    {
+      g_autoptr(GPtrArray) slots = g_ptr_array_new ();
+      g_autoptr(GString) times = g_string_new (NULL);
+
+      for (guint d = 0; d < 2; d++)
+        for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+          if (learned->timers[c][d][i].days > 0
+              && timer_is_established (&learned->timers[c][d][i], params, today))
+            g_ptr_array_add (slots, (gpointer) &learned->timers[c][d][i]);
+      if (slots->len == 0)
+        continue;
+      g_ptr_array_sort (slots, compare_minutes);
+      for (guint i = 0; i < slots->len; i++)
+        {
+          const AnbuActivityTimerSlot *slot = g_ptr_array_index (slots, i);
+          gint minute = (gint) (lround (slot->minute10 / 10.0) % 1440);
+          g_autofree char *clock = g_strdup_printf ("%02d:%02d", minute / 60, minute % 60);
+          gboolean on = slot >= learned->timers[c][0]
+                        && slot < learned->timers[c][0] + ANBU_ACTIVITY_TIMER_SLOTS;
+
+          if (i > 0)
+            g_string_append (times, "·");
+          /* Translators: a time of day a plug switched by itself, e.g. "19:00 on". */
+          g_string_append_printf (times, on ? _("%s on") : _("%s off"), clock);
+        }
+      g_ptr_array_add (lines, g_strdup_printf (c == 0
+                                               ? _("Every day %s: judged a timer, not counted as activity")
+                                               : _("Light every day %s: judged a timer, not counted as activity"),
+                                               times->str));
+    }
+  if (learned->cycle_repeats >= params->cycle_min_repeats && learned->cycle_period > 0)
+    g_ptr_array_add (lines, g_strdup_printf (_("Switches itself on about every %d minutes (%.0f W): "
+                                               "judged a thermostat or keep-warm cycle, not counted as activity"),
+                                             (int) lround (learned->cycle_period / 60.0),
+                                             learned->cycle_on_watts));
+  if (lines->len == 0)
+    return NULL;
+  g_ptr_array_add (lines, NULL);
+  return g_strjoinv ("\n", (char **) lines->pdata);
 }
 
 const char *

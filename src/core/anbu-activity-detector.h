@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -16,9 +17,34 @@ G_BEGIN_DECLS
  * light by a factor, while a lamp switched in a dim room multiplies it many
  * times over in one step.
  *
- * The detector is a small plain struct (the previous reading), so the server
- * can persist it next to the plug or rebuild it from the last stored reading;
- * readings must be fed in time order for each plug. */
+ * Machines switch too, and a home must not look lived in because of them. The
+ * detector learns, per plug and channel, which steps are machine-made and does
+ * not report them:
+ * - timers: a switch that recurs at the same minute of the local day on
+ *   timer_min_days days in a row, each within timer_max_spread_minutes (a
+ *   timer keeps its minute; a person's habit strays more); once learned, a
+ *   step within ±timer_tolerance_minutes of it is the timer's;
+ * - duty cycles (thermostats, compressors, keep-warm): on-steps to a similar
+ *   level at regular intervals, and the off-steps between them;
+ * - modulation: a step between two levels both above the plug's standby
+ *   level (a TV's draw following the picture, a rice cooker going from cooking
+ *   to keep-warm); only steps across standby count;
+ * - auto-off: an appliance that modulated while on switching itself to
+ *   standby auto_off_hours or more after the plug's last counted change;
+ * - the sun: a light step counts only when its darker level is dark (near the
+ *   plug's own night level), and during daylight hours a darkening that
+ *   returns to the daylight level within light_dip_seconds (a passing cloud)
+ *   does not count either way; such a darkening is reported only once it has
+ *   lasted that long (with its own time, so it may come a few readings late).
+ *
+ * The detector is a plain struct without pointers (the previous reading and
+ * the learned state): the server stores it as a blob with the plug
+ * (anbu_activity_detector_to_blob / _from_blob) and shows what it learned
+ * (anbu_activity_detector_describe_json). Readings must be fed in time order
+ * for each plug. */
+
+/* At most this many events come from one reading. */
+#define ANBU_ACTIVITY_MAX_EVENTS 3
 
 #define ANBU_ACTIVITY_ERROR (anbu_activity_error_quark ())
 
@@ -71,14 +97,95 @@ typedef struct
   /* Readings further apart than this cannot prove an abrupt switch (the plug
    * was offline in between): no event from such a pair. */
   gint64 max_step_seconds;    /* default 300 s */
+
+  /* Learning machine-made steps (see above). */
+  gint   utc_offset_seconds;      /* local time; default +9 h (KST) */
+  double timer_tolerance_minutes; /* default 15 */
+  double timer_max_spread_minutes;/* a timer's times stray at most this; default 1.5 */
+  guint  timer_min_days;          /* default 3 */
+  guint  cycle_min_repeats;       /* regular periods before a cycle is a machine; default 2 */
+  double cycle_max_period_hours;  /* default 3 */
+  double auto_off_hours;          /* default 4 */
+  gint64 light_dip_seconds;       /* default 20 min */
+  double latitude;                /* for sunrise and sunset; default 37.57 (Seoul) */
+  double longitude;               /* default 126.98 */
 } AnbuActivityParams;
+
+/* Why a step was not counted (the last one is kept per channel). */
+typedef enum
+{
+  ANBU_ACTIVITY_MACHINE_NONE,
+  ANBU_ACTIVITY_MACHINE_TIMER,
+  ANBU_ACTIVITY_MACHINE_CYCLE,
+  ANBU_ACTIVITY_MACHINE_MODULATION,
+  ANBU_ACTIVITY_MACHINE_AUTO_OFF,
+  ANBU_ACTIVITY_MACHINE_SUN,
+} AnbuActivityMachine;
+
+#define ANBU_ACTIVITY_TIMER_SLOTS 6
+
+/* A minute of the local day at which a switch recurred. */
+typedef struct
+{
+  gint16  minute10;  /* tenths of a minute after local midnight */
+  guint8  days;      /* days in a row it was seen (saturates) */
+  guint8  spread10;  /* largest deviation of the run, tenths of a minute */
+  gint32  last_day;  /* local day number of the last sighting */
+} AnbuActivityTimerSlot;
+
+/* Channels: 0 power, 1 light; directions: 0 on, 1 off. */
+typedef struct
+{
+  AnbuActivityTimerSlot timers[2][2][ANBU_ACTIVITY_TIMER_SLOTS];
+
+  /* Duty cycle of the power channel. */
+  gint64  cycle_last_on;      /* time of the last on-step across standby */
+  float   cycle_on_watts;     /* its level */
+  float   cycle_period;       /* seconds between the last two on-steps */
+  guint8  cycle_repeats;      /* consecutive periods alike */
+  guint8  appliance_on;       /* the power level is above standby */
+  guint8  modulated;          /* it modulated since it went on */
+  guint8  version;            /* of this layout */
+  guint8  lamp_on;            /* a lamp (not the sun) lit the sensor last */
+  guint8  readings_broke;     /* a gap in the readings since the cycle's last on-step */
+
+  /* Standby level: the lowest power seen below ANBU_ACTIVITY_STANDBY_CAP_W. */
+  float   standby_watts;      /* < 0: none seen yet */
+  /* The light a lamp of this home adds (switched at night), lux. */
+  float   lamp_lux;
+  /* Night level of the light: the least of today and yesterday. */
+  float   dark_today;
+  float   dark_yesterday;
+  gint32  dark_day;
+
+  gint64  last_counted;       /* the last reported event of this plug */
+
+  /* A darkening in daylight waiting to show whether it is a cloud. */
+  gint64  dip_ts;
+  float   dip_base_lux;
+  float   dip_magnitude;
+
+  /* Daylight at this sensor: per half hour of the local day, the brightest
+   * reading between sunrise and sunset lately (lux, fading daily). */
+  guint16 daylight[48];
+  gint32  daylight_day;
+
+  /* Sunrise and sunset of sun_day, minutes after local midnight. */
+  gint32  sun_day;
+  gint16  sunrise_minute;
+  gint16  sunset_minute;
+
+  /* How many steps were not counted, per AnbuActivityMachine. */
+  guint32 ignored[6];
+} AnbuActivityLearned;
 
 typedef struct
 {
-  gboolean has_previous;
-  gint64   previous_ts;
-  double   previous_watts;
-  double   previous_lux;
+  gboolean            has_previous;
+  gint64              previous_ts;
+  double              previous_watts;
+  double              previous_lux;
+  AnbuActivityLearned learned;
 } AnbuActivityDetector;
 
 GQuark   anbu_activity_error_quark         (void);
@@ -90,12 +197,43 @@ gboolean anbu_activity_params_validate     (const AnbuActivityParams *params,
 void     anbu_activity_detector_init       (AnbuActivityDetector     *detector);
 
 /* Feeds the next reading of one plug (in time order; a reading not later than
- * the previous one is ignored and returns 0). Writes up to 2 events (one for
- * power, one for light) into events_out and returns how many. */
+ * the previous one is ignored and returns 0). Writes up to
+ * ANBU_ACTIVITY_MAX_EVENTS events (power, light, and a darkening held back
+ * earlier, with its own time) into events_out and returns how many. */
 guint    anbu_activity_detector_feed       (AnbuActivityDetector     *detector,
                                             const AnbuActivityParams *params,
                                             const AnbuReading        *reading,
-                                            AnbuActivityEvent         events_out[2]);
+                                            AnbuActivityEvent        *events_out);
+
+/* Makes `reading` the previous one without looking for steps (the last
+ * stored reading of a plug whose detector was not stored). */
+void     anbu_activity_detector_seed       (AnbuActivityDetector     *detector,
+                                            const AnbuReading        *reading);
+
+/* A darkening still held back (when no more readings will come for a while,
+ * e.g. at the end of a late batch): reports it and forgets it. */
+gboolean anbu_activity_detector_take_pending (AnbuActivityDetector   *detector,
+                                              AnbuActivityEvent      *event);
+
+/* The whole detector as bytes (host byte order, for the plug's own storage)
+ * and back; FALSE for bytes of another layout (then start afresh). */
+GBytes  *anbu_activity_detector_to_blob    (const AnbuActivityDetector *detector);
+gboolean anbu_activity_detector_from_blob  (AnbuActivityDetector     *detector,
+                                            gconstpointer             data,
+                                            gsize                     size);
+
+/* What the detector learned to leave out, for a planner: a JSON object
+ * {"timers": [{"channel": "power"|"light", "switch": "on"|"off", "minute": M}],
+ *  "cycle": {"period_minutes": P, "watts": W} (when one is running),
+ *  "standby_watts": W, "ignored": {"timer": n, "cycle": n, "modulation": n,
+ *  "auto_off": n, "sun": n}} */
+JsonObject *anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
+                                                  const AnbuActivityParams   *params);
+
+/* One sentence per learned timer, e.g. "매일 19:00 켜짐·23:00 꺼짐: 타이머로 판단,
+ * 활동에서 제외" (translated); NULL when nothing was learned. */
+char    *anbu_activity_detector_describe   (const AnbuActivityDetector *detector,
+                                            const AnbuActivityParams   *params);
 
 const char *anbu_activity_kind_to_string   (AnbuActivityKind          kind);
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "anbu-alert-engine.h"
@@ -54,6 +55,11 @@ struct _AnbuAlertEngine
   char                *routine_params_key; /* profiles learned with other ones are due */
   GHashTable          *routines;
   gint64               learn_budget;
+
+  /* Most households silent at once in this pass: an ingest gap nobody
+   * recorded (plugs that never reported while a gateway uploads its
+   * history, a network cut the server could not see): no offline signals. */
+  gboolean             mass_silence;
 
   /* The routing decision depends only on the moment and the consent: one
    * per pass and consent value, not one per alert. */
@@ -113,9 +119,10 @@ typedef struct
   gboolean    night_consent;
   guint       threshold_hours;
   gint64      last_activity_at;
-  gint64      last_seen_at;
+  gint64      last_seen_at;     /* the last reading, and on through ingest gaps */
   gint64      online_since;
   gint64      last_staff_at;   /* latest install or in-person visit; 0 = none */
+  gint64      last_reading_at;  /* the last reading itself */
 } HouseholdFacts;
 
 /* An unresolved alert as stored. */
@@ -170,16 +177,28 @@ change_free (Change *change)
 /* FACTS_SQL counts a plug's first half hour as plug work. */
 G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
 
+/* ?2 is now. Readings are seen up to the last one, and on through ingest
+ * gaps (anbu-telemetry.h): the server's downtime and a silence of all the
+ * plugs of a gateway carrying several were nobody's to observe, so the
+ * countdowns run on through them and they are no plug's offline time. */
 #define FACTS_SQL(where) \
   "SELECT h.id, h.night_consent, coalesce (json_extract (h.record, '$.threshold_hours'), 0)," \
   " max (max (coalesce (l.last_activity_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  " max (max (coalesce (l.last_seen_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
+  " max (max (coalesce (min (?2, l.last_seen_at" \
+  "   + max (0, coalesce (s.unobserved, 0)" \
+  "             + (CASE WHEN w.plugs >= 2 THEN w.unobserved ELSE 0 END) - l.unobserved_mark)" \
+  "   + (CASE WHEN w.plugs >= 2" \
+  "      THEN max (0, ?2 - max (w.last_reading_at, coalesce (s.down_to, 0))) ELSE 0 END)), 0)," \
+  "   unixepoch (json_extract (p.record, '$.installed_at'))))," \
   /* A new plug's first readings are the installer's, not a return from offline. */ \
   " max (CASE WHEN l.online_since - unixepoch (json_extract (p.record, '$.installed_at')) < 1800" \
   " THEN 0 ELSE coalesce (l.online_since, 0) END)," \
+  " max (max (coalesce (l.last_seen_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
   " max (unixepoch (json_extract (p.record, '$.installed_at')))" \
   " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
   " LEFT JOIN plug_live l ON l.serial = p.id" \
+  " LEFT JOIN ingest_witness w ON w.id = l.gateway_id" \
+  " LEFT JOIN ingest_witness s ON s.id = ''" \
   " WHERE h.status = 'active'" where " GROUP BY h.id"
 
 static gboolean
@@ -219,7 +238,8 @@ facts_from_row (sqlite3_stmt   *stmt,
   facts->last_activity_at = sqlite3_column_int64 (stmt, 3);
   facts->last_seen_at = sqlite3_column_int64 (stmt, 4);
   facts->online_since = sqlite3_column_int64 (stmt, 5);
-  facts->last_staff_at = sqlite3_column_int64 (stmt, 6);  /* the latest install, for now */
+  facts->last_reading_at = sqlite3_column_int64 (stmt, 6);
+  facts->last_staff_at = sqlite3_column_int64 (stmt, 7);  /* the latest install, for now */
 }
 
 static gint64
@@ -879,6 +899,44 @@ close_if_unattended (AnbuAlertEngine             *self,
   return close_alert (self, stored, resolution, now, changes, stats, error);
 }
 
+/* Fewer households than this cannot tell a mass silence from their own. */
+#define MASS_SILENCE_MIN 4
+
+/* A signal raised this long after it was due says why. */
+#define LATE_SECONDS (5 * 60)
+
+static char *
+local_clock (gint64 t)
+{
+  /* KST has no daylight saving: a fixed +9 h (docs/detection.md). */
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t + 9 * 3600);
+
+  return g_date_time_format (utc, "%Y-%m-%d %H:%M");
+}
+
+/* The detail of a risk signal raised after its due time: when it was due
+ * and why it comes late. NULL when it is on time. */
+static char *
+late_detail (const HouseholdFacts        *facts,
+             const AnbuInactivityVerdict *verdict,
+             gint64                       now)
+{
+  g_autofree char *due = NULL;
+  g_autofree char *since = NULL;
+
+  if (now - verdict->inactive_at < LATE_SECONDS)
+    return NULL;
+  due = local_clock (verdict->inactive_at);
+  if (facts->last_seen_at > facts->last_reading_at + 60)
+    {
+      since = local_clock (facts->last_reading_at);
+      return g_strdup_printf (_("Due %s, raised late: no readings reached the server after %s "
+                                "(server or gateway outage); the quiet was counted through it"),
+                              due, since);
+    }
+  return g_strdup_printf (_("Due %s, raised late: the readings that showed it arrived late"), due);
+}
+
 /* Everything for one household at `now`. */
 static gboolean
 evaluate_household (AnbuAlertEngine      *self,
@@ -962,10 +1020,12 @@ evaluate_household (AnbuAlertEngine      *self,
       gint64 resolved_at = resolved_in_this_silence (self, facts->id, ANBU_ALERT_KIND_INACTIVITY,
                                                      verdict.quiet_since);
 
+      g_autofree char *detail = late_detail (facts, &verdict, now);
+
       /* After a resolution in this silence the countdown starts again from it. */
       if ((resolved_at == 0 || now - resolved_at >= (gint64) facts->threshold_hours * 3600)
-          && !raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, NULL, verdict.quiet_since, now,
-                           alerts, changes, stats, error))
+          && !raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, detail, verdict.quiet_since,
+                           now, alerts, changes, stats, error))
         return FALSE;
     }
   else if (!verdict.inactive && stored != NULL
@@ -989,7 +1049,7 @@ evaluate_household (AnbuAlertEngine      *self,
   /* Offline. A batch that just arrived proves the plug reports (history
    * sent late only looks old): only the timer raises offline signals. */
   stored = find_kind (alerts, ANBU_ALERT_KIND_OFFLINE);
-  if (verdict.offline && stored == NULL && from_timer)
+  if (verdict.offline && stored == NULL && from_timer && !self->mass_silence)
     {
       if (!raise_alert (self, facts, ANBU_ALERT_KIND_OFFLINE, NULL, facts->last_seen_at, now,
                         alerts, changes, stats, error))
@@ -1115,6 +1175,7 @@ run_facts (AnbuAlertEngine     *self,
     return FALSE;
 
   /* Read first, then write: the statement stays clean of our own saves. */
+  sqlite3_bind_int64 (stmt, 2, now);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       HouseholdFacts facts;
@@ -1130,6 +1191,21 @@ run_facts (AnbuAlertEngine     *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return set_db_error (self, error, "Cannot read household facts");
+
+  /* A timer pass sees every household: when more than half of them (of at
+   * least MASS_SILENCE_MIN) have no reading for the offline time, the
+   * silence is not theirs. */
+  if (from_timer)
+    {
+      guint silent = 0;
+
+      for (guint i = 0; i < all->len; i++)
+        silent += g_array_index (all, HouseholdFacts, i).last_seen_at + self->offline_after <= now;
+      self->mass_silence = all->len >= MASS_SILENCE_MIN && 2 * silent > all->len;
+      if (self->mass_silence)
+        g_message ("%u of %u households have no readings for the offline time: taken for an "
+                   "ingest gap, no offline signals", silent, all->len);
+    }
 
   /* The timer relearns profiles older than today's local midnight, within
    * its time budget (the others on the next passes). */

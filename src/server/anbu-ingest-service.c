@@ -146,7 +146,10 @@ run_pass (AnbuIngestService   *self,
           GError             **error)
 {
   g_autoptr(GError) publish_error = NULL;
+  g_autoptr(GError) alive_error = NULL;
 
+  if (!anbu_telemetry_note_alive (self->telemetry, now, FALSE, &alive_error))
+    g_warning ("Cannot note that the server runs: %s", alive_error->message);
   if (now - self->last_retention >= RETENTION_INTERVAL_SECONDS)
     run_retention (self, now);
   /* The plug records carry the live fields, at most every interval. */
@@ -204,20 +207,22 @@ on_alert_changed (AnbuAlertEngine   *engine,
 
 /* Gateways */
 
-static gboolean
+/* The id of the gateway with this token, NULL when none. */
+static char *
 gateway_known (AnbuIngestService *self,
                const char        *token)
 {
   g_autofree char *hash = NULL;
-  gboolean found;
+  char *id = NULL;
 
   if (token == NULL)
-    return FALSE;
+    return NULL;
   hash = anbu_token_hash (token);
   sqlite3_bind_text (self->gateway_lookup, 1, hash, -1, SQLITE_TRANSIENT);
-  found = sqlite3_step (self->gateway_lookup) == SQLITE_ROW;
+  if (sqlite3_step (self->gateway_lookup) == SQLITE_ROW)
+    id = g_strdup ((const char *) sqlite3_column_text (self->gateway_lookup, 0));
   sqlite3_reset (self->gateway_lookup);
-  return found;
+  return id;
 }
 
 /* At a telemetry request's headers: no body is read for an unknown
@@ -367,12 +372,14 @@ handle_telemetry (SoupServer        *server,
   AnbuIngestService *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *gateway_id = NULL;
   QueuedBatch *queued;
   GPtrArray *entries;
 
   if (!require_method (msg, "POST"))
     return;
-  if (!gateway_known (self, anbu_auth_bearer_token (msg)))
+  gateway_id = gateway_known (self, anbu_auth_bearer_token (msg));
+  if (gateway_id == NULL)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
                                    "Telemetry needs a gateway credential");
@@ -391,6 +398,10 @@ handle_telemetry (SoupServer        *server,
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings", error->message);
       return;
     }
+
+  /* Which gateway sent it: its silences are ingest gaps of its plugs. */
+  for (guint i = 0; i < entries->len; i++)
+    ((AnbuTelemetryEntry *) g_ptr_array_index (entries, i))->gateway_id = g_strdup (gateway_id);
 
   queued = g_new0 (QueuedBatch, 1);
   queued->msg = g_object_ref (msg);
@@ -1083,7 +1094,10 @@ anbu_ingest_service_new (AnbuStore               *store,
   if (anbu_clock_is_manual (self->clock))
     anbu_alert_engine_set_learn_budget (self->engine, 0);
 
-  /* Catch up on what crossed a threshold while the server was stopped. */
+  /* The time since the server last ran was nobody's to observe; then
+   * catch up on what crossed a threshold while it was stopped. */
+  if (!anbu_telemetry_note_alive (self->telemetry, anbu_ingest_service_now (self), TRUE, error))
+    return NULL;
   if (!run_pass (self, anbu_ingest_service_now (self), &stats, error))
     return NULL;
   if (stats.raised > 0 || stats.closed > 0)

@@ -161,6 +161,8 @@ static const AnbuMigration migrations[] = {
   /* Routine watch profiles (anbu-alert-engine.h). */
   { 3, anbu_alert_engine_schema_sql },
   { 4, anbu_alert_engine_schema_gaps_sql },
+  /* Learned activity detectors, ingest-gap witnesses (anbu-telemetry.h). */
+  { 5, anbu_telemetry_schema_witness_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */

@@ -39,6 +39,12 @@ struct _AnbuTelemetry
   sqlite3_stmt       *publish_due;
   sqlite3_stmt       *publish_mark;
   sqlite3_stmt       *change_counter;
+  sqlite3_stmt       *witness_get;
+  sqlite3_stmt       *witness_put;
+
+  /* Who saw the readings stop (docs/detection.md, "ingest gaps"): witness
+   * id ("" the server itself, else a gateway id) → Witness. */
+  GHashTable         *witnesses;
 
   /* serial → PlugWork (without readings): what load_plug found, with the
    * live fields this object wrote since. Valid while the shared change
@@ -91,6 +97,38 @@ const char anbu_telemetry_schema_sql[] =
   "  lux_sum REAL NOT NULL,"
   "  PRIMARY KEY (serial, hour)) WITHOUT ROWID;";
 
+const char anbu_telemetry_schema_witness_sql[] =
+  /* The plug's learned activity detector (AnbuActivityDetector as bytes),
+   * the gateway it reports through, and its witnesses' unobserved seconds
+   * at its last reading. */
+  "ALTER TABLE plug_live ADD COLUMN detector BLOB;"
+  "ALTER TABLE plug_live ADD COLUMN gateway_id TEXT;"
+  "ALTER TABLE plug_live ADD COLUMN unobserved_mark INTEGER NOT NULL DEFAULT 0;"
+  /* Ingest gaps (Witness in anbu-telemetry.c): id "" is the server. */
+  "CREATE TABLE ingest_witness ("
+  "  id TEXT PRIMARY KEY,"
+  "  last_reading_at INTEGER NOT NULL DEFAULT 0,"
+  "  unobserved INTEGER NOT NULL DEFAULT 0,"
+  "  plugs INTEGER NOT NULL DEFAULT 0,"
+  "  alive_at INTEGER NOT NULL DEFAULT 0,"
+  "  down_from INTEGER NOT NULL DEFAULT 0,"
+  "  down_to INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;";
+
+/* A witness of ingest gaps: the server (its own downtime) or a gateway
+ * (all its plugs silent at once). `unobserved` only grows: the seconds of
+ * ingest gaps so far; a plug keeps the sum its witnesses had at its last
+ * reading, so the difference is the unobserved part of its silence. */
+typedef struct
+{
+  gint64   last_reading_at;  /* gateway: its newest reading; server: 0 */
+  gint64   unobserved;
+  gint64   plugs;            /* gateway: plugs it has carried */
+  gint64   alive_at;         /* server: the last moment it was known running */
+  gint64   down_from;        /* server: its last downtime */
+  gint64   down_to;
+  gboolean dirty;
+} Witness;
+
 typedef struct
 {
   gboolean  checked;
@@ -103,12 +141,18 @@ typedef struct
   double    live_lux;
   gint64    live_activity_at;
   gint64    live_online_since;
+  char     *gateway_id;      /* the gateway it last reported through */
+  gint64    unobserved_mark; /* its witnesses' unobserved seconds then */
+  gboolean  has_detector;    /* `detector` holds what the plug learned */
+  gint64    detector_saved_ts; /* the last reading of the stored copy */
+  AnbuActivityDetector detector;
 } PlugWork;
 
 static void
 plug_work_free (PlugWork *work)
 {
   g_free (work->household_id);
+  g_free (work->gateway_id);
   g_clear_pointer (&work->accepted, g_array_unref);
   g_free (work);
 }
@@ -119,6 +163,7 @@ anbu_telemetry_entry_free (AnbuTelemetryEntry *entry)
   if (entry == NULL)
     return;
   g_free (entry->serial);
+  g_free (entry->gateway_id);
   g_free (entry->reject_field);
   g_free (entry->reject_message);
   g_free (entry);
@@ -478,18 +523,29 @@ plug_cache_put (AnbuTelemetry *self,
 
   *copy = *work;
   copy->household_id = g_strdup (work->household_id);
+  copy->gateway_id = g_strdup (work->gateway_id);
   copy->accepted = NULL;
   g_hash_table_replace (self->plug_cache, g_strdup (serial), copy);
 }
 
 static void
 plug_cache_update_live (AnbuTelemetry                 *self,
-                        const AnbuTelemetryPlugStatus *status)
+                        const AnbuTelemetryPlugStatus *status,
+                        const PlugWork                *work)
 {
   PlugWork *cached = g_hash_table_lookup (self->plug_cache, status->serial);
 
   if (cached == NULL)
     return;
+  if (g_strcmp0 (cached->gateway_id, work->gateway_id) != 0)
+    {
+      g_free (cached->gateway_id);
+      cached->gateway_id = g_strdup (work->gateway_id);
+    }
+  cached->unobserved_mark = work->unobserved_mark;
+  cached->has_detector = work->has_detector;
+  cached->detector_saved_ts = work->detector_saved_ts;
+  cached->detector = work->detector;
   cached->has_live = TRUE;
   cached->live_seen_at = status->last_seen_at;
   cached->live_watts = status->last_watts;
@@ -527,6 +583,7 @@ load_plug (AnbuTelemetry *self,
 
   *work = *cached;
   work->household_id = g_strdup (cached->household_id);
+  work->gateway_id = g_strdup (cached->gateway_id);
   work->accepted = accepted;
   if (!work->usable)
     {
@@ -561,6 +618,12 @@ load_plug_stored (AnbuTelemetry *self,
       work->live_lux = sqlite3_column_double (stmt, 4);
       work->live_activity_at = sqlite3_column_int64 (stmt, 5);
       work->live_online_since = sqlite3_column_int64 (stmt, 6);
+      work->has_detector = anbu_activity_detector_from_blob (&work->detector,
+                                                             sqlite3_column_blob (stmt, 7),
+                                                             (gsize) sqlite3_column_bytes (stmt, 7));
+      work->detector_saved_ts = work->has_detector ? work->detector.previous_ts : 0;
+      work->gateway_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+      work->unobserved_mark = sqlite3_column_int64 (stmt, 9);
       if (!work->usable)
         {
           *code = "removed_serial";
@@ -599,6 +662,146 @@ live_get (AnbuTelemetry           *self,
     }
   sqlite3_reset (stmt);
   return found;
+}
+
+/* Witnesses */
+
+#define DETECTOR_SAVE_SECONDS (15 * 60)
+
+/* A gateway's silence shorter than this is the normal spacing of batches. */
+#define WITNESS_GAP_SECONDS (10 * 60)
+/* A server unknown to be running for longer than this was down. */
+#define SERVER_DOWN_SECONDS 120
+
+static Witness *
+witness_get (AnbuTelemetry *self,
+             const char    *id)
+{
+  Witness *witness = g_hash_table_lookup (self->witnesses, id);
+
+  if (witness != NULL)
+    return witness;
+  witness = g_new0 (Witness, 1);
+  sqlite3_bind_text (self->witness_get, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (self->witness_get) == SQLITE_ROW)
+    {
+      witness->last_reading_at = sqlite3_column_int64 (self->witness_get, 0);
+      witness->unobserved = sqlite3_column_int64 (self->witness_get, 1);
+      witness->plugs = sqlite3_column_int64 (self->witness_get, 2);
+      witness->alive_at = sqlite3_column_int64 (self->witness_get, 3);
+      witness->down_from = sqlite3_column_int64 (self->witness_get, 4);
+      witness->down_to = sqlite3_column_int64 (self->witness_get, 5);
+    }
+  sqlite3_reset (self->witness_get);
+  g_hash_table_insert (self->witnesses, g_strdup (id), witness);
+  return witness;
+}
+
+static gboolean
+witnesses_save (AnbuTelemetry  *self,
+                GError        **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->witnesses);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Witness *witness = value;
+      sqlite3_stmt *stmt = self->witness_put;
+
+      if (!witness->dirty)
+        continue;
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, witness->last_reading_at);
+      sqlite3_bind_int64 (stmt, 3, witness->unobserved);
+      sqlite3_bind_int64 (stmt, 4, witness->plugs);
+      sqlite3_bind_int64 (stmt, 5, witness->alive_at);
+      sqlite3_bind_int64 (stmt, 6, witness->down_from);
+      sqlite3_bind_int64 (stmt, 7, witness->down_to);
+      if (!step_done (self, stmt, error, "Cannot store the ingest witnesses"))
+        return FALSE;
+      witness->dirty = FALSE;
+    }
+  return TRUE;
+}
+
+/* The unobserved seconds so far of what witnesses a plug reporting through
+ * `gateway_id`: the server's downtime, and its gateway's silences when the
+ * gateway carries other plugs too (alone, its silence is the plug's). */
+static gint64
+witnessed_unobserved (AnbuTelemetry *self,
+                      const char    *gateway_id)
+{
+  gint64 unobserved = witness_get (self, "")->unobserved;
+
+  if (gateway_id != NULL)
+    {
+      Witness *gateway = witness_get (self, gateway_id);
+
+      if (gateway->plugs >= 2)
+        unobserved += gateway->unobserved;
+    }
+  return unobserved;
+}
+
+/* A batch from a gateway: when its readings had stopped for a while (all
+ * its plugs at once), that time was unobserved, except what the server's
+ * own downtime already counts. */
+static void
+witness_batch (AnbuTelemetry *self,
+               const char    *gateway_id,
+               gint64         first_ts,
+               gint64         last_ts)
+{
+  Witness *server = witness_get (self, "");
+  Witness *gateway;
+
+  if (gateway_id == NULL)
+    return;
+  gateway = witness_get (self, gateway_id);
+  if (gateway->last_reading_at > 0 && first_ts - gateway->last_reading_at >= WITNESS_GAP_SECONDS)
+    {
+      gint64 gap = first_ts - gateway->last_reading_at;
+      gint64 overlap = MIN (first_ts, server->down_to)
+                       - MAX (gateway->last_reading_at, server->down_from);
+
+      gap -= MAX (overlap, 0);
+      if (gap > 0)
+        {
+          gateway->unobserved += gap;
+          gateway->dirty = TRUE;
+        }
+    }
+  if (last_ts > gateway->last_reading_at)
+    {
+      gateway->last_reading_at = last_ts;
+      gateway->dirty = TRUE;
+    }
+}
+
+gboolean
+anbu_telemetry_note_alive (AnbuTelemetry  *self,
+                           gint64          now,
+                           gboolean        starting,
+                           GError        **error)
+{
+  Witness *server;
+
+  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), FALSE);
+
+  server = witness_get (self, "");
+  if (starting && server->alive_at > 0 && now - server->alive_at >= SERVER_DOWN_SECONDS)
+    {
+      /* Nobody ran to see the readings: unobserved, not quiet ended. */
+      server->unobserved += now - server->alive_at;
+      server->down_from = server->alive_at;
+      server->down_to = now;
+    }
+  if (now > server->alive_at)
+    server->alive_at = now;
+  server->dirty = TRUE;
+  return witnesses_save (self, error);
 }
 
 static gboolean
@@ -647,43 +850,50 @@ neighbour (sqlite3_stmt *stmt,
 
 /* A reading older than the plug's newest: the events on both sides of it
  * are computed again from its stored neighbours. */
+/* The steps on both sides of a late reading are judged with what the plug
+ * has learned (a copy: history sent late teaches nothing twice). */
 static gboolean
-insert_late_reading (AnbuTelemetry      *self,
-                     const char         *serial,
-                     const AnbuReading  *reading,
-                     guint              *n_new,
-                     gint64             *last_activity,
-                     GError            **error)
+insert_late_reading (AnbuTelemetry              *self,
+                     const char                 *serial,
+                     const AnbuActivityDetector *learned,
+                     const AnbuReading          *reading,
+                     guint                      *n_new,
+                     gint64                     *last_activity,
+                     GError                    **error)
 {
   AnbuReading previous, next;
   gboolean has_previous = neighbour (self->previous_reading, serial, reading->ts, &previous);
   gboolean has_next = neighbour (self->next_reading, serial, reading->ts, &next);
-  AnbuActivityEvent events[2];
-  AnbuActivityDetector detector;
+  AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
+  AnbuActivityDetector detector = *learned;
   guint n;
 
+  detector.learned.dip_ts = 0;
   if (has_previous)
-    {
-      anbu_activity_detector_init (&detector);
-      anbu_activity_detector_feed (&detector, &self->params, &previous, events);
-      n = anbu_activity_detector_feed (&detector, &self->params, reading, events);
-      if (!store_events (self, serial, events, n, last_activity, error))
-        return FALSE;
-      *n_new += n;
-    }
+    anbu_activity_detector_seed (&detector, &previous);
+  else
+    detector.has_previous = FALSE;
+  n = anbu_activity_detector_feed (&detector, &self->params, reading, events);
+  if (!store_events (self, serial, events, n, last_activity, error))
+    return FALSE;
+  *n_new += n;
   if (has_next)
     {
       sqlite3_bind_text (self->delete_events_at, 1, serial, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (self->delete_events_at, 2, next.ts);
       if (!step_done (self, self->delete_events_at, error, "Cannot replace activity events"))
         return FALSE;
-      anbu_activity_detector_init (&detector);
-      anbu_activity_detector_feed (&detector, &self->params, reading, events);
+      anbu_activity_detector_seed (&detector, reading);
       n = anbu_activity_detector_feed (&detector, &self->params, &next, events);
       if (!store_events (self, serial, events, n, last_activity, error))
         return FALSE;
       *n_new += n;
     }
+  /* A darkening still undecided at the end counts: nobody can tell. */
+  n = anbu_activity_detector_take_pending (&detector, events) ? 1 : 0;
+  if (!store_events (self, serial, events, n, last_activity, error))
+    return FALSE;
+  *n_new += n;
   return TRUE;
 }
 
@@ -700,16 +910,17 @@ compare_readings (gconstpointer a,
 static AnbuTelemetryPlugStatus *
 detect_for_plug (AnbuTelemetry  *self,
                  const char     *serial,
+                 const char     *gateway_id,
                  PlugWork       *work,
                  GError        **error)
 {
   g_autoptr(GPtrArray) keep = NULL;
   AnbuTelemetryPlugStatus *status = g_new0 (AnbuTelemetryPlugStatus, 1);
   AnbuActivityDetector detector;
-  AnbuActivityEvent events[2];
+  AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
   gboolean known = work->has_live;
   gboolean any_late = FALSE;
-  gint64 previous_ts, stored_last_seen;
+  gint64 previous_ts, stored_last_seen, unobserved;
   sqlite3_stmt *stmt;
 
   keep = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_status_free);
@@ -725,14 +936,37 @@ detect_for_plug (AnbuTelemetry  *self,
     }
 
   g_array_sort (work->accepted, compare_readings);
-  anbu_activity_detector_init (&detector);
-  if (known)
+  /* The plug's detector with what it learned (stored at most every
+   * DETECTOR_SAVE_SECONDS of readings: the last reading may be newer than
+   * the stored copy's); else one that starts learning. */
+  if (!(known && work->has_detector))
+    anbu_activity_detector_init (&work->detector);
+  if (known && work->detector.previous_ts != status->last_seen_at)
     {
       AnbuReading last = { status->last_seen_at, status->last_watts, status->last_lux };
 
-      anbu_activity_detector_feed (&detector, &self->params, &last, events);
+      work->detector.learned.dip_ts = 0;
+      anbu_activity_detector_seed (&work->detector, &last);
     }
+  work->has_detector = TRUE;
+  detector = work->detector;
   status->household_id = g_strdup (work->household_id);
+
+  if (gateway_id != NULL && g_strcmp0 (work->gateway_id, gateway_id) != 0)
+    {
+      /* A plug new to this gateway: one more plug it witnesses for. */
+      Witness *gateway = witness_get (self, gateway_id);
+
+      gateway->plugs++;
+      gateway->dirty = TRUE;
+      g_free (work->gateway_id);
+      work->gateway_id = g_strdup (gateway_id);
+      if (!known)
+        work->unobserved_mark = witnessed_unobserved (self, gateway_id);
+    }
+  unobserved = witnessed_unobserved (self, work->gateway_id);
+  if (!known)
+    work->unobserved_mark = unobserved;
 
   previous_ts = known ? status->last_seen_at : 0;
   stored_last_seen = previous_ts;
@@ -743,14 +977,20 @@ detect_for_plug (AnbuTelemetry  *self,
 
       if (known && reading->ts < stored_last_seen)
         {
-          if (!insert_late_reading (self, serial, reading, &status->new_events,
+          if (!insert_late_reading (self, serial, &detector, reading, &status->new_events,
                                     &status->last_activity_at, error))
             return NULL;
           any_late = TRUE;
           continue;
         }
-      if (previous_ts == 0 || reading->ts - previous_ts >= self->offline_after)
+      /* Back after a silence: a person's act (the plug was unplugged) only
+       * when the silence was observed, not an ingest gap (the server or
+       * all the plugs of its gateway silent). */
+      if (previous_ts == 0
+          || reading->ts - previous_ts - MAX (unobserved - work->unobserved_mark, 0)
+             >= self->offline_after)
         status->online_since = reading->ts;
+      work->unobserved_mark = unobserved;
       previous_ts = reading->ts;
 
       n = anbu_activity_detector_feed (&detector, &self->params, reading, events);
@@ -781,6 +1021,23 @@ detect_for_plug (AnbuTelemetry  *self,
   else
     sqlite3_bind_null (stmt, 6);
   sqlite3_bind_int64 (stmt, 7, status->online_since);
+  work->detector = detector;
+  /* Half a kilobyte per plug and batch would double what a batch writes:
+   * the learned state is stored when the plug reported an event or every
+   * quarter hour of readings (a restart loses at most that much learning). */
+  if (status->new_events > 0 || work->detector_saved_ts == 0
+      || work->detector.previous_ts - work->detector_saved_ts >= DETECTOR_SAVE_SECONDS)
+    {
+      sqlite3_bind_blob (stmt, 8, &work->detector, sizeof work->detector, SQLITE_STATIC);
+      work->detector_saved_ts = work->detector.previous_ts;
+    }
+  else
+    sqlite3_bind_null (stmt, 8);
+  if (work->gateway_id != NULL)
+    sqlite3_bind_text (stmt, 9, work->gateway_id, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 9);
+  sqlite3_bind_int64 (stmt, 10, work->unobserved_mark);
   if (!step_done (self, stmt, error, "Cannot store the plug's live fields"))
     return NULL;
 
@@ -854,6 +1111,9 @@ anbu_telemetry_finalize (GObject *object)
   g_clear_pointer (&self->publish_due, sqlite3_finalize);
   g_clear_pointer (&self->publish_mark, sqlite3_finalize);
   g_clear_pointer (&self->change_counter, sqlite3_finalize);
+  g_clear_pointer (&self->witness_get, sqlite3_finalize);
+  g_clear_pointer (&self->witness_put, sqlite3_finalize);
+  g_clear_pointer (&self->witnesses, g_hash_table_unref);
   g_clear_pointer (&self->plug_cache, g_hash_table_unref);
 
   G_OBJECT_CLASS (anbu_telemetry_parent_class)->finalize (object);
@@ -871,6 +1131,7 @@ anbu_telemetry_init (AnbuTelemetry *self)
   self->plug_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) plug_work_free);
   self->plug_cache_counter = -1;
+  self->witnesses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   anbu_activity_params_init_default (&self->params);
 }
 
@@ -887,7 +1148,8 @@ anbu_telemetry_new (sqlite3 *db,
   self->offline_after = offline_after_seconds;
   if (!prepare (self, &self->plug_info,
                 "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
-                " coalesce (l.last_activity_at, 0), l.online_since"
+                " coalesce (l.last_activity_at, 0), l.online_since, l.detector, l.gateway_id,"
+                " coalesce (l.unobserved_mark, 0)"
                 " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
                 " WHERE p.id = ?1")
       || !prepare (self, &self->insert_reading,
@@ -898,12 +1160,25 @@ anbu_telemetry_new (sqlite3 *db,
                    " coalesce (last_activity_at, 0), online_since FROM plug_live WHERE serial = ?1")
       || !prepare (self, &self->live_put,
                    "INSERT INTO plug_live (serial, household_id, last_seen_at,"
-                   " last_watts, last_lux, last_activity_at, online_since)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (serial) DO UPDATE SET"
+                   " last_watts, last_lux, last_activity_at, online_since, detector, gateway_id,"
+                   " unobserved_mark)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (serial) DO UPDATE SET"
                    " household_id = excluded.household_id, last_seen_at = excluded.last_seen_at,"
                    " last_watts = excluded.last_watts, last_lux = excluded.last_lux,"
                    " last_activity_at = excluded.last_activity_at,"
-                   " online_since = excluded.online_since")
+                   " online_since = excluded.online_since,"
+                   " detector = coalesce (excluded.detector, plug_live.detector),"
+                   " gateway_id = excluded.gateway_id, unobserved_mark = excluded.unobserved_mark")
+      || !prepare (self, &self->witness_get,
+                   "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
+                   " FROM ingest_witness WHERE id = ?1")
+      || !prepare (self, &self->witness_put,
+                   "INSERT INTO ingest_witness (id, last_reading_at, unobserved, plugs, alive_at,"
+                   " down_from, down_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                   " ON CONFLICT (id) DO UPDATE SET last_reading_at = excluded.last_reading_at,"
+                   " unobserved = excluded.unobserved, plugs = excluded.plugs,"
+                   " alive_at = excluded.alive_at, down_from = excluded.down_from,"
+                   " down_to = excluded.down_to")
       || !prepare (self, &self->previous_reading,
                    "SELECT ts, watts, lux FROM reading WHERE serial = ?1 AND ts < ?2"
                    " ORDER BY ts DESC LIMIT 1")
@@ -921,7 +1196,7 @@ anbu_telemetry_new (sqlite3 *db,
        * the record (ISO text): compare with plug_live. */
       || !prepare (self, &self->publish_due,
                    "SELECT l.serial, l.last_seen_at, l.last_watts, l.last_lux,"
-                   " coalesce (l.last_activity_at, 0) FROM plug_live l"
+                   " coalesce (l.last_activity_at, 0), l.detector FROM plug_live l"
                    " JOIN plug p ON p.id = l.serial" LIVE_OF_THIS_INSTALL " WHERE p.state = 'installed'"
                    " AND (p.last_seen_at IS NULL"
                    "  OR l.last_seen_at - unixepoch (p.last_seen_at) >= ?2"
@@ -949,6 +1224,11 @@ ingest_batch (AnbuTelemetry  *self,
   g_autoptr(AnbuTelemetryReport) report = g_new0 (AnbuTelemetryReport, 1);
   g_autoptr(GHashTable) plugs = NULL;
   g_autoptr(GPtrArray) order = NULL;
+  const char *gateway_id = NULL;
+
+  /* A batch comes from one gateway. */
+  for (guint i = 0; i < entries->len && gateway_id == NULL; i++)
+    gateway_id = ((AnbuTelemetryEntry *) g_ptr_array_index (entries, i))->gateway_id;
 
   report->entries = g_ptr_array_ref (entries);
   report->outcomes = g_array_sized_new (FALSE, TRUE, sizeof (AnbuTelemetryOutcome), entries->len);
@@ -1030,6 +1310,26 @@ ingest_batch (AnbuTelemetry  *self,
         }
     }
 
+  /* The gateway's readings resumed after a silence of all its plugs? */
+  {
+    gint64 first = G_MAXINT64, last = 0;
+
+    for (guint p = 0; p < order->len; p++)
+      {
+        PlugWork *work = g_hash_table_lookup (plugs, g_ptr_array_index (order, p));
+
+        for (guint i = 0; work->usable && i < work->accepted->len; i++)
+          {
+            gint64 ts = g_array_index (work->accepted, AnbuReading, i).ts;
+
+            first = MIN (first, ts);
+            last = MAX (last, ts);
+          }
+      }
+    if (last > 0)
+      witness_batch (self, gateway_id, first, last);
+  }
+
   for (guint p = 0; p < order->len; p++)
     {
       const char *serial = g_ptr_array_index (order, p);
@@ -1038,13 +1338,17 @@ ingest_batch (AnbuTelemetry  *self,
 
       if (!work->usable || work->accepted->len == 0)
         continue;
-      status = detect_for_plug (self, serial, work, error);
+      status = detect_for_plug (self, serial, gateway_id, work, error);
       if (status == NULL)
         return NULL;
-      plug_cache_update_live (self, status);
+      plug_cache_update_live (self, status, work);
       g_ptr_array_add (report->plugs, status);
     }
 
+  witness_get (self, "")->alive_at = MAX (witness_get (self, "")->alive_at, now);
+  witness_get (self, "")->dirty = TRUE;
+  if (!witnesses_save (self, error))
+    return NULL;
   return g_steal_pointer (&report);
 }
 
@@ -1115,6 +1419,7 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
           g_warning ("A telemetry batch was not stored: %s", local_error->message);
           sqlite3_exec (self->db, "ROLLBACK TO batch", NULL, NULL, NULL);
           g_hash_table_remove_all (self->plug_cache);
+          g_hash_table_remove_all (self->witnesses);
         }
       g_ptr_array_add (reports, report);
       if (!exec_sql (self, "RELEASE batch", error))
@@ -1126,6 +1431,7 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
 
 failed:
   g_hash_table_remove_all (self->plug_cache);
+  g_hash_table_remove_all (self->witnesses);
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return NULL;
@@ -1156,12 +1462,14 @@ typedef struct
   double  last_watts;
   double  last_lux;
   gint64  last_activity_at;
+  AnbuActivityDetector *detector;  /* NULL when none stored */
 } LiveFields;
 
 static void
 live_fields_clear (LiveFields *fields)
 {
   g_free (fields->serial);
+  g_free (fields->detector);
 }
 
 static gboolean
@@ -1203,6 +1511,20 @@ publish_one (AnbuTelemetry     *self,
       anbu_json_write_timestamp (record, "last_activity_at",
                                  fields->last_activity_at * G_USEC_PER_SEC);
       activity_text = anbu_server_time_format (fields->last_activity_at);
+    }
+  /* What the plug's detector learned to leave out of activity, for the
+   * household page: the facts, and the sentence in the server's language. */
+  if (fields->detector != NULL)
+    {
+      g_autofree char *text = anbu_activity_detector_describe (fields->detector, &self->params);
+
+      json_object_set_object_member (record, "activity_learned",
+                                     anbu_activity_detector_describe_json (fields->detector,
+                                                                           &self->params));
+      if (text != NULL)
+        json_object_set_string_member (record, "activity_learned_text", text);
+      else
+        json_object_remove_member (record, "activity_learned_text");
     }
   entity->version++;
   json_object_set_int_member (record, "version", entity->version);
@@ -1259,6 +1581,10 @@ anbu_telemetry_publish_live (AnbuTelemetry  *self,
       fields.last_watts = sqlite3_column_double (stmt, 2);
       fields.last_lux = sqlite3_column_double (stmt, 3);
       fields.last_activity_at = sqlite3_column_int64 (stmt, 4);
+      fields.detector = g_new (AnbuActivityDetector, 1);
+      if (!anbu_activity_detector_from_blob (fields.detector, sqlite3_column_blob (stmt, 5),
+                                             (gsize) sqlite3_column_bytes (stmt, 5)))
+        g_clear_pointer (&fields.detector, g_free);
       g_array_append_val (due, fields);
     }
   sqlite3_reset (stmt);

@@ -23,8 +23,10 @@ G_BEGIN_DECLS
 #define ANBU_TELEMETRY_MAX_WATTS          10000.0
 #define ANBU_TELEMETRY_MAX_LUX            200000.0
 
-/* The tables telemetry adds to the server's schema (one migration step). */
+/* The tables telemetry adds to the server's schema (migration steps). */
 extern const char anbu_telemetry_schema_sql[];
+/* The plug's learned detector and the ingest-gap witnesses. */
+extern const char anbu_telemetry_schema_witness_sql[];
 
 #define ANBU_TELEMETRY_ERROR (anbu_telemetry_error_quark ())
 
@@ -44,6 +46,7 @@ typedef struct
   gint64      ts;
   double      watts;
   double      lux;
+  char       *gateway_id;  /* the gateway that sent the batch; NULL = unknown */
   const char *reject_code;
   char       *reject_field;
   char       *reject_message;
@@ -123,6 +126,20 @@ GPtrArray           *anbu_telemetry_ingest_many      (AnbuTelemetry       *self,
  * longer be told from a new one. 0 (the default) takes any age. */
 void                 anbu_telemetry_set_max_age      (AnbuTelemetry       *self,
                                                       gint64               seconds);
+
+/* Ingest gaps: time nobody observed is not quiet that ended. The server
+ * notes that it runs (every pass and batch keep `alive_at`); at start
+ * (`starting`) the time since it last ran is an ingest gap of every plug.
+ * Likewise a gateway's readings stopping for all its plugs at once (10 min
+ * or more) is an ingest gap of its plugs when it carries more than one. A
+ * plug coming back after a silence restarts its quiet only when the
+ * observed part of the silence reached the offline time; the alert engine
+ * counts quiet and offline time through ingest gaps (plug_live's
+ * unobserved_mark against ingest_witness). */
+gboolean             anbu_telemetry_note_alive       (AnbuTelemetry       *self,
+                                                      gint64               now,
+                                                      gboolean             starting,
+                                                      GError             **error);
 
 /* The stored live fields of one plug; FALSE when it never reported. */
 gboolean             anbu_telemetry_get_plug_status  (AnbuTelemetry       *self,

@@ -107,7 +107,7 @@ silence_holds (const AnbuPlugsimNewSignal *self)
 {
   AnbuActivityParams params;
   AnbuActivityDetector detector;
-  AnbuActivityEvent events[2];
+  AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
   gboolean event_at_action = FALSE;
 
   anbu_activity_params_init_default (&params);

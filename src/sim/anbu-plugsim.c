@@ -17,6 +17,7 @@ run_eval (int    argc,
   AnbuSimEvalConfig config;
   gint households, days, threads, rank, window;
   double slack, min_quiet, spread_z;
+  gboolean old_population = FALSE;
   gint64 seed;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -51,6 +52,9 @@ run_eval (int    argc,
         N_("Routine detector: days of history learned from (default 56)"), "DAYS" },
       { "min-quiet-hours", 0, 0, G_OPTION_ARG_DOUBLE, &min_quiet,
         N_("Routine detector: never watch a shorter silence (default 3)"), "HOURS" },
+      { "old-population", 0, 0, G_OPTION_ARG_NONE, &old_population,
+        N_("The population before issue 13: no timers, cycling, modulation or sunlit sensors"),
+        NULL },
       { "spread-z", 0, 0, G_OPTION_ARG_DOUBLE, &spread_z,
         N_("Routine detector: deviations of the daily silences added to their mean (default 1.5)"),
         "Z" },
@@ -86,6 +90,7 @@ run_eval (int    argc,
   config.routine.window_days = (guint) MAX (window, 0);
   config.routine.min_quiet_hours = min_quiet;
   config.routine.spread_z = spread_z;
+  config.sim.machines = !old_population;
 
   started = g_get_monotonic_time ();
   result = anbu_sim_eval_run (&config, &error);

@@ -28,7 +28,10 @@ typedef struct
 typedef struct
 {
   double latency_hours;  /* INFINITY = not detected */
+  gboolean missed;       /* not detected within the threshold + 2 h */
+  AnbuSimMachine machine;
   guint  false_alarms;
+  guint  away_alarms;    /* raised while away unregistered (trip, hospital) */
   double months;
   guint  offline_periods;
   guint  offline_kept_apart;
@@ -53,11 +56,37 @@ typedef struct
   gint64  end;
   gint64  onset;           /* 0 = none */
   guint   threshold_hours;
+  AnbuSimMachine machine;
   GArray *events;          /* AnbuActivityEvent, ascending */
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
   GArray *absences;        /* AnbuTimeWindow: registered absences */
   GArray *unobserved;      /* gaps ≥ 30 min and absences: not learned from */
+  GArray *away;            /* AnbuTimeWindow: unregistered trips and hospital stays */
+  AnbuTimeWindow ingest[3];/* ingest gaps every household shares (the new population) */
+  guint   n_ingest;
 } HouseholdData;
+
+/* The new population shares three ingest gaps: the server down 7 h in the
+ * night, a gateway down 4 h in the afternoon, the server down 8 h over a
+ * night; the readings of that time are lost. The first and last are the
+ * server's: a signal due in them comes at its restart. */
+static guint
+ingest_gaps (const AnbuSimEvalConfig *config,
+             gint64                   start,
+             AnbuTimeWindow          *gaps)
+{
+  guint days = config->sim.days;
+
+  if (!config->sim.machines || days < 10)
+    return 0;
+  gaps[0].from = start + (gint64) (days * 22 / 100) * 86400 + 2 * 3600;
+  gaps[0].to = gaps[0].from + 7 * 3600;
+  gaps[1].from = start + (gint64) (days * 52 / 100) * 86400 + 13 * 3600;
+  gaps[1].to = gaps[1].from + 4 * 3600;
+  gaps[2].from = start + (gint64) (days * 79 / 100) * 86400 + 22 * 3600;
+  gaps[2].to = gaps[2].from + 8 * 3600;
+  return 3;
+}
 
 static void
 detector_spec_free (gpointer data)
@@ -120,27 +149,39 @@ collect_household (const EvalJob *job,
   data->end = anbu_sim_household_get_end (household);
   data->onset = anbu_sim_household_get_onset (household);
   data->threshold_hours = anbu_sim_household_get_threshold_hours (household);
+  data->machine = anbu_sim_household_get_machine (household);
   data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  data->away = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
 
+  data->n_ingest = ingest_gaps (config, data->start, data->ingest);
   anbu_activity_detector_init (&detector);
   for (gint64 ts = anbu_sim_household_next_reading_time (household, data->start);
        ts < data->end; ts += interval)
     {
       AnbuReading reading;
-      AnbuActivityEvent events[2];
+      AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
+      gboolean ingest_gap = FALSE;
       guint n;
 
+      if (anbu_time_windows_contain (data->ingest, data->n_ingest, ts))
+        continue; /* lost: nobody received it */
       if (!anbu_sim_household_reading_at (household, ts, &reading))
         continue;
       n_readings++;
+      for (guint g = 0; g < data->n_ingest; g++)
+        ingest_gap |= previous >= data->ingest[g].from - 2 * interval
+                      && ts <= data->ingest[g].to + 2 * interval;
       if (previous > 0 && ts - previous > interval + interval / 2)
         {
           AnbuTimeWindow gap = { previous, ts };
 
-          g_array_append_val (data->gaps, gap);
+          /* An ingest gap is unobserved, not the plug's offline time: the
+           * server counts the quiet on through it. */
+          if (!ingest_gap)
+            g_array_append_val (data->gaps, gap);
           if (ts - previous >= SHORT_GAP_SECONDS)
             g_array_append_val (data->unobserved, gap);
         }
@@ -164,6 +205,8 @@ collect_household (const EvalJob *job,
         g_array_append_val (data->absences, aways[i].window);
         g_array_append_val (data->unobserved, aways[i].window);
       }
+    else if (aways[i].kind != ANBU_SIM_AWAY_DAY_OUT)
+      g_array_append_val (data->away, aways[i].window);
 
   job->readings[index] = n_readings;
   job->events[index] = data->events->len;
@@ -176,6 +219,7 @@ household_data_clear (HouseholdData *data)
   g_clear_pointer (&data->gaps, g_array_unref);
   g_clear_pointer (&data->absences, g_array_unref);
   g_clear_pointer (&data->unobserved, g_array_unref);
+  g_clear_pointer (&data->away, g_array_unref);
 }
 
 /* ---- phase 2: detectors over the events ---- */
@@ -218,6 +262,11 @@ collect_boundaries (const HouseholdData *data)
     g_array_append_val (times, t);
   if (data->onset > 0)
     g_array_append_val (times, data->onset);
+  for (guint g = 0; g < data->n_ingest; g++)
+    {
+      g_array_append_val (times, data->ingest[g].from);
+      g_array_append_val (times, data->ingest[g].to);
+    }
   g_array_append_val (times, data->end);
   g_array_sort (times, compare_gint64);
   return times;
@@ -237,7 +286,7 @@ evaluate_detector (const EvalJob       *job,
   g_autoptr(GArray) alarms = g_array_new (FALSE, FALSE, sizeof (gint64));
   AnbuInactivityParams fixed;
   gboolean alarm_open = FALSE;
-  gint64 last_activity = data->start, online_since = 0, monitored_end;
+  gint64 last_activity = data->start, online_since = 0, monitored_end, warm_end;
   const AnbuActivityEvent *last_event = NULL;
   guint next_event = 0, gap = 0;
 
@@ -247,6 +296,8 @@ evaluate_detector (const EvalJob       *job,
   fixed.threshold_hours = spec->fixed_hours == HOUSEHOLD_THRESHOLD
                           ? data->threshold_hours : spec->fixed_hours;
   monitored_end = data->onset > 0 ? data->onset : data->end;
+  /* No watch can fire while the routine warms up: false alarms count after. */
+  warm_end = data->start + (gint64) config->routine.warmup_days * 86400;
 
   for (guint b = 0; b + 1 < boundaries->len; b++)
     {
@@ -314,16 +365,47 @@ evaluate_detector (const EvalJob       *job,
         {
           gint64 raised = MAX (a, due);
 
+          /* The server was down: what fell due comes at its restart. */
+          if (data->n_ingest == 3)
+            for (guint g = 0; g < 3; g += 2)
+              if (raised >= data->ingest[g].from && raised < data->ingest[g].to)
+                raised = data->ingest[g].to;
+
           g_array_append_val (alarms, raised);
           alarm_open = TRUE;
           if (data->onset > 0 && raised >= data->onset && isinf (outcome->latency_hours))
             outcome->latency_hours = (double) (raised - data->onset) / 3600.0;
-          else if (raised < monitored_end)
-            outcome->false_alarms++;
+          else if (raised < monitored_end && raised >= warm_end)
+            {
+              /* Away without telling the centre: a signal a planner would
+               * check, but no false alarm of the detector. */
+              if (anbu_time_windows_contain ((const AnbuTimeWindow *) data->away->data,
+                                             data->away->len, raised))
+                outcome->away_alarms++;
+              else
+                outcome->false_alarms++;
+            }
         }
     }
 
-  outcome->months = (double) (monitored_end - data->start) / MONTH_SECONDS;
+  outcome->months = (double) MAX (monitored_end - warm_end, 0) / MONTH_SECONDS;
+  outcome->machine = data->machine;
+  /* Missed: not caught within the threshold + 2 h, plus the time the
+   * server itself was down then (nothing can be raised while it is). */
+  {
+    double allowance = data->threshold_hours + 2.0;
+
+    for (guint g = 0; data->onset > 0 && data->n_ingest == 3 && g < 3; g += 2)
+      {
+        gint64 from = MAX (data->ingest[g].from, data->onset);
+        gint64 to = MIN (data->ingest[g].to,
+                         data->onset + (gint64) ((allowance + 24.0) * 3600.0));
+
+        if (to > from)
+          allowance += (double) (to - from) / 3600.0;
+      }
+    outcome->missed = data->onset > 0 && !(outcome->latency_hours <= allowance);
+  }
 
   /* Offline periods: the offline rule fires during the gap, and no inactivity
    * or watch alarm is raised during it or in the hour after it. */
@@ -417,12 +499,19 @@ summarise (const EvalJob      *job,
   g_autofree double *latencies = g_new (double, n);
   g_autofree double *rates = g_new (double, n);
   guint n_latencies = 0, within12 = 0, within24 = 0, within48 = 0;
-  double rate_sum = 0.0;
+  double rate_sum = 0.0, away_sum = 0.0;
 
   for (guint h = 0; h < n; h++)
     {
       rates[h] = outcomes[h].months > 0 ? outcomes[h].false_alarms / outcomes[h].months : 0.0;
       rate_sum += rates[h];
+      away_sum += outcomes[h].months > 0 ? outcomes[h].away_alarms / outcomes[h].months : 0.0;
+      if (job->config->sim.incapacitate)
+        {
+          row->incapacitations_by_machine[outcomes[h].machine]++;
+          row->missed_by_machine[outcomes[h].machine] += outcomes[h].missed;
+          row->missed += outcomes[h].missed;
+        }
       row->offline_periods += outcomes[h].offline_periods;
       row->offline_kept_apart += outcomes[h].offline_kept_apart;
       if (job->config->sim.incapacitate)
@@ -445,6 +534,7 @@ summarise (const EvalJob      *job,
   row->detected_within_24h = n_latencies ? (double) within24 / n_latencies : 0.0;
   row->detected_within_48h = n_latencies ? (double) within48 / n_latencies : 0.0;
   row->false_alarms_mean = n ? rate_sum / n : 0.0;
+  row->away_alarms_mean = n ? away_sum / n : 0.0;
   row->false_alarms_p90 = percentile (rates, n, 0.9);
 }
 
@@ -590,9 +680,9 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                             c->households, c->sim.days, seed, readings, events,
                             result->household_months);
   }
-  g_string_append_printf (out, "%-28s %8s %8s %6s %6s %6s %8s %8s %9s\n",
+  g_string_append_printf (out, "%-28s %8s %8s %6s %6s %6s %8s %8s %7s %9s %7s\n",
                           _("detector"), _("median"), _("p90"), "<=12h", "<=24h", "<=48h",
-                          _("FA mean"), _("FA p90"), _("offline"));
+                          _("FA mean"), _("FA p90"), _("away"), _("offline"), _("missed"));
   for (guint i = 0; i < result->rows->len; i++)
     {
       const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
@@ -600,15 +690,46 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
       g_string_append_printf (out, "%-28s", row->name);
       append_hours (out, row->latency_median_hours);
       append_hours (out, row->latency_p90_hours);
-      g_string_append_printf (out, " %5.1f%% %5.1f%% %5.1f%% %8.3f %8.3f %4u/%-4u\n",
+      g_string_append_printf (out, " %5.1f%% %5.1f%% %5.1f%% %8.3f %8.3f %7.3f %4u/%-4u %7u\n",
                               100.0 * row->detected_within_12h,
                               100.0 * row->detected_within_24h,
                               100.0 * row->detected_within_48h,
                               row->false_alarms_mean, row->false_alarms_p90,
-                              row->offline_kept_apart, row->offline_periods);
+                              row->away_alarms_mean, row->offline_kept_apart,
+                              row->offline_periods, row->missed);
+    }
+  /* Missed incapacitations per machine in the home, for the detectors the
+   * server runs (the household's threshold, and the routine watch next to it). */
+  if (c->sim.incapacitate && result->rows->len > 0)
+    {
+      g_string_append_printf (out, _("missed by machine in the home (incapacitations: %s / %s):\n"),
+                              _("fixed (household 24-50 h)"), _("routine + fixed hh"));
+      for (guint m = 0; m < ANBU_SIM_N_MACHINES; m++)
+        {
+          const AnbuSimEvalRow *fixed_row = NULL, *routine_row = NULL;
+
+          for (guint i = 0; i < result->rows->len; i++)
+            {
+              const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+              if (g_str_has_prefix (row->name, "fixed (household"))
+                fixed_row = row;
+              else if (routine_row == NULL && g_str_has_prefix (row->name, "routine m="))
+                routine_row = row;
+            }
+          if (fixed_row == NULL || routine_row == NULL
+              || fixed_row->incapacitations_by_machine[m] == 0)
+            continue;
+          g_string_append_printf (out, "  %-16s %5u: %u / %u\n", anbu_sim_machine_to_string (m),
+                                  fixed_row->incapacitations_by_machine[m],
+                                  fixed_row->missed_by_machine[m], routine_row->missed_by_machine[m]);
+        }
     }
   g_string_append (out, _("latency: onset of incapacitation to the first signal; FA: false "
-                          "alarms per household-month (mean, 90th percentile of households); "
-                          "offline: offline periods kept apart from inactivity / all\n"));
+                          "alarms per household-month after the warm-up (mean, 90th percentile "
+                          "of households); away: signals while away unregistered (trip, hospital) "
+                          "per household-month, not false alarms; offline: offline periods kept "
+                          "apart from inactivity / all; missed: incapacitations not detected within the household's "
+                          "threshold + 2 h\n"));
   return g_string_free (out, FALSE);
 }

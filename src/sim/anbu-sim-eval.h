@@ -50,8 +50,15 @@ typedef struct
   double  detected_within_12h;      /* shares of incapacitations, 0..1 */
   double  detected_within_24h;
   double  detected_within_48h;
-  double  false_alarms_mean;        /* per household-month before the onset */
+  double  false_alarms_mean;        /* per household-month before the onset, after the
+                                     * household's warm-up (routine warmup_days) */
   double  false_alarms_p90;
+  double  away_alarms_mean;         /* signals while away unregistered (trip, hospital) per
+                                     * household-month after the warm-up: not false alarms */
+  guint   missed;                   /* incapacitations not detected within the household's
+                                     * threshold + 2 h, plus the server's own downtime then */
+  guint   incapacitations_by_machine[ANBU_SIM_N_MACHINES];
+  guint   missed_by_machine[ANBU_SIM_N_MACHINES];
   guint   offline_periods;          /* gaps of at least offline_after */
   guint   offline_kept_apart;       /* raised offline and no inactivity/watch alarm */
 } AnbuSimEvalRow;

@@ -55,6 +55,12 @@ struct _AnbuSimHousehold
   gint64                onset;
   AnbuSimIncapacitation incapacitation;
 
+  /* The machine (issue 13) and its settings. */
+  AnbuSimMachine        machine;
+  double                machine_level;   /* lux of the timer lamp or the sun, W of the mat */
+  gint64                cycle_period;
+  gint64                cycle_on;
+
   double               *sunrise;     /* per day, seconds after local midnight */
   double               *sunset;
 
@@ -86,6 +92,7 @@ anbu_sim_config_init_default (AnbuSimConfig *config)
   config->utc_offset_seconds = 9 * HOUR;
   config->reading_interval = 60;
   config->incapacitate = TRUE;
+  config->machines = TRUE;
 }
 
 /* ---- random helpers (schedule: GRand; per-reading noise: a hash of the time) ---- */
@@ -851,6 +858,40 @@ anbu_sim_household_new (const AnbuSimConfig *config,
 
   g_array_sort (self->outages, compare_window);
   g_rand_free (rand);
+
+  /* Drawn apart, so the population without machines stays the same. */
+  if (config->machines)
+    {
+      g_autoptr(GRand) machine_rand = NULL;
+
+      seed[2] = index ^ 0x6d616368u; /* "mach" */
+      machine_rand = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
+      if (g_rand_double (machine_rand) < 0.6)
+        {
+          self->machine = (AnbuSimMachine) g_rand_int_range (machine_rand, 1, ANBU_SIM_N_MACHINES);
+          if (self->machine == ANBU_SIM_MACHINE_TV_MODULATION
+              && self->appliance != ANBU_SIM_APPLIANCE_TV)
+            self->machine = ANBU_SIM_MACHINE_THERMOSTAT;
+        }
+      switch (self->machine)
+        {
+        case ANBU_SIM_MACHINE_TIMER_LAMP:
+          self->machine_level = uniform (machine_rand, 80, 250);
+          break;
+        case ANBU_SIM_MACHINE_THERMOSTAT:
+          self->machine_level = uniform (machine_rand, 80, 250);
+          self->cycle_period = g_rand_int_range (machine_rand, 15, 45) * MINUTE;
+          self->cycle_on = self->cycle_period * uniform (machine_rand, 0.2, 0.5);
+          break;
+        case ANBU_SIM_MACHINE_SUNLIT:
+          self->machine_level = uniform (machine_rand, 5000, 40000);
+          break;
+        case ANBU_SIM_MACHINE_TV_MODULATION:
+        case ANBU_SIM_MACHINE_NONE:
+        default:
+          break;
+        }
+    }
   return self;
 }
 
@@ -873,6 +914,21 @@ AnbuSimAppliance
 anbu_sim_household_get_appliance (const AnbuSimHousehold *self)
 {
   return self->appliance;
+}
+
+AnbuSimMachine
+anbu_sim_household_get_machine (const AnbuSimHousehold *self)
+{
+  return self->machine;
+}
+
+const char *
+anbu_sim_machine_to_string (AnbuSimMachine machine)
+{
+  static const char *names[] = { "none", "timer_lamp", "thermostat", "tv_modulation", "sunlit" };
+
+  g_return_val_if_fail ((guint) machine < G_N_ELEMENTS (names), NULL);
+  return names[machine];
 }
 
 guint
@@ -980,6 +1036,19 @@ anbu_sim_household_reading_at (AnbuSimHousehold *self,
   h3 = splitmix64 (h2);
 
   lux = daylight;
+  /* The machines switch whatever the resident does. */
+  if (self->machine == ANBU_SIM_MACHINE_TIMER_LAMP && seconds >= 19 * HOUR && seconds < 23 * HOUR)
+    lux += self->machine_level;
+  else if (self->machine == ANBU_SIM_MACHINE_SUNLIT && seconds > self->sunrise[d]
+           && seconds < self->sunset[d])
+    {
+      double s = sin (G_PI * (seconds - self->sunrise[d]) / (self->sunset[d] - self->sunrise[d]));
+      /* Clouds come and go every few minutes on most days. */
+      guint64 block = splitmix64 (self->noise_key ^ (guint64) (ts / 240) ^ 0x5a5a);
+      gboolean cloudy_day = (splitmix64 (self->noise_key ^ (guint64) d) & 3) != 0;
+
+      lux += self->machine_level * s * s * (cloudy_day && block % 3 == 0 ? 0.1 : 1.0);
+    }
   idx = find_interval (self->light, &self->light_hint, ts);
   if (idx >= 0)
     lux += g_array_index (self->light, Interval, idx).level;
@@ -991,6 +1060,8 @@ anbu_sim_household_reading_at (AnbuSimHousehold *self,
       double level = g_array_index (self->power, Interval, idx).level;
 
       watts = level * (1.0 + CLAMP (self->flicker * hash_gauss (h3), -0.25, 0.25));
+      if (self->machine == ANBU_SIM_MACHINE_TV_MODULATION && (ts / MINUTE) % 30 < 3)
+        watts *= 0.45;
     }
   else
     {
@@ -998,6 +1069,18 @@ anbu_sim_household_reading_at (AnbuSimHousehold *self,
       /* Now and then a standby device wakes up for a moment (network, clock). */
       if (self->standby_watts > 0 && (h2 >> 54) < 2)
         watts += 1.0 + 3.0 * (double) ((h3 >> 20) & 0xFF) / 255.0;
+    }
+
+  /* A compressor or keep-warm heater: day and night, each cycle's heating
+   * a little longer or shorter. */
+  if (self->machine == ANBU_SIM_MACHINE_THERMOSTAT)
+    {
+      gint64 cycle = (ts + self->phase) / self->cycle_period;
+      double stretch = 0.85 + 0.3 * (double) (splitmix64 (self->noise_key ^ (guint64) cycle) >> 11)
+                                    / (double) (1ull << 53);
+
+      if ((ts + self->phase) % self->cycle_period < (gint64) (self->cycle_on * stretch))
+        watts += self->machine_level;
     }
 
   reading->ts = ts;

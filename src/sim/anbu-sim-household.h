@@ -43,6 +43,18 @@ typedef enum
   ANBU_SIM_INCAPACITATION_LAMP_LEFT_ON,
 } AnbuSimIncapacitation;
 
+/* Something in the home that switches by itself (issue 13), seen by the
+ * plug next to the resident's own switching and going on after the onset. */
+typedef enum
+{
+  ANBU_SIM_MACHINE_NONE,
+  ANBU_SIM_MACHINE_TIMER_LAMP,   /* a lamp on a timer, 19:00–23:00, seen by the light sensor */
+  ANBU_SIM_MACHINE_THERMOSTAT,   /* a compressor or keep-warm heater on the plug's strip, cycling */
+  ANBU_SIM_MACHINE_TV_MODULATION,/* the TV's draw dipping to 45 % twice an hour while on */
+  ANBU_SIM_MACHINE_SUNLIT,       /* the sensor in direct sun, passing clouds */
+  ANBU_SIM_N_MACHINES
+} AnbuSimMachine;
+
 typedef enum
 {
   ANBU_SIM_AWAY_DAY_OUT,    /* a few hours out, never registered */
@@ -65,6 +77,8 @@ typedef struct
   gint    utc_offset_seconds;/* +9 h */
   gint    reading_interval;  /* seconds between readings; default 60 */
   gboolean incapacitate;     /* inject an incapacitation in every household */
+  gboolean machines;         /* the new population: homes with machines (default);
+                              * FALSE: the population before issue 13 */
 } AnbuSimConfig;
 
 typedef struct _AnbuSimHousehold AnbuSimHousehold;
@@ -76,6 +90,8 @@ AnbuSimHousehold *anbu_sim_household_new             (const AnbuSimConfig    *co
 void              anbu_sim_household_free            (AnbuSimHousehold       *household);
 
 AnbuSimAppliance  anbu_sim_household_get_appliance   (const AnbuSimHousehold *household);
+AnbuSimMachine    anbu_sim_household_get_machine     (const AnbuSimHousehold *household);
+const char       *anbu_sim_machine_to_string         (AnbuSimMachine          machine);
 guint             anbu_sim_household_get_threshold_hours (const AnbuSimHousehold *household);
 gint64            anbu_sim_household_get_start       (const AnbuSimHousehold *household);
 gint64            anbu_sim_household_get_end         (const AnbuSimHousehold *household);

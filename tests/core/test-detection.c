@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "anbu-activity-detector.h"
 #include "anbu-inactivity.h"
@@ -28,7 +29,7 @@ feed_all (const AnbuReading *readings,
   anbu_activity_detector_init (&detector);
   for (gsize i = 0; i < n; i++)
     {
-      AnbuActivityEvent out[2];
+      AnbuActivityEvent out[ANBU_ACTIVITY_MAX_EVENTS];
       guint k = anbu_activity_detector_feed (&detector, &params, &readings[i], out);
 
       if (events != NULL)
@@ -194,6 +195,358 @@ test_activity_params_rejected (void)
   params.power_min_step_w = NAN;
   g_assert_false (anbu_activity_params_validate (&params, &error));
   g_assert_error (error, ANBU_ACTIVITY_ERROR, ANBU_ACTIVITY_ERROR_INVALID_PARAMETER);
+}
+
+/* ---- machines are not people: crafted series ---- */
+
+/* One plug, one reading a minute from DAY0 for `days` days: `scene` gives
+ * the power and light of each minute (m: minutes since DAY0). Returns the
+ * events; `detector` (optional) keeps the learned state. */
+typedef void (*SceneFunc) (gint64  m,
+                           double *watts,
+                           double *lux);
+
+static GArray *
+run_scene (SceneFunc             scene,
+           guint                 days,
+           AnbuActivityDetector *keep)
+{
+  GArray *events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  AnbuActivityParams params;
+  AnbuActivityDetector local, *detector = keep != NULL ? keep : &local;
+
+  anbu_activity_params_init_default (&params);
+  anbu_activity_detector_init (detector);
+  for (gint64 m = 0; m < (gint64) days * 1440; m++)
+    {
+      AnbuReading r = { DAY0 + m * MINUTE, 0.0, 0.0 };
+      AnbuActivityEvent out[ANBU_ACTIVITY_MAX_EVENTS];
+      guint k;
+
+      scene (m, &r.watts, &r.lux);
+      k = anbu_activity_detector_feed (detector, &params, &r, out);
+      g_array_append_vals (events, out, k);
+    }
+  return events;
+}
+
+static guint
+events_between (GArray *events,
+                gint64  from,
+                gint64  to)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      gint64 ts = g_array_index (events, AnbuActivityEvent, i).ts;
+
+      n += ts >= from && ts < to;
+    }
+  return n;
+}
+
+static gint64
+last_event_before (GArray *events,
+                   gint64  t)
+{
+  gint64 last = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      gint64 ts = g_array_index (events, AnbuActivityEvent, i).ts;
+
+      if (ts < t)
+        last = MAX (last, ts);
+    }
+  return last;
+}
+
+/* The fixed rule at 24 h fires 24 h after the person's last act, however
+ * long the machines go on. */
+static void
+assert_fixed_rule_fires (GArray *events,
+                         gint64  onset,
+                         gint64  end)
+{
+  AnbuInactivityParams params;
+  AnbuInactivityVerdict verdict;
+  gint64 last = last_event_before (events, end);
+  AnbuQuietFacts facts = { last, end, DAY0, NULL, 0 };
+
+  anbu_inactivity_params_init_default (&params);
+  params.threshold_hours = 24;
+  g_assert_cmpint (last, <, onset);
+  anbu_inactivity_evaluate (&facts, &params, end, &verdict);
+  g_assert_true (verdict.inactive);
+  g_assert_cmpint (verdict.inactive_at, ==, last + 24 * HOUR);
+}
+
+static guint64
+hash_minute (gint64 m,
+             guint  salt)
+{
+  guint64 x = (guint64) m * 0x9E3779B97F4A7C15ull + salt * 0xBF58476D1CE4E5B9ull;
+
+  x ^= x >> 31;
+  x *= 0x94D049BB133111EBull;
+  return x ^ (x >> 29);
+}
+
+/* A lamp (10 W, 150 lux) on a mechanical timer: on 19:00, off 23:00. Until
+ * day 5 08:00 the resident also switches it on for a while each morning, at
+ * a time that varies by an hour; from then on nothing but the timer. */
+#define ONSET_DAY 5
+static gboolean timer_person_extra; /* the resident lives on, and switches at 16:00 on day 8 */
+
+static void
+scene_timer_lamp (gint64  m,
+                  double *watts,
+                  double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60);
+  gboolean on = minute >= 19 * 60 && minute < 23 * 60;
+
+  if ((day < ONSET_DAY || timer_person_extra) && minute >= wake && minute < wake + 40)
+    on = TRUE;
+  if (timer_person_extra && day == 8 && minute >= 16 * 60 && minute < 16 * 60 + 20)
+    on = TRUE;
+  *watts = on ? 10.0 : 0.3;
+  *lux = (on ? 150.0 : 0.0) + 0.5;
+}
+
+static void
+test_timer_lamp_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
+
+  timer_person_extra = FALSE;
+  events = run_scene (scene_timer_lamp, 14, NULL);
+  /* The timer counted while it was new (power and light, on and off). */
+  g_assert_cmpuint (events_between (events, DAY0, DAY0 + 86400), ==, 8);
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 14 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 14 * 86400);
+}
+
+static void
+test_timer_lamp_person_still_counts (void)
+{
+  g_autoptr(GArray) events = NULL;
+  AnbuActivityDetector detector;
+  AnbuActivityParams params;
+  g_autofree char *description = NULL;
+
+  timer_person_extra = TRUE;
+  events = run_scene (scene_timer_lamp, 10, &detector);
+  timer_person_extra = FALSE;
+  /* Each morning's switching (power and light, on and off) and the lamp at
+   * a new time on day 8; the timer's steps no more. */
+  g_assert_cmpuint (events_between (events, DAY0 + 7 * 86400, DAY0 + 8 * 86400), ==, 4);
+  g_assert_cmpuint (events_between (events, DAY0 + 8 * 86400 + 16 * HOUR,
+                                    DAY0 + 8 * 86400 + 17 * HOUR), ==, 4);
+
+  anbu_activity_params_init_default (&params);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, "Every day 19:00 on·23:00 off: judged a timer"));
+  g_assert_nonnull (strstr (description, "Light every day 19:00 on·23:00 off"));
+
+  /* The planner reads it in Korean. */
+  {
+    g_autofree char *korean = NULL;
+    g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
+
+    g_setenv ("LANGUAGE", "ko", TRUE);
+    setlocale (LC_ALL, "");
+    bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    korean = anbu_activity_detector_describe (&detector, &params);
+    g_assert_nonnull (strstr (korean, "매일 19:00 켜짐·23:00 꺼짐: 타이머로 판단, 활동에서 제외"));
+    if (saved != NULL)
+      g_setenv ("LANGUAGE", saved, TRUE);
+    else
+      g_unsetenv ("LANGUAGE");
+    setlocale (LC_ALL, "");
+  }
+}
+
+/* An electric mat on its thermostat: 150 W for 8 minutes of every 25, all
+ * day; the resident's lamp at night (light only) until the onset. */
+static void
+scene_thermostat (gint64  m,
+                  double *watts,
+                  double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 period = 25 + (day % 2); /* a little drift with the room */
+
+  *watts = (m % period) < 8 ? 150.0 * (1.0 + 0.02 * (hash_minute (m, 2) % 3)) : 0.8;
+  *lux = 0.4;
+  if (day < ONSET_DAY && minute >= 20 * 60 + (gint64) (hash_minute (day, 3) % 90)
+      && minute < 22 * 60 + (gint64) (hash_minute (day, 7) % 90))
+    *lux += 120.0;
+}
+
+static void
+test_thermostat_cycle_is_not_activity (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_thermostat, 10, NULL);
+  gint64 onset = DAY0 + ONSET_DAY * 86400;
+
+  /* The first cycles count (nobody can tell yet), the rest never. */
+  g_assert_cmpuint (events_between (events, DAY0, DAY0 + 2 * HOUR), <=, 8);
+  g_assert_cmpuint (events_between (events, DAY0 + 3 * HOUR, onset), ==,
+                    2 * ONSET_DAY - 0);
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 10 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 10 * 86400);
+}
+
+/* A TV: the resident watches 19:00–22:00 on days before the onset; on the
+ * onset day it is switched on at 09:00 and stays on, its draw dipping to
+ * 40 % twice an hour for a few minutes, until it switches itself off four
+ * hours later... no: it stays on for good (TV left on). */
+static gboolean tv_auto_off;
+
+static void
+scene_tv (gint64  m,
+          double *watts,
+          double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gboolean on = FALSE;
+
+  if (day < ONSET_DAY)
+    on = minute >= 19 * 60 + (gint64) (hash_minute (day, 4) % 40) && minute < 22 * 60;
+  else if (day == ONSET_DAY)
+    on = minute >= 9 * 60 && (!tv_auto_off || minute < 13 * 60 + 30);
+  else
+    on = !tv_auto_off;
+  if (on)
+    {
+      *watts = 95.0 * (1.0 + 0.1 * ((hash_minute (m, 5) % 100) / 100.0 - 0.5));
+      if (m % 30 < 3)
+        *watts *= 0.4;
+    }
+  else
+    *watts = 1.2;
+  *lux = 0.3;
+}
+
+static void
+test_tv_modulation_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 9 * HOUR + MINUTE;
+
+  tv_auto_off = FALSE;
+  events = run_scene (scene_tv, 10, NULL);
+  /* The evenings before: switched on and off by the resident. */
+  g_assert_cmpuint (events_between (events, DAY0, DAY0 + 86400), ==, 2);
+  g_assert_cmpuint (events_between (events, onset - 2 * MINUTE, onset), ==, 1);
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 10 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 10 * 86400);
+}
+
+static void
+test_tv_auto_off_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 9 * HOUR + MINUTE;
+
+  tv_auto_off = TRUE;
+  events = run_scene (scene_tv, 8, NULL);
+  tv_auto_off = FALSE;
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
+  /* ...while the resident's own switching off after three hours counted. */
+  g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
+}
+
+/* A sensor in direct sun (up to 30,000 lux) with clouds cutting it to a
+ * tenth, edges every few minutes, every day; the resident's lamp (120 lux)
+ * switched at night until the onset. */
+static void
+scene_sun (gint64  m,
+           double *watts,
+           double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  double rise = 7.6 * 60, set = 17.3 * 60;
+
+  *watts = 0.5;
+  *lux = 0.3;
+  if (minute > rise && minute < set)
+    {
+      double x = sin (G_PI * (minute - rise) / (set - rise));
+      gboolean shade = (hash_minute (m / 4, 6) % 3) == 0;
+
+      *lux += 30000.0 * x * x * (shade ? 0.1 : 1.0);
+    }
+  if (day < ONSET_DAY && minute >= 21 * 60 + (gint64) (hash_minute (day, 8) % 60)
+      && minute < 23 * 60 + (gint64) (hash_minute (day, 9) % 50))
+    *lux += 120.0;
+}
+
+static void
+test_direct_sun_is_not_activity (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_sun, 10, NULL);
+  gint64 onset = DAY0 + ONSET_DAY * 86400;
+
+  /* Only the lamp at night, on and off. */
+  for (guint d = 1; d < ONSET_DAY; d++)
+    g_assert_cmpuint (events_between (events, DAY0 + d * 86400, DAY0 + (d + 1) * 86400), ==, 2);
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 10 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 10 * 86400);
+}
+
+static void
+test_learned_state_survives_storage (void)
+{
+  g_autoptr(GArray) straight = NULL;
+  g_autoptr(GArray) resumed = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  g_autoptr(GBytes) blob = NULL;
+  AnbuActivityParams params;
+  AnbuActivityDetector detector, restored;
+
+  timer_person_extra = TRUE;
+  straight = run_scene (scene_timer_lamp, 10, NULL);
+  anbu_activity_params_init_default (&params);
+  anbu_activity_detector_init (&detector);
+  for (gint64 m = 0; m < 10 * 1440; m++)
+    {
+      AnbuReading r = { DAY0 + m * MINUTE, 0.0, 0.0 };
+      AnbuActivityEvent out[ANBU_ACTIVITY_MAX_EVENTS];
+
+      /* Stored and read back every hour, as the server does per batch. */
+      if (m % 60 == 0)
+        {
+          blob = anbu_activity_detector_to_blob (&detector);
+          memset (&restored, 0xff, sizeof restored);
+          g_assert_true (anbu_activity_detector_from_blob (&restored, g_bytes_get_data (blob, NULL),
+                                                           g_bytes_get_size (blob)));
+          detector = restored;
+          g_clear_pointer (&blob, g_bytes_unref);
+        }
+      scene_timer_lamp (m, &r.watts, &r.lux);
+      g_array_append_vals (resumed, out, anbu_activity_detector_feed (&detector, &params, &r, out));
+    }
+  timer_person_extra = FALSE;
+  g_assert_cmpuint (resumed->len, ==, straight->len);
+  for (guint i = 0; i < resumed->len; i++)
+    {
+      const AnbuActivityEvent *a = &g_array_index (resumed, AnbuActivityEvent, i);
+      const AnbuActivityEvent *b = &g_array_index (straight, AnbuActivityEvent, i);
+
+      g_assert_cmpint (a->ts, ==, b->ts);
+      g_assert_cmpint (a->kind, ==, b->kind);
+    }
+  /* The timers were learned across the restores: after day 3 only the
+   * mornings count. */
+  g_assert_cmpuint (events_between (resumed, DAY0 + 7 * 86400, DAY0 + 8 * 86400), ==, 4);
+  g_assert_false (anbu_activity_detector_from_blob (&restored, "short", 5));
 }
 
 /* ---- fixed rule, offline, absences ---- */
@@ -589,6 +942,17 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/faulty-values-are-not-activity",
                    test_faulty_values_are_not_activity);
   g_test_add_func ("/anbu/activity/params-rejected", test_activity_params_rejected);
+  g_test_add_func ("/anbu/activity/timer-lamp-is-not-activity", test_timer_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/timer-lamp-person-still-counts",
+                   test_timer_lamp_person_still_counts);
+  g_test_add_func ("/anbu/activity/thermostat-cycle-is-not-activity",
+                   test_thermostat_cycle_is_not_activity);
+  g_test_add_func ("/anbu/activity/tv-modulation-is-not-activity",
+                   test_tv_modulation_is_not_activity);
+  g_test_add_func ("/anbu/activity/tv-auto-off-is-not-activity", test_tv_auto_off_is_not_activity);
+  g_test_add_func ("/anbu/activity/direct-sun-is-not-activity", test_direct_sun_is_not_activity);
+  g_test_add_func ("/anbu/activity/learned-state-survives-storage",
+                   test_learned_state_survives_storage);
   g_test_add_func ("/anbu/inactivity/fires-at-threshold", test_inactivity_fires_at_threshold);
   g_test_add_func ("/anbu/inactivity/restart-changes-nothing",
                    test_inactivity_restart_changes_nothing);

@@ -148,7 +148,7 @@ check_signal_due_at (gint64      target,
   for (guint i = 0; i < readings->len; i++)
     {
       AnbuReading *reading = &g_array_index (readings, AnbuReading, i);
-      AnbuActivityEvent events[2];
+      AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
 
       if (anbu_activity_detector_feed (&detector, &params, reading, events) > 0)
         last_event = reading->ts;

@@ -23,15 +23,23 @@
 #define SILENCE_START (WED_MIDNIGHT - 2 * HOUR)
 #define WED(hours, minutes) (WED_MIDNIGHT + (hours) * HOUR + (minutes) * MINUTE)
 
-/* TV on 07:00–08:00 and 19:00–22:00 KST every day before the silence. */
+/* TV on 07:00–08:00 and 19:00–22:00 KST every day before the silence,
+ * give or take a reading (5 min) as a person does (to the minute every day
+ * would be a timer, which the detector learns to leave out); the last
+ * evening ends at 22:00 sharp. */
 static double
 routine_watts (gint64 t)
 {
+  gint64 day = (t + 9 * HOUR) / DAY;
   gint64 local = (t + 9 * HOUR) % DAY;
+  static const gint64 stray[] = { 0, 5, 0, -5 };
+  gint64 jitter = stray[day % G_N_ELEMENTS (stray)] * MINUTE;
+  gint64 evening_end = t < SILENCE_START - 6 * HOUR ? 22 * HOUR + jitter : 22 * HOUR;
 
   if (t >= SILENCE_START)
     return 2.0;
-  if ((local >= 7 * HOUR && local < 8 * HOUR) || (local >= 19 * HOUR && local < 22 * HOUR))
+  if ((local >= 7 * HOUR - 5 * MINUTE - ABS (jitter) && local < 8 * HOUR - jitter)
+      || (local >= 19 * HOUR - jitter && local < evening_end))
     return 85.0;
   return 2.0;
 }

@@ -421,7 +421,7 @@ test_reroute_in_the_morning (void)
   ingest_fixture_free (fixture);
 }
 
-/* Stopped 20 h into a 24 h countdown and started again 4 h later: the
+/* Stopped 20 h into a 24 h countdown and started again 3 h later: the
  * countdown neither restarted nor was lost. */
 static void
 test_restart_mid_countdown (void)
@@ -435,10 +435,12 @@ test_restart_mid_countdown (void)
   g_autoptr(GPtrArray) after = NULL;
 
   post (fixture, "PLUG-A", last_activity - HOUR, start, last_activity - 10 * MINUTE, last_activity);
-  ingest_fixture_restart (fixture, start + 4 * HOUR);
+  ingest_fixture_restart (fixture, start + 3 * HOUR);
+  tick (fixture, start + 4 * HOUR - MINUTE);
   post (fixture, "PLUG-A", start + MINUTE, start + 4 * HOUR - MINUTE, 0, 0);
   before = ingest_alerts (fixture, NULL, household);
   g_assert_cmpuint (before->len, ==, 0);
+  tick (fixture, start + 4 * HOUR);
   post (fixture, "PLUG-A", start + 4 * HOUR, start + 4 * HOUR, 0, 0);
   after = ingest_alerts (fixture, NULL, household);
   g_assert_cmpuint (after->len, ==, 1);

@@ -357,6 +357,40 @@ record_time (JsonObject *record,
   return g_date_time_to_unix (dt);
 }
 
+/* A lamp on a timer (19:00–23:00 KST every day): after a few days the
+ * plug's detector has learned it, leaves its switching out of activity, and
+ * the synced plug record says so for the household page. */
+static void
+test_timer_learned_in_record (void)
+{
+  /* Five local days, 2026-11-20 00:00 KST onwards. */
+  gint64 day0 = (gint64) 1795100400;
+  gint64 end = day0 + 5 * 86400;
+  IngestFixture *fixture = ingest_fixture_new (end, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, FALSE, 24, "PLUG-TIMER",
+                                                     day0 - 3600);
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  JsonObject *learned;
+  const char *text;
+
+  for (gint64 d = 0; d < 5; d++)
+    ingest_post_span (fixture, "PLUG-TIMER", day0 + d * 86400, day0 + (d + 1) * 86400 - 60, 60,
+                      0.4, 10.0, day0 + d * 86400 + 19 * 3600, day0 + d * 86400 + 23 * 3600,
+                      NULL);
+  anbu_test_response_free (ingest_tick (fixture, end));
+  record = pull_plug (fixture, &cursor, "PLUG-TIMER");
+  g_assert_nonnull (record);
+  /* The last activity is the timer's switching of the first days only. */
+  g_assert_cmpint (record_time (record, "last_activity_at"), <, day0 + 3 * 86400);
+  learned = json_object_get_object_member (record, "activity_learned");
+  g_assert_nonnull (learned);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (learned, "timers")), ==, 2);
+  text = json_object_get_string_member (record, "activity_learned_text");
+  g_assert_cmpstr (text, ==, "Every day 19:00 on·23:00 off: judged a timer, not counted as activity");
+  ingest_fixture_free (fixture);
+}
+
 /* The synced plug record carries the live fields, so the app shows them
  * offline, but changes at most every 15 minutes of readings, not with
  * every reading; a plug that falls quiet gets its last values published. */
@@ -485,6 +519,7 @@ main (int   argc,
   g_test_add_func ("/anbu/ingest/out-of-order", test_out_of_order);
   g_test_add_func ("/anbu/ingest/concurrent-batches", test_concurrent_batches);
   g_test_add_func ("/anbu/ingest/live-fields-synced", test_live_fields_synced);
+  g_test_add_func ("/anbu/ingest/timer-learned-in-record", test_timer_learned_in_record);
   g_test_add_func ("/anbu/ingest/time-forms", test_time_forms);
   g_test_add_func ("/anbu/ingest/removed-after-reporting", test_removed_after_reporting);
 

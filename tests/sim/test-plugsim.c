@@ -142,7 +142,7 @@ test_stopper_is_still (void)
   for (guint i = 0; i < readings->len; i++)
     {
       AnbuReading *reading = &g_array_index (readings, AnbuReading, i);
-      AnbuActivityEvent out[2];
+      AnbuActivityEvent out[ANBU_ACTIVITY_MAX_EVENTS];
 
       events += anbu_activity_detector_feed (&detector, &params, reading, out);
       min_lux = MIN (min_lux, reading->lux);

@@ -62,6 +62,8 @@ test_incapacitation_stops_activity_not_daylight (void)
 
   anbu_sim_config_init_default (&config);
   config.days = 21;
+  /* The resident's own switching stops (machines are tested apart). */
+  config.machines = FALSE;
   anbu_activity_params_init_default (&params);
 
   for (guint index = 0; index < 12; index++)
@@ -79,7 +81,7 @@ test_incapacitation_stops_activity_not_daylight (void)
            ts < config.start + 21 * 86400; ts += config.reading_interval)
         {
           AnbuReading r;
-          AnbuActivityEvent events[2];
+          AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
           guint n;
 
           if (!anbu_sim_household_reading_at (household, ts, &r))
@@ -218,6 +220,68 @@ test_eval_ranges_are_sane (void)
   g_assert_cmpfloat (fixed48->false_alarms_mean, <=, fixed24->false_alarms_mean);
 }
 
+/* The new columns on a small fixed run with machines in the homes: every
+ * incapacitation is caught within the household's threshold + 2 h by the
+ * detectors the server runs (0 missed, per machine too), false alarms are
+ * counted only after the warm-up, and the old population is one switch
+ * away. */
+static void
+test_eval_missed_and_machines (void)
+{
+  AnbuSimEvalConfig config;
+  g_autoptr(AnbuSimEvalResult) result = NULL;
+  g_autoptr(AnbuSimEvalResult) old = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *table = NULL;
+  const AnbuSimEvalRow *server_fixed, *server_routine, *old_fixed;
+  guint with_machines = 0;
+
+  anbu_sim_eval_config_init_default (&config);
+  config.households = 40;
+  config.sim.days = 35;
+  config.threads = 2;
+  result = anbu_sim_eval_run (&config, &error);
+  g_assert_no_error (error);
+  table = anbu_sim_eval_result_format (result);
+  g_assert_nonnull (strstr (table, "missed"));
+  g_assert_nonnull (strstr (table, "away"));
+  /* Unregistered trips and hospital stays make signals of their own,
+   * apart from the false alarms. */
+  g_assert_cmpfloat (find_row (result, "fixed 24 h")->away_alarms_mean, >, 0.0);
+  g_assert_nonnull (strstr (table, "timer_lamp"));
+
+  server_fixed = find_row (result, "fixed (household 24-50 h)");
+  server_routine = find_row (result, "routine m=1.25 + fixed hh");
+  g_assert_cmpuint (server_fixed->missed, ==, 0);
+  g_assert_cmpuint (server_routine->missed, ==, 0);
+  for (guint m = ANBU_SIM_MACHINE_NONE + 1; m < ANBU_SIM_N_MACHINES; m++)
+    {
+      with_machines += server_fixed->incapacitations_by_machine[m];
+      g_assert_cmpuint (server_fixed->missed_by_machine[m], ==, 0);
+    }
+  g_assert_cmpuint (with_machines, >, 10);
+  /* A wait beyond the household's threshold misses some. */
+  g_assert_cmpuint (find_row (result, "fixed 50 h")->missed, >, 0);
+
+  /* Nothing can fire in the first 14 days: a run no longer than the
+   * warm-up has no household-month to count false alarms in. */
+  config.sim.days = 14;
+  config.sim.incapacitate = FALSE;
+  g_clear_pointer (&result, anbu_sim_eval_result_free);
+  result = anbu_sim_eval_run (&config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (find_row (result, "fixed 24 h")->false_alarms_mean, ==, 0.0);
+
+  config.sim.days = 35;
+  config.sim.incapacitate = TRUE;
+  config.sim.machines = FALSE;
+  old = anbu_sim_eval_run (&config, &error);
+  g_assert_no_error (error);
+  old_fixed = find_row (old, "fixed (household 24-50 h)");
+  g_assert_cmpuint (old_fixed->missed, ==, 0);
+  g_assert_cmpuint (old_fixed->incapacitations_by_machine[ANBU_SIM_MACHINE_NONE], ==, 40);
+}
+
 static void
 test_eval_rejects_bad_configuration (void)
 {
@@ -282,6 +346,7 @@ main (int    argc,
   g_test_add_func ("/anbu/sim/family-trips-at-chuseok", test_family_trips_at_chuseok);
   g_test_add_func ("/anbu/sim/eval-table-is-repeatable", test_eval_table_is_repeatable);
   g_test_add_func ("/anbu/sim/eval-ranges-are-sane", test_eval_ranges_are_sane);
+  g_test_add_func ("/anbu/sim/eval-missed-and-machines", test_eval_missed_and_machines);
   g_test_add_func ("/anbu/sim/eval-rejects-bad-configuration",
                    test_eval_rejects_bad_configuration);
   g_test_add_func ("/anbu/sim/plugsim-eval-command", test_plugsim_eval_command);

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A silence nobody observed is not a silence that ended (issue 13): the
+ * server down past a due time, a gateway down, one plug unplugged, and a
+ * backlog resent before and after live readings. Two households share the
+ * fixture's gateway; the server runs on its manual clock. */
+#include "config.h"
+
+#include <string.h>
+
+#include "anbu-ingest-fixture.h"
+
+#define DONG "1111051500"
+#define HOUR ((gint64) 3600)
+#define MINUTE ((gint64) 60)
+
+/* Wednesday 2026-11-25 14:00 KST. */
+#define START ((gint64) 1795582800)
+/* A: last act 20 h before START, so its 24 h risk signal is due at
+ * START + 4 h. B: busy an hour before START. */
+#define A_LAST_ACT (START - 20 * HOUR)
+#define A_DUE (START + 4 * HOUR)
+
+typedef struct
+{
+  IngestFixture *fixture;
+  char          *household_a;
+  char          *household_b;
+} Outage;
+
+/* Standby readings every minute over [from, to], the appliance on over
+ * [on_from, on_to). */
+static void
+post (IngestFixture *fixture,
+      const char    *serial,
+      gint64         from,
+      gint64         to,
+      gint64         on_from,
+      gint64         on_to)
+{
+  ingest_post_span (fixture, serial, from, to, MINUTE, 2.0, 85.0, on_from, on_to, NULL);
+}
+
+static void
+tick (IngestFixture *fixture,
+      gint64         now)
+{
+  anbu_test_response_free (ingest_tick (fixture, now));
+}
+
+/* Both plugs report up to START through the one gateway. */
+static Outage *
+outage_new (void)
+{
+  Outage *outage = g_new0 (Outage, 1);
+
+  outage->fixture = ingest_fixture_new (START, NULL);
+  outage->household_a = ingest_add_household (outage->fixture, DONG, TRUE, 24, "PLUG-A",
+                                              A_LAST_ACT - 2 * HOUR);
+  outage->household_b = ingest_add_household (outage->fixture, DONG, TRUE, 24, "PLUG-B",
+                                              A_LAST_ACT - 2 * HOUR);
+  post (outage->fixture, "PLUG-A", A_LAST_ACT - HOUR, START, A_LAST_ACT - 30 * MINUTE, A_LAST_ACT);
+  post (outage->fixture, "PLUG-B", A_LAST_ACT - HOUR, START, START - HOUR, START - 50 * MINUTE);
+  return outage;
+}
+
+static void
+outage_free (Outage *outage)
+{
+  ingest_fixture_free (outage->fixture);
+  g_free (outage->household_a);
+  g_free (outage->household_b);
+  g_free (outage);
+}
+
+static JsonObject *
+find_alert (GPtrArray  *alerts,
+            const char *kind)
+{
+  JsonObject *found = NULL;
+
+  for (guint i = 0; i < alerts->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (alerts->pdata[i], "kind"), kind) == 0)
+      {
+        g_assert_null (found);
+        found = alerts->pdata[i];
+      }
+  return found;
+}
+
+static gint64
+member_time (JsonObject *object,
+             const char *member)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, member),
+                                                          NULL);
+
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
+static GPtrArray *
+alerts_of (Outage     *outage,
+           const char *household)
+{
+  return ingest_alerts (outage->fixture, NULL, household);
+}
+
+/* The server stops at START and starts again 7 h later, the readings of
+ * that time lost: A's signal, due 4 h into the outage, comes at once at
+ * start-up, saying it is late and why; nobody gets an offline signal; the
+ * readings after the restart do not restart A's quiet. */
+static void
+test_server_down_past_due (void)
+{
+  Outage *outage = outage_new ();
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(GPtrArray) a_later = NULL;
+  JsonObject *risk;
+  const char *detail;
+
+  ingest_fixture_restart (outage->fixture, START + 7 * HOUR);
+  a = alerts_of (outage, outage->household_a);
+  b = alerts_of (outage, outage->household_b);
+  g_assert_cmpuint (a->len, ==, 1);
+  risk = find_alert (a, "inactivity");
+  g_assert_nonnull (risk);
+  g_assert_cmpint (member_time (risk, "quiet_since"), ==, A_LAST_ACT);
+  g_assert_cmpint (member_time (risk, "raised_at"), ==, START + 7 * HOUR);
+  detail = json_object_get_string_member_with_default (risk, "detail", NULL);
+  g_assert_nonnull (detail);
+  g_test_message ("detail: %s", detail);
+  g_assert_nonnull (strstr (detail, "raised late"));
+  g_assert_nonnull (strstr (detail, "server or gateway outage"));
+  g_assert_cmpuint (b->len, ==, 0);
+
+  /* Live again: A stays quiet, its signal stays open with the same quiet. */
+  tick (outage->fixture, START + 7 * HOUR + 10 * MINUTE);
+  post (outage->fixture, "PLUG-A", START + 7 * HOUR, START + 7 * HOUR + 10 * MINUTE, 0, 0);
+  post (outage->fixture, "PLUG-B", START + 7 * HOUR, START + 7 * HOUR + 10 * MINUTE, 0, 0);
+  tick (outage->fixture, START + 7 * HOUR + 10 * MINUTE);
+  a_later = alerts_of (outage, outage->household_a);
+  g_assert_cmpuint (a_later->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (a_later->pdata[0], "state"), ==, "open");
+  g_assert_cmpint (member_time (a_later->pdata[0], "quiet_since"), ==, A_LAST_ACT);
+  outage_free (outage);
+}
+
+/* The gateway goes silent (both plugs at once) from START to START + 8 h
+ * while the server runs: A's countdown runs on (due at START + 4 h), no
+ * offline signal for either, and the gateway coming back does not restart
+ * A's quiet. */
+static void
+test_gateway_down (void)
+{
+  Outage *outage = outage_new ();
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  JsonObject *risk;
+
+  tick (outage->fixture, A_DUE);
+  due = alerts_of (outage, outage->household_a);
+  risk = find_alert (due, "inactivity");
+  g_assert_nonnull (risk);
+  g_assert_cmpint (member_time (risk, "raised_at"), ==, A_DUE);
+
+  tick (outage->fixture, START + 7 * HOUR);
+  tick (outage->fixture, START + 8 * HOUR + 10 * MINUTE);
+  post (outage->fixture, "PLUG-A", START + 8 * HOUR, START + 8 * HOUR + 10 * MINUTE, 0, 0);
+  post (outage->fixture, "PLUG-B", START + 8 * HOUR, START + 8 * HOUR + 10 * MINUTE, 0, 0);
+  tick (outage->fixture, START + 8 * HOUR + 10 * MINUTE);
+  a = alerts_of (outage, outage->household_a);
+  b = alerts_of (outage, outage->household_b);
+  g_assert_null (find_alert (a, "offline"));
+  g_assert_cmpuint (b->len, ==, 0);
+  risk = find_alert (a, "inactivity");
+  g_assert_nonnull (risk);
+  g_assert_cmpstr (json_object_get_string_member (risk, "state"), ==, "open");
+  g_assert_cmpint (member_time (risk, "quiet_since"), ==, A_LAST_ACT);
+  outage_free (outage);
+}
+
+/* A's plug alone goes silent while B's keeps reporting: an offline signal
+ * at 6 h, no inactivity during it (nobody saw the home), and its return is
+ * a person's act (plugged back in): the quiet starts again. */
+static void
+test_one_plug_unplugged (void)
+{
+  Outage *outage = outage_new ();
+  g_autoptr(GPtrArray) early = NULL;
+  g_autoptr(GPtrArray) offline = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  JsonObject *alert;
+
+  for (gint64 hour = 1; hour <= 6; hour++)
+    {
+      tick (outage->fixture, START + hour * HOUR - (hour == 6 ? MINUTE : 0));
+      post (outage->fixture, "PLUG-B", START + (hour - 1) * HOUR + MINUTE, START + hour * HOUR,
+            0, 0);
+    }
+  early = alerts_of (outage, outage->household_a);
+  g_assert_cmpuint (early->len, ==, 0);
+
+  tick (outage->fixture, START + 6 * HOUR);
+  offline = alerts_of (outage, outage->household_a);
+  g_assert_cmpuint (offline->len, ==, 1);
+  g_assert_nonnull (find_alert (offline, "offline"));
+
+  tick (outage->fixture, START + 7 * HOUR + 10 * MINUTE);
+  post (outage->fixture, "PLUG-B", START + 6 * HOUR + MINUTE, START + 7 * HOUR + 10 * MINUTE, 0, 0);
+  post (outage->fixture, "PLUG-A", START + 7 * HOUR, START + 7 * HOUR + 10 * MINUTE, 0, 0);
+  tick (outage->fixture, START + 7 * HOUR + 10 * MINUTE);
+  back = alerts_of (outage, outage->household_a);
+  g_assert_null (find_alert (back, "inactivity"));
+  alert = find_alert (back, "offline");
+  g_assert_cmpstr (json_object_get_string_member (alert, "state"), ==, "resolved");
+  outage_free (outage);
+}
+
+/* The gateway was down START..START + 8 h and resends its backlog: `first`
+ * says whether the backlog comes before the live readings (newest chunk
+ * first) or after them. A's backlog holds the resident switching the TV on
+ * at START + 2 h and off at START + 2.5 h: its quiet restarts from then,
+ * not from the arrival. B's backlog has no activity: B's quiet (from an
+ * hour before START) is not restarted by it. */
+static void
+check_backlog (gboolean backlog_first)
+{
+  Outage *outage = outage_new ();
+  gint64 back = START + 8 * HOUR;
+  gint64 tv_on = START + 2 * HOUR, tv_off = START + 2 * HOUR + 30 * MINUTE;
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(GPtrArray) a_due = NULL;
+  g_autoptr(GPtrArray) b_due = NULL;
+
+  tick (outage->fixture, back);
+  if (!backlog_first)
+    {
+      post (outage->fixture, "PLUG-A", back, back + 5 * MINUTE, 0, 0);
+      post (outage->fixture, "PLUG-B", back, back + 5 * MINUTE, 0, 0);
+    }
+  post (outage->fixture, "PLUG-A", START + 7 * HOUR, back - MINUTE, 0, 0);
+  post (outage->fixture, "PLUG-B", START + 7 * HOUR, back - MINUTE, 0, 0);
+  post (outage->fixture, "PLUG-A", START + MINUTE, START + 7 * HOUR - MINUTE, tv_on, tv_off);
+  post (outage->fixture, "PLUG-B", START + MINUTE, START + 7 * HOUR - MINUTE, 0, 0);
+  if (backlog_first)
+    {
+      post (outage->fixture, "PLUG-A", back, back + 5 * MINUTE, 0, 0);
+      post (outage->fixture, "PLUG-B", back, back + 5 * MINUTE, 0, 0);
+    }
+  tick (outage->fixture, back + 5 * MINUTE);
+  a = alerts_of (outage, outage->household_a);
+  b = alerts_of (outage, outage->household_b);
+  /* A's signal came when the clock passed its due time in the outage (the
+   * countdown ran on); the resident's act in the backlog closed it. */
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpstr (json_object_get_string_member (a->pdata[i], "state"), ==, "resolved");
+  g_assert_cmpuint (b->len, ==, 0);
+
+  /* A's new countdown runs from the TV going off, B's from an hour
+   * before START: both fire 24 h after the act, not after the backlog. */
+  tick (outage->fixture, START + 23 * HOUR + 10 * MINUTE);
+  post (outage->fixture, "PLUG-A", back + 6 * MINUTE, START + 23 * HOUR + 10 * MINUTE, 0, 0);
+  post (outage->fixture, "PLUG-B", back + 6 * MINUTE, START + 23 * HOUR + 10 * MINUTE, 0, 0);
+  tick (outage->fixture, START + 23 * HOUR + 10 * MINUTE);
+  b_due = alerts_of (outage, outage->household_b);
+  g_assert_nonnull (find_alert (b_due, "inactivity"));
+  g_assert_cmpint (member_time (find_alert (b_due, "inactivity"), "quiet_since"), ==,
+                   START - 50 * MINUTE);
+
+  tick (outage->fixture, tv_off + 24 * HOUR);
+  post (outage->fixture, "PLUG-A", START + 23 * HOUR + 11 * MINUTE, tv_off + 24 * HOUR, 0, 0);
+  a_due = alerts_of (outage, outage->household_a);
+  {
+    JsonObject *open = NULL;
+
+    for (guint i = 0; i < a_due->len; i++)
+      if (g_strcmp0 (json_object_get_string_member (a_due->pdata[i], "state"), "resolved") != 0)
+        open = a_due->pdata[i];
+    g_assert_nonnull (open);
+    g_assert_cmpstr (json_object_get_string_member (open, "kind"), ==, "inactivity");
+    g_assert_cmpint (member_time (open, "quiet_since"), ==, tv_off);
+  }
+  outage_free (outage);
+}
+
+/* Plugs installed but never heard from, most of the households at once (a
+ * gateway still uploading their history, as in the demo): no offline
+ * signal for any (one plug alone stopping: test_one_plug_unplugged). */
+static void
+test_never_reported_mass (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (START, NULL);
+  g_autoptr(GPtrArray) households = g_ptr_array_new_with_free_func (g_free);
+  guint offline = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-NEW-%u", i);
+
+      g_ptr_array_add (households, ingest_add_household (fixture, DONG, TRUE, 24, serial,
+                                                         START - 2 * HOUR));
+    }
+  tick (fixture, START + 8 * HOUR);
+  for (guint i = 0; i < households->len; i++)
+    {
+      g_autoptr(GPtrArray) alerts = ingest_alerts (fixture, NULL, households->pdata[i]);
+
+      offline += find_alert (alerts, "offline") != NULL;
+    }
+  g_assert_cmpuint (offline, ==, 0);
+  ingest_fixture_free (fixture);
+}
+
+static void
+test_backlog_after_live (void)
+{
+  check_backlog (FALSE);
+}
+
+static void
+test_backlog_before_live (void)
+{
+  check_backlog (TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/anbu/outages/server-down-past-due", test_server_down_past_due);
+  g_test_add_func ("/anbu/outages/gateway-down", test_gateway_down);
+  g_test_add_func ("/anbu/outages/one-plug-unplugged", test_one_plug_unplugged);
+  g_test_add_func ("/anbu/outages/backlog-after-live", test_backlog_after_live);
+  g_test_add_func ("/anbu/outages/backlog-before-live", test_backlog_before_live);
+  g_test_add_func ("/anbu/outages/never-reported-mass", test_never_reported_mass);
+
+  return g_test_run ();
+}
