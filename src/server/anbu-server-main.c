@@ -16,6 +16,7 @@
 
 #include "anbu-clock.h"
 #include "anbu-auth.h"
+#include "anbu-backup.h"
 #include "anbu-csv-import.h"
 #include "anbu-http-server.h"
 #include "anbu-ingest-cli.h"
@@ -39,6 +40,7 @@ static const char usage_text[] =
   "  anbu-server import households --db FILE --csv FILE [--valid-only]\n"
   "  anbu-server gateway add --db FILE --name NAME   (prints the gateway's telemetry token)\n"
   "  anbu-server access-log --db FILE (--household ID | --user NAME | --cli)\n"
+  "  anbu-server backup --db FILE --to FILE   (while serving; never overwrites)\n"
   "\n"
   "Passwords are read from --password-file or from standard input (not echoed).\n"
   "ANBU_SERVER_TOKEN_LIFETIME (seconds) sets the token lifetime when the flag is absent.\n";
@@ -617,6 +619,40 @@ run_access_log (int    argc,
   return 0;
 }
 
+/* backup */
+
+static int
+run_backup (int    argc,
+            char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *to = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  gint64 size;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (db == NULL || to == NULL)
+    return usage_error ("--db FILE and --to FILE are required");
+  size = anbu_backup_database (db, to, &error);
+  if (size < 0)
+    {
+      g_printerr (_("anbu-server: backup failed: %s\n"), error->message);
+      return 1;
+    }
+  {
+    g_autofree char *size_text = g_format_size ((guint64) size);
+
+    g_print (_("Backed up %s to %s (%s).\n"), db, to, size_text);
+  }
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -631,6 +667,8 @@ main (int   argc,
     return usage_error (NULL);
   if (strcmp (argv[1], "serve") == 0)
     return run_serve (argc - 1, argv + 1);
+  if (strcmp (argv[1], "backup") == 0)
+    return run_backup (argc - 1, argv + 1);
   if (strcmp (argv[1], "access-log") == 0)
     return run_access_log (argc - 1, argv + 1);
   if (argc >= 3 && strcmp (argv[1], "gateway") == 0 && strcmp (argv[2], "add") == 0)

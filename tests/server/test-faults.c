@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Faults and upkeep (issue 15): online backups and their restore, a
+ * database of the first release that opens and serves, and the server
+ * while its disk is full. Every test runs the real anbu-server. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "anbu-test-server.h"
+
+#define PASSWORD "correct horse battery"
+#define DONG_A "1111051500"   /* 청운효자동 */
+
+static char *
+household_entries (guint    count,
+                   GPtrArray *ids)
+{
+  g_autoptr(GString) text = g_string_new ("[");
+
+  for (guint i = 0; i < count; i++)
+    {
+      g_autofree char *entry_id = g_uuid_string_random ();
+      char *id = g_uuid_string_random ();
+
+      g_string_append_printf (text, "%s{\"id\": \"%s\", \"kind\": \"household.create\", "
+                              "\"payload\": {\"id\": \"%s\", \"dong_code\": \"" DONG_A "\", "
+                              "\"name\": \"김영수\", \"address\": \"서울특별시 종로구 자하문로 %u\", "
+                              "\"night_consent\": true}}",
+                              i > 0 ? ", " : "", entry_id, id, i + 1);
+      g_ptr_array_add (ids, id);
+    }
+  g_string_append_c (text, ']');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Pushes `count` new households; asserts each is acknowledged and adds
+ * its id to `acknowledged`. */
+static void
+push_households (AnbuTestServer *server,
+                 const char     *token,
+                 guint           count,
+                 GPtrArray      *acknowledged)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *entries = household_entries (count, ids);
+  g_autoptr(AnbuTestResponse) response = NULL;
+  JsonArray *results = anbu_test_push (server, token, entries, &response);
+
+  g_assert_cmpuint (json_array_get_length (results), ==, count);
+  for (guint i = 0; i < count; i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+
+      g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+      g_ptr_array_add (acknowledged, g_strdup (g_ptr_array_index (ids, i)));
+    }
+}
+
+static void
+assert_households_synced (AnbuTestServer *server,
+                          const char     *token,
+                          GPtrArray      *ids)
+{
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) changes = anbu_test_pull (server, token, &cursor, 0, NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_nonnull (anbu_test_find_change (changes, "household", g_ptr_array_index (ids, i)));
+}
+
+static char *
+integrity_check (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *result = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return result;
+}
+
+/* Replaces the stopped server's database with `source` (a file copied, or
+ * SQL text run into a new file). */
+static void
+replace_database (AnbuTestServer *server,
+                  const char     *copy_from,
+                  const char     *sql)
+{
+  g_autofree char *wal = g_strconcat (server->db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (server->db, "-shm", NULL);
+
+  g_assert_null (server->process);
+  g_unlink (server->db);
+  g_unlink (wal);
+  g_unlink (shm);
+  if (copy_from != NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      g_assert_true (g_file_get_contents (copy_from, &contents, &length, NULL));
+      g_assert_true (g_file_set_contents (server->db, contents, (gssize) length, NULL));
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+      sqlite3_exec (db, sql, NULL, NULL, &message);
+      g_assert_null (message);
+      sqlite3_close (db);
+    }
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  char    *out;
+  char    *err;
+} BackupRun;
+
+static void
+on_backup_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  BackupRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->ok = g_subprocess_get_if_exited (G_SUBPROCESS (source))
+            && g_subprocess_get_exit_status (G_SUBPROCESS (source)) == 0;
+  run->done = TRUE;
+}
+
+/* Serve, write, back up while writes keep coming, restore into a fresh
+ * directory, start a server on it: everything acknowledged before the
+ * backup began is there, and the copy is intact. A second backup to the
+ * same file is refused and leaves the first one as it was. */
+static void
+test_backup_while_serving (void)
+{
+  AnbuTestServer *server = anbu_test_server_new (NULL);
+  AnbuTestServer *restored = NULL;
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) during = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *admin_id = anbu_test_server_add_user (server, "admin", "admin", NULL, PASSWORD);
+  g_autofree char *token = anbu_test_server_sign_in (server, "admin", PASSWORD);
+  g_autofree char *backup = g_build_filename (server->dir, "backup.db", NULL);
+  g_autofree char *backup_bytes = NULL;
+  g_autofree char *again_bytes = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *check = NULL;
+  g_autofree char *restored_token = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  BackupRun run = { 0 };
+  gsize backup_length, again_length;
+
+  for (guint i = 0; i < 10; i++)
+    push_households (server, token, 20, before);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, g_getenv ("ANBU_SERVER"), "backup", "--db", server->db,
+                              "--to", backup, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_backup_done, &run);
+  /* The server keeps acknowledging writes while the copy is taken. */
+  while (!run.done)
+    {
+      push_households (server, token, 5, during);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_true (run.ok);
+  g_assert_true (strstr (run.out, backup) != NULL);
+
+  /* Never overwrites: the second backup fails, says why, and the first stays. */
+  g_assert_true (g_file_get_contents (backup, &backup_bytes, &backup_length, NULL));
+  g_assert_cmpint (anbu_test_server_cli (server, NULL, &out, &err, "backup", "--to", backup, NULL),
+                   ==, 1);
+  g_assert_true (strstr (err, "already exists") != NULL);
+  g_assert_true (g_file_get_contents (backup, &again_bytes, &again_length, NULL));
+  g_assert_cmpmem (backup_bytes, backup_length, again_bytes, again_length);
+
+  check = integrity_check (backup);
+  g_assert_cmpstr (check, ==, "ok");
+
+  /* Restore (docs/server.md): stop, copy back, start. */
+  restored = anbu_test_server_new (NULL);
+  anbu_test_server_stop (restored, SIGTERM);
+  replace_database (restored, backup, NULL);
+  anbu_test_server_restart (restored, NULL);
+  restored_token = anbu_test_server_sign_in (restored, "admin", PASSWORD);
+  assert_households_synced (restored, restored_token, before);
+  anbu_test_server_stop (restored, SIGTERM);
+  g_clear_pointer (&check, g_free);
+  check = integrity_check (restored->db);
+  g_assert_cmpstr (check, ==, "ok");
+
+  /* The original went on serving all along. */
+  assert_households_synced (server, token, before);
+  assert_households_synced (server, token, during);
+
+  g_free (run.out);
+  g_free (run.err);
+  anbu_test_server_free (restored);
+  anbu_test_server_free (server);
+}
+
+static void
+test_backup_refuses_unknown (void)
+{
+  AnbuTestServer *server = anbu_test_server_new (NULL);
+  g_autofree char *backup = g_build_filename (server->dir, "backup.db", NULL);
+  g_autofree char *missing = g_build_filename (server->dir, "missing.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A mistyped --db is an error, not a new empty database. */
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, g_getenv ("ANBU_SERVER"), "backup", "--db", missing,
+                              "--to", backup, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_true (strstr (err, "backup failed") != NULL);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
+  anbu_test_server_free (server);
+}
+
+/* tests/server/fixtures/first-release.sql: the schema and a few rows as
+ * the first release (commit 8020387) wrote them. The current server opens
+ * it, brings the schema up to date, and serves what was stored. */
+static void
+test_first_release_database (void)
+{
+  AnbuTestServer *server = anbu_test_server_new (NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("ANBU_FIXTURES"), "first-release.sql", NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *check = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(GPtrArray) acknowledged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  JsonObject *household;
+
+  g_assert_true (g_file_get_contents (path, &sql, NULL, &error));
+  g_assert_no_error (error);
+  anbu_test_server_stop (server, SIGTERM);
+  replace_database (server, NULL, sql);
+  anbu_test_server_restart (server, NULL);
+
+  token = anbu_test_server_sign_in (server, "kim.planner", "first release password");
+  changes = anbu_test_pull (server, token, &cursor, 0, NULL);
+  household = anbu_test_find_change (changes, "household", "6f1c2a8e-3b7d-4e59-9a61-0c2d5e8f4b17");
+  g_assert_nonnull (household);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (household, "record"),
+                                                  "name"), ==, "김영수");
+  g_assert_nonnull (anbu_test_find_change (changes, "contact",
+                                           "2b8e4f61-7c3a-4d95-8e12-5f0a9c6d3e84"));
+  /* And it takes new writes on the old data. */
+  push_households (server, token, 1, acknowledged);
+  assert_households_synced (server, token, acknowledged);
+
+  anbu_test_server_stop (server, SIGTERM);
+  check = integrity_check (server->db);
+  g_assert_cmpstr (check, ==, "ok");
+  anbu_test_server_free (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/anbu/server/backup/while-serving", test_backup_while_serving);
+  g_test_add_func ("/anbu/server/backup/refuses-unknown", test_backup_refuses_unknown);
+  g_test_add_func ("/anbu/server/upgrade/first-release-database", test_first_release_database);
+  return g_test_run ();
+}
