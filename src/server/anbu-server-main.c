@@ -20,6 +20,7 @@
 #include "anbu-csv-import.h"
 #include "anbu-http-server.h"
 #include "anbu-ingest-cli.h"
+#include "anbu-query-pool.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-tile-store.h"
 #include "anbu-validate.h"
@@ -30,7 +31,7 @@ static const char usage_text[] =
   "Usage:\n"
   "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
   "                    [--token-lifetime SECONDS] [--max-body BYTES] [--password-checks N]\n"
-  "                    [--request-timeout SECONDS]\n"
+  "                    [--request-timeout SECONDS] [--query-deadline SECONDS]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
@@ -196,6 +197,7 @@ run_serve (int    argc,
   gint64 max_body = ANBU_DEFAULT_MAX_BODY;
   gint password_checks = 0;
   gint request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
+  gint query_deadline = ANBU_QUERY_POOL_DEFAULT_DEADLINE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
@@ -205,6 +207,7 @@ run_serve (int    argc,
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, NULL, NULL },
     { "password-checks", 0, 0, G_OPTION_ARG_INT, &password_checks, NULL, NULL },
     { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout, NULL, NULL },
+    { "query-deadline", 0, 0, G_OPTION_ARG_INT, &query_deadline, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
     { NULL }
@@ -237,6 +240,8 @@ run_serve (int    argc,
     return usage_error ("--password-checks must be a number from 1 to 64");
   if (request_timeout < 0 || request_timeout > 3600)
     return usage_error ("--request-timeout must be a number of seconds from 0 to 3600");
+  if (query_deadline < 1 || query_deadline > 600)
+    return usage_error ("--query-deadline must be a number of seconds from 1 to 600");
   if (!anbu_auth_init (&error))
     {
       g_printerr ("anbu-server: %s\n", error->message);
@@ -261,6 +266,7 @@ run_serve (int    argc,
       g_printerr ("anbu-server: %s\n", error->message);
       return 1;
     }
+  anbu_ingest_service_set_query_deadline (ingest, (guint) query_deadline);
 
   /* GET /tiles/{z}/{x}/{y}.png from an MBTiles file (docs/api.md). */
   if (tiles != NULL)

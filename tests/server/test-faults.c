@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Faults and upkeep (issue 15): online backups and their restore, a
- * database of the first release that opens and serves, and the server
- * while its disk is full. Every test runs the real anbu-server. */
+ * database of the first release that opens and serves, statistics that
+ * leave the server free, and the server while its disk is full. Every test runs the real anbu-server. */
 #include "config.h"
 
 #include <string.h>
@@ -285,6 +285,133 @@ test_first_release_database (void)
   anbu_test_server_free (server);
 }
 
+/* A city's worth of history written straight into the stopped server's
+ * database: 500 households, 40,000 resolved signals and 80,000 visits.
+ * Counting 방문 확인 compares every visit with its household's signals, so
+ * the statistics take seconds of real work. (Pushing this through the API
+ * would take minutes; the rows are what the server itself stores.) */
+static const char heavy_history_sql[] =
+  "BEGIN;"
+  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)"
+  " INSERT INTO household (id, dong_code, night_consent, status, record, version, seq, updated_at)"
+  " SELECT printf ('h-%05d', i), '" DONG_A "', 1, 'active',"
+  " json_object ('id', printf ('h-%05d', i), 'dong_code', '" DONG_A "', 'name', '김영수',"
+  "  'address', '서울특별시 종로구 자하문로 1', 'contacts', json ('[]'), 'night_consent', json ('true'),"
+  "  'threshold_hours', 24, 'status', 'active', 'version', 1, 'updated_at', '2026-01-01T00:00:00Z'),"
+  " 1, 1000 + i, '2026-01-01T00:00:00Z' FROM n;"
+  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40000)"
+  " INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
+  " SELECT printf ('a-%06d', i), printf ('h-%05d', 1 + i % 500), 'resolved',"
+  " json_object ('id', printf ('a-%06d', i), 'household_id', printf ('h-%05d', 1 + i % 500),"
+  "  'kind', 'inactivity', 'state', 'resolved', 'resolution', 'safe',"
+  "  'raised_at', strftime ('%Y-%m-%dT%H:%M:%SZ', 1767225600 + i * 750, 'unixepoch'),"
+  "  'closed_at', strftime ('%Y-%m-%dT%H:%M:%SZ', 1767225600 + i * 750 + 3600, 'unixepoch')),"
+  " 1, 2000 + i, '2026-01-01T00:00:00Z' FROM n;"
+  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80000)"
+  " INSERT INTO visit (id, household_id, record, version, seq, updated_at)"
+  " SELECT printf ('v-%06d', i), printf ('h-%05d', 1 + i % 500),"
+  " json_object ('id', printf ('v-%06d', i), 'household_id', printf ('h-%05d', 1 + i % 500),"
+  "  'at', strftime ('%Y-%m-%dT%H:%M:%SZ', 1767225600 + i * 375 + 1800, 'unixepoch'),"
+  "  'purpose', 'regular'),"
+  " 1, 50000 + i, '2026-01-01T00:00:00Z' FROM n;"
+  "UPDATE counter SET value = 200000 WHERE name = 'seq';"
+  "COMMIT;";
+
+static void
+add_heavy_history (AnbuTestServer *server)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_null (server->process);
+  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, heavy_history_sql, NULL, NULL, &message);
+  g_assert_cmpstr (message, ==, NULL);
+  sqlite3_close (db);
+}
+
+typedef struct
+{
+  gboolean  done;
+  guint     status;
+  GBytes   *body;
+} Pending;
+
+static void
+on_pending_sent (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupSession *session = SOUP_SESSION (source);
+
+  pending->body = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  pending->status = soup_message_get_status (soup_session_get_async_result_message (session, result));
+  pending->done = TRUE;
+}
+
+/* While one statistics request is being counted, /healthz, sync and pushes
+ * are answered (before, it was counted on the main loop and everything else
+ * waited); past its deadline the request answers 503 `unavailable`, and
+ * the next report is answered as usual. */
+static void
+test_stats_leave_server_free (void)
+{
+  const char *args[] = { "--query-deadline", "2", NULL };
+  AnbuTestServer *server = anbu_test_server_new (NULL);
+  g_autofree char *admin_id = anbu_test_server_add_user (server, "admin", "admin", NULL, PASSWORD);
+  g_autofree char *token = NULL;
+  g_autofree char *authorization = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) stats = NULL;
+  g_autoptr(GPtrArray) acknowledged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(AnbuTestResponse) health = NULL;
+  g_autoptr(AnbuTestResponse) series = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  Pending pending = { 0 };
+  JsonObject *error_object;
+
+  anbu_test_server_stop (server, SIGTERM);
+  add_heavy_history (server);
+  anbu_test_server_restart (server, args);
+  token = anbu_test_server_sign_in (server, "admin", PASSWORD);
+
+  url = g_strconcat (server->url, "/api/v1/stats?from=2026-01-01T00:00:00%2B09:00"
+                     "&to=2027-01-01T00:00:00%2B09:00&group=month", NULL);
+  stats = soup_message_new ("GET", url);
+  authorization = g_strconcat ("Bearer ", token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (stats), "Authorization",
+                                authorization);
+  soup_session_send_and_read_async (server->session, stats, G_PRIORITY_DEFAULT, NULL,
+                                    on_pending_sent, &pending);
+
+  health = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+  push_households (server, token, 1, acknowledged);
+  g_assert_false (pending.done);
+
+  anbu_test_wait_for (&pending.done);
+  g_assert_cmpuint (pending.status, ==, 503);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (pending.body, NULL),
+                                             (gssize) g_bytes_get_size (pending.body), NULL));
+  error_object = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                                "error");
+  g_assert_cmpstr (json_object_get_string_member (error_object, "code"), ==, "unavailable");
+  g_assert_true (strstr (json_object_get_string_member (error_object, "message"), "in time") != NULL);
+
+  /* The pool is free again: a household's series is answered. */
+  series = anbu_test_request (server, "GET", "/api/v1/households/h-00001/series"
+                              "?from=2026-01-01T00:00:00%2B09:00&to=2026-01-02T00:00:00%2B09:00",
+                              token, NULL);
+  g_assert_cmpuint (series->status, ==, 200);
+  assert_households_synced (server, token, acknowledged);
+
+  g_bytes_unref (pending.body);
+  anbu_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -294,5 +421,6 @@ main (int   argc,
   g_test_add_func ("/anbu/server/backup/while-serving", test_backup_while_serving);
   g_test_add_func ("/anbu/server/backup/refuses-unknown", test_backup_refuses_unknown);
   g_test_add_func ("/anbu/server/upgrade/first-release-database", test_first_release_database);
+  g_test_add_func ("/anbu/server/queries/stats-leave-server-free", test_stats_leave_server_free);
   return g_test_run ();
 }
