@@ -4,7 +4,11 @@
  * leave the server free, and the server while its disk is full. Every test runs the real anbu-server. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -412,6 +416,135 @@ test_stats_leave_server_free (void)
   anbu_test_server_free (server);
 }
 
+/* Disk full: the server's database lives on a small tmpfs (mounting one
+ * needs root; elsewhere the test is skipped). */
+static gboolean
+mount_small_disk (const char *dir)
+{
+  return mount ("tmpfs", dir, "tmpfs", 0, "size=8m") == 0;
+}
+
+/* Writes zeros into `path` until the filesystem has no space left. */
+static void
+fill_disk (const char *path)
+{
+  static const char zeros[64 * 1024];
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  for (;;)
+    {
+      ssize_t written = write (fd, zeros, sizeof zeros);
+
+      if (written <= 0)
+        {
+          g_assert_cmpint (errno, ==, ENOSPC);
+          break;
+        }
+    }
+  /* The last few bytes of space too. */
+  while (write (fd, zeros, 1) == 1)
+    ;
+  close (fd);
+}
+
+/* Pushes batches of households until one is not acknowledged (at most
+ * `attempts`); returns that answer, NULL if all were. */
+static AnbuTestResponse *
+push_until_refused (AnbuTestServer *server,
+                    const char     *token,
+                    guint           attempts,
+                    GPtrArray      *acknowledged)
+{
+  for (guint i = 0; i < attempts; i++)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *entries = household_entries (5, ids);
+      g_autofree char *body = g_strdup_printf ("{\"mutations\": %s}", entries);
+      AnbuTestResponse *response = anbu_test_request (server, "POST", "/api/v1/mutations", token,
+                                                      body);
+      JsonArray *results;
+
+      if (response->status != 200)
+        return response;
+      results = json_object_get_array_member (anbu_test_response_object (response), "results");
+      for (guint r = 0; r < json_array_get_length (results); r++)
+        if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (results, r),
+                                                      "status"), "applied") == 0)
+          g_ptr_array_add (acknowledged, g_strdup (g_ptr_array_index (ids, r)));
+      anbu_test_response_free (response);
+    }
+  return NULL;
+}
+
+/* The disk fills up while planners push: the pushes answer 503
+ * `unavailable` saying so, nothing acknowledged is lost, the database stays
+ * intact, and once space returns the same server takes writes again. */
+static void
+test_disk_full (void)
+{
+  AnbuTestServer *server = anbu_test_server_new (NULL);
+  g_autofree char *admin_id = anbu_test_server_add_user (server, "admin", "admin", NULL, PASSWORD);
+  g_autofree char *saved = NULL;
+  g_autofree char *filler = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *check = NULL;
+  g_autoptr(GPtrArray) acknowledged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(AnbuTestResponse) refused = NULL;
+  g_autoptr(AnbuTestResponse) after = NULL;
+  g_autoptr(AnbuTestResponse) health = NULL;
+  g_autoptr(AnbuTestResponse) pull = NULL;
+  JsonObject *error_object;
+  gsize saved_length;
+
+  anbu_test_server_stop (server, SIGTERM);
+  g_assert_true (g_file_get_contents (server->db, &saved, &saved_length, NULL));
+  if (!mount_small_disk (server->dir))
+    {
+      g_test_skip ("Mounting a small tmpfs needs root (CAP_SYS_ADMIN)");
+      anbu_test_server_free (server);
+      return;
+    }
+  g_assert_true (g_file_set_contents (server->db, saved, (gssize) saved_length, NULL));
+  anbu_test_server_restart (server, NULL);
+  token = anbu_test_server_sign_in (server, "admin", PASSWORD);
+  push_households (server, token, 5, acknowledged);
+
+  filler = g_build_filename (server->dir, "filler", NULL);
+  fill_disk (filler);
+  refused = push_until_refused (server, token, 200, acknowledged);
+  g_assert_nonnull (refused);
+  g_assert_cmpuint (refused->status, ==, 503);
+  g_assert_cmpstr (anbu_test_response_error_code (refused), ==, "unavailable");
+  error_object = json_object_get_object_member (anbu_test_response_object (refused), "error");
+  g_assert_true (strstr (json_object_get_string_member (error_object, "message"), "disk is full")
+                 != NULL);
+  g_assert_nonnull (soup_message_headers_get_one (refused->headers, "Retry-After"));
+  /* Still answering while full: health, and a sync that says why it waits
+   * (every page of household data goes to the access log first, and a read
+   * that cannot be logged is not served). */
+  health = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+  pull = anbu_test_request (server, "GET", "/api/v1/sync", token, NULL);
+  g_assert_cmpuint (pull->status, ==, 503);
+  g_assert_cmpstr (anbu_test_response_error_code (pull), ==, "unavailable");
+
+  /* Space returns: the same process takes writes again. */
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  after = push_until_refused (server, token, 1, acknowledged);
+  g_assert_null (after);
+  assert_households_synced (server, token, acknowledged);
+
+  anbu_test_server_stop (server, SIGTERM);
+  check = integrity_check (server->db);
+  g_assert_cmpstr (check, ==, "ok");
+  anbu_test_server_restart (server, NULL);
+  assert_households_synced (server, token, acknowledged);
+  anbu_test_server_stop (server, SIGTERM);
+  g_assert_cmpint (umount2 (server->dir, MNT_DETACH), ==, 0);
+  anbu_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -422,5 +555,6 @@ main (int   argc,
   g_test_add_func ("/anbu/server/backup/refuses-unknown", test_backup_refuses_unknown);
   g_test_add_func ("/anbu/server/upgrade/first-release-database", test_first_release_database);
   g_test_add_func ("/anbu/server/queries/stats-leave-server-free", test_stats_leave_server_free);
+  g_test_add_func ("/anbu/server/faults/disk-full", test_disk_full);
   return g_test_run ();
 }
