@@ -349,6 +349,8 @@ flush_telemetry (gpointer user_data)
 
       if (report != NULL)
         anbu_json_respond (queued->msg, 200, anbu_telemetry_report_to_json (report));
+      else if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL))
+        anbu_json_respond_error (queued->msg, error);
       else
         anbu_json_respond_api_error (queued->msg, ANBU_API_ERROR_INTERNAL, NULL,
                                      "The readings could not be stored; send them again");

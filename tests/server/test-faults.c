@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "anbu-ingest-fixture.h"
 #include "anbu-test-server.h"
 
 #define PASSWORD "correct horse battery"
@@ -545,6 +546,108 @@ test_disk_full (void)
   anbu_test_server_free (server);
 }
 
+static gint64
+count_readings (const char *path,
+                const char *serial)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 count = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM reading WHERE serial = ?1", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
+}
+
+/* Posts a batch of readings a minute apart from `*next`; returns the
+ * answer, adding what it accepted to `*accepted`. */
+static AnbuTestResponse *
+post_readings (IngestFixture *fixture,
+               const char    *serial,
+               gint64        *next,
+               gint64        *accepted)
+{
+  g_autofree char *items = ingest_readings_json (serial, *next, 60, 500, 3.0, 3.0, 0, 0, NULL);
+  g_autofree char *body = g_strdup_printf ("{\"readings\": [%s]}", items);
+  AnbuTestResponse *response = anbu_test_request (fixture->server, "POST", "/api/v1/telemetry",
+                                                  fixture->gateway_token, body);
+
+  *next += 500 * 60;
+  if (response->status == 200)
+    *accepted += json_object_get_int_member (anbu_test_response_object (response), "accepted");
+  return response;
+}
+
+/* The same for a gateway's readings: 503 while full, every acknowledged
+ * reading stored exactly once, and readings taken again once space returns. */
+static void
+test_disk_full_telemetry (void)
+{
+  const gint64 clock = 1795478400;   /* 2026-11-24 09:00 KST */
+  IngestFixture *fixture = ingest_fixture_new (clock, NULL);
+  AnbuTestServer *server = fixture->server;
+  g_autofree char *household = ingest_add_household (fixture, DONG_A, TRUE, 24, "AP-9001",
+                                                     clock - 40 * 24 * 3600);
+  g_autofree char *clock_text = ingest_time (clock);
+  const char *args[] = { "--manual-clock", clock_text, NULL };
+  g_autofree char *saved = NULL;
+  g_autofree char *filler = NULL;
+  g_autofree char *check = NULL;
+  g_autoptr(AnbuTestResponse) refused = NULL;
+  g_autoptr(AnbuTestResponse) after = NULL;
+  gint64 next = clock - 30 * 24 * 3600;
+  gint64 accepted = 0;
+  gsize saved_length;
+
+  anbu_test_server_stop (server, SIGTERM);
+  g_assert_true (g_file_get_contents (server->db, &saved, &saved_length, NULL));
+  if (!mount_small_disk (server->dir))
+    {
+      g_test_skip ("Mounting a small tmpfs needs root (CAP_SYS_ADMIN)");
+      ingest_fixture_free (fixture);
+      return;
+    }
+  g_assert_true (g_file_set_contents (server->db, saved, (gssize) saved_length, NULL));
+  anbu_test_server_restart (server, args);
+  refused = post_readings (fixture, "AP-9001", &next, &accepted);
+  g_assert_cmpuint (refused->status, ==, 200);
+  g_clear_pointer (&refused, anbu_test_response_free);
+
+  filler = g_build_filename (server->dir, "filler", NULL);
+  fill_disk (filler);
+  for (guint i = 0; i < 80 && refused == NULL; i++)
+    {
+      AnbuTestResponse *response = post_readings (fixture, "AP-9001", &next, &accepted);
+
+      if (response->status != 200)
+        refused = response;
+      else
+        anbu_test_response_free (response);
+    }
+  g_assert_nonnull (refused);
+  g_assert_cmpuint (refused->status, ==, 503);
+  g_assert_cmpstr (anbu_test_response_error_code (refused), ==, "unavailable");
+  g_assert_nonnull (soup_message_headers_get_one (refused->headers, "Retry-After"));
+
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  after = post_readings (fixture, "AP-9001", &next, &accepted);
+  g_assert_cmpuint (after->status, ==, 200);
+
+  anbu_test_server_stop (server, SIGTERM);
+  check = integrity_check (server->db);
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (accepted, >, 0);
+  g_assert_cmpint (count_readings (server->db, "AP-9001"), ==, accepted);
+  g_assert_cmpint (umount2 (server->dir, MNT_DETACH), ==, 0);
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -556,5 +659,6 @@ main (int   argc,
   g_test_add_func ("/anbu/server/upgrade/first-release-database", test_first_release_database);
   g_test_add_func ("/anbu/server/queries/stats-leave-server-free", test_stats_leave_server_free);
   g_test_add_func ("/anbu/server/faults/disk-full", test_disk_full);
+  g_test_add_func ("/anbu/server/faults/disk-full-telemetry", test_disk_full_telemetry);
   return g_test_run ();
 }
