@@ -648,6 +648,239 @@ test_disk_full_telemetry (void)
   ingest_fixture_free (fixture);
 }
 
+/* kill -9 under load. */
+
+typedef struct
+{
+  char     *path;
+  char     *token;
+  char     *body;
+  guint     size;       /* households or readings in the batch */
+  gboolean  sent;       /* in flight */
+  gboolean  acknowledged;
+  guint     stored;     /* households applied or readings accepted, over all tries */
+  guint     repeated;   /* duplicates answered on resends */
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  g_free (batch->path);
+  g_free (batch->token);
+  g_free (batch->body);
+  g_free (batch);
+}
+
+typedef struct
+{
+  Batch       *batch;
+  SoupMessage *msg;
+  gboolean    *done;
+} Flight;
+
+/* The answer of a batch, if one came: a reset connection is no answer
+ * (the batch may or may not have been stored; it is sent again). */
+static void
+on_flight_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Flight *flight = user_data;
+  Batch *batch = flight->batch;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  *flight->done = TRUE;
+  if (body != NULL && soup_message_get_status (flight->msg) == 200
+      && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                     (gssize) g_bytes_get_size (body), NULL))
+    {
+      JsonObject *answer = json_node_get_object (json_parser_get_root (parser));
+
+      batch->acknowledged = TRUE;
+      if (json_object_has_member (answer, "results"))
+        {
+          JsonArray *results = json_object_get_array_member (answer, "results");
+
+          for (guint i = 0; i < json_array_get_length (results); i++)
+            {
+              const char *status = json_object_get_string_member (
+                json_array_get_object_element (results, i), "status");
+
+              if (g_strcmp0 (status, "applied") == 0)
+                batch->stored++;
+              else if (g_strcmp0 (status, "duplicate") == 0)
+                batch->repeated++;
+            }
+        }
+      else
+        {
+          batch->stored += json_object_get_int_member (answer, "accepted");
+          batch->repeated += json_object_get_int_member (answer, "duplicate");
+        }
+    }
+  g_object_unref (flight->msg);
+  g_free (flight);
+}
+
+static void
+send_batch (AnbuTestServer *server,
+            Batch          *batch,
+            gboolean       *done)
+{
+  g_autofree char *url = g_strconcat (server->url, batch->path, NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", batch->token, NULL);
+  g_autoptr(GBytes) body = g_bytes_new (batch->body, strlen (batch->body));
+  Flight *flight = g_new0 (Flight, 1);
+
+  flight->batch = batch;
+  flight->done = done;
+  flight->msg = soup_message_new ("POST", url);
+  soup_message_headers_replace (soup_message_get_request_headers (flight->msg), "Authorization",
+                                authorization);
+  soup_message_set_request_body_from_bytes (flight->msg, "application/json", body);
+  soup_session_send_and_read_async (server->session, flight->msg, G_PRIORITY_DEFAULT, NULL,
+                                    on_flight_done, flight);
+}
+
+static gboolean
+on_kill_time (gpointer user_data)
+{
+  AnbuTestServer *server = user_data;
+
+  g_subprocess_send_signal (server->process, SIGKILL);
+  return G_SOURCE_REMOVE;
+}
+
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 count = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
+}
+
+#define KILL_ROUNDS 20
+
+/* Twenty times: pushes and readings in flight, the server killed with
+ * SIGKILL at a random moment, restarted, and what was not answered sent
+ * again (as the app's outbox and the gateways do). In the end every batch
+ * is acknowledged, and each household and reading is stored exactly once:
+ * a resend of something stored before the kill answers `duplicate`. */
+static void
+test_kill_loop (void)
+{
+  const gint64 clock = 1795478400;   /* 2026-11-24 09:00 KST */
+  IngestFixture *fixture = ingest_fixture_new (clock, NULL);
+  AnbuTestServer *server = fixture->server;
+  g_autofree char *household = ingest_add_household (fixture, DONG_A, TRUE, 24, "AP-7001",
+                                                     clock - 40 * 24 * 3600);
+  g_autofree char *clock_text = ingest_time (clock);
+  g_autofree char *check = NULL;
+  const char *args[] = { "--manual-clock", clock_text, NULL };
+  g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_free);
+  gint64 next_reading = clock - 30 * 24 * 3600;
+  guint households = 0, readings = 0, kills = 0, cut_off = 0, repeated = 0;
+
+  for (guint round = 0; round < KILL_ROUNDS; round++)
+    {
+      gboolean done[64] = { FALSE };
+      guint in_flight = 0;
+
+      /* Two new pushes and two new reading batches a round. */
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+          g_autofree char *entries = household_entries (20, ids);
+          g_autofree char *items = ingest_readings_json ("AP-7001", next_reading, 60, 200,
+                                                         3.0, 3.0, 0, 0, NULL);
+          Batch *push = g_new0 (Batch, 1);
+          Batch *post = g_new0 (Batch, 1);
+
+          push->path = g_strdup ("/api/v1/mutations");
+          push->token = g_strdup (fixture->admin_token);
+          push->body = g_strdup_printf ("{\"mutations\": %s}", entries);
+          push->size = 20;
+          post->path = g_strdup ("/api/v1/telemetry");
+          post->token = g_strdup (fixture->gateway_token);
+          post->body = g_strdup_printf ("{\"readings\": [%s]}", items);
+          post->size = 200;
+          next_reading += 200 * 60;
+          households += 20;
+          readings += 200;
+          g_ptr_array_add (batches, push);
+          g_ptr_array_add (batches, post);
+        }
+
+      /* Everything not yet acknowledged goes (again), then the kill. */
+      for (guint i = 0; i < batches->len && in_flight < G_N_ELEMENTS (done); i++)
+        {
+          Batch *batch = g_ptr_array_index (batches, i);
+
+          if (!batch->acknowledged)
+            send_batch (server, batch, &done[in_flight++]);
+        }
+      cut_off += in_flight;
+      g_timeout_add ((guint) g_test_rand_int_range (0, 40), on_kill_time, server);
+      for (guint i = 0; i < in_flight; i++)
+        anbu_test_wait_for (&done[i]);
+      g_assert_cmpint (anbu_test_server_stop (server, 0), ==, 128 + SIGKILL);
+      kills++;
+      anbu_test_server_restart (server, args);
+    }
+
+  /* The last resends, with no kill. */
+  for (guint i = 0; i < batches->len; i++)
+    {
+      Batch *batch = g_ptr_array_index (batches, i);
+      gboolean done = FALSE;
+
+      if (batch->acknowledged)
+        continue;
+      cut_off++;
+      send_batch (server, batch, &done);
+      anbu_test_wait_for (&done);
+      g_assert_true (batch->acknowledged);
+    }
+  for (guint i = 0; i < batches->len; i++)
+    {
+      Batch *batch = g_ptr_array_index (batches, i);
+
+      cut_off -= batch->acknowledged ? 1 : 0;
+      repeated += batch->repeated;
+    }
+  g_test_message ("%u kills; %u households, %u readings; %u tries cut off by a kill, "
+                  "%u items answered duplicate on a resend", kills, households, readings,
+                  cut_off, repeated);
+
+  for (guint i = 0; i < batches->len; i++)
+    {
+      Batch *batch = g_ptr_array_index (batches, i);
+
+      /* One try of each batch was answered: each item in it either
+       * stored then, or stored by a try the kill cut off (answered
+       * duplicate); never both, never neither. */
+      g_assert_cmpuint (batch->stored + batch->repeated, ==, batch->size);
+    }
+  anbu_test_server_stop (server, SIGTERM);
+  check = integrity_check (server->db);
+  g_assert_cmpstr (check, ==, "ok");
+  /* The fixture's own household and plug, plus ours; all readings once. */
+  g_assert_cmpint (count_rows (server->db, "SELECT count(*) FROM household"), ==, households + 1);
+  g_assert_cmpint (count_rows (server->db, "SELECT count(*) FROM reading WHERE serial = 'AP-7001'"),
+                   ==, readings);
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -660,5 +893,6 @@ main (int   argc,
   g_test_add_func ("/anbu/server/queries/stats-leave-server-free", test_stats_leave_server_free);
   g_test_add_func ("/anbu/server/faults/disk-full", test_disk_full);
   g_test_add_func ("/anbu/server/faults/disk-full-telemetry", test_disk_full_telemetry);
+  g_test_add_func ("/anbu/server/faults/kill-loop", test_kill_loop);
   return g_test_run ();
 }
