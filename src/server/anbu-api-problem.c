@@ -5,10 +5,12 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
 #include "anbu-api-problem.h"
 #include "anbu-record-error.h"
+#include "anbu-store.h"
 
 /* "FIELD: reason" → FIELD, when FIELD is a dotted path. */
 static char *
@@ -45,6 +47,13 @@ anbu_api_problem_from_error (const GError *error)
       problem->code = g_strdup (anbu_record_error_code_to_string (error->code));
       problem->field = anbu_record_error_dup_field (error);
       reason = anbu_record_error_get_reason (error);
+    }
+  else if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL))
+    {
+      /* The transaction was rolled back whole: a resend is safe. */
+      problem->status = anbu_api_error_code_get_http_status (ANBU_API_ERROR_UNAVAILABLE);
+      problem->code = g_strdup (anbu_api_error_code_to_string (ANBU_API_ERROR_UNAVAILABLE));
+      reason = _("The server's disk is full, so nothing was stored; send it again later");
     }
   else
     {

@@ -16,6 +16,7 @@
 #include "anbu-json-body.h"
 #include "anbu-record-json.h"
 #include "anbu-retention.h"
+#include "anbu-query-pool.h"
 #include "anbu-series.h"
 #include "anbu-server-time.h"
 #include "anbu-stats.h"
@@ -29,6 +30,8 @@
  * the calendar (GDateTime ends at the year 9999). */
 #define QUERY_TIME_MIN G_GINT64_CONSTANT (946684800)
 #define QUERY_TIME_MAX G_GINT64_CONSTANT (4102444800)
+/* Statistics and series computed at once; more wait (anbu-query-pool.h). */
+#define QUERY_THREADS 2
 /* Periods one statistics answer may hold (about 2.7 years of days). */
 #define STATS_MAX_PERIODS 1000
 
@@ -43,6 +46,7 @@ struct _AnbuIngestService
   AnbuTelemetry       *telemetry;
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
+  AnbuQueryPool       *queries;       /* statistics and series, off the main loop */
   AnbuIngestOptions    options;
   AnbuClock           *clock;
   gint64               last_retention;
@@ -350,6 +354,8 @@ flush_telemetry (gpointer user_data)
 
       if (report != NULL)
         anbu_json_respond (queued->msg, 200, anbu_telemetry_report_to_json (report));
+      else if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL))
+        anbu_json_respond_error (queued->msg, error);
       else
         anbu_json_respond_api_error (queued->msg, ANBU_API_ERROR_INTERNAL, NULL,
                                      "The readings could not be stored; send them again");
@@ -579,6 +585,143 @@ log_admin_action (AnbuIngestService   *self,
     g_warning ("Cannot write the access log: %s", error->message);
 }
 
+/* Statistics and series run on the query pool (anbu-query-pool.h): the
+ * handler checks the caller and the parameters on the main loop, pauses the
+ * message, and answers it when the worker is done or its deadline passed. */
+
+typedef struct
+{
+  char   *household_id;
+  gint64  from;
+  gint64  to;
+  gint64  bucket;
+} SeriesQuery;
+
+static void
+series_query_free (SeriesQuery *series)
+{
+  g_free (series->household_id);
+  g_free (series);
+}
+
+static char *
+run_series_query (sqlite3   *db,
+                  gpointer   data,
+                  GError   **error)
+{
+  SeriesQuery *series = data;
+
+  return anbu_series_to_json (db, series->household_id, series->from, series->to,
+                              series->bucket, error);
+}
+
+typedef struct
+{
+  AnbuScope      scope;
+  gint64         from;
+  gint64         to;
+  AnbuStatsGroup group;
+} StatsQuery;
+
+static void
+stats_query_free (StatsQuery *stats)
+{
+  g_strfreev (stats->scope.dong_codes);
+  g_free (stats);
+}
+
+static char *
+run_stats_query (sqlite3   *db,
+                 gpointer   data,
+                 GError   **error)
+{
+  StatsQuery *stats = data;
+
+  return anbu_stats_to_json (db, &stats->scope, stats->from, stats->to, stats->group, error);
+}
+
+typedef struct
+{
+  AnbuIngestService *self;
+  SoupServerMessage *msg;
+  AnbuStoreUser     *user;
+  char              *log_route;      /* NULL: not an access-log read */
+  char              *household_id;
+  const char        *label;          /* the metrics' route label */
+  gint64             started;
+} PendingQuery;
+
+static void
+pending_query_free (PendingQuery *pending)
+{
+  g_object_unref (pending->self);
+  g_object_unref (pending->msg);
+  g_clear_pointer (&pending->user, anbu_store_user_free);
+  g_free (pending->log_route);
+  g_free (pending->household_id);
+  g_free (pending);
+}
+
+static void
+on_query_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  PendingQuery *pending = user_data;
+  AnbuIngestService *self = pending->self;
+  g_autoptr(GError) error = NULL;
+  char *json = anbu_query_pool_run_finish (ANBU_QUERY_POOL (source), result, &error);
+
+  if (json == NULL)
+    anbu_json_respond_error (pending->msg, error);
+  else
+    {
+      if (pending->log_route != NULL)
+        log_read (self, pending->msg, pending->user, pending->log_route, pending->household_id);
+      anbu_json_respond (pending->msg, 200, json);
+    }
+  if (self->server != NULL)
+    anbu_metrics_observe_request (anbu_http_server_get_metrics (self->server), pending->label,
+                                  soup_server_message_get_status (pending->msg),
+                                  (g_get_monotonic_time () - pending->started)
+                                  / (double) G_USEC_PER_SEC);
+  soup_server_message_unpause (pending->msg);
+  pending_query_free (pending);
+}
+
+static void
+run_query (AnbuIngestService  *self,
+           SoupServerMessage  *msg,
+           AnbuStoreUser     **user,
+           const char         *label,
+           const char         *household_id,
+           AnbuQueryFunc       func,
+           gpointer            data,
+           GDestroyNotify      destroy)
+{
+  PendingQuery *pending = g_new0 (PendingQuery, 1);
+
+  pending->self = g_object_ref (self);
+  pending->msg = g_object_ref (msg);
+  pending->user = g_steal_pointer (user);
+  /* A household's series is a read of its data (access log); the
+   * statistics are counts over many. */
+  pending->log_route = household_id != NULL ? g_strdup (label) : NULL;
+  pending->household_id = g_strdup (household_id);
+  pending->label = label;
+  pending->started = g_get_monotonic_time ();
+  if (!anbu_query_pool_run_async (self->queries, func, data, destroy, on_query_done, pending))
+    {
+      pending_query_free (pending);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "5");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
+                                   _("The server is busy with other reports; try again in a moment"));
+      return;
+    }
+  soup_server_message_pause (msg);
+}
+
 static void
 handle_households (SoupServer        *server,
                    SoupServerMessage *msg,
@@ -590,7 +733,7 @@ handle_households (SoupServer        *server,
   g_autoptr(AnbuStoreUser) user = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) parts = g_strsplit (path, "/", -1);
-  g_autofree char *json = NULL;
+  SeriesQuery *series;
   gint64 now = anbu_ingest_service_now (self);
   gint64 from, to, bucket;
 
@@ -623,14 +766,13 @@ handle_households (SoupServer        *server,
                                    "Too many buckets: choose a larger bucket or a shorter span");
       return;
     }
-  json = anbu_series_to_json (self->db, parts[4], from, to, bucket, &error);
-  if (json == NULL)
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-  log_read (self, msg, user, "/api/v1/households/{id}/series", parts[4]);
-  anbu_json_respond (msg, 200, g_steal_pointer (&json));
+  series = g_new0 (SeriesQuery, 1);
+  series->household_id = g_strdup (parts[4]);
+  series->from = from;
+  series->to = to;
+  series->bucket = bucket;
+  run_query (self, msg, &user, "/api/v1/households/{id}/series", parts[4], run_series_query,
+             series, (GDestroyNotify) series_query_free);
 }
 
 static void
@@ -643,10 +785,9 @@ handle_stats (SoupServer        *server,
   AnbuIngestService *self = user_data;
   g_autoptr(AnbuStoreUser) user = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
   const char *group_text = query != NULL ? g_hash_table_lookup (query, "group") : NULL;
   AnbuStatsGroup group = ANBU_STATS_GROUP_MONTH;
-  AnbuScope scope;
+  StatsQuery *stats;
   gint64 now = anbu_ingest_service_now (self);
   gint64 from, to;
 
@@ -677,15 +818,14 @@ handle_stats (SoupServer        *server,
                                    _("Too many periods: choose a longer group or a shorter span"));
       return;
     }
-  scope.role = user->role;
-  scope.dong_codes = user->dong_codes;
-  json = anbu_stats_to_json (self->db, &scope, from, to, group, &error);
-  if (json == NULL)
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-  anbu_json_respond (msg, 200, g_steal_pointer (&json));
+  stats = g_new0 (StatsQuery, 1);
+  stats->scope.role = user->role;
+  stats->scope.dong_codes = g_strdupv (user->dong_codes);
+  stats->from = from;
+  stats->to = to;
+  stats->group = group;
+  run_query (self, msg, &user, "/api/v1/stats", NULL, run_stats_query, stats,
+             (GDestroyNotify) stats_query_free);
 }
 
 static AnbuStoreUser *
@@ -1009,6 +1149,7 @@ anbu_ingest_service_finalize (GObject *object)
   g_clear_pointer (&self->gateway_lookup, sqlite3_finalize);
   g_clear_pointer (&self->counter, sqlite3_finalize);
   g_clear_object (&self->clock);
+  g_clear_object (&self->queries);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
 
   G_OBJECT_CLASS (anbu_ingest_service_parent_class)->finalize (object);
@@ -1079,6 +1220,8 @@ anbu_ingest_service_new (AnbuStore               *store,
                                 (gint64) self->options.retention_days * 24 * 3600 - 3600);
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
+  self->queries = anbu_query_pool_new (sqlite3_db_filename (db, "main"), QUERY_THREADS,
+                                       self->options.query_deadline);
   if (self->telemetry == NULL || self->engine == NULL || self->hub == NULL
       || sqlite3_prepare_v3 (db, "SELECT id FROM gateway WHERE token_hash = ?1 AND disabled = 0",
                              -1, SQLITE_PREPARE_PERSISTENT, &self->gateway_lookup, NULL) != SQLITE_OK
@@ -1138,6 +1281,16 @@ anbu_ingest_service_attach (AnbuIngestService *self,
   if (!anbu_clock_is_manual (self->clock))
     self->pass_id = g_timeout_add_seconds (self->options.pass_interval, on_pass_timeout, self);
   self->change_id = g_timeout_add (CHANGE_POLL_MS, on_change_timeout, self);
+}
+
+void
+anbu_ingest_service_set_query_deadline (AnbuIngestService *self,
+                                        guint              seconds)
+{
+  g_return_if_fail (ANBU_IS_INGEST_SERVICE (self));
+
+  self->options.query_deadline = seconds;
+  anbu_query_pool_set_deadline (self->queries, seconds);
 }
 
 AnbuTelemetry *

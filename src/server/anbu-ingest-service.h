@@ -33,6 +33,7 @@ typedef struct
   guint  pass_interval;    /* seconds; 0 = default */
   gsize  max_body;         /* bytes for telemetry bodies; 0 = 16 MiB */
   guint  plug_interval;    /* live plug pushes per plug at most every N s; 0 = default */
+  guint  query_deadline;   /* seconds a statistics or series request may take; 0 = 10 */
 } AnbuIngestOptions;
 
 #define ANBU_TYPE_INGEST_SERVICE (anbu_ingest_service_get_type ())
@@ -52,6 +53,10 @@ void               anbu_ingest_service_attach      (AnbuIngestService       *sel
 /* Unix seconds by the process's clock (anbu_clock_get_default): on a manual
  * clock (--manual-clock, tests) time moves only by /api/v1/admin/tick. */
 gint64             anbu_ingest_service_now         (AnbuIngestService       *self);
+
+/* --query-deadline SECONDS (0 = the default, 10 s). */
+void               anbu_ingest_service_set_query_deadline (AnbuIngestService *self,
+                                                           guint              seconds);
 
 AnbuTelemetry     *anbu_ingest_service_get_telemetry (AnbuIngestService     *self);
 AnbuAlertEngine   *anbu_ingest_service_get_engine  (AnbuIngestService       *self);

@@ -10,6 +10,7 @@
 #include "anbu-api-problem.h"
 #include "anbu-json-body.h"
 #include "anbu-record-json.h"
+#include "anbu-store.h"
 
 /* anbu_json_parse_object() turns a "\u0000" escape into this noncharacter,
  * so the tree walk can name the field that had one. */
@@ -238,6 +239,9 @@ anbu_json_respond_error (SoupServerMessage *msg,
 
   if (problem->status >= 500)
     g_warning ("Request failed: %s", error->message);
+  if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL))
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                  "30");
   anbu_json_respond (msg, problem->status, anbu_api_problem_to_json (problem));
 }
 

@@ -16,9 +16,11 @@
 
 #include "anbu-clock.h"
 #include "anbu-auth.h"
+#include "anbu-backup.h"
 #include "anbu-csv-import.h"
 #include "anbu-http-server.h"
 #include "anbu-ingest-cli.h"
+#include "anbu-query-pool.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-tile-store.h"
 #include "anbu-validate.h"
@@ -29,7 +31,7 @@ static const char usage_text[] =
   "Usage:\n"
   "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
   "                    [--token-lifetime SECONDS] [--max-body BYTES] [--password-checks N]\n"
-  "                    [--request-timeout SECONDS]\n"
+  "                    [--request-timeout SECONDS] [--query-deadline SECONDS]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
@@ -39,6 +41,7 @@ static const char usage_text[] =
   "  anbu-server import households --db FILE --csv FILE [--valid-only]\n"
   "  anbu-server gateway add --db FILE --name NAME   (prints the gateway's telemetry token)\n"
   "  anbu-server access-log --db FILE (--household ID | --user NAME | --cli)\n"
+  "  anbu-server backup --db FILE --to FILE   (while serving; never overwrites)\n"
   "\n"
   "Passwords are read from --password-file or from standard input (not echoed).\n"
   "ANBU_SERVER_TOKEN_LIFETIME (seconds) sets the token lifetime when the flag is absent.\n";
@@ -194,6 +197,7 @@ run_serve (int    argc,
   gint64 max_body = ANBU_DEFAULT_MAX_BODY;
   gint password_checks = 0;
   gint request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
+  gint query_deadline = ANBU_QUERY_POOL_DEFAULT_DEADLINE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
@@ -203,6 +207,7 @@ run_serve (int    argc,
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, NULL, NULL },
     { "password-checks", 0, 0, G_OPTION_ARG_INT, &password_checks, NULL, NULL },
     { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout, NULL, NULL },
+    { "query-deadline", 0, 0, G_OPTION_ARG_INT, &query_deadline, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
     { NULL }
@@ -235,6 +240,8 @@ run_serve (int    argc,
     return usage_error ("--password-checks must be a number from 1 to 64");
   if (request_timeout < 0 || request_timeout > 3600)
     return usage_error ("--request-timeout must be a number of seconds from 0 to 3600");
+  if (query_deadline < 1 || query_deadline > 600)
+    return usage_error ("--query-deadline must be a number of seconds from 1 to 600");
   if (!anbu_auth_init (&error))
     {
       g_printerr ("anbu-server: %s\n", error->message);
@@ -259,6 +266,7 @@ run_serve (int    argc,
       g_printerr ("anbu-server: %s\n", error->message);
       return 1;
     }
+  anbu_ingest_service_set_query_deadline (ingest, (guint) query_deadline);
 
   /* GET /tiles/{z}/{x}/{y}.png from an MBTiles file (docs/api.md). */
   if (tiles != NULL)
@@ -617,6 +625,40 @@ run_access_log (int    argc,
   return 0;
 }
 
+/* backup */
+
+static int
+run_backup (int    argc,
+            char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *to = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  gint64 size;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (db == NULL || to == NULL)
+    return usage_error ("--db FILE and --to FILE are required");
+  size = anbu_backup_database (db, to, &error);
+  if (size < 0)
+    {
+      g_printerr (_("anbu-server: backup failed: %s\n"), error->message);
+      return 1;
+    }
+  {
+    g_autofree char *size_text = g_format_size ((guint64) size);
+
+    g_print (_("Backed up %s to %s (%s).\n"), db, to, size_text);
+  }
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -631,6 +673,8 @@ main (int   argc,
     return usage_error (NULL);
   if (strcmp (argv[1], "serve") == 0)
     return run_serve (argc - 1, argv + 1);
+  if (strcmp (argv[1], "backup") == 0)
+    return run_backup (argc - 1, argv + 1);
   if (strcmp (argv[1], "access-log") == 0)
     return run_access_log (argc - 1, argv + 1);
   if (argc >= 3 && strcmp (argv[1], "gateway") == 0 && strcmp (argv[2], "add") == 0)

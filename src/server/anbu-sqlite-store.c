@@ -269,6 +269,11 @@ set_sqlite_error (AnbuSqliteStore  *self,
   if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE)
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS,
                  "%s: already stored", what);
+  /* SQLite rolls the transaction back and stays usable: the same write
+   * succeeds once there is space again (tests/server/test-faults.c). */
+  else if ((code & 0xff) == SQLITE_FULL)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL,
+                 "%s: %s", what, sqlite3_errmsg (self->db));
   else
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
                  "%s: %s", what, sqlite3_errmsg (self->db));

@@ -20,6 +20,7 @@ typedef enum
   ANBU_STORE_ERROR_NOT_FOUND,   /* no such user, record or session */
   ANBU_STORE_ERROR_EXISTS,      /* a record with this id or name is already stored */
   ANBU_STORE_ERROR_TOO_NEW,     /* the database was written by a newer anbu-server */
+  ANBU_STORE_ERROR_FULL,        /* the disk is full: nothing was written, try again later */
 } AnbuStoreError;
 
 GQuark anbu_store_error_quark (void);

@@ -8,6 +8,7 @@
 
 #include "anbu-record-json.h"
 #include "anbu-server-time.h"
+#include "anbu-store.h"
 #include "anbu-telemetry.h"
 #include "anbu-validate.h"
 
@@ -212,8 +213,13 @@ set_db_error (AnbuTelemetry  *self,
               GError        **error,
               const char     *what)
 {
-  g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED, "%s: %s", what,
-               sqlite3_errmsg (self->db));
+  /* A full disk is the store's "nothing written, try again later". */
+  if ((sqlite3_extended_errcode (self->db) & 0xff) == SQLITE_FULL)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL, "%s: %s", what,
+                 sqlite3_errmsg (self->db));
+  else
+    g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED, "%s: %s", what,
+                 sqlite3_errmsg (self->db));
   return FALSE;
 }
 
@@ -1361,7 +1367,10 @@ exec_sql (AnbuTelemetry  *self,
 
   if (sqlite3_exec (self->db, sql, NULL, NULL, &message) == SQLITE_OK)
     return TRUE;
-  g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED, "%s: %s", sql, message);
+  if ((sqlite3_extended_errcode (self->db) & 0xff) == SQLITE_FULL)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL, "%s: %s", sql, message);
+  else
+    g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED, "%s: %s", sql, message);
   sqlite3_free (message);
   return FALSE;
 }
