@@ -247,6 +247,9 @@ rebuild (AnbuHouseholdPage *self)
       add_row (group, _("Connection"), state);
       add_row (group, _("Last activity"), activity);
       add_row (group, _("Quiet"), quiet);
+      /* What switches by itself on this plug does not count as the resident's activity. */
+      if (plug->activity_learned_text != NULL)
+        add_row (group, _("Not counted as activity"), plug->activity_learned_text);
     }
   else
     add_row (group, _("No plug installed"), _("Install one on the next visit."));

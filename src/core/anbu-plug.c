@@ -59,6 +59,7 @@ anbu_plug_copy (const AnbuPlug *plug)
   copy = g_memdup2 (plug, sizeof *plug);
   copy->serial = g_strdup (plug->serial);
   copy->household_id = g_strdup (plug->household_id);
+  copy->activity_learned_text = g_strdup (plug->activity_learned_text);
   return copy;
 }
 
@@ -69,6 +70,7 @@ anbu_plug_free (AnbuPlug *plug)
     return;
   g_free (plug->serial);
   g_free (plug->household_id);
+  g_free (plug->activity_learned_text);
   g_free (plug);
 }
 
@@ -90,6 +92,7 @@ anbu_plug_equal (const AnbuPlug *a,
          doubles_equal (a->last_watts, b->last_watts) &&
          doubles_equal (a->last_lux, b->last_lux) &&
          a->last_activity_at == b->last_activity_at &&
+         g_strcmp0 (a->activity_learned_text, b->activity_learned_text) == 0 &&
          a->version == b->version;
 }
 
@@ -123,6 +126,8 @@ anbu_plug_from_json (JsonObject  *object,
       !check_measure ("last_lux", plug->last_lux, ANBU_PLUG_MAX_LUX, error) ||
       !anbu_json_read_timestamp (M ("last_activity_at"), FALSE, &plug->last_activity_at,
                                  error) ||
+      !anbu_json_read_text (M ("activity_learned_text"), FALSE, ANBU_PLUG_LEARNED_TEXT_MAX_CHARS,
+                            ANBU_TEXT_MULTI_LINE, &plug->activity_learned_text, error) ||
       !anbu_json_read_version (M ("version"), FALSE, &plug->version, error))
     return NULL;
 #undef M
@@ -156,6 +161,7 @@ anbu_plug_to_json (const AnbuPlug *plug)
   anbu_json_write_double (object, "last_watts", plug->last_watts);
   anbu_json_write_double (object, "last_lux", plug->last_lux);
   anbu_json_write_timestamp (object, "last_activity_at", plug->last_activity_at);
+  anbu_json_write_text (object, "activity_learned_text", plug->activity_learned_text);
   json_object_set_int_member (object, "version", plug->version);
   return object;
 }

@@ -22,12 +22,16 @@ G_BEGIN_DECLS
  *   last_watts        optional  0 .. 10000 W (live; NAN in C = unknown)
  *   last_lux          optional  0 .. 200000 lx (live; NAN in C = unknown)
  *   last_activity_at  optional  time of the last activity event (live)
+ *   activity_learned_text optional  what the server's detector learned to
+ *                     ignore as machine-made (timers, cycles, sun), a sentence
+ *                     for the planner (live; set by the server only)
  *   version           optional  ≥ 0, server-assigned, default 0
  * Times are µs since the epoch, UTC, 0 = unset.
  */
 
 #define ANBU_PLUG_MAX_WATTS 10000.0
 #define ANBU_PLUG_MAX_LUX  200000.0
+#define ANBU_PLUG_LEARNED_TEXT_MAX_CHARS 4000
 
 typedef struct
 {
@@ -41,6 +45,7 @@ typedef struct
   double         last_watts;
   double         last_lux;
   gint64         last_activity_at;
+  char          *activity_learned_text;
   gint64         version;
 } AnbuPlug;
 

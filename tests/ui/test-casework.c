@@ -1299,6 +1299,50 @@ test_new_signal_announced (Fixture      *f,
   g_assert_true (anbu_test_wait_until (page_shows, shows, 5000));
 }
 
+static gboolean
+plug_learned (gpointer casework)
+{
+  AnbuPlug *plug = anbu_casework_find_installed_plug (casework, H7);
+
+  return casework_loaded (casework) && plug != NULL && plug->activity_learned_text != NULL;
+}
+
+/* What the server's detector learned to leave out of activity (a timer lamp here) is on the
+ * household page, in the planner's words. */
+static void
+test_household_page_shows_machine_patterns (Fixture      *f,
+                                            gconstpointer data)
+{
+  AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+  g_autoptr(GAsyncResult) pulled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *installed = ago (2000);
+  g_autofree char *seen = ago (0.1);
+  g_autofree char *activity = ago (3);
+  g_autofree char *body = NULL;
+  gpointer shows[2] = { page, H7 };
+  const char *learned = "매일 19:00 켜짐·23:00 꺼짐: 타이머로 판단, 활동에서 제외";
+
+  body = g_strdup_printf ("{\"changes\": [{\"kind\": \"plug\", \"op\": \"upsert\", \"id\": \"PLG-0007\", \"record\":"
+                          " {\"serial\": \"PLG-0007\", \"household_id\": \"%s\", \"appliance\": \"lamp\","
+                          " \"installed_at\": \"%s\", \"state\": \"installed\", \"last_seen_at\": \"%s\","
+                          " \"last_watts\": 3.5, \"last_lux\": 40, \"last_activity_at\": \"%s\","
+                          " \"activity_learned_text\": \"%s\", \"version\": 2}}],"
+                          " \"cursor\": \"c2\", \"has_more\": false}", H7, installed, seen, activity, learned);
+  bytes = g_bytes_new (body, strlen (body));
+  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (anbu_test_wait_until (plug_learned, f->casework, 5000));
+
+  anbu_window_open_household (ANBU_WINDOW (f->window), H7);
+  g_assert_true (anbu_test_wait_until (page_shows, shows, 5000));
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (label_with_text (GTK_WIDGET (page), "활동에서 제외"));
+  g_assert_true (label_with_text (GTK_WIDGET (page), learned));
+}
+
 /* After sign-out nothing of the caseload stays on screen. */
 static void
 test_detach (Fixture      *f,
@@ -1349,6 +1393,7 @@ main (int argc, char *argv[])
   ADD ("household-page", test_household_page);
   ADD ("detach-on-sign-out", test_detach);
   ADD ("new-signal-announced", test_new_signal_announced);
+  ADD ("household-page-shows-machine-patterns", test_household_page_shows_machine_patterns);
 
   return g_test_run ();
 }
