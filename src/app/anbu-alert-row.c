@@ -37,6 +37,10 @@ struct _AnbuAlertRow
   char          *household_id;
   char          *phone;
   GCancellable  *cancellable;
+
+  AnbuAlert          *alert;
+  AnbuAlertResponder  responder;
+  char               *dong_name;
 };
 
 G_DEFINE_FINAL_TYPE (AnbuAlertRow, anbu_alert_row, GTK_TYPE_LIST_BOX_ROW)
@@ -169,6 +173,8 @@ anbu_alert_row_finalize (GObject *object)
   g_free (self->alert_id);
   g_free (self->household_id);
   g_free (self->phone);
+  g_clear_pointer (&self->alert, anbu_alert_free);
+  g_free (self->dong_name);
   G_OBJECT_CLASS (anbu_alert_row_parent_class)->finalize (object);
 }
 
@@ -299,13 +305,24 @@ anbu_alert_row_new (AnbuCasework    *casework,
   self->casework = g_object_ref (casework);
   self->alert_id = g_strdup (alert->id);
   self->household_id = g_strdup (alert->household_id);
+  self->alert = anbu_alert_copy (alert);
   h = anbu_casework_lookup_household (casework, alert->household_id);
+  self->dong_name = h != NULL ? g_strdup (h->dong_name) : NULL;
   now = anbu_timestamp_to_date_time (anbu_casework_get_now (casework));
 
   gtk_label_set_label (self->level_label, anbu_alert_level_to_label (alert->level));
   gtk_widget_add_css_class (GTK_WIDGET (self->level_label), level_class (alert->level));
   gtk_label_set_label (self->name_label, h != NULL ? h->name : _("Unknown household"));
-  gtk_label_set_label (self->kind_label, anbu_alert_kind_to_label (alert->kind));
+  /* The 동 too: the view sorts and filters by it. */
+  if (self->dong_name != NULL)
+    {
+      /* Translators: "역삼1동 · 무활동": the household's 동 and the kind of signal. */
+      g_autofree char *kind = g_strdup_printf (_("%s · %s"), self->dong_name, anbu_alert_kind_to_label (alert->kind));
+
+      gtk_label_set_label (self->kind_label, kind);
+    }
+  else
+    gtk_label_set_label (self->kind_label, anbu_alert_kind_to_label (alert->kind));
 
   quiet_since = alert->quiet_since != 0 ? alert->quiet_since : alert->raised_at;
   {
@@ -321,6 +338,7 @@ anbu_alert_row_new (AnbuCasework    *casework,
   /* "관제센터 … 까지", or for a household without night consent outside
    * business hours, "동주민센터 업무 시작 대기": it waits for the morning. */
   responder = anbu_routing_decision_describe (decision);
+  self->responder = decision->responder;
   gtk_label_set_label (self->responder_label, responder);
   gtk_label_set_label (self->detail_label, alert->detail != NULL ? alert->detail : "");
   gtk_widget_set_visible (GTK_WIDGET (self->detail_label), alert->detail != NULL);
@@ -378,6 +396,27 @@ anbu_alert_row_get_alert_id (AnbuAlertRow *self)
 {
   g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), NULL);
   return self->alert_id;
+}
+
+const AnbuAlert *
+anbu_alert_row_get_alert (AnbuAlertRow *self)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), NULL);
+  return self->alert;
+}
+
+AnbuAlertResponder
+anbu_alert_row_get_responder (AnbuAlertRow *self)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), ANBU_ALERT_RESPONDER_DONG);
+  return self->responder;
+}
+
+const char *
+anbu_alert_row_get_dong_name (AnbuAlertRow *self)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), NULL);
+  return self->dong_name;
 }
 
 const char *
