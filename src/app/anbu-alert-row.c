@@ -296,7 +296,7 @@ anbu_alert_row_new (AnbuCasework    *casework,
   g_autofree char *responder = NULL;
   g_autofree char *quiet = NULL;
   g_autofree char *accessible = NULL;
-  gint64 quiet_since;
+  AnbuHouseholdSummary *summary;
 
   g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
   g_return_val_if_fail (alert != NULL, NULL);
@@ -324,13 +324,21 @@ anbu_alert_row_new (AnbuCasework    *casework,
   else
     gtk_label_set_label (self->kind_label, anbu_alert_kind_to_label (alert->kind));
 
-  quiet_since = alert->quiet_since != 0 ? alert->quiet_since : alert->raised_at;
-  {
-    g_autofree char *span = anbu_kst_format_quiet_for (anbu_casework_get_now (casework) - quiet_since);
+  /* The household's quiet time as its row and page show it (one computation);
+   * the signal's own quiet start only for a household the list does not hold. */
+  summary = anbu_household_index_lookup (anbu_casework_get_index (casework), alert->household_id);
+  if (summary != NULL)
+    quiet = anbu_household_facts_describe_quiet (anbu_household_summary_get_facts (summary),
+                                                 anbu_casework_get_now (casework));
+  if (quiet == NULL)
+    {
+      AnbuHouseholdFacts facts = {
+        .quiet_since = alert->quiet_since != 0 ? alert->quiet_since : alert->raised_at,
+        .threshold_hours = h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT,
+      };
 
-    /* Translators: "27시간째 활동 없음 · 기준 24시간": quiet time and the household's threshold. */
-    quiet = g_strdup_printf (_("%s · threshold %d h"), span, h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
-  }
+      quiet = anbu_household_facts_describe_quiet (&facts, anbu_casework_get_now (casework));
+    }
   gtk_label_set_label (self->quiet_label, quiet);
 
   calendar = anbu_holiday_calendar_new ();

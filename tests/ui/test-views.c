@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "anbu-alert-row.h"
 #include "anbu-alerts-view.h"
 #include "anbu-casework.h"
 #include "anbu-household-page.h"
+#include "anbu-household-row.h"
 #include "anbu-households-view.h"
 #include "anbu-map-page.h"
 #include "anbu-replica-case-store.h"
@@ -154,7 +156,7 @@ seed (Fixture *f)
   add_household (f, H4, "김영숙", "1168065000", "역삼2동", FALSE);
   add_household (f, H5, "최고령", "1168065000", "역삼2동", FALSE);
 
-  add_plug (f, "PLG-0001", H1, 0.1, 30);
+  add_plug (f, "PLG-0001", H1, 0.1, 28);  /* the planner's visit 28 hours ago: staff, not the resident */
   add_plug (f, "PLG-0002", H2, 0.1, 52);
   add_plug (f, "PLG-0003", H3, 0.1, 14);
   add_plug (f, "PLG-0004", H4, 55, 55);
@@ -420,6 +422,124 @@ test_map_says_list_filters (Fixture      *f,
   g_settings_reset (settings, "tile-address");
 }
 
+/* Every label's text under @widget, one per line. */
+static void
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, text);
+}
+
+/* The number written just before @unit ("30시간째" → 30), or -1. */
+static int
+number_before (const char *text,
+               const char *unit)
+{
+  const char *at = strstr (text, unit);
+  const char *start;
+
+  if (at == NULL)
+    return -1;
+  for (start = at; start > text && g_ascii_isdigit (start[-1]); start--)
+    ;
+  return start < at ? atoi (start) : -1;
+}
+
+static GtkWidget *
+find_alert_row (AnbuAlertsView *view,
+                const char     *alert_id)
+{
+  for (guint i = 0; i < anbu_alerts_view_get_n_rows (view); i++)
+    {
+      GtkWidget *row = anbu_alerts_view_get_row (view, i);
+
+      if (g_strcmp0 (anbu_alert_row_get_alert_id (ANBU_ALERT_ROW (row)), alert_id) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_household_row (GtkWidget  *root,
+                    const char *household_id)
+{
+  if (ANBU_IS_HOUSEHOLD_ROW (root)
+      && g_strcmp0 (anbu_household_summary_get_id (anbu_household_row_get_summary (ANBU_HOUSEHOLD_ROW (root))),
+                    household_id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_household_row (child, household_id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+page_shows (gpointer data)
+{
+  void **args = data;
+  GtkWidget *page = anbu_test_find_type (args[0], ANBU_TYPE_HOUSEHOLD_PAGE);
+
+  return page != NULL && gtk_widget_get_mapped (page)
+         && g_strcmp0 (anbu_household_page_get_household_id (ANBU_HOUSEHOLD_PAGE (page)), args[1]) == 0;
+}
+
+/* The signal card, the list row and the household page count the same hours
+ * of silence for the same household. 김영수's plug saw the planner's visit 28
+ * hours ago, but his signal has been quiet for 30 hours: staff activity is not
+ * his, and every view says 30. 김영숙's plug has been offline for 55 hours. */
+static void
+check_same_hours (Fixture    *f,
+                  const char *household_id,
+                  const char *alert_id,
+                  int         hours)
+{
+  AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+  g_autoptr(GString) card = g_string_new (NULL);
+  g_autoptr(GString) row = g_string_new (NULL);
+  g_autoptr(GString) page = g_string_new (NULL);
+  GtkWidget *widget;
+
+  show_view (f, "alerts");
+  widget = find_alert_row (view, alert_id);
+  g_assert_nonnull (widget);
+  collect_text (widget, card);
+
+  show_view (f, "households");
+  widget = find_household_row (f->window, household_id);
+  g_assert_nonnull (widget);
+  collect_text (widget, row);
+
+  g_assert_true (anbu_households_view_open_in_window (f->window, household_id));
+  g_assert_true (anbu_test_wait_until (page_shows, (void *[]) { f->window, (gpointer) household_id }, 5000));
+  collect_text (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE), page);
+  g_test_message ("card:\n%s\nrow:\n%s\npage:\n%s", card->str, row->str, page->str);
+
+  g_assert_cmpint (number_before (card->str, "시간째"), ==, hours);
+  g_assert_cmpint (number_before (page->str, "시간째"), ==, hours);
+  /* "마지막 활동 N시간 전": hours, never "1일 전" beside them. */
+  g_assert_cmpint (number_before (page->str, "시간 전"), ==, hours);
+  g_assert_cmpint (number_before (row->str, "시간 전"), ==, hours);
+  g_assert_null (strstr (row->str, "일 전"));
+  g_assert_null (strstr (page->str, "일 전"));
+}
+
+static void
+test_same_hours_everywhere (Fixture      *f,
+                            gconstpointer data)
+{
+  check_same_hours (f, H1, A1, 30);
+  check_same_hours (f, H4, A4, 55);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -432,6 +552,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add ("/anbu/ui/views/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("alerts-filter-and-sort", test_alerts_filter_and_sort);
   ADD ("map-says-list-filters", test_map_says_list_filters);
+  ADD ("same-hours-everywhere", test_same_hours_everywhere);
 
   return g_test_run ();
 }
