@@ -222,8 +222,8 @@ rebuild (AnbuHouseholdPage *self)
       g_autofree char *seen_ago = anbu_kst_format_duration (now - plug->last_seen_at);
       /* Translators: "연결 끊김 · 마지막 수신 55시간 전": the plug's link and when it last reported. */
       g_autofree char *state = plug->last_seen_at != 0
-                               ? g_strdup_printf (_("%s · last report %s ago"), online ? _("Online") : _("Offline"), seen_ago)
-                               : g_strdup_printf ("%s · %s", online ? _("Online") : _("Offline"), _("never"));
+                               ? g_strdup_printf (_("%s · last report %s ago"), online ? C_("plug link", "Online") : C_("plug link", "Offline"), seen_ago)
+                               : g_strdup_printf ("%s · %s", online ? C_("plug link", "Online") : C_("plug link", "Offline"), _("never"));
       AnbuHouseholdFacts plug_facts = {
         .last_activity_at = plug->last_activity_at,
         .threshold_hours = h->threshold_hours,
