@@ -75,6 +75,24 @@ wait_frame (GtkWidget *widget)
   spin_until_idle ();
 }
 
+static gint64 changed_start, changed_end;
+
+static gboolean
+changed_hook (GSignalInvocationHint *hint,
+              guint                  n_values,
+              const GValue          *values,
+              gpointer               data)
+{
+  changed_start = g_get_monotonic_time ();
+  return TRUE;
+}
+
+static void
+changed_handled (AnbuCasework *casework)
+{
+  changed_end = g_get_monotonic_time ();
+}
+
 static double
 ms_since (gint64 t0)
 {
@@ -237,9 +255,10 @@ main (int argc, char *argv[])
   {
     GtkWidget *alerts = anbu_alerts_view_new ();
     struct { const char *what; const char *dropdown; guint position; } steps[] = {
+      { "동: the first", "alerts-filter-dong", 1 },
+      { "동: all", "alerts-filter-dong", 0 },
       { "level: 심각", "alerts-filter-level", 1 },
       { "not yet acknowledged", "alerts-filter-state", 1 },
-      { "동: the first", "alerts-filter-dong", 1 },
       { "responder: 동주민센터", "alerts-filter-responder", 1 },
       { "sort: longest open", "alerts-sort", 1 },
       { "sort: 동", "alerts-sort", 2 },
@@ -282,12 +301,18 @@ main (int argc, char *argv[])
         printf ("  %-24s %4u shown  %6.1f ms until drawn\n", steps[i].what,
                 anbu_alerts_view_get_n_rows (ANBU_ALERTS_VIEW (alerts)), ms_since (t0));
       }
-    t0 = g_get_monotonic_time ();
+    /* The emission hook runs before the view's handler, the handler
+     * connected here after it: between them, the view updates its rows. */
+    g_signal_add_emission_hook (g_signal_lookup ("changed", ANBU_TYPE_CASEWORK), 0,
+                                changed_hook, NULL, NULL);
+    g_signal_connect (casework, "changed", G_CALLBACK (changed_handled), NULL);
     anbu_casework_reload (casework);
     while (anbu_casework_is_loading (casework))
       g_main_context_iteration (NULL, TRUE);
+    t0 = g_get_monotonic_time ();
     wait_frame (window);
-    printf ("alerts view: caseload reloaded, rows made again and drawn: %.1f ms\n", ms_since (t0));
+    printf ("alerts view: caseload reloaded: rows updated in %.1f ms, then drawn in %.1f ms\n",
+            (changed_end - changed_start) / 1000.0, ms_since (t0));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));

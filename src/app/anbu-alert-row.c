@@ -289,6 +289,24 @@ anbu_alert_row_new (AnbuCasework    *casework,
                     const AnbuAlert *alert)
 {
   AnbuAlertRow *self;
+
+  g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
+  g_return_val_if_fail (alert != NULL, NULL);
+
+  self = g_object_new (ANBU_TYPE_ALERT_ROW, NULL);
+  self->casework = g_object_ref (casework);
+  anbu_alert_row_update (self, alert);
+  return GTK_WIDGET (self);
+}
+
+/* Shows @alert as it is now (the same signal, or the row is reused for it): a
+ * label whose text did not change is left alone, so an update that changes
+ * nothing costs no layout, and the row keeps the keyboard focus. */
+void
+anbu_alert_row_update (AnbuAlertRow    *self,
+                       const AnbuAlert *alert)
+{
+  AnbuCasework *casework;
   AnbuHousehold *h;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(AnbuHolidayCalendar) calendar = NULL;
@@ -298,19 +316,25 @@ anbu_alert_row_new (AnbuCasework    *casework,
   g_autofree char *accessible = NULL;
   AnbuHouseholdSummary *summary;
 
-  g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
-  g_return_val_if_fail (alert != NULL, NULL);
+  g_return_if_fail (ANBU_IS_ALERT_ROW (self));
+  g_return_if_fail (alert != NULL);
 
-  self = g_object_new (ANBU_TYPE_ALERT_ROW, NULL);
-  self->casework = g_object_ref (casework);
+  casework = self->casework;
+  g_free (self->alert_id);
   self->alert_id = g_strdup (alert->id);
+  g_free (self->household_id);
   self->household_id = g_strdup (alert->household_id);
+  g_clear_pointer (&self->alert, anbu_alert_free);
   self->alert = anbu_alert_copy (alert);
   h = anbu_casework_lookup_household (casework, alert->household_id);
+  g_free (self->dong_name);
   self->dong_name = h != NULL ? g_strdup (h->dong_name) : NULL;
+  g_clear_pointer (&self->phone, g_free);
   now = anbu_timestamp_to_date_time (anbu_casework_get_now (casework));
 
   gtk_label_set_label (self->level_label, anbu_alert_level_to_label (alert->level));
+  for (AnbuAlertLevel level = ANBU_ALERT_LEVEL_WATCH; level <= ANBU_ALERT_LEVEL_CRITICAL; level++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->level_label), level_class (level));
   gtk_widget_add_css_class (GTK_WIDGET (self->level_label), level_class (alert->level));
   gtk_label_set_label (self->name_label, h != NULL ? h->name : _("Unknown household"));
   /* The 동 too: the view sorts and filters by it. */
@@ -363,6 +387,8 @@ anbu_alert_row_new (AnbuCasework    *casework,
       g_autofree char *uri = g_strconcat ("tel:", e164 != NULL ? e164 : h->phone, NULL);
 
       self->phone = g_strdup (h->phone);
+      gtk_widget_set_visible (GTK_WIDGET (self->phone_link), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->copy_button), TRUE);
       gtk_button_set_label (GTK_BUTTON (self->phone_link), h->phone);
       gtk_link_button_set_uri (self->phone_link, uri);
       /* Translators: %s is a phone number. */
@@ -396,7 +422,6 @@ anbu_alert_row_new (AnbuCasework    *casework,
                                 h != NULL ? h->name : "", quiet, responder,
                                 alert->detail != NULL ? alert->detail : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  return GTK_WIDGET (self);
 }
 
 const char *

@@ -255,15 +255,41 @@ static void
 rebuild (AnbuAlertsView *self)
 {
   GPtrArray *alerts = anbu_casework_get_open_alerts (self->casework);
-  remove_rows (self);
+  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkListBoxRow *row;
+
+  /* The rows of signals still open are updated in place (their focus and
+   * scroll position stay; unchanged labels cost nothing); the others go. */
+  for (guint i = 0; (row = gtk_list_box_get_row_at_index (self->list_box, i)) != NULL; i++)
+    g_hash_table_insert (rows, (gpointer) anbu_alert_row_get_alert_id (ANBU_ALERT_ROW (row)), row);
   update_dong_names (self, alerts);
   for (guint i = 0; i < alerts->len; i++)
     {
-      GtkWidget *row = anbu_alert_row_new (self->casework, alerts->pdata[i]);
+      AnbuAlert *alert = alerts->pdata[i];
+      GtkWidget *widget = g_hash_table_lookup (rows, alert->id);
 
-      g_object_set_data (G_OBJECT (row), "urgency", GUINT_TO_POINTER (i));
-      gtk_list_box_append (self->list_box, row);
+      if (widget != NULL)
+        {
+          g_hash_table_remove (rows, alert->id);
+          anbu_alert_row_update (ANBU_ALERT_ROW (widget), alert);
+        }
+      else
+        {
+          widget = anbu_alert_row_new (self->casework, alert);
+          gtk_list_box_append (self->list_box, widget);
+        }
+      g_object_set_data (G_OBJECT (widget), "urgency", GUINT_TO_POINTER (i));
     }
+  {
+    GHashTableIter iter;
+    gpointer gone;
+
+    g_hash_table_iter_init (&iter, rows);
+    while (g_hash_table_iter_next (&iter, NULL, &gone))
+      gtk_list_box_remove (self->list_box, gone);
+  }
+  gtk_list_box_invalidate_sort (self->list_box);
+  gtk_list_box_invalidate_filter (self->list_box);
   self->n_rows = alerts->len;
   update_summary (self);
   gtk_stack_set_visible_child_name (self->stack, alerts->len > 0 ? "list" : "empty");

@@ -540,6 +540,39 @@ test_same_hours_everywhere (Fixture      *f,
   check_same_hours (f, H4, A4, 55);
 }
 
+static gboolean
+card_says (gpointer data)
+{
+  void **args = data;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  collect_text (args[0], text);
+  return strstr (text->str, args[1]) != NULL;
+}
+
+/* A caseload change (here: an hour passes) updates the cards in place: the
+ * planner's keyboard focus stays on the card it was on, and the card shows
+ * the new hours. */
+static void
+test_alerts_update_in_place (Fixture      *f,
+                             gconstpointer data)
+{
+  AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
+  GtkWidget *card;
+
+  show_view (f, "alerts");
+  card = find_alert_row (view, A1);
+  g_assert_nonnull (card);
+  g_assert_true (gtk_widget_grab_focus (card));
+  g_assert_true (card_says ((void *[]) { card, "30시간째" }));
+
+  anbu_test_set_now (now_usec + HOUR);
+  g_assert_true (anbu_test_wait_until (card_says, (void *[]) { find_alert_row (view, A1), "31시간째" }, 5000));
+  g_assert_true (find_alert_row (view, A1) == card);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == card);
+  g_assert_cmpuint (anbu_alerts_view_get_n_alerts (view), ==, 4);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -553,6 +586,7 @@ main (int argc, char *argv[])
   ADD ("alerts-filter-and-sort", test_alerts_filter_and_sort);
   ADD ("map-says-list-filters", test_map_says_list_filters);
   ADD ("same-hours-everywhere", test_same_hours_everywhere);
+  ADD ("alerts-update-in-place", test_alerts_update_in_place);
 
   return g_test_run ();
 }
