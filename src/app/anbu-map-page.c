@@ -1118,7 +1118,9 @@ anbu_map_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->model, self);
   if (self->casework != NULL)
     g_signal_handlers_disconnect_by_data (self->casework, self);
-  follow_list_filters (self, NULL);
+  if (self->filtered_index != NULL)
+    g_signal_handlers_disconnect_by_data (self->filtered_index, self);
+  g_clear_object (&self->filtered_index);
   g_clear_object (&self->model);
   g_clear_object (&self->casework);
   g_clear_object (&self->settings);

@@ -539,8 +539,11 @@ clear_household_filters_action (GtkWidget  *widget,
 static void
 update_search_button (AnbuWindow *self)
 {
-  const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+  const char *view;
 
+  if (self->search_button == NULL || self->view_stack == NULL)
+    return;  /* disposing */
+  view = adw_view_stack_get_visible_child_name (self->view_stack);
   gtk_widget_set_visible (GTK_WIDGET (self->search_button),
                           g_strcmp0 (view, "households") == 0 || g_strcmp0 (view, "map") == 0);
 }
