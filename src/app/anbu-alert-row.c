@@ -37,6 +37,10 @@ struct _AnbuAlertRow
   char          *household_id;
   char          *phone;
   GCancellable  *cancellable;
+
+  AnbuAlert          *alert;
+  AnbuAlertResponder  responder;
+  char               *dong_name;
 };
 
 G_DEFINE_FINAL_TYPE (AnbuAlertRow, anbu_alert_row, GTK_TYPE_LIST_BOX_ROW)
@@ -169,6 +173,8 @@ anbu_alert_row_finalize (GObject *object)
   g_free (self->alert_id);
   g_free (self->household_id);
   g_free (self->phone);
+  g_clear_pointer (&self->alert, anbu_alert_free);
+  g_free (self->dong_name);
   G_OBJECT_CLASS (anbu_alert_row_parent_class)->finalize (object);
 }
 
@@ -283,6 +289,24 @@ anbu_alert_row_new (AnbuCasework    *casework,
                     const AnbuAlert *alert)
 {
   AnbuAlertRow *self;
+
+  g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
+  g_return_val_if_fail (alert != NULL, NULL);
+
+  self = g_object_new (ANBU_TYPE_ALERT_ROW, NULL);
+  self->casework = g_object_ref (casework);
+  anbu_alert_row_update (self, alert);
+  return GTK_WIDGET (self);
+}
+
+/* Shows @alert as it is now (the same signal, or the row is reused for it): a
+ * label whose text did not change is left alone, so an update that changes
+ * nothing costs no layout, and the row keeps the keyboard focus. */
+void
+anbu_alert_row_update (AnbuAlertRow    *self,
+                       const AnbuAlert *alert)
+{
+  AnbuCasework *casework;
   AnbuHousehold *h;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(AnbuHolidayCalendar) calendar = NULL;
@@ -290,30 +314,55 @@ anbu_alert_row_new (AnbuCasework    *casework,
   g_autofree char *responder = NULL;
   g_autofree char *quiet = NULL;
   g_autofree char *accessible = NULL;
-  gint64 quiet_since;
+  AnbuHouseholdSummary *summary;
 
-  g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
-  g_return_val_if_fail (alert != NULL, NULL);
+  g_return_if_fail (ANBU_IS_ALERT_ROW (self));
+  g_return_if_fail (alert != NULL);
 
-  self = g_object_new (ANBU_TYPE_ALERT_ROW, NULL);
-  self->casework = g_object_ref (casework);
+  casework = self->casework;
+  g_free (self->alert_id);
   self->alert_id = g_strdup (alert->id);
+  g_free (self->household_id);
   self->household_id = g_strdup (alert->household_id);
+  g_clear_pointer (&self->alert, anbu_alert_free);
+  self->alert = anbu_alert_copy (alert);
   h = anbu_casework_lookup_household (casework, alert->household_id);
+  g_free (self->dong_name);
+  self->dong_name = h != NULL ? g_strdup (h->dong_name) : NULL;
+  g_clear_pointer (&self->phone, g_free);
   now = anbu_timestamp_to_date_time (anbu_casework_get_now (casework));
 
   gtk_label_set_label (self->level_label, anbu_alert_level_to_label (alert->level));
+  for (AnbuAlertLevel level = ANBU_ALERT_LEVEL_WATCH; level <= ANBU_ALERT_LEVEL_CRITICAL; level++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->level_label), level_class (level));
   gtk_widget_add_css_class (GTK_WIDGET (self->level_label), level_class (alert->level));
   gtk_label_set_label (self->name_label, h != NULL ? h->name : _("Unknown household"));
-  gtk_label_set_label (self->kind_label, anbu_alert_kind_to_label (alert->kind));
+  /* The 동 too: the view sorts and filters by it. */
+  if (self->dong_name != NULL)
+    {
+      /* Translators: "역삼1동 · 무활동": the household's 동 and the kind of signal. */
+      g_autofree char *kind = g_strdup_printf (_("%s · %s"), self->dong_name, anbu_alert_kind_to_label (alert->kind));
 
-  quiet_since = alert->quiet_since != 0 ? alert->quiet_since : alert->raised_at;
-  {
-    g_autofree char *span = anbu_kst_format_quiet_for (anbu_casework_get_now (casework) - quiet_since);
+      gtk_label_set_label (self->kind_label, kind);
+    }
+  else
+    gtk_label_set_label (self->kind_label, anbu_alert_kind_to_label (alert->kind));
 
-    /* Translators: "27시간째 활동 없음 · 기준 24시간": quiet time and the household's threshold. */
-    quiet = g_strdup_printf (_("%s · threshold %d h"), span, h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
-  }
+  /* The household's quiet time as its row and page show it (one computation);
+   * the signal's own quiet start only for a household the list does not hold. */
+  summary = anbu_household_index_lookup (anbu_casework_get_index (casework), alert->household_id);
+  if (summary != NULL)
+    quiet = anbu_household_facts_describe_quiet (anbu_household_summary_get_facts (summary),
+                                                 anbu_casework_get_now (casework));
+  if (quiet == NULL)
+    {
+      AnbuHouseholdFacts facts = {
+        .quiet_since = alert->quiet_since != 0 ? alert->quiet_since : alert->raised_at,
+        .threshold_hours = h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT,
+      };
+
+      quiet = anbu_household_facts_describe_quiet (&facts, anbu_casework_get_now (casework));
+    }
   gtk_label_set_label (self->quiet_label, quiet);
 
   calendar = anbu_holiday_calendar_new ();
@@ -321,6 +370,7 @@ anbu_alert_row_new (AnbuCasework    *casework,
   /* "관제센터 … 까지", or for a household without night consent outside
    * business hours, "동주민센터 업무 시작 대기": it waits for the morning. */
   responder = anbu_routing_decision_describe (decision);
+  self->responder = decision->responder;
   gtk_label_set_label (self->responder_label, responder);
   gtk_label_set_label (self->detail_label, alert->detail != NULL ? alert->detail : "");
   gtk_widget_set_visible (GTK_WIDGET (self->detail_label), alert->detail != NULL);
@@ -337,6 +387,8 @@ anbu_alert_row_new (AnbuCasework    *casework,
       g_autofree char *uri = g_strconcat ("tel:", e164 != NULL ? e164 : h->phone, NULL);
 
       self->phone = g_strdup (h->phone);
+      gtk_widget_set_visible (GTK_WIDGET (self->phone_link), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->copy_button), TRUE);
       gtk_button_set_label (GTK_BUTTON (self->phone_link), h->phone);
       gtk_link_button_set_uri (self->phone_link, uri);
       /* Translators: %s is a phone number. */
@@ -370,7 +422,6 @@ anbu_alert_row_new (AnbuCasework    *casework,
                                 h != NULL ? h->name : "", quiet, responder,
                                 alert->detail != NULL ? alert->detail : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  return GTK_WIDGET (self);
 }
 
 const char *
@@ -378,6 +429,27 @@ anbu_alert_row_get_alert_id (AnbuAlertRow *self)
 {
   g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), NULL);
   return self->alert_id;
+}
+
+const AnbuAlert *
+anbu_alert_row_get_alert (AnbuAlertRow *self)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), NULL);
+  return self->alert;
+}
+
+AnbuAlertResponder
+anbu_alert_row_get_responder (AnbuAlertRow *self)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), ANBU_ALERT_RESPONDER_DONG);
+  return self->responder;
+}
+
+const char *
+anbu_alert_row_get_dong_name (AnbuAlertRow *self)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ROW (self), NULL);
+  return self->dong_name;
 }
 
 const char *

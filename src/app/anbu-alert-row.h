@@ -18,7 +18,16 @@ G_DECLARE_FINAL_TYPE (AnbuAlertRow, anbu_alert_row, ANBU, ALERT_ROW, GtkListBoxR
 
 GtkWidget  *anbu_alert_row_new          (AnbuCasework    *casework,
                                          const AnbuAlert *alert);
+/* The row shows @alert as it is now (same or another signal), changing only what changed. */
+void        anbu_alert_row_update       (AnbuAlertRow    *self,
+                                         const AnbuAlert *alert);
 const char *anbu_alert_row_get_alert_id (AnbuAlertRow    *self);
+/* What the alerts view filters and sorts by: the signal as the row was made
+ * from it, who answers it now (by the clock and the household's consent) and
+ * the household's 동 (NULL if unknown). */
+const AnbuAlert    *anbu_alert_row_get_alert        (AnbuAlertRow *self);
+AnbuAlertResponder  anbu_alert_row_get_responder    (AnbuAlertRow *self);
+const char         *anbu_alert_row_get_dong_name    (AnbuAlertRow *self);
 /* The line about who answers now, for tests. */
 const char *anbu_alert_row_get_responder_text (AnbuAlertRow *self);
 

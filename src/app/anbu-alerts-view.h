@@ -16,9 +16,13 @@ GtkWidget *anbu_alerts_view_new          (void);
  * lock) clears it. */
 void anbu_alerts_view_set_context (AnbuAlertsView *self,
                                   AnbuContext *context);
-/* The AnbuAlertRow widgets shown, most urgent first (for tests). */
+/* The AnbuAlertRow widgets the filters show, in the order shown (for tests). */
 GtkWidget *anbu_alerts_view_get_row      (AnbuAlertsView *self,
                                           guint           index);
 guint      anbu_alerts_view_get_n_rows   (AnbuAlertsView *self);
+/* Every open signal, shown or not. */
+guint      anbu_alerts_view_get_n_alerts (AnbuAlertsView *self);
+/* All levels, 동, responders and states again (the sort stays). */
+void       anbu_alerts_view_clear_filters (AnbuAlertsView *self);
 
 G_END_DECLS

@@ -82,20 +82,6 @@ format_time (gint64 usec)
   return anbu_kst_format_date_time (moment);
 }
 
-static char *
-format_relative (AnbuHouseholdPage *self,
-                 gint64             usec)
-{
-  g_autoptr(GDateTime) moment = NULL;
-  g_autoptr(GDateTime) now = NULL;
-
-  if (usec == 0)
-    return g_strdup (_("never"));
-  moment = anbu_timestamp_to_date_time (usec);
-  now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
-  return anbu_kst_format_relative (moment, now);
-}
-
 /* The line under the chart is also what a screen reader says about it. */
 static void
 set_chart_line (AnbuHouseholdPage *self,
@@ -232,16 +218,23 @@ rebuild (AnbuHouseholdPage *self)
     {
       gint64 now = anbu_casework_get_now (self->casework);
       gboolean online = plug->last_seen_at != 0 && now - plug->last_seen_at <= ANBU_PLUG_OFFLINE_AFTER;
-      g_autofree char *seen = format_relative (self, plug->last_seen_at);
-      g_autofree char *state = g_strdup_printf ("%s · %s", online ? _("Online") : _("Offline"), seen);
-      g_autofree char *activity = format_relative (self, plug->last_activity_at);
-      g_autofree char *quiet = NULL;
+      /* In hours, as the quiet time below: no "2일 전" beside "55시간째". */
+      g_autofree char *seen_ago = anbu_kst_format_duration (now - plug->last_seen_at);
+      /* Translators: "연결 끊김 · 마지막 수신 55시간 전": the plug's link and when it last reported. */
+      g_autofree char *state = plug->last_seen_at != 0
+                               ? g_strdup_printf (_("%s · last report %s ago"), online ? C_("plug link", "Online") : C_("plug link", "Offline"), seen_ago)
+                               : g_strdup_printf ("%s · %s", online ? C_("plug link", "Online") : C_("plug link", "Offline"), _("never"));
+      AnbuHouseholdFacts plug_facts = {
+        .last_activity_at = plug->last_activity_at,
+        .threshold_hours = h->threshold_hours,
+      };
+      /* The same hours as the signal card and the list row: the household's
+       * facts; the plug's own activity only if the list does not hold it. */
+      const AnbuHouseholdFacts *facts = summary != NULL ? anbu_household_summary_get_facts (summary)
+                                                        : &plug_facts;
+      g_autofree char *activity = anbu_household_facts_describe_last_activity (facts, now);
+      g_autofree char *quiet = anbu_household_facts_describe_quiet (facts, now);
 
-      if (plug->last_activity_at != 0)
-        {
-          g_autofree char *span = anbu_kst_format_quiet_for (now - plug->last_activity_at);
-          quiet = g_strdup_printf (_("%s · threshold %d h"), span, h->threshold_hours);
-        }
       add_row (group, _("Serial number"), plug->serial);
       add_row (group, _("Appliance"), anbu_appliance_to_label (plug->appliance));
       add_row (group, _("Connection"), state);

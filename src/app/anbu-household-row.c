@@ -142,17 +142,8 @@ anbu_household_row_set_summary (AnbuHouseholdRow     *self,
                        facts->address_detail != NULL ? facts->address_detail : "", NULL);
   gtk_label_set_label (self->address_label, g_strstrip (address));
 
-  if (facts->last_activity_at != 0)
-    {
-      g_autoptr(GDateTime) then = anbu_timestamp_to_date_time (facts->last_activity_at);
-      g_autoptr(GDateTime) at = anbu_timestamp_to_date_time (now);
-      g_autofree char *relative = anbu_kst_format_relative (then, at);
-
-      /* Translators: %s is a relative time such as "3시간 전". */
-      activity = g_strdup_printf (_("Last activity %s"), relative);
-    }
-  else
-    activity = g_strdup (_("No activity recorded"));
+  /* The same hours as the signal card and the household page. */
+  activity = anbu_household_facts_describe_last_activity (facts, now);
   /* Whether the plugs are reporting now (live channel) or were when last synced. */
   if (facts->serials != NULL && facts->serials[0] != NULL)
     {
@@ -166,13 +157,9 @@ anbu_household_row_set_summary (AnbuHouseholdRow     *self,
     }
   gtk_label_set_label (self->activity_label, activity);
 
+  /* With an open signal, how long it has been quiet against the threshold. */
   if (facts->quiet_since != 0)
-    {
-      g_autofree char *quiet = anbu_kst_format_quiet_for (now - facts->quiet_since);
-
-      /* Translators: first %s is how long it has been quiet, %d the household's threshold. */
-      detail = g_strdup_printf (_("%s · threshold %d h"), quiet, facts->threshold_hours);
-    }
+    detail = anbu_household_facts_describe_quiet (facts, now);
   else
     detail = g_strdup (facts->dong_name != NULL ? facts->dong_name : "");
   gtk_label_set_label (self->detail_label, detail);

@@ -444,6 +444,17 @@ anbu_households_view_set_query (AnbuHouseholdsView *self,
     anbu_household_index_set_query (anbu_casework_get_index (self->casework), query);
 }
 
+/* Every household again: all categories, every 동, any consent (the order stays). */
+void
+anbu_households_view_clear_filters (AnbuHouseholdsView *self)
+{
+  g_return_if_fail (ANBU_IS_HOUSEHOLDS_VIEW (self));
+
+  gtk_drop_down_set_selected (self->category_dropdown, 0);
+  gtk_drop_down_set_selected (self->dong_dropdown, 0);
+  gtk_drop_down_set_selected (self->consent_dropdown, 0);
+}
+
 void
 anbu_households_view_open_household (AnbuHouseholdsView *self,
                                      const char         *household_id)

@@ -19,6 +19,8 @@ void anbu_households_view_set_context (AnbuHouseholdsView *self,
 /* What the window's search bar holds; the view follows it by itself. */
 void       anbu_households_view_set_query     (AnbuHouseholdsView *self,
                                                const char         *query);
+/* The list's category, 동 and consent filters back to "all" (the search is the window's). */
+void       anbu_households_view_clear_filters (AnbuHouseholdsView *self);
 void       anbu_households_view_open_household (AnbuHouseholdsView *self,
                                                 const char         *household_id);
 GListModel *anbu_households_view_get_model    (AnbuHouseholdsView *self);

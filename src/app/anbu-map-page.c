@@ -49,6 +49,10 @@ struct _AnbuMapPage
   GCancellable *tilejson_cancellable;
   GCancellable *download_cancellable;
   GtkWidget *progress_dialog;  /* weak */
+
+  GtkWidget *filter_bar;       /* the list's filters hide households */
+  GtkLabel *filter_label;
+  AnbuHouseholdIndex *filtered_index;
 };
 
 G_DEFINE_TYPE (AnbuMapPage, anbu_map_page, ADW_TYPE_BIN)
@@ -582,6 +586,71 @@ on_casework_changed (AnbuMapPage *self)
     replan_route (self);
 }
 
+/* The map follows the households list's search and filters; when they hide
+ * households the map says how many, with one click to show them all. */
+static void
+update_filter_bar (AnbuMapPage *self)
+{
+  guint hidden = 0;
+
+  if (self->filtered_index != NULL)
+    hidden = anbu_household_index_get_n_total (self->filtered_index)
+             - g_list_model_get_n_items (G_LIST_MODEL (self->filtered_index));
+  if (hidden > 0)
+    {
+      /* Translators: on the map: "목록 필터 적용 중: 12가구 숨김". */
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "List filters apply: %u household hidden",
+                                                            "List filters apply: %u households hidden",
+                                                            hidden),
+                                               hidden);
+
+      gtk_label_set_label (self->filter_label, text);
+    }
+  gtk_widget_set_visible (self->filter_bar, hidden > 0);
+}
+
+static void
+build_filter_bar (AnbuMapPage *self)
+{
+  GtkWidget *overlay = gtk_widget_get_parent (GTK_WIDGET (self->map_view));
+  GtkWidget *button;
+
+  self->filter_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_name (self->filter_bar, "map-filter-bar");
+  gtk_widget_set_halign (self->filter_bar, GTK_ALIGN_CENTER);
+  /* Bottom centre: the map's own buttons hold the top. */
+  gtk_widget_set_valign (self->filter_bar, GTK_ALIGN_END);
+  gtk_widget_set_margin_bottom (self->filter_bar, 24);
+  gtk_widget_add_css_class (self->filter_bar, "osd");
+  gtk_widget_add_css_class (self->filter_bar, "toolbar");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->filter_bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Households hidden by the list's filters"), -1);
+  self->filter_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (self->filter_label), "map-filter-label");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->filter_label), 6);
+  gtk_box_append (GTK_BOX (self->filter_bar), GTK_WIDGET (self->filter_label));
+  button = gtk_button_new_with_mnemonic (_("Show _All"));
+  gtk_widget_set_name (button, "map-filter-clear");
+  gtk_widget_set_tooltip_text (button, _("Clear the search and filters of the household list"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.clear-household-filters");
+  gtk_box_append (GTK_BOX (self->filter_bar), button);
+  gtk_widget_set_visible (self->filter_bar, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), self->filter_bar);
+}
+
+static void
+follow_list_filters (AnbuMapPage        *self,
+                     AnbuHouseholdIndex *index)
+{
+  if (self->filtered_index != NULL)
+    g_signal_handlers_disconnect_by_data (self->filtered_index, self);
+  g_set_object (&self->filtered_index, index);
+  if (index != NULL)
+    g_signal_connect_swapped (index, "items-changed", G_CALLBACK (update_filter_bar), self);
+  update_filter_bar (self);
+}
+
 static void
 on_household_activated (AnbuMapPage *self,
                         const char  *household_id)
@@ -1049,6 +1118,9 @@ anbu_map_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->model, self);
   if (self->casework != NULL)
     g_signal_handlers_disconnect_by_data (self->casework, self);
+  if (self->filtered_index != NULL)
+    g_signal_handlers_disconnect_by_data (self->filtered_index, self);
+  g_clear_object (&self->filtered_index);
   g_clear_object (&self->model);
   g_clear_object (&self->casework);
   g_clear_object (&self->settings);
@@ -1126,6 +1198,7 @@ anbu_map_page_init (AnbuMapPage *self)
                            G_CALLBACK (update_tile_source), self, G_CONNECT_SWAPPED);
   update_tile_source (self);
   update_visible_page (self);
+  build_filter_bar (self);
 }
 
 /* Public API */
@@ -1153,6 +1226,7 @@ apply_casework (AnbuMapPage *self,
   if (self->casework != NULL)
     g_signal_handlers_disconnect_by_data (self->casework, self);
   g_set_object (&self->casework, casework);
+  follow_list_filters (self, casework != NULL ? anbu_casework_get_index (casework) : NULL);
   if (casework == NULL)
     {
       anbu_map_page_set_model (self, NULL);

@@ -517,6 +517,37 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* The map shows when the list's search or filters hide households, with a
+ * button to show them all again. */
+static void
+clear_household_filters_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  /* Now, not after the search entry's typing delay. */
+  on_search_entry_search_changed (self, self->search_entry);
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  anbu_households_view_clear_filters (self->households_view);
+}
+
+/* The search filters the households list and the map (which follows the
+ * list): its button is there only on those. Ctrl+F still opens it anywhere
+ * and takes the planner to the list. */
+static void
+update_search_button (AnbuWindow *self)
+{
+  const char *view;
+
+  if (self->search_button == NULL || self->view_stack == NULL)
+    return;  /* disposing */
+  view = adw_view_stack_get_visible_child_name (self->view_stack);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_button),
+                          g_strcmp0 (view, "households") == 0 || g_strcmp0 (view, "map") == 0);
+}
+
 static void
 show_view_action (GtkWidget  *widget,
                   const char *action_name,
@@ -892,6 +923,8 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.renew", NULL, renew_action);
   gtk_widget_class_install_action (widget_class, "win.open-household", "s", open_household_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-household-filters", NULL,
+                                   clear_household_filters_action);
 }
 
 static void
@@ -911,6 +944,9 @@ anbu_window_init (AnbuWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
+                            G_CALLBACK (update_search_button), self);
+  update_search_button (self);
 }
 
 /**

@@ -5,8 +5,11 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "anbu-hangul-search.h"
 #include "anbu-household-summary.h"
+#include "anbu-kst.h"
 
 struct _AnbuHouseholdSummary
 {
@@ -302,4 +305,54 @@ anbu_household_summary_equal (AnbuHouseholdSummary *a,
          && fa->last_activity_at == fb->last_activity_at
          && fa->plug_offline == fb->plug_offline
          && fa->absent == fb->absent;
+}
+
+gint64
+anbu_household_facts_get_quiet_since (const AnbuHouseholdFacts *facts)
+{
+  g_return_val_if_fail (facts != NULL, 0);
+  return facts->quiet_since != 0 ? facts->quiet_since : facts->last_activity_at;
+}
+
+char *
+anbu_household_facts_describe_quiet (const AnbuHouseholdFacts *facts,
+                                     gint64                    now)
+{
+  gint64 since;
+  g_autofree char *span = NULL;
+
+  g_return_val_if_fail (facts != NULL, NULL);
+  since = anbu_household_facts_get_quiet_since (facts);
+  if (since == 0)
+    return NULL;
+  span = anbu_kst_format_quiet_for (now - since);
+  /* Translators: "27시간째 활동 없음 · 기준 24시간": quiet time and the household's threshold. */
+  return g_strdup_printf (_("%s · threshold %d h"), span, facts->threshold_hours);
+}
+
+char *
+anbu_household_facts_describe_last_activity (const AnbuHouseholdFacts *facts,
+                                             gint64                    now)
+{
+  gint64 since;
+  GTimeSpan span;
+  gulong n;
+
+  g_return_val_if_fail (facts != NULL, NULL);
+  since = anbu_household_facts_get_quiet_since (facts);
+  if (since == 0)
+    return g_strdup (_("No activity recorded"));
+  span = MAX (now - since, 0);
+  if (span < G_TIME_SPAN_MINUTE)
+    return g_strdup (_("Last activity just now"));
+  if (span < G_TIME_SPAN_HOUR)
+    {
+      n = (gulong) (span / G_TIME_SPAN_MINUTE);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last activity %lu minute ago",
+                                           "Last activity %lu minutes ago", n), n);
+    }
+  /* Whole hours, as anbu_kst_format_quiet_for counts them. */
+  n = (gulong) (span / G_TIME_SPAN_HOUR);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last activity %lu hour ago",
+                                       "Last activity %lu hours ago", n), n);
 }

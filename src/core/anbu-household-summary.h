@@ -81,4 +81,18 @@ int   anbu_household_summary_compare (AnbuHouseholdSummary *a,
 int   anbu_korean_name_compare       (const char           *a,
                                       const char           *b);
 
+/* How long the household has shown no activity: one computation for the
+ * signal card, the list row and the household page. The silence starts at
+ * the quiet start of its most urgent open inactivity or routine signal (the
+ * server's detection, which leaves out staff activity during installs and
+ * visits), else at its plugs' latest activity. 0: unknown. */
+gint64 anbu_household_facts_get_quiet_since          (const AnbuHouseholdFacts *facts);
+/* "27시간째 활동 없음 · 기준 24시간"; NULL when unknown. */
+char  *anbu_household_facts_describe_quiet           (const AnbuHouseholdFacts *facts,
+                                                      gint64                    now);
+/* "마지막 활동 27시간 전", in the same whole hours as the quiet time (never
+ * days, so that "1일 전" never stands next to "47시간"); "활동 기록 없음" when unknown. */
+char  *anbu_household_facts_describe_last_activity   (const AnbuHouseholdFacts *facts,
+                                                      gint64                    now);
+
 G_END_DECLS

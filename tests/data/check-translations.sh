@@ -44,6 +44,11 @@ if [ -s "$pot" ]; then
   fi
 fi
 
+# 4. One word per concept: po/glossary.tsv's terms are translated the same way everywhere.
+if ! python3 "$top/tests/data/check-glossary.py" po/glossary.tsv po/ko.po; then
+  status=1
+fi
+
 stats=$(msgfmt --check --statistics -o /dev/null po/ko.po 2>&1 | tail -n 1)
 echo "ko.po: $stats"
 case "$stats" in

@@ -231,8 +231,8 @@ test_row_goes_online (void)
   g_assert_true (anbu_test_wait_until ((gboolean (*) (gpointer)) anbu_window_get_signed_in, fx.window, WAIT_MS));
   g_assert_true (gtk_widget_activate_action (fx.window, "win.show-view", "s", "households"));
 
-  /* A plug that never reported: offline, nothing recorded. */
-  g_assert_true (anbu_test_wait_until (row_shows, (gpointer) "오프라인", WAIT_MS));
+  /* A plug that never reported: its link is 연결 끊김 (po/glossary.tsv), nothing recorded. */
+  g_assert_true (anbu_test_wait_until (row_shows, (gpointer) "연결 끊김", WAIT_MS));
   g_assert_true (shows_text (GTK_WIDGET (household_row ()), "활동 기록 없음"));
 
   send_readings (now_s);
