@@ -24,6 +24,7 @@ typedef enum
   FIELD_CHOICE,
   FIELD_SWITCH,
   FIELD_THRESHOLD,
+  FIELD_MOMENT,    /* a date (calendar) and a time of day (hour, minute), in Seoul */
 } FieldType;
 
 typedef struct
@@ -37,6 +38,9 @@ typedef struct
   GtkLabel  *error_label;
   char      *error;
   gboolean   must_pick; /* a choice offered with nothing picked: Save waits for one */
+  GtkCalendar   *calendar; /* FIELD_MOMENT */
+  GtkSpinButton *hour;
+  GtkSpinButton *minute;
 } Field;
 
 struct _AnbuCaseFormDialog
@@ -53,6 +57,7 @@ struct _AnbuCaseFormDialog
   AnbuCaseForm     form;
   char            *household_id;
   char            *alert_id;
+  gboolean         alert_given;  /* named by the caller, not found by the record's time */
   GPtrArray       *fields;   /* of Field */
   GCancellable    *cancellable;
   GPtrArray       *pending;  /* mutation kinds + payloads still to submit, in order */
@@ -177,6 +182,101 @@ add_date (AnbuCaseFormDialog *self,
       gtk_editable_set_text (GTK_EDITABLE (row), text);
     }
   add_field (self, key, FIELD_DATE, row, row);
+}
+
+static void
+update_moment_label (Field *field)
+{
+  g_autoptr(GDateTime) day = gtk_calendar_get_date (field->calendar);
+  g_autofree char *text = g_strdup_printf ("%04d-%02d-%02d", g_date_time_get_year (day),
+                                           g_date_time_get_month (day),
+                                           g_date_time_get_day_of_month (day));
+
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (field->input), text);
+}
+
+static void
+on_moment_day_selected (GtkCalendar *calendar,
+                        Field       *field)
+{
+  update_moment_label (field);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (field->input));
+}
+
+/* Hours and minutes read as on a clock: 09:05, not 9:5. */
+static gboolean
+on_two_digit_output (GtkSpinButton *spin)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static GtkSpinButton *
+new_clock_spin (const char *name,
+                guint       max,
+                guint       value,
+                const char *accessible_label)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, max, 1);
+
+  gtk_widget_set_name (spin, name);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_spin_button_set_wrap (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 2);
+  g_signal_connect (spin, "output", G_CALLBACK (on_two_digit_output), NULL);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_label, -1);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+/* When something happened: a day picked on a calendar and a time of day,
+ * starting at @initial (µs); the payload gets it as a UTC time. */
+static void
+add_moment (AnbuCaseFormDialog *self,
+            const char         *key,
+            const char         *title,
+            gint64              initial)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+  GtkWidget *colon = gtk_label_new (":");
+  g_autoptr(GDateTime) utc = anbu_timestamp_to_date_time (initial);
+  g_autoptr(GDateTime) start = anbu_kst_to_kst (utc);
+  g_autoptr(GDateTime) day = NULL;
+  g_autofree char *calendar_name = g_strconcat (key, "-calendar", NULL);
+  g_autofree char *hour_name = g_strconcat (key, "-hour", NULL);
+  g_autofree char *minute_name = g_strconcat (key, "-minute", NULL);
+  Field *field;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (calendar, calendar_name);
+  /* The calendar shows the Seoul day whatever the computer's time zone. */
+  day = g_date_time_new_local (g_date_time_get_year (start), g_date_time_get_month (start),
+                               g_date_time_get_day_of_month (start), 12, 0, 0);
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Date"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  field = add_field (self, key, FIELD_MOMENT, row, button);
+  field->calendar = GTK_CALENDAR (calendar);
+  field->hour = new_clock_spin (hour_name, 23, g_date_time_get_hour (start), _("Hour"));
+  field->minute = new_clock_spin (minute_name, 59, g_date_time_get_minute (start), _("Minute"));
+  gtk_widget_add_css_class (colon, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (field->hour));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), colon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (field->minute));
+  update_moment_label (field);
+  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_moment_day_selected), field);
 }
 
 typedef const char *(*LabelFunc) (gint value);
@@ -521,6 +621,38 @@ now_timestamp (AnbuCaseFormDialog *self)
   return anbu_timestamp_format (anbu_casework_get_now (self->casework));
 }
 
+/* The moment a FIELD_MOMENT shows (µs, UTC): FALSE, with the field's
+ * error, when it is still to come. */
+static gboolean
+read_moment_field (AnbuCaseFormDialog *self,
+                   const char         *key,
+                   gint64             *at)
+{
+  Field *field = find_field (self, key);
+  g_autoptr(GDateTime) day = gtk_calendar_get_date (field->calendar);
+  g_autoptr(GDateTime) moment = NULL;
+
+  gtk_spin_button_update (field->hour);
+  gtk_spin_button_update (field->minute);
+  moment = anbu_kst_new (g_date_time_get_year (day), g_date_time_get_month (day),
+                         g_date_time_get_day_of_month (day),
+                         gtk_spin_button_get_value_as_int (field->hour),
+                         gtk_spin_button_get_value_as_int (field->minute), 0);
+  *at = anbu_timestamp_from_date_time (moment);
+  if (*at > anbu_casework_get_now (self->casework))
+    {
+      set_field_error (self, key, _("This time has not come yet. Record what already happened."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A contact or visit belongs to the signal open at its own time, unless
+ * the form was opened from that signal. */
+static void set_record_signal (AnbuCaseFormDialog *self,
+                               JsonObject         *payload,
+                               gint64              at);
+
 static void
 queue_change (AnbuCaseFormDialog *self,
               const char         *kind,
@@ -568,17 +700,20 @@ build_changes (AnbuCaseFormDialog *self)
       {
         GDate next;
         gboolean has_next = FALSE;
+        gint64 at = 0;
+        g_autofree char *at_text = NULL;
 
         set_new_id (p);
-        if (self->alert_id != NULL)
-          json_object_set_string_member (p, "alert_id", self->alert_id);
+        ok = read_moment_field (self, "at", &at);
+        at_text = anbu_timestamp_format (ok ? at : anbu_casework_get_now (self->casework));
+        set_record_signal (self, p, at);
         json_object_set_string_member (p, "household_id", self->household_id);
-        json_object_set_string_member (p, "at", now);
+        json_object_set_string_member (p, "at", at_text);
         json_object_set_string_member (p, "by", user_id);
         json_object_set_string_member (p, "purpose", field_choice_string (self, "purpose"));
         set_optional_text (p, "outcome", field_text (self, "outcome"));
         set_optional_text (p, "notes", field_text (self, "notes"));
-        ok = read_date_field (self, "next_visit_on", FALSE, &next, &has_next);
+        ok = read_date_field (self, "next_visit_on", FALSE, &next, &has_next) && ok;
         if (ok && has_next)
           {
             GDate today;
@@ -600,17 +735,23 @@ build_changes (AnbuCaseFormDialog *self)
         break;
       }
     case ANBU_CASE_FORM_CONTACT:
-      set_new_id (p);
-      if (self->alert_id != NULL)
-        json_object_set_string_member (p, "alert_id", self->alert_id);
-      json_object_set_string_member (p, "household_id", self->household_id);
-      json_object_set_string_member (p, "at", now);
-      json_object_set_string_member (p, "by", user_id);
-      json_object_set_string_member (p, "channel", field_choice_string (self, "channel"));
-      json_object_set_string_member (p, "outcome", field_choice_string (self, "outcome"));
-      set_optional_text (p, "notes", field_text (self, "notes"));
-      queue_change (self, "contact.create", p);
-      break;
+      {
+        gint64 at = 0;
+        g_autofree char *at_text = NULL;
+
+        set_new_id (p);
+        ok = read_moment_field (self, "at", &at);
+        at_text = anbu_timestamp_format (ok ? at : anbu_casework_get_now (self->casework));
+        set_record_signal (self, p, at);
+        json_object_set_string_member (p, "household_id", self->household_id);
+        json_object_set_string_member (p, "at", at_text);
+        json_object_set_string_member (p, "by", user_id);
+        json_object_set_string_member (p, "channel", field_choice_string (self, "channel"));
+        json_object_set_string_member (p, "outcome", field_choice_string (self, "outcome"));
+        set_optional_text (p, "notes", field_text (self, "notes"));
+        queue_change (self, "contact.create", p);
+        break;
+      }
     case ANBU_CASE_FORM_ABSENCE:
       {
         GDate from, to;
@@ -1054,7 +1195,8 @@ static const gint all_dispatch_outcomes[] = { ANBU_DISPATCH_OUTCOME_FOUND_SAFE,
  * whichever view the form was opened (docs/casework.md). */
 static char *
 open_signal_of (AnbuCasework *casework,
-                const char   *household_id)
+                const char   *household_id,
+                gint64        at)
 {
   GPtrArray *open = anbu_casework_get_open_alerts (casework);
   g_autoptr(GPtrArray) mine = g_ptr_array_new ();
@@ -1064,8 +1206,22 @@ open_signal_of (AnbuCasework *casework,
     if (g_strcmp0 (((AnbuAlert *) open->pdata[i])->household_id, household_id) == 0)
       g_ptr_array_add (mine, open->pdata[i]);
   alert = anbu_case_signal_for_record ((AnbuAlert * const *) mine->pdata, mine->len,
-                                       anbu_casework_get_now (casework));
+                                       at);
   return alert != NULL ? g_strdup (alert->id) : NULL;
+}
+
+static void
+set_record_signal (AnbuCaseFormDialog *self,
+                   JsonObject         *payload,
+                   gint64              at)
+{
+  g_autofree char *found = NULL;
+  const char *alert_id = self->alert_id;
+
+  if (!self->alert_given)
+    alert_id = found = open_signal_of (self->casework, self->household_id, at);
+  if (alert_id != NULL)
+    json_object_set_string_member (payload, "alert_id", alert_id);
 }
 
 /* Dispatched, as the server says, or by a 112/119 contact recorded here
@@ -1108,6 +1264,7 @@ build_fields (AnbuCaseFormDialog *self)
         GDate next = today;
 
         g_date_add_months (&next, 1);
+        add_moment (self, "at", _("When"), anbu_casework_get_now (self->casework));
         add_choice (self, "purpose", _("Purpose"), ANBU_TYPE_VISIT_PURPOSE,
                     (LabelFunc) anbu_visit_purpose_to_label, all_purposes, G_N_ELEMENTS (all_purposes),
                     ANBU_VISIT_PURPOSE_REGULAR);
@@ -1117,6 +1274,7 @@ build_fields (AnbuCaseFormDialog *self)
         break;
       }
     case ANBU_CASE_FORM_CONTACT:
+      add_moment (self, "at", _("When"), anbu_casework_get_now (self->casework));
       add_choice (self, "channel", _("How"), ANBU_TYPE_CONTACT_CHANNEL,
                   (LabelFunc) anbu_contact_channel_to_label, all_channels, G_N_ELEMENTS (all_channels),
                   ANBU_CONTACT_CHANNEL_PHONE);
@@ -1220,8 +1378,9 @@ anbu_case_form_dialog_new (AnbuCasework *casework,
   self->form = form;
   self->household_id = g_strdup (household_id);
   self->alert_id = g_strdup (alert_id);
+  self->alert_given = alert_id != NULL;
   if (self->alert_id == NULL && (form == ANBU_CASE_FORM_CONTACT || form == ANBU_CASE_FORM_VISIT))
-    self->alert_id = open_signal_of (casework, household_id);
+    self->alert_id = open_signal_of (casework, household_id, anbu_casework_get_now (casework));
   gtk_window_set_title (GTK_WINDOW (self), form_title (form));
 
   h = anbu_casework_lookup_household (casework, household_id);

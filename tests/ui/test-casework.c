@@ -646,6 +646,79 @@ test_form_visit (Fixture      *f,
   g_assert_true (anbu_validate_uuid ("id", json_object_get_string_member (p, "id"), NULL, NULL));
 }
 
+/* Picks @day (KST) on the form's calendar and types @hour:@minute, as a
+ * planner would: open the date button, click the day, set the clock. */
+static void
+pick_moment (AnbuCaseFormDialog *dialog,
+             int                 year,
+             int                 month,
+             int                 day,
+             int                 hour,
+             int                 minute)
+{
+  GtkWidget *button = anbu_case_form_dialog_get_input (dialog, "at");
+  GtkWidget *calendar = anbu_test_find_named (GTK_WIDGET (dialog), "at-calendar");
+  GtkWidget *hour_spin = anbu_test_find_named (GTK_WIDGET (dialog), "at-hour");
+  GtkWidget *minute_spin = anbu_test_find_named (GTK_WIDGET (dialog), "at-minute");
+  g_autoptr(GDateTime) date = g_date_time_new_local (year, month, day, 0, 0, 0);
+  g_autofree char *hour_text = g_strdup_printf ("%d", hour);
+  g_autofree char *minute_text = g_strdup_printf ("%d", minute);
+
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (gtk_widget_get_mapped (calendar));
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), date);
+  gtk_editable_set_text (GTK_EDITABLE (hour_spin), hour_text);
+  gtk_editable_set_text (GTK_EDITABLE (minute_spin), minute_text);
+}
+
+/* Contacts and visits happen when they happened: the date and time of day
+ * the planner picks (Seoul) travel as `at`, and the record joins the signal
+ * open at that time. */
+static void
+test_form_time_of_record (Fixture      *f,
+                          gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_VISIT, H1, NULL);
+  GtkWidget *button = anbu_case_form_dialog_get_input (dialog, "at");
+  JsonObject *p;
+
+  /* It starts at now: today, 11:00. */
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "2026-11-25");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_test_find_named (GTK_WIDGET (dialog), "at-hour"))), ==, "11");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_test_find_named (GTK_WIDGET (dialog), "at-minute"))), ==, "00");
+
+  /* Later today has not happened yet. */
+  pick_moment (dialog, 2026, 11, 25, 23, 0);
+  assert_refused (f, dialog, "at", "아직");
+
+  pick_moment (dialog, 2026, 11, 23, 14, 30);
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "2026-11-23");
+  anbu_test_save_screenshot (GTK_WIDGET (dialog), "casework-form-visit-time");
+  press_save (dialog);
+  p = wait_for_change (f, 0, "visit.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "at"), ==, "2026-11-23T05:30:00Z");
+  /* Two days before 김영수's signal was raised: not part of it. */
+  g_assert_false (json_object_has_member (p, "alert_id"));
+
+  /* A call this morning at 08:30 came before the signal (raised 09:00);
+   * the one at 10:15 answers it. */
+  dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H1, NULL);
+  pick_moment (dialog, 2026, 11, 25, 8, 30);
+  press_save (dialog);
+  p = wait_for_change (f, 1, "contact.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "at"), ==, "2026-11-24T23:30:00Z");
+  g_assert_false (json_object_has_member (p, "alert_id"));
+
+  dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H1, NULL);
+  pick_moment (dialog, 2026, 11, 25, 10, 15);
+  choose (dialog, "outcome", 1);  /* no answer */
+  press_save (dialog);
+  p = wait_for_change (f, 2, "contact.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "at"), ==, "2026-11-25T01:15:00Z");
+  g_assert_cmpstr (json_object_get_string_member (p, "alert_id"), ==, A1);
+}
+
 /* The text under A1's card that lists its contacts, or NULL. */
 static const char *
 a1_checks (Fixture *f)
@@ -1337,6 +1410,7 @@ main (int argc, char *argv[])
   ADD ("alert-at-night-waits", test_alert_at_night_waits);
   ADD ("form-visit", test_form_visit);
   ADD ("form-contact", test_form_contact);
+  ADD ("form-time-of-record", test_form_time_of_record);
   ADD ("form-absence", test_form_absence);
   ADD ("form-install-plug", test_form_install_plug);
   ADD ("form-replace-and-remove-plug", test_form_replace_and_remove_plug);
