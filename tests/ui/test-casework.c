@@ -13,6 +13,7 @@
 #include "anbu-map-view.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
+#include "anbu-lock-screen.h"
 #include "anbu-statistics-view.h"
 #include "anbu-replica-case-store.h"
 #include "anbu-test-util.h"
@@ -1373,6 +1374,96 @@ test_new_signal_announced (Fixture      *f,
 }
 
 /* After sign-out nothing of the caseload stays on screen. */
+static gboolean
+window_locked (gpointer window)
+{
+  return anbu_window_get_locked (window);
+}
+
+static gboolean
+window_unlocked (gpointer window)
+{
+  return !anbu_window_get_locked (window);
+}
+
+/* As the real account does: the caseload leaves the views while locked. */
+static void
+on_locked_changed (GtkWidget *window,
+                   GParamSpec *pspec,
+                   Fixture    *f)
+{
+  anbu_context_set_casework (anbu_application_get_context (f->app),
+                             anbu_window_get_locked (ANBU_WINDOW (window)) ? NULL : f->casework);
+}
+
+static void
+unlock (Fixture *f)
+{
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (f->window, "unlock-password")), "correct horse");
+  anbu_test_press (anbu_test_find_named (f->window, "unlock-button"));
+  g_assert_true (anbu_test_wait_until (window_unlocked, f->window, 5000));
+  anbu_test_wait_drawn (f->window);
+}
+
+static const char *
+lock_description (Fixture *f)
+{
+  GtkWidget *lock_screen = anbu_test_find_type (f->window, ANBU_TYPE_LOCK_SCREEN);
+  AdwStatusPage *page = ADW_STATUS_PAGE (anbu_test_find_type (lock_screen, ADW_TYPE_STATUS_PAGE));
+
+  return adw_status_page_get_description (page);
+}
+
+/* The lock screen says who locked it, takes the password at once, and
+ * unlocking goes back to where the planner was. */
+static void
+test_lock_returns_to_place (Fixture      *f,
+                            gconstpointer data)
+{
+  AdwViewStack *views = ADW_VIEW_STACK (anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK));
+  GtkWidget *password = anbu_test_find_named (f->window, "unlock-password");
+  GtkWidget *page;
+  GtkWidget *focus;
+
+  g_signal_connect (f->window, "notify::locked", G_CALLBACK (on_locked_changed), f);
+
+  /* 박정희's page is open; Ctrl+L. */
+  anbu_window_open_household (ANBU_WINDOW (f->window), H2);
+  anbu_test_wait_drawn (f->window);
+  gtk_widget_grab_focus (anbu_test_find_named (f->window, "search-button"));
+  g_assert_false (anbu_window_get_locked (ANBU_WINDOW (f->window)));
+  g_assert_true (gtk_widget_activate_action (f->window, "win.lock", NULL));
+  g_assert_true (anbu_window_get_locked (ANBU_WINDOW (f->window)));
+  anbu_test_wait_drawn (f->window);
+  g_test_message ("%s (reason %d)", lock_description (f),
+                  anbu_lock_screen_get_reason (ANBU_LOCK_SCREEN (anbu_test_find_type (f->window, ANBU_TYPE_LOCK_SCREEN))));
+  g_assert_nonnull (strstr (lock_description (f), "직접 잠가서"));
+  g_assert_null (strstr (lock_description (f), "한동안"));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == password || gtk_widget_is_ancestor (focus, password));
+  anbu_test_save_screenshot (f->window, "locked-by-planner");
+
+  unlock (f);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (views), ==, "households");
+  page = anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE);
+  g_assert_true (gtk_widget_get_mapped (page));
+  g_assert_cmpstr (anbu_household_page_get_household_id (ANBU_HOUSEHOLD_PAGE (page)), ==, H2);
+
+  /* On the Visits view, left alone until the idle time locks it. */
+  adw_view_stack_set_visible_child_name (views, "visits");
+  anbu_idle_monitor_set_timeout (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), 300);
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+  anbu_test_wait_drawn (f->window);
+  g_test_message ("%s", lock_description (f));
+  g_assert_nonnull (strstr (lock_description (f), "한동안 쓰지 않아"));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (focus == password || gtk_widget_is_ancestor (focus, password));
+  anbu_idle_monitor_set_timeout (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), 600 * 1000);
+  unlock (f);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (views), ==, "visits");
+}
+
 static void
 test_detach (Fixture      *f,
              gconstpointer data)
@@ -1422,6 +1513,7 @@ main (int argc, char *argv[])
   ADD ("statistics", test_statistics);
   ADD ("household-page", test_household_page);
   ADD ("detach-on-sign-out", test_detach);
+  ADD ("lock-returns-to-place", test_lock_returns_to_place);
   ADD ("new-signal-announced", test_new_signal_announced);
 
   return g_test_run ();
