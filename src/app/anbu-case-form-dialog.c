@@ -162,14 +162,64 @@ add_text (AnbuCaseFormDialog *self,
   add_field (self, key, FIELD_TEXT, row, row);
 }
 
+/* Picking a day fills the date field, as typing it would. */
+static void
+on_date_picked (GtkCalendar *calendar,
+                GtkEditable *entry)
+{
+  g_autoptr(GDateTime) day = gtk_calendar_get_date (calendar);
+  g_autofree char *text = g_strdup_printf ("%04d-%02d-%02d", g_date_time_get_year (day),
+                                           g_date_time_get_month (day),
+                                           g_date_time_get_day_of_month (day));
+  GtkWidget *button = gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_MENU_BUTTON);
+
+  gtk_editable_set_text (entry, text);
+  if (button != NULL)
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+}
+
+static void
+select_calendar_day (GtkCalendar *calendar,
+                     const GDate *date)
+{
+  g_autoptr(GDateTime) day = g_date_time_new_local (g_date_get_year (date), g_date_get_month (date),
+                                                    g_date_get_day (date), 12, 0, 0);
+
+  gtk_calendar_select_day (calendar, day);
+}
+
+/* The calendar opens on the date typed, when it is one. */
+static void
+on_date_popover_show (GtkWidget   *popover,
+                      GtkEditable *entry)
+{
+  GtkCalendar *calendar = GTK_CALENDAR (gtk_popover_get_child (GTK_POPOVER (popover)));
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  GDate date;
+
+  if (anbu_validate_date ("date", text, &date, NULL))
+    {
+      g_signal_handlers_block_by_func (calendar, on_date_picked, entry);
+      select_calendar_day (calendar, &date);
+      g_signal_handlers_unblock_by_func (calendar, on_date_picked, entry);
+    }
+}
+
+/* A date: typed as YYYY-MM-DD or picked on a calendar that opens at
+ * @initial, or at @today when the field starts empty. */
 static void
 add_date (AnbuCaseFormDialog *self,
           const char         *key,
           const char         *title,
-          const GDate        *initial)
+          const GDate        *initial,
+          const GDate        *today)
 {
   GtkWidget *row = adw_entry_row_new ();
   GtkWidget *hint = gtk_label_new (_("YYYY-MM-DD"));
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+  g_autofree char *calendar_name = g_strconcat (key, "-calendar", NULL);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
@@ -181,6 +231,21 @@ add_date (AnbuCaseFormDialog *self,
                                                g_date_get_month (initial), g_date_get_day (initial));
       gtk_editable_set_text (GTK_EDITABLE (row), text);
     }
+
+  gtk_widget_set_name (calendar, calendar_name);
+  select_calendar_day (GTK_CALENDAR (calendar),
+                       initial != NULL && g_date_valid (initial) ? initial : today);
+  g_signal_connect_object (calendar, "day-selected", G_CALLBACK (on_date_picked), row, 0);
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  g_signal_connect_object (popover, "show", G_CALLBACK (on_date_popover_show), row, 0);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Pick on a calendar"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Pick on a calendar"), -1);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), button);
   add_field (self, key, FIELD_DATE, row, row);
 }
 
@@ -1270,7 +1335,7 @@ build_fields (AnbuCaseFormDialog *self)
                     ANBU_VISIT_PURPOSE_REGULAR);
         add_text (self, "outcome", _("What you found"), NULL);
         add_text (self, "notes", _("Notes"), NULL);
-        add_date (self, "next_visit_on", _("Next visit"), &next);
+        add_date (self, "next_visit_on", _("Next visit"), &next, &today);
         break;
       }
     case ANBU_CASE_FORM_CONTACT:
@@ -1284,8 +1349,8 @@ build_fields (AnbuCaseFormDialog *self)
       add_text (self, "notes", _("Notes"), NULL);
       break;
     case ANBU_CASE_FORM_ABSENCE:
-      add_date (self, "from", _("Away from"), &today);
-      add_date (self, "to", _("Back on"), NULL);
+      add_date (self, "from", _("Away from"), &today, &today);
+      add_date (self, "to", _("Back on"), NULL, &today);
       add_choice (self, "reason", _("Reason"), ANBU_TYPE_ABSENCE_REASON,
                   (LabelFunc) anbu_absence_reason_to_label, all_absence_reasons,
                   G_N_ELEMENTS (all_absence_reasons), ANBU_ABSENCE_REASON_TRAVEL);

@@ -805,6 +805,23 @@ test_form_absence (Fixture      *f,
   assert_refused (f, dialog, "from", NULL);
 
   set_text (dialog, "from", "2026-11-28");
+  /* The last day picked on the calendar instead of typed: it opens at
+   * the date typed and fills the field. */
+  set_text (dialog, "to", "");
+  {
+    GtkWidget *calendar = anbu_test_find_named (GTK_WIDGET (dialog), "to-calendar");
+    GtkWidget *button = gtk_widget_get_ancestor (calendar, GTK_TYPE_MENU_BUTTON);
+    g_autoptr(GDateTime) opened = NULL;
+    g_autoptr(GDateTime) day = g_date_time_new_local (2026, 12, 2, 0, 0, 0);
+
+    opened = gtk_calendar_get_date (GTK_CALENDAR (calendar));
+    g_assert_cmpint (g_date_time_get_day_of_month (opened), ==, 25);  /* today, the field being empty */
+    gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+    g_assert_true (gtk_widget_get_mapped (calendar));
+    gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "to"))), ==, "2026-12-02");
+    g_assert_false (gtk_widget_get_mapped (calendar));
+  }
   choose (dialog, "reason", 1);  /* hospital */
   press_save (dialog);
   p = wait_for_change (f, 0, "absence.create");
