@@ -749,6 +749,398 @@ set_optional_text (JsonObject *object,
     json_object_set_string_member (object, member, copy);
 }
 
+static gboolean
+visit_build_changes (AnbuCaseFormDialog *self,
+                     JsonObject         *p,
+                     const char         *now,
+                     const char         *user_id)
+{
+  gboolean ok = TRUE;
+  GDate next;
+  gboolean has_next = FALSE;
+  gint64 at = 0;
+  g_autofree char *at_text = NULL;
+
+  set_new_id (p);
+  ok = read_moment_field (self, "at", &at);
+  at_text = anbu_timestamp_format (ok ? at : anbu_casework_get_now (self->casework));
+  set_record_signal (self, p, at);
+  json_object_set_string_member (p, "household_id", self->household_id);
+  json_object_set_string_member (p, "at", at_text);
+  json_object_set_string_member (p, "by", user_id);
+  json_object_set_string_member (p, "purpose", field_choice_string (self, "purpose"));
+  set_optional_text (p, "outcome", field_text (self, "outcome"));
+  set_optional_text (p, "notes", field_text (self, "notes"));
+  ok = read_date_field (self, "next_visit_on", FALSE, &next, &has_next) && ok;
+  if (ok && has_next)
+    {
+      GDate today;
+      g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
+
+      anbu_kst_get_date (kst_now, &today);
+      if (g_date_compare (&next, &today) <= 0)
+        {
+          set_field_error (self, "next_visit_on", _("The next visit must be after today."));
+          ok = FALSE;
+        }
+      else
+        {
+          g_autofree char *text = g_strstrip (g_strdup (field_text (self, "next_visit_on")));
+          json_object_set_string_member (p, "next_visit_on", text);
+        }
+    }
+  queue_change (self, "visit.create", p);
+  return ok;
+}
+
+static gboolean
+contact_build_changes (AnbuCaseFormDialog *self,
+                       JsonObject         *p,
+                       const char         *now,
+                       const char         *user_id)
+{
+  gboolean ok = TRUE;
+  gint64 at = 0;
+  g_autofree char *at_text = NULL;
+
+  set_new_id (p);
+  ok = read_moment_field (self, "at", &at);
+  at_text = anbu_timestamp_format (ok ? at : anbu_casework_get_now (self->casework));
+  set_record_signal (self, p, at);
+  json_object_set_string_member (p, "household_id", self->household_id);
+  json_object_set_string_member (p, "at", at_text);
+  json_object_set_string_member (p, "by", user_id);
+  json_object_set_string_member (p, "channel", field_choice_string (self, "channel"));
+  json_object_set_string_member (p, "outcome", field_choice_string (self, "outcome"));
+  set_optional_text (p, "notes", field_text (self, "notes"));
+  queue_change (self, "contact.create", p);
+  return ok;
+}
+
+static gboolean
+absence_build_changes (AnbuCaseFormDialog *self,
+                       JsonObject         *p,
+                       const char         *now,
+                       const char         *user_id)
+{
+  gboolean ok = TRUE;
+  GDate from, to;
+  gboolean has_from = FALSE, has_to = FALSE;
+
+  set_new_id (p);
+  json_object_set_string_member (p, "household_id", self->household_id);
+  ok = read_date_field (self, "from", TRUE, &from, &has_from);
+  ok = read_date_field (self, "to", TRUE, &to, &has_to) && ok;
+  if (ok && g_date_compare (&to, &from) < 0)
+    {
+      set_field_error (self, "to", _("The absence must end on or after the day it starts."));
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      g_autofree char *from_ts = date_to_timestamp (&from, 0);
+      g_autofree char *to_ts = date_to_timestamp (&to, 1);  /* through the whole last day */
+
+      json_object_set_string_member (p, "from", from_ts);
+      json_object_set_string_member (p, "to", to_ts);
+    }
+  json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
+  set_optional_text (p, "notes", field_text (self, "notes"));
+  queue_change (self, "absence.create", p);
+  return ok;
+}
+
+static gboolean
+plug_build_changes (AnbuCaseFormDialog *self,
+                    JsonObject         *p,
+                    const char         *now,
+                    const char         *user_id)
+{
+  gboolean ok = TRUE;
+  g_autofree char *serial = g_strstrip (g_strdup (field_text (self, "serial")));
+  const char *installed_in = anbu_casework_plug_installed_in (self->casework, serial);
+  AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
+
+  if (installed_in != NULL)
+    {
+      set_field_error (self, "serial", g_strcmp0 (installed_in, self->household_id) == 0
+                                       ? _("This plug is already installed in this household.")
+                                       : _("This plug is installed in another household. Remove it there first."));
+      ok = FALSE;
+    }
+  if (self->form == ANBU_CASE_FORM_INSTALL_PLUG)
+    {
+      AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+      gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
+      gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
+      g_autoptr(GError) error = NULL;
+      double lat, lon;
+
+      json_object_set_string_member (p, "serial", serial);
+      json_object_set_string_member (p, "household_id", self->household_id);
+      json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
+      json_object_set_string_member (p, "installed_at", now);
+      queue_change (self, "plug.install", p);
+
+      if (!anbu_validate_threshold_hours ("threshold_hours", threshold, &error))
+        {
+          set_field_error (self, "threshold_hours", anbu_record_error_get_reason (error));
+          ok = FALSE;
+        }
+      else if (!read_location (self, &lat, &lon))
+        ok = FALSE;
+      else if (h != NULL && (h->night_consent != consent || h->threshold_hours != threshold
+                             || (!isnan (lat) && (lat != h->lat || lon != h->lon))))
+        {
+          JsonObject *update = json_object_new ();
+          JsonObject *fields = json_object_new ();
+          GDate today;
+          g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
+
+          anbu_kst_get_date (kst_now, &today);
+          json_object_set_string_member (update, "id", h->id);
+          json_object_set_int_member (update, "base_version", h->version);
+          if (h->night_consent != consent)
+            {
+              g_autofree char *date = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&today),
+                                                       g_date_get_month (&today), g_date_get_day (&today));
+              json_object_set_boolean_member (fields, "night_consent", consent);
+              json_object_set_string_member (fields, "night_consent_date", date);
+            }
+          if (h->threshold_hours != threshold)
+            json_object_set_int_member (fields, "threshold_hours", threshold);
+          /* The household's location: lat and lon always go together. */
+          if (!isnan (lat) && (lat != h->lat || lon != h->lon))
+            {
+              json_object_set_double_member (fields, "lat", lat);
+              json_object_set_double_member (fields, "lon", lon);
+            }
+          json_object_set_object_member (update, "fields", fields);
+          queue_change (self, "household.update", update);
+        }
+    }
+  else
+    {
+      json_object_set_string_member (p, "household_id", self->household_id);
+      json_object_set_string_member (p, "old_serial", old != NULL ? old->serial : "");
+      json_object_set_string_member (p, "new_serial", serial);
+      json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
+      json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
+      json_object_set_string_member (p, "at", now);
+      queue_change (self, "plug.replace", p);
+    }
+  return ok;
+}
+
+static gboolean
+remove_plug_build_changes (AnbuCaseFormDialog *self,
+                           JsonObject         *p,
+                           const char         *now,
+                           const char         *user_id)
+{
+  AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
+
+  json_object_set_string_member (p, "serial", old != NULL ? old->serial : "");
+  json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
+  json_object_set_string_member (p, "at", now);
+  queue_change (self, "plug.remove", p);
+  return TRUE;
+}
+
+static gboolean
+edit_household_build_changes (AnbuCaseFormDialog *self,
+                              JsonObject         *p,
+                              const char         *now,
+                              const char         *user_id)
+{
+  gboolean ok = TRUE;
+  AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+  JsonObject *fields;
+  const char *text_keys[] = { "name", "phone", "address", "address_detail", "risk_notes" };
+  gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
+  gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
+
+  /* A sync removed it while the form was open (it left the
+   * planner's caseload): there is nothing left to edit. */
+  if (h == NULL)
+    {
+      set_field_error (self, NULL, _("This household is no longer in your caseload, so it cannot be changed. Close the form."));
+      json_object_unref (p);
+      return FALSE;
+    }
+
+  fields = json_object_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (text_keys); i++)
+    {
+      const char *old_values[] = { h->name, h->phone, h->address, h->address_detail, h->risk_notes };
+      g_autofree char *value = g_strstrip (g_strdup (field_text (self, text_keys[i])));
+
+      if (g_strcmp0 (value, old_values[i] != NULL ? old_values[i] : "") == 0)
+        continue;
+      if (g_str_equal (text_keys[i], "phone") && value[0] != '\0')
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *canonical = anbu_phone_normalize ("phone", value, NULL, &error);
+
+          if (canonical == NULL)
+            {
+              set_field_error (self, "phone", anbu_record_error_get_reason (error));
+              ok = FALSE;
+              continue;
+            }
+          if (g_strcmp0 (canonical, h->phone) == 0)
+            continue;
+          json_object_set_string_member (fields, "phone", canonical);
+          continue;
+        }
+      if (value[0] == '\0')
+        json_object_set_null_member (fields, text_keys[i]);
+      else
+        json_object_set_string_member (fields, text_keys[i], value);
+    }
+  if (threshold != h->threshold_hours)
+    json_object_set_int_member (fields, "threshold_hours", threshold);
+  if (consent != h->night_consent)
+    json_object_set_boolean_member (fields, "night_consent", consent);
+  if (ok && json_object_get_size (fields) == 0)
+    {
+      set_field_error (self, NULL, _("Nothing was changed."));
+      ok = FALSE;
+    }
+  json_object_set_string_member (p, "id", h->id);
+  json_object_set_int_member (p, "base_version", h->version);
+  json_object_set_object_member (p, "fields", fields);
+  queue_change (self, "household.update", p);
+  return ok;
+}
+
+static gboolean
+close_case_build_changes (AnbuCaseFormDialog *self,
+                          JsonObject         *p,
+                          const char         *now,
+                          const char         *user_id)
+{
+  gboolean ok = TRUE;
+
+  json_object_set_string_member (p, "id", self->household_id);
+  set_optional_text (p, "reason", field_text (self, "reason"));
+  if (!json_object_has_member (p, "reason"))
+    {
+      set_field_error (self, "reason", _("Say why the case is closed."));
+      ok = FALSE;
+    }
+  queue_change (self, "household.close", p);
+  return ok;
+}
+
+static gboolean
+resolve_alert_build_changes (AnbuCaseFormDialog *self,
+                             JsonObject         *p,
+                             const char         *now,
+                             const char         *user_id)
+{
+  gboolean ok = TRUE;
+
+  json_object_set_string_member (p, "id", self->alert_id);
+  if (field_choice_string (self, "resolution") != NULL)
+    json_object_set_string_member (p, "resolution", field_choice_string (self, "resolution"));
+  else
+    {
+      set_field_error (self, "resolution", _("Choose how the risk signal ended."));
+      ok = FALSE;
+    }
+  if (find_field (self, "dispatch_outcome") != NULL)
+    {
+      if (field_choice_string (self, "dispatch_outcome") != NULL)
+        json_object_set_string_member (p, "dispatch_outcome",
+                                       field_choice_string (self, "dispatch_outcome"));
+      else
+        {
+          set_field_error (self, "dispatch_outcome", _("Say what the dispatch found."));
+          ok = FALSE;
+        }
+    }
+  json_object_set_string_member (p, "at", now);
+  set_optional_text (p, "notes", field_text (self, "notes"));
+  queue_change (self, "alert.resolve", p);
+  return ok;
+}
+
+static void visit_build_fields (AnbuCaseFormDialog *self,
+                                AnbuHousehold      *h,
+                                AnbuPlug           *plug,
+                                const GDate        *today_date);
+static void contact_build_fields (AnbuCaseFormDialog *self,
+                                  AnbuHousehold      *h,
+                                  AnbuPlug           *plug,
+                                  const GDate        *today_date);
+static void absence_build_fields (AnbuCaseFormDialog *self,
+                                  AnbuHousehold      *h,
+                                  AnbuPlug           *plug,
+                                  const GDate        *today_date);
+static void install_plug_build_fields (AnbuCaseFormDialog *self,
+                                       AnbuHousehold      *h,
+                                       AnbuPlug           *plug,
+                                       const GDate        *today_date);
+static void replace_plug_build_fields (AnbuCaseFormDialog *self,
+                                       AnbuHousehold      *h,
+                                       AnbuPlug           *plug,
+                                       const GDate        *today_date);
+static void remove_plug_build_fields (AnbuCaseFormDialog *self,
+                                      AnbuHousehold      *h,
+                                      AnbuPlug           *plug,
+                                      const GDate        *today_date);
+static void edit_household_build_fields (AnbuCaseFormDialog *self,
+                                         AnbuHousehold      *h,
+                                         AnbuPlug           *plug,
+                                         const GDate        *today_date);
+static void close_case_build_fields (AnbuCaseFormDialog *self,
+                                     AnbuHousehold      *h,
+                                     AnbuPlug           *plug,
+                                     const GDate        *today_date);
+static void resolve_alert_build_fields (AnbuCaseFormDialog *self,
+                                        AnbuHousehold      *h,
+                                        AnbuPlug           *plug,
+                                        const GDate        *today_date);
+
+/* Each form: its title, what the toast says once saved, the fields it
+ * shows and the changes it makes of them (queued on self->pending; FALSE
+ * with messages under the fields). A new form is a new row here. */
+typedef struct
+{
+  const char *title;   /* N_() */
+  const char *saved;   /* NC_("toast", …) */
+  void      (*build_fields)  (AnbuCaseFormDialog *self,
+                              AnbuHousehold      *h,
+                              AnbuPlug           *plug,
+                              const GDate        *today);
+  gboolean  (*build_changes) (AnbuCaseFormDialog *self,
+                              JsonObject         *p,
+                              const char         *now,
+                              const char         *user_id);
+} CaseFormClass;
+
+static const CaseFormClass forms[] = {
+  [ANBU_CASE_FORM_VISIT] = { N_("Record Visit"), NC_("toast", "Visit recorded"),
+    visit_build_fields, visit_build_changes },
+  [ANBU_CASE_FORM_CONTACT] = { N_("Record Contact"), NC_("toast", "Contact recorded"),
+    contact_build_fields, contact_build_changes },
+  [ANBU_CASE_FORM_ABSENCE] = { N_("Register Absence"), NC_("toast", "Absence registered: no risk signals while away"),
+    absence_build_fields, absence_build_changes },
+  [ANBU_CASE_FORM_INSTALL_PLUG] = { N_("Install Plug"), NC_("toast", "Plug installed"),
+    install_plug_build_fields, plug_build_changes },
+  [ANBU_CASE_FORM_REPLACE_PLUG] = { N_("Replace Plug"), NC_("toast", "Plug replaced"),
+    replace_plug_build_fields, plug_build_changes },
+  [ANBU_CASE_FORM_REMOVE_PLUG] = { N_("Remove Plug"), NC_("toast", "Plug removed"),
+    remove_plug_build_fields, remove_plug_build_changes },
+  [ANBU_CASE_FORM_EDIT_HOUSEHOLD] = { N_("Edit Household"), NC_("toast", "Household updated"),
+    edit_household_build_fields, edit_household_build_changes },
+  [ANBU_CASE_FORM_CLOSE_CASE] = { N_("Close Case"), NC_("toast", "Case closed"),
+    close_case_build_fields, close_case_build_changes },
+  [ANBU_CASE_FORM_RESOLVE_ALERT] = { N_("Resolve Risk Signal"), NC_("toast", "Risk signal resolved"),
+    resolve_alert_build_fields, resolve_alert_build_changes },
+};
+
 /* Builds the changes of the form into self->pending; FALSE with messages
  * under the fields when something is wrong. */
 static gboolean
@@ -756,279 +1148,8 @@ build_changes (AnbuCaseFormDialog *self)
 {
   g_autofree char *now = now_timestamp (self);
   g_autofree char *user_id = anbu_case_store_dup_user_id (anbu_casework_get_store (self->casework));
-  gboolean ok = TRUE;
   JsonObject *p = json_object_new ();
-
-  switch (self->form)
-    {
-    case ANBU_CASE_FORM_VISIT:
-      {
-        GDate next;
-        gboolean has_next = FALSE;
-        gint64 at = 0;
-        g_autofree char *at_text = NULL;
-
-        set_new_id (p);
-        ok = read_moment_field (self, "at", &at);
-        at_text = anbu_timestamp_format (ok ? at : anbu_casework_get_now (self->casework));
-        set_record_signal (self, p, at);
-        json_object_set_string_member (p, "household_id", self->household_id);
-        json_object_set_string_member (p, "at", at_text);
-        json_object_set_string_member (p, "by", user_id);
-        json_object_set_string_member (p, "purpose", field_choice_string (self, "purpose"));
-        set_optional_text (p, "outcome", field_text (self, "outcome"));
-        set_optional_text (p, "notes", field_text (self, "notes"));
-        ok = read_date_field (self, "next_visit_on", FALSE, &next, &has_next) && ok;
-        if (ok && has_next)
-          {
-            GDate today;
-            g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
-
-            anbu_kst_get_date (kst_now, &today);
-            if (g_date_compare (&next, &today) <= 0)
-              {
-                set_field_error (self, "next_visit_on", _("The next visit must be after today."));
-                ok = FALSE;
-              }
-            else
-              {
-                g_autofree char *text = g_strstrip (g_strdup (field_text (self, "next_visit_on")));
-                json_object_set_string_member (p, "next_visit_on", text);
-              }
-          }
-        queue_change (self, "visit.create", p);
-        break;
-      }
-    case ANBU_CASE_FORM_CONTACT:
-      {
-        gint64 at = 0;
-        g_autofree char *at_text = NULL;
-
-        set_new_id (p);
-        ok = read_moment_field (self, "at", &at);
-        at_text = anbu_timestamp_format (ok ? at : anbu_casework_get_now (self->casework));
-        set_record_signal (self, p, at);
-        json_object_set_string_member (p, "household_id", self->household_id);
-        json_object_set_string_member (p, "at", at_text);
-        json_object_set_string_member (p, "by", user_id);
-        json_object_set_string_member (p, "channel", field_choice_string (self, "channel"));
-        json_object_set_string_member (p, "outcome", field_choice_string (self, "outcome"));
-        set_optional_text (p, "notes", field_text (self, "notes"));
-        queue_change (self, "contact.create", p);
-        break;
-      }
-    case ANBU_CASE_FORM_ABSENCE:
-      {
-        GDate from, to;
-        gboolean has_from = FALSE, has_to = FALSE;
-
-        set_new_id (p);
-        json_object_set_string_member (p, "household_id", self->household_id);
-        ok = read_date_field (self, "from", TRUE, &from, &has_from);
-        ok = read_date_field (self, "to", TRUE, &to, &has_to) && ok;
-        if (ok && g_date_compare (&to, &from) < 0)
-          {
-            set_field_error (self, "to", _("The absence must end on or after the day it starts."));
-            ok = FALSE;
-          }
-        if (ok)
-          {
-            g_autofree char *from_ts = date_to_timestamp (&from, 0);
-            g_autofree char *to_ts = date_to_timestamp (&to, 1);  /* through the whole last day */
-
-            json_object_set_string_member (p, "from", from_ts);
-            json_object_set_string_member (p, "to", to_ts);
-          }
-        json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
-        set_optional_text (p, "notes", field_text (self, "notes"));
-        queue_change (self, "absence.create", p);
-        break;
-      }
-    case ANBU_CASE_FORM_INSTALL_PLUG:
-    case ANBU_CASE_FORM_REPLACE_PLUG:
-      {
-        g_autofree char *serial = g_strstrip (g_strdup (field_text (self, "serial")));
-        const char *installed_in = anbu_casework_plug_installed_in (self->casework, serial);
-        AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
-
-        if (installed_in != NULL)
-          {
-            set_field_error (self, "serial", g_strcmp0 (installed_in, self->household_id) == 0
-                                             ? _("This plug is already installed in this household.")
-                                             : _("This plug is installed in another household. Remove it there first."));
-            ok = FALSE;
-          }
-        if (self->form == ANBU_CASE_FORM_INSTALL_PLUG)
-          {
-            AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
-            gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
-            gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
-            g_autoptr(GError) error = NULL;
-            double lat, lon;
-
-            json_object_set_string_member (p, "serial", serial);
-            json_object_set_string_member (p, "household_id", self->household_id);
-            json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
-            json_object_set_string_member (p, "installed_at", now);
-            queue_change (self, "plug.install", p);
-
-            if (!anbu_validate_threshold_hours ("threshold_hours", threshold, &error))
-              {
-                set_field_error (self, "threshold_hours", anbu_record_error_get_reason (error));
-                ok = FALSE;
-              }
-            else if (!read_location (self, &lat, &lon))
-              ok = FALSE;
-            else if (h != NULL && (h->night_consent != consent || h->threshold_hours != threshold
-                                   || (!isnan (lat) && (lat != h->lat || lon != h->lon))))
-              {
-                JsonObject *update = json_object_new ();
-                JsonObject *fields = json_object_new ();
-                GDate today;
-                g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
-
-                anbu_kst_get_date (kst_now, &today);
-                json_object_set_string_member (update, "id", h->id);
-                json_object_set_int_member (update, "base_version", h->version);
-                if (h->night_consent != consent)
-                  {
-                    g_autofree char *date = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&today),
-                                                             g_date_get_month (&today), g_date_get_day (&today));
-                    json_object_set_boolean_member (fields, "night_consent", consent);
-                    json_object_set_string_member (fields, "night_consent_date", date);
-                  }
-                if (h->threshold_hours != threshold)
-                  json_object_set_int_member (fields, "threshold_hours", threshold);
-                /* The household's location: lat and lon always go together. */
-                if (!isnan (lat) && (lat != h->lat || lon != h->lon))
-                  {
-                    json_object_set_double_member (fields, "lat", lat);
-                    json_object_set_double_member (fields, "lon", lon);
-                  }
-                json_object_set_object_member (update, "fields", fields);
-                queue_change (self, "household.update", update);
-              }
-          }
-        else
-          {
-            json_object_set_string_member (p, "household_id", self->household_id);
-            json_object_set_string_member (p, "old_serial", old != NULL ? old->serial : "");
-            json_object_set_string_member (p, "new_serial", serial);
-            json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
-            json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
-            json_object_set_string_member (p, "at", now);
-            queue_change (self, "plug.replace", p);
-          }
-        break;
-      }
-    case ANBU_CASE_FORM_REMOVE_PLUG:
-      {
-        AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
-
-        json_object_set_string_member (p, "serial", old != NULL ? old->serial : "");
-        json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
-        json_object_set_string_member (p, "at", now);
-        queue_change (self, "plug.remove", p);
-        break;
-      }
-    case ANBU_CASE_FORM_EDIT_HOUSEHOLD:
-      {
-        AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
-        JsonObject *fields;
-        const char *text_keys[] = { "name", "phone", "address", "address_detail", "risk_notes" };
-        gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
-        gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
-
-        /* A sync removed it while the form was open (it left the
-         * planner's caseload): there is nothing left to edit. */
-        if (h == NULL)
-          {
-            set_field_error (self, NULL, _("This household is no longer in your caseload, so it cannot be changed. Close the form."));
-            json_object_unref (p);
-            return FALSE;
-          }
-
-        fields = json_object_new ();
-        for (guint i = 0; i < G_N_ELEMENTS (text_keys); i++)
-          {
-            const char *old_values[] = { h->name, h->phone, h->address, h->address_detail, h->risk_notes };
-            g_autofree char *value = g_strstrip (g_strdup (field_text (self, text_keys[i])));
-
-            if (g_strcmp0 (value, old_values[i] != NULL ? old_values[i] : "") == 0)
-              continue;
-            if (g_str_equal (text_keys[i], "phone") && value[0] != '\0')
-              {
-                g_autoptr(GError) error = NULL;
-                g_autofree char *canonical = anbu_phone_normalize ("phone", value, NULL, &error);
-
-                if (canonical == NULL)
-                  {
-                    set_field_error (self, "phone", anbu_record_error_get_reason (error));
-                    ok = FALSE;
-                    continue;
-                  }
-                if (g_strcmp0 (canonical, h->phone) == 0)
-                  continue;
-                json_object_set_string_member (fields, "phone", canonical);
-                continue;
-              }
-            if (value[0] == '\0')
-              json_object_set_null_member (fields, text_keys[i]);
-            else
-              json_object_set_string_member (fields, text_keys[i], value);
-          }
-        if (threshold != h->threshold_hours)
-          json_object_set_int_member (fields, "threshold_hours", threshold);
-        if (consent != h->night_consent)
-          json_object_set_boolean_member (fields, "night_consent", consent);
-        if (ok && json_object_get_size (fields) == 0)
-          {
-            set_field_error (self, NULL, _("Nothing was changed."));
-            ok = FALSE;
-          }
-        json_object_set_string_member (p, "id", h->id);
-        json_object_set_int_member (p, "base_version", h->version);
-        json_object_set_object_member (p, "fields", fields);
-        queue_change (self, "household.update", p);
-        break;
-      }
-    case ANBU_CASE_FORM_CLOSE_CASE:
-      json_object_set_string_member (p, "id", self->household_id);
-      set_optional_text (p, "reason", field_text (self, "reason"));
-      if (!json_object_has_member (p, "reason"))
-        {
-          set_field_error (self, "reason", _("Say why the case is closed."));
-          ok = FALSE;
-        }
-      queue_change (self, "household.close", p);
-      break;
-    case ANBU_CASE_FORM_RESOLVE_ALERT:
-      json_object_set_string_member (p, "id", self->alert_id);
-      if (field_choice_string (self, "resolution") != NULL)
-        json_object_set_string_member (p, "resolution", field_choice_string (self, "resolution"));
-      else
-        {
-          set_field_error (self, "resolution", _("Choose how the risk signal ended."));
-          ok = FALSE;
-        }
-      if (find_field (self, "dispatch_outcome") != NULL)
-        {
-          if (field_choice_string (self, "dispatch_outcome") != NULL)
-            json_object_set_string_member (p, "dispatch_outcome",
-                                           field_choice_string (self, "dispatch_outcome"));
-          else
-            {
-              set_field_error (self, "dispatch_outcome", _("Say what the dispatch found."));
-              ok = FALSE;
-            }
-        }
-      json_object_set_string_member (p, "at", now);
-      set_optional_text (p, "notes", field_text (self, "notes"));
-      queue_change (self, "alert.resolve", p);
-      break;
-    default:
-      g_return_val_if_reached (FALSE);
-    }
+  gboolean ok = forms[self->form].build_changes (self, p, now, user_id);
 
   /* The server's own rules, field by field, before anything is stored. */
   for (guint i = 0; ok && i < self->pending->len; i++)
@@ -1056,23 +1177,6 @@ build_changes (AnbuCaseFormDialog *self)
   return ok;
 }
 
-static const char *
-saved_message (AnbuCaseForm form)
-{
-  switch (form)
-    {
-    case ANBU_CASE_FORM_VISIT: return C_("toast", "Visit recorded");
-    case ANBU_CASE_FORM_CONTACT: return C_("toast", "Contact recorded");
-    case ANBU_CASE_FORM_ABSENCE: return C_("toast", "Absence registered: no risk signals while away");
-    case ANBU_CASE_FORM_INSTALL_PLUG: return C_("toast", "Plug installed");
-    case ANBU_CASE_FORM_REPLACE_PLUG: return C_("toast", "Plug replaced");
-    case ANBU_CASE_FORM_REMOVE_PLUG: return C_("toast", "Plug removed");
-    case ANBU_CASE_FORM_EDIT_HOUSEHOLD: return C_("toast", "Household updated");
-    case ANBU_CASE_FORM_CLOSE_CASE: return C_("toast", "Case closed");
-    case ANBU_CASE_FORM_RESOLVE_ALERT: return C_("toast", "Risk signal resolved");
-    default: return NULL;
-    }
-}
 
 static void submit_next (AnbuCaseFormDialog *self);
 
@@ -1105,7 +1209,7 @@ submit_cb (GObject      *source,
 
   {
     GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-    g_autofree char *message = g_strdup_printf ("%s. %s", saved_message (self->form),
+    g_autofree char *message = g_strdup_printf ("%s. %s", g_dpgettext2 (GETTEXT_PACKAGE, "toast", forms[self->form].saved),
                                                 _("It reaches the server with the next sync."));
 
     if (ANBU_IS_WINDOW (parent))
@@ -1211,23 +1315,6 @@ anbu_case_form_dialog_init (AnbuCaseFormDialog *self)
   self->cancellable = g_cancellable_new ();
 }
 
-static const char *
-form_title (AnbuCaseForm form)
-{
-  switch (form)
-    {
-    case ANBU_CASE_FORM_VISIT: return _("Record Visit");
-    case ANBU_CASE_FORM_CONTACT: return _("Record Contact");
-    case ANBU_CASE_FORM_ABSENCE: return _("Register Absence");
-    case ANBU_CASE_FORM_INSTALL_PLUG: return _("Install Plug");
-    case ANBU_CASE_FORM_REPLACE_PLUG: return _("Replace Plug");
-    case ANBU_CASE_FORM_REMOVE_PLUG: return _("Remove Plug");
-    case ANBU_CASE_FORM_EDIT_HOUSEHOLD: return _("Edit Household");
-    case ANBU_CASE_FORM_CLOSE_CASE: return _("Close Case");
-    case ANBU_CASE_FORM_RESOLVE_ALERT: return _("Resolve Risk Signal");
-    default: return NULL;
-    }
-}
 
 static const gint all_purposes[] = { ANBU_VISIT_PURPOSE_REGULAR, ANBU_VISIT_PURPOSE_ALERT,
                                      ANBU_VISIT_PURPOSE_INSTALL, ANBU_VISIT_PURPOSE_REMOVAL,
@@ -1313,6 +1400,146 @@ signal_was_dispatched (AnbuCasework    *casework,
 }
 
 static void
+visit_build_fields (AnbuCaseFormDialog *self,
+                    AnbuHousehold      *h,
+                    AnbuPlug           *plug,
+                    const GDate        *today_date)
+{
+  GDate today = *today_date;
+  GDate next = today;
+
+  g_date_add_months (&next, 1);
+  add_moment (self, "at", _("When"), anbu_casework_get_now (self->casework));
+  add_choice (self, "purpose", _("Purpose"), ANBU_TYPE_VISIT_PURPOSE,
+              (LabelFunc) anbu_visit_purpose_to_label, all_purposes, G_N_ELEMENTS (all_purposes),
+              ANBU_VISIT_PURPOSE_REGULAR);
+  add_text (self, "outcome", _("What you found"), NULL);
+  add_text (self, "notes", _("Notes"), NULL);
+  add_date (self, "next_visit_on", _("Next visit"), &next, &today);
+}
+
+static void
+contact_build_fields (AnbuCaseFormDialog *self,
+                      AnbuHousehold      *h,
+                      AnbuPlug           *plug,
+                      const GDate        *today_date)
+{
+  add_moment (self, "at", _("When"), anbu_casework_get_now (self->casework));
+  add_choice (self, "channel", _("How"), ANBU_TYPE_CONTACT_CHANNEL,
+              (LabelFunc) anbu_contact_channel_to_label, all_channels, G_N_ELEMENTS (all_channels),
+              ANBU_CONTACT_CHANNEL_PHONE);
+  add_choice (self, "outcome", _("Outcome"), ANBU_TYPE_CONTACT_OUTCOME,
+              (LabelFunc) anbu_contact_outcome_to_label, all_outcomes, G_N_ELEMENTS (all_outcomes),
+              ANBU_CONTACT_OUTCOME_REACHED_SAFE);
+  add_text (self, "notes", _("Notes"), NULL);
+}
+
+static void
+absence_build_fields (AnbuCaseFormDialog *self,
+                      AnbuHousehold      *h,
+                      AnbuPlug           *plug,
+                      const GDate        *today_date)
+{
+  GDate today = *today_date;
+
+  add_date (self, "from", _("Away from"), &today, &today);
+  add_date (self, "to", _("Back on"), NULL, &today);
+  add_choice (self, "reason", _("Reason"), ANBU_TYPE_ABSENCE_REASON,
+              (LabelFunc) anbu_absence_reason_to_label, all_absence_reasons,
+              G_N_ELEMENTS (all_absence_reasons), ANBU_ABSENCE_REASON_TRAVEL);
+  add_text (self, "notes", _("Notes"), NULL);
+}
+
+static void
+install_plug_build_fields (AnbuCaseFormDialog *self,
+                           AnbuHousehold      *h,
+                           AnbuPlug           *plug,
+                           const GDate        *today_date)
+{
+  add_text (self, "serial", _("Plug serial number"), NULL);
+  add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
+              (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
+              ANBU_APPLIANCE_TV);
+  add_switch (self, "night_consent", _("Night and holiday monitoring"),
+              _("The resident agreed that the control centre answers at night and on holidays"),
+              h != NULL && h->night_consent);
+  add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
+  add_location (self, h);
+}
+
+static void
+replace_plug_build_fields (AnbuCaseFormDialog *self,
+                           AnbuHousehold      *h,
+                           AnbuPlug           *plug,
+                           const GDate        *today_date)
+{
+  add_text (self, "serial", _("New plug serial number"), NULL);
+  add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
+              (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
+              plug != NULL ? (gint) plug->appliance : ANBU_APPLIANCE_TV);
+  add_choice (self, "reason", _("Why the old plug goes"), ANBU_TYPE_PLUG_REMOVAL_REASON,
+              (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
+              G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_FAULTY);
+}
+
+static void
+remove_plug_build_fields (AnbuCaseFormDialog *self,
+                          AnbuHousehold      *h,
+                          AnbuPlug           *plug,
+                          const GDate        *today_date)
+{
+  add_choice (self, "reason", _("Reason"), ANBU_TYPE_PLUG_REMOVAL_REASON,
+              (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
+              G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_MOVED);
+}
+
+static void
+edit_household_build_fields (AnbuCaseFormDialog *self,
+                             AnbuHousehold      *h,
+                             AnbuPlug           *plug,
+                             const GDate        *today_date)
+{
+  add_text (self, "name", _("Name"), h != NULL ? h->name : NULL);
+  add_text (self, "phone", _("Phone"), h != NULL ? h->phone : NULL);
+  add_text (self, "address", _("Address"), h != NULL ? h->address : NULL);
+  add_text (self, "address_detail", _("Address details"), h != NULL ? h->address_detail : NULL);
+  add_text (self, "risk_notes", _("Health and situation"), h != NULL ? h->risk_notes : NULL);
+  add_switch (self, "night_consent", _("Night and holiday monitoring"),
+              _("The resident agreed that the control centre answers at night and on holidays"),
+              h != NULL && h->night_consent);
+  add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
+}
+
+static void
+close_case_build_fields (AnbuCaseFormDialog *self,
+                         AnbuHousehold      *h,
+                         AnbuPlug           *plug,
+                         const GDate        *today_date)
+{
+  add_text (self, "reason", _("Why the case is closed"), NULL);
+}
+
+static void
+resolve_alert_build_fields (AnbuCaseFormDialog *self,
+                            AnbuHousehold      *h,
+                            AnbuPlug           *plug,
+                            const GDate        *today_date)
+{
+  AnbuAlert *alert = anbu_casework_lookup_alert (self->casework, self->alert_id);
+
+  /* Nothing preselected: the planner says what they found (docs/casework.md). */
+  add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
+              (LabelFunc) anbu_alert_resolution_to_label, all_resolutions,
+              G_N_ELEMENTS (all_resolutions), NO_CHOICE);
+  if (alert != NULL && signal_was_dispatched (self->casework, alert))
+    add_choice (self, "dispatch_outcome", _("What the dispatch found"),
+                ANBU_TYPE_DISPATCH_OUTCOME, (LabelFunc) anbu_dispatch_outcome_to_label,
+                all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), NO_CHOICE);
+  add_text (self, "notes", _("Notes"), NULL);
+}
+
+
+static void
 build_fields (AnbuCaseFormDialog *self)
 {
   AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
@@ -1322,97 +1549,7 @@ build_fields (AnbuCaseFormDialog *self)
 
   anbu_kst_get_date (now, &today);
 
-  switch (self->form)
-    {
-    case ANBU_CASE_FORM_VISIT:
-      {
-        GDate next = today;
-
-        g_date_add_months (&next, 1);
-        add_moment (self, "at", _("When"), anbu_casework_get_now (self->casework));
-        add_choice (self, "purpose", _("Purpose"), ANBU_TYPE_VISIT_PURPOSE,
-                    (LabelFunc) anbu_visit_purpose_to_label, all_purposes, G_N_ELEMENTS (all_purposes),
-                    ANBU_VISIT_PURPOSE_REGULAR);
-        add_text (self, "outcome", _("What you found"), NULL);
-        add_text (self, "notes", _("Notes"), NULL);
-        add_date (self, "next_visit_on", _("Next visit"), &next, &today);
-        break;
-      }
-    case ANBU_CASE_FORM_CONTACT:
-      add_moment (self, "at", _("When"), anbu_casework_get_now (self->casework));
-      add_choice (self, "channel", _("How"), ANBU_TYPE_CONTACT_CHANNEL,
-                  (LabelFunc) anbu_contact_channel_to_label, all_channels, G_N_ELEMENTS (all_channels),
-                  ANBU_CONTACT_CHANNEL_PHONE);
-      add_choice (self, "outcome", _("Outcome"), ANBU_TYPE_CONTACT_OUTCOME,
-                  (LabelFunc) anbu_contact_outcome_to_label, all_outcomes, G_N_ELEMENTS (all_outcomes),
-                  ANBU_CONTACT_OUTCOME_REACHED_SAFE);
-      add_text (self, "notes", _("Notes"), NULL);
-      break;
-    case ANBU_CASE_FORM_ABSENCE:
-      add_date (self, "from", _("Away from"), &today, &today);
-      add_date (self, "to", _("Back on"), NULL, &today);
-      add_choice (self, "reason", _("Reason"), ANBU_TYPE_ABSENCE_REASON,
-                  (LabelFunc) anbu_absence_reason_to_label, all_absence_reasons,
-                  G_N_ELEMENTS (all_absence_reasons), ANBU_ABSENCE_REASON_TRAVEL);
-      add_text (self, "notes", _("Notes"), NULL);
-      break;
-    case ANBU_CASE_FORM_INSTALL_PLUG:
-      add_text (self, "serial", _("Plug serial number"), NULL);
-      add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
-                  (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
-                  ANBU_APPLIANCE_TV);
-      add_switch (self, "night_consent", _("Night and holiday monitoring"),
-                  _("The resident agreed that the control centre answers at night and on holidays"),
-                  h != NULL && h->night_consent);
-      add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
-      add_location (self, h);
-      break;
-    case ANBU_CASE_FORM_REPLACE_PLUG:
-      add_text (self, "serial", _("New plug serial number"), NULL);
-      add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
-                  (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
-                  plug != NULL ? (gint) plug->appliance : ANBU_APPLIANCE_TV);
-      add_choice (self, "reason", _("Why the old plug goes"), ANBU_TYPE_PLUG_REMOVAL_REASON,
-                  (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
-                  G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_FAULTY);
-      break;
-    case ANBU_CASE_FORM_REMOVE_PLUG:
-      add_choice (self, "reason", _("Reason"), ANBU_TYPE_PLUG_REMOVAL_REASON,
-                  (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
-                  G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_MOVED);
-      break;
-    case ANBU_CASE_FORM_EDIT_HOUSEHOLD:
-      add_text (self, "name", _("Name"), h != NULL ? h->name : NULL);
-      add_text (self, "phone", _("Phone"), h != NULL ? h->phone : NULL);
-      add_text (self, "address", _("Address"), h != NULL ? h->address : NULL);
-      add_text (self, "address_detail", _("Address details"), h != NULL ? h->address_detail : NULL);
-      add_text (self, "risk_notes", _("Health and situation"), h != NULL ? h->risk_notes : NULL);
-      add_switch (self, "night_consent", _("Night and holiday monitoring"),
-                  _("The resident agreed that the control centre answers at night and on holidays"),
-                  h != NULL && h->night_consent);
-      add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
-      break;
-    case ANBU_CASE_FORM_CLOSE_CASE:
-      add_text (self, "reason", _("Why the case is closed"), NULL);
-      break;
-    case ANBU_CASE_FORM_RESOLVE_ALERT:
-      {
-        AnbuAlert *alert = anbu_casework_lookup_alert (self->casework, self->alert_id);
-
-        /* Nothing preselected: the planner says what they found (docs/casework.md). */
-        add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
-                    (LabelFunc) anbu_alert_resolution_to_label, all_resolutions,
-                    G_N_ELEMENTS (all_resolutions), NO_CHOICE);
-        if (alert != NULL && signal_was_dispatched (self->casework, alert))
-          add_choice (self, "dispatch_outcome", _("What the dispatch found"),
-                      ANBU_TYPE_DISPATCH_OUTCOME, (LabelFunc) anbu_dispatch_outcome_to_label,
-                      all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), NO_CHOICE);
-        add_text (self, "notes", _("Notes"), NULL);
-        break;
-      }
-    default:
-      g_return_if_reached ();
-    }
+  forms[self->form].build_fields (self, h, plug, &today);
 
   if (self->form == ANBU_CASE_FORM_REPLACE_PLUG || self->form == ANBU_CASE_FORM_REMOVE_PLUG)
     {
@@ -1437,6 +1574,7 @@ anbu_case_form_dialog_new (AnbuCasework *casework,
 
   g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
   g_return_val_if_fail (household_id != NULL, NULL);
+  g_return_val_if_fail ((guint) form < G_N_ELEMENTS (forms), NULL);
 
   self = g_object_new (ANBU_TYPE_CASE_FORM_DIALOG, NULL);
   self->casework = g_object_ref (casework);
@@ -1446,7 +1584,7 @@ anbu_case_form_dialog_new (AnbuCasework *casework,
   self->alert_given = alert_id != NULL;
   if (self->alert_id == NULL && (form == ANBU_CASE_FORM_CONTACT || form == ANBU_CASE_FORM_VISIT))
     self->alert_id = open_signal_of (casework, household_id, anbu_casework_get_now (casework));
-  gtk_window_set_title (GTK_WINDOW (self), form_title (form));
+  gtk_window_set_title (GTK_WINDOW (self), _(forms[form].title));
 
   h = anbu_casework_lookup_household (casework, household_id);
   plug = anbu_casework_find_installed_plug (casework, household_id);
