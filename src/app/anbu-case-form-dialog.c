@@ -299,6 +299,23 @@ new_clock_spin (const char *name,
   return GTK_SPIN_BUTTON (spin);
 }
 
+static void set_field_error (AnbuCaseFormDialog *self,
+                             const char         *key,
+                             const char         *message);
+
+/* A new date or time answers the message under it ("not yet"). */
+static void
+on_moment_changed (AnbuCaseFormDialog *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = self->fields->pdata[i];
+
+      if (field->type == FIELD_MOMENT && field->error != NULL)
+        set_field_error (self, field->key, NULL);
+    }
+}
+
 /* When something happened: a day picked on a calendar and a time of day,
  * starting at @initial (µs); the payload gets it as a UTC time. */
 static void
@@ -342,6 +359,9 @@ add_moment (AnbuCaseFormDialog *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (field->minute));
   update_moment_label (field);
   g_signal_connect (calendar, "day-selected", G_CALLBACK (on_moment_day_selected), field);
+  g_signal_connect_object (calendar, "day-selected", G_CALLBACK (on_moment_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (field->hour, "value-changed", G_CALLBACK (on_moment_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (field->minute, "value-changed", G_CALLBACK (on_moment_changed), self, G_CONNECT_SWAPPED);
 }
 
 typedef const char *(*LabelFunc) (gint value);

@@ -695,6 +695,7 @@ test_form_time_of_record (Fixture      *f,
 
   pick_moment (dialog, 2026, 11, 23, 14, 30);
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "2026-11-23");
+  g_assert_null (anbu_case_form_dialog_get_error (dialog, "at"));
   anbu_test_save_screenshot (GTK_WIDGET (dialog), "casework-form-visit-time");
   press_save (dialog);
   p = wait_for_change (f, 0, "visit.create");
