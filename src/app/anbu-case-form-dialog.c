@@ -24,6 +24,7 @@ typedef enum
   FIELD_CHOICE,
   FIELD_SWITCH,
   FIELD_THRESHOLD,
+  FIELD_MOMENT,    /* a date (calendar) and a time of day (hour, minute), in Seoul */
 } FieldType;
 
 typedef struct
@@ -37,6 +38,9 @@ typedef struct
   GtkLabel  *error_label;
   char      *error;
   gboolean   must_pick; /* a choice offered with nothing picked: Save waits for one */
+  GtkCalendar   *calendar; /* FIELD_MOMENT */
+  GtkSpinButton *hour;
+  GtkSpinButton *minute;
 } Field;
 
 struct _AnbuCaseFormDialog
@@ -53,6 +57,7 @@ struct _AnbuCaseFormDialog
   AnbuCaseForm     form;
   char            *household_id;
   char            *alert_id;
+  gboolean         alert_given;  /* named by the caller, not found by the record's time */
   GPtrArray       *fields;   /* of Field */
   GCancellable    *cancellable;
   GPtrArray       *pending;  /* mutation kinds + payloads still to submit, in order */
@@ -157,14 +162,64 @@ add_text (AnbuCaseFormDialog *self,
   add_field (self, key, FIELD_TEXT, row, row);
 }
 
+/* Picking a day fills the date field, as typing it would. */
+static void
+on_date_picked (GtkCalendar *calendar,
+                GtkEditable *entry)
+{
+  g_autoptr(GDateTime) day = gtk_calendar_get_date (calendar);
+  g_autofree char *text = g_strdup_printf ("%04d-%02d-%02d", g_date_time_get_year (day),
+                                           g_date_time_get_month (day),
+                                           g_date_time_get_day_of_month (day));
+  GtkWidget *button = gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_MENU_BUTTON);
+
+  gtk_editable_set_text (entry, text);
+  if (button != NULL)
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+}
+
+static void
+select_calendar_day (GtkCalendar *calendar,
+                     const GDate *date)
+{
+  g_autoptr(GDateTime) day = g_date_time_new_local (g_date_get_year (date), g_date_get_month (date),
+                                                    g_date_get_day (date), 12, 0, 0);
+
+  gtk_calendar_select_day (calendar, day);
+}
+
+/* The calendar opens on the date typed, when it is one. */
+static void
+on_date_popover_show (GtkWidget   *popover,
+                      GtkEditable *entry)
+{
+  GtkCalendar *calendar = GTK_CALENDAR (gtk_popover_get_child (GTK_POPOVER (popover)));
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  GDate date;
+
+  if (anbu_validate_date ("date", text, &date, NULL))
+    {
+      g_signal_handlers_block_by_func (calendar, on_date_picked, entry);
+      select_calendar_day (calendar, &date);
+      g_signal_handlers_unblock_by_func (calendar, on_date_picked, entry);
+    }
+}
+
+/* A date: typed as YYYY-MM-DD or picked on a calendar that opens at
+ * @initial, or at @today when the field starts empty. */
 static void
 add_date (AnbuCaseFormDialog *self,
           const char         *key,
           const char         *title,
-          const GDate        *initial)
+          const GDate        *initial,
+          const GDate        *today)
 {
   GtkWidget *row = adw_entry_row_new ();
   GtkWidget *hint = gtk_label_new (_("YYYY-MM-DD"));
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+  g_autofree char *calendar_name = g_strconcat (key, "-calendar", NULL);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
@@ -176,7 +231,137 @@ add_date (AnbuCaseFormDialog *self,
                                                g_date_get_month (initial), g_date_get_day (initial));
       gtk_editable_set_text (GTK_EDITABLE (row), text);
     }
+
+  gtk_widget_set_name (calendar, calendar_name);
+  select_calendar_day (GTK_CALENDAR (calendar),
+                       initial != NULL && g_date_valid (initial) ? initial : today);
+  g_signal_connect_object (calendar, "day-selected", G_CALLBACK (on_date_picked), row, 0);
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  g_signal_connect_object (popover, "show", G_CALLBACK (on_date_popover_show), row, 0);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Pick on a calendar"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Pick on a calendar"), -1);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), button);
   add_field (self, key, FIELD_DATE, row, row);
+}
+
+static void
+update_moment_label (Field *field)
+{
+  g_autoptr(GDateTime) day = gtk_calendar_get_date (field->calendar);
+  g_autofree char *text = g_strdup_printf ("%04d-%02d-%02d", g_date_time_get_year (day),
+                                           g_date_time_get_month (day),
+                                           g_date_time_get_day_of_month (day));
+
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (field->input), text);
+}
+
+static void
+on_moment_day_selected (GtkCalendar *calendar,
+                        Field       *field)
+{
+  update_moment_label (field);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (field->input));
+}
+
+/* Hours and minutes read as on a clock: 09:05, not 9:5. */
+static gboolean
+on_two_digit_output (GtkSpinButton *spin)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static GtkSpinButton *
+new_clock_spin (const char *name,
+                guint       max,
+                guint       value,
+                const char *accessible_label)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, max, 1);
+
+  gtk_widget_set_name (spin, name);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_spin_button_set_wrap (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 2);
+  g_signal_connect (spin, "output", G_CALLBACK (on_two_digit_output), NULL);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_label, -1);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+static void set_field_error (AnbuCaseFormDialog *self,
+                             const char         *key,
+                             const char         *message);
+
+/* A new date or time answers the message under it ("not yet"). */
+static void
+on_moment_changed (AnbuCaseFormDialog *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = self->fields->pdata[i];
+
+      if (field->type == FIELD_MOMENT && field->error != NULL)
+        set_field_error (self, field->key, NULL);
+    }
+}
+
+/* When something happened: a day picked on a calendar and a time of day,
+ * starting at @initial (µs); the payload gets it as a UTC time. */
+static void
+add_moment (AnbuCaseFormDialog *self,
+            const char         *key,
+            const char         *title,
+            gint64              initial)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+  GtkWidget *colon = gtk_label_new (":");
+  g_autoptr(GDateTime) utc = anbu_timestamp_to_date_time (initial);
+  g_autoptr(GDateTime) start = anbu_kst_to_kst (utc);
+  g_autoptr(GDateTime) day = NULL;
+  g_autofree char *calendar_name = g_strconcat (key, "-calendar", NULL);
+  g_autofree char *hour_name = g_strconcat (key, "-hour", NULL);
+  g_autofree char *minute_name = g_strconcat (key, "-minute", NULL);
+  Field *field;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (calendar, calendar_name);
+  /* The calendar shows the Seoul day whatever the computer's time zone. */
+  day = g_date_time_new_local (g_date_time_get_year (start), g_date_time_get_month (start),
+                               g_date_time_get_day_of_month (start), 12, 0, 0);
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Date"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  field = add_field (self, key, FIELD_MOMENT, row, button);
+  field->calendar = GTK_CALENDAR (calendar);
+  field->hour = new_clock_spin (hour_name, 23, g_date_time_get_hour (start), _("Hour"));
+  field->minute = new_clock_spin (minute_name, 59, g_date_time_get_minute (start), _("Minute"));
+  gtk_widget_add_css_class (colon, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (field->hour));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), colon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (field->minute));
+  update_moment_label (field);
+  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_moment_day_selected), field);
+  g_signal_connect_object (calendar, "day-selected", G_CALLBACK (on_moment_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (field->hour, "value-changed", G_CALLBACK (on_moment_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (field->minute, "value-changed", G_CALLBACK (on_moment_changed), self, G_CONNECT_SWAPPED);
 }
 
 typedef const char *(*LabelFunc) (gint value);
@@ -521,6 +706,38 @@ now_timestamp (AnbuCaseFormDialog *self)
   return anbu_timestamp_format (anbu_casework_get_now (self->casework));
 }
 
+/* The moment a FIELD_MOMENT shows (µs, UTC): FALSE, with the field's
+ * error, when it is still to come. */
+static gboolean
+read_moment_field (AnbuCaseFormDialog *self,
+                   const char         *key,
+                   gint64             *at)
+{
+  Field *field = find_field (self, key);
+  g_autoptr(GDateTime) day = gtk_calendar_get_date (field->calendar);
+  g_autoptr(GDateTime) moment = NULL;
+
+  gtk_spin_button_update (field->hour);
+  gtk_spin_button_update (field->minute);
+  moment = anbu_kst_new (g_date_time_get_year (day), g_date_time_get_month (day),
+                         g_date_time_get_day_of_month (day),
+                         gtk_spin_button_get_value_as_int (field->hour),
+                         gtk_spin_button_get_value_as_int (field->minute), 0);
+  *at = anbu_timestamp_from_date_time (moment);
+  if (*at > anbu_casework_get_now (self->casework))
+    {
+      set_field_error (self, key, _("This time has not come yet. Record what already happened."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A contact or visit belongs to the signal open at its own time, unless
+ * the form was opened from that signal. */
+static void set_record_signal (AnbuCaseFormDialog *self,
+                               JsonObject         *payload,
+                               gint64              at);
+
 static void
 queue_change (AnbuCaseFormDialog *self,
               const char         *kind,
@@ -552,6 +769,398 @@ set_optional_text (JsonObject *object,
     json_object_set_string_member (object, member, copy);
 }
 
+static gboolean
+visit_build_changes (AnbuCaseFormDialog *self,
+                     JsonObject         *p,
+                     const char         *now,
+                     const char         *user_id)
+{
+  gboolean ok = TRUE;
+  GDate next;
+  gboolean has_next = FALSE;
+  gint64 at = 0;
+  g_autofree char *at_text = NULL;
+
+  set_new_id (p);
+  ok = read_moment_field (self, "at", &at);
+  at_text = anbu_timestamp_format (ok ? at : anbu_casework_get_now (self->casework));
+  set_record_signal (self, p, at);
+  json_object_set_string_member (p, "household_id", self->household_id);
+  json_object_set_string_member (p, "at", at_text);
+  json_object_set_string_member (p, "by", user_id);
+  json_object_set_string_member (p, "purpose", field_choice_string (self, "purpose"));
+  set_optional_text (p, "outcome", field_text (self, "outcome"));
+  set_optional_text (p, "notes", field_text (self, "notes"));
+  ok = read_date_field (self, "next_visit_on", FALSE, &next, &has_next) && ok;
+  if (ok && has_next)
+    {
+      GDate today;
+      g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
+
+      anbu_kst_get_date (kst_now, &today);
+      if (g_date_compare (&next, &today) <= 0)
+        {
+          set_field_error (self, "next_visit_on", _("The next visit must be after today."));
+          ok = FALSE;
+        }
+      else
+        {
+          g_autofree char *text = g_strstrip (g_strdup (field_text (self, "next_visit_on")));
+          json_object_set_string_member (p, "next_visit_on", text);
+        }
+    }
+  queue_change (self, "visit.create", p);
+  return ok;
+}
+
+static gboolean
+contact_build_changes (AnbuCaseFormDialog *self,
+                       JsonObject         *p,
+                       const char         *now,
+                       const char         *user_id)
+{
+  gboolean ok = TRUE;
+  gint64 at = 0;
+  g_autofree char *at_text = NULL;
+
+  set_new_id (p);
+  ok = read_moment_field (self, "at", &at);
+  at_text = anbu_timestamp_format (ok ? at : anbu_casework_get_now (self->casework));
+  set_record_signal (self, p, at);
+  json_object_set_string_member (p, "household_id", self->household_id);
+  json_object_set_string_member (p, "at", at_text);
+  json_object_set_string_member (p, "by", user_id);
+  json_object_set_string_member (p, "channel", field_choice_string (self, "channel"));
+  json_object_set_string_member (p, "outcome", field_choice_string (self, "outcome"));
+  set_optional_text (p, "notes", field_text (self, "notes"));
+  queue_change (self, "contact.create", p);
+  return ok;
+}
+
+static gboolean
+absence_build_changes (AnbuCaseFormDialog *self,
+                       JsonObject         *p,
+                       const char         *now,
+                       const char         *user_id)
+{
+  gboolean ok = TRUE;
+  GDate from, to;
+  gboolean has_from = FALSE, has_to = FALSE;
+
+  set_new_id (p);
+  json_object_set_string_member (p, "household_id", self->household_id);
+  ok = read_date_field (self, "from", TRUE, &from, &has_from);
+  ok = read_date_field (self, "to", TRUE, &to, &has_to) && ok;
+  if (ok && g_date_compare (&to, &from) < 0)
+    {
+      set_field_error (self, "to", _("The absence must end on or after the day it starts."));
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      g_autofree char *from_ts = date_to_timestamp (&from, 0);
+      g_autofree char *to_ts = date_to_timestamp (&to, 1);  /* through the whole last day */
+
+      json_object_set_string_member (p, "from", from_ts);
+      json_object_set_string_member (p, "to", to_ts);
+    }
+  json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
+  set_optional_text (p, "notes", field_text (self, "notes"));
+  queue_change (self, "absence.create", p);
+  return ok;
+}
+
+static gboolean
+plug_build_changes (AnbuCaseFormDialog *self,
+                    JsonObject         *p,
+                    const char         *now,
+                    const char         *user_id)
+{
+  gboolean ok = TRUE;
+  g_autofree char *serial = g_strstrip (g_strdup (field_text (self, "serial")));
+  const char *installed_in = anbu_casework_plug_installed_in (self->casework, serial);
+  AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
+
+  if (installed_in != NULL)
+    {
+      set_field_error (self, "serial", g_strcmp0 (installed_in, self->household_id) == 0
+                                       ? _("This plug is already installed in this household.")
+                                       : _("This plug is installed in another household. Remove it there first."));
+      ok = FALSE;
+    }
+  if (self->form == ANBU_CASE_FORM_INSTALL_PLUG)
+    {
+      AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+      gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
+      gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
+      g_autoptr(GError) error = NULL;
+      double lat, lon;
+
+      json_object_set_string_member (p, "serial", serial);
+      json_object_set_string_member (p, "household_id", self->household_id);
+      json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
+      json_object_set_string_member (p, "installed_at", now);
+      queue_change (self, "plug.install", p);
+
+      if (!anbu_validate_threshold_hours ("threshold_hours", threshold, &error))
+        {
+          set_field_error (self, "threshold_hours", anbu_record_error_get_reason (error));
+          ok = FALSE;
+        }
+      else if (!read_location (self, &lat, &lon))
+        ok = FALSE;
+      else if (h != NULL && (h->night_consent != consent || h->threshold_hours != threshold
+                             || (!isnan (lat) && (lat != h->lat || lon != h->lon))))
+        {
+          JsonObject *update = json_object_new ();
+          JsonObject *fields = json_object_new ();
+          GDate today;
+          g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
+
+          anbu_kst_get_date (kst_now, &today);
+          json_object_set_string_member (update, "id", h->id);
+          json_object_set_int_member (update, "base_version", h->version);
+          if (h->night_consent != consent)
+            {
+              g_autofree char *date = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&today),
+                                                       g_date_get_month (&today), g_date_get_day (&today));
+              json_object_set_boolean_member (fields, "night_consent", consent);
+              json_object_set_string_member (fields, "night_consent_date", date);
+            }
+          if (h->threshold_hours != threshold)
+            json_object_set_int_member (fields, "threshold_hours", threshold);
+          /* The household's location: lat and lon always go together. */
+          if (!isnan (lat) && (lat != h->lat || lon != h->lon))
+            {
+              json_object_set_double_member (fields, "lat", lat);
+              json_object_set_double_member (fields, "lon", lon);
+            }
+          json_object_set_object_member (update, "fields", fields);
+          queue_change (self, "household.update", update);
+        }
+    }
+  else
+    {
+      json_object_set_string_member (p, "household_id", self->household_id);
+      json_object_set_string_member (p, "old_serial", old != NULL ? old->serial : "");
+      json_object_set_string_member (p, "new_serial", serial);
+      json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
+      json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
+      json_object_set_string_member (p, "at", now);
+      queue_change (self, "plug.replace", p);
+    }
+  return ok;
+}
+
+static gboolean
+remove_plug_build_changes (AnbuCaseFormDialog *self,
+                           JsonObject         *p,
+                           const char         *now,
+                           const char         *user_id)
+{
+  AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
+
+  json_object_set_string_member (p, "serial", old != NULL ? old->serial : "");
+  json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
+  json_object_set_string_member (p, "at", now);
+  queue_change (self, "plug.remove", p);
+  return TRUE;
+}
+
+static gboolean
+edit_household_build_changes (AnbuCaseFormDialog *self,
+                              JsonObject         *p,
+                              const char         *now,
+                              const char         *user_id)
+{
+  gboolean ok = TRUE;
+  AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+  JsonObject *fields;
+  const char *text_keys[] = { "name", "phone", "address", "address_detail", "risk_notes" };
+  gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
+  gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
+
+  /* A sync removed it while the form was open (it left the
+   * planner's caseload): there is nothing left to edit. */
+  if (h == NULL)
+    {
+      set_field_error (self, NULL, _("This household is no longer in your caseload, so it cannot be changed. Close the form."));
+      json_object_unref (p);
+      return FALSE;
+    }
+
+  fields = json_object_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (text_keys); i++)
+    {
+      const char *old_values[] = { h->name, h->phone, h->address, h->address_detail, h->risk_notes };
+      g_autofree char *value = g_strstrip (g_strdup (field_text (self, text_keys[i])));
+
+      if (g_strcmp0 (value, old_values[i] != NULL ? old_values[i] : "") == 0)
+        continue;
+      if (g_str_equal (text_keys[i], "phone") && value[0] != '\0')
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *canonical = anbu_phone_normalize ("phone", value, NULL, &error);
+
+          if (canonical == NULL)
+            {
+              set_field_error (self, "phone", anbu_record_error_get_reason (error));
+              ok = FALSE;
+              continue;
+            }
+          if (g_strcmp0 (canonical, h->phone) == 0)
+            continue;
+          json_object_set_string_member (fields, "phone", canonical);
+          continue;
+        }
+      if (value[0] == '\0')
+        json_object_set_null_member (fields, text_keys[i]);
+      else
+        json_object_set_string_member (fields, text_keys[i], value);
+    }
+  if (threshold != h->threshold_hours)
+    json_object_set_int_member (fields, "threshold_hours", threshold);
+  if (consent != h->night_consent)
+    json_object_set_boolean_member (fields, "night_consent", consent);
+  if (ok && json_object_get_size (fields) == 0)
+    {
+      set_field_error (self, NULL, _("Nothing was changed."));
+      ok = FALSE;
+    }
+  json_object_set_string_member (p, "id", h->id);
+  json_object_set_int_member (p, "base_version", h->version);
+  json_object_set_object_member (p, "fields", fields);
+  queue_change (self, "household.update", p);
+  return ok;
+}
+
+static gboolean
+close_case_build_changes (AnbuCaseFormDialog *self,
+                          JsonObject         *p,
+                          const char         *now,
+                          const char         *user_id)
+{
+  gboolean ok = TRUE;
+
+  json_object_set_string_member (p, "id", self->household_id);
+  set_optional_text (p, "reason", field_text (self, "reason"));
+  if (!json_object_has_member (p, "reason"))
+    {
+      set_field_error (self, "reason", _("Say why the case is closed."));
+      ok = FALSE;
+    }
+  queue_change (self, "household.close", p);
+  return ok;
+}
+
+static gboolean
+resolve_alert_build_changes (AnbuCaseFormDialog *self,
+                             JsonObject         *p,
+                             const char         *now,
+                             const char         *user_id)
+{
+  gboolean ok = TRUE;
+
+  json_object_set_string_member (p, "id", self->alert_id);
+  if (field_choice_string (self, "resolution") != NULL)
+    json_object_set_string_member (p, "resolution", field_choice_string (self, "resolution"));
+  else
+    {
+      set_field_error (self, "resolution", _("Choose how the risk signal ended."));
+      ok = FALSE;
+    }
+  if (find_field (self, "dispatch_outcome") != NULL)
+    {
+      if (field_choice_string (self, "dispatch_outcome") != NULL)
+        json_object_set_string_member (p, "dispatch_outcome",
+                                       field_choice_string (self, "dispatch_outcome"));
+      else
+        {
+          set_field_error (self, "dispatch_outcome", _("Say what the dispatch found."));
+          ok = FALSE;
+        }
+    }
+  json_object_set_string_member (p, "at", now);
+  set_optional_text (p, "notes", field_text (self, "notes"));
+  queue_change (self, "alert.resolve", p);
+  return ok;
+}
+
+static void visit_build_fields (AnbuCaseFormDialog *self,
+                                AnbuHousehold      *h,
+                                AnbuPlug           *plug,
+                                const GDate        *today_date);
+static void contact_build_fields (AnbuCaseFormDialog *self,
+                                  AnbuHousehold      *h,
+                                  AnbuPlug           *plug,
+                                  const GDate        *today_date);
+static void absence_build_fields (AnbuCaseFormDialog *self,
+                                  AnbuHousehold      *h,
+                                  AnbuPlug           *plug,
+                                  const GDate        *today_date);
+static void install_plug_build_fields (AnbuCaseFormDialog *self,
+                                       AnbuHousehold      *h,
+                                       AnbuPlug           *plug,
+                                       const GDate        *today_date);
+static void replace_plug_build_fields (AnbuCaseFormDialog *self,
+                                       AnbuHousehold      *h,
+                                       AnbuPlug           *plug,
+                                       const GDate        *today_date);
+static void remove_plug_build_fields (AnbuCaseFormDialog *self,
+                                      AnbuHousehold      *h,
+                                      AnbuPlug           *plug,
+                                      const GDate        *today_date);
+static void edit_household_build_fields (AnbuCaseFormDialog *self,
+                                         AnbuHousehold      *h,
+                                         AnbuPlug           *plug,
+                                         const GDate        *today_date);
+static void close_case_build_fields (AnbuCaseFormDialog *self,
+                                     AnbuHousehold      *h,
+                                     AnbuPlug           *plug,
+                                     const GDate        *today_date);
+static void resolve_alert_build_fields (AnbuCaseFormDialog *self,
+                                        AnbuHousehold      *h,
+                                        AnbuPlug           *plug,
+                                        const GDate        *today_date);
+
+/* Each form: its title, what the toast says once saved, the fields it
+ * shows and the changes it makes of them (queued on self->pending; FALSE
+ * with messages under the fields). A new form is a new row here. */
+typedef struct
+{
+  const char *title;   /* N_() */
+  const char *saved;   /* NC_("toast", …) */
+  void      (*build_fields)  (AnbuCaseFormDialog *self,
+                              AnbuHousehold      *h,
+                              AnbuPlug           *plug,
+                              const GDate        *today);
+  gboolean  (*build_changes) (AnbuCaseFormDialog *self,
+                              JsonObject         *p,
+                              const char         *now,
+                              const char         *user_id);
+} CaseFormClass;
+
+static const CaseFormClass forms[] = {
+  [ANBU_CASE_FORM_VISIT] = { N_("Record Visit"), NC_("toast", "Visit recorded"),
+    visit_build_fields, visit_build_changes },
+  [ANBU_CASE_FORM_CONTACT] = { N_("Record Contact"), NC_("toast", "Contact recorded"),
+    contact_build_fields, contact_build_changes },
+  [ANBU_CASE_FORM_ABSENCE] = { N_("Register Absence"), NC_("toast", "Absence registered: no risk signals while away"),
+    absence_build_fields, absence_build_changes },
+  [ANBU_CASE_FORM_INSTALL_PLUG] = { N_("Install Plug"), NC_("toast", "Plug installed"),
+    install_plug_build_fields, plug_build_changes },
+  [ANBU_CASE_FORM_REPLACE_PLUG] = { N_("Replace Plug"), NC_("toast", "Plug replaced"),
+    replace_plug_build_fields, plug_build_changes },
+  [ANBU_CASE_FORM_REMOVE_PLUG] = { N_("Remove Plug"), NC_("toast", "Plug removed"),
+    remove_plug_build_fields, remove_plug_build_changes },
+  [ANBU_CASE_FORM_EDIT_HOUSEHOLD] = { N_("Edit Household"), NC_("toast", "Household updated"),
+    edit_household_build_fields, edit_household_build_changes },
+  [ANBU_CASE_FORM_CLOSE_CASE] = { N_("Close Case"), NC_("toast", "Case closed"),
+    close_case_build_fields, close_case_build_changes },
+  [ANBU_CASE_FORM_RESOLVE_ALERT] = { N_("Resolve Risk Signal"), NC_("toast", "Risk signal resolved"),
+    resolve_alert_build_fields, resolve_alert_build_changes },
+};
+
 /* Builds the changes of the form into self->pending; FALSE with messages
  * under the fields when something is wrong. */
 static gboolean
@@ -559,270 +1168,8 @@ build_changes (AnbuCaseFormDialog *self)
 {
   g_autofree char *now = now_timestamp (self);
   g_autofree char *user_id = anbu_case_store_dup_user_id (anbu_casework_get_store (self->casework));
-  gboolean ok = TRUE;
   JsonObject *p = json_object_new ();
-
-  switch (self->form)
-    {
-    case ANBU_CASE_FORM_VISIT:
-      {
-        GDate next;
-        gboolean has_next = FALSE;
-
-        set_new_id (p);
-        if (self->alert_id != NULL)
-          json_object_set_string_member (p, "alert_id", self->alert_id);
-        json_object_set_string_member (p, "household_id", self->household_id);
-        json_object_set_string_member (p, "at", now);
-        json_object_set_string_member (p, "by", user_id);
-        json_object_set_string_member (p, "purpose", field_choice_string (self, "purpose"));
-        set_optional_text (p, "outcome", field_text (self, "outcome"));
-        set_optional_text (p, "notes", field_text (self, "notes"));
-        ok = read_date_field (self, "next_visit_on", FALSE, &next, &has_next);
-        if (ok && has_next)
-          {
-            GDate today;
-            g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
-
-            anbu_kst_get_date (kst_now, &today);
-            if (g_date_compare (&next, &today) <= 0)
-              {
-                set_field_error (self, "next_visit_on", _("The next visit must be after today."));
-                ok = FALSE;
-              }
-            else
-              {
-                g_autofree char *text = g_strstrip (g_strdup (field_text (self, "next_visit_on")));
-                json_object_set_string_member (p, "next_visit_on", text);
-              }
-          }
-        queue_change (self, "visit.create", p);
-        break;
-      }
-    case ANBU_CASE_FORM_CONTACT:
-      set_new_id (p);
-      if (self->alert_id != NULL)
-        json_object_set_string_member (p, "alert_id", self->alert_id);
-      json_object_set_string_member (p, "household_id", self->household_id);
-      json_object_set_string_member (p, "at", now);
-      json_object_set_string_member (p, "by", user_id);
-      json_object_set_string_member (p, "channel", field_choice_string (self, "channel"));
-      json_object_set_string_member (p, "outcome", field_choice_string (self, "outcome"));
-      set_optional_text (p, "notes", field_text (self, "notes"));
-      queue_change (self, "contact.create", p);
-      break;
-    case ANBU_CASE_FORM_ABSENCE:
-      {
-        GDate from, to;
-        gboolean has_from = FALSE, has_to = FALSE;
-
-        set_new_id (p);
-        json_object_set_string_member (p, "household_id", self->household_id);
-        ok = read_date_field (self, "from", TRUE, &from, &has_from);
-        ok = read_date_field (self, "to", TRUE, &to, &has_to) && ok;
-        if (ok && g_date_compare (&to, &from) < 0)
-          {
-            set_field_error (self, "to", _("The absence must end on or after the day it starts."));
-            ok = FALSE;
-          }
-        if (ok)
-          {
-            g_autofree char *from_ts = date_to_timestamp (&from, 0);
-            g_autofree char *to_ts = date_to_timestamp (&to, 1);  /* through the whole last day */
-
-            json_object_set_string_member (p, "from", from_ts);
-            json_object_set_string_member (p, "to", to_ts);
-          }
-        json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
-        set_optional_text (p, "notes", field_text (self, "notes"));
-        queue_change (self, "absence.create", p);
-        break;
-      }
-    case ANBU_CASE_FORM_INSTALL_PLUG:
-    case ANBU_CASE_FORM_REPLACE_PLUG:
-      {
-        g_autofree char *serial = g_strstrip (g_strdup (field_text (self, "serial")));
-        const char *installed_in = anbu_casework_plug_installed_in (self->casework, serial);
-        AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
-
-        if (installed_in != NULL)
-          {
-            set_field_error (self, "serial", g_strcmp0 (installed_in, self->household_id) == 0
-                                             ? _("This plug is already installed in this household.")
-                                             : _("This plug is installed in another household. Remove it there first."));
-            ok = FALSE;
-          }
-        if (self->form == ANBU_CASE_FORM_INSTALL_PLUG)
-          {
-            AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
-            gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
-            gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
-            g_autoptr(GError) error = NULL;
-            double lat, lon;
-
-            json_object_set_string_member (p, "serial", serial);
-            json_object_set_string_member (p, "household_id", self->household_id);
-            json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
-            json_object_set_string_member (p, "installed_at", now);
-            queue_change (self, "plug.install", p);
-
-            if (!anbu_validate_threshold_hours ("threshold_hours", threshold, &error))
-              {
-                set_field_error (self, "threshold_hours", anbu_record_error_get_reason (error));
-                ok = FALSE;
-              }
-            else if (!read_location (self, &lat, &lon))
-              ok = FALSE;
-            else if (h != NULL && (h->night_consent != consent || h->threshold_hours != threshold
-                                   || (!isnan (lat) && (lat != h->lat || lon != h->lon))))
-              {
-                JsonObject *update = json_object_new ();
-                JsonObject *fields = json_object_new ();
-                GDate today;
-                g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
-
-                anbu_kst_get_date (kst_now, &today);
-                json_object_set_string_member (update, "id", h->id);
-                json_object_set_int_member (update, "base_version", h->version);
-                if (h->night_consent != consent)
-                  {
-                    g_autofree char *date = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&today),
-                                                             g_date_get_month (&today), g_date_get_day (&today));
-                    json_object_set_boolean_member (fields, "night_consent", consent);
-                    json_object_set_string_member (fields, "night_consent_date", date);
-                  }
-                if (h->threshold_hours != threshold)
-                  json_object_set_int_member (fields, "threshold_hours", threshold);
-                /* The household's location: lat and lon always go together. */
-                if (!isnan (lat) && (lat != h->lat || lon != h->lon))
-                  {
-                    json_object_set_double_member (fields, "lat", lat);
-                    json_object_set_double_member (fields, "lon", lon);
-                  }
-                json_object_set_object_member (update, "fields", fields);
-                queue_change (self, "household.update", update);
-              }
-          }
-        else
-          {
-            json_object_set_string_member (p, "household_id", self->household_id);
-            json_object_set_string_member (p, "old_serial", old != NULL ? old->serial : "");
-            json_object_set_string_member (p, "new_serial", serial);
-            json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
-            json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
-            json_object_set_string_member (p, "at", now);
-            queue_change (self, "plug.replace", p);
-          }
-        break;
-      }
-    case ANBU_CASE_FORM_REMOVE_PLUG:
-      {
-        AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
-
-        json_object_set_string_member (p, "serial", old != NULL ? old->serial : "");
-        json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
-        json_object_set_string_member (p, "at", now);
-        queue_change (self, "plug.remove", p);
-        break;
-      }
-    case ANBU_CASE_FORM_EDIT_HOUSEHOLD:
-      {
-        AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
-        JsonObject *fields;
-        const char *text_keys[] = { "name", "phone", "address", "address_detail", "risk_notes" };
-        gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
-        gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
-
-        /* A sync removed it while the form was open (it left the
-         * planner's caseload): there is nothing left to edit. */
-        if (h == NULL)
-          {
-            set_field_error (self, NULL, _("This household is no longer in your caseload, so it cannot be changed. Close the form."));
-            json_object_unref (p);
-            return FALSE;
-          }
-
-        fields = json_object_new ();
-        for (guint i = 0; i < G_N_ELEMENTS (text_keys); i++)
-          {
-            const char *old_values[] = { h->name, h->phone, h->address, h->address_detail, h->risk_notes };
-            g_autofree char *value = g_strstrip (g_strdup (field_text (self, text_keys[i])));
-
-            if (g_strcmp0 (value, old_values[i] != NULL ? old_values[i] : "") == 0)
-              continue;
-            if (g_str_equal (text_keys[i], "phone") && value[0] != '\0')
-              {
-                g_autoptr(GError) error = NULL;
-                g_autofree char *canonical = anbu_phone_normalize ("phone", value, NULL, &error);
-
-                if (canonical == NULL)
-                  {
-                    set_field_error (self, "phone", anbu_record_error_get_reason (error));
-                    ok = FALSE;
-                    continue;
-                  }
-                if (g_strcmp0 (canonical, h->phone) == 0)
-                  continue;
-                json_object_set_string_member (fields, "phone", canonical);
-                continue;
-              }
-            if (value[0] == '\0')
-              json_object_set_null_member (fields, text_keys[i]);
-            else
-              json_object_set_string_member (fields, text_keys[i], value);
-          }
-        if (threshold != h->threshold_hours)
-          json_object_set_int_member (fields, "threshold_hours", threshold);
-        if (consent != h->night_consent)
-          json_object_set_boolean_member (fields, "night_consent", consent);
-        if (ok && json_object_get_size (fields) == 0)
-          {
-            set_field_error (self, NULL, _("Nothing was changed."));
-            ok = FALSE;
-          }
-        json_object_set_string_member (p, "id", h->id);
-        json_object_set_int_member (p, "base_version", h->version);
-        json_object_set_object_member (p, "fields", fields);
-        queue_change (self, "household.update", p);
-        break;
-      }
-    case ANBU_CASE_FORM_CLOSE_CASE:
-      json_object_set_string_member (p, "id", self->household_id);
-      set_optional_text (p, "reason", field_text (self, "reason"));
-      if (!json_object_has_member (p, "reason"))
-        {
-          set_field_error (self, "reason", _("Say why the case is closed."));
-          ok = FALSE;
-        }
-      queue_change (self, "household.close", p);
-      break;
-    case ANBU_CASE_FORM_RESOLVE_ALERT:
-      json_object_set_string_member (p, "id", self->alert_id);
-      if (field_choice_string (self, "resolution") != NULL)
-        json_object_set_string_member (p, "resolution", field_choice_string (self, "resolution"));
-      else
-        {
-          set_field_error (self, "resolution", _("Choose how the risk signal ended."));
-          ok = FALSE;
-        }
-      if (find_field (self, "dispatch_outcome") != NULL)
-        {
-          if (field_choice_string (self, "dispatch_outcome") != NULL)
-            json_object_set_string_member (p, "dispatch_outcome",
-                                           field_choice_string (self, "dispatch_outcome"));
-          else
-            {
-              set_field_error (self, "dispatch_outcome", _("Say what the dispatch found."));
-              ok = FALSE;
-            }
-        }
-      json_object_set_string_member (p, "at", now);
-      set_optional_text (p, "notes", field_text (self, "notes"));
-      queue_change (self, "alert.resolve", p);
-      break;
-    default:
-      g_return_val_if_reached (FALSE);
-    }
+  gboolean ok = forms[self->form].build_changes (self, p, now, user_id);
 
   /* The server's own rules, field by field, before anything is stored. */
   for (guint i = 0; ok && i < self->pending->len; i++)
@@ -850,23 +1197,6 @@ build_changes (AnbuCaseFormDialog *self)
   return ok;
 }
 
-static const char *
-saved_message (AnbuCaseForm form)
-{
-  switch (form)
-    {
-    case ANBU_CASE_FORM_VISIT: return C_("toast", "Visit recorded");
-    case ANBU_CASE_FORM_CONTACT: return C_("toast", "Contact recorded");
-    case ANBU_CASE_FORM_ABSENCE: return C_("toast", "Absence registered: no risk signals while away");
-    case ANBU_CASE_FORM_INSTALL_PLUG: return C_("toast", "Plug installed");
-    case ANBU_CASE_FORM_REPLACE_PLUG: return C_("toast", "Plug replaced");
-    case ANBU_CASE_FORM_REMOVE_PLUG: return C_("toast", "Plug removed");
-    case ANBU_CASE_FORM_EDIT_HOUSEHOLD: return C_("toast", "Household updated");
-    case ANBU_CASE_FORM_CLOSE_CASE: return C_("toast", "Case closed");
-    case ANBU_CASE_FORM_RESOLVE_ALERT: return C_("toast", "Risk signal resolved");
-    default: return NULL;
-    }
-}
 
 static void submit_next (AnbuCaseFormDialog *self);
 
@@ -899,7 +1229,7 @@ submit_cb (GObject      *source,
 
   {
     GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-    g_autofree char *message = g_strdup_printf ("%s. %s", saved_message (self->form),
+    g_autofree char *message = g_strdup_printf ("%s. %s", g_dpgettext2 (GETTEXT_PACKAGE, "toast", forms[self->form].saved),
                                                 _("It reaches the server with the next sync."));
 
     if (ANBU_IS_WINDOW (parent))
@@ -1005,23 +1335,6 @@ anbu_case_form_dialog_init (AnbuCaseFormDialog *self)
   self->cancellable = g_cancellable_new ();
 }
 
-static const char *
-form_title (AnbuCaseForm form)
-{
-  switch (form)
-    {
-    case ANBU_CASE_FORM_VISIT: return _("Record Visit");
-    case ANBU_CASE_FORM_CONTACT: return _("Record Contact");
-    case ANBU_CASE_FORM_ABSENCE: return _("Register Absence");
-    case ANBU_CASE_FORM_INSTALL_PLUG: return _("Install Plug");
-    case ANBU_CASE_FORM_REPLACE_PLUG: return _("Replace Plug");
-    case ANBU_CASE_FORM_REMOVE_PLUG: return _("Remove Plug");
-    case ANBU_CASE_FORM_EDIT_HOUSEHOLD: return _("Edit Household");
-    case ANBU_CASE_FORM_CLOSE_CASE: return _("Close Case");
-    case ANBU_CASE_FORM_RESOLVE_ALERT: return _("Resolve Risk Signal");
-    default: return NULL;
-    }
-}
 
 static const gint all_purposes[] = { ANBU_VISIT_PURPOSE_REGULAR, ANBU_VISIT_PURPOSE_ALERT,
                                      ANBU_VISIT_PURPOSE_INSTALL, ANBU_VISIT_PURPOSE_REMOVAL,
@@ -1054,7 +1367,8 @@ static const gint all_dispatch_outcomes[] = { ANBU_DISPATCH_OUTCOME_FOUND_SAFE,
  * whichever view the form was opened (docs/casework.md). */
 static char *
 open_signal_of (AnbuCasework *casework,
-                const char   *household_id)
+                const char   *household_id,
+                gint64        at)
 {
   GPtrArray *open = anbu_casework_get_open_alerts (casework);
   g_autoptr(GPtrArray) mine = g_ptr_array_new ();
@@ -1064,8 +1378,22 @@ open_signal_of (AnbuCasework *casework,
     if (g_strcmp0 (((AnbuAlert *) open->pdata[i])->household_id, household_id) == 0)
       g_ptr_array_add (mine, open->pdata[i]);
   alert = anbu_case_signal_for_record ((AnbuAlert * const *) mine->pdata, mine->len,
-                                       anbu_casework_get_now (casework));
+                                       at);
   return alert != NULL ? g_strdup (alert->id) : NULL;
+}
+
+static void
+set_record_signal (AnbuCaseFormDialog *self,
+                   JsonObject         *payload,
+                   gint64              at)
+{
+  g_autofree char *found = NULL;
+  const char *alert_id = self->alert_id;
+
+  if (!self->alert_given)
+    alert_id = found = open_signal_of (self->casework, self->household_id, at);
+  if (alert_id != NULL)
+    json_object_set_string_member (payload, "alert_id", alert_id);
 }
 
 /* Dispatched, as the server says, or by a 112/119 contact recorded here
@@ -1092,6 +1420,146 @@ signal_was_dispatched (AnbuCasework    *casework,
 }
 
 static void
+visit_build_fields (AnbuCaseFormDialog *self,
+                    AnbuHousehold      *h,
+                    AnbuPlug           *plug,
+                    const GDate        *today_date)
+{
+  GDate today = *today_date;
+  GDate next = today;
+
+  g_date_add_months (&next, 1);
+  add_moment (self, "at", _("When"), anbu_casework_get_now (self->casework));
+  add_choice (self, "purpose", _("Purpose"), ANBU_TYPE_VISIT_PURPOSE,
+              (LabelFunc) anbu_visit_purpose_to_label, all_purposes, G_N_ELEMENTS (all_purposes),
+              ANBU_VISIT_PURPOSE_REGULAR);
+  add_text (self, "outcome", _("What you found"), NULL);
+  add_text (self, "notes", _("Notes"), NULL);
+  add_date (self, "next_visit_on", _("Next visit"), &next, &today);
+}
+
+static void
+contact_build_fields (AnbuCaseFormDialog *self,
+                      AnbuHousehold      *h,
+                      AnbuPlug           *plug,
+                      const GDate        *today_date)
+{
+  add_moment (self, "at", _("When"), anbu_casework_get_now (self->casework));
+  add_choice (self, "channel", _("How"), ANBU_TYPE_CONTACT_CHANNEL,
+              (LabelFunc) anbu_contact_channel_to_label, all_channels, G_N_ELEMENTS (all_channels),
+              ANBU_CONTACT_CHANNEL_PHONE);
+  add_choice (self, "outcome", _("Outcome"), ANBU_TYPE_CONTACT_OUTCOME,
+              (LabelFunc) anbu_contact_outcome_to_label, all_outcomes, G_N_ELEMENTS (all_outcomes),
+              ANBU_CONTACT_OUTCOME_REACHED_SAFE);
+  add_text (self, "notes", _("Notes"), NULL);
+}
+
+static void
+absence_build_fields (AnbuCaseFormDialog *self,
+                      AnbuHousehold      *h,
+                      AnbuPlug           *plug,
+                      const GDate        *today_date)
+{
+  GDate today = *today_date;
+
+  add_date (self, "from", _("Away from"), &today, &today);
+  add_date (self, "to", _("Back on"), NULL, &today);
+  add_choice (self, "reason", _("Reason"), ANBU_TYPE_ABSENCE_REASON,
+              (LabelFunc) anbu_absence_reason_to_label, all_absence_reasons,
+              G_N_ELEMENTS (all_absence_reasons), ANBU_ABSENCE_REASON_TRAVEL);
+  add_text (self, "notes", _("Notes"), NULL);
+}
+
+static void
+install_plug_build_fields (AnbuCaseFormDialog *self,
+                           AnbuHousehold      *h,
+                           AnbuPlug           *plug,
+                           const GDate        *today_date)
+{
+  add_text (self, "serial", _("Plug serial number"), NULL);
+  add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
+              (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
+              ANBU_APPLIANCE_TV);
+  add_switch (self, "night_consent", _("Night and holiday monitoring"),
+              _("The resident agreed that the control centre answers at night and on holidays"),
+              h != NULL && h->night_consent);
+  add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
+  add_location (self, h);
+}
+
+static void
+replace_plug_build_fields (AnbuCaseFormDialog *self,
+                           AnbuHousehold      *h,
+                           AnbuPlug           *plug,
+                           const GDate        *today_date)
+{
+  add_text (self, "serial", _("New plug serial number"), NULL);
+  add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
+              (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
+              plug != NULL ? (gint) plug->appliance : ANBU_APPLIANCE_TV);
+  add_choice (self, "reason", _("Why the old plug goes"), ANBU_TYPE_PLUG_REMOVAL_REASON,
+              (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
+              G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_FAULTY);
+}
+
+static void
+remove_plug_build_fields (AnbuCaseFormDialog *self,
+                          AnbuHousehold      *h,
+                          AnbuPlug           *plug,
+                          const GDate        *today_date)
+{
+  add_choice (self, "reason", _("Reason"), ANBU_TYPE_PLUG_REMOVAL_REASON,
+              (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
+              G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_MOVED);
+}
+
+static void
+edit_household_build_fields (AnbuCaseFormDialog *self,
+                             AnbuHousehold      *h,
+                             AnbuPlug           *plug,
+                             const GDate        *today_date)
+{
+  add_text (self, "name", _("Name"), h != NULL ? h->name : NULL);
+  add_text (self, "phone", _("Phone"), h != NULL ? h->phone : NULL);
+  add_text (self, "address", _("Address"), h != NULL ? h->address : NULL);
+  add_text (self, "address_detail", _("Address details"), h != NULL ? h->address_detail : NULL);
+  add_text (self, "risk_notes", _("Health and situation"), h != NULL ? h->risk_notes : NULL);
+  add_switch (self, "night_consent", _("Night and holiday monitoring"),
+              _("The resident agreed that the control centre answers at night and on holidays"),
+              h != NULL && h->night_consent);
+  add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
+}
+
+static void
+close_case_build_fields (AnbuCaseFormDialog *self,
+                         AnbuHousehold      *h,
+                         AnbuPlug           *plug,
+                         const GDate        *today_date)
+{
+  add_text (self, "reason", _("Why the case is closed"), NULL);
+}
+
+static void
+resolve_alert_build_fields (AnbuCaseFormDialog *self,
+                            AnbuHousehold      *h,
+                            AnbuPlug           *plug,
+                            const GDate        *today_date)
+{
+  AnbuAlert *alert = anbu_casework_lookup_alert (self->casework, self->alert_id);
+
+  /* Nothing preselected: the planner says what they found (docs/casework.md). */
+  add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
+              (LabelFunc) anbu_alert_resolution_to_label, all_resolutions,
+              G_N_ELEMENTS (all_resolutions), NO_CHOICE);
+  if (alert != NULL && signal_was_dispatched (self->casework, alert))
+    add_choice (self, "dispatch_outcome", _("What the dispatch found"),
+                ANBU_TYPE_DISPATCH_OUTCOME, (LabelFunc) anbu_dispatch_outcome_to_label,
+                all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), NO_CHOICE);
+  add_text (self, "notes", _("Notes"), NULL);
+}
+
+
+static void
 build_fields (AnbuCaseFormDialog *self)
 {
   AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
@@ -1101,95 +1569,7 @@ build_fields (AnbuCaseFormDialog *self)
 
   anbu_kst_get_date (now, &today);
 
-  switch (self->form)
-    {
-    case ANBU_CASE_FORM_VISIT:
-      {
-        GDate next = today;
-
-        g_date_add_months (&next, 1);
-        add_choice (self, "purpose", _("Purpose"), ANBU_TYPE_VISIT_PURPOSE,
-                    (LabelFunc) anbu_visit_purpose_to_label, all_purposes, G_N_ELEMENTS (all_purposes),
-                    ANBU_VISIT_PURPOSE_REGULAR);
-        add_text (self, "outcome", _("What you found"), NULL);
-        add_text (self, "notes", _("Notes"), NULL);
-        add_date (self, "next_visit_on", _("Next visit"), &next);
-        break;
-      }
-    case ANBU_CASE_FORM_CONTACT:
-      add_choice (self, "channel", _("How"), ANBU_TYPE_CONTACT_CHANNEL,
-                  (LabelFunc) anbu_contact_channel_to_label, all_channels, G_N_ELEMENTS (all_channels),
-                  ANBU_CONTACT_CHANNEL_PHONE);
-      add_choice (self, "outcome", _("Outcome"), ANBU_TYPE_CONTACT_OUTCOME,
-                  (LabelFunc) anbu_contact_outcome_to_label, all_outcomes, G_N_ELEMENTS (all_outcomes),
-                  ANBU_CONTACT_OUTCOME_REACHED_SAFE);
-      add_text (self, "notes", _("Notes"), NULL);
-      break;
-    case ANBU_CASE_FORM_ABSENCE:
-      add_date (self, "from", _("Away from"), &today);
-      add_date (self, "to", _("Back on"), NULL);
-      add_choice (self, "reason", _("Reason"), ANBU_TYPE_ABSENCE_REASON,
-                  (LabelFunc) anbu_absence_reason_to_label, all_absence_reasons,
-                  G_N_ELEMENTS (all_absence_reasons), ANBU_ABSENCE_REASON_TRAVEL);
-      add_text (self, "notes", _("Notes"), NULL);
-      break;
-    case ANBU_CASE_FORM_INSTALL_PLUG:
-      add_text (self, "serial", _("Plug serial number"), NULL);
-      add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
-                  (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
-                  ANBU_APPLIANCE_TV);
-      add_switch (self, "night_consent", _("Night and holiday monitoring"),
-                  _("The resident agreed that the control centre answers at night and on holidays"),
-                  h != NULL && h->night_consent);
-      add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
-      add_location (self, h);
-      break;
-    case ANBU_CASE_FORM_REPLACE_PLUG:
-      add_text (self, "serial", _("New plug serial number"), NULL);
-      add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
-                  (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
-                  plug != NULL ? (gint) plug->appliance : ANBU_APPLIANCE_TV);
-      add_choice (self, "reason", _("Why the old plug goes"), ANBU_TYPE_PLUG_REMOVAL_REASON,
-                  (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
-                  G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_FAULTY);
-      break;
-    case ANBU_CASE_FORM_REMOVE_PLUG:
-      add_choice (self, "reason", _("Reason"), ANBU_TYPE_PLUG_REMOVAL_REASON,
-                  (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
-                  G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_MOVED);
-      break;
-    case ANBU_CASE_FORM_EDIT_HOUSEHOLD:
-      add_text (self, "name", _("Name"), h != NULL ? h->name : NULL);
-      add_text (self, "phone", _("Phone"), h != NULL ? h->phone : NULL);
-      add_text (self, "address", _("Address"), h != NULL ? h->address : NULL);
-      add_text (self, "address_detail", _("Address details"), h != NULL ? h->address_detail : NULL);
-      add_text (self, "risk_notes", _("Health and situation"), h != NULL ? h->risk_notes : NULL);
-      add_switch (self, "night_consent", _("Night and holiday monitoring"),
-                  _("The resident agreed that the control centre answers at night and on holidays"),
-                  h != NULL && h->night_consent);
-      add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
-      break;
-    case ANBU_CASE_FORM_CLOSE_CASE:
-      add_text (self, "reason", _("Why the case is closed"), NULL);
-      break;
-    case ANBU_CASE_FORM_RESOLVE_ALERT:
-      {
-        AnbuAlert *alert = anbu_casework_lookup_alert (self->casework, self->alert_id);
-
-        /* Nothing preselected: the planner says what they found (docs/casework.md). */
-        add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
-                    (LabelFunc) anbu_alert_resolution_to_label, all_resolutions,
-                    G_N_ELEMENTS (all_resolutions), NO_CHOICE);
-        if (alert != NULL && signal_was_dispatched (self->casework, alert))
-          add_choice (self, "dispatch_outcome", _("What the dispatch found"),
-                      ANBU_TYPE_DISPATCH_OUTCOME, (LabelFunc) anbu_dispatch_outcome_to_label,
-                      all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), NO_CHOICE);
-        add_text (self, "notes", _("Notes"), NULL);
-        break;
-      }
-    default:
-      g_return_if_reached ();
-    }
+  forms[self->form].build_fields (self, h, plug, &today);
 
   if (self->form == ANBU_CASE_FORM_REPLACE_PLUG || self->form == ANBU_CASE_FORM_REMOVE_PLUG)
     {
@@ -1214,15 +1594,17 @@ anbu_case_form_dialog_new (AnbuCasework *casework,
 
   g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
   g_return_val_if_fail (household_id != NULL, NULL);
+  g_return_val_if_fail ((guint) form < G_N_ELEMENTS (forms), NULL);
 
   self = g_object_new (ANBU_TYPE_CASE_FORM_DIALOG, NULL);
   self->casework = g_object_ref (casework);
   self->form = form;
   self->household_id = g_strdup (household_id);
   self->alert_id = g_strdup (alert_id);
+  self->alert_given = alert_id != NULL;
   if (self->alert_id == NULL && (form == ANBU_CASE_FORM_CONTACT || form == ANBU_CASE_FORM_VISIT))
-    self->alert_id = open_signal_of (casework, household_id);
-  gtk_window_set_title (GTK_WINDOW (self), form_title (form));
+    self->alert_id = open_signal_of (casework, household_id, anbu_casework_get_now (casework));
+  gtk_window_set_title (GTK_WINDOW (self), _(forms[form].title));
 
   h = anbu_casework_lookup_household (casework, household_id);
   plug = anbu_casework_find_installed_plug (casework, household_id);

@@ -19,6 +19,8 @@ struct _AnbuLockScreen
   GtkButton *unlock_button;
 
   gboolean busy;
+  AnbuLockReason reason;
+  char *display_name;
 };
 
 G_DEFINE_TYPE (AnbuLockScreen, anbu_lock_screen, ADW_TYPE_BIN)
@@ -121,6 +123,36 @@ anbu_lock_screen_map (GtkWidget *widget)
 }
 
 static void
+update_description (AnbuLockScreen *self)
+{
+  g_autofree char *description = NULL;
+  gboolean named = self->display_name != NULL && *self->display_name != '\0';
+
+  if (self->reason == ANBU_LOCK_REASON_PLANNER)
+    description = named
+      /* Translators: %s is the name of the signed-in planner. */
+      ? g_strdup_printf (_("You locked Anbu, so the caseload is hidden. Enter the password of %s to continue where you were."),
+                         self->display_name)
+      : g_strdup (_("You locked Anbu, so the caseload is hidden. Enter your password to continue where you were."));
+  else
+    description = named
+      /* Translators: %s is the name of the signed-in planner. */
+      ? g_strdup_printf (_("Anbu locked itself because it was not used for a while, so the caseload is hidden. Enter the password of %s to continue where you were."),
+                         self->display_name)
+      : g_strdup (_("Anbu locked itself because it was not used for a while, so the caseload is hidden. Enter your password to continue where you were."));
+  adw_status_page_set_description (self->status_page, description);
+}
+
+static void
+anbu_lock_screen_finalize (GObject *object)
+{
+  AnbuLockScreen *self = ANBU_LOCK_SCREEN (object);
+
+  g_free (self->display_name);
+  G_OBJECT_CLASS (anbu_lock_screen_parent_class)->finalize (object);
+}
+
+static void
 anbu_lock_screen_get_property (GObject    *object,
                                guint       prop_id,
                                GValue     *value,
@@ -145,6 +177,7 @@ anbu_lock_screen_class_init (AnbuLockScreenClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->get_property = anbu_lock_screen_get_property;
+  object_class->finalize = anbu_lock_screen_finalize;
   widget_class->map = anbu_lock_screen_map;
 
   /**
@@ -204,17 +237,44 @@ void
 anbu_lock_screen_set_username (AnbuLockScreen *self,
                                const char     *display_name)
 {
-  g_autofree char *description = NULL;
-
   g_return_if_fail (ANBU_IS_LOCK_SCREEN (self));
 
-  if (display_name != NULL && *display_name != '\0')
-    /* Translators: %s is the name of the signed-in planner. */
-    description = g_strdup_printf (_("The caseload is hidden because the app was not used for a while. Enter the password of %s to continue."),
-                                   display_name);
-  else
-    description = g_strdup (_("The caseload is hidden because the app was not used for a while. Enter your password to continue."));
-  adw_status_page_set_description (self->status_page, description);
+  g_free (self->display_name);
+  self->display_name = g_strdup (display_name);
+  update_description (self);
+}
+
+/**
+ * anbu_lock_screen_set_reason:
+ * @self: the lock screen
+ * @reason: who or what locked the window
+ *
+ * Says why the caseload is hidden: the planner's own lock or idle time.
+ */
+void
+anbu_lock_screen_set_reason (AnbuLockScreen *self,
+                             AnbuLockReason  reason)
+{
+  g_return_if_fail (ANBU_IS_LOCK_SCREEN (self));
+
+  self->reason = reason;
+  update_description (self);
+}
+
+AnbuLockReason
+anbu_lock_screen_get_reason (AnbuLockScreen *self)
+{
+  g_return_val_if_fail (ANBU_IS_LOCK_SCREEN (self), ANBU_LOCK_REASON_IDLE);
+
+  return self->reason;
+}
+
+void
+anbu_lock_screen_focus (AnbuLockScreen *self)
+{
+  g_return_if_fail (ANBU_IS_LOCK_SCREEN (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
 }
 
 gboolean

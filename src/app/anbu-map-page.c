@@ -14,6 +14,7 @@
 #include "anbu-kst.h"
 #include "anbu-accessibility.h"
 #include "anbu-community-centre.h"
+#include "anbu-csv-writer.h"
 #include "anbu-households-view.h"
 #include "anbu-map-page.h"
 
@@ -729,16 +730,122 @@ on_clear_route_button_clicked (AnbuMapPage *self)
 
 /* Export CSV */
 
-static char *
+/* The planned times of the exported route: leaving the start when the route
+ * is exported (rounded up to ten minutes), travelling the straight-line
+ * distances at city speed (parking and stairs included), a while at each
+ * home. An estimate for the day's plan, said so in the header. */
+#define ROUTE_METRES_PER_MINUTE 250.0   /* 15 km/h */
+#define ROUTE_MINUTES_PER_STOP 30
+
+static void
+add_metres (AnbuCsvWriter *csv,
+            double         metres)
+{
+  anbu_csv_writer_add_int (csv, (gint64) round (metres));
+}
+
+static void
+add_clock_time (AnbuCsvWriter *csv,
+                GDateTime     *moment)
+{
+  g_autofree char *text = g_date_time_format (moment, "%H:%M");
+
+  anbu_csv_writer_add_text (csv, text);
+}
+
+/* @moment (transfer full) plus @minutes. */
+static GDateTime *
+later (GDateTime *moment,
+       gint       minutes)
+{
+  GDateTime *result = g_date_time_add_minutes (moment, minutes);
+
+  g_date_time_unref (moment);
+  return result;
+}
+
+static GDateTime *
+travel (GDateTime *moment,
+        double     metres)
+{
+  return later (moment, (gint) ceil (metres / ROUTE_METRES_PER_MINUTE));
+}
+
+/* The day's route for Excel in Korea (UTF-8 with a BOM): each stop in the
+ * planned order with the address and phone to find and call the resident,
+ * the planned arrival and the distances. */
+static GBytes *
 dup_route_csv (AnbuMapPage *self)
 {
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const AnbuCommunityCentre *centre = get_start_centre (self);
+  g_autoptr (AnbuCsvWriter) csv = anbu_csv_writer_new ();
+  g_autoptr (GDateTime) now = anbu_clock_get_now_kst (anbu_clock_get_default ());
+  GDateTime *at;
+  double running = 0.0;
+  gint minutes_up = (10 - g_date_time_get_minute (now) % 10) % 10;
 
-  for (guint i = 0; i < self->route_ids->len; i++)
-    g_ptr_array_add (names, dup_stop_name (self, g_ptr_array_index (self->route_ids, i)));
-  g_ptr_array_add (names, NULL);
-  return anbu_route_plan_format_csv (self->plan, get_start_centre (self)->name,
-                                     (const char * const *) names->pdata);
+  at = g_date_time_add_full (now, 0, 0, 0, 0, minutes_up, -g_date_time_get_seconds (now));
+
+  anbu_csv_writer_add_text (csv, C_("route CSV header", "Stop"));
+  anbu_csv_writer_add_text (csv, C_("route CSV header", "Name"));
+  anbu_csv_writer_add_text (csv, C_("route CSV header", "Address"));
+  anbu_csv_writer_add_text (csv, C_("route CSV header", "Phone"));
+  anbu_csv_writer_add_text (csv, C_("route CSV header", "Planned time (estimate)"));
+  anbu_csv_writer_add_text (csv, C_("route CSV header", "Leg (m)"));
+  anbu_csv_writer_add_text (csv, C_("route CSV header", "Total (m)"));
+  anbu_csv_writer_end_row (csv);
+
+  anbu_csv_writer_add_text (csv, C_("route CSV", "Start"));
+  anbu_csv_writer_add_text (csv, centre->name);
+  anbu_csv_writer_add_text (csv, "");
+  anbu_csv_writer_add_text (csv, "");
+  add_clock_time (csv, at);
+  add_metres (csv, 0);
+  add_metres (csv, 0);
+  anbu_csv_writer_end_row (csv);
+
+  for (guint k = 0; k < self->plan->n_stops; k++)
+    {
+      const char *id = g_ptr_array_index (self->route_ids, self->plan->order[k]);
+      AnbuHousehold *household = self->casework != NULL ? anbu_casework_lookup_household (self->casework, id) : NULL;
+      g_autofree char *name = dup_stop_name (self, id);
+      g_autofree char *address = NULL;
+
+      if (household != NULL && household->address != NULL && household->address_detail != NULL
+          && *household->address_detail != '\0')
+        address = g_strdup_printf ("%s %s", household->address, household->address_detail);
+      else if (household != NULL)
+        address = g_strdup (household->address);
+      if (k > 0)
+        at = later (at, ROUTE_MINUTES_PER_STOP);
+      at = travel (at, self->plan->leg_m[k]);
+      running += self->plan->leg_m[k];
+      anbu_csv_writer_add_int (csv, k + 1);
+      anbu_csv_writer_add_text (csv, name);
+      anbu_csv_writer_add_text (csv, address != NULL ? address : "");
+      anbu_csv_writer_add_text (csv, household != NULL && household->phone != NULL ? household->phone : "");
+      add_clock_time (csv, at);
+      add_metres (csv, self->plan->leg_m[k]);
+      add_metres (csv, running);
+      anbu_csv_writer_end_row (csv);
+    }
+  if (self->plan->return_leg_m > 0)
+    {
+      if (self->plan->n_stops > 0)
+        at = later (at, ROUTE_MINUTES_PER_STOP);
+      at = travel (at, self->plan->return_leg_m);
+      running += self->plan->return_leg_m;
+      anbu_csv_writer_add_text (csv, C_("route CSV", "Back"));
+      anbu_csv_writer_add_text (csv, centre->name);
+      anbu_csv_writer_add_text (csv, "");
+      anbu_csv_writer_add_text (csv, "");
+      add_clock_time (csv, at);
+      add_metres (csv, self->plan->return_leg_m);
+      add_metres (csv, running);
+      anbu_csv_writer_end_row (csv);
+    }
+  g_date_time_unref (at);
+  return anbu_csv_writer_free_to_bytes (g_steal_pointer (&csv));
 }
 
 static void
@@ -793,7 +900,7 @@ on_export_button_clicked (AnbuMapPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkFileChooserNative *chooser;
-  g_autoptr (GDateTime) now = anbu_kst_now ();
+  g_autoptr (GDateTime) now = anbu_clock_get_now_kst (anbu_clock_get_default ());
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   /* Translators: file name of the exported route; %s is the date. */
   g_autofree char *name = g_strdup_printf (_("route-%s.csv"), date);
@@ -896,7 +1003,7 @@ create_print_operation (AnbuMapPage *self)
 {
   GtkPrintOperation *operation = gtk_print_operation_new ();
   PrintJob *job = g_new0 (PrintJob, 1);
-  g_autoptr (GDateTime) now = anbu_kst_now ();
+  g_autoptr (GDateTime) now = anbu_clock_get_now_kst (anbu_clock_get_default ());
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
 
   job->lines = build_route_lines (self);
@@ -1395,8 +1502,9 @@ anbu_map_page_export_route_pdf (AnbuMapPage  *self,
 /**
  * anbu_map_page_export_route_csv_async:
  *
- * Writes the day's route as CSV (anbu_route_plan_format_csv(): start, stops in
- * order with leg and running total in metres, the way back) to @file. Fails with
+ * Writes the day's route as CSV for Excel in Korea (UTF-8 with a BOM): the
+ * start, the stops in order with address, phone, planned arrival, leg and
+ * running total in metres, the way back, to @file. Fails with
  * G_IO_ERROR_NOT_INITIALIZED when there is no route.
  */
 void
@@ -1407,7 +1515,7 @@ anbu_map_page_export_route_csv_async (AnbuMapPage         *self,
                                       gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  char *text;
+  GBytes *bytes;
 
   g_return_if_fail (ANBU_IS_MAP_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -1420,11 +1528,10 @@ anbu_map_page_export_route_csv_async (AnbuMapPage         *self,
                                "There is no route to export");
       return;
     }
-  text = dup_route_csv (self);
-  /* The text lives as long as the task that writes it. */
-  g_task_set_task_data (task, text, g_free);
-  g_file_replace_contents_async (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_NONE,
-                                 cancellable, on_csv_replaced, g_steal_pointer (&task));
+  bytes = dup_route_csv (self);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
+                                       cancellable, on_csv_replaced, g_steal_pointer (&task));
+  g_bytes_unref (bytes);
 }
 
 gboolean

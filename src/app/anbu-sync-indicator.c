@@ -21,6 +21,8 @@ struct _AnbuSyncIndicator
   GtkImage *state_image;
   GtkLabel *state_label;
   GtkLabel *pending_badge;
+  GtkWidget *conflict_badge;
+  GtkLabel *conflict_count;
   GtkPopover *popover;
   GtkLabel *status_title;
   GtkLabel *status_detail;
@@ -32,6 +34,11 @@ struct _AnbuSyncIndicator
   GDateTime *last_sync;
   guint pending_count;
   guint refresh_id;
+
+  /* The lists the popover shows: the header and the summary count what
+   * they hold, so the summary never contradicts the list below it. */
+  GListModel *pending_model;
+  GListModel *conflicts_model;
 };
 
 G_DEFINE_TYPE (AnbuSyncIndicator, anbu_sync_indicator, ADW_TYPE_BIN)
@@ -100,6 +107,29 @@ describe_last_sync (AnbuSyncIndicator *self)
   return g_strdup_printf (_("Last synced %s"), ago);
 }
 
+/* What waits to be sent: the account's count, or the list's when that
+ * already holds more (the two are updated by different signals). */
+static guint
+shown_pending_count (AnbuSyncIndicator *self)
+{
+  guint listed = self->pending_model != NULL ? g_list_model_get_n_items (self->pending_model) : 0;
+
+  return MAX (self->pending_count, listed);
+}
+
+static guint
+shown_conflict_count (AnbuSyncIndicator *self)
+{
+  return self->conflicts_model != NULL ? g_list_model_get_n_items (self->conflicts_model) : 0;
+}
+
+static char *
+describe_conflicts (guint conflict_count)
+{
+  return g_strdup_printf (ngettext ("%u conflict to resolve", "%u conflicts to resolve",
+                                    conflict_count), conflict_count);
+}
+
 static char *
 describe_pending (guint pending_count)
 {
@@ -113,22 +143,31 @@ describe_pending (guint pending_count)
 static void
 update (AnbuSyncIndicator *self)
 {
+  guint pending_count = shown_pending_count (self);
+  guint conflict_count = shown_conflict_count (self);
   g_autofree char *last = describe_last_sync (self);
-  g_autofree char *pending = describe_pending (self->pending_count);
+  g_autofree char *pending = describe_pending (pending_count);
+  g_autofree char *conflicts = describe_conflicts (conflict_count);
   g_autofree char *detail = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *badge = NULL;
+  g_autofree char *conflict_badge = NULL;
 
   gtk_image_set_from_icon_name (self->state_image, state_icon (self->state));
   gtk_label_set_label (self->state_label, state_title (self->state));
   gtk_label_set_label (self->status_title, state_title (self->state));
 
-  detail = g_strdup_printf ("%s\n%s", last, pending);
+  if (conflict_count > 0)
+    detail = g_strdup_printf ("%s\n%s\n%s", last, pending, conflicts);
+  else
+    detail = g_strdup_printf ("%s\n%s", last, pending);
   gtk_label_set_label (self->status_detail, detail);
-
-  badge = g_strdup_printf ("%u", self->pending_count);
+  badge = g_strdup_printf ("%u", pending_count);
   gtk_label_set_label (self->pending_badge, badge);
-  gtk_widget_set_visible (GTK_WIDGET (self->pending_badge), self->pending_count > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_badge), pending_count > 0);
+  conflict_badge = g_strdup_printf ("%u", conflict_count);
+  gtk_label_set_label (self->conflict_count, conflict_badge);
+  gtk_widget_set_visible (self->conflict_badge, conflict_count > 0);
 
   summary = anbu_sync_indicator_describe (self);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), summary);
@@ -162,6 +201,29 @@ make_placeholder (const char *text)
   gtk_widget_set_margin_end (label, 12);
   gtk_widget_add_css_class (label, "dim-label");
   return label;
+}
+
+static void
+on_counted_items_changed (AnbuSyncIndicator *self)
+{
+  update (self);
+}
+
+/* Follows @model's length in @slot (NULL stops). */
+static void
+count_model (AnbuSyncIndicator  *self,
+             GListModel        **slot,
+             GListModel         *model)
+{
+  if (*slot == model)
+    return;
+  if (*slot != NULL)
+    g_signal_handlers_disconnect_by_func (*slot, on_counted_items_changed, self);
+  g_set_object (slot, model);
+  if (model != NULL)
+    g_signal_connect_object (model, "items-changed", G_CALLBACK (on_counted_items_changed), self,
+                             G_CONNECT_SWAPPED);
+  update (self);
 }
 
 static void
@@ -236,6 +298,8 @@ anbu_sync_indicator_dispose (GObject *object)
       gtk_list_box_bind_model (self->pending_list, NULL, NULL, NULL, NULL);
       gtk_list_box_bind_model (self->conflicts_list, NULL, NULL, NULL, NULL);
       gtk_list_box_bind_model (self->rejections_list, NULL, NULL, NULL, NULL);
+      count_model (self, &self->pending_model, NULL);
+      count_model (self, &self->conflicts_model, NULL);
     }
 
   G_OBJECT_CLASS (anbu_sync_indicator_parent_class)->dispose (object);
@@ -285,6 +349,8 @@ anbu_sync_indicator_class_init (AnbuSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuSyncIndicator, state_image);
   gtk_widget_class_bind_template_child (widget_class, AnbuSyncIndicator, state_label);
   gtk_widget_class_bind_template_child (widget_class, AnbuSyncIndicator, pending_badge);
+  gtk_widget_class_bind_template_child (widget_class, AnbuSyncIndicator, conflict_badge);
+  gtk_widget_class_bind_template_child (widget_class, AnbuSyncIndicator, conflict_count);
   gtk_widget_class_bind_template_child (widget_class, AnbuSyncIndicator, popover);
   gtk_widget_class_bind_template_child (widget_class, AnbuSyncIndicator, status_title);
   gtk_widget_class_bind_template_child (widget_class, AnbuSyncIndicator, status_detail);
@@ -407,7 +473,15 @@ anbu_sync_indicator_describe (AnbuSyncIndicator *self)
   g_return_val_if_fail (ANBU_IS_SYNC_INDICATOR (self), NULL);
 
   last = describe_last_sync (self);
-  pending = describe_pending (self->pending_count);
+  pending = describe_pending (shown_pending_count (self));
+  if (shown_conflict_count (self) > 0)
+    {
+      g_autofree char *conflicts = describe_conflicts (shown_conflict_count (self));
+
+      /* Translators: sync state, last sync, pending changes, conflicts: "Online. Last synced
+       * 3 minutes ago. 2 changes waiting to be sent. 1 conflict to resolve." */
+      return g_strdup_printf (_("%s. %s. %s. %s."), state_title (self->state), last, pending, conflicts);
+    }
   /* Translators: sync state, last sync, pending changes: "Online. Last synced 3 minutes ago.
    * 2 changes waiting to be sent." */
   return g_strdup_printf (_("%s. %s. %s."), state_title (self->state), last, pending);
@@ -433,6 +507,7 @@ anbu_sync_indicator_bind_pending (AnbuSyncIndicator         *self,
   g_return_if_fail (ANBU_IS_SYNC_INDICATOR (self));
 
   bind_list (self->pending_list, model, create_row, user_data, user_data_free);
+  count_model (self, &self->pending_model, model);
 }
 
 /**
@@ -451,6 +526,7 @@ anbu_sync_indicator_bind_conflicts (AnbuSyncIndicator         *self,
   g_return_if_fail (ANBU_IS_SYNC_INDICATOR (self));
 
   bind_list (self->conflicts_list, model, create_row, user_data, user_data_free);
+  count_model (self, &self->conflicts_model, model);
 }
 
 /**

@@ -8,6 +8,7 @@
 #include "anbu-accessibility.h"
 #include "anbu-alerts-view.h"
 #include "anbu-application.h"
+#include "anbu-household-page.h"
 #include "anbu-households-view.h"
 #include "anbu-lock-screen.h"
 #include "anbu-map-page.h"
@@ -55,6 +56,9 @@ struct _AnbuWindow
   char *search_text;
   gboolean signed_in;
   gboolean locked;
+  /* Where the planner was when the window locked: unlocking goes back there. */
+  char *view_before_lock;
+  char *household_before_lock;
 };
 
 G_DEFINE_TYPE (AnbuWindow, anbu_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -132,6 +136,47 @@ update_lock_screen_name (AnbuWindow *self)
 }
 
 static void enter_after_sign_in (AnbuWindow *self);
+
+static GtkWidget *
+find_household_page (GtkWidget *widget)
+{
+  if (ANBU_IS_HOUSEHOLD_PAGE (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_household_page (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The view and the household page (shown in the Households view) open now. */
+static void
+remember_place (AnbuWindow *self)
+{
+  GtkWidget *page = find_household_page (GTK_WIDGET (self->households_view));
+
+  g_free (self->view_before_lock);
+  self->view_before_lock = g_strdup (adw_view_stack_get_visible_child_name (self->view_stack));
+  g_clear_pointer (&self->household_before_lock, g_free);
+  if (page != NULL && gtk_widget_get_child_visible (page))
+    self->household_before_lock = g_strdup (anbu_household_page_get_household_id (ANBU_HOUSEHOLD_PAGE (page)));
+}
+
+static void
+return_to_place (AnbuWindow *self)
+{
+  g_autofree char *view = g_steal_pointer (&self->view_before_lock);
+  g_autofree char *household_id = g_steal_pointer (&self->household_before_lock);
+
+  if (household_id != NULL)
+    anbu_window_open_household (self, household_id);
+  if (view != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, view);
+}
 
 static void
 sign_in_cb (GObject      *source,
@@ -266,6 +311,7 @@ unlock_cb (GObject      *source,
   anbu_lock_screen_reset (self->lock_screen);
   set_locked (self, FALSE);
   show_main (self);
+  return_to_place (self);
 }
 
 static void
@@ -303,10 +349,13 @@ on_search_entry_search_changed (AnbuWindow     *self,
     }
 }
 
+static void lock_for (AnbuWindow     *self,
+                      AnbuLockReason  reason);
+
 static void
 on_idle (AnbuWindow *self)
 {
-  anbu_window_lock (self);
+  lock_for (self, ANBU_LOCK_REASON_IDLE);
 }
 
 static void
@@ -836,6 +885,8 @@ anbu_window_finalize (GObject *object)
   g_free (self->signing_in_server);
   g_free (self->signing_in_username);
   g_free (self->search_text);
+  g_free (self->view_before_lock);
+  g_free (self->household_before_lock);
 
   G_OBJECT_CLASS (anbu_window_parent_class)->finalize (object);
 }
@@ -1030,9 +1081,17 @@ anbu_window_lock (AnbuWindow *self)
 {
   g_return_if_fail (ANBU_IS_WINDOW (self));
 
+  lock_for (self, ANBU_LOCK_REASON_PLANNER);
+}
+
+static void
+lock_for (AnbuWindow     *self,
+          AnbuLockReason  reason)
+{
   if (!self->signed_in || self->locked)
     return;
 
+  remember_place (self);
   close_transient_windows (self);
   if (self->account != NULL)
     {
@@ -1042,9 +1101,12 @@ anbu_window_lock (AnbuWindow *self)
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   anbu_idle_monitor_set_active (self->idle_monitor, FALSE);
   anbu_lock_screen_reset (self->lock_screen);
+  anbu_lock_screen_set_reason (self->lock_screen, reason);
   update_lock_screen_name (self);
   set_locked (self, TRUE);
   gtk_stack_set_visible_child_name (self->pages, "lock");
+  /* After the switch: hiding the views took the focus with them. */
+  anbu_lock_screen_focus (self->lock_screen);
   update_actions (self);
 }
 

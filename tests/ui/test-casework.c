@@ -13,6 +13,7 @@
 #include "anbu-map-view.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
+#include "anbu-lock-screen.h"
 #include "anbu-statistics-view.h"
 #include "anbu-case-store.h"
 #include "anbu-test-util.h"
@@ -646,6 +647,80 @@ test_form_visit (Fixture      *f,
   g_assert_true (anbu_validate_uuid ("id", json_object_get_string_member (p, "id"), NULL, NULL));
 }
 
+/* Picks @day (KST) on the form's calendar and types @hour:@minute, as a
+ * planner would: open the date button, click the day, set the clock. */
+static void
+pick_moment (AnbuCaseFormDialog *dialog,
+             int                 year,
+             int                 month,
+             int                 day,
+             int                 hour,
+             int                 minute)
+{
+  GtkWidget *button = anbu_case_form_dialog_get_input (dialog, "at");
+  GtkWidget *calendar = anbu_test_find_named (GTK_WIDGET (dialog), "at-calendar");
+  GtkWidget *hour_spin = anbu_test_find_named (GTK_WIDGET (dialog), "at-hour");
+  GtkWidget *minute_spin = anbu_test_find_named (GTK_WIDGET (dialog), "at-minute");
+  g_autoptr(GDateTime) date = g_date_time_new_local (year, month, day, 0, 0, 0);
+  g_autofree char *hour_text = g_strdup_printf ("%d", hour);
+  g_autofree char *minute_text = g_strdup_printf ("%d", minute);
+
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (gtk_widget_get_mapped (calendar));
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), date);
+  gtk_editable_set_text (GTK_EDITABLE (hour_spin), hour_text);
+  gtk_editable_set_text (GTK_EDITABLE (minute_spin), minute_text);
+}
+
+/* Contacts and visits happen when they happened: the date and time of day
+ * the planner picks (Seoul) travel as `at`, and the record joins the signal
+ * open at that time. */
+static void
+test_form_time_of_record (Fixture      *f,
+                          gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_VISIT, H1, NULL);
+  GtkWidget *button = anbu_case_form_dialog_get_input (dialog, "at");
+  JsonObject *p;
+
+  /* It starts at now: today, 11:00. */
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "2026-11-25");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_test_find_named (GTK_WIDGET (dialog), "at-hour"))), ==, "11");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_test_find_named (GTK_WIDGET (dialog), "at-minute"))), ==, "00");
+
+  /* Later today has not happened yet. */
+  pick_moment (dialog, 2026, 11, 25, 23, 0);
+  assert_refused (f, dialog, "at", "아직");
+
+  pick_moment (dialog, 2026, 11, 23, 14, 30);
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "2026-11-23");
+  g_assert_null (anbu_case_form_dialog_get_error (dialog, "at"));
+  anbu_test_save_screenshot (GTK_WIDGET (dialog), "casework-form-visit-time");
+  press_save (dialog);
+  p = wait_for_change (f, 0, "visit.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "at"), ==, "2026-11-23T05:30:00Z");
+  /* Two days before 김영수's signal was raised: not part of it. */
+  g_assert_false (json_object_has_member (p, "alert_id"));
+
+  /* A call this morning at 08:30 came before the signal (raised 09:00);
+   * the one at 10:15 answers it. */
+  dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H1, NULL);
+  pick_moment (dialog, 2026, 11, 25, 8, 30);
+  press_save (dialog);
+  p = wait_for_change (f, 1, "contact.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "at"), ==, "2026-11-24T23:30:00Z");
+  g_assert_false (json_object_has_member (p, "alert_id"));
+
+  dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H1, NULL);
+  pick_moment (dialog, 2026, 11, 25, 10, 15);
+  choose (dialog, "outcome", 1);  /* no answer */
+  press_save (dialog);
+  p = wait_for_change (f, 2, "contact.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "at"), ==, "2026-11-25T01:15:00Z");
+  g_assert_cmpstr (json_object_get_string_member (p, "alert_id"), ==, A1);
+}
+
 /* The text under A1's card that lists its contacts, or NULL. */
 static const char *
 a1_checks (Fixture *f)
@@ -731,6 +806,23 @@ test_form_absence (Fixture      *f,
   assert_refused (f, dialog, "from", NULL);
 
   set_text (dialog, "from", "2026-11-28");
+  /* The last day picked on the calendar instead of typed: it opens at
+   * the date typed and fills the field. */
+  set_text (dialog, "to", "");
+  {
+    GtkWidget *calendar = anbu_test_find_named (GTK_WIDGET (dialog), "to-calendar");
+    GtkWidget *button = gtk_widget_get_ancestor (calendar, GTK_TYPE_MENU_BUTTON);
+    g_autoptr(GDateTime) opened = NULL;
+    g_autoptr(GDateTime) day = g_date_time_new_local (2026, 12, 2, 0, 0, 0);
+
+    opened = gtk_calendar_get_date (GTK_CALENDAR (calendar));
+    g_assert_cmpint (g_date_time_get_day_of_month (opened), ==, 25);  /* today, the field being empty */
+    gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+    g_assert_true (gtk_widget_get_mapped (calendar));
+    gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "to"))), ==, "2026-12-02");
+    g_assert_false (gtk_widget_get_mapped (calendar));
+  }
   choose (dialog, "reason", 1);  /* hospital */
   press_save (dialog);
   p = wait_for_change (f, 0, "absence.create");
@@ -1344,6 +1436,96 @@ test_household_page_shows_machine_patterns (Fixture      *f,
 }
 
 /* After sign-out nothing of the caseload stays on screen. */
+static gboolean
+window_locked (gpointer window)
+{
+  return anbu_window_get_locked (window);
+}
+
+static gboolean
+window_unlocked (gpointer window)
+{
+  return !anbu_window_get_locked (window);
+}
+
+/* As the real account does: the caseload leaves the views while locked. */
+static void
+on_locked_changed (GtkWidget *window,
+                   GParamSpec *pspec,
+                   Fixture    *f)
+{
+  anbu_context_set_casework (anbu_application_get_context (f->app),
+                             anbu_window_get_locked (ANBU_WINDOW (window)) ? NULL : f->casework);
+}
+
+static void
+unlock (Fixture *f)
+{
+  gtk_editable_set_text (GTK_EDITABLE (anbu_test_find_named (f->window, "unlock-password")), "correct horse");
+  anbu_test_press (anbu_test_find_named (f->window, "unlock-button"));
+  g_assert_true (anbu_test_wait_until (window_unlocked, f->window, 5000));
+  anbu_test_wait_drawn (f->window);
+}
+
+static const char *
+lock_description (Fixture *f)
+{
+  GtkWidget *lock_screen = anbu_test_find_type (f->window, ANBU_TYPE_LOCK_SCREEN);
+  AdwStatusPage *page = ADW_STATUS_PAGE (anbu_test_find_type (lock_screen, ADW_TYPE_STATUS_PAGE));
+
+  return adw_status_page_get_description (page);
+}
+
+/* The lock screen says who locked it, takes the password at once, and
+ * unlocking goes back to where the planner was. */
+static void
+test_lock_returns_to_place (Fixture      *f,
+                            gconstpointer data)
+{
+  AdwViewStack *views = ADW_VIEW_STACK (anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK));
+  GtkWidget *password = anbu_test_find_named (f->window, "unlock-password");
+  GtkWidget *page;
+  GtkWidget *focus;
+
+  g_signal_connect (f->window, "notify::locked", G_CALLBACK (on_locked_changed), f);
+
+  /* 박정희's page is open; Ctrl+L. */
+  anbu_window_open_household (ANBU_WINDOW (f->window), H2);
+  anbu_test_wait_drawn (f->window);
+  gtk_widget_grab_focus (anbu_test_find_named (f->window, "search-button"));
+  g_assert_false (anbu_window_get_locked (ANBU_WINDOW (f->window)));
+  g_assert_true (gtk_widget_activate_action (f->window, "win.lock", NULL));
+  g_assert_true (anbu_window_get_locked (ANBU_WINDOW (f->window)));
+  anbu_test_wait_drawn (f->window);
+  g_test_message ("%s (reason %d)", lock_description (f),
+                  anbu_lock_screen_get_reason (ANBU_LOCK_SCREEN (anbu_test_find_type (f->window, ANBU_TYPE_LOCK_SCREEN))));
+  g_assert_nonnull (strstr (lock_description (f), "직접 잠가서"));
+  g_assert_null (strstr (lock_description (f), "한동안"));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == password || gtk_widget_is_ancestor (focus, password));
+  anbu_test_save_screenshot (f->window, "locked-by-planner");
+
+  unlock (f);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (views), ==, "households");
+  page = anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE);
+  g_assert_true (gtk_widget_get_mapped (page));
+  g_assert_cmpstr (anbu_household_page_get_household_id (ANBU_HOUSEHOLD_PAGE (page)), ==, H2);
+
+  /* On the Visits view, left alone until the idle time locks it. */
+  adw_view_stack_set_visible_child_name (views, "visits");
+  anbu_idle_monitor_set_timeout (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), 300);
+  g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
+  anbu_test_wait_drawn (f->window);
+  g_test_message ("%s", lock_description (f));
+  g_assert_nonnull (strstr (lock_description (f), "한동안 쓰지 않아"));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (focus == password || gtk_widget_is_ancestor (focus, password));
+  anbu_idle_monitor_set_timeout (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), 600 * 1000);
+  unlock (f);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (views), ==, "visits");
+}
+
 static void
 test_detach (Fixture      *f,
              gconstpointer data)
@@ -1381,6 +1563,7 @@ main (int argc, char *argv[])
   ADD ("alert-at-night-waits", test_alert_at_night_waits);
   ADD ("form-visit", test_form_visit);
   ADD ("form-contact", test_form_contact);
+  ADD ("form-time-of-record", test_form_time_of_record);
   ADD ("form-absence", test_form_absence);
   ADD ("form-install-plug", test_form_install_plug);
   ADD ("form-replace-and-remove-plug", test_form_replace_and_remove_plug);
@@ -1392,6 +1575,7 @@ main (int argc, char *argv[])
   ADD ("statistics", test_statistics);
   ADD ("household-page", test_household_page);
   ADD ("detach-on-sign-out", test_detach);
+  ADD ("lock-returns-to-place", test_lock_returns_to_place);
   ADD ("new-signal-announced", test_new_signal_announced);
   ADD ("household-page-shows-machine-patterns", test_household_page_shows_machine_patterns);
 

@@ -562,8 +562,29 @@ test_route_for_five (void)
     g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
     lines = g_strsplit (csv, "\r\n", -1);
     g_assert_cmpuint (g_strv_length (lines), >=, 1 + 1 + 5 + 1);
+    /* Korean Excel reads it as UTF-8 only with the byte order mark. */
+    g_assert_cmpmem (csv, 3, "\xEF\xBB\xBF", 3);
+    g_assert_true (g_str_has_prefix (lines[0] + 3, "순서,이름,주소,전화번호,도착 예정 시각(추정),"));
     g_assert_nonnull (strstr (lines[1], "사직동주민센터"));
     g_assert_nonnull (strstr (lines[2], anbu_map_point_get_name (point_at (plan->order[0]))));
+    /* The first stop: where to go, whom to call, when to be there. */
+    {
+      AnbuHousehold *first = anbu_casework_lookup_household (fx.casework, anbu_map_point_get_id (point_at (plan->order[0])));
+      g_autoptr(GDateTime) now = anbu_clock_get_now_kst (anbu_clock_get_default ());
+      g_autoptr(GDateTime) start = g_date_time_add_full (now, 0, 0, 0, 0, (10 - g_date_time_get_minute (now) % 10) % 10,
+                                                         -g_date_time_get_seconds (now));
+      g_autoptr(GDateTime) arrival = g_date_time_add_minutes (start, (gint) ceil (plan->leg_m[0] / 250.0));
+      g_autofree char *start_text = g_date_time_format (start, ",%H:%M,");
+      g_autofree char *arrival_text = g_date_time_format (arrival, ",%H:%M,");
+
+      g_assert_nonnull (first);
+      g_assert_nonnull (first->address);
+      g_assert_nonnull (first->phone);
+      g_assert_nonnull (strstr (lines[2], first->address));
+      g_assert_nonnull (strstr (lines[2], first->phone));
+      g_assert_nonnull (strstr (lines[1], start_text));
+      g_assert_nonnull (strstr (lines[2], arrival_text));
+    }
     g_test_message ("route CSV:\n%s", csv);
     g_unlink (csv_path);
   }

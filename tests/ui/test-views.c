@@ -11,7 +11,7 @@
 #include "anbu-household-row.h"
 #include "anbu-households-view.h"
 #include "anbu-map-page.h"
-#include "anbu-replica-case-store.h"
+#include "anbu-case-store.h"
 #include "anbu-test-util.h"
 #include "anbu-validate.h"
 #include "anbu-window.h"
@@ -44,7 +44,7 @@ typedef struct
   AnbuTestAccount      *account;
   char                 *dir;
   AnbuReplica          *replica;
-  AnbuReplicaCaseStore *store;
+  AnbuCaseStore *store;
   AnbuCasework         *casework;
   GtkWidget            *window;
   GPtrArray            *seed;      /* pull changes (JSON text) */
@@ -199,7 +199,7 @@ fixture_set_up (Fixture      *f,
   anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
   g_assert_no_error (error);
 
-  f->store = anbu_replica_case_store_new (f->replica, PLANNER);
+  f->store = anbu_case_store_new (f->replica, PLANNER);
   f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
   g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 5000));
 

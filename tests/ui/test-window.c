@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "anbu-clock.h"
 #include "anbu-conflict-row.h"
 #include "anbu-map-page.h"
@@ -396,6 +398,27 @@ test_sync_popover_lists (Fixture      *f,
   g_assert_cmpuint (count_rows (pending_list), ==, 2);
   g_assert_cmpuint (count_rows (conflicts_list), ==, 1);
 
+  /* The summary above the list counts what the list holds, though the
+   * account has not reported its count yet; the header shows both counts
+   * without opening the popover. */
+  {
+    const char *detail = gtk_label_get_text (GTK_LABEL (anbu_test_find_named (popover, "sync-status-detail")));
+    GtkWidget *pending_badge = anbu_test_find_named (GTK_WIDGET (indicator), "sync-pending-badge");
+    GtkWidget *conflict_badge = anbu_test_find_named (GTK_WIDGET (indicator), "sync-conflict-badge");
+    g_autofree char *description = anbu_sync_indicator_describe (indicator);
+
+    g_test_message ("%s", detail);
+    g_assert_null (strstr (detail, "모든 변경 사항을 보냈습니다"));
+    g_assert_nonnull (strstr (detail, "보낼 변경 사항 2건"));
+    g_assert_nonnull (strstr (detail, "해결할 충돌 1건"));
+    g_assert_true (gtk_widget_get_visible (pending_badge));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pending_badge)), ==, "2");
+    g_assert_true (gtk_widget_get_visible (conflict_badge));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (anbu_test_find_named (conflict_badge, "sync-conflict-count"))), ==, "1");
+    g_assert_nonnull (strstr (description, "해결할 충돌 1건"));
+    anbu_test_save_screenshot (f->window, "sync-header-counts");
+  }
+
   gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
   anbu_test_wait_drawn (popover);
   anbu_test_save_screenshot (popover, "sync-popover");
@@ -408,6 +431,9 @@ test_sync_popover_lists (Fixture      *f,
 
   anbu_sync_indicator_bind_pending (indicator, NULL, NULL, NULL, NULL);
   g_assert_cmpuint (count_rows (pending_list), ==, 0);
+  g_assert_false (gtk_widget_get_visible (anbu_test_find_named (GTK_WIDGET (indicator), "sync-pending-badge")));
+  anbu_sync_indicator_bind_conflicts (indicator, NULL, NULL, NULL, NULL);
+  g_assert_false (gtk_widget_get_visible (anbu_test_find_named (GTK_WIDGET (indicator), "sync-conflict-badge")));
 }
 
 static gboolean
