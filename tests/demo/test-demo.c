@@ -357,7 +357,9 @@ test_demo_runs_and_stops (void)
   uuid = g_regex_new ("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", 0, 0, NULL);
   g_assert_true (g_regex_match (uuid, plan, 0, &match));
   new_signal_household = g_match_info_fetch (match, 0);
-  g_assert_true (wait_until (new_signal_raised, &demo, 60));
+  /* Plugs read once a minute at their own second: the signal can come up to a minute after
+   * the time asked (checked below); the wait only has to outlast that and a slow start. */
+  g_assert_true (wait_until (new_signal_raised, &demo, 150));
   g_test_message ("new risk signal raised at %s", new_signal_raised_at);
   {
     g_autofree char *asked_text = read_demo_file (&demo, "new-signal-at");
