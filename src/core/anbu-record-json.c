@@ -152,6 +152,18 @@ first_value_end (const char *text,
   return n;
 }
 
+gboolean
+anbu_json_has_one_value (const char *text,
+                         gsize       length)
+{
+  for (gsize end = first_value_end (text, length); end < length; end++)
+    {
+      if (!g_ascii_isspace (text[end]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * anbu_json_parse_object:
  * @data: a JSON document (a request or response body)
@@ -194,14 +206,11 @@ anbu_json_parse_object (const char  *data,
       i++;  /* skip the escaped character */
     }
 
-  for (gsize end = first_value_end (copy, n); end < n; end++)
+  if (!anbu_json_has_one_value (copy, n))
     {
-      if (!g_ascii_isspace (copy[end]))
-        {
-          anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
-                                 _("The document is not valid JSON: it holds more than one value"));
-          return NULL;
-        }
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
+                             _("The document is not valid JSON: it holds more than one value"));
+      return NULL;
     }
 
   if (!json_parser_load_from_data (parser, copy, (gssize) n, &parse_error))

@@ -665,6 +665,7 @@ test_more_than_one_value (void)
       g_assert_null (object);
       g_assert_error (error, ANBU_RECORD_ERROR, ANBU_RECORD_ERROR_INVALID_JSON);
       g_assert_nonnull (strstr (error->message, "more than one value"));
+      g_assert_false (anbu_json_has_one_value (refused[i], strlen (refused[i])));
     }
   for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
     {
@@ -673,6 +674,7 @@ test_more_than_one_value (void)
 
       g_assert_no_error (error);
       g_assert_true (json_object_has_member (object, "a"));
+      g_assert_true (anbu_json_has_one_value (accepted[i], strlen (accepted[i])));
     }
 }
 
