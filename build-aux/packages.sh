@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Sourced by run-tests and run-demo: installs the Debian 12 packages Anbu needs.
 # Idempotent, and quick when everything is already there (no apt-get at all).
+#
+#   anbu_install_packages             the packages to build and test Anbu
+#   anbu_install_packages PKG…        those instead (run-tests --fuzz: anbu_fuzz_packages)
 
 anbu_packages=(
   meson ninja-build pkg-config gcc libc6-dev python3
@@ -18,10 +21,14 @@ anbu_packages=(
   imagemagick
 )
 
+# Only for run-tests --fuzz: libFuzzer comes with clang, so the default suite needs no clang.
+anbu_fuzz_packages=(clang libclang-rt-14-dev)
+
 anbu_install_packages ()
 {
-  local missing=() p sudo=""
-  for p in "${anbu_packages[@]}"; do
+  local missing=() p sudo="" wanted=("$@")
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${anbu_packages[@]}")
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "anbu-api-client.h"
+#include "anbu-record-json.h"
 
 /* The HTTP side of docs/api.md: one SoupSession with an identifying
  * User-Agent, timeouts, certificate checks (optionally against a custom CA
@@ -80,7 +81,8 @@ error_from_answer (SoupMessage *message,
   gsize len = 0;
   const char *data = body ? g_bytes_get_data (body, &len) : NULL;
 
-  if (data != NULL && len > 0 && json_parser_load_from_data (parser, data, (gssize) len, NULL)
+  if (data != NULL && len > 0 && anbu_json_has_one_value (data, len)
+      && json_parser_load_from_data (parser, data, (gssize) len, NULL)
       && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     error_node = json_object_get_member (json_node_get_object (json_parser_get_root (parser)),
                                          "error");
@@ -491,7 +493,8 @@ on_sign_in_ready (GObject      *source,
       return;
     }
   data = g_bytes_get_data (body, &len);
-  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL)
+  if (!anbu_json_has_one_value (data, len)
+      || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
       || (token = json_object_get_string_member_with_default (
             (object = json_node_get_object (json_parser_get_root (parser))), "token", NULL)) == NULL

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "anbu-live-channel.h"
+#include "anbu-live-channel-private.h"
+#include "anbu-record-json.h"
 
 /* GET /api/v1/live as a WebSocket (docs/api.md "Live"). It reconnects with
  * exponential backoff whenever the connection drops, and says "connected"
@@ -109,6 +111,67 @@ drop_connection (AnbuLiveChannel *self)
   set_connected (self, FALSE);
 }
 
+/* A member that is a JSON string, or NULL: a frame's fields may be of any
+ * type, and asking json-glib for a string out of an object is a critical. */
+static const char *
+string_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+AnbuLiveFrameKind
+anbu_live_channel_parse_frame (const char   *data,
+                               gsize         length,
+                               JsonNode    **root,
+                               JsonObject  **record,
+                               const char  **cursor)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  JsonNode *record_node;
+  const char *kind;
+  AnbuLiveFrameKind frame = ANBU_LIVE_FRAME_IGNORED;
+
+  *root = NULL;
+  *record = NULL;
+  *cursor = NULL;
+  /* The core's parser, not json-glib's directly: it refuses what json-glib
+   * would leak (a frame of two values). */
+  if (length > G_MAXSSIZE
+      || (object = anbu_json_parse_object (data, (gssize) length, NULL)) == NULL)
+    return ANBU_LIVE_FRAME_IGNORED;
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  kind = string_member (object, "type");
+  record_node = json_object_get_member (object, "record");
+
+  if (g_strcmp0 (kind, "plug") == 0 && record_node != NULL && JSON_NODE_HOLDS_OBJECT (record_node))
+    frame = ANBU_LIVE_FRAME_PLUG;
+  else if (g_strcmp0 (kind, "alert") == 0 && record_node != NULL
+           && JSON_NODE_HOLDS_OBJECT (record_node))
+    frame = ANBU_LIVE_FRAME_ALERT;
+  else if (g_strcmp0 (kind, "change") == 0)
+    frame = ANBU_LIVE_FRAME_CHANGE;
+  else
+    {
+      g_debug ("Ignoring a live frame of type %s", kind ? kind : "(none)");
+      return ANBU_LIVE_FRAME_IGNORED;
+    }
+
+  if (frame == ANBU_LIVE_FRAME_CHANGE)
+    *cursor = string_member (object, "cursor");
+  else
+    *record = json_node_get_object (record_node);
+  *root = g_steal_pointer (&node);
+  return frame;
+}
+
 static void
 on_pong (SoupWebsocketConnection *connection,
          GBytes                  *message,
@@ -146,35 +209,34 @@ on_message (SoupWebsocketConnection *connection,
             gpointer                 user_data)
 {
   AnbuLiveChannel *self = user_data;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *object;
-  JsonNode *record;
-  const char *kind;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *record;
+  const char *cursor;
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
 
   self->last_heard = g_get_monotonic_time ();
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT
-      || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
-      g_debug ("Ignoring a live frame that is not a JSON object");
+      g_debug ("Ignoring a live frame that is not text");
       return;
     }
-  object = json_node_get_object (json_parser_get_root (parser));
-  kind = json_object_get_string_member_with_default (object, "type", NULL);
-  record = json_object_get_member (object, "record");
-
-  if (g_strcmp0 (kind, "plug") == 0 && record != NULL && JSON_NODE_HOLDS_OBJECT (record))
-    g_signal_emit (self, signals[PLUG_UPDATED], 0, json_node_get_object (record));
-  else if (g_strcmp0 (kind, "alert") == 0 && record != NULL && JSON_NODE_HOLDS_OBJECT (record))
-    g_signal_emit (self, signals[ALERT_UPDATED], 0, json_node_get_object (record));
-  else if (g_strcmp0 (kind, "change") == 0)
-    g_signal_emit (self, signals[CHANGED], 0,
-                   json_object_get_string_member_with_default (object, "cursor", NULL));
-  else
-    g_debug ("Ignoring a live frame of type %s", kind ? kind : "(none)");
+  switch (anbu_live_channel_parse_frame (data, len, &root, &record, &cursor))
+    {
+    case ANBU_LIVE_FRAME_PLUG:
+      g_signal_emit (self, signals[PLUG_UPDATED], 0, record);
+      break;
+    case ANBU_LIVE_FRAME_ALERT:
+      g_signal_emit (self, signals[ALERT_UPDATED], 0, record);
+      break;
+    case ANBU_LIVE_FRAME_CHANGE:
+      g_signal_emit (self, signals[CHANGED], 0, cursor);
+      break;
+    case ANBU_LIVE_FRAME_IGNORED:
+    default:
+      break;
+    }
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "anbu-enums.h"
 #include "anbu-keyring.h"
 #include "anbu-migrations.h"
+#include "anbu-record-json.h"
 #include "anbu-replica-private.h"
 
 /* The planner's encrypted local copy of their caseload, and the outbox of
@@ -254,8 +255,11 @@ JsonObject *
 _anbu_replica_parse_object (const char  *text,
                             GError     **error)
 {
-  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  g_autoptr(JsonNode) node = NULL;
 
+  /* A damaged file may hold anything, and json-glib leaks a second value. */
+  if (anbu_json_has_one_value (text, strlen (text)))
+    node = json_from_string (text, NULL);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       _anbu_replica_set_damaged_error (error);

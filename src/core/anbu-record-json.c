@@ -89,6 +89,81 @@ check_date (const char  *field,
   return anbu_validate_date (field, text, NULL, error);
 }
 
+/* Where the document's first JSON value ends. json-glib 1.6 leaks what it
+ * parsed of a second top-level value ("1{…}", "{…}{…}": the fuzzer found it),
+ * so such a document is refused before json-glib sees it. Only strings and
+ * brackets are followed; the rest is json-glib's to judge. */
+static gsize
+first_value_end (const char *text,
+                 gsize       n)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+  gboolean started = FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            {
+              in_string = FALSE;
+              if (depth == 0)
+                return i + 1;
+            }
+          continue;
+        }
+      switch (c)
+        {
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+          if (started && depth == 0)
+            return i;
+          break;
+        case '"':
+        case '{':
+        case '[':
+          if (started && depth == 0)
+            return i;   /* a scalar, then another value */
+          started = TRUE;
+          if (c == '"')
+            in_string = TRUE;
+          else
+            depth++;
+          break;
+        case '}':
+        case ']':
+          if (depth == 0)
+            return i;
+          if (--depth == 0)
+            return i + 1;
+          break;
+        default:
+          started = TRUE;
+          break;
+        }
+    }
+  return n;
+}
+
+gboolean
+anbu_json_has_one_value (const char *text,
+                         gsize       length)
+{
+  for (gsize end = first_value_end (text, length); end < length; end++)
+    {
+      if (!g_ascii_isspace (text[end]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * anbu_json_parse_object:
  * @data: a JSON document (a request or response body)
@@ -129,6 +204,13 @@ anbu_json_parse_object (const char  *data,
       if (copy[i + 1] == 'u' && i + 5 < n && strncmp (copy + i + 2, "0000", 4) == 0)
         memcpy (copy + i + 2, "FFFF", 4);
       i++;  /* skip the escaped character */
+    }
+
+  if (!anbu_json_has_one_value (copy, n))
+    {
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
+                             _("The document is not valid JSON: it holds more than one value"));
+      return NULL;
     }
 
   if (!json_parser_load_from_data (parser, copy, (gssize) n, &parse_error))

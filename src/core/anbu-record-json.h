@@ -20,6 +20,12 @@ JsonObject *anbu_json_parse_object   (const char     *data,
                                       gssize          length,
                                       GError        **error);
 
+/* Whether @text holds at most one JSON value (and whitespace around it).
+ * json-glib 1.6 leaks the second value of a document of two: check before
+ * parsing anything read from outside with json-glib directly. */
+gboolean    anbu_json_has_one_value  (const char     *text,
+                                      gsize           length);
+
 gboolean    anbu_json_is_absent      (JsonNode       *node);
 
 gboolean    anbu_json_read_text      (const char     *field,

@@ -1168,7 +1168,11 @@ anbu_sqlite_store_finalize (GObject *object)
   if (self->db != NULL)
     {
       sqlite3_exec (self->db, "PRAGMA optimize", NULL, NULL, NULL);
-      sqlite3_close (self->db);
+      /* _v2: telemetry, detection and the ingest service prepare statements on this
+       * connection and may finalize them after the store goes (the ingest service
+       * does, in its finalize); plain close would then fail with SQLITE_BUSY and
+       * leak the connection. */
+      sqlite3_close_v2 (self->db);
       self->db = NULL;
     }
 

@@ -62,18 +62,41 @@ parse_coordinate (const char *text,
   return TRUE;
 }
 
+AnbuTilePathResult
+anbu_tile_store_parse_path (const char *path,
+                            guint      *z,
+                            guint      *x,
+                            guint      *y)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *y_text = NULL;
+
+  /* "/tiles/Z/X/Y.png" splits into "", "tiles", Z, X, "Y.png". */
+  parts = g_strsplit (path, "/", -1);
+  if (g_strv_length (parts) != 5 || strcmp (parts[0], "") != 0 || strcmp (parts[1], "tiles") != 0
+      || !g_str_has_suffix (parts[4], ".png"))
+    return ANBU_TILE_PATH_NOT_A_TILE;
+  y_text = g_strndup (parts[4], strlen (parts[4]) - strlen (".png"));
+  if (!parse_coordinate (parts[2], ANBU_TILE_STORE_MAX_ZOOM + 1, z))
+    return ANBU_TILE_PATH_BAD_Z;
+  if (!parse_coordinate (parts[3], G_GUINT64_CONSTANT (1) << *z, x))
+    return ANBU_TILE_PATH_BAD_X;
+  if (!parse_coordinate (y_text, G_GUINT64_CONSTANT (1) << *z, y))
+    return ANBU_TILE_PATH_BAD_Y;
+  return ANBU_TILE_PATH_OK;
+}
+
 static void
 handle_tile (AnbuTileStore     *self,
              SoupServerMessage *msg,
              const char        *path)
 {
   const char *method = soup_server_message_get_method (msg);
-  g_auto(GStrv) parts = NULL;
-  g_autofree char *y_text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) tile = NULL;
   SoupMessageHeaders *headers;
-  guint z, x, y;
+  AnbuTilePathResult parsed;
+  guint z = 0, x = 0, y = 0;
 
   if (strcmp (path, "/tiles/tiles.json") == 0
       && (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0))
@@ -84,9 +107,8 @@ handle_tile (AnbuTileStore     *self,
       return;
     }
 
-  /* "/tiles/Z/X/Y.png" splits into "", "tiles", Z, X, "Y.png". */
-  parts = g_strsplit (path, "/", -1);
-  if (g_strv_length (parts) != 5 || !g_str_has_suffix (parts[4], ".png"))
+  parsed = anbu_tile_store_parse_path (path, &z, &x, &y);
+  if (parsed == ANBU_TILE_PATH_NOT_A_TILE)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL,
                                    _("There is no such route;"
@@ -102,26 +124,26 @@ handle_tile (AnbuTileStore     *self,
       return;
     }
 
-  y_text = g_strndup (parts[4], strlen (parts[4]) - strlen (".png"));
-  if (!parse_coordinate (parts[2], ANBU_TILE_STORE_MAX_ZOOM + 1, &z))
+  switch (parsed)
     {
+    case ANBU_TILE_PATH_BAD_Z:
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "z",
                                    _("The zoom level must be a whole number from 0 to 22"));
       return;
-    }
-  if (!parse_coordinate (parts[3], G_GUINT64_CONSTANT (1) << z, &x))
-    {
+    case ANBU_TILE_PATH_BAD_X:
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "x",
                                    _("The tile column must be a whole number below 2 to the power"
                                      " of the zoom level"));
       return;
-    }
-  if (!parse_coordinate (y_text, G_GUINT64_CONSTANT (1) << z, &y))
-    {
+    case ANBU_TILE_PATH_BAD_Y:
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "y",
                                    _("The tile row must be a whole number below 2 to the power"
                                      " of the zoom level"));
       return;
+    case ANBU_TILE_PATH_OK:
+    case ANBU_TILE_PATH_NOT_A_TILE:
+    default:
+      break;
     }
 
   tile = anbu_tile_store_lookup (self, z, x, y, &error);

@@ -44,6 +44,22 @@ GBytes        *anbu_tile_store_lookup      (AnbuTileStore  *self,
                                             guint           y,
                                             GError        **error);
 
+typedef enum
+{
+  ANBU_TILE_PATH_OK,
+  ANBU_TILE_PATH_NOT_A_TILE,   /* not of the shape /tiles/{z}/{x}/{y}.png */
+  ANBU_TILE_PATH_BAD_Z,        /* not a whole number from 0 to ANBU_TILE_STORE_MAX_ZOOM */
+  ANBU_TILE_PATH_BAD_X,        /* not a whole number below 2^z */
+  ANBU_TILE_PATH_BAD_Y,
+} AnbuTilePathResult;
+
+/* Reads the tile of a request path "/tiles/{z}/{x}/{y}.png" (outside input:
+ * any bytes may come). */
+AnbuTilePathResult anbu_tile_store_parse_path (const char *path,
+                                               guint      *z,
+                                               guint      *x,
+                                               guint      *y);
+
 /* "image/png" or "image/jpeg", from the file's metadata (png when unsaid). */
 const char    *anbu_tile_store_get_content_type (AnbuTileStore *self);
 

@@ -209,7 +209,8 @@ int
 anbu_plugsim_run_main (int    argc,
                        char **argv)
 {
-  g_autofree char *state_file = g_strdup ("plugsim-state.json");
+  /* NULL until parsed: GOption overwrites a default without freeing it. */
+  g_autofree char *state_file = NULL;
   g_autofree char *now_text = NULL;
   g_autofree char *server = NULL;
   g_autofree char *new_signal_at = NULL, *new_signal_households = NULL;
@@ -256,6 +257,8 @@ anbu_plugsim_run_main (int    argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  if (state_file == NULL)
+    state_file = g_strdup ("plugsim-state.json");
   if (backfill_hours < 0 || backfill_hours > 24 * 30 || speed <= 0 || speed > 100000)
     {
       g_printerr ("%s", _("--backfill is 0 to 720 hours and --speed a positive factor\n"));

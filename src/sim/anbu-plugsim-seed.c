@@ -247,10 +247,11 @@ anbu_plugsim_seed_main (int    argc,
                         char **argv)
 {
   g_autofree char *server = NULL;
-  g_autofree char *admin = g_strdup ("admin");
+  /* NULL until parsed: GOption overwrites a default without freeing it. */
+  g_autofree char *admin = NULL;
   g_autofree char *admin_password_file = NULL;
   g_autofree char *password_file = NULL;
-  g_autofree char *state_file = g_strdup ("plugsim-state.json");
+  g_autofree char *state_file = NULL;
   g_autofree char *now_text = NULL;
   gint households = 120, n_dongs = 4;
   gint64 seed = 20261125;
@@ -294,6 +295,10 @@ anbu_plugsim_seed_main (int    argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  if (admin == NULL)
+    admin = g_strdup ("admin");
+  if (state_file == NULL)
+    state_file = g_strdup ("plugsim-state.json");
   dongs = anbu_sim_district_get_dongs (&dong_total);
   if (server == NULL || admin_password_file == NULL)
     {

@@ -92,3 +92,25 @@ test_close_object (GObject **object)
   g_clear_object (object);
   test_wait_for_flag (&gone, TEST_TIMEOUT_SECONDS);
 }
+
+#ifdef ANBU_REPLICA_TEST_HELPERS
+/* The replica's cursor, kept until the next call so tests can compare it
+ * inline without leaking the copy. */
+static inline const char *
+test_replica_cursor (AnbuReplica *replica)
+{
+  static char *last;
+
+  g_free (last);
+  last = anbu_replica_dup_cursor (replica);
+  return last;
+}
+
+static inline gboolean
+test_replica_has_synced (AnbuReplica *replica)
+{
+  g_autoptr(GDateTime) last_sync = anbu_replica_dup_last_sync (replica);
+
+  return last_sync != NULL;
+}
+#endif

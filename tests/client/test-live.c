@@ -9,8 +9,10 @@
 
 #include "anbu-api-client.h"
 #include "anbu-live-channel.h"
+#include "anbu-live-channel-private.h"
 #include "anbu-replica.h"
 #include "anbu-sync-engine.h"
+#define ANBU_REPLICA_TEST_HELPERS
 #include "client-test-util.h"
 
 #define TOKEN "tok-123"
@@ -361,7 +363,7 @@ test_reconnect_triggers_pull (void)
   wait_for_count (&fake->n_sync_requests, 2);
   send_frame (fake, "{\"type\":\"change\",\"cursor\":\"c2\"}");
   wait_for_count (&fake->n_sync_requests, 3);
-  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "c1");
+  g_assert_cmpstr (test_replica_cursor (replica), ==, "c1");
 
   anbu_live_channel_stop (live);
   g_clear_object (&result);
@@ -500,7 +502,7 @@ test_bad_pull_answer_keeps_cursor (void)
   AWAIT (result, anbu_sync_engine_sync_async (engine, NULL, test_ready_cb, &result));
   g_assert_false (anbu_sync_engine_sync_finish (engine, result, &error));
   g_assert_error (error, ANBU_API_ERROR, ANBU_API_ERROR_NOT_FOUND);
-  g_assert_null (anbu_replica_dup_cursor (replica));
+  g_assert_null (test_replica_cursor (replica));
   g_assert_nonnull (anbu_sync_engine_get_last_error (engine));
 
   g_clear_object (&result);
@@ -675,6 +677,44 @@ test_refused_entry_does_not_block (void)
   fake_server_free (fake);
 }
 
+/* A frame is outside input: members of the wrong JSON type are ignored like
+ * unknown frames, never a GLib critical (which the tests make fatal). */
+static void
+test_frame_members_of_any_type (void)
+{
+  const char *ignored[] = {
+    "{\"type\":{}}",
+    "{\"type\":[\"plug\"],\"record\":{}}",
+    "{\"type\":7}",
+    "{\"type\":\"plug\",\"record\":\"x\"}",
+    "[]",
+    "not json",
+  };
+  const char *odd_cursor = "{\"type\":\"change\",\"cursor\":{}}";
+  const char *good_cursor = "{\"type\":\"change\",\"cursor\":\"c9\"}";
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *record;
+  const char *cursor;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ignored); i++)
+    {
+      g_assert_cmpint (anbu_live_channel_parse_frame (ignored[i], strlen (ignored[i]),
+                                                      &root, &record, &cursor),
+                       ==, ANBU_LIVE_FRAME_IGNORED);
+      g_assert_null (root);
+    }
+
+  g_assert_cmpint (anbu_live_channel_parse_frame (odd_cursor, strlen (odd_cursor),
+                                                  &root, &record, &cursor),
+                   ==, ANBU_LIVE_FRAME_CHANGE);
+  g_assert_null (cursor);
+  g_clear_pointer (&root, json_node_unref);
+  g_assert_cmpint (anbu_live_channel_parse_frame (good_cursor, strlen (good_cursor),
+                                                  &root, &record, &cursor),
+                   ==, ANBU_LIVE_FRAME_CHANGE);
+  g_assert_cmpstr (cursor, ==, "c9");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -686,6 +726,7 @@ main (int argc, char *argv[])
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add_func ("/anbu/live/frame-members-of-any-type", test_frame_members_of_any_type);
   g_test_add_func ("/anbu/live/updates-and-reconnect", test_live_updates_and_reconnect);
   g_test_add_func ("/anbu/live/reconnect-triggers-pull", test_reconnect_triggers_pull);
   g_test_add_func ("/anbu/api/errors", test_api_errors);

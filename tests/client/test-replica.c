@@ -7,6 +7,7 @@
 
 #include "anbu-record-error.h"
 #include "anbu-replica.h"
+#define ANBU_REPLICA_TEST_HELPERS
 #include "client-test-util.h"
 #include "replica-fixtures.h"
 
@@ -177,7 +178,7 @@ test_create_and_unlock (void)
     if (g_stat (wal, &st) == 0)
       g_assert_cmpint (st.st_mode & 0077, ==, 0);
   }
-  g_assert_null (anbu_replica_dup_cursor (replica));
+  g_assert_null (test_replica_cursor (replica));
   g_assert_cmpuint (anbu_replica_get_pending_count (replica), ==, 0);
   seed_household (replica, "a1111111-1111-4111-8111-111111111111", "김영희", 3);
   close_replica (&replica);
@@ -198,8 +199,8 @@ test_create_and_unlock (void)
 
   again = open_replica (path, PASSWORD, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (anbu_replica_dup_cursor (again), ==, "c-a1111111-1111-4111-8111-111111111111-3");
-  g_assert_nonnull (anbu_replica_dup_last_sync (again));
+  g_assert_cmpstr (test_replica_cursor (again), ==, "c-a1111111-1111-4111-8111-111111111111-3");
+  g_assert_true (test_replica_has_synced (again));
   g_assert_cmpint (count_records (again, "household"), ==, 1);
 }
 
@@ -356,8 +357,8 @@ test_pull_and_removal (void)
   JsonObject *gone;
 
   apply_pull (replica, body1);
-  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "cur-1");
-  g_assert_null (anbu_replica_dup_last_sync (replica));
+  g_assert_cmpstr (test_replica_cursor (replica), ==, "cur-1");
+  g_assert_false (test_replica_has_synced (replica));
   g_assert_cmpint (count_records (replica, "household"), ==, 2);
   g_assert_cmpint (count_records (replica, "visit"), ==, 2);
   g_assert_cmpint (count_records (replica, "plug"), ==, 1);
@@ -365,8 +366,8 @@ test_pull_and_removal (void)
 
   /* h1 leaves the caseload: it and everything of it disappear here. */
   apply_pull (replica, body2);
-  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "cur-2");
-  g_assert_nonnull (anbu_replica_dup_last_sync (replica));
+  g_assert_cmpstr (test_replica_cursor (replica), ==, "cur-2");
+  g_assert_true (test_replica_has_synced (replica));
   g_assert_cmpint (count_records (replica, "household"), ==, 1);
   g_assert_cmpint (count_records (replica, "visit"), ==, 1);
   g_assert_cmpint (count_records (replica, "plug"), ==, 0);
@@ -405,7 +406,7 @@ test_bad_pull_changes_nothing (void)
       g_assert_false (anbu_replica_apply_pull_finish (replica, result, NULL, NULL, &error));
       g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID);
     }
-  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "c-a1111111-1111-4111-8111-111111111111-1");
+  g_assert_cmpstr (test_replica_cursor (replica), ==, "c-a1111111-1111-4111-8111-111111111111-1");
   g_assert_cmpint (count_records (replica, "household"), ==, 1);
 }
 
@@ -426,13 +427,13 @@ test_page_must_follow_cursor (void)
   g_assert_false (anbu_replica_apply_pull_finish (replica, result, NULL, NULL, &error));
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "c-a1111111-1111-4111-8111-111111111111-1");
+  g_assert_cmpstr (test_replica_cursor (replica), ==, "c-a1111111-1111-4111-8111-111111111111-1");
 
   AWAIT (result, anbu_replica_apply_pull_page_async (replica, "c-a1111111-1111-4111-8111-111111111111-1",
                                                      bytes, NULL, NULL, NULL, test_ready_cb, &result));
   g_assert_true (anbu_replica_apply_pull_finish (replica, result, NULL, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (anbu_replica_dup_cursor (replica), ==, "c-next");
+  g_assert_cmpstr (test_replica_cursor (replica), ==, "c-next");
 }
 
 static GBytes *
@@ -868,7 +869,7 @@ test_corrupt_and_rebuild (void)
   g_assert_no_error (error);
   g_assert_cmpuint (salvaged, ==, 2);
   g_assert_cmpuint (lost, ==, 0);
-  g_assert_null (anbu_replica_dup_cursor (rebuilt));
+  g_assert_null (test_replica_cursor (rebuilt));
   g_assert_cmpint (count_records (rebuilt, "household"), ==, 0);
   g_assert_cmpuint (anbu_replica_get_pending_count (rebuilt), ==, 2);
   token = anbu_replica_dup_secret (rebuilt, "token");

@@ -298,7 +298,8 @@ seed_alert (Fixture *fixture)
                        "\"quiet_since\":\"2026-11-23T01:00:00Z\","
                        "\"raised_at\":\"2026-11-24T13:00:00Z\",\"responder\":\"dong\","
                        "\"state\":\"open\",\"detail\":\"36시간 동안 움직임 없음\",\"version\":1}";
-  g_autoptr(AnbuAlert) alert = anbu_alert_from_json (parse (record), &error);
+  g_autoptr(JsonObject) object = parse (record);
+  g_autoptr(AnbuAlert) alert = anbu_alert_from_json (object, &error);
   g_autoptr(JsonObject) canonical = NULL;
 
   g_assert_no_error (error);

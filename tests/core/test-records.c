@@ -639,6 +639,45 @@ test_nul_byte (void)
   g_assert_error (raw_error, ANBU_RECORD_ERROR, ANBU_RECORD_ERROR_INVALID_JSON);
 }
 
+/* A document of more than one value is refused before json-glib parses it:
+ * json-glib 1.6 leaked the second value (found by tests/fuzz; the leak shows
+ * under run-tests --sanitize). Strings and nesting do not end the value. */
+static void
+test_more_than_one_value (void)
+{
+  const char *refused[] = {
+    "11{\"id\":\"x\"}",
+    "{\"a\":1}{\"b\":2}",
+    "{\"a\":1} [2]",
+    "\"x\"{\"a\":1}",
+    "[1]{\"a\":1}",
+  };
+  const char *accepted[] = {
+    "{\"a\":\"}{\"}",
+    " {\"a\":{\"b\":[1,{\"c\":\"]\\\"\"}]}} \n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) object = anbu_json_parse_object (refused[i], -1, &error);
+
+      g_assert_null (object);
+      g_assert_error (error, ANBU_RECORD_ERROR, ANBU_RECORD_ERROR_INVALID_JSON);
+      g_assert_nonnull (strstr (error->message, "more than one value"));
+      g_assert_false (anbu_json_has_one_value (refused[i], strlen (refused[i])));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) object = anbu_json_parse_object (accepted[i], -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (json_object_has_member (object, "a"));
+      g_assert_true (anbu_json_has_one_value (accepted[i], strlen (accepted[i])));
+    }
+}
+
 static void
 test_control_character_in_name (void)
 {
@@ -996,6 +1035,7 @@ main (int   argc,
   g_test_add_func ("/anbu/records/missing-required-field", test_missing_required_field);
   g_test_add_func ("/anbu/records/optional-fields-absent", test_optional_fields_absent);
   g_test_add_func ("/anbu/records/wrong-type", test_wrong_type);
+  g_test_add_func ("/anbu/records/more-than-one-value", test_more_than_one_value);
   g_test_add_func ("/anbu/records/unknown-field-ignored", test_unknown_field_ignored);
   g_test_add_func ("/anbu/records/household-values", test_household_values);
   g_test_add_func ("/anbu/records/household-defaults", test_household_defaults);

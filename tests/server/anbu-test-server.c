@@ -28,6 +28,17 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+guint
+anbu_test_timeout_multiplier (void)
+{
+  const char *text = g_getenv ("ANBU_TEST_TIMEOUT_MULTIPLIER");
+  guint64 multiplier = 1;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 100, &multiplier, NULL))
+    multiplier = 1;
+  return (guint) multiplier;
+}
+
 void
 anbu_test_wait_for (gboolean *flag)
 {

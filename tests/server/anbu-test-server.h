@@ -12,7 +12,11 @@
 
 G_BEGIN_DECLS
 
-#define ANBU_TEST_TIMEOUT_SECONDS 20
+/* Longest a test waits for one step. run-tests --sanitize sets
+ * ANBU_TEST_TIMEOUT_MULTIPLIER: under AddressSanitizer everything runs slower. */
+#define ANBU_TEST_TIMEOUT_SECONDS (20 * anbu_test_timeout_multiplier ())
+
+guint             anbu_test_timeout_multiplier  (void);
 
 typedef struct
 {
