@@ -236,7 +236,9 @@ check_gateway_credential (SoupServerMessage  *msg,
                           gpointer            user_data,
                           GError            **error)
 {
-  if (gateway_known (user_data, anbu_auth_bearer_token (msg)))
+  g_autofree char *gateway_id = gateway_known (user_data, anbu_auth_bearer_token (msg));
+
+  if (gateway_id != NULL)
     return TRUE;
   anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL, "Telemetry needs a gateway credential");
   return FALSE;
