@@ -946,8 +946,11 @@ test_bodies_bounded_before_authenticated (void)
       g_test_message ("%s: %u, peak RSS %" G_GUINT64_FORMAT " → %" G_GUINT64_FORMAT " KiB",
                       probes[i].path, status, before, after);
       g_assert_cmpuint (status, ==, probes[i].status);
-      /* 64 MiB went in; well under half of it may stay in memory. */
+      /* 64 MiB went in; well under half of it may stay in memory. (Under AddressSanitizer
+       * freed memory sits in its quarantine, so RSS says nothing there.) */
+#ifndef __SANITIZE_ADDRESS__
       g_assert_cmpuint (after, <, before + 16 * 1024);
+#endif
       health = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
       g_assert_cmpuint (health->status, ==, 200);
     }
