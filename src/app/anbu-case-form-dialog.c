@@ -1086,42 +1086,21 @@ resolve_alert_build_changes (AnbuCaseFormDialog *self,
   return ok;
 }
 
-static void visit_build_fields (AnbuCaseFormDialog *self,
-                                AnbuHousehold      *h,
-                                AnbuPlug           *plug,
-                                const GDate        *today_date);
-static void contact_build_fields (AnbuCaseFormDialog *self,
+/* Builds a form's fields for household `h` (and its installed plug). */
+typedef void CaseFormBuildFields (AnbuCaseFormDialog *self,
                                   AnbuHousehold      *h,
                                   AnbuPlug           *plug,
-                                  const GDate        *today_date);
-static void absence_build_fields (AnbuCaseFormDialog *self,
-                                  AnbuHousehold      *h,
-                                  AnbuPlug           *plug,
-                                  const GDate        *today_date);
-static void install_plug_build_fields (AnbuCaseFormDialog *self,
-                                       AnbuHousehold      *h,
-                                       AnbuPlug           *plug,
-                                       const GDate        *today_date);
-static void replace_plug_build_fields (AnbuCaseFormDialog *self,
-                                       AnbuHousehold      *h,
-                                       AnbuPlug           *plug,
-                                       const GDate        *today_date);
-static void remove_plug_build_fields (AnbuCaseFormDialog *self,
-                                      AnbuHousehold      *h,
-                                      AnbuPlug           *plug,
-                                      const GDate        *today_date);
-static void edit_household_build_fields (AnbuCaseFormDialog *self,
-                                         AnbuHousehold      *h,
-                                         AnbuPlug           *plug,
-                                         const GDate        *today_date);
-static void close_case_build_fields (AnbuCaseFormDialog *self,
-                                     AnbuHousehold      *h,
-                                     AnbuPlug           *plug,
-                                     const GDate        *today_date);
-static void resolve_alert_build_fields (AnbuCaseFormDialog *self,
-                                        AnbuHousehold      *h,
-                                        AnbuPlug           *plug,
-                                        const GDate        *today_date);
+                                  const GDate        *today);
+
+static CaseFormBuildFields visit_build_fields,
+                           contact_build_fields,
+                           absence_build_fields,
+                           install_plug_build_fields,
+                           replace_plug_build_fields,
+                           remove_plug_build_fields,
+                           edit_household_build_fields,
+                           close_case_build_fields,
+                           resolve_alert_build_fields;
 
 /* Each form: its title, what the toast says once saved, the fields it
  * shows and the changes it makes of them (queued on self->pending; FALSE
@@ -1130,10 +1109,7 @@ typedef struct
 {
   const char *title;   /* N_() */
   const char *saved;   /* NC_("toast", …) */
-  void      (*build_fields)  (AnbuCaseFormDialog *self,
-                              AnbuHousehold      *h,
-                              AnbuPlug           *plug,
-                              const GDate        *today);
+  CaseFormBuildFields *build_fields;
   gboolean  (*build_changes) (AnbuCaseFormDialog *self,
                               JsonObject         *p,
                               const char         *now,
