@@ -10,6 +10,7 @@
 #include "anbu-alerts-view.h"
 #include "anbu-case-form-dialog.h"
 #include "anbu-casework.h"
+#include "anbu-clock.h"
 #include "anbu-map-view.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
@@ -1515,6 +1516,7 @@ test_lock_returns_to_place (Fixture      *f,
   /* On the Visits view, left alone until the idle time locks it. */
   adw_view_stack_set_visible_child_name (views, "visits");
   anbu_idle_monitor_set_timeout (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), 300);
+  anbu_clock_advance (anbu_clock_get_default (), 300 * 1000);
   g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
   anbu_test_wait_drawn (f->window);
   g_test_message ("%s", lock_description (f));
