@@ -329,13 +329,17 @@ void
 anbu_idle_monitor_set_timeout (AnbuIdleMonitor *self,
                                guint            timeout_ms)
 {
+  gboolean restart;
+
   g_return_if_fail (ANBU_IS_IDLE_MONITOR (self));
 
   if (self->timeout_ms == timeout_ms)
     return;
 
+  /* A running period restarts with the new time; so does one that a timeout of 0 held off. */
+  restart = self->counting || (self->active && self->timeout_ms == 0);
   self->timeout_ms = timeout_ms;
-  if (self->counting)
+  if (restart)
     restart_timer (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }

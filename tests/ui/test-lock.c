@@ -93,6 +93,17 @@ test_idle_monitor (void)
   advance_ms (1);
   g_assert_cmpuint (count, ==, 2);
 
+  /* A timeout of 0 never fires; a real timeout set later starts counting then. */
+  anbu_idle_monitor_set_timeout (monitor, 0);
+  anbu_idle_monitor_set_active (monitor, TRUE);
+  advance_ms (60 * 60 * 1000);
+  g_assert_cmpuint (count, ==, 2);
+  anbu_idle_monitor_set_timeout (monitor, 100);
+  advance_ms (99);
+  g_assert_cmpuint (count, ==, 2);
+  advance_ms (1);
+  g_assert_cmpuint (count, ==, 3);
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
