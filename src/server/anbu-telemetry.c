@@ -145,6 +145,7 @@ typedef struct
   char     *gateway_id;      /* the gateway it last reported through */
   gint64    unobserved_mark; /* its witnesses' unobserved seconds then */
   gboolean  has_detector;    /* `detector` holds what the plug learned */
+  AnbuActivityMark activity_mark; /* the planner's word, from the plug record */
   gint64    detector_saved_ts; /* the last reading of the stored copy */
   AnbuActivityDetector detector;
 } PlugWork;
@@ -630,6 +631,9 @@ load_plug_stored (AnbuTelemetry *self,
       work->detector_saved_ts = work->has_detector ? work->detector.previous_ts : 0;
       work->gateway_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
       work->unobserved_mark = sqlite3_column_int64 (stmt, 9);
+      if (!anbu_activity_mark_from_string ((const char *) sqlite3_column_text (stmt, 10),
+                                           &work->activity_mark))
+        work->activity_mark = ANBU_ACTIVITY_MARK_AUTO;
       if (!work->usable)
         {
           *code = "removed_serial";
@@ -955,6 +959,9 @@ detect_for_plug (AnbuTelemetry  *self,
       anbu_activity_detector_seed (&work->detector, &last);
     }
   work->has_detector = TRUE;
+  /* A plug.mark changes the plug record, which empties the plug cache: the
+   * mark read with the record is the current one. */
+  work->detector.mark = work->activity_mark;
   detector = work->detector;
   status->household_id = g_strdup (work->household_id);
 
@@ -1155,7 +1162,7 @@ anbu_telemetry_new (sqlite3 *db,
   if (!prepare (self, &self->plug_info,
                 "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
                 " coalesce (l.last_activity_at, 0), l.online_since, l.detector, l.gateway_id,"
-                " coalesce (l.unobserved_mark, 0)"
+                " coalesce (l.unobserved_mark, 0), json_extract (p.record, '$.activity_mark')"
                 " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
                 " WHERE p.id = ?1")
       || !prepare (self, &self->insert_reading,
@@ -1512,6 +1519,12 @@ publish_one (AnbuTelemetry     *self,
       return TRUE;
     }
   record = json_node_get_object (json_parser_get_root (parser));
+  if (fields->detector != NULL
+      && !anbu_activity_mark_from_string (json_object_get_string_member_with_default (record,
+                                                                                   "activity_mark",
+                                                                                   "auto"),
+                                          &fields->detector->mark))
+    fields->detector->mark = ANBU_ACTIVITY_MARK_AUTO;
   anbu_json_write_timestamp (record, "last_seen_at", fields->last_seen_at * G_USEC_PER_SEC);
   json_object_set_double_member (record, "last_watts", fields->last_watts);
   json_object_set_double_member (record, "last_lux", fields->last_lux);
