@@ -30,6 +30,8 @@ typedef struct
   double latency_hours;  /* INFINITY = not detected */
   gboolean missed;       /* not detected within the threshold + 2 h */
   AnbuSimMachine machine;
+  AnbuSimLifestyle lifestyle;
+  gboolean outage_after_onset;
   guint  false_alarms;
   guint  away_alarms;    /* raised while away unregistered (trip, hospital) */
   double months;
@@ -57,6 +59,8 @@ typedef struct
   gint64  onset;           /* 0 = none */
   guint   threshold_hours;
   AnbuSimMachine machine;
+  AnbuSimLifestyle lifestyle;
+  gboolean outage_after_onset;
   GArray *events;          /* AnbuActivityEvent, ascending */
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
   GArray *absences;        /* AnbuTimeWindow: registered absences */
@@ -150,6 +154,8 @@ collect_household (const EvalJob *job,
   data->onset = anbu_sim_household_get_onset (household);
   data->threshold_hours = anbu_sim_household_get_threshold_hours (household);
   data->machine = anbu_sim_household_get_machine (household);
+  data->lifestyle = anbu_sim_household_get_lifestyle (household);
+  data->outage_after_onset = anbu_sim_household_get_outage_after_onset (household);
   data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -390,10 +396,23 @@ evaluate_detector (const EvalJob       *job,
 
   outcome->months = (double) MAX (monitored_end - warm_end, 0) / MONTH_SECONDS;
   outcome->machine = data->machine;
+  outcome->lifestyle = data->lifestyle;
+  outcome->outage_after_onset = data->outage_after_onset;
   /* Missed: not caught within the threshold + 2 h, plus the time the
-   * server itself was down then (nothing can be raised while it is). */
+   * server itself was down then (nothing can be raised while it is) and
+   * the time the plug was out after the onset (nothing was observed). */
   {
     double allowance = data->threshold_hours + 2.0;
+
+    for (guint g = 0; data->onset > 0 && g < data->gaps->len; g++)
+      {
+        const AnbuTimeWindow *w = &g_array_index (data->gaps, AnbuTimeWindow, g);
+        gint64 from = MAX (w->from, data->onset);
+        gint64 to = MIN (w->to, data->onset + (gint64) ((allowance + 24.0) * 3600.0));
+
+        if (to > from)
+          allowance += (double) (to - from) / 3600.0;
+      }
 
     for (guint g = 0; data->onset > 0 && data->n_ingest == 3 && g < 3; g += 2)
       {
@@ -506,6 +525,20 @@ summarise (const EvalJob      *job,
       rates[h] = outcomes[h].months > 0 ? outcomes[h].false_alarms / outcomes[h].months : 0.0;
       rate_sum += rates[h];
       away_sum += outcomes[h].months > 0 ? outcomes[h].away_alarms / outcomes[h].months : 0.0;
+      {
+        guint klass[2] = { outcomes[h].lifestyle, ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET };
+
+        for (guint k = 0; k < (outcomes[h].outage_after_onset ? 2u : 1u); k++)
+          {
+            row->households_by_class[klass[k]]++;
+            row->false_alarms_by_class[klass[k]] += rates[h];
+            if (job->config->sim.incapacitate)
+              {
+                row->incapacitations_by_class[klass[k]]++;
+                row->missed_by_class[klass[k]] += outcomes[h].missed;
+              }
+          }
+      }
       if (job->config->sim.incapacitate)
         {
           row->incapacitations_by_machine[outcomes[h].machine]++;
@@ -536,6 +569,9 @@ summarise (const EvalJob      *job,
   row->false_alarms_mean = n ? rate_sum / n : 0.0;
   row->away_alarms_mean = n ? away_sum / n : 0.0;
   row->false_alarms_p90 = percentile (rates, n, 0.9);
+  for (guint k = 0; k < ANBU_SIM_EVAL_N_CLASSES; k++)
+    if (row->households_by_class[k] > 0)
+      row->false_alarms_by_class[k] /= row->households_by_class[k];
 }
 
 AnbuSimEvalResult *
@@ -725,11 +761,46 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                                   fixed_row->missed_by_machine[m], routine_row->missed_by_machine[m]);
         }
     }
+  /* The same per way of life (night shifts, naps, the TV on all day) and
+   * for the homes whose plug went out after the onset, with their false
+   * alarms: the classes a detector could take for a silent home. */
+  if (result->rows->len > 0 && c->sim.machines)
+    {
+      const AnbuSimEvalRow *fixed_row = NULL, *routine_row = NULL;
+
+      for (guint i = 0; i < result->rows->len; i++)
+        {
+          const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+          if (g_str_has_prefix (row->name, "fixed (household"))
+            fixed_row = row;
+          else if (routine_row == NULL && g_str_has_prefix (row->name, "routine m="))
+            routine_row = row;
+        }
+      if (fixed_row != NULL && routine_row != NULL)
+        {
+          g_string_append_printf (out, _("by way of life (households: missed %s / %s; FA mean %s / %s):\n"),
+                                  _("fixed (household 24-50 h)"), _("routine + fixed hh"),
+                                  _("fixed (household 24-50 h)"), _("routine + fixed hh"));
+          for (guint k = 0; k < ANBU_SIM_EVAL_N_CLASSES; k++)
+            {
+              if (fixed_row->households_by_class[k] == 0)
+                continue;
+              g_string_append_printf (out, "  %-18s %5u: %u / %u; %.3f / %.3f\n",
+                                      k == ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET
+                                      ? "outage_after_onset" : anbu_sim_lifestyle_to_string (k),
+                                      fixed_row->households_by_class[k],
+                                      fixed_row->missed_by_class[k], routine_row->missed_by_class[k],
+                                      fixed_row->false_alarms_by_class[k],
+                                      routine_row->false_alarms_by_class[k]);
+            }
+        }
+    }
   g_string_append (out, _("latency: onset of incapacitation to the first signal; FA: false "
                           "alarms per household-month after the warm-up (mean, 90th percentile "
                           "of households); away: signals while away unregistered (trip, hospital) "
                           "per household-month, not false alarms; offline: offline periods kept "
                           "apart from inactivity / all; missed: incapacitations not detected within the household's "
-                          "threshold + 2 h\n"));
+                          "threshold + 2 h (+ the time the server was down or the plug out then)\n"));
   return g_string_free (out, FALSE);
 }
