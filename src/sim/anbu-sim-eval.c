@@ -292,7 +292,7 @@ evaluate_detector (const EvalJob       *job,
   g_autoptr(GArray) alarms = g_array_new (FALSE, FALSE, sizeof (gint64));
   AnbuInactivityParams fixed;
   gboolean alarm_open = FALSE;
-  gint64 last_activity = data->start, online_since = 0, monitored_end, warm_end;
+  gint64 last_activity = data->start, online_since = 0, offline_from = 0, monitored_end, warm_end;
   const AnbuActivityEvent *last_event = NULL;
   guint next_event = 0, gap = 0;
 
@@ -334,7 +334,10 @@ evaluate_detector (const EvalJob       *job,
           const AnbuTimeWindow *w = &g_array_index (data->gaps, AnbuTimeWindow, gap);
 
           if (w->to - w->from >= config->offline_after_seconds)
-            online_since = w->to;
+            {
+              online_since = w->to;
+              offline_from = w->from;
+            }
           gap++;
         }
       if (gap < data->gaps->len && g_array_index (data->gaps, AnbuTimeWindow, gap).from <= a)
@@ -348,6 +351,7 @@ evaluate_detector (const EvalJob       *job,
       facts.online_since = online_since;
       facts.absences = absences;
       facts.n_absences = data->absences->len;
+      facts.offline_from = offline_from;
 
       if (spec->fixed_hours > 0)
         {

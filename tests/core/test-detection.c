@@ -699,6 +699,34 @@ test_offline_is_not_inactivity (void)
   g_assert_cmpint (v.inactive_at, ==, DAY0 + 64 * HOUR);
 }
 
+/* The plug goes out by itself after the resident's last act (a power cut,
+ * the Wi-Fi: issue 13) and comes back with nobody switching anything: the
+ * gap is unobserved, not a restart, and the quiet on both sides adds up. */
+static void
+test_plug_outage_does_not_hide (void)
+{
+  AnbuInactivityParams params;
+  AnbuQuietFacts facts = { DAY0, DAY0 + 30 * HOUR, DAY0 + 20 * HOUR, NULL, 0, DAY0 + 10 * HOUR };
+  AnbuInactivityVerdict v;
+
+  anbu_inactivity_params_init_default (&params);
+  params.threshold_hours = 24;
+  /* Out from +10 h to +20 h: due 24 h of observed quiet after the act, at +34 h. */
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 30 * HOUR, &v);
+  g_assert_false (v.inactive);
+  g_assert_cmpint (v.inactive_at, ==, DAY0 + 34 * HOUR);
+  facts.last_seen_at = DAY0 + 34 * HOUR;
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 34 * HOUR, &v);
+  g_assert_true (v.inactive);
+  g_assert_cmpint (v.quiet_since, ==, DAY0 + 10 * HOUR);
+
+  /* Someone switched something after the return: counted from that act. */
+  facts.last_activity_at = DAY0 + 21 * HOUR;
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 34 * HOUR, &v);
+  g_assert_false (v.inactive);
+  g_assert_cmpint (v.inactive_at, ==, DAY0 + 45 * HOUR);
+}
+
 static void
 test_absence_suppresses_inactivity (void)
 {
@@ -1041,6 +1069,7 @@ main (int    argc,
   g_test_add_func ("/anbu/inactivity/offline-is-not-inactivity",
                    test_offline_is_not_inactivity);
   g_test_add_func ("/anbu/inactivity/absence-suppresses", test_absence_suppresses_inactivity);
+  g_test_add_func ("/anbu/inactivity/plug-outage-does-not-hide", test_plug_outage_does_not_hide);
   g_test_add_func ("/anbu/inactivity/params-rejected", test_inactivity_params_rejected);
   g_test_add_func ("/anbu/routine/watch-at-expected-hour", test_routine_watch_at_expected_hour);
   g_test_add_func ("/anbu/routine/tv-left-on-watch-sooner", test_routine_tv_left_on_watch_sooner);
