@@ -39,10 +39,24 @@ typedef struct
   guint  offline_kept_apart;
 } HouseholdOutcome;
 
+/* A per-household alarm budget (issue 13): each day the household's own
+ * past decides how early its watch may be. */
+static const double budget_sweep[] = { 0.1, 0.2, 0.3, 0.5, 0.75, 1.0 };
+#define N_BUDGETS G_N_ELEMENTS (budget_sweep)
+
+/* An alarm of one detector, for the budget: when, and whether it is a false
+ * alarm (before the onset, after the warm-up, not away). */
+typedef struct
+{
+  gint64   t;
+  gboolean false_alarm;
+} AlarmMark;
+
 typedef struct
 {
   const AnbuSimEvalConfig *config;
   GPtrArray               *specs;          /* DetectorSpec */
+  HouseholdOutcome        *budget_outcomes;/* [budget * households + household] */
   AnbuRoutineParams       *routines;
   guint                    n_routines;
   HouseholdOutcome        *outcomes;       /* [spec * households + household] */
@@ -284,7 +298,8 @@ evaluate_detector (const EvalJob       *job,
                    const HouseholdData *data,
                    const GArray        *boundaries,
                    const AnbuRoutineProfile *profiles,
-                   HouseholdOutcome    *outcome)
+                   HouseholdOutcome    *outcome,
+                   GArray              *alarm_log)
 {
   const AnbuSimEvalConfig *config = job->config;
   const AnbuRoutineParams *routine = spec->routine >= 0 ? &job->routines[spec->routine] : NULL;
@@ -393,7 +408,15 @@ evaluate_detector (const EvalJob       *job,
                                              data->away->len, raised))
                 outcome->away_alarms++;
               else
-                outcome->false_alarms++;
+                {
+                  outcome->false_alarms++;
+                  if (alarm_log != NULL)
+                    {
+                      AlarmMark mark = { raised, TRUE };
+
+                      g_array_append_val (alarm_log, mark);
+                    }
+                }
             }
         }
     }
@@ -455,6 +478,110 @@ evaluate_detector (const EvalJob       *job,
     }
 }
 
+/* The alarms of spec `s` raised in [from, to) that were false alarms. */
+static guint
+false_alarms_between (const GArray *log,
+                      gint64        from,
+                      gint64        to)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < log->len; i++)
+    {
+      const AlarmMark *mark = &g_array_index (log, AlarmMark, i);
+
+      n += mark->false_alarm && mark->t >= from && mark->t < to;
+    }
+  return n;
+}
+
+/* Per-household alarm budget: the fixed rule at the household's threshold
+ * always runs; each local day the routine watch next to it takes the
+ * earliest margin whose alarms over the household's own past since the
+ * warm-up, (n + 1) / (months + 1), stay within the budget (no history: no
+ * watch). What a server could compute by replaying the watch over the
+ * stored events each night; here the sweep's margins are replayed at once.
+ * The choice made on the day of the onset stays for the detection. */
+static void
+evaluate_budgets (const EvalJob       *job,
+                  const HouseholdData *data,
+                  guint                index,
+                  GPtrArray           *logs)
+{
+  const AnbuSimEvalConfig *config = job->config;
+  guint n_households = config->households;
+  gint64 warm_end = data->start + (gint64) config->routine.warmup_days * 86400;
+  gint64 monitored_end = data->onset > 0 ? data->onset : data->end;
+  /* The options, most cautious first: the fixed rule alone, then the
+   * "+ fixed hh" rows by falling margin. */
+  g_autoptr(GArray) options = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint s = 0; s < job->specs->len; s++)
+    {
+      const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
+      guint at;
+
+      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD)
+        continue;
+      if (spec->routine < 0)
+        {
+          g_array_prepend_val (options, s);
+          continue;
+        }
+      /* After the fixed rule, by falling margin. */
+      for (at = 0; at < options->len; at++)
+        {
+          const DetectorSpec *other = g_ptr_array_index (job->specs, g_array_index (options, guint, at));
+
+          if (other->routine >= 0
+              && job->routines[other->routine].margin < job->routines[spec->routine].margin)
+            break;
+        }
+      g_array_insert_val (options, at, s);
+    }
+  g_return_if_fail (options->len > 0
+                    && ((DetectorSpec *) g_ptr_array_index (job->specs,
+                                                            g_array_index (options, guint, 0)))->routine < 0);
+
+  for (guint b = 0; b < N_BUDGETS; b++)
+    {
+      HouseholdOutcome *outcome = &job->budget_outcomes[b * n_households + index];
+      const HouseholdOutcome *fixed = &job->outcomes[g_array_index (options, guint, 0) * n_households
+                                                     + index];
+      guint chosen_at_onset = 0;
+
+      *outcome = *fixed;
+      outcome->false_alarms = 0;
+      for (gint64 day = data->start; day < data->end; day += 86400)
+        {
+          double months = (double) MAX (day - warm_end, 0) / MONTH_SECONDS;
+          guint chosen = 0;
+
+          for (guint o = 1; o < options->len; o++)
+            {
+              guint past = false_alarms_between (g_ptr_array_index (logs, g_array_index (options, guint, o)),
+                                                 warm_end, day);
+
+              if ((past + 1.0) / (months + 1.0) <= budget_sweep[b])
+                chosen = o;
+            }
+          if (day >= warm_end && day < monitored_end)
+            outcome->false_alarms += false_alarms_between (g_ptr_array_index (logs, g_array_index (options, guint, chosen)),
+                                                           day, MIN (day + 86400, monitored_end));
+          if (data->onset > 0 && data->onset >= day && data->onset < day + 86400)
+            chosen_at_onset = chosen;
+        }
+      if (data->onset > 0)
+        {
+          const HouseholdOutcome *picked = &job->outcomes[g_array_index (options, guint, chosen_at_onset)
+                                                          * n_households + index];
+
+          outcome->latency_hours = picked->latency_hours;
+          outcome->missed = picked->missed;
+        }
+    }
+}
+
 static void
 evaluate_household (gpointer item,
                     gpointer user_data)
@@ -478,9 +605,20 @@ evaluate_household (gpointer item,
                                 (const AnbuTimeWindow *) data.unobserved->data,
                                 data.unobserved->len, data.start + (gint64) d * 86400);
 
-  for (guint s = 0; s < job->specs->len; s++)
-    evaluate_detector (job, g_ptr_array_index (job->specs, s), &data, boundaries, profiles,
-                       &job->outcomes[s * n_households + index]);
+  {
+    g_autoptr(GPtrArray) logs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+    for (guint s = 0; s < job->specs->len; s++)
+      {
+        const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
+        GArray *log = g_array_new (FALSE, FALSE, sizeof (AlarmMark));
+
+        g_ptr_array_add (logs, log);
+        evaluate_detector (job, spec, &data, boundaries, profiles,
+                           &job->outcomes[s * n_households + index], log);
+      }
+    evaluate_budgets (job, &data, index, logs);
+  }
   job->months[index] = (double) ((data.onset > 0 ? data.onset : data.end) - data.start)
                        / MONTH_SECONDS;
   household_data_clear (&data);
@@ -513,12 +651,11 @@ percentile (const double *sorted,
 }
 
 static void
-summarise (const EvalJob      *job,
-           guint               s,
-           AnbuSimEvalRow     *row)
+summarise_outcomes (const EvalJob          *job,
+                    const HouseholdOutcome *outcomes,
+                    AnbuSimEvalRow         *row)
 {
   guint n = job->config->households;
-  const HouseholdOutcome *outcomes = &job->outcomes[s * n];
   g_autofree double *latencies = g_new (double, n);
   g_autofree double *rates = g_new (double, n);
   guint n_latencies = 0, within12 = 0, within24 = 0, within48 = 0;
@@ -641,6 +778,7 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
   job.routines = routines;
   job.n_routines = n_routines;
   job.outcomes = g_new0 (HouseholdOutcome, (gsize) specs->len * n);
+  job.budget_outcomes = g_new0 (HouseholdOutcome, (gsize) N_BUDGETS * n);
   job.readings = g_new0 (guint64, n);
   job.events = g_new0 (guint64, n);
   job.months = g_new0 (double, n);
@@ -653,6 +791,7 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
   result = g_new0 (AnbuSimEvalResult, 1);
   result->config = *config;
   result->rows = g_array_new (FALSE, TRUE, sizeof (AnbuSimEvalRow));
+  result->budget_rows = g_array_new (FALSE, TRUE, sizeof (AnbuSimEvalRow));
   for (guint h = 0; h < n; h++)
     {
       result->readings += job.readings[h];
@@ -664,11 +803,21 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
       AnbuSimEvalRow row = { 0 };
 
       row.name = g_strdup (((DetectorSpec *) g_ptr_array_index (specs, s))->name);
-      summarise (&job, s, &row);
+      summarise_outcomes (&job, &job.outcomes[s * n], &row);
       g_array_append_val (result->rows, row);
     }
 
+  for (guint b = 0; b < N_BUDGETS; b++)
+    {
+      AnbuSimEvalRow row = { 0 };
+
+      row.name = g_strdup_printf ("budget %.2f/mo + fixed hh", budget_sweep[b]);
+      summarise_outcomes (&job, &job.budget_outcomes[b * n], &row);
+      g_array_append_val (result->budget_rows, row);
+    }
+
   g_free (job.outcomes);
+  g_free (job.budget_outcomes);
   g_free (job.readings);
   g_free (job.events);
   g_free (job.months);
@@ -683,6 +832,9 @@ anbu_sim_eval_result_free (AnbuSimEvalResult *result)
   for (guint i = 0; i < result->rows->len; i++)
     g_free (g_array_index (result->rows, AnbuSimEvalRow, i).name);
   g_array_unref (result->rows);
+  for (guint i = 0; result->budget_rows != NULL && i < result->budget_rows->len; i++)
+    g_free (g_array_index (result->budget_rows, AnbuSimEvalRow, i).name);
+  g_clear_pointer (&result->budget_rows, g_array_unref);
   g_free (result);
 }
 
@@ -737,6 +889,27 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                               row->false_alarms_mean, row->false_alarms_p90,
                               row->away_alarms_mean, row->offline_kept_apart,
                               row->offline_periods, row->missed);
+    }
+  /* The trade-off of a per-household alarm budget, in the same columns. */
+  if (result->budget_rows != NULL && result->budget_rows->len > 0)
+    {
+      g_string_append (out, _("per-household alarm budget (the routine watch as early as the "
+                              "household's own past false alarms allow):\n"));
+      for (guint i = 0; i < result->budget_rows->len; i++)
+        {
+          const AnbuSimEvalRow *row = &g_array_index (result->budget_rows, AnbuSimEvalRow, i);
+
+          g_string_append_printf (out, "%-28s", row->name);
+          append_hours (out, row->latency_median_hours);
+          append_hours (out, row->latency_p90_hours);
+          g_string_append_printf (out, " %5.1f%% %5.1f%% %5.1f%% %8.3f %8.3f %7.3f %4u/%-4u %7u\n",
+                                  100.0 * row->detected_within_12h,
+                                  100.0 * row->detected_within_24h,
+                                  100.0 * row->detected_within_48h,
+                                  row->false_alarms_mean, row->false_alarms_p90,
+                                  row->away_alarms_mean, row->offline_kept_apart,
+                                  row->offline_periods, row->missed);
+        }
     }
   /* Missed incapacitations per machine in the home, for the detectors the
    * server runs (the household's threshold, and the routine watch next to it). */

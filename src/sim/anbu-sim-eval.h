@@ -77,6 +77,7 @@ typedef struct
 {
   AnbuSimEvalConfig config;
   GArray           *rows;           /* AnbuSimEvalRow */
+  GArray           *budget_rows;    /* AnbuSimEvalRow: the per-household alarm budget sweep */
   guint64           readings;
   guint64           activity_events;
   double            household_months;

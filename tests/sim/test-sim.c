@@ -352,6 +352,24 @@ test_eval_ways_of_life (void)
   g_assert_cmpfloat (server_routine->false_alarms_by_class[ANBU_SIM_LIFESTYLE_NIGHT_SHIFT], >=,
                      server_fixed->false_alarms_by_class[ANBU_SIM_LIFESTYLE_NIGHT_SHIFT]);
 
+  /* The per-household alarm budget's trade-off curve: printed, never
+   * missing what the fixed rule catches, fewer false alarms for a smaller
+   * budget, and the smallest budget no more than the fixed rule alone. */
+  g_assert_nonnull (strstr (table, "per-household alarm budget"));
+  g_assert_cmpuint (result->budget_rows->len, >=, 3);
+  for (guint i = 0; i < result->budget_rows->len; i++)
+    {
+      const AnbuSimEvalRow *row = &g_array_index (result->budget_rows, AnbuSimEvalRow, i);
+
+      g_assert_cmpuint (row->missed, ==, 0);
+      g_assert_nonnull (strstr (table, row->name));
+      if (i > 0)
+        g_assert_cmpfloat (row->false_alarms_mean, >=,
+                           g_array_index (result->budget_rows, AnbuSimEvalRow, i - 1).false_alarms_mean);
+    }
+  g_assert_cmpfloat (g_array_index (result->budget_rows, AnbuSimEvalRow, 0).false_alarms_mean, <=,
+                     server_fixed->false_alarms_mean + 1e-9);
+
   config.sim.machines = FALSE;
   old = anbu_sim_eval_run (&config, &error);
   g_assert_no_error (error);
