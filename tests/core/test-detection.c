@@ -482,6 +482,37 @@ test_thermostat_cycle_is_not_activity (void)
   assert_fixed_rule_fires (events, onset, DAY0 + 10 * 86400);
 }
 
+/* The mat's thermostat cycling, switched off for the afternoon of day 3
+ * (the room warm enough) and running again from 18:00, the resident silent
+ * from the onset at noon that day. */
+static void
+scene_thermostat_pause (gint64  m,
+                        double *watts,
+                        double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+
+  *watts = (m % 25) < 8 ? 150.0 : 0.8;
+  if (day == 3 && minute >= 12 * 60 && minute < 18 * 60)
+    *watts = 0.8;
+  *lux = 0.4;
+}
+
+/* Unmarked, the first cycle after the pause counts (the learner cannot tell
+ * it from a person switching the mat on); marked "a machine", it does not. */
+static void
+test_mark_machine_keeps_cycle (void)
+{
+  g_autoptr(GArray) automatic = run_scene (scene_thermostat_pause, 5, NULL);
+  g_autoptr(GArray) marked = run_scene_marked (scene_thermostat_pause, 5, NULL,
+                                               ANBU_ACTIVITY_MARK_MACHINE);
+  gint64 resume = DAY0 + 3 * 86400 + 18 * HOUR;
+
+  g_assert_cmpuint (events_between (automatic, resume, DAY0 + 5 * 86400), >, 0);
+  g_assert_cmpuint (events_between (marked, resume, DAY0 + 5 * 86400), ==, 0);
+  g_assert_cmpuint (events_between (marked, DAY0 + 3 * 86400 + 12 * HOUR, DAY0 + 5 * 86400), ==, 0);
+}
+
 /* A TV: the resident watches 19:00–22:00 on days before the onset; on the
  * onset day it is switched on at 09:00 and stays on, its draw dipping to
  * 40 % twice an hour for a few minutes, until it switches itself off four
@@ -1055,6 +1086,7 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/mark-person-counts-learned-timer",
                    test_mark_person_counts_learned_timer);
   g_test_add_func ("/anbu/activity/mark-machine-keeps-timer", test_mark_machine_keeps_timer);
+  g_test_add_func ("/anbu/activity/mark-machine-keeps-cycle", test_mark_machine_keeps_cycle);
   g_test_add_func ("/anbu/activity/thermostat-cycle-is-not-activity",
                    test_thermostat_cycle_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-modulation-is-not-activity",
