@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "anbu-caseload-moves.h"
+#include "anbu-caseload-routes.h"
 #include "anbu-clock.h"
 #include "anbu-api-error.h"
 #include "anbu-auth.h"
@@ -151,6 +153,8 @@ run_pass (AnbuIngestService   *self,
 {
   g_autoptr(GError) publish_error = NULL;
   g_autoptr(GError) alive_error = NULL;
+  g_autoptr(GError) move_error = NULL;
+  gint moved;
 
   if (!anbu_telemetry_note_alive (self->telemetry, now, FALSE, &alive_error))
     g_warning ("Cannot note that the server runs: %s", alive_error->message);
@@ -160,6 +164,12 @@ run_pass (AnbuIngestService   *self,
   if (!anbu_telemetry_publish_live (self->telemetry, self->store, now,
                                     ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL, NULL, &publish_error))
     g_warning ("Cannot publish the plugs' live fields: %s", publish_error->message);
+  /* Caseload moves whose effective time has come (docs/server.md). */
+  moved = anbu_caseload_moves_apply_due (self->store, now * G_USEC_PER_SEC, &move_error);
+  if (moved < 0)
+    g_warning ("Cannot apply the caseload moves: %s", move_error->message);
+  else if (moved > 0)
+    anbu_live_hub_notify_changes (self->hub);
   return anbu_alert_engine_run_pass (self->engine, now, stats, error);
 }
 
@@ -485,7 +495,7 @@ household_in_scope (AnbuIngestService   *self,
 {
   g_autoptr(AnbuStoreEntity) entity = NULL;
   g_autoptr(GError) local_error = NULL;
-  AnbuScope scope = { user->role, user->dong_codes };
+  AnbuScope scope = { user->role, user->dong_codes, user->id };
 
   entity = anbu_store_load (self->store, ANBU_RECORD_KIND_HOUSEHOLD, household_id, &local_error);
   if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -1066,6 +1076,19 @@ handle_admin_tick (SoupServer        *server,
   anbu_json_respond (msg, 200, g_steal_pointer (&answer));
 }
 
+static void
+handle_admin_caseload (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  AnbuIngestService *self = user_data;
+
+  if (anbu_caseload_routes_handle (self->server, self->store, msg, path))
+    anbu_live_hub_notify_changes (self->hub);
+}
+
 /* Every route is counted in /metrics like the server's own. */
 typedef struct
 {
@@ -1087,6 +1110,7 @@ static const struct
   { "/api/v1/admin/gateways", "/api/v1/admin/gateways", handle_admin_gateways },
   { "/api/v1/admin/users", "/api/v1/admin/users", handle_admin_users },
   { "/api/v1/admin/tick", "/api/v1/admin/tick", handle_admin_tick },
+  { "/api/v1/admin/caseload", "/api/v1/admin/caseload", handle_admin_caseload },
 };
 
 static void
