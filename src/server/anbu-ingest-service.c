@@ -169,7 +169,10 @@ run_pass (AnbuIngestService   *self,
   if (moved < 0)
     g_warning ("Cannot apply the caseload moves: %s", move_error->message);
   else if (moved > 0)
-    anbu_live_hub_notify_changes (self->hub);
+    {
+      anbu_live_hub_refresh_scopes (self->hub);
+      anbu_live_hub_notify_changes (self->hub);
+    }
   return anbu_alert_engine_run_pass (self->engine, now, stats, error);
 }
 
@@ -1086,7 +1089,10 @@ handle_admin_caseload (SoupServer        *server,
   AnbuIngestService *self = user_data;
 
   if (anbu_caseload_routes_handle (self->server, self->store, msg, path))
-    anbu_live_hub_notify_changes (self->hub);
+    {
+      anbu_live_hub_refresh_scopes (self->hub);
+      anbu_live_hub_notify_changes (self->hub);
+    }
 }
 
 /* Every route is counted in /metrics like the server's own. */

@@ -365,6 +365,30 @@ anbu_live_hub_push_alert (AnbuLiveHub *self,
 }
 
 void
+anbu_live_hub_refresh_scopes (AnbuLiveHub *self)
+{
+  g_return_if_fail (ANBU_IS_LIVE_HUB (self));
+
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (self->clients, i);
+      g_autoptr(GError) error = NULL;
+      AnbuStoreUser *user = anbu_store_find_user (self->store, NULL, client->user->id, &error);
+
+      if (user == NULL)
+        {
+          g_warning ("Cannot read a live client's user again: %s", error->message);
+          continue;
+        }
+      anbu_store_user_free (client->user);
+      client->user = user;
+      client->scope.role = user->role;
+      client->scope.dong_codes = user->dong_codes;
+      client->scope.user_id = user->id;
+    }
+}
+
+void
 anbu_live_hub_notify_changes (AnbuLiveHub *self)
 {
   gint64 counter;
