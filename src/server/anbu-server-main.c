@@ -39,7 +39,7 @@ static const char usage_text[] =
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
   "                    [--display-name TEXT] [--dong-codes CODE,CODE] [--password-file FILE]\n"
-  "  anbu-server user disable --db FILE --username NAME\n"
+  "  anbu-server user disable --db FILE --username NAME [--force]\n"
   "  anbu-server password reset --db FILE --username NAME [--password-file FILE]\n"
   "  anbu-server import households --db FILE --csv FILE [--valid-only]\n"
   "  anbu-server gateway add --db FILE --name NAME   (prints the gateway's telemetry token)\n"
@@ -424,20 +424,46 @@ run_user_add (int    argc,
   return 0;
 }
 
+/* The households that disabling `username` would leave without any active
+ * planner (checked inside the transaction that disables them). */
+static guint
+count_orphaned_by (AnbuStore   *store,
+                   const char  *username,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) orphans = anbu_store_list_orphan_households (store, error);
+  guint count = 0;
+
+  if (orphans == NULL)
+    return G_MAXUINT;
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      AnbuOrphanHousehold *orphan = g_ptr_array_index (orphans, i);
+      g_auto(GStrv) names = orphan->planners != NULL ? g_strsplit (orphan->planners, ",", -1) : NULL;
+
+      if (names != NULL && g_strv_contains ((const char * const *) names, username))
+        count++;
+    }
+  return count;
+}
+
 static int
 run_user_disable (int    argc,
                   char **argv)
 {
   g_autofree char *db = NULL;
   g_autofree char *username = NULL;
+  gboolean force = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "username", 0, 0, G_OPTION_ARG_STRING, &username, NULL, NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, NULL, NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(AnbuStore) store = NULL;
   g_autoptr(AnbuStoreUser) user = NULL;
+  guint orphaned = 0;
 
   if (!parse_options (entries, &argc, &argv, &error))
     return usage_error (error->message);
@@ -450,10 +476,28 @@ run_user_disable (int    argc,
   if ((user = anbu_store_find_user (store, username, NULL, &error)) == NULL
       || !anbu_store_begin (store, &error)
       || !anbu_store_set_user_disabled (store, user->id, TRUE, &error)
-      || !anbu_store_revoke_sessions (store, NULL, user->id, anbu_clock_now_seconds (), &error)
-      || !anbu_store_commit (store, &error))
+      || (!force && user->role == ANBU_USER_ROLE_PLANNER
+          && (orphaned = count_orphaned_by (store, user->username, &error)) == G_MAXUINT)
+      || !anbu_store_revoke_sessions (store, NULL, user->id, anbu_clock_now_seconds (), &error))
     {
       anbu_store_rollback (store);
+      g_printerr ("anbu-server: %s: %s\n", username, error->message);
+      return 1;
+    }
+  /* No household may be left without a planner who can answer for it. */
+  if (orphaned > 0)
+    {
+      anbu_store_rollback (store);
+      g_printerr ("anbu-server: %s: ", username);
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "%u household would have no active planner; move the caseload first "
+                               "(anbu-server caseload move) or give --force\n",
+                               "%u households would have no active planner; move the caseload first "
+                               "(anbu-server caseload move) or give --force\n", orphaned), orphaned);
+      return 1;
+    }
+  if (!anbu_store_commit (store, &error))
+    {
       g_printerr ("anbu-server: %s: %s\n", username, error->message);
       return 1;
     }

@@ -340,9 +340,10 @@ test_refused_moves (Fixture       *fx,
                   400, "invalid_value", "effective_at");
 }
 
-/* The report lists households whose planner is disabled or who have none,
- * over HTTP and on the command line; moving the 동 to an active planner
- * takes them off it. */
+/* Disabling the last planner of a 동 is refused unless forced; the report
+ * lists households whose planner is disabled or who have none, over HTTP
+ * and on the command line; moving the 동 to an active planner takes them
+ * off it. */
 static void
 test_orphan_report (Fixture       *fx,
                     gconstpointer  data)
@@ -350,13 +351,24 @@ test_orphan_report (Fixture       *fx,
   g_autofree char *covered = create_household (fx, DONG_A, "김영수");
   g_autofree char *disabled = create_household (fx, DONG_C, "정옥자");
   g_autofree char *missing = create_household (fx, DONG_D, "한만수");
-  g_autofree char *out = NULL, *err = NULL, *moved_out = NULL;
-  g_autoptr(AnbuTestResponse) report = NULL, after = NULL;
+  g_autofree char *out = NULL, *err = NULL, *moved_out = NULL, *refusal = NULL;
+  g_autoptr(AnbuTestResponse) first_report = NULL, report = NULL, after = NULL;
   JsonArray *households, *planners;
   JsonObject *first, *second;
 
+  /* Disabling the only planner of 정옥자's 동 is refused: move the caseload first. */
+  g_assert_cmpint (anbu_test_server_cli (fx->server, NULL, NULL, &refusal, "user", "disable",
+                                         "--username", "gone", NULL), ==, 1);
+  g_assert_nonnull (strstr (refusal, "caseload move"));
+  first_report = anbu_test_request (fx->server, "GET", "/api/v1/admin/caseload/orphans", fx->admin_token, NULL);
+  households = json_object_get_array_member (anbu_test_response_object (first_report), "households");
+  g_assert_cmpuint (json_array_get_length (households), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (households, 0), "household_id"),
+                   ==, missing);
+
+  /* Forced, it is done, and the report names the household and its planner. */
   g_assert_cmpint (anbu_test_server_cli (fx->server, NULL, NULL, NULL, "user", "disable",
-                                         "--username", "gone", NULL), ==, 0);
+                                         "--username", "gone", "--force", NULL), ==, 0);
   report = anbu_test_request (fx->server, "GET", "/api/v1/admin/caseload/orphans", fx->admin_token, NULL);
   g_assert_cmpuint (report->status, ==, 200);
   households = json_object_get_array_member (anbu_test_response_object (report), "households");
