@@ -327,6 +327,33 @@ fail:
   g_task_return_error (task, g_steal_pointer (&error));
 }
 
+/* Whether the household is in this replica: one a caseload move took away
+ * (removed by a pull before the answer to a change about it came) gets no
+ * records back from that answer. */
+static gboolean
+household_is_local (AnbuReplica  *self,
+                    const char   *household_id,
+                    gboolean     *local,
+                    GError      **error)
+{
+  sqlite3_stmt *stmt = _anbu_replica_statement (self, "SELECT 1 FROM records WHERE kind = 'household' AND id = ?",
+                                                error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  _anbu_replica_bind_text (stmt, 1, household_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _anbu_replica_set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+  *local = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 static const MutationKind *
 load_outbox_entry (AnbuReplica  *self,
                    const char   *id,
@@ -460,6 +487,15 @@ apply_one_result (AnbuReplica   *self,
         sync->summary.duplicate++;
       if (!delete_outbox_entry (self, id, error))
         return FALSE;
+      if (household_id != NULL && !g_str_equal (kind->record_kind, "household"))
+        {
+          gboolean local = TRUE;
+
+          if (!household_is_local (self, household_id, &local, error))
+            return FALSE;
+          if (!local)
+            return TRUE;
+        }
       if (record != NULL && JSON_NODE_HOLDS_OBJECT (record) && record_id != NULL)
         return _anbu_replica_store_server_record (self, kind->record_kind, record_id, record, kinds_changed,
                                                   error);

@@ -280,6 +280,7 @@ test_move_seen_by_both_apps (Fixture       *fx,
   sync_now (&fx->kim);
   kim_engine = anbu_session_get_sync_engine (fx->kim.session);
   g_assert_cmpint (count_local (&fx->kim, "household"), ==, 0);
+  g_assert_cmpint (count_local (&fx->kim, "visit"), ==, 0);
   g_assert_cmpuint (anbu_sync_engine_get_pending_count (kim_engine), ==, 0);
   g_assert_cmpuint (anbu_sync_engine_get_rejection_count (kim_engine), ==, 1);
   refused = find_rejected (&fx->kim);
