@@ -351,7 +351,7 @@ test_orphan_report (Fixture       *fx,
   g_autofree char *covered = create_household (fx, DONG_A, "김영수");
   g_autofree char *disabled = create_household (fx, DONG_C, "정옥자");
   g_autofree char *missing = create_household (fx, DONG_D, "한만수");
-  g_autofree char *out = NULL, *err = NULL, *moved_out = NULL, *refusal = NULL;
+  g_autofree char *out = NULL, *err = NULL, *moved_out = NULL, *refusal = NULL, *history = NULL;
   g_autoptr(AnbuTestResponse) first_report = NULL, report = NULL, after = NULL;
   JsonArray *households, *planners;
   JsonObject *first, *second;
@@ -393,6 +393,10 @@ test_orphan_report (Fixture       *fx,
   g_assert_cmpint (anbu_test_server_cli (fx->server, NULL, &moved_out, NULL, "caseload", "move",
                                          "--dong", DONG_C, "--from", "gone", "--to", "kim",
                                          "--effective", START, NULL), ==, 0);
+  g_assert_nonnull (strstr (moved_out, DONG_C));
+  /* The history names who recorded it from the command line. */
+  g_assert_cmpint (anbu_test_server_cli (fx->server, NULL, &history, NULL, "caseload", "moves", NULL), ==, 0);
+  g_assert_nonnull (strstr (history, DONG_C "\tgone\tkim\tcli:"));
   after = anbu_test_request (fx->server, "GET", "/api/v1/admin/caseload/orphans", fx->admin_token, NULL);
   households = json_object_get_array_member (anbu_test_response_object (after), "households");
   g_assert_cmpuint (json_array_get_length (households), ==, 1);
@@ -405,6 +409,38 @@ test_orphan_report (Fixture       *fx,
 
     g_assert_cmpuint (refused->status, ==, 403);
   }
+}
+
+/* A move recorded for later whose new planner is disabled before its time
+ * waits: the old planner keeps the households, nobody is left without one. */
+static void
+test_waits_for_an_active_planner (Fixture       *fx,
+                                  gconstpointer  data)
+{
+  g_autofree char *h1 = create_household (fx, DONG_A, "김영수");
+  g_autofree char *kim_cursor = NULL;
+  g_autoptr(JsonArray) kim_first = anbu_test_pull (fx->server, fx->kim_token, &kim_cursor, 0, NULL);
+  g_autoptr(JsonArray) kim_after = NULL;
+  g_autoptr(AnbuTestResponse) made = NULL, moves_response = NULL, orphans = NULL;
+  JsonArray *moves;
+
+  g_assert_true (has_op (kim_first, "household", h1, "upsert"));
+  made = post_move (fx, fx->admin_token, "{\"dong_code\": \"" DONG_A "\", \"from\": \"kim\", "
+                                         "\"to\": \"park\", \"effective_at\": \"" EFFECTIVE "\"}");
+  g_assert_cmpuint (made->status, ==, 201);
+  /* lee still has 사직동, so park may be disabled. */
+  g_assert_cmpint (anbu_test_server_cli (fx->server, NULL, NULL, NULL, "user", "disable",
+                                         "--username", "park", NULL), ==, 0);
+  tick (fx, "2026-12-07T09:30:00+09:00");
+
+  moves = list_moves (fx, &moves_response);
+  g_assert_cmpuint (json_array_get_length (moves), ==, 1);
+  g_assert_false (json_object_has_member (json_array_get_object_element (moves, 0), "applied_at"));
+  kim_after = anbu_test_pull (fx->server, fx->kim_token, &kim_cursor, 0, NULL);
+  g_assert_null (anbu_test_find_change (kim_after, "household", h1));
+  orphans = anbu_test_request (fx->server, "GET", "/api/v1/admin/caseload/orphans", fx->admin_token, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (anbu_test_response_object (orphans),
+                                                                         "households")), ==, 0);
 }
 
 int
@@ -423,5 +459,7 @@ main (int   argc,
               fixture_set_up, test_refused_moves, fixture_tear_down);
   g_test_add ("/anbu/server/caseload/orphan-report", Fixture, NULL,
               fixture_set_up, test_orphan_report, fixture_tear_down);
+  g_test_add ("/anbu/server/caseload/waits-for-an-active-planner", Fixture, NULL,
+              fixture_set_up, test_waits_for_an_active_planner, fixture_tear_down);
   return g_test_run ();
 }
