@@ -39,13 +39,15 @@ log_admin (AnbuStore           *store,
     g_warning ("Cannot write the access log: %s", error->message);
 }
 
+/* Answers with `object` and drops it. */
 static void
 respond_object (SoupServerMessage *msg,
                 guint              status,
                 JsonObject        *object)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(JsonNode) node = json_node_alloc ();
 
+  json_node_take_object (json_node_init (node, JSON_NODE_OBJECT), object);
   anbu_json_respond (msg, status, json_to_string (node, FALSE));
 }
 
