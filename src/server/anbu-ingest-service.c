@@ -55,6 +55,7 @@ struct _AnbuIngestService
   sqlite3_stmt        *gateway_lookup;
   sqlite3_stmt        *counter;
   gint64               counter_seen;
+  guint                moves_applied_seen;   /* caseload moves applied, as last counted */
   GPtrArray           *queue;         /* QueuedBatch *: telemetry waiting for the next commit */
   guint                flush_id;
   guint                pass_id;
@@ -188,6 +189,30 @@ on_pass_timeout (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A caseload move applied by `anbu-server caseload move` (another process)
+ * changed planners' 동 codes: live clients follow it. */
+static void
+refresh_scopes_after_moves (AnbuIngestService *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) moves = anbu_store_list_caseload_moves (self->store, FALSE, &error);
+  guint applied = 0;
+
+  if (moves == NULL)
+    {
+      g_warning ("Cannot read the caseload moves: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < moves->len; i++)
+    if (((AnbuCaseloadMove *) g_ptr_array_index (moves, i))->applied_at != 0)
+      applied++;
+  if (applied != self->moves_applied_seen)
+    {
+      self->moves_applied_seen = applied;
+      anbu_live_hub_refresh_scopes (self->hub);
+    }
+}
+
 /* Records changed (a contact, an acknowledgement, an absence): look at
  * the households with unresolved alerts at once rather than at the next
  * pass, then tell live clients. */
@@ -204,6 +229,7 @@ on_change_timeout (gpointer user_data)
   if (counter != self->counter_seen)
     {
       self->counter_seen = counter;
+      refresh_scopes_after_moves (self);
       if (!anbu_alert_engine_check_watched (self->engine, anbu_ingest_service_now (self), NULL,
                                             &error))
         g_warning ("Cannot check signals after a change: %s", error->message);

@@ -443,6 +443,76 @@ test_waits_for_an_active_planner (Fixture       *fx,
                                                                          "households")), ==, 0);
 }
 
+/* A live client that notes the first change notice. */
+typedef struct
+{
+  SoupWebsocketConnection *connection;
+  gboolean                 connected;
+  gboolean                 changed;
+} LiveClient;
+
+static void
+on_live_message (SoupWebsocketConnection *connection,
+                 gint                     type,
+                 GBytes                  *message,
+                 gpointer                 user_data)
+{
+  LiveClient *client = user_data;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (message, &size);
+  g_autofree char *text = g_strndup (data, size);
+
+  if (strstr (text, "\"type\":\"change\"") != NULL)
+    client->changed = TRUE;
+}
+
+static void
+on_live_connected (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LiveClient *client = user_data;
+  g_autoptr(GError) error = NULL;
+
+  client->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  g_signal_connect (client->connection, "message", G_CALLBACK (on_live_message), client);
+  client->connected = TRUE;
+}
+
+/* A move made with the command line while the server runs: the new
+ * planner's live connection, opened before, is told to pull, and the pull
+ * brings the households. */
+static void
+test_live_client_follows_a_move (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autofree char *h1 = create_household (fx, DONG_A, "김영수");
+  g_autofree char *url = g_strconcat (fx->server->url, "/api/v1/live", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", fx->lee_token, NULL);
+  g_autofree char *lee_cursor = NULL;
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(JsonArray) lee_first = anbu_test_pull (fx->server, fx->lee_token, &lee_cursor, 0, NULL);
+  g_autoptr(JsonArray) lee_after = NULL;
+  LiveClient client = { 0 };
+
+  g_assert_null (anbu_test_find_change (lee_first, "household", h1));
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_session_websocket_connect_async (fx->server->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_live_connected, &client);
+  anbu_test_wait_for (&client.connected);
+
+  g_assert_cmpint (anbu_test_server_cli (fx->server, NULL, NULL, NULL, "caseload", "move", "--dong", DONG_A,
+                                         "--from", "kim", "--to", "lee", NULL), ==, 0);
+  anbu_test_wait_for (&client.changed);
+  lee_after = anbu_test_pull (fx->server, fx->lee_token, &lee_cursor, 0, NULL);
+  g_assert_true (has_op (lee_after, "household", h1, "upsert"));
+
+  g_signal_handlers_disconnect_by_data (client.connection, &client);
+  soup_websocket_connection_close (client.connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_object_unref (client.connection);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,5 +531,7 @@ main (int   argc,
               fixture_set_up, test_orphan_report, fixture_tear_down);
   g_test_add ("/anbu/server/caseload/waits-for-an-active-planner", Fixture, NULL,
               fixture_set_up, test_waits_for_an_active_planner, fixture_tear_down);
+  g_test_add ("/anbu/server/caseload/live-client-follows-a-move", Fixture, NULL,
+              fixture_set_up, test_live_client_follows_a_move, fixture_tear_down);
   return g_test_run ();
 }
