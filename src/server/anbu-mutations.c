@@ -1061,10 +1061,16 @@ entry_household (Batch              *batch,
   if (household_id == NULL)
     {
       if (mutation->kind == ANBU_MUTATION_KIND_PLUG_REMOVE)
-        kind = ANBU_RECORD_KIND_PLUG, member = "serial";
+        {
+          kind = ANBU_RECORD_KIND_PLUG;
+          member = "serial";
+        }
       else if (mutation->kind == ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE
                || mutation->kind == ANBU_MUTATION_KIND_ALERT_RESOLVE)
-        kind = ANBU_RECORD_KIND_ALERT, member = "id";
+        {
+          kind = ANBU_RECORD_KIND_ALERT;
+          member = "id";
+        }
       else
         return NULL;
       if (!json_object_has_member (mutation->payload, member)
