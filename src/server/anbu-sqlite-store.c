@@ -12,6 +12,7 @@
 #include "anbu-alert-engine.h"
 #include "anbu-migrations.h"
 #include "anbu-server-time.h"
+#include "anbu-reading-buckets.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-telemetry.h"
 
@@ -163,6 +164,8 @@ static const AnbuMigration migrations[] = {
   { 4, anbu_alert_engine_schema_gaps_sql },
   /* Learned activity detectors, ingest-gap witnesses (anbu-telemetry.h). */
   { 5, anbu_telemetry_schema_witness_sql },
+  /* Readings packed per plug and quarter hour (anbu-reading-buckets.h). */
+  { 6, anbu_reading_buckets_schema_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */
@@ -1229,6 +1232,12 @@ anbu_sqlite_store_open (const char  *path,
       return NULL;
     }
 
+  if (!anbu_reading_buckets_register (self->db))
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot register the readings functions: %s", sqlite3_errmsg (self->db));
+      return NULL;
+    }
   if (!anbu_migrations_apply (self->db, migrations, G_N_ELEMENTS (migrations), &local_error))
     {
       g_set_error (error, ANBU_STORE_ERROR,

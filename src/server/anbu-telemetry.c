@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "anbu-reading-buckets.h"
 #include "anbu-record-json.h"
 #include "anbu-server-time.h"
 #include "anbu-store.h"
@@ -29,7 +30,8 @@ struct _AnbuTelemetry
   AnbuActivityParams  params;
 
   sqlite3_stmt       *plug_info;
-  sqlite3_stmt       *insert_reading;
+  sqlite3_stmt       *bucket_get;
+  sqlite3_stmt       *bucket_put;
   sqlite3_stmt       *live_get;
   sqlite3_stmt       *live_put;
   sqlite3_stmt       *previous_reading;
@@ -130,12 +132,29 @@ typedef struct
   gboolean dirty;
 } Witness;
 
+/* One stored row of a plug's readings (anbu-reading-buckets.h), read and
+ * changed in memory while a batch is stored, written back once. */
+typedef struct
+{
+  gint64    bucket;
+  GArray   *readings;   /* AnbuReading, sorted */
+  gboolean  dirty;
+} BucketRow;
+
+static void
+bucket_row_free (BucketRow *row)
+{
+  g_array_unref (row->readings);
+  g_free (row);
+}
+
 typedef struct
 {
   gboolean  checked;
   gboolean  usable;
   char     *household_id;
   GArray   *accepted;   /* AnbuReading */
+  GPtrArray *rows;      /* BucketRow: the rows this batch touched */
   gboolean  has_live;   /* the plug reported before: `live` holds its fields */
   gint64    live_seen_at;
   double    live_watts;
@@ -155,6 +174,7 @@ plug_work_free (PlugWork *work)
   g_free (work->household_id);
   g_free (work->gateway_id);
   g_clear_pointer (&work->accepted, g_array_unref);
+  g_clear_pointer (&work->rows, g_ptr_array_unref);
   g_free (work);
 }
 
@@ -531,6 +551,7 @@ plug_cache_put (AnbuTelemetry *self,
   copy->household_id = g_strdup (work->household_id);
   copy->gateway_id = g_strdup (work->gateway_id);
   copy->accepted = NULL;
+  copy->rows = NULL;
   g_hash_table_replace (self->plug_cache, g_strdup (serial), copy);
 }
 
@@ -575,6 +596,7 @@ load_plug (AnbuTelemetry *self,
 {
   PlugWork *cached = g_hash_table_lookup (self->plug_cache, serial);
   GArray *accepted = work->accepted;
+  GPtrArray *rows = work->rows;
 
   if (cached == NULL)
     {
@@ -591,6 +613,7 @@ load_plug (AnbuTelemetry *self,
   work->household_id = g_strdup (cached->household_id);
   work->gateway_id = g_strdup (cached->gateway_id);
   work->accepted = accepted;
+  work->rows = rows;
   if (!work->usable)
     {
       *code = "removed_serial";
@@ -833,22 +856,39 @@ store_events (AnbuTelemetry            *self,
   return TRUE;
 }
 
+/* The stored reading of `serial` just before (`after` FALSE) or after
+ * `ts`: the statement walks the plug's rows from ts's bucket backwards or
+ * forwards; at most the second row holds it. */
 static gboolean
 neighbour (sqlite3_stmt *stmt,
            const char   *serial,
            gint64        ts,
+           gboolean      after,
            AnbuReading  *reading)
 {
+  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
   gboolean found = FALSE;
 
   sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, ts);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  sqlite3_bind_int64 (stmt, 2, anbu_reading_bucket_of (ts));
+  while (!found && sqlite3_step (stmt) == SQLITE_ROW)
     {
-      reading->ts = sqlite3_column_int64 (stmt, 0);
-      reading->watts = sqlite3_column_double (stmt, 1);
-      reading->lux = sqlite3_column_double (stmt, 2);
-      found = TRUE;
+      g_array_set_size (readings, 0);
+      if (!anbu_reading_buckets_unpack (readings, sqlite3_column_int64 (stmt, 0),
+                                        sqlite3_column_blob (stmt, 1),
+                                        (gsize) sqlite3_column_bytes (stmt, 1)))
+        continue;
+      for (guint k = 0; k < readings->len && !found; k++)
+        {
+          const AnbuReading *candidate
+            = &g_array_index (readings, AnbuReading, after ? k : readings->len - 1 - k);
+
+          if (after ? candidate->ts > ts : candidate->ts < ts)
+            {
+              *reading = *candidate;
+              found = TRUE;
+            }
+        }
     }
   sqlite3_reset (stmt);
   return found;
@@ -868,8 +908,9 @@ insert_late_reading (AnbuTelemetry              *self,
                      GError                    **error)
 {
   AnbuReading previous, next;
-  gboolean has_previous = neighbour (self->previous_reading, serial, reading->ts, &previous);
-  gboolean has_next = neighbour (self->next_reading, serial, reading->ts, &next);
+  gboolean has_previous = neighbour (self->previous_reading, serial, reading->ts, FALSE,
+                                     &previous);
+  gboolean has_next = neighbour (self->next_reading, serial, reading->ts, TRUE, &next);
   AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
   AnbuActivityDetector detector = *learned;
   guint n;
@@ -1106,7 +1147,8 @@ anbu_telemetry_finalize (GObject *object)
   AnbuTelemetry *self = ANBU_TELEMETRY (object);
 
   g_clear_pointer (&self->plug_info, sqlite3_finalize);
-  g_clear_pointer (&self->insert_reading, sqlite3_finalize);
+  g_clear_pointer (&self->bucket_get, sqlite3_finalize);
+  g_clear_pointer (&self->bucket_put, sqlite3_finalize);
   g_clear_pointer (&self->live_get, sqlite3_finalize);
   g_clear_pointer (&self->live_put, sqlite3_finalize);
   g_clear_pointer (&self->previous_reading, sqlite3_finalize);
@@ -1158,9 +1200,12 @@ anbu_telemetry_new (sqlite3 *db,
                 " coalesce (l.unobserved_mark, 0)"
                 " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
                 " WHERE p.id = ?1")
-      || !prepare (self, &self->insert_reading,
-                   "INSERT INTO reading (serial, ts, watts, lux) VALUES (?1, ?2, ?3, ?4)"
-                   " ON CONFLICT DO NOTHING")
+      || !prepare (self, &self->bucket_get,
+                   "SELECT readings FROM reading_bucket WHERE bucket = ?1 AND serial = ?2")
+      || !prepare (self, &self->bucket_put,
+                   "INSERT INTO reading_bucket (bucket, serial, n, readings) VALUES (?1, ?2, ?3, ?4)"
+                   " ON CONFLICT (bucket, serial) DO UPDATE SET n = excluded.n,"
+                   " readings = excluded.readings")
       || !prepare (self, &self->live_get,
                    "SELECT household_id, last_seen_at, last_watts, last_lux,"
                    " coalesce (last_activity_at, 0), online_since FROM plug_live WHERE serial = ?1")
@@ -1186,11 +1231,11 @@ anbu_telemetry_new (sqlite3 *db,
                    " alive_at = excluded.alive_at, down_from = excluded.down_from,"
                    " down_to = excluded.down_to")
       || !prepare (self, &self->previous_reading,
-                   "SELECT ts, watts, lux FROM reading WHERE serial = ?1 AND ts < ?2"
-                   " ORDER BY ts DESC LIMIT 1")
+                   "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1"
+                   " AND bucket <= ?2 ORDER BY bucket DESC")
       || !prepare (self, &self->next_reading,
-                   "SELECT ts, watts, lux FROM reading WHERE serial = ?1 AND ts > ?2"
-                   " ORDER BY ts LIMIT 1")
+                   "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1"
+                   " AND bucket >= ?2 ORDER BY bucket")
       || !prepare (self, &self->insert_event,
                    "INSERT OR REPLACE INTO activity_event (serial, ts, kind, magnitude)"
                    " VALUES (?1, ?2, ?3, ?4)")
@@ -1218,6 +1263,84 @@ anbu_telemetry_new (sqlite3 *db,
                    " last_activity_at = ?5 WHERE id = ?1"))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/* The stored row of `serial`'s readings in `bucket`, read once per batch. */
+static BucketRow *
+bucket_row_get (AnbuTelemetry  *self,
+                const char     *serial,
+                PlugWork       *work,
+                gint64          bucket,
+                GError        **error)
+{
+  sqlite3_stmt *stmt = self->bucket_get;
+  BucketRow *row;
+  int rc;
+
+  for (guint i = work->rows->len; i > 0; i--)
+    {
+      row = g_ptr_array_index (work->rows, i - 1);
+      if (row->bucket == bucket)
+        return row;
+    }
+  row = g_new0 (BucketRow, 1);
+  row->bucket = bucket;
+  row->readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+  g_ptr_array_add (work->rows, row);
+  sqlite3_bind_int64 (stmt, 1, bucket);
+  sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW
+      && !anbu_reading_buckets_unpack (row->readings, bucket, sqlite3_column_blob (stmt, 0),
+                                       (gsize) sqlite3_column_bytes (stmt, 0)))
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED,
+                   "The stored readings of %s are unreadable", serial);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Cannot read the stored readings");
+      return NULL;
+    }
+  return row;
+}
+
+/* Writes back every row a reading was added to. */
+static gboolean
+bucket_rows_save (AnbuTelemetry  *self,
+                  GHashTable     *plugs,
+                  GPtrArray      *order,
+                  GError        **error)
+{
+  sqlite3_stmt *stmt = self->bucket_put;
+
+  for (guint p = 0; p < order->len; p++)
+    {
+      const char *serial = g_ptr_array_index (order, p);
+      PlugWork *work = g_hash_table_lookup (plugs, serial);
+
+      for (guint i = 0; i < work->rows->len; i++)
+        {
+          BucketRow *row = g_ptr_array_index (work->rows, i);
+          gsize size;
+          guint8 *blob;
+
+          if (!row->dirty)
+            continue;
+          blob = anbu_reading_buckets_pack (row->readings, row->bucket, &size);
+          sqlite3_bind_int64 (stmt, 1, row->bucket);
+          sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
+          sqlite3_bind_int (stmt, 3, (int) row->readings->len);
+          sqlite3_bind_blob64 (stmt, 4, blob, size, g_free);
+          if (!step_done (self, stmt, error, "Cannot store the readings"))
+            return FALSE;
+          row->dirty = FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* One batch inside the caller's transaction. */
@@ -1248,8 +1371,8 @@ ingest_batch (AnbuTelemetry  *self,
       AnbuTelemetryEntry *entry = g_ptr_array_index (entries, i);
       AnbuTelemetryOutcome *outcome = &g_array_index (report->outcomes, AnbuTelemetryOutcome, i);
       PlugWork *work;
-      sqlite3_stmt *stmt;
-      int rc;
+      BucketRow *row;
+      AnbuReading reading;
 
       check_values (entry, i, now, self->max_age);
       if (entry->reject_code == NULL)
@@ -1261,6 +1384,7 @@ ingest_batch (AnbuTelemetry  *self,
 
               work = g_new0 (PlugWork, 1);
               work->accepted = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+              work->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) bucket_row_free);
               g_hash_table_insert (plugs, entry->serial, work);
               g_ptr_array_add (order, entry->serial);
               if (!load_plug (self, entry->serial, work, &code, &reason))
@@ -1289,22 +1413,13 @@ ingest_batch (AnbuTelemetry  *self,
           continue;
         }
 
-      stmt = self->insert_reading;
-      sqlite3_bind_text (stmt, 1, entry->serial, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, entry->ts);
-      sqlite3_bind_double (stmt, 3, entry->watts);
-      sqlite3_bind_double (stmt, 4, entry->lux);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
+      row = bucket_row_get (self, entry->serial, work, anbu_reading_bucket_of (entry->ts), error);
+      if (row == NULL)
+        return NULL;
+      reading = (AnbuReading) { entry->ts, entry->watts, entry->lux };
+      if (anbu_reading_buckets_insert (row->readings, &reading))
         {
-          set_db_error (self, error, "Cannot store a reading");
-          return NULL;
-        }
-      if (sqlite3_changes (self->db) == 1)
-        {
-          AnbuReading reading = { entry->ts, entry->watts, entry->lux };
-
+          row->dirty = TRUE;
           *outcome = ANBU_TELEMETRY_ACCEPTED;
           report->accepted++;
           g_array_append_val (work->accepted, reading);
@@ -1315,6 +1430,9 @@ ingest_batch (AnbuTelemetry  *self,
           report->duplicate++;
         }
     }
+
+  if (!bucket_rows_save (self, plugs, order, error))
+    return NULL;
 
   /* The gateway's readings resumed after a silence of all its plugs? */
   {
