@@ -166,6 +166,8 @@ static const AnbuMigration migrations[] = {
   { 5, anbu_telemetry_schema_witness_sql },
   /* Readings packed per plug and quarter hour (anbu-reading-buckets.h). */
   { 6, anbu_reading_buckets_schema_sql },
+  /* The learned detectors apart from the plugs' live fields. */
+  { 7, anbu_telemetry_schema_detector_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */

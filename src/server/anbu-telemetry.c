@@ -34,6 +34,7 @@ struct _AnbuTelemetry
   sqlite3_stmt       *bucket_put;
   sqlite3_stmt       *live_get;
   sqlite3_stmt       *live_put;
+  sqlite3_stmt       *detector_put;
   sqlite3_stmt       *previous_reading;
   sqlite3_stmt       *next_reading;
   sqlite3_stmt       *insert_event;
@@ -116,6 +117,16 @@ const char anbu_telemetry_schema_witness_sql[] =
   "  alive_at INTEGER NOT NULL DEFAULT 0,"
   "  down_from INTEGER NOT NULL DEFAULT 0,"
   "  down_to INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;";
+
+const char anbu_telemetry_schema_detector_sql[] =
+  /* The learned detector (432 bytes) apart from the live fields: those are
+   * rewritten for every plug on every batch, the detector only every
+   * quarter hour or on an event, so a batch writes a quarter of the pages. */
+  "CREATE TABLE plug_detector ("
+  "  serial TEXT PRIMARY KEY,"
+  "  detector BLOB NOT NULL) WITHOUT ROWID;"
+  "INSERT INTO plug_detector SELECT serial, detector FROM plug_live WHERE detector IS NOT NULL;"
+  "ALTER TABLE plug_live DROP COLUMN detector;";
 
 /* A witness of ingest gaps: the server (its own downtime) or a gateway
  * (all its plugs silent at once). `unobserved` only grows: the seconds of
@@ -1068,6 +1079,14 @@ detect_for_plug (AnbuTelemetry  *self,
   else
     sqlite3_bind_null (stmt, 6);
   sqlite3_bind_int64 (stmt, 7, status->online_since);
+  if (work->gateway_id != NULL)
+    sqlite3_bind_text (stmt, 8, work->gateway_id, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 8);
+  sqlite3_bind_int64 (stmt, 9, work->unobserved_mark);
+  if (!step_done (self, stmt, error, "Cannot store the plug's live fields"))
+    return NULL;
+
   work->detector = detector;
   /* Half a kilobyte per plug and batch would double what a batch writes:
    * the learned state is stored when the plug reported an event or every
@@ -1075,18 +1094,13 @@ detect_for_plug (AnbuTelemetry  *self,
   if (status->new_events > 0 || work->detector_saved_ts == 0
       || work->detector.previous_ts - work->detector_saved_ts >= DETECTOR_SAVE_SECONDS)
     {
-      sqlite3_bind_blob (stmt, 8, &work->detector, sizeof work->detector, SQLITE_STATIC);
+      stmt = self->detector_put;
+      sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, &work->detector, sizeof work->detector, SQLITE_STATIC);
+      if (!step_done (self, stmt, error, "Cannot store the plug's learned detector"))
+        return NULL;
       work->detector_saved_ts = work->detector.previous_ts;
     }
-  else
-    sqlite3_bind_null (stmt, 8);
-  if (work->gateway_id != NULL)
-    sqlite3_bind_text (stmt, 9, work->gateway_id, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 9);
-  sqlite3_bind_int64 (stmt, 10, work->unobserved_mark);
-  if (!step_done (self, stmt, error, "Cannot store the plug's live fields"))
-    return NULL;
 
   return g_ptr_array_steal_index (keep, 0);
 }
@@ -1151,6 +1165,7 @@ anbu_telemetry_finalize (GObject *object)
   g_clear_pointer (&self->bucket_put, sqlite3_finalize);
   g_clear_pointer (&self->live_get, sqlite3_finalize);
   g_clear_pointer (&self->live_put, sqlite3_finalize);
+  g_clear_pointer (&self->detector_put, sqlite3_finalize);
   g_clear_pointer (&self->previous_reading, sqlite3_finalize);
   g_clear_pointer (&self->next_reading, sqlite3_finalize);
   g_clear_pointer (&self->insert_event, sqlite3_finalize);
@@ -1196,9 +1211,10 @@ anbu_telemetry_new (sqlite3 *db,
   self->offline_after = offline_after_seconds;
   if (!prepare (self, &self->plug_info,
                 "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
-                " coalesce (l.last_activity_at, 0), l.online_since, l.detector, l.gateway_id,"
+                " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
                 " coalesce (l.unobserved_mark, 0)"
                 " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
+                " LEFT JOIN plug_detector d ON d.serial = l.serial"
                 " WHERE p.id = ?1")
       || !prepare (self, &self->bucket_get,
                    "SELECT readings FROM reading_bucket WHERE bucket = ?1 AND serial = ?2")
@@ -1211,15 +1227,17 @@ anbu_telemetry_new (sqlite3 *db,
                    " coalesce (last_activity_at, 0), online_since FROM plug_live WHERE serial = ?1")
       || !prepare (self, &self->live_put,
                    "INSERT INTO plug_live (serial, household_id, last_seen_at,"
-                   " last_watts, last_lux, last_activity_at, online_since, detector, gateway_id,"
+                   " last_watts, last_lux, last_activity_at, online_since, gateway_id,"
                    " unobserved_mark)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (serial) DO UPDATE SET"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (serial) DO UPDATE SET"
                    " household_id = excluded.household_id, last_seen_at = excluded.last_seen_at,"
                    " last_watts = excluded.last_watts, last_lux = excluded.last_lux,"
                    " last_activity_at = excluded.last_activity_at,"
                    " online_since = excluded.online_since,"
-                   " detector = coalesce (excluded.detector, plug_live.detector),"
                    " gateway_id = excluded.gateway_id, unobserved_mark = excluded.unobserved_mark")
+      || !prepare (self, &self->detector_put,
+                   "INSERT INTO plug_detector (serial, detector) VALUES (?1, ?2)"
+                   " ON CONFLICT (serial) DO UPDATE SET detector = excluded.detector")
       || !prepare (self, &self->witness_get,
                    "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
                    " FROM ingest_witness WHERE id = ?1")
@@ -1247,7 +1265,8 @@ anbu_telemetry_new (sqlite3 *db,
        * the record (ISO text): compare with plug_live. */
       || !prepare (self, &self->publish_due,
                    "SELECT l.serial, l.last_seen_at, l.last_watts, l.last_lux,"
-                   " coalesce (l.last_activity_at, 0), l.detector FROM plug_live l"
+                   " coalesce (l.last_activity_at, 0), d.detector FROM plug_live l"
+                   " LEFT JOIN plug_detector d ON d.serial = l.serial"
                    " JOIN plug p ON p.id = l.serial" LIVE_OF_THIS_INSTALL " WHERE p.state = 'installed'"
                    " AND (p.last_seen_at IS NULL"
                    "  OR l.last_seen_at - unixepoch (p.last_seen_at) >= ?2"

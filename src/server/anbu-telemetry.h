@@ -27,6 +27,8 @@ G_BEGIN_DECLS
 extern const char anbu_telemetry_schema_sql[];
 /* The plug's learned detector and the ingest-gap witnesses. */
 extern const char anbu_telemetry_schema_witness_sql[];
+/* The learned detector in a table of its own. */
+extern const char anbu_telemetry_schema_detector_sql[];
 
 #define ANBU_TELEMETRY_ERROR (anbu_telemetry_error_quark ())
 

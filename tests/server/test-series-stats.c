@@ -139,7 +139,8 @@ test_series_across_fold (void)
 }
 
 /* A database written before readings were packed per quarter hour
- * (schema 5, one row per reading): the upgrade repacks them; the series,
+ * (schema 5: one row per reading, the learned detectors in plug_live): the
+ * upgrade repacks the readings; the series,
  * duplicates, a late reading between stored ones and the retention fold
  * all work on the repacked rows. */
 static void
@@ -151,6 +152,7 @@ test_series_after_upgrade (void)
   g_autofree char *old_schema = g_strdup_printf (
     "BEGIN;"
     "DROP INDEX reading_bucket_serial; DROP TABLE reading_bucket;"
+    "DROP TABLE plug_detector; ALTER TABLE plug_live ADD COLUMN detector BLOB;"
     "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL, lux REAL,"
     " PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
     /* Two hours a minute apart, stored newest first: 10 W, then 20 W. */
