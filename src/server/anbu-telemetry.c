@@ -1416,8 +1416,8 @@ anbu_telemetry_new (sqlite3 *db,
       || !prepare (self, &self->bucket_get,
                    "SELECT readings FROM reading_bucket WHERE bucket = ?1 AND serial = ?2")
       || !prepare (self, &self->bucket_put,
-                   "INSERT INTO reading_bucket (bucket, serial, n, readings) VALUES (?1, ?2, ?3, ?4)"
-                   " ON CONFLICT (bucket, serial) DO UPDATE SET n = excluded.n,"
+                   "INSERT INTO reading_bucket (bucket, serial, n, readings)"
+                   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (bucket, serial) DO UPDATE SET n = excluded.n,"
                    " readings = excluded.readings")
       || !prepare (self, &self->live_get,
                    "SELECT household_id, last_seen_at, last_watts, last_lux,"
