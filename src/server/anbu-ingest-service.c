@@ -421,7 +421,8 @@ handle_telemetry (SoupServer        *server,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *gateway_id = NULL;
   QueuedBatch *queued;
-  GPtrArray *entries;
+  SoupMessageBody *body;
+  GPtrArray *entries = NULL;
 
   if (!require_method (msg, "POST"))
     return;
@@ -432,18 +433,33 @@ handle_telemetry (SoupServer        *server,
                                    "Telemetry needs a gateway credential");
       return;
     }
-  root = anbu_json_body_parse (soup_server_message_get_request_body (msg),
-                               self->options.max_body, &error);
-  if (root == NULL)
+  /* The usual body is read straight from its bytes; any other goes
+   * through the JSON tree, which also says what is wrong with it. */
+  body = soup_server_message_get_request_body (msg);
+  if (body != NULL)
     {
-      anbu_json_respond_error (msg, error);
-      return;
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+      gsize length;
+      const char *data = g_bytes_get_data (bytes, &length);
+
+      if (length <= self->options.max_body)
+        entries = anbu_telemetry_parse_simple_body (data, length);
     }
-  entries = anbu_telemetry_parse_batch (root, &error);
   if (entries == NULL)
     {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings", error->message);
-      return;
+      root = anbu_json_body_parse (body, self->options.max_body, &error);
+      if (root == NULL)
+        {
+          anbu_json_respond_error (msg, error);
+          return;
+        }
+      entries = anbu_telemetry_parse_batch (root, &error);
+      if (entries == NULL)
+        {
+          anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings",
+                                       error->message);
+          return;
+        }
     }
 
   /* Which gateway sent it: its silences are ingest gaps of its plugs. */

@@ -12,6 +12,7 @@
 #include "anbu-alert-engine.h"
 #include "anbu-migrations.h"
 #include "anbu-server-time.h"
+#include "anbu-reading-buckets.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-telemetry.h"
 
@@ -196,6 +197,10 @@ static const AnbuMigration migrations[] = {
     "    OR NEW.to_user IS NOT OLD.to_user OR NEW.effective_at IS NOT OLD.effective_at"
     "    OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by"
     "  BEGIN SELECT RAISE (ABORT, 'caseload moves are kept as made'); END;" },
+  /* Readings packed per plug and quarter hour (anbu-reading-buckets.h). */
+  { 8, anbu_reading_buckets_schema_sql },
+  /* The learned detectors apart from the plugs' live fields. */
+  { 9, anbu_telemetry_schema_detector_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */
@@ -1521,6 +1526,12 @@ anbu_sqlite_store_open (const char  *path,
       return NULL;
     }
 
+  if (!anbu_reading_buckets_register (self->db))
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot register the readings functions: %s", sqlite3_errmsg (self->db));
+      return NULL;
+    }
   if (!anbu_migrations_apply (self->db, migrations, G_N_ELEMENTS (migrations), &local_error))
     {
       g_set_error (error, ANBU_STORE_ERROR,
