@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Faults and upkeep (issue 15): online backups and their restore, a
  * database of the first release that opens and serves, statistics that
- * leave the server free, and the server while its disk is full. Every test runs the real anbu-server. */
+ * are answered on a city's year, and the server while its disk is full.
+ * Every test runs the real anbu-server. */
 #include "config.h"
 
 #include <errno.h>
@@ -292,8 +293,8 @@ test_first_release_database (void)
 
 /* A city's worth of history written straight into the stopped server's
  * database: 500 households, 40,000 resolved signals and 80,000 visits.
- * Counting 방문 확인 compares every visit with its household's signals, so
- * the statistics take seconds of real work. (Pushing this through the API
+ * Counting 방문 확인 compares every visit with its household's signals.
+ * (Pushing this through the API
  * would take minutes; the rows are what the server itself stores.) */
 static const char heavy_history_sql[] =
   "BEGIN;"
@@ -357,14 +358,46 @@ on_pending_sent (GObject      *source,
   pending->done = TRUE;
 }
 
-/* While one statistics request is being counted, /healthz, sync and pushes
- * are answered (before, it was counted on the main loop and everything else
- * waited); past its deadline the request answers 503 `unavailable`, and
- * the next report is answered as usual. */
-static void
-test_stats_leave_server_free (void)
+static JsonObject *
+object_at (JsonObject *object,
+           const char *first,
+           const char *second)
 {
-  const char *args[] = { "--query-deadline", "2", NULL };
+  return json_object_get_object_member (json_object_get_object_member (object, first), second);
+}
+
+/* Asserts one period's (or the total's) counts of the heavy history. */
+static void
+assert_heavy_counts (JsonObject *counts,
+                     gint64      households,
+                     gint64      signals,
+                     gint64      visits,
+                     gint64      resolved)
+{
+  g_assert_cmpint (json_object_get_int_member (counts, "households_with_signals"), ==, households);
+  g_assert_cmpint (json_object_get_int_member (counts, "signals"), ==, signals);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (counts,
+                                                                              "signals_by_kind"),
+                                               "inactivity"), ==, signals);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (counts, "checks"),
+                                               "visit"), ==, visits);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (counts, "checks"),
+                                               "total"), ==, visits);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (counts,
+                                                                              "resolutions"),
+                                               "safe"), ==, resolved);
+}
+
+/* A team lead's yearly report over a city's year (the heavy history) is
+ * answered within the default query deadline, with the right counts, while
+ * the server keeps answering others. (It once took 45-60 s and always
+ * answered 503.) That a report past its deadline answers 503 `unavailable`
+ * and leaves the pool free is proven in test-query-pool.c, with jobs whose
+ * length the test decides: a real report is now too fast to outlast a
+ * deadline on every machine. */
+static void
+test_stats_yearly_report (void)
+{
   AnbuTestServer *server = anbu_test_server_new (NULL);
   g_autofree char *admin_id = anbu_test_server_add_user (server, "admin", "admin", NULL, PASSWORD);
   g_autofree char *token = NULL;
@@ -376,11 +409,13 @@ test_stats_leave_server_free (void)
   g_autoptr(AnbuTestResponse) series = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   Pending pending = { 0 };
-  JsonObject *error_object;
+  JsonObject *report;
+  JsonArray *periods;
 
   anbu_test_server_stop (server, SIGTERM);
   add_heavy_history (server);
-  anbu_test_server_restart (server, args);
+  /* The default deadline: no --query-deadline. */
+  anbu_test_server_restart (server, NULL);
   token = anbu_test_server_sign_in (server, "admin", PASSWORD);
 
   url = g_strconcat (server->url, "/api/v1/stats?from=2026-01-01T00:00:00%2B09:00"
@@ -391,22 +426,27 @@ test_stats_leave_server_free (void)
                                 authorization);
   soup_session_send_and_read_async (server->session, stats, G_PRIORITY_DEFAULT, NULL,
                                     on_pending_sent, &pending);
-
   health = anbu_test_request (server, "GET", "/healthz", NULL, NULL);
   g_assert_cmpuint (health->status, ==, 200);
   push_households (server, token, 1, acknowledged);
-  g_assert_false (pending.done);
 
   anbu_test_wait_for (&pending.done);
-  g_assert_cmpuint (pending.status, ==, 503);
+  g_assert_cmpuint (pending.status, ==, 200);
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (pending.body, NULL),
                                              (gssize) g_bytes_get_size (pending.body), NULL));
-  error_object = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
-                                                "error");
-  g_assert_cmpstr (json_object_get_string_member (error_object, "code"), ==, "unavailable");
-  g_assert_true (strstr (json_object_get_string_member (error_object, "message"), "in time") != NULL);
+  report = json_node_get_object (json_parser_get_root (parser));
+  periods = json_object_get_array_member (report, "periods");
+  g_assert_cmpuint (json_array_get_length (periods), ==, 12);
+  /* Every signal raised and closed in 2026; a visit counts as 방문 확인
+   * only while one of its household's signals was open. */
+  assert_heavy_counts (json_object_get_object_member (report, "total"), 500, 40000, 720, 40000);
+  assert_heavy_counts (json_array_get_object_element (periods, 0), 500, 3527, 67, 3523);
+  assert_heavy_counts (json_array_get_object_element (periods, 1), 500, 3226, 54, 3225);
+  assert_heavy_counts (json_array_get_object_element (periods, 11), 500, 1567, 32, 1572);
+  g_assert_cmpint (json_object_get_int_member (object_at (report, "total", "dispatches"), "total"),
+                   ==, 0);
 
-  /* The pool is free again: a household's series is answered. */
+  /* The pool goes on: a household's series is answered. */
   series = anbu_test_request (server, "GET", "/api/v1/households/h-00001/series"
                               "?from=2026-01-01T00:00:00%2B09:00&to=2026-01-02T00:00:00%2B09:00",
                               token, NULL);
@@ -891,7 +931,7 @@ main (int   argc,
   g_test_add_func ("/anbu/server/backup/while-serving", test_backup_while_serving);
   g_test_add_func ("/anbu/server/backup/refuses-unknown", test_backup_refuses_unknown);
   g_test_add_func ("/anbu/server/upgrade/first-release-database", test_first_release_database);
-  g_test_add_func ("/anbu/server/queries/stats-leave-server-free", test_stats_leave_server_free);
+  g_test_add_func ("/anbu/server/queries/stats-yearly-report", test_stats_yearly_report);
   g_test_add_func ("/anbu/server/faults/disk-full", test_disk_full);
   g_test_add_func ("/anbu/server/faults/disk-full-telemetry", test_disk_full_telemetry);
   g_test_add_func ("/anbu/server/faults/kill-loop", test_kill_loop);
