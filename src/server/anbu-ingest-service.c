@@ -900,6 +900,92 @@ handle_admin_gateways (SoupServer        *server,
   anbu_json_respond (msg, 201, json_to_string (answer, FALSE));
 }
 
+/* A user being added while its password is hashed on the server's
+ * password pool (Argon2id takes 64 MiB and tens of milliseconds: never
+ * on the main loop, which keeps answering everyone else meanwhile). */
+typedef struct
+{
+  AnbuIngestService *self;
+  SoupServerMessage *msg;
+  AnbuStoreUser     *admin;
+  char              *username;
+  char              *display_name;
+  AnbuUserRole       role;
+  GStrv              dong_codes;
+  gint64             started;   /* monotonic µs, for metrics */
+} UserAddition;
+
+static void
+user_addition_free (UserAddition *addition)
+{
+  g_object_unref (addition->self);
+  g_object_unref (addition->msg);
+  g_clear_pointer (&addition->admin, anbu_store_user_free);
+  g_free (addition->username);
+  g_free (addition->display_name);
+  g_strfreev (addition->dong_codes);
+  g_free (addition);
+}
+
+static void
+finish_user_addition (UserAddition *addition,
+                      const char   *hash,
+                      GError       *hash_error)
+{
+  AnbuIngestService *self = addition->self;
+  SoupServerMessage *msg = addition->msg;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  AnbuStoreUser user = { 0 };
+
+  if (hash == NULL)
+    {
+      g_warning ("Cannot hash a new user's password: %s", hash_error->message);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "1");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
+                                   _("The server is busy checking passwords; try again in a moment"));
+      return;
+    }
+  id = g_uuid_string_random ();
+  user.id = id;
+  user.username = addition->username;
+  user.display_name = addition->display_name != NULL ? addition->display_name : addition->username;
+  user.role = addition->role;
+  user.dong_codes = addition->dong_codes;
+  user.password_hash = (char *) hash;
+  if (!anbu_store_add_user (self->store, &user, &error))
+    {
+      if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
+        anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "username",
+                                     _("This username is taken"));
+      else
+        anbu_json_respond_error (msg, error);
+      return;
+    }
+  log_admin_action (self, msg, addition->admin, "/api/v1/admin/users", "add", addition->username);
+  anbu_json_respond (msg, 201, g_strdup_printf ("{\"id\":\"%s\"}", id));
+}
+
+static void
+on_user_password_hashed (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  UserAddition *addition = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = anbu_http_server_hash_password_finish (ANBU_HTTP_SERVER (source), result, &error);
+
+  finish_user_addition (addition, hash, error);
+  if (hash != NULL)
+    memset (hash, 0, strlen (hash));
+  anbu_metrics_observe_request (anbu_http_server_get_metrics (ANBU_HTTP_SERVER (source)),
+                                "/api/v1/admin/users", soup_server_message_get_status (addition->msg),
+                                (g_get_monotonic_time () - addition->started) / (double) G_USEC_PER_SEC);
+  soup_server_message_unpause (addition->msg);
+  user_addition_free (addition);
+}
+
 static void
 handle_admin_users (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -913,16 +999,14 @@ handle_admin_users (SoupServer        *server,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GStrvBuilder) codes_builder = g_strv_builder_new ();
   g_auto(GStrv) codes = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *answer = NULL;
   g_autofree char *display_name = NULL;
   const char *username, *password, *role_text;
-  AnbuStoreUser user = { 0 };
+  UserAddition *addition;
   JsonObject *object;
   JsonNode *dongs_node;
   JsonArray *dongs = NULL;
   AnbuUserRole role;
+  gsize password_length;
 
   if ((admin = require_admin (self, msg)) == NULL)
     return;
@@ -989,31 +1073,35 @@ handle_admin_users (SoupServer        *server,
                                    _("A planner needs the codes of their 동"));
       return;
     }
-  hash = anbu_password_hash (password, &error);
-  if (hash == NULL)
+  password_length = strlen (password);
+  if (password_length < ANBU_PASSWORD_MIN_BYTES || password_length > ANBU_PASSWORD_MAX_BYTES)
     {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "password", error->message);
+      g_autofree char *reason = g_strdup_printf (_("A password must be %d to %d bytes long"),
+                                                 ANBU_PASSWORD_MIN_BYTES, ANBU_PASSWORD_MAX_BYTES);
+
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "password", reason);
       return;
     }
-  id = g_uuid_string_random ();
-  user.id = id;
-  user.username = (char *) username;
-  user.display_name = display_name != NULL ? display_name : (char *) username;
-  user.role = role;
-  user.dong_codes = codes;
-  user.password_hash = hash;
-  if (!anbu_store_add_user (self->store, &user, &error))
+
+  addition = g_new0 (UserAddition, 1);
+  addition->self = g_object_ref (self);
+  addition->msg = g_object_ref (msg);
+  addition->admin = g_steal_pointer (&admin);
+  addition->username = g_strdup (username);
+  addition->display_name = g_steal_pointer (&display_name);
+  addition->role = role;
+  addition->dong_codes = g_steal_pointer (&codes);
+  addition->started = g_get_monotonic_time ();
+  if (!anbu_http_server_hash_password_async (self->server, password, on_user_password_hashed, addition))
     {
-      if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
-        anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "username",
-                                     _("This username is taken"));
-      else
-        anbu_json_respond_error (msg, error);
+      user_addition_free (addition);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "1");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
+                                   _("The server is busy checking passwords; try again in a moment"));
       return;
     }
-  log_admin_action (self, msg, admin, "/api/v1/admin/users", "add", username);
-  answer = g_strdup_printf ("{\"id\":\"%s\"}", id);
-  anbu_json_respond (msg, 201, g_steal_pointer (&answer));
+  soup_server_message_pause (msg);
 }
 
 static void
