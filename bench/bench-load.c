@@ -7,7 +7,13 @@
  * throughput, and the server's resident memory over the run.
  *
  *   bench-load [--server PATH] [--duration SECONDS] [--period SECONDS]
- *              [--ws N] [--planners M] [--plugs P]
+ *              [--ws N] [--planners M] [--plugs P] [--slow N] [--uploads N]
+ *
+ * --slow and --uploads add an attack beside the load: N connections that
+ * send part of their headers and stall (made again when the server closes
+ * them), and N clients each sending 64 MiB bodies (chunked, to sign-in
+ * and, without a token, to the mutations route) one after another; the
+ * server's RSS over the run shows what they cost it.
  *
  * Defaults are a short run (30 s, period 15 s, 100 live clients, 20
  * planners, 2,000 plugs). The issue's full size is
@@ -120,6 +126,12 @@ struct _Bench
   gint64       next_probe;
   double       rss_setup, rss_min, rss_max, rss_last, rss_peak;
   guint        healthz_busy;
+  guint        n_slow, n_uploads;
+  guint        slow_connections;   /* slow connections made (a closed one is made again) */
+  guint        slow_closed;        /* … closed by the server */
+  guint        uploads_413, uploads_401, uploads_other;
+  guint64      uploaded;           /* bytes sent in refused bodies */
+  GBytes      *upload_piece;       /* 1 MiB as one chunk of a chunked body */
 };
 
 static double
@@ -732,6 +744,226 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Attack mode: slow connections and 64 MiB bodies beside the load */
+
+#define UPLOAD_MIB 64
+
+typedef struct
+{
+  Bench             *bench;
+  guint              index;
+  GSocketConnection *connection;
+  GCancellable      *cancellable;
+  guint8             buffer[1024];
+  GString           *answer;
+  guint              steps_left;
+} Attacker;
+
+static GSocketClient *
+client_from (guint b,
+             guint c,
+             guint d)
+{
+  g_autofree char *text = g_strdup_printf ("127.%u.%u.%u", b, c, d);
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (text);
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (inet, 0);
+  GSocketClient *client = g_socket_client_new ();
+
+  g_socket_client_set_local_address (client, local);
+  g_socket_client_set_enable_proxy (client, FALSE);
+  return client;
+}
+
+static guint
+bench_port (Bench *bench)
+{
+  return (guint) g_ascii_strtoull (strrchr (bench->url, ':') + 1, NULL, 10);
+}
+
+static void slow_connect (Attacker *slow);
+
+static void
+on_slow_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Attacker *slow = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n > 0)
+    {
+      g_input_stream_read_async (G_INPUT_STREAM (source), slow->buffer, sizeof slow->buffer,
+                                 G_PRIORITY_DEFAULT, slow->cancellable, on_slow_read, slow);
+      return;
+    }
+  if (g_cancellable_is_cancelled (slow->cancellable))
+    return;
+  /* The server let go (its request timeout): come back. */
+  slow->bench->slow_closed++;
+  g_clear_object (&slow->connection);
+  if (slow->bench->running)
+    slow_connect (slow);
+}
+
+static void
+on_slow_connected (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Attacker *slow = user_data;
+  static const char partial[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+
+  slow->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, NULL);
+  if (slow->connection == NULL)
+    return;
+  slow->bench->slow_connections++;
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (slow->connection)),
+                             partial, strlen (partial), NULL, NULL, NULL);
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (slow->connection)),
+                             slow->buffer, sizeof slow->buffer, G_PRIORITY_DEFAULT, slow->cancellable,
+                             on_slow_read, slow);
+}
+
+static void
+slow_connect (Attacker *slow)
+{
+  g_autoptr(GSocketClient) client = client_from (4, slow->index / WS_PER_ADDRESS, 1);
+
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", bench_port (slow->bench), slow->cancellable,
+                                         on_slow_connected, slow);
+}
+
+static void upload_start (Attacker *upload);
+
+static void
+on_upload_written (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Attacker *upload = user_data;
+  gsize written = 0;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, NULL))
+    return;
+  upload->bench->uploaded += written;
+  if (--upload->steps_left > 0)
+    {
+      gsize size;
+      gconstpointer data = g_bytes_get_data (upload->bench->upload_piece, &size);
+
+      g_output_stream_write_all_async (G_OUTPUT_STREAM (source), data, size, G_PRIORITY_DEFAULT,
+                                       upload->cancellable, on_upload_written, upload);
+    }
+  else
+    g_output_stream_write_all_async (G_OUTPUT_STREAM (source), "0\r\n\r\n", 5, G_PRIORITY_DEFAULT,
+                                     upload->cancellable, NULL, NULL);
+}
+
+static void
+on_upload_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Attacker *upload = user_data;
+  Bench *bench = upload->bench;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n > 0)
+    {
+      g_string_append_len (upload->answer, (const char *) upload->buffer, n);
+      if (strstr (upload->answer->str, "\r\n\r\n") == NULL)
+        {
+          g_input_stream_read_async (G_INPUT_STREAM (source), upload->buffer, sizeof upload->buffer,
+                                     G_PRIORITY_DEFAULT, upload->cancellable, on_upload_read, upload);
+          return;
+        }
+    }
+  if (g_cancellable_is_cancelled (upload->cancellable))
+    return;
+  if (g_str_has_prefix (upload->answer->str, "HTTP/1.1 413"))
+    bench->uploads_413++;
+  else if (g_str_has_prefix (upload->answer->str, "HTTP/1.1 401"))
+    bench->uploads_401++;
+  else
+    bench->uploads_other++;
+  g_clear_object (&upload->connection);
+  /* Again and again while the load runs. */
+  if (bench->running)
+    upload_start (upload);
+}
+
+static void
+on_upload_connected (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Attacker *upload = user_data;
+  /* Half of them to sign-in (413 past the limit), half without a token to
+   * the mutations route (401 at the headers). */
+  const char *path = upload->index % 2 ? "/api/v1/mutations" : "/api/v1/session";
+  g_autofree char *head = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                           "Content-Type: application/json\r\n"
+                                           "Transfer-Encoding: chunked\r\n\r\n", path);
+  gsize size;
+  gconstpointer data = g_bytes_get_data (upload->bench->upload_piece, &size);
+  GOutputStream *out;
+
+  upload->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, NULL);
+  if (upload->connection == NULL)
+    {
+      upload->bench->uploads_other++;
+      return;
+    }
+  out = g_io_stream_get_output_stream (G_IO_STREAM (upload->connection));
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+  upload->steps_left = UPLOAD_MIB;
+  g_output_stream_write_all_async (out, data, size, G_PRIORITY_DEFAULT, upload->cancellable,
+                                   on_upload_written, upload);
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (upload->connection)),
+                             upload->buffer, sizeof upload->buffer, G_PRIORITY_DEFAULT, upload->cancellable,
+                             on_upload_read, upload);
+}
+
+static void
+upload_start (Attacker *upload)
+{
+  g_autoptr(GSocketClient) client = client_from (5, 0, upload->index + 1);
+
+  g_string_truncate (upload->answer, 0);
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", bench_port (upload->bench), upload->cancellable,
+                                         on_upload_connected, upload);
+}
+
+static Attacker *
+attack (Bench *bench)
+{
+  guint n = bench->n_slow + bench->n_uploads;
+  Attacker *attackers = g_new0 (Attacker, n);
+  char *piece = g_malloc (1024 * 1024 + 10);
+
+  memcpy (piece, "100000\r\n", 8);
+  memset (piece + 8, ' ', 1024 * 1024);
+  memcpy (piece + 8 + 1024 * 1024, "\r\n", 2);
+  bench->upload_piece = g_bytes_new_take (piece, 1024 * 1024 + 10);
+  for (guint i = 0; i < n; i++)
+    {
+      attackers[i].bench = bench;
+      attackers[i].cancellable = g_cancellable_new ();
+      attackers[i].answer = g_string_new (NULL);
+      if (i < bench->n_slow)
+        {
+          attackers[i].index = i;
+          slow_connect (&attackers[i]);
+        }
+      else
+        {
+          attackers[i].index = i - bench->n_slow;
+          upload_start (&attackers[i]);
+        }
+    }
+  return attackers;
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -771,6 +1003,12 @@ print_results (Bench  *bench,
           bench->live_open, bench->n_ws, bench->live_closed_early, bench->live_frames / seconds);
   printf ("readings offered: %.1f/s (%u plugs, one per %u s; the full size is 50,000 per 60 s = 833/s)\n",
           (double) bench->n_plugs / bench->period, bench->n_plugs, bench->period);
+  if (bench->n_slow + bench->n_uploads > 0)
+    printf ("attack: %u slow connections held (%u made, %u closed by the server); %u bodies of %u MiB "
+            "refused 413, %u refused 401, %u other; %.0f MiB sent in refused bodies\n",
+            bench->n_slow, bench->slow_connections, bench->slow_closed,
+            bench->uploads_413, UPLOAD_MIB, bench->uploads_401, bench->uploads_other,
+            bench->uploaded / (1024.0 * 1024.0));
   printf ("server RSS: %.1f MiB after set-up; %.1f–%.1f MiB during the run; %.1f MiB at the end; "
           "peak %.1f MiB\n", bench->rss_setup, bench->rss_min, bench->rss_max, bench->rss_last, bench->rss_peak);
 }
@@ -783,7 +1021,8 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("— load on one anbu-server over loopback");
   g_autofree char *admin_id = NULL;
   g_autofree char *server_path = NULL;
-  gint duration = 30, period = 15, n_ws = 100, n_planners = 20, n_plugs = 2000;
+  gint duration = 30, period = 15, n_ws = 100, n_planners = 20, n_plugs = 2000, n_slow = 0, n_uploads = 0;
+  Attacker *attackers = NULL;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_path, "anbu-server to run", "PATH" },
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration, "Seconds of load (5–3600, default 30)", "SECONDS" },
@@ -792,6 +1031,9 @@ main (int   argc,
     { "ws", 0, 0, G_OPTION_ARG_INT, &n_ws, "Live WebSocket clients (default 100)", "N" },
     { "planners", 0, 0, G_OPTION_ARG_INT, &n_planners, "Planners syncing and pushing (default 20)", "M" },
     { "plugs", 0, 0, G_OPTION_ARG_INT, &n_plugs, "Plugs sending readings (default 2000)", "P" },
+    { "slow", 0, 0, G_OPTION_ARG_INT, &n_slow, "Slow connections held meanwhile (default 0)", "N" },
+    { "uploads", 0, 0, G_OPTION_ARG_INT, &n_uploads, "Clients sending 64 MiB bodies meanwhile, "
+      "one after another (default 0)", "N" },
     { NULL }
   };
   Bench bench = { 0 };
@@ -807,10 +1049,11 @@ main (int   argc,
       return 2;
     }
   if (duration < 5 || duration > 3600 || period < 2 || period > 600 || n_ws < 0 || n_ws > 20000
-      || n_planners < 1 || n_planners > 5000 || n_plugs < n_planners || n_plugs > 500000)
+      || n_planners < 1 || n_planners > 5000 || n_plugs < n_planners || n_plugs > 500000
+      || n_slow < 0 || n_slow > 10000 || n_uploads < 0 || n_uploads > 200)
     {
       g_printerr ("Out of range: --duration 5–3600, --period 2–600, --ws 0–20000, --planners 1–5000, "
-                  "--plugs from the planners' number to 500000\n");
+                  "--plugs from the planners' number to 500000, --slow 0–10000, --uploads 0–200\n");
       return 2;
     }
   bench.server_path = server_path != NULL ? server_path : ANBU_SERVER_PATH;
@@ -819,6 +1062,8 @@ main (int   argc,
   bench.n_ws = (guint) n_ws;
   bench.n_planners = (guint) n_planners;
   bench.n_plugs = (guint) n_plugs;
+  bench.n_slow = (guint) n_slow;
+  bench.n_uploads = (guint) n_uploads;
   for (guint k = 0; k < N_KINDS; k++)
     bench.stats[k].ms = g_array_new (FALSE, FALSE, sizeof (double));
 
@@ -891,6 +1136,8 @@ main (int   argc,
     bench.gateways[i].due = bench.run_started + (gint64) bench.period * G_USEC_PER_SEC * i / bench.n_gateways;
   for (guint i = 0; i < bench.n_planners; i++)
     bench.planners[i].due = bench.run_started + (gint64) bench.period * G_USEC_PER_SEC * i / bench.n_planners;
+  if (bench.n_slow + bench.n_uploads > 0)
+    attackers = attack (&bench);
   g_timeout_add (100, on_tick, &bench);
   while (bench.running)
     g_main_context_iteration (NULL, TRUE);
@@ -904,6 +1151,11 @@ main (int   argc,
   }
   server_memory (&bench, &bench.rss_last, &bench.rss_peak);
   print_results (&bench, seconds);
+  for (guint i = 0; attackers != NULL && i < bench.n_slow + bench.n_uploads; i++)
+    {
+      g_cancellable_cancel (attackers[i].cancellable);
+      g_clear_object (&attackers[i].connection);
+    }
 
   for (guint i = 0; i < bench.n_ws; i++)
     if (bench.live[i].connection != NULL)
