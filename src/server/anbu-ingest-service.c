@@ -55,6 +55,7 @@ struct _AnbuIngestService
   gint64               counter_seen;
   GPtrArray           *queue;         /* QueuedBatch *: telemetry waiting for the next commit */
   guint                flush_id;
+  guint                flush_deadline_id;   /* the flush at the latest, however busy the loop */
   guint                pass_id;
   guint                change_id;
 };
@@ -305,6 +306,8 @@ queued_batch_free (QueuedBatch *queued)
   g_free (queued);
 }
 
+#define TELEMETRY_FLUSH_MAX_WAIT_MS 50
+
 static gboolean
 flush_telemetry (gpointer user_data)
 {
@@ -318,7 +321,8 @@ flush_telemetry (gpointer user_data)
   gint64 now = anbu_ingest_service_now (self);
   gint64 monotonic = g_get_monotonic_time ();
 
-  self->flush_id = 0;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_handle_id (&self->flush_deadline_id, g_source_remove);
   self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_batch_free);
   for (guint i = 0; i < queue->len; i++)
     g_ptr_array_add (batches, ((QueuedBatch *) queue->pdata[i])->entries);
@@ -418,7 +422,13 @@ handle_telemetry (SoupServer        *server,
   g_ptr_array_add (self->queue, queued);
   soup_server_message_pause (msg);
   if (self->flush_id == 0)
-    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_telemetry, self, NULL);
+    {
+      self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_telemetry, self, NULL);
+      /* An idle source never runs while other work keeps the loop busy
+       * (bodies streaming in without pause): then the batch is stored
+       * after at most this long anyway. */
+      self->flush_deadline_id = g_timeout_add (TELEMETRY_FLUSH_MAX_WAIT_MS, flush_telemetry, self);
+    }
 }
 
 static AnbuStoreUser *
