@@ -72,7 +72,7 @@ require_method (SoupServerMessage *msg,
     return TRUE;
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", method);
   anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                               "This route does not take this method");
+                               _("This route does not take this method"));
   return FALSE;
 }
 
@@ -241,7 +241,7 @@ check_gateway_credential (SoupServerMessage  *msg,
 
   if (gateway_id != NULL)
     return TRUE;
-  anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL, "Telemetry needs a gateway credential");
+  anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL, _("Telemetry needs a gateway credential"));
   return FALSE;
 }
 
@@ -364,7 +364,7 @@ flush_telemetry (gpointer user_data)
         anbu_json_respond_error (queued->msg, error);
       else
         anbu_json_respond_api_error (queued->msg, ANBU_API_ERROR_INTERNAL, NULL,
-                                     "The readings could not be stored; send them again");
+                                     _("The readings could not be stored; send them again"));
       soup_server_message_unpause (queued->msg);
       if (self->server != NULL)
         anbu_metrics_observe_request (anbu_http_server_get_metrics (self->server),
@@ -394,7 +394,7 @@ handle_telemetry (SoupServer        *server,
   if (gateway_id == NULL)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
-                                   "Telemetry needs a gateway credential");
+                                   _("Telemetry needs a gateway credential"));
       return;
     }
   root = anbu_json_body_parse (soup_server_message_get_request_body (msg),
@@ -752,7 +752,7 @@ handle_households (SoupServer        *server,
   /* "", "api", "v1", "households", ID, "series" */
   if (g_strv_length (parts) != 6 || strcmp (parts[5], "series") != 0)
     {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
       return;
     }
   if (!require_method (msg, "GET"))
@@ -769,13 +769,13 @@ handle_households (SoupServer        *server,
   if (from >= to)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from",
-                                   "from must be before to");
+                                   _("from must be before to"));
       return;
     }
   if ((to - from) / bucket > ANBU_SERIES_MAX_BUCKETS)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "bucket",
-                                   "Too many buckets: choose a larger bucket or a shorter span");
+                                   _("Too many buckets: choose a larger bucket or a shorter span"));
       return;
     }
   series = g_new0 (SeriesQuery, 1);
@@ -815,7 +815,7 @@ handle_stats (SoupServer        *server,
   if (group_text != NULL && !anbu_stats_group_from_string (group_text, &group))
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "group",
-                                   "group is day, week or month");
+                                   _("group is day, week or month"));
       return;
     }
   if (from >= to || to - from > 5 * 366 * 24 * 3600)
@@ -858,7 +858,7 @@ require_admin (AnbuIngestService *self,
   if (user->role != ANBU_USER_ROLE_ADMIN)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL,
-                                   "Only an administrator may do this");
+                                   _("Only an administrator may do this"));
       return NULL;
     }
   return g_steal_pointer (&user);
@@ -1133,7 +1133,7 @@ handle_admin_tick (SoupServer        *server,
 
   if (!anbu_clock_is_manual (self->clock))
     {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
       return;
     }
   if ((admin = require_admin (self, msg)) == NULL)
