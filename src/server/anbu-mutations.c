@@ -12,6 +12,7 @@
 #include "anbu-alert.h"
 #include "anbu-api-problem.h"
 #include "anbu-case-lifecycle.h"
+#include "anbu-caseload-moves.h"
 #include "anbu-contact.h"
 #include "anbu-mutation.h"
 #include "anbu-mutation-apply.h"
@@ -26,6 +27,7 @@ typedef struct
   const AnbuStoreUser   *user;
   const AnbuScope       *scope;
   GHashTable            *rejected_households;   /* ids whose creation was rejected in this batch */
+  char                  *granted_household;     /* moved away after the entry was made */
 } Batch;
 
 /* What one applied entry answers. */
@@ -91,7 +93,18 @@ scope_key_from_household (const AnbuHousehold   *household,
   key->dong_code = household->dong_code;
   key->night_consent = household->night_consent;
   key->status = (char *) anbu_household_status_to_string (household->status);
+  key->assigned_planner = NULL;
   return TRUE;
+}
+
+/* The caller's scope, and the household the current entry may still
+ * change because it was made before a caseload move took it away. */
+static gboolean
+batch_may_see (Batch                 *batch,
+               const AnbuStoreEntity *household)
+{
+  return anbu_scope_contains (batch->scope, &household->scope_key)
+         || g_strcmp0 (batch->granted_household, household->id) == 0;
 }
 
 /* Loads a household the caller may see; another scope's household is
@@ -117,7 +130,7 @@ load_household (Batch            *batch,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (!anbu_scope_contains (batch->scope, &entity->scope_key))
+  if (!batch_may_see (batch, entity))
     {
       anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, _("No such household"));
       return NULL;
@@ -154,7 +167,7 @@ check_open_household (Batch       *batch,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (entity == NULL || !anbu_scope_contains (batch->scope, &entity->scope_key))
+  if (entity == NULL || !batch_may_see (batch, entity))
     {
       anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, _("No such household"));
       return FALSE;
@@ -581,6 +594,54 @@ apply_plug_remove (Batch       *batch,
   return TRUE;
 }
 
+/* plug.mark: the planner's word on what the plug's detector learned; the
+ * ingest path reads it from the record (anbu-telemetry.c). */
+static gboolean
+apply_plug_mark (Batch       *batch,
+                 JsonObject  *payload,
+                 Outcome     *outcome,
+                 GError     **error)
+{
+  g_autofree char *serial = NULL;
+  g_autoptr(AnbuHousehold) household = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  AnbuMutationActor actor = batch_actor (batch);
+  gint64 version = 0;
+
+  if (!read_serial (payload, "serial", &serial, error))
+    return FALSE;
+  records.plug = load_plug (batch, serial, &version, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (records.plug == NULL)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", _("No such plug"));
+      return FALSE;
+    }
+  household = load_household (batch, records.plug->household_id, "serial", NULL, &local_error);
+  if (household == NULL)
+    {
+      /* Another scope's plug answers exactly like an unknown serial. */
+      if (g_error_matches (local_error, ANBU_API_ERROR, ANBU_API_ERROR_NOT_FOUND))
+        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", _("No such plug"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_PLUG_MARK, payload, &actor, &records, error))
+    return FALSE;
+  if (records.changed && !save_plug (batch, records.plug, version, error))
+    return FALSE;
+  if (!records.changed)
+    records.plug->version = version;
+  set_outcome_plug (outcome, records.plug);
+  return TRUE;
+}
+
 /* Visits, contacts and absences are append-only facts: a second entry
  * with the same record id is the same fact, answered as a duplicate. */
 static gboolean
@@ -928,6 +989,8 @@ apply_kind (Batch             *batch,
       return apply_plug_replace (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
       return apply_plug_remove (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_PLUG_MARK:
+      return apply_plug_mark (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_VISIT_CREATE:
       {
         g_autofree char *by = NULL;
@@ -978,6 +1041,7 @@ referenced_household (AnbuMutationKind  kind,
       member = "household_id";
       break;
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
+    case ANBU_MUTATION_KIND_PLUG_MARK:
     case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
     default:
@@ -1032,6 +1096,70 @@ duplicate_result (const char *id)
   json_object_set_string_member (result, "id", id);
   json_object_set_string_member (result, "status", "duplicate");
   return result;
+}
+
+/* The stored household an entry is about, or NULL (a new or unknown one:
+ * the entry's own checks answer for it). */
+static AnbuStoreEntity *
+entry_household (Batch              *batch,
+                 const AnbuMutation *mutation)
+{
+  const char *household_id = referenced_household (mutation->kind, mutation->payload);
+  g_autoptr(AnbuStoreEntity) owner = NULL;
+  AnbuRecordKind kind;
+  const char *member;
+
+  if (household_id == NULL)
+    {
+      if (mutation->kind == ANBU_MUTATION_KIND_PLUG_REMOVE)
+        {
+          kind = ANBU_RECORD_KIND_PLUG;
+          member = "serial";
+        }
+      else if (mutation->kind == ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE
+               || mutation->kind == ANBU_MUTATION_KIND_ALERT_RESOLVE)
+        {
+          kind = ANBU_RECORD_KIND_ALERT;
+          member = "id";
+        }
+      else
+        return NULL;
+      if (!json_object_has_member (mutation->payload, member)
+          || json_node_get_value_type (json_object_get_member (mutation->payload, member)) != G_TYPE_STRING)
+        return NULL;
+      owner = anbu_store_load (batch->store, kind,
+                               json_object_get_string_member (mutation->payload, member), NULL);
+      if (owner == NULL)
+        return NULL;
+      household_id = owner->household_id;
+    }
+  return anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, household_id, NULL);
+}
+
+/* A planner's entry about a household a caseload move took from them:
+ * made (by its own `created_at`) while they were still responsible, it
+ * is applied as theirs; made after, it is refused saying so. */
+static gboolean
+check_moved_household (Batch              *batch,
+                       const AnbuMutation *mutation,
+                       JsonObject         *entry,
+                       GError            **error)
+{
+  g_autoptr(AnbuStoreEntity) household = NULL;
+  gint64 made_at = 0;
+
+  g_clear_pointer (&batch->granted_household, g_free);
+  if (batch->user->role != ANBU_USER_ROLE_PLANNER)
+    return TRUE;
+  household = entry_household (batch, mutation);
+  if (household == NULL || anbu_scope_contains (batch->scope, &household->scope_key))
+    return TRUE;
+  /* An entry without its time is taken as made now. */
+  anbu_json_read_timestamp ("created_at", json_object_get_member (entry, "created_at"), FALSE,
+                            &made_at, NULL);
+  if (anbu_caseload_moves_was_responsible (batch->store, batch->user, household, made_at, error))
+    batch->granted_household = g_strdup (household->id);
+  return error == NULL || *error == NULL;
 }
 
 JsonArray *
@@ -1092,7 +1220,7 @@ anbu_mutations_apply (AnbuStore              *store,
 {
   g_autoptr(GHashTable) rejected_households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(JsonArray) results = json_array_new ();
-  Batch batch = { store, user, scope, rejected_households };
+  Batch batch = { store, user, scope, rejected_households, NULL };
   JsonNode *node;
 
   if (!anbu_store_begin (store, error))
@@ -1150,6 +1278,14 @@ anbu_mutations_apply (AnbuStore              *store,
                             mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE
                             || mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_CLOSE ? "id" : "household_id",
                             _("The household this entry needs was rejected earlier in the batch"));
+      else if (!check_moved_household (&batch, mutation, entry, &entry_error))
+        {
+          if (is_storage_error (entry_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&entry_error));
+              goto fail_rollback;
+            }
+        }
       else
         {
           if (!anbu_store_savepoint (store, error))
@@ -1200,6 +1336,7 @@ anbu_mutations_apply (AnbuStore              *store,
       anbu_metrics_add_mutation (metrics, kind_name, "rejected");
     }
 
+  g_clear_pointer (&batch.granted_household, g_free);
   if (!anbu_store_commit (store, error))
     return NULL;
   node = json_node_new (JSON_NODE_ARRAY);
@@ -1207,6 +1344,7 @@ anbu_mutations_apply (AnbuStore              *store,
   return node;
 
 fail_rollback:
+  g_clear_pointer (&batch.granted_household, g_free);
   anbu_store_rollback (store);
   return NULL;
 }
