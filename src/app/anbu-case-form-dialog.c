@@ -1174,8 +1174,6 @@ build_changes (AnbuCaseFormDialog *self)
 }
 
 
-static void submit_next (AnbuCaseFormDialog *self);
-
 static void
 submit_cb (GObject      *source,
            GAsyncResult *result,
@@ -1183,25 +1181,32 @@ submit_cb (GObject      *source,
 {
   g_autoptr(AnbuCaseFormDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *mutation_id = anbu_casework_submit_finish (ANBU_CASEWORK (source), result, &error);
+  g_auto(GStrv) mutation_ids = anbu_casework_submit_changes_finish (ANBU_CASEWORK (source), result, &error);
 
-  if (mutation_id == NULL)
+  if (mutation_ids == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      /* Nothing of the form was stored (one transaction): what was typed
+       * stays, and saving again stores all of it. */
       self->saving = FALSE;
       gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), TRUE);
       g_ptr_array_set_size (self->pending, 0);
-      g_warning ("Could not store a change: %s", error->message);
-      set_field_error (self, NULL, _("The change could not be stored on this computer. Check the free disk space and try again."));
+      if (g_error_matches (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_DISK_FULL))
+        {
+          /* The planner is told; it is no fault of the program. */
+          g_message ("Could not store a change: %s", error->message);
+          set_field_error (self, NULL, _("This computer's disk is full, so nothing was saved. "
+                                         "What you typed is still here: free some space and save again."));
+        }
+      else
+        {
+          g_warning ("Could not store a change: %s", error->message);
+          set_field_error (self, NULL, _("The change could not be stored on this computer. Check the free disk space and try again."));
+        }
       return;
     }
-  g_ptr_array_remove_index (self->pending, 0);
-  if (self->pending->len > 0)
-    {
-      submit_next (self);
-      return;
-    }
+  g_ptr_array_set_size (self->pending, 0);
 
   {
     GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
@@ -1211,17 +1216,28 @@ submit_cb (GObject      *source,
     if (ANBU_IS_WINDOW (parent))
       anbu_window_add_toast (ANBU_WINDOW (parent), message);
   }
-  g_signal_emit (self, signals[SAVED], 0, mutation_id);
+  /* The form's main change is its first. */
+  g_signal_emit (self, signals[SAVED], 0, mutation_ids[0]);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* Every change of the form in one transaction: a full disk (or any
+ * refusal) leaves none of them stored, never the first without the rest. */
 static void
-submit_next (AnbuCaseFormDialog *self)
+submit_all (AnbuCaseFormDialog *self)
 {
-  Change *change = self->pending->pdata[0];
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+  g_autoptr(GPtrArray) payloads = g_ptr_array_new ();
 
-  anbu_casework_submit_async (self->casework, change->kind, change->payload, self->cancellable,
-                              submit_cb, g_object_ref (self));
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      Change *change = self->pending->pdata[i];
+
+      g_ptr_array_add (kinds, change->kind);
+      g_ptr_array_add (payloads, change->payload);
+    }
+  anbu_casework_submit_changes_async (self->casework, kinds, payloads, self->cancellable,
+                                      submit_cb, g_object_ref (self));
 }
 
 void
@@ -1240,7 +1256,7 @@ anbu_case_form_dialog_save (AnbuCaseFormDialog *self)
     }
   self->saving = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
-  submit_next (self);
+  submit_all (self);
 }
 
 static void

@@ -131,6 +131,45 @@ anbu_case_store_record_change_finish (AnbuCaseStore  *store,
 }
 
 static void
+record_changes_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GStrv mutation_ids = anbu_replica_record_changes_finish (ANBU_REPLICA (source), result, &error);
+
+  if (mutation_ids == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, mutation_ids, (GDestroyNotify) g_strfreev);
+}
+
+void
+anbu_case_store_record_changes_async (AnbuCaseStore       *store,
+                                      GPtrArray           *mutation_kinds,
+                                      GPtrArray           *payloads,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, anbu_case_store_record_changes_async);
+  anbu_replica_record_changes_async (ANBU_CASE_STORE (store)->replica, mutation_kinds, payloads,
+                                     cancellable, record_changes_cb, task);
+}
+
+GStrv
+anbu_case_store_record_changes_finish (AnbuCaseStore  *store,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 fetch_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)

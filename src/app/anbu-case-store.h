@@ -76,6 +76,16 @@ void       anbu_case_store_record_change_async  (AnbuCaseStore       *self,
 char      *anbu_case_store_record_change_finish (AnbuCaseStore       *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+/* Several changes (one form's) in one transaction: all or none. */
+void       anbu_case_store_record_changes_async  (AnbuCaseStore       *self,
+                                                  GPtrArray           *mutation_kinds,
+                                                  GPtrArray           *payloads,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GStrv      anbu_case_store_record_changes_finish (AnbuCaseStore       *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 void       anbu_case_store_fetch_async          (AnbuCaseStore       *self,
                                                  const char          *path,
                                                  GCancellable        *cancellable,

@@ -747,6 +747,51 @@ anbu_casework_submit_async (AnbuCasework        *self,
                                        submit_cb, task);
 }
 
+static void
+submit_changes_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GStrv mutation_ids = anbu_case_store_record_changes_finish (ANBU_CASE_STORE (source), result, &error);
+
+  if (mutation_ids == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  anbu_casework_reload (g_task_get_source_object (task));
+  g_task_return_pointer (task, mutation_ids, (GDestroyNotify) g_strfreev);
+}
+
+void
+anbu_casework_submit_changes_async (AnbuCasework        *self,
+                                    GPtrArray           *mutation_kinds,
+                                    GPtrArray           *payloads,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ANBU_IS_CASEWORK (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, anbu_casework_submit_changes_async);
+  anbu_case_store_record_changes_async (self->store, mutation_kinds, payloads, cancellable,
+                                        submit_changes_cb, task);
+}
+
+GStrv
+anbu_casework_submit_changes_finish (AnbuCasework  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 char *
 anbu_casework_submit_finish (AnbuCasework  *self,
                              GAsyncResult  *result,

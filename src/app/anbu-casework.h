@@ -63,5 +63,16 @@ void                anbu_casework_submit_async         (AnbuCasework        *sel
 char               *anbu_casework_submit_finish        (AnbuCasework   *self,
                                                         GAsyncResult   *result,
                                                         GError        **error);
+/* One form's changes, stored together or not at all (a full disk leaves
+ * nothing half-written); answers their mutation ids in order. */
+void                anbu_casework_submit_changes_async  (AnbuCasework        *self,
+                                                         GPtrArray           *mutation_kinds,
+                                                         GPtrArray           *payloads,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+GStrv               anbu_casework_submit_changes_finish (AnbuCasework   *self,
+                                                         GAsyncResult   *result,
+                                                         GError        **error);
 
 G_END_DECLS

@@ -352,24 +352,22 @@ validate_change (const MutationKind  *kind,
   return valid;
 }
 
-static void
-record_change_job (AnbuReplica *self,
-                   GTask       *task,
-                   gpointer     task_data)
+/* Parses, completes and checks one change (nothing is written yet): the
+ * payload ready to apply, or NULL with the error. */
+static JsonObject *
+prepare_change (ChangeData          *change,
+                const MutationKind **kind_out,
+                GError             **error)
 {
-  ChangeData *change = task_data;
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) payload = NULL;
-  g_autofree char *household_id = NULL;
   const MutationKind *kind = _anbu_replica_find_mutation_kind (change->mutation_kind);
-  guint kinds_changed = 0;
 
   payload = _anbu_replica_parse_object (change->payload_json, NULL);
   if (payload == NULL || kind == NULL)
     {
-      g_task_return_new_error (task, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID,
-                               _("Unknown kind of change “%s”"), change->mutation_kind);
-      return;
+      g_set_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID,
+                   _("Unknown kind of change “%s”"), change->mutation_kind);
+      return NULL;
     }
 
   if (change->household_id != NULL)
@@ -394,23 +392,93 @@ record_change_job (AnbuReplica *self,
 
   /* The same rules as the server's (src/core), checked before anything is
    * written; household.update gets its base version inside the transaction. */
-  if (!validate_change (kind, payload, &error))
+  if (!validate_change (kind, payload, error))
+    return NULL;
+  *kind_out = kind;
+  return g_steal_pointer (&payload);
+}
+
+/* Several changes (one form's) in one transaction: all of them with their
+ * outbox entries, or, when the disk refuses any, none. Each ChangeData gets
+ * its mutation id. */
+static gboolean
+record_changes (AnbuReplica  *self,
+                GPtrArray    *changes,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autofree const MutationKind **kinds = g_new0 (const MutationKind *, changes->len);
+  guint kinds_changed = 0;
+
+  for (guint i = 0; i < changes->len; i++)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      JsonObject *payload = prepare_change (changes->pdata[i], &kinds[i], error);
+
+      if (payload == NULL)
+        return FALSE;
+      g_ptr_array_add (payloads, payload);
     }
 
-  if (!_anbu_replica_begin (self, &error)
-      || !apply_local_change (self, kind, payload, &household_id, &kinds_changed, &error)
-      || !write_outbox_entry (self, change->mutation_id, kind->mutation, household_id, payload,
-                              &error)
-      || !_anbu_replica_commit (self, &error))
+  if (!_anbu_replica_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < changes->len; i++)
+    {
+      ChangeData *change = changes->pdata[i];
+      g_autofree char *household_id = NULL;
+
+      if (!apply_local_change (self, kinds[i], payloads->pdata[i], &household_id, &kinds_changed, error)
+          || !write_outbox_entry (self, change->mutation_id, kinds[i]->mutation, household_id,
+                                  payloads->pdata[i], error))
+        {
+          _anbu_replica_rollback (self);
+          return FALSE;
+        }
+    }
+  if (!_anbu_replica_commit (self, error))
     {
       _anbu_replica_rollback (self);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      return FALSE;
     }
   _anbu_replica_publish (self, kinds_changed, TRUE);
+  return TRUE;
+}
+
+static void
+record_changes_job (AnbuReplica *self,
+                    GTask       *task,
+                    gpointer     task_data)
+{
+  GPtrArray *changes = task_data;
+  GError *error = NULL;
+  GStrvBuilder *ids;
+
+  if (!record_changes (self, changes, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  ids = g_strv_builder_new ();
+  for (guint i = 0; i < changes->len; i++)
+    g_strv_builder_add (ids, ((ChangeData *) changes->pdata[i])->mutation_id);
+  g_task_return_pointer (task, g_strv_builder_end (ids), (GDestroyNotify) g_strfreev);
+  g_strv_builder_unref (ids);
+}
+
+static void
+record_change_job (AnbuReplica *self,
+                   GTask       *task,
+                   gpointer     task_data)
+{
+  ChangeData *change = task_data;
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  GError *error = NULL;
+
+  g_ptr_array_add (one, change);
+  if (!record_changes (self, one, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_pointer (task, g_strdup (change->mutation_id), g_free);
 }
 
@@ -649,6 +717,54 @@ anbu_replica_update_household_async (AnbuReplica         *self,
   task = _anbu_replica_new_task (self, cancellable, callback, user_data, anbu_replica_record_change_async,
                                  change, change_data_free);
   _anbu_replica_run_job (self, task, record_change_job);
+}
+
+/**
+ * anbu_replica_record_changes_async:
+ * @mutation_kinds: (element-type utf8): the kinds of one form's changes, in order
+ * @payloads: (element-type JsonObject): their payloads
+ *
+ * Like anbu_replica_record_change_async() for several changes at once, in
+ * one transaction: all of them are applied and queued, or (a refused
+ * change, a full disk) none. Finish with
+ * anbu_replica_record_changes_finish(): their mutation ids, in order.
+ */
+void
+anbu_replica_record_changes_async (AnbuReplica         *self,
+                                   GPtrArray           *mutation_kinds,
+                                   GPtrArray           *payloads,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *changes;
+
+  g_return_if_fail (ANBU_IS_REPLICA (self));
+  g_return_if_fail (mutation_kinds != NULL && payloads != NULL);
+  g_return_if_fail (mutation_kinds->len == payloads->len && payloads->len > 0);
+
+  changes = g_ptr_array_new_with_free_func (change_data_free);
+  for (guint i = 0; i < payloads->len; i++)
+    {
+      ChangeData *change = g_new0 (ChangeData, 1);
+
+      change->mutation_kind = g_strdup (mutation_kinds->pdata[i]);
+      change->payload_json = _anbu_replica_object_to_string (payloads->pdata[i]);
+      g_ptr_array_add (changes, change);
+    }
+  task = _anbu_replica_new_task (self, cancellable, callback, user_data, anbu_replica_record_changes_async,
+                                 changes, (GDestroyNotify) g_ptr_array_unref);
+  _anbu_replica_run_job (self, task, record_changes_job);
+}
+
+GStrv
+anbu_replica_record_changes_finish (AnbuReplica   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 char *

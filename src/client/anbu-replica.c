@@ -133,6 +133,9 @@ _anbu_replica_set_sqlite_error (AnbuReplica  *self,
     g_set_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_CORRUPT,
                  _("The local copy of the caseload is damaged (%s)"),
                  self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+  else if (primary == SQLITE_FULL)
+    g_set_error_literal (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_DISK_FULL,
+                         _("This computer's disk is full, so nothing was saved"));
   else
     g_set_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_FAILED,
                  _("The local copy of the caseload cannot be written (%s)"),

@@ -20,7 +20,8 @@ typedef enum
   ANBU_REPLICA_ERROR_TOO_NEW,         /* written by a newer Anbu */
   ANBU_REPLICA_ERROR_INVALID,         /* a change or a server answer of the wrong shape */
   ANBU_REPLICA_ERROR_UNKNOWN,         /* no such record, conflict or outbox entry */
-  ANBU_REPLICA_ERROR_FAILED,          /* the disk refused (full, read-only, I/O error) */
+  ANBU_REPLICA_ERROR_FAILED,          /* the disk refused (read-only, I/O error) */
+  ANBU_REPLICA_ERROR_DISK_FULL,       /* the disk is full: nothing of the change was written */
 } AnbuReplicaError;
 
 typedef struct
@@ -112,6 +113,17 @@ void         anbu_replica_update_household_async   (AnbuReplica          *self,
                                                     GAsyncReadyCallback   callback,
                                                     gpointer              user_data);
 char        *anbu_replica_record_change_finish     (AnbuReplica          *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+/* Several changes in one transaction: all or none (see the .c). */
+void         anbu_replica_record_changes_async     (AnbuReplica          *self,
+                                                    GPtrArray            *mutation_kinds,
+                                                    GPtrArray            *payloads,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+GStrv        anbu_replica_record_changes_finish    (AnbuReplica          *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 

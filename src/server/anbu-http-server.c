@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -27,7 +28,7 @@
 /* Sign-ins waiting for a password check, per worker; beyond that the
  * server answers 503 with Retry-After rather than queue without bound. */
 #define PASSWORD_QUEUE_PER_CHECK 8
-#define LISTEN_BACKLOG 128
+#define LISTEN_BACKLOG 1024
 
 struct _AnbuHttpServer
 {
@@ -45,6 +46,9 @@ struct _AnbuHttpServer
   GThreadPool  *password_pool;     /* Argon2id checks, a few at a time */
   guint         password_checks;   /* workers of the pool */
   guint         password_pending;  /* checks running or waiting (main thread only) */
+  guint         max_connections_per_address;   /* 0: no cap */
+  GHashTable   *connections;       /* client address → GPtrArray of its open GSockets */
+  guint         sweep_id;          /* forgets closed connections now and then */
 };
 
 G_DEFINE_FINAL_TYPE (AnbuHttpServer, anbu_http_server, G_TYPE_OBJECT)
@@ -220,14 +224,29 @@ sign_in_free (SignIn *sign_in)
  * other requests are answered meanwhile, and only a few at once (the
  * pool's workers), so a burst of sign-ins cannot exhaust memory. */
 static void
-verify_password_worker (gpointer data,
-                        gpointer user_data)
+password_worker (gpointer data,
+                 gpointer user_data)
 {
   GTask *task = data;
-  SignIn *sign_in = g_task_get_task_data (task);
 
-  g_task_return_boolean (task, anbu_password_verify (sign_in->user ? sign_in->user->password_hash : NULL,
-                                                     sign_in->password));
+  /* A new password to hash (the admin users route), or a sign-in. */
+  if (g_task_get_source_tag (task) == anbu_http_server_hash_password_async)
+    {
+      GError *error = NULL;
+      char *hash = anbu_password_hash (g_task_get_task_data (task), &error);
+
+      if (hash != NULL)
+        g_task_return_pointer (task, hash, g_free);
+      else
+        g_task_return_error (task, error);
+    }
+  else
+    {
+      SignIn *sign_in = g_task_get_task_data (task);
+
+      g_task_return_boolean (task, anbu_password_verify (sign_in->user ? sign_in->user->password_hash : NULL,
+                                                         sign_in->password));
+    }
   g_object_unref (task);
 }
 
@@ -715,16 +734,124 @@ idle_timer_free (gpointer source_id)
   g_source_remove (GPOINTER_TO_UINT (source_id));
 }
 
+/* Connections per client address: one address holding many connections
+ * (slow ones above all) must not use up the server's descriptors and
+ * leave nothing for others. A new connection over the cap is closed at
+ * once, before anything of it is read. libsoup 3.2 has no signal for a
+ * closed connection, but it closes the socket when it drops one (and a
+ * WebSocket when it ends): an address's list forgets closed sockets when
+ * it is next looked at, and a periodic sweep forgets idle addresses. */
+#define CONNECTION_COUNTED_KEY "anbu-connection-counted"
+#define CONNECTION_SWEEP_SECONDS 60
+
+#define BETWEEN_REQUESTS_KEY "anbu-between-requests"
+
+/* libsoup 3.2 does not notice a client closing a keep-alive connection
+ * between requests (it stays in CLOSE_WAIT until the idle timer): such a
+ * connection, answered and now at end of file, is closed here. One that
+ * is waiting for its (first or next) request's bytes is left alone. */
+static gboolean
+peer_left (GSocket *socket)
+{
+  char byte;
+
+  if (g_object_get_data (G_OBJECT (socket), BETWEEN_REQUESTS_KEY) == NULL)
+    return FALSE;
+  /* Never blocks, never takes a byte: a request's bytes stay for libsoup. */
+  if (recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+    {
+      g_socket_close (socket, NULL);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static guint
+prune_closed_connections (GPtrArray *sockets)
+{
+  for (guint i = sockets->len; i > 0; i--)
+    {
+      GSocket *socket = g_ptr_array_index (sockets, i - 1);
+
+      if (g_socket_is_closed (socket) || peer_left (socket))
+        g_ptr_array_remove_index_fast (sockets, i - 1);
+    }
+  return sockets->len;
+}
+
+static gboolean
+on_connection_sweep (gpointer user_data)
+{
+  AnbuHttpServer *self = user_data;
+  GHashTableIter iter;
+  gpointer sockets;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, &sockets))
+    if (prune_closed_connections (sockets) == 0)
+      g_hash_table_iter_remove (&iter);
+  return G_SOURCE_CONTINUE;
+}
+
+/* TRUE when the connection of `msg` (new: its first request) may stay. */
+static gboolean
+admit_connection (AnbuHttpServer    *self,
+                  SoupServerMessage *msg,
+                  GSocket           *socket)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  g_autofree char *address = NULL;
+  GPtrArray *sockets;
+
+  if (self->max_connections_per_address == 0 || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return TRUE;
+  address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  sockets = g_hash_table_lookup (self->connections, address);
+  if (sockets == NULL)
+    {
+      sockets = g_ptr_array_new_with_free_func (g_object_unref);
+      g_hash_table_insert (self->connections, g_strdup (address), sockets);
+    }
+  if (sockets->len >= self->max_connections_per_address
+      && prune_closed_connections (sockets) >= self->max_connections_per_address)
+    {
+      /* Said once per burst, not per connection: the log is no target. */
+      if (g_object_get_data (G_OBJECT (sockets->pdata[0]), "anbu-cap-logged") == NULL)
+        {
+          g_object_set_data (G_OBJECT (sockets->pdata[0]), "anbu-cap-logged", GINT_TO_POINTER (1));
+          g_message ("Closing new connections from %s: it holds %u already",
+                     address, sockets->len);
+        }
+      return FALSE;
+    }
+  g_ptr_array_add (sockets, g_object_ref (socket));
+  return TRUE;
+}
+
 static void
 on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
+  AnbuHttpServer *self = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
 
   if (socket != NULL)
-    g_object_set_data (G_OBJECT (socket), IDLE_TIMER_KEY, NULL);
-  restart_request_timer (user_data, msg);
+    {
+      g_object_set_data (G_OBJECT (socket), IDLE_TIMER_KEY, NULL);
+      g_object_set_data (G_OBJECT (socket), BETWEEN_REQUESTS_KEY, NULL);
+      /* libsoup starts a connection's first message as it accepts it. */
+      if (g_object_get_data (G_OBJECT (socket), CONNECTION_COUNTED_KEY) == NULL)
+        {
+          g_object_set_data (G_OBJECT (socket), CONNECTION_COUNTED_KEY, GINT_TO_POINTER (1));
+          if (!admit_connection (self, msg, socket))
+            {
+              g_socket_close (socket, NULL);
+              return;
+            }
+        }
+    }
+  restart_request_timer (self, msg);
 }
 
 static void
@@ -920,8 +1047,11 @@ on_request_done (SoupServer        *server,
                  gpointer           user_data)
 {
   AnbuHttpServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
 
   g_hash_table_remove (self->in_flight, msg);
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), BETWEEN_REQUESTS_KEY, GINT_TO_POINTER (1));
   start_idle_timer (self, msg);
 }
 
@@ -941,6 +1071,8 @@ anbu_http_server_dispose (GObject *object)
   g_clear_object (&self->user_throttle);
   g_clear_object (&self->address_throttle);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
   /* Waits for the checks already taken; their answers go nowhere. */
   if (self->password_pool != NULL)
     g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
@@ -965,6 +1097,10 @@ anbu_http_server_init (AnbuHttpServer *self)
   self->address_throttle = anbu_throttle_new (30, 15 * 60, 60);
   anbu_http_server_set_password_checks (self, 0);
   self->request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
+  self->max_connections_per_address = ANBU_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_ptr_array_unref);
+  self->sweep_id = g_timeout_add_seconds (CONNECTION_SWEEP_SECONDS, on_connection_sweep, self);
 }
 
 AnbuHttpServer *
@@ -1062,7 +1198,8 @@ anbu_http_server_listen (AnbuHttpServer  *self,
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_done), self);
 
-  /* GSocket's default backlog of 10 resets connections under a burst. */
+  /* GSocket's default backlog of 10 resets connections under a burst; 128 still
+   * reset 64 of 1,000 live clients connecting at once (bench-load). */
   listener = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
                            G_SOCKET_PROTOCOL_DEFAULT, error);
   if (listener == NULL)
@@ -1159,7 +1296,7 @@ anbu_http_server_set_password_checks (AnbuHttpServer *self,
   if (self->password_pool != NULL)
     g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
   self->password_checks = checks;
-  self->password_pool = g_thread_pool_new (verify_password_worker, NULL, (gint) checks, FALSE, NULL);
+  self->password_pool = g_thread_pool_new (password_worker, NULL, (gint) checks, FALSE, NULL);
 }
 
 void
@@ -1188,4 +1325,80 @@ anbu_http_server_set_request_timeout (AnbuHttpServer *self,
 {
   g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
   self->request_timeout = seconds;
+}
+
+void
+anbu_http_server_set_max_connections_per_address (AnbuHttpServer *self,
+                                                  guint           connections)
+{
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  self->max_connections_per_address = connections;
+}
+
+/* The caller's callback, called once the pool's count is taken back. */
+typedef struct
+{
+  char                *password;
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+} PasswordHashing;
+
+static void
+password_hashing_free (PasswordHashing *hashing)
+{
+  if (hashing->password != NULL)
+    memset (hashing->password, 0, strlen (hashing->password));
+  g_free (hashing->password);
+  g_free (hashing);
+}
+
+static void
+on_password_hashed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  AnbuHttpServer *self = ANBU_HTTP_SERVER (source);
+  PasswordHashing *hashing = user_data;
+
+  self->password_pending--;
+  hashing->callback (source, result, hashing->user_data);
+}
+
+gboolean
+anbu_http_server_hash_password_async (AnbuHttpServer      *self,
+                                      const char          *password,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  PasswordHashing *hashing;
+  GTask *task;
+
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), FALSE);
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  /* The same bound as sign-ins: together they never take more memory. */
+  if (self->password_pending >= self->password_checks * (1 + PASSWORD_QUEUE_PER_CHECK))
+    return FALSE;
+  hashing = g_new0 (PasswordHashing, 1);
+  hashing->password = g_strdup (password);
+  hashing->callback = callback;
+  hashing->user_data = user_data;
+  task = g_task_new (self, NULL, on_password_hashed, hashing);
+  g_task_set_source_tag (task, anbu_http_server_hash_password_async);
+  /* The worker reads the password; the closure frees it with the task. */
+  g_task_set_task_data (task, hashing->password, NULL);
+  g_object_set_data_full (G_OBJECT (task), "anbu-hashing", hashing,
+                          (GDestroyNotify) password_hashing_free);
+  self->password_pending++;
+  g_thread_pool_push (self->password_pool, task, NULL);
+  return TRUE;
+}
+
+char *
+anbu_http_server_hash_password_finish (AnbuHttpServer  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

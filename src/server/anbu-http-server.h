@@ -27,6 +27,18 @@ AnbuHttpServer *anbu_http_server_new            (AnbuStore       *store,
 void            anbu_http_server_set_password_checks (AnbuHttpServer *self,
                                                       guint           checks);
 
+/* Hashes a new password (Argon2id) on the same bounded worker pool as
+ * the sign-ins' checks, so the main loop keeps answering and a burst
+ * cannot take more memory than the pool allows. FALSE (and no callback)
+ * when the pool's queue is full: answer 503 with Retry-After. */
+gboolean        anbu_http_server_hash_password_async  (AnbuHttpServer      *self,
+                                                       const char          *password,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+char           *anbu_http_server_hash_password_finish (AnbuHttpServer      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 /* Every route added to the SoupServer by another module calls this with
  * its path: libsoup runs only the early handler of the request's own
  * path, and this one refuses oversized bodies (over `max_body` bytes, 0 =
@@ -38,6 +50,15 @@ void            anbu_http_server_set_password_checks (AnbuHttpServer *self,
 #define ANBU_DEFAULT_REQUEST_TIMEOUT 30
 void            anbu_http_server_set_request_timeout (AnbuHttpServer *self,
                                                       guint           seconds);
+
+/* Connections one client address may hold open at once (0: no cap); a
+ * new one beyond it is closed before anything of it is read, and other
+ * addresses are served as usual. A community centre behind one address
+ * (tens of planners, each with a live channel and a request or two in
+ * flight) stays well below the default. */
+#define ANBU_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS 100
+void            anbu_http_server_set_max_connections_per_address (AnbuHttpServer *self,
+                                                                  guint           connections);
 
 /* Checks a request's own credentials (a gateway's, for telemetry) at its
  * headers; FALSE with an error to refuse it unread. */

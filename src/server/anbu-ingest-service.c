@@ -58,6 +58,7 @@ struct _AnbuIngestService
   guint                moves_applied_seen;   /* caseload moves applied, as last counted */
   GPtrArray           *queue;         /* QueuedBatch *: telemetry waiting for the next commit */
   guint                flush_id;
+  guint                flush_deadline_id;   /* the flush at the latest, however busy the loop */
   guint                pass_id;
   guint                change_id;
 };
@@ -74,7 +75,7 @@ require_method (SoupServerMessage *msg,
     return TRUE;
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", method);
   anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                               "This route does not take this method");
+                               _("This route does not take this method"));
   return FALSE;
 }
 
@@ -279,7 +280,7 @@ check_gateway_credential (SoupServerMessage  *msg,
 
   if (gateway_id != NULL)
     return TRUE;
-  anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL, "Telemetry needs a gateway credential");
+  anbu_api_set_error (error, ANBU_API_ERROR_UNAUTHORIZED, NULL, _("Telemetry needs a gateway credential"));
   return FALSE;
 }
 
@@ -344,6 +345,8 @@ queued_batch_free (QueuedBatch *queued)
   g_free (queued);
 }
 
+#define TELEMETRY_FLUSH_MAX_WAIT_MS 50
+
 static gboolean
 flush_telemetry (gpointer user_data)
 {
@@ -357,7 +360,8 @@ flush_telemetry (gpointer user_data)
   gint64 now = anbu_ingest_service_now (self);
   gint64 monotonic = g_get_monotonic_time ();
 
-  self->flush_id = 0;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_handle_id (&self->flush_deadline_id, g_source_remove);
   self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_batch_free);
   for (guint i = 0; i < queue->len; i++)
     g_ptr_array_add (batches, ((QueuedBatch *) queue->pdata[i])->entries);
@@ -399,7 +403,7 @@ flush_telemetry (gpointer user_data)
         anbu_json_respond_error (queued->msg, error);
       else
         anbu_json_respond_api_error (queued->msg, ANBU_API_ERROR_INTERNAL, NULL,
-                                     "The readings could not be stored; send them again");
+                                     _("The readings could not be stored; send them again"));
       soup_server_message_unpause (queued->msg);
       if (self->server != NULL)
         anbu_metrics_observe_request (anbu_http_server_get_metrics (self->server),
@@ -430,7 +434,7 @@ handle_telemetry (SoupServer        *server,
   if (gateway_id == NULL)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
-                                   "Telemetry needs a gateway credential");
+                                   _("Telemetry needs a gateway credential"));
       return;
     }
   /* The usual body is read straight from its bytes; any other goes
@@ -473,7 +477,13 @@ handle_telemetry (SoupServer        *server,
   g_ptr_array_add (self->queue, queued);
   soup_server_message_pause (msg);
   if (self->flush_id == 0)
-    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_telemetry, self, NULL);
+    {
+      self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_telemetry, self, NULL);
+      /* An idle source never runs while other work keeps the loop busy
+       * (bodies streaming in without pause): then the batch is stored
+       * after at most this long anyway. */
+      self->flush_deadline_id = g_timeout_add (TELEMETRY_FLUSH_MAX_WAIT_MS, flush_telemetry, self);
+    }
 }
 
 static AnbuStoreUser *
@@ -797,7 +807,7 @@ handle_households (SoupServer        *server,
   /* "", "api", "v1", "households", ID, "series" */
   if (g_strv_length (parts) != 6 || strcmp (parts[5], "series") != 0)
     {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
       return;
     }
   if (!require_method (msg, "GET"))
@@ -814,13 +824,13 @@ handle_households (SoupServer        *server,
   if (from >= to)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from",
-                                   "from must be before to");
+                                   _("from must be before to"));
       return;
     }
   if ((to - from) / bucket > ANBU_SERIES_MAX_BUCKETS)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "bucket",
-                                   "Too many buckets: choose a larger bucket or a shorter span");
+                                   _("Too many buckets: choose a larger bucket or a shorter span"));
       return;
     }
   series = g_new0 (SeriesQuery, 1);
@@ -860,7 +870,7 @@ handle_stats (SoupServer        *server,
   if (group_text != NULL && !anbu_stats_group_from_string (group_text, &group))
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "group",
-                                   "group is day, week or month");
+                                   _("group is day, week or month"));
       return;
     }
   if (from >= to || to - from > 5 * 366 * 24 * 3600)
@@ -903,7 +913,7 @@ require_admin (AnbuIngestService *self,
   if (user->role != ANBU_USER_ROLE_ADMIN)
     {
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL,
-                                   "Only an administrator may do this");
+                                   _("Only an administrator may do this"));
       return NULL;
     }
   return g_steal_pointer (&user);
@@ -955,6 +965,92 @@ handle_admin_gateways (SoupServer        *server,
   anbu_json_respond (msg, 201, json_to_string (answer, FALSE));
 }
 
+/* A user being added while its password is hashed on the server's
+ * password pool (Argon2id takes 64 MiB and tens of milliseconds: never
+ * on the main loop, which keeps answering everyone else meanwhile). */
+typedef struct
+{
+  AnbuIngestService *self;
+  SoupServerMessage *msg;
+  AnbuStoreUser     *admin;
+  char              *username;
+  char              *display_name;
+  AnbuUserRole       role;
+  GStrv              dong_codes;
+  gint64             started;   /* monotonic µs, for metrics */
+} UserAddition;
+
+static void
+user_addition_free (UserAddition *addition)
+{
+  g_object_unref (addition->self);
+  g_object_unref (addition->msg);
+  g_clear_pointer (&addition->admin, anbu_store_user_free);
+  g_free (addition->username);
+  g_free (addition->display_name);
+  g_strfreev (addition->dong_codes);
+  g_free (addition);
+}
+
+static void
+finish_user_addition (UserAddition *addition,
+                      const char   *hash,
+                      GError       *hash_error)
+{
+  AnbuIngestService *self = addition->self;
+  SoupServerMessage *msg = addition->msg;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  AnbuStoreUser user = { 0 };
+
+  if (hash == NULL)
+    {
+      g_warning ("Cannot hash a new user's password: %s", hash_error->message);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "1");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
+                                   _("The server is busy checking passwords; try again in a moment"));
+      return;
+    }
+  id = g_uuid_string_random ();
+  user.id = id;
+  user.username = addition->username;
+  user.display_name = addition->display_name != NULL ? addition->display_name : addition->username;
+  user.role = addition->role;
+  user.dong_codes = addition->dong_codes;
+  user.password_hash = (char *) hash;
+  if (!anbu_store_add_user (self->store, &user, &error))
+    {
+      if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
+        anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "username",
+                                     _("This username is taken"));
+      else
+        anbu_json_respond_error (msg, error);
+      return;
+    }
+  log_admin_action (self, msg, addition->admin, "/api/v1/admin/users", "add", addition->username);
+  anbu_json_respond (msg, 201, g_strdup_printf ("{\"id\":\"%s\"}", id));
+}
+
+static void
+on_user_password_hashed (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  UserAddition *addition = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = anbu_http_server_hash_password_finish (ANBU_HTTP_SERVER (source), result, &error);
+
+  finish_user_addition (addition, hash, error);
+  if (hash != NULL)
+    memset (hash, 0, strlen (hash));
+  anbu_metrics_observe_request (anbu_http_server_get_metrics (ANBU_HTTP_SERVER (source)),
+                                "/api/v1/admin/users", soup_server_message_get_status (addition->msg),
+                                (g_get_monotonic_time () - addition->started) / (double) G_USEC_PER_SEC);
+  soup_server_message_unpause (addition->msg);
+  user_addition_free (addition);
+}
+
 static void
 handle_admin_users (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -968,16 +1064,14 @@ handle_admin_users (SoupServer        *server,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GStrvBuilder) codes_builder = g_strv_builder_new ();
   g_auto(GStrv) codes = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *answer = NULL;
   g_autofree char *display_name = NULL;
   const char *username, *password, *role_text;
-  AnbuStoreUser user = { 0 };
+  UserAddition *addition;
   JsonObject *object;
   JsonNode *dongs_node;
   JsonArray *dongs = NULL;
   AnbuUserRole role;
+  gsize password_length;
 
   if ((admin = require_admin (self, msg)) == NULL)
     return;
@@ -1044,31 +1138,35 @@ handle_admin_users (SoupServer        *server,
                                    _("A planner needs the codes of their 동"));
       return;
     }
-  hash = anbu_password_hash (password, &error);
-  if (hash == NULL)
+  password_length = strlen (password);
+  if (password_length < ANBU_PASSWORD_MIN_BYTES || password_length > ANBU_PASSWORD_MAX_BYTES)
     {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "password", error->message);
+      g_autofree char *reason = g_strdup_printf (_("A password must be %d to %d bytes long"),
+                                                 ANBU_PASSWORD_MIN_BYTES, ANBU_PASSWORD_MAX_BYTES);
+
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "password", reason);
       return;
     }
-  id = g_uuid_string_random ();
-  user.id = id;
-  user.username = (char *) username;
-  user.display_name = display_name != NULL ? display_name : (char *) username;
-  user.role = role;
-  user.dong_codes = codes;
-  user.password_hash = hash;
-  if (!anbu_store_add_user (self->store, &user, &error))
+
+  addition = g_new0 (UserAddition, 1);
+  addition->self = g_object_ref (self);
+  addition->msg = g_object_ref (msg);
+  addition->admin = g_steal_pointer (&admin);
+  addition->username = g_strdup (username);
+  addition->display_name = g_steal_pointer (&display_name);
+  addition->role = role;
+  addition->dong_codes = g_steal_pointer (&codes);
+  addition->started = g_get_monotonic_time ();
+  if (!anbu_http_server_hash_password_async (self->server, password, on_user_password_hashed, addition))
     {
-      if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
-        anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "username",
-                                     _("This username is taken"));
-      else
-        anbu_json_respond_error (msg, error);
+      user_addition_free (addition);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "1");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
+                                   _("The server is busy checking passwords; try again in a moment"));
       return;
     }
-  log_admin_action (self, msg, admin, "/api/v1/admin/users", "add", username);
-  answer = g_strdup_printf ("{\"id\":\"%s\"}", id);
-  anbu_json_respond (msg, 201, g_steal_pointer (&answer));
+  soup_server_message_pause (msg);
 }
 
 static void
@@ -1090,7 +1188,7 @@ handle_admin_tick (SoupServer        *server,
 
   if (!anbu_clock_is_manual (self->clock))
     {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, "There is no such route");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
       return;
     }
   if ((admin = require_admin (self, msg)) == NULL)

@@ -35,6 +35,7 @@ static const char usage_text[] =
   "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
   "                    [--token-lifetime SECONDS] [--max-body BYTES] [--password-checks N]\n"
   "                    [--request-timeout SECONDS] [--query-deadline SECONDS]\n"
+  "                    [--max-connections-per-address N]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
@@ -205,6 +206,7 @@ run_serve (int    argc,
   gint password_checks = 0;
   gint request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
   gint query_deadline = ANBU_QUERY_POOL_DEFAULT_DEADLINE;
+  gint max_connections = ANBU_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
@@ -215,6 +217,7 @@ run_serve (int    argc,
     { "password-checks", 0, 0, G_OPTION_ARG_INT, &password_checks, NULL, NULL },
     { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout, NULL, NULL },
     { "query-deadline", 0, 0, G_OPTION_ARG_INT, &query_deadline, NULL, NULL },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_connections, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
     { NULL }
@@ -249,6 +252,8 @@ run_serve (int    argc,
     return usage_error ("--request-timeout must be a number of seconds from 0 to 3600");
   if (query_deadline < 1 || query_deadline > 600)
     return usage_error ("--query-deadline must be a number of seconds from 1 to 600");
+  if (max_connections < 0 || max_connections > 65535)
+    return usage_error ("--max-connections-per-address must be a number from 0 to 65535");
   if (!anbu_auth_init (&error))
     {
       g_printerr ("anbu-server: %s\n", error->message);
@@ -261,6 +266,7 @@ run_serve (int    argc,
   server = anbu_http_server_new (store, token_lifetime, (gsize) max_body);
   anbu_http_server_set_password_checks (server, (guint) password_checks);
   anbu_http_server_set_request_timeout (server, (guint) request_timeout);
+  anbu_http_server_set_max_connections_per_address (server, (guint) max_connections);
   if (!anbu_http_server_listen (server, listen, tls_cert, tls_key, &error))
     {
       g_printerr (_("anbu-server: cannot listen on %s: %s\n"), listen, error->message);

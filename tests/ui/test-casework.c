@@ -5,6 +5,8 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "anbu-activity-chart.h"
 #include "anbu-alert-row.h"
 #include "anbu-alerts-view.h"
@@ -902,6 +904,150 @@ test_form_install_plug (Fixture      *f,
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (p, "lon"), 126.978006, 1e-9);
 }
 
+/* A full disk, as SQLite sees it: every write of every database file
+ * answers SQLITE_FULL while `disk_full` is set. Registered as the default
+ * VFS before any replica is opened; with the flag down it only forwards. */
+static gint disk_full;
+static sqlite3_vfs *real_vfs;
+
+typedef struct
+{
+  sqlite3_file  base;
+  sqlite3_file *real;
+} FullFile;
+
+#define REAL(file) (((FullFile *) (file))->real)
+
+static int full_close (sqlite3_file *f) { return REAL (f)->pMethods->xClose (REAL (f)); }
+static int full_read (sqlite3_file *f, void *b, int n, sqlite3_int64 o) { return REAL (f)->pMethods->xRead (REAL (f), b, n, o); }
+static int
+full_write (sqlite3_file  *f,
+            const void    *b,
+            int            n,
+            sqlite3_int64  o)
+{
+  if (g_atomic_int_get (&disk_full))
+    return SQLITE_FULL;
+  return REAL (f)->pMethods->xWrite (REAL (f), b, n, o);
+}
+static int full_truncate (sqlite3_file *f, sqlite3_int64 size) { return REAL (f)->pMethods->xTruncate (REAL (f), size); }
+static int full_sync (sqlite3_file *f, int flags) { return REAL (f)->pMethods->xSync (REAL (f), flags); }
+static int full_file_size (sqlite3_file *f, sqlite3_int64 *size) { return REAL (f)->pMethods->xFileSize (REAL (f), size); }
+static int full_lock (sqlite3_file *f, int l) { return REAL (f)->pMethods->xLock (REAL (f), l); }
+static int full_unlock (sqlite3_file *f, int l) { return REAL (f)->pMethods->xUnlock (REAL (f), l); }
+static int full_check_lock (sqlite3_file *f, int *out) { return REAL (f)->pMethods->xCheckReservedLock (REAL (f), out); }
+static int full_file_control (sqlite3_file *f, int op, void *arg) { return REAL (f)->pMethods->xFileControl (REAL (f), op, arg); }
+static int full_sector_size (sqlite3_file *f) { return REAL (f)->pMethods->xSectorSize (REAL (f)); }
+static int full_device (sqlite3_file *f) { return REAL (f)->pMethods->xDeviceCharacteristics (REAL (f)); }
+static int full_shm_map (sqlite3_file *f, int i, int size, int extend, void volatile **p) { return REAL (f)->pMethods->xShmMap (REAL (f), i, size, extend, p); }
+static int full_shm_lock (sqlite3_file *f, int offset, int n, int flags) { return REAL (f)->pMethods->xShmLock (REAL (f), offset, n, flags); }
+static void full_shm_barrier (sqlite3_file *f) { REAL (f)->pMethods->xShmBarrier (REAL (f)); }
+static int full_shm_unmap (sqlite3_file *f, int del) { return REAL (f)->pMethods->xShmUnmap (REAL (f), del); }
+static int full_fetch (sqlite3_file *f, sqlite3_int64 o, int n, void **p) { return REAL (f)->pMethods->xFetch (REAL (f), o, n, p); }
+static int full_unfetch (sqlite3_file *f, sqlite3_int64 o, void *p) { return REAL (f)->pMethods->xUnfetch (REAL (f), o, p); }
+
+static const sqlite3_io_methods full_methods = {
+  3, full_close, full_read, full_write, full_truncate, full_sync, full_file_size, full_lock, full_unlock,
+  full_check_lock, full_file_control, full_sector_size, full_device, full_shm_map, full_shm_lock,
+  full_shm_barrier, full_shm_unmap, full_fetch, full_unfetch,
+};
+
+static int
+full_open (sqlite3_vfs  *vfs,
+           const char   *name,
+           sqlite3_file *file,
+           int           flags,
+           int          *out_flags)
+{
+  FullFile *full = (FullFile *) file;
+  int rc;
+
+  full->real = (sqlite3_file *) &full[1];
+  rc = real_vfs->xOpen (real_vfs, name, full->real, flags, out_flags);
+  /* SQLite calls xClose only when pMethods is set. */
+  file->pMethods = full->real->pMethods != NULL ? &full_methods : NULL;
+  return rc;
+}
+
+static void
+install_full_disk_vfs (void)
+{
+  static sqlite3_vfs vfs;
+
+  real_vfs = sqlite3_vfs_find (NULL);
+  vfs = *real_vfs;
+  vfs.zName = "anbu-test-full-disk";
+  vfs.szOsFile = sizeof (FullFile) + real_vfs->szOsFile;
+  vfs.xOpen = full_open;
+  vfs.pNext = NULL;
+  g_assert_cmpint (sqlite3_vfs_register (&vfs, 1), ==, SQLITE_OK);
+}
+
+static gboolean
+form_shows_error (gpointer data)
+{
+  return anbu_case_form_dialog_get_error (data, NULL) != NULL;
+}
+
+static void
+on_outbox_changed_fill_disk (AnbuReplica *replica,
+                             gpointer     user_data)
+{
+  g_atomic_int_set (&disk_full, TRUE);
+}
+
+/* The disk fills up while a form is saved: a clear message, the form
+ * keeps what was typed, and nothing of it is half-written (the plug
+ * install and the household edit it makes are stored together or not at
+ * all); with space back, saving again stores it exactly once. */
+static void
+test_form_disk_full (Fixture      *f,
+                     gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_INSTALL_PLUG, H6, NULL);
+  g_autoptr(GPtrArray) outbox = NULL;
+  const char *message;
+  gulong handler;
+
+  set_text (dialog, "serial", "PLG-0099");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (anbu_case_form_dialog_get_input (dialog, "threshold_hours")), 36);
+
+  g_atomic_int_set (&disk_full, TRUE);
+  press_save (dialog);
+  g_assert_true (anbu_test_wait_until (form_shows_error, dialog, 5000));
+  message = anbu_case_form_dialog_get_error (dialog, NULL);
+  g_test_message ("disk full: %s", message);
+  g_assert_nonnull (strstr (message, "디스크가 가득"));
+  /* Still open, still holding what was typed, ready to save again. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "serial"))),
+                   ==, "PLG-0099");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (anbu_case_form_dialog_get_input (dialog, "threshold_hours"))),
+                   ==, 36);
+  g_assert_true (gtk_widget_get_sensitive (anbu_test_find_named (GTK_WIDGET (dialog), "form-save")));
+  outbox = read_outbox (f);
+  g_assert_cmpuint (outbox->len, ==, 0);
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  /* Space is back, and the disk fills again the moment anything of the
+   * form is committed: either all of it got in, or none. */
+  g_atomic_int_set (&disk_full, FALSE);
+  handler = g_signal_connect (f->replica, "outbox-changed", G_CALLBACK (on_outbox_changed_fill_disk), NULL);
+  press_save (dialog);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (!g_atomic_int_get (&disk_full) && !form_shows_error (dialog) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_signal_handler_disconnect (f->replica, handler);
+  g_atomic_int_set (&disk_full, FALSE);
+  outbox = read_outbox (f);
+  g_test_message ("outbox after the save: %u entries", outbox->len);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  g_assert_nonnull (wait_for_change (f, 0, "plug.install"));
+  g_assert_nonnull (wait_for_change (f, 1, "household.update"));
+}
+
 static void
 test_form_replace_and_remove_plug (Fixture      *f,
                                    gconstpointer data)
@@ -1628,6 +1774,7 @@ main (int argc, char *argv[])
   g_autoptr(GDateTime) now = NULL;
 
   anbu_test_init (&argc, &argv);
+  install_full_disk_vfs ();
   now = anbu_timestamp_parse (NULL, NOW_ISO, NULL);
   now_usec = anbu_timestamp_from_date_time (now);
 
@@ -1640,6 +1787,7 @@ main (int argc, char *argv[])
   ADD ("form-time-of-record", test_form_time_of_record);
   ADD ("form-absence", test_form_absence);
   ADD ("form-install-plug", test_form_install_plug);
+  ADD ("form-disk-full", test_form_disk_full);
   ADD ("form-replace-and-remove-plug", test_form_replace_and_remove_plug);
   ADD ("form-edit-household", test_form_edit_household);
   ADD ("form-household-removed-by-sync", test_form_household_removed_by_sync);
