@@ -453,10 +453,20 @@ on_location_picked (AnbuMapView *view,
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
 }
 
+static gboolean picker_start (AnbuCaseFormDialog *self,
+                              double             *latitude,
+                              double             *longitude,
+                              gboolean           *known);
+
+/* The street zoom the picker opens at: houses and street names show. */
+#define PICKER_ZOOM 17.0
+
 /* A small map on which a click is the household's location. */
 static void
 on_pick_location_clicked (AnbuCaseFormDialog *self)
 {
+  double latitude, longitude;
+  gboolean known = FALSE;
   GtkWidget *window = adw_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
@@ -473,6 +483,13 @@ on_pick_location_clicked (AnbuCaseFormDialog *self)
   if (page != NULL)
     anbu_map_view_set_tile_source (view, anbu_map_view_get_tile_source (anbu_map_page_get_map_view (ANBU_MAP_PAGE (page))));
   anbu_map_view_set_picking_location (view, TRUE);
+  /* At the location typed, else at the 동's community centre, never at world scale. */
+  if (picker_start (self, &latitude, &longitude, &known))
+    {
+      anbu_map_view_center_on (view, latitude, longitude, PICKER_ZOOM);
+      if (known)
+        anbu_map_view_set_picked_location (view, latitude, longitude);
+    }
   gtk_widget_set_vexpand (GTK_WIDGET (view), TRUE);
   g_signal_connect_object (view, "location-picked", G_CALLBACK (on_location_picked), self, 0);
   gtk_box_append (GTK_BOX (box), header);
@@ -840,6 +857,58 @@ selected_dong (AnbuCaseFormDialog *self)
   guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (find_field (self, "dong_code")->input));
 
   return self->dongs != NULL && selected < self->dongs->len ? self->dongs->pdata[selected] : NULL;
+}
+
+/* Where the location picker opens: the location in the fields when it is
+ * one in Korea (@known), else the community centre of the form's 동 (the
+ * one chosen on the register form, the household's otherwise). */
+static gboolean
+picker_start (AnbuCaseFormDialog *self,
+              double             *latitude,
+              double             *longitude,
+              gboolean           *known)
+{
+  const char *keys[] = { "lat", "lon" };
+  double values[2];
+  const char *dong_code = NULL;
+  const AnbuCommunityCentre *centre;
+  gboolean typed = TRUE;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (field_text (self, keys[i])));
+      char *end = NULL;
+
+      values[i] = g_ascii_strtod (text, &end);
+      typed = typed && text[0] != '\0' && *end == '\0';
+    }
+  if (typed && anbu_validate_latitude ("lat", values[0], NULL)
+      && anbu_validate_longitude ("lon", values[1], NULL))
+    {
+      *latitude = values[0];
+      *longitude = values[1];
+      *known = TRUE;
+      return TRUE;
+    }
+  *known = FALSE;
+  if (find_field (self, "dong_code") != NULL)
+    {
+      const AnbuDong *dong = selected_dong (self);
+
+      dong_code = dong != NULL ? dong->code : NULL;
+    }
+  else
+    {
+      AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+
+      dong_code = h != NULL ? h->dong_code : NULL;
+    }
+  centre = anbu_community_centre_lookup (dong_code);
+  if (centre == NULL)
+    return FALSE;
+  *latitude = centre->latitude;
+  *longitude = centre->longitude;
+  return TRUE;
 }
 
 /* One person to call: rows "contacts.N.name", "….relation", "….phone", so

@@ -17,6 +17,7 @@
 #include "anbu-casework.h"
 #include "anbu-household-index.h"
 #include "anbu-household-summary.h"
+#include "anbu-map-view.h"
 #include "anbu-outbox-entry.h"
 #include "anbu-sync-text.h"
 #include "anbu-test-server.h"
@@ -536,6 +537,64 @@ test_register_refuses_bad_input (Fixture      *f,
   g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 1);
 }
 
+static GtkWidget *
+find_toplevel (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (window), name) == 0)
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+picker_open (gpointer data)
+{
+  return find_toplevel ("pick-location") != NULL;
+}
+
+/* The location picker opens at street zoom on the chosen 동's community
+ * centre (not a world map), and a click on the map is the location. */
+static void
+test_register_location_picker (Fixture      *f,
+                               gconstpointer data)
+{
+  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
+  GtkWidget *picker, *map;
+  ShumateViewport *viewport;
+  double lat, lon;
+  char *end;
+
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "pick-location-button"));
+  g_assert_true (anbu_test_wait_until (picker_open, NULL, 5000));
+  picker = find_toplevel ("pick-location");
+  anbu_test_wait_drawn (picker);
+  map = anbu_test_find_type (picker, ANBU_TYPE_MAP_VIEW);
+  g_assert_nonnull (map);
+  viewport = anbu_map_view_get_viewport (ANBU_MAP_VIEW (map));
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >=, 16);
+  /* 사직동주민센터 */
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), 37.5761, 1e-3);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), 126.9688, 1e-3);
+  anbu_test_save_screenshot (picker, "household-register-location-picker");
+
+  /* A click a little above the centre: a place north of the centre. */
+  g_assert_true (anbu_map_view_activate_at (ANBU_MAP_VIEW (map), gtk_widget_get_width (map) / 2.0,
+                                            gtk_widget_get_height (map) / 2.0 - 40));
+  lat = g_ascii_strtod (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "lat"))), &end);
+  g_assert_cmpint (*end, ==, '\0');
+  lon = g_ascii_strtod (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "lon"))), &end);
+  g_assert_cmpint (*end, ==, '\0');
+  g_assert_cmpfloat (lat, >, 37.5761);
+  g_assert_cmpfloat (lat, <, 37.5761 + 0.01);
+  g_assert_cmpfloat_with_epsilon (lon, 126.9688, 1e-3);
+}
+
 /* Registered with the server out of reach: in the list at once, in the
  * outbox, and on the server, as entered, after the next push. */
 static void
@@ -841,6 +900,8 @@ main (int argc, char *argv[])
               test_register_refuses_bad_input, fixture_tear_down);
   g_test_add ("/anbu/ui/household-intake/register-offline-then-sync", Fixture, NULL, fixture_set_up,
               test_register_offline_then_sync, fixture_tear_down);
+  g_test_add ("/anbu/ui/household-intake/register-location-picker", Fixture, NULL, fixture_set_up,
+              test_register_location_picker, fixture_tear_down);
   g_test_add ("/anbu/ui/household-intake/register-outside-dong-refused", Fixture, NULL, fixture_set_up,
               test_register_outside_dong_refused, fixture_tear_down);
   g_test_add ("/anbu/ui/household-intake/edit-contacts", Fixture, NULL, fixture_set_up,
