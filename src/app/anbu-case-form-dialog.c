@@ -1000,6 +1000,7 @@ register_household_build_changes (AnbuCaseFormDialog *self,
   gboolean ok = TRUE;
   const AnbuDong *dong = selected_dong (self);
   g_autofree char *birth_year = g_strstrip (g_strdup (field_text (self, "birth_year")));
+  g_autofree char *serial = g_strstrip (g_strdup (field_text (self, "serial")));
   g_autoptr(GPtrArray) contacts = read_contacts (self);
   gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
   double lat, lon;
@@ -1050,6 +1051,24 @@ register_household_build_changes (AnbuCaseFormDialog *self,
   if (user_id != NULL)
     json_object_set_string_member (p, "planner_id", user_id);
   queue_change (self, "household.create", p);
+
+  /* The first plug, when it goes in on the same visit: after the household,
+   * in the same outbox order, so the server has the household first. */
+  if (serial[0] != '\0')
+    {
+      JsonObject *install = json_object_new ();
+
+      if (anbu_casework_plug_installed_in (self->casework, serial) != NULL)
+        {
+          set_field_error (self, "serial", _("This plug is installed in another household. Remove it there first."));
+          ok = FALSE;
+        }
+      json_object_set_string_member (install, "serial", serial);
+      json_object_set_string_member (install, "household_id", self->household_id);
+      json_object_set_string_member (install, "appliance", field_choice_string (self, "appliance"));
+      json_object_set_string_member (install, "installed_at", now);
+      queue_change (self, "plug.install", install);
+    }
   return ok;
 }
 
@@ -1947,6 +1966,10 @@ register_household_build_fields (AnbuCaseFormDialog *self,
               FALSE);
   add_threshold (self, "threshold_hours", ANBU_THRESHOLD_HOURS_DEFAULT);
   add_location (self, NULL);
+  add_text (self, "serial", _("Plug serial number (when installed now)"), NULL);
+  add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
+              (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
+              ANBU_APPLIANCE_TV);
 }
 
 /* The household's phone and every person to call, plus one empty slot for

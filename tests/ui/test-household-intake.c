@@ -486,6 +486,8 @@ test_register_refuses_bad_input (Fixture      *f,
     { "lon", "140.1", "126.9690", NULL },
     { "lat", "북위 37도", "37.5760", NULL },
     { "lat", "", "37.5760", NULL },   /* a longitude alone */
+    { "serial", "플러그 1", "", NULL },
+    { "serial", "PLG-0001", "", "다른 가구" },  /* installed in H1 */
   };
 
   /* The button on the Households view opens the form. */
@@ -609,6 +611,8 @@ test_register_offline_then_sync (Fixture      *f,
   JsonObject *contact;
 
   fill_valid_household (dialog);
+  set_text (dialog, "serial", "PLG-0100");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (anbu_case_form_dialog_get_input (dialog, "appliance")), 2);  /* rice cooker */
   anbu_test_save_screenshot (GTK_WIDGET (dialog), "household-register");
   save (f, dialog);
 
@@ -618,11 +622,12 @@ test_register_offline_then_sync (Fixture      *f,
   g_assert_nonnull (local);
   g_assert_cmpstr (local->name, ==, "이순자");
   g_assert_cmpstr (local->dong_code, ==, DONG);
-  g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 1);
+  g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 2);
+  g_assert_cmpstr (anbu_casework_plug_installed_in (f->casework, "PLG-0100"), ==, id);
   g_assert_null (server_record (f, "household", id));
 
   /* Online again: the push applies it on the server as entered. */
-  push_expect_applied (f, 1);
+  push_expect_applied (f, 2);
   record = server_record (f, "household", id);
   g_assert_nonnull (record);
   g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "이순자");
@@ -642,6 +647,14 @@ test_register_offline_then_sync (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (contact, "relation"), ==, "아들");
   g_assert_cmpstr (json_object_get_string_member (contact, "phone"), ==, "010-4444-5555");
   g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 0);
+  {
+    g_autoptr(JsonObject) plug = server_record (f, "plug", "PLG-0100");
+
+    g_assert_nonnull (plug);
+    g_assert_cmpstr (json_object_get_string_member (plug, "household_id"), ==, id);
+    g_assert_cmpstr (json_object_get_string_member (plug, "appliance"), ==, "rice_cooker");
+    g_assert_cmpstr (json_object_get_string_member (plug, "installed_at"), ==, "2026-11-24T01:30:00Z");
+  }
 
   /* Sent once: another push sends nothing. */
   {
