@@ -777,7 +777,11 @@ test_edit_contacts (Fixture      *f,
   set_text (dialog, "contacts.0.phone", "010-22");
   assert_refused (f, dialog, "contacts.0.phone", NULL);
   set_text (dialog, "contacts.0.phone", "01077778888");
-  set_text (dialog, "contacts.1.name", g_strnfill (60, 'x'));
+  {
+    g_autofree char *too_long = g_strnfill (60, 'x');
+
+    set_text (dialog, "contacts.1.name", too_long);
+  }
   assert_refused (f, dialog, "contacts.1.name", NULL);
   set_text (dialog, "contacts.1.name", "박이웃");
   g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 0);
