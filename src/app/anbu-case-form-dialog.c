@@ -1275,7 +1275,9 @@ plug_build_changes (AnbuCaseFormDialog *self,
       json_object_set_string_member (p, "serial", serial);
       json_object_set_string_member (p, "household_id", self->household_id);
       json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
-      if (!read_moment_field (self, "installed_at", &installed_at))
+      if (!read_moment_field (self, "installed_at", &installed_at)
+          || !check_not_before (self, "installed_at", &installed_at, h != NULL ? h->created_at : 0,
+                                _("The household was registered after this time. Check the date and time.")))
         ok = FALSE;
       installed_text = installed_at > 0 ? anbu_timestamp_format (installed_at) : g_strdup (now);
       json_object_set_string_member (p, "installed_at", installed_text);

@@ -849,12 +849,16 @@ test_plug_times (Fixture      *f,
   set_text (dialog, "serial", "PLG-0002");
   pick_moment (dialog, "installed_at", 2026, 11, 25, 9, 0);
   assert_refused (f, dialog, "installed_at", "아직");
+  /* The server registered H1 at 10:30 today (the test's clock). */
+  g_assert_cmpint (anbu_casework_lookup_household (f->casework, H1)->created_at, >, 0);
   pick_moment (dialog, "installed_at", 2026, 11, 23, 14, 5);
+  assert_refused (f, dialog, "installed_at", "등록");
+  pick_moment (dialog, "installed_at", 2026, 11, 24, 10, 30);
   save (f, dialog);
   push_expect_applied (f, 1);
   installed = server_record (f, "plug", "PLG-0002");
   g_assert_nonnull (installed);
-  g_assert_cmpstr (json_object_get_string_member (installed, "installed_at"), ==, "2026-11-23T05:05:00Z");
+  g_assert_cmpstr (json_object_get_string_member (installed, "installed_at"), ==, "2026-11-24T01:30:00Z");
 }
 
 typedef struct
