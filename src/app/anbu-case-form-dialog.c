@@ -1547,6 +1547,42 @@ static const CaseFormClass forms[] = {
     edit_contacts_build_fields, edit_contacts_build_changes },
 };
 
+/* A new household's fields, each by its own record rule
+ * (anbu_household_set_field), so that every wrong field shows its message
+ * at once rather than one per Save. A field the form already refused keeps
+ * the form's message. */
+static gboolean
+check_household_fields (AnbuCaseFormDialog *self,
+                        JsonObject         *payload)
+{
+  g_autoptr(AnbuHousehold) scratch = anbu_household_new ();
+  const char * const *names = anbu_household_list_editable_fields ();
+  gboolean ok = TRUE;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      JsonNode *node = json_object_get_member (payload, names[i]);
+      g_autoptr(JsonNode) absent = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+      Field *field;
+
+      if (node == NULL)
+        node = absent = json_node_new (JSON_NODE_NULL);
+      if (anbu_household_set_field (scratch, names[i], node, &error))
+        continue;
+      ok = FALSE;
+      path = anbu_record_error_dup_field (error);
+      field = find_field (self, path != NULL ? path : names[i]);
+      if (field == NULL)
+        field = find_field (self, names[i]);
+      if (field != NULL && field->error != NULL)
+        continue;
+      set_field_error (self, field != NULL ? field->key : NULL, anbu_record_error_get_reason (error));
+    }
+  return ok;
+}
+
 /* Builds the changes of the form into self->pending; FALSE with messages
  * under the fields when something is wrong. */
 static gboolean
@@ -1556,6 +1592,9 @@ build_changes (AnbuCaseFormDialog *self)
   g_autofree char *user_id = anbu_case_store_dup_user_id (anbu_casework_get_store (self->casework));
   JsonObject *p = json_object_new ();
   gboolean ok = forms[self->form].build_changes (self, p, now, user_id);
+
+  if (self->form == ANBU_CASE_FORM_REGISTER_HOUSEHOLD)
+    ok = check_household_fields (self, ((Change *) self->pending->pdata[0])->payload) && ok;
 
   /* The server's own rules, field by field, before anything is stored. */
   for (guint i = 0; ok && i < self->pending->len; i++)

@@ -525,6 +525,22 @@ test_register_refuses_bad_input (Fixture      *f,
   anbu_test_save_screenshot (GTK_WIDGET (dialog), "household-register-refused");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (anbu_case_form_dialog_get_input (dialog, "threshold_hours")), 30);
 
+  /* Several wrong fields at once: each shows its own message on the same Save. */
+  set_text (dialog, "name", "");
+  set_text (dialog, "phone", "12345");
+  set_text (dialog, "birth_year", "1850");
+  set_text (dialog, "contacts.0.phone", "999");
+  assert_refused (f, dialog, "name", NULL);
+  g_assert_nonnull (anbu_case_form_dialog_get_error (dialog, "phone"));
+  g_assert_nonnull (anbu_case_form_dialog_get_error (dialog, "birth_year"));
+  g_assert_nonnull (anbu_case_form_dialog_get_error (dialog, "contacts.0.phone"));
+  g_assert_null (anbu_case_form_dialog_get_error (dialog, "address"));
+  anbu_test_save_screenshot (GTK_WIDGET (dialog), "household-register-refused-several");
+  set_text (dialog, "name", "이순자");
+  set_text (dialog, "phone", "01098765432");
+  set_text (dialog, "birth_year", "1944");
+  set_text (dialog, "contacts.0.phone", "010 4444 5555");
+
   g_assert_null (anbu_casework_lookup_household (f->casework, new_id));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (anbu_casework_get_index (f->casework))), ==, n_before);
   g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 0);
