@@ -1024,6 +1024,8 @@ register_household_build_changes (AnbuCaseFormDialog *self,
       else
         json_object_set_int_member (p, "birth_year", year);
     }
+  if (field_choice (self, "sex") != ANBU_SEX_UNKNOWN)
+    json_object_set_string_member (p, "sex", anbu_sex_to_string (field_choice (self, "sex")));
   set_optional_text (p, "phone", field_text (self, "phone"));
   set_optional_text (p, "address", field_text (self, "address"));
   set_optional_text (p, "address_detail", field_text (self, "address_detail"));
@@ -1774,6 +1776,7 @@ static const gint all_outcomes[] = { ANBU_CONTACT_OUTCOME_REACHED_SAFE, ANBU_CON
                                      ANBU_CONTACT_OUTCOME_OTHER };
 static const gint all_absence_reasons[] = { ANBU_ABSENCE_REASON_TRAVEL, ANBU_ABSENCE_REASON_HOSPITAL,
                                             ANBU_ABSENCE_REASON_FAMILY, ANBU_ABSENCE_REASON_OTHER };
+static const gint all_sexes[] = { ANBU_SEX_UNKNOWN, ANBU_SEX_FEMALE, ANBU_SEX_MALE };
 static const gint all_appliances[] = { ANBU_APPLIANCE_TV, ANBU_APPLIANCE_MICROWAVE,
                                        ANBU_APPLIANCE_RICE_COOKER, ANBU_APPLIANCE_LAMP,
                                        ANBU_APPLIANCE_OTHER };
@@ -1988,6 +1991,12 @@ resolve_alert_build_fields (AnbuCaseFormDialog *self,
   add_text (self, "notes", _("Notes"), NULL);
 }
 
+static const char *
+sex_label (gint value)
+{
+  return value == ANBU_SEX_UNKNOWN ? _("Not recorded") : anbu_sex_to_label (value);
+}
+
 static void
 register_household_build_fields (AnbuCaseFormDialog *self,
                                  AnbuHousehold      *h,
@@ -1996,6 +2005,8 @@ register_household_build_fields (AnbuCaseFormDialog *self,
 {
   add_text (self, "name", _("Name"), NULL);
   add_text (self, "birth_year", _("Birth year"), NULL);
+  add_choice (self, "sex", _("Sex"), ANBU_TYPE_SEX, sex_label, all_sexes, G_N_ELEMENTS (all_sexes),
+              ANBU_SEX_UNKNOWN);
   add_text (self, "phone", _("Phone"), NULL);
   add_dong_choice (self);
   add_text (self, "address", _("Address"), NULL);

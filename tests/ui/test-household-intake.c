@@ -446,6 +446,7 @@ fill_valid_household (AnbuCaseFormDialog *dialog)
 {
   set_text (dialog, "name", "이순자");
   set_text (dialog, "birth_year", "1944");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (anbu_case_form_dialog_get_input (dialog, "sex")), 1);  /* female */
   set_text (dialog, "phone", "01098765432");
   set_text (dialog, "address", "서울특별시 종로구 사직로8길 24");
   set_text (dialog, "address_detail", "2층");
@@ -648,6 +649,7 @@ test_register_offline_then_sync (Fixture      *f,
   g_assert_nonnull (record);
   g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "이순자");
   g_assert_cmpint (json_object_get_int_member (record, "birth_year"), ==, 1944);
+  g_assert_cmpstr (json_object_get_string_member (record, "sex"), ==, "female");
   g_assert_cmpstr (json_object_get_string_member (record, "phone"), ==, "010-9876-5432");
   g_assert_cmpstr (json_object_get_string_member (record, "dong_code"), ==, DONG);
   g_assert_cmpstr (json_object_get_string_member (record, "dong_name"), ==, "사직동");
