@@ -30,6 +30,8 @@ struct _AnbuHouseholdPage
   char              *chart_json;        /* what the chart shows, for rebuilds */
   char              *chart_line;
   gint64             chart_fetched_at;  /* monotonic µs; 0 = not fetched */
+  GtkWidget         *mark_row;          /* the planner's mark of the plug's learned switching */
+  char              *mark_serial;
   GCancellable      *cancellable;
 };
 
@@ -184,8 +186,86 @@ clear_content (AnbuHouseholdPage *self)
 }
 
 static void
+mark_submitted_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(AnbuHouseholdPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mutation_id = anbu_casework_submit_finish (ANBU_CASEWORK (source), result, &error);
+
+  if (mutation_id != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_warning ("Could not store the plug's mark: %s", error->message);
+  if (self->mark_row != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mark_row),
+                                 _("The mark could not be stored on this computer. Check the free disk space and try again."));
+}
+
+/* The planner says whose the learned switching is: a change of the plug
+ * record (plug.mark) that reaches the server with the next sync. */
+static void
+on_mark_row_selected (AnbuHouseholdPage *self)
+{
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->mark_row));
+  AnbuPlug *plug;
+  JsonObject *payload;
+
+  if (self->casework == NULL || self->mark_serial == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  plug = anbu_casework_find_installed_plug (self->casework, self->household_id);
+  if (plug == NULL || g_strcmp0 (plug->serial, self->mark_serial) != 0
+      || plug->activity_mark == (AnbuActivityMark) selected)
+    return;
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "serial", plug->serial);
+  json_object_set_string_member (payload, "mark", anbu_activity_mark_to_string (selected));
+  anbu_casework_submit_async (self->casework, "plug.mark", payload, self->cancellable,
+                              mark_submitted_cb, g_object_ref (self));
+}
+
+static void
+add_mark_row (AnbuHouseholdPage *self,
+              GtkWidget         *group,
+              const AnbuPlug    *plug)
+{
+  g_autoptr(GtkStringList) marks = gtk_string_list_new (NULL);
+  GtkWidget *row = adw_combo_row_new ();
+
+  for (guint i = ANBU_ACTIVITY_MARK_AUTO; i <= ANBU_ACTIVITY_MARK_MACHINE; i++)
+    gtk_string_list_append (marks, anbu_activity_mark_to_label (i));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Learned switching is made by"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("A person's habit counts as activity; a machine's stays left out."));
+  gtk_widget_set_name (row, "plug-activity-mark");
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (marks));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), plug->activity_mark);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  self->mark_row = row;
+  g_free (self->mark_serial);
+  self->mark_serial = g_strdup (plug->serial);
+  /* Connected after the stored mark is shown: only the planner's choice submits. */
+  g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (on_mark_row_selected), self);
+}
+
+/* Whether the keyboard focus is on the mark row (kept there across a rebuild). */
+static gboolean
+mark_row_has_focus (AnbuHouseholdPage *self)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+
+  if (self->mark_row == NULL || (root = gtk_widget_get_root (self->mark_row)) == NULL)
+    return FALSE;
+  focus = gtk_root_get_focus (root);
+  return focus != NULL && (focus == self->mark_row || gtk_widget_is_ancestor (focus, self->mark_row));
+}
+
+static void
 rebuild (AnbuHouseholdPage *self)
 {
+  gboolean refocus_mark = mark_row_has_focus (self);
+
   AnbuHousehold *h;
   AnbuPlug *plug;
   AnbuHouseholdSummary *summary;
@@ -196,6 +276,8 @@ rebuild (AnbuHouseholdPage *self)
   g_autoptr(GPtrArray) absences = NULL;
 
   clear_content (self);
+  self->mark_row = NULL;
+  g_clear_pointer (&self->mark_serial, g_free);
   h = anbu_casework_lookup_household (self->casework, self->household_id);
   if (h == NULL)
     {
@@ -242,7 +324,16 @@ rebuild (AnbuHouseholdPage *self)
       add_row (group, _("Quiet"), quiet);
       /* What switches by itself on this plug does not count as the resident's activity. */
       if (plug->activity_learned_text != NULL)
-        add_row (group, _("Not counted as activity"), plug->activity_learned_text);
+        add_row (group, plug->activity_mark == ANBU_ACTIVITY_MARK_PERSON ? _("Learned switching")
+                                                                          : _("Not counted as activity"),
+                 plug->activity_learned_text);
+      /* The planner's word on it, once there is something learned (or marked). */
+      if (plug->activity_learned_text != NULL || plug->activity_mark != ANBU_ACTIVITY_MARK_AUTO)
+        {
+          add_mark_row (self, group, plug);
+          if (refocus_mark)
+            gtk_widget_grab_focus (self->mark_row);
+        }
     }
   else
     add_row (group, _("No plug installed"), _("Install one on the next visit."));
@@ -456,6 +547,7 @@ anbu_household_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->household_id);
+  g_free (self->mark_serial);
   g_free (self->chart_json);
   g_free (self->chart_line);
   G_OBJECT_CLASS (anbu_household_page_parent_class)->finalize (object);

@@ -5,6 +5,8 @@
 
 #include "anbu-idle-monitor.h"
 
+#include "anbu-clock.h"
+
 /* Watches the keyboard, pointer and touch input a window and its dialogs (windows transient
  * for it) receive and says when there has been none for a while. The window uses it to lock
  * itself (DESIGN.md §7); a planner typing a long note in a form dialog is not idle. */
@@ -15,8 +17,11 @@ struct _AnbuIdleMonitor
   GtkWindow *window;           /* weak */
   GtkEventController *controller;
   GListModel *toplevels;       /* for the dialogs */
+  AnbuClock *clock;            /* idle time is measured on the project's clock */
   guint timeout_ms;
-  guint timeout_id;
+  guint timeout_id;            /* wakes a check on a real clock */
+  gint64 since_usec;           /* the last input (or activation), on the clock */
+  gboolean counting;           /* a period runs: "idle" not yet emitted for it */
   gboolean active;
 };
 
@@ -41,25 +46,55 @@ enum
 
 static guint signals[N_SIGNALS];
 
+static gboolean on_timeout (gpointer user_data);
+
+/* Emits "idle" once the clock says the period is over; on a real clock, otherwise wakes again
+ * when it should be. A manual clock (tests) wakes the check through its ::changed signal
+ * instead, so a test moves time rather than waiting for it. */
+static void
+check_idle (AnbuIdleMonitor *self)
+{
+  gint64 now = anbu_clock_get_now_usec (self->clock);
+  gint64 timeout_usec = (gint64) self->timeout_ms * 1000;
+  gint64 remaining_usec;
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (!self->counting)
+    return;
+
+  /* The wall clock was set back: count from now rather than wait out the difference. */
+  if (now < self->since_usec)
+    self->since_usec = now;
+  remaining_usec = self->since_usec + timeout_usec - now;
+  if (remaining_usec <= 0)
+    {
+      self->counting = FALSE;
+      g_signal_emit (self, signals[SIGNAL_IDLE], 0);
+      return;
+    }
+  if (!anbu_clock_is_manual (self->clock))
+    {
+      self->timeout_id = g_timeout_add ((guint) ((remaining_usec + 999) / 1000), on_timeout, self);
+      g_source_set_name_by_id (self->timeout_id, "[anbu] idle timeout");
+    }
+}
+
 static gboolean
 on_timeout (gpointer user_data)
 {
   AnbuIdleMonitor *self = user_data;
 
   self->timeout_id = 0;
-  g_signal_emit (self, signals[SIGNAL_IDLE], 0);
+  check_idle (self);
   return G_SOURCE_REMOVE;
 }
 
 static void
 restart_timer (AnbuIdleMonitor *self)
 {
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (self->active && self->timeout_ms > 0)
-    {
-      self->timeout_id = g_timeout_add (self->timeout_ms, on_timeout, self);
-      g_source_set_name_by_id (self->timeout_id, "[anbu] idle timeout");
-    }
+  self->counting = self->active && self->timeout_ms > 0;
+  self->since_usec = anbu_clock_get_now_usec (self->clock);
+  check_idle (self);
 }
 
 static gboolean
@@ -84,7 +119,7 @@ on_event (GtkEventControllerLegacy *controller,
     case GDK_PAD_RING:
     case GDK_PAD_STRIP:
       /* Only restart a running timer: after "idle" fired the owner decides what comes next. */
-      if (self->timeout_id != 0)
+      if (self->counting)
         restart_timer (self);
       break;
     default:
@@ -159,6 +194,10 @@ anbu_idle_monitor_dispose (GObject *object)
   AnbuIdleMonitor *self = ANBU_IDLE_MONITOR (object);
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->counting = FALSE;
+  if (self->clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->clock, self);
+  g_clear_object (&self->clock);
   if (self->controller != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->controller, self);
@@ -266,6 +305,8 @@ anbu_idle_monitor_class_init (AnbuIdleMonitorClass *klass)
 static void
 anbu_idle_monitor_init (AnbuIdleMonitor *self)
 {
+  self->clock = g_object_ref (anbu_clock_get_default ());
+  g_signal_connect_swapped (self->clock, "changed", G_CALLBACK (check_idle), self);
 }
 
 AnbuIdleMonitor *
@@ -288,13 +329,17 @@ void
 anbu_idle_monitor_set_timeout (AnbuIdleMonitor *self,
                                guint            timeout_ms)
 {
+  gboolean restart;
+
   g_return_if_fail (ANBU_IS_IDLE_MONITOR (self));
 
   if (self->timeout_ms == timeout_ms)
     return;
 
+  /* A running period restarts with the new time; so does one that a timeout of 0 held off. */
+  restart = self->counting || (self->active && self->timeout_ms == 0);
   self->timeout_ms = timeout_ms;
-  if (self->timeout_id != 0)
+  if (restart)
     restart_timer (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }

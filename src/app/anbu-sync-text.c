@@ -24,6 +24,7 @@ static const struct
   { "absence.create", N_("Absence registered") },
   { "alert.acknowledge", N_("Risk signal acknowledged") },
   { "alert.resolve", N_("Risk signal resolved") },
+  { "plug.mark", N_("Plug's learned switching marked") },
 };
 
 static const struct

@@ -265,6 +265,7 @@ apply_local_change (AnbuReplica         *self,
         return FALSE;
       break;
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
+    case ANBU_MUTATION_KIND_PLUG_MARK:
       if (!load_typed_record (self, "plug", id, TRUE, (gpointer *) &records.plug, &version, error))
         return FALSE;
       hh = records.plug->household_id;
@@ -307,6 +308,7 @@ apply_local_change (AnbuReplica         *self,
       G_GNUC_FALLTHROUGH;
     case ANBU_MUTATION_KIND_PLUG_INSTALL:
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
+    case ANBU_MUTATION_KIND_PLUG_MARK:
       return write_typed_record (self, "plug", id, hh, version,
                                  anbu_plug_to_json (records.plug), error);
     case ANBU_MUTATION_KIND_VISIT_CREATE:

@@ -63,6 +63,7 @@ static const MutationKind mutation_kinds[] = {
   { "absence.create", "absence", "id" },
   { "alert.acknowledge", "alert", "id" },
   { "alert.resolve", "alert", "id" },
+  { "plug.mark", "plug", "serial" },
 };
 
 static const AnbuMigration migrations[] = {

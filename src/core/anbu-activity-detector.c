@@ -257,12 +257,16 @@ daylight_near (const AnbuActivityLearned *learned,
               MAX (learned->daylight[(slot + 47) % 48], learned->daylight[(slot + 1) % 48]));
 }
 
+/* `kept`: a planner marked this plug's pattern a machine's, so a learned
+ * timer stays learned however long it goes unseen. */
 static gboolean
 timer_is_established (const AnbuActivityTimerSlot *slot,
                       const AnbuActivityParams    *params,
-                      gint32                       day)
+                      gint32                       day,
+                      gboolean                     kept)
 {
-  return slot->days >= params->timer_min_days && day - slot->last_day <= TIMER_KEEP_DAYS
+  return slot->days >= params->timer_min_days
+         && (kept || day - slot->last_day <= TIMER_KEEP_DAYS)
          && slot->spread10 <= params->timer_max_spread_minutes * 10.0;
 }
 
@@ -272,7 +276,8 @@ static gboolean
 timer_observe (AnbuActivityTimerSlot    *slots,
                const AnbuActivityParams *params,
                gint32                    day,
-               double                    minute)
+               double                    minute,
+               gboolean                  kept)
 {
   AnbuActivityTimerSlot *slot = NULL, *victim = NULL;
   double best = params->timer_tolerance_minutes;
@@ -303,18 +308,19 @@ timer_observe (AnbuActivityTimerSlot    *slots,
       double center;
 
       if (slot->last_day == day)
-        return timer_is_established (slot, params, day);
+        return timer_is_established (slot, params, day, kept);
       /* Near a learned timer's minute but off it: still taken for the
        * timer (a person's switch this close cannot be told apart), and
        * the timer stays learned. */
-      if (timer_is_established (slot, params, day)
+      if (timer_is_established (slot, params, day, kept)
           && fabs (deviation) > params->timer_max_spread_minutes)
         return TRUE;
       /* A timer switches at its minute; its step is not seen every day (a
        * lamp of the resident's already lit the room, the plug was out), but
        * a long break or a step off the minute (a person's habit strays)
        * starts over. */
-      if (day - slot->last_day > TIMER_GAP_DAYS
+      if ((day - slot->last_day > TIMER_GAP_DAYS
+           && !(kept && timer_is_established (slot, params, day, kept)))
           || fabs (deviation) > params->timer_max_spread_minutes)
         {
           slot->days = 1;
@@ -334,7 +340,7 @@ timer_observe (AnbuActivityTimerSlot    *slots,
       slot->spread10 = (guint8) MIN (255.0, MAX (fabs (deviation) * 10.0, slot->spread10));
       slot->days = (guint8) MIN (slot->days + 1, 255);
       slot->last_day = day;
-      return timer_is_established (slot, params, day);
+      return timer_is_established (slot, params, day, kept);
     }
 
   /* A new minute. Give up, in this order: a free slot, one that can no
@@ -343,8 +349,9 @@ timer_observe (AnbuActivityTimerSlot    *slots,
    * first), the shortest run. */
   for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
     if (slots[i].days == 0
-        || day - slots[i].last_day > (slots[i].days >= params->timer_min_days ? TIMER_KEEP_DAYS
-                                                                             : TIMER_GAP_DAYS))
+        || (day - slots[i].last_day > (slots[i].days >= params->timer_min_days ? TIMER_KEEP_DAYS
+                                                                              : TIMER_GAP_DAYS)
+            && !(kept && timer_is_established (&slots[i], params, day, kept))))
       victim = &slots[i];
   for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
     if (slots[i].days == 1 && slots[i].last_day == day)
@@ -374,6 +381,7 @@ night_lux (const AnbuActivityLearned *learned)
 static AnbuActivityMachine
 classify_power (AnbuActivityLearned      *learned,
                 const AnbuActivityParams *params,
+                AnbuActivityMark          mark,
                 gint64                    ts,
                 gint32                    day,
                 double                    minute,
@@ -392,7 +400,8 @@ classify_power (AnbuActivityLearned      *learned,
       return ANBU_ACTIVITY_MACHINE_MODULATION;
     }
 
-  timer = timer_observe (learned->timers[0][after_on ? 0 : 1], params, day, minute);
+  timer = timer_observe (learned->timers[0][after_on ? 0 : 1], params, day, minute,
+                         mark == ANBU_ACTIVITY_MARK_MACHINE);
   if (after_on && learned->cycle_repeats >= params->cycle_min_repeats
       && fabs (after - learned->cycle_on_watts) > 0.3 * MAX (after, learned->cycle_on_watts))
     {
@@ -439,7 +448,9 @@ classify_power (AnbuActivityLearned      *learned,
                * after it is the machine again. When the readings broke off
                * meanwhile, nobody saw it pause: at its level it is the
                * machine going on. */
-              if (learned->readings_broke)
+              if (learned->readings_broke || mark == ANBU_ACTIVITY_MARK_MACHINE)
+                /* Marked a machine by the planner: its pause does not
+                 * unlearn it either. */
                 machine = ANBU_ACTIVITY_MACHINE_CYCLE;
               else
                 learned->cycle_repeats = (guint8) (params->cycle_min_repeats - 1);
@@ -472,6 +483,11 @@ classify_power (AnbuActivityLearned      *learned,
     }
   if (machine == ANBU_ACTIVITY_MACHINE_NONE && timer)
     machine = ANBU_ACTIVITY_MACHINE_TIMER;
+  /* Marked a person by the planner: what was learned is theirs. */
+  if (mark == ANBU_ACTIVITY_MARK_PERSON
+      && (machine == ANBU_ACTIVITY_MACHINE_TIMER || machine == ANBU_ACTIVITY_MACHINE_CYCLE
+          || machine == ANBU_ACTIVITY_MACHINE_AUTO_OFF))
+    machine = ANBU_ACTIVITY_MACHINE_NONE;
   return machine;
 }
 
@@ -574,7 +590,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
 
       if (is_power_step (params, detector->previous_watts, watts))
         {
-          machine = classify_power (learned, params, reading->ts, day, minute,
+          machine = classify_power (learned, params, detector->mark, reading->ts, day, minute,
                                     detector->previous_watts, watts);
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
             {
@@ -594,7 +610,9 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       if (!dip_returned && light_change >= params->light_min_step_lux
           && light_change >= 0.15 * MAX (lux, detector->previous_lux))
         timer = timer_observe (learned->timers[1][lux > detector->previous_lux ? 0 : 1], params,
-                               day, minute);
+                               day, minute, detector->mark == ANBU_ACTIVITY_MARK_MACHINE)
+                /* Marked a person: the lamp's times are theirs. */
+                && detector->mark != ANBU_ACTIVITY_MARK_PERSON;
 
       if (!dip_returned && is_light_step (params, detector->previous_lux, lux))
         {
@@ -721,11 +739,13 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
   JsonObject *ignored = json_object_new ();
   JsonArray *timers = json_array_new ();
   gint32 today;
+  gboolean kept;
 
   g_return_val_if_fail (detector != NULL, object);
   g_return_val_if_fail (params != NULL, object);
 
   learned = &detector->learned;
+  kept = detector->mark == ANBU_ACTIVITY_MARK_MACHINE;
   if (learned->version == LEARNED_VERSION)
     {
       today = newest_day (learned);
@@ -736,7 +756,7 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
               const AnbuActivityTimerSlot *slot = &learned->timers[c][d][i];
               JsonObject *timer;
 
-              if (slot->days == 0 || !timer_is_established (slot, params, today))
+              if (slot->days == 0 || !timer_is_established (slot, params, today, kept))
                 continue;
               timer = json_object_new ();
               json_object_set_string_member (timer, "channel", c == 0 ? "power" : "light");
@@ -783,6 +803,7 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
   const AnbuActivityLearned *learned;
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   gint32 today;
+  gboolean kept, person;
 
   g_return_val_if_fail (detector != NULL, NULL);
   g_return_val_if_fail (params != NULL, NULL);
@@ -791,6 +812,8 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
   if (learned->version != LEARNED_VERSION)
     return NULL;
   today = newest_day (learned);
+  kept = detector->mark == ANBU_ACTIVITY_MARK_MACHINE;
+  person = detector->mark == ANBU_ACTIVITY_MARK_PERSON;
   for (guint c = 0; c < 2; c++)
     {
       g_autoptr(GPtrArray) slots = g_ptr_array_new ();
@@ -799,7 +822,7 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
       for (guint d = 0; d < 2; d++)
         for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
           if (learned->timers[c][d][i].days > 0
-              && timer_is_established (&learned->timers[c][d][i], params, today))
+              && timer_is_established (&learned->timers[c][d][i], params, today, kept))
             g_ptr_array_add (slots, (gpointer) &learned->timers[c][d][i]);
       if (slots->len == 0)
         continue;
@@ -817,14 +840,23 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
           /* Translators: a time of day a plug switched by itself, e.g. "19:00 on". */
           g_string_append_printf (times, on ? _("%s on") : _("%s off"), clock);
         }
-      g_ptr_array_add (lines, g_strdup_printf (c == 0
-                                               ? _("Every day %s: judged a timer, not counted as activity")
-                                               : _("Light every day %s: judged a timer, not counted as activity"),
-                                               times->str));
+      if (person)
+        g_ptr_array_add (lines, g_strdup_printf (c == 0
+                                                 ? _("Every day %s: marked a person's, counted as activity")
+                                                 : _("Light every day %s: marked a person's, counted as activity"),
+                                                 times->str));
+      else
+        g_ptr_array_add (lines, g_strdup_printf (c == 0
+                                                 ? _("Every day %s: judged a timer, not counted as activity")
+                                                 : _("Light every day %s: judged a timer, not counted as activity"),
+                                                 times->str));
     }
   if (learned->cycle_repeats >= params->cycle_min_repeats && learned->cycle_period > 0)
-    g_ptr_array_add (lines, g_strdup_printf (_("Switches itself on about every %d minutes (%.0f W): "
-                                               "judged a thermostat or keep-warm cycle, not counted as activity"),
+    g_ptr_array_add (lines, g_strdup_printf (person
+                                             ? _("Switches on about every %d minutes (%.0f W): "
+                                                 "marked a person's, counted as activity")
+                                             : _("Switches itself on about every %d minutes (%.0f W): "
+                                                 "judged a thermostat or keep-warm cycle, not counted as activity"),
                                              (int) lround (learned->cycle_period / 60.0),
                                              learned->cycle_on_watts));
   if (lines->len == 0)

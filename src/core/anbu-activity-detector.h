@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "anbu-enums.h"
+
 G_BEGIN_DECLS
 
 /* Activity events: the human-made steps in a plug's readings.
@@ -36,6 +38,14 @@ G_BEGIN_DECLS
  *   returns to the daylight level within light_dip_seconds (a passing cloud)
  *   does not count either way; such a darkening is reported only once it has
  *   lasted that long (with its own time, so it may come a few readings late).
+ *
+ * A planner may mark what a plug's detector learned (`mark`, from the plug
+ * record's activity_mark, set by the owner before feeding; it is not
+ * learned): ANBU_ACTIVITY_MARK_PERSON counts the steps of learned timers,
+ * duty cycles and auto-off again (the learning goes on, so the pattern stays
+ * shown); ANBU_ACTIVITY_MARK_MACHINE keeps them left out where the learner
+ * would let them go (a timer unseen for a week, a cycle after a pause).
+ * Modulation and the sun are physics, not a pattern: no mark changes them.
  *
  * The detector is a plain struct without pointers (the previous reading and
  * the learned state): the server stores it as a blob with the plug
@@ -182,6 +192,7 @@ typedef struct
 typedef struct
 {
   gboolean            has_previous;
+  AnbuActivityMark    mark;  /* the planner's word; set by the owner, not learned */
   gint64              previous_ts;
   double              previous_watts;
   double              previous_lux;

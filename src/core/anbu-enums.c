@@ -143,6 +143,14 @@ static const EnumEntry anbu_plug_removal_reason_entries[] = {
 
 DEFINE_RECORD_ENUM (AnbuPlugRemovalReason, anbu_plug_removal_reason, "ANBU_PLUG_REMOVAL_REASON_")
 
+static const EnumEntry anbu_activity_mark_entries[] = {
+  { "auto", N_("Decided by the detector") },
+  { "person", N_("A person") },
+  { "machine", N_("A machine") },
+};
+
+DEFINE_RECORD_ENUM (AnbuActivityMark, anbu_activity_mark, "ANBU_ACTIVITY_MARK_")
+
 static const EnumEntry anbu_household_status_entries[] = {
   { "active", N_("Monitored") },
   { "paused", N_("Paused") },

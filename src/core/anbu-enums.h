@@ -99,6 +99,23 @@ gboolean    anbu_plug_removal_reason_from_string (const char *text,
                                                   AnbuPlugRemovalReason   *value);
 const char *anbu_plug_removal_reason_to_label    (AnbuPlugRemovalReason value);
 
+/* who makes the switching a plug's detector learned (timers, duty cycles, an
+ * appliance switching itself off), as a planner marked it: auto leaves it to
+ * the detector (plug.mark) */
+typedef enum
+{
+  ANBU_ACTIVITY_MARK_AUTO,
+  ANBU_ACTIVITY_MARK_PERSON,
+  ANBU_ACTIVITY_MARK_MACHINE,
+} AnbuActivityMark;
+
+#define ANBU_TYPE_ACTIVITY_MARK (anbu_activity_mark_get_type ())
+GType       anbu_activity_mark_get_type    (void) G_GNUC_CONST;
+const char *anbu_activity_mark_to_string   (AnbuActivityMark value);
+gboolean    anbu_activity_mark_from_string (const char *text,
+                                            AnbuActivityMark   *value);
+const char *anbu_activity_mark_to_label    (AnbuActivityMark value);
+
 /* whether a household is monitored */
 typedef enum
 {

@@ -62,7 +62,14 @@ anbu_quiet_since (const AnbuQuietFacts *facts,
 
   g_return_val_if_fail (facts != NULL, now);
 
-  since = MAX (facts->last_activity_at, facts->online_since);
+  if (facts->online_since > facts->last_activity_at && facts->offline_from > 0
+      && facts->offline_from <= facts->online_since)
+    /* The gap was nobody's to observe: the quiet on both sides counts. */
+    since = MIN (facts->online_since,
+                 facts->last_activity_at + (facts->online_since - MAX (facts->offline_from,
+                                                                        facts->last_activity_at)));
+  else
+    since = MAX (facts->last_activity_at, facts->online_since);
   for (gsize i = 0; i < facts->n_absences; i++)
     {
       gint64 end = facts->absences[i].to;

@@ -12,9 +12,13 @@ G_BEGIN_DECLS
  * same clock and you get the same verdict.
  *
  * Quiet is counted from the last activity event, but restarts when a
- * registered absence ends (the resident just came back) and when the plug comes
- * back after an offline gap (nobody could see what happened meanwhile: the
- * offline signal covers that time, not the inactivity one). Quiet is measured
+ * registered absence ends (the resident just came back). A plug's offline gap
+ * is unobserved, neither activity nor quiet: when its start is known
+ * (offline_from) and no activity followed the return, the quiet before the gap
+ * and the quiet after it add up (a plug that went out by itself after an
+ * incapacitation — a power cut, the Wi-Fi — does not hide it); without
+ * offline_from the return restarts the quiet (the offline signal covers that
+ * time, not the inactivity one). Quiet is measured
  * only up to the last reading actually received, so a plug that stops
  * reporting raises an offline signal, never an inactivity one. */
 
@@ -39,6 +43,7 @@ typedef struct
   gint64                online_since;     /* first reading after the last offline gap; 0 = none */
   const AnbuTimeWindow *absences;         /* registered absences, any order */
   gsize                 n_absences;
+  gint64                offline_from;     /* last reading before that gap; 0 = unknown */
 } AnbuQuietFacts;
 
 typedef struct
@@ -69,8 +74,10 @@ gboolean anbu_time_windows_contain           (const AnbuTimeWindow       *window
                                               gsize                       n_windows,
                                               gint64                      t);
 
-/* Start of the quiet that counts at `now`: the latest of the last activity,
- * the return from offline and the end of an absence that ended by `now`. */
+/* Start of the quiet that counts at `now`: the latest of the last activity
+ * (moved on by the offline gap when no activity followed it, or the return
+ * from offline when the gap's start is unknown) and the end of an absence
+ * that ended by `now`. */
 gint64   anbu_quiet_since                    (const AnbuQuietFacts       *facts,
                                               gint64                      now);
 

@@ -326,6 +326,31 @@ apply_plug_remove (JsonObject           *payload,
   return TRUE;
 }
 
+/* plug.mark: the planner's word on what the plug's detector learned. */
+static gboolean
+apply_plug_mark (JsonObject           *payload,
+                 AnbuMutationRecords  *records,
+                 GError              **error)
+{
+  g_autofree char *serial = NULL;
+  gint mark;
+
+  g_return_val_if_fail (records->plug != NULL, FALSE);
+
+  if (!anbu_json_read_serial (M ("serial"), TRUE, &serial, error)
+      || !anbu_json_read_enum (M ("mark"), TRUE, ANBU_TYPE_ACTIVITY_MARK, &mark, error))
+    return FALSE;
+  if (records->plug->state != ANBU_PLUG_STATE_INSTALLED)
+    {
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "serial",
+                             _("This plug is not installed"));
+      return FALSE;
+    }
+  records->changed = records->plug->activity_mark != (AnbuActivityMark) mark;
+  records->plug->activity_mark = mark;
+  return TRUE;
+}
+
 /* Visits, contacts and absences are append-only facts, stored as the codec
  * reads them. */
 static gboolean
@@ -473,6 +498,8 @@ anbu_mutation_apply (AnbuMutationKind          kind,
       return apply_plug_replace (payload, records, error);
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
       return apply_plug_remove (payload, records, error);
+    case ANBU_MUTATION_KIND_PLUG_MARK:
+      return apply_plug_mark (payload, records, error);
     case ANBU_MUTATION_KIND_VISIT_CREATE:
     case ANBU_MUTATION_KIND_CONTACT_CREATE:
     case ANBU_MUTATION_KIND_ABSENCE_CREATE:

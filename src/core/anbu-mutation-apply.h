@@ -37,6 +37,7 @@ G_BEGIN_DECLS
  *                      new serial, if any), in household (optional);
  *                      out old_plug (taken out), plug (the new one)
  *   plug.remove        in/out plug (required)
+ *   plug.mark          in/out plug (required, installed)
  *   visit.create       in household (optional); out visit
  *   contact.create     in household (optional); out contact
  *   absence.create     in household (optional); out absence

@@ -28,6 +28,7 @@ static const GEnumValue kind_values[] = {
   { ANBU_MUTATION_KIND_ABSENCE_CREATE, "ANBU_MUTATION_KIND_ABSENCE_CREATE", "absence.create" },
   { ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE, "ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE", "alert.acknowledge" },
   { ANBU_MUTATION_KIND_ALERT_RESOLVE, "ANBU_MUTATION_KIND_ALERT_RESOLVE", "alert.resolve" },
+  { ANBU_MUTATION_KIND_PLUG_MARK, "ANBU_MUTATION_KIND_PLUG_MARK", "plug.mark" },
   { 0, NULL, NULL },
 };
 
@@ -327,6 +328,17 @@ validate_plug_remove (JsonObject  *payload,
 }
 
 static gboolean
+validate_plug_mark (JsonObject  *payload,
+                    GError     **error)
+{
+  g_autofree char *serial = NULL;
+  gint mark;
+
+  return anbu_json_read_serial (M ("serial"), TRUE, &serial, error) &&
+         anbu_json_read_enum (M ("mark"), TRUE, ANBU_TYPE_ACTIVITY_MARK, &mark, error);
+}
+
+static gboolean
 validate_alert_acknowledge (JsonObject  *payload,
                             GError     **error)
 {
@@ -391,6 +403,8 @@ anbu_mutation_validate_payload (AnbuMutationKind   kind,
       return validate_plug_replace (payload, error);
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
       return validate_plug_remove (payload, error);
+    case ANBU_MUTATION_KIND_PLUG_MARK:
+      return validate_plug_mark (payload, error);
     case ANBU_MUTATION_KIND_VISIT_CREATE:
       {
         g_autoptr(AnbuVisit) visit = anbu_visit_from_json (payload, error);

@@ -32,6 +32,8 @@ G_BEGIN_DECLS
  *   absence.create     an absence record
  *   alert.acknowledge  {"id", "at"}
  *   alert.resolve      {"id", "resolution", "at", "notes" optional ≤ 2000}
+ *   plug.mark          {"serial", "mark": auto|person|machine}: a planner's
+ *                      word on the switching the plug's detector learned
  * All members listed are required unless marked optional; unknown members
  * are ignored.
  */
@@ -49,6 +51,7 @@ typedef enum
   ANBU_MUTATION_KIND_ABSENCE_CREATE,
   ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE,
   ANBU_MUTATION_KIND_ALERT_RESOLVE,
+  ANBU_MUTATION_KIND_PLUG_MARK,
 } AnbuMutationKind;
 
 /* The result of one entry (docs/api.md). */

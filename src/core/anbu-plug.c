@@ -93,6 +93,7 @@ anbu_plug_equal (const AnbuPlug *a,
          doubles_equal (a->last_lux, b->last_lux) &&
          a->last_activity_at == b->last_activity_at &&
          g_strcmp0 (a->activity_learned_text, b->activity_learned_text) == 0 &&
+         a->activity_mark == b->activity_mark &&
          a->version == b->version;
 }
 
@@ -109,6 +110,7 @@ anbu_plug_from_json (JsonObject  *object,
   g_autoptr(AnbuPlug) plug = anbu_plug_new ();
   gint appliance = ANBU_APPLIANCE_OTHER;
   gint state = ANBU_PLUG_STATE_INSTALLED;
+  gint mark = ANBU_ACTIVITY_MARK_AUTO;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -128,12 +130,14 @@ anbu_plug_from_json (JsonObject  *object,
                                  error) ||
       !anbu_json_read_text (M ("activity_learned_text"), FALSE, ANBU_PLUG_LEARNED_TEXT_MAX_CHARS,
                             ANBU_TEXT_MULTI_LINE, &plug->activity_learned_text, error) ||
+      !anbu_json_read_enum (M ("activity_mark"), FALSE, ANBU_TYPE_ACTIVITY_MARK, &mark, error) ||
       !anbu_json_read_version (M ("version"), FALSE, &plug->version, error))
     return NULL;
 #undef M
 
   plug->appliance = appliance;
   plug->state = state;
+  plug->activity_mark = mark;
 
   if (plug->removed_at != 0 && plug->removed_at < plug->installed_at)
     {
@@ -162,6 +166,8 @@ anbu_plug_to_json (const AnbuPlug *plug)
   anbu_json_write_double (object, "last_lux", plug->last_lux);
   anbu_json_write_timestamp (object, "last_activity_at", plug->last_activity_at);
   anbu_json_write_text (object, "activity_learned_text", plug->activity_learned_text);
+  if (plug->activity_mark != ANBU_ACTIVITY_MARK_AUTO)
+    anbu_json_write_text (object, "activity_mark", anbu_activity_mark_to_string (plug->activity_mark));
   json_object_set_int_member (object, "version", plug->version);
   return object;
 }

@@ -25,6 +25,9 @@ G_BEGIN_DECLS
  *   activity_learned_text optional  what the server's detector learned to
  *                     ignore as machine-made (timers, cycles, sun), a sentence
  *                     for the planner (live; set by the server only)
+ *   activity_mark     optional  "auto" | "person" | "machine", default auto:
+ *                     a planner's word on the switching the detector learned
+ *                     (plug.mark; written only when not auto)
  *   version           optional  ≥ 0, server-assigned, default 0
  * Times are µs since the epoch, UTC, 0 = unset.
  */
@@ -46,6 +49,7 @@ typedef struct
   double         last_lux;
   gint64         last_activity_at;
   char          *activity_learned_text;
+  AnbuActivityMark activity_mark;
   gint64         version;
 } AnbuPlug;
 

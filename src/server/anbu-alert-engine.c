@@ -121,6 +121,7 @@ typedef struct
   gint64      last_activity_at;
   gint64      last_seen_at;     /* the last reading, and on through ingest gaps */
   gint64      online_since;
+  gint64      offline_from;     /* where that plug's offline gap began; 0 = unknown */
   gint64      last_staff_at;   /* latest install or in-person visit; 0 = none */
   gint64      last_reading_at;  /* the last reading itself */
 } HouseholdFacts;
@@ -194,7 +195,12 @@ G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
   " max (CASE WHEN l.online_since - unixepoch (json_extract (p.record, '$.installed_at')) < 1800" \
   " THEN 0 ELSE coalesce (l.online_since, 0) END)," \
   " max (max (coalesce (l.last_seen_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  " max (unixepoch (json_extract (p.record, '$.installed_at')))" \
+  " max (unixepoch (json_extract (p.record, '$.installed_at')))," \
+  /* Where the gap began (a household is unobserved only when every plug of \
+   * it was out: a plug without a gap makes it unknown, and the return \
+   * restarts the quiet as before). */ \
+  " min (CASE WHEN l.online_since - unixepoch (json_extract (p.record, '$.installed_at')) < 1800" \
+  " THEN 0 ELSE coalesce (l.offline_from, 0) END)" \
   " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
   " LEFT JOIN plug_live l ON l.serial = p.id" \
   " LEFT JOIN ingest_witness w ON w.id = l.gateway_id" \
@@ -240,6 +246,7 @@ facts_from_row (sqlite3_stmt   *stmt,
   facts->online_since = sqlite3_column_int64 (stmt, 5);
   facts->last_reading_at = sqlite3_column_int64 (stmt, 6);
   facts->last_staff_at = sqlite3_column_int64 (stmt, 7);  /* the latest install, for now */
+  facts->offline_from = sqlite3_column_int64 (stmt, 8);
 }
 
 static gint64
@@ -949,7 +956,7 @@ evaluate_household (AnbuAlertEngine      *self,
 {
   AnbuInactivityParams params = { facts->threshold_hours, self->offline_after };
   AnbuQuietFacts quiet = { facts->last_activity_at, facts->last_seen_at, facts->online_since,
-                           NULL, 0 };
+                           NULL, 0, facts->offline_from };
   g_autoptr(GArray) windows = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
   AnbuInactivityVerdict verdict;
@@ -1422,7 +1429,12 @@ anbu_alert_engine_wants_check (AnbuAlertEngine               *self,
 
   if (g_hash_table_contains (self->watched, status->household_id))
     return TRUE;
-  quiet_from = MAX (status->last_activity_at, status->online_since);
+  {
+    AnbuQuietFacts quiet = { status->last_activity_at, status->last_seen_at, status->online_since,
+                             NULL, 0, status->offline_from };
+
+    quiet_from = anbu_quiet_since (&quiet, status->last_seen_at);
+  }
   return status->last_seen_at - quiet_from >= (gint64) ANBU_THRESHOLD_HOURS_MIN * 3600;
 }
 

@@ -584,6 +584,54 @@ apply_plug_remove (Batch       *batch,
   return TRUE;
 }
 
+/* plug.mark: the planner's word on what the plug's detector learned; the
+ * ingest path reads it from the record (anbu-telemetry.c). */
+static gboolean
+apply_plug_mark (Batch       *batch,
+                 JsonObject  *payload,
+                 Outcome     *outcome,
+                 GError     **error)
+{
+  g_autofree char *serial = NULL;
+  g_autoptr(AnbuHousehold) household = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  AnbuMutationActor actor = batch_actor (batch);
+  gint64 version = 0;
+
+  if (!read_serial (payload, "serial", &serial, error))
+    return FALSE;
+  records.plug = load_plug (batch, serial, &version, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (records.plug == NULL)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", _("No such plug"));
+      return FALSE;
+    }
+  household = load_household (batch, records.plug->household_id, "serial", NULL, &local_error);
+  if (household == NULL)
+    {
+      /* Another scope's plug answers exactly like an unknown serial. */
+      if (g_error_matches (local_error, ANBU_API_ERROR, ANBU_API_ERROR_NOT_FOUND))
+        anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, "serial", _("No such plug"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_PLUG_MARK, payload, &actor, &records, error))
+    return FALSE;
+  if (records.changed && !save_plug (batch, records.plug, version, error))
+    return FALSE;
+  if (!records.changed)
+    records.plug->version = version;
+  set_outcome_plug (outcome, records.plug);
+  return TRUE;
+}
+
 /* Visits, contacts and absences are append-only facts: a second entry
  * with the same record id is the same fact, answered as a duplicate. */
 static gboolean
@@ -931,6 +979,8 @@ apply_kind (Batch             *batch,
       return apply_plug_replace (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
       return apply_plug_remove (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_PLUG_MARK:
+      return apply_plug_mark (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_VISIT_CREATE:
       {
         g_autofree char *by = NULL;
@@ -981,6 +1031,7 @@ referenced_household (AnbuMutationKind  kind,
       member = "household_id";
       break;
     case ANBU_MUTATION_KIND_PLUG_REMOVE:
+    case ANBU_MUTATION_KIND_PLUG_MARK:
     case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
     default:

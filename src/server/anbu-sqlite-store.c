@@ -163,6 +163,8 @@ static const AnbuMigration migrations[] = {
   { 4, anbu_alert_engine_schema_gaps_sql },
   /* Learned activity detectors, ingest-gap witnesses (anbu-telemetry.h). */
   { 5, anbu_telemetry_schema_witness_sql },
+  /* Where a plug's last offline gap began (anbu-telemetry.h). */
+  { 6, anbu_telemetry_schema_offline_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */

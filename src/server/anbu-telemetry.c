@@ -115,6 +115,12 @@ const char anbu_telemetry_schema_witness_sql[] =
   "  down_from INTEGER NOT NULL DEFAULT 0,"
   "  down_to INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;";
 
+const char anbu_telemetry_schema_offline_sql[] =
+  /* The last reading before the gap that ended at online_since: the gap is
+   * unobserved, and with no activity after the return the quiet on both
+   * sides adds up (anbu-inactivity.h). */
+  "ALTER TABLE plug_live ADD COLUMN offline_from INTEGER NOT NULL DEFAULT 0;";
+
 /* A witness of ingest gaps: the server (its own downtime) or a gateway
  * (all its plugs silent at once). `unobserved` only grows: the seconds of
  * ingest gaps so far; a plug keeps the sum its witnesses had at its last
@@ -142,9 +148,11 @@ typedef struct
   double    live_lux;
   gint64    live_activity_at;
   gint64    live_online_since;
+  gint64    live_offline_from;
   char     *gateway_id;      /* the gateway it last reported through */
   gint64    unobserved_mark; /* its witnesses' unobserved seconds then */
   gboolean  has_detector;    /* `detector` holds what the plug learned */
+  AnbuActivityMark activity_mark; /* the planner's word, from the plug record */
   gint64    detector_saved_ts; /* the last reading of the stored copy */
   AnbuActivityDetector detector;
 } PlugWork;
@@ -558,6 +566,7 @@ plug_cache_update_live (AnbuTelemetry                 *self,
   cached->live_lux = status->last_lux;
   cached->live_activity_at = status->last_activity_at;
   cached->live_online_since = status->online_since;
+  cached->live_offline_from = status->offline_from;
 }
 
 static gboolean load_plug_stored (AnbuTelemetry *self,
@@ -630,6 +639,10 @@ load_plug_stored (AnbuTelemetry *self,
       work->detector_saved_ts = work->has_detector ? work->detector.previous_ts : 0;
       work->gateway_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
       work->unobserved_mark = sqlite3_column_int64 (stmt, 9);
+      work->live_offline_from = sqlite3_column_int64 (stmt, 11);
+      if (!anbu_activity_mark_from_string ((const char *) sqlite3_column_text (stmt, 10),
+                                           &work->activity_mark))
+        work->activity_mark = ANBU_ACTIVITY_MARK_AUTO;
       if (!work->usable)
         {
           *code = "removed_serial";
@@ -665,6 +678,7 @@ live_get (AnbuTelemetry           *self,
       status->last_lux = sqlite3_column_double (stmt, 3);
       status->last_activity_at = sqlite3_column_int64 (stmt, 4);
       status->online_since = sqlite3_column_int64 (stmt, 5);
+      status->offline_from = sqlite3_column_int64 (stmt, 6);
     }
   sqlite3_reset (stmt);
   return found;
@@ -939,6 +953,7 @@ detect_for_plug (AnbuTelemetry  *self,
       status->last_lux = work->live_lux;
       status->last_activity_at = work->live_activity_at;
       status->online_since = work->live_online_since;
+      status->offline_from = work->live_offline_from;
     }
 
   g_array_sort (work->accepted, compare_readings);
@@ -955,6 +970,9 @@ detect_for_plug (AnbuTelemetry  *self,
       anbu_activity_detector_seed (&work->detector, &last);
     }
   work->has_detector = TRUE;
+  /* A plug.mark changes the plug record, which empties the plug cache: the
+   * mark read with the record is the current one. */
+  work->detector.mark = work->activity_mark;
   detector = work->detector;
   status->household_id = g_strdup (work->household_id);
 
@@ -995,7 +1013,10 @@ detect_for_plug (AnbuTelemetry  *self,
       if (previous_ts == 0
           || reading->ts - previous_ts - MAX (unobserved - work->unobserved_mark, 0)
              >= self->offline_after)
-        status->online_since = reading->ts;
+        {
+          status->online_since = reading->ts;
+          status->offline_from = previous_ts;
+        }
       work->unobserved_mark = unobserved;
       previous_ts = reading->ts;
 
@@ -1044,6 +1065,7 @@ detect_for_plug (AnbuTelemetry  *self,
   else
     sqlite3_bind_null (stmt, 9);
   sqlite3_bind_int64 (stmt, 10, work->unobserved_mark);
+  sqlite3_bind_int64 (stmt, 11, status->offline_from);
   if (!step_done (self, stmt, error, "Cannot store the plug's live fields"))
     return NULL;
 
@@ -1155,7 +1177,8 @@ anbu_telemetry_new (sqlite3 *db,
   if (!prepare (self, &self->plug_info,
                 "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
                 " coalesce (l.last_activity_at, 0), l.online_since, l.detector, l.gateway_id,"
-                " coalesce (l.unobserved_mark, 0)"
+                " coalesce (l.unobserved_mark, 0), json_extract (p.record, '$.activity_mark'),"
+                " coalesce (l.offline_from, 0)"
                 " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
                 " WHERE p.id = ?1")
       || !prepare (self, &self->insert_reading,
@@ -1163,18 +1186,20 @@ anbu_telemetry_new (sqlite3 *db,
                    " ON CONFLICT DO NOTHING")
       || !prepare (self, &self->live_get,
                    "SELECT household_id, last_seen_at, last_watts, last_lux,"
-                   " coalesce (last_activity_at, 0), online_since FROM plug_live WHERE serial = ?1")
+                   " coalesce (last_activity_at, 0), online_since, offline_from FROM plug_live"
+                   " WHERE serial = ?1")
       || !prepare (self, &self->live_put,
                    "INSERT INTO plug_live (serial, household_id, last_seen_at,"
                    " last_watts, last_lux, last_activity_at, online_since, detector, gateway_id,"
-                   " unobserved_mark)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (serial) DO UPDATE SET"
+                   " unobserved_mark, offline_from)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (serial) DO UPDATE SET"
                    " household_id = excluded.household_id, last_seen_at = excluded.last_seen_at,"
                    " last_watts = excluded.last_watts, last_lux = excluded.last_lux,"
                    " last_activity_at = excluded.last_activity_at,"
                    " online_since = excluded.online_since,"
                    " detector = coalesce (excluded.detector, plug_live.detector),"
-                   " gateway_id = excluded.gateway_id, unobserved_mark = excluded.unobserved_mark")
+                   " gateway_id = excluded.gateway_id, unobserved_mark = excluded.unobserved_mark,"
+                   " offline_from = excluded.offline_from")
       || !prepare (self, &self->witness_get,
                    "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
                    " FROM ingest_witness WHERE id = ?1")
@@ -1512,6 +1537,12 @@ publish_one (AnbuTelemetry     *self,
       return TRUE;
     }
   record = json_node_get_object (json_parser_get_root (parser));
+  if (fields->detector != NULL
+      && !anbu_activity_mark_from_string (json_object_get_string_member_with_default (record,
+                                                                                   "activity_mark",
+                                                                                   "auto"),
+                                          &fields->detector->mark))
+    fields->detector->mark = ANBU_ACTIVITY_MARK_AUTO;
   anbu_json_write_timestamp (record, "last_seen_at", fields->last_seen_at * G_USEC_PER_SEC);
   json_object_set_double_member (record, "last_watts", fields->last_watts);
   json_object_set_double_member (record, "last_lux", fields->last_lux);

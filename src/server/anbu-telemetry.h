@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 extern const char anbu_telemetry_schema_sql[];
 /* The plug's learned detector and the ingest-gap witnesses. */
 extern const char anbu_telemetry_schema_witness_sql[];
+extern const char anbu_telemetry_schema_offline_sql[];
 
 #define ANBU_TELEMETRY_ERROR (anbu_telemetry_error_quark ())
 
@@ -69,6 +70,7 @@ typedef struct
   double   last_lux;
   gint64   last_activity_at;   /* 0 = none yet */
   gint64   online_since;
+  gint64   offline_from;       /* the last reading before that offline gap; 0 = none */
   guint    new_events;         /* activity events stored by this batch */
 } AnbuTelemetryPlugStatus;
 

@@ -30,6 +30,8 @@ typedef struct
   double latency_hours;  /* INFINITY = not detected */
   gboolean missed;       /* not detected within the threshold + 2 h */
   AnbuSimMachine machine;
+  AnbuSimLifestyle lifestyle;
+  gboolean outage_after_onset;
   guint  false_alarms;
   guint  away_alarms;    /* raised while away unregistered (trip, hospital) */
   double months;
@@ -37,10 +39,24 @@ typedef struct
   guint  offline_kept_apart;
 } HouseholdOutcome;
 
+/* A per-household alarm budget (issue 13): each day the household's own
+ * past decides how early its watch may be. */
+static const double budget_sweep[] = { 0.1, 0.2, 0.3, 0.5, 0.75, 1.0 };
+#define N_BUDGETS G_N_ELEMENTS (budget_sweep)
+
+/* An alarm of one detector, for the budget: when, and whether it is a false
+ * alarm (before the onset, after the warm-up, not away). */
+typedef struct
+{
+  gint64   t;
+  gboolean false_alarm;
+} AlarmMark;
+
 typedef struct
 {
   const AnbuSimEvalConfig *config;
   GPtrArray               *specs;          /* DetectorSpec */
+  HouseholdOutcome        *budget_outcomes;/* [budget * households + household] */
   AnbuRoutineParams       *routines;
   guint                    n_routines;
   HouseholdOutcome        *outcomes;       /* [spec * households + household] */
@@ -57,6 +73,8 @@ typedef struct
   gint64  onset;           /* 0 = none */
   guint   threshold_hours;
   AnbuSimMachine machine;
+  AnbuSimLifestyle lifestyle;
+  gboolean outage_after_onset;
   GArray *events;          /* AnbuActivityEvent, ascending */
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
   GArray *absences;        /* AnbuTimeWindow: registered absences */
@@ -150,6 +168,8 @@ collect_household (const EvalJob *job,
   data->onset = anbu_sim_household_get_onset (household);
   data->threshold_hours = anbu_sim_household_get_threshold_hours (household);
   data->machine = anbu_sim_household_get_machine (household);
+  data->lifestyle = anbu_sim_household_get_lifestyle (household);
+  data->outage_after_onset = anbu_sim_household_get_outage_after_onset (household);
   data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -278,7 +298,8 @@ evaluate_detector (const EvalJob       *job,
                    const HouseholdData *data,
                    const GArray        *boundaries,
                    const AnbuRoutineProfile *profiles,
-                   HouseholdOutcome    *outcome)
+                   HouseholdOutcome    *outcome,
+                   GArray              *alarm_log)
 {
   const AnbuSimEvalConfig *config = job->config;
   const AnbuRoutineParams *routine = spec->routine >= 0 ? &job->routines[spec->routine] : NULL;
@@ -286,7 +307,7 @@ evaluate_detector (const EvalJob       *job,
   g_autoptr(GArray) alarms = g_array_new (FALSE, FALSE, sizeof (gint64));
   AnbuInactivityParams fixed;
   gboolean alarm_open = FALSE;
-  gint64 last_activity = data->start, online_since = 0, monitored_end, warm_end;
+  gint64 last_activity = data->start, online_since = 0, offline_from = 0, monitored_end, warm_end;
   const AnbuActivityEvent *last_event = NULL;
   guint next_event = 0, gap = 0;
 
@@ -328,7 +349,10 @@ evaluate_detector (const EvalJob       *job,
           const AnbuTimeWindow *w = &g_array_index (data->gaps, AnbuTimeWindow, gap);
 
           if (w->to - w->from >= config->offline_after_seconds)
-            online_since = w->to;
+            {
+              online_since = w->to;
+              offline_from = w->from;
+            }
           gap++;
         }
       if (gap < data->gaps->len && g_array_index (data->gaps, AnbuTimeWindow, gap).from <= a)
@@ -342,6 +366,7 @@ evaluate_detector (const EvalJob       *job,
       facts.online_since = online_since;
       facts.absences = absences;
       facts.n_absences = data->absences->len;
+      facts.offline_from = offline_from;
 
       if (spec->fixed_hours > 0)
         {
@@ -383,17 +408,38 @@ evaluate_detector (const EvalJob       *job,
                                              data->away->len, raised))
                 outcome->away_alarms++;
               else
-                outcome->false_alarms++;
+                {
+                  outcome->false_alarms++;
+                  if (alarm_log != NULL)
+                    {
+                      AlarmMark mark = { raised, TRUE };
+
+                      g_array_append_val (alarm_log, mark);
+                    }
+                }
             }
         }
     }
 
   outcome->months = (double) MAX (monitored_end - warm_end, 0) / MONTH_SECONDS;
   outcome->machine = data->machine;
+  outcome->lifestyle = data->lifestyle;
+  outcome->outage_after_onset = data->outage_after_onset;
   /* Missed: not caught within the threshold + 2 h, plus the time the
-   * server itself was down then (nothing can be raised while it is). */
+   * server itself was down then (nothing can be raised while it is) and
+   * the time the plug was out after the onset (nothing was observed). */
   {
     double allowance = data->threshold_hours + 2.0;
+
+    for (guint g = 0; data->onset > 0 && g < data->gaps->len; g++)
+      {
+        const AnbuTimeWindow *w = &g_array_index (data->gaps, AnbuTimeWindow, g);
+        gint64 from = MAX (w->from, data->onset);
+        gint64 to = MIN (w->to, data->onset + (gint64) ((allowance + 24.0) * 3600.0));
+
+        if (to > from)
+          allowance += (double) (to - from) / 3600.0;
+      }
 
     for (guint g = 0; data->onset > 0 && data->n_ingest == 3 && g < 3; g += 2)
       {
@@ -432,6 +478,110 @@ evaluate_detector (const EvalJob       *job,
     }
 }
 
+/* The alarms of spec `s` raised in [from, to) that were false alarms. */
+static guint
+false_alarms_between (const GArray *log,
+                      gint64        from,
+                      gint64        to)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < log->len; i++)
+    {
+      const AlarmMark *mark = &g_array_index (log, AlarmMark, i);
+
+      n += mark->false_alarm && mark->t >= from && mark->t < to;
+    }
+  return n;
+}
+
+/* Per-household alarm budget: the fixed rule at the household's threshold
+ * always runs; each local day the routine watch next to it takes the
+ * earliest margin whose alarms over the household's own past since the
+ * warm-up, (n + 1) / (months + 1), stay within the budget (no history: no
+ * watch). What a server could compute by replaying the watch over the
+ * stored events each night; here the sweep's margins are replayed at once.
+ * The choice made on the day of the onset stays for the detection. */
+static void
+evaluate_budgets (const EvalJob       *job,
+                  const HouseholdData *data,
+                  guint                index,
+                  GPtrArray           *logs)
+{
+  const AnbuSimEvalConfig *config = job->config;
+  guint n_households = config->households;
+  gint64 warm_end = data->start + (gint64) config->routine.warmup_days * 86400;
+  gint64 monitored_end = data->onset > 0 ? data->onset : data->end;
+  /* The options, most cautious first: the fixed rule alone, then the
+   * "+ fixed hh" rows by falling margin. */
+  g_autoptr(GArray) options = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint s = 0; s < job->specs->len; s++)
+    {
+      const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
+      guint at;
+
+      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD)
+        continue;
+      if (spec->routine < 0)
+        {
+          g_array_prepend_val (options, s);
+          continue;
+        }
+      /* After the fixed rule, by falling margin. */
+      for (at = 0; at < options->len; at++)
+        {
+          const DetectorSpec *other = g_ptr_array_index (job->specs, g_array_index (options, guint, at));
+
+          if (other->routine >= 0
+              && job->routines[other->routine].margin < job->routines[spec->routine].margin)
+            break;
+        }
+      g_array_insert_val (options, at, s);
+    }
+  g_return_if_fail (options->len > 0
+                    && ((DetectorSpec *) g_ptr_array_index (job->specs,
+                                                            g_array_index (options, guint, 0)))->routine < 0);
+
+  for (guint b = 0; b < N_BUDGETS; b++)
+    {
+      HouseholdOutcome *outcome = &job->budget_outcomes[b * n_households + index];
+      const HouseholdOutcome *fixed = &job->outcomes[g_array_index (options, guint, 0) * n_households
+                                                     + index];
+      guint chosen_at_onset = 0;
+
+      *outcome = *fixed;
+      outcome->false_alarms = 0;
+      for (gint64 day = data->start; day < data->end; day += 86400)
+        {
+          double months = (double) MAX (day - warm_end, 0) / MONTH_SECONDS;
+          guint chosen = 0;
+
+          for (guint o = 1; o < options->len; o++)
+            {
+              guint past = false_alarms_between (g_ptr_array_index (logs, g_array_index (options, guint, o)),
+                                                 warm_end, day);
+
+              if ((past + 1.0) / (months + 1.0) <= budget_sweep[b])
+                chosen = o;
+            }
+          if (day >= warm_end && day < monitored_end)
+            outcome->false_alarms += false_alarms_between (g_ptr_array_index (logs, g_array_index (options, guint, chosen)),
+                                                           day, MIN (day + 86400, monitored_end));
+          if (data->onset > 0 && data->onset >= day && data->onset < day + 86400)
+            chosen_at_onset = chosen;
+        }
+      if (data->onset > 0)
+        {
+          const HouseholdOutcome *picked = &job->outcomes[g_array_index (options, guint, chosen_at_onset)
+                                                          * n_households + index];
+
+          outcome->latency_hours = picked->latency_hours;
+          outcome->missed = picked->missed;
+        }
+    }
+}
+
 static void
 evaluate_household (gpointer item,
                     gpointer user_data)
@@ -455,9 +605,20 @@ evaluate_household (gpointer item,
                                 (const AnbuTimeWindow *) data.unobserved->data,
                                 data.unobserved->len, data.start + (gint64) d * 86400);
 
-  for (guint s = 0; s < job->specs->len; s++)
-    evaluate_detector (job, g_ptr_array_index (job->specs, s), &data, boundaries, profiles,
-                       &job->outcomes[s * n_households + index]);
+  {
+    g_autoptr(GPtrArray) logs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+    for (guint s = 0; s < job->specs->len; s++)
+      {
+        const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
+        GArray *log = g_array_new (FALSE, FALSE, sizeof (AlarmMark));
+
+        g_ptr_array_add (logs, log);
+        evaluate_detector (job, spec, &data, boundaries, profiles,
+                           &job->outcomes[s * n_households + index], log);
+      }
+    evaluate_budgets (job, &data, index, logs);
+  }
   job->months[index] = (double) ((data.onset > 0 ? data.onset : data.end) - data.start)
                        / MONTH_SECONDS;
   household_data_clear (&data);
@@ -490,12 +651,11 @@ percentile (const double *sorted,
 }
 
 static void
-summarise (const EvalJob      *job,
-           guint               s,
-           AnbuSimEvalRow     *row)
+summarise_outcomes (const EvalJob          *job,
+                    const HouseholdOutcome *outcomes,
+                    AnbuSimEvalRow         *row)
 {
   guint n = job->config->households;
-  const HouseholdOutcome *outcomes = &job->outcomes[s * n];
   g_autofree double *latencies = g_new (double, n);
   g_autofree double *rates = g_new (double, n);
   guint n_latencies = 0, within12 = 0, within24 = 0, within48 = 0;
@@ -506,6 +666,20 @@ summarise (const EvalJob      *job,
       rates[h] = outcomes[h].months > 0 ? outcomes[h].false_alarms / outcomes[h].months : 0.0;
       rate_sum += rates[h];
       away_sum += outcomes[h].months > 0 ? outcomes[h].away_alarms / outcomes[h].months : 0.0;
+      {
+        guint klass[2] = { outcomes[h].lifestyle, ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET };
+
+        for (guint k = 0; k < (outcomes[h].outage_after_onset ? 2u : 1u); k++)
+          {
+            row->households_by_class[klass[k]]++;
+            row->false_alarms_by_class[klass[k]] += rates[h];
+            if (job->config->sim.incapacitate)
+              {
+                row->incapacitations_by_class[klass[k]]++;
+                row->missed_by_class[klass[k]] += outcomes[h].missed;
+              }
+          }
+      }
       if (job->config->sim.incapacitate)
         {
           row->incapacitations_by_machine[outcomes[h].machine]++;
@@ -536,6 +710,9 @@ summarise (const EvalJob      *job,
   row->false_alarms_mean = n ? rate_sum / n : 0.0;
   row->away_alarms_mean = n ? away_sum / n : 0.0;
   row->false_alarms_p90 = percentile (rates, n, 0.9);
+  for (guint k = 0; k < ANBU_SIM_EVAL_N_CLASSES; k++)
+    if (row->households_by_class[k] > 0)
+      row->false_alarms_by_class[k] /= row->households_by_class[k];
 }
 
 AnbuSimEvalResult *
@@ -601,6 +778,7 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
   job.routines = routines;
   job.n_routines = n_routines;
   job.outcomes = g_new0 (HouseholdOutcome, (gsize) specs->len * n);
+  job.budget_outcomes = g_new0 (HouseholdOutcome, (gsize) N_BUDGETS * n);
   job.readings = g_new0 (guint64, n);
   job.events = g_new0 (guint64, n);
   job.months = g_new0 (double, n);
@@ -613,6 +791,7 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
   result = g_new0 (AnbuSimEvalResult, 1);
   result->config = *config;
   result->rows = g_array_new (FALSE, TRUE, sizeof (AnbuSimEvalRow));
+  result->budget_rows = g_array_new (FALSE, TRUE, sizeof (AnbuSimEvalRow));
   for (guint h = 0; h < n; h++)
     {
       result->readings += job.readings[h];
@@ -624,11 +803,21 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
       AnbuSimEvalRow row = { 0 };
 
       row.name = g_strdup (((DetectorSpec *) g_ptr_array_index (specs, s))->name);
-      summarise (&job, s, &row);
+      summarise_outcomes (&job, &job.outcomes[s * n], &row);
       g_array_append_val (result->rows, row);
     }
 
+  for (guint b = 0; b < N_BUDGETS; b++)
+    {
+      AnbuSimEvalRow row = { 0 };
+
+      row.name = g_strdup_printf ("budget %.2f/mo + fixed hh", budget_sweep[b]);
+      summarise_outcomes (&job, &job.budget_outcomes[b * n], &row);
+      g_array_append_val (result->budget_rows, row);
+    }
+
   g_free (job.outcomes);
+  g_free (job.budget_outcomes);
   g_free (job.readings);
   g_free (job.events);
   g_free (job.months);
@@ -643,6 +832,9 @@ anbu_sim_eval_result_free (AnbuSimEvalResult *result)
   for (guint i = 0; i < result->rows->len; i++)
     g_free (g_array_index (result->rows, AnbuSimEvalRow, i).name);
   g_array_unref (result->rows);
+  for (guint i = 0; result->budget_rows != NULL && i < result->budget_rows->len; i++)
+    g_free (g_array_index (result->budget_rows, AnbuSimEvalRow, i).name);
+  g_clear_pointer (&result->budget_rows, g_array_unref);
   g_free (result);
 }
 
@@ -698,6 +890,27 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                               row->away_alarms_mean, row->offline_kept_apart,
                               row->offline_periods, row->missed);
     }
+  /* The trade-off of a per-household alarm budget, in the same columns. */
+  if (result->budget_rows != NULL && result->budget_rows->len > 0)
+    {
+      g_string_append (out, _("per-household alarm budget (the routine watch as early as the "
+                              "household's own past false alarms allow):\n"));
+      for (guint i = 0; i < result->budget_rows->len; i++)
+        {
+          const AnbuSimEvalRow *row = &g_array_index (result->budget_rows, AnbuSimEvalRow, i);
+
+          g_string_append_printf (out, "%-28s", row->name);
+          append_hours (out, row->latency_median_hours);
+          append_hours (out, row->latency_p90_hours);
+          g_string_append_printf (out, " %5.1f%% %5.1f%% %5.1f%% %8.3f %8.3f %7.3f %4u/%-4u %7u\n",
+                                  100.0 * row->detected_within_12h,
+                                  100.0 * row->detected_within_24h,
+                                  100.0 * row->detected_within_48h,
+                                  row->false_alarms_mean, row->false_alarms_p90,
+                                  row->away_alarms_mean, row->offline_kept_apart,
+                                  row->offline_periods, row->missed);
+        }
+    }
   /* Missed incapacitations per machine in the home, for the detectors the
    * server runs (the household's threshold, and the routine watch next to it). */
   if (c->sim.incapacitate && result->rows->len > 0)
@@ -725,11 +938,46 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                                   fixed_row->missed_by_machine[m], routine_row->missed_by_machine[m]);
         }
     }
+  /* The same per way of life (night shifts, naps, the TV on all day) and
+   * for the homes whose plug went out after the onset, with their false
+   * alarms: the classes a detector could take for a silent home. */
+  if (result->rows->len > 0 && c->sim.machines)
+    {
+      const AnbuSimEvalRow *fixed_row = NULL, *routine_row = NULL;
+
+      for (guint i = 0; i < result->rows->len; i++)
+        {
+          const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+          if (g_str_has_prefix (row->name, "fixed (household"))
+            fixed_row = row;
+          else if (routine_row == NULL && g_str_has_prefix (row->name, "routine m="))
+            routine_row = row;
+        }
+      if (fixed_row != NULL && routine_row != NULL)
+        {
+          g_string_append_printf (out, _("by way of life (households: missed %s / %s; FA mean %s / %s):\n"),
+                                  _("fixed (household 24-50 h)"), _("routine + fixed hh"),
+                                  _("fixed (household 24-50 h)"), _("routine + fixed hh"));
+          for (guint k = 0; k < ANBU_SIM_EVAL_N_CLASSES; k++)
+            {
+              if (fixed_row->households_by_class[k] == 0)
+                continue;
+              g_string_append_printf (out, "  %-18s %5u: %u / %u; %.3f / %.3f\n",
+                                      k == ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET
+                                      ? "outage_after_onset" : anbu_sim_lifestyle_to_string (k),
+                                      fixed_row->households_by_class[k],
+                                      fixed_row->missed_by_class[k], routine_row->missed_by_class[k],
+                                      fixed_row->false_alarms_by_class[k],
+                                      routine_row->false_alarms_by_class[k]);
+            }
+        }
+    }
   g_string_append (out, _("latency: onset of incapacitation to the first signal; FA: false "
                           "alarms per household-month after the warm-up (mean, 90th percentile "
                           "of households); away: signals while away unregistered (trip, hospital) "
                           "per household-month, not false alarms; offline: offline periods kept "
                           "apart from inactivity / all; missed: incapacitations not detected within the household's "
-                          "threshold + 2 h\n"));
+                          "threshold + 2 h (+ the time the server was down or the plug out then)\n"));
   return g_string_free (out, FALSE);
 }

@@ -41,6 +41,11 @@ typedef struct
   double             routine_margins[8];/* sweep of the routine margin; 0 ends the list */
 } AnbuSimEvalConfig;
 
+/* Scenario classes for the missed and false-alarm columns: each way of
+ * life, and the homes whose plug went out after the onset. */
+#define ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET ANBU_SIM_N_LIFESTYLES
+#define ANBU_SIM_EVAL_N_CLASSES (ANBU_SIM_N_LIFESTYLES + 1)
+
 typedef struct
 {
   char   *name;
@@ -56,9 +61,14 @@ typedef struct
   double  away_alarms_mean;         /* signals while away unregistered (trip, hospital) per
                                      * household-month after the warm-up: not false alarms */
   guint   missed;                   /* incapacitations not detected within the household's
-                                     * threshold + 2 h, plus the server's own downtime then */
+                                     * threshold + 2 h, plus the time nothing was observed
+                                     * then (the server down, the plug out) */
   guint   incapacitations_by_machine[ANBU_SIM_N_MACHINES];
   guint   missed_by_machine[ANBU_SIM_N_MACHINES];
+  guint   incapacitations_by_class[ANBU_SIM_EVAL_N_CLASSES];
+  guint   missed_by_class[ANBU_SIM_EVAL_N_CLASSES];
+  guint   households_by_class[ANBU_SIM_EVAL_N_CLASSES];
+  double  false_alarms_by_class[ANBU_SIM_EVAL_N_CLASSES]; /* mean per household-month */
   guint   offline_periods;          /* gaps of at least offline_after */
   guint   offline_kept_apart;       /* raised offline and no inactivity/watch alarm */
 } AnbuSimEvalRow;
@@ -67,6 +77,7 @@ typedef struct
 {
   AnbuSimEvalConfig config;
   GArray           *rows;           /* AnbuSimEvalRow */
+  GArray           *budget_rows;    /* AnbuSimEvalRow: the per-household alarm budget sweep */
   guint64           readings;
   guint64           activity_events;
   double            household_months;

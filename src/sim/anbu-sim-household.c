@@ -55,6 +55,11 @@ struct _AnbuSimHousehold
   gint64                onset;
   AnbuSimIncapacitation incapacitation;
 
+  /* The way of life (issue 13's new population). */
+  AnbuSimLifestyle      lifestyle;
+  GArray               *naps;        /* AnbuSimAway windows of sleep by day (not away) */
+  gboolean              outage_after_onset;
+
   /* The machine (issue 13) and its settings. */
   AnbuSimMachine        machine;
   double                machine_level;   /* lux of the timer lamp or the sun, W of the mat */
@@ -462,6 +467,42 @@ plan_day (AnbuSimHousehold *self,
   wake = CLAMP (wake, 4.0, 11.5);
   bed = CLAMP (bed, 20.0, 26.5);
 
+  /* A night-shift worker sleeps by day and goes to work in the evening of a
+   * workday; on nights off they stay at home and up late. */
+  if (self->lifestyle == ANBU_SIM_LIFESTYLE_NIGHT_SHIFT)
+    {
+      if (!weekend)
+        {
+          double back = 24.0 + uniform (rand, 7.0, 8.0);
+
+          wake = uniform (rand, 14.0, 16.0);
+          bed = uniform (rand, 20.5, 21.5);
+          add_away (self, AT (bed + 0.1), AT (back), ANBU_SIM_AWAY_DAY_OUT, FALSE);
+          /* Home in the morning: a light, the TV for a while, then sleep. */
+          if (self->has_room_light)
+            add_interval (self->light, AT (back + 0.05), AT (back + uniform (rand, 0.3, 1.0)),
+                          self->room_lux);
+          if (self->appliance == ANBU_SIM_APPLIANCE_TV)
+            add_interval (self->power, AT (back + 0.1), AT (back + uniform (rand, 0.5, 1.5)),
+                          self->on_watts);
+        }
+      else
+        {
+          wake = uniform (rand, 10.5, 13.0);
+          bed = uniform (rand, 25.0, 26.5);
+        }
+    }
+  /* A nap after lunch: nothing is switched while asleep. */
+  if (self->lifestyle == ANBU_SIM_LIFESTYLE_NAPS && chance (rand, 0.75))
+    {
+      double from = uniform (rand, 12.5, 15.0);
+
+      add_away (self, AT (from), AT (from + uniform (rand, 1.0, 2.5)), ANBU_SIM_AWAY_DAY_OUT,
+                FALSE);
+      g_array_append_val (self->naps, g_array_index (self->aways, AnbuSimAway, self->aways->len - 1));
+      g_array_remove_index (self->aways, self->aways->len - 1);
+    }
+
   /* Outings: a day out, sometimes an evening out. */
   if (chance (rand, out_prob))
     {
@@ -482,6 +523,23 @@ plan_day (AnbuSimHousehold *self,
   switch (self->appliance)
     {
     case ANBU_SIM_APPLIANCE_TV:
+      if (self->lifestyle == ANBU_SIM_LIFESTYLE_TV_ALL_DAY)
+        {
+          /* On from waking to bed (a short break at times); some nights it
+           * stays on until the morning. */
+          double on = wake + uniform (rand, 0.05, 0.5);
+          double off = chance (rand, 0.25) ? 24.0 + wake : MAX (on + 1.0, bed - uniform (rand, 0.0, 0.3));
+
+          if (chance (rand, 0.3))
+            {
+              double pause = uniform (rand, on + 1.0, MAX (on + 1.5, off - 1.0));
+
+              add_interval (self->power, AT (on), AT (pause), self->on_watts);
+              on = pause + uniform (rand, 0.2, 1.0);
+            }
+          add_interval (self->power, AT (on), AT (off), self->on_watts);
+          break;
+        }
       if (chance (rand, self->habit[0]))
         {
           double on = wake + uniform (rand, 0.1, 1.0);
@@ -722,6 +780,17 @@ apply_incapacitation (AnbuSimHousehold *self,
   for (guint i = self->outages->len; i-- > 0;)
     if (g_array_index (self->outages, AnbuTimeWindow, i).to > onset)
       g_array_remove_index (self->outages, i);
+
+  /* The new population: the plug may still go out after the onset (a power
+   * cut, the Wi-Fi), and come back by itself. */
+  if (self->config.machines && chance (rand, 0.25))
+    {
+      gint64 from = onset + (gint64) (uniform (rand, 1.0, 20.0) * HOUR);
+      AnbuTimeWindow outage = { from, from + (gint64) (uniform (rand, 1.0, 30.0) * HOUR) };
+
+      g_array_append_val (self->outages, outage);
+      self->outage_after_onset = TRUE;
+    }
 }
 
 static void
@@ -796,6 +865,7 @@ anbu_sim_household_new (const AnbuSimConfig *config,
   self->power = g_array_new (FALSE, FALSE, sizeof (Interval));
   self->light = g_array_new (FALSE, FALSE, sizeof (Interval));
   self->clouds = g_array_new (FALSE, FALSE, sizeof (Interval));
+  self->naps = g_array_new (FALSE, FALSE, sizeof (AnbuSimAway));
 
   seed[0] = (guint32) config->seed;
   seed[1] = (guint32) (config->seed >> 32);
@@ -806,6 +876,22 @@ anbu_sim_household_new (const AnbuSimConfig *config,
   self->phase = (gint) g_rand_int_range (rand, 0, config->reading_interval);
   draw_traits (self, rand);
   compute_daylight (self);
+  /* Drawn apart, so the population before issue 13 stays the same. */
+  if (config->machines)
+    {
+      g_autoptr(GRand) life_rand = NULL;
+      guint32 life_seed[3] = { seed[0], seed[1], index ^ 0x6c696665u }; /* "life" */
+      double pick;
+
+      life_rand = g_rand_new_with_seed_array (life_seed, G_N_ELEMENTS (life_seed));
+      pick = g_rand_double (life_rand);
+      if (pick < 0.08)
+        self->lifestyle = ANBU_SIM_LIFESTYLE_NIGHT_SHIFT;
+      else if (pick < 0.30)
+        self->lifestyle = ANBU_SIM_LIFESTYLE_NAPS;
+      else if (pick < 0.50 && self->appliance == ANBU_SIM_APPLIANCE_TV)
+        self->lifestyle = ANBU_SIM_LIFESTYLE_TV_ALL_DAY;
+    }
 
   {
     g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
@@ -826,10 +912,18 @@ anbu_sim_household_new (const AnbuSimConfig *config,
   resolve_overlaps (self->light);
   resolve_overlaps (self->clouds);
 
-  /* Nobody switches anything while away. */
+  /* Nobody switches anything while away, or asleep by day. */
   away_windows = merge_windows ((const AnbuSimAway *) self->aways->data, self->aways->len);
   subtract_windows (self->power, away_windows);
   subtract_windows (self->light, away_windows);
+  if (self->naps->len > 0)
+    {
+      g_autoptr(GArray) nap_windows = merge_windows ((const AnbuSimAway *) self->naps->data,
+                                                     self->naps->len);
+
+      subtract_windows (self->power, nap_windows);
+      subtract_windows (self->light, nap_windows);
+    }
 
   if (self->onset > 0)
     {
@@ -907,6 +1001,7 @@ anbu_sim_household_free (AnbuSimHousehold *self)
   g_array_unref (self->power);
   g_array_unref (self->light);
   g_array_unref (self->clouds);
+  g_array_unref (self->naps);
   g_free (self);
 }
 
@@ -929,6 +1024,27 @@ anbu_sim_machine_to_string (AnbuSimMachine machine)
 
   g_return_val_if_fail ((guint) machine < G_N_ELEMENTS (names), NULL);
   return names[machine];
+}
+
+AnbuSimLifestyle
+anbu_sim_household_get_lifestyle (const AnbuSimHousehold *self)
+{
+  return self->lifestyle;
+}
+
+const char *
+anbu_sim_lifestyle_to_string (AnbuSimLifestyle lifestyle)
+{
+  static const char *names[] = { "day", "night_shift", "naps", "tv_all_day" };
+
+  g_return_val_if_fail ((guint) lifestyle < G_N_ELEMENTS (names), NULL);
+  return names[lifestyle];
+}
+
+gboolean
+anbu_sim_household_get_outage_after_onset (const AnbuSimHousehold *self)
+{
+  return self->outage_after_onset;
 }
 
 guint

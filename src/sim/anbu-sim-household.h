@@ -55,6 +55,19 @@ typedef enum
   ANBU_SIM_N_MACHINES
 } AnbuSimMachine;
 
+/* How the resident lives beyond the daily habits (issue 13), drawn in the new
+ * population only: the ways of life a detector must not take for a silent
+ * home. */
+typedef enum
+{
+  ANBU_SIM_LIFESTYLE_DAY,          /* up by day, asleep at night */
+  ANBU_SIM_LIFESTYLE_NIGHT_SHIFT,  /* works nights on workdays (out about 21:00–07:30, asleep
+                                    * until mid-afternoon); nights off at home, up late */
+  ANBU_SIM_LIFESTYLE_NAPS,         /* an afternoon nap of 1–2.5 h on most days */
+  ANBU_SIM_LIFESTYLE_TV_ALL_DAY,   /* the TV on from waking to bed, some nights until morning */
+  ANBU_SIM_N_LIFESTYLES
+} AnbuSimLifestyle;
+
 typedef enum
 {
   ANBU_SIM_AWAY_DAY_OUT,    /* a few hours out, never registered */
@@ -91,6 +104,11 @@ void              anbu_sim_household_free            (AnbuSimHousehold       *ho
 
 AnbuSimAppliance  anbu_sim_household_get_appliance   (const AnbuSimHousehold *household);
 AnbuSimMachine    anbu_sim_household_get_machine     (const AnbuSimHousehold *household);
+AnbuSimLifestyle  anbu_sim_household_get_lifestyle   (const AnbuSimHousehold *household);
+const char       *anbu_sim_lifestyle_to_string       (AnbuSimLifestyle        lifestyle);
+/* The plug went out (power cut, Wi-Fi) after the onset: the new population
+ * keeps such outages, which must not hide the incapacitation. */
+gboolean          anbu_sim_household_get_outage_after_onset (const AnbuSimHousehold *household);
 const char       *anbu_sim_machine_to_string         (AnbuSimMachine          machine);
 guint             anbu_sim_household_get_threshold_hours (const AnbuSimHousehold *household);
 gint64            anbu_sim_household_get_start       (const AnbuSimHousehold *household);

@@ -207,9 +207,10 @@ typedef void (*SceneFunc) (gint64  m,
                            double *lux);
 
 static GArray *
-run_scene (SceneFunc             scene,
-           guint                 days,
-           AnbuActivityDetector *keep)
+run_scene_marked (SceneFunc             scene,
+                  guint                 days,
+                  AnbuActivityDetector *keep,
+                  AnbuActivityMark      mark)
 {
   GArray *events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   AnbuActivityParams params;
@@ -217,6 +218,7 @@ run_scene (SceneFunc             scene,
 
   anbu_activity_params_init_default (&params);
   anbu_activity_detector_init (detector);
+  detector->mark = mark;
   for (gint64 m = 0; m < (gint64) days * 1440; m++)
     {
       AnbuReading r = { DAY0 + m * MINUTE, 0.0, 0.0 };
@@ -228,6 +230,14 @@ run_scene (SceneFunc             scene,
       g_array_append_vals (events, out, k);
     }
   return events;
+}
+
+static GArray *
+run_scene (SceneFunc             scene,
+           guint                 days,
+           AnbuActivityDetector *keep)
+{
+  return run_scene_marked (scene, days, keep, ANBU_ACTIVITY_MARK_AUTO);
 }
 
 static guint
@@ -372,6 +382,75 @@ test_timer_lamp_person_still_counts (void)
   }
 }
 
+/* The planner marked the timer lamp "a person": its evenings are the
+ * resident's own habit (the learner still knows them, and says so). */
+static void
+test_mark_person_counts_learned_timer (void)
+{
+  g_autoptr(GArray) automatic = NULL;
+  g_autoptr(GArray) marked = NULL;
+  AnbuActivityDetector detector;
+  AnbuActivityParams params;
+  g_autofree char *description = NULL;
+  gint64 day12 = DAY0 + 12 * 86400;
+
+  timer_person_extra = FALSE;
+  automatic = run_scene (scene_timer_lamp, 14, NULL);
+  marked = run_scene_marked (scene_timer_lamp, 14, &detector, ANBU_ACTIVITY_MARK_PERSON);
+  /* Left to itself the detector ignores the 19:00 and 23:00 switching; marked
+   * a person's, each evening counts (power and light, on and off). */
+  g_assert_cmpuint (events_between (automatic, day12, day12 + 86400), ==, 0);
+  g_assert_cmpuint (events_between (marked, day12 + 19 * HOUR - 60, day12 + 19 * HOUR + 60), ==, 2);
+  g_assert_cmpuint (events_between (marked, day12 + 23 * HOUR - 60, day12 + 23 * HOUR + 60), ==, 2);
+  g_assert_cmpint (last_event_before (marked, DAY0 + 14 * 86400), ==, DAY0 + 13 * 86400 + 23 * HOUR);
+
+  anbu_activity_params_init_default (&params);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, "Every day 19:00 on·23:00 off: marked a person's, counted as activity"));
+}
+
+/* A timer lamp learned in the first days; then the resident takes the
+ * lamp off its timer for ten days (living on, switching it each morning);
+ * from day 15 the timer is back and the resident silent from 08:00. */
+#define TIMER_BACK_DAY 15
+
+static void
+scene_timer_break (gint64  m,
+                   double *watts,
+                   double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60);
+  gboolean on = (day < 5 || day >= TIMER_BACK_DAY) && minute >= 19 * 60 && minute < 23 * 60;
+
+  if (day < TIMER_BACK_DAY && minute >= wake && minute < wake + 40)
+    on = TRUE;
+  *watts = on ? 10.0 : 0.3;
+  *lux = (on ? 150.0 : 0.0) + 0.5;
+}
+
+/* Marked "a machine", the timer stays learned through the break: its return
+ * is not taken for the resident, and the fixed rule fires on time. */
+static void
+test_mark_machine_keeps_timer (void)
+{
+  g_autoptr(GArray) automatic = NULL;
+  g_autoptr(GArray) marked = NULL;
+  gint64 onset = DAY0 + TIMER_BACK_DAY * 86400 + 8 * HOUR;
+  gint64 end = DAY0 + 19 * 86400;
+
+  automatic = run_scene (scene_timer_break, 19, NULL);
+  marked = run_scene_marked (scene_timer_break, 19, NULL, ANBU_ACTIVITY_MARK_MACHINE);
+  /* Unmarked, the learner forgot the timer in the break: back, it counts
+   * until it is learned again, and keeps the home looking lived in. */
+  g_assert_cmpuint (events_between (automatic, onset, end), >, 0);
+  /* Marked, it never counts; the resident's own mornings before did. */
+  g_assert_cmpuint (events_between (marked, onset, end), ==, 0);
+  g_assert_cmpuint (events_between (marked, DAY0 + 10 * 86400, DAY0 + 11 * 86400), ==, 4);
+  assert_fixed_rule_fires (marked, onset, end);
+}
+
 /* An electric mat on its thermostat: 150 W for 8 minutes of every 25, all
  * day; the resident's lamp at night (light only) until the onset. */
 static void
@@ -401,6 +480,37 @@ test_thermostat_cycle_is_not_activity (void)
                     2 * ONSET_DAY - 0);
   g_assert_cmpuint (events_between (events, onset, DAY0 + 10 * 86400), ==, 0);
   assert_fixed_rule_fires (events, onset, DAY0 + 10 * 86400);
+}
+
+/* The mat's thermostat cycling, switched off for the afternoon of day 3
+ * (the room warm enough) and running again from 18:00, the resident silent
+ * from the onset at noon that day. */
+static void
+scene_thermostat_pause (gint64  m,
+                        double *watts,
+                        double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+
+  *watts = (m % 25) < 8 ? 150.0 : 0.8;
+  if (day == 3 && minute >= 12 * 60 && minute < 18 * 60)
+    *watts = 0.8;
+  *lux = 0.4;
+}
+
+/* Unmarked, the first cycle after the pause counts (the learner cannot tell
+ * it from a person switching the mat on); marked "a machine", it does not. */
+static void
+test_mark_machine_keeps_cycle (void)
+{
+  g_autoptr(GArray) automatic = run_scene (scene_thermostat_pause, 5, NULL);
+  g_autoptr(GArray) marked = run_scene_marked (scene_thermostat_pause, 5, NULL,
+                                               ANBU_ACTIVITY_MARK_MACHINE);
+  gint64 resume = DAY0 + 3 * 86400 + 18 * HOUR;
+
+  g_assert_cmpuint (events_between (automatic, resume, DAY0 + 5 * 86400), >, 0);
+  g_assert_cmpuint (events_between (marked, resume, DAY0 + 5 * 86400), ==, 0);
+  g_assert_cmpuint (events_between (marked, DAY0 + 3 * 86400 + 12 * HOUR, DAY0 + 5 * 86400), ==, 0);
 }
 
 /* A TV: the resident watches 19:00–22:00 on days before the onset; on the
@@ -618,6 +728,34 @@ test_offline_is_not_inactivity (void)
   g_assert_false (v.offline);
   g_assert_false (v.inactive);
   g_assert_cmpint (v.inactive_at, ==, DAY0 + 64 * HOUR);
+}
+
+/* The plug goes out by itself after the resident's last act (a power cut,
+ * the Wi-Fi: issue 13) and comes back with nobody switching anything: the
+ * gap is unobserved, not a restart, and the quiet on both sides adds up. */
+static void
+test_plug_outage_does_not_hide (void)
+{
+  AnbuInactivityParams params;
+  AnbuQuietFacts facts = { DAY0, DAY0 + 30 * HOUR, DAY0 + 20 * HOUR, NULL, 0, DAY0 + 10 * HOUR };
+  AnbuInactivityVerdict v;
+
+  anbu_inactivity_params_init_default (&params);
+  params.threshold_hours = 24;
+  /* Out from +10 h to +20 h: due 24 h of observed quiet after the act, at +34 h. */
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 30 * HOUR, &v);
+  g_assert_false (v.inactive);
+  g_assert_cmpint (v.inactive_at, ==, DAY0 + 34 * HOUR);
+  facts.last_seen_at = DAY0 + 34 * HOUR;
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 34 * HOUR, &v);
+  g_assert_true (v.inactive);
+  g_assert_cmpint (v.quiet_since, ==, DAY0 + 10 * HOUR);
+
+  /* Someone switched something after the return: counted from that act. */
+  facts.last_activity_at = DAY0 + 21 * HOUR;
+  anbu_inactivity_evaluate (&facts, &params, DAY0 + 34 * HOUR, &v);
+  g_assert_false (v.inactive);
+  g_assert_cmpint (v.inactive_at, ==, DAY0 + 45 * HOUR);
 }
 
 static void
@@ -945,6 +1083,10 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/timer-lamp-is-not-activity", test_timer_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-lamp-person-still-counts",
                    test_timer_lamp_person_still_counts);
+  g_test_add_func ("/anbu/activity/mark-person-counts-learned-timer",
+                   test_mark_person_counts_learned_timer);
+  g_test_add_func ("/anbu/activity/mark-machine-keeps-timer", test_mark_machine_keeps_timer);
+  g_test_add_func ("/anbu/activity/mark-machine-keeps-cycle", test_mark_machine_keeps_cycle);
   g_test_add_func ("/anbu/activity/thermostat-cycle-is-not-activity",
                    test_thermostat_cycle_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-modulation-is-not-activity",
@@ -959,6 +1101,7 @@ main (int    argc,
   g_test_add_func ("/anbu/inactivity/offline-is-not-inactivity",
                    test_offline_is_not_inactivity);
   g_test_add_func ("/anbu/inactivity/absence-suppresses", test_absence_suppresses_inactivity);
+  g_test_add_func ("/anbu/inactivity/plug-outage-does-not-hide", test_plug_outage_does_not_hide);
   g_test_add_func ("/anbu/inactivity/params-rejected", test_inactivity_params_rejected);
   g_test_add_func ("/anbu/routine/watch-at-expected-hour", test_routine_watch_at_expected_hour);
   g_test_add_func ("/anbu/routine/tv-left-on-watch-sooner", test_routine_tv_left_on_watch_sooner);

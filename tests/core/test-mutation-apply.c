@@ -397,6 +397,10 @@ test_every_kind_same_offline_and_stored (Fixture       *fixture,
               "\"installed_at\":\"2026-11-23T10:00:00+09:00\"}", "applied");
   assert_same_record (fixture, "plug", "AB-0001");
 
+  /* The planner's word on what the plug's detector learned. */
+  apply_both (fixture, "plug.mark", "{\"serial\":\"AB-0001\",\"mark\":\"person\"}", "applied");
+  assert_same_record (fixture, "plug", "AB-0001");
+
   seed_alert (fixture);
 
   apply_both (fixture, "visit.create",

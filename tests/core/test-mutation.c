@@ -48,6 +48,8 @@ static const char * const good_payloads[] = {
   [ANBU_MUTATION_KIND_ALERT_RESOLVE] =
     "{\"id\":\"" ALERT_ID "\",\"resolution\":\"safe\",\"at\":\"2026-11-24T09:10:00+09:00\","
     "\"notes\":\"통화 연결, 감기로 누워 있었음\"}",
+  [ANBU_MUTATION_KIND_PLUG_MARK] =
+    "{\"serial\":\"ANBU-P1-000123\",\"mark\":\"machine\"}",
 };
 
 /* Members each kind cannot do without. */
@@ -66,6 +68,7 @@ static const char * const required_members[][7] = {
   [ANBU_MUTATION_KIND_ABSENCE_CREATE] = { "id", "household_id", "from", "reason", NULL },
   [ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE] = { "id", "at", NULL },
   [ANBU_MUTATION_KIND_ALERT_RESOLVE] = { "id", "resolution", "at", NULL },
+  [ANBU_MUTATION_KIND_PLUG_MARK] = { "serial", "mark", NULL },
 };
 
 static JsonObject *
@@ -99,7 +102,7 @@ test_kind_strings (void)
   static const char * const wire[] = {
     "household.create", "household.update", "household.close", "plug.install", "plug.replace",
     "plug.remove", "visit.create", "contact.create", "absence.create", "alert.acknowledge",
-    "alert.resolve",
+    "alert.resolve", "plug.mark",
   };
   static const char * const statuses[] = { "applied", "duplicate", "conflict", "rejected" };
   AnbuMutationKind kind;

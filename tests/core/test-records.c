@@ -39,7 +39,8 @@ static const char plug_json[] =
   "\"appliance\":\"rice_cooker\",\"installed_at\":\"2026-03-02T01:30:00Z\","
   "\"removed_at\":\"2026-11-20T02:00:00Z\",\"state\":\"removed\","
   "\"last_seen_at\":\"2026-11-20T01:59:00Z\",\"last_watts\":3.5,\"last_lux\":120.0,"
-  "\"last_activity_at\":\"2026-11-19T22:10:00.250000Z\",\"version\":12}";
+  "\"last_activity_at\":\"2026-11-19T22:10:00.250000Z\",\"activity_mark\":\"machine\","
+  "\"version\":12}";
 
 static const char alert_json[] =
   "{\"id\":\"" ALERT_ID "\",\"household_id\":\"" HOUSEHOLD_ID "\",\"kind\":\"routine\","
@@ -803,6 +804,11 @@ test_plug_consistency (void)
   json_object_remove_member (plug, "removed_at");
   json_object_set_double_member (plug, "last_watts", -3.0);
   assert_decode_fails (&codecs[1], plug, ANBU_RECORD_ERROR_INVALID_VALUE, "last_watts");
+  json_object_set_double_member (plug, "last_watts", 3.0);
+  /* The planner's mark is one of three words. */
+  json_object_set_string_member (plug, "activity_mark", "robot");
+  assert_decode_fails (&codecs[1], plug, ANBU_RECORD_ERROR_INVALID_VALUE, "activity_mark");
+  json_object_set_string_member (plug, "activity_mark", "machine");
   json_object_set_string_member (plug, "serial", "plug 1");
   assert_decode_fails (&codecs[1], plug, ANBU_RECORD_ERROR_INVALID_VALUE, "serial");
 }
@@ -966,7 +972,7 @@ test_enum_strings (void)
     ANBU_TYPE_HOUSEHOLD_STATUS, ANBU_TYPE_ALERT_KIND, ANBU_TYPE_ALERT_LEVEL,
     ANBU_TYPE_ALERT_STATE, ANBU_TYPE_ALERT_RESPONDER, ANBU_TYPE_ALERT_RESOLUTION,
     ANBU_TYPE_CONTACT_CHANNEL, ANBU_TYPE_CONTACT_OUTCOME, ANBU_TYPE_VISIT_PURPOSE,
-    ANBU_TYPE_ABSENCE_REASON, ANBU_TYPE_USER_ROLE, ANBU_TYPE_RECORD_KIND,
+    ANBU_TYPE_ABSENCE_REASON, ANBU_TYPE_USER_ROLE, ANBU_TYPE_RECORD_KIND, ANBU_TYPE_ACTIVITY_MARK,
   };
   AnbuAppliance appliance;
   AnbuPlugRemovalReason reason;

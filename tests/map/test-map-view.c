@@ -14,7 +14,7 @@
 #include "anbu-map-view.h"
 #include "map-test-server.h"
 
-#define TIMEOUT_MS 10000
+#define TIMEOUT_MS 30000
 #define WIDTH 1024
 #define HEIGHT 700
 

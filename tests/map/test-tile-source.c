@@ -13,7 +13,7 @@
 
 #define MIN_ZOOM 12
 #define MAX_ZOOM 15
-#define TIMEOUT_MS 10000
+#define TIMEOUT_MS 30000
 
 static GThread *main_thread;
 

@@ -218,6 +218,55 @@ test_one_plug_unplugged (void)
   outage_free (outage);
 }
 
+/* A's plug goes out by itself after the resident's last act (a power cut,
+ * the Wi-Fi) and comes back with nobody switching anything: the gap was
+ * unobserved, not a restart. The 24 h of observed quiet are due 7 h late
+ * (the time out), at START + 11 h, not 24 h after the return. */
+static void
+test_plug_back_without_activity (void)
+{
+  Outage *outage = outage_new ();
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) other = NULL;
+  JsonObject *risk;
+
+  /* B keeps reporting through the gateway: A's silence is A's own. */
+  for (gint64 hour = 1; hour <= 7; hour++)
+    {
+      tick (outage->fixture, START + hour * HOUR);
+      post (outage->fixture, "PLUG-B", START + (hour - 1) * HOUR + MINUTE, START + hour * HOUR,
+            0, 0);
+    }
+  post (outage->fixture, "PLUG-A", START + 7 * HOUR, START + 7 * HOUR, 0, 0);
+  for (gint64 hour = 8; hour <= 10; hour++)
+    {
+      tick (outage->fixture, START + hour * HOUR);
+      post (outage->fixture, "PLUG-B", START + (hour - 1) * HOUR + MINUTE, START + hour * HOUR,
+            0, 0);
+      post (outage->fixture, "PLUG-A", START + (hour - 1) * HOUR + MINUTE, START + hour * HOUR,
+            0, 0);
+    }
+  tick (outage->fixture, START + 10 * HOUR + 50 * MINUTE);
+  post (outage->fixture, "PLUG-B", START + 10 * HOUR + MINUTE, START + 10 * HOUR + 50 * MINUTE, 0, 0);
+  post (outage->fixture, "PLUG-A", START + 10 * HOUR + MINUTE, START + 10 * HOUR + 50 * MINUTE, 0, 0);
+  tick (outage->fixture, START + 10 * HOUR + 50 * MINUTE);
+  before = alerts_of (outage, outage->household_a);
+  g_assert_null (find_alert (before, "inactivity"));
+
+  tick (outage->fixture, START + 11 * HOUR + 10 * MINUTE);
+  post (outage->fixture, "PLUG-B", START + 10 * HOUR + 51 * MINUTE, START + 11 * HOUR + 10 * MINUTE, 0, 0);
+  post (outage->fixture, "PLUG-A", START + 10 * HOUR + 51 * MINUTE, START + 11 * HOUR + 10 * MINUTE, 0, 0);
+  tick (outage->fixture, START + 11 * HOUR + 10 * MINUTE);
+  due = alerts_of (outage, outage->household_a);
+  risk = find_alert (due, "inactivity");
+  g_assert_nonnull (risk);
+  g_assert_cmpint (member_time (risk, "raised_at"), <=, START + 11 * HOUR + 10 * MINUTE);
+  other = alerts_of (outage, outage->household_b);
+  g_assert_null (find_alert (other, "inactivity"));
+  outage_free (outage);
+}
+
 /* The gateway was down START..START + 8 h and resends its backlog: `first`
  * says whether the backlog comes before the live readings (newest chunk
  * first) or after them. A's backlog holds the resident switching the TV on
@@ -335,6 +384,7 @@ main (int   argc,
   g_test_add_func ("/anbu/outages/server-down-past-due", test_server_down_past_due);
   g_test_add_func ("/anbu/outages/gateway-down", test_gateway_down);
   g_test_add_func ("/anbu/outages/one-plug-unplugged", test_one_plug_unplugged);
+  g_test_add_func ("/anbu/outages/plug-back-without-activity", test_plug_back_without_activity);
   g_test_add_func ("/anbu/outages/backlog-after-live", test_backlog_after_live);
   g_test_add_func ("/anbu/outages/backlog-before-live", test_backlog_before_live);
   g_test_add_func ("/anbu/outages/never-reported-mass", test_never_reported_mass);

@@ -391,6 +391,128 @@ test_timer_learned_in_record (void)
   ingest_fixture_free (fixture);
 }
 
+/* A planner's plug.mark, pushed as the app pushes it (POST /api/v1/mutations
+ * with the planner's token). */
+static void
+push_mark (IngestFixture *fixture,
+           const char    *token,
+           const char    *serial,
+           const char    *mark)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *entries = g_strdup_printf ("[{\"id\": \"%s\", \"kind\": \"plug.mark\","
+                                              " \"payload\": {\"serial\": \"%s\", \"mark\": \"%s\"}}]",
+                                              id, serial, mark);
+  g_autoptr(AnbuTestResponse) response = NULL;
+  JsonArray *results = anbu_test_push (fixture->server, token, entries, &response);
+  JsonObject *result = json_array_get_object_element (results, 0);
+
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result, "record"),
+                                                  "activity_mark"), ==, mark);
+}
+
+/* A day of a timer lamp (10 W, 19:00–23:00 KST) on `serial`, or standby only. */
+static void
+post_timer_day (IngestFixture *fixture,
+                const char    *serial,
+                gint64         day_start,
+                gboolean       timer_on)
+{
+  ingest_post_span (fixture, serial, day_start, day_start + 86400 - 60, 60, 0.4,
+                    timer_on ? 10.0 : 0.4, day_start + 19 * 3600, day_start + 23 * 3600, NULL);
+}
+
+/* The planner marks the learned timer of one plug "a person": from then on
+ * its switching is the resident's activity again, and the household's
+ * quiet restarts with it; the same timer on an unmarked plug stays left
+ * out. */
+static void
+test_mark_person_counts_again (void)
+{
+  gint64 day0 = (gint64) 1795100400; /* 2026-11-20 00:00 KST */
+  gint64 end = day0 + 6 * 86400;
+  IngestFixture *fixture = ingest_fixture_new (end, NULL);
+  g_autofree char *marked = ingest_add_household (fixture, DONG, FALSE, 24, "PLUG-MARKED", day0 - 3600);
+  g_autofree char *unmarked = ingest_add_household (fixture, DONG, FALSE, 24, "PLUG-PLAIN",
+                                                    day0 - 3600);
+  g_autofree char *planner = ingest_add_user (fixture, "kim.planner", "planner", DONG);
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonObject) record_marked = NULL;
+  g_autoptr(JsonObject) record_plain = NULL;
+
+  for (gint64 d = 0; d < 5; d++)
+    {
+      post_timer_day (fixture, "PLUG-MARKED", day0 + d * 86400, TRUE);
+      post_timer_day (fixture, "PLUG-PLAIN", day0 + d * 86400, TRUE);
+    }
+  anbu_test_response_free (ingest_tick (fixture, end));
+  record_marked = pull_plug (fixture, &cursor, "PLUG-MARKED");
+  g_assert_nonnull (record_marked);
+  g_assert_cmpint (record_time (record_marked, "last_activity_at"), <, day0 + 3 * 86400);
+  g_clear_pointer (&record_marked, json_object_unref);
+
+  push_mark (fixture, planner, "PLUG-MARKED", "person");
+  post_timer_day (fixture, "PLUG-MARKED", day0 + 5 * 86400, TRUE);
+  post_timer_day (fixture, "PLUG-PLAIN", day0 + 5 * 86400, TRUE);
+  anbu_test_response_free (ingest_tick (fixture, end));
+
+  g_clear_pointer (&cursor, g_free);
+  record_marked = pull_plug (fixture, &cursor, "PLUG-MARKED");
+  g_clear_pointer (&cursor, g_free);
+  record_plain = pull_plug (fixture, &cursor, "PLUG-PLAIN");
+  g_assert_nonnull (record_marked);
+  g_assert_nonnull (record_plain);
+  /* The 23:00 switch-off of the last day is the resident's now. */
+  g_assert_cmpint (record_time (record_marked, "last_activity_at"), ==, day0 + 5 * 86400 + 23 * 3600);
+  g_assert_cmpint (record_time (record_plain, "last_activity_at"), <, day0 + 3 * 86400);
+  g_assert_cmpstr (json_object_get_string_member (record_marked, "activity_mark"), ==, "person");
+  g_assert_cmpstr (json_object_get_string_member (record_marked, "activity_learned_text"), ==,
+                   "Every day 19:00 on·23:00 off: marked a person's, counted as activity");
+  ingest_fixture_free (fixture);
+}
+
+/* The planner marks a learned timer "a machine": when it comes back after
+ * ten days off its timer (longer than the learner keeps a timer unseen), it
+ * does not make the silent home look lived in; unmarked, it does. */
+static void
+test_mark_machine_stays_excluded (void)
+{
+  gint64 day0 = (gint64) 1795100400; /* 2026-11-20 00:00 KST */
+  gint64 end = day0 + 17 * 86400;
+  IngestFixture *fixture = ingest_fixture_new (end, NULL);
+  g_autofree char *marked = ingest_add_household (fixture, DONG, FALSE, 24, "PLUG-MARKED", day0 - 3600);
+  g_autofree char *unmarked = ingest_add_household (fixture, DONG, FALSE, 24, "PLUG-PLAIN",
+                                                    day0 - 3600);
+  g_autofree char *planner = ingest_add_user (fixture, "kim.planner", "planner", DONG);
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonObject) record_marked = NULL;
+  g_autoptr(JsonObject) record_plain = NULL;
+
+  for (gint64 d = 0; d < 5; d++)
+    {
+      post_timer_day (fixture, "PLUG-MARKED", day0 + d * 86400, TRUE);
+      post_timer_day (fixture, "PLUG-PLAIN", day0 + d * 86400, TRUE);
+    }
+  push_mark (fixture, planner, "PLUG-MARKED", "machine");
+  for (gint64 d = 5; d < 17; d++)
+    {
+      post_timer_day (fixture, "PLUG-MARKED", day0 + d * 86400, d >= 15);
+      post_timer_day (fixture, "PLUG-PLAIN", day0 + d * 86400, d >= 15);
+    }
+  anbu_test_response_free (ingest_tick (fixture, end));
+
+  record_marked = pull_plug (fixture, &cursor, "PLUG-MARKED");
+  g_clear_pointer (&cursor, g_free);
+  record_plain = pull_plug (fixture, &cursor, "PLUG-PLAIN");
+  g_assert_nonnull (record_marked);
+  g_assert_nonnull (record_plain);
+  g_assert_cmpint (record_time (record_marked, "last_activity_at"), <, day0 + 3 * 86400);
+  g_assert_cmpint (record_time (record_plain, "last_activity_at"), >=, day0 + 15 * 86400 + 19 * 3600);
+  g_assert_cmpstr (json_object_get_string_member (record_marked, "activity_mark"), ==, "machine");
+  ingest_fixture_free (fixture);
+}
+
 /* The synced plug record carries the live fields, so the app shows them
  * offline, but changes at most every 15 minutes of readings, not with
  * every reading; a plug that falls quiet gets its last values published. */
@@ -520,6 +642,8 @@ main (int   argc,
   g_test_add_func ("/anbu/ingest/concurrent-batches", test_concurrent_batches);
   g_test_add_func ("/anbu/ingest/live-fields-synced", test_live_fields_synced);
   g_test_add_func ("/anbu/ingest/timer-learned-in-record", test_timer_learned_in_record);
+  g_test_add_func ("/anbu/ingest/mark-person-counts-again", test_mark_person_counts_again);
+  g_test_add_func ("/anbu/ingest/mark-machine-stays-excluded", test_mark_machine_stays_excluded);
   g_test_add_func ("/anbu/ingest/time-forms", test_time_forms);
   g_test_add_func ("/anbu/ingest/removed-after-reporting", test_removed_after_reporting);
 

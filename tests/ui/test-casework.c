@@ -10,9 +10,11 @@
 #include "anbu-alerts-view.h"
 #include "anbu-case-form-dialog.h"
 #include "anbu-casework.h"
+#include "anbu-clock.h"
 #include "anbu-map-view.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
+#include "anbu-idle-monitor.h"
 #include "anbu-lock-screen.h"
 #include "anbu-statistics-view.h"
 #include "anbu-case-store.h"
@@ -309,6 +311,9 @@ fixture_set_up (Fixture      *f,
   f->account = anbu_test_account_new ("kim.planner", "correct horse", "김복지");
   f->app = anbu_test_application_new ();
   f->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (f->app), ANBU_ACCOUNT (f->account)));
+  /* These tests move the clock by hours, time a real planner would be away: the idle lock
+   * (tested in test-lock.c) would hide the views. */
+  anbu_idle_monitor_set_timeout (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), 0);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 760);
   gtk_window_present (GTK_WINDOW (f->window));
   anbu_test_wait_drawn (f->window);
@@ -1399,13 +1404,11 @@ plug_learned (gpointer casework)
   return casework_loaded (casework) && plug != NULL && plug->activity_learned_text != NULL;
 }
 
-/* What the server's detector learned to leave out of activity (a timer lamp here) is on the
- * household page, in the planner's words. */
+/* The plug of H7 as the server publishes it once its detector learned a timer lamp. */
 static void
-test_household_page_shows_machine_patterns (Fixture      *f,
-                                            gconstpointer data)
+pull_learned_plug (Fixture    *f,
+                   const char *learned)
 {
-  AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
   g_autoptr(GAsyncResult) pulled = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -1413,8 +1416,6 @@ test_household_page_shows_machine_patterns (Fixture      *f,
   g_autofree char *seen = ago (0.1);
   g_autofree char *activity = ago (3);
   g_autofree char *body = NULL;
-  gpointer shows[2] = { page, H7 };
-  const char *learned = "매일 19:00 켜짐·23:00 꺼짐: 타이머로 판단, 활동에서 제외";
 
   body = g_strdup_printf ("{\"changes\": [{\"kind\": \"plug\", \"op\": \"upsert\", \"id\": \"PLG-0007\", \"record\":"
                           " {\"serial\": \"PLG-0007\", \"household_id\": \"%s\", \"appliance\": \"lamp\","
@@ -1427,12 +1428,84 @@ test_household_page_shows_machine_patterns (Fixture      *f,
   anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (anbu_test_wait_until (plug_learned, f->casework, 5000));
+}
 
+/* What the server's detector learned to leave out of activity (a timer lamp here) is on the
+ * household page, in the planner's words. */
+static void
+test_household_page_shows_machine_patterns (Fixture      *f,
+                                            gconstpointer data)
+{
+  AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+  gpointer shows[2] = { page, H7 };
+  const char *learned = "매일 19:00 켜짐·23:00 꺼짐: 타이머로 판단, 활동에서 제외";
+
+  pull_learned_plug (f, learned);
   anbu_window_open_household (ANBU_WINDOW (f->window), H7);
   g_assert_true (anbu_test_wait_until (page_shows, shows, 5000));
   anbu_test_wait_drawn (f->window);
   g_assert_true (label_with_text (GTK_WIDGET (page), "활동에서 제외"));
   g_assert_true (label_with_text (GTK_WIDGET (page), learned));
+}
+
+static gboolean
+plug_marked_person (gpointer casework)
+{
+  AnbuPlug *plug = anbu_casework_find_installed_plug (casework, H7);
+
+  return casework_loaded (casework) && plug != NULL && plug->activity_mark == ANBU_ACTIVITY_MARK_PERSON;
+}
+
+/* The planner says the learned timer is the resident's own habit: the choice on the household
+ * page is a plug.mark change in the outbox (it reaches the server with the next sync), the page
+ * shows the mark from the planner's copy at once, and the keyboard focus stays on the control. */
+static void
+test_household_page_marks_pattern (Fixture      *f,
+                                   gconstpointer data)
+{
+  AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+  gpointer shows[2] = { page, H7 };
+  GtkWidget *row;
+  JsonObject *p;
+
+  pull_learned_plug (f, "매일 19:00 켜짐·23:00 꺼짐: 타이머로 판단, 활동에서 제외");
+  anbu_window_open_household (ANBU_WINDOW (f->window), H7);
+  g_assert_true (anbu_test_wait_until (page_shows, shows, 5000));
+  anbu_test_wait_drawn (f->window);
+
+  row = anbu_test_find_named (GTK_WIDGET (page), "plug-activity-mark");
+  g_assert_nonnull (row);
+  g_assert_true (label_with_text (row, "학습된 켜짐·꺼짐의 주체"));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, ANBU_ACTIVITY_MARK_AUTO);
+  g_assert_true (label_with_text (row, "감지기가 판단"));
+  /* Reachable by keyboard. */
+  g_assert_true (gtk_widget_get_focusable (row));
+  g_assert_true (gtk_widget_grab_focus (row));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), ANBU_ACTIVITY_MARK_PERSON);
+  p = wait_for_change (f, 0, "plug.mark");
+  g_assert_cmpstr (json_object_get_string_member (p, "serial"), ==, "PLG-0007");
+  g_assert_cmpstr (json_object_get_string_member (p, "mark"), ==, "person");
+
+  g_assert_true (anbu_test_wait_until (plug_marked_person, f->casework, 5000));
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 5000));
+  anbu_test_wait_drawn (f->window);
+  row = anbu_test_find_named (GTK_WIDGET (page), "plug-activity-mark");
+  g_assert_nonnull (row);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, ANBU_ACTIVITY_MARK_PERSON);
+  g_assert_true (label_with_text (row, "사람"));
+  {
+    GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (row));
+
+    g_assert_true (focus == row || (focus != NULL && gtk_widget_is_ancestor (focus, row)));
+  }
+  /* Choosing the same again is no new change. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), ANBU_ACTIVITY_MARK_PERSON);
+  {
+    g_autoptr(GPtrArray) entries = read_outbox (f);
+
+    g_assert_cmpuint (entries->len, ==, 1);
+  }
 }
 
 /* After sign-out nothing of the caseload stays on screen. */
@@ -1515,6 +1588,7 @@ test_lock_returns_to_place (Fixture      *f,
   /* On the Visits view, left alone until the idle time locks it. */
   adw_view_stack_set_visible_child_name (views, "visits");
   anbu_idle_monitor_set_timeout (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), 300);
+  anbu_clock_advance (anbu_clock_get_default (), 300 * 1000);
   g_assert_true (anbu_test_wait_until (window_locked, f->window, 5000));
   anbu_test_wait_drawn (f->window);
   g_test_message ("%s", lock_description (f));
@@ -1578,6 +1652,7 @@ main (int argc, char *argv[])
   ADD ("lock-returns-to-place", test_lock_returns_to_place);
   ADD ("new-signal-announced", test_new_signal_announced);
   ADD ("household-page-shows-machine-patterns", test_household_page_shows_machine_patterns);
+  ADD ("household-page-marks-pattern", test_household_page_marks_pattern);
 
   return g_test_run ();
 }

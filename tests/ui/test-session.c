@@ -438,6 +438,8 @@ test_lock_and_unlock (Fixture      *f,
   g_assert_true (anbu_test_wait_until (signed_in, f->window, WAIT_MS));
   anbu_idle_monitor_set_timeout (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), 300);
   anbu_idle_monitor_set_active (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), TRUE);
+  /* Idle time is measured on the project's clock (manual here). */
+  anbu_clock_advance (anbu_clock_get_default (), 300 * 1000);
   g_assert_true (anbu_test_wait_until (window_locked, f->window, WAIT_MS));
   g_assert_cmpint (anbu_session_get_state (session), ==, ANBU_SESSION_STATE_LOCKED);
   /* The views let go of the caseload while locked. */

@@ -10,6 +10,7 @@
 #include "anbu-household-page.h"
 #include "anbu-household-row.h"
 #include "anbu-households-view.h"
+#include "anbu-idle-monitor.h"
 #include "anbu-map-page.h"
 #include "anbu-case-store.h"
 #include "anbu-test-util.h"
@@ -206,6 +207,9 @@ fixture_set_up (Fixture      *f,
   f->account = anbu_test_account_new ("kim.planner", "correct horse", "김복지");
   f->app = anbu_test_application_new ();
   f->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (f->app), ANBU_ACCOUNT (f->account)));
+  /* These tests move the clock by hours, time a real planner would be away: the idle lock
+   * (tested in test-lock.c) would hide the views. */
+  anbu_idle_monitor_set_timeout (anbu_window_get_idle_monitor (ANBU_WINDOW (f->window)), 0);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 760);
   gtk_window_present (GTK_WINDOW (f->window));
   anbu_test_wait_drawn (f->window);
