@@ -1687,17 +1687,6 @@ anbu_case_form_dialog_save (AnbuCaseFormDialog *self)
   if (!build_changes (self))
     {
       g_ptr_array_set_size (self->pending, 0);
-      /* The keyboard goes to the first field to correct. */
-      for (guint i = 0; i < self->fields->len; i++)
-        {
-          Field *field = self->fields->pdata[i];
-
-          if (field->error != NULL)
-            {
-              gtk_widget_grab_focus (field->input);
-              break;
-            }
-        }
       return;
     }
   self->saving = TRUE;
