@@ -1905,11 +1905,11 @@ install_plug_build_fields (AnbuCaseFormDialog *self,
                            AnbuPlug           *plug,
                            const GDate        *today_date)
 {
-  add_moment (self, "installed_at", _("Installed at"), anbu_casework_get_now (self->casework));
   add_text (self, "serial", _("Plug serial number"), NULL);
   add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
               (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
               ANBU_APPLIANCE_TV);
+  add_moment (self, "installed_at", _("Installed at"), anbu_casework_get_now (self->casework));
   add_switch (self, "night_consent", _("Night and holiday monitoring"),
               _("The resident agreed that the control centre answers at night and on holidays"),
               h != NULL && h->night_consent);
@@ -1923,7 +1923,6 @@ replace_plug_build_fields (AnbuCaseFormDialog *self,
                            AnbuPlug           *plug,
                            const GDate        *today_date)
 {
-  add_moment (self, "at", _("Replaced at"), anbu_casework_get_now (self->casework));
   add_text (self, "serial", _("New plug serial number"), NULL);
   add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
               (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
@@ -1931,6 +1930,7 @@ replace_plug_build_fields (AnbuCaseFormDialog *self,
   add_choice (self, "reason", _("Why the old plug goes"), ANBU_TYPE_PLUG_REMOVAL_REASON,
               (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
               G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_FAULTY);
+  add_moment (self, "at", _("Replaced at"), anbu_casework_get_now (self->casework));
 }
 
 static void
@@ -1939,10 +1939,10 @@ remove_plug_build_fields (AnbuCaseFormDialog *self,
                           AnbuPlug           *plug,
                           const GDate        *today_date)
 {
-  add_moment (self, "at", _("Removed at"), anbu_casework_get_now (self->casework));
   add_choice (self, "reason", _("Reason"), ANBU_TYPE_PLUG_REMOVAL_REASON,
               (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
               G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_MOVED);
+  add_moment (self, "at", _("Removed at"), anbu_casework_get_now (self->casework));
 }
 
 static void
@@ -1979,7 +1979,6 @@ resolve_alert_build_fields (AnbuCaseFormDialog *self,
 {
   AnbuAlert *alert = anbu_casework_lookup_alert (self->casework, self->alert_id);
 
-  add_moment (self, "at", _("Resolved at"), anbu_casework_get_now (self->casework));
   /* Nothing preselected: the planner says what they found (docs/casework.md). */
   add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
               (LabelFunc) anbu_alert_resolution_to_label, all_resolutions,
@@ -1988,6 +1987,7 @@ resolve_alert_build_fields (AnbuCaseFormDialog *self,
     add_choice (self, "dispatch_outcome", _("What the dispatch found"),
                 ANBU_TYPE_DISPATCH_OUTCOME, (LabelFunc) anbu_dispatch_outcome_to_label,
                 all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), NO_CHOICE);
+  add_moment (self, "at", _("Resolved at"), anbu_casework_get_now (self->casework));
   add_text (self, "notes", _("Notes"), NULL);
 }
 
