@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "anbu-case-store.h"
 
 #define CACHE_PREFIX "cache:"
@@ -13,6 +15,7 @@ struct _AnbuCaseStore
 
   AnbuReplica   *replica;
   char          *user_id;
+  gboolean       is_admin;
   AnbuApiClient *api_client;
   guint          changed_idle;
 };
@@ -160,6 +163,49 @@ anbu_case_store_fetch_async (AnbuCaseStore       *store,
       return;
     }
   anbu_api_client_request_async (self->api_client, "GET", path, NULL, cancellable, fetch_cb, task);
+}
+
+void
+anbu_case_store_send_async (AnbuCaseStore       *self,
+                            const char          *method,
+                            const char          *path,
+                            const char          *json_body,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_if_fail (ANBU_IS_CASE_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  /* Finished by anbu_case_store_fetch_finish(). */
+  g_task_set_source_tag (task, anbu_case_store_fetch_async);
+  if (self->api_client == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, "offline");
+      g_object_unref (task);
+      return;
+    }
+  if (json_body != NULL)
+    body = g_bytes_new (json_body, strlen (json_body));
+  anbu_api_client_request_async (self->api_client, method, path, body, cancellable, fetch_cb, task);
+}
+
+gboolean
+anbu_case_store_get_is_admin (AnbuCaseStore *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASE_STORE (self), FALSE);
+  return self->is_admin;
+}
+
+void
+anbu_case_store_set_is_admin (AnbuCaseStore *self,
+                              gboolean       is_admin)
+{
+  g_return_if_fail (ANBU_IS_CASE_STORE (self));
+  self->is_admin = is_admin;
 }
 
 GBytes *
@@ -322,6 +368,8 @@ anbu_case_store_new_for_session (AnbuSession *session)
                                       user != NULL ? json_object_get_string_member_with_default (user, "id", NULL)
                                                    : NULL);
   anbu_case_store_set_api_client (self, anbu_session_get_api_client (session));
+  self->is_admin = user != NULL
+                   && g_strcmp0 (json_object_get_string_member_with_default (user, "role", NULL), "admin") == 0;
   if (anbu_session_get_live_channel (session) != NULL)
     anbu_case_store_set_live_channel (self, anbu_session_get_live_channel (session));
   return self;

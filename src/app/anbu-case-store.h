@@ -84,6 +84,14 @@ void       anbu_case_store_fetch_async          (AnbuCaseStore       *self,
 GBytes    *anbu_case_store_fetch_finish         (AnbuCaseStore       *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+/* Sends `json_body` (may be NULL) with `method` to the server; finish as fetch. */
+void       anbu_case_store_send_async           (AnbuCaseStore       *self,
+                                                 const char          *method,
+                                                 const char          *path,
+                                                 const char          *json_body,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
 char      *anbu_case_store_dup_cached           (AnbuCaseStore       *self,
                                                  const char          *name);
 void       anbu_case_store_store_cached         (AnbuCaseStore       *self,
@@ -91,6 +99,10 @@ void       anbu_case_store_store_cached         (AnbuCaseStore       *self,
                                                  const char          *value);
 /* The signed-in planner's user id (visits and contacts name who made them). */
 char      *anbu_case_store_dup_user_id          (AnbuCaseStore       *self);
+/* Whether the signed-in user is an administrator (the caseload view). */
+gboolean   anbu_case_store_get_is_admin         (AnbuCaseStore       *self);
+void       anbu_case_store_set_is_admin         (AnbuCaseStore       *self,
+                                                 gboolean             is_admin);
 GTlsDatabase *anbu_case_store_dup_tls_database  (AnbuCaseStore       *self);
 
 G_END_DECLS

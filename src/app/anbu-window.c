@@ -15,6 +15,7 @@
 #include "anbu-map-page.h"
 #include "anbu-sign-in-page.h"
 #include "anbu-statistics-view.h"
+#include "anbu-caseload-admin-view.h"
 #include "anbu-sync-indicator.h"
 #include "anbu-visits-view.h"
 #include "anbu-window.h"
@@ -42,6 +43,8 @@ struct _AnbuWindow
   AnbuMapPage *map_page;
   AnbuVisitsView *visits_view;
   AnbuStatisticsView *statistics_view;
+  AnbuCaseloadAdminView *caseload_view;
+  AdwViewStackPage   *caseload_page;
 
   AnbuContext *context;
   AnbuCasework *casework;   /* the context's, followed for news */
@@ -696,6 +699,14 @@ apply_casework (AnbuWindow   *self,
       g_signal_connect_swapped (casework, "changed", G_CALLBACK (update_alerts_badge), self);
     }
   update_alerts_badge (self);
+  /* Moving caseloads is the administrator's work only. */
+  {
+    gboolean admin = casework != NULL && anbu_case_store_get_is_admin (anbu_casework_get_store (casework));
+
+    adw_view_stack_page_set_visible (self->caseload_page, admin);
+    if (!admin && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "caseload") == 0)
+      adw_view_stack_set_visible_child_name (self->view_stack, "alerts");
+  }
 }
 
 static GtkWidget *
@@ -762,6 +773,7 @@ anbu_window_constructed (GObject *object)
   anbu_map_page_set_context (self->map_page, self->context);
   anbu_visits_view_set_context (self->visits_view, self->context);
   anbu_statistics_view_set_context (self->statistics_view, self->context);
+  anbu_caseload_admin_view_set_context (self->caseload_view, self->context);
   anbu_context_follow_casework (self->context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -956,6 +968,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   g_type_ensure (ANBU_TYPE_MAP_PAGE);
   g_type_ensure (ANBU_TYPE_VISITS_VIEW);
   g_type_ensure (ANBU_TYPE_STATISTICS_VIEW);
+  g_type_ensure (ANBU_TYPE_CASELOAD_ADMIN_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/anbu/Anbu/ui/anbu-window.ui");
@@ -976,6 +989,8 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, map_page);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, visits_view);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, statistics_view);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, caseload_view);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, caseload_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_sign_in);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_rebuild);
   gtk_widget_class_bind_template_callback (widget_class, on_lock_screen_unlock_requested);

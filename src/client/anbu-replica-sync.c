@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-clock.h"
+#include "anbu-validate.h"
 #include "anbu-record-json.h"
 #include "anbu-replica-private.h"
 
@@ -267,7 +268,7 @@ prepare_push_job (AnbuReplica *self,
 
   if (!_anbu_replica_begin (self, &error))
     goto fail;
-  stmt = _anbu_replica_statement (self, "SELECT id, kind, payload FROM outbox WHERE state IN ('pending', 'sent') "
+  stmt = _anbu_replica_statement (self, "SELECT id, kind, payload, created_at FROM outbox WHERE state IN ('pending', 'sent') "
                                         "ORDER BY seq LIMIT ?", &error);
   if (stmt == NULL)
     goto fail;
@@ -277,6 +278,11 @@ prepare_push_job (AnbuReplica *self,
       const char *id = (const char *) sqlite3_column_text (stmt, 0);
       const char *kind = (const char *) sqlite3_column_text (stmt, 1);
       g_autofree char *payload = _anbu_replica_decrypt_column (self, stmt, 2, "outbox", id, &error);
+      /* When the change was made: the server judges by it whether a planner
+       * who lost the household to a caseload move was still responsible. */
+      g_autofree char *created_at = anbu_timestamp_format (sqlite3_column_int64 (stmt, 3));
+      g_autofree char *created_member = created_at != NULL
+        ? g_strdup_printf ("\"created_at\":\"%s\",", created_at) : g_strdup ("");
 
       if (payload == NULL)
         {
@@ -284,8 +290,8 @@ prepare_push_job (AnbuReplica *self,
           goto fail;
         }
       /* ids are our UUIDs and kinds our fixed names: nothing to escape. */
-      g_string_append_printf (body, "%s{\"id\":\"%s\",\"kind\":\"%s\",\"payload\":%s}",
-                              count > 0 ? "," : "", id, kind, payload);
+      g_string_append_printf (body, "%s{\"id\":\"%s\",\"kind\":\"%s\",%s\"payload\":%s}",
+                              count > 0 ? "," : "", id, kind, created_member, payload);
       g_strv_builder_add (ids, id);
       count++;
     }
@@ -319,6 +325,33 @@ prepare_push_job (AnbuReplica *self,
 fail:
   _anbu_replica_rollback (self);
   g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* Whether the household is in this replica: one a caseload move took away
+ * (removed by a pull before the answer to a change about it came) gets no
+ * records back from that answer. */
+static gboolean
+household_is_local (AnbuReplica  *self,
+                    const char   *household_id,
+                    gboolean     *local,
+                    GError      **error)
+{
+  sqlite3_stmt *stmt = _anbu_replica_statement (self, "SELECT 1 FROM records WHERE kind = 'household' AND id = ?",
+                                                error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  _anbu_replica_bind_text (stmt, 1, household_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _anbu_replica_set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+  *local = rc == SQLITE_ROW;
+  return TRUE;
 }
 
 static const MutationKind *
@@ -454,6 +487,15 @@ apply_one_result (AnbuReplica   *self,
         sync->summary.duplicate++;
       if (!delete_outbox_entry (self, id, error))
         return FALSE;
+      if (household_id != NULL && !g_str_equal (kind->record_kind, "household"))
+        {
+          gboolean local = TRUE;
+
+          if (!household_is_local (self, household_id, &local, error))
+            return FALSE;
+          if (!local)
+            return TRUE;
+        }
       if (record != NULL && JSON_NODE_HOLDS_OBJECT (record) && record_id != NULL)
         return _anbu_replica_store_server_record (self, kind->record_kind, record_id, record, kinds_changed,
                                                   error);

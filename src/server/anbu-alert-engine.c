@@ -158,9 +158,11 @@ change_free (Change *change)
 
 /* What a plug saw counts for a household only while it was installed
  * there: a plug moved in from another household starts clean. */
+#define INSTALLED_FROM(p) "unixepoch (json_extract (" p ".record, '$.installed_at'))"
+#define INSTALLED_UNTIL(p) \
+  "coalesce (unixepoch (json_extract (" p ".record, '$.removed_at')), 9223372036854775807)"
 #define INSTALLED_WHILE(p, t) \
-  " " t " >= unixepoch (json_extract (" p ".record, '$.installed_at'))" \
-  " AND " t " < coalesce (unixepoch (json_extract (" p ".record, '$.removed_at')), 9223372036854775807)"
+  " " t " >= " INSTALLED_FROM (p) " AND " t " < " INSTALLED_UNTIL (p)
 
 /* When staff were in the home (docs/casework.md): kind 0 plug work
  * (install, replacement, removal), kind 1 a visit or an in-person contact. */
@@ -1393,8 +1395,18 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " WHERE p.household_id = ?1 AND e.ts >= ?2 AND e.ts <= ?3 AND" INSTALLED_WHILE ("p", "e.ts")
                    " ORDER BY e.ts, e.kind")
       || !prepare (self, &self->routine_coverage,
-                   "SELECT r.ts, r.ts FROM plug p JOIN reading r ON r.serial = p.id"
-                   " WHERE p.household_id = ?1 AND r.ts >= ?2 AND r.ts <= ?3 AND" INSTALLED_WHILE ("p", "r.ts")
+                   /* A packed row of raw readings is one covered stretch
+                    * (its readings are less than a quarter hour apart, less
+                    * than ROUTINE_GAP_SECONDS): from its first to its last
+                    * reading within the window and the plug's install. */
+                   "SELECT f, l FROM (SELECT"
+                   " anbu_readings_first (r.bucket, r.readings, max (?2, " INSTALLED_FROM ("p") "),"
+                   "  min (?3, " INSTALLED_UNTIL ("p") " - 1)) AS f,"
+                   " anbu_readings_last (r.bucket, r.readings, max (?2, " INSTALLED_FROM ("p") "),"
+                   "  min (?3, " INSTALLED_UNTIL ("p") " - 1)) AS l"
+                   " FROM plug p JOIN reading_bucket r ON r.serial = p.id"
+                   " WHERE p.household_id = ?1 AND r.bucket > ?2 - 900 AND r.bucket <= ?3"
+                   " ORDER BY p.id, r.bucket) WHERE f IS NOT NULL"
                    " UNION ALL SELECT a.hour, a.hour + 3599 FROM plug p"
                    " JOIN reading_hourly a ON a.serial = p.id"
                    " WHERE p.household_id = ?1 AND a.hour >= ?2 - 3600 AND a.hour <= ?3 AND"

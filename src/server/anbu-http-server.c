@@ -149,6 +149,7 @@ authenticate (AnbuHttpServer     *self,
     }
   caller->scope.role = caller->user->role;
   caller->scope.dong_codes = caller->user->dong_codes;
+  caller->scope.user_id = caller->user->id;
   return TRUE;
 }
 

@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "anbu-caseload-moves.h"
+#include "anbu-caseload-routes.h"
 #include "anbu-clock.h"
 #include "anbu-api-error.h"
 #include "anbu-auth.h"
@@ -53,6 +55,7 @@ struct _AnbuIngestService
   sqlite3_stmt        *gateway_lookup;
   sqlite3_stmt        *counter;
   gint64               counter_seen;
+  guint                moves_applied_seen;   /* caseload moves applied, as last counted */
   GPtrArray           *queue;         /* QueuedBatch *: telemetry waiting for the next commit */
   guint                flush_id;
   guint                pass_id;
@@ -151,6 +154,8 @@ run_pass (AnbuIngestService   *self,
 {
   g_autoptr(GError) publish_error = NULL;
   g_autoptr(GError) alive_error = NULL;
+  g_autoptr(GError) move_error = NULL;
+  gint moved;
 
   if (!anbu_telemetry_note_alive (self->telemetry, now, FALSE, &alive_error))
     g_warning ("Cannot note that the server runs: %s", alive_error->message);
@@ -160,6 +165,15 @@ run_pass (AnbuIngestService   *self,
   if (!anbu_telemetry_publish_live (self->telemetry, self->store, now,
                                     ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL, NULL, &publish_error))
     g_warning ("Cannot publish the plugs' live fields: %s", publish_error->message);
+  /* Caseload moves whose effective time has come (docs/server.md). */
+  moved = anbu_caseload_moves_apply_due (self->store, now * G_USEC_PER_SEC, &move_error);
+  if (moved < 0)
+    g_warning ("Cannot apply the caseload moves: %s", move_error->message);
+  else if (moved > 0)
+    {
+      anbu_live_hub_refresh_scopes (self->hub);
+      anbu_live_hub_notify_changes (self->hub);
+    }
   return anbu_alert_engine_run_pass (self->engine, now, stats, error);
 }
 
@@ -173,6 +187,30 @@ on_pass_timeout (gpointer user_data)
   if (!run_pass (self, anbu_ingest_service_now (self), &stats, &error))
     g_warning ("The signal pass failed: %s", error->message);
   return G_SOURCE_CONTINUE;
+}
+
+/* A caseload move applied by `anbu-server caseload move` (another process)
+ * changed planners' 동 codes: live clients follow it. */
+static void
+refresh_scopes_after_moves (AnbuIngestService *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) moves = anbu_store_list_caseload_moves (self->store, FALSE, &error);
+  guint applied = 0;
+
+  if (moves == NULL)
+    {
+      g_warning ("Cannot read the caseload moves: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < moves->len; i++)
+    if (((AnbuCaseloadMove *) g_ptr_array_index (moves, i))->applied_at != 0)
+      applied++;
+  if (applied != self->moves_applied_seen)
+    {
+      self->moves_applied_seen = applied;
+      anbu_live_hub_refresh_scopes (self->hub);
+    }
 }
 
 /* Records changed (a contact, an acknowledgement, an absence): look at
@@ -191,6 +229,7 @@ on_change_timeout (gpointer user_data)
   if (counter != self->counter_seen)
     {
       self->counter_seen = counter;
+      refresh_scopes_after_moves (self);
       if (!anbu_alert_engine_check_watched (self->engine, anbu_ingest_service_now (self), NULL,
                                             &error))
         g_warning ("Cannot check signals after a change: %s", error->message);
@@ -382,7 +421,8 @@ handle_telemetry (SoupServer        *server,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *gateway_id = NULL;
   QueuedBatch *queued;
-  GPtrArray *entries;
+  SoupMessageBody *body;
+  GPtrArray *entries = NULL;
 
   if (!require_method (msg, "POST"))
     return;
@@ -393,18 +433,33 @@ handle_telemetry (SoupServer        *server,
                                    "Telemetry needs a gateway credential");
       return;
     }
-  root = anbu_json_body_parse (soup_server_message_get_request_body (msg),
-                               self->options.max_body, &error);
-  if (root == NULL)
+  /* The usual body is read straight from its bytes; any other goes
+   * through the JSON tree, which also says what is wrong with it. */
+  body = soup_server_message_get_request_body (msg);
+  if (body != NULL)
     {
-      anbu_json_respond_error (msg, error);
-      return;
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+      gsize length;
+      const char *data = g_bytes_get_data (bytes, &length);
+
+      if (length <= self->options.max_body)
+        entries = anbu_telemetry_parse_simple_body (data, length);
     }
-  entries = anbu_telemetry_parse_batch (root, &error);
   if (entries == NULL)
     {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings", error->message);
-      return;
+      root = anbu_json_body_parse (body, self->options.max_body, &error);
+      if (root == NULL)
+        {
+          anbu_json_respond_error (msg, error);
+          return;
+        }
+      entries = anbu_telemetry_parse_batch (root, &error);
+      if (entries == NULL)
+        {
+          anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings",
+                                       error->message);
+          return;
+        }
     }
 
   /* Which gateway sent it: its silences are ingest gaps of its plugs. */
@@ -485,7 +540,7 @@ household_in_scope (AnbuIngestService   *self,
 {
   g_autoptr(AnbuStoreEntity) entity = NULL;
   g_autoptr(GError) local_error = NULL;
-  AnbuScope scope = { user->role, user->dong_codes };
+  AnbuScope scope = { user->role, user->dong_codes, user->id };
 
   entity = anbu_store_load (self->store, ANBU_RECORD_KIND_HOUSEHOLD, household_id, &local_error);
   if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
@@ -1066,6 +1121,22 @@ handle_admin_tick (SoupServer        *server,
   anbu_json_respond (msg, 200, g_steal_pointer (&answer));
 }
 
+static void
+handle_admin_caseload (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  AnbuIngestService *self = user_data;
+
+  if (anbu_caseload_routes_handle (self->server, self->store, msg, path))
+    {
+      anbu_live_hub_refresh_scopes (self->hub);
+      anbu_live_hub_notify_changes (self->hub);
+    }
+}
+
 /* Every route is counted in /metrics like the server's own. */
 typedef struct
 {
@@ -1087,6 +1158,7 @@ static const struct
   { "/api/v1/admin/gateways", "/api/v1/admin/gateways", handle_admin_gateways },
   { "/api/v1/admin/users", "/api/v1/admin/users", handle_admin_users },
   { "/api/v1/admin/tick", "/api/v1/admin/tick", handle_admin_tick },
+  { "/api/v1/admin/caseload", "/api/v1/admin/caseload", handle_admin_caseload },
 };
 
 static void

@@ -81,6 +81,7 @@ lookup_scope_key (AnbuLiveHub           *self,
       key->dong_code = g_strdup ((const char *) sqlite3_column_text (self->scope_key, 0));
       key->night_consent = sqlite3_column_int (self->scope_key, 1) != 0;
       key->status = g_strdup ((const char *) sqlite3_column_text (self->scope_key, 2));
+      key->assigned_planner = g_strdup ((const char *) sqlite3_column_text (self->scope_key, 3));
       found = TRUE;
     }
   sqlite3_reset (self->scope_key);
@@ -106,6 +107,7 @@ send_in_scope (AnbuLiveHub *self,
     }
   g_free (key.dong_code);
   g_free (key.status);
+  g_free (key.assigned_planner);
 }
 
 static void
@@ -178,13 +180,16 @@ anbu_live_hub_new (AnbuStore *store,
   self->store = g_object_ref (store);
   self->db = db;
   self->plug_interval = plug_interval;
-  if (sqlite3_prepare_v3 (db, "SELECT dong_code, night_consent, status FROM household WHERE id = ?1",
+  if (sqlite3_prepare_v3 (db, "SELECT dong_code, night_consent, status, (SELECT a.planner_id FROM"
+                          " household_assignment a WHERE a.household_id = household.id)"
+                          " FROM household WHERE id = ?1",
                           -1, SQLITE_PREPARE_PERSISTENT, &self->scope_key, NULL) != SQLITE_OK
       || sqlite3_prepare_v3 (db, "SELECT value FROM counter WHERE name = 'seq'", -1,
                              SQLITE_PREPARE_PERSISTENT, &self->counter, NULL) != SQLITE_OK
       || sqlite3_prepare_v3 (db, "SELECT l.serial, l.household_id, l.last_seen_at, l.last_watts,"
                              " l.last_lux, coalesce (l.last_activity_at, 0), h.dong_code,"
-                             " h.night_consent, h.status FROM plug_live l"
+                             " h.night_consent, h.status, (SELECT a.planner_id FROM household_assignment a"
+                             " WHERE a.household_id = h.id) FROM plug_live l"
                              " JOIN plug p ON p.id = l.serial AND p.state = 'installed'"
                              /* Only what it saw in this installation. */
                              " AND l.household_id = p.household_id"
@@ -215,6 +220,7 @@ anbu_live_hub_add (AnbuLiveHub             *self,
   client->user = anbu_store_user_copy (user);
   client->scope.role = client->user->role;
   client->scope.dong_codes = client->user->dong_codes;
+  client->scope.user_id = client->user->id;
   client->told_seq = read_counter (self);
   /* Pings keep idle connections through proxies and notice dead peers. */
   soup_websocket_connection_set_keepalive_interval (connection, 30);
@@ -268,6 +274,7 @@ send_snapshot (AnbuLiveHub *self,
       key.dong_code = (char *) sqlite3_column_text (stmt, 6);
       key.night_consent = sqlite3_column_int (stmt, 7) != 0;
       key.status = (char *) sqlite3_column_text (stmt, 8);
+      key.assigned_planner = (char *) sqlite3_column_text (stmt, 9);
       if (!anbu_scope_contains (&client->scope, &key))
         continue;
       status.serial = (char *) sqlite3_column_text (stmt, 0);
@@ -355,6 +362,30 @@ anbu_live_hub_push_alert (AnbuLiveHub *self,
 
   text = g_strdup_printf ("{\"type\":\"alert\",\"record\":%s}", record);
   send_in_scope (self, household_id, text);
+}
+
+void
+anbu_live_hub_refresh_scopes (AnbuLiveHub *self)
+{
+  g_return_if_fail (ANBU_IS_LIVE_HUB (self));
+
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (self->clients, i);
+      g_autoptr(GError) error = NULL;
+      AnbuStoreUser *user = anbu_store_find_user (self->store, NULL, client->user->id, &error);
+
+      if (user == NULL)
+        {
+          g_warning ("Cannot read a live client's user again: %s", error->message);
+          continue;
+        }
+      anbu_store_user_free (client->user);
+      client->user = user;
+      client->scope.role = user->role;
+      client->scope.dong_codes = user->dong_codes;
+      client->scope.user_id = user->id;
+    }
 }
 
 void

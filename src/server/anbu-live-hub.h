@@ -55,5 +55,8 @@ void         anbu_live_hub_push_alert      (AnbuLiveHub                   *self,
 /* Looks at the change counter; tells each client whose scope gained
  * changes since it was last told. */
 void         anbu_live_hub_notify_changes  (AnbuLiveHub                   *self);
+/* Reads every connected user's 동 codes again (a caseload move changed
+ * them), so live frames and change notices follow the new scope. */
+void         anbu_live_hub_refresh_scopes  (AnbuLiveHub                   *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "anbu-alert.h"
 #include "anbu-api-problem.h"
 #include "anbu-case-lifecycle.h"
+#include "anbu-caseload-moves.h"
 #include "anbu-contact.h"
 #include "anbu-mutation.h"
 #include "anbu-mutation-apply.h"
@@ -26,6 +27,7 @@ typedef struct
   const AnbuStoreUser   *user;
   const AnbuScope       *scope;
   GHashTable            *rejected_households;   /* ids whose creation was rejected in this batch */
+  char                  *granted_household;     /* moved away after the entry was made */
 } Batch;
 
 /* What one applied entry answers. */
@@ -91,7 +93,18 @@ scope_key_from_household (const AnbuHousehold   *household,
   key->dong_code = household->dong_code;
   key->night_consent = household->night_consent;
   key->status = (char *) anbu_household_status_to_string (household->status);
+  key->assigned_planner = NULL;
   return TRUE;
+}
+
+/* The caller's scope, and the household the current entry may still
+ * change because it was made before a caseload move took it away. */
+static gboolean
+batch_may_see (Batch                 *batch,
+               const AnbuStoreEntity *household)
+{
+  return anbu_scope_contains (batch->scope, &household->scope_key)
+         || g_strcmp0 (batch->granted_household, household->id) == 0;
 }
 
 /* Loads a household the caller may see; another scope's household is
@@ -117,7 +130,7 @@ load_household (Batch            *batch,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (!anbu_scope_contains (batch->scope, &entity->scope_key))
+  if (!batch_may_see (batch, entity))
     {
       anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, _("No such household"));
       return NULL;
@@ -154,7 +167,7 @@ check_open_household (Batch       *batch,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (entity == NULL || !anbu_scope_contains (batch->scope, &entity->scope_key))
+  if (entity == NULL || !batch_may_see (batch, entity))
     {
       anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, _("No such household"));
       return FALSE;
@@ -1088,6 +1101,70 @@ duplicate_result (const char *id)
   return result;
 }
 
+/* The stored household an entry is about, or NULL (a new or unknown one:
+ * the entry's own checks answer for it). */
+static AnbuStoreEntity *
+entry_household (Batch              *batch,
+                 const AnbuMutation *mutation)
+{
+  const char *household_id = referenced_household (mutation->kind, mutation->payload);
+  g_autoptr(AnbuStoreEntity) owner = NULL;
+  AnbuRecordKind kind;
+  const char *member;
+
+  if (household_id == NULL)
+    {
+      if (mutation->kind == ANBU_MUTATION_KIND_PLUG_REMOVE)
+        {
+          kind = ANBU_RECORD_KIND_PLUG;
+          member = "serial";
+        }
+      else if (mutation->kind == ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE
+               || mutation->kind == ANBU_MUTATION_KIND_ALERT_RESOLVE)
+        {
+          kind = ANBU_RECORD_KIND_ALERT;
+          member = "id";
+        }
+      else
+        return NULL;
+      if (!json_object_has_member (mutation->payload, member)
+          || json_node_get_value_type (json_object_get_member (mutation->payload, member)) != G_TYPE_STRING)
+        return NULL;
+      owner = anbu_store_load (batch->store, kind,
+                               json_object_get_string_member (mutation->payload, member), NULL);
+      if (owner == NULL)
+        return NULL;
+      household_id = owner->household_id;
+    }
+  return anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, household_id, NULL);
+}
+
+/* A planner's entry about a household a caseload move took from them:
+ * made (by its own `created_at`) while they were still responsible, it
+ * is applied as theirs; made after, it is refused saying so. */
+static gboolean
+check_moved_household (Batch              *batch,
+                       const AnbuMutation *mutation,
+                       JsonObject         *entry,
+                       GError            **error)
+{
+  g_autoptr(AnbuStoreEntity) household = NULL;
+  gint64 made_at = 0;
+
+  g_clear_pointer (&batch->granted_household, g_free);
+  if (batch->user->role != ANBU_USER_ROLE_PLANNER)
+    return TRUE;
+  household = entry_household (batch, mutation);
+  if (household == NULL || anbu_scope_contains (batch->scope, &household->scope_key))
+    return TRUE;
+  /* An entry without its time is taken as made now. */
+  anbu_json_read_timestamp ("created_at", json_object_get_member (entry, "created_at"), FALSE,
+                            &made_at, NULL);
+  if (anbu_caseload_moves_was_responsible (batch->store, batch->user, household, made_at, error))
+    batch->granted_household = g_strdup (household->id);
+  return error == NULL || *error == NULL;
+}
+
 JsonArray *
 anbu_mutations_check_batch (JsonNode  *root,
                             GError   **error)
@@ -1146,7 +1223,7 @@ anbu_mutations_apply (AnbuStore              *store,
 {
   g_autoptr(GHashTable) rejected_households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(JsonArray) results = json_array_new ();
-  Batch batch = { store, user, scope, rejected_households };
+  Batch batch = { store, user, scope, rejected_households, NULL };
   JsonNode *node;
 
   if (!anbu_store_begin (store, error))
@@ -1204,6 +1281,14 @@ anbu_mutations_apply (AnbuStore              *store,
                             mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_UPDATE
                             || mutation->kind == ANBU_MUTATION_KIND_HOUSEHOLD_CLOSE ? "id" : "household_id",
                             _("The household this entry needs was rejected earlier in the batch"));
+      else if (!check_moved_household (&batch, mutation, entry, &entry_error))
+        {
+          if (is_storage_error (entry_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&entry_error));
+              goto fail_rollback;
+            }
+        }
       else
         {
           if (!anbu_store_savepoint (store, error))
@@ -1254,6 +1339,7 @@ anbu_mutations_apply (AnbuStore              *store,
       anbu_metrics_add_mutation (metrics, kind_name, "rejected");
     }
 
+  g_clear_pointer (&batch.granted_household, g_free);
   if (!anbu_store_commit (store, error))
     return NULL;
   node = json_node_new (JSON_NODE_ARRAY);
@@ -1261,6 +1347,7 @@ anbu_mutations_apply (AnbuStore              *store,
   return node;
 
 fail_rollback:
+  g_clear_pointer (&batch.granted_household, g_free);
   anbu_store_rollback (store);
   return NULL;
 }

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "anbu-activity-detector.h"
+#include "anbu-reading-buckets.h"
 #include "anbu-series.h"
 #include "anbu-server-time.h"
 #include "anbu-store.h"
@@ -18,15 +19,127 @@ static const char plugs_sql[] =
   " unixepoch (json_extract (record, '$.removed_at'))"
   " FROM plug WHERE household_id = ?1 ORDER BY seq";
 
-/* Raw readings and hourly folds in [?5, ?3), bucketed together from ?2. */
-static const char buckets_sql[] =
-  "SELECT b, sum (n), min (wmin), max (wmax), sum (wsum), min (lmin), max (lmax), sum (lsum) FROM ("
-  " SELECT (ts - ?2) / ?4 AS b, 1 AS n, watts AS wmin, watts AS wmax, watts AS wsum,"
-  "  lux AS lmin, lux AS lmax, lux AS lsum FROM reading WHERE serial = ?1 AND ts >= ?5 AND ts < ?3"
-  " UNION ALL"
-  " SELECT (hour - ?2) / ?4, n, watts_min, watts_max, watts_sum, lux_min, lux_max, lux_sum"
-  "  FROM reading_hourly WHERE serial = ?1 AND hour >= ?5 AND hour < ?3)"
-  " GROUP BY b ORDER BY b";
+/* Hourly folds in [?5, ?3), as buckets counted from ?2. */
+static const char hourly_sql[] =
+  "SELECT (hour - ?2) / ?4, n, watts_min, watts_max, watts_sum, lux_min, lux_max, lux_sum"
+  " FROM reading_hourly WHERE serial = ?1 AND hour >= ?5 AND hour < ?3";
+
+/* The plug's packed raw readings from the row holding ?2 up to ?3. */
+static const char raw_sql[] =
+  "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1 AND bucket >= ?2 AND bucket < ?3"
+  " ORDER BY bucket";
+
+/* One bucket of the answer. */
+typedef struct
+{
+  gint64 b;
+  gint64 n;
+  double wmin, wmax, wsum;
+  double lmin, lmax, lsum;
+} SeriesBucket;
+
+static int
+compare_buckets (gconstpointer a,
+                 gconstpointer b)
+{
+  const SeriesBucket *ba = a, *bb = b;
+
+  return (ba->b > bb->b) - (ba->b < bb->b);
+}
+
+/* Adds `more` into `into` (same b). */
+static void
+series_bucket_merge (SeriesBucket       *into,
+                     const SeriesBucket *more)
+{
+  into->n += more->n;
+  into->wmin = MIN (into->wmin, more->wmin);
+  into->wmax = MAX (into->wmax, more->wmax);
+  into->wsum += more->wsum;
+  into->lmin = MIN (into->lmin, more->lmin);
+  into->lmax = MAX (into->lmax, more->lmax);
+  into->lsum += more->lsum;
+}
+
+static void
+series_bucket_add (GArray       *buckets,
+                   SeriesBucket *item)
+{
+  SeriesBucket *last = buckets->len > 0
+                       ? &g_array_index (buckets, SeriesBucket, buckets->len - 1) : NULL;
+
+  if (last != NULL && last->b == item->b)
+    series_bucket_merge (last, item);
+  else
+    g_array_append_val (buckets, *item);
+}
+
+/* The plug's buckets in [lower, upper), hourly folds and raw readings
+ * together, in order. */
+static gboolean
+read_buckets (sqlite3_stmt *hourly,
+              sqlite3_stmt *raw,
+              const char   *serial,
+              gint64        from,
+              gint64        lower,
+              gint64        upper,
+              gint64        bucket,
+              GArray       *out)
+{
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (SeriesBucket));
+  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+  int rc;
+
+  sqlite3_reset (hourly);
+  sqlite3_bind_text (hourly, 1, serial, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (hourly, 2, from);
+  sqlite3_bind_int64 (hourly, 3, upper);
+  sqlite3_bind_int64 (hourly, 4, bucket);
+  sqlite3_bind_int64 (hourly, 5, lower);
+  while ((rc = sqlite3_step (hourly)) == SQLITE_ROW)
+    {
+      SeriesBucket item = {
+        sqlite3_column_int64 (hourly, 0), sqlite3_column_int64 (hourly, 1),
+        sqlite3_column_double (hourly, 2), sqlite3_column_double (hourly, 3),
+        sqlite3_column_double (hourly, 4), sqlite3_column_double (hourly, 5),
+        sqlite3_column_double (hourly, 6), sqlite3_column_double (hourly, 7),
+      };
+
+      series_bucket_add (found, &item);
+    }
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  sqlite3_reset (raw);
+  sqlite3_bind_text (raw, 1, serial, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (raw, 2, anbu_reading_bucket_of (lower));
+  sqlite3_bind_int64 (raw, 3, upper);
+  while ((rc = sqlite3_step (raw)) == SQLITE_ROW)
+    {
+      g_array_set_size (readings, 0);
+      if (!anbu_reading_buckets_unpack (readings, sqlite3_column_int64 (raw, 0),
+                                        sqlite3_column_blob (raw, 1),
+                                        (gsize) sqlite3_column_bytes (raw, 1)))
+        continue;
+      for (guint i = 0; i < readings->len; i++)
+        {
+          const AnbuReading *r = &g_array_index (readings, AnbuReading, i);
+          SeriesBucket item = { (r->ts - from) / bucket, 1, r->watts, r->watts, r->watts,
+                                r->lux, r->lux, r->lux };
+
+          if (r->ts >= lower && r->ts < upper)
+            series_bucket_add (found, &item);
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  /* Hourly folds precede raw readings; sort anyway, then merge equals. */
+  g_array_sort (found, compare_buckets);
+  for (guint i = 0; i < found->len; i++)
+    series_bucket_add (out, &g_array_index (found, SeriesBucket, i));
+  return TRUE;
+}
 
 static const char events_sql[] =
   "SELECT ts, kind, magnitude FROM activity_event WHERE serial = ?1 AND ts >= ?2 AND ts < ?3"
@@ -88,14 +201,16 @@ anbu_series_to_json (sqlite3     *db,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) plugs_found = g_ptr_array_new_with_free_func ((GDestroyNotify) series_plug_free);
-  sqlite3_stmt *plugs = NULL, *buckets = NULL, *events = NULL;
+  sqlite3_stmt *plugs = NULL, *hourly = NULL, *raw = NULL, *events = NULL;
+  g_autoptr(GArray) buckets = g_array_new (FALSE, FALSE, sizeof (SeriesBucket));
   char *json = NULL;
   int rc;
 
   g_return_val_if_fail (bucket > 0 && from < to, NULL);
 
   if (sqlite3_prepare_v2 (db, plugs_sql, -1, &plugs, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (db, buckets_sql, -1, &buckets, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, hourly_sql, -1, &hourly, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, raw_sql, -1, &raw, NULL) != SQLITE_OK
       || sqlite3_prepare_v2 (db, events_sql, -1, &events, NULL) != SQLITE_OK)
     goto failed;
 
@@ -147,31 +262,21 @@ anbu_series_to_json (sqlite3     *db,
 
       json_builder_set_member_name (builder, "buckets");
       json_builder_begin_array (builder);
-      sqlite3_reset (buckets);
-      sqlite3_bind_text (buckets, 1, serial, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (buckets, 2, from);
-      sqlite3_bind_int64 (buckets, 3, upper);
-      sqlite3_bind_int64 (buckets, 4, bucket);
-      sqlite3_bind_int64 (buckets, 5, lower);
-      while ((rc = sqlite3_step (buckets)) == SQLITE_ROW)
+      g_array_set_size (buckets, 0);
+      if (!read_buckets (hourly, raw, serial, from, lower, upper, bucket, buckets))
+        goto failed;
+      for (guint i = 0; i < buckets->len; i++)
         {
-          gint64 index = sqlite3_column_int64 (buckets, 0);
-          gint64 n = sqlite3_column_int64 (buckets, 1);
+          const SeriesBucket *item = &g_array_index (buckets, SeriesBucket, i);
 
           json_builder_begin_object (builder);
-          add_time (builder, "start", from + index * bucket);
+          add_time (builder, "start", from + item->b * bucket);
           json_builder_set_member_name (builder, "count");
-          json_builder_add_int_value (builder, n);
-          add_measure (builder, "watts", sqlite3_column_double (buckets, 2),
-                       sqlite3_column_double (buckets, 3),
-                       sqlite3_column_double (buckets, 4) / (double) n);
-          add_measure (builder, "lux", sqlite3_column_double (buckets, 5),
-                       sqlite3_column_double (buckets, 6),
-                       sqlite3_column_double (buckets, 7) / (double) n);
+          json_builder_add_int_value (builder, item->n);
+          add_measure (builder, "watts", item->wmin, item->wmax, item->wsum / (double) item->n);
+          add_measure (builder, "lux", item->lmin, item->lmax, item->lsum / (double) item->n);
           json_builder_end_object (builder);
         }
-      if (rc != SQLITE_DONE)
-        goto failed;
       json_builder_end_array (builder);
 
       json_builder_set_member_name (builder, "events");
@@ -209,7 +314,8 @@ failed:
                sqlite3_errmsg (db));
 out:
   sqlite3_finalize (plugs);
-  sqlite3_finalize (buckets);
+  sqlite3_finalize (hourly);
+  sqlite3_finalize (raw);
   sqlite3_finalize (events);
   return json;
 }

@@ -17,6 +17,8 @@
 #include "anbu-clock.h"
 #include "anbu-auth.h"
 #include "anbu-backup.h"
+#include "anbu-api-error.h"
+#include "anbu-caseload-moves.h"
 #include "anbu-csv-import.h"
 #include "anbu-http-server.h"
 #include "anbu-ingest-cli.h"
@@ -24,6 +26,7 @@
 #include "anbu-sqlite-store.h"
 #include "anbu-tile-store.h"
 #include "anbu-validate.h"
+#include "anbu-server-time.h"
 
 #define SHUTDOWN_GRACE_USEC (10 * G_USEC_PER_SEC)
 
@@ -36,12 +39,16 @@ static const char usage_text[] =
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
   "                    [--display-name TEXT] [--dong-codes CODE,CODE] [--password-file FILE]\n"
-  "  anbu-server user disable --db FILE --username NAME\n"
+  "  anbu-server user disable --db FILE --username NAME [--force]\n"
   "  anbu-server password reset --db FILE --username NAME [--password-file FILE]\n"
   "  anbu-server import households --db FILE --csv FILE [--valid-only]\n"
   "  anbu-server gateway add --db FILE --name NAME   (prints the gateway's telemetry token)\n"
   "  anbu-server access-log --db FILE (--household ID | --user NAME | --cli)\n"
   "  anbu-server backup --db FILE --to FILE   (while serving; never overwrites)\n"
+  "  anbu-server caseload move --db FILE (--dong CODE | --household ID) --from NAME --to NAME\n"
+  "                    [--effective TIME]   (default: now)\n"
+  "  anbu-server caseload moves --db FILE      (every move, waiting and applied)\n"
+  "  anbu-server caseload orphans --db FILE    (households without an active planner)\n"
   "\n"
   "Passwords are read from --password-file or from standard input (not echoed).\n"
   "ANBU_SERVER_TOKEN_LIFETIME (seconds) sets the token lifetime when the flag is absent.\n";
@@ -417,20 +424,46 @@ run_user_add (int    argc,
   return 0;
 }
 
+/* The households that disabling `username` would leave without any active
+ * planner (checked inside the transaction that disables them). */
+static guint
+count_orphaned_by (AnbuStore   *store,
+                   const char  *username,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) orphans = anbu_store_list_orphan_households (store, error);
+  guint count = 0;
+
+  if (orphans == NULL)
+    return G_MAXUINT;
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      AnbuOrphanHousehold *orphan = g_ptr_array_index (orphans, i);
+      g_auto(GStrv) names = orphan->planners != NULL ? g_strsplit (orphan->planners, ",", -1) : NULL;
+
+      if (names != NULL && g_strv_contains ((const char * const *) names, username))
+        count++;
+    }
+  return count;
+}
+
 static int
 run_user_disable (int    argc,
                   char **argv)
 {
   g_autofree char *db = NULL;
   g_autofree char *username = NULL;
+  gboolean force = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "username", 0, 0, G_OPTION_ARG_STRING, &username, NULL, NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, NULL, NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(AnbuStore) store = NULL;
   g_autoptr(AnbuStoreUser) user = NULL;
+  guint orphaned = 0;
 
   if (!parse_options (entries, &argc, &argv, &error))
     return usage_error (error->message);
@@ -443,10 +476,28 @@ run_user_disable (int    argc,
   if ((user = anbu_store_find_user (store, username, NULL, &error)) == NULL
       || !anbu_store_begin (store, &error)
       || !anbu_store_set_user_disabled (store, user->id, TRUE, &error)
-      || !anbu_store_revoke_sessions (store, NULL, user->id, anbu_clock_now_seconds (), &error)
-      || !anbu_store_commit (store, &error))
+      || (!force && user->role == ANBU_USER_ROLE_PLANNER
+          && (orphaned = count_orphaned_by (store, user->username, &error)) == G_MAXUINT)
+      || !anbu_store_revoke_sessions (store, NULL, user->id, anbu_clock_now_seconds (), &error))
     {
       anbu_store_rollback (store);
+      g_printerr ("anbu-server: %s: %s\n", username, error->message);
+      return 1;
+    }
+  /* No household may be left without a planner who can answer for it. */
+  if (orphaned > 0)
+    {
+      anbu_store_rollback (store);
+      g_printerr ("anbu-server: %s: ", username);
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "%u household would have no active planner; move the caseload first "
+                               "(anbu-server caseload move) or give --force\n",
+                               "%u households would have no active planner; move the caseload first "
+                               "(anbu-server caseload move) or give --force\n", orphaned), orphaned);
+      return 1;
+    }
+  if (!anbu_store_commit (store, &error))
+    {
       g_printerr ("anbu-server: %s: %s\n", username, error->message);
       return 1;
     }
@@ -659,6 +710,166 @@ run_backup (int    argc,
   return 0;
 }
 
+/* caseload move / moves / orphans (docs/server.md, "Caseload moves") */
+
+static int
+run_caseload_move (int    argc,
+                   char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *dong = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *effective = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { "dong", 0, 0, G_OPTION_ARG_STRING, &dong, NULL, NULL },
+    { "household", 0, 0, G_OPTION_ARG_STRING, &household, NULL, NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, NULL, NULL },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, NULL, NULL },
+    { "effective", 0, 0, G_OPTION_ARG_STRING, &effective, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(AnbuCaseloadMove) move = NULL;
+  g_autofree char *household_id = NULL;
+  g_autofree char *by = g_strconcat ("cli:", g_get_user_name (), NULL);
+  g_autofree char *what = NULL;
+  g_autofree char *when = NULL;
+  gint64 effective_at = anbu_clock_now_usec ();
+  gint64 seconds;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if ((dong == NULL) == (household == NULL))
+    return usage_error ("give either --dong CODE or --household ID");
+  if (from == NULL || to == NULL)
+    return usage_error ("--from and --to are required");
+  if (effective != NULL)
+    {
+      if (!anbu_server_time_parse (effective, &seconds))
+        return usage_error ("--effective is an ISO 8601 time with an offset");
+      effective_at = seconds * G_USEC_PER_SEC;
+    }
+  if (household != NULL && !anbu_validate_uuid ("household", household, &household_id, &error))
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  store = open_store (db);
+  if (store == NULL)
+    return 1;
+  move = anbu_caseload_moves_request (store, dong, household_id, from, to, effective_at, by, &error);
+  if (move == NULL)
+    {
+      const char *field = anbu_api_error_get_field (error);
+
+      if (field != NULL)
+        g_printerr ("anbu-server: %s: %s\n", field, error->message);
+      else
+        g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  what = g_strdup_printf ("caseload move %s from %s to %s", dong != NULL ? dong : household_id,
+                          from, to);
+  log_cli_action (store, what);
+  when = anbu_server_time_format (move->effective_at / G_USEC_PER_SEC);
+  if (move->applied_at != 0)
+    g_print (_("Moved %s from %s to %s, effective %s\n"), dong != NULL ? dong : household_id,
+             from, to, when);
+  else
+    g_print (_("Recorded: %s moves from %s to %s at %s\n"), dong != NULL ? dong : household_id,
+             from, to, when);
+  g_print ("%s\n", move->id);
+  return 0;
+}
+
+static int
+run_caseload_moves (int    argc,
+                    char **argv)
+{
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(GPtrArray) moves = NULL;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  store = open_store (db);
+  if (store == NULL)
+    return 1;
+  moves = anbu_store_list_caseload_moves (store, FALSE, &error);
+  if (moves == NULL)
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  /* effective, what, from, to, by, recorded, applied (or "waiting") */
+  for (guint i = 0; i < moves->len; i++)
+    {
+      AnbuCaseloadMove *move = g_ptr_array_index (moves, i);
+      g_autoptr(JsonObject) object = anbu_caseload_move_to_json (store, move);
+
+      g_print ("%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+               json_object_get_string_member (object, "effective_at"),
+               move->dong_code != NULL ? move->dong_code : move->household_id,
+               json_object_get_string_member (object, "from"),
+               json_object_get_string_member (object, "to"),
+               move->created_by,
+               json_object_get_string_member (object, "created_at"),
+               json_object_get_string_member_with_default (object, "applied_at", "waiting"));
+    }
+  return 0;
+}
+
+static int
+run_caseload_orphans (int    argc,
+                      char **argv)
+{
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(GPtrArray) orphans = NULL;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  store = open_store (db);
+  if (store == NULL)
+    return 1;
+  orphans = anbu_store_list_orphan_households (store, &error);
+  if (orphans == NULL)
+    {
+      g_printerr ("anbu-server: %s\n", error->message);
+      return 1;
+    }
+  /* household, 동 code, 동 name, name, why */
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      AnbuOrphanHousehold *orphan = g_ptr_array_index (orphans, i);
+      g_autofree char *why = orphan->planners != NULL
+        ? g_strdup_printf (_("planner disabled: %s"), orphan->planners)
+        : g_strdup (_("no planner for this 동"));
+
+      g_print ("%s\t%s\t%s\t%s\t%s\n", orphan->household_id, orphan->dong_code,
+               orphan->dong_name != NULL ? orphan->dong_name : "",
+               orphan->name != NULL ? orphan->name : "", why);
+    }
+  if (orphans->len > 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u household has no active planner\n",
+                             "%u households have no active planner\n", orphans->len), orphans->len);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -687,6 +898,12 @@ main (int   argc,
     return run_password_reset (argc - 2, argv + 2);
   if (argc >= 3 && strcmp (argv[1], "import") == 0 && strcmp (argv[2], "households") == 0)
     return run_import (argc - 2, argv + 2);
+  if (argc >= 3 && strcmp (argv[1], "caseload") == 0 && strcmp (argv[2], "move") == 0)
+    return run_caseload_move (argc - 2, argv + 2);
+  if (argc >= 3 && strcmp (argv[1], "caseload") == 0 && strcmp (argv[2], "moves") == 0)
+    return run_caseload_moves (argc - 2, argv + 2);
+  if (argc >= 3 && strcmp (argv[1], "caseload") == 0 && strcmp (argv[2], "orphans") == 0)
+    return run_caseload_orphans (argc - 2, argv + 2);
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "help") == 0)
     {
       g_print ("%s", usage_text);

@@ -12,6 +12,7 @@
 #include "anbu-alert-engine.h"
 #include "anbu-migrations.h"
 #include "anbu-server-time.h"
+#include "anbu-reading-buckets.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-telemetry.h"
 
@@ -165,6 +166,41 @@ static const AnbuMigration migrations[] = {
   { 5, anbu_telemetry_schema_witness_sql },
   /* Where a plug's last offline gap began (anbu-telemetry.h). */
   { 6, anbu_telemetry_schema_offline_sql },
+  /* Caseload moves (docs/server.md): one household given to one planner,
+   * the exit marks that tell the planner who lost it, and the moves
+   * themselves, kept for good. */
+  { 7,
+    "CREATE TABLE household_assignment ("
+    "  household_id TEXT PRIMARY KEY REFERENCES household (id),"
+    "  planner_id TEXT NOT NULL REFERENCES app_user (id));"
+    "ALTER TABLE scope_exit ADD COLUMN assigned_planner TEXT;"
+    "ALTER TABLE scope_exit ADD COLUMN lost_by TEXT;"
+    "CREATE INDEX scope_exit_lost_by ON scope_exit (lost_by, seq);"
+    "CREATE TABLE caseload_move ("
+    "  id TEXT PRIMARY KEY,"
+    "  dong_code TEXT,"
+    "  household_id TEXT,"
+    "  from_user TEXT NOT NULL REFERENCES app_user (id),"
+    "  to_user TEXT NOT NULL REFERENCES app_user (id),"
+    "  effective_at INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  applied_at INTEGER,"
+    "  CHECK ((dong_code IS NULL) <> (household_id IS NULL)));"
+    "CREATE INDEX caseload_move_pending ON caseload_move (applied_at, effective_at);"
+    /* The history is an audit trail: a move is only ever marked applied. */
+    "CREATE TRIGGER caseload_move_no_delete BEFORE DELETE ON caseload_move"
+    "  BEGIN SELECT RAISE (ABORT, 'caseload moves are kept'); END;"
+    "CREATE TRIGGER caseload_move_only_applied BEFORE UPDATE ON caseload_move"
+    "  WHEN OLD.applied_at IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.dong_code IS NOT OLD.dong_code"
+    "    OR NEW.household_id IS NOT OLD.household_id OR NEW.from_user IS NOT OLD.from_user"
+    "    OR NEW.to_user IS NOT OLD.to_user OR NEW.effective_at IS NOT OLD.effective_at"
+    "    OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by"
+    "  BEGIN SELECT RAISE (ABORT, 'caseload moves are kept as made'); END;" },
+  /* Readings packed per plug and quarter hour (anbu-reading-buckets.h). */
+  { 8, anbu_reading_buckets_schema_sql },
+  /* The learned detectors apart from the plugs' live fields. */
+  { 9, anbu_telemetry_schema_detector_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */
@@ -178,7 +214,8 @@ typedef struct
 static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
   [ANBU_RECORD_KIND_HOUSEHOLD] = {
     "household",
-    "SELECT id, id, record, version, NULL, dong_code, night_consent, status, field_versions"
+    "SELECT id, id, record, version, NULL, dong_code, night_consent, status, field_versions,"
+    " (SELECT a.planner_id FROM household_assignment a WHERE a.household_id = household.id)"
     " FROM household WHERE id = ?1",
     "INSERT INTO household (id, dong_code, night_consent, status, record, field_versions,"
     " version, seq, updated_at) VALUES (:id, :dong_code, :night_consent, :status, :record,"
@@ -190,7 +227,7 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
   },
   [ANBU_RECORD_KIND_PLUG] = {
     "plug",
-    "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL FROM plug WHERE id = ?1",
+    "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL, NULL FROM plug WHERE id = ?1",
     "INSERT INTO plug (id, household_id, state, record, version, seq, updated_at)"
     " VALUES (:id, :household_id, :state, :record, :version, :seq, :now)"
     " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
@@ -199,7 +236,7 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
   },
   [ANBU_RECORD_KIND_ALERT] = {
     "alert",
-    "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL FROM alert WHERE id = ?1",
+    "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL, NULL FROM alert WHERE id = ?1",
     "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
     " VALUES (:id, :household_id, :state, :record, :version, :seq, :now)"
     " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
@@ -208,7 +245,7 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
   },
   [ANBU_RECORD_KIND_CONTACT] = {
     "contact",
-    "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL FROM contact WHERE id = ?1",
+    "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL, NULL FROM contact WHERE id = ?1",
     "INSERT INTO contact (id, household_id, record, version, seq, updated_at)"
     " VALUES (:id, :household_id, :record, :version, :seq, :now)"
     " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
@@ -217,7 +254,7 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
   },
   [ANBU_RECORD_KIND_VISIT] = {
     "visit",
-    "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL FROM visit WHERE id = ?1",
+    "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL, NULL FROM visit WHERE id = ?1",
     "INSERT INTO visit (id, household_id, record, version, seq, updated_at)"
     " VALUES (:id, :household_id, :record, :version, :seq, :now)"
     " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
@@ -226,7 +263,7 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
   },
   [ANBU_RECORD_KIND_ABSENCE] = {
     "absence",
-    "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL FROM absence WHERE id = ?1",
+    "SELECT id, household_id, record, version, NULL, NULL, 0, NULL, NULL, NULL FROM absence WHERE id = ?1",
     "INSERT INTO absence (id, household_id, record, version, seq, updated_at)"
     " VALUES (:id, :household_id, :record, :version, :seq, :now)"
     " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id,"
@@ -235,23 +272,31 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
   },
 };
 
-/* Whether household row `h` is in the caller's scope (:role, :dongs).
- * Removals go only to callers continuing from a cursor: a first pull has
- * nothing to remove. */
-#define SCOPE_SQL(h) \
-  "(:role = 'admin' OR (" h ".status <> 'closed' AND ((:role = 'planner' AND " h ".dong_code IN" \
-  " (SELECT value FROM json_each (:dongs))) OR (:role = 'control' AND " h ".night_consent = 1))))"
+/* The planner one household was given to by a move, or NULL. */
+#define ASSIGNED_SQL(h) "(SELECT a.planner_id FROM household_assignment a WHERE a.household_id = " h ".id)"
+
+/* Whether household row `h` (its assigned planner: `assigned`) is in the
+ * caller's scope (:role, :dongs, :user_id); never NULL, so NOT of it holds
+ * for a household without an assigned planner. Removals go only to callers
+ * continuing from a cursor: a first pull has nothing to remove. */
+#define SCOPE_SQL(h, assigned) \
+  "(:role = 'admin' OR (" h ".status <> 'closed' AND ((:role = 'planner' AND (coalesce (" assigned " = :user_id, 0)" \
+  " OR (" assigned " IS NULL AND " h ".dong_code IN (SELECT value FROM json_each (:dongs)))))" \
+  " OR (:role = 'control' AND " h ".night_consent = 1))))"
 
 #define DEPENDENT_SQL(table, kind) \
   " UNION ALL SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
-  " JOIN household h ON h.id = t.household_id WHERE t.seq > :since AND " SCOPE_SQL ("h")
+  " JOIN household h ON h.id = t.household_id WHERE t.seq > :since AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
 
+/* A household leaves the caller's scope when its own scope key changed, or
+ * when a caseload move took it from them (`lost_by`). */
 static const char changes_sql[] =
   "SELECT h.seq, 0, 0, h.id, h.id, h.record FROM household h"
-  " WHERE h.seq > :since AND " SCOPE_SQL ("h")
+  " WHERE h.seq > :since AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
   " UNION ALL SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
   " JOIN household h ON h.id = e.household_id"
-  " WHERE :since > 0 AND e.seq > :since AND " SCOPE_SQL ("e") " AND NOT " SCOPE_SQL ("h")
+  " WHERE :since > 0 AND e.seq > :since AND (" SCOPE_SQL ("e", "e.assigned_planner")
+  " OR coalesce (e.lost_by = :user_id, 0)) AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
   DEPENDENT_SQL ("plug", "1")
   DEPENDENT_SQL ("alert", "2")
   DEPENDENT_SQL ("contact", "3")
@@ -447,6 +492,7 @@ bind_scope (sqlite3_stmt    *stmt,
 
   bind_text (stmt, ":role", anbu_user_role_to_string (scope->role));
   bind_text (stmt, ":dongs", dongs);
+  bind_text (stmt, ":user_id", scope->user_id);
 }
 
 /* Interface implementation */
@@ -708,6 +754,7 @@ entity_from_row (AnbuRecordKind kind,
   entity->scope_key.night_consent = sqlite3_column_int (stmt, 6) != 0;
   entity->scope_key.status = column_dup (stmt, 7);
   entity->field_versions = column_dup (stmt, 8);
+  entity->scope_key.assigned_planner = column_dup (stmt, 9);
   return entity;
 }
 
@@ -795,6 +842,8 @@ resend_dependents (AnbuSqliteStore  *self,
   return TRUE;
 }
 
+/* The assigned planner is not written by save (reassign_household is), so
+ * it is not compared here. */
 static gboolean
 scope_key_equal (const AnbuHouseholdScopeKey *a,
                  const AnbuHouseholdScopeKey *b)
@@ -843,8 +892,8 @@ sqlite_save (AnbuStore        *store,
         return FALSE;
       exit_stmt = statement (self,
                              "INSERT INTO scope_exit (seq, household_id, dong_code,"
-                             " night_consent, status) VALUES (:seq, :id, :dong_code,"
-                             " :night_consent, :status)", error);
+                             " night_consent, status, assigned_planner) VALUES (:seq, :id,"
+                             " :dong_code, :night_consent, :status, :assigned)", error);
       if (exit_stmt == NULL)
         return FALSE;
       bind_int64 (exit_stmt, ":seq", seq);
@@ -852,6 +901,7 @@ sqlite_save (AnbuStore        *store,
       bind_text (exit_stmt, ":dong_code", old->scope_key.dong_code);
       bind_int64 (exit_stmt, ":night_consent", old->scope_key.night_consent);
       bind_text (exit_stmt, ":status", old->scope_key.status);
+      bind_text (exit_stmt, ":assigned", old->scope_key.assigned_planner);
       if (!step_done (self, exit_stmt, error, "Cannot record the scope change"))
         return FALSE;
     }
@@ -1119,7 +1169,7 @@ sqlite_list_unresolved_alerts (AnbuStore   *store,
   int rc;
 
   stmt = statement (self,
-                    "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL FROM alert"
+                    "SELECT id, household_id, record, version, state, NULL, 0, NULL, NULL, NULL FROM alert"
                     " WHERE household_id = ?1 AND state <> 'resolved' ORDER BY seq", error);
   if (stmt == NULL)
     return NULL;
@@ -1133,6 +1183,244 @@ sqlite_list_unresolved_alerts (AnbuStore   *store,
       return NULL;
     }
   return g_steal_pointer (&alerts);
+}
+
+static gboolean
+sqlite_set_user_dong_codes (AnbuStore   *store,
+                            const char  *user_id,
+                            char       **dong_codes,
+                            GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autofree char *now = now_iso8601 ();
+  g_autofree char *dongs = strv_to_json (dong_codes);
+  sqlite3_stmt *stmt = statement (self,
+                                  "UPDATE app_user SET dong_codes = :dongs, updated_at = :now"
+                                  " WHERE id = :id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":dongs", dongs);
+  bind_text (stmt, ":now", now);
+  bind_text (stmt, ":id", user_id);
+  return step_user_update (self, stmt, error, "Cannot change the user's 동 codes");
+}
+
+static gboolean
+sqlite_add_caseload_move (AnbuStore               *store,
+                          const AnbuCaseloadMove  *move,
+                          GError                 **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = statement (self,
+                                  "INSERT INTO caseload_move (id, dong_code, household_id, from_user,"
+                                  " to_user, effective_at, created_at, created_by, applied_at)"
+                                  " VALUES (:id, :dong, :household, :from, :to, :effective, :created,"
+                                  " :by, NULLIF (:applied, 0))", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":id", move->id);
+  bind_text (stmt, ":dong", move->dong_code);
+  bind_text (stmt, ":household", move->household_id);
+  bind_text (stmt, ":from", move->from_user_id);
+  bind_text (stmt, ":to", move->to_user_id);
+  bind_int64 (stmt, ":effective", move->effective_at);
+  bind_int64 (stmt, ":created", move->created_at);
+  bind_text (stmt, ":by", move->created_by);
+  bind_int64 (stmt, ":applied", move->applied_at);
+  return step_done (self, stmt, error, "Cannot record the caseload move");
+}
+
+static GPtrArray *
+sqlite_list_caseload_moves (AnbuStore  *store,
+                            gboolean    pending_only,
+                            GError    **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_caseload_move_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = statement (self,
+                    "SELECT id, dong_code, household_id, from_user, to_user, effective_at,"
+                    " created_at, created_by, applied_at FROM caseload_move"
+                    " WHERE NOT :pending OR applied_at IS NULL"
+                    " ORDER BY effective_at, created_at, rowid", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_int64 (stmt, ":pending", pending_only);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuCaseloadMove *move = g_new0 (AnbuCaseloadMove, 1);
+
+      move->id = column_dup (stmt, 0);
+      move->dong_code = column_dup (stmt, 1);
+      move->household_id = column_dup (stmt, 2);
+      move->from_user_id = column_dup (stmt, 3);
+      move->to_user_id = column_dup (stmt, 4);
+      move->effective_at = sqlite3_column_int64 (stmt, 5);
+      move->created_at = sqlite3_column_int64 (stmt, 6);
+      move->created_by = column_dup (stmt, 7);
+      move->applied_at = sqlite3_column_int64 (stmt, 8);
+      g_ptr_array_add (moves, move);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "Cannot read the caseload moves");
+      return NULL;
+    }
+  return g_steal_pointer (&moves);
+}
+
+static gboolean
+sqlite_set_caseload_move_applied (AnbuStore   *store,
+                                  const char  *move_id,
+                                  gint64       applied_at,
+                                  GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = statement (self,
+                                  "UPDATE caseload_move SET applied_at = :applied"
+                                  " WHERE id = :id AND applied_at IS NULL", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_int64 (stmt, ":applied", applied_at);
+  bind_text (stmt, ":id", move_id);
+  return step_done (self, stmt, error, "Cannot mark the caseload move applied");
+}
+
+static GPtrArray *
+sqlite_list_dong_households (AnbuStore   *store,
+                             const char  *dong_code,
+                             GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = statement (self, "SELECT id FROM household WHERE dong_code = ?1 ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, dong_code, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, column_dup (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "Cannot list the households of a 동");
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+static gboolean
+sqlite_reassign_household (AnbuStore   *store,
+                           const char  *household_id,
+                           const char  *assigned_planner,
+                           const char  *lost_by,
+                           GError     **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  gint64 seq;
+
+  /* The exit mark first: the loser's removal comes before the household
+   * reaches its new planner in the one change order. */
+  if ((seq = next_seq (self, error)) < 0)
+    return FALSE;
+  stmt = statement (self,
+                    "INSERT INTO scope_exit (seq, household_id, dong_code, night_consent, status,"
+                    " assigned_planner, lost_by) SELECT :seq, h.id, h.dong_code, h.night_consent,"
+                    " h.status, " ASSIGNED_SQL ("h") ", :lost_by FROM household h WHERE h.id = :id",
+                    error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_int64 (stmt, ":seq", seq);
+  bind_text (stmt, ":lost_by", lost_by);
+  bind_text (stmt, ":id", household_id);
+  if (!step_done (self, stmt, error, "Cannot record the caseload move"))
+    return FALSE;
+
+  if (assigned_planner != NULL)
+    {
+      stmt = statement (self,
+                        "INSERT INTO household_assignment (household_id, planner_id) VALUES (:id, :planner)"
+                        " ON CONFLICT (household_id) DO UPDATE SET planner_id = excluded.planner_id",
+                        error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, ":planner", assigned_planner);
+    }
+  else
+    stmt = statement (self, "DELETE FROM household_assignment WHERE household_id = :id", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":id", household_id);
+  if (!step_done (self, stmt, error, "Cannot assign the household"))
+    return FALSE;
+
+  if ((seq = next_seq (self, error)) < 0)
+    return FALSE;
+  stmt = statement (self, "UPDATE household SET seq = :seq WHERE id = :id", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_int64 (stmt, ":seq", seq);
+  bind_text (stmt, ":id", household_id);
+  if (!step_done (self, stmt, error, "Cannot resend the household"))
+    return FALSE;
+  return resend_dependents (self, household_id, error);
+}
+
+/* A household's responsible planners: the one it was given to, or else
+ * every planner with its 동. */
+#define RESPONSIBLE_SQL \
+  "SELECT h.id AS household_id, u.username AS username, u.disabled AS disabled FROM household h" \
+  " JOIN app_user u ON u.role = 'planner' AND CASE WHEN " ASSIGNED_SQL ("h") " IS NOT NULL" \
+  " THEN u.id = " ASSIGNED_SQL ("h") \
+  " ELSE h.dong_code IN (SELECT value FROM json_each (u.dong_codes)) END" \
+  " WHERE h.status <> 'closed'"
+
+static GPtrArray *
+sqlite_list_orphan_households (AnbuStore  *store,
+                               GError    **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) orphans = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_orphan_household_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = statement (self,
+                    "WITH responsible AS (" RESPONSIBLE_SQL ")"
+                    " SELECT h.id, h.dong_code, json_extract (h.record, '$.dong_name'),"
+                    " json_extract (h.record, '$.name'),"
+                    " (SELECT group_concat (r.username, ',') FROM responsible r WHERE r.household_id = h.id)"
+                    " FROM household h WHERE h.status <> 'closed' AND NOT EXISTS"
+                    " (SELECT 1 FROM responsible r WHERE r.household_id = h.id AND r.disabled = 0)"
+                    " ORDER BY h.dong_code, json_extract (h.record, '$.name'), h.id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuOrphanHousehold *orphan = g_new0 (AnbuOrphanHousehold, 1);
+
+      orphan->household_id = column_dup (stmt, 0);
+      orphan->dong_code = column_dup (stmt, 1);
+      orphan->dong_name = column_dup (stmt, 2);
+      orphan->name = column_dup (stmt, 3);
+      orphan->planners = column_dup (stmt, 4);
+      g_ptr_array_add (orphans, orphan);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "Cannot list households without a planner");
+      return NULL;
+    }
+  return g_steal_pointer (&orphans);
 }
 
 static void
@@ -1159,6 +1447,13 @@ anbu_sqlite_store_iface_init (AnbuStoreInterface *iface)
   iface->log_access = sqlite_log_access;
   iface->list_access = sqlite_list_access;
   iface->list_unresolved_alerts = sqlite_list_unresolved_alerts;
+  iface->set_user_dong_codes = sqlite_set_user_dong_codes;
+  iface->add_caseload_move = sqlite_add_caseload_move;
+  iface->list_caseload_moves = sqlite_list_caseload_moves;
+  iface->set_caseload_move_applied = sqlite_set_caseload_move_applied;
+  iface->list_dong_households = sqlite_list_dong_households;
+  iface->reassign_household = sqlite_reassign_household;
+  iface->list_orphan_households = sqlite_list_orphan_households;
 }
 
 static void
@@ -1231,6 +1526,12 @@ anbu_sqlite_store_open (const char  *path,
       return NULL;
     }
 
+  if (!anbu_reading_buckets_register (self->db))
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot register the readings functions: %s", sqlite3_errmsg (self->db));
+      return NULL;
+    }
   if (!anbu_migrations_apply (self->db, migrations, G_N_ELEMENTS (migrations), &local_error))
     {
       g_set_error (error, ANBU_STORE_ERROR,

@@ -154,6 +154,8 @@ in_scope (const AnbuScope *scope,
   key.dong_code = (char *) sqlite3_column_text (stmt, first_column);
   key.night_consent = sqlite3_column_int (stmt, first_column + 1) != 0;
   key.status = (char *) "active";
+  /* Statistics count by 동: a household moved on its own counts where it lives. */
+  key.assigned_planner = NULL;
   return anbu_scope_contains (scope, &key);
 }
 

@@ -30,6 +30,8 @@ anbu_scope_contains (const AnbuScope             *scope,
     case ANBU_USER_ROLE_CONTROL:
       return !closed && key->night_consent;
     case ANBU_USER_ROLE_PLANNER:
+      if (key->assigned_planner != NULL)
+        return !closed && g_strcmp0 (key->assigned_planner, scope->user_id) == 0;
       return !closed && key->dong_code != NULL && scope->dong_codes != NULL
              && g_strv_contains ((const char * const *) scope->dong_codes, key->dong_code);
     default:
@@ -87,6 +89,7 @@ anbu_store_entity_free (AnbuStoreEntity *entity)
   g_free (entity->state);
   g_free (entity->scope_key.dong_code);
   g_free (entity->scope_key.status);
+  g_free (entity->scope_key.assigned_planner);
   g_free (entity->field_versions);
   g_free (entity);
 }
@@ -328,4 +331,98 @@ anbu_store_list_unresolved_alerts (AnbuStore   *self,
   g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
   g_return_val_if_fail (household_id != NULL, NULL);
   return ANBU_STORE_GET_IFACE (self)->list_unresolved_alerts (self, household_id, error);
+}
+
+void
+anbu_caseload_move_free (AnbuCaseloadMove *move)
+{
+  if (move == NULL)
+    return;
+  g_free (move->id);
+  g_free (move->dong_code);
+  g_free (move->household_id);
+  g_free (move->from_user_id);
+  g_free (move->to_user_id);
+  g_free (move->created_by);
+  g_free (move);
+}
+
+void
+anbu_orphan_household_free (AnbuOrphanHousehold *orphan)
+{
+  if (orphan == NULL)
+    return;
+  g_free (orphan->household_id);
+  g_free (orphan->dong_code);
+  g_free (orphan->dong_name);
+  g_free (orphan->name);
+  g_free (orphan->planners);
+  g_free (orphan);
+}
+
+gboolean
+anbu_store_set_user_dong_codes (AnbuStore   *self,
+                                const char  *user_id,
+                                char       **dong_codes,
+                                GError     **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->set_user_dong_codes (self, user_id, dong_codes, error);
+}
+
+gboolean
+anbu_store_add_caseload_move (AnbuStore               *self,
+                              const AnbuCaseloadMove  *move,
+                              GError                 **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->add_caseload_move (self, move, error);
+}
+
+GPtrArray *
+anbu_store_list_caseload_moves (AnbuStore  *self,
+                                gboolean    pending_only,
+                                GError    **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->list_caseload_moves (self, pending_only, error);
+}
+
+gboolean
+anbu_store_set_caseload_move_applied (AnbuStore   *self,
+                                      const char  *move_id,
+                                      gint64       applied_at,
+                                      GError     **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->set_caseload_move_applied (self, move_id, applied_at, error);
+}
+
+GPtrArray *
+anbu_store_list_dong_households (AnbuStore   *self,
+                                 const char  *dong_code,
+                                 GError     **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->list_dong_households (self, dong_code, error);
+}
+
+gboolean
+anbu_store_reassign_household (AnbuStore   *self,
+                               const char  *household_id,
+                               const char  *assigned_planner,
+                               const char  *lost_by,
+                               GError     **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  return ANBU_STORE_GET_IFACE (self)->reassign_household (self, household_id, assigned_planner,
+                                                          lost_by, error);
+}
+
+GPtrArray *
+anbu_store_list_orphan_households (AnbuStore  *self,
+                                   GError    **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->list_orphan_households (self, error);
 }

@@ -37,6 +37,7 @@ typedef struct
 {
   AnbuUserRole   role;
   char     **dong_codes;
+  const char *user_id;   /* a planner also sees the households moved to them one by one */
 } AnbuScope;
 
 typedef struct
@@ -54,12 +55,16 @@ AnbuStoreUser *anbu_store_user_copy (const AnbuStoreUser *user);
 void           anbu_store_user_free (AnbuStoreUser       *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuStoreUser, anbu_store_user_free)
 
-/* What decides whether a household is in someone's scope. */
+/* What decides whether a household is in someone's scope.
+ * `assigned_planner` is set when an administrator moved this one household
+ * to a planner (docs/server.md, "Caseload moves"): then only that planner
+ * has it, whatever their 동 codes; otherwise the 동 codes decide. */
 typedef struct
 {
   char     *dong_code;
   gboolean  night_consent;
   char     *status;
+  char     *assigned_planner;
 } AnbuHouseholdScopeKey;
 
 gboolean anbu_scope_contains (const AnbuScope             *scope,
@@ -137,6 +142,37 @@ typedef struct
 
 void anbu_stored_mutation_free (AnbuStoredMutation *mutation);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuStoredMutation, anbu_stored_mutation_free)
+
+/* A caseload move (docs/server.md, "Caseload moves"): a whole 동 or one
+ * household goes from one planner to another at `effective_at`. Kept for
+ * good, so who had which household when can always be told. */
+typedef struct
+{
+  char   *id;
+  char   *dong_code;      /* a 동 move, or NULL */
+  char   *household_id;   /* a household move, or NULL */
+  char   *from_user_id;
+  char   *to_user_id;
+  gint64  effective_at;   /* µs UTC */
+  gint64  created_at;     /* µs UTC */
+  char   *created_by;     /* the administrator's username, or cli:USER */
+  gint64  applied_at;     /* µs UTC; 0 while it waits for its time */
+} AnbuCaseloadMove;
+
+void anbu_caseload_move_free (AnbuCaseloadMove *move);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuCaseloadMove, anbu_caseload_move_free)
+
+/* A household without a planner who can answer for it. */
+typedef struct
+{
+  char *household_id;
+  char *dong_code;
+  char *dong_name;
+  char *name;
+  char *planners;   /* usernames of its disabled planners, comma-separated; NULL when none */
+} AnbuOrphanHousehold;
+
+void anbu_orphan_household_free (AnbuOrphanHousehold *orphan);
 
 #define ANBU_TYPE_STORE (anbu_store_get_type ())
 G_DECLARE_INTERFACE (AnbuStore, anbu_store, ANBU, STORE, GObject)
@@ -235,6 +271,40 @@ struct _AnbuStoreInterface
   GPtrArray *         (*list_unresolved_alerts) (AnbuStore   *self,
                                                  const char  *household_id,
                                                  GError     **error);
+
+  /* Caseload moves. */
+  gboolean            (*set_user_dong_codes) (AnbuStore   *self,
+                                              const char  *user_id,
+                                              char       **dong_codes,
+                                              GError     **error);
+  gboolean            (*add_caseload_move) (AnbuStore               *self,
+                                            const AnbuCaseloadMove  *move,
+                                            GError                 **error);
+  /* AnbuCaseloadMove, by effective time then creation; only those not
+   * applied yet when `pending_only`. */
+  GPtrArray *         (*list_caseload_moves) (AnbuStore   *self,
+                                              gboolean     pending_only,
+                                              GError     **error);
+  gboolean            (*set_caseload_move_applied) (AnbuStore   *self,
+                                                    const char  *move_id,
+                                                    gint64       applied_at,
+                                                    GError     **error);
+  /* The ids of the households of a 동 (closed ones too). */
+  GPtrArray *         (*list_dong_households) (AnbuStore   *self,
+                                               const char  *dong_code,
+                                               GError     **error);
+  /* Gives the household to `assigned_planner` (NULL: to whoever has its
+   * 동), leaves an exit mark that `lost_by` pulls as a removal, and re-sends
+   * the household and what belongs to it to whoever has it now. */
+  gboolean            (*reassign_household) (AnbuStore   *self,
+                                             const char  *household_id,
+                                             const char  *assigned_planner,
+                                             const char  *lost_by,
+                                             GError     **error);
+  /* Households not closed whose planners are all disabled or who have none
+   * (AnbuOrphanHousehold), by 동. */
+  GPtrArray *         (*list_orphan_households) (AnbuStore  *self,
+                                                 GError    **error);
 };
 
 gboolean            anbu_store_begin              (AnbuStore              *self,
@@ -311,6 +381,31 @@ GPtrArray          *anbu_store_list_access        (AnbuStore              *self,
 
 GPtrArray          *anbu_store_list_unresolved_alerts (AnbuStore          *self,
                                                        const char         *household_id,
+                                                       GError            **error);
+
+gboolean            anbu_store_set_user_dong_codes (AnbuStore            *self,
+                                                    const char           *user_id,
+                                                    char                **dong_codes,
+                                                    GError              **error);
+gboolean            anbu_store_add_caseload_move  (AnbuStore              *self,
+                                                   const AnbuCaseloadMove *move,
+                                                   GError                **error);
+GPtrArray          *anbu_store_list_caseload_moves (AnbuStore             *self,
+                                                    gboolean               pending_only,
+                                                    GError               **error);
+gboolean            anbu_store_set_caseload_move_applied (AnbuStore       *self,
+                                                          const char      *move_id,
+                                                          gint64           applied_at,
+                                                          GError         **error);
+GPtrArray          *anbu_store_list_dong_households (AnbuStore            *self,
+                                                     const char           *dong_code,
+                                                     GError              **error);
+gboolean            anbu_store_reassign_household (AnbuStore              *self,
+                                                   const char             *household_id,
+                                                   const char             *assigned_planner,
+                                                   const char             *lost_by,
+                                                   GError                **error);
+GPtrArray          *anbu_store_list_orphan_households (AnbuStore          *self,
                                                        GError            **error);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "anbu-reading-buckets.h"
 #include "anbu-record-json.h"
 #include "anbu-server-time.h"
 #include "anbu-store.h"
@@ -29,9 +30,11 @@ struct _AnbuTelemetry
   AnbuActivityParams  params;
 
   sqlite3_stmt       *plug_info;
-  sqlite3_stmt       *insert_reading;
+  sqlite3_stmt       *bucket_get;
+  sqlite3_stmt       *bucket_put;
   sqlite3_stmt       *live_get;
   sqlite3_stmt       *live_put;
+  sqlite3_stmt       *detector_put;
   sqlite3_stmt       *previous_reading;
   sqlite3_stmt       *next_reading;
   sqlite3_stmt       *insert_event;
@@ -121,6 +124,16 @@ const char anbu_telemetry_schema_offline_sql[] =
    * sides adds up (anbu-inactivity.h). */
   "ALTER TABLE plug_live ADD COLUMN offline_from INTEGER NOT NULL DEFAULT 0;";
 
+const char anbu_telemetry_schema_detector_sql[] =
+  /* The learned detector (432 bytes) apart from the live fields: those are
+   * rewritten for every plug on every batch, the detector only every
+   * quarter hour or on an event, so a batch writes a quarter of the pages. */
+  "CREATE TABLE plug_detector ("
+  "  serial TEXT PRIMARY KEY,"
+  "  detector BLOB NOT NULL) WITHOUT ROWID;"
+  "INSERT INTO plug_detector SELECT serial, detector FROM plug_live WHERE detector IS NOT NULL;"
+  "ALTER TABLE plug_live DROP COLUMN detector;";
+
 /* A witness of ingest gaps: the server (its own downtime) or a gateway
  * (all its plugs silent at once). `unobserved` only grows: the seconds of
  * ingest gaps so far; a plug keeps the sum its witnesses had at its last
@@ -136,12 +149,29 @@ typedef struct
   gboolean dirty;
 } Witness;
 
+/* One stored row of a plug's readings (anbu-reading-buckets.h), read and
+ * changed in memory while a batch is stored, written back once. */
+typedef struct
+{
+  gint64    bucket;
+  GArray   *readings;   /* AnbuReading, sorted */
+  gboolean  dirty;
+} BucketRow;
+
+static void
+bucket_row_free (BucketRow *row)
+{
+  g_array_unref (row->readings);
+  g_free (row);
+}
+
 typedef struct
 {
   gboolean  checked;
   gboolean  usable;
   char     *household_id;
   GArray   *accepted;   /* AnbuReading */
+  GPtrArray *rows;      /* BucketRow: the rows this batch touched */
   gboolean  has_live;   /* the plug reported before: `live` holds its fields */
   gint64    live_seen_at;
   double    live_watts;
@@ -163,6 +193,7 @@ plug_work_free (PlugWork *work)
   g_free (work->household_id);
   g_free (work->gateway_id);
   g_clear_pointer (&work->accepted, g_array_unref);
+  g_clear_pointer (&work->rows, g_ptr_array_unref);
   g_free (work);
 }
 
@@ -366,6 +397,26 @@ read_measure (AnbuTelemetryEntry *entry,
   *out = json_node_get_double (node);
 }
 
+static void
+entry_take_serial (AnbuTelemetryEntry *entry,
+                   guint               index,
+                   const char         *serial)
+{
+  if (!anbu_validate_serial (NULL, serial, NULL))
+    reject_member (entry, "invalid_value", index, "serial", "This is not a plug serial");
+  else
+    entry->serial = g_strdup (serial);
+}
+
+static void
+entry_take_ts (AnbuTelemetryEntry *entry,
+               guint               index,
+               const char         *text)
+{
+  if (!parse_timestamp (text, &entry->ts))
+    reject_member (entry, "invalid_value", index, "ts", "The time must be ISO 8601 with an offset");
+}
+
 GPtrArray *
 anbu_telemetry_parse_batch (JsonNode  *root,
                             GError   **error)
@@ -423,14 +474,7 @@ anbu_telemetry_parse_batch (JsonNode  *root,
         reject_member (entry, member == NULL ? "missing_field" : "wrong_type", i, "serial",
                        "The reading needs the plug's serial as a string");
       else
-        {
-          const char *serial = json_node_get_string (member);
-
-          if (!anbu_validate_serial (NULL, serial, NULL))
-            reject_member (entry, "invalid_value", i, "serial", "This is not a plug serial");
-          else
-            entry->serial = g_strdup (serial);
-        }
+        entry_take_serial (entry, i, json_node_get_string (member));
 
       member = json_object_get_member (reading, "ts");
       if (member == NULL)
@@ -438,12 +482,196 @@ anbu_telemetry_parse_batch (JsonNode  *root,
       else if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
         reject_member (entry, "wrong_type", i, "ts",
                        "The time must be an ISO 8601 string with an offset");
-      else if (!parse_timestamp (json_node_get_string (member), &entry->ts))
-        reject_member (entry, "invalid_value", i, "ts", "The time must be ISO 8601 with an offset");
+      else
+        entry_take_ts (entry, i, json_node_get_string (member));
 
       read_measure (entry, reading, "watts", i, &entry->watts);
       read_measure (entry, reading, "lux", i, &entry->lux);
     }
+  return g_steal_pointer (&entries);
+}
+
+/* The usual body, read without building a JSON tree */
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+} Cursor;
+
+static void
+skip_space (Cursor *c)
+{
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+static gboolean
+take_char (Cursor *c,
+           char    ch)
+{
+  skip_space (c);
+  if (c->p < c->end && *c->p == ch)
+    {
+      c->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* A string of printable ASCII without escapes, copied to `out` (at most
+ * `size` - 1 bytes); anything else is left to the full parser. */
+static gboolean
+take_plain_string (Cursor *c,
+                   char   *out,
+                   gsize   size)
+{
+  gsize n = 0;
+
+  if (!take_char (c, '"'))
+    return FALSE;
+  while (c->p < c->end && *c->p != '"')
+    {
+      guchar ch = (guchar) *c->p;
+
+      if (ch < 0x20 || ch > 0x7e || ch == '\\' || n + 1 >= size)
+        return FALSE;
+      out[n++] = *c->p++;
+    }
+  if (c->p >= c->end)
+    return FALSE;
+  c->p++;
+  out[n] = '\0';
+  return TRUE;
+}
+
+/* A JSON number (RFC 8259 grammar, at most 24 characters, integers of at
+ * most 15 digits), read as json-glib reads it. */
+static gboolean
+take_number (Cursor *c,
+             double *out)
+{
+  const char *start, *q;
+  char text[32];
+  gboolean fraction = FALSE;
+
+  skip_space (c);
+  start = q = c->p;
+  if (q < c->end && *q == '-')
+    q++;
+  if (q >= c->end || !g_ascii_isdigit (*q))
+    return FALSE;
+  if (*q == '0')
+    q++;
+  else
+    while (q < c->end && g_ascii_isdigit (*q))
+      q++;
+  if (q < c->end && *q == '.')
+    {
+      fraction = TRUE;
+      if (++q >= c->end || !g_ascii_isdigit (*q))
+        return FALSE;
+      while (q < c->end && g_ascii_isdigit (*q))
+        q++;
+    }
+  if (q < c->end && (*q == 'e' || *q == 'E'))
+    {
+      fraction = TRUE;
+      q++;
+      if (q < c->end && (*q == '+' || *q == '-'))
+        q++;
+      if (q >= c->end || !g_ascii_isdigit (*q))
+        return FALSE;
+      while (q < c->end && g_ascii_isdigit (*q))
+        q++;
+    }
+  if (q - start > 24 || (!fraction && q - start > 15))
+    return FALSE;
+  memcpy (text, start, q - start);
+  text[q - start] = '\0';
+  /* json-glib keeps an integer as gint64 ("-0" is 0) and reads it as double. */
+  *out = fraction ? g_ascii_strtod (text, NULL) : (double) g_ascii_strtoll (text, NULL, 10);
+  c->p = q;
+  return TRUE;
+}
+
+/* One {"serial", "ts", "watts", "lux"} object, each member once. */
+static gboolean
+take_simple_reading (Cursor             *c,
+                     AnbuTelemetryEntry *entry,
+                     guint               index)
+{
+  char serial[128], ts[64], key[16];
+  guint seen = 0;
+
+  if (!take_char (c, '{'))
+    return FALSE;
+  do
+    {
+      guint bit;
+
+      if (!take_plain_string (c, key, sizeof key) || !take_char (c, ':'))
+        return FALSE;
+      if (strcmp (key, "serial") == 0)
+        bit = 1;
+      else if (strcmp (key, "ts") == 0)
+        bit = 2;
+      else if (strcmp (key, "watts") == 0)
+        bit = 4;
+      else if (strcmp (key, "lux") == 0)
+        bit = 8;
+      else
+        return FALSE;
+      if (seen & bit)
+        return FALSE;
+      seen |= bit;
+      if ((bit == 1 && !take_plain_string (c, serial, sizeof serial))
+          || (bit == 2 && !take_plain_string (c, ts, sizeof ts))
+          || (bit == 4 && !take_number (c, &entry->watts))
+          || (bit == 8 && !take_number (c, &entry->lux)))
+        return FALSE;
+    }
+  while (take_char (c, ','));
+  if (seen != 15 || !take_char (c, '}'))
+    return FALSE;
+  /* The same checks, in the same order, as anbu_telemetry_parse_batch. */
+  entry_take_serial (entry, index, serial);
+  entry_take_ts (entry, index, ts);
+  return TRUE;
+}
+
+GPtrArray *
+anbu_telemetry_parse_simple_body (const char *data,
+                                  gsize       length)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  Cursor c = { data, data + length };
+  char key[16];
+
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_telemetry_entry_free);
+  if (data == NULL || !take_char (&c, '{') || !take_plain_string (&c, key, sizeof key)
+      || strcmp (key, "readings") != 0 || !take_char (&c, ':') || !take_char (&c, '['))
+    return NULL;
+  if (!take_char (&c, ']'))
+    {
+      do
+        {
+          AnbuTelemetryEntry *entry = g_new0 (AnbuTelemetryEntry, 1);
+
+          g_ptr_array_add (entries, entry);
+          if (entries->len > ANBU_TELEMETRY_MAX_BATCH
+              || !take_simple_reading (&c, entry, entries->len - 1))
+            return NULL;
+        }
+      while (take_char (&c, ','));
+      if (!take_char (&c, ']'))
+        return NULL;
+    }
+  if (!take_char (&c, '}'))
+    return NULL;
+  skip_space (&c);
+  if (c.p != c.end)
+    return NULL;
   return g_steal_pointer (&entries);
 }
 
@@ -539,6 +767,7 @@ plug_cache_put (AnbuTelemetry *self,
   copy->household_id = g_strdup (work->household_id);
   copy->gateway_id = g_strdup (work->gateway_id);
   copy->accepted = NULL;
+  copy->rows = NULL;
   g_hash_table_replace (self->plug_cache, g_strdup (serial), copy);
 }
 
@@ -584,6 +813,7 @@ load_plug (AnbuTelemetry *self,
 {
   PlugWork *cached = g_hash_table_lookup (self->plug_cache, serial);
   GArray *accepted = work->accepted;
+  GPtrArray *rows = work->rows;
 
   if (cached == NULL)
     {
@@ -600,6 +830,7 @@ load_plug (AnbuTelemetry *self,
   work->household_id = g_strdup (cached->household_id);
   work->gateway_id = g_strdup (cached->gateway_id);
   work->accepted = accepted;
+  work->rows = rows;
   if (!work->usable)
     {
       *code = "removed_serial";
@@ -847,22 +1078,39 @@ store_events (AnbuTelemetry            *self,
   return TRUE;
 }
 
+/* The stored reading of `serial` just before (`after` FALSE) or after
+ * `ts`: the statement walks the plug's rows from ts's bucket backwards or
+ * forwards; at most the second row holds it. */
 static gboolean
 neighbour (sqlite3_stmt *stmt,
            const char   *serial,
            gint64        ts,
+           gboolean      after,
            AnbuReading  *reading)
 {
+  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
   gboolean found = FALSE;
 
   sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, ts);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  sqlite3_bind_int64 (stmt, 2, anbu_reading_bucket_of (ts));
+  while (!found && sqlite3_step (stmt) == SQLITE_ROW)
     {
-      reading->ts = sqlite3_column_int64 (stmt, 0);
-      reading->watts = sqlite3_column_double (stmt, 1);
-      reading->lux = sqlite3_column_double (stmt, 2);
-      found = TRUE;
+      g_array_set_size (readings, 0);
+      if (!anbu_reading_buckets_unpack (readings, sqlite3_column_int64 (stmt, 0),
+                                        sqlite3_column_blob (stmt, 1),
+                                        (gsize) sqlite3_column_bytes (stmt, 1)))
+        continue;
+      for (guint k = 0; k < readings->len && !found; k++)
+        {
+          const AnbuReading *candidate
+            = &g_array_index (readings, AnbuReading, after ? k : readings->len - 1 - k);
+
+          if (after ? candidate->ts > ts : candidate->ts < ts)
+            {
+              *reading = *candidate;
+              found = TRUE;
+            }
+        }
     }
   sqlite3_reset (stmt);
   return found;
@@ -882,8 +1130,9 @@ insert_late_reading (AnbuTelemetry              *self,
                      GError                    **error)
 {
   AnbuReading previous, next;
-  gboolean has_previous = neighbour (self->previous_reading, serial, reading->ts, &previous);
-  gboolean has_next = neighbour (self->next_reading, serial, reading->ts, &next);
+  gboolean has_previous = neighbour (self->previous_reading, serial, reading->ts, FALSE,
+                                     &previous);
+  gboolean has_next = neighbour (self->next_reading, serial, reading->ts, TRUE, &next);
   AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
   AnbuActivityDetector detector = *learned;
   guint n;
@@ -1048,6 +1297,15 @@ detect_for_plug (AnbuTelemetry  *self,
   else
     sqlite3_bind_null (stmt, 6);
   sqlite3_bind_int64 (stmt, 7, status->online_since);
+  if (work->gateway_id != NULL)
+    sqlite3_bind_text (stmt, 8, work->gateway_id, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 8);
+  sqlite3_bind_int64 (stmt, 9, work->unobserved_mark);
+  sqlite3_bind_int64 (stmt, 10, status->offline_from);
+  if (!step_done (self, stmt, error, "Cannot store the plug's live fields"))
+    return NULL;
+
   work->detector = detector;
   /* Half a kilobyte per plug and batch would double what a batch writes:
    * the learned state is stored when the plug reported an event or every
@@ -1055,19 +1313,13 @@ detect_for_plug (AnbuTelemetry  *self,
   if (status->new_events > 0 || work->detector_saved_ts == 0
       || work->detector.previous_ts - work->detector_saved_ts >= DETECTOR_SAVE_SECONDS)
     {
-      sqlite3_bind_blob (stmt, 8, &work->detector, sizeof work->detector, SQLITE_STATIC);
+      stmt = self->detector_put;
+      sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, &work->detector, sizeof work->detector, SQLITE_STATIC);
+      if (!step_done (self, stmt, error, "Cannot store the plug's learned detector"))
+        return NULL;
       work->detector_saved_ts = work->detector.previous_ts;
     }
-  else
-    sqlite3_bind_null (stmt, 8);
-  if (work->gateway_id != NULL)
-    sqlite3_bind_text (stmt, 9, work->gateway_id, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 9);
-  sqlite3_bind_int64 (stmt, 10, work->unobserved_mark);
-  sqlite3_bind_int64 (stmt, 11, status->offline_from);
-  if (!step_done (self, stmt, error, "Cannot store the plug's live fields"))
-    return NULL;
 
   return g_ptr_array_steal_index (keep, 0);
 }
@@ -1128,9 +1380,11 @@ anbu_telemetry_finalize (GObject *object)
   AnbuTelemetry *self = ANBU_TELEMETRY (object);
 
   g_clear_pointer (&self->plug_info, sqlite3_finalize);
-  g_clear_pointer (&self->insert_reading, sqlite3_finalize);
+  g_clear_pointer (&self->bucket_get, sqlite3_finalize);
+  g_clear_pointer (&self->bucket_put, sqlite3_finalize);
   g_clear_pointer (&self->live_get, sqlite3_finalize);
   g_clear_pointer (&self->live_put, sqlite3_finalize);
+  g_clear_pointer (&self->detector_put, sqlite3_finalize);
   g_clear_pointer (&self->previous_reading, sqlite3_finalize);
   g_clear_pointer (&self->next_reading, sqlite3_finalize);
   g_clear_pointer (&self->insert_event, sqlite3_finalize);
@@ -1176,30 +1430,36 @@ anbu_telemetry_new (sqlite3 *db,
   self->offline_after = offline_after_seconds;
   if (!prepare (self, &self->plug_info,
                 "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
-                " coalesce (l.last_activity_at, 0), l.online_since, l.detector, l.gateway_id,"
+                " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
                 " coalesce (l.unobserved_mark, 0), json_extract (p.record, '$.activity_mark'),"
                 " coalesce (l.offline_from, 0)"
                 " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
+                " LEFT JOIN plug_detector d ON d.serial = l.serial"
                 " WHERE p.id = ?1")
-      || !prepare (self, &self->insert_reading,
-                   "INSERT INTO reading (serial, ts, watts, lux) VALUES (?1, ?2, ?3, ?4)"
-                   " ON CONFLICT DO NOTHING")
+      || !prepare (self, &self->bucket_get,
+                   "SELECT readings FROM reading_bucket WHERE bucket = ?1 AND serial = ?2")
+      || !prepare (self, &self->bucket_put,
+                   "INSERT INTO reading_bucket (bucket, serial, n, readings)"
+                   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (bucket, serial) DO UPDATE SET n = excluded.n,"
+                   " readings = excluded.readings")
       || !prepare (self, &self->live_get,
                    "SELECT household_id, last_seen_at, last_watts, last_lux,"
                    " coalesce (last_activity_at, 0), online_since, offline_from FROM plug_live"
                    " WHERE serial = ?1")
       || !prepare (self, &self->live_put,
                    "INSERT INTO plug_live (serial, household_id, last_seen_at,"
-                   " last_watts, last_lux, last_activity_at, online_since, detector, gateway_id,"
+                   " last_watts, last_lux, last_activity_at, online_since, gateway_id,"
                    " unobserved_mark, offline_from)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (serial) DO UPDATE SET"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (serial) DO UPDATE SET"
                    " household_id = excluded.household_id, last_seen_at = excluded.last_seen_at,"
                    " last_watts = excluded.last_watts, last_lux = excluded.last_lux,"
                    " last_activity_at = excluded.last_activity_at,"
                    " online_since = excluded.online_since,"
-                   " detector = coalesce (excluded.detector, plug_live.detector),"
                    " gateway_id = excluded.gateway_id, unobserved_mark = excluded.unobserved_mark,"
                    " offline_from = excluded.offline_from")
+      || !prepare (self, &self->detector_put,
+                   "INSERT INTO plug_detector (serial, detector) VALUES (?1, ?2)"
+                   " ON CONFLICT (serial) DO UPDATE SET detector = excluded.detector")
       || !prepare (self, &self->witness_get,
                    "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
                    " FROM ingest_witness WHERE id = ?1")
@@ -1211,11 +1471,11 @@ anbu_telemetry_new (sqlite3 *db,
                    " alive_at = excluded.alive_at, down_from = excluded.down_from,"
                    " down_to = excluded.down_to")
       || !prepare (self, &self->previous_reading,
-                   "SELECT ts, watts, lux FROM reading WHERE serial = ?1 AND ts < ?2"
-                   " ORDER BY ts DESC LIMIT 1")
+                   "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1"
+                   " AND bucket <= ?2 ORDER BY bucket DESC")
       || !prepare (self, &self->next_reading,
-                   "SELECT ts, watts, lux FROM reading WHERE serial = ?1 AND ts > ?2"
-                   " ORDER BY ts LIMIT 1")
+                   "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1"
+                   " AND bucket >= ?2 ORDER BY bucket")
       || !prepare (self, &self->insert_event,
                    "INSERT OR REPLACE INTO activity_event (serial, ts, kind, magnitude)"
                    " VALUES (?1, ?2, ?3, ?4)")
@@ -1227,7 +1487,8 @@ anbu_telemetry_new (sqlite3 *db,
        * the record (ISO text): compare with plug_live. */
       || !prepare (self, &self->publish_due,
                    "SELECT l.serial, l.last_seen_at, l.last_watts, l.last_lux,"
-                   " coalesce (l.last_activity_at, 0), l.detector FROM plug_live l"
+                   " coalesce (l.last_activity_at, 0), d.detector FROM plug_live l"
+                   " LEFT JOIN plug_detector d ON d.serial = l.serial"
                    " JOIN plug p ON p.id = l.serial" LIVE_OF_THIS_INSTALL " WHERE p.state = 'installed'"
                    " AND (p.last_seen_at IS NULL"
                    "  OR l.last_seen_at - unixepoch (p.last_seen_at) >= ?2"
@@ -1243,6 +1504,84 @@ anbu_telemetry_new (sqlite3 *db,
                    " last_activity_at = ?5 WHERE id = ?1"))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/* The stored row of `serial`'s readings in `bucket`, read once per batch. */
+static BucketRow *
+bucket_row_get (AnbuTelemetry  *self,
+                const char     *serial,
+                PlugWork       *work,
+                gint64          bucket,
+                GError        **error)
+{
+  sqlite3_stmt *stmt = self->bucket_get;
+  BucketRow *row;
+  int rc;
+
+  for (guint i = work->rows->len; i > 0; i--)
+    {
+      row = g_ptr_array_index (work->rows, i - 1);
+      if (row->bucket == bucket)
+        return row;
+    }
+  row = g_new0 (BucketRow, 1);
+  row->bucket = bucket;
+  row->readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+  g_ptr_array_add (work->rows, row);
+  sqlite3_bind_int64 (stmt, 1, bucket);
+  sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW
+      && !anbu_reading_buckets_unpack (row->readings, bucket, sqlite3_column_blob (stmt, 0),
+                                       (gsize) sqlite3_column_bytes (stmt, 0)))
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED,
+                   "The stored readings of %s are unreadable", serial);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Cannot read the stored readings");
+      return NULL;
+    }
+  return row;
+}
+
+/* Writes back every row a reading was added to. */
+static gboolean
+bucket_rows_save (AnbuTelemetry  *self,
+                  GHashTable     *plugs,
+                  GPtrArray      *order,
+                  GError        **error)
+{
+  sqlite3_stmt *stmt = self->bucket_put;
+
+  for (guint p = 0; p < order->len; p++)
+    {
+      const char *serial = g_ptr_array_index (order, p);
+      PlugWork *work = g_hash_table_lookup (plugs, serial);
+
+      for (guint i = 0; i < work->rows->len; i++)
+        {
+          BucketRow *row = g_ptr_array_index (work->rows, i);
+          gsize size;
+          guint8 *blob;
+
+          if (!row->dirty)
+            continue;
+          blob = anbu_reading_buckets_pack (row->readings, row->bucket, &size);
+          sqlite3_bind_int64 (stmt, 1, row->bucket);
+          sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
+          sqlite3_bind_int (stmt, 3, (int) row->readings->len);
+          sqlite3_bind_blob64 (stmt, 4, blob, size, g_free);
+          if (!step_done (self, stmt, error, "Cannot store the readings"))
+            return FALSE;
+          row->dirty = FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* One batch inside the caller's transaction. */
@@ -1273,8 +1612,8 @@ ingest_batch (AnbuTelemetry  *self,
       AnbuTelemetryEntry *entry = g_ptr_array_index (entries, i);
       AnbuTelemetryOutcome *outcome = &g_array_index (report->outcomes, AnbuTelemetryOutcome, i);
       PlugWork *work;
-      sqlite3_stmt *stmt;
-      int rc;
+      BucketRow *row;
+      AnbuReading reading;
 
       check_values (entry, i, now, self->max_age);
       if (entry->reject_code == NULL)
@@ -1286,6 +1625,7 @@ ingest_batch (AnbuTelemetry  *self,
 
               work = g_new0 (PlugWork, 1);
               work->accepted = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+              work->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) bucket_row_free);
               g_hash_table_insert (plugs, entry->serial, work);
               g_ptr_array_add (order, entry->serial);
               if (!load_plug (self, entry->serial, work, &code, &reason))
@@ -1314,22 +1654,13 @@ ingest_batch (AnbuTelemetry  *self,
           continue;
         }
 
-      stmt = self->insert_reading;
-      sqlite3_bind_text (stmt, 1, entry->serial, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, entry->ts);
-      sqlite3_bind_double (stmt, 3, entry->watts);
-      sqlite3_bind_double (stmt, 4, entry->lux);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
+      row = bucket_row_get (self, entry->serial, work, anbu_reading_bucket_of (entry->ts), error);
+      if (row == NULL)
+        return NULL;
+      reading = (AnbuReading) { entry->ts, entry->watts, entry->lux };
+      if (anbu_reading_buckets_insert (row->readings, &reading))
         {
-          set_db_error (self, error, "Cannot store a reading");
-          return NULL;
-        }
-      if (sqlite3_changes (self->db) == 1)
-        {
-          AnbuReading reading = { entry->ts, entry->watts, entry->lux };
-
+          row->dirty = TRUE;
           *outcome = ANBU_TELEMETRY_ACCEPTED;
           report->accepted++;
           g_array_append_val (work->accepted, reading);
@@ -1340,6 +1671,9 @@ ingest_batch (AnbuTelemetry  *self,
           report->duplicate++;
         }
     }
+
+  if (!bucket_rows_save (self, plugs, order, error))
+    return NULL;
 
   /* The gateway's readings resumed after a silence of all its plugs? */
   {

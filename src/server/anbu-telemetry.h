@@ -28,6 +28,8 @@ extern const char anbu_telemetry_schema_sql[];
 /* The plug's learned detector and the ingest-gap witnesses. */
 extern const char anbu_telemetry_schema_witness_sql[];
 extern const char anbu_telemetry_schema_offline_sql[];
+/* The learned detector in a table of its own. */
+extern const char anbu_telemetry_schema_detector_sql[];
 
 #define ANBU_TELEMETRY_ERROR (anbu_telemetry_error_quark ())
 
@@ -96,6 +98,14 @@ char *anbu_telemetry_report_to_json (const AnbuTelemetryReport *report);
  * entries; entries with a bad member are kept, marked rejected. */
 GPtrArray *anbu_telemetry_parse_batch (JsonNode  *root,
                                        GError   **error);
+
+/* The same entries straight from the body's bytes when it has the usual
+ * shape (those four members, each once, plain ASCII strings, numbers);
+ * NULL otherwise, and then the body goes through anbu_json_parse_text()
+ * and anbu_telemetry_parse_batch(), which also say what is wrong. About
+ * ten times faster than building the JSON tree. */
+GPtrArray *anbu_telemetry_parse_simple_body (const char *data,
+                                             gsize       length);
 
 #define ANBU_TYPE_TELEMETRY (anbu_telemetry_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, ANBU, TELEMETRY, GObject)

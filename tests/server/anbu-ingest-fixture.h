@@ -26,7 +26,8 @@ typedef struct
 IngestFixture    *ingest_fixture_new            (gint64               clock,
                                                  const char * const  *extra_args);
 void              ingest_fixture_free           (IngestFixture       *fixture);
-/* Stops the server (SIGTERM) and starts it again on the same database. */
+/* Stops the server (SIGTERM) unless stopped already and starts it again on
+ * the same database. */
 void              ingest_fixture_restart        (IngestFixture       *fixture,
                                                  gint64               clock);
 

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "anbu-ingest-fixture.h"
 
 #define DONG_A "1111051500"
@@ -133,6 +135,67 @@ test_series_across_fold (void)
   check_hours (series_buckets (fixture, household, "1h", &events, &before));
   anbu_test_response_free (ingest_tick (fixture, T0 + 3 * DAY));
   check_hours (series_buckets (fixture, household, "1h", &events, &after));
+  ingest_fixture_free (fixture);
+}
+
+/* A database written before readings were packed per quarter hour
+ * (schema 7: one row per reading, the learned detectors in plug_live): the
+ * upgrade repacks the readings; the series,
+ * duplicates, a late reading between stored ones and the retention fold
+ * all work on the repacked rows. */
+static void
+test_series_after_upgrade (void)
+{
+  const char * const args[] = { "--retention-days", "1", "--offline-after", "604800", NULL };
+  IngestFixture *fixture = ingest_fixture_new (T0 + 2 * HOUR, args);
+  g_autofree char *household = ingest_add_household (fixture, DONG_A, TRUE, 24, "PLUG-A", T0 - HOUR);
+  g_autofree char *old_schema = g_strdup_printf (
+    "BEGIN;"
+    "DROP INDEX reading_bucket_serial; DROP TABLE reading_bucket;"
+    "DROP TABLE plug_detector; ALTER TABLE plug_live ADD COLUMN detector BLOB;"
+    "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL, lux REAL,"
+    " PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
+    /* Two hours a minute apart, stored newest first: 10 W, then 20 W. */
+    "WITH RECURSIVE m (i) AS (SELECT 119 UNION ALL SELECT i - 1 FROM m WHERE i > 0)"
+    " INSERT INTO reading SELECT 'PLUG-A', %" G_GINT64_FORMAT " + i * 60,"
+    " CASE WHEN i < 60 THEN 10.0 ELSE 20.0 END, 5.0 FROM m;"
+    "PRAGMA user_version = 7;"
+    "COMMIT;", T0);
+  g_autoptr(AnbuTestResponse) upgraded = NULL;
+  g_autoptr(AnbuTestResponse) resent = NULL;
+  g_autoptr(AnbuTestResponse) late = NULL;
+  g_autoptr(AnbuTestResponse) with_late = NULL;
+  g_autoptr(AnbuTestResponse) folded = NULL;
+  g_autofree char *items = ingest_readings_json ("PLUG-A", T0, 60, 120, 10, 20, T0 + HOUR,
+                                                 T0 + 2 * HOUR, five_lux);
+  g_autofree char *late_item = ingest_readings_json ("PLUG-A", T0 + 30, 60, 1, 10, 10, 0, 0,
+                                                     five_lux);
+  JsonArray *events;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (anbu_test_server_stop (fixture->server, SIGTERM), ==, 0);
+  g_assert_cmpint (sqlite3_open (fixture->server->db, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, old_schema, NULL, NULL, &message);
+  g_assert_null (message);
+  sqlite3_close (db);
+  ingest_fixture_restart (fixture, T0 + 2 * HOUR);
+
+  check_hours (series_buckets (fixture, household, "1h", &events, &upgraded));
+  resent = ingest_post (fixture, items);
+  g_assert_cmpint (json_object_get_int_member (anbu_test_response_object (resent), "accepted"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (anbu_test_response_object (resent), "duplicate"), ==,
+                   120);
+  late = ingest_post (fixture, late_item);
+  g_assert_cmpint (json_object_get_int_member (anbu_test_response_object (late), "accepted"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                     series_buckets (fixture, household, "1h", &events, &with_late), 0), "count"),
+                   ==, 61);
+
+  anbu_test_response_free (ingest_tick (fixture, T0 + 3 * DAY));
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                     series_buckets (fixture, household, "1h", &events, &folded), 0), "count"),
+                   ==, 61);
   ingest_fixture_free (fixture);
 }
 
@@ -275,6 +338,7 @@ main (int   argc,
 
   g_test_add_func ("/anbu/series/buckets", test_series);
   g_test_add_func ("/anbu/series/across-fold", test_series_across_fold);
+  g_test_add_func ("/anbu/series/after-upgrade", test_series_after_upgrade);
   g_test_add_func ("/anbu/stats/crafted-history", test_stats);
 
   return g_test_run ();

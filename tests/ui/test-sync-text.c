@@ -45,6 +45,7 @@ test_rejections (void)
     { "forbidden", NULL, "이 가구는 담당 가구가 아니어서 바꿀 수 없습니다." },
     { "not_found", NULL, "서버에 이 기록이 더 이상 없습니다." },
     { "depends_on_rejected", NULL, "먼저 보낸 관련 변경 사항이 받아들여지지 않았습니다." },
+    { "moved", NULL, "이 가구는 다른 복지플래너에게 이관되었습니다. 이관 뒤에 한 변경은 받아들이지 않습니다." },
     { "invalid_value", NULL, "서버가 이 변경 사항을 받지 않았습니다." },
     { "internal", NULL, "서버가 이 변경 사항을 받지 않았습니다." },
   };

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-caseload-routes"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "anbu-api-error.h"
+#include "anbu-caseload-moves.h"
+#include "anbu-caseload-routes.h"
+#include "anbu-clock.h"
+#include "anbu-json-body.h"
+#include "anbu-record-json.h"
+#include "anbu-server-time.h"
+
+#define MOVES_PATH "/api/v1/admin/caseload/moves"
+#define ORPHANS_PATH "/api/v1/admin/caseload/orphans"
+
+static void
+log_admin (AnbuStore           *store,
+           SoupServerMessage   *msg,
+           const AnbuStoreUser *admin,
+           const char          *what,
+           AnbuAccessAction     action,
+           const char * const  *household_ids)
+{
+  g_autoptr(GError) error = NULL;
+  AnbuAccessEntry entry = { 0 };
+
+  entry.user_id = admin->id;
+  entry.username = admin->username;
+  entry.address = (char *) soup_server_message_get_remote_host (msg);
+  entry.method = (char *) soup_server_message_get_method (msg);
+  entry.route = (char *) what;
+  entry.action = action;
+  if (!anbu_store_log_access (store, &entry, household_ids, &error))
+    g_warning ("Cannot write the access log: %s", error->message);
+}
+
+/* Answers with `object` and drops it. */
+static void
+respond_object (SoupServerMessage *msg,
+                guint              status,
+                JsonObject        *object)
+{
+  g_autoptr(JsonNode) node = json_node_alloc ();
+
+  json_node_take_object (json_node_init (node, JSON_NODE_OBJECT), object);
+  anbu_json_respond (msg, status, json_to_string (node, FALSE));
+}
+
+/* An optional text member; a member of another type is an error naming it. */
+static gboolean
+read_optional_text (JsonNode     *root,
+                    const char   *member,
+                    const char  **value,
+                    GError      **error)
+{
+  JsonNode *node = json_object_get_member (json_node_get_object (root), member);
+
+  *value = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_WRONG_TYPE, member, _("This must be text"));
+      return FALSE;
+    }
+  *value = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+post_move (AnbuStore           *store,
+           SoupServerMessage   *msg,
+           const AnbuStoreUser *admin)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(AnbuCaseloadMove) move = NULL;
+  g_autofree char *household_id = NULL;
+  g_autofree char *what = NULL;
+  const char *dong_code, *household_text, *from, *to, *effective_text;
+  gint64 effective_at = anbu_clock_now_usec ();
+
+  if ((root = anbu_json_body_parse (soup_server_message_get_request_body (msg), 16 * 1024,
+                                    &error)) == NULL
+      || (from = anbu_json_body_require_string (root, "from", 256, &error)) == NULL
+      || (to = anbu_json_body_require_string (root, "to", 256, &error)) == NULL
+      || !read_optional_text (root, "dong_code", &dong_code, &error)
+      || !read_optional_text (root, "household_id", &household_text, &error)
+      || !read_optional_text (root, "effective_at", &effective_text, &error)
+      || (household_text != NULL
+          && !anbu_json_read_uuid ("household_id",
+                                   json_object_get_member (json_node_get_object (root), "household_id"),
+                                   TRUE, &household_id, &error))
+      || (effective_text != NULL
+          && !anbu_json_read_timestamp ("effective_at",
+                                        json_object_get_member (json_node_get_object (root), "effective_at"),
+                                        TRUE, &effective_at, &error)))
+    {
+      anbu_json_respond_error (msg, error);
+      return FALSE;
+    }
+  move = anbu_caseload_moves_request (store, dong_code, household_id, from, to, effective_at,
+                                      admin->username, &error);
+  if (move == NULL)
+    {
+      anbu_json_respond_error (msg, error);
+      return FALSE;
+    }
+  what = g_strdup_printf (MOVES_PATH ": move %s from %s to %s",
+                          dong_code != NULL ? dong_code : household_id, from, to);
+  log_admin (store, msg, admin, what, ANBU_ACCESS_WRITE, NULL);
+  respond_object (msg, 201, anbu_caseload_move_to_json (store, move));
+  return move->applied_at != 0;
+}
+
+static void
+get_moves (AnbuStore         *store,
+           SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) moves = anbu_store_list_caseload_moves (store, FALSE, &error);
+  JsonObject *answer;
+  JsonArray *list;
+
+  if (moves == NULL)
+    {
+      anbu_json_respond_error (msg, error);
+      return;
+    }
+  answer = json_object_new ();
+  list = json_array_new ();
+  for (guint i = 0; i < moves->len; i++)
+    json_array_add_object_element (list, anbu_caseload_move_to_json (store, g_ptr_array_index (moves, i)));
+  json_object_set_array_member (answer, "moves", list);
+  respond_object (msg, 200, answer);
+}
+
+static void
+get_orphans (AnbuStore           *store,
+             SoupServerMessage   *msg,
+             const AnbuStoreUser *admin)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orphans = anbu_store_list_orphan_households (store, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  JsonObject *answer;
+  JsonArray *list;
+
+  if (orphans == NULL)
+    {
+      anbu_json_respond_error (msg, error);
+      return;
+    }
+  answer = json_object_new ();
+  list = json_array_new ();
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      AnbuOrphanHousehold *orphan = g_ptr_array_index (orphans, i);
+
+      json_array_add_object_element (list, anbu_orphan_household_to_json (orphan));
+      g_ptr_array_add (ids, orphan->household_id);
+    }
+  g_ptr_array_add (ids, NULL);
+  /* The report names people: it is a read of their households. */
+  if (orphans->len > 0)
+    log_admin (store, msg, admin, ORPHANS_PATH, ANBU_ACCESS_READ, (const char * const *) ids->pdata);
+  json_object_set_array_member (answer, "households", list);
+  respond_object (msg, 200, answer);
+}
+
+static gboolean
+require_method (SoupServerMessage *msg,
+                const char        *allow)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (strstr (allow, method) != NULL)
+    return TRUE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow);
+  anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
+                               _("This route does not take this method"));
+  return FALSE;
+}
+
+gboolean
+anbu_caseload_routes_handle (AnbuHttpServer    *server,
+                             AnbuStore         *store,
+                             SoupServerMessage *msg,
+                             const char        *path)
+{
+  g_autoptr(AnbuStoreUser) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean moves = g_strcmp0 (path, MOVES_PATH) == 0;
+  gboolean orphans = g_strcmp0 (path, ORPHANS_PATH) == 0;
+
+  if (!moves && !orphans)
+    {
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
+      return FALSE;
+    }
+  if (!require_method (msg, moves ? "GET, POST" : "GET"))
+    return FALSE;
+  admin = anbu_http_server_authenticate (server, msg, &error);
+  if (admin == NULL)
+    {
+      anbu_json_respond_error (msg, error);
+      return FALSE;
+    }
+  if (admin->role != ANBU_USER_ROLE_ADMIN)
+    {
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL,
+                                   _("Only an administrator may do this"));
+      return FALSE;
+    }
+  if (orphans)
+    get_orphans (store, msg, admin);
+  else if (g_strcmp0 (soup_server_message_get_method (msg), "POST") == 0)
+    return post_move (store, msg, admin);
+  else
+    get_moves (store, msg);
+  return FALSE;
+}
