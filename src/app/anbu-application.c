@@ -56,6 +56,7 @@ static const struct
   { "win.search", { "<Control>f", NULL } },
   { "win.sync", { "<Control>r", "F5", NULL } },
   { "win.lock", { "<Control>l", NULL } },
+  { "win.register-household", { "<Control>n", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
   { "win.show-view::alerts", { "<Alt>1", NULL } },
   { "win.show-view::households", { "<Alt>2", NULL } },

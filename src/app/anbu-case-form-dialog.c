@@ -9,6 +9,8 @@
 
 #include "anbu-case-form-dialog.h"
 #include "anbu-case-lifecycle.h"
+#include "anbu-community-centre.h"
+#include "anbu-household-index.h"
 #include "anbu-kst.h"
 #include "anbu-map-page.h"
 #include "anbu-map-view.h"
@@ -62,6 +64,7 @@ struct _AnbuCaseFormDialog
   GCancellable    *cancellable;
   GPtrArray       *pending;  /* mutation kinds + payloads still to submit, in order */
   gboolean         saving;
+  GPtrArray       *dongs;    /* AnbuDong offered by the register form, in row order */
 };
 
 G_DEFINE_FINAL_TYPE (AnbuCaseFormDialog, anbu_case_form_dialog, ADW_TYPE_WINDOW)
@@ -450,10 +453,20 @@ on_location_picked (AnbuMapView *view,
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
 }
 
+static gboolean picker_start (AnbuCaseFormDialog *self,
+                              double             *latitude,
+                              double             *longitude,
+                              gboolean           *known);
+
+/* The street zoom the picker opens at: houses and street names show. */
+#define PICKER_ZOOM 17.0
+
 /* A small map on which a click is the household's location. */
 static void
 on_pick_location_clicked (AnbuCaseFormDialog *self)
 {
+  double latitude, longitude;
+  gboolean known = FALSE;
   GtkWidget *window = adw_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
@@ -470,6 +483,13 @@ on_pick_location_clicked (AnbuCaseFormDialog *self)
   if (page != NULL)
     anbu_map_view_set_tile_source (view, anbu_map_view_get_tile_source (anbu_map_page_get_map_view (ANBU_MAP_PAGE (page))));
   anbu_map_view_set_picking_location (view, TRUE);
+  /* At the location typed, else at the 동's community centre, never at world scale. */
+  if (picker_start (self, &latitude, &longitude, &known))
+    {
+      anbu_map_view_center_on (view, latitude, longitude, PICKER_ZOOM);
+      if (known)
+        anbu_map_view_set_picked_location (view, latitude, longitude);
+    }
   gtk_widget_set_vexpand (GTK_WIDGET (view), TRUE);
   g_signal_connect_object (view, "location-picked", G_CALLBACK (on_location_picked), self, 0);
   gtk_box_append (GTK_BOX (box), header);
@@ -732,6 +752,30 @@ read_moment_field (AnbuCaseFormDialog *self,
   return TRUE;
 }
 
+/* FALSE, with the field's @message, when the moment *@at comes before
+ * @earliest (µs; 0: no bound), e.g. a plug removed before it was installed.
+ * The form keeps minutes, so the minute of @earliest itself stands for
+ * @earliest. */
+static gboolean
+check_not_before (AnbuCaseFormDialog *self,
+                  const char         *key,
+                  gint64             *at,
+                  gint64              earliest,
+                  const char         *message)
+{
+  const gint64 minute = 60 * G_USEC_PER_SEC;
+
+  if (earliest <= 0 || *at >= earliest)
+    return TRUE;
+  if (*at >= earliest - earliest % minute)
+    {
+      *at = earliest;
+      return TRUE;
+    }
+  set_field_error (self, key, message);
+  return FALSE;
+}
+
 /* A contact or visit belongs to the signal open at its own time, unless
  * the form was opened from that signal. */
 static void set_record_signal (AnbuCaseFormDialog *self,
@@ -767,6 +811,338 @@ set_optional_text (JsonObject *object,
 
   if (copy[0] != '\0')
     json_object_set_string_member (object, member, copy);
+}
+
+/* The 동 a new household belongs to: the caseload's first (most
+ * registrations are there), then the district's other community centres.
+ * The server decides which of them the planner may register in. */
+static void
+add_dong_choice (AnbuCaseFormDialog *self)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  const AnbuCommunityCentre *centres;
+  guint n_centres = 0;
+
+  self->dongs = anbu_household_index_list_dongs (anbu_casework_get_index (self->casework));
+  centres = anbu_community_centre_get_all (&n_centres);
+  for (guint i = 0; i < n_centres; i++)
+    {
+      gboolean known = FALSE;
+      AnbuDong *dong;
+
+      for (guint j = 0; !known && j < self->dongs->len; j++)
+        known = g_str_equal (((AnbuDong *) self->dongs->pdata[j])->code, centres[i].dong_code);
+      if (known)
+        continue;
+      dong = g_new0 (AnbuDong, 1);
+      dong->code = g_strdup (centres[i].dong_code);
+      /* "사직동주민센터" → "사직동" */
+      dong->name = g_str_has_suffix (centres[i].name, "주민센터")
+                   ? g_strndup (centres[i].name, strlen (centres[i].name) - strlen ("주민센터"))
+                   : g_strdup (centres[i].name);
+      g_ptr_array_add (self->dongs, dong);
+    }
+  for (guint i = 0; i < self->dongs->len; i++)
+    gtk_string_list_append (labels, ((AnbuDong *) self->dongs->pdata[i])->name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Neighbourhood (동)"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 0);
+  add_field (self, "dong_code", FIELD_CHOICE, row, row);
+}
+
+static const AnbuDong *
+selected_dong (AnbuCaseFormDialog *self)
+{
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (find_field (self, "dong_code")->input));
+
+  return self->dongs != NULL && selected < self->dongs->len ? self->dongs->pdata[selected] : NULL;
+}
+
+/* Where the location picker opens: the location in the fields when it is
+ * one in Korea (@known), else the community centre of the form's 동 (the
+ * one chosen on the register form, the household's otherwise). */
+static gboolean
+picker_start (AnbuCaseFormDialog *self,
+              double             *latitude,
+              double             *longitude,
+              gboolean           *known)
+{
+  const char *keys[] = { "lat", "lon" };
+  double values[2];
+  const char *dong_code = NULL;
+  const AnbuCommunityCentre *centre;
+  gboolean typed = TRUE;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (field_text (self, keys[i])));
+      char *end = NULL;
+
+      values[i] = g_ascii_strtod (text, &end);
+      typed = typed && text[0] != '\0' && *end == '\0';
+    }
+  if (typed && anbu_validate_latitude ("lat", values[0], NULL)
+      && anbu_validate_longitude ("lon", values[1], NULL))
+    {
+      *latitude = values[0];
+      *longitude = values[1];
+      *known = TRUE;
+      return TRUE;
+    }
+  *known = FALSE;
+  if (find_field (self, "dong_code") != NULL)
+    {
+      const AnbuDong *dong = selected_dong (self);
+
+      dong_code = dong != NULL ? dong->code : NULL;
+    }
+  else
+    {
+      AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+
+      dong_code = h != NULL ? h->dong_code : NULL;
+    }
+  centre = anbu_community_centre_lookup (dong_code);
+  if (centre == NULL)
+    return FALSE;
+  *latitude = centre->latitude;
+  *longitude = centre->longitude;
+  return TRUE;
+}
+
+/* One person to call: rows "contacts.N.name", "….relation", "….phone", so
+ * that the record rules' error paths name them. */
+static void
+add_contact_fields (AnbuCaseFormDialog         *self,
+                    guint                       slot,
+                    const AnbuHouseholdContact *contact)
+{
+  g_autofree char *name_key = g_strdup_printf ("contacts.%u.name", slot);
+  g_autofree char *relation_key = g_strdup_printf ("contacts.%u.relation", slot);
+  g_autofree char *phone_key = g_strdup_printf ("contacts.%u.phone", slot);
+
+  add_text (self, name_key, _("Person to call"), contact != NULL ? contact->name : NULL);
+  add_text (self, relation_key, _("Relation (daughter, neighbour, …)"), contact != NULL ? contact->relation : NULL);
+  add_text (self, phone_key, _("Their phone"), contact != NULL ? contact->phone : NULL);
+}
+
+/* The people to call as the record rules read them, from every contact
+ * slot with anything written in it; NULL, with messages under the fields,
+ * when one is not acceptable. */
+static GPtrArray *
+read_contacts (AnbuCaseFormDialog *self)
+{
+  g_autoptr(GPtrArray) contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_household_contact_free);
+  gboolean ok = TRUE;
+
+  for (guint slot = 0; ; slot++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("contacts.%u.", slot);
+      g_autofree char *name_key = g_strconcat (prefix, "name", NULL);
+      g_autofree char *relation_key = g_strconcat (prefix, "relation", NULL);
+      g_autofree char *phone_key = g_strconcat (prefix, "phone", NULL);
+      g_autoptr(JsonObject) object = NULL;
+      g_autoptr(GError) error = NULL;
+      AnbuHouseholdContact *contact;
+
+      if (find_field (self, name_key) == NULL)
+        break;
+      object = json_object_new ();
+      set_optional_text (object, "name", field_text (self, name_key));
+      set_optional_text (object, "relation", field_text (self, relation_key));
+      set_optional_text (object, "phone", field_text (self, phone_key));
+      if (json_object_get_size (object) == 0)
+        continue;
+      contact = anbu_household_contact_from_json (object, &error);
+      if (contact == NULL)
+        {
+          g_autofree char *member = anbu_record_error_dup_field (error);
+          g_autofree char *key = g_strconcat (prefix, member != NULL ? member : "name", NULL);
+
+          set_field_error (self, find_field (self, key) != NULL ? key : name_key,
+                           anbu_record_error_get_reason (error));
+          ok = FALSE;
+          continue;
+        }
+      g_ptr_array_add (contacts, contact);
+    }
+  return ok ? g_steal_pointer (&contacts) : NULL;
+}
+
+static JsonArray *
+contacts_to_json (GPtrArray *contacts)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < contacts->len; i++)
+    json_array_add_object_element (array, anbu_household_contact_to_json (contacts->pdata[i]));
+  return array;
+}
+
+static char *
+today_text (AnbuCaseFormDialog *self)
+{
+  g_autoptr(GDateTime) kst_now = anbu_timestamp_to_date_time (anbu_casework_get_now (self->casework));
+  GDate today;
+
+  anbu_kst_get_date (kst_now, &today);
+  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&today), g_date_get_month (&today),
+                          g_date_get_day (&today));
+}
+
+static gboolean
+register_household_build_changes (AnbuCaseFormDialog *self,
+                                  JsonObject         *p,
+                                  const char         *now,
+                                  const char         *user_id)
+{
+  gboolean ok = TRUE;
+  const AnbuDong *dong = selected_dong (self);
+  g_autofree char *birth_year = g_strstrip (g_strdup (field_text (self, "birth_year")));
+  g_autofree char *serial = g_strstrip (g_strdup (field_text (self, "serial")));
+  g_autoptr(GPtrArray) contacts = read_contacts (self);
+  gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
+  double lat, lon;
+
+  json_object_set_string_member (p, "id", self->household_id);
+  set_optional_text (p, "name", field_text (self, "name"));
+  if (dong != NULL)
+    {
+      json_object_set_string_member (p, "dong_code", dong->code);
+      json_object_set_string_member (p, "dong_name", dong->name);
+    }
+  if (birth_year[0] != '\0')
+    {
+      gint64 year = 0;
+
+      if (!g_ascii_string_to_signed (birth_year, 10, G_MININT64, G_MAXINT64, &year, NULL))
+        {
+          set_field_error (self, "birth_year", _("Enter the year of birth in four digits, such as 1948."));
+          ok = FALSE;
+        }
+      else
+        json_object_set_int_member (p, "birth_year", year);
+    }
+  if (field_choice (self, "sex") != ANBU_SEX_UNKNOWN)
+    json_object_set_string_member (p, "sex", anbu_sex_to_string (field_choice (self, "sex")));
+  set_optional_text (p, "phone", field_text (self, "phone"));
+  set_optional_text (p, "address", field_text (self, "address"));
+  set_optional_text (p, "address_detail", field_text (self, "address_detail"));
+  set_optional_text (p, "risk_notes", field_text (self, "risk_notes"));
+  if (contacts == NULL)
+    ok = FALSE;
+  else
+    json_object_set_array_member (p, "contacts", contacts_to_json (contacts));
+  json_object_set_boolean_member (p, "night_consent", consent);
+  if (consent)
+    {
+      g_autofree char *date = today_text (self);
+
+      json_object_set_string_member (p, "night_consent_date", date);
+    }
+  json_object_set_int_member (p, "threshold_hours",
+                              gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input)));
+  if (!read_location (self, &lat, &lon))
+    ok = FALSE;
+  else if (!isnan (lat))
+    {
+      json_object_set_double_member (p, "lat", lat);
+      json_object_set_double_member (p, "lon", lon);
+    }
+  if (user_id != NULL)
+    json_object_set_string_member (p, "planner_id", user_id);
+  queue_change (self, "household.create", p);
+
+  /* The first plug, when it goes in on the same visit: after the household,
+   * in the same outbox order, so the server has the household first. */
+  if (serial[0] != '\0')
+    {
+      JsonObject *install = json_object_new ();
+
+      if (anbu_casework_plug_installed_in (self->casework, serial) != NULL)
+        {
+          set_field_error (self, "serial", _("This plug is installed in another household. Remove it there first."));
+          ok = FALSE;
+        }
+      json_object_set_string_member (install, "serial", serial);
+      json_object_set_string_member (install, "household_id", self->household_id);
+      json_object_set_string_member (install, "appliance", field_choice_string (self, "appliance"));
+      json_object_set_string_member (install, "installed_at", now);
+      queue_change (self, "plug.install", install);
+    }
+  return ok;
+}
+
+/* The household's phone as the record rules store it: TRUE and the new
+ * canonical number in @fields when it changed. */
+static gboolean
+read_phone_change (AnbuCaseFormDialog *self,
+                   AnbuHousehold      *h,
+                   JsonObject         *fields)
+{
+  g_autofree char *value = g_strstrip (g_strdup (field_text (self, "phone")));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *canonical = NULL;
+
+  if (value[0] == '\0')
+    {
+      if (h->phone != NULL)
+        json_object_set_null_member (fields, "phone");
+      return TRUE;
+    }
+  canonical = anbu_phone_normalize ("phone", value, NULL, &error);
+  if (canonical == NULL)
+    {
+      set_field_error (self, "phone", anbu_record_error_get_reason (error));
+      return FALSE;
+    }
+  if (g_strcmp0 (canonical, h->phone) != 0)
+    json_object_set_string_member (fields, "phone", canonical);
+  return TRUE;
+}
+
+static gboolean
+edit_contacts_build_changes (AnbuCaseFormDialog *self,
+                             JsonObject         *p,
+                             const char         *now,
+                             const char         *user_id)
+{
+  AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+  g_autoptr(GPtrArray) contacts = NULL;
+  gboolean ok = TRUE;
+  gboolean same;
+  JsonObject *fields;
+
+  if (h == NULL)
+    {
+      set_field_error (self, NULL, _("This household is no longer in your caseload, so it cannot be changed. Close the form."));
+      json_object_unref (p);
+      return FALSE;
+    }
+  fields = json_object_new ();
+  ok = read_phone_change (self, h, fields);
+  contacts = read_contacts (self);
+  if (contacts == NULL)
+    ok = FALSE;
+  else
+    {
+      same = contacts->len == h->contacts->len;
+      for (guint i = 0; same && i < contacts->len; i++)
+        same = anbu_household_contact_equal (contacts->pdata[i], h->contacts->pdata[i]);
+      if (!same)
+        json_object_set_array_member (fields, "contacts", contacts_to_json (contacts));
+    }
+  if (ok && json_object_get_size (fields) == 0)
+    {
+      set_field_error (self, NULL, _("Nothing was changed."));
+      ok = FALSE;
+    }
+  json_object_set_string_member (p, "id", h->id);
+  json_object_set_int_member (p, "base_version", h->version);
+  json_object_set_object_member (p, "fields", fields);
+  queue_change (self, "household.update", p);
+  return ok;
 }
 
 static gboolean
@@ -891,6 +1267,8 @@ plug_build_changes (AnbuCaseFormDialog *self,
   if (self->form == ANBU_CASE_FORM_INSTALL_PLUG)
     {
       AnbuHousehold *h = anbu_casework_lookup_household (self->casework, self->household_id);
+      gint64 installed_at = 0;
+      g_autofree char *installed_text = NULL;
       gboolean consent = gtk_switch_get_active (GTK_SWITCH (find_field (self, "night_consent")->input));
       gint threshold = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_field (self, "threshold_hours")->input));
       g_autoptr(GError) error = NULL;
@@ -899,7 +1277,12 @@ plug_build_changes (AnbuCaseFormDialog *self,
       json_object_set_string_member (p, "serial", serial);
       json_object_set_string_member (p, "household_id", self->household_id);
       json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
-      json_object_set_string_member (p, "installed_at", now);
+      if (!read_moment_field (self, "installed_at", &installed_at)
+          || !check_not_before (self, "installed_at", &installed_at, h != NULL ? h->created_at : 0,
+                                _("The household was registered after this time. Check the date and time.")))
+        ok = FALSE;
+      installed_text = installed_at > 0 ? anbu_timestamp_format (installed_at) : g_strdup (now);
+      json_object_set_string_member (p, "installed_at", installed_text);
       queue_change (self, "plug.install", p);
 
       if (!anbu_validate_threshold_hours ("threshold_hours", threshold, &error))
@@ -941,12 +1324,20 @@ plug_build_changes (AnbuCaseFormDialog *self,
     }
   else
     {
+      gint64 at = 0;
+      g_autofree char *at_text = NULL;
+
+      if (!read_moment_field (self, "at", &at)
+          || !check_not_before (self, "at", &at, old != NULL ? old->installed_at : 0,
+                                _("The old plug was installed after this time. Check the date and time.")))
+        ok = FALSE;
+      at_text = at > 0 ? anbu_timestamp_format (at) : g_strdup (now);
       json_object_set_string_member (p, "household_id", self->household_id);
       json_object_set_string_member (p, "old_serial", old != NULL ? old->serial : "");
       json_object_set_string_member (p, "new_serial", serial);
       json_object_set_string_member (p, "appliance", field_choice_string (self, "appliance"));
       json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
-      json_object_set_string_member (p, "at", now);
+      json_object_set_string_member (p, "at", at_text);
       queue_change (self, "plug.replace", p);
     }
   return ok;
@@ -959,12 +1350,19 @@ remove_plug_build_changes (AnbuCaseFormDialog *self,
                            const char         *user_id)
 {
   AnbuPlug *old = anbu_casework_find_installed_plug (self->casework, self->household_id);
+  gint64 at = 0;
+  g_autofree char *at_text = NULL;
+  gboolean ok;
 
+  ok = read_moment_field (self, "at", &at)
+       && check_not_before (self, "at", &at, old != NULL ? old->installed_at : 0,
+                            _("The plug was installed after this time. Check the date and time."));
+  at_text = at > 0 ? anbu_timestamp_format (at) : g_strdup (now);
   json_object_set_string_member (p, "serial", old != NULL ? old->serial : "");
   json_object_set_string_member (p, "reason", field_choice_string (self, "reason"));
-  json_object_set_string_member (p, "at", now);
+  json_object_set_string_member (p, "at", at_text);
   queue_change (self, "plug.remove", p);
-  return TRUE;
+  return ok;
 }
 
 static gboolean
@@ -1060,7 +1458,15 @@ resolve_alert_build_changes (AnbuCaseFormDialog *self,
                              const char         *user_id)
 {
   gboolean ok = TRUE;
+  AnbuAlert *alert = anbu_casework_lookup_alert (self->casework, self->alert_id);
+  gint64 at = 0;
+  g_autofree char *at_text = NULL;
 
+  if (!read_moment_field (self, "at", &at)
+      || !check_not_before (self, "at", &at, alert != NULL ? alert->raised_at : 0,
+                            _("The risk signal was raised after this time. Check the date and time.")))
+    ok = FALSE;
+  at_text = at > 0 ? anbu_timestamp_format (at) : g_strdup (now);
   json_object_set_string_member (p, "id", self->alert_id);
   if (field_choice_string (self, "resolution") != NULL)
     json_object_set_string_member (p, "resolution", field_choice_string (self, "resolution"));
@@ -1080,7 +1486,7 @@ resolve_alert_build_changes (AnbuCaseFormDialog *self,
           ok = FALSE;
         }
     }
-  json_object_set_string_member (p, "at", now);
+  json_object_set_string_member (p, "at", at_text);
   set_optional_text (p, "notes", field_text (self, "notes"));
   queue_change (self, "alert.resolve", p);
   return ok;
@@ -1100,7 +1506,9 @@ static CaseFormBuildFields visit_build_fields,
                            remove_plug_build_fields,
                            edit_household_build_fields,
                            close_case_build_fields,
-                           resolve_alert_build_fields;
+                           resolve_alert_build_fields,
+                           register_household_build_fields,
+                           edit_contacts_build_fields;
 
 /* Each form: its title, what the toast says once saved, the fields it
  * shows and the changes it makes of them (queued on self->pending; FALSE
@@ -1135,7 +1543,47 @@ static const CaseFormClass forms[] = {
     close_case_build_fields, close_case_build_changes },
   [ANBU_CASE_FORM_RESOLVE_ALERT] = { N_("Resolve Risk Signal"), NC_("toast", "Risk signal resolved"),
     resolve_alert_build_fields, resolve_alert_build_changes },
+  [ANBU_CASE_FORM_REGISTER_HOUSEHOLD] = { N_("Register Household"), NC_("toast", "Household registered"),
+    register_household_build_fields, register_household_build_changes },
+  [ANBU_CASE_FORM_EDIT_CONTACTS] = { N_("Edit Contacts"), NC_("toast", "Contacts updated"),
+    edit_contacts_build_fields, edit_contacts_build_changes },
 };
+
+/* A new household's fields, each by its own record rule
+ * (anbu_household_set_field), so that every wrong field shows its message
+ * at once rather than one per Save. A field the form already refused keeps
+ * the form's message. */
+static gboolean
+check_household_fields (AnbuCaseFormDialog *self,
+                        JsonObject         *payload)
+{
+  g_autoptr(AnbuHousehold) scratch = anbu_household_new ();
+  const char * const *names = anbu_household_list_editable_fields ();
+  gboolean ok = TRUE;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      JsonNode *node = json_object_get_member (payload, names[i]);
+      g_autoptr(JsonNode) absent = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+      Field *field;
+
+      if (node == NULL)
+        node = absent = json_node_new (JSON_NODE_NULL);
+      if (anbu_household_set_field (scratch, names[i], node, &error))
+        continue;
+      ok = FALSE;
+      path = anbu_record_error_dup_field (error);
+      field = find_field (self, path != NULL ? path : names[i]);
+      if (field == NULL)
+        field = find_field (self, names[i]);
+      if (field != NULL && field->error != NULL)
+        continue;
+      set_field_error (self, field != NULL ? field->key : NULL, anbu_record_error_get_reason (error));
+    }
+  return ok;
+}
 
 /* Builds the changes of the form into self->pending; FALSE with messages
  * under the fields when something is wrong. */
@@ -1146,6 +1594,9 @@ build_changes (AnbuCaseFormDialog *self)
   g_autofree char *user_id = anbu_case_store_dup_user_id (anbu_casework_get_store (self->casework));
   JsonObject *p = json_object_new ();
   gboolean ok = forms[self->form].build_changes (self, p, now, user_id);
+
+  if (self->form == ANBU_CASE_FORM_REGISTER_HOUSEHOLD)
+    ok = check_household_fields (self, ((Change *) self->pending->pdata[0])->payload) && ok;
 
   /* The server's own rules, field by field, before anything is stored. */
   for (guint i = 0; ok && i < self->pending->len; i++)
@@ -1286,6 +1737,7 @@ anbu_case_form_dialog_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->dongs, g_ptr_array_unref);
   g_free (self->household_id);
   g_free (self->alert_id);
   G_OBJECT_CLASS (anbu_case_form_dialog_parent_class)->finalize (object);
@@ -1340,6 +1792,7 @@ static const gint all_outcomes[] = { ANBU_CONTACT_OUTCOME_REACHED_SAFE, ANBU_CON
                                      ANBU_CONTACT_OUTCOME_OTHER };
 static const gint all_absence_reasons[] = { ANBU_ABSENCE_REASON_TRAVEL, ANBU_ABSENCE_REASON_HOSPITAL,
                                             ANBU_ABSENCE_REASON_FAMILY, ANBU_ABSENCE_REASON_OTHER };
+static const gint all_sexes[] = { ANBU_SEX_UNKNOWN, ANBU_SEX_FEMALE, ANBU_SEX_MALE };
 static const gint all_appliances[] = { ANBU_APPLIANCE_TV, ANBU_APPLIANCE_MICROWAVE,
                                        ANBU_APPLIANCE_RICE_COOKER, ANBU_APPLIANCE_LAMP,
                                        ANBU_APPLIANCE_OTHER };
@@ -1472,6 +1925,7 @@ install_plug_build_fields (AnbuCaseFormDialog *self,
   add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
               (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
               ANBU_APPLIANCE_TV);
+  add_moment (self, "installed_at", _("Installed at"), anbu_casework_get_now (self->casework));
   add_switch (self, "night_consent", _("Night and holiday monitoring"),
               _("The resident agreed that the control centre answers at night and on holidays"),
               h != NULL && h->night_consent);
@@ -1492,6 +1946,7 @@ replace_plug_build_fields (AnbuCaseFormDialog *self,
   add_choice (self, "reason", _("Why the old plug goes"), ANBU_TYPE_PLUG_REMOVAL_REASON,
               (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
               G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_FAULTY);
+  add_moment (self, "at", _("Replaced at"), anbu_casework_get_now (self->casework));
 }
 
 static void
@@ -1503,6 +1958,7 @@ remove_plug_build_fields (AnbuCaseFormDialog *self,
   add_choice (self, "reason", _("Reason"), ANBU_TYPE_PLUG_REMOVAL_REASON,
               (LabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
               G_N_ELEMENTS (all_removal_reasons), ANBU_PLUG_REMOVAL_REASON_MOVED);
+  add_moment (self, "at", _("Removed at"), anbu_casework_get_now (self->casework));
 }
 
 static void
@@ -1547,7 +2003,58 @@ resolve_alert_build_fields (AnbuCaseFormDialog *self,
     add_choice (self, "dispatch_outcome", _("What the dispatch found"),
                 ANBU_TYPE_DISPATCH_OUTCOME, (LabelFunc) anbu_dispatch_outcome_to_label,
                 all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), NO_CHOICE);
+  add_moment (self, "at", _("Resolved at"), anbu_casework_get_now (self->casework));
   add_text (self, "notes", _("Notes"), NULL);
+}
+
+static const char *
+sex_label (gint value)
+{
+  return value == ANBU_SEX_UNKNOWN ? _("Not recorded") : anbu_sex_to_label (value);
+}
+
+static void
+register_household_build_fields (AnbuCaseFormDialog *self,
+                                 AnbuHousehold      *h,
+                                 AnbuPlug           *plug,
+                                 const GDate        *today_date)
+{
+  add_text (self, "name", _("Name"), NULL);
+  add_text (self, "birth_year", _("Birth year"), NULL);
+  add_choice (self, "sex", _("Sex"), ANBU_TYPE_SEX, sex_label, all_sexes, G_N_ELEMENTS (all_sexes),
+              ANBU_SEX_UNKNOWN);
+  add_text (self, "phone", _("Phone"), NULL);
+  add_dong_choice (self);
+  add_text (self, "address", _("Address"), NULL);
+  add_text (self, "address_detail", _("Address details"), NULL);
+  add_contact_fields (self, 0, NULL);
+  add_text (self, "risk_notes", _("Health and situation"), NULL);
+  add_switch (self, "night_consent", _("Night and holiday monitoring"),
+              _("The resident agreed that the control centre answers at night and on holidays"),
+              FALSE);
+  add_threshold (self, "threshold_hours", ANBU_THRESHOLD_HOURS_DEFAULT);
+  add_location (self, NULL);
+  add_text (self, "serial", _("Plug serial number (when installed now)"), NULL);
+  add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
+              (LabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
+              ANBU_APPLIANCE_TV);
+}
+
+/* The household's phone and every person to call, plus one empty slot for
+ * a new one while there is room. */
+static void
+edit_contacts_build_fields (AnbuCaseFormDialog *self,
+                            AnbuHousehold      *h,
+                            AnbuPlug           *plug,
+                            const GDate        *today_date)
+{
+  guint n = h != NULL ? h->contacts->len : 0;
+
+  add_text (self, "phone", _("Phone"), h != NULL ? h->phone : NULL);
+  for (guint i = 0; i < n; i++)
+    add_contact_fields (self, i, h->contacts->pdata[i]);
+  if (n < ANBU_HOUSEHOLD_MAX_CONTACTS)
+    add_contact_fields (self, n, NULL);
 }
 
 
@@ -1585,13 +2092,14 @@ anbu_case_form_dialog_new (AnbuCasework *casework,
   g_autofree char *subtitle = NULL;
 
   g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
-  g_return_val_if_fail (household_id != NULL, NULL);
+  g_return_val_if_fail (household_id != NULL || form == ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL);
   g_return_val_if_fail ((guint) form < G_N_ELEMENTS (forms), NULL);
 
   self = g_object_new (ANBU_TYPE_CASE_FORM_DIALOG, NULL);
   self->casework = g_object_ref (casework);
   self->form = form;
-  self->household_id = g_strdup (household_id);
+  /* A new household's id is made here, where it is born (DESIGN.md §3). */
+  self->household_id = household_id != NULL ? g_strdup (household_id) : g_uuid_string_random ();
   self->alert_id = g_strdup (alert_id);
   self->alert_given = alert_id != NULL;
   if (self->alert_id == NULL && (form == ANBU_CASE_FORM_CONTACT || form == ANBU_CASE_FORM_VISIT))
@@ -1618,6 +2126,13 @@ anbu_case_form_dialog_get_form (AnbuCaseFormDialog *self)
 {
   g_return_val_if_fail (ANBU_IS_CASE_FORM_DIALOG (self), 0);
   return self->form;
+}
+
+const char *
+anbu_case_form_dialog_get_household_id (AnbuCaseFormDialog *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASE_FORM_DIALOG (self), NULL);
+  return self->household_id;
 }
 
 GtkWidget *

@@ -26,17 +26,22 @@ typedef enum
   ANBU_CASE_FORM_EDIT_HOUSEHOLD,  /* household.update of the changed fields */
   ANBU_CASE_FORM_CLOSE_CASE,      /* household.close */
   ANBU_CASE_FORM_RESOLVE_ALERT,   /* alert.resolve */
+  ANBU_CASE_FORM_REGISTER_HOUSEHOLD, /* household.create: a new household, offline */
+  ANBU_CASE_FORM_EDIT_CONTACTS,   /* household.update of the phone and the people to call */
 } AnbuCaseForm;
 
 #define ANBU_TYPE_CASE_FORM_DIALOG (anbu_case_form_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuCaseFormDialog, anbu_case_form_dialog, ANBU, CASE_FORM_DIALOG, AdwWindow)
 
-/* @alert_id: for CONTACT (optional) and RESOLVE_ALERT. */
+/* @alert_id: for CONTACT (optional) and RESOLVE_ALERT. @household_id is
+ * NULL for REGISTER_HOUSEHOLD, which makes the new household's id. */
 AnbuCaseFormDialog *anbu_case_form_dialog_new        (AnbuCasework  *casework,
                                                       AnbuCaseForm   form,
                                                       const char    *household_id,
                                                       const char    *alert_id);
 AnbuCaseForm        anbu_case_form_dialog_get_form   (AnbuCaseFormDialog *self);
+/* The household the form is about (for REGISTER_HOUSEHOLD, the new one's id). */
+const char         *anbu_case_form_dialog_get_household_id (AnbuCaseFormDialog *self);
 /* For tests and keyboard users alike: the input of a field by payload key
  * (an AdwEntryRow, AdwComboRow, GtkSwitch or GtkSpinButton). */
 GtkWidget          *anbu_case_form_dialog_get_input  (AnbuCaseFormDialog *self,

@@ -499,6 +499,7 @@ form_action (GtkWidget  *widget,
     { "replace-plug", ANBU_CASE_FORM_REPLACE_PLUG },
     { "remove-plug", ANBU_CASE_FORM_REMOVE_PLUG },
     { "edit", ANBU_CASE_FORM_EDIT_HOUSEHOLD },
+    { "contacts", ANBU_CASE_FORM_EDIT_CONTACTS },
     { "close", ANBU_CASE_FORM_CLOSE_CASE },
   };
 

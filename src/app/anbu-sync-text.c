@@ -119,6 +119,9 @@ anbu_sync_text_rejection (const char *code,
                        || g_strcmp0 (code, "wrong_type") == 0))
     /* Translators: %s names a field. */
     return g_strdup_printf (_("%s is not valid."), name);
+  if (g_strcmp0 (code, "forbidden") == 0 && g_strcmp0 (field, "dong_code") == 0)
+    return g_strdup (_("This household is in a 동 you do not serve, so the server did not register it. "
+                       "Ask that 동's community centre to register it."));
   if (g_strcmp0 (code, "forbidden") == 0)
     return g_strdup (_("You may not change this household: it is not in your caseload."));
   if (g_strcmp0 (code, "not_found") == 0)

@@ -8,6 +8,7 @@
 #include "anbu-accessibility.h"
 #include "anbu-alerts-view.h"
 #include "anbu-application.h"
+#include "anbu-case-form-dialog.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
 #include "anbu-lock-screen.h"
@@ -94,6 +95,7 @@ update_actions (AnbuWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", in_main);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-view", in_main);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.renew", in_main);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.register-household", in_main);
 }
 
 static void
@@ -600,6 +602,18 @@ update_search_button (AnbuWindow *self)
                           g_strcmp0 (view, "households") == 0 || g_strcmp0 (view, "map") == 0);
 }
 
+/* A household met on a round joins the caseload from here, offline too. */
+static void
+register_household_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+
+  if (self->casework != NULL)
+    anbu_case_form_present (widget, self->casework, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
+}
+
 static void
 show_view_action (GtkWidget  *widget,
                   const char *action_name,
@@ -988,6 +1002,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.renew", NULL, renew_action);
+  gtk_widget_class_install_action (widget_class, "win.register-household", NULL, register_household_action);
   gtk_widget_class_install_action (widget_class, "win.open-household", "s", open_household_action);
   gtk_widget_class_install_action (widget_class, "win.clear-household-filters", NULL,
                                    clear_household_filters_action);

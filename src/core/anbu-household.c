@@ -307,6 +307,23 @@ write_updated_at (const AnbuHousehold *h, JsonObject *o, const char *name)
   anbu_json_write_timestamp (o, name, h->updated_at);
 }
 
+static gboolean
+read_created_at (AnbuHousehold *h, const char *field, JsonNode *node, GError **error)
+{
+  gint64 value = 0;
+
+  if (!anbu_json_read_timestamp (field, node, FALSE, &value, error))
+    return FALSE;
+  h->created_at = value;
+  return TRUE;
+}
+
+static void
+write_created_at (const AnbuHousehold *h, JsonObject *o, const char *name)
+{
+  anbu_json_write_timestamp (o, name, h->created_at);
+}
+
 static const FieldInfo fields[] = {
   { "id", FALSE, read_id, write_id },
   { "dong_code", TRUE, read_dong_code, write_dong_code },
@@ -328,6 +345,7 @@ static const FieldInfo fields[] = {
   { "planner_id", TRUE, read_planner_id, write_planner_id },
   { "version", FALSE, read_version, write_version },
   { "updated_at", FALSE, read_updated_at, write_updated_at },
+  { "created_at", FALSE, read_created_at, write_created_at },
 };
 
 static gboolean
@@ -487,6 +505,7 @@ anbu_household_copy (const AnbuHousehold *h)
   copy->planner_id = g_strdup (h->planner_id);
   copy->version = h->version;
   copy->updated_at = h->updated_at;
+  copy->created_at = h->created_at;
   return copy;
 }
 
@@ -537,7 +556,8 @@ anbu_household_equal (const AnbuHousehold *a,
       a->status != b->status ||
       g_strcmp0 (a->planner_id, b->planner_id) != 0 ||
       a->version != b->version ||
-      a->updated_at != b->updated_at)
+      a->updated_at != b->updated_at ||
+      a->created_at != b->created_at)
     return FALSE;
 
   for (guint i = 0; i < a->contacts->len; i++)

@@ -33,6 +33,9 @@ G_BEGIN_DECLS
  *   planner_id          optional  UUID of the responsible planner (user)
  *   version             optional  ≥ 0, server-assigned, default 0
  *   updated_at          optional  time, server-assigned (0 in C = unset)
+ *   created_at          optional  time the server first stored it, server-assigned
+ *                                 (0 in C = unset: stored before it was kept, or
+ *                                 not yet synced)
  * Unknown members are ignored; null counts as absent. Text is stored NFC and
  * trimmed; optional text that is empty counts as absent. Output omits unset
  * optional members and writes times in UTC with Z.
@@ -69,6 +72,7 @@ typedef struct
   char                *planner_id;
   gint64               version;
   gint64               updated_at;      /* µs since the epoch, UTC; 0 = unset */
+  gint64               created_at;      /* µs since the epoch, UTC; 0 = unset */
 } AnbuHousehold;
 
 #define ANBU_TYPE_HOUSEHOLD_CONTACT (anbu_household_contact_get_type ())
@@ -95,7 +99,7 @@ AnbuHousehold        *anbu_household_from_json         (JsonObject              
 JsonObject           *anbu_household_to_json           (const AnbuHousehold        *household);
 
 /* Field by field, for household.update and its conflicts (DESIGN.md §5).
- * Editable fields are all members except id, version and updated_at. A null
+ * Editable fields are all members except id, version, updated_at and created_at. A null
  * value clears an optional field, resets one with a default (contacts,
  * night_consent, threshold_hours, status) to that default, and is refused for
  * a required one. */

@@ -191,6 +191,9 @@ anbu_mutations_save_household (AnbuStore         *store,
 
   household->version = stored_version + 1;
   household->updated_at = now_usec ();
+  /* When the household joined the register: what a client sends is not trusted. */
+  if (stored_version == 0)
+    household->created_at = household->updated_at;
   object = anbu_household_to_json (household);
   scope_key_from_household (household, &key);
 

@@ -178,6 +178,8 @@ comparable (JsonObject *record)
 
   json_object_remove_member (copy, "version");
   json_object_remove_member (copy, "updated_at");
+  /* Server-assigned, like the two above: the replica learns it with the push answer. */
+  json_object_remove_member (copy, "created_at");
   return anbu_json_object_to_string (copy);
 }
 

@@ -381,6 +381,7 @@ test_household_canonical_values (void)
     "{\"id\":\"5F0C6A52-3D4E-4B8A-9F1E-2A7B8C9D0E1F\",\"dong_code\":\"1111051500\","
     "\"name\":\"  김영수 \",\"address\":\"서울 종로구 자하문로 92\",\"phone\":\"+82 10 2345 6789\","
     "\"address_detail\":\"\",\"updated_at\":\"2026-11-24T15:05:00+09:00\","
+    "\"created_at\":\"2026-11-20T09:00:00+09:00\","
     "\"risk_notes\":\"  \",\"dong_name\":\" \","
     "\"contacts\":[{\"name\":\"김미영\",\"phone\":\"0312345678\"}]}", &error);
   g_autoptr(JsonObject) out = NULL;
@@ -398,6 +399,16 @@ test_household_canonical_values (void)
   /* Times leave in UTC with Z. */
   g_assert_cmpstr (json_object_get_string_member (out, "updated_at"), ==,
                    "2026-11-24T06:05:00Z");
+  /* When the server first stored it travels and copies like updated_at. */
+  g_assert_cmpstr (json_object_get_string_member (out, "created_at"), ==,
+                   "2026-11-20T00:00:00Z");
+  {
+    g_autoptr(AnbuHousehold) copy = anbu_household_copy (h);
+
+    g_assert_true (anbu_household_equal (copy, h));
+    copy->created_at += G_USEC_PER_SEC;
+    g_assert_false (anbu_household_equal (copy, h));
+  }
 }
 
 static void
@@ -886,6 +897,7 @@ test_household_set_field (void)
   g_assert_false (g_strv_contains (editable, "id"));
   g_assert_false (g_strv_contains (editable, "version"));
   g_assert_false (anbu_household_is_editable_field ("updated_at"));
+  g_assert_false (anbu_household_is_editable_field ("created_at"));
 
   json_node_set_string (phone, "+82 2 730 1234");
   g_assert_true (anbu_household_set_field (h, "phone", phone, &error));

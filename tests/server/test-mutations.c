@@ -295,6 +295,36 @@ test_field_merge_conflict (void)
   }
 }
 
+/* The server keeps when a household joined the register (forms refuse a
+ * plug installed before it): its own time, not what the app sent, and
+ * edits keep it. */
+static void
+test_household_created_at (void)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *payload = g_strdup_printf ("{\"id\": \"%s\", \"dong_code\": \"" DONG "\", \"name\": \"김영수\", "
+                                              "\"address\": \"서울특별시 종로구 자하문로 1\", "
+                                              "\"created_at\": \"2001-01-01T00:00:00Z\"}", id);
+  g_autofree char *update = g_strdup_printf ("{\"id\": \"%s\", \"base_version\": 1, "
+                                             "\"fields\": {\"phone\": \"010-1111-2222\"}}", id);
+  g_autofree char *created_at = NULL;
+  g_autoptr(AnbuTestResponse) r1 = NULL, r2 = NULL;
+  JsonObject *result, *record;
+
+  result = push_one ("household.create", payload, &r1);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  record = json_object_get_object_member (result, "record");
+  created_at = g_strdup (json_object_get_string_member (record, "created_at"));
+  g_assert_cmpstr (created_at, !=, "2001-01-01T00:00:00Z");
+  g_assert_cmpstr (created_at, ==, json_object_get_string_member (record, "updated_at"));
+
+  result = push_one ("household.update", update, &r2);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  record = json_object_get_object_member (result, "record");
+  g_assert_cmpstr (json_object_get_string_member (record, "created_at"), ==, created_at);
+  g_assert_cmpstr (json_object_get_string_member (record, "phone"), ==, "010-1111-2222");
+}
+
 static void
 test_rejected_entry_does_not_stop_others (void)
 {
@@ -377,6 +407,7 @@ main (int   argc,
   g_test_add_func ("/anbu/server/mutations/every-kind-applied", test_every_kind_applied);
   g_test_add_func ("/anbu/server/mutations/resend-is-duplicate", test_resend_is_duplicate);
   g_test_add_func ("/anbu/server/mutations/field-merge-conflict", test_field_merge_conflict);
+  g_test_add_func ("/anbu/server/mutations/household-created-at", test_household_created_at);
   g_test_add_func ("/anbu/server/mutations/rejected-does-not-stop-others", test_rejected_entry_does_not_stop_others);
   g_test_add_func ("/anbu/server/mutations/unknown-kind-rejected-alone", test_unknown_kind_rejected_alone);
   g_test_add_func ("/anbu/server/mutations/plug-rules", test_plug_rules);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "anbu-case-form-dialog.h"
 #include "anbu-clock.h"
 #include "anbu-client-account.h"
 #include "anbu-households-view.h"
@@ -581,6 +582,146 @@ test_expired_token_renewed (Fixture      *f,
   wait_indicator (f, ANBU_SYNC_INDICATOR_ONLINE, 0);
 }
 
+static AnbuCaseFormDialog *
+find_form (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ANBU_IS_CASE_FORM_DIALOG (window))
+        return ANBU_CASE_FORM_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+form_open (gpointer data)
+{
+  return find_form () != NULL;
+}
+
+static gboolean
+form_closed (gpointer data)
+{
+  return find_form () == NULL;
+}
+
+static void
+set_form_text (AnbuCaseFormDialog *dialog,
+               const char         *key,
+               const char         *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, key)), text);
+}
+
+/* Opens Register Household from the Households view as a planner does, fills
+ * it and saves; the new household's id. */
+static char *
+register_household (Fixture    *f,
+                    const char *name,
+                    const char *dong_name)
+{
+  AnbuCaseFormDialog *dialog;
+  GtkWidget *dong_row;
+  GListModel *dongs;
+  char *id;
+
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", "households"));
+  anbu_test_wait_drawn (f->window);
+  anbu_test_press (anbu_test_find_named (f->window, "households-register"));
+  g_assert_true (anbu_test_wait_until (form_open, NULL, WAIT_MS));
+  dialog = find_form ();
+  id = g_strdup (anbu_case_form_dialog_get_household_id (dialog));
+  set_form_text (dialog, "name", name);
+  set_form_text (dialog, "address", "서울특별시 종로구 자하문로 30");
+  set_form_text (dialog, "phone", "010-3333-4444");
+  dong_row = anbu_case_form_dialog_get_input (dialog, "dong_code");
+  dongs = adw_combo_row_get_model (ADW_COMBO_ROW (dong_row));
+  for (guint i = 0; i < g_list_model_get_n_items (dongs); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (dongs), i), dong_name) == 0)
+      adw_combo_row_set_selected (ADW_COMBO_ROW (dong_row), i);
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "form-save"));
+  g_assert_true (anbu_test_wait_until (form_closed, NULL, WAIT_MS));
+  return id;
+}
+
+static gboolean
+households_view_lists_new_household (gpointer window)
+{
+  return shows_text (GTK_WIDGET (anbu_test_find_type (window, ANBU_TYPE_HOUSEHOLDS_VIEW)), "이순자");
+}
+
+static gboolean
+households_view_drops_refused (gpointer window)
+{
+  return !shows_text (GTK_WIDGET (anbu_test_find_type (window, ANBU_TYPE_HOUSEHOLDS_VIEW)), "박영철");
+}
+
+static gboolean
+rejection_says_other_dong (gpointer window)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (anbu_test_find_named (window, "sync-indicator"))));
+  GtkWidget *list = anbu_test_find_named (popover, "sync-rejections-list");
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) && adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) != NULL
+        && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "담당하지 않는 동") != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* A household registered while the server is down: in the list at once,
+ * one change waiting, on the server once it is back; one in a 동 the
+ * planner does not serve comes back refused, the reason in the popover. */
+static void
+test_register_household_offline (Fixture      *f,
+                                 gconstpointer data)
+{
+  guint16 port = server_port (f);
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
+  const char *args[] = { "--listen", listen, NULL };
+  g_autofree char *id = NULL;
+  g_autofree char *other_id = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *cursor = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+  JsonObject *change;
+
+  sign_in_through_page (f, PASSWORD);
+  g_assert_true (anbu_test_wait_until (signed_in, f->window, WAIT_MS));
+  wait_indicator (f, ANBU_SYNC_INDICATOR_ONLINE, 0);
+  anbu_sync_engine_set_retry_limits (anbu_session_get_sync_engine (anbu_client_account_get_session (f->account)),
+                                     50, 200);
+
+  anbu_test_server_stop (f->server, SIGTERM);
+  g_assert_true (gtk_widget_activate_action (f->window, "win.sync", NULL));
+  id = register_household (f, "이순자", "청운효자동");
+  g_assert_true (anbu_test_wait_until (households_view_lists_new_household, f->window, WAIT_MS));
+  wait_indicator (f, ANBU_SYNC_INDICATOR_OFFLINE, 1);
+  anbu_test_save_screenshot (f->window, "session-household-registered-offline");
+
+  anbu_test_server_restart (f->server, args);
+  wait_indicator (f, ANBU_SYNC_INDICATOR_ONLINE, 0);
+  token = anbu_test_server_sign_in (f->server, "planner", PASSWORD);
+  changes = anbu_test_pull (f->server, token, &cursor, 0, NULL);
+  change = anbu_test_find_change (changes, "household", id);
+  g_assert_nonnull (change);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "record"), "name"),
+                   ==, "이순자");
+  g_assert_true (households_view_lists_new_household (f->window));
+
+  other_id = register_household (f, "박영철", "사직동");
+  g_assert_true (anbu_test_wait_until (rejection_says_other_dong, f->window, WAIT_MS));
+  g_assert_true (anbu_test_wait_until (households_view_drops_refused, f->window, WAIT_MS));
+  g_clear_pointer (&changes, json_array_unref);
+  g_clear_pointer (&cursor, g_free);
+  changes = anbu_test_pull (f->server, token, &cursor, 0, NULL);
+  g_assert_null (anbu_test_find_change (changes, "household", other_id));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -596,6 +737,7 @@ main (int   argc,
   ADD ("offline-sign-in-after-restart", test_offline_sign_in_after_restart);
   ADD ("sign-out-removes-replica", test_sign_out_removes_replica);
   ADD ("expired-token-renewed", test_expired_token_renewed);
+  ADD ("register-household-offline", test_register_household_offline);
 #undef ADD
 
   return g_test_run ();

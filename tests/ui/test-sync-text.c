@@ -41,6 +41,7 @@ test_rejections (void)
     { "wrong_type", "threshold_hours", "위험신호 기준 시간(움직임 없는 시간) 항목의 값이 올바르지 않습니다." },
     { "missing_field", "address", "주소 항목이 빠졌습니다." },
     { "too_long", "risk_notes", "건강·생활 상황 항목이 너무 깁니다." },
+    { "forbidden", "dong_code", "담당하지 않는 동의 가구여서 서버가 등록하지 않았습니다. 그 동의 주민센터에 등록을 요청하세요." },
     { "forbidden", NULL, "이 가구는 담당 가구가 아니어서 바꿀 수 없습니다." },
     { "not_found", NULL, "서버에 이 기록이 더 이상 없습니다." },
     { "depends_on_rejected", NULL, "먼저 보낸 관련 변경 사항이 받아들여지지 않았습니다." },
