@@ -526,6 +526,20 @@ on_wait_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+void
+anbu_test_ready_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+gboolean
+anbu_test_has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
 /**
  * anbu_test_wait_until:
  *

@@ -45,6 +45,15 @@ GtkWidget       *anbu_test_find_type            (GtkWidget              *root,
 gboolean         anbu_test_wait_until           (gboolean              (*condition) (gpointer),
                                                  gpointer                data,
                                                  guint                   timeout_ms);
+
+/* Waiting for an async call: pass anbu_test_ready_cb with &result (a GAsyncResult * set to
+ * NULL) as its callback; ANBU_TEST_AWAIT makes the call and spins until the result is in. */
+void             anbu_test_ready_cb             (GObject               *source,
+                                                 GAsyncResult          *result,
+                                                 gpointer               user_data);
+gboolean         anbu_test_has_result           (gpointer               data);
+#define ANBU_TEST_AWAIT(result, call) \
+  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (anbu_test_has_result, &(result), 30000)); } G_STMT_END
 void             anbu_test_wait_drawn           (GtkWidget              *window);
 void             anbu_test_save_screenshot      (GtkWidget              *window,
                                                  const char             *name);

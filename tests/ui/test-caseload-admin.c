@@ -36,23 +36,6 @@ typedef struct
 } Fixture;
 
 static void
-ready_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-#define AWAIT(result, call) \
-  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (has_result, &(result), 15000)); } G_STMT_END
-
-static void
 create_household (Fixture    *f,
                   const char *dong,
                   const char *name)
@@ -98,7 +81,7 @@ fixture_set_up (Fixture       *f,
   f->dir = g_dir_make_tmp ("anbu-caseload-admin-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (f->dir, "replica.db", NULL);
-  AWAIT (result, anbu_replica_create_async (path, PASSWORD, 1, 8192, meta, NULL, ready_cb, &result));
+  ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, PASSWORD, 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
   f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
 

@@ -39,23 +39,6 @@ typedef struct
   AnbuTestAccount      *account;
 } Fixture;
 
-static void
-ready_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-#define AWAIT(result, call) \
-  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (has_result, &(result), 15000)); } G_STMT_END
-
 static gboolean
 casework_loaded (gpointer data)
 {
@@ -109,7 +92,7 @@ pull (Fixture *f)
       g_autoptr(GError) error = NULL;
 
       g_assert_cmpuint (response->status, ==, 200);
-      AWAIT (result, anbu_replica_apply_pull_async (f->replica, response->raw, NULL, ready_cb, &result));
+      ANBU_TEST_AWAIT (result, anbu_replica_apply_pull_async (f->replica, response->raw, NULL, anbu_test_ready_cb, &result));
       anbu_replica_apply_pull_finish (f->replica, result, &has_more, NULL, &error);
       g_assert_no_error (error);
       g_free (cursor);
@@ -130,14 +113,14 @@ push (Fixture *f,
   g_autoptr(AnbuTestResponse) response = NULL;
   AnbuPushSummary summary = { 0 };
 
-  AWAIT (prepared, anbu_replica_prepare_push_async (f->replica, 100, NULL, ready_cb, &prepared));
+  ANBU_TEST_AWAIT (prepared, anbu_replica_prepare_push_async (f->replica, 100, NULL, anbu_test_ready_cb, &prepared));
   body = anbu_replica_prepare_push_finish (f->replica, prepared, &ids, &error);
   g_assert_no_error (error);
   g_assert_nonnull (body);
   response = anbu_test_request_bytes (f->server, "POST", "/api/v1/mutations", f->token, body);
   g_assert_cmpuint (response->status, ==, 200);
-  AWAIT (applied, anbu_replica_apply_push_async (f->replica, (const char * const *) ids, response->raw, NULL,
-                                                 ready_cb, &applied));
+  ANBU_TEST_AWAIT (applied, anbu_replica_apply_push_async (f->replica, (const char * const *) ids, response->raw, NULL,
+                                                 anbu_test_ready_cb, &applied));
   anbu_replica_apply_push_finish (f->replica, applied, &summary, &error);
   g_assert_no_error (error);
   g_test_message ("push: %u applied, %u duplicate, %u conflict, %u rejected",
@@ -181,7 +164,7 @@ fixture_set_up (Fixture      *f,
   f->dir = g_dir_make_tmp ("anbu-casework-e2e-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (f->dir, "replica.db", NULL);
-  AWAIT (result, anbu_replica_create_async (path, PASSWORD, 1, 8192, meta, NULL, ready_cb, &result));
+  ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, PASSWORD, 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
   f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
   pull (f);
@@ -369,7 +352,7 @@ test_visit_contact_absence_reach_server (Fixture      *f,
     g_auto(GStrv) ids = NULL;
     g_autoptr(GBytes) body = NULL;
 
-    AWAIT (prepared, anbu_replica_prepare_push_async (f->replica, 100, NULL, ready_cb, &prepared));
+    ANBU_TEST_AWAIT (prepared, anbu_replica_prepare_push_async (f->replica, 100, NULL, anbu_test_ready_cb, &prepared));
     body = anbu_replica_prepare_push_finish (f->replica, prepared, &ids, &error);
     g_assert_no_error (error);
     g_assert_true (body == NULL || ids == NULL || ids[0] == NULL);

@@ -73,23 +73,6 @@ seed_record (Fixture    *f,
 }
 
 static void
-ready_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-#define AWAIT(result, call) \
-  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (has_result, &(result), 10000)); } G_STMT_END
-
-static void
 on_server_request (SoupServer        *server,
                    SoupServerMessage *msg,
                    const char        *path,
@@ -150,7 +133,7 @@ read_outbox (Fixture *f)
   g_autoptr(GError) error = NULL;
   GPtrArray *entries;
 
-  AWAIT (result, anbu_replica_list_outbox_async (f->replica, NULL, ready_cb, &result));
+  ANBU_TEST_AWAIT (result, anbu_replica_list_outbox_async (f->replica, NULL, anbu_test_ready_cb, &result));
   entries = anbu_replica_list_outbox_finish (f->replica, result, &error);
   g_assert_no_error (error);
   return entries;
@@ -282,7 +265,7 @@ fixture_set_up (Fixture      *f,
   f->dir = g_dir_make_tmp ("anbu-casework-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (f->dir, "replica.db", NULL);
-  AWAIT (result, anbu_replica_create_async (path, "한강 2026 bridge", 1, 8192, meta, NULL, ready_cb, &result));
+  ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, "한강 2026 bridge", 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
   f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -292,7 +275,7 @@ fixture_set_up (Fixture      *f,
   joined = g_strjoinv (",", (GStrv) f->seed->pdata);
   body = g_strdup_printf ("{\"changes\": [%s], \"cursor\": \"c1\", \"has_more\": false}", joined);
   bytes = g_bytes_new (body, strlen (body));
-  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  ANBU_TEST_AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, anbu_test_ready_cb, &pulled));
   anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -1126,7 +1109,7 @@ apply_pull (Fixture    *f,
                                            changes);
   g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
 
-  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  ANBU_TEST_AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, anbu_test_ready_cb, &pulled));
   anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
   g_assert_no_error (error);
 }
@@ -1217,7 +1200,7 @@ test_form_resolve_dispatched (Fixture      *f,
   GtkWidget *save;
   JsonObject *p;
 
-  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  ANBU_TEST_AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, anbu_test_ready_cb, &pulled));
   anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (anbu_test_wait_until (dispatched_alert_loaded, f->casework, 10000));
@@ -1525,7 +1508,7 @@ test_new_signal_announced (Fixture      *f,
                           "a0000000-0000-4000-8000-000000000007", "a0000000-0000-4000-8000-000000000007", H7,
                           quiet, raised);
   bytes = g_bytes_new (body, strlen (body));
-  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  ANBU_TEST_AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, anbu_test_ready_cb, &pulled));
   anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -1570,7 +1553,7 @@ pull_learned_plug (Fixture    *f,
                           " \"activity_learned_text\": \"%s\", \"version\": 2}}],"
                           " \"cursor\": \"c2\", \"has_more\": false}", H7, installed, seen, activity, learned);
   bytes = g_bytes_new (body, strlen (body));
-  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  ANBU_TEST_AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, anbu_test_ready_cb, &pulled));
   anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (anbu_test_wait_until (plug_learned, f->casework, 5000));

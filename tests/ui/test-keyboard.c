@@ -40,23 +40,6 @@ typedef struct
   char                 *xdotool;
 } Fixture;
 
-static void
-ready_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-#define AWAIT(result, call) \
-  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (has_result, &(result), 10000)); } G_STMT_END
-
 static gboolean
 casework_loaded (gpointer data)
 {
@@ -117,14 +100,14 @@ fixture_set_up (Fixture      *f,
   f->dir = g_dir_make_tmp ("anbu-keyboard-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (f->dir, "replica.db", NULL);
-  AWAIT (result, anbu_replica_create_async (path, "한강 2026 bridge", 1, 8192, meta, NULL, ready_cb, &result));
+  ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, "한강 2026 bridge", 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
   f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
 
   body = g_strdup_printf ("{\"changes\": [%s, %s, %s, %s], \"cursor\": \"c1\", \"has_more\": false}",
                           h1, h2, a1, a2);
   bytes = g_bytes_new (body, strlen (body));
-  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  ANBU_TEST_AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, anbu_test_ready_cb, &pulled));
   anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -335,7 +318,7 @@ read_outbox (Fixture *f)
   g_autoptr(GError) error = NULL;
   GPtrArray *entries;
 
-  AWAIT (result, anbu_replica_list_outbox_async (f->replica, NULL, ready_cb, &result));
+  ANBU_TEST_AWAIT (result, anbu_replica_list_outbox_async (f->replica, NULL, anbu_test_ready_cb, &result));
   entries = anbu_replica_list_outbox_finish (f->replica, result, &error);
   g_assert_no_error (error);
   return entries;

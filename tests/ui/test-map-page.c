@@ -46,23 +46,6 @@ typedef struct
 
 static Fixture fx;
 
-static void
-ready_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-#define AWAIT(result, call) \
-  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (has_result, &(result), TIMEOUT_MS)); } G_STMT_END
-
 static gboolean
 casework_loaded (gpointer data)
 {
@@ -100,7 +83,7 @@ pull (void)
       g_autoptr(GError) error = NULL;
 
       g_assert_cmpuint (response->status, ==, 200);
-      AWAIT (result, anbu_replica_apply_pull_async (fx.replica, response->raw, NULL, ready_cb, &result));
+      ANBU_TEST_AWAIT (result, anbu_replica_apply_pull_async (fx.replica, response->raw, NULL, anbu_test_ready_cb, &result));
       anbu_replica_apply_pull_finish (fx.replica, result, &has_more, NULL, &error);
       g_assert_no_error (error);
       g_free (cursor);
@@ -217,7 +200,7 @@ fixture_set_up (void)
 
   /* The planner's encrypted replica, pulled from the server. */
   replica_path = g_build_filename (fx.dir, "replica.db", NULL);
-  AWAIT (result, anbu_replica_create_async (replica_path, PASSWORD, 1, 8192, meta, NULL, ready_cb, &result));
+  ANBU_TEST_AWAIT (result, anbu_replica_create_async (replica_path, PASSWORD, 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
   fx.replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
   pull ();
@@ -556,7 +539,7 @@ test_route_for_five (void)
     g_autofree char *csv = NULL;
     g_auto(GStrv) lines = NULL;
 
-    AWAIT (result, anbu_map_page_export_route_csv_async (fx.page, csv_file, NULL, ready_cb, &result));
+    ANBU_TEST_AWAIT (result, anbu_map_page_export_route_csv_async (fx.page, csv_file, NULL, anbu_test_ready_cb, &result));
     g_assert_true (anbu_map_page_export_route_csv_finish (fx.page, result, &error));
     g_assert_no_error (error);
     g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
@@ -869,7 +852,7 @@ test_tiles_trust_the_servers_ca (void)
   g_assert_true (anbu_test_wait_until (tiles_from, url, TIMEOUT_MS));
 
   source = anbu_map_view_get_tile_source (fx.view);
-  AWAIT (result, shumate_data_source_get_tile_data_async (SHUMATE_DATA_SOURCE (source), 3492, 1585, 12,
+  ANBU_TEST_AWAIT (result, shumate_data_source_get_tile_data_async (SHUMATE_DATA_SOURCE (source), 3492, 1585, 12,
                                                           NULL, tile_ready_cb, &result));
   bytes = shumate_data_source_get_tile_data_finish (SHUMATE_DATA_SOURCE (source), result, &error);
   g_assert_no_error (error);

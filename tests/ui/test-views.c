@@ -61,23 +61,6 @@ seed_record (Fixture    *f,
                                              kind, id, record));
 }
 
-static void
-ready_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-#define AWAIT(result, call) \
-  G_STMT_START { (call); g_assert_true (anbu_test_wait_until (has_result, &(result), 10000)); } G_STMT_END
-
 static char *
 ago (double hours)
 {
@@ -187,7 +170,7 @@ fixture_set_up (Fixture      *f,
   f->dir = g_dir_make_tmp ("anbu-views-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (f->dir, "replica.db", NULL);
-  AWAIT (result, anbu_replica_create_async (path, "한강 2026 bridge", 1, 8192, meta, NULL, ready_cb, &result));
+  ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, "한강 2026 bridge", 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
   f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -196,7 +179,7 @@ fixture_set_up (Fixture      *f,
   joined = g_strjoinv (",", (GStrv) f->seed->pdata);
   body = g_strdup_printf ("{\"changes\": [%s], \"cursor\": \"c1\", \"has_more\": false}", joined);
   bytes = g_bytes_new (body, strlen (body));
-  AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, ready_cb, &pulled));
+  ANBU_TEST_AWAIT (pulled, anbu_replica_apply_pull_async (f->replica, bytes, NULL, anbu_test_ready_cb, &pulled));
   anbu_replica_apply_pull_finish (f->replica, pulled, NULL, NULL, &error);
   g_assert_no_error (error);
 
