@@ -331,16 +331,19 @@ run_serve (int    argc,
       anbu_tile_proxy_attach (tile_proxy, server);
     }
 
-  /* The first line of standard output is the URL (tests read it). */
-  url = anbu_http_server_dup_url (server);
-  g_print ("%s\n", url);
-  fflush (stdout);
-
+  /* Handlers before the URL: whoever read it may stop the server at once, and
+   * SIGTERM without them kills it uncleanly (exit 143). */
   loop = g_main_loop_new (NULL, FALSE);
   shutdown.loop = loop;
   shutdown.server = server;
   sigint_id = g_unix_signal_add (SIGINT, on_signal, &shutdown);
   sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &shutdown);
+
+  /* The first line of standard output is the URL (tests read it). */
+  url = anbu_http_server_dup_url (server);
+  g_print ("%s\n", url);
+  fflush (stdout);
+
   g_main_loop_run (loop);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);

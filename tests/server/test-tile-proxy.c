@@ -5,6 +5,7 @@
  * serves its copy while the upstream is down. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -35,6 +36,7 @@ typedef struct
   AnbuTestServer *server;
   char           *admin_token;
   GSocket        *silent;          /* a tile server that never answers */
+  char          **server_args;     /* for a restart */
 } Fixture;
 
 /* Upstream */
@@ -91,6 +93,8 @@ start_server (Fixture    *fx,
                          "--tiles-upstream-timeout", timeout, "--manual-clock", START_TIME,
                          NULL };
 
+  g_strfreev (fx->server_args);
+  fx->server_args = g_strdupv ((char **) args);
   fx->server = anbu_test_server_new (args);
 }
 
@@ -175,6 +179,7 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->upstream_url);
   g_free (fx->user_agent);
   g_free (fx->admin_token);
+  g_strfreev (fx->server_args);
   g_hash_table_unref (fx->requests);
 }
 
@@ -331,6 +336,21 @@ test_upstream_down_serves_cache_or_502 (Fixture       *fx,
 }
 
 static void
+test_cache_survives_restart (Fixture       *fx,
+                             gconstpointer  data)
+{
+  assert_tile (fx, "/14/100/300.png");
+  g_assert_cmpint (anbu_test_server_stop (fx->server, SIGTERM), ==, 0);
+  anbu_test_server_restart (fx->server, (const char * const *) fx->server_args);
+
+  /* The copy from before the restart is asked again once, and served when the
+   * upstream fails. */
+  fx->mode = UPSTREAM_FAILING;
+  assert_tile (fx, "/14/100/300.png");
+  g_assert_cmpuint (upstream_count (fx, "/14/100/300.png"), ==, 2);
+}
+
+static void
 test_upstream_silent_is_504 (Fixture       *fx,
                              gconstpointer  data)
 {
@@ -379,6 +399,7 @@ main (int   argc,
   ADD ("/anbu/server/tile-proxy/max-age-project-clock", test_max_age_expires_by_project_clock);
   ADD ("/anbu/server/tile-proxy/cache-limit-lru", test_cache_limit_evicts_least_recently_used);
   ADD ("/anbu/server/tile-proxy/upstream-down", test_upstream_down_serves_cache_or_502);
+  ADD ("/anbu/server/tile-proxy/cache-survives-restart", test_cache_survives_restart);
   ADD_WITH ("/anbu/server/tile-proxy/upstream-silent", test_upstream_silent_is_504, TRUE);
   ADD ("/anbu/server/tile-proxy/bad-coordinates", test_bad_coordinates_are_400);
 #undef ADD
