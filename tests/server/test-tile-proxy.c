@@ -149,6 +149,7 @@ fixture_set_up (Fixture       *fx,
     start_server (fx, fx->upstream_url, "15");
 }
 
+/* Removes a directory of plain files. */
 static void
 remove_cache (const char *cache_dir)
 {
@@ -384,6 +385,38 @@ test_bad_coordinates_are_400 (Fixture       *fx,
   g_assert_cmpuint (g_hash_table_size (fx->requests), ==, 0);
 }
 
+/* A template the server cannot use stops it at start, saying what it needs. */
+static void
+test_bad_template_refused (Fixture       *fx,
+                           gconstpointer  data)
+{
+  const char *templates[] = {
+    "ftp://127.0.0.1/{z}/{x}/{y}.png",
+    "http://127.0.0.1/{z}/{x}.png",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
+    {
+      g_autofree char *db_dir = g_dir_make_tmp ("anbu-tile-proxy-db-XXXXXX", NULL);
+      g_autofree char *db = g_build_filename (db_dir, "refused.db", NULL);
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *err = NULL;
+
+      process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                  | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                                  g_getenv ("ANBU_SERVER"), "serve", "--db", db,
+                                  "--listen", "127.0.0.1:0", "--tiles-upstream", templates[i],
+                                  NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+      g_assert_nonnull (strstr (err, "--tiles-upstream must be an http(s) URL with {z}, {x}"));
+      remove_cache (db_dir);   /* the files of the database it opened */
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -402,6 +435,7 @@ main (int   argc,
   ADD ("/anbu/server/tile-proxy/cache-survives-restart", test_cache_survives_restart);
   ADD_WITH ("/anbu/server/tile-proxy/upstream-silent", test_upstream_silent_is_504, TRUE);
   ADD ("/anbu/server/tile-proxy/bad-coordinates", test_bad_coordinates_are_400);
+  ADD ("/anbu/server/tile-proxy/bad-template-refused", test_bad_template_refused);
 #undef ADD
 #undef ADD_WITH
 
