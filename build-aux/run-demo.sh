@@ -8,6 +8,8 @@
 #                                 (default: BUILDDIR/demo, emptied first)
 #   ANBU_DEMO_HOUSEHOLDS          households in the simulated district (default 120)
 #   ANBU_DEMO_NEW_SIGNAL_SECONDS  seconds until the new risk signal (default 180)
+#   ANBU_DEMO_TILES_UPSTREAM      a real tile server's URL template (docs/map.md) in place of
+#                                 the placeholder tiles; ANBU_DEMO_TILES_ATTRIBUTION its credit
 #   ANBU_DEMO_CHECK=1 or --check  for the test: no build (it runs from a finished one), the
 #                                 display is the caller's (Xvfb), settings in memory
 set -euo pipefail
@@ -162,7 +164,12 @@ chmod 600 "$dir/admin-password" "$dir/planner-password"
 "$server_bin" user add --db "$dir/anbu.db" --username admin --role admin \
   --password-file "$dir/admin-password" > /dev/null 2> "$dir/server.log" \
   || fail "$(gettext 'Cannot create the administrator:')" "$dir/server.log"
-start "$server_bin" serve --db "$dir/anbu.db" --listen 127.0.0.1:0 --tiles "$tiles" \
+tile_args=(--tiles "$tiles")
+if [ -n "${ANBU_DEMO_TILES_UPSTREAM:-}" ]; then
+  tile_args=(--tiles-upstream "$ANBU_DEMO_TILES_UPSTREAM" --tiles-cache-dir "$dir/tile-cache"
+             --tiles-attribution "${ANBU_DEMO_TILES_ATTRIBUTION:-© OpenStreetMap contributors}")
+fi
+start "$server_bin" serve --db "$dir/anbu.db" --listen 127.0.0.1:0 "${tile_args[@]}" \
   > "$dir/server-url" 2>> "$dir/server.log"
 server_pid=$!
 url=

@@ -24,6 +24,7 @@
 #include "anbu-ingest-cli.h"
 #include "anbu-query-pool.h"
 #include "anbu-sqlite-store.h"
+#include "anbu-tile-proxy.h"
 #include "anbu-tile-store.h"
 #include "anbu-validate.h"
 #include "anbu-server-time.h"
@@ -38,6 +39,9 @@ static const char usage_text[] =
   "                    [--max-connections-per-address N]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
+  "                    [--tiles-upstream URL-TEMPLATE [--tiles-attribution TEXT]\n"
+  "                     [--tiles-cache-dir DIR] [--tiles-cache-limit MB]\n"
+  "                     [--tiles-upstream-timeout SECONDS]]\n"
   "  anbu-server user add --db FILE --username NAME --role planner|control|admin\n"
   "                    [--display-name TEXT] [--dong-codes CODE,CODE] [--password-file FILE]\n"
   "  anbu-server user disable --db FILE --username NAME [--force]\n"
@@ -200,6 +204,11 @@ run_serve (int    argc,
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *tiles = NULL;
+  g_autofree char *tiles_upstream = NULL;
+  g_autofree char *tiles_attribution = NULL;
+  g_autofree char *tiles_cache_dir = NULL;
+  gint64 tiles_cache_limit = ANBU_TILE_PROXY_DEFAULT_CACHE_LIMIT_MB;
+  gint tiles_upstream_timeout = ANBU_TILE_PROXY_DEFAULT_TIMEOUT;
   g_autofree char *url = NULL;
   gint64 token_lifetime = 0;
   gint64 max_body = ANBU_DEFAULT_MAX_BODY;
@@ -220,10 +229,16 @@ run_serve (int    argc,
     { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_connections, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
+    { "tiles-upstream", 0, 0, G_OPTION_ARG_STRING, &tiles_upstream, NULL, NULL },
+    { "tiles-attribution", 0, 0, G_OPTION_ARG_STRING, &tiles_attribution, NULL, NULL },
+    { "tiles-cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &tiles_cache_dir, NULL, NULL },
+    { "tiles-cache-limit", 0, 0, G_OPTION_ARG_INT64, &tiles_cache_limit, NULL, NULL },
+    { "tiles-upstream-timeout", 0, 0, G_OPTION_ARG_INT, &tiles_upstream_timeout, NULL, NULL },
     { NULL }
   };
   g_autoptr(AnbuIngestService) ingest = NULL;
   g_autoptr(AnbuTileStore) tile_store = NULL;
+  g_autoptr(AnbuTileProxy) tile_proxy = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(AnbuStore) store = NULL;
   g_autoptr(AnbuHttpServer) server = NULL;
@@ -254,6 +269,12 @@ run_serve (int    argc,
     return usage_error ("--query-deadline must be a number of seconds from 1 to 600");
   if (max_connections < 0 || max_connections > 65535)
     return usage_error ("--max-connections-per-address must be a number from 0 to 65535");
+  if (tiles != NULL && tiles_upstream != NULL)
+    return usage_error ("--tiles and --tiles-upstream cannot be used together");
+  if (tiles_cache_limit < 1 || tiles_cache_limit > 1024 * 1024)
+    return usage_error ("--tiles-cache-limit must be a number of MiB from 1 to 1048576");
+  if (tiles_upstream_timeout < 1 || tiles_upstream_timeout > 600)
+    return usage_error ("--tiles-upstream-timeout must be a number of seconds from 1 to 600");
   if (!anbu_auth_init (&error))
     {
       g_printerr ("anbu-server: %s\n", error->message);
@@ -292,17 +313,37 @@ run_serve (int    argc,
         }
       anbu_tile_store_attach (tile_store, server);
     }
+  /* The same routes from a tile server, cached on disk (docs/map.md). */
+  if (tiles_upstream != NULL)
+    {
+      g_autofree char *cache_dir = tiles_cache_dir != NULL
+        ? g_strdup (tiles_cache_dir)
+        : g_build_filename (g_get_user_cache_dir (), "anbu-server", "tiles", NULL);
+
+      tile_proxy = anbu_tile_proxy_new (tiles_upstream, tiles_attribution, cache_dir,
+                                        (guint64) tiles_cache_limit * 1024 * 1024,
+                                        (guint) tiles_upstream_timeout, &error);
+      if (tile_proxy == NULL)
+        {
+          g_printerr ("anbu-server: %s\n", error->message);
+          return 1;
+        }
+      anbu_tile_proxy_attach (tile_proxy, server);
+    }
+
+  /* Handlers before the URL: whoever read it may stop the server at once, and
+   * SIGTERM without them kills it uncleanly (exit 143). */
+  loop = g_main_loop_new (NULL, FALSE);
+  shutdown.loop = loop;
+  shutdown.server = server;
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &shutdown);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &shutdown);
 
   /* The first line of standard output is the URL (tests read it). */
   url = anbu_http_server_dup_url (server);
   g_print ("%s\n", url);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  shutdown.loop = loop;
-  shutdown.server = server;
-  sigint_id = g_unix_signal_add (SIGINT, on_signal, &shutdown);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &shutdown);
   g_main_loop_run (loop);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
@@ -310,6 +351,7 @@ run_serve (int    argc,
 
   g_clear_object (&ingest);
   g_clear_object (&tile_store);
+  g_clear_object (&tile_proxy);
   g_clear_object (&server);
   g_clear_object (&store);
   g_message ("Stopped");

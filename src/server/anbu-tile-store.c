@@ -95,7 +95,6 @@ handle_tile (AnbuTileStore     *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) tile = NULL;
   SoupMessageHeaders *headers;
-  AnbuTilePathResult parsed;
   guint z = 0, x = 0, y = 0;
 
   if (strcmp (path, "/tiles/tiles.json") == 0
@@ -107,44 +106,8 @@ handle_tile (AnbuTileStore     *self,
       return;
     }
 
-  parsed = anbu_tile_store_parse_path (path, &z, &x, &y);
-  if (parsed == ANBU_TILE_PATH_NOT_A_TILE)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL,
-                                   _("There is no such route;"
-                                     " tiles are at /tiles/{z}/{x}/{y}.png"));
-      return;
-    }
-  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                    "GET, HEAD");
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                                   _("This route does not take this method"));
-      return;
-    }
-
-  switch (parsed)
-    {
-    case ANBU_TILE_PATH_BAD_Z:
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "z",
-                                   _("The zoom level must be a whole number from 0 to 22"));
-      return;
-    case ANBU_TILE_PATH_BAD_X:
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "x",
-                                   _("The tile column must be a whole number below 2 to the power"
-                                     " of the zoom level"));
-      return;
-    case ANBU_TILE_PATH_BAD_Y:
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "y",
-                                   _("The tile row must be a whole number below 2 to the power"
-                                     " of the zoom level"));
-      return;
-    case ANBU_TILE_PATH_OK:
-    case ANBU_TILE_PATH_NOT_A_TILE:
-    default:
-      break;
-    }
+  if (!anbu_tile_store_check_request (msg, path, &z, &x, &y))
+    return;
 
   tile = anbu_tile_store_lookup (self, z, x, y, &error);
   if (tile == NULL)
@@ -394,6 +357,55 @@ anbu_tile_store_lookup (AnbuTileStore  *self,
   sqlite3_reset (self->lookup);
   sqlite3_clear_bindings (self->lookup);
   return tile;
+}
+
+gboolean
+anbu_tile_store_check_request (SoupServerMessage *msg,
+                               const char        *path,
+                               guint             *z,
+                               guint             *x,
+                               guint             *y)
+{
+  const char *method = soup_server_message_get_method (msg);
+  AnbuTilePathResult parsed = anbu_tile_store_parse_path (path, z, x, y);
+
+  if (parsed == ANBU_TILE_PATH_NOT_A_TILE)
+    {
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL,
+                                   _("There is no such route;"
+                                     " tiles are at /tiles/{z}/{x}/{y}.png"));
+      return FALSE;
+    }
+  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    "GET, HEAD");
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
+                                   _("This route does not take this method"));
+      return FALSE;
+    }
+
+  switch (parsed)
+    {
+    case ANBU_TILE_PATH_BAD_Z:
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "z",
+                                   _("The zoom level must be a whole number from 0 to 22"));
+      return FALSE;
+    case ANBU_TILE_PATH_BAD_X:
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "x",
+                                   _("The tile column must be a whole number below 2 to the power"
+                                     " of the zoom level"));
+      return FALSE;
+    case ANBU_TILE_PATH_BAD_Y:
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "y",
+                                   _("The tile row must be a whole number below 2 to the power"
+                                     " of the zoom level"));
+      return FALSE;
+    case ANBU_TILE_PATH_OK:
+    case ANBU_TILE_PATH_NOT_A_TILE:
+    default:
+      return TRUE;
+    }
 }
 
 const char *

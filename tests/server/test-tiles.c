@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GET /tiles/{z}/{x}/{y}.png of `anbu-server serve --tiles FILE`, with a basemap
- * written by anbu-basemap, and the app's tile source against that real server. */
+ * written by anbu-basemap, and the app's tile source against that real server;
+ * then the same through `--tiles-upstream` from a tile server serving that file. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -17,42 +19,22 @@
 #define MAX_ZOOM 14
 #define TIMEOUT_MS 10000
 
+/* Where the server takes its tiles from (the fixture's data). */
+typedef enum
+{
+  TILES_NONE,
+  TILES_MBTILES,   /* --tiles FILE */
+  TILES_PROXIED,   /* --tiles-upstream: a tile server in this process serving the same file */
+} TilesFrom;
+
 typedef struct
 {
   char           *dir;
   char           *mbtiles;
+  char           *proxy_cache;
+  SoupServer     *upstream;
   AnbuTestServer *server;
 } Fixture;
-
-static void
-fixture_set_up (Fixture       *fx,
-                gconstpointer  with_tiles)
-{
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("anbu-tiles-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->mbtiles = test_make_basemap (fx->dir, MIN_ZOOM, MAX_ZOOM);
-  if (GPOINTER_TO_INT (with_tiles))
-    {
-      const char *args[] = { "--tiles", fx->mbtiles, NULL };
-
-      fx->server = anbu_test_server_new (args);
-    }
-  else
-    fx->server = anbu_test_server_new (NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *fx,
-                   gconstpointer  with_tiles)
-{
-  g_clear_pointer (&fx->server, anbu_test_server_free);
-  g_unlink (fx->mbtiles);
-  g_rmdir (fx->dir);
-  g_free (fx->mbtiles);
-  g_free (fx->dir);
-}
 
 /* The stored bytes of XYZ tile (z, x, y), read straight from the file (rows
  * counted from the south), or NULL. */
@@ -78,6 +60,107 @@ read_stored_tile (const char *mbtiles,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return bytes;
+}
+
+/* The tile server behind --tiles-upstream: GET /{z}/{x}/{y}.png from the file. */
+static void
+on_upstream_request (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           user_data)
+{
+  Fixture *fx = user_data;
+  g_autoptr(GBytes) tile = NULL;
+  guint z, x, y;
+  char end;
+
+  if (sscanf (path, "/%u/%u/%u.pn%c", &z, &x, &y, &end) == 4 && end == 'g' && z <= 22)
+    tile = read_stored_tile (fx->mbtiles, z, x, y);
+  if (tile == NULL)
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (tile, NULL), g_bytes_get_size (tile));
+}
+
+static void
+fixture_set_up (Fixture       *fx,
+                gconstpointer  data)
+{
+  TilesFrom from = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+
+  fx->dir = g_dir_make_tmp ("anbu-tiles-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->mbtiles = test_make_basemap (fx->dir, MIN_ZOOM, MAX_ZOOM);
+  if (from == TILES_MBTILES)
+    {
+      const char *args[] = { "--tiles", fx->mbtiles, NULL };
+
+      fx->server = anbu_test_server_new (args);
+    }
+  else if (from == TILES_PROXIED)
+    {
+      g_autofree char *url_template = NULL;
+      GSList *uris;
+
+      fx->upstream = soup_server_new (NULL, NULL);
+      soup_server_add_handler (fx->upstream, NULL, on_upstream_request, fx, NULL);
+      g_assert_true (soup_server_listen_local (fx->upstream, 0, SOUP_SERVER_LISTEN_IPV4_ONLY,
+                                               &error));
+      g_assert_no_error (error);
+      uris = soup_server_get_uris (fx->upstream);
+      url_template = g_strdup_printf ("http://127.0.0.1:%d/{z}/{x}/{y}.png",
+                                      g_uri_get_port (uris->data));
+      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+      fx->proxy_cache = g_build_filename (fx->dir, "proxy-cache", NULL);
+
+      {
+        const char *args[] = { "--tiles-upstream", url_template,
+                               "--tiles-cache-dir", fx->proxy_cache, NULL };
+
+        fx->server = anbu_test_server_new (args);
+      }
+    }
+  else
+    fx->server = anbu_test_server_new (NULL);
+}
+
+/* The fixture's directory: the file, the app's tile cache, the proxy's cache. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fx->server, anbu_test_server_free);
+  if (fx->upstream != NULL)
+    soup_server_disconnect (fx->upstream);
+  g_clear_object (&fx->upstream);
+  remove_tree (fx->dir);
+  g_free (fx->proxy_cache);
+  g_free (fx->mbtiles);
+  g_free (fx->dir);
 }
 
 static AnbuTestResponse *
@@ -380,8 +463,8 @@ test_tile_source_against_server (Fixture       *fx,
   g_clear_error (&f.last_error);
 }
 
-#define ADD(path, with_tiles, func) \
-  g_test_add (path, Fixture, GINT_TO_POINTER (with_tiles), fixture_set_up, func, fixture_tear_down)
+#define ADD(path, from, func) \
+  g_test_add (path, Fixture, GINT_TO_POINTER (from), fixture_set_up, func, fixture_tear_down)
 
 int
 main (int   argc,
@@ -389,15 +472,19 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  ADD ("/anbu/tiles/served", TRUE, test_tiles_served);
-  ADD ("/anbu/tiles/tilejson", TRUE, test_tilejson);
-  ADD ("/anbu/tiles/missing-tile", TRUE, test_missing_tile);
-  ADD ("/anbu/tiles/bad-zoom", TRUE, test_bad_zoom);
-  ADD ("/anbu/tiles/bad-column", TRUE, test_bad_column);
-  ADD ("/anbu/tiles/bad-row", TRUE, test_bad_row);
-  ADD ("/anbu/tiles/not-a-tile-path", TRUE, test_not_a_tile_path);
-  ADD ("/anbu/tiles/no-tiles-option", FALSE, test_no_tiles_option);
-  ADD ("/anbu/tiles/not-mbtiles-refused", FALSE, test_not_mbtiles_refused);
-  ADD ("/anbu/tiles/tile-source-against-server", TRUE, test_tile_source_against_server);
+  ADD ("/anbu/tiles/served", TILES_MBTILES, test_tiles_served);
+  ADD ("/anbu/tiles/tilejson", TILES_MBTILES, test_tilejson);
+  ADD ("/anbu/tiles/missing-tile", TILES_MBTILES, test_missing_tile);
+  ADD ("/anbu/tiles/bad-zoom", TILES_MBTILES, test_bad_zoom);
+  ADD ("/anbu/tiles/bad-column", TILES_MBTILES, test_bad_column);
+  ADD ("/anbu/tiles/bad-row", TILES_MBTILES, test_bad_row);
+  ADD ("/anbu/tiles/not-a-tile-path", TILES_MBTILES, test_not_a_tile_path);
+  ADD ("/anbu/tiles/no-tiles-option", TILES_NONE, test_no_tiles_option);
+  ADD ("/anbu/tiles/not-mbtiles-refused", TILES_NONE, test_not_mbtiles_refused);
+  ADD ("/anbu/tiles/tile-source-against-server", TILES_MBTILES, test_tile_source_against_server);
+  /* The same through --tiles-upstream: the proxy changes nothing the app sees. */
+  ADD ("/anbu/tiles/proxied/served", TILES_PROXIED, test_tiles_served);
+  ADD ("/anbu/tiles/proxied/tile-source-against-server", TILES_PROXIED,
+       test_tile_source_against_server);
   return g_test_run ();
 }
