@@ -1168,7 +1168,9 @@ request_in_background (AnbuTestServer *server,
   /* No timeout of its own: the caller's deadline bounds the wait. */
   if (session == NULL)
     {
-      session = soup_session_new ();
+      /* SoupSession's own default is 60 s; under AddressSanitizer a loaded server can take
+       * longer, and the caller's deadline is the bound that matters. */
+      session = soup_session_new_with_options ("timeout", 0, "idle-timeout", 0, NULL);
       soup_session_set_proxy_resolver (session, NULL);
     }
   *status = 0;
@@ -1208,7 +1210,13 @@ test_slow_connections_and_big_uploads (void)
   GSocketConnection *slow[200];
   Upload uploads[20] = { 0 };
   Upload endless[20] = { 0 };
-  guint endless_remaining = G_N_ELEMENTS (endless);
+#ifdef __SANITIZE_ADDRESS__
+  /* Under AddressSanitizer (ten times slower) five streams already keep the loop busy. */
+  const guint n_endless = 5;
+#else
+  const guint n_endless = G_N_ELEMENTS (endless);
+#endif
+  guint endless_remaining = n_endless;
   gboolean stop = FALSE;
   guint health_status = 0, readings_status = 0;
   g_autoptr(GBytes) raw_piece = NULL;
@@ -1280,7 +1288,7 @@ test_slow_connections_and_big_uploads (void)
    * gateway's readings, whose commit waits for an idle loop, are stored
    * and answered all the same (before the fix they waited for the
    * streams to end). */
-  for (guint i = 0; i < G_N_ELEMENTS (endless); i++)
+  for (guint i = 0; i < n_endless; i++)
     {
       Upload *upload = &endless[i];
       g_autofree char *local = g_strdup_printf ("127.0.0.%u", 40 + i);
@@ -1307,14 +1315,14 @@ test_slow_connections_and_big_uploads (void)
     g_main_context_iteration (NULL, TRUE);
   g_test_message ("telemetry answered %u with %u endless bodies streaming", readings_status, endless_remaining);
   g_assert_cmpuint (readings_status, ==, 200);
-  g_assert_cmpuint (endless_remaining, ==, G_N_ELEMENTS (endless));
+  g_assert_cmpuint (endless_remaining, ==, n_endless);
   stop = TRUE;
   deadline = g_get_monotonic_time () + 3 * ANBU_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;
   while (endless_remaining > 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (endless_remaining, ==, 0);
   peak = peak_rss_kib (server);
-  for (guint i = 0; i < G_N_ELEMENTS (endless); i++)
+  for (guint i = 0; i < n_endless; i++)
     {
       Upload *upload = &endless[i];
 
