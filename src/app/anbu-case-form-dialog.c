@@ -1744,6 +1744,26 @@ anbu_case_form_dialog_finalize (GObject *object)
 }
 
 static void
+popdown_pickers (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    popdown_pickers (child);
+}
+
+/* A date picker's calendar left open when the form goes (saved with Ctrl+Enter, closed with
+ * the window): GTK 4.8 then asks the pointer position of the popover's destroyed surface
+ * (Gdk-CRITICAL gdk_surface_get_device_position). Close the pickers first. */
+static void
+anbu_case_form_dialog_unmap (GtkWidget *widget)
+{
+  popdown_pickers (widget);
+  GTK_WIDGET_CLASS (anbu_case_form_dialog_parent_class)->unmap (widget);
+}
+
+static void
 anbu_case_form_dialog_class_init (AnbuCaseFormDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1751,6 +1771,7 @@ anbu_case_form_dialog_class_init (AnbuCaseFormDialogClass *klass)
 
   object_class->dispose = anbu_case_form_dialog_dispose;
   object_class->finalize = anbu_case_form_dialog_finalize;
+  widget_class->unmap = anbu_case_form_dialog_unmap;
 
   /* The change is in the outbox; its mutation id. */
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
