@@ -1209,13 +1209,10 @@ test_slow_connections_and_big_uploads (void)
   const gsize step = 1024 * 1024;
   GSocketConnection *slow[200];
   Upload uploads[20] = { 0 };
-  Upload endless[20] = { 0 };
-#ifdef __SANITIZE_ADDRESS__
-  /* Under AddressSanitizer (ten times slower) five streams already keep the loop busy. */
-  const guint n_endless = 5;
-#else
+  /* Five streams already keep the main loop from ever being idle; twenty made the test
+   * depend on how fast a loaded (or sanitized) machine answers. */
+  Upload endless[5] = { 0 };
   const guint n_endless = G_N_ELEMENTS (endless);
-#endif
   guint endless_remaining = n_endless;
   gboolean stop = FALSE;
   guint health_status = 0, readings_status = 0;
@@ -1315,7 +1312,9 @@ test_slow_connections_and_big_uploads (void)
     g_main_context_iteration (NULL, TRUE);
   g_test_message ("telemetry answered %u with %u endless bodies streaming", readings_status, endless_remaining);
   g_assert_cmpuint (readings_status, ==, 200);
-  g_assert_cmpuint (endless_remaining, ==, n_endless);
+  /* Answered while bodies still stream in (before the fix, only after they ended). Some may
+   * have been cut by the server's request timeout meanwhile on a slow (sanitized) run. */
+  g_assert_cmpuint (endless_remaining, >, 0);
   stop = TRUE;
   deadline = g_get_monotonic_time () + 3 * ANBU_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;
   while (endless_remaining > 0 && g_get_monotonic_time () < deadline)
