@@ -1325,7 +1325,9 @@ test_slow_connections_and_big_uploads (void)
     {
       Upload *upload = &endless[i];
 
-      g_assert_cmpuint (upload->status, ==, 413);
+      /* Refused (413) once it ended; on a slow (sanitized) run the request timeout may have
+       * closed it first, unanswered. Never accepted. */
+      g_assert_true (upload->status == 413 || upload->status == 0);
       g_io_stream_close (G_IO_STREAM (upload->connection), NULL, NULL);
       g_clear_object (&upload->connection);
       g_clear_object (&upload->cancellable);
