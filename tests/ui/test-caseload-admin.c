@@ -11,8 +11,7 @@
 #include "anbu-case-store.h"
 #include "anbu-caseload-admin-view.h"
 #include "anbu-casework.h"
-#include "anbu-test-server.h"
-#include "anbu-test-util.h"
+#include "anbu-test-desk.h"
 #include "anbu-window.h"
 
 #define PASSWORD "correct horse battery"
@@ -22,18 +21,7 @@
 /* The UI tests' clock (anbu_test_init): Tuesday 2026-11-24 10:30 KST. */
 #define NOW "2026-11-24T10:30:00+09:00"
 
-typedef struct
-{
-  AnbuTestServer  *server;
-  char            *token;
-  char            *dir;
-  AnbuReplica     *replica;
-  AnbuCaseStore   *store;
-  AnbuCasework    *casework;
-  GtkWidget       *window;
-  AnbuApplication *app;
-  AnbuTestAccount *account;
-} Fixture;
+typedef AnbuTestDesk Fixture;
 
 static void
 create_household (Fixture    *f,
@@ -53,22 +41,11 @@ create_household (Fixture    *f,
                    ==, "applied");
 }
 
-static gboolean
-casework_loaded (gpointer data)
-{
-  return anbu_casework_get_loaded (data) && !anbu_casework_is_loading (data);
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   const char *args[] = { "--manual-clock", NOW, NULL };
-  const char *meta[] = { "username", "admin", NULL };
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AnbuApiClient) client = NULL;
-  g_autofree char *path = NULL;
 
   f->server = anbu_test_server_new (args);
   g_free (anbu_test_server_add_user (f->server, "admin", "admin", NULL, PASSWORD));
@@ -77,56 +54,15 @@ fixture_set_up (Fixture       *f,
   f->token = anbu_test_server_sign_in (f->server, "admin", PASSWORD);
   create_household (f, DONG_A, "김영수");
   create_household (f, DONG_D, "한만수");
-
-  f->dir = g_dir_make_tmp ("anbu-caseload-admin-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "replica.db", NULL);
-  ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, PASSWORD, 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
-  f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  f->store = anbu_case_store_new (f->replica, NULL);
-  client = anbu_api_client_new (f->server->url, NULL, &error);
-  g_assert_no_error (error);
-  anbu_api_client_set_token (client, f->token);
-  anbu_case_store_set_api_client (f->store, client);
-  anbu_case_store_set_is_admin (f->store, GPOINTER_TO_INT (data));
-  f->casework = anbu_casework_new (f->store);
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
-
-  f->account = anbu_test_account_new ("admin", PASSWORD, "관리자");
-  f->app = anbu_test_application_new ();
-  f->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (f->app), ANBU_ACCOUNT (f->account)));
-  gtk_window_present (GTK_WINDOW (f->window));
-  anbu_test_wait_drawn (f->window);
-  anbu_test_sign_in (f->window, f->server->url, "admin", PASSWORD);
-  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
+  anbu_test_desk_open (f, "admin", PASSWORD, "관리자",
+                       ANBU_TEST_DESK_ONLINE | ANBU_TEST_DESK_NO_PULL | (GPOINTER_TO_INT (data) ? ANBU_TEST_DESK_ADMIN : 0));
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  g_autofree char *path = NULL;
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
-      gtk_window_destroy (window);
-    }
-  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
-  g_clear_object (&f->casework);
-  g_clear_object (&f->store);
-  path = g_strdup (anbu_replica_get_path (f->replica));
-  g_clear_object (&f->replica);
-  anbu_replica_delete_files (path, NULL);
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  anbu_test_server_free (f->server);
-  g_free (f->token);
-  g_clear_object (&f->app);
-  g_clear_object (&f->account);
+  anbu_test_desk_close (f);
 }
 
 static gboolean

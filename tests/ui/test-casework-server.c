@@ -16,8 +16,7 @@
 #include "anbu-statistics-view.h"
 #include "anbu-casework.h"
 #include "anbu-case-store.h"
-#include "anbu-test-server.h"
-#include "anbu-test-util.h"
+#include "anbu-test-desk.h"
 #include "anbu-window.h"
 
 #define PASSWORD "correct horse battery"
@@ -25,25 +24,7 @@
 #define H1 "00000000-0000-4000-8000-0000000000a1"
 #define H2 "00000000-0000-4000-8000-0000000000a2"
 
-typedef struct
-{
-  AnbuTestServer       *server;
-  char                 *token;
-  char                 *planner_id;
-  char                 *dir;
-  AnbuReplica          *replica;
-  AnbuCaseStore *store;
-  AnbuCasework         *casework;
-  GtkWidget            *window;
-  AnbuApplication      *app;
-  AnbuTestAccount      *account;
-} Fixture;
-
-static gboolean
-casework_loaded (gpointer data)
-{
-  return anbu_casework_get_loaded (data) && !anbu_casework_is_loading (data);
-}
+typedef AnbuTestDesk Fixture;
 
 static char *
 household_json (const char *id,
@@ -76,145 +57,23 @@ push_seed (Fixture *f)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "status"), ==, "applied");
 }
 
-/* What the sync engine does: pull every page into the replica. */
-static void
-pull (Fixture *f)
-{
-  g_autofree char *cursor = g_strdup ("");
-  gboolean has_more = TRUE;
-
-  for (guint page = 0; has_more && page < 100; page++)
-    {
-      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
-      g_autofree char *path = g_strdup_printf ("/api/v1/sync?since=%s", escaped);
-      g_autoptr(AnbuTestResponse) response = anbu_test_request (f->server, "GET", path, f->token, NULL);
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_assert_cmpuint (response->status, ==, 200);
-      ANBU_TEST_AWAIT (result, anbu_replica_apply_pull_async (f->replica, response->raw, NULL, anbu_test_ready_cb, &result));
-      anbu_replica_apply_pull_finish (f->replica, result, &has_more, NULL, &error);
-      g_assert_no_error (error);
-      g_free (cursor);
-      cursor = g_strdup (json_object_get_string_member (json_node_get_object (response->json), "cursor"));
-    }
-}
-
-/* …and push the outbox, storing the server's answers. */
-static void
-push (Fixture *f,
-      guint    expect_applied)
-{
-  g_autoptr(GAsyncResult) prepared = NULL;
-  g_autoptr(GAsyncResult) applied = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) ids = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(AnbuTestResponse) response = NULL;
-  AnbuPushSummary summary = { 0 };
-
-  ANBU_TEST_AWAIT (prepared, anbu_replica_prepare_push_async (f->replica, 100, NULL, anbu_test_ready_cb, &prepared));
-  body = anbu_replica_prepare_push_finish (f->replica, prepared, &ids, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (body);
-  response = anbu_test_request_bytes (f->server, "POST", "/api/v1/mutations", f->token, body);
-  g_assert_cmpuint (response->status, ==, 200);
-  ANBU_TEST_AWAIT (applied, anbu_replica_apply_push_async (f->replica, (const char * const *) ids, response->raw, NULL,
-                                                 anbu_test_ready_cb, &applied));
-  anbu_replica_apply_push_finish (f->replica, applied, &summary, &error);
-  g_assert_no_error (error);
-  g_test_message ("push: %u applied, %u duplicate, %u conflict, %u rejected",
-                  summary.applied, summary.duplicate, summary.conflict, summary.rejected);
-  g_assert_cmpuint (summary.rejected, ==, 0);
-  g_assert_cmpuint (summary.conflict, ==, 0);
-  g_assert_cmpuint (summary.applied, ==, expect_applied);
-}
-
-/* The record as the server now has it (a fresh full pull, as another device would see it). */
-static JsonObject *
-server_record (Fixture    *f,
-               const char *kind,
-               const char *id)
-{
-  g_autofree char *cursor = NULL;
-  g_autoptr(JsonArray) changes = anbu_test_pull (f->server, f->token, &cursor, 0, NULL);
-  JsonObject *change = anbu_test_find_change (changes, kind, id);
-  JsonObject *record;
-
-  if (change == NULL || !json_object_has_member (change, "record"))
-    return NULL;
-  record = json_object_get_object_member (change, "record");
-  return json_object_ref (record);
-}
-
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  const char *meta[] = { "username", "kim.planner", NULL };
-
   f->server = anbu_test_server_new (NULL);
-  f->planner_id = anbu_test_server_add_user (f->server, "kim.planner", "planner", DONG, PASSWORD);
+  f->user_id = anbu_test_server_add_user (f->server, "kim.planner", "planner", DONG, PASSWORD);
   f->token = anbu_test_server_sign_in (f->server, "kim.planner", PASSWORD);
   push_seed (f);
-
-  f->dir = g_dir_make_tmp ("anbu-casework-e2e-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "replica.db", NULL);
-  ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, PASSWORD, 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
-  f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
-  g_assert_no_error (error);
-  pull (f);
-
-  f->store = anbu_case_store_new (f->replica, f->planner_id);
-  {
-    g_autoptr(AnbuApiClient) client = anbu_api_client_new (f->server->url, NULL, &error);
-
-    g_assert_no_error (error);
-    anbu_api_client_set_token (client, f->token);
-    anbu_case_store_set_api_client (f->store, client);
-  }
-  f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  anbu_test_desk_open (f, "kim.planner", PASSWORD, "김복지", ANBU_TEST_DESK_ONLINE);
   g_assert_nonnull (anbu_casework_lookup_household (f->casework, H1));
-
-  f->account = anbu_test_account_new ("kim.planner", PASSWORD, "김복지");
-  f->app = anbu_test_application_new ();
-  f->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (f->app), ANBU_ACCOUNT (f->account)));
-  gtk_window_present (GTK_WINDOW (f->window));
-  anbu_test_wait_drawn (f->window);
-  anbu_test_sign_in (f->window, f->server->url, "kim.planner", PASSWORD);
-  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
 }
 
 static void
 fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  g_autofree char *path = NULL;
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
-      gtk_window_destroy (window);
-    }
-  g_clear_object (&f->casework);
-  g_clear_object (&f->store);
-  path = g_strdup (anbu_replica_get_path (f->replica));
-  g_clear_object (&f->replica);
-  anbu_replica_delete_files (path, NULL);
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  anbu_test_server_free (f->server);
-  g_free (f->token);
-  g_free (f->planner_id);
-  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
-  g_clear_object (&f->app);
-  g_clear_object (&f->account);
+  anbu_test_desk_close (f);
 }
 
 static AnbuCaseFormDialog *
@@ -254,7 +113,7 @@ save (Fixture            *f,
   g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved);
   anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "form-save"));
   g_assert_true (anbu_test_wait_until (is_true, &saved, 10000));
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
 }
 
 static void
@@ -324,14 +183,14 @@ test_visit_contact_absence_reach_server (Fixture      *f,
   choose (dialog, "reason", 0);   /* travel */
   save (f, dialog);
 
-  push (f, 3);
+  anbu_test_desk_push_expect_applied (f, 3);
 
   visit = first_record_of (f, "visit", H1);
   g_assert_nonnull (visit);
   g_assert_cmpstr (json_object_get_string_member (visit, "outcome"), ==, "건강 양호");
   g_assert_cmpstr (json_object_get_string_member (visit, "notes"), ==, "약 복용 확인");
   g_assert_cmpstr (json_object_get_string_member (visit, "next_visit_on"), ==, "2099-01-15");
-  g_assert_cmpstr (json_object_get_string_member (visit, "by"), ==, f->planner_id);
+  g_assert_cmpstr (json_object_get_string_member (visit, "by"), ==, f->user_id);
 
   contact = first_record_of (f, "contact", H1);
   g_assert_nonnull (contact);
@@ -377,14 +236,14 @@ test_plug_forms_reach_server (Fixture      *f,
   gtk_switch_set_active (GTK_SWITCH (anbu_case_form_dialog_get_input (dialog, "night_consent")), TRUE);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (anbu_case_form_dialog_get_input (dialog, "threshold_hours")), 36);
   save (f, dialog);
-  push (f, 2);
+  anbu_test_desk_push_expect_applied (f, 2);
 
-  installed = server_record (f, "plug", "PLG-0002");
+  installed = anbu_test_desk_server_record (f, "plug", "PLG-0002");
   g_assert_nonnull (installed);
   g_assert_cmpstr (json_object_get_string_member (installed, "household_id"), ==, H2);
   g_assert_cmpstr (json_object_get_string_member (installed, "appliance"), ==, "microwave");
   g_assert_cmpstr (json_object_get_string_member (installed, "state"), ==, "installed");
-  household = server_record (f, "household", H2);
+  household = anbu_test_desk_server_record (f, "household", H2);
   g_assert_true (json_object_get_boolean_member (household, "night_consent"));
   g_assert_cmpint (json_object_get_int_member (household, "threshold_hours"), ==, 36);
 
@@ -393,9 +252,9 @@ test_plug_forms_reach_server (Fixture      *f,
   set_text (dialog, "serial", "PLG-0101");
   choose (dialog, "reason", 2);  /* faulty */
   save (f, dialog);
-  push (f, 1);
-  old_plug = server_record (f, "plug", "PLG-0001");
-  new_plug = server_record (f, "plug", "PLG-0101");
+  anbu_test_desk_push_expect_applied (f, 1);
+  old_plug = anbu_test_desk_server_record (f, "plug", "PLG-0001");
+  new_plug = anbu_test_desk_server_record (f, "plug", "PLG-0101");
   g_assert_nonnull (old_plug);
   g_assert_nonnull (new_plug);
   g_assert_cmpstr (json_object_get_string_member (old_plug, "state"), ==, "removed");
@@ -403,13 +262,13 @@ test_plug_forms_reach_server (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (new_plug, "household_id"), ==, H1);
 
   /* Take 박정희's plug back: she moved. */
-  pull (f);
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  anbu_test_desk_pull (f);
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
   dialog = open_form (f, ANBU_CASE_FORM_REMOVE_PLUG, H2);
   choose (dialog, "reason", 0);  /* moved */
   save (f, dialog);
-  push (f, 1);
-  removed = server_record (f, "plug", "PLG-0002");
+  anbu_test_desk_push_expect_applied (f, 1);
+  removed = anbu_test_desk_server_record (f, "plug", "PLG-0002");
   g_assert_nonnull (removed);
   g_assert_cmpstr (json_object_get_string_member (removed, "state"), ==, "removed");
 }
@@ -426,8 +285,8 @@ test_edit_and_close_reach_server (Fixture      *f,
   set_text (dialog, "phone", "01055556666");
   set_text (dialog, "risk_notes", "고혈압, 계단 이용 어려움");
   save (f, dialog);
-  push (f, 1);
-  household = server_record (f, "household", H1);
+  anbu_test_desk_push_expect_applied (f, 1);
+  household = anbu_test_desk_server_record (f, "household", H1);
   g_assert_cmpstr (json_object_get_string_member (household, "phone"), ==, "010-5555-6666");
   g_assert_cmpstr (json_object_get_string_member (household, "risk_notes"), ==, "고혈압, 계단 이용 어려움");
   g_assert_cmpstr (json_object_get_string_member (household, "name"), ==, "김영수");
@@ -435,9 +294,9 @@ test_edit_and_close_reach_server (Fixture      *f,
   dialog = open_form (f, ANBU_CASE_FORM_CLOSE_CASE, H2);
   set_text (dialog, "reason", "요양원 입소");
   save (f, dialog);
-  push (f, 1);
+  anbu_test_desk_push_expect_applied (f, 1);
   /* A closed case leaves the planner's scope: the server now sends its removal. */
-  closed = server_record (f, "household", H2);
+  closed = anbu_test_desk_server_record (f, "household", H2);
   g_assert_null (closed);
 }
 
@@ -484,7 +343,7 @@ settle (Fixture *f)
     {
       for (guint i = 0; i < 100 && g_main_context_pending (NULL); i++)
         g_main_context_iteration (NULL, FALSE);
-      g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+      g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
     }
   anbu_test_wait_drawn (f->window);
 }
@@ -540,7 +399,7 @@ test_alert_actions_reach_server (Fixture      *f,
   g_autoptr(JsonObject) resolved = NULL;
   g_autoptr(JsonObject) contact = NULL;
 
-  pull (f);
+  anbu_test_desk_pull (f);
   g_assert_true (anbu_test_wait_until (alert_row_shown, view, 10000));
   settle (f);
   row = anbu_alerts_view_get_row (view, 0);
@@ -548,15 +407,15 @@ test_alert_actions_reach_server (Fixture      *f,
 
   /* Acknowledge from the row. */
   anbu_test_press (anbu_test_find_named (row, "alert-acknowledge"));
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
     while (anbu_replica_get_pending_count (f->replica) == 0 && g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, TRUE);
   }
-  push (f, 1);
-  acknowledged = server_record (f, "alert", alert_id);
+  anbu_test_desk_push_expect_applied (f, 1);
+  acknowledged = anbu_test_desk_server_record (f, "alert", alert_id);
   g_assert_cmpstr (json_object_get_string_member (acknowledged, "state"), ==, "acknowledged");
 
   /* Record a call from the row: the form opens with the alert attached. */
@@ -579,12 +438,12 @@ test_alert_actions_reach_server (Fixture      *f,
   choose (dialog, "resolution", 0);  /* safe */
   set_text (dialog, "notes", "안전 확인");
   save (f, dialog);
-  push (f, 2);
+  anbu_test_desk_push_expect_applied (f, 2);
 
   contact = first_record_of (f, "contact", H1);
   g_assert_cmpstr (json_object_get_string_member (contact, "alert_id"), ==, alert_id);
   g_assert_cmpstr (json_object_get_string_member (contact, "outcome"), ==, "reached_safe");
-  resolved = server_record (f, "alert", alert_id);
+  resolved = anbu_test_desk_server_record (f, "alert", alert_id);
   g_assert_cmpstr (json_object_get_string_member (resolved, "state"), ==, "resolved");
   g_assert_cmpstr (json_object_get_string_member (resolved, "resolution"), ==, "safe");
   /* Resolved: it leaves the alerts view. */
@@ -635,7 +494,7 @@ test_household_page_dispatch (Fixture      *f,
   g_autoptr(JsonObject) dispatched = NULL;
   g_autoptr(JsonObject) resolved = NULL;
 
-  pull (f);
+  anbu_test_desk_pull (f);
   g_assert_true (anbu_test_wait_until (alert_row_shown, view, 10000));
   settle (f);
 
@@ -647,15 +506,15 @@ test_household_page_dispatch (Fixture      *f,
   choose (dialog, "channel", 3);  /* police (112) */
   choose (dialog, "outcome", 5);  /* emergency */
   save (f, dialog);
-  push (f, 1);
+  anbu_test_desk_push_expect_applied (f, 1);
 
   contact = first_record_of (f, "contact", H1);
   g_assert_cmpstr (json_object_get_string_member_with_default (contact, "alert_id", NULL), ==, alert_id);
-  dispatched = server_record (f, "alert", alert_id);
+  dispatched = anbu_test_desk_server_record (f, "alert", alert_id);
   g_assert_cmpstr (json_object_get_string_member (dispatched, "state"), ==, "dispatched");
-  g_assert_cmpstr (json_object_get_string_member (dispatched, "dispatched_by"), ==, f->planner_id);
+  g_assert_cmpstr (json_object_get_string_member (dispatched, "dispatched_by"), ==, f->user_id);
 
-  pull (f);
+  anbu_test_desk_pull (f);
   settle (f);
   row = anbu_alerts_view_get_row (view, 0);
   anbu_test_press (anbu_test_find_named (row, "alert-resolve"));
@@ -665,9 +524,9 @@ test_household_page_dispatch (Fixture      *f,
   choose (dialog, "resolution", 1);        /* hospitalized */
   choose (dialog, "dispatch_outcome", 1);  /* taken to hospital */
   save (f, dialog);
-  push (f, 1);
+  anbu_test_desk_push_expect_applied (f, 1);
 
-  resolved = server_record (f, "alert", alert_id);
+  resolved = anbu_test_desk_server_record (f, "alert", alert_id);
   g_assert_cmpstr (json_object_get_string_member (resolved, "state"), ==, "resolved");
   g_assert_cmpstr (json_object_get_string_member (resolved, "resolution"), ==, "hospitalized");
   g_assert_cmpstr (json_object_get_string_member (resolved, "dispatch_outcome"), ==, "hospitalized");

@@ -20,8 +20,7 @@
 #include "anbu-map-view.h"
 #include "anbu-outbox-entry.h"
 #include "anbu-sync-text.h"
-#include "anbu-test-server.h"
-#include "anbu-test-util.h"
+#include "anbu-test-desk.h"
 #include "anbu-window.h"
 
 #define PASSWORD "correct horse battery"
@@ -29,25 +28,7 @@
 #define OTHER_DONG "1111051500"   /* 청운효자동: another planner's */
 #define H1 "00000000-0000-4000-8000-0000000000b1"
 
-typedef struct
-{
-  AnbuTestServer  *server;
-  char            *token;
-  char            *planner_id;
-  char            *dir;
-  AnbuReplica     *replica;
-  AnbuCaseStore   *store;
-  AnbuCasework    *casework;
-  GtkWidget       *window;
-  AnbuApplication *app;
-  AnbuTestAccount *account;
-} Fixture;
-
-static gboolean
-casework_loaded (gpointer data)
-{
-  return anbu_casework_get_loaded (data) && !anbu_casework_is_loading (data);
-}
+typedef AnbuTestDesk Fixture;
 
 static void
 push_seed (Fixture *f)
@@ -67,83 +48,6 @@ push_seed (Fixture *f)
 
   for (guint i = 0; i < json_array_get_length (results); i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "status"), ==, "applied");
-}
-
-/* What the sync engine does: pull every page into the replica. */
-static void
-pull (Fixture *f)
-{
-  g_autofree char *cursor = g_strdup ("");
-  gboolean has_more = TRUE;
-
-  for (guint page = 0; has_more && page < 100; page++)
-    {
-      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
-      g_autofree char *path = g_strdup_printf ("/api/v1/sync?since=%s", escaped);
-      g_autoptr(AnbuTestResponse) response = anbu_test_request (f->server, "GET", path, f->token, NULL);
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_assert_cmpuint (response->status, ==, 200);
-      ANBU_TEST_AWAIT (result, anbu_replica_apply_pull_async (f->replica, response->raw, NULL, anbu_test_ready_cb, &result));
-      anbu_replica_apply_pull_finish (f->replica, result, &has_more, NULL, &error);
-      g_assert_no_error (error);
-      g_free (cursor);
-      cursor = g_strdup (json_object_get_string_member (json_node_get_object (response->json), "cursor"));
-    }
-}
-
-/* …and push the outbox, storing the server's answers. */
-static AnbuPushSummary
-push (Fixture *f)
-{
-  g_autoptr(GAsyncResult) prepared = NULL;
-  g_autoptr(GAsyncResult) applied = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) ids = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(AnbuTestResponse) response = NULL;
-  AnbuPushSummary summary = { 0 };
-
-  ANBU_TEST_AWAIT (prepared, anbu_replica_prepare_push_async (f->replica, 100, NULL, anbu_test_ready_cb, &prepared));
-  body = anbu_replica_prepare_push_finish (f->replica, prepared, &ids, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (body);
-  response = anbu_test_request_bytes (f->server, "POST", "/api/v1/mutations", f->token, body);
-  g_assert_cmpuint (response->status, ==, 200);
-  ANBU_TEST_AWAIT (applied, anbu_replica_apply_push_async (f->replica, (const char * const *) ids, response->raw, NULL,
-                                                 anbu_test_ready_cb, &applied));
-  anbu_replica_apply_push_finish (f->replica, applied, &summary, &error);
-  g_assert_no_error (error);
-  g_test_message ("push: %u applied, %u duplicate, %u conflict, %u rejected",
-                  summary.applied, summary.duplicate, summary.conflict, summary.rejected);
-  return summary;
-}
-
-static void
-push_expect_applied (Fixture *f,
-                     guint    expect_applied)
-{
-  AnbuPushSummary summary = push (f);
-
-  g_assert_cmpuint (summary.rejected, ==, 0);
-  g_assert_cmpuint (summary.conflict, ==, 0);
-  g_assert_cmpuint (summary.applied, ==, expect_applied);
-}
-
-/* The record as the server now has it (a fresh full pull, as another device would see it). */
-static JsonObject *
-server_record (Fixture    *f,
-               const char *kind,
-               const char *id)
-{
-  g_autofree char *cursor = NULL;
-  g_autoptr(JsonArray) changes = anbu_test_pull (f->server, f->token, &cursor, 0, NULL);
-  JsonObject *change = anbu_test_find_change (changes, kind, id);
-
-  if (change == NULL || !json_object_has_member (change, "record"))
-    return NULL;
-  return json_object_ref (json_object_get_object_member (change, "record"));
 }
 
 /* Alerts are raised by detection on the server, not pushed by apps: the test
@@ -185,63 +89,19 @@ static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  const char *meta[] = { "username", "kim.planner", NULL };
-
   f->server = anbu_test_server_new (NULL);
-  f->planner_id = anbu_test_server_add_user (f->server, "kim.planner", "planner", DONG, PASSWORD);
+  f->user_id = anbu_test_server_add_user (f->server, "kim.planner", "planner", DONG, PASSWORD);
   f->token = anbu_test_server_sign_in (f->server, "kim.planner", PASSWORD);
   push_seed (f);
-
-  f->dir = g_dir_make_tmp ("anbu-intake-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "replica.db", NULL);
-  ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, PASSWORD, 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
-  f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
-  g_assert_no_error (error);
-  pull (f);
-
-  f->store = anbu_case_store_new (f->replica, f->planner_id);
-  f->casework = anbu_casework_new (ANBU_CASE_STORE (f->store));
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  anbu_test_desk_open (f, "kim.planner", PASSWORD, "김복지", ANBU_TEST_DESK_OFFLINE);
   g_assert_nonnull (anbu_casework_lookup_household (f->casework, H1));
-
-  f->account = anbu_test_account_new ("kim.planner", PASSWORD, "김복지");
-  f->app = anbu_test_application_new ();
-  f->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (f->app), ANBU_ACCOUNT (f->account)));
-  gtk_window_present (GTK_WINDOW (f->window));
-  anbu_test_wait_drawn (f->window);
-  anbu_test_sign_in (f->window, f->server->url, "kim.planner", PASSWORD);
-  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
 }
 
 static void
 fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  g_autofree char *path = NULL;
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
-      gtk_window_destroy (window);
-    }
-  g_clear_object (&f->casework);
-  g_clear_object (&f->store);
-  path = g_strdup (anbu_replica_get_path (f->replica));
-  g_clear_object (&f->replica);
-  anbu_replica_delete_files (path, NULL);
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  anbu_test_server_free (f->server);
-  g_free (f->token);
-  g_free (f->planner_id);
-  anbu_context_set_casework (anbu_application_get_context (f->app), NULL);
-  g_clear_object (&f->app);
-  g_clear_object (&f->account);
+  anbu_test_desk_close (f);
 }
 
 static AnbuCaseFormDialog *
@@ -303,7 +163,7 @@ save (Fixture            *f,
   g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved);
   anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "form-save"));
   g_assert_true (anbu_test_wait_until (is_true, &saved, 10000));
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
 }
 
 /* Whether @text has Hangul in it: the message is in Korean. */
@@ -344,7 +204,7 @@ assert_refused (Fixture            *f,
   g_assert_true (gtk_widget_get_sensitive (save_button));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, before);
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
 }
 
 static void
@@ -624,11 +484,11 @@ test_register_offline_then_sync (Fixture      *f,
   g_assert_cmpstr (local->dong_code, ==, DONG);
   g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 2);
   g_assert_cmpstr (anbu_casework_plug_installed_in (f->casework, "PLG-0100"), ==, id);
-  g_assert_null (server_record (f, "household", id));
+  g_assert_null (anbu_test_desk_server_record (f, "household", id));
 
   /* Online again: the push applies it on the server as entered. */
-  push_expect_applied (f, 2);
-  record = server_record (f, "household", id);
+  anbu_test_desk_push_expect_applied (f, 2);
+  record = anbu_test_desk_server_record (f, "household", id);
   g_assert_nonnull (record);
   g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "이순자");
   g_assert_cmpint (json_object_get_int_member (record, "birth_year"), ==, 1944);
@@ -642,14 +502,14 @@ test_register_offline_then_sync (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (record, "night_consent_date"), ==, "2026-11-24");
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (record, "lat"), 37.576, 1e-6);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (record, "lon"), 126.969, 1e-6);
-  g_assert_cmpstr (json_object_get_string_member (record, "planner_id"), ==, f->planner_id);
+  g_assert_cmpstr (json_object_get_string_member (record, "planner_id"), ==, f->user_id);
   contact = json_array_get_object_element (json_object_get_array_member (record, "contacts"), 0);
   g_assert_cmpstr (json_object_get_string_member (contact, "name"), ==, "이정훈");
   g_assert_cmpstr (json_object_get_string_member (contact, "relation"), ==, "아들");
   g_assert_cmpstr (json_object_get_string_member (contact, "phone"), ==, "010-4444-5555");
   g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 0);
   {
-    g_autoptr(JsonObject) plug = server_record (f, "plug", "PLG-0100");
+    g_autoptr(JsonObject) plug = anbu_test_desk_server_record (f, "plug", "PLG-0100");
 
     g_assert_nonnull (plug);
     g_assert_cmpstr (json_object_get_string_member (plug, "household_id"), ==, id);
@@ -659,7 +519,7 @@ test_register_offline_then_sync (Fixture      *f,
 
   /* Sent once: another push sends nothing. */
   {
-    AnbuPushSummary again = push (f);
+    AnbuPushSummary again = anbu_test_desk_push (f);
 
     g_assert_cmpuint (again.applied + again.duplicate + again.rejected + again.conflict, ==, 0);
   }
@@ -719,10 +579,10 @@ test_register_outside_dong_refused (Fixture      *f,
   g_assert_true (anbu_test_wait_until (index_shows, &wait, 10000));
   g_assert_cmpstr (anbu_casework_lookup_household (f->casework, id)->dong_code, ==, OTHER_DONG);
 
-  summary = push (f);
+  summary = anbu_test_desk_push (f);
   g_assert_cmpuint (summary.applied, ==, 0);
   g_assert_cmpuint (summary.rejected, ==, 1);
-  g_assert_null (server_record (f, "household", id));
+  g_assert_null (anbu_test_desk_server_record (f, "household", id));
 
   /* Refused: it leaves the list, and the rejection names the reason. */
   anbu_casework_reload (f->casework);
@@ -789,8 +649,8 @@ test_edit_contacts (Fixture      *f,
   save (f, dialog);
 
   g_assert_cmpuint (anbu_casework_lookup_household (f->casework, H1)->contacts->len, ==, 2);
-  push_expect_applied (f, 1);
-  record = server_record (f, "household", H1);
+  anbu_test_desk_push_expect_applied (f, 1);
+  record = anbu_test_desk_server_record (f, "household", H1);
   contacts = json_object_get_array_member (record, "contacts");
   g_assert_cmpuint (json_array_get_length (contacts), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (contacts, 0), "phone"), ==, "010-7777-8888");
@@ -800,16 +660,16 @@ test_edit_contacts (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (record, "phone"), ==, "010-1234-5678");
 
   /* Emptying a contact's fields removes that contact. */
-  pull (f);
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  anbu_test_desk_pull (f);
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
   dialog = open_form (f, ANBU_CASE_FORM_EDIT_CONTACTS, H1, NULL);
   set_text (dialog, "contacts.0.name", "");
   set_text (dialog, "contacts.0.relation", "");
   set_text (dialog, "contacts.0.phone", "");
   save (f, dialog);
-  push_expect_applied (f, 1);
+  anbu_test_desk_push_expect_applied (f, 1);
   g_clear_pointer (&record, json_object_unref);
-  record = server_record (f, "household", H1);
+  record = anbu_test_desk_server_record (f, "household", H1);
   contacts = json_object_get_array_member (record, "contacts");
   g_assert_cmpuint (json_array_get_length (contacts), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (contacts, 0), "name"), ==, "박이웃");
@@ -839,13 +699,13 @@ test_plug_times (Fixture      *f,
   pick_moment (dialog, "at", 2026, 11, 20, 9, 15);
   anbu_test_save_screenshot (GTK_WIDGET (dialog), "plug-remove-time");
   save (f, dialog);
-  push_expect_applied (f, 1);
-  removed = server_record (f, "plug", "PLG-0001");
+  anbu_test_desk_push_expect_applied (f, 1);
+  removed = anbu_test_desk_server_record (f, "plug", "PLG-0001");
   g_assert_nonnull (removed);
   g_assert_cmpstr (json_object_get_string_member (removed, "removed_at"), ==, "2026-11-20T00:15:00Z");
 
-  pull (f);
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  anbu_test_desk_pull (f);
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
   dialog = open_form (f, ANBU_CASE_FORM_INSTALL_PLUG, H1, NULL);
   set_text (dialog, "serial", "PLG-0002");
   pick_moment (dialog, "installed_at", 2026, 11, 25, 9, 0);
@@ -856,8 +716,8 @@ test_plug_times (Fixture      *f,
   assert_refused (f, dialog, "installed_at", "등록");
   pick_moment (dialog, "installed_at", 2026, 11, 24, 10, 30);
   save (f, dialog);
-  push_expect_applied (f, 1);
-  installed = server_record (f, "plug", "PLG-0002");
+  anbu_test_desk_push_expect_applied (f, 1);
+  installed = anbu_test_desk_server_record (f, "plug", "PLG-0002");
   g_assert_nonnull (installed);
   g_assert_cmpstr (json_object_get_string_member (installed, "installed_at"), ==, "2026-11-24T01:30:00Z");
 }
@@ -888,7 +748,7 @@ test_resolve_time (Fixture      *f,
 
   AlertWait wait = { f->casework, alert_id };
 
-  pull (f);
+  anbu_test_desk_pull (f);
   g_assert_true (anbu_test_wait_until (alert_loaded, &wait, 10000));
   dialog = open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H1, alert_id);
   adw_combo_row_set_selected (ADW_COMBO_ROW (anbu_case_form_dialog_get_input (dialog, "resolution")), 0);
@@ -900,8 +760,8 @@ test_resolve_time (Fixture      *f,
   assert_refused (f, dialog, "at", "위험신호");
   pick_moment (dialog, "at", 2026, 11, 24, 10, 20);
   save (f, dialog);
-  push_expect_applied (f, 1);
-  resolved = server_record (f, "alert", alert_id);
+  anbu_test_desk_push_expect_applied (f, 1);
+  resolved = anbu_test_desk_server_record (f, "alert", alert_id);
   g_assert_nonnull (resolved);
   g_assert_cmpstr (json_object_get_string_member (resolved, "state"), ==, "resolved");
   g_assert_cmpstr (json_object_get_string_member (resolved, "closed_at"), ==, "2026-11-24T01:20:00Z");

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "anbu-test-desk.h"
+#include "anbu-window.h"
+
+gboolean
+anbu_test_casework_loaded (gpointer casework)
+{
+  return anbu_casework_get_loaded (casework) && !anbu_casework_is_loading (casework);
+}
+
+void
+anbu_test_desk_open (AnbuTestDesk      *desk,
+                     const char        *username,
+                     const char        *password,
+                     const char        *display_name,
+                     AnbuTestDeskFlags  flags)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const char *meta[] = { "username", username, NULL };
+
+  g_assert_nonnull (desk->server);
+  g_assert_nonnull (desk->token);
+
+  desk->dir = g_dir_make_tmp ("anbu-desk-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (desk->dir, "replica.db", NULL);
+  ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, password, 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
+  desk->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (!(flags & ANBU_TEST_DESK_NO_PULL))
+    anbu_test_desk_pull (desk);
+
+  desk->store = anbu_case_store_new (desk->replica, desk->user_id);
+  if (flags & ANBU_TEST_DESK_ONLINE)
+    {
+      g_autoptr(AnbuApiClient) client = anbu_api_client_new (desk->server->url, NULL, &error);
+
+      g_assert_no_error (error);
+      anbu_api_client_set_token (client, desk->token);
+      anbu_case_store_set_api_client (desk->store, client);
+    }
+  anbu_case_store_set_is_admin (desk->store, (flags & ANBU_TEST_DESK_ADMIN) != 0);
+  desk->casework = anbu_casework_new (desk->store);
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, desk->casework, 10000));
+
+  desk->account = anbu_test_account_new (username, password, display_name);
+  desk->app = anbu_test_application_new ();
+  desk->window = GTK_WIDGET (anbu_window_new (GTK_APPLICATION (desk->app), ANBU_ACCOUNT (desk->account)));
+  gtk_window_present (GTK_WINDOW (desk->window));
+  anbu_test_wait_drawn (desk->window);
+  anbu_test_sign_in (desk->window, desk->server->url, username, password);
+  anbu_context_set_casework (anbu_application_get_context (desk->app), desk->casework);
+}
+
+void
+anbu_test_desk_close (AnbuTestDesk *desk)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autofree char *path = NULL;
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+      gtk_window_destroy (window);
+    }
+  if (desk->app != NULL)
+    anbu_context_set_casework (anbu_application_get_context (desk->app), NULL);
+  g_clear_object (&desk->casework);
+  g_clear_object (&desk->store);
+  if (desk->replica != NULL)
+    {
+      path = g_strdup (anbu_replica_get_path (desk->replica));
+      g_clear_object (&desk->replica);
+      anbu_replica_delete_files (path, NULL);
+    }
+  if (desk->dir != NULL)
+    g_rmdir (desk->dir);
+  g_clear_pointer (&desk->dir, g_free);
+  g_clear_pointer (&desk->server, anbu_test_server_free);
+  g_clear_pointer (&desk->token, g_free);
+  g_clear_pointer (&desk->user_id, g_free);
+  g_clear_object (&desk->app);
+  g_clear_object (&desk->account);
+}
+
+/* What the sync engine does: pull every page into the replica. */
+void
+anbu_test_desk_pull (AnbuTestDesk *desk)
+{
+  g_autofree char *cursor = g_strdup ("");
+  gboolean has_more = TRUE;
+
+  for (guint page = 0; has_more && page < 100; page++)
+    {
+      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+      g_autofree char *path = g_strdup_printf ("/api/v1/sync?since=%s", escaped);
+      g_autoptr(AnbuTestResponse) response = anbu_test_request (desk->server, "GET", path, desk->token, NULL);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpuint (response->status, ==, 200);
+      ANBU_TEST_AWAIT (result, anbu_replica_apply_pull_async (desk->replica, response->raw, NULL,
+                                                              anbu_test_ready_cb, &result));
+      anbu_replica_apply_pull_finish (desk->replica, result, &has_more, NULL, &error);
+      g_assert_no_error (error);
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (json_node_get_object (response->json), "cursor"));
+    }
+}
+
+/* …and push the outbox, storing the server's answers. */
+AnbuPushSummary
+anbu_test_desk_push (AnbuTestDesk *desk)
+{
+  g_autoptr(GAsyncResult) prepared = NULL;
+  g_autoptr(GAsyncResult) applied = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(AnbuTestResponse) response = NULL;
+  AnbuPushSummary summary = { 0 };
+
+  ANBU_TEST_AWAIT (prepared, anbu_replica_prepare_push_async (desk->replica, 100, NULL, anbu_test_ready_cb, &prepared));
+  body = anbu_replica_prepare_push_finish (desk->replica, prepared, &ids, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (body);
+  response = anbu_test_request_bytes (desk->server, "POST", "/api/v1/mutations", desk->token, body);
+  g_assert_cmpuint (response->status, ==, 200);
+  ANBU_TEST_AWAIT (applied, anbu_replica_apply_push_async (desk->replica, (const char * const *) ids, response->raw,
+                                                           NULL, anbu_test_ready_cb, &applied));
+  anbu_replica_apply_push_finish (desk->replica, applied, &summary, &error);
+  g_assert_no_error (error);
+  g_test_message ("push: %u applied, %u duplicate, %u conflict, %u rejected",
+                  summary.applied, summary.duplicate, summary.conflict, summary.rejected);
+  return summary;
+}
+
+void
+anbu_test_desk_push_expect_applied (AnbuTestDesk *desk,
+                                    guint         expect_applied)
+{
+  AnbuPushSummary summary = anbu_test_desk_push (desk);
+
+  g_assert_cmpuint (summary.rejected, ==, 0);
+  g_assert_cmpuint (summary.conflict, ==, 0);
+  g_assert_cmpuint (summary.applied, ==, expect_applied);
+}
+
+/* The record as the server now has it (a fresh full pull, as another device would see it). */
+JsonObject *
+anbu_test_desk_server_record (AnbuTestDesk *desk,
+                              const char   *kind,
+                              const char   *id)
+{
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) changes = anbu_test_pull (desk->server, desk->token, &cursor, 0, NULL);
+  JsonObject *change = anbu_test_find_change (changes, kind, id);
+
+  if (change == NULL || !json_object_has_member (change, "record"))
+    return NULL;
+  return json_object_ref (json_object_get_object_member (change, "record"));
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "anbu-case-store.h"
+#include "anbu-casework.h"
+#include "anbu-test-server.h"
+#include "anbu-test-util.h"
+
+G_BEGIN_DECLS
+
+/* A planner's (or an administrator's) desk against the real anbu-server on 127.0.0.1: an
+ * encrypted replica pulled from the server, the case store and casework over it, and the main
+ * window signed in. The test starts the server, adds its users, signs in (token, user_id) and
+ * seeds what it needs; anbu_test_desk_open builds the rest. */
+typedef struct
+{
+  AnbuTestServer  *server;
+  char            *token;
+  char            *user_id;
+  char            *dir;
+  AnbuReplica     *replica;
+  AnbuCaseStore   *store;
+  AnbuCasework    *casework;
+  GtkWidget       *window;
+  AnbuApplication *app;
+  AnbuTestAccount *account;
+} AnbuTestDesk;
+
+typedef enum
+{
+  ANBU_TEST_DESK_OFFLINE = 0,
+  /* The case store reaches the server through an API client (series, statistics, admin). */
+  ANBU_TEST_DESK_ONLINE = 1 << 0,
+  /* The admin pages shown. */
+  ANBU_TEST_DESK_ADMIN = 1 << 1,
+  /* An empty replica: nothing pulled (an administrator has no caseload). */
+  ANBU_TEST_DESK_NO_PULL = 1 << 2,
+} AnbuTestDeskFlags;
+
+void             anbu_test_desk_open                 (AnbuTestDesk      *desk,
+                                                      const char        *username,
+                                                      const char        *password,
+                                                      const char        *display_name,
+                                                      AnbuTestDeskFlags  flags);
+void             anbu_test_desk_close                (AnbuTestDesk      *desk);
+void             anbu_test_desk_pull                 (AnbuTestDesk      *desk);
+AnbuPushSummary  anbu_test_desk_push                 (AnbuTestDesk      *desk);
+void             anbu_test_desk_push_expect_applied  (AnbuTestDesk      *desk,
+                                                      guint              expect_applied);
+JsonObject      *anbu_test_desk_server_record        (AnbuTestDesk      *desk,
+                                                      const char        *kind,
+                                                      const char        *id);
+gboolean         anbu_test_casework_loaded           (gpointer           casework);
+
+G_END_DECLS
