@@ -67,6 +67,14 @@ usage_error (const char *message)
   return 2;
 }
 
+/* A command failed: say why, the exit status of failure. */
+static int
+command_failed (const GError *error)
+{
+  g_printerr ("anbu-server: %s\n", error->message);
+  return 1;
+}
+
 static gboolean
 parse_options (GOptionEntry   *entries,
                int            *argc,
@@ -94,6 +102,31 @@ open_store (const char *path)
   store = anbu_sqlite_store_open (path, &error);
   if (store == NULL)
     g_printerr (_("anbu-server: %s\n"), error->message);
+  return store;
+}
+
+/* The store of a command whose only option is --db FILE, or NULL with STATUS
+ * its exit status after saying why. */
+static AnbuStore *
+open_store_from_db_option (int    argc,
+                           char **argv,
+                           int   *status)
+{
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  AnbuStore *store;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    {
+      *status = usage_error (error->message);
+      return NULL;
+    }
+  store = open_store (db);
+  *status = store != NULL ? 0 : 1;
   return store;
 }
 
@@ -276,10 +309,7 @@ run_serve (int    argc,
   if (tiles_upstream_timeout < 1 || tiles_upstream_timeout > 600)
     return usage_error ("--tiles-upstream-timeout must be a number of seconds from 1 to 600");
   if (!anbu_auth_init (&error))
-    {
-      g_printerr ("anbu-server: %s\n", error->message);
-      return 1;
-    }
+    return command_failed (error);
 
   store = open_store (db);
   if (store == NULL)
@@ -296,10 +326,7 @@ run_serve (int    argc,
 
   ingest = anbu_ingest_serve_start (store, server, &ingest_args, &error);
   if (ingest == NULL)
-    {
-      g_printerr ("anbu-server: %s\n", error->message);
-      return 1;
-    }
+    return command_failed (error);
   anbu_ingest_service_set_query_deadline (ingest, (guint) query_deadline);
 
   /* GET /tiles/{z}/{x}/{y}.png from an MBTiles file (docs/api.md). */
@@ -307,10 +334,7 @@ run_serve (int    argc,
     {
       tile_store = anbu_tile_store_new (tiles, &error);
       if (tile_store == NULL)
-        {
-          g_printerr ("anbu-server: %s\n", error->message);
-          return 1;
-        }
+        return command_failed (error);
       anbu_tile_store_attach (tile_store, server);
     }
   /* The same routes from a tile server, cached on disk (docs/map.md). */
@@ -324,10 +348,7 @@ run_serve (int    argc,
                                         (guint64) tiles_cache_limit * 1024 * 1024,
                                         (guint) tiles_upstream_timeout, &error);
       if (tile_proxy == NULL)
-        {
-          g_printerr ("anbu-server: %s\n", error->message);
-          return 1;
-        }
+        return command_failed (error);
       anbu_tile_proxy_attach (tile_proxy, server);
     }
 
@@ -436,10 +457,7 @@ run_user_add (int    argc,
   if (!anbu_auth_init (&error)
       || (password = read_password (password_file, &error)) == NULL
       || (user.password_hash = anbu_password_hash (password, &error)) == NULL)
-    {
-      g_printerr ("anbu-server: %s\n", error->message);
-      return 1;
-    }
+    return command_failed (error);
   store = open_store (db);
   if (store == NULL)
     {
@@ -635,10 +653,7 @@ run_import (int    argc,
   if (csv == NULL)
     return usage_error ("--csv FILE is required");
   if (!g_file_get_contents (csv, &text, &length, &error))
-    {
-      g_printerr ("anbu-server: %s\n", error->message);
-      return 1;
-    }
+    return command_failed (error);
   store = open_store (db);
   if (store == NULL)
     return 1;
@@ -707,10 +722,7 @@ run_access_log (int    argc,
   entries_found = anbu_store_list_access (store, household,
                                           cli ? CLI_ACTOR_ID : user ? user->id : NULL, &error);
   if (entries_found == NULL)
-    {
-      g_printerr ("anbu-server: %s\n", error->message);
-      return 1;
-    }
+    return command_failed (error);
   /* One line per entry, tab-separated: when, who, from where, how, which
    * household, read or write. */
   for (guint i = 0; i < entries_found->len; i++)
@@ -802,10 +814,7 @@ run_caseload_move (int    argc,
       effective_at = seconds * G_USEC_PER_SEC;
     }
   if (household != NULL && !anbu_validate_uuid ("household", household, &household_id, &error))
-    {
-      g_printerr ("anbu-server: %s\n", error->message);
-      return 1;
-    }
+    return command_failed (error);
   store = open_store (db);
   if (store == NULL)
     return 1;
@@ -838,26 +847,16 @@ static int
 run_caseload_moves (int    argc,
                     char **argv)
 {
-  g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
-  g_autoptr(AnbuStore) store = NULL;
+  int status = 0;
+  g_autoptr(AnbuStore) store = open_store_from_db_option (argc, argv, &status);
   g_autoptr(GPtrArray) moves = NULL;
 
-  if (!parse_options (entries, &argc, &argv, &error))
-    return usage_error (error->message);
-  store = open_store (db);
   if (store == NULL)
-    return 1;
+    return status;
   moves = anbu_store_list_caseload_moves (store, FALSE, &error);
   if (moves == NULL)
-    {
-      g_printerr ("anbu-server: %s\n", error->message);
-      return 1;
-    }
+    return command_failed (error);
   /* effective, what, from, to, by, recorded, applied (or "waiting") */
   for (guint i = 0; i < moves->len; i++)
     {
@@ -880,26 +879,16 @@ static int
 run_caseload_orphans (int    argc,
                       char **argv)
 {
-  g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
-  g_autoptr(AnbuStore) store = NULL;
+  int status = 0;
+  g_autoptr(AnbuStore) store = open_store_from_db_option (argc, argv, &status);
   g_autoptr(GPtrArray) orphans = NULL;
 
-  if (!parse_options (entries, &argc, &argv, &error))
-    return usage_error (error->message);
-  store = open_store (db);
   if (store == NULL)
-    return 1;
+    return status;
   orphans = anbu_store_list_orphan_households (store, &error);
   if (orphans == NULL)
-    {
-      g_printerr ("anbu-server: %s\n", error->message);
-      return 1;
-    }
+    return command_failed (error);
   /* household, 동 code, 동 name, name, why */
   for (guint i = 0; i < orphans->len; i++)
     {
@@ -918,6 +907,25 @@ run_caseload_orphans (int    argc,
   return 0;
 }
 
+/* The commands, by their one or two words (docs/server.md). */
+static const struct
+{
+  const char *words[2];
+  int       (*run) (int argc, char **argv);
+} commands[] = {
+  { { "serve", NULL }, run_serve },
+  { { "backup", NULL }, run_backup },
+  { { "access-log", NULL }, run_access_log },
+  { { "gateway", "add" }, anbu_ingest_cli_gateway_add },
+  { { "user", "add" }, run_user_add },
+  { { "user", "disable" }, run_user_disable },
+  { { "password", "reset" }, run_password_reset },
+  { { "import", "households" }, run_import },
+  { { "caseload", "move" }, run_caseload_move },
+  { { "caseload", "moves" }, run_caseload_moves },
+  { { "caseload", "orphans" }, run_caseload_orphans },
+};
+
 int
 main (int   argc,
       char *argv[])
@@ -930,28 +938,15 @@ main (int   argc,
 
   if (argc < 2)
     return usage_error (NULL);
-  if (strcmp (argv[1], "serve") == 0)
-    return run_serve (argc - 1, argv + 1);
-  if (strcmp (argv[1], "backup") == 0)
-    return run_backup (argc - 1, argv + 1);
-  if (strcmp (argv[1], "access-log") == 0)
-    return run_access_log (argc - 1, argv + 1);
-  if (argc >= 3 && strcmp (argv[1], "gateway") == 0 && strcmp (argv[2], "add") == 0)
-    return anbu_ingest_cli_gateway_add (argc - 2, argv + 2);
-  if (argc >= 3 && strcmp (argv[1], "user") == 0 && strcmp (argv[2], "add") == 0)
-    return run_user_add (argc - 2, argv + 2);
-  if (argc >= 3 && strcmp (argv[1], "user") == 0 && strcmp (argv[2], "disable") == 0)
-    return run_user_disable (argc - 2, argv + 2);
-  if (argc >= 3 && strcmp (argv[1], "password") == 0 && strcmp (argv[2], "reset") == 0)
-    return run_password_reset (argc - 2, argv + 2);
-  if (argc >= 3 && strcmp (argv[1], "import") == 0 && strcmp (argv[2], "households") == 0)
-    return run_import (argc - 2, argv + 2);
-  if (argc >= 3 && strcmp (argv[1], "caseload") == 0 && strcmp (argv[2], "move") == 0)
-    return run_caseload_move (argc - 2, argv + 2);
-  if (argc >= 3 && strcmp (argv[1], "caseload") == 0 && strcmp (argv[2], "moves") == 0)
-    return run_caseload_moves (argc - 2, argv + 2);
-  if (argc >= 3 && strcmp (argv[1], "caseload") == 0 && strcmp (argv[2], "orphans") == 0)
-    return run_caseload_orphans (argc - 2, argv + 2);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const char *second = commands[i].words[1];
+      int words = second != NULL ? 2 : 1;
+
+      if (argc > words && strcmp (argv[1], commands[i].words[0]) == 0
+          && (second == NULL || strcmp (argv[2], second) == 0))
+        return commands[i].run (argc - words, argv + words);
+    }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "help") == 0)
     {
       g_print ("%s", usage_text);
