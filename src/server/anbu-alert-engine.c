@@ -61,6 +61,15 @@ struct _AnbuAlertEngine
    * history, a network cut the server could not see): no offline signals. */
   gboolean             mass_silence;
 
+  /* A backlog being replayed (docs/detection.md, "Backlogs"): most
+   * households' readings are behind by the offline time, and the newest
+   * stored reading moved on since the last timer pass, so the missing
+   * readings are arriving. newest_reading: that reading at
+   * the last timer pass (-1 before the first); catching_up_since: when the
+   * replay was first seen, 0 when none is. */
+  gint64               newest_reading;
+  gint64               catching_up_since;
+
   /* The routing decision depends only on the moment and the consent: one
    * per pass and consent value, not one per alert. */
   gint64               decided_at;
@@ -946,6 +955,31 @@ late_detail (const HouseholdFacts        *facts,
   return g_strdup_printf (_("Due %s, raised late: the readings that showed it arrived late"), due);
 }
 
+/* A replay may hold a signal this long at most, then it is raised whatever
+ * is still on its way. */
+#define CATCH_UP_HOLD_SECONDS (30 * 60)
+
+/* Whether a signal due at DUE_AT rests only on time this household's
+ * readings have not reached yet, while they are on their way: a batch of
+ * its old readings just arrived (not a timer pass), or the timer sees a
+ * backlog being replayed. Raising it now would likely close it a minute
+ * later as safe on the readings still coming; it waits for them instead,
+ * and is raised as soon as its readings reach the due time in silence or
+ * the replay stops (or after CATCH_UP_HOLD_SECONDS). */
+static gboolean
+readings_on_their_way (AnbuAlertEngine      *self,
+                       const HouseholdFacts *facts,
+                       gint64                due_at,
+                       gint64                now,
+                       gboolean              from_timer)
+{
+  if (due_at <= facts->last_reading_at || facts->last_reading_at + self->offline_after > now)
+    return FALSE;
+  if (!from_timer)
+    return TRUE;
+  return self->catching_up_since != 0 && now - self->catching_up_since < CATCH_UP_HOLD_SECONDS;
+}
+
 /* Everything for one household at `now`. */
 static gboolean
 evaluate_household (AnbuAlertEngine      *self,
@@ -1033,6 +1067,7 @@ evaluate_household (AnbuAlertEngine      *self,
 
       /* After a resolution in this silence the countdown starts again from it. */
       if ((resolved_at == 0 || now - resolved_at >= (gint64) facts->threshold_hours * 3600)
+          && !readings_on_their_way (self, facts, verdict.inactive_at, now, from_timer)
           && !raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, detail, verdict.quiet_since,
                            now, alerts, changes, stats, error))
         return FALSE;
@@ -1045,7 +1080,8 @@ evaluate_household (AnbuAlertEngine      *self,
    * resolved for this silence is not repeated; the fixed rule takes over. */
   stored = find_kind (alerts, ANBU_ALERT_KIND_ROUTINE);
   if (routine.watch && stored == NULL
-      && resolved_in_this_silence (self, facts->id, ANBU_ALERT_KIND_ROUTINE, routine.quiet_since) == 0)
+      && resolved_in_this_silence (self, facts->id, ANBU_ALERT_KIND_ROUTINE, routine.quiet_since) == 0
+      && !readings_on_their_way (self, facts, routine.watch_at, now, from_timer))
     {
       if (!raise_alert (self, facts, ANBU_ALERT_KIND_ROUTINE, routine_detail, routine.quiet_since,
                         now, alerts, changes, stats, error))
@@ -1167,6 +1203,38 @@ refresh_visits (AnbuAlertEngine  *self,
   return TRUE;
 }
 
+/* A timer pass: is a backlog being replayed? */
+static void
+note_replay (AnbuAlertEngine *self,
+             GArray          *all,
+             gint64           now)
+{
+  gint64 newest = 0;
+  guint behind = 0;
+  gboolean replaying;
+
+  /* The readings themselves, not the silence through gaps: a gateway
+   * sending its backlog is alive, its readings are old. */
+  for (guint i = 0; i < all->len; i++)
+    {
+      gint64 last_reading_at = g_array_index (all, HouseholdFacts, i).last_reading_at;
+
+      newest = MAX (newest, last_reading_at);
+      behind += last_reading_at + self->offline_after <= now;
+    }
+  replaying = all->len >= MASS_SILENCE_MIN && 2 * behind > all->len
+              && self->newest_reading >= 0 && newest > self->newest_reading;
+  if (replaying && self->catching_up_since == 0)
+    {
+      self->catching_up_since = now;
+      g_message ("Readings from the past are arriving: signals that rest on time they have not "
+                 "reached yet wait for them (at most %d minutes)", CATCH_UP_HOLD_SECONDS / 60);
+    }
+  else if (!replaying)
+    self->catching_up_since = 0;
+  self->newest_reading = newest;
+}
+
 static gboolean
 run_facts (AnbuAlertEngine     *self,
            sqlite3_stmt        *stmt,
@@ -1214,6 +1282,7 @@ run_facts (AnbuAlertEngine     *self,
       if (self->mass_silence)
         g_message ("%u of %u households have no readings for the offline time: taken for an "
                    "ingest gap, no offline signals", silent, all->len);
+      note_replay (self, all, now);
     }
 
   /* The timer relearns profiles older than today's local midnight, within
@@ -1314,6 +1383,7 @@ anbu_alert_engine_init (AnbuAlertEngine *self)
   anbu_routine_params_init_default (&self->routine_params);
   self->routine_params_key = routine_params_key (&self->routine_params);
   self->learn_budget = ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET;
+  self->newest_reading = -1;
 }
 
 /* Public API */

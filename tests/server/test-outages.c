@@ -363,6 +363,92 @@ test_never_reported_mass (void)
   ingest_fixture_free (fixture);
 }
 
+/* A gateway (or the demo's simulator) uploads 60 hours of history for six
+ * households while the clock runs and timer passes come and go, an hour of
+ * every plug at a time. Five residents use their TV twice a day; the sixth
+ * stopped 40 hours ago. While the readings are on their way, a signal that
+ * rests only on time they have not reached yet waits for them: nobody of the
+ * five gets a signal (raised and closed a minute later as safe, as before),
+ * and the sixth's is raised once its own readings show the silence. When
+ * `stall_at` is not 0 the upload stops there: what is due is then raised at
+ * once, the quiet counted through the time nobody observed. */
+#define REPLAY_HOUSEHOLDS 6
+#define REPLAY_FROM (START - 60 * HOUR)
+#define REPLAY_STOPPED_AT (START - 40 * HOUR)
+
+static void
+check_history_replay (gint64 stall_at)
+{
+  IngestFixture *fixture = ingest_fixture_new (START, NULL);
+  g_autoptr(GPtrArray) households = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = START;
+  gint64 until = stall_at != 0 ? stall_at : START;
+
+  for (guint i = 0; i < REPLAY_HOUSEHOLDS; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-H%u", i);
+
+      g_ptr_array_add (households, ingest_add_household (fixture, DONG, TRUE, 24, serial,
+                                                         REPLAY_FROM - HOUR));
+    }
+  tick (fixture, now);
+  for (gint64 slice = REPLAY_FROM; slice < until; slice += HOUR)
+    {
+      for (guint i = 0; i < REPLAY_HOUSEHOLDS; i++)
+        {
+          g_autofree char *serial = g_strdup_printf ("PLUG-H%u", i);
+          gboolean stopper = i == REPLAY_HOUSEHOLDS - 1;
+          /* The TV on for half an hour at the start of every twelfth hour. */
+          gboolean watching = (slice - REPLAY_FROM) % (12 * HOUR) == 0
+                              && (!stopper || slice < REPLAY_STOPPED_AT);
+
+          post (fixture, serial, slice, MIN (slice + HOUR, until) - MINUTE,
+                watching ? slice + 10 * MINUTE : 0, watching ? slice + 40 * MINUTE : 0);
+        }
+      now += 10;
+      tick (fixture, now);
+    }
+  /* The upload is over (or stalled): two more passes. */
+  tick (fixture, now + 60);
+  tick (fixture, now + 120);
+
+  for (guint i = 0; i < REPLAY_HOUSEHOLDS; i++)
+    {
+      g_autoptr(GPtrArray) alerts = ingest_alerts (fixture, NULL, households->pdata[i]);
+      JsonObject *risk = find_alert (alerts, "inactivity");
+      gboolean stopper = i == REPLAY_HOUSEHOLDS - 1;
+
+      g_assert_null (find_alert (alerts, "offline"));
+      if (stall_at == 0 && !stopper)
+        {
+          if (alerts->len != 0)
+            g_error ("household %u: a signal raised while its history was still arriving: %s",
+                     i, json_object_get_string_member (alerts->pdata[0], "detail"));
+          continue;
+        }
+      /* The sixth has one open risk signal; after the stall so has
+       * everyone, their last act (36 hours before START at the latest)
+       * counted through the time nobody observed. */
+      g_assert_nonnull (risk);
+      g_assert_cmpstr (json_object_get_string_member (risk, "state"), ==, "open");
+      if (stopper)
+        g_assert_cmpint (member_time (risk, "quiet_since"), <=, REPLAY_STOPPED_AT);
+    }
+  ingest_fixture_free (fixture);
+}
+
+static void
+test_history_replay (void)
+{
+  check_history_replay (0);
+}
+
+static void
+test_history_replay_stalls (void)
+{
+  check_history_replay (START - 30 * HOUR);
+}
+
 static void
 test_backlog_after_live (void)
 {
@@ -388,6 +474,8 @@ main (int   argc,
   g_test_add_func ("/anbu/outages/backlog-after-live", test_backlog_after_live);
   g_test_add_func ("/anbu/outages/backlog-before-live", test_backlog_before_live);
   g_test_add_func ("/anbu/outages/never-reported-mass", test_never_reported_mass);
+  g_test_add_func ("/anbu/outages/history-replay", test_history_replay);
+  g_test_add_func ("/anbu/outages/history-replay-stalls", test_history_replay_stalls);
 
   return g_test_run ();
 }
