@@ -42,24 +42,49 @@ enum
 
 static guint signals[N_SIGNALS];
 
+/* The 동 of the caseload, sorted by code; @names (nullable) gets each one's
+ * name for people ("역삼1동 (1168064000)"). One pass over the households:
+ * the control centre's scope can hold a city. */
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
 static GStrv
-collect_dong_codes (AnbuCasework *casework)
+collect_dong_codes (AnbuCasework  *casework,
+                    GStrv         *names)
 {
   GPtrArray *households = anbu_casework_get_records (casework, ANBU_RECORD_KIND_HOUSEHOLD);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);  /* code → name */
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) name_builder = g_strv_builder_new ();
   g_autoptr(GPtrArray) codes = g_ptr_array_new ();
 
   for (guint i = 0; households != NULL && i < households->len; i++)
     {
       AnbuHousehold *household = g_ptr_array_index (households, i);
 
-      if (household->dong_code != NULL && g_hash_table_add (seen, household->dong_code))
+      if (household->dong_code == NULL)
+        continue;
+      if (!g_hash_table_contains (seen, household->dong_code))
         g_ptr_array_add (codes, household->dong_code);
+      if (g_hash_table_lookup (seen, household->dong_code) == NULL)
+        g_hash_table_insert (seen, household->dong_code, household->dong_name);
     }
-  g_ptr_array_sort (codes, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (codes, (GCompareFunc) compare_strings);
   for (guint i = 0; i < codes->len; i++)
-    g_strv_builder_add (builder, g_ptr_array_index (codes, i));
+    {
+      const char *code = g_ptr_array_index (codes, i);
+      const char *name = g_hash_table_lookup (seen, code);
+      g_autofree char *label = name != NULL ? g_strdup_printf ("%s (%s)", name, code) : g_strdup (code);
+
+      g_strv_builder_add (builder, code);
+      g_strv_builder_add (name_builder, label);
+    }
+  if (names != NULL)
+    *names = g_strv_builder_end (name_builder);
   return g_strv_builder_end (builder);
 }
 
@@ -558,26 +583,19 @@ anbu_handover_dialog_new (AnbuCasework *casework,
                           const char   *dong_code)
 {
   AnbuHandoverDialog *self;
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) names = NULL;
+  g_auto(GStrv) labels = NULL;
   guint selected = 0;
 
   g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
 
   self = g_object_new (ANBU_TYPE_HANDOVER_DIALOG, NULL);
   self->casework = g_object_ref (casework);
-  self->dong_codes = collect_dong_codes (casework);
+  self->dong_codes = collect_dong_codes (casework, &labels);
+  names = gtk_string_list_new ((const char * const *) labels);
   for (guint i = 0; self->dong_codes[i] != NULL; i++)
-    {
-      g_autoptr(AnbuHandover) handover = build_latest (casework, self->dong_codes[i]);
-      g_autofree char *label = NULL;
-
-      label = handover != NULL && handover->dong_name != NULL
-              ? g_strdup_printf ("%s (%s)", handover->dong_name, self->dong_codes[i])
-              : g_strdup (self->dong_codes[i]);
-      gtk_string_list_append (names, label);
-      if (g_strcmp0 (dong_code, self->dong_codes[i]) == 0)
-        selected = i;
-    }
+    if (g_strcmp0 (dong_code, self->dong_codes[i]) == 0)
+      selected = i;
   gtk_drop_down_set_model (self->dong_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->dong_dropdown, selected);
   gtk_widget_set_visible (GTK_WIDGET (self->dong_dropdown), g_strv_length (self->dong_codes) > 1);
@@ -647,7 +665,7 @@ anbu_handover_find_unacknowledged (AnbuCasework *casework)
 
   g_return_val_if_fail (ANBU_IS_CASEWORK (casework), NULL);
 
-  dong_codes = collect_dong_codes (casework);
+  dong_codes = collect_dong_codes (casework, NULL);
   for (guint i = 0; dong_codes[i] != NULL; i++)
     {
       g_autoptr(AnbuHandover) handover = build_latest (casework, dong_codes[i]);

@@ -24,6 +24,9 @@
 #define H2 "00000000-0000-4000-8000-0000000000b2"
 #define A1 "00000000-0000-4000-8000-0000000000c1"
 #define A2 "00000000-0000-4000-8000-0000000000c2"
+#define OTHER_DONG "1168065000"
+#define H3 "00000000-0000-4000-8000-0000000000b3"
+#define A3 "00000000-0000-4000-8000-0000000000c3"
 
 typedef struct
 {
@@ -40,6 +43,8 @@ typedef struct
   GtkWidget       *window;
   AnbuApplication *app;
   AnbuTestAccount *account;
+  const char      *role;          /* who signs in: "planner" or "control" */
+  const char      *pull_token;
 } Fixture;
 
 static gboolean
@@ -132,6 +137,18 @@ seed_night (Fixture *f)
     "00000000-0000-4000-8000-0000000000d3", "00000000-0000-4000-8000-0000000000e1", A1, H1, f->control_id,
     "00000000-0000-4000-8000-0000000000d4", "00000000-0000-4000-8000-0000000000e2", A1, H1, f->control_id);
   push_applied (f, f->control_token, contacts);
+
+  /* Another 동, not the planner's: only the control centre sees it. */
+  {
+    g_autofree char *other = g_strdup_printf (
+      "[{\"id\": \"00000000-0000-4000-8000-0000000000d5\", \"kind\": \"household.create\", \"payload\": {"
+      "   \"id\": \"%s\", \"dong_code\": \"%s\", \"dong_name\": \"역삼2동\", \"name\": \"이순자\","
+      "   \"phone\": \"010-2222-3333\", \"address\": \"서울특별시 강남구 논현로 5\", \"threshold_hours\": 24,"
+      "   \"night_consent\": true, \"night_consent_date\": \"2026-10-01\"}}]", H3, OTHER_DONG);
+
+    push_applied (f, f->control_token, other);
+    seed_alert (f, A3, H3, "2026-11-23T16:00:00Z", "control");
+  }
 }
 
 /* What the sync engine does: pull every page into the replica. */
@@ -145,7 +162,7 @@ pull (Fixture *f)
     {
       g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
       g_autofree char *path = g_strdup_printf ("/api/v1/sync?since=%s", escaped);
-      g_autoptr(AnbuTestResponse) response = anbu_test_request (f->server, "GET", path, f->token, NULL);
+      g_autoptr(AnbuTestResponse) response = anbu_test_request (f->server, "GET", path, f->pull_token, NULL);
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
@@ -161,9 +178,9 @@ pull (Fixture *f)
 static void
 open_casework (Fixture *f)
 {
-  f->store = anbu_case_store_new (f->replica, f->planner_id);
+  f->store = anbu_case_store_new (f->replica, g_str_equal (f->role, "control") ? f->control_id : f->planner_id);
   /* What anbu_case_store_new_for_session reads from the signed-in user. */
-  anbu_case_store_set_role (f->store, "planner");
+  anbu_case_store_set_role (f->store, f->role);
   f->casework = anbu_casework_new (f->store);
   g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
 }
@@ -176,11 +193,13 @@ fixture_set_up (Fixture      *f,
   g_autoptr(GError) error = NULL;
   const char *meta[] = { "username", "kim.planner", NULL };
 
+  f->role = data;
   f->server = anbu_test_server_new (NULL);
   f->planner_id = anbu_test_server_add_user (f->server, "kim.planner", "planner", DONG, PASSWORD);
-  f->control_id = anbu_test_server_add_user (f->server, "control.room", "control", DONG, PASSWORD);
+  f->control_id = anbu_test_server_add_user (f->server, "control.room", "control", NULL, PASSWORD);
   f->token = anbu_test_server_sign_in (f->server, "kim.planner", PASSWORD);
   f->control_token = anbu_test_server_sign_in (f->server, "control.room", PASSWORD);
+  f->pull_token = g_str_equal (f->role, "control") ? f->control_token : f->token;
   seed_night (f);
 
   f->dir = g_dir_make_tmp ("anbu-handover-XXXXXX", &error);
@@ -389,6 +408,71 @@ test_planner_sees_and_acknowledges (Fixture      *f,
   g_assert_cmpuint (anbu_handover_dialog_get_handover (find_handover_dialog ())->cases->len, ==, 2);
 }
 
+/* The control centre is not asked at sign-in (it wrote the record); from the
+ * menu it picks any 동 of its scope, exports and prints it. */
+static void
+test_control_centre_picks_dong (Fixture      *f,
+                                gconstpointer data)
+{
+  AnbuHandoverDialog *dialog;
+  GtkDropDown *dropdown;
+  const AnbuHandover *handover;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv_path = g_build_filename (f->dir, "other.csv", NULL);
+  g_autofree char *pdf_path = g_build_filename (f->dir, "other.pdf", NULL);
+  g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+  g_autofree char *csv = NULL;
+  g_autofree char *pdf = NULL;
+  gsize pdf_len = 0;
+
+  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
+  anbu_test_wait_drawn (f->window);
+  {
+    g_autofree char *unacknowledged = anbu_handover_find_unacknowledged (f->casework);
+
+    /* There is something to read, but not for the control centre. */
+    g_assert_cmpstr (unacknowledged, ==, DONG);
+    g_assert_null (find_handover_dialog ());
+  }
+
+  gtk_widget_activate_action (f->window, "win.handover", NULL);
+  g_assert_true (anbu_test_wait_until (handover_dialog_shown, NULL, 10000));
+  dialog = find_handover_dialog ();
+  anbu_test_wait_drawn (GTK_WIDGET (dialog));
+  anbu_test_assert_accessible_names (GTK_WIDGET (dialog), "hand-over dialog");
+
+  dropdown = GTK_DROP_DOWN (anbu_test_find_named (GTK_WIDGET (dialog), "handover-dong"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), ==, 2);
+  handover = anbu_handover_dialog_get_handover (dialog);
+  g_assert_cmpstr (handover->dong_code, ==, DONG);
+  /* The control centre's scope is the consenting households: 박정희 is not in it. */
+  g_assert_cmpuint (handover->cases->len, ==, 1);
+  g_assert_cmpuint (handover->n_dispatches, ==, 1);
+
+  gtk_drop_down_set_selected (dropdown, 1);
+  handover = anbu_handover_dialog_get_handover (dialog);
+  g_assert_cmpstr (handover->dong_code, ==, OTHER_DONG);
+  g_assert_cmpuint (handover->cases->len, ==, 1);
+  g_assert_cmpuint (handover->n_open, ==, 1);
+  anbu_test_wait_drawn (GTK_WIDGET (dialog));
+  g_assert_true (shows_text (GTK_WIDGET (dialog), "이순자"));
+  g_assert_false (shows_text (GTK_WIDGET (dialog), "김영수"));
+
+  g_assert_true (anbu_handover_dialog_write_csv (dialog, csv_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+  g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBF" "지난밤 관제 기록,역삼2동,1168065000,"));
+  g_assert_nonnull (strstr (csv, "\r\n이순자,2026-11-24 01:00,"));
+  g_assert_null (strstr (csv, "김영수"));
+
+  g_assert_cmpint (anbu_handover_dialog_print (dialog, GTK_PRINT_OPERATION_ACTION_EXPORT, pdf_path, &error), ==,
+                   GTK_PRINT_OPERATION_RESULT_APPLY);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (pdf_path, &pdf, &pdf_len, &error));
+  g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -400,7 +484,9 @@ main (int argc, char *argv[])
       return 0;
     }
 
-  g_test_add ("/anbu/ui/handover/planner-sees-and-acknowledges", Fixture, NULL, fixture_set_up,
+  g_test_add ("/anbu/ui/handover/planner-sees-and-acknowledges", Fixture, "planner", fixture_set_up,
               test_planner_sees_and_acknowledges, fixture_tear_down);
+  g_test_add ("/anbu/ui/handover/control-centre-picks-dong", Fixture, "control", fixture_set_up,
+              test_control_centre_picks_dong, fixture_tear_down);
   return g_test_run ();
 }
