@@ -677,13 +677,16 @@ anbu_handover_find_unacknowledged (AnbuCasework *casework)
 }
 
 gboolean
-anbu_handover_dialog_present_if_due (GtkWindow    *parent,
-                                     AnbuCasework *casework)
+anbu_handover_dialog_present_if_due (GtkWindow     *parent,
+                                     AnbuCasework  *casework,
+                                     char         **shown)
 {
   g_autofree char *dong_code = NULL;
+  g_autofree char *key = NULL;
   AnbuHandoverDialog *dialog;
 
   g_return_val_if_fail (ANBU_IS_CASEWORK (casework), FALSE);
+  g_return_val_if_fail (shown != NULL, FALSE);
 
   /* The record is the planner's morning reading; the control centre wrote it. */
   if (g_strcmp0 (anbu_case_store_get_role (anbu_casework_get_store (casework)), "planner") != 0)
@@ -691,6 +694,18 @@ anbu_handover_dialog_present_if_due (GtkWindow    *parent,
   dong_code = anbu_handover_find_unacknowledged (casework);
   if (dong_code == NULL)
     return FALSE;
+  {
+    g_autoptr(AnbuHandover) handover = build_latest (casework, dong_code);
+    g_autofree char *day = anbu_handover_dup_day_key (handover);
+
+    key = g_strconcat (dong_code, "/", day, NULL);
+  }
+  /* Presented already (open, or closed without marking it read): not again
+   * at every sync of this sign-in. */
+  if (g_strcmp0 (key, *shown) == 0)
+    return FALSE;
+  g_free (*shown);
+  *shown = g_steal_pointer (&key);
   dialog = anbu_handover_dialog_new (casework, dong_code);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), parent);
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);

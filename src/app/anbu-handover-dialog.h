@@ -37,8 +37,10 @@ GtkPrintOperationResult anbu_handover_dialog_print        (AnbuHandoverDialog  *
  * acknowledged by this user; NULL if none. */
 char               *anbu_handover_find_unacknowledged     (AnbuCasework        *casework);
 /* At sign-in: presents the first unacknowledged hand-over over @parent, for
- * planners; returns whether it did. */
+ * planners, unless it is the one named by *@shown (the last one presented,
+ * "동/day", updated); returns whether it did. */
 gboolean            anbu_handover_dialog_present_if_due   (GtkWindow           *parent,
-                                                          AnbuCasework        *casework);
+                                                          AnbuCasework        *casework,
+                                                          char               **shown);
 
 G_END_DECLS

@@ -61,7 +61,7 @@ struct _AnbuWindow
   char *search_text;
   gboolean signed_in;
   gboolean locked;
-  gboolean handover_checked;  /* the casework's hand-over was looked at once */
+  char *handover_shown;  /* the hand-over presented with this casework ("동/day") */
   /* Where the planner was when the window locked: unlocking goes back there. */
   char *view_before_lock;
   char *household_before_lock;
@@ -688,15 +688,15 @@ on_new_signal (AnbuWindow *self,
                                                notification);
 }
 
-/* At sign-in, once the caseload has loaded: the night's record, if the
- * planner has not acknowledged it yet. */
+/* At sign-in, once the caseload has loaded, and again when a sync brings the
+ * night's records in later: the night's record, if the planner has not
+ * marked it read; each record once per sign-in. */
 static void
 maybe_present_handover (AnbuWindow *self)
 {
-  if (self->handover_checked || self->casework == NULL || !anbu_casework_get_loaded (self->casework))
+  if (self->casework == NULL || !anbu_casework_get_loaded (self->casework))
     return;
-  self->handover_checked = TRUE;
-  anbu_handover_dialog_present_if_due (GTK_WINDOW (self), self->casework);
+  anbu_handover_dialog_present_if_due (GTK_WINDOW (self), self->casework, &self->handover_shown);
 }
 
 static void
@@ -727,8 +727,9 @@ apply_casework (AnbuWindow   *self,
       g_signal_connect_swapped (casework, "new-signal", G_CALLBACK (on_new_signal), self);
       g_signal_connect_swapped (casework, "changed", G_CALLBACK (update_alerts_badge), self);
       g_signal_connect_swapped (casework, "notify::loaded", G_CALLBACK (maybe_present_handover), self);
+      g_signal_connect_swapped (casework, "changed", G_CALLBACK (maybe_present_handover), self);
     }
-  self->handover_checked = FALSE;
+  g_clear_pointer (&self->handover_shown, g_free);
   update_alerts_badge (self);
   maybe_present_handover (self);
   /* Moving caseloads is the administrator's work only. */
@@ -945,6 +946,7 @@ anbu_window_finalize (GObject *object)
   g_free (self->search_text);
   g_free (self->view_before_lock);
   g_free (self->household_before_lock);
+  g_free (self->handover_shown);
 
   G_OBJECT_CLASS (anbu_window_parent_class)->finalize (object);
 }

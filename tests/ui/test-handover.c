@@ -45,6 +45,7 @@ typedef struct
   AnbuTestAccount *account;
   const char      *role;          /* who signs in: "planner" or "control" */
   const char      *pull_token;
+  gboolean         pull_late;
 } Fixture;
 
 static gboolean
@@ -193,7 +194,9 @@ fixture_set_up (Fixture      *f,
   g_autoptr(GError) error = NULL;
   const char *meta[] = { "username", "kim.planner", NULL };
 
-  f->role = data;
+  /* "planner-late": the planner's replica has not pulled the night yet. */
+  f->pull_late = g_str_equal (data, "planner-late");
+  f->role = f->pull_late ? "planner" : data;
   f->server = anbu_test_server_new (NULL);
   f->planner_id = anbu_test_server_add_user (f->server, "kim.planner", "planner", DONG, PASSWORD);
   f->control_id = anbu_test_server_add_user (f->server, "control.room", "control", NULL, PASSWORD);
@@ -209,7 +212,8 @@ fixture_set_up (Fixture      *f,
                                                       anbu_test_ready_cb, &result));
   f->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
-  pull (f);
+  if (!f->pull_late)
+    pull (f);
   open_casework (f);
 
   f->account = anbu_test_account_new ("kim.planner", PASSWORD, "김복지");
@@ -473,6 +477,29 @@ test_control_centre_picks_dong (Fixture      *f,
   g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
 }
 
+/* Signed in before the sync brought the night in (the first minutes of the
+ * morning, or offline until then): the record comes up when it arrives. */
+static void
+test_record_arrives_with_sync (Fixture      *f,
+                               gconstpointer data)
+{
+  anbu_context_set_casework (anbu_application_get_context (f->app), f->casework);
+  anbu_test_wait_drawn (f->window);
+  g_assert_null (find_handover_dialog ());
+
+  pull (f);
+  g_assert_true (anbu_test_wait_until (handover_dialog_shown, NULL, 10000));
+  g_assert_cmpuint (anbu_handover_dialog_get_handover (find_handover_dialog ())->cases->len, ==, 2);
+
+  /* Closed without marking it read: later syncs of this sign-in leave it closed. */
+  gtk_window_close (GTK_WINDOW (find_handover_dialog ()));
+  g_assert_true (anbu_test_wait_until (handover_dialog_gone, NULL, 10000));
+  anbu_casework_reload (f->casework);
+  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  anbu_test_wait_drawn (f->window);
+  g_assert_null (find_handover_dialog ());
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -486,6 +513,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/anbu/ui/handover/planner-sees-and-acknowledges", Fixture, "planner", fixture_set_up,
               test_planner_sees_and_acknowledges, fixture_tear_down);
+  g_test_add ("/anbu/ui/handover/record-arrives-with-sync", Fixture, "planner-late", fixture_set_up,
+              test_record_arrives_with_sync, fixture_tear_down);
   g_test_add ("/anbu/ui/handover/control-centre-picks-dong", Fixture, "control", fixture_set_up,
               test_control_centre_picks_dong, fixture_tear_down);
   return g_test_run ();
