@@ -24,7 +24,7 @@ struct _AnbuHandoverDialog
   GtkDropDown    *dong_dropdown;
   GtkLabel       *counts_label;
   GtkBox         *content;       /* the groups of the current record */
-  GtkWidget      *acknowledge_button;
+  GtkButton      *acknowledge_button;
   GtkFileChooserNative *chooser;
 
   /* Printing: one Pango layout per paragraph, and where each page starts. */
@@ -157,7 +157,7 @@ show_record (AnbuHandoverDialog *self)
     {
       adw_window_title_set_subtitle (self->title, "");
       gtk_label_set_label (self->counts_label, _("There was no hand-over yet."));
-      gtk_widget_set_sensitive (self->acknowledge_button, FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->acknowledge_button), FALSE);
       return;
     }
 
@@ -167,7 +167,7 @@ show_record (AnbuHandoverDialog *self)
   adw_window_title_set_subtitle (self->title, subtitle);
   counts = anbu_handover_describe_counts (self->handover);
   gtk_label_set_label (self->counts_label, counts);
-  gtk_widget_set_sensitive (self->acknowledge_button, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->acknowledge_button), TRUE);
 
   if (anbu_handover_is_empty (self->handover))
     {
@@ -233,7 +233,7 @@ on_dong_selected (AnbuHandoverDialog *self)
 }
 
 static void
-on_acknowledge_clicked (AnbuHandoverDialog *self)
+on_acknowledge_button_clicked (AnbuHandoverDialog *self)
 {
   g_autofree char *name = NULL;
   g_autofree char *key = NULL;
@@ -390,7 +390,7 @@ on_begin_print (GtkPrintOperation  *operation,
                 AnbuHandoverDialog *self)
 {
   g_autoptr(GPtrArray) paragraphs = print_paragraphs (self->handover);
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 10");
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Noto Sans CJK KR, Sans 10");
   double width = gtk_print_context_get_width (context);
   double height = gtk_print_context_get_height (context);
   double used = 0;
@@ -489,87 +489,24 @@ anbu_handover_dialog_class_init (AnbuHandoverDialogClass *klass)
   signals[ACKNOWLEDGED] = g_signal_new ("acknowledged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/anbu/Anbu/ui/anbu-handover-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, AnbuHandoverDialog, title);
+  gtk_widget_class_bind_template_child (widget_class, AnbuHandoverDialog, dong_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AnbuHandoverDialog, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, AnbuHandoverDialog, content);
+  gtk_widget_class_bind_template_child (widget_class, AnbuHandoverDialog, acknowledge_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_acknowledge_button_clicked);
+
   gtk_widget_class_install_action (widget_class, "handover.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "handover.print", NULL, print_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "handover.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
-static GtkWidget *
-new_button (const char *label,
-            const char *name,
-            const char *action_name)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_widget_set_name (button, name);
-  if (action_name != NULL)
-    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
-  return button;
-}
-
 static void
 anbu_handover_dialog_init (AnbuHandoverDialog *self)
 {
-  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *button;
-
-  gtk_window_set_title (GTK_WINDOW (self), _("Night Hand-over"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 640, 640);
-  gtk_widget_set_name (GTK_WIDGET (self), "handover-dialog");
-
-  self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Night Hand-over"), ""));
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->title));
-  gtk_box_append (GTK_BOX (outer), header);
-
-  self->dong_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->dong_dropdown), "handover-dong");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->dong_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Dong"), -1);
-  gtk_widget_set_halign (GTK_WIDGET (self->dong_dropdown), GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->dong_dropdown));
-
-  self->counts_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->counts_label), "handover-counts");
-  gtk_label_set_wrap (self->counts_label, TRUE);
-  gtk_label_set_xalign (self->counts_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->counts_label), "heading");
-  gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->counts_label));
-
-  self->content = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 18));
-  gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->content));
-
-  gtk_widget_set_margin_top (body, 18);
-  gtk_widget_set_margin_bottom (body, 18);
-  gtk_widget_set_margin_start (body, 12);
-  gtk_widget_set_margin_end (body, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), body);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (outer), scrolled);
-
-  gtk_widget_set_margin_top (buttons, 12);
-  gtk_widget_set_margin_bottom (buttons, 12);
-  gtk_widget_set_margin_start (buttons, 12);
-  gtk_widget_set_margin_end (buttons, 12);
-  gtk_box_append (GTK_BOX (buttons), new_button (_("Export _CSV…"), "handover-export-csv", "handover.export-csv"));
-  gtk_box_append (GTK_BOX (buttons), new_button (_("_Print…"), "handover-print", "handover.print"));
-  button = new_button (_("_Mark as Read"), "handover-acknowledge", NULL);
-  gtk_widget_set_hexpand (button, TRUE);
-  gtk_widget_set_halign (button, GTK_ALIGN_END);
-  gtk_widget_add_css_class (button, "suggested-action");
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (on_acknowledge_clicked), self);
-  self->acknowledge_button = button;
-  gtk_box_append (GTK_BOX (buttons), button);
-  gtk_box_append (GTK_BOX (outer), buttons);
-
-  adw_window_set_content (ADW_WINDOW (self), outer);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 /* Public --------------------------------------------------------------------- */

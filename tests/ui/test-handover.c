@@ -327,7 +327,8 @@ test_planner_sees_and_acknowledges (Fixture      *f,
   g_autofree char *counts = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *csv_path = g_build_filename (f->dir, "handover.csv", NULL);
-  g_autofree char *pdf_path = g_build_filename (f->dir, "handover.pdf", NULL);
+  g_autofree char *shots = NULL;
+  g_autofree char *pdf_path = NULL;
   g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
   g_autofree char *csv = NULL;
   g_autofree char *pdf = NULL;
@@ -368,13 +369,18 @@ test_planner_sees_and_acknowledges (Fixture      *f,
   g_assert_nonnull (strstr (lines[3], "2026-11-23 22:40"));
   g_assert_true (g_str_has_prefix (lines[7], "2026-11-23 22:40,김영수,"));
 
-  /* The PDF, through the print operation's export. */
+  /* The PDF, through the print operation's export; kept beside the screenshots. */
+  shots = g_build_filename (g_getenv ("ANBU_BUILD_DIR") != NULL ? g_getenv ("ANBU_BUILD_DIR") : ".", "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (shots, 0755), ==, 0);
+  pdf_path = g_build_filename (shots, "handover-ko.pdf", NULL);
   g_assert_cmpint (anbu_handover_dialog_print (dialog, GTK_PRINT_OPERATION_ACTION_EXPORT, pdf_path, &error), ==,
                    GTK_PRINT_OPERATION_RESULT_APPLY);
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (pdf_path, &pdf, &pdf_len, &error));
   g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
   g_assert_cmpuint (pdf_len, >, 1000);
+  /* The Hangul was set in a CJK font (fonts-noto-cjk), not as empty boxes. */
+  g_assert_nonnull (memmem (pdf, pdf_len, "NotoSansCJK", strlen ("NotoSansCJK")));
 
   /* Acknowledged: kept in the planner's replica. */
   {
