@@ -324,6 +324,43 @@ test_holiday_weekend (void)
   records_clear (&records);
 }
 
+/* 18:00 belongs to the night, 09:00 to the community centre's day (as in
+ * anbu-routing.h): the edges of the night are counted once. */
+static void
+test_edges (void)
+{
+  Records records;
+  g_autoptr(AnbuHandover) handover = NULL;
+  AnbuAlert *alert;
+  GDate day;
+
+  records_init (&records);
+  add_household (&records, "h1", DONG, "김영수", TRUE);
+  add_alert (&records, "at-18", "h1", kst (2026, 11, 23, 18, 0));
+  add_alert (&records, "at-09", "h1", kst (2026, 11, 24, 9, 0));
+  alert = add_alert (&records, "closed-at-18", "h1", kst (2026, 11, 23, 12, 0));
+  resolve (alert, kst (2026, 11, 23, 18, 0), ANBU_ALERT_RESOLUTION_SAFE);
+  alert = add_alert (&records, "closed-before-18", "h1", kst (2026, 11, 23, 12, 0));
+  resolve (alert, kst (2026, 11, 23, 17, 59), ANBU_ALERT_RESOLUTION_SAFE);
+  add_contact (&records, "h1", "at-18", kst (2026, 11, 23, 18, 0), ANBU_CONTACT_CHANNEL_PHONE, ANBU_CONTACT_OUTCOME_NO_ANSWER);
+  add_contact (&records, "h1", "at-18", kst (2026, 11, 24, 9, 0), ANBU_CONTACT_CHANNEL_PHONE, ANBU_CONTACT_OUTCOME_REACHED_SAFE);
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 24, G_DATE_NOVEMBER, 2026);
+  handover = anbu_handover_build (records.calendar, &day, DONG, records.households, records.alerts,
+                                  records.contacts, records.visits);
+  g_assert_cmpuint (handover->cases->len, ==, 2);
+  g_assert_nonnull (find_case (handover, "at-18"));
+  g_assert_nonnull (find_case (handover, "closed-at-18"));
+  g_assert_cmpuint (handover->n_raised, ==, 1);
+  g_assert_cmpuint (handover->n_open, ==, 1);
+  /* The 09:00 call is the community centre's: the night ended on no answer. */
+  g_assert_cmpuint (handover->contacts->len, ==, 1);
+  g_assert_cmpstr (find_case (handover, "at-18")->open_reason, ==, "No answer (1 attempt)");
+
+  records_clear (&records);
+}
+
 static char *
 bytes_to_string (GBytes *bytes)
 {
@@ -403,6 +440,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/handover/business-morning", test_business_morning);
   g_test_add_func ("/handover/holiday-weekend", test_holiday_weekend);
+  g_test_add_func ("/handover/edges", test_edges);
   g_test_add_func ("/handover/csv", test_csv);
   g_test_add_func ("/handover/korean", test_korean);
   return g_test_run ();
