@@ -16,6 +16,7 @@ struct _AnbuCaseStore
   AnbuReplica   *replica;
   char          *user_id;
   gboolean       is_admin;
+  char          *role;
   AnbuApiClient *api_client;
   guint          changed_idle;
 };
@@ -247,6 +248,22 @@ anbu_case_store_set_is_admin (AnbuCaseStore *self,
   self->is_admin = is_admin;
 }
 
+const char *
+anbu_case_store_get_role (AnbuCaseStore *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASE_STORE (self), NULL);
+  return self->role;
+}
+
+void
+anbu_case_store_set_role (AnbuCaseStore *self,
+                          const char    *role)
+{
+  g_return_if_fail (ANBU_IS_CASE_STORE (self));
+  g_free (self->role);
+  self->role = g_strdup (role);
+}
+
 GBytes *
 anbu_case_store_fetch_finish (AnbuCaseStore  *store,
               GAsyncResult   *result,
@@ -322,6 +339,7 @@ anbu_case_store_finalize (GObject *object)
   AnbuCaseStore *self = ANBU_CASE_STORE (object);
 
   g_free (self->user_id);
+  g_free (self->role);
   G_OBJECT_CLASS (anbu_case_store_parent_class)->finalize (object);
 }
 
@@ -409,6 +427,8 @@ anbu_case_store_new_for_session (AnbuSession *session)
   anbu_case_store_set_api_client (self, anbu_session_get_api_client (session));
   self->is_admin = user != NULL
                    && g_strcmp0 (json_object_get_string_member_with_default (user, "role", NULL), "admin") == 0;
+  anbu_case_store_set_role (self, user != NULL ? json_object_get_string_member_with_default (user, "role", NULL)
+                                                 : NULL);
   if (anbu_session_get_live_channel (session) != NULL)
     anbu_case_store_set_live_channel (self, anbu_session_get_live_channel (session));
   return self;

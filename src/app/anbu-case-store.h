@@ -113,6 +113,10 @@ char      *anbu_case_store_dup_user_id          (AnbuCaseStore       *self);
 gboolean   anbu_case_store_get_is_admin         (AnbuCaseStore       *self);
 void       anbu_case_store_set_is_admin         (AnbuCaseStore       *self,
                                                  gboolean             is_admin);
+/* The signed-in user's role ("planner", "control", "admin"); NULL: unknown. */
+const char *anbu_case_store_get_role            (AnbuCaseStore       *self);
+void       anbu_case_store_set_role             (AnbuCaseStore       *self,
+                                                 const char          *role);
 GTlsDatabase *anbu_case_store_dup_tls_database  (AnbuCaseStore       *self);
 
 G_END_DECLS

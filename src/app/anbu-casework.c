@@ -615,6 +615,16 @@ anbu_casework_list_visits_due (AnbuCasework *self,
                                    self->snapshot->records[ANBU_RECORD_KIND_ALERT], today, until);
 }
 
+GPtrArray *
+anbu_casework_get_records (AnbuCasework   *self,
+                           AnbuRecordKind  kind)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+  g_return_val_if_fail (kind < ANBU_RECORD_N_KINDS, NULL);
+
+  return self->snapshot != NULL ? self->snapshot->records[kind] : NULL;
+}
+
 AnbuHousehold *
 anbu_casework_lookup_household (AnbuCasework *self,
                                 const char   *household_id)

@@ -40,6 +40,10 @@ GPtrArray          *anbu_casework_get_open_alerts      (AnbuCasework   *self);
 GPtrArray          *anbu_casework_list_visits_due      (AnbuCasework   *self,
                                                         const GDate    *today,
                                                         const GDate    *until);
+/* Borrowed: every parsed record of one kind, in no particular order;
+ * NULL before the first load. */
+GPtrArray          *anbu_casework_get_records          (AnbuCasework   *self,
+                                                        AnbuRecordKind  kind);
 AnbuHousehold      *anbu_casework_lookup_household     (AnbuCasework   *self,
                                                         const char     *household_id);
 AnbuAlert          *anbu_casework_lookup_alert         (AnbuCasework   *self,

@@ -9,6 +9,7 @@
 #include "anbu-alerts-view.h"
 #include "anbu-application.h"
 #include "anbu-case-form-dialog.h"
+#include "anbu-handover-dialog.h"
 #include "anbu-household-page.h"
 #include "anbu-households-view.h"
 #include "anbu-lock-screen.h"
@@ -60,6 +61,7 @@ struct _AnbuWindow
   char *search_text;
   gboolean signed_in;
   gboolean locked;
+  char *handover_shown;  /* the hand-over presented with this casework ("동/day") */
   /* Where the planner was when the window locked: unlocking goes back there. */
   char *view_before_lock;
   char *household_before_lock;
@@ -686,6 +688,33 @@ on_new_signal (AnbuWindow *self,
                                                notification);
 }
 
+/* At sign-in, once the caseload has loaded, and again when a sync brings the
+ * night's records in later: the night's record, if the planner has not
+ * marked it read; each record once per sign-in. */
+static void
+maybe_present_handover (AnbuWindow *self)
+{
+  if (self->casework == NULL || !anbu_casework_get_loaded (self->casework))
+    return;
+  anbu_handover_dialog_present_if_due (GTK_WINDOW (self), self->casework, &self->handover_shown);
+}
+
+static void
+handover_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+  AnbuHandoverDialog *dialog;
+
+  if (self->casework == NULL)
+    return;
+  dialog = anbu_handover_dialog_new (self->casework, NULL);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 apply_casework (AnbuWindow   *self,
                 AnbuCasework *casework)
@@ -697,8 +726,12 @@ apply_casework (AnbuWindow   *self,
     {
       g_signal_connect_swapped (casework, "new-signal", G_CALLBACK (on_new_signal), self);
       g_signal_connect_swapped (casework, "changed", G_CALLBACK (update_alerts_badge), self);
+      g_signal_connect_swapped (casework, "notify::loaded", G_CALLBACK (maybe_present_handover), self);
+      g_signal_connect_swapped (casework, "changed", G_CALLBACK (maybe_present_handover), self);
     }
+  g_clear_pointer (&self->handover_shown, g_free);
   update_alerts_badge (self);
+  maybe_present_handover (self);
   /* Moving caseloads is the administrator's work only. */
   {
     gboolean admin = casework != NULL && anbu_case_store_get_is_admin (anbu_casework_get_store (casework));
@@ -913,6 +946,7 @@ anbu_window_finalize (GObject *object)
   g_free (self->search_text);
   g_free (self->view_before_lock);
   g_free (self->household_before_lock);
+  g_free (self->handover_shown);
 
   G_OBJECT_CLASS (anbu_window_parent_class)->finalize (object);
 }
@@ -1003,6 +1037,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.renew", NULL, renew_action);
   gtk_widget_class_install_action (widget_class, "win.register-household", NULL, register_household_action);
+  gtk_widget_class_install_action (widget_class, "win.handover", NULL, handover_action);
   gtk_widget_class_install_action (widget_class, "win.open-household", "s", open_household_action);
   gtk_widget_class_install_action (widget_class, "win.clear-household-filters", NULL,
                                    clear_household_filters_action);
