@@ -31,6 +31,7 @@ static const struct
   { "checks.phone", N_("Phone checks") },
   { "checks.sms", N_("SMS checks") },
   { "checks.visit", N_("Visit checks") },
+  { "checks.bad_number", N_("Checks failed: bad number") },
   { "dispatches.dispatch_112", N_("112 dispatches") },
   { "dispatches.dispatch_119", N_("119 dispatches") },
   { "resolutions.safe", N_("Resolved: safe") },

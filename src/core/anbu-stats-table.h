@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  *
  *   {"from": TIME, "to": TIME, "group": "day" | "week" | "month",
  *    "periods": [{"start": TIME, "end": TIME, "households_with_signals": 3, "signals": 4,
- *                 "checks": {"phone", "sms", "visit", "total"},
+ *                 "checks": {"phone", "sms", "visit", "total", "bad_number"},
  *                 "dispatches": {"dispatch_112", "dispatch_119", "total"},
  *                 "resolutions": {"safe", ...}}, ...],
  *    "total": {...the same counts...}}
@@ -45,6 +45,7 @@ typedef enum
   ANBU_STATS_COLUMN_PHONE_CHECKS,
   ANBU_STATS_COLUMN_SMS_CHECKS,
   ANBU_STATS_COLUMN_VISIT_CHECKS,
+  ANBU_STATS_COLUMN_BAD_NUMBER_CHECKS,  /* of the checks, failed on a wrong or dead number */
   ANBU_STATS_COLUMN_DISPATCHES_112,
   ANBU_STATS_COLUMN_DISPATCHES_119,
   ANBU_STATS_COLUMN_RESOLVED_SAFE,

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "anbu-bad-number.h"
 #include "anbu-enums.h"
 #include "anbu-kst.h"
 #include "anbu-stats.h"
@@ -23,6 +24,7 @@ typedef struct
   guint       signals[N_KINDS];
   guint       channels[N_CHANNELS];
   guint       resolutions[N_RESOLUTIONS];
+  guint       bad_number;   /* checks that failed on a wrong or dead number */
 } Period;
 
 static void
@@ -206,6 +208,9 @@ add_counts (JsonBuilder  *builder,
   add_count (builder, "total", period->channels[ANBU_CONTACT_CHANNEL_PHONE]
                                + period->channels[ANBU_CONTACT_CHANNEL_SMS]
                                + period->channels[ANBU_CONTACT_CHANNEL_VISIT]);
+  /* Of those, the ones that reached no one because the number is wrong or
+   * not in service (anbu-bad-number.h): what stale contact data costs. */
+  add_count (builder, "bad_number", period->bad_number);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "dispatches");
@@ -300,7 +305,8 @@ anbu_stats_to_json (sqlite3          *db,
     " FROM alert a JOIN household h ON h.id = a.household_id";
   static const char contacts_sql[] =
     "SELECT json_extract (c.record, '$.channel'), unixepoch (json_extract (c.record, '$.at')),"
-    " h.dong_code, h.night_consent FROM contact c JOIN household h ON h.id = c.household_id";
+    " h.dong_code, h.night_consent, json_extract (c.record, '$.outcome')"
+    " FROM contact c JOIN household h ON h.id = c.household_id";
   /* A visit made while one of the household's signals was open is a 방문 확인
    * too (docs/casework.md), as is a contact by visit: tested in C against
    * the signals' intervals gathered above (a correlated EXISTS per visit
@@ -400,9 +406,14 @@ anbu_stats_to_json (sqlite3          *db,
   while ((rc = sqlite3_step (contacts)) == SQLITE_ROW)
     {
       AnbuContactChannel channel;
+      AnbuContactOutcome outcome = ANBU_CONTACT_OUTCOME_OTHER;
       Period *period;
 
       if (!in_scope (scope, contacts, 2))
+        continue;
+      anbu_contact_outcome_from_string ((const char *) sqlite3_column_text (contacts, 4), &outcome);
+      /* A planner confirming a number is no 안부 확인. */
+      if (outcome == ANBU_CONTACT_OUTCOME_NUMBER_CONFIRMED)
         continue;
       if (anbu_contact_channel_from_string ((const char *) sqlite3_column_text (contacts, 0),
                                             &channel)
@@ -410,6 +421,11 @@ anbu_stats_to_json (sqlite3          *db,
         {
           period->channels[channel]++;
           total.channels[channel]++;
+          if (anbu_contact_outcome_is_bad_number (outcome))
+            {
+              period->bad_number++;
+              total.bad_number++;
+            }
         }
     }
   if (rc != SQLITE_DONE)
