@@ -9,9 +9,9 @@
 
 #include "anbu-stats-chart.h"
 
-#define N_PANELS       3
+#define N_PANELS       3   /* over the periods; a fourth per 동 when there are several */
 #define MAX_STACK      3
-#define MAX_BARS       2
+#define MAX_BARS       3
 #define AXIS_WIDTH     44.0
 #define TITLE_HEIGHT   26.0
 #define LABELS_HEIGHT  22.0
@@ -28,7 +28,10 @@ struct _AnbuStatsChart
   GDate          from;
   GDate          to;
   GArray        *rows;    /* of AnbuStatsRow */
+  GPtrArray     *labels;  /* the periods' axis labels */
   AnbuStatsRow   totals;
+  GArray        *dong_rows;    /* of AnbuStatsRow, per 동 over the range */
+  GPtrArray     *dong_labels;  /* their names */
   gboolean       has_table;
 };
 
@@ -60,6 +63,13 @@ static const Panel panels[N_PANELS] = {
   { N_("Dispatches"),
     { { { ANBU_STATS_COLUMN_DISPATCHES_112, ANBU_STATS_COLUMN_DISPATCHES_119 }, 2 } }, 1 },
 };
+
+/* For the control centre and a team lead: each 동 side by side over the range. */
+static const Panel dong_panel =
+  { N_("Per community centre, whole range"),
+    { { { ANBU_STATS_COLUMN_SIGNALS }, 1 },
+      { { ANBU_STATS_COLUMN_PHONE_CHECKS, ANBU_STATS_COLUMN_SMS_CHECKS, ANBU_STATS_COLUMN_VISIT_CHECKS }, 3 },
+      { { ANBU_STATS_COLUMN_DISPATCHES_112, ANBU_STATS_COLUMN_DISPATCHES_119 }, 2 } }, 3 };
 
 /* Colours that stay apart for common colour blindness and on paper. */
 static GdkRGBA
@@ -220,7 +230,8 @@ text_width (PangoContext *context,
 }
 
 static void
-draw_panel (AnbuStatsChart  *self,
+draw_panel (GArray          *rows,
+            GPtrArray       *labels,
             const Panel     *panel,
             GtkSnapshot     *snapshot,
             PangoContext    *context,
@@ -235,7 +246,7 @@ draw_panel (AnbuStatsChart  *self,
   double plot_bottom = top + height - LABELS_HEIGHT;
   double plot_left = AXIS_WIDTH, plot_right = width - 8;
   double plot_height = plot_bottom - plot_top;
-  guint n = self->rows->len;
+  guint n = rows->len;
   double slot = n > 0 ? (plot_right - plot_left) / n : 0;
   double bar_width;
   gint64 max = 0, scale;
@@ -265,7 +276,7 @@ draw_panel (AnbuStatsChart  *self,
 
   for (guint r = 0; r < n; r++)
     for (guint b = 0; b < panel->n_bars; b++)
-      max = MAX (max, bar_value (&g_array_index (self->rows, AnbuStatsRow, r), &panel->bars[b]));
+      max = MAX (max, bar_value (&g_array_index (rows, AnbuStatsRow, r), &panel->bars[b]));
   scale = nice_ceiling (max);
 
   /* Grid at 0, half and the top, with their counts. */
@@ -284,16 +295,12 @@ draw_panel (AnbuStatsChart  *self,
 
   bar_width = MIN (slot * 0.8 / panel->n_bars, 48);
   for (guint r = 0; r < n; r++)
-    {
-      g_autofree char *label = short_period (self, &g_array_index (self->rows, AnbuStatsRow, r));
-
-      widest = MAX (widest, text_width (context, label, SMALL_SIZE));
-    }
+    widest = MAX (widest, text_width (context, labels->pdata[r], SMALL_SIZE));
   label_every = MAX (1, (guint) ceil ((widest + 8) / slot));
 
   for (guint r = 0; r < n; r++)
     {
-      const AnbuStatsRow *row = &g_array_index (self->rows, AnbuStatsRow, r);
+      const AnbuStatsRow *row = &g_array_index (rows, AnbuStatsRow, r);
       double centre = plot_left + slot * (r + 0.5);
       double left = centre - bar_width * panel->n_bars / 2.0;
 
@@ -324,11 +331,7 @@ draw_panel (AnbuStatsChart  *self,
             }
         }
       if (r % label_every == 0)
-        {
-          g_autofree char *label = short_period (self, row);
-
-          draw_text (snapshot, context, label, centre, plot_bottom + 4, 0.5, SMALL_SIZE, FALSE, &dim);
-        }
+        draw_text (snapshot, context, labels->pdata[r], centre, plot_bottom + 4, 0.5, SMALL_SIZE, FALSE, &dim);
     }
 }
 
@@ -340,7 +343,9 @@ draw_chart (AnbuStatsChart *self,
             double          height,
             const GdkRGBA  *fg)
 {
-  double panel_height = (height - PANEL_GAP * (N_PANELS - 1)) / N_PANELS;
+  gboolean per_dong = self->dong_rows->len >= 2;
+  guint n_panels = N_PANELS + (per_dong ? 1 : 0);
+  double panel_height = (height - PANEL_GAP * (n_panels - 1)) / n_panels;
 
   if (!self->has_table || self->rows->len == 0)
     {
@@ -349,7 +354,11 @@ draw_chart (AnbuStatsChart *self,
       return;
     }
   for (guint p = 0; p < N_PANELS; p++)
-    draw_panel (self, &panels[p], snapshot, context, p * (panel_height + PANEL_GAP), width, panel_height, fg);
+    draw_panel (self->rows, self->labels, &panels[p], snapshot, context, p * (panel_height + PANEL_GAP),
+                width, panel_height, fg);
+  if (per_dong)
+    draw_panel (self->dong_rows, self->dong_labels, &dong_panel, snapshot, context,
+                N_PANELS * (panel_height + PANEL_GAP), width, panel_height, fg);
 }
 
 static void
@@ -383,8 +392,10 @@ anbu_stats_chart_measure (GtkWidget      *widget,
     }
   else
     {
-      *minimum = 420;
-      *natural = 480;
+      gboolean per_dong = ANBU_STATS_CHART (widget)->dong_rows->len >= 2;
+
+      *minimum = per_dong ? 560 : 420;
+      *natural = per_dong ? 640 : 480;
     }
 }
 
@@ -394,6 +405,9 @@ anbu_stats_chart_finalize (GObject *object)
   AnbuStatsChart *self = ANBU_STATS_CHART (object);
 
   g_clear_pointer (&self->rows, g_array_unref);
+  g_clear_pointer (&self->labels, g_ptr_array_unref);
+  g_clear_pointer (&self->dong_rows, g_array_unref);
+  g_clear_pointer (&self->dong_labels, g_ptr_array_unref);
   G_OBJECT_CLASS (anbu_stats_chart_parent_class)->finalize (object);
 }
 
@@ -414,6 +428,9 @@ static void
 anbu_stats_chart_init (AnbuStatsChart *self)
 {
   self->rows = g_array_new (FALSE, TRUE, sizeof (AnbuStatsRow));
+  self->labels = g_ptr_array_new_with_free_func (g_free);
+  self->dong_rows = g_array_new (FALSE, TRUE, sizeof (AnbuStatsRow));
+  self->dong_labels = g_ptr_array_new_with_free_func (g_free);
   /* A picture to a screen reader: its name, and the figures in words. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Statistics chart"),
@@ -436,6 +453,9 @@ anbu_stats_chart_set_table (AnbuStatsChart       *self,
   g_return_if_fail (ANBU_IS_STATS_CHART (self));
 
   g_array_set_size (self->rows, 0);
+  g_ptr_array_set_size (self->labels, 0);
+  g_array_set_size (self->dong_rows, 0);
+  g_ptr_array_set_size (self->dong_labels, 0);
   self->has_table = table != NULL;
   if (table != NULL)
     {
@@ -444,8 +464,17 @@ anbu_stats_chart_set_table (AnbuStatsChart       *self,
       self->to = *anbu_stats_table_get_to (table);
       self->totals = *anbu_stats_table_get_totals (table);
       for (guint r = 0; r < anbu_stats_table_get_n_rows (table); r++)
-        g_array_append_val (self->rows, *anbu_stats_table_get_row (table, r));
+        {
+          g_array_append_val (self->rows, *anbu_stats_table_get_row (table, r));
+          g_ptr_array_add (self->labels, short_period (self, anbu_stats_table_get_row (table, r)));
+        }
+      for (guint d = 0; d < anbu_stats_table_get_n_dongs (table); d++)
+        {
+          g_array_append_val (self->dong_rows, *anbu_stats_table_get_dong_row (table, d));
+          g_ptr_array_add (self->dong_labels, g_strdup (anbu_stats_table_get_dong_name (table, d)));
+        }
     }
+  gtk_widget_queue_resize (GTK_WIDGET (self));
   summary = anbu_stats_chart_dup_summary (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -456,6 +485,13 @@ anbu_stats_chart_get_n_periods (AnbuStatsChart *self)
 {
   g_return_val_if_fail (ANBU_IS_STATS_CHART (self), 0);
   return self->rows->len;
+}
+
+guint
+anbu_stats_chart_get_n_dongs_drawn (AnbuStatsChart *self)
+{
+  g_return_val_if_fail (ANBU_IS_STATS_CHART (self), 0);
+  return self->dong_rows->len >= 2 ? self->dong_rows->len : 0;
 }
 
 static char *
@@ -518,6 +554,21 @@ anbu_stats_chart_dup_summary (AnbuStatsChart *self)
       g_string_append_c (text, ' ');
       /* Translators: the period with the most signals, "2026-11-02 ~ 2026-11-08" and its count. */
       g_string_append_printf (text, _("Most signals from %s to %s: %d."), start, end, (int) busiest);
+    }
+  if (self->dong_rows->len >= 2)
+    {
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      for (guint d = 0; d < self->dong_rows->len; d++)
+        {
+          if (d > 0)
+            g_string_append (list, _(", "));
+          /* Translators: a 동 and its signals, "청운효자동 4건". */
+          g_string_append_printf (list, _("%s %d"), (const char *) self->dong_labels->pdata[d],
+                                  (int) g_array_index (self->dong_rows, AnbuStatsRow, d).values[ANBU_STATS_COLUMN_SIGNALS]);
+        }
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, _("Risk signals per community centre: %s."), list->str);
     }
   return g_string_free (text, FALSE);
 }

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
  * The city's table as figures people can see (issue 17): three bar charts
  * over the periods of an AnbuStatsTable — risk signals (and the households
  * they came from), 안부 확인 by channel with the checks that failed on a bad
- * number beside them, and 112/119 dispatches — drawn with GtkSnapshot, with
+ * number beside them, and 112/119 dispatches — and, for a scope of several
+ * 동, the 동 side by side over the range; drawn with GtkSnapshot, with
  * Korean labels. The same drawing goes to a PNG or a PDF file for the
  * monthly report, and a text summary of the figures is the chart's
  * accessible description.
@@ -45,6 +46,9 @@ GtkWidget  *anbu_stats_chart_new           (void);
 void        anbu_stats_chart_set_table     (AnbuStatsChart        *self,
                                             const AnbuStatsTable  *table);
 guint       anbu_stats_chart_get_n_periods (AnbuStatsChart        *self);
+/* The 동 drawn side by side (the fourth chart, when the table has two or
+ * more: the control centre's and a team lead's view), else 0. */
+guint       anbu_stats_chart_get_n_dongs_drawn (AnbuStatsChart    *self);
 /* "2026-11-01 ~ 2026-11-25, 주별. 위험신호 13건(6가구). 안부 확인 21건: …" */
 char       *anbu_stats_chart_dup_summary   (AnbuStatsChart        *self);
 /* The chart on white, @width × @height (pixels for PNG, points for PDF),

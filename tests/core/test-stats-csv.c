@@ -90,7 +90,9 @@ static const char week_table[] =
   "   \"dispatches\": {\"dispatch_112\": 1, \"total\": 1},"
   "   \"resolutions\": {\"hospitalized\": 1}}],"
   " \"total\": {\"households_with_signals\": 4, \"signals\": 6, \"checks\": {\"phone\": 8, \"sms\": 1, \"visit\": 0, \"bad_number\": 2},"
-  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}}}";
+  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}},"
+  " \"by_dong\": [{\"dong_code\": \"1111051500\", \"dong_name\": \"청운효자동\", \"signals\": 4, \"checks\": {\"phone\": 5, \"bad_number\": 2}},"
+  "              {\"dong_code\": \"1111053000\", \"signals\": 2, \"dispatches\": {\"dispatch_112\": 1}}]}";
 
 static void
 test_table_parse (void)
@@ -113,6 +115,13 @@ test_table_parse (void)
   g_assert_cmpstr (first, ==, "2026-11-02 ~ 2026-11-08");
   g_assert_cmpstr (last, ==, "2026-11-09 ~ 2026-11-12");  /* the end is exclusive */
   g_assert_cmpint (g_date_get_day (anbu_stats_table_get_to (table)), ==, 12);
+
+  /* Per 동, for the control centre and a team lead. */
+  g_assert_cmpuint (anbu_stats_table_get_n_dongs (table), ==, 2);
+  g_assert_cmpstr (anbu_stats_table_get_dong_name (table, 0), ==, "청운효자동");
+  g_assert_cmpstr (anbu_stats_table_get_dong_name (table, 1), ==, "1111053000");  /* unnamed: its code */
+  g_assert_cmpint (anbu_stats_table_get_dong_row (table, 0)->values[ANBU_STATS_COLUMN_BAD_NUMBER_CHECKS], ==, 2);
+  g_assert_cmpint (anbu_stats_table_get_dong_row (table, 1)->values[ANBU_STATS_COLUMN_DISPATCHES_112], ==, 1);
 }
 
 static void

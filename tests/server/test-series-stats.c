@@ -368,6 +368,25 @@ test_stats_bad_number (void)
 
     g_assert_cmpint (count (period, "checks", "bad_number"), ==, 3);
   }
+  /* Per 동, for the control centre and a team lead, by code. */
+  {
+    JsonArray *dongs = json_object_get_array_member (anbu_test_response_object (r_admin), "by_dong");
+    JsonObject *a, *b;
+
+    g_assert_cmpuint (json_array_get_length (dongs), ==, 2);
+    a = json_array_get_object_element (dongs, 0);
+    b = json_array_get_object_element (dongs, 1);
+    g_assert_cmpstr (json_object_get_string_member (a, "dong_code"), ==, DONG_A);
+    g_assert_cmpstr (json_object_get_string_member (b, "dong_code"), ==, DONG_B);
+    g_assert_cmpint (count (a, NULL, "signals"), ==, 1);
+    g_assert_cmpint (count (a, "checks", "total"), ==, 4);
+    g_assert_cmpint (count (a, "checks", "bad_number"), ==, 2);
+    g_assert_cmpint (count (b, "checks", "bad_number"), ==, 1);
+    g_assert_cmpint (count (b, "checks", "phone"), ==, 1);
+  }
+  /* A planner sees only their own 동. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (anbu_test_response_object (r_a),
+                                                                         "by_dong")), ==, 1);
   ingest_fixture_free (fixture);
 }
 

@@ -1277,7 +1277,12 @@ static const char stats_json[] =
   "  {" P ("16", "23") ", \"households_with_signals\": 2, \"signals\": 3, \"checks\": {\"phone\": 5, \"visit\": 1}},"
   "  {" P ("23", "26") ", \"households_with_signals\": 3, \"signals\": 3, \"checks\": {\"phone\": 4}}],"
   " \"total\": {\"households_with_signals\": 6, \"signals\": 13, \"checks\": {\"phone\": 19, \"sms\": 1, \"visit\": 1, \"bad_number\": 2},"
-  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}}}";
+  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}},"
+  " \"by_dong\": ["
+  "  {\"dong_code\": \"1168064000\", \"dong_name\": \"역삼1동\", \"signals\": 8, \"checks\": {\"phone\": 12, \"sms\": 1},"
+  "   \"dispatches\": {\"dispatch_119\": 1}},"
+  "  {\"dong_code\": \"1168065000\", \"dong_name\": \"역삼2동\", \"signals\": 5, \"checks\": {\"phone\": 7, \"visit\": 1},"
+  "   \"dispatches\": {\"dispatch_112\": 1}}]}";
 
 static gboolean
 has_table (gpointer data)
@@ -1360,6 +1365,9 @@ assert_charts (Fixture            *f,
   g_assert_nonnull (strstr (summary, "안부 확인 21건"));
   g_assert_nonnull (strstr (summary, "2건은 결번"));
   g_assert_nonnull (strstr (summary, "112 1건"));
+  /* The control centre's and a team lead's view: each 동 side by side. */
+  g_assert_cmpuint (anbu_stats_chart_get_n_dongs_drawn (chart), ==, 2);
+  g_assert_nonnull (strstr (summary, "동별 위험신호: 역삼1동 8건, 역삼2동 5건"));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (shown)), ==, summary);
   gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_LABEL, "통계 차트");
   gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary);
