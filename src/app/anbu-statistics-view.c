@@ -94,6 +94,20 @@ show_table (AnbuStatisticsView *self)
                                                 anbu_stats_table_get_totals (self->table)->values[c]);
       add_cell (self, value, c + 1, n + 1, TRUE);
     }
+  /* Each 동 over the range, for a scope of several (the control centre, a team lead). */
+  if (anbu_stats_table_get_n_dongs (self->table) >= 2)
+    for (guint d = 0; d < anbu_stats_table_get_n_dongs (self->table); d++)
+      {
+        const AnbuStatsRow *row = anbu_stats_table_get_dong_row (self->table, d);
+
+        add_cell (self, anbu_stats_table_get_dong_name (self->table, d), 0, n + 2 + d, FALSE);
+        for (guint c = 0; c < ANBU_STATS_N_COLUMNS; c++)
+          {
+            g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, row->values[c]);
+
+            add_cell (self, value, c + 1, n + 2 + d, FALSE);
+          }
+      }
   /* The same figures drawn, and in words under the drawing. */
   anbu_stats_chart_set_table (self->chart, self->table);
   {

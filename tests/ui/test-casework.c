@@ -1590,6 +1590,29 @@ page_does_not_ask (gpointer data)
          && anbu_test_find_named (data, "household-chart") != NULL;
 }
 
+static AnbuCaseFormDialog *
+contacts_form (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ANBU_IS_CASE_FORM_DIALOG (window)
+          && anbu_case_form_dialog_get_form (ANBU_CASE_FORM_DIALOG (window)) == ANBU_CASE_FORM_EDIT_CONTACTS
+          && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return ANBU_CASE_FORM_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+contacts_form_open (gpointer data)
+{
+  return contacts_form () != NULL;
+}
+
 /* A number that failed twice (wrong, then not in service) is flagged on the
  * households list and the household page, which asks the planner to
  * confirm or correct it; confirming clears the flag (issue 17). */
@@ -1631,6 +1654,18 @@ test_bad_number_flag (Fixture      *f,
   anbu_test_save_screenshot (f->window, "casework-household-bad-number-ko");
   /* The page itself: the forms' toasts have their own close buttons. */
   anbu_test_assert_accessible_names (GTK_WIDGET (page), "household page with a bad number");
+
+  /* "고치기…" opens the contacts form for this household. */
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (page), "bad-number-correct"));
+  g_assert_true (anbu_test_wait_until (contacts_form_open, NULL, 5000));
+  {
+    AnbuCaseFormDialog *form = contacts_form ();
+
+    g_assert_cmpstr (anbu_case_form_dialog_get_household_id (form), ==, H7);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (form, "phone"))),
+                     ==, "010-4444-5555");
+    gtk_window_destroy (GTK_WINDOW (form));
+  }
 
   /* The planner checked: the number is right. (The page may have been
    * rebuilt since, by a sync or the chart: look the button up again.) */
