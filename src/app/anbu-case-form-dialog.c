@@ -1209,6 +1209,26 @@ contact_build_changes (AnbuCaseFormDialog *self,
   json_object_set_string_member (p, "channel", field_choice_string (self, "channel"));
   json_object_set_string_member (p, "outcome", field_choice_string (self, "outcome"));
   set_optional_text (p, "notes", field_text (self, "notes"));
+  /* Only a call or a text dials a number. */
+  if (field_choice (self, "channel") == ANBU_CONTACT_CHANNEL_PHONE
+      || field_choice (self, "channel") == ANBU_CONTACT_CHANNEL_SMS)
+    {
+      g_autofree char *number = g_strstrip (g_strdup (field_text (self, "phone")));
+
+      if (number[0] != '\0')
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *canonical = anbu_phone_normalize ("phone", number, NULL, &error);
+
+          if (canonical == NULL)
+            {
+              set_field_error (self, "phone", anbu_record_error_get_reason (error));
+              ok = FALSE;
+            }
+          else
+            json_object_set_string_member (p, "phone", canonical);
+        }
+    }
   queue_change (self, "contact.create", p);
   return ok;
 }
@@ -1810,7 +1830,9 @@ static const gint all_channels[] = { ANBU_CONTACT_CHANNEL_PHONE, ANBU_CONTACT_CH
 static const gint all_outcomes[] = { ANBU_CONTACT_OUTCOME_REACHED_SAFE, ANBU_CONTACT_OUTCOME_NO_ANSWER,
                                      ANBU_CONTACT_OUTCOME_WRONG_NUMBER, ANBU_CONTACT_OUTCOME_VISITED_SAFE,
                                      ANBU_CONTACT_OUTCOME_DOOR_OPENED, ANBU_CONTACT_OUTCOME_EMERGENCY,
-                                     ANBU_CONTACT_OUTCOME_OTHER };
+                                     ANBU_CONTACT_OUTCOME_OTHER,
+                                     /* last, so that the choices above keep their places */
+                                     ANBU_CONTACT_OUTCOME_NOT_IN_SERVICE };
 static const gint all_absence_reasons[] = { ANBU_ABSENCE_REASON_TRAVEL, ANBU_ABSENCE_REASON_HOSPITAL,
                                             ANBU_ABSENCE_REASON_FAMILY, ANBU_ABSENCE_REASON_OTHER };
 static const gint all_sexes[] = { ANBU_SEX_UNKNOWN, ANBU_SEX_FEMALE, ANBU_SEX_MALE };
@@ -1917,6 +1939,9 @@ contact_build_fields (AnbuCaseFormDialog *self,
   add_choice (self, "outcome", _("Outcome"), ANBU_TYPE_CONTACT_OUTCOME,
               (LabelFunc) anbu_contact_outcome_to_label, all_outcomes, G_N_ELEMENTS (all_outcomes),
               ANBU_CONTACT_OUTCOME_REACHED_SAFE);
+  /* Which number: a wrong or dead one is flagged after two failures
+   * (anbu-bad-number.h). The resident's own phone unless changed. */
+  add_text (self, "phone", _("Number called or texted"), h != NULL ? h->phone : NULL);
   add_text (self, "notes", _("Notes"), NULL);
 }
 

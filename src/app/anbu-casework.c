@@ -156,9 +156,12 @@ parse_thread (GTask        *task,
         g_warning ("Skipped %u %s records the replica holds in a shape this version does not read (first: %s)",
                    skipped, anbu_record_kind_to_string (k), first_error->message);
     }
-  snapshot->summaries = anbu_caseload_summarize (snapshot->records[ANBU_RECORD_KIND_HOUSEHOLD], snapshot->records[ANBU_RECORD_KIND_PLUG],
-                                                 snapshot->records[ANBU_RECORD_KIND_ALERT], snapshot->records[ANBU_RECORD_KIND_ABSENCE],
-                                                 snapshot->now);
+  snapshot->summaries = anbu_caseload_summarize_with_contacts (snapshot->records[ANBU_RECORD_KIND_HOUSEHOLD],
+                                                               snapshot->records[ANBU_RECORD_KIND_PLUG],
+                                                               snapshot->records[ANBU_RECORD_KIND_ALERT],
+                                                               snapshot->records[ANBU_RECORD_KIND_ABSENCE],
+                                                               snapshot->records[ANBU_RECORD_KIND_CONTACT],
+                                                               snapshot->now);
   g_task_return_pointer (task, g_steal_pointer (&snapshot), (GDestroyNotify) snapshot_free);
 }
 
@@ -196,9 +199,12 @@ resummarize (AnbuCasework *self)
 
   g_clear_pointer (&snapshot->summaries, g_ptr_array_unref);
   snapshot->now = anbu_casework_get_now (self);
-  snapshot->summaries = anbu_caseload_summarize (snapshot->records[ANBU_RECORD_KIND_HOUSEHOLD], snapshot->records[ANBU_RECORD_KIND_PLUG],
-                                                 snapshot->records[ANBU_RECORD_KIND_ALERT], snapshot->records[ANBU_RECORD_KIND_ABSENCE],
-                                                 snapshot->now);
+  snapshot->summaries = anbu_caseload_summarize_with_contacts (snapshot->records[ANBU_RECORD_KIND_HOUSEHOLD],
+                                                               snapshot->records[ANBU_RECORD_KIND_PLUG],
+                                                               snapshot->records[ANBU_RECORD_KIND_ALERT],
+                                                               snapshot->records[ANBU_RECORD_KIND_ABSENCE],
+                                                               snapshot->records[ANBU_RECORD_KIND_CONTACT],
+                                                               snapshot->now);
 }
 
 /* A signal that is new since the last load, or rose to 위험/심각 since: ::new-signal tells

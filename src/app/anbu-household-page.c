@@ -6,12 +6,14 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-activity-chart.h"
+#include "anbu-bad-number.h"
 #include "anbu-case-form-dialog.h"
 #include "anbu-household-page.h"
 #include "anbu-household-row.h"
 #include "anbu-kst.h"
 #include "anbu-phone.h"
 #include "anbu-validate.h"
+#include "anbu-window.h"
 
 #define CHART_DAYS 7
 
@@ -248,6 +250,109 @@ add_mark_row (AnbuHouseholdPage *self,
   g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (on_mark_row_selected), self);
 }
 
+static void
+confirm_submitted_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(AnbuHouseholdPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mutation_id = anbu_casework_submit_finish (ANBU_CASEWORK (source), result, &error);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (mutation_id != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_warning ("Could not store the number's confirmation: %s", error->message);
+  if (ANBU_IS_WINDOW (root))
+    anbu_window_add_toast (ANBU_WINDOW (root),
+                           _("The confirmation could not be stored on this computer. Check the free disk space and try again."));
+}
+
+/* The planner says a flagged number is right: a contact record
+ * (number_confirmed) for that number, which clears the flag everywhere the
+ * records go (anbu-bad-number.h). */
+static void
+on_confirm_number_clicked (GtkButton         *button,
+                           AnbuHouseholdPage *self)
+{
+  const char *number = g_object_get_data (G_OBJECT (button), "number");
+  g_autofree char *user_id = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *at = NULL;
+  JsonObject *payload;
+
+  if (self->casework == NULL || self->household_id == NULL || number == NULL)
+    return;
+  user_id = anbu_case_store_dup_user_id (anbu_casework_get_store (self->casework));
+  at = anbu_timestamp_format (anbu_casework_get_now (self->casework));
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "id", id);
+  json_object_set_string_member (payload, "household_id", self->household_id);
+  json_object_set_string_member (payload, "at", at);
+  json_object_set_string_member (payload, "by", user_id);
+  json_object_set_string_member (payload, "channel", anbu_contact_channel_to_string (ANBU_CONTACT_CHANNEL_PHONE));
+  json_object_set_string_member (payload, "outcome",
+                                 anbu_contact_outcome_to_string (ANBU_CONTACT_OUTCOME_NUMBER_CONFIRMED));
+  json_object_set_string_member (payload, "phone", number);
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  anbu_casework_submit_async (self->casework, "contact.create", payload, self->cancellable,
+                              confirm_submitted_cb, g_object_ref (self));
+}
+
+/* Numbers that failed twice for a bad number: asked first, so that the next
+ * call in a night reaches someone. */
+static void
+add_bad_numbers_group (AnbuHouseholdPage *self,
+                       AnbuHousehold     *h,
+                       GPtrArray         *bad,
+                       GPtrArray         *contacts)
+{
+  GtkWidget *group = add_group (self, _("Check These Numbers"));
+
+  gtk_widget_set_name (group, "household-bad-numbers");
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Calls to these numbers failed: wrong number or not in service. "
+                                           "Confirm the number is right, or correct it."));
+  for (guint i = 0; i < bad->len; i++)
+    {
+      const char *number = bad->pdata[i];
+      guint failures = anbu_bad_number_count_failures (h->id, number, (AnbuContact * const *) contacts->pdata,
+                                                       contacts->len);
+      const char *whose = C_("phone owner", "Resident");
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row, *confirm, *correct, *icon;
+
+      for (guint c = 0; c < h->contacts->len; c++)
+        {
+          AnbuHouseholdContact *person = h->contacts->pdata[c];
+
+          if (g_strcmp0 (number, h->phone) != 0 && g_strcmp0 (number, person->phone) == 0)
+            whose = person->name;
+        }
+      /* Translators: "010-1234-5678 (김영수)": the number and whose it is. */
+      title = g_strdup_printf (_("%s (%s)"), number, whose);
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u call failed on a bad number",
+                                               "%u calls failed on a bad number", failures), failures);
+      row = add_row (group, title, subtitle);
+      icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      gtk_widget_add_css_class (icon, "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      confirm = gtk_button_new_with_mnemonic (_("Number Is _Right"));
+      gtk_widget_set_name (confirm, "bad-number-confirm");
+      gtk_widget_set_valign (confirm, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (confirm), "number", g_strdup (number), g_free);
+      g_signal_connect (confirm, "clicked", G_CALLBACK (on_confirm_number_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), confirm);
+      correct = gtk_button_new_with_mnemonic (_("_Correct…"));
+      gtk_widget_set_name (correct, "bad-number-correct");
+      gtk_widget_set_valign (correct, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (correct), "household.form");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (correct), "s", "contacts");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), correct);
+    }
+}
+
 /* Whether the keyboard focus is on the mark row (kept there across a rebuild). */
 static gboolean
 mark_row_has_focus (AnbuHouseholdPage *self)
@@ -292,6 +397,15 @@ rebuild (AnbuHouseholdPage *self)
     }
   gtk_label_set_label (self->title_label, h->name);
   summary = anbu_household_index_lookup (anbu_casework_get_index (self->casework), h->id);
+
+  contacts = anbu_casework_list_for_household (self->casework, ANBU_RECORD_KIND_CONTACT, h->id);
+  {
+    g_autoptr(GPtrArray) bad = anbu_household_find_bad_numbers (h, (AnbuContact * const *) contacts->pdata,
+                                                                contacts->len);
+
+    if (bad->len > 0)
+      add_bad_numbers_group (self, h, bad, contacts);
+  }
 
   /* Plug card */
   group = add_group (self, _("Plug"));
@@ -440,7 +554,6 @@ rebuild (AnbuHouseholdPage *self)
       add_row (group, title, value);
     }
 
-  contacts = anbu_casework_list_for_household (self->casework, ANBU_RECORD_KIND_CONTACT, h->id);
   group = add_group (self, _("Contacts"));
   if (contacts->len == 0)
     add_row (group, _("None so far"), NULL);
@@ -450,7 +563,9 @@ rebuild (AnbuHouseholdPage *self)
       g_autofree char *when = format_time (c->at);
       g_autofree char *title = g_strdup_printf ("%s · %s", anbu_contact_channel_to_label (c->channel),
                                                 anbu_contact_outcome_to_label (c->outcome));
-      g_autofree char *value = g_strdup_printf ("%s%s%s", when, c->notes != NULL ? " · " : "",
+      g_autofree char *value = g_strdup_printf ("%s%s%s%s%s", when, c->phone != NULL ? " · " : "",
+                                                c->phone != NULL ? c->phone : "",
+                                                c->notes != NULL ? " · " : "",
                                                 c->notes != NULL ? c->notes : "");
       add_row (group, title, value);
     }

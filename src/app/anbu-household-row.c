@@ -162,10 +162,29 @@ anbu_household_row_set_summary (AnbuHouseholdRow     *self,
     detail = anbu_household_facts_describe_quiet (facts, now);
   else
     detail = g_strdup (facts->dong_name != NULL ? facts->dong_name : "");
+  /* A number that failed twice is the planner's to confirm or correct. */
+  if (facts->bad_numbers > 0)
+    {
+      /* Translators: shown before the row's detail, "번호 확인 필요 · 역삼1동". */
+      char *flagged = g_strdup_printf (_("Check phone number · %s"), detail);
+
+      g_free (detail);
+      detail = flagged;
+      gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "warning");
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->detail_label), "warning");
   gtk_label_set_label (self->detail_label, detail);
 
   accessible = g_strdup_printf ("%s, %s, %s, %s", facts->name, state, activity, detail);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+const char *
+anbu_household_row_get_detail (AnbuHouseholdRow *self)
+{
+  g_return_val_if_fail (ANBU_IS_HOUSEHOLD_ROW (self), NULL);
+  return gtk_label_get_label (self->detail_label);
 }
 
 AnbuHouseholdSummary *

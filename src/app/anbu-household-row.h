@@ -21,4 +21,8 @@ AnbuHouseholdSummary *anbu_household_row_get_summary (AnbuHouseholdRow     *self
 const char           *anbu_household_state_label     (const AnbuHouseholdFacts *facts,
                                                       const char              **css_class);
 
+/* The row's last line as shown (the quiet time or the 동, with a
+ * number-check flag in front when one is flagged). */
+const char *anbu_household_row_get_detail (AnbuHouseholdRow *self);
+
 G_END_DECLS

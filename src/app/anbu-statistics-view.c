@@ -7,6 +7,7 @@
 
 #include "anbu-kst.h"
 #include "anbu-statistics-view.h"
+#include "anbu-stats-chart.h"
 #include "anbu-validate.h"
 #include "anbu-window.h"
 
@@ -27,6 +28,8 @@ struct _AnbuStatisticsView
   GtkStack      *stack;
   AdwStatusPage *status_page;
   GtkGrid       *table_grid;
+  AnbuStatsChart *chart;
+  GtkLabel      *chart_summary_label;
 
   AnbuCasework   *casework;
   AnbuStatsTable *table;
@@ -40,6 +43,7 @@ static void
 update_actions (AnbuStatisticsView *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "stats.export", self->table != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "stats.export-chart", self->table != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "stats.fetch", self->casework != NULL);
 }
 
@@ -90,6 +94,27 @@ show_table (AnbuStatisticsView *self)
                                                 anbu_stats_table_get_totals (self->table)->values[c]);
       add_cell (self, value, c + 1, n + 1, TRUE);
     }
+  /* Each 동 over the range, for a scope of several (the control centre, a team lead). */
+  if (anbu_stats_table_get_n_dongs (self->table) >= 2)
+    for (guint d = 0; d < anbu_stats_table_get_n_dongs (self->table); d++)
+      {
+        const AnbuStatsRow *row = anbu_stats_table_get_dong_row (self->table, d);
+
+        add_cell (self, anbu_stats_table_get_dong_name (self->table, d), 0, n + 2 + d, FALSE);
+        for (guint c = 0; c < ANBU_STATS_N_COLUMNS; c++)
+          {
+            g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, row->values[c]);
+
+            add_cell (self, value, c + 1, n + 2 + d, FALSE);
+          }
+      }
+  /* The same figures drawn, and in words under the drawing. */
+  anbu_stats_chart_set_table (self->chart, self->table);
+  {
+    g_autofree char *summary = anbu_stats_chart_dup_summary (self->chart);
+
+    gtk_label_set_label (self->chart_summary_label, summary);
+  }
   gtk_stack_set_visible_child_name (self->stack, "table");
   update_actions (self);
 }
@@ -352,6 +377,124 @@ export_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+void
+anbu_statistics_view_export_chart_async (AnbuStatisticsView   *self,
+                                         GFile                *file,
+                                         AnbuStatsChartFormat  format,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (ANBU_IS_STATISTICS_VIEW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, anbu_statistics_view_export_chart_async);
+  /* Drawn here (GTK belongs to this thread), written without blocking. */
+  bytes = anbu_stats_chart_render (self->chart, format, ANBU_STATS_CHART_EXPORT_WIDTH,
+                                   ANBU_STATS_CHART_EXPORT_HEIGHT, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       cancellable, replace_cb, g_steal_pointer (&task));
+}
+
+gboolean
+anbu_statistics_view_export_chart_finish (AnbuStatisticsView  *self,
+                                          GAsyncResult        *result,
+                                          GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+AnbuStatsChart *
+anbu_statistics_view_get_chart (AnbuStatisticsView *self)
+{
+  g_return_val_if_fail (ANBU_IS_STATISTICS_VIEW (self), NULL);
+  return self->chart;
+}
+
+static void
+export_chart_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AnbuStatisticsView *self = ANBU_STATISTICS_VIEW (source);
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean ok = anbu_statistics_view_export_chart_finish (self, result, &error);
+
+  if (!ok)
+    g_warning ("Could not write the chart: %s", error->message);
+  if (ANBU_IS_WINDOW (root))
+    anbu_window_add_toast (ANBU_WINDOW (root), ok ? _("Charts exported")
+                                                  : _("The chart file could not be written. Choose another folder."));
+}
+
+/* PDF unless the planner named a .png file. */
+static void
+on_chart_chooser_response (GtkNativeDialog    *chooser,
+                           int                 response,
+                           AnbuStatisticsView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *lower = g_ascii_strdown (name != NULL ? name : "", -1);
+      AnbuStatsChartFormat format = g_str_has_suffix (lower, ".png") ? ANBU_STATS_CHART_FORMAT_PNG
+                                                                     : ANBU_STATS_CHART_FORMAT_PDF;
+
+      anbu_statistics_view_export_chart_async (self, file, format, NULL, export_chart_cb, NULL);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+export_chart_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AnbuStatisticsView *self = ANBU_STATISTICS_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) pdf = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) png = gtk_file_filter_new ();
+  const GDate *from, *to;
+  g_autofree char *range = NULL;
+  g_autofree char *name = NULL;
+
+  if (self->table == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export Charts"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_filter_set_name (pdf, _("PDF document"));
+  gtk_file_filter_add_suffix (pdf, "pdf");
+  gtk_file_filter_set_name (png, _("PNG image"));
+  gtk_file_filter_add_suffix (png, "png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), png);
+  from = anbu_stats_table_get_from (self->table);
+  to = anbu_stats_table_get_to (self->table);
+  range = g_strdup_printf ("%04u-%02u-%02u_%04u-%02u-%02u",
+                           g_date_get_year (from), g_date_get_month (from), g_date_get_day (from),
+                           g_date_get_year (to), g_date_get_month (to), g_date_get_day (to));
+  /* Translators: file name of the chart export, %s is the period "2026-11-01_2026-11-30". */
+  name = g_strdup_printf (_("anbu-charts-%s.pdf"), range);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chart_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 anbu_statistics_view_dispose (GObject *object)
 {
@@ -384,20 +527,25 @@ anbu_statistics_view_class_init (AnbuStatisticsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuStatisticsView, stack);
   gtk_widget_class_bind_template_child (widget_class, AnbuStatisticsView, status_page);
   gtk_widget_class_bind_template_child (widget_class, AnbuStatisticsView, table_grid);
+  gtk_widget_class_bind_template_child (widget_class, AnbuStatisticsView, chart);
+  gtk_widget_class_bind_template_child (widget_class, AnbuStatisticsView, chart_summary_label);
   gtk_widget_class_install_action (widget_class, "stats.fetch", NULL, fetch_action);
   gtk_widget_class_install_action (widget_class, "stats.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "stats.export-chart", NULL, export_chart_action);
 }
 
 static void
 anbu_statistics_view_init (AnbuStatisticsView *self)
 {
-  g_autoptr(GtkStringList) groups = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) groups = NULL;
   g_autoptr(GDateTime) now = anbu_kst_now ();
   g_autoptr(GDateTime) first = NULL;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
 
+  g_type_ensure (ANBU_TYPE_STATS_CHART);
   gtk_widget_init_template (GTK_WIDGET (self));
+  groups = gtk_string_list_new (NULL);
   self->cancellable = g_cancellable_new ();
   for (guint g = ANBU_STATS_GROUP_DAY; g <= ANBU_STATS_GROUP_MONTH; g++)
     gtk_string_list_append (groups, anbu_stats_group_to_label (g));
@@ -433,6 +581,8 @@ apply_casework (AnbuStatisticsView *self,
   self->cancellable = g_cancellable_new ();
   g_set_object (&self->casework, casework);
   g_clear_pointer (&self->table, anbu_stats_table_free);
+  anbu_stats_chart_set_table (self->chart, NULL);
+  gtk_label_set_label (self->chart_summary_label, "");
   self->offline = FALSE;
   gtk_label_set_label (self->status_label, "");
   gtk_stack_set_visible_child_name (self->stack, "empty");

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "anbu-context.h"
+#include "anbu-stats-chart.h"
 #include "anbu-stats-table.h"
 
 G_BEGIN_DECLS
@@ -31,5 +32,18 @@ void                  anbu_statistics_view_export_async (AnbuStatisticsView  *se
 gboolean              anbu_statistics_view_export_finish (AnbuStatisticsView *self,
                                                           GAsyncResult       *result,
                                                           GError            **error);
+
+/* The charts of the table shown (anbu-stats-chart.h). */
+AnbuStatsChart       *anbu_statistics_view_get_chart    (AnbuStatisticsView *self);
+/* Writes the charts as a PNG or PDF file (A4 landscape) to @file. */
+void                  anbu_statistics_view_export_chart_async  (AnbuStatisticsView   *self,
+                                                                GFile                *file,
+                                                                AnbuStatsChartFormat  format,
+                                                                GCancellable         *cancellable,
+                                                                GAsyncReadyCallback   callback,
+                                                                gpointer              user_data);
+gboolean              anbu_statistics_view_export_chart_finish (AnbuStatisticsView  *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "anbu-bad-number.h"
 #include "anbu-caseload.h"
 #include "anbu-validate.h"
 
@@ -95,6 +96,20 @@ anbu_caseload_summarize (GPtrArray *households,
                          GPtrArray *absences,
                          gint64     now)
 {
+  return anbu_caseload_summarize_with_contacts (households, plugs, alerts, absences, NULL, now);
+}
+
+GPtrArray *
+anbu_caseload_summarize_with_contacts (GPtrArray *households,
+                                       GPtrArray *plugs,
+                                       GPtrArray *alerts,
+                                       GPtrArray *absences,
+                                       GPtrArray *contacts,
+                                       gint64     now)
+{
+  /* household id → GPtrArray of its contacts that name a number */
+  g_autoptr(GHashTable) dialled = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) serials = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                           (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) last_activity = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
@@ -154,10 +169,30 @@ anbu_caseload_summarize (GPtrArray *households,
         g_hash_table_add (absent, absence->household_id);
     }
 
+  for (guint i = 0; contacts != NULL && i < contacts->len; i++)
+    {
+      AnbuContact *contact = contacts->pdata[i];
+      GPtrArray *list;
+
+      if (contact->phone == NULL || contact->household_id == NULL)
+        continue;
+      list = g_hash_table_lookup (dialled, contact->household_id);
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (dialled, contact->household_id, list);
+        }
+      g_ptr_array_add (list, contact);
+    }
+
   for (guint i = 0; households != NULL && i < households->len; i++)
     {
       AnbuHousehold *h = households->pdata[i];
       GPtrArray *list = g_hash_table_lookup (serials, h->id);
+      GPtrArray *calls = g_hash_table_lookup (dialled, h->id);
+      g_autoptr(GPtrArray) bad = calls != NULL ? anbu_household_find_bad_numbers (h, (AnbuContact * const *) calls->pdata,
+                                                                                  calls->len)
+                                               : NULL;
       AnbuAlert *worst = g_hash_table_lookup (worst_alert, h->id);
       gint64 *activity = g_hash_table_lookup (last_activity, h->id);
       AnbuHouseholdFacts facts = {
@@ -177,6 +212,7 @@ anbu_caseload_summarize (GPtrArray *households,
         .last_activity_at = activity != NULL ? *activity : 0,
         .plug_offline = g_hash_table_contains (offline, h->id),
         .absent = g_hash_table_contains (absent, h->id),
+        .bad_numbers = bad != NULL ? bad->len : 0,
       };
 
       if (h->status == ANBU_HOUSEHOLD_STATUS_CLOSED)

@@ -28,6 +28,14 @@ GPtrArray *anbu_caseload_summarize          (GPtrArray       *households,
                                              GPtrArray       *alerts,
                                              GPtrArray       *absences,
                                              gint64           now);
+/* The same, with the contacts (AnbuContact*) so that each summary says how
+ * many of its numbers are flagged as bad (anbu-bad-number.h). */
+GPtrArray *anbu_caseload_summarize_with_contacts (GPtrArray  *households,
+                                                  GPtrArray  *plugs,
+                                                  GPtrArray  *alerts,
+                                                  GPtrArray  *absences,
+                                                  GPtrArray  *contacts,
+                                                  gint64      now);
 
 gboolean   anbu_alert_is_open               (const AnbuAlert *alert);
 /* Most urgent first: 심각 > 위험 > 관심, then the longest quiet, then raised first. */

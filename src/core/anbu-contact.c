@@ -31,6 +31,7 @@ anbu_contact_copy (const AnbuContact *contact)
   copy->household_id = g_strdup (contact->household_id);
   copy->by = g_strdup (contact->by);
   copy->notes = g_strdup (contact->notes);
+  copy->phone = g_strdup (contact->phone);
   return copy;
 }
 
@@ -44,6 +45,7 @@ anbu_contact_free (AnbuContact *contact)
   g_free (contact->household_id);
   g_free (contact->by);
   g_free (contact->notes);
+  g_free (contact->phone);
   g_free (contact);
 }
 
@@ -62,7 +64,8 @@ anbu_contact_equal (const AnbuContact *a,
          g_strcmp0 (a->by, b->by) == 0 &&
          a->channel == b->channel &&
          a->outcome == b->outcome &&
-         g_strcmp0 (a->notes, b->notes) == 0;
+         g_strcmp0 (a->notes, b->notes) == 0 &&
+         g_strcmp0 (a->phone, b->phone) == 0;
 }
 
 /**
@@ -89,7 +92,8 @@ anbu_contact_from_json (JsonObject  *object,
       !anbu_json_read_enum (M ("channel"), TRUE, ANBU_TYPE_CONTACT_CHANNEL, &channel, error) ||
       !anbu_json_read_enum (M ("outcome"), TRUE, ANBU_TYPE_CONTACT_OUTCOME, &outcome, error) ||
       !anbu_json_read_text (M ("notes"), FALSE, ANBU_NOTES_MAX_CHARS, ANBU_TEXT_MULTI_LINE,
-                            &contact->notes, error))
+                            &contact->notes, error) ||
+      !anbu_json_read_phone (M ("phone"), FALSE, &contact->phone, error))
     return NULL;
 #undef M
 
@@ -113,5 +117,6 @@ anbu_contact_to_json (const AnbuContact *contact)
   anbu_json_write_text (object, "channel", anbu_contact_channel_to_string (contact->channel));
   anbu_json_write_text (object, "outcome", anbu_contact_outcome_to_string (contact->outcome));
   anbu_json_write_text (object, "notes", contact->notes);
+  anbu_json_write_text (object, "phone", contact->phone);
   return object;
 }

@@ -19,7 +19,10 @@ G_BEGIN_DECLS
  *   by            required  UUID of the user who made the attempt
  *   channel       required  "phone" | "sms" | "visit" | "dispatch_112" | "dispatch_119"
  *   outcome       required  "reached_safe" | "no_answer" | "wrong_number" |
- *                           "visited_safe" | "door_opened" | "emergency" | "other"
+ *                           "visited_safe" | "door_opened" | "emergency" | "other" |
+ *                           "not_in_service" | "number_confirmed"
+ *   phone         optional  the number called or texted (canonical, anbu-phone.h);
+ *                           what the bad-number flag (anbu-bad-number.h) counts on
  *   notes         optional  multi-line ≤ 2000
  * Times are µs since the epoch, UTC.
  */
@@ -34,6 +37,7 @@ typedef struct
   AnbuContactChannel  channel;
   AnbuContactOutcome  outcome;
   char               *notes;
+  char               *phone;
 } AnbuContact;
 
 #define ANBU_TYPE_CONTACT (anbu_contact_get_type ())

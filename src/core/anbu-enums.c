@@ -229,6 +229,8 @@ static const EnumEntry anbu_contact_outcome_entries[] = {
   { "door_opened", N_("Door opened") },
   { "emergency", N_("Emergency") },
   { "other", N_("Other") },
+  { "not_in_service", N_("Number not in service") },
+  { "number_confirmed", N_("Number confirmed") },
 };
 
 DEFINE_RECORD_ENUM (AnbuContactOutcome, anbu_contact_outcome, "ANBU_CONTACT_OUTCOME_")

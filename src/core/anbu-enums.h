@@ -254,6 +254,9 @@ typedef enum
   ANBU_CONTACT_OUTCOME_DOOR_OPENED,
   ANBU_CONTACT_OUTCOME_EMERGENCY,
   ANBU_CONTACT_OUTCOME_OTHER,
+  ANBU_CONTACT_OUTCOME_NOT_IN_SERVICE,    /* 결번: the number no longer exists */
+  ANBU_CONTACT_OUTCOME_NUMBER_CONFIRMED,  /* the planner checked the number is right;
+                                           * not a 안부 확인, it counts in no check figure */
 } AnbuContactOutcome;
 
 #define ANBU_TYPE_CONTACT_OUTCOME (anbu_contact_outcome_get_type ())

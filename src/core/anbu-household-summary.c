@@ -304,7 +304,8 @@ anbu_household_summary_equal (AnbuHouseholdSummary *a,
          && fa->quiet_since == fb->quiet_since
          && fa->last_activity_at == fb->last_activity_at
          && fa->plug_offline == fb->plug_offline
-         && fa->absent == fb->absent;
+         && fa->absent == fb->absent
+         && fa->bad_numbers == fb->bad_numbers;
 }
 
 gint64

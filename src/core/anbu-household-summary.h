@@ -50,6 +50,8 @@ typedef struct
   gint64               last_activity_at; /* µs UTC, 0 = never seen */
   gboolean             plug_offline;
   gboolean             absent;
+  guint                bad_numbers;      /* numbers flagged for the planner to
+                                          * confirm or correct (anbu-bad-number.h) */
 } AnbuHouseholdFacts;
 
 #define ANBU_TYPE_HOUSEHOLD_SUMMARY (anbu_household_summary_get_type ())

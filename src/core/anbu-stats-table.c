@@ -17,6 +17,9 @@ struct _AnbuStatsTable
   GDate           to;
   GArray         *rows;  /* of AnbuStatsRow */
   AnbuStatsRow    totals;
+  GArray         *dong_rows;   /* of AnbuStatsRow, over the whole range */
+  GPtrArray      *dong_codes;
+  GPtrArray      *dong_names;  /* the code where the server named none */
 };
 
 G_DEFINE_QUARK (anbu-stats-error-quark, anbu_stats_error)
@@ -31,6 +34,7 @@ static const struct
   { "checks.phone", N_("Phone checks") },
   { "checks.sms", N_("SMS checks") },
   { "checks.visit", N_("Visit checks") },
+  { "checks.bad_number", N_("Checks failed: bad number") },
   { "dispatches.dispatch_112", N_("112 dispatches") },
   { "dispatches.dispatch_119", N_("119 dispatches") },
   { "resolutions.safe", N_("Resolved: safe") },
@@ -256,6 +260,47 @@ anbu_stats_table_new_from_json (JsonNode  *root,
   table->totals.start = table->from;
   table->totals.end = table->to;
 
+  /* Per 동, optional (a server before issue 17 sends none). */
+  table->dong_rows = g_array_new (FALSE, TRUE, sizeof (AnbuStatsRow));
+  table->dong_codes = g_ptr_array_new_with_free_func (g_free);
+  table->dong_names = g_ptr_array_new_with_free_func (g_free);
+  node = json_object_get_member (object, "by_dong");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonArray *dongs;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error_literal (error, ANBU_STATS_ERROR, ANBU_STATS_ERROR_INVALID,
+                               "by_dong: expected an array");
+          return NULL;
+        }
+      dongs = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (dongs); i++)
+        {
+          JsonNode *item = json_array_get_element (dongs, i);
+          AnbuStatsRow row = { 0 };
+          const char *code, *name;
+
+          if (!JSON_NODE_HOLDS_OBJECT (item)
+              || (code = json_object_get_string_member_with_default (json_node_get_object (item),
+                                                                     "dong_code", NULL)) == NULL)
+            {
+              g_set_error (error, ANBU_STATS_ERROR, ANBU_STATS_ERROR_INVALID,
+                           "by_dong.%u: expected an object with a dong_code", i);
+              return NULL;
+            }
+          if (!read_counts (json_node_get_object (item), &row, error))
+            return NULL;
+          name = json_object_get_string_member_with_default (json_node_get_object (item), "dong_name", NULL);
+          row.start = table->from;
+          row.end = table->to;
+          g_array_append_val (table->dong_rows, row);
+          g_ptr_array_add (table->dong_codes, g_strdup (code));
+          g_ptr_array_add (table->dong_names, g_strdup (name != NULL && name[0] != '\0' ? name : code));
+        }
+    }
+
   return g_steal_pointer (&table);
 }
 
@@ -282,6 +327,9 @@ anbu_stats_table_free (AnbuStatsTable *table)
   if (table == NULL)
     return;
   g_clear_pointer (&table->rows, g_array_unref);
+  g_clear_pointer (&table->dong_rows, g_array_unref);
+  g_clear_pointer (&table->dong_codes, g_ptr_array_unref);
+  g_clear_pointer (&table->dong_names, g_ptr_array_unref);
   g_free (table);
 }
 
@@ -321,6 +369,36 @@ const AnbuStatsRow *
 anbu_stats_table_get_totals (const AnbuStatsTable *table)
 {
   return &table->totals;
+}
+
+guint
+anbu_stats_table_get_n_dongs (const AnbuStatsTable *table)
+{
+  return table->dong_rows != NULL ? table->dong_rows->len : 0;
+}
+
+const AnbuStatsRow *
+anbu_stats_table_get_dong_row (const AnbuStatsTable *table,
+                               guint                 index)
+{
+  g_return_val_if_fail (index < anbu_stats_table_get_n_dongs (table), NULL);
+  return &g_array_index (table->dong_rows, AnbuStatsRow, index);
+}
+
+const char *
+anbu_stats_table_get_dong_code (const AnbuStatsTable *table,
+                                guint                 index)
+{
+  g_return_val_if_fail (index < anbu_stats_table_get_n_dongs (table), NULL);
+  return table->dong_codes->pdata[index];
+}
+
+const char *
+anbu_stats_table_get_dong_name (const AnbuStatsTable *table,
+                                guint                 index)
+{
+  g_return_val_if_fail (index < anbu_stats_table_get_n_dongs (table), NULL);
+  return table->dong_names->pdata[index];
 }
 
 static char *

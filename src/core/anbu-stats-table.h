@@ -13,10 +13,11 @@ G_BEGIN_DECLS
  *
  *   {"from": TIME, "to": TIME, "group": "day" | "week" | "month",
  *    "periods": [{"start": TIME, "end": TIME, "households_with_signals": 3, "signals": 4,
- *                 "checks": {"phone", "sms", "visit", "total"},
+ *                 "checks": {"phone", "sms", "visit", "total", "bad_number"},
  *                 "dispatches": {"dispatch_112", "dispatch_119", "total"},
  *                 "resolutions": {"safe", ...}}, ...],
- *    "total": {...the same counts...}}
+ *    "total": {...the same counts...},
+ *    "by_dong": [{"dong_code", "dong_name", ...the same counts...}]}  (optional)
  *
  * Counts are found at the dotted paths anbu_stats_column_get_name() gives;
  * one that is absent counts 0. Ends are exclusive: a period is kept as its
@@ -45,6 +46,7 @@ typedef enum
   ANBU_STATS_COLUMN_PHONE_CHECKS,
   ANBU_STATS_COLUMN_SMS_CHECKS,
   ANBU_STATS_COLUMN_VISIT_CHECKS,
+  ANBU_STATS_COLUMN_BAD_NUMBER_CHECKS,  /* of the checks, failed on a wrong or dead number */
   ANBU_STATS_COLUMN_DISPATCHES_112,
   ANBU_STATS_COLUMN_DISPATCHES_119,
   ANBU_STATS_COLUMN_RESOLVED_SAFE,
@@ -89,6 +91,16 @@ guint            anbu_stats_table_get_n_rows    (const AnbuStatsTable *table);
 const AnbuStatsRow *anbu_stats_table_get_row    (const AnbuStatsTable *table,
                                                  guint                 index);
 const AnbuStatsRow *anbu_stats_table_get_totals (const AnbuStatsTable *table);
+
+/* The counts per 동 over the whole range ("by_dong", by code; none from an
+ * older server); the name is the code when the server gave none. */
+guint            anbu_stats_table_get_n_dongs   (const AnbuStatsTable *table);
+const AnbuStatsRow *anbu_stats_table_get_dong_row (const AnbuStatsTable *table,
+                                                 guint                 index);
+const char      *anbu_stats_table_get_dong_code (const AnbuStatsTable *table,
+                                                 guint                 index);
+const char      *anbu_stats_table_get_dong_name (const AnbuStatsTable *table,
+                                                 guint                 index);
 
 /* "2026-11-24" (day), "2026-11-23 ~ 2026-11-29" (week, as the server cut
  * it to the range), "2026-11" (month): what Excel sorts and reads as dates. */

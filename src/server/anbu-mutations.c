@@ -960,7 +960,9 @@ apply_contact_create (Batch       *batch,
   /* The household first: an alert of another scope's household must
    * answer like an unknown one. */
   if (!check_open_household (batch, contact->household_id, "household_id", error)
-      || !attach_to_signal (batch, payload, contact->household_id, contact->at, error)
+      /* A planner confirming a number answers no signal. */
+      || (contact->outcome != ANBU_CONTACT_OUTCOME_NUMBER_CONFIRMED
+          && !attach_to_signal (batch, payload, contact->household_id, contact->at, error))
       || !apply_fact (batch, ANBU_RECORD_KIND_CONTACT, ANBU_MUTATION_KIND_CONTACT_CREATE, payload,
                       outcome, error))
     return FALSE;

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "anbu-bad-number.h"
 #include "anbu-enums.h"
 #include "anbu-kst.h"
 #include "anbu-stats.h"
@@ -23,12 +24,65 @@ typedef struct
   guint       signals[N_KINDS];
   guint       channels[N_CHANNELS];
   guint       resolutions[N_RESOLUTIONS];
+  guint       bad_number;   /* checks that failed on a wrong or dead number */
 } Period;
 
 static void
 period_clear (Period *period)
 {
   g_clear_pointer (&period->households, g_hash_table_unref);
+}
+
+/* One 동's counts over the whole range (for the control centre and a team
+ * lead, whose scope spans several 동). */
+typedef struct
+{
+  Period  counts;
+  char   *code;
+  char   *name;   /* as the households name it, NULL when none does */
+} DongTotals;
+
+static void
+dong_totals_free (DongTotals *dong)
+{
+  period_clear (&dong->counts);
+  g_free (dong->code);
+  g_free (dong->name);
+  g_free (dong);
+}
+
+static DongTotals *
+dong_totals_get (GHashTable   *dongs,
+                 sqlite3_stmt *stmt,
+                 int           code_column,
+                 int           name_column)
+{
+  const char *code = (const char *) sqlite3_column_text (stmt, code_column);
+  const char *name = (const char *) sqlite3_column_text (stmt, name_column);
+  DongTotals *dong;
+
+  if (code == NULL)
+    code = "";
+  dong = g_hash_table_lookup (dongs, code);
+  if (dong == NULL)
+    {
+      dong = g_new0 (DongTotals, 1);
+      dong->code = g_strdup (code);
+      dong->counts.households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (dongs, dong->code, dong);
+    }
+  if (dong->name == NULL && name != NULL && name[0] != '\0')
+    dong->name = g_strdup (name);
+  return dong;
+}
+
+static int
+compare_dongs (gconstpointer a,
+               gconstpointer b)
+{
+  const DongTotals *x = *(DongTotals * const *) a, *y = *(DongTotals * const *) b;
+
+  return strcmp (x->code, y->code);
 }
 
 gboolean
@@ -206,6 +260,9 @@ add_counts (JsonBuilder  *builder,
   add_count (builder, "total", period->channels[ANBU_CONTACT_CHANNEL_PHONE]
                                + period->channels[ANBU_CONTACT_CHANNEL_SMS]
                                + period->channels[ANBU_CONTACT_CHANNEL_VISIT]);
+  /* Of those, the ones that reached no one because the number is wrong or
+   * not in service (anbu-bad-number.h): what stale contact data costs. */
+  add_count (builder, "bad_number", period->bad_number);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "dispatches");
@@ -296,18 +353,21 @@ anbu_stats_to_json (sqlite3          *db,
     " unixepoch (json_extract (a.record, '$.raised_at')),"
     " json_extract (a.record, '$.resolution'),"
     " unixepoch (json_extract (a.record, '$.closed_at')), h.dong_code, h.night_consent,"
-    " a.state = 'resolved'"
+    " a.state = 'resolved', json_extract (h.record, '$.dong_name')"
     " FROM alert a JOIN household h ON h.id = a.household_id";
   static const char contacts_sql[] =
     "SELECT json_extract (c.record, '$.channel'), unixepoch (json_extract (c.record, '$.at')),"
-    " h.dong_code, h.night_consent FROM contact c JOIN household h ON h.id = c.household_id";
+    " h.dong_code, h.night_consent, json_extract (c.record, '$.outcome'),"
+    " json_extract (h.record, '$.dong_name')"
+    " FROM contact c JOIN household h ON h.id = c.household_id";
   /* A visit made while one of the household's signals was open is a 방문 확인
    * too (docs/casework.md), as is a contact by visit: tested in C against
    * the signals' intervals gathered above (a correlated EXISTS per visit
    * took minutes on a city's year). */
   static const char visits_sql[] =
     "SELECT v.household_id, unixepoch (json_extract (v.record, '$.at')), h.dong_code,"
-    " h.night_consent FROM visit v JOIN household h ON h.id = v.household_id";
+    " h.night_consent, json_extract (h.record, '$.dong_name')"
+    " FROM visit v JOIN household h ON h.id = v.household_id";
   g_autoptr(GArray) periods = g_array_new (FALSE, TRUE, sizeof (Period));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -317,6 +377,9 @@ anbu_stats_to_json (sqlite3          *db,
   /* household id → GArray of OpenInterval */
   g_autoptr(GHashTable) open_intervals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                                 (GDestroyNotify) g_array_unref);
+  g_autoptr(GHashTable) dongs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) dong_totals_free);
+  g_autoptr(GPtrArray) dong_list = NULL;
   Period total = { 0 };
   sqlite3_stmt *alerts = NULL, *contacts = NULL, *visits = NULL;
   char *json = NULL;
@@ -379,10 +442,14 @@ anbu_stats_to_json (sqlite3          *db,
       if (anbu_alert_kind_from_string ((const char *) sqlite3_column_text (alerts, 1), &kind)
           && (period = find_period (periods, sqlite3_column_int64 (alerts, 2))) != NULL)
         {
+          DongTotals *dong = dong_totals_get (dongs, alerts, 5, 8);
+
           period->signals[kind]++;
           total.signals[kind]++;
+          dong->counts.signals[kind]++;
           g_hash_table_add (period->households, g_strdup (household));
           g_hash_table_add (all_households, g_strdup (household));
+          g_hash_table_add (dong->counts.households, g_strdup (household));
         }
       if (sqlite3_column_type (alerts, 3) != SQLITE_NULL
           && anbu_alert_resolution_from_string ((const char *) sqlite3_column_text (alerts, 3),
@@ -391,6 +458,7 @@ anbu_stats_to_json (sqlite3          *db,
         {
           period->resolutions[resolution]++;
           total.resolutions[resolution]++;
+          dong_totals_get (dongs, alerts, 5, 8)->counts.resolutions[resolution]++;
         }
     }
   if (rc != SQLITE_DONE)
@@ -400,16 +468,30 @@ anbu_stats_to_json (sqlite3          *db,
   while ((rc = sqlite3_step (contacts)) == SQLITE_ROW)
     {
       AnbuContactChannel channel;
+      AnbuContactOutcome outcome = ANBU_CONTACT_OUTCOME_OTHER;
       Period *period;
 
       if (!in_scope (scope, contacts, 2))
+        continue;
+      anbu_contact_outcome_from_string ((const char *) sqlite3_column_text (contacts, 4), &outcome);
+      /* A planner confirming a number is no 안부 확인. */
+      if (outcome == ANBU_CONTACT_OUTCOME_NUMBER_CONFIRMED)
         continue;
       if (anbu_contact_channel_from_string ((const char *) sqlite3_column_text (contacts, 0),
                                             &channel)
           && (period = find_period (periods, sqlite3_column_int64 (contacts, 1))) != NULL)
         {
+          DongTotals *dong = dong_totals_get (dongs, contacts, 2, 5);
+
           period->channels[channel]++;
           total.channels[channel]++;
+          dong->counts.channels[channel]++;
+          if (anbu_contact_outcome_is_bad_number (outcome))
+            {
+              period->bad_number++;
+              total.bad_number++;
+              dong->counts.bad_number++;
+            }
         }
     }
   if (rc != SQLITE_DONE)
@@ -431,6 +513,7 @@ anbu_stats_to_json (sqlite3          *db,
         {
           period->channels[ANBU_CONTACT_CHANNEL_VISIT]++;
           total.channels[ANBU_CONTACT_CHANNEL_VISIT]++;
+          dong_totals_get (dongs, visits, 2, 4)->counts.channels[ANBU_CONTACT_CHANNEL_VISIT]++;
         }
     }
   if (rc != SQLITE_DONE)
@@ -458,6 +541,35 @@ anbu_stats_to_json (sqlite3          *db,
   json_builder_begin_object (builder);
   add_counts (builder, &total, g_hash_table_size (all_households));
   json_builder_end_object (builder);
+  /* Per 동 over the whole range, by code: the 동 with anything to count. */
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    dong_list = g_ptr_array_new ();
+    g_hash_table_iter_init (&iter, dongs);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      g_ptr_array_add (dong_list, value);
+    g_ptr_array_sort (dong_list, compare_dongs);
+  }
+  json_builder_set_member_name (builder, "by_dong");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < dong_list->len; i++)
+    {
+      DongTotals *dong = dong_list->pdata[i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "dong_code");
+      json_builder_add_string_value (builder, dong->code);
+      if (dong->name != NULL)
+        {
+          json_builder_set_member_name (builder, "dong_name");
+          json_builder_add_string_value (builder, dong->name);
+        }
+      add_counts (builder, &dong->counts, g_hash_table_size (dong->counts.households));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);

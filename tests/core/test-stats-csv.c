@@ -81,7 +81,7 @@ static const char week_table[] =
   " \"periods\": ["
   "  {\"start\": \"2026-11-02T00:00:00+09:00\", \"end\": \"2026-11-09T00:00:00+09:00\","
   "   \"households_with_signals\": 3, \"signals\": 4, \"signals_by_kind\": {\"inactivity\": 3, \"routine\": 1, \"offline\": 0},"
-  "   \"checks\": {\"phone\": 6, \"sms\": 1, \"visit\": 0, \"total\": 7},"
+  "   \"checks\": {\"phone\": 6, \"sms\": 1, \"visit\": 0, \"total\": 7, \"bad_number\": 2},"
   "   \"dispatches\": {\"dispatch_112\": 0, \"dispatch_119\": 1, \"total\": 1},"
   "   \"resolutions\": {\"safe\": 3, \"hospitalized\": 0, \"absent\": 0, \"deceased\": 0, \"false_alarm\": 0, \"device_problem\": 0}},"
   "  {\"start\": \"2026-11-09T00:00:00+09:00\", \"end\": \"2026-11-13T00:00:00+09:00\","
@@ -89,8 +89,10 @@ static const char week_table[] =
   "   \"checks\": {\"phone\": 2, \"total\": 2},"
   "   \"dispatches\": {\"dispatch_112\": 1, \"total\": 1},"
   "   \"resolutions\": {\"hospitalized\": 1}}],"
-  " \"total\": {\"households_with_signals\": 4, \"signals\": 6, \"checks\": {\"phone\": 8, \"sms\": 1, \"visit\": 0},"
-  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}}}";
+  " \"total\": {\"households_with_signals\": 4, \"signals\": 6, \"checks\": {\"phone\": 8, \"sms\": 1, \"visit\": 0, \"bad_number\": 2},"
+  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}},"
+  " \"by_dong\": [{\"dong_code\": \"1111051500\", \"dong_name\": \"청운효자동\", \"signals\": 4, \"checks\": {\"phone\": 5, \"bad_number\": 2}},"
+  "              {\"dong_code\": \"1111053000\", \"signals\": 2, \"dispatches\": {\"dispatch_112\": 1}}]}";
 
 static void
 test_table_parse (void)
@@ -105,6 +107,7 @@ test_table_parse (void)
   g_assert_cmpuint (anbu_stats_table_get_n_rows (table), ==, 2);
   g_assert_cmpint (anbu_stats_table_get_row (table, 0)->values[ANBU_STATS_COLUMN_PHONE_CHECKS], ==, 6);
   g_assert_cmpint (anbu_stats_table_get_row (table, 1)->values[ANBU_STATS_COLUMN_SMS_CHECKS], ==, 0);
+  g_assert_cmpint (anbu_stats_table_get_row (table, 0)->values[ANBU_STATS_COLUMN_BAD_NUMBER_CHECKS], ==, 2);
   /* Households are counted once over the range: the server's total, not a sum. */
   g_assert_cmpint (anbu_stats_table_get_totals (table)->values[ANBU_STATS_COLUMN_SIGNAL_HOUSEHOLDS], ==, 4);
   first = anbu_stats_table_format_period (table, anbu_stats_table_get_row (table, 0));
@@ -112,6 +115,13 @@ test_table_parse (void)
   g_assert_cmpstr (first, ==, "2026-11-02 ~ 2026-11-08");
   g_assert_cmpstr (last, ==, "2026-11-09 ~ 2026-11-12");  /* the end is exclusive */
   g_assert_cmpint (g_date_get_day (anbu_stats_table_get_to (table)), ==, 12);
+
+  /* Per 동, for the control centre and a team lead. */
+  g_assert_cmpuint (anbu_stats_table_get_n_dongs (table), ==, 2);
+  g_assert_cmpstr (anbu_stats_table_get_dong_name (table, 0), ==, "청운효자동");
+  g_assert_cmpstr (anbu_stats_table_get_dong_name (table, 1), ==, "1111053000");  /* unnamed: its code */
+  g_assert_cmpint (anbu_stats_table_get_dong_row (table, 0)->values[ANBU_STATS_COLUMN_BAD_NUMBER_CHECKS], ==, 2);
+  g_assert_cmpint (anbu_stats_table_get_dong_row (table, 1)->values[ANBU_STATS_COLUMN_DISPATCHES_112], ==, 1);
 }
 
 static void
@@ -125,9 +135,9 @@ test_table_csv_in_korean (void)
   g_assert_true (g_str_has_prefix (text, "\xEF\xBB\xBF"));
   lines = g_strsplit (text + 3, "\r\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 5);  /* header, 2 weeks, total, "" after the last CRLF */
-  g_assert_true (g_str_has_prefix (lines[0], "기간,위험신호 가구,위험신호,전화 확인,문자 확인,방문 확인,112 출동,119 출동,"));
-  g_assert_cmpstr (lines[1], ==, "2026-11-02 ~ 2026-11-08,3,4,6,1,0,0,1,3,0,0,0,0,0");
-  g_assert_cmpstr (lines[3], ==, "합계,4,6,8,1,0,1,1,3,1,0,0,0,0");
+  g_assert_true (g_str_has_prefix (lines[0], "기간,위험신호 가구,위험신호,전화 확인,문자 확인,방문 확인,결번·잘못된 번호 확인,112 출동,119 출동,"));
+  g_assert_cmpstr (lines[1], ==, "2026-11-02 ~ 2026-11-08,3,4,6,1,0,2,0,1,3,0,0,0,0,0");
+  g_assert_cmpstr (lines[3], ==, "합계,4,6,8,1,0,2,1,1,3,1,0,0,0,0");
   g_assert_cmpstr (lines[4], ==, "");
 }
 

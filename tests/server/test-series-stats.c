@@ -330,6 +330,66 @@ test_stats (void)
   ingest_fixture_free (fixture);
 }
 
+/* Checks that reached no one because the number is wrong or dead (issue 17),
+ * as part of the checks; a planner confirming a number is no check at all. */
+static void
+test_stats_bad_number (void)
+{
+  gint64 now = T0 + 5 * HOUR;
+  const char * const args[] = { "--offline-after", "604800", NULL };
+  IngestFixture *fixture = ingest_fixture_new (now, args);
+  g_autofree char *planner_a = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
+  g_autofree char *alert_1 = NULL, *alert_2 = NULL;
+  g_autofree char *house_1 = raise_signal (fixture, DONG_A, TRUE, "PLUG-1", now, &alert_1);
+  g_autofree char *house_2 = raise_signal (fixture, DONG_B, TRUE, "PLUG-2", now, &alert_2);
+  g_autoptr(AnbuTestResponse) r_a = NULL;
+  g_autoptr(AnbuTestResponse) r_admin = NULL;
+  JsonObject *total;
+
+  contact (fixture, house_1, alert_1, now + 60, "phone", "wrong_number");
+  contact (fixture, house_1, alert_1, now + 120, "phone", "not_in_service");
+  contact (fixture, house_1, alert_1, now + 180, "sms", "no_answer");
+  contact (fixture, house_1, alert_1, now + 240, "phone", "number_confirmed");
+  contact (fixture, house_1, alert_1, now + 300, "phone", "reached_safe");
+  contact (fixture, house_2, alert_2, now + 60, "phone", "wrong_number");
+
+  total = day_total (fixture, planner_a, "day", 1, &r_a);
+  g_assert_cmpint (count (total, "checks", "phone"), ==, 3);
+  g_assert_cmpint (count (total, "checks", "sms"), ==, 1);
+  g_assert_cmpint (count (total, "checks", "total"), ==, 4);
+  g_assert_cmpint (count (total, "checks", "bad_number"), ==, 2);
+
+  /* Each period carries its own count, and the admin sees both 동. */
+  total = day_total (fixture, fixture->admin_token, "day", 1, &r_admin);
+  g_assert_cmpint (count (total, "checks", "bad_number"), ==, 3);
+  {
+    JsonObject *root = anbu_test_response_object (r_admin);
+    JsonObject *period = json_array_get_object_element (json_object_get_array_member (root, "periods"), 0);
+
+    g_assert_cmpint (count (period, "checks", "bad_number"), ==, 3);
+  }
+  /* Per 동, for the control centre and a team lead, by code. */
+  {
+    JsonArray *dongs = json_object_get_array_member (anbu_test_response_object (r_admin), "by_dong");
+    JsonObject *a, *b;
+
+    g_assert_cmpuint (json_array_get_length (dongs), ==, 2);
+    a = json_array_get_object_element (dongs, 0);
+    b = json_array_get_object_element (dongs, 1);
+    g_assert_cmpstr (json_object_get_string_member (a, "dong_code"), ==, DONG_A);
+    g_assert_cmpstr (json_object_get_string_member (b, "dong_code"), ==, DONG_B);
+    g_assert_cmpint (count (a, NULL, "signals"), ==, 1);
+    g_assert_cmpint (count (a, "checks", "total"), ==, 4);
+    g_assert_cmpint (count (a, "checks", "bad_number"), ==, 2);
+    g_assert_cmpint (count (b, "checks", "bad_number"), ==, 1);
+    g_assert_cmpint (count (b, "checks", "phone"), ==, 1);
+  }
+  /* A planner sees only their own 동. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (anbu_test_response_object (r_a),
+                                                                         "by_dong")), ==, 1);
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/anbu/series/across-fold", test_series_across_fold);
   g_test_add_func ("/anbu/series/after-upgrade", test_series_after_upgrade);
   g_test_add_func ("/anbu/stats/crafted-history", test_stats);
+  g_test_add_func ("/anbu/stats/bad-number", test_stats_bad_number);
 
   return g_test_run ();
 }

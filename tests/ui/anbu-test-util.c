@@ -9,6 +9,7 @@
 #include "anbu-clock.h"
 #include "anbu-activity-chart.h"
 #include "anbu-map-view.h"
+#include "anbu-stats-chart.h"
 #include "anbu-test-util.h"
 #include "anbu-window.h"
 
@@ -898,7 +899,7 @@ collect_without_alternative (GtkWidget *root,
   if (!gtk_widget_get_mapped (widget))
     return;
 
-  if (ANBU_IS_ACTIVITY_CHART (widget) || ANBU_IS_MAP_VIEW (widget))
+  if (ANBU_IS_ACTIVITY_CHART (widget) || ANBU_IS_MAP_VIEW (widget) || ANBU_IS_STATS_CHART (widget))
     {
       if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
         g_string_append_printf (failures, "  %s has no accessible label\n", G_OBJECT_TYPE_NAME (widget));
@@ -924,6 +925,17 @@ collect_without_alternative (GtkWidget *root,
         }
       if (mismatch != NULL)
         g_string_append_printf (failures, "  AnbuActivityChart's description is not its summary: %s\n", mismatch);
+    }
+  /* The statistics charts in words: the figures they draw. */
+  if (ANBU_IS_STATS_CHART (widget))
+    {
+      g_autofree char *summary = anbu_stats_chart_dup_summary (ANBU_STATS_CHART (widget));
+      g_autofree char *mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                                      summary);
+
+      if (mismatch != NULL)
+        g_string_append_printf (failures, "  AnbuStatsChart's description is not its summary: %s\n", mismatch);
     }
   if (ANBU_IS_MAP_VIEW (widget) && !names_households_list (root))
     g_string_append (failures, "  AnbuMapView has no button to the households as a list\n");

@@ -15,6 +15,7 @@
 #include "anbu-clock.h"
 #include "anbu-map-view.h"
 #include "anbu-household-page.h"
+#include "anbu-household-row.h"
 #include "anbu-households-view.h"
 #include "anbu-idle-monitor.h"
 #include "anbu-lock-screen.h"
@@ -1269,14 +1270,19 @@ static const char stats_json[] =
   "{\"from\": \"2026-11-01T00:00:00+09:00\", \"to\": \"2026-11-26T00:00:00+09:00\", \"group\": \"week\","
   " \"periods\": ["
   "  {" P ("01", "02") ", \"households_with_signals\": 1, \"signals\": 1, \"checks\": {\"phone\": 2}},"
-  "  {" P ("02", "09") ", \"households_with_signals\": 3, \"signals\": 4, \"checks\": {\"phone\": 6, \"sms\": 1},"
+  "  {" P ("02", "09") ", \"households_with_signals\": 3, \"signals\": 4, \"checks\": {\"phone\": 6, \"sms\": 1, \"bad_number\": 2},"
   "   \"dispatches\": {\"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3}},"
   "  {" P ("09", "16") ", \"households_with_signals\": 2, \"signals\": 2, \"checks\": {\"phone\": 2},"
   "   \"dispatches\": {\"dispatch_112\": 1}, \"resolutions\": {\"hospitalized\": 1}},"
   "  {" P ("16", "23") ", \"households_with_signals\": 2, \"signals\": 3, \"checks\": {\"phone\": 5, \"visit\": 1}},"
   "  {" P ("23", "26") ", \"households_with_signals\": 3, \"signals\": 3, \"checks\": {\"phone\": 4}}],"
-  " \"total\": {\"households_with_signals\": 6, \"signals\": 13, \"checks\": {\"phone\": 19, \"sms\": 1, \"visit\": 1},"
-  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}}}";
+  " \"total\": {\"households_with_signals\": 6, \"signals\": 13, \"checks\": {\"phone\": 19, \"sms\": 1, \"visit\": 1, \"bad_number\": 2},"
+  "   \"dispatches\": {\"dispatch_112\": 1, \"dispatch_119\": 1}, \"resolutions\": {\"safe\": 3, \"hospitalized\": 1}},"
+  " \"by_dong\": ["
+  "  {\"dong_code\": \"1168064000\", \"dong_name\": \"역삼1동\", \"signals\": 8, \"checks\": {\"phone\": 12, \"sms\": 1},"
+  "   \"dispatches\": {\"dispatch_119\": 1}},"
+  "  {\"dong_code\": \"1168065000\", \"dong_name\": \"역삼2동\", \"signals\": 5, \"checks\": {\"phone\": 7, \"visit\": 1},"
+  "   \"dispatches\": {\"dispatch_112\": 1}}]}";
 
 static gboolean
 has_table (gpointer data)
@@ -1309,6 +1315,90 @@ is_true (gpointer data)
 }
 
 static void
+chart_exported (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (anbu_statistics_view_export_chart_finish (ANBU_STATISTICS_VIEW (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+export_chart (AnbuStatisticsView   *view,
+              const char           *path,
+              AnbuStatsChartFormat  format)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  gboolean exported = FALSE;
+
+  anbu_statistics_view_export_chart_async (view, file, format, NULL, chart_exported, &exported);
+  g_assert_true (anbu_test_wait_until (is_true, &exported, 10000));
+}
+
+/* The table drawn (issue 17): on screen with its figures in words for a
+ * screen reader, and as the PNG and PDF of the monthly report. */
+static void
+assert_charts (Fixture            *f,
+               AnbuStatisticsView *view,
+               const char         *dir)
+{
+  AnbuStatsChart *chart = anbu_statistics_view_get_chart (view);
+  GtkWidget *shown = anbu_test_find_named (f->window, "stats-chart-summary");
+  g_autofree char *summary = anbu_stats_chart_dup_summary (chart);
+  g_autofree char *png_path = g_build_filename (dir, "charts.png", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "charts.pdf", NULL);
+  g_autofree char *pdf = NULL;
+  g_autofree char *copy = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize pdf_length = 0;
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chart)));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (chart)), >=, 400);
+  g_assert_cmpuint (anbu_stats_chart_get_n_periods (chart), ==, 5);
+  /* The figures in Korean words: totals and the failed checks on a bad number. */
+  g_test_message ("chart summary: %s", summary);
+  g_assert_nonnull (strstr (summary, "위험신호 13건"));
+  g_assert_nonnull (strstr (summary, "안부 확인 21건"));
+  g_assert_nonnull (strstr (summary, "2건은 결번"));
+  g_assert_nonnull (strstr (summary, "112 1건"));
+  /* The control centre's and a team lead's view: each 동 side by side. */
+  g_assert_cmpuint (anbu_stats_chart_get_n_dongs_drawn (chart), ==, 2);
+  g_assert_nonnull (strstr (summary, "동별 위험신호: 역삼1동 8건, 역삼2동 5건"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (shown)), ==, summary);
+  gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_LABEL, "통계 차트");
+  gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary);
+
+  export_chart (view, png_path, ANBU_STATS_CHART_FORMAT_PNG);
+  texture = gdk_texture_new_from_filename (png_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, ANBU_STATS_CHART_EXPORT_WIDTH);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, ANBU_STATS_CHART_EXPORT_HEIGHT);
+  /* The exported PNG beside the screenshots, for the report's readers. */
+  {
+    const char *build_dir = g_getenv ("ANBU_BUILD_DIR");
+    g_autofree char *shots = g_build_filename (build_dir != NULL ? build_dir : ".", "screenshots", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (shots, 0755), ==, 0);
+    copy = g_build_filename (shots, "statistics-charts-export-ko.png", NULL);
+    g_assert_true (gdk_texture_save_to_png (texture, copy));
+  }
+
+  export_chart (view, pdf_path, ANBU_STATS_CHART_FORMAT_PDF);
+  g_assert_true (g_file_get_contents (pdf_path, &pdf, &pdf_length, NULL));
+  g_assert_cmpuint (pdf_length, >, 1000);
+  g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+  g_unlink (png_path);
+  g_unlink (pdf_path);
+
+  /* The charts alone, as a planner sees them. */
+  anbu_test_save_screenshot (f->window, "statistics-charts-ko");
+}
+
+static void
 test_statistics (Fixture      *f,
                  gconstpointer data)
 {
@@ -1330,12 +1420,13 @@ test_statistics (Fixture      *f,
   g_assert_cmpint (anbu_stats_table_get_totals (anbu_statistics_view_get_table (view))->values[ANBU_STATS_COLUMN_PHONE_CHECKS], ==, 19);
   anbu_test_save_screenshot (f->window, "casework-statistics");
   anbu_test_assert_accessible_names (f->window, "statistics view");
+  assert_charts (f, view, dir);
 
   anbu_statistics_view_export_async (view, file, NULL, export_done, &exported);
   g_assert_true (anbu_test_wait_until (is_true, &exported, 5000));
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, "\xEF\xBB\xBF기간,위험신호 가구,"));
-  g_assert_nonnull (strstr (contents, "\r\n합계,6,13,19,1,1,1,1,3,1,0,0,0,0\r\n"));
+  g_assert_nonnull (strstr (contents, "\r\n합계,6,13,19,1,1,2,1,1,3,1,0,0,0,0\r\n"));
 
   /* Offline: the last fetched figures, with their date. */
   set_online (f, FALSE);
@@ -1441,6 +1532,153 @@ test_household_page (Fixture      *f,
   gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                        gtk_label_get_label (GTK_LABEL (anbu_test_find_named (GTK_WIDGET (page), "household-chart-summary"))));
   anbu_test_assert_accessible_names (f->window, "household page offline");
+}
+
+static gboolean label_with_text (GtkWidget  *root,
+                                 const char *text);
+
+static AnbuHouseholdRow *
+find_household_row (GtkWidget  *root,
+                    const char *household_id)
+{
+  if (ANBU_IS_HOUSEHOLD_ROW (root) && gtk_widget_get_mapped (root))
+    {
+      AnbuHouseholdSummary *summary = anbu_household_row_get_summary (ANBU_HOUSEHOLD_ROW (root));
+
+      if (summary != NULL && g_strcmp0 (anbu_household_summary_get_id (summary), household_id) == 0)
+        return ANBU_HOUSEHOLD_ROW (root);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AnbuHouseholdRow *row = find_household_row (child, household_id);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+h7_row_flagged (gpointer data)
+{
+  AnbuHouseholdRow *row = find_household_row (data, H7);
+
+  return row != NULL && g_str_has_prefix (anbu_household_row_get_detail (row), "번호 확인 필요");
+}
+
+static gboolean
+h7_row_not_flagged (gpointer data)
+{
+  AnbuHouseholdRow *row = find_household_row (data, H7);
+
+  return row != NULL && !g_str_has_prefix (anbu_household_row_get_detail (row), "번호 확인 필요");
+}
+
+static gboolean
+page_asks_about_numbers (gpointer data)
+{
+  GtkWidget *group = anbu_test_find_named (data, "household-bad-numbers");
+
+  return group != NULL && gtk_widget_get_mapped (group);
+}
+
+static gboolean
+page_does_not_ask (gpointer data)
+{
+  return anbu_test_find_named (data, "household-bad-numbers") == NULL
+         && anbu_test_find_named (data, "household-chart") != NULL;
+}
+
+static AnbuCaseFormDialog *
+contacts_form (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ANBU_IS_CASE_FORM_DIALOG (window)
+          && anbu_case_form_dialog_get_form (ANBU_CASE_FORM_DIALOG (window)) == ANBU_CASE_FORM_EDIT_CONTACTS
+          && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return ANBU_CASE_FORM_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+contacts_form_open (gpointer data)
+{
+  return contacts_form () != NULL;
+}
+
+/* A number that failed twice (wrong, then not in service) is flagged on the
+ * households list and the household page, which asks the planner to
+ * confirm or correct it; confirming clears the flag (issue 17). */
+static void
+test_bad_number_flag (Fixture      *f,
+                      gconstpointer data)
+{
+  AnbuHouseholdsView *view = ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
+  AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));
+  GtkWidget *group;
+  JsonObject *p;
+
+  show_view (f, "households");
+  g_assert_true (anbu_test_wait_until (h7_row_not_flagged, f->window, 5000));
+  for (guint i = 0; i < 2; i++)
+    {
+      AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H7, NULL);
+
+      /* The number called starts as the resident's own. */
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "phone"))),
+                       ==, "010-4444-5555");
+      choose (dialog, "outcome", i == 0 ? 2 : 7);  /* wrong number, then not in service */
+      press_save (dialog);
+      p = wait_for_change (f, i, "contact.create");
+      g_assert_cmpstr (json_object_get_string_member (p, "phone"), ==, "010-4444-5555");
+      g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, i == 0 ? "wrong_number" : "not_in_service");
+      /* Once is not yet a pattern. */
+      if (i == 0)
+        g_assert_true (anbu_test_wait_until (h7_row_not_flagged, f->window, 5000));
+    }
+  g_assert_true (anbu_test_wait_until (h7_row_flagged, f->window, 10000));
+  g_test_message ("row: %s", anbu_household_row_get_detail (find_household_row (f->window, H7)));
+
+  anbu_households_view_open_household (view, H7);
+  g_assert_true (anbu_test_wait_until (page_asks_about_numbers, page, 5000));
+  group = anbu_test_find_named (GTK_WIDGET (page), "household-bad-numbers");
+  g_assert_true (label_with_text (group, "010-4444-5555 (본인)"));
+  g_assert_true (label_with_text (group, "2번 연결 실패: 잘못된 번호·결번"));
+  anbu_test_save_screenshot (f->window, "casework-household-bad-number-ko");
+  /* The page itself: the forms' toasts have their own close buttons. */
+  anbu_test_assert_accessible_names (GTK_WIDGET (page), "household page with a bad number");
+
+  /* "고치기…" opens the contacts form for this household. */
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (page), "bad-number-correct"));
+  g_assert_true (anbu_test_wait_until (contacts_form_open, NULL, 5000));
+  {
+    AnbuCaseFormDialog *form = contacts_form ();
+
+    g_assert_cmpstr (anbu_case_form_dialog_get_household_id (form), ==, H7);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (form, "phone"))),
+                     ==, "010-4444-5555");
+    gtk_window_destroy (GTK_WINDOW (form));
+  }
+
+  /* The planner checked: the number is right. (The page may have been
+   * rebuilt since, by a sync or the chart: look the button up again.) */
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (page), "bad-number-confirm"));
+  p = wait_for_change (f, 2, "contact.create");
+  g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "number_confirmed");
+  g_assert_cmpstr (json_object_get_string_member (p, "phone"), ==, "010-4444-5555");
+  g_assert_cmpstr (json_object_get_string_member (p, "household_id"), ==, H7);
+  g_assert_true (anbu_test_wait_until (page_does_not_ask, page, 10000));
+  /* Back on the list, the row no longer asks either. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "household.back", NULL));
+  anbu_test_wait_drawn (f->window);
+  g_assert_true (anbu_test_wait_until (h7_row_not_flagged, f->window, 10000));
 }
 
 static gboolean
@@ -1779,6 +2017,7 @@ main (int argc, char *argv[])
   ADD ("visits-due", test_visits_due);
   ADD ("statistics", test_statistics);
   ADD ("household-page", test_household_page);
+  ADD ("bad-number-flag", test_bad_number_flag);
   ADD ("detach-on-sign-out", test_detach);
   ADD ("lock-returns-to-place", test_lock_returns_to_place);
   ADD ("new-signal-announced", test_new_signal_announced);
