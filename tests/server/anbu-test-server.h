@@ -58,6 +58,15 @@ int               anbu_test_server_cli          (AnbuTestServer     *server,
                                                  char              **err,
                                                  ...) G_GNUC_NULL_TERMINATED;
 
+/* Alerts are raised by detection on the server, not pushed by apps: writes
+ * `record` (an alert's JSON, open) into the server's database as detection
+ * would, as the newest change, last changed at `updated_at` (ISO 8601). */
+void              anbu_test_server_insert_alert (AnbuTestServer     *server,
+                                                 const char         *id,
+                                                 const char         *household_id,
+                                                 const char         *record,
+                                                 const char         *updated_at);
+
 /* `user add` with the password on stdin; returns the new user's id. */
 char             *anbu_test_server_add_user     (AnbuTestServer     *server,
                                                  const char         *username,

@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "anbu-test-server.h"
 
@@ -91,25 +90,8 @@ seed_alert (const char *household_id)
                                              "\"raised_at\": \"2026-11-24T01:00:00Z\", "
                                              "\"responder\": \"dong\", \"state\": \"open\", \"version\": 1}",
                                              id, household_id);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
 
-  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
-                                       " VALUES (?1, ?2, 'open', ?3, 1,"
-                                       " (SELECT value + 1 FROM counter WHERE name = 'seq'), '2026-11-24T01:00:00Z')",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, household_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, record, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE counter SET value = value + 1 WHERE name = 'seq'; COMMIT",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  anbu_test_server_insert_alert (server, id, household_id, record, "2026-11-24T01:00:00Z");
   return id;
 }
 

@@ -166,3 +166,21 @@ anbu_test_desk_server_record (AnbuTestDesk *desk,
     return NULL;
   return json_object_ref (json_object_get_object_member (change, "record"));
 }
+
+/* An open 위험 signal of HOUSEHOLD_ID (inactivity, raised 2026-11-24 10:00 KST), written into
+ * the server's database as detection would; returns its id. */
+char *
+anbu_test_desk_seed_alert (AnbuTestDesk *desk,
+                           const char   *household_id)
+{
+  char *id = g_uuid_string_random ();
+  g_autofree char *record = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", "
+                                             "\"kind\": \"inactivity\", \"level\": \"risk\", "
+                                             "\"quiet_since\": \"2026-11-23T00:00:00Z\", "
+                                             "\"raised_at\": \"2026-11-24T01:00:00Z\", \"detail\": \"30시간째 변화 없음\", "
+                                             "\"responder\": \"dong\", \"state\": \"open\", \"version\": 1}",
+                                             id, household_id);
+
+  anbu_test_server_insert_alert (desk->server, id, household_id, record, "2026-11-24T01:00:00Z");
+  return id;
+}

@@ -50,6 +50,8 @@ void             anbu_test_desk_push_expect_applied  (AnbuTestDesk      *desk,
 JsonObject      *anbu_test_desk_server_record        (AnbuTestDesk      *desk,
                                                       const char        *kind,
                                                       const char        *id);
+char            *anbu_test_desk_seed_alert           (AnbuTestDesk      *desk,
+                                                      const char        *household_id);
 gboolean         anbu_test_casework_loaded           (gpointer           casework);
 
 G_END_DECLS

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "anbu-alert-row.h"
@@ -300,41 +299,6 @@ test_edit_and_close_reach_server (Fixture      *f,
   g_assert_null (closed);
 }
 
-/* Alerts are raised by detection on the server, not pushed by apps: the test
- * writes one into the server's database as detection would. */
-static char *
-seed_alert (Fixture    *f,
-            const char *household_id)
-{
-  char *id = g_uuid_string_random ();
-  g_autofree char *record = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", "
-                                             "\"kind\": \"inactivity\", \"level\": \"risk\", "
-                                             "\"quiet_since\": \"2026-11-23T00:00:00Z\", "
-                                             "\"raised_at\": \"2026-11-24T01:00:00Z\", \"detail\": \"30시간째 변화 없음\", "
-                                             "\"responder\": \"dong\", \"state\": \"open\", \"version\": 1}",
-                                             id, household_id);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_open (f->server->db, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
-                                       " VALUES (?1, ?2, 'open', ?3, 1,"
-                                       " (SELECT value + 1 FROM counter WHERE name = 'seq'), '2026-11-24T01:00:00Z')",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, household_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, record, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE counter SET value = value + 1 WHERE name = 'seq'; COMMIT",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-  return id;
-}
-
 /* Lets the replica's change notices reach the casework and its reload end. */
 static void
 settle (Fixture *f)
@@ -391,7 +355,7 @@ static void
 test_alert_actions_reach_server (Fixture      *f,
                                  gconstpointer data)
 {
-  g_autofree char *alert_id = seed_alert (f, H1);
+  g_autofree char *alert_id = anbu_test_desk_seed_alert (f, H1);
   AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
   GtkWidget *row;
   AnbuCaseFormDialog *dialog;
@@ -484,7 +448,7 @@ static void
 test_household_page_dispatch (Fixture      *f,
                               gconstpointer data)
 {
-  g_autofree char *alert_id = seed_alert (f, H1);
+  g_autofree char *alert_id = anbu_test_desk_seed_alert (f, H1);
   AnbuAlertsView *view = ANBU_ALERTS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_ALERTS_VIEW));
   AnbuHouseholdsView *households = ANBU_HOUSEHOLDS_VIEW (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLDS_VIEW));
   AnbuHouseholdPage *page = ANBU_HOUSEHOLD_PAGE (anbu_test_find_type (f->window, ANBU_TYPE_HOUSEHOLD_PAGE));

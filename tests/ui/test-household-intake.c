@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "anbu-case-form-dialog.h"
@@ -48,41 +47,6 @@ push_seed (Fixture *f)
 
   for (guint i = 0; i < json_array_get_length (results); i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "status"), ==, "applied");
-}
-
-/* Alerts are raised by detection on the server, not pushed by apps: the test
- * writes one into the server's database as detection would. */
-static char *
-seed_alert (Fixture    *f,
-            const char *household_id)
-{
-  char *id = g_uuid_string_random ();
-  g_autofree char *record = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", "
-                                             "\"kind\": \"inactivity\", \"level\": \"risk\", "
-                                             "\"quiet_since\": \"2026-11-23T00:00:00Z\", "
-                                             "\"raised_at\": \"2026-11-24T01:00:00Z\", \"detail\": \"30시간째 변화 없음\", "
-                                             "\"responder\": \"dong\", \"state\": \"open\", \"version\": 1}",
-                                             id, household_id);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_open (f->server->db, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
-                                       " VALUES (?1, ?2, 'open', ?3, 1,"
-                                       " (SELECT value + 1 FROM counter WHERE name = 'seq'), '2026-11-24T01:00:00Z')",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, household_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, record, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE counter SET value = value + 1 WHERE name = 'seq'; COMMIT",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-  return id;
 }
 
 static void
@@ -742,7 +706,7 @@ static void
 test_resolve_time (Fixture      *f,
                    gconstpointer data)
 {
-  g_autofree char *alert_id = seed_alert (f, H1);
+  g_autofree char *alert_id = anbu_test_desk_seed_alert (f, H1);
   AnbuCaseFormDialog *dialog;
   g_autoptr(JsonObject) resolved = NULL;
 
