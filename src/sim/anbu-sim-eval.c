@@ -33,6 +33,7 @@ typedef struct
   AnbuSimLifestyle lifestyle;
   gboolean outage_after_onset;
   guint  false_alarms;
+  guint  false_alarms_by_cause[ANBU_SIM_EVAL_N_CAUSES];
   guint  away_alarms;    /* raised while away unregistered (trip, hospital) */
   double months;
   guint  offline_periods;
@@ -74,12 +75,17 @@ typedef struct
   guint   threshold_hours;
   AnbuSimMachine machine;
   AnbuSimLifestyle lifestyle;
+  AnbuSimAppliance appliance;
+  guint   index;
   gboolean outage_after_onset;
+  AnbuSimHousehold *household;
   GArray *events;          /* AnbuActivityEvent, ascending */
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
   GArray *absences;        /* AnbuTimeWindow: registered absences */
   GArray *unobserved;      /* gaps ≥ 30 min and absences: not learned from */
   GArray *away;            /* AnbuTimeWindow: unregistered trips and hospital stays */
+  GArray *day_outs;        /* AnbuTimeWindow: hours out (and night-shift work), never registered */
+  GArray *outages;         /* AnbuTimeWindow: the plug's own outages (ground truth) */
   AnbuTimeWindow ingest[3];/* ingest gaps every household shares (the new population) */
   guint   n_ingest;
 } HouseholdData;
@@ -155,7 +161,7 @@ collect_household (const EvalJob *job,
                    HouseholdData *data)
 {
   const AnbuSimEvalConfig *config = job->config;
-  g_autoptr(AnbuSimHousehold) household = anbu_sim_household_new (&config->sim, index);
+  AnbuSimHousehold *household = anbu_sim_household_new (&config->sim, index);
   AnbuActivityDetector detector;
   const AnbuSimAway *aways;
   gsize n_aways;
@@ -163,18 +169,23 @@ collect_household (const EvalJob *job,
   guint64 n_readings = 0;
   gint64 interval = config->sim.reading_interval;
 
+  data->household = household;
   data->start = anbu_sim_household_get_start (household);
   data->end = anbu_sim_household_get_end (household);
   data->onset = anbu_sim_household_get_onset (household);
   data->threshold_hours = anbu_sim_household_get_threshold_hours (household);
   data->machine = anbu_sim_household_get_machine (household);
   data->lifestyle = anbu_sim_household_get_lifestyle (household);
+  data->appliance = anbu_sim_household_get_appliance (household);
+  data->index = index;
   data->outage_after_onset = anbu_sim_household_get_outage_after_onset (household);
   data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->away = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  data->day_outs = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  data->outages = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
 
   data->n_ingest = ingest_gaps (config, data->start, data->ingest);
   anbu_activity_detector_init (&detector);
@@ -227,6 +238,14 @@ collect_household (const EvalJob *job,
       }
     else if (aways[i].kind != ANBU_SIM_AWAY_DAY_OUT)
       g_array_append_val (data->away, aways[i].window);
+    else
+      g_array_append_val (data->day_outs, aways[i].window);
+  {
+    gsize n_outages;
+    const AnbuTimeWindow *outages = anbu_sim_household_get_outages (household, &n_outages);
+
+    g_array_append_vals (data->outages, outages, n_outages);
+  }
 
   job->readings[index] = n_readings;
   job->events[index] = data->events->len;
@@ -235,11 +254,14 @@ collect_household (const EvalJob *job,
 static void
 household_data_clear (HouseholdData *data)
 {
+  g_clear_pointer (&data->household, anbu_sim_household_free);
   g_clear_pointer (&data->events, g_array_unref);
   g_clear_pointer (&data->gaps, g_array_unref);
   g_clear_pointer (&data->absences, g_array_unref);
   g_clear_pointer (&data->unobserved, g_array_unref);
   g_clear_pointer (&data->away, g_array_unref);
+  g_clear_pointer (&data->day_outs, g_array_unref);
+  g_clear_pointer (&data->outages, g_array_unref);
 }
 
 /* ---- phase 2: detectors over the events ---- */
@@ -290,6 +312,49 @@ collect_boundaries (const HouseholdData *data)
   g_array_append_val (times, data->end);
   g_array_sort (times, compare_gint64);
   return times;
+}
+
+/* Seconds of [from, to) inside the windows. */
+static gint64
+overlap_seconds (const GArray *windows,
+                 gint64        from,
+                 gint64        to)
+{
+  gint64 sum = 0;
+
+  for (guint i = 0; i < windows->len; i++)
+    {
+      const AnbuTimeWindow *w = &g_array_index (windows, AnbuTimeWindow, i);
+      gint64 a = MAX (w->from, from), b = MIN (w->to, to);
+
+      if (b > a)
+        sum += b - a;
+    }
+  return sum;
+}
+
+/* Why a false alarm's silence [since, raised) was silent (ground truth of
+ * the simulation), the first that applies: readings lost in an ingest
+ * gap, the plug out, an unregistered trip or hospital stay the signal came
+ * after, hours out; else the resident was at home and switched nothing the
+ * plug sees. */
+static AnbuSimEvalCause
+classify_false_alarm (const HouseholdData *data,
+                      gint64               since,
+                      gint64               raised)
+{
+  for (guint g = 0; g < data->n_ingest; g++)
+    if (data->ingest[g].from < raised && data->ingest[g].to > since)
+      return ANBU_SIM_EVAL_CAUSE_INGEST_GAP;
+  if (overlap_seconds (data->outages, since, raised) > 0)
+    return ANBU_SIM_EVAL_CAUSE_PLUG_OUT;
+  if (overlap_seconds (data->away, since, raised) > 0)
+    return ANBU_SIM_EVAL_CAUSE_AFTER_AWAY;
+  if (anbu_sim_household_count_switches (data->household, since, raised) > 0)
+    return ANBU_SIM_EVAL_CAUSE_UNSEEN_SWITCHING;
+  if (overlap_seconds (data->day_outs, since, raised) > 0)
+    return ANBU_SIM_EVAL_CAUSE_DAY_OUT;
+  return ANBU_SIM_EVAL_CAUSE_AT_HOME;
 }
 
 static void
@@ -410,6 +475,9 @@ evaluate_detector (const EvalJob       *job,
               else
                 {
                   outcome->false_alarms++;
+                  outcome->false_alarms_by_cause[classify_false_alarm (data,
+                                                                       anbu_quiet_since (&facts, raised),
+                                                                       raised)]++;
                   if (alarm_log != NULL)
                     {
                       AlarmMark mark = { raised, TRUE };
@@ -552,6 +620,7 @@ evaluate_budgets (const EvalJob       *job,
 
       *outcome = *fixed;
       outcome->false_alarms = 0;
+      memset (outcome->false_alarms_by_cause, 0, sizeof outcome->false_alarms_by_cause);
       for (gint64 day = data->start; day < data->end; day += 86400)
         {
           double months = (double) MAX (day - warm_end, 0) / MONTH_SECONDS;
@@ -665,6 +734,8 @@ summarise_outcomes (const EvalJob          *job,
     {
       rates[h] = outcomes[h].months > 0 ? outcomes[h].false_alarms / outcomes[h].months : 0.0;
       rate_sum += rates[h];
+      for (guint c = 0; c < ANBU_SIM_EVAL_N_CAUSES && outcomes[h].months > 0; c++)
+        row->false_alarms_by_cause[c] += outcomes[h].false_alarms_by_cause[c] / outcomes[h].months;
       away_sum += outcomes[h].months > 0 ? outcomes[h].away_alarms / outcomes[h].months : 0.0;
       {
         guint klass[2] = { outcomes[h].lifestyle, ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET };
@@ -713,6 +784,8 @@ summarise_outcomes (const EvalJob          *job,
   for (guint k = 0; k < ANBU_SIM_EVAL_N_CLASSES; k++)
     if (row->households_by_class[k] > 0)
       row->false_alarms_by_class[k] /= row->households_by_class[k];
+  for (guint c = 0; c < ANBU_SIM_EVAL_N_CAUSES && n > 0; c++)
+    row->false_alarms_by_cause[c] /= n;
 }
 
 AnbuSimEvalResult *
@@ -971,6 +1044,34 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                                       fixed_row->false_alarms_by_class[k],
                                       routine_row->false_alarms_by_class[k]);
             }
+        }
+    }
+  /* What the false alarms' silences were (the simulation knows): where
+   * the fixed rule's false alarms come from. */
+  if (result->rows->len > 0)
+    {
+      static const char *cause_names[ANBU_SIM_EVAL_N_CAUSES] = {
+        "at_home", "day_out", "unseen_switching", "after_away", "plug_out", "ingest_gap"
+      };
+      const AnbuSimEvalRow *fixed_row = NULL, *routine_row = NULL;
+
+      for (guint i = 0; i < result->rows->len; i++)
+        {
+          const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+          if (g_str_has_prefix (row->name, "fixed (household"))
+            fixed_row = row;
+          else if (routine_row == NULL && g_str_has_prefix (row->name, "routine m="))
+            routine_row = row;
+        }
+      if (fixed_row != NULL && routine_row != NULL)
+        {
+          g_string_append_printf (out, _("false alarms by what the silence was (per household-month: %s / %s):\n"),
+                                  _("fixed (household 24-50 h)"), _("routine + fixed hh"));
+          for (guint k = 0; k < ANBU_SIM_EVAL_N_CAUSES; k++)
+            g_string_append_printf (out, "  %-18s %.3f / %.3f\n", cause_names[k],
+                                    fixed_row->false_alarms_by_cause[k],
+                                    routine_row->false_alarms_by_cause[k]);
         }
     }
   g_string_append (out, _("latency: onset of incapacitation to the first signal; FA: false "
