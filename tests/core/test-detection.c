@@ -574,6 +574,53 @@ test_tv_auto_off_is_not_activity (void)
   g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
 }
 
+/* A rice cooker: the resident presses "cook" each morning (600 W for 45
+ * min, then keep-warm at 35 W by itself) and switches the keep-warm off in
+ * the evening, 13-15 h later; on day 3 they press "cook" again at noon while
+ * it keeps warm. On day 5 they press "cook" at 07:00 and collapse: the
+ * cooker goes to keep-warm by itself and keeps warm for ever. */
+static void
+scene_rice_cooker (gint64  m,
+                   double *watts,
+                   double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 cook = 7 * 60 + (day < ONSET_DAY ? (gint64) (hash_minute (day, 7) % 30) : 0);
+  gint64 off = 20 * 60 + 30 + (gint64) (hash_minute (day, 8) % 60);
+
+  *watts = 0.5;
+  if (day >= ONSET_DAY && (day > ONSET_DAY || minute >= cook))
+    *watts = day == ONSET_DAY && minute < cook + 45 ? 600.0 : 35.0;
+  else if (minute >= cook && minute < off)
+    *watts = minute < cook + 45 || (day == 3 && minute >= 12 * 60 && minute < 12 * 60 + 40)
+             ? 600.0 : 35.0;
+  *watts *= 1.0 + 0.02 * ((hash_minute (m, 9) % 100) / 100.0 - 0.5);
+  *lux = 0.3;
+}
+
+static void
+test_rice_cooker_keep_warm_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 7 * HOUR + 10 * MINUTE;
+
+  events = run_scene (scene_rice_cooker, 8, NULL);
+  /* The resident's keep-warm switched off in the evening, hours after
+   * the cooker went to keep-warm by itself, is theirs (not an appliance
+   * switching itself off)... */
+  for (gint64 day = 1; day < ONSET_DAY; day++)
+    g_assert_cmpuint (events_between (events, DAY0 + day * 86400 + 20 * HOUR + 30 * MINUTE,
+                                      DAY0 + day * 86400 + 21 * HOUR + 31 * MINUTE), ==, 1);
+  /* ...and so is "cook" pressed while it keeps warm (35 W to 600 W). */
+  g_assert_cmpuint (events_between (events, DAY0 + 3 * 86400 + 12 * HOUR,
+                                    DAY0 + 3 * 86400 + 12 * HOUR + MINUTE), ==, 1);
+  /* The step to keep-warm after cooking is the cooker's own. */
+  g_assert_cmpuint (events_between (events, DAY0 + 86400 + 7 * HOUR + 40 * MINUTE,
+                                    DAY0 + 86400 + 9 * HOUR), ==, 0);
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
+}
+
 /* A sensor in direct sun (up to 30,000 lux) with clouds cutting it to a
  * tenth, edges every few minutes, every day; the resident's lamp (120 lux)
  * switched at night until the onset. */
@@ -1091,6 +1138,8 @@ main (int    argc,
                    test_thermostat_cycle_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-modulation-is-not-activity",
                    test_tv_modulation_is_not_activity);
+  g_test_add_func ("/anbu/activity/rice-cooker-keep-warm-is-not-activity",
+                   test_rice_cooker_keep_warm_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-auto-off-is-not-activity", test_tv_auto_off_is_not_activity);
   g_test_add_func ("/anbu/activity/direct-sun-is-not-activity", test_direct_sun_is_not_activity);
   g_test_add_func ("/anbu/activity/learned-state-survives-storage",
