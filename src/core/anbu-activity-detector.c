@@ -36,7 +36,7 @@ anbu_activity_params_init_default (AnbuActivityParams *params)
   params->utc_offset_seconds = 9 * 3600;
   params->timer_tolerance_minutes = 15.0;
   params->timer_max_spread_minutes = 1.5;
-  params->timer_min_days = 3;
+  params->timer_min_days = 4;
   params->cycle_min_repeats = 2;
   params->cycle_max_period_hours = 3.0;
   params->auto_off_hours = 4.0;
