@@ -442,6 +442,24 @@ test_eval_false_alarm_causes (void)
   g_assert_cmpfloat (find_row (result, "fixed 24 h")->away_alarms_mean, >, 0.0);
   g_assert_cmpfloat (find_row (result, "fixed 24 h")->false_alarms_by_cause[ANBU_SIM_EVAL_CAUSE_AT_HOME],
                      >, 0.0);
+  /* The variants of the routine watch are measured over the same margins,
+   * next to the fixed rule: none misses an incapacitation, and each lower
+   * margin costs at least as many false alarms. */
+  {
+    const char *variants[] = { "2ch", "dayoff", "2ch+dayoff" };
+
+    for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+      {
+        g_autofree char *early = g_strdup_printf ("%s m=1.00 + fixed hh", variants[v]);
+        g_autofree char *late = g_strdup_printf ("%s m=3.00 + fixed hh", variants[v]);
+
+        g_assert_cmpuint (find_row (result, early)->missed, ==, 0);
+        g_assert_cmpuint (find_row (result, late)->missed, ==, 0);
+        g_assert_cmpfloat (find_row (result, early)->false_alarms_mean, >=,
+                           find_row (result, late)->false_alarms_mean);
+        g_assert_nonnull (strstr (table, early));
+      }
+  }
 
   config.sim.machines = FALSE;
   old = anbu_sim_eval_run (&config, &error);
