@@ -35,7 +35,9 @@ G_BEGIN_DECLS
  * person without any routine gets none before the fixed rule.
  *
  * Weekdays, weekends and holidays share one profile (the history is pooled
- * by time of day).
+ * by time of day); anbu_routine_profile_learn_days can learn days off apart
+ * (an option: measured on the simulated population it lies on the same
+ * trade-off curve as a lower margin).
  *
  * During warm-up (fewer than warmup_days observed days in the window) the
  * profile is not ready and only the fixed rule (anbu-inactivity.h) applies.
