@@ -36,7 +36,7 @@ anbu_activity_params_init_default (AnbuActivityParams *params)
   params->utc_offset_seconds = 9 * 3600;
   params->timer_tolerance_minutes = 15.0;
   params->timer_max_spread_minutes = 1.5;
-  params->timer_min_days = 3;
+  params->timer_min_days = 4;
   params->cycle_min_repeats = 2;
   params->cycle_max_period_hours = 3.0;
   params->auto_off_hours = 4.0;
@@ -377,6 +377,11 @@ night_lux (const AnbuActivityLearned *learned)
   return MIN (learned->dark_today, learned->dark_yesterday);
 }
 
+/* An appliance that switches itself off kept modulating while on (a TV's
+ * picture); one step from cooking to keep-warm is not that, and a rice
+ * cooker's keep-warm switched off hours later is a person's. */
+#define AUTO_OFF_MIN_MODULATIONS 3
+
 /* A power step across or within the appliance's levels: who made it. */
 static AnbuActivityMachine
 classify_power (AnbuActivityLearned      *learned,
@@ -395,8 +400,24 @@ classify_power (AnbuActivityLearned      *learned,
 
   if (before_on == after_on)
     {
-      if (before_on)
-        learned->modulated = TRUE;
+      /* Between two levels above standby. Up by a factor of 4 or more (a
+       * rice cooker's keep-warm to cooking) is someone pressing a switch;
+       * not on a plug with a learned duty cycle, whose machine steps on top
+       * of an appliance left on make the same jump. The appliance's own
+       * modulation (a TV's picture, heater low/high, cooking to keep-warm)
+       * stays out. */
+      if (before_on && after >= 4.0 * before
+          && learned->cycle_repeats < params->cycle_min_repeats && learned->cycle_period <= 0)
+        {
+          timer = timer_observe (learned->timers[0][0], params, day, minute,
+                                 mark == ANBU_ACTIVITY_MARK_MACHINE);
+          if (timer && mark != ANBU_ACTIVITY_MARK_PERSON)
+            return ANBU_ACTIVITY_MACHINE_TIMER;
+          learned->modulated = 0;
+          return ANBU_ACTIVITY_MACHINE_NONE;
+        }
+      if (before_on && learned->modulated < 255)
+        learned->modulated++;
       return ANBU_ACTIVITY_MACHINE_MODULATION;
     }
 
@@ -475,7 +496,8 @@ classify_power (AnbuActivityLearned      *learned,
         /* Off from the cycle's level, within its period (or after a gap
          * in the readings, its on-step unseen). */
         machine = ANBU_ACTIVITY_MACHINE_CYCLE;
-      else if (learned->appliance_on && learned->modulated && learned->last_counted > 0
+      else if (learned->appliance_on && learned->modulated >= AUTO_OFF_MIN_MODULATIONS
+               && learned->last_counted > 0
                && ts - learned->last_counted >= params->auto_off_hours * 3600.0)
         machine = ANBU_ACTIVITY_MACHINE_AUTO_OFF;
       learned->appliance_on = FALSE;

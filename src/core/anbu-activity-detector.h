@@ -112,7 +112,7 @@ typedef struct
   gint   utc_offset_seconds;      /* local time; default +9 h (KST) */
   double timer_tolerance_minutes; /* default 15 */
   double timer_max_spread_minutes;/* a timer's times stray at most this; default 1.5 */
-  guint  timer_min_days;          /* default 3 */
+  guint  timer_min_days;          /* default 4 */
   guint  cycle_min_repeats;       /* regular periods before a cycle is a machine; default 2 */
   double cycle_max_period_hours;  /* default 3 */
   double auto_off_hours;          /* default 4 */

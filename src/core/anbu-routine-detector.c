@@ -151,6 +151,41 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
                             gsize                    n_unobserved,
                             gint64                   now)
 {
+  anbu_routine_profile_learn_days (profile, params, events, n_events, unobserved, n_unobserved,
+                                   now, NULL, NULL);
+}
+
+gboolean
+anbu_routine_is_day_off (AnbuHolidayCalendar     *calendar,
+                         const AnbuRoutineParams *params,
+                         gint64                   t)
+{
+  gint64 local_day = floor_div (t + ANBU_ROUTINE_DAY_KIND_SHIFT + params->utc_offset_seconds, 86400);
+  gint64 weekday = ((local_day + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday; 0 = Monday */
+  GDate date;
+
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  if (weekday >= 5)
+    return TRUE;
+  if (calendar == NULL)
+    return FALSE;
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, (guint32) (local_day + 719163)); /* Julian day of 1970-01-01 */
+  return anbu_holiday_calendar_is_holiday (calendar, &date);
+}
+
+void
+anbu_routine_profile_learn_days (AnbuRoutineProfile      *profile,
+                                 const AnbuRoutineParams *params,
+                                 const AnbuActivityEvent *events,
+                                 gsize                    n_events,
+                                 const AnbuTimeWindow    *unobserved,
+                                 gsize                    n_unobserved,
+                                 gint64                   now,
+                                 AnbuRoutineDayFilter     include_day,
+                                 gpointer                 user_data)
+{
   float top[ANBU_ROUTINE_N_CONTEXTS][SLOTS][MAX_RANK];
   guint count[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
   double sum_log[ANBU_ROUTINE_N_CONTEXTS][SLOTS] = { { 0 } };
@@ -195,6 +230,23 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
         covered += MIN (unobserved[i].to, day0) - MAX (unobserved[i].from, window_start);
       }
   profile->observed_days = MAX (0.0, (double) (day0 - window_start - MAX (covered, 0)) / 86400.0);
+  if (include_day != NULL)
+    {
+      /* Only the chosen days count towards the warm-up. */
+      double observed = 0.0;
+
+      for (gint64 d = window_start; d < day0; d += 86400)
+        {
+          gint64 seen = 86400;
+
+          if (!include_day (d, user_data))
+            continue;
+          for (gsize i = 0; i < n_windows; i++)
+            seen -= MAX (0, MIN (windows[i].to, d + 86400) - MAX (windows[i].from, d));
+          observed += (double) MAX (seen, 0) / 86400.0;
+        }
+      profile->observed_days = observed;
+    }
   profile->ready = profile->observed_days >= params->warmup_days;
 
   /* Every silence that followed an activity event of the window counts for
@@ -235,6 +287,9 @@ anbu_routine_profile_learn (AnbuRoutineProfile      *profile,
         break;
       if (overlaps_any (windows, n_windows, events[j].ts, events[next].ts))
         continue;
+      if (include_day != NULL
+          && !include_day (local_midnight (params, events[j].ts + ANBU_ROUTINE_DAY_KIND_SHIFT), user_data))
+        continue; /* a silence that began on a day of the other kind */
       {
         float quiet = (float) (events[next].ts - events[j].ts) / 3600.0f;
         gint slot = (gint) local_slot (params, events[j].ts);
@@ -294,6 +349,24 @@ usual_quiet (const AnbuRoutineProfile *profile,
   if (usual < 0.0)
     usual = profile->usual_quiet_hours[ANBU_ROUTINE_AFTER_ANY][slot];
   return usual;
+}
+
+const AnbuRoutineProfile *
+anbu_routine_profile_choose_day_kind (const AnbuRoutineProfile *pooled,
+                                      const AnbuRoutineProfile *workday,
+                                      const AnbuRoutineProfile *day_off,
+                                      const AnbuRoutineParams  *params,
+                                      gboolean                  is_day_off,
+                                      gint64                    quiet_since,
+                                      const AnbuActivityEvent  *last_event)
+{
+  const AnbuRoutineProfile *kind = is_day_off ? day_off : workday;
+
+  g_return_val_if_fail (pooled != NULL && params != NULL, pooled);
+
+  if (kind != NULL && kind->ready && usual_quiet (kind, params, quiet_since, last_event) >= 0.0)
+    return kind;
+  return pooled;
 }
 
 gint64

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "anbu-activity-detector.h"
+#include "anbu-holiday-calendar.h"
 #include "anbu-inactivity.h"
 
 G_BEGIN_DECLS
@@ -34,7 +35,9 @@ G_BEGIN_DECLS
  * person without any routine gets none before the fixed rule.
  *
  * Weekdays, weekends and holidays share one profile (the history is pooled
- * by time of day).
+ * by time of day); anbu_routine_profile_learn_days can learn days off apart
+ * (an option: measured on the simulated population it lies on the same
+ * trade-off curve as a lower margin).
  *
  * During warm-up (fewer than warmup_days observed days in the window) the
  * profile is not ready and only the fixed rule (anbu-inactivity.h) applies.
@@ -123,6 +126,54 @@ void     anbu_routine_profile_learn       (AnbuRoutineProfile      *profile,
                                            const AnbuTimeWindow    *unobserved,
                                            gsize                    n_unobserved,
                                            gint64                   now);
+
+/* A silence belongs to the local day this long after it began: one after
+ * bedtime to the morning after (a Friday night's sleep is a Saturday's
+ * lie-in). */
+#define ANBU_ROUTINE_DAY_KIND_SHIFT (4 * 3600)
+
+/* Which local days a profile learns from: `local_midnight` is the UTC time
+ * of a local day's start. */
+typedef gboolean (*AnbuRoutineDayFilter) (gint64   local_midnight,
+                                          gpointer user_data);
+
+/* As anbu_routine_profile_learn, from the silences that belong to the days
+ * include_day accepts (NULL: every day; see ANBU_ROUTINE_DAY_KIND_SHIFT),
+ * with the warm-up counted in those
+ * days: a profile of days off (weekends, public holidays) apart from one of
+ * workdays, for a person whose Sunday differs from their Monday. A silence
+ * is measured to the next event whatever its day. */
+void     anbu_routine_profile_learn_days  (AnbuRoutineProfile      *profile,
+                                           const AnbuRoutineParams *params,
+                                           const AnbuActivityEvent *events,
+                                           gsize                    n_events,
+                                           const AnbuTimeWindow    *unobserved,
+                                           gsize                    n_unobserved,
+                                           gint64                   now,
+                                           AnbuRoutineDayFilter     include_day,
+                                           gpointer                 user_data);
+
+/* Whether a silence that began at `t` belongs to a day off: the local day
+ * ANBU_ROUTINE_DAY_KIND_SHIFT after it is a Saturday, a Sunday or a public
+ * holiday of `calendar` (NULL: weekends only). A local midnight gives its
+ * own day. */
+gboolean anbu_routine_is_day_off          (AnbuHolidayCalendar     *calendar,
+                                           const AnbuRoutineParams *params,
+                                           gint64                   t);
+
+/* With profiles of workdays and of days off learned apart
+ * (anbu_routine_profile_learn_days): the one of the day kind the silence
+ * began on (is_day_off, see anbu_routine_is_day_off) where it is ready and
+ * has a usual quiet for that time of day and context; otherwise the pooled
+ * profile. */
+const AnbuRoutineProfile *
+         anbu_routine_profile_choose_day_kind (const AnbuRoutineProfile *pooled,
+                                               const AnbuRoutineProfile *workday,
+                                               const AnbuRoutineProfile *day_off,
+                                               const AnbuRoutineParams  *params,
+                                               gboolean                  is_day_off,
+                                               gint64                    quiet_since,
+                                               const AnbuActivityEvent  *last_event);
 
 /* When a silence that started at quiet_since raises a watch if nothing
  * happens; G_MAXINT64 when the profile is not ready or has no usual silence

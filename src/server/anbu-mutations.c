@@ -421,6 +421,21 @@ save_plug (Batch     *batch,
   check = anbu_plug_from_json (object, error);
   if (check == NULL)
     return FALSE;
+  /* What the plug's detector learned (activity_learned, written by the
+   * live publication, anbu-telemetry.c) is no field of the codec: keep it,
+   * or a plug.mark would drop it from the record until the next
+   * publication. */
+  if (stored_version > 0)
+    {
+      g_autoptr(AnbuStoreEntity) stored = anbu_store_load (batch->store, ANBU_RECORD_KIND_PLUG,
+                                                           plug->serial, NULL);
+      g_autoptr(JsonObject) stored_object = stored != NULL ? parse_record (stored->record, NULL)
+                                                           : NULL;
+
+      if (stored_object != NULL && json_object_has_member (stored_object, "activity_learned"))
+        json_object_set_member (object, "activity_learned",
+                                json_object_dup_member (stored_object, "activity_learned"));
+    }
   return save_record (batch, ANBU_RECORD_KIND_PLUG, plug->serial, plug->household_id,
                       anbu_plug_state_to_string (plug->state), object, plug->version, error);
 }

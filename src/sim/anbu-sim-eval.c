@@ -23,7 +23,31 @@ typedef struct
   char  *name;
   guint  fixed_hours;   /* 0 = no fixed rule; HOUSEHOLD_THRESHOLD = the household's own */
   gint   routine;       /* index into the routine configurations, -1 = none */
+  guint  variant;       /* PROFILE_* flags of the routine watch */
 } DetectorSpec;
+
+/* Variants of the routine watch measured next to the default (issue 13):
+ * the home's state after an event, on both channels (anything still on, the
+ * TV or a lamp, or all off), as the context of a silence instead of the
+ * event's own direction; and profiles of days off (weekends, public
+ * holidays) learned apart from workdays. */
+#define PROFILE_HOME_STATE 1u
+#define PROFILE_DAYS_OFF   2u
+#define N_PROFILE_VARIANTS 4u
+
+/* The household's profiles, per variant and day of the run: [variant][day];
+ * for PROFILE_DAYS_OFF the pooled profile of the same state kind serves
+ * where the day kind's profile has no usual quiet. */
+typedef struct
+{
+  AnbuRoutineProfile *pooled[2];   /* [home state] */
+  AnbuRoutineProfile *workday[2];
+  AnbuRoutineProfile *day_off[2];
+  gboolean           *is_day_off;  /* per local day of the run (+1) */
+  gint64              start;       /* the run's first local midnight */
+  guint               days;
+  GArray             *state_events;/* the events with the home's state as their kind */
+} ProfileSet;
 
 typedef struct
 {
@@ -33,6 +57,7 @@ typedef struct
   AnbuSimLifestyle lifestyle;
   gboolean outage_after_onset;
   guint  false_alarms;
+  guint  false_alarms_by_cause[ANBU_SIM_EVAL_N_CAUSES];
   guint  away_alarms;    /* raised while away unregistered (trip, hospital) */
   double months;
   guint  offline_periods;
@@ -74,12 +99,17 @@ typedef struct
   guint   threshold_hours;
   AnbuSimMachine machine;
   AnbuSimLifestyle lifestyle;
+  AnbuSimAppliance appliance;
+  guint   index;
   gboolean outage_after_onset;
+  AnbuSimHousehold *household;
   GArray *events;          /* AnbuActivityEvent, ascending */
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
   GArray *absences;        /* AnbuTimeWindow: registered absences */
   GArray *unobserved;      /* gaps ≥ 30 min and absences: not learned from */
   GArray *away;            /* AnbuTimeWindow: unregistered trips and hospital stays */
+  GArray *day_outs;        /* AnbuTimeWindow: hours out (and night-shift work), never registered */
+  GArray *outages;         /* AnbuTimeWindow: the plug's own outages (ground truth) */
   AnbuTimeWindow ingest[3];/* ingest gaps every household shares (the new population) */
   guint   n_ingest;
 } HouseholdData;
@@ -115,7 +145,7 @@ detector_spec_free (gpointer data)
   g_free (spec);
 }
 
-static void
+static DetectorSpec *
 add_spec (GPtrArray  *specs,
           char       *name,
           guint       fixed_hours,
@@ -127,6 +157,7 @@ add_spec (GPtrArray  *specs,
   spec->fixed_hours = fixed_hours;
   spec->routine = routine;
   g_ptr_array_add (specs, spec);
+  return spec;
 }
 
 void
@@ -155,7 +186,7 @@ collect_household (const EvalJob *job,
                    HouseholdData *data)
 {
   const AnbuSimEvalConfig *config = job->config;
-  g_autoptr(AnbuSimHousehold) household = anbu_sim_household_new (&config->sim, index);
+  AnbuSimHousehold *household = anbu_sim_household_new (&config->sim, index);
   AnbuActivityDetector detector;
   const AnbuSimAway *aways;
   gsize n_aways;
@@ -163,18 +194,23 @@ collect_household (const EvalJob *job,
   guint64 n_readings = 0;
   gint64 interval = config->sim.reading_interval;
 
+  data->household = household;
   data->start = anbu_sim_household_get_start (household);
   data->end = anbu_sim_household_get_end (household);
   data->onset = anbu_sim_household_get_onset (household);
   data->threshold_hours = anbu_sim_household_get_threshold_hours (household);
   data->machine = anbu_sim_household_get_machine (household);
   data->lifestyle = anbu_sim_household_get_lifestyle (household);
+  data->appliance = anbu_sim_household_get_appliance (household);
+  data->index = index;
   data->outage_after_onset = anbu_sim_household_get_outage_after_onset (household);
   data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->away = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  data->day_outs = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  data->outages = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
 
   data->n_ingest = ingest_gaps (config, data->start, data->ingest);
   anbu_activity_detector_init (&detector);
@@ -227,6 +263,14 @@ collect_household (const EvalJob *job,
       }
     else if (aways[i].kind != ANBU_SIM_AWAY_DAY_OUT)
       g_array_append_val (data->away, aways[i].window);
+    else
+      g_array_append_val (data->day_outs, aways[i].window);
+  {
+    gsize n_outages;
+    const AnbuTimeWindow *outages = anbu_sim_household_get_outages (household, &n_outages);
+
+    g_array_append_vals (data->outages, outages, n_outages);
+  }
 
   job->readings[index] = n_readings;
   job->events[index] = data->events->len;
@@ -235,11 +279,14 @@ collect_household (const EvalJob *job,
 static void
 household_data_clear (HouseholdData *data)
 {
+  g_clear_pointer (&data->household, anbu_sim_household_free);
   g_clear_pointer (&data->events, g_array_unref);
   g_clear_pointer (&data->gaps, g_array_unref);
   g_clear_pointer (&data->absences, g_array_unref);
   g_clear_pointer (&data->unobserved, g_array_unref);
   g_clear_pointer (&data->away, g_array_unref);
+  g_clear_pointer (&data->day_outs, g_array_unref);
+  g_clear_pointer (&data->outages, g_array_unref);
 }
 
 /* ---- phase 2: detectors over the events ---- */
@@ -292,12 +339,81 @@ collect_boundaries (const HouseholdData *data)
   return times;
 }
 
+/* Seconds of [from, to) inside the windows. */
+static gint64
+overlap_seconds (const GArray *windows,
+                 gint64        from,
+                 gint64        to)
+{
+  gint64 sum = 0;
+
+  for (guint i = 0; i < windows->len; i++)
+    {
+      const AnbuTimeWindow *w = &g_array_index (windows, AnbuTimeWindow, i);
+      gint64 a = MAX (w->from, from), b = MIN (w->to, to);
+
+      if (b > a)
+        sum += b - a;
+    }
+  return sum;
+}
+
+/* Why a false alarm's silence [since, raised) was silent (ground truth of
+ * the simulation), the first that applies: readings lost in an ingest
+ * gap, the plug out, an unregistered trip or hospital stay the signal came
+ * after, hours out; else the resident was at home and switched nothing the
+ * plug sees. */
+static AnbuSimEvalCause
+classify_false_alarm (const HouseholdData *data,
+                      gint64               since,
+                      gint64               raised)
+{
+  for (guint g = 0; g < data->n_ingest; g++)
+    if (data->ingest[g].from < raised && data->ingest[g].to > since)
+      return ANBU_SIM_EVAL_CAUSE_INGEST_GAP;
+  if (overlap_seconds (data->outages, since, raised) > 0)
+    return ANBU_SIM_EVAL_CAUSE_PLUG_OUT;
+  if (overlap_seconds (data->away, since, raised) > 0)
+    return ANBU_SIM_EVAL_CAUSE_AFTER_AWAY;
+  if (anbu_sim_household_count_switches (data->household, since, raised) > 0)
+    return ANBU_SIM_EVAL_CAUSE_UNSEEN_SWITCHING;
+  if (overlap_seconds (data->day_outs, since, raised) > 0)
+    return ANBU_SIM_EVAL_CAUSE_DAY_OUT;
+  return ANBU_SIM_EVAL_CAUSE_AT_HOME;
+}
+
+static gint64
+variant_watch_at (const ProfileSet        *set,
+                  guint                    variant,
+                  const AnbuRoutineParams *params,
+                  guint                    day,
+                  gint64                   quiet_since,
+                  const AnbuActivityEvent *last_event,
+                  guint                    last_index)
+{
+  guint state = (variant & PROFILE_HOME_STATE) != 0;
+  const AnbuRoutineProfile *profile = &set->pooled[state][day];
+
+  if (state && last_event != NULL)
+    last_event = &g_array_index (set->state_events, AnbuActivityEvent, last_index);
+  if (variant & PROFILE_DAYS_OFF)
+    {
+      gint64 local_day = quiet_since >= set->start
+                         ? (quiet_since + ANBU_ROUTINE_DAY_KIND_SHIFT - set->start) / 86400 : 0;
+      profile = anbu_routine_profile_choose_day_kind (profile, &set->workday[state][day],
+                                                      &set->day_off[state][day], params,
+                                                      set->is_day_off[MIN (local_day, (gint64) set->days)],
+                                                      quiet_since, last_event);
+    }
+  return anbu_routine_profile_watch_at (profile, params, quiet_since, last_event);
+}
+
 static void
 evaluate_detector (const EvalJob       *job,
                    const DetectorSpec  *spec,
                    const HouseholdData *data,
                    const GArray        *boundaries,
-                   const AnbuRoutineProfile *profiles,
+                   const ProfileSet    *profiles,
                    HouseholdOutcome    *outcome,
                    GArray              *alarm_log)
 {
@@ -381,9 +497,11 @@ evaluate_detector (const EvalJob       *job,
           guint day = (guint) ((a - data->start) / 86400);
 
           if (!anbu_time_windows_contain (absences, data->absences->len, a))
-            due = MIN (due, anbu_routine_profile_watch_at (&profiles[day], routine,
-                                                            anbu_quiet_since (&facts, a),
-                                                            last_event));
+            due = MIN (due, variant_watch_at (profiles, spec->variant, routine, day,
+                                              anbu_quiet_since (&facts, a), last_event,
+                                              last_event != NULL
+                                              ? (guint) (last_event - (const AnbuActivityEvent *) data->events->data)
+                                              : 0));
         }
 
       if (due < z)
@@ -410,6 +528,9 @@ evaluate_detector (const EvalJob       *job,
               else
                 {
                   outcome->false_alarms++;
+                  outcome->false_alarms_by_cause[classify_false_alarm (data,
+                                                                       anbu_quiet_since (&facts, raised),
+                                                                       raised)]++;
                   if (alarm_log != NULL)
                     {
                       AlarmMark mark = { raised, TRUE };
@@ -521,7 +642,7 @@ evaluate_budgets (const EvalJob       *job,
       const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
       guint at;
 
-      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD)
+      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD || spec->variant != 0)
         continue;
       if (spec->routine < 0)
         {
@@ -552,6 +673,7 @@ evaluate_budgets (const EvalJob       *job,
 
       *outcome = *fixed;
       outcome->false_alarms = 0;
+      memset (outcome->false_alarms_by_cause, 0, sizeof outcome->false_alarms_by_cause);
       for (gint64 day = data->start; day < data->end; day += 86400)
         {
           double months = (double) MAX (day - warm_end, 0) / MONTH_SECONDS;
@@ -582,6 +704,27 @@ evaluate_budgets (const EvalJob       *job,
     }
 }
 
+static gboolean
+learn_day_off (gint64   local_midnight,
+               gpointer user_data)
+{
+  const ProfileSet *set = user_data;
+  gint64 d = (local_midnight - set->start) / 86400;
+
+  return d >= 0 && d <= (gint64) set->days && set->is_day_off[d];
+}
+
+static gboolean
+learn_workday (gint64   local_midnight,
+               gpointer user_data)
+{
+  const ProfileSet *set = user_data;
+  gint64 d = (local_midnight - set->start) / 86400;
+
+  /* Before the run (no events) it does not matter. */
+  return d < 0 || d > (gint64) set->days || !set->is_day_off[d];
+}
+
 static void
 evaluate_household (gpointer item,
                     gpointer user_data)
@@ -591,19 +734,77 @@ evaluate_household (gpointer item,
   guint n_households = job->config->households;
   HouseholdData data = { 0 };
   g_autoptr(GArray) boundaries = NULL;
-  g_autofree AnbuRoutineProfile *profiles = NULL;
+  ProfileSet profiles = { { NULL } };
   guint days = job->config->sim.days;
+  guint variants = 0;
 
   collect_household (job, index, &data);
   boundaries = collect_boundaries (&data);
+  for (guint s = 0; s < job->specs->len; s++)
+    variants |= ((const DetectorSpec *) g_ptr_array_index (job->specs, s))->variant;
+
+  /* The events with the home's state on both channels as their kind: on
+   * while the appliance or a lamp is on after the event, off when both are. */
+  profiles.state_events = g_array_copy (data.events);
+  {
+    gboolean power_on = FALSE, light_on = FALSE;
+
+    for (guint i = 0; i < profiles.state_events->len; i++)
+      {
+        AnbuActivityEvent *e = &g_array_index (profiles.state_events, AnbuActivityEvent, i);
+
+        if (e->kind == ANBU_ACTIVITY_POWER_ON || e->kind == ANBU_ACTIVITY_POWER_OFF)
+          power_on = e->kind == ANBU_ACTIVITY_POWER_ON;
+        else
+          light_on = e->kind == ANBU_ACTIVITY_LIGHT_ON;
+        e->kind = power_on || light_on ? ANBU_ACTIVITY_POWER_ON : ANBU_ACTIVITY_POWER_OFF;
+      }
+  }
+  profiles.start = data.start;
+  profiles.days = days;
+  profiles.is_day_off = g_new0 (gboolean, days + 1);
+  {
+    g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+
+    for (guint d = 0; d <= days; d++)
+      profiles.is_day_off[d] = anbu_routine_is_day_off (calendar, &job->routines[0],
+                                                        data.start + (gint64) d * 86400);
+  }
+
   /* The profile depends on the window, rank and warm-up only; the margin
    * sweep shares it. Relearned at every local midnight, as the server does. */
-  profiles = g_new (AnbuRoutineProfile, days);
-  for (guint d = 0; d < days; d++)
-    anbu_routine_profile_learn (&profiles[d], &job->routines[0],
-                                (const AnbuActivityEvent *) data.events->data, data.events->len,
-                                (const AnbuTimeWindow *) data.unobserved->data,
-                                data.unobserved->len, data.start + (gint64) d * 86400);
+  for (guint state = 0; state < 2; state++)
+    {
+      const GArray *events = state ? profiles.state_events : data.events;
+
+      if (state && !(variants & PROFILE_HOME_STATE))
+        continue;
+      profiles.pooled[state] = g_new (AnbuRoutineProfile, days);
+      if (variants & PROFILE_DAYS_OFF)
+        {
+          profiles.workday[state] = g_new (AnbuRoutineProfile, days);
+          profiles.day_off[state] = g_new (AnbuRoutineProfile, days);
+        }
+      for (guint d = 0; d < days; d++)
+        {
+          gint64 now = data.start + (gint64) d * 86400;
+
+          anbu_routine_profile_learn (&profiles.pooled[state][d], &job->routines[0],
+                                      (const AnbuActivityEvent *) events->data, events->len,
+                                      (const AnbuTimeWindow *) data.unobserved->data,
+                                      data.unobserved->len, now);
+          if (!(variants & PROFILE_DAYS_OFF))
+            continue;
+          anbu_routine_profile_learn_days (&profiles.workday[state][d], &job->routines[0],
+                                           (const AnbuActivityEvent *) events->data, events->len,
+                                           (const AnbuTimeWindow *) data.unobserved->data,
+                                           data.unobserved->len, now, learn_workday, &profiles);
+          anbu_routine_profile_learn_days (&profiles.day_off[state][d], &job->routines[0],
+                                           (const AnbuActivityEvent *) events->data, events->len,
+                                           (const AnbuTimeWindow *) data.unobserved->data,
+                                           data.unobserved->len, now, learn_day_off, &profiles);
+        }
+    }
 
   {
     g_autoptr(GPtrArray) logs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
@@ -614,13 +815,21 @@ evaluate_household (gpointer item,
         GArray *log = g_array_new (FALSE, FALSE, sizeof (AlarmMark));
 
         g_ptr_array_add (logs, log);
-        evaluate_detector (job, spec, &data, boundaries, profiles,
+        evaluate_detector (job, spec, &data, boundaries, &profiles,
                            &job->outcomes[s * n_households + index], log);
       }
     evaluate_budgets (job, &data, index, logs);
   }
   job->months[index] = (double) ((data.onset > 0 ? data.onset : data.end) - data.start)
                        / MONTH_SECONDS;
+  for (guint state = 0; state < 2; state++)
+    {
+      g_free (profiles.pooled[state]);
+      g_free (profiles.workday[state]);
+      g_free (profiles.day_off[state]);
+    }
+  g_free (profiles.is_day_off);
+  g_array_unref (profiles.state_events);
   household_data_clear (&data);
 }
 
@@ -665,6 +874,8 @@ summarise_outcomes (const EvalJob          *job,
     {
       rates[h] = outcomes[h].months > 0 ? outcomes[h].false_alarms / outcomes[h].months : 0.0;
       rate_sum += rates[h];
+      for (guint c = 0; c < ANBU_SIM_EVAL_N_CAUSES && outcomes[h].months > 0; c++)
+        row->false_alarms_by_cause[c] += outcomes[h].false_alarms_by_cause[c] / outcomes[h].months;
       away_sum += outcomes[h].months > 0 ? outcomes[h].away_alarms / outcomes[h].months : 0.0;
       {
         guint klass[2] = { outcomes[h].lifestyle, ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET };
@@ -713,6 +924,8 @@ summarise_outcomes (const EvalJob          *job,
   for (guint k = 0; k < ANBU_SIM_EVAL_N_CLASSES; k++)
     if (row->households_by_class[k] > 0)
       row->false_alarms_by_class[k] /= row->households_by_class[k];
+  for (guint c = 0; c < ANBU_SIM_EVAL_N_CAUSES && n > 0; c++)
+    row->false_alarms_by_cause[c] /= n;
 }
 
 AnbuSimEvalResult *
@@ -772,6 +985,16 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
                 HOUSEHOLD_THRESHOLD, (gint) n_routines);
       n_routines++;
     }
+
+  /* The variants of the routine watch, over the same margins. */
+  for (guint v = 1; v < N_PROFILE_VARIANTS; v++)
+    for (guint r = 0; r < n_routines; r++)
+      {
+        static const char *prefixes[N_PROFILE_VARIANTS] = { NULL, "2ch", "dayoff", "2ch+dayoff" };
+
+        add_spec (specs, g_strdup_printf ("%s m=%.2f + fixed hh", prefixes[v], routines[r].margin),
+                  HOUSEHOLD_THRESHOLD, (gint) r)->variant = v;
+      }
 
   job.config = config;
   job.specs = specs;
@@ -971,6 +1194,34 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                                       fixed_row->false_alarms_by_class[k],
                                       routine_row->false_alarms_by_class[k]);
             }
+        }
+    }
+  /* What the false alarms' silences were (the simulation knows): where
+   * the fixed rule's false alarms come from. */
+  if (result->rows->len > 0)
+    {
+      static const char *cause_names[ANBU_SIM_EVAL_N_CAUSES] = {
+        "at_home", "day_out", "unseen_switching", "after_away", "plug_out", "ingest_gap"
+      };
+      const AnbuSimEvalRow *fixed_row = NULL, *routine_row = NULL;
+
+      for (guint i = 0; i < result->rows->len; i++)
+        {
+          const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+          if (g_str_has_prefix (row->name, "fixed (household"))
+            fixed_row = row;
+          else if (routine_row == NULL && g_str_has_prefix (row->name, "routine m="))
+            routine_row = row;
+        }
+      if (fixed_row != NULL && routine_row != NULL)
+        {
+          g_string_append_printf (out, _("false alarms by what the silence was (per household-month: %s / %s):\n"),
+                                  _("fixed (household 24-50 h)"), _("routine + fixed hh"));
+          for (guint k = 0; k < ANBU_SIM_EVAL_N_CAUSES; k++)
+            g_string_append_printf (out, "  %-18s %.3f / %.3f\n", cause_names[k],
+                                    fixed_row->false_alarms_by_cause[k],
+                                    routine_row->false_alarms_by_cause[k]);
         }
     }
   g_string_append (out, _("latency: onset of incapacitation to the first signal; FA: false "

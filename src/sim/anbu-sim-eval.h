@@ -46,6 +46,20 @@ typedef struct
 #define ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET ANBU_SIM_N_LIFESTYLES
 #define ANBU_SIM_EVAL_N_CLASSES (ANBU_SIM_N_LIFESTYLES + 1)
 
+/* Why a false alarm's silence was silent (the simulation's ground truth). */
+typedef enum
+{
+  ANBU_SIM_EVAL_CAUSE_AT_HOME,     /* at home, the resident switched nothing */
+  ANBU_SIM_EVAL_CAUSE_DAY_OUT,     /* hours out (or at night-shift work) in the silence */
+  ANBU_SIM_EVAL_CAUSE_UNSEEN_SWITCHING, /* the resident switched the appliance or the light
+                                    * in the silence, the detector did not count it */
+  ANBU_SIM_EVAL_CAUSE_AFTER_AWAY,  /* an unregistered trip or hospital stay in the silence,
+                                    * the signal raised after the return */
+  ANBU_SIM_EVAL_CAUSE_PLUG_OUT,    /* the plug was out in the silence */
+  ANBU_SIM_EVAL_CAUSE_INGEST_GAP,  /* the server or a gateway down in the silence */
+  ANBU_SIM_EVAL_N_CAUSES
+} AnbuSimEvalCause;
+
 typedef struct
 {
   char   *name;
@@ -69,6 +83,8 @@ typedef struct
   guint   missed_by_class[ANBU_SIM_EVAL_N_CLASSES];
   guint   households_by_class[ANBU_SIM_EVAL_N_CLASSES];
   double  false_alarms_by_class[ANBU_SIM_EVAL_N_CLASSES]; /* mean per household-month */
+  double  false_alarms_by_cause[ANBU_SIM_EVAL_N_CAUSES];  /* per household-month, summing
+                                                           * to false_alarms_mean */
   guint   offline_periods;          /* gaps of at least offline_after */
   guint   offline_kept_apart;       /* raised offline and no inactivity/watch alarm */
 } AnbuSimEvalRow;

@@ -1205,6 +1205,47 @@ anbu_sim_household_reading_at (AnbuSimHousehold *self,
   return TRUE;
 }
 
+/* Edges of a track in (from, to]; an interval starting where the one before
+ * ends counts once, and not at all when it is the rice cooker going from
+ * cooking to keep-warm by itself. */
+static guint
+count_track_edges (const AnbuSimHousehold *self,
+                   const GArray           *track,
+                   gint64                  from,
+                   gint64                  to)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < track->len; i++)
+    {
+      const Interval *v = &g_array_index (track, Interval, i);
+      const Interval *before = i > 0 ? &g_array_index (track, Interval, i - 1) : NULL;
+      gboolean joined = before != NULL && before->to == v->from;
+
+      if (v->from > from && v->from <= to
+          && !(joined && self->appliance == ANBU_SIM_APPLIANCE_RICE_COOKER
+               && v->level < before->level))
+        n++;
+      if (v->to > from && v->to <= to && v->to < self->end
+          && !(i + 1 < track->len && g_array_index (track, Interval, i + 1).from == v->to))
+        n++;
+    }
+  return n;
+}
+
+guint
+anbu_sim_household_count_switches (const AnbuSimHousehold *self,
+                                   gint64                  from,
+                                   gint64                  to)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  /* The plugged lamp's power mirrors its light: count it once. */
+  return count_track_edges (self, self->light, from, to)
+         + (self->appliance == ANBU_SIM_APPLIANCE_LAMP
+            ? 0 : count_track_edges (self, self->power, from, to));
+}
+
 const char *
 anbu_sim_appliance_to_string (AnbuSimAppliance appliance)
 {

@@ -127,6 +127,13 @@ gboolean          anbu_sim_household_reading_at      (AnbuSimHousehold       *ho
                                                       gint64                  ts,
                                                       AnbuReading            *reading);
 
+/* How many times the resident switched the plugged appliance or the room
+ * light in (from, to] (ground truth: what a perfect detector would count;
+ * the machines and the sun are not the resident's). */
+guint             anbu_sim_household_count_switches  (const AnbuSimHousehold *household,
+                                                      gint64                  from,
+                                                      gint64                  to);
+
 /* Time of the first scheduled reading at or after ts (readings come every
  * reading_interval seconds, with a per-plug phase). */
 gint64            anbu_sim_household_next_reading_time (const AnbuSimHousehold *household,

@@ -574,6 +574,53 @@ test_tv_auto_off_is_not_activity (void)
   g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
 }
 
+/* A rice cooker: the resident presses "cook" each morning (600 W for 45
+ * min, then keep-warm at 35 W by itself) and switches the keep-warm off in
+ * the evening, 13-15 h later; on day 3 they press "cook" again at noon while
+ * it keeps warm. On day 5 they press "cook" at 07:00 and collapse: the
+ * cooker goes to keep-warm by itself and keeps warm for ever. */
+static void
+scene_rice_cooker (gint64  m,
+                   double *watts,
+                   double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 cook = 7 * 60 + (day < ONSET_DAY ? (gint64) (hash_minute (day, 7) % 30) : 0);
+  gint64 off = 20 * 60 + 30 + (gint64) (hash_minute (day, 8) % 60);
+
+  *watts = 0.5;
+  if (day >= ONSET_DAY && (day > ONSET_DAY || minute >= cook))
+    *watts = day == ONSET_DAY && minute < cook + 45 ? 600.0 : 35.0;
+  else if (minute >= cook && minute < off)
+    *watts = minute < cook + 45 || (day == 3 && minute >= 12 * 60 && minute < 12 * 60 + 40)
+             ? 600.0 : 35.0;
+  *watts *= 1.0 + 0.02 * ((hash_minute (m, 9) % 100) / 100.0 - 0.5);
+  *lux = 0.3;
+}
+
+static void
+test_rice_cooker_keep_warm_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 7 * HOUR + 10 * MINUTE;
+
+  events = run_scene (scene_rice_cooker, 8, NULL);
+  /* The resident's keep-warm switched off in the evening, hours after
+   * the cooker went to keep-warm by itself, is theirs (not an appliance
+   * switching itself off)... */
+  for (gint64 day = 1; day < ONSET_DAY; day++)
+    g_assert_cmpuint (events_between (events, DAY0 + day * 86400 + 20 * HOUR + 30 * MINUTE,
+                                      DAY0 + day * 86400 + 21 * HOUR + 31 * MINUTE), ==, 1);
+  /* ...and so is "cook" pressed while it keeps warm (35 W to 600 W). */
+  g_assert_cmpuint (events_between (events, DAY0 + 3 * 86400 + 12 * HOUR,
+                                    DAY0 + 3 * 86400 + 12 * HOUR + MINUTE), ==, 1);
+  /* The step to keep-warm after cooking is the cooker's own. */
+  g_assert_cmpuint (events_between (events, DAY0 + 86400 + 7 * HOUR + 40 * MINUTE,
+                                    DAY0 + 86400 + 9 * HOUR), ==, 0);
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
+}
+
 /* A sensor in direct sun (up to 30,000 lux) with clouds cutting it to a
  * tenth, edges every few minutes, every day; the resident's lamp (120 lux)
  * switched at night until the onset. */
@@ -822,6 +869,127 @@ regular_events (guint days)
         g_array_append_val (events, e);
       }
   return events;
+}
+
+/* The same person, who lies in on days off: on Saturdays and Sundays
+ * (and on public holidays) the light goes on at 10:30 and the TV at
+ * 11:00-12:00; the evenings are alike. DAY0 is a Monday. */
+static GArray *
+regular_events_lie_in (guint days)
+{
+  GArray *events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  const double hours[] = { 6.5, 7.0, 8.0, 19.0, 22.0 };
+  const AnbuActivityKind kinds[] = { ANBU_ACTIVITY_LIGHT_ON, ANBU_ACTIVITY_POWER_ON,
+                                     ANBU_ACTIVITY_POWER_OFF, ANBU_ACTIVITY_POWER_ON,
+                                     ANBU_ACTIVITY_POWER_OFF };
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  AnbuRoutineParams params;
+
+  anbu_routine_params_init_default (&params);
+  for (guint d = 0; d < days; d++)
+    {
+      gboolean off = anbu_routine_is_day_off (calendar, &params, DAY0 + (gint64) d * 86400);
+
+      for (gsize i = 0; i < G_N_ELEMENTS (hours); i++)
+        {
+          double h = hours[i] + (off && i < 3 ? 4.0 : 0.0);
+          AnbuActivityEvent e = { DAY0 + (gint64) d * 86400 + (gint64) (h * HOUR), kinds[i], 80.0 };
+
+          g_array_append_val (events, e);
+        }
+    }
+  return events;
+}
+
+static gboolean
+only_days_off (gint64   local_midnight,
+               gpointer user_data)
+{
+  AnbuRoutineParams params;
+
+  anbu_routine_params_init_default (&params);
+  return anbu_routine_is_day_off (user_data, &params, local_midnight);
+}
+
+static gboolean
+only_workdays (gint64   local_midnight,
+               gpointer user_data)
+{
+  return !only_days_off (local_midnight, user_data);
+}
+
+/* Profiles of workdays and days off learned apart (an option, issue 13):
+ * the night before a Sunday belongs to the Sunday, so the lie-in raises no
+ * watch; a workday night is judged by workdays only and watched at the
+ * time its own routine gives, earlier than the pooled profile (which
+ * takes the lie-ins for every night); a silent home still raises it. */
+static void
+test_routine_days_off_profile (void)
+{
+  AnbuRoutineParams params;
+  AnbuRoutineProfile pooled, workday, day_off;
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(GArray) events = regular_events_lie_in (56);
+  AnbuTimeWindow before_install = { 0, DAY0 };
+  /* Day 54 is a Saturday, day 51 a Wednesday: the TV went off at 22:00. */
+  gint64 saturday_night = DAY0 + 54 * 86400 + 22 * HOUR;
+  gint64 wednesday_night = DAY0 + 51 * 86400 + 22 * HOUR;
+  AnbuActivityEvent last = { saturday_night, ANBU_ACTIVITY_POWER_OFF, 80.0 };
+  const AnbuRoutineProfile *chosen;
+  gint64 watch_at;
+
+  anbu_routine_params_init_default (&params);
+  g_assert_true (anbu_routine_is_day_off (calendar, &params, saturday_night));
+  g_assert_false (anbu_routine_is_day_off (calendar, &params, wednesday_night));
+  /* Friday night belongs to the Saturday's morning, Christmas Eve's to
+   * Christmas (2026-12-25, a public holiday on a Friday). */
+  g_assert_true (anbu_routine_is_day_off (calendar, &params, DAY0 + 46 * 86400 + 22 * HOUR));
+  g_assert_false (anbu_routine_is_day_off (calendar, &params, DAY0 + 46 * 86400 + 12 * HOUR));
+  g_assert_true (anbu_routine_is_day_off (calendar, &params, wednesday_night + 86400));
+  g_assert_true (anbu_routine_is_day_off (calendar, &params, DAY0 + 53 * 86400 + 12 * HOUR));
+
+  anbu_routine_profile_learn (&pooled, &params, (AnbuActivityEvent *) events->data, events->len,
+                              &before_install, 1, DAY0 + 51 * 86400);
+  anbu_routine_profile_learn_days (&workday, &params, (AnbuActivityEvent *) events->data,
+                                   events->len, &before_install, 1, DAY0 + 51 * 86400,
+                                   only_workdays, calendar);
+  anbu_routine_profile_learn_days (&day_off, &params, (AnbuActivityEvent *) events->data,
+                                   events->len, &before_install, 1, DAY0 + 51 * 86400,
+                                   only_days_off, calendar);
+  g_assert_true (pooled.ready && workday.ready && day_off.ready);
+  g_assert_cmpfloat (day_off.observed_days, <, 0.5 * workday.observed_days);
+
+  /* Saturday night: the lie-in (22:00 to 10:30, 12.5 h) is usual. */
+  chosen = anbu_routine_profile_choose_day_kind (&pooled, &workday, &day_off, &params, TRUE,
+                                                 saturday_night, &last);
+  g_assert_true (chosen == &day_off);
+  watch_at = anbu_routine_profile_watch_at (chosen, &params, saturday_night, &last);
+  g_assert_cmpint (watch_at, >, saturday_night + (gint64) (12.5 * HOUR * params.margin));
+
+  /* Wednesday night: 8.5 h is usual on workdays: the watch comes at
+   * 22:00 + 1.25 × 8.5 h + 2 h = 10:37:30, hours before the pooled
+   * profile's, and before the 24 h rule. */
+  last.ts = wednesday_night;
+  chosen = anbu_routine_profile_choose_day_kind (&pooled, &workday, &day_off, &params, FALSE,
+                                                 wednesday_night, &last);
+  g_assert_true (chosen == &workday);
+  watch_at = anbu_routine_profile_watch_at (chosen, &params, wednesday_night, &last);
+  g_assert_cmpint (watch_at, ==, wednesday_night + (gint64) (12.625 * HOUR));
+  g_assert_cmpint (anbu_routine_profile_watch_at (&pooled, &params, wednesday_night, &last), >,
+                   watch_at + 4 * HOUR);
+  {
+    AnbuQuietFacts facts = { wednesday_night, watch_at, 0, NULL, 0 };
+    AnbuRoutineVerdict verdict;
+
+    anbu_routine_evaluate (chosen, &params, &facts, &last, watch_at, &verdict);
+    g_assert_true (verdict.watch);
+  }
+
+  /* A day kind without history for the time of day: the pooled profile. */
+  last.ts = wednesday_night - 8 * HOUR; /* 14:00, no event near it on any day */
+  chosen = anbu_routine_profile_choose_day_kind (&pooled, &workday, &day_off, &params, FALSE,
+                                                 last.ts, &last);
+  g_assert_true (chosen == &pooled);
 }
 
 static const AnbuActivityEvent *
@@ -1091,6 +1259,9 @@ main (int    argc,
                    test_thermostat_cycle_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-modulation-is-not-activity",
                    test_tv_modulation_is_not_activity);
+  g_test_add_func ("/anbu/routine/days-off-profile", test_routine_days_off_profile);
+  g_test_add_func ("/anbu/activity/rice-cooker-keep-warm-is-not-activity",
+                   test_rice_cooker_keep_warm_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-auto-off-is-not-activity", test_tv_auto_off_is_not_activity);
   g_test_add_func ("/anbu/activity/direct-sun-is-not-activity", test_direct_sun_is_not_activity);
   g_test_add_func ("/anbu/activity/learned-state-survives-storage",

@@ -472,6 +472,45 @@ test_mark_person_counts_again (void)
   ingest_fixture_free (fixture);
 }
 
+/* A plug.mark saves the plug record: what the detector learned stays in
+ * it (the facts and the sentence the household page shows), not only
+ * after the next publication of the live fields. */
+static void
+test_mark_keeps_learned (void)
+{
+  gint64 day0 = (gint64) 1795100400; /* 2026-11-20 00:00 KST */
+  gint64 end = day0 + 5 * 86400;
+  IngestFixture *fixture = ingest_fixture_new (end, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, FALSE, 24, "PLUG-MARKED",
+                                                     day0 - 3600);
+  g_autofree char *planner = ingest_add_user (fixture, "kim.planner", "planner", DONG);
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  JsonObject *learned;
+
+  for (gint64 d = 0; d < 5; d++)
+    post_timer_day (fixture, "PLUG-MARKED", day0 + d * 86400, TRUE);
+  anbu_test_response_free (ingest_tick (fixture, end));
+  record = pull_plug (fixture, &cursor, "PLUG-MARKED");
+  g_assert_nonnull (record);
+  g_assert_true (json_object_has_member (record, "activity_learned"));
+  g_clear_pointer (&record, json_object_unref);
+
+  /* No readings and no tick after the mark: the record pulled is the one
+   * the mutation saved. */
+  push_mark (fixture, planner, "PLUG-MARKED", "machine");
+  record = pull_plug (fixture, &cursor, "PLUG-MARKED");
+  g_assert_nonnull (record);
+  g_assert_cmpstr (json_object_get_string_member (record, "activity_mark"), ==, "machine");
+  g_assert_true (json_object_has_member (record, "activity_learned"));
+  learned = json_object_get_object_member (record, "activity_learned");
+  g_assert_nonnull (learned);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (learned, "timers")), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (record, "activity_learned_text"), ==,
+                   "Every day 19:00 on·23:00 off: judged a timer, not counted as activity");
+  ingest_fixture_free (fixture);
+}
+
 /* The planner marks a learned timer "a machine": when it comes back after
  * ten days off its timer (longer than the learner keeps a timer unseen), it
  * does not make the silent home look lived in; unmarked, it does. */
@@ -643,6 +682,7 @@ main (int   argc,
   g_test_add_func ("/anbu/ingest/live-fields-synced", test_live_fields_synced);
   g_test_add_func ("/anbu/ingest/timer-learned-in-record", test_timer_learned_in_record);
   g_test_add_func ("/anbu/ingest/mark-person-counts-again", test_mark_person_counts_again);
+  g_test_add_func ("/anbu/ingest/mark-keeps-learned", test_mark_keeps_learned);
   g_test_add_func ("/anbu/ingest/mark-machine-stays-excluded", test_mark_machine_stays_excluded);
   g_test_add_func ("/anbu/ingest/time-forms", test_time_forms);
   g_test_add_func ("/anbu/ingest/removed-after-reporting", test_removed_after_reporting);
