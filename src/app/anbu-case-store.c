@@ -16,6 +16,8 @@ struct _AnbuCaseStore
   AnbuReplica   *replica;
   char          *user_id;
   gboolean       is_admin;
+  gboolean       is_control;
+  AnbuLiveChannel *live_channel;
   AnbuApiClient *api_client;
   guint          changed_idle;
 };
@@ -239,6 +241,22 @@ anbu_case_store_get_is_admin (AnbuCaseStore *self)
   return self->is_admin;
 }
 
+/* Whether the signed-in user works in the control centre (관제센터): the wall board. */
+gboolean
+anbu_case_store_get_is_control (AnbuCaseStore *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASE_STORE (self), FALSE);
+  return self->is_control;
+}
+
+void
+anbu_case_store_set_is_control (AnbuCaseStore *self,
+                                gboolean       is_control)
+{
+  g_return_if_fail (ANBU_IS_CASE_STORE (self));
+  self->is_control = is_control;
+}
+
 void
 anbu_case_store_set_is_admin (AnbuCaseStore *self,
                               gboolean       is_admin)
@@ -313,6 +331,7 @@ anbu_case_store_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->replica, self);
   g_clear_object (&self->replica);
   g_clear_object (&self->api_client);
+  g_clear_object (&self->live_channel);
   G_OBJECT_CLASS (anbu_case_store_parent_class)->dispose (object);
 }
 
@@ -391,6 +410,16 @@ anbu_case_store_set_live_channel (AnbuCaseStore *self,
 
   g_signal_connect_object (live_channel, "plug-updated", G_CALLBACK (on_plug_updated), self,
                            G_CONNECT_SWAPPED);
+  g_set_object (&self->live_channel, live_channel);
+}
+
+/* The live channel (NULL: none, as in tests without a server): the wall board
+ * shows whether it is connected. */
+AnbuLiveChannel *
+anbu_case_store_get_live_channel (AnbuCaseStore *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASE_STORE (self), NULL);
+  return self->live_channel;
 }
 
 AnbuCaseStore *
@@ -409,6 +438,8 @@ anbu_case_store_new_for_session (AnbuSession *session)
   anbu_case_store_set_api_client (self, anbu_session_get_api_client (session));
   self->is_admin = user != NULL
                    && g_strcmp0 (json_object_get_string_member_with_default (user, "role", NULL), "admin") == 0;
+  self->is_control = user != NULL
+                     && g_strcmp0 (json_object_get_string_member_with_default (user, "role", NULL), "control") == 0;
   if (anbu_session_get_live_channel (session) != NULL)
     anbu_case_store_set_live_channel (self, anbu_session_get_live_channel (session));
   return self;

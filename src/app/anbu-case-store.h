@@ -113,6 +113,11 @@ char      *anbu_case_store_dup_user_id          (AnbuCaseStore       *self);
 gboolean   anbu_case_store_get_is_admin         (AnbuCaseStore       *self);
 void       anbu_case_store_set_is_admin         (AnbuCaseStore       *self,
                                                  gboolean             is_admin);
+/* Whether the signed-in user works in the control centre (the wall board). */
+gboolean   anbu_case_store_get_is_control       (AnbuCaseStore       *self);
+void       anbu_case_store_set_is_control       (AnbuCaseStore       *self,
+                                                 gboolean             is_control);
+AnbuLiveChannel *anbu_case_store_get_live_channel (AnbuCaseStore     *self);
 GTlsDatabase *anbu_case_store_dup_tls_database  (AnbuCaseStore       *self);
 
 G_END_DECLS

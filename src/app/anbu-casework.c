@@ -691,6 +691,22 @@ compare_newest_first (gconstpointer a,
   return ta == tb ? 0 : (ta > tb ? -1 : 1);
 }
 
+/**
+ * anbu_casework_get_records:
+ * @kind: an alert, contact, visit or absence
+ *
+ * Returns: (transfer none) (nullable): every record of @kind in the caseload,
+ *   borrowed until the next load; NULL before the first
+ */
+GPtrArray *
+anbu_casework_get_records (AnbuCasework   *self,
+                           AnbuRecordKind  kind)
+{
+  g_return_val_if_fail (ANBU_IS_CASEWORK (self), NULL);
+  g_return_val_if_fail (kind >= ANBU_RECORD_KIND_ALERT && kind < ANBU_RECORD_N_KINDS, NULL);
+  return self->snapshot != NULL ? self->snapshot->records[kind] : NULL;
+}
+
 GPtrArray *
 anbu_casework_list_for_household (AnbuCasework   *self,
                                   AnbuRecordKind  k,

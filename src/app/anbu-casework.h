@@ -48,6 +48,10 @@ AnbuPlug           *anbu_casework_find_installed_plug  (AnbuCasework   *self,
                                                         const char     *household_id);
 const char         *anbu_casework_plug_installed_in    (AnbuCasework   *self,
                                                         const char     *serial);
+/* Every record of one kind (alert, contact, visit, absence), borrowed
+ * until the next load: one pass for views that summarise all households. */
+GPtrArray          *anbu_casework_get_records          (AnbuCasework   *self,
+                                                        AnbuRecordKind  kind);
 /* Borrowed records of one household, newest first: kind is an alert,
  * contact, visit or absence. */
 GPtrArray          *anbu_casework_list_for_household   (AnbuCasework   *self,

@@ -23,6 +23,7 @@ static const struct
   { "contact.create", N_("Well-being check recorded") },
   { "absence.create", N_("Absence registered") },
   { "alert.acknowledge", N_("Risk signal acknowledged") },
+  { "alert.claim", N_("Risk signal taken on") },
   { "alert.resolve", N_("Risk signal resolved") },
   { "plug.mark", N_("Plug's learned switching marked") },
 };

@@ -18,6 +18,7 @@
 #include "anbu-caseload-admin-view.h"
 #include "anbu-sync-indicator.h"
 #include "anbu-visits-view.h"
+#include "anbu-wall-board.h"
 #include "anbu-window.h"
 
 /* The main window: the sign-in page, the five views under a view switcher with the sync
@@ -45,6 +46,8 @@ struct _AnbuWindow
   AnbuStatisticsView *statistics_view;
   AnbuCaseloadAdminView *caseload_view;
   AdwViewStackPage   *caseload_page;
+  AnbuWallBoard *wall_board;
+  AdwViewStackPage   *board_page;
 
   AnbuContext *context;
   AnbuCasework *casework;   /* the context's, followed for news */
@@ -81,7 +84,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static const char *const view_names[] = {
-  "alerts", "households", "map", "visits", "statistics",
+  "alerts", "households", "map", "visits", "statistics", "board",
 };
 
 static void
@@ -614,6 +617,38 @@ register_household_action (GtkWidget  *widget,
     anbu_case_form_present (widget, self->casework, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
 }
 
+/* Full screen on the wall board is the wall mode: no header, large type. Follows the
+ * window's real state, so leaving full screen by other means ends it too. */
+static void
+update_wall_mode (AnbuWindow *self)
+{
+  gboolean wall;
+
+  if (self->view_stack == NULL || self->wall_board == NULL)
+    return;  /* disposing */
+  wall = gtk_window_is_fullscreen (GTK_WINDOW (self))
+         && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "board") == 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !wall);
+  anbu_wall_board_set_wall_mode (self->wall_board, wall);
+}
+
+static void
+fullscreen_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+
+  if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    {
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+      return;
+    }
+  if (adw_view_stack_page_get_visible (self->board_page))
+    adw_view_stack_set_visible_child_name (self->view_stack, "board");
+  gtk_window_fullscreen (GTK_WINDOW (self));
+}
+
 static void
 show_view_action (GtkWidget  *widget,
                   const char *action_name,
@@ -684,6 +719,11 @@ on_new_signal (AnbuWindow *self,
   if (ANBU_IS_APPLICATION (application))
     anbu_application_send_signal_notification (ANBU_APPLICATION (application), notification_id,
                                                notification);
+  /* A control room hears it even when nobody looks at the screen (switchable in the
+   * preferences). */
+  if (ANBU_IS_APPLICATION (application) && g_settings_get_boolean (self->settings, "signal-sound"))
+    anbu_alert_sound_play (anbu_application_get_alert_sound (ANBU_APPLICATION (application)),
+                           alert->level);
 }
 
 static void
@@ -705,6 +745,16 @@ apply_casework (AnbuWindow   *self,
 
     adw_view_stack_page_set_visible (self->caseload_page, admin);
     if (!admin && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "caseload") == 0)
+      adw_view_stack_set_visible_child_name (self->view_stack, "alerts");
+  }
+  /* The wall board is the control centre's (an administrator may watch it too). */
+  {
+    AnbuCaseStore *store = casework != NULL ? anbu_casework_get_store (casework) : NULL;
+    gboolean board = store != NULL && (anbu_case_store_get_is_control (store)
+                                       || anbu_case_store_get_is_admin (store));
+
+    adw_view_stack_page_set_visible (self->board_page, board);
+    if (!board && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "board") == 0)
       adw_view_stack_set_visible_child_name (self->view_stack, "alerts");
   }
 }
@@ -774,6 +824,7 @@ anbu_window_constructed (GObject *object)
   anbu_visits_view_set_context (self->visits_view, self->context);
   anbu_statistics_view_set_context (self->statistics_view, self->context);
   anbu_caseload_admin_view_set_context (self->caseload_view, self->context);
+  anbu_wall_board_set_context (self->wall_board, self->context);
   anbu_context_follow_casework (self->context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -964,6 +1015,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   g_type_ensure (ANBU_TYPE_SYNC_INDICATOR);
   g_type_ensure (ANBU_TYPE_LOCK_SCREEN);
   g_type_ensure (ANBU_TYPE_ALERTS_VIEW);
+  g_type_ensure (ANBU_TYPE_WALL_BOARD);
   g_type_ensure (ANBU_TYPE_HOUSEHOLDS_VIEW);
   g_type_ensure (ANBU_TYPE_MAP_PAGE);
   g_type_ensure (ANBU_TYPE_VISITS_VIEW);
@@ -985,6 +1037,8 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, renew_revealer);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, lock_screen);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, alerts_view);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, wall_board);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, board_page);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, households_view);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, map_page);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, visits_view);
@@ -1001,6 +1055,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
   gtk_widget_class_install_action (widget_class, "win.renew", NULL, renew_action);
   gtk_widget_class_install_action (widget_class, "win.register-household", NULL, register_household_action);
   gtk_widget_class_install_action (widget_class, "win.open-household", "s", open_household_action);
@@ -1027,6 +1082,9 @@ anbu_window_init (AnbuWindow *self)
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
                             G_CALLBACK (update_search_button), self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
+                            G_CALLBACK (update_wall_mode), self);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (update_wall_mode), NULL);
   update_search_button (self);
 }
 

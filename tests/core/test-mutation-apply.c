@@ -427,6 +427,19 @@ test_every_kind_same_offline_and_stored (Fixture       *fixture,
               "{\"id\":\"" ALERT_ID "\",\"at\":\"2026-11-24T23:05:00+09:00\"}", "applied");
   assert_same_record (fixture, "alert", ALERT_ID);
 
+  /* Taking the case names the holder the same way offline and stored,
+   * giving it back clears it, and taking it again holds it again. */
+  apply_both (fixture, "alert.claim",
+              "{\"id\":\"" ALERT_ID "\",\"at\":\"2026-11-24T23:06:00+09:00\"}", "applied");
+  assert_same_record (fixture, "alert", ALERT_ID);
+  apply_both (fixture, "alert.claim",
+              "{\"id\":\"" ALERT_ID "\",\"at\":\"2026-11-24T23:07:00+09:00\",\"release\":true}",
+              "applied");
+  assert_same_record (fixture, "alert", ALERT_ID);
+  apply_both (fixture, "alert.claim",
+              "{\"id\":\"" ALERT_ID "\",\"at\":\"2026-11-24T23:08:00+09:00\"}", "applied");
+  assert_same_record (fixture, "alert", ALERT_ID);
+
   /* closed_by is the signed-in planner on both sides. */
   apply_both (fixture, "alert.resolve",
               "{\"id\":\"" ALERT_ID "\",\"resolution\":\"hospitalized\","
