@@ -104,17 +104,17 @@ anbu_board_row_init (AnbuBoardRow *self)
   self->level_label = add_label (self, widget, "board-level", "anbu-board-level", FALSE);
   gtk_label_set_xalign (self->level_label, 0.5);
   gtk_label_set_width_chars (self->level_label, 4);
+  /* Fixed columns, so that ages and holders line up down the board. */
   names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_hexpand (names, TRUE);
-  gtk_widget_set_size_request (names, 160, -1);
+  gtk_widget_set_size_request (names, 240, -1);
   gtk_widget_set_parent (names, widget);
-  self->name_label = add_label (self, names, "board-household", "anbu-board-name", TRUE);
-  self->dong_label = add_label (self, names, "board-dong", "dim-label", TRUE);
+  self->name_label = add_label (self, names, "board-household", "anbu-board-name", FALSE);
+  self->dong_label = add_label (self, names, "board-dong", "dim-label", FALSE);
   self->age_label = add_label (self, widget, "board-age", "anbu-board-age", FALSE);
   gtk_label_set_width_chars (self->age_label, 10);
   gtk_widget_add_css_class (GTK_WIDGET (self->age_label), "numeric");
   self->holder_label = add_label (self, widget, "board-holder", "anbu-board-holder", FALSE);
-  gtk_label_set_width_chars (self->holder_label, 16);
+  gtk_label_set_width_chars (self->holder_label, 18);
   self->action_label = add_label (self, widget, "board-last-action", "anbu-board-action", TRUE);
   self->claim_button = GTK_BUTTON (gtk_button_new ());
   gtk_widget_set_name (GTK_WIDGET (self->claim_button), "board-claim");
@@ -210,6 +210,9 @@ anbu_board_row_bind (AnbuBoardRow  *self,
   /* One button: take it on, give back one's own, or nothing to do while
    * someone else holds it (the server would refuse). */
   gtk_button_set_use_underline (self->claim_button, TRUE);
+  /* The target first: an action name without its target would not match the action. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->claim_button),
+                                          g_variant_new_string (alert->id));
   if (mine)
     {
       gtk_button_set_label (self->claim_button, _("_Give Back"));
@@ -220,8 +223,6 @@ anbu_board_row_bind (AnbuBoardRow  *self,
       gtk_button_set_label (self->claim_button, _("I'm _Handling It"));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->claim_button), "board.claim");
     }
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->claim_button),
-                                          g_variant_new_string (alert->id));
   gtk_widget_set_visible (GTK_WIDGET (self->claim_button), alert->claimed_by == NULL || mine);
 }
 

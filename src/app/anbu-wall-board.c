@@ -89,7 +89,8 @@ describe_last_action (const AnbuAlert   *alert,
       at = alert->acknowledged_at;
       what = _("Acknowledged");
     }
-  if (alert->claimed_at > at)
+  /* Taking it on acknowledges it at the same moment: the claim is what happened. */
+  if (alert->claimed_at != 0 && alert->claimed_at >= at)
     {
       at = alert->claimed_at;
       what = _("Taken on");
@@ -195,6 +196,48 @@ describe_districts (GPtrArray *districts)
   return g_string_free (out, FALSE);
 }
 
+static gboolean
+same_item (AnbuBoardItem *a,
+           AnbuBoardItem *b)
+{
+  return anbu_alert_equal (anbu_board_item_get_alert (a), anbu_board_item_get_alert (b))
+         && g_strcmp0 (anbu_board_item_get_household_name (a), anbu_board_item_get_household_name (b)) == 0
+         && g_strcmp0 (anbu_board_item_get_dong_name (a), anbu_board_item_get_dong_name (b)) == 0
+         && g_strcmp0 (anbu_board_item_get_district_name (a), anbu_board_item_get_district_name (b)) == 0
+         && g_strcmp0 (anbu_board_item_get_last_action (a), anbu_board_item_get_last_action (b)) == 0;
+}
+
+/* Only the items that changed are replaced: the rows of the others stay as they are (a
+ * button being pressed, the focus), and a reload that changed one signal rebinds one row. */
+static void
+replace_items (AnbuWallBoard *self,
+               GPtrArray     *items)
+{
+  GListModel *model = G_LIST_MODEL (self->items);
+  guint n = g_list_model_get_n_items (model);
+  guint first, last;
+
+  /* The common head and tail stay; what lies between is replaced in one splice. */
+  for (first = 0; first < n && first < items->len; first++)
+    {
+      g_autoptr(AnbuBoardItem) old = g_list_model_get_item (model, first);
+
+      if (!same_item (old, items->pdata[first]))
+        break;
+    }
+  for (last = 0; last < n - first && last < items->len - first; last++)
+    {
+      g_autoptr(AnbuBoardItem) old = g_list_model_get_item (model, n - 1 - last);
+
+      if (!same_item (old, items->pdata[items->len - 1 - last]))
+        break;
+    }
+  if (first == n && first == items->len)
+    return;
+  g_list_store_splice (self->items, first, n - first - last,
+                       items->pdata + first, items->len - first - last);
+}
+
 static void
 rebuild (AnbuWallBoard *self)
 {
@@ -262,9 +305,7 @@ rebuild (AnbuWallBoard *self)
   gtk_label_set_label (self->level_counts_label, levels);
   district_text = describe_districts (district_list);
   gtk_label_set_label (self->district_counts_label, district_text);
-  /* The items of the model are made anew; the list view binds only the rows on screen. */
-  g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
-                       items->pdata, items->len);
+  replace_items (self, items);
   gtk_stack_set_visible_child_name (self->stack, alerts->len > 0 ? "list" : "empty");
 }
 

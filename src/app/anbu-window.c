@@ -48,6 +48,10 @@ struct _AnbuWindow
   AdwViewStackPage   *caseload_page;
   AnbuWallBoard *wall_board;
   AdwViewStackPage   *board_page;
+  /* F11 asked for the wall; the window manager may or may not make it full screen (a bare X
+   * server has none), the board goes large either way. */
+  gboolean wall_requested;
+  gboolean was_fullscreen;
 
   AnbuContext *context;
   AnbuCasework *casework;   /* the context's, followed for news */
@@ -617,8 +621,7 @@ register_household_action (GtkWidget  *widget,
     anbu_case_form_present (widget, self->casework, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
 }
 
-/* Full screen on the wall board is the wall mode: no header, large type. Follows the
- * window's real state, so leaving full screen by other means ends it too. */
+/* Full screen on the wall board is the wall mode: no header, large type. */
 static void
 update_wall_mode (AnbuWindow *self)
 {
@@ -626,10 +629,22 @@ update_wall_mode (AnbuWindow *self)
 
   if (self->view_stack == NULL || self->wall_board == NULL)
     return;  /* disposing */
-  wall = gtk_window_is_fullscreen (GTK_WINDOW (self))
+  wall = self->wall_requested
          && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "board") == 0;
   gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !wall);
   anbu_wall_board_set_wall_mode (self->wall_board, wall);
+}
+
+/* Leaving full screen by other means (the window manager's own key) ends the wall too. */
+static void
+on_fullscreened (AnbuWindow *self)
+{
+  gboolean fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
+
+  if (self->was_fullscreen && !fullscreen)
+    self->wall_requested = FALSE;
+  self->was_fullscreen = fullscreen;
+  update_wall_mode (self);
 }
 
 static void
@@ -639,14 +654,18 @@ fullscreen_action (GtkWidget  *widget,
 {
   AnbuWindow *self = ANBU_WINDOW (widget);
 
-  if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
+  if (self->wall_requested || gtk_window_is_fullscreen (GTK_WINDOW (self)))
     {
+      self->wall_requested = FALSE;
       gtk_window_unfullscreen (GTK_WINDOW (self));
+      update_wall_mode (self);
       return;
     }
+  self->wall_requested = TRUE;
   if (adw_view_stack_page_get_visible (self->board_page))
     adw_view_stack_set_visible_child_name (self->view_stack, "board");
   gtk_window_fullscreen (GTK_WINDOW (self));
+  update_wall_mode (self);
 }
 
 static void
@@ -1084,7 +1103,7 @@ anbu_window_init (AnbuWindow *self)
                             G_CALLBACK (update_search_button), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
                             G_CALLBACK (update_wall_mode), self);
-  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (update_wall_mode), NULL);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_fullscreened), NULL);
   update_search_button (self);
 }
 
