@@ -207,35 +207,52 @@ same_item (AnbuBoardItem *a,
          && g_strcmp0 (anbu_board_item_get_last_action (a), anbu_board_item_get_last_action (b)) == 0;
 }
 
-/* Only the items that changed are replaced: the rows of the others stay as they are (a
- * button being pressed, the focus), and a reload that changed one signal rebinds one row. */
+/* Only the items that changed are replaced: the rows of the others stay bound as they are (a
+ * button being pressed, the focus), so a sync that changed five signals rebinds five rows.
+ * Unchanged items keep their relative order (the order is the urgency, which only changes
+ * with the item), so removing the changed and gone ones, then inserting the changed and new
+ * ones where they belong, turns the old list into the new one. */
 static void
 replace_items (AnbuWallBoard *self,
                GPtrArray     *items)
 {
   GListModel *model = G_LIST_MODEL (self->items);
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
   guint n = g_list_model_get_n_items (model);
-  guint first, last;
+  guint kept = 0;
+  guint position = 0;
 
-  /* The common head and tail stay; what lies between is replaced in one splice. */
-  for (first = 0; first < n && first < items->len; first++)
+  for (guint i = 0; i < items->len; i++)
+    g_hash_table_insert (wanted, (gpointer) anbu_board_item_get_alert (items->pdata[i])->id, items->pdata[i]);
+  for (guint i = n; i-- > 0;)
     {
-      g_autoptr(AnbuBoardItem) old = g_list_model_get_item (model, first);
+      g_autoptr(AnbuBoardItem) old = g_list_model_get_item (model, i);
+      AnbuBoardItem *item = g_hash_table_lookup (wanted, anbu_board_item_get_alert (old)->id);
 
-      if (!same_item (old, items->pdata[first]))
-        break;
+      if (item != NULL && same_item (old, item))
+        kept++;
     }
-  for (last = 0; last < n - first && last < items->len - first; last++)
+  /* Most of it changed (a first load, a sign-in): one splice is cheaper. */
+  if (kept < n / 2)
     {
-      g_autoptr(AnbuBoardItem) old = g_list_model_get_item (model, n - 1 - last);
-
-      if (!same_item (old, items->pdata[items->len - 1 - last]))
-        break;
+      g_list_store_splice (self->items, 0, n, items->pdata, items->len);
+      return;
     }
-  if (first == n && first == items->len)
-    return;
-  g_list_store_splice (self->items, first, n - first - last,
-                       items->pdata + first, items->len - first - last);
+  for (guint i = n; i-- > 0;)
+    {
+      g_autoptr(AnbuBoardItem) old = g_list_model_get_item (model, i);
+      AnbuBoardItem *item = g_hash_table_lookup (wanted, anbu_board_item_get_alert (old)->id);
+
+      if (item == NULL || !same_item (old, item))
+        g_list_store_remove (self->items, i);
+    }
+  for (guint i = 0; i < items->len; i++, position++)
+    {
+      g_autoptr(AnbuBoardItem) here = g_list_model_get_item (model, position);
+
+      if (here == NULL || !same_item (here, items->pdata[i]))
+        g_list_store_insert (self->items, position, items->pdata[i]);
+    }
 }
 
 static void
