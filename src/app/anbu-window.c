@@ -18,6 +18,8 @@
 #include "anbu-caseload-admin-view.h"
 #include "anbu-sync-indicator.h"
 #include "anbu-visits-view.h"
+#include "anbu-outbox-entry.h"
+#include "anbu-sync-text.h"
 #include "anbu-wall-board.h"
 #include "anbu-window.h"
 
@@ -52,6 +54,8 @@ struct _AnbuWindow
    * server has none), the board goes large either way. */
   gboolean wall_requested;
   gboolean was_fullscreen;
+  /* Refused claims already told (the rejection list is replaced whole on each change). */
+  GHashTable *told_claims;
 
   AnbuContext *context;
   AnbuCasework *casework;   /* the context's, followed for news */
@@ -785,6 +789,34 @@ create_sync_row (gpointer item,
   return anbu_account_create_sync_row (ANBU_ACCOUNT (user_data), item);
 }
 
+/* Someone else took the signal first: the operator who pressed "내가 처리 중" hears it at
+ * once, not only in the sync popover; the board shows the real holder after the pull. */
+static void
+on_rejections_changed (GListModel *model,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       AnbuWindow *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      AnbuOutboxEntry *entry;
+
+      if (!ANBU_IS_OUTBOX_ENTRY (item))
+        continue;
+      entry = ANBU_OUTBOX_ENTRY (item);
+      if (g_strcmp0 (anbu_outbox_entry_get_kind (entry), "alert.claim") == 0
+          && g_strcmp0 (anbu_outbox_entry_get_reason_code (entry), "claimed") == 0
+          && g_hash_table_add (self->told_claims, g_strdup (anbu_outbox_entry_get_id (entry))))
+        {
+          g_autofree char *text = anbu_sync_text_rejection ("claimed", NULL);
+
+          anbu_window_add_toast (self, text);
+        }
+    }
+}
+
 static void
 bind_account (AnbuWindow *self)
 {
@@ -799,6 +831,8 @@ bind_account (AnbuWindow *self)
   anbu_sync_indicator_bind_rejections (self->sync_indicator,
                                        anbu_account_get_rejections (self->account),
                                        create_sync_row, self->account, NULL);
+  g_signal_connect_object (anbu_account_get_rejections (self->account), "items-changed",
+                           G_CALLBACK (on_rejections_changed), self, 0);
 
   self->state_binding =
     g_object_bind_property (self->account, "sync-state",
@@ -983,6 +1017,7 @@ anbu_window_finalize (GObject *object)
   g_free (self->search_text);
   g_free (self->view_before_lock);
   g_free (self->household_before_lock);
+  g_clear_pointer (&self->told_claims, g_hash_table_unref);
 
   G_OBJECT_CLASS (anbu_window_parent_class)->finalize (object);
 }
@@ -1088,6 +1123,7 @@ anbu_window_init (AnbuWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->told_claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->settings = g_settings_new (APP_ID);
   self->idle_monitor = anbu_idle_monitor_new (GTK_WINDOW (self));
   g_signal_connect_swapped (self->idle_monitor, "idle", G_CALLBACK (on_idle), self);

@@ -17,6 +17,7 @@
 #include "anbu-board-row.h"
 #include "anbu-case-store.h"
 #include "anbu-casework.h"
+#include "anbu-clock.h"
 #include "anbu-live-channel.h"
 #include "anbu-test-server.h"
 #include "anbu-test-util.h"
@@ -31,6 +32,7 @@
 #define A1 "00000000-0000-4000-8000-0000000000c1"
 #define A2 "00000000-0000-4000-8000-0000000000c2"
 #define A3 "00000000-0000-4000-8000-0000000000c3"
+#define A4 "00000000-0000-4000-8000-0000000000c4"
 
 /* The test's sound sink: counts what the app asked to play. */
 #define TEST_TYPE_SOUND_SINK (test_sound_sink_get_type ())
@@ -518,6 +520,11 @@ test_board (Fixture      *f,
   assert_row_says (f, A1, "board-age", "30분 00초");
   assert_row_says (f, A1, "board-holder", "담당자 없음 — 미접수");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_row (GTK_WIDGET (f->board), A1)), "unacknowledged"));
+  /* The age keeps counting on the project clock, and the board's clock with it. */
+  anbu_test_set_now (anbu_clock_now_usec () + 65 * G_USEC_PER_SEC);
+  assert_row_says (f, A1, "board-age", "31분 05초");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (anbu_test_find_named (GTK_WIDGET (f->board), "board-clock"))),
+                   ==, "10:31:05");
 
   /* A new 심각 signal arrives: on the board, first, with its notification and its sound. */
   seed_alert (f, A2, H2, "critical", "2026-11-24T01:20:00Z");
@@ -602,6 +609,23 @@ test_board (Fixture      *f,
   anbu_test_server_stop (f->server, SIGTERM);
   g_assert_true (anbu_test_wait_until (live_disconnected, f->live, 20000));
   g_assert_cmpstr (anbu_wall_board_get_connection_text (f->board), ==, "연결 끊김 — 다시 연결하는 중…");
+
+  /* It comes back on its address with a signal raised meanwhile: the board is live again, and
+   * the pull after the reconnect brings the signal. */
+  seed_alert (f, A4, H1, "watch", "2026-11-24T01:28:00Z");
+  {
+    g_autoptr(GUri) uri = g_uri_parse (f->server->url, G_URI_FLAGS_NONE, NULL);
+    g_autofree char *listen = g_strdup_printf ("127.0.0.1:%d", g_uri_get_port (uri));
+    const char *args[] = { "--listen", listen, NULL };
+
+    anbu_test_server_restart (f->server, args);
+  }
+  g_assert_true (anbu_test_wait_until (live_connected, f->live, 30000));
+  g_assert_cmpstr (anbu_wall_board_get_connection_text (f->board), ==, "● 실시간");
+  pull (f);
+  news.items = 4;
+  g_assert_true (anbu_test_wait_until (news_arrived, &news, 10000));
+  g_assert_nonnull (strstr (anbu_wall_board_get_level_counts (f->board), "관심 1"));
 }
 
 int
