@@ -381,7 +381,8 @@ on_bind (GtkSignalListItemFactory *factory,
   AnbuBoardRow *row = ANBU_BOARD_ROW (gtk_list_item_get_child (list_item));
 
   anbu_board_row_bind (row, gtk_list_item_get_item (list_item), board_now (self), self->user_id);
-  g_hash_table_add (self->bound_rows, row);
+  if (self->bound_rows != NULL)
+    g_hash_table_add (self->bound_rows, row);
 }
 
 static void
@@ -391,7 +392,8 @@ on_unbind (GtkSignalListItemFactory *factory,
 {
   AnbuBoardRow *row = ANBU_BOARD_ROW (gtk_list_item_get_child (list_item));
 
-  g_hash_table_remove (self->bound_rows, row);
+  if (self->bound_rows != NULL)
+    g_hash_table_remove (self->bound_rows, row);
   anbu_board_row_unbind (row);
 }
 
@@ -400,7 +402,8 @@ on_teardown (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              AnbuWallBoard            *self)
 {
-  g_hash_table_remove (self->bound_rows, gtk_list_item_get_child (list_item));
+  if (self->bound_rows != NULL)
+    g_hash_table_remove (self->bound_rows, gtk_list_item_get_child (list_item));
 }
 
 typedef struct
@@ -536,9 +539,10 @@ anbu_wall_board_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->live, self);
   g_clear_object (&self->casework);
   g_clear_object (&self->live);
-  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
   adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ANBU_TYPE_WALL_BOARD);
+  /* After the list view: its rows may be unbound while it goes. */
+  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
   g_clear_object (&self->items);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->user_id, g_free);

@@ -811,8 +811,11 @@ on_rejections_changed (GListModel *model,
           && g_hash_table_add (self->told_claims, g_strdup (anbu_outbox_entry_get_id (entry))))
         {
           g_autofree char *text = anbu_sync_text_rejection ("claimed", NULL);
+          AdwToast *toast = adw_toast_new (text);
 
-          anbu_window_add_toast (self, text);
+          /* Before any toast waiting: the operator just pressed the button. */
+          adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+          adw_toast_overlay_add_toast (self->toast_overlay, toast);
         }
     }
 }

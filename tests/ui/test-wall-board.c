@@ -352,6 +352,19 @@ fixture_tear_down (Fixture      *f,
   g_clear_object (&f->account);
 }
 
+static gboolean
+label_with_text (GtkWidget  *root,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_with_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static guint
 n_items (Fixture *f)
 {
@@ -585,9 +598,15 @@ test_board (Fixture      *f,
         const char *message = anbu_outbox_entry_get_reason_message (entries->pdata[i]);
 
         if (message != NULL && strstr (message, "박상황 주무관 님이 이미 처리 중") != NULL)
-          told = TRUE;
+          {
+            told = TRUE;
+            /* The account lists it as the sync engine would: the operator is told at once. */
+            g_list_store_append (anbu_test_account_get_rejections_store (f->account), entries->pdata[i]);
+          }
       }
     g_assert_true (told);
+    g_assert_true (label_with_text (f->window, "다른 담당자가 이 위험신호를 먼저 맡았습니다. "
+                                               "누가 처리 중인지는 상황판에서 볼 수 있습니다."));
   }
   /* The next pull shows the real holder, and no button to take it. */
   pull (f);
