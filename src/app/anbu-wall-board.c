@@ -370,7 +370,7 @@ on_setup (GtkSignalListItemFactory *factory,
           AnbuWallBoard            *self)
 {
   gtk_list_item_set_child (list_item, anbu_board_row_new ());
-  gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_activatable (list_item, TRUE);
 }
 
 static void
@@ -404,6 +404,19 @@ on_teardown (GtkSignalListItemFactory *factory,
 {
   if (self->bound_rows != NULL)
     g_hash_table_remove (self->bound_rows, gtk_list_item_get_child (list_item));
+}
+
+/* Enter or a double click on a line opens the household (its contacts, its history). */
+static void
+on_list_view_activate (GtkListView   *list_view,
+                       guint          position,
+                       AnbuWallBoard *self)
+{
+  g_autoptr(AnbuBoardItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
+
+  if (item != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-household", "s",
+                                anbu_board_item_get_alert (item)->household_id);
 }
 
 typedef struct
@@ -588,6 +601,7 @@ anbu_wall_board_init (AnbuWallBoard *self)
   g_signal_connect (factory, "teardown", G_CALLBACK (on_teardown), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (on_list_view_activate), self);
   gtk_list_view_set_model (self->list_view,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->items)))));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view), GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -624,6 +624,15 @@ test_board (Fixture      *f,
   g_assert_true (gtk_widget_activate_action (f->window, "win.fullscreen", NULL));
   g_assert_true (anbu_test_wait_until (wall_mode_off, f->board, 10000));
 
+  /* Activating a line opens its household. */
+  g_signal_emit_by_name (anbu_test_find_named (GTK_WIDGET (f->board), "board-list"), "activate", 0);
+  {
+    AdwViewStack *stack = ADW_VIEW_STACK (anbu_test_find_type (f->window, ADW_TYPE_VIEW_STACK));
+
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "households");
+    g_assert_true (gtk_widget_activate_action (f->window, "win.show-view", "s", "board"));
+  }
+
   /* The server goes away: the board says it is reconnecting. */
   anbu_test_server_stop (f->server, SIGTERM);
   g_assert_true (anbu_test_wait_until (live_disconnected, f->live, 20000));
