@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-application.h"
+#include "anbu-media-alert-sound.h"
 #include "anbu-preferences-window.h"
 #include "anbu-window.h"
 
@@ -20,6 +21,7 @@ struct _AnbuApplication
   AnbuAccount *account;
   GSettings *settings;
   AnbuContext *context;
+  AnbuAlertSound *alert_sound;   /* made when first needed; tests put their sink here */
 
   /* From the command line, for the first window (the demo signs in this way). */
   char *server_address;
@@ -63,6 +65,7 @@ static const struct
   { "win.show-view::map", { "<Alt>3", NULL } },
   { "win.show-view::visits", { "<Alt>4", NULL } },
   { "win.show-view::statistics", { "<Alt>5", NULL } },
+  { "win.fullscreen", { "F11", NULL } },
 };
 
 /**
@@ -304,6 +307,7 @@ anbu_application_dispose (GObject *object)
 
   g_clear_object (&self->account);
   g_clear_object (&self->context);
+  g_clear_object (&self->alert_sound);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_address, g_free);
   g_clear_pointer (&self->username, g_free);
@@ -436,4 +440,30 @@ anbu_application_get_account (AnbuApplication *self)
   g_return_val_if_fail (ANBU_IS_APPLICATION (self), NULL);
 
   return self->account;
+}
+
+/**
+ * anbu_application_get_alert_sound:
+ *
+ * Returns: (transfer none): where the sound of a new 위험/심각 signal goes
+ */
+AnbuAlertSound *
+anbu_application_get_alert_sound (AnbuApplication *self)
+{
+  g_return_val_if_fail (ANBU_IS_APPLICATION (self), NULL);
+
+  if (self->alert_sound == NULL)
+    self->alert_sound = anbu_media_alert_sound_new ();
+  return self->alert_sound;
+}
+
+/* Another sink for the signal sound (a test's, to hear it). */
+void
+anbu_application_set_alert_sound (AnbuApplication *self,
+                                  AnbuAlertSound  *sound)
+{
+  g_return_if_fail (ANBU_IS_APPLICATION (self));
+  g_return_if_fail (sound == NULL || ANBU_IS_ALERT_SOUND (sound));
+
+  g_set_object (&self->alert_sound, sound);
 }

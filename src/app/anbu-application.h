@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "anbu-account.h"
+#include "anbu-alert-sound.h"
 #include "anbu-context.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,9 @@ AnbuContext     *anbu_application_get_context (AnbuApplication *self);
 void             anbu_application_send_signal_notification (AnbuApplication *self,
                                                             const char      *notification_id,
                                                             GNotification   *notification);
+
+AnbuAlertSound  *anbu_application_get_alert_sound (AnbuApplication *self);
+void             anbu_application_set_alert_sound (AnbuApplication *self,
+                                                   AnbuAlertSound  *sound);
 
 G_END_DECLS

@@ -17,6 +17,7 @@ struct _AnbuCaseStore
   char          *user_id;
   gboolean       is_admin;
   char          *role;
+  AnbuLiveChannel *live_channel;
   AnbuApiClient *api_client;
   guint          changed_idle;
 };
@@ -240,6 +241,7 @@ anbu_case_store_get_is_admin (AnbuCaseStore *self)
   return self->is_admin;
 }
 
+/* Whether the signed-in user works in the control centre (관제센터): the wall board. */
 void
 anbu_case_store_set_is_admin (AnbuCaseStore *self,
                               gboolean       is_admin)
@@ -330,6 +332,7 @@ anbu_case_store_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->replica, self);
   g_clear_object (&self->replica);
   g_clear_object (&self->api_client);
+  g_clear_object (&self->live_channel);
   G_OBJECT_CLASS (anbu_case_store_parent_class)->dispose (object);
 }
 
@@ -409,6 +412,16 @@ anbu_case_store_set_live_channel (AnbuCaseStore *self,
 
   g_signal_connect_object (live_channel, "plug-updated", G_CALLBACK (on_plug_updated), self,
                            G_CONNECT_SWAPPED);
+  g_set_object (&self->live_channel, live_channel);
+}
+
+/* The live channel (NULL: none, as in tests without a server): the wall board
+ * shows whether it is connected. */
+AnbuLiveChannel *
+anbu_case_store_get_live_channel (AnbuCaseStore *self)
+{
+  g_return_val_if_fail (ANBU_IS_CASE_STORE (self), NULL);
+  return self->live_channel;
 }
 
 AnbuCaseStore *

@@ -117,6 +117,7 @@ void       anbu_case_store_set_is_admin         (AnbuCaseStore       *self,
 const char *anbu_case_store_get_role            (AnbuCaseStore       *self);
 void       anbu_case_store_set_role             (AnbuCaseStore       *self,
                                                  const char          *role);
+AnbuLiveChannel *anbu_case_store_get_live_channel (AnbuCaseStore     *self);
 GTlsDatabase *anbu_case_store_dup_tls_database  (AnbuCaseStore       *self);
 
 G_END_DECLS

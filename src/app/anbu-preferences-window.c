@@ -16,6 +16,7 @@ struct _AnbuPreferencesWindow
   AdwEntryRow *tile_row;
   GtkSpinButton *lock_spin;
   AdwComboRow *style_row;
+  GtkSwitch *sound_switch;
 
   GSettings *settings;
 };
@@ -153,6 +154,7 @@ anbu_preferences_window_class_init (AnbuPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuPreferencesWindow, tile_row);
   gtk_widget_class_bind_template_child (widget_class, AnbuPreferencesWindow, lock_spin);
   gtk_widget_class_bind_template_child (widget_class, AnbuPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, AnbuPreferencesWindow, sound_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_server_row_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_tile_row_apply);
 }
@@ -177,6 +179,8 @@ anbu_preferences_window_init (AnbuPreferencesWindow *self)
   g_settings_bind_with_mapping (self->settings, "color-scheme", self->style_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
                                 scheme_to_position, position_to_scheme, NULL, NULL);
+  g_settings_bind (self->settings, "signal-sound", self->sound_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 /**

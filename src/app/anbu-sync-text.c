@@ -23,6 +23,7 @@ static const struct
   { "contact.create", N_("Well-being check recorded") },
   { "absence.create", N_("Absence registered") },
   { "alert.acknowledge", N_("Risk signal acknowledged") },
+  { "alert.claim", N_("Risk signal taken on") },
   { "alert.resolve", N_("Risk signal resolved") },
   { "plug.mark", N_("Plug's learned switching marked") },
 };
@@ -128,6 +129,8 @@ anbu_sync_text_rejection (const char *code,
     return g_strdup (_("The server no longer has this record."));
   if (g_strcmp0 (code, "moved") == 0)
     return g_strdup (_("This household was moved to another planner; changes made after the move are not accepted."));
+  if (g_strcmp0 (code, "claimed") == 0)
+    return g_strdup (_("Another operator took this risk signal on first; the board shows who is handling it."));
   if (g_strcmp0 (code, "depends_on_rejected") == 0)
     return g_strdup (_("An earlier change it depends on was not accepted."));
   return g_strdup (_("The server did not accept this change."));

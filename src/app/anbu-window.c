@@ -19,6 +19,9 @@
 #include "anbu-caseload-admin-view.h"
 #include "anbu-sync-indicator.h"
 #include "anbu-visits-view.h"
+#include "anbu-outbox-entry.h"
+#include "anbu-sync-text.h"
+#include "anbu-wall-board.h"
 #include "anbu-window.h"
 
 /* The main window: the sign-in page, the five views under a view switcher with the sync
@@ -46,6 +49,14 @@ struct _AnbuWindow
   AnbuStatisticsView *statistics_view;
   AnbuCaseloadAdminView *caseload_view;
   AdwViewStackPage   *caseload_page;
+  AnbuWallBoard *wall_board;
+  AdwViewStackPage   *board_page;
+  /* F11 asked for the wall; the window manager may or may not make it full screen (a bare X
+   * server has none), the board goes large either way. */
+  gboolean wall_requested;
+  gboolean was_fullscreen;
+  /* Refused claims already told (the rejection list is replaced whole on each change). */
+  GHashTable *told_claims;
 
   AnbuContext *context;
   AnbuCasework *casework;   /* the context's, followed for news */
@@ -83,7 +94,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static const char *const view_names[] = {
-  "alerts", "households", "map", "visits", "statistics",
+  "alerts", "households", "map", "visits", "statistics", "board",
 };
 
 static void
@@ -616,6 +627,53 @@ register_household_action (GtkWidget  *widget,
     anbu_case_form_present (widget, self->casework, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
 }
 
+/* Full screen on the wall board is the wall mode: no header, large type. */
+static void
+update_wall_mode (AnbuWindow *self)
+{
+  gboolean wall;
+
+  if (self->view_stack == NULL || self->wall_board == NULL)
+    return;  /* disposing */
+  wall = self->wall_requested
+         && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "board") == 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !wall);
+  anbu_wall_board_set_wall_mode (self->wall_board, wall);
+}
+
+/* Leaving full screen by other means (the window manager's own key) ends the wall too. */
+static void
+on_fullscreened (AnbuWindow *self)
+{
+  gboolean fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
+
+  if (self->was_fullscreen && !fullscreen)
+    self->wall_requested = FALSE;
+  self->was_fullscreen = fullscreen;
+  update_wall_mode (self);
+}
+
+static void
+fullscreen_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AnbuWindow *self = ANBU_WINDOW (widget);
+
+  if (self->wall_requested || gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    {
+      self->wall_requested = FALSE;
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+      update_wall_mode (self);
+      return;
+    }
+  self->wall_requested = TRUE;
+  if (adw_view_stack_page_get_visible (self->board_page))
+    adw_view_stack_set_visible_child_name (self->view_stack, "board");
+  gtk_window_fullscreen (GTK_WINDOW (self));
+  update_wall_mode (self);
+}
+
 static void
 show_view_action (GtkWidget  *widget,
                   const char *action_name,
@@ -686,6 +744,11 @@ on_new_signal (AnbuWindow *self,
   if (ANBU_IS_APPLICATION (application))
     anbu_application_send_signal_notification (ANBU_APPLICATION (application), notification_id,
                                                notification);
+  /* A control room hears it even when nobody looks at the screen (switchable in the
+   * preferences). */
+  if (ANBU_IS_APPLICATION (application) && g_settings_get_boolean (self->settings, "signal-sound"))
+    anbu_alert_sound_play (anbu_application_get_alert_sound (ANBU_APPLICATION (application)),
+                           alert->level);
 }
 
 /* At sign-in, once the caseload has loaded, and again when a sync brings the
@@ -740,6 +803,16 @@ apply_casework (AnbuWindow   *self,
     if (!admin && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "caseload") == 0)
       adw_view_stack_set_visible_child_name (self->view_stack, "alerts");
   }
+  /* The wall board is the control centre's (an administrator may watch it too). */
+  {
+    AnbuCaseStore *store = casework != NULL ? anbu_casework_get_store (casework) : NULL;
+    gboolean board = store != NULL && (g_strcmp0 (anbu_case_store_get_role (store), "control") == 0
+                                       || anbu_case_store_get_is_admin (store));
+
+    adw_view_stack_page_set_visible (self->board_page, board);
+    if (!board && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "board") == 0)
+      adw_view_stack_set_visible_child_name (self->view_stack, "alerts");
+  }
 }
 
 static GtkWidget *
@@ -747,6 +820,37 @@ create_sync_row (gpointer item,
                  gpointer user_data)
 {
   return anbu_account_create_sync_row (ANBU_ACCOUNT (user_data), item);
+}
+
+/* Someone else took the signal first: the operator who pressed "내가 처리 중" hears it at
+ * once, not only in the sync popover; the board shows the real holder after the pull. */
+static void
+on_rejections_changed (GListModel *model,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       AnbuWindow *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      AnbuOutboxEntry *entry;
+
+      if (!ANBU_IS_OUTBOX_ENTRY (item))
+        continue;
+      entry = ANBU_OUTBOX_ENTRY (item);
+      if (g_strcmp0 (anbu_outbox_entry_get_kind (entry), "alert.claim") == 0
+          && g_strcmp0 (anbu_outbox_entry_get_reason_code (entry), "claimed") == 0
+          && g_hash_table_add (self->told_claims, g_strdup (anbu_outbox_entry_get_id (entry))))
+        {
+          g_autofree char *text = anbu_sync_text_rejection ("claimed", NULL);
+          AdwToast *toast = adw_toast_new (text);
+
+          /* Before any toast waiting: the operator just pressed the button. */
+          adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+          adw_toast_overlay_add_toast (self->toast_overlay, toast);
+        }
+    }
 }
 
 static void
@@ -763,6 +867,8 @@ bind_account (AnbuWindow *self)
   anbu_sync_indicator_bind_rejections (self->sync_indicator,
                                        anbu_account_get_rejections (self->account),
                                        create_sync_row, self->account, NULL);
+  g_signal_connect_object (anbu_account_get_rejections (self->account), "items-changed",
+                           G_CALLBACK (on_rejections_changed), self, 0);
 
   self->state_binding =
     g_object_bind_property (self->account, "sync-state",
@@ -807,6 +913,7 @@ anbu_window_constructed (GObject *object)
   anbu_visits_view_set_context (self->visits_view, self->context);
   anbu_statistics_view_set_context (self->statistics_view, self->context);
   anbu_caseload_admin_view_set_context (self->caseload_view, self->context);
+  anbu_wall_board_set_context (self->wall_board, self->context);
   anbu_context_follow_casework (self->context, G_OBJECT (self), (AnbuCaseworkApply) apply_casework);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -947,6 +1054,7 @@ anbu_window_finalize (GObject *object)
   g_free (self->view_before_lock);
   g_free (self->household_before_lock);
   g_free (self->handover_shown);
+  g_clear_pointer (&self->told_claims, g_hash_table_unref);
 
   G_OBJECT_CLASS (anbu_window_parent_class)->finalize (object);
 }
@@ -998,6 +1106,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   g_type_ensure (ANBU_TYPE_SYNC_INDICATOR);
   g_type_ensure (ANBU_TYPE_LOCK_SCREEN);
   g_type_ensure (ANBU_TYPE_ALERTS_VIEW);
+  g_type_ensure (ANBU_TYPE_WALL_BOARD);
   g_type_ensure (ANBU_TYPE_HOUSEHOLDS_VIEW);
   g_type_ensure (ANBU_TYPE_MAP_PAGE);
   g_type_ensure (ANBU_TYPE_VISITS_VIEW);
@@ -1019,6 +1128,8 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, renew_revealer);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, lock_screen);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, alerts_view);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, wall_board);
+  gtk_widget_class_bind_template_child (widget_class, AnbuWindow, board_page);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, households_view);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, map_page);
   gtk_widget_class_bind_template_child (widget_class, AnbuWindow, visits_view);
@@ -1035,6 +1146,7 @@ anbu_window_class_init (AnbuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
   gtk_widget_class_install_action (widget_class, "win.renew", NULL, renew_action);
   gtk_widget_class_install_action (widget_class, "win.register-household", NULL, register_household_action);
   gtk_widget_class_install_action (widget_class, "win.handover", NULL, handover_action);
@@ -1049,6 +1161,7 @@ anbu_window_init (AnbuWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->told_claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->settings = g_settings_new (APP_ID);
   self->idle_monitor = anbu_idle_monitor_new (GTK_WINDOW (self));
   g_signal_connect_swapped (self->idle_monitor, "idle", G_CALLBACK (on_idle), self);
@@ -1062,6 +1175,9 @@ anbu_window_init (AnbuWindow *self)
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
                             G_CALLBACK (update_search_button), self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
+                            G_CALLBACK (update_wall_mode), self);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_fullscreened), NULL);
   update_search_button (self);
 }
 

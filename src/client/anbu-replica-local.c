@@ -201,6 +201,7 @@ apply_local_change (AnbuReplica         *self,
     {
       actor.user_id = user->id;
       actor.role = user->role;
+      actor.display_name = user->display_name;
     }
   if (id == NULL || *id == '\0')
     {
@@ -272,6 +273,7 @@ apply_local_change (AnbuReplica         *self,
       break;
     case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
+    case ANBU_MUTATION_KIND_ALERT_CLAIM:
       if (!load_typed_record (self, "alert", id, TRUE, (gpointer *) &records.alert, &version,
                               error))
         return FALSE;
@@ -322,6 +324,7 @@ apply_local_change (AnbuReplica         *self,
                                  anbu_absence_to_json (records.absence), error);
     case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
+    case ANBU_MUTATION_KIND_ALERT_CLAIM:
       return write_typed_record (self, "alert", id, hh, version,
                                  anbu_alert_to_json (records.alert), error);
     default:

@@ -64,6 +64,7 @@ static const MutationKind mutation_kinds[] = {
   { "alert.acknowledge", "alert", "id" },
   { "alert.resolve", "alert", "id" },
   { "plug.mark", "plug", "serial" },
+  { "alert.claim", "alert", "id" },
 };
 
 static const AnbuMigration migrations[] = {

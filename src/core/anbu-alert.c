@@ -43,6 +43,8 @@ anbu_alert_copy (const AnbuAlert *alert)
   copy->detail = g_strdup (alert->detail);
   copy->notes = g_strdup (alert->notes);
   copy->dispatched_by = g_strdup (alert->dispatched_by);
+  copy->claimed_by = g_strdup (alert->claimed_by);
+  copy->claimed_by_name = g_strdup (alert->claimed_by_name);
   return copy;
 }
 
@@ -57,6 +59,8 @@ anbu_alert_free (AnbuAlert *alert)
   g_free (alert->detail);
   g_free (alert->notes);
   g_free (alert->dispatched_by);
+  g_free (alert->claimed_by);
+  g_free (alert->claimed_by_name);
   g_free (alert);
 }
 
@@ -85,6 +89,9 @@ anbu_alert_equal (const AnbuAlert *a,
          a->dispatched_at == b->dispatched_at &&
          g_strcmp0 (a->dispatched_by, b->dispatched_by) == 0 &&
          a->dispatch_outcome == b->dispatch_outcome &&
+         g_strcmp0 (a->claimed_by, b->claimed_by) == 0 &&
+         g_strcmp0 (a->claimed_by_name, b->claimed_by_name) == 0 &&
+         a->claimed_at == b->claimed_at &&
          a->version == b->version;
 }
 
@@ -130,6 +137,10 @@ anbu_alert_from_json (JsonObject  *object,
       !anbu_json_read_uuid (M ("dispatched_by"), FALSE, &alert->dispatched_by, error) ||
       !anbu_json_read_enum (M ("dispatch_outcome"), FALSE, ANBU_TYPE_DISPATCH_OUTCOME,
                             &dispatch_outcome, error) ||
+      !anbu_json_read_uuid (M ("claimed_by"), FALSE, &alert->claimed_by, error) ||
+      !anbu_json_read_text (M ("claimed_by_name"), FALSE, ANBU_ALERT_CLAIMANT_NAME_MAX_CHARS,
+                            ANBU_TEXT_SINGLE_LINE, &alert->claimed_by_name, error) ||
+      !anbu_json_read_timestamp (M ("claimed_at"), FALSE, &alert->claimed_at, error) ||
       !anbu_json_read_version (M ("version"), FALSE, &alert->version, error))
     return NULL;
 #undef M
@@ -151,6 +162,13 @@ anbu_alert_from_json (JsonObject  *object,
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "dispatch_outcome",
                              _("Only a dispatch has a dispatch outcome"));
+      return NULL;
+    }
+  if ((alert->claimed_by == NULL) != (alert->claimed_at == 0))
+    {
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_MISSING_FIELD,
+                             alert->claimed_by == NULL ? "claimed_by" : "claimed_at",
+                             _("A claimed risk signal says who holds it and since when"));
       return NULL;
     }
   if (alert->state == ANBU_ALERT_STATE_RESOLVED && alert->resolution == ANBU_ALERT_RESOLUTION_NONE)
@@ -200,6 +218,9 @@ anbu_alert_to_json (const AnbuAlert *alert)
   anbu_json_write_text (object, "dispatched_by", alert->dispatched_by);
   anbu_json_write_text (object, "dispatch_outcome",
                         anbu_dispatch_outcome_to_string (alert->dispatch_outcome));
+  anbu_json_write_text (object, "claimed_by", alert->claimed_by);
+  anbu_json_write_text (object, "claimed_by_name", alert->claimed_by_name);
+  anbu_json_write_timestamp (object, "claimed_at", alert->claimed_at);
   json_object_set_int_member (object, "version", alert->version);
   return object;
 }

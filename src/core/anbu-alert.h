@@ -36,6 +36,11 @@ G_BEGIN_DECLS
  *   dispatch_outcome optional  "found_safe" | "hospitalized" | "found_dead" |
  *                              "no_entry": what the dispatch found, given when a
  *                              dispatched signal is resolved; only after a dispatch
+ *   claimed_by       optional  UUID of the operator who holds it now ("내가 처리 중",
+ *                              alert.claim; docs/casework.md "Taking a case")
+ *   claimed_by_name  optional  that operator's display name ≤ 50, so every
+ *                              screen can say who holds it
+ *   claimed_at       optional  time of the claim; set exactly when claimed_by is
  *   version          optional  ≥ 0, server-assigned, default 0
  * Times are µs since the epoch, UTC, 0 = unset.
  */
@@ -59,8 +64,14 @@ typedef struct
   gint64               dispatched_at;
   char                *dispatched_by;
   AnbuDispatchOutcome  dispatch_outcome; /* ANBU_DISPATCH_OUTCOME_NONE until known */
+  char                *claimed_by;
+  char                *claimed_by_name;
+  gint64               claimed_at;
   gint64               version;
 } AnbuAlert;
+
+/* A display name as anbu-user.h allows it. */
+#define ANBU_ALERT_CLAIMANT_NAME_MAX_CHARS 50
 
 #define ANBU_TYPE_ALERT (anbu_alert_get_type ())
 

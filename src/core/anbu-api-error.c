@@ -60,6 +60,7 @@ static const struct
   [ANBU_API_ERROR_DEPENDS_ON_REJECTED] = { "depends_on_rejected", 400 },
   [ANBU_API_ERROR_UNAVAILABLE] = { "unavailable", 503 },
   [ANBU_API_ERROR_MOVED] = { "moved", 409 },
+  [ANBU_API_ERROR_CLAIMED] = { "claimed", 409 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (wire_codes) == ANBU_API_ERROR_N_WIRE_CODES);

@@ -39,6 +39,7 @@ typedef enum
   ANBU_API_ERROR_DEPENDS_ON_REJECTED, /* a mutation after a rejected one it needs */
   ANBU_API_ERROR_UNAVAILABLE,         /* busy: try again after Retry-After */
   ANBU_API_ERROR_MOVED,               /* the household moved to another planner before this change */
+  ANBU_API_ERROR_CLAIMED,             /* another operator holds the risk signal (alert.claim) */
   ANBU_API_ERROR_OTHER,               /* received: a code this version does not know */
 } AnbuApiErrorCode;
 

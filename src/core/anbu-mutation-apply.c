@@ -415,6 +415,84 @@ apply_alert_acknowledge (JsonObject           *payload,
     }
 }
 
+/**
+ * anbu_mutation_claimed_message:
+ * @holder_name: (nullable): who holds the signal
+ *
+ * Returns: (transfer full): the translated refusal of a second claim
+ */
+char *
+anbu_mutation_claimed_message (const char *holder_name)
+{
+  if (holder_name == NULL || *holder_name == '\0')
+    return g_strdup (_("Another operator is already handling this risk signal"));
+  /* Translators: %s is a person's display name ("김민지 주무관") */
+  return g_strdup_printf (_("%s is already handling this risk signal"), holder_name);
+}
+
+/* alert.claim: one operator takes the signal on, or gives it back. */
+static gboolean
+apply_alert_claim (JsonObject               *payload,
+                   const AnbuMutationActor  *actor,
+                   AnbuMutationRecords      *records,
+                   GError                  **error)
+{
+  AnbuAlert *alert = records->alert;
+  gboolean release = FALSE;
+  gboolean held_by_actor;
+  gint64 at;
+
+  g_return_val_if_fail (alert != NULL, FALSE);
+
+  if (!anbu_json_read_timestamp (M ("at"), TRUE, &at, error)
+      || !anbu_json_read_bool (M ("release"), FALSE, &release, error))
+    return FALSE;
+  if (alert->state == ANBU_ALERT_STATE_RESOLVED)
+    {
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "id",
+                             _("This alert is already resolved"));
+      return FALSE;
+    }
+  held_by_actor = alert->claimed_by != NULL && actor->user_id != NULL
+                  && g_ascii_strcasecmp (alert->claimed_by, actor->user_id) == 0;
+  if (alert->claimed_by != NULL && !held_by_actor)
+    {
+      g_autofree char *message = anbu_mutation_claimed_message (alert->claimed_by_name);
+
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "id", "%s", message);
+      return FALSE;
+    }
+  if (release)
+    {
+      if (alert->claimed_by == NULL)
+        return TRUE;
+      g_clear_pointer (&alert->claimed_by, g_free);
+      g_clear_pointer (&alert->claimed_by_name, g_free);
+      alert->claimed_at = 0;
+      records->changed = TRUE;
+      return TRUE;
+    }
+  if (held_by_actor)
+    return TRUE;
+  if (actor->user_id == NULL)
+    {
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_MISSING_FIELD, "id",
+                             _("Sign in to take on a risk signal"));
+      return FALSE;
+    }
+  alert->claimed_by = g_ascii_strdown (actor->user_id, -1);
+  alert->claimed_by_name = g_strdup (actor->display_name);
+  alert->claimed_at = at;
+  /* Taking a case on is acknowledging it. */
+  if (alert->state == ANBU_ALERT_STATE_OPEN)
+    {
+      alert->state = ANBU_ALERT_STATE_ACKNOWLEDGED;
+      alert->acknowledged_at = at;
+    }
+  records->changed = TRUE;
+  return TRUE;
+}
+
 /* alert.resolve: closes the risk signal with what was found. */
 static gboolean
 apply_alert_resolve (JsonObject               *payload,
@@ -508,6 +586,8 @@ anbu_mutation_apply (AnbuMutationKind          kind,
       return apply_alert_acknowledge (payload, records, error);
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
       return apply_alert_resolve (payload, actor, records, error);
+    case ANBU_MUTATION_KIND_ALERT_CLAIM:
+      return apply_alert_claim (payload, actor, records, error);
     default:
       break;
     }

@@ -43,6 +43,9 @@ G_BEGIN_DECLS
  *   absence.create     in household (optional); out absence
  *   alert.acknowledge  in/out alert (required)
  *   alert.resolve      in/out alert (required)
+ *   alert.claim        in/out alert (required, not resolved): held by the
+ *                      actor (an open one is acknowledged too), or released;
+ *                      refused while someone else holds it
  *
  * The payload must have passed anbu_mutation_validate_payload(). A
  * rejection is an %ANBU_RECORD_ERROR naming the payload member at fault.
@@ -52,7 +55,12 @@ typedef struct
 {
   const char   *user_id;   /* who makes the change; NULL if unknown */
   AnbuUserRole  role;
+  const char   *display_name;  /* shown as who holds a claimed signal; NULL if unknown */
 } AnbuMutationActor;
+
+/* The sentence that tells an operator someone else holds the signal
+ * (the server answers it too, as a "claimed" refusal). */
+char    *anbu_mutation_claimed_message      (const char               *holder_name);
 
 typedef struct
 {

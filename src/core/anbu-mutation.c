@@ -29,6 +29,7 @@ static const GEnumValue kind_values[] = {
   { ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE, "ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE", "alert.acknowledge" },
   { ANBU_MUTATION_KIND_ALERT_RESOLVE, "ANBU_MUTATION_KIND_ALERT_RESOLVE", "alert.resolve" },
   { ANBU_MUTATION_KIND_PLUG_MARK, "ANBU_MUTATION_KIND_PLUG_MARK", "plug.mark" },
+  { ANBU_MUTATION_KIND_ALERT_CLAIM, "ANBU_MUTATION_KIND_ALERT_CLAIM", "alert.claim" },
   { 0, NULL, NULL },
 };
 
@@ -350,6 +351,19 @@ validate_alert_acknowledge (JsonObject  *payload,
 }
 
 static gboolean
+validate_alert_claim (JsonObject  *payload,
+                      GError     **error)
+{
+  g_autofree char *id = NULL;
+  gboolean release = FALSE;
+  gint64 at;
+
+  return anbu_json_read_uuid (M ("id"), TRUE, &id, error) &&
+         anbu_json_read_timestamp (M ("at"), TRUE, &at, error) &&
+         anbu_json_read_bool (M ("release"), FALSE, &release, error);
+}
+
+static gboolean
 validate_alert_resolve (JsonObject  *payload,
                         GError     **error)
 {
@@ -424,6 +438,8 @@ anbu_mutation_validate_payload (AnbuMutationKind   kind,
       return validate_alert_acknowledge (payload, error);
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
       return validate_alert_resolve (payload, error);
+    case ANBU_MUTATION_KIND_ALERT_CLAIM:
+      return validate_alert_claim (payload, error);
     default:
       break;
     }

@@ -34,6 +34,9 @@ G_BEGIN_DECLS
  *   alert.resolve      {"id", "resolution", "at", "notes" optional ≤ 2000}
  *   plug.mark          {"serial", "mark": auto|person|machine}: a planner's
  *                      word on the switching the plug's detector learned
+ *   alert.claim        {"id", "at", "release" optional boolean}: the operator
+ *                      takes the signal on ("내가 처리 중") or, with release,
+ *                      gives it back; one person holds a signal at a time
  * All members listed are required unless marked optional; unknown members
  * are ignored.
  */
@@ -52,6 +55,7 @@ typedef enum
   ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE,
   ANBU_MUTATION_KIND_ALERT_RESOLVE,
   ANBU_MUTATION_KIND_PLUG_MARK,
+  ANBU_MUTATION_KIND_ALERT_CLAIM,
 } AnbuMutationKind;
 
 /* The result of one entry (docs/api.md). */

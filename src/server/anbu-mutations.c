@@ -80,7 +80,7 @@ is_storage_error (const GError *error)
 static AnbuMutationActor
 batch_actor (Batch *batch)
 {
-  AnbuMutationActor actor = { batch->user->id, ANBU_USER_ROLE_ADMIN };
+  AnbuMutationActor actor = { batch->user->id, ANBU_USER_ROLE_ADMIN, batch->user->display_name };
 
   anbu_user_role_from_string (anbu_user_role_to_string (batch->user->role), &actor.role);
   return actor;
@@ -827,6 +827,45 @@ apply_alert_acknowledge (Batch       *batch,
   return save_alert (batch, records.alert, version, outcome, error);
 }
 
+/* alert.claim: one operator takes the signal on ("내가 처리 중"); a
+ * second operator is refused with who holds it, so two screens never
+ * both believe they have the case. */
+static gboolean
+apply_alert_claim (Batch       *batch,
+                   JsonObject  *payload,
+                   Outcome     *outcome,
+                   GError     **error)
+{
+  g_autofree char *id = NULL;
+  g_auto(AnbuMutationRecords) records = { 0 };
+  AnbuMutationActor actor = batch_actor (batch);
+  gint64 at, version = 0;
+
+  if (!read_uuid (payload, "id", &id, error) || !read_time (payload, "at", &at, error))
+    return FALSE;
+  records.alert = load_alert (batch, id, &version, error);
+  if (records.alert == NULL)
+    return FALSE;
+  records.alert->version = version;
+  if (records.alert->claimed_by != NULL
+      && g_ascii_strcasecmp (records.alert->claimed_by, batch->user->id) != 0
+      && records.alert->state != ANBU_ALERT_STATE_RESOLVED)
+    {
+      g_autofree char *message = anbu_mutation_claimed_message (records.alert->claimed_by_name);
+
+      anbu_api_set_error (error, ANBU_API_ERROR_CLAIMED, "id", "%s", message);
+      return FALSE;
+    }
+  if (!anbu_mutation_apply (ANBU_MUTATION_KIND_ALERT_CLAIM, payload, &actor, &records, error))
+    return FALSE;
+  if (!records.changed)
+    {
+      set_outcome_alert_unchanged (outcome, records.alert);
+      return TRUE;
+    }
+  return save_alert (batch, records.alert, version, outcome, error);
+}
+
 /* alert.resolve: closes the risk signal with what was found. */
 static gboolean
 apply_alert_resolve (Batch       *batch,
@@ -1032,6 +1071,8 @@ apply_kind (Batch             *batch,
       return apply_alert_acknowledge (batch, payload, outcome, error);
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
       return apply_alert_resolve (batch, payload, outcome, error);
+    case ANBU_MUTATION_KIND_ALERT_CLAIM:
+      return apply_alert_claim (batch, payload, outcome, error);
     default:
       anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "kind", _("Unknown mutation kind"));
       return FALSE;
@@ -1064,6 +1105,7 @@ referenced_household (AnbuMutationKind  kind,
     case ANBU_MUTATION_KIND_PLUG_MARK:
     case ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE:
     case ANBU_MUTATION_KIND_ALERT_RESOLVE:
+    case ANBU_MUTATION_KIND_ALERT_CLAIM:
     default:
       return NULL;
     }
@@ -1137,7 +1179,8 @@ entry_household (Batch              *batch,
           member = "serial";
         }
       else if (mutation->kind == ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE
-               || mutation->kind == ANBU_MUTATION_KIND_ALERT_RESOLVE)
+               || mutation->kind == ANBU_MUTATION_KIND_ALERT_RESOLVE
+               || mutation->kind == ANBU_MUTATION_KIND_ALERT_CLAIM)
         {
           kind = ANBU_RECORD_KIND_ALERT;
           member = "id";

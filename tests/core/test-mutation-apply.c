@@ -25,6 +25,8 @@
 #define VISIT_ID     "a2000000-0000-4000-8000-000000000001"
 #define CONTACT_ID   "a3000000-0000-4000-8000-000000000001"
 #define ABSENCE_ID   "a4000000-0000-4000-8000-000000000001"
+#define HELD_ID      "a1000000-0000-4000-8000-000000000002"
+#define OTHER_ID     "e2222222-2222-4222-8222-222222222222"
 
 typedef struct
 {
@@ -288,25 +290,22 @@ refuse_both (Fixture    *fixture,
 
 /* The server raises alerts; the replica gets them by pull. */
 static void
-seed_alert (Fixture *fixture)
+seed_alert_record (Fixture    *fixture,
+                   const char *alert_id,
+                   const char *record)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_RECORD_KIND_ALERT);
   g_autoptr(GBytes) page = NULL;
   g_autofree char *page_text = NULL;
-  const char *record = "{\"id\":\"" ALERT_ID "\",\"household_id\":\"" HOUSEHOLD_ID "\","
-                       "\"kind\":\"inactivity\",\"level\":\"risk\","
-                       "\"quiet_since\":\"2026-11-23T01:00:00Z\","
-                       "\"raised_at\":\"2026-11-24T13:00:00Z\",\"responder\":\"dong\","
-                       "\"state\":\"open\",\"detail\":\"36시간 동안 움직임 없음\",\"version\":1}";
   g_autoptr(JsonObject) object = parse (record);
   g_autoptr(AnbuAlert) alert = anbu_alert_from_json (object, &error);
   g_autoptr(JsonObject) canonical = NULL;
 
   g_assert_no_error (error);
   canonical = anbu_alert_to_json (alert);
-  entity->id = g_strdup (ALERT_ID);
+  entity->id = g_strdup (alert_id);
   entity->household_id = g_strdup (HOUSEHOLD_ID);
   entity->record = anbu_json_object_to_string (canonical);
   entity->version = 1;
@@ -316,13 +315,24 @@ seed_alert (Fixture *fixture)
 
   page_text = g_strdup_printf ("{\"changes\":[{\"kind\":\"alert\",\"op\":\"upsert\","
                                "\"id\":\"%s\",\"record\":%s}],\"cursor\":\"1\","
-                               "\"has_more\":false}", ALERT_ID, entity->record);
+                               "\"has_more\":false}", alert_id, entity->record);
   page = g_bytes_new (page_text, strlen (page_text));
   AWAIT (result, anbu_replica_apply_pull_async (fixture->replica, page, NULL, test_ready_cb,
                                                 &result));
   g_assert_true (anbu_replica_apply_pull_finish (fixture->replica, result, NULL, NULL, &error));
   g_assert_no_error (error);
-  assert_same_record (fixture, "alert", ALERT_ID);
+  assert_same_record (fixture, "alert", alert_id);
+}
+
+static void
+seed_alert (Fixture *fixture)
+{
+  seed_alert_record (fixture, ALERT_ID,
+                     "{\"id\":\"" ALERT_ID "\",\"household_id\":\"" HOUSEHOLD_ID "\","
+                     "\"kind\":\"inactivity\",\"level\":\"risk\","
+                     "\"quiet_since\":\"2026-11-23T01:00:00Z\","
+                     "\"raised_at\":\"2026-11-24T13:00:00Z\",\"responder\":\"dong\","
+                     "\"state\":\"open\",\"detail\":\"36시간 동안 움직임 없음\",\"version\":1}");
 }
 
 static void
@@ -426,6 +436,33 @@ test_every_kind_same_offline_and_stored (Fixture       *fixture,
   apply_both (fixture, "alert.acknowledge",
               "{\"id\":\"" ALERT_ID "\",\"at\":\"2026-11-24T23:05:00+09:00\"}", "applied");
   assert_same_record (fixture, "alert", ALERT_ID);
+
+  /* Taking the case names the holder the same way offline and stored,
+   * giving it back clears it, and taking it again holds it again. */
+  apply_both (fixture, "alert.claim",
+              "{\"id\":\"" ALERT_ID "\",\"at\":\"2026-11-24T23:06:00+09:00\"}", "applied");
+  assert_same_record (fixture, "alert", ALERT_ID);
+  apply_both (fixture, "alert.claim",
+              "{\"id\":\"" ALERT_ID "\",\"at\":\"2026-11-24T23:07:00+09:00\",\"release\":true}",
+              "applied");
+  assert_same_record (fixture, "alert", ALERT_ID);
+  apply_both (fixture, "alert.claim",
+              "{\"id\":\"" ALERT_ID "\",\"at\":\"2026-11-24T23:08:00+09:00\"}", "applied");
+  assert_same_record (fixture, "alert", ALERT_ID);
+
+  /* A signal someone else holds: taking it or giving it back is refused the same way offline
+   * and on the server, with the sentence that names the holder. */
+  seed_alert_record (fixture, HELD_ID,
+                     "{\"id\":\"" HELD_ID "\",\"household_id\":\"" HOUSEHOLD_ID "\","
+                     "\"kind\":\"offline\",\"level\":\"watch\","
+                     "\"raised_at\":\"2026-11-24T13:00:00Z\",\"responder\":\"control\","
+                     "\"state\":\"acknowledged\",\"acknowledged_at\":\"2026-11-24T13:10:00Z\","
+                     "\"claimed_by\":\"" OTHER_ID "\",\"claimed_by_name\":\"박상황\","
+                     "\"claimed_at\":\"2026-11-24T13:10:00Z\",\"version\":1}");
+  refuse_both (fixture, "alert.claim",
+               "{\"id\":\"" HELD_ID "\",\"at\":\"2026-11-24T23:09:00+09:00\"}", "id");
+  refuse_both (fixture, "alert.claim",
+               "{\"id\":\"" HELD_ID "\",\"at\":\"2026-11-24T23:09:00+09:00\",\"release\":true}", "id");
 
   /* closed_by is the signed-in planner on both sides. */
   apply_both (fixture, "alert.resolve",

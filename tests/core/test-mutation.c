@@ -50,6 +50,8 @@ static const char * const good_payloads[] = {
     "\"notes\":\"통화 연결, 감기로 누워 있었음\"}",
   [ANBU_MUTATION_KIND_PLUG_MARK] =
     "{\"serial\":\"ANBU-P1-000123\",\"mark\":\"machine\"}",
+  [ANBU_MUTATION_KIND_ALERT_CLAIM] =
+    "{\"id\":\"" ALERT_ID "\",\"at\":\"2026-11-24T08:36:00+09:00\"}",
 };
 
 /* Members each kind cannot do without. */
@@ -69,6 +71,7 @@ static const char * const required_members[][7] = {
   [ANBU_MUTATION_KIND_ALERT_ACKNOWLEDGE] = { "id", "at", NULL },
   [ANBU_MUTATION_KIND_ALERT_RESOLVE] = { "id", "resolution", "at", NULL },
   [ANBU_MUTATION_KIND_PLUG_MARK] = { "serial", "mark", NULL },
+  [ANBU_MUTATION_KIND_ALERT_CLAIM] = { "id", "at", NULL },
 };
 
 static JsonObject *
@@ -102,7 +105,7 @@ test_kind_strings (void)
   static const char * const wire[] = {
     "household.create", "household.update", "household.close", "plug.install", "plug.replace",
     "plug.remove", "visit.create", "contact.create", "absence.create", "alert.acknowledge",
-    "alert.resolve", "plug.mark",
+    "alert.resolve", "plug.mark", "alert.claim",
   };
   static const char * const statuses[] = { "applied", "duplicate", "conflict", "rejected" };
   AnbuMutationKind kind;

@@ -9,6 +9,7 @@
 #include "anbu-clock.h"
 #include "anbu-activity-chart.h"
 #include "anbu-map-view.h"
+#include "anbu-outbox-entry.h"
 #include "anbu-stats-chart.h"
 #include "anbu-test-util.h"
 #include "anbu-window.h"
@@ -215,8 +216,12 @@ test_create_sync_row (AnbuAccount *account,
 {
   GtkWidget *row = adw_action_row_new ();
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  /* Outbox entries where a test gives the real ones (a refused change). */
+  if (ANBU_IS_OUTBOX_ENTRY (item))
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), anbu_outbox_entry_get_kind (item));
+  else
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                   gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
   return row;
 }
 
@@ -307,7 +312,15 @@ anbu_test_account_init (AnbuTestAccount *self)
 {
   self->pending = g_list_store_new (GTK_TYPE_STRING_OBJECT);
   self->conflicts = g_list_store_new (GTK_TYPE_STRING_OBJECT);
-  self->rejections = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->rejections = g_list_store_new (G_TYPE_OBJECT);
+}
+
+/* The account's refused changes: a test adds the outbox entries its push had refused. */
+GListStore *
+anbu_test_account_get_rejections_store (AnbuTestAccount *self)
+{
+  g_return_val_if_fail (ANBU_IS_TEST_ACCOUNT (self), NULL);
+  return self->rejections;
 }
 
 AnbuTestAccount *

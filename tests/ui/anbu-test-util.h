@@ -29,6 +29,7 @@ guint            anbu_test_account_get_rebuilds      (AnbuTestAccount *self);
 void             anbu_test_account_set_needs_sign_in (AnbuTestAccount *self,
                                                       gboolean         needs_sign_in);
 GListStore      *anbu_test_account_get_pending_store (AnbuTestAccount *self);
+GListStore      *anbu_test_account_get_rejections_store (AnbuTestAccount *self);
 
 /* Where every UI test's manual clock starts: a Tuesday, 10:30 in Seoul. */
 #define ANBU_TEST_NOW_ISO "2026-11-24T10:30:00+09:00"
