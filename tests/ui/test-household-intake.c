@@ -10,7 +10,11 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <math.h>
+#include <stdarg.h>
 #include <string.h>
+
+#include <gdk/x11/gdkx.h>
 
 #include "anbu-case-form-dialog.h"
 #include "anbu-case-store.h"
@@ -560,6 +564,68 @@ picker_open (gpointer data)
   return find_toplevel ("pick-location") != NULL;
 }
 
+/* Runs xdotool with the NULL-terminated @args and waits for it to end. */
+static void
+run_xdotool (const char *xdotool,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) xdotool);
+  va_start (ap, xdotool);
+  for (arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+typedef struct
+{
+  AnbuCaseFormDialog *dialog;
+  char               *lon_before;
+} FieldWait;
+
+static gboolean
+longitude_changed (gpointer data)
+{
+  FieldWait *wait = data;
+
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (wait->dialog, "lon"))),
+                    wait->lon_before) != 0;
+}
+
+static double
+field_value (AnbuCaseFormDialog *dialog,
+             const char         *key)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, key)));
+  char *end;
+  double value = g_ascii_strtod (text, &end);
+
+  g_assert_cmpint (*end, ==, '\0');
+  return value;
+}
+
+static gboolean
+picker_closed (gpointer data)
+{
+  return find_toplevel ("pick-location") == NULL;
+}
+
+static gboolean
+window_active (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
 /* The location picker opens at street zoom on the chosen 동's community
  * centre (not a world map), and a click on the map is the location. */
 static void
@@ -569,7 +635,7 @@ test_register_location_picker (Fixture      *f,
   AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
   GtkWidget *picker, *map;
   ShumateViewport *viewport;
-  double lat, lon;
+  double lat, lon, zoom;
   char *end;
 
   anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "pick-location-button"));
@@ -595,6 +661,70 @@ test_register_location_picker (Fixture      *f,
   g_assert_cmpfloat (lat, >, 37.5761);
   g_assert_cmpfloat (lat, <, 37.5761 + 0.01);
   g_assert_cmpfloat_with_epsilon (lon, 126.9688, 1e-3);
+
+  /* The planner drags the pin 90 px east with the mouse (real X input):
+   * the pin does not pan the map, it moves, and the fields follow it. */
+  {
+    g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (picker));
+    double pin_lat, pin_lon, tip_x, tip_y, wx, wy, sx, sy;
+    double centre_lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+    FieldWait wait = { dialog, NULL };
+    g_autofree char *xid = NULL;
+
+    g_assert_true (anbu_map_view_get_picked_location (ANBU_MAP_VIEW (map), &pin_lat, &pin_lon));
+    g_assert_cmpfloat_with_epsilon (pin_lat, lat, 1e-5);
+    if (xdotool == NULL || !GDK_IS_X11_SURFACE (surface))
+      {
+        g_test_skip ("dragging the pin needs xdotool and an X11 display");
+        return;
+      }
+    xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+    shumate_viewport_location_to_widget_coords (viewport, map, pin_lat, pin_lon, &tip_x, &tip_y);
+    g_assert_true (gtk_widget_translate_coordinates (map, picker, tip_x, tip_y, &wx, &wy));
+    gtk_native_get_surface_transform (GTK_NATIVE (picker), &sx, &sy);
+    {
+      /* Take the pin by its head, 20 px above the tip. */
+      g_autofree char *fx = g_strdup_printf ("%d", (int) round (wx + sx));
+      g_autofree char *fy = g_strdup_printf ("%d", (int) round (wy + sy - 20));
+      g_autofree char *mx = g_strdup_printf ("%d", (int) round (wx + sx + 45));
+      g_autofree char *tx = g_strdup_printf ("%d", (int) round (wx + sx + 90));
+
+      wait.lon_before = g_strdup (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "lon"))));
+      run_xdotool (xdotool, "mousemove", "--window", xid, fx, fy, "mousedown", "1",
+                   "mousemove", "--window", xid, mx, fy, "mousemove", "--window", xid, tx, fy,
+                   "mouseup", "1", NULL);
+      g_assert_true (anbu_test_wait_until (longitude_changed, &wait, 10000));
+      g_free (wait.lon_before);
+    }
+    /* The map stayed where it was; the place is about 90 px (≈ 110 m at z17) east. */
+    g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                                    centre_lon, 1e-9);
+    g_assert_true (anbu_map_view_get_picked_location (ANBU_MAP_VIEW (map), &pin_lat, &pin_lon));
+    g_assert_cmpfloat (pin_lon - lon, >, 80 * 360.0 / (256 * exp2 (shumate_viewport_get_zoom_level (viewport))));
+    g_assert_cmpfloat (pin_lon - lon, <, 100 * 360.0 / (256 * exp2 (shumate_viewport_get_zoom_level (viewport))));
+    g_assert_cmpfloat_with_epsilon (field_value (dialog, "lon"), pin_lon, 1e-6);
+    g_assert_cmpfloat_with_epsilon (field_value (dialog, "lat"), pin_lat, 1e-5);
+    lon = pin_lon;
+
+    /* Keyboard: the arrow keys move the pin too (8 px a press). */
+    run_xdotool (xdotool, "windowfocus", xid, NULL);
+    g_assert_true (anbu_test_wait_until (window_active, picker, 5000));
+    gtk_widget_grab_focus (map);
+    wait.lon_before = g_strdup (gtk_editable_get_text (GTK_EDITABLE (anbu_case_form_dialog_get_input (dialog, "lon"))));
+    run_xdotool (xdotool, "key", "Left", "Left", NULL);
+    g_assert_true (anbu_test_wait_until (longitude_changed, &wait, 10000));
+    g_free (wait.lon_before);
+    g_assert_true (anbu_map_view_get_picked_location (ANBU_MAP_VIEW (map), &pin_lat, &pin_lon));
+    g_assert_cmpfloat (pin_lon, <, lon);
+    g_assert_cmpfloat_with_epsilon (field_value (dialog, "lon"), pin_lon, 1e-6);
+  }
+
+  /* Done closes the map; the form keeps the location. */
+  zoom = shumate_viewport_get_zoom_level (viewport);
+  g_assert_true (gtk_widget_activate (anbu_test_find_named (picker, "pick-location-done")));
+  g_assert_true (anbu_test_wait_until (picker_closed, NULL, 5000));
+  g_assert_cmpfloat_with_epsilon (field_value (dialog, "lon"), lon - 16 * 360.0 / (256 * exp2 (zoom)), 3e-6);
 }
 
 /* Registered with the server out of reach: in the list at once, in the
