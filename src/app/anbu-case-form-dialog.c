@@ -1604,6 +1604,24 @@ check_household_fields (AnbuCaseFormDialog *self,
         continue;
       set_field_error (self, field != NULL ? field->key : NULL, anbu_record_error_get_reason (error));
     }
+
+  /* The server refuses a household outside the user's 동s: say so here,
+   * before the change is queued and comes back rejected. */
+  {
+    g_autoptr(AnbuUser) user = anbu_case_store_dup_user (anbu_casework_get_store (self->casework));
+    g_autoptr(GError) error = NULL;
+    const char *dong_code = json_object_get_string_member_with_default (payload, "dong_code", NULL);
+    gboolean consent = json_object_get_boolean_member_with_default (payload, "night_consent", FALSE);
+
+    if (user != NULL && !anbu_user_may_register_household (user, dong_code, consent, &error))
+      {
+        g_autofree char *path = anbu_record_error_dup_field (error);
+        Field *field = find_field (self, path);
+
+        set_field_error (self, field != NULL ? field->key : NULL, anbu_record_error_get_reason (error));
+        ok = FALSE;
+      }
+  }
   return ok;
 }
 
