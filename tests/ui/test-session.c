@@ -10,6 +10,7 @@
 #include "anbu-case-form-dialog.h"
 #include "anbu-clock.h"
 #include "anbu-client-account.h"
+#include "anbu-household-page.h"
 #include "anbu-households-view.h"
 #include "anbu-map-page.h"
 #include "anbu-sync-indicator.h"
@@ -718,6 +719,47 @@ test_register_household_offline (Fixture      *f,
   g_assert_null (anbu_test_find_change (changes, "household", other_id));
 }
 
+static gboolean
+series_kept (gpointer data)
+{
+  Fixture *f = data;
+  AnbuReplica *replica = anbu_session_get_replica (anbu_client_account_get_session (f->account));
+  g_autofree char *name = anbu_series_prefetcher_cache_name (f->household_id);
+  g_autofree char *text = replica != NULL ? anbu_replica_dup_secret (replica, name) : NULL;
+
+  return text != NULL;
+}
+
+static gboolean
+page_chart_cached (gpointer window)
+{
+  GtkWidget *page = anbu_test_find_type (window, ANBU_TYPE_HOUSEHOLD_PAGE);
+
+  return page != NULL && gtk_widget_get_mapped (page)
+         && g_strcmp0 (anbu_household_page_get_chart_source (ANBU_HOUSEHOLD_PAGE (page)), "cached") == 0;
+}
+
+/* The household's page was never opened while online, yet offline it has its
+ * 7-day chart: the series was kept in the replica in the background after
+ * the sign-in's sync. */
+static void
+test_offline_chart_of_unopened_household (Fixture      *f,
+                                          gconstpointer data)
+{
+  sign_in_through_page (f, PASSWORD);
+  g_assert_true (anbu_test_wait_until (signed_in, f->window, WAIT_MS));
+  wait_indicator (f, ANBU_SYNC_INDICATOR_ONLINE, 0);
+  g_assert_true (anbu_test_wait_until (series_kept, f, WAIT_MS));
+  anbu_sync_engine_set_retry_limits (anbu_session_get_sync_engine (anbu_client_account_get_session (f->account)),
+                                     50, 200);
+
+  anbu_test_server_stop (f->server, SIGTERM);
+  g_assert_true (gtk_widget_activate_action (f->window, "win.sync", NULL));
+  wait_indicator (f, ANBU_SYNC_INDICATOR_OFFLINE, 0);
+  g_assert_true (gtk_widget_activate_action (f->window, "win.open-household", "s", f->household_id));
+  g_assert_true (anbu_test_wait_until (page_chart_cached, f->window, WAIT_MS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -734,6 +776,7 @@ main (int   argc,
   ADD ("sign-out-removes-replica", test_sign_out_removes_replica);
   ADD ("expired-token-renewed", test_expired_token_renewed);
   ADD ("register-household-offline", test_register_household_offline);
+  ADD ("offline-chart-of-unopened-household", test_offline_chart_of_unopened_household);
 #undef ADD
 
   return g_test_run ();
