@@ -449,8 +449,14 @@ on_location_picked (AnbuMapView *view,
 {
   AnbuCaseFormDialog *self = ANBU_CASE_FORM_DIALOG (user_data);
 
+  /* The fields follow the pin; the planner closes the map when it is right. */
   set_location_text (self, latitude, longitude);
-  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
+}
+
+static void
+on_picker_done (GtkWidget *button)
+{
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (button)));
 }
 
 static gboolean picker_start (AnbuCaseFormDialog *self,
@@ -461,7 +467,8 @@ static gboolean picker_start (AnbuCaseFormDialog *self,
 /* The street zoom the picker opens at: houses and street names show. */
 #define PICKER_ZOOM 17.0
 
-/* A small map on which a click is the household's location. */
+/* A small map with a pin on the household's location: a click puts the pin
+ * there, and the pin can be dragged or moved with the arrow keys. */
 static void
 on_pick_location_clicked (AnbuCaseFormDialog *self)
 {
@@ -470,6 +477,8 @@ on_pick_location_clicked (AnbuCaseFormDialog *self)
   GtkWidget *window = adw_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *done = gtk_button_new_with_mnemonic (_("_Done"));
+  GtkWidget *hint = gtk_label_new (_("Drag the pin to the home, or click there. The arrow keys move the pin."));
   AnbuMapView *view = anbu_map_view_new ();
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   GtkWidget *page = parent != NULL ? find_map_page (GTK_WIDGET (parent)) : NULL;
@@ -484,18 +493,31 @@ on_pick_location_clicked (AnbuCaseFormDialog *self)
     anbu_map_view_set_tile_source (view, anbu_map_view_get_tile_source (anbu_map_page_get_map_view (ANBU_MAP_PAGE (page))));
   anbu_map_view_set_picking_location (view, TRUE);
   /* At the location typed, else at the 동's community centre, never at world scale. */
+  /* The pin starts on the location typed, else on the 동's community centre
+   * (where the fields stay empty until the pin moves). */
   if (picker_start (self, &latitude, &longitude, &known))
     {
       anbu_map_view_center_on (view, latitude, longitude, PICKER_ZOOM);
-      if (known)
-        anbu_map_view_set_picked_location (view, latitude, longitude);
+      anbu_map_view_set_picked_location (view, latitude, longitude);
     }
   gtk_widget_set_vexpand (GTK_WIDGET (view), TRUE);
   g_signal_connect_object (view, "location-picked", G_CALLBACK (on_location_picked), self, 0);
+  gtk_widget_set_name (done, "pick-location-done");
+  gtk_widget_add_css_class (done, "suggested-action");
+  g_signal_connect (done, "clicked", G_CALLBACK (on_picker_done), NULL);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), done);
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_widget_set_margin_top (hint, 6);
+  gtk_widget_set_margin_bottom (hint, 6);
+  gtk_widget_set_margin_start (hint, 12);
+  gtk_widget_set_margin_end (hint, 12);
   gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), hint);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (view));
   adw_window_set_content (ADW_WINDOW (window), box);
   gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_grab_focus (GTK_WIDGET (view));
 }
 
 static void
@@ -1602,6 +1624,24 @@ check_household_fields (AnbuCaseFormDialog *self,
         continue;
       set_field_error (self, field != NULL ? field->key : NULL, anbu_record_error_get_reason (error));
     }
+
+  /* The server refuses a household outside the user's 동s: say so here,
+   * before the change is queued and comes back rejected. */
+  {
+    g_autoptr(AnbuUser) user = anbu_case_store_dup_user (anbu_casework_get_store (self->casework));
+    g_autoptr(GError) error = NULL;
+    const char *dong_code = json_object_get_string_member_with_default (payload, "dong_code", NULL);
+    gboolean consent = json_object_get_boolean_member_with_default (payload, "night_consent", FALSE);
+
+    if (user != NULL && !anbu_user_may_register_household (user, dong_code, consent, &error))
+      {
+        g_autofree char *path = anbu_record_error_dup_field (error);
+        Field *field = find_field (self, path);
+
+        set_field_error (self, field != NULL ? field->key : NULL, anbu_record_error_get_reason (error));
+        ok = FALSE;
+      }
+  }
   return ok;
 }
 

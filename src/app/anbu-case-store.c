@@ -313,6 +313,18 @@ anbu_case_store_dup_user_id (AnbuCaseStore *store)
   return g_strdup (ANBU_CASE_STORE (store)->user_id);
 }
 
+AnbuUser *
+anbu_case_store_dup_user (AnbuCaseStore *store)
+{
+  AnbuCaseStore *self = ANBU_CASE_STORE (store);
+  g_autofree char *text = self->replica != NULL ? anbu_replica_dup_secret (self->replica, "user") : NULL;
+  g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return anbu_user_from_json (json_node_get_object (node), NULL);
+}
+
 GTlsDatabase *
 anbu_case_store_dup_tls_database (AnbuCaseStore *store)
 {

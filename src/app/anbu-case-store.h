@@ -7,6 +7,7 @@
 #include "anbu-api-client.h"
 #include "anbu-replica.h"
 #include "anbu-session.h"
+#include "anbu-user.h"
 
 G_BEGIN_DECLS
 
@@ -109,6 +110,9 @@ void       anbu_case_store_store_cached         (AnbuCaseStore       *self,
                                                  const char          *value);
 /* The signed-in planner's user id (visits and contacts name who made them). */
 char      *anbu_case_store_dup_user_id          (AnbuCaseStore       *self);
+/* The signed-in user as the server described them (role, 동 codes); NULL
+ * before a sign-in stored it. */
+AnbuUser  *anbu_case_store_dup_user             (AnbuCaseStore       *self);
 /* Whether the signed-in user is an administrator (the caseload view). */
 gboolean   anbu_case_store_get_is_admin         (AnbuCaseStore       *self);
 void       anbu_case_store_set_is_admin         (AnbuCaseStore       *self,

@@ -292,6 +292,12 @@ apply_local_change (AnbuReplica         *self,
 
   if (!anbu_mutation_apply (mutation_kind, payload, &actor, &records, error))
     return FALSE;
+  /* The server would refuse a new household outside the user's scope: say
+   * so now, rather than queue a change that can only come back rejected. */
+  if (mutation_kind == ANBU_MUTATION_KIND_HOUSEHOLD_CREATE && user != NULL
+      && !anbu_user_may_register_household (user, records.household->dong_code,
+                                            records.household->night_consent, error))
+    return FALSE;
   if (!records.changed)
     return TRUE;
 

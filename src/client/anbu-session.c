@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "anbu-keyring.h"
+#include "anbu-series-prefetcher.h"
 #include "anbu-session.h"
 
 /* What the app calls: sign in (the first time against the server, later
@@ -38,6 +39,7 @@ struct _AnbuSession
   AnbuApiClient    *api;
   AnbuReplica      *replica;
   AnbuSyncEngine   *engine;
+  AnbuSeriesPrefetcher *series;  /* the caseload's charts, kept for offline */
   AnbuLiveChannel  *live;
 };
 
@@ -152,6 +154,9 @@ stop_services (AnbuSession *self)
       anbu_live_channel_stop (self->live);
       g_signal_handlers_disconnect_by_data (self->live, self);
     }
+  if (self->series != NULL)
+    anbu_series_prefetcher_stop (self->series);
+  g_clear_object (&self->series);
   if (self->engine != NULL)
     anbu_sync_engine_stop (self->engine);
   g_clear_object (&self->live);
@@ -204,6 +209,7 @@ start_services (AnbuSession   *self,
   set_user_json (self, user);
 
   self->engine = anbu_sync_engine_new (api, replica);
+  self->series = anbu_series_prefetcher_new (self->engine);
   self->live = anbu_live_channel_new (api);
   g_signal_connect_swapped (self->live, "connected", G_CALLBACK (on_live_connected), self);
   g_signal_connect_swapped (self->live, "notify::connected", G_CALLBACK (on_live_connected_changed),
@@ -971,6 +977,9 @@ anbu_session_dispose (GObject *object)
       anbu_live_channel_stop (self->live);
       g_signal_handlers_disconnect_by_data (self->live, self);
     }
+  if (self->series != NULL)
+    anbu_series_prefetcher_stop (self->series);
+  g_clear_object (&self->series);
   if (self->engine != NULL)
     anbu_sync_engine_stop (self->engine);
   g_clear_object (&self->live);
@@ -1159,6 +1168,13 @@ anbu_session_get_replica (AnbuSession *self)
  *
  * Returns: (nullable) (transfer none): the sync engine while unlocked
  */
+AnbuSeriesPrefetcher *
+anbu_session_get_series_prefetcher (AnbuSession *self)
+{
+  g_return_val_if_fail (ANBU_IS_SESSION (self), NULL);
+  return self->series;
+}
+
 AnbuSyncEngine *
 anbu_session_get_sync_engine (AnbuSession *self)
 {

@@ -7,6 +7,7 @@
 #include "anbu-api-client.h"
 #include "anbu-live-channel.h"
 #include "anbu-replica.h"
+#include "anbu-series-prefetcher.h"
 #include "anbu-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -109,6 +110,8 @@ JsonObject       *anbu_session_get_user            (AnbuSession         *self);
 guint             anbu_session_get_pending_count   (AnbuSession         *self);
 AnbuReplica      *anbu_session_get_replica         (AnbuSession         *self);
 AnbuSyncEngine   *anbu_session_get_sync_engine     (AnbuSession         *self);
+/* Keeps every household's 7-day series in the replica after each sync. */
+AnbuSeriesPrefetcher *anbu_session_get_series_prefetcher (AnbuSession     *self);
 AnbuLiveChannel  *anbu_session_get_live_channel    (AnbuSession         *self);
 AnbuApiClient    *anbu_session_get_api_client      (AnbuSession         *self);
 

@@ -15,6 +15,16 @@ struct _AnbuGeoIndex
   guint         n_points;
   AnbuGeoPoint *points;
   double       *normalised;  /* nx, ny pairs */
+
+  /* A grid of buckets over the points' bounding box, so that a viewport
+   * looks only at the points near it: at street zoom a window shows a few
+   * hundred of a city's households, and visiting all of them every frame
+   * was most of the cost of panning. Bucket b holds the points
+   * bucket_points[bucket_start[b] .. bucket_start[b + 1]), in index order. */
+  guint         grid;        /* buckets per side */
+  double        min_x, min_y, span_x, span_y;
+  guint        *bucket_start;
+  guint        *bucket_points;
 };
 
 struct _AnbuGeoClustering
@@ -189,6 +199,99 @@ anbu_geo_count_tiles (double south,
 
 /* ---- Index --------------------------------------------------------------- */
 
+static guint
+bucket_coordinate (double value,
+                   double min,
+                   double span,
+                   guint  grid)
+{
+  double b = span > 0 ? floor ((value - min) / span * grid) : 0;
+
+  return (guint) CLAMP (b, 0.0, grid - 1.0);
+}
+
+static void
+build_grid (AnbuGeoIndex *index)
+{
+  double max_x = 0, max_y = 0;
+  g_autofree guint *fill = NULL;
+  guint n_buckets;
+
+  index->min_x = index->min_y = 1;
+  for (guint i = 0; i < index->n_points; i++)
+    {
+      index->min_x = MIN (index->min_x, index->normalised[2 * i]);
+      index->min_y = MIN (index->min_y, index->normalised[2 * i + 1]);
+      max_x = MAX (max_x, index->normalised[2 * i]);
+      max_y = MAX (max_y, index->normalised[2 * i + 1]);
+    }
+  index->span_x = MAX (max_x - index->min_x, 0);
+  index->span_y = MAX (max_y - index->min_y, 0);
+  /* About four points a bucket. */
+  index->grid = (guint) CLAMP (ceil (sqrt (index->n_points / 4.0)), 1, 1024);
+  n_buckets = index->grid * index->grid;
+  index->bucket_start = g_new0 (guint, n_buckets + 1);
+  index->bucket_points = g_new (guint, index->n_points + 1);
+  fill = g_new0 (guint, n_buckets);
+
+  for (guint i = 0; i < index->n_points; i++)
+    {
+      guint bx = bucket_coordinate (index->normalised[2 * i], index->min_x, index->span_x, index->grid);
+      guint by = bucket_coordinate (index->normalised[2 * i + 1], index->min_y, index->span_y, index->grid);
+
+      index->bucket_start[by * index->grid + bx + 1]++;
+    }
+  for (guint b = 0; b < n_buckets; b++)
+    index->bucket_start[b + 1] += index->bucket_start[b];
+  for (guint i = 0; i < index->n_points; i++)
+    {
+      guint bx = bucket_coordinate (index->normalised[2 * i], index->min_x, index->span_x, index->grid);
+      guint by = bucket_coordinate (index->normalised[2 * i + 1], index->min_y, index->span_y, index->grid);
+      guint b = by * index->grid + bx;
+
+      index->bucket_points[index->bucket_start[b] + fill[b]++] = i;
+    }
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* The points that may lie in the normalised box [x0, x1) × [y0, y1), in index
+ * order (so that clustering a region gives what clustering all would). */
+static GArray *
+points_near (AnbuGeoIndex *index,
+             double        x0,
+             double        y0,
+             double        x1,
+             double        y1)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint bx0, by0, bx1, by1;
+
+  if (index->n_points == 0 || x1 < index->min_x || y1 < index->min_y
+      || x0 > index->min_x + index->span_x || y0 > index->min_y + index->span_y)
+    return found;
+  bx0 = bucket_coordinate (x0, index->min_x, index->span_x, index->grid);
+  by0 = bucket_coordinate (y0, index->min_y, index->span_y, index->grid);
+  bx1 = bucket_coordinate (x1, index->min_x, index->span_x, index->grid);
+  by1 = bucket_coordinate (y1, index->min_y, index->span_y, index->grid);
+  for (guint by = by0; by <= by1; by++)
+    {
+      guint first = index->bucket_start[by * index->grid + bx0];
+      guint last = index->bucket_start[by * index->grid + bx1 + 1];
+
+      g_array_append_vals (found, &index->bucket_points[first], last - first);
+    }
+  g_array_sort (found, compare_uint);
+  return found;
+}
+
 AnbuGeoIndex *
 anbu_geo_index_new (const AnbuGeoPoint *points,
                     guint               n_points)
@@ -207,6 +310,7 @@ anbu_geo_index_new (const AnbuGeoPoint *points,
       anbu_geo_to_normalised (points[i].latitude, points[i].longitude,
                               &index->normalised[2 * i], &index->normalised[2 * i + 1]);
     }
+  build_grid (index);
   return index;
 }
 
@@ -217,6 +321,8 @@ anbu_geo_index_free (AnbuGeoIndex *index)
     return;
   g_free (index->points);
   g_free (index->normalised);
+  g_free (index->bucket_start);
+  g_free (index->bucket_points);
   g_free (index);
 }
 
@@ -283,6 +389,7 @@ anbu_geo_clustering_new (AnbuGeoIndex      *index,
   g_autoptr(GHashTable) sparse = NULL;
   g_autoptr(GArray) assignments = NULL;
   g_autoptr(GArray) unsorted = NULL;
+  g_autoptr(GArray) candidates = NULL;
   g_autofree guint *order = NULL;
   g_autofree guint *rank = NULL;
   g_autofree guint *fill = NULL;
@@ -318,11 +425,24 @@ anbu_geo_clustering_new (AnbuGeoIndex      *index,
         memset (dense, 0xff, sizeof (guint) * ncols * nrows);
     }
 
-  unsorted = g_array_new (FALSE, TRUE, sizeof (AnbuGeoCluster));
-  assignments = g_array_sized_new (FALSE, FALSE, sizeof (Assignment), MIN (index->n_points, 65536));
-
-  for (guint i = 0; i < index->n_points; i++)
+  /* Only the points near the region (grown to whole cells) can be in it. */
+  if (viewport != NULL && world > 0)
     {
+      double x0 = grouping ? col0 * cell_px : rx0;
+      double y0 = grouping ? row0 * cell_px : ry0;
+      double x1 = grouping ? (col0 + ncols) * cell_px : rx1;
+      double y1 = grouping ? (row0 + nrows) * cell_px : ry1;
+
+      candidates = points_near (index, x0 / world, y0 / world, x1 / world, y1 / world);
+    }
+
+  unsorted = g_array_new (FALSE, TRUE, sizeof (AnbuGeoCluster));
+  assignments = g_array_sized_new (FALSE, FALSE, sizeof (Assignment),
+                                   MIN (candidates != NULL ? candidates->len : index->n_points, 65536));
+
+  for (guint c_i = 0; c_i < (candidates != NULL ? candidates->len : index->n_points); c_i++)
+    {
+      guint i = candidates != NULL ? g_array_index (candidates, guint, c_i) : c_i;
       double x = index->normalised[2 * i] * world;
       double y = index->normalised[2 * i + 1] * world;
       AnbuMapState state = index->points[i].state;

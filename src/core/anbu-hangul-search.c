@@ -178,15 +178,20 @@ static AnbuHangulKey *
 key_new_from_ucs4 (gunichar *chars,
                    gsize     len)
 {
-  AnbuHangulKey *key = g_new0 (AnbuHangulKey, 1);
+  /* One block for the key, its text and its initials: a filter reads
+   * thousands of keys per keystroke, and each separate block is one more
+   * cache miss. */
+  AnbuHangulKey *key = g_malloc0 (sizeof (AnbuHangulKey) + 2 * (len + 1) * sizeof (gunichar));
 
-  key->chars = chars;
+  key->chars = (gunichar *) (key + 1);
+  key->initials = key->chars + len + 1;
+  memcpy (key->chars, chars, len * sizeof (gunichar));
+  g_free (chars);
   key->len = len;
   key->primary_len = len;
-  key->initials = g_new0 (gunichar, len + 1);
   for (gsize i = 0; i < len; i++)
-    if (is_syllable (chars[i]))
-      key->initials[i] = choseong_compat[syllable_initial (chars[i])];
+    if (is_syllable (key->chars[i]))
+      key->initials[i] = choseong_compat[syllable_initial (key->chars[i])];
   return key;
 }
 
@@ -239,8 +244,6 @@ anbu_hangul_key_free (AnbuHangulKey *key)
 {
   if (key == NULL)
     return;
-  g_free (key->chars);
-  g_free (key->initials);
   g_free (key);
 }
 
@@ -339,13 +342,47 @@ term_matches (const Term          *term,
   /* Initials alone are a name search: ㄱㅇㅅ is 김영수, not 강남구 역삼로. */
   gsize len = term->initials_only ? key->primary_len : key->len;
 
+  gunichar first = term->chars[0];
+  gunichar base = 0;
+  enum { EXACT, EXACT_OR_INITIAL, SAME_BASE } kind = EXACT;
+
   if (term->len > len)
     return FALSE;
 
+  /* Most positions fail on the term's first character: rule them out with
+   * one comparison suited to it, and let char_matches look at the rest. A
+   * consonant alone matches itself or a syllable's initial; a syllable still
+   * being composed (the term's last) matches syllables of the same initial
+   * and medial; anything else matches only itself. */
+  if (anbu_hangul_is_choseong (first))
+    kind = EXACT_OR_INITIAL;
+  else if (term->len == 1 && is_syllable (first))
+    {
+      kind = SAME_BASE;
+      base = syllable_without_final (first);
+    }
+
   for (gsize start = 0; start + term->len <= len; start++)
     {
-      gsize j = 0;
+      gsize j = 1;
+      gunichar t = key->chars[start];
 
+      switch (kind)
+        {
+        case EXACT:
+          if (t != first)
+            continue;
+          break;
+        case EXACT_OR_INITIAL:
+          if (t != first && key->initials[start] != first)
+            continue;
+          break;
+        case SAME_BASE:
+        default:
+          if (t - base >= N_FINALS || !char_matches (first, TRUE, key, start))
+            continue;
+          break;
+        }
       while (j < term->len && char_matches (term->chars[j], j + 1 == term->len, key, start + j))
         j++;
       if (j == term->len)

@@ -7,12 +7,26 @@
 
 #include "anbu-household-index.h"
 
+/* What a filter reads of one household, packed next to its neighbours: a
+ * keystroke reads every entry, and going through each summary object cost
+ * a cache miss per household. */
+typedef struct
+{
+  const AnbuHangulKey  *key;
+  const char           *dong_code;
+  AnbuHouseholdSummary *summary;
+  guint                 categories;
+  gboolean              night_consent;
+} Entry;
+
 struct _AnbuHouseholdIndex
 {
   GObject parent_instance;
 
   GPtrArray             *all;      /* of AnbuHouseholdSummary, in sort order */
+  GArray                *entries;  /* Entry, aligned with all */
   GPtrArray             *visible;  /* borrowed from all */
+  GArray                *visible_rows; /* guint: where each visible item is in all */
   GHashTable            *by_id;    /* id → summary, borrowed */
 
   char                  *query_text;
@@ -40,23 +54,61 @@ anbu_dong_free (AnbuDong *dong)
 }
 
 static gboolean
-passes (AnbuHouseholdIndex   *self,
-        AnbuHouseholdSummary *summary)
+passes (AnbuHouseholdIndex *self,
+        const Entry        *entry)
 {
-  const AnbuHouseholdFacts *facts = anbu_household_summary_get_facts (summary);
-
-  if (self->categories != 0 && (anbu_household_summary_get_categories (summary) & self->categories) == 0)
+  if (self->categories != 0 && (entry->categories & self->categories) == 0)
     return FALSE;
-  if (self->dong_code != NULL && g_strcmp0 (facts->dong_code, self->dong_code) != 0)
+  if (self->dong_code != NULL && g_strcmp0 (entry->dong_code, self->dong_code) != 0)
     return FALSE;
-  if (self->consent == ANBU_CONSENT_FILTER_CONSENTED && !facts->night_consent)
+  if (self->consent == ANBU_CONSENT_FILTER_CONSENTED && !entry->night_consent)
     return FALSE;
-  if (self->consent == ANBU_CONSENT_FILTER_NOT_CONSENTED && facts->night_consent)
+  if (self->consent == ANBU_CONSENT_FILTER_NOT_CONSENTED && entry->night_consent)
     return FALSE;
-  if (self->query != NULL
-      && !anbu_hangul_query_matches_key (self->query, anbu_household_summary_get_search_key (summary)))
+  if (self->query != NULL && !anbu_hangul_query_matches_key (self->query, entry->key))
     return FALSE;
   return TRUE;
+}
+
+static void
+rebuild_entries (AnbuHouseholdIndex *self)
+{
+  g_array_set_size (self->entries, self->all->len);
+  for (guint i = 0; i < self->all->len; i++)
+    {
+      AnbuHouseholdSummary *summary = self->all->pdata[i];
+      const AnbuHouseholdFacts *facts = anbu_household_summary_get_facts (summary);
+      Entry *entry = &g_array_index (self->entries, Entry, i);
+
+      entry->key = anbu_household_summary_get_search_key (summary);
+      entry->dong_code = facts->dong_code;
+      entry->summary = summary;
+      entry->categories = anbu_household_summary_get_categories (summary);
+      entry->night_consent = facts->night_consent;
+    }
+}
+
+/* Fills visible (and visible_rows) with the rows of all that pass; with
+ * @candidates, only those rows are looked at. */
+static void
+collect_visible (AnbuHouseholdIndex *self,
+                 GArray             *candidates)
+{
+  guint n = candidates != NULL ? candidates->len : self->all->len;
+  const Entry *entries = (const Entry *) self->entries->data;
+
+  self->visible = g_ptr_array_sized_new (n);
+  g_array_set_size (self->visible_rows, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      guint row = candidates != NULL ? g_array_index (candidates, guint, i) : i;
+
+      if (passes (self, &entries[row]))
+        {
+          g_ptr_array_add (self->visible, entries[row].summary);
+          g_array_append_val (self->visible_rows, row);
+        }
+    }
 }
 
 /* Tells the list what changed between @old and the new visible items,
@@ -86,12 +138,14 @@ refilter_full (AnbuHouseholdIndex *self,
                gboolean            narrowing)
 {
   g_autoptr(GPtrArray) old = self->visible;
-  GPtrArray *candidates = narrowing ? old : self->all;
+  g_autoptr(GArray) old_rows = NULL;
 
-  self->visible = g_ptr_array_sized_new (candidates->len);
-  for (guint i = 0; i < candidates->len; i++)
-    if (passes (self, candidates->pdata[i]))
-      g_ptr_array_add (self->visible, candidates->pdata[i]);
+  if (narrowing)
+    {
+      old_rows = self->visible_rows;
+      self->visible_rows = g_array_new (FALSE, FALSE, sizeof (guint));
+    }
+  collect_visible (self, old_rows);
   emit_changes (self, old);
 }
 
@@ -117,6 +171,7 @@ static void
 resort (AnbuHouseholdIndex *self)
 {
   g_ptr_array_sort_with_data (self->all, compare_for_sort, self);
+  rebuild_entries (self);
 }
 
 static GType
@@ -156,6 +211,8 @@ anbu_household_index_finalize (GObject *object)
   AnbuHouseholdIndex *self = ANBU_HOUSEHOLD_INDEX (object);
 
   g_clear_pointer (&self->visible, g_ptr_array_unref);
+  g_clear_pointer (&self->visible_rows, g_array_unref);
+  g_clear_pointer (&self->entries, g_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->all, g_ptr_array_unref);
   g_clear_pointer (&self->query, anbu_hangul_query_free);
@@ -176,6 +233,8 @@ anbu_household_index_init (AnbuHouseholdIndex *self)
 {
   self->all = g_ptr_array_new_with_free_func (g_object_unref);
   self->visible = g_ptr_array_new ();
+  self->visible_rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->sort = ANBU_HOUSEHOLD_SORT_RISK;
 }
@@ -219,10 +278,7 @@ anbu_household_index_set_households (AnbuHouseholdIndex *self,
     }
   resort (self);
 
-  self->visible = g_ptr_array_sized_new (self->all->len);
-  for (guint i = 0; i < self->all->len; i++)
-    if (passes (self, self->all->pdata[i]))
-      g_ptr_array_add (self->visible, self->all->pdata[i]);
+  collect_visible (self, NULL);
   emit_changes (self, old_visible);
 }
 

@@ -74,6 +74,34 @@ anbu_user_has_dong_code (const AnbuUser *user,
          g_strv_contains ((const char * const *) user->dong_codes, dong_code);
 }
 
+gboolean
+anbu_user_may_register_household (const AnbuUser  *user,
+                                  const char      *dong_code,
+                                  gboolean         night_consent,
+                                  GError         **error)
+{
+  g_return_val_if_fail (user != NULL, FALSE);
+
+  switch (user->role)
+    {
+    case ANBU_USER_ROLE_ADMIN:
+      return TRUE;
+    case ANBU_USER_ROLE_CONTROL:
+      if (night_consent)
+        return TRUE;
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "night_consent",
+                             _("The control centre can register only households that consented to night and holiday monitoring"));
+      return FALSE;
+    case ANBU_USER_ROLE_PLANNER:
+    default:
+      if (anbu_user_has_dong_code (user, dong_code))
+        return TRUE;
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_VALUE, "dong_code",
+                             _("This 동 is not one you look after: the server would refuse the household. Choose one of your 동s, or ask an administrator."));
+      return FALSE;
+    }
+}
+
 static gboolean
 read_dong_codes (JsonObject  *object,
                  GStrv       *out,

@@ -42,6 +42,15 @@ gboolean    anbu_user_equal         (const AnbuUser  *a,
                                      const AnbuUser  *b);
 gboolean    anbu_user_has_dong_code (const AnbuUser  *user,
                                      const char      *dong_code);
+/* The server's rule for a new household that no one was assigned: a planner
+ * registers only in their own 동s, the control centre only households that
+ * consented to night monitoring, an administrator anywhere. On refusal sets
+ * @error (ANBU_RECORD_ERROR, field dong_code or night_consent) with a
+ * sentence for the planner. */
+gboolean    anbu_user_may_register_household (const AnbuUser  *user,
+                                              const char      *dong_code,
+                                              gboolean         night_consent,
+                                              GError         **error);
 AnbuUser   *anbu_user_from_json     (JsonObject      *object,
                                      GError         **error);
 JsonObject *anbu_user_to_json       (const AnbuUser  *user);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #include "anbu-clock.h"
@@ -299,6 +300,90 @@ test_move_seen_by_both_apps (Fixture       *fx,
   g_assert_null (get_local (&fx->lee, "visit", after));
 }
 
+typedef struct
+{
+  guint    fetched;
+  gboolean finished;
+} SeriesRuns;
+
+static void
+on_series_finished (AnbuSeriesPrefetcher *prefetcher,
+                    guint                 fetched,
+                    SeriesRuns           *runs)
+{
+  runs->fetched += fetched;
+  runs->finished = TRUE;
+}
+
+/* Every household of the caseload gets its 7-day series kept in the replica
+ * in the background after a sync, so its page has a chart offline although
+ * nobody opened it while online. */
+static void
+test_series_kept_for_offline (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autofree char *first = create_household (fx, DONG_A, "김영수");
+  g_autofree char *second = create_household (fx, DONG_A, "이순자");
+  g_autofree char *elsewhere = create_household (fx, DONG_B, "박철수");
+  AnbuSeriesPrefetcher *prefetcher;
+  AnbuReplica *replica;
+  SeriesRuns runs = { 0, FALSE };
+  const char *ids[] = { first, second };
+
+  sign_in (fx, &fx->kim);
+  prefetcher = anbu_session_get_series_prefetcher (fx->kim.session);
+  g_assert_nonnull (prefetcher);
+  g_signal_connect (prefetcher, "finished", G_CALLBACK (on_series_finished), &runs);
+  sync_now (&fx->kim);
+  g_assert_cmpint (count_local (&fx->kim, "household"), ==, 2);
+  /* The run started by the sync ends by itself. */
+  test_wait_for_flag (&runs.finished, TEST_TIMEOUT_SECONDS);
+  g_assert_false (anbu_series_prefetcher_get_running (prefetcher));
+  g_assert_cmpuint (runs.fetched, ==, 2);
+
+  /* The server goes away: the copies are in the replica. */
+  anbu_test_server_stop (fx->server, SIGTERM);
+  replica = anbu_session_get_replica (fx->kim.session);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *name = anbu_series_prefetcher_cache_name (ids[i]);
+      g_autofree char *text = anbu_replica_dup_secret (replica, name);
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *series;
+
+      g_assert_nonnull (text);
+      node = json_from_string (text, NULL);
+      g_assert_true (node != NULL && JSON_NODE_HOLDS_OBJECT (node));
+      series = json_node_get_object (node);
+      g_assert_cmpstr (json_object_get_string_member (series, "household_id"), ==, ids[i]);
+      /* Seven days in hourly buckets, as the household page asks. */
+      g_assert_cmpint (json_object_get_int_member (series, "bucket"), ==, 3600);
+      g_assert_true (json_object_has_member (series, "plugs"));
+    }
+  /* Another planner's household is not kept. */
+  {
+    g_autofree char *name = anbu_series_prefetcher_cache_name (elsewhere);
+    g_autofree char *text = anbu_replica_dup_secret (replica, name);
+
+    g_assert_null (text);
+  }
+
+  /* Offline, a sync fails and no run starts, so nothing is lost. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    AnbuSyncEngine *engine = anbu_session_get_sync_engine (fx->kim.session);
+
+    runs.fetched = 0;
+    runs.finished = FALSE;
+    AWAIT (result, anbu_sync_engine_sync_async (engine, NULL, test_ready_cb, &result));
+    g_assert_false (anbu_sync_engine_sync_finish (engine, result, &error));
+    g_assert_false (anbu_series_prefetcher_get_running (prefetcher));
+    g_assert_false (runs.finished);
+  }
+  g_signal_handlers_disconnect_by_data (prefetcher, &runs);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -307,5 +392,7 @@ main (int   argc,
 
   g_test_add ("/anbu/client-caseload/move-seen-by-both-apps", Fixture, NULL,
               fixture_set_up, test_move_seen_by_both_apps, fixture_tear_down);
+  g_test_add ("/anbu/client-caseload/series-kept-for-offline", Fixture, NULL,
+              fixture_set_up, test_series_kept_for_offline, fixture_tear_down);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "anbu-record-error.h"
 #include "anbu-replica.h"
+#include "anbu-series-prefetcher.h"
 #define ANBU_REPLICA_TEST_HELPERS
 #include "client-test-util.h"
 #include "replica-fixtures.h"
@@ -276,6 +277,100 @@ test_local_change_queues (void)
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_cmpuint (anbu_replica_get_pending_count (replica), ==, 1);
+}
+
+/* The offline copy of a household's series keeps what the chart draws and
+ * drops the rest. */
+static void
+test_series_compact (void)
+{
+  const char *full =
+    "{\"household_id\": \"a1111111-1111-4111-8111-111111111111\","
+    " \"from\": \"2026-11-17T10:00:00Z\", \"to\": \"2026-11-24T10:00:00Z\", \"bucket\": 3600,"
+    " \"plugs\": [{\"serial\": \"PLG-1\", \"appliance\": \"tv\","
+    "   \"buckets\": [{\"start\": \"2026-11-17T10:00:00Z\", \"count\": 60,"
+    "                  \"watts\": {\"min\": 0.5, \"max\": 92.5, \"mean\": 30.25},"
+    "                  \"lux\": {\"min\": 3, \"max\": 180, \"mean\": 75.5}},"
+    "                 {\"start\": \"2026-11-17T11:00:00Z\", \"count\": 60,"
+    "                  \"watts\": {\"min\": 0.5, \"max\": 0.75, \"mean\": 0.5},"
+    "                  \"lux\": {\"min\": 2, \"max\": 4, \"mean\": 3}}],"
+    "   \"events\": [{\"at\": \"2026-11-17T10:12:00Z\", \"kind\": \"power\", \"magnitude\": 92}]}]}";
+  g_autofree char *compact = anbu_series_prefetcher_compact (full);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *plug, *bucket;
+
+  g_assert_nonnull (compact);
+  g_test_message ("%" G_GSIZE_FORMAT " → %" G_GSIZE_FORMAT " bytes", strlen (full), strlen (compact));
+  g_assert_cmpuint (strlen (compact), <, strlen (full) * 2 / 3);
+  node = json_from_string (compact, NULL);
+  g_assert_nonnull (node);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "bucket"), ==, 3600);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "from"), ==,
+                   "2026-11-17T10:00:00Z");
+  plug = json_array_get_object_element (json_object_get_array_member (json_node_get_object (node), "plugs"), 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (plug, "buckets")), ==, 2);
+  bucket = json_array_get_object_element (json_object_get_array_member (plug, "buckets"), 0);
+  g_assert_cmpstr (json_object_get_string_member (bucket, "start"), ==, "2026-11-17T10:00:00Z");
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (bucket, "watts"), "max"), ==, 92.5);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (bucket, "lux"), "mean"), ==, 75.5);
+  g_assert_false (json_object_has_member (json_object_get_object_member (bucket, "watts"), "min"));
+  g_assert_false (json_object_has_member (bucket, "count"));
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (json_object_get_array_member (plug, "events"), 0), "at"),
+                   ==, "2026-11-17T10:12:00Z");
+  g_assert_null (strstr (compact, "magnitude"));
+
+  /* Not a series: nothing to keep. */
+  g_assert_null (anbu_series_prefetcher_compact ("{\"error\": {\"code\": \"not_found\"}}"));
+  g_assert_null (anbu_series_prefetcher_compact ("<html>"));
+}
+
+/* A planner's new household outside their 동s would only come back
+ * refused by the server: the replica refuses it before it is queued, with
+ * the reason under the 동; in their own 동 it is queued. */
+static void
+test_household_outside_scope_not_queued (void)
+{
+  g_autofree char *path = replica_path ();
+  g_autoptr(AnbuReplica) replica = create_replica (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) stored = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *queued = NULL;
+  g_autofree char *field = NULL;
+  /* Who signed in, as the server described them (AnbuSession keeps it). */
+  const char *user = "{\"id\":\"e1111111-1111-4111-8111-111111111111\",\"username\":\"kim\","
+                     "\"display_name\":\"김복지\",\"role\":\"planner\",\"dong_codes\":[\"1168064000\"]}";
+  g_autofree char *elsewhere = fixture_household_json ("a7777777-7777-4777-8777-777777777777", "이순자",
+                                                       "010-2345-6789", "테헤란로 7", 0);
+  g_autofree char *mine = fixture_household_json ("a8888888-8888-4888-8888-888888888888", "박영수",
+                                                  "010-2345-6780", "테헤란로 8", 0);
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *other_dong = NULL;
+
+  AWAIT (stored, anbu_replica_set_secret_async (replica, "user", user, NULL, test_ready_cb, &stored));
+  g_assert_true (anbu_replica_set_secret_finish (replica, stored, &error));
+  g_assert_no_error (error);
+
+  /* 역삼2동 is another planner's. */
+  parts = g_strsplit (elsewhere, "\"1168064000\"", -1);
+  other_dong = g_strjoinv ("\"1168065000\"", parts);
+  refused = record_change (replica, "household.create", other_dong, &error);
+  g_assert_null (refused);
+  g_assert_error (error, ANBU_RECORD_ERROR, ANBU_RECORD_ERROR_INVALID_VALUE);
+  field = anbu_record_error_dup_field (error);
+  g_assert_cmpstr (field, ==, "dong_code");
+  g_clear_error (&error);
+  entries = list_outbox (replica);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  queued = record_change (replica, "household.create", mine, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (queued);
+  entries = list_outbox (replica);
+  g_assert_cmpuint (entries->len, ==, 1);
 }
 
 /* A change that cannot be applied leaves no outbox entry behind. */
@@ -959,6 +1054,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/anbu/replica/missing", test_missing);
   g_test_add_func ("/anbu/replica/local-change-queues", test_local_change_queues);
   g_test_add_func ("/anbu/replica/failed-change-not-queued", test_failed_change_not_queued);
+  g_test_add_func ("/anbu/replica/series-compact", test_series_compact);
+  g_test_add_func ("/anbu/replica/household-outside-scope-not-queued",
+                   test_household_outside_scope_not_queued);
   g_test_add_func ("/anbu/replica/pull-and-removal", test_pull_and_removal);
   g_test_add_func ("/anbu/replica/bad-pull-changes-nothing", test_bad_pull_changes_nothing);
   g_test_add_func ("/anbu/replica/page-must-follow-cursor", test_page_must_follow_cursor);

@@ -411,6 +411,87 @@ test_hit_testing_on_top (void)
   g_assert_false (anbu_geo_clustering_hit_test (c, first->x + 9.5, first->y, 9, NULL, NULL, &hit));
 }
 
+/* Clustering a viewport finds every point in it and nothing else, however
+ * the points are spread (a dense district, a few far away, one on the edge),
+ * and gives the same clusters as clustering everything and keeping the cells
+ * in view. */
+static void
+test_viewport_finds_every_point (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4242);
+  const guint n = 20000;
+  g_autofree AnbuGeoPoint *points = g_new (AnbuGeoPoint, n);
+  g_autoptr(AnbuGeoIndex) index = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean far = i % 1000 == 0;
+
+      points[i].latitude = far ? g_rand_double_range (rand, 33.0, 38.5)
+                               : g_rand_double_range (rand, 37.455, 37.490);
+      points[i].longitude = far ? g_rand_double_range (rand, 125.0, 129.5)
+                                : g_rand_double_range (rand, 126.900, 126.960);
+      points[i].state = g_rand_int_range (rand, 0, ANBU_MAP_N_STATES);
+    }
+  index = anbu_geo_index_new (points, n);
+
+  for (guint z = 11; z <= 17; z += 3)
+    for (guint trial = 0; trial < 20; trial++)
+      {
+        double world = anbu_geo_world_size (z, 256);
+        double cx, cy;
+        AnbuGeoRect view;
+        guint expected = 0, found = 0;
+        g_autoptr(AnbuGeoClustering) single = NULL;
+
+        /* A window somewhere over the district or beside it. */
+        anbu_geo_to_world_pixels (g_rand_double_range (rand, 37.44, 37.50),
+                                  g_rand_double_range (rand, 126.89, 126.97), z, 256, &cx, &cy);
+        view = (AnbuGeoRect) { cx - 640, cy - 400, 1280, 800 };
+        for (guint i = 0; i < n; i++)
+          {
+            double x, y;
+
+            anbu_geo_index_get_normalised (index, i, &x, &y);
+            x *= world;
+            y *= world;
+            if (x >= view.x && y >= view.y && x < view.x + view.width && y < view.y + view.height)
+              expected++;
+          }
+        single = anbu_geo_clustering_new (index, z, 256, &view, 0);
+        g_assert_cmpuint (anbu_geo_clustering_get_n_points (single), ==, expected);
+        for (guint k = 0; k < anbu_geo_clustering_get_n_clusters (single); k++)
+          found += anbu_geo_clustering_get_cluster (single, k)->count;
+        g_assert_cmpuint (found, ==, expected);
+
+        /* Grouped in cells: each cluster in view is the whole cell. */
+        {
+          g_autoptr(AnbuGeoClustering) grouped = anbu_geo_clustering_new (index, z, 256, &view, 64);
+          g_autoptr(AnbuGeoClustering) everything = anbu_geo_clustering_new (index, z, 256, NULL, 64);
+
+          for (guint k = 0; k < anbu_geo_clustering_get_n_clusters (grouped); k++)
+            {
+              const AnbuGeoCluster *c = anbu_geo_clustering_get_cluster (grouped, k);
+              gboolean matched = FALSE;
+
+              for (guint j = 0; j < anbu_geo_clustering_get_n_clusters (everything) && !matched; j++)
+                {
+                  const AnbuGeoCluster *e = anbu_geo_clustering_get_cluster (everything, j);
+
+                  if (e->cell.x == c->cell.x && e->cell.y == c->cell.y)
+                    {
+                      g_assert_cmpuint (e->count, ==, c->count);
+                      g_assert_cmpint (e->worst, ==, c->worst);
+                      g_assert_cmpfloat_with_epsilon (e->x, c->x, 1e-6);
+                      matched = TRUE;
+                    }
+                }
+              g_assert_true (matched);
+            }
+        }
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -418,6 +499,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/anbu/geo/projection", test_projection);
+  g_test_add_func ("/anbu/geo/viewport-finds-every-point", test_viewport_finds_every_point);
   g_test_add_func ("/anbu/geo/haversine", test_haversine);
   g_test_add_func ("/anbu/geo/tile-count", test_tile_count);
   g_test_add_func ("/anbu/geo/state-names", test_state_names);

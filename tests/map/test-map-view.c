@@ -682,6 +682,74 @@ count_pixels (GdkTexture  *texture,
     }
 }
 
+/* Critical-red pixels the window shows within 40 px of a household, and
+ * their mean column. */
+static guint
+critical_pixels_near (Fixture      *f,
+                      AnbuMapPoint *point,
+                      double       *mean_x)
+{
+  g_autoptr(GdkTexture) texture = render_window (f->window);
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guchar *data = g_malloc ((gsize) w * h * 4);
+  double lx, ly, cx, cy;
+  guint count = 0;
+  double sum = 0;
+
+  household_in_layer (f, point, &lx, &ly);
+  g_assert_true (gtk_widget_translate_coordinates (
+    GTK_WIDGET (anbu_map_view_get_status_layer (f->view)), f->window, lx, ly, &cx, &cy));
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  for (int y = MAX (0, (int) cy - 40); y < MIN (h, (int) cy + 40); y++)
+    for (int x = MAX (0, (int) cx - 40); x < MIN (w, (int) cx + 40); x++)
+      {
+        const guchar *p = &data[4 * ((gsize) y * w + x)];
+
+        if (p[2] > 190 && p[1] < 30 && p[0] < 50)
+          {
+            count++;
+            sum += x - cx;
+          }
+      }
+  if (mean_x != NULL)
+    *mean_x = count > 0 ? sum / count : 1000;
+  return count;
+}
+
+/* At street zoom the markers are drawn once per tile and reused while the map
+ * pans: what the planner sees must still follow the caseload and the map. */
+static void
+test_street_markers_follow_changes (Fixture       *f,
+                                    gconstpointer  data)
+{
+  const double lat = (TEST_SOUTH + TEST_NORTH) / 2, lon = (TEST_WEST + TEST_EAST) / 2;
+  g_autoptr(GListStore) store = g_list_store_new (ANBU_TYPE_MAP_POINT);
+  g_autoptr(AnbuMapPoint) critical = anbu_map_point_new ("hh-one", "김영수", lat, lon,
+                                                         ANBU_MAP_STATE_CRITICAL, 40);
+  g_autoptr(AnbuMapPoint) calm = anbu_map_point_new ("hh-one", "김영수", lat, lon,
+                                                     ANBU_MAP_STATE_NORMAL, 1);
+  double offset;
+
+  g_list_store_append (store, critical);
+  anbu_map_view_set_model (f->view, G_LIST_MODEL (store));
+  anbu_map_view_center_on (f->view, lat, lon, 17);
+  wait_frames (f->window, 3);
+  g_assert_cmpuint (critical_pixels_near (f, critical, &offset), >, 20);
+  g_assert_cmpfloat (fabs (offset), <, 3);
+
+  /* The map pans 200 px: the marker goes with it, to where its place now is. */
+  shumate_location_set_location (SHUMATE_LOCATION (anbu_map_view_get_viewport (f->view)), lat,
+                                 lon + 200 * 360.0 / (256.0 * exp2 (17)));
+  wait_frames (f->window, 3);
+  g_assert_cmpuint (critical_pixels_near (f, critical, &offset), >, 20);
+  g_assert_cmpfloat (fabs (offset), <, 3);
+
+  /* The signal is resolved: the household is no longer drawn as 심각. */
+  g_list_store_splice (store, 0, 1, (gpointer *) &calm, 1);
+  wait_frames (f->window, 3);
+  g_assert_cmpuint (critical_pixels_near (f, calm, NULL), ==, 0);
+}
+
 static void
 test_screenshot (Fixture       *f,
                  gconstpointer  data)
@@ -812,6 +880,7 @@ main (int   argc,
   ADD ("/anbu/map/view/route", test_route);
   ADD ("/anbu/map/view/area-of-view", test_area_of_view);
   ADD ("/anbu/map/view/pick-location", test_pick_location);
+  ADD ("/anbu/map/view/street-markers-follow-changes", test_street_markers_follow_changes);
   ADD ("/anbu/map/view/screenshot", test_screenshot);
 #undef ADD
   g_test_add_func ("/anbu/map/view/close-while-tiles-load", test_close_while_tiles_load);

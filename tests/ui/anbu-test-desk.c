@@ -33,6 +33,20 @@ anbu_test_desk_open (AnbuTestDesk      *desk,
   ANBU_TEST_AWAIT (result, anbu_replica_create_async (path, password, 1, 8192, meta, NULL, anbu_test_ready_cb, &result));
   desk->replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
+  if (desk->user != NULL)
+    {
+      g_autoptr(JsonObject) object = anbu_user_to_json (desk->user);
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(GAsyncResult) stored = NULL;
+      g_autofree char *text = NULL;
+
+      json_node_set_object (node, object);
+      text = json_to_string (node, FALSE);
+      ANBU_TEST_AWAIT (stored, anbu_replica_set_secret_async (desk->replica, "user", text, NULL,
+                                                              anbu_test_ready_cb, &stored));
+      g_assert_true (anbu_replica_set_secret_finish (desk->replica, stored, &error));
+      g_assert_no_error (error);
+    }
   if (!(flags & ANBU_TEST_DESK_NO_PULL))
     anbu_test_desk_pull (desk);
 
@@ -85,6 +99,7 @@ anbu_test_desk_close (AnbuTestDesk *desk)
   g_clear_pointer (&desk->server, anbu_test_server_free);
   g_clear_pointer (&desk->token, g_free);
   g_clear_pointer (&desk->user_id, g_free);
+  g_clear_pointer (&desk->user, anbu_user_free);
   g_clear_object (&desk->app);
   g_clear_object (&desk->account);
 }

@@ -5,6 +5,7 @@
 #include "anbu-casework.h"
 #include "anbu-test-server.h"
 #include "anbu-test-util.h"
+#include "anbu-user.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,9 @@ typedef struct
   GtkWidget       *window;
   AnbuApplication *app;
   AnbuTestAccount *account;
+  /* Optional, set before opening: what a sign-in keeps of the user (its 동),
+   * stored in the replica as AnbuSession does. */
+  AnbuUser        *user;
 } AnbuTestDesk;
 
 typedef enum

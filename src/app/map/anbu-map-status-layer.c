@@ -14,6 +14,32 @@
 #define ICON_SIZE 24           /* logical pixels of a marker sprite */
 #define HOUSEHOLD_HIT_RADIUS 11.0
 #define BADGE_SIZE 16.0
+#define TILE_PX 256            /* world pixels per side of a cached tile of markers */
+#define MARKER_REACH 28.0      /* how far a marker (disc and badge) reaches from its place */
+#define MAX_CACHED_TILES 160
+
+typedef struct
+{
+  double zoom;
+  double world;        /* world size in pixels at this zoom */
+  double origin_x;     /* world pixel of the layer's (0, 0), before rotation */
+  double origin_y;
+  double width;
+  double height;
+  double rotation;
+} Frame;
+
+typedef struct
+{
+  gint64 x;
+  gint64 y;
+} TileKey;
+
+typedef struct
+{
+  cairo_surface_t *surface;   /* NULL: nothing in this tile */
+  guint64          last_used;
+} Tile;
 
 struct _AnbuMapStatusLayer
 {
@@ -31,8 +57,18 @@ struct _AnbuMapStatusLayer
   GHashTable        *discs;       /* radius × states + worst → cairo_surface_t */
   GHashTable        *labels;      /* count → cairo_surface_t */
 
-  guint              drawn_clusters;
-  guint              drawn_households;
+  /* Markers drawn once per world tile at the current integral zoom and
+   * blitted while the map pans: at street zoom a window shows thousands of
+   * markers, and drawing each one every frame cost more than a frame. */
+  GHashTable        *tiles;       /* TileKey → Tile */
+  double             tiles_world; /* the world size the tiles were drawn at */
+  double             tiles_cell;
+  int                tiles_scale;
+  guint64            frame_count;
+
+  /* The last frame drawn, for the counts below (asked by tests and benches). */
+  gboolean           have_frame;
+  Frame              last_frame;
 };
 
 G_DEFINE_TYPE (AnbuMapStatusLayer, anbu_map_status_layer, SHUMATE_TYPE_LAYER)
@@ -189,6 +225,40 @@ anbu_map_status_layer_create_state_icon (AnbuMapState state,
   return texture;
 }
 
+/* ---- Tile cache ---------------------------------------------------------- */
+
+static guint
+tile_key_hash (gconstpointer key)
+{
+  const TileKey *k = key;
+
+  return (guint) (k->x * 73856093) ^ (guint) (k->y * 19349663);
+}
+
+static gboolean
+tile_key_equal (gconstpointer a,
+                gconstpointer b)
+{
+  const TileKey *ka = a, *kb = b;
+
+  return ka->x == kb->x && ka->y == kb->y;
+}
+
+static void
+tile_free (gpointer data)
+{
+  Tile *tile = data;
+
+  g_clear_pointer (&tile->surface, cairo_surface_destroy);
+  g_free (tile);
+}
+
+static void
+forget_tiles (AnbuMapStatusLayer *self)
+{
+  g_hash_table_remove_all (self->tiles);
+}
+
 /* ---- Model --------------------------------------------------------------- */
 
 static void
@@ -213,6 +283,7 @@ rebuild_index (AnbuMapStatusLayer *self)
     }
   g_clear_pointer (&self->index, anbu_geo_index_free);
   self->index = anbu_geo_index_new (geo, n);
+  forget_tiles (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -227,17 +298,6 @@ on_items_changed (AnbuMapStatusLayer *self,
 }
 
 /* ---- Frame geometry ------------------------------------------------------ */
-
-typedef struct
-{
-  double zoom;
-  double world;        /* world size in pixels at this zoom */
-  double origin_x;     /* world pixel of the layer's (0, 0), before rotation */
-  double origin_y;
-  double width;
-  double height;
-  double rotation;
-} Frame;
 
 static void
 compute_frame (AnbuMapStatusLayer *self,
@@ -295,6 +355,25 @@ cluster_frame (AnbuMapStatusLayer *self,
 }
 
 static double
+frame_cell (AnbuMapStatusLayer *self,
+            const Frame        *frame)
+{
+  return frame->zoom < self->cluster_below_zoom ? ANBU_MAP_STATUS_LAYER_CELL_PX : 0;
+}
+
+/* The clusters of a region (world pixels) at the frame's zoom. Cells are
+ * anchored at the world origin, so a cluster is the same whichever region
+ * it is found from. */
+static AnbuGeoClustering *
+cluster_region (AnbuMapStatusLayer *self,
+                const Frame        *frame,
+                const AnbuGeoRect  *region)
+{
+  return anbu_geo_clustering_new (self->index, log2 (frame->world), 1.0, region,
+                                  frame_cell (self, frame));
+}
+
+static double
 cluster_radius (guint    count,
                 gpointer user_data)
 {
@@ -332,6 +411,8 @@ clear_sprite_caches (AnbuMapStatusLayer *self)
     g_clear_pointer (&self->sprites[s], cairo_surface_destroy);
   g_hash_table_remove_all (self->discs);
   g_hash_table_remove_all (self->labels);
+  if (self->tiles != NULL)
+    forget_tiles (self);
 }
 
 static void
@@ -485,6 +566,199 @@ draw_selection (cairo_t *cr,
   cairo_stroke (cr);
 }
 
+/* Where the selected household's marker is, in world pixels, when it is
+ * drawn on its own (not inside a cluster). */
+static gboolean
+selected_position (AnbuMapStatusLayer *self,
+                   const Frame        *frame,
+                   double             *x,
+                   double             *y)
+{
+  g_autoptr(AnbuGeoClustering) clustering = NULL;
+  double nx, ny;
+
+  if (self->selected < 0 || (guint) self->selected >= anbu_geo_index_get_size (self->index))
+    return FALSE;
+  anbu_geo_index_get_normalised (self->index, self->selected, &nx, &ny);
+  *x = nx * frame->world;
+  *y = ny * frame->world;
+  if (frame_cell (self, frame) <= 0)
+    return TRUE;
+
+  /* Clustered zoom: only a cell of its own shows the household itself. */
+  clustering = cluster_region (self, frame, &(AnbuGeoRect) { *x - 0.5, *y - 0.5, 1, 1 });
+  for (guint k = 0; k < anbu_geo_clustering_get_n_clusters (clustering); k++)
+    {
+      const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
+
+      if (cluster->count == 1
+          && (int) anbu_geo_clustering_get_members (clustering, k, NULL)[0] == self->selected)
+        {
+          *x = cluster->x;
+          *y = cluster->y;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Draws the markers that reach into one tile; NULL when none do. */
+static cairo_surface_t *
+render_tile (AnbuMapStatusLayer *self,
+             const Frame        *frame,
+             gint64              tx,
+             gint64              ty)
+{
+  double left = (double) tx * TILE_PX, top = (double) ty * TILE_PX;
+  AnbuGeoRect region = { left - MARKER_REACH, top - MARKER_REACH,
+                         TILE_PX + 2 * MARKER_REACH, TILE_PX + 2 * MARKER_REACH };
+  g_autoptr(AnbuGeoClustering) clustering = cluster_region (self, frame, &region);
+  guint n = anbu_geo_clustering_get_n_clusters (clustering);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (n == 0)
+    return NULL;
+  surface = new_sprite_surface (self, TILE_PX, TILE_PX, &cr);
+  /* Least severe first, so the worst end up on top (in every tile alike). */
+  for (guint k = 0; k < n; k++)
+    {
+      const AnbuGeoCluster *cluster = anbu_geo_clustering_get_cluster (clustering, k);
+      double x = round (cluster->x) - left;
+      double y = round (cluster->y) - top;
+
+      if (cluster->count == 1)
+        draw_household (self, cr, cluster->worst, x, y);
+      else
+        draw_cluster (self, cr, cluster, x, y);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static void
+evict_tiles (AnbuMapStatusLayer *self)
+{
+  GHashTableIter iter;
+  Tile *tile;
+
+  if (g_hash_table_size (self->tiles) <= MAX_CACHED_TILES)
+    return;
+  g_hash_table_iter_init (&iter, self->tiles);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
+    if (tile->last_used != self->frame_count)
+      g_hash_table_iter_remove (&iter);
+}
+
+/* At an integral zoom, the markers come from tiles drawn once: panning only
+ * blits the visible tiles. */
+static void
+snapshot_tiled (AnbuMapStatusLayer *self,
+                GtkSnapshot        *snapshot,
+                const Frame        *frame)
+{
+  double extent = frame->rotation != 0 ? hypot (frame->width, frame->height) : 0;
+  double ox = round (frame->origin_x), oy = round (frame->origin_y);
+  double rx0, ry0, rx1, ry1;
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  double sel_x = 0, sel_y = 0;
+  gboolean selected_shown;
+  g_autoptr(GPtrArray) visible = g_ptr_array_new ();
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (double));
+  cairo_t *cr;
+
+  if (frame->world != self->tiles_world || frame_cell (self, frame) != self->tiles_cell
+      || self->sprite_scale != self->tiles_scale)
+    {
+      forget_tiles (self);
+      self->tiles_world = frame->world;
+      self->tiles_cell = frame_cell (self, frame);
+      self->tiles_scale = self->sprite_scale;
+    }
+  self->frame_count++;
+
+  /* Rotated, the window shows a disc around its centre: cover that. */
+  if (extent > 0)
+    {
+      rx0 = frame->origin_x + frame->width / 2 - extent / 2;
+      ry0 = frame->origin_y + frame->height / 2 - extent / 2;
+      rx1 = rx0 + extent;
+      ry1 = ry0 + extent;
+    }
+  else
+    {
+      rx0 = frame->origin_x;
+      ry0 = frame->origin_y;
+      rx1 = rx0 + frame->width;
+      ry1 = ry0 + frame->height;
+    }
+
+  for (gint64 ty = (gint64) floor (ry0 / TILE_PX); ty <= (gint64) floor (ry1 / TILE_PX); ty++)
+    for (gint64 tx = (gint64) floor (rx0 / TILE_PX); tx <= (gint64) floor (rx1 / TILE_PX); tx++)
+      {
+        TileKey key = { tx, ty };
+        Tile *tile = g_hash_table_lookup (self->tiles, &key);
+        double left = (double) tx * TILE_PX - ox, top = (double) ty * TILE_PX - oy;
+
+        if (tile == NULL)
+          {
+            tile = g_new0 (Tile, 1);
+            tile->surface = render_tile (self, frame, tx, ty);
+            g_hash_table_insert (self->tiles, g_memdup2 (&key, sizeof key), tile);
+          }
+        tile->last_used = self->frame_count;
+        if (tile->surface == NULL)
+          continue;
+        g_ptr_array_add (visible, tile->surface);
+        g_array_append_val (offsets, left);
+        g_array_append_val (offsets, top);
+        x0 = MIN (x0, left);
+        y0 = MIN (y0, top);
+        x1 = MAX (x1, left + TILE_PX);
+        y1 = MAX (y1, top + TILE_PX);
+      }
+
+  selected_shown = selected_position (self, frame, &sel_x, &sel_y);
+  if (selected_shown)
+    {
+      sel_x = round (sel_x) - ox;
+      sel_y = round (sel_y) - oy;
+      x0 = MIN (x0, sel_x - MARKER_REACH);
+      y0 = MIN (y0, sel_y - MARKER_REACH);
+      x1 = MAX (x1, sel_x + MARKER_REACH);
+      y1 = MAX (y1, sel_y + MARKER_REACH);
+    }
+  evict_tiles (self);
+
+  /* Bound the node to what is drawn: a large cairo node is costly to composite. */
+  if (extent <= 0)
+    {
+      x0 = MAX (x0, 0);
+      y0 = MAX (y0, 0);
+      x1 = MIN (x1, frame->width);
+      y1 = MIN (y1, frame->height);
+    }
+  if (x1 <= x0 || y1 <= y0)
+    return;
+
+  gtk_snapshot_save (snapshot);
+  if (frame->rotation != 0)
+    {
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (frame->width / 2, frame->height / 2));
+      gtk_snapshot_rotate (snapshot, frame->rotation * 180 / G_PI);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-frame->width / 2, -frame->height / 2));
+    }
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+  for (guint i = 0; i < visible->len; i++)
+    blit (cr, visible->pdata[i], g_array_index (offsets, double, 2 * i),
+          g_array_index (offsets, double, 2 * i + 1));
+  if (selected_shown)
+    draw_selection (cr, sel_x, sel_y);
+  cairo_destroy (cr);
+  gtk_snapshot_restore (snapshot);
+}
+
 static void
 anbu_map_status_layer_snapshot (GtkWidget   *widget,
                                 GtkSnapshot *snapshot)
@@ -501,18 +775,25 @@ anbu_map_status_layer_snapshot (GtkWidget   *widget,
 
   if (self->index == NULL || anbu_geo_index_get_size (self->index) == 0)
     {
-      self->drawn_clusters = self->drawn_households = 0;
+      self->have_frame = FALSE;
       return;
     }
 
   compute_frame (self, &frame);
   if (frame.width <= 0 || frame.height <= 0)
     return;
+  self->have_frame = TRUE;
+  self->last_frame = frame;
   ensure_sprites (self);
+  /* Between integral zooms (a zoom animation) the world changes size every
+   * frame, and tiles would be drawn only to be dropped: draw directly. */
+  if (fabs (frame.zoom - round (frame.zoom)) < 1e-6)
+    {
+      snapshot_tiled (self, snapshot, &frame);
+      return;
+    }
   clustering = cluster_frame (self, &frame);
   n = anbu_geo_clustering_get_n_clusters (clustering);
-  self->drawn_clusters = n;
-  self->drawn_households = anbu_geo_clustering_get_n_points (clustering);
   if (n == 0)
     return;
 
@@ -620,6 +901,7 @@ anbu_map_status_layer_finalize (GObject *object)
   g_ptr_array_unref (self->points);
   g_hash_table_unref (self->discs);
   g_hash_table_unref (self->labels);
+  g_hash_table_unref (self->tiles);
   g_free (self->selected_id);
 
   G_OBJECT_CLASS (anbu_map_status_layer_parent_class)->finalize (object);
@@ -705,6 +987,7 @@ anbu_map_status_layer_init (AnbuMapStatusLayer *self)
   self->points = g_ptr_array_new_with_free_func (g_object_unref);
   self->discs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
   self->labels = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
+  self->tiles = g_hash_table_new_full (tile_key_hash, tile_key_equal, g_free, tile_free);
   self->cluster_below_zoom = 17;
   self->selected = -1;
   self->index = anbu_geo_index_new (NULL, 0);
@@ -767,6 +1050,7 @@ anbu_map_status_layer_set_cluster_below_zoom (AnbuMapStatusLayer *self,
   if (self->cluster_below_zoom == zoom)
     return;
   self->cluster_below_zoom = zoom;
+  forget_tiles (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER_BELOW_ZOOM]);
 }
@@ -855,16 +1139,39 @@ anbu_map_status_layer_pick (AnbuMapStatusLayer *self,
   return TRUE;
 }
 
+/* What the last frame showed: counted when asked, so that drawing from
+ * tiles need not cluster the whole window every frame. */
+static void
+count_drawn (AnbuMapStatusLayer *self,
+             guint              *clusters,
+             guint              *households)
+{
+  g_autoptr(AnbuGeoClustering) clustering = NULL;
+
+  *clusters = *households = 0;
+  if (!self->have_frame || self->index == NULL || anbu_geo_index_get_size (self->index) == 0)
+    return;
+  clustering = cluster_frame (self, &self->last_frame);
+  *clusters = anbu_geo_clustering_get_n_clusters (clustering);
+  *households = anbu_geo_clustering_get_n_points (clustering);
+}
+
 guint
 anbu_map_status_layer_get_n_drawn_clusters (AnbuMapStatusLayer *self)
 {
+  guint clusters, households;
+
   g_return_val_if_fail (ANBU_IS_MAP_STATUS_LAYER (self), 0);
-  return self->drawn_clusters;
+  count_drawn (self, &clusters, &households);
+  return clusters;
 }
 
 guint
 anbu_map_status_layer_get_n_drawn_households (AnbuMapStatusLayer *self)
 {
+  guint clusters, households;
+
   g_return_val_if_fail (ANBU_IS_MAP_STATUS_LAYER (self), 0);
-  return self->drawn_households;
+  count_drawn (self, &clusters, &households);
+  return households;
 }

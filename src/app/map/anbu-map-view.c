@@ -35,6 +35,8 @@ struct _AnbuMapView
   ShumateMarkerLayer *pin_layer;
   ShumateMarker      *pin;
   gboolean            has_pin;
+  double              drag_pin_x;   /* where the pin's tip was when a drag took it, */
+  double              drag_pin_y;   /* in the view's coordinates */
 
   gboolean            fit_pending;  /* an area to show once the view has a size */
   double              fit_area[4];  /* south, west, north, east */
@@ -216,6 +218,10 @@ show_household_popover (AnbuMapView  *self,
 
 /* ---- Location pin -------------------------------------------------------- */
 
+#define PIN_HEIGHT 36.0
+#define PIN_GRAB_HALF_WIDTH 16.0
+#define PIN_KEY_STEP 8.0
+
 /* A map pin whose tip is the bottom centre of a 28 × 36 area. */
 static void
 draw_pin (GtkDrawingArea *area,
@@ -268,6 +274,130 @@ place_pin (AnbuMapView *self,
   if (!self->has_pin)
     shumate_marker_layer_add_marker (self->pin_layer, self->pin);
   self->has_pin = TRUE;
+}
+
+/* Where the pin's tip is, in the view's coordinates. */
+static gboolean
+pin_tip (AnbuMapView *self,
+         double      *x,
+         double      *y)
+{
+  double lx, ly;
+
+  if (!self->has_pin)
+    return FALSE;
+  shumate_viewport_location_to_widget_coords (shumate_simple_map_get_viewport (self->map),
+                                              GTK_WIDGET (self->status_layer),
+                                              shumate_location_get_latitude (SHUMATE_LOCATION (self->pin)),
+                                              shumate_location_get_longitude (SHUMATE_LOCATION (self->pin)),
+                                              &lx, &ly);
+  return gtk_widget_translate_coordinates (GTK_WIDGET (self->status_layer), GTK_WIDGET (self),
+                                           lx, ly, x, y);
+}
+
+/* Puts the pin's tip at (x, y) of the view. */
+static void
+move_pin_to (AnbuMapView *self,
+             double       x,
+             double       y)
+{
+  double lx, ly, latitude, longitude;
+
+  if (!gtk_widget_translate_coordinates (GTK_WIDGET (self), GTK_WIDGET (self->status_layer),
+                                         x, y, &lx, &ly))
+    return;
+  shumate_viewport_widget_coords_to_location (shumate_simple_map_get_viewport (self->map),
+                                              GTK_WIDGET (self->status_layer), lx, ly,
+                                              &latitude, &longitude);
+  place_pin (self, latitude, longitude);
+}
+
+static void
+emit_pin_location (AnbuMapView *self)
+{
+  g_signal_emit (self, signals[LOCATION_PICKED], 0,
+                 shumate_location_get_latitude (SHUMATE_LOCATION (self->pin)),
+                 shumate_location_get_longitude (SHUMATE_LOCATION (self->pin)));
+}
+
+/* A press on the pin (its head or tip) while picking drags the pin instead
+ * of panning the map. */
+static void
+on_pin_drag_begin (GtkGestureDrag *gesture,
+                   double          x,
+                   double          y,
+                   AnbuMapView    *self)
+{
+  double tx, ty;
+
+  if (!self->picking_location || !pin_tip (self, &tx, &ty)
+      || x < tx - PIN_GRAB_HALF_WIDTH || x > tx + PIN_GRAB_HALF_WIDTH
+      || y < ty - PIN_HEIGHT - 4 || y > ty + 6)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  self->drag_pin_x = tx;
+  self->drag_pin_y = ty;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+on_pin_drag_update (GtkGestureDrag *gesture,
+                    double          offset_x,
+                    double          offset_y,
+                    AnbuMapView    *self)
+{
+  move_pin_to (self, self->drag_pin_x + offset_x, self->drag_pin_y + offset_y);
+}
+
+static void
+on_pin_drag_end (GtkGestureDrag *gesture,
+                 double          offset_x,
+                 double          offset_y,
+                 AnbuMapView    *self)
+{
+  move_pin_to (self, self->drag_pin_x + offset_x, self->drag_pin_y + offset_y);
+  emit_pin_location (self);
+}
+
+/* Arrow keys move the pin while picking (Shift: one pixel at a time), for
+ * planners who do not use a mouse. */
+static gboolean
+on_pin_key_pressed (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    AnbuMapView           *self)
+{
+  double step = (state & GDK_SHIFT_MASK) ? 1 : PIN_KEY_STEP;
+  double dx = 0, dy = 0;
+
+  if (!self->picking_location || !self->has_pin)
+    return GDK_EVENT_PROPAGATE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      dx = -step;
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      dx = step;
+      break;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      dy = -step;
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      dy = step;
+      break;
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+  anbu_map_view_move_picked_location (self, dx, dy);
+  return GDK_EVENT_STOP;
 }
 
 /* ---- Input --------------------------------------------------------------- */
@@ -552,6 +682,8 @@ anbu_map_view_init (AnbuMapView *self)
 {
   ShumateViewport *viewport;
   GtkGesture *click;
+  GtkGesture *drag;
+  GtkEventController *keys;
 
   self->overlay = gtk_overlay_new ();
   gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
@@ -574,6 +706,19 @@ anbu_map_view_init (AnbuMapView *self)
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect_object (click, "released", G_CALLBACK (on_click_released), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  drag = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (drag, "drag-begin", G_CALLBACK (on_pin_drag_begin), self, 0);
+  g_signal_connect_object (drag, "drag-update", G_CALLBACK (on_pin_drag_update), self, 0);
+  g_signal_connect_object (drag, "drag-end", G_CALLBACK (on_pin_drag_end), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_pin_key_pressed), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   build_pin (self);
   self->legend = build_legend ();
@@ -907,6 +1052,8 @@ anbu_map_view_set_picking_location (AnbuMapView *self,
   if (picking)
     gtk_popover_popdown (GTK_POPOVER (self->popover));
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), picking ? "crosshair" : NULL);
+  /* The arrow keys move the pin: the view takes the keyboard focus. */
+  gtk_widget_set_focusable (GTK_WIDGET (self), picking);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICKING_LOCATION]);
 }
 
@@ -933,6 +1080,21 @@ anbu_map_view_set_picked_location (AnbuMapView *self,
 {
   g_return_if_fail (ANBU_IS_MAP_VIEW (self));
   place_pin (self, latitude, longitude);
+}
+
+void
+anbu_map_view_move_picked_location (AnbuMapView *self,
+                                    double       dx,
+                                    double       dy)
+{
+  double x, y;
+
+  g_return_if_fail (ANBU_IS_MAP_VIEW (self));
+
+  if (!pin_tip (self, &x, &y))
+    return;
+  move_pin_to (self, x + dx, y + dy);
+  emit_pin_location (self);
 }
 
 void

@@ -39,7 +39,8 @@ G_DECLARE_FINAL_TYPE (AnbuMapView, anbu_map_view, ANBU, MAP_VIEW, GtkWidget)
  *   tile-source  AnbuMapTileSource
  *   picking-location  while TRUE (the install form's "pick on the map"), a
  *                click puts a pin there and emits "location-picked" instead
- *                of selecting households */
+ *                of selecting households; the pin can be dragged, and moved
+ *                with the arrow keys, each move emitting "location-picked" */
 GQuark              anbu_map_view_error_quark        (void);
 
 AnbuMapView        *anbu_map_view_new                (void);
@@ -115,6 +116,11 @@ gboolean            anbu_map_view_get_picked_location   (AnbuMapView     *self,
 void                anbu_map_view_set_picked_location   (AnbuMapView     *self,
                                                          double           latitude,
                                                          double           longitude);
+/* Moves the pin by (dx, dy) pixels of the view and emits "location-picked"
+ * (what the arrow keys do while picking; dragging the pin does the same). */
+void                anbu_map_view_move_picked_location  (AnbuMapView     *self,
+                                                         double           dx,
+                                                         double           dy);
 void                anbu_map_view_clear_picked_location (AnbuMapView     *self);
 
 G_END_DECLS
