@@ -10,7 +10,6 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "anbu-board-item.h"
@@ -177,26 +176,8 @@ seed_alert (Fixture    *f,
                                              "\"raised_at\": \"%s\", \"responder\": \"control\", "
                                              "\"state\": \"open\", \"version\": 1}",
                                              id, household_id, level, raised_at);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
 
-  g_assert_cmpint (sqlite3_open (f->server->db, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
-                                       " VALUES (?1, ?2, 'open', ?3, 1,"
-                                       " (SELECT value + 1 FROM counter WHERE name = 'seq'), ?4)",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, household_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, record, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, raised_at, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE counter SET value = value + 1 WHERE name = 'seq'; COMMIT",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  anbu_test_server_insert_alert (f->server, id, household_id, record, raised_at);
 }
 
 static char *pull_cursor;
