@@ -12,6 +12,7 @@
 #include "anbu-kst.h"
 #include "anbu-record-error.h"
 #include "anbu-validate.h"
+#include "anbu-household-index.h"
 #include "anbu-wall-board.h"
 #include "anbu-window.h"
 
@@ -255,6 +256,17 @@ replace_items (AnbuWallBoard *self,
     }
 }
 
+/* The flag of issue 17 (anbu-bad-number.h), as the households list has it. */
+static gboolean
+household_has_bad_number (AnbuWallBoard *self,
+                          const char    *household_id)
+{
+  AnbuHouseholdSummary *summary = anbu_household_index_lookup (anbu_casework_get_index (self->casework),
+                                                              household_id);
+
+  return summary != NULL && anbu_household_summary_get_facts (summary)->bad_numbers > 0;
+}
+
 static void
 rebuild (AnbuWallBoard *self)
 {
@@ -290,6 +302,7 @@ rebuild (AnbuWallBoard *self)
       const char *dong = household != NULL ? household->dong_name : NULL;
       g_autofree char *district_name = household != NULL ? district_of_address (household->address) : NULL;
       g_autofree char *action = describe_last_action (alert, g_hash_table_lookup (last_contacts, alert->id));
+      g_autofree char *flagged_name = NULL;
       const char *district_key = district_name != NULL ? district_name : _("Other");
       District *district;
 
@@ -310,6 +323,13 @@ rebuild (AnbuWallBoard *self)
       if (dong != NULL)
         g_hash_table_insert (district->dongs, (gpointer) dong,
                              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (district->dongs, dong)) + 1));
+      /* A number that failed twice: whoever calls next should know before dialling. */
+      if (household_has_bad_number (self, alert->household_id))
+        {
+          /* Translators: a household on the wall board whose number failed twice. */
+          flagged_name = g_strdup_printf (_("%s · check the number"), name);
+          name = flagged_name;
+        }
       g_ptr_array_add (items, anbu_board_item_new (alert, name, dong, district_name, action));
     }
 

@@ -596,6 +596,34 @@ test_board (Fixture      *f,
                                                                 "board-claim")));
   g_assert_nonnull (strstr (anbu_wall_board_get_level_counts (f->board), "미접수 1"));
 
+  /* 박정희's number fails twice (wrong number, not in service): the board says so. */
+  {
+    g_autofree char *batch = NULL;
+    g_autofree char *e1 = g_uuid_string_random ();
+    g_autofree char *e2 = g_uuid_string_random ();
+    g_autofree char *c1 = g_uuid_string_random ();
+    g_autofree char *c2 = g_uuid_string_random ();
+    g_autoptr(AnbuTestResponse) response = NULL;
+    JsonArray *results;
+
+    batch = g_strdup_printf ("[{\"id\": \"%s\", \"kind\": \"contact.create\", \"payload\": {\"id\": \"%s\","
+                             " \"alert_id\": \"%s\", \"household_id\": \"%s\", \"at\": \"2026-11-24T01:32:00Z\","
+                             " \"by\": \"%s\", \"channel\": \"phone\", \"outcome\": \"wrong_number\","
+                             " \"phone\": \"010-1234-5678\"}},"
+                             " {\"id\": \"%s\", \"kind\": \"contact.create\", \"payload\": {\"id\": \"%s\","
+                             " \"alert_id\": \"%s\", \"household_id\": \"%s\", \"at\": \"2026-11-24T01:33:00Z\","
+                             " \"by\": \"%s\", \"channel\": \"phone\", \"outcome\": \"not_in_service\","
+                             " \"phone\": \"010-1234-5678\"}}]",
+                             e1, c1, A2, H2, f->operator_id, e2, c2, A2, H2, f->operator_id);
+    results = anbu_test_push (f->server, f->token, batch, &response);
+    for (guint i = 0; i < json_array_get_length (results); i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "status"),
+                       ==, "applied");
+    pull (f);
+    assert_row_says (f, A2, "board-household", "박정희 · 번호 확인 필요");
+    assert_row_says (f, A1, "board-household", "김영수");
+  }
+
   anbu_test_save_screenshot (f->window, "wall-board");
 
   /* F11: full screen, the wall mode without the header bar. */
