@@ -14,6 +14,7 @@ struct _AnbuBoardItem
   char      *dong_name;
   char      *district_name;
   char      *last_action;
+  gint64     held_until;
 };
 
 G_DEFINE_FINAL_TYPE (AnbuBoardItem, anbu_board_item, G_TYPE_OBJECT)
@@ -47,7 +48,8 @@ anbu_board_item_new (const AnbuAlert *alert,
                      const char      *household_name,
                      const char      *dong_name,
                      const char      *district_name,
-                     const char      *last_action)
+                     const char      *last_action,
+                     gint64           held_until)
 {
   AnbuBoardItem *self;
 
@@ -59,6 +61,7 @@ anbu_board_item_new (const AnbuAlert *alert,
   self->dong_name = g_strdup (dong_name);
   self->district_name = g_strdup (district_name);
   self->last_action = g_strdup (last_action);
+  self->held_until = held_until;
   return self;
 }
 
@@ -95,4 +98,11 @@ anbu_board_item_get_last_action (AnbuBoardItem *self)
 {
   g_return_val_if_fail (ANBU_IS_BOARD_ITEM (self), NULL);
   return self->last_action;
+}
+
+gint64
+anbu_board_item_get_held_until (AnbuBoardItem *self)
+{
+  g_return_val_if_fail (ANBU_IS_BOARD_ITEM (self), 0);
+  return self->held_until;
 }

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-board-row.h"
+#include "anbu-kst.h"
 #include "anbu-enums.h"
 
 struct _AnbuBoardRow
@@ -146,6 +147,21 @@ anbu_board_row_update_age (AnbuBoardRow *self,
   self->age_text = g_steal_pointer (&age);
 }
 
+/* "09:00" today, "11/25 09:00" on another day (KST). */
+static char *
+format_until (gint64 until,
+              gint64 now)
+{
+  g_autoptr(GDateTime) until_utc = g_date_time_new_from_unix_utc (until / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) now_utc = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) until_kst = anbu_kst_to_kst (until_utc);
+  g_autoptr(GDateTime) now_kst = anbu_kst_to_kst (now_utc);
+  gboolean today = g_date_time_get_day_of_year (until_kst) == g_date_time_get_day_of_year (now_kst)
+                   && g_date_time_get_year (until_kst) == g_date_time_get_year (now_kst);
+
+  return g_date_time_format (until_kst, today ? "%H:%M" : "%m/%d %H:%M");
+}
+
 void
 anbu_board_row_bind (AnbuBoardRow  *self,
                      AnbuBoardItem *item,
@@ -193,11 +209,26 @@ anbu_board_row_bind (AnbuBoardRow  *self,
   if (alert->claimed_by == NULL)
     holder = g_strdup (alert->state == ANBU_ALERT_STATE_OPEN ? _("Not taken — unacknowledged")
                                                              : _("Not taken"));
-  else if (alert->claimed_by_name != NULL)
-    /* Translators: who holds a signal now, by display name ("김민지 주무관 처리 중"). */
-    holder = g_strdup_printf (_("%s handling"), alert->claimed_by_name);
   else
-    holder = g_strdup (_("Another operator handling"));
+    {
+      g_autofree char *who = NULL;
+      gint64 until = anbu_board_item_get_held_until (item);
+
+      if (alert->claimed_by_name != NULL)
+        /* Translators: who holds a signal now, by display name ("김민지 주무관 처리 중"). */
+        who = g_strdup_printf (_("%s handling"), alert->claimed_by_name);
+      else
+        who = g_strdup (_("Another operator handling"));
+      if (until > now)
+        {
+          g_autofree char *when = format_until (until, now);
+
+          /* Translators: a holder and until when they keep the case ("… 처리 중 · 09:00까지"). */
+          holder = g_strdup_printf (_("%s · until %s"), who, when);
+        }
+      else
+        holder = g_steal_pointer (&who);
+    }
   gtk_label_set_label (self->holder_label, holder);
   if (alert->claimed_by != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->holder_label), "claimed");

@@ -13,6 +13,7 @@
 #include "anbu-record-error.h"
 #include "anbu-validate.h"
 #include "anbu-household-index.h"
+#include "anbu-routing.h"
 #include "anbu-wall-board.h"
 #include "anbu-window.h"
 
@@ -38,6 +39,7 @@ struct _AnbuWallBoard
   char          *user_id;      /* the signed-in operator, whose claims can be given back */
   guint          tick_id;
   gboolean       wall_mode;
+  AnbuHolidayCalendar *calendar; /* for the routing rules: until when a holder keeps a case */
 };
 
 G_DEFINE_FINAL_TYPE (AnbuWallBoard, anbu_wall_board, ADW_TYPE_BIN)
@@ -205,7 +207,8 @@ same_item (AnbuBoardItem *a,
          && g_strcmp0 (anbu_board_item_get_household_name (a), anbu_board_item_get_household_name (b)) == 0
          && g_strcmp0 (anbu_board_item_get_dong_name (a), anbu_board_item_get_dong_name (b)) == 0
          && g_strcmp0 (anbu_board_item_get_district_name (a), anbu_board_item_get_district_name (b)) == 0
-         && g_strcmp0 (anbu_board_item_get_last_action (a), anbu_board_item_get_last_action (b)) == 0;
+         && g_strcmp0 (anbu_board_item_get_last_action (a), anbu_board_item_get_last_action (b)) == 0
+         && anbu_board_item_get_held_until (a) == anbu_board_item_get_held_until (b);
 }
 
 /* Only the items that changed are replaced: the rows of the others stay bound as they are (a
@@ -256,6 +259,26 @@ replace_items (AnbuWallBoard *self,
     }
 }
 
+/* A taken case is its holder's until responsibility next changes hands by
+ * the routing rules (docs/casework.md): the control centre's night ends at
+ * 09:00 of the next business day, the community centre's day at 18:00. */
+static gint64
+held_until (AnbuWallBoard       *self,
+            const AnbuAlert     *alert,
+            const AnbuHousehold *household,
+            gint64               now)
+{
+  g_autoptr(GDateTime) moment = NULL;
+  g_autoptr(AnbuRoutingDecision) decision = NULL;
+
+  if (alert->claimed_by == NULL)
+    return 0;
+  moment = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
+  decision = anbu_routing_decide (self->calendar, moment,
+                                  household != NULL ? household->night_consent : TRUE);
+  return decision->next_change != NULL ? g_date_time_to_unix (decision->next_change) * G_USEC_PER_SEC : 0;
+}
+
 /* The flag of issue 17 (anbu-bad-number.h), as the households list has it. */
 static gboolean
 household_has_bad_number (AnbuWallBoard *self,
@@ -280,6 +303,7 @@ rebuild (AnbuWallBoard *self)
   g_autofree char *district_text = NULL;
   guint counts[3] = { 0 };
   guint unacknowledged = 0;
+  gint64 now = board_now (self);
 
   /* One pass over the contacts: the latest attached to each signal. */
   for (guint i = 0; contacts != NULL && i < contacts->len; i++)
@@ -330,7 +354,8 @@ rebuild (AnbuWallBoard *self)
           flagged_name = g_strdup_printf (_("%s · check the number"), name);
           name = flagged_name;
         }
-      g_ptr_array_add (items, anbu_board_item_new (alert, name, dong, district_name, action));
+      g_ptr_array_add (items, anbu_board_item_new (alert, name, dong, district_name, action,
+                                                   held_until (self, alert, household, now)));
     }
 
   /* Translators: the wall board's counts: 심각, 위험, 관심, then how many nobody acknowledged. */
@@ -579,6 +604,7 @@ anbu_wall_board_dispose (GObject *object)
   g_clear_object (&self->items);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->user_id, g_free);
+  g_clear_object (&self->calendar);
   G_OBJECT_CLASS (anbu_wall_board_parent_class)->dispose (object);
 }
 
@@ -613,6 +639,7 @@ anbu_wall_board_init (AnbuWallBoard *self)
   self->cancellable = g_cancellable_new ();
   self->bound_rows = g_hash_table_new (NULL, NULL);
   self->items = g_list_store_new (ANBU_TYPE_BOARD_ITEM);
+  self->calendar = anbu_holiday_calendar_new ();
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (on_setup), self);

@@ -541,9 +541,10 @@ test_board (Fixture      *f,
   g_assert_cmpstr (anbu_wall_board_get_district_counts (f->board), ==,
                    "강남구 2 (역삼1동 2)   종로구 1 (청운효자동 1)");
 
-  /* Taking a case: the board shows who holds it at once, offline first… */
+  /* Taking a case: the board shows who holds it at once, offline first, and until when: at
+   * 10:31 on a Tuesday, the community centre's day ends at 18:00… */
   press_claim (f, A1);
-  assert_row_says (f, A1, "board-holder", "이관제 주무관 처리 중");
+  assert_row_says (f, A1, "board-holder", "이관제 주무관 처리 중 · 18:00까지");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (find_row (GTK_WIDGET (f->board), A1)), "unacknowledged"));
   summary = push (f);
   g_assert_cmpuint (summary.applied, ==, 1);
@@ -591,7 +592,7 @@ test_board (Fixture      *f,
   }
   /* The next pull shows the real holder, and no button to take it. */
   pull (f);
-  assert_row_says (f, A2, "board-holder", "박상황 주무관 처리 중");
+  assert_row_says (f, A2, "board-holder", "박상황 주무관 처리 중 · 18:00까지");
   g_assert_false (gtk_widget_get_visible (anbu_test_find_named (GTK_WIDGET (find_row (GTK_WIDGET (f->board), A2)),
                                                                 "board-claim")));
   g_assert_nonnull (strstr (anbu_wall_board_get_level_counts (f->board), "미접수 1"));
