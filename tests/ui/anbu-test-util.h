@@ -66,5 +66,7 @@ void             anbu_test_sign_in              (GtkWidget              *window,
                                                  const char             *password);
 GtkWidget       *anbu_test_find_toplevel_named  (const char             *name);
 void             anbu_test_press                (GtkWidget              *button);
+void             anbu_test_press_named          (GtkWidget              *root,
+                                                 const char             *name);
 
 G_END_DECLS

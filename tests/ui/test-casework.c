@@ -1656,7 +1656,7 @@ test_bad_number_flag (Fixture      *f,
   anbu_test_assert_accessible_names (GTK_WIDGET (page), "household page with a bad number");
 
   /* "고치기…" opens the contacts form for this household. */
-  anbu_test_press (anbu_test_find_named (GTK_WIDGET (page), "bad-number-correct"));
+  anbu_test_press_named (GTK_WIDGET (page), "bad-number-correct");
   g_assert_true (anbu_test_wait_until (contacts_form_open, NULL, 5000));
   {
     AnbuCaseFormDialog *form = contacts_form ();
@@ -1669,7 +1669,7 @@ test_bad_number_flag (Fixture      *f,
 
   /* The planner checked: the number is right. (The page may have been
    * rebuilt since, by a sync or the chart: look the button up again.) */
-  anbu_test_press (anbu_test_find_named (GTK_WIDGET (page), "bad-number-confirm"));
+  anbu_test_press_named (GTK_WIDGET (page), "bad-number-confirm");
   p = wait_for_change (f, 2, "contact.create");
   g_assert_cmpstr (json_object_get_string_member (p, "outcome"), ==, "number_confirmed");
   g_assert_cmpstr (json_object_get_string_member (p, "phone"), ==, "010-4444-5555");
