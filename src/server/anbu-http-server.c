@@ -948,7 +948,8 @@ typedef struct
 {
   GIOStream    *stream;
   GSocket      *socket;
-  GBytes       *answer;    /* the whole response: status line, headers, body */
+  GBytes       *answer;    /* what is left to write of the response */
+  gboolean      tls;
   GCancellable *cancellable;
 } RefusedConnection;
 
@@ -978,12 +979,13 @@ refused_worker (gpointer data,
   /* Dropping bytes is nobody's hurry: requests on the main loop come first. */
   setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19);
   g_socket_set_timeout (refused->socket, REFUSED_STALL_SECONDS);
-  if (g_output_stream_write_all (output, answer, answer_length, NULL, refused->cancellable, NULL)
-      && g_output_stream_flush (output, refused->cancellable, NULL))
+  if (answer_length == 0
+      || (g_output_stream_write_all (output, answer, answer_length, NULL, refused->cancellable, NULL)
+          && g_output_stream_flush (output, refused->cancellable, NULL)))
     {
       /* A plain connection ends its side now: the client sees the whole
        * answer even if it reads only after sending its body. */
-      if (!G_IS_TLS_CONNECTION (refused->stream))
+      if (!refused->tls)
         g_socket_shutdown (refused->socket, FALSE, TRUE, NULL);
       while (dropped < REFUSED_DRAIN_BYTES && g_get_monotonic_time () < deadline)
         {
@@ -1051,12 +1053,33 @@ refuse_early (AnbuHttpServer    *self,
   refused->cancellable = g_object_ref (self->refused_cancellable);
   /* The request's timer must not close the socket a worker now uses. */
   g_object_set_data (G_OBJECT (msg), REQUEST_TIMER_KEY, NULL);
+  refused->tls = soup_server_is_https (self->soup);
   refused->stream = soup_server_message_steal_connection (msg);
   if (refused->stream == NULL)
     {
       refused_connection_free (refused);
       return;
     }
+  /* The answer (a few hundred bytes) goes out now, while the send buffer
+   * is empty: a client waiting for a worker to take its connection
+   * already has it, and can stop sending. */
+  {
+    GOutputStream *output = g_io_stream_get_output_stream (refused->stream);
+    gsize length;
+    const char *data = g_bytes_get_data (refused->answer, &length);
+    gssize written;
+
+    if (G_IS_POLLABLE_OUTPUT_STREAM (output)
+        && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (output))
+        && (written = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output),
+                                                                  data, length, NULL, NULL)) > 0)
+      {
+        GBytes *rest = g_bytes_new_from_bytes (refused->answer, (gsize) written, length - (gsize) written);
+
+        g_bytes_unref (refused->answer);
+        refused->answer = rest;
+      }
+  }
   if (g_thread_pool_unprocessed (self->refused_pool) >= REFUSED_QUEUE)
     {
       g_socket_close (refused->socket, NULL);
