@@ -974,7 +974,7 @@ refused_worker (gpointer data,
   gsize answer_length;
   const void *answer = g_bytes_get_data (refused->answer, &answer_length);
   guint64 dropped = 0;
-  static char buffer[64 * 1024];   /* never read: any thread may write it */
+  char buffer[64 * 1024];   /* dropped bytes land here */
 
   /* Dropping bytes is nobody's hurry: requests on the main loop come first. */
   setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19);
