@@ -6,7 +6,10 @@
 #include <glib/gi18n-lib.h>
 
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -48,6 +51,11 @@ struct _AnbuHttpServer
   guint         password_pending;  /* checks running or waiting (main thread only) */
   guint         max_connections_per_address;   /* 0: no cap */
   GHashTable   *connections;       /* client address → GPtrArray of its open GSockets */
+  guint         max_connections;   /* server-wide, 0: no cap */
+  GPtrArray    *open_connections;  /* every admitted GSocket not yet seen closed */
+  gint64        server_cap_logged_at;   /* monotonic µs */
+  GThreadPool  *refused_pool;      /* refused connections: answer, drop the rest, close */
+  GCancellable *refused_cancellable;
   guint         sweep_id;          /* forgets closed connections now and then */
 };
 
@@ -790,7 +798,34 @@ on_connection_sweep (gpointer user_data)
   while (g_hash_table_iter_next (&iter, NULL, &sockets))
     if (prune_closed_connections (sockets) == 0)
       g_hash_table_iter_remove (&iter);
+  prune_closed_connections (self->open_connections);
   return G_SOURCE_CONTINUE;
+}
+
+/* TRUE while the server as a whole may take one more connection: many
+ * addresses each below their cap must not, together, use up the
+ * descriptors the server needs for its database, its log and the
+ * connections it already serves. */
+static gboolean
+admit_connection_server_wide (AnbuHttpServer *self)
+{
+  if (self->max_connections == 0)
+    return TRUE;
+  if (self->open_connections->len >= self->max_connections
+      && prune_closed_connections (self->open_connections) >= self->max_connections)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      /* Said at most once a minute: the log is no target either. */
+      if (now - self->server_cap_logged_at >= 60 * G_USEC_PER_SEC)
+        {
+          self->server_cap_logged_at = now;
+          g_message ("Closing new connections: the server holds %u, its cap (--max-connections)",
+                     self->open_connections->len);
+        }
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* TRUE when the connection of `msg` (new: its first request) may stay. */
@@ -803,8 +838,14 @@ admit_connection (AnbuHttpServer    *self,
   g_autofree char *address = NULL;
   GPtrArray *sockets;
 
+  if (!admit_connection_server_wide (self))
+    return FALSE;
   if (self->max_connections_per_address == 0 || !G_IS_INET_SOCKET_ADDRESS (remote))
-    return TRUE;
+    {
+      if (self->max_connections > 0)
+        g_ptr_array_add (self->open_connections, g_object_ref (socket));
+      return TRUE;
+    }
   address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
   sockets = g_hash_table_lookup (self->connections, address);
   if (sockets == NULL)
@@ -825,6 +866,8 @@ admit_connection (AnbuHttpServer    *self,
       return FALSE;
     }
   g_ptr_array_add (sockets, g_object_ref (socket));
+  if (self->max_connections > 0)
+    g_ptr_array_add (self->open_connections, g_object_ref (socket));
   return TRUE;
 }
 
@@ -889,9 +932,102 @@ route_needs_session (const char *method,
                  || g_str_has_prefix (path, "/api/v1/households/"));
 }
 
+/* A refused request's connection, taken from libsoup: libsoup 3.2 reads
+ * a request's whole body before it writes the answer, on the main loop,
+ * so 64 MiB sent to be refused would keep the loop reading for as long
+ * as the client keeps sending. Instead the answer is written and the
+ * rest of the body dropped on a small pool of low-priority threads, with
+ * a bound on bytes and time; then the connection is closed. */
+#define REFUSED_THREADS 4
+#define REFUSED_QUEUE 64                              /* more are closed unanswered */
+#define REFUSED_DRAIN_BYTES (128 * 1024 * 1024)        /* dropped at most, then closed */
+#define REFUSED_DRAIN_SECONDS 10                       /* in all */
+#define REFUSED_STALL_SECONDS 5                        /* without a byte */
+
+typedef struct
+{
+  GIOStream    *stream;
+  GSocket      *socket;
+  GBytes       *answer;    /* what is left to write of the response */
+  gboolean      tls;
+  GCancellable *cancellable;
+} RefusedConnection;
+
+static void
+refused_connection_free (RefusedConnection *refused)
+{
+  g_clear_object (&refused->stream);
+  g_clear_object (&refused->socket);
+  g_clear_pointer (&refused->answer, g_bytes_unref);
+  g_clear_object (&refused->cancellable);
+  g_free (refused);
+}
+
+static void
+refused_worker (gpointer data,
+                gpointer user_data)
+{
+  RefusedConnection *refused = data;
+  GInputStream *input = g_io_stream_get_input_stream (refused->stream);
+  GOutputStream *output = g_io_stream_get_output_stream (refused->stream);
+  gint64 deadline = g_get_monotonic_time () + REFUSED_DRAIN_SECONDS * G_USEC_PER_SEC;
+  gsize answer_length;
+  const void *answer = g_bytes_get_data (refused->answer, &answer_length);
+  guint64 dropped = 0;
+  char buffer[64 * 1024];   /* dropped bytes land here */
+
+  /* Dropping bytes is nobody's hurry: requests on the main loop come first. */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19);
+  g_socket_set_timeout (refused->socket, REFUSED_STALL_SECONDS);
+  if (answer_length == 0
+      || (g_output_stream_write_all (output, answer, answer_length, NULL, refused->cancellable, NULL)
+          && g_output_stream_flush (output, refused->cancellable, NULL)))
+    {
+      /* A plain connection ends its side now: the client sees the whole
+       * answer even if it reads only after sending its body. */
+      if (!refused->tls)
+        g_socket_shutdown (refused->socket, FALSE, TRUE, NULL);
+      while (dropped < REFUSED_DRAIN_BYTES && g_get_monotonic_time () < deadline)
+        {
+          gssize n = g_input_stream_read (input, buffer, sizeof buffer, refused->cancellable, NULL);
+
+          if (n <= 0)
+            break;
+          dropped += (guint64) n;
+        }
+    }
+  g_socket_close (refused->socket, NULL);
+  refused_connection_free (refused);
+}
+
+/* The response of `msg` as HTTP/1.1 bytes, with Connection: close. */
+static GBytes *
+serialize_response (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  GString *text = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  soup_message_headers_replace (headers, "Connection", "close");
+  soup_message_headers_set_content_length (headers, (goffset) length);
+  g_string_append_printf (text, "HTTP/1.1 %u %s\r\n", soup_server_message_get_status (msg),
+                          soup_server_message_get_reason_phrase (msg));
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    g_string_append_printf (text, "%s: %s\r\n", name, value);
+  g_string_append (text, "\r\n");
+  g_string_append_len (text, data, (gssize) length);
+  return g_string_free_to_bytes (text);
+}
+
 /* Answers before the body is read (or while it is), closing the
- * connection afterwards: what is still sent is read and dropped, never
- * kept, so a refused body costs no memory. */
+ * connection afterwards: what is still sent is dropped off the main loop
+ * (above), never kept, so a refused body costs no memory and no time of
+ * the loop that answers everyone else. */
 static void
 refuse_early (AnbuHttpServer    *self,
               SoupServerMessage *msg,
@@ -899,6 +1035,8 @@ refuse_early (AnbuHttpServer    *self,
               const GError      *error)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  GSocket *socket = soup_server_message_get_socket (msg);
+  RefusedConnection *refused;
 
   soup_message_body_set_accumulate (body, FALSE);
   soup_message_body_truncate (body);
@@ -906,6 +1044,49 @@ refuse_early (AnbuHttpServer    *self,
   anbu_json_respond_error (msg, error);
   anbu_metrics_observe_request (self->metrics, route_label_for (path),
                                 soup_server_message_get_status (msg), 0.0);
+  if (socket == NULL || self->refused_pool == NULL)
+    return;   /* libsoup reads and drops the rest, then answers */
+
+  refused = g_new0 (RefusedConnection, 1);
+  refused->socket = g_object_ref (socket);
+  refused->answer = serialize_response (msg);
+  refused->cancellable = g_object_ref (self->refused_cancellable);
+  /* The request's timer must not close the socket a worker now uses. */
+  g_object_set_data (G_OBJECT (msg), REQUEST_TIMER_KEY, NULL);
+  refused->tls = soup_server_is_https (self->soup);
+  refused->stream = soup_server_message_steal_connection (msg);
+  if (refused->stream == NULL)
+    {
+      refused_connection_free (refused);
+      return;
+    }
+  /* The answer (a few hundred bytes) goes out now, while the send buffer
+   * is empty: a client waiting for a worker to take its connection
+   * already has it, and can stop sending. */
+  {
+    GOutputStream *output = g_io_stream_get_output_stream (refused->stream);
+    gsize length;
+    const char *data = g_bytes_get_data (refused->answer, &length);
+    gssize written;
+
+    if (G_IS_POLLABLE_OUTPUT_STREAM (output)
+        && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (output))
+        && (written = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output),
+                                                                  data, length, NULL, NULL)) > 0)
+      {
+        GBytes *rest = g_bytes_new_from_bytes (refused->answer, (gsize) written, length - (gsize) written);
+
+        g_bytes_unref (refused->answer);
+        refused->answer = rest;
+      }
+  }
+  if (g_thread_pool_unprocessed (self->refused_pool) >= REFUSED_QUEUE)
+    {
+      g_socket_close (refused->socket, NULL);
+      refused_connection_free (refused);
+      return;
+    }
+  g_thread_pool_push (self->refused_pool, refused, NULL);
 }
 
 static void
@@ -1073,6 +1254,14 @@ anbu_http_server_dispose (GObject *object)
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_handle_id (&self->sweep_id, g_source_remove);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->open_connections, g_ptr_array_unref);
+  if (self->refused_pool != NULL)
+    {
+      /* Workers stop dropping at once; waiting ones are closed unanswered. */
+      g_cancellable_cancel (self->refused_cancellable);
+      g_thread_pool_free (g_steal_pointer (&self->refused_pool), TRUE, TRUE);
+    }
+  g_clear_object (&self->refused_cancellable);
   /* Waits for the checks already taken; their answers go nowhere. */
   if (self->password_pool != NULL)
     g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
@@ -1100,6 +1289,12 @@ anbu_http_server_init (AnbuHttpServer *self)
   self->max_connections_per_address = ANBU_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_ptr_array_unref);
+  self->max_connections = ANBU_DEFAULT_MAX_CONNECTIONS;
+  self->open_connections = g_ptr_array_new_with_free_func (g_object_unref);
+  self->refused_cancellable = g_cancellable_new ();
+  self->refused_pool = g_thread_pool_new_full (refused_worker, NULL,
+                                               (GDestroyNotify) refused_connection_free,
+                                               REFUSED_THREADS, FALSE, NULL);
   self->sweep_id = g_timeout_add_seconds (CONNECTION_SWEEP_SECONDS, on_connection_sweep, self);
 }
 
@@ -1333,6 +1528,14 @@ anbu_http_server_set_max_connections_per_address (AnbuHttpServer *self,
 {
   g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
   self->max_connections_per_address = connections;
+}
+
+void
+anbu_http_server_set_max_connections (AnbuHttpServer *self,
+                                      guint           connections)
+{
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  self->max_connections = connections;
 }
 
 /* The caller's callback, called once the pool's count is taken back. */

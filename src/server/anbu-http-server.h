@@ -60,6 +60,15 @@ void            anbu_http_server_set_request_timeout (AnbuHttpServer *self,
 void            anbu_http_server_set_max_connections_per_address (AnbuHttpServer *self,
                                                                   guint           connections);
 
+/* Connections the server holds open at once, from all addresses together
+ * (0: no cap); a new one beyond it is closed before anything of it is
+ * read. The default leaves room for the full load of docs/server.md
+ * (about 1,500 connections) and stays below a usual descriptor limit;
+ * anbu-server lowers it to fit its RLIMIT_NOFILE. */
+#define ANBU_DEFAULT_MAX_CONNECTIONS 4096
+void            anbu_http_server_set_max_connections (AnbuHttpServer *self,
+                                                      guint           connections);
+
 /* Checks a request's own credentials (a gateway's, for telemetry) at its
  * headers; FALSE with an error to refuse it unread. */
 typedef gboolean (*AnbuHttpCredentialFunc) (SoupServerMessage  *msg,

@@ -57,6 +57,9 @@ struct _AnbuIngestService
   gint64               counter_seen;
   guint                moves_applied_seen;   /* caseload moves applied, as last counted */
   GPtrArray           *queue;         /* QueuedBatch *: telemetry waiting for the next commit */
+  sqlite3             *ingest_db;     /* the telemetry's own connection, used by one thread at a time */
+  GMutex               telemetry_lock;   /* held while `telemetry` is used, on any thread */
+  gboolean             flushing;      /* a commit of queued batches runs on a worker thread */
   guint                flush_id;
   guint                flush_deadline_id;   /* the flush at the latest, however busy the loop */
   guint                pass_id;
@@ -158,6 +161,8 @@ run_pass (AnbuIngestService   *self,
   g_autoptr(GError) move_error = NULL;
   gint moved;
 
+  /* Waits for a commit of readings running on the worker, if any. */
+  g_mutex_lock (&self->telemetry_lock);
   if (!anbu_telemetry_note_alive (self->telemetry, now, FALSE, &alive_error))
     g_warning ("Cannot note that the server runs: %s", alive_error->message);
   if (now - self->last_retention >= RETENTION_INTERVAL_SECONDS)
@@ -166,6 +171,7 @@ run_pass (AnbuIngestService   *self,
   if (!anbu_telemetry_publish_live (self->telemetry, self->store, now,
                                     ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL, NULL, &publish_error))
     g_warning ("Cannot publish the plugs' live fields: %s", publish_error->message);
+  g_mutex_unlock (&self->telemetry_lock);
   /* Caseload moves whose effective time has come (docs/server.md). */
   moved = anbu_caseload_moves_apply_due (self->store, now * G_USEC_PER_SEC, &move_error);
   if (moved < 0)
@@ -328,8 +334,13 @@ anbu_ingest_service_add_gateway (AnbuStore   *store,
 
 /* Batches that arrive together are stored together: each request is
  * parsed, paused and queued; once the main loop has nothing more urgent
- * (other requests being read), one transaction stores every queued batch
- * and only then are they answered. One disk flush serves many gateways. */
+ * (other requests being read), the queued batches go to a worker thread,
+ * which stores them in one transaction on the telemetry's own SQLite
+ * connection (WAL: readers and the main loop's connection go on
+ * meanwhile). Only when it has committed are they answered, back on the
+ * main loop, after detection for the households they changed and the
+ * live plug status. One disk flush serves many gateways, and batches
+ * that arrive during a commit wait for the next one. */
 typedef struct
 {
   SoupServerMessage *msg;
@@ -347,29 +358,63 @@ queued_batch_free (QueuedBatch *queued)
 
 #define TELEMETRY_FLUSH_MAX_WAIT_MS 50
 
-static gboolean
-flush_telemetry (gpointer user_data)
+/* One commit of queued batches: filled on the main loop, stored on the
+ * worker, answered on the main loop. */
+typedef struct
 {
-  AnbuIngestService *self = user_data;
-  g_autoptr(GPtrArray) queue = g_steal_pointer (&self->queue);
+  GPtrArray *queue;     /* QueuedBatch * */
+  gint64     now;
+  GPtrArray *reports;   /* AnbuTelemetryReport * (NULL: that batch failed); NULL: none stored */
+  GError    *error;
+} TelemetryCommit;
+
+static void
+telemetry_commit_free (TelemetryCommit *commit)
+{
+  g_clear_pointer (&commit->queue, g_ptr_array_unref);
+  g_clear_pointer (&commit->reports, g_ptr_array_unref);
+  g_clear_error (&commit->error);
+  g_free (commit);
+}
+
+/* On the worker (or, at dispose, the main thread): store, commit. */
+static void
+store_telemetry (AnbuIngestService *self,
+                 TelemetryCommit   *commit)
+{
   g_autoptr(GPtrArray) batches = g_ptr_array_new ();
-  g_autoptr(GPtrArray) reports = NULL;
+
+  for (guint i = 0; i < commit->queue->len; i++)
+    g_ptr_array_add (batches, ((QueuedBatch *) commit->queue->pdata[i])->entries);
+  g_mutex_lock (&self->telemetry_lock);
+  commit->reports = anbu_telemetry_ingest_many (self->telemetry, batches, commit->now,
+                                                &commit->error);
+  g_mutex_unlock (&self->telemetry_lock);
+}
+
+static void
+store_telemetry_in_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  store_telemetry (source_object, task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean flush_telemetry (gpointer user_data);
+
+/* Back on the main loop, the batches committed (or not): detection for
+ * the households they may have changed, live status, then the answers. */
+static void
+answer_telemetry (AnbuIngestService *self,
+                  TelemetryCommit   *commit)
+{
   g_autoptr(GPtrArray) to_check = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GError) error = NULL;
-  gint64 now = anbu_ingest_service_now (self);
+  GPtrArray *reports = commit->reports;
   gint64 monotonic = g_get_monotonic_time ();
 
-  g_clear_handle_id (&self->flush_id, g_source_remove);
-  g_clear_handle_id (&self->flush_deadline_id, g_source_remove);
-  self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_batch_free);
-  for (guint i = 0; i < queue->len; i++)
-    g_ptr_array_add (batches, ((QueuedBatch *) queue->pdata[i])->entries);
-
-  reports = anbu_telemetry_ingest_many (self->telemetry, batches, now, &error);
-
-  /* Committed: detection for the households the batches may have changed,
-   * live status, then the answers. */
   for (guint i = 0; reports != NULL && i < reports->len; i++)
     {
       AnbuTelemetryReport *report = g_ptr_array_index (reports, i);
@@ -381,26 +426,28 @@ flush_telemetry (gpointer user_data)
           if (anbu_alert_engine_wants_check (self->engine, status)
               && g_hash_table_add (seen, status->household_id))
             g_ptr_array_add (to_check, status->household_id);
-          anbu_live_hub_push_plug (self->hub, status, monotonic);
+          if (self->hub != NULL)
+            anbu_live_hub_push_plug (self->hub, status, monotonic);
         }
     }
   if (to_check->len > 0)
     {
       g_autoptr(GError) check_error = NULL;
 
-      if (!anbu_alert_engine_check_households (self->engine, to_check, now, NULL, &check_error))
+      if (!anbu_alert_engine_check_households (self->engine, to_check, commit->now, NULL,
+                                               &check_error))
         g_warning ("Cannot check signals after a batch: %s", check_error->message);
     }
 
-  for (guint i = 0; i < queue->len; i++)
+  for (guint i = 0; i < commit->queue->len; i++)
     {
-      QueuedBatch *queued = g_ptr_array_index (queue, i);
+      QueuedBatch *queued = g_ptr_array_index (commit->queue, i);
       AnbuTelemetryReport *report = reports != NULL ? g_ptr_array_index (reports, i) : NULL;
 
       if (report != NULL)
         anbu_json_respond (queued->msg, 200, anbu_telemetry_report_to_json (report));
-      else if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL))
-        anbu_json_respond_error (queued->msg, error);
+      else if (g_error_matches (commit->error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL))
+        anbu_json_respond_error (queued->msg, commit->error);
       else
         anbu_json_respond_api_error (queued->msg, ANBU_API_ERROR_INTERNAL, NULL,
                                      _("The readings could not be stored; send them again"));
@@ -410,6 +457,53 @@ flush_telemetry (gpointer user_data)
                                       "/api/v1/telemetry", soup_server_message_get_status (queued->msg),
                                       (monotonic - queued->queued_at) / (double) G_USEC_PER_SEC);
     }
+}
+
+static void
+on_telemetry_stored (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  AnbuIngestService *self = ANBU_INGEST_SERVICE (source);
+
+  self->flushing = FALSE;
+  answer_telemetry (self, g_task_get_task_data (G_TASK (result)));
+  /* What arrived meanwhile goes into the next commit, at once. */
+  if (self->queue->len > 0 && self->flush_id == 0)
+    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, flush_telemetry, self, NULL);
+}
+
+static TelemetryCommit *
+take_queue (AnbuIngestService *self)
+{
+  TelemetryCommit *commit = g_new0 (TelemetryCommit, 1);
+
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_handle_id (&self->flush_deadline_id, g_source_remove);
+  commit->queue = g_steal_pointer (&self->queue);
+  commit->now = anbu_ingest_service_now (self);
+  self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_batch_free);
+  return commit;
+}
+
+static gboolean
+flush_telemetry (gpointer user_data)
+{
+  AnbuIngestService *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  /* One commit at a time; the one running flushes again when it ends. */
+  if (self->flushing || self->queue->len == 0)
+    {
+      g_clear_handle_id (&self->flush_id, g_source_remove);
+      g_clear_handle_id (&self->flush_deadline_id, g_source_remove);
+      return G_SOURCE_REMOVE;
+    }
+  self->flushing = TRUE;
+  task = g_task_new (self, NULL, on_telemetry_stored, NULL);
+  g_task_set_source_tag (task, flush_telemetry);
+  g_task_set_task_data (task, take_queue (self), (GDestroyNotify) telemetry_commit_free);
+  g_task_run_in_thread (task, store_telemetry_in_thread);
   return G_SOURCE_REMOVE;
 }
 
@@ -476,7 +570,8 @@ handle_telemetry (SoupServer        *server,
   queued->queued_at = g_get_monotonic_time ();
   g_ptr_array_add (self->queue, queued);
   soup_server_message_pause (msg);
-  if (self->flush_id == 0)
+  /* During a commit the queue waits for its end (on_telemetry_stored). */
+  if (self->flush_id == 0 && !self->flushing)
     {
       self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_telemetry, self, NULL);
       /* An idle source never runs while other work keeps the loop busy
@@ -1286,12 +1381,18 @@ anbu_ingest_service_dispose (GObject *object)
 {
   AnbuIngestService *self = ANBU_INGEST_SERVICE (object);
 
-  /* Anything still queued is answered before the service goes. */
-  if (self->flush_id != 0)
+  /* Anything still queued is answered before the service goes (a commit
+   * on the worker holds a reference: none runs now). */
+  if (self->queue != NULL && self->queue->len > 0 && !self->flushing && self->telemetry != NULL)
     {
-      g_clear_handle_id (&self->flush_id, g_source_remove);
-      flush_telemetry (self);
+      TelemetryCommit *commit = take_queue (self);
+
+      store_telemetry (self, commit);
+      answer_telemetry (self, commit);
+      telemetry_commit_free (commit);
     }
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_handle_id (&self->flush_deadline_id, g_source_remove);
   g_clear_handle_id (&self->pass_id, g_source_remove);
   g_clear_handle_id (&self->change_id, g_source_remove);
   if (self->server != NULL && anbu_http_server_get_soup_server (self->server) != NULL)
@@ -1323,6 +1424,8 @@ anbu_ingest_service_finalize (GObject *object)
   g_clear_object (&self->clock);
   g_clear_object (&self->queries);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
+  g_clear_pointer (&self->ingest_db, sqlite3_close);
+  g_mutex_clear (&self->telemetry_lock);
 
   G_OBJECT_CLASS (anbu_ingest_service_parent_class)->finalize (object);
 }
@@ -1340,9 +1443,43 @@ static void
 anbu_ingest_service_init (AnbuIngestService *self)
 {
   self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_batch_free);
+  g_mutex_init (&self->telemetry_lock);
 }
 
 /* Public API */
+
+/* The telemetry's own connection to the same file: readings are stored
+ * on a worker thread while the main loop's connection (`db`) serves
+ * requests. WAL lets both read at once; writes take turns, each waiting
+ * for the other's transaction (the busy timeout) rather than failing. */
+static sqlite3 *
+open_ingest_connection (sqlite3  *db,
+                        GError  **error)
+{
+  const char *path = sqlite3_db_filename (db, "main");
+  sqlite3 *ingest_db = NULL;
+
+  if (path == NULL || *path == '\0'
+      || sqlite3_open_v2 (path, &ingest_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK
+      || sqlite3_exec (ingest_db,
+                       "PRAGMA journal_mode = WAL;"
+                       "PRAGMA synchronous = FULL;"
+                       "PRAGMA foreign_keys = ON;"
+                       /* As on the main connection (anbu_ingest_service_new). */
+                       "PRAGMA cache_size = -65536;"
+                       "PRAGMA wal_autocheckpoint = 20000;", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot open the database for telemetry: %s",
+                   ingest_db != NULL ? sqlite3_errmsg (ingest_db) : "no file");
+      g_clear_pointer (&ingest_db, sqlite3_close);
+      return NULL;
+    }
+  /* A commit of many batches, or a long mutation, may hold the write lock
+   * for a while on a loaded machine. */
+  sqlite3_busy_timeout (ingest_db, 30000);
+  return ingest_db;
+}
 
 AnbuIngestService *
 anbu_ingest_service_new (AnbuStore               *store,
@@ -1384,12 +1521,17 @@ anbu_ingest_service_new (AnbuStore               *store,
    * still sync the WAL (synchronous=FULL). */
   sqlite3_exec (db, "PRAGMA wal_autocheckpoint = 20000", NULL, NULL, NULL);
   self->calendar = anbu_holiday_calendar_new ();
-  self->telemetry = anbu_telemetry_new (db, self->options.offline_after);
+  self->ingest_db = open_ingest_connection (db, error);
+  if (self->ingest_db == NULL)
+    return NULL;
+  self->telemetry = anbu_telemetry_new (self->ingest_db, self->options.offline_after);
   /* Raw readings are folded an hour after they pass the retention age;
    * older ones are refused so a resend cannot count twice. */
   if (self->telemetry != NULL)
     anbu_telemetry_set_max_age (self->telemetry,
                                 (gint64) self->options.retention_days * 24 * 3600 - 3600);
+  if (self->telemetry != NULL && !anbu_telemetry_set_store_connection (self->telemetry, db))
+    g_clear_object (&self->telemetry);
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
   self->queries = anbu_query_pool_new (sqlite3_db_filename (db, "main"), QUERY_THREADS,
@@ -1411,8 +1553,13 @@ anbu_ingest_service_new (AnbuStore               *store,
 
   /* The time since the server last ran was nobody's to observe; then
    * catch up on what crossed a threshold while it was stopped. */
+  g_mutex_lock (&self->telemetry_lock);
   if (!anbu_telemetry_note_alive (self->telemetry, anbu_ingest_service_now (self), TRUE, error))
-    return NULL;
+    {
+      g_mutex_unlock (&self->telemetry_lock);
+      return NULL;
+    }
+  g_mutex_unlock (&self->telemetry_lock);
   if (!run_pass (self, anbu_ingest_service_now (self), &stats, error))
     return NULL;
   if (stats.raised > 0 || stats.closed > 0)

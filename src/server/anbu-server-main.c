@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -36,7 +37,7 @@ static const char usage_text[] =
   "  anbu-server serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
   "                    [--token-lifetime SECONDS] [--max-body BYTES] [--password-checks N]\n"
   "                    [--request-timeout SECONDS] [--query-deadline SECONDS]\n"
-  "                    [--max-connections-per-address N]\n"
+  "                    [--max-connections N] [--max-connections-per-address N]\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
   "                    [--live-plug-interval SECONDS] [--tiles FILE.mbtiles]\n"
   "                    [--tiles-upstream URL-TEMPLATE [--tiles-attribution TEXT]\n"
@@ -227,6 +228,38 @@ on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Descriptors kept apart from client connections: the database and its
+ * WAL, the query threads' connections, the log, tiles, backups. */
+#define DESCRIPTOR_RESERVE 64
+
+/* The server-wide connection cap, lowered to fit the process's descriptor
+ * limit (libsoup 3.2 stops accepting for good when accept fails). */
+static guint
+fit_descriptor_limit (guint max_connections)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return max_connections;
+  /* Take what the hard limit allows before cutting the cap. */
+  if (max_connections == 0 || limit.rlim_cur < (rlim_t) max_connections + DESCRIPTOR_RESERVE)
+    {
+      rlim_t wanted = max_connections == 0 ? limit.rlim_max
+                                           : (rlim_t) max_connections + DESCRIPTOR_RESERVE;
+
+      limit.rlim_cur = MIN (wanted, limit.rlim_max);
+      setrlimit (RLIMIT_NOFILE, &limit);
+      getrlimit (RLIMIT_NOFILE, &limit);
+    }
+  if (max_connections == 0 || limit.rlim_cur == RLIM_INFINITY
+      || limit.rlim_cur >= (rlim_t) max_connections + DESCRIPTOR_RESERVE)
+    return max_connections;
+  g_message ("At most %u connections at once: the descriptor limit is %lu",
+             (guint) MAX (limit.rlim_cur, 2 * DESCRIPTOR_RESERVE) - DESCRIPTOR_RESERVE,
+             (unsigned long) limit.rlim_cur);
+  return (guint) MAX (limit.rlim_cur, 2 * DESCRIPTOR_RESERVE) - DESCRIPTOR_RESERVE;
+}
+
 static int
 run_serve (int    argc,
            char **argv)
@@ -249,6 +282,7 @@ run_serve (int    argc,
   gint request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
   gint query_deadline = ANBU_QUERY_POOL_DEFAULT_DEADLINE;
   gint max_connections = ANBU_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  gint max_connections_total = ANBU_DEFAULT_MAX_CONNECTIONS;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
@@ -260,6 +294,7 @@ run_serve (int    argc,
     { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout, NULL, NULL },
     { "query-deadline", 0, 0, G_OPTION_ARG_INT, &query_deadline, NULL, NULL },
     { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_connections, NULL, NULL },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections_total, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
     { "tiles-upstream", 0, 0, G_OPTION_ARG_STRING, &tiles_upstream, NULL, NULL },
@@ -302,6 +337,8 @@ run_serve (int    argc,
     return usage_error ("--query-deadline must be a number of seconds from 1 to 600");
   if (max_connections < 0 || max_connections > 65535)
     return usage_error ("--max-connections-per-address must be a number from 0 to 65535");
+  if (max_connections_total < 0 || max_connections_total > 1000000)
+    return usage_error ("--max-connections must be a number from 0 to 1000000");
   if (tiles != NULL && tiles_upstream != NULL)
     return usage_error ("--tiles and --tiles-upstream cannot be used together");
   if (tiles_cache_limit < 1 || tiles_cache_limit > 1024 * 1024)
@@ -318,6 +355,7 @@ run_serve (int    argc,
   anbu_http_server_set_password_checks (server, (guint) password_checks);
   anbu_http_server_set_request_timeout (server, (guint) request_timeout);
   anbu_http_server_set_max_connections_per_address (server, (guint) max_connections);
+  anbu_http_server_set_max_connections (server, fit_descriptor_limit ((guint) max_connections_total));
   if (!anbu_http_server_listen (server, listen, tls_cert, tls_key, &error))
     {
       g_printerr (_("anbu-server: cannot listen on %s: %s\n"), listen, error->message);

@@ -60,6 +60,11 @@ struct _AnbuTelemetry
 
 G_DEFINE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, G_TYPE_OBJECT)
 
+/* Written in the store's transaction, on the store's connection. */
+#define PUBLISH_MARK_SQL \
+  "UPDATE plug SET last_seen_at = ?2, last_watts = ?3, last_lux = ?4," \
+  " last_activity_at = ?5 WHERE id = ?1"
+
 G_DEFINE_QUARK (anbu-telemetry-error-quark, anbu_telemetry_error)
 
 const char anbu_telemetry_schema_sql[] =
@@ -1499,9 +1504,7 @@ anbu_telemetry_new (sqlite3 *db,
                    /* Oldest publication first, a bounded number per pass. */
                    " ORDER BY unixepoch (p.last_seen_at) NULLS FIRST LIMIT ?3")
       || !prepare (self, &self->change_counter, "SELECT value FROM counter WHERE name = 'seq'")
-      || !prepare (self, &self->publish_mark,
-                   "UPDATE plug SET last_seen_at = ?2, last_watts = ?3, last_lux = ?4,"
-                   " last_activity_at = ?5 WHERE id = ?1"))
+      || !prepare (self, &self->publish_mark, PUBLISH_MARK_SQL))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -1805,6 +1808,26 @@ failed:
   return NULL;
 }
 
+gboolean
+anbu_telemetry_set_store_connection (AnbuTelemetry *self,
+                                     sqlite3       *store_db)
+{
+  sqlite3_stmt *mark = NULL;
+
+  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), FALSE);
+  g_return_val_if_fail (store_db != NULL, FALSE);
+
+  if (sqlite3_prepare_v3 (store_db, PUBLISH_MARK_SQL, -1, SQLITE_PREPARE_PERSISTENT, &mark, NULL)
+      != SQLITE_OK)
+    {
+      g_critical ("Cannot prepare “%s”: %s", PUBLISH_MARK_SQL, sqlite3_errmsg (store_db));
+      return FALSE;
+    }
+  g_clear_pointer (&self->publish_mark, sqlite3_finalize);
+  self->publish_mark = mark;
+  return TRUE;
+}
+
 void
 anbu_telemetry_set_max_age (AnbuTelemetry *self,
                             gint64         seconds)
@@ -1919,7 +1942,16 @@ publish_one (AnbuTelemetry     *self,
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot mark the published live fields");
+    {
+      /* The store's connection (anbu_telemetry_set_store_connection). */
+      sqlite3 *db = sqlite3_db_handle (stmt);
+
+      g_set_error (error, ANBU_STORE_ERROR,
+                   (sqlite3_extended_errcode (db) & 0xff) == SQLITE_FULL ? ANBU_STORE_ERROR_FULL
+                                                                         : ANBU_STORE_ERROR_FAILED,
+                   "Cannot mark the published live fields: %s", sqlite3_errmsg (db));
+      return FALSE;
+    }
   return TRUE;
 }
 

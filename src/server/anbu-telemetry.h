@@ -133,6 +133,13 @@ GPtrArray           *anbu_telemetry_ingest_many      (AnbuTelemetry       *self,
                                                       gint64               now,
                                                       GError             **error);
 
+/* A telemetry on its own connection (its batches stored on a worker
+ * thread): `store_db` is the connection behind the AnbuStore given to
+ * anbu_telemetry_publish_live, whose transaction then also writes the
+ * published fields. FALSE when the statement cannot be prepared. */
+gboolean             anbu_telemetry_set_store_connection (AnbuTelemetry   *self,
+                                                          sqlite3         *store_db);
+
 /* Readings older than `seconds` before the clock are refused ("too_old"):
  * they would fall behind the retention fold, where a resent one could no
  * longer be told from a new one. 0 (the default) takes any age. */
