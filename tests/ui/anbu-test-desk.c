@@ -104,34 +104,38 @@ anbu_test_desk_close (AnbuTestDesk *desk)
   g_clear_object (&desk->account);
 }
 
-/* What the sync engine does: pull every page into the replica. */
 void
-anbu_test_desk_pull (AnbuTestDesk *desk)
+anbu_test_replica_pull (AnbuTestServer *server,
+                        const char     *token,
+                        AnbuReplica    *replica,
+                        char          **cursor)
 {
-  g_autofree char *cursor = g_strdup ("");
   gboolean has_more = TRUE;
 
+  if (*cursor == NULL)
+    *cursor = g_strdup ("");
   for (guint page = 0; has_more && page < 100; page++)
     {
-      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+      g_autofree char *escaped = g_uri_escape_string (*cursor, NULL, FALSE);
       g_autofree char *path = g_strdup_printf ("/api/v1/sync?since=%s", escaped);
-      g_autoptr(AnbuTestResponse) response = anbu_test_request (desk->server, "GET", path, desk->token, NULL);
+      g_autoptr(AnbuTestResponse) response = anbu_test_request (server, "GET", path, token, NULL);
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
       g_assert_cmpuint (response->status, ==, 200);
-      ANBU_TEST_AWAIT (result, anbu_replica_apply_pull_async (desk->replica, response->raw, NULL,
+      ANBU_TEST_AWAIT (result, anbu_replica_apply_pull_async (replica, response->raw, NULL,
                                                               anbu_test_ready_cb, &result));
-      anbu_replica_apply_pull_finish (desk->replica, result, &has_more, NULL, &error);
+      anbu_replica_apply_pull_finish (replica, result, &has_more, NULL, &error);
       g_assert_no_error (error);
-      g_free (cursor);
-      cursor = g_strdup (json_object_get_string_member (json_node_get_object (response->json), "cursor"));
+      g_free (*cursor);
+      *cursor = g_strdup (json_object_get_string_member (json_node_get_object (response->json), "cursor"));
     }
 }
 
-/* …and push the outbox, storing the server's answers. */
 AnbuPushSummary
-anbu_test_desk_push (AnbuTestDesk *desk)
+anbu_test_replica_push (AnbuTestServer *server,
+                        const char     *token,
+                        AnbuReplica    *replica)
 {
   g_autoptr(GAsyncResult) prepared = NULL;
   g_autoptr(GAsyncResult) applied = NULL;
@@ -141,19 +145,34 @@ anbu_test_desk_push (AnbuTestDesk *desk)
   g_autoptr(AnbuTestResponse) response = NULL;
   AnbuPushSummary summary = { 0 };
 
-  ANBU_TEST_AWAIT (prepared, anbu_replica_prepare_push_async (desk->replica, 100, NULL, anbu_test_ready_cb, &prepared));
-  body = anbu_replica_prepare_push_finish (desk->replica, prepared, &ids, &error);
+  ANBU_TEST_AWAIT (prepared, anbu_replica_prepare_push_async (replica, 100, NULL, anbu_test_ready_cb, &prepared));
+  body = anbu_replica_prepare_push_finish (replica, prepared, &ids, &error);
   g_assert_no_error (error);
   g_assert_nonnull (body);
-  response = anbu_test_request_bytes (desk->server, "POST", "/api/v1/mutations", desk->token, body);
+  response = anbu_test_request_bytes (server, "POST", "/api/v1/mutations", token, body);
   g_assert_cmpuint (response->status, ==, 200);
-  ANBU_TEST_AWAIT (applied, anbu_replica_apply_push_async (desk->replica, (const char * const *) ids, response->raw,
+  ANBU_TEST_AWAIT (applied, anbu_replica_apply_push_async (replica, (const char * const *) ids, response->raw,
                                                            NULL, anbu_test_ready_cb, &applied));
-  anbu_replica_apply_push_finish (desk->replica, applied, &summary, &error);
+  anbu_replica_apply_push_finish (replica, applied, &summary, &error);
   g_assert_no_error (error);
   g_test_message ("push: %u applied, %u duplicate, %u conflict, %u rejected",
                   summary.applied, summary.duplicate, summary.conflict, summary.rejected);
   return summary;
+}
+
+/* The desk pulls from the start each time, as a second device would. */
+void
+anbu_test_desk_pull (AnbuTestDesk *desk)
+{
+  g_autofree char *cursor = NULL;
+
+  anbu_test_replica_pull (desk->server, desk->token, desk->replica, &cursor);
+}
+
+AnbuPushSummary
+anbu_test_desk_push (AnbuTestDesk *desk)
+{
+  return anbu_test_replica_push (desk->server, desk->token, desk->replica);
 }
 
 void

@@ -41,6 +41,17 @@ typedef enum
   ANBU_TEST_DESK_NO_PULL = 1 << 2,
 } AnbuTestDeskFlags;
 
+/* What the sync engine does, for tests that keep their own replica: pull every page after
+ * `*cursor` (NULL or "" from the start; updated) into it, and push its outbox, storing the
+ * server's answers. */
+void             anbu_test_replica_pull              (AnbuTestServer    *server,
+                                                      const char        *token,
+                                                      AnbuReplica       *replica,
+                                                      char             **cursor);
+AnbuPushSummary  anbu_test_replica_push              (AnbuTestServer    *server,
+                                                      const char        *token,
+                                                      AnbuReplica       *replica);
+
 void             anbu_test_desk_open                 (AnbuTestDesk      *desk,
                                                       const char        *username,
                                                       const char        *password,

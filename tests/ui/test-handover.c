@@ -13,8 +13,7 @@
 #include "anbu-casework.h"
 #include "anbu-case-store.h"
 #include "anbu-handover-dialog.h"
-#include "anbu-test-server.h"
-#include "anbu-test-util.h"
+#include "anbu-test-desk.h"
 #include "anbu-window.h"
 
 #define PASSWORD "correct horse battery"
@@ -46,12 +45,6 @@ typedef struct
   const char      *pull_token;
   gboolean         pull_late;
 } Fixture;
-
-static gboolean
-casework_loaded (gpointer data)
-{
-  return anbu_casework_get_loaded (data) && !anbu_casework_is_loading (data);
-}
 
 static void
 push_applied (Fixture    *f,
@@ -133,28 +126,12 @@ seed_night (Fixture *f)
   }
 }
 
-/* What the sync engine does: pull every page into the replica. */
 static void
 pull (Fixture *f)
 {
-  g_autofree char *cursor = g_strdup ("");
-  gboolean has_more = TRUE;
+  g_autofree char *cursor = NULL;
 
-  for (guint page = 0; has_more && page < 100; page++)
-    {
-      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
-      g_autofree char *path = g_strdup_printf ("/api/v1/sync?since=%s", escaped);
-      g_autoptr(AnbuTestResponse) response = anbu_test_request (f->server, "GET", path, f->pull_token, NULL);
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_assert_cmpuint (response->status, ==, 200);
-      ANBU_TEST_AWAIT (result, anbu_replica_apply_pull_async (f->replica, response->raw, NULL, anbu_test_ready_cb, &result));
-      anbu_replica_apply_pull_finish (f->replica, result, &has_more, NULL, &error);
-      g_assert_no_error (error);
-      g_free (cursor);
-      cursor = g_strdup (json_object_get_string_member (json_node_get_object (response->json), "cursor"));
-    }
+  anbu_test_replica_pull (f->server, f->pull_token, f->replica, &cursor);
 }
 
 static void
@@ -164,7 +141,7 @@ open_casework (Fixture *f)
   /* What anbu_case_store_new_for_session reads from the signed-in user. */
   anbu_case_store_set_role (f->store, f->role);
   f->casework = anbu_casework_new (f->store);
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
 }
 
 static void
@@ -482,7 +459,7 @@ test_record_arrives_with_sync (Fixture      *f,
   gtk_window_close (GTK_WINDOW (find_handover_dialog ()));
   g_assert_true (anbu_test_wait_until (handover_dialog_gone, NULL, 10000));
   anbu_casework_reload (f->casework);
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
   anbu_test_wait_drawn (f->window);
   g_assert_null (find_handover_dialog ());
 }

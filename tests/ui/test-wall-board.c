@@ -18,8 +18,7 @@
 #include "anbu-casework.h"
 #include "anbu-clock.h"
 #include "anbu-live-channel.h"
-#include "anbu-test-server.h"
-#include "anbu-test-util.h"
+#include "anbu-test-desk.h"
 #include "anbu-wall-board.h"
 #include "anbu-window.h"
 
@@ -99,12 +98,6 @@ typedef struct
   TestSoundSink   *sink;
 } Fixture;
 
-static gboolean
-casework_loaded (gpointer data)
-{
-  return anbu_casework_get_loaded (data) && !anbu_casework_is_loading (data);
-}
-
 static char *
 household_json (const char *id,
                 const char *name,
@@ -182,55 +175,17 @@ seed_alert (Fixture    *f,
 
 static char *pull_cursor;
 
-/* What the sync engine does: pull every page into the replica. */
+/* The replica follows the server incrementally, as the sync engine does. */
 static void
 pull (Fixture *f)
 {
-  gboolean has_more = TRUE;
-
-  if (pull_cursor == NULL)
-    pull_cursor = g_strdup ("");
-  for (guint page = 0; has_more && page < 100; page++)
-    {
-      g_autofree char *escaped = g_uri_escape_string (pull_cursor, NULL, FALSE);
-      g_autofree char *path = g_strdup_printf ("/api/v1/sync?since=%s", escaped);
-      g_autoptr(AnbuTestResponse) response = anbu_test_request (f->server, "GET", path, f->token, NULL);
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_assert_cmpuint (response->status, ==, 200);
-      ANBU_TEST_AWAIT (result, anbu_replica_apply_pull_async (f->replica, response->raw, NULL,
-                                                              anbu_test_ready_cb, &result));
-      anbu_replica_apply_pull_finish (f->replica, result, &has_more, NULL, &error);
-      g_assert_no_error (error);
-      g_free (pull_cursor);
-      pull_cursor = g_strdup (json_object_get_string_member (json_node_get_object (response->json), "cursor"));
-    }
+  anbu_test_replica_pull (f->server, f->token, f->replica, &pull_cursor);
 }
 
-/* …and push the outbox; answers the push summary. */
 static AnbuPushSummary
 push (Fixture *f)
 {
-  g_autoptr(GAsyncResult) prepared = NULL;
-  g_autoptr(GAsyncResult) applied = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) ids = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(AnbuTestResponse) response = NULL;
-  AnbuPushSummary summary = { 0 };
-
-  ANBU_TEST_AWAIT (prepared, anbu_replica_prepare_push_async (f->replica, 100, NULL, anbu_test_ready_cb, &prepared));
-  body = anbu_replica_prepare_push_finish (f->replica, prepared, &ids, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (body);
-  response = anbu_test_request_bytes (f->server, "POST", "/api/v1/mutations", f->token, body);
-  g_assert_cmpuint (response->status, ==, 200);
-  ANBU_TEST_AWAIT (applied, anbu_replica_apply_push_async (f->replica, (const char * const *) ids, response->raw,
-                                                           NULL, anbu_test_ready_cb, &applied));
-  anbu_replica_apply_push_finish (f->replica, applied, &summary, &error);
-  g_assert_no_error (error);
-  return summary;
+  return anbu_test_replica_push (f->server, f->token, f->replica);
 }
 
 static void
@@ -284,7 +239,7 @@ fixture_set_up (Fixture      *f,
   anbu_case_store_set_live_channel (f->store, f->live);
   anbu_live_channel_start (f->live);
   f->casework = anbu_casework_new (f->store);
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
 
   f->account = anbu_test_account_new ("control-a", PASSWORD, "이관제 주무관");
   f->app = anbu_test_application_new ();
@@ -479,7 +434,7 @@ press_claim (Fixture    *f,
   AnbuBoardRow *row;
   GtkWidget *button;
 
-  g_assert_true (anbu_test_wait_until (casework_loaded, f->casework, 10000));
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
   row = find_row (GTK_WIDGET (f->board), alert_id);
   g_assert_nonnull (row);
   button = anbu_test_find_named (GTK_WIDGET (row), "board-claim");
