@@ -218,3 +218,43 @@ anbu_test_desk_seed_alert (AnbuTestDesk *desk,
   anbu_test_server_insert_alert (desk->server, id, household_id, record, "2026-11-24T01:00:00Z");
   return id;
 }
+
+AnbuCaseFormDialog *
+anbu_test_desk_open_form (AnbuTestDesk *desk,
+                          AnbuCaseForm  form,
+                          const char   *household_id,
+                          const char   *alert_id)
+{
+  AnbuCaseFormDialog *dialog = anbu_case_form_dialog_new (desk->casework, form, household_id, alert_id);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (desk->window));
+  gtk_window_present (GTK_WINDOW (dialog));
+  anbu_test_wait_drawn (GTK_WIDGET (dialog));
+  return dialog;
+}
+
+static void
+on_form_saved (AnbuCaseFormDialog *dialog,
+               const char         *mutation_id,
+               gboolean           *saved)
+{
+  *saved = TRUE;
+}
+
+static gboolean
+form_saved (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+anbu_test_desk_save_form (AnbuTestDesk       *desk,
+                          AnbuCaseFormDialog *dialog)
+{
+  gboolean saved = FALSE;
+
+  g_signal_connect (dialog, "saved", G_CALLBACK (on_form_saved), &saved);
+  anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "form-save"));
+  g_assert_true (anbu_test_wait_until (form_saved, &saved, 10000));
+  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, desk->casework, 10000));
+}

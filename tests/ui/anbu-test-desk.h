@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "anbu-case-form-dialog.h"
 #include "anbu-case-store.h"
 #include "anbu-casework.h"
 #include "anbu-test-server.h"
@@ -65,6 +66,14 @@ void             anbu_test_desk_push_expect_applied  (AnbuTestDesk      *desk,
 JsonObject      *anbu_test_desk_server_record        (AnbuTestDesk      *desk,
                                                       const char        *kind,
                                                       const char        *id);
+/* A case form of the desk's casework, presented over its window and drawn. */
+AnbuCaseFormDialog *anbu_test_desk_open_form         (AnbuTestDesk      *desk,
+                                                      AnbuCaseForm       form,
+                                                      const char        *household_id,
+                                                      const char        *alert_id);
+/* Presses Save as the planner does and waits until the change is in the outbox. */
+void             anbu_test_desk_save_form            (AnbuTestDesk      *desk,
+                                                      AnbuCaseFormDialog *dialog);
 char            *anbu_test_desk_seed_alert           (AnbuTestDesk      *desk,
                                                       const char        *household_id);
 gboolean         anbu_test_casework_loaded           (gpointer           casework);

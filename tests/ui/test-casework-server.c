@@ -75,46 +75,6 @@ fixture_tear_down (Fixture      *f,
   anbu_test_desk_close (f);
 }
 
-static AnbuCaseFormDialog *
-open_form (Fixture      *f,
-           AnbuCaseForm  form,
-           const char   *household_id)
-{
-  AnbuCaseFormDialog *dialog = anbu_case_form_dialog_new (f->casework, form, household_id, NULL);
-
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (f->window));
-  gtk_window_present (GTK_WINDOW (dialog));
-  anbu_test_wait_drawn (GTK_WIDGET (dialog));
-  return dialog;
-}
-
-static void
-on_saved (AnbuCaseFormDialog *dialog,
-          const char         *mutation_id,
-          gboolean           *saved)
-{
-  *saved = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Presses Save as the planner does and waits until the change is in the outbox. */
-static void
-save (Fixture            *f,
-      AnbuCaseFormDialog *dialog)
-{
-  gboolean saved = FALSE;
-
-  g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved);
-  anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "form-save"));
-  g_assert_true (anbu_test_wait_until (is_true, &saved, 10000));
-  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
-}
-
 static void
 set_text (AnbuCaseFormDialog *dialog,
           const char         *key,
@@ -163,24 +123,24 @@ test_visit_contact_absence_reach_server (Fixture      *f,
   g_autoptr(JsonObject) contact = NULL;
   g_autoptr(JsonObject) absence = NULL;
 
-  dialog = open_form (f, ANBU_CASE_FORM_VISIT, H1);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_VISIT, H1, NULL);
   choose (dialog, "purpose", 0);
   set_text (dialog, "outcome", "건강 양호");
   set_text (dialog, "notes", "약 복용 확인");
   set_text (dialog, "next_visit_on", "2099-01-15");
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
 
-  dialog = open_form (f, ANBU_CASE_FORM_CONTACT, H1);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_CONTACT, H1, NULL);
   choose (dialog, "channel", 1);   /* SMS */
   choose (dialog, "outcome", 1);   /* no answer */
   set_text (dialog, "notes", "문자 답 없음");
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
 
-  dialog = open_form (f, ANBU_CASE_FORM_ABSENCE, H1);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_ABSENCE, H1, NULL);
   set_text (dialog, "from", "2099-02-01");
   set_text (dialog, "to", "2099-02-03");
   choose (dialog, "reason", 0);   /* travel */
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
 
   anbu_test_desk_push_expect_applied (f, 3);
 
@@ -229,12 +189,12 @@ test_plug_forms_reach_server (Fixture      *f,
   g_autoptr(JsonObject) household = NULL;
 
   /* Install in 박정희's home, with her consent and a 36-hour threshold. */
-  dialog = open_form (f, ANBU_CASE_FORM_INSTALL_PLUG, H2);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_INSTALL_PLUG, H2, NULL);
   set_text (dialog, "serial", "PLG-0002");
   choose (dialog, "appliance", 1);  /* microwave */
   gtk_switch_set_active (GTK_SWITCH (anbu_case_form_dialog_get_input (dialog, "night_consent")), TRUE);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (anbu_case_form_dialog_get_input (dialog, "threshold_hours")), 36);
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 2);
 
   installed = anbu_test_desk_server_record (f, "plug", "PLG-0002");
@@ -247,10 +207,10 @@ test_plug_forms_reach_server (Fixture      *f,
   g_assert_cmpint (json_object_get_int_member (household, "threshold_hours"), ==, 36);
 
   /* Replace 김영수's faulty plug. */
-  dialog = open_form (f, ANBU_CASE_FORM_REPLACE_PLUG, H1);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_REPLACE_PLUG, H1, NULL);
   set_text (dialog, "serial", "PLG-0101");
   choose (dialog, "reason", 2);  /* faulty */
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
   old_plug = anbu_test_desk_server_record (f, "plug", "PLG-0001");
   new_plug = anbu_test_desk_server_record (f, "plug", "PLG-0101");
@@ -263,9 +223,9 @@ test_plug_forms_reach_server (Fixture      *f,
   /* Take 박정희's plug back: she moved. */
   anbu_test_desk_pull (f);
   g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
-  dialog = open_form (f, ANBU_CASE_FORM_REMOVE_PLUG, H2);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_REMOVE_PLUG, H2, NULL);
   choose (dialog, "reason", 0);  /* moved */
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
   removed = anbu_test_desk_server_record (f, "plug", "PLG-0002");
   g_assert_nonnull (removed);
@@ -280,19 +240,19 @@ test_edit_and_close_reach_server (Fixture      *f,
   g_autoptr(JsonObject) household = NULL;
   g_autoptr(JsonObject) closed = NULL;
 
-  dialog = open_form (f, ANBU_CASE_FORM_EDIT_HOUSEHOLD, H1);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_EDIT_HOUSEHOLD, H1, NULL);
   set_text (dialog, "phone", "01055556666");
   set_text (dialog, "risk_notes", "고혈압, 계단 이용 어려움");
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
   household = anbu_test_desk_server_record (f, "household", H1);
   g_assert_cmpstr (json_object_get_string_member (household, "phone"), ==, "010-5555-6666");
   g_assert_cmpstr (json_object_get_string_member (household, "risk_notes"), ==, "고혈압, 계단 이용 어려움");
   g_assert_cmpstr (json_object_get_string_member (household, "name"), ==, "김영수");
 
-  dialog = open_form (f, ANBU_CASE_FORM_CLOSE_CASE, H2);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_CLOSE_CASE, H2, NULL);
   set_text (dialog, "reason", "요양원 입소");
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
   /* A closed case leaves the planner's scope: the server now sends its removal. */
   closed = anbu_test_desk_server_record (f, "household", H2);
@@ -391,7 +351,7 @@ test_alert_actions_reach_server (Fixture      *f,
   choose (dialog, "channel", 0);  /* phone */
   choose (dialog, "outcome", 0);  /* reached, safe */
   set_text (dialog, "notes", "통화 완료, 감기로 누워 계심");
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
 
   /* Resolve from the row. */
   settle (f);
@@ -401,7 +361,7 @@ test_alert_actions_reach_server (Fixture      *f,
   dialog = find_dialog ();
   choose (dialog, "resolution", 0);  /* safe */
   set_text (dialog, "notes", "안전 확인");
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 2);
 
   contact = first_record_of (f, "contact", H1);
@@ -469,7 +429,7 @@ test_household_page_dispatch (Fixture      *f,
   dialog = find_dialog ();
   choose (dialog, "channel", 3);  /* police (112) */
   choose (dialog, "outcome", 5);  /* emergency */
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
 
   contact = first_record_of (f, "contact", H1);
@@ -487,7 +447,7 @@ test_household_page_dispatch (Fixture      *f,
   g_assert_nonnull (anbu_case_form_dialog_get_input (dialog, "dispatch_outcome"));
   choose (dialog, "resolution", 1);        /* hospitalized */
   choose (dialog, "dispatch_outcome", 1);  /* taken to hospital */
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
 
   resolved = anbu_test_desk_server_record (f, "alert", alert_id);

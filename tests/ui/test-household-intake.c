@@ -100,47 +100,6 @@ dialog_open (gpointer data)
   return find_dialog () != NULL;
 }
 
-static AnbuCaseFormDialog *
-open_form (Fixture      *f,
-           AnbuCaseForm  form,
-           const char   *household_id,
-           const char   *alert_id)
-{
-  AnbuCaseFormDialog *dialog = anbu_case_form_dialog_new (f->casework, form, household_id, alert_id);
-
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (f->window));
-  gtk_window_present (GTK_WINDOW (dialog));
-  anbu_test_wait_drawn (GTK_WIDGET (dialog));
-  return dialog;
-}
-
-static void
-on_saved (AnbuCaseFormDialog *dialog,
-          const char         *mutation_id,
-          gboolean           *saved)
-{
-  *saved = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Presses Save as the planner does and waits until the change is in the outbox. */
-static void
-save (Fixture            *f,
-      AnbuCaseFormDialog *dialog)
-{
-  gboolean saved = FALSE;
-
-  g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved);
-  anbu_test_press (anbu_test_find_named (GTK_WIDGET (dialog), "form-save"));
-  g_assert_true (anbu_test_wait_until (is_true, &saved, 10000));
-  g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
-}
-
 /* Whether @text has Hangul in it: the message is in Korean. */
 static gboolean
 has_hangul (const char *text)
@@ -356,7 +315,7 @@ test_register_refuses_bad_input (Fixture      *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (anbu_casework_get_index (f->casework))), ==, n_before);
   g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 0);
 
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   {
     IndexWait wait = { f->casework, new_id };
 
@@ -455,7 +414,7 @@ static void
 test_register_location_picker (Fixture      *f,
                                gconstpointer data)
 {
-  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
+  AnbuCaseFormDialog *dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
   GtkWidget *picker, *map;
   ShumateViewport *viewport;
   double lat, lon, zoom;
@@ -556,7 +515,7 @@ static void
 test_register_offline_then_sync (Fixture      *f,
                                  gconstpointer data)
 {
-  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
+  AnbuCaseFormDialog *dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
   g_autofree char *id = g_strdup (anbu_case_form_dialog_get_household_id (dialog));
   IndexWait wait = { f->casework, id };
   g_autoptr(JsonObject) record = NULL;
@@ -567,7 +526,7 @@ test_register_offline_then_sync (Fixture      *f,
   set_text (dialog, "serial", "PLG-0100");
   adw_combo_row_set_selected (ADW_COMBO_ROW (anbu_case_form_dialog_get_input (dialog, "appliance")), 2);  /* rice cooker */
   anbu_test_save_screenshot (GTK_WIDGET (dialog), "household-register");
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
 
   /* Offline: stored on this computer, shown in the list, waiting to be sent. */
   g_assert_true (anbu_test_wait_until (index_shows, &wait, 10000));
@@ -626,7 +585,7 @@ static void
 test_register_outside_dong_refused (Fixture      *f,
                                     gconstpointer data)
 {
-  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
+  AnbuCaseFormDialog *dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_REGISTER_HOUSEHOLD, NULL, NULL);
   g_autofree char *id = g_strdup (anbu_case_form_dialog_get_household_id (dialog));
   GtkWidget *dong_row = anbu_case_form_dialog_get_input (dialog, "dong_code");
   GListModel *dongs = adw_combo_row_get_model (ADW_COMBO_ROW (dong_row));
@@ -649,7 +608,7 @@ test_register_outside_dong_refused (Fixture      *f,
 
   /* Back in the planner's own 동: stored, synced and applied. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (dong_row), 0);
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   summary = anbu_test_desk_push (f);
   g_assert_cmpuint (summary.applied, ==, 1);
   g_assert_cmpuint (summary.rejected, ==, 0);
@@ -705,7 +664,7 @@ test_edit_contacts (Fixture      *f,
   assert_refused (f, dialog, "contacts.1.name", NULL);
   set_text (dialog, "contacts.1.name", "박이웃");
   g_assert_cmpuint (anbu_replica_get_pending_count (f->replica), ==, 0);
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
 
   g_assert_cmpuint (anbu_casework_lookup_household (f->casework, H1)->contacts->len, ==, 2);
   anbu_test_desk_push_expect_applied (f, 1);
@@ -721,11 +680,11 @@ test_edit_contacts (Fixture      *f,
   /* Emptying a contact's fields removes that contact. */
   anbu_test_desk_pull (f);
   g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
-  dialog = open_form (f, ANBU_CASE_FORM_EDIT_CONTACTS, H1, NULL);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_EDIT_CONTACTS, H1, NULL);
   set_text (dialog, "contacts.0.name", "");
   set_text (dialog, "contacts.0.relation", "");
   set_text (dialog, "contacts.0.phone", "");
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
   g_clear_pointer (&record, json_object_unref);
   record = anbu_test_desk_server_record (f, "household", H1);
@@ -740,7 +699,7 @@ static void
 test_plug_times (Fixture      *f,
                  gconstpointer data)
 {
-  AnbuCaseFormDialog *dialog = open_form (f, ANBU_CASE_FORM_REMOVE_PLUG, H1, NULL);
+  AnbuCaseFormDialog *dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_REMOVE_PLUG, H1, NULL);
   GtkWidget *button = anbu_case_form_dialog_get_input (dialog, "at");
   g_autoptr(JsonObject) removed = NULL;
   g_autoptr(JsonObject) installed = NULL;
@@ -757,7 +716,7 @@ test_plug_times (Fixture      *f,
   assert_refused (f, dialog, "at", "설치");
   pick_moment (dialog, "at", 2026, 11, 20, 9, 15);
   anbu_test_save_screenshot (GTK_WIDGET (dialog), "plug-remove-time");
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
   removed = anbu_test_desk_server_record (f, "plug", "PLG-0001");
   g_assert_nonnull (removed);
@@ -765,7 +724,7 @@ test_plug_times (Fixture      *f,
 
   anbu_test_desk_pull (f);
   g_assert_true (anbu_test_wait_until (anbu_test_casework_loaded, f->casework, 10000));
-  dialog = open_form (f, ANBU_CASE_FORM_INSTALL_PLUG, H1, NULL);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_INSTALL_PLUG, H1, NULL);
   set_text (dialog, "serial", "PLG-0002");
   pick_moment (dialog, "installed_at", 2026, 11, 25, 9, 0);
   assert_refused (f, dialog, "installed_at", "아직");
@@ -774,7 +733,7 @@ test_plug_times (Fixture      *f,
   pick_moment (dialog, "installed_at", 2026, 11, 23, 14, 5);
   assert_refused (f, dialog, "installed_at", "등록");
   pick_moment (dialog, "installed_at", 2026, 11, 24, 10, 30);
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
   installed = anbu_test_desk_server_record (f, "plug", "PLG-0002");
   g_assert_nonnull (installed);
@@ -809,7 +768,7 @@ test_resolve_time (Fixture      *f,
 
   anbu_test_desk_pull (f);
   g_assert_true (anbu_test_wait_until (alert_loaded, &wait, 10000));
-  dialog = open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H1, alert_id);
+  dialog = anbu_test_desk_open_form (f, ANBU_CASE_FORM_RESOLVE_ALERT, H1, alert_id);
   adw_combo_row_set_selected (ADW_COMBO_ROW (anbu_case_form_dialog_get_input (dialog, "resolution")), 0);
 
   pick_moment (dialog, "at", 2026, 11, 24, 11, 0);
@@ -818,7 +777,7 @@ test_resolve_time (Fixture      *f,
   pick_moment (dialog, "at", 2026, 11, 24, 9, 59);
   assert_refused (f, dialog, "at", "위험신호");
   pick_moment (dialog, "at", 2026, 11, 24, 10, 20);
-  save (f, dialog);
+  anbu_test_desk_save_form (f, dialog);
   anbu_test_desk_push_expect_applied (f, 1);
   resolved = anbu_test_desk_server_record (f, "alert", alert_id);
   g_assert_nonnull (resolved);
