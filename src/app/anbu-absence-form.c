@@ -51,8 +51,8 @@ anbu_absence_form_build_fields (AnbuCaseFormDialog *self,
   anbu_case_form_dialog_add_date (self, "from", _("Away from"), &today, &today);
   anbu_case_form_dialog_add_date (self, "to", _("Back on"), NULL, &today);
   anbu_case_form_dialog_add_choice (self, "reason", _("Reason"), ANBU_TYPE_ABSENCE_REASON,
-              (AnbuCaseFormLabelFunc) anbu_absence_reason_to_label, all_absence_reasons,
-              G_N_ELEMENTS (all_absence_reasons), ANBU_ABSENCE_REASON_TRAVEL);
+                                    (AnbuCaseFormLabelFunc) anbu_absence_reason_to_label, all_absence_reasons,
+                                    G_N_ELEMENTS (all_absence_reasons), ANBU_ABSENCE_REASON_TRAVEL);
   anbu_case_form_dialog_add_text (self, "notes", _("Notes"), NULL);
 }
 

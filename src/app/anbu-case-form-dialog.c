@@ -128,6 +128,7 @@ find_field (AnbuCaseFormDialog *self,
             const char         *key)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   for (guint i = 0; i < priv->fields->len; i++)
     {
       Field *field = priv->fields->pdata[i];
@@ -332,6 +333,7 @@ static void
 on_moment_changed (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   for (guint i = 0; i < priv->fields->len; i++)
     {
       Field *field = priv->fields->pdata[i];
@@ -390,14 +392,14 @@ anbu_case_form_dialog_add_moment (AnbuCaseFormDialog *self,
 }
 
 void
-anbu_case_form_dialog_add_choice (AnbuCaseFormDialog *self,
-                                  const char         *key,
-                                  const char         *title,
-                                  GType               enum_type,
+anbu_case_form_dialog_add_choice (AnbuCaseFormDialog   *self,
+                                  const char           *key,
+                                  const char           *title,
+                                  GType                 enum_type,
                                   AnbuCaseFormLabelFunc to_label,
-                                  const gint         *values,
-                                  guint               n_values,
-                                  gint                initial)
+                                  const gint           *values,
+                                  guint                 n_values,
+                                  gint                  initial)
 {
   GtkWidget *row = adw_combo_row_new ();
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
@@ -713,6 +715,7 @@ static void
 clear_errors (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   for (guint i = 0; i < priv->fields->len; i++)
     anbu_case_form_dialog_set_field_error (self, ((Field *) priv->fields->pdata[i])->key, NULL);
   anbu_case_form_dialog_set_field_error (self, NULL, NULL);
@@ -748,6 +751,7 @@ static char *
 now_timestamp (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   return anbu_timestamp_format (anbu_casework_get_now (priv->casework));
 }
 
@@ -927,7 +931,7 @@ anbu_case_form_dialog_read_contacts (AnbuCaseFormDialog *self)
           g_autofree char *key = g_strconcat (prefix, member != NULL ? member : "name", NULL);
 
           anbu_case_form_dialog_set_field_error (self, find_field (self, key) != NULL ? key : name_key,
-                           anbu_record_error_get_reason (error));
+                                                 anbu_record_error_get_reason (error));
           ok = FALSE;
           continue;
         }
@@ -988,13 +992,12 @@ build_changes (AnbuCaseFormDialog *self)
         if (key != NULL && find_field (self, key) == NULL && g_str_equal (key, "new_serial"))
           key = "serial";
         anbu_case_form_dialog_set_field_error (self, key != NULL && find_field (self, key) != NULL ? key : NULL,
-                         anbu_record_error_get_reason (error));
+                                               anbu_record_error_get_reason (error));
         ok = FALSE;
       }
     }
   return ok;
 }
-
 
 static void
 submit_cb (GObject      *source,
@@ -1020,7 +1023,7 @@ submit_cb (GObject      *source,
           /* The planner is told; it is no fault of the program. */
           g_message ("Could not store a change: %s", error->message);
           anbu_case_form_dialog_set_field_error (self, NULL, _("This computer's disk is full, so nothing was saved. "
-                                         "What you typed is still here: free some space and save again."));
+                                                               "What you typed is still here: free some space and save again."));
         }
       else
         {
@@ -1068,6 +1071,7 @@ void
 anbu_case_form_dialog_save (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   g_return_if_fail (ANBU_IS_CASE_FORM_DIALOG (self));
 
   if (priv->saving)
@@ -1181,6 +1185,7 @@ static void
 anbu_case_form_dialog_init (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (priv->save_button));
   priv->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
@@ -1188,12 +1193,12 @@ anbu_case_form_dialog_init (AnbuCaseFormDialog *self)
   priv->cancellable = g_cancellable_new ();
 }
 
-
 static const gint all_appliances[] = { ANBU_APPLIANCE_TV, ANBU_APPLIANCE_MICROWAVE,
                                        ANBU_APPLIANCE_RICE_COOKER, ANBU_APPLIANCE_LAMP,
                                        ANBU_APPLIANCE_OTHER };
 static const gint all_removal_reasons[] = { ANBU_PLUG_REMOVAL_REASON_MOVED, ANBU_PLUG_REMOVAL_REASON_RETURNED,
                                             ANBU_PLUG_REMOVAL_REASON_FAULTY, ANBU_PLUG_REMOVAL_REASON_LOST };
+
 /* The household's signal a contact or visit recorded now belongs to, from
  * whichever view the form was opened (docs/casework.md). */
 static char *
@@ -1228,11 +1233,11 @@ anbu_case_form_dialog_set_record_signal (AnbuCaseFormDialog *self,
     json_object_set_string_member (payload, "alert_id", alert_id);
 }
 
-
 AnbuCasework *
 anbu_case_form_dialog_get_casework (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   return priv->casework;
 }
 
@@ -1240,6 +1245,7 @@ const char *
 anbu_case_form_dialog_get_alert_id (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   return priv->alert_id;
 }
 
@@ -1247,6 +1253,7 @@ gint64
 anbu_case_form_dialog_get_now (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   return anbu_casework_get_now (priv->casework);
 }
 
@@ -1254,6 +1261,7 @@ void
 anbu_case_form_dialog_find_open_signal (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   if (priv->alert_id == NULL)
     priv->alert_id = open_signal_of (priv->casework, priv->household_id, anbu_casework_get_now (priv->casework));
 }
@@ -1264,6 +1272,7 @@ anbu_case_form_dialog_require_plug (AnbuCaseFormDialog *self,
                                     AnbuPlug           *plug)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   if (plug == NULL)
     {
       anbu_case_form_dialog_set_field_error (self, NULL, _("No plug is installed in this household."));
@@ -1288,8 +1297,8 @@ anbu_case_form_dialog_check_plug_serial (AnbuCaseFormDialog *self,
   if (installed_in == NULL)
     return TRUE;
   anbu_case_form_dialog_set_field_error (self, "serial", g_strcmp0 (installed_in, priv->household_id) == 0
-                                   ? _("This plug is already installed in this household.")
-                                   : _("This plug is installed in another household. Remove it there first."));
+                                                         ? _("This plug is already installed in this household.")
+                                                         : _("This plug is installed in another household. Remove it there first."));
   return FALSE;
 }
 
@@ -1306,8 +1315,8 @@ anbu_case_form_dialog_add_appliance_choice (AnbuCaseFormDialog *self,
                                             gint                initial)
 {
   anbu_case_form_dialog_add_choice (self, "appliance", _("Appliance"), ANBU_TYPE_APPLIANCE,
-              (AnbuCaseFormLabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
-              initial);
+                                    (AnbuCaseFormLabelFunc) anbu_appliance_to_label, all_appliances, G_N_ELEMENTS (all_appliances),
+                                    initial);
 }
 
 void
@@ -1316,8 +1325,8 @@ anbu_case_form_dialog_add_removal_reason_choice (AnbuCaseFormDialog *self,
                                                  gint                initial)
 {
   anbu_case_form_dialog_add_choice (self, "reason", title, ANBU_TYPE_PLUG_REMOVAL_REASON,
-              (AnbuCaseFormLabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
-              G_N_ELEMENTS (all_removal_reasons), initial);
+                                    (AnbuCaseFormLabelFunc) anbu_plug_removal_reason_to_label, all_removal_reasons,
+                                    G_N_ELEMENTS (all_removal_reasons), initial);
 }
 
 gboolean
@@ -1385,6 +1394,7 @@ AnbuCaseForm
 anbu_case_form_dialog_get_form (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   g_return_val_if_fail (ANBU_IS_CASE_FORM_DIALOG (self), 0);
   return priv->form;
 }
@@ -1393,6 +1403,7 @@ const char *
 anbu_case_form_dialog_get_household_id (AnbuCaseFormDialog *self)
 {
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
+
   g_return_val_if_fail (ANBU_IS_CASE_FORM_DIALOG (self), NULL);
   return priv->household_id;
 }

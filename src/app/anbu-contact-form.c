@@ -45,11 +45,11 @@ anbu_contact_form_build_fields (AnbuCaseFormDialog *self,
   anbu_case_form_dialog_find_open_signal (self);
   anbu_case_form_dialog_add_moment (self, "at", _("When"), anbu_case_form_dialog_get_now (self));
   anbu_case_form_dialog_add_choice (self, "channel", _("How"), ANBU_TYPE_CONTACT_CHANNEL,
-              (AnbuCaseFormLabelFunc) anbu_contact_channel_to_label, all_channels, G_N_ELEMENTS (all_channels),
-              ANBU_CONTACT_CHANNEL_PHONE);
+                                    (AnbuCaseFormLabelFunc) anbu_contact_channel_to_label, all_channels, G_N_ELEMENTS (all_channels),
+                                    ANBU_CONTACT_CHANNEL_PHONE);
   anbu_case_form_dialog_add_choice (self, "outcome", _("Outcome"), ANBU_TYPE_CONTACT_OUTCOME,
-              (AnbuCaseFormLabelFunc) anbu_contact_outcome_to_label, all_outcomes, G_N_ELEMENTS (all_outcomes),
-              ANBU_CONTACT_OUTCOME_REACHED_SAFE);
+                                    (AnbuCaseFormLabelFunc) anbu_contact_outcome_to_label, all_outcomes, G_N_ELEMENTS (all_outcomes),
+                                    ANBU_CONTACT_OUTCOME_REACHED_SAFE);
   /* Which number: a wrong or dead one is flagged after two failures
    * (anbu-bad-number.h). The resident's own phone unless changed. */
   anbu_case_form_dialog_add_text (self, "phone", _("Number called or texted"), h != NULL ? h->phone : NULL);

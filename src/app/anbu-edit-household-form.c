@@ -36,8 +36,8 @@ anbu_edit_household_form_build_fields (AnbuCaseFormDialog *self,
   anbu_case_form_dialog_add_text (self, "address_detail", _("Address details"), h != NULL ? h->address_detail : NULL);
   anbu_case_form_dialog_add_text (self, "risk_notes", _("Health and situation"), h != NULL ? h->risk_notes : NULL);
   anbu_case_form_dialog_add_switch (self, "night_consent", _("Night and holiday monitoring"),
-              _("The resident agreed that the control centre answers at night and on holidays"),
-              h != NULL && h->night_consent);
+                                    _("The resident agreed that the control centre answers at night and on holidays"),
+                                    h != NULL && h->night_consent);
   anbu_case_form_dialog_add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
 }
 

@@ -34,8 +34,8 @@ anbu_install_plug_form_build_fields (AnbuCaseFormDialog *self,
   anbu_case_form_dialog_add_appliance_choice (self, ANBU_APPLIANCE_TV);
   anbu_case_form_dialog_add_moment (self, "installed_at", _("Installed at"), anbu_case_form_dialog_get_now (self));
   anbu_case_form_dialog_add_switch (self, "night_consent", _("Night and holiday monitoring"),
-              _("The resident agreed that the control centre answers at night and on holidays"),
-              h != NULL && h->night_consent);
+                                    _("The resident agreed that the control centre answers at night and on holidays"),
+                                    h != NULL && h->night_consent);
   anbu_case_form_dialog_add_threshold (self, "threshold_hours", h != NULL ? h->threshold_hours : ANBU_THRESHOLD_HOURS_DEFAULT);
   anbu_case_form_dialog_add_location (self, h);
 }

@@ -145,7 +145,7 @@ anbu_register_household_form_build_fields (AnbuCaseFormDialog *self,
   anbu_case_form_dialog_add_text (self, "name", _("Name"), NULL);
   anbu_case_form_dialog_add_text (self, "birth_year", _("Birth year"), NULL);
   anbu_case_form_dialog_add_choice (self, "sex", _("Sex"), ANBU_TYPE_SEX, sex_label, all_sexes, G_N_ELEMENTS (all_sexes),
-              ANBU_SEX_UNKNOWN);
+                                    ANBU_SEX_UNKNOWN);
   anbu_case_form_dialog_add_text (self, "phone", _("Phone"), NULL);
   add_dong_choice (self);
   anbu_case_form_dialog_add_text (self, "address", _("Address"), NULL);
@@ -153,8 +153,8 @@ anbu_register_household_form_build_fields (AnbuCaseFormDialog *self,
   anbu_case_form_dialog_add_contact_fields (self, 0, NULL);
   anbu_case_form_dialog_add_text (self, "risk_notes", _("Health and situation"), NULL);
   anbu_case_form_dialog_add_switch (self, "night_consent", _("Night and holiday monitoring"),
-              _("The resident agreed that the control centre answers at night and on holidays"),
-              FALSE);
+                                    _("The resident agreed that the control centre answers at night and on holidays"),
+                                    FALSE);
   anbu_case_form_dialog_add_threshold (self, "threshold_hours", ANBU_THRESHOLD_HOURS_DEFAULT);
   anbu_case_form_dialog_add_location (self, NULL);
   anbu_case_form_dialog_add_text (self, "serial", _("Plug serial number (when installed now)"), NULL);

@@ -48,7 +48,7 @@ anbu_remove_plug_form_build_changes (AnbuCaseFormDialog *self,
 
   ok = anbu_case_form_dialog_read_moment_field (self, "at", &at)
        && anbu_case_form_dialog_check_not_before (self, "at", &at, old != NULL ? old->installed_at : 0,
-                            _("The plug was installed after this time. Check the date and time."));
+                                                  _("The plug was installed after this time. Check the date and time."));
   at_text = at > 0 ? anbu_timestamp_format (at) : g_strdup (now);
   json_object_set_string_member (p, "serial", old != NULL ? old->serial : "");
   json_object_set_string_member (p, "reason", anbu_case_form_dialog_field_choice_string (self, "reason"));

@@ -67,12 +67,12 @@ anbu_resolve_alert_form_build_fields (AnbuCaseFormDialog *self,
 
   /* Nothing preselected: the planner says what they found (docs/casework.md). */
   anbu_case_form_dialog_add_choice (self, "resolution", _("Resolution"), ANBU_TYPE_ALERT_RESOLUTION,
-              (AnbuCaseFormLabelFunc) anbu_alert_resolution_to_label, all_resolutions,
-              G_N_ELEMENTS (all_resolutions), ANBU_CASE_FORM_NO_CHOICE);
+                                    (AnbuCaseFormLabelFunc) anbu_alert_resolution_to_label, all_resolutions,
+                                    G_N_ELEMENTS (all_resolutions), ANBU_CASE_FORM_NO_CHOICE);
   if (alert != NULL && signal_was_dispatched (anbu_case_form_dialog_get_casework (self), alert))
     anbu_case_form_dialog_add_choice (self, "dispatch_outcome", _("What the dispatch found"),
-                ANBU_TYPE_DISPATCH_OUTCOME, (AnbuCaseFormLabelFunc) anbu_dispatch_outcome_to_label,
-                all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), ANBU_CASE_FORM_NO_CHOICE);
+                                      ANBU_TYPE_DISPATCH_OUTCOME, (AnbuCaseFormLabelFunc) anbu_dispatch_outcome_to_label,
+                                      all_dispatch_outcomes, G_N_ELEMENTS (all_dispatch_outcomes), ANBU_CASE_FORM_NO_CHOICE);
   anbu_case_form_dialog_add_moment (self, "at", _("Resolved at"), anbu_case_form_dialog_get_now (self));
   anbu_case_form_dialog_add_text (self, "notes", _("Notes"), NULL);
   /* Save waits for the outcome. */
@@ -92,7 +92,7 @@ anbu_resolve_alert_form_build_changes (AnbuCaseFormDialog *self,
 
   if (!anbu_case_form_dialog_read_moment_field (self, "at", &at)
       || !anbu_case_form_dialog_check_not_before (self, "at", &at, alert != NULL ? alert->raised_at : 0,
-                            _("The risk signal was raised after this time. Check the date and time.")))
+                                                  _("The risk signal was raised after this time. Check the date and time.")))
     ok = FALSE;
   at_text = at > 0 ? anbu_timestamp_format (at) : g_strdup (now);
   json_object_set_string_member (p, "id", anbu_case_form_dialog_get_alert_id (self));

@@ -42,8 +42,8 @@ anbu_visit_form_build_fields (AnbuCaseFormDialog *self,
   g_date_add_months (&next, 1);
   anbu_case_form_dialog_add_moment (self, "at", _("When"), anbu_case_form_dialog_get_now (self));
   anbu_case_form_dialog_add_choice (self, "purpose", _("Purpose"), ANBU_TYPE_VISIT_PURPOSE,
-              (AnbuCaseFormLabelFunc) anbu_visit_purpose_to_label, all_purposes, G_N_ELEMENTS (all_purposes),
-              ANBU_VISIT_PURPOSE_REGULAR);
+                                    (AnbuCaseFormLabelFunc) anbu_visit_purpose_to_label, all_purposes, G_N_ELEMENTS (all_purposes),
+                                    ANBU_VISIT_PURPOSE_REGULAR);
   anbu_case_form_dialog_add_text (self, "outcome", _("What you found"), NULL);
   anbu_case_form_dialog_add_text (self, "notes", _("Notes"), NULL);
   anbu_case_form_dialog_add_date (self, "next_visit_on", _("Next visit"), &next, &today);
