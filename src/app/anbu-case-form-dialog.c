@@ -1187,6 +1187,9 @@ anbu_case_form_dialog_init (AnbuCaseFormDialog *self)
   AnbuCaseFormDialogPrivate *priv = anbu_case_form_dialog_get_instance_private (self);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Every form answers to the base's name, as before it had subclasses
+   * (the window's name is otherwise its type's). */
+  gtk_widget_set_name (GTK_WIDGET (self), "AnbuCaseFormDialog");
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (priv->save_button));
   priv->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   priv->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
