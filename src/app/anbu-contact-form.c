@@ -4,16 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <math.h>
-#include <string.h>
 
 #include "anbu-contact-form.h"
 #include "anbu-case-form-dialog-private.h"
-#include "anbu-case-lifecycle.h"
-#include "anbu-community-centre.h"
-#include "anbu-household-index.h"
-#include "anbu-kst.h"
-#include "anbu-mutation.h"
 #include "anbu-phone.h"
 #include "anbu-validate.h"
 

@@ -9,12 +9,8 @@
 
 #include "anbu-register-household-form.h"
 #include "anbu-case-form-dialog-private.h"
-#include "anbu-case-lifecycle.h"
 #include "anbu-community-centre.h"
 #include "anbu-household-index.h"
-#include "anbu-kst.h"
-#include "anbu-mutation.h"
-#include "anbu-phone.h"
 #include "anbu-validate.h"
 
 struct _AnbuRegisterHouseholdForm
