@@ -31,10 +31,41 @@ typedef enum
 } AnbuCaseForm;
 
 #define ANBU_TYPE_CASE_FORM_DIALOG (anbu_case_form_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (AnbuCaseFormDialog, anbu_case_form_dialog, ANBU, CASE_FORM_DIALOG, AdwWindow)
+G_DECLARE_DERIVABLE_TYPE (AnbuCaseFormDialog, anbu_case_form_dialog, ANBU, CASE_FORM_DIALOG, AdwWindow)
+
+/* The shared base of every form (fields, messages, the core rules, saving);
+ * each form is a small subclass (anbu-visit-form.c, …) that says what it
+ * shows and which changes it makes. A new form is a new subclass. */
+struct _AnbuCaseFormDialogClass
+{
+  AdwWindowClass parent_class;
+
+  const char *title;        /* N_(): the window title */
+  const char *saved_toast;  /* NC_("toast", …): what the toast says once saved */
+
+  /* Adds the form's fields for household @h (NULL for a new one) and its
+   * installed @plug (or NULL); @today is the date in Seoul. */
+  void         (*build_fields)  (AnbuCaseFormDialog *self,
+                                 AnbuHousehold      *h,
+                                 AnbuPlug           *plug,
+                                 const GDate        *today);
+  /* Queues the form's changes (anbu_case_form_dialog_queue_change) built
+   * from @payload, a new object it takes; FALSE with messages under the
+   * fields when something is wrong. @now: ISO time; @user_id may be NULL. */
+  gboolean     (*build_changes) (AnbuCaseFormDialog *self,
+                                 JsonObject         *payload,
+                                 const char         *now,
+                                 const char         *user_id);
+  /* The 동 whose community centre the location picker opens at when no
+   * location is typed: by default the household's. */
+  const char  *(*get_dong_code) (AnbuCaseFormDialog *self);
+
+  gpointer padding[4];
+};
 
 /* @alert_id: for CONTACT (optional) and RESOLVE_ALERT. @household_id is
- * NULL for REGISTER_HOUSEHOLD, which makes the new household's id. */
+ * NULL for REGISTER_HOUSEHOLD, which makes the new household's id.
+ * Returns the subclass for @form. */
 AnbuCaseFormDialog *anbu_case_form_dialog_new        (AnbuCasework  *casework,
                                                       AnbuCaseForm   form,
                                                       const char    *household_id,
