@@ -14,6 +14,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "anbu-bench-util.h"
 #include "anbu-clock.h"
 #include "anbu-alerts-view.h"
 #include "anbu-casework.h"
@@ -22,28 +23,6 @@
 #include "anbu-households-view.h"
 #include "anbu-case-store.h"
 #include "anbu-validate.h"
-
-static GAsyncResult *last_result;
-
-static void
-ready_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  last_result = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (void)
-{
-  GAsyncResult *result;
-
-  while (last_result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  result = last_result;
-  last_result = NULL;
-  return result;
-}
 
 static void
 spin_until_idle (void)
@@ -127,8 +106,8 @@ main (int argc, char *argv[])
   gtk_init ();
   adw_init ();
 
-  anbu_replica_create_async (path, "bench password", 1, 8192, meta, NULL, ready_cb, NULL);
-  result = await ();
+  anbu_replica_create_async (path, "bench password", 1, 8192, meta, NULL, anbu_bench_ready_cb, NULL);
+  result = anbu_bench_await ();
   replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -170,8 +149,8 @@ main (int argc, char *argv[])
   bytes = g_string_free_to_bytes (body);
 
   t0 = g_get_monotonic_time ();
-  anbu_replica_apply_pull_async (replica, bytes, NULL, ready_cb, NULL);
-  result = await ();
+  anbu_replica_apply_pull_async (replica, bytes, NULL, anbu_bench_ready_cb, NULL);
+  result = anbu_bench_await ();
   anbu_replica_apply_pull_finish (replica, result, NULL, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&result);

@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "anbu-bench-util.h"
 #include "anbu-map-status-layer.h"
 #include "anbu-map-tile-source.h"
 
@@ -78,24 +79,6 @@ cpu_ms (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (double *values,
-            guint   n,
-            double  p)
-{
-  qsort (values, n, sizeof (double), compare_doubles);
-  return values[MIN (n - 1, (guint) floor (p * (n - 1) + 0.5))];
 }
 
 static gboolean
@@ -274,10 +257,10 @@ main (int   argc,
               memcpy (render_copy, render, sizeof render);
               printf ("%-9s %7u %5.0f %9u %8.2f ms %8.2f ms %8.2f ms %8.2f ms %6.2f ms\n",
                       areas[a].name, sizes[s], zooms[z], drawn,
-                      percentile (snap, ITERATIONS, 0.5), percentile (snap_copy, ITERATIONS, 0.95),
-                      percentile (render, ITERATIONS, 0.5),
-                      percentile (render_copy, ITERATIONS, 0.95),
-                      percentile (snap, ITERATIONS, 0.5) + percentile (render, ITERATIONS, 0.5));
+                      anbu_bench_percentile (snap, ITERATIONS, 0.5), anbu_bench_percentile (snap_copy, ITERATIONS, 0.95),
+                      anbu_bench_percentile (render, ITERATIONS, 0.5),
+                      anbu_bench_percentile (render_copy, ITERATIONS, 0.95),
+                      anbu_bench_percentile (snap, ITERATIONS, 0.5) + anbu_bench_percentile (render, ITERATIONS, 0.5));
             }
           }
         anbu_map_status_layer_set_model (layer, NULL);
@@ -321,10 +304,10 @@ main (int   argc,
 
           printf ("%-9s %7u %5.0f %7.1f %9.2f ms %9.2f ms %9.2f ms %9.2f ms\n", areas[0].name, sizes[s], zooms[z],
                   pan.frames > 1 ? (pan.frames - 1) * 1e6 / (double) (pan.last - pan.first) : 0,
-                  pan.frame_ms->len ? percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.5) : 0,
-                  pan.frame_ms->len ? percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.95) : 0,
-                  pan.cpu_ms->len ? percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.5) : 0,
-                  pan.cpu_ms->len ? percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.95) : 0);
+                  anbu_bench_percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.5),
+                  anbu_bench_percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.95),
+                  anbu_bench_percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.5),
+                  anbu_bench_percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.95));
           g_array_unref (pan.frame_ms);
           g_array_unref (pan.cpu_ms);
         }

@@ -22,6 +22,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "anbu-bench-util.h"
 #include "anbu-case-store.h"
 #include "anbu-casework.h"
 #include "anbu-clock.h"
@@ -39,45 +40,12 @@ static const char *const districts[] = {
   "영등포구", "동작구", "관악구", "서초구", "강남구", "송파구", "강동구",
 };
 
-static GAsyncResult *last_result;
-
-static void
-ready_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  last_result = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (void)
-{
-  GAsyncResult *result;
-
-  while (last_result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  result = last_result;
-  last_result = NULL;
-  return result;
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
+/* A quantile of a run's figures (milliseconds). */
 static double
-percentile (GArray *values,
-            double  p)
+quantile (GArray *figures,
+          double  p)
 {
-  if (values->len == 0)
-    return 0;
-  qsort (values->data, values->len, sizeof (double), compare_doubles);
-  return g_array_index (values, double, MIN (values->len - 1, (guint) floor (p * (values->len - 1) + 0.5)));
+  return anbu_bench_percentile ((double *) figures->data, figures->len, p);
 }
 
 static char *
@@ -136,8 +104,8 @@ apply_pull (AnbuReplica *replica,
 
   g_string_append (body, "], \"cursor\": \"c1\", \"has_more\": false}");
   bytes = g_bytes_new (body->str, body->len);
-  anbu_replica_apply_pull_async (replica, bytes, NULL, ready_cb, NULL);
-  result = await ();
+  anbu_replica_apply_pull_async (replica, bytes, NULL, anbu_bench_ready_cb, NULL);
+  result = anbu_bench_await ();
   anbu_replica_apply_pull_finish (replica, result, NULL, NULL, &error);
   g_assert_no_error (error);
 }
@@ -268,8 +236,8 @@ main (int   argc,
   setvbuf (stdout, NULL, _IOLBF, 0);
   now = anbu_clock_now_usec ();
 
-  anbu_replica_create_async (path, "bench password", 1, 8192, meta, NULL, ready_cb, NULL);
-  result = await ();
+  anbu_replica_create_async (path, "bench password", 1, 8192, meta, NULL, anbu_bench_ready_cb, NULL);
+  result = anbu_bench_await ();
   replica = anbu_replica_open_finish (result, NULL, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -349,8 +317,8 @@ main (int   argc,
   while (g_get_monotonic_time () - t0 < 5 * G_USEC_PER_SEC)
     g_main_context_iteration (NULL, FALSE);
   printf ("scrolling alone, 5 s: %u frames, frame time median %.2f ms, p95 %.2f ms, max %.2f ms\n",
-          run.frame_ms->len, percentile (run.frame_ms, 0.5), percentile (run.frame_ms, 0.95),
-          percentile (run.frame_ms, 1.0));
+          run.frame_ms->len, quantile (run.frame_ms, 0.5), quantile (run.frame_ms, 0.95),
+          quantile (run.frame_ms, 1.0));
   g_array_set_size (run.frame_ms, 0);
 
   /* Once a second, a sync changes a few signals: the counts change each time. */
@@ -384,11 +352,11 @@ main (int   argc,
   printf ("frames drawn in %d s while scrolling: %u (%.1f per second)\n", RUN_SECONDS, run.frame_ms->len,
           run.frame_ms->len / (double) RUN_SECONDS);
   printf ("frame time (before-paint to after-paint): median %.2f ms, p95 %.2f ms, max %.2f ms\n",
-          percentile (run.frame_ms, 0.5), percentile (run.frame_ms, 0.95), percentile (run.frame_ms, 1.0));
+          quantile (run.frame_ms, 0.5), quantile (run.frame_ms, 0.95), quantile (run.frame_ms, 1.0));
   printf ("board rebuild per sync (model splice and counts, main thread): median %.2f ms, max %.2f ms (%u syncs)\n",
-          percentile (run.rebuild_ms, 0.5), percentile (run.rebuild_ms, 1.0), run.rebuild_ms->len);
+          quantile (run.rebuild_ms, 0.5), quantile (run.rebuild_ms, 1.0), run.rebuild_ms->len);
   printf ("casework reload per sync (worker thread, pull applied to changed): median %.0f ms, max %.0f ms\n",
-          percentile (run.reload_ms, 0.5), percentile (run.reload_ms, 1.0));
+          quantile (run.reload_ms, 0.5), quantile (run.reload_ms, 1.0));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_rand_free (rand);
