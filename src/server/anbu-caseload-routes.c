@@ -18,8 +18,10 @@
 #define MOVES_PATH "/api/v1/admin/caseload/moves"
 #define ORPHANS_PATH "/api/v1/admin/caseload/orphans"
 
+/* An administrator's read or write, in the access log (a failure is only
+ * reported: the move itself is already stored). */
 static void
-log_admin (AnbuStore           *store,
+log_admin (AnbuHttpServer      *server,
            SoupServerMessage   *msg,
            const AnbuStoreUser *admin,
            const char          *what,
@@ -27,15 +29,8 @@ log_admin (AnbuStore           *store,
            const char * const  *household_ids)
 {
   g_autoptr(GError) error = NULL;
-  AnbuAccessEntry entry = { 0 };
 
-  entry.user_id = admin->id;
-  entry.username = admin->username;
-  entry.address = (char *) soup_server_message_get_remote_host (msg);
-  entry.method = (char *) soup_server_message_get_method (msg);
-  entry.route = (char *) what;
-  entry.action = action;
-  if (!anbu_store_log_access (store, &entry, household_ids, &error))
+  if (!anbu_http_server_log_access (server, msg, admin, what, action, household_ids, &error))
     g_warning ("Cannot write the access log: %s", error->message);
 }
 
@@ -73,7 +68,8 @@ read_optional_text (JsonNode     *root,
 }
 
 static gboolean
-post_move (AnbuStore           *store,
+post_move (AnbuHttpServer      *server,
+           AnbuStore           *store,
            SoupServerMessage   *msg,
            const AnbuStoreUser *admin)
 {
@@ -113,7 +109,7 @@ post_move (AnbuStore           *store,
     }
   what = g_strdup_printf (MOVES_PATH ": move %s from %s to %s",
                           dong_code != NULL ? dong_code : household_id, from, to);
-  log_admin (store, msg, admin, what, ANBU_ACCESS_WRITE, NULL);
+  log_admin (server, msg, admin, what, ANBU_ACCESS_WRITE, NULL);
   respond_object (msg, 201, anbu_caseload_move_to_json (store, move));
   return move->applied_at != 0;
 }
@@ -141,7 +137,8 @@ get_moves (AnbuStore         *store,
 }
 
 static void
-get_orphans (AnbuStore           *store,
+get_orphans (AnbuHttpServer      *server,
+             AnbuStore           *store,
              SoupServerMessage   *msg,
              const AnbuStoreUser *admin)
 {
@@ -168,23 +165,9 @@ get_orphans (AnbuStore           *store,
   g_ptr_array_add (ids, NULL);
   /* The report names people: it is a read of their households. */
   if (orphans->len > 0)
-    log_admin (store, msg, admin, ORPHANS_PATH, ANBU_ACCESS_READ, (const char * const *) ids->pdata);
+    log_admin (server, msg, admin, ORPHANS_PATH, ANBU_ACCESS_READ, (const char * const *) ids->pdata);
   json_object_set_array_member (answer, "households", list);
   respond_object (msg, 200, answer);
-}
-
-static gboolean
-require_method (SoupServerMessage *msg,
-                const char        *allow)
-{
-  const char *method = soup_server_message_get_method (msg);
-
-  if (strstr (allow, method) != NULL)
-    return TRUE;
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow);
-  anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                               _("This route does not take this method"));
-  return FALSE;
 }
 
 gboolean
@@ -195,16 +178,8 @@ anbu_caseload_routes_handle (AnbuHttpServer    *server,
 {
   g_autoptr(AnbuStoreUser) admin = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean moves = g_strcmp0 (path, MOVES_PATH) == 0;
   gboolean orphans = g_strcmp0 (path, ORPHANS_PATH) == 0;
 
-  if (!moves && !orphans)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
-      return FALSE;
-    }
-  if (!require_method (msg, moves ? "GET, POST" : "GET"))
-    return FALSE;
   admin = anbu_http_server_authenticate (server, msg, &error);
   if (admin == NULL)
     {
@@ -218,9 +193,9 @@ anbu_caseload_routes_handle (AnbuHttpServer    *server,
       return FALSE;
     }
   if (orphans)
-    get_orphans (store, msg, admin);
+    get_orphans (server, store, msg, admin);
   else if (g_strcmp0 (soup_server_message_get_method (msg), "POST") == 0)
-    return post_move (store, msg, admin);
+    return post_move (server, store, msg, admin);
   else
     get_moves (store, msg);
   return FALSE;

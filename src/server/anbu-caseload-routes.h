@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  *   POST moves    record a move (applied at once when its time has come)
  *   GET  moves    every move, waiting and applied
  *   GET  orphans  households without a planner who can answer for them
- * Returns TRUE when a move was applied, so the live hub tells the apps. */
+ * The router sends only these three here. Returns TRUE when a move was applied, so the live hub tells the apps. */
 gboolean anbu_caseload_routes_handle (AnbuHttpServer    *server,
                                       AnbuStore         *store,
                                       SoupServerMessage *msg,

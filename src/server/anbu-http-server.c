@@ -20,6 +20,7 @@
 #include "anbu-http-server.h"
 #include "anbu-json-body.h"
 #include "anbu-mutations.h"
+#include "anbu-router.h"
 #include "anbu-server-time.h"
 #include "anbu-throttle.h"
 #include "anbu-user.h"
@@ -39,6 +40,8 @@ struct _AnbuHttpServer
 
   AnbuStore    *store;
   AnbuMetrics  *metrics;
+  AnbuRouter   *router;
+  GHashTable   *guarded;   /* path prefixes with their own early handler */
   AnbuThrottle *user_throttle;
   AnbuThrottle *address_throttle;
   SoupServer   *soup;
@@ -60,17 +63,6 @@ struct _AnbuHttpServer
 };
 
 G_DEFINE_FINAL_TYPE (AnbuHttpServer, anbu_http_server, G_TYPE_OBJECT)
-
-typedef void (*RouteHandler) (AnbuHttpServer    *self,
-                              SoupServerMessage *msg,
-                              GHashTable        *query);
-
-typedef struct
-{
-  const char   *path;
-  const char   *method;
-  RouteHandler  handler;
-} Route;
 
 /* Who is asking, for the access log. */
 typedef struct
@@ -165,16 +157,16 @@ authenticate (AnbuHttpServer     *self,
   return TRUE;
 }
 
-static void
-access_entry_init (AnbuAccessEntry   *entry,
-                   SoupServerMessage *msg,
-                   const Caller      *caller,
-                   const char        *route,
-                   AnbuAccessAction   action)
+void
+anbu_http_access_entry_init (AnbuAccessEntry     *entry,
+                             SoupServerMessage   *msg,
+                             const AnbuStoreUser *user,
+                             const char          *route,
+                             AnbuAccessAction     action)
 {
   memset (entry, 0, sizeof *entry);
-  entry->user_id = caller->user->id;
-  entry->username = caller->user->username;
+  entry->user_id = user->id;
+  entry->username = user->username;
   entry->address = (char *) soup_server_message_get_remote_host (msg);
   entry->method = (char *) soup_server_message_get_method (msg);
   entry->route = (char *) route;
@@ -184,18 +176,23 @@ access_entry_init (AnbuAccessEntry   *entry,
 /* Routes */
 
 static void
-handle_healthz (AnbuHttpServer    *self,
-                SoupServerMessage *msg,
-                GHashTable        *query)
+handle_healthz (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
 {
   anbu_json_respond (msg, 200, g_strdup ("{\"status\":\"ok\"}"));
 }
 
 static void
-handle_metrics (AnbuHttpServer    *self,
-                SoupServerMessage *msg,
-                GHashTable        *query)
+handle_metrics (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
 {
+  AnbuHttpServer *self = user_data;
   respond_text (msg, 200, "text/plain; version=0.0.4; charset=utf-8",
                 anbu_metrics_render (self->metrics));
 }
@@ -210,7 +207,6 @@ typedef struct
   char              *user_key;
   char              *address_key;
   char              *address;
-  gint64             started;    /* monotonic µs, for metrics */
 } SignIn;
 
 static void
@@ -314,17 +310,17 @@ on_password_verified (GObject      *source,
 
   sign_in->self->password_pending--;
   finish_sign_in (sign_in, g_task_propagate_boolean (G_TASK (result), NULL));
-  anbu_metrics_observe_request (sign_in->self->metrics, "/api/v1/session",
-                                soup_server_message_get_status (sign_in->msg),
-                                (g_get_monotonic_time () - sign_in->started) / (double) G_USEC_PER_SEC);
   soup_server_message_unpause (sign_in->msg);
 }
 
 static void
-handle_sign_in (AnbuHttpServer    *self,
-                SoupServerMessage *msg,
-                GHashTable        *query)
+handle_sign_in (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
 {
+  AnbuHttpServer *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(AnbuStoreUser) user = NULL;
@@ -392,7 +388,6 @@ handle_sign_in (AnbuHttpServer    *self,
   sign_in->user_key = g_steal_pointer (&user_key);
   sign_in->address_key = g_steal_pointer (&address_key);
   sign_in->address = client_address (msg);
-  sign_in->started = g_get_monotonic_time ();
 
   soup_server_message_pause (msg);
   task = g_task_new (NULL, NULL, on_password_verified, NULL);
@@ -403,10 +398,13 @@ handle_sign_in (AnbuHttpServer    *self,
 }
 
 static void
-handle_sign_out (AnbuHttpServer    *self,
-                 SoupServerMessage *msg,
-                 GHashTable        *query)
+handle_sign_out (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
 {
+  AnbuHttpServer *self = user_data;
   g_auto(Caller) caller = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *hash = NULL;
@@ -485,16 +483,18 @@ append_json_string (GString    *out,
 }
 
 static void
-handle_sync (AnbuHttpServer    *self,
-             SoupServerMessage *msg,
-             GHashTable        *query)
+handle_sync (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
 {
+  AnbuHttpServer *self = user_data;
   g_auto(Caller) caller = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GHashTable) households = NULL;
   g_autoptr(GPtrArray) household_ids = NULL;
-  AnbuAccessEntry access;
   GString *out;
   gint64 since;
   gint64 next = 0;
@@ -545,9 +545,9 @@ handle_sync (AnbuHttpServer    *self,
   g_ptr_array_add (household_ids, NULL);
 
   /* 개인정보 접속기록: every household whose data this page carried. */
-  access_entry_init (&access, msg, &caller, "/api/v1/sync", ANBU_ACCESS_READ);
   if (household_ids->len > 1
-      && !anbu_store_log_access (self->store, &access, (const char * const *) household_ids->pdata, &error))
+      && !anbu_http_server_log_access (self, msg, caller.user, "/api/v1/sync", ANBU_ACCESS_READ,
+                                       (const char * const *) household_ids->pdata, &error))
     {
       g_string_free (out, TRUE);
       anbu_json_respond_error (msg, error);
@@ -559,10 +559,13 @@ handle_sync (AnbuHttpServer    *self,
 }
 
 static void
-handle_mutations (AnbuHttpServer    *self,
-                  SoupServerMessage *msg,
-                  GHashTable        *query)
+handle_mutations (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
 {
+  AnbuHttpServer *self = user_data;
   g_auto(Caller) caller = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -581,7 +584,7 @@ handle_mutations (AnbuHttpServer    *self,
       return;
     }
 
-  access_entry_init (&access, msg, &caller, "/api/v1/mutations", ANBU_ACCESS_WRITE);
+  anbu_http_access_entry_init (&access, msg, caller.user, "/api/v1/mutations", ANBU_ACCESS_WRITE);
   results = anbu_mutations_apply (self->store, self->metrics, caller.user, &caller.scope,
                                   &access, entries, &error);
   if (results == NULL)
@@ -599,24 +602,19 @@ handle_mutations (AnbuHttpServer    *self,
   anbu_json_respond (msg, 200, json_to_string (answer, FALSE));
 }
 
-static const Route routes[] = {
-  { "/api/v1/session", "POST", handle_sign_in },
-  { "/api/v1/session", "DELETE", handle_sign_out },
-  { "/api/v1/sync", "GET", handle_sync },
-  { "/api/v1/mutations", "POST", handle_mutations },
-  { "/healthz", "GET", handle_healthz },
-  { "/metrics", "GET", handle_metrics },
-};
-
-/* The route template a path falls under, for metrics. */
-static const char *
-route_label_for (const char *path)
+static const struct
 {
-  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    if (strcmp (path, routes[i].path) == 0)
-      return routes[i].path;
-  return "unmatched";
-}
+  const char         *method;
+  const char         *pattern;
+  SoupServerCallback  handler;
+} own_routes[] = {
+  { "POST", "/api/v1/session", handle_sign_in },
+  { "DELETE", "/api/v1/session", handle_sign_out },
+  { "GET", "/api/v1/sync", handle_sync },
+  { "POST", "/api/v1/mutations", handle_mutations },
+  { "GET", "/healthz", handle_healthz },
+  { "GET", "/metrics", handle_metrics },
+};
 
 /* Callbacks */
 
@@ -628,44 +626,8 @@ on_request (SoupServer        *server,
             gpointer           user_data)
 {
   AnbuHttpServer *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  const char *route_label = "unmatched";
-  const Route *route = NULL;
-  g_autoptr(GString) allow = g_string_new (NULL);
-  gint64 start = g_get_monotonic_time ();
 
-  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    {
-      if (strcmp (path, routes[i].path) != 0)
-        continue;
-      route_label = routes[i].path;
-      if (strcmp (method, routes[i].method) == 0)
-        route = &routes[i];
-      g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", routes[i].method);
-    }
-
-  /* Answered (and counted) by the early handler already. */
-  if (soup_server_message_get_status (msg) != 0)
-    return;
-
-  if (route != NULL)
-    {
-      route->handler (self, msg, query);
-      /* Paused for work on a thread: counted when answered. */
-      if (soup_server_message_get_status (msg) == 0)
-        return;
-    }
-  else if (allow->len > 0)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow->str);
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                                   _("This route does not take this method"));
-    }
-  else
-    anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
-
-  anbu_metrics_observe_request (self->metrics, route_label, soup_server_message_get_status (msg),
-                                (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  anbu_router_dispatch (self->router, server, msg, path, query);
 }
 
 /* Slow requests: the headers must arrive within the request timeout of
@@ -1042,7 +1004,7 @@ refuse_early (AnbuHttpServer    *self,
   soup_message_body_truncate (body);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   anbu_json_respond_error (msg, error);
-  anbu_metrics_observe_request (self->metrics, route_label_for (path),
+  anbu_metrics_observe_request (self->metrics, anbu_router_label_for (self->router, path),
                                 soup_server_message_get_status (msg), 0.0);
   if (socket == NULL || self->refused_pool == NULL)
     return;   /* libsoup reads and drops the rest, then answers */
@@ -1248,7 +1210,9 @@ anbu_http_server_dispose (GObject *object)
     }
   g_clear_object (&self->soup);
   g_clear_object (&self->store);
+  g_clear_object (&self->router);
   g_clear_object (&self->metrics);
+  g_clear_pointer (&self->guarded, g_hash_table_unref);
   g_clear_object (&self->user_throttle);
   g_clear_object (&self->address_throttle);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
@@ -1279,6 +1243,8 @@ static void
 anbu_http_server_init (AnbuHttpServer *self)
 {
   self->metrics = anbu_metrics_new ();
+  self->router = anbu_router_new (self->metrics);
+  self->guarded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->in_flight = g_hash_table_new (g_direct_hash, g_direct_equal);
   /* Five wrong passwords for one username lock it for a minute (doubling
    * after that); one address gets more tries, as an office shares it. */
@@ -1388,6 +1354,9 @@ anbu_http_server_listen (AnbuHttpServer  *self,
                                 NULL);
   anbu_http_server_guard_route (self, NULL, 0, NULL, NULL);
   soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (own_routes); i++)
+    anbu_http_server_add_route (self, own_routes[i].method, own_routes[i].pattern,
+                                own_routes[i].handler, self);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
@@ -1512,6 +1481,55 @@ anbu_http_server_guard_route (AnbuHttpServer         *self,
   guard->check = check;
   guard->check_data = check_data;
   soup_server_add_early_handler (self->soup, path, on_request_headers, guard, g_free);
+  if (path != NULL)
+    g_hash_table_add (self->guarded, g_strdup (path));
+}
+
+gboolean
+anbu_http_server_log_access (AnbuHttpServer      *self,
+                             SoupServerMessage   *msg,
+                             const AnbuStoreUser *user,
+                             const char          *route,
+                             AnbuAccessAction     action,
+                             const char * const  *household_ids,
+                             GError             **error)
+{
+  AnbuAccessEntry entry;
+
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), FALSE);
+
+  anbu_http_access_entry_init (&entry, msg, user, route, action);
+  return anbu_store_log_access (self->store, &entry, household_ids, error);
+}
+
+void
+anbu_http_server_remove_routes (AnbuHttpServer *self,
+                                gpointer        user_data)
+{
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+
+  anbu_router_remove_by_data (self->router, user_data);
+}
+
+void
+anbu_http_server_add_route (AnbuHttpServer     *self,
+                            const char         *method,
+                            const char         *pattern,
+                            SoupServerCallback  handler,
+                            gpointer            user_data)
+{
+  g_autofree char *prefix = NULL;
+
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->soup != NULL);
+
+  anbu_router_add (self->router, method, pattern, handler, user_data);
+  /* libsoup hands a request to the handlers of its longest registered
+   * prefix only: the dispatcher and a guard must both stand there. */
+  prefix = anbu_router_prefix_of (pattern);
+  soup_server_add_handler (self->soup, prefix, on_request, self, NULL);
+  if (!g_hash_table_contains (self->guarded, prefix))
+    anbu_http_server_guard_route (self, prefix, 0, NULL, NULL);
 }
 
 void

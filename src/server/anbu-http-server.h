@@ -81,6 +81,36 @@ void            anbu_http_server_guard_route         (AnbuHttpServer         *se
                                                       AnbuHttpCredentialFunc  check,
                                                       gpointer                check_data);
 
+/* Adds a route to the server's one router (anbu-router.h): METHOD and a
+ * path pattern such as "/api/v1/households/{id}/series". The router
+ * answers 404 and 405 and counts the answer in /metrics; a route whose
+ * path has no guard of its own gets the server's (body limit, session
+ * before body). Call once listening. */
+void            anbu_http_server_add_route           (AnbuHttpServer         *self,
+                                                      const char             *method,
+                                                      const char             *pattern,
+                                                      SoupServerCallback      handler,
+                                                      gpointer                user_data);
+/* 개인정보 접속기록: who (`user`, from the request's address) read or wrote
+ * what by `route` (a route, or a short description of an admin action),
+ * and which households it touched (NULL-terminated, or NULL). */
+void            anbu_http_access_entry_init          (AnbuAccessEntry        *entry,
+                                                      SoupServerMessage      *msg,
+                                                      const AnbuStoreUser    *user,
+                                                      const char             *route,
+                                                      AnbuAccessAction        action);
+gboolean        anbu_http_server_log_access          (AnbuHttpServer         *self,
+                                                      SoupServerMessage      *msg,
+                                                      const AnbuStoreUser    *user,
+                                                      const char             *route,
+                                                      AnbuAccessAction        action,
+                                                      const char * const     *household_ids,
+                                                      GError                **error);
+
+/* Removes the routes added with `user_data`: they answer 404 from now on. */
+void            anbu_http_server_remove_routes       (AnbuHttpServer         *self,
+                                                      gpointer                user_data);
+
 /* `address` is HOST:PORT ("127.0.0.1:8421", "[::1]:0"); port 0 picks a free
  * one. With a certificate and key (PEM files) the server speaks HTTPS. */
 gboolean        anbu_http_server_listen         (AnbuHttpServer  *self,

@@ -70,18 +70,6 @@ G_DEFINE_FINAL_TYPE (AnbuIngestService, anbu_ingest_service, G_TYPE_OBJECT)
 
 /* Answers */
 
-static gboolean
-require_method (SoupServerMessage *msg,
-                const char        *method)
-{
-  if (strcmp (soup_server_message_get_method (msg), method) == 0)
-    return TRUE;
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", method);
-  anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                               _("This route does not take this method"));
-  return FALSE;
-}
-
 /* An ISO 8601 time given as `name` (a query parameter or a body member),
  * in Unix seconds. */
 static gboolean
@@ -345,7 +333,6 @@ typedef struct
 {
   SoupServerMessage *msg;
   GPtrArray         *entries;
-  gint64             queued_at;
 } QueuedBatch;
 
 static void
@@ -452,10 +439,6 @@ answer_telemetry (AnbuIngestService *self,
         anbu_json_respond_api_error (queued->msg, ANBU_API_ERROR_INTERNAL, NULL,
                                      _("The readings could not be stored; send them again"));
       soup_server_message_unpause (queued->msg);
-      if (self->server != NULL)
-        anbu_metrics_observe_request (anbu_http_server_get_metrics (self->server),
-                                      "/api/v1/telemetry", soup_server_message_get_status (queued->msg),
-                                      (monotonic - queued->queued_at) / (double) G_USEC_PER_SEC);
     }
 }
 
@@ -522,8 +505,6 @@ handle_telemetry (SoupServer        *server,
   SoupMessageBody *body;
   GPtrArray *entries = NULL;
 
-  if (!require_method (msg, "POST"))
-    return;
   gateway_id = gateway_known (self, anbu_auth_bearer_token (msg));
   if (gateway_id == NULL)
     {
@@ -567,7 +548,6 @@ handle_telemetry (SoupServer        *server,
   queued = g_new0 (QueuedBatch, 1);
   queued->msg = g_object_ref (msg);
   queued->entries = entries;
-  queued->queued_at = g_get_monotonic_time ();
   g_ptr_array_add (self->queue, queued);
   soup_server_message_pause (msg);
   /* During a commit the queue waits for its end (on_telemetry_stored). */
@@ -630,8 +610,6 @@ handle_live (SoupServer        *server,
   g_autoptr(AnbuStoreUser) user = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!require_method (msg, "GET"))
-    return;
   user = authenticate (self, msg, &error);
   if (user == NULL)
     anbu_json_respond_error (msg, error);
@@ -709,16 +687,9 @@ log_read (AnbuIngestService   *self,
           const char          *household_id)
 {
   g_autoptr(GError) error = NULL;
-  AnbuAccessEntry entry = { 0 };
   const char *ids[] = { household_id, NULL };
 
-  entry.user_id = user->id;
-  entry.username = user->username;
-  entry.address = (char *) soup_server_message_get_remote_host (msg);
-  entry.method = (char *) soup_server_message_get_method (msg);
-  entry.route = (char *) route;
-  entry.action = ANBU_ACCESS_READ;
-  if (!anbu_store_log_access (self->store, &entry, ids, &error))
+  if (!anbu_http_server_log_access (self->server, msg, user, route, ANBU_ACCESS_READ, ids, &error))
     g_warning ("Cannot write the access log: %s", error->message);
 }
 
@@ -735,15 +706,8 @@ log_admin_action (AnbuIngestService   *self,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *what = g_strdup_printf ("%s: %s %s", route, action, target);
-  AnbuAccessEntry entry = { 0 };
 
-  entry.user_id = admin->id;
-  entry.username = admin->username;
-  entry.address = (char *) soup_server_message_get_remote_host (msg);
-  entry.method = (char *) soup_server_message_get_method (msg);
-  entry.route = what;
-  entry.action = ANBU_ACCESS_WRITE;
-  if (!anbu_store_log_access (self->store, &entry, NULL, &error))
+  if (!anbu_http_server_log_access (self->server, msg, admin, what, ANBU_ACCESS_WRITE, NULL, &error))
     g_warning ("Cannot write the access log: %s", error->message);
 }
 
@@ -809,8 +773,6 @@ typedef struct
   AnbuStoreUser     *user;
   char              *log_route;      /* NULL: not an access-log read */
   char              *household_id;
-  const char        *label;          /* the metrics' route label */
-  gint64             started;
 } PendingQuery;
 
 static void
@@ -842,11 +804,6 @@ on_query_done (GObject      *source,
         log_read (self, pending->msg, pending->user, pending->log_route, pending->household_id);
       anbu_json_respond (pending->msg, 200, json);
     }
-  if (self->server != NULL)
-    anbu_metrics_observe_request (anbu_http_server_get_metrics (self->server), pending->label,
-                                  soup_server_message_get_status (pending->msg),
-                                  (g_get_monotonic_time () - pending->started)
-                                  / (double) G_USEC_PER_SEC);
   soup_server_message_unpause (pending->msg);
   pending_query_free (pending);
 }
@@ -870,8 +827,6 @@ run_query (AnbuIngestService  *self,
    * statistics are counts over many. */
   pending->log_route = household_id != NULL ? g_strdup (label) : NULL;
   pending->household_id = g_strdup (household_id);
-  pending->label = label;
-  pending->started = g_get_monotonic_time ();
   if (!anbu_query_pool_run_async (self->queries, func, data, destroy, on_query_done, pending))
     {
       pending_query_free (pending);
@@ -894,19 +849,12 @@ handle_households (SoupServer        *server,
   AnbuIngestService *self = user_data;
   g_autoptr(AnbuStoreUser) user = NULL;
   g_autoptr(GError) error = NULL;
+  /* "", "api", "v1", "households", ID, "series" by the route's pattern */
   g_auto(GStrv) parts = g_strsplit (path, "/", -1);
   SeriesQuery *series;
   gint64 now = anbu_ingest_service_now (self);
   gint64 from, to, bucket;
 
-  /* "", "api", "v1", "households", ID, "series" */
-  if (g_strv_length (parts) != 6 || strcmp (parts[5], "series") != 0)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
-      return;
-    }
-  if (!require_method (msg, "GET"))
-    return;
   if ((user = authenticate (self, msg, &error)) == NULL
       || !household_in_scope (self, user, parts[4], &error)
       || !parse_time_param (query, "to", now, &to, &error)
@@ -953,8 +901,6 @@ handle_stats (SoupServer        *server,
   gint64 now = anbu_ingest_service_now (self);
   gint64 from, to;
 
-  if (!require_method (msg, "GET"))
-    return;
   if ((user = authenticate (self, msg, &error)) == NULL
       || !parse_time_param (query, "to", now, &to, &error)
       || !parse_time_param (query, "from", to - 30 * 24 * 3600, &from, &error))
@@ -997,8 +943,6 @@ require_admin (AnbuIngestService *self,
   g_autoptr(AnbuStoreUser) user = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!require_method (msg, "POST"))
-    return NULL;
   user = authenticate (self, msg, &error);
   if (user == NULL)
     {
@@ -1072,7 +1016,6 @@ typedef struct
   char              *display_name;
   AnbuUserRole       role;
   GStrv              dong_codes;
-  gint64             started;   /* monotonic µs, for metrics */
 } UserAddition;
 
 static void
@@ -1139,9 +1082,6 @@ on_user_password_hashed (GObject      *source,
   finish_user_addition (addition, hash, error);
   if (hash != NULL)
     memset (hash, 0, strlen (hash));
-  anbu_metrics_observe_request (anbu_http_server_get_metrics (ANBU_HTTP_SERVER (source)),
-                                "/api/v1/admin/users", soup_server_message_get_status (addition->msg),
-                                (g_get_monotonic_time () - addition->started) / (double) G_USEC_PER_SEC);
   soup_server_message_unpause (addition->msg);
   user_addition_free (addition);
 }
@@ -1251,7 +1191,6 @@ handle_admin_users (SoupServer        *server,
   addition->display_name = g_steal_pointer (&display_name);
   addition->role = role;
   addition->dong_codes = g_steal_pointer (&codes);
-  addition->started = g_get_monotonic_time ();
   if (!anbu_http_server_hash_password_async (self->server, password, on_user_password_hashed, addition))
     {
       user_addition_free (addition);
@@ -1281,11 +1220,6 @@ handle_admin_tick (SoupServer        *server,
   const char *text;
   gint64 now;
 
-  if (!anbu_clock_is_manual (self->clock))
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL, _("There is no such route"));
-      return;
-    }
   if ((admin = require_admin (self, msg)) == NULL)
     return;
   if ((root = anbu_json_body_parse (soup_server_message_get_request_body (msg), 4096,
@@ -1330,49 +1264,22 @@ handle_admin_caseload (SoupServer        *server,
     }
 }
 
-/* Every route is counted in /metrics like the server's own. */
-typedef struct
-{
-  AnbuIngestService  *service;
-  const char         *label;
-  SoupServerCallback  handler;
-} MeteredRoute;
-
 static const struct
 {
-  const char         *path;
-  const char         *label;
+  const char         *method;
+  const char         *pattern;
   SoupServerCallback  handler;
 } routes[] = {
-  { "/api/v1/telemetry", "/api/v1/telemetry", handle_telemetry },
-  { "/api/v1/live", "/api/v1/live", handle_live },
-  { "/api/v1/households", "/api/v1/households/{id}/series", handle_households },
-  { "/api/v1/stats", "/api/v1/stats", handle_stats },
-  { "/api/v1/admin/gateways", "/api/v1/admin/gateways", handle_admin_gateways },
-  { "/api/v1/admin/users", "/api/v1/admin/users", handle_admin_users },
-  { "/api/v1/admin/tick", "/api/v1/admin/tick", handle_admin_tick },
-  { "/api/v1/admin/caseload", "/api/v1/admin/caseload", handle_admin_caseload },
+  { "POST", "/api/v1/telemetry", handle_telemetry },
+  { "GET", "/api/v1/live", handle_live },
+  { "GET", "/api/v1/households/{id}/series", handle_households },
+  { "GET", "/api/v1/stats", handle_stats },
+  { "POST", "/api/v1/admin/gateways", handle_admin_gateways },
+  { "POST", "/api/v1/admin/users", handle_admin_users },
+  { "GET", "/api/v1/admin/caseload/moves", handle_admin_caseload },
+  { "POST", "/api/v1/admin/caseload/moves", handle_admin_caseload },
+  { "GET", "/api/v1/admin/caseload/orphans", handle_admin_caseload },
 };
-
-static void
-on_metered_request (SoupServer        *server,
-                    SoupServerMessage *msg,
-                    const char        *path,
-                    GHashTable        *query,
-                    gpointer           user_data)
-{
-  MeteredRoute *route = user_data;
-  gint64 start = g_get_monotonic_time ();
-
-  /* Refused (and counted) while its headers or body were read. */
-  if (soup_server_message_get_status (msg) != 0)
-    return;
-  route->handler (server, msg, path, query, route->service);
-  if (route->service->server != NULL && soup_server_message_get_status (msg) != 0)
-    anbu_metrics_observe_request (anbu_http_server_get_metrics (route->service->server),
-                                  route->label, soup_server_message_get_status (msg),
-                                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
-}
 
 /* GObject */
 
@@ -1395,12 +1302,12 @@ anbu_ingest_service_dispose (GObject *object)
   g_clear_handle_id (&self->flush_deadline_id, g_source_remove);
   g_clear_handle_id (&self->pass_id, g_source_remove);
   g_clear_handle_id (&self->change_id, g_source_remove);
-  if (self->server != NULL && anbu_http_server_get_soup_server (self->server) != NULL)
+  if (self->server != NULL)
     {
-      SoupServer *soup = anbu_http_server_get_soup_server (self->server);
-
-      for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-        soup_server_remove_handler (soup, routes[i].path);
+      anbu_http_server_remove_routes (self->server, self);
+      if (anbu_http_server_get_soup_server (self->server) != NULL)
+        soup_server_remove_handler (anbu_http_server_get_soup_server (self->server),
+                                    "/api/v1/live");
     }
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
@@ -1571,30 +1478,23 @@ void
 anbu_ingest_service_attach (AnbuIngestService *self,
                             AnbuHttpServer    *server)
 {
-  SoupServer *soup;
-
   g_return_if_fail (ANBU_IS_INGEST_SERVICE (self));
   g_return_if_fail (ANBU_IS_HTTP_SERVER (server));
   g_return_if_fail (self->server == NULL);
 
   self->server = g_object_ref (server);
-  soup = anbu_http_server_get_soup_server (server);
+  /* Gateways are checked, and their larger bodies bounded, at the headers. */
+  anbu_http_server_guard_route (server, "/api/v1/telemetry", self->options.max_body,
+                                check_gateway_credential, self);
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    {
-      MeteredRoute *route = g_new0 (MeteredRoute, 1);
-
-      route->service = self;
-      route->label = routes[i].label;
-      route->handler = routes[i].handler;
-      soup_server_add_handler (soup, routes[i].path, on_metered_request, route, g_free);
-      if (strcmp (routes[i].path, "/api/v1/telemetry") == 0)
-        anbu_http_server_guard_route (server, routes[i].path, self->options.max_body,
-                                      check_gateway_credential, self);
-      else
-        anbu_http_server_guard_route (server, routes[i].path, 0, NULL, NULL);
-    }
-  soup_server_add_websocket_handler (soup, "/api/v1/live", NULL, NULL, on_live_connected, self,
-                                     NULL);
+    anbu_http_server_add_route (server, routes[i].method, routes[i].pattern, routes[i].handler,
+                                self);
+  /* With a manual clock (tests, demos) an administrator moves time. */
+  if (anbu_clock_is_manual (self->clock))
+    anbu_http_server_add_route (server, "POST", "/api/v1/admin/tick", handle_admin_tick, self);
+  /* The route above refuses a bad token before the handshake. */
+  soup_server_add_websocket_handler (anbu_http_server_get_soup_server (server), "/api/v1/live",
+                                     NULL, NULL, on_live_connected, self, NULL);
 
   /* With a manual clock time moves only by /api/v1/admin/tick. */
   if (!anbu_clock_is_manual (self->clock))

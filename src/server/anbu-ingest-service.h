@@ -12,13 +12,15 @@
 
 G_BEGIN_DECLS
 
-/* The routes of issue 4 on top of AnbuHttpServer:
+/* The routes of readings and what follows from them, added to the
+ * server's router (anbu-router.h):
  *   POST /api/v1/telemetry                 gateway credential
  *   GET  /api/v1/live                      WebSocket, planner/control/admin token
  *   GET  /api/v1/households/{id}/series    token, household in scope
  *   GET  /api/v1/stats                     token, counts within scope
  *   POST /api/v1/admin/gateways            admin: a new gateway credential
  *   POST /api/v1/admin/users               admin: a new user
+ *   GET, POST /api/v1/admin/caseload/moves, GET …/orphans   admin (anbu-caseload-routes.h)
  *   POST /api/v1/admin/tick                admin, only with a manual clock:
  *                                          set the clock, run the timer pass
  * and the timers: signal pass, change notices, retention. */

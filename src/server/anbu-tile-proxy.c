@@ -18,7 +18,6 @@
 #include "anbu-tile-proxy.h"
 #include "anbu-tile-store.h"
 
-#define TILE_ROUTE_LABEL "/tiles/{z}/{x}/{y}.png"
 #define PROXY_USER_AGENT "anbu-server/" PACKAGE_VERSION
 /* Freshness of a tile whose upstream names no max-age. */
 #define DEFAULT_MAX_AGE_USEC (G_GINT64_CONSTANT (24 * 3600) * G_USEC_PER_SEC)
@@ -63,7 +62,6 @@ typedef struct
   SoupServerMessage *msg;
   SoupMessage       *upstream;
   char              *key;
-  gint64             start;
 } Fetch;
 
 /* Helpers */
@@ -312,17 +310,6 @@ respond_upstream_problem (SoupServerMessage *msg,
   anbu_json_respond (msg, status, anbu_api_problem_to_json (&problem));
 }
 
-static void
-observe (AnbuTileProxy     *self,
-         SoupServerMessage *msg,
-         gint64             start)
-{
-  if (self->server != NULL)
-    anbu_metrics_observe_request (anbu_http_server_get_metrics (self->server), TILE_ROUTE_LABEL,
-                                  soup_server_message_get_status (msg),
-                                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
-}
-
 static char *
 build_tilejson (const char *attribution)
 {
@@ -409,7 +396,6 @@ on_upstream_answered (GObject      *source,
                                 _("The map tile server cannot be reached or failed;"
                                   " try again in a moment"));
     }
-  observe (self, fetch->msg, fetch->start);
   fetch_free (fetch);
 }
 
@@ -421,19 +407,13 @@ on_tile_request (SoupServer        *server,
                  gpointer           user_data)
 {
   AnbuTileProxy *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
   g_autofree char *key = NULL;
   g_autofree char *url = NULL;
-  gint64 start = g_get_monotonic_time ();
   CacheEntry *entry;
   Fetch *fetch;
   guint z = 0, x = 0, y = 0;
 
-  /* Answered (and counted) by the server's early handler already (413). */
-  if (soup_server_message_get_status (msg) != 0)
-    return;
-  if (strcmp (path, "/tiles/tiles.json") == 0
-      && (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0))
+  if (strcmp (path, "/tiles/tiles.json") == 0)
     {
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
@@ -441,26 +421,19 @@ on_tile_request (SoupServer        *server,
       return;
     }
   if (!anbu_tile_store_check_request (msg, path, &z, &x, &y))
-    {
-      observe (self, msg, start);
-      return;
-    }
+    return;
 
   key = g_strdup_printf ("%u-%u-%u", z, x, y);
   entry = g_hash_table_lookup (self->entries, key);
   if (entry != NULL && now_usec () < entry->expires_usec
       && respond_from_cache (self, msg, entry, FALSE))
-    {
-      observe (self, msg, start);
-      return;
-    }
+    return;
 
   url = expand_template (self->url_template, z, x, y);
   fetch = g_new0 (Fetch, 1);
   fetch->proxy = g_object_ref (self);
   fetch->msg = g_object_ref (msg);
   fetch->key = g_steal_pointer (&key);
-  fetch->start = start;
   fetch->upstream = soup_message_new ("GET", url);
   soup_server_message_pause (msg);
   soup_session_send_and_read_async (self->session, fetch->upstream, G_PRIORITY_DEFAULT,
@@ -475,8 +448,8 @@ anbu_tile_proxy_dispose (GObject *object)
   AnbuTileProxy *self = ANBU_TILE_PROXY (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->server != NULL && anbu_http_server_get_soup_server (self->server) != NULL)
-    soup_server_remove_handler (anbu_http_server_get_soup_server (self->server), "/tiles");
+  if (self->server != NULL)
+    anbu_http_server_remove_routes (self->server, self);
   g_clear_object (&self->server);
   g_clear_object (&self->session);
 
@@ -585,7 +558,6 @@ anbu_tile_proxy_attach (AnbuTileProxy  *self,
   g_return_if_fail (anbu_http_server_get_soup_server (server) != NULL);
 
   self->server = g_object_ref (server);
-  soup_server_add_handler (anbu_http_server_get_soup_server (server), "/tiles", on_tile_request,
-                           self, NULL);
-  anbu_http_server_guard_route (server, "/tiles", 0, NULL, NULL);
+  anbu_http_server_add_route (server, "GET", ANBU_TILE_ROUTE, on_tile_request, self);
+  anbu_http_server_add_route (server, "HEAD", ANBU_TILE_ROUTE, on_tile_request, self);
 }

@@ -13,7 +13,6 @@
 #include "anbu-json-body.h"
 #include "anbu-tile-store.h"
 
-#define TILE_ROUTE_LABEL "/tiles/{z}/{x}/{y}.png"
 /* Tiles of a basemap change only when the file is replaced (a restart): a day
  * in the planner's cache is safe, and the app keeps its own disk cache anyway. */
 #define TILE_CACHE_CONTROL "public, max-age=86400"
@@ -91,14 +90,12 @@ handle_tile (AnbuTileStore     *self,
              SoupServerMessage *msg,
              const char        *path)
 {
-  const char *method = soup_server_message_get_method (msg);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) tile = NULL;
   SoupMessageHeaders *headers;
   guint z = 0, x = 0, y = 0;
 
-  if (strcmp (path, "/tiles/tiles.json") == 0
-      && (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0))
+  if (strcmp (path, "/tiles/tiles.json") == 0)
     {
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
@@ -223,16 +220,8 @@ on_tile_request (SoupServer        *server,
                  gpointer           user_data)
 {
   AnbuTileStore *self = user_data;
-  gint64 start = g_get_monotonic_time ();
 
-  /* Answered (and counted) by the server's early handler already (413). */
-  if (soup_server_message_get_status (msg) != 0)
-    return;
   handle_tile (self, msg, path);
-  if (self->server != NULL)
-    anbu_metrics_observe_request (anbu_http_server_get_metrics (self->server), TILE_ROUTE_LABEL,
-                                  soup_server_message_get_status (msg),
-                                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
 }
 
 /* GObject */
@@ -242,8 +231,8 @@ anbu_tile_store_dispose (GObject *object)
 {
   AnbuTileStore *self = ANBU_TILE_STORE (object);
 
-  if (self->server != NULL && anbu_http_server_get_soup_server (self->server) != NULL)
-    soup_server_remove_handler (anbu_http_server_get_soup_server (self->server), "/tiles");
+  if (self->server != NULL)
+    anbu_http_server_remove_routes (self->server, self);
   g_clear_object (&self->server);
 
   G_OBJECT_CLASS (anbu_tile_store_parent_class)->dispose (object);
@@ -366,7 +355,6 @@ anbu_tile_store_check_request (SoupServerMessage *msg,
                                guint             *x,
                                guint             *y)
 {
-  const char *method = soup_server_message_get_method (msg);
   AnbuTilePathResult parsed = anbu_tile_store_parse_path (path, z, x, y);
 
   if (parsed == ANBU_TILE_PATH_NOT_A_TILE)
@@ -374,14 +362,6 @@ anbu_tile_store_check_request (SoupServerMessage *msg,
       anbu_json_respond_api_error (msg, ANBU_API_ERROR_NOT_FOUND, NULL,
                                    _("There is no such route;"
                                      " tiles are at /tiles/{z}/{x}/{y}.png"));
-      return FALSE;
-    }
-  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                    "GET, HEAD");
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_METHOD_NOT_ALLOWED, NULL,
-                                   _("This route does not take this method"));
       return FALSE;
     }
 
@@ -425,7 +405,6 @@ anbu_tile_store_attach (AnbuTileStore  *self,
   g_return_if_fail (anbu_http_server_get_soup_server (server) != NULL);
 
   self->server = g_object_ref (server);
-  soup_server_add_handler (anbu_http_server_get_soup_server (server), "/tiles", on_tile_request,
-                           self, NULL);
-  anbu_http_server_guard_route (server, "/tiles", 0, NULL, NULL);
+  anbu_http_server_add_route (server, "GET", ANBU_TILE_ROUTE, on_tile_request, self);
+  anbu_http_server_add_route (server, "HEAD", ANBU_TILE_ROUTE, on_tile_request, self);
 }

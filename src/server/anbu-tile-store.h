@@ -60,7 +60,10 @@ AnbuTilePathResult anbu_tile_store_parse_path (const char *path,
                                                guint      *x,
                                                guint      *y);
 
-/* Answers `msg` (404 not a tile route, 405 not GET or HEAD, 400 invalid_value
+/* Where the tiles are served, for GET and HEAD (anbu-router.h). */
+#define ANBU_TILE_ROUTE "/tiles/*"
+
+/* Answers `msg` (404 not a tile route, 400 invalid_value
  * naming z, x or y) and returns FALSE unless `path` names a tile, which it
  * then stores in z, x and y. Shared by the MBTiles store and the tile proxy. */
 gboolean       anbu_tile_store_check_request (SoupServerMessage *msg,

@@ -251,6 +251,58 @@ test_unknown_route_and_wrong_method (void)
   g_assert_cmpstr (soup_message_headers_get_one (get_session->headers, "Allow"), ==, "POST, DELETE");
 }
 
+/* One router answers every module's routes: 405 with the methods the
+ * route takes, 404 past a route's pattern, and each answer counted in
+ * /metrics under its route's pattern. */
+static void
+test_one_router (void)
+{
+  static const struct
+  {
+    const char *method;
+    const char *path;
+    guint       status;
+    const char *allow;
+    const char *label;
+  } cases[] = {
+    { "PUT", "/api/v1/telemetry", 405, "POST", "/api/v1/telemetry" },
+    { "POST", "/api/v1/stats", 405, "GET", "/api/v1/stats" },
+    { "GET", "/api/v1/admin/users", 405, "POST", "/api/v1/admin/users" },
+    { "DELETE", "/api/v1/admin/caseload/moves", 405, "GET, POST", "/api/v1/admin/caseload/moves" },
+    { "POST", "/api/v1/admin/caseload/orphans", 405, "GET", "/api/v1/admin/caseload/orphans" },
+    { "PUT", "/api/v1/households/h-1/series", 405, "GET", "/api/v1/households/{id}/series" },
+    { "GET", "/api/v1/households/h-1/series/more", 404, NULL, "unmatched" },
+    { "GET", "/api/v1/households//series", 404, NULL, "unmatched" },
+    { "GET", "/api/v1/admin/caseload", 404, NULL, "unmatched" },
+  };
+  g_autoptr(AnbuTestResponse) metrics = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(AnbuTestResponse) response = anbu_test_request (server, cases[i].method,
+                                                                cases[i].path, NULL, NULL);
+
+      g_test_message ("%s %s", cases[i].method, cases[i].path);
+      g_assert_cmpuint (response->status, ==, cases[i].status);
+      g_assert_cmpstr (anbu_test_response_error_code (response), ==,
+                       cases[i].status == 405 ? "method_not_allowed" : "not_found");
+      g_assert_cmpstr (soup_message_headers_get_one (response->headers, "Allow"), ==,
+                       cases[i].allow);
+    }
+
+  metrics = anbu_test_request (server, "GET", "/metrics", NULL, NULL);
+  text = g_strndup (g_bytes_get_data (metrics->raw, NULL), g_bytes_get_size (metrics->raw));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("anbu_http_requests_total{route=\"%s\",status=\"%u\"}",
+                                               cases[i].label, cases[i].status);
+
+      g_test_message ("%s", line);
+      g_assert_nonnull (strstr (text, line));
+    }
+}
+
 static void
 test_metrics (void)
 {
@@ -351,6 +403,7 @@ main (int   argc,
   g_test_add_func ("/anbu/server/session/expired-token", test_expired_token);
   g_test_add_func ("/anbu/server/routes/unknown-and-wrong-method", test_unknown_route_and_wrong_method);
   g_test_add_func ("/anbu/server/metrics", test_metrics);
+  g_test_add_func ("/anbu/server/one-router", test_one_router);
   g_test_add_func ("/anbu/server/tls", test_tls);
 
   server = anbu_test_server_new (NULL);
