@@ -18,7 +18,7 @@
 #include "anbu-json-body.h"
 #include "anbu-record-json.h"
 #include "anbu-retention.h"
-#include "anbu-query-pool.h"
+#include "anbu-report-routes.h"
 #include "anbu-series.h"
 #include "anbu-server-time.h"
 #include "anbu-stats.h"
@@ -27,15 +27,6 @@
 #define DEFAULT_TELEMETRY_MAX_BODY (16 * 1024 * 1024)
 #define CHANGE_POLL_MS 1000
 #define RETENTION_INTERVAL_SECONDS (60 * 60)
-/* Times a query may name: 2000-01-01 up to 2100-01-01 (UTC). Anything
- * beyond is a typo or a probe, and would make period arithmetic run off
- * the calendar (GDateTime ends at the year 9999). */
-#define QUERY_TIME_MIN G_GINT64_CONSTANT (946684800)
-#define QUERY_TIME_MAX G_GINT64_CONSTANT (4102444800)
-/* Statistics and series computed at once; more wait (anbu-query-pool.h). */
-#define QUERY_THREADS 2
-/* Periods one statistics answer may hold (about 2.7 years of days). */
-#define STATS_MAX_PERIODS 1000
 
 struct _AnbuIngestService
 {
@@ -48,7 +39,7 @@ struct _AnbuIngestService
   AnbuTelemetry       *telemetry;
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
-  AnbuQueryPool       *queries;       /* statistics and series, off the main loop */
+  AnbuReportRoutes    *reports;       /* statistics and series */
   AnbuIngestOptions    options;
   AnbuClock           *clock;
   gint64               last_retention;
@@ -69,48 +60,6 @@ struct _AnbuIngestService
 G_DEFINE_FINAL_TYPE (AnbuIngestService, anbu_ingest_service, G_TYPE_OBJECT)
 
 /* Answers */
-
-/* An ISO 8601 time given as `name` (a query parameter or a body member),
- * in Unix seconds. */
-static gboolean
-parse_time (const char  *name,
-            const char  *text,
-            gint64      *out,
-            GError     **error)
-{
-  if (!anbu_server_time_parse (text, out))
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, name,
-                          "The time must be ISO 8601 with an offset");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-parse_time_param (GHashTable  *query,
-                  const char  *name,
-                  gint64       fallback,
-                  gint64      *out,
-                  GError     **error)
-{
-  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
-
-  if (text == NULL || *text == '\0')
-    {
-      *out = fallback;
-      return TRUE;
-    }
-  if (!parse_time (name, text, out, error))
-    return FALSE;
-  if (*out < QUERY_TIME_MIN || *out > QUERY_TIME_MAX)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, name,
-                          _("The time must lie between the years 2000 and 2100"));
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* Clock and passes */
 
@@ -615,84 +564,6 @@ handle_live (SoupServer        *server,
     anbu_json_respond_error (msg, error);
 }
 
-static gboolean
-household_in_scope (AnbuIngestService   *self,
-                    const AnbuStoreUser *user,
-                    const char          *household_id,
-                    GError             **error)
-{
-  g_autoptr(AnbuStoreEntity) entity = NULL;
-  g_autoptr(GError) local_error = NULL;
-  AnbuScope scope = { user->role, user->dong_codes, user->id };
-
-  entity = anbu_store_load (self->store, ANBU_RECORD_KIND_HOUSEHOLD, household_id, &local_error);
-  if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  /* Not stored and not visible answer the same, so ids cannot be probed. */
-  if (entity == NULL || !anbu_scope_contains (&scope, &entity->scope_key))
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, NULL,
-                          "No such household in your caseload");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-parse_bucket (GHashTable  *query,
-              gint64      *bucket,
-              GError     **error)
-{
-  const char *text = query != NULL ? g_hash_table_lookup (query, "bucket") : NULL;
-  guint64 value;
-  char unit = 's';
-  gsize len;
-  g_autofree char *number = NULL;
-
-  *bucket = 3600;
-  if (text == NULL || *text == '\0')
-    return TRUE;
-  len = strlen (text);
-  if (g_ascii_isalpha (text[len - 1]))
-    {
-      unit = text[len - 1];
-      len--;
-    }
-  number = g_strndup (text, len);
-  if (!g_ascii_string_to_unsigned (number, 10, 1, 366 * 24 * 3600, &value, NULL)
-      || strchr ("smhd", unit) == NULL)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "bucket",
-                          "The bucket is a length like 60, 15m, 1h or 1d");
-      return FALSE;
-    }
-  *bucket = (gint64) value * (unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 1);
-  if (*bucket < 60)
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "bucket",
-                          "The bucket is at least one minute");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-log_read (AnbuIngestService   *self,
-          SoupServerMessage   *msg,
-          const AnbuStoreUser *user,
-          const char          *route,
-          const char          *household_id)
-{
-  g_autoptr(GError) error = NULL;
-  const char *ids[] = { household_id, NULL };
-
-  if (!anbu_http_server_log_access (self->server, msg, user, route, ANBU_ACCESS_READ, ids, &error))
-    g_warning ("Cannot write the access log: %s", error->message);
-}
-
 /* Administrators' changes to users and gateways are in the access log
  * like every read and write of a household: the route names what was
  * done to whom ("/api/v1/admin/users: add kim.planner"). */
@@ -714,227 +585,6 @@ log_admin_action (AnbuIngestService   *self,
 /* Statistics and series run on the query pool (anbu-query-pool.h): the
  * handler checks the caller and the parameters on the main loop, pauses the
  * message, and answers it when the worker is done or its deadline passed. */
-
-typedef struct
-{
-  char   *household_id;
-  gint64  from;
-  gint64  to;
-  gint64  bucket;
-} SeriesQuery;
-
-static void
-series_query_free (SeriesQuery *series)
-{
-  g_free (series->household_id);
-  g_free (series);
-}
-
-static char *
-run_series_query (sqlite3   *db,
-                  gpointer   data,
-                  GError   **error)
-{
-  SeriesQuery *series = data;
-
-  return anbu_series_to_json (db, series->household_id, series->from, series->to,
-                              series->bucket, error);
-}
-
-typedef struct
-{
-  AnbuScope      scope;
-  gint64         from;
-  gint64         to;
-  AnbuStatsGroup group;
-} StatsQuery;
-
-static void
-stats_query_free (StatsQuery *stats)
-{
-  g_strfreev (stats->scope.dong_codes);
-  g_free (stats);
-}
-
-static char *
-run_stats_query (sqlite3   *db,
-                 gpointer   data,
-                 GError   **error)
-{
-  StatsQuery *stats = data;
-
-  return anbu_stats_to_json (db, &stats->scope, stats->from, stats->to, stats->group, error);
-}
-
-typedef struct
-{
-  AnbuIngestService *self;
-  SoupServerMessage *msg;
-  AnbuStoreUser     *user;
-  char              *log_route;      /* NULL: not an access-log read */
-  char              *household_id;
-} PendingQuery;
-
-static void
-pending_query_free (PendingQuery *pending)
-{
-  g_object_unref (pending->self);
-  g_object_unref (pending->msg);
-  g_clear_pointer (&pending->user, anbu_store_user_free);
-  g_free (pending->log_route);
-  g_free (pending->household_id);
-  g_free (pending);
-}
-
-static void
-on_query_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  PendingQuery *pending = user_data;
-  AnbuIngestService *self = pending->self;
-  g_autoptr(GError) error = NULL;
-  char *json = anbu_query_pool_run_finish (ANBU_QUERY_POOL (source), result, &error);
-
-  if (json == NULL)
-    anbu_json_respond_error (pending->msg, error);
-  else
-    {
-      if (pending->log_route != NULL)
-        log_read (self, pending->msg, pending->user, pending->log_route, pending->household_id);
-      anbu_json_respond (pending->msg, 200, json);
-    }
-  soup_server_message_unpause (pending->msg);
-  pending_query_free (pending);
-}
-
-static void
-run_query (AnbuIngestService  *self,
-           SoupServerMessage  *msg,
-           AnbuStoreUser     **user,
-           const char         *label,
-           const char         *household_id,
-           AnbuQueryFunc       func,
-           gpointer            data,
-           GDestroyNotify      destroy)
-{
-  PendingQuery *pending = g_new0 (PendingQuery, 1);
-
-  pending->self = g_object_ref (self);
-  pending->msg = g_object_ref (msg);
-  pending->user = g_steal_pointer (user);
-  /* A household's series is a read of its data (access log); the
-   * statistics are counts over many. */
-  pending->log_route = household_id != NULL ? g_strdup (label) : NULL;
-  pending->household_id = g_strdup (household_id);
-  if (!anbu_query_pool_run_async (self->queries, func, data, destroy, on_query_done, pending))
-    {
-      pending_query_free (pending);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", "5");
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
-                                   _("The server is busy with other reports; try again in a moment"));
-      return;
-    }
-  soup_server_message_pause (msg);
-}
-
-static void
-handle_households (SoupServer        *server,
-                   SoupServerMessage *msg,
-                   const char        *path,
-                   GHashTable        *query,
-                   gpointer           user_data)
-{
-  AnbuIngestService *self = user_data;
-  g_autoptr(AnbuStoreUser) user = NULL;
-  g_autoptr(GError) error = NULL;
-  /* "", "api", "v1", "households", ID, "series" by the route's pattern */
-  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
-  SeriesQuery *series;
-  gint64 now = anbu_ingest_service_now (self);
-  gint64 from, to, bucket;
-
-  if ((user = authenticate (self, msg, &error)) == NULL
-      || !household_in_scope (self, user, parts[4], &error)
-      || !parse_time_param (query, "to", now, &to, &error)
-      || !parse_time_param (query, "from", to - 24 * 3600, &from, &error)
-      || !parse_bucket (query, &bucket, &error))
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-  if (from >= to)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from",
-                                   _("from must be before to"));
-      return;
-    }
-  if ((to - from) / bucket > ANBU_SERIES_MAX_BUCKETS)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "bucket",
-                                   _("Too many buckets: choose a larger bucket or a shorter span"));
-      return;
-    }
-  series = g_new0 (SeriesQuery, 1);
-  series->household_id = g_strdup (parts[4]);
-  series->from = from;
-  series->to = to;
-  series->bucket = bucket;
-  run_query (self, msg, &user, "/api/v1/households/{id}/series", parts[4], run_series_query,
-             series, (GDestroyNotify) series_query_free);
-}
-
-static void
-handle_stats (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
-{
-  AnbuIngestService *self = user_data;
-  g_autoptr(AnbuStoreUser) user = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *group_text = query != NULL ? g_hash_table_lookup (query, "group") : NULL;
-  AnbuStatsGroup group = ANBU_STATS_GROUP_MONTH;
-  StatsQuery *stats;
-  gint64 now = anbu_ingest_service_now (self);
-  gint64 from, to;
-
-  if ((user = authenticate (self, msg, &error)) == NULL
-      || !parse_time_param (query, "to", now, &to, &error)
-      || !parse_time_param (query, "from", to - 30 * 24 * 3600, &from, &error))
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-  if (group_text != NULL && !anbu_stats_group_from_string (group_text, &group))
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "group",
-                                   _("group is day, week or month"));
-      return;
-    }
-  if (from >= to || to - from > 5 * 366 * 24 * 3600)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "from",
-                                   _("from must be before to, at most five years apart"));
-      return;
-    }
-  if (anbu_stats_count_periods (from, to, group) > STATS_MAX_PERIODS)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "group",
-                                   _("Too many periods: choose a longer group or a shorter span"));
-      return;
-    }
-  stats = g_new0 (StatsQuery, 1);
-  stats->scope.role = user->role;
-  stats->scope.dong_codes = g_strdupv (user->dong_codes);
-  stats->from = from;
-  stats->to = to;
-  stats->group = group;
-  run_query (self, msg, &user, "/api/v1/stats", NULL, run_stats_query, stats,
-             (GDestroyNotify) stats_query_free);
-}
 
 static AnbuStoreUser *
 require_admin (AnbuIngestService *self,
@@ -1229,7 +879,7 @@ handle_admin_tick (SoupServer        *server,
       anbu_json_respond_error (msg, error);
       return;
     }
-  if (!parse_time ("now", text, &now, &error))
+  if (!anbu_server_time_parse_value ("now", text, &now, &error))
     {
       anbu_json_respond_error (msg, error);
       return;
@@ -1272,8 +922,6 @@ static const struct
 } routes[] = {
   { "POST", "/api/v1/telemetry", handle_telemetry },
   { "GET", "/api/v1/live", handle_live },
-  { "GET", "/api/v1/households/{id}/series", handle_households },
-  { "GET", "/api/v1/stats", handle_stats },
   { "POST", "/api/v1/admin/gateways", handle_admin_gateways },
   { "POST", "/api/v1/admin/users", handle_admin_users },
   { "GET", "/api/v1/admin/caseload/moves", handle_admin_caseload },
@@ -1329,7 +977,7 @@ anbu_ingest_service_finalize (GObject *object)
   g_clear_pointer (&self->gateway_lookup, sqlite3_finalize);
   g_clear_pointer (&self->counter, sqlite3_finalize);
   g_clear_object (&self->clock);
-  g_clear_object (&self->queries);
+  g_clear_object (&self->reports);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->ingest_db, sqlite3_close);
   g_mutex_clear (&self->telemetry_lock);
@@ -1441,8 +1089,8 @@ anbu_ingest_service_new (AnbuStore               *store,
     g_clear_object (&self->telemetry);
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
-  self->queries = anbu_query_pool_new (sqlite3_db_filename (db, "main"), QUERY_THREADS,
-                                       self->options.query_deadline);
+  self->reports = anbu_report_routes_new (store, sqlite3_db_filename (db, "main"),
+                                         self->options.query_deadline);
   if (self->telemetry == NULL || self->engine == NULL || self->hub == NULL
       || sqlite3_prepare_v3 (db, "SELECT id FROM gateway WHERE token_hash = ?1 AND disabled = 0",
                              -1, SQLITE_PREPARE_PERSISTENT, &self->gateway_lookup, NULL) != SQLITE_OK
@@ -1489,6 +1137,7 @@ anbu_ingest_service_attach (AnbuIngestService *self,
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     anbu_http_server_add_route (server, routes[i].method, routes[i].pattern, routes[i].handler,
                                 self);
+  anbu_report_routes_attach (self->reports, server);
   /* With a manual clock (tests, demos) an administrator moves time. */
   if (anbu_clock_is_manual (self->clock))
     anbu_http_server_add_route (server, "POST", "/api/v1/admin/tick", handle_admin_tick, self);
@@ -1509,7 +1158,7 @@ anbu_ingest_service_set_query_deadline (AnbuIngestService *self,
   g_return_if_fail (ANBU_IS_INGEST_SERVICE (self));
 
   self->options.query_deadline = seconds;
-  anbu_query_pool_set_deadline (self->queries, seconds);
+  anbu_report_routes_set_deadline (self->reports, seconds);
 }
 
 AnbuTelemetry *
