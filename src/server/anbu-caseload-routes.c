@@ -177,21 +177,11 @@ anbu_caseload_routes_handle (AnbuHttpServer    *server,
                              const char        *path)
 {
   g_autoptr(AnbuStoreUser) admin = NULL;
-  g_autoptr(GError) error = NULL;
   gboolean orphans = g_strcmp0 (path, ORPHANS_PATH) == 0;
 
-  admin = anbu_http_server_authenticate (server, msg, &error);
+  admin = anbu_http_server_authenticate_admin (server, msg);
   if (admin == NULL)
-    {
-      anbu_json_respond_error (msg, error);
-      return FALSE;
-    }
-  if (admin->role != ANBU_USER_ROLE_ADMIN)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL,
-                                   _("Only an administrator may do this"));
-      return FALSE;
-    }
+    return FALSE;
   if (orphans)
     get_orphans (server, store, msg, admin);
   else if (g_strcmp0 (soup_server_message_get_method (msg), "POST") == 0)

@@ -1485,6 +1485,30 @@ anbu_http_server_guard_route (AnbuHttpServer         *self,
     g_hash_table_add (self->guarded, g_strdup (path));
 }
 
+AnbuStoreUser *
+anbu_http_server_authenticate_admin (AnbuHttpServer    *self,
+                                     SoupServerMessage *msg)
+{
+  g_autoptr(AnbuStoreUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
+
+  user = anbu_http_server_authenticate (self, msg, &error);
+  if (user == NULL)
+    {
+      anbu_json_respond_error (msg, error);
+      return NULL;
+    }
+  if (user->role != ANBU_USER_ROLE_ADMIN)
+    {
+      anbu_json_respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL,
+                                   _("Only an administrator may do this"));
+      return NULL;
+    }
+  return g_steal_pointer (&user);
+}
+
 gboolean
 anbu_http_server_log_access (AnbuHttpServer      *self,
                              SoupServerMessage   *msg,

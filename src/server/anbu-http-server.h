@@ -138,4 +138,9 @@ AnbuStoreUser  *anbu_http_server_authenticate    (AnbuHttpServer    *self,
                                                   SoupServerMessage *msg,
                                                   GError           **error);
 
+/* The signed-in administrator of a request, or NULL once `msg` is
+ * answered 401 (no valid session) or 403 (another role). */
+AnbuStoreUser  *anbu_http_server_authenticate_admin (AnbuHttpServer    *self,
+                                                     SoupServerMessage *msg);
+
 G_END_DECLS

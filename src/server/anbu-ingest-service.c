@@ -10,19 +10,15 @@
 #include <libsoup/soup.h>
 
 #include "anbu-caseload-moves.h"
-#include "anbu-caseload-routes.h"
+#include "anbu-admin-routes.h"
 #include "anbu-clock.h"
 #include "anbu-api-error.h"
 #include "anbu-auth.h"
 #include "anbu-ingest-service.h"
 #include "anbu-json-body.h"
-#include "anbu-record-json.h"
 #include "anbu-retention.h"
 #include "anbu-report-routes.h"
-#include "anbu-series.h"
 #include "anbu-server-time.h"
-#include "anbu-stats.h"
-#include "anbu-validate.h"
 
 #define DEFAULT_TELEMETRY_MAX_BODY (16 * 1024 * 1024)
 #define CHANGE_POLL_MS 1000
@@ -40,6 +36,7 @@ struct _AnbuIngestService
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
   AnbuReportRoutes    *reports;       /* statistics and series */
+  AnbuAdminRoutes     *admin;         /* users, gateways, caseload moves */
   AnbuIngestOptions    options;
   AnbuClock           *clock;
   gint64               last_retention;
@@ -564,295 +561,6 @@ handle_live (SoupServer        *server,
     anbu_json_respond_error (msg, error);
 }
 
-/* Administrators' changes to users and gateways are in the access log
- * like every read and write of a household: the route names what was
- * done to whom ("/api/v1/admin/users: add kim.planner"). */
-static void
-log_admin_action (AnbuIngestService   *self,
-                  SoupServerMessage   *msg,
-                  const AnbuStoreUser *admin,
-                  const char          *route,
-                  const char          *action,
-                  const char          *target)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *what = g_strdup_printf ("%s: %s %s", route, action, target);
-
-  if (!anbu_http_server_log_access (self->server, msg, admin, what, ANBU_ACCESS_WRITE, NULL, &error))
-    g_warning ("Cannot write the access log: %s", error->message);
-}
-
-/* Statistics and series run on the query pool (anbu-query-pool.h): the
- * handler checks the caller and the parameters on the main loop, pauses the
- * message, and answers it when the worker is done or its deadline passed. */
-
-static AnbuStoreUser *
-require_admin (AnbuIngestService *self,
-               SoupServerMessage *msg)
-{
-  g_autoptr(AnbuStoreUser) user = NULL;
-  g_autoptr(GError) error = NULL;
-
-  user = authenticate (self, msg, &error);
-  if (user == NULL)
-    {
-      anbu_json_respond_error (msg, error);
-      return NULL;
-    }
-  if (user->role != ANBU_USER_ROLE_ADMIN)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_FORBIDDEN, NULL,
-                                   _("Only an administrator may do this"));
-      return NULL;
-    }
-  return g_steal_pointer (&user);
-}
-
-static void
-handle_admin_gateways (SoupServer        *server,
-                       SoupServerMessage *msg,
-                       const char        *path,
-                       GHashTable        *query,
-                       gpointer           user_data)
-{
-  AnbuIngestService *self = user_data;
-  g_autoptr(AnbuStoreUser) admin = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autofree char *token = NULL;
-  const char *name;
-
-  if ((admin = require_admin (self, msg)) == NULL)
-    return;
-  if ((root = anbu_json_body_parse (soup_server_message_get_request_body (msg), 64 * 1024,
-                                    &error)) == NULL
-      || (name = anbu_json_body_require_string (root, "name", 200, &error)) == NULL)
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-  token = anbu_ingest_service_add_gateway (self->store, self->db, name, &error);
-  if (token == NULL)
-    {
-      if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
-        anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "name", error->message);
-      else
-        anbu_json_respond_error (msg, error);
-      return;
-    }
-  log_admin_action (self, msg, admin, "/api/v1/admin/gateways", "add", name);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
-  json_builder_set_member_name (builder, "token");
-  json_builder_add_string_value (builder, token);
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  anbu_json_respond (msg, 201, json_to_string (answer, FALSE));
-}
-
-/* A user being added while its password is hashed on the server's
- * password pool (Argon2id takes 64 MiB and tens of milliseconds: never
- * on the main loop, which keeps answering everyone else meanwhile). */
-typedef struct
-{
-  AnbuIngestService *self;
-  SoupServerMessage *msg;
-  AnbuStoreUser     *admin;
-  char              *username;
-  char              *display_name;
-  AnbuUserRole       role;
-  GStrv              dong_codes;
-} UserAddition;
-
-static void
-user_addition_free (UserAddition *addition)
-{
-  g_object_unref (addition->self);
-  g_object_unref (addition->msg);
-  g_clear_pointer (&addition->admin, anbu_store_user_free);
-  g_free (addition->username);
-  g_free (addition->display_name);
-  g_strfreev (addition->dong_codes);
-  g_free (addition);
-}
-
-static void
-finish_user_addition (UserAddition *addition,
-                      const char   *hash,
-                      GError       *hash_error)
-{
-  AnbuIngestService *self = addition->self;
-  SoupServerMessage *msg = addition->msg;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-  AnbuStoreUser user = { 0 };
-
-  if (hash == NULL)
-    {
-      g_warning ("Cannot hash a new user's password: %s", hash_error->message);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", "1");
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
-                                   _("The server is busy checking passwords; try again in a moment"));
-      return;
-    }
-  id = g_uuid_string_random ();
-  user.id = id;
-  user.username = addition->username;
-  user.display_name = addition->display_name != NULL ? addition->display_name : addition->username;
-  user.role = addition->role;
-  user.dong_codes = addition->dong_codes;
-  user.password_hash = (char *) hash;
-  if (!anbu_store_add_user (self->store, &user, &error))
-    {
-      if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
-        anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "username",
-                                     _("This username is taken"));
-      else
-        anbu_json_respond_error (msg, error);
-      return;
-    }
-  log_admin_action (self, msg, addition->admin, "/api/v1/admin/users", "add", addition->username);
-  anbu_json_respond (msg, 201, g_strdup_printf ("{\"id\":\"%s\"}", id));
-}
-
-static void
-on_user_password_hashed (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  UserAddition *addition = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *hash = anbu_http_server_hash_password_finish (ANBU_HTTP_SERVER (source), result, &error);
-
-  finish_user_addition (addition, hash, error);
-  if (hash != NULL)
-    memset (hash, 0, strlen (hash));
-  soup_server_message_unpause (addition->msg);
-  user_addition_free (addition);
-}
-
-static void
-handle_admin_users (SoupServer        *server,
-                    SoupServerMessage *msg,
-                    const char        *path,
-                    GHashTable        *query,
-                    gpointer           user_data)
-{
-  AnbuIngestService *self = user_data;
-  g_autoptr(AnbuStoreUser) admin = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GStrvBuilder) codes_builder = g_strv_builder_new ();
-  g_auto(GStrv) codes = NULL;
-  g_autofree char *display_name = NULL;
-  const char *username, *password, *role_text;
-  UserAddition *addition;
-  JsonObject *object;
-  JsonNode *dongs_node;
-  JsonArray *dongs = NULL;
-  AnbuUserRole role;
-  gsize password_length;
-
-  if ((admin = require_admin (self, msg)) == NULL)
-    return;
-  if ((root = anbu_json_body_parse (soup_server_message_get_request_body (msg), 64 * 1024,
-                                    &error)) == NULL
-      || (username = anbu_json_body_require_string (root, "username", 256, &error)) == NULL
-      || (password = anbu_json_body_require_string (root, "password", ANBU_PASSWORD_MAX_BYTES,
-                                                    &error)) == NULL
-      || (role_text = anbu_json_body_require_string (root, "role", 32, &error)) == NULL
-      || !anbu_validate_username ("username", username, &error))
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-  if (!anbu_user_role_from_string (role_text, &role))
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "role",
-                                   _("role is planner, control or admin"));
-      return;
-    }
-  /* Every member is checked for its JSON type before it is read: a
-   * number or a list where text belongs is a 400 naming it, never a
-   * wrong value stored. */
-  object = json_node_get_object (root);
-  if (!anbu_json_read_text ("display_name", json_object_get_member (object, "display_name"), FALSE,
-                            ANBU_NAME_MAX_CHARS, ANBU_TEXT_SINGLE_LINE, &display_name, &error))
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-  dongs_node = json_object_get_member (object, "dong_codes");
-  if (dongs_node != NULL && !JSON_NODE_HOLDS_NULL (dongs_node))
-    {
-      if (!JSON_NODE_HOLDS_ARRAY (dongs_node))
-        {
-          anbu_json_respond_api_error (msg, ANBU_API_ERROR_WRONG_TYPE, "dong_codes",
-                                       _("This must be a list"));
-          return;
-        }
-      dongs = json_node_get_array (dongs_node);
-      if (json_array_get_length (dongs) > 100)
-        {
-          anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "dong_codes",
-                                       _("A user has at most 100 동 codes"));
-          return;
-        }
-    }
-  for (guint i = 0; dongs != NULL && i < json_array_get_length (dongs); i++)
-    {
-      g_autofree char *field = g_strdup_printf ("dong_codes.%u", i);
-      g_autofree char *code = NULL;
-
-      if (!anbu_json_read_dong_code (field, json_array_get_element (dongs, i), TRUE, &code, &error))
-        {
-          anbu_json_respond_error (msg, error);
-          return;
-        }
-      g_strv_builder_add (codes_builder, code);
-    }
-  codes = g_strv_builder_end (codes_builder);
-  if (role == ANBU_USER_ROLE_PLANNER && codes[0] == NULL)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_MISSING_FIELD, "dong_codes",
-                                   _("A planner needs the codes of their 동"));
-      return;
-    }
-  password_length = strlen (password);
-  if (password_length < ANBU_PASSWORD_MIN_BYTES || password_length > ANBU_PASSWORD_MAX_BYTES)
-    {
-      g_autofree char *reason = g_strdup_printf (_("A password must be %d to %d bytes long"),
-                                                 ANBU_PASSWORD_MIN_BYTES, ANBU_PASSWORD_MAX_BYTES);
-
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "password", reason);
-      return;
-    }
-
-  addition = g_new0 (UserAddition, 1);
-  addition->self = g_object_ref (self);
-  addition->msg = g_object_ref (msg);
-  addition->admin = g_steal_pointer (&admin);
-  addition->username = g_strdup (username);
-  addition->display_name = g_steal_pointer (&display_name);
-  addition->role = role;
-  addition->dong_codes = g_steal_pointer (&codes);
-  if (!anbu_http_server_hash_password_async (self->server, password, on_user_password_hashed, addition))
-    {
-      user_addition_free (addition);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", "1");
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
-                                   _("The server is busy checking passwords; try again in a moment"));
-      return;
-    }
-  soup_server_message_pause (msg);
-}
-
 static void
 handle_admin_tick (SoupServer        *server,
                    SoupServerMessage *msg,
@@ -870,7 +578,7 @@ handle_admin_tick (SoupServer        *server,
   const char *text;
   gint64 now;
 
-  if ((admin = require_admin (self, msg)) == NULL)
+  if ((admin = anbu_http_server_authenticate_admin (self->server, msg)) == NULL)
     return;
   if ((root = anbu_json_body_parse (soup_server_message_get_request_body (msg), 4096,
                                     &error)) == NULL
@@ -899,19 +607,10 @@ handle_admin_tick (SoupServer        *server,
 }
 
 static void
-handle_admin_caseload (SoupServer        *server,
-                       SoupServerMessage *msg,
-                       const char        *path,
-                       GHashTable        *query,
-                       gpointer           user_data)
+on_caseload_moved (AnbuIngestService *self)
 {
-  AnbuIngestService *self = user_data;
-
-  if (anbu_caseload_routes_handle (self->server, self->store, msg, path))
-    {
-      anbu_live_hub_refresh_scopes (self->hub);
-      anbu_live_hub_notify_changes (self->hub);
-    }
+  anbu_live_hub_refresh_scopes (self->hub);
+  anbu_live_hub_notify_changes (self->hub);
 }
 
 static const struct
@@ -922,11 +621,6 @@ static const struct
 } routes[] = {
   { "POST", "/api/v1/telemetry", handle_telemetry },
   { "GET", "/api/v1/live", handle_live },
-  { "POST", "/api/v1/admin/gateways", handle_admin_gateways },
-  { "POST", "/api/v1/admin/users", handle_admin_users },
-  { "GET", "/api/v1/admin/caseload/moves", handle_admin_caseload },
-  { "POST", "/api/v1/admin/caseload/moves", handle_admin_caseload },
-  { "GET", "/api/v1/admin/caseload/orphans", handle_admin_caseload },
 };
 
 /* GObject */
@@ -978,6 +672,9 @@ anbu_ingest_service_finalize (GObject *object)
   g_clear_pointer (&self->counter, sqlite3_finalize);
   g_clear_object (&self->clock);
   g_clear_object (&self->reports);
+  if (self->admin != NULL)
+    g_signal_handlers_disconnect_by_data (self->admin, self);
+  g_clear_object (&self->admin);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->ingest_db, sqlite3_close);
   g_mutex_clear (&self->telemetry_lock);
@@ -1089,6 +786,8 @@ anbu_ingest_service_new (AnbuStore               *store,
     g_clear_object (&self->telemetry);
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
+  self->admin = anbu_admin_routes_new (store, db);
+  g_signal_connect_swapped (self->admin, "caseload-moved", G_CALLBACK (on_caseload_moved), self);
   self->reports = anbu_report_routes_new (store, sqlite3_db_filename (db, "main"),
                                          self->options.query_deadline);
   if (self->telemetry == NULL || self->engine == NULL || self->hub == NULL
@@ -1138,6 +837,7 @@ anbu_ingest_service_attach (AnbuIngestService *self,
     anbu_http_server_add_route (server, routes[i].method, routes[i].pattern, routes[i].handler,
                                 self);
   anbu_report_routes_attach (self->reports, server);
+  anbu_admin_routes_attach (self->admin, server);
   /* With a manual clock (tests, demos) an administrator moves time. */
   if (anbu_clock_is_manual (self->clock))
     anbu_http_server_add_route (server, "POST", "/api/v1/admin/tick", handle_admin_tick, self);

@@ -12,18 +12,14 @@
 
 G_BEGIN_DECLS
 
-/* The routes of readings and what follows from them, added to the
- * server's router (anbu-router.h):
+/* Readings and what follows from them: the telemetry and live routes
  *   POST /api/v1/telemetry                 gateway credential
  *   GET  /api/v1/live                      WebSocket, planner/control/admin token
- *   GET  /api/v1/households/{id}/series    token, household in scope
- *   GET  /api/v1/stats                     token, counts within scope
- *   POST /api/v1/admin/gateways            admin: a new gateway credential
- *   POST /api/v1/admin/users               admin: a new user
- *   GET, POST /api/v1/admin/caseload/moves, GET …/orphans   admin (anbu-caseload-routes.h)
  *   POST /api/v1/admin/tick                admin, only with a manual clock:
  *                                          set the clock, run the timer pass
- * and the timers: signal pass, change notices, retention. */
+ * and the timers: signal pass, change notices, retention. It also adds the
+ * report routes (anbu-report-routes.h) and the admin routes
+ * (anbu-admin-routes.h), and tells live clients of caseload moves. */
 
 #define ANBU_DEFAULT_RETENTION_DAYS 35
 #define ANBU_DEFAULT_PASS_INTERVAL  60   /* seconds between timer passes */

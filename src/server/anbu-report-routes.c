@@ -164,6 +164,9 @@ run_stats_query (sqlite3   *db,
   return anbu_stats_to_json (db, &stats->scope, stats->from, stats->to, stats->group, error);
 }
 
+/* The handler checks the caller and the parameters on the main loop,
+ * pauses the message, and answers it when the worker is done or its
+ * deadline passed. */
 typedef struct
 {
   AnbuReportRoutes  *self;
