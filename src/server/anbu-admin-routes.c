@@ -383,6 +383,6 @@ anbu_admin_routes_attach (AnbuAdminRoutes *self,
 
   self->server = g_object_ref (server);
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    anbu_http_server_add_route (server, routes[i].method, routes[i].pattern, routes[i].handler,
-                                self);
+    anbu_http_server_add_route (server, routes[i].method, routes[i].pattern, ANBU_ROUTE_SESSION,
+                                routes[i].handler, self);
 }

@@ -606,14 +606,15 @@ static const struct
 {
   const char         *method;
   const char         *pattern;
+  AnbuRouteAccess     access;
   SoupServerCallback  handler;
 } own_routes[] = {
-  { "POST", "/api/v1/session", handle_sign_in },
-  { "DELETE", "/api/v1/session", handle_sign_out },
-  { "GET", "/api/v1/sync", handle_sync },
-  { "POST", "/api/v1/mutations", handle_mutations },
-  { "GET", "/healthz", handle_healthz },
-  { "GET", "/metrics", handle_metrics },
+  { "POST", "/api/v1/session", ANBU_ROUTE_OPEN, handle_sign_in },
+  { "DELETE", "/api/v1/session", ANBU_ROUTE_SESSION, handle_sign_out },
+  { "GET", "/api/v1/sync", ANBU_ROUTE_SESSION, handle_sync },
+  { "POST", "/api/v1/mutations", ANBU_ROUTE_SESSION, handle_mutations },
+  { "GET", "/healthz", ANBU_ROUTE_OPEN, handle_healthz },
+  { "GET", "/metrics", ANBU_ROUTE_OPEN, handle_metrics },
 };
 
 /* Callbacks */
@@ -875,25 +876,6 @@ start_idle_timer (AnbuHttpServer    *self,
   g_object_set_data_full (G_OBJECT (socket), IDLE_TIMER_KEY, GUINT_TO_POINTER (id), idle_timer_free);
 }
 
-/* Routes (and their methods: any other answers 405 unsigned) that need a
- * signed-in user's bearer token. */
-static gboolean
-route_needs_session (const char *method,
-                     const char *path)
-{
-  gboolean get = strcmp (method, "GET") == 0;
-  gboolean post = strcmp (method, "POST") == 0;
-
-  if (strcmp (path, "/api/v1/session") == 0)
-    return strcmp (method, "DELETE") == 0;
-  if (strcmp (path, "/api/v1/mutations") == 0 || g_str_has_prefix (path, "/api/v1/admin/"))
-    return post;
-  return get && (strcmp (path, "/api/v1/sync") == 0
-                 || strcmp (path, "/api/v1/stats") == 0
-                 || strcmp (path, "/api/v1/live") == 0
-                 || g_str_has_prefix (path, "/api/v1/households/"));
-}
-
 /* A refused request's connection, taken from libsoup: libsoup 3.2 reads
  * a request's whole body before it writes the answer, on the main loop,
  * so 64 MiB sent to be refused would keep the loop reading for as long
@@ -1146,7 +1128,7 @@ on_request_headers (SoupServer        *server,
           return;
         }
     }
-  else if (has_body && route_needs_session (soup_server_message_get_method (msg), path))
+  else if (has_body && anbu_router_needs_session (self->router, soup_server_message_get_method (msg), path))
     {
       g_auto(Caller) caller = { 0 };
       g_autoptr(GError) error = NULL;
@@ -1356,7 +1338,7 @@ anbu_http_server_listen (AnbuHttpServer  *self,
   soup_server_add_handler (self->soup, NULL, on_request, self, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (own_routes); i++)
     anbu_http_server_add_route (self, own_routes[i].method, own_routes[i].pattern,
-                                own_routes[i].handler, self);
+                                own_routes[i].access, own_routes[i].handler, self);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
@@ -1539,6 +1521,7 @@ void
 anbu_http_server_add_route (AnbuHttpServer     *self,
                             const char         *method,
                             const char         *pattern,
+                            AnbuRouteAccess     access,
                             SoupServerCallback  handler,
                             gpointer            user_data)
 {
@@ -1547,7 +1530,7 @@ anbu_http_server_add_route (AnbuHttpServer     *self,
   g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
   g_return_if_fail (self->soup != NULL);
 
-  anbu_router_add (self->router, method, pattern, handler, user_data);
+  anbu_router_add (self->router, method, pattern, access, handler, user_data);
   /* libsoup hands a request to the handlers of its longest registered
    * prefix only: the dispatcher and a guard must both stand there. */
   prefix = anbu_router_prefix_of (pattern);

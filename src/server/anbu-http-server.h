@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 
 #include "anbu-metrics.h"
+#include "anbu-router.h"
 #include "anbu-store.h"
 
 G_BEGIN_DECLS
@@ -84,11 +85,13 @@ void            anbu_http_server_guard_route         (AnbuHttpServer         *se
 /* Adds a route to the server's one router (anbu-router.h): METHOD and a
  * path pattern such as "/api/v1/households/{id}/series". The router
  * answers 404 and 405 and counts the answer in /metrics; a route whose
- * path has no guard of its own gets the server's (body limit, session
- * before body). Call once listening. */
+ * path has no guard of its own gets the server's: its body limit, and
+ * for ANBU_ROUTE_SESSION a valid session before any body is read. Call
+ * once listening. */
 void            anbu_http_server_add_route           (AnbuHttpServer         *self,
                                                       const char             *method,
                                                       const char             *pattern,
+                                                      AnbuRouteAccess         access,
                                                       SoupServerCallback      handler,
                                                       gpointer                user_data);
 /* 개인정보 접속기록: who (`user`, from the request's address) read or wrote

@@ -617,10 +617,12 @@ static const struct
 {
   const char         *method;
   const char         *pattern;
+  AnbuRouteAccess     access;
   SoupServerCallback  handler;
 } routes[] = {
-  { "POST", "/api/v1/telemetry", handle_telemetry },
-  { "GET", "/api/v1/live", handle_live },
+  /* Gateways' own credentials, checked by the guard below. */
+  { "POST", "/api/v1/telemetry", ANBU_ROUTE_OPEN, handle_telemetry },
+  { "GET", "/api/v1/live", ANBU_ROUTE_SESSION, handle_live },
 };
 
 /* GObject */
@@ -834,13 +836,14 @@ anbu_ingest_service_attach (AnbuIngestService *self,
   anbu_http_server_guard_route (server, "/api/v1/telemetry", self->options.max_body,
                                 check_gateway_credential, self);
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    anbu_http_server_add_route (server, routes[i].method, routes[i].pattern, routes[i].handler,
-                                self);
+    anbu_http_server_add_route (server, routes[i].method, routes[i].pattern, routes[i].access,
+                                routes[i].handler, self);
   anbu_report_routes_attach (self->reports, server);
   anbu_admin_routes_attach (self->admin, server);
   /* With a manual clock (tests, demos) an administrator moves time. */
   if (anbu_clock_is_manual (self->clock))
-    anbu_http_server_add_route (server, "POST", "/api/v1/admin/tick", handle_admin_tick, self);
+    anbu_http_server_add_route (server, "POST", "/api/v1/admin/tick", ANBU_ROUTE_SESSION,
+                                handle_admin_tick, self);
   /* The route above refuses a bad token before the handshake. */
   soup_server_add_websocket_handler (anbu_http_server_get_soup_server (server), "/api/v1/live",
                                      NULL, NULL, on_live_connected, self, NULL);

@@ -392,9 +392,10 @@ anbu_report_routes_attach (AnbuReportRoutes *self,
   g_return_if_fail (self->server == NULL);
 
   self->server = g_object_ref (server);
-  anbu_http_server_add_route (server, "GET", "/api/v1/households/{id}/series", handle_households,
+  anbu_http_server_add_route (server, "GET", "/api/v1/households/{id}/series",
+                              ANBU_ROUTE_SESSION, handle_households, self);
+  anbu_http_server_add_route (server, "GET", "/api/v1/stats", ANBU_ROUTE_SESSION, handle_stats,
                               self);
-  anbu_http_server_add_route (server, "GET", "/api/v1/stats", handle_stats, self);
 }
 
 void

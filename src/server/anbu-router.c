@@ -15,6 +15,7 @@ typedef struct
 {
   char               *method;
   char               *pattern;
+  AnbuRouteAccess     access;
   SoupServerCallback  handler;
   gpointer            user_data;
 } Route;
@@ -109,6 +110,23 @@ anbu_router_label_for (AnbuRouter *self,
   return "unmatched";
 }
 
+gboolean
+anbu_router_needs_session (AnbuRouter *self,
+                           const char *method,
+                           const char *path)
+{
+  g_return_val_if_fail (ANBU_IS_ROUTER (self), FALSE);
+
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      Route *route = g_ptr_array_index (self->routes, i);
+
+      if (strcmp (method, route->method) == 0 && pattern_matches (route->pattern, path))
+        return route->access == ANBU_ROUTE_SESSION;
+    }
+  return FALSE;
+}
+
 static void
 on_answer_sent (SoupServerMessage *msg,
                 gpointer           user_data)
@@ -185,6 +203,7 @@ void
 anbu_router_add (AnbuRouter         *self,
                  const char         *method,
                  const char         *pattern,
+                 AnbuRouteAccess     access,
                  SoupServerCallback  handler,
                  gpointer            user_data)
 {
@@ -196,6 +215,7 @@ anbu_router_add (AnbuRouter         *self,
   route = g_new0 (Route, 1);
   route->method = g_strdup (method);
   route->pattern = g_strdup (pattern);
+  route->access = access;
   route->handler = handler;
   route->user_data = user_data;
   g_ptr_array_add (self->routes, route);

@@ -18,14 +18,27 @@ G_DECLARE_FINAL_TYPE (AnbuRouter, anbu_router, ANBU, ROUTER, GObject)
 
 AnbuRouter *anbu_router_new      (AnbuMetrics        *metrics);
 
+typedef enum
+{
+  ANBU_ROUTE_SESSION,   /* a signed-in user's bearer token, checked before any body is read */
+  ANBU_ROUTE_OPEN,      /* no session: none needed, or the route checks its own credentials */
+} AnbuRouteAccess;
+
 /* `pattern` is a path whose segments may be `{name}` (any one segment) and
  * whose last segment may be `*` (the rest of the path, possibly empty).
  * The handler is not called for another method. */
 void        anbu_router_add      (AnbuRouter         *self,
                                   const char         *method,
                                   const char         *pattern,
+                                  AnbuRouteAccess     access,
                                   SoupServerCallback  handler,
                                   gpointer            user_data);
+
+/* Whether METHOD on `path` is a route that needs a session; FALSE for a
+ * path or method no route takes (answered 404 or 405 unsigned). */
+gboolean    anbu_router_needs_session (AnbuRouter    *self,
+                                       const char    *method,
+                                       const char    *path);
 
 void        anbu_router_remove_by_data (AnbuRouter   *self,
                                         gpointer      user_data);

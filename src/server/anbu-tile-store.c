@@ -405,6 +405,8 @@ anbu_tile_store_attach (AnbuTileStore  *self,
   g_return_if_fail (anbu_http_server_get_soup_server (server) != NULL);
 
   self->server = g_object_ref (server);
-  anbu_http_server_add_route (server, "GET", ANBU_TILE_ROUTE, on_tile_request, self);
-  anbu_http_server_add_route (server, "HEAD", ANBU_TILE_ROUTE, on_tile_request, self);
+  anbu_http_server_add_route (server, "GET", ANBU_TILE_ROUTE, ANBU_ROUTE_OPEN, on_tile_request,
+                              self);
+  anbu_http_server_add_route (server, "HEAD", ANBU_TILE_ROUTE, ANBU_ROUTE_OPEN, on_tile_request,
+                              self);
 }
