@@ -21,14 +21,12 @@
 #include "anbu-json-body.h"
 #include "anbu-mutations.h"
 #include "anbu-router.h"
+#include "anbu-sync-routes.h"
 #include "anbu-server-time.h"
 #include "anbu-throttle.h"
 #include "anbu-user.h"
 
-#define SYNC_DEFAULT_LIMIT 500
-#define SYNC_MAX_LIMIT 5000
 #define USERNAME_MAX_BYTES 256
-#define CURSOR_PREFIX "c"
 /* Sign-ins waiting for a password check, per worker; beyond that the
  * server answers 503 with Retry-After rather than queue without bound. */
 #define PASSWORD_QUEUE_PER_CHECK 8
@@ -41,6 +39,7 @@ struct _AnbuHttpServer
   AnbuStore    *store;
   AnbuMetrics  *metrics;
   AnbuRouter   *router;
+  AnbuSyncRoutes *sync_routes;
   GHashTable   *guarded;   /* path prefixes with their own early handler */
   AnbuThrottle *user_throttle;
   AnbuThrottle *address_throttle;
@@ -423,185 +422,6 @@ handle_sign_out (SoupServer        *server,
   soup_server_message_set_status (msg, 204, NULL);
 }
 
-static gboolean
-parse_cursor (const char  *text,
-              gint64      *seq,
-              GError     **error)
-{
-  guint64 value = 0;
-
-  *seq = 0;
-  if (text == NULL || *text == '\0')
-    return TRUE;
-  if (!g_str_has_prefix (text, CURSOR_PREFIX)
-      || !g_ascii_string_to_unsigned (text + strlen (CURSOR_PREFIX), 10, 0, G_MAXINT64, &value, NULL))
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "since",
-                          _("This is not a cursor the server gave out"));
-      return FALSE;
-    }
-  *seq = (gint64) value;
-  return TRUE;
-}
-
-static gboolean
-parse_limit (const char  *text,
-             guint       *limit,
-             GError     **error)
-{
-  guint64 value = SYNC_DEFAULT_LIMIT;
-
-  if (text != NULL && *text != '\0'
-      && !g_ascii_string_to_unsigned (text, 10, 1, SYNC_MAX_LIMIT, &value, NULL))
-    {
-      anbu_api_set_error (error, ANBU_API_ERROR_INVALID_VALUE, "limit",
-                          _("The limit must be a whole number from 1 to %d"), SYNC_MAX_LIMIT);
-      return FALSE;
-    }
-  *limit = (guint) value;
-  return TRUE;
-}
-
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, *p);
-        }
-      else if (*p < 0x20)
-        g_string_append_printf (out, "\\u%04x", *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-handle_sync (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
-{
-  AnbuHttpServer *self = user_data;
-  g_auto(Caller) caller = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changes = NULL;
-  g_autoptr(GHashTable) households = NULL;
-  g_autoptr(GPtrArray) household_ids = NULL;
-  GString *out;
-  gint64 since;
-  gint64 next = 0;
-  gboolean has_more = FALSE;
-  guint limit;
-
-  if (!authenticate (self, msg, &caller, &error)
-      || !parse_cursor (query ? g_hash_table_lookup (query, "since") : NULL, &since, &error)
-      || !parse_limit (query ? g_hash_table_lookup (query, "limit") : NULL, &limit, &error))
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-
-  changes = anbu_store_changes (self->store, &caller.scope, since, limit, &has_more, &next, &error);
-  if (changes == NULL)
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-
-  households = g_hash_table_new (g_str_hash, g_str_equal);
-  household_ids = g_ptr_array_new ();
-  out = g_string_sized_new (256 + changes->len * 512);
-  g_string_append (out, "{\"changes\":[");
-  for (guint i = 0; i < changes->len; i++)
-    {
-      AnbuStoreChange *change = g_ptr_array_index (changes, i);
-
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append (out, "{\"kind\":\"");
-      g_string_append (out, anbu_record_kind_to_string (change->kind));
-      g_string_append (out, change->op == ANBU_CHANGE_REMOVE ? "\",\"op\":\"remove\",\"id\":"
-                                                             : "\",\"op\":\"upsert\",\"id\":");
-      append_json_string (out, change->id);
-      if (change->record != NULL)
-        {
-          g_string_append (out, ",\"record\":");
-          g_string_append (out, change->record);
-        }
-      g_string_append_c (out, '}');
-      if (change->household_id != NULL && g_hash_table_add (households, change->household_id))
-        g_ptr_array_add (household_ids, change->household_id);
-    }
-  g_string_append_printf (out, "],\"cursor\":\"" CURSOR_PREFIX "%" G_GINT64_FORMAT "\",\"has_more\":%s}",
-                          next, has_more ? "true" : "false");
-  g_ptr_array_add (household_ids, NULL);
-
-  /* 개인정보 접속기록: every household whose data this page carried. */
-  if (household_ids->len > 1
-      && !anbu_http_server_log_access (self, msg, caller.user, "/api/v1/sync", ANBU_ACCESS_READ,
-                                       (const char * const *) household_ids->pdata, &error))
-    {
-      g_string_free (out, TRUE);
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-
-  anbu_metrics_add_sync_entries (self->metrics, changes->len);
-  anbu_json_respond (msg, 200, g_string_free (out, FALSE));
-}
-
-static void
-handle_mutations (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           user_data)
-{
-  AnbuHttpServer *self = user_data;
-  g_auto(Caller) caller = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonNode) results = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  AnbuAccessEntry access;
-  JsonArray *entries;
-
-  if (!authenticate (self, msg, &caller, &error)
-      || (root = anbu_json_body_parse (soup_server_message_get_request_body (msg),
-                                       self->max_body, &error)) == NULL
-      || (entries = anbu_mutations_check_batch (root, &error)) == NULL)
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-
-  anbu_http_access_entry_init (&access, msg, caller.user, "/api/v1/mutations", ANBU_ACCESS_WRITE);
-  results = anbu_mutations_apply (self->store, self->metrics, caller.user, &caller.scope,
-                                  &access, entries, &error);
-  if (results == NULL)
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "results");
-  json_builder_add_value (builder, g_steal_pointer (&results));
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  anbu_json_respond (msg, 200, json_to_string (answer, FALSE));
-}
-
 static const struct
 {
   const char         *method;
@@ -611,8 +431,6 @@ static const struct
 } own_routes[] = {
   { "POST", "/api/v1/session", ANBU_ROUTE_OPEN, handle_sign_in },
   { "DELETE", "/api/v1/session", ANBU_ROUTE_SESSION, handle_sign_out },
-  { "GET", "/api/v1/sync", ANBU_ROUTE_SESSION, handle_sync },
-  { "POST", "/api/v1/mutations", ANBU_ROUTE_SESSION, handle_mutations },
   { "GET", "/healthz", ANBU_ROUTE_OPEN, handle_healthz },
   { "GET", "/metrics", ANBU_ROUTE_OPEN, handle_metrics },
 };
@@ -1192,6 +1010,7 @@ anbu_http_server_dispose (GObject *object)
     }
   g_clear_object (&self->soup);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_routes);
   g_clear_object (&self->router);
   g_clear_object (&self->metrics);
   g_clear_pointer (&self->guarded, g_hash_table_unref);
@@ -1339,6 +1158,8 @@ anbu_http_server_listen (AnbuHttpServer  *self,
   for (guint i = 0; i < G_N_ELEMENTS (own_routes); i++)
     anbu_http_server_add_route (self, own_routes[i].method, own_routes[i].pattern,
                                 own_routes[i].access, own_routes[i].handler, self);
+  self->sync_routes = anbu_sync_routes_new (self, self->store, self->max_body);
+  anbu_sync_routes_attach (self->sync_routes);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
