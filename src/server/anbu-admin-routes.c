@@ -175,7 +175,8 @@ on_user_password_hashed (GObject      *source,
 {
   UserAddition *addition = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *hash = anbu_http_server_hash_password_finish (ANBU_HTTP_SERVER (source), result, &error);
+  g_autofree char *hash = anbu_password_pool_hash_finish (ANBU_PASSWORD_POOL (source), result,
+                                                                 &error);
 
   finish_user_addition (addition, hash, error);
   if (hash != NULL)
@@ -289,7 +290,8 @@ handle_admin_users (SoupServer        *server,
   addition->display_name = g_steal_pointer (&display_name);
   addition->role = role;
   addition->dong_codes = g_steal_pointer (&codes);
-  if (!anbu_http_server_hash_password_async (self->server, password, on_user_password_hashed, addition))
+  if (!anbu_password_pool_hash_async (anbu_http_server_get_password_pool (self->server),
+                                      password, on_user_password_hashed, addition))
     {
       user_addition_free (addition);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),

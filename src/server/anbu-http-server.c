@@ -19,17 +19,11 @@
 #include "anbu-auth.h"
 #include "anbu-http-server.h"
 #include "anbu-json-body.h"
-#include "anbu-mutations.h"
+#include "anbu-password-pool.h"
 #include "anbu-router.h"
+#include "anbu-session-routes.h"
 #include "anbu-sync-routes.h"
-#include "anbu-server-time.h"
-#include "anbu-throttle.h"
-#include "anbu-user.h"
 
-#define USERNAME_MAX_BYTES 256
-/* Sign-ins waiting for a password check, per worker; beyond that the
- * server answers 503 with Retry-After rather than queue without bound. */
-#define PASSWORD_QUEUE_PER_CHECK 8
 #define LISTEN_BACKLOG 1024
 
 struct _AnbuHttpServer
@@ -41,16 +35,13 @@ struct _AnbuHttpServer
   AnbuRouter   *router;
   AnbuSyncRoutes *sync_routes;
   GHashTable   *guarded;   /* path prefixes with their own early handler */
-  AnbuThrottle *user_throttle;
-  AnbuThrottle *address_throttle;
   SoupServer   *soup;
   gint64        token_lifetime;
   gsize         max_body;
   GHashTable   *in_flight;   /* messages read and not yet fully answered */
   guint         request_timeout;   /* seconds a request may take to arrive, or stall */
-  GThreadPool  *password_pool;     /* Argon2id checks, a few at a time */
-  guint         password_checks;   /* workers of the pool */
-  guint         password_pending;  /* checks running or waiting (main thread only) */
+  AnbuPasswordPool *passwords;    /* Argon2id, a few at a time, off the main loop */
+  AnbuSessionRoutes *session_routes;
   guint         max_connections_per_address;   /* 0: no cap */
   GHashTable   *connections;       /* client address → GPtrArray of its open GSockets */
   guint         max_connections;   /* server-wide, 0: no cap */
@@ -96,31 +87,6 @@ respond_text (SoupServerMessage *msg,
 
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, length);
-}
-
-static char *
-client_address (SoupServerMessage *msg)
-{
-  const char *host = soup_server_message_get_remote_host (msg);
-
-  return g_strdup (host != NULL ? host : "");
-}
-
-/* The user record of DESIGN.md §3, written by the core codec. */
-static JsonNode *
-user_to_json (const AnbuStoreUser *stored)
-{
-  g_autoptr(AnbuUser) user = anbu_user_new ();
-  g_autoptr(JsonObject) object = NULL;
-
-  user->id = g_strdup (stored->id);
-  user->username = g_strdup (stored->username);
-  user->display_name = g_strdup (stored->display_name);
-  anbu_user_role_from_string (anbu_user_role_to_string (stored->role), &user->role);
-  g_strfreev (user->dong_codes);
-  user->dong_codes = g_strdupv (stored->dong_codes);
-  object = anbu_user_to_json (user);
-  return json_node_init_object (json_node_alloc (), object);
 }
 
 static gboolean
@@ -196,232 +162,6 @@ handle_metrics (SoupServer        *server,
                 anbu_metrics_render (self->metrics));
 }
 
-/* A sign-in waiting for its password check on a worker thread. */
-typedef struct
-{
-  AnbuHttpServer    *self;
-  SoupServerMessage *msg;
-  AnbuStoreUser     *user;       /* NULL for an unknown username */
-  char              *password;
-  char              *user_key;
-  char              *address_key;
-  char              *address;
-} SignIn;
-
-static void
-sign_in_free (SignIn *sign_in)
-{
-  g_clear_object (&sign_in->self);
-  g_clear_object (&sign_in->msg);
-  g_clear_pointer (&sign_in->user, anbu_store_user_free);
-  if (sign_in->password != NULL)
-    memset (sign_in->password, 0, strlen (sign_in->password));
-  g_free (sign_in->password);
-  g_free (sign_in->user_key);
-  g_free (sign_in->address_key);
-  g_free (sign_in->address);
-  g_free (sign_in);
-}
-
-/* Argon2id takes tens of milliseconds and 64 MiB: off the main loop, so
- * other requests are answered meanwhile, and only a few at once (the
- * pool's workers), so a burst of sign-ins cannot exhaust memory. */
-static void
-password_worker (gpointer data,
-                 gpointer user_data)
-{
-  GTask *task = data;
-
-  /* A new password to hash (the admin users route), or a sign-in. */
-  if (g_task_get_source_tag (task) == anbu_http_server_hash_password_async)
-    {
-      GError *error = NULL;
-      char *hash = anbu_password_hash (g_task_get_task_data (task), &error);
-
-      if (hash != NULL)
-        g_task_return_pointer (task, hash, g_free);
-      else
-        g_task_return_error (task, error);
-    }
-  else
-    {
-      SignIn *sign_in = g_task_get_task_data (task);
-
-      g_task_return_boolean (task, anbu_password_verify (sign_in->user ? sign_in->user->password_hash : NULL,
-                                                         sign_in->password));
-    }
-  g_object_unref (task);
-}
-
-static void
-finish_sign_in (SignIn   *sign_in,
-                gboolean  good)
-{
-  AnbuHttpServer *self = sign_in->self;
-  SoupServerMessage *msg = sign_in->msg;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *token_hash = NULL;
-  g_autofree char *expires_text = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  gint64 now = now_seconds (self);
-
-  /* The attempt was counted as failed before the check (handle_sign_in). */
-  if (!good || sign_in->user == NULL || sign_in->user->disabled)
-    {
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAUTHORIZED, NULL,
-                                   _("The username or password is wrong"));
-      return;
-    }
-  anbu_throttle_succeeded (self->user_throttle, sign_in->user_key);
-  anbu_throttle_forgive (self->address_throttle, sign_in->address_key);
-
-  token = anbu_token_new ();
-  token_hash = anbu_token_hash (token);
-  if (!anbu_store_add_session (self->store, token_hash, sign_in->user->id, now,
-                               now + self->token_lifetime, sign_in->address, &error))
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-
-  expires_text = anbu_server_time_format (now + self->token_lifetime);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "token");
-  json_builder_add_string_value (builder, token);
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_string_value (builder, expires_text);
-  json_builder_set_member_name (builder, "user");
-  json_builder_add_value (builder, user_to_json (sign_in->user));
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  anbu_json_respond (msg, 200, json_to_string (answer, FALSE));
-}
-
-static void
-on_password_verified (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  SignIn *sign_in = g_task_get_task_data (G_TASK (result));
-
-  sign_in->self->password_pending--;
-  finish_sign_in (sign_in, g_task_propagate_boolean (G_TASK (result), NULL));
-  soup_server_message_unpause (sign_in->msg);
-}
-
-static void
-handle_sign_in (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
-{
-  AnbuHttpServer *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(AnbuStoreUser) user = NULL;
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *user_key = NULL;
-  g_autofree char *address_key = NULL;
-  SignIn *sign_in;
-  const char *username;
-  const char *password;
-  guint wait;
-
-  root = anbu_json_body_parse (soup_server_message_get_request_body (msg), self->max_body, &error);
-  if (root == NULL
-      || (username = anbu_json_body_require_string (root, "username", USERNAME_MAX_BYTES,
-                                                    &error)) == NULL
-      || (password = anbu_json_body_require_string (root, "password", ANBU_PASSWORD_MAX_BYTES,
-                                                    &error)) == NULL)
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-
-  user_key = g_strconcat ("user:", username, NULL);
-  address_key = g_strconcat ("address:", soup_server_message_get_remote_host (msg), NULL);
-  wait = MAX (anbu_throttle_retry_after (self->user_throttle, user_key, now_seconds (self)),
-              anbu_throttle_retry_after (self->address_throttle, address_key, now_seconds (self)));
-  if (wait > 0)
-    {
-      g_autofree char *seconds = g_strdup_printf ("%u", wait);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", seconds);
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_THROTTLED, NULL,
-                                   _("Too many failed sign-ins; wait before trying again"));
-      return;
-    }
-
-  if (self->password_pending >= self->password_checks * (1 + PASSWORD_QUEUE_PER_CHECK))
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", "1");
-      anbu_json_respond_api_error (msg, ANBU_API_ERROR_UNAVAILABLE, NULL,
-                                   _("The server is busy signing others in; try again in a moment"));
-      return;
-    }
-
-  user = anbu_store_find_user (self->store, username, NULL, &error);
-  if (user == NULL && !g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-
-  /* Counted before the password is checked: guesses sent in parallel all
-   * see the count of those before them, so no more than the limit are
-   * ever checked. A good password takes its count back. */
-  anbu_throttle_failed (self->user_throttle, user_key, now_seconds (self));
-  anbu_throttle_failed (self->address_throttle, address_key, now_seconds (self));
-
-  sign_in = g_new0 (SignIn, 1);
-  sign_in->self = g_object_ref (self);
-  sign_in->msg = g_object_ref (msg);
-  sign_in->user = g_steal_pointer (&user);
-  sign_in->password = g_strdup (password);
-  sign_in->user_key = g_steal_pointer (&user_key);
-  sign_in->address_key = g_steal_pointer (&address_key);
-  sign_in->address = client_address (msg);
-
-  soup_server_message_pause (msg);
-  task = g_task_new (NULL, NULL, on_password_verified, NULL);
-  g_task_set_source_tag (task, handle_sign_in);
-  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
-  self->password_pending++;
-  g_thread_pool_push (self->password_pool, g_steal_pointer (&task), NULL);
-}
-
-static void
-handle_sign_out (SoupServer        *server,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
-{
-  AnbuHttpServer *self = user_data;
-  g_auto(Caller) caller = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *hash = NULL;
-
-  if (!authenticate (self, msg, &caller, &error))
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-  hash = anbu_token_hash (anbu_auth_bearer_token (msg));
-  if (!anbu_store_revoke_sessions (self->store, hash, NULL, now_seconds (self), &error))
-    {
-      anbu_json_respond_error (msg, error);
-      return;
-    }
-  soup_server_message_set_status (msg, 204, NULL);
-}
-
 static const struct
 {
   const char         *method;
@@ -429,8 +169,6 @@ static const struct
   AnbuRouteAccess     access;
   SoupServerCallback  handler;
 } own_routes[] = {
-  { "POST", "/api/v1/session", ANBU_ROUTE_OPEN, handle_sign_in },
-  { "DELETE", "/api/v1/session", ANBU_ROUTE_SESSION, handle_sign_out },
   { "GET", "/healthz", ANBU_ROUTE_OPEN, handle_healthz },
   { "GET", "/metrics", ANBU_ROUTE_OPEN, handle_metrics },
 };
@@ -1014,8 +752,7 @@ anbu_http_server_dispose (GObject *object)
   g_clear_object (&self->router);
   g_clear_object (&self->metrics);
   g_clear_pointer (&self->guarded, g_hash_table_unref);
-  g_clear_object (&self->user_throttle);
-  g_clear_object (&self->address_throttle);
+  g_clear_object (&self->session_routes);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_handle_id (&self->sweep_id, g_source_remove);
   g_clear_pointer (&self->connections, g_hash_table_unref);
@@ -1027,9 +764,8 @@ anbu_http_server_dispose (GObject *object)
       g_thread_pool_free (g_steal_pointer (&self->refused_pool), TRUE, TRUE);
     }
   g_clear_object (&self->refused_cancellable);
-  /* Waits for the checks already taken; their answers go nowhere. */
-  if (self->password_pool != NULL)
-    g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
+  /* The checks already taken hold the pool; their answers go nowhere. */
+  g_clear_object (&self->passwords);
 
   G_OBJECT_CLASS (anbu_http_server_parent_class)->dispose (object);
 }
@@ -1047,11 +783,7 @@ anbu_http_server_init (AnbuHttpServer *self)
   self->router = anbu_router_new (self->metrics);
   self->guarded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->in_flight = g_hash_table_new (g_direct_hash, g_direct_equal);
-  /* Five wrong passwords for one username lock it for a minute (doubling
-   * after that); one address gets more tries, as an office shares it. */
-  self->user_throttle = anbu_throttle_new (5, 15 * 60, 60);
-  self->address_throttle = anbu_throttle_new (30, 15 * 60, 60);
-  anbu_http_server_set_password_checks (self, 0);
+  self->passwords = anbu_password_pool_new (0);
   self->request_timeout = ANBU_DEFAULT_REQUEST_TIMEOUT;
   self->max_connections_per_address = ANBU_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -1158,6 +890,9 @@ anbu_http_server_listen (AnbuHttpServer  *self,
   for (guint i = 0; i < G_N_ELEMENTS (own_routes); i++)
     anbu_http_server_add_route (self, own_routes[i].method, own_routes[i].pattern,
                                 own_routes[i].access, own_routes[i].handler, self);
+  self->session_routes = anbu_session_routes_new (self, self->store, self->token_lifetime,
+                                                 self->max_body);
+  anbu_session_routes_attach (self->session_routes);
   self->sync_routes = anbu_sync_routes_new (self, self->store, self->max_body);
   anbu_sync_routes_attach (self->sync_routes);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
@@ -1256,14 +991,17 @@ anbu_http_server_set_password_checks (AnbuHttpServer *self,
                                       guint           checks)
 {
   g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
-  g_return_if_fail (self->password_pending == 0);
+  g_return_if_fail (anbu_password_pool_get_pending (self->passwords) == 0);
 
-  if (checks == 0)
-    checks = MAX (2, g_get_num_processors ());
-  if (self->password_pool != NULL)
-    g_thread_pool_free (g_steal_pointer (&self->password_pool), FALSE, TRUE);
-  self->password_checks = checks;
-  self->password_pool = g_thread_pool_new (password_worker, NULL, (gint) checks, FALSE, NULL);
+  g_object_unref (self->passwords);
+  self->passwords = anbu_password_pool_new (checks);
+}
+
+AnbuPasswordPool *
+anbu_http_server_get_password_pool (AnbuHttpServer *self)
+{
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), NULL);
+  return self->passwords;
 }
 
 void
@@ -1382,72 +1120,4 @@ anbu_http_server_set_max_connections (AnbuHttpServer *self,
 {
   g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
   self->max_connections = connections;
-}
-
-/* The caller's callback, called once the pool's count is taken back. */
-typedef struct
-{
-  char                *password;
-  GAsyncReadyCallback  callback;
-  gpointer             user_data;
-} PasswordHashing;
-
-static void
-password_hashing_free (PasswordHashing *hashing)
-{
-  if (hashing->password != NULL)
-    memset (hashing->password, 0, strlen (hashing->password));
-  g_free (hashing->password);
-  g_free (hashing);
-}
-
-static void
-on_password_hashed (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  AnbuHttpServer *self = ANBU_HTTP_SERVER (source);
-  PasswordHashing *hashing = user_data;
-
-  self->password_pending--;
-  hashing->callback (source, result, hashing->user_data);
-}
-
-gboolean
-anbu_http_server_hash_password_async (AnbuHttpServer      *self,
-                                      const char          *password,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  PasswordHashing *hashing;
-  GTask *task;
-
-  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), FALSE);
-  g_return_val_if_fail (password != NULL, FALSE);
-
-  /* The same bound as sign-ins: together they never take more memory. */
-  if (self->password_pending >= self->password_checks * (1 + PASSWORD_QUEUE_PER_CHECK))
-    return FALSE;
-  hashing = g_new0 (PasswordHashing, 1);
-  hashing->password = g_strdup (password);
-  hashing->callback = callback;
-  hashing->user_data = user_data;
-  task = g_task_new (self, NULL, on_password_hashed, hashing);
-  g_task_set_source_tag (task, anbu_http_server_hash_password_async);
-  /* The worker reads the password; the closure frees it with the task. */
-  g_task_set_task_data (task, hashing->password, NULL);
-  g_object_set_data_full (G_OBJECT (task), "anbu-hashing", hashing,
-                          (GDestroyNotify) password_hashing_free);
-  self->password_pending++;
-  g_thread_pool_push (self->password_pool, task, NULL);
-  return TRUE;
-}
-
-char *
-anbu_http_server_hash_password_finish (AnbuHttpServer  *self,
-                                       GAsyncResult    *result,
-                                       GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

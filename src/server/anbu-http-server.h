@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 
 #include "anbu-metrics.h"
+#include "anbu-password-pool.h"
 #include "anbu-router.h"
 #include "anbu-store.h"
 
@@ -28,17 +29,10 @@ AnbuHttpServer *anbu_http_server_new            (AnbuStore       *store,
 void            anbu_http_server_set_password_checks (AnbuHttpServer *self,
                                                       guint           checks);
 
-/* Hashes a new password (Argon2id) on the same bounded worker pool as
- * the sign-ins' checks, so the main loop keeps answering and a burst
- * cannot take more memory than the pool allows. FALSE (and no callback)
- * when the pool's queue is full: answer 503 with Retry-After. */
-gboolean        anbu_http_server_hash_password_async  (AnbuHttpServer      *self,
-                                                       const char          *password,
-                                                       GAsyncReadyCallback  callback,
-                                                       gpointer             user_data);
-char           *anbu_http_server_hash_password_finish (AnbuHttpServer      *self,
-                                                       GAsyncResult        *result,
-                                                       GError             **error);
+/* The bounded pool of Argon2id checks and hashes (anbu-password-pool.h)
+ * that sign-ins and new users' passwords share, so together they never
+ * take more memory than it allows. */
+AnbuPasswordPool *anbu_http_server_get_password_pool (AnbuHttpServer *self);
 
 /* Every route added to the SoupServer by another module calls this with
  * its path: libsoup runs only the early handler of the request's own
