@@ -84,6 +84,7 @@ typedef struct
   HouseholdOutcome        *budget_outcomes;/* [budget * households + household] */
   AnbuRoutineParams       *routines;
   guint                    n_routines;
+  guint                    base_variant;   /* the variant the server runs (routine.days_off) */
   HouseholdOutcome        *outcomes;       /* [spec * households + household] */
   guint64                 *readings;       /* per household */
   guint64                 *events;
@@ -642,7 +643,7 @@ evaluate_budgets (const EvalJob       *job,
       const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
       guint at;
 
-      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD || spec->variant != 0)
+      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD || spec->variant != job->base_variant)
         continue;
       if (spec->routine < 0)
         {
@@ -965,12 +966,15 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
   /* The detectors. */
   routines = g_new (AnbuRoutineParams, 1 + G_N_ELEMENTS (config->routine_margins));
   routines[0] = config->routine;
+  /* The rows named "routine" are what the server runs: with days_off, its
+   * profiles of days off. */
+  job.base_variant = config->routine.days_off ? PROFILE_DAYS_OFF : 0;
   for (guint i = 0; i < G_N_ELEMENTS (fixed_sweep); i++)
     add_spec (specs, g_strdup_printf ("fixed %u h", fixed_sweep[i]), fixed_sweep[i], -1);
   add_spec (specs, g_strdup ("fixed (household 24-50 h)"), HOUSEHOLD_THRESHOLD, -1);
-  add_spec (specs, g_strdup ("routine watch alone"), 0, 0);
+  add_spec (specs, g_strdup ("routine watch alone"), 0, 0)->variant = job.base_variant;
   add_spec (specs, g_strdup_printf ("routine m=%.2f + fixed hh", config->routine.margin),
-            HOUSEHOLD_THRESHOLD, 0);
+            HOUSEHOLD_THRESHOLD, 0)->variant = job.base_variant;
   for (guint i = 0; i < G_N_ELEMENTS (config->routine_margins); i++)
     {
       double margin = config->routine_margins[i];
@@ -982,13 +986,13 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
       routines[n_routines] = config->routine;
       routines[n_routines].margin = margin;
       add_spec (specs, g_strdup_printf ("routine m=%.2f + fixed hh", margin),
-                HOUSEHOLD_THRESHOLD, (gint) n_routines);
+                HOUSEHOLD_THRESHOLD, (gint) n_routines)->variant = job.base_variant;
       n_routines++;
     }
 
   /* The variants of the routine watch, over the same margins. */
   for (guint v = 1; v < N_PROFILE_VARIANTS; v++)
-    for (guint r = 0; r < n_routines; r++)
+    for (guint r = 0; r < n_routines && v != job.base_variant; r++)
       {
         static const char *prefixes[N_PROFILE_VARIANTS] = { NULL, "2ch", "dayoff", "2ch+dayoff" };
 
