@@ -518,6 +518,26 @@ classify_power (AnbuActivityLearned      *learned,
   return machine;
 }
 
+/* After dark, a light step the size of this home's own lamp (learned from
+ * its switching at night) is that lamp, also in a room another lamp already
+ * lights (a timer lamp's evening), where it is too small a factor for
+ * is_light_step. Not at a sunlit sensor, not in daylight. */
+static gboolean
+is_lamp_beside_light (AnbuActivityLearned      *learned,
+                      const AnbuActivityParams *params,
+                      gint32                    day,
+                      double                    minute,
+                      double                    before,
+                      double                    after)
+{
+  double magnitude = fabs (after - before);
+
+  return learned->lamp_lux >= params->light_min_step_lux
+         && magnitude >= params->light_min_step_lux
+         && fabs (magnitude - learned->lamp_lux) <= 0.25 * learned->lamp_lux
+         && !sunlit (learned) && !in_daylight (learned, params, day, minute);
+}
+
 /* A duty cycle is learned: its machine's draw above standby, else 0. */
 static double
 cycle_step_watts (const AnbuActivityLearned *learned,
@@ -732,7 +752,9 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
                 /* Marked a person: the lamp's times are theirs. */
                 && detector->mark != ANBU_ACTIVITY_MARK_PERSON;
 
-      if (!dip_returned && is_light_step (params, detector->previous_lux, lux))
+      if (!dip_returned && (is_light_step (params, detector->previous_lux, lux)
+                            || is_lamp_beside_light (learned, params, day, minute,
+                                                     detector->previous_lux, lux)))
         {
           double low = MIN (detector->previous_lux, lux);
           double night = night_lux (learned);

@@ -102,7 +102,9 @@ typedef struct
    * light_floor_lux. Clouds change indoor daylight by a factor of at most
    * about 3.5 between two readings; a lamp in a dark or dim room by far more.
    * Consequence (documented limitation): a lamp switched in a room already
-   * bright with daylight is not counted; power steps still are. */
+   * bright with daylight is not counted; power steps still are. After dark a
+   * step the size of this home's own lamp (learned from its night switching)
+   * counts also in a room another lamp lights (a timer lamp's evening). */
   double light_min_step_lux;  /* default 25 lux */
   double light_min_ratio;     /* default 5.0 */
   double light_floor_lux;     /* default 2 lux: the sensor's dark noise */

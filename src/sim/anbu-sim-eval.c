@@ -643,7 +643,8 @@ evaluate_budgets (const EvalJob       *job,
       const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
       guint at;
 
-      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD || spec->variant != job->base_variant)
+      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD
+          || (spec->routine >= 0 && spec->variant != job->base_variant))
         continue;
       if (spec->routine < 0)
         {
