@@ -1066,6 +1066,53 @@ anbu_sim_eval_result_free (AnbuSimEvalResult *result)
   g_free (result);
 }
 
+static int
+compare_rows_by_false_alarms (gconstpointer a,
+                              gconstpointer b)
+{
+  const AnbuSimEvalRow *x = *(const AnbuSimEvalRow * const *) a;
+  const AnbuSimEvalRow *y = *(const AnbuSimEvalRow * const *) b;
+
+  if (x->false_alarms_mean != y->false_alarms_mean)
+    return x->false_alarms_mean < y->false_alarms_mean ? -1 : 1;
+  return (x->latency_median_hours > y->latency_median_hours)
+         - (x->latency_median_hours < y->latency_median_hours);
+}
+
+GPtrArray *
+anbu_sim_eval_result_trade_off (const AnbuSimEvalResult *result)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+  GPtrArray *curve = g_ptr_array_new ();
+  GArray *tables[2];
+
+  g_return_val_if_fail (result != NULL, curve);
+
+  tables[0] = result->rows;
+  tables[1] = result->budget_rows;
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint i = 0; tables[t] != NULL && i < tables[t]->len; i++)
+      {
+        const AnbuSimEvalRow *row = &g_array_index (tables[t], AnbuSimEvalRow, i);
+
+        if (row->missed == 0 && !isnan (row->latency_median_hours)
+            && (g_str_has_suffix (row->name, "+ fixed hh")
+                || g_str_has_prefix (row->name, "fixed (household")))
+          g_ptr_array_add (candidates, (gpointer) row);
+      }
+  g_ptr_array_sort (candidates, compare_rows_by_false_alarms);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const AnbuSimEvalRow *row = g_ptr_array_index (candidates, i);
+      const AnbuSimEvalRow *last = curve->len > 0 ? g_ptr_array_index (curve, curve->len - 1) : NULL;
+
+      /* Lower by more than the rounding of the table (0.1 h). */
+      if (last == NULL || row->latency_median_hours < last->latency_median_hours - 0.05)
+        g_ptr_array_add (curve, (gpointer) row);
+    }
+  return curve;
+}
+
 static void
 append_hours (GString *out,
               double   hours)
@@ -1139,6 +1186,22 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                                   row->offline_periods, row->missed);
         }
     }
+  /* The trade-off curve over every row the server could run. */
+  {
+    g_autoptr(GPtrArray) curve = anbu_sim_eval_result_trade_off (result);
+
+    if (curve->len > 0)
+      g_string_append (out, _("trade-off curve (the lowest median latency for the false alarms, "
+                              "of the rows with the fixed rule and nothing missed):\n"));
+    for (guint i = 0; i < curve->len; i++)
+      {
+        const AnbuSimEvalRow *row = g_ptr_array_index (curve, i);
+
+        g_string_append_printf (out, "  FA %6.3f ", row->false_alarms_mean);
+        append_hours (out, row->latency_median_hours);
+        g_string_append_printf (out, " %5.1f%%  %s\n", 100.0 * row->detected_within_12h, row->name);
+      }
+  }
   /* Missed incapacitations per machine in the home, for the detectors the
    * server runs (the household's threshold, and the routine watch next to it). */
   if (c->sim.incapacitate && result->rows->len > 0)
