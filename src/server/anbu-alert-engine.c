@@ -499,10 +499,10 @@ local_midnight (const AnbuRoutineParams *params,
 
 /* A day kind's profile from its column: ready when it holds the numbers. */
 static void
-load_day_kind (sqlite3_stmt       *stmt,
-               int                 column,
+load_day_kind (sqlite3_stmt             *stmt,
+               int                       column,
                const AnbuRoutineProfile *pooled,
-               AnbuRoutineProfile *profile)
+               AnbuRoutineProfile       *profile)
 {
   memset (profile, 0, sizeof *profile);
   profile->learned_at = pooled->learned_at;
