@@ -482,6 +482,11 @@ classify_power (AnbuActivityLearned      *learned,
               learned->cycle_period = 0;
             }
         }
+      /* A learned cycle's level that moves was another appliance's: the
+       * machine's draw is not known well enough to look beside it. */
+      if (learned->cycle_repeats >= params->cycle_min_repeats && learned->cycle_on_watts > 0
+          && fabs (after - learned->cycle_on_watts) > 0.1 * learned->cycle_on_watts)
+        learned->cycle_flags |= ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE;
       learned->cycle_last_on = ts;
       learned->cycle_on_watts = (float) after;
       learned->readings_broke = FALSE;
@@ -511,6 +516,84 @@ classify_power (AnbuActivityLearned      *learned,
           || machine == ANBU_ACTIVITY_MACHINE_AUTO_OFF))
     machine = ANBU_ACTIVITY_MACHINE_NONE;
   return machine;
+}
+
+/* After dark, a light step the size of this home's own lamp (learned from
+ * its switching at night) is that lamp, also in a room another lamp already
+ * lights (a timer lamp's evening), where it is too small a factor for
+ * is_light_step. Not at a sunlit sensor, not in daylight. */
+static gboolean
+is_lamp_beside_light (AnbuActivityLearned      *learned,
+                      const AnbuActivityParams *params,
+                      gint32                    day,
+                      double                    minute,
+                      double                    before,
+                      double                    after)
+{
+  double magnitude = fabs (after - before);
+
+  return learned->lamp_lux >= params->light_min_step_lux
+         && magnitude >= params->light_min_step_lux
+         && fabs (magnitude - learned->lamp_lux) <= 0.25 * learned->lamp_lux
+         && !sunlit (learned) && !in_daylight (learned, params, day, minute);
+}
+
+/* A duty cycle is learned: its machine's draw above standby, else 0. */
+static double
+cycle_step_watts (const AnbuActivityLearned *learned,
+                  const AnbuActivityParams  *params)
+{
+  double step;
+
+  if (learned->cycle_repeats < params->cycle_min_repeats || learned->cycle_period <= 0)
+    return 0.0;
+  step = learned->cycle_on_watts - MAX (learned->standby_watts, 0.0);
+  return step >= params->power_min_step_w ? step : 0.0;
+}
+
+/* Whether a power step is the learned cycle's own (its size). */
+static gboolean
+is_cycle_sized (double cycle,
+                double step)
+{
+  return cycle > 0 && fabs (fabs (step) - cycle) <= 0.3 * MAX (fabs (step), cycle);
+}
+
+/* A step clearly not the learned machine's: under half or over twice its
+ * draw. Nearer its size it may be the machine itself (its level is learned
+ * from steps that an appliance of a similar size can take for its own), and
+ * far below it, the appliance's flicker beside the machine's noise. */
+static gboolean
+is_beside_cycle (double cycle,
+                 double step)
+{
+  step = fabs (step);
+  return cycle > 0 && (step >= 2.0 * cycle || (step <= 0.5 * cycle && step >= 0.2 * cycle));
+}
+
+/* A step made while the learned cycle's machine draws, not the machine's
+ * own: a person's when it crosses the standby level of what is left
+ * without the machine (a TV switched on or off while the heater heats);
+ * modulation of the appliance otherwise. */
+static AnbuActivityMachine
+classify_beside_cycle (AnbuActivityLearned      *learned,
+                       const AnbuActivityParams *params,
+                       double                    cycle,
+                       double                    before,
+                       double                    after)
+{
+  double off_watts = MAX (learned->standby_watts, 0.0) + params->power_min_step_w;
+  gboolean before_on = before - cycle > off_watts, after_on = after - cycle > off_watts;
+
+  if (before_on == after_on)
+    {
+      if (before_on && learned->modulated < 255)
+        learned->modulated++;
+      return ANBU_ACTIVITY_MACHINE_MODULATION;
+    }
+  learned->modulated = 0;
+  learned->appliance_on = after_on;
+  return ANBU_ACTIVITY_MACHINE_NONE;
 }
 
 gboolean
@@ -590,7 +673,10 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   adjacent = detector->has_previous
              && reading->ts - detector->previous_ts <= params->max_step_seconds;
   if (detector->has_previous && !adjacent)
-    learned->readings_broke = TRUE;
+    {
+      learned->readings_broke = TRUE;
+      learned->cycle_flags &= ~ANBU_ACTIVITY_CYCLE_RUNNING; /* unseen meanwhile */
+    }
 
   /* A darkening held back: a cloud when the light came back, a person
    * when it lasted (or when the readings broke off and nobody can tell). */
@@ -609,8 +695,29 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   if (adjacent)
     {
       AnbuActivityMachine machine;
+      double cycle = cycle_step_watts (learned, params);
+      double standby = MAX (learned->standby_watts, 0.0);
 
-      if (is_power_step (params, detector->previous_watts, watts))
+      /* The cycle's machine cannot draw beneath a level below its own. */
+      if ((learned->cycle_flags & ANBU_ACTIVITY_CYCLE_RUNNING)
+          && (cycle <= 0 || MIN (detector->previous_watts, watts) < standby + 0.7 * cycle))
+        learned->cycle_flags &= ~ANBU_ACTIVITY_CYCLE_RUNNING;
+      if ((learned->cycle_flags & ANBU_ACTIVITY_CYCLE_RUNNING)
+          && !(learned->cycle_flags & ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE)
+          && is_beside_cycle (cycle, watts - detector->previous_watts)
+          && is_power_step (params, detector->previous_watts - cycle, watts - cycle))
+        {
+          machine = classify_beside_cycle (learned, params, cycle, detector->previous_watts, watts);
+          if (machine == ANBU_ACTIVITY_MACHINE_NONE)
+            {
+              set_step_event (&events_out[n++], reading->ts, detector->previous_watts, watts,
+                              ANBU_ACTIVITY_POWER_ON, ANBU_ACTIVITY_POWER_OFF);
+              learned->last_counted = reading->ts;
+            }
+          else
+            learned->ignored[machine]++;
+        }
+      else if (is_power_step (params, detector->previous_watts, watts))
         {
           machine = classify_power (learned, params, detector->mark, reading->ts, day, minute,
                                     detector->previous_watts, watts);
@@ -622,6 +729,15 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             }
           else
             learned->ignored[machine]++;
+        }
+
+      /* The learned machine's own steps tell when it draws. */
+      if (is_cycle_sized (cycle_step_watts (learned, params), watts - detector->previous_watts))
+        {
+          if (watts > detector->previous_watts)
+            learned->cycle_flags |= ANBU_ACTIVITY_CYCLE_RUNNING;
+          else
+            learned->cycle_flags &= ~ANBU_ACTIVITY_CYCLE_RUNNING;
         }
 
       /* Any abrupt change of the light counts towards a timer's days, also
@@ -636,7 +752,9 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
                 /* Marked a person: the lamp's times are theirs. */
                 && detector->mark != ANBU_ACTIVITY_MARK_PERSON;
 
-      if (!dip_returned && is_light_step (params, detector->previous_lux, lux))
+      if (!dip_returned && (is_light_step (params, detector->previous_lux, lux)
+                            || is_lamp_beside_light (learned, params, day, minute,
+                                                     detector->previous_lux, lux)))
         {
           double low = MIN (detector->previous_lux, lux);
           double night = night_lux (learned);

@@ -27,7 +27,10 @@ G_BEGIN_DECLS
  *   timer keeps its minute; a person's habit strays more); once learned, a
  *   step within ±timer_tolerance_minutes of it is the timer's;
  * - duty cycles (thermostats, compressors, keep-warm): on-steps to a similar
- *   level at regular intervals, and the off-steps between them;
+ *   level at regular intervals, and the off-steps between them; while such a
+ *   learned machine draws, another appliance on the same strip switched by a
+ *   person is judged on the levels without the machine's draw (a TV switched
+ *   while the heater heats is a step too small beside it otherwise);
  * - modulation: a step between two levels both above the plug's standby
  *   level (a TV's draw following the picture, a rice cooker going from cooking
  *   to keep-warm); only steps across standby count;
@@ -99,7 +102,9 @@ typedef struct
    * light_floor_lux. Clouds change indoor daylight by a factor of at most
    * about 3.5 between two readings; a lamp in a dark or dim room by far more.
    * Consequence (documented limitation): a lamp switched in a room already
-   * bright with daylight is not counted; power steps still are. */
+   * bright with daylight is not counted; power steps still are. After dark a
+   * step the size of this home's own lamp (learned from its night switching)
+   * counts also in a room another lamp lights (a timer lamp's evening). */
   double light_min_step_lux;  /* default 25 lux */
   double light_min_ratio;     /* default 5.0 */
   double light_floor_lux;     /* default 2 lux: the sensor's dark noise */
@@ -134,6 +139,9 @@ typedef enum
 
 #define ANBU_ACTIVITY_TIMER_SLOTS 6
 
+#define ANBU_ACTIVITY_CYCLE_RUNNING      1u
+#define ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE 2u
+
 /* A minute of the local day at which a switch recurred. */
 typedef struct
 {
@@ -158,6 +166,11 @@ typedef struct
   guint8  version;            /* of this layout */
   guint8  lamp_on;            /* a lamp (not the sun) lit the sensor last */
   guint8  readings_broke;     /* a gap in the readings since the cycle's last on-step */
+  guint8  cycle_flags;        /* ANBU_ACTIVITY_CYCLE_RUNNING: the learned cycle's machine
+                               * draws now (its own step up seen, not yet its step
+                               * down): what else switches is judged without it;
+                               * ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE: its on-level moved
+                               * (another appliance of about its size): never */
 
   /* Standby level: the lowest power seen below ANBU_ACTIVITY_STANDBY_CAP_W. */
   float   standby_watts;      /* < 0: none seen yet */

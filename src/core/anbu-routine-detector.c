@@ -57,6 +57,7 @@ anbu_routine_params_init_default (AnbuRoutineParams *params)
   params->min_quiet_hours = 3.0;
   params->max_usual_hours = 30.0;
   params->utc_offset_seconds = 9 * 3600;
+  params->days_off = FALSE;
 }
 
 static gboolean
@@ -367,6 +368,69 @@ anbu_routine_profile_choose_day_kind (const AnbuRoutineProfile *pooled,
   if (kind != NULL && kind->ready && usual_quiet (kind, params, quiet_since, last_event) >= 0.0)
     return kind;
   return pooled;
+}
+
+typedef struct
+{
+  AnbuHolidayCalendar     *calendar;
+  const AnbuRoutineParams *params;
+  gboolean                 day_off;
+} DayKindFilter;
+
+static gboolean
+day_kind_filter (gint64   local_midnight,
+                 gpointer user_data)
+{
+  const DayKindFilter *filter = user_data;
+
+  return anbu_routine_is_day_off (filter->calendar, filter->params, local_midnight)
+         == filter->day_off;
+}
+
+void
+anbu_routine_profiles_learn (AnbuRoutineProfiles     *profiles,
+                             const AnbuRoutineParams *params,
+                             AnbuHolidayCalendar     *calendar,
+                             const AnbuActivityEvent *events,
+                             gsize                    n_events,
+                             const AnbuTimeWindow    *unobserved,
+                             gsize                    n_unobserved,
+                             gint64                   now)
+{
+  g_return_if_fail (profiles != NULL && params != NULL);
+
+  anbu_routine_profile_learn (&profiles->pooled, params, events, n_events, unobserved,
+                              n_unobserved, now);
+  memset (&profiles->workday, 0, sizeof profiles->workday);
+  memset (&profiles->day_off, 0, sizeof profiles->day_off);
+  if (params->days_off)
+    {
+      DayKindFilter workday = { calendar, params, FALSE };
+      DayKindFilter day_off = { calendar, params, TRUE };
+
+      anbu_routine_profile_learn_days (&profiles->workday, params, events, n_events, unobserved,
+                                       n_unobserved, now, day_kind_filter, &workday);
+      anbu_routine_profile_learn_days (&profiles->day_off, params, events, n_events, unobserved,
+                                       n_unobserved, now, day_kind_filter, &day_off);
+    }
+}
+
+const AnbuRoutineProfile *
+anbu_routine_profiles_choose (const AnbuRoutineProfiles *profiles,
+                              const AnbuRoutineParams   *params,
+                              AnbuHolidayCalendar       *calendar,
+                              gint64                     quiet_since,
+                              const AnbuActivityEvent   *last_event)
+{
+  g_return_val_if_fail (profiles != NULL && params != NULL, NULL);
+
+  if (!params->days_off)
+    return &profiles->pooled;
+  return anbu_routine_profile_choose_day_kind (&profiles->pooled, &profiles->workday,
+                                               &profiles->day_off, params,
+                                               anbu_routine_is_day_off (calendar, params,
+                                                                        quiet_since),
+                                               quiet_since, last_event);
 }
 
 gint64

@@ -35,9 +35,10 @@ G_BEGIN_DECLS
  * person without any routine gets none before the fixed rule.
  *
  * Weekdays, weekends and holidays share one profile (the history is pooled
- * by time of day); anbu_routine_profile_learn_days can learn days off apart
- * (an option: measured on the simulated population it lies on the same
- * trade-off curve as a lower margin).
+ * by time of day) unless params->days_off: then profiles of workdays and of
+ * days off are learned apart as well (anbu_routine_profiles_learn) and a
+ * silence is judged by the profile of its day's kind where that one has
+ * history for the time of day, by the pooled one elsewhere.
  *
  * During warm-up (fewer than warmup_days observed days in the window) the
  * profile is not ready and only the fixed rule (anbu-inactivity.h) applies.
@@ -85,6 +86,9 @@ typedef struct
   double max_usual_hours;    /* longer usual silences give no watch (the fixed rule
                               * covers them); default 30 */
   gint   utc_offset_seconds; /* local time of the households; default +9 h (KST) */
+  gboolean days_off;         /* learn days off (weekends, public holidays) apart from
+                              * workdays and judge a silence by its day's kind
+                              * (anbu_routine_profiles_watch_at); default FALSE */
 } AnbuRoutineParams;
 
 typedef struct
@@ -174,6 +178,36 @@ const AnbuRoutineProfile *
                                                gboolean                  is_day_off,
                                                gint64                    quiet_since,
                                                const AnbuActivityEvent  *last_event);
+
+/* A household's profiles: the pooled one, and with params->days_off those
+ * of workdays and of days off (not ready when days_off is off). */
+typedef struct
+{
+  AnbuRoutineProfile pooled;
+  AnbuRoutineProfile workday;
+  AnbuRoutineProfile day_off;
+} AnbuRoutineProfiles;
+
+/* Learns all the profiles params asks for, as anbu_routine_profile_learn;
+ * `calendar` decides the days off (NULL: weekends only). */
+void     anbu_routine_profiles_learn      (AnbuRoutineProfiles     *profiles,
+                                           const AnbuRoutineParams *params,
+                                           AnbuHolidayCalendar     *calendar,
+                                           const AnbuActivityEvent *events,
+                                           gsize                    n_events,
+                                           const AnbuTimeWindow    *unobserved,
+                                           gsize                    n_unobserved,
+                                           gint64                   now);
+
+/* The profile a silence from quiet_since is judged by: with
+ * params->days_off, the one of its day's kind where it serves
+ * (anbu_routine_profile_choose_day_kind), else the pooled one. */
+const AnbuRoutineProfile *
+         anbu_routine_profiles_choose     (const AnbuRoutineProfiles *profiles,
+                                           const AnbuRoutineParams   *params,
+                                           AnbuHolidayCalendar       *calendar,
+                                           gint64                     quiet_since,
+                                           const AnbuActivityEvent   *last_event);
 
 /* When a silence that started at quiet_since raises a watch if nothing
  * happens; G_MAXINT64 when the profile is not ready or has no usual silence

@@ -104,6 +104,12 @@ const char anbu_alert_engine_schema_gaps_sql[] =
   "ALTER TABLE routine_profile ADD COLUMN gaps BLOB;"
   "ALTER TABLE routine_profile ADD COLUMN covered_until INTEGER;";
 
+const char anbu_alert_engine_schema_days_off_sql[] =
+  /* With the routine's days_off: the profiles of workdays and of days off,
+   * learned apart (as usual_quiet; NULL or empty while warming up). */
+  "ALTER TABLE routine_profile ADD COLUMN workday_quiet BLOB;"
+  "ALTER TABLE routine_profile ADD COLUMN day_off_quiet BLOB;";
+
 /* A silence of the readings this long is unobserved time for learning
  * (docs/detection.md). */
 #define ROUTINE_GAP_SECONDS (30 * 60)
@@ -443,11 +449,13 @@ routine_index_set (AnbuAlertEngine *self,
 static char *
 routine_params_key (const AnbuRoutineParams *params)
 {
-  return g_strdup_printf ("w%u u%u r%u m%u d%u z%.6g g%.6g s%.6g q%.6g x%.6g o%d",
+  /* Profiles learned without days off keep their key. */
+  return g_strdup_printf ("w%u u%u r%u m%u d%u z%.6g g%.6g s%.6g q%.6g x%.6g o%d%s",
                           params->window_days, params->warmup_days, params->quiet_rank,
                           params->match_minutes, params->min_days, params->spread_z,
                           params->margin, params->slack_hours, params->min_quiet_hours,
-                          params->max_usual_hours, params->utc_offset_seconds);
+                          params->max_usual_hours, params->utc_offset_seconds,
+                          params->days_off ? " k1" : "");
 }
 
 /* What the stored profiles are; one learned with other parameters counts
@@ -489,15 +497,32 @@ local_midnight (const AnbuRoutineParams *params,
   return day * 86400 - params->utc_offset_seconds;
 }
 
+/* A day kind's profile from its column: ready when it holds the numbers. */
+static void
+load_day_kind (sqlite3_stmt             *stmt,
+               int                       column,
+               const AnbuRoutineProfile *pooled,
+               AnbuRoutineProfile       *profile)
+{
+  memset (profile, 0, sizeof *profile);
+  profile->learned_at = pooled->learned_at;
+  if (sqlite3_column_bytes (stmt, column) != (int) sizeof profile->usual_quiet_hours)
+    return;
+  memcpy (profile->usual_quiet_hours, sqlite3_column_blob (stmt, column),
+          sizeof profile->usual_quiet_hours);
+  profile->ready = TRUE;
+}
+
 static gboolean
-load_profile (AnbuAlertEngine    *self,
-              const char         *household_id,
-              AnbuRoutineProfile *profile)
+load_profile (AnbuAlertEngine     *self,
+              const char          *household_id,
+              AnbuRoutineProfiles *profiles)
 {
   sqlite3_stmt *stmt = self->routine_get;
+  AnbuRoutineProfile *profile = &profiles->pooled;
   gboolean found = FALSE;
 
-  memset (profile, 0, sizeof *profile);
+  memset (profiles, 0, sizeof *profiles);
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW
       && sqlite3_column_bytes (stmt, 3) == (int) sizeof profile->usual_quiet_hours)
@@ -507,6 +532,8 @@ load_profile (AnbuAlertEngine    *self,
       profile->ready = sqlite3_column_int (stmt, 2) != 0;
       memcpy (profile->usual_quiet_hours, sqlite3_column_blob (stmt, 3),
               sizeof profile->usual_quiet_hours);
+      load_day_kind (stmt, 4, profile, &profiles->workday);
+      load_day_kind (stmt, 5, profile, &profiles->day_off);
       found = TRUE;
     }
   sqlite3_reset (stmt);
@@ -539,12 +566,13 @@ last_activity_event (AnbuAlertEngine   *self,
  * hours folded by retention), absences and the time before the first
  * install, over the window before `now`. */
 static gboolean
-learn_profile (AnbuAlertEngine    *self,
-               const char         *household_id,
-               gint64              now,
-               AnbuRoutineProfile *profile,
-               GError            **error)
+learn_profile (AnbuAlertEngine     *self,
+               const char          *household_id,
+               gint64               now,
+               AnbuRoutineProfiles *profiles,
+               GError             **error)
 {
+  const AnbuRoutineProfile *profile = &profiles->pooled;
   const AnbuRoutineParams *params = &self->routine_params;
   g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   g_autoptr(GArray) unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -664,9 +692,9 @@ learn_profile (AnbuAlertEngine    *self,
   if (!load_absences (self, household_id, unobserved, error))
     return FALSE;
 
-  anbu_routine_profile_learn (profile, params, (const AnbuActivityEvent *) events->data,
-                              events->len, (const AnbuTimeWindow *) unobserved->data,
-                              unobserved->len, now);
+  anbu_routine_profiles_learn (profiles, params, self->calendar,
+                               (const AnbuActivityEvent *) events->data, events->len,
+                               (const AnbuTimeWindow *) unobserved->data, unobserved->len, now);
 
   stmt = self->routine_put;
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
@@ -680,6 +708,12 @@ learn_profile (AnbuAlertEngine    *self,
   sqlite3_bind_blob (stmt, 7, gaps->data, (int) (gaps->len * sizeof (AnbuTimeWindow)),
                      SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 8, covered_until);
+  sqlite3_bind_blob (stmt, 9, profiles->workday.usual_quiet_hours,
+                     profiles->workday.ready ? sizeof profiles->workday.usual_quiet_hours : 0,
+                     SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 10, profiles->day_off.usual_quiet_hours,
+                     profiles->day_off.ready ? sizeof profiles->day_off.usual_quiet_hours : 0,
+                     SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -1033,15 +1067,22 @@ evaluate_household (AnbuAlertEngine      *self,
     }
   if (routine_candidate)
     {
-      AnbuRoutineProfile profile;
+      AnbuRoutineProfiles profiles;
       AnbuActivityEvent last_event;
       gboolean has_event = last_activity_event (self, facts->id, now, &last_event);
 
       index->quiet_since = bare_quiet_since;
       index->watch_at = G_MAXINT64;
-      if (load_profile (self, facts->id, &profile))
+      if (load_profile (self, facts->id, &profiles))
         {
-          anbu_routine_evaluate (&profile, &self->routine_params, &quiet,
+          /* With days off, the profile of the kind of day the silence
+           * belongs to (the one the evaluation measures). */
+          const AnbuRoutineProfile *profile
+            = anbu_routine_profiles_choose (&profiles, &self->routine_params, self->calendar,
+                                            anbu_quiet_since (&quiet, now),
+                                            has_event ? &last_event : NULL);
+
+          anbu_routine_evaluate (profile, &self->routine_params, &quiet,
                                  has_event ? &last_event : NULL, now, &routine);
           index->watch_at = routine.watch_at;
           if (routine.watch)
@@ -1296,13 +1337,13 @@ run_facts (AnbuAlertEngine     *self,
         {
           const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, i);
           const RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
-          AnbuRoutineProfile profile;
+          AnbuRoutineProfiles profiles;
 
           if (index != NULL && index->learned_at >= midnight)
             continue;
           if (self->learn_budget > 0 && g_get_monotonic_time () - started > self->learn_budget)
             break;
-          if (!learn_profile (self, facts->id, now, &profile, error))
+          if (!learn_profile (self, facts->id, now, &profiles, error))
             return FALSE;
         }
     }
@@ -1443,17 +1484,18 @@ anbu_alert_engine_new (AnbuStore           *store,
                    "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
                    " WHERE p.household_id = ?1 AND e.ts > ?2 AND e.ts <= ?3 ORDER BY e.ts DESC")
       || !prepare (self, &self->routine_get,
-                   "SELECT learned_at, observed_days, ready, usual_quiet FROM routine_profile"
-                   " WHERE household_id = ?1")
+                   "SELECT learned_at, observed_days, ready, usual_quiet, workday_quiet,"
+                   " day_off_quiet FROM routine_profile WHERE household_id = ?1")
       || !prepare (self, &self->routine_put,
                    "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
-                   " usual_quiet, params, gaps, covered_until)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                   " usual_quiet, params, gaps, covered_until, workday_quiet, day_off_quiet)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
                    " ON CONFLICT (household_id) DO UPDATE"
                    " SET learned_at = excluded.learned_at, observed_days = excluded.observed_days,"
                    " ready = excluded.ready, usual_quiet = excluded.usual_quiet,"
                    " params = excluded.params, gaps = excluded.gaps,"
-                   " covered_until = excluded.covered_until")
+                   " covered_until = excluded.covered_until,"
+                   " workday_quiet = excluded.workday_quiet, day_off_quiet = excluded.day_off_quiet")
       || !prepare (self, &self->routine_gaps_get,
                    "SELECT gaps, covered_until FROM routine_profile WHERE household_id = ?1")
       || !prepare (self, &self->routine_index,
@@ -1627,17 +1669,19 @@ anbu_alert_engine_learn_routine (AnbuAlertEngine     *self,
                                  AnbuRoutineProfile  *profile,
                                  GError             **error)
 {
-  AnbuRoutineProfile local;
+  AnbuRoutineProfiles profiles;
 
   g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
   g_return_val_if_fail (household_id != NULL, FALSE);
 
   if (!anbu_store_begin (self->store, error))
     return FALSE;
-  if (!learn_profile (self, household_id, now, profile != NULL ? profile : &local, error))
+  if (!learn_profile (self, household_id, now, &profiles, error))
     {
       anbu_store_rollback (self->store);
       return FALSE;
     }
+  if (profile != NULL)
+    *profile = profiles.pooled;
   return anbu_store_commit (self->store, error);
 }

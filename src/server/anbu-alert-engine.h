@@ -56,6 +56,8 @@ extern const char anbu_alert_engine_schema_sql[];
 /* The next step: the offline gaps already found, so relearning reads only
  * the day's new readings. */
 extern const char anbu_alert_engine_schema_gaps_sql[];
+/* The next: the profiles of workdays and of days off (routine days_off). */
+extern const char anbu_alert_engine_schema_days_off_sql[];
 
 #define ANBU_TYPE_ALERT_ENGINE (anbu_alert_engine_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuAlertEngine, anbu_alert_engine, ANBU, ALERT_ENGINE, GObject)

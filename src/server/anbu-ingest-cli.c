@@ -17,8 +17,16 @@ anbu_ingest_serve_start (AnbuStore           *store,
                          GError             **error)
 {
   g_autofree char *manual_clock = g_steal_pointer (&args->manual_clock);
+  g_autofree char *days_off = g_steal_pointer (&args->routine_days_off);
   AnbuIngestOptions options = { 0 };
   AnbuIngestService *service;
+
+  if (days_off != NULL && g_strcmp0 (days_off, "on") != 0 && g_strcmp0 (days_off, "off") != 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--routine-days-off is on or off"));
+      return NULL;
+    }
 
   if (args->offline_after < 0 || args->offline_after > 30 * 24 * 3600)
     {
@@ -73,6 +81,8 @@ anbu_ingest_serve_start (AnbuStore           *store,
         routine.window_days = (guint) MAX (args->routine_window_days, 0);
       if (args->routine_warmup_days != 0)
         routine.warmup_days = (guint) MAX (args->routine_warmup_days, 0);
+      if (days_off != NULL)
+        routine.days_off = g_strcmp0 (days_off, "on") == 0;
       if (!anbu_alert_engine_set_routine_params (anbu_ingest_service_get_engine (service),
                                                  &routine, error))
         {

@@ -23,6 +23,7 @@ typedef struct
   double  routine_slack_hours;  /* --routine-slack-hours HOURS */
   gint    routine_window_days;  /* --routine-window-days DAYS */
   gint    routine_warmup_days;  /* --routine-warmup-days DAYS */
+  char   *routine_days_off;     /* --routine-days-off on|off: profiles of days off apart */
 } AnbuIngestServeArgs;
 
 /* GOptionEntry lines for `serve`. */
@@ -34,7 +35,8 @@ typedef struct
   { "routine-margin", 0, 0, G_OPTION_ARG_DOUBLE, &(args).routine_margin, NULL, NULL }, \
   { "routine-slack-hours", 0, 0, G_OPTION_ARG_DOUBLE, &(args).routine_slack_hours, NULL, NULL }, \
   { "routine-window-days", 0, 0, G_OPTION_ARG_INT, &(args).routine_window_days, NULL, NULL }, \
-  { "routine-warmup-days", 0, 0, G_OPTION_ARG_INT, &(args).routine_warmup_days, NULL, NULL }
+  { "routine-warmup-days", 0, 0, G_OPTION_ARG_INT, &(args).routine_warmup_days, NULL, NULL }, \
+  { "routine-days-off", 0, 0, G_OPTION_ARG_STRING, &(args).routine_days_off, NULL, NULL }
 
 /* Checks the arguments (freeing them), starts the service on `store` (an
  * AnbuSqliteStore) and attaches its routes to the listening `server`. */

@@ -201,6 +201,8 @@ static const AnbuMigration migrations[] = {
   { 8, anbu_reading_buckets_schema_sql },
   /* The learned detectors apart from the plugs' live fields. */
   { 9, anbu_telemetry_schema_detector_sql },
+  /* Routine profiles of workdays and days off (anbu-alert-engine.h). */
+  { 10, anbu_alert_engine_schema_days_off_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */

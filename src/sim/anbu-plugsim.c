@@ -17,7 +17,7 @@ run_eval (int    argc,
   AnbuSimEvalConfig config;
   gint households, days, threads, rank, window;
   double slack, min_quiet, spread_z;
-  gboolean old_population = FALSE;
+  gboolean old_population = FALSE, days_off = FALSE;
   gint64 seed;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -55,6 +55,9 @@ run_eval (int    argc,
       { "old-population", 0, 0, G_OPTION_ARG_NONE, &old_population,
         N_("The population before issue 13: no timers, cycling, modulation or sunlit sensors"),
         NULL },
+      { "days-off", 0, 0, G_OPTION_ARG_NONE, &days_off,
+        N_("Routine detector: profiles of days off learned apart (anbu-server --routine-days-off on)"),
+        NULL },
       { "spread-z", 0, 0, G_OPTION_ARG_DOUBLE, &spread_z,
         N_("Routine detector: deviations of the daily silences added to their mean (default 1.5)"),
         "Z" },
@@ -90,6 +93,7 @@ run_eval (int    argc,
   config.routine.window_days = (guint) MAX (window, 0);
   config.routine.min_quiet_hours = min_quiet;
   config.routine.spread_z = spread_z;
+  config.routine.days_off = days_off;
   config.sim.machines = !old_population;
 
   started = g_get_monotonic_time ();

@@ -84,6 +84,7 @@ typedef struct
   HouseholdOutcome        *budget_outcomes;/* [budget * households + household] */
   AnbuRoutineParams       *routines;
   guint                    n_routines;
+  guint                    base_variant;   /* the variant the server runs (routine.days_off) */
   HouseholdOutcome        *outcomes;       /* [spec * households + household] */
   guint64                 *readings;       /* per household */
   guint64                 *events;
@@ -642,7 +643,8 @@ evaluate_budgets (const EvalJob       *job,
       const DetectorSpec *spec = g_ptr_array_index (job->specs, s);
       guint at;
 
-      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD || spec->variant != 0)
+      if (spec->fixed_hours != HOUSEHOLD_THRESHOLD
+          || (spec->routine >= 0 && spec->variant != job->base_variant))
         continue;
       if (spec->routine < 0)
         {
@@ -965,12 +967,15 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
   /* The detectors. */
   routines = g_new (AnbuRoutineParams, 1 + G_N_ELEMENTS (config->routine_margins));
   routines[0] = config->routine;
+  /* The rows named "routine" are what the server runs: with days_off, its
+   * profiles of days off. */
+  job.base_variant = config->routine.days_off ? PROFILE_DAYS_OFF : 0;
   for (guint i = 0; i < G_N_ELEMENTS (fixed_sweep); i++)
     add_spec (specs, g_strdup_printf ("fixed %u h", fixed_sweep[i]), fixed_sweep[i], -1);
   add_spec (specs, g_strdup ("fixed (household 24-50 h)"), HOUSEHOLD_THRESHOLD, -1);
-  add_spec (specs, g_strdup ("routine watch alone"), 0, 0);
+  add_spec (specs, g_strdup ("routine watch alone"), 0, 0)->variant = job.base_variant;
   add_spec (specs, g_strdup_printf ("routine m=%.2f + fixed hh", config->routine.margin),
-            HOUSEHOLD_THRESHOLD, 0);
+            HOUSEHOLD_THRESHOLD, 0)->variant = job.base_variant;
   for (guint i = 0; i < G_N_ELEMENTS (config->routine_margins); i++)
     {
       double margin = config->routine_margins[i];
@@ -982,13 +987,13 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
       routines[n_routines] = config->routine;
       routines[n_routines].margin = margin;
       add_spec (specs, g_strdup_printf ("routine m=%.2f + fixed hh", margin),
-                HOUSEHOLD_THRESHOLD, (gint) n_routines);
+                HOUSEHOLD_THRESHOLD, (gint) n_routines)->variant = job.base_variant;
       n_routines++;
     }
 
   /* The variants of the routine watch, over the same margins. */
   for (guint v = 1; v < N_PROFILE_VARIANTS; v++)
-    for (guint r = 0; r < n_routines; r++)
+    for (guint r = 0; r < n_routines && v != job.base_variant; r++)
       {
         static const char *prefixes[N_PROFILE_VARIANTS] = { NULL, "2ch", "dayoff", "2ch+dayoff" };
 
@@ -1059,6 +1064,53 @@ anbu_sim_eval_result_free (AnbuSimEvalResult *result)
     g_free (g_array_index (result->budget_rows, AnbuSimEvalRow, i).name);
   g_clear_pointer (&result->budget_rows, g_array_unref);
   g_free (result);
+}
+
+static int
+compare_rows_by_false_alarms (gconstpointer a,
+                              gconstpointer b)
+{
+  const AnbuSimEvalRow *x = *(const AnbuSimEvalRow * const *) a;
+  const AnbuSimEvalRow *y = *(const AnbuSimEvalRow * const *) b;
+
+  if (x->false_alarms_mean != y->false_alarms_mean)
+    return x->false_alarms_mean < y->false_alarms_mean ? -1 : 1;
+  return (x->latency_median_hours > y->latency_median_hours)
+         - (x->latency_median_hours < y->latency_median_hours);
+}
+
+GPtrArray *
+anbu_sim_eval_result_trade_off (const AnbuSimEvalResult *result)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+  GPtrArray *curve = g_ptr_array_new ();
+  GArray *tables[2];
+
+  g_return_val_if_fail (result != NULL, curve);
+
+  tables[0] = result->rows;
+  tables[1] = result->budget_rows;
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint i = 0; tables[t] != NULL && i < tables[t]->len; i++)
+      {
+        const AnbuSimEvalRow *row = &g_array_index (tables[t], AnbuSimEvalRow, i);
+
+        if (row->missed == 0 && !isnan (row->latency_median_hours)
+            && (g_str_has_suffix (row->name, "+ fixed hh")
+                || g_str_has_prefix (row->name, "fixed (household")))
+          g_ptr_array_add (candidates, (gpointer) row);
+      }
+  g_ptr_array_sort (candidates, compare_rows_by_false_alarms);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const AnbuSimEvalRow *row = g_ptr_array_index (candidates, i);
+      const AnbuSimEvalRow *last = curve->len > 0 ? g_ptr_array_index (curve, curve->len - 1) : NULL;
+
+      /* Lower by more than the rounding of the table (0.1 h). */
+      if (last == NULL || row->latency_median_hours < last->latency_median_hours - 0.05)
+        g_ptr_array_add (curve, (gpointer) row);
+    }
+  return curve;
 }
 
 static void
@@ -1134,6 +1186,22 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                                   row->offline_periods, row->missed);
         }
     }
+  /* The trade-off curve over every row the server could run. */
+  {
+    g_autoptr(GPtrArray) curve = anbu_sim_eval_result_trade_off (result);
+
+    if (curve->len > 0)
+      g_string_append (out, _("trade-off curve (the lowest median latency for the false alarms, "
+                              "of the rows with the fixed rule and nothing missed):\n"));
+    for (guint i = 0; i < curve->len; i++)
+      {
+        const AnbuSimEvalRow *row = g_ptr_array_index (curve, i);
+
+        g_string_append_printf (out, "  FA %6.3f ", row->false_alarms_mean);
+        append_hours (out, row->latency_median_hours);
+        g_string_append_printf (out, " %5.1f%%  %s\n", 100.0 * row->detected_within_12h, row->name);
+      }
+  }
   /* Missed incapacitations per machine in the home, for the detectors the
    * server runs (the household's threshold, and the routine watch next to it). */
   if (c->sim.incapacitate && result->rows->len > 0)

@@ -107,6 +107,14 @@ AnbuSimEvalResult *anbu_sim_eval_run             (const AnbuSimEvalConfig *confi
                                                   GError                 **error);
 void               anbu_sim_eval_result_free     (AnbuSimEvalResult       *result);
 
+/* The trade-off curve (issue 13): of the rows that run the fixed rule at
+ * the household's threshold (alone, with a routine watch, or with a
+ * per-household budget) and miss nothing, by rising false alarms, each one
+ * with a median latency lower than all before it by more than 0.05 h
+ * (const AnbuSimEvalRow *,
+ * owned by the result). */
+GPtrArray         *anbu_sim_eval_result_trade_off (const AnbuSimEvalResult *result);
+
 /* The table `anbu-plugsim eval` prints (deterministic for a configuration). */
 char              *anbu_sim_eval_result_format   (const AnbuSimEvalResult *result);
 

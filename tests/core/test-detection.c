@@ -482,6 +482,118 @@ test_thermostat_cycle_is_not_activity (void)
   assert_fixed_rule_fires (events, onset, DAY0 + 10 * 86400);
 }
 
+/* A lamp on a timer (120 lux at the sensor, 19:00-23:00, not on the plug)
+ * and the resident's reading lamp (100 lux): switched late each night in
+ * the dark, and each evening for an hour from about 20:00, in the room the
+ * timer lamp already lights. From day 5 08:00 only the timer. */
+static gint64
+reading_lamp_minute (gint64 day,
+                     gint64 after_minute,
+                     guint  salt)
+{
+  return after_minute + (gint64) (hash_minute (day, salt) % 40);
+}
+
+static void
+scene_lamp_beside_timer (gint64  m,
+                         double *watts,
+                         double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gboolean timer = minute >= 19 * 60 && minute < 23 * 60;
+  gboolean reading = FALSE;
+
+  if (day < ONSET_DAY)
+    reading = (minute >= reading_lamp_minute (day, 20 * 60, 17)
+               && minute < reading_lamp_minute (day, 21 * 60, 19))
+              || (minute >= reading_lamp_minute (day, 23 * 60 + 20, 23)
+                  && minute < reading_lamp_minute (day, 23 * 60 + 20, 23) + 15);
+  *watts = 0.5;
+  *lux = 0.5 + (timer ? 120.0 : 0.0) + (reading ? 100.0 : 0.0);
+}
+
+/* The reading lamp switched while the timer lamp lights the room counts
+ * (a step the size of this home's lamp, after dark); the timer alone after
+ * the onset does not, and the fixed rule fires on time. */
+static void
+test_lamp_beside_timer_counts (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_lamp_beside_timer, 9, NULL);
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
+
+  for (gint64 day = 2; day < ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + reading_lamp_minute (day, 20 * 60, 17) * MINUTE;
+      gint64 off = DAY0 + day * 86400 + reading_lamp_minute (day, 21 * 60, 19) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, off, off + MINUTE), ==, 1);
+    }
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 9 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 9 * 86400);
+}
+
+/* The heater's thermostat, 150 W for 8 minutes of every 25, on the strip of
+ * the resident's 40 W TV: on days before the onset the TV goes on after
+ * 19:00 and off after 22:00, each time while the heater heats (a 40 W step
+ * beside 150 W); on the onset day it goes on at 09:00 and stays on. */
+#define HEATER_PERIOD 25
+
+static gint64
+tv_switch_minute (gint64 day,
+                  gint64 after_minute,
+                  guint  salt)
+{
+  gint64 m = day * 1440 + after_minute + (gint64) (hash_minute (day, salt) % 60);
+
+  while (m % HEATER_PERIOD != 3)
+    m++;
+  return m;
+}
+
+static void
+scene_thermostat_tv (gint64  m,
+                     double *watts,
+                     double *lux)
+{
+  gint64 day = m / 1440;
+  gboolean tv;
+
+  if (day < ONSET_DAY)
+    tv = m >= tv_switch_minute (day, 19 * 60, 11) && m < tv_switch_minute (day, 22 * 60, 13);
+  else
+    tv = m >= ONSET_DAY * 1440 + 9 * 60;
+  *watts = 0.8 + ((m % HEATER_PERIOD) < 8 ? 150.0 : 0.0)
+           + (tv ? 40.0 * (1.0 + 0.03 * ((double) (hash_minute (m, 5) % 5) - 2.0)) : 0.0);
+  *lux = 0.4;
+}
+
+/* The heater's cycling is the machine's, its steps never counted, also on
+ * top of the TV left on after the onset (the fixed rule fires a day after
+ * the TV went on); the resident's TV switched while the heater heats still
+ * counts, each time. */
+static void
+test_thermostat_beside_person_counts (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_thermostat_tv, 8, NULL);
+  gint64 left_on = DAY0 + ONSET_DAY * 86400 + 9 * HOUR;
+
+  for (gint64 day = 2; day < ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + tv_switch_minute (day, 19 * 60, 11) * MINUTE;
+      gint64 off = DAY0 + tv_switch_minute (day, 22 * 60, 13) * MINUTE;
+
+      /* Only the TV: nothing else that evening, nothing in the day. */
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, off, off + MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, on + MINUTE, off), ==, 0);
+      g_assert_cmpuint (events_between (events, DAY0 + day * 86400, on), ==, 0);
+    }
+  g_assert_cmpuint (events_between (events, left_on, left_on + MINUTE), ==, 1);
+  g_assert_cmpuint (events_between (events, left_on + MINUTE, DAY0 + 8 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 8 * 86400);
+}
+
 /* The mat's thermostat cycling, switched off for the afternoon of day 3
  * (the room warm enough) and running again from 18:00, the resident silent
  * from the onset at noon that day. */
@@ -1257,6 +1369,9 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/mark-machine-keeps-cycle", test_mark_machine_keeps_cycle);
   g_test_add_func ("/anbu/activity/thermostat-cycle-is-not-activity",
                    test_thermostat_cycle_is_not_activity);
+  g_test_add_func ("/anbu/activity/lamp-beside-timer-counts", test_lamp_beside_timer_counts);
+  g_test_add_func ("/anbu/activity/thermostat-beside-person-counts",
+                   test_thermostat_beside_person_counts);
   g_test_add_func ("/anbu/activity/tv-modulation-is-not-activity",
                    test_tv_modulation_is_not_activity);
   g_test_add_func ("/anbu/routine/days-off-profile", test_routine_days_off_profile);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "anbu-ingest-fixture.h"
+#include "anbu-routine-detector.h"
 
 #define DONG "1111051500"
 #define HOUR ((gint64) 3600)
@@ -44,15 +45,49 @@ routine_watts (gint64 t)
   return 2.0;
 }
 
+/* Someone whose days off differ: on workdays as routine_watts, on days off
+ * (weekends and public holidays, the server's calendar) the morning TV
+ * comes at 11:00 instead of 07:00: a lie-in. The last evening before the
+ * silence ends at 22:00 sharp. */
+static gint64 days_off_silence = SILENCE_START;
+
+static double
+days_off_watts (gint64 t)
+{
+  static AnbuHolidayCalendar *calendar;
+  AnbuRoutineParams params;
+  gint64 day = (t + 9 * HOUR) / DAY;
+  gint64 local = (t + 9 * HOUR) % DAY;
+  gint64 midnight = day * DAY - 9 * HOUR;
+  static const gint64 stray[] = { 0, 5, 0, -5 };
+  gint64 jitter = stray[day % G_N_ELEMENTS (stray)] * MINUTE;
+  gint64 evening_end = t < days_off_silence - 6 * HOUR ? 22 * HOUR + jitter : 22 * HOUR;
+  gboolean morning;
+
+  if (calendar == NULL)
+    calendar = anbu_holiday_calendar_new ();
+  anbu_routine_params_init_default (&params);
+  if (t >= days_off_silence)
+    return 2.0;
+  if (anbu_routine_is_day_off (calendar, &params, midnight))
+    morning = local >= 11 * HOUR - jitter && local < 12 * HOUR + jitter;
+  else
+    morning = local >= 7 * HOUR - 5 * MINUTE - ABS (jitter) && local < 8 * HOUR - jitter;
+  if (morning || (local >= 19 * HOUR - jitter && local < evening_end))
+    return 85.0;
+  return 2.0;
+}
+
 /* Readings every 5 minutes over [from, to], the TV by routine_watts, or on
  * over [on_from, on_to) when on_to > on_from (activity coming back). */
 static void
-post_routine (IngestFixture *fixture,
-              const char    *serial,
-              gint64         from,
-              gint64         to,
-              gint64         on_from,
-              gint64         on_to)
+post_series (IngestFixture *fixture,
+             const char    *serial,
+             gint64         from,
+             gint64         to,
+             gint64         on_from,
+             gint64         on_to,
+             double       (*watts_at) (gint64 t))
 {
   GString *items = g_string_new (NULL);
   guint n = 0;
@@ -60,7 +95,7 @@ post_routine (IngestFixture *fixture,
   for (gint64 t = from; t <= to; t += STEP)
     {
       g_autofree char *ts = ingest_time (t);
-      double watts = t >= on_from && t < on_to ? 85.0 : routine_watts (t);
+      double watts = t >= on_from && t < on_to ? 85.0 : watts_at (t);
 
       g_string_append_printf (items, "%s{\"serial\": \"%s\", \"ts\": \"%s\", \"watts\": %.1f,"
                               " \"lux\": 0}", n > 0 ? "," : "", serial, ts, watts);
@@ -72,6 +107,17 @@ post_routine (IngestFixture *fixture,
         }
     }
   g_string_free (items, TRUE);
+}
+
+static void
+post_routine (IngestFixture *fixture,
+              const char    *serial,
+              gint64         from,
+              gint64         to,
+              gint64         on_from,
+              gint64         on_to)
+{
+  post_series (fixture, serial, from, to, on_from, on_to, routine_watts);
 }
 
 static void
@@ -369,6 +415,89 @@ test_offline_days_left_out_day_by_day (void)
   ingest_fixture_free (fixture);
 }
 
+/* Eight weeks of someone who lies in on days off, silent from `silence`
+ * (a 22:00), on a server with --routine-days-off `days_off`; the alerts at
+ * each of `checks` (ascending; readings are posted up to each). */
+static GPtrArray **
+days_off_alerts (const char   *days_off,
+                 gint64        silence,
+                 const gint64 *checks,
+                 guint         n_checks)
+{
+  const char * const args[] = { "--routine-days-off", days_off, NULL };
+  gint64 installed = WED_MIDNIGHT - 60 * DAY;
+  IngestFixture *fixture = ingest_fixture_new (checks[0], args);
+  g_autofree char *household = ingest_add_household (fixture, DONG, FALSE, THRESHOLD,
+                                                     "PLUG-LIE-IN", installed);
+  GPtrArray **alerts = g_new0 (GPtrArray *, n_checks);
+  gint64 posted = checks[0];
+
+  days_off_silence = silence;
+  post_series (fixture, "PLUG-LIE-IN", installed, checks[0], 0, 0, days_off_watts);
+  for (guint i = 0; i < n_checks; i++)
+    {
+      if (checks[i] > posted)
+        {
+          tick (fixture, checks[i]);
+          post_series (fixture, "PLUG-LIE-IN", posted + STEP, checks[i], 0, 0, days_off_watts);
+          posted = checks[i];
+        }
+      tick (fixture, checks[i]);
+      alerts[i] = ingest_alerts (fixture, NULL, household);
+    }
+  ingest_fixture_free (fixture);
+  return alerts;
+}
+
+static void
+free_alert_lists (GPtrArray **alerts,
+                  guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_unref (alerts[i]);
+  g_free (alerts);
+}
+
+/* Someone who is up by 07:00 on workdays but lies in until 11:00 on
+ * weekends and holidays. With the days off learned apart, a silent
+ * Wednesday raises the watch by noon (9 h usual × 1.25 + 2 h after
+ * 22:00), where one profile for all days waits for the weekend's 13 h
+ * (about 16:30). */
+static void
+test_days_off_workday_watch (void)
+{
+  const gint64 checks[] = { WED (12, 0) };
+  GPtrArray **with = days_off_alerts ("on", SILENCE_START, checks, 1);
+  GPtrArray **pooled = days_off_alerts ("off", SILENCE_START, checks, 1);
+  JsonObject *watch = find_alert (with[0], "routine");
+
+  g_assert_nonnull (watch);
+  g_assert_cmpint (member_time (watch, "quiet_since"), ==, SILENCE_START);
+  g_assert_cmpuint (pooled[0]->len, ==, 0);
+  free_alert_lists (with, 1);
+  free_alert_lists (pooled, 1);
+}
+
+/* The same person on a Saturday: still quiet at noon, past the workday's
+ * watch time, is their lie-in and raises nothing; silent into the
+ * afternoon (past 13 h × 1.25 + 2 h after Friday 22:00) the watch comes. */
+static void
+test_days_off_lie_in (void)
+{
+  gint64 sat_midnight = WED_MIDNIGHT + 3 * DAY;
+  const gint64 checks[] = { sat_midnight + 12 * HOUR, sat_midnight + 18 * HOUR };
+  GPtrArray **alerts = days_off_alerts ("on", sat_midnight - 2 * HOUR, checks, 2);
+  JsonObject *watch;
+
+  g_assert_null (find_alert (alerts[0], "routine"));
+  g_assert_cmpuint (alerts[0]->len, ==, 0);
+  watch = find_alert (alerts[1], "routine");
+  g_assert_nonnull (watch);
+  g_assert_cmpint (member_time (watch, "quiet_since"), ==, sat_midnight - 2 * HOUR);
+  g_assert_cmpint (member_time (watch, "raised_at"), >, sat_midnight + 12 * HOUR);
+  free_alert_lists (alerts, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -388,6 +517,8 @@ main (int   argc,
   g_test_add_func ("/anbu/server/routine/activity-closes", test_activity_closes);
   g_test_add_func ("/anbu/server/routine/restart-keeps-profile", test_restart_keeps_profile);
   g_test_add_func ("/anbu/server/routine/margin-configurable", test_margin_configurable);
+  g_test_add_func ("/anbu/server/routine/days-off-workday-watch", test_days_off_workday_watch);
+  g_test_add_func ("/anbu/server/routine/days-off-lie-in", test_days_off_lie_in);
 
   return g_test_run ();
 }

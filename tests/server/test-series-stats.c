@@ -139,7 +139,8 @@ test_series_across_fold (void)
 }
 
 /* A database written before readings were packed per quarter hour
- * (schema 7: one row per reading, the learned detectors in plug_live): the
+ * (schema 7: one row per reading, the learned detectors in plug_live, one
+ * routine profile per household without the day-off ones): the
  * upgrade repacks the readings; the series,
  * duplicates, a late reading between stored ones and the retention fold
  * all work on the repacked rows. */
@@ -153,6 +154,8 @@ test_series_after_upgrade (void)
     "BEGIN;"
     "DROP INDEX reading_bucket_serial; DROP TABLE reading_bucket;"
     "DROP TABLE plug_detector; ALTER TABLE plug_live ADD COLUMN detector BLOB;"
+    "ALTER TABLE routine_profile DROP COLUMN workday_quiet;"
+    "ALTER TABLE routine_profile DROP COLUMN day_off_quiet;"
     "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL, lux REAL,"
     " PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
     /* Two hours a minute apart, stored newest first: 10 W, then 20 W. */

@@ -379,6 +379,72 @@ test_eval_ways_of_life (void)
   g_assert_cmpuint (server_fixed->households_by_class[ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET], ==, 0);
 }
 
+/* The trade-off curve: false alarms rising, the median falling, nothing
+ * missed, starting at the cheapest row the server could run; with the
+ * routine's days off (what anbu-server --routine-days-off on runs) the
+ * "routine" rows are the day-off ones and the budget still starts from the
+ * fixed rule alone. */
+static void
+test_eval_trade_off_curve (void)
+{
+  AnbuSimEvalConfig config;
+  g_autoptr(AnbuSimEvalResult) result = NULL;
+  g_autoptr(AnbuSimEvalResult) days_off = NULL;
+  g_autoptr(GPtrArray) curve = NULL;
+  g_autofree char *table = NULL;
+  g_autoptr(GError) error = NULL;
+  const AnbuSimEvalRow *fixed, *cheapest = NULL;
+
+  anbu_sim_eval_config_init_default (&config);
+  config.households = 60;
+  config.sim.days = 35;
+  config.threads = 2;
+  result = anbu_sim_eval_run (&config, &error);
+  g_assert_no_error (error);
+  table = anbu_sim_eval_result_format (result);
+  g_assert_nonnull (strstr (table, "trade-off curve"));
+  curve = anbu_sim_eval_result_trade_off (result);
+  g_assert_cmpuint (curve->len, >=, 2);
+  for (guint i = 0; i < result->rows->len; i++)
+    {
+      const AnbuSimEvalRow *row = &g_array_index (result->rows, AnbuSimEvalRow, i);
+
+      if (g_str_has_suffix (row->name, "+ fixed hh")
+          && (cheapest == NULL || row->false_alarms_mean < cheapest->false_alarms_mean))
+        cheapest = row;
+    }
+  fixed = find_row (result, "fixed (household 24-50 h)");
+  g_assert_cmpfloat (((const AnbuSimEvalRow *) curve->pdata[0])->false_alarms_mean, <=,
+                     MIN (fixed->false_alarms_mean, cheapest->false_alarms_mean) + 1e-9);
+  for (guint i = 0; i < curve->len; i++)
+    {
+      const AnbuSimEvalRow *row = curve->pdata[i];
+
+      g_assert_cmpuint (row->missed, ==, 0);
+      g_assert_nonnull (strstr (table, row->name));
+      if (i > 0)
+        {
+          const AnbuSimEvalRow *before = curve->pdata[i - 1];
+
+          g_assert_cmpfloat (row->false_alarms_mean, >=, before->false_alarms_mean);
+          g_assert_cmpfloat (row->latency_median_hours, <, before->latency_median_hours);
+        }
+    }
+
+  config.routine.days_off = TRUE;
+  days_off = anbu_sim_eval_run (&config, &error);
+  g_assert_no_error (error);
+  /* The smallest budget is the fixed rule alone, as without days off. */
+  g_assert_cmpfloat (g_array_index (days_off->budget_rows, AnbuSimEvalRow, 0).false_alarms_mean, ==,
+                     find_row (days_off, "fixed (household 24-50 h)")->false_alarms_mean);
+  g_assert_cmpfloat (g_array_index (days_off->budget_rows, AnbuSimEvalRow, 0).latency_median_hours, ==,
+                     find_row (days_off, "fixed (household 24-50 h)")->latency_median_hours);
+  /* Its routine rows are the day-off profiles' (no "dayoff" rows apart). */
+  for (guint i = 0; i < days_off->rows->len; i++)
+    g_assert_false (g_str_has_prefix (g_array_index (days_off->rows, AnbuSimEvalRow, i).name,
+                                      "dayoff "));
+}
+
 /* The ground truth behind the false-alarm causes: the resident switches
  * things most days before the onset, and nothing at all after it. */
 static void
@@ -534,6 +600,7 @@ main (int    argc,
   g_test_add_func ("/anbu/sim/eval-ranges-are-sane", test_eval_ranges_are_sane);
   g_test_add_func ("/anbu/sim/eval-missed-and-machines", test_eval_missed_and_machines);
   g_test_add_func ("/anbu/sim/eval-ways-of-life", test_eval_ways_of_life);
+  g_test_add_func ("/anbu/sim/eval-trade-off-curve", test_eval_trade_off_curve);
   g_test_add_func ("/anbu/sim/household-counts-switches", test_household_counts_switches);
   g_test_add_func ("/anbu/sim/eval-false-alarm-causes", test_eval_false_alarm_causes);
   g_test_add_func ("/anbu/sim/eval-rejects-bad-configuration",
