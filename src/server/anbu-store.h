@@ -408,4 +408,13 @@ gboolean            anbu_store_reassign_household (AnbuStore              *self,
 GPtrArray          *anbu_store_list_orphan_households (AnbuStore          *self,
                                                        GError            **error);
 
+/* Whether `location` (the --db value) names a PostgreSQL database
+ * (postgresql:// or postgres://) rather than a SQLite file. */
+gboolean            anbu_store_location_is_postgresql (const char         *location);
+
+/* The store at `location`: AnbuPgStore for a PostgreSQL URI, else
+ * AnbuSqliteStore on the file of that name. */
+AnbuStore          *anbu_store_open               (const char             *location,
+                                                   GError                **error);
+
 G_END_DECLS
