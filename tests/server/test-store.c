@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -1103,6 +1104,98 @@ test_pg_cli (Fixture       *fixture,
 }
 
 
+/* A district's administration from the command line, on PostgreSQL:
+ * import, a caseload move, disabling the planner left with it, the
+ * orphans that leaves, a password reset and the access log of it all. */
+static void
+test_pg_cli_casework (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *password = "s3cret-pass-word\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) households = NULL;
+  g_autoptr(AnbuStoreUser) before = NULL;
+  g_autoptr(AnbuStoreUser) after = NULL;
+  g_autoptr(AnbuStoreUser) receiver = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int fd;
+
+  REQUIRE_STORE (fixture);
+  g_assert_cmpint (run_server (password, NULL, NULL, "user", "add", "--db", fixture->location,
+                               "--username", "a.planner", "--role", "planner", "--dong-codes", DONG_A,
+                               NULL), ==, 0);
+  g_assert_cmpint (run_server (password, NULL, NULL, "user", "add", "--db", fixture->location,
+                               "--username", "b.planner", "--role", "planner", "--dong-codes", DONG_B,
+                               NULL), ==, 0);
+
+  fd = g_file_open_tmp ("anbu-households-XXXXXX.csv", &csv, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (csv,
+                       "행정동코드,행정동,이름,주소,야간동의\n"
+                       DONG_A ",청운효자동,김순자,서울특별시 종로구 자하문로 92,예\n"
+                       DONG_A ",청운효자동,이영수,서울특별시 종로구 필운대로 10,아니오\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_server (NULL, &out, &err, "import", "households", "--db", fixture->location,
+                               "--csv", csv, NULL), ==, 0);
+  g_unlink (csv);
+  households = anbu_store_list_dong_households (fixture->store, DONG_A, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (households->len, ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* 동 A goes to b; b is then the last planner of both households. */
+  g_assert_cmpint (run_server (NULL, &out, &err, "caseload", "move", "--db", fixture->location,
+                               "--dong", DONG_A, "--from", "a.planner", "--to", "b.planner", NULL), ==, 0);
+  receiver = anbu_store_find_user (fixture->store, "b.planner", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_contains ((const char * const *) receiver->dong_codes, DONG_A));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_server (NULL, &out, &err, "caseload", "moves", "--db", fixture->location, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, DONG_A));
+  g_assert_nonnull (strstr (out, "b.planner"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_server (NULL, &out, &err, "user", "disable", "--db", fixture->location,
+                               "--username", "b.planner", NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_server (NULL, &out, &err, "caseload", "orphans", "--db", fixture->location, NULL), ==, 0);
+  g_assert_cmpstr (out != NULL ? out : "", ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_server (NULL, &out, &err, "user", "disable", "--db", fixture->location,
+                               "--username", "b.planner", "--force", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_server (NULL, &out, &err, "caseload", "orphans", "--db", fixture->location, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "김순자"));
+  g_assert_nonnull (strstr (out, "이영수"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  before = anbu_store_find_user (fixture->store, "a.planner", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_server ("another-pass-word\n", NULL, NULL, "password", "reset", "--db",
+                               fixture->location, "--username", "a.planner", NULL), ==, 0);
+  after = anbu_store_find_user (fixture->store, "a.planner", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after->password_hash, !=, before->password_hash);
+
+  g_assert_cmpint (run_server (NULL, &out, &err, "access-log", "--db", fixture->location, "--cli", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "user add a.planner"));
+  g_assert_nonnull (strstr (out, "user disable b.planner"));
+  g_assert_nonnull (strstr (out, "caseload move"));
+  g_assert_nonnull (strstr (out, "password reset a.planner"));
+}
+
 static void
 add_case (const char *name,
           void      (*test) (Fixture *, gconstpointer),
@@ -1142,6 +1235,7 @@ main (int    argc,
   add_case ("schema-version", test_pg_schema_version, TRUE);
   add_case ("append-only", test_pg_append_only, TRUE);
   add_case ("cli", test_pg_cli, TRUE);
+  add_case ("cli-casework", test_pg_cli_casework, TRUE);
 
   postgres = anbu_test_postgres_start (&postgres_skip_reason);
   status = g_test_run ();
