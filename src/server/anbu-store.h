@@ -8,9 +8,9 @@
 G_BEGIN_DECLS
 
 /* The storage interface of anbu-server. Routes and the mutation logic talk
- * only to this interface; AnbuSqliteStore is the SQLite backend, and a
- * PostgreSQL backend implements the same vfuncs. Every call is synchronous
- * and made from one thread. */
+ * only to this interface; AnbuSqliteStore is the SQLite backend and
+ * AnbuPgStore (anbu-pg-store.h) the PostgreSQL one. Every call is
+ * synchronous and made from one thread. */
 
 #define ANBU_STORE_ERROR (anbu_store_error_quark ())
 

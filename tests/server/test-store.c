@@ -1104,6 +1104,76 @@ test_pg_cli (Fixture       *fixture,
 }
 
 
+/* Second writer of test_pg_writers_in_order, on a connection of its own. */
+static gpointer
+write_second_household (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr(AnbuStore) store = open_store (fixture);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (anbu_store_begin (store, &error));
+  g_assert_no_error (error);
+  save_household (store, "h-2", DONG_A, FALSE, "active", 1, "나");
+  g_assert_true (anbu_store_commit (store, &error));
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* The number of sessions waiting for an advisory lock. */
+static gint64
+count_lock_waiters (PGconn *conn)
+{
+  PGresult *result = PQexec (conn, "SELECT count (*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+  gint64 count;
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  count = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  return count;
+}
+
+/* Two instances on one database: a write transaction waits for the one
+ * before it (as SQLite's BEGIN IMMEDIATE makes it), and a pull meanwhile
+ * neither sees the open transaction's change nor moves its cursor past
+ * it, so nothing is skipped once it commits. */
+static void
+test_pg_writers_in_order (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  AnbuScope admin = { ANBU_USER_ROLE_ADMIN, NULL, "u-admin" };
+  g_autoptr(AnbuStore) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *second;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 cursor = 0;
+  PGconn *observer;
+
+  REQUIRE_STORE (fixture);
+  reader = open_store (fixture);
+  observer = PQconnectdb (fixture->location);
+  g_assert_cmpint (PQstatus (observer), ==, CONNECTION_OK);
+
+  g_assert_true (anbu_store_begin (fixture->store, &error));
+  g_assert_no_error (error);
+  save_household (fixture->store, "h-1", DONG_A, FALSE, "active", 1, "가");
+  second = g_thread_new ("second-writer", write_second_household, fixture);
+  while (count_lock_waiters (observer) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10 * 1000);
+    }
+
+  assert_pull (reader, &admin, &cursor, "");
+  g_assert_cmpint (cursor, ==, 0);
+
+  g_assert_true (anbu_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+  g_thread_join (second);
+  assert_pull (reader, &admin, &cursor, "household:h-1 household:h-2");
+  PQfinish (observer);
+}
+
 /* A district's administration from the command line, on PostgreSQL:
  * import, a caseload move, disabling the planner left with it, the
  * orphans that leaves, a password reset and the access log of it all. */
@@ -1234,6 +1304,7 @@ main (int    argc,
   add_case ("failed-commit", test_pg_failed_commit, TRUE);
   add_case ("schema-version", test_pg_schema_version, TRUE);
   add_case ("append-only", test_pg_append_only, TRUE);
+  add_case ("writers-in-order", test_pg_writers_in_order, TRUE);
   add_case ("cli", test_pg_cli, TRUE);
   add_case ("cli-casework", test_pg_cli_casework, TRUE);
 
