@@ -19,9 +19,10 @@
 
 struct _AnbuPgStore
 {
-  GObject  parent_instance;
+  GObject     parent_instance;
 
-  PGconn  *conn;
+  PGconn     *conn;
+  GHashTable *prepared;   /* SQL text → name of its prepared statement */
 };
 
 static void anbu_pg_store_iface_init (AnbuStoreInterface *iface);
@@ -302,6 +303,41 @@ set_pg_error (AnbuPgStore       *self,
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what, message);
 }
 
+/* The name of `sql`'s prepared statement on this connection, preparing it
+ * the first time: a push runs the same few statements hundreds of times,
+ * and parsing and planning each anew costs more than running it. */
+static const char *
+prepare (AnbuPgStore  *self,
+         const char   *sql,
+         int           n_params,
+         GError      **error,
+         const char   *what)
+{
+  static const Oid types[MAX_PARAMS] = {
+    TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
+    TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
+  };
+  const char *name = g_hash_table_lookup (self->prepared, sql);
+  g_autofree char *new_name = NULL;
+  PGresult *result;
+  gboolean ok;
+
+  if (name != NULL)
+    return name;
+  g_assert (n_params <= MAX_PARAMS);
+  new_name = g_strdup_printf ("anbu_%u", g_hash_table_size (self->prepared) + 1);
+  result = PQprepare (self->conn, new_name, sql, n_params, types);
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+  if (!ok)
+    set_pg_error (self, result, error, what);
+  PQclear (result);
+  if (!ok)
+    return NULL;
+  name = new_name;
+  g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
+  return name;
+}
+
 /* Runs `sql` with `n_params` text parameters (NULL is SQL NULL): its result
  * when it succeeded, else NULL with `error` set. */
 static PGresult *
@@ -312,16 +348,13 @@ query (AnbuPgStore        *self,
        GError            **error,
        const char         *what)
 {
-  static const Oid types[MAX_PARAMS] = {
-    TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
-    TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
-  };
+  const char *name = prepare (self, sql, n_params, error, what);
   PGresult *result;
   ExecStatusType status;
 
-  g_assert (n_params <= MAX_PARAMS);
-  result = PQexecParams (self->conn, sql, n_params, n_params > 0 ? types : NULL, params,
-                         NULL, NULL, 0);
+  if (name == NULL)
+    return NULL;
+  result = PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0);
   status = PQresultStatus (result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return result;
@@ -345,12 +378,19 @@ run (AnbuPgStore        *self,
   return result != NULL;
 }
 
+/* Transaction control and settings: not prepared. */
 static gboolean
 exec (AnbuPgStore  *self,
       const char   *sql,
       GError      **error)
 {
-  return run (self, sql, 0, NULL, error, sql);
+  PGresult *result = PQexec (self->conn, sql);
+  gboolean ok = PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK;
+
+  if (!ok)
+    set_pg_error (self, result, error, sql);
+  PQclear (result);
+  return ok;
 }
 
 /* Whether a transaction is open (also one that failed and awaits rollback). */
@@ -1359,6 +1399,7 @@ anbu_pg_store_finalize (GObject *object)
 {
   AnbuPgStore *self = ANBU_PG_STORE (object);
 
+  g_clear_pointer (&self->prepared, g_hash_table_unref);
   g_clear_pointer (&self->conn, PQfinish);
 
   G_OBJECT_CLASS (anbu_pg_store_parent_class)->finalize (object);
@@ -1375,6 +1416,7 @@ anbu_pg_store_class_init (AnbuPgStoreClass *klass)
 static void
 anbu_pg_store_init (AnbuPgStore *self)
 {
+  self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static gint
@@ -1445,12 +1487,18 @@ AnbuStore *
 anbu_pg_store_open (const char  *conninfo,
                     GError     **error)
 {
+  /* The URI's own settings win: they come after ours (expand_dbname). An
+   * unreachable server fails the start within the timeout instead of
+   * hanging it; the application name shows who is connected in
+   * pg_stat_activity. */
+  static const char *const keywords[] = { "connect_timeout", "application_name", "dbname", NULL };
+  const char *values[] = { "10", "anbu-server", conninfo, NULL };
   g_autoptr(AnbuPgStore) self = g_object_new (ANBU_TYPE_PG_STORE, NULL);
   g_autofree char *message = NULL;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
 
-  self->conn = PQconnectdb (conninfo);
+  self->conn = PQconnectdbParams (keywords, values, 1);
   if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
     {
       message = g_strdup (self->conn != NULL ? PQerrorMessage (self->conn) : "out of memory");

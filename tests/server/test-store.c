@@ -938,6 +938,36 @@ test_pg_failed_commit (Fixture       *fixture,
   g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND);
 }
 
+/* The store's connection says who it is to the database administrator;
+ * a database that cannot be reached is a failure to open, saying why. */
+static void
+test_pg_connection (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *missing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStore) store = NULL;
+  PGconn *observer;
+  PGresult *result;
+
+  REQUIRE_STORE (fixture);
+  observer = PQconnectdb (fixture->location);
+  g_assert_cmpint (PQstatus (observer), ==, CONNECTION_OK);
+  result = PQexec (observer, "SELECT count (*) FROM pg_stat_activity"
+                             " WHERE application_name = 'anbu-server' AND datname = current_database ()");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  g_assert_cmpstr (PQgetvalue (result, 0, 0), ==, "1");
+  PQclear (result);
+  PQfinish (observer);
+
+  missing = g_strconcat (fixture->location, "_missing", NULL);
+  store = anbu_store_open (missing, &error);
+  g_assert_null (store);
+  g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "Cannot connect to PostgreSQL"));
+  g_assert_nonnull (strstr (error->message, "_missing"));
+}
+
 /* The schema version and what a newer anbu-server's database does. */
 static void
 test_pg_schema_version (Fixture       *fixture,
@@ -1303,6 +1333,7 @@ main (int    argc,
   add_case ("disk-full", test_pg_disk_full, TRUE);
   add_case ("failed-commit", test_pg_failed_commit, TRUE);
   add_case ("schema-version", test_pg_schema_version, TRUE);
+  add_case ("connection", test_pg_connection, TRUE);
   add_case ("append-only", test_pg_append_only, TRUE);
   add_case ("writers-in-order", test_pg_writers_in_order, TRUE);
   add_case ("cli", test_pg_cli, TRUE);
