@@ -45,7 +45,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuPgStore, anbu_pg_store, G_TYPE_OBJECT,
  * anbu_schema is the number of the last one applied. The SQLite store's
  * steps are numbered on their own: the two schemas hold the same things,
  * each in its engine's types. Telemetry, detection and statistics have no
- * tables here yet (docs/server.md, "PostgreSQL"). */
+ * tables here yet (docs/server.md, "PostgreSQL: what runs on it now"). */
 static const char *const migrations[] = {
   /* 1: users, sessions, records and their change order, pushes, the
    * access log and caseload moves. */

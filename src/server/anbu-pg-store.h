@@ -11,7 +11,7 @@ G_DECLARE_FINAL_TYPE (AnbuPgStore, anbu_pg_store, ANBU, PG_STORE, GObject)
 /* Connects to the PostgreSQL database named by `conninfo` (a
  * postgresql:// URI or libpq key=value text) and brings its schema up to
  * date. The store's schema only: telemetry, detection, statistics and the
- * live hub still need SQLite (docs/server.md, "PostgreSQL"). */
+ * live hub still need SQLite (docs/server.md, "PostgreSQL: what runs on it now"). */
 AnbuStore *anbu_pg_store_open (const char  *conninfo,
                                GError     **error);
 

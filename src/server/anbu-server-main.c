@@ -962,8 +962,8 @@ find_db_argument (int    argc,
   return NULL;
 }
 
-/* Why a command cannot run on PostgreSQL yet (docs/server.md,
- * "PostgreSQL"): said plainly instead of half working. */
+/* Why a command cannot run on PostgreSQL yet (docs/server.md, "PostgreSQL:
+ * what runs on it now"): said plainly instead of half working. */
 static const char *const serve_needs_sqlite =
   N_("anbu-server: serve does not run on PostgreSQL yet. Users, sessions, households and their "
      "records, sync, pushes, the access log and caseload moves are stored there, but telemetry, "
