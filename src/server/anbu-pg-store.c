@@ -22,7 +22,8 @@ struct _AnbuPgStore
   GObject     parent_instance;
 
   PGconn     *conn;
-  GHashTable *prepared;   /* SQL text → name of its prepared statement */
+  GHashTable *prepared;          /* SQL text → name of its prepared statement */
+  gboolean    transaction_open;  /* between begin and commit or rollback */
 };
 
 static void anbu_pg_store_iface_init (AnbuStoreInterface *iface);
@@ -303,6 +304,21 @@ set_pg_error (AnbuPgStore       *self,
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what, message);
 }
 
+/* A connection that was lost (PostgreSQL restarted, or the session was
+ * ended) is made anew before the next statement, but never inside a
+ * transaction the caller began: its statements fail until it rolls back,
+ * rather than half of it running outside the transaction. */
+static void
+ensure_connection (AnbuPgStore *self)
+{
+  if (PQstatus (self->conn) != CONNECTION_BAD || self->transaction_open)
+    return;
+  g_debug ("Connecting to PostgreSQL again");
+  /* Prepared statements belong to the old session. */
+  g_hash_table_remove_all (self->prepared);
+  PQreset (self->conn);
+}
+
 /* The name of `sql`'s prepared statement on this connection, preparing it
  * the first time: a push runs the same few statements hundreds of times,
  * and parsing and planning each anew costs more than running it. */
@@ -317,11 +333,13 @@ prepare (AnbuPgStore  *self,
     TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
     TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
   };
-  const char *name = g_hash_table_lookup (self->prepared, sql);
+  const char *name;
   g_autofree char *new_name = NULL;
   PGresult *result;
   gboolean ok;
 
+  ensure_connection (self);
+  name = g_hash_table_lookup (self->prepared, sql);
   if (name != NULL)
     return name;
   g_assert (n_params <= MAX_PARAMS);
@@ -384,8 +402,12 @@ exec (AnbuPgStore  *self,
       const char   *sql,
       GError      **error)
 {
-  PGresult *result = PQexec (self->conn, sql);
-  gboolean ok = PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK;
+  PGresult *result;
+  gboolean ok;
+
+  ensure_connection (self);
+  result = PQexec (self->conn, sql);
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK;
 
   if (!ok)
     set_pg_error (self, result, error, sql);
@@ -602,7 +624,10 @@ pg_begin (AnbuStore  *store,
   if (!exec (self, "BEGIN", error))
     return FALSE;
   if (exec (self, "SELECT pg_advisory_xact_lock (" WRITE_LOCK_KEY ")", error))
-    return TRUE;
+    {
+      self->transaction_open = TRUE;
+      return TRUE;
+    }
   exec_quietly (self, "ROLLBACK");
   return FALSE;
 }
@@ -614,6 +639,8 @@ pg_commit (AnbuStore  *store,
   AnbuPgStore *self = ANBU_PG_STORE (store);
   PGresult *result = PQexec (self->conn, "COMMIT");
   gboolean ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+
+  self->transaction_open = FALSE;
 
   /* COMMIT of a transaction in which a statement failed answers
    * "ROLLBACK": nothing was written, and the caller must hear it. */
@@ -636,6 +663,7 @@ pg_rollback (AnbuStore *store)
 {
   AnbuPgStore *self = ANBU_PG_STORE (store);
 
+  self->transaction_open = FALSE;
   if (in_transaction (self))
     exec_quietly (self, "ROLLBACK");
 }
@@ -1490,9 +1518,13 @@ anbu_pg_store_open (const char  *conninfo,
   /* The URI's own settings win: they come after ours (expand_dbname). An
    * unreachable server fails the start within the timeout instead of
    * hanging it; the application name shows who is connected in
-   * pg_stat_activity. */
-  static const char *const keywords[] = { "connect_timeout", "application_name", "dbname", NULL };
-  const char *values[] = { "10", "anbu-server", conninfo, NULL };
+   * pg_stat_activity. Given here rather than SET, they also hold for a
+   * connection made anew (ensure_connection). */
+  static const char *const keywords[] = {
+    "connect_timeout", "application_name", "client_encoding", "options", "dbname", NULL
+  };
+  /* Notices (IF NOT EXISTS on a second start) are not the operator's business. */
+  const char *values[] = { "10", "anbu-server", "UTF8", "-c client_min_messages=warning", conninfo, NULL };
   g_autoptr(AnbuPgStore) self = g_object_new (ANBU_TYPE_PG_STORE, NULL);
   g_autofree char *message = NULL;
 
@@ -1506,14 +1538,6 @@ anbu_pg_store_open (const char  *conninfo,
                    "Cannot connect to PostgreSQL: %s", g_strstrip (message));
       return NULL;
     }
-  if (PQsetClientEncoding (self->conn, "UTF8") != 0)
-    {
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
-                   "Cannot use UTF-8 with PostgreSQL: %s", PQerrorMessage (self->conn));
-      return NULL;
-    }
-  /* Notices (IF NOT EXISTS on a second start) are not the operator's business. */
-  exec_quietly (self, "SET client_min_messages = warning");
   if (!apply_migrations (self, error))
     return NULL;
 

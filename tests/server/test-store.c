@@ -968,6 +968,92 @@ test_pg_connection (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "_missing"));
 }
 
+/* Ends the store's session from the database side (as a restart of
+ * PostgreSQL or an administrator would) and waits until it is gone. */
+static void
+terminate_store_sessions (const char *location)
+{
+  PGconn *observer = PQconnectdb (location);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gboolean gone = FALSE;
+
+  g_assert_cmpint (PQstatus (observer), ==, CONNECTION_OK);
+  PQclear (PQexec (observer, "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                             " WHERE application_name = 'anbu-server' AND datname = current_database ()"));
+  while (!gone)
+    {
+      PGresult *result = PQexec (observer, "SELECT count (*) FROM pg_stat_activity"
+                                           " WHERE application_name = 'anbu-server'"
+                                           " AND datname = current_database ()");
+
+      g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+      gone = g_strcmp0 (PQgetvalue (result, 0, 0), "0") == 0;
+      PQclear (result);
+      if (!gone)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (10 * 1000);
+        }
+    }
+  PQfinish (observer);
+}
+
+/* A lost connection: what was in flight fails, a transaction fails whole
+ * (none of it is written, nothing after it runs outside it), and the next
+ * call connects anew with its statements prepared again. */
+static void
+test_pg_reconnect (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  AnbuStore *store = fixture->store;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStoreUser) kim = NULL;
+  g_autoptr(AnbuStoreUser) lee = NULL;
+  g_autoptr(AnbuStoreEntity) household = NULL;
+
+  REQUIRE_STORE (fixture);
+  add_user (store, "u-kim", "kim.planner", ANBU_USER_ROLE_PLANNER, DONG_A);
+  save_household (store, "h-1", DONG_A, FALSE, "active", 1, "가");
+
+  /* Out of a transaction: one failed call, then the store works again. */
+  terminate_store_sessions (fixture->location);
+  g_assert_null (anbu_store_find_user (store, "kim.planner", NULL, &error));
+  g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  kim = anbu_store_find_user (store, "kim.planner", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kim->id, ==, "u-kim");
+
+  /* Inside one: every call fails until the caller ends it. */
+  g_assert_true (anbu_store_begin (store, &error));
+  g_assert_no_error (error);
+  add_user (store, "u-lee", "lee.planner", ANBU_USER_ROLE_PLANNER, DONG_B);
+  terminate_store_sessions (fixture->location);
+  {
+    g_autoptr(AnbuStoreEntity) entity = anbu_store_load (store, ANBU_RECORD_KIND_HOUSEHOLD, "h-1", &error);
+
+    g_assert_null (entity);
+    g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED);
+    g_clear_error (&error);
+  }
+  g_assert_false (anbu_store_savepoint (store, &error));
+  g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (anbu_store_commit (store, &error));
+  g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  g_assert_null (anbu_store_find_user (store, "lee.planner", NULL, &error));
+  g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  household = anbu_store_load (store, ANBU_RECORD_KIND_HOUSEHOLD, "h-1", &error);
+  g_assert_no_error (error);
+  save_household (store, "h-1", DONG_A, FALSE, "active", 2, "가");
+  add_user (store, "u-lee", "lee.planner", ANBU_USER_ROLE_PLANNER, DONG_B);
+  lee = anbu_store_find_user (store, "lee.planner", NULL, &error);
+  g_assert_no_error (error);
+}
+
 /* The schema version and what a newer anbu-server's database does. */
 static void
 test_pg_schema_version (Fixture       *fixture,
@@ -1334,6 +1420,7 @@ main (int    argc,
   add_case ("failed-commit", test_pg_failed_commit, TRUE);
   add_case ("schema-version", test_pg_schema_version, TRUE);
   add_case ("connection", test_pg_connection, TRUE);
+  add_case ("reconnect", test_pg_reconnect, TRUE);
   add_case ("append-only", test_pg_append_only, TRUE);
   add_case ("writers-in-order", test_pg_writers_in_order, TRUE);
   add_case ("cli", test_pg_cli, TRUE);
