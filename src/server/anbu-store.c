@@ -5,7 +5,9 @@
 
 #include <string.h>
 
+#ifdef HAVE_POSTGRESQL
 #include "anbu-pg-store.h"
+#endif
 #include "anbu-sqlite-store.h"
 #include "anbu-store.h"
 
@@ -443,6 +445,14 @@ anbu_store_open (const char  *location,
   g_return_val_if_fail (location != NULL, NULL);
 
   if (anbu_store_location_is_postgresql (location))
-    return anbu_pg_store_open (location, error);
+    {
+#ifdef HAVE_POSTGRESQL
+      return anbu_pg_store_open (location, error);
+#else
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "This anbu-server was built without PostgreSQL (meson -Dpostgresql=enabled, libpq)");
+      return NULL;
+#endif
+    }
   return anbu_sqlite_store_open (location, error);
 }
