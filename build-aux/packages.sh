@@ -19,6 +19,10 @@ anbu_packages=(
   librsvg2-common
   # ImageMagick's `import`: the demo test's screenshot of the app window (_build/screenshots).
   imagemagick
+  # anbu-server's PostgreSQL store: libpq to build, and PostgreSQL 15 itself, which the store
+  # tests start in a temporary directory (tests/server/anbu-test-postgres.sh). The package's
+  # default cluster is not used.
+  libpq-dev postgresql-15
 )
 
 # Only for run-tests --fuzz: libFuzzer comes with clang, so the default suite needs no clang.

@@ -56,6 +56,8 @@ static const char usage_text[] =
   "  anbu-server caseload moves --db FILE      (every move, waiting and applied)\n"
   "  anbu-server caseload orphans --db FILE    (households without an active planner)\n"
   "\n"
+  "--db FILE is a SQLite database. user, password, import, access-log and caseload also take\n"
+  "--db postgresql://USER@HOST:PORT/NAME; serve, backup and gateway add need SQLite for now.\n"
   "Passwords are read from --password-file or from standard input (not echoed).\n"
   "ANBU_SERVER_TOKEN_LIFETIME (seconds) sets the token lifetime when the flag is absent.\n";
 
@@ -100,7 +102,7 @@ open_store (const char *path)
       usage_error ("--db FILE is required");
       return NULL;
     }
-  store = anbu_sqlite_store_open (path, &error);
+  store = anbu_store_open (path, &error);
   if (store == NULL)
     g_printerr (_("anbu-server: %s\n"), error->message);
   return store;
@@ -945,16 +947,47 @@ run_caseload_orphans (int    argc,
   return 0;
 }
 
-/* The commands, by their one or two words (docs/server.md). */
+/* The --db value of a command line ("--db X" or "--db=X"), or NULL. */
+static const char *
+find_db_argument (int    argc,
+                  char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--db") == 0 && i + 1 < argc)
+        return argv[i + 1];
+      if (g_str_has_prefix (argv[i], "--db="))
+        return argv[i] + strlen ("--db=");
+    }
+  return NULL;
+}
+
+/* Why a command cannot run on PostgreSQL yet (docs/server.md, "PostgreSQL:
+ * what runs on it now"): said plainly instead of half working. */
+static const char *const serve_needs_sqlite =
+  N_("anbu-server: serve does not run on PostgreSQL yet. Users, sessions, households and their "
+     "records, sync, pushes, the access log and caseload moves are stored there, but telemetry, "
+     "detection and alerts, statistics, series, retention and the live hub still need SQLite. "
+     "Use --db FILE.\n");
+static const char *const backup_needs_sqlite =
+  N_("anbu-server: backup copies a SQLite database. Back up PostgreSQL with its own tools "
+     "(pg_dump, or continuous archiving).\n");
+static const char *const gateway_needs_sqlite =
+  N_("anbu-server: gateway add does not run on PostgreSQL yet: gateways belong to telemetry, "
+     "which still needs SQLite. Use --db FILE.\n");
+
+/* The commands, by their one or two words (docs/server.md). `needs_sqlite`:
+ * what to say when --db names a PostgreSQL database. */
 static const struct
 {
   const char *words[2];
   int       (*run) (int argc, char **argv);
+  const char *const *needs_sqlite;
 } commands[] = {
-  { { "serve", NULL }, run_serve },
-  { { "backup", NULL }, run_backup },
+  { { "serve", NULL }, run_serve, &serve_needs_sqlite },
+  { { "backup", NULL }, run_backup, &backup_needs_sqlite },
   { { "access-log", NULL }, run_access_log },
-  { { "gateway", "add" }, anbu_ingest_cli_gateway_add },
+  { { "gateway", "add" }, anbu_ingest_cli_gateway_add, &gateway_needs_sqlite },
   { { "user", "add" }, run_user_add },
   { { "user", "disable" }, run_user_disable },
   { { "password", "reset" }, run_password_reset },
@@ -983,7 +1016,15 @@ main (int   argc,
 
       if (argc > words && strcmp (argv[1], commands[i].words[0]) == 0
           && (second == NULL || strcmp (argv[2], second) == 0))
-        return commands[i].run (argc - words, argv + words);
+        {
+          if (commands[i].needs_sqlite != NULL
+              && anbu_store_location_is_postgresql (find_db_argument (argc, argv)))
+            {
+              g_printerr ("%s", _(*commands[i].needs_sqlite));
+              return 1;
+            }
+          return commands[i].run (argc - words, argv + words);
+        }
     }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "help") == 0)
     {

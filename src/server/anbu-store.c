@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+#ifdef HAVE_POSTGRESQL
+#include "anbu-pg-store.h"
+#endif
+#include "anbu-sqlite-store.h"
 #include "anbu-store.h"
 
 G_DEFINE_QUARK (anbu-store-error-quark, anbu_store_error)
@@ -425,4 +429,30 @@ anbu_store_list_orphan_households (AnbuStore  *self,
 {
   g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
   return ANBU_STORE_GET_IFACE (self)->list_orphan_households (self, error);
+}
+
+gboolean
+anbu_store_location_is_postgresql (const char *location)
+{
+  return location != NULL
+         && (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://"));
+}
+
+AnbuStore *
+anbu_store_open (const char  *location,
+                 GError     **error)
+{
+  g_return_val_if_fail (location != NULL, NULL);
+
+  if (anbu_store_location_is_postgresql (location))
+    {
+#ifdef HAVE_POSTGRESQL
+      return anbu_pg_store_open (location, error);
+#else
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "This anbu-server was built without PostgreSQL (meson -Dpostgresql=enabled, libpq)");
+      return NULL;
+#endif
+    }
+  return anbu_sqlite_store_open (location, error);
 }

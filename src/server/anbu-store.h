@@ -8,9 +8,9 @@
 G_BEGIN_DECLS
 
 /* The storage interface of anbu-server. Routes and the mutation logic talk
- * only to this interface; AnbuSqliteStore is the SQLite backend, and a
- * PostgreSQL backend implements the same vfuncs. Every call is synchronous
- * and made from one thread. */
+ * only to this interface; AnbuSqliteStore is the SQLite backend and
+ * AnbuPgStore (anbu-pg-store.h) the PostgreSQL one. Every call is
+ * synchronous and made from one thread. */
 
 #define ANBU_STORE_ERROR (anbu_store_error_quark ())
 
@@ -407,5 +407,14 @@ gboolean            anbu_store_reassign_household (AnbuStore              *self,
                                                    GError                **error);
 GPtrArray          *anbu_store_list_orphan_households (AnbuStore          *self,
                                                        GError            **error);
+
+/* Whether `location` (the --db value) names a PostgreSQL database
+ * (postgresql:// or postgres://) rather than a SQLite file. */
+gboolean            anbu_store_location_is_postgresql (const char         *location);
+
+/* The store at `location`: AnbuPgStore for a PostgreSQL URI, else
+ * AnbuSqliteStore on the file of that name. */
+AnbuStore          *anbu_store_open               (const char             *location,
+                                                   GError                **error);
 
 G_END_DECLS

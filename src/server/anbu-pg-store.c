@@ -1,0 +1,1559 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libpq-fe.h>
+
+#include "anbu-clock.h"
+#include "anbu-pg-store.h"
+#include "anbu-server-time.h"
+
+/* The PostgreSQL backend of AnbuStore: the same tables and semantics as
+ * AnbuSqliteStore (anbu-sqlite-store.c), written for PostgreSQL. Every
+ * query is parameterised (PQexecParams); parameters travel as text and the
+ * SQL casts them, so a parameter a statement does not use costs nothing. */
+
+struct _AnbuPgStore
+{
+  GObject     parent_instance;
+
+  PGconn     *conn;
+  GHashTable *prepared;          /* SQL text → name of its prepared statement */
+  gboolean    transaction_open;  /* between begin and commit or rollback */
+};
+
+static void anbu_pg_store_iface_init (AnbuStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuPgStore, anbu_pg_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (ANBU_TYPE_STORE, anbu_pg_store_iface_init))
+
+#define TEXT_OID 25
+#define MAX_PARAMS 12
+
+/* Serialises writers the way SQLite's BEGIN IMMEDIATE does, across every
+ * instance on the database: a push reads a record and writes it back in
+ * one transaction, and no other writer may slip in between. */
+#define WRITE_LOCK_KEY "7308406150721"
+/* Taken while the schema is brought up to date, so two instances starting
+ * at once do not both migrate. */
+#define MIGRATION_LOCK_KEY "7308406150720"
+
+/* Forward-only schema steps, numbered from 1 without gaps; the version in
+ * anbu_schema is the number of the last one applied. The SQLite store's
+ * steps are numbered on their own: the two schemas hold the same things,
+ * each in its engine's types. Telemetry, detection and statistics have no
+ * tables here yet (docs/server.md, "PostgreSQL: what runs on it now"). */
+static const char *const migrations[] = {
+  /* 1: users, sessions, records and their change order, pushes, the
+   * access log and caseload moves. */
+  "CREATE TABLE counter (name text PRIMARY KEY, value bigint NOT NULL);"
+  "INSERT INTO counter VALUES ('seq', 0);"
+  "CREATE TABLE app_user ("
+  "  id text PRIMARY KEY,"
+  "  username text NOT NULL UNIQUE,"
+  "  display_name text NOT NULL,"
+  "  role text NOT NULL CHECK (role IN ('planner', 'control', 'admin')),"
+  "  dong_codes jsonb NOT NULL DEFAULT '[]',"
+  "  password_hash text NOT NULL,"
+  "  disabled boolean NOT NULL DEFAULT false,"
+  "  created_at timestamptz NOT NULL,"
+  "  updated_at timestamptz NOT NULL);"
+  "CREATE TABLE session ("
+  "  token_hash text PRIMARY KEY,"
+  "  user_id text NOT NULL REFERENCES app_user (id),"
+  "  created_at bigint NOT NULL,"
+  "  expires_at bigint NOT NULL,"
+  "  revoked_at bigint,"
+  "  address text);"
+  "CREATE INDEX session_by_user ON session (user_id);"
+  "CREATE TABLE household ("
+  "  id text PRIMARY KEY,"
+  "  dong_code text NOT NULL,"
+  "  night_consent boolean NOT NULL,"
+  "  status text NOT NULL,"
+  "  record text NOT NULL,"
+  "  field_versions text NOT NULL DEFAULT '{}',"
+  "  version bigint NOT NULL,"
+  "  seq bigint NOT NULL,"
+  "  updated_at timestamptz NOT NULL);"
+  "CREATE INDEX household_seq ON household (seq);"
+  "CREATE INDEX household_dong ON household (dong_code);"
+  "CREATE TABLE household_assignment ("
+  "  household_id text PRIMARY KEY REFERENCES household (id),"
+  "  planner_id text NOT NULL REFERENCES app_user (id));"
+  "CREATE TABLE scope_exit ("
+  "  seq bigint PRIMARY KEY,"
+  "  household_id text NOT NULL REFERENCES household (id),"
+  "  dong_code text NOT NULL,"
+  "  night_consent boolean NOT NULL,"
+  "  status text NOT NULL,"
+  "  assigned_planner text,"
+  "  lost_by text);"
+  "CREATE INDEX scope_exit_lost_by ON scope_exit (lost_by, seq);"
+  "CREATE TABLE plug ("
+  "  id text PRIMARY KEY,"
+  "  household_id text NOT NULL REFERENCES household (id),"
+  "  state text NOT NULL,"
+  "  record text NOT NULL,"
+  "  version bigint NOT NULL,"
+  "  seq bigint NOT NULL,"
+  "  updated_at timestamptz NOT NULL);"
+  "CREATE INDEX plug_seq ON plug (seq);"
+  "CREATE INDEX plug_household ON plug (household_id);"
+  "CREATE TABLE alert ("
+  "  id text PRIMARY KEY,"
+  "  household_id text NOT NULL REFERENCES household (id),"
+  "  state text NOT NULL,"
+  "  record text NOT NULL,"
+  "  version bigint NOT NULL,"
+  "  seq bigint NOT NULL,"
+  "  updated_at timestamptz NOT NULL);"
+  "CREATE INDEX alert_seq ON alert (seq);"
+  "CREATE INDEX alert_household ON alert (household_id);"
+  "CREATE TABLE contact ("
+  "  id text PRIMARY KEY,"
+  "  household_id text NOT NULL REFERENCES household (id),"
+  "  record text NOT NULL,"
+  "  version bigint NOT NULL,"
+  "  seq bigint NOT NULL,"
+  "  updated_at timestamptz NOT NULL);"
+  "CREATE INDEX contact_seq ON contact (seq);"
+  "CREATE INDEX contact_household ON contact (household_id);"
+  "CREATE TABLE visit ("
+  "  id text PRIMARY KEY,"
+  "  household_id text NOT NULL REFERENCES household (id),"
+  "  record text NOT NULL,"
+  "  version bigint NOT NULL,"
+  "  seq bigint NOT NULL,"
+  "  updated_at timestamptz NOT NULL);"
+  "CREATE INDEX visit_seq ON visit (seq);"
+  "CREATE INDEX visit_household ON visit (household_id);"
+  "CREATE TABLE absence ("
+  "  id text PRIMARY KEY,"
+  "  household_id text NOT NULL REFERENCES household (id),"
+  "  record text NOT NULL,"
+  "  version bigint NOT NULL,"
+  "  seq bigint NOT NULL,"
+  "  updated_at timestamptz NOT NULL);"
+  "CREATE INDEX absence_seq ON absence (seq);"
+  "CREATE INDEX absence_household ON absence (household_id);"
+  "CREATE TABLE mutation ("
+  "  id text PRIMARY KEY,"
+  "  user_id text NOT NULL,"
+  "  kind text NOT NULL,"
+  "  payload text NOT NULL,"
+  "  result text NOT NULL,"
+  "  applied_at timestamptz NOT NULL);"
+  /* 개인정보 접속기록: append only, enforced by the database itself. */
+  "CREATE TABLE access_log ("
+  "  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  at timestamptz NOT NULL,"
+  "  user_id text,"
+  "  username text NOT NULL,"
+  "  address text NOT NULL,"
+  "  method text NOT NULL,"
+  "  route text NOT NULL,"
+  "  household_id text,"
+  "  action text NOT NULL CHECK (action IN ('read', 'write')));"
+  "CREATE INDEX access_log_household ON access_log (household_id, id);"
+  "CREATE INDEX access_log_user ON access_log (user_id, id);"
+  "CREATE FUNCTION access_log_append_only () RETURNS trigger LANGUAGE plpgsql AS"
+  "  $$ BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$;"
+  "CREATE TRIGGER access_log_no_change BEFORE UPDATE OR DELETE ON access_log"
+  "  FOR EACH ROW EXECUTE FUNCTION access_log_append_only ();"
+  "CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log"
+  "  FOR EACH STATEMENT EXECUTE FUNCTION access_log_append_only ();"
+  /* `ordinal` is the insertion order SQLite's rowid gives. */
+  "CREATE TABLE caseload_move ("
+  "  id text PRIMARY KEY,"
+  "  ordinal bigint GENERATED ALWAYS AS IDENTITY,"
+  "  dong_code text,"
+  "  household_id text,"
+  "  from_user text NOT NULL REFERENCES app_user (id),"
+  "  to_user text NOT NULL REFERENCES app_user (id),"
+  "  effective_at bigint NOT NULL,"
+  "  created_at bigint NOT NULL,"
+  "  created_by text NOT NULL,"
+  "  applied_at bigint,"
+  "  CHECK ((dong_code IS NULL) <> (household_id IS NULL)));"
+  "CREATE INDEX caseload_move_pending ON caseload_move (applied_at, effective_at);"
+  /* The history is an audit trail: a move is only ever marked applied. */
+  "CREATE FUNCTION caseload_move_kept () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+  "  IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'caseload moves are kept'; END IF;"
+  "  IF OLD.applied_at IS NOT NULL OR (NEW.id, NEW.dong_code, NEW.household_id, NEW.from_user,"
+  "      NEW.to_user, NEW.effective_at, NEW.created_at, NEW.created_by)"
+  "      IS DISTINCT FROM (OLD.id, OLD.dong_code, OLD.household_id, OLD.from_user,"
+  "      OLD.to_user, OLD.effective_at, OLD.created_at, OLD.created_by) THEN"
+  "    RAISE EXCEPTION 'caseload moves are kept as made';"
+  "  END IF;"
+  "  RETURN NEW; END $$;"
+  "CREATE TRIGGER caseload_move_kept BEFORE UPDATE OR DELETE ON caseload_move"
+  "  FOR EACH ROW EXECUTE FUNCTION caseload_move_kept ();",
+};
+
+/* Per kind: the table and the statements that read and write it. Loads
+ * select id, household id, record, version, state, then for households
+ * the scope key (dong code, consent, status), field versions and the
+ * assigned planner. Saves take $1 id, $2 household id, $3 state,
+ * $4 record, $5 version, $6 seq, $7 now, $8 dong code, $9 consent,
+ * $10 status, $11 field versions. */
+typedef struct
+{
+  const char *table;
+  const char *load_sql;
+  const char *save_sql;
+} KindSql;
+
+#define DEPENDENT_LOAD(table) \
+  "SELECT id, household_id, record, version, state, NULL, false, NULL, NULL, NULL FROM " table \
+  " WHERE id = $1::text"
+#define FACT_LOAD(table) \
+  "SELECT id, household_id, record, version, NULL, NULL, false, NULL, NULL, NULL FROM " table \
+  " WHERE id = $1::text"
+#define STATEFUL_SAVE(table) \
+  "INSERT INTO " table " (id, household_id, state, record, version, seq, updated_at)" \
+  " VALUES ($1::text, $2::text, $3::text, $4::text, $5::bigint, $6::bigint, $7::timestamptz)" \
+  " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id," \
+  " state = excluded.state, record = excluded.record, version = excluded.version," \
+  " seq = excluded.seq, updated_at = excluded.updated_at"
+#define FACT_SAVE(table) \
+  "INSERT INTO " table " (id, household_id, record, version, seq, updated_at)" \
+  " VALUES ($1::text, $2::text, $4::text, $5::bigint, $6::bigint, $7::timestamptz)" \
+  " ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id," \
+  " record = excluded.record, version = excluded.version," \
+  " seq = excluded.seq, updated_at = excluded.updated_at"
+
+/* The planner one household was given to by a move, or NULL. */
+#define ASSIGNED_SQL(h) "(SELECT a.planner_id FROM household_assignment a WHERE a.household_id = " h ".id)"
+
+static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
+  [ANBU_RECORD_KIND_HOUSEHOLD] = {
+    "household",
+    "SELECT id, id, record, version, NULL, dong_code, night_consent, status, field_versions, "
+    ASSIGNED_SQL ("household") " FROM household WHERE id = $1::text",
+    "INSERT INTO household (id, dong_code, night_consent, status, record, field_versions,"
+    " version, seq, updated_at) VALUES ($1::text, $8::text, $9::boolean, $10::text, $4::text,"
+    " $11::text, $5::bigint, $6::bigint, $7::timestamptz)"
+    " ON CONFLICT (id) DO UPDATE SET dong_code = excluded.dong_code,"
+    " night_consent = excluded.night_consent, status = excluded.status,"
+    " record = excluded.record, field_versions = excluded.field_versions,"
+    " version = excluded.version, seq = excluded.seq, updated_at = excluded.updated_at",
+  },
+  [ANBU_RECORD_KIND_PLUG] = { "plug", DEPENDENT_LOAD ("plug"), STATEFUL_SAVE ("plug") },
+  [ANBU_RECORD_KIND_ALERT] = { "alert", DEPENDENT_LOAD ("alert"), STATEFUL_SAVE ("alert") },
+  [ANBU_RECORD_KIND_CONTACT] = { "contact", FACT_LOAD ("contact"), FACT_SAVE ("contact") },
+  [ANBU_RECORD_KIND_VISIT] = { "visit", FACT_LOAD ("visit"), FACT_SAVE ("visit") },
+  [ANBU_RECORD_KIND_ABSENCE] = { "absence", FACT_LOAD ("absence"), FACT_SAVE ("absence") },
+};
+
+/* Whether household row `h` (its assigned planner: `assigned`) is in the
+ * caller's scope ($1 role, $2 dong codes as a JSON array, $3 user id);
+ * never NULL, so NOT of it holds for a household without an assigned
+ * planner. */
+#define SCOPE_SQL(h, assigned) \
+  "($1::text = 'admin' OR (" h ".status <> 'closed' AND (($1::text = 'planner'" \
+  " AND (coalesce (" assigned " = $3::text, false)" \
+  " OR (" assigned " IS NULL AND " h ".dong_code IN (SELECT jsonb_array_elements_text ($2::jsonb)))))" \
+  " OR ($1::text = 'control' AND " h ".night_consent))))"
+
+#define DEPENDENT_SQL(table, kind) \
+  " UNION ALL SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
+  " JOIN household h ON h.id = t.household_id WHERE t.seq > $4::bigint AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+
+/* $4 since, $5 limit. Removals go only to callers continuing from a
+ * cursor: a first pull has nothing to remove. */
+static const char changes_sql[] =
+  "SELECT h.seq, 0, 0, h.id, h.id, h.record FROM household h"
+  " WHERE h.seq > $4::bigint AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  " UNION ALL SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
+  " JOIN household h ON h.id = e.household_id"
+  " WHERE $4::bigint > 0 AND e.seq > $4::bigint AND (" SCOPE_SQL ("e", "e.assigned_planner")
+  " OR coalesce (e.lost_by = $3::text, false)) AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  DEPENDENT_SQL ("plug", "1")
+  DEPENDENT_SQL ("alert", "2")
+  DEPENDENT_SQL ("contact", "3")
+  DEPENDENT_SQL ("visit", "4")
+  DEPENDENT_SQL ("absence", "5")
+  " ORDER BY 1 LIMIT $5::bigint";
+
+G_STATIC_ASSERT (ANBU_RECORD_KIND_PLUG == 1 && ANBU_RECORD_KIND_ABSENCE == 5);
+
+/* PostgreSQL's own words after what failed; unique violations and a full
+ * disk are told apart like in the SQLite store. */
+static void
+set_pg_error (AnbuPgStore       *self,
+              const PGresult    *result,
+              GError           **error,
+              const char        *what)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  const char *message = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+  if (message == NULL)
+    message = PQerrorMessage (self->conn);
+  if (g_strcmp0 (state, "23505") == 0)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS, "%s: already stored", what);
+  /* disk_full: the statement wrote nothing and the server stays up. */
+  else if (g_strcmp0 (state, "53100") == 0)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL, "%s: %s", what, message);
+  else
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what, message);
+}
+
+/* A connection that was lost (PostgreSQL restarted, or the session was
+ * ended) is made anew before the next statement, but never inside a
+ * transaction the caller began: its statements fail until it rolls back,
+ * rather than half of it running outside the transaction. */
+static void
+ensure_connection (AnbuPgStore *self)
+{
+  if (PQstatus (self->conn) != CONNECTION_BAD || self->transaction_open)
+    return;
+  g_debug ("Connecting to PostgreSQL again");
+  /* Prepared statements belong to the old session. */
+  g_hash_table_remove_all (self->prepared);
+  PQreset (self->conn);
+}
+
+/* The name of `sql`'s prepared statement on this connection, preparing it
+ * the first time: a push runs the same few statements hundreds of times,
+ * and parsing and planning each anew costs more than running it. */
+static const char *
+prepare (AnbuPgStore  *self,
+         const char   *sql,
+         int           n_params,
+         GError      **error,
+         const char   *what)
+{
+  static const Oid types[MAX_PARAMS] = {
+    TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
+    TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
+  };
+  const char *name;
+  g_autofree char *new_name = NULL;
+  PGresult *result;
+  gboolean ok;
+
+  ensure_connection (self);
+  name = g_hash_table_lookup (self->prepared, sql);
+  if (name != NULL)
+    return name;
+  g_assert (n_params <= MAX_PARAMS);
+  new_name = g_strdup_printf ("anbu_%u", g_hash_table_size (self->prepared) + 1);
+  result = PQprepare (self->conn, new_name, sql, n_params, types);
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+  if (!ok)
+    set_pg_error (self, result, error, what);
+  PQclear (result);
+  if (!ok)
+    return NULL;
+  name = new_name;
+  g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
+  return name;
+}
+
+/* Runs `sql` with `n_params` text parameters (NULL is SQL NULL): its result
+ * when it succeeded, else NULL with `error` set. */
+static PGresult *
+query (AnbuPgStore        *self,
+       const char         *sql,
+       int                 n_params,
+       const char * const *params,
+       GError            **error,
+       const char         *what)
+{
+  const char *name = prepare (self, sql, n_params, error, what);
+  PGresult *result;
+  ExecStatusType status;
+
+  if (name == NULL)
+    return NULL;
+  result = PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0);
+  status = PQresultStatus (result);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return result;
+  set_pg_error (self, result, error, what);
+  PQclear (result);
+  return NULL;
+}
+
+/* A statement whose rows nobody reads. */
+static gboolean
+run (AnbuPgStore        *self,
+     const char         *sql,
+     int                 n_params,
+     const char * const *params,
+     GError            **error,
+     const char         *what)
+{
+  PGresult *result = query (self, sql, n_params, params, error, what);
+
+  PQclear (result);
+  return result != NULL;
+}
+
+/* Transaction control and settings: not prepared. */
+static gboolean
+exec (AnbuPgStore  *self,
+      const char   *sql,
+      GError      **error)
+{
+  PGresult *result;
+  gboolean ok;
+
+  ensure_connection (self);
+  result = PQexec (self->conn, sql);
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK;
+
+  if (!ok)
+    set_pg_error (self, result, error, sql);
+  PQclear (result);
+  return ok;
+}
+
+/* Whether a transaction is open (also one that failed and awaits rollback). */
+static gboolean
+in_transaction (AnbuPgStore *self)
+{
+  return PQtransactionStatus (self->conn) != PQTRANS_IDLE;
+}
+
+static void
+exec_quietly (AnbuPgStore *self,
+              const char  *sql)
+{
+  PQclear (PQexec (self->conn, sql));
+}
+
+static char *
+now_iso8601 (void)
+{
+  return anbu_server_time_format (anbu_clock_now_seconds ());
+}
+
+static char *
+int64_text (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+static char *
+value_dup (const PGresult *result,
+           int             row,
+           int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return NULL;
+  return g_strdup (PQgetvalue (result, row, column));
+}
+
+static gint64
+value_int64 (const PGresult *result,
+             int             row,
+             int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return 0;
+  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+static gboolean
+value_bool (const PGresult *result,
+            int             row,
+            int             column)
+{
+  const char *text = PQgetvalue (result, row, column);
+
+  return text[0] == 't' || text[0] == '1';
+}
+
+static char *
+strv_to_json (char **strv)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static char **
+strv_from_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *root;
+
+  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
+      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *value = json_array_get_string_element (array, i);
+
+          if (value != NULL)
+            g_strv_builder_add (builder, value);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* The next number of the one change order. A counter row, not a sequence:
+ * its row lock holds until commit, so change numbers become visible in
+ * order and a pull never skips one that commits later. */
+static gint64
+next_seq (AnbuPgStore  *self,
+          GError      **error)
+{
+  PGresult *result = query (self, "UPDATE counter SET value = value + 1 WHERE name = 'seq' RETURNING value",
+                            0, NULL, error, "Cannot take a change number");
+  gint64 seq = -1;
+
+  if (result == NULL)
+    return -1;
+  if (PQntuples (result) == 1)
+    seq = value_int64 (result, 0, 0);
+  else
+    g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                         "Cannot take a change number: the counter is missing");
+  PQclear (result);
+  return seq;
+}
+
+#define USER_COLUMNS "u.id, u.username, u.display_name, u.role, u.dong_codes::text, u.password_hash, u.disabled"
+
+static AnbuStoreUser *
+user_from_row (const PGresult *result,
+               int             row)
+{
+  AnbuStoreUser *user = g_new0 (AnbuStoreUser, 1);
+
+  user->id = value_dup (result, row, 0);
+  user->username = value_dup (result, row, 1);
+  user->display_name = value_dup (result, row, 2);
+  anbu_user_role_from_string (PQgetvalue (result, row, 3), &user->role);
+  user->dong_codes = strv_from_json (PQgetvalue (result, row, 4));
+  user->password_hash = value_dup (result, row, 5);
+  user->disabled = value_bool (result, row, 6);
+  return user;
+}
+
+/* The user of a SELECT of USER_COLUMNS, or NOT_FOUND with `missing`. */
+static AnbuStoreUser *
+query_user (AnbuPgStore        *self,
+            const char         *sql,
+            int                 n_params,
+            const char * const *params,
+            GError            **error,
+            const char         *missing,
+            const char         *what)
+{
+  PGresult *result = query (self, sql, n_params, params, error, what);
+  AnbuStoreUser *user = NULL;
+
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) > 0)
+    user = user_from_row (result, 0);
+  else
+    g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, missing);
+  PQclear (result);
+  return user;
+}
+
+/* An UPDATE of one app_user row; a user id that matches no row is
+ * ANBU_STORE_ERROR_NOT_FOUND. */
+static gboolean
+update_user (AnbuPgStore        *self,
+             const char         *sql,
+             int                 n_params,
+             const char * const *params,
+             GError            **error,
+             const char         *what)
+{
+  PGresult *result = query (self, sql, n_params, params, error, what);
+  gboolean found;
+
+  if (result == NULL)
+    return FALSE;
+  found = g_strcmp0 (PQcmdTuples (result), "0") != 0;
+  PQclear (result);
+  if (!found)
+    g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such user");
+  return found;
+}
+
+static AnbuStoreEntity *
+entity_from_row (AnbuRecordKind  kind,
+                 const PGresult *result,
+                 int             row)
+{
+  AnbuStoreEntity *entity = anbu_store_entity_new (kind);
+
+  entity->id = value_dup (result, row, 0);
+  entity->household_id = value_dup (result, row, 1);
+  entity->record = value_dup (result, row, 2);
+  entity->version = value_int64 (result, row, 3);
+  entity->state = value_dup (result, row, 4);
+  entity->scope_key.dong_code = value_dup (result, row, 5);
+  entity->scope_key.night_consent = value_bool (result, row, 6);
+  entity->scope_key.status = value_dup (result, row, 7);
+  entity->field_versions = value_dup (result, row, 8);
+  entity->scope_key.assigned_planner = value_dup (result, row, 9);
+  return entity;
+}
+
+/* Interface implementation */
+
+static gboolean
+pg_begin (AnbuStore  *store,
+          GError    **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+
+  if (!exec (self, "BEGIN", error))
+    return FALSE;
+  if (exec (self, "SELECT pg_advisory_xact_lock (" WRITE_LOCK_KEY ")", error))
+    {
+      self->transaction_open = TRUE;
+      return TRUE;
+    }
+  exec_quietly (self, "ROLLBACK");
+  return FALSE;
+}
+
+static gboolean
+pg_commit (AnbuStore  *store,
+           GError    **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  PGresult *result = PQexec (self->conn, "COMMIT");
+  gboolean ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+
+  self->transaction_open = FALSE;
+
+  /* COMMIT of a transaction in which a statement failed answers
+   * "ROLLBACK": nothing was written, and the caller must hear it. */
+  if (ok && g_strcmp0 (PQcmdStatus (result), "ROLLBACK") == 0)
+    {
+      g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                           "The transaction failed earlier and was rolled back");
+      ok = FALSE;
+    }
+  else if (!ok)
+    set_pg_error (self, result, error, "Cannot commit");
+  PQclear (result);
+  if (!ok && in_transaction (self))
+    exec_quietly (self, "ROLLBACK");
+  return ok;
+}
+
+static void
+pg_rollback (AnbuStore *store)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+
+  self->transaction_open = FALSE;
+  if (in_transaction (self))
+    exec_quietly (self, "ROLLBACK");
+}
+
+static gboolean
+pg_savepoint (AnbuStore  *store,
+              GError    **error)
+{
+  return exec (ANBU_PG_STORE (store), "SAVEPOINT entry", error);
+}
+
+static gboolean
+pg_release (AnbuStore  *store,
+            GError    **error)
+{
+  return exec (ANBU_PG_STORE (store), "RELEASE SAVEPOINT entry", error);
+}
+
+static void
+pg_rollback_to (AnbuStore *store)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+
+  exec_quietly (self, "ROLLBACK TO SAVEPOINT entry");
+  exec_quietly (self, "RELEASE SAVEPOINT entry");
+}
+
+static gboolean
+pg_add_user (AnbuStore            *store,
+             const AnbuStoreUser  *user,
+             GError              **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autofree char *now = now_iso8601 ();
+  g_autofree char *dongs = strv_to_json (user->dong_codes);
+  const char *params[] = {
+    user->id, user->username, user->display_name, anbu_user_role_to_string (user->role),
+    dongs, user->password_hash, user->disabled ? "true" : "false", now,
+  };
+
+  return run (self,
+              "INSERT INTO app_user (id, username, display_name, role, dong_codes, password_hash,"
+              " disabled, created_at, updated_at) VALUES ($1::text, $2::text, $3::text, $4::text,"
+              " $5::jsonb, $6::text, $7::boolean, $8::timestamptz, $8::timestamptz)",
+              G_N_ELEMENTS (params), params, error, "Cannot add the user");
+}
+
+static AnbuStoreUser *
+pg_find_user (AnbuStore   *store,
+              const char  *username,
+              const char  *id,
+              GError     **error)
+{
+  const char *params[] = { username, id };
+
+  return query_user (ANBU_PG_STORE (store),
+                     "SELECT " USER_COLUMNS " FROM app_user u"
+                     " WHERE u.username = $1::text OR u.id = $2::text",
+                     G_N_ELEMENTS (params), params, error, "No such user", "Cannot read the user");
+}
+
+static gboolean
+pg_set_user_password (AnbuStore   *store,
+                      const char  *user_id,
+                      const char  *password_hash,
+                      GError     **error)
+{
+  g_autofree char *now = now_iso8601 ();
+  const char *params[] = { password_hash, now, user_id };
+
+  return update_user (ANBU_PG_STORE (store),
+                      "UPDATE app_user SET password_hash = $1::text, updated_at = $2::timestamptz"
+                      " WHERE id = $3::text",
+                      G_N_ELEMENTS (params), params, error, "Cannot set the password");
+}
+
+static gboolean
+pg_set_user_disabled (AnbuStore   *store,
+                      const char  *user_id,
+                      gboolean     disabled,
+                      GError     **error)
+{
+  g_autofree char *now = now_iso8601 ();
+  const char *params[] = { disabled ? "true" : "false", now, user_id };
+
+  return update_user (ANBU_PG_STORE (store),
+                      "UPDATE app_user SET disabled = $1::boolean, updated_at = $2::timestamptz"
+                      " WHERE id = $3::text",
+                      G_N_ELEMENTS (params), params, error, "Cannot change the user");
+}
+
+static gboolean
+pg_add_session (AnbuStore   *store,
+                const char  *token_hash,
+                const char  *user_id,
+                gint64       created_at,
+                gint64       expires_at,
+                const char  *address,
+                GError     **error)
+{
+  g_autofree char *created = int64_text (created_at);
+  g_autofree char *expires = int64_text (expires_at);
+  const char *params[] = { token_hash, user_id, created, expires, address };
+
+  return run (ANBU_PG_STORE (store),
+              "INSERT INTO session (token_hash, user_id, created_at, expires_at, address)"
+              " VALUES ($1::text, $2::text, $3::bigint, $4::bigint, $5::text)",
+              G_N_ELEMENTS (params), params, error, "Cannot store the session");
+}
+
+static AnbuStoreUser *
+pg_find_session_user (AnbuStore   *store,
+                      const char  *token_hash,
+                      gint64       now,
+                      GError     **error)
+{
+  g_autofree char *now_text = int64_text (now);
+  const char *params[] = { token_hash, now_text };
+
+  return query_user (ANBU_PG_STORE (store),
+                     "SELECT " USER_COLUMNS " FROM session s JOIN app_user u ON u.id = s.user_id"
+                     " WHERE s.token_hash = $1::text AND s.revoked_at IS NULL"
+                     " AND s.expires_at > $2::bigint AND NOT u.disabled",
+                     G_N_ELEMENTS (params), params, error, "No such session",
+                     "Cannot read the session");
+}
+
+static gboolean
+pg_revoke_sessions (AnbuStore   *store,
+                    const char  *token_hash,
+                    const char  *user_id,
+                    gint64       now,
+                    GError     **error)
+{
+  g_autofree char *now_text = int64_text (now);
+  const char *params[] = { now_text, token_hash, user_id };
+
+  return run (ANBU_PG_STORE (store),
+              "UPDATE session SET revoked_at = $1::bigint WHERE revoked_at IS NULL"
+              " AND (token_hash = $2::text OR user_id = $3::text)",
+              G_N_ELEMENTS (params), params, error, "Cannot revoke the session");
+}
+
+static AnbuStoreEntity *
+pg_load (AnbuStore      *store,
+         AnbuRecordKind  kind,
+         const char     *id,
+         GError        **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  const char *params[] = { id };
+  AnbuStoreEntity *entity = NULL;
+  PGresult *result;
+
+  g_return_val_if_fail (kind < ANBU_RECORD_N_KINDS, NULL);
+
+  result = query (self, kind_sql[kind].load_sql, G_N_ELEMENTS (params), params, error,
+                  "Cannot read a record");
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) > 0)
+    entity = entity_from_row (kind, result, 0);
+  else
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such %s",
+                 anbu_record_kind_to_string (kind));
+  PQclear (result);
+  return entity;
+}
+
+/* A household that changed hands: everything that belongs to it gets a new
+ * change number after the household's, so whoever gains the household
+ * receives its plugs, alerts and facts on their next pull. */
+static gboolean
+resend_dependents (AnbuPgStore  *self,
+                   const char   *household_id,
+                   GError      **error)
+{
+  for (guint kind = ANBU_RECORD_KIND_PLUG; kind < ANBU_RECORD_N_KINDS; kind++)
+    {
+      g_autofree char *select = g_strdup_printf ("SELECT id FROM %s WHERE household_id = $1::text"
+                                                 " ORDER BY seq", kind_sql[kind].table);
+      g_autofree char *update = g_strdup_printf ("UPDATE %s SET seq = $1::bigint WHERE id = $2::text",
+                                                 kind_sql[kind].table);
+      const char *select_params[] = { household_id };
+      PGresult *ids = query (self, select, 1, select_params, error, "Cannot list dependents");
+
+      if (ids == NULL)
+        return FALSE;
+      for (int row = 0; row < PQntuples (ids); row++)
+        {
+          gint64 seq = next_seq (self, error);
+          g_autofree char *seq_text = NULL;
+          const char *update_params[2];
+
+          if (seq < 0)
+            {
+              PQclear (ids);
+              return FALSE;
+            }
+          seq_text = int64_text (seq);
+          update_params[0] = seq_text;
+          update_params[1] = PQgetvalue (ids, row, 0);
+          if (!run (self, update, 2, update_params, error, "Cannot resend dependents"))
+            {
+              PQclear (ids);
+              return FALSE;
+            }
+        }
+      PQclear (ids);
+    }
+  return TRUE;
+}
+
+/* The assigned planner is not written by save (reassign_household is), so
+ * it is not compared here. */
+static gboolean
+scope_key_equal (const AnbuHouseholdScopeKey *a,
+                 const AnbuHouseholdScopeKey *b)
+{
+  return g_strcmp0 (a->dong_code, b->dong_code) == 0
+         && !a->night_consent == !b->night_consent
+         && g_strcmp0 (a->status, b->status) == 0;
+}
+
+static gboolean
+pg_save (AnbuStore        *store,
+         AnbuStoreEntity  *entity,
+         GError          **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(AnbuStoreEntity) old = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *now = now_iso8601 ();
+  g_autofree char *seq_text = NULL;
+  g_autofree char *version_text = NULL;
+  gboolean scope_changed = FALSE;
+  gint64 seq;
+
+  g_return_val_if_fail (entity->kind < ANBU_RECORD_N_KINDS, FALSE);
+  g_return_val_if_fail (entity->id != NULL && entity->record != NULL, FALSE);
+
+  old = pg_load (store, entity->kind, entity->id, &local_error);
+  if (old == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (entity->version != (old != NULL ? old->version + 1 : 1))
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Version %" G_GINT64_FORMAT " does not follow the stored one", entity->version);
+      return FALSE;
+    }
+
+  if (entity->kind == ANBU_RECORD_KIND_HOUSEHOLD && old != NULL
+      && !scope_key_equal (&old->scope_key, &entity->scope_key))
+    {
+      g_autofree char *exit_seq = NULL;
+      const char *params[6];
+
+      scope_changed = TRUE;
+      if ((seq = next_seq (self, error)) < 0)
+        return FALSE;
+      exit_seq = int64_text (seq);
+      params[0] = exit_seq;
+      params[1] = old->id;
+      params[2] = old->scope_key.dong_code;
+      params[3] = old->scope_key.night_consent ? "true" : "false";
+      params[4] = old->scope_key.status;
+      params[5] = old->scope_key.assigned_planner;
+      if (!run (self,
+                "INSERT INTO scope_exit (seq, household_id, dong_code, night_consent, status,"
+                " assigned_planner) VALUES ($1::bigint, $2::text, $3::text, $4::boolean, $5::text,"
+                " $6::text)", G_N_ELEMENTS (params), params, error,
+                "Cannot record the scope change"))
+        return FALSE;
+    }
+
+  if ((seq = next_seq (self, error)) < 0)
+    return FALSE;
+  seq_text = int64_text (seq);
+  version_text = int64_text (entity->version);
+  {
+    const char *params[] = {
+      entity->id, entity->household_id, entity->state, entity->record, version_text, seq_text,
+      now, entity->scope_key.dong_code, entity->scope_key.night_consent ? "true" : "false",
+      entity->scope_key.status, entity->field_versions ? entity->field_versions : "{}",
+    };
+
+    if (!run (self, kind_sql[entity->kind].save_sql, G_N_ELEMENTS (params), params, error,
+              "Cannot store the record"))
+      return FALSE;
+  }
+
+  if (scope_changed)
+    return resend_dependents (self, entity->id, error);
+  return TRUE;
+}
+
+static GPtrArray *
+pg_changes (AnbuStore        *store,
+            const AnbuScope  *scope,
+            gint64            since,
+            guint             limit,
+            gboolean         *has_more,
+            gint64           *next,
+            GError          **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_change_free);
+  gboolean own_transaction = !in_transaction (self);
+  g_autofree char *dongs = strv_to_json (scope->dong_codes);
+  g_autofree char *since_text = int64_text (since);
+  g_autofree char *limit_text = int64_text ((gint64) limit + 1);
+  const char *params[] = {
+    anbu_user_role_to_string (scope->role), dongs, scope->user_id, since_text, limit_text,
+  };
+  PGresult *result;
+  gint64 last = since;
+
+  /* One snapshot for the page and the counter read below. */
+  if (own_transaction && !exec (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+    return NULL;
+
+  result = query (self, changes_sql, G_N_ELEMENTS (params), params, error, "Cannot read changes");
+  if (result == NULL)
+    goto fail;
+  *has_more = FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      AnbuStoreChange *change;
+
+      if (changes->len == limit)
+        {
+          *has_more = TRUE;
+          break;
+        }
+      change = g_new0 (AnbuStoreChange, 1);
+      change->seq = value_int64 (result, row, 0);
+      change->kind = (AnbuRecordKind) value_int64 (result, row, 1);
+      change->op = value_int64 (result, row, 2) ? ANBU_CHANGE_REMOVE : ANBU_CHANGE_UPSERT;
+      change->id = value_dup (result, row, 3);
+      change->household_id = value_dup (result, row, 4);
+      change->record = value_dup (result, row, 5);
+      last = change->seq;
+      g_ptr_array_add (changes, change);
+    }
+  PQclear (result);
+
+  /* On the last page, skip past everything the caller cannot see. */
+  if (!*has_more)
+    {
+      PGresult *counter = query (self, "SELECT value FROM counter WHERE name = 'seq'", 0, NULL,
+                                 error, "Cannot read the change counter");
+
+      if (counter == NULL)
+        goto fail;
+      if (PQntuples (counter) == 1)
+        last = MAX (last, value_int64 (counter, 0, 0));
+      PQclear (counter);
+    }
+  *next = last;
+
+  if (own_transaction && !exec (self, "COMMIT", error))
+    goto fail;
+  return g_steal_pointer (&changes);
+
+fail:
+  if (own_transaction)
+    exec_quietly (self, "ROLLBACK");
+  return NULL;
+}
+
+static AnbuStoredMutation *
+pg_find_mutation (AnbuStore   *store,
+                  const char  *id,
+                  GError     **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  const char *params[] = { id };
+  AnbuStoredMutation *mutation = NULL;
+  PGresult *result = query (self, "SELECT id, user_id, kind, result FROM mutation WHERE id = $1::text",
+                            G_N_ELEMENTS (params), params, error, "Cannot read the mutation");
+
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) > 0)
+    {
+      mutation = g_new0 (AnbuStoredMutation, 1);
+      mutation->id = value_dup (result, 0, 0);
+      mutation->user_id = value_dup (result, 0, 1);
+      mutation->kind = value_dup (result, 0, 2);
+      mutation->result = value_dup (result, 0, 3);
+    }
+  else
+    g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such mutation");
+  PQclear (result);
+  return mutation;
+}
+
+static gboolean
+pg_add_mutation (AnbuStore                 *store,
+                 const AnbuStoredMutation  *mutation,
+                 GError                   **error)
+{
+  g_autofree char *now = now_iso8601 ();
+  const char *params[] = {
+    mutation->id, mutation->user_id, mutation->kind, mutation->payload, mutation->result, now,
+  };
+
+  return run (ANBU_PG_STORE (store),
+              "INSERT INTO mutation (id, user_id, kind, payload, result, applied_at)"
+              " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::timestamptz)",
+              G_N_ELEMENTS (params), params, error, "Cannot record the mutation");
+}
+
+static gboolean
+pg_log_access (AnbuStore               *store,
+               const AnbuAccessEntry   *entry,
+               const char * const      *household_ids,
+               GError                 **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autofree char *now = entry->at ? g_strdup (entry->at) : now_iso8601 ();
+  gboolean own_transaction = !in_transaction (self);
+  guint n = household_ids != NULL ? g_strv_length ((char **) household_ids) : 0;
+
+  /* A read's log lines alone are committed without waiting for the disk
+   * (they survive a crash of the server, and the next acknowledged write
+   * flushes them); writes log inside their own, fully synced transaction. */
+  if (own_transaction
+      && (!exec (self, "BEGIN", error) || !exec (self, "SET LOCAL synchronous_commit = off", error)))
+    goto fail;
+  for (guint i = 0; i < MAX (n, 1); i++)
+    {
+      const char *params[] = {
+        now, entry->user_id, entry->username ? entry->username : "",
+        entry->address ? entry->address : "", entry->method, entry->route,
+        n > 0 ? household_ids[i] : NULL, entry->action == ANBU_ACCESS_WRITE ? "write" : "read",
+      };
+
+      if (!run (self,
+                "INSERT INTO access_log (at, user_id, username, address, method, route,"
+                " household_id, action) VALUES ($1::timestamptz, $2::text, $3::text, $4::text,"
+                " $5::text, $6::text, $7::text, $8::text)",
+                G_N_ELEMENTS (params), params, error, "Cannot write the access log"))
+        goto fail;
+    }
+  if (own_transaction && !exec (self, "COMMIT", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  if (own_transaction)
+    exec_quietly (self, "ROLLBACK");
+  return FALSE;
+}
+
+static GPtrArray *
+pg_list_access (AnbuStore   *store,
+                const char  *household_id,
+                const char  *user_id,
+                GError     **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_access_entry_free);
+  const char *params[] = { household_id, user_id };
+  PGresult *result = query (self,
+                            "SELECT id, to_char (at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+                            " user_id, username, address, method, route, household_id, action"
+                            " FROM access_log WHERE ($1::text IS NULL OR household_id = $1::text)"
+                            " AND ($2::text IS NULL OR user_id = $2::text) ORDER BY id",
+                            G_N_ELEMENTS (params), params, error, "Cannot read the access log");
+
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      AnbuAccessEntry *entry = g_new0 (AnbuAccessEntry, 1);
+
+      entry->id = value_int64 (result, row, 0);
+      entry->at = value_dup (result, row, 1);
+      entry->user_id = value_dup (result, row, 2);
+      entry->username = value_dup (result, row, 3);
+      entry->address = value_dup (result, row, 4);
+      entry->method = value_dup (result, row, 5);
+      entry->route = value_dup (result, row, 6);
+      entry->household_id = value_dup (result, row, 7);
+      entry->action = g_strcmp0 (PQgetvalue (result, row, 8), "write") == 0
+                      ? ANBU_ACCESS_WRITE : ANBU_ACCESS_READ;
+      g_ptr_array_add (entries, entry);
+    }
+  PQclear (result);
+  return g_steal_pointer (&entries);
+}
+
+static GPtrArray *
+pg_list_unresolved_alerts (AnbuStore   *store,
+                           const char  *household_id,
+                           GError     **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
+  const char *params[] = { household_id };
+  PGresult *result = query (self,
+                            "SELECT id, household_id, record, version, state, NULL, false, NULL, NULL,"
+                            " NULL FROM alert WHERE household_id = $1::text AND state <> 'resolved'"
+                            " ORDER BY seq",
+                            G_N_ELEMENTS (params), params, error, "Cannot read alerts");
+
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    g_ptr_array_add (alerts, entity_from_row (ANBU_RECORD_KIND_ALERT, result, row));
+  PQclear (result);
+  return g_steal_pointer (&alerts);
+}
+
+static gboolean
+pg_set_user_dong_codes (AnbuStore   *store,
+                        const char  *user_id,
+                        char       **dong_codes,
+                        GError     **error)
+{
+  g_autofree char *now = now_iso8601 ();
+  g_autofree char *dongs = strv_to_json (dong_codes);
+  const char *params[] = { dongs, now, user_id };
+
+  return update_user (ANBU_PG_STORE (store),
+                      "UPDATE app_user SET dong_codes = $1::jsonb, updated_at = $2::timestamptz"
+                      " WHERE id = $3::text",
+                      G_N_ELEMENTS (params), params, error, "Cannot change the user's 동 codes");
+}
+
+static gboolean
+pg_add_caseload_move (AnbuStore               *store,
+                      const AnbuCaseloadMove  *move,
+                      GError                 **error)
+{
+  g_autofree char *effective = int64_text (move->effective_at);
+  g_autofree char *created = int64_text (move->created_at);
+  g_autofree char *applied = int64_text (move->applied_at);
+  const char *params[] = {
+    move->id, move->dong_code, move->household_id, move->from_user_id, move->to_user_id,
+    effective, created, move->created_by, applied,
+  };
+
+  return run (ANBU_PG_STORE (store),
+              "INSERT INTO caseload_move (id, dong_code, household_id, from_user, to_user,"
+              " effective_at, created_at, created_by, applied_at) VALUES ($1::text, $2::text,"
+              " $3::text, $4::text, $5::text, $6::bigint, $7::bigint, $8::text,"
+              " NULLIF ($9::bigint, 0))",
+              G_N_ELEMENTS (params), params, error, "Cannot record the caseload move");
+}
+
+static GPtrArray *
+pg_list_caseload_moves (AnbuStore  *store,
+                        gboolean    pending_only,
+                        GError    **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_caseload_move_free);
+  const char *params[] = { pending_only ? "true" : "false" };
+  PGresult *result = query (self,
+                            "SELECT id, dong_code, household_id, from_user, to_user, effective_at,"
+                            " created_at, created_by, applied_at FROM caseload_move"
+                            " WHERE NOT $1::boolean OR applied_at IS NULL"
+                            " ORDER BY effective_at, created_at, ordinal",
+                            G_N_ELEMENTS (params), params, error, "Cannot read the caseload moves");
+
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      AnbuCaseloadMove *move = g_new0 (AnbuCaseloadMove, 1);
+
+      move->id = value_dup (result, row, 0);
+      move->dong_code = value_dup (result, row, 1);
+      move->household_id = value_dup (result, row, 2);
+      move->from_user_id = value_dup (result, row, 3);
+      move->to_user_id = value_dup (result, row, 4);
+      move->effective_at = value_int64 (result, row, 5);
+      move->created_at = value_int64 (result, row, 6);
+      move->created_by = value_dup (result, row, 7);
+      move->applied_at = value_int64 (result, row, 8);
+      g_ptr_array_add (moves, move);
+    }
+  PQclear (result);
+  return g_steal_pointer (&moves);
+}
+
+static gboolean
+pg_set_caseload_move_applied (AnbuStore   *store,
+                              const char  *move_id,
+                              gint64       applied_at,
+                              GError     **error)
+{
+  g_autofree char *applied = int64_text (applied_at);
+  const char *params[] = { applied, move_id };
+
+  return run (ANBU_PG_STORE (store),
+              "UPDATE caseload_move SET applied_at = $1::bigint WHERE id = $2::text"
+              " AND applied_at IS NULL",
+              G_N_ELEMENTS (params), params, error, "Cannot mark the caseload move applied");
+}
+
+static GPtrArray *
+pg_list_dong_households (AnbuStore   *store,
+                         const char  *dong_code,
+                         GError     **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  const char *params[] = { dong_code };
+  PGresult *result = query (self, "SELECT id FROM household WHERE dong_code = $1::text ORDER BY seq",
+                            G_N_ELEMENTS (params), params, error,
+                            "Cannot list the households of a 동");
+
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    g_ptr_array_add (ids, value_dup (result, row, 0));
+  PQclear (result);
+  return g_steal_pointer (&ids);
+}
+
+static gboolean
+pg_reassign_household (AnbuStore   *store,
+                       const char  *household_id,
+                       const char  *assigned_planner,
+                       const char  *lost_by,
+                       GError     **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autofree char *exit_seq = NULL;
+  g_autofree char *resend_seq = NULL;
+  gint64 seq;
+
+  /* The exit mark first: the loser's removal comes before the household
+   * reaches its new planner in the one change order. */
+  if ((seq = next_seq (self, error)) < 0)
+    return FALSE;
+  exit_seq = int64_text (seq);
+  {
+    const char *params[] = { exit_seq, lost_by, household_id };
+
+    if (!run (self,
+              "INSERT INTO scope_exit (seq, household_id, dong_code, night_consent, status,"
+              " assigned_planner, lost_by) SELECT $1::bigint, h.id, h.dong_code, h.night_consent,"
+              " h.status, " ASSIGNED_SQL ("h") ", $2::text FROM household h WHERE h.id = $3::text",
+              G_N_ELEMENTS (params), params, error, "Cannot record the caseload move"))
+      return FALSE;
+  }
+  {
+    const char *params[] = { household_id, assigned_planner };
+
+    if (assigned_planner != NULL
+        ? !run (self,
+                "INSERT INTO household_assignment (household_id, planner_id)"
+                " VALUES ($1::text, $2::text) ON CONFLICT (household_id)"
+                " DO UPDATE SET planner_id = excluded.planner_id",
+                2, params, error, "Cannot assign the household")
+        : !run (self, "DELETE FROM household_assignment WHERE household_id = $1::text",
+                1, params, error, "Cannot assign the household"))
+      return FALSE;
+  }
+
+  if ((seq = next_seq (self, error)) < 0)
+    return FALSE;
+  resend_seq = int64_text (seq);
+  {
+    const char *params[] = { resend_seq, household_id };
+
+    if (!run (self, "UPDATE household SET seq = $1::bigint WHERE id = $2::text",
+              G_N_ELEMENTS (params), params, error, "Cannot resend the household"))
+      return FALSE;
+  }
+  return resend_dependents (self, household_id, error);
+}
+
+/* A household's responsible planners: the one it was given to, or else
+ * every planner with its 동. */
+#define RESPONSIBLE_SQL \
+  "SELECT h.id AS household_id, u.username AS username, u.disabled AS disabled FROM household h" \
+  " JOIN app_user u ON u.role = 'planner' AND CASE WHEN " ASSIGNED_SQL ("h") " IS NOT NULL" \
+  " THEN u.id = " ASSIGNED_SQL ("h") \
+  " ELSE h.dong_code IN (SELECT jsonb_array_elements_text (u.dong_codes)) END" \
+  " WHERE h.status <> 'closed'"
+
+static GPtrArray *
+pg_list_orphan_households (AnbuStore  *store,
+                           GError    **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(GPtrArray) orphans = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_orphan_household_free);
+  /* COLLATE "C": the byte order SQLite sorts by, whatever the database's locale. */
+  PGresult *result = query (self,
+                            "WITH responsible AS (" RESPONSIBLE_SQL ")"
+                            " SELECT h.id, h.dong_code, h.record::jsonb ->> 'dong_name',"
+                            " h.record::jsonb ->> 'name',"
+                            " (SELECT string_agg (r.username, ',') FROM responsible r"
+                            " WHERE r.household_id = h.id)"
+                            " FROM household h WHERE h.status <> 'closed' AND NOT EXISTS"
+                            " (SELECT 1 FROM responsible r WHERE r.household_id = h.id AND NOT r.disabled)"
+                            " ORDER BY h.dong_code COLLATE \"C\", (h.record::jsonb ->> 'name') COLLATE \"C\","
+                            " h.id COLLATE \"C\"",
+                            0, NULL, error, "Cannot list households without a planner");
+
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      AnbuOrphanHousehold *orphan = g_new0 (AnbuOrphanHousehold, 1);
+
+      orphan->household_id = value_dup (result, row, 0);
+      orphan->dong_code = value_dup (result, row, 1);
+      orphan->dong_name = value_dup (result, row, 2);
+      orphan->name = value_dup (result, row, 3);
+      orphan->planners = value_dup (result, row, 4);
+      g_ptr_array_add (orphans, orphan);
+    }
+  PQclear (result);
+  return g_steal_pointer (&orphans);
+}
+
+static void
+anbu_pg_store_iface_init (AnbuStoreInterface *iface)
+{
+  iface->begin = pg_begin;
+  iface->commit = pg_commit;
+  iface->rollback = pg_rollback;
+  iface->savepoint = pg_savepoint;
+  iface->release = pg_release;
+  iface->rollback_to = pg_rollback_to;
+  iface->add_user = pg_add_user;
+  iface->find_user = pg_find_user;
+  iface->set_user_password = pg_set_user_password;
+  iface->set_user_disabled = pg_set_user_disabled;
+  iface->add_session = pg_add_session;
+  iface->find_session_user = pg_find_session_user;
+  iface->revoke_sessions = pg_revoke_sessions;
+  iface->load = pg_load;
+  iface->save = pg_save;
+  iface->changes = pg_changes;
+  iface->find_mutation = pg_find_mutation;
+  iface->add_mutation = pg_add_mutation;
+  iface->log_access = pg_log_access;
+  iface->list_access = pg_list_access;
+  iface->list_unresolved_alerts = pg_list_unresolved_alerts;
+  iface->set_user_dong_codes = pg_set_user_dong_codes;
+  iface->add_caseload_move = pg_add_caseload_move;
+  iface->list_caseload_moves = pg_list_caseload_moves;
+  iface->set_caseload_move_applied = pg_set_caseload_move_applied;
+  iface->list_dong_households = pg_list_dong_households;
+  iface->reassign_household = pg_reassign_household;
+  iface->list_orphan_households = pg_list_orphan_households;
+}
+
+static void
+anbu_pg_store_finalize (GObject *object)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (object);
+
+  g_clear_pointer (&self->prepared, g_hash_table_unref);
+  g_clear_pointer (&self->conn, PQfinish);
+
+  G_OBJECT_CLASS (anbu_pg_store_parent_class)->finalize (object);
+}
+
+static void
+anbu_pg_store_class_init (AnbuPgStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = anbu_pg_store_finalize;
+}
+
+static void
+anbu_pg_store_init (AnbuPgStore *self)
+{
+  self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static gint
+read_schema_version (AnbuPgStore  *self,
+                     GError      **error)
+{
+  PGresult *result = query (self, "SELECT version FROM anbu_schema", 0, NULL, error,
+                            "Cannot read the schema version");
+  gint version = 0;
+
+  if (result == NULL)
+    return -1;
+  if (PQntuples (result) > 0)
+    version = (gint) value_int64 (result, 0, 0);
+  PQclear (result);
+  return version;
+}
+
+/* All steps in one transaction (PostgreSQL's DDL is transactional): a
+ * failed step leaves the database as it was. */
+static gboolean
+apply_migrations (AnbuPgStore  *self,
+                  GError      **error)
+{
+  guint latest = G_N_ELEMENTS (migrations);
+  gint version;
+
+  if (!exec (self, "BEGIN", error))
+    return FALSE;
+  if (!exec (self, "SELECT pg_advisory_xact_lock (" MIGRATION_LOCK_KEY ")", error)
+      || !exec (self, "CREATE TABLE IF NOT EXISTS anbu_schema (version integer NOT NULL)", error)
+      || !exec (self, "INSERT INTO anbu_schema SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM anbu_schema)",
+                error)
+      || (version = read_schema_version (self, error)) < 0)
+    goto fail;
+  if ((guint) version > latest)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_TOO_NEW,
+                   "The database has schema version %d; this anbu-server knows up to %u",
+                   version, latest);
+      goto fail;
+    }
+  for (guint step = (guint) version + 1; step <= latest; step++)
+    {
+      g_autofree char *step_text = g_strdup_printf ("%u", step);
+      g_autofree char *what = g_strdup_printf ("Cannot apply schema step %u", step);
+      const char *params[] = { step_text };
+      PGresult *result = PQexec (self->conn, migrations[step - 1]);
+
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+        {
+          set_pg_error (self, result, error, what);
+          PQclear (result);
+          goto fail;
+        }
+      PQclear (result);
+      if (!run (self, "UPDATE anbu_schema SET version = $1::integer", 1, params, error, what))
+        goto fail;
+    }
+  return exec (self, "COMMIT", error);
+
+fail:
+  exec_quietly (self, "ROLLBACK");
+  return FALSE;
+}
+
+AnbuStore *
+anbu_pg_store_open (const char  *conninfo,
+                    GError     **error)
+{
+  /* The URI's own settings win: they come after ours (expand_dbname). An
+   * unreachable server fails the start within the timeout instead of
+   * hanging it; the application name shows who is connected in
+   * pg_stat_activity. Given here rather than SET, they also hold for a
+   * connection made anew (ensure_connection). */
+  static const char *const keywords[] = {
+    "connect_timeout", "application_name", "client_encoding", "options", "dbname", NULL
+  };
+  /* Notices (IF NOT EXISTS on a second start) are not the operator's business. */
+  const char *values[] = { "10", "anbu-server", "UTF8", "-c client_min_messages=warning", conninfo, NULL };
+  g_autoptr(AnbuPgStore) self = g_object_new (ANBU_TYPE_PG_STORE, NULL);
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+
+  self->conn = PQconnectdbParams (keywords, values, 1);
+  if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
+    {
+      message = g_strdup (self->conn != NULL ? PQerrorMessage (self->conn) : "out of memory");
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot connect to PostgreSQL: %s", g_strstrip (message));
+      return NULL;
+    }
+  if (!apply_migrations (self, error))
+    return NULL;
+
+  return ANBU_STORE (g_steal_pointer (&self));
+}
+
+gint
+anbu_pg_store_get_schema_version (AnbuPgStore  *self,
+                                  GError      **error)
+{
+  g_return_val_if_fail (ANBU_IS_PG_STORE (self), -1);
+  return read_schema_version (self, error);
+}
+
+guint
+anbu_pg_store_get_latest_schema_version (void)
+{
+  return G_N_ELEMENTS (migrations);
+}

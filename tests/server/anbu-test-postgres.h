@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Test helper: a throwaway PostgreSQL 15 for one test program, started from
+ * Debian's binaries (/usr/lib/postgresql/15/bin, or $ANBU_POSTGRES_BINDIR)
+ * in a temporary directory on a free 127.0.0.1 port by
+ * tests/server/anbu-test-postgres.sh ($ANBU_TEST_POSTGRES_SCRIPT). The
+ * script stops the server and removes the directory as soon as this process
+ * ends, however it ends: a failed assertion leaves nothing behind. */
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _AnbuTestPostgres AnbuTestPostgres;
+
+/* Starts the server and waits (bounded) until it accepts connections.
+ * NULL with `skip_reason` set when PostgreSQL 15 is not installed; any
+ * other failure to start fails the test program. */
+AnbuTestPostgres *anbu_test_postgres_start           (char             **skip_reason);
+
+/* Creates an empty database and returns its postgresql:// URI. */
+char             *anbu_test_postgres_create_database (AnbuTestPostgres  *postgres);
+
+/* Runs `sql` (one or more statements, no parameters) in the database of
+ * `uri`, asserting success. */
+void              anbu_test_postgres_exec            (const char        *uri,
+                                                      const char        *sql);
+
+/* Stops the server and removes its directory (asserting both). */
+void              anbu_test_postgres_stop            (AnbuTestPostgres  *postgres);
+
+G_END_DECLS
