@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 
 #include "anbu-bench-util.h"
+#include "anbu-frame-memory.h"
 #include "anbu-map-status-layer.h"
 #include "anbu-map-tile-source.h"
 
@@ -23,7 +25,13 @@
  *   xvfb-run -a -s '-screen 0 1280x800x24' _build/bench/bench-map-layer
  *
  * GSK_RENDERER picks another renderer (default here: cairo); BENCH_PAN_ONLY=1
- * runs only the panning part (e.g. under perf).
+ * runs only the panning part (e.g. under perf); BENCH_PAN_HOUSES and
+ * BENCH_PAN_ZOOM pan only that many households / at that zoom.
+ *
+ * Besides the time, each panning row counts the page faults per frame: a
+ * frame that writes into freshly mapped memory pays a fault per 4 KiB page,
+ * which cost more than the drawing itself in a virtual machine, and unlike
+ * the time the count does not depend on how loaded the machine is.
  */
 
 #define WIDTH 1280
@@ -68,6 +76,16 @@ make_points (guint       n,
     }
   g_list_store_splice (store, 0, 0, items->pdata, items->len);
   return store;
+}
+
+/* This thread's minor page faults so far. */
+static long
+minor_faults (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_THREAD, &usage);
+  return usage.ru_minflt;
 }
 
 /* This thread's CPU time: on a loaded machine the wall clock also counts
@@ -115,6 +133,8 @@ typedef struct
   guint            frames;
   gint64           paint_start;
   double           cpu_start;
+  long             faults_start;
+  long             faults;    /* minor page faults during the frames */
   GArray          *frame_ms;  /* layout-to-after-paint wall time per frame */
   GArray          *cpu_ms;    /* the same, this thread's CPU time */
 } Pan;
@@ -143,6 +163,7 @@ on_before_layout (GdkFrameClock *clock,
 {
   pan->paint_start = g_get_monotonic_time ();
   pan->cpu_start = cpu_ms ();
+  pan->faults_start = minor_faults ();
 }
 
 static void
@@ -156,6 +177,7 @@ on_after_paint (GdkFrameClock *clock,
     {
       g_array_append_val (pan->frame_ms, ms);
       g_array_append_val (pan->cpu_ms, cpu);
+      pan->faults += minor_faults () - pan->faults_start;
     }
 }
 
@@ -174,7 +196,12 @@ main (int   argc,
   ShumateViewport *viewport;
   AnbuMapStatusLayer *layer;
   GtkWidget *window;
+  guint only_houses = g_getenv ("BENCH_PAN_HOUSES") ? atoi (g_getenv ("BENCH_PAN_HOUSES")) : 0;
+  double only_zoom = g_getenv ("BENCH_PAN_ZOOM") ? atof (g_getenv ("BENCH_PAN_ZOOM")) : 0;
 
+  /* As the app does at start-up (BENCH_DEFAULT_MALLOC=1: glibc's defaults). */
+  if (g_getenv ("BENCH_DEFAULT_MALLOC") == NULL)
+    anbu_frame_memory_keep_frame_buffers ();
   if (g_getenv ("GSK_RENDERER") == NULL)
     g_setenv ("GSK_RENDERER", "cairo", TRUE);
   g_setenv ("GTK_A11Y", "none", FALSE);
@@ -196,6 +223,9 @@ main (int   argc,
   shumate_simple_map_add_overlay_layer (map, SHUMATE_LAYER (layer));
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (map));
   gtk_window_present (GTK_WINDOW (window));
+  /* As AnbuMapView does when realized (BENCH_DEFAULT_MALLOC=1: not). */
+  if (g_getenv ("BENCH_DEFAULT_MALLOC") == NULL)
+    anbu_frame_memory_keep_window_buffers (window);
   spin_frames (window, 3);
 
   renderer = gsk_cairo_renderer_new ();
@@ -269,26 +299,33 @@ main (int   argc,
   /* Panning the real window: frames per second and the time each frame takes. */
   printf ("\n# Panning the map window programmatically for %.0f s per row (frame clock paced)\n",
           PAN_SECONDS);
-  printf ("%-9s %7s %5s %7s %12s %12s %12s %12s\n", "area", "houses", "zoom", "fps", "frame_med",
-          "frame_p95", "cpu_med", "cpu_p95");
+  printf ("%-9s %7s %5s %7s %12s %12s %12s %12s %8s\n", "area", "houses", "zoom", "fps", "frame_med",
+          "frame_p95", "cpu_med", "cpu_p95", "faults");
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
-      g_autoptr(GListStore) store = make_points (sizes[s], &areas[0]);
+      g_autoptr(GListStore) store = NULL;
+
+      if (only_houses > 0 && sizes[s] != only_houses)
+        continue;
+      store = make_points (sizes[s], &areas[0]);
 
       anbu_map_status_layer_set_model (layer, G_LIST_MODEL (store));
       for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
         {
           GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-          Pan pan = { viewport, (areas[0].south + areas[0].north) / 2,
-                      (areas[0].west + areas[0].east) / 2,
+          Pan pan = { .viewport = viewport,
+                      .lat = (areas[0].south + areas[0].north) / 2,
+                      .lon = (areas[0].west + areas[0].east) / 2,
                       /* about 4 px per frame */
-                      4.0 * 360.0 / (256.0 * exp2 (zooms[z])), 0, 0, 0, 0, 0,
-                      g_array_new (FALSE, FALSE, sizeof (double)),
-                      g_array_new (FALSE, FALSE, sizeof (double)) };
+                      .step = 4.0 * 360.0 / (256.0 * exp2 (zooms[z])),
+                      .frame_ms = g_array_new (FALSE, FALSE, sizeof (double)),
+                      .cpu_ms = g_array_new (FALSE, FALSE, sizeof (double)) };
           gulong h1, h2;
           guint id;
           gint64 end;
 
+          if (only_zoom > 0 && zooms[z] != only_zoom)
+            continue;
           shumate_viewport_set_zoom_level (viewport, zooms[z]);
           shumate_location_set_location (SHUMATE_LOCATION (viewport), pan.lat, pan.lon);
           spin_frames (window, 2);
@@ -302,12 +339,13 @@ main (int   argc,
           g_signal_handler_disconnect (clock, h1);
           g_signal_handler_disconnect (clock, h2);
 
-          printf ("%-9s %7u %5.0f %7.1f %9.2f ms %9.2f ms %9.2f ms %9.2f ms\n", areas[0].name, sizes[s], zooms[z],
+          printf ("%-9s %7u %5.0f %7.1f %9.2f ms %9.2f ms %9.2f ms %9.2f ms %8.0f\n", areas[0].name, sizes[s], zooms[z],
                   pan.frames > 1 ? (pan.frames - 1) * 1e6 / (double) (pan.last - pan.first) : 0,
                   anbu_bench_percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.5),
                   anbu_bench_percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.95),
                   anbu_bench_percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.5),
-                  anbu_bench_percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.95));
+                  anbu_bench_percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.95),
+                  pan.frame_ms->len > 0 ? pan.faults / (double) pan.frame_ms->len : 0);
           g_array_unref (pan.frame_ms);
           g_array_unref (pan.cpu_ms);
         }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-frame-memory.h"
 #include "anbu-map-view.h"
 
 #define MAX_CLICK_ZOOM 18.0
@@ -537,6 +538,14 @@ anbu_map_view_measure (GtkWidget      *widget,
 }
 
 static void
+anbu_map_view_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (anbu_map_view_parent_class)->realize (widget);
+  /* Panning repaints the whole window every frame. */
+  anbu_frame_memory_keep_window_buffers (widget);
+}
+
+static void
 anbu_map_view_size_allocate (GtkWidget *widget,
                              int        width,
                              int        height,
@@ -648,6 +657,7 @@ anbu_map_view_class_init (AnbuMapViewClass *klass)
   object_class->get_property = anbu_map_view_get_property;
   object_class->set_property = anbu_map_view_set_property;
 
+  widget_class->realize = anbu_map_view_realize;
   widget_class->measure = anbu_map_view_measure;
   widget_class->size_allocate = anbu_map_view_size_allocate;
 
