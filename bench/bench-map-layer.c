@@ -24,6 +24,10 @@
  *
  *   xvfb-run -a -s '-screen 0 1280x800x24' _build/bench/bench-map-layer
  *
+ * The map pans over base tiles put in the tile cache beforehand (opaque
+ * 256 px PNGs, as a tile server sends; BENCH_NO_TILES=1: none, as before
+ * 2026-12-05, when only the households were drawn).
+ *
  * GSK_RENDERER picks another renderer (default here: cairo); BENCH_PAN_ONLY=1
  * runs only the panning part (e.g. under perf); BENCH_PAN_HOUSES and
  * BENCH_PAN_ZOOM pan only that many households / at that zoom.
@@ -76,6 +80,74 @@ make_points (guint       n,
     }
   g_list_store_splice (store, 0, 0, items->pdata, items->len);
   return store;
+}
+
+/* An opaque tile that looks a little like a street map: blocks, streets and
+ * a label, so that it is not one colour a renderer could fill. */
+static void
+write_tile (AnbuMapTileSource *source,
+            int                x,
+            int                y,
+            int                zoom)
+{
+  g_autofree char *path = anbu_map_tile_source_get_cache_path (source, x, y, zoom);
+  g_autofree char *label = g_strdup_printf ("%d/%d/%d", zoom, x, y);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 256, 256);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 0.95, 0.94, 0.91);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.85, 0.83, 0.80);
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 4; j++)
+      cairo_rectangle (cr, 8 + 64 * i, 8 + 64 * j, 48 + (x + i) % 3 * 4, 48 - (y + j) % 3 * 4);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 6);
+  cairo_move_to (cr, 0, 128 + (x % 5) * 10);
+  cairo_line_to (cr, 256, 100 + (y % 7) * 10);
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  cairo_move_to (cr, 20, 40);
+  cairo_show_text (cr, label);
+  cairo_destroy (cr);
+  if (cairo_surface_write_to_png (surface, path) != CAIRO_STATUS_SUCCESS)
+    g_error ("could not write %s", path);
+  cairo_surface_destroy (surface);
+}
+
+/* Tiles around an area's centre, as far as the panning below goes. */
+static void
+write_tiles (AnbuMapTileSource *source,
+             const Area        *area,
+             const double      *zooms,
+             guint              n_zooms)
+{
+  for (guint z = 0; z < n_zooms; z++)
+    {
+      double cx, cy;
+
+      anbu_geo_to_world_pixels ((area->south + area->north) / 2, (area->west + area->east) / 2,
+                                zooms[z], 256, &cx, &cy);
+      for (int dy = -4; dy <= 4; dy++)
+        for (int dx = -7; dx <= 7; dx++)
+          write_tile (source, (int) (cx / 256) + dx, (int) (cy / 256) + dy, (int) zooms[z]);
+    }
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
 }
 
 /* This thread's minor page faults so far. */
@@ -208,10 +280,12 @@ main (int   argc,
   gtk_init ();
   setvbuf (stdout, NULL, _IOLBF, 0);
 
-  /* Tiles are not measured: the source points at a closed local port. */
+  /* The source points at a closed local port: only cached tiles show. */
   cache = g_dir_make_tmp ("anbu-bench-XXXXXX", &error);
   g_assert_no_error (error);
   source = anbu_map_tile_source_new ("http://127.0.0.1:9", cache);
+  if (g_getenv ("BENCH_NO_TILES") == NULL)
+    write_tiles (source, &areas[0], zooms, G_N_ELEMENTS (zooms));
   map_source = anbu_map_tile_source_create_map_source (source);
 
   window = gtk_window_new ();
@@ -327,6 +401,14 @@ main (int   argc,
           if (only_zoom > 0 && zooms[z] != only_zoom)
             continue;
           shumate_viewport_set_zoom_level (viewport, zooms[z]);
+          if (g_getenv ("BENCH_SNAP_START"))
+            {
+              ShumateMapSource *ms = shumate_viewport_get_reference_map_source (viewport);
+              double px = round (shumate_map_source_get_x (ms, zooms[z], pan.lon));
+              double py = round (shumate_map_source_get_y (ms, zooms[z], pan.lat));
+              pan.lon = shumate_map_source_get_longitude (ms, zooms[z], px);
+              pan.lat = shumate_map_source_get_latitude (ms, zooms[z], py);
+            }
           shumate_location_set_location (SHUMATE_LOCATION (viewport), pan.lat, pan.lon);
           spin_frames (window, 2);
           h1 = g_signal_connect (clock, "layout", G_CALLBACK (on_before_layout), &pan);
@@ -354,6 +436,6 @@ main (int   argc,
 
   gsk_renderer_unrealize (renderer);
   gtk_window_destroy (GTK_WINDOW (window));
-  g_rmdir (cache);
+  remove_dir (cache);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #ifdef GDK_WINDOWING_X11
@@ -857,6 +858,134 @@ test_close_while_tiles_load (void)
   g_assert_cmpuint (received, ==, received_at_close);
 }
 
+/* A tile as a tile server sends it: opaque paper and a red street, and a
+ * half-transparent blue band (some servers send transparent overlays). */
+static GBytes *
+make_tile_png (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 256, 256);
+  cairo_t *cr = cairo_create (surface);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  char *contents;
+  gsize length;
+  int fd;
+
+  cairo_set_source_rgb (cr, 242 / 255.0, 240 / 255.0, 232 / 255.0);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 200 / 255.0, 30 / 255.0, 40 / 255.0);
+  cairo_rectangle (cr, 0, 100, 256, 20);
+  cairo_fill (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_set_source_rgba (cr, 0, 0, 1, 0.5);
+  cairo_rectangle (cr, 0, 200, 256, 20);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  fd = g_file_open_tmp ("anbu-tile-XXXXXX.png", &path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_unlink (path);
+  return g_bytes_new_take (contents, length);
+}
+
+/* The colour (0xRRGGBB, premultiplied, over nothing) and alpha at (x, y). */
+static guint
+pixel_at (GdkTexture *texture,
+          int         x,
+          int         y,
+          guint      *alpha)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guchar *data = g_malloc ((gsize) w * h * 4);
+  const guchar *p;
+
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  p = data + ((gsize) y * w + x) * 4;
+  *alpha = p[3];
+  return (guint) p[2] << 16 | (guint) p[1] << 8 | p[0];
+}
+
+static void
+assert_colour_near (guint colour,
+                    guint expected)
+{
+  for (int shift = 0; shift <= 16; shift += 8)
+    g_assert_cmpint (abs ((int) ((colour >> shift) & 0xff) - (int) ((expected >> shift) & 0xff)),
+                     <=, 2);
+}
+
+static void
+on_tile_filled (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint *done = user_data;
+
+  g_assert_true (shumate_map_source_fill_tile_finish (SHUMATE_MAP_SOURCE (object), result, &error));
+  g_assert_no_error (error);
+  (*done)++;
+}
+
+/* Tiles reach the map as they were sent, at their size and scaled up (the
+ * map between zoom levels), and not as texture nodes, which GTK 4.8's cairo
+ * renderer converts pixel by pixel every frame: a pan at street zoom spent
+ * more time converting the 20–40 tiles in view than drawing anything. */
+static void
+test_tiles_drawn_as_sent (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("anbu-view-XXXXXX", &error);
+  /* Nothing listens there: the tile comes from the cache. */
+  g_autoptr(AnbuMapTileSource) source = anbu_map_tile_source_new ("http://127.0.0.1:9", cache);
+  g_autoptr(ShumateMapSource) map_source = anbu_map_tile_source_create_map_source (source);
+  g_autoptr(ShumateTile) tile = shumate_tile_new_full (13970, 6350, 256, 14);
+  g_autofree char *path = anbu_map_tile_source_get_cache_path (source, 13970, 6350, 14);
+  g_autoptr(GBytes) png = make_tile_png ();
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  GdkPaintable *paintable;
+  guint done = 0;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                      NULL));
+  shumate_map_source_fill_tile_async (map_source, tile, NULL, on_tile_filled, &done);
+  g_assert_true (test_wait_until_uint (&done, 1, TIMEOUT_MS));
+  g_assert_cmpint (shumate_tile_get_state (tile), ==, SHUMATE_STATE_DONE);
+  paintable = shumate_tile_get_paintable (tile);
+  g_assert_nonnull (paintable);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 256);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 256);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+
+  for (int scale = 1; scale <= 2; scale++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      guint alpha;
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), 256 * scale, 256 * scale);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      g_assert_nonnull (node);
+      g_assert_cmpint (gsk_render_node_get_node_type (node), !=, GSK_TEXTURE_NODE);
+      texture = gsk_renderer_render_texture (renderer, node,
+                                             &GRAPHENE_RECT_INIT (0, 0, 256 * scale, 256 * scale));
+      assert_colour_near (pixel_at (texture, 50 * scale, 50 * scale, &alpha), 0xf2f0e8);
+      g_assert_cmpuint (alpha, ==, 255);
+      assert_colour_near (pixel_at (texture, 128 * scale, 110 * scale, &alpha), 0xc81e28);
+      g_assert_cmpuint (alpha, ==, 255);
+      /* Half-transparent blue stays half-transparent (premultiplied: 0x80). */
+      assert_colour_near (pixel_at (texture, 128 * scale, 210 * scale, &alpha), 0x000080);
+      g_assert_cmpint (abs ((int) alpha - 128), <=, 2);
+    }
+  gsk_renderer_unrealize (renderer);
+  g_unlink (path);
+  g_rmdir (cache);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -884,6 +1013,7 @@ main (int   argc,
   ADD ("/anbu/map/view/screenshot", test_screenshot);
 #undef ADD
   g_test_add_func ("/anbu/map/view/close-while-tiles-load", test_close_while_tiles_load);
+  g_test_add_func ("/anbu/map/view/tiles-drawn-as-sent", test_tiles_drawn_as_sent);
 
   return g_test_run ();
 }

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <shumate/shumate.h>
+
+G_BEGIN_DECLS
+
+#define ANBU_TYPE_MAP_RASTER_SOURCE (anbu_map_raster_source_get_type ())
+
+G_DECLARE_FINAL_TYPE (AnbuMapRasterSource, anbu_map_raster_source, ANBU, MAP_RASTER_SOURCE,
+                      ShumateMapSource)
+
+/* Raster tiles of a data source, as ShumateRasterRenderer draws them, but
+ * decoded off the main thread into textures in GDK's default memory format
+ * (cairo's own). GTK's cairo renderer converts a texture to that format every
+ * time it draws it: libshumate's decoded PNGs (8-bit RGB) went through GDK's
+ * per-pixel conversion for each of the 20–40 tiles in view, every frame of a
+ * pan; a texture already in that format is a plain copy. Set the map source's
+ * own properties (id, name, license, zoom levels, tile size, projection) at
+ * construction, as for ShumateRasterRenderer. */
+AnbuMapRasterSource *anbu_map_raster_source_new         (ShumateDataSource   *data_source);
+
+ShumateDataSource   *anbu_map_raster_source_get_data_source (AnbuMapRasterSource *self);
+
+G_END_DECLS
