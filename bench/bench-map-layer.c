@@ -30,7 +30,10 @@
  *
  * GSK_RENDERER picks another renderer (default here: cairo); BENCH_PAN_ONLY=1
  * runs only the panning part (e.g. under perf); BENCH_PAN_HOUSES and
- * BENCH_PAN_ZOOM pan only that many households / at that zoom.
+ * BENCH_PAN_ZOOM pan only that many households / at that zoom;
+ * BENCH_SNAP_START=1 starts each pan on a whole pixel, so that the base tiles
+ * stay on whole pixels (4 px steps); BENCH_DEFAULT_MALLOC=1 leaves glibc's
+ * allocator and cairo's shared memory as they were (see anbu-frame-memory.h).
  *
  * Besides the time, each panning row counts the page faults per frame: a
  * frame that writes into freshly mapped memory pays a fault per 4 KiB page,
