@@ -14,6 +14,7 @@
 
 #include "anbu-bench-util.h"
 #include "anbu-frame-memory.h"
+#include "anbu-map-raster-source.h"
 #include "anbu-map-status-layer.h"
 #include "anbu-map-tile-source.h"
 
@@ -296,6 +297,9 @@ main (int   argc,
   map = shumate_simple_map_new ();
   shumate_simple_map_set_map_source (map, map_source);
   viewport = shumate_simple_map_get_viewport (map);
+  /* As AnbuMapView does. */
+  anbu_map_raster_source_set_pixel_grid (ANBU_MAP_RASTER_SOURCE (map_source), viewport,
+                                         GTK_WIDGET (shumate_simple_map_get_map (map)));
   layer = anbu_map_status_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (map, SHUMATE_LAYER (layer));
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (map));

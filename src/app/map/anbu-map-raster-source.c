@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "anbu-map-raster-source.h"
 #include "anbu-map-tile-paintable.h"
 
@@ -11,6 +13,8 @@ struct _AnbuMapRasterSource
   ShumateMapSource   parent_instance;
 
   ShumateDataSource *data_source;
+  GWeakRef           viewport;
+  GWeakRef           map;
 };
 
 G_DEFINE_TYPE (AnbuMapRasterSource, anbu_map_raster_source, SHUMATE_TYPE_MAP_SOURCE)
@@ -56,6 +60,7 @@ on_tile_decoded (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  anbu_map_tile_paintable_set_pixel_grid (paintable, g_task_get_source_object (task));
   shumate_tile_set_paintable (tile, GDK_PAINTABLE (paintable));
   shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
   g_task_return_boolean (task, TRUE);
@@ -123,6 +128,8 @@ anbu_map_raster_source_finalize (GObject *object)
   AnbuMapRasterSource *self = ANBU_MAP_RASTER_SOURCE (object);
 
   g_clear_object (&self->data_source);
+  g_weak_ref_clear (&self->viewport);
+  g_weak_ref_clear (&self->map);
   G_OBJECT_CLASS (anbu_map_raster_source_parent_class)->finalize (object);
 }
 
@@ -184,6 +191,8 @@ anbu_map_raster_source_class_init (AnbuMapRasterSourceClass *klass)
 static void
 anbu_map_raster_source_init (AnbuMapRasterSource *self)
 {
+  g_weak_ref_init (&self->viewport, NULL);
+  g_weak_ref_init (&self->map, NULL);
 }
 
 /* ---- Public API ------------------------------------------------------------ */
@@ -200,4 +209,57 @@ anbu_map_raster_source_get_data_source (AnbuMapRasterSource *self)
 {
   g_return_val_if_fail (ANBU_IS_MAP_RASTER_SOURCE (self), NULL);
   return self->data_source;
+}
+
+void
+anbu_map_raster_source_set_pixel_grid (AnbuMapRasterSource *self,
+                                       ShumateViewport     *viewport,
+                                       GtkWidget           *map)
+{
+  g_return_if_fail (ANBU_IS_MAP_RASTER_SOURCE (self));
+  g_return_if_fail (viewport == NULL || SHUMATE_IS_VIEWPORT (viewport));
+  g_return_if_fail (map == NULL || GTK_IS_WIDGET (map));
+
+  g_weak_ref_set (&self->viewport, viewport);
+  g_weak_ref_set (&self->map, map);
+}
+
+gboolean
+anbu_map_raster_source_get_pixel_offset (AnbuMapRasterSource *self,
+                                         double               width,
+                                         double               height,
+                                         double              *dx,
+                                         double              *dy)
+{
+  ShumateMapSource *source = SHUMATE_MAP_SOURCE (self);
+  g_autoptr(ShumateViewport) viewport = NULL;
+  g_autoptr(GtkWidget) map = NULL;
+  double zoom, tile_size, left, top;
+
+  g_return_val_if_fail (ANBU_IS_MAP_RASTER_SOURCE (self), FALSE);
+  g_return_val_if_fail (dx != NULL && dy != NULL, FALSE);
+
+  *dx = *dy = 0;
+  viewport = g_weak_ref_get (&self->viewport);
+  map = g_weak_ref_get (&self->map);
+  if (viewport == NULL || map == NULL)
+    return FALSE;
+  zoom = shumate_viewport_get_zoom_level (viewport);
+  tile_size = shumate_map_source_get_tile_size (source);
+  if (fabs (zoom - round (zoom)) > 1e-9 || shumate_viewport_get_rotation (viewport) != 0
+      || fabs (width - tile_size) > 1e-9 || fabs (height - tile_size) > 1e-9)
+    return FALSE;
+
+  /* The world pixel of the map's top left corner, as ShumateMapLayer places
+   * tiles (at world pixel - left, the same fraction for every tile) and as
+   * the households' layer rounds it. */
+  left = shumate_map_source_get_x (source, zoom,
+                                   shumate_location_get_longitude (SHUMATE_LOCATION (viewport)))
+         - gtk_widget_get_width (map) / 2.0;
+  top = shumate_map_source_get_y (source, zoom,
+                                  shumate_location_get_latitude (SHUMATE_LOCATION (viewport)))
+        - gtk_widget_get_height (map) / 2.0;
+  *dx = left - round (left);
+  *dy = top - round (top);
+  return TRUE;
 }

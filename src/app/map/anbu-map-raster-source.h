@@ -22,4 +22,21 @@ AnbuMapRasterSource *anbu_map_raster_source_new         (ShumateDataSource   *da
 
 ShumateDataSource   *anbu_map_raster_source_get_data_source (AnbuMapRasterSource *self);
 
+/* The map drawing this source's tiles (its viewport and its ShumateMap): at
+ * an integral zoom, unrotated, tiles are then drawn on whole pixels, where the
+ * households' layer puts its markers (x = round (world x) - round (world x of
+ * the map's left edge)). libshumate places them at fractional pixels while the
+ * map pans, and the cairo renderer then filters every tile (bilinear). Held
+ * weakly. */
+void                 anbu_map_raster_source_set_pixel_grid  (AnbuMapRasterSource *self,
+                                                             ShumateViewport     *viewport,
+                                                             GtkWidget           *map);
+/* How far to move a tile drawn at width × height so that it lands on whole
+ * pixels; FALSE (and 0, 0) when it is not drawn 1:1 on an unrotated map. */
+gboolean             anbu_map_raster_source_get_pixel_offset (AnbuMapRasterSource *self,
+                                                              double               width,
+                                                              double               height,
+                                                              double              *dx,
+                                                              double              *dy);
+
 G_END_DECLS

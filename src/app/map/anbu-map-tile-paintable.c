@@ -3,13 +3,15 @@
 
 #include "config.h"
 
+#include "anbu-map-raster-source.h"
 #include "anbu-map-tile-paintable.h"
 
 struct _AnbuMapTilePaintable
 {
   GObject          parent_instance;
 
-  cairo_surface_t *surface;   /* an image surface, never changed */
+  cairo_surface_t     *surface;   /* an image surface, never changed */
+  AnbuMapRasterSource *grid;      /* says where whole pixels are, or NULL */
 };
 
 static void anbu_map_tile_paintable_iface_init (GdkPaintableInterface *iface);
@@ -27,11 +29,16 @@ anbu_map_tile_paintable_snapshot (GdkPaintable *paintable,
   AnbuMapTilePaintable *self = ANBU_MAP_TILE_PAINTABLE (paintable);
   int surface_width = cairo_image_surface_get_width (self->surface);
   int surface_height = cairo_image_surface_get_height (self->surface);
+  double dx = 0, dy = 0;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0 || surface_width <= 0 || surface_height <= 0)
     return;
-  cr = gtk_snapshot_append_cairo (GTK_SNAPSHOT (snapshot), &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->grid != NULL)
+    anbu_map_raster_source_get_pixel_offset (self->grid, width, height, &dx, &dy);
+  cr = gtk_snapshot_append_cairo (GTK_SNAPSHOT (snapshot),
+                                  &GRAPHENE_RECT_INIT (dx, dy, width, height));
+  cairo_translate (cr, dx, dy);
   cairo_scale (cr, width / surface_width, height / surface_height);
   cairo_set_source_surface (cr, self->surface, 0, 0);
   cairo_paint (cr);
@@ -71,6 +78,7 @@ anbu_map_tile_paintable_finalize (GObject *object)
   AnbuMapTilePaintable *self = ANBU_MAP_TILE_PAINTABLE (object);
 
   g_clear_pointer (&self->surface, cairo_surface_destroy);
+  g_clear_object (&self->grid);
   G_OBJECT_CLASS (anbu_map_tile_paintable_parent_class)->finalize (object);
 }
 
@@ -127,4 +135,14 @@ anbu_map_tile_paintable_get_surface (AnbuMapTilePaintable *self)
 {
   g_return_val_if_fail (ANBU_IS_MAP_TILE_PAINTABLE (self), NULL);
   return self->surface;
+}
+
+void
+anbu_map_tile_paintable_set_pixel_grid (AnbuMapTilePaintable *self,
+                                        gpointer              source)
+{
+  g_return_if_fail (ANBU_IS_MAP_TILE_PAINTABLE (self));
+  g_return_if_fail (source == NULL || ANBU_IS_MAP_RASTER_SOURCE (source));
+
+  g_set_object (&self->grid, source);
 }

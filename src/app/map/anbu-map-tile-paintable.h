@@ -18,5 +18,9 @@ AnbuMapTilePaintable *anbu_map_tile_paintable_new          (cairo_surface_t *sur
 AnbuMapTilePaintable *anbu_map_tile_paintable_new_from_bytes (GBytes        *bytes,
                                                               GError       **error);
 cairo_surface_t      *anbu_map_tile_paintable_get_surface  (AnbuMapTilePaintable *self);
+/* Draws the tile on whole pixels where @source says how (see
+ * anbu_map_raster_source_get_pixel_offset()); NULL: where it is put. */
+void                  anbu_map_tile_paintable_set_pixel_grid (AnbuMapTilePaintable *self,
+                                                              gpointer              source);
 
 G_END_DECLS

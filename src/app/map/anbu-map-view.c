@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-frame-memory.h"
+#include "anbu-map-raster-source.h"
 #include "anbu-map-view.h"
 
 #define MAX_CLICK_ZOOM 18.0
@@ -779,6 +780,10 @@ anbu_map_view_set_tile_source (AnbuMapView       *self,
       shumate_simple_map_remove_overlay_layer (self->map, SHUMATE_LAYER (self->pin_layer));
     }
   map_source = anbu_map_tile_source_create_map_source (source);
+  /* Tiles on whole pixels, where the markers are. */
+  anbu_map_raster_source_set_pixel_grid (ANBU_MAP_RASTER_SOURCE (map_source),
+                                         shumate_simple_map_get_viewport (self->map),
+                                         GTK_WIDGET (shumate_simple_map_get_map (self->map)));
   shumate_simple_map_set_map_source (self->map, map_source);
   g_set_object (&self->map_source, map_source);
   /* The route goes on top so its numbered stops stay readable over the
