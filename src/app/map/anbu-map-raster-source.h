@@ -11,12 +11,12 @@ G_DECLARE_FINAL_TYPE (AnbuMapRasterSource, anbu_map_raster_source, ANBU, MAP_RAS
                       ShumateMapSource)
 
 /* Raster tiles of a data source, as ShumateRasterRenderer draws them, but
- * decoded off the main thread into textures in GDK's default memory format
- * (cairo's own). GTK's cairo renderer converts a texture to that format every
- * time it draws it: libshumate's decoded PNGs (8-bit RGB) went through GDK's
- * per-pixel conversion for each of the 20–40 tiles in view, every frame of a
- * pan; a texture already in that format is a plain copy. Set the map source's
- * own properties (id, name, license, zoom levels, tile size, projection) at
+ * decoded on a worker thread (libshumate decodes on the main thread) into
+ * AnbuMapTilePaintables, drawn from kept cairo surfaces. ShumateRasterRenderer
+ * makes each tile a GdkTexture, and GTK 4.8's cairo renderer converts every
+ * texture node pixel by pixel, through floats, each time it draws it: for the
+ * 20–40 tiles in view, every frame of a pan. Set the map source's own
+ * properties (id, name, license, zoom levels, tile size, projection) at
  * construction, as for ShumateRasterRenderer. */
 AnbuMapRasterSource *anbu_map_raster_source_new         (ShumateDataSource   *data_source);
 

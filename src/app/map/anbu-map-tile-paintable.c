@@ -3,12 +3,11 @@
 
 #include "config.h"
 
-#include "anbu-map-raster-source.h"
 #include "anbu-map-tile-paintable.h"
 
 struct _AnbuMapTilePaintable
 {
-  GObject          parent_instance;
+  GObject              parent_instance;
 
   cairo_surface_t     *surface;   /* an image surface, never changed */
   AnbuMapRasterSource *grid;      /* says where whole pixels are, or NULL */
@@ -139,7 +138,7 @@ anbu_map_tile_paintable_get_surface (AnbuMapTilePaintable *self)
 
 void
 anbu_map_tile_paintable_set_pixel_grid (AnbuMapTilePaintable *self,
-                                        gpointer              source)
+                                        AnbuMapRasterSource  *source)
 {
   g_return_if_fail (ANBU_IS_MAP_TILE_PAINTABLE (self));
   g_return_if_fail (source == NULL || ANBU_IS_MAP_RASTER_SOURCE (source));

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "anbu-map-raster-source.h"
+
 G_BEGIN_DECLS
 
 #define ANBU_TYPE_MAP_TILE_PAINTABLE (anbu_map_tile_paintable_get_type ())
@@ -21,6 +23,6 @@ cairo_surface_t      *anbu_map_tile_paintable_get_surface  (AnbuMapTilePaintable
 /* Draws the tile on whole pixels where @source says how (see
  * anbu_map_raster_source_get_pixel_offset()); NULL: where it is put. */
 void                  anbu_map_tile_paintable_set_pixel_grid (AnbuMapTilePaintable *self,
-                                                              gpointer              source);
+                                                              AnbuMapRasterSource  *source);
 
 G_END_DECLS
