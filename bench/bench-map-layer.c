@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 
 #include "anbu-bench-util.h"
+#include "anbu-frame-memory.h"
+#include "anbu-map-raster-source.h"
 #include "anbu-map-status-layer.h"
 #include "anbu-map-tile-source.h"
 
@@ -22,8 +25,21 @@
  *
  *   xvfb-run -a -s '-screen 0 1280x800x24' _build/bench/bench-map-layer
  *
+ * The map pans over base tiles put in the tile cache beforehand (opaque
+ * 256 px PNGs, as a tile server sends; BENCH_NO_TILES=1: none, as before
+ * 2026-12-05, when only the households were drawn).
+ *
  * GSK_RENDERER picks another renderer (default here: cairo); BENCH_PAN_ONLY=1
- * runs only the panning part (e.g. under perf).
+ * runs only the panning part (e.g. under perf); BENCH_PAN_HOUSES and
+ * BENCH_PAN_ZOOM pan only that many households / at that zoom;
+ * BENCH_SNAP_START=1 starts each pan on a whole pixel, so that the base tiles
+ * stay on whole pixels (4 px steps); BENCH_DEFAULT_MALLOC=1 leaves glibc's
+ * allocator and cairo's shared memory as they were (see anbu-frame-memory.h).
+ *
+ * Besides the time, each panning row counts the page faults per frame: a
+ * frame that writes into freshly mapped memory pays a fault per 4 KiB page,
+ * which cost more than the drawing itself in a virtual machine, and unlike
+ * the time the count does not depend on how loaded the machine is.
  */
 
 #define WIDTH 1280
@@ -68,6 +84,84 @@ make_points (guint       n,
     }
   g_list_store_splice (store, 0, 0, items->pdata, items->len);
   return store;
+}
+
+/* An opaque tile that looks a little like a street map: blocks, streets and
+ * a label, so that it is not one colour a renderer could fill. */
+static void
+write_tile (AnbuMapTileSource *source,
+            int                x,
+            int                y,
+            int                zoom)
+{
+  g_autofree char *path = anbu_map_tile_source_get_cache_path (source, x, y, zoom);
+  g_autofree char *label = g_strdup_printf ("%d/%d/%d", zoom, x, y);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 256, 256);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 0.95, 0.94, 0.91);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.85, 0.83, 0.80);
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 4; j++)
+      cairo_rectangle (cr, 8 + 64 * i, 8 + 64 * j, 48 + (x + i) % 3 * 4, 48 - (y + j) % 3 * 4);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 6);
+  cairo_move_to (cr, 0, 128 + (x % 5) * 10);
+  cairo_line_to (cr, 256, 100 + (y % 7) * 10);
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  cairo_move_to (cr, 20, 40);
+  cairo_show_text (cr, label);
+  cairo_destroy (cr);
+  if (cairo_surface_write_to_png (surface, path) != CAIRO_STATUS_SUCCESS)
+    g_error ("could not write %s", path);
+  cairo_surface_destroy (surface);
+}
+
+/* Tiles around an area's centre, as far as the panning below goes. */
+static void
+write_tiles (AnbuMapTileSource *source,
+             const Area        *area,
+             const double      *zooms,
+             guint              n_zooms)
+{
+  for (guint z = 0; z < n_zooms; z++)
+    {
+      double cx, cy;
+
+      anbu_geo_to_world_pixels ((area->south + area->north) / 2, (area->west + area->east) / 2,
+                                zooms[z], 256, &cx, &cy);
+      for (int dy = -4; dy <= 4; dy++)
+        for (int dx = -7; dx <= 7; dx++)
+          write_tile (source, (int) (cx / 256) + dx, (int) (cy / 256) + dy, (int) zooms[z]);
+    }
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+/* This thread's minor page faults so far. */
+static long
+minor_faults (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_THREAD, &usage);
+  return usage.ru_minflt;
 }
 
 /* This thread's CPU time: on a loaded machine the wall clock also counts
@@ -115,6 +209,8 @@ typedef struct
   guint            frames;
   gint64           paint_start;
   double           cpu_start;
+  long             faults_start;
+  long             faults;    /* minor page faults during the frames */
   GArray          *frame_ms;  /* layout-to-after-paint wall time per frame */
   GArray          *cpu_ms;    /* the same, this thread's CPU time */
 } Pan;
@@ -143,6 +239,7 @@ on_before_layout (GdkFrameClock *clock,
 {
   pan->paint_start = g_get_monotonic_time ();
   pan->cpu_start = cpu_ms ();
+  pan->faults_start = minor_faults ();
 }
 
 static void
@@ -156,6 +253,7 @@ on_after_paint (GdkFrameClock *clock,
     {
       g_array_append_val (pan->frame_ms, ms);
       g_array_append_val (pan->cpu_ms, cpu);
+      pan->faults += minor_faults () - pan->faults_start;
     }
 }
 
@@ -174,17 +272,24 @@ main (int   argc,
   ShumateViewport *viewport;
   AnbuMapStatusLayer *layer;
   GtkWidget *window;
+  guint only_houses = g_getenv ("BENCH_PAN_HOUSES") ? atoi (g_getenv ("BENCH_PAN_HOUSES")) : 0;
+  double only_zoom = g_getenv ("BENCH_PAN_ZOOM") ? atof (g_getenv ("BENCH_PAN_ZOOM")) : 0;
 
+  /* As the app does at start-up (BENCH_DEFAULT_MALLOC=1: glibc's defaults). */
+  if (g_getenv ("BENCH_DEFAULT_MALLOC") == NULL)
+    anbu_frame_memory_keep_frame_buffers ();
   if (g_getenv ("GSK_RENDERER") == NULL)
     g_setenv ("GSK_RENDERER", "cairo", TRUE);
   g_setenv ("GTK_A11Y", "none", FALSE);
   gtk_init ();
   setvbuf (stdout, NULL, _IOLBF, 0);
 
-  /* Tiles are not measured: the source points at a closed local port. */
+  /* The source points at a closed local port: only cached tiles show. */
   cache = g_dir_make_tmp ("anbu-bench-XXXXXX", &error);
   g_assert_no_error (error);
   source = anbu_map_tile_source_new ("http://127.0.0.1:9", cache);
+  if (g_getenv ("BENCH_NO_TILES") == NULL)
+    write_tiles (source, &areas[0], zooms, G_N_ELEMENTS (zooms));
   map_source = anbu_map_tile_source_create_map_source (source);
 
   window = gtk_window_new ();
@@ -192,10 +297,16 @@ main (int   argc,
   map = shumate_simple_map_new ();
   shumate_simple_map_set_map_source (map, map_source);
   viewport = shumate_simple_map_get_viewport (map);
+  /* As AnbuMapView does. */
+  anbu_map_raster_source_set_pixel_grid (ANBU_MAP_RASTER_SOURCE (map_source), viewport,
+                                         GTK_WIDGET (shumate_simple_map_get_map (map)));
   layer = anbu_map_status_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (map, SHUMATE_LAYER (layer));
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (map));
   gtk_window_present (GTK_WINDOW (window));
+  /* As AnbuMapView does when realized (BENCH_DEFAULT_MALLOC=1: not). */
+  if (g_getenv ("BENCH_DEFAULT_MALLOC") == NULL)
+    anbu_frame_memory_keep_window_buffers (window);
   spin_frames (window, 3);
 
   renderer = gsk_cairo_renderer_new ();
@@ -269,27 +380,42 @@ main (int   argc,
   /* Panning the real window: frames per second and the time each frame takes. */
   printf ("\n# Panning the map window programmatically for %.0f s per row (frame clock paced)\n",
           PAN_SECONDS);
-  printf ("%-9s %7s %5s %7s %12s %12s %12s %12s\n", "area", "houses", "zoom", "fps", "frame_med",
-          "frame_p95", "cpu_med", "cpu_p95");
+  printf ("%-9s %7s %5s %7s %12s %12s %12s %12s %8s\n", "area", "houses", "zoom", "fps", "frame_med",
+          "frame_p95", "cpu_med", "cpu_p95", "faults");
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
-      g_autoptr(GListStore) store = make_points (sizes[s], &areas[0]);
+      g_autoptr(GListStore) store = NULL;
+
+      if (only_houses > 0 && sizes[s] != only_houses)
+        continue;
+      store = make_points (sizes[s], &areas[0]);
 
       anbu_map_status_layer_set_model (layer, G_LIST_MODEL (store));
       for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
         {
           GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-          Pan pan = { viewport, (areas[0].south + areas[0].north) / 2,
-                      (areas[0].west + areas[0].east) / 2,
+          Pan pan = { .viewport = viewport,
+                      .lat = (areas[0].south + areas[0].north) / 2,
+                      .lon = (areas[0].west + areas[0].east) / 2,
                       /* about 4 px per frame */
-                      4.0 * 360.0 / (256.0 * exp2 (zooms[z])), 0, 0, 0, 0, 0,
-                      g_array_new (FALSE, FALSE, sizeof (double)),
-                      g_array_new (FALSE, FALSE, sizeof (double)) };
+                      .step = 4.0 * 360.0 / (256.0 * exp2 (zooms[z])),
+                      .frame_ms = g_array_new (FALSE, FALSE, sizeof (double)),
+                      .cpu_ms = g_array_new (FALSE, FALSE, sizeof (double)) };
           gulong h1, h2;
           guint id;
           gint64 end;
 
+          if (only_zoom > 0 && zooms[z] != only_zoom)
+            continue;
           shumate_viewport_set_zoom_level (viewport, zooms[z]);
+          if (g_getenv ("BENCH_SNAP_START"))
+            {
+              ShumateMapSource *ms = shumate_viewport_get_reference_map_source (viewport);
+              double px = round (shumate_map_source_get_x (ms, zooms[z], pan.lon));
+              double py = round (shumate_map_source_get_y (ms, zooms[z], pan.lat));
+              pan.lon = shumate_map_source_get_longitude (ms, zooms[z], px);
+              pan.lat = shumate_map_source_get_latitude (ms, zooms[z], py);
+            }
           shumate_location_set_location (SHUMATE_LOCATION (viewport), pan.lat, pan.lon);
           spin_frames (window, 2);
           h1 = g_signal_connect (clock, "layout", G_CALLBACK (on_before_layout), &pan);
@@ -302,12 +428,13 @@ main (int   argc,
           g_signal_handler_disconnect (clock, h1);
           g_signal_handler_disconnect (clock, h2);
 
-          printf ("%-9s %7u %5.0f %7.1f %9.2f ms %9.2f ms %9.2f ms %9.2f ms\n", areas[0].name, sizes[s], zooms[z],
+          printf ("%-9s %7u %5.0f %7.1f %9.2f ms %9.2f ms %9.2f ms %9.2f ms %8.0f\n", areas[0].name, sizes[s], zooms[z],
                   pan.frames > 1 ? (pan.frames - 1) * 1e6 / (double) (pan.last - pan.first) : 0,
                   anbu_bench_percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.5),
                   anbu_bench_percentile ((double *) pan.frame_ms->data, pan.frame_ms->len, 0.95),
                   anbu_bench_percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.5),
-                  anbu_bench_percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.95));
+                  anbu_bench_percentile ((double *) pan.cpu_ms->data, pan.cpu_ms->len, 0.95),
+                  pan.frame_ms->len > 0 ? pan.faults / (double) pan.frame_ms->len : 0);
           g_array_unref (pan.frame_ms);
           g_array_unref (pan.cpu_ms);
         }
@@ -316,6 +443,6 @@ main (int   argc,
 
   gsk_renderer_unrealize (renderer);
   gtk_window_destroy (GTK_WINDOW (window));
-  g_rmdir (cache);
+  remove_dir (cache);
   return 0;
 }

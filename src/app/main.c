@@ -7,6 +7,7 @@
 
 #include "anbu-application.h"
 #include "anbu-client-account.h"
+#include "anbu-frame-memory.h"
 
 int
 main (int   argc,
@@ -16,6 +17,9 @@ main (int   argc,
   g_autoptr (AnbuClientAccount) account = NULL;
   g_autofree char *data_dir = NULL;
 
+  /* Before any window: frames that repaint the whole window (the map while
+   * it pans) reuse their buffers' memory instead of faulting it in anew. */
+  anbu_frame_memory_keep_frame_buffers ();
   anbu_application_init_i18n ();
   g_set_application_name (_("Anbu"));
 

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #ifdef GDK_WINDOWING_X11
@@ -857,6 +858,317 @@ test_close_while_tiles_load (void)
   g_assert_cmpuint (received, ==, received_at_close);
 }
 
+/* A tile as a tile server sends it: opaque paper and a red street, and a
+ * half-transparent blue band (some servers send transparent overlays). */
+static GBytes *
+make_tile_png (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 256, 256);
+  cairo_t *cr = cairo_create (surface);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  char *contents;
+  gsize length;
+  int fd;
+
+  cairo_set_source_rgb (cr, 242 / 255.0, 240 / 255.0, 232 / 255.0);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 200 / 255.0, 30 / 255.0, 40 / 255.0);
+  cairo_rectangle (cr, 0, 100, 256, 20);
+  cairo_fill (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_set_source_rgba (cr, 0, 0, 1, 0.5);
+  cairo_rectangle (cr, 0, 200, 256, 20);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  fd = g_file_open_tmp ("anbu-tile-XXXXXX.png", &path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_unlink (path);
+  return g_bytes_new_take (contents, length);
+}
+
+/* The colour (0xRRGGBB, premultiplied, over nothing) and alpha at (x, y). */
+static guint
+pixel_at (GdkTexture *texture,
+          int         x,
+          int         y,
+          guint      *alpha)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guchar *data = g_malloc ((gsize) w * h * 4);
+  const guchar *p;
+
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  p = data + ((gsize) y * w + x) * 4;
+  *alpha = p[3];
+  return (guint) p[2] << 16 | (guint) p[1] << 8 | p[0];
+}
+
+static void
+assert_colour_near (guint colour,
+                    guint expected)
+{
+  for (int shift = 0; shift <= 16; shift += 8)
+    g_assert_cmpint (abs ((int) ((colour >> shift) & 0xff) - (int) ((expected >> shift) & 0xff)),
+                     <=, 2);
+}
+
+static void
+on_tile_filled (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint *done = user_data;
+
+  g_assert_true (shumate_map_source_fill_tile_finish (SHUMATE_MAP_SOURCE (object), result, &error));
+  g_assert_no_error (error);
+  (*done)++;
+}
+
+/* Tiles reach the map as they were sent, at their size and scaled up (the
+ * map between zoom levels), and not as texture nodes, which GTK 4.8's cairo
+ * renderer converts pixel by pixel every frame: a pan at street zoom spent
+ * more time converting the 20–40 tiles in view than drawing anything. */
+static void
+test_tiles_drawn_as_sent (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("anbu-view-XXXXXX", &error);
+  /* Nothing listens there: the tile comes from the cache. */
+  g_autoptr(AnbuMapTileSource) source = anbu_map_tile_source_new ("http://127.0.0.1:9", cache);
+  g_autoptr(ShumateMapSource) map_source = anbu_map_tile_source_create_map_source (source);
+  g_autoptr(ShumateTile) tile = shumate_tile_new_full (13970, 6350, 256, 14);
+  g_autofree char *path = anbu_map_tile_source_get_cache_path (source, 13970, 6350, 14);
+  g_autoptr(GBytes) png = make_tile_png ();
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  GdkPaintable *paintable;
+  guint done = 0;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                      NULL));
+  shumate_map_source_fill_tile_async (map_source, tile, NULL, on_tile_filled, &done);
+  g_assert_true (test_wait_until_uint (&done, 1, TIMEOUT_MS));
+  g_assert_cmpint (shumate_tile_get_state (tile), ==, SHUMATE_STATE_DONE);
+  paintable = shumate_tile_get_paintable (tile);
+  g_assert_nonnull (paintable);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 256);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 256);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+
+  for (int scale = 1; scale <= 2; scale++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      guint alpha;
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), 256 * scale, 256 * scale);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      g_assert_nonnull (node);
+      g_assert_cmpint (gsk_render_node_get_node_type (node), !=, GSK_TEXTURE_NODE);
+      texture = gsk_renderer_render_texture (renderer, node,
+                                             &GRAPHENE_RECT_INIT (0, 0, 256 * scale, 256 * scale));
+      assert_colour_near (pixel_at (texture, 50 * scale, 50 * scale, &alpha), 0xf2f0e8);
+      g_assert_cmpuint (alpha, ==, 255);
+      assert_colour_near (pixel_at (texture, 128 * scale, 110 * scale, &alpha), 0xc81e28);
+      g_assert_cmpuint (alpha, ==, 255);
+      /* Half-transparent blue stays half-transparent (premultiplied: 0x80). */
+      assert_colour_near (pixel_at (texture, 128 * scale, 210 * scale, &alpha), 0x000080);
+      g_assert_cmpint (abs ((int) alpha - 128), <=, 2);
+    }
+  gsk_renderer_unrealize (renderer);
+  g_unlink (path);
+  g_rmdir (cache);
+}
+
+/* A white tile with a one-pixel black line down column 100 and along row 60. */
+static GBytes *
+make_grid_tile_png (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 256, 256);
+  cairo_t *cr = cairo_create (surface);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  char *contents;
+  gsize length;
+  int fd;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_rectangle (cr, 100, 0, 1, 256);
+  cairo_rectangle (cr, 0, 60, 256, 1);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  fd = g_file_open_tmp ("anbu-tile-XXXXXX.png", &path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_unlink (path);
+  return g_bytes_new_take (contents, length);
+}
+
+typedef struct
+{
+  int    line_x;      /* the tile's black column in the window, -1: none crisp */
+  int    line_y;      /* its black row */
+  double marker_x;    /* the middle of the green marker (a pixel edge) */
+  double marker_y;
+} GridLook;
+
+static gboolean
+is_black (const guchar *p)
+{
+  return p[0] < 24 && p[1] < 24 && p[2] < 24;
+}
+
+/* Looks around (x, y) of the window: the tile's lines, which must be one pixel
+ * wide and fully black (a tile at a fractional offset smears them over two
+ * pale columns), and the extent of the green marker. */
+static void
+look_at_grid (GtkWidget *window,
+              int        x,
+              int        y,
+              GridLook  *look)
+{
+  g_autoptr(GdkTexture) texture = render_window (window);
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guchar *data = g_malloc ((gsize) w * h * 4);
+  int x0 = G_MAXINT, x1 = G_MININT, y0 = G_MAXINT, y1 = G_MININT;
+  int n_columns = 0, n_rows = 0;
+
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  look->line_x = look->line_y = -1;
+  /* The lines, 40 px away from the marker. */
+  for (int cx = x - 30; cx <= x + 30; cx++)
+    if (is_black (data + ((gsize) (y - 40) * w + cx) * 4))
+      {
+        look->line_x = cx;
+        n_columns++;
+      }
+  for (int cy = y - 30; cy <= y + 30; cy++)
+    if (is_black (data + ((gsize) cy * w + x - 40) * 4))
+      {
+        look->line_y = cy;
+        n_rows++;
+      }
+  if (n_columns != 1)
+    look->line_x = -1;
+  if (n_rows != 1)
+    look->line_y = -1;
+  /* The normal state's green. */
+  for (int cy = y - 20; cy <= y + 20; cy++)
+    for (int cx = x - 20; cx <= x + 20; cx++)
+      {
+        const guchar *p = data + ((gsize) cy * w + cx) * 4;
+
+        if (abs (p[2] - 41) <= 12 && abs (p[1] - 161) <= 12 && abs (p[0] - 92) <= 12)
+          {
+            x0 = MIN (x0, cx);
+            x1 = MAX (x1, cx);
+            y0 = MIN (y0, cy);
+            y1 = MAX (y1, cy);
+          }
+      }
+  look->marker_x = x0 <= x1 ? (x0 + x1 + 1) / 2.0 : -1;
+  look->marker_y = y0 <= y1 ? (y0 + y1 + 1) / 2.0 : -1;
+}
+
+/* Base tiles are drawn on whole pixels while the map pans (libshumate puts
+ * them at fractional ones, which the cairo renderer filters at several times
+ * the cost), and they stay where the households' markers are: a household on
+ * a tile's pixel corner is drawn centred on that corner, wherever the map is
+ * centred, to the pixel. */
+static void
+test_tiles_on_whole_pixels (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("anbu-view-XXXXXX", &error);
+  g_autoptr(AnbuMapTileSource) source = anbu_map_tile_source_new ("http://127.0.0.1:9", cache);
+  g_autoptr(GListStore) store = g_list_store_new (ANBU_TYPE_MAP_POINT);
+  g_autoptr(GBytes) png = make_grid_tile_png ();
+  g_autoptr(ShumateMapSource) reference = anbu_map_tile_source_create_map_source (source);
+  const double offsets[][2] = { { 0.37, 0.61 }, { 3.5, -2.25 }, { -7.81, 0.5 }, { 12.02, 5.97 } };
+  double wx, wy, tile_x, tile_y, corner_x, corner_y;
+  g_autofree char *path = NULL;
+  g_autoptr(AnbuMapPoint) point = NULL;
+  AnbuMapView *view;
+  GtkWidget *window;
+
+  /* The district's middle at zoom 16, and the tile there. */
+  wx = shumate_map_source_get_x (reference, 16, (TEST_WEST + TEST_EAST) / 2);
+  wy = shumate_map_source_get_y (reference, 16, (TEST_SOUTH + TEST_NORTH) / 2);
+  tile_x = floor (wx / 256);
+  tile_y = floor (wy / 256);
+  path = anbu_map_tile_source_get_cache_path (source, (int) tile_x, (int) tile_y, 16);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                      NULL));
+  /* A household on the corner where the tile's lines would cross at (101, 61). */
+  corner_x = tile_x * 256 + 101;
+  corner_y = tile_y * 256 + 61;
+  point = anbu_map_point_new ("hh-corner", "김영수",
+                              shumate_map_source_get_latitude (reference, 16, corner_y),
+                              shumate_map_source_get_longitude (reference, 16, corner_x),
+                              ANBU_MAP_STATE_NORMAL, 1);
+  g_list_store_append (store, point);
+
+  view = anbu_map_view_new ();
+  anbu_map_view_set_tile_source (view, source);
+  anbu_map_view_set_model (view, G_LIST_MODEL (store));
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_frames (window, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+    {
+      /* The household 30 px left and 20 px up of the middle, give or take
+       * a fraction of a pixel. */
+      double cx = corner_x + 30 + offsets[i][0], cy = corner_y + 20 + offsets[i][1];
+      double x, y;
+      GridLook look;
+      gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+
+      anbu_map_view_center_on (view, shumate_map_source_get_latitude (reference, 16, cy),
+                               shumate_map_source_get_longitude (reference, 16, cx), 16);
+      shumate_viewport_location_to_widget_coords (anbu_map_view_get_viewport (view), window,
+                                                  anbu_map_point_get_latitude (point),
+                                                  anbu_map_point_get_longitude (point), &x, &y);
+      /* The tile comes from the cache through a worker thread, and
+       * libshumate moves its tiles from an idle callback after the move. */
+      do
+        {
+          wait_frames (window, 2);
+          look_at_grid (window, (int) round (x), (int) round (y), &look);
+        }
+      while ((look.line_x < 0 || look.line_y < 0 || look.marker_x != look.line_x + 1
+              || look.marker_y != look.line_y + 1)
+             && g_get_monotonic_time () < deadline);
+
+      g_test_message ("offset %.2f,%.2f: lines at %d,%d, marker at %.1f,%.1f", offsets[i][0],
+                      offsets[i][1], look.line_x, look.line_y, look.marker_x, look.marker_y);
+      g_assert_cmpint (look.line_x, >=, 0);
+      g_assert_cmpint (look.line_y, >=, 0);
+      /* The lines' pixels end where the marker's middle is. */
+      g_assert_cmpfloat (look.marker_x, ==, look.line_x + 1);
+      g_assert_cmpfloat (look.marker_y, ==, look.line_y + 1);
+      g_assert_cmpfloat (fabs (look.marker_x - x), <=, 0.5);
+      g_assert_cmpfloat (fabs (look.marker_y - y), <=, 0.5);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (cache);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -884,6 +1196,8 @@ main (int   argc,
   ADD ("/anbu/map/view/screenshot", test_screenshot);
 #undef ADD
   g_test_add_func ("/anbu/map/view/close-while-tiles-load", test_close_while_tiles_load);
+  g_test_add_func ("/anbu/map/view/tiles-drawn-as-sent", test_tiles_drawn_as_sent);
+  g_test_add_func ("/anbu/map/view/tiles-on-whole-pixels", test_tiles_on_whole_pixels);
 
   return g_test_run ();
 }

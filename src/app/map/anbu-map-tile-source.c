@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "anbu-map-raster-source.h"
 #include "anbu-map-tile-source.h"
 
 #define MAX_CONNECTIONS 2
@@ -787,13 +788,18 @@ ShumateMapSource *
 anbu_map_tile_source_create_map_source (AnbuMapTileSource *self)
 {
   g_return_val_if_fail (ANBU_IS_MAP_TILE_SOURCE (self), NULL);
-  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (self->source_id,
-                                                               self->base_url,
-                                                               self->attribution,
-                                                               self->base_url,
-                                                               0, 19, 256,
-                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
-                                                               SHUMATE_DATA_SOURCE (self)));
+  /* Not a ShumateRasterRenderer: see anbu-map-raster-source.h. */
+  return g_object_new (ANBU_TYPE_MAP_RASTER_SOURCE,
+                       "id", self->source_id,
+                       "name", self->base_url,
+                       "license", self->attribution,
+                       "license-uri", self->base_url,
+                       "min-zoom-level", 0,
+                       "max-zoom-level", 19,
+                       "tile-size", 256,
+                       "projection", SHUMATE_MAP_PROJECTION_MERCATOR,
+                       "data-source", self,
+                       NULL);
 }
 
 char *

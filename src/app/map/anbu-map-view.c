@@ -7,6 +7,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-frame-memory.h"
+#include "anbu-map-raster-source.h"
 #include "anbu-map-view.h"
 
 #define MAX_CLICK_ZOOM 18.0
@@ -537,6 +539,14 @@ anbu_map_view_measure (GtkWidget      *widget,
 }
 
 static void
+anbu_map_view_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (anbu_map_view_parent_class)->realize (widget);
+  /* Panning repaints the whole window every frame. */
+  anbu_frame_memory_keep_window_buffers (widget);
+}
+
+static void
 anbu_map_view_size_allocate (GtkWidget *widget,
                              int        width,
                              int        height,
@@ -648,6 +658,7 @@ anbu_map_view_class_init (AnbuMapViewClass *klass)
   object_class->get_property = anbu_map_view_get_property;
   object_class->set_property = anbu_map_view_set_property;
 
+  widget_class->realize = anbu_map_view_realize;
   widget_class->measure = anbu_map_view_measure;
   widget_class->size_allocate = anbu_map_view_size_allocate;
 
@@ -769,6 +780,10 @@ anbu_map_view_set_tile_source (AnbuMapView       *self,
       shumate_simple_map_remove_overlay_layer (self->map, SHUMATE_LAYER (self->pin_layer));
     }
   map_source = anbu_map_tile_source_create_map_source (source);
+  /* Tiles on whole pixels, where the markers are. */
+  anbu_map_raster_source_set_pixel_grid (ANBU_MAP_RASTER_SOURCE (map_source),
+                                         shumate_simple_map_get_viewport (self->map),
+                                         GTK_WIDGET (shumate_simple_map_get_map (self->map)));
   shumate_simple_map_set_map_source (self->map, map_source);
   g_set_object (&self->map_source, map_source);
   /* The route goes on top so its numbered stops stay readable over the
