@@ -368,7 +368,7 @@ direct_phases (const char        *label,
   for (gint b = 0; b < n_batches; b++)
     {
       g_autoptr(JsonNode) root = NULL;
-      g_autoptr(GPtrArray) batch = NULL;
+      g_autoptr(AnbuTelemetryBatch) batch = NULL;
       g_autoptr(AnbuTelemetryReport) report = NULL;
       g_autoptr(GError) error = NULL;
 
@@ -376,10 +376,10 @@ direct_phases (const char        *label,
       t = now_s ();
       root = anbu_json_parse_text (body->str, body->len, &error);
       parse += now_s () - t;
-      g_clear_pointer (&batch, g_ptr_array_unref);
+      g_clear_pointer (&batch, anbu_telemetry_batch_unref);
       batch = anbu_telemetry_parse_batch (root, &error);
       /* What the route does with the usual body. */
-      g_clear_pointer (&batch, g_ptr_array_unref);
+      g_clear_pointer (&batch, anbu_telemetry_batch_unref);
       t = now_s ();
       batch = anbu_telemetry_parse_simple_body (body->str, body->len);
       entries += now_s () - t;

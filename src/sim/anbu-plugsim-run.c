@@ -105,16 +105,39 @@ parse_time (const char *text)
   return dt != NULL ? g_date_time_to_unix (dt) : 0;
 }
 
+/* "2026-11-25T05:00:00Z" for Unix time `t` (after 1970), without a
+ * GDateTime per reading: history sends millions of them. */
+static void
+format_utc (gint64  t,
+            char   *out,
+            gsize   size)
+{
+  gint64 days = t / DAY, seconds = t % DAY;
+  /* Civil date from days since 1970-01-01 (proleptic Gregorian). */
+  gint64 z = days + 719468;
+  gint64 era = z / 146097;
+  gint64 doe = z - era * 146097;
+  gint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  gint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  gint64 mp = (5 * doy + 2) / 153;
+  gint64 day = doy - (153 * mp + 2) / 5 + 1;
+  gint64 month = mp < 10 ? mp + 3 : mp - 9;
+  gint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+
+  g_snprintf (out, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int) year, (int) month, (int) day,
+              (int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60));
+}
+
 static void
 append_reading (GString           *out,
                 const char        *serial,
                 const AnbuReading *reading,
                 gboolean           first)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (reading->ts);
-  g_autofree char *ts = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  char ts[32];
   char watts[G_ASCII_DTOSTR_BUF_SIZE], lux[G_ASCII_DTOSTR_BUF_SIZE];
 
+  format_utc (reading->ts, ts, sizeof ts);
   g_ascii_formatd (watts, sizeof watts, "%.1f", reading->watts);
   g_ascii_formatd (lux, sizeof lux, "%.1f", reading->lux);
   g_string_append_printf (out, "%s{\"serial\":\"%s\",\"ts\":\"%s\",\"watts\":%s,\"lux\":%s}",
@@ -132,15 +155,13 @@ typedef struct
 } Sink;
 
 static gboolean
-send_batch (Sink     *sink,
-            GString  *items,
-            GError  **error)
+send_body (Sink        *sink,
+           const char  *body,
+           GError     **error)
 {
-  g_autofree char *body = g_strdup_printf ("{\"readings\":[%s]}", items->str);
   g_autoptr(JsonNode) answer = NULL;
   JsonObject *object;
 
-  g_string_truncate (items, 0);
   if (sink->print)
     {
       fputs (body, stdout);
@@ -158,27 +179,54 @@ send_batch (Sink     *sink,
   return TRUE;
 }
 
-/* Sends every plug's readings in (sent_until, until], an hour at a time
- * across all plugs: no plug runs more than an hour ahead of another (the
- * server would take the late ones for plugs gone quiet), and within the hour
- * each plug's readings travel together, so the server writes each plug's
+/* Batches are made on a thread of their own while the previous one is on
+ * its way (the session stays on the caller's thread, which sends them in
+ * order): history costs the larger of the two, not their sum. */
+#define BATCHES_AHEAD 2
+
+typedef struct
+{
+  GPtrArray   *plugs;
+  gint64       until;
+  GAsyncQueue *bodies;   /* char *, then `end_of_bodies` */
+  GAsyncQueue *slots;    /* one item per body that may be made ahead */
+  gint         stop;     /* atomic: sending failed, make no more */
+} BatchMaker;
+
+static char end_of_bodies[] = "";
+
+static gboolean
+hand_over_body (BatchMaker *maker,
+                GString    *items)
+{
+  g_async_queue_pop (maker->slots);
+  if (g_atomic_int_get (&maker->stop))
+    return FALSE;
+  g_async_queue_push (maker->bodies, g_strdup_printf ("{\"readings\":[%s]}", items->str));
+  g_string_truncate (items, 0);
+  return TRUE;
+}
+
+/* Every plug's readings in (sent_until, until], an hour at a time across
+ * all plugs: no plug runs more than an hour ahead of another (the server
+ * would take the late ones for plugs gone quiet), and within the hour each
+ * plug's readings travel together, so the server writes each plug's
  * quarter-hour bucket and runs its detector once per batch, not once per
  * reading (history goes about five times faster). */
-static gboolean
-send_until (GPtrArray  *plugs,
-            gint64      until,
-            Sink       *sink,
-            GError    **error)
+static gpointer
+make_batches (gpointer data)
 {
-  g_autoptr(GString) items = g_string_new (NULL);
+  BatchMaker *maker = data;
+  GPtrArray *plugs = maker->plugs;
+  g_autoptr(GString) items = g_string_sized_new (BATCH_READINGS * 96);
   guint n = 0;
   gint64 from = G_MAXINT64;
 
   for (guint i = 0; i < plugs->len; i++)
     from = MIN (from, ((Plug *) plugs->pdata[i])->sent_until);
-  for (gint64 slice = from - from % SLICE_SECONDS; slice < until; slice += SLICE_SECONDS)
+  for (gint64 slice = from - from % SLICE_SECONDS; slice < maker->until; slice += SLICE_SECONDS)
     {
-      gint64 slice_end = MIN (slice + SLICE_SECONDS, until);
+      gint64 slice_end = MIN (slice + SLICE_SECONDS, maker->until);
 
       for (guint i = 0; i < plugs->len; i++)
         {
@@ -195,8 +243,8 @@ send_until (GPtrArray  *plugs,
                   append_reading (items, plug->serial, &reading, n == 0);
                   if (++n == BATCH_READINGS)
                     {
-                      if (!send_batch (sink, items, error))
-                        return FALSE;
+                      if (!hand_over_body (maker, items))
+                        goto done;
                       n = 0;
                     }
                 }
@@ -205,9 +253,42 @@ send_until (GPtrArray  *plugs,
             }
         }
     }
-  if (n > 0 && !send_batch (sink, items, error))
-    return FALSE;
-  return TRUE;
+  if (n > 0)
+    hand_over_body (maker, items);
+done:
+  g_async_queue_push (maker->bodies, end_of_bodies);
+  return NULL;
+}
+
+static gboolean
+send_until (GPtrArray  *plugs,
+            gint64      until,
+            Sink       *sink,
+            GError    **error)
+{
+  BatchMaker maker = { plugs, until, g_async_queue_new (), g_async_queue_new (), FALSE };
+  GThread *thread;
+  char *body;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < BATCHES_AHEAD; i++)
+    g_async_queue_push (maker.slots, GUINT_TO_POINTER (1));
+  thread = g_thread_new ("plugsim-batches", make_batches, &maker);
+  while ((body = g_async_queue_pop (maker.bodies)) != end_of_bodies)
+    {
+      if (ok && !send_body (sink, body, error))
+        {
+          /* The maker stops at its next batch. */
+          ok = FALSE;
+          g_atomic_int_set (&maker.stop, TRUE);
+        }
+      g_free (body);
+      g_async_queue_push (maker.slots, GUINT_TO_POINTER (1));
+    }
+  g_thread_join (thread);
+  g_async_queue_unref (maker.bodies);
+  g_async_queue_unref (maker.slots);
+  return ok;
 }
 
 int
