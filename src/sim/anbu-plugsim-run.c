@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "anbu-clock.h"
 #include "anbu-plugsim-client.h"
@@ -105,12 +107,34 @@ parse_time (const char *text)
   return dt != NULL ? g_date_time_to_unix (dt) : 0;
 }
 
+/* Digits of `value` (>= 0), `width` at least, zero-padded, at `out`;
+ * returns the end. */
+static char *
+put_digits (char   *out,
+            guint64 value,
+            guint   width)
+{
+  char digits[24];
+  guint n = 0;
+
+  do
+    {
+      digits[n++] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value > 0);
+  while (n < width)
+    digits[n++] = '0';
+  while (n > 0)
+    *out++ = digits[--n];
+  return out;
+}
+
 /* "2026-11-25T05:00:00Z" for Unix time `t` (after 1970), without a
  * GDateTime per reading: history sends millions of them. */
-static void
-format_utc (gint64  t,
-            char   *out,
-            gsize   size)
+static char *
+put_utc (char   *out,
+         gint64  t)
 {
   gint64 days = t / DAY, seconds = t % DAY;
   /* Civil date from days since 1970-01-01 (proleptic Gregorian). */
@@ -124,8 +148,44 @@ format_utc (gint64  t,
   gint64 month = mp < 10 ? mp + 3 : mp - 9;
   gint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
 
-  g_snprintf (out, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int) year, (int) month, (int) day,
-              (int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60));
+  out = put_digits (out, (guint64) year, 4);
+  *out++ = '-';
+  out = put_digits (out, (guint64) month, 2);
+  *out++ = '-';
+  out = put_digits (out, (guint64) day, 2);
+  *out++ = 'T';
+  out = put_digits (out, (guint64) (seconds / 3600), 2);
+  *out++ = ':';
+  out = put_digits (out, (guint64) (seconds / 60 % 60), 2);
+  *out++ = ':';
+  out = put_digits (out, (guint64) (seconds % 60), 2);
+  *out++ = 'Z';
+  return out;
+}
+
+/* `value` as "%.1f" writes it. The tenths are rounded in binary here;
+ * printf rounds the exact value, which can differ only next to a half
+ * tenth: those (and anything unusual) go through printf. */
+static char *
+put_tenths (char   *out,
+            double  value)
+{
+  double tenths = value * 10;
+  double rounded = nearbyint (tenths);
+
+  if (!isfinite (value) || value < 0 || value > 1e12 || fabs (fabs (tenths - rounded) - 0.5) < 1e-6)
+    {
+      char text[G_ASCII_DTOSTR_BUF_SIZE];
+      gsize n;
+
+      g_ascii_formatd (text, sizeof text, "%.1f", value);
+      n = strlen (text);
+      memcpy (out, text, n);
+      return out + n;
+    }
+  out = put_digits (out, (guint64) rounded / 10, 1);
+  *out++ = '.';
+  return put_digits (out, (guint64) rounded % 10, 1);
 }
 
 static void
@@ -134,14 +194,25 @@ append_reading (GString           *out,
                 const AnbuReading *reading,
                 gboolean           first)
 {
-  char ts[32];
-  char watts[G_ASCII_DTOSTR_BUF_SIZE], lux[G_ASCII_DTOSTR_BUF_SIZE];
+  char text[256];
+  char *p = text;
+  gsize serial_length = strlen (serial);
 
-  format_utc (reading->ts, ts, sizeof ts);
-  g_ascii_formatd (watts, sizeof watts, "%.1f", reading->watts);
-  g_ascii_formatd (lux, sizeof lux, "%.1f", reading->lux);
-  g_string_append_printf (out, "%s{\"serial\":\"%s\",\"ts\":\"%s\",\"watts\":%s,\"lux\":%s}",
-                          first ? "" : ",", serial, ts, watts, lux);
+  if (serial_length > 64)
+    serial_length = 64;   /* plug serials are short (anbu_validate_serial) */
+  if (!first)
+    *p++ = ',';
+  p = g_stpcpy (p, "{\"serial\":\"");
+  memcpy (p, serial, serial_length);
+  p += serial_length;
+  p = g_stpcpy (p, "\",\"ts\":\"");
+  p = put_utc (p, reading->ts);
+  p = g_stpcpy (p, "\",\"watts\":");
+  p = put_tenths (p, reading->watts);
+  p = g_stpcpy (p, ",\"lux\":");
+  p = put_tenths (p, reading->lux);
+  *p++ = '}';
+  g_string_append_len (out, text, p - text);
 }
 
 typedef struct
@@ -195,15 +266,26 @@ typedef struct
 
 static char end_of_bodies[] = "";
 
+static GString *
+batch_start (void)
+{
+  GString *items = g_string_sized_new (BATCH_READINGS * 96);
+
+  g_string_append (items, "{\"readings\":[");
+  return items;
+}
+
+/* The body made so far goes to the sender; `items` starts the next. */
 static gboolean
-hand_over_body (BatchMaker *maker,
-                GString    *items)
+hand_over_body (BatchMaker  *maker,
+                GString    **items)
 {
   g_async_queue_pop (maker->slots);
   if (g_atomic_int_get (&maker->stop))
     return FALSE;
-  g_async_queue_push (maker->bodies, g_strdup_printf ("{\"readings\":[%s]}", items->str));
-  g_string_truncate (items, 0);
+  g_string_append (*items, "]}");
+  g_async_queue_push (maker->bodies, g_string_free (g_steal_pointer (items), FALSE));
+  *items = batch_start ();
   return TRUE;
 }
 
@@ -218,7 +300,7 @@ make_batches (gpointer data)
 {
   BatchMaker *maker = data;
   GPtrArray *plugs = maker->plugs;
-  g_autoptr(GString) items = g_string_sized_new (BATCH_READINGS * 96);
+  g_autoptr(GString) items = batch_start ();
   guint n = 0;
   gint64 from = G_MAXINT64;
 
@@ -243,7 +325,7 @@ make_batches (gpointer data)
                   append_reading (items, plug->serial, &reading, n == 0);
                   if (++n == BATCH_READINGS)
                     {
-                      if (!hand_over_body (maker, items))
+                      if (!hand_over_body (maker, &items))
                         goto done;
                       n = 0;
                     }
@@ -254,7 +336,7 @@ make_batches (gpointer data)
         }
     }
   if (n > 0)
-    hand_over_body (maker, items);
+    hand_over_body (maker, &items);
 done:
   g_async_queue_push (maker->bodies, end_of_bodies);
   return NULL;
