@@ -250,17 +250,34 @@ send_body (Sink        *sink,
   return TRUE;
 }
 
-/* Batches are made on a thread of their own while the previous one is on
- * its way (the session stays on the caller's thread, which sends them in
- * order): history costs the larger of the two, not their sum. */
-#define BATCHES_AHEAD 2
+/* Batches are made on a thread of their own while earlier ones are on
+ * their way. History goes in `streams` streams, each for its own share of
+ * the plugs and in order within it, on connections of their own: the
+ * server parses one batch while it stores another and commits batches
+ * that arrive together at once, and a plug's readings still arrive in
+ * order. */
+#define BATCHES_AHEAD   2
+#define HISTORY_STREAMS 2
+#define MAX_STREAMS     4
+
+typedef struct
+{
+  GAsyncQueue *bodies;   /* char *, then `end_of_bodies` */
+  GAsyncQueue *slots;    /* one item per body that may be made ahead */
+  GString     *items;    /* the body being made */
+  guint        n;        /* readings in it */
+  Sink         sink;     /* stream 0: the caller's; others: their own client */
+  const char  *base_url;
+  GError      *error;
+  GThread     *thread;
+} Stream;
 
 typedef struct
 {
   GPtrArray   *plugs;
   gint64       until;
-  GAsyncQueue *bodies;   /* char *, then `end_of_bodies` */
-  GAsyncQueue *slots;    /* one item per body that may be made ahead */
+  Stream       streams[MAX_STREAMS];
+  guint        n_streams;
   gint         stop;     /* atomic: sending failed, make no more */
 } BatchMaker;
 
@@ -275,17 +292,18 @@ batch_start (void)
   return items;
 }
 
-/* The body made so far goes to the sender; `items` starts the next. */
+/* The stream's body made so far goes to its sender; the next one starts. */
 static gboolean
-hand_over_body (BatchMaker  *maker,
-                GString    **items)
+hand_over_body (BatchMaker *maker,
+                Stream     *stream)
 {
-  g_async_queue_pop (maker->slots);
+  g_async_queue_pop (stream->slots);
   if (g_atomic_int_get (&maker->stop))
     return FALSE;
-  g_string_append (*items, "]}");
-  g_async_queue_push (maker->bodies, g_string_free (g_steal_pointer (items), FALSE));
-  *items = batch_start ();
+  g_string_append (stream->items, "]}");
+  g_async_queue_push (stream->bodies, g_string_free (g_steal_pointer (&stream->items), FALSE));
+  stream->items = batch_start ();
+  stream->n = 0;
   return TRUE;
 }
 
@@ -300,8 +318,6 @@ make_batches (gpointer data)
 {
   BatchMaker *maker = data;
   GPtrArray *plugs = maker->plugs;
-  g_autoptr(GString) items = batch_start ();
-  guint n = 0;
   gint64 from = G_MAXINT64;
 
   for (guint i = 0; i < plugs->len; i++)
@@ -313,6 +329,7 @@ make_batches (gpointer data)
       for (guint i = 0; i < plugs->len; i++)
         {
           Plug *plug = g_ptr_array_index (plugs, i);
+          Stream *stream = &maker->streams[(gsize) i * maker->n_streams / plugs->len];
           gint64 t = anbu_plugsim_next_reading (plug->sim, plug->sent_until + 1);
           AnbuReading reading;
 
@@ -322,23 +339,64 @@ make_batches (gpointer data)
                   ? anbu_plugsim_new_signal_reading_at (plug->new_signal, t, &reading)
                   : anbu_plugsim_reading_at (plug->sim, plug->stopper, t, &reading))
                 {
-                  append_reading (items, plug->serial, &reading, n == 0);
-                  if (++n == BATCH_READINGS)
-                    {
-                      if (!hand_over_body (maker, &items))
-                        goto done;
-                      n = 0;
-                    }
+                  append_reading (stream->items, plug->serial, &reading, stream->n == 0);
+                  if (++stream->n == BATCH_READINGS && !hand_over_body (maker, stream))
+                    goto done;
                 }
               plug->sent_until = t;
               t += 60;
             }
         }
     }
-  if (n > 0)
-    hand_over_body (maker, &items);
+  for (guint s = 0; s < maker->n_streams; s++)
+    if (maker->streams[s].n > 0 && !hand_over_body (maker, &maker->streams[s]))
+      break;
 done:
-  g_async_queue_push (maker->bodies, end_of_bodies);
+  for (guint s = 0; s < maker->n_streams; s++)
+    g_async_queue_push (maker->streams[s].bodies, end_of_bodies);
+  return NULL;
+}
+
+/* Sends a stream's bodies in order; after a failure the rest are dropped
+ * and the maker stops at its next batch. */
+static gboolean
+send_stream (BatchMaker *maker,
+             Stream     *stream)
+{
+  char *body;
+  gboolean ok = TRUE;
+
+  while ((body = g_async_queue_pop (stream->bodies)) != end_of_bodies)
+    {
+      if (ok && !send_body (&stream->sink, body, &stream->error))
+        {
+          ok = FALSE;
+          g_atomic_int_set (&maker->stop, TRUE);
+        }
+      g_free (body);
+      g_async_queue_push (stream->slots, GUINT_TO_POINTER (1));
+    }
+  return ok;
+}
+
+typedef struct
+{
+  BatchMaker *maker;
+  Stream     *stream;
+} StreamThread;
+
+static gpointer
+send_stream_in_thread (gpointer data)
+{
+  StreamThread *job = data;
+  /* A session per thread, made where it is used. */
+  AnbuPlugsimClient *client = anbu_plugsim_client_new (job->stream->base_url);
+
+  job->stream->sink.client = client;
+  send_stream (job->maker, job->stream);
+  job->stream->sink.client = NULL;
+  anbu_plugsim_client_free (client);
+  g_free (job);
   return NULL;
 }
 
@@ -346,30 +404,61 @@ static gboolean
 send_until (GPtrArray  *plugs,
             gint64      until,
             Sink       *sink,
+            guint       n_streams,
             GError    **error)
 {
-  BatchMaker maker = { plugs, until, g_async_queue_new (), g_async_queue_new (), FALSE };
+  BatchMaker maker = { plugs, until };
   GThread *thread;
-  char *body;
   gboolean ok = TRUE;
 
-  for (guint i = 0; i < BATCHES_AHEAD; i++)
-    g_async_queue_push (maker.slots, GUINT_TO_POINTER (1));
-  thread = g_thread_new ("plugsim-batches", make_batches, &maker);
-  while ((body = g_async_queue_pop (maker.bodies)) != end_of_bodies)
+  /* Printed batches stay in one stream, in order. */
+  maker.n_streams = sink->print || plugs->len == 0 ? 1 : CLAMP (n_streams, 1, MAX_STREAMS);
+  for (guint s = 0; s < maker.n_streams; s++)
     {
-      if (ok && !send_body (sink, body, error))
-        {
-          /* The maker stops at its next batch. */
-          ok = FALSE;
-          g_atomic_int_set (&maker.stop, TRUE);
-        }
-      g_free (body);
-      g_async_queue_push (maker.slots, GUINT_TO_POINTER (1));
+      Stream *stream = &maker.streams[s];
+
+      stream->bodies = g_async_queue_new ();
+      stream->slots = g_async_queue_new ();
+      stream->items = batch_start ();
+      stream->sink = *sink;
+      stream->sink.accepted = stream->sink.duplicate = stream->sink.rejected = 0;
+      stream->base_url = sink->client->base;
+      for (guint i = 0; i < BATCHES_AHEAD; i++)
+        g_async_queue_push (stream->slots, GUINT_TO_POINTER (1));
     }
+  thread = g_thread_new ("plugsim-batches", make_batches, &maker);
+  for (guint s = 1; s < maker.n_streams; s++)
+    {
+      StreamThread *job = g_new0 (StreamThread, 1);
+
+      job->maker = &maker;
+      job->stream = &maker.streams[s];
+      maker.streams[s].thread = g_thread_new ("plugsim-send", send_stream_in_thread, job);
+    }
+  /* Stream 0 on this thread, with the caller's session. */
+  send_stream (&maker, &maker.streams[0]);
   g_thread_join (thread);
-  g_async_queue_unref (maker.bodies);
-  g_async_queue_unref (maker.slots);
+  for (guint s = 0; s < maker.n_streams; s++)
+    {
+      Stream *stream = &maker.streams[s];
+
+      if (stream->thread != NULL)
+        g_thread_join (stream->thread);
+      sink->accepted += stream->sink.accepted;
+      sink->duplicate += stream->sink.duplicate;
+      sink->rejected += stream->sink.rejected;
+      if (stream->error != NULL)
+        {
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&stream->error));
+          g_clear_error (&stream->error);
+          ok = FALSE;
+        }
+      if (stream->items != NULL)
+        g_string_free (stream->items, TRUE);
+      g_async_queue_unref (stream->bodies);
+      g_async_queue_unref (stream->slots);
+    }
   return ok;
 }
 
@@ -502,7 +591,7 @@ anbu_plugsim_run_main (int    argc,
 
   if (backfill_hours > 0)
     {
-      if (!send_until (plugs, now, &sink, &error))
+      if (!send_until (plugs, now, &sink, HISTORY_STREAMS, &error))
         {
           g_printerr (_("Cannot send the history: %s\n"), error->message);
           return 1;
@@ -525,7 +614,7 @@ anbu_plugsim_run_main (int    argc,
       if (duration > 0)
         elapsed = MIN (elapsed, duration);
       until = now + (gint64) elapsed;
-      if (!send_until (plugs, until, &sink, &error))
+      if (!send_until (plugs, until, &sink, 1, &error))
         {
           g_printerr (_("Cannot send readings: %s\n"), error->message);
           return 1;
