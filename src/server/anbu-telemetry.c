@@ -1656,7 +1656,8 @@ bucket_row_get (AnbuTelemetry  *self,
     }
   row = g_new0 (BucketRow, 1);
   row->bucket = bucket;
-  row->readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+  /* A reading a minute fills a quarter hour with 15. */
+  row->readings = g_array_sized_new (FALSE, FALSE, sizeof (AnbuReading), 16);
   g_ptr_array_add (work->rows, row);
   sqlite3_bind_int64 (stmt, 1, bucket);
   sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
@@ -1761,7 +1762,9 @@ ingest_batch (AnbuTelemetry       *self,
             {
               const char *code = NULL, *reason = NULL;
 
-              work->accepted = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+              /* Room for the plug's share of the batch at once. */
+              work->accepted = g_array_sized_new (FALSE, FALSE, sizeof (AnbuReading),
+                                                  batch->entries->len / n_plugs + 1);
               work->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) bucket_row_free);
               if (!load_plug (self, entry->serial, work, &code, &reason))
                 reject_serial (entry, i, code, reason);

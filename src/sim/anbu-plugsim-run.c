@@ -17,7 +17,7 @@
 #define DAY  ((gint64) 86400)
 #define WEEK (7 * DAY)
 #define BATCH_READINGS 10000
-#define SLICE_SECONDS  3600
+#define SLICE_SECONDS  (3 * 3600)
 
 typedef struct
 {
@@ -307,12 +307,14 @@ hand_over_body (BatchMaker *maker,
   return TRUE;
 }
 
-/* Every plug's readings in (sent_until, until], an hour at a time across
- * all plugs: no plug runs more than an hour ahead of another (the server
- * would take the late ones for plugs gone quiet), and within the hour each
- * plug's readings travel together, so the server writes each plug's
- * quarter-hour bucket and runs its detector once per batch, not once per
- * reading (history goes about five times faster). */
+/* Every plug's readings in (sent_until, until], SLICE_SECONDS at a time
+ * across all plugs: no plug runs more than a slice ahead of another (the
+ * server would take the late ones for plugs gone quiet; a slice stays well
+ * under the offline time), and within the slice each plug's readings
+ * travel together, so the server writes each plug's quarter-hour buckets,
+ * its index entries and its detector once per batch, not once per reading
+ * (history goes about five times faster; three hours instead of one wrote
+ * a fifth less to the database). */
 static gpointer
 make_batches (gpointer data)
 {
