@@ -277,15 +277,15 @@ anbu_ingest_service_add_gateway (AnbuStore   *store,
  * that arrive during a commit wait for the next one. */
 typedef struct
 {
-  SoupServerMessage *msg;
-  GPtrArray         *entries;
+  SoupServerMessage  *msg;
+  AnbuTelemetryBatch *batch;
 } QueuedBatch;
 
 static void
 queued_batch_free (QueuedBatch *queued)
 {
   g_clear_object (&queued->msg);
-  g_clear_pointer (&queued->entries, g_ptr_array_unref);
+  g_clear_pointer (&queued->batch, anbu_telemetry_batch_unref);
   g_free (queued);
 }
 
@@ -318,7 +318,7 @@ store_telemetry (AnbuIngestService *self,
   g_autoptr(GPtrArray) batches = g_ptr_array_new ();
 
   for (guint i = 0; i < commit->queue->len; i++)
-    g_ptr_array_add (batches, ((QueuedBatch *) commit->queue->pdata[i])->entries);
+    g_ptr_array_add (batches, ((QueuedBatch *) commit->queue->pdata[i])->batch);
   g_mutex_lock (&self->telemetry_lock);
   commit->reports = anbu_telemetry_ingest_many (self->telemetry, batches, commit->now,
                                                 &commit->error);
@@ -449,7 +449,7 @@ handle_telemetry (SoupServer        *server,
   g_autofree char *gateway_id = NULL;
   QueuedBatch *queued;
   SoupMessageBody *body;
-  GPtrArray *entries = NULL;
+  AnbuTelemetryBatch *batch = NULL;
 
   gateway_id = gateway_known (self, anbu_auth_bearer_token (msg));
   if (gateway_id == NULL)
@@ -468,9 +468,9 @@ handle_telemetry (SoupServer        *server,
       const char *data = g_bytes_get_data (bytes, &length);
 
       if (length <= self->options.max_body)
-        entries = anbu_telemetry_parse_simple_body (data, length);
+        batch = anbu_telemetry_parse_simple_body (data, length);
     }
-  if (entries == NULL)
+  if (batch == NULL)
     {
       root = anbu_json_body_parse (body, self->options.max_body, &error);
       if (root == NULL)
@@ -478,8 +478,8 @@ handle_telemetry (SoupServer        *server,
           anbu_json_respond_error (msg, error);
           return;
         }
-      entries = anbu_telemetry_parse_batch (root, &error);
-      if (entries == NULL)
+      batch = anbu_telemetry_parse_batch (root, &error);
+      if (batch == NULL)
         {
           anbu_json_respond_api_error (msg, ANBU_API_ERROR_INVALID_VALUE, "readings",
                                        error->message);
@@ -488,12 +488,11 @@ handle_telemetry (SoupServer        *server,
     }
 
   /* Which gateway sent it: its silences are ingest gaps of its plugs. */
-  for (guint i = 0; i < entries->len; i++)
-    ((AnbuTelemetryEntry *) g_ptr_array_index (entries, i))->gateway_id = g_strdup (gateway_id);
+  batch->gateway_id = g_steal_pointer (&gateway_id);
 
   queued = g_new0 (QueuedBatch, 1);
   queued->msg = g_object_ref (msg);
-  queued->entries = entries;
+  queued->batch = batch;
   g_ptr_array_add (self->queue, queued);
   soup_server_message_pause (msg);
   /* During a commit the queue waits for its end (on_telemetry_stored). */

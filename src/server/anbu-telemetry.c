@@ -193,25 +193,82 @@ typedef struct
 } PlugWork;
 
 static void
-plug_work_free (PlugWork *work)
+plug_work_clear (PlugWork *work)
 {
-  g_free (work->household_id);
-  g_free (work->gateway_id);
+  g_clear_pointer (&work->household_id, g_free);
+  g_clear_pointer (&work->gateway_id, g_free);
   g_clear_pointer (&work->accepted, g_array_unref);
   g_clear_pointer (&work->rows, g_ptr_array_unref);
+}
+
+static void
+plug_work_free (PlugWork *work)
+{
+  plug_work_clear (work);
   g_free (work);
 }
 
-void
-anbu_telemetry_entry_free (AnbuTelemetryEntry *entry)
+static void
+batch_clear (AnbuTelemetryBatch *batch)
 {
-  if (entry == NULL)
-    return;
-  g_free (entry->serial);
-  g_free (entry->gateway_id);
-  g_free (entry->reject_field);
-  g_free (entry->reject_message);
-  g_free (entry);
+  for (guint i = 0; i < batch->entries->len; i++)
+    g_free (anbu_telemetry_batch_entry (batch, i)->reject_field);
+  g_array_unref (batch->entries);
+  g_ptr_array_unref (batch->serials);
+  g_clear_pointer (&batch->serial_index, g_hash_table_unref);
+  g_free (batch->gateway_id);
+}
+
+/* Room for `reserve` entries, not zeroed (fresh pages cost a fault each):
+ * entries are zeroed one by one as they are added. */
+static AnbuTelemetryBatch *
+batch_new_sized (guint reserve)
+{
+  AnbuTelemetryBatch *batch = g_atomic_rc_box_new0 (AnbuTelemetryBatch);
+
+  batch->entries = g_array_sized_new (FALSE, FALSE, sizeof (AnbuTelemetryEntry), reserve);
+  batch->serials = g_ptr_array_new_with_free_func (g_free);
+  batch->serial_index = g_hash_table_new (g_str_hash, g_str_equal);
+  return batch;
+}
+
+AnbuTelemetryBatch *
+anbu_telemetry_batch_new (void)
+{
+  return batch_new_sized (0);
+}
+
+AnbuTelemetryBatch *
+anbu_telemetry_batch_ref (AnbuTelemetryBatch *batch)
+{
+  return g_atomic_rc_box_acquire (batch);
+}
+
+void
+anbu_telemetry_batch_unref (AnbuTelemetryBatch *batch)
+{
+  if (batch != NULL)
+    g_atomic_rc_box_release_full (batch, (GDestroyNotify) batch_clear);
+}
+
+/* A new zeroed entry at the end (pointers to earlier entries may move). */
+static AnbuTelemetryEntry *
+batch_add_entry (AnbuTelemetryBatch *batch)
+{
+  AnbuTelemetryEntry *entry;
+
+  g_array_set_size (batch->entries, batch->entries->len + 1);
+  entry = anbu_telemetry_batch_entry (batch, batch->entries->len - 1);
+  memset (entry, 0, sizeof *entry);
+  return entry;
+}
+
+/* Parsing is done: the index is only needed to intern serials. */
+static AnbuTelemetryBatch *
+batch_finish (AnbuTelemetryBatch *batch)
+{
+  g_clear_pointer (&batch->serial_index, g_hash_table_unref);
+  return batch;
 }
 
 void
@@ -234,7 +291,7 @@ anbu_telemetry_report_free (AnbuTelemetryReport *report)
   if (report == NULL)
     return;
   g_clear_pointer (&report->outcomes, g_array_unref);
-  g_clear_pointer (&report->entries, g_ptr_array_unref);
+  g_clear_pointer (&report->batch, anbu_telemetry_batch_unref);
   g_clear_pointer (&report->plugs, g_ptr_array_unref);
   g_free (report);
 }
@@ -249,7 +306,7 @@ reject (AnbuTelemetryEntry *entry,
     return;
   entry->reject_code = code;
   entry->reject_field = g_strdup (field);
-  entry->reject_message = g_strdup (message);
+  entry->reject_message = message;
 }
 
 static gboolean
@@ -281,7 +338,7 @@ reject_member (AnbuTelemetryEntry *entry,
   entry->reject_code = code;
   entry->reject_field = member != NULL ? g_strdup_printf ("readings.%u.%s", index, member)
                                        : g_strdup_printf ("readings.%u", index);
-  entry->reject_message = g_strdup (message);
+  entry->reject_message = message;
 }
 
 /* Parsing */
@@ -402,15 +459,44 @@ read_measure (AnbuTelemetryEntry *entry,
   *out = json_node_get_double (node);
 }
 
+/* The serial is checked and copied once per batch: the entries of one
+ * plug share the copy and its index. */
 static void
-entry_take_serial (AnbuTelemetryEntry *entry,
+entry_take_serial (AnbuTelemetryBatch *batch,
+                   AnbuTelemetryEntry *entry,
                    guint               index,
                    const char         *serial)
 {
-  if (!anbu_validate_serial (NULL, serial, NULL))
+  gpointer known;
+
+  if (index > 0)
+    {
+      const AnbuTelemetryEntry *previous = anbu_telemetry_batch_entry (batch, index - 1);
+
+      if (previous->serial != NULL && strcmp (previous->serial, serial) == 0)
+        {
+          entry->serial = previous->serial;
+          entry->plug = previous->plug;
+          return;
+        }
+    }
+  known = g_hash_table_lookup (batch->serial_index, serial);
+  if (known != NULL)
+    {
+      entry->plug = GPOINTER_TO_UINT (known) - 1;
+      entry->serial = g_ptr_array_index (batch->serials, entry->plug);
+    }
+  else if (!anbu_validate_serial (NULL, serial, NULL))
     reject_member (entry, "invalid_value", index, "serial", "This is not a plug serial");
   else
-    entry->serial = g_strdup (serial);
+    {
+      char *copy = g_strdup (serial);
+
+      entry->plug = batch->serials->len;
+      entry->serial = copy;
+      g_ptr_array_add (batch->serials, copy);
+      g_hash_table_insert (batch->serial_index, copy, GUINT_TO_POINTER (entry->plug + 1));
+    }
 }
 
 static void
@@ -422,11 +508,11 @@ entry_take_ts (AnbuTelemetryEntry *entry,
     reject_member (entry, "invalid_value", index, "ts", "The time must be ISO 8601 with an offset");
 }
 
-GPtrArray *
+AnbuTelemetryBatch *
 anbu_telemetry_parse_batch (JsonNode  *root,
                             GError   **error)
 {
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(AnbuTelemetryBatch) batch = NULL;
   JsonObject *object;
   JsonNode *readings;
   JsonArray *array;
@@ -455,15 +541,14 @@ anbu_telemetry_parse_batch (JsonNode  *root,
       return NULL;
     }
 
-  entries = g_ptr_array_new_full (n, (GDestroyNotify) anbu_telemetry_entry_free);
+  batch = batch_new_sized (n);
   for (guint i = 0; i < n; i++)
     {
-      AnbuTelemetryEntry *entry = g_new0 (AnbuTelemetryEntry, 1);
+      AnbuTelemetryEntry *entry = batch_add_entry (batch);
       JsonNode *node = json_array_get_element (array, i);
       JsonObject *reading;
       JsonNode *member;
 
-      g_ptr_array_add (entries, entry);
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
           g_autofree char *field = g_strdup_printf ("readings.%u", i);
@@ -479,7 +564,7 @@ anbu_telemetry_parse_batch (JsonNode  *root,
         reject_member (entry, member == NULL ? "missing_field" : "wrong_type", i, "serial",
                        "The reading needs the plug's serial as a string");
       else
-        entry_take_serial (entry, i, json_node_get_string (member));
+        entry_take_serial (batch, entry, i, json_node_get_string (member));
 
       member = json_object_get_member (reading, "ts");
       if (member == NULL)
@@ -493,7 +578,7 @@ anbu_telemetry_parse_batch (JsonNode  *root,
       read_measure (entry, reading, "watts", i, &entry->watts);
       read_measure (entry, reading, "lux", i, &entry->lux);
     }
-  return g_steal_pointer (&entries);
+  return batch_finish (g_steal_pointer (&batch));
 }
 
 /* The usual body, read without building a JSON tree */
@@ -550,6 +635,49 @@ take_plain_string (Cursor *c,
   return TRUE;
 }
 
+/* "-123.45" without an exponent and with at most 15 digits: the digits
+ * as an integer are exact in a double, and so is 10^k for k <= 22, so one
+ * division gives the correctly rounded value, the same as strtod (which
+ * costs more than the rest of a reading's parse). */
+static gboolean
+fast_decimal (const char *start,
+              const char *end,
+              double     *out)
+{
+  static const double powers[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+                                   1e11, 1e12, 1e13, 1e14, 1e15, 1e16 };
+  const char *p = start;
+  gboolean negative = FALSE;
+  guint64 mantissa = 0;
+  guint digits = 0, fraction_digits = 0;
+  gboolean in_fraction = FALSE;
+  double value;
+
+  if (*p == '-')
+    {
+      negative = TRUE;
+      p++;
+    }
+  for (; p < end; p++)
+    {
+      if (*p == '.')
+        {
+          in_fraction = TRUE;
+          continue;
+        }
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      mantissa = mantissa * 10 + (guint64) (*p - '0');
+      if (++digits > 15)
+        return FALSE;
+      if (in_fraction)
+        fraction_digits++;
+    }
+  value = (double) mantissa / powers[fraction_digits];
+  *out = negative ? -value : value;
+  return TRUE;
+}
+
 /* A JSON number (RFC 8259 grammar, at most 24 characters, integers of at
  * most 15 digits), read as json-glib reads it. */
 static gboolean
@@ -592,6 +720,11 @@ take_number (Cursor *c,
     }
   if (q - start > 24 || (!fraction && q - start > 15))
     return FALSE;
+  if (fraction && fast_decimal (start, q, out))
+    {
+      c->p = q;
+      return TRUE;
+    }
   memcpy (text, start, q - start);
   text[q - start] = '\0';
   /* json-glib keeps an integer as gint64 ("-0" is 0) and reads it as double. */
@@ -603,6 +736,7 @@ take_number (Cursor *c,
 /* One {"serial", "ts", "watts", "lux"} object, each member once. */
 static gboolean
 take_simple_reading (Cursor             *c,
+                     AnbuTelemetryBatch *batch,
                      AnbuTelemetryEntry *entry,
                      guint               index)
 {
@@ -640,32 +774,34 @@ take_simple_reading (Cursor             *c,
   if (seen != 15 || !take_char (c, '}'))
     return FALSE;
   /* The same checks, in the same order, as anbu_telemetry_parse_batch. */
-  entry_take_serial (entry, index, serial);
+  entry_take_serial (batch, entry, index, serial);
   entry_take_ts (entry, index, ts);
   return TRUE;
 }
 
-GPtrArray *
+AnbuTelemetryBatch *
 anbu_telemetry_parse_simple_body (const char *data,
                                   gsize       length)
 {
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(AnbuTelemetryBatch) batch = NULL;
   Cursor c = { data, data + length };
   char key[16];
 
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_telemetry_entry_free);
   if (data == NULL || !take_char (&c, '{') || !take_plain_string (&c, key, sizeof key)
       || strcmp (key, "readings") != 0 || !take_char (&c, ':') || !take_char (&c, '['))
     return NULL;
+  /* About 90 bytes a reading: one allocation for the entries. */
+  batch = batch_new_sized (MIN (length / 64, ANBU_TELEMETRY_MAX_BATCH));
   if (!take_char (&c, ']'))
     {
       do
         {
-          AnbuTelemetryEntry *entry = g_new0 (AnbuTelemetryEntry, 1);
+          AnbuTelemetryEntry *entry;
 
-          g_ptr_array_add (entries, entry);
-          if (entries->len > ANBU_TELEMETRY_MAX_BATCH
-              || !take_simple_reading (&c, entry, entries->len - 1))
+          if (batch->entries->len >= ANBU_TELEMETRY_MAX_BATCH)
+            return NULL;
+          entry = batch_add_entry (batch);
+          if (!take_simple_reading (&c, batch, entry, batch->entries->len - 1))
             return NULL;
         }
       while (take_char (&c, ','));
@@ -677,7 +813,7 @@ anbu_telemetry_parse_simple_body (const char *data,
   skip_space (&c);
   if (c.p != c.end)
     return NULL;
-  return g_steal_pointer (&entries);
+  return batch_finish (g_steal_pointer (&batch));
 }
 
 /* Value checks that apply however the entry was made. */
@@ -1346,9 +1482,9 @@ anbu_telemetry_report_to_json (const AnbuTelemetryReport *report)
   json_builder_add_int_value (builder, report->rejected);
   json_builder_set_member_name (builder, "rejections");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < report->entries->len; i++)
+  for (guint i = 0; i < report->batch->entries->len; i++)
     {
-      const AnbuTelemetryEntry *entry = g_ptr_array_index (report->entries, i);
+      const AnbuTelemetryEntry *entry = anbu_telemetry_batch_entry (report->batch, i);
 
       if (g_array_index (report->outcomes, AnbuTelemetryOutcome, i) != ANBU_TELEMETRY_REJECTED)
         continue;
@@ -1529,7 +1665,8 @@ bucket_row_get (AnbuTelemetry  *self,
     }
   row = g_new0 (BucketRow, 1);
   row->bucket = bucket;
-  row->readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+  /* A reading a minute fills a quarter hour with 15. */
+  row->readings = g_array_sized_new (FALSE, FALSE, sizeof (AnbuReading), 16);
   g_ptr_array_add (work->rows, row);
   sqlite3_bind_int64 (stmt, 1, bucket);
   sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
@@ -1554,19 +1691,19 @@ bucket_row_get (AnbuTelemetry  *self,
 
 /* Writes back every row a reading was added to. */
 static gboolean
-bucket_rows_save (AnbuTelemetry  *self,
-                  GHashTable     *plugs,
-                  GPtrArray      *order,
-                  GError        **error)
+bucket_rows_save (AnbuTelemetry       *self,
+                  AnbuTelemetryBatch  *batch,
+                  PlugWork            *works,
+                  GError             **error)
 {
   sqlite3_stmt *stmt = self->bucket_put;
 
-  for (guint p = 0; p < order->len; p++)
+  for (guint p = 0; p < batch->serials->len; p++)
     {
-      const char *serial = g_ptr_array_index (order, p);
-      PlugWork *work = g_hash_table_lookup (plugs, serial);
+      const char *serial = g_ptr_array_index (batch->serials, p);
+      PlugWork *work = &works[p];
 
-      for (guint i = 0; i < work->rows->len; i++)
+      for (guint i = 0; work->rows != NULL && i < work->rows->len; i++)
         {
           BucketRow *row = g_ptr_array_index (work->rows, i);
           gsize size;
@@ -1587,67 +1724,68 @@ bucket_rows_save (AnbuTelemetry  *self,
   return TRUE;
 }
 
-/* One batch inside the caller's transaction. */
+static void
+reject_serial (AnbuTelemetryEntry *entry,
+               guint               index,
+               const char         *code,
+               const char         *reason)
+{
+  g_autofree char *field = g_strdup_printf ("readings.%u.serial", index);
+
+  reject (entry, code, field, reason);
+}
+
+/* One batch inside the caller's transaction. Each plug of the batch is
+ * looked up once (entries carry its index among the batch's serials). */
 static AnbuTelemetryReport *
-ingest_batch (AnbuTelemetry  *self,
-              GPtrArray      *entries,
-              gint64          now,
-              GError        **error)
+ingest_batch (AnbuTelemetry       *self,
+              AnbuTelemetryBatch  *batch,
+              gint64               now,
+              GError             **error)
 {
   g_autoptr(AnbuTelemetryReport) report = g_new0 (AnbuTelemetryReport, 1);
-  g_autoptr(GHashTable) plugs = NULL;
-  g_autoptr(GPtrArray) order = NULL;
-  const char *gateway_id = NULL;
+  guint n_plugs = batch->serials->len;
+  PlugWork *works = g_new0 (PlugWork, MAX (n_plugs, 1));
+  const char *gateway_id = batch->gateway_id;
+  gboolean ok = FALSE;
 
-  /* A batch comes from one gateway. */
-  for (guint i = 0; i < entries->len && gateway_id == NULL; i++)
-    gateway_id = ((AnbuTelemetryEntry *) g_ptr_array_index (entries, i))->gateway_id;
-
-  report->entries = g_ptr_array_ref (entries);
-  report->outcomes = g_array_sized_new (FALSE, TRUE, sizeof (AnbuTelemetryOutcome), entries->len);
-  g_array_set_size (report->outcomes, entries->len);
+  report->batch = anbu_telemetry_batch_ref (batch);
+  report->outcomes = g_array_sized_new (FALSE, TRUE, sizeof (AnbuTelemetryOutcome),
+                                        batch->entries->len);
+  g_array_set_size (report->outcomes, batch->entries->len);
   report->plugs = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_status_free);
-  plugs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) plug_work_free);
-  order = g_ptr_array_new ();
 
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0; i < batch->entries->len; i++)
     {
-      AnbuTelemetryEntry *entry = g_ptr_array_index (entries, i);
+      AnbuTelemetryEntry *entry = anbu_telemetry_batch_entry (batch, i);
       AnbuTelemetryOutcome *outcome = &g_array_index (report->outcomes, AnbuTelemetryOutcome, i);
-      PlugWork *work;
+      PlugWork *work = NULL;
       BucketRow *row;
       AnbuReading reading;
 
       check_values (entry, i, now, self->max_age);
       if (entry->reject_code == NULL)
         {
-          work = g_hash_table_lookup (plugs, entry->serial);
-          if (work == NULL)
+          work = &works[entry->plug];
+          if (work->accepted == NULL)
             {
               const char *code = NULL, *reason = NULL;
 
-              work = g_new0 (PlugWork, 1);
-              work->accepted = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+              /* Room for the plug's share of the batch at once. */
+              work->accepted = g_array_sized_new (FALSE, FALSE, sizeof (AnbuReading),
+                                                  batch->entries->len / n_plugs + 1);
               work->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) bucket_row_free);
-              g_hash_table_insert (plugs, entry->serial, work);
-              g_ptr_array_add (order, entry->serial);
               if (!load_plug (self, entry->serial, work, &code, &reason))
-                {
-                  g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
-
-                  reject (entry, code, field, reason);
-                }
+                reject_serial (entry, i, code, reason);
             }
           else if (!work->usable)
             {
-              g_autofree char *field = g_strdup_printf ("readings.%u.serial", i);
-
               /* Same reason as the first entry of this serial. */
               if (work->household_id != NULL)
-                reject (entry, "removed_serial", field,
-                        "This plug was removed; its readings are no longer taken");
+                reject_serial (entry, i, "removed_serial",
+                               "This plug was removed; its readings are no longer taken");
               else
-                reject (entry, "unknown_serial", field, "No plug with this serial is installed");
+                reject_serial (entry, i, "unknown_serial", "No plug with this serial is installed");
             }
         }
       if (entry->reject_code != NULL)
@@ -1659,7 +1797,7 @@ ingest_batch (AnbuTelemetry  *self,
 
       row = bucket_row_get (self, entry->serial, work, anbu_reading_bucket_of (entry->ts), error);
       if (row == NULL)
-        return NULL;
+        goto out;
       reading = (AnbuReading) { entry->ts, entry->watts, entry->lux };
       if (anbu_reading_buckets_insert (row->readings, &reading))
         {
@@ -1675,16 +1813,16 @@ ingest_batch (AnbuTelemetry  *self,
         }
     }
 
-  if (!bucket_rows_save (self, plugs, order, error))
-    return NULL;
+  if (!bucket_rows_save (self, batch, works, error))
+    goto out;
 
   /* The gateway's readings resumed after a silence of all its plugs? */
   {
     gint64 first = G_MAXINT64, last = 0;
 
-    for (guint p = 0; p < order->len; p++)
+    for (guint p = 0; p < n_plugs; p++)
       {
-        PlugWork *work = g_hash_table_lookup (plugs, g_ptr_array_index (order, p));
+        PlugWork *work = &works[p];
 
         for (guint i = 0; work->usable && i < work->accepted->len; i++)
           {
@@ -1698,26 +1836,30 @@ ingest_batch (AnbuTelemetry  *self,
       witness_batch (self, gateway_id, first, last);
   }
 
-  for (guint p = 0; p < order->len; p++)
+  for (guint p = 0; p < n_plugs; p++)
     {
-      const char *serial = g_ptr_array_index (order, p);
-      PlugWork *work = g_hash_table_lookup (plugs, serial);
+      const char *serial = g_ptr_array_index (batch->serials, p);
+      PlugWork *work = &works[p];
       AnbuTelemetryPlugStatus *status;
 
       if (!work->usable || work->accepted->len == 0)
         continue;
       status = detect_for_plug (self, serial, gateway_id, work, error);
       if (status == NULL)
-        return NULL;
+        goto out;
       plug_cache_update_live (self, status, work);
       g_ptr_array_add (report->plugs, status);
     }
 
   witness_get (self, "")->alive_at = MAX (witness_get (self, "")->alive_at, now);
   witness_get (self, "")->dirty = TRUE;
-  if (!witnesses_save (self, error))
-    return NULL;
-  return g_steal_pointer (&report);
+  ok = witnesses_save (self, error);
+
+out:
+  for (guint p = 0; p < n_plugs; p++)
+    plug_work_clear (&works[p]);
+  g_free (works);
+  return ok ? g_steal_pointer (&report) : NULL;
 }
 
 static gboolean
@@ -1738,18 +1880,18 @@ exec_sql (AnbuTelemetry  *self,
 }
 
 AnbuTelemetryReport *
-anbu_telemetry_ingest (AnbuTelemetry  *self,
-                       GPtrArray      *entries,
-                       gint64          now,
-                       GError        **error)
+anbu_telemetry_ingest (AnbuTelemetry       *self,
+                       AnbuTelemetryBatch  *batch,
+                       gint64               now,
+                       GError             **error)
 {
   g_autoptr(GPtrArray) batches = g_ptr_array_new ();
   g_autoptr(GPtrArray) reports = NULL;
 
   g_return_val_if_fail (ANBU_IS_TELEMETRY (self), NULL);
-  g_return_val_if_fail (entries != NULL, NULL);
+  g_return_val_if_fail (batch != NULL, NULL);
 
-  g_ptr_array_add (batches, entries);
+  g_ptr_array_add (batches, batch);
   reports = anbu_telemetry_ingest_many (self, batches, now, error);
   if (reports == NULL)
     return NULL;

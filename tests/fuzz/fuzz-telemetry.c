@@ -20,8 +20,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GPtrArray) simple = NULL;
+  g_autoptr(AnbuTelemetryBatch) entries = NULL;
+  g_autoptr(AnbuTelemetryBatch) simple = NULL;
 
   anbu_fuzz_init ();
   simple = anbu_telemetry_parse_simple_body ((const char *) data, size);
@@ -37,13 +37,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
   if (simple != NULL)
     {
-      ANBU_FUZZ_ASSERT (simple->len == entries->len);
-      for (guint i = 0; i < entries->len; i++)
+      ANBU_FUZZ_ASSERT (simple->entries->len == entries->entries->len);
+      ANBU_FUZZ_ASSERT (simple->serials->len == entries->serials->len);
+      for (guint i = 0; i < entries->entries->len; i++)
         {
-          AnbuTelemetryEntry *a = g_ptr_array_index (entries, i);
-          AnbuTelemetryEntry *b = g_ptr_array_index (simple, i);
+          AnbuTelemetryEntry *a = anbu_telemetry_batch_entry (entries, i);
+          AnbuTelemetryEntry *b = anbu_telemetry_batch_entry (simple, i);
 
           ANBU_FUZZ_ASSERT (g_strcmp0 (a->serial, b->serial) == 0);
+          ANBU_FUZZ_ASSERT (a->serial == NULL || a->plug == b->plug);
           ANBU_FUZZ_ASSERT (g_strcmp0 (a->reject_code, b->reject_code) == 0);
           ANBU_FUZZ_ASSERT (g_strcmp0 (a->reject_field, b->reject_field) == 0);
           ANBU_FUZZ_ASSERT (g_strcmp0 (a->reject_message, b->reject_message) == 0);
@@ -52,15 +54,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                                 && memcmp (&a->lux, &b->lux, sizeof a->lux) == 0));
         }
     }
-  ANBU_FUZZ_ASSERT (entries->len <= ANBU_TELEMETRY_MAX_BATCH);
-  for (guint i = 0; i < entries->len; i++)
+  ANBU_FUZZ_ASSERT (entries->entries->len <= ANBU_TELEMETRY_MAX_BATCH);
+  for (guint i = 0; i < entries->entries->len; i++)
     {
-      AnbuTelemetryEntry *entry = g_ptr_array_index (entries, i);
+      AnbuTelemetryEntry *entry = anbu_telemetry_batch_entry (entries, i);
 
       if (entry->reject_code != NULL)
         ANBU_FUZZ_ASSERT (entry->reject_field != NULL && entry->reject_message != NULL);
       else
         ANBU_FUZZ_ASSERT (entry->serial != NULL && g_utf8_validate (entry->serial, -1, NULL));
+      /* One copy per distinct serial, and the entry points at it. */
+      if (entry->serial != NULL)
+        ANBU_FUZZ_ASSERT (entry->plug < entries->serials->len
+                          && entry->serial == g_ptr_array_index (entries->serials, entry->plug));
     }
   return 0;
 }
