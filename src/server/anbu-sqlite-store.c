@@ -201,10 +201,6 @@ static const AnbuMigration migrations[] = {
   { 8, anbu_reading_buckets_schema_sql },
   /* The learned detectors apart from the plugs' live fields. */
   { 9, anbu_telemetry_schema_detector_sql },
-  /* A planner's pull starts from the households moved to them too. */
-  { 10,
-    "CREATE INDEX IF NOT EXISTS household_assignment_planner"
-    "  ON household_assignment (planner_id);" },
 };
 
 /* Per kind: the table and the statements that read and write it. */
@@ -306,36 +302,6 @@ static const char changes_sql[] =
   DEPENDENT_SQL ("contact", "3")
   DEPENDENT_SQL ("visit", "4")
   DEPENDENT_SQL ("absence", "5")
-  " ORDER BY 1 LIMIT :limit";
-
-/* A planner's pull starts from the households of their 동 (household_dong)
- * and those moved to them, not from the seq order of the whole database:
- * that order holds every 동 of a city or country, and a first pull would
- * read all of it to find one 동's rows. The scope is SCOPE_SQL's for a
- * planner: not closed, and assigned to them, or in their 동 and assigned
- * to nobody. CROSS JOIN keeps that order: SQLite would rather walk a seq
- * index to spare the sort. */
-#define PLANNER_DEPENDENT_SQL(table, kind) \
-  " UNION ALL SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM scoped s" \
-  " CROSS JOIN " table " t ON t.household_id = s.id WHERE t.seq > :since"
-
-static const char planner_changes_sql[] =
-  "WITH scoped (id) AS MATERIALIZED ("
-  "  SELECT h.id FROM household h WHERE h.dong_code IN (SELECT value FROM json_each (:dongs))"
-  "  AND h.status <> 'closed' AND coalesce (" ASSIGNED_SQL ("h") " = :user_id, 1)"
-  "  UNION SELECT h.id FROM household_assignment a JOIN household h ON h.id = a.household_id"
-  "  WHERE a.planner_id = :user_id AND h.status <> 'closed')"
-  " SELECT h.seq, 0, 0, h.id, h.id, h.record FROM scoped s CROSS JOIN household h ON h.id = s.id"
-  " WHERE h.seq > :since"
-  " UNION ALL SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
-  " JOIN household h ON h.id = e.household_id"
-  " WHERE :since > 0 AND e.seq > :since AND (" SCOPE_SQL ("e", "e.assigned_planner")
-  " OR coalesce (e.lost_by = :user_id, 0)) AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
-  PLANNER_DEPENDENT_SQL ("plug", "1")
-  PLANNER_DEPENDENT_SQL ("alert", "2")
-  PLANNER_DEPENDENT_SQL ("contact", "3")
-  PLANNER_DEPENDENT_SQL ("visit", "4")
-  PLANNER_DEPENDENT_SQL ("absence", "5")
   " ORDER BY 1 LIMIT :limit";
 
 G_STATIC_ASSERT (ANBU_RECORD_KIND_PLUG == 1 && ANBU_RECORD_KIND_ABSENCE == 5);
@@ -984,8 +950,7 @@ sqlite_changes (AnbuStore        *store,
   if (own_transaction && !exec (self, "BEGIN", error))
     return NULL;
 
-  stmt = statement (self, scope->role == ANBU_USER_ROLE_PLANNER ? planner_changes_sql : changes_sql,
-                    error);
+  stmt = statement (self, changes_sql, error);
   if (stmt == NULL)
     goto fail;
   bind_scope (stmt, scope);
