@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The country-sized database of issue 16 next to a district's: one 동 of
+ * 2,000 households alone, and the same 동 among N households (default
+ * 1,000,000) spread over about 3,500 other 동. Each household has one
+ * installed plug, its live fields and a learned routine profile, as a
+ * running district has them. On each database: the timer pass (what the
+ * server's pass does: alive mark, retention, live fields, caseload moves,
+ * the alert engine), the first sync of the 동 by its planner (the store's
+ * pull by scope, paged with the HTTP default of 500, with the access log
+ * the sync route writes) and a push of 500 visits (anbu_mutations_apply as
+ * the mutations route calls it). Medians of a few runs.
+ *
+ *   bench-country [--households 1000000] [--runs 5] [--keep]
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <glib/gstdio.h>
+
+#include "anbu-auth.h"
+#include "anbu-caseload-moves.h"
+#include "anbu-clock.h"
+#include "anbu-ingest-service.h"
+#include "anbu-metrics.h"
+#include "anbu-mutations.h"
+#include "anbu-retention.h"
+#include "anbu-routine-detector.h"
+#include "anbu-sqlite-store.h"
+
+/* 2026-11-25 10:00 KST: profiles were relearned after midnight. */
+#define NOW ((gint64) 1796000400)
+#define DONG_HOUSEHOLDS 2000
+#define TARGET_DONG "1111051500"
+#define OTHER_DONGS 3500
+#define PLANNER_ID "4732d449-ccd7-49b3-b16e-eb26bfd6a0b5"
+#define SYNC_PAGE 500   /* SYNC_DEFAULT_LIMIT of the sync route */
+
+static gint households = 1000000;
+static gint runs = 5;
+static gboolean keep = FALSE;
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+/* This thread's CPU seconds: the machine is shared, and its load stretches
+ * wall time several times over; both are printed. */
+static double
+cpu_s (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+exec_or_die (sqlite3    *db,
+             const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, values->len / 2);
+}
+
+/* The key the alert engine stores with a profile learned with the default
+ * parameters (routine_params_key in anbu-alert-engine.c): another key
+ * counts as never learned and would be relearned. */
+static char *
+default_params_key (void)
+{
+  AnbuRoutineParams params;
+
+  anbu_routine_params_init_default (&params);
+  return g_strdup_printf ("w%u u%u r%u m%u d%u z%.6g g%.6g s%.6g q%.6g x%.6g o%d",
+                          params.window_days, params.warmup_days, params.quiet_rank,
+                          params.match_minutes, params.min_days, params.spread_z,
+                          params.margin, params.slack_hours, params.min_quiet_hours,
+                          params.max_usual_hours, params.utc_offset_seconds);
+}
+
+/* Household i (1-based) of n: every (n / 2,000)th is in the target 동, so
+ * its households are spread over the whole seq order as years of
+ * registrations leave them; the others go round the other 동. Records in
+ * the shape the household codec writes (tests/server/fixtures). One
+ * household in a hundred has been quiet for 30 hours (past its 24 h
+ * threshold, in the target 동 too), the others were active within the
+ * last 10 hours. */
+static void
+seed (sqlite3 *db,
+      gint     n)
+{
+  g_autofree char *params = default_params_key ();
+  AnbuRoutineProfile profile;
+  sqlite3_stmt *stmt = NULL;
+  gint stride = MAX (1, n / DONG_HOUSEHOLDS);
+  g_autofree char *households_sql = NULL;
+
+  exec_or_die (db, "BEGIN");
+  households_sql = g_strdup_printf (
+    "CREATE TEMP TABLE n AS WITH RECURSIVE c (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+    " WHERE i < %d) SELECT i, printf ('%%08x-0000-4000-8000-%%012d', 0, i) AS id,"
+    " CASE WHEN i %% %d = 0 AND i / %d <= %d THEN '" TARGET_DONG "'"
+    " ELSE printf ('%%010d', 2000000000 + i %% %d) END AS dong FROM c;"
+    "INSERT INTO household (id, dong_code, night_consent, status, record, version, seq, updated_at)"
+    " SELECT id, dong, 1, 'active', json_object ('id', id, 'dong_code', dong, 'name', '김영수',"
+    "  'phone', '010-1234-5678', 'address', '서울특별시 종로구 자하문로 ' || i,"
+    "  'contacts', json ('[]'), 'night_consent', json ('true'), 'threshold_hours', 24,"
+    "  'status', 'active', 'planner_id', '" PLANNER_ID "', 'version', 1,"
+    "  'updated_at', '2026-09-01T00:00:00Z'),"
+    " 1, 2 * i - 1, '2026-09-01T00:00:00Z' FROM n;"
+    "INSERT INTO plug (id, household_id, state, record, version, seq, updated_at)"
+    " SELECT printf ('AP-%%07d', i), id, 'installed', json_object ('serial', printf ('AP-%%07d', i),"
+    "  'household_id', id, 'appliance', 'tv', 'installed_at', '2026-09-01T01:05:00Z',"
+    "  'state', 'installed', 'version', 1),"
+    " 1, 2 * i, '2026-09-01T00:00:00Z' FROM n;"
+    "INSERT INTO plug_live (serial, household_id, last_seen_at, last_watts, last_lux,"
+    " last_activity_at, online_since, gateway_id, unobserved_mark, offline_from)"
+    " SELECT printf ('AP-%%07d', i), id, %" G_GINT64_FORMAT " - 60 * (i %% 5), 3.0, 10.0,"
+    " CASE WHEN (CASE WHEN i %% %d = 0 THEN i / %d ELSE i END) %% 100 = 7 THEN %" G_GINT64_FORMAT " - 30 * 3600"
+    "  ELSE %" G_GINT64_FORMAT " - 60 * (i %% 600) END,"
+    " %" G_GINT64_FORMAT ", NULL, 0, 0 FROM n;"
+    "UPDATE counter SET value = 2 * %d WHERE name = 'seq';",
+    n, stride, stride, DONG_HOUSEHOLDS, OTHER_DONGS, NOW, stride, stride, NOW, NOW,
+    NOW - 30 * 86400, n);
+  exec_or_die (db, households_sql);
+
+  /* Ready profiles: the usual quiet is 8 hours in every slot, so a watch
+   * is due after 12 hours (1.25 × 8 + 2). */
+  memset (&profile, 0, sizeof profile);
+  for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
+    for (guint s = 0; s < ANBU_ROUTINE_SLOTS_PER_DAY; s++)
+      profile.usual_quiet_hours[c][s] = 8.0f;
+  if (sqlite3_prepare_v2 (db, "INSERT INTO routine_profile (household_id, learned_at,"
+                          " observed_days, ready, usual_quiet, params, gaps, covered_until)"
+                          " SELECT id, ?1, 56.0, 1, ?2, ?3, x'', ?1 FROM n", -1, &stmt,
+                          NULL) != SQLITE_OK)
+    g_error ("%s", sqlite3_errmsg (db));
+  sqlite3_bind_int64 (stmt, 1, NOW - 2 * 3600);
+  sqlite3_bind_blob (stmt, 2, profile.usual_quiet_hours, sizeof profile.usual_quiet_hours,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, params, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    g_error ("%s", sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  exec_or_die (db, "DROP TABLE n; COMMIT; ANALYZE;");
+}
+
+/* run_pass in anbu-ingest-service.c, step by step. */
+static double
+timer_pass (AnbuIngestService *service,
+            AnbuStore         *store,
+            sqlite3           *db,
+            gint64             now,
+            AnbuAlertPassStats *stats,
+            double             *cpu)
+{
+  g_autoptr(GError) error = NULL;
+  AnbuTelemetry *telemetry = anbu_ingest_service_get_telemetry (service);
+  double t0 = now_s ();
+  double c0 = cpu_s ();
+  guint folded = 0;
+
+  if (!anbu_telemetry_note_alive (telemetry, now, FALSE, &error)
+      || !anbu_retention_fold (db, now - (gint64) ANBU_DEFAULT_RETENTION_DAYS * 86400, &folded,
+                               &error)
+      || !anbu_telemetry_publish_live (telemetry, store, now,
+                                       ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL, NULL, &error)
+      || anbu_caseload_moves_apply_due (store, now * G_USEC_PER_SEC, &error) < 0
+      || !anbu_alert_engine_run_pass (anbu_ingest_service_get_engine (service), now, stats,
+                                      &error))
+    g_error ("%s", error->message);
+  *cpu = cpu_s () - c0;
+  return now_s () - t0;
+}
+
+/* The planner's first sync, page by page as GET /api/v1/sync serves it. */
+static double
+first_sync (AnbuStore           *store,
+            const AnbuStoreUser *planner,
+            guint               *entries,
+            double              *cpu)
+{
+  AnbuScope scope = { ANBU_USER_ROLE_PLANNER, planner->dong_codes, planner->id };
+  AnbuAccessEntry access = { 0 };
+  gint64 since = 0;
+  gboolean has_more = TRUE;
+  double t0 = now_s ();
+  double c0 = cpu_s ();
+
+  access.user_id = planner->id;
+  access.username = planner->username;
+  access.address = (char *) "127.0.0.1";
+  access.method = (char *) "GET";
+  access.route = (char *) "/api/v1/sync";
+  access.action = ANBU_ACCESS_READ;
+  *entries = 0;
+  while (has_more)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) changes = NULL;
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+      gint64 next = 0;
+
+      changes = anbu_store_changes (store, &scope, since, SYNC_PAGE, &has_more, &next, &error);
+      if (changes == NULL)
+        g_error ("%s", error->message);
+      for (guint i = 0; i < changes->len; i++)
+        {
+          AnbuStoreChange *change = g_ptr_array_index (changes, i);
+
+          if (change->household_id != NULL && g_hash_table_add (seen, change->household_id))
+            g_ptr_array_add (ids, change->household_id);
+        }
+      g_ptr_array_add (ids, NULL);
+      if (ids->len > 1
+          && !anbu_store_log_access (store, &access, (const char * const *) ids->pdata, &error))
+        g_error ("%s", error->message);
+      *entries += changes->len;
+      since = next;
+    }
+  *cpu = cpu_s () - c0;
+  return now_s () - t0;
+}
+
+/* 500 visits to 500 households of the 동 in one push. */
+static double
+push_visits (AnbuStore           *store,
+             AnbuMetrics         *metrics,
+             const AnbuStoreUser *planner,
+             gint                 n,
+             double              *cpu)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) batch = g_string_new ("{\"mutations\": [");
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) results = NULL;
+  AnbuScope scope = { ANBU_USER_ROLE_PLANNER, planner->dong_codes, planner->id };
+  AnbuAccessEntry access = { 0 };
+  gint stride = MAX (1, n / DONG_HOUSEHOLDS);
+  JsonArray *entries;
+  JsonArray *answers;
+  double t0, c0;
+
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autofree char *entry_id = g_uuid_string_random ();
+      g_autofree char *visit_id = g_uuid_string_random ();
+
+      g_string_append_printf (batch, "%s{\"id\": \"%s\", \"kind\": \"visit.create\", \"payload\": "
+                              "{\"id\": \"%s\", \"household_id\": \"%08x-0000-4000-8000-%012d\","
+                              " \"at\": \"2026-11-25T09:05:00+09:00\", \"by\": \"%s\","
+                              " \"purpose\": \"regular\", \"outcome\": \"건강하심\"}}",
+                              i > 0 ? "," : "", entry_id, visit_id, 0, (i * 4 + 1) * stride,
+                              planner->id);
+    }
+  g_string_append (batch, "]}");
+  access.user_id = planner->id;
+  access.username = planner->username;
+  access.address = (char *) "127.0.0.1";
+  access.method = (char *) "POST";
+  access.route = (char *) "/api/v1/mutations";
+  access.action = ANBU_ACCESS_WRITE;
+
+  t0 = now_s ();
+  c0 = cpu_s ();
+  root = json_from_string (batch->str, &error);
+  if (root == NULL || (entries = anbu_mutations_check_batch (root, &error)) == NULL
+      || (results = anbu_mutations_apply (store, metrics, planner, &scope, &access, entries,
+                                          &error)) == NULL)
+    g_error ("%s", error->message);
+  t0 = now_s () - t0;
+  *cpu = cpu_s () - c0;
+  answers = json_node_get_array (results);
+  for (guint i = 0; i < json_array_get_length (answers); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (answers, i),
+                                                  "status"), "applied") != 0)
+      g_error ("Visit %u was not applied: %s", i,
+               json_to_string (json_array_get_element (answers, i), FALSE));
+  return t0;
+}
+
+/* Wall and CPU seconds of one measure over the runs. */
+typedef struct
+{
+  GArray *wall;
+  GArray *cpu;
+} Samples;
+
+static void
+samples_add (Samples *samples,
+             double   wall,
+             double   cpu)
+{
+  if (samples->wall == NULL)
+    {
+      samples->wall = g_array_new (FALSE, FALSE, sizeof (double));
+      samples->cpu = g_array_new (FALSE, FALSE, sizeof (double));
+    }
+  g_array_append_val (samples->wall, wall);
+  g_array_append_val (samples->cpu, cpu);
+}
+
+typedef struct
+{
+  double  seed;
+  double  size_mb;
+  double  first_pass;
+  Samples pass;
+  Samples sync;
+  Samples push;
+  guint   entries;
+  guint   raised;
+} Figures;
+
+static void
+run (const char *dir,
+     gint        n,
+     Figures    *figures)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/country-%d.db", dir, n);
+  g_autoptr(AnbuStore) store = NULL;
+  g_autoptr(AnbuIngestService) service = NULL;
+  g_autoptr(AnbuMetrics) metrics = anbu_metrics_new ();
+  const char *dongs[] = { TARGET_DONG, NULL };
+  AnbuStoreUser planner = { (char *) PLANNER_ID, (char *) "kim.planner", (char *) "김 주무관",
+                            ANBU_USER_ROLE_PLANNER, (char **) dongs, (char *) "x", FALSE };
+  AnbuIngestOptions options = { 0 };
+  AnbuAlertPassStats stats = { 0 };
+  GStatBuf st;
+  sqlite3 *db;
+  double t0, cpu;
+
+  if ((store = anbu_sqlite_store_open (path, &error)) == NULL
+      || !anbu_store_add_user (store, &planner, &error))
+    g_error ("%s", error->message);
+  db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store));
+  t0 = now_s ();
+  seed (db, n);
+  figures->seed = now_s () - t0;
+  exec_or_die (db, "PRAGMA wal_checkpoint (TRUNCATE)");
+  figures->size_mb = g_stat (path, &st) == 0 ? st.st_size / 1e6 : 0;
+
+  /* The service's start-up pass runs here; the clock stands still but for
+   * the passes below, a minute apart as the timer runs them. */
+  service = anbu_ingest_service_new (store, db, &options, &error);
+  if (service == NULL)
+    g_error ("%s", error->message);
+  anbu_alert_engine_set_learn_budget (anbu_ingest_service_get_engine (service),
+                                      ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET);
+  figures->first_pass = timer_pass (service, store, db, NOW + 60, &stats, &cpu);
+  figures->raised = stats.raised;
+  for (gint i = 0; i < runs; i++)
+    {
+      double wall;
+
+      memset (&stats, 0, sizeof stats);
+      wall = timer_pass (service, store, db, NOW + 120 + 60 * i, &stats, &cpu);
+      samples_add (&figures->pass, wall, cpu);
+    }
+  for (gint i = 0; i < runs; i++)
+    {
+      double wall = first_sync (store, &planner, &figures->entries, &cpu);
+
+      samples_add (&figures->sync, wall, cpu);
+    }
+  for (gint i = 0; i < runs; i++)
+    {
+      double wall = push_visits (store, metrics, &planner, n, &cpu);
+
+      samples_add (&figures->push, wall, cpu);
+    }
+
+  g_clear_object (&service);
+  g_clear_object (&store);
+  if (!keep)
+    {
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_unlink (path);
+      g_unlink (wal);
+      g_unlink (shm);
+    }
+}
+
+static void
+print_figures (const char    *name,
+               gint           n,
+               const Figures *f)
+{
+  printf ("%s, %d households: seeded in %.1f s, %.1f MB; start-up and first pass done"
+          " (%u signals raised by the first timer pass, %.3f s)\n"
+          "  timer pass         median %.4f s wall, %.4f s CPU\n"
+          "  first sync of 동   median %.4f s wall, %.4f s CPU (%u entries)\n"
+          "  push of 500 visits median %.4f s wall, %.4f s CPU\n",
+          name, n, f->seed, f->size_mb, f->raised, f->first_pass,
+          median (f->pass.wall), median (f->pass.cpu),
+          median (f->sync.wall), median (f->sync.cpu), f->entries,
+          median (f->push.wall), median (f->push.cpu));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  GOptionEntry entries[] = {
+    { "households", 0, 0, G_OPTION_ARG_INT, &households, "Households in the large database", "N" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs of each measure (median)", "N" },
+    { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the databases", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  Figures small = { 0 }, large = { 0 };
+  Samples *all[] = { &small.pass, &small.sync, &small.push, &large.pass, &large.sync, &large.push };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (households < DONG_HOUSEHOLDS || runs < 1)
+    {
+      g_printerr ("--households must be at least %d, --runs at least 1\n", DONG_HOUSEHOLDS);
+      return 2;
+    }
+  if (!anbu_auth_init (&error) || (dir = g_dir_make_tmp ("bench-country-XXXXXX", &error)) == NULL)
+    g_error ("%s", error->message);
+  {
+    g_autoptr(AnbuClock) clock = anbu_clock_new_manual (NOW * G_USEC_PER_SEC);
+
+    anbu_clock_set_default (clock);
+  }
+
+  run (dir, DONG_HOUSEHOLDS, &small);
+  print_figures ("one 동 alone", DONG_HOUSEHOLDS, &small);
+  run (dir, households, &large);
+  print_figures ("the 동 in the country", households, &large);
+  printf ("targets (CPU): timer pass %.3f s (< 5 s); first sync %.0f %% of the district's"
+          " (within 20 %%); push of 500 visits %.4f s (< 0.05 s)\n",
+          median (large.pass.cpu), 100.0 * median (large.sync.cpu) / median (small.sync.cpu),
+          median (large.push.cpu));
+  if (!keep)
+    g_rmdir (dir);
+  else
+    printf ("databases kept in %s\n", dir);
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      g_array_unref (all[i]->wall);
+      g_array_unref (all[i]->cpu);
+    }
+  return 0;
+}
