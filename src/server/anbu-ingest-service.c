@@ -614,7 +614,7 @@ on_live_connected (SoupServer              *server,
                                        "unauthorized");
       return;
     }
-  anbu_live_hub_add (self->hub, connection, user);
+  anbu_live_hub_add (self->hub, connection, soup_server_message_get_socket (msg), user);
 }
 
 /* Runs before the WebSocket handshake: a refusal here is a plain HTTP
@@ -1534,6 +1534,8 @@ anbu_ingest_service_new (AnbuStore               *store,
     g_clear_object (&self->telemetry);
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
+  if (self->hub != NULL)
+    anbu_live_hub_set_queue_limit (self->hub, self->options.queue_limit);
   self->queries = anbu_query_pool_new (sqlite3_db_filename (db, "main"), QUERY_THREADS,
                                        self->options.query_deadline);
   if (self->telemetry == NULL || self->engine == NULL || self->hub == NULL

@@ -201,6 +201,8 @@ static const AnbuMigration migrations[] = {
   { 8, anbu_reading_buckets_schema_sql },
   /* The learned detectors apart from the plugs' live fields. */
   { 9, anbu_telemetry_schema_detector_sql },
+  /* A planner's live snapshot reads the households moved to them. */
+  { 10, "CREATE INDEX household_assignment_planner ON household_assignment (planner_id);" },
 };
 
 /* Per kind: the table and the statements that read and write it. */
