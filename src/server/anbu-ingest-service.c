@@ -1580,6 +1580,7 @@ anbu_ingest_service_attach (AnbuIngestService *self,
   g_return_if_fail (self->server == NULL);
 
   self->server = g_object_ref (server);
+  anbu_live_hub_set_metrics (self->hub, anbu_http_server_get_metrics (server));
   soup = anbu_http_server_get_soup_server (server);
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "anbu-live-hub.h"
+#include "anbu-metrics.h"
 #include "anbu-record-json.h"
 
 /* A connecting client's snapshot goes out in slices between other work;
@@ -35,6 +36,7 @@ struct _AnbuLiveHub
   sqlite3      *db;
   guint         plug_interval;
   guint64       queue_limit;
+  AnbuMetrics  *metrics;
   sqlite3_stmt *scope_key;
   sqlite3_stmt *counter;
   sqlite3_stmt *snapshot_all;       /* admin and control, by serial in slices */
@@ -249,6 +251,8 @@ drop_client (AnbuLiveHub *self,
              self->queue_limit);
   client->dropped = TRUE;
   self->dropped++;
+  if (self->metrics != NULL)
+    anbu_metrics_add_live_dropped (self->metrics);
   index_remove (self, client);
   g_queue_remove (&self->snapshots, client);
   g_idle_add_full (G_PRIORITY_DEFAULT, close_dropped, g_object_ref (client->connection),
@@ -544,6 +548,7 @@ anbu_live_hub_dispose (GObject *object)
   if (self->clients != NULL)
     g_ptr_array_set_size (self->clients, 0);
   g_clear_object (&self->store);
+  g_clear_object (&self->metrics);
 
   G_OBJECT_CLASS (anbu_live_hub_parent_class)->dispose (object);
 }
@@ -647,6 +652,15 @@ anbu_live_hub_set_queue_limit (AnbuLiveHub *self,
   g_return_if_fail (ANBU_IS_LIVE_HUB (self));
 
   self->queue_limit = bytes > 0 ? bytes : ANBU_LIVE_HUB_DEFAULT_QUEUE_LIMIT;
+}
+
+void
+anbu_live_hub_set_metrics (AnbuLiveHub *self,
+                           AnbuMetrics *metrics)
+{
+  g_return_if_fail (ANBU_IS_LIVE_HUB (self));
+
+  g_set_object (&self->metrics, metrics);
 }
 
 guint64

@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 
+#include "anbu-metrics.h"
 #include "anbu-store.h"
 #include "anbu-telemetry.h"
 
@@ -43,6 +44,9 @@ AnbuLiveHub *anbu_live_hub_new             (AnbuStore                     *store
  * 0 = the default. */
 void         anbu_live_hub_set_queue_limit (AnbuLiveHub                   *self,
                                             guint64                        bytes);
+/* Where dropped clients are counted (anbu_live_clients_dropped_total). */
+void         anbu_live_hub_set_metrics     (AnbuLiveHub                   *self,
+                                            AnbuMetrics                   *metrics);
 /* How many clients were dropped for not reading. */
 guint64      anbu_live_hub_get_n_dropped   (AnbuLiveHub                   *self);
 

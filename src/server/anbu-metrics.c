@@ -24,6 +24,7 @@ struct _AnbuMetrics
   GHashTable *latency;     /* route → Histogram */
   GHashTable *mutations;   /* "kind\tstatus" → guint64 * */
   guint64     sync_entries;
+  guint64     live_dropped;
 };
 
 G_DEFINE_FINAL_TYPE (AnbuMetrics, anbu_metrics, G_TYPE_OBJECT)
@@ -179,6 +180,13 @@ anbu_metrics_add_mutation (AnbuMetrics *self,
   count (self->mutations, kind, status);
 }
 
+void
+anbu_metrics_add_live_dropped (AnbuMetrics *self)
+{
+  g_return_if_fail (ANBU_IS_METRICS (self));
+  self->live_dropped++;
+}
+
 char *
 anbu_metrics_render (AnbuMetrics *self)
 {
@@ -230,6 +238,12 @@ anbu_metrics_render (AnbuMetrics *self)
                           "# TYPE anbu_sync_entries_served_total counter\n"
                           "anbu_sync_entries_served_total %" G_GUINT64_FORMAT "\n",
                           self->sync_entries);
+
+  g_string_append_printf (out,
+                          "# HELP anbu_live_clients_dropped_total Live clients dropped for not reading.\n"
+                          "# TYPE anbu_live_clients_dropped_total counter\n"
+                          "anbu_live_clients_dropped_total %" G_GUINT64_FORMAT "\n",
+                          self->live_dropped);
 
   g_string_append (out,
                    "# HELP anbu_mutations_total Pushed mutations, by kind and result.\n"

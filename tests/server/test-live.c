@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "anbu-ingest-fixture.h"
 
@@ -283,6 +284,152 @@ test_throttle_keeps_latest (void)
   ingest_fixture_free (fixture);
 }
 
+/* A WebSocket client that signs in, reads the handshake answer and then
+ * never reads again, with a small receive buffer so the kernel takes
+ * little for it. */
+static GSocket *
+connect_stalled (IngestFixture *fixture,
+                 const char    *token)
+{
+  g_autoptr(GUri) uri = g_uri_parse (fixture->server->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, (guint16) g_uri_get_port (uri));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autofree char *request = g_strdup_printf ("GET /api/v1/live HTTP/1.1\r\n"
+                                              "Host: 127.0.0.1:%d\r\n"
+                                              "Upgrade: websocket\r\n"
+                                              "Connection: Upgrade\r\n"
+                                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                              "Sec-WebSocket-Version: 13\r\n"
+                                              "Authorization: Bearer %s\r\n\r\n",
+                                              g_uri_get_port (uri), token);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                  &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4096, &error));
+  g_socket_set_timeout (socket, 60);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_cmpint (g_socket_send (socket, request, strlen (request), NULL, &error), ==, strlen (request));
+  /* The answer's head, one byte at a time so no frame is taken. */
+  while (!g_str_has_suffix (answer->str, "\r\n\r\n"))
+    {
+      char c;
+
+      g_assert_cmpint (g_socket_receive (socket, &c, 1, NULL, &error), ==, 1);
+      g_string_append_c (answer, c);
+    }
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 101"));
+  return socket;
+}
+
+static guint64
+live_dropped_total (IngestFixture *fixture)
+{
+  g_autoptr(AnbuTestResponse) response = anbu_test_request (fixture->server, "GET", "/metrics", NULL, NULL);
+  g_autofree char *text = g_strndup (g_bytes_get_data (response->raw, NULL), g_bytes_get_size (response->raw));
+  const char *line = strstr (text, "\nanbu_live_clients_dropped_total ");
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nanbu_live_clients_dropped_total "), NULL, 10);
+}
+
+typedef struct
+{
+  Client  *client;
+  gint64   seen_at;
+  guint    wanted;
+  gboolean found;
+} WaitRound;
+
+static gboolean
+check_round (gpointer user_data)
+{
+  WaitRound *wait = user_data;
+  guint n = 0;
+
+  for (guint i = 0; i < wait->client->messages->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (wait->client->messages->pdata[i], "type"), "plug") == 0
+        && frame_seen_at (wait->client->messages->pdata[i]) == wait->seen_at)
+      n++;
+  wait->found = n >= wait->wanted;
+  return wait->found ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+#define STALL_PLUGS 40
+
+/* One reading for every plug at `t`; returns when `reader` saw them all. */
+static void
+post_round (IngestFixture *fixture,
+            Client        *reader,
+            gint64         t)
+{
+  g_autoptr(GString) items = g_string_new (NULL);
+  WaitRound wait = { reader, t, STALL_PLUGS, FALSE };
+
+  for (guint i = 0; i < STALL_PLUGS; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-%02u", i);
+      g_autofree char *item = ingest_readings_json (serial, t, 60, 1, 3, 3, 0, 0, NULL);
+
+      g_string_append_printf (items, "%s%s", i > 0 ? "," : "", item);
+    }
+  anbu_test_response_free (ingest_post (fixture, items->str));
+  g_timeout_add (10, check_round, &wait);
+  anbu_test_wait_for (&wait.found);
+}
+
+/* A client that never reads is dropped once what waits for it passes the
+ * limit, rather than the server queueing for it without end; a client of
+ * the same 동 that reads keeps receiving. */
+static void
+test_stalled_reader_dropped (void)
+{
+  const char * const args[] = { "--live-plug-interval", "1", "--live-queue-limit", "8192", NULL };
+  IngestFixture *fixture = ingest_fixture_new (NOW, args);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
+  g_autoptr(GSocket) stalled = NULL;
+  g_autoptr(GError) error = NULL;
+  Client *reader;
+  gint64 t = NOW - 3600;
+  char buffer[4096];
+  gssize got;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  for (guint i = 0; i < STALL_PLUGS; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-%02u", i);
+      g_autofree char *house = ingest_add_household (fixture, DONG_A, FALSE, 24, serial, NOW - 2 * HOUR);
+    }
+  stalled = connect_stalled (fixture, token);
+  reader = connect_live (fixture, session, token);
+  g_assert_no_error (reader->error);
+
+  /* Each round sends the stalled client about 8 KB more. */
+  for (guint round = 0; live_dropped_total (fixture) == 0; round++)
+    {
+      g_assert_cmpuint (round, <, 50);
+      post_round (fixture, reader, t += 60);
+    }
+  g_assert_cmpuint (live_dropped_total (fixture), ==, 1);
+
+  /* The reader is still served... */
+  post_round (fixture, reader, t += 60);
+  g_assert_cmpint (soup_websocket_connection_get_state (reader->connection), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  /* ...and the stalled connection ends once it reads what was on the way. */
+  while ((got = g_socket_receive (stalled, buffer, sizeof buffer, NULL, &error)) > 0)
+    ;
+  if (got < 0)
+    g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  g_assert_cmpuint (live_dropped_total (fixture), ==, 1);
+
+  client_free (reader);
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +438,7 @@ main (int   argc,
 
   g_test_add_func ("/anbu/live/scope", test_scope);
   g_test_add_func ("/anbu/live/throttle-keeps-latest", test_throttle_keeps_latest);
+  g_test_add_func ("/anbu/live/stalled-reader-dropped", test_stalled_reader_dropped);
 
   return g_test_run ();
 }
