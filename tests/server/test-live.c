@@ -284,6 +284,126 @@ test_throttle_keeps_latest (void)
   ingest_fixture_free (fixture);
 }
 
+/* A visit to `household`: a change its viewers are told of after
+ * everything sent to them before. */
+static void
+add_visit (IngestFixture *fixture,
+           const char    *household)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *at = ingest_time (NOW);
+  g_autofree char *visit = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", \"at\": \"%s\","
+                                            " \"by\": \"%s\", \"purpose\": \"regular\"}",
+                                            id, household, at, fixture->admin_id);
+
+  json_object_unref (ingest_push (fixture, "visit.create", visit));
+}
+
+/* Connects, waits for the snapshot frames of `expected` (NULL-terminated),
+ * then for the change notice of a visit to the first of them, sent after
+ * the whole snapshot. */
+static Client *
+connect_and_settle (IngestFixture      *fixture,
+                    SoupSession        *session,
+                    const char         *token,
+                    const char * const *expected)
+{
+  Client *client = connect_live (fixture, session, token);
+
+  g_assert_no_error (client->error);
+  for (guint i = 0; expected[i] != NULL; i++)
+    wait_message (client, "plug", expected[i]);
+  add_visit (fixture, expected[0]);
+  wait_message (client, "change", NULL);
+  return client;
+}
+
+/* Plug status reaches exactly who may see the household: its 동's planner,
+ * the planner it was moved to one by one (not its 동's planner any more),
+ * the control centre only when it consented; on connect and afterwards;
+ * and the planner a whole 동 moves to, at once. */
+static void
+test_scope_index (void)
+{
+  const char * const args[] = { "--live-plug-interval", "1", NULL };
+  IngestFixture *fixture = ingest_fixture_new (NOW, args);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token_a = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
+  g_autofree char *token_b = ingest_add_user (fixture, "planner-b", "planner", DONG_B);
+  g_autofree char *token_c = ingest_add_user (fixture, "control", "control", NULL);
+  g_autofree char *house_a = ingest_add_household (fixture, DONG_A, TRUE, 24, "PLUG-A", NOW - 30 * HOUR);
+  g_autofree char *house_b = ingest_add_household (fixture, DONG_B, FALSE, 24, "PLUG-B", NOW - 30 * HOUR);
+  g_autofree char *moving = ingest_add_household (fixture, DONG_A, FALSE, 24, "PLUG-M", NOW - 30 * HOUR);
+  g_autofree char *move = g_strdup_printf ("{\"household_id\": \"%s\", \"from\": \"planner-a\","
+                                           " \"to\": \"planner-b\"}", moving);
+  g_autoptr(AnbuTestResponse) moved = NULL;
+  Client *a, *b, *control;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  a = connect_live (fixture, session, token_a);
+  b = connect_live (fixture, session, token_b);
+  control = connect_live (fixture, session, token_c);
+  g_assert_no_error (a->error);
+  g_assert_no_error (b->error);
+  g_assert_no_error (control->error);
+
+  /* Moved while everyone is connected. */
+  moved = anbu_test_request (fixture->server, "POST", "/api/v1/admin/caseload/moves",
+                             fixture->admin_token, move);
+  g_assert_cmpuint (moved->status, ==, 201);
+
+  /* Frames go out in order: what A and control would wrongly get of M and
+   * B comes before what they wait for of A. */
+  ingest_post_span (fixture, "PLUG-M", NOW - 600, NOW - 300, 60, 2, 2, 0, 0, NULL);
+  ingest_post_span (fixture, "PLUG-B", NOW - 600, NOW - 300, 60, 2, 2, 0, 0, NULL);
+  ingest_post_span (fixture, "PLUG-A", NOW - 600, NOW - 300, 60, 2, 2, 0, 0, NULL);
+  wait_message (b, "plug", moving);
+  wait_message (b, "plug", house_b);
+  wait_message (a, "plug", house_a);
+  wait_message (control, "plug", house_a);
+  g_assert_null (find_message (a, "plug", moving));
+  g_assert_null (find_message (a, "plug", house_b));
+  g_assert_null (find_message (b, "plug", house_a));
+  g_assert_null (find_message (control, "plug", moving));
+  g_assert_null (find_message (control, "plug", house_b));
+
+  /* The same on connect. */
+  {
+    const char *of_a[] = { house_a, NULL };
+    const char *of_b[] = { moving, house_b, NULL };
+    Client *late_a = connect_and_settle (fixture, session, token_a, of_a);
+    Client *late_b = connect_and_settle (fixture, session, token_b, of_b);
+    Client *late_control = connect_and_settle (fixture, session, token_c, of_a);
+
+    g_assert_null (find_message (late_a, "plug", moving));
+    g_assert_null (find_message (late_a, "plug", house_b));
+    g_assert_null (find_message (late_b, "plug", house_a));
+    g_assert_null (find_message (late_control, "plug", moving));
+    g_assert_null (find_message (late_control, "plug", house_b));
+    client_free (late_a);
+    client_free (late_b);
+    client_free (late_control);
+  }
+
+  /* 동 A moves to planner B: B's connection follows it. */
+  {
+    g_autofree char *dong_move = g_strdup_printf ("{\"dong_code\": \"%s\", \"from\": \"planner-a\","
+                                                  " \"to\": \"planner-b\"}", DONG_A);
+    g_autoptr(AnbuTestResponse) dong_moved = anbu_test_request (fixture->server, "POST",
+                                                                "/api/v1/admin/caseload/moves",
+                                                                fixture->admin_token, dong_move);
+
+    g_assert_cmpuint (dong_moved->status, ==, 201);
+    ingest_post_span (fixture, "PLUG-A", NOW - 240, NOW, 60, 2, 2, 0, 0, NULL);
+    wait_message (b, "plug", house_a);
+  }
+
+  client_free (a);
+  client_free (b);
+  client_free (control);
+  ingest_fixture_free (fixture);
+}
+
 /* A WebSocket client that signs in, reads the handshake answer and then
  * never reads again, with a small receive buffer so the kernel takes
  * little for it. */
@@ -438,6 +558,7 @@ main (int   argc,
 
   g_test_add_func ("/anbu/live/scope", test_scope);
   g_test_add_func ("/anbu/live/throttle-keeps-latest", test_throttle_keeps_latest);
+  g_test_add_func ("/anbu/live/scope-index", test_scope_index);
   g_test_add_func ("/anbu/live/stalled-reader-dropped", test_stalled_reader_dropped);
 
   return g_test_run ();
