@@ -267,9 +267,9 @@ fit_descriptor_limit (guint max_connections)
  * arena, and in WAL mode a commit on one connection empties the others'
  * caches: pages are freed and allocated again all the time, and every
  * arena keeps its high-water mark as free memory that the RSS counts.
- * Handing free pages back once a minute keeps the RSS near what is in use
+ * Handing free pages back every 20 s keeps the RSS near what is in use
  * (anbu_heap_in_use_bytes and anbu_heap_free_bytes in /metrics show both). */
-#define TRIM_INTERVAL_SECONDS 60
+#define TRIM_INTERVAL_SECONDS 20
 
 static gboolean
 on_trim_memory (gpointer user_data)
