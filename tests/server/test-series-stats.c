@@ -153,6 +153,8 @@ test_series_after_upgrade (void)
     "BEGIN;"
     "DROP INDEX reading_bucket_serial; DROP TABLE reading_bucket;"
     "DROP TABLE plug_detector; ALTER TABLE plug_live ADD COLUMN detector BLOB;"
+    /* Schema 10's index. */
+    "DROP INDEX household_assignment_planner;"
     "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL, lux REAL,"
     " PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
     /* Two hours a minute apart, stored newest first: 10 W, then 20 W. */
