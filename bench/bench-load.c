@@ -124,7 +124,7 @@ struct _Bench
   gint64       run_started;
   gint64       run_ends;
   gint64       next_probe;
-  double       rss_setup, rss_min, rss_max, rss_last, rss_peak;
+  double       rss_setup, rss_min, rss_max, rss_middle, rss_last, rss_peak;
   guint        healthz_busy;
   guint        n_slow, n_uploads;
   guint        slow_connections;   /* slow connections made (a closed one is made again) */
@@ -735,6 +735,9 @@ on_tick (gpointer user_data)
       server_memory (bench, &rss, NULL);
       bench->rss_min = MIN (bench->rss_min, rss);
       bench->rss_max = MAX (bench->rss_max, rss);
+      /* Flat memory means the middle of the run looks like its end. */
+      if (bench->rss_middle == 0 && now >= bench->run_started + (bench->run_ends - bench->run_started) / 2)
+        bench->rss_middle = rss;
       if (!bench->healthz_busy)
         {
           bench->healthz_busy = TRUE;
@@ -1009,8 +1012,9 @@ print_results (Bench  *bench,
             bench->n_slow, bench->slow_connections, bench->slow_closed,
             bench->uploads_413, UPLOAD_MIB, bench->uploads_401, bench->uploads_other,
             bench->uploaded / (1024.0 * 1024.0));
-  printf ("server RSS: %.1f MiB after set-up; %.1f–%.1f MiB during the run; %.1f MiB at the end; "
-          "peak %.1f MiB\n", bench->rss_setup, bench->rss_min, bench->rss_max, bench->rss_last, bench->rss_peak);
+  printf ("server RSS: %.1f MiB after set-up; %.1f–%.1f MiB during the run; %.1f MiB half-way; "
+          "%.1f MiB at the end; peak %.1f MiB\n", bench->rss_setup, bench->rss_min, bench->rss_max,
+          bench->rss_middle, bench->rss_last, bench->rss_peak);
 }
 
 int

@@ -46,6 +46,12 @@ anbu_ingest_serve_start (AnbuStore           *store,
                            "--live-plug-interval is a number of seconds up to 3600");
       return NULL;
     }
+  if (args->queue_limit != 0 && (args->queue_limit < 4096 || args->queue_limit > G_MAXINT32))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--live-queue-limit is a number of bytes from 4096 to 2147483647");
+      return NULL;
+    }
   if (manual_clock != NULL)
     {
       g_autoptr(AnbuClock) clock = NULL;
@@ -65,6 +71,7 @@ anbu_ingest_serve_start (AnbuStore           *store,
   options.offline_after = args->offline_after;
   options.retention_days = (guint) args->retention_days;
   options.plug_interval = (guint) args->plug_interval;
+  options.queue_limit = (guint64) args->queue_limit;
 
   service = anbu_ingest_service_new (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
                                      &options, error);

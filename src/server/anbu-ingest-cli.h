@@ -18,6 +18,7 @@ typedef struct
   char   *manual_clock;     /* --manual-clock TIME (tests: the clock moves only by
                              * POST /api/v1/admin/tick) */
   gint    plug_interval;    /* --live-plug-interval SECONDS */
+  gint64  queue_limit;      /* --live-queue-limit BYTES */
   /* Routine watch (anbu-routine-detector.h); 0 = the default. */
   double  routine_margin;       /* --routine-margin FACTOR */
   double  routine_slack_hours;  /* --routine-slack-hours HOURS */
@@ -32,6 +33,7 @@ typedef struct
   { "retention-days", 0, 0, G_OPTION_ARG_INT, &(args).retention_days, NULL, NULL }, \
   { "manual-clock", 0, 0, G_OPTION_ARG_STRING, &(args).manual_clock, NULL, NULL }, \
   { "live-plug-interval", 0, 0, G_OPTION_ARG_INT, &(args).plug_interval, NULL, NULL }, \
+  { "live-queue-limit", 0, 0, G_OPTION_ARG_INT64, &(args).queue_limit, NULL, NULL }, \
   { "routine-margin", 0, 0, G_OPTION_ARG_DOUBLE, &(args).routine_margin, NULL, NULL }, \
   { "routine-slack-hours", 0, 0, G_OPTION_ARG_DOUBLE, &(args).routine_slack_hours, NULL, NULL }, \
   { "routine-window-days", 0, 0, G_OPTION_ARG_INT, &(args).routine_window_days, NULL, NULL }, \

@@ -539,7 +539,7 @@ on_live_connected (SoupServer              *server,
                                        "unauthorized");
       return;
     }
-  anbu_live_hub_add (self->hub, connection, user);
+  anbu_live_hub_add (self->hub, connection, soup_server_message_get_socket (msg), user);
 }
 
 /* Runs before the WebSocket handshake: a refusal here is a plain HTTP
@@ -787,6 +787,8 @@ anbu_ingest_service_new (AnbuStore               *store,
     g_clear_object (&self->telemetry);
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
+  if (self->hub != NULL)
+    anbu_live_hub_set_queue_limit (self->hub, self->options.queue_limit);
   self->admin = anbu_admin_routes_new (store, db);
   g_signal_connect_swapped (self->admin, "caseload-moved", G_CALLBACK (on_caseload_moved), self);
   self->reports = anbu_report_routes_new (store, sqlite3_db_filename (db, "main"),
@@ -831,6 +833,7 @@ anbu_ingest_service_attach (AnbuIngestService *self,
   g_return_if_fail (self->server == NULL);
 
   self->server = g_object_ref (server);
+  anbu_live_hub_set_metrics (self->hub, anbu_http_server_get_metrics (server));
   /* Gateways are checked, and their larger bodies bounded, at the headers. */
   anbu_http_server_guard_route (server, "/api/v1/telemetry", self->options.max_body,
                                 check_gateway_credential, self);

@@ -31,6 +31,7 @@ typedef struct
   guint  pass_interval;    /* seconds; 0 = default */
   gsize  max_body;         /* bytes for telemetry bodies; 0 = 16 MiB */
   guint  plug_interval;    /* live plug pushes per plug at most every N s; 0 = default */
+  guint64 queue_limit;     /* bytes a live client may leave untaken before it is dropped; 0 = default */
   guint  query_deadline;   /* seconds a statistics or series request may take; 0 = 10 */
 } AnbuIngestOptions;
 

@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 
+#include "anbu-metrics.h"
 #include "anbu-store.h"
 #include "anbu-telemetry.h"
 
@@ -21,9 +22,16 @@ G_BEGIN_DECLS
  *   {"type": "alert", "record": {alert record}} for every alert raised or
  *     changed,
  *   {"type": "change", "cursor": "c…"} when the records the user may pull
- *     changed (checked when the change counter moves). */
+ *     changed (checked when the change counter moves).
+ *
+ * Clients are filed by what decides their scope (동 code, user, role), so a
+ * push looks only at those who may see it. A client that does not read is
+ * dropped (and the reason logged) once more than the queue limit sent to
+ * it waits unacknowledged; the snapshot on connect goes out in slices
+ * between other work and waits for a slow reader instead. */
 
 #define ANBU_LIVE_HUB_DEFAULT_PLUG_INTERVAL 10
+#define ANBU_LIVE_HUB_DEFAULT_QUEUE_LIMIT   (4 * 1024 * 1024)
 
 #define ANBU_TYPE_LIVE_HUB (anbu_live_hub_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuLiveHub, anbu_live_hub, ANBU, LIVE_HUB, GObject)
@@ -32,9 +40,22 @@ AnbuLiveHub *anbu_live_hub_new             (AnbuStore                     *store
                                             sqlite3                       *db,
                                             guint                          plug_interval);
 
-/* Takes a reference on `connection`; `user` is copied. */
+/* Bytes sent to one client and not yet taken by it before it is dropped;
+ * 0 = the default. */
+void         anbu_live_hub_set_queue_limit (AnbuLiveHub                   *self,
+                                            guint64                        bytes);
+/* Where dropped clients are counted (anbu_live_clients_dropped_total). */
+void         anbu_live_hub_set_metrics     (AnbuLiveHub                   *self,
+                                            AnbuMetrics                   *metrics);
+/* How many clients were dropped for not reading. */
+guint64      anbu_live_hub_get_n_dropped   (AnbuLiveHub                   *self);
+
+/* Takes a reference on `connection` and `socket` (its TCP socket, to see
+ * how much the peer took; NULL: not known, never dropped); `user` is
+ * copied. */
 void         anbu_live_hub_add             (AnbuLiveHub                   *self,
                                             SoupWebsocketConnection       *connection,
+                                            GSocket                       *socket,
                                             const AnbuStoreUser           *user);
 
 guint        anbu_live_hub_get_n_clients   (AnbuLiveHub                   *self);

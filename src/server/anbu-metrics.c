@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <malloc.h>
+#include <sqlite3.h>
+
 #include "anbu-metrics.h"
 
 static const double buckets[] = {
@@ -24,6 +27,7 @@ struct _AnbuMetrics
   GHashTable *latency;     /* route → Histogram */
   GHashTable *mutations;   /* "kind\tstatus" → guint64 * */
   guint64     sync_entries;
+  guint64     live_dropped;
 };
 
 G_DEFINE_FINAL_TYPE (AnbuMetrics, anbu_metrics, G_TYPE_OBJECT)
@@ -179,6 +183,13 @@ anbu_metrics_add_mutation (AnbuMetrics *self,
   count (self->mutations, kind, status);
 }
 
+void
+anbu_metrics_add_live_dropped (AnbuMetrics *self)
+{
+  g_return_if_fail (ANBU_IS_METRICS (self));
+  self->live_dropped++;
+}
+
 char *
 anbu_metrics_render (AnbuMetrics *self)
 {
@@ -230,6 +241,31 @@ anbu_metrics_render (AnbuMetrics *self)
                           "# TYPE anbu_sync_entries_served_total counter\n"
                           "anbu_sync_entries_served_total %" G_GUINT64_FORMAT "\n",
                           self->sync_entries);
+
+  g_string_append_printf (out,
+                          "# HELP anbu_live_clients_dropped_total Live clients dropped for not reading.\n"
+                          "# TYPE anbu_live_clients_dropped_total counter\n"
+                          "anbu_live_clients_dropped_total %" G_GUINT64_FORMAT "\n",
+                          self->live_dropped);
+
+  /* What the resident memory is made of: the heap in use (the rest of
+   * the RSS is freed memory malloc keeps, code and stacks), and of that
+   * SQLite's page caches and statements. */
+  {
+    struct mallinfo2 heap = mallinfo2 ();
+
+    g_string_append_printf (out,
+                            "# HELP anbu_heap_in_use_bytes Heap memory allocated and not freed.\n"
+                            "# TYPE anbu_heap_in_use_bytes gauge\n"
+                            "anbu_heap_in_use_bytes %zu\n"
+                            "# HELP anbu_heap_free_bytes Freed heap memory malloc keeps.\n"
+                            "# TYPE anbu_heap_free_bytes gauge\n"
+                            "anbu_heap_free_bytes %zu\n"
+                            "# HELP anbu_sqlite_memory_bytes Memory SQLite holds (caches, statements).\n"
+                            "# TYPE anbu_sqlite_memory_bytes gauge\n"
+                            "anbu_sqlite_memory_bytes %" G_GINT64_FORMAT "\n",
+                            heap.uordblks + heap.hblkhd, heap.fordblks, (gint64) sqlite3_memory_used ());
+  }
 
   g_string_append (out,
                    "# HELP anbu_mutations_total Pushed mutations, by kind and result.\n"

@@ -19,6 +19,8 @@ void         anbu_metrics_add_sync_entries   (AnbuMetrics *self,
 void         anbu_metrics_add_mutation       (AnbuMetrics *self,
                                               const char  *kind,
                                               const char  *status);
+/* A live client dropped for not reading what was sent to it. */
+void         anbu_metrics_add_live_dropped   (AnbuMetrics *self);
 
 /* Prometheus text exposition format 0.0.4. */
 char        *anbu_metrics_render             (AnbuMetrics *self);

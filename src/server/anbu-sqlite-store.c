@@ -203,6 +203,8 @@ static const AnbuMigration migrations[] = {
   { 9, anbu_telemetry_schema_detector_sql },
   /* Routine profiles of workdays and days off (anbu-alert-engine.h). */
   { 10, anbu_alert_engine_schema_days_off_sql },
+  /* A planner's live snapshot reads the households moved to them. */
+  { 11, "CREATE INDEX household_assignment_planner ON household_assignment (planner_id);" },
 };
 
 /* Per kind: the table and the statements that read and write it. */

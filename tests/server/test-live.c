@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "anbu-ingest-fixture.h"
 
@@ -283,6 +284,272 @@ test_throttle_keeps_latest (void)
   ingest_fixture_free (fixture);
 }
 
+/* A visit to `household`: a change its viewers are told of after
+ * everything sent to them before. */
+static void
+add_visit (IngestFixture *fixture,
+           const char    *household)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *at = ingest_time (NOW);
+  g_autofree char *visit = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", \"at\": \"%s\","
+                                            " \"by\": \"%s\", \"purpose\": \"regular\"}",
+                                            id, household, at, fixture->admin_id);
+
+  json_object_unref (ingest_push (fixture, "visit.create", visit));
+}
+
+/* Connects, waits for the snapshot frames of `expected` (NULL-terminated),
+ * then for the change notice of a visit to the first of them, sent after
+ * the whole snapshot. */
+static Client *
+connect_and_settle (IngestFixture      *fixture,
+                    SoupSession        *session,
+                    const char         *token,
+                    const char * const *expected)
+{
+  Client *client = connect_live (fixture, session, token);
+
+  g_assert_no_error (client->error);
+  for (guint i = 0; expected[i] != NULL; i++)
+    wait_message (client, "plug", expected[i]);
+  add_visit (fixture, expected[0]);
+  wait_message (client, "change", NULL);
+  return client;
+}
+
+/* Plug status reaches exactly who may see the household: its 동's planner,
+ * the planner it was moved to one by one (not its 동's planner any more),
+ * the control centre only when it consented; on connect and afterwards;
+ * and the planner a whole 동 moves to, at once. */
+static void
+test_scope_index (void)
+{
+  const char * const args[] = { "--live-plug-interval", "1", NULL };
+  IngestFixture *fixture = ingest_fixture_new (NOW, args);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token_a = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
+  g_autofree char *token_b = ingest_add_user (fixture, "planner-b", "planner", DONG_B);
+  g_autofree char *token_c = ingest_add_user (fixture, "control", "control", NULL);
+  g_autofree char *house_a = ingest_add_household (fixture, DONG_A, TRUE, 24, "PLUG-A", NOW - 30 * HOUR);
+  g_autofree char *house_b = ingest_add_household (fixture, DONG_B, FALSE, 24, "PLUG-B", NOW - 30 * HOUR);
+  g_autofree char *moving = ingest_add_household (fixture, DONG_A, FALSE, 24, "PLUG-M", NOW - 30 * HOUR);
+  g_autofree char *move = g_strdup_printf ("{\"household_id\": \"%s\", \"from\": \"planner-a\","
+                                           " \"to\": \"planner-b\"}", moving);
+  g_autoptr(AnbuTestResponse) moved = NULL;
+  Client *a, *b, *control;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  a = connect_live (fixture, session, token_a);
+  b = connect_live (fixture, session, token_b);
+  control = connect_live (fixture, session, token_c);
+  g_assert_no_error (a->error);
+  g_assert_no_error (b->error);
+  g_assert_no_error (control->error);
+
+  /* Moved while everyone is connected. */
+  moved = anbu_test_request (fixture->server, "POST", "/api/v1/admin/caseload/moves",
+                             fixture->admin_token, move);
+  g_assert_cmpuint (moved->status, ==, 201);
+
+  /* Frames go out in order: what A and control would wrongly get of M and
+   * B comes before what they wait for of A. */
+  ingest_post_span (fixture, "PLUG-M", NOW - 600, NOW - 300, 60, 2, 2, 0, 0, NULL);
+  ingest_post_span (fixture, "PLUG-B", NOW - 600, NOW - 300, 60, 2, 2, 0, 0, NULL);
+  ingest_post_span (fixture, "PLUG-A", NOW - 600, NOW - 300, 60, 2, 2, 0, 0, NULL);
+  wait_message (b, "plug", moving);
+  wait_message (b, "plug", house_b);
+  wait_message (a, "plug", house_a);
+  wait_message (control, "plug", house_a);
+  g_assert_null (find_message (a, "plug", moving));
+  g_assert_null (find_message (a, "plug", house_b));
+  g_assert_null (find_message (b, "plug", house_a));
+  g_assert_null (find_message (control, "plug", moving));
+  g_assert_null (find_message (control, "plug", house_b));
+
+  /* The same on connect. */
+  {
+    const char *of_a[] = { house_a, NULL };
+    const char *of_b[] = { moving, house_b, NULL };
+    Client *late_a = connect_and_settle (fixture, session, token_a, of_a);
+    Client *late_b = connect_and_settle (fixture, session, token_b, of_b);
+    Client *late_control = connect_and_settle (fixture, session, token_c, of_a);
+
+    g_assert_null (find_message (late_a, "plug", moving));
+    g_assert_null (find_message (late_a, "plug", house_b));
+    g_assert_null (find_message (late_b, "plug", house_a));
+    g_assert_null (find_message (late_control, "plug", moving));
+    g_assert_null (find_message (late_control, "plug", house_b));
+    client_free (late_a);
+    client_free (late_b);
+    client_free (late_control);
+  }
+
+  /* 동 A moves to planner B: B's connection follows it. */
+  {
+    g_autofree char *dong_move = g_strdup_printf ("{\"dong_code\": \"%s\", \"from\": \"planner-a\","
+                                                  " \"to\": \"planner-b\"}", DONG_A);
+    g_autoptr(AnbuTestResponse) dong_moved = anbu_test_request (fixture->server, "POST",
+                                                                "/api/v1/admin/caseload/moves",
+                                                                fixture->admin_token, dong_move);
+
+    g_assert_cmpuint (dong_moved->status, ==, 201);
+    ingest_post_span (fixture, "PLUG-A", NOW - 240, NOW, 60, 2, 2, 0, 0, NULL);
+    wait_message (b, "plug", house_a);
+  }
+
+  client_free (a);
+  client_free (b);
+  client_free (control);
+  ingest_fixture_free (fixture);
+}
+
+/* A WebSocket client that signs in, reads the handshake answer and then
+ * never reads again, with a small receive buffer so the kernel takes
+ * little for it. */
+static GSocket *
+connect_stalled (IngestFixture *fixture,
+                 const char    *token)
+{
+  g_autoptr(GUri) uri = g_uri_parse (fixture->server->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, (guint16) g_uri_get_port (uri));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autofree char *request = g_strdup_printf ("GET /api/v1/live HTTP/1.1\r\n"
+                                              "Host: 127.0.0.1:%d\r\n"
+                                              "Upgrade: websocket\r\n"
+                                              "Connection: Upgrade\r\n"
+                                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                              "Sec-WebSocket-Version: 13\r\n"
+                                              "Authorization: Bearer %s\r\n\r\n",
+                                              g_uri_get_port (uri), token);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                  &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4096, &error));
+  g_socket_set_timeout (socket, 60);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_cmpint (g_socket_send (socket, request, strlen (request), NULL, &error), ==, strlen (request));
+  /* The answer's head, one byte at a time so no frame is taken. */
+  while (!g_str_has_suffix (answer->str, "\r\n\r\n"))
+    {
+      char c;
+
+      g_assert_cmpint (g_socket_receive (socket, &c, 1, NULL, &error), ==, 1);
+      g_string_append_c (answer, c);
+    }
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 101"));
+  return socket;
+}
+
+static guint64
+live_dropped_total (IngestFixture *fixture)
+{
+  g_autoptr(AnbuTestResponse) response = anbu_test_request (fixture->server, "GET", "/metrics", NULL, NULL);
+  g_autofree char *text = g_strndup (g_bytes_get_data (response->raw, NULL), g_bytes_get_size (response->raw));
+  const char *line = strstr (text, "\nanbu_live_clients_dropped_total ");
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nanbu_live_clients_dropped_total "), NULL, 10);
+}
+
+typedef struct
+{
+  Client  *client;
+  gint64   seen_at;
+  guint    wanted;
+  gboolean found;
+} WaitRound;
+
+static gboolean
+check_round (gpointer user_data)
+{
+  WaitRound *wait = user_data;
+  guint n = 0;
+
+  for (guint i = 0; i < wait->client->messages->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (wait->client->messages->pdata[i], "type"), "plug") == 0
+        && frame_seen_at (wait->client->messages->pdata[i]) == wait->seen_at)
+      n++;
+  wait->found = n >= wait->wanted;
+  return wait->found ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+#define STALL_PLUGS 40
+
+/* One reading for every plug at `t`; returns when `reader` saw them all. */
+static void
+post_round (IngestFixture *fixture,
+            Client        *reader,
+            gint64         t)
+{
+  g_autoptr(GString) items = g_string_new (NULL);
+  WaitRound wait = { reader, t, STALL_PLUGS, FALSE };
+
+  for (guint i = 0; i < STALL_PLUGS; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-%02u", i);
+      g_autofree char *item = ingest_readings_json (serial, t, 60, 1, 3, 3, 0, 0, NULL);
+
+      g_string_append_printf (items, "%s%s", i > 0 ? "," : "", item);
+    }
+  anbu_test_response_free (ingest_post (fixture, items->str));
+  g_timeout_add (10, check_round, &wait);
+  anbu_test_wait_for (&wait.found);
+}
+
+/* A client that never reads is dropped once what waits for it passes the
+ * limit, rather than the server queueing for it without end; a client of
+ * the same 동 that reads keeps receiving. */
+static void
+test_stalled_reader_dropped (void)
+{
+  const char * const args[] = { "--live-plug-interval", "1", "--live-queue-limit", "8192", NULL };
+  IngestFixture *fixture = ingest_fixture_new (NOW, args);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
+  g_autoptr(GSocket) stalled = NULL;
+  g_autoptr(GError) error = NULL;
+  Client *reader;
+  gint64 t = NOW - 3600;
+  char buffer[4096];
+  gssize got;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  for (guint i = 0; i < STALL_PLUGS; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-%02u", i);
+      g_autofree char *house = ingest_add_household (fixture, DONG_A, FALSE, 24, serial, NOW - 2 * HOUR);
+    }
+  stalled = connect_stalled (fixture, token);
+  reader = connect_live (fixture, session, token);
+  g_assert_no_error (reader->error);
+
+  /* Each round sends the stalled client about 8 KB more. */
+  for (guint round = 0; live_dropped_total (fixture) == 0; round++)
+    {
+      g_assert_cmpuint (round, <, 50);
+      post_round (fixture, reader, t += 60);
+    }
+  g_assert_cmpuint (live_dropped_total (fixture), ==, 1);
+
+  /* The reader is still served... */
+  post_round (fixture, reader, t += 60);
+  g_assert_cmpint (soup_websocket_connection_get_state (reader->connection), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  /* ...and the stalled connection ends once it reads what was on the way. */
+  while ((got = g_socket_receive (stalled, buffer, sizeof buffer, NULL, &error)) > 0)
+    ;
+  if (got < 0)
+    g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  g_assert_cmpuint (live_dropped_total (fixture), ==, 1);
+
+  client_free (reader);
+  ingest_fixture_free (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +558,8 @@ main (int   argc,
 
   g_test_add_func ("/anbu/live/scope", test_scope);
   g_test_add_func ("/anbu/live/throttle-keeps-latest", test_throttle_keeps_latest);
+  g_test_add_func ("/anbu/live/scope-index", test_scope_index);
+  g_test_add_func ("/anbu/live/stalled-reader-dropped", test_stalled_reader_dropped);
 
   return g_test_run ();
 }

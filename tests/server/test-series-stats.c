@@ -156,6 +156,8 @@ test_series_after_upgrade (void)
     "DROP TABLE plug_detector; ALTER TABLE plug_live ADD COLUMN detector BLOB;"
     "ALTER TABLE routine_profile DROP COLUMN workday_quiet;"
     "ALTER TABLE routine_profile DROP COLUMN day_off_quiet;"
+    /* Schema 11's index. */
+    "DROP INDEX household_assignment_planner;"
     "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL, lux REAL,"
     " PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
     /* Two hours a minute apart, stored newest first: 10 W, then 20 W. */
