@@ -29,8 +29,10 @@ G_BEGIN_DECLS
  *
  * A present silence raises a watch once it lasts longer than
  * margin × usual + slack_hours (and at least min_quiet_hours): quieter than
- * on all but quiet_rank − 1 of the last weeks, by a margin. Someone whose TV
- * always goes off by 22:00 gets a watch a few hours after it stays on; someone
+ * on all but quiet_rank − 1 of the last weeks, by a margin (3 by default: the
+ * same median latency as 1.25 with half the false alarms, docs/detection.md).
+ * Someone whose TV always goes off by 22:00 and on by 07:00 (9 h) gets a
+ * watch after 3 × 9 h + 2 h, hours before a 48 h threshold; someone
  * who regularly spends the afternoon out gets none for an afternoon out; a
  * person without any routine gets none before the fixed rule.
  *
@@ -80,7 +82,7 @@ typedef struct
   double spread_z;           /* the usual quiet is at least exp(mean + spread_z × sd) of the
                               * log silences of the days: irregular people and short
                               * histories get more room; default 1.5 */
-  double margin;             /* watch after margin × usual + slack_hours; default 1.25 */
+  double margin;             /* watch after margin × usual + slack_hours; default 3.0 */
   double slack_hours;        /* default 2.0 */
   double min_quiet_hours;    /* never watch a silence shorter than this; default 3 */
   double max_usual_hours;    /* longer usual silences give no watch (the fixed rule

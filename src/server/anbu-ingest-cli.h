@@ -20,7 +20,7 @@ typedef struct
   gint    plug_interval;    /* --live-plug-interval SECONDS */
   gint64  queue_limit;      /* --live-queue-limit BYTES */
   /* Routine watch (anbu-routine-detector.h); 0 = the default. */
-  double  routine_margin;       /* --routine-margin FACTOR */
+  double  routine_margin;       /* --routine-margin FACTOR (default 3) */
   double  routine_slack_hours;  /* --routine-slack-hours HOURS */
   gint    routine_window_days;  /* --routine-window-days DAYS */
   gint    routine_warmup_days;  /* --routine-warmup-days DAYS */

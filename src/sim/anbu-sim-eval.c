@@ -173,10 +173,11 @@ anbu_sim_eval_config_init_default (AnbuSimEvalConfig *config)
   config->offline_after_seconds = 6 * 3600;
   anbu_activity_params_init_default (&config->activity);
   anbu_routine_params_init_default (&config->routine);
+  /* Next to the server's default (3.0); 1.25 was the default before. */
   config->routine_margins[0] = 1.0;
-  config->routine_margins[1] = 1.5;
-  config->routine_margins[2] = 2.0;
-  config->routine_margins[3] = 3.0;
+  config->routine_margins[1] = 1.25;
+  config->routine_margins[2] = 1.5;
+  config->routine_margins[3] = 2.0;
 }
 
 /* ---- phase 1: readings → activity events, gaps ---- */
@@ -967,7 +968,8 @@ anbu_sim_eval_run (const AnbuSimEvalConfig  *config,
   /* The detectors. */
   routines = g_new (AnbuRoutineParams, 1 + G_N_ELEMENTS (config->routine_margins));
   routines[0] = config->routine;
-  /* The rows named "routine" are what the server runs: with days_off, its
+  /* The rows named "routine" are what the server runs, the first of them
+   * (labelled with config->routine.margin) its default: with days_off, its
    * profiles of days off. */
   job.base_variant = config->routine.days_off ? PROFILE_DAYS_OFF : 0;
   for (guint i = 0; i < G_N_ELEMENTS (fixed_sweep); i++)

@@ -1051,6 +1051,9 @@ test_routine_days_off_profile (void)
   gint64 watch_at;
 
   anbu_routine_params_init_default (&params);
+  /* The mechanics at margin 1.25 (the default is 3): the workday watch
+   * comes hours before the pooled profile's. */
+  params.margin = 1.25;
   g_assert_true (anbu_routine_is_day_off (calendar, &params, saturday_night));
   g_assert_false (anbu_routine_is_day_off (calendar, &params, wednesday_night));
   /* Friday night belongs to the Saturday's morning, Christmas Eve's to
@@ -1124,6 +1127,7 @@ test_routine_watch_at_expected_hour (void)
   g_autofree char *text = NULL;
 
   anbu_routine_params_init_default (&params);
+  params.margin = 1.25; /* the watch's arithmetic at a margin given here, not the default's */
   anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
                               &before_install, 1, DAY0 + 28 * 86400);
   g_assert_true (profile.ready);
@@ -1179,6 +1183,7 @@ test_routine_one_day_of_history (void)
   gint64 last = last_of (events)->ts;
 
   anbu_routine_params_init_default (&params);
+  params.margin = 1.25;
   params.warmup_days = 1;
   params.min_days = 1;
   g_assert_true (anbu_routine_params_validate (&params, NULL));
@@ -1203,6 +1208,7 @@ test_routine_tv_left_on_watch_sooner (void)
   gint64 expected;
 
   anbu_routine_params_init_default (&params);
+  params.margin = 1.25;
   anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
                               &before_install, 1, tv_on.ts);
   /* After the TV goes on at 19:00 something always follows within 3 h (it goes
@@ -1256,6 +1262,8 @@ test_routine_irregular_person_waits_for_fixed_rule (void)
         }
     }
   anbu_routine_params_init_default (&params);
+  /* Even an eager margin (the default is 3) gives this person none. */
+  params.margin = 1.25;
   anbu_routine_profile_learn (&profile, &params, (AnbuActivityEvent *) events->data, events->len,
                               &before_install, 1, now);
   g_assert_true (profile.ready);

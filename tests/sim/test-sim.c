@@ -238,12 +238,15 @@ test_eval_missed_and_machines (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *table = NULL;
   const AnbuSimEvalRow *server_fixed, *server_routine, *old_fixed;
+  g_autofree char *server_routine_name = NULL;
   guint with_machines = 0;
 
   anbu_sim_eval_config_init_default (&config);
   config.households = 40;
   config.sim.days = 35;
   config.threads = 2;
+  /* The row of what the server runs by default. */
+  server_routine_name = g_strdup_printf ("routine m=%.2f + fixed hh", config.routine.margin);
   result = anbu_sim_eval_run (&config, &error);
   g_assert_no_error (error);
   table = anbu_sim_eval_result_format (result);
@@ -255,7 +258,7 @@ test_eval_missed_and_machines (void)
   g_assert_nonnull (strstr (table, "timer_lamp"));
 
   server_fixed = find_row (result, "fixed (household 24-50 h)");
-  server_routine = find_row (result, "routine m=1.25 + fixed hh");
+  server_routine = find_row (result, server_routine_name);
   g_assert_cmpuint (server_fixed->missed, ==, 0);
   g_assert_cmpuint (server_routine->missed, ==, 0);
   for (guint m = ANBU_SIM_MACHINE_NONE + 1; m < ANBU_SIM_N_MACHINES; m++)
@@ -301,6 +304,7 @@ test_eval_ways_of_life (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *table = NULL;
   const AnbuSimEvalRow *server_fixed, *server_routine;
+  g_autofree char *server_routine_name = NULL;
   guint night_shift_index = G_MAXUINT, shifts = 0;
 
   anbu_sim_config_init_default (&sim);
@@ -335,13 +339,14 @@ test_eval_ways_of_life (void)
   config.households = 60;
   config.sim.days = 35;
   config.threads = 2;
+  server_routine_name = g_strdup_printf ("routine m=%.2f + fixed hh", config.routine.margin);
   result = anbu_sim_eval_run (&config, &error);
   g_assert_no_error (error);
   table = anbu_sim_eval_result_format (result);
   g_assert_nonnull (strstr (table, "night_shift"));
   g_assert_nonnull (strstr (table, "outage_after_onset"));
   server_fixed = find_row (result, "fixed (household 24-50 h)");
-  server_routine = find_row (result, "routine m=1.25 + fixed hh");
+  server_routine = find_row (result, server_routine_name);
   for (guint k = 0; k < ANBU_SIM_EVAL_N_CLASSES; k++)
     {
       g_assert_cmpuint (server_fixed->incapacitations_by_class[k], >, 0);
@@ -484,9 +489,13 @@ test_eval_false_alarm_causes (void)
   g_autoptr(AnbuSimEvalResult) old = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *table = NULL;
-  const char *names[] = { "fixed (household 24-50 h)", "routine m=1.25 + fixed hh", "fixed 24 h" };
+  g_autofree char *server_routine_name = NULL;
+  const char *names[] = { "fixed (household 24-50 h)", NULL, "fixed 24 h" };
 
   anbu_sim_eval_config_init_default (&config);
+  /* The server's default routine watch. */
+  server_routine_name = g_strdup_printf ("routine m=%.2f + fixed hh", config.routine.margin);
+  names[1] = server_routine_name;
   config.households = 60;
   config.sim.days = 50;
   config.threads = 2;
