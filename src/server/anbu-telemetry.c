@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -430,13 +432,13 @@ read_measure (AnbuTelemetryEntry *entry,
 
   if (node == NULL)
     {
-      reject_member (entry, "missing_field", index, member, "The reading has no value here");
+      reject_member (entry, "missing_field", index, member, _("The reading has no value here"));
       return;
     }
   if (JSON_NODE_HOLDS_NULL (node))
     {
       reject_member (entry, "not_a_number", index, member,
-                     "The value is not a number (NaN or null)");
+                     _("The value is not a number (NaN or null)"));
       return;
     }
   type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
@@ -446,14 +448,14 @@ read_measure (AnbuTelemetryEntry *entry,
 
       if (g_ascii_strcasecmp (text, "nan") == 0)
         reject_member (entry, "not_a_number", index, member,
-                       "The value is not a number (NaN or null)");
+                       _("The value is not a number (NaN or null)"));
       else
-        reject_member (entry, "wrong_type", index, member, "The value must be a number");
+        reject_member (entry, "wrong_type", index, member, _("The value must be a number"));
       return;
     }
   if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
     {
-      reject_member (entry, "wrong_type", index, member, "The value must be a number");
+      reject_member (entry, "wrong_type", index, member, _("The value must be a number"));
       return;
     }
   *out = json_node_get_double (node);
@@ -487,7 +489,7 @@ entry_take_serial (AnbuTelemetryBatch *batch,
       entry->serial = g_ptr_array_index (batch->serials, entry->plug);
     }
   else if (!anbu_validate_serial (NULL, serial, NULL))
-    reject_member (entry, "invalid_value", index, "serial", "This is not a plug serial");
+    reject_member (entry, "invalid_value", index, "serial", _("This is not a plug serial"));
   else
     {
       char *copy = g_strdup (serial);
@@ -505,7 +507,7 @@ entry_take_ts (AnbuTelemetryEntry *entry,
                const char         *text)
 {
   if (!parse_timestamp (text, &entry->ts))
-    reject_member (entry, "invalid_value", index, "ts", "The time must be ISO 8601 with an offset");
+    reject_member (entry, "invalid_value", index, "ts", _("The time must be ISO 8601 with an offset"));
 }
 
 AnbuTelemetryBatch *
@@ -521,7 +523,7 @@ anbu_telemetry_parse_batch (JsonNode  *root,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_BAD_BATCH,
-                           "The body must be {\"readings\": [...]}");
+                           _("The body must be {\"readings\": [...]}"));
       return NULL;
     }
   object = json_node_get_object (root);
@@ -529,7 +531,7 @@ anbu_telemetry_parse_batch (JsonNode  *root,
   if (readings == NULL || !JSON_NODE_HOLDS_ARRAY (readings))
     {
       g_set_error_literal (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_BAD_BATCH,
-                           "readings: the body must be {\"readings\": [...]}");
+                           _("readings: the body must be {\"readings\": [...]}"));
       return NULL;
     }
   array = json_node_get_array (readings);
@@ -537,7 +539,7 @@ anbu_telemetry_parse_batch (JsonNode  *root,
   if (n > ANBU_TELEMETRY_MAX_BATCH)
     {
       g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_BAD_BATCH,
-                   "readings: at most %d readings in one batch", ANBU_TELEMETRY_MAX_BATCH);
+                   _("readings: at most %d readings in one batch"), ANBU_TELEMETRY_MAX_BATCH);
       return NULL;
     }
 
@@ -553,7 +555,7 @@ anbu_telemetry_parse_batch (JsonNode  *root,
         {
           g_autofree char *field = g_strdup_printf ("readings.%u", i);
 
-          reject (entry, "wrong_type", field, "A reading must be an object");
+          reject (entry, "wrong_type", field, _("A reading must be an object"));
           continue;
         }
       reading = json_node_get_object (node);
@@ -562,16 +564,16 @@ anbu_telemetry_parse_batch (JsonNode  *root,
       if (member == NULL || !JSON_NODE_HOLDS_VALUE (member)
           || json_node_get_value_type (member) != G_TYPE_STRING)
         reject_member (entry, member == NULL ? "missing_field" : "wrong_type", i, "serial",
-                       "The reading needs the plug's serial as a string");
+                       _("The reading needs the plug's serial as a string"));
       else
         entry_take_serial (batch, entry, i, json_node_get_string (member));
 
       member = json_object_get_member (reading, "ts");
       if (member == NULL)
-        reject_member (entry, "missing_field", i, "ts", "The reading needs its time");
+        reject_member (entry, "missing_field", i, "ts", _("The reading needs its time"));
       else if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
         reject_member (entry, "wrong_type", i, "ts",
-                       "The time must be an ISO 8601 string with an offset");
+                       _("The time must be an ISO 8601 string with an offset"));
       else
         entry_take_ts (entry, i, json_node_get_string (member));
 
@@ -834,23 +836,23 @@ check_values (AnbuTelemetryEntry *entry,
     {
       if (!isfinite (measures[m].value))
         reject_member (entry, "not_a_number", index, measures[m].name,
-                       "The value is not a number (NaN or infinite)");
+                       _("The value is not a number (NaN or infinite)"));
       else if (measures[m].value < 0)
         reject_member (entry, "negative", index, measures[m].name,
                        "A plug cannot measure a negative value");
       else if (measures[m].value > measures[m].max)
         reject_member (entry, "out_of_range", index, measures[m].name,
-                       "The value is beyond what a plug can measure");
+                       _("The value is beyond what a plug can measure"));
       if (entry->reject_code != NULL)
         return;
     }
   if (entry->ts > now + ANBU_TELEMETRY_MAX_FUTURE_SECONDS)
-    reject_member (entry, "future", index, "ts", "The reading is more than 5 minutes in the future");
+    reject_member (entry, "future", index, "ts", _("The reading is more than 5 minutes in the future"));
   else if (entry->ts <= 0)
-    reject_member (entry, "invalid_value", index, "ts", "The time is before 1970");
+    reject_member (entry, "invalid_value", index, "ts", _("The time is before 1970"));
   else if (max_age > 0 && entry->ts < now - max_age)
     reject_member (entry, "too_old", index, "ts",
-                   "The reading is older than the server keeps raw readings");
+                   _("The reading is older than the server keeps raw readings"));
 }
 
 /* Storage helpers */
@@ -975,7 +977,7 @@ load_plug (AnbuTelemetry *self,
   if (!work->usable)
     {
       *code = "removed_serial";
-      *message = "This plug was removed; its readings are no longer taken";
+      *message = _("This plug was removed; its readings are no longer taken");
     }
   return work->usable;
 }
@@ -1018,13 +1020,13 @@ load_plug_stored (AnbuTelemetry *self,
       if (!work->usable)
         {
           *code = "removed_serial";
-          *message = "This plug was removed; its readings are no longer taken";
+          *message = _("This plug was removed; its readings are no longer taken");
         }
     }
   else
     {
       *code = "unknown_serial";
-      *message = "No plug with this serial is installed";
+      *message = _("No plug with this serial is installed");
     }
   sqlite3_reset (stmt);
   return work->usable;
@@ -1783,9 +1785,9 @@ ingest_batch (AnbuTelemetry       *self,
               /* Same reason as the first entry of this serial. */
               if (work->household_id != NULL)
                 reject_serial (entry, i, "removed_serial",
-                               "This plug was removed; its readings are no longer taken");
+                               _("This plug was removed; its readings are no longer taken"));
               else
-                reject_serial (entry, i, "unknown_serial", "No plug with this serial is installed");
+                reject_serial (entry, i, "unknown_serial", _("No plug with this serial is installed"));
             }
         }
       if (entry->reject_code != NULL)

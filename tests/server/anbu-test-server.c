@@ -448,6 +448,15 @@ anbu_test_response_error_field (AnbuTestResponse *response)
   return json_object_has_member (error, "field") ? json_object_get_string_member (error, "field") : NULL;
 }
 
+const char *
+anbu_test_response_error_message (AnbuTestResponse *response)
+{
+  JsonObject *error = json_object_get_object_member (anbu_test_response_object (response), "error");
+
+  g_assert_nonnull (error);
+  return json_object_get_string_member (error, "message");
+}
+
 JsonArray *
 anbu_test_push (AnbuTestServer    *server,
                 const char        *token,

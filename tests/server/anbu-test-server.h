@@ -96,6 +96,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuTestResponse, anbu_test_response_free)
 /* The error object's members of an error answer. */
 const char       *anbu_test_response_error_code  (AnbuTestResponse  *response);
 const char       *anbu_test_response_error_field (AnbuTestResponse  *response);
+const char       *anbu_test_response_error_message (AnbuTestResponse *response);
 JsonObject       *anbu_test_response_object      (AnbuTestResponse  *response);
 
 /* POST /api/v1/mutations with `entries` (the JSON text of the array);

@@ -105,6 +105,49 @@ test_rejections (void)
   ingest_fixture_free (fixture);
 }
 
+/* A gateway's operator reads why readings were refused in the server's
+ * language: under Korean every rejection and a malformed batch say so in
+ * Korean (they were English whatever the locale). */
+static void
+test_rejections_translated (void)
+{
+  IngestFixture *fixture = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *unknown = NULL;
+  g_autofree char *future = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(AnbuTestResponse) response = NULL;
+  g_autoptr(AnbuTestResponse) malformed = NULL;
+  JsonArray *rejections;
+  JsonObject *object;
+
+  g_setenv ("LANGUAGE", "ko", TRUE);
+  g_setenv ("ANBU_UNINSTALLED", "1", TRUE);
+  fixture = ingest_fixture_new (NOW, NULL);
+  household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-A", NOW - 3600);
+  unknown = reading ("PLUG-NOBODY", NOW - 600, "3.5", "10");
+  future = reading ("PLUG-A", NOW + 360, "3.5", "10");
+  body = g_strjoin (",", unknown, future, NULL);
+  response = ingest_post (fixture, body);
+  object = answer (response);
+  rejections = json_object_get_array_member (object, "rejections");
+  g_assert_cmpuint (json_array_get_length (rejections), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rejections, 0),
+                                                  "message"),
+                   ==, "이 일련번호로 설치된 플러그가 없습니다");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rejections, 1),
+                                                  "message"),
+                   ==, "측정 시각이 5분 넘게 미래입니다");
+
+  malformed = anbu_test_request (fixture->server, "POST", "/api/v1/telemetry",
+                                 fixture->gateway_token, "{\"rows\": []}");
+  g_assert_cmpuint (malformed->status, ==, 400);
+  g_assert_nonnull (strstr (anbu_test_response_error_message (malformed), "형식이어야 합니다"));
+
+  ingest_fixture_free (fixture);
+  g_unsetenv ("LANGUAGE");
+}
+
 /* Only a gateway credential may post telemetry; a planner's token may not. */
 static void
 test_needs_gateway (void)
@@ -675,6 +718,7 @@ main (int   argc,
 
   g_test_add_func ("/anbu/ingest/rejections", test_rejections);
   g_test_add_func ("/anbu/ingest/needs-gateway", test_needs_gateway);
+  g_test_add_func ("/anbu/ingest/rejections-translated", test_rejections_translated);
   g_test_add_func ("/anbu/ingest/duplicates", test_duplicates);
   g_test_add_func ("/anbu/ingest/daylight-never-counts", test_daylight_never_counts);
   g_test_add_func ("/anbu/ingest/out-of-order", test_out_of_order);
