@@ -471,43 +471,6 @@ value_bool (const PGresult *result,
   return text[0] == 't' || text[0] == '1';
 }
 
-static char *
-strv_to_json (char **strv)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    json_builder_add_string_value (builder, strv[i]);
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
-static char **
-strv_from_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *root;
-
-  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
-      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
-    {
-      JsonArray *array = json_node_get_array (root);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          const char *value = json_array_get_string_element (array, i);
-
-          if (value != NULL)
-            g_strv_builder_add (builder, value);
-        }
-    }
-  return g_strv_builder_end (builder);
-}
-
 /* The next number of the one change order. A counter row, not a sequence:
  * its row lock holds until commit, so change numbers become visible in
  * order and a pull never skips one that commits later. */
@@ -542,7 +505,7 @@ user_from_row (const PGresult *result,
   user->username = value_dup (result, row, 1);
   user->display_name = value_dup (result, row, 2);
   anbu_user_role_from_string (PQgetvalue (result, row, 3), &user->role);
-  user->dong_codes = strv_from_json (PQgetvalue (result, row, 4));
+  user->dong_codes = anbu_store_strv_from_json (PQgetvalue (result, row, 4));
   user->password_hash = value_dup (result, row, 5);
   user->disabled = value_bool (result, row, 6);
   return user;
@@ -698,7 +661,7 @@ pg_add_user (AnbuStore            *store,
 {
   AnbuPgStore *self = ANBU_PG_STORE (store);
   g_autofree char *now = now_iso8601 ();
-  g_autofree char *dongs = strv_to_json (user->dong_codes);
+  g_autofree char *dongs = anbu_store_strv_to_json (user->dong_codes);
   const char *params[] = {
     user->id, user->username, user->display_name, anbu_user_role_to_string (user->role),
     dongs, user->password_hash, user->disabled ? "true" : "false", now,
@@ -880,15 +843,6 @@ resend_dependents (AnbuPgStore  *self,
 /* The assigned planner is not written by save (reassign_household is), so
  * it is not compared here. */
 static gboolean
-scope_key_equal (const AnbuHouseholdScopeKey *a,
-                 const AnbuHouseholdScopeKey *b)
-{
-  return g_strcmp0 (a->dong_code, b->dong_code) == 0
-         && !a->night_consent == !b->night_consent
-         && g_strcmp0 (a->status, b->status) == 0;
-}
-
-static gboolean
 pg_save (AnbuStore        *store,
          AnbuStoreEntity  *entity,
          GError          **error)
@@ -919,7 +873,7 @@ pg_save (AnbuStore        *store,
     }
 
   if (entity->kind == ANBU_RECORD_KIND_HOUSEHOLD && old != NULL
-      && !scope_key_equal (&old->scope_key, &entity->scope_key))
+      && !anbu_household_scope_key_equal (&old->scope_key, &entity->scope_key))
     {
       g_autofree char *exit_seq = NULL;
       const char *params[6];
@@ -975,7 +929,7 @@ pg_changes (AnbuStore        *store,
   AnbuPgStore *self = ANBU_PG_STORE (store);
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_change_free);
   gboolean own_transaction = !in_transaction (self);
-  g_autofree char *dongs = strv_to_json (scope->dong_codes);
+  g_autofree char *dongs = anbu_store_strv_to_json (scope->dong_codes);
   g_autofree char *since_text = int64_text (since);
   g_autofree char *limit_text = int64_text ((gint64) limit + 1);
   const char *params[] = {
@@ -1189,7 +1143,7 @@ pg_set_user_dong_codes (AnbuStore   *store,
                         GError     **error)
 {
   g_autofree char *now = now_iso8601 ();
-  g_autofree char *dongs = strv_to_json (dong_codes);
+  g_autofree char *dongs = anbu_store_strv_to_json (dong_codes);
   const char *params[] = { dongs, now, user_id };
 
   return update_user (ANBU_PG_STORE (store),

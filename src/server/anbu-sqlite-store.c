@@ -417,43 +417,6 @@ column_dup (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
-static char *
-strv_to_json (char **strv)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    json_builder_add_string_value (builder, strv[i]);
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
-static char **
-strv_from_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *root;
-
-  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
-      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
-    {
-      JsonArray *array = json_node_get_array (root);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          const char *value = json_array_get_string_element (array, i);
-
-          if (value != NULL)
-            g_strv_builder_add (builder, value);
-        }
-    }
-  return g_strv_builder_end (builder);
-}
-
 static gint64
 next_seq (AnbuSqliteStore  *self,
           GError          **error)
@@ -482,7 +445,7 @@ user_from_row (sqlite3_stmt *stmt)
   user->username = column_dup (stmt, 1);
   user->display_name = column_dup (stmt, 2);
   anbu_user_role_from_string ((const char *) sqlite3_column_text (stmt, 3), &user->role);
-  user->dong_codes = strv_from_json ((const char *) sqlite3_column_text (stmt, 4));
+  user->dong_codes = anbu_store_strv_from_json ((const char *) sqlite3_column_text (stmt, 4));
   user->password_hash = column_dup (stmt, 5);
   user->disabled = sqlite3_column_int (stmt, 6) != 0;
   return user;
@@ -492,7 +455,7 @@ static void
 bind_scope (sqlite3_stmt    *stmt,
             const AnbuScope *scope)
 {
-  g_autofree char *dongs = strv_to_json (scope->dong_codes);
+  g_autofree char *dongs = anbu_store_strv_to_json (scope->dong_codes);
 
   bind_text (stmt, ":role", anbu_user_role_to_string (scope->role));
   bind_text (stmt, ":dongs", dongs);
@@ -558,7 +521,7 @@ sqlite_add_user (AnbuStore            *store,
 {
   AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
   g_autofree char *now = now_iso8601 ();
-  g_autofree char *dongs = strv_to_json (user->dong_codes);
+  g_autofree char *dongs = anbu_store_strv_to_json (user->dong_codes);
   sqlite3_stmt *stmt = statement (self,
                                   "INSERT INTO app_user (id, username, display_name, role,"
                                   " dong_codes, password_hash, disabled, created_at, updated_at)"
@@ -849,15 +812,6 @@ resend_dependents (AnbuSqliteStore  *self,
 /* The assigned planner is not written by save (reassign_household is), so
  * it is not compared here. */
 static gboolean
-scope_key_equal (const AnbuHouseholdScopeKey *a,
-                 const AnbuHouseholdScopeKey *b)
-{
-  return g_strcmp0 (a->dong_code, b->dong_code) == 0
-         && !a->night_consent == !b->night_consent
-         && g_strcmp0 (a->status, b->status) == 0;
-}
-
-static gboolean
 sqlite_save (AnbuStore        *store,
              AnbuStoreEntity  *entity,
              GError          **error)
@@ -887,7 +841,7 @@ sqlite_save (AnbuStore        *store,
     }
 
   if (entity->kind == ANBU_RECORD_KIND_HOUSEHOLD && old != NULL
-      && !scope_key_equal (&old->scope_key, &entity->scope_key))
+      && !anbu_household_scope_key_equal (&old->scope_key, &entity->scope_key))
     {
       sqlite3_stmt *exit_stmt;
 
@@ -1197,7 +1151,7 @@ sqlite_set_user_dong_codes (AnbuStore   *store,
 {
   AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
   g_autofree char *now = now_iso8601 ();
-  g_autofree char *dongs = strv_to_json (dong_codes);
+  g_autofree char *dongs = anbu_store_strv_to_json (dong_codes);
   sqlite3_stmt *stmt = statement (self,
                                   "UPDATE app_user SET dong_codes = :dongs, updated_at = :now"
                                   " WHERE id = :id", error);

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #ifdef HAVE_POSTGRESQL
 #include "anbu-pg-store.h"
 #endif
@@ -455,4 +457,50 @@ anbu_store_open (const char  *location,
 #endif
     }
   return anbu_sqlite_store_open (location, error);
+}
+
+gboolean
+anbu_household_scope_key_equal (const AnbuHouseholdScopeKey *a,
+                                const AnbuHouseholdScopeKey *b)
+{
+  return g_strcmp0 (a->dong_code, b->dong_code) == 0
+         && !a->night_consent == !b->night_consent
+         && g_strcmp0 (a->status, b->status) == 0;
+}
+
+char *
+anbu_store_strv_to_json (char **strv)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+char **
+anbu_store_strv_from_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *root;
+
+  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
+      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *value = json_array_get_string_element (array, i);
+
+          if (value != NULL)
+            g_strv_builder_add (builder, value);
+        }
+    }
+  return g_strv_builder_end (builder);
 }

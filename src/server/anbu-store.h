@@ -69,6 +69,13 @@ typedef struct
 
 gboolean anbu_scope_contains (const AnbuScope             *scope,
                               const AnbuHouseholdScopeKey *key);
+gboolean anbu_household_scope_key_equal (const AnbuHouseholdScopeKey *a,
+                                         const AnbuHouseholdScopeKey *b);
+
+/* For the backends: a list of strings (a user's 동 codes) as the JSON
+ * array text they store, and back (NULL or unreadable text: empty). */
+char    *anbu_store_strv_to_json   (char       **strv);
+char   **anbu_store_strv_from_json (const char  *text);
 
 /* One stored record of any kind. `record` is its JSON text as the core
  * codec wrote it. For households `scope_key` and `field_versions` (a JSON
