@@ -142,20 +142,20 @@ anbu_http_access_entry_init (AnbuAccessEntry     *entry,
 
 static void
 handle_healthz (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
 {
   anbu_json_respond (msg, 200, g_strdup ("{\"status\":\"ok\"}"));
 }
 
 static void
 handle_metrics (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
 {
   AnbuHttpServer *self = user_data;
   respond_text (msg, 200, "text/plain; version=0.0.4; charset=utf-8",

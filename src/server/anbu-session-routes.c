@@ -153,10 +153,10 @@ on_password_verified (GObject      *source,
 
 static void
 handle_sign_in (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
 {
   AnbuSessionRoutes *self = user_data;
   g_autoptr(GError) error = NULL;
@@ -237,10 +237,10 @@ handle_sign_in (SoupServer        *server,
 
 static void
 handle_sign_out (SoupServer        *server,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
 {
   AnbuSessionRoutes *self = user_data;
   g_autoptr(AnbuStoreUser) user = NULL;

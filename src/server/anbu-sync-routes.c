@@ -92,10 +92,10 @@ append_json_string (GString    *out,
 
 static void
 handle_sync (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
 {
   AnbuSyncRoutes *self = user_data;
   g_autoptr(AnbuStoreUser) user = NULL;
@@ -170,10 +170,10 @@ handle_sync (SoupServer        *server,
 
 static void
 handle_mutations (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           user_data)
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
 {
   AnbuSyncRoutes *self = user_data;
   g_autoptr(AnbuStoreUser) user = NULL;
