@@ -33,15 +33,15 @@ struct _AnbuHttpServer
   AnbuStore    *store;
   AnbuMetrics  *metrics;
   AnbuRouter   *router;
-  AnbuSyncRoutes *sync_routes;
   GHashTable   *guarded;   /* path prefixes with their own early handler */
+  AnbuSessionRoutes *session_routes;
+  AnbuSyncRoutes    *sync_routes;
+  AnbuPasswordPool  *passwords;   /* Argon2id, a few at a time, off the main loop */
   SoupServer   *soup;
   gint64        token_lifetime;
   gsize         max_body;
   GHashTable   *in_flight;   /* messages read and not yet fully answered */
   guint         request_timeout;   /* seconds a request may take to arrive, or stall */
-  AnbuPasswordPool *passwords;    /* Argon2id, a few at a time, off the main loop */
-  AnbuSessionRoutes *session_routes;
   guint         max_connections_per_address;   /* 0: no cap */
   GHashTable   *connections;       /* client address → GPtrArray of its open GSockets */
   guint         max_connections;   /* server-wide, 0: no cap */
