@@ -833,12 +833,8 @@ sqlite_save (AnbuStore        *store,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (entity->version != (old != NULL ? old->version + 1 : 1))
-    {
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
-                   "Version %" G_GINT64_FORMAT " does not follow the stored one", entity->version);
-      return FALSE;
-    }
+  if (!anbu_store_entity_follows (old, entity, error))
+    return FALSE;
 
   if (entity->kind == ANBU_RECORD_KIND_HOUSEHOLD && old != NULL
       && !anbu_household_scope_key_equal (&old->scope_key, &entity->scope_key))

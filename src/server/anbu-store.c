@@ -504,3 +504,15 @@ anbu_store_strv_from_json (const char *text)
     }
   return g_strv_builder_end (builder);
 }
+
+gboolean
+anbu_store_entity_follows (const AnbuStoreEntity  *old,
+                           const AnbuStoreEntity  *entity,
+                           GError                **error)
+{
+  if (entity->version == (old != NULL ? old->version + 1 : 1))
+    return TRUE;
+  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+               "Version %" G_GINT64_FORMAT " does not follow the stored one", entity->version);
+  return FALSE;
+}

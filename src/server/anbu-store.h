@@ -97,6 +97,12 @@ AnbuStoreEntity *anbu_store_entity_new  (AnbuRecordKind   kind);
 void             anbu_store_entity_free (AnbuStoreEntity *entity);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuStoreEntity, anbu_store_entity_free)
 
+/* For the backends: whether `entity` may replace `old` (NULL: none stored),
+ * its version being the next one; FALSE with an error otherwise. */
+gboolean anbu_store_entity_follows (const AnbuStoreEntity *old,
+                                    const AnbuStoreEntity *entity,
+                                    GError               **error);
+
 typedef enum
 {
   ANBU_CHANGE_UPSERT,
