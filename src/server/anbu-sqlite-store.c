@@ -421,11 +421,12 @@ static gint64
 next_seq (AnbuSqliteStore  *self,
           GError          **error)
 {
-  sqlite3_stmt *stmt = statement (self,
-                                  "UPDATE counter SET value = value + 1 WHERE name = 'seq'"
-                                  " RETURNING value", error);
+  sqlite3_stmt *stmt = statement (self, "UPDATE counter SET value = value + 1 WHERE name = 'seq'", error);
   gint64 seq = -1;
 
+  if (stmt == NULL || !step_done (self, stmt, error, "Cannot take a change number"))
+    return -1;
+  stmt = statement (self, "SELECT value FROM counter WHERE name = 'seq'", error);
   if (stmt == NULL)
     return -1;
   if (sqlite3_step (stmt) == SQLITE_ROW)
