@@ -21,6 +21,15 @@
 #include "anbu-record-json.h"
 #include "anbu-visit.h"
 
+/* A push is one transaction (docs/server.md, "Pushes in batches"). What
+ * its entries read is read once for the whole batch: the stored results of
+ * their ids, their households, those households' open signals and the
+ * facts they name. New facts and stored results are written together
+ * when the batch ends, the access log gets one line per household. An
+ * entry that only adds facts writes nothing before it has passed every
+ * check, so it needs no savepoint; any other entry first writes out what
+ * the entries before it left, then works straight on the store inside a
+ * savepoint, and what was read for the batch is read again after it. */
 typedef struct
 {
   AnbuStore             *store;
@@ -28,6 +37,18 @@ typedef struct
   const AnbuScope       *scope;
   GHashTable            *rejected_households;   /* ids whose creation was rejected in this batch */
   char                  *granted_household;     /* moved away after the entry was made */
+
+  GHashTable            *stored;        /* entry id → AnbuStoredMutation (earlier or in this batch) */
+  GHashTable            *households;    /* id → AnbuStoreEntity, NULL when there is none */
+  GHashTable            *alerts;        /* household id → GPtrArray of its unresolved alerts */
+  GHashTable            *facts;         /* fact_key () → AnbuStoreEntity, NULL when there is none */
+  GPtrArray             *new_facts;     /* not stored yet (borrowed from `facts`) */
+  GPtrArray             *new_results;   /* AnbuStoredMutation, not stored yet */
+  GPtrArray             *written;       /* ids of the households written, each once */
+  GHashTable            *written_set;
+  gboolean               written_other; /* an applied entry about no household */
+  guint                  entry_facts;   /* new_facts->len when the current entry began */
+  gboolean               entry_direct;  /* the current entry writes to the store, in a savepoint */
 } Batch;
 
 /* What one applied entry answers. */
@@ -107,6 +128,161 @@ batch_may_see (Batch                 *batch,
          || g_strcmp0 (batch->granted_household, household->id) == 0;
 }
 
+static char *
+fact_key (AnbuRecordKind  kind,
+          const char     *id)
+{
+  return g_strdup_printf ("%d/%s", kind, id);
+}
+
+/* The stored household `id` as this batch read it (NULL: none). */
+static gboolean
+batch_household (Batch                  *batch,
+                 const char             *id,
+                 const AnbuStoreEntity **household,
+                 GError                **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  AnbuStoreEntity *entity;
+  gpointer value;
+
+  if (g_hash_table_lookup_extended (batch->households, id, NULL, &value))
+    {
+      *household = value;
+      return TRUE;
+    }
+  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, id, &local_error);
+  if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_hash_table_insert (batch->households, g_strdup (id), entity);
+  *household = entity;
+  return TRUE;
+}
+
+/* The stored fact, or one added earlier in this batch (NULL: none). */
+static gboolean
+batch_fact (Batch                  *batch,
+            AnbuRecordKind          kind,
+            const char             *id,
+            const AnbuStoreEntity **fact,
+            GError                **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *key = fact_key (kind, id);
+  AnbuStoreEntity *entity;
+  gpointer value;
+
+  if (g_hash_table_lookup_extended (batch->facts, key, NULL, &value))
+    {
+      *fact = value;
+      return TRUE;
+    }
+  entity = anbu_store_load (batch->store, kind, id, &local_error);
+  if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_hash_table_insert (batch->facts, g_steal_pointer (&key), entity);
+  *fact = entity;
+  return TRUE;
+}
+
+/* The household's unresolved alerts as this batch read them. */
+static GPtrArray *
+batch_unresolved_alerts (Batch       *batch,
+                         const char  *household_id,
+                         GError     **error)
+{
+  GPtrArray *alerts = g_hash_table_lookup (batch->alerts, household_id);
+
+  if (alerts != NULL)
+    return alerts;
+  alerts = anbu_store_list_unresolved_alerts (batch->store, household_id, error);
+  if (alerts != NULL)
+    g_hash_table_insert (batch->alerts, g_strdup (household_id), alerts);
+  return alerts;
+}
+
+/* Writes out the facts of the entries before the current one and all
+ * stored results. */
+static gboolean
+batch_flush (Batch   *batch,
+             guint    n_facts,
+             GError **error)
+{
+  g_autoptr(GPtrArray) facts = g_ptr_array_new ();
+
+  for (guint i = 0; i < n_facts; i++)
+    g_ptr_array_add (facts, g_ptr_array_index (batch->new_facts, i));
+  if (!anbu_store_add_facts (batch->store, facts, error)
+      || !anbu_store_add_mutations (batch->store, batch->new_results, error))
+    return FALSE;
+  g_ptr_array_remove_range (batch->new_facts, 0, n_facts);
+  g_ptr_array_set_size (batch->new_results, 0);
+  return TRUE;
+}
+
+/* Before the current entry's first write to the store: what earlier
+ * entries left goes first, then a savepoint takes back the entry's
+ * writes should it fail half-way. */
+static gboolean
+batch_write_directly (Batch   *batch,
+                      GError **error)
+{
+  if (batch->entry_direct)
+    return TRUE;
+  if (!batch_flush (batch, batch->entry_facts, error))
+    return FALSE;
+  batch->entry_facts = 0;
+  if (!anbu_store_savepoint (batch->store, error))
+    return FALSE;
+  batch->entry_direct = TRUE;
+  return TRUE;
+}
+
+/* A fact this entry adds, written with the others later. */
+static void
+batch_add_fact (Batch           *batch,
+                AnbuStoreEntity *fact)
+{
+  g_ptr_array_add (batch->new_facts, fact);
+  g_hash_table_insert (batch->facts, fact_key (fact->kind, fact->id), fact);
+}
+
+/* A rejected entry leaves nothing: neither its facts nor, when it wrote
+ * to the store, those writes. */
+static void
+batch_drop_entry (Batch *batch)
+{
+  for (guint i = batch->entry_facts; i < batch->new_facts->len; i++)
+    {
+      AnbuStoreEntity *fact = g_ptr_array_index (batch->new_facts, i);
+      g_autofree char *key = fact_key (fact->kind, fact->id);
+
+      g_hash_table_remove (batch->facts, key);
+    }
+  g_ptr_array_set_size (batch->new_facts, batch->entry_facts);
+  if (batch->entry_direct)
+    anbu_store_rollback_to (batch->store);
+}
+
+/* After an entry that wrote to the store, households and alerts are read
+ * again. */
+static void
+batch_end_entry (Batch *batch)
+{
+  if (batch->entry_direct)
+    {
+      g_hash_table_remove_all (batch->households);
+      g_hash_table_remove_all (batch->alerts);
+    }
+  batch->entry_direct = FALSE;
+}
+
 /* Loads a household the caller may see; another scope's household is
  * "not found", exactly like one that does not exist. */
 static AnbuHousehold *
@@ -158,15 +334,10 @@ check_open_household (Batch       *batch,
                       const char  *field,
                       GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(AnbuStoreEntity) entity = NULL;
+  const AnbuStoreEntity *entity = NULL;
 
-  entity = anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, id, &local_error);
-  if (entity == NULL && !g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!batch_household (batch, id, &entity, error))
+    return FALSE;
   if (entity == NULL || !batch_may_see (batch, entity))
     {
       anbu_api_set_error (error, ANBU_API_ERROR_NOT_FOUND, field, _("No such household"));
@@ -224,6 +395,8 @@ save_record (Batch          *batch,
 {
   g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (kind);
 
+  if (!batch_write_directly (batch, error))
+    return FALSE;
   entity->id = g_strdup (id);
   entity->household_id = g_strdup (household_id);
   entity->state = g_strdup (state);
@@ -670,12 +843,12 @@ apply_fact (Batch             *batch,
             Outcome           *outcome,
             GError           **error)
 {
-  g_autoptr(AnbuStoreEntity) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
+  const AnbuStoreEntity *existing = NULL;
   g_autofree char *id = NULL;
   g_autofree char *household_id = NULL;
   g_auto(AnbuMutationRecords) records = { 0 };
   g_autoptr(JsonObject) record = NULL;
+  AnbuStoreEntity *fact;
   AnbuMutationActor actor = batch_actor (batch);
 
   if (!read_uuid (payload, "id", &id, error)
@@ -683,7 +856,8 @@ apply_fact (Batch             *batch,
     return FALSE;
   if (!check_open_household (batch, household_id, "household_id", error))
     return FALSE;
-  existing = anbu_store_load (batch->store, kind, id, &local_error);
+  if (!batch_fact (batch, kind, id, &existing, error))
+    return FALSE;
   if (existing != NULL)
     {
       if (g_strcmp0 (existing->household_id, household_id) != 0)
@@ -698,11 +872,6 @@ apply_fact (Batch             *batch,
       outcome->household_id = g_strdup (household_id);
       return outcome->record != NULL;
     }
-  if (!g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
   if (!anbu_mutation_apply (mutation_kind, payload, &actor, &records, error))
     return FALSE;
   if (records.visit != NULL)
@@ -711,8 +880,14 @@ apply_fact (Batch             *batch,
     record = anbu_contact_to_json (records.contact);
   else
     record = anbu_absence_to_json (records.absence);
-  if (!save_record (batch, kind, id, household_id, NULL, record, 1, error))
-    return FALSE;
+  /* A new fact: stored with the batch's others (its household is there
+   * and its id is new, so only the storage itself can refuse it). */
+  fact = anbu_store_entity_new (kind);
+  fact->id = g_strdup (id);
+  fact->household_id = g_strdup (household_id);
+  fact->record = anbu_json_object_to_string (record);
+  fact->version = 1;
+  batch_add_fact (batch, fact);
   outcome->status = ANBU_MUTATION_STATUS_APPLIED;
   outcome->version = 1;
   outcome->record = g_steal_pointer (&record);
@@ -928,7 +1103,7 @@ attach_to_signal (Batch       *batch,
                   gint64       at,
                   GError     **error)
 {
-  g_autoptr(GPtrArray) entities = NULL;
+  GPtrArray *entities;
   g_autoptr(GPtrArray) alerts = NULL;
   g_autofree char *alert_id = NULL;
   const AnbuAlert *open;
@@ -958,7 +1133,7 @@ attach_to_signal (Batch       *batch,
       return TRUE;
     }
 
-  entities = anbu_store_list_unresolved_alerts (batch->store, household_id, error);
+  entities = batch_unresolved_alerts (batch, household_id, error);
   if (entities == NULL)
     return FALSE;
   alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_alert_free);
@@ -1162,10 +1337,11 @@ duplicate_result (const char *id)
 
 /* The stored household an entry is about, or NULL (a new or unknown one:
  * the entry's own checks answer for it). */
-static AnbuStoreEntity *
+static const AnbuStoreEntity *
 entry_household (Batch              *batch,
                  const AnbuMutation *mutation)
 {
+  const AnbuStoreEntity *household = NULL;
   const char *household_id = referenced_household (mutation->kind, mutation->payload);
   g_autoptr(AnbuStoreEntity) owner = NULL;
   AnbuRecordKind kind;
@@ -1196,7 +1372,10 @@ entry_household (Batch              *batch,
         return NULL;
       household_id = owner->household_id;
     }
-  return anbu_store_load (batch->store, ANBU_RECORD_KIND_HOUSEHOLD, household_id, NULL);
+  /* A storage failure shows again when the entry reads its household. */
+  if (!batch_household (batch, household_id, &household, NULL))
+    return NULL;
+  return household;
 }
 
 /* A planner's entry about a household a caseload move took from them:
@@ -1208,7 +1387,7 @@ check_moved_household (Batch              *batch,
                        JsonObject         *entry,
                        GError            **error)
 {
-  g_autoptr(AnbuStoreEntity) household = NULL;
+  const AnbuStoreEntity *household;
   gint64 made_at = 0;
 
   g_clear_pointer (&batch->granted_household, g_free);
@@ -1272,6 +1451,204 @@ anbu_mutations_check_batch (JsonNode  *root,
   return entries;
 }
 
+/* Whether an entry of this kind writes nothing but new facts (a contact
+ * also changes its signal when it dispatches: then it writes directly). */
+static gboolean
+kind_adds_facts (AnbuMutationKind kind)
+{
+  return kind == ANBU_MUTATION_KIND_VISIT_CREATE || kind == ANBU_MUTATION_KIND_CONTACT_CREATE
+         || kind == ANBU_MUTATION_KIND_ABSENCE_CREATE;
+}
+
+static AnbuRecordKind
+fact_kind (AnbuMutationKind kind)
+{
+  return kind == ANBU_MUTATION_KIND_VISIT_CREATE ? ANBU_RECORD_KIND_VISIT
+         : kind == ANBU_MUTATION_KIND_CONTACT_CREATE ? ANBU_RECORD_KIND_CONTACT
+         : ANBU_RECORD_KIND_ABSENCE;
+}
+
+static void
+add_unique (GPtrArray  *list,
+            GHashTable *seen,
+            const char *id)
+{
+  if (id != NULL && g_hash_table_add (seen, (gpointer) id))
+    g_ptr_array_add (list, (gpointer) id);
+}
+
+static gboolean
+prefetch_facts (Batch           *batch,
+                AnbuRecordKind   kind,
+                GPtrArray       *ids,
+                GError         **error)
+{
+  g_autoptr(GPtrArray) found = NULL;
+
+  if (ids->len == 0)
+    return TRUE;
+  g_ptr_array_add (ids, NULL);
+  found = anbu_store_load_many (batch->store, kind, (const char * const *) ids->pdata, error);
+  if (found == NULL)
+    return FALSE;
+  for (guint i = 0; i + 1 < ids->len; i++)
+    g_hash_table_insert (batch->facts, fact_key (kind, ids->pdata[i]), NULL);
+  for (guint i = 0; i < found->len; i++)
+    {
+      AnbuStoreEntity *entity = g_ptr_array_index (found, i);
+
+      g_hash_table_insert (batch->facts, fact_key (kind, entity->id), entity);
+    }
+  g_ptr_array_set_free_func (found, NULL);
+  return TRUE;
+}
+
+/* Reads what the entries will ask for, a statement per kind of thing. */
+static gboolean
+batch_prefetch (Batch      *batch,
+                GPtrArray  *ids,
+                GPtrArray  *mutations,
+                GError    **error)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) households = g_ptr_array_new ();
+  g_autoptr(GHashTable) households_seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) signal_households = g_ptr_array_new ();
+  g_autoptr(GHashTable) signal_seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) contact_ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) visit_ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) absence_ids = g_ptr_array_new ();
+
+  g_ptr_array_add (ids, NULL);
+  found = anbu_store_find_mutations (batch->store, (const char * const *) ids->pdata, error);
+  g_ptr_array_remove_index (ids, ids->len - 1);
+  if (found == NULL)
+    return FALSE;
+  for (guint i = 0; i < found->len; i++)
+    {
+      AnbuStoredMutation *stored = g_ptr_array_index (found, i);
+
+      g_hash_table_insert (batch->stored, g_strdup (stored->id), stored);
+    }
+  g_ptr_array_set_free_func (found, NULL);
+
+  for (guint i = 0; i < mutations->len; i++)
+    {
+      AnbuMutation *mutation = g_ptr_array_index (mutations, i);
+      const char *household_id;
+      JsonNode *node;
+
+      if (mutation == NULL)
+        continue;
+      household_id = referenced_household (mutation->kind, mutation->payload);
+      add_unique (households, households_seen, household_id);
+      if (!kind_adds_facts (mutation->kind))
+        continue;
+      if (mutation->kind != ANBU_MUTATION_KIND_ABSENCE_CREATE)
+        add_unique (signal_households, signal_seen, household_id);
+      node = json_object_get_member (mutation->payload, "id");
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          AnbuRecordKind kind = fact_kind (mutation->kind);
+
+          g_ptr_array_add (kind == ANBU_RECORD_KIND_VISIT ? visit_ids
+                           : kind == ANBU_RECORD_KIND_CONTACT ? contact_ids : absence_ids,
+                           (gpointer) json_node_get_string (node));
+        }
+    }
+
+  /* Households: those not stored are known not to be. */
+  g_ptr_array_add (households, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = anbu_store_load_many (batch->store, ANBU_RECORD_KIND_HOUSEHOLD,
+                                (const char * const *) households->pdata, error);
+  if (found == NULL)
+    return FALSE;
+  for (guint i = 0; i + 1 < households->len; i++)
+    g_hash_table_insert (batch->households, g_strdup (households->pdata[i]), NULL);
+  for (guint i = 0; i < found->len; i++)
+    {
+      AnbuStoreEntity *entity = g_ptr_array_index (found, i);
+
+      g_hash_table_insert (batch->households, g_strdup (entity->id), entity);
+    }
+  g_ptr_array_set_free_func (found, NULL);
+
+  /* The open signals of the households that visits and contacts may
+   * belong to. */
+  g_ptr_array_add (signal_households, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = anbu_store_list_unresolved_alerts_of (batch->store,
+                                                (const char * const *) signal_households->pdata, error);
+  if (found == NULL)
+    return FALSE;
+  for (guint i = 0; i + 1 < signal_households->len; i++)
+    g_hash_table_insert (batch->alerts, g_strdup (signal_households->pdata[i]),
+                         g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free));
+  for (guint i = 0; i < found->len; i++)
+    {
+      AnbuStoreEntity *alert = g_ptr_array_index (found, i);
+      GPtrArray *alerts = g_hash_table_lookup (batch->alerts, alert->household_id);
+
+      if (alerts != NULL)
+        g_ptr_array_add (alerts, g_steal_pointer (&found->pdata[i]));
+    }
+
+  /* The facts the entries name. */
+  return prefetch_facts (batch, ANBU_RECORD_KIND_CONTACT, contact_ids, error)
+         && prefetch_facts (batch, ANBU_RECORD_KIND_VISIT, visit_ids, error)
+         && prefetch_facts (batch, ANBU_RECORD_KIND_ABSENCE, absence_ids, error);
+}
+
+static void
+batch_note_written (Batch      *batch,
+                    const char *household_id)
+{
+  if (household_id == NULL)
+    batch->written_other = TRUE;
+  else if (!g_hash_table_contains (batch->written_set, household_id))
+    {
+      char *id = g_strdup (household_id);
+
+      g_hash_table_add (batch->written_set, id);
+      g_ptr_array_add (batch->written, id);
+    }
+}
+
+/* The end of the batch: what is left, then the access log (one line per
+ * household written). */
+static gboolean
+batch_finish (Batch                  *batch,
+              const AnbuAccessEntry  *access,
+              GError                **error)
+{
+  if (!batch_flush (batch, batch->new_facts->len, error))
+    return FALSE;
+  if (batch->written->len > 0)
+    {
+      g_ptr_array_add (batch->written, NULL);
+      if (!anbu_store_log_access (batch->store, access, (const char * const *) batch->written->pdata, error))
+        return FALSE;
+    }
+  if (batch->written_other && !anbu_store_log_access (batch->store, access, NULL, error))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+batch_clear (Batch *batch)
+{
+  g_clear_pointer (&batch->granted_household, g_free);
+  g_clear_pointer (&batch->stored, g_hash_table_unref);
+  g_clear_pointer (&batch->households, g_hash_table_unref);
+  g_clear_pointer (&batch->alerts, g_hash_table_unref);
+  g_clear_pointer (&batch->new_facts, g_ptr_array_unref);
+  g_clear_pointer (&batch->facts, g_hash_table_unref);
+  g_clear_pointer (&batch->new_results, g_ptr_array_unref);
+  g_clear_pointer (&batch->written, g_ptr_array_unref);
+  g_clear_pointer (&batch->written_set, g_hash_table_unref);
+}
+
 JsonNode *
 anbu_mutations_apply (AnbuStore              *store,
                       AnbuMetrics            *metrics,
@@ -1283,33 +1660,56 @@ anbu_mutations_apply (AnbuStore              *store,
 {
   g_autoptr(GHashTable) rejected_households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(JsonArray) results = json_array_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_mutation_free);
+  g_autoptr(GPtrArray) parse_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   Batch batch = { store, user, scope, rejected_households, NULL };
   JsonNode *node;
 
-  if (!anbu_store_begin (store, error))
-    return NULL;
+  batch.stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) anbu_stored_mutation_free);
+  batch.households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) anbu_store_entity_free);
+  batch.alerts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  batch.facts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) anbu_store_entity_free);
+  batch.new_facts = g_ptr_array_new ();
+  batch.new_results = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_stored_mutation_free);
+  batch.written = g_ptr_array_new ();
+  batch.written_set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < json_array_get_length (entries); i++)
     {
       JsonObject *entry = json_array_get_object_element (entries, i);
-      g_autofree char *id = NULL;
-      g_autoptr(AnbuMutation) mutation = NULL;
-      g_autoptr(AnbuStoredMutation) stored = NULL;
+      g_autoptr(GError) parse_error = NULL;
+      char *id = NULL;
+
+      anbu_json_read_uuid ("id", json_object_get_member (entry, "id"), TRUE, &id, NULL);
+      g_ptr_array_add (ids, id);
+      g_ptr_array_add (mutations, anbu_mutation_from_json (entry, &parse_error));
+      g_ptr_array_add (parse_errors, g_steal_pointer (&parse_error));
+    }
+
+  if (!anbu_store_begin (store, error))
+    {
+      batch_clear (&batch);
+      return NULL;
+    }
+  if (!batch_prefetch (&batch, ids, mutations, error))
+    goto fail_rollback;
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      const char *id = g_ptr_array_index (ids, i);
+      AnbuMutation *mutation = g_ptr_array_index (mutations, i);
+      AnbuStoredMutation *stored = g_hash_table_lookup (batch.stored, id);
       g_autoptr(GError) entry_error = NULL;
       g_auto(Outcome) outcome = { 0 };
       JsonObject *result;
       const char *household_id = NULL;
       const char *kind_name;
 
-      anbu_json_read_uuid ("id", json_object_get_member (entry, "id"), TRUE, &id, NULL);
-
-      stored = anbu_store_find_mutation (store, id, &entry_error);
-      if (stored == NULL && !g_error_matches (entry_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&entry_error));
-          goto fail_rollback;
-        }
-      g_clear_error (&entry_error);
       /* An id is its sender's: another user's entry with it is not a
        * resend, and answering "duplicate" would drop it silently. */
       if (stored != NULL && g_strcmp0 (stored->user_id, user->id) != 0)
@@ -1327,8 +1727,9 @@ anbu_mutations_apply (AnbuStore              *store,
           continue;
         }
 
-      mutation = anbu_mutation_from_json (entry, &entry_error);
-      if (mutation != NULL)
+      if (mutation == NULL)
+        entry_error = g_error_copy (g_ptr_array_index (parse_errors, i));
+      else
         household_id = referenced_household (mutation->kind, mutation->payload);
       kind_name = mutation != NULL ? anbu_mutation_kind_to_string (mutation->kind) : "unknown";
 
@@ -1351,33 +1752,40 @@ anbu_mutations_apply (AnbuStore              *store,
         }
       else
         {
-          if (!anbu_store_savepoint (store, error))
+          batch.entry_facts = batch.new_facts->len;
+          batch.entry_direct = FALSE;
+          if (!kind_adds_facts (mutation->kind) && !batch_write_directly (&batch, error))
             goto fail_rollback;
           if (apply_kind (&batch, mutation->kind, mutation->payload, &outcome, &entry_error))
             {
               g_autoptr(JsonNode) result_node = NULL;
-              g_autofree char *result_text = NULL;
-              g_autofree char *payload_text = anbu_json_object_to_string (mutation->payload);
-              AnbuStoredMutation record = { id, user->id, (char *) kind_name, payload_text, NULL };
-              const char *ids[] = { outcome.household_id, NULL };
+              AnbuStoredMutation *record = g_new0 (AnbuStoredMutation, 1);
+              AnbuStoredMutation *seen = g_new0 (AnbuStoredMutation, 1);
 
               result = outcome_result (id, &outcome);
               result_node = json_node_init_object (json_node_alloc (), result);
-              result_text = json_to_string (result_node, FALSE);
-              record.result = result_text;
-              if (!anbu_store_add_mutation (store, &record, error)
-                  || !anbu_store_log_access (store, access, ids, error)
-                  || !anbu_store_release (store, error))
-                {
-                  json_object_unref (result);
-                  goto fail_rollback;
-                }
+              record->id = g_strdup (id);
+              record->user_id = g_strdup (user->id);
+              record->kind = g_strdup (kind_name);
+              record->payload = anbu_json_object_to_string (mutation->payload);
+              record->result = json_to_string (result_node, FALSE);
+              g_ptr_array_add (batch.new_results, record);
+              /* The same entry again later in this batch is a resend. */
+              seen->id = g_strdup (id);
+              seen->user_id = g_strdup (user->id);
+              seen->kind = g_strdup (kind_name);
+              g_hash_table_insert (batch.stored, g_strdup (id), seen);
+              batch_note_written (&batch, outcome.household_id);
+              if (batch.entry_direct && !anbu_store_release (store, error))
+                goto fail_rollback;
+              batch_end_entry (&batch);
               json_array_add_object_element (results, result);
               anbu_metrics_add_mutation (metrics, kind_name,
                                          anbu_mutation_status_to_string (outcome.status));
               continue;
             }
-          anbu_store_rollback_to (store);
+          batch_drop_entry (&batch);
+          batch_end_entry (&batch);
           if (is_storage_error (entry_error))
             {
               g_propagate_error (error, g_steal_pointer (&entry_error));
@@ -1399,15 +1807,15 @@ anbu_mutations_apply (AnbuStore              *store,
       anbu_metrics_add_mutation (metrics, kind_name, "rejected");
     }
 
-  g_clear_pointer (&batch.granted_household, g_free);
-  if (!anbu_store_commit (store, error))
-    return NULL;
+  if (!batch_finish (&batch, access, error) || !anbu_store_commit (store, error))
+    goto fail_rollback;
+  batch_clear (&batch);
   node = json_node_new (JSON_NODE_ARRAY);
   json_node_set_array (node, results);
   return node;
 
 fail_rollback:
-  g_clear_pointer (&batch.granted_household, g_free);
+  batch_clear (&batch);
   anbu_store_rollback (store);
   return NULL;
 }

@@ -1030,6 +1030,235 @@ pg_add_mutation (AnbuStore                 *store,
               G_N_ELEMENTS (params), params, error, "Cannot record the mutation");
 }
 
+/* A PostgreSQL array literal of `n` texts (NULL elements are NULL), for a
+ * `$N::text[]` parameter: a batch travels as one parameter per column. */
+static char *
+text_array (const char * const *values,
+            guint               n)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      if (values[i] == NULL)
+        {
+          g_string_append (text, "NULL");
+          continue;
+        }
+      g_string_append_c (text, '"');
+      for (const char *c = values[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *c);
+        }
+      g_string_append_c (text, '"');
+    }
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
+
+static char *
+strv_array (const char * const *strv)
+{
+  return text_array (strv, strv != NULL ? g_strv_length ((char **) strv) : 0);
+}
+
+/* Each batch call is one statement, so one round trip. */
+static GPtrArray *
+pg_find_mutations (AnbuStore           *store,
+                   const char * const  *ids,
+                   GError             **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_stored_mutation_free);
+  g_autofree char *array = strv_array (ids);
+  const char *params[] = { array };
+  PGresult *result = query (self, "SELECT id, user_id, kind, result FROM mutation WHERE id = ANY ($1::text[])",
+                            G_N_ELEMENTS (params), params, error, "Cannot read the mutations");
+
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      AnbuStoredMutation *mutation = g_new0 (AnbuStoredMutation, 1);
+
+      mutation->id = value_dup (result, row, 0);
+      mutation->user_id = value_dup (result, row, 1);
+      mutation->kind = value_dup (result, row, 2);
+      mutation->result = value_dup (result, row, 3);
+      g_ptr_array_add (found, mutation);
+    }
+  PQclear (result);
+  return g_steal_pointer (&found);
+}
+
+static GPtrArray *
+pg_load_many (AnbuStore           *store,
+              AnbuRecordKind       kind,
+              const char * const  *ids,
+              GError             **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
+  const char *one = kind_sql[kind].load_sql;
+  const char *where = strstr (one, " WHERE id = $1::text");
+  g_autofree char *sql = NULL;
+  g_autofree char *array = strv_array (ids);
+  const char *params[] = { array };
+  PGresult *result;
+
+  /* The load of one record, for a list of ids. */
+  g_assert (where != NULL && where[strlen (" WHERE id = $1::text")] == '\0');
+  sql = g_strdup_printf ("%.*s WHERE id = ANY ($1::text[])", (int) (where - one), one);
+  result = query (self, sql, G_N_ELEMENTS (params), params, error, "Cannot read records");
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    g_ptr_array_add (found, entity_from_row (kind, result, row));
+  PQclear (result);
+  return g_steal_pointer (&found);
+}
+
+static GPtrArray *
+pg_list_unresolved_alerts_of (AnbuStore           *store,
+                              const char * const  *household_ids,
+                              GError             **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
+  g_autofree char *array = strv_array (household_ids);
+  const char *params[] = { array };
+  PGresult *result = query (self,
+                            "SELECT id, household_id, record, version, state, NULL, false, NULL, NULL,"
+                            " NULL FROM alert WHERE household_id = ANY ($1::text[]) AND state <> 'resolved'"
+                            " ORDER BY household_id, seq",
+                            G_N_ELEMENTS (params), params, error, "Cannot read alerts");
+
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    g_ptr_array_add (alerts, entity_from_row (ANBU_RECORD_KIND_ALERT, result, row));
+  PQclear (result);
+  return g_steal_pointer (&alerts);
+}
+
+static gboolean
+pg_add_facts (AnbuStore  *store,
+              GPtrArray  *entities,
+              GError    **error)
+{
+  AnbuPgStore *self = ANBU_PG_STORE (store);
+  g_autofree char *now = now_iso8601 ();
+  g_autofree char *count = int64_text (entities->len);
+  const char *counter_params[] = { count };
+  PGresult *result;
+  gint64 first;
+
+  /* The change numbers of all of them at once; the counter row stays
+   * locked until commit, as for one (next_seq). */
+  result = query (self, "UPDATE counter SET value = value + $1::bigint WHERE name = 'seq' RETURNING value",
+                  G_N_ELEMENTS (counter_params), counter_params, error, "Cannot take change numbers");
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    {
+      PQclear (result);
+      g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                           "Cannot take change numbers: the counter is missing");
+      return FALSE;
+    }
+  first = value_int64 (result, 0, 0) - entities->len + 1;
+  PQclear (result);
+
+  /* One statement per kind; a fact already stored fails it whole. */
+  for (AnbuRecordKind kind = ANBU_RECORD_KIND_CONTACT; kind <= ANBU_RECORD_KIND_ABSENCE; kind++)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+      g_autoptr(GPtrArray) households = g_ptr_array_new ();
+      g_autoptr(GPtrArray) records = g_ptr_array_new ();
+      g_autoptr(GPtrArray) seqs = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *ids_array = NULL;
+      g_autofree char *households_array = NULL;
+      g_autofree char *records_array = NULL;
+      g_autofree char *seqs_array = NULL;
+      g_autofree char *sql = NULL;
+      const char *params[5];
+
+      for (guint i = 0; i < entities->len; i++)
+        {
+          const AnbuStoreEntity *entity = g_ptr_array_index (entities, i);
+
+          if (entity->kind != kind)
+            continue;
+          g_ptr_array_add (ids, entity->id);
+          g_ptr_array_add (households, entity->household_id);
+          g_ptr_array_add (records, entity->record);
+          g_ptr_array_add (seqs, int64_text (first + i));
+        }
+      if (ids->len == 0)
+        continue;
+      ids_array = text_array ((const char * const *) ids->pdata, ids->len);
+      households_array = text_array ((const char * const *) households->pdata, households->len);
+      records_array = text_array ((const char * const *) records->pdata, records->len);
+      seqs_array = text_array ((const char * const *) seqs->pdata, seqs->len);
+      params[0] = ids_array;
+      params[1] = households_array;
+      params[2] = records_array;
+      params[3] = seqs_array;
+      params[4] = now;
+      sql = g_strdup_printf ("INSERT INTO %s (id, household_id, record, version, seq, updated_at)"
+                             " SELECT x.id, x.household_id, x.record, 1, x.seq, $5::timestamptz"
+                             " FROM unnest ($1::text[], $2::text[], $3::text[], $4::bigint[])"
+                             " AS x (id, household_id, record, seq)", kind_sql[kind].table);
+      if (!run (self, sql, G_N_ELEMENTS (params), params, error, "Cannot store the records"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Column `c` of the stored results, as an array literal. */
+static char *
+mutations_column (GPtrArray *mutations,
+                  guint      c)
+{
+  g_autofree const char **values = g_new0 (const char *, mutations->len + 1);
+
+  for (guint i = 0; i < mutations->len; i++)
+    {
+      const AnbuStoredMutation *mutation = g_ptr_array_index (mutations, i);
+      const char *const columns[] = {
+        mutation->id, mutation->user_id, mutation->kind, mutation->payload, mutation->result,
+      };
+
+      values[i] = columns[c];
+    }
+  return text_array (values, mutations->len);
+}
+
+static gboolean
+pg_add_mutations (AnbuStore  *store,
+                  GPtrArray  *mutations,
+                  GError    **error)
+{
+  g_autofree char *now = now_iso8601 ();
+  g_autofree char *ids = mutations_column (mutations, 0);
+  g_autofree char *users = mutations_column (mutations, 1);
+  g_autofree char *kinds = mutations_column (mutations, 2);
+  g_autofree char *payloads = mutations_column (mutations, 3);
+  g_autofree char *results = mutations_column (mutations, 4);
+  const char *params[] = { ids, users, kinds, payloads, results, now };
+
+  return run (ANBU_PG_STORE (store),
+              "INSERT INTO mutation (id, user_id, kind, payload, result, applied_at)"
+              " SELECT x.id, x.user_id, x.kind, x.payload, x.result, $6::timestamptz"
+              " FROM unnest ($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
+              " AS x (id, user_id, kind, payload, result)",
+              G_N_ELEMENTS (params), params, error, "Cannot record the mutations");
+}
+
 static gboolean
 pg_log_access (AnbuStore               *store,
                const AnbuAccessEntry   *entry,
@@ -1047,21 +1276,24 @@ pg_log_access (AnbuStore               *store,
   if (own_transaction
       && (!exec (self, "BEGIN", error) || !exec (self, "SET LOCAL synchronous_commit = off", error)))
     goto fail;
-  for (guint i = 0; i < MAX (n, 1); i++)
-    {
-      const char *params[] = {
-        now, entry->user_id, entry->username ? entry->username : "",
-        entry->address ? entry->address : "", entry->method, entry->route,
-        n > 0 ? household_ids[i] : NULL, entry->action == ANBU_ACCESS_WRITE ? "write" : "read",
-      };
+  /* One statement for all the lines, in the order given. */
+  {
+    const char *no_household[] = { NULL };
+    g_autofree char *households = n > 0 ? text_array (household_ids, n) : text_array (no_household, 1);
+    const char *params[] = {
+      now, entry->user_id, entry->username ? entry->username : "",
+      entry->address ? entry->address : "", entry->method, entry->route,
+      households, entry->action == ANBU_ACCESS_WRITE ? "write" : "read",
+    };
 
-      if (!run (self,
-                "INSERT INTO access_log (at, user_id, username, address, method, route,"
-                " household_id, action) VALUES ($1::timestamptz, $2::text, $3::text, $4::text,"
-                " $5::text, $6::text, $7::text, $8::text)",
-                G_N_ELEMENTS (params), params, error, "Cannot write the access log"))
-        goto fail;
-    }
+    if (!run (self,
+              "INSERT INTO access_log (at, user_id, username, address, method, route,"
+              " household_id, action) SELECT $1::timestamptz, $2::text, $3::text, $4::text,"
+              " $5::text, $6::text, h.id, $8::text"
+              " FROM unnest ($7::text[]) WITH ORDINALITY AS h (id, n) ORDER BY h.n",
+              G_N_ELEMENTS (params), params, error, "Cannot write the access log"))
+      goto fail;
+  }
   if (own_transaction && !exec (self, "COMMIT", error))
     goto fail;
   return TRUE;
@@ -1360,6 +1592,11 @@ anbu_pg_store_iface_init (AnbuStoreInterface *iface)
   iface->changes = pg_changes;
   iface->find_mutation = pg_find_mutation;
   iface->add_mutation = pg_add_mutation;
+  iface->find_mutations = pg_find_mutations;
+  iface->load_many = pg_load_many;
+  iface->list_unresolved_alerts_of = pg_list_unresolved_alerts_of;
+  iface->add_facts = pg_add_facts;
+  iface->add_mutations = pg_add_mutations;
   iface->log_access = pg_log_access;
   iface->list_access = pg_list_access;
   iface->list_unresolved_alerts = pg_list_unresolved_alerts;

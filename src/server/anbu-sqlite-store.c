@@ -1016,6 +1016,148 @@ sqlite_add_mutation (AnbuStore                 *store,
   return step_done (self, stmt, error, "Cannot record the mutation");
 }
 
+/* The batch calls run the single statements: in the process, a prepared
+ * statement per row costs a few microseconds, and each row keeps its own
+ * errors. */
+static GPtrArray *
+sqlite_find_mutations (AnbuStore           *store,
+                       const char * const  *ids,
+                       GError             **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_stored_mutation_free);
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      AnbuStoredMutation *mutation = sqlite_find_mutation (store, ids[i], &local_error);
+
+      if (mutation != NULL)
+        g_ptr_array_add (found, mutation);
+      else if (!g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&found);
+}
+
+static GPtrArray *
+sqlite_load_many (AnbuStore           *store,
+                  AnbuRecordKind       kind,
+                  const char * const  *ids,
+                  GError             **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      AnbuStoreEntity *entity = sqlite_load (store, kind, ids[i], &local_error);
+
+      if (entity != NULL)
+        g_ptr_array_add (found, entity);
+      else if (!g_error_matches (local_error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&found);
+}
+
+static GPtrArray *sqlite_list_unresolved_alerts (AnbuStore   *store,
+                                                 const char  *household_id,
+                                                 GError     **error);
+
+static GPtrArray *
+sqlite_list_unresolved_alerts_of (AnbuStore           *store,
+                                  const char * const  *household_ids,
+                                  GError             **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
+
+  for (guint i = 0; household_ids != NULL && household_ids[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) alerts = sqlite_list_unresolved_alerts (store, household_ids[i], error);
+
+      if (alerts == NULL)
+        return NULL;
+      for (guint j = 0; j < alerts->len; j++)
+        g_ptr_array_add (found, g_steal_pointer (&alerts->pdata[j]));
+    }
+  return g_steal_pointer (&found);
+}
+
+/* A new fact only: one already stored is an error, never overwritten. */
+#define FACT_INSERT(table) \
+  "INSERT INTO " table " (id, household_id, record, version, seq, updated_at)" \
+  " VALUES (:id, :household_id, :record, :version, :seq, :now)"
+
+static const char *const fact_insert_sql[ANBU_RECORD_N_KINDS] = {
+  [ANBU_RECORD_KIND_CONTACT] = FACT_INSERT ("contact"),
+  [ANBU_RECORD_KIND_VISIT] = FACT_INSERT ("visit"),
+  [ANBU_RECORD_KIND_ABSENCE] = FACT_INSERT ("absence"),
+};
+
+static gboolean
+sqlite_add_facts (AnbuStore  *store,
+                  GPtrArray  *entities,
+                  GError    **error)
+{
+  AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
+  g_autofree char *now = now_iso8601 ();
+  sqlite3_stmt *stmt;
+  gint64 first;
+
+  /* The change numbers of all of them at once. */
+  stmt = statement (self, "UPDATE counter SET value = value + :n WHERE name = 'seq'", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_int64 (stmt, ":n", entities->len);
+  if (!step_done (self, stmt, error, "Cannot take change numbers"))
+    return FALSE;
+  stmt = statement (self, "SELECT value FROM counter WHERE name = 'seq'", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return set_sqlite_error (self, error, "Cannot take change numbers");
+    }
+  first = sqlite3_column_int64 (stmt, 0) - entities->len + 1;
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < entities->len; i++)
+    {
+      const AnbuStoreEntity *entity = g_ptr_array_index (entities, i);
+
+      stmt = statement (self, fact_insert_sql[entity->kind], error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, ":id", entity->id);
+      bind_text (stmt, ":household_id", entity->household_id);
+      bind_text (stmt, ":record", entity->record);
+      bind_int64 (stmt, ":version", entity->version);
+      bind_int64 (stmt, ":seq", first + i);
+      bind_text (stmt, ":now", now);
+      if (!step_done (self, stmt, error, "Cannot store the record"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_add_mutations (AnbuStore  *store,
+                      GPtrArray  *mutations,
+                      GError    **error)
+{
+  for (guint i = 0; i < mutations->len; i++)
+    if (!sqlite_add_mutation (store, g_ptr_array_index (mutations, i), error))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 sqlite_log_access (AnbuStore               *store,
                    const AnbuAccessEntry   *entry,
@@ -1399,6 +1541,11 @@ anbu_sqlite_store_iface_init (AnbuStoreInterface *iface)
   iface->changes = sqlite_changes;
   iface->find_mutation = sqlite_find_mutation;
   iface->add_mutation = sqlite_add_mutation;
+  iface->find_mutations = sqlite_find_mutations;
+  iface->load_many = sqlite_load_many;
+  iface->list_unresolved_alerts_of = sqlite_list_unresolved_alerts_of;
+  iface->add_facts = sqlite_add_facts;
+  iface->add_mutations = sqlite_add_mutations;
   iface->log_access = sqlite_log_access;
   iface->list_access = sqlite_list_access;
   iface->list_unresolved_alerts = sqlite_list_unresolved_alerts;

@@ -309,6 +309,66 @@ anbu_store_add_mutation (AnbuStore *self,
   return ANBU_STORE_GET_IFACE (self)->add_mutation (self, mutation, error);
 }
 
+GPtrArray *
+anbu_store_find_mutations (AnbuStore *self,
+                           const char * const *ids,
+                           GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->find_mutations (self, ids, error);
+}
+
+GPtrArray *
+anbu_store_load_many (AnbuStore *self,
+                      AnbuRecordKind kind,
+                      const char * const *ids,
+                      GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  g_return_val_if_fail (kind < ANBU_RECORD_N_KINDS, NULL);
+  return ANBU_STORE_GET_IFACE (self)->load_many (self, kind, ids, error);
+}
+
+GPtrArray *
+anbu_store_list_unresolved_alerts_of (AnbuStore *self,
+                                      const char * const *household_ids,
+                                      GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), NULL);
+  return ANBU_STORE_GET_IFACE (self)->list_unresolved_alerts_of (self, household_ids, error);
+}
+
+gboolean
+anbu_store_add_facts (AnbuStore *self,
+                      GPtrArray *entities,
+                      GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  for (guint i = 0; i < entities->len; i++)
+    {
+      const AnbuStoreEntity *entity = g_ptr_array_index (entities, i);
+
+      g_return_val_if_fail (entity->kind == ANBU_RECORD_KIND_CONTACT
+                            || entity->kind == ANBU_RECORD_KIND_VISIT
+                            || entity->kind == ANBU_RECORD_KIND_ABSENCE, FALSE);
+      g_return_val_if_fail (entity->id != NULL && entity->record != NULL && entity->version == 1, FALSE);
+    }
+  if (entities->len == 0)
+    return TRUE;
+  return ANBU_STORE_GET_IFACE (self)->add_facts (self, entities, error);
+}
+
+gboolean
+anbu_store_add_mutations (AnbuStore *self,
+                          GPtrArray *mutations,
+                          GError **error)
+{
+  g_return_val_if_fail (ANBU_IS_STORE (self), FALSE);
+  if (mutations->len == 0)
+    return TRUE;
+  return ANBU_STORE_GET_IFACE (self)->add_mutations (self, mutations, error);
+}
+
 gboolean
 anbu_store_log_access (AnbuStore *self,
                        const AnbuAccessEntry *entry,

@@ -270,6 +270,30 @@ struct _AnbuStoreInterface
                                             const AnbuStoredMutation  *mutation,
                                             GError                   **error);
 
+  /* A push in few statements (docs/server.md, "Pushes in batches"): the
+   * stored results of many entry ids (AnbuStoredMutation, those found), the
+   * records of many ids of one kind (AnbuStoreEntity, those found), the
+   * unresolved alerts of many households (AnbuStoreEntity, by household
+   * then oldest first); new visits, contacts and absences (version 1,
+   * ids not stored) with consecutive change numbers in their order; and
+   * many stored results. A NULL-terminated id list may be empty. */
+  GPtrArray *         (*find_mutations)    (AnbuStore           *self,
+                                            const char * const  *ids,
+                                            GError             **error);
+  GPtrArray *         (*load_many)         (AnbuStore           *self,
+                                            AnbuRecordKind       kind,
+                                            const char * const  *ids,
+                                            GError             **error);
+  GPtrArray *         (*list_unresolved_alerts_of) (AnbuStore           *self,
+                                                    const char * const  *household_ids,
+                                                    GError             **error);
+  gboolean            (*add_facts)         (AnbuStore  *self,
+                                            GPtrArray  *entities,
+                                            GError    **error);
+  gboolean            (*add_mutations)     (AnbuStore  *self,
+                                            GPtrArray  *mutations,
+                                            GError    **error);
+
   /* The append-only access log. */
   gboolean            (*log_access)        (AnbuStore              *self,
                                             const AnbuAccessEntry  *entry,
@@ -382,6 +406,22 @@ AnbuStoredMutation *anbu_store_find_mutation      (AnbuStore              *self,
                                                    GError                **error);
 gboolean            anbu_store_add_mutation       (AnbuStore              *self,
                                                    const AnbuStoredMutation *mutation,
+                                                   GError                **error);
+GPtrArray          *anbu_store_find_mutations     (AnbuStore              *self,
+                                                   const char * const     *ids,
+                                                   GError                **error);
+GPtrArray          *anbu_store_load_many          (AnbuStore              *self,
+                                                   AnbuRecordKind          kind,
+                                                   const char * const     *ids,
+                                                   GError                **error);
+GPtrArray          *anbu_store_list_unresolved_alerts_of (AnbuStore          *self,
+                                                          const char * const *household_ids,
+                                                          GError            **error);
+gboolean            anbu_store_add_facts          (AnbuStore              *self,
+                                                   GPtrArray              *entities,
+                                                   GError                **error);
+gboolean            anbu_store_add_mutations      (AnbuStore              *self,
+                                                   GPtrArray              *mutations,
                                                    GError                **error);
 gboolean            anbu_store_log_access         (AnbuStore              *self,
                                                    const AnbuAccessEntry  *entry,
