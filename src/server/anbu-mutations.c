@@ -1649,6 +1649,13 @@ batch_clear (Batch *batch)
   g_clear_pointer (&batch->written_set, g_hash_table_unref);
 }
 
+static void
+free_error (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
 JsonNode *
 anbu_mutations_apply (AnbuStore              *store,
                       AnbuMetrics            *metrics,
@@ -1662,7 +1669,7 @@ anbu_mutations_apply (AnbuStore              *store,
   g_autoptr(JsonArray) results = json_array_new ();
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_mutation_free);
-  g_autoptr(GPtrArray) parse_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  g_autoptr(GPtrArray) parse_errors = g_ptr_array_new_with_free_func (free_error);
   Batch batch = { store, user, scope, rejected_households, NULL };
   JsonNode *node;
 
