@@ -15,6 +15,8 @@
 #include <libpq-fe.h>
 
 #include "anbu-clock.h"
+#include "anbu-metrics.h"
+#include "anbu-mutations.h"
 #include "anbu-pg-store.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-store.h"
@@ -1382,6 +1384,239 @@ test_pg_cli_casework (Fixture       *fixture,
   g_assert_nonnull (strstr (out, "password reset a.planner"));
 }
 
+/* Pushes (anbu-mutations.c) on each engine: a batch reads once and writes
+ * its facts and stored results together, so what one entry does must
+ * still stay its own. */
+#define PUSH_PLANNER "0a6c5b7e-1d2f-4c3b-9a8e-7f6d5c4b3a21"
+#define PUSH_H1 "11111111-1111-4111-8111-111111111111"
+#define PUSH_H2 "22222222-2222-4222-8222-222222222222"
+#define PUSH_H3 "33333333-3333-4333-8333-333333333333"
+#define PUSH_OTHER "44444444-4444-4444-8444-444444444444"
+#define PUSH_ALERT "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+#define PUSH_V1 "0e000001-0000-4000-8000-000000000001"
+#define PUSH_V2 "0e000001-0000-4000-8000-000000000002"
+#define PUSH_V3 "0e000001-0000-4000-8000-000000000003"
+#define PUSH_V4 "0e000001-0000-4000-8000-000000000004"
+#define PUSH_C1 "0c000001-0000-4000-8000-000000000001"
+#define PUSH_A1 "0a000001-0000-4000-8000-000000000001"
+
+static JsonNode *
+push (AnbuStore  *store,
+      const char *entries)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"mutations\": [%s]}", entries);
+  g_autoptr(JsonNode) root = json_from_string (body, &error);
+  g_autoptr(AnbuMetrics) metrics = anbu_metrics_new ();
+  char *dongs[] = { (char *) DONG_A, NULL };
+  AnbuStoreUser planner = { (char *) PUSH_PLANNER, (char *) "kim.planner", (char *) "김 주무관",
+                            ANBU_USER_ROLE_PLANNER, dongs, (char *) "x", FALSE };
+  AnbuScope scope = { ANBU_USER_ROLE_PLANNER, dongs, PUSH_PLANNER };
+  AnbuAccessEntry access = { 0, NULL, (char *) PUSH_PLANNER, (char *) "kim.planner", (char *) "127.0.0.1",
+                             (char *) "POST", (char *) "/api/v1/mutations", NULL, ANBU_ACCESS_WRITE };
+  JsonArray *checked;
+  JsonNode *results;
+
+  g_assert_no_error (error);
+  checked = anbu_mutations_check_batch (root, &error);
+  g_assert_no_error (error);
+  results = anbu_mutations_apply (store, metrics, &planner, &scope, &access, checked, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  return results;
+}
+
+/* "applied applied rejected(not_found) duplicate": each entry's answer. */
+static char *
+describe_results (JsonNode *results)
+{
+  JsonArray *array = json_node_get_array (results);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *result = json_array_get_object_element (array, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? " " : "", json_object_get_string_member (result, "status"));
+      if (json_object_has_member (result, "code"))
+        g_string_append_printf (text, "(%s)", json_object_get_string_member (result, "code"));
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The households of the access log's write lines of the planner, in order. */
+static char *
+describe_writes (AnbuStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = anbu_store_list_access (store, NULL, PUSH_PLANNER, &error);
+  GString *text = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      AnbuAccessEntry *entry = g_ptr_array_index (entries, i);
+
+      g_assert_cmpint (entry->action, ==, ANBU_ACCESS_WRITE);
+      g_assert_cmpstr (entry->route, ==, "/api/v1/mutations");
+      g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "",
+                              entry->household_id != NULL ? entry->household_id : "-");
+    }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+is_stored (AnbuStore      *store,
+           AnbuRecordKind  kind,
+           const char     *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_load (store, kind, id, &error);
+
+  if (entity == NULL)
+    g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND);
+  return entity != NULL;
+}
+
+static char *
+push_household (const char *id)
+{
+  return g_strdup_printf ("{\"id\": \"%s\", \"dong_code\": \"" DONG_A "\", \"name\": \"김영수\","
+                          " \"address\": \"서울특별시 종로구 자하문로 1\", \"phone\": \"010-1234-5678\","
+                          " \"threshold_hours\": 36, \"night_consent\": true}", id);
+}
+
+static char *
+push_visit (const char *entry_id,
+            const char *visit_id,
+            const char *household_id)
+{
+  return g_strdup_printf ("{\"id\": \"%s\", \"kind\": \"visit.create\", \"payload\": {\"id\": \"%s\","
+                          " \"household_id\": \"%s\", \"at\": \"2026-11-24T09:05:00+09:00\", \"by\": \""
+                          PUSH_PLANNER "\", \"purpose\": \"regular\", \"outcome\": \"건강하심\"}}",
+                          entry_id, visit_id, household_id);
+}
+
+static void
+test_push_batch (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  AnbuStore *store = fixture->store;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) first = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(AnbuStoredMutation) stored = NULL;
+  g_autoptr(AnbuStoreEntity) alert = NULL;
+  g_autoptr(JsonNode) stored_result = NULL;
+  g_autofree char *h1 = push_household (PUSH_H1);
+  g_autofree char *h2 = push_household (PUSH_H2);
+  g_autofree char *h3 = push_household (PUSH_H3);
+  g_autofree char *setup = NULL;
+  g_autofree char *v1 = push_visit ("e0000001-0000-4000-8000-000000000001", PUSH_V1, PUSH_H1);
+  g_autofree char *v2 = push_visit ("e0000001-0000-4000-8000-000000000002", PUSH_V2, PUSH_OTHER);
+  g_autofree char *v3 = push_visit ("e0000001-0000-4000-8000-000000000004", PUSH_V3, PUSH_H3);
+  g_autofree char *v1_again = push_visit ("e0000001-0000-4000-8000-000000000009", PUSH_V1, PUSH_H1);
+  g_autofree char *v4 = push_visit ("e0000001-0000-4000-8000-000000000010", PUSH_V4, PUSH_H2);
+  g_autofree char *batch = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *alert_record = g_strdup_printf ("{\"id\": \"" PUSH_ALERT "\", \"household_id\": \"" PUSH_H1 "\","
+                                                   " \"kind\": \"inactivity\", \"level\": \"risk\","
+                                                   " \"raised_at\": \"2026-11-24T01:00:00Z\", \"responder\": \"dong\","
+                                                   " \"state\": \"open\", \"version\": 1}");
+
+  REQUIRE_STORE (fixture);
+  /* Two households of the planner's 동 with an open signal, and one of another 동. */
+  setup = g_strdup_printf ("{\"id\": \"e0000000-0000-4000-8000-000000000001\", \"kind\": \"household.create\","
+                           " \"payload\": %s}, {\"id\": \"e0000000-0000-4000-8000-000000000002\","
+                           " \"kind\": \"household.create\", \"payload\": %s}", h1, h2);
+  created = push (store, setup);
+  text = describe_results (created);
+  g_assert_cmpstr (text, ==, "applied applied");
+  g_clear_pointer (&text, g_free);
+  save_household (store, PUSH_OTHER, DONG_B, FALSE, "active", 1, "다른 동");
+  {
+    g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_RECORD_KIND_ALERT);
+
+    entity->id = g_strdup (PUSH_ALERT);
+    entity->household_id = g_strdup (PUSH_H1);
+    entity->state = g_strdup ("open");
+    entity->record = g_strdup (alert_record);
+    entity->version = 1;
+    g_assert_true (anbu_store_save (store, entity, &error));
+    g_assert_no_error (error);
+  }
+
+  /* Entries that only add facts, entries that write directly, failing
+   * ones of both in the middle, a household made in the batch and visited
+   * in it, a contact that dispatches (a direct write after its own fact),
+   * an entry sent twice and a fact sent twice under two entry ids. */
+  batch = g_strdup_printf ("%s, %s, {\"id\": \"e0000001-0000-4000-8000-000000000003\", \"kind\": \"household.create\","
+                           " \"payload\": %s}, %s,"
+                           " {\"id\": \"e0000001-0000-4000-8000-000000000005\", \"kind\": \"contact.create\","
+                           " \"payload\": {\"id\": \"" PUSH_C1 "\", \"alert_id\": \"" PUSH_ALERT "\","
+                           " \"household_id\": \"" PUSH_H1 "\", \"at\": \"2026-11-24T10:00:00+09:00\","
+                           " \"by\": \"" PUSH_PLANNER "\", \"channel\": \"dispatch_119\", \"outcome\": \"visited_safe\"}},"
+                           " {\"id\": \"e0000001-0000-4000-8000-000000000006\", \"kind\": \"plug.install\","
+                           " \"payload\": {\"serial\": \"AP-0001\", \"household_id\": \"" PUSH_OTHER "\","
+                           " \"appliance\": \"tv\", \"installed_at\": \"2026-11-20T10:00:00+09:00\"}},"
+                           " {\"id\": \"e0000001-0000-4000-8000-000000000007\", \"kind\": \"absence.create\","
+                           " \"payload\": {\"id\": \"" PUSH_A1 "\", \"household_id\": \"" PUSH_H2 "\","
+                           " \"from\": \"2026-12-01T00:00:00+09:00\", \"to\": \"2026-12-05T00:00:00+09:00\","
+                           " \"reason\": \"hospital\"}},"
+                           " %s, %s, %s",
+                           v1, v2, h3, v3, v1, v1_again, v4);
+  first = push (store, batch);
+  text = describe_results (first);
+  g_assert_cmpstr (text, ==, "applied rejected(not_found) applied applied applied rejected(not_found) applied"
+                             " duplicate duplicate applied");
+  g_clear_pointer (&text, g_free);
+
+  /* What was applied is stored, what was rejected left nothing. */
+  g_assert_true (is_stored (store, ANBU_RECORD_KIND_VISIT, PUSH_V1));
+  g_assert_false (is_stored (store, ANBU_RECORD_KIND_VISIT, PUSH_V2));
+  g_assert_true (is_stored (store, ANBU_RECORD_KIND_HOUSEHOLD, PUSH_H3));
+  g_assert_true (is_stored (store, ANBU_RECORD_KIND_VISIT, PUSH_V3));
+  g_assert_true (is_stored (store, ANBU_RECORD_KIND_CONTACT, PUSH_C1));
+  g_assert_false (is_stored (store, ANBU_RECORD_KIND_PLUG, "AP-0001"));
+  g_assert_true (is_stored (store, ANBU_RECORD_KIND_ABSENCE, PUSH_A1));
+  g_assert_true (is_stored (store, ANBU_RECORD_KIND_VISIT, PUSH_V4));
+  alert = anbu_store_load (store, ANBU_RECORD_KIND_ALERT, PUSH_ALERT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (alert->state, ==, "dispatched");
+  g_assert_cmpint (alert->version, ==, 2);
+
+  /* One write line per household and request, in the order first written. */
+  text = describe_writes (store);
+  g_assert_cmpstr (text, ==, PUSH_H1 " " PUSH_H2 " " PUSH_H1 " " PUSH_H3 " " PUSH_H2);
+  g_clear_pointer (&text, g_free);
+
+  /* The stored result is the first answer. */
+  stored = anbu_store_find_mutation (store, "e0000001-0000-4000-8000-000000000004", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->user_id, ==, PUSH_PLANNER);
+  g_assert_cmpstr (stored->kind, ==, "visit.create");
+  stored_result = json_from_string (stored->result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stored_result), "status"), ==, "applied");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (stored_result),
+                                                                                 "record"), "id"), ==, PUSH_V3);
+
+  /* The whole batch resent: what was applied is a duplicate and nothing
+   * is applied twice; what was rejected is answered afresh. */
+  again = push (store, batch);
+  text = describe_results (again);
+  g_assert_cmpstr (text, ==, "duplicate rejected(not_found) duplicate duplicate duplicate rejected(not_found) duplicate"
+                             " duplicate duplicate duplicate");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&alert, anbu_store_entity_free);
+  alert = anbu_store_load (store, ANBU_RECORD_KIND_ALERT, PUSH_ALERT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (alert->version, ==, 2);
+  text = describe_writes (store);
+  g_assert_cmpstr (text, ==, PUSH_H1 " " PUSH_H2 " " PUSH_H1 " " PUSH_H3 " " PUSH_H2);
+}
+
 static void
 add_case (const char *name,
           void      (*test) (Fixture *, gconstpointer),
@@ -1413,6 +1648,7 @@ main (int    argc,
   add_case ("mutations", test_mutations, FALSE);
   add_case ("access-log", test_access_log, FALSE);
   add_case ("transactions", test_transactions, FALSE);
+  add_case ("push-batch", test_push_batch, FALSE);
   add_case ("caseload", test_caseload, FALSE);
   add_case ("orphans", test_orphans, FALSE);
   add_case ("reopen", test_reopen, FALSE);
