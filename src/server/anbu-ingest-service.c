@@ -19,6 +19,7 @@
 #include "anbu-retention.h"
 #include "anbu-report-routes.h"
 #include "anbu-server-time.h"
+#include "anbu-sole-instance-leader.h"
 
 #define DEFAULT_TELEMETRY_MAX_BODY (16 * 1024 * 1024)
 #define CHANGE_POLL_MS 1000
@@ -35,6 +36,7 @@ struct _AnbuIngestService
   AnbuTelemetry       *telemetry;
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
+  AnbuTimerPassLeader *leader;        /* whether this instance runs the timer pass */
   AnbuReportRoutes    *reports;       /* statistics and series */
   AnbuAdminRoutes     *admin;         /* users, gateways, caseload moves */
   AnbuIngestOptions    options;
@@ -84,6 +86,20 @@ run_retention (AnbuIngestService *self,
                self->options.retention_days);
 }
 
+/* Several instances on one database run the pass on one of them
+ * (anbu-timer-pass-leader.h); one on SQLite always leads. */
+static gboolean
+leads_timer_pass (AnbuIngestService *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (anbu_timer_pass_leader_try_lead (self->leader, &error))
+    return TRUE;
+  if (error != NULL)
+    g_warning ("Cannot tell whether this instance runs the timer pass: %s", error->message);
+  return FALSE;
+}
+
 static gboolean
 run_pass (AnbuIngestService   *self,
           gint64               now,
@@ -95,6 +111,8 @@ run_pass (AnbuIngestService   *self,
   g_autoptr(GError) move_error = NULL;
   gint moved;
 
+  if (!leads_timer_pass (self))
+    return TRUE;
   /* Waits for a commit of readings running on the worker, if any. */
   g_mutex_lock (&self->telemetry_lock);
   if (!anbu_telemetry_note_alive (self->telemetry, now, FALSE, &alive_error))
@@ -655,6 +673,7 @@ anbu_ingest_service_dispose (GObject *object)
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->hub);
+  g_clear_object (&self->leader);
   g_clear_object (&self->engine);
   g_clear_object (&self->telemetry);
   g_clear_object (&self->calendar);
@@ -759,6 +778,9 @@ anbu_ingest_service_new (AnbuStore               *store,
   if (self->options.plug_interval == 0)
     self->options.plug_interval = ANBU_LIVE_HUB_DEFAULT_PLUG_INTERVAL;
   self->clock = g_object_ref (anbu_clock_get_default ());
+  self->leader = self->options.leader != NULL ? g_object_ref (self->options.leader)
+                                              : anbu_sole_instance_leader_new ();
+  self->options.leader = NULL;
 
   self->store = g_object_ref (store);
   self->db = db;

@@ -9,6 +9,7 @@
 #include "anbu-live-hub.h"
 #include "anbu-store.h"
 #include "anbu-telemetry.h"
+#include "anbu-timer-pass-leader.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,7 @@ typedef struct
   guint  plug_interval;    /* live plug pushes per plug at most every N s; 0 = default */
   guint64 queue_limit;     /* bytes a live client may leave untaken before it is dropped; 0 = default */
   guint  query_deadline;   /* seconds a statistics or series request may take; 0 = 10 */
+  AnbuTimerPassLeader *leader;   /* asked before each timer pass; NULL = this process alone */
 } AnbuIngestOptions;
 
 #define ANBU_TYPE_INGEST_SERVICE (anbu_ingest_service_get_type ())
