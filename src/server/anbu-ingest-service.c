@@ -16,6 +16,8 @@
 #include "anbu-auth.h"
 #include "anbu-ingest-service.h"
 #include "anbu-json-body.h"
+#include "anbu-live-relay.h"
+#include "anbu-local-event-bus.h"
 #include "anbu-retention.h"
 #include "anbu-report-routes.h"
 #include "anbu-server-time.h"
@@ -37,6 +39,7 @@ struct _AnbuIngestService
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
   AnbuTimerPassLeader *leader;        /* whether this instance runs the timer pass */
+  AnbuLiveRelay       *relay;         /* live events to the hub, through the live event bus */
   AnbuReportRoutes    *reports;       /* statistics and series */
   AnbuAdminRoutes     *admin;         /* users, gateways, caseload moves */
   AnbuIngestOptions    options;
@@ -129,10 +132,7 @@ run_pass (AnbuIngestService   *self,
   if (moved < 0)
     g_warning ("Cannot apply the caseload moves: %s", move_error->message);
   else if (moved > 0)
-    {
-      anbu_live_hub_refresh_scopes (self->hub);
-      anbu_live_hub_notify_changes (self->hub);
-    }
+    anbu_live_relay_publish_scopes (self->relay);
   return anbu_alert_engine_run_pass (self->engine, now, stats, error);
 }
 
@@ -204,7 +204,7 @@ on_alert_changed (AnbuAlertEngine   *engine,
                   const char        *record,
                   AnbuIngestService *self)
 {
-  anbu_live_hub_push_alert (self->hub, household_id, record);
+  anbu_live_relay_publish_alert (self->relay, household_id, record);
 }
 
 /* Gateways */
@@ -364,7 +364,7 @@ answer_telemetry (AnbuIngestService *self,
   g_autoptr(GPtrArray) to_check = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *reports = commit->reports;
-  gint64 monotonic = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) live = g_ptr_array_new ();
 
   for (guint i = 0; reports != NULL && i < reports->len; i++)
     {
@@ -377,10 +377,11 @@ answer_telemetry (AnbuIngestService *self,
           if (anbu_alert_engine_wants_check (self->engine, status)
               && g_hash_table_add (seen, status->household_id))
             g_ptr_array_add (to_check, status->household_id);
-          if (self->hub != NULL)
-            anbu_live_hub_push_plug (self->hub, status, monotonic);
+          g_ptr_array_add (live, status);
         }
     }
+  if (self->relay != NULL && live->len > 0)
+    anbu_live_relay_publish_plugs (self->relay, live);
   if (to_check->len > 0)
     {
       g_autoptr(GError) check_error = NULL;
@@ -615,7 +616,7 @@ handle_admin_tick (SoupServer        *server,
       anbu_json_respond_error (msg, error);
       return;
     }
-  anbu_live_hub_notify_changes (self->hub);
+  anbu_live_relay_publish_change (self->relay);
   now_text = anbu_server_time_format (now);
   answer = g_strdup_printf ("{\"now\":\"%s\",\"households\":%u,\"raised\":%u,\"escalated\":%u,"
                             "\"rerouted\":%u,\"closed\":%u}", now_text, stats.households,
@@ -626,8 +627,7 @@ handle_admin_tick (SoupServer        *server,
 static void
 on_caseload_moved (AnbuIngestService *self)
 {
-  anbu_live_hub_refresh_scopes (self->hub);
-  anbu_live_hub_notify_changes (self->hub);
+  anbu_live_relay_publish_scopes (self->relay);
 }
 
 static const struct
@@ -672,6 +672,7 @@ anbu_ingest_service_dispose (GObject *object)
     }
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->relay);
   g_clear_object (&self->hub);
   g_clear_object (&self->leader);
   g_clear_object (&self->engine);
@@ -810,7 +811,15 @@ anbu_ingest_service_new (AnbuStore               *store,
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
   if (self->hub != NULL)
-    anbu_live_hub_set_queue_limit (self->hub, self->options.queue_limit);
+    {
+      g_autoptr(AnbuLiveEventBus) bus = self->options.live_bus != NULL
+                                        ? g_object_ref (self->options.live_bus)
+                                        : anbu_local_event_bus_new ();
+
+      anbu_live_hub_set_queue_limit (self->hub, self->options.queue_limit);
+      self->relay = anbu_live_relay_new (bus, self->hub, store);
+    }
+  self->options.live_bus = NULL;
   self->admin = anbu_admin_routes_new (store, db);
   g_signal_connect_swapped (self->admin, "caseload-moved", G_CALLBACK (on_caseload_moved), self);
   self->reports = anbu_report_routes_new (store, sqlite3_db_filename (db, "main"),

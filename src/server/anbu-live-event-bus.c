@@ -76,6 +76,14 @@ anbu_live_event_bus_publish (AnbuLiveEventBus    *self,
   return ANBU_LIVE_EVENT_BUS_GET_IFACE (self)->publish (self, payloads, n_payloads, error);
 }
 
+gboolean
+anbu_live_event_bus_reaches_other_instances (AnbuLiveEventBus *self)
+{
+  g_return_val_if_fail (ANBU_IS_LIVE_EVENT_BUS (self), FALSE);
+
+  return ANBU_LIVE_EVENT_BUS_GET_IFACE (self)->reaches_other_instances (self);
+}
+
 void
 anbu_live_event_bus_deliver (AnbuLiveEventBus *self,
                              const char       *payload)

@@ -42,10 +42,11 @@ struct _AnbuLiveEventBusInterface
 {
   GTypeInterface parent_iface;
 
-  gboolean (*publish) (AnbuLiveEventBus    *self,
-                       const char * const  *payloads,
-                       guint                n_payloads,
-                       GError             **error);
+  gboolean (*publish)                 (AnbuLiveEventBus    *self,
+                                       const char * const  *payloads,
+                                       guint                n_payloads,
+                                       GError             **error);
+  gboolean (*reaches_other_instances) (AnbuLiveEventBus    *self);
 };
 
 /* Sends `payloads` in order, all or none (one transaction on PostgreSQL). */
@@ -53,6 +54,10 @@ gboolean anbu_live_event_bus_publish        (AnbuLiveEventBus    *self,
                                              const char * const  *payloads,
                                              guint                n_payloads,
                                              GError             **error);
+
+/* Whether other server instances receive what this one publishes: when
+ * not, an event nobody here waits for need not be published. */
+gboolean anbu_live_event_bus_reaches_other_instances (AnbuLiveEventBus *self);
 
 /* For implementations: checks every payload against the limit. */
 gboolean anbu_live_event_bus_check_payloads (const char * const  *payloads,

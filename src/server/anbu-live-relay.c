@@ -207,6 +207,11 @@ anbu_live_relay_publish_plugs (AnbuLiveRelay *self,
 
   g_return_if_fail (ANBU_IS_LIVE_RELAY (self));
 
+  /* Every batch reports its plugs: on one server without live clients
+   * nobody would read them. */
+  if (anbu_live_hub_get_n_clients (self->hub) == 0
+      && !anbu_live_event_bus_reaches_other_instances (self->bus))
+    return;
   for (guint i = 0; i < statuses->len; i++)
     {
       g_autofree char *entry = plug_entry (g_ptr_array_index (statuses, i));

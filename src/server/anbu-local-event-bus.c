@@ -53,6 +53,9 @@ local_publish (AnbuLiveEventBus    *bus,
   if (self->delivery == NULL)
     {
       self->delivery = g_idle_source_new ();
+      /* As soon as a socket's data would be: a busy server's requests
+       * must not hold live pushes back. */
+      g_source_set_priority (self->delivery, G_PRIORITY_DEFAULT);
       g_source_set_callback (self->delivery, deliver_pending, self, NULL);
       g_source_set_static_name (self->delivery, "[anbu] live events");
       g_source_attach (self->delivery, self->context);
@@ -60,10 +63,17 @@ local_publish (AnbuLiveEventBus    *bus,
   return TRUE;
 }
 
+static gboolean
+local_reaches_other_instances (AnbuLiveEventBus *bus)
+{
+  return FALSE;
+}
+
 static void
 anbu_local_event_bus_iface_init (AnbuLiveEventBusInterface *iface)
 {
   iface->publish = local_publish;
+  iface->reaches_other_instances = local_reaches_other_instances;
 }
 
 static void

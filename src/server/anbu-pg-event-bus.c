@@ -191,10 +191,17 @@ pg_publish (AnbuLiveEventBus    *bus,
   return ok;
 }
 
+static gboolean
+pg_reaches_other_instances (AnbuLiveEventBus *bus)
+{
+  return TRUE;
+}
+
 static void
 anbu_pg_event_bus_iface_init (AnbuLiveEventBusInterface *iface)
 {
   iface->publish = pg_publish;
+  iface->reaches_other_instances = pg_reaches_other_instances;
 }
 
 static void
