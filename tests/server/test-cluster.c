@@ -9,19 +9,24 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
 
 #include "anbu-live-event-bus.h"
+#include "anbu-live-hub.h"
+#include "anbu-live-relay.h"
 #include "anbu-local-event-bus.h"
 #include "anbu-memory-throttle-ledger.h"
 #include "anbu-pg-advisory-leader.h"
 #include "anbu-pg-event-bus.h"
 #include "anbu-pg-throttle-ledger.h"
 #include "anbu-sole-instance-leader.h"
+#include "anbu-sqlite-store.h"
 #include "anbu-store.h"
+#include "anbu-telemetry.h"
 #include "anbu-test-postgres.h"
 #include "anbu-test-server.h"
 #include "anbu-throttle.h"
@@ -435,6 +440,230 @@ test_events_listen_again (Fixture       *fixture,
   g_ptr_array_unref (received.payloads);
 }
 
+/* Live events from one instance's producers to another instance's live
+ * clients: hub, relay and bus as `serve` wires them, the bus on PostgreSQL. */
+
+#define HOUSEHOLD_ID "0b9e7a5e-4f0c-4c57-9a43-4f5a7f3f0001"
+#define ALERT_ID "0b9e7a5e-4f0c-4c57-9a43-4f5a7f3fa001"
+#define LONG_ALERT_ID "0b9e7a5e-4f0c-4c57-9a43-4f5a7f3fa002"
+
+typedef struct
+{
+  char                    *dir;
+  AnbuStore               *store;      /* the hub's own (SQLite: its scope look-ups) */
+  AnbuTelemetry           *telemetry;  /* makes the live tables the hub reads */
+  AnbuLiveHub             *hub;
+  AnbuLiveEventBus        *bus;
+  AnbuLiveRelay           *relay;
+  SoupWebsocketConnection *client;     /* an administrator's live connection */
+  GPtrArray               *frames;     /* JsonObject * received by `client` */
+} Instance;
+
+static void
+save_household (AnbuStore *store)
+{
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_RECORD_KIND_HOUSEHOLD);
+  g_autoptr(GError) error = NULL;
+
+  entity->id = g_strdup (HOUSEHOLD_ID);
+  entity->record = g_strdup ("{\"id\":\"" HOUSEHOLD_ID "\",\"dong_code\":\"1111051500\","
+                             "\"name\":\"김순자\",\"status\":\"active\",\"version\":1}");
+  entity->version = 1;
+  entity->scope_key.dong_code = g_strdup ("1111051500");
+  entity->scope_key.status = g_strdup ("active");
+  entity->field_versions = g_strdup ("{}");
+  g_assert_true (anbu_store_save (store, entity, &error));
+  g_assert_no_error (error);
+}
+
+static void
+on_frame (SoupWebsocketConnection *connection,
+          gint                     type,
+          GBytes                  *message,
+          Instance                *instance)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  g_autofree char *text = g_strndup (data, length);
+
+  root = json_from_string (text, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (instance->frames, json_object_ref (json_node_get_object (root)));
+}
+
+/* A WebSocket pair over a socketpair: the hub's end and the client's. */
+static void
+connect_client (Instance *instance)
+{
+  AnbuStoreUser admin = { "u-admin", "admin", "관리자", ANBU_USER_ROLE_ADMIN, NULL, "-", FALSE };
+  g_autoptr(GUri) uri = g_uri_parse ("ws://127.0.0.1/api/v1/live", G_URI_FLAGS_NONE, NULL);
+  g_autoptr(SoupWebsocketConnection) server_side = NULL;
+  g_autoptr(GError) error = NULL;
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GSocket) socket = g_socket_new_from_fd (fds[i], &error);
+      g_autoptr(GSocketConnection) stream = NULL;
+
+      g_assert_no_error (error);
+      stream = g_socket_connection_factory_create_connection (socket);
+      if (i == 0)
+        server_side = soup_websocket_connection_new (G_IO_STREAM (stream), uri,
+                                                     SOUP_WEBSOCKET_CONNECTION_SERVER, NULL, NULL, NULL);
+      else
+        instance->client = soup_websocket_connection_new (G_IO_STREAM (stream), uri,
+                                                          SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL, NULL,
+                                                          NULL);
+    }
+  instance->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_signal_connect (instance->client, "message", G_CALLBACK (on_frame), instance);
+  admin.dong_codes = (char *[]) { NULL };
+  anbu_live_hub_add (instance->hub, server_side, NULL, &admin);
+}
+
+/* `shared` is the database every instance uses, at `location`. */
+static void
+instance_start (Instance   *instance,
+                AnbuStore  *shared,
+                const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  sqlite3 *db;
+
+  instance->dir = g_dir_make_tmp ("anbu-instance-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (instance->dir, "anbu.db", NULL);
+  instance->store = anbu_sqlite_store_open (path, &error);
+  g_assert_no_error (error);
+  save_household (instance->store);
+  db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (instance->store));
+  instance->telemetry = anbu_telemetry_new (db, 6 * 3600);
+  g_assert_nonnull (instance->telemetry);
+  instance->hub = anbu_live_hub_new (instance->store, db, 1);
+  g_assert_nonnull (instance->hub);
+  instance->bus = anbu_pg_event_bus_new (location, &error);
+  g_assert_no_error (error);
+  instance->relay = anbu_live_relay_new (instance->bus, instance->hub, shared);
+  connect_client (instance);
+}
+
+static void
+instance_stop (Instance *instance)
+{
+  g_autoptr(GDir) handle = NULL;
+  const char *name;
+
+  g_clear_object (&instance->relay);
+  g_clear_object (&instance->bus);
+  g_clear_object (&instance->hub);
+  g_clear_object (&instance->client);
+  g_clear_object (&instance->telemetry);
+  g_clear_object (&instance->store);
+  g_clear_pointer (&instance->frames, g_ptr_array_unref);
+  handle = g_dir_open (instance->dir, 0, NULL);
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (instance->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (instance->dir);
+  g_free (instance->dir);
+}
+
+static void
+wait_for_frames (Instance *instance,
+                 guint     n)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (ANBU_TEST_TIMEOUT_SECONDS, on_wait_timeout, &timed_out);
+
+  while (instance->frames->len < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_cmpuint (instance->frames->len, >=, n);
+}
+
+static JsonObject *
+frame_record (Instance   *instance,
+              guint       index,
+              const char *type)
+{
+  JsonObject *frame = g_ptr_array_index (instance->frames, index);
+
+  g_assert_cmpstr (json_object_get_string_member (frame, "type"), ==, type);
+  return json_object_get_object_member (frame, "record");
+}
+
+/* A plug status, a short alert and one too long for a NOTIFY (read by
+ * its id) reach the administrator on the other instance as on the one
+ * that published them, in order. */
+static void
+test_events_reach_other_instance (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  Instance sender = { 0 }, other = { 0 };
+  AnbuTelemetryPlugStatus status = { "P-0001", HOUSEHOLD_ID, 1795483800, 12.5, 3.25, 1795483700 };
+  g_autoptr(GPtrArray) statuses = g_ptr_array_new ();
+  g_autoptr(AnbuStoreEntity) alert = anbu_store_entity_new (ANBU_RECORD_KIND_ALERT);
+  g_autoptr(GString) note = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_record = NULL;
+  Instance *instances[] = { &sender, &other };
+
+  save_household (fixture->store);
+  while (note->len < ANBU_LIVE_EVENT_BUS_MAX_PAYLOAD + 100)
+    g_string_append (note, "오늘 아침부터 조용합니다. ");
+  long_record = g_strdup_printf ("{\"id\":\"" LONG_ALERT_ID "\",\"household_id\":\"" HOUSEHOLD_ID "\","
+                                 "\"level\":\"risk\",\"note\":\"%s\"}", note->str);
+  alert->id = g_strdup (LONG_ALERT_ID);
+  alert->household_id = g_strdup (HOUSEHOLD_ID);
+  alert->state = g_strdup ("open");
+  alert->record = g_strdup (long_record);
+  alert->version = 1;
+  g_assert_true (anbu_store_save (fixture->store, alert, &error));
+  g_assert_no_error (error);
+
+  instance_start (&sender, fixture->store, fixture->location);
+  instance_start (&other, fixture->store, fixture->location);
+
+  g_ptr_array_add (statuses, &status);
+  anbu_live_relay_publish_plugs (sender.relay, statuses);
+  anbu_live_relay_publish_alert (sender.relay, HOUSEHOLD_ID,
+                                 "{\"id\":\"" ALERT_ID "\",\"household_id\":\"" HOUSEHOLD_ID "\","
+                                 "\"level\":\"watch\"}");
+  anbu_live_relay_publish_alert (sender.relay, HOUSEHOLD_ID, long_record);
+
+  for (guint i = 0; i < G_N_ELEMENTS (instances); i++)
+    {
+      Instance *instance = instances[i];
+      JsonObject *record;
+
+      wait_for_frames (instance, 3);
+      record = frame_record (instance, 0, "plug");
+      g_assert_cmpstr (json_object_get_string_member (record, "serial"), ==, "P-0001");
+      g_assert_cmpstr (json_object_get_string_member (record, "household_id"), ==, HOUSEHOLD_ID);
+      g_assert_cmpfloat (json_object_get_double_member (record, "last_watts"), ==, 12.5);
+      g_assert_cmpfloat (json_object_get_double_member (record, "last_lux"), ==, 3.25);
+      g_assert_true (json_object_has_member (record, "last_activity_at"));
+      record = frame_record (instance, 1, "alert");
+      g_assert_cmpstr (json_object_get_string_member (record, "id"), ==, ALERT_ID);
+      g_assert_cmpstr (json_object_get_string_member (record, "level"), ==, "watch");
+      record = frame_record (instance, 2, "alert");
+      g_assert_cmpstr (json_object_get_string_member (record, "id"), ==, LONG_ALERT_ID);
+      g_assert_cmpstr (json_object_get_string_member (record, "note"), ==, note->str);
+    }
+
+  instance_stop (&other);
+  instance_stop (&sender);
+}
+
 /* Sign-in throttle */
 
 static AnbuThrottleLedger *
@@ -595,6 +824,7 @@ main (int    argc,
   add_case ("events/too-large", test_events_too_large, ENGINE_SQLITE);
   add_case ("events/too-large", test_events_too_large, ENGINE_POSTGRESQL);
   add_case ("events/listen-again", test_events_listen_again, ENGINE_POSTGRESQL);
+  add_case ("events/reach-other-instance", test_events_reach_other_instance, ENGINE_POSTGRESQL);
   add_case ("throttle/rules", test_throttle_rules, ENGINE_SQLITE);
   add_case ("throttle/shared", test_throttle_shared, ENGINE_POSTGRESQL);
   add_case ("throttle/concurrent", test_throttle_concurrent, ENGINE_POSTGRESQL);
