@@ -39,6 +39,7 @@ struct _AnbuIngestService
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
   AnbuTimerPassLeader *leader;        /* whether this instance runs the timer pass */
+  gboolean             asking_lead;   /* a pass asks the leader: it runs anyway */
   AnbuLiveRelay       *relay;         /* live events to the hub, through the live event bus */
   AnbuReportRoutes    *reports;       /* statistics and series */
   AnbuAdminRoutes     *admin;         /* users, gateways, caseload moves */
@@ -95,8 +96,12 @@ static gboolean
 leads_timer_pass (AnbuIngestService *self)
 {
   g_autoptr(GError) error = NULL;
+  gboolean leads;
 
-  if (anbu_timer_pass_leader_try_lead (self->leader, &error))
+  self->asking_lead = TRUE;
+  leads = anbu_timer_pass_leader_try_lead (self->leader, &error);
+  self->asking_lead = FALSE;
+  if (leads)
     return TRUE;
   if (error != NULL)
     g_warning ("Cannot tell whether this instance runs the timer pass: %s", error->message);
@@ -146,6 +151,15 @@ on_pass_timeout (gpointer user_data)
   if (!run_pass (self, anbu_ingest_service_now (self), &stats, &error))
     g_warning ("The signal pass failed: %s", error->message);
   return G_SOURCE_CONTINUE;
+}
+
+/* A standby that took over (the leader's own timer found the lock free)
+ * runs the pass now, not at its next interval. */
+static void
+on_leading_changed (AnbuIngestService *self)
+{
+  if (!self->asking_lead && anbu_timer_pass_leader_get_leading (self->leader))
+    on_pass_timeout (self);
 }
 
 /* A caseload move applied by `anbu-server caseload move` (another process)
@@ -674,6 +688,8 @@ anbu_ingest_service_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->relay);
   g_clear_object (&self->hub);
+  if (self->leader != NULL)
+    g_signal_handlers_disconnect_by_data (self->leader, self);
   g_clear_object (&self->leader);
   g_clear_object (&self->engine);
   g_clear_object (&self->telemetry);
@@ -883,7 +899,11 @@ anbu_ingest_service_attach (AnbuIngestService *self,
 
   /* With a manual clock time moves only by /api/v1/admin/tick. */
   if (!anbu_clock_is_manual (self->clock))
-    self->pass_id = g_timeout_add_seconds (self->options.pass_interval, on_pass_timeout, self);
+    {
+      self->pass_id = g_timeout_add_seconds (self->options.pass_interval, on_pass_timeout, self);
+      g_signal_connect_swapped (self->leader, "notify::leading", G_CALLBACK (on_leading_changed),
+                                self);
+    }
   self->change_id = g_timeout_add (CHANGE_POLL_MS, on_change_timeout, self);
 }
 

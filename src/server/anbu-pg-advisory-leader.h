@@ -23,4 +23,9 @@ G_DECLARE_FINAL_TYPE (AnbuPgAdvisoryLeader, anbu_pg_advisory_leader, ANBU, PG_AD
 AnbuTimerPassLeader *anbu_pg_advisory_leader_new (const char  *conninfo,
                                                   GError     **error);
 
+/* How often it asks by itself (ANBU_TIMER_PASS_LEADER_RETRY_SECONDS by
+ * default); tests take less. */
+void                 anbu_pg_advisory_leader_set_retry_interval (AnbuPgAdvisoryLeader *self,
+                                                                 guint                 milliseconds);
+
 G_END_DECLS

@@ -30,9 +30,35 @@ anbu_sole_instance_leader_iface_init (AnbuTimerPassLeaderInterface *iface)
   iface->try_lead = sole_try_lead;
 }
 
+enum
+{
+  PROP_0,
+  PROP_LEADING,
+};
+
+static void
+anbu_sole_instance_leader_get_property (GObject    *object,
+                                        guint       prop_id,
+                                        GValue     *value,
+                                        GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_LEADING:
+      g_value_set_boolean (value, TRUE);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 anbu_sole_instance_leader_class_init (AnbuSoleInstanceLeaderClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = anbu_sole_instance_leader_get_property;
+  g_object_class_override_property (object_class, PROP_LEADING, "leading");
 }
 
 static void

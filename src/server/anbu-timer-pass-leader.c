@@ -17,6 +17,20 @@ G_DEFINE_INTERFACE (AnbuTimerPassLeader, anbu_timer_pass_leader, G_TYPE_OBJECT)
 static void
 anbu_timer_pass_leader_default_init (AnbuTimerPassLeaderInterface *iface)
 {
+  g_object_interface_install_property (iface,
+    g_param_spec_boolean ("leading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+}
+
+gboolean
+anbu_timer_pass_leader_get_leading (AnbuTimerPassLeader *self)
+{
+  gboolean leading = FALSE;
+
+  g_return_val_if_fail (ANBU_IS_TIMER_PASS_LEADER (self), FALSE);
+
+  g_object_get (self, "leading", &leading, NULL);
+  return leading;
 }
 
 gboolean

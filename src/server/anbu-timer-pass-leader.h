@@ -25,12 +25,16 @@ struct _AnbuTimerPassLeaderInterface
 };
 
 /* Whether this instance leads now, taking the lead when nobody holds it.
- * Instances that do not lead should ask again at least every
- * ANBU_TIMER_PASS_LEADER_RETRY_SECONDS, so one takes over within 30 s of
- * the leader's death. FALSE with `error` set when the database cannot be
- * asked (then this instance does not lead). */
+ * FALSE with `error` set when the database cannot be asked (then this
+ * instance does not lead). */
 gboolean anbu_timer_pass_leader_try_lead (AnbuTimerPassLeader  *self,
                                           GError              **error);
+
+/* The "leading" property: what the last ask found. A leader also asks by
+ * itself, every ANBU_TIMER_PASS_LEADER_RETRY_SECONDS on the main context
+ * it was made in, so a standby takes over within 30 s of the leader's
+ * death and notifies "leading" then, without waiting for its next pass. */
+gboolean anbu_timer_pass_leader_get_leading (AnbuTimerPassLeader *self);
 
 #define ANBU_TIMER_PASS_LEADER_RETRY_SECONDS 10
 

@@ -101,6 +101,13 @@ fixture_teardown (Fixture       *fixture,
 }
 
 static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_tick (gpointer user_data)
 {
   return G_SOURCE_REMOVE;
@@ -161,6 +168,7 @@ test_leader_sole (Fixture       *fixture,
 {
   g_autoptr(AnbuTimerPassLeader) leader = new_leader (fixture);
 
+  g_assert_true (anbu_timer_pass_leader_get_leading (leader));
   g_assert_true (try_lead (leader));
   g_assert_true (try_lead (leader));
 }
@@ -187,13 +195,25 @@ test_leader_one_wins (Fixture       *fixture,
   g_assert_true (try_lead (second));
 }
 
+static void
+on_leading_changed (AnbuTimerPassLeader *leader,
+                    GParamSpec          *pspec,
+                    gboolean            *leading)
+{
+  *leading = anbu_timer_pass_leader_get_leading (leader);
+}
+
 /* The leader's process is killed with SIGKILL: it never closes its
- * connection itself, and another instance still takes over. */
+ * connection itself, and the standby takes over by itself (it asks on its
+ * own timer) and says so. */
 static void
 test_leader_killed (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autoptr(AnbuTimerPassLeader) standby = new_leader (fixture);
+  gboolean standby_leads = FALSE;
+  gboolean timed_out = FALSE;
+  guint timeout_id;
   g_autoptr(GSubprocess) candidate = NULL;
   g_autoptr(GDataInputStream) output = NULL;
   g_autoptr(GError) error = NULL;
@@ -210,13 +230,23 @@ test_leader_killed (Fixture       *fixture,
   g_assert_cmpstr (line, ==, "leading");
 
   g_assert_false (try_lead (standby));
+  g_assert_false (anbu_timer_pass_leader_get_leading (standby));
+  g_signal_connect (standby, "notify::leading", G_CALLBACK (on_leading_changed), &standby_leads);
+  /* Its own timer asks from now on; the default (10 s) also keeps within 30 s. */
+  anbu_pg_advisory_leader_set_retry_interval (ANBU_PG_ADVISORY_LEADER (standby), 200);
   g_subprocess_send_signal (candidate, SIGKILL);
   g_subprocess_wait (candidate, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_signaled (candidate));
   g_assert_cmpint (g_subprocess_get_term_sig (candidate), ==, SIGKILL);
 
-  g_assert_true (wait_to_lead (standby, TAKEOVER_SECONDS));
+  timeout_id = g_timeout_add_seconds (TAKEOVER_SECONDS, on_wait_timeout, &timed_out);
+  while (!standby_leads && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  g_assert_true (standby_leads);
+  g_assert_true (try_lead (standby));
 }
 
 /* A leader whose session PostgreSQL ended (restart, administrator) knows
@@ -229,6 +259,8 @@ test_leader_session_ended (Fixture       *fixture,
   g_autoptr(AnbuTimerPassLeader) second = new_leader (fixture);
   g_autofree char *terminate = NULL;
 
+  /* Only the test asks for `first`, so that it cannot win again unseen. */
+  anbu_pg_advisory_leader_set_retry_interval (ANBU_PG_ADVISORY_LEADER (first), G_MAXINT);
   g_assert_true (try_lead (first));
   terminate = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_locks"
                                " WHERE locktype = 'advisory' AND granted"
@@ -263,13 +295,6 @@ on_events_lost (AnbuLiveEventBus *bus,
                 Received         *received)
 {
   received->lost++;
-}
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
 }
 
 /* Spins the main loop until `received` holds `n` payloads. */
