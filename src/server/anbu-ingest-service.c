@@ -16,9 +16,12 @@
 #include "anbu-auth.h"
 #include "anbu-ingest-service.h"
 #include "anbu-json-body.h"
+#include "anbu-live-relay.h"
+#include "anbu-local-event-bus.h"
 #include "anbu-retention.h"
 #include "anbu-report-routes.h"
 #include "anbu-server-time.h"
+#include "anbu-sole-instance-leader.h"
 
 #define DEFAULT_TELEMETRY_MAX_BODY (16 * 1024 * 1024)
 #define CHANGE_POLL_MS 1000
@@ -35,6 +38,9 @@ struct _AnbuIngestService
   AnbuTelemetry       *telemetry;
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
+  AnbuTimerPassLeader *leader;        /* whether this instance runs the timer pass */
+  gboolean             asking_lead;   /* a pass asks the leader: it runs anyway */
+  AnbuLiveRelay       *relay;         /* live events to the hub, through the live event bus */
   AnbuReportRoutes    *reports;       /* statistics and series */
   AnbuAdminRoutes     *admin;         /* users, gateways, caseload moves */
   AnbuIngestOptions    options;
@@ -84,6 +90,24 @@ run_retention (AnbuIngestService *self,
                self->options.retention_days);
 }
 
+/* Several instances on one database run the pass on one of them
+ * (anbu-timer-pass-leader.h); one on SQLite always leads. */
+static gboolean
+leads_timer_pass (AnbuIngestService *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean leads;
+
+  self->asking_lead = TRUE;
+  leads = anbu_timer_pass_leader_try_lead (self->leader, &error);
+  self->asking_lead = FALSE;
+  if (leads)
+    return TRUE;
+  if (error != NULL)
+    g_warning ("Cannot tell whether this instance runs the timer pass: %s", error->message);
+  return FALSE;
+}
+
 static gboolean
 run_pass (AnbuIngestService   *self,
           gint64               now,
@@ -95,6 +119,8 @@ run_pass (AnbuIngestService   *self,
   g_autoptr(GError) move_error = NULL;
   gint moved;
 
+  if (!leads_timer_pass (self))
+    return TRUE;
   /* Waits for a commit of readings running on the worker, if any. */
   g_mutex_lock (&self->telemetry_lock);
   if (!anbu_telemetry_note_alive (self->telemetry, now, FALSE, &alive_error))
@@ -111,10 +137,7 @@ run_pass (AnbuIngestService   *self,
   if (moved < 0)
     g_warning ("Cannot apply the caseload moves: %s", move_error->message);
   else if (moved > 0)
-    {
-      anbu_live_hub_refresh_scopes (self->hub);
-      anbu_live_hub_notify_changes (self->hub);
-    }
+    anbu_live_relay_publish_scopes (self->relay);
   return anbu_alert_engine_run_pass (self->engine, now, stats, error);
 }
 
@@ -128,6 +151,15 @@ on_pass_timeout (gpointer user_data)
   if (!run_pass (self, anbu_ingest_service_now (self), &stats, &error))
     g_warning ("The signal pass failed: %s", error->message);
   return G_SOURCE_CONTINUE;
+}
+
+/* A standby that took over (the leader's own timer found the lock free)
+ * runs the pass now, not at its next interval. */
+static void
+on_leading_changed (AnbuIngestService *self)
+{
+  if (!self->asking_lead && anbu_timer_pass_leader_get_leading (self->leader))
+    on_pass_timeout (self);
 }
 
 /* A caseload move applied by `anbu-server caseload move` (another process)
@@ -186,7 +218,7 @@ on_alert_changed (AnbuAlertEngine   *engine,
                   const char        *record,
                   AnbuIngestService *self)
 {
-  anbu_live_hub_push_alert (self->hub, household_id, record);
+  anbu_live_relay_publish_alert (self->relay, household_id, record);
 }
 
 /* Gateways */
@@ -346,7 +378,7 @@ answer_telemetry (AnbuIngestService *self,
   g_autoptr(GPtrArray) to_check = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *reports = commit->reports;
-  gint64 monotonic = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) live = g_ptr_array_new ();
 
   for (guint i = 0; reports != NULL && i < reports->len; i++)
     {
@@ -359,10 +391,11 @@ answer_telemetry (AnbuIngestService *self,
           if (anbu_alert_engine_wants_check (self->engine, status)
               && g_hash_table_add (seen, status->household_id))
             g_ptr_array_add (to_check, status->household_id);
-          if (self->hub != NULL)
-            anbu_live_hub_push_plug (self->hub, status, monotonic);
+          g_ptr_array_add (live, status);
         }
     }
+  if (self->relay != NULL && live->len > 0)
+    anbu_live_relay_publish_plugs (self->relay, live);
   if (to_check->len > 0)
     {
       g_autoptr(GError) check_error = NULL;
@@ -597,7 +630,7 @@ handle_admin_tick (SoupServer        *server,
       anbu_json_respond_error (msg, error);
       return;
     }
-  anbu_live_hub_notify_changes (self->hub);
+  anbu_live_relay_publish_change (self->relay);
   now_text = anbu_server_time_format (now);
   answer = g_strdup_printf ("{\"now\":\"%s\",\"households\":%u,\"raised\":%u,\"escalated\":%u,"
                             "\"rerouted\":%u,\"closed\":%u}", now_text, stats.households,
@@ -608,8 +641,7 @@ handle_admin_tick (SoupServer        *server,
 static void
 on_caseload_moved (AnbuIngestService *self)
 {
-  anbu_live_hub_refresh_scopes (self->hub);
-  anbu_live_hub_notify_changes (self->hub);
+  anbu_live_relay_publish_scopes (self->relay);
 }
 
 static const struct
@@ -654,7 +686,11 @@ anbu_ingest_service_dispose (GObject *object)
     }
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->relay);
   g_clear_object (&self->hub);
+  if (self->leader != NULL)
+    g_signal_handlers_disconnect_by_data (self->leader, self);
+  g_clear_object (&self->leader);
   g_clear_object (&self->engine);
   g_clear_object (&self->telemetry);
   g_clear_object (&self->calendar);
@@ -759,6 +795,9 @@ anbu_ingest_service_new (AnbuStore               *store,
   if (self->options.plug_interval == 0)
     self->options.plug_interval = ANBU_LIVE_HUB_DEFAULT_PLUG_INTERVAL;
   self->clock = g_object_ref (anbu_clock_get_default ());
+  self->leader = self->options.leader != NULL ? g_object_ref (self->options.leader)
+                                              : anbu_sole_instance_leader_new ();
+  self->options.leader = NULL;
 
   self->store = g_object_ref (store);
   self->db = db;
@@ -788,7 +827,15 @@ anbu_ingest_service_new (AnbuStore               *store,
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
   if (self->hub != NULL)
-    anbu_live_hub_set_queue_limit (self->hub, self->options.queue_limit);
+    {
+      g_autoptr(AnbuLiveEventBus) bus = self->options.live_bus != NULL
+                                        ? g_object_ref (self->options.live_bus)
+                                        : anbu_local_event_bus_new ();
+
+      anbu_live_hub_set_queue_limit (self->hub, self->options.queue_limit);
+      self->relay = anbu_live_relay_new (bus, self->hub, store);
+    }
+  self->options.live_bus = NULL;
   self->admin = anbu_admin_routes_new (store, db);
   g_signal_connect_swapped (self->admin, "caseload-moved", G_CALLBACK (on_caseload_moved), self);
   self->reports = anbu_report_routes_new (store, sqlite3_db_filename (db, "main"),
@@ -852,7 +899,11 @@ anbu_ingest_service_attach (AnbuIngestService *self,
 
   /* With a manual clock time moves only by /api/v1/admin/tick. */
   if (!anbu_clock_is_manual (self->clock))
-    self->pass_id = g_timeout_add_seconds (self->options.pass_interval, on_pass_timeout, self);
+    {
+      self->pass_id = g_timeout_add_seconds (self->options.pass_interval, on_pass_timeout, self);
+      g_signal_connect_swapped (self->leader, "notify::leading", G_CALLBACK (on_leading_changed),
+                                self);
+    }
   self->change_id = g_timeout_add (CHANGE_POLL_MS, on_change_timeout, self);
 }
 

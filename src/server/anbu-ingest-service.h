@@ -6,9 +6,11 @@
 
 #include "anbu-alert-engine.h"
 #include "anbu-http-server.h"
+#include "anbu-live-event-bus.h"
 #include "anbu-live-hub.h"
 #include "anbu-store.h"
 #include "anbu-telemetry.h"
+#include "anbu-timer-pass-leader.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +35,8 @@ typedef struct
   guint  plug_interval;    /* live plug pushes per plug at most every N s; 0 = default */
   guint64 queue_limit;     /* bytes a live client may leave untaken before it is dropped; 0 = default */
   guint  query_deadline;   /* seconds a statistics or series request may take; 0 = 10 */
+  AnbuTimerPassLeader *leader;   /* asked before each timer pass; NULL = this process alone */
+  AnbuLiveEventBus *live_bus;    /* carries live events to the hub; NULL = within this process */
 } AnbuIngestOptions;
 
 #define ANBU_TYPE_INGEST_SERVICE (anbu_ingest_service_get_type ())

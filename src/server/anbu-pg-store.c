@@ -193,6 +193,19 @@ static const char *const migrations[] = {
   "  RETURN NEW; END $$;"
   "CREATE TRIGGER caseload_move_kept BEFORE UPDATE OR DELETE ON caseload_move"
   "  FOR EACH ROW EXECUTE FUNCTION caseload_move_kept ();",
+  /* 2: sign-in attempts, shared by every instance (anbu-pg-throttle-ledger.c).
+   * Unlogged: after a crash the throttle starts afresh, and a flood of
+   * failed sign-ins writes no WAL. `forget_after` is when a row stops
+   * mattering (its window and lock are over). */
+  "CREATE UNLOGGED TABLE sign_in_attempts ("
+  "  scope text NOT NULL,"
+  "  key text NOT NULL,"
+  "  failures integer NOT NULL,"
+  "  first_failure bigint NOT NULL,"
+  "  locked_until bigint NOT NULL,"
+  "  forget_after bigint NOT NULL,"
+  "  PRIMARY KEY (scope, key));"
+  "CREATE INDEX sign_in_attempts_forget ON sign_in_attempts (forget_after);",
 };
 
 /* Per kind: the table and the statements that read and write it. Loads
@@ -1701,33 +1714,51 @@ fail:
   return FALSE;
 }
 
-AnbuStore *
-anbu_pg_store_open (const char  *conninfo,
-                    GError     **error)
+PGconn *
+anbu_pg_store_connect (const char  *conninfo,
+                       const char  *settings,
+                       GError     **error)
 {
   /* The URI's own settings win: they come after ours (expand_dbname). An
    * unreachable server fails the start within the timeout instead of
    * hanging it; the application name shows who is connected in
    * pg_stat_activity. Given here rather than SET, they also hold for a
-   * connection made anew (ensure_connection). */
+   * connection made anew (ensure_connection, PQreset). */
   static const char *const keywords[] = {
     "connect_timeout", "application_name", "client_encoding", "options", "dbname", NULL
   };
   /* Notices (IF NOT EXISTS on a second start) are not the operator's business. */
-  const char *values[] = { "10", "anbu-server", "UTF8", "-c client_min_messages=warning", conninfo, NULL };
-  g_autoptr(AnbuPgStore) self = g_object_new (ANBU_TYPE_PG_STORE, NULL);
+  g_autofree char *options = g_strconcat ("-c client_min_messages=warning",
+                                          settings != NULL ? " " : "", settings, NULL);
+  const char *values[] = { "10", "anbu-server", "UTF8", options, conninfo, NULL };
   g_autofree char *message = NULL;
+  PGconn *conn;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
 
-  self->conn = PQconnectdbParams (keywords, values, 1);
-  if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
+  conn = PQconnectdbParams (keywords, values, 1);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
     {
-      message = g_strdup (self->conn != NULL ? PQerrorMessage (self->conn) : "out of memory");
+      message = g_strdup (conn != NULL ? PQerrorMessage (conn) : "out of memory");
       g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
                    "Cannot connect to PostgreSQL: %s", g_strstrip (message));
+      g_clear_pointer (&conn, PQfinish);
       return NULL;
     }
+  return conn;
+}
+
+AnbuStore *
+anbu_pg_store_open (const char  *conninfo,
+                    GError     **error)
+{
+  g_autoptr(AnbuPgStore) self = g_object_new (ANBU_TYPE_PG_STORE, NULL);
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+
+  self->conn = anbu_pg_store_connect (conninfo, NULL, error);
+  if (self->conn == NULL)
+    return NULL;
   if (!apply_migrations (self, error))
     return NULL;
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <libpq-fe.h>
+
 #include "anbu-store.h"
 
 G_BEGIN_DECLS
@@ -14,6 +16,15 @@ G_DECLARE_FINAL_TYPE (AnbuPgStore, anbu_pg_store, ANBU, PG_STORE, GObject)
  * live hub still need SQLite (docs/server.md, "PostgreSQL: what runs on it now"). */
 AnbuStore *anbu_pg_store_open (const char  *conninfo,
                                GError     **error);
+
+/* A connection of its own to the database of `conninfo`, with the store's
+ * settings (connect timeout, application name, encoding, no notices) and
+ * `settings` ("-c name=value …", NULL: none) added: for the cluster's
+ * leader lock, event listener and shared throttle. Opening the store first
+ * brings the schema up to date. */
+PGconn    *anbu_pg_store_connect (const char  *conninfo,
+                                  const char  *settings,
+                                  GError     **error);
 
 /* The schema version the database has, or -1 with `error` set. */
 gint       anbu_pg_store_get_schema_version (AnbuPgStore  *self,

@@ -3,112 +3,47 @@
 
 #include "config.h"
 
+#include "anbu-memory-throttle-ledger.h"
 #include "anbu-throttle.h"
 
 #define MAX_LOCKOUT 3600
-#define MAX_KEYS 100000
-
-typedef struct
-{
-  guint  failures;
-  gint64 first_failure;
-  gint64 locked_until;
-} Attempts;
 
 struct _AnbuThrottle
 {
-  GObject     parent_instance;
+  GObject             parent_instance;
 
-  guint       max_failures;
-  guint       window;
-  guint       lockout;
-  GHashTable *attempts;   /* key → Attempts */
+  AnbuThrottleLedger *ledger;
+  char               *scope;
+  guint               max_failures;
+  guint               window;
+  guint               lockout;
 };
 
 G_DEFINE_FINAL_TYPE (AnbuThrottle, anbu_throttle, G_TYPE_OBJECT)
 
-/* Forget keys whose window and lockout are over, so a flood of made-up
- * usernames cannot grow the table without bound. */
+typedef struct
+{
+  AnbuThrottle *self;
+  gint64        now;
+} Failure;
+
+/* When an entry stops mattering: its window and its lock are over. */
 static void
-expire (AnbuThrottle *self,
-        gint64        now)
+set_forget_after (AnbuThrottle         *self,
+                  AnbuThrottleAttempts *attempts)
 {
-  GHashTableIter iter;
-  Attempts *attempts;
-
-  g_hash_table_iter_init (&iter, self->attempts);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &attempts))
-    if (attempts->locked_until <= now && now - attempts->first_failure > self->window)
-      g_hash_table_iter_remove (&iter);
+  attempts->forget_after = MAX (attempts->locked_until, attempts->first_failure + self->window);
 }
 
+/* The rules of a failed attempt; the ledger applies them atomically. */
 static void
-anbu_throttle_finalize (GObject *object)
+count_failure (AnbuThrottleAttempts *attempts,
+               gpointer              user_data)
 {
-  AnbuThrottle *self = ANBU_THROTTLE (object);
+  Failure *failure = user_data;
+  AnbuThrottle *self = failure->self;
+  gint64 now = failure->now;
 
-  g_clear_pointer (&self->attempts, g_hash_table_unref);
-  G_OBJECT_CLASS (anbu_throttle_parent_class)->finalize (object);
-}
-
-static void
-anbu_throttle_class_init (AnbuThrottleClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = anbu_throttle_finalize;
-}
-
-static void
-anbu_throttle_init (AnbuThrottle *self)
-{
-  self->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-}
-
-AnbuThrottle *
-anbu_throttle_new (guint max_failures,
-                   guint window,
-                   guint lockout)
-{
-  AnbuThrottle *self = g_object_new (ANBU_TYPE_THROTTLE, NULL);
-
-  self->max_failures = MAX (max_failures, 1);
-  self->window = window;
-  self->lockout = lockout;
-  return self;
-}
-
-guint
-anbu_throttle_retry_after (AnbuThrottle *self,
-                           const char   *key,
-                           gint64        now)
-{
-  Attempts *attempts;
-
-  g_return_val_if_fail (ANBU_IS_THROTTLE (self), 0);
-
-  attempts = g_hash_table_lookup (self->attempts, key);
-  if (attempts == NULL || attempts->locked_until <= now)
-    return 0;
-  return (guint) (attempts->locked_until - now);
-}
-
-void
-anbu_throttle_failed (AnbuThrottle *self,
-                      const char   *key,
-                      gint64        now)
-{
-  Attempts *attempts;
-
-  g_return_if_fail (ANBU_IS_THROTTLE (self));
-
-  if (g_hash_table_size (self->attempts) >= MAX_KEYS)
-    expire (self, now);
-
-  attempts = g_hash_table_lookup (self->attempts, key);
-  if (attempts == NULL)
-    {
-      attempts = g_new0 (Attempts, 1);
-      g_hash_table_insert (self->attempts, g_strdup (key), attempts);
-    }
   if (attempts->failures > 0 && now - attempts->first_failure > self->window
       && attempts->locked_until <= now)
     attempts->failures = 0;
@@ -123,29 +58,132 @@ anbu_throttle_failed (AnbuThrottle *self,
 
       attempts->locked_until = now + MAX (lock, 1);
     }
+  set_forget_after (self, attempts);
+}
+
+static void
+take_back_failure (AnbuThrottleAttempts *attempts,
+                   gpointer              user_data)
+{
+  AnbuThrottle *self = user_data;
+
+  if (attempts->failures == 0)
+    return;
+  attempts->failures--;
+  if (attempts->failures < self->max_failures)
+    attempts->locked_until = 0;
+  set_forget_after (self, attempts);
+}
+
+static void
+anbu_throttle_finalize (GObject *object)
+{
+  AnbuThrottle *self = ANBU_THROTTLE (object);
+
+  g_clear_object (&self->ledger);
+  g_clear_pointer (&self->scope, g_free);
+  G_OBJECT_CLASS (anbu_throttle_parent_class)->finalize (object);
+}
+
+static void
+anbu_throttle_class_init (AnbuThrottleClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = anbu_throttle_finalize;
+}
+
+static void
+anbu_throttle_init (AnbuThrottle *self)
+{
+}
+
+AnbuThrottle *
+anbu_throttle_new_shared (AnbuThrottleLedger *ledger,
+                          const char         *scope,
+                          guint               max_failures,
+                          guint               window,
+                          guint               lockout)
+{
+  AnbuThrottle *self;
+
+  g_return_val_if_fail (ANBU_IS_THROTTLE_LEDGER (ledger), NULL);
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  self = g_object_new (ANBU_TYPE_THROTTLE, NULL);
+  self->ledger = g_object_ref (ledger);
+  self->scope = g_strdup (scope);
+  self->max_failures = MAX (max_failures, 1);
+  self->window = window;
+  self->lockout = lockout;
+  return self;
+}
+
+AnbuThrottle *
+anbu_throttle_new (guint max_failures,
+                   guint window,
+                   guint lockout)
+{
+  g_autoptr(AnbuThrottleLedger) ledger = anbu_memory_throttle_ledger_new ();
+
+  return anbu_throttle_new_shared (ledger, "sign-in", max_failures, window, lockout);
+}
+
+guint
+anbu_throttle_retry_after (AnbuThrottle *self,
+                           const char   *key,
+                           gint64        now)
+{
+  AnbuThrottleAttempts attempts;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (ANBU_IS_THROTTLE (self), 0);
+
+  if (!anbu_throttle_ledger_lookup (self->ledger, self->scope, key, &attempts, &error))
+    {
+      g_warning ("Cannot read sign-in attempts: %s", error->message);
+      return 0;
+    }
+  if (attempts.locked_until <= now)
+    return 0;
+  return (guint) (attempts.locked_until - now);
+}
+
+void
+anbu_throttle_failed (AnbuThrottle *self,
+                      const char   *key,
+                      gint64        now)
+{
+  Failure failure = { self, now };
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (ANBU_IS_THROTTLE (self));
+
+  if (!anbu_throttle_ledger_update (self->ledger, self->scope, key, now, count_failure, &failure,
+                                    &error))
+    g_warning ("Cannot count a failed sign-in: %s", error->message);
 }
 
 void
 anbu_throttle_succeeded (AnbuThrottle *self,
                          const char   *key)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (ANBU_IS_THROTTLE (self));
 
-  g_hash_table_remove (self->attempts, key);
+  if (!anbu_throttle_ledger_forget (self->ledger, self->scope, key, &error))
+    g_warning ("Cannot clear sign-in attempts: %s", error->message);
 }
 
 void
 anbu_throttle_forgive (AnbuThrottle *self,
                        const char   *key)
 {
-  Attempts *attempts;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (ANBU_IS_THROTTLE (self));
 
-  attempts = g_hash_table_lookup (self->attempts, key);
-  if (attempts == NULL || attempts->failures == 0)
-    return;
-  attempts->failures--;
-  if (attempts->failures < self->max_failures)
-    attempts->locked_until = 0;
+  /* `now` only drops old entries; a forgiven key is not one of them. */
+  if (!anbu_throttle_ledger_update (self->ledger, self->scope, key, G_MININT64, take_back_failure,
+                                    self, &error))
+    g_warning ("Cannot take back a failed sign-in: %s", error->message);
 }

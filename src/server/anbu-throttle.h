@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "anbu-throttle-ledger.h"
+
 G_BEGIN_DECLS
 
 #define ANBU_TYPE_THROTTLE (anbu_throttle_get_type ())
@@ -10,8 +12,19 @@ G_DECLARE_FINAL_TYPE (AnbuThrottle, anbu_throttle, ANBU, THROTTLE, GObject)
 
 /* Sign-in throttling by key (a username or an address): after
  * `max_failures` failures within `window` seconds the key is locked for
- * `lockout` seconds, doubling with each further failure (at most an hour). */
+ * `lockout` seconds, doubling with each further failure (at most an hour).
+ * The counts live in a ledger (anbu-throttle-ledger.h): this process's
+ * memory, or a PostgreSQL table that every instance shares. A ledger that
+ * cannot be reached throttles nothing (and says so in the log): sign-in
+ * needs the same database anyway. */
 AnbuThrottle *anbu_throttle_new         (guint         max_failures,
+                                         guint         window,
+                                         guint         lockout);
+/* The same, counting in `ledger` under `scope` (one name per throttle
+ * sharing the ledger, e.g. "user" and "address"). */
+AnbuThrottle *anbu_throttle_new_shared  (AnbuThrottleLedger *ledger,
+                                         const char   *scope,
+                                         guint         max_failures,
                                          guint         window,
                                          guint         lockout);
 
