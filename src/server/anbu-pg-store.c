@@ -1022,6 +1022,26 @@ read_changes (AnbuPgStore  *self,
   return TRUE;
 }
 
+/* Whether households were moved to planner `user_id` one by one: most
+ * planners have none, and their pull then skips that part. 1, 0, or -1
+ * on failure. */
+static int
+has_assigned_households (AnbuPgStore  *self,
+                         const char   *user_id,
+                         GError      **error)
+{
+  const char *params[] = { user_id };
+  PGresult *result = query (self, "SELECT 1 FROM household_assignment WHERE planner_id = $1::text LIMIT 1",
+                            1, params, error, "Cannot read the caseload moves");
+  int found;
+
+  if (result == NULL)
+    return -1;
+  found = PQntuples (result) > 0;
+  PQclear (result);
+  return found;
+}
+
 static GPtrArray *
 pg_changes (AnbuStore        *store,
             const AnbuScope  *scope,
@@ -1041,6 +1061,7 @@ pg_changes (AnbuStore        *store,
     anbu_user_role_to_string (scope->role), dongs, scope->user_id, since_text, limit_text, NULL,
   };
   gint64 last = since;
+  int assigned;
 
   /* One snapshot for the page and the counter read below. */
   if (own_transaction && !exec (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
@@ -1055,7 +1076,8 @@ pg_changes (AnbuStore        *store,
           if (!read_changes (self, planner_dong_changes_sql, 6, params, changes, error))
             goto fail;
         }
-      if (!read_changes (self, planner_assigned_changes_sql, 5, params, changes, error)
+      if ((assigned = has_assigned_households (self, scope->user_id, error)) < 0
+          || (assigned && !read_changes (self, planner_assigned_changes_sql, 5, params, changes, error))
           || (since > 0 && !read_changes (self, planner_exit_changes_sql, 5, params, changes, error)))
         goto fail;
     }

@@ -1004,6 +1004,31 @@ read_changes (AnbuSqliteStore  *self,
   return TRUE;
 }
 
+/* Whether households were moved to planner `user_id` one by one: most
+ * planners have none, and their pull then skips that part. 1, 0, or -1
+ * on failure. */
+static int
+has_assigned_households (AnbuSqliteStore  *self,
+                         const char       *user_id,
+                         GError          **error)
+{
+  sqlite3_stmt *stmt = statement (self, "SELECT 1 FROM household_assignment WHERE planner_id = ?1"
+                                        " LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "Cannot read the caseload moves");
+      return -1;
+    }
+  return rc == SQLITE_ROW;
+}
+
 static GPtrArray *
 sqlite_changes (AnbuStore        *store,
                 const AnbuScope  *scope,
@@ -1017,6 +1042,7 @@ sqlite_changes (AnbuStore        *store,
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_change_free);
   gboolean own_transaction = sqlite3_get_autocommit (self->db);
   gint64 last = since;
+  int assigned;
 
   /* One snapshot for the page and the counter read below. */
   if (own_transaction && !exec (self, "BEGIN", error))
@@ -1029,8 +1055,9 @@ sqlite_changes (AnbuStore        *store,
         if (!read_changes (self, planner_dong_changes_sql, scope, scope->dong_codes[i], since,
                            (gint64) limit + 1, changes, error))
           goto fail;
-      if (!read_changes (self, planner_assigned_changes_sql, scope, NULL, since, (gint64) limit + 1,
-                         changes, error)
+      if ((assigned = has_assigned_households (self, scope->user_id, error)) < 0
+          || (assigned && !read_changes (self, planner_assigned_changes_sql, scope, NULL, since,
+                                         (gint64) limit + 1, changes, error))
           || (since > 0 && !read_changes (self, planner_exit_changes_sql, scope, NULL, since,
                                           (gint64) limit + 1, changes, error)))
         goto fail;
