@@ -320,14 +320,19 @@ static const char changes_sql[] =
  * the exit marks when continuing from a cursor. Each part keeps the full
  * scope check, and the parts' first pages are merged into one
  * (anbu_store_merge_changes). */
+/* Each table's first page on its own (its LIMIT has the planner walk the
+ * (dong_code, seq) index and look up each row's household, rather than
+ * hash the whole household table), then the page of them all. */
 #define DONG_DEPENDENT_SQL(table, kind) \
-  " UNION ALL SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
+  " UNION ALL (SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
   " JOIN household h ON h.id = t.household_id" \
-  " WHERE t.dong_code = $6::text AND t.seq > $4::bigint AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  " WHERE t.dong_code = $6::text AND t.seq > $4::bigint AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h")) \
+  " ORDER BY t.seq LIMIT $5::bigint)"
 
 static const char planner_dong_changes_sql[] =
-  "SELECT h.seq, 0, 0, h.id, h.id, h.record FROM household h"
+  "(SELECT h.seq, 0, 0, h.id, h.id, h.record FROM household h"
   " WHERE h.dong_code = $6::text AND h.seq > $4::bigint AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  " ORDER BY h.seq LIMIT $5::bigint)"
   DONG_DEPENDENT_SQL ("plug", "1")
   DONG_DEPENDENT_SQL ("alert", "2")
   DONG_DEPENDENT_SQL ("contact", "3")
