@@ -1264,6 +1264,55 @@ test_pg_schema_version (Fixture       *fixture,
   g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_TOO_NEW);
 }
 
+/* A database from before records carried their household's 동 (schema
+ * step 2, the last one): the upgrade fills the 동 in, so the planner's
+ * first pull still has everything, and the triggers keep it from then on. */
+#define UNDO_DONG_STEP(table) \
+  "DROP TRIGGER " table "_dong_code ON " table "; DROP INDEX " table "_dong;" \
+  "ALTER TABLE " table " DROP COLUMN dong_code;"
+
+static void
+test_pg_dong_upgrade (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  char *dongs_a[] = { (char *) DONG_A, NULL };
+  char *dongs_b[] = { (char *) DONG_B, NULL };
+  AnbuScope planner_a = { ANBU_USER_ROLE_PLANNER, dongs_a, "u-a" };
+  AnbuScope planner_b = { ANBU_USER_ROLE_PLANNER, dongs_b, "u-b" };
+  g_autofree char *undo = NULL;
+
+  REQUIRE_STORE (fixture);
+  save_household (fixture->store, "h-1", DONG_A, FALSE, "active", 1, "가");
+  save_household (fixture->store, "h-2", DONG_B, FALSE, "active", 1, "나");
+  save_dependent (fixture->store, ANBU_RECORD_KIND_PLUG, "plug-1", "h-1", "installed", 1);
+  save_dependent (fixture->store, ANBU_RECORD_KIND_VISIT, "visit-2", "h-2", NULL, 1);
+  g_clear_object (&fixture->store);
+
+  undo = g_strdup_printf ("DROP TRIGGER household_dong_follows ON household;"
+                          "DROP FUNCTION household_dong_follows ();"
+                          UNDO_DONG_STEP ("plug") UNDO_DONG_STEP ("alert") UNDO_DONG_STEP ("contact")
+                          UNDO_DONG_STEP ("visit") UNDO_DONG_STEP ("absence")
+                          "DROP FUNCTION dong_code_of_household ();"
+                          "DROP INDEX household_dong_seq;"
+                          "CREATE INDEX household_dong ON household (dong_code);"
+                          "UPDATE anbu_schema SET version = %u",
+                          anbu_pg_store_get_latest_schema_version () - 1);
+  anbu_test_postgres_exec (fixture->location, undo);
+  /* Written by the older server, after which nothing kept the 동. */
+  anbu_test_postgres_exec (fixture->location,
+                           "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
+                           " VALUES ('alert-1', 'h-1', 'open', '{\"id\":\"alert-1\"}', 1, 5, now ());"
+                           "UPDATE counter SET value = 5 WHERE name = 'seq'");
+
+  fixture->store = open_store (fixture);
+  assert_first_pull (fixture->store, &planner_a, "household:h-1 plug:plug-1 alert:alert-1");
+  assert_first_pull (fixture->store, &planner_b, "household:h-2 visit:visit-2");
+  save_household (fixture->store, "h-1", DONG_B, FALSE, "active", 2, "가");
+  assert_first_pull (fixture->store, &planner_a, "");
+  assert_first_pull (fixture->store, &planner_b,
+                     "household:h-2 visit:visit-2 household:h-1 plug:plug-1 alert:alert-1");
+}
+
 /* The access log and the caseload history refuse changes in the database
  * itself, whoever connects. */
 static void
@@ -1608,6 +1657,7 @@ main (int    argc,
   add_case ("disk-full", test_pg_disk_full, TRUE);
   add_case ("failed-commit", test_pg_failed_commit, TRUE);
   add_case ("schema-version", test_pg_schema_version, TRUE);
+  add_case ("dong-upgrade", test_pg_dong_upgrade, TRUE);
   add_case ("connection", test_pg_connection, TRUE);
   add_case ("reconnect", test_pg_reconnect, TRUE);
   add_case ("append-only", test_pg_append_only, TRUE);
