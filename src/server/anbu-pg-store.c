@@ -42,11 +42,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuPgStore, anbu_pg_store, G_TYPE_OBJECT,
  * at once do not both migrate. */
 #define MIGRATION_LOCK_KEY "7308406150720"
 
-/* Forward-only schema steps, numbered from 1 without gaps; the version in
- * anbu_schema is the number of the last one applied. The SQLite store's
- * steps are numbered on their own: the two schemas hold the same things,
- * each in its engine's types. Telemetry, detection and statistics have no
- * tables here yet (docs/server.md, "PostgreSQL: what runs on it now"). */
 /* Step 2 for one table that belongs to households: its 동 column, filled
  * from the households, and the trigger that sets it from its household on
  * every insert and on a move to another household. */
@@ -57,6 +52,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuPgStore, anbu_pg_store, G_TYPE_OBJECT,
   "CREATE TRIGGER " table "_dong_code BEFORE INSERT OR UPDATE OF household_id ON " table \
   "  FOR EACH ROW EXECUTE FUNCTION dong_code_of_household ();"
 
+/* Forward-only schema steps, numbered from 1 without gaps; the version in
+ * anbu_schema is the number of the last one applied. The SQLite store's
+ * steps are numbered on their own: the two schemas hold the same things,
+ * each in its engine's types. Telemetry, detection and statistics have no
+ * tables here yet (docs/server.md, "PostgreSQL: what runs on it now"). */
 static const char *const migrations[] = {
   /* 1: users, sessions, records and their change order, pushes, the
    * access log and caseload moves. */
@@ -319,10 +319,9 @@ static const char changes_sql[] =
  * the households moved to them one by one through their assignments; and
  * the exit marks when continuing from a cursor. Each part keeps the full
  * scope check, and the parts' first pages are merged into one
- * (anbu_store_merge_changes). */
-/* Each table's first page on its own (its LIMIT has the planner walk the
- * (dong_code, seq) index and look up each row's household, rather than
- * hash the whole household table), then the page of them all. */
+ * (anbu_store_merge_changes). In the 동 part each table gives its first
+ * page on its own: that LIMIT has PostgreSQL walk the index and look up
+ * each row's household rather than hash the whole household table. */
 #define DONG_DEPENDENT_SQL(table, kind) \
   " UNION ALL (SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
   " JOIN household h ON h.id = t.household_id" \

@@ -29,9 +29,6 @@ static void anbu_sqlite_store_iface_init (AnbuStoreInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuSqliteStore, anbu_sqlite_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (ANBU_TYPE_STORE, anbu_sqlite_store_iface_init))
 
-/* Every table that sync carries has id, record (the codec's JSON), version
- * (per record) and seq (a number from one counter shared by all tables,
- * taken anew on every change, so one ordering covers all kinds). */
 /* Migration 12 for one table that belongs to households: its 동 column,
  * filled from the households, and the triggers that keep it equal to its
  * household's on every insert and on a move to another household. */
@@ -49,6 +46,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuSqliteStore, anbu_sqlite_store, G_TYPE_OBJECT
   "  BEGIN UPDATE " table " SET dong_code = (SELECT h.dong_code FROM household h" \
   "  WHERE h.id = NEW.household_id) WHERE rowid = NEW.rowid; END;"
 
+/* Every table that sync carries has id, record (the codec's JSON), version
+ * (per record) and seq (a number from one counter shared by all tables,
+ * taken anew on every change, so one ordering covers all kinds). */
 static const AnbuMigration migrations[] = {
   { 1,
     "CREATE TABLE counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
