@@ -42,6 +42,16 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuPgStore, anbu_pg_store, G_TYPE_OBJECT,
  * at once do not both migrate. */
 #define MIGRATION_LOCK_KEY "7308406150720"
 
+/* Step 2 for one table that belongs to households: its 동 column, filled
+ * from the households, and the trigger that sets it from its household on
+ * every insert and on a move to another household. */
+#define DEPENDENT_DONG_SQL(table) \
+  "ALTER TABLE " table " ADD COLUMN dong_code text;" \
+  "UPDATE " table " t SET dong_code = h.dong_code FROM household h WHERE h.id = t.household_id;" \
+  "CREATE INDEX " table "_dong ON " table " (dong_code, seq);" \
+  "CREATE TRIGGER " table "_dong_code BEFORE INSERT OR UPDATE OF household_id ON " table \
+  "  FOR EACH ROW EXECUTE FUNCTION dong_code_of_household ();"
+
 /* Forward-only schema steps, numbered from 1 without gaps; the version in
  * anbu_schema is the number of the last one applied. The SQLite store's
  * steps are numbered on their own: the two schemas hold the same things,
@@ -206,6 +216,29 @@ static const char *const migrations[] = {
   "  forget_after bigint NOT NULL,"
   "  PRIMARY KEY (scope, key));"
   "CREATE INDEX sign_in_attempts_forget ON sign_in_attempts (forget_after);",
+  /* 3: a planner's pull reads their 동's rows only, in change order: what
+   * belongs to a household carries the household's 동, kept by triggers
+   * whoever writes (a household moving 동 takes its rows along). */
+  "CREATE FUNCTION dong_code_of_household () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+  "  NEW.dong_code := (SELECT h.dong_code FROM household h WHERE h.id = NEW.household_id);"
+  "  RETURN NEW; END $$;"
+  DEPENDENT_DONG_SQL ("plug")
+  DEPENDENT_DONG_SQL ("alert")
+  DEPENDENT_DONG_SQL ("contact")
+  DEPENDENT_DONG_SQL ("visit")
+  DEPENDENT_DONG_SQL ("absence")
+  "CREATE INDEX household_dong_seq ON household (dong_code, seq);"
+  "DROP INDEX household_dong;"
+  "CREATE FUNCTION household_dong_follows () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+  "  UPDATE plug SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+  "  UPDATE alert SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+  "  UPDATE contact SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+  "  UPDATE visit SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+  "  UPDATE absence SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+  "  RETURN NULL; END $$;"
+  "CREATE TRIGGER household_dong_follows AFTER UPDATE OF dong_code ON household"
+  "  FOR EACH ROW WHEN (NEW.dong_code IS DISTINCT FROM OLD.dong_code)"
+  "  EXECUTE FUNCTION household_dong_follows ();",
 };
 
 /* Per kind: the table and the statements that read and write it. Loads
@@ -291,6 +324,56 @@ static const char changes_sql[] =
   DEPENDENT_SQL ("contact", "3")
   DEPENDENT_SQL ("visit", "4")
   DEPENDENT_SQL ("absence", "5")
+  " ORDER BY 1 LIMIT $5::bigint";
+
+/* A planner's pull in parts, so that it reads only their own rows however
+ * large the database: per 동 of theirs ($6), the household rows and what
+ * belongs to them through the (dong_code, seq) indexes, in change order;
+ * the households moved to them one by one through their assignments; and
+ * the exit marks when continuing from a cursor. Each part keeps the full
+ * scope check, and the parts' first pages are merged into one
+ * (anbu_store_merge_changes). In the 동 part each table gives its first
+ * page on its own: that LIMIT has PostgreSQL walk the index and look up
+ * each row's household rather than hash the whole household table. */
+#define DONG_DEPENDENT_SQL(table, kind) \
+  " UNION ALL (SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
+  " JOIN household h ON h.id = t.household_id" \
+  " WHERE t.dong_code = $6::text AND t.seq > $4::bigint AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h")) \
+  " ORDER BY t.seq LIMIT $5::bigint)"
+
+static const char planner_dong_changes_sql[] =
+  "(SELECT h.seq, 0, 0, h.id, h.id, h.record FROM household h"
+  " WHERE h.dong_code = $6::text AND h.seq > $4::bigint AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  " ORDER BY h.seq LIMIT $5::bigint)"
+  DONG_DEPENDENT_SQL ("plug", "1")
+  DONG_DEPENDENT_SQL ("alert", "2")
+  DONG_DEPENDENT_SQL ("contact", "3")
+  DONG_DEPENDENT_SQL ("visit", "4")
+  DONG_DEPENDENT_SQL ("absence", "5")
+  " ORDER BY 1 LIMIT $5::bigint";
+
+#define ASSIGNED_DEPENDENT_SQL(table, kind) \
+  " UNION ALL SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record" \
+  " FROM household_assignment a JOIN household h ON h.id = a.household_id" \
+  " JOIN " table " t ON t.household_id = h.id" \
+  " WHERE a.planner_id = $3::text AND t.seq > $4::bigint AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+
+static const char planner_assigned_changes_sql[] =
+  "SELECT h.seq, 0, 0, h.id, h.id, h.record"
+  " FROM household_assignment a JOIN household h ON h.id = a.household_id"
+  " WHERE a.planner_id = $3::text AND h.seq > $4::bigint AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  ASSIGNED_DEPENDENT_SQL ("plug", "1")
+  ASSIGNED_DEPENDENT_SQL ("alert", "2")
+  ASSIGNED_DEPENDENT_SQL ("contact", "3")
+  ASSIGNED_DEPENDENT_SQL ("visit", "4")
+  ASSIGNED_DEPENDENT_SQL ("absence", "5")
+  " ORDER BY 1 LIMIT $5::bigint";
+
+static const char planner_exit_changes_sql[] =
+  "SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
+  " JOIN household h ON h.id = e.household_id"
+  " WHERE e.seq > $4::bigint AND (" SCOPE_SQL ("e", "e.assigned_planner")
+  " OR coalesce (e.lost_by = $3::text, false)) AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
   " ORDER BY 1 LIMIT $5::bigint";
 
 G_STATIC_ASSERT (ANBU_RECORD_KIND_PLUG == 1 && ANBU_RECORD_KIND_ABSENCE == 5);
@@ -926,6 +1009,56 @@ pg_save (AnbuStore        *store,
   return TRUE;
 }
 
+/* Appends the rows of one pull query to `changes`; `params` are role,
+ * dong codes, user id, since, limit and, for a 동 part, the 동. */
+static gboolean
+read_changes (AnbuPgStore  *self,
+              const char   *sql,
+              int           n_params,
+              const char  **params,
+              GPtrArray    *changes,
+              GError      **error)
+{
+  PGresult *result = query (self, sql, n_params, params, error, "Cannot read changes");
+
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      AnbuStoreChange *change = g_new0 (AnbuStoreChange, 1);
+
+      change->seq = value_int64 (result, row, 0);
+      change->kind = (AnbuRecordKind) value_int64 (result, row, 1);
+      change->op = value_int64 (result, row, 2) ? ANBU_CHANGE_REMOVE : ANBU_CHANGE_UPSERT;
+      change->id = value_dup (result, row, 3);
+      change->household_id = value_dup (result, row, 4);
+      change->record = value_dup (result, row, 5);
+      g_ptr_array_add (changes, change);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+/* Whether households were moved to planner `user_id` one by one: most
+ * planners have none, and their pull then skips that part. 1, 0, or -1
+ * on failure. */
+static int
+has_assigned_households (AnbuPgStore  *self,
+                         const char   *user_id,
+                         GError      **error)
+{
+  const char *params[] = { user_id };
+  PGresult *result = query (self, "SELECT 1 FROM household_assignment WHERE planner_id = $1::text LIMIT 1",
+                            1, params, error, "Cannot read the caseload moves");
+  int found;
+
+  if (result == NULL)
+    return -1;
+  found = PQntuples (result) > 0;
+  PQclear (result);
+  return found;
+}
+
 static GPtrArray *
 pg_changes (AnbuStore        *store,
             const AnbuScope  *scope,
@@ -942,39 +1075,34 @@ pg_changes (AnbuStore        *store,
   g_autofree char *since_text = int64_text (since);
   g_autofree char *limit_text = int64_text ((gint64) limit + 1);
   const char *params[] = {
-    anbu_user_role_to_string (scope->role), dongs, scope->user_id, since_text, limit_text,
+    anbu_user_role_to_string (scope->role), dongs, scope->user_id, since_text, limit_text, NULL,
   };
-  PGresult *result;
   gint64 last = since;
+  int assigned;
 
   /* One snapshot for the page and the counter read below. */
   if (own_transaction && !exec (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
     return NULL;
 
-  result = query (self, changes_sql, G_N_ELEMENTS (params), params, error, "Cannot read changes");
-  if (result == NULL)
-    goto fail;
-  *has_more = FALSE;
-  for (int row = 0; row < PQntuples (result); row++)
+  /* Each part's first limit + 1 rows hold the merged page's. */
+  if (scope->role == ANBU_USER_ROLE_PLANNER)
     {
-      AnbuStoreChange *change;
-
-      if (changes->len == limit)
+      for (guint i = 0; scope->dong_codes != NULL && scope->dong_codes[i] != NULL; i++)
         {
-          *has_more = TRUE;
-          break;
+          params[5] = scope->dong_codes[i];
+          if (!read_changes (self, planner_dong_changes_sql, 6, params, changes, error))
+            goto fail;
         }
-      change = g_new0 (AnbuStoreChange, 1);
-      change->seq = value_int64 (result, row, 0);
-      change->kind = (AnbuRecordKind) value_int64 (result, row, 1);
-      change->op = value_int64 (result, row, 2) ? ANBU_CHANGE_REMOVE : ANBU_CHANGE_UPSERT;
-      change->id = value_dup (result, row, 3);
-      change->household_id = value_dup (result, row, 4);
-      change->record = value_dup (result, row, 5);
-      last = change->seq;
-      g_ptr_array_add (changes, change);
+      if ((assigned = has_assigned_households (self, scope->user_id, error)) < 0
+          || (assigned && !read_changes (self, planner_assigned_changes_sql, 5, params, changes, error))
+          || (since > 0 && !read_changes (self, planner_exit_changes_sql, 5, params, changes, error)))
+        goto fail;
     }
-  PQclear (result);
+  else if (!read_changes (self, changes_sql, 5, params, changes, error))
+    goto fail;
+  *has_more = anbu_store_merge_changes (changes, limit);
+  if (changes->len > 0)
+    last = ((AnbuStoreChange *) g_ptr_array_index (changes, changes->len - 1))->seq;
 
   /* On the last page, skip past everything the caller cannot see. */
   if (!*has_more)

@@ -29,6 +29,23 @@ static void anbu_sqlite_store_iface_init (AnbuStoreInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuSqliteStore, anbu_sqlite_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (ANBU_TYPE_STORE, anbu_sqlite_store_iface_init))
 
+/* Migration 12 for one table that belongs to households: its 동 column,
+ * filled from the households, and the triggers that keep it equal to its
+ * household's on every insert and on a move to another household. */
+#define DEPENDENT_DONG_SQL(table) \
+  "ALTER TABLE " table " ADD COLUMN dong_code TEXT;" \
+  "UPDATE " table " SET dong_code = (SELECT h.dong_code FROM household h" \
+  "  WHERE h.id = " table ".household_id);" \
+  "CREATE INDEX " table "_dong ON " table " (dong_code, seq);" \
+  "CREATE TRIGGER " table "_dong_insert AFTER INSERT ON " table \
+  "  WHEN NEW.dong_code IS NOT (SELECT h.dong_code FROM household h WHERE h.id = NEW.household_id)" \
+  "  BEGIN UPDATE " table " SET dong_code = (SELECT h.dong_code FROM household h" \
+  "  WHERE h.id = NEW.household_id) WHERE rowid = NEW.rowid; END;" \
+  "CREATE TRIGGER " table "_dong_moved AFTER UPDATE OF household_id ON " table \
+  "  WHEN NEW.household_id IS NOT OLD.household_id" \
+  "  BEGIN UPDATE " table " SET dong_code = (SELECT h.dong_code FROM household h" \
+  "  WHERE h.id = NEW.household_id) WHERE rowid = NEW.rowid; END;"
+
 /* Every table that sync carries has id, record (the codec's JSON), version
  * (per record) and seq (a number from one counter shared by all tables,
  * taken anew on every change, so one ordering covers all kinds). */
@@ -205,6 +222,25 @@ static const AnbuMigration migrations[] = {
   { 10, anbu_alert_engine_schema_days_off_sql },
   /* A planner's live snapshot reads the households moved to them. */
   { 11, "CREATE INDEX household_assignment_planner ON household_assignment (planner_id);" },
+  /* A planner's pull reads their 동's rows only, in change order: what
+   * belongs to a household carries the household's 동, kept by triggers
+   * whoever writes (a household moving 동 takes its rows along). */
+  { 12,
+    DEPENDENT_DONG_SQL ("plug")
+    DEPENDENT_DONG_SQL ("alert")
+    DEPENDENT_DONG_SQL ("contact")
+    DEPENDENT_DONG_SQL ("visit")
+    DEPENDENT_DONG_SQL ("absence")
+    "CREATE INDEX household_dong_seq ON household (dong_code, seq);"
+    "DROP INDEX household_dong;"
+    "CREATE TRIGGER household_dong_follows AFTER UPDATE OF dong_code ON household"
+    "  WHEN NEW.dong_code IS NOT OLD.dong_code BEGIN"
+    "  UPDATE plug SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+    "  UPDATE alert SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+    "  UPDATE contact SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+    "  UPDATE visit SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+    "  UPDATE absence SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
+    "  END;" },
 };
 
 /* Per kind: the table and the statements that read and write it. */
@@ -306,6 +342,52 @@ static const char changes_sql[] =
   DEPENDENT_SQL ("contact", "3")
   DEPENDENT_SQL ("visit", "4")
   DEPENDENT_SQL ("absence", "5")
+  " ORDER BY 1 LIMIT :limit";
+
+/* A planner's pull in parts, so that it reads only their own rows however
+ * large the database: per 동 of theirs (:dong), the household rows and
+ * what belongs to them through the (dong_code, seq) indexes, in change
+ * order; the households moved to them one by one through their
+ * assignments; and the exit marks when continuing from a cursor. Each
+ * part keeps the full scope check, and the parts' first pages are merged
+ * into one (anbu_store_merge_changes). */
+#define DONG_DEPENDENT_SQL(table, kind) \
+  " UNION ALL SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
+  " INDEXED BY " table "_dong JOIN household h ON h.id = t.household_id" \
+  " WHERE t.dong_code = :dong AND t.seq > :since AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+
+static const char planner_dong_changes_sql[] =
+  "SELECT h.seq, 0, 0, h.id, h.id, h.record FROM household h INDEXED BY household_dong_seq"
+  " WHERE h.dong_code = :dong AND h.seq > :since AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  DONG_DEPENDENT_SQL ("plug", "1")
+  DONG_DEPENDENT_SQL ("alert", "2")
+  DONG_DEPENDENT_SQL ("contact", "3")
+  DONG_DEPENDENT_SQL ("visit", "4")
+  DONG_DEPENDENT_SQL ("absence", "5")
+  " ORDER BY 1 LIMIT :limit";
+
+#define ASSIGNED_DEPENDENT_SQL(table, kind) \
+  " UNION ALL SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record" \
+  " FROM household_assignment a JOIN household h ON h.id = a.household_id" \
+  " JOIN " table " t ON t.household_id = h.id" \
+  " WHERE a.planner_id = :user_id AND t.seq > :since AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+
+static const char planner_assigned_changes_sql[] =
+  "SELECT h.seq, 0, 0, h.id, h.id, h.record"
+  " FROM household_assignment a JOIN household h ON h.id = a.household_id"
+  " WHERE a.planner_id = :user_id AND h.seq > :since AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  ASSIGNED_DEPENDENT_SQL ("plug", "1")
+  ASSIGNED_DEPENDENT_SQL ("alert", "2")
+  ASSIGNED_DEPENDENT_SQL ("contact", "3")
+  ASSIGNED_DEPENDENT_SQL ("visit", "4")
+  ASSIGNED_DEPENDENT_SQL ("absence", "5")
+  " ORDER BY 1 LIMIT :limit";
+
+static const char planner_exit_changes_sql[] =
+  "SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
+  " JOIN household h ON h.id = e.household_id"
+  " WHERE e.seq > :since AND (" SCOPE_SQL ("e", "e.assigned_planner")
+  " OR coalesce (e.lost_by = :user_id, 0)) AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
   " ORDER BY 1 LIMIT :limit";
 
 G_STATIC_ASSERT (ANBU_RECORD_KIND_PLUG == 1 && ANBU_RECORD_KIND_ABSENCE == 5);
@@ -885,6 +967,69 @@ sqlite_save (AnbuStore        *store,
   return TRUE;
 }
 
+/* Appends the rows of one pull query (at most `limit`) to `changes`. */
+static gboolean
+read_changes (AnbuSqliteStore  *self,
+              const char       *sql,
+              const AnbuScope  *scope,
+              const char       *dong,
+              gint64            since,
+              gint64            limit,
+              GPtrArray        *changes,
+              GError          **error)
+{
+  sqlite3_stmt *stmt = statement (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_scope (stmt, scope);
+  bind_text (stmt, ":dong", dong);
+  bind_int64 (stmt, ":since", since);
+  bind_int64 (stmt, ":limit", limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuStoreChange *change = g_new0 (AnbuStoreChange, 1);
+
+      change->seq = sqlite3_column_int64 (stmt, 0);
+      change->kind = sqlite3_column_int (stmt, 1);
+      change->op = sqlite3_column_int (stmt, 2) ? ANBU_CHANGE_REMOVE : ANBU_CHANGE_UPSERT;
+      change->id = column_dup (stmt, 3);
+      change->household_id = column_dup (stmt, 4);
+      change->record = column_dup (stmt, 5);
+      g_ptr_array_add (changes, change);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, "Cannot read changes");
+  return TRUE;
+}
+
+/* Whether households were moved to planner `user_id` one by one: most
+ * planners have none, and their pull then skips that part. 1, 0, or -1
+ * on failure. */
+static int
+has_assigned_households (AnbuSqliteStore  *self,
+                         const char       *user_id,
+                         GError          **error)
+{
+  sqlite3_stmt *stmt = statement (self, "SELECT 1 FROM household_assignment WHERE planner_id = ?1"
+                                        " LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "Cannot read the caseload moves");
+      return -1;
+    }
+  return rc == SQLITE_ROW;
+}
+
 static GPtrArray *
 sqlite_changes (AnbuStore        *store,
                 const AnbuScope  *scope,
@@ -897,47 +1042,32 @@ sqlite_changes (AnbuStore        *store,
   AnbuSqliteStore *self = ANBU_SQLITE_STORE (store);
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_change_free);
   gboolean own_transaction = sqlite3_get_autocommit (self->db);
-  sqlite3_stmt *stmt;
   gint64 last = since;
-  int rc;
+  int assigned;
 
   /* One snapshot for the page and the counter read below. */
   if (own_transaction && !exec (self, "BEGIN", error))
     return NULL;
 
-  stmt = statement (self, changes_sql, error);
-  if (stmt == NULL)
+  /* Each part's first limit + 1 rows hold the merged page's. */
+  if (scope->role == ANBU_USER_ROLE_PLANNER)
+    {
+      for (guint i = 0; scope->dong_codes != NULL && scope->dong_codes[i] != NULL; i++)
+        if (!read_changes (self, planner_dong_changes_sql, scope, scope->dong_codes[i], since,
+                           (gint64) limit + 1, changes, error))
+          goto fail;
+      if ((assigned = has_assigned_households (self, scope->user_id, error)) < 0
+          || (assigned && !read_changes (self, planner_assigned_changes_sql, scope, NULL, since,
+                                         (gint64) limit + 1, changes, error))
+          || (since > 0 && !read_changes (self, planner_exit_changes_sql, scope, NULL, since,
+                                          (gint64) limit + 1, changes, error)))
+        goto fail;
+    }
+  else if (!read_changes (self, changes_sql, scope, NULL, since, (gint64) limit + 1, changes, error))
     goto fail;
-  bind_scope (stmt, scope);
-  bind_int64 (stmt, ":since", since);
-  bind_int64 (stmt, ":limit", (gint64) limit + 1);
-  *has_more = FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AnbuStoreChange *change;
-
-      if (changes->len == limit)
-        {
-          *has_more = TRUE;
-          break;
-        }
-      change = g_new0 (AnbuStoreChange, 1);
-      change->seq = sqlite3_column_int64 (stmt, 0);
-      change->kind = sqlite3_column_int (stmt, 1);
-      change->op = sqlite3_column_int (stmt, 2) ? ANBU_CHANGE_REMOVE : ANBU_CHANGE_UPSERT;
-      change->id = column_dup (stmt, 3);
-      change->household_id = column_dup (stmt, 4);
-      change->record = column_dup (stmt, 5);
-      last = change->seq;
-      g_ptr_array_add (changes, change);
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, "Cannot read changes");
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  sqlite3_reset (stmt);
+  *has_more = anbu_store_merge_changes (changes, limit);
+  if (changes->len > 0)
+    last = ((AnbuStoreChange *) g_ptr_array_index (changes, changes->len - 1))->seq;
 
   /* On the last page, skip past everything the caller cannot see. */
   if (!*has_more)

@@ -111,6 +111,44 @@ anbu_store_change_free (AnbuStoreChange *change)
   g_free (change);
 }
 
+static gint
+compare_change_seq (gconstpointer a,
+                    gconstpointer b)
+{
+  const AnbuStoreChange *x = *(AnbuStoreChange * const *) a;
+  const AnbuStoreChange *y = *(AnbuStoreChange * const *) b;
+
+  return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+gboolean
+anbu_store_merge_changes (GPtrArray *changes,
+                          guint      limit)
+{
+  guint kept = 0;
+
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  g_ptr_array_sort (changes, compare_change_seq);
+  /* One change number is one change: parts that overlap give it twice. */
+  for (guint i = 0; i < changes->len; i++)
+    {
+      AnbuStoreChange *change = g_ptr_array_index (changes, i);
+
+      if (kept > 0 && ((AnbuStoreChange *) g_ptr_array_index (changes, kept - 1))->seq == change->seq)
+        anbu_store_change_free (change);
+      else
+        changes->pdata[kept++] = change;
+    }
+  for (guint i = kept; i < changes->len; i++)
+    changes->pdata[i] = NULL;
+  g_ptr_array_set_size (changes, kept);
+  if (changes->len <= limit)
+    return FALSE;
+  g_ptr_array_remove_range (changes, limit, changes->len - limit);
+  return TRUE;
+}
+
 void
 anbu_access_entry_free (AnbuAccessEntry *entry)
 {

@@ -122,6 +122,12 @@ typedef struct
 
 void anbu_store_change_free (AnbuStoreChange *change);
 
+/* For the backends: `changes`, gathered from parts of a pull that each
+ * gave their first `limit` + 1 in change order, becomes the page: sorted
+ * by seq, each change once, at most `limit`. TRUE when more followed. */
+gboolean anbu_store_merge_changes (GPtrArray *changes,
+                                   guint      limit);
+
 typedef enum
 {
   ANBU_ACCESS_READ,

@@ -279,8 +279,13 @@ test_first_release_database (void)
   g_assert_nonnull (household);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (household, "record"),
                                                   "name"), ==, "김영수");
+  /* What belongs to the household reaches its planner by the 동 the
+   * upgrade filled in (SQLite migration 12). */
   g_assert_nonnull (anbu_test_find_change (changes, "contact",
                                            "2b8e4f61-7c3a-4d95-8e12-5f0a9c6d3e84"));
+  g_assert_nonnull (anbu_test_find_change (changes, "plug", "AP-1001"));
+  g_assert_nonnull (anbu_test_find_change (changes, "visit",
+                                           "91d4b6e2-8a3f-4e17-b5c9-3d6a0f2e8b73"));
   /* And it takes new writes on the old data. */
   push_households (server, token, 1, acknowledged);
   assert_households_synced (server, token, acknowledged);

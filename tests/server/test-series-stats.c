@@ -144,6 +144,10 @@ test_series_across_fold (void)
  * upgrade repacks the readings; the series,
  * duplicates, a late reading between stored ones and the retention fold
  * all work on the repacked rows. */
+#define SCHEMA_12_UNDO(table) \
+  "DROP TRIGGER " table "_dong_insert; DROP TRIGGER " table "_dong_moved;" \
+  "DROP INDEX " table "_dong; ALTER TABLE " table " DROP COLUMN dong_code;"
+
 static void
 test_series_after_upgrade (void)
 {
@@ -158,6 +162,11 @@ test_series_after_upgrade (void)
     "ALTER TABLE routine_profile DROP COLUMN day_off_quiet;"
     /* Schema 11's index. */
     "DROP INDEX household_assignment_planner;"
+    /* Schema 12's 동 of what belongs to households. */
+    "DROP TRIGGER household_dong_follows;"
+    "DROP INDEX household_dong_seq; CREATE INDEX household_dong ON household (dong_code);"
+    SCHEMA_12_UNDO ("plug") SCHEMA_12_UNDO ("alert") SCHEMA_12_UNDO ("contact")
+    SCHEMA_12_UNDO ("visit") SCHEMA_12_UNDO ("absence")
     "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL, lux REAL,"
     " PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
     /* Two hours a minute apart, stored newest first: 10 W, then 20 W. */

@@ -175,12 +175,14 @@ save_dependent (AnbuStore      *store,
   g_assert_no_error (error);
 }
 
-/* All pages from `since`; `cursor` gets the last page's next cursor. */
+/* All pages of `page_size` from `since`; `cursor` gets the last page's
+ * next cursor. */
 static GPtrArray *
-pull_all (AnbuStore       *store,
-          const AnbuScope *scope,
-          gint64           since,
-          gint64          *cursor)
+pull_pages (AnbuStore       *store,
+            const AnbuScope *scope,
+            gint64           since,
+            guint            page_size,
+            gint64          *cursor)
 {
   GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_change_free);
   gboolean has_more = TRUE;
@@ -188,7 +190,8 @@ pull_all (AnbuStore       *store,
   while (has_more)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) page = anbu_store_changes (store, scope, since, 100, &has_more, &since, &error);
+      g_autoptr(GPtrArray) page = anbu_store_changes (store, scope, since, page_size, &has_more, &since,
+                                                      &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (page);
@@ -199,6 +202,15 @@ pull_all (AnbuStore       *store,
   if (cursor != NULL)
     *cursor = since;
   return all;
+}
+
+static GPtrArray *
+pull_all (AnbuStore       *store,
+          const AnbuScope *scope,
+          gint64           since,
+          gint64          *cursor)
+{
+  return pull_pages (store, scope, since, 100, cursor);
 }
 
 /* "household:H1 plug:P1 -household:H2": what a pull carried, in order. */
@@ -237,6 +249,44 @@ assert_pull (AnbuStore       *store,
   g_autofree char *text = describe_changes (changes);
 
   g_assert_cmpstr (text, ==, expected);
+}
+
+/* The same pull in pages of one, two and a hundred: a page is cut from
+ * several parts of the store's pull (anbu_store_merge_changes). */
+static void
+assert_pull_paged (AnbuStore       *store,
+                   const AnbuScope *scope,
+                   gint64          *cursor,
+                   const char      *expected)
+{
+  const guint page_sizes[] = { 1, 2, 100 };
+  gint64 end = -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (page_sizes); i++)
+    {
+      gint64 next = 0;
+      g_autoptr(GPtrArray) changes = pull_pages (store, scope, *cursor, page_sizes[i], &next);
+      g_autofree char *text = describe_changes (changes);
+
+      g_assert_cmpstr (text, ==, expected);
+      if (end >= 0)
+        g_assert_cmpint (next, ==, end);
+      end = next;
+    }
+  *cursor = end;
+}
+
+/* What a first pull of `scope` carries now, in one page (the later pages
+ * of a first pull continue from a cursor, so they may carry removals of
+ * what the caller never had). */
+static void
+assert_first_pull (AnbuStore       *store,
+                   const AnbuScope *scope,
+                   const char      *expected)
+{
+  gint64 cursor = 0;
+
+  assert_pull (store, scope, &cursor, expected);
 }
 
 #define REQUIRE_STORE(fixture) G_STMT_START { if ((fixture)->store == NULL) return; } G_STMT_END
@@ -524,6 +574,144 @@ test_changes (Fixture       *fixture,
   save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-2", "h-2", NULL, 2);
   assert_pull (store, &planner_a, &cursor_a, "");
   g_assert_cmpint (cursor_a, ==, cursor_admin + 1);
+}
+
+/* A planner's pull reads their 동's rows by the 동 each row carries, and
+ * the households moved to them one by one through the assignments: what
+ * every role receives stays what the scope rule says, also when a
+ * household moves 동, a plug moves to another household, a household is
+ * given to one planner, and across pages cut from several 동. */
+static void
+test_pull_by_dong (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  AnbuStore *store = fixture->store;
+  char *dongs_a[] = { (char *) DONG_A, NULL };
+  char *dongs_b[] = { (char *) DONG_B, NULL };
+  char *dongs_ab[] = { (char *) DONG_A, (char *) DONG_B, NULL };
+  AnbuScope planner_a = { ANBU_USER_ROLE_PLANNER, dongs_a, "u-a" };
+  AnbuScope planner_b = { ANBU_USER_ROLE_PLANNER, dongs_b, "u-b" };
+  AnbuScope planner_ab = { ANBU_USER_ROLE_PLANNER, dongs_ab, "u-ab" };
+  AnbuScope control = { ANBU_USER_ROLE_CONTROL, NULL, "u-c" };
+  AnbuScope admin = { ANBU_USER_ROLE_ADMIN, NULL, "u-admin" };
+  gint64 cursor_a = 0, cursor_b = 0, cursor_ab = 0, cursor_control = 0, cursor_admin = 0;
+  g_autoptr(GError) error = NULL;
+
+  REQUIRE_STORE (fixture);
+  add_user (store, "u-a", "a.planner", ANBU_USER_ROLE_PLANNER, DONG_A);
+  add_user (store, "u-b", "b.planner", ANBU_USER_ROLE_PLANNER, DONG_B);
+  add_user (store, "u-ab", "ab.planner", ANBU_USER_ROLE_PLANNER, DONG_A "," DONG_B);
+  save_household (store, "h-1", DONG_A, TRUE, "active", 1, "가");
+  save_household (store, "h-2", DONG_B, FALSE, "active", 1, "나");
+  save_household (store, "h-3", DONG_C, TRUE, "active", 1, "다");
+  save_household (store, "h-4", DONG_A, TRUE, "closed", 1, "라");
+  save_dependent (store, ANBU_RECORD_KIND_PLUG, "plug-1", "h-1", "installed", 1);
+  save_dependent (store, ANBU_RECORD_KIND_PLUG, "plug-3", "h-3", "installed", 1);
+  save_dependent (store, ANBU_RECORD_KIND_PLUG, "plug-4", "h-4", "installed", 1);
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-2", "h-2", NULL, 1);
+  save_dependent (store, ANBU_RECORD_KIND_ALERT, "alert-1", "h-1", "open", 1);
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-1", "h-1", NULL, 1);
+  save_dependent (store, ANBU_RECORD_KIND_ABSENCE, "absence-1", "h-1", NULL, 1);
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-1", "h-1", NULL, 1);
+
+  assert_pull_paged (store, &planner_a, &cursor_a,
+                     "household:h-1 plug:plug-1 alert:alert-1 contact:contact-1 absence:absence-1"
+                     " visit:visit-1");
+  assert_pull_paged (store, &planner_b, &cursor_b, "household:h-2 visit:visit-2");
+  assert_pull_paged (store, &planner_ab, &cursor_ab,
+                     "household:h-1 household:h-2 plug:plug-1 visit:visit-2 alert:alert-1"
+                     " contact:contact-1 absence:absence-1 visit:visit-1");
+  assert_pull_paged (store, &control, &cursor_control,
+                     "household:h-1 household:h-3 plug:plug-1 plug:plug-3 alert:alert-1"
+                     " contact:contact-1 absence:absence-1 visit:visit-1");
+  assert_pull_paged (store, &admin, &cursor_admin,
+                     "household:h-1 household:h-2 household:h-3 household:h-4 plug:plug-1"
+                     " plug:plug-3 plug:plug-4 visit:visit-2 alert:alert-1 contact:contact-1"
+                     " absence:absence-1 visit:visit-1");
+
+  /* h-1 moves to 동 B and what belongs to it goes along: planner A loses
+   * it all, a first pull in 동 B has it all, in 동 A none of it. */
+  save_household (store, "h-1", DONG_B, TRUE, "active", 2, "가");
+  assert_pull_paged (store, &planner_a, &cursor_a, "-household:h-1");
+  assert_pull_paged (store, &planner_b, &cursor_b,
+                     "household:h-1 plug:plug-1 alert:alert-1 contact:contact-1 visit:visit-1"
+                     " absence:absence-1");
+  assert_pull_paged (store, &planner_ab, &cursor_ab,
+                     "household:h-1 plug:plug-1 alert:alert-1 contact:contact-1 visit:visit-1"
+                     " absence:absence-1");
+  assert_pull_paged (store, &control, &cursor_control,
+                     "household:h-1 plug:plug-1 alert:alert-1 contact:contact-1 visit:visit-1"
+                     " absence:absence-1");
+  assert_pull_paged (store, &admin, &cursor_admin,
+                     "household:h-1 plug:plug-1 alert:alert-1 contact:contact-1 visit:visit-1"
+                     " absence:absence-1");
+  assert_first_pull (store, &planner_a, "");
+  assert_first_pull (store, &planner_b,
+                     "household:h-2 visit:visit-2 household:h-1 plug:plug-1 alert:alert-1"
+                     " contact:contact-1 visit:visit-1 absence:absence-1");
+  /* What is written for it after the move is in 동 B too. */
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-5", "h-1", NULL, 1);
+  assert_pull_paged (store, &planner_a, &cursor_a, "");
+  assert_pull_paged (store, &planner_b, &cursor_b, "visit:visit-5");
+
+  /* A plug reinstalled in another household goes to that household's 동. */
+  save_dependent (store, ANBU_RECORD_KIND_PLUG, "plug-3", "h-1", "installed", 2);
+  assert_pull_paged (store, &planner_a, &cursor_a, "");
+  assert_pull_paged (store, &planner_b, &cursor_b, "plug:plug-3");
+  assert_pull_paged (store, &control, &cursor_control, "visit:visit-5 plug:plug-3");
+  assert_first_pull (store, &planner_b,
+                     "household:h-2 visit:visit-2 household:h-1 plug:plug-1 alert:alert-1"
+                     " contact:contact-1 visit:visit-1 absence:absence-1 visit:visit-5 plug:plug-3");
+
+  /* h-2 of 동 B is given to planner A one by one: A gets it and what is
+   * written for it later, B and the planner of both 동 lose it. */
+  g_assert_true (anbu_store_reassign_household (store, "h-2", "u-a", "u-b", &error));
+  g_assert_no_error (error);
+  assert_pull_paged (store, &planner_a, &cursor_a, "household:h-2 visit:visit-2");
+  assert_pull_paged (store, &planner_b, &cursor_b, "-household:h-2");
+  assert_pull_paged (store, &planner_ab, &cursor_ab, "visit:visit-5 plug:plug-3 -household:h-2");
+  assert_pull_paged (store, &control, &cursor_control, "");
+  assert_first_pull (store, &planner_a, "household:h-2 visit:visit-2");
+  assert_first_pull (store, &planner_ab,
+                     "household:h-1 plug:plug-1 alert:alert-1 contact:contact-1 visit:visit-1"
+                     " absence:absence-1 visit:visit-5 plug:plug-3");
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-6", "h-2", NULL, 1);
+  assert_pull_paged (store, &planner_a, &cursor_a, "visit:visit-6");
+  assert_pull_paged (store, &planner_b, &cursor_b, "");
+  assert_pull_paged (store, &planner_ab, &cursor_ab, "");
+
+  /* h-1 is given to planner B, who has its 동 anyway: B gets each change
+   * once; the planner of both 동 loses it. */
+  g_assert_true (anbu_store_reassign_household (store, "h-1", "u-b", "u-ab", &error));
+  g_assert_no_error (error);
+  assert_pull_paged (store, &planner_b, &cursor_b,
+                     "household:h-1 plug:plug-1 plug:plug-3 alert:alert-1 contact:contact-1"
+                     " visit:visit-1 visit:visit-5 absence:absence-1");
+  assert_pull_paged (store, &planner_ab, &cursor_ab, "-household:h-1");
+  assert_pull_paged (store, &planner_a, &cursor_a, "");
+  assert_pull_paged (store, &control, &cursor_control,
+                     "household:h-1 plug:plug-1 plug:plug-3 alert:alert-1 contact:contact-1"
+                     " visit:visit-1 visit:visit-5 absence:absence-1");
+  assert_first_pull (store, &planner_b,
+                     "household:h-1 plug:plug-1 plug:plug-3 alert:alert-1 contact:contact-1"
+                     " visit:visit-1 visit:visit-5 absence:absence-1");
+  assert_first_pull (store, &planner_ab, "");
+
+  /* The control centre loses a household with its consent. */
+  save_household (store, "h-3", DONG_C, FALSE, "active", 2, "다");
+  assert_pull_paged (store, &control, &cursor_control, "-household:h-3");
+  assert_first_pull (store, &control,
+                     "household:h-1 plug:plug-1 plug:plug-3 alert:alert-1 contact:contact-1"
+                     " visit:visit-1 visit:visit-5 absence:absence-1");
+  assert_first_pull (store, &admin,
+                     "household:h-4 plug:plug-4 household:h-2 visit:visit-2 visit:visit-6"
+                     " household:h-1 plug:plug-1 plug:plug-3 alert:alert-1 contact:contact-1"
+                     " visit:visit-1 visit:visit-5 absence:absence-1 household:h-3");
+  /* Every cursor ends past everything. */
+  assert_pull_paged (store, &planner_a, &cursor_a, "");
+  assert_pull_paged (store, &planner_ab, &cursor_ab, "");
+  g_assert_cmpint (cursor_a, ==, cursor_control);
+  g_assert_cmpint (cursor_ab, ==, cursor_control);
 }
 
 static void
@@ -1076,6 +1264,55 @@ test_pg_schema_version (Fixture       *fixture,
   newer = anbu_store_open (fixture->location, &error);
   g_assert_null (newer);
   g_assert_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_TOO_NEW);
+}
+
+/* A database from before records carried their household's 동 (schema
+ * step 2, the last one): the upgrade fills the 동 in, so the planner's
+ * first pull still has everything, and the triggers keep it from then on. */
+#define UNDO_DONG_STEP(table) \
+  "DROP TRIGGER " table "_dong_code ON " table "; DROP INDEX " table "_dong;" \
+  "ALTER TABLE " table " DROP COLUMN dong_code;"
+
+static void
+test_pg_dong_upgrade (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  char *dongs_a[] = { (char *) DONG_A, NULL };
+  char *dongs_b[] = { (char *) DONG_B, NULL };
+  AnbuScope planner_a = { ANBU_USER_ROLE_PLANNER, dongs_a, "u-a" };
+  AnbuScope planner_b = { ANBU_USER_ROLE_PLANNER, dongs_b, "u-b" };
+  g_autofree char *undo = NULL;
+
+  REQUIRE_STORE (fixture);
+  save_household (fixture->store, "h-1", DONG_A, FALSE, "active", 1, "가");
+  save_household (fixture->store, "h-2", DONG_B, FALSE, "active", 1, "나");
+  save_dependent (fixture->store, ANBU_RECORD_KIND_PLUG, "plug-1", "h-1", "installed", 1);
+  save_dependent (fixture->store, ANBU_RECORD_KIND_VISIT, "visit-2", "h-2", NULL, 1);
+  g_clear_object (&fixture->store);
+
+  undo = g_strdup_printf ("DROP TRIGGER household_dong_follows ON household;"
+                          "DROP FUNCTION household_dong_follows ();"
+                          UNDO_DONG_STEP ("plug") UNDO_DONG_STEP ("alert") UNDO_DONG_STEP ("contact")
+                          UNDO_DONG_STEP ("visit") UNDO_DONG_STEP ("absence")
+                          "DROP FUNCTION dong_code_of_household ();"
+                          "DROP INDEX household_dong_seq;"
+                          "CREATE INDEX household_dong ON household (dong_code);"
+                          "UPDATE anbu_schema SET version = %u",
+                          anbu_pg_store_get_latest_schema_version () - 1);
+  anbu_test_postgres_exec (fixture->location, undo);
+  /* Written by the older server, after which nothing kept the 동. */
+  anbu_test_postgres_exec (fixture->location,
+                           "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
+                           " VALUES ('alert-1', 'h-1', 'open', '{\"id\":\"alert-1\"}', 1, 5, now ());"
+                           "UPDATE counter SET value = 5 WHERE name = 'seq'");
+
+  fixture->store = open_store (fixture);
+  assert_first_pull (fixture->store, &planner_a, "household:h-1 plug:plug-1 alert:alert-1");
+  assert_first_pull (fixture->store, &planner_b, "household:h-2 visit:visit-2");
+  save_household (fixture->store, "h-1", DONG_B, FALSE, "active", 2, "가");
+  assert_first_pull (fixture->store, &planner_a, "");
+  assert_first_pull (fixture->store, &planner_b,
+                     "household:h-2 visit:visit-2 household:h-1 plug:plug-1 alert:alert-1");
 }
 
 /* The access log and the caseload history refuse changes in the database
@@ -1645,6 +1882,7 @@ main (int    argc,
   add_case ("sessions", test_sessions, FALSE);
   add_case ("records", test_records, FALSE);
   add_case ("changes", test_changes, FALSE);
+  add_case ("pull-by-dong", test_pull_by_dong, FALSE);
   add_case ("mutations", test_mutations, FALSE);
   add_case ("access-log", test_access_log, FALSE);
   add_case ("transactions", test_transactions, FALSE);
@@ -1655,6 +1893,7 @@ main (int    argc,
   add_case ("disk-full", test_pg_disk_full, TRUE);
   add_case ("failed-commit", test_pg_failed_commit, TRUE);
   add_case ("schema-version", test_pg_schema_version, TRUE);
+  add_case ("dong-upgrade", test_pg_dong_upgrade, TRUE);
   add_case ("connection", test_pg_connection, TRUE);
   add_case ("reconnect", test_pg_reconnect, TRUE);
   add_case ("append-only", test_pg_append_only, TRUE);
