@@ -2050,19 +2050,38 @@ anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
   return TRUE;
 }
 
+static gboolean
+routine_params_equal (const AnbuRoutineParams *a,
+                      const AnbuRoutineParams *b)
+{
+  return a->window_days == b->window_days && a->warmup_days == b->warmup_days
+         && a->quiet_rank == b->quiet_rank && a->match_minutes == b->match_minutes
+         && a->min_days == b->min_days && a->spread_z == b->spread_z && a->margin == b->margin
+         && a->slack_hours == b->slack_hours && a->min_quiet_hours == b->min_quiet_hours
+         && a->max_usual_hours == b->max_usual_hours
+         && a->utc_offset_seconds == b->utc_offset_seconds && !a->days_off == !b->days_off;
+}
+
 gboolean
 anbu_alert_engine_set_routine_params (AnbuAlertEngine         *self,
                                       const AnbuRoutineParams *params,
                                       GError                 **error)
 {
+  g_autofree char *key = NULL;
+
   g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
   g_return_val_if_fail (params != NULL, FALSE);
 
   if (!anbu_routine_params_validate (params, error))
     return FALSE;
+  /* The same ones (the defaults given on the command line): nothing to
+   * learn or judge again. */
+  if (routine_params_equal (params, &self->routine_params))
+    return TRUE;
+  key = routine_params_key (params);
   self->routine_params = *params;
   g_free (self->routine_params_key);
-  self->routine_params_key = routine_params_key (params);
+  self->routine_params_key = g_steal_pointer (&key);
   /* Profiles learned with other parameters are learned again, and every
    * watch time is found again by a pass over every household. */
   load_routine_index (self);
