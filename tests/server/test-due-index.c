@@ -218,6 +218,58 @@ test_due_moves_later (void)
   homes_free (homes);
 }
 
+/* New activity, live and resent late, moves the due times on: nothing at
+ * the old ones, each signal at its new one. */
+static void
+test_due_follows_activity (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  gint64 b_act = START + HOUR + 40 * MINUTE;
+  gint64 a_act = START + 4 * HOUR;
+
+  /* Two hours of readings: B's resident switches; C shows nothing. */
+  tick (fixture, START + 2 * HOUR);
+  ingest_post_span (fixture, "PLUG-A", START + MINUTE, START + 2 * HOUR, MINUTE, 2.0, 85.0, 0, 0,
+                    NULL);
+  ingest_post_span (fixture, "PLUG-B", START + MINUTE, START + 2 * HOUR, MINUTE, 2.0, 85.0,
+                    b_act - 10 * MINUTE, b_act, NULL);
+  ingest_post_span (fixture, "PLUG-C", START + MINUTE, START + 2 * HOUR, MINUTE, 2.0, 85.0, 0, 0,
+                    NULL);
+  tick (fixture, START + 2 * HOUR + MINUTE);
+  tick (fixture, START + 4 * HOUR - MINUTE);
+  assert_quiet (fixture, homes->c);
+  tick (fixture, START + 4 * HOUR);
+  assert_raised (fixture, homes->c, START + 4 * HOUR, C_ACT);
+
+  /* The gateway resends the three hours after that late: A's resident
+   * switched at a_act. */
+  tick (fixture, START + 5 * HOUR);
+  ingest_post_span (fixture, "PLUG-A", START + 2 * HOUR + MINUTE, START + 5 * HOUR, MINUTE, 2.0,
+                    85.0, a_act - 10 * MINUTE, a_act, NULL);
+  ingest_post_span (fixture, "PLUG-B", START + 2 * HOUR + MINUTE, START + 5 * HOUR, MINUTE, 2.0,
+                    85.0, 0, 0, NULL);
+  ingest_post_span (fixture, "PLUG-C", START + 2 * HOUR + MINUTE, START + 5 * HOUR, MINUTE, 2.0,
+                    85.0, 0, 0, NULL);
+  tick (fixture, START + 5 * HOUR + MINUTE);
+
+  tick (fixture, B_VISIT + 24 * HOUR);
+  assert_quiet (fixture, homes->b);
+  tick (fixture, b_act + 24 * HOUR - MINUTE);
+  assert_quiet (fixture, homes->b);
+  tick (fixture, b_act + 24 * HOUR);
+  assert_raised (fixture, homes->b, b_act + 24 * HOUR, b_act);
+
+  tick (fixture, A_ACT + 48 * HOUR);
+  assert_quiet (fixture, homes->a);
+  tick (fixture, a_act + 48 * HOUR - MINUTE);
+  assert_quiet (fixture, homes->a);
+  tick (fixture, a_act + 48 * HOUR);
+  assert_raised (fixture, homes->a, a_act + 48 * HOUR, a_act);
+  assert_raised (fixture, homes->c, START + 4 * HOUR, C_ACT);
+  homes_free (homes);
+}
+
 /* The server restarts with the index built: a signal due while it was
  * down comes at start-up, one due later at its time. */
 static void
@@ -252,6 +304,7 @@ main (int   argc,
 
   g_test_add_func ("/anbu/due-index/due-moves", test_due_moves);
   g_test_add_func ("/anbu/due-index/due-moves-later", test_due_moves_later);
+  g_test_add_func ("/anbu/due-index/due-follows-activity", test_due_follows_activity);
   g_test_add_func ("/anbu/due-index/due-after-restart", test_due_after_restart);
   return g_test_run ();
 }
