@@ -1062,11 +1062,12 @@ next_look (AnbuAlertEngine             *self,
 {
   gint64 look_at, t;
 
-  /* Inactivity: absences ending and new activity only move it on. */
+  /* Inactivity: absences ending and new activity only move it on. A
+   * time already passed stays: looked at on every pass (and a clock set
+   * back, as tests do, finds it too). */
   look_at = verdict->inactive_at;
   if (look_at <= now)
     {
-      look_at = now;
       if (verdict->absent && absences != NULL)
         {
           /* Suppressed until the absence ends (the quiet restarts there). */
@@ -1084,7 +1085,7 @@ next_look (AnbuAlertEngine             *self,
   /* Offline: from the last reading itself, which is never later than the
    * time seen through ingest gaps. */
   t = facts->last_reading_at + self->offline_after;
-  look_at = MIN (look_at, MAX (t, now));
+  look_at = MIN (look_at, t);
 
   /* Routine watch: not before min_quiet_hours of this quiet, and for the
    * quiet already evaluated not before its watch time. */
@@ -1093,7 +1094,7 @@ next_look (AnbuAlertEngine             *self,
       t = bare_quiet_since + (gint64) (self->routine_params.min_quiet_hours * 3600.0);
       if (index->quiet_since == bare_quiet_since)
         t = MAX (t, index->watch_at);
-      look_at = MIN (look_at, MAX (t, now));
+      look_at = MIN (look_at, t);
     }
   return look_at;
 }
