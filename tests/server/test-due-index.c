@@ -270,6 +270,43 @@ test_due_follows_activity (void)
   homes_free (homes);
 }
 
+/* A second plug, where the resident was last active, taken out faulty
+ * after the first pass: only the first plug's activity counts, and the
+ * signal comes at its due time. */
+static void
+test_due_plug_removed (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  gint64 d_act = START - 20 * HOUR;
+  gint64 d2_act = START - 2 * HOUR;
+  g_autofree char *installed = ingest_time (START - 40 * HOUR);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-D1",
+                                                     START - 40 * HOUR);
+  g_autofree char *second = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"household_id\": \"%s\","
+                                             " \"appliance\": \"lamp\", \"installed_at\": \"%s\"}",
+                                             household, installed);
+  g_autofree char *removed_at = ingest_time (START);
+  g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"reason\": \"faulty\","
+                                              " \"at\": \"%s\"}", removed_at);
+
+  json_object_unref (ingest_push (fixture, "plug.install", second));
+  ingest_post_span (fixture, "PLUG-D1", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    d_act - 20 * MINUTE, d_act, NULL);
+  ingest_post_span (fixture, "PLUG-D2", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    d2_act - 20 * MINUTE, d2_act, NULL);
+  tick (fixture, START);
+  assert_quiet (fixture, household);
+
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+  tick (fixture, START + 2 * HOUR);
+  tick (fixture, d_act + 24 * HOUR - MINUTE);
+  assert_quiet (fixture, household);
+  tick (fixture, d_act + 24 * HOUR);
+  assert_raised (fixture, household, d_act + 24 * HOUR, d_act);
+  homes_free (homes);
+}
+
 /* The server restarts with the index built: a signal due while it was
  * down comes at start-up, one due later at its time. */
 static void
@@ -305,6 +342,7 @@ main (int   argc,
   g_test_add_func ("/anbu/due-index/due-moves", test_due_moves);
   g_test_add_func ("/anbu/due-index/due-moves-later", test_due_moves_later);
   g_test_add_func ("/anbu/due-index/due-follows-activity", test_due_follows_activity);
+  g_test_add_func ("/anbu/due-index/due-plug-removed", test_due_plug_removed);
   g_test_add_func ("/anbu/due-index/due-after-restart", test_due_after_restart);
   return g_test_run ();
 }
