@@ -50,6 +50,21 @@ struct _AnbuAlertEngine
 
   GHashTable          *watched;   /* household ids that may have an unresolved alert */
 
+  /* The due index (issue 16): household id → DueEntry of every active
+   * household with an installed plug, built by the first timer pass (which
+   * looks at every household) and kept by every later look. A timer pass
+   * looks only at the households whose look_at has come, those whose
+   * records changed since seen_seq (household, plug, absence, alert,
+   * contact, visit), those that ingest marked (new activity, a return from
+   * offline: dirty when not indexed) and the watched ones. */
+  GHashTable          *due;
+  gboolean             due_ready;
+  gint64               all_learned_at;  /* every indexed profile learned after this midnight */
+  GHashTable          *dirty;
+  gint64               seen_seq;
+  sqlite3_stmt        *seq_now;
+  sqlite3_stmt        *changed_since;
+
   /* Routine watch: household id → RoutineIndex of its stored profile. */
   AnbuRoutineParams    routine_params;
   char                *routine_params_key; /* profiles learned with other ones are due */
@@ -126,6 +141,19 @@ typedef struct
   gint64   quiet_since;
   gint64   watch_at;
 } RoutineIndex;
+
+/* What the due index knows of a household. Nothing in its evaluation can
+ * change before look_at unless its facts change, and the facts that could
+ * bring it earlier mark it (look_at 0): records by their change number,
+ * activity and returns from offline by ingest. Readings alone only move
+ * its countdowns on. */
+typedef struct
+{
+  gint64 look_at;
+  gint64 last_reading_at;   /* a lower bound of its newest reading (ingest raises it) */
+  gint64 last_activity_at;
+  gint64 online_since;
+} DueEntry;
 
 /* One household's stored facts, from the facts queries. */
 typedef struct
@@ -440,10 +468,14 @@ routine_index_set (AnbuAlertEngine *self,
                    gboolean         ready)
 {
   RoutineIndex *index = g_new0 (RoutineIndex, 1);
+  DueEntry *entry = g_hash_table_lookup (self->due, household_id);
 
   index->learned_at = learned_at;
   index->ready = ready;
   g_hash_table_replace (self->routines, g_strdup (household_id), index);
+  /* Its watch time is to be found again. */
+  if (entry != NULL)
+    entry->look_at = 0;
 }
 
 static char *
@@ -1014,6 +1046,87 @@ readings_on_their_way (AnbuAlertEngine      *self,
   return self->catching_up_since != 0 && now - self->catching_up_since < CATCH_UP_HOLD_SECONDS;
 }
 
+/* The earliest time a look at this household could find something to do,
+ * given the facts just evaluated (DueEntry): a lower bound of every
+ * countdown. A countdown already run out without its signal (the plug's
+ * readings behind, a signal held for its readings, resolved in this
+ * silence, an ingest gap) is looked at on every pass, as before. */
+static gint64
+next_look (AnbuAlertEngine             *self,
+           const HouseholdFacts        *facts,
+           const AnbuInactivityVerdict *verdict,
+           GArray                      *absences,
+           const RoutineIndex          *index,
+           gint64                       bare_quiet_since,
+           gint64                       now)
+{
+  gint64 look_at, t;
+
+  /* Inactivity: absences ending and new activity only move it on. A
+   * time already passed stays: looked at on every pass (and a clock set
+   * back, as tests do, finds it too). */
+  look_at = verdict->inactive_at;
+  if (look_at <= now)
+    {
+      if (verdict->absent && absences != NULL)
+        {
+          /* Suppressed until the absence ends (the quiet restarts there). */
+          look_at = G_MAXINT64;
+          for (guint i = 0; i < absences->len; i++)
+            {
+              const AnbuTimeWindow *window = &g_array_index (absences, AnbuTimeWindow, i);
+
+              if (window->from <= now && now < window->to)
+                look_at = MIN (look_at, window->to);
+            }
+        }
+    }
+
+  /* Offline: from the last reading itself, which is never later than the
+   * time seen through ingest gaps. */
+  t = facts->last_reading_at + self->offline_after;
+  look_at = MIN (look_at, t);
+
+  /* Routine watch: not before min_quiet_hours of this quiet, and for the
+   * quiet already evaluated not before its watch time. */
+  if (index != NULL && index->ready)
+    {
+      t = bare_quiet_since + (gint64) (self->routine_params.min_quiet_hours * 3600.0);
+      if (index->quiet_since == bare_quiet_since)
+        t = MAX (t, index->watch_at);
+      look_at = MIN (look_at, t);
+    }
+  return look_at;
+}
+
+static DueEntry *
+due_entry_for (AnbuAlertEngine *self,
+               const char      *household_id)
+{
+  DueEntry *entry = g_hash_table_lookup (self->due, household_id);
+
+  if (entry == NULL)
+    {
+      entry = g_new0 (DueEntry, 1);
+      g_hash_table_insert (self->due, g_strdup (household_id), entry);
+      self->all_learned_at = 0;
+    }
+  return entry;
+}
+
+static void
+due_entry_update (AnbuAlertEngine      *self,
+                  const HouseholdFacts *facts,
+                  gint64                look_at)
+{
+  DueEntry *entry = due_entry_for (self, facts->id);
+
+  entry->look_at = look_at;
+  entry->last_reading_at = facts->last_reading_at;
+  entry->last_activity_at = facts->last_activity_at;
+  entry->online_since = facts->online_since;
+}
+
 /* Everything for one household at `now`. */
 static gboolean
 evaluate_household (AnbuAlertEngine      *self,
@@ -1089,6 +1202,8 @@ evaluate_household (AnbuAlertEngine      *self,
             routine_detail = anbu_routine_verdict_describe (&routine, &self->routine_params, now);
         }
     }
+  due_entry_update (self, facts, next_look (self, facts, &verdict, windows, index,
+                                            bare_quiet_since, now));
   if (!verdict.inactive && !verdict.offline && !routine.watch
       && !g_hash_table_contains (self->watched, facts->id))
     return TRUE;
@@ -1276,21 +1391,16 @@ note_replay (AnbuAlertEngine *self,
   self->newest_reading = newest;
 }
 
+/* Appends the facts the statement finds; ids are kept in `ids`. */
 static gboolean
-run_facts (AnbuAlertEngine     *self,
-           sqlite3_stmt        *stmt,
-           gint64               now,
-           gboolean             from_timer,
-           GPtrArray           *changes,
-           AnbuAlertPassStats  *stats,
-           GError             **error)
+read_facts (AnbuAlertEngine  *self,
+            sqlite3_stmt     *stmt,
+            gint64            now,
+            GArray           *all,
+            GStringChunk     *ids,
+            GError          **error)
 {
-  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (HouseholdFacts));
-  g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
   int rc;
-
-  if (!refresh_visits (self, error))
-    return FALSE;
 
   /* Read first, then write: the statement stays clean of our own saves. */
   sqlite3_bind_int64 (stmt, 2, now);
@@ -1309,49 +1419,294 @@ run_facts (AnbuAlertEngine     *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return set_db_error (self, error, "Cannot read household facts");
+  return TRUE;
+}
 
-  /* A timer pass sees every household: when more than half of them (of at
-   * least MASS_SILENCE_MIN) have no reading for the offline time, the
-   * silence is not theirs. */
-  if (from_timer)
+/* The facts of one household, appended to `all`; FALSE in *found when it
+ * is not active or has no installed plug. */
+static gboolean
+read_one_facts (AnbuAlertEngine  *self,
+                const char       *household_id,
+                gint64            now,
+                GArray           *all,
+                GStringChunk     *ids,
+                gboolean         *found,
+                GError          **error)
+{
+  guint before = all->len;
+  gboolean ok;
+
+  sqlite3_bind_text (self->facts_one, 1, household_id, -1, SQLITE_TRANSIENT);
+  ok = read_facts (self, self->facts_one, now, all, ids, error);
+  sqlite3_clear_bindings (self->facts_one);
+  *found = all->len > before;
+  return ok;
+}
+
+/* A timer pass that saw every household: when more than half of them (of
+ * at least MASS_SILENCE_MIN) have no reading for the offline time, the
+ * silence is not theirs. */
+static void
+note_mass_silence (AnbuAlertEngine *self,
+                   GArray          *all,
+                   gint64           now)
+{
+  guint silent = 0;
+
+  for (guint i = 0; i < all->len; i++)
+    silent += g_array_index (all, HouseholdFacts, i).last_seen_at + self->offline_after <= now;
+  self->mass_silence = all->len >= MASS_SILENCE_MIN && 2 * silent > all->len;
+  if (self->mass_silence)
+    g_message ("%u of %u households have no readings for the offline time: taken for an "
+               "ingest gap, no offline signals", silent, all->len);
+  note_replay (self, all, now);
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static int
+compare_facts (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (((const HouseholdFacts *) a)->id, ((const HouseholdFacts *) b)->id);
+}
+
+/* The timer relearns profiles older than today's local midnight, in id
+ * order, within its time budget (the others on the next passes). Ids of
+ * the households it learned are added to `learned` when given. */
+static gboolean
+relearn (AnbuAlertEngine  *self,
+         GPtrArray        *candidates,
+         gint64            now,
+         GPtrArray        *learned,
+         gboolean         *complete,
+         GError          **error)
+{
+  gint64 midnight = local_midnight (&self->routine_params, now);
+  gint64 started = g_get_monotonic_time ();
+
+  *complete = TRUE;
+  for (guint i = 0; i < candidates->len; i++)
     {
-      guint silent = 0;
+      const char *household_id = g_ptr_array_index (candidates, i);
+      const RoutineIndex *index = g_hash_table_lookup (self->routines, household_id);
+      AnbuRoutineProfiles profiles;
 
-      for (guint i = 0; i < all->len; i++)
-        silent += g_array_index (all, HouseholdFacts, i).last_seen_at + self->offline_after <= now;
-      self->mass_silence = all->len >= MASS_SILENCE_MIN && 2 * silent > all->len;
-      if (self->mass_silence)
-        g_message ("%u of %u households have no readings for the offline time: taken for an "
-                   "ingest gap, no offline signals", silent, all->len);
-      note_replay (self, all, now);
-    }
-
-  /* The timer relearns profiles older than today's local midnight, within
-   * its time budget (the others on the next passes). */
-  if (from_timer)
-    {
-      gint64 midnight = local_midnight (&self->routine_params, now);
-      gint64 started = g_get_monotonic_time ();
-
-      for (guint i = 0; i < all->len; i++)
+      if (index != NULL && index->learned_at >= midnight)
+        continue;
+      if (self->learn_budget > 0 && g_get_monotonic_time () - started > self->learn_budget)
         {
-          const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, i);
-          const RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
-          AnbuRoutineProfiles profiles;
-
-          if (index != NULL && index->learned_at >= midnight)
-            continue;
-          if (self->learn_budget > 0 && g_get_monotonic_time () - started > self->learn_budget)
-            break;
-          if (!learn_profile (self, facts->id, now, &profiles, error))
-            return FALSE;
+          *complete = FALSE;
+          break;
         }
+      if (!learn_profile (self, household_id, now, &profiles, error))
+        return FALSE;
+      if (learned != NULL)
+        g_ptr_array_add (learned, (gpointer) household_id);
     }
+  return TRUE;
+}
 
+static gboolean
+evaluate_all (AnbuAlertEngine     *self,
+              GArray              *all,
+              gint64               now,
+              gboolean             from_timer,
+              GPtrArray           *changes,
+              AnbuAlertPassStats  *stats,
+              GError             **error)
+{
   for (guint i = 0; i < all->len; i++)
     if (!evaluate_household (self, &g_array_index (all, HouseholdFacts, i), now, from_timer,
                              changes, stats, error))
       return FALSE;
+  return TRUE;
+}
+
+static gint64
+read_seq (AnbuAlertEngine *self)
+{
+  gint64 seq = 0;
+
+  if (sqlite3_step (self->seq_now) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (self->seq_now, 0);
+  sqlite3_reset (self->seq_now);
+  return seq;
+}
+
+/* The timer pass that looks at every household (the first one, and when
+ * most households are behind: an ingest gap or a backlog, which only the
+ * whole picture tells). It builds the due index anew. */
+static gboolean
+run_full_pass (AnbuAlertEngine     *self,
+               gint64               now,
+               GPtrArray           *changes,
+               AnbuAlertPassStats  *stats,
+               GError             **error)
+{
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (HouseholdFacts));
+  g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
+  g_autoptr(GPtrArray) candidates = NULL;
+  gint64 seq = read_seq (self);
+  gboolean complete;
+
+  if (!refresh_visits (self, error)
+      || !read_facts (self, self->facts_all, now, all, ids, error))
+    return FALSE;
+  g_hash_table_remove_all (self->due);
+  g_hash_table_remove_all (self->dirty);
+  note_mass_silence (self, all, now);
+
+  candidates = g_ptr_array_sized_new (all->len);
+  for (guint i = 0; i < all->len; i++)
+    g_ptr_array_add (candidates, (gpointer) g_array_index (all, HouseholdFacts, i).id);
+  if (!relearn (self, candidates, now, NULL, &complete, error)
+      || !evaluate_all (self, all, now, TRUE, changes, stats, error))
+    return FALSE;
+  self->all_learned_at = complete ? local_midnight (&self->routine_params, now) : 0;
+  self->seen_seq = seq;
+  self->due_ready = TRUE;
+  return TRUE;
+}
+
+static void
+add_id (GHashTable *set,
+        const char *household_id)
+{
+  if (!g_hash_table_contains (set, household_id))
+    g_hash_table_add (set, g_strdup (household_id));
+}
+
+/* The timer pass on the due index: the households whose look is due,
+ * whose records changed, that ingest marked, or that are watched. */
+static gboolean
+run_due_pass (AnbuAlertEngine     *self,
+              gint64               now,
+              GPtrArray           *changes,
+              AnbuAlertPassStats  *stats,
+              GError             **error)
+{
+  g_autoptr(GHashTable) look = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (HouseholdFacts));
+  g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
+  g_autoptr(GPtrArray) sorted = NULL;
+  gint64 seq = read_seq (self);
+  gint64 midnight = local_midnight (&self->routine_params, now);
+  gint64 newest = 0;
+  guint behind = 0, n;
+  GHashTableIter iter;
+  gpointer key, value;
+  int rc;
+
+  if (!refresh_visits (self, error))
+    return FALSE;
+
+  /* Records changed since the last pass. */
+  sqlite3_bind_int64 (self->changed_since, 1, self->seen_seq);
+  while ((rc = sqlite3_step (self->changed_since)) == SQLITE_ROW)
+    if (sqlite3_column_type (self->changed_since, 0) != SQLITE_NULL)
+      add_id (look, (const char *) sqlite3_column_text (self->changed_since, 0));
+  sqlite3_reset (self->changed_since);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, error, "Cannot read the changed records");
+
+  g_hash_table_iter_init (&iter, self->dirty);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    add_id (look, key);
+  g_hash_table_iter_init (&iter, self->watched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    add_id (look, key);
+  g_hash_table_iter_init (&iter, self->due);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (((DueEntry *) value)->look_at <= now)
+      add_id (look, key);
+
+  sorted = g_ptr_array_sized_new (g_hash_table_size (look));
+  g_hash_table_iter_init (&iter, look);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (sorted, key);
+  g_ptr_array_sort (sorted, compare_ids);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const char *household_id = g_ptr_array_index (sorted, i);
+      gboolean found;
+
+      if (!read_one_facts (self, household_id, now, all, ids, &found, error))
+        return FALSE;
+      if (!found)
+        g_hash_table_remove (self->due, household_id);
+      else
+        {
+          const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, all->len - 1);
+          DueEntry *entry = due_entry_for (self, household_id);
+
+          /* Evaluated below; what it knows now counts for the silence. */
+          entry->look_at = 0;
+          entry->last_reading_at = facts->last_reading_at;
+          entry->last_activity_at = facts->last_activity_at;
+          entry->online_since = facts->online_since;
+        }
+    }
+  g_hash_table_remove_all (self->dirty);
+
+  /* Is most of the country silent? Counted on the index: its last readings
+   * are never later than the stored ones, so it counts no fewer households
+   * behind (and silent through ingest gaps) than the facts would. Only
+   * when it finds more than half does the pass look at everything. */
+  n = g_hash_table_size (self->due);
+  g_hash_table_iter_init (&iter, self->due);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const DueEntry *entry = value;
+
+      newest = MAX (newest, entry->last_reading_at);
+      behind += entry->last_reading_at + self->offline_after <= now;
+    }
+  if (n >= MASS_SILENCE_MIN && 2 * behind > n)
+    return run_full_pass (self, now, changes, stats, error);
+  self->mass_silence = FALSE;
+  self->catching_up_since = 0;
+  self->newest_reading = newest;
+
+  if (self->all_learned_at != midnight)
+    {
+      g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+      g_autoptr(GPtrArray) learned = g_ptr_array_new ();
+      gboolean complete;
+
+      g_hash_table_iter_init (&iter, self->due);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          const RoutineIndex *index = g_hash_table_lookup (self->routines, key);
+
+          if (index == NULL || index->learned_at < midnight)
+            g_ptr_array_add (candidates, key);
+        }
+      g_ptr_array_sort (candidates, compare_ids);
+      if (!relearn (self, candidates, now, learned, &complete, error))
+        return FALSE;
+      if (complete)
+        self->all_learned_at = midnight;
+      for (guint i = 0; i < learned->len; i++)
+        {
+          const char *household_id = g_ptr_array_index (learned, i);
+          gboolean found;
+
+          if (!g_hash_table_contains (look, household_id)
+              && !read_one_facts (self, household_id, now, all, ids, &found, error))
+            return FALSE;
+        }
+      g_array_sort (all, compare_facts);
+    }
+
+  if (!evaluate_all (self, all, now, TRUE, changes, stats, error))
+    return FALSE;
+  self->seen_seq = seq;
   return TRUE;
 }
 
@@ -1394,6 +1749,10 @@ anbu_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->routine_installed, sqlite3_finalize);
   g_clear_pointer (&self->last_event, sqlite3_finalize);
   g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_pointer (&self->due, g_hash_table_unref);
+  g_clear_pointer (&self->dirty, g_hash_table_unref);
+  g_clear_pointer (&self->seq_now, sqlite3_finalize);
+  g_clear_pointer (&self->changed_since, sqlite3_finalize);
   g_clear_pointer (&self->routines, g_hash_table_unref);
   g_clear_pointer (&self->routine_params_key, g_free);
   g_clear_pointer (&self->decisions[0], anbu_routing_decision_free);
@@ -1420,6 +1779,8 @@ anbu_alert_engine_init (AnbuAlertEngine *self)
 {
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->visited_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->due = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->dirty = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->routines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   anbu_routine_params_init_default (&self->routine_params);
   self->routine_params_key = routine_params_key (&self->routine_params);
@@ -1466,6 +1827,17 @@ anbu_alert_engine_new (AnbuStore           *store,
                    " AND json_extract (record, '$.alert_id') = ?2),"
                    " coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
                    " FROM contact WHERE household_id = ?1 AND json_extract (record, '$.alert_id') = ?2")
+      || !prepare (self, &self->seq_now, "SELECT value FROM counter WHERE name = 'seq'")
+      /* A plug that moved leaves its live row with the household it left. */
+      || !prepare (self, &self->changed_since,
+                   "SELECT id FROM household WHERE seq > ?1"
+                   " UNION SELECT household_id FROM plug WHERE seq > ?1"
+                   " UNION SELECT l.household_id FROM plug p JOIN plug_live l ON l.serial = p.id"
+                   " WHERE p.seq > ?1"
+                   " UNION SELECT household_id FROM absence WHERE seq > ?1"
+                   " UNION SELECT household_id FROM alert WHERE seq > ?1"
+                   " UNION SELECT household_id FROM contact WHERE seq > ?1"
+                   " UNION SELECT household_id FROM visit WHERE seq > ?1")
       || !prepare (self, &self->unresolved_households,
                    "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'")
       /* Kind 0: plug work (install, replacement, removal); 1: someone in the home. */
@@ -1562,6 +1934,32 @@ anbu_alert_engine_wants_check (AnbuAlertEngine               *self,
   return status->last_seen_at - quiet_from >= (gint64) ANBU_THRESHOLD_HOURS_MIN * 3600;
 }
 
+void
+anbu_alert_engine_note_plug_status (AnbuAlertEngine               *self,
+                                    const AnbuTelemetryPlugStatus *status)
+{
+  DueEntry *entry;
+
+  g_return_if_fail (ANBU_IS_ALERT_ENGINE (self));
+
+  if (!self->due_ready || status->household_id == NULL)
+    return;
+  entry = g_hash_table_lookup (self->due, status->household_id);
+  if (entry == NULL)
+    {
+      /* Not indexed (paused, a first plug): the next pass reads its facts. */
+      add_id (self->dirty, status->household_id);
+      return;
+    }
+  entry->last_reading_at = MAX (entry->last_reading_at, status->last_seen_at);
+  /* New activity (its events may also replace older ones, and staff time
+   * or the routine's day kind may then read them otherwise) and a return
+   * from offline change the quiet itself: looked at again. */
+  if (status->new_events > 0 || status->last_activity_at > entry->last_activity_at
+      || status->online_since > entry->online_since)
+    entry->look_at = 0;
+}
+
 gboolean
 anbu_alert_engine_check_households (AnbuAlertEngine     *self,
                                     GPtrArray           *household_ids,
@@ -1577,20 +1975,32 @@ anbu_alert_engine_check_households (AnbuAlertEngine     *self,
     return TRUE;
   if (!anbu_store_begin (self->store, error))
     return FALSE;
+  if (!refresh_visits (self, error))
+    {
+      anbu_store_rollback (self->store);
+      return FALSE;
+    }
   for (guint i = 0; i < household_ids->len; i++)
     {
-      sqlite3_bind_text (self->facts_one, 1, g_ptr_array_index (household_ids, i), -1,
-                         SQLITE_TRANSIENT);
-      if (!run_facts (self, self->facts_one, now, FALSE, changes, stats, error))
+      g_autoptr(GArray) facts = g_array_new (FALSE, FALSE, sizeof (HouseholdFacts));
+      g_autoptr(GStringChunk) ids = g_string_chunk_new (64);
+      gboolean found;
+
+      if (!read_one_facts (self, g_ptr_array_index (household_ids, i), now, facts, ids, &found,
+                           error)
+          || !evaluate_all (self, facts, now, FALSE, changes, stats, error))
         {
-          sqlite3_clear_bindings (self->facts_one);
+          /* What the index learned went with the transaction. */
+          self->due_ready = FALSE;
           anbu_store_rollback (self->store);
           return FALSE;
         }
-      sqlite3_clear_bindings (self->facts_one);
     }
   if (!anbu_store_commit (self->store, error))
-    return FALSE;
+    {
+      self->due_ready = FALSE;
+      return FALSE;
+    }
   emit_changes (self, changes);
   return TRUE;
 }
@@ -1625,15 +2035,32 @@ anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
 
   if (!anbu_store_begin (self->store, error))
     return FALSE;
-  if (!run_facts (self, self->facts_all, now, TRUE, changes, stats, error))
+  if (!(self->due_ready ? run_due_pass (self, now, changes, stats, error)
+                        : run_full_pass (self, now, changes, stats, error)))
     {
+      self->due_ready = FALSE;
       anbu_store_rollback (self->store);
       return FALSE;
     }
   if (!anbu_store_commit (self->store, error))
-    return FALSE;
+    {
+      self->due_ready = FALSE;
+      return FALSE;
+    }
   emit_changes (self, changes);
   return TRUE;
+}
+
+static gboolean
+routine_params_equal (const AnbuRoutineParams *a,
+                      const AnbuRoutineParams *b)
+{
+  return a->window_days == b->window_days && a->warmup_days == b->warmup_days
+         && a->quiet_rank == b->quiet_rank && a->match_minutes == b->match_minutes
+         && a->min_days == b->min_days && a->spread_z == b->spread_z && a->margin == b->margin
+         && a->slack_hours == b->slack_hours && a->min_quiet_hours == b->min_quiet_hours
+         && a->max_usual_hours == b->max_usual_hours
+         && a->utc_offset_seconds == b->utc_offset_seconds && !a->days_off == !b->days_off;
 }
 
 gboolean
@@ -1641,16 +2068,25 @@ anbu_alert_engine_set_routine_params (AnbuAlertEngine         *self,
                                       const AnbuRoutineParams *params,
                                       GError                 **error)
 {
+  g_autofree char *key = NULL;
+
   g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
   g_return_val_if_fail (params != NULL, FALSE);
 
   if (!anbu_routine_params_validate (params, error))
     return FALSE;
+  /* The same ones (the defaults given on the command line): nothing to
+   * learn or judge again. */
+  if (routine_params_equal (params, &self->routine_params))
+    return TRUE;
+  key = routine_params_key (params);
   self->routine_params = *params;
   g_free (self->routine_params_key);
-  self->routine_params_key = routine_params_key (params);
-  /* Profiles learned with other parameters are learned again. */
+  self->routine_params_key = g_steal_pointer (&key);
+  /* Profiles learned with other parameters are learned again, and every
+   * watch time is found again by a pass over every household. */
   load_routine_index (self);
+  self->due_ready = FALSE;
   return TRUE;
 }
 

@@ -83,6 +83,12 @@ AnbuAlertEngine *anbu_alert_engine_new                (AnbuStore               *
 gboolean         anbu_alert_engine_wants_check        (AnbuAlertEngine         *self,
                                                        const AnbuTelemetryPlugStatus *status);
 
+/* Tells the due index what a batch did to a plug (every plug of every
+ * committed batch, before anbu_alert_engine_check_households()): new
+ * activity or a return from offline brings its household's look forward. */
+void             anbu_alert_engine_note_plug_status   (AnbuAlertEngine         *self,
+                                                       const AnbuTelemetryPlugStatus *status);
+
 /* Evaluates the households (ids) at `now` (Unix seconds). */
 gboolean         anbu_alert_engine_check_households   (AnbuAlertEngine         *self,
                                                        GPtrArray               *household_ids,
@@ -98,7 +104,9 @@ gboolean         anbu_alert_engine_check_watched      (AnbuAlertEngine         *
                                                        AnbuAlertPassStats      *stats,
                                                        GError                 **error);
 
-/* The timer pass: every active household, then escalation and routing of
+/* The timer pass: every active household whose countdowns may have run
+ * out (the due index; the first pass, and any pass that finds most
+ * households behind, looks at every one), then escalation and routing of
  * every unresolved alert. */
 gboolean         anbu_alert_engine_run_pass           (AnbuAlertEngine         *self,
                                                        gint64                   now,

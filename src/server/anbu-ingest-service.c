@@ -388,6 +388,7 @@ answer_telemetry (AnbuIngestService *self,
         {
           AnbuTelemetryPlugStatus *status = g_ptr_array_index (report->plugs, p);
 
+          anbu_alert_engine_note_plug_status (self->engine, status);
           if (anbu_alert_engine_wants_check (self->engine, status)
               && g_hash_table_add (seen, status->household_id))
             g_ptr_array_add (to_check, status->household_id);

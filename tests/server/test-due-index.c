@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The timer pass looks only at the households whose countdown can be due
+ * (issue 16): when a household's due time moves after the pass has put it
+ * in its index, the signal still comes exactly at the new due time, once.
+ * Three households share the fixture's gateway, which falls silent at
+ * START: the countdowns run on through the silence (issue 13), so only the
+ * timer raises their signals. The server runs on its manual clock; offline
+ * signals are a week away. */
+#include "config.h"
+
+#include <string.h>
+
+#include "anbu-ingest-fixture.h"
+
+#define DONG "1111051500"
+#define HOUR ((gint64) 3600)
+#define MINUTE ((gint64) 60)
+#define WEEK_SECONDS "604800"
+
+/* Wednesday 2026-11-25 14:00 KST. */
+#define START ((gint64) 1795582800)
+
+/* The due times that move earlier come before the next local midnight
+ * (START + 10 h), when the day's relearning of routines would look at
+ * every household anyway. */
+/* A: threshold 48 h, lowered to 24 h after the first pass. */
+#define A_ACT (START - 16 * HOUR)
+#define A_DUE (A_ACT + 24 * HOUR)
+/* B: the resident's last act, then a planner's switching during a visit
+ * recorded after the first pass: that was staff time. */
+#define B_RESIDENT (START - 18 * HOUR)
+#define B_VISIT (START - 2 * HOUR)
+#define B_DUE (B_RESIDENT + 24 * HOUR)
+/* C: due at START + 4 h, but in hospital until START + 3 h, registered
+ * after the first pass: the quiet counts from its end. */
+#define C_ACT (START - 20 * HOUR)
+#define C_BACK (START + 3 * HOUR)
+#define C_DUE (C_BACK + 24 * HOUR)
+
+static const char * const long_offline[] = { "--offline-after", WEEK_SECONDS, NULL };
+
+typedef struct
+{
+  IngestFixture *fixture;
+  char          *a;
+  char          *b;
+  char          *c;
+} Homes;
+
+static void
+tick (IngestFixture *fixture,
+      gint64         now)
+{
+  anbu_test_response_free (ingest_tick (fixture, now));
+}
+
+static gint64
+member_time (JsonObject *object,
+             const char *member)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, member),
+                                                          NULL);
+
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
+/* The household's inactivity signals. */
+static GPtrArray *
+risks (IngestFixture *fixture,
+       const char    *household)
+{
+  g_autoptr(GPtrArray) alerts = ingest_alerts (fixture, NULL, household);
+  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  for (guint i = 0; i < alerts->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (alerts->pdata[i], "kind"), "inactivity") == 0)
+      g_ptr_array_add (found, json_object_ref (alerts->pdata[i]));
+  return found;
+}
+
+static void
+assert_quiet (IngestFixture *fixture,
+              const char    *household)
+{
+  g_autoptr(GPtrArray) found = risks (fixture, household);
+
+  g_assert_cmpuint (found->len, ==, 0);
+}
+
+/* Exactly one risk signal, raised at `raised_at` for the quiet since `since`. */
+static void
+assert_raised (IngestFixture *fixture,
+               const char    *household,
+               gint64         raised_at,
+               gint64         since)
+{
+  g_autoptr(GPtrArray) found = risks (fixture, household);
+
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (member_time (found->pdata[0], "raised_at"), ==, raised_at);
+  g_assert_cmpint (member_time (found->pdata[0], "quiet_since"), ==, since);
+  g_assert_cmpstr (json_object_get_string_member (found->pdata[0], "state"), ==, "open");
+}
+
+static void
+homes_free (Homes *homes)
+{
+  ingest_fixture_free (homes->fixture);
+  g_free (homes->a);
+  g_free (homes->b);
+  g_free (homes->c);
+  g_free (homes);
+}
+
+/* The three report up to START, and a pass puts them in the index. */
+static Homes *
+homes_new (void)
+{
+  Homes *homes = g_new0 (Homes, 1);
+  IngestFixture *fixture = ingest_fixture_new (START, long_offline);
+
+  homes->fixture = fixture;
+  homes->a = ingest_add_household (fixture, DONG, TRUE, 48, "PLUG-A", START - 40 * HOUR);
+  homes->b = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-B", START - 40 * HOUR);
+  homes->c = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-C", START - 40 * HOUR);
+  ingest_post_span (fixture, "PLUG-A", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    A_ACT - 20 * MINUTE, A_ACT, NULL);
+  /* B's resident switched at B_RESIDENT; the planner tried the TV at the visit. */
+  ingest_post_span (fixture, "PLUG-B", START - 39 * HOUR, START - 6 * HOUR, MINUTE, 2.0, 85.0,
+                    B_RESIDENT - 20 * MINUTE, B_RESIDENT, NULL);
+  ingest_post_span (fixture, "PLUG-B", START - 6 * HOUR + MINUTE, START, MINUTE, 2.0, 85.0,
+                    B_VISIT - 5 * MINUTE, B_VISIT, NULL);
+  ingest_post_span (fixture, "PLUG-C", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    C_ACT - 20 * MINUTE, C_ACT, NULL);
+  tick (fixture, START);
+  assert_quiet (fixture, homes->a);
+  assert_quiet (fixture, homes->b);
+  assert_quiet (fixture, homes->c);
+  return homes;
+}
+
+/* A threshold lowered, a visit recorded late, an absence registered late:
+ * each signal at its new due time, none early, none twice. */
+static void
+test_due_moves (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  g_autofree char *a_update = g_strdup_printf ("{\"id\": \"%s\", \"base_version\": 1,"
+                                               " \"fields\": {\"threshold_hours\": 24}}", homes->a);
+  g_autofree char *visit_id = g_uuid_string_random ();
+  g_autofree char *visit_at = ingest_time (B_VISIT);
+  g_autofree char *visit = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\", \"at\": \"%s\","
+                                            " \"by\": \"%s\", \"purpose\": \"regular\"}", visit_id,
+                                            homes->b, visit_at, fixture->admin_id);
+  g_autofree char *absence_id = g_uuid_string_random ();
+  g_autofree char *away_from = ingest_time (C_ACT + HOUR);
+  g_autofree char *away_to = ingest_time (C_BACK);
+  g_autofree char *absence = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\","
+                                              " \"from\": \"%s\", \"to\": \"%s\","
+                                              " \"reason\": \"hospital\"}", absence_id, homes->c,
+                                              away_from, away_to);
+
+  json_object_unref (ingest_push (fixture, "household.update", a_update));
+  json_object_unref (ingest_push (fixture, "visit.create", visit));
+  json_object_unref (ingest_push (fixture, "absence.create", absence));
+
+  /* C's old due time passes in hospital and after. */
+  tick (fixture, START + 2 * HOUR);
+  tick (fixture, START + 4 * HOUR);
+  assert_quiet (fixture, homes->c);
+
+  /* B: counted from the resident's act, not the planner's. */
+  tick (fixture, B_DUE - MINUTE);
+  assert_quiet (fixture, homes->b);
+  tick (fixture, B_DUE);
+  assert_raised (fixture, homes->b, B_DUE, B_RESIDENT);
+
+  /* A: 24 h, not the 48 h the index was built with. */
+  tick (fixture, A_DUE - MINUTE);
+  assert_quiet (fixture, homes->a);
+  tick (fixture, A_DUE);
+  assert_raised (fixture, homes->a, A_DUE, A_ACT);
+
+  tick (fixture, C_DUE - MINUTE);
+  assert_quiet (fixture, homes->c);
+  tick (fixture, C_DUE);
+  assert_raised (fixture, homes->c, C_DUE, C_BACK);
+
+  /* Later passes raise nothing again. */
+  tick (fixture, C_DUE + HOUR);
+  tick (fixture, C_DUE + 30 * HOUR);
+  assert_raised (fixture, homes->a, A_DUE, A_ACT);
+  assert_raised (fixture, homes->b, B_DUE, B_RESIDENT);
+  assert_raised (fixture, homes->c, C_DUE, C_BACK);
+  homes_free (homes);
+}
+
+/* A threshold raised after the first pass: nothing at the old due time,
+ * the signal at the new one. */
+static void
+test_due_moves_later (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  g_autofree char *b_update = g_strdup_printf ("{\"id\": \"%s\", \"base_version\": 1,"
+                                               " \"fields\": {\"threshold_hours\": 40}}", homes->b);
+  gint64 b_due = B_VISIT + 40 * HOUR;
+
+  json_object_unref (ingest_push (fixture, "household.update", b_update));
+  tick (fixture, B_VISIT + 24 * HOUR);
+  assert_quiet (fixture, homes->b);
+  tick (fixture, b_due - MINUTE);
+  assert_quiet (fixture, homes->b);
+  tick (fixture, b_due);
+  assert_raised (fixture, homes->b, b_due, B_VISIT);
+  homes_free (homes);
+}
+
+/* New activity, live and resent late, moves the due times on: nothing at
+ * the old ones, each signal at its new one. */
+static void
+test_due_follows_activity (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  gint64 b_act = START + HOUR + 40 * MINUTE;
+  gint64 a_act = START + 4 * HOUR;
+
+  /* Two hours of readings: B's resident switches; C shows nothing. */
+  tick (fixture, START + 2 * HOUR);
+  ingest_post_span (fixture, "PLUG-A", START + MINUTE, START + 2 * HOUR, MINUTE, 2.0, 85.0, 0, 0,
+                    NULL);
+  ingest_post_span (fixture, "PLUG-B", START + MINUTE, START + 2 * HOUR, MINUTE, 2.0, 85.0,
+                    b_act - 10 * MINUTE, b_act, NULL);
+  ingest_post_span (fixture, "PLUG-C", START + MINUTE, START + 2 * HOUR, MINUTE, 2.0, 85.0, 0, 0,
+                    NULL);
+  tick (fixture, START + 2 * HOUR + MINUTE);
+  tick (fixture, START + 4 * HOUR - MINUTE);
+  assert_quiet (fixture, homes->c);
+  tick (fixture, START + 4 * HOUR);
+  assert_raised (fixture, homes->c, START + 4 * HOUR, C_ACT);
+
+  /* The gateway resends the three hours after that late: A's resident
+   * switched at a_act. */
+  tick (fixture, START + 5 * HOUR);
+  ingest_post_span (fixture, "PLUG-A", START + 2 * HOUR + MINUTE, START + 5 * HOUR, MINUTE, 2.0,
+                    85.0, a_act - 10 * MINUTE, a_act, NULL);
+  ingest_post_span (fixture, "PLUG-B", START + 2 * HOUR + MINUTE, START + 5 * HOUR, MINUTE, 2.0,
+                    85.0, 0, 0, NULL);
+  ingest_post_span (fixture, "PLUG-C", START + 2 * HOUR + MINUTE, START + 5 * HOUR, MINUTE, 2.0,
+                    85.0, 0, 0, NULL);
+  tick (fixture, START + 5 * HOUR + MINUTE);
+
+  tick (fixture, B_VISIT + 24 * HOUR);
+  assert_quiet (fixture, homes->b);
+  tick (fixture, b_act + 24 * HOUR - MINUTE);
+  assert_quiet (fixture, homes->b);
+  tick (fixture, b_act + 24 * HOUR);
+  assert_raised (fixture, homes->b, b_act + 24 * HOUR, b_act);
+
+  tick (fixture, A_ACT + 48 * HOUR);
+  assert_quiet (fixture, homes->a);
+  tick (fixture, a_act + 48 * HOUR - MINUTE);
+  assert_quiet (fixture, homes->a);
+  tick (fixture, a_act + 48 * HOUR);
+  assert_raised (fixture, homes->a, a_act + 48 * HOUR, a_act);
+  assert_raised (fixture, homes->c, START + 4 * HOUR, C_ACT);
+  homes_free (homes);
+}
+
+/* A second plug, where the resident was last active, taken out faulty
+ * after the first pass: only the first plug's activity counts, and the
+ * signal comes at its due time. */
+static void
+test_due_plug_removed (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  gint64 d_act = START - 20 * HOUR;
+  gint64 d2_act = START - 2 * HOUR;
+  g_autofree char *installed = ingest_time (START - 40 * HOUR);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-D1",
+                                                     START - 40 * HOUR);
+  g_autofree char *second = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"household_id\": \"%s\","
+                                             " \"appliance\": \"lamp\", \"installed_at\": \"%s\"}",
+                                             household, installed);
+  g_autofree char *removed_at = ingest_time (START);
+  g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"reason\": \"faulty\","
+                                              " \"at\": \"%s\"}", removed_at);
+
+  json_object_unref (ingest_push (fixture, "plug.install", second));
+  ingest_post_span (fixture, "PLUG-D1", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    d_act - 20 * MINUTE, d_act, NULL);
+  ingest_post_span (fixture, "PLUG-D2", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    d2_act - 20 * MINUTE, d2_act, NULL);
+  tick (fixture, START);
+  assert_quiet (fixture, household);
+
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+  tick (fixture, START + 2 * HOUR);
+  tick (fixture, d_act + 24 * HOUR - MINUTE);
+  assert_quiet (fixture, household);
+  tick (fixture, d_act + 24 * HOUR);
+  assert_raised (fixture, household, d_act + 24 * HOUR, d_act);
+  homes_free (homes);
+}
+
+/* The server restarts with the index built: a signal due while it was
+ * down comes at start-up, one due later at its time. */
+static void
+test_due_after_restart (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  g_autoptr(GPtrArray) c_risks = NULL;
+  const char *detail;
+
+  ingest_fixture_restart (fixture, START + 5 * HOUR);
+  c_risks = risks (fixture, homes->c);
+  g_assert_cmpuint (c_risks->len, ==, 1);
+  g_assert_cmpint (member_time (c_risks->pdata[0], "raised_at"), ==, START + 5 * HOUR);
+  detail = json_object_get_string_member_with_default (c_risks->pdata[0], "detail", NULL);
+  g_assert_nonnull (detail);
+  g_assert_nonnull (strstr (detail, "raised late"));
+  assert_quiet (fixture, homes->b);
+
+  tick (fixture, B_VISIT + 24 * HOUR - MINUTE);
+  assert_quiet (fixture, homes->b);
+  tick (fixture, B_VISIT + 24 * HOUR);
+  assert_raised (fixture, homes->b, B_VISIT + 24 * HOUR, B_VISIT);
+  homes_free (homes);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/anbu/due-index/due-moves", test_due_moves);
+  g_test_add_func ("/anbu/due-index/due-moves-later", test_due_moves_later);
+  g_test_add_func ("/anbu/due-index/due-follows-activity", test_due_follows_activity);
+  g_test_add_func ("/anbu/due-index/due-plug-removed", test_due_plug_removed);
+  g_test_add_func ("/anbu/due-index/due-after-restart", test_due_after_restart);
+  return g_test_run ();
+}
