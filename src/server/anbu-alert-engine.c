@@ -2091,6 +2091,14 @@ anbu_alert_engine_set_routine_params (AnbuAlertEngine         *self,
 }
 
 void
+anbu_alert_engine_forget_due (AnbuAlertEngine *self)
+{
+  g_return_if_fail (ANBU_IS_ALERT_ENGINE (self));
+
+  self->due_ready = FALSE;
+}
+
+void
 anbu_alert_engine_set_learn_budget (AnbuAlertEngine *self,
                                     gint64           usec)
 {

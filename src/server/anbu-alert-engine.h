@@ -113,6 +113,11 @@ gboolean         anbu_alert_engine_run_pass           (AnbuAlertEngine         *
                                                        AnbuAlertPassStats      *stats,
                                                        GError                 **error);
 
+/* Forgets the due index, so the next pass looks at every household: for
+ * an instance that did not run the passes for a while (another instance
+ * led), whose index missed what that one saw. */
+void             anbu_alert_engine_forget_due         (AnbuAlertEngine         *self);
+
 /* The routine detector's parameters (defaults: anbu_routine_params_init_default).
  * FALSE with an error when they are out of range. */
 gboolean         anbu_alert_engine_set_routine_params (AnbuAlertEngine         *self,

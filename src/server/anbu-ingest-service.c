@@ -120,7 +120,11 @@ run_pass (AnbuIngestService   *self,
   gint moved;
 
   if (!leads_timer_pass (self))
-    return TRUE;
+    {
+      /* Another instance runs the passes and sees what this one misses. */
+      anbu_alert_engine_forget_due (self->engine);
+      return TRUE;
+    }
   /* Waits for a commit of readings running on the worker, if any. */
   g_mutex_lock (&self->telemetry_lock);
   if (!anbu_telemetry_note_alive (self->telemetry, now, FALSE, &alive_error))
