@@ -8,7 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "anbu-reading-buckets.h"
 #include "anbu-reading-log.h"
 #include "anbu-record-json.h"
 #include "anbu-server-time.h"
