@@ -17,6 +17,7 @@
  * retention drops a whole partition instead of deleting row by row. */
 
 #define DAY_SECONDS 86400
+#define COPY_CHUNK  8192
 /* Taken while partitions are made or dropped: two instances reaching a
  * new day at once make it once. The store's locks end in ...720 and ...721. */
 #define PARTITION_LOCK_KEY "7308406150722"
@@ -242,26 +243,36 @@ put_double_field (GString *out,
   put_int64_field (out, (gint64) bits);
 }
 
-/* FALSE with `error` set on failure; `duplicate` tells a unique
- * violation (a reading stored already) from other failures. */
+typedef enum
+{
+  COPY_FAILED,
+  COPY_DUPLICATE,     /* a reading is stored already */
+  COPY_NO_PARTITION,  /* a day's partition is gone (another instance's retention) */
+} CopyFailure;
+
+/* FALSE with `error` and `failure` set on failure. */
 static gboolean
 copy_rows (AnbuPgReadingLog  *self,
            const char        *copy_sql,
            GString           *rows,
-           gboolean          *duplicate,
+           CopyFailure       *failure,
            GError           **error)
 {
   PGresult *result = PQexec (self->conn, copy_sql);
   gboolean ok = PQresultStatus (result) == PGRES_COPY_IN;
 
-  *duplicate = FALSE;
+  *failure = COPY_FAILED;
   if (!ok)
     set_pg_error (self, result, error, "Cannot store the readings");
   PQclear (result);
   if (!ok)
     return FALSE;
-  if (PQputCopyData (self->conn, rows->str, (int) rows->len) != 1
-      || PQputCopyEnd (self->conn, NULL) != 1)
+  /* In messages of at most 8 KiB: the server reads a whole message into
+   * memory, and a batch-sized one (50 KiB) had its heap grow and shrink
+   * with every batch (brk in the backend's profile). */
+  for (gsize sent = 0; ok && sent < rows->len; sent += COPY_CHUNK)
+    ok = PQputCopyData (self->conn, rows->str + sent, (int) MIN (COPY_CHUNK, rows->len - sent)) == 1;
+  if (!ok || PQputCopyEnd (self->conn, NULL) != 1)
     {
       set_pg_error (self, NULL, error, "Cannot store the readings");
       ok = FALSE;
@@ -270,7 +281,14 @@ copy_rows (AnbuPgReadingLog  *self,
     {
       if (PQresultStatus (result) != PGRES_COMMAND_OK && ok)
         {
-          *duplicate = g_strcmp0 (PQresultErrorField (result, PG_DIAG_SQLSTATE), "23505") == 0;
+          const char *state = PQresultErrorField (result, PG_DIAG_SQLSTATE);
+
+          /* unique_violation; check_violation is what a row without a
+           * partition raises. */
+          if (g_strcmp0 (state, "23505") == 0)
+            *failure = COPY_DUPLICATE;
+          else if (g_strcmp0 (state, "23514") == 0)
+            *failure = COPY_NO_PARTITION;
           set_pg_error (self, result, error, "Cannot store the readings");
           ok = FALSE;
         }
@@ -323,13 +341,13 @@ format_rows (GString                   *rows,
  * counts); the entries moved are the ones stored. One transaction either
  * way, committed before append returns. */
 static gboolean
-pg_append (AnbuReadingLog             *log,
-           const char * const         *serials,
-           guint                       n_serials,
-           const AnbuReadingLogEntry  *entries,
-           guint                       n_entries,
-           gboolean                   *stored,
-           GError                    **error)
+append_once (AnbuPgReadingLog           *self,
+             const char * const         *serials,
+             const AnbuReadingLogEntry  *entries,
+             guint                       n_entries,
+             gboolean                   *stored,
+             CopyFailure                *failure,
+             GError                    **error)
 {
   static const char move_sql[] =
     "WITH fresh AS (SELECT DISTINCT ON (serial, ts) k, serial, ts, watts, lux"
@@ -337,24 +355,17 @@ pg_append (AnbuReadingLog             *log,
     " moved AS (INSERT INTO reading (serial, ts, watts, lux)"
     "  SELECT serial, ts, watts, lux FROM fresh ON CONFLICT DO NOTHING RETURNING serial, ts)"
     " SELECT f.k FROM fresh f JOIN moved m ON m.serial = f.serial AND m.ts = f.ts";
-  AnbuPgReadingLog *self = ANBU_PG_READING_LOG (log);
   g_autoptr(GArray) days = g_array_new (FALSE, FALSE, sizeof (gint64));
   GString *rows = self->copy_buffer;
   g_autoptr(GError) direct_error = NULL;
   PGresult *result;
   gint64 last_day = G_MININT64;
-  gboolean duplicate;
 
+  *failure = COPY_FAILED;
   for (guint i = 0; i < n_entries; i++)
     {
       gint64 day = day_of (entries[i].reading.ts);
 
-      if (entries[i].plug >= n_serials)
-        {
-          g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
-                       "Reading %u names plug %u of %u", i, entries[i].plug, n_serials);
-          return FALSE;
-        }
       if (day != last_day && !g_hash_table_contains (self->days, &day))
         g_array_append_val (days, day);
       last_day = day;
@@ -373,15 +384,15 @@ pg_append (AnbuReadingLog             *log,
   self->staging_made = TRUE;
 
   format_rows (rows, serials, entries, n_entries, FALSE);
-  if (!exec (self, "BEGIN; SAVEPOINT direct", error, "Cannot store the readings"))
+  if (!exec (self, "BEGIN", error, "Cannot store the readings"))
     goto failed;
-  if (copy_rows (self, "COPY reading (serial, ts, watts, lux) FROM STDIN (FORMAT binary)", rows, &duplicate,
-                 &direct_error))
+  if (copy_rows (self, "COPY reading (serial, ts, watts, lux) FROM STDIN (FORMAT binary)", rows,
+                 failure, &direct_error))
     {
       for (guint i = 0; i < n_entries; i++)
         stored[i] = TRUE;
     }
-  else if (!duplicate)
+  else if (*failure != COPY_DUPLICATE)
     {
       g_propagate_error (error, g_steal_pointer (&direct_error));
       goto failed;
@@ -389,8 +400,10 @@ pg_append (AnbuReadingLog             *log,
   else
     {
       format_rows (rows, serials, entries, n_entries, TRUE);
-      if (!exec (self, "ROLLBACK TO SAVEPOINT direct", error, "Cannot store the readings")
-          || !copy_rows (self, "COPY reading_incoming FROM STDIN (FORMAT binary)", rows, &duplicate, error)
+      /* The transaction held the failed COPY only: begin anew. */
+      if (!exec (self, "ROLLBACK; BEGIN", error, "Cannot store the readings")
+          || !copy_rows (self, "COPY reading_incoming FROM STDIN (FORMAT binary)", rows, failure,
+                         error)
           || (result = query (self, move_sql, 0, NULL, error, "Cannot store the readings")) == NULL)
         goto failed;
       for (int row = 0; row < PQntuples (result); row++)
@@ -412,6 +425,38 @@ failed:
   for (guint i = 0; i < n_entries; i++)
     stored[i] = FALSE;
   return FALSE;
+}
+
+static gboolean
+pg_append (AnbuReadingLog             *log,
+           const char * const         *serials,
+           guint                       n_serials,
+           const AnbuReadingLogEntry  *entries,
+           guint                       n_entries,
+           gboolean                   *stored,
+           GError                    **error)
+{
+  AnbuPgReadingLog *self = ANBU_PG_READING_LOG (log);
+  g_autoptr(GError) local_error = NULL;
+  CopyFailure failure;
+
+  for (guint i = 0; i < n_entries; i++)
+    if (entries[i].plug >= n_serials)
+      {
+        g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                     "Reading %u names plug %u of %u", i, entries[i].plug, n_serials);
+        return FALSE;
+      }
+  if (append_once (self, serials, entries, n_entries, stored, &failure, &local_error))
+    return TRUE;
+  if (failure != COPY_NO_PARTITION)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* Another instance dropped a day this one knew: learn the days anew. */
+  g_hash_table_remove_all (self->days);
+  return append_once (self, serials, entries, n_entries, stored, &failure, error);
 }
 
 static void
