@@ -506,6 +506,32 @@ test_empty_range (Fixture       *fixture,
   g_assert_cmpuint (hours->len, ==, 0);
 }
 
+/* Another connection (another server instance) folds a day this one has
+ * written to; a reading of that day sent after it is stored all the same
+ * (PostgreSQL: the dropped partition is made again). */
+static void
+test_after_other_retention (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(AnbuReadingLog) other = NULL;
+  g_autoptr(GError) error = NULL;
+  AnbuReadingLogEntry first[] = { entry (0, DAY_D - DAY + 100, 1.0, 1.0) };
+  AnbuReadingLogEntry later[] = { entry (0, DAY_D - DAY + 200, 2.0, 2.0) };
+  guint64 folded = 0;
+
+  if (fixture->log == NULL)
+    return;
+  other = open_log (fixture);
+  append (fixture->log, first, G_N_ELEMENTS (first), "1");
+  g_assert_true (anbu_reading_log_fold_before (other, DAY_D, &folded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (folded, ==, 1);
+  assert_range (fixture->log, serials[0], DAY_D - DAY, DAY_D, DAY_D - DAY, "");
+
+  append (fixture->log, later, G_N_ELEMENTS (later), "1");
+  assert_range (other, serials[0], DAY_D - DAY, DAY_D, DAY_D - DAY, "200");
+}
+
 static void
 add_case (const char *name,
           void      (*test) (Fixture *, gconstpointer))
@@ -532,6 +558,7 @@ main (int    argc,
   add_case ("late-out-of-order", test_late_out_of_order);
   add_case ("retention", test_retention);
   add_case ("empty-range", test_empty_range);
+  add_case ("after-other-retention", test_after_other_retention);
 
   postgres = anbu_test_postgres_start (&postgres_skip_reason);
   status = g_test_run ();
