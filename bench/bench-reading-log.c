@@ -177,12 +177,14 @@ measure_raw (Target *target,
 
   for (gint b = 0; b < batches; b++)
     {
-      gint64 ts = MEASURE_START + (first_minute + b) * 60;
+      /* The log's plugs, half a minute after its readings: the same part
+       * of the index, no reading twice. */
+      gint64 ts = MEASURE_START + (first_minute + b) * 60 + 30;
       PGresult *result;
 
       g_string_truncate (rows, 0);
       for (gint p = 0; p < plugs; p++)
-        g_string_append_printf (rows, "R-%07d\t%" G_GINT64_FORMAT "\t%d.5\t%d\n", p, ts, 20 + p % 7,
+        g_string_append_printf (rows, "P-%07d\t%" G_GINT64_FORMAT "\t%d.5\t%d\n", p, ts, 20 + p % 7,
                                 100 + b % 13);
       exec_or_die (target->raw, "BEGIN");
       result = PQexec (target->raw, "COPY reading (serial, ts, watts, lux) FROM STDIN");
