@@ -26,7 +26,7 @@
 #include "anbu-ingest-service.h"
 #include "anbu-metrics.h"
 #include "anbu-mutations.h"
-#include "anbu-retention.h"
+#include "anbu-sqlite-reading-log.h"
 #include "anbu-routine-detector.h"
 #include "anbu-sqlite-store.h"
 
@@ -182,12 +182,13 @@ timer_pass (AnbuIngestService *service,
   AnbuTelemetry *telemetry = anbu_ingest_service_get_telemetry (service);
   double t0 = now_s ();
   double c0 = cpu_s ();
-  guint folded = 0;
+  g_autoptr(AnbuReadingLog) readings = anbu_sqlite_reading_log_new (db);
+  guint64 folded = 0;
   double e0;
 
   if (!anbu_telemetry_note_alive (telemetry, now, FALSE, &error)
-      || !anbu_retention_fold (db, now - (gint64) ANBU_DEFAULT_RETENTION_DAYS * 86400, &folded,
-                               &error)
+      || !anbu_reading_log_fold_before (readings, now - (gint64) ANBU_DEFAULT_RETENTION_DAYS * 86400,
+                                        &folded, &error)
       || !anbu_telemetry_publish_live (telemetry, store, now,
                                        ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL, NULL, &error)
       || anbu_caseload_moves_apply_due (store, now * G_USEC_PER_SEC, &error) < 0)

@@ -18,7 +18,7 @@
 #include "anbu-json-body.h"
 #include "anbu-live-relay.h"
 #include "anbu-local-event-bus.h"
-#include "anbu-retention.h"
+#include "anbu-sqlite-reading-log.h"
 #include "anbu-report-routes.h"
 #include "anbu-server-time.h"
 #include "anbu-sole-instance-leader.h"
@@ -36,6 +36,7 @@ struct _AnbuIngestService
   AnbuHttpServer      *server;
   AnbuHolidayCalendar *calendar;
   AnbuTelemetry       *telemetry;
+  AnbuReadingLog      *readings;      /* on `db`: the retention's */
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
   AnbuTimerPassLeader *leader;        /* whether this instance runs the timer pass */
@@ -79,15 +80,15 @@ run_retention (AnbuIngestService *self,
                gint64             now)
 {
   g_autoptr(GError) error = NULL;
-  guint folded = 0;
+  guint64 folded = 0;
   gint64 cutoff = now - (gint64) self->options.retention_days * 24 * 3600;
 
   self->last_retention = now;
-  if (!anbu_retention_fold (self->db, cutoff, &folded, &error))
+  if (!anbu_reading_log_fold_before (self->readings, cutoff, &folded, &error))
     g_warning ("Cannot fold old readings: %s", error->message);
   else if (folded > 0)
-    g_message ("Folded %u readings older than %u days into hourly aggregates", folded,
-               self->options.retention_days);
+    g_message ("Folded %" G_GUINT64_FORMAT " readings older than %u days into hourly aggregates",
+               folded, self->options.retention_days);
 }
 
 /* Several instances on one database run the pass on one of them
@@ -711,6 +712,7 @@ anbu_ingest_service_finalize (GObject *object)
   AnbuIngestService *self = ANBU_INGEST_SERVICE (object);
 
   g_clear_pointer (&self->gateway_lookup, sqlite3_finalize);
+  g_clear_object (&self->readings);
   g_clear_pointer (&self->counter, sqlite3_finalize);
   g_clear_object (&self->clock);
   g_clear_object (&self->reports);
@@ -821,7 +823,14 @@ anbu_ingest_service_new (AnbuStore               *store,
   self->ingest_db = open_ingest_connection (db, error);
   if (self->ingest_db == NULL)
     return NULL;
-  self->telemetry = anbu_telemetry_new (self->ingest_db, self->options.offline_after);
+  self->readings = anbu_sqlite_reading_log_new (db);
+  {
+    /* The telemetry's readings commit with its batch, on its connection. */
+    g_autoptr(AnbuReadingLog) ingest_readings = anbu_sqlite_reading_log_new (self->ingest_db);
+
+    self->telemetry = anbu_telemetry_new (self->ingest_db, ingest_readings,
+                                          self->options.offline_after);
+  }
   /* Raw readings are folded an hour after they pass the retention age;
    * older ones are refused so a resend cannot count twice. */
   if (self->telemetry != NULL)

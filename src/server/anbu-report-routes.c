@@ -13,6 +13,7 @@
 #include "anbu-query-pool.h"
 #include "anbu-report-routes.h"
 #include "anbu-series.h"
+#include "anbu-sqlite-reading-log.h"
 #include "anbu-server-time.h"
 #include "anbu-stats.h"
 
@@ -134,8 +135,10 @@ run_series_query (sqlite3   *db,
                   GError   **error)
 {
   SeriesQuery *series = data;
+  /* The pool's connection of this query; statements prepared on first use. */
+  g_autoptr(AnbuReadingLog) readings = anbu_sqlite_reading_log_new (db);
 
-  return anbu_series_to_json (db, series->household_id, series->from, series->to,
+  return anbu_series_to_json (db, readings, series->household_id, series->from, series->to,
                               series->bucket, error);
 }
 

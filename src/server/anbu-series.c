@@ -6,7 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "anbu-activity-detector.h"
-#include "anbu-reading-buckets.h"
+#include "anbu-reading-log.h"
 #include "anbu-series.h"
 #include "anbu-server-time.h"
 #include "anbu-store.h"
@@ -18,16 +18,6 @@ static const char plugs_sql[] =
   " unixepoch (json_extract (record, '$.installed_at')),"
   " unixepoch (json_extract (record, '$.removed_at'))"
   " FROM plug WHERE household_id = ?1 ORDER BY seq";
-
-/* Hourly folds in [?5, ?3), as buckets counted from ?2. */
-static const char hourly_sql[] =
-  "SELECT (hour - ?2) / ?4, n, watts_min, watts_max, watts_sum, lux_min, lux_max, lux_sum"
-  " FROM reading_hourly WHERE serial = ?1 AND hour >= ?5 AND hour < ?3";
-
-/* The plug's packed raw readings from the row holding ?2 up to ?3. */
-static const char raw_sql[] =
-  "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1 AND bucket >= ?2 AND bucket < ?3"
-  " ORDER BY bucket";
 
 /* One bucket of the answer. */
 typedef struct
@@ -77,62 +67,38 @@ series_bucket_add (GArray       *buckets,
 /* The plug's buckets in [lower, upper), hourly folds and raw readings
  * together, in order. */
 static gboolean
-read_buckets (sqlite3_stmt *hourly,
-              sqlite3_stmt *raw,
-              const char   *serial,
-              gint64        from,
-              gint64        lower,
-              gint64        upper,
-              gint64        bucket,
-              GArray       *out)
+read_buckets (AnbuReadingLog  *log,
+              const char      *serial,
+              gint64           from,
+              gint64           lower,
+              gint64           upper,
+              gint64           bucket,
+              GArray          *out,
+              GError         **error)
 {
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (SeriesBucket));
+  g_autoptr(GArray) hours = g_array_new (FALSE, FALSE, sizeof (AnbuReadingHour));
   g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
-  int rc;
 
-  sqlite3_reset (hourly);
-  sqlite3_bind_text (hourly, 1, serial, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (hourly, 2, from);
-  sqlite3_bind_int64 (hourly, 3, upper);
-  sqlite3_bind_int64 (hourly, 4, bucket);
-  sqlite3_bind_int64 (hourly, 5, lower);
-  while ((rc = sqlite3_step (hourly)) == SQLITE_ROW)
+  if (!anbu_reading_log_read_hours (log, serial, lower, upper, hours, error)
+      || !anbu_reading_log_read_range (log, serial, lower, upper, readings, error))
+    return FALSE;
+  for (guint i = 0; i < hours->len; i++)
     {
-      SeriesBucket item = {
-        sqlite3_column_int64 (hourly, 0), sqlite3_column_int64 (hourly, 1),
-        sqlite3_column_double (hourly, 2), sqlite3_column_double (hourly, 3),
-        sqlite3_column_double (hourly, 4), sqlite3_column_double (hourly, 5),
-        sqlite3_column_double (hourly, 6), sqlite3_column_double (hourly, 7),
-      };
+      const AnbuReadingHour *h = &g_array_index (hours, AnbuReadingHour, i);
+      SeriesBucket item = { (h->hour - from) / bucket, h->n, h->watts_min, h->watts_max,
+                            h->watts_sum, h->lux_min, h->lux_max, h->lux_sum };
 
       series_bucket_add (found, &item);
     }
-  if (rc != SQLITE_DONE)
-    return FALSE;
-
-  sqlite3_reset (raw);
-  sqlite3_bind_text (raw, 1, serial, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (raw, 2, anbu_reading_bucket_of (lower));
-  sqlite3_bind_int64 (raw, 3, upper);
-  while ((rc = sqlite3_step (raw)) == SQLITE_ROW)
+  for (guint i = 0; i < readings->len; i++)
     {
-      g_array_set_size (readings, 0);
-      if (!anbu_reading_buckets_unpack (readings, sqlite3_column_int64 (raw, 0),
-                                        sqlite3_column_blob (raw, 1),
-                                        (gsize) sqlite3_column_bytes (raw, 1)))
-        continue;
-      for (guint i = 0; i < readings->len; i++)
-        {
-          const AnbuReading *r = &g_array_index (readings, AnbuReading, i);
-          SeriesBucket item = { (r->ts - from) / bucket, 1, r->watts, r->watts, r->watts,
-                                r->lux, r->lux, r->lux };
+      const AnbuReading *r = &g_array_index (readings, AnbuReading, i);
+      SeriesBucket item = { (r->ts - from) / bucket, 1, r->watts, r->watts, r->watts,
+                            r->lux, r->lux, r->lux };
 
-          if (r->ts >= lower && r->ts < upper)
-            series_bucket_add (found, &item);
-        }
+      series_bucket_add (found, &item);
     }
-  if (rc != SQLITE_DONE)
-    return FALSE;
 
   /* Hourly folds precede raw readings; sort anyway, then merge equals. */
   g_array_sort (found, compare_buckets);
@@ -191,8 +157,9 @@ add_measure (JsonBuilder *builder,
 }
 
 char *
-anbu_series_to_json (sqlite3     *db,
-                     const char  *household_id,
+anbu_series_to_json (sqlite3         *db,
+                     AnbuReadingLog  *readings,
+                     const char      *household_id,
                      gint64       from,
                      gint64       to,
                      gint64       bucket,
@@ -201,7 +168,7 @@ anbu_series_to_json (sqlite3     *db,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) plugs_found = g_ptr_array_new_with_free_func ((GDestroyNotify) series_plug_free);
-  sqlite3_stmt *plugs = NULL, *hourly = NULL, *raw = NULL, *events = NULL;
+  sqlite3_stmt *plugs = NULL, *events = NULL;
   g_autoptr(GArray) buckets = g_array_new (FALSE, FALSE, sizeof (SeriesBucket));
   char *json = NULL;
   int rc;
@@ -209,8 +176,6 @@ anbu_series_to_json (sqlite3     *db,
   g_return_val_if_fail (bucket > 0 && from < to, NULL);
 
   if (sqlite3_prepare_v2 (db, plugs_sql, -1, &plugs, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (db, hourly_sql, -1, &hourly, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (db, raw_sql, -1, &raw, NULL) != SQLITE_OK
       || sqlite3_prepare_v2 (db, events_sql, -1, &events, NULL) != SQLITE_OK)
     goto failed;
 
@@ -263,8 +228,8 @@ anbu_series_to_json (sqlite3     *db,
       json_builder_set_member_name (builder, "buckets");
       json_builder_begin_array (builder);
       g_array_set_size (buckets, 0);
-      if (!read_buckets (hourly, raw, serial, from, lower, upper, bucket, buckets))
-        goto failed;
+      if (!read_buckets (readings, serial, from, lower, upper, bucket, buckets, error))
+        goto out;
       for (guint i = 0; i < buckets->len; i++)
         {
           const SeriesBucket *item = &g_array_index (buckets, SeriesBucket, i);
@@ -314,8 +279,6 @@ failed:
                sqlite3_errmsg (db));
 out:
   sqlite3_finalize (plugs);
-  sqlite3_finalize (hourly);
-  sqlite3_finalize (raw);
   sqlite3_finalize (events);
   return json;
 }

@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "anbu-reading-log.h"
+
 G_BEGIN_DECLS
 
 /* GET /api/v1/households/{id}/series: per plug of the household and per
@@ -18,16 +20,18 @@ G_BEGIN_DECLS
  *                            "lux": {"min", "max", "mean"}}, ...],
  *               "events": [{"at", "kind", "magnitude"}, ...]}, ...]}
  *
- * Empty buckets are left out. */
+ * Empty buckets are left out. The plugs and events come from `db`, the
+ * readings from `readings`. */
 
 #define ANBU_SERIES_MAX_BUCKETS 5000
 #define ANBU_SERIES_MAX_EVENTS  20000
 
-char *anbu_series_to_json (sqlite3     *db,
-                           const char  *household_id,
-                           gint64       from,
-                           gint64       to,
-                           gint64       bucket,
-                           GError     **error);
+char *anbu_series_to_json (sqlite3         *db,
+                           AnbuReadingLog  *readings,
+                           const char      *household_id,
+                           gint64           from,
+                           gint64           to,
+                           gint64           bucket,
+                           GError         **error);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "anbu-reading-buckets.h"
+#include "anbu-reading-log.h"
 #include "anbu-record-json.h"
 #include "anbu-server-time.h"
 #include "anbu-store.h"
@@ -27,18 +27,15 @@ struct _AnbuTelemetry
   GObject             parent_instance;
 
   sqlite3            *db;
+  AnbuReadingLog     *readings;
   gint64              offline_after;
   gint64              max_age;
   AnbuActivityParams  params;
 
   sqlite3_stmt       *plug_info;
-  sqlite3_stmt       *bucket_get;
-  sqlite3_stmt       *bucket_put;
   sqlite3_stmt       *live_get;
   sqlite3_stmt       *live_put;
   sqlite3_stmt       *detector_put;
-  sqlite3_stmt       *previous_reading;
-  sqlite3_stmt       *next_reading;
   sqlite3_stmt       *insert_event;
   sqlite3_stmt       *delete_events_at;
   sqlite3_stmt       *last_event;
@@ -156,29 +153,12 @@ typedef struct
   gboolean dirty;
 } Witness;
 
-/* One stored row of a plug's readings (anbu-reading-buckets.h), read and
- * changed in memory while a batch is stored, written back once. */
-typedef struct
-{
-  gint64    bucket;
-  GArray   *readings;   /* AnbuReading, sorted */
-  gboolean  dirty;
-} BucketRow;
-
-static void
-bucket_row_free (BucketRow *row)
-{
-  g_array_unref (row->readings);
-  g_free (row);
-}
-
 typedef struct
 {
   gboolean  checked;
   gboolean  usable;
   char     *household_id;
   GArray   *accepted;   /* AnbuReading */
-  GPtrArray *rows;      /* BucketRow: the rows this batch touched */
   gboolean  has_live;   /* the plug reported before: `live` holds its fields */
   gint64    live_seen_at;
   double    live_watts;
@@ -200,7 +180,6 @@ plug_work_clear (PlugWork *work)
   g_clear_pointer (&work->household_id, g_free);
   g_clear_pointer (&work->gateway_id, g_free);
   g_clear_pointer (&work->accepted, g_array_unref);
-  g_clear_pointer (&work->rows, g_ptr_array_unref);
 }
 
 static void
@@ -910,7 +889,6 @@ plug_cache_put (AnbuTelemetry *self,
   copy->household_id = g_strdup (work->household_id);
   copy->gateway_id = g_strdup (work->gateway_id);
   copy->accepted = NULL;
-  copy->rows = NULL;
   g_hash_table_replace (self->plug_cache, g_strdup (serial), copy);
 }
 
@@ -956,7 +934,6 @@ load_plug (AnbuTelemetry *self,
 {
   PlugWork *cached = g_hash_table_lookup (self->plug_cache, serial);
   GArray *accepted = work->accepted;
-  GPtrArray *rows = work->rows;
 
   if (cached == NULL)
     {
@@ -973,7 +950,6 @@ load_plug (AnbuTelemetry *self,
   work->household_id = g_strdup (cached->household_id);
   work->gateway_id = g_strdup (cached->gateway_id);
   work->accepted = accepted;
-  work->rows = rows;
   if (!work->usable)
     {
       *code = "removed_serial";
@@ -1221,44 +1197,6 @@ store_events (AnbuTelemetry            *self,
   return TRUE;
 }
 
-/* The stored reading of `serial` just before (`after` FALSE) or after
- * `ts`: the statement walks the plug's rows from ts's bucket backwards or
- * forwards; at most the second row holds it. */
-static gboolean
-neighbour (sqlite3_stmt *stmt,
-           const char   *serial,
-           gint64        ts,
-           gboolean      after,
-           AnbuReading  *reading)
-{
-  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
-  gboolean found = FALSE;
-
-  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, anbu_reading_bucket_of (ts));
-  while (!found && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_array_set_size (readings, 0);
-      if (!anbu_reading_buckets_unpack (readings, sqlite3_column_int64 (stmt, 0),
-                                        sqlite3_column_blob (stmt, 1),
-                                        (gsize) sqlite3_column_bytes (stmt, 1)))
-        continue;
-      for (guint k = 0; k < readings->len && !found; k++)
-        {
-          const AnbuReading *candidate
-            = &g_array_index (readings, AnbuReading, after ? k : readings->len - 1 - k);
-
-          if (after ? candidate->ts > ts : candidate->ts < ts)
-            {
-              *reading = *candidate;
-              found = TRUE;
-            }
-        }
-    }
-  sqlite3_reset (stmt);
-  return found;
-}
-
 /* A reading older than the plug's newest: the events on both sides of it
  * are computed again from its stored neighbours. */
 /* The steps on both sides of a late reading are judged with what the plug
@@ -1273,12 +1211,16 @@ insert_late_reading (AnbuTelemetry              *self,
                      GError                    **error)
 {
   AnbuReading previous, next;
-  gboolean has_previous = neighbour (self->previous_reading, serial, reading->ts, FALSE,
-                                     &previous);
-  gboolean has_next = neighbour (self->next_reading, serial, reading->ts, TRUE, &next);
+  gboolean has_previous, has_next;
   AnbuActivityEvent events[ANBU_ACTIVITY_MAX_EVENTS];
   AnbuActivityDetector detector = *learned;
   guint n;
+
+  if (!anbu_reading_log_read_neighbour (self->readings, serial, reading->ts, FALSE, &previous,
+                                        &has_previous, error)
+      || !anbu_reading_log_read_neighbour (self->readings, serial, reading->ts, TRUE, &next,
+                                           &has_next, error))
+    return FALSE;
 
   detector.learned.dip_ts = 0;
   if (has_previous)
@@ -1522,14 +1464,11 @@ anbu_telemetry_finalize (GObject *object)
 {
   AnbuTelemetry *self = ANBU_TELEMETRY (object);
 
+  g_clear_object (&self->readings);
   g_clear_pointer (&self->plug_info, sqlite3_finalize);
-  g_clear_pointer (&self->bucket_get, sqlite3_finalize);
-  g_clear_pointer (&self->bucket_put, sqlite3_finalize);
   g_clear_pointer (&self->live_get, sqlite3_finalize);
   g_clear_pointer (&self->live_put, sqlite3_finalize);
   g_clear_pointer (&self->detector_put, sqlite3_finalize);
-  g_clear_pointer (&self->previous_reading, sqlite3_finalize);
-  g_clear_pointer (&self->next_reading, sqlite3_finalize);
   g_clear_pointer (&self->insert_event, sqlite3_finalize);
   g_clear_pointer (&self->delete_events_at, sqlite3_finalize);
   g_clear_pointer (&self->last_event, sqlite3_finalize);
@@ -1561,15 +1500,18 @@ anbu_telemetry_init (AnbuTelemetry *self)
 }
 
 AnbuTelemetry *
-anbu_telemetry_new (sqlite3 *db,
-                    gint64   offline_after_seconds)
+anbu_telemetry_new (sqlite3        *db,
+                    AnbuReadingLog *readings,
+                    gint64          offline_after_seconds)
 {
   g_autoptr(AnbuTelemetry) self = g_object_new (ANBU_TYPE_TELEMETRY, NULL);
 
   g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (ANBU_IS_READING_LOG (readings), NULL);
   g_return_val_if_fail (offline_after_seconds > 0, NULL);
 
   self->db = db;
+  self->readings = g_object_ref (readings);
   self->offline_after = offline_after_seconds;
   if (!prepare (self, &self->plug_info,
                 "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
@@ -1579,12 +1521,6 @@ anbu_telemetry_new (sqlite3 *db,
                 " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
                 " LEFT JOIN plug_detector d ON d.serial = l.serial"
                 " WHERE p.id = ?1")
-      || !prepare (self, &self->bucket_get,
-                   "SELECT readings FROM reading_bucket WHERE bucket = ?1 AND serial = ?2")
-      || !prepare (self, &self->bucket_put,
-                   "INSERT INTO reading_bucket (bucket, serial, n, readings)"
-                   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (bucket, serial) DO UPDATE SET n = excluded.n,"
-                   " readings = excluded.readings")
       || !prepare (self, &self->live_get,
                    "SELECT household_id, last_seen_at, last_watts, last_lux,"
                    " coalesce (last_activity_at, 0), online_since, offline_from FROM plug_live"
@@ -1613,12 +1549,6 @@ anbu_telemetry_new (sqlite3 *db,
                    " unobserved = excluded.unobserved, plugs = excluded.plugs,"
                    " alive_at = excluded.alive_at, down_from = excluded.down_from,"
                    " down_to = excluded.down_to")
-      || !prepare (self, &self->previous_reading,
-                   "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1"
-                   " AND bucket <= ?2 ORDER BY bucket DESC")
-      || !prepare (self, &self->next_reading,
-                   "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1"
-                   " AND bucket >= ?2 ORDER BY bucket")
       || !prepare (self, &self->insert_event,
                    "INSERT OR REPLACE INTO activity_event (serial, ts, kind, magnitude)"
                    " VALUES (?1, ?2, ?3, ?4)")
@@ -1647,85 +1577,6 @@ anbu_telemetry_new (sqlite3 *db,
   return g_steal_pointer (&self);
 }
 
-/* The stored row of `serial`'s readings in `bucket`, read once per batch. */
-static BucketRow *
-bucket_row_get (AnbuTelemetry  *self,
-                const char     *serial,
-                PlugWork       *work,
-                gint64          bucket,
-                GError        **error)
-{
-  sqlite3_stmt *stmt = self->bucket_get;
-  BucketRow *row;
-  int rc;
-
-  for (guint i = work->rows->len; i > 0; i--)
-    {
-      row = g_ptr_array_index (work->rows, i - 1);
-      if (row->bucket == bucket)
-        return row;
-    }
-  row = g_new0 (BucketRow, 1);
-  row->bucket = bucket;
-  /* A reading a minute fills a quarter hour with 15. */
-  row->readings = g_array_sized_new (FALSE, FALSE, sizeof (AnbuReading), 16);
-  g_ptr_array_add (work->rows, row);
-  sqlite3_bind_int64 (stmt, 1, bucket);
-  sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW
-      && !anbu_reading_buckets_unpack (row->readings, bucket, sqlite3_column_blob (stmt, 0),
-                                       (gsize) sqlite3_column_bytes (stmt, 0)))
-    {
-      sqlite3_reset (stmt);
-      g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED,
-                   "The stored readings of %s are unreadable", serial);
-      return NULL;
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, "Cannot read the stored readings");
-      return NULL;
-    }
-  return row;
-}
-
-/* Writes back every row a reading was added to. */
-static gboolean
-bucket_rows_save (AnbuTelemetry       *self,
-                  AnbuTelemetryBatch  *batch,
-                  PlugWork            *works,
-                  GError             **error)
-{
-  sqlite3_stmt *stmt = self->bucket_put;
-
-  for (guint p = 0; p < batch->serials->len; p++)
-    {
-      const char *serial = g_ptr_array_index (batch->serials, p);
-      PlugWork *work = &works[p];
-
-      for (guint i = 0; work->rows != NULL && i < work->rows->len; i++)
-        {
-          BucketRow *row = g_ptr_array_index (work->rows, i);
-          gsize size;
-          guint8 *blob;
-
-          if (!row->dirty)
-            continue;
-          blob = anbu_reading_buckets_pack (row->readings, row->bucket, &size);
-          sqlite3_bind_int64 (stmt, 1, row->bucket);
-          sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
-          sqlite3_bind_int (stmt, 3, (int) row->readings->len);
-          sqlite3_bind_blob64 (stmt, 4, blob, size, g_free);
-          if (!step_done (self, stmt, error, "Cannot store the readings"))
-            return FALSE;
-          row->dirty = FALSE;
-        }
-    }
-  return TRUE;
-}
-
 static void
 reject_serial (AnbuTelemetryEntry *entry,
                guint               index,
@@ -1749,6 +1600,11 @@ ingest_batch (AnbuTelemetry       *self,
   guint n_plugs = batch->serials->len;
   PlugWork *works = g_new0 (PlugWork, MAX (n_plugs, 1));
   const char *gateway_id = batch->gateway_id;
+  /* The readings that passed the checks, and the batch entry of each. */
+  g_autoptr(GArray) to_store = g_array_sized_new (FALSE, FALSE, sizeof (AnbuReadingLogEntry),
+                                                  batch->entries->len);
+  g_autofree guint *entry_of = g_new (guint, MAX (batch->entries->len, 1));
+  g_autofree gboolean *stored = g_new (gboolean, MAX (batch->entries->len, 1));
   gboolean ok = FALSE;
 
   report->batch = anbu_telemetry_batch_ref (batch);
@@ -1762,8 +1618,7 @@ ingest_batch (AnbuTelemetry       *self,
       AnbuTelemetryEntry *entry = anbu_telemetry_batch_entry (batch, i);
       AnbuTelemetryOutcome *outcome = &g_array_index (report->outcomes, AnbuTelemetryOutcome, i);
       PlugWork *work = NULL;
-      BucketRow *row;
-      AnbuReading reading;
+      AnbuReadingLogEntry *item;
 
       check_values (entry, i, now, self->max_age);
       if (entry->reject_code == NULL)
@@ -1776,7 +1631,6 @@ ingest_batch (AnbuTelemetry       *self,
               /* Room for the plug's share of the batch at once. */
               work->accepted = g_array_sized_new (FALSE, FALSE, sizeof (AnbuReading),
                                                   batch->entries->len / n_plugs + 1);
-              work->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) bucket_row_free);
               if (!load_plug (self, entry->serial, work, &code, &reason))
                 reject_serial (entry, i, code, reason);
             }
@@ -1797,16 +1651,28 @@ ingest_batch (AnbuTelemetry       *self,
           continue;
         }
 
-      row = bucket_row_get (self, entry->serial, work, anbu_reading_bucket_of (entry->ts), error);
-      if (row == NULL)
-        goto out;
-      reading = (AnbuReading) { entry->ts, entry->watts, entry->lux };
-      if (anbu_reading_buckets_insert (row->readings, &reading))
+      entry_of[to_store->len] = i;
+      g_array_set_size (to_store, to_store->len + 1);
+      item = &g_array_index (to_store, AnbuReadingLogEntry, to_store->len - 1);
+      item->plug = entry->plug;
+      item->reading = (AnbuReading) { entry->ts, entry->watts, entry->lux };
+    }
+
+  if (!anbu_reading_log_append (self->readings, (const char * const *) batch->serials->pdata,
+                                n_plugs, (const AnbuReadingLogEntry *) (gpointer) to_store->data,
+                                to_store->len, stored, error))
+    goto out;
+  for (guint k = 0; k < to_store->len; k++)
+    {
+      const AnbuReadingLogEntry *item = &g_array_index (to_store, AnbuReadingLogEntry, k);
+      AnbuTelemetryOutcome *outcome = &g_array_index (report->outcomes, AnbuTelemetryOutcome,
+                                                      entry_of[k]);
+
+      if (stored[k])
         {
-          row->dirty = TRUE;
           *outcome = ANBU_TELEMETRY_ACCEPTED;
           report->accepted++;
-          g_array_append_val (work->accepted, reading);
+          g_array_append_val (works[item->plug].accepted, item->reading);
         }
       else
         {
@@ -1814,9 +1680,6 @@ ingest_batch (AnbuTelemetry       *self,
           report->duplicate++;
         }
     }
-
-  if (!bucket_rows_save (self, batch, works, error))
-    goto out;
 
   /* The gateway's readings resumed after a silence of all its plugs? */
   {

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "anbu-activity-detector.h"
+#include "anbu-reading-log.h"
 #include "anbu-store.h"
 
 G_BEGIN_DECLS
@@ -135,9 +136,12 @@ AnbuTelemetryBatch *anbu_telemetry_parse_simple_body (const char *data,
 G_DECLARE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, ANBU, TELEMETRY, GObject)
 
 /* `db` is the server's connection (owned by the store; it must outlive
- * this object). A plug quiet for `offline_after_seconds` and then heard
- * again counts as back online (its quiet restarts). */
+ * this object); the raw readings go to `readings` (on SQLite, a log on
+ * the same connection, so they commit with the batch). A plug quiet for
+ * `offline_after_seconds` and then heard again counts as back online (its
+ * quiet restarts). */
 AnbuTelemetry       *anbu_telemetry_new              (sqlite3             *db,
+                                                      AnbuReadingLog      *readings,
                                                       gint64               offline_after_seconds);
 
 /* Checks, stores and detects. Takes ownership of nothing; the batch's

@@ -24,6 +24,7 @@
 #include "anbu-pg-event-bus.h"
 #include "anbu-pg-throttle-ledger.h"
 #include "anbu-sole-instance-leader.h"
+#include "anbu-sqlite-reading-log.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-store.h"
 #include "anbu-telemetry.h"
@@ -558,6 +559,7 @@ instance_start (Instance   *instance,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autoptr(AnbuReadingLog) readings = NULL;
   sqlite3 *db;
 
   instance->dir = g_dir_make_tmp ("anbu-instance-XXXXXX", &error);
@@ -567,7 +569,8 @@ instance_start (Instance   *instance,
   g_assert_no_error (error);
   save_household (instance->store);
   db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (instance->store));
-  instance->telemetry = anbu_telemetry_new (db, 6 * 3600);
+  readings = anbu_sqlite_reading_log_new (db);
+  instance->telemetry = anbu_telemetry_new (db, readings, 6 * 3600);
   g_assert_nonnull (instance->telemetry);
   instance->hub = anbu_live_hub_new (instance->store, db, 1);
   g_assert_nonnull (instance->hub);

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "anbu-reading-log.h"
+
+G_BEGIN_DECLS
+
+#define ANBU_TYPE_PG_READING_LOG (anbu_pg_reading_log_get_type ())
+G_DECLARE_FINAL_TYPE (AnbuPgReadingLog, anbu_pg_reading_log, ANBU, PG_READING_LOG, GObject)
+
+/* Connects to the PostgreSQL database named by `conninfo` (as
+ * anbu_pg_store_open does: a postgresql:// URI or key=value text) on a
+ * connection of its own and brings the readings' schema up to date: the
+ * table `reading`, partitioned by range of time, one partition per UTC
+ * day, made when a batch first reaches that day (and the next day's with
+ * it); and `reading_hourly`, the folded hours. A batch is copied in
+ * (COPY) and committed before append returns; retention folds and drops
+ * whole days' partitions. */
+AnbuReadingLog *anbu_pg_reading_log_open (const char  *conninfo,
+                                          GError     **error);
+
+/* The day partitions there are now, oldest first (for tests and benches). */
+GStrv           anbu_pg_reading_log_list_partitions (AnbuPgReadingLog  *self,
+                                                     GError           **error);
+
+G_END_DECLS
