@@ -367,14 +367,14 @@ static const char exit_changes_sql[] =
   " ORDER BY 1 LIMIT $5::bigint";
 
 /* The control centre's and the administrator's pulls in parts the same
- * way ($4 since, $5 limit; removals go only to callers continuing from a
- * cursor, as a first pull has nothing to remove): each table gives its first page on its own, walking its seq index
- * and looking up each row's household, so a page reads about a page of
- * rows however many households the country has. `filter` repeats the
+ * way ($4 since, $5 limit): each table gives its first page on its own,
+ * walking its seq index and looking up each row's household, so a page
+ * reads about a page of rows however many households the country has. `filter` repeats the
  * role's scope rule in plain terms (it is what lets PostgreSQL use the
  * partial index household_night_seq for the control centre); the full
  * scope check stays beside it. Removals come from the exit part
- * (exit_changes_sql), which an administrator never needs. */
+ * (exit_changes_sql), only for callers continuing from a cursor (a first
+ * pull has nothing to remove), and never for an administrator. */
 #define WIDE_PART_SQL(table, kind, filter) \
   " UNION ALL (SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
   " JOIN household h ON h.id = t.household_id" \
