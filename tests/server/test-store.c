@@ -707,6 +707,15 @@ test_pull_by_dong (Fixture       *fixture,
                      "household:h-4 plug:plug-4 household:h-2 visit:visit-2 visit:visit-6"
                      " household:h-1 plug:plug-1 plug:plug-3 alert:alert-1 contact:contact-1"
                      " visit:visit-1 visit:visit-5 absence:absence-1 household:h-3");
+  /* A consenting household closed leaves the control centre's scope too,
+   * not the administrator's. */
+  save_household (store, "h-1", DONG_B, TRUE, "closed", 3, "가");
+  assert_pull_paged (store, &control, &cursor_control, "-household:h-1");
+  assert_first_pull (store, &control, "");
+  assert_first_pull (store, &admin,
+                     "household:h-4 plug:plug-4 household:h-2 visit:visit-2 visit:visit-6"
+                     " household:h-3 household:h-1 plug:plug-1 plug:plug-3 alert:alert-1"
+                     " contact:contact-1 visit:visit-1 visit:visit-5 absence:absence-1");
   /* Every cursor ends past everything. */
   assert_pull_paged (store, &planner_a, &cursor_a, "");
   assert_pull_paged (store, &planner_ab, &cursor_ab, "");
