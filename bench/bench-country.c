@@ -7,10 +7,21 @@
  * server's pass does: alive mark, retention, live fields, caseload moves,
  * the alert engine, whose CPU time is also shown alone), the first sync of
  * the 동 by its planner (the store's pull by scope, paged with the HTTP
- * default of 500, with the access log the sync route writes) and a push of 500 visits (anbu_mutations_apply as
- * the mutations route calls it). Medians of a few runs.
+ * default of 500, with the access log the sync route writes), the first
+ * pages of the control centre's and the administrator's pulls (every 동)
+ * and a push of 500 visits (anbu_mutations_apply as the mutations route
+ * calls it). Medians of a few runs.
  *
- *   bench-country [--households 1000000] [--runs 5] [--keep]
+ * With --db postgresql://… the same households and plugs are seeded into
+ * two databases made on that server (bench_country_2000 and
+ * bench_country_N, dropped afterwards unless --keep) through INSERT …
+ * SELECT generate_series, and what runs on PostgreSQL today is measured:
+ * the pulls and the push (telemetry, hence the timer pass, is still
+ * SQLite's). Wall time there includes the server's work; CPU time is this
+ * client's only. A throwaway server: tests/server/anbu-test-postgres.sh
+ * (docs/server.md).
+ *
+ *   bench-country [--households 1000000] [--runs 5] [--keep] [--db postgresql://…]
  */
 #include "config.h"
 
@@ -29,6 +40,9 @@
 #include "anbu-sqlite-reading-log.h"
 #include "anbu-routine-detector.h"
 #include "anbu-sqlite-store.h"
+#ifdef HAVE_POSTGRESQL
+#include "anbu-pg-store.h"
+#endif
 
 /* 2026-11-25 10:00 KST: profiles were relearned after midnight. */
 #define NOW ((gint64) 1796000400)
@@ -37,10 +51,12 @@
 #define OTHER_DONGS 3500
 #define PLANNER_ID "4732d449-ccd7-49b3-b16e-eb26bfd6a0b5"
 #define SYNC_PAGE 500   /* SYNC_DEFAULT_LIMIT of the sync route */
+#define WIDE_PAGES 2    /* pages of the control centre's and the admin's pull measured */
 
 static gint households = 1000000;
 static gint runs = 5;
 static gboolean keep = FALSE;
+static char *pg_location = NULL;
 
 static double
 now_s (void)
@@ -201,28 +217,30 @@ timer_pass (AnbuIngestService *service,
   return now_s () - t0;
 }
 
-/* The planner's first sync, page by page as GET /api/v1/sync serves it. */
+/* A first sync page by page as GET /api/v1/sync serves it, with the access
+ * log it writes: every page (max_pages 0) or the first max_pages. */
 static double
 first_sync (AnbuStore           *store,
-            const AnbuStoreUser *planner,
+            const AnbuStoreUser *user,
+            guint                max_pages,
             guint               *entries,
             double              *cpu)
 {
-  AnbuScope scope = { ANBU_USER_ROLE_PLANNER, planner->dong_codes, planner->id };
+  AnbuScope scope = { user->role, user->dong_codes, user->id };
   AnbuAccessEntry access = { 0 };
   gint64 since = 0;
   gboolean has_more = TRUE;
   double t0 = now_s ();
   double c0 = cpu_s ();
 
-  access.user_id = planner->id;
-  access.username = planner->username;
+  access.user_id = user->id;
+  access.username = user->username;
   access.address = (char *) "127.0.0.1";
   access.method = (char *) "GET";
   access.route = (char *) "/api/v1/sync";
   access.action = ANBU_ACCESS_READ;
   *entries = 0;
-  while (has_more)
+  for (guint page = 0; has_more && (max_pages == 0 || page < max_pages); page++)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) changes = NULL;
@@ -340,9 +358,60 @@ typedef struct
   guint   looked_at;
   Samples sync;
   Samples push;
+  Samples control;      /* first WIDE_PAGES pages of the control centre's pull */
+  Samples admin;        /* and of the administrator's */
   guint   entries;
+  guint   control_entries;
+  guint   admin_entries;
   guint   raised;
 } Figures;
+
+static const char *target_dongs[] = { TARGET_DONG, NULL };
+static AnbuStoreUser planner = { (char *) PLANNER_ID, (char *) "kim.planner", (char *) "김 주무관",
+                                 ANBU_USER_ROLE_PLANNER, (char **) target_dongs, (char *) "x", FALSE };
+static AnbuStoreUser control = { (char *) "9b1c1f0e-51a4-4b7e-9a57-6c1d2a0f7e11", (char *) "control",
+                                 (char *) "관제센터", ANBU_USER_ROLE_CONTROL, NULL, (char *) "x", FALSE };
+static AnbuStoreUser admin = { (char *) "0d4f5e62-7a3b-4c8d-8e9f-1a2b3c4d5e6f", (char *) "admin",
+                               (char *) "관리자", ANBU_USER_ROLE_ADMIN, NULL, (char *) "x", FALSE };
+
+/* The measures every engine runs: the planner's first sync, the first
+ * pages of the wide pulls and the pushes. */
+static void
+measure_store (AnbuStore *store,
+               gint       n,
+               Figures   *figures)
+{
+  g_autoptr(AnbuMetrics) metrics = anbu_metrics_new ();
+  double cpu;
+
+  for (gint i = 0; i < runs; i++)
+    {
+      double wall = first_sync (store, &planner, 0, &figures->entries, &cpu);
+
+      samples_add (&figures->sync, wall, cpu);
+      wall = first_sync (store, &control, WIDE_PAGES, &figures->control_entries, &cpu);
+      samples_add (&figures->control, wall, cpu);
+      wall = first_sync (store, &admin, WIDE_PAGES, &figures->admin_entries, &cpu);
+      samples_add (&figures->admin, wall, cpu);
+    }
+  for (gint i = 0; i < runs; i++)
+    {
+      double wall = push_visits (store, metrics, &planner, n, &cpu);
+
+      samples_add (&figures->push, wall, cpu);
+    }
+}
+
+static void
+add_users (AnbuStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!anbu_store_add_user (store, &planner, &error)
+      || !anbu_store_add_user (store, &control, &error)
+      || !anbu_store_add_user (store, &admin, &error))
+    g_error ("%s", error->message);
+}
 
 static void
 run (const char *dir,
@@ -353,19 +422,15 @@ run (const char *dir,
   g_autofree char *path = g_strdup_printf ("%s/country-%d.db", dir, n);
   g_autoptr(AnbuStore) store = NULL;
   g_autoptr(AnbuIngestService) service = NULL;
-  g_autoptr(AnbuMetrics) metrics = anbu_metrics_new ();
-  const char *dongs[] = { TARGET_DONG, NULL };
-  AnbuStoreUser planner = { (char *) PLANNER_ID, (char *) "kim.planner", (char *) "김 주무관",
-                            ANBU_USER_ROLE_PLANNER, (char **) dongs, (char *) "x", FALSE };
   AnbuIngestOptions options = { 0 };
   AnbuAlertPassStats stats = { 0 };
   GStatBuf st;
   sqlite3 *db;
   double t0, c0, cpu, engine_cpu;
 
-  if ((store = anbu_sqlite_store_open (path, &error)) == NULL
-      || !anbu_store_add_user (store, &planner, &error))
+  if ((store = anbu_sqlite_store_open (path, &error)) == NULL)
     g_error ("%s", error->message);
+  add_users (store);
   db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store));
   t0 = now_s ();
   seed (db, n);
@@ -394,18 +459,7 @@ run (const char *dir,
       samples_add (&figures->engine, engine_cpu, engine_cpu);
       figures->looked_at = stats.households;
     }
-  for (gint i = 0; i < runs; i++)
-    {
-      double wall = first_sync (store, &planner, &figures->entries, &cpu);
-
-      samples_add (&figures->sync, wall, cpu);
-    }
-  for (gint i = 0; i < runs; i++)
-    {
-      double wall = push_visits (store, metrics, &planner, n, &cpu);
-
-      samples_add (&figures->push, wall, cpu);
-    }
+  measure_store (store, n, figures);
 
   g_clear_object (&service);
   g_clear_object (&store);
@@ -420,6 +474,158 @@ run (const char *dir,
     }
 }
 
+#ifdef HAVE_POSTGRESQL
+/* `conninfo` (a URI or key=value text) naming database `dbname` instead. */
+static char *
+conninfo_with_dbname (const char *conninfo,
+                      const char *dbname)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char *message = NULL;
+  PQconninfoOption *options = PQconninfoParse (conninfo, &message);
+
+  if (options == NULL)
+    g_error ("%s: %s", conninfo, message);
+  for (PQconninfoOption *option = options; option->keyword != NULL; option++)
+    {
+      const char *value = g_str_equal (option->keyword, "dbname") ? dbname : option->val;
+
+      if (value == NULL)
+        continue;
+      g_string_append_printf (text, "%s%s='", text->len > 0 ? " " : "", option->keyword);
+      for (const char *c = value; *c != '\0'; c++)
+        {
+          if (*c == '\'' || *c == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *c);
+        }
+      g_string_append_c (text, '\'');
+    }
+  PQconninfoFree (options);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+pg_exec_or_die (PGconn     *conn,
+                const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+}
+
+/* The households and plugs of seed() in one statement each. The rows carry
+ * their 동 as the store's triggers would set it; the triggers are off
+ * (session_replication_role) so that a million rows are not looked up one
+ * by one. */
+static void
+seed_pg (PGconn *conn,
+         gint    n)
+{
+  gint stride = MAX (1, n / DONG_HOUSEHOLDS);
+  g_autofree char *sql = g_strdup_printf (
+    "SET session_replication_role = replica;"
+    "BEGIN;"
+    "CREATE TEMP TABLE n AS SELECT i, '00000000-0000-4000-8000-' || lpad (i::text, 12, '0') AS id,"
+    " CASE WHEN i %% %d = 0 AND i / %d <= %d THEN '" TARGET_DONG "'"
+    " ELSE (2000000000 + i %% %d)::text END AS dong FROM generate_series (1, %d) i;"
+    "INSERT INTO household (id, dong_code, night_consent, status, record, version, seq, updated_at)"
+    " SELECT id, dong, true, 'active', json_build_object ('id', id, 'dong_code', dong,"
+    "  'name', '김영수', 'phone', '010-1234-5678', 'address', '서울특별시 종로구 자하문로 ' || i,"
+    "  'contacts', json_build_array (), 'night_consent', true, 'threshold_hours', 24,"
+    "  'status', 'active', 'planner_id', '" PLANNER_ID "', 'version', 1,"
+    "  'updated_at', '2026-09-01T00:00:00Z')::text,"
+    " 1, 2 * i - 1, '2026-09-01T00:00:00Z' FROM n;"
+    "INSERT INTO plug (id, household_id, state, record, version, seq, updated_at, dong_code)"
+    " SELECT 'AP-' || lpad (i::text, 7, '0'), id, 'installed', json_build_object ('serial',"
+    "  'AP-' || lpad (i::text, 7, '0'), 'household_id', id, 'appliance', 'tv',"
+    "  'installed_at', '2026-09-01T01:05:00Z', 'state', 'installed', 'version', 1)::text,"
+    " 1, 2 * i, '2026-09-01T00:00:00Z', dong FROM n;"
+    "UPDATE counter SET value = 2 * %d WHERE name = 'seq';"
+    "DROP TABLE n;"
+    "COMMIT;"
+    "SET session_replication_role = DEFAULT;",
+    stride, stride, DONG_HOUSEHOLDS, OTHER_DONGS, n, n);
+
+  pg_exec_or_die (conn, sql);
+  /* Not in the statements above: those run as one transaction. */
+  pg_exec_or_die (conn, "VACUUM ANALYZE");
+}
+
+static void
+run_pg (gint     n,
+        Figures *figures)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("bench_country_%d", n);
+  g_autofree char *location = conninfo_with_dbname (pg_location, name);
+  g_autofree char *create = g_strdup_printf ("DROP DATABASE IF EXISTS %s; CREATE DATABASE %s",
+                                             name, name);
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE %s", name);
+  g_autoptr(AnbuStore) store = NULL;
+  PGconn *admin_conn, *conn;
+  PGresult *size;
+  double t0;
+
+  if ((admin_conn = anbu_pg_store_connect (pg_location, NULL, &error)) == NULL)
+    g_error ("%s", error->message);
+  /* CREATE DATABASE runs outside a transaction: one statement each. */
+  {
+    g_auto(GStrv) statements = g_strsplit (create, "; ", -1);
+
+    for (guint i = 0; statements[i] != NULL; i++)
+      pg_exec_or_die (admin_conn, statements[i]);
+  }
+  if ((store = anbu_pg_store_open (location, &error)) == NULL
+      || (conn = anbu_pg_store_connect (location, NULL, &error)) == NULL)
+    g_error ("%s", error->message);
+  add_users (store);
+  t0 = now_s ();
+  seed_pg (conn, n);
+  figures->seed = now_s () - t0;
+  size = PQexec (conn, "SELECT pg_database_size (current_database ())");
+  if (PQresultStatus (size) == PGRES_TUPLES_OK)
+    figures->size_mb = g_ascii_strtod (PQgetvalue (size, 0, 0), NULL) / 1e6;
+  PQclear (size);
+  PQfinish (conn);
+
+  measure_store (store, n, figures);
+
+  g_clear_object (&store);
+  if (!keep)
+    pg_exec_or_die (admin_conn, drop);
+  PQfinish (admin_conn);
+}
+#endif
+
+static void
+print_load (void)
+{
+  g_autofree char *load = NULL;
+
+  double one, five, fifteen;
+
+  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL)
+      && sscanf (load, "%lf %lf %lf", &one, &five, &fifteen) == 3)
+    printf ("  machine load after it (1, 5, 15 min): %.2f %.2f %.2f\n", one, five, fifteen);
+}
+
+static void
+print_store_figures (const Figures *f)
+{
+  printf ("  first sync of 동   median %.4f s wall, %.4f s CPU (%u entries)\n"
+          "  control, %d pages  median %.4f s wall, %.4f s CPU (%u entries)\n"
+          "  admin, %d pages    median %.4f s wall, %.4f s CPU (%u entries)\n"
+          "  push of 500 visits median %.4f s wall, %.4f s CPU\n",
+          median (f->sync.wall), median (f->sync.cpu), f->entries,
+          WIDE_PAGES, median (f->control.wall), median (f->control.cpu), f->control_entries,
+          WIDE_PAGES, median (f->admin.wall), median (f->admin.cpu), f->admin_entries,
+          median (f->push.wall), median (f->push.cpu));
+  print_load ();
+}
+
 static void
 print_figures (const char    *name,
                gint           n,
@@ -429,13 +635,20 @@ print_figures (const char    *name,
           " (start-up pass over every household %.3f s CPU; %u signals raised by the first"
           " timer pass, %.3f s)\n"
           "  timer pass         median %.4f s wall, %.4f s CPU"
-          " (alert engine %.4f s CPU, %u households looked at)\n"
-          "  first sync of 동   median %.4f s wall, %.4f s CPU (%u entries)\n"
-          "  push of 500 visits median %.4f s wall, %.4f s CPU\n",
+          " (alert engine %.4f s CPU, %u households looked at)\n",
           name, n, f->seed, f->size_mb, f->startup_cpu, f->raised, f->first_pass,
-          median (f->pass.wall), median (f->pass.cpu), median (f->engine.cpu), f->looked_at,
-          median (f->sync.wall), median (f->sync.cpu), f->entries,
-          median (f->push.wall), median (f->push.cpu));
+          median (f->pass.wall), median (f->pass.cpu), median (f->engine.cpu), f->looked_at);
+  print_store_figures (f);
+}
+
+static void
+print_pg_figures (const char    *name,
+                  gint           n,
+                  const Figures *f)
+{
+  printf ("PostgreSQL, %s, %d households: seeded in %.1f s, %.1f MB\n", name, n, f->seed,
+          f->size_mb);
+  print_store_figures (f);
 }
 
 int
@@ -446,14 +659,17 @@ main (int   argc,
     { "households", 0, 0, G_OPTION_ARG_INT, &households, "Households in the large database", "N" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs of each measure (median)", "N" },
     { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the databases", NULL },
+    { "db", 0, 0, G_OPTION_ARG_STRING, &pg_location,
+      "Measure on this PostgreSQL server instead (postgresql://…)", "URI" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   Figures small = { 0 }, large = { 0 };
-  Samples *all[] = { &small.pass, &small.engine, &small.sync, &small.push, &large.pass,
-                     &large.engine, &large.sync, &large.push };
+  Samples *all[] = { &small.pass, &small.engine, &small.sync, &small.push, &small.control,
+                     &small.admin, &large.pass, &large.engine, &large.sync, &large.push,
+                     &large.control, &large.admin };
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -474,6 +690,25 @@ main (int   argc,
     anbu_clock_set_default (clock);
   }
 
+  if (pg_location != NULL)
+    {
+#ifdef HAVE_POSTGRESQL
+      g_rmdir (dir);
+      run_pg (DONG_HOUSEHOLDS, &small);
+      print_pg_figures ("one 동 alone", DONG_HOUSEHOLDS, &small);
+      run_pg (households, &large);
+      print_pg_figures ("the 동 in the country", households, &large);
+      printf ("targets (wall, server included): first sync %.0f %% of the district's"
+              " (within 20 %%); push of 500 visits %.4f s (< 0.05 s)\n",
+              100.0 * median (large.sync.wall) / median (small.sync.wall),
+              median (large.push.wall));
+      goto out;
+#else
+      g_printerr ("This build has no PostgreSQL store\n");
+      return 2;
+#endif
+    }
+
   run (dir, DONG_HOUSEHOLDS, &small);
   print_figures ("one 동 alone", DONG_HOUSEHOLDS, &small);
   run (dir, households, &large);
@@ -486,10 +721,13 @@ main (int   argc,
     g_rmdir (dir);
   else
     printf ("databases kept in %s\n", dir);
+#ifdef HAVE_POSTGRESQL
+out:
+#endif
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     {
-      g_array_unref (all[i]->wall);
-      g_array_unref (all[i]->cpu);
+      g_clear_pointer (&all[i]->wall, g_array_unref);
+      g_clear_pointer (&all[i]->cpu, g_array_unref);
     }
   return 0;
 }

@@ -707,6 +707,15 @@ test_pull_by_dong (Fixture       *fixture,
                      "household:h-4 plug:plug-4 household:h-2 visit:visit-2 visit:visit-6"
                      " household:h-1 plug:plug-1 plug:plug-3 alert:alert-1 contact:contact-1"
                      " visit:visit-1 visit:visit-5 absence:absence-1 household:h-3");
+  /* A consenting household closed leaves the control centre's scope too,
+   * not the administrator's. */
+  save_household (store, "h-1", DONG_B, TRUE, "closed", 3, "가");
+  assert_pull_paged (store, &control, &cursor_control, "-household:h-1");
+  assert_first_pull (store, &control, "");
+  assert_first_pull (store, &admin,
+                     "household:h-4 plug:plug-4 household:h-2 visit:visit-2 visit:visit-6"
+                     " household:h-3 household:h-1 plug:plug-1 plug:plug-3 alert:alert-1"
+                     " contact:contact-1 visit:visit-1 visit:visit-5 absence:absence-1");
   /* Every cursor ends past everything. */
   assert_pull_paged (store, &planner_a, &cursor_a, "");
   assert_pull_paged (store, &planner_ab, &cursor_ab, "");
@@ -1267,8 +1276,9 @@ test_pg_schema_version (Fixture       *fixture,
 }
 
 /* A database from before records carried their household's 동 (schema
- * step 2, the last one): the upgrade fills the 동 in, so the planner's
+ * step 3): the upgrade fills the 동 in, so the planner's
  * first pull still has everything, and the triggers keep it from then on. */
+#define PG_DONG_STEP 3
 #define UNDO_DONG_STEP(table) \
   "DROP TRIGGER " table "_dong_code ON " table "; DROP INDEX " table "_dong;" \
   "ALTER TABLE " table " DROP COLUMN dong_code;"
@@ -1297,8 +1307,9 @@ test_pg_dong_upgrade (Fixture       *fixture,
                           "DROP FUNCTION dong_code_of_household ();"
                           "DROP INDEX household_dong_seq;"
                           "CREATE INDEX household_dong ON household (dong_code);"
-                          "UPDATE anbu_schema SET version = %u",
-                          anbu_pg_store_get_latest_schema_version () - 1);
+                          /* and step 4, the control centre's index */
+                          "DROP INDEX household_night_seq;"
+                          "UPDATE anbu_schema SET version = %u", PG_DONG_STEP - 1);
   anbu_test_postgres_exec (fixture->location, undo);
   /* Written by the older server, after which nothing kept the 동. */
   anbu_test_postgres_exec (fixture->location,
