@@ -1944,6 +1944,10 @@ anbu_alert_engine_note_plug_status (AnbuAlertEngine               *self,
 
   if (!self->due_ready || status->household_id == NULL)
     return;
+  /* A plug moved here from another household: its live row, which the
+   * pass finds the household a changed plug left by, now names this one. */
+  if (status->left_household_id != NULL)
+    add_id (self->dirty, status->left_household_id);
   entry = g_hash_table_lookup (self->due, status->household_id);
   if (entry == NULL)
     {

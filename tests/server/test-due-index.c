@@ -307,6 +307,60 @@ test_due_plug_removed (void)
   homes_free (homes);
 }
 
+/* A second plug, where the resident was last active, taken out and
+ * installed in another household after the first pass, reporting there
+ * before the next pass: the first household's signal still comes at its
+ * first plug's due time, counted through the gateway's silence after it
+ * (fails when the index misses the household a plug left once the plug's
+ * readings come from its new one). The first plug reports nothing new, so
+ * its record does not change either. */
+static void
+test_due_plug_moved (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  gint64 d_act = START - 20 * HOUR;
+  gint64 d2_act = START - 2 * HOUR;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *installed = ingest_time (START - 40 * HOUR);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-D1",
+                                                     START - 40 * HOUR);
+  g_autofree char *second = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"household_id\": \"%s\","
+                                             " \"appliance\": \"lamp\", \"installed_at\": \"%s\"}",
+                                             household, installed);
+  g_autofree char *removed_at = ingest_time (START + 5 * MINUTE);
+  g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"reason\": \"returned\","
+                                              " \"at\": \"%s\"}", removed_at);
+  g_autofree char *moved_at = ingest_time (START + 6 * MINUTE);
+  g_autofree char *move = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"household_id\": \"%s\","
+                                           " \"appliance\": \"tv\", \"installed_at\": \"%s\"}",
+                                           homes->a, moved_at);
+
+  json_object_unref (ingest_push (fixture, "plug.install", second));
+  ingest_post_span (fixture, "PLUG-D1", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    d_act - 20 * MINUTE, d_act, NULL);
+  ingest_post_span (fixture, "PLUG-D2", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    d2_act - 20 * MINUTE, d2_act, NULL);
+  tick (fixture, START);
+  assert_quiet (fixture, household);
+
+  /* Moved to A, where its readings arrive before the next pass. */
+  tick (fixture, START + 10 * MINUTE);
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+  json_object_unref (ingest_push (fixture, "plug.install", move));
+  ingest_post_span (fixture, "PLUG-D2", START + 7 * MINUTE, START + 10 * MINUTE, MINUTE, 2.0,
+                    85.0, 0, 0, NULL);
+  tick (fixture, START + 11 * MINUTE);
+  tick (fixture, d_act + 24 * HOUR - MINUTE);
+  assert_quiet (fixture, household);
+  tick (fixture, d_act + 24 * HOUR + 30 * MINUTE);
+  found = risks (fixture, household);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (member_time (found->pdata[0], "quiet_since"), ==, d_act);
+  g_assert_cmpint (member_time (found->pdata[0], "raised_at"), >=, d_act + 24 * HOUR);
+  homes_free (homes);
+}
+
 /* The server restarts with the index built: a signal due while it was
  * down comes at start-up, one due later at its time. */
 static void
@@ -343,6 +397,7 @@ main (int   argc,
   g_test_add_func ("/anbu/due-index/due-moves-later", test_due_moves_later);
   g_test_add_func ("/anbu/due-index/due-follows-activity", test_due_follows_activity);
   g_test_add_func ("/anbu/due-index/due-plug-removed", test_due_plug_removed);
+  g_test_add_func ("/anbu/due-index/due-plug-moved", test_due_plug_moved);
   g_test_add_func ("/anbu/due-index/due-after-restart", test_due_after_restart);
   return g_test_run ();
 }
