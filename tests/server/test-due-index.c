@@ -361,6 +361,51 @@ test_due_plug_moved (void)
   homes_free (homes);
 }
 
+/* A planner closes C's signal while the resident is still silent: the
+ * countdown starts again from the resolution, and the next signal comes
+ * exactly a threshold later (fails when the index drops a household whose
+ * countdown ran out without a signal). */
+static void
+test_due_after_resolution (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  gint64 c_due = C_ACT + 24 * HOUR;
+  gint64 resolved_at = c_due + HOUR;
+  g_autoptr(GPtrArray) raised = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *at = ingest_time (resolved_at);
+  g_autofree char *resolve = NULL;
+  guint open = 0;
+
+  tick (fixture, c_due);
+  raised = risks (fixture, homes->c);
+  g_assert_cmpuint (raised->len, ==, 1);
+  resolve = g_strdup_printf ("{\"id\": \"%s\", \"resolution\": \"safe\", \"at\": \"%s\","
+                             " \"notes\": \"phoned\"}",
+                             json_object_get_string_member (raised->pdata[0], "id"), at);
+  tick (fixture, resolved_at);
+  json_object_unref (ingest_push (fixture, "alert.resolve", resolve));
+  tick (fixture, resolved_at + MINUTE);
+  tick (fixture, resolved_at + 24 * HOUR - MINUTE);
+  before = risks (fixture, homes->c);
+  g_assert_cmpuint (before->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (before->pdata[0], "state"), ==, "resolved");
+
+  tick (fixture, resolved_at + 24 * HOUR);
+  after = risks (fixture, homes->c);
+  g_assert_cmpuint (after->len, ==, 2);
+  for (guint i = 0; i < after->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (after->pdata[i], "state"), "open") == 0)
+      {
+        open++;
+        g_assert_cmpint (member_time (after->pdata[i], "raised_at"), ==, resolved_at + 24 * HOUR);
+      }
+  g_assert_cmpuint (open, ==, 1);
+  homes_free (homes);
+}
+
 /* The server restarts with the index built: a signal due while it was
  * down comes at start-up, one due later at its time. */
 static void
@@ -398,6 +443,7 @@ main (int   argc,
   g_test_add_func ("/anbu/due-index/due-follows-activity", test_due_follows_activity);
   g_test_add_func ("/anbu/due-index/due-plug-removed", test_due_plug_removed);
   g_test_add_func ("/anbu/due-index/due-plug-moved", test_due_plug_moved);
+  g_test_add_func ("/anbu/due-index/due-after-resolution", test_due_after_resolution);
   g_test_add_func ("/anbu/due-index/due-after-restart", test_due_after_restart);
   return g_test_run ();
 }
