@@ -1201,6 +1201,16 @@ evaluate_household (AnbuAlertEngine      *self,
           if (routine.watch)
             routine_detail = anbu_routine_verdict_describe (&routine, &self->routine_params, now);
         }
+      /* An absence still to end moves the quiet's start to its end then
+       * (anbu_quiet_since), and the watch may come earlier than judged
+       * now: judged again at that end. */
+      for (guint i = 0; i < windows->len; i++)
+        {
+          gint64 end = g_array_index (windows, AnbuTimeWindow, i).to;
+
+          if (end > now && end > bare_quiet_since)
+            index->watch_at = MIN (index->watch_at, end);
+        }
     }
   due_entry_update (self, facts, next_look (self, facts, &verdict, windows, index,
                                             bare_quiet_since, now));
@@ -1610,7 +1620,16 @@ run_due_pass (AnbuAlertEngine     *self,
   sqlite3_bind_int64 (self->changed_since, 1, self->seen_seq);
   while ((rc = sqlite3_step (self->changed_since)) == SQLITE_ROW)
     if (sqlite3_column_type (self->changed_since, 0) != SQLITE_NULL)
-      add_id (look, (const char *) sqlite3_column_text (self->changed_since, 0));
+      {
+        const char *household_id = (const char *) sqlite3_column_text (self->changed_since, 0);
+        RoutineIndex *index = g_hash_table_lookup (self->routines, household_id);
+
+        add_id (look, household_id);
+        /* An absence registered moves the quiet's start without changing
+         * the routine index's key: its watch is judged again. */
+        if (index != NULL)
+          index->quiet_since = G_MININT64;
+      }
   sqlite3_reset (self->changed_since);
   if (rc != SQLITE_DONE)
     return set_db_error (self, error, "Cannot read the changed records");
