@@ -406,6 +406,39 @@ test_due_after_resolution (void)
   homes_free (homes);
 }
 
+/* How many households a pass at `now` looked at (the tick's answer). */
+static gint64
+looked_at (IngestFixture *fixture,
+           gint64         now)
+{
+  g_autoptr(AnbuTestResponse) response = ingest_tick (fixture, now);
+
+  return json_object_get_int_member (anbu_test_response_object (response), "households");
+}
+
+/* A plug that reported right after it was installed, as plugs do, then
+ * only reports on: the pass does not look at its household (nothing can
+ * be due). Fails when ingest marks every batch of such a plug as a return
+ * from offline, which puts every household in every pass. */
+static void
+test_due_quiet_readings_not_looked_at (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-E",
+                                                     START - 40 * HOUR);
+
+  ingest_post_span (fixture, "PLUG-E", START - 40 * HOUR + MINUTE, START, MINUTE, 2.0, 85.0,
+                    START - 20 * HOUR, START - 19 * HOUR, NULL);
+  tick (fixture, START);
+  tick (fixture, START + 10 * MINUTE);
+  ingest_post_span (fixture, "PLUG-E", START + MINUTE, START + 10 * MINUTE, MINUTE, 2.0, 85.0,
+                    0, 0, NULL);
+  g_assert_cmpint (looked_at (fixture, START + 11 * MINUTE), ==, 0);
+  assert_quiet (fixture, household);
+  homes_free (homes);
+}
+
 /* The server restarts with the index built: a signal due while it was
  * down comes at start-up, one due later at its time. */
 static void
@@ -444,6 +477,8 @@ main (int   argc,
   g_test_add_func ("/anbu/due-index/due-plug-removed", test_due_plug_removed);
   g_test_add_func ("/anbu/due-index/due-plug-moved", test_due_plug_moved);
   g_test_add_func ("/anbu/due-index/due-after-resolution", test_due_after_resolution);
+  g_test_add_func ("/anbu/due-index/quiet-readings-not-looked-at",
+                   test_due_quiet_readings_not_looked_at);
   g_test_add_func ("/anbu/due-index/due-after-restart", test_due_after_restart);
   return g_test_run ();
 }
