@@ -152,7 +152,7 @@ typedef struct
   gint64 look_at;
   gint64 last_reading_at;   /* a lower bound of its newest reading (ingest raises it) */
   gint64 last_activity_at;
-  gint64 online_since;
+  gint64 online_since;      /* as the plugs report it (a new plug's first readings too) */
 } DueEntry;
 
 /* One household's stored facts, from the facts queries. */
@@ -167,6 +167,8 @@ typedef struct
   gint64      offline_from;     /* where that plug's offline gap began; 0 = unknown */
   gint64      last_staff_at;   /* latest install or in-person visit; 0 = none */
   gint64      last_reading_at;  /* the last reading itself */
+  gint64      plugs_online_since; /* the latest of the plugs' own online_since (as ingest
+                                   * reports them: a new plug's first readings too) */
 } HouseholdFacts;
 
 /* An unresolved alert as stored. */
@@ -245,7 +247,8 @@ G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
    * it was out: a plug without a gap makes it unknown, and the return \
    * restarts the quiet as before). */ \
   " min (CASE WHEN l.online_since - unixepoch (json_extract (p.record, '$.installed_at')) < 1800" \
-  " THEN 0 ELSE coalesce (l.offline_from, 0) END)" \
+  " THEN 0 ELSE coalesce (l.offline_from, 0) END)," \
+  " max (coalesce (l.online_since, 0))" \
   " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
   " LEFT JOIN plug_live l ON l.serial = p.id" \
   " LEFT JOIN ingest_witness w ON w.id = l.gateway_id" \
@@ -292,6 +295,7 @@ facts_from_row (sqlite3_stmt   *stmt,
   facts->last_reading_at = sqlite3_column_int64 (stmt, 6);
   facts->last_staff_at = sqlite3_column_int64 (stmt, 7);  /* the latest install, for now */
   facts->offline_from = sqlite3_column_int64 (stmt, 8);
+  facts->plugs_online_since = sqlite3_column_int64 (stmt, 9);
 }
 
 static gint64
@@ -1124,7 +1128,7 @@ due_entry_update (AnbuAlertEngine      *self,
   entry->look_at = look_at;
   entry->last_reading_at = facts->last_reading_at;
   entry->last_activity_at = facts->last_activity_at;
-  entry->online_since = facts->online_since;
+  entry->online_since = facts->plugs_online_since;
 }
 
 /* Everything for one household at `now`. */
@@ -1200,6 +1204,16 @@ evaluate_household (AnbuAlertEngine      *self,
           index->watch_at = routine.watch_at;
           if (routine.watch)
             routine_detail = anbu_routine_verdict_describe (&routine, &self->routine_params, now);
+        }
+      /* An absence still to end moves the quiet's start to its end then
+       * (anbu_quiet_since), and the watch may come earlier than judged
+       * now: judged again at that end. */
+      for (guint i = 0; i < windows->len; i++)
+        {
+          gint64 end = g_array_index (windows, AnbuTimeWindow, i).to;
+
+          if (end > now && end > bare_quiet_since)
+            index->watch_at = MIN (index->watch_at, end);
         }
     }
   due_entry_update (self, facts, next_look (self, facts, &verdict, windows, index,
@@ -1610,7 +1624,16 @@ run_due_pass (AnbuAlertEngine     *self,
   sqlite3_bind_int64 (self->changed_since, 1, self->seen_seq);
   while ((rc = sqlite3_step (self->changed_since)) == SQLITE_ROW)
     if (sqlite3_column_type (self->changed_since, 0) != SQLITE_NULL)
-      add_id (look, (const char *) sqlite3_column_text (self->changed_since, 0));
+      {
+        const char *household_id = (const char *) sqlite3_column_text (self->changed_since, 0);
+        RoutineIndex *index = g_hash_table_lookup (self->routines, household_id);
+
+        add_id (look, household_id);
+        /* An absence registered moves the quiet's start without changing
+         * the routine index's key: its watch is judged again. */
+        if (index != NULL)
+          index->quiet_since = G_MININT64;
+      }
   sqlite3_reset (self->changed_since);
   if (rc != SQLITE_DONE)
     return set_db_error (self, error, "Cannot read the changed records");
@@ -1649,7 +1672,7 @@ run_due_pass (AnbuAlertEngine     *self,
           entry->look_at = 0;
           entry->last_reading_at = facts->last_reading_at;
           entry->last_activity_at = facts->last_activity_at;
-          entry->online_since = facts->online_since;
+          entry->online_since = facts->plugs_online_since;
         }
     }
   g_hash_table_remove_all (self->dirty);
@@ -1944,6 +1967,10 @@ anbu_alert_engine_note_plug_status (AnbuAlertEngine               *self,
 
   if (!self->due_ready || status->household_id == NULL)
     return;
+  /* A plug moved here from another household: its live row, which the
+   * pass finds the household a changed plug left by, now names this one. */
+  if (status->left_household_id != NULL)
+    add_id (self->dirty, status->left_household_id);
   entry = g_hash_table_lookup (self->due, status->household_id);
   if (entry == NULL)
     {

@@ -730,6 +730,7 @@ anbu_live_hub_push_plug (AnbuLiveHub                   *self,
       *copy = *status;
       copy->serial = g_strdup (status->serial);
       copy->household_id = g_strdup (status->household_id);
+      copy->left_household_id = NULL;  /* detection's, not the clients' */
       g_hash_table_replace (self->plug_pending, g_strdup (status->serial), copy);
       return;
     }

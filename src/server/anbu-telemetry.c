@@ -158,6 +158,7 @@ typedef struct
   gboolean  checked;
   gboolean  usable;
   char     *household_id;
+  char     *left_household_id; /* the live row's other household, until it reports here */
   GArray   *accepted;   /* AnbuReading */
   gboolean  has_live;   /* the plug reported before: `live` holds its fields */
   gint64    live_seen_at;
@@ -178,6 +179,7 @@ static void
 plug_work_clear (PlugWork *work)
 {
   g_clear_pointer (&work->household_id, g_free);
+  g_clear_pointer (&work->left_household_id, g_free);
   g_clear_pointer (&work->gateway_id, g_free);
   g_clear_pointer (&work->accepted, g_array_unref);
 }
@@ -257,6 +259,7 @@ anbu_telemetry_plug_status_clear (AnbuTelemetryPlugStatus *status)
 {
   g_clear_pointer (&status->serial, g_free);
   g_clear_pointer (&status->household_id, g_free);
+  g_clear_pointer (&status->left_household_id, g_free);
 }
 
 static void
@@ -887,6 +890,7 @@ plug_cache_put (AnbuTelemetry *self,
 
   *copy = *work;
   copy->household_id = g_strdup (work->household_id);
+  copy->left_household_id = g_strdup (work->left_household_id);
   copy->gateway_id = g_strdup (work->gateway_id);
   copy->accepted = NULL;
   g_hash_table_replace (self->plug_cache, g_strdup (serial), copy);
@@ -901,6 +905,8 @@ plug_cache_update_live (AnbuTelemetry                 *self,
 
   if (cached == NULL)
     return;
+  /* The live row is this household's now. */
+  g_clear_pointer (&cached->left_household_id, g_free);
   if (g_strcmp0 (cached->gateway_id, work->gateway_id) != 0)
     {
       g_free (cached->gateway_id);
@@ -948,6 +954,7 @@ load_plug (AnbuTelemetry *self,
 
   *work = *cached;
   work->household_id = g_strdup (cached->household_id);
+  work->left_household_id = g_strdup (cached->left_household_id);
   work->gateway_id = g_strdup (cached->gateway_id);
   work->accepted = accepted;
   if (!work->usable)
@@ -990,6 +997,9 @@ load_plug_stored (AnbuTelemetry *self,
       work->gateway_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
       work->unobserved_mark = sqlite3_column_int64 (stmt, 9);
       work->live_offline_from = sqlite3_column_int64 (stmt, 11);
+      if (sqlite3_column_type (stmt, 12) != SQLITE_NULL
+          && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 12), work->household_id) != 0)
+        work->left_household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
       if (!anbu_activity_mark_from_string ((const char *) sqlite3_column_text (stmt, 10),
                                            &work->activity_mark))
         work->activity_mark = ANBU_ACTIVITY_MARK_AUTO;
@@ -1309,6 +1319,7 @@ detect_for_plug (AnbuTelemetry  *self,
   work->detector.mark = work->activity_mark;
   detector = work->detector;
   status->household_id = g_strdup (work->household_id);
+  status->left_household_id = g_strdup (work->left_household_id);
 
   if (gateway_id != NULL && g_strcmp0 (work->gateway_id, gateway_id) != 0)
     {
@@ -1517,7 +1528,8 @@ anbu_telemetry_new (sqlite3        *db,
                 "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
                 " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
                 " coalesce (l.unobserved_mark, 0), json_extract (p.record, '$.activity_mark'),"
-                " coalesce (l.offline_from, 0)"
+                " coalesce (l.offline_from, 0),"
+                " (SELECT o.household_id FROM plug_live o WHERE o.serial = p.id)"
                 " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
                 " LEFT JOIN plug_detector d ON d.serial = l.serial"
                 " WHERE p.id = ?1")

@@ -100,6 +100,10 @@ typedef struct
   gint64   online_since;
   gint64   offline_from;       /* the last reading before that offline gap; 0 = none */
   guint    new_events;         /* activity events stored by this batch */
+  /* The household the plug was last heard in, when that is another one
+   * (its first readings since it moved): that household lost its
+   * readings, and its countdowns may now be due earlier. NULL otherwise. */
+  char    *left_household_id;
 } AnbuTelemetryPlugStatus;
 
 typedef struct

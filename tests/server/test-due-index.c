@@ -307,6 +307,138 @@ test_due_plug_removed (void)
   homes_free (homes);
 }
 
+/* A second plug, where the resident was last active, taken out and
+ * installed in another household after the first pass, reporting there
+ * before the next pass: the first household's signal still comes at its
+ * first plug's due time, counted through the gateway's silence after it
+ * (fails when the index misses the household a plug left once the plug's
+ * readings come from its new one). The first plug reports nothing new, so
+ * its record does not change either. */
+static void
+test_due_plug_moved (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  gint64 d_act = START - 20 * HOUR;
+  gint64 d2_act = START - 2 * HOUR;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *installed = ingest_time (START - 40 * HOUR);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-D1",
+                                                     START - 40 * HOUR);
+  g_autofree char *second = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"household_id\": \"%s\","
+                                             " \"appliance\": \"lamp\", \"installed_at\": \"%s\"}",
+                                             household, installed);
+  g_autofree char *removed_at = ingest_time (START + 5 * MINUTE);
+  g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"reason\": \"returned\","
+                                              " \"at\": \"%s\"}", removed_at);
+  g_autofree char *moved_at = ingest_time (START + 6 * MINUTE);
+  g_autofree char *move = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"household_id\": \"%s\","
+                                           " \"appliance\": \"tv\", \"installed_at\": \"%s\"}",
+                                           homes->a, moved_at);
+
+  json_object_unref (ingest_push (fixture, "plug.install", second));
+  ingest_post_span (fixture, "PLUG-D1", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    d_act - 20 * MINUTE, d_act, NULL);
+  ingest_post_span (fixture, "PLUG-D2", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    d2_act - 20 * MINUTE, d2_act, NULL);
+  tick (fixture, START);
+  assert_quiet (fixture, household);
+
+  /* Moved to A, where its readings arrive before the next pass. */
+  tick (fixture, START + 10 * MINUTE);
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+  json_object_unref (ingest_push (fixture, "plug.install", move));
+  ingest_post_span (fixture, "PLUG-D2", START + 7 * MINUTE, START + 10 * MINUTE, MINUTE, 2.0,
+                    85.0, 0, 0, NULL);
+  tick (fixture, START + 11 * MINUTE);
+  tick (fixture, d_act + 24 * HOUR - MINUTE);
+  assert_quiet (fixture, household);
+  tick (fixture, d_act + 24 * HOUR + 30 * MINUTE);
+  found = risks (fixture, household);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (member_time (found->pdata[0], "quiet_since"), ==, d_act);
+  g_assert_cmpint (member_time (found->pdata[0], "raised_at"), >=, d_act + 24 * HOUR);
+  homes_free (homes);
+}
+
+/* A planner closes C's signal while the resident is still silent: the
+ * countdown starts again from the resolution, and the next signal comes
+ * exactly a threshold later (fails when the index drops a household whose
+ * countdown ran out without a signal). */
+static void
+test_due_after_resolution (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  gint64 c_due = C_ACT + 24 * HOUR;
+  gint64 resolved_at = c_due + HOUR;
+  g_autoptr(GPtrArray) raised = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *at = ingest_time (resolved_at);
+  g_autofree char *resolve = NULL;
+  guint open = 0;
+
+  tick (fixture, c_due);
+  raised = risks (fixture, homes->c);
+  g_assert_cmpuint (raised->len, ==, 1);
+  resolve = g_strdup_printf ("{\"id\": \"%s\", \"resolution\": \"safe\", \"at\": \"%s\","
+                             " \"notes\": \"phoned\"}",
+                             json_object_get_string_member (raised->pdata[0], "id"), at);
+  tick (fixture, resolved_at);
+  json_object_unref (ingest_push (fixture, "alert.resolve", resolve));
+  tick (fixture, resolved_at + MINUTE);
+  tick (fixture, resolved_at + 24 * HOUR - MINUTE);
+  before = risks (fixture, homes->c);
+  g_assert_cmpuint (before->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (before->pdata[0], "state"), ==, "resolved");
+
+  tick (fixture, resolved_at + 24 * HOUR);
+  after = risks (fixture, homes->c);
+  g_assert_cmpuint (after->len, ==, 2);
+  for (guint i = 0; i < after->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (after->pdata[i], "state"), "open") == 0)
+      {
+        open++;
+        g_assert_cmpint (member_time (after->pdata[i], "raised_at"), ==, resolved_at + 24 * HOUR);
+      }
+  g_assert_cmpuint (open, ==, 1);
+  homes_free (homes);
+}
+
+/* How many households a pass at `now` looked at (the tick's answer). */
+static gint64
+looked_at (IngestFixture *fixture,
+           gint64         now)
+{
+  g_autoptr(AnbuTestResponse) response = ingest_tick (fixture, now);
+
+  return json_object_get_int_member (anbu_test_response_object (response), "households");
+}
+
+/* A plug that reported right after it was installed, as plugs do, then
+ * only reports on: the pass does not look at its household (nothing can
+ * be due). Fails when ingest marks every batch of such a plug as a return
+ * from offline, which puts every household in every pass. */
+static void
+test_due_quiet_readings_not_looked_at (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-E",
+                                                     START - 40 * HOUR);
+
+  ingest_post_span (fixture, "PLUG-E", START - 40 * HOUR + MINUTE, START, MINUTE, 2.0, 85.0,
+                    START - 20 * HOUR, START - 19 * HOUR, NULL);
+  tick (fixture, START);
+  tick (fixture, START + 10 * MINUTE);
+  ingest_post_span (fixture, "PLUG-E", START + MINUTE, START + 10 * MINUTE, MINUTE, 2.0, 85.0,
+                    0, 0, NULL);
+  g_assert_cmpint (looked_at (fixture, START + 11 * MINUTE), ==, 0);
+  assert_quiet (fixture, household);
+  homes_free (homes);
+}
+
 /* The server restarts with the index built: a signal due while it was
  * down comes at start-up, one due later at its time. */
 static void
@@ -343,6 +475,10 @@ main (int   argc,
   g_test_add_func ("/anbu/due-index/due-moves-later", test_due_moves_later);
   g_test_add_func ("/anbu/due-index/due-follows-activity", test_due_follows_activity);
   g_test_add_func ("/anbu/due-index/due-plug-removed", test_due_plug_removed);
+  g_test_add_func ("/anbu/due-index/due-plug-moved", test_due_plug_moved);
+  g_test_add_func ("/anbu/due-index/due-after-resolution", test_due_after_resolution);
+  g_test_add_func ("/anbu/due-index/quiet-readings-not-looked-at",
+                   test_due_quiet_readings_not_looked_at);
   g_test_add_func ("/anbu/due-index/due-after-restart", test_due_after_restart);
   return g_test_run ();
 }
