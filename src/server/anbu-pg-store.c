@@ -714,6 +714,29 @@ entity_from_row (AnbuRecordKind  kind,
   return entity;
 }
 
+/* Runs `sql`, whose rows carry the columns entity_from_row() reads, and
+ * returns them as entities of `kind`; NULL with `error` set when it failed. */
+static GPtrArray *
+query_entities (AnbuPgStore        *self,
+                AnbuRecordKind      kind,
+                const char         *sql,
+                int                 n_params,
+                const char * const *params,
+                GError            **error,
+                const char         *what)
+{
+  GPtrArray *entities;
+  PGresult *result = query (self, sql, n_params, params, error, what);
+
+  if (result == NULL)
+    return NULL;
+  entities = g_ptr_array_new_full (PQntuples (result), (GDestroyNotify) anbu_store_entity_free);
+  for (int row = 0; row < PQntuples (result); row++)
+    g_ptr_array_add (entities, entity_from_row (kind, result, row));
+  PQclear (result);
+  return entities;
+}
+
 /* Interface implementation */
 
 static gboolean
@@ -1295,24 +1318,16 @@ pg_load_many (AnbuStore           *store,
               GError             **error)
 {
   AnbuPgStore *self = ANBU_PG_STORE (store);
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
   const char *one = kind_sql[kind].load_sql;
   const char *where = strstr (one, " WHERE id = $1::text");
   g_autofree char *sql = NULL;
   g_autofree char *array = strv_array (ids);
   const char *params[] = { array };
-  PGresult *result;
 
   /* The load of one record, for a list of ids. */
   g_assert (where != NULL && where[strlen (" WHERE id = $1::text")] == '\0');
   sql = g_strdup_printf ("%.*s WHERE id IN (SELECT unnest ($1::text[]))", (int) (where - one), one);
-  result = query (self, sql, G_N_ELEMENTS (params), params, error, "Cannot read records");
-  if (result == NULL)
-    return NULL;
-  for (int row = 0; row < PQntuples (result); row++)
-    g_ptr_array_add (found, entity_from_row (kind, result, row));
-  PQclear (result);
-  return g_steal_pointer (&found);
+  return query_entities (self, kind, sql, G_N_ELEMENTS (params), params, error, "Cannot read records");
 }
 
 static GPtrArray *
@@ -1321,21 +1336,14 @@ pg_list_unresolved_alerts_of (AnbuStore           *store,
                               GError             **error)
 {
   AnbuPgStore *self = ANBU_PG_STORE (store);
-  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
   g_autofree char *array = strv_array (household_ids);
   const char *params[] = { array };
-  PGresult *result = query (self,
-                            "SELECT id, household_id, record, version, state, NULL, false, NULL, NULL,"
-                            " NULL FROM alert WHERE household_id IN (SELECT unnest ($1::text[])) AND state <> 'resolved'"
-                            " ORDER BY household_id, seq",
-                            G_N_ELEMENTS (params), params, error, "Cannot read alerts");
 
-  if (result == NULL)
-    return NULL;
-  for (int row = 0; row < PQntuples (result); row++)
-    g_ptr_array_add (alerts, entity_from_row (ANBU_RECORD_KIND_ALERT, result, row));
-  PQclear (result);
-  return g_steal_pointer (&alerts);
+  return query_entities (self, ANBU_RECORD_KIND_ALERT,
+                         "SELECT id, household_id, record, version, state, NULL, false, NULL, NULL,"
+                         " NULL FROM alert WHERE household_id IN (SELECT unnest ($1::text[])) AND state <> 'resolved'"
+                         " ORDER BY household_id, seq",
+                         G_N_ELEMENTS (params), params, error, "Cannot read alerts");
 }
 
 static gboolean
@@ -1540,21 +1548,9 @@ pg_list_unresolved_alerts (AnbuStore   *store,
                            const char  *household_id,
                            GError     **error)
 {
-  AnbuPgStore *self = ANBU_PG_STORE (store);
-  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_store_entity_free);
-  const char *params[] = { household_id };
-  PGresult *result = query (self,
-                            "SELECT id, household_id, record, version, state, NULL, false, NULL, NULL,"
-                            " NULL FROM alert WHERE household_id = $1::text AND state <> 'resolved'"
-                            " ORDER BY seq",
-                            G_N_ELEMENTS (params), params, error, "Cannot read alerts");
+  const char *household_ids[] = { household_id, NULL };
 
-  if (result == NULL)
-    return NULL;
-  for (int row = 0; row < PQntuples (result); row++)
-    g_ptr_array_add (alerts, entity_from_row (ANBU_RECORD_KIND_ALERT, result, row));
-  PQclear (result);
-  return g_steal_pointer (&alerts);
+  return pg_list_unresolved_alerts_of (store, household_ids, error);
 }
 
 static gboolean
