@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include "anbu-pg-reading-log.h"
+#include "anbu-pg-store.h"
 #include "anbu-store.h"
 
 /* AnbuReadingLog on PostgreSQL. One row per reading in `reading`,
@@ -760,24 +761,15 @@ AnbuReadingLog *
 anbu_pg_reading_log_open (const char  *conninfo,
                           GError     **error)
 {
-  /* The same settings as the store's connection (anbu_pg_store_open). */
-  static const char *const keywords[] = {
-    "connect_timeout", "application_name", "client_encoding", "options", "dbname", NULL
-  };
-  const char *values[] = { "10", "anbu-server", "UTF8", "-c client_min_messages=warning", conninfo, NULL };
-  g_autoptr(AnbuPgReadingLog) self = g_object_new (ANBU_TYPE_PG_READING_LOG, NULL);
-  g_autofree char *message = NULL;
+  g_autoptr(AnbuPgReadingLog) self = NULL;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
 
-  self->conn = PQconnectdbParams (keywords, values, 1);
-  if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
-    {
-      message = g_strdup (self->conn != NULL ? PQerrorMessage (self->conn) : "out of memory");
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
-                   "Cannot connect to PostgreSQL: %s", g_strstrip (message));
-      return NULL;
-    }
+  /* The same settings as the store's connection. */
+  self = g_object_new (ANBU_TYPE_PG_READING_LOG, NULL);
+  self->conn = anbu_pg_store_connect (conninfo, NULL, error);
+  if (self->conn == NULL)
+    return NULL;
   if (!apply_migrations (self, error))
     return NULL;
   return ANBU_READING_LOG (g_steal_pointer (&self));
