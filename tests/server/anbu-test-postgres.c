@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <libpq-fe.h>
 
 #include "anbu-test-postgres.h"
@@ -20,6 +21,10 @@ struct _AnbuTestPostgres
   GDataInputStream *output;
   guint            databases;
 };
+
+/* The server of anbu_test_postgres_run_tests(), or why there is none. */
+static AnbuTestPostgres *shared_postgres;
+static char *shared_skip_reason;
 
 /* A port nothing listens on now. */
 static guint16
@@ -162,4 +167,52 @@ anbu_test_postgres_stop (AnbuTestPostgres *self)
   g_assert_false (g_file_test (self->dir, G_FILE_TEST_EXISTS));
   g_free (self->dir);
   g_free (self);
+}
+
+int
+anbu_test_postgres_run_tests (void)
+{
+  int status;
+
+  shared_postgres = anbu_test_postgres_start (&shared_skip_reason);
+  status = g_test_run ();
+  g_clear_pointer (&shared_postgres, anbu_test_postgres_stop);
+  g_clear_pointer (&shared_skip_reason, g_free);
+  return status;
+}
+
+char *
+anbu_test_database_new (gboolean     on_postgresql,
+                        const char  *dir_template,
+                        char       **dir)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (on_postgresql)
+    {
+      if (shared_postgres == NULL)
+        {
+          g_test_skip (shared_skip_reason);
+          return NULL;
+        }
+      return anbu_test_postgres_create_database (shared_postgres);
+    }
+  *dir = g_dir_make_tmp (dir_template, &error);
+  g_assert_no_error (error);
+  return g_build_filename (*dir, "anbu.db", NULL);
+}
+
+void
+anbu_test_database_remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
 }

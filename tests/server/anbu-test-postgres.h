@@ -30,4 +30,21 @@ void              anbu_test_postgres_exec            (const char        *uri,
 /* Stops the server and removes its directory (asserting both). */
 void              anbu_test_postgres_stop            (AnbuTestPostgres  *postgres);
 
+/* For a test program whose cases run on SQLite and on PostgreSQL: starts
+ * the server (when installed), runs the tests and stops it; the status of
+ * g_test_run(). */
+int               anbu_test_postgres_run_tests       (void);
+
+/* A fresh database for one case, as its --db value. On PostgreSQL
+ * (`on_postgresql`) a new database of the server anbu_test_postgres_run_tests()
+ * started, or NULL after g_test_skip() when PostgreSQL 15 is not installed.
+ * On SQLite the file anbu.db in a new temporary directory made from
+ * `dir_template`, whose path goes to `dir`. */
+char             *anbu_test_database_new             (gboolean           on_postgresql,
+                                                      const char        *dir_template,
+                                                      char             **dir);
+
+/* Removes a directory of anbu_test_database_new() and the files in it. */
+void              anbu_test_database_remove_dir      (const char        *dir);
+
 G_END_DECLS

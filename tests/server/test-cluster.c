@@ -50,9 +50,6 @@ typedef struct
   AnbuStore *store;      /* opened first: it brings the schema up to date */
 } Fixture;
 
-static AnbuTestPostgres *postgres;
-static char *postgres_skip_reason;
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -60,21 +57,10 @@ fixture_setup (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   fixture->engine = GPOINTER_TO_INT (data);
-  if (fixture->engine == ENGINE_POSTGRESQL)
-    {
-      if (postgres == NULL)
-        {
-          g_test_skip (postgres_skip_reason);
-          return;
-        }
-      fixture->location = anbu_test_postgres_create_database (postgres);
-    }
-  else
-    {
-      fixture->dir = g_dir_make_tmp ("anbu-cluster-XXXXXX", &error);
-      g_assert_no_error (error);
-      fixture->location = g_build_filename (fixture->dir, "anbu.db", NULL);
-    }
+  fixture->location = anbu_test_database_new (fixture->engine == ENGINE_POSTGRESQL,
+                                              "anbu-cluster-XXXXXX", &fixture->dir);
+  if (fixture->location == NULL)
+    return;
   fixture->store = anbu_store_open (fixture->location, &error);
   g_assert_no_error (error);
 }
@@ -85,18 +71,7 @@ fixture_teardown (Fixture       *fixture,
 {
   g_clear_object (&fixture->store);
   if (fixture->dir != NULL)
-    {
-      g_autoptr(GDir) handle = g_dir_open (fixture->dir, 0, NULL);
-      const char *name;
-
-      while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-        {
-          g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-          g_unlink (path);
-        }
-      g_rmdir (fixture->dir);
-    }
+    anbu_test_database_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->location);
 }
@@ -839,8 +814,6 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
 
   add_case ("leader/sole", test_leader_sole, ENGINE_SQLITE);
@@ -857,9 +830,5 @@ main (int    argc,
   add_case ("throttle/shared", test_throttle_shared, ENGINE_POSTGRESQL);
   add_case ("throttle/concurrent", test_throttle_concurrent, ENGINE_POSTGRESQL);
 
-  postgres = anbu_test_postgres_start (&postgres_skip_reason);
-  status = g_test_run ();
-  anbu_test_postgres_stop (postgres);
-  g_free (postgres_skip_reason);
-  return status;
+  return anbu_test_postgres_run_tests ();
 }

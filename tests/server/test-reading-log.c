@@ -35,9 +35,6 @@ typedef struct
   AnbuReadingLog *log;
 } Fixture;
 
-static AnbuTestPostgres *postgres;
-static char *postgres_skip_reason;
-
 /* 2026-11-24 00:00 UTC: day D of the cases. */
 #define DAY_D G_GINT64_CONSTANT (1795478400)
 #define DAY 86400
@@ -83,41 +80,18 @@ fixture_setup (Fixture       *fixture,
 {
   fixture->engine = GPOINTER_TO_INT (data);
   fixture->connections = g_ptr_array_new_with_free_func (close_connection);
-  if (fixture->engine == ENGINE_POSTGRESQL)
-    {
-      if (postgres == NULL)
-        {
-          g_test_skip (postgres_skip_reason);
-          return;
-        }
-      fixture->location = anbu_test_postgres_create_database (postgres);
-    }
-  else
+  fixture->location = anbu_test_database_new (fixture->engine == ENGINE_POSTGRESQL,
+                                              "anbu-reading-log-XXXXXX", &fixture->dir);
+  if (fixture->location == NULL)
+    return;
+  if (fixture->engine == ENGINE_SQLITE)
     {
       g_autoptr(GError) error = NULL;
 
-      fixture->dir = g_dir_make_tmp ("anbu-reading-log-XXXXXX", &error);
-      g_assert_no_error (error);
-      fixture->location = g_build_filename (fixture->dir, "anbu.db", NULL);
       fixture->store = anbu_sqlite_store_open (fixture->location, &error);
       g_assert_no_error (error);
     }
   fixture->log = open_log (fixture);
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 static void
@@ -128,7 +102,7 @@ fixture_teardown (Fixture       *fixture,
   g_clear_pointer (&fixture->connections, g_ptr_array_unref);
   g_clear_object (&fixture->store);
   if (fixture->dir != NULL)
-    remove_dir (fixture->dir);
+    anbu_test_database_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->location);
 }
@@ -549,8 +523,6 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
 
   add_case ("round-trip", test_round_trip);
@@ -560,9 +532,5 @@ main (int    argc,
   add_case ("empty-range", test_empty_range);
   add_case ("after-other-retention", test_after_other_retention);
 
-  postgres = anbu_test_postgres_start (&postgres_skip_reason);
-  status = g_test_run ();
-  anbu_test_postgres_stop (postgres);
-  g_free (postgres_skip_reason);
-  return status;
+  return anbu_test_postgres_run_tests ();
 }

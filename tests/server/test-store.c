@@ -36,9 +36,6 @@ typedef struct
   AnbuStore *store;
 } Fixture;
 
-static AnbuTestPostgres *postgres;
-static char *postgres_skip_reason;
-
 /* 2026-11-24 10:30 KST */
 #define CLOCK_START_SECONDS G_GINT64_CONSTANT (1795483800)
 #define CLOCK_START_TEXT "2026-11-24T01:30:00Z"
@@ -65,39 +62,11 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   fixture->engine = GPOINTER_TO_INT (data);
-  if (fixture->engine == ENGINE_POSTGRESQL)
-    {
-      if (postgres == NULL)
-        {
-          g_test_skip (postgres_skip_reason);
-          return;
-        }
-      fixture->location = anbu_test_postgres_create_database (postgres);
-    }
-  else
-    {
-      g_autoptr(GError) error = NULL;
-
-      fixture->dir = g_dir_make_tmp ("anbu-store-XXXXXX", &error);
-      g_assert_no_error (error);
-      fixture->location = g_build_filename (fixture->dir, "anbu.db", NULL);
-    }
+  fixture->location = anbu_test_database_new (fixture->engine == ENGINE_POSTGRESQL,
+                                              "anbu-store-XXXXXX", &fixture->dir);
+  if (fixture->location == NULL)
+    return;
   fixture->store = open_store (fixture);
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 static void
@@ -106,7 +75,7 @@ fixture_teardown (Fixture       *fixture,
 {
   g_clear_object (&fixture->store);
   if (fixture->dir != NULL)
-    remove_dir (fixture->dir);
+    anbu_test_database_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->location);
 }
@@ -1884,7 +1853,6 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(AnbuClock) clock = anbu_clock_new_manual (CLOCK_START_SECONDS * G_USEC_PER_SEC);
-  int status;
 
   g_test_init (&argc, &argv, NULL);
   anbu_clock_set_default (clock);
@@ -1912,9 +1880,5 @@ main (int    argc,
   add_case ("cli", test_pg_cli, TRUE);
   add_case ("cli-casework", test_pg_cli_casework, TRUE);
 
-  postgres = anbu_test_postgres_start (&postgres_skip_reason);
-  status = g_test_run ();
-  anbu_test_postgres_stop (postgres);
-  g_free (postgres_skip_reason);
-  return status;
+  return anbu_test_postgres_run_tests ();
 }
