@@ -441,13 +441,6 @@ pg_append (AnbuReadingLog             *log,
   g_autoptr(GError) local_error = NULL;
   CopyFailure failure;
 
-  for (guint i = 0; i < n_entries; i++)
-    if (entries[i].plug >= n_serials)
-      {
-        g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
-                     "Reading %u names plug %u of %u", i, entries[i].plug, n_serials);
-        return FALSE;
-      }
   if (append_once (self, serials, entries, n_entries, stored, &failure, &local_error))
     return TRUE;
   if (failure != COPY_NO_PARTITION)

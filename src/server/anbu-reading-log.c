@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "anbu-reading-log.h"
+#include "anbu-store.h"
 
 G_DEFINE_INTERFACE (AnbuReadingLog, anbu_reading_log, G_TYPE_OBJECT)
 
@@ -26,6 +27,14 @@ anbu_reading_log_append (AnbuReadingLog             *self,
 
   if (n_entries == 0)
     return TRUE;
+  /* Checked here so that no engine stores part of a batch it must refuse. */
+  for (guint i = 0; i < n_entries; i++)
+    if (entries[i].plug >= n_serials)
+      {
+        g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                     "Reading %u names plug %u of %u", i, entries[i].plug, n_serials);
+        return FALSE;
+      }
   return ANBU_READING_LOG_GET_IFACE (self)->append (self, serials, n_serials, entries, n_entries,
                                                     stored, error);
 }

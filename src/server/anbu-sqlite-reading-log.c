@@ -218,13 +218,6 @@ sqlite_append (AnbuReadingLog             *log,
       const AnbuReadingLogEntry *entry = &entries[i];
       BucketRow *row;
 
-      if (entry->plug >= n_serials)
-        {
-          g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
-                       "Reading %u names plug %u of %u", i, entry->plug, n_serials);
-          ok = FALSE;
-          break;
-        }
       if (rows[entry->plug] == NULL)
         rows[entry->plug] = g_ptr_array_new_with_free_func ((GDestroyNotify) bucket_row_free);
       row = bucket_row_get (self, get, serials[entry->plug], rows[entry->plug],
