@@ -463,6 +463,24 @@ reading_from_row (const PGresult *result,
   reading->lux = g_ascii_strtod (PQgetvalue (result, row, 2), NULL);
 }
 
+/* Runs `sql`, whose parameters are a plug's serial and the span [from, to). */
+static PGresult *
+query_span (AnbuPgReadingLog  *self,
+            const char        *sql,
+            const char        *serial,
+            gint64             from,
+            gint64             to,
+            GError           **error,
+            const char        *what)
+{
+  g_autofree char *from_text = g_strdup_printf ("%" G_GINT64_FORMAT, from);
+  g_autofree char *to_text = g_strdup_printf ("%" G_GINT64_FORMAT, to);
+  const char *params[] = { serial, from_text, to_text };
+
+  ensure_connection (self);
+  return query (self, sql, G_N_ELEMENTS (params), params, error, what);
+}
+
 static gboolean
 pg_read_range (AnbuReadingLog  *log,
                const char      *serial,
@@ -472,16 +490,11 @@ pg_read_range (AnbuReadingLog  *log,
                GError         **error)
 {
   AnbuPgReadingLog *self = ANBU_PG_READING_LOG (log);
-  g_autofree char *from_text = g_strdup_printf ("%" G_GINT64_FORMAT, from);
-  g_autofree char *to_text = g_strdup_printf ("%" G_GINT64_FORMAT, to);
-  const char *params[] = { serial, from_text, to_text };
-  PGresult *result;
   guint first = out->len;
+  PGresult *result = query_span (self, "SELECT ts, watts, lux FROM reading WHERE serial = $1"
+                                 " AND ts >= $2::bigint AND ts < $3::bigint ORDER BY ts",
+                                 serial, from, to, error, "Cannot read the stored readings");
 
-  ensure_connection (self);
-  result = query (self, "SELECT ts, watts, lux FROM reading WHERE serial = $1"
-                  " AND ts >= $2::bigint AND ts < $3::bigint ORDER BY ts", 3, params, error,
-                  "Cannot read the stored readings");
   if (result == NULL)
     return FALSE;
   g_array_set_size (out, first + (guint) PQntuples (result));
@@ -532,16 +545,11 @@ pg_read_hours (AnbuReadingLog  *log,
                GError         **error)
 {
   AnbuPgReadingLog *self = ANBU_PG_READING_LOG (log);
-  g_autofree char *from_text = g_strdup_printf ("%" G_GINT64_FORMAT, from);
-  g_autofree char *to_text = g_strdup_printf ("%" G_GINT64_FORMAT, to);
-  const char *params[] = { serial, from_text, to_text };
-  PGresult *result;
+  PGresult *result = query_span (self, "SELECT hour, n, watts_min, watts_max, watts_sum, lux_min,"
+                                 " lux_max, lux_sum FROM reading_hourly WHERE serial = $1"
+                                 " AND hour >= $2::bigint AND hour < $3::bigint ORDER BY hour",
+                                 serial, from, to, error, "Cannot read the folded readings");
 
-  ensure_connection (self);
-  result = query (self, "SELECT hour, n, watts_min, watts_max, watts_sum, lux_min, lux_max,"
-                  " lux_sum FROM reading_hourly WHERE serial = $1 AND hour >= $2::bigint"
-                  " AND hour < $3::bigint ORDER BY hour", 3, params, error,
-                  "Cannot read the folded readings");
   if (result == NULL)
     return FALSE;
   for (int row = 0; row < PQntuples (result); row++)
