@@ -83,6 +83,21 @@ on_wait_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Spins the main loop until `array` (filled by a callback) holds `n` items. */
+static void
+wait_for_length (GPtrArray *array,
+                 guint      n)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (ANBU_TEST_TIMEOUT_SECONDS, on_wait_timeout, &timed_out);
+
+  while (array->len < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_cmpuint (array->len, >=, n);
+}
+
 static gboolean
 on_tick (gpointer user_data)
 {
@@ -273,21 +288,6 @@ on_events_lost (AnbuLiveEventBus *bus,
   received->lost++;
 }
 
-/* Spins the main loop until `received` holds `n` payloads. */
-static void
-wait_for_payloads (Received *received,
-                   guint     n)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (ANBU_TEST_TIMEOUT_SECONDS, on_wait_timeout, &timed_out);
-
-  while (received->payloads->len < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_cmpuint (received->payloads->len, >=, n);
-}
-
 static AnbuLiveEventBus *
 new_bus (Fixture  *fixture,
          Received *received)
@@ -372,9 +372,9 @@ test_events_in_order (Fixture       *fixture,
 
   /* Nothing arrives before the main loop runs. */
   g_assert_cmpuint (at_sender.payloads->len, ==, 0);
-  wait_for_payloads (&at_sender, expected->len);
+  wait_for_length (at_sender.payloads, expected->len);
   if (other != NULL)
-    wait_for_payloads (&at_other, expected->len);
+    wait_for_length (at_other.payloads, expected->len);
   for (guint i = 0; i < expected->len; i++)
     {
       g_assert_cmpstr (g_ptr_array_index (at_sender.payloads, i), ==, g_ptr_array_index (expected, i));
@@ -403,7 +403,7 @@ test_events_too_large (Fixture       *fixture,
   g_assert_false (anbu_live_event_bus_publish (bus, batch, G_N_ELEMENTS (batch), &error));
   g_assert_error (error, ANBU_LIVE_EVENT_BUS_ERROR, ANBU_LIVE_EVENT_BUS_ERROR_TOO_LARGE);
   publish (bus, after, 1);
-  wait_for_payloads (&received, 1);
+  wait_for_length (received.payloads, 1);
   g_assert_cmpstr (g_ptr_array_index (received.payloads, 0), ==, after[0]);
   g_ptr_array_unref (received.payloads);
 }
@@ -436,7 +436,7 @@ test_events_listen_again (Fixture       *fixture,
   /* Made now, so that only the listener above lost its session. */
   sender = new_bus (fixture, NULL);
   publish (sender, after, 1);
-  wait_for_payloads (&received, 1);
+  wait_for_length (received.payloads, 1);
   g_assert_cmpstr (g_ptr_array_index (received.payloads, 0), ==, after[0]);
   g_ptr_array_unref (received.payloads);
 }
@@ -537,9 +537,8 @@ instance_start (Instance   *instance,
   g_autoptr(AnbuReadingLog) readings = NULL;
   sqlite3 *db;
 
-  instance->dir = g_dir_make_tmp ("anbu-instance-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (instance->dir, "anbu.db", NULL);
+  /* Its own SQLite file for what does not run on PostgreSQL yet. */
+  path = anbu_test_database_new (FALSE, "anbu-instance-XXXXXX", &instance->dir);
   instance->store = anbu_sqlite_store_open (path, &error);
   g_assert_no_error (error);
   save_household (instance->store);
@@ -558,9 +557,6 @@ instance_start (Instance   *instance,
 static void
 instance_stop (Instance *instance)
 {
-  g_autoptr(GDir) handle = NULL;
-  const char *name;
-
   g_clear_object (&instance->relay);
   g_clear_object (&instance->bus);
   g_clear_object (&instance->hub);
@@ -568,29 +564,8 @@ instance_stop (Instance *instance)
   g_clear_object (&instance->telemetry);
   g_clear_object (&instance->store);
   g_clear_pointer (&instance->frames, g_ptr_array_unref);
-  handle = g_dir_open (instance->dir, 0, NULL);
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (instance->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (instance->dir);
+  anbu_test_database_remove_dir (instance->dir);
   g_free (instance->dir);
-}
-
-static void
-wait_for_frames (Instance *instance,
-                 guint     n)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (ANBU_TEST_TIMEOUT_SECONDS, on_wait_timeout, &timed_out);
-
-  while (instance->frames->len < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_cmpuint (instance->frames->len, >=, n);
 }
 
 static JsonObject *
@@ -648,7 +623,7 @@ test_events_reach_other_instance (Fixture       *fixture,
       Instance *instance = instances[i];
       JsonObject *record;
 
-      wait_for_frames (instance, 3);
+      wait_for_length (instance->frames, 3);
       record = frame_record (instance, 0, "plug");
       g_assert_cmpstr (json_object_get_string_member (record, "serial"), ==, "P-0001");
       g_assert_cmpstr (json_object_get_string_member (record, "household_id"), ==, HOUSEHOLD_ID);
