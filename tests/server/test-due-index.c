@@ -36,6 +36,10 @@
 #define C_ACT (START - 20 * HOUR)
 #define C_BACK (START + 3 * HOUR)
 #define C_DUE (C_BACK + 24 * HOUR)
+/* D (add_two_plug_household): threshold 24 h; its first plug last saw the
+ * resident at D_ACT, its second, later, at D2_ACT. */
+#define D_ACT (START - 20 * HOUR)
+#define D2_ACT (START - 2 * HOUR)
 
 static const char * const long_offline[] = { "--offline-after", WEEK_SECONDS, NULL };
 
@@ -270,6 +274,26 @@ test_due_follows_activity (void)
   homes_free (homes);
 }
 
+/* Household D with two plugs, after the first pass (quiet); its id. */
+static char *
+add_two_plug_household (IngestFixture *fixture)
+{
+  g_autofree char *installed = ingest_time (START - 40 * HOUR);
+  char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-D1", START - 40 * HOUR);
+  g_autofree char *second = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"household_id\": \"%s\","
+                                             " \"appliance\": \"lamp\", \"installed_at\": \"%s\"}",
+                                             household, installed);
+
+  json_object_unref (ingest_push (fixture, "plug.install", second));
+  ingest_post_span (fixture, "PLUG-D1", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    D_ACT - 20 * MINUTE, D_ACT, NULL);
+  ingest_post_span (fixture, "PLUG-D2", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
+                    D2_ACT - 20 * MINUTE, D2_ACT, NULL);
+  tick (fixture, START);
+  assert_quiet (fixture, household);
+  return household;
+}
+
 /* A second plug, where the resident was last active, taken out faulty
  * after the first pass: only the first plug's activity counts, and the
  * signal comes at its due time. */
@@ -278,32 +302,17 @@ test_due_plug_removed (void)
 {
   Homes *homes = homes_new ();
   IngestFixture *fixture = homes->fixture;
-  gint64 d_act = START - 20 * HOUR;
-  gint64 d2_act = START - 2 * HOUR;
-  g_autofree char *installed = ingest_time (START - 40 * HOUR);
-  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-D1",
-                                                     START - 40 * HOUR);
-  g_autofree char *second = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"household_id\": \"%s\","
-                                             " \"appliance\": \"lamp\", \"installed_at\": \"%s\"}",
-                                             household, installed);
+  g_autofree char *household = add_two_plug_household (fixture);
   g_autofree char *removed_at = ingest_time (START);
   g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"reason\": \"faulty\","
                                               " \"at\": \"%s\"}", removed_at);
 
-  json_object_unref (ingest_push (fixture, "plug.install", second));
-  ingest_post_span (fixture, "PLUG-D1", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
-                    d_act - 20 * MINUTE, d_act, NULL);
-  ingest_post_span (fixture, "PLUG-D2", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
-                    d2_act - 20 * MINUTE, d2_act, NULL);
-  tick (fixture, START);
-  assert_quiet (fixture, household);
-
   json_object_unref (ingest_push (fixture, "plug.remove", removal));
   tick (fixture, START + 2 * HOUR);
-  tick (fixture, d_act + 24 * HOUR - MINUTE);
+  tick (fixture, D_ACT + 24 * HOUR - MINUTE);
   assert_quiet (fixture, household);
-  tick (fixture, d_act + 24 * HOUR);
-  assert_raised (fixture, household, d_act + 24 * HOUR, d_act);
+  tick (fixture, D_ACT + 24 * HOUR);
+  assert_raised (fixture, household, D_ACT + 24 * HOUR, D_ACT);
   homes_free (homes);
 }
 
@@ -319,15 +328,8 @@ test_due_plug_moved (void)
 {
   Homes *homes = homes_new ();
   IngestFixture *fixture = homes->fixture;
-  gint64 d_act = START - 20 * HOUR;
-  gint64 d2_act = START - 2 * HOUR;
   g_autoptr(GPtrArray) found = NULL;
-  g_autofree char *installed = ingest_time (START - 40 * HOUR);
-  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-D1",
-                                                     START - 40 * HOUR);
-  g_autofree char *second = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"household_id\": \"%s\","
-                                             " \"appliance\": \"lamp\", \"installed_at\": \"%s\"}",
-                                             household, installed);
+  g_autofree char *household = add_two_plug_household (fixture);
   g_autofree char *removed_at = ingest_time (START + 5 * MINUTE);
   g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-D2\", \"reason\": \"returned\","
                                               " \"at\": \"%s\"}", removed_at);
@@ -336,14 +338,6 @@ test_due_plug_moved (void)
                                            " \"appliance\": \"tv\", \"installed_at\": \"%s\"}",
                                            homes->a, moved_at);
 
-  json_object_unref (ingest_push (fixture, "plug.install", second));
-  ingest_post_span (fixture, "PLUG-D1", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
-                    d_act - 20 * MINUTE, d_act, NULL);
-  ingest_post_span (fixture, "PLUG-D2", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
-                    d2_act - 20 * MINUTE, d2_act, NULL);
-  tick (fixture, START);
-  assert_quiet (fixture, household);
-
   /* Moved to A, where its readings arrive before the next pass. */
   tick (fixture, START + 10 * MINUTE);
   json_object_unref (ingest_push (fixture, "plug.remove", removal));
@@ -351,13 +345,13 @@ test_due_plug_moved (void)
   ingest_post_span (fixture, "PLUG-D2", START + 7 * MINUTE, START + 10 * MINUTE, MINUTE, 2.0,
                     85.0, 0, 0, NULL);
   tick (fixture, START + 11 * MINUTE);
-  tick (fixture, d_act + 24 * HOUR - MINUTE);
+  tick (fixture, D_ACT + 24 * HOUR - MINUTE);
   assert_quiet (fixture, household);
-  tick (fixture, d_act + 24 * HOUR + 30 * MINUTE);
+  tick (fixture, D_ACT + 24 * HOUR + 30 * MINUTE);
   found = risks (fixture, household);
   g_assert_cmpuint (found->len, ==, 1);
-  g_assert_cmpint (member_time (found->pdata[0], "quiet_since"), ==, d_act);
-  g_assert_cmpint (member_time (found->pdata[0], "raised_at"), >=, d_act + 24 * HOUR);
+  g_assert_cmpint (member_time (found->pdata[0], "quiet_since"), ==, D_ACT);
+  g_assert_cmpint (member_time (found->pdata[0], "raised_at"), >=, D_ACT + 24 * HOUR);
   homes_free (homes);
 }
 
