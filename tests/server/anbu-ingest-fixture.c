@@ -14,6 +14,17 @@ ingest_time (gint64 t)
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+gint64
+ingest_member_time (JsonObject *object,
+                    const char *member)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, member),
+                                                          NULL);
+
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
 static char **
 server_args (gint64              clock,
              const char * const *extra_args)

@@ -32,6 +32,10 @@ void              ingest_fixture_restart        (IngestFixture       *fixture,
                                                  gint64               clock);
 
 char             *ingest_time                   (gint64               t);
+/* The Unix time of the ISO 8601 text in `object`'s `member` (asserted to
+ * be one): ingest_time() read back. */
+gint64            ingest_member_time            (JsonObject          *object,
+                                                 const char          *member);
 
 /* A household in `dong` with one plug `serial` installed at `installed`;
  * returns the household id. */

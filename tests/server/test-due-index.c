@@ -58,17 +58,6 @@ tick (IngestFixture *fixture,
   anbu_test_response_free (ingest_tick (fixture, now));
 }
 
-static gint64
-member_time (JsonObject *object,
-             const char *member)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, member),
-                                                          NULL);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt);
-}
-
 /* The household's inactivity signals. */
 static GPtrArray *
 risks (IngestFixture *fixture,
@@ -102,8 +91,8 @@ assert_raised (IngestFixture *fixture,
   g_autoptr(GPtrArray) found = risks (fixture, household);
 
   g_assert_cmpuint (found->len, ==, 1);
-  g_assert_cmpint (member_time (found->pdata[0], "raised_at"), ==, raised_at);
-  g_assert_cmpint (member_time (found->pdata[0], "quiet_since"), ==, since);
+  g_assert_cmpint (ingest_member_time (found->pdata[0], "raised_at"), ==, raised_at);
+  g_assert_cmpint (ingest_member_time (found->pdata[0], "quiet_since"), ==, since);
   g_assert_cmpstr (json_object_get_string_member (found->pdata[0], "state"), ==, "open");
 }
 
@@ -350,8 +339,8 @@ test_due_plug_moved (void)
   tick (fixture, D_ACT + 24 * HOUR + 30 * MINUTE);
   found = risks (fixture, household);
   g_assert_cmpuint (found->len, ==, 1);
-  g_assert_cmpint (member_time (found->pdata[0], "quiet_since"), ==, D_ACT);
-  g_assert_cmpint (member_time (found->pdata[0], "raised_at"), >=, D_ACT + 24 * HOUR);
+  g_assert_cmpint (ingest_member_time (found->pdata[0], "quiet_since"), ==, D_ACT);
+  g_assert_cmpint (ingest_member_time (found->pdata[0], "raised_at"), >=, D_ACT + 24 * HOUR);
   homes_free (homes);
 }
 
@@ -394,7 +383,7 @@ test_due_after_resolution (void)
     if (g_strcmp0 (json_object_get_string_member (after->pdata[i], "state"), "open") == 0)
       {
         open++;
-        g_assert_cmpint (member_time (after->pdata[i], "raised_at"), ==, resolved_at + 24 * HOUR);
+        g_assert_cmpint (ingest_member_time (after->pdata[i], "raised_at"), ==, resolved_at + 24 * HOUR);
       }
   g_assert_cmpuint (open, ==, 1);
   homes_free (homes);
@@ -446,7 +435,7 @@ test_due_after_restart (void)
   ingest_fixture_restart (fixture, START + 5 * HOUR);
   c_risks = risks (fixture, homes->c);
   g_assert_cmpuint (c_risks->len, ==, 1);
-  g_assert_cmpint (member_time (c_risks->pdata[0], "raised_at"), ==, START + 5 * HOUR);
+  g_assert_cmpint (ingest_member_time (c_risks->pdata[0], "raised_at"), ==, START + 5 * HOUR);
   detail = json_object_get_string_member_with_default (c_risks->pdata[0], "detail", NULL);
   g_assert_nonnull (detail);
   g_assert_nonnull (strstr (detail, "raised late"));

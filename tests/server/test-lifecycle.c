@@ -20,17 +20,6 @@
 
 static const char * const long_offline[] = { "--offline-after", WEEK_SECONDS, NULL };
 
-static gint64
-member_time (JsonObject *object,
-             const char *member)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, member),
-                                                          NULL);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt);
-}
-
 /* Standby readings every minute over [from, to], with the appliance on over
  * [on_from, on_to): activity events at on_from and on_to. */
 static void
@@ -68,7 +57,7 @@ raise_inactivity (IngestFixture *fixture,
   post (fixture, serial, last_activity - HOUR, now, last_activity - 10 * MINUTE, last_activity);
   alerts = ingest_alerts (fixture, NULL, household);
   g_assert_cmpuint (alerts->len, ==, 1);
-  g_assert_cmpint (member_time (alerts->pdata[0], "quiet_since"), ==, last_activity);
+  g_assert_cmpint (ingest_member_time (alerts->pdata[0], "quiet_since"), ==, last_activity);
   if (alert_id != NULL)
     *alert_id = g_strdup (json_object_get_string_member (alerts->pdata[0], "id"));
   return household;
@@ -224,7 +213,7 @@ test_plug_replacement_keeps_quiet (void)
   after = ingest_alerts (fixture, NULL, household);
   g_assert_cmpuint (after->len, ==, 1);
   g_assert_cmpstr (json_object_get_string_member (after->pdata[0], "kind"), ==, "inactivity");
-  g_assert_cmpint (member_time (after->pdata[0], "quiet_since"), ==, last_activity);
+  g_assert_cmpint (ingest_member_time (after->pdata[0], "quiet_since"), ==, last_activity);
   ingest_fixture_free (fixture);
 }
 
@@ -337,7 +326,7 @@ test_dispatch_is_a_state (void)
                                   "emergency"));
   dispatched = only_alert (fixture, household);
   g_assert_cmpstr (json_object_get_string_member (dispatched, "state"), ==, "dispatched");
-  g_assert_cmpint (member_time (dispatched, "dispatched_at"), ==, now + 20 * MINUTE);
+  g_assert_cmpint (ingest_member_time (dispatched, "dispatched_at"), ==, now + 20 * MINUTE);
   g_assert_cmpstr (json_object_get_string_member (dispatched, "dispatched_by"), ==,
                    fixture->admin_id);
 
@@ -356,7 +345,7 @@ test_dispatch_is_a_state (void)
   g_assert_cmpstr (json_object_get_string_member (resolved, "state"), ==, "resolved");
   g_assert_cmpstr (json_object_get_string_member (resolved, "resolution"), ==, "hospitalized");
   g_assert_cmpstr (json_object_get_string_member (resolved, "dispatch_outcome"), ==, "hospitalized");
-  g_assert_cmpint (member_time (resolved, "dispatched_at"), ==, now + 20 * MINUTE);
+  g_assert_cmpint (ingest_member_time (resolved, "dispatched_at"), ==, now + 20 * MINUTE);
 
   total = stats_total (fixture, now - 14 * HOUR, now + 10 * HOUR, &stats);
   g_assert_cmpint (count (total, "dispatches", "dispatch_112"), ==, 1);

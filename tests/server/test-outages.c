@@ -87,17 +87,6 @@ find_alert (GPtrArray  *alerts,
   return found;
 }
 
-static gint64
-member_time (JsonObject *object,
-             const char *member)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, member),
-                                                          NULL);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt);
-}
-
 static GPtrArray *
 alerts_of (Outage     *outage,
            const char *household)
@@ -125,8 +114,8 @@ test_server_down_past_due (void)
   g_assert_cmpuint (a->len, ==, 1);
   risk = find_alert (a, "inactivity");
   g_assert_nonnull (risk);
-  g_assert_cmpint (member_time (risk, "quiet_since"), ==, A_LAST_ACT);
-  g_assert_cmpint (member_time (risk, "raised_at"), ==, START + 7 * HOUR);
+  g_assert_cmpint (ingest_member_time (risk, "quiet_since"), ==, A_LAST_ACT);
+  g_assert_cmpint (ingest_member_time (risk, "raised_at"), ==, START + 7 * HOUR);
   detail = json_object_get_string_member_with_default (risk, "detail", NULL);
   g_assert_nonnull (detail);
   g_test_message ("detail: %s", detail);
@@ -142,7 +131,7 @@ test_server_down_past_due (void)
   a_later = alerts_of (outage, outage->household_a);
   g_assert_cmpuint (a_later->len, ==, 1);
   g_assert_cmpstr (json_object_get_string_member (a_later->pdata[0], "state"), ==, "open");
-  g_assert_cmpint (member_time (a_later->pdata[0], "quiet_since"), ==, A_LAST_ACT);
+  g_assert_cmpint (ingest_member_time (a_later->pdata[0], "quiet_since"), ==, A_LAST_ACT);
   outage_free (outage);
 }
 
@@ -163,7 +152,7 @@ test_gateway_down (void)
   due = alerts_of (outage, outage->household_a);
   risk = find_alert (due, "inactivity");
   g_assert_nonnull (risk);
-  g_assert_cmpint (member_time (risk, "raised_at"), ==, A_DUE);
+  g_assert_cmpint (ingest_member_time (risk, "raised_at"), ==, A_DUE);
 
   tick (outage->fixture, START + 7 * HOUR);
   tick (outage->fixture, START + 8 * HOUR + 10 * MINUTE);
@@ -177,7 +166,7 @@ test_gateway_down (void)
   risk = find_alert (a, "inactivity");
   g_assert_nonnull (risk);
   g_assert_cmpstr (json_object_get_string_member (risk, "state"), ==, "open");
-  g_assert_cmpint (member_time (risk, "quiet_since"), ==, A_LAST_ACT);
+  g_assert_cmpint (ingest_member_time (risk, "quiet_since"), ==, A_LAST_ACT);
   outage_free (outage);
 }
 
@@ -261,7 +250,7 @@ test_plug_back_without_activity (void)
   due = alerts_of (outage, outage->household_a);
   risk = find_alert (due, "inactivity");
   g_assert_nonnull (risk);
-  g_assert_cmpint (member_time (risk, "raised_at"), <=, START + 11 * HOUR + 10 * MINUTE);
+  g_assert_cmpint (ingest_member_time (risk, "raised_at"), <=, START + 11 * HOUR + 10 * MINUTE);
   other = alerts_of (outage, outage->household_b);
   g_assert_null (find_alert (other, "inactivity"));
   outage_free (outage);
@@ -316,7 +305,7 @@ check_backlog (gboolean backlog_first)
   tick (outage->fixture, START + 23 * HOUR + 10 * MINUTE);
   b_due = alerts_of (outage, outage->household_b);
   g_assert_nonnull (find_alert (b_due, "inactivity"));
-  g_assert_cmpint (member_time (find_alert (b_due, "inactivity"), "quiet_since"), ==,
+  g_assert_cmpint (ingest_member_time (find_alert (b_due, "inactivity"), "quiet_since"), ==,
                    START - 50 * MINUTE);
 
   tick (outage->fixture, tv_off + 24 * HOUR);
@@ -330,7 +319,7 @@ check_backlog (gboolean backlog_first)
         open = a_due->pdata[i];
     g_assert_nonnull (open);
     g_assert_cmpstr (json_object_get_string_member (open, "kind"), ==, "inactivity");
-    g_assert_cmpint (member_time (open, "quiet_since"), ==, tv_off);
+    g_assert_cmpint (ingest_member_time (open, "quiet_since"), ==, tv_off);
   }
   outage_free (outage);
 }
@@ -432,7 +421,7 @@ check_history_replay (gint64 stall_at)
       g_assert_nonnull (risk);
       g_assert_cmpstr (json_object_get_string_member (risk, "state"), ==, "open");
       if (stopper)
-        g_assert_cmpint (member_time (risk, "quiet_since"), <=, REPLAY_STOPPED_AT);
+        g_assert_cmpint (ingest_member_time (risk, "quiet_since"), <=, REPLAY_STOPPED_AT);
     }
   ingest_fixture_free (fixture);
 }

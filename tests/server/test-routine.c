@@ -189,17 +189,6 @@ find_alert (GPtrArray  *alerts,
   return found;
 }
 
-static gint64
-member_time (JsonObject *object,
-             const char *member)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, member),
-                                                          NULL);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt);
-}
-
 /* A household with three weeks of routine (installed `days` before the
  * silence's day), readings up to `until`. */
 static char *
@@ -244,8 +233,8 @@ test_watch_before_threshold (void)
   g_assert_cmpstr (json_object_get_string_member (watch, "level"), ==, "watch");
   g_assert_cmpstr (json_object_get_string_member (watch, "state"), ==, "open");
   g_assert_cmpstr (json_object_get_string_member (watch, "responder"), ==, "dong");
-  g_assert_cmpint (member_time (watch, "quiet_since"), ==, SILENCE_START);
-  g_assert_cmpint (member_time (watch, "raised_at"), ==, WED (12, 0));
+  g_assert_cmpint (ingest_member_time (watch, "quiet_since"), ==, SILENCE_START);
+  g_assert_cmpint (ingest_member_time (watch, "raised_at"), ==, WED (12, 0));
   detail = json_object_get_string_member_with_default (watch, "detail", NULL);
   g_assert_nonnull (detail);
   g_test_message ("detail: %s", detail);
@@ -258,7 +247,7 @@ test_watch_before_threshold (void)
   risk = find_alert (at_threshold, "inactivity");
   g_assert_nonnull (risk);
   g_assert_cmpstr (json_object_get_string_member (risk, "level"), ==, "risk");
-  g_assert_cmpint (member_time (risk, "raised_at"), ==, SILENCE_START + THRESHOLD * HOUR);
+  g_assert_cmpint (ingest_member_time (risk, "raised_at"), ==, SILENCE_START + THRESHOLD * HOUR);
   g_assert_nonnull (find_alert (at_threshold, "routine"));
 
   ingest_fixture_free (fixture);
@@ -343,7 +332,7 @@ test_absence_end_brings_watch (void)
   after = ingest_alerts (fixture, NULL, household);
   watch = find_alert (after, "routine");
   g_assert_nonnull (watch);
-  g_assert_cmpint (member_time (watch, "quiet_since"), ==, WED (1, 30));
+  g_assert_cmpint (ingest_member_time (watch, "quiet_since"), ==, WED (1, 30));
   ingest_fixture_free (fixture);
 }
 
@@ -386,7 +375,7 @@ test_absence_registered_late_brings_watch (void)
   after = ingest_alerts (fixture, NULL, household);
   watch = find_alert (after, "routine");
   g_assert_nonnull (watch);
-  g_assert_cmpint (member_time (watch, "quiet_since"), ==, WED (1, 30));
+  g_assert_cmpint (ingest_member_time (watch, "quiet_since"), ==, WED (1, 30));
   ingest_fixture_free (fixture);
 }
 
@@ -472,7 +461,7 @@ test_margin_configurable (void)
   g_assert_cmpuint (evening->len, ==, 1);
   watch = find_alert (evening, "routine");
   g_assert_nonnull (watch);
-  g_assert_cmpint (member_time (watch, "raised_at"), ==, WED (18, 0));
+  g_assert_cmpint (ingest_member_time (watch, "raised_at"), ==, WED (18, 0));
   ingest_fixture_free (fixture);
 }
 
@@ -516,8 +505,8 @@ test_default_margin (void)
   g_assert_cmpuint (at_three->len, ==, 1);
   watch = find_alert (at_three, "routine");
   g_assert_nonnull (watch);
-  g_assert_cmpint (member_time (watch, "quiet_since"), ==, SILENCE_START);
-  g_assert_cmpint (member_time (watch, "raised_at"), ==, THU (3, 0));
+  g_assert_cmpint (ingest_member_time (watch, "quiet_since"), ==, SILENCE_START);
+  g_assert_cmpint (ingest_member_time (watch, "raised_at"), ==, THU (3, 0));
   ingest_fixture_free (fixture);
 }
 
@@ -574,7 +563,7 @@ test_upgrade_relearns_default_margin (void)
   at_three = ingest_alerts (fixture, NULL, household);
   watch = find_alert (at_three, "routine");
   g_assert_nonnull (watch);
-  g_assert_cmpint (member_time (watch, "raised_at"), ==, THU (3, 0));
+  g_assert_cmpint (ingest_member_time (watch, "raised_at"), ==, THU (3, 0));
 
   g_assert_cmpint (anbu_test_server_stop (fixture->server, SIGTERM), ==, 0);
   learned_after = stored_routine_params (fixture, household);
@@ -643,7 +632,7 @@ test_offline_days_left_out_day_by_day (void)
   watch = find_alert (alerts, "routine");
   g_assert_nonnull (watch);
   g_assert_cmpstr (json_object_get_string_member (watch, "state"), ==, "open");
-  g_assert_cmpint (member_time (watch, "raised_at"), ==, WED (14, 0));
+  g_assert_cmpint (ingest_member_time (watch, "raised_at"), ==, WED (14, 0));
   ingest_fixture_free (fixture);
 }
 
@@ -704,7 +693,7 @@ test_days_off_workday_watch (void)
   JsonObject *watch = find_alert (with[0], "routine");
 
   g_assert_nonnull (watch);
-  g_assert_cmpint (member_time (watch, "quiet_since"), ==, SILENCE_START);
+  g_assert_cmpint (ingest_member_time (watch, "quiet_since"), ==, SILENCE_START);
   g_assert_cmpuint (pooled[0]->len, ==, 0);
   free_alert_lists (with, 1);
   free_alert_lists (pooled, 1);
@@ -725,8 +714,8 @@ test_days_off_lie_in (void)
   g_assert_cmpuint (alerts[0]->len, ==, 0);
   watch = find_alert (alerts[1], "routine");
   g_assert_nonnull (watch);
-  g_assert_cmpint (member_time (watch, "quiet_since"), ==, sat_midnight - 2 * HOUR);
-  g_assert_cmpint (member_time (watch, "raised_at"), >, sat_midnight + 12 * HOUR);
+  g_assert_cmpint (ingest_member_time (watch, "quiet_since"), ==, sat_midnight - 2 * HOUR);
+  g_assert_cmpint (ingest_member_time (watch, "raised_at"), >, sat_midnight + 12 * HOUR);
   free_alert_lists (alerts, 2);
 }
 

@@ -43,17 +43,6 @@ only_alert (GPtrArray  *alerts,
   return found;
 }
 
-static gint64
-member_time (JsonObject *object,
-             const char *member)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, member),
-                                                          NULL);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt);
-}
-
 /* Standby readings every minute over [from, to], with an appliance on over
  * [on_from, on_to): its last activity event is at on_to. */
 static void
@@ -106,8 +95,8 @@ test_inactivity_at_threshold (void)
   g_assert_cmpstr (json_object_get_string_member (alert, "kind"), ==, "inactivity");
   g_assert_cmpstr (json_object_get_string_member (alert, "level"), ==, "risk");
   g_assert_cmpstr (json_object_get_string_member (alert, "state"), ==, "open");
-  g_assert_cmpint (member_time (alert, "quiet_since"), ==, last_activity);
-  g_assert_cmpint (member_time (alert, "raised_at"), ==, start + 4 * MINUTE);
+  g_assert_cmpint (ingest_member_time (alert, "quiet_since"), ==, last_activity);
+  g_assert_cmpint (ingest_member_time (alert, "raised_at"), ==, start + 4 * MINUTE);
   ingest_fixture_free (fixture);
 }
 
@@ -392,7 +381,7 @@ check_routing (gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (no->pdata[0], "responder"), ==, "dong");
   g_assert_cmpint (json_object_get_boolean_member (no->pdata[0], "waiting"), ==, c->waits);
   if (c->waits)
-    g_assert_cmpint (member_time (no->pdata[0], "waiting_until"), ==, c->waits_until);
+    g_assert_cmpint (ingest_member_time (no->pdata[0], "waiting_until"), ==, c->waits_until);
   else
     g_assert_false (json_object_has_member (no->pdata[0], "waiting_until"));
   ingest_fixture_free (fixture);
@@ -444,7 +433,7 @@ test_restart_mid_countdown (void)
   post (fixture, "PLUG-A", start + 4 * HOUR, start + 4 * HOUR, 0, 0);
   after = ingest_alerts (fixture, NULL, household);
   g_assert_cmpuint (after->len, ==, 1);
-  g_assert_cmpint (member_time (after->pdata[0], "quiet_since"), ==, last_activity);
+  g_assert_cmpint (ingest_member_time (after->pdata[0], "quiet_since"), ==, last_activity);
 
   /* A second restart changes nothing: still one signal, same countdown. */
   ingest_fixture_restart (fixture, start + 5 * HOUR);
