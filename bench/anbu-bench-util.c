@@ -3,6 +3,8 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "anbu-bench-util.h"
 
@@ -46,4 +48,29 @@ anbu_bench_percentile (double *values,
     return 0;
   qsort (values, n, sizeof (double), compare_doubles);
   return values[MIN (n - 1, (guint) floor (p * (n - 1) + 0.5))];
+}
+
+double
+anbu_bench_now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+double
+anbu_bench_thread_cpu_s (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double
+anbu_bench_process_cpu_s (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
+         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }

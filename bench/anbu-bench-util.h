@@ -17,4 +17,12 @@ double        anbu_bench_percentile  (double       *values,
                                       guint         n,
                                       double        p);
 
+/* Monotonic seconds, for wall time between two points. */
+double        anbu_bench_now_s          (void);
+/* CPU seconds of this thread and of the whole process: the machine is
+ * shared, and its load stretches wall time several times over; CPU time per
+ * unit of work does not stretch. */
+double        anbu_bench_thread_cpu_s   (void);
+double        anbu_bench_process_cpu_s  (void);
+
 G_END_DECLS

@@ -42,6 +42,7 @@
 #include "anbu-sqlite-store.h"
 #ifdef HAVE_POSTGRESQL
 #include "anbu-pg-store.h"
+#include "anbu-bench-util.h"
 #endif
 
 /* 2026-11-25 10:00 KST: profiles were relearned after midnight. */
@@ -57,23 +58,6 @@ static gint households = 1000000;
 static gint runs = 5;
 static gboolean keep = FALSE;
 static char *pg_location = NULL;
-
-static double
-now_s (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
-/* This thread's CPU seconds: the machine is shared, and its load stretches
- * wall time several times over; both are printed. */
-static double
-cpu_s (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 exec_or_die (sqlite3    *db,
@@ -196,8 +180,8 @@ timer_pass (AnbuIngestService *service,
 {
   g_autoptr(GError) error = NULL;
   AnbuTelemetry *telemetry = anbu_ingest_service_get_telemetry (service);
-  double t0 = now_s ();
-  double c0 = cpu_s ();
+  double t0 = anbu_bench_now_s ();
+  double c0 = anbu_bench_thread_cpu_s ();
   g_autoptr(AnbuReadingLog) readings = anbu_sqlite_reading_log_new (db);
   guint64 folded = 0;
   double e0;
@@ -209,12 +193,12 @@ timer_pass (AnbuIngestService *service,
                                        ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL, NULL, &error)
       || anbu_caseload_moves_apply_due (store, now * G_USEC_PER_SEC, &error) < 0)
     g_error ("%s", error->message);
-  e0 = cpu_s ();
+  e0 = anbu_bench_thread_cpu_s ();
   if (!anbu_alert_engine_run_pass (anbu_ingest_service_get_engine (service), now, stats, &error))
     g_error ("%s", error->message);
-  *cpu = cpu_s () - c0;
-  *engine_cpu = cpu_s () - e0;
-  return now_s () - t0;
+  *cpu = anbu_bench_thread_cpu_s () - c0;
+  *engine_cpu = anbu_bench_thread_cpu_s () - e0;
+  return anbu_bench_now_s () - t0;
 }
 
 /* A first sync page by page as GET /api/v1/sync serves it, with the access
@@ -230,8 +214,8 @@ first_sync (AnbuStore           *store,
   AnbuAccessEntry access = { 0 };
   gint64 since = 0;
   gboolean has_more = TRUE;
-  double t0 = now_s ();
-  double c0 = cpu_s ();
+  double t0 = anbu_bench_now_s ();
+  double c0 = anbu_bench_thread_cpu_s ();
 
   access.user_id = user->id;
   access.username = user->username;
@@ -265,8 +249,8 @@ first_sync (AnbuStore           *store,
       *entries += changes->len;
       since = next;
     }
-  *cpu = cpu_s () - c0;
-  return now_s () - t0;
+  *cpu = anbu_bench_thread_cpu_s () - c0;
+  return anbu_bench_now_s () - t0;
 }
 
 /* 500 visits to 500 households of the 동 in one push. */
@@ -308,15 +292,15 @@ push_visits (AnbuStore           *store,
   access.route = (char *) "/api/v1/mutations";
   access.action = ANBU_ACCESS_WRITE;
 
-  t0 = now_s ();
-  c0 = cpu_s ();
+  t0 = anbu_bench_now_s ();
+  c0 = anbu_bench_thread_cpu_s ();
   root = json_from_string (batch->str, &error);
   if (root == NULL || (entries = anbu_mutations_check_batch (root, &error)) == NULL
       || (results = anbu_mutations_apply (store, metrics, planner, &scope, &access, entries,
                                           &error)) == NULL)
     g_error ("%s", error->message);
-  t0 = now_s () - t0;
-  *cpu = cpu_s () - c0;
+  t0 = anbu_bench_now_s () - t0;
+  *cpu = anbu_bench_thread_cpu_s () - c0;
   answers = json_node_get_array (results);
   for (guint i = 0; i < json_array_get_length (answers); i++)
     if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (answers, i),
@@ -432,17 +416,17 @@ run (const char *dir,
     g_error ("%s", error->message);
   add_users (store);
   db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store));
-  t0 = now_s ();
+  t0 = anbu_bench_now_s ();
   seed (db, n);
-  figures->seed = now_s () - t0;
+  figures->seed = anbu_bench_now_s () - t0;
   exec_or_die (db, "PRAGMA wal_checkpoint (TRUNCATE)");
   figures->size_mb = g_stat (path, &st) == 0 ? st.st_size / 1e6 : 0;
 
   /* The service's start-up pass runs here; the clock stands still but for
    * the passes below, a minute apart as the timer runs them. */
-  c0 = cpu_s ();
+  c0 = anbu_bench_thread_cpu_s ();
   service = anbu_ingest_service_new (store, db, &options, &error);
-  figures->startup_cpu = cpu_s () - c0;
+  figures->startup_cpu = anbu_bench_thread_cpu_s () - c0;
   if (service == NULL)
     g_error ("%s", error->message);
   anbu_alert_engine_set_learn_budget (anbu_ingest_service_get_engine (service),
@@ -582,9 +566,9 @@ run_pg (gint     n,
       || (conn = anbu_pg_store_connect (location, NULL, &error)) == NULL)
     g_error ("%s", error->message);
   add_users (store);
-  t0 = now_s ();
+  t0 = anbu_bench_now_s ();
   seed_pg (conn, n);
-  figures->seed = now_s () - t0;
+  figures->seed = anbu_bench_now_s () - t0;
   size = PQexec (conn, "SELECT pg_database_size (current_database ())");
   if (PQresultStatus (size) == PGRES_TUPLES_OK)
     figures->size_mb = g_ascii_strtod (PQgetvalue (size, 0, 0), NULL) / 1e6;

@@ -23,6 +23,7 @@
 #include "anbu-json-body.h"
 #include "anbu-reading-buckets.h"
 #include "anbu-sqlite-store.h"
+#include "anbu-bench-util.h"
 
 #define START ((gint64) 1795564800)   /* 2026-11-25 09:00 KST */
 #define N_GATEWAYS 4                  /* clients posting at once */
@@ -33,33 +34,6 @@ static gint64 grow = 10000000;
 static gint households = 100000;
 static gint learn_households = 20;
 static gint rounds = 3;
-
-static double
-now_s (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
-/* CPU time: the machine is shared, and wall time counts other processes;
- * CPU time per reading does not. */
-static double
-thread_cpu_s (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double
-process_cpu_s (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
-         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
 
 static void
 exec_or_die (sqlite3    *db,
@@ -157,7 +131,7 @@ routine_learn_cost (sqlite3         *db,
   }
   exec_or_die (db, "COMMIT");
 
-  t0 = now_s ();
+  t0 = anbu_bench_now_s ();
   for (gint i = 0; i < n; i++)
     {
       g_autofree char *id = g_strdup_printf ("%08x-0000-4000-8000-%012d", (guint) 'L', i);
@@ -168,7 +142,7 @@ routine_learn_cost (sqlite3         *db,
       if (i == 0 && !profile.ready)
         g_error ("The routine profile of a household with 8 weeks of readings is not ready");
     }
-  seconds = now_s () - t0;
+  seconds = anbu_bench_now_s () - t0;
   *first_us = 1e6 * seconds / n;
 
   /* The next night: one more day of readings, only those are read. */
@@ -182,7 +156,7 @@ routine_learn_cost (sqlite3         *db,
 
     exec_or_die (db, sql);
   }
-  t0 = now_s ();
+  t0 = anbu_bench_now_s ();
   for (gint i = 0; i < n; i++)
     {
       g_autofree char *id = g_strdup_printf ("%08x-0000-4000-8000-%012d", (guint) 'L', i);
@@ -191,7 +165,7 @@ routine_learn_cost (sqlite3         *db,
       if (!anbu_alert_engine_learn_routine (engine, id, START + 86400, &profile, &error))
         g_error ("%s", error->message);
     }
-  return 1e6 * (now_s () - t0) / n;
+  return 1e6 * (anbu_bench_now_s () - t0) / n;
 }
 
 static double raw_cpu_us;   /* CPU per reading of the last raw_insert_rate() */
@@ -213,8 +187,8 @@ raw_insert_rate (const char *dir,
                " lux REAL, PRIMARY KEY (serial, ts)) WITHOUT ROWID;");
   sqlite3_prepare_v2 (db, "INSERT INTO reading VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                       -1, &stmt, NULL);
-  t0 = now_s ();
-  cpu0 = thread_cpu_s ();
+  t0 = anbu_bench_now_s ();
+  cpu0 = anbu_bench_thread_cpu_s ();
   exec_or_die (db, "BEGIN");
   for (gint64 i = 0; i < n; i++)
     {
@@ -234,8 +208,8 @@ raw_insert_rate (const char *dir,
         }
     }
   exec_or_die (db, "COMMIT");
-  t1 = now_s ();
-  raw_cpu_us = 1e6 * (thread_cpu_s () - cpu0) / n;
+  t1 = anbu_bench_now_s ();
+  raw_cpu_us = 1e6 * (anbu_bench_thread_cpu_s () - cpu0) / n;
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   g_unlink (path);
@@ -334,8 +308,8 @@ client_thread (gpointer data)
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *auth = g_strconcat ("Bearer ", client->token, NULL);
   GString *body = g_string_sized_new (100 * plugs);
-  double t0 = now_s ();
-  double cpu0 = thread_cpu_s ();
+  double t0 = anbu_bench_now_s ();
+  double cpu0 = anbu_bench_thread_cpu_s ();
 
   soup_session_set_proxy_resolver (session, NULL);
   for (gint b = 0; b < client->n_batches; b++)
@@ -355,9 +329,9 @@ client_thread (gpointer data)
                  soup_message_get_status (msg));
       client->accepted += plugs;
     }
-  client->seconds = now_s () - t0;
+  client->seconds = anbu_bench_now_s () - t0;
   g_string_free (body, TRUE);
-  client->cpu = thread_cpu_s () - cpu0;
+  client->cpu = anbu_bench_thread_cpu_s () - cpu0;
   g_atomic_int_set (&client->done, TRUE);
   g_main_context_wakeup (NULL);
   return NULL;
@@ -404,20 +378,20 @@ direct_phases (const char        *label,
       g_autoptr(GError) error = NULL;
 
       build_body (body, (gint) first_minute + b, 0, plugs);
-      t = now_s ();
+      t = anbu_bench_now_s ();
       root = anbu_json_parse_text (body->str, body->len, &error);
-      parse += now_s () - t;
+      parse += anbu_bench_now_s () - t;
       g_clear_pointer (&batch, anbu_telemetry_batch_unref);
       batch = anbu_telemetry_parse_batch (root, &error);
       /* What the route does with the usual body. */
       g_clear_pointer (&batch, anbu_telemetry_batch_unref);
-      t = now_s ();
+      t = anbu_bench_now_s ();
       batch = anbu_telemetry_parse_simple_body (body->str, body->len);
-      entries += now_s () - t;
-      t = now_s ();
+      entries += anbu_bench_now_s () - t;
+      t = anbu_bench_now_s ();
       report = anbu_telemetry_ingest (anbu_ingest_service_get_telemetry (service), batch,
                                       START + 30 * 86400, &error);
-      store += now_s () - t;
+      store += anbu_bench_now_s () - t;
       if (report == NULL)
         g_error ("%s", error->message);
     }
@@ -458,8 +432,8 @@ http_rate (const char *url,
   Client clients[N_GATEWAYS];
   GThread *threads[N_GATEWAYS];
   gboolean all_done = FALSE;
-  double t0 = now_s (), seconds;
-  double cpu0 = process_cpu_s (), cpu;
+  double t0 = anbu_bench_now_s (), seconds;
+  double cpu0 = anbu_bench_process_cpu_s (), cpu;
   guint64 accepted = 0;
 
   for (guint c = 0; c < N_GATEWAYS; c++)
@@ -476,10 +450,10 @@ http_rate (const char *url,
       for (guint c = 0; c < N_GATEWAYS; c++)
         all_done = all_done && g_atomic_int_get (&clients[c].done);
     }
-  seconds = now_s () - t0;
+  seconds = anbu_bench_now_s () - t0;
   for (guint c = 0; c < N_GATEWAYS; c++)
     g_thread_join (threads[c]);
-  cpu = process_cpu_s () - cpu0;
+  cpu = anbu_bench_process_cpu_s () - cpu0;
   for (guint c = 0; c < N_GATEWAYS; c++)
     {
       accepted += clients[c].accepted;
@@ -569,10 +543,10 @@ main (int   argc,
       g_error ("%s", error->message);
     grown_db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (grown_store));
     add_households (grown_db, "P", plugs, FALSE);
-    t0 = now_s ();
+    t0 = anbu_bench_now_s ();
     grow_readings (grown_db, grow);
     printf ("second server's readings table grown by %" G_GINT64_FORMAT " readings in %.1f s\n",
-            grow, now_s () - t0);
+            grow, anbu_bench_now_s () - t0);
     grown_service = anbu_ingest_service_new (grown_store, grown_db, &options, &error);
     grown_server = anbu_http_server_new (grown_store, 0, 0);
     if (grown_service == NULL
@@ -637,39 +611,40 @@ main (int   argc,
   {
     guint published = 0;
 
-    t0 = now_s ();
+    t0 = anbu_bench_now_s ();
     if (!anbu_telemetry_publish_live (anbu_ingest_service_get_telemetry (service), store,
                                       START, ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL, &published,
                                       &error))
       g_error ("%s", error->message);
     printf ("plug live fields published into synced records: %u plugs in %.3f s"
-            " (at most %d per pass)\n", published, now_s () - t0, ANBU_TELEMETRY_PUBLISH_PER_PASS);
+            " (at most %d per pass)\n", published, anbu_bench_now_s () - t0,
+            ANBU_TELEMETRY_PUBLISH_PER_PASS);
   }
   /* The server's own budget for relearning routine profiles in a pass (the
    * bench runs on a manual clock, where a tick relearns everything). */
   anbu_alert_engine_set_learn_budget (anbu_ingest_service_get_engine (service),
                                       ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET);
-  t0 = now_s ();
+  t0 = anbu_bench_now_s ();
   if (!anbu_alert_engine_run_pass (anbu_ingest_service_get_engine (service), START, &stats, &error))
     g_error ("%s", error->message);
-  pass_seconds = now_s () - t0;
+  pass_seconds = anbu_bench_now_s () - t0;
   printf ("timer pass over %u households: %.3f s (%u signals raised; includes up to %.2f s of"
           " routine relearning)\n", stats.households, pass_seconds, stats.raised,
           ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET / 1e6);
-  t0 = now_s ();
+  t0 = anbu_bench_now_s ();
   g_clear_error (&error);
   memset (&stats, 0, sizeof stats);
   anbu_alert_engine_run_pass (anbu_ingest_service_get_engine (service), START + 60, &stats, &error);
-  printf ("next timer pass (signals already open): %.3f s\n", now_s () - t0);
+  printf ("next timer pass (signals already open): %.3f s\n", anbu_bench_now_s () - t0);
   /* The next day every profile is due again: all of them at once. */
   anbu_alert_engine_set_learn_budget (anbu_ingest_service_get_engine (service), 0);
-  t0 = now_s ();
+  t0 = anbu_bench_now_s ();
   g_clear_error (&error);
   memset (&stats, 0, sizeof stats);
   anbu_alert_engine_run_pass (anbu_ingest_service_get_engine (service), START + 86400, &stats,
                               &error);
   printf ("timer pass relearning every routine profile (next day, no budget): %.3f s\n",
-          now_s () - t0);
+          anbu_bench_now_s () - t0);
 
   g_clear_object (&service);
   g_clear_object (&server);

@@ -27,6 +27,7 @@
 #include <libpq-fe.h>
 
 #include "anbu-pg-reading-log.h"
+#include "anbu-bench-util.h"
 
 #define DAY 86400
 /* 2026-12-04 12:00 UTC: the batches' minutes start here. */
@@ -37,22 +38,6 @@ static gint plugs = 1000;
 static gint batches = 200;
 static gint64 grow = 5000000;
 static gint rounds = 3;
-
-static double
-now_s (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
-static double
-process_cpu_s (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
-         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
 
 /* User + system CPU seconds of process `pid` (a PostgreSQL backend), -1
  * when /proc does not tell. */
@@ -172,7 +157,7 @@ measure_raw (Target *target,
              gint64  first_minute)
 {
   GString *rows = g_string_sized_new ((gsize) plugs * 48);
-  double t0 = now_s (), c0 = process_cpu_s (), b0 = backend_cpu_s (target->raw_pid);
+  double t0 = anbu_bench_now_s (), c0 = anbu_bench_process_cpu_s (), b0 = backend_cpu_s (target->raw_pid);
   Figure figure;
 
   for (gint b = 0; b < batches; b++)
@@ -202,9 +187,9 @@ measure_raw (Target *target,
         }
       exec_or_die (target->raw, "COMMIT");
     }
-  figure.rate = (double) plugs * batches / (now_s () - t0);
+  figure.rate = (double) plugs * batches / (anbu_bench_now_s () - t0);
   figure.backend_us = (backend_cpu_s (target->raw_pid) - b0) * 1e6 / ((double) plugs * batches);
-  figure.cpu_us = (process_cpu_s () - c0) * 1e6 / ((double) plugs * batches) + figure.backend_us;
+  figure.cpu_us = (anbu_bench_process_cpu_s () - c0) * 1e6 / ((double) plugs * batches) + figure.backend_us;
   g_string_free (rows, TRUE);
   return figure;
 }
@@ -216,7 +201,7 @@ measure_log (Target      *target,
 {
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (AnbuReadingLogEntry));
   g_autofree gboolean *stored = g_new (gboolean, plugs);
-  double t0 = now_s (), c0 = process_cpu_s (), b0 = backend_cpu_s (target->log_pid);
+  double t0 = anbu_bench_now_s (), c0 = anbu_bench_process_cpu_s (), b0 = backend_cpu_s (target->log_pid);
   Figure figure;
 
   for (gint b = 0; b < batches; b++)
@@ -231,9 +216,9 @@ measure_log (Target      *target,
       if (!stored[0] || !stored[plugs - 1])
         g_error ("A new reading was taken for a duplicate");
     }
-  figure.rate = (double) plugs * batches / (now_s () - t0);
+  figure.rate = (double) plugs * batches / (anbu_bench_now_s () - t0);
   figure.backend_us = (backend_cpu_s (target->log_pid) - b0) * 1e6 / ((double) plugs * batches);
-  figure.cpu_us = (process_cpu_s () - c0) * 1e6 / ((double) plugs * batches) + figure.backend_us;
+  figure.cpu_us = (anbu_bench_process_cpu_s () - c0) * 1e6 / ((double) plugs * batches) + figure.backend_us;
   return figure;
 }
 
@@ -317,12 +302,12 @@ main (int   argc,
   if (backend_cpu_s (empty.raw_pid) < 0 || backend_cpu_s (empty.log_pid) < 0)
     printf ("(the backends' CPU time is not readable here: CPU figures count this process only)\n");
 
-  t0 = now_s ();
+  t0 = anbu_bench_now_s ();
   make_days (&empty, MEASURE_START, MEASURE_START + (gint64) rounds * batches * 60);
   make_days (&grown, MEASURE_START, MEASURE_START + (gint64) rounds * batches * 60);
   grow_readings (&grown);
   printf ("second database's readings grown by %" G_GINT64_FORMAT " readings in %.1f s\n",
-          grow, now_s () - t0);
+          grow, anbu_bench_now_s () - t0);
 
   for (gint r = 0; r < rounds; r++)
     {
