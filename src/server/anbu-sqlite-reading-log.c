@@ -75,6 +75,25 @@ statement (AnbuSqliteReadingLog  *self,
   return *stmt;
 }
 
+/* `*stmt` as statement() gives it, with a plug's serial bound to ?1 and
+ * the span's ends to ?2 and ?3. */
+static sqlite3_stmt *
+span_statement (AnbuSqliteReadingLog  *self,
+                sqlite3_stmt         **stmt,
+                const char            *sql,
+                const char            *serial,
+                gint64                 from,
+                gint64                 to,
+                GError               **error)
+{
+  if (statement (self, stmt, sql, error) == NULL)
+    return NULL;
+  sqlite3_bind_text (*stmt, 1, serial, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (*stmt, 2, from);
+  sqlite3_bind_int64 (*stmt, 3, to);
+  return *stmt;
+}
+
 /* A savepoint inside the caller's transaction, else a transaction of our
  * own: either way a failure leaves nothing of ours behind. */
 static gboolean
@@ -298,16 +317,14 @@ sqlite_read_range (AnbuReadingLog  *log,
                    GError         **error)
 {
   AnbuSqliteReadingLog *self = ANBU_SQLITE_READING_LOG (log);
-  sqlite3_stmt *stmt = statement (self, &self->range_rows,
-                                  "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1"
-                                  " AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket", error);
+  sqlite3_stmt *stmt = span_statement (self, &self->range_rows,
+                                       "SELECT bucket, readings FROM reading_bucket WHERE serial = ?1"
+                                       " AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket",
+                                       serial, anbu_reading_bucket_of (from), to, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, anbu_reading_bucket_of (from));
-  sqlite3_bind_int64 (stmt, 3, to);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       guint first = out->len, kept = first;
@@ -344,17 +361,15 @@ sqlite_read_hours (AnbuReadingLog  *log,
                    GError         **error)
 {
   AnbuSqliteReadingLog *self = ANBU_SQLITE_READING_LOG (log);
-  sqlite3_stmt *stmt = statement (self, &self->hours,
-                                  "SELECT hour, n, watts_min, watts_max, watts_sum, lux_min, lux_max,"
-                                  " lux_sum FROM reading_hourly WHERE serial = ?1 AND hour >= ?2"
-                                  " AND hour < ?3 ORDER BY hour", error);
+  sqlite3_stmt *stmt = span_statement (self, &self->hours,
+                                       "SELECT hour, n, watts_min, watts_max, watts_sum, lux_min,"
+                                       " lux_max, lux_sum FROM reading_hourly WHERE serial = ?1"
+                                       " AND hour >= ?2 AND hour < ?3 ORDER BY hour",
+                                       serial, from, to, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, from);
-  sqlite3_bind_int64 (stmt, 3, to);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       AnbuReadingHour hour = {
