@@ -61,8 +61,7 @@ static const Oid text_types[MAX_PARAMS] = {
 /* Forward-only schema steps, numbered from 1 without gaps; the version in
  * anbu_schema is the number of the last one applied. The SQLite store's
  * steps are numbered on their own: the two schemas hold the same things,
- * each in its engine's types. Telemetry, detection and statistics have no
- * tables here yet (docs/server.md, "PostgreSQL: what runs on it now"). */
+ * each in its engine's types. */
 static const char *const migrations[] = {
   /* 1: users, sessions, records and their change order, pushes, the
    * access log and caseload moves. */
@@ -249,6 +248,61 @@ static const char *const migrations[] = {
    * change order (control_changes_sql). */
   "CREATE INDEX household_night_seq ON household (seq)"
   "  WHERE night_consent AND status <> 'closed';",
+  /* 5: telemetry (anbu-telemetry.h) and routine profiles
+   * (anbu-alert-engine.h): the SQLite tables column for column (after all
+   * their SQLite steps), Unix seconds as bigint, blobs as bytea, so one
+   * query text mostly serves both engines and `migrate` copies row by row.
+   * The plug's live fields are timestamps, as its other times here. */
+  "CREATE TABLE gateway ("
+  "  id text PRIMARY KEY,"
+  "  name text NOT NULL UNIQUE,"
+  "  token_hash text NOT NULL UNIQUE,"
+  "  created_at bigint NOT NULL,"
+  "  disabled integer NOT NULL DEFAULT 0);"
+  "CREATE TABLE plug_live ("
+  "  serial text PRIMARY KEY,"
+  "  household_id text NOT NULL,"
+  "  last_seen_at bigint NOT NULL,"
+  "  last_watts double precision NOT NULL,"
+  "  last_lux double precision NOT NULL,"
+  "  last_activity_at bigint,"
+  "  online_since bigint NOT NULL,"
+  "  gateway_id text,"
+  "  unobserved_mark bigint NOT NULL DEFAULT 0,"
+  "  offline_from bigint NOT NULL DEFAULT 0);"
+  "CREATE INDEX plug_live_household ON plug_live (household_id);"
+  "CREATE TABLE activity_event ("
+  "  serial text NOT NULL,"
+  "  ts bigint NOT NULL,"
+  "  kind integer NOT NULL,"
+  "  magnitude double precision NOT NULL,"
+  "  PRIMARY KEY (serial, ts, kind));"
+  "CREATE TABLE ingest_witness ("
+  "  id text PRIMARY KEY,"
+  "  last_reading_at bigint NOT NULL DEFAULT 0,"
+  "  unobserved bigint NOT NULL DEFAULT 0,"
+  "  plugs bigint NOT NULL DEFAULT 0,"
+  "  alive_at bigint NOT NULL DEFAULT 0,"
+  "  down_from bigint NOT NULL DEFAULT 0,"
+  "  down_to bigint NOT NULL DEFAULT 0);"
+  "CREATE TABLE plug_detector ("
+  "  serial text PRIMARY KEY,"
+  "  detector bytea NOT NULL);"
+  "CREATE TABLE routine_profile ("
+  "  household_id text PRIMARY KEY,"
+  "  learned_at bigint NOT NULL,"
+  "  observed_days double precision NOT NULL,"
+  "  ready integer NOT NULL,"
+  "  usual_quiet bytea NOT NULL,"
+  "  params text NOT NULL,"
+  "  gaps bytea,"
+  "  covered_until bigint,"
+  "  workday_quiet bytea,"
+  "  day_off_quiet bytea);"
+  "ALTER TABLE plug ADD COLUMN last_seen_at timestamptz,"
+  "  ADD COLUMN last_watts double precision,"
+  "  ADD COLUMN last_lux double precision,"
+  "  ADD COLUMN last_activity_at timestamptz;",
 };
 
 /* Per kind: the table and the statements that read and write it. Loads
