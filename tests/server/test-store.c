@@ -1278,6 +1278,11 @@ test_pg_dong_upgrade (Fixture       *fixture,
                           "CREATE INDEX household_dong ON household (dong_code);"
                           /* and step 4, the control centre's index */
                           "DROP INDEX household_night_seq;"
+                          /* and step 5, telemetry and routine profiles */
+                          "DROP TABLE gateway, plug_live, activity_event, ingest_witness,"
+                          " plug_detector, routine_profile;"
+                          "ALTER TABLE plug DROP COLUMN last_seen_at, DROP COLUMN last_watts,"
+                          " DROP COLUMN last_lux, DROP COLUMN last_activity_at;"
                           "UPDATE anbu_schema SET version = %u", PG_DONG_STEP - 1);
   anbu_test_postgres_exec (fixture->location, undo);
   /* Written by the older server, after which nothing kept the 동. */
