@@ -22,6 +22,7 @@ struct _AnbuPgStore
   GObject     parent_instance;
 
   PGconn     *conn;
+  char       *conninfo;
   GHashTable *prepared;          /* SQL text → name of its prepared statement */
   gboolean    transaction_open;  /* between begin and commit or rollback */
 };
@@ -32,12 +33,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuPgStore, anbu_pg_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (ANBU_TYPE_STORE, anbu_pg_store_iface_init))
 
 #define TEXT_OID 25
-#define MAX_PARAMS 12
+#define MAX_PARAMS 16
 
 /* Every parameter is sent as text and cast in the statement. */
 static const Oid text_types[MAX_PARAMS] = {
-  TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
-  TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
+  TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
+  TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID,
 };
 
 /* Serialises writers the way SQLite's BEGIN IMMEDIATE does, across every
@@ -1859,6 +1860,7 @@ anbu_pg_store_finalize (GObject *object)
 
   g_clear_pointer (&self->prepared, g_hash_table_unref);
   g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->conninfo, g_free);
 
   G_OBJECT_CLASS (anbu_pg_store_parent_class)->finalize (object);
 }
@@ -1983,6 +1985,7 @@ anbu_pg_store_open (const char  *conninfo,
 
   g_return_val_if_fail (conninfo != NULL, NULL);
 
+  self->conninfo = g_strdup (conninfo);
   self->conn = anbu_pg_store_connect (conninfo, NULL, error);
   if (self->conn == NULL)
     return NULL;
@@ -2004,4 +2007,24 @@ guint
 anbu_pg_store_get_latest_schema_version (void)
 {
   return G_N_ELEMENTS (migrations);
+}
+
+PGresult *
+anbu_pg_store_query (AnbuPgStore         *self,
+                     const char          *sql,
+                     int                  n_params,
+                     const char * const  *params,
+                     GError             **error)
+{
+  g_return_val_if_fail (ANBU_IS_PG_STORE (self), NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  return query (self, sql, n_params, params, error, "Cannot read or write the database");
+}
+
+const char *
+anbu_pg_store_get_conninfo (AnbuPgStore *self)
+{
+  g_return_val_if_fail (ANBU_IS_PG_STORE (self), NULL);
+  return self->conninfo;
 }

@@ -12,8 +12,8 @@ G_DECLARE_FINAL_TYPE (AnbuPgStore, anbu_pg_store, ANBU, PG_STORE, GObject)
 
 /* Connects to the PostgreSQL database named by `conninfo` (a
  * postgresql:// URI or libpq key=value text) and brings its schema up to
- * date. The store's schema only: telemetry, detection, statistics and the
- * live hub still need SQLite (docs/server.md, "PostgreSQL: what runs on it now"). */
+ * date: the store's tables, and (step 5) telemetry's and the routine
+ * profiles', which their parts read and write. */
 AnbuStore *anbu_pg_store_open (const char  *conninfo,
                                GError     **error);
 
@@ -29,6 +29,22 @@ PGconn    *anbu_pg_store_connect (const char  *conninfo,
 /* The schema version the database has, or -1 with `error` set. */
 gint       anbu_pg_store_get_schema_version (AnbuPgStore  *self,
                                              GError      **error);
+
+/* Runs `sql` on the store's connection, inside the store's transaction
+ * when one is open (anbu_store_begin), prepared once per connection. Every
+ * parameter is text: cast it in the statement ($1::bigint, $2::bytea with
+ * anbu_pg_values' hex text). The result (command or rows), or NULL with
+ * `error` set (ANBU_STORE_ERROR). For the parts of the server that keep
+ * their tables beside the store's and write in its transactions. */
+PGresult   *anbu_pg_store_query (AnbuPgStore         *self,
+                                 const char          *sql,
+                                 int                  n_params,
+                                 const char * const  *params,
+                                 GError             **error);
+
+/* What the store was opened with, for parts that need a connection of
+ * their own (anbu_pg_store_connect): the ingest thread, report readers. */
+const char *anbu_pg_store_get_conninfo (AnbuPgStore *self);
 
 /* The schema version this build writes. */
 guint      anbu_pg_store_get_latest_schema_version (void);
