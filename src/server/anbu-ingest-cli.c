@@ -7,11 +7,14 @@
 
 #include "anbu-clock.h"
 #include "anbu-ingest-cli.h"
+#include "anbu-live-event-bus.h"
 #include "anbu-server-time.h"
 #include "anbu-sqlite-store.h"
+#include "anbu-timer-pass-leader.h"
 
 AnbuIngestService *
 anbu_ingest_serve_start (AnbuStore           *store,
+                         const char          *location,
                          AnbuHttpServer      *server,
                          AnbuIngestServeArgs *args,
                          GError             **error)
@@ -72,9 +75,20 @@ anbu_ingest_serve_start (AnbuStore           *store,
   options.retention_days = (guint) args->retention_days;
   options.plug_interval = (guint) args->plug_interval;
   options.queue_limit = (guint64) args->queue_limit;
+  options.leader = anbu_timer_pass_leader_new_for_location (location, error);
+  if (options.leader == NULL)
+    return NULL;
+  options.live_bus = anbu_live_event_bus_new_for_location (location, error);
+  if (options.live_bus == NULL)
+    {
+      g_object_unref (options.leader);
+      return NULL;
+    }
 
   service = anbu_ingest_service_new (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
                                      &options, error);
+  g_object_unref (options.leader);
+  g_object_unref (options.live_bus);
   if (service != NULL)
     {
       AnbuRoutineParams routine;

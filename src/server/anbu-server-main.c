@@ -375,6 +375,18 @@ run_serve (int    argc,
   if (store == NULL)
     return 1;
   server = anbu_http_server_new (store, token_lifetime, (gsize) max_body);
+  {
+    /* Sign-in throttling holds across the instances on one PostgreSQL. */
+    g_autoptr(AnbuThrottleLedger) ledger = NULL;
+
+    if (anbu_store_location_is_postgresql (db))
+      {
+        ledger = anbu_throttle_ledger_new_for_location (db, &error);
+        if (ledger == NULL)
+          return command_failed (error);
+      }
+    anbu_http_server_set_throttle_ledger (server, ledger);
+  }
   anbu_http_server_set_password_checks (server, (guint) password_checks);
   anbu_http_server_set_request_timeout (server, (guint) request_timeout);
   anbu_http_server_set_max_connections_per_address (server, (guint) max_connections);
@@ -385,7 +397,7 @@ run_serve (int    argc,
       return 1;
     }
 
-  ingest = anbu_ingest_serve_start (store, server, &ingest_args, &error);
+  ingest = anbu_ingest_serve_start (store, db, server, &ingest_args, &error);
   if (ingest == NULL)
     return command_failed (error);
   anbu_ingest_service_set_query_deadline (ingest, (guint) query_deadline);
