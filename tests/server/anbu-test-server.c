@@ -193,6 +193,18 @@ anbu_test_server_new (const char * const *extra_args)
   return start (dir, new_database (dir), extra_args);
 }
 
+AnbuTestServer *
+anbu_test_server_new_instance (AnbuTestServer     *other,
+                               const char * const *extra_args)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("anbu-server-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (anbu_test_server_on_postgresql ());
+  return start (dir, g_strdup (other->db), extra_args);
+}
+
 void
 anbu_test_server_restart (AnbuTestServer     *server,
                           const char * const *extra_args)

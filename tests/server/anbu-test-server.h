@@ -42,6 +42,10 @@ gboolean          anbu_test_server_on_postgresql (void);
 /* Starts a server on a fresh database. `extra_args` (NULL-terminated, may be
  * NULL) go after "serve --db … --listen 127.0.0.1:0". */
 AnbuTestServer   *anbu_test_server_new          (const char * const *extra_args);
+/* Another instance on `other`'s database (on PostgreSQL only): instances
+ * on one database act as one server. */
+AnbuTestServer   *anbu_test_server_new_instance (AnbuTestServer     *other,
+                                                 const char * const *extra_args);
 /* Sends `signum` (none when 0) and waits for the process to exit; returns
  * its exit status (or 128 + signal when it died of one). Keeps the
  * directory. */
