@@ -41,6 +41,7 @@ struct _AnbuIngestService
   AnbuLiveHub         *hub;
   AnbuTimerPassLeader *leader;        /* whether this instance runs the timer pass */
   gboolean             asking_lead;   /* a pass asks the leader: it runs anyway */
+  gboolean             led_last_pass; /* this instance ran the last pass */
   AnbuLiveRelay       *relay;         /* live events to the hub, through the live event bus */
   AnbuReportRoutes    *reports;       /* statistics and series */
   AnbuAdminRoutes     *admin;         /* users, gateways, caseload moves */
@@ -120,7 +121,8 @@ run_pass (AnbuIngestService   *self,
   g_autoptr(GError) move_error = NULL;
   gint moved;
 
-  if (!leads_timer_pass (self))
+  self->led_last_pass = leads_timer_pass (self);
+  if (!self->led_last_pass)
     {
       /* Another instance runs the passes and sees what this one misses. */
       anbu_alert_engine_forget_due (self->engine);
@@ -638,8 +640,9 @@ handle_admin_tick (SoupServer        *server,
     }
   anbu_live_relay_publish_change (self->relay);
   now_text = anbu_server_time_format (now);
-  answer = g_strdup_printf ("{\"now\":\"%s\",\"households\":%u,\"raised\":%u,\"escalated\":%u,"
-                            "\"rerouted\":%u,\"closed\":%u}", now_text, stats.households,
+  answer = g_strdup_printf ("{\"now\":\"%s\",\"led\":%s,\"households\":%u,\"raised\":%u,"
+                            "\"escalated\":%u,\"rerouted\":%u,\"closed\":%u}", now_text,
+                            self->led_last_pass ? "true" : "false", stats.households,
                             stats.raised, stats.escalated, stats.rerouted, stats.closed);
   anbu_json_respond (msg, 200, g_steal_pointer (&answer));
 }
