@@ -316,7 +316,8 @@ static const char *const migrations[] = {
   "  dong_code text NOT NULL,"
   "  night_consent boolean NOT NULL,"
   "  status text NOT NULL,"
-  "  assigned_planner text);",
+  "  assigned_planner text);"
+  "CREATE INDEX dependent_exit_record ON dependent_exit (record_id, seq);",
 };
 
 /* Per kind: the table and the statements that read and write it. Loads
@@ -429,12 +430,15 @@ static const char planner_assigned_changes_sql[] =
 
 /* A plug, alert or fact that moved to another household leaves the
  * caller's scope when they could see the household it left (as it was
- * then) and cannot see the one it is in now. */
+ * then) and cannot see the one it is in now, once: a later mark they
+ * could see stands for this one. */
 #define DEPENDENT_EXIT_SQL(table, kind) \
   " UNION ALL SELECT x.seq, " kind ", 1, x.record_id, x.household_id, NULL FROM dependent_exit x" \
   " JOIN " table " t ON t.id = x.record_id JOIN household h ON h.id = t.household_id" \
   " WHERE x.kind = " kind " AND x.seq > $4::bigint AND " SCOPE_SQL ("x", "x.assigned_planner") \
-  " AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  " AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h")) \
+  " AND NOT EXISTS (SELECT 1 FROM dependent_exit y WHERE y.record_id = x.record_id" \
+  " AND y.kind = x.kind AND y.seq > x.seq AND " SCOPE_SQL ("y", "y.assigned_planner") ")"
 
 static const char exit_changes_sql[] =
   "SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"

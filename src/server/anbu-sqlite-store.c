@@ -254,7 +254,8 @@ static const AnbuMigration migrations[] = {
     "  dong_code TEXT NOT NULL,"
     "  night_consent INTEGER NOT NULL,"
     "  status TEXT NOT NULL,"
-    "  assigned_planner TEXT);" },
+    "  assigned_planner TEXT);"
+    "CREATE INDEX dependent_exit_record ON dependent_exit (record_id, seq);" },
 };
 
 /* Per kind: the table and the statements that read and write it. */
@@ -340,13 +341,16 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
 
 /* A plug, alert or fact that moved to another household leaves the
  * caller's scope when they could see the household it left (as it was
- * then) and cannot see the one it is in now; only when continuing from
- * a cursor, as for households. */
+ * then) and cannot see the one it is in now; once (a later mark they
+ * could see stands for this one), and only when continuing from a cursor,
+ * as for households. */
 #define DEPENDENT_EXIT_SQL(table, kind) \
   " UNION ALL SELECT x.seq, " kind ", 1, x.record_id, x.household_id, NULL FROM dependent_exit x" \
   " JOIN " table " t ON t.id = x.record_id JOIN household h ON h.id = t.household_id" \
   " WHERE :since > 0 AND x.kind = " kind " AND x.seq > :since AND " SCOPE_SQL ("x", "x.assigned_planner") \
-  " AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  " AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h")) \
+  " AND NOT EXISTS (SELECT 1 FROM dependent_exit y WHERE y.record_id = x.record_id" \
+  " AND y.kind = x.kind AND y.seq > x.seq AND " SCOPE_SQL ("y", "y.assigned_planner") ")"
 
 #define DEPENDENT_EXITS_SQL \
   DEPENDENT_EXIT_SQL ("plug", "1") \

@@ -782,10 +782,22 @@ test_dependent_moves (Fixture       *fixture,
                      " contact:contact-3 plug:plug-1");
   g_assert_cmpint (before_moves, ==, cursor_a);
 
+  /* In and out of planner A's sight twice while they are away: one
+   * removal. */
+  before_moves = cursor_a;
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-3", "h-2", NULL, 3);
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-3", "h-3", NULL, 4);
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-3", "h-2", NULL, 5);
+  assert_pull_paged (store, &planner_a, &before_moves, "-contact:contact-3");
+  assert_pull_paged (store, &planner_b, &cursor_b, "contact:contact-3");
+  assert_pull_paged (store, &control, &cursor_control, "-contact:contact-3");
+  cursor_a = before_moves;
+
   /* h-2 moves to 동 A: what moved to it comes back to planner A with it. */
   save_household (store, "h-2", DONG_A, FALSE, "active", 2, "나");
   assert_pull_paged (store, &planner_a, &cursor_a,
-                     "household:h-2 alert:alert-1 contact:contact-1 visit:visit-1 absence:absence-1");
+                     "household:h-2 alert:alert-1 contact:contact-1 contact:contact-3 visit:visit-1"
+                     " absence:absence-1");
   assert_pull_paged (store, &planner_b, &cursor_b, "-household:h-2");
 }
 
