@@ -709,6 +709,7 @@ test_dependent_moves (Fixture       *fixture,
   AnbuScope control = { ANBU_USER_ROLE_CONTROL, NULL, "u-c" };
   AnbuScope admin = { ANBU_USER_ROLE_ADMIN, NULL, "u-admin" };
   gint64 cursor_a = 0, cursor_b = 0, cursor_control = 0, cursor_admin = 0, before_moves;
+  g_autoptr(GError) error = NULL;
 
   REQUIRE_STORE (fixture);
   add_user (store, "u-a", "a.planner", ANBU_USER_ROLE_PLANNER, DONG_A);
@@ -799,6 +800,20 @@ test_dependent_moves (Fixture       *fixture,
                      "household:h-2 alert:alert-1 contact:contact-1 contact:contact-3 visit:visit-1"
                      " absence:absence-1");
   assert_pull_paged (store, &planner_b, &cursor_b, "-household:h-2");
+
+  /* h-3 is given to planner B one by one: a record moved to it and back
+   * comes and goes with B's sight of h-3, as it was when it left. */
+  g_assert_true (anbu_store_reassign_household (store, "h-3", "u-b", "u-a", &error));
+  g_assert_no_error (error);
+  assert_pull_paged (store, &planner_a, &cursor_a, "-household:h-3");
+  assert_pull_paged (store, &planner_b, &cursor_b, "household:h-3");
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-1", "h-3", NULL, 3);
+  assert_pull_paged (store, &planner_a, &cursor_a, "-visit:visit-1");
+  assert_pull_paged (store, &planner_b, &cursor_b, "visit:visit-1");
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-1", "h-2", NULL, 4);
+  assert_pull_paged (store, &planner_a, &cursor_a, "visit:visit-1");
+  assert_pull_paged (store, &planner_b, &cursor_b, "-visit:visit-1");
+  assert_first_pull (store, &planner_b, "household:h-3");
 }
 
 static void
