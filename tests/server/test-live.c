@@ -99,6 +99,97 @@ test_scope (void)
   ingest_fixture_free (fixture);
 }
 
+/* The largest cursor of the change notices `client` has had, or 0. */
+static gint64
+last_notice (Client *client)
+{
+  gint64 last = 0;
+
+  for (guint i = 0; i < client->messages->len; i++)
+    {
+      JsonObject *message = client->messages->pdata[i];
+
+      if (g_strcmp0 (json_object_get_string_member (message, "type"), "change") == 0)
+        last = MAX (last, g_ascii_strtoll (json_object_get_string_member (message, "cursor") + 1,
+                                           NULL, 10));
+    }
+  return last;
+}
+
+typedef struct
+{
+  Client  *client;
+  gint64   cursor;
+  gboolean reached;
+} WaitNotice;
+
+static gboolean
+check_notice (gpointer user_data)
+{
+  WaitNotice *wait = user_data;
+
+  wait->reached = last_notice (wait->client) >= wait->cursor;
+  return wait->reached ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+/* Until `client` was told of the changes up to `cursor` ("cN"). */
+static void
+wait_notice (Client     *client,
+             const char *cursor)
+{
+  WaitNotice wait = { client, g_ascii_strtoll (cursor + 1, NULL, 10), FALSE };
+
+  g_assert_cmpint (wait.cursor, >, 0);
+  if (last_notice (client) < wait.cursor)
+    {
+      g_timeout_add (5, check_notice, &wait);
+      anbu_test_wait_for (&wait.reached);
+    }
+}
+
+/* A plug taken back from A's household and installed in 동 B: A is told
+ * to pull (the pull carries the plug's removal, tests/server/test-sync.c),
+ * or their app would show it installed at their household until some
+ * other change. */
+static void
+test_plug_moved_away (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token_a = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
+  g_autofree char *token_b = ingest_add_user (fixture, "planner-b", "planner", DONG_B);
+  g_autofree char *house_a = ingest_add_household (fixture, DONG_A, FALSE, 24, "PLUG-A", NOW - 30 * HOUR);
+  g_autofree char *house_b = ingest_add_household (fixture, DONG_B, FALSE, 24, "PLUG-B", NOW - 30 * HOUR);
+  g_autofree char *taken_at = ingest_time (NOW - HOUR);
+  g_autofree char *installed_at = ingest_time (NOW);
+  g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-A\", \"reason\": \"returned\","
+                                              " \"at\": \"%s\"}", taken_at);
+  g_autofree char *install = g_strdup_printf ("{\"serial\": \"PLUG-A\", \"household_id\": \"%s\","
+                                              " \"appliance\": \"tv\", \"installed_at\": \"%s\"}",
+                                              house_b, installed_at);
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  Client *a, *b;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  a = connect_live (fixture, session, token_a);
+  g_assert_no_error (a->error);
+  b = connect_live (fixture, session, token_b);
+  g_assert_no_error (b->error);
+
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+  json_object_unref (ingest_push (fixture, "plug.install", install));
+  /* Where the changes end now; both planners are told of a change there
+   * (before the fix A heard nothing after the plug left). */
+  changes = anbu_test_pull (fixture->server, fixture->admin_token, &cursor, 0, NULL);
+  wait_notice (b, cursor);
+  wait_notice (a, cursor);
+
+  client_free (a);
+  client_free (b);
+  ingest_fixture_free (fixture);
+}
+
 static gint64
 frame_seen_at (JsonObject *message)
 {
@@ -430,6 +521,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/anbu/live/scope", test_scope);
+  g_test_add_func ("/anbu/live/plug-moved-away", test_plug_moved_away);
   g_test_add_func ("/anbu/live/throttle-keeps-latest", test_throttle_keeps_latest);
   g_test_add_func ("/anbu/live/scope-index", test_scope_index);
   g_test_add_func ("/anbu/live/stalled-reader-dropped", test_stalled_reader_dropped);
