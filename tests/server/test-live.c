@@ -101,7 +101,7 @@ test_scope (void)
 
 /* The largest cursor of the change notices `client` has had, or 0. */
 static gint64
-last_notice (Client *client)
+last_notice (LiveClient *client)
 {
   gint64 last = 0;
 
@@ -118,9 +118,9 @@ last_notice (Client *client)
 
 typedef struct
 {
-  Client  *client;
-  gint64   cursor;
-  gboolean reached;
+  LiveClient *client;
+  gint64      cursor;
+  gboolean    reached;
 } WaitNotice;
 
 static gboolean
@@ -134,7 +134,7 @@ check_notice (gpointer user_data)
 
 /* Until `client` was told of the changes up to `cursor` ("cN"). */
 static void
-wait_notice (Client     *client,
+wait_notice (LiveClient *client,
              const char *cursor)
 {
   WaitNotice wait = { client, g_ascii_strtoll (cursor + 1, NULL, 10), FALSE };
@@ -169,12 +169,12 @@ test_plug_moved_away (void)
                                               house_b, installed_at);
   g_autofree char *cursor = NULL;
   g_autoptr(JsonArray) changes = NULL;
-  Client *a, *b;
+  LiveClient *a, *b;
 
   soup_session_set_proxy_resolver (session, NULL);
-  a = connect_live (fixture, session, token_a);
+  a = live_client_connect (fixture->server, session, token_a);
   g_assert_no_error (a->error);
-  b = connect_live (fixture, session, token_b);
+  b = live_client_connect (fixture->server, session, token_b);
   g_assert_no_error (b->error);
 
   json_object_unref (ingest_push (fixture, "plug.remove", removal));
@@ -185,8 +185,8 @@ test_plug_moved_away (void)
   wait_notice (b, cursor);
   wait_notice (a, cursor);
 
-  client_free (a);
-  client_free (b);
+  live_client_free (a);
+  live_client_free (b);
   ingest_fixture_free (fixture);
 }
 
