@@ -116,8 +116,8 @@ run_pg_job (Job     *job,
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(AnbuReportStore) reports = g_async_queue_try_pop (job->idle_readers);
-  gint64 left_ms = (job->deadline - g_get_monotonic_time ()) / 1000;
   char *answer = NULL;
+  gint64 left_ms;
 
   if (reports == NULL)
     reports = anbu_pg_report_store_open (job->conninfo, &local_error);
@@ -126,6 +126,8 @@ run_pg_job (Job     *job,
       anbu_api_set_error (error, ANBU_API_ERROR_INTERNAL, NULL, "%s", local_error->message);
       return NULL;
     }
+  /* What is left once connected: the statements may take no more. */
+  left_ms = (job->deadline - g_get_monotonic_time ()) / 1000;
   if (anbu_pg_report_store_set_timeout (ANBU_PG_REPORT_STORE (reports),
                                         (guint) CLAMP (left_ms, 1, G_MAXINT), &local_error))
     answer = job->func (reports, job->data, &local_error);
