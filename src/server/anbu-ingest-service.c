@@ -842,7 +842,7 @@ anbu_ingest_service_new (AnbuStore               *store,
   if (self->telemetry != NULL && !anbu_telemetry_set_store_connection (self->telemetry, db))
     g_clear_object (&self->telemetry);
   self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
-  self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
+  self->hub = anbu_live_hub_new (store, self->options.plug_interval);
   if (self->hub != NULL)
     {
       g_autoptr(AnbuLiveEventBus) bus = self->options.live_bus != NULL
@@ -855,8 +855,7 @@ anbu_ingest_service_new (AnbuStore               *store,
   self->options.live_bus = NULL;
   self->admin = anbu_admin_routes_new (store, db);
   g_signal_connect_swapped (self->admin, "caseload-moved", G_CALLBACK (on_caseload_moved), self);
-  self->reports = anbu_report_routes_new (store, sqlite3_db_filename (db, "main"),
-                                         self->options.query_deadline);
+  self->reports = anbu_report_routes_new (store, self->options.query_deadline);
   if (self->telemetry == NULL || self->engine == NULL || self->hub == NULL
       || sqlite3_prepare_v3 (db, "SELECT id FROM gateway WHERE token_hash = ?1 AND disabled = 0",
                              -1, SQLITE_PREPARE_PERSISTENT, &self->gateway_lookup, NULL) != SQLITE_OK

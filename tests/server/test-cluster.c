@@ -546,7 +546,7 @@ instance_start (Instance   *instance,
   readings = anbu_sqlite_reading_log_new (db);
   instance->telemetry = anbu_telemetry_new (db, readings, 6 * 3600);
   g_assert_nonnull (instance->telemetry);
-  instance->hub = anbu_live_hub_new (instance->store, db, 1);
+  instance->hub = anbu_live_hub_new (instance->store, 1);
   g_assert_nonnull (instance->hub);
   instance->bus = anbu_pg_event_bus_new (location, &error);
   g_assert_no_error (error);
