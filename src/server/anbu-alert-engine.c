@@ -634,8 +634,6 @@ load_staff_windows (AnbuAlertEngine  *self,
                                                   staff, error);
 }
 
-/* The resident's last activity event up to `now`, staff time left out; the
- * first install when there is none (the countdown starts there). */
 /* Looks for the newest event outside staff time. */
 typedef struct
 {
@@ -659,6 +657,8 @@ check_resident_event (gint64   ts,
   return !search->found;
 }
 
+/* The resident's last activity event up to `now`, staff time left out; the
+ * first install when there is none (the countdown starts there). */
 static gboolean
 resident_last_activity (AnbuAlertEngine  *self,
                         const char       *household_id,
