@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "anbu-case-lifecycle.h"
@@ -355,6 +356,10 @@ foreach_visit_since (AnbuDetectionStore     *store,
   return TRUE;
 }
 
+/* Events come in pages, newest first: the search for the resident's last
+ * activity usually stops at the first one. */
+#define EVENT_PAGE "64"
+
 static gboolean
 foreach_event_time (AnbuDetectionStore    *store,
                     const char            *household_id,
@@ -366,20 +371,32 @@ foreach_event_time (AnbuDetectionStore    *store,
 {
   AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
   g_autofree char *after_text = anbu_pg_values_from_int64 (after);
-  g_autofree char *until_text = anbu_pg_values_from_int64 (until);
-  const char *params[] = { household_id, after_text, until_text };
-  g_autoptr(PGresult) result = NULL;
+  int rows;
 
-  result = run (self,
-                "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
-                " WHERE p.household_id = $1::text AND e.ts > $2::bigint AND e.ts <= $3::bigint"
-                " ORDER BY e.ts DESC",
-                3, params, error);
-  if (result == NULL)
-    return FALSE;
-  for (int row = 0; row < PQntuples (result); row++)
-    if (!func (anbu_pg_values_int64 (result, row, 0), user_data))
-      break;
+  do
+    {
+      g_autofree char *until_text = anbu_pg_values_from_int64 (until);
+      const char *params[] = { household_id, after_text, until_text };
+      g_autoptr(PGresult) result = NULL;
+
+      result = run (self,
+                    "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
+                    " WHERE p.household_id = $1::text AND e.ts > $2::bigint"
+                    " AND e.ts <= $3::bigint ORDER BY e.ts DESC LIMIT " EVENT_PAGE,
+                    3, params, error);
+      if (result == NULL)
+        return FALSE;
+      rows = PQntuples (result);
+      for (int row = 0; row < rows; row++)
+        if (!func (anbu_pg_values_int64 (result, row, 0), user_data))
+          return TRUE;
+      /* Times are whole seconds: the next page starts before the last
+       * one (more events at that second would only repeat a time already
+       * given). */
+      if (rows > 0)
+        until = anbu_pg_values_int64 (result, rows - 1, 0) - 1;
+    }
+  while (rows == atoi (EVENT_PAGE) && until > after);
   return TRUE;
 }
 

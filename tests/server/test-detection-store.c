@@ -609,6 +609,28 @@ test_events_and_coverage (Fixture       *fixture,
   g_assert_cmpint (g_array_index (times, gint64, 0), ==, T0 + 5 * HOUR);
   g_assert_cmpint (g_array_index (times, gint64, 1), ==, T0 + HOUR);
 
+  /* Many events: all of them, newest first, however they are fetched. */
+  {
+    g_autoptr(GString) sql = g_string_new (NULL);
+
+    for (guint i = 0; i < 150; i++)
+      g_string_append_printf (sql, "INSERT INTO activity_event (serial, ts, kind, magnitude)"
+                              " VALUES ('AB-0001', %" G_GINT64_FORMAT ", %u, 1);",
+                              T0 + 10 * HOUR + (i / 2) * 60, i % 2);
+    exec_sql (fixture, sql->str);
+    g_array_set_size (times, 0);
+    g_assert_true (anbu_detection_store_foreach_event_time (fixture->detection, "H1", T0,
+                                                            T0 + 20 * HOUR, collect_time, times,
+                                                            &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (times->len, >=, 77);
+    g_assert_cmpint (g_array_index (times, gint64, 0), ==, T0 + 10 * HOUR + 74 * 60);
+    g_assert_cmpint (g_array_index (times, gint64, times->len - 1), ==, T0 + HOUR);
+    for (guint i = 1; i < times->len; i++)
+      g_assert_cmpint (g_array_index (times, gint64, i), <=, g_array_index (times, gint64, i - 1));
+    exec_sql (fixture, "DELETE FROM activity_event WHERE magnitude = 1");
+  }
+
   g_assert_true (anbu_detection_store_read_events (fixture->detection, "H1", T0 - 2 * HOUR,
                                                    T0 + 6 * HOUR, events, &error));
   g_assert_no_error (error);
@@ -725,6 +747,67 @@ test_engine_inactivity (Fixture       *fixture,
   g_assert_cmpuint (records->len, ==, 0);
 }
 
+/* The engine relearns a routine from the stored events and readings: the
+ * days the readings do not cover are not observed, the profile it learned
+ * is stored and loads back equal. */
+static void
+test_engine_learns_routine (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const char *const serials[] = { "AB-0001" };
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(AnbuAlertEngine) engine = NULL;
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (AnbuReadingLogEntry));
+  g_autoptr(GError) error = NULL;
+  g_autofree gboolean *stored = NULL;
+  AnbuRoutineProfiles loaded;
+  AnbuRoutineProfile learned;
+  gint64 installed_at = T0 - 20 * 24 * HOUR;
+  gint64 gap_from = T0 - 10 * 24 * HOUR, gap_to = T0 - 7 * 24 * HOUR;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, HOUSEHOLD_UUID, TRUE, 24);
+  install_plug (fixture, "AB-0001", HOUSEHOLD_UUID, installed_at);
+  /* A reading every ten minutes, but none for three days; the resident up
+   * at 08:00 and busy at 20:00 KST every day. */
+  for (gint64 t = installed_at + 600; t < T0; t += 600)
+    if (t < gap_from || t >= gap_to)
+      {
+        AnbuReadingLogEntry entry = { 0, { t, 20, 50 } };
+
+        g_array_append_val (entries, entry);
+      }
+  stored = g_new0 (gboolean, entries->len);
+  g_assert_true (anbu_reading_log_append (fixture->readings, serials, 1,
+                                          (const AnbuReadingLogEntry *) entries->data,
+                                          entries->len, stored, &error));
+  g_assert_no_error (error);
+  for (gint64 day = installed_at; day < T0; day += 24 * HOUR)
+    if (day < gap_from || day >= gap_to)
+      {
+        add_event (fixture, "AB-0001", day + 23 * HOUR);      /* 08:00 KST the next day */
+        add_event (fixture, "AB-0001", day + 11 * HOUR);      /* 20:00 KST */
+      }
+
+  engine = anbu_alert_engine_new (fixture->store, fixture->readings, calendar, 0);
+  g_assert_nonnull (engine);
+  g_assert_true (anbu_alert_engine_learn_routine (engine, HOUSEHOLD_UUID, T0, &learned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (learned.learned_at, >, installed_at);
+  /* About 20 days installed, 3 of them unobserved (the same on both
+   * engines: the gap is found in the readings). */
+  g_assert_cmpfloat_with_epsilon (learned.observed_days, 16.6181, 0.001);
+  g_assert_true (learned.ready);
+
+  g_assert_true (anbu_detection_store_load_profiles (fixture->detection, HOUSEHOLD_UUID, &loaded));
+  g_assert_cmpint (loaded.pooled.learned_at, ==, learned.learned_at);
+  g_assert_cmpfloat (loaded.pooled.observed_days, ==, learned.observed_days);
+  g_assert_cmpmem (loaded.pooled.usual_quiet_hours, sizeof loaded.pooled.usual_quiet_hours,
+                   learned.usual_quiet_hours, sizeof learned.usual_quiet_hours);
+  g_test_message ("observed days: %.4f", learned.observed_days);
+}
+
 static void
 add_case (const char *name,
           void      (*test) (Fixture *, gconstpointer))
@@ -752,6 +835,7 @@ main (int    argc,
   add_case ("changed-since", test_changed_since);
   add_case ("events-and-coverage", test_events_and_coverage);
   add_case ("engine-inactivity", test_engine_inactivity);
+  add_case ("engine-learns-routine", test_engine_learns_routine);
 
   return anbu_test_postgres_run_tests ();
 }
