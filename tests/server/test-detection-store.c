@@ -286,6 +286,41 @@ test_facts (Fixture       *fixture,
   g_assert_cmpint (facts->offline_from, ==, 0);
   g_assert_cmpint (facts->plugs_online_since, ==, T0 + 600);
 
+  /* Ingest gaps: the server's downtime (witness '') and a silence of a
+   * whole gateway carrying two plugs are nobody's to observe, so the plug
+   * is seen on through them; a gateway with one plug counts only the
+   * server's. */
+  exec_sql (fixture, "INSERT INTO ingest_witness (id, last_reading_at, unobserved, plugs, alive_at,"
+                     " down_from, down_to) VALUES ('', 0, 600, 0, 0, 0, 1795492800);"
+                     "UPDATE plug_live SET gateway_id = 'GW1', unobserved_mark = 300,"
+                     " last_seen_at = 1795489200");
+  exec_sql (fixture, "INSERT INTO ingest_witness (id, last_reading_at, unobserved, plugs, alive_at,"
+                     " down_from, down_to) VALUES ('GW1', 1795496400, 1200, 2, 0, 0, 0)");
+  g_assert_cmpint (T0 + 3 * HOUR, ==, 1795489200);
+  g_assert_cmpint (T0 + 5 * HOUR, ==, 1795496400);
+  g_array_set_size (all, 0);
+  g_assert_true (anbu_detection_store_read_facts (fixture->detection, "H1", T0 + 6 * HOUR, all,
+                                                  ids, &error));
+  g_assert_no_error (error);
+  facts = &g_array_index (all, AnbuHouseholdFacts, 0);
+  /* 600 + 1200 - 300 unobserved, and the hour since the gateway's last reading. */
+  g_assert_cmpint (facts->last_seen_at, ==, T0 + 3 * HOUR + 1500 + HOUR);
+  g_assert_cmpint (facts->last_reading_at, ==, T0 + 3 * HOUR);
+  exec_sql (fixture, "UPDATE ingest_witness SET plugs = 1 WHERE id = 'GW1'");
+  g_array_set_size (all, 0);
+  g_assert_true (anbu_detection_store_read_facts (fixture->detection, "H1", T0 + 6 * HOUR, all,
+                                                  ids, &error));
+  g_assert_no_error (error);
+  facts = &g_array_index (all, AnbuHouseholdFacts, 0);
+  g_assert_cmpint (facts->last_seen_at, ==, T0 + 3 * HOUR + 300);
+  /* Never past now. */
+  g_array_set_size (all, 0);
+  g_assert_true (anbu_detection_store_read_facts (fixture->detection, "H1", T0 + 3 * HOUR + 100,
+                                                  all, ids, &error));
+  g_assert_no_error (error);
+  facts = &g_array_index (all, AnbuHouseholdFacts, 0);
+  g_assert_cmpint (facts->last_seen_at, ==, T0 + 3 * HOUR + 100);
+
   /* Without a live row the install time stands for everything. */
   g_array_set_size (all, 0);
   install_plug (fixture, "AB-0002", "H2", T0 + HOUR);
