@@ -1318,7 +1318,7 @@ run_full_pass (AnbuAlertEngine     *self,
   g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
   g_autoptr(GPtrArray) candidates = NULL;
   gint64 seq = read_seq (self);
-  gboolean complete;
+  gboolean complete, ok;
 
   if (!refresh_visits (self, error)
       || !read_facts (self, NULL, now, all, ids, error))
@@ -1331,7 +1331,12 @@ run_full_pass (AnbuAlertEngine     *self,
   for (guint i = 0; i < all->len; i++)
     g_ptr_array_add (candidates, (gpointer) g_array_index (all, HouseholdFacts, i).id);
   if (!relearn (self, candidates, now, NULL, &complete, error)
-      || !evaluate_all (self, all, now, TRUE, changes, stats, error))
+      || !anbu_detection_store_prefetch (self->data, now, error))
+    return FALSE;
+  /* Every household is looked at: what each may need is read at once. */
+  ok = evaluate_all (self, all, now, TRUE, changes, stats, error);
+  anbu_detection_store_forget_prefetched (self->data);
+  if (!ok)
     return FALSE;
   self->all_learned_at = complete ? local_midnight (&self->routine_params, now) : 0;
   self->seen_seq = seq;

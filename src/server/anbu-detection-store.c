@@ -230,6 +230,23 @@ anbu_detection_store_foreach_profile (AnbuDetectionStore       *self,
   return IFACE (self)->foreach_profile (self, func, user_data, error);
 }
 
+gboolean
+anbu_detection_store_prefetch (AnbuDetectionStore  *self,
+                               gint64               now,
+                               GError             **error)
+{
+  if (IFACE (self)->prefetch == NULL)
+    return TRUE;
+  return IFACE (self)->prefetch (self, now, error);
+}
+
+void
+anbu_detection_store_forget_prefetched (AnbuDetectionStore *self)
+{
+  if (IFACE (self)->forget_prefetched != NULL)
+    IFACE (self)->forget_prefetched (self);
+}
+
 static void
 day_kind_from_blob (const AnbuRoutineProfile *pooled,
                     gconstpointer             blob,

@@ -154,6 +154,11 @@ struct _AnbuDetectionStoreInterface
                                       AnbuDetectionProfileFunc   func,
                                       gpointer                   user_data,
                                       GError                   **error);
+  /* Optional (NULL: nothing to gain). */
+  gboolean (*prefetch)               (AnbuDetectionStore        *self,
+                                      gint64                     now,
+                                      GError                   **error);
+  void     (*forget_prefetched)      (AnbuDetectionStore        *self);
 };
 
 /* The engine for `store`: its connection (SQLite) or its tables
@@ -292,6 +297,16 @@ gboolean anbu_detection_store_foreach_profile  (AnbuDetectionStore        *self,
                                                 AnbuDetectionProfileFunc   func,
                                                 gpointer                   user_data,
                                                 GError                   **error);
+
+/* A pass is about to look at every active household at `now`, inside the
+ * store's transaction: an engine that pays a round trip per query may read
+ * their absences and last events at once, and answer from them until
+ * anbu_detection_store_forget_prefetched(), which the pass calls before it
+ * ends (what it read can change afterwards). */
+gboolean anbu_detection_store_prefetch         (AnbuDetectionStore  *self,
+                                                gint64               now,
+                                                GError             **error);
+void     anbu_detection_store_forget_prefetched (AnbuDetectionStore *self);
 
 /* For the engines: the profiles from the stored columns (a pooled blob of
  * another size is no profile; a day kind is ready when it holds the

@@ -17,12 +17,26 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
+/* A household's last event as prefetched. */
+typedef struct
+{
+  gboolean          found;
+  AnbuActivityEvent event;
+} LastEvent;
+
 struct _AnbuPgDetectionStore
 {
   GObject         parent_instance;
 
   AnbuPgStore    *store;
   AnbuReadingLog *readings;
+
+  /* While a pass looks at every household (anbu_detection_store_prefetch):
+   * household id → GArray of AnbuTimeWindow, and → LastEvent at
+   * prefetched_at, for every active household. NULL otherwise. */
+  GHashTable     *absences;
+  GHashTable     *last_events;
+  gint64          prefetched_at;
 };
 
 static void anbu_pg_detection_store_iface_init (AnbuDetectionStoreInterface *iface);
@@ -133,11 +147,19 @@ read_absences (AnbuDetectionStore  *store,
 {
   AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
   const char *params[] = { household_id };
-  g_autoptr(PGresult) result = run (self,
-                                    "SELECT record::jsonb->>'from', record::jsonb->>'to'"
-                                    " FROM absence WHERE household_id = $1::text",
-                                    1, params, error);
+  g_autoptr(PGresult) result = NULL;
+  GArray *prefetched;
 
+  if (self->absences != NULL
+      && (prefetched = g_hash_table_lookup (self->absences, household_id)) != NULL)
+    {
+      g_array_append_vals (windows, prefetched->data, prefetched->len);
+      return TRUE;
+    }
+  result = run (self,
+                "SELECT record::jsonb->>'from', record::jsonb->>'to'"
+                " FROM absence WHERE household_id = $1::text",
+                1, params, error);
   if (result == NULL)
     return FALSE;
   for (int row = 0; row < PQntuples (result); row++)
@@ -435,7 +457,15 @@ read_last_event (AnbuDetectionStore *store,
   const char *params[] = { household_id, now_text };
   g_autoptr(GError) error = NULL;
   g_autoptr(PGresult) result = NULL;
+  const LastEvent *prefetched;
 
+  if (self->last_events != NULL && now == self->prefetched_at
+      && (prefetched = g_hash_table_lookup (self->last_events, household_id)) != NULL)
+    {
+      if (prefetched->found)
+        *event = prefetched->event;
+      return prefetched->found;
+    }
   result = run (self,
                 "SELECT e.ts, e.kind, e.magnitude FROM plug p"
                 " JOIN activity_event e ON e.serial = p.id"
@@ -727,6 +757,105 @@ foreach_profile (AnbuDetectionStore       *store,
 }
 
 static void
+forget_prefetched (AnbuDetectionStore *store)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+
+  g_clear_pointer (&self->absences, g_hash_table_unref);
+  g_clear_pointer (&self->last_events, g_hash_table_unref);
+}
+
+static gboolean
+prefetch_absences (AnbuPgDetectionStore  *self,
+                   GError               **error)
+{
+  g_autoptr(PGresult) result = run (self,
+                                    "SELECT h.id, a.record::jsonb->>'from',"
+                                    " a.record::jsonb->>'to', a.id IS NOT NULL"
+                                    " FROM household h LEFT JOIN absence a ON a.household_id = h.id"
+                                    " WHERE h.status = 'active'",
+                                    0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  self->absences = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) g_array_unref);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      const char *household_id = anbu_pg_values_text (result, row, 0);
+      GArray *windows = g_hash_table_lookup (self->absences, household_id);
+
+      if (windows == NULL)
+        {
+          windows = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+          g_hash_table_insert (self->absences, g_strdup (household_id), windows);
+        }
+      if (g_strcmp0 (anbu_pg_values_text (result, row, 3), "t") == 0)
+        anbu_detection_store_add_absence (windows, anbu_pg_values_text (result, row, 1),
+                                          anbu_pg_values_text (result, row, 2));
+    }
+  return TRUE;
+}
+
+static gboolean
+prefetch_last_events (AnbuPgDetectionStore  *self,
+                      gint64                 now,
+                      GError               **error)
+{
+  g_autofree char *now_text = anbu_pg_values_from_int64 (now);
+  const char *params[] = { now_text };
+  g_autoptr(PGresult) result = NULL;
+
+  /* read_last_event's query for every active household: each installed
+   * plug's newest event while installed, the newest of them. */
+  result = run (self,
+                "SELECT h.id, le.ts, le.kind, le.magnitude FROM household h"
+                " LEFT JOIN LATERAL (SELECT e.ts, e.kind, e.magnitude FROM plug p"
+                "  CROSS JOIN LATERAL (SELECT e.ts, e.kind, e.magnitude FROM activity_event e"
+                "   WHERE e.serial = p.id AND e.ts <= $1::bigint AND" INSTALLED_WHILE ("p", "e.ts")
+                "   ORDER BY e.ts DESC, e.kind DESC LIMIT 1) e"
+                "  WHERE p.household_id = h.id AND p.state = 'installed'"
+                "  ORDER BY e.ts DESC, e.kind DESC LIMIT 1) le ON true"
+                " WHERE h.status = 'active'",
+                1, params, error);
+  if (result == NULL)
+    return FALSE;
+  self->last_events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      LastEvent *last = g_new0 (LastEvent, 1);
+
+      last->found = !PQgetisnull (result, row, 1);
+      last->event.ts = anbu_pg_values_int64 (result, row, 1);
+      last->event.kind = (AnbuActivityKind) anbu_pg_values_int64 (result, row, 2);
+      last->event.magnitude = anbu_pg_values_double (result, row, 3);
+      g_hash_table_replace (self->last_events, g_strdup (anbu_pg_values_text (result, row, 0)),
+                            last);
+    }
+  return TRUE;
+}
+
+/* A household evaluated in a pass over all of them may read its absences
+ * and its last event (a routine watch): two queries for all instead of a
+ * round trip each. */
+static gboolean
+prefetch (AnbuDetectionStore  *store,
+          gint64               now,
+          GError             **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+
+  forget_prefetched (store);
+  if (!prefetch_absences (self, error) || !prefetch_last_events (self, now, error))
+    {
+      forget_prefetched (store);
+      return FALSE;
+    }
+  self->prefetched_at = now;
+  return TRUE;
+}
+
+static void
 anbu_pg_detection_store_iface_init (AnbuDetectionStoreInterface *iface)
 {
   iface->read_facts = read_facts;
@@ -748,6 +877,8 @@ anbu_pg_detection_store_iface_init (AnbuDetectionStoreInterface *iface)
   iface->read_gaps = read_gaps;
   iface->save_profiles = save_profiles;
   iface->foreach_profile = foreach_profile;
+  iface->prefetch = prefetch;
+  iface->forget_prefetched = forget_prefetched;
 }
 
 static void
@@ -757,6 +888,7 @@ anbu_pg_detection_store_dispose (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->readings);
+  forget_prefetched (ANBU_DETECTION_STORE (self));
 
   G_OBJECT_CLASS (anbu_pg_detection_store_parent_class)->dispose (object);
 }

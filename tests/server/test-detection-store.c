@@ -375,6 +375,20 @@ test_absences (Fixture       *fixture,
       covering += window->from <= now && now < window->to;
     }
   g_assert_cmpuint (covering, ==, 1);
+
+  /* The same when a pass read every household's at once. */
+  save_household (fixture, "H2", TRUE, 24);
+  g_assert_true (anbu_detection_store_prefetch (fixture->detection, now, &error));
+  g_assert_no_error (error);
+  g_array_set_size (windows, 0);
+  g_assert_true (anbu_detection_store_read_absences (fixture->detection, "H1", windows, &error));
+  g_assert_cmpuint (windows->len, ==, 2);
+  g_assert_cmpint (g_array_index (windows, AnbuTimeWindow, 0).from
+                   + g_array_index (windows, AnbuTimeWindow, 1).from, ==, 2 * T0 + 40 * HOUR);
+  g_array_set_size (windows, 0);
+  g_assert_true (anbu_detection_store_read_absences (fixture->detection, "H2", windows, &error));
+  g_assert_cmpuint (windows->len, ==, 0);
+  anbu_detection_store_forget_prefetched (fixture->detection);
 }
 
 static void
@@ -676,6 +690,18 @@ test_events_and_coverage (Fixture       *fixture,
   g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 4 * HOUR,
                                                        &last));
   g_assert_cmpint (last.ts, ==, T0 + HOUR);
+  g_assert_true (anbu_detection_store_prefetch (fixture->detection, T0 + 4 * HOUR, &error));
+  g_assert_no_error (error);
+  memset (&last, 0, sizeof last);
+  g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 4 * HOUR,
+                                                       &last));
+  g_assert_cmpint (last.ts, ==, T0 + HOUR);
+  g_assert_cmpint (last.kind, ==, 0);
+  g_assert_cmpfloat (last.magnitude, ==, 42.5);
+  g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 6 * HOUR,
+                                                       &last));
+  g_assert_cmpint (last.ts, ==, T0 + 5 * HOUR);
+  anbu_detection_store_forget_prefetched (fixture->detection);
   g_assert_true (anbu_detection_store_read_first_install (fixture->detection, "H1",
                                                           &installed_at));
   g_assert_cmpint (installed_at, ==, T0);
