@@ -841,7 +841,7 @@ anbu_ingest_service_new (AnbuStore               *store,
                                 (gint64) self->options.retention_days * 24 * 3600 - 3600);
   if (self->telemetry != NULL && !anbu_telemetry_set_store_connection (self->telemetry, db))
     g_clear_object (&self->telemetry);
-  self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
+  self->engine = anbu_alert_engine_new (store, self->readings, self->calendar, self->options.offline_after);
   self->hub = anbu_live_hub_new (store, self->options.plug_interval);
   if (self->hub != NULL)
     {
