@@ -523,7 +523,7 @@ main (int   argc,
   if (service == NULL || !anbu_http_server_listen (server, "127.0.0.1:0", NULL, NULL, &error))
     g_error ("%s", error->message);
   anbu_ingest_service_attach (service, server);
-  token = anbu_ingest_service_add_gateway (store, db, "bench", &error);
+  token = anbu_ingest_service_add_gateway (store, "bench", &error);
   url = anbu_http_server_dup_url (server);
 
   /* The machine is shared and its load drifts: the raw rate, the HTTP
@@ -553,7 +553,7 @@ main (int   argc,
         || !anbu_http_server_listen (grown_server, "127.0.0.1:0", NULL, NULL, &error))
       g_error ("%s", error->message);
     anbu_ingest_service_attach (grown_service, grown_server);
-    grown_token = anbu_ingest_service_add_gateway (grown_store, grown_db, "bench", &error);
+    grown_token = anbu_ingest_service_add_gateway (grown_store, "bench", &error);
     grown_url = anbu_http_server_dup_url (grown_server);
 
     raw = http_small = http_large = 0;

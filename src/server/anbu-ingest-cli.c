@@ -129,14 +129,13 @@ anbu_ingest_cli_gateway_add (int    argc,
       g_printerr ("%s", _("anbu-server: gateway add needs --db FILE and --name NAME\n"));
       return 2;
     }
-  store = anbu_sqlite_store_open (db, &error);
+  store = anbu_store_open (db, &error);
   if (store == NULL)
     {
       g_printerr ("anbu-server: %s\n", error->message);
       return 1;
     }
-  token = anbu_ingest_service_add_gateway (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
-                                           name, &error);
+  token = anbu_ingest_service_add_gateway (store, name, &error);
   if (token == NULL)
     {
       g_printerr ("anbu-server: %s\n", error->message);

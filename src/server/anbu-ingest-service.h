@@ -66,7 +66,6 @@ AnbuAlertEngine   *anbu_ingest_service_get_engine  (AnbuIngestService       *sel
 
 /* Creates a gateway credential; returns the token (shown once). */
 char              *anbu_ingest_service_add_gateway (AnbuStore               *store,
-                                                    sqlite3                 *db,
                                                     const char              *name,
                                                     GError                 **error);
 
