@@ -243,8 +243,12 @@ pg_end_batch (AnbuTelemetryStore  *store,
 
   if (self->conn == NULL)
     {
+      /* rollback_to also releases the savepoint. */
       if (!keep)
-        anbu_store_rollback_to (ANBU_STORE (self->store));
+        {
+          anbu_store_rollback_to (ANBU_STORE (self->store));
+          return TRUE;
+        }
       return anbu_store_release (ANBU_STORE (self->store), error);
     }
   if (!keep)
