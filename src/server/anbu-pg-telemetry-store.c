@@ -286,49 +286,64 @@ detector_from_column (AnbuActivityDetector *detector,
   return anbu_activity_detector_from_blob (detector, data, size);
 }
 
+/* All the plugs in one statement: their index in `serials` comes back
+ * with each row (a serial no plug has gives no row). */
 static gboolean
-pg_load_plug (AnbuTelemetryStore    *store,
-              const char            *serial,
-              AnbuTelemetryPlugRow  *row,
-              gboolean              *found,
-              GError               **error)
+pg_load_plugs (AnbuTelemetryStore    *store,
+               const char * const    *serials,
+               guint                  n_serials,
+               AnbuTelemetryPlugRow  *rows,
+               gboolean              *found,
+               GError               **error)
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
-  const char *params[] = { serial };
-  const char *live_household;
+  GString *array = g_string_new (NULL);
+  g_autofree char *serials_text = NULL;
+  const char *params[1];
   PGresult *result;
 
+  for (guint i = 0; i < n_serials; i++)
+    array_add_text (array, serials[i]);
+  params[0] = serials_text = array_finish (array);
   result = run (self,
-                "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
+                "SELECT s.i, p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
                 " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
                 " coalesce (l.unobserved_mark, 0), p.record::jsonb ->> 'activity_mark',"
                 " coalesce (l.offline_from, 0),"
                 " (SELECT o.household_id FROM plug_live o WHERE o.serial = p.id)"
-                " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
-                " LEFT JOIN plug_detector d ON d.serial = l.serial"
-                " WHERE p.id = $1",
-                G_N_ELEMENTS (params), params, error, "Cannot read a plug");
+                " FROM unnest ($1::text[]) WITH ORDINALITY AS s (id, i)"
+                " JOIN plug p ON p.id = s.id"
+                " LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
+                " LEFT JOIN plug_detector d ON d.serial = l.serial",
+                G_N_ELEMENTS (params), params, error, "Cannot read the plugs");
   if (result == NULL)
     return FALSE;
-  if (PQntuples (result) == 1)
+  for (int r = 0; r < PQntuples (result); r++)
     {
-      *found = TRUE;
-      row->household_id = g_strdup (anbu_pg_values_text (result, 0, 0));
-      row->installed = g_strcmp0 (anbu_pg_values_text (result, 0, 1), "installed") == 0;
-      row->has_live = !PQgetisnull (result, 0, 2);
-      row->live_seen_at = anbu_pg_values_int64 (result, 0, 2);
-      row->live_watts = anbu_pg_values_double (result, 0, 3);
-      row->live_lux = anbu_pg_values_double (result, 0, 4);
-      row->live_activity_at = anbu_pg_values_int64 (result, 0, 5);
-      row->live_online_since = anbu_pg_values_int64 (result, 0, 6);
-      row->has_detector = detector_from_column (&row->detector, result, 0, 7);
-      row->gateway_id = g_strdup (anbu_pg_values_text (result, 0, 8));
-      row->unobserved_mark = anbu_pg_values_int64 (result, 0, 9);
-      row->live_offline_from = anbu_pg_values_int64 (result, 0, 11);
-      live_household = anbu_pg_values_text (result, 0, 12);
+      gint64 index = anbu_pg_values_int64 (result, r, 0) - 1;
+      AnbuTelemetryPlugRow *row;
+      const char *live_household;
+
+      if (index < 0 || index >= n_serials || found[index])
+        continue;
+      row = &rows[index];
+      found[index] = TRUE;
+      row->household_id = g_strdup (anbu_pg_values_text (result, r, 1));
+      row->installed = g_strcmp0 (anbu_pg_values_text (result, r, 2), "installed") == 0;
+      row->has_live = !PQgetisnull (result, r, 3);
+      row->live_seen_at = anbu_pg_values_int64 (result, r, 3);
+      row->live_watts = anbu_pg_values_double (result, r, 4);
+      row->live_lux = anbu_pg_values_double (result, r, 5);
+      row->live_activity_at = anbu_pg_values_int64 (result, r, 6);
+      row->live_online_since = anbu_pg_values_int64 (result, r, 7);
+      row->has_detector = detector_from_column (&row->detector, result, r, 8);
+      row->gateway_id = g_strdup (anbu_pg_values_text (result, r, 9));
+      row->unobserved_mark = anbu_pg_values_int64 (result, r, 10);
+      row->live_offline_from = anbu_pg_values_int64 (result, r, 12);
+      live_household = anbu_pg_values_text (result, r, 13);
       if (live_household != NULL && g_strcmp0 (live_household, row->household_id) != 0)
         row->left_household_id = g_strdup (live_household);
-      if (!anbu_activity_mark_from_string (anbu_pg_values_text (result, 0, 10), &row->activity_mark))
+      if (!anbu_activity_mark_from_string (anbu_pg_values_text (result, r, 11), &row->activity_mark))
         row->activity_mark = ANBU_ACTIVITY_MARK_AUTO;
     }
   PQclear (result);
@@ -788,7 +803,7 @@ anbu_pg_telemetry_store_iface_init (AnbuTelemetryStoreInterface *iface)
   iface->begin_batch = pg_begin_batch;
   iface->end_batch = pg_end_batch;
   iface->read_change_counter = pg_read_change_counter;
-  iface->load_plug = pg_load_plug;
+  iface->load_plugs = pg_load_plugs;
   iface->read_live = pg_read_live;
   iface->store_live = pg_store_live;
   iface->store_events = pg_store_events;

@@ -190,13 +190,12 @@ sqlite_read_change_counter (AnbuTelemetryStore  *store,
 }
 
 static gboolean
-sqlite_load_plug (AnbuTelemetryStore    *store,
-                  const char            *serial,
-                  AnbuTelemetryPlugRow  *row,
-                  gboolean              *found,
-                  GError               **error)
+load_plug (AnbuSqliteTelemetryStore  *self,
+           const char                *serial,
+           AnbuTelemetryPlugRow      *row,
+           gboolean                  *found,
+           GError                   **error)
 {
-  AnbuSqliteTelemetryStore *self = ANBU_SQLITE_TELEMETRY_STORE (store);
   sqlite3_stmt *stmt = statement (self->db, &self->plug_info,
                                   "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
                                   " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
@@ -239,6 +238,23 @@ sqlite_load_plug (AnbuTelemetryStore    *store,
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return set_db_error (self->db, error, "Cannot read a plug");
+  return TRUE;
+}
+
+/* One plug after the other: each a step of one prepared statement. */
+static gboolean
+sqlite_load_plugs (AnbuTelemetryStore    *store,
+                   const char * const    *serials,
+                   guint                  n_serials,
+                   AnbuTelemetryPlugRow  *rows,
+                   gboolean              *found,
+                   GError               **error)
+{
+  AnbuSqliteTelemetryStore *self = ANBU_SQLITE_TELEMETRY_STORE (store);
+
+  for (guint i = 0; i < n_serials; i++)
+    if (!load_plug (self, serials[i], &rows[i], &found[i], error))
+      return FALSE;
   return TRUE;
 }
 
@@ -681,7 +697,7 @@ anbu_sqlite_telemetry_store_iface_init (AnbuTelemetryStoreInterface *iface)
   iface->begin_batch = sqlite_begin_batch;
   iface->end_batch = sqlite_end_batch;
   iface->read_change_counter = sqlite_read_change_counter;
-  iface->load_plug = sqlite_load_plug;
+  iface->load_plugs = sqlite_load_plugs;
   iface->read_live = sqlite_read_live;
   iface->store_live = sqlite_store_live;
   iface->store_events = sqlite_store_events;

@@ -118,16 +118,20 @@ anbu_telemetry_store_read_change_counter (AnbuTelemetryStore  *self,
 }
 
 gboolean
-anbu_telemetry_store_load_plug (AnbuTelemetryStore    *self,
-                                const char            *serial,
-                                AnbuTelemetryPlugRow  *row,
-                                gboolean              *found,
-                                GError               **error)
+anbu_telemetry_store_load_plugs (AnbuTelemetryStore    *self,
+                                 const char * const    *serials,
+                                 guint                  n_serials,
+                                 AnbuTelemetryPlugRow  *rows,
+                                 gboolean              *found,
+                                 GError               **error)
 {
   g_return_val_if_fail (ANBU_IS_TELEMETRY_STORE (self), FALSE);
-  g_return_val_if_fail (serial != NULL, FALSE);
-  *found = FALSE;
-  return IFACE (self)->load_plug (self, serial, row, found, error);
+  g_return_val_if_fail (n_serials == 0 || (serials != NULL && rows != NULL && found != NULL), FALSE);
+  for (guint i = 0; i < n_serials; i++)
+    found[i] = FALSE;
+  if (n_serials == 0)
+    return TRUE;
+  return IFACE (self)->load_plugs (self, serials, n_serials, rows, found, error);
 }
 
 gboolean

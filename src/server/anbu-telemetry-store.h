@@ -127,9 +127,10 @@ struct _AnbuTelemetryStoreInterface
   gboolean (*read_change_counter) (AnbuTelemetryStore *self,
                                    gint64             *counter,
                                    GError            **error);
-  gboolean (*load_plug)          (AnbuTelemetryStore   *self,
-                                  const char           *serial,
-                                  AnbuTelemetryPlugRow *row,
+  gboolean (*load_plugs)         (AnbuTelemetryStore   *self,
+                                  const char * const   *serials,
+                                  guint                 n_serials,
+                                  AnbuTelemetryPlugRow *rows,
                                   gboolean             *found,
                                   GError              **error);
   gboolean (*read_live)          (AnbuTelemetryStore *self,
@@ -228,10 +229,12 @@ gboolean anbu_telemetry_store_read_change_counter (AnbuTelemetryStore  *self,
                                                    gint64              *counter,
                                                    GError             **error);
 
-/* The plug `serial`; `found` FALSE when no plug record has that id. */
-gboolean anbu_telemetry_store_load_plug   (AnbuTelemetryStore    *self,
-                                           const char            *serial,
-                                           AnbuTelemetryPlugRow  *row,
+/* The plugs `serials` (distinct) into `rows` (zeroed by the caller);
+ * `found[i]` FALSE when no plug record has serials[i] as id. */
+gboolean anbu_telemetry_store_load_plugs  (AnbuTelemetryStore    *self,
+                                           const char * const    *serials,
+                                           guint                  n_serials,
+                                           AnbuTelemetryPlugRow  *rows,
                                            gboolean              *found,
                                            GError               **error);
 

@@ -859,12 +859,88 @@ plug_cache_update_live (AnbuTelemetry                 *self,
   cached->live_offline_from = status->offline_from;
 }
 
-static gboolean load_plug_stored (AnbuTelemetry *self,
-                                  const char    *serial,
-                                  PlugWork      *work,
-                                  const char   **code,
-                                  const char   **message);
+/* The stored plug `row` into `work` (`found` FALSE: no plug has that
+ * serial). */
+static void
+plug_work_take_row (PlugWork             *work,
+                    AnbuTelemetryPlugRow *row,
+                    gboolean              found)
+{
+  work->checked = TRUE;
+  if (!found)
+    return;
+  work->household_id = g_steal_pointer (&row->household_id);
+  work->usable = row->installed;
+  work->has_live = row->has_live;
+  work->live_seen_at = row->live_seen_at;
+  work->live_watts = row->live_watts;
+  work->live_lux = row->live_lux;
+  work->live_activity_at = row->live_activity_at;
+  work->live_online_since = row->live_online_since;
+  work->has_detector = row->has_detector;
+  work->detector = row->detector;
+  work->detector_saved_ts = work->has_detector ? work->detector.previous_ts : 0;
+  work->gateway_id = g_steal_pointer (&row->gateway_id);
+  work->unobserved_mark = row->unobserved_mark;
+  work->live_offline_from = row->live_offline_from;
+  work->left_household_id = g_steal_pointer (&row->left_household_id);
+  work->activity_mark = row->activity_mark;
+}
 
+/* Checks every entry's values, then reads the plugs of the entries left
+ * that the cache does not hold, all with one call (one statement on
+ * PostgreSQL, not a round trip per plug), into `works`. */
+static void
+check_and_prefetch (AnbuTelemetry      *self,
+                    AnbuTelemetryBatch *batch,
+                    PlugWork           *works,
+                    gint64              now)
+{
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) serials = g_ptr_array_new ();
+  g_autofree AnbuTelemetryPlugRow *rows = NULL;
+  g_autofree gboolean *found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      AnbuTelemetryEntry *entry = anbu_telemetry_batch_entry (batch, i);
+      PlugWork *work;
+
+      check_values (entry, i, now, self->max_age);
+      if (entry->reject_code != NULL)
+        continue;
+      work = &works[entry->plug];
+      if (work->checked || g_hash_table_contains (self->plug_cache, entry->serial))
+        continue;
+      /* Marked now so the plug is asked for once; filled in below. */
+      work->checked = TRUE;
+      g_array_append_val (missing, entry->plug);
+      g_ptr_array_add (serials, (gpointer) entry->serial);
+    }
+  if (missing->len == 0)
+    return;
+
+  rows = g_new0 (AnbuTelemetryPlugRow, missing->len);
+  found = g_new0 (gboolean, missing->len);
+  /* Plugs that cannot be read are not taken, as unknown ones. */
+  if (!anbu_telemetry_store_load_plugs (self->data, (const char * const *) serials->pdata,
+                                        missing->len, rows, found, &error))
+    g_warning ("%s", error->message);
+  for (guint k = 0; k < missing->len; k++)
+    {
+      PlugWork *work = &works[g_array_index (missing, guint, k)];
+
+      plug_work_take_row (work, &rows[k], found[k]);
+      /* Unknown serials are not kept: a gateway sending garbage must not
+       * grow the cache. */
+      if (work->household_id != NULL)
+        plug_cache_put (self, g_ptr_array_index (serials, k), work);
+      anbu_telemetry_plug_row_clear (&rows[k]);
+    }
+}
+
+/* The plug of an entry, from what check_and_prefetch read or the cache. */
 static gboolean
 load_plug (AnbuTelemetry *self,
            const char    *serial,
@@ -872,78 +948,34 @@ load_plug (AnbuTelemetry *self,
            const char   **code,
            const char   **message)
 {
-  PlugWork *cached = g_hash_table_lookup (self->plug_cache, serial);
-  GArray *accepted = work->accepted;
-
-  if (cached == NULL)
+  if (!work->checked)
     {
-      gboolean usable = load_plug_stored (self, serial, work, code, message);
+      PlugWork *cached = g_hash_table_lookup (self->plug_cache, serial);
+      GArray *accepted = work->accepted;
 
-      /* Unknown serials are not kept: a gateway sending garbage must not
-       * grow the cache. */
-      if (work->household_id != NULL)
-        plug_cache_put (self, serial, work);
-      return usable;
+      if (cached != NULL)
+        {
+          *work = *cached;
+          work->household_id = g_strdup (cached->household_id);
+          work->left_household_id = g_strdup (cached->left_household_id);
+          work->gateway_id = g_strdup (cached->gateway_id);
+          work->accepted = accepted;
+        }
+      work->checked = TRUE;
     }
-
-  *work = *cached;
-  work->household_id = g_strdup (cached->household_id);
-  work->left_household_id = g_strdup (cached->left_household_id);
-  work->gateway_id = g_strdup (cached->gateway_id);
-  work->accepted = accepted;
   if (!work->usable)
     {
-      *code = "removed_serial";
-      *message = _("This plug was removed; its readings are no longer taken");
-    }
-  return work->usable;
-}
-
-static gboolean
-load_plug_stored (AnbuTelemetry *self,
-                  const char    *serial,
-                  PlugWork      *work,
-                  const char   **code,
-                  const char   **message)
-{
-  AnbuTelemetryPlugRow row = { 0 };
-  g_autoptr(GError) error = NULL;
-  gboolean found = FALSE;
-
-  work->checked = TRUE;
-  /* A plug that cannot be read is not taken, as an unknown one. */
-  if (!anbu_telemetry_store_load_plug (self->data, serial, &row, &found, &error))
-    g_warning ("%s", error->message);
-  if (found)
-    {
-      work->household_id = g_steal_pointer (&row.household_id);
-      work->usable = row.installed;
-      work->has_live = row.has_live;
-      work->live_seen_at = row.live_seen_at;
-      work->live_watts = row.live_watts;
-      work->live_lux = row.live_lux;
-      work->live_activity_at = row.live_activity_at;
-      work->live_online_since = row.live_online_since;
-      work->has_detector = row.has_detector;
-      work->detector = row.detector;
-      work->detector_saved_ts = work->has_detector ? work->detector.previous_ts : 0;
-      work->gateway_id = g_steal_pointer (&row.gateway_id);
-      work->unobserved_mark = row.unobserved_mark;
-      work->live_offline_from = row.live_offline_from;
-      work->left_household_id = g_steal_pointer (&row.left_household_id);
-      work->activity_mark = row.activity_mark;
-      if (!work->usable)
+      if (work->household_id != NULL)
         {
           *code = "removed_serial";
           *message = _("This plug was removed; its readings are no longer taken");
         }
+      else
+        {
+          *code = "unknown_serial";
+          *message = _("No plug with this serial is installed");
+        }
     }
-  else
-    {
-      *code = "unknown_serial";
-      *message = _("No plug with this serial is installed");
-    }
-  anbu_telemetry_plug_row_clear (&row);
   return work->usable;
 }
 
@@ -1469,6 +1501,7 @@ ingest_batch (AnbuTelemetry       *self,
   g_array_set_size (report->outcomes, batch->entries->len);
   report->plugs = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_status_free);
 
+  check_and_prefetch (self, batch, works, now);
   for (guint i = 0; i < batch->entries->len; i++)
     {
       AnbuTelemetryEntry *entry = anbu_telemetry_batch_entry (batch, i);
@@ -1476,7 +1509,6 @@ ingest_batch (AnbuTelemetry       *self,
       PlugWork *work = NULL;
       AnbuReadingLogEntry *item;
 
-      check_values (entry, i, now, self->max_age);
       if (entry->reject_code == NULL)
         {
           work = &works[entry->plug];

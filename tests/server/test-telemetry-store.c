@@ -85,6 +85,27 @@ save_plug (AnbuStore  *store,
   g_assert_no_error (error);
 }
 
+/* One plug through the batch's read of many. */
+static gboolean
+load_plug (AnbuTelemetryStore    *data,
+           const char            *serial,
+           AnbuTelemetryPlugRow  *row,
+           gboolean              *found,
+           GError               **error)
+{
+  const char *serials[] = { "AB-0404", serial, "AB-0405" };
+  AnbuTelemetryPlugRow rows[G_N_ELEMENTS (serials)] = { { 0 } };
+  gboolean founds[G_N_ELEMENTS (serials)];
+
+  if (!anbu_telemetry_store_load_plugs (data, serials, G_N_ELEMENTS (serials), rows, founds, error))
+    return FALSE;
+  g_assert_false (founds[0]);
+  g_assert_false (founds[2]);
+  *row = rows[1];
+  *found = founds[1];
+  return TRUE;
+}
+
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -278,11 +299,11 @@ test_plug_and_detector (Fixture       *fixture,
   save_plug (fixture->store, PLUG_1, HOUSEHOLD_A, "installed", "machine", 1);
   save_plug (fixture->store, PLUG_2, HOUSEHOLD_A, "removed", "auto", 1);
 
-  g_assert_true (anbu_telemetry_store_load_plug (fixture->data, "AB-9999", &plug, &found, &error));
+  g_assert_true (load_plug (fixture->data, "AB-9999", &plug, &found, &error));
   g_assert_no_error (error);
   g_assert_false (found);
 
-  g_assert_true (anbu_telemetry_store_load_plug (fixture->data, PLUG_1, &plug, &found, &error));
+  g_assert_true (load_plug (fixture->data, PLUG_1, &plug, &found, &error));
   g_assert_no_error (error);
   g_assert_true (found);
   g_assert_cmpstr (plug.household_id, ==, HOUSEHOLD_A);
@@ -294,7 +315,7 @@ test_plug_and_detector (Fixture       *fixture,
 
   store_live (fixture->data, &row, 1);
   memset (&plug, 0, sizeof plug);
-  g_assert_true (anbu_telemetry_store_load_plug (fixture->data, PLUG_1, &plug, &found, &error));
+  g_assert_true (load_plug (fixture->data, PLUG_1, &plug, &found, &error));
   g_assert_no_error (error);
   g_assert_true (plug.has_live);
   g_assert_cmpint (plug.live_seen_at, ==, DAY_D + 60);
@@ -315,7 +336,7 @@ test_plug_and_detector (Fixture       *fixture,
   row.last_watts = 3.0;
   store_live (fixture->data, &row, 1);
   memset (&plug, 0, sizeof plug);
-  g_assert_true (anbu_telemetry_store_load_plug (fixture->data, PLUG_1, &plug, &found, &error));
+  g_assert_true (load_plug (fixture->data, PLUG_1, &plug, &found, &error));
   g_assert_cmpfloat (plug.live_watts, ==, 3.0);
   g_assert_true (plug.has_detector);
   g_assert_cmpmem (&plug.detector, sizeof plug.detector, &detector, sizeof detector);
@@ -324,7 +345,7 @@ test_plug_and_detector (Fixture       *fixture,
   /* Moved to household B: nothing of A's resident comes along. */
   save_plug (fixture->store, PLUG_1, HOUSEHOLD_B, "installed", "auto", 2);
   memset (&plug, 0, sizeof plug);
-  g_assert_true (anbu_telemetry_store_load_plug (fixture->data, PLUG_1, &plug, &found, &error));
+  g_assert_true (load_plug (fixture->data, PLUG_1, &plug, &found, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (plug.household_id, ==, HOUSEHOLD_B);
   g_assert_false (plug.has_live);
@@ -334,7 +355,7 @@ test_plug_and_detector (Fixture       *fixture,
   anbu_telemetry_plug_row_clear (&plug);
 
   memset (&plug, 0, sizeof plug);
-  g_assert_true (anbu_telemetry_store_load_plug (fixture->data, PLUG_2, &plug, &found, &error));
+  g_assert_true (load_plug (fixture->data, PLUG_2, &plug, &found, &error));
   g_assert_true (found);
   g_assert_false (plug.installed);
   anbu_telemetry_plug_row_clear (&plug);
