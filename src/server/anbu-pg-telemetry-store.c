@@ -29,7 +29,33 @@ struct _AnbuPgTelemetryStore
   AnbuPgStore *store;
   PGconn      *conn;        /* the batch side's own connection; NULL: the store's */
   GHashTable  *prepared;    /* on `conn`: SQL text → statement name */
+
+  /* Activity events stored but not yet written (PendingEvent): written
+   * with one statement before anything reads or deletes events, and
+   * before the batch ends. "serial ts kind" → index, so an equal event
+   * replaces the pending one as it would the stored one. */
+  GArray      *pending_events;
+  GHashTable  *pending_index;
 };
+
+typedef struct
+{
+  char             *serial;
+  gint64            ts;
+  AnbuActivityKind  kind;
+  double            magnitude;
+} PendingEvent;
+
+static void
+pending_event_clear (PendingEvent *event)
+{
+  g_free (event->serial);
+}
+
+static void     drop_pending_events (AnbuPgTelemetryStore  *self);
+static gboolean flush_events        (AnbuPgTelemetryStore  *self,
+                                     GError               **error);
+static void     pg_rollback         (AnbuTelemetryStore    *store);
 
 static void anbu_pg_telemetry_store_iface_init (AnbuTelemetryStoreInterface *iface);
 
@@ -207,6 +233,11 @@ pg_commit (AnbuTelemetryStore  *store,
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
 
+  if (!flush_events (self, error))
+    {
+      pg_rollback (store);
+      return FALSE;
+    }
   if (self->conn == NULL)
     return anbu_store_commit (ANBU_STORE (self->store), error);
   return exec_plain (self, "COMMIT", error);
@@ -217,6 +248,7 @@ pg_rollback (AnbuTelemetryStore *store)
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
 
+  drop_pending_events (self);
   if (self->conn == NULL)
     anbu_store_rollback (ANBU_STORE (self->store));
   else if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
@@ -241,6 +273,11 @@ pg_end_batch (AnbuTelemetryStore  *store,
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
 
+  /* A failed write of its events fails the whole transaction. */
+  if (!keep)
+    drop_pending_events (self);
+  else if (!flush_events (self, error))
+    return FALSE;
   if (self->conn == NULL)
     {
       /* rollback_to also releases the savepoint. */
@@ -401,6 +438,9 @@ pg_store_live (AnbuTelemetryStore          *store,
   guint n_detectors = 0;
   gboolean ok;
 
+  /* The end of a batch's work: its events go first. */
+  if (!flush_events (self, error))
+    return FALSE;
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
     columns[c] = g_string_new (NULL);
   for (guint i = 0; i < n_rows; i++)
@@ -466,6 +506,52 @@ pg_store_live (AnbuTelemetryStore          *store,
   return ok;
 }
 
+static void
+drop_pending_events (AnbuPgTelemetryStore *self)
+{
+  g_array_set_size (self->pending_events, 0);
+  g_hash_table_remove_all (self->pending_index);
+}
+
+/* The pending events, all in one statement. */
+static gboolean
+flush_events (AnbuPgTelemetryStore  *self,
+              GError               **error)
+{
+  GString *columns[4];
+  char *params[G_N_ELEMENTS (columns)];
+  gboolean ok;
+
+  if (self->pending_events->len == 0)
+    return TRUE;
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    columns[c] = g_string_new (NULL);
+  for (guint i = 0; i < self->pending_events->len; i++)
+    {
+      const PendingEvent *event = &g_array_index (self->pending_events, PendingEvent, i);
+
+      array_add_text (columns[0], event->serial);
+      array_add_int64 (columns[1], event->ts);
+      array_add_int64 (columns[2], event->kind);
+      array_add_double (columns[3], event->magnitude);
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    params[c] = array_finish (columns[c]);
+  ok = run_command (self,
+                    "INSERT INTO activity_event (serial, ts, kind, magnitude)"
+                    " SELECT * FROM unnest ($1::text[], $2::bigint[], $3::integer[],"
+                    " $4::double precision[])"
+                    " ON CONFLICT (serial, ts, kind) DO UPDATE SET magnitude = excluded.magnitude",
+                    G_N_ELEMENTS (params), (const char * const *) params, error,
+                    "Cannot store activity events");
+  for (guint c = 0; c < G_N_ELEMENTS (params); c++)
+    g_free (params[c]);
+  drop_pending_events (self);
+  return ok;
+}
+
+/* Kept until flush_events: a batch's events of all its plugs go in one
+ * statement. */
 static gboolean
 pg_store_events (AnbuTelemetryStore       *store,
                  const char               *serial,
@@ -475,21 +561,26 @@ pg_store_events (AnbuTelemetryStore       *store,
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
 
-  /* Events are rare (a person's act): one statement each keeps the
-   * replacement of an equal event as simple as SQLite's. */
   for (guint e = 0; e < n_events; e++)
     {
-      g_autofree char *ts = anbu_pg_values_from_int64 (events[e].ts);
-      g_autofree char *kind = anbu_pg_values_from_int64 (events[e].kind);
-      g_autofree char *magnitude = anbu_pg_values_from_double (events[e].magnitude);
-      const char *params[] = { serial, ts, kind, magnitude };
+      g_autofree char *key = g_strdup_printf ("%s %" G_GINT64_FORMAT " %d", serial, events[e].ts,
+                                              events[e].kind);
+      gpointer index;
 
-      if (!run_command (self,
-                        "INSERT INTO activity_event (serial, ts, kind, magnitude)"
-                        " VALUES ($1, $2::bigint, $3::integer, $4::double precision)"
-                        " ON CONFLICT (serial, ts, kind) DO UPDATE SET magnitude = excluded.magnitude",
-                        G_N_ELEMENTS (params), params, error, "Cannot store an activity event"))
-        return FALSE;
+      if (g_hash_table_lookup_extended (self->pending_index, key, NULL, &index))
+        {
+          g_array_index (self->pending_events, PendingEvent,
+                         GPOINTER_TO_UINT (index)).magnitude = events[e].magnitude;
+        }
+      else
+        {
+          PendingEvent event = { g_strdup (serial), events[e].ts, events[e].kind,
+                                 events[e].magnitude };
+
+          g_hash_table_insert (self->pending_index, g_steal_pointer (&key),
+                               GUINT_TO_POINTER (self->pending_events->len));
+          g_array_append_val (self->pending_events, event);
+        }
     }
   return TRUE;
 }
@@ -504,6 +595,8 @@ pg_delete_events_at (AnbuTelemetryStore  *store,
   g_autofree char *ts_text = anbu_pg_values_from_int64 (ts);
   const char *params[] = { serial, ts_text };
 
+  if (!flush_events (self, error))
+    return FALSE;
   return run_command (self, "DELETE FROM activity_event WHERE serial = $1 AND ts = $2::bigint",
                       G_N_ELEMENTS (params), params, error, "Cannot replace activity events");
 }
@@ -516,7 +609,11 @@ pg_read_last_event (AnbuTelemetryStore  *store,
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
   const char *params[] = { serial };
-  PGresult *result = run (self, "SELECT max (ts) FROM activity_event WHERE serial = $1",
+  PGresult *result;
+
+  if (!flush_events (self, error))
+    return FALSE;
+  result = run (self, "SELECT max (ts) FROM activity_event WHERE serial = $1",
                           G_N_ELEMENTS (params), params, error,
                           "Cannot read the last activity event");
 
@@ -540,12 +637,15 @@ pg_read_events (AnbuTelemetryStore  *store,
   g_autofree char *from_text = anbu_pg_values_from_int64 (from);
   g_autofree char *to_text = anbu_pg_values_from_int64 (to);
   const char *params[] = { serial, from_text, to_text };
-  PGresult *result = run (self,
-                          "SELECT ts, kind, magnitude FROM activity_event"
-                          " WHERE serial = $1 AND ts >= $2::bigint AND ts < $3::bigint"
-                          " ORDER BY ts, kind",
-                          G_N_ELEMENTS (params), params, error, "Cannot read activity events");
+  PGresult *result;
 
+  if (!flush_events (self, error))
+    return FALSE;
+  result = run (self,
+                "SELECT ts, kind, magnitude FROM activity_event"
+                " WHERE serial = $1 AND ts >= $2::bigint AND ts < $3::bigint"
+                " ORDER BY ts, kind",
+                G_N_ELEMENTS (params), params, error, "Cannot read activity events");
   if (result == NULL)
     return FALSE;
   for (int r = 0; r < PQntuples (result); r++)
@@ -776,6 +876,8 @@ anbu_pg_telemetry_store_finalize (GObject *object)
 
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->prepared, g_hash_table_unref);
+  g_clear_pointer (&self->pending_events, g_array_unref);
+  g_clear_pointer (&self->pending_index, g_hash_table_unref);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (anbu_pg_telemetry_store_parent_class)->finalize (object);
@@ -791,6 +893,9 @@ static void
 anbu_pg_telemetry_store_init (AnbuPgTelemetryStore *self)
 {
   self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pending_events = g_array_new (FALSE, FALSE, sizeof (PendingEvent));
+  g_array_set_clear_func (self->pending_events, (GDestroyNotify) pending_event_clear);
+  self->pending_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static void
