@@ -399,6 +399,8 @@ test_events (Fixture       *fixture,
   };
   const AnbuActivityEvent again = { DAY_D + 200, ANBU_ACTIVITY_POWER_OFF, 60 };
   const AnbuActivityEvent other = { DAY_D + 150, ANBU_ACTIVITY_POWER_ON, 10 };
+  const AnbuActivityEvent later = { DAY_D + 400, ANBU_ACTIVITY_LIGHT_OFF, 5 };
+  const AnbuActivityEvent latest = { DAY_D + 500, ANBU_ACTIVITY_LIGHT_OFF, 2 };
   g_autoptr(GError) error = NULL;
   gint64 last = -1;
 
@@ -428,6 +430,20 @@ test_events (Fixture       *fixture,
   g_assert_no_error (error);
   assert_events (fixture->data, PLUG_1, DAY_D, DAY_D + 1000, "200:1:60 300:2:120.5");
   assert_events (fixture->data, PLUG_2, DAY_D, DAY_D + 1000, "150:0:10");
+
+  /* Stored and deleted in one transaction (a late reading's neighbour
+   * judged again): gone; stored in one rolled back: never there. */
+  g_assert_true (anbu_telemetry_store_begin (fixture->data, &error));
+  g_assert_true (anbu_telemetry_store_store_events (fixture->data, PLUG_1, &later, 1, &error));
+  g_assert_true (anbu_telemetry_store_delete_events_at (fixture->data, PLUG_1, later.ts, &error));
+  g_assert_true (anbu_telemetry_store_store_events (fixture->data, PLUG_1, &latest, 1, &error));
+  g_assert_true (anbu_telemetry_store_commit (fixture->data, &error));
+  g_assert_no_error (error);
+  assert_events (fixture->data, PLUG_1, DAY_D, DAY_D + 1000, "200:1:60 300:2:120.5 500:3:2");
+  g_assert_true (anbu_telemetry_store_begin (fixture->data, &error));
+  g_assert_true (anbu_telemetry_store_store_events (fixture->data, PLUG_1, &later, 1, &error));
+  anbu_telemetry_store_rollback (fixture->data);
+  assert_events (fixture->data, PLUG_1, DAY_D, DAY_D + 1000, "200:1:60 300:2:120.5 500:3:2");
 }
 
 static void
