@@ -29,6 +29,7 @@ struct _AnbuPgTelemetryStore
   AnbuPgStore *store;
   PGconn      *conn;        /* the batch side's own connection; NULL: the store's */
   GHashTable  *prepared;    /* on `conn`: SQL text → statement name */
+  gboolean     in_transaction;   /* on `conn`, begun and not yet ended */
 
   /* Activity events stored but not yet written (PendingEvent): written
    * with one statement before anything reads or deletes events, and
@@ -69,10 +70,28 @@ set_conn_error (PGconn      *conn,
                 GError     **error,
                 const char  *what)
 {
-  const char *message = result != NULL ? PQresultErrorMessage (result) : PQerrorMessage (conn);
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  const char *message = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
-  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what,
-               message != NULL && *message != '\0' ? g_strchomp (g_strdup (message)) : "no answer");
+  if (message == NULL)
+    message = PQerrorMessage (conn);
+  /* disk_full: nothing written, try again later (as the store says it). */
+  g_set_error (error, ANBU_STORE_ERROR,
+               g_strcmp0 (state, "53100") == 0 ? ANBU_STORE_ERROR_FULL : ANBU_STORE_ERROR_FAILED,
+               "%s: %s", what, message != NULL && *message != '\0' ? message : "no answer");
+}
+
+/* A lost connection (PostgreSQL restarted) is made anew before the next
+ * statement outside a transaction; inside one its statements fail until
+ * it is rolled back, rather than half of it running outside it. */
+static void
+ensure_connection (AnbuPgTelemetryStore *self)
+{
+  if (self->in_transaction || PQstatus (self->conn) != CONNECTION_BAD)
+    return;
+  PQreset (self->conn);
+  /* Prepared statements went with the old session. */
+  g_hash_table_remove_all (self->prepared);
 }
 
 /* Runs `sql` on the batch side: the result (command or rows), or NULL
@@ -99,6 +118,7 @@ run (AnbuPgTelemetryStore  *self,
                      local_error->message);
       return result;
     }
+  ensure_connection (self);
   name = g_hash_table_lookup (self->prepared, sql);
   if (name == NULL)
     {
@@ -224,7 +244,11 @@ pg_begin (AnbuTelemetryStore  *store,
 
   if (self->conn == NULL)
     return anbu_store_begin (ANBU_STORE (self->store), error);
-  return exec_plain (self, "BEGIN", error);
+  ensure_connection (self);
+  if (!exec_plain (self, "BEGIN", error))
+    return FALSE;
+  self->in_transaction = TRUE;
+  return TRUE;
 }
 
 static gboolean
@@ -240,7 +264,13 @@ pg_commit (AnbuTelemetryStore  *store,
     }
   if (self->conn == NULL)
     return anbu_store_commit (ANBU_STORE (self->store), error);
-  return exec_plain (self, "COMMIT", error);
+  if (!exec_plain (self, "COMMIT", error))
+    {
+      pg_rollback (store);
+      return FALSE;
+    }
+  self->in_transaction = FALSE;
+  return TRUE;
 }
 
 static void
@@ -250,9 +280,13 @@ pg_rollback (AnbuTelemetryStore *store)
 
   drop_pending_events (self);
   if (self->conn == NULL)
-    anbu_store_rollback (ANBU_STORE (self->store));
-  else if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    {
+      anbu_store_rollback (ANBU_STORE (self->store));
+      return;
+    }
+  if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
     exec_plain (self, "ROLLBACK", NULL);
+  self->in_transaction = FALSE;
 }
 
 static gboolean

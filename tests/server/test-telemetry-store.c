@@ -649,6 +649,36 @@ test_telemetry_ingest (Fixture       *fixture,
   g_assert_cmpuint (published, ==, 0);
 }
 
+/* PostgreSQL restarted (here: every session of the database ended): the
+ * statement that finds the connection gone fails, the next ones run on a
+ * new one. */
+static void
+test_reconnects (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  AnbuTelemetryWitness witness = { DAY_D, 60, 2, DAY_D, 0, 0 };
+  g_autoptr(GError) error = NULL;
+
+  REQUIRE_DATABASE (fixture);
+  g_assert_true (anbu_telemetry_store_store_witness (fixture->data, "gw-1", &witness, &error));
+  g_assert_no_error (error);
+  anbu_test_postgres_exec (fixture->location,
+                           "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                           " WHERE datname = current_database () AND pid <> pg_backend_pid ()");
+  if (!anbu_telemetry_store_begin (fixture->data, &error))
+    {
+      g_test_message ("%s", error->message);
+      g_clear_error (&error);
+      g_assert_true (anbu_telemetry_store_begin (fixture->data, &error));
+    }
+  g_assert_no_error (error);
+  witness.unobserved = 120;
+  g_assert_true (anbu_telemetry_store_store_witness (fixture->data, "gw-1", &witness, &error));
+  g_assert_true (anbu_telemetry_store_commit (fixture->data, &error));
+  g_assert_no_error (error);
+  assert_witness (fixture->data, "gw-1", &witness);
+}
+
 static void
 add_case (const char *name,
           void      (*test) (Fixture *, gconstpointer))
@@ -677,6 +707,9 @@ main (int    argc,
   add_case ("batch-rollback", test_batch_rollback);
   add_case ("change-counter", test_change_counter);
   add_case ("telemetry-ingest", test_telemetry_ingest);
+
+  g_test_add ("/telemetry-store/postgresql/reconnects", Fixture,
+              GINT_TO_POINTER (ENGINE_POSTGRESQL), fixture_setup, test_reconnects, fixture_teardown);
 
   return anbu_test_postgres_run_tests ();
 }
