@@ -649,6 +649,49 @@ test_telemetry_ingest (Fixture       *fixture,
   g_assert_cmpuint (published, ==, 0);
 }
 
+/* A reading sent late, between two stored ones: the events around it
+ * are judged again from its stored neighbours (the power-on moves to the
+ * late reading), and the plug's last activity follows. */
+static void
+test_telemetry_late_reading (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(AnbuTelemetry) telemetry = NULL;
+  g_autoptr(AnbuTelemetryBatch) batch = NULL;
+  g_autoptr(AnbuTelemetryBatch) late = NULL;
+  g_autoptr(AnbuTelemetryReport) report = NULL;
+  g_autoptr(AnbuTelemetryReport) late_report = NULL;
+  AnbuTelemetryPlugStatus status = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  REQUIRE_DATABASE (fixture);
+  save_plug (fixture->store, PLUG_1, HOUSEHOLD_A, "installed", "auto", 1);
+  telemetry = anbu_telemetry_new (fixture->store, TRUE, 6 * 3600, &error);
+  g_assert_no_error (error);
+
+  batch = parse_batch ("{\"readings\": ["
+                       "{\"serial\": \"" PLUG_1 "\", \"ts\": \"2026-11-24T00:00:00Z\", \"watts\": 0.5, \"lux\": 3},"
+                       "{\"serial\": \"" PLUG_1 "\", \"ts\": \"2026-11-24T00:01:00Z\", \"watts\": 0.5, \"lux\": 3},"
+                       "{\"serial\": \"" PLUG_1 "\", \"ts\": \"2026-11-24T00:03:00Z\", \"watts\": 95, \"lux\": 3}"
+                       "]}");
+  report = anbu_telemetry_ingest (telemetry, batch, DAY_D + 300, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->accepted, ==, 3);
+  assert_events (fixture->data, PLUG_1, DAY_D, DAY_D + 3600, "180:0:94.5");
+
+  late = parse_batch ("{\"readings\": ["
+                      "{\"serial\": \"" PLUG_1 "\", \"ts\": \"2026-11-24T00:02:00Z\", \"watts\": 95, \"lux\": 3}"
+                      "]}");
+  late_report = anbu_telemetry_ingest (telemetry, late, DAY_D + 310, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (late_report->accepted, ==, 1);
+  assert_events (fixture->data, PLUG_1, DAY_D, DAY_D + 3600, "120:0:94.5");
+  g_assert_true (anbu_telemetry_get_plug_status (telemetry, PLUG_1, &status));
+  g_assert_cmpint (status.last_seen_at, ==, DAY_D + 180);
+  g_assert_cmpint (status.last_activity_at, ==, DAY_D + 120);
+  anbu_telemetry_plug_status_clear (&status);
+}
+
 /* PostgreSQL restarted (here: every session of the database ended): the
  * statement that finds the connection gone fails, the next ones run on a
  * new one. */
@@ -707,6 +750,7 @@ main (int    argc,
   add_case ("batch-rollback", test_batch_rollback);
   add_case ("change-counter", test_change_counter);
   add_case ("telemetry-ingest", test_telemetry_ingest);
+  add_case ("telemetry-late-reading", test_telemetry_late_reading);
 
   g_test_add ("/telemetry-store/postgresql/reconnects", Fixture,
               GINT_TO_POINTER (ENGINE_POSTGRESQL), fixture_setup, test_reconnects, fixture_teardown);
