@@ -282,9 +282,9 @@ anbu_ingest_service_add_gateway (AnbuStore   *store,
 /* Batches that arrive together are stored together: each request is
  * parsed, paused and queued; once the main loop has nothing more urgent
  * (other requests being read), the queued batches go to a worker thread,
- * which stores them in one transaction on the telemetry's own SQLite
- * connection (WAL: readers and the main loop's connection go on
- * meanwhile). Only when it has committed are they answered, back on the
+ * which stores them in one transaction on the telemetry's own connection
+ * (SQLite in WAL, or PostgreSQL: readers and the main loop's connection
+ * go on meanwhile). Only when it has committed are they answered, back on the
  * main loop, after detection for the households they changed and the
  * live plug status. One disk flush serves many gateways, and batches
  * that arrive during a commit wait for the next one. */
