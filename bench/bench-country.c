@@ -426,7 +426,7 @@ run (const char *dir,
   /* The service's start-up pass runs here; the clock stands still but for
    * the passes below, a minute apart as the timer runs them. */
   c0 = anbu_bench_thread_cpu_s ();
-  service = anbu_ingest_service_new (store, db, &options, &error);
+  service = anbu_ingest_service_new (store, &options, &error);
   figures->startup_cpu = anbu_bench_thread_cpu_s () - c0;
   if (service == NULL)
     g_error ("%s", error->message);

@@ -85,8 +85,7 @@ anbu_ingest_serve_start (AnbuStore           *store,
       return NULL;
     }
 
-  service = anbu_ingest_service_new (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
-                                     &options, error);
+  service = anbu_ingest_service_new (store, &options, error);
   g_object_unref (options.leader);
   g_object_unref (options.live_bus);
   if (service != NULL)
@@ -143,14 +142,13 @@ anbu_ingest_cli_gateway_add (int    argc,
       g_printerr ("%s", _("anbu-server: gateway add needs --db FILE and --name NAME\n"));
       return 2;
     }
-  store = anbu_sqlite_store_open (db, &error);
+  store = anbu_store_open (db, &error);
   if (store == NULL)
     {
       g_printerr ("anbu-server: %s\n", error->message);
       return 1;
     }
-  token = anbu_ingest_service_add_gateway (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
-                                           name, &error);
+  token = anbu_ingest_service_add_gateway (store, name, &error);
   if (token == NULL)
     {
       g_printerr ("anbu-server: %s\n", error->message);

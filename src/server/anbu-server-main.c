@@ -58,8 +58,8 @@ static const char usage_text[] =
   "  anbu-server caseload moves --db FILE      (every move, waiting and applied)\n"
   "  anbu-server caseload orphans --db FILE    (households without an active planner)\n"
   "\n"
-  "--db FILE is a SQLite database. user, password, import, access-log and caseload also take\n"
-  "--db postgresql://USER@HOST:PORT/NAME; serve, backup and gateway add need SQLite for now.\n"
+  "--db FILE is a SQLite database. user, password, import, access-log, caseload and gateway add\n"
+  "also take --db postgresql://USER@HOST:PORT/NAME; serve and backup need SQLite for now.\n"
   "Passwords are read from --password-file or from standard input (not echoed).\n"
   "ANBU_SERVER_TOKEN_LIFETIME (seconds) sets the token lifetime when the flag is absent.\n";
 
@@ -1007,9 +1007,6 @@ static const char *const serve_needs_sqlite =
 static const char *const backup_needs_sqlite =
   N_("anbu-server: backup copies a SQLite database. Back up PostgreSQL with its own tools "
      "(pg_dump, or continuous archiving).\n");
-static const char *const gateway_needs_sqlite =
-  N_("anbu-server: gateway add does not run on PostgreSQL yet: gateways belong to telemetry, "
-     "which still needs SQLite. Use --db FILE.\n");
 
 /* The commands, by their one or two words (docs/server.md). `needs_sqlite`:
  * what to say when --db names a PostgreSQL database. */
@@ -1022,7 +1019,7 @@ static const struct
   { { "serve", NULL }, run_serve, &serve_needs_sqlite },
   { { "backup", NULL }, run_backup, &backup_needs_sqlite },
   { { "access-log", NULL }, run_access_log },
-  { { "gateway", "add" }, anbu_ingest_cli_gateway_add, &gateway_needs_sqlite },
+  { { "gateway", "add" }, anbu_ingest_cli_gateway_add },
   { { "user", "add" }, run_user_add },
   { { "user", "disable" }, run_user_disable },
   { { "password", "reset" }, run_password_reset },
