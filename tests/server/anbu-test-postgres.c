@@ -147,6 +147,37 @@ anbu_test_postgres_exec (const char *uri,
   PQfinish (conn);
 }
 
+gboolean
+anbu_test_postgres_try_exec (const char *uri,
+                             const char *sql)
+{
+  PGconn *conn = connect_or_fail (uri);
+  PGresult *result = PQexec (conn, sql);
+  gboolean ok = PQresultStatus (result) == PGRES_COMMAND_OK
+                || PQresultStatus (result) == PGRES_TUPLES_OK;
+
+  PQclear (result);
+  PQfinish (conn);
+  return ok;
+}
+
+char *
+anbu_test_postgres_query_value (const char *uri,
+                                const char *sql)
+{
+  PGconn *conn = connect_or_fail (uri);
+  PGresult *result = PQexec (conn, sql);
+  char *value = NULL;
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s failed: %s", sql, PQerrorMessage (conn));
+  if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
+    value = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  PQfinish (conn);
+  return value;
+}
+
 char *
 anbu_test_postgres_create_database (AnbuTestPostgres *self)
 {

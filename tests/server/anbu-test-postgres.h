@@ -27,6 +27,15 @@ char             *anbu_test_postgres_create_database (AnbuTestPostgres  *postgre
 void              anbu_test_postgres_exec            (const char        *uri,
                                                       const char        *sql);
 
+/* Runs `sql` in the database of `uri`: whether it succeeded. */
+gboolean          anbu_test_postgres_try_exec        (const char        *uri,
+                                                      const char        *sql);
+
+/* The first column of the first row of `sql` as text (NULL: no row, or
+ * NULL), asserting the query runs. */
+char             *anbu_test_postgres_query_value     (const char        *uri,
+                                                      const char        *sql);
+
 /* Stops the server and removes its directory (asserting both). */
 void              anbu_test_postgres_stop            (AnbuTestPostgres  *postgres);
 

@@ -587,6 +587,46 @@ anbu_test_find_change (JsonArray  *changes,
   return NULL;
 }
 
+gboolean
+anbu_test_server_try_sql (AnbuTestServer *server,
+                          const char     *sql)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+#ifdef HAVE_POSTGRESQL
+  if (anbu_test_server_on_postgresql ())
+    return anbu_test_postgres_try_exec (server->db, sql);
+#endif
+  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+  sqlite3_close (db);
+  return rc == SQLITE_OK;
+}
+
+char *
+anbu_test_server_query_value (AnbuTestServer *server,
+                              const char     *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+#ifdef HAVE_POSTGRESQL
+  if (anbu_test_server_on_postgresql ())
+    return anbu_test_postgres_query_value (server->db, sql);
+#endif
+  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
 void
 anbu_test_server_insert_alert (AnbuTestServer *server,
                                const char     *id,

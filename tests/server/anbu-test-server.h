@@ -81,6 +81,13 @@ char             *anbu_test_server_add_user     (AnbuTestServer     *server,
                                                  const char         *dong_codes,
                                                  const char         *password);
 
+/* Straight into the server's database, on either engine (SQL both
+ * understand): whether `sql` ran, and the first value `sql` selects (NULL
+ * when none). */
+gboolean          anbu_test_server_try_sql      (AnbuTestServer     *server,
+                                                 const char         *sql);
+char             *anbu_test_server_query_value  (AnbuTestServer     *server,
+                                                 const char         *sql);
 /* POST /api/v1/session; returns the token (asserts success). */
 char             *anbu_test_server_sign_in      (AnbuTestServer     *server,
                                                  const char         *username,

@@ -10,7 +10,6 @@
 
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "anbu-ingest-fixture.h"
 #include "anbu-routine-detector.h"
@@ -516,18 +515,10 @@ static char *
 stored_routine_params (IngestFixture *fixture,
                        const char    *household)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *params = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT params FROM routine_profile"
+                                          " WHERE household_id = '%s'", household);
+  char *params = anbu_test_server_query_value (fixture->server, sql);
 
-  g_assert_cmpint (sqlite3_open (fixture->server->db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT params FROM routine_profile WHERE household_id = ?1",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, household, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  params = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
   g_assert_nonnull (params);
   return params;
 }

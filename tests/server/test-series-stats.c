@@ -152,7 +152,15 @@ static void
 test_series_after_upgrade (void)
 {
   const char * const args[] = { "--retention-days", "1", "--offline-after", "604800", NULL };
-  IngestFixture *fixture = ingest_fixture_new (T0 + 2 * HOUR, args);
+  IngestFixture *fixture;
+
+  /* The readings' PostgreSQL schema began with partitions: no such past. */
+  if (anbu_test_server_on_postgresql ())
+    {
+      g_test_skip ("an upgrade of a SQLite database from before reading buckets");
+      return;
+    }
+  fixture = ingest_fixture_new (T0 + 2 * HOUR, args);
   g_autofree char *household = ingest_add_household (fixture, DONG_A, TRUE, 24, "PLUG-A", T0 - HOUR);
   g_autofree char *old_schema = g_strdup_printf (
     "BEGIN;"
