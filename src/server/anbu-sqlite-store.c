@@ -346,14 +346,16 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
  * planner, its consent withdrawn) and came back brings no removal of its
  * own, and they still hold the record there. Once: a later such mark
  * stands for this one. Only when continuing from a cursor, as for
- * households. */
+ * households. The marks after the cursor lead (CROSS JOIN): with few or
+ * none of them SQLite would otherwise walk every household of the country
+ * and look its records' marks up, on every page. */
 #define DEPENDENT_EXIT_SEEN_SQL(x, o) \
   "(" SCOPE_SQL (x, x ".assigned_planner") " OR " SCOPE_SQL (o, ASSIGNED_SQL (o)) ")"
 
 #define DEPENDENT_EXIT_SQL(table, kind) \
   " UNION ALL SELECT x.seq, " kind ", 1, x.record_id, x.household_id, NULL FROM dependent_exit x" \
-  " JOIN " table " t ON t.id = x.record_id JOIN household h ON h.id = t.household_id" \
-  " JOIN household o ON o.id = x.household_id" \
+  " CROSS JOIN " table " t ON t.id = x.record_id CROSS JOIN household h ON h.id = t.household_id" \
+  " CROSS JOIN household o ON o.id = x.household_id" \
   " WHERE :since > 0 AND x.kind = " kind " AND x.seq > :since AND " DEPENDENT_EXIT_SEEN_SQL ("x", "o") \
   " AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h")) \
   " AND NOT EXISTS (SELECT 1 FROM dependent_exit y JOIN household yo ON yo.id = y.household_id" \
