@@ -660,6 +660,20 @@ failed:
   return FALSE;
 }
 
+gboolean
+anbu_pg_reading_log_set_timeout (AnbuPgReadingLog  *self,
+                                 guint              milliseconds,
+                                 GError           **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (ANBU_IS_PG_READING_LOG (self), FALSE);
+
+  /* 0 would mean no limit at all. */
+  sql = g_strdup_printf ("SET statement_timeout = %u", MAX (milliseconds, 1));
+  return exec (self, sql, error, "Cannot set the query's deadline");
+}
+
 GStrv
 anbu_pg_reading_log_list_partitions (AnbuPgReadingLog  *self,
                                      GError           **error)

@@ -19,6 +19,12 @@ G_DECLARE_FINAL_TYPE (AnbuPgReadingLog, anbu_pg_reading_log, ANBU, PG_READING_LO
 AnbuReadingLog *anbu_pg_reading_log_open (const char  *conninfo,
                                           GError     **error);
 
+/* Stops any statement on this log's connection after `milliseconds` (at
+ * least 1): the query pool's deadline for the readings a report reads. */
+gboolean        anbu_pg_reading_log_set_timeout     (AnbuPgReadingLog  *self,
+                                                     guint              milliseconds,
+                                                     GError           **error);
+
 /* The day partitions there are now, oldest first (for tests and benches). */
 GStrv           anbu_pg_reading_log_list_partitions (AnbuPgReadingLog  *self,
                                                      GError           **error);

@@ -318,7 +318,8 @@ anbu_pg_report_store_set_timeout (AnbuPgReportStore  *self,
   if (result == NULL)
     return FALSE;
   PQclear (result);
-  return TRUE;
+  /* The readings are read on a connection of their own. */
+  return anbu_pg_reading_log_set_timeout (ANBU_PG_READING_LOG (self->readings), milliseconds, error);
 }
 
 gboolean

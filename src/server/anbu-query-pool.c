@@ -126,8 +126,10 @@ run_pg_job (Job     *job,
       anbu_api_set_error (error, ANBU_API_ERROR_INTERNAL, NULL, "%s", local_error->message);
       return NULL;
     }
-  /* What is left once connected: the statements may take no more. */
-  left_ms = (job->deadline - g_get_monotonic_time ()) / 1000;
+  /* What is left once connected: the statements may take no more. Rounded
+   * up, so a statement stopped by it ends past the deadline, which is what
+   * tells the caller it ran out of time. */
+  left_ms = (job->deadline - g_get_monotonic_time () + 999) / 1000;
   if (anbu_pg_report_store_set_timeout (ANBU_PG_REPORT_STORE (reports),
                                         (guint) CLAMP (left_ms, 1, G_MAXINT), &local_error))
     answer = job->func (reports, job->data, &local_error);
