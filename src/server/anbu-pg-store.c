@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <json-glib/json-glib.h>
+#include <gio/gio.h>
 #include <libpq-fe.h>
 
 #include "anbu-clock.h"
@@ -2006,6 +2007,35 @@ apply_migrations (AnbuPgStore  *self,
 fail:
   exec_quietly (self, "ROLLBACK");
   return FALSE;
+}
+
+gboolean
+anbu_pg_store_limit_to_deadline (PGconn   *conn,
+                                 gint64    deadline,
+                                 GError  **error)
+{
+  g_autofree char *sql = NULL;
+  PGresult *result;
+  gint64 left;
+  gboolean ok;
+
+  if (deadline == 0)
+    return TRUE;
+  left = deadline - g_get_monotonic_time ();
+  if (left <= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Past the deadline");
+      return FALSE;
+    }
+  sql = g_strdup_printf ("SET statement_timeout = %" G_GINT64_FORMAT,
+                         MIN ((left + 999) / 1000, G_MAXINT));
+  result = PQexec (conn, sql);
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+  if (!ok)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot set the query's deadline: %s",
+                 PQerrorMessage (conn));
+  PQclear (result);
+  return ok;
 }
 
 PGconn *

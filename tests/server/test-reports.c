@@ -663,6 +663,62 @@ test_series_deadline (void)
   side_free (side);
 }
 
+static void
+count_visit (const AnbuReportVisit *visit,
+             gpointer               user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Reads the visits once its pool deadline (1 s after it was handed in,
+ * hence before it started) has passed: a job's later statements get no
+ * more time than the job has left. */
+static char *
+run_visits_late (AnbuReportStore  *reports,
+                 gpointer          data,
+                 GError          **error)
+{
+  gint64 past_deadline = g_get_monotonic_time () + G_USEC_PER_SEC + 1000;
+  GMutex mutex;
+  GCond cond;
+  guint visits = 0;
+
+  g_mutex_init (&mutex);
+  g_cond_init (&cond);
+  g_mutex_lock (&mutex);
+  while (g_get_monotonic_time () <= past_deadline)
+    g_cond_wait_until (&cond, &mutex, past_deadline + 1);
+  g_mutex_unlock (&mutex);
+  g_cond_clear (&cond);
+  g_mutex_clear (&mutex);
+  if (!anbu_report_store_foreach_visit (reports, count_visit, &visits, error))
+    return NULL;
+  return g_strdup_printf ("%u visits", visits);
+}
+
+/* PostgreSQL stops a statement after statement_timeout, not a job of
+ * several: a report of many statements must still end by its deadline
+ * (as SQLite's progress handler makes it), not take it once per statement. */
+static void
+test_deadline_per_job (void)
+{
+  Side *side = side_open (ENGINE_POSTGRESQL);
+  g_autoptr(AnbuQueryPool) pool = NULL;
+  Answer late = { 0 };
+
+  if (side == NULL)
+    return;
+  pool = anbu_query_pool_new (side->store, 2, 1);
+  run_in_pool (pool, run_visits_late, &late);
+  g_assert_null (late.answer);
+  g_assert_error (late.error, ANBU_API_ERROR, ANBU_API_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (late.error->message, "in time"));
+
+  g_clear_object (&pool);
+  g_clear_error (&late.error);
+  side_free (side);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -677,6 +733,7 @@ main (int    argc,
   g_test_add_data_func ("/reports/postgresql/deadline", GINT_TO_POINTER (ENGINE_POSTGRESQL),
                         test_deadline);
   g_test_add_func ("/reports/postgresql/series-deadline", test_series_deadline);
+  g_test_add_func ("/reports/postgresql/deadline-per-job", test_deadline_per_job);
 
   return anbu_test_postgres_run_tests ();
 }
