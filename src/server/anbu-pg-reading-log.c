@@ -34,6 +34,7 @@ struct _AnbuPgReadingLog
   GHashTable *days;          /* gint64 day start → known to have a partition */
   gboolean    staging_made;  /* the session's temporary table exists */
   GString    *copy_buffer;
+  gint64      deadline;      /* reads end by then (monotonic µs), or 0 */
 };
 
 static void anbu_pg_reading_log_iface_init (AnbuReadingLogInterface *iface);
@@ -479,6 +480,8 @@ query_span (AnbuPgReadingLog  *self,
   const char *params[] = { serial, from_text, to_text };
 
   ensure_connection (self);
+  if (!anbu_pg_store_limit_to_deadline (self->conn, self->deadline, error))
+    return NULL;
   return query (self, sql, G_N_ELEMENTS (params), params, error, what);
 }
 
@@ -520,6 +523,8 @@ pg_read_neighbour (AnbuReadingLog  *log,
   PGresult *result;
 
   ensure_connection (self);
+  if (!anbu_pg_store_limit_to_deadline (self->conn, self->deadline, error))
+    return FALSE;
   result = query (self, after
                   ? "SELECT ts, watts, lux FROM reading WHERE serial = $1 AND ts > $2::bigint"
                     " ORDER BY ts LIMIT 1"
@@ -659,6 +664,15 @@ failed:
   rollback_quietly (self);
   PQclear (partitions);
   return FALSE;
+}
+
+void
+anbu_pg_reading_log_set_deadline (AnbuPgReadingLog *self,
+                                  gint64            deadline)
+{
+  g_return_if_fail (ANBU_IS_PG_READING_LOG (self));
+
+  self->deadline = deadline;
 }
 
 GStrv

@@ -19,6 +19,12 @@ G_DECLARE_FINAL_TYPE (AnbuPgReadingLog, anbu_pg_reading_log, ANBU, PG_READING_LO
 AnbuReadingLog *anbu_pg_reading_log_open (const char  *conninfo,
                                           GError     **error);
 
+/* The reads that follow end by `deadline` (monotonic µs; 0: none), each
+ * stopped at it (anbu_pg_store_limit_to_deadline): the query pool's
+ * deadline for the readings a report reads. */
+void            anbu_pg_reading_log_set_deadline    (AnbuPgReadingLog  *self,
+                                                     gint64             deadline);
+
 /* The day partitions there are now, oldest first (for tests and benches). */
 GStrv           anbu_pg_reading_log_list_partitions (AnbuPgReadingLog  *self,
                                                      GError           **error);

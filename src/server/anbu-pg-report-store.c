@@ -22,6 +22,7 @@ struct _AnbuPgReportStore
 
   PGconn         *conn;
   AnbuReadingLog *readings;
+  gint64          deadline;   /* statements end by then (monotonic µs), or 0 */
 };
 
 static void anbu_pg_report_store_iface_init (AnbuReportStoreInterface *iface);
@@ -75,10 +76,13 @@ query (AnbuPgReportStore   *self,
        GError             **error,
        const char          *what)
 {
-  PGresult *result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  PGresult *result;
   const char *state;
   g_autofree char *message = NULL;
 
+  if (!anbu_pg_store_limit_to_deadline (self->conn, self->deadline, error))
+    return NULL;
+  result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
   if (PQresultStatus (result) == PGRES_TUPLES_OK || PQresultStatus (result) == PGRES_COMMAND_OK)
     return result;
   state = PQresultErrorField (result, PG_DIAG_SQLSTATE);
@@ -302,23 +306,14 @@ anbu_pg_report_store_open (const char  *conninfo,
   return ANBU_REPORT_STORE (g_steal_pointer (&self));
 }
 
-gboolean
-anbu_pg_report_store_set_timeout (AnbuPgReportStore  *self,
-                                  guint               milliseconds,
-                                  GError            **error)
+void
+anbu_pg_report_store_set_deadline (AnbuPgReportStore *self,
+                                   gint64             deadline)
 {
-  g_autofree char *sql = NULL;
-  PGresult *result;
+  g_return_if_fail (ANBU_IS_PG_REPORT_STORE (self));
 
-  g_return_val_if_fail (ANBU_IS_PG_REPORT_STORE (self), FALSE);
-
-  /* 0 would mean no limit at all. */
-  sql = g_strdup_printf ("SET statement_timeout = %u", MAX (milliseconds, 1));
-  result = query (self, sql, 0, NULL, error, "Cannot set the query's deadline");
-  if (result == NULL)
-    return FALSE;
-  PQclear (result);
-  return TRUE;
+  self->deadline = deadline;
+  anbu_pg_reading_log_set_deadline (ANBU_PG_READING_LOG (self->readings), deadline);
 }
 
 gboolean

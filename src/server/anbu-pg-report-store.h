@@ -15,11 +15,12 @@ G_DECLARE_FINAL_TYPE (AnbuPgReportStore, anbu_pg_report_store, ANBU, PG_REPORT_S
 AnbuReportStore *anbu_pg_report_store_open            (const char         *conninfo,
                                                        GError            **error);
 
-/* Every statement from now on is stopped after `milliseconds` (a query's
- * deadline): the read fails with G_IO_ERROR_TIMED_OUT. */
-gboolean         anbu_pg_report_store_set_timeout     (AnbuPgReportStore  *self,
-                                                       guint               milliseconds,
-                                                       GError            **error);
+/* Every statement from now on ends by `deadline` (monotonic µs; 0: none),
+ * however many a report makes, on the readings' connection too: a read
+ * stopped by it, or started past it, fails with G_IO_ERROR_TIMED_OUT
+ * (readings: with the deadline passed). */
+void             anbu_pg_report_store_set_deadline    (AnbuPgReportStore  *self,
+                                                       gint64              deadline);
 
 /* FALSE once the connection broke: make a new store. */
 gboolean         anbu_pg_report_store_is_connected    (AnbuPgReportStore  *self);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <json-glib/json-glib.h>
+#include <gio/gio.h>
 #include <libpq-fe.h>
 
 #include "anbu-clock.h"
@@ -430,16 +431,24 @@ static const char planner_assigned_changes_sql[] =
   " ORDER BY 1 LIMIT $5::bigint";
 
 /* A plug, alert or fact that moved to another household leaves the
- * caller's scope when they could see the household it left (as it was
- * then) and cannot see the one it is in now, once: a later mark they
- * could see stands for this one. */
+ * caller's scope when they cannot see the household it is in now and
+ * could see the household it left, as it was then or as it is now: a
+ * household that was out of their sight at the move (given to another
+ * planner, its consent withdrawn) and came back brings no removal of its
+ * own, and they still hold the record there. Once: a later such mark
+ * stands for this one. */
+#define DEPENDENT_EXIT_SEEN_SQL(x, o) \
+  "(" SCOPE_SQL (x, x ".assigned_planner") " OR " SCOPE_SQL (o, ASSIGNED_SQL (o)) ")"
+
 #define DEPENDENT_EXIT_SQL(table, kind) \
   " UNION ALL SELECT x.seq, " kind ", 1, x.record_id, x.household_id, NULL FROM dependent_exit x" \
   " JOIN " table " t ON t.id = x.record_id JOIN household h ON h.id = t.household_id" \
-  " WHERE x.kind = " kind " AND x.seq > $4::bigint AND " SCOPE_SQL ("x", "x.assigned_planner") \
+  " JOIN household o ON o.id = x.household_id" \
+  " WHERE x.kind = " kind " AND x.seq > $4::bigint AND " DEPENDENT_EXIT_SEEN_SQL ("x", "o") \
   " AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h")) \
-  " AND NOT EXISTS (SELECT 1 FROM dependent_exit y WHERE y.record_id = x.record_id" \
-  " AND y.kind = x.kind AND y.seq > x.seq AND " SCOPE_SQL ("y", "y.assigned_planner") ")"
+  " AND NOT EXISTS (SELECT 1 FROM dependent_exit y JOIN household yo ON yo.id = y.household_id" \
+  " WHERE y.record_id = x.record_id AND y.kind = x.kind AND y.seq > x.seq" \
+  " AND " DEPENDENT_EXIT_SEEN_SQL ("y", "yo") ")"
 
 static const char exit_changes_sql[] =
   "SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
@@ -1999,6 +2008,35 @@ apply_migrations (AnbuPgStore  *self,
 fail:
   exec_quietly (self, "ROLLBACK");
   return FALSE;
+}
+
+gboolean
+anbu_pg_store_limit_to_deadline (PGconn   *conn,
+                                 gint64    deadline,
+                                 GError  **error)
+{
+  g_autofree char *sql = NULL;
+  PGresult *result;
+  gint64 left;
+  gboolean ok;
+
+  if (deadline == 0)
+    return TRUE;
+  left = deadline - g_get_monotonic_time ();
+  if (left <= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Past the deadline");
+      return FALSE;
+    }
+  sql = g_strdup_printf ("SET statement_timeout = %" G_GINT64_FORMAT,
+                         MIN ((left + 999) / 1000, G_MAXINT));
+  result = PQexec (conn, sql);
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+  if (!ok)
+    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot set the query's deadline: %s",
+                 PQerrorMessage (conn));
+  PQclear (result);
+  return ok;
 }
 
 PGconn *

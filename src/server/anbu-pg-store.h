@@ -42,6 +42,16 @@ PGresult   *anbu_pg_store_query (AnbuPgStore         *self,
                                  const char * const  *params,
                                  GError             **error);
 
+/* Before a statement on `conn` that must end by `deadline` (monotonic µs;
+ * 0: no deadline, nothing is done): sets statement_timeout to what is left
+ * of it, rounded up so that a statement it stops ends past the deadline.
+ * FALSE with G_IO_ERROR_TIMED_OUT when nothing is left, or with the
+ * store's error when the setting fails. Per statement, as PostgreSQL's
+ * limit is: a job of several statements still ends by its deadline. */
+gboolean    anbu_pg_store_limit_to_deadline (PGconn   *conn,
+                                             gint64    deadline,
+                                             GError  **error);
+
 /* What the store was opened with, for parts that need a connection of
  * their own (anbu_pg_store_connect): the ingest thread, report readers. */
 const char *anbu_pg_store_get_conninfo (AnbuPgStore *self);

@@ -117,7 +117,6 @@ run_pg_job (Job     *job,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(AnbuReportStore) reports = g_async_queue_try_pop (job->idle_readers);
   char *answer = NULL;
-  gint64 left_ms;
 
   if (reports == NULL)
     reports = anbu_pg_report_store_open (job->conninfo, &local_error);
@@ -126,11 +125,9 @@ run_pg_job (Job     *job,
       anbu_api_set_error (error, ANBU_API_ERROR_INTERNAL, NULL, "%s", local_error->message);
       return NULL;
     }
-  /* What is left once connected: the statements may take no more. */
-  left_ms = (job->deadline - g_get_monotonic_time ()) / 1000;
-  if (anbu_pg_report_store_set_timeout (ANBU_PG_REPORT_STORE (reports),
-                                        (guint) CLAMP (left_ms, 1, G_MAXINT), &local_error))
-    answer = job->func (reports, job->data, &local_error);
+  /* Each statement may take no more than what is left of the job's time. */
+  anbu_pg_report_store_set_deadline (ANBU_PG_REPORT_STORE (reports), job->deadline);
+  answer = job->func (reports, job->data, &local_error);
   if (answer == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)

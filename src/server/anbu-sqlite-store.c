@@ -340,17 +340,28 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
   " OR (:role = 'control' AND " h ".night_consent = 1))))"
 
 /* A plug, alert or fact that moved to another household leaves the
- * caller's scope when they could see the household it left (as it was
- * then) and cannot see the one it is in now; once (a later mark they
- * could see stands for this one), and only when continuing from a cursor,
- * as for households. */
+ * caller's scope when they cannot see the household it is in now and
+ * could see the household it left, as it was then or as it is now: a
+ * household that was out of their sight at the move (given to another
+ * planner, its consent withdrawn) and came back brings no removal of its
+ * own, and they still hold the record there. Once: a later such mark
+ * stands for this one. Only when continuing from a cursor, as for
+ * households. The marks after the cursor lead (CROSS JOIN): with few or
+ * none of them SQLite would otherwise walk every household of the country
+ * and look its records' marks up, on every page. An administrator sees
+ * every household, so never loses one: their pages skip the marks. */
+#define DEPENDENT_EXIT_SEEN_SQL(x, o) \
+  "(" SCOPE_SQL (x, x ".assigned_planner") " OR " SCOPE_SQL (o, ASSIGNED_SQL (o)) ")"
+
 #define DEPENDENT_EXIT_SQL(table, kind) \
   " UNION ALL SELECT x.seq, " kind ", 1, x.record_id, x.household_id, NULL FROM dependent_exit x" \
-  " JOIN " table " t ON t.id = x.record_id JOIN household h ON h.id = t.household_id" \
-  " WHERE :since > 0 AND x.kind = " kind " AND x.seq > :since AND " SCOPE_SQL ("x", "x.assigned_planner") \
+  " CROSS JOIN " table " t ON t.id = x.record_id CROSS JOIN household h ON h.id = t.household_id" \
+  " CROSS JOIN household o ON o.id = x.household_id" \
+  " WHERE :since > 0 AND :role <> 'admin' AND x.kind = " kind " AND x.seq > :since AND " DEPENDENT_EXIT_SEEN_SQL ("x", "o") \
   " AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h")) \
-  " AND NOT EXISTS (SELECT 1 FROM dependent_exit y WHERE y.record_id = x.record_id" \
-  " AND y.kind = x.kind AND y.seq > x.seq AND " SCOPE_SQL ("y", "y.assigned_planner") ")"
+  " AND NOT EXISTS (SELECT 1 FROM dependent_exit y JOIN household yo ON yo.id = y.household_id" \
+  " WHERE y.record_id = x.record_id AND y.kind = x.kind AND y.seq > x.seq" \
+  " AND " DEPENDENT_EXIT_SEEN_SQL ("y", "yo") ")"
 
 #define DEPENDENT_EXITS_SQL \
   DEPENDENT_EXIT_SQL ("plug", "1") \

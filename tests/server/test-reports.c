@@ -616,6 +616,109 @@ test_deadline (gconstpointer data)
   side_free (side);
 }
 
+static char *
+run_series (AnbuReportStore  *reports,
+            gpointer          data,
+            GError          **error)
+{
+  return anbu_series_to_json (reports, "h-1", MIDNIGHT_KST - 2 * HOUR, MIDNIGHT_KST + 4 * HOUR,
+                              HOUR, error);
+}
+
+/* A household's series reads its readings on the readings' own
+ * connection: the deadline holds there too, or a series stuck behind a
+ * lock (or over a long span) keeps a pool thread and its request forever. */
+static void
+test_series_deadline (void)
+{
+  Side *side = side_open (ENGINE_POSTGRESQL);
+  g_autoptr(AnbuQueryPool) pool = NULL;
+  g_autofree char *expected = NULL;
+  Answer slow = { 0 }, after = { 0 };
+  PGconn *locker;
+  PGresult *result;
+
+  if (side == NULL)
+    return;
+  pool = anbu_query_pool_new (side->store, 2, 1);
+  locker = PQconnectdb (side->location);
+  g_assert_cmpint (PQstatus (locker), ==, CONNECTION_OK);
+  result = PQexec (locker, "BEGIN; LOCK TABLE reading, reading_hourly IN ACCESS EXCLUSIVE MODE");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  run_in_pool (pool, run_series, &slow);
+  g_assert_null (slow.answer);
+  g_assert_error (slow.error, ANBU_API_ERROR, ANBU_API_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (slow.error->message, "in time"));
+
+  PQfinish (locker);
+  run_in_pool (pool, run_series, &after);
+  g_assert_no_error (after.error);
+  expected = series_json (side, "h-1");
+  g_assert_cmpstr (after.answer, ==, expected);
+
+  g_clear_object (&pool);
+  g_clear_error (&slow.error);
+  g_free (after.answer);
+  side_free (side);
+}
+
+static void
+count_visit (const AnbuReportVisit *visit,
+             gpointer               user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Reads the visits once its pool deadline (1 s after it was handed in,
+ * hence before it started) has passed: a job's later statements get no
+ * more time than the job has left. */
+static char *
+run_visits_late (AnbuReportStore  *reports,
+                 gpointer          data,
+                 GError          **error)
+{
+  gint64 past_deadline = g_get_monotonic_time () + G_USEC_PER_SEC + 1000;
+  GMutex mutex;
+  GCond cond;
+  guint visits = 0;
+
+  g_mutex_init (&mutex);
+  g_cond_init (&cond);
+  g_mutex_lock (&mutex);
+  while (g_get_monotonic_time () <= past_deadline)
+    g_cond_wait_until (&cond, &mutex, past_deadline + 1);
+  g_mutex_unlock (&mutex);
+  g_cond_clear (&cond);
+  g_mutex_clear (&mutex);
+  if (!anbu_report_store_foreach_visit (reports, count_visit, &visits, error))
+    return NULL;
+  return g_strdup_printf ("%u visits", visits);
+}
+
+/* PostgreSQL stops a statement after statement_timeout, not a job of
+ * several: a report of many statements must still end by its deadline
+ * (as SQLite's progress handler makes it), not take it once per statement. */
+static void
+test_deadline_per_job (void)
+{
+  Side *side = side_open (ENGINE_POSTGRESQL);
+  g_autoptr(AnbuQueryPool) pool = NULL;
+  Answer late = { 0 };
+
+  if (side == NULL)
+    return;
+  pool = anbu_query_pool_new (side->store, 2, 1);
+  run_in_pool (pool, run_visits_late, &late);
+  g_assert_null (late.answer);
+  g_assert_error (late.error, ANBU_API_ERROR, ANBU_API_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (late.error->message, "in time"));
+
+  g_clear_object (&pool);
+  g_clear_error (&late.error);
+  side_free (side);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -629,6 +732,8 @@ main (int    argc,
                         test_deadline);
   g_test_add_data_func ("/reports/postgresql/deadline", GINT_TO_POINTER (ENGINE_POSTGRESQL),
                         test_deadline);
+  g_test_add_func ("/reports/postgresql/series-deadline", test_series_deadline);
+  g_test_add_func ("/reports/postgresql/deadline-per-job", test_deadline_per_job);
 
   return anbu_test_postgres_run_tests ();
 }

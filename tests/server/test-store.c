@@ -816,6 +816,52 @@ test_dependent_moves (Fixture       *fixture,
   assert_first_pull (store, &planner_b, "household:h-3");
 }
 
+/* A record moved away while the household it left was out of the caller's
+ * sight for a while (given to another planner and back, or its night
+ * consent withdrawn and given again): the household comes back without a
+ * removal, so the caller still holds the record there, and the move must
+ * take it out of their copy. */
+static void
+test_dependent_moves_while_away (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  AnbuStore *store = fixture->store;
+  char *dongs_a[] = { (char *) DONG_A, NULL };
+  AnbuScope planner_a = { ANBU_USER_ROLE_PLANNER, dongs_a, "u-a" };
+  AnbuScope control = { ANBU_USER_ROLE_CONTROL, NULL, "u-c" };
+  gint64 cursor_a = 0, cursor_control = 0;
+  g_autoptr(GError) error = NULL;
+
+  REQUIRE_STORE (fixture);
+  add_user (store, "u-a", "a.planner", ANBU_USER_ROLE_PLANNER, DONG_A);
+  add_user (store, "u-b", "b.planner", ANBU_USER_ROLE_PLANNER, DONG_B);
+  save_household (store, "h-1", DONG_A, TRUE, "active", 1, "가");
+  save_household (store, "h-2", DONG_B, FALSE, "active", 1, "나");
+  save_dependent (store, ANBU_RECORD_KIND_PLUG, "plug-1", "h-1", "installed", 1);
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-1", "h-1", NULL, 1);
+  assert_pull_paged (store, &planner_a, &cursor_a, "household:h-1 plug:plug-1 visit:visit-1");
+  assert_pull_paged (store, &control, &cursor_control, "household:h-1 plug:plug-1 visit:visit-1");
+
+  /* While planner A is on leave h-1 is given to planner B, its plug is
+   * reinstalled at h-2 in 동 B, and h-1 comes back to 동 A's planners. */
+  g_assert_true (anbu_store_reassign_household (store, "h-1", "u-b", "u-a", &error));
+  g_assert_no_error (error);
+  save_dependent (store, ANBU_RECORD_KIND_PLUG, "plug-1", "h-2", "installed", 2);
+  g_assert_true (anbu_store_reassign_household (store, "h-1", NULL, "u-b", &error));
+  g_assert_no_error (error);
+  assert_pull_paged (store, &planner_a, &cursor_a, "-plug:plug-1 household:h-1 visit:visit-1");
+  assert_first_pull (store, &planner_a, "household:h-1 visit:visit-1");
+
+  /* The control centre: h-1's night consent is withdrawn, its visit moved
+   * to h-2 (no consent), and the consent given again. */
+  save_household (store, "h-1", DONG_A, FALSE, "active", 2, "가");
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-1", "h-2", NULL, 2);
+  save_household (store, "h-1", DONG_A, TRUE, "active", 3, "가");
+  assert_pull_paged (store, &control, &cursor_control, "-plug:plug-1 -visit:visit-1 household:h-1");
+  assert_first_pull (store, &control, "household:h-1");
+  assert_pull_paged (store, &planner_a, &cursor_a, "-visit:visit-1 household:h-1");
+}
+
 static void
 test_mutations (Fixture       *fixture,
                 gconstpointer  data)
@@ -2000,6 +2046,7 @@ main (int    argc,
   add_case ("changes", test_changes, FALSE);
   add_case ("pull-by-dong", test_pull_by_dong, FALSE);
   add_case ("dependent-moves", test_dependent_moves, FALSE);
+  add_case ("dependent-moves-while-away", test_dependent_moves_while_away, FALSE);
   add_case ("mutations", test_mutations, FALSE);
   add_case ("access-log", test_access_log, FALSE);
   add_case ("transactions", test_transactions, FALSE);
