@@ -997,8 +997,8 @@ find_db_argument (int    argc,
   return NULL;
 }
 
-/* Why a command cannot run on PostgreSQL yet (docs/server.md, "PostgreSQL:
- * what runs on it now"): said plainly instead of half working. */
+/* Why a command does not run on PostgreSQL (docs/server.md, "PostgreSQL:
+ * everything, and several instances on one database"): said plainly. */
 static const char *const backup_needs_sqlite =
   N_("anbu-server: backup copies a SQLite database. Back up PostgreSQL with its own tools "
      "(pg_dump, or continuous archiving).\n");
