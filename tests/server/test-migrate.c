@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "anbu-ingest-fixture.h"
 #include "anbu-pg-reading-log.h"
@@ -103,12 +104,14 @@ district_db (void)
   return district.fixture->server->db;
 }
 
-/* anbu-server migrate with `from` and `to` in the C locale; its exit status. */
+/* anbu-server migrate with `from` and `to`, in Korean (from the build
+ * tree) or in the C locale; its exit status. */
 static int
-run_migrate (const char  *from,
-             const char  *to,
-             char       **out,
-             char       **err)
+run_migrate_in (gboolean     korean,
+                const char  *from,
+                const char  *to,
+                char       **out,
+                char       **err)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -116,7 +119,13 @@ run_migrate (const char  *from,
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  if (korean)
+    {
+      g_subprocess_launcher_setenv (launcher, "LANGUAGE", "ko", TRUE);
+      g_subprocess_launcher_setenv (launcher, "ANBU_UNINSTALLED", "1", TRUE);
+    }
+  else
+    g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
   process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("ANBU_SERVER"), "migrate",
                                          "--from", from, "--to", to, NULL);
   g_assert_no_error (error);
@@ -124,6 +133,15 @@ run_migrate (const char  *from,
   g_assert_no_error (error);
   g_test_message ("migrate: %s\n%s", *out, *err);
   return g_subprocess_get_exit_status (process);
+}
+
+static int
+run_migrate (const char  *from,
+             const char  *to,
+             char       **out,
+             char       **err)
+{
+  return run_migrate_in (FALSE, from, to, out, err);
 }
 
 /* The line of the verification table for `table`, or NULL. */
@@ -351,7 +369,9 @@ test_not_empty (void)
 
   if (uri == NULL)
     return;
-  g_assert_cmpint (run_migrate (district_db (), uri, &out, &err), ==, 0);
+  /* The operator reads the progress in Korean. */
+  g_assert_cmpint (run_migrate_in (TRUE, district_db (), uri, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (err, "household: 4행 복사했습니다"));
   households = count_rows (uri, "household");
   readings = count_rows (uri, "reading");
   log_rows = count_rows (uri, "access_log");
@@ -361,6 +381,10 @@ test_not_empty (void)
   g_assert_cmpint (run_migrate (district_db (), uri, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "not empty"));
   g_assert_nonnull (strstr (err, "Nothing was written"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_migrate_in (TRUE, district_db (), uri, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "비어 있지 않습니다"));
   g_assert_cmpint (count_rows (uri, "household"), ==, households);
   g_assert_cmpint (count_rows (uri, "reading"), ==, readings);
   g_assert_cmpint (count_rows (uri, "access_log"), ==, log_rows);
@@ -408,6 +432,43 @@ test_missing_source (void)
   g_assert_nonnull (strstr (err, "no database file"));
   /* Nothing was made in its place either. */
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
+/* A file of another schema version (an older anbu-server's, or no Anbu
+ * database at all) is refused, and left as it was. */
+static void
+test_old_source (void)
+{
+  g_autofree char *uri = anbu_test_database_new (TRUE, NULL, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("anbu-migrate-XXXXXX", NULL);
+  g_autofree char *old = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  sqlite3 *db = NULL;
+
+  if (uri == NULL)
+    return;
+  g_assert_cmpint (sqlite3_open (old, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE household (id TEXT PRIMARY KEY);"
+                                 "PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpint (run_migrate (old, uri, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "has schema version 3"));
+  /* Refused before the target was touched: not even a schema was made. */
+  g_assert_cmpint (count_rows (uri, "pg_tables WHERE schemaname = 'public'"), ==, 0);
+  g_assert_cmpint (sqlite3_open (old, &db), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+  g_unlink (old);
   g_rmdir (dir);
 }
 
@@ -516,6 +577,7 @@ main (int    argc,
   g_test_add_func ("/migrate/not-empty", test_not_empty);
   g_test_add_func ("/migrate/not-empty-readings", test_not_empty_readings);
   g_test_add_func ("/migrate/missing-source", test_missing_source);
+  g_test_add_func ("/migrate/old-source", test_old_source);
   g_test_add_func ("/migrate/bad-target", test_bad_target);
   g_test_add_func ("/migrate/mismatch", test_mismatch);
   g_test_add_func ("/migrate/while-serving", test_while_serving);
