@@ -118,6 +118,7 @@ static const Table readings_table =
   { "reading", NULL, { T ("serial"), I ("ts"), R ("watts"), R ("lux") } };
 
 #define READINGS_BATCH 50000
+#define READINGS_PROGRESS 1000000
 #define COPY_FLUSH_BYTES (256 * 1024)
 #define FETCH_ROWS "10000"
 
@@ -351,6 +352,7 @@ typedef struct
   AnbuReadingLog *target_readings;
   GString        *copy;
   gboolean        readings_written;  /* committed by the reading log: undone on failure */
+  guint64         readings_copied;
 } Migration;
 
 static gboolean
@@ -601,11 +603,13 @@ append_readings (Migration           *self,
                  GError             **error)
 {
   g_autofree gboolean *stored = NULL;
+  guint n_entries = entries->len;
 
-  if (entries->len == 0)
+  if (n_entries == 0)
     return TRUE;
   stored = g_new0 (gboolean, entries->len);
   self->readings_written = TRUE;
+  self->readings_copied += entries->len;
   if (!anbu_reading_log_append (self->target_readings,
                                 (const char * const *) batch_serials->pdata, batch_serials->len,
                                 (const AnbuReadingLogEntry *) entries->data, entries->len,
@@ -613,6 +617,10 @@ append_readings (Migration           *self,
     return FALSE;
   g_ptr_array_set_size (batch_serials, 0);
   g_array_set_size (entries, 0);
+  /* A city's readings take minutes: a line every million. */
+  if (self->readings_copied / READINGS_PROGRESS
+      != (self->readings_copied - n_entries) / READINGS_PROGRESS)
+    say_copied (readings_table.name, self->readings_copied);
   return TRUE;
 }
 
@@ -838,6 +846,11 @@ open_source (Migration   *self,
   if (sqlite3_open_v2 (from, &self->source, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     return set_source_error (self, error, _("Cannot open the SQLite database"));
   sqlite3_busy_timeout (self->source, 10000);
+  /* Nothing is written to the source: not by a statement, and not by the
+   * checkpoint SQLite runs when the last connection to a WAL file closes. */
+  sqlite3_db_config (self->source, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  if (sqlite3_exec (self->source, "PRAGMA query_only = 1", NULL, NULL, NULL) != SQLITE_OK)
+    return set_source_error (self, error, _("Cannot open the SQLite database"));
   /* The read transaction starts with its first read: the schema version. */
   if (sqlite3_exec (self->source, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     return set_source_error (self, error, _("Cannot open the SQLite database"));
