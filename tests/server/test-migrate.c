@@ -507,6 +507,21 @@ test_bad_target (void)
 
   g_assert_cmpint (run_migrate (district_db (), unreachable, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "Cannot open the PostgreSQL database"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Without --to: a usage error. */
+  {
+    const char *argv[] = { g_getenv ("ANBU_SERVER"), "migrate", "--from", district_db (), NULL };
+    g_autoptr(GSubprocess) process =
+      g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                         NULL);
+
+    g_assert_nonnull (process);
+    g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, NULL));
+    g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+    g_assert_nonnull (strstr (err, "--to postgresql://"));
+  }
   g_rmdir (dir);
 }
 
