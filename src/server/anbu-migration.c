@@ -827,6 +827,63 @@ first_nonempty_table (Migration  *self,
   return name;
 }
 
+static const Table *
+find_table (const char *name)
+{
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    if (strcmp (tables[t].name, name) == 0)
+      return &tables[t];
+  return NULL;
+}
+
+static gboolean
+table_has_column (const Table *table,
+                  const char  *name)
+{
+  for (guint i = 0; i < table_n_columns (table); i++)
+    if (strcmp (table->columns[i].name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every table and column of the source is one this command copies (the
+ * readings' buckets through the reading log; SQLite's own tables aside),
+ * so a table or column added to the schema later cannot be left behind
+ * unnoticed: the copy is refused instead. */
+static gboolean
+check_source_schema (Migration  *self,
+                     GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->source,
+                          "SELECT m.name, c.name FROM sqlite_schema m, pragma_table_info (m.name) c"
+                          " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                          " AND m.name <> 'reading_bucket' ORDER BY m.name, c.cid",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_source_error (self, error, _("Cannot read the SQLite database's tables"));
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *table_name = (const char *) sqlite3_column_text (stmt, 0);
+      const char *column_name = (const char *) sqlite3_column_text (stmt, 1);
+      const Table *table = find_table (table_name);
+
+      if (table == NULL || !table_has_column (table, column_name))
+        {
+          g_set_error (error, ANBU_MIGRATION_ERROR, ANBU_MIGRATION_ERROR_SOURCE,
+                       _("The SQLite database has %s.%s, which this anbu-server does not know how "
+                         "to copy: nothing was copied"), table_name, column_name);
+          ok = FALSE;
+        }
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = set_source_error (self, error, _("Cannot read the SQLite database's tables"));
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 static gboolean
 open_source (Migration   *self,
              const char  *from,
@@ -869,6 +926,8 @@ open_source (Migration   *self,
                    from, version, anbu_sqlite_store_get_latest_schema_version ());
       return FALSE;
     }
+  if (!check_source_schema (self, error))
+    return FALSE;
   self->source_readings = anbu_sqlite_reading_log_new (self->source);
   return TRUE;
 }

@@ -472,6 +472,38 @@ test_old_source (void)
   g_rmdir (dir);
 }
 
+/* A column the command does not know (added to the schema after it was
+ * written) is not left behind silently: the copy is refused. */
+static void
+test_unknown_column (void)
+{
+  g_autofree char *uri = anbu_test_database_new (TRUE, NULL, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("anbu-migrate-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "newer.db", NULL);
+  g_autofree char *vacuum = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  sqlite3 *db = NULL;
+
+  if (uri == NULL)
+    return;
+  g_assert_cmpint (sqlite3_open (district_db (), &db), ==, SQLITE_OK);
+  vacuum = sqlite3_mprintf ("VACUUM INTO %Q", copy);
+  g_assert_cmpint (sqlite3_exec (db, vacuum, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_free (g_steal_pointer (&vacuum));
+  sqlite3_close (db);
+  g_assert_cmpint (sqlite3_open (copy, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE visit ADD COLUMN mood TEXT", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpint (run_migrate (copy, uri, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "visit.mood"));
+  g_assert_cmpint (count_rows (uri, "pg_tables WHERE schemaname = 'public'"), ==, 0);
+  g_unlink (copy);
+  g_rmdir (dir);
+}
+
 static guint16
 free_loopback_port (void)
 {
@@ -593,6 +625,7 @@ main (int    argc,
   g_test_add_func ("/migrate/not-empty-readings", test_not_empty_readings);
   g_test_add_func ("/migrate/missing-source", test_missing_source);
   g_test_add_func ("/migrate/old-source", test_old_source);
+  g_test_add_func ("/migrate/unknown-column", test_unknown_column);
   g_test_add_func ("/migrate/bad-target", test_bad_target);
   g_test_add_func ("/migrate/mismatch", test_mismatch);
   g_test_add_func ("/migrate/while-serving", test_while_serving);
