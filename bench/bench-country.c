@@ -16,9 +16,9 @@
  * two databases made on that server (bench_country_2000 and
  * bench_country_N, dropped afterwards unless --keep) through INSERT …
  * SELECT generate_series, and what runs on PostgreSQL today is measured:
- * the pulls and the push (telemetry, hence the timer pass, is still
- * SQLite's). Wall time there includes the server's work; CPU time is this
- * client's only. A throwaway server: tests/server/anbu-test-postgres.sh
+ * the alert engine's passes (telemetry's share of the timer pass is
+ * still SQLite's), the pulls and the push. Wall time there includes the
+ * server's work; CPU time is this client's only. A throwaway server: tests/server/anbu-test-postgres.sh
  * (docs/server.md).
  *
  *   bench-country [--households 1000000] [--runs 5] [--keep] [--db postgresql://…]
@@ -41,6 +41,7 @@
 #include "anbu-routine-detector.h"
 #include "anbu-sqlite-store.h"
 #ifdef HAVE_POSTGRESQL
+#include "anbu-pg-reading-log.h"
 #include "anbu-pg-store.h"
 #include "anbu-bench-util.h"
 #endif
@@ -425,7 +426,7 @@ run (const char *dir,
   /* The service's start-up pass runs here; the clock stands still but for
    * the passes below, a minute apart as the timer runs them. */
   c0 = anbu_bench_thread_cpu_s ();
-  service = anbu_ingest_service_new (store, db, &options, &error);
+  service = anbu_ingest_service_new (store, &options, &error);
   figures->startup_cpu = anbu_bench_thread_cpu_s () - c0;
   if (service == NULL)
     g_error ("%s", error->message);
@@ -500,7 +501,8 @@ pg_exec_or_die (PGconn     *conn,
   PQclear (result);
 }
 
-/* The households and plugs of seed() in one statement each. The rows carry
+/* The households, plugs, live fields and profiles of seed() in one
+ * statement each. The rows carry
  * their 동 as the store's triggers would set it; the triggers are off
  * (session_replication_role) so that a million rows are not looked up one
  * by one. */
@@ -508,6 +510,7 @@ static void
 seed_pg (PGconn *conn,
          gint    n)
 {
+  g_autofree char *params = default_params_key ();
   gint stride = MAX (1, n / DONG_HOUSEHOLDS);
   g_autofree char *sql = g_strdup_printf (
     "SET session_replication_role = replica;"
@@ -527,15 +530,68 @@ seed_pg (PGconn *conn,
     "  'AP-' || lpad (i::text, 7, '0'), 'household_id', id, 'appliance', 'tv',"
     "  'installed_at', '2026-09-01T01:05:00Z', 'state', 'installed', 'version', 1)::text,"
     " 1, 2 * i, '2026-09-01T00:00:00Z', dong FROM n;"
+    /* Live fields and ready profiles as seed() makes them; 8.0f is
+     * 00 00 00 41 in the host's (little-endian) byte order. */
+    "INSERT INTO plug_live (serial, household_id, last_seen_at, last_watts, last_lux,"
+    " last_activity_at, online_since, gateway_id, unobserved_mark, offline_from)"
+    " SELECT 'AP-' || lpad (i::text, 7, '0'), id, %" G_GINT64_FORMAT " - 60 * (i %% 5), 3.0, 10.0,"
+    " CASE WHEN (CASE WHEN i %% %d = 0 THEN i / %d ELSE i END) %% 100 = 7"
+    "  THEN %" G_GINT64_FORMAT " - 30 * 3600 ELSE %" G_GINT64_FORMAT " - 60 * (i %% 600) END,"
+    " %" G_GINT64_FORMAT ", NULL, 0, 0 FROM n;"
+    "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready, usual_quiet,"
+    " params, gaps, covered_until)"
+    " SELECT id, %" G_GINT64_FORMAT ", 56.0, 1, decode (repeat ('00000041', %u), 'hex'), '%s',"
+    " ''::bytea, %" G_GINT64_FORMAT " FROM n;"
     "UPDATE counter SET value = 2 * %d WHERE name = 'seq';"
     "DROP TABLE n;"
     "COMMIT;"
     "SET session_replication_role = DEFAULT;",
-    stride, stride, DONG_HOUSEHOLDS, OTHER_DONGS, n, n);
+    stride, stride, DONG_HOUSEHOLDS, OTHER_DONGS, n,
+    NOW, stride, stride, NOW, NOW, NOW - 30 * 86400,
+    NOW - 2 * 3600, (guint) (ANBU_ROUTINE_N_CONTEXTS * ANBU_ROUTINE_SLOTS_PER_DAY), params,
+    NOW - 2 * 3600, n);
 
   pg_exec_or_die (conn, sql);
   /* Not in the statements above: those run as one transaction. */
   pg_exec_or_die (conn, "VACUUM ANALYZE");
+}
+
+/* The alert engine on the PostgreSQL store: the first pass (every
+ * household, as after start-up), then timer passes a minute apart on the
+ * due index (telemetry's share of the timer pass is still SQLite's). */
+static void
+measure_engine_pg (AnbuStore  *store,
+                   const char *location,
+                   Figures    *figures)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(AnbuReadingLog) readings = anbu_pg_reading_log_open (location, &error);
+  g_autoptr(AnbuAlertEngine) engine = NULL;
+  AnbuAlertPassStats stats = { 0 };
+  double t0, c0;
+
+  if (readings == NULL)
+    g_error ("%s", error->message);
+  engine = anbu_alert_engine_new (store, readings, calendar, 0);
+  anbu_alert_engine_set_learn_budget (engine, ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET);
+  t0 = anbu_bench_now_s ();
+  c0 = anbu_bench_thread_cpu_s ();
+  if (!anbu_alert_engine_run_pass (engine, NOW + 60, &stats, &error))
+    g_error ("%s", error->message);
+  figures->first_pass = anbu_bench_now_s () - t0;
+  figures->startup_cpu = anbu_bench_thread_cpu_s () - c0;
+  figures->raised = stats.raised;
+  for (gint i = 0; i < runs; i++)
+    {
+      memset (&stats, 0, sizeof stats);
+      t0 = anbu_bench_now_s ();
+      c0 = anbu_bench_thread_cpu_s ();
+      if (!anbu_alert_engine_run_pass (engine, NOW + 120 + 60 * i, &stats, &error))
+        g_error ("%s", error->message);
+      samples_add (&figures->engine, anbu_bench_now_s () - t0, anbu_bench_thread_cpu_s () - c0);
+      figures->looked_at = stats.households;
+    }
 }
 
 static void
@@ -575,6 +631,7 @@ run_pg (gint     n,
   PQclear (size);
   PQfinish (conn);
 
+  measure_engine_pg (store, location, figures);
   measure_store (store, n, figures);
 
   g_clear_object (&store);
@@ -630,8 +687,12 @@ print_pg_figures (const char    *name,
                   gint           n,
                   const Figures *f)
 {
-  printf ("PostgreSQL, %s, %d households: seeded in %.1f s, %.1f MB\n", name, n, f->seed,
-          f->size_mb);
+  printf ("PostgreSQL, %s, %d households: seeded in %.1f s, %.1f MB\n"
+          "  alert engine, first pass over every household %.3f s wall, %.3f s CPU"
+          " (%u signals raised)\n"
+          "  alert engine, timer pass median %.4f s wall, %.4f s CPU (%u households looked at)\n",
+          name, n, f->seed, f->size_mb, f->first_pass, f->startup_cpu, f->raised,
+          median (f->engine.wall), median (f->engine.cpu), f->looked_at);
   print_store_figures (f);
 }
 

@@ -518,12 +518,12 @@ main (int   argc,
   }
   options.offline_after = 60 * 86400;
   options.retention_days = 3650;
-  service = anbu_ingest_service_new (store, db, &options, &error);
+  service = anbu_ingest_service_new (store, &options, &error);
   server = anbu_http_server_new (store, 0, 0);
   if (service == NULL || !anbu_http_server_listen (server, "127.0.0.1:0", NULL, NULL, &error))
     g_error ("%s", error->message);
   anbu_ingest_service_attach (service, server);
-  token = anbu_ingest_service_add_gateway (store, db, "bench", &error);
+  token = anbu_ingest_service_add_gateway (store, "bench", &error);
   url = anbu_http_server_dup_url (server);
 
   /* The machine is shared and its load drifts: the raw rate, the HTTP
@@ -547,13 +547,13 @@ main (int   argc,
     grow_readings (grown_db, grow);
     printf ("second server's readings table grown by %" G_GINT64_FORMAT " readings in %.1f s\n",
             grow, anbu_bench_now_s () - t0);
-    grown_service = anbu_ingest_service_new (grown_store, grown_db, &options, &error);
+    grown_service = anbu_ingest_service_new (grown_store, &options, &error);
     grown_server = anbu_http_server_new (grown_store, 0, 0);
     if (grown_service == NULL
         || !anbu_http_server_listen (grown_server, "127.0.0.1:0", NULL, NULL, &error))
       g_error ("%s", error->message);
     anbu_ingest_service_attach (grown_service, grown_server);
-    grown_token = anbu_ingest_service_add_gateway (grown_store, grown_db, "bench", &error);
+    grown_token = anbu_ingest_service_add_gateway (grown_store, "bench", &error);
     grown_url = anbu_http_server_dup_url (grown_server);
 
     raw = http_small = http_large = 0;

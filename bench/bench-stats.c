@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "anbu-sqlite-report-store.h"
 #include "anbu-sqlite-store.h"
 #include "anbu-stats.h"
 
@@ -79,6 +80,7 @@ run (guint scale)
   g_autoptr(AnbuSqliteStore) store = NULL;
   g_autofree char *json = NULL;
   AnbuScope scope = { ANBU_USER_ROLE_ADMIN, NULL, NULL };
+  g_autoptr(AnbuReportStore) reports = NULL;
   sqlite3 *reader = NULL;
   gint64 started;
 
@@ -92,13 +94,15 @@ run (guint scale)
           (g_get_monotonic_time () - started) / 1e6);
 
   g_assert_cmpint (sqlite3_open_v2 (path, &reader, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  reports = anbu_sqlite_report_store_new (reader);
   started = g_get_monotonic_time ();
-  json = anbu_stats_to_json (reader, &scope, YEAR_START, YEAR_END, ANBU_STATS_GROUP_MONTH, &error);
+  json = anbu_stats_to_json (reports, &scope, YEAR_START, YEAR_END, ANBU_STATS_GROUP_MONTH, &error);
   g_assert_no_error (error);
   printf ("scale %2u: one yearly report by month in %.3f s (%zu bytes)\n", scale,
           (g_get_monotonic_time () - started) / 1e6, strlen (json));
   if (print_json)
     printf ("%s\n", json);
+  g_clear_object (&reports);
   sqlite3_close (reader);
 
   g_clear_object (&store);

@@ -22,7 +22,6 @@ struct _AnbuAdminRoutes
   GObject         parent_instance;
 
   AnbuStore      *store;
-  sqlite3        *db;       /* the store's connection, for gateways */
   AnbuHttpServer *server;
 };
 
@@ -81,7 +80,7 @@ handle_admin_gateways (SoupServer        *server,
       anbu_json_respond_error (msg, error);
       return;
     }
-  token = anbu_ingest_service_add_gateway (self->store, self->db, name, &error);
+  token = anbu_ingest_service_add_gateway (self->store, name, &error);
   if (token == NULL)
     {
       if (g_error_matches (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS))
@@ -361,17 +360,14 @@ anbu_admin_routes_init (AnbuAdminRoutes *self)
 }
 
 AnbuAdminRoutes *
-anbu_admin_routes_new (AnbuStore *store,
-                       sqlite3   *db)
+anbu_admin_routes_new (AnbuStore *store)
 {
   AnbuAdminRoutes *self;
 
   g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
-  g_return_val_if_fail (db != NULL, NULL);
 
   self = g_object_new (ANBU_TYPE_ADMIN_ROUTES, NULL);
   self->store = g_object_ref (store);
-  self->db = db;
   return self;
 }
 

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib-object.h>
-#include <sqlite3.h>
 
 #include "anbu-http-server.h"
 #include "anbu-store.h"
@@ -20,9 +19,7 @@ G_BEGIN_DECLS
 #define ANBU_TYPE_ADMIN_ROUTES (anbu_admin_routes_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuAdminRoutes, anbu_admin_routes, ANBU, ADMIN_ROUTES, GObject)
 
-/* `db` is the connection behind `store`. */
-AnbuAdminRoutes *anbu_admin_routes_new    (AnbuStore       *store,
-                                           sqlite3         *db);
+AnbuAdminRoutes *anbu_admin_routes_new    (AnbuStore       *store);
 void             anbu_admin_routes_attach (AnbuAdminRoutes *self,
                                            AnbuHttpServer  *server);
 

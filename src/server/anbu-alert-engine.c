@@ -9,6 +9,7 @@
 #include "anbu-alert-engine.h"
 #include "anbu-alert.h"
 #include "anbu-case-lifecycle.h"
+#include "anbu-detection-store.h"
 #include "anbu-inactivity.h"
 #include "anbu-record-json.h"
 #include "anbu-routine-detector.h"
@@ -21,32 +22,12 @@ struct _AnbuAlertEngine
   GObject              parent_instance;
 
   AnbuStore           *store;
-  sqlite3             *db;
+  AnbuDetectionStore  *data;      /* what detection reads and writes, in the store's engine */
   AnbuHolidayCalendar *calendar;
   gint64               offline_after;
 
-  sqlite3_stmt        *facts_one;
-  sqlite3_stmt        *facts_all;
-  sqlite3_stmt        *absences;
-  sqlite3_stmt        *unresolved;
-  sqlite3_stmt        *last_resolved;
-  sqlite3_stmt        *contacts;
-  sqlite3_stmt        *unresolved_households;
-  sqlite3_stmt        *staff_times;     /* plug work and visits: staff in the home */
-  sqlite3_stmt        *events_since;    /* activity events of every plug the household had */
-  sqlite3_stmt        *events_before;
-  sqlite3_stmt        *visits_after;
   GHashTable          *visited_at;      /* household id → latest in-person visit (gint64 *) */
   gint64               visits_seq;      /* visits and contacts read up to this change number */
-
-  sqlite3_stmt        *routine_get;
-  sqlite3_stmt        *routine_put;
-  sqlite3_stmt        *routine_index;
-  sqlite3_stmt        *routine_events;
-  sqlite3_stmt        *routine_coverage;
-  sqlite3_stmt        *routine_gaps_get;
-  sqlite3_stmt        *routine_installed;
-  sqlite3_stmt        *last_event;
 
   GHashTable          *watched;   /* household ids that may have an unresolved alert */
 
@@ -62,8 +43,6 @@ struct _AnbuAlertEngine
   gint64               all_learned_at;  /* every indexed profile learned after this midnight */
   GHashTable          *dirty;
   gint64               seen_seq;
-  sqlite3_stmt        *seq_now;
-  sqlite3_stmt        *changed_since;
 
   /* Routine watch: household id → RoutineIndex of its stored profile. */
   AnbuRoutineParams    routine_params;
@@ -155,21 +134,9 @@ typedef struct
   gint64 online_since;      /* as the plugs report it (a new plug's first readings too) */
 } DueEntry;
 
-/* One household's stored facts, from the facts queries. */
-typedef struct
-{
-  const char *id;
-  gboolean    night_consent;
-  guint       threshold_hours;
-  gint64      last_activity_at;
-  gint64      last_seen_at;     /* the last reading, and on through ingest gaps */
-  gint64      online_since;
-  gint64      offline_from;     /* where that plug's offline gap began; 0 = unknown */
-  gint64      last_staff_at;   /* latest install or in-person visit; 0 = none */
-  gint64      last_reading_at;  /* the last reading itself */
-  gint64      plugs_online_since; /* the latest of the plugs' own online_since (as ingest
-                                   * reports them: a new plug's first readings too) */
-} HouseholdFacts;
+/* One household's stored facts (anbu-detection-store.h), its threshold
+ * in range and its last staff time raised to the latest visit. */
+typedef AnbuHouseholdFacts HouseholdFacts;
 
 /* An unresolved alert as stored. */
 typedef struct
@@ -201,103 +168,6 @@ change_free (Change *change)
   g_free (change);
 }
 
-/* What a plug saw counts for a household only while it was installed
- * there: a plug moved in from another household starts clean. */
-#define INSTALLED_FROM(p) "unixepoch (json_extract (" p ".record, '$.installed_at'))"
-#define INSTALLED_UNTIL(p) \
-  "coalesce (unixepoch (json_extract (" p ".record, '$.removed_at')), 9223372036854775807)"
-#define INSTALLED_WHILE(p, t) \
-  " " t " >= " INSTALLED_FROM (p) " AND " t " < " INSTALLED_UNTIL (p)
-
-/* When staff were in the home (docs/casework.md): kind 0 plug work
- * (install, replacement, removal), kind 1 a visit or an in-person contact. */
-#define STAFF_TIMES_SQL(household) \
-  "(SELECT unixepoch (json_extract (record, '$.installed_at')) AS t, 0 AS k FROM plug" \
-  " WHERE household_id = " household \
-  " UNION ALL SELECT unixepoch (json_extract (record, '$.removed_at')), 0 FROM plug" \
-  " WHERE household_id = " household " AND json_extract (record, '$.removed_at') IS NOT NULL" \
-  " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM visit" \
-  " WHERE household_id = " household \
-  " UNION ALL SELECT unixepoch (json_extract (record, '$.at')), 1 FROM contact" \
-  " WHERE household_id = " household " AND json_extract (record, '$.channel')" \
-  " IN ('visit', 'dispatch_112', 'dispatch_119'))"
-
-/* FACTS_SQL counts a plug's first half hour as plug work. */
-G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
-
-/* ?2 is now. Readings are seen up to the last one, and on through ingest
- * gaps (anbu-telemetry.h): the server's downtime and a silence of all the
- * plugs of a gateway carrying several were nobody's to observe, so the
- * countdowns run on through them and they are no plug's offline time. */
-#define FACTS_SQL(where) \
-  "SELECT h.id, h.night_consent, coalesce (json_extract (h.record, '$.threshold_hours'), 0)," \
-  " max (max (coalesce (l.last_activity_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  " max (max (coalesce (min (?2, l.last_seen_at" \
-  "   + max (0, coalesce (s.unobserved, 0)" \
-  "             + (CASE WHEN w.plugs >= 2 THEN w.unobserved ELSE 0 END) - l.unobserved_mark)" \
-  "   + (CASE WHEN w.plugs >= 2" \
-  "      THEN max (0, ?2 - max (w.last_reading_at, coalesce (s.down_to, 0))) ELSE 0 END)), 0)," \
-  "   unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  /* A new plug's first readings are the installer's, not a return from offline. */ \
-  " max (CASE WHEN l.online_since - unixepoch (json_extract (p.record, '$.installed_at')) < 1800" \
-  " THEN 0 ELSE coalesce (l.online_since, 0) END)," \
-  " max (max (coalesce (l.last_seen_at, 0), unixepoch (json_extract (p.record, '$.installed_at'))))," \
-  " max (unixepoch (json_extract (p.record, '$.installed_at')))," \
-  /* Where the gap began (a household is unobserved only when every plug of \
-   * it was out: a plug without a gap makes it unknown, and the return \
-   * restarts the quiet as before). */ \
-  " min (CASE WHEN l.online_since - unixepoch (json_extract (p.record, '$.installed_at')) < 1800" \
-  " THEN 0 ELSE coalesce (l.offline_from, 0) END)," \
-  " max (coalesce (l.online_since, 0))" \
-  " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
-  " LEFT JOIN plug_live l ON l.serial = p.id" \
-  " LEFT JOIN ingest_witness w ON w.id = l.gateway_id" \
-  " LEFT JOIN ingest_witness s ON s.id = ''" \
-  " WHERE h.status = 'active'" where " GROUP BY h.id"
-
-static gboolean
-prepare (AnbuAlertEngine  *self,
-         sqlite3_stmt    **stmt,
-         const char       *sql)
-{
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
-    {
-      g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-set_db_error (AnbuAlertEngine  *self,
-              GError          **error,
-              const char       *what)
-{
-  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what,
-               sqlite3_errmsg (self->db));
-  return FALSE;
-}
-
-static void
-facts_from_row (sqlite3_stmt   *stmt,
-                HouseholdFacts *facts)
-{
-  gint64 threshold = sqlite3_column_int64 (stmt, 2);
-
-  facts->id = (const char *) sqlite3_column_text (stmt, 0);
-  facts->night_consent = sqlite3_column_int (stmt, 1) != 0;
-  if (threshold < ANBU_THRESHOLD_HOURS_MIN || threshold > ANBU_THRESHOLD_HOURS_MAX)
-    threshold = ANBU_THRESHOLD_HOURS_DEFAULT;
-  facts->threshold_hours = (guint) threshold;
-  facts->last_activity_at = sqlite3_column_int64 (stmt, 3);
-  facts->last_seen_at = sqlite3_column_int64 (stmt, 4);
-  facts->online_since = sqlite3_column_int64 (stmt, 5);
-  facts->last_reading_at = sqlite3_column_int64 (stmt, 6);
-  facts->last_staff_at = sqlite3_column_int64 (stmt, 7);  /* the latest install, for now */
-  facts->offline_from = sqlite3_column_int64 (stmt, 8);
-  facts->plugs_online_since = sqlite3_column_int64 (stmt, 9);
-}
-
 static gint64
 iso_to_unix (const char *text)
 {
@@ -313,24 +183,43 @@ load_absences (AnbuAlertEngine  *self,
                GArray           *windows,
                GError          **error)
 {
-  sqlite3_stmt *stmt = self->absences;
-  int rc;
+  return anbu_detection_store_read_absences (self->data, household_id, windows, error);
+}
 
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+static void
+add_stored_alert (const char *text,
+                  gint64      version,
+                  gpointer    user_data)
+{
+  GPtrArray *alerts = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  StoredAlert *stored;
+  JsonObject *object;
+  AnbuAlert *alert;
+
+  if (!json_parser_load_from_data (parser, text, -1, &local_error)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      AnbuTimeWindow window;
-
-      window.from = iso_to_unix ((const char *) sqlite3_column_text (stmt, 0));
-      window.to = sqlite3_column_type (stmt, 1) == SQLITE_NULL
-                  ? G_MAXINT64 : iso_to_unix ((const char *) sqlite3_column_text (stmt, 1));
-      if (window.from > 0 && window.to > window.from)
-        g_array_append_val (windows, window);
+      g_warning ("Skipping an unreadable stored alert: %s",
+                 local_error ? local_error->message : "not an object");
+      return;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read absences");
-  return TRUE;
+  object = json_node_get_object (json_parser_get_root (parser));
+  alert = anbu_alert_from_json (object, &local_error);
+  if (alert == NULL)
+    {
+      g_warning ("Skipping an invalid stored alert: %s", local_error->message);
+      return;
+    }
+  stored = g_new0 (StoredAlert, 1);
+  stored->alert = alert;
+  stored->version = version;
+  stored->waiting = json_object_get_boolean_member_with_default (object, "waiting", FALSE);
+  stored->waiting_until = iso_to_unix (json_object_get_string_member_with_default (object,
+                                                                                   "waiting_until",
+                                                                                   NULL));
+  g_ptr_array_add (alerts, stored);
 }
 
 static GPtrArray *
@@ -339,48 +228,10 @@ load_unresolved (AnbuAlertEngine  *self,
                  GError          **error)
 {
   g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_alert_free);
-  sqlite3_stmt *stmt = self->unresolved;
-  int rc;
 
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autoptr(GError) local_error = NULL;
-      const char *text = (const char *) sqlite3_column_text (stmt, 0);
-      StoredAlert *stored;
-      JsonObject *object;
-      AnbuAlert *alert;
-
-      if (!json_parser_load_from_data (parser, text, -1, &local_error)
-          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        {
-          g_warning ("Skipping an unreadable stored alert: %s",
-                     local_error ? local_error->message : "not an object");
-          continue;
-        }
-      object = json_node_get_object (json_parser_get_root (parser));
-      alert = anbu_alert_from_json (object, &local_error);
-      if (alert == NULL)
-        {
-          g_warning ("Skipping an invalid stored alert: %s", local_error->message);
-          continue;
-        }
-      stored = g_new0 (StoredAlert, 1);
-      stored->alert = alert;
-      stored->version = sqlite3_column_int64 (stmt, 1);
-      stored->waiting = json_object_get_boolean_member_with_default (object, "waiting", FALSE);
-      stored->waiting_until = iso_to_unix (json_object_get_string_member_with_default (object,
-                                                                                       "waiting_until",
-                                                                                       NULL));
-      g_ptr_array_add (alerts, stored);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, "Cannot read alerts");
-      return NULL;
-    }
+  if (!anbu_detection_store_read_unresolved_alerts (self->data, household_id, add_stored_alert,
+                                                    alerts, error))
+    return NULL;
   return g_steal_pointer (&alerts);
 }
 
@@ -391,17 +242,7 @@ count_contacts (AnbuAlertEngine *self,
                 guint           *all,
                 guint           *no_answer)
 {
-  sqlite3_stmt *stmt = self->contacts;
-
-  *all = *no_answer = 0;
-  sqlite3_bind_text (stmt, 1, alert->household_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, alert->id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *all = (guint) sqlite3_column_int (stmt, 0);
-      *no_answer = (guint) sqlite3_column_int (stmt, 1);
-    }
-  sqlite3_reset (stmt);
+  anbu_detection_store_count_contacts (self->data, alert->household_id, alert->id, all, no_answer);
 }
 
 static void
@@ -497,21 +338,26 @@ routine_params_key (const AnbuRoutineParams *params)
 /* What the stored profiles are; one learned with other parameters counts
  * as never learned (it is used until relearned, which the next pass does). */
 static void
+add_routine_index (const char *household_id,
+                   gint64      learned_at,
+                   gboolean    ready,
+                   const char *params_key,
+                   gpointer    user_data)
+{
+  AnbuAlertEngine *self = user_data;
+  gboolean same = g_strcmp0 (params_key, self->routine_params_key) == 0;
+
+  routine_index_set (self, household_id, same ? learned_at : 0, ready);
+}
+
+static void
 load_routine_index (AnbuAlertEngine *self)
 {
-  sqlite3_stmt *stmt = self->routine_index;
+  g_autoptr(GError) error = NULL;
 
   g_hash_table_remove_all (self->routines);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gboolean same = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3),
-                                 self->routine_params_key) == 0;
-
-      routine_index_set (self, (const char *) sqlite3_column_text (stmt, 0),
-                         same ? sqlite3_column_int64 (stmt, 1) : 0,
-                         sqlite3_column_int (stmt, 2) != 0);
-    }
-  sqlite3_reset (stmt);
+  if (!anbu_detection_store_foreach_profile (self->data, add_routine_index, self, &error))
+    g_warning ("%s", error->message);
 }
 
 static int
@@ -533,47 +379,12 @@ local_midnight (const AnbuRoutineParams *params,
   return day * 86400 - params->utc_offset_seconds;
 }
 
-/* A day kind's profile from its column: ready when it holds the numbers. */
-static void
-load_day_kind (sqlite3_stmt             *stmt,
-               int                       column,
-               const AnbuRoutineProfile *pooled,
-               AnbuRoutineProfile       *profile)
-{
-  memset (profile, 0, sizeof *profile);
-  profile->learned_at = pooled->learned_at;
-  if (sqlite3_column_bytes (stmt, column) != (int) sizeof profile->usual_quiet_hours)
-    return;
-  memcpy (profile->usual_quiet_hours, sqlite3_column_blob (stmt, column),
-          sizeof profile->usual_quiet_hours);
-  profile->ready = TRUE;
-}
-
 static gboolean
 load_profile (AnbuAlertEngine     *self,
               const char          *household_id,
               AnbuRoutineProfiles *profiles)
 {
-  sqlite3_stmt *stmt = self->routine_get;
-  AnbuRoutineProfile *profile = &profiles->pooled;
-  gboolean found = FALSE;
-
-  memset (profiles, 0, sizeof *profiles);
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW
-      && sqlite3_column_bytes (stmt, 3) == (int) sizeof profile->usual_quiet_hours)
-    {
-      profile->learned_at = sqlite3_column_int64 (stmt, 0);
-      profile->observed_days = sqlite3_column_double (stmt, 1);
-      profile->ready = sqlite3_column_int (stmt, 2) != 0;
-      memcpy (profile->usual_quiet_hours, sqlite3_column_blob (stmt, 3),
-              sizeof profile->usual_quiet_hours);
-      load_day_kind (stmt, 4, profile, &profiles->workday);
-      load_day_kind (stmt, 5, profile, &profiles->day_off);
-      found = TRUE;
-    }
-  sqlite3_reset (stmt);
-  return found;
+  return anbu_detection_store_load_profiles (self->data, household_id, profiles);
 }
 
 static gboolean
@@ -582,20 +393,34 @@ last_activity_event (AnbuAlertEngine   *self,
                      gint64             now,
                      AnbuActivityEvent *event)
 {
-  sqlite3_stmt *stmt = self->last_event;
-  gboolean found = FALSE;
+  return anbu_detection_store_read_last_event (self->data, household_id, now, event);
+}
 
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, now);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+/* Covered stretches as they come, plug by plug in time order: each run of
+ * them less than the gap apart is one. */
+typedef struct
+{
+  GArray         *runs;
+  AnbuTimeWindow  run;
+} CoverageRuns;
+
+static void
+add_covered_stretch (gint64   from,
+                     gint64   to,
+                     gpointer user_data)
+{
+  CoverageRuns *coverage = user_data;
+  AnbuTimeWindow *run = &coverage->run;
+
+  if (run->to != G_MININT64 && from >= run->from && from - run->to < ROUTINE_GAP_SECONDS)
+    run->to = MAX (run->to, to);
+  else
     {
-      event->ts = sqlite3_column_int64 (stmt, 0);
-      event->kind = (AnbuActivityKind) sqlite3_column_int (stmt, 1);
-      event->magnitude = sqlite3_column_double (stmt, 2);
-      found = TRUE;
+      if (run->to != G_MININT64)
+        g_array_append_val (coverage->runs, *run);
+      run->from = from;
+      run->to = to;
     }
-  sqlite3_reset (stmt);
-  return found;
 }
 
 /* Learns from the stored times: the events, the readings' gaps (and the
@@ -614,15 +439,10 @@ learn_profile (AnbuAlertEngine     *self,
   g_autoptr(GArray) unobserved = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   gint64 window_start = local_midnight (params, now) - (gint64) params->window_days * 86400;
-  gint64 installed_at = 0, covered_until;
-  sqlite3_stmt *stmt;
-  int rc;
+  gint64 installed_at = 0, covered_until, stored_until = 0;
 
-  stmt = self->routine_installed;
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    installed_at = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  if (!anbu_detection_store_read_first_install (self->data, household_id, &installed_at))
+    installed_at = 0;
   if (installed_at <= 0)
     installed_at = now;
   {
@@ -631,22 +451,9 @@ learn_profile (AnbuAlertEngine     *self,
     g_array_append_val (unobserved, before);
   }
 
-  stmt = self->routine_events;
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, window_start);
-  sqlite3_bind_int64 (stmt, 3, now);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AnbuActivityEvent event;
-
-      event.ts = sqlite3_column_int64 (stmt, 0);
-      event.kind = (AnbuActivityKind) sqlite3_column_int (stmt, 1);
-      event.magnitude = sqlite3_column_double (stmt, 2);
-      g_array_append_val (events, event);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read activity events");
+  if (!anbu_detection_store_read_events (self->data, household_id, window_start, now, events,
+                                         error))
+    return FALSE;
 
   /* Offline gaps: stretches without readings from any plug of the
    * household (an hourly aggregate covers its hour). The gaps found by the
@@ -655,51 +462,29 @@ learn_profile (AnbuAlertEngine     *self,
    * plug in time order: each run of rows less than the gap apart is one
    * covered stretch; the few stretches are then merged across plugs. */
   covered_until = MAX (window_start, installed_at);
-  stmt = self->routine_gaps_get;
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 1) != SQLITE_NULL
-      && sqlite3_column_int64 (stmt, 1) >= covered_until
-      && sqlite3_column_int64 (stmt, 1) <= now
-      && sqlite3_column_bytes (stmt, 0) % sizeof (AnbuTimeWindow) == 0)
-    {
-      const AnbuTimeWindow *stored = sqlite3_column_blob (stmt, 0);
-      guint n = (guint) (sqlite3_column_bytes (stmt, 0) / sizeof (AnbuTimeWindow));
+  {
+    g_autoptr(GArray) stored = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
 
-      for (guint i = 0; i < n; i++)
-        if (stored[i].to > window_start)
-          g_array_append_val (gaps, stored[i]);
-      covered_until = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
+    if (anbu_detection_store_read_gaps (self->data, household_id, stored, &stored_until)
+        && stored_until >= covered_until && stored_until <= now)
+      {
+        for (guint i = 0; i < stored->len; i++)
+          if (g_array_index (stored, AnbuTimeWindow, i).to > window_start)
+            g_array_append_val (gaps, g_array_index (stored, AnbuTimeWindow, i));
+        covered_until = stored_until;
+      }
+  }
 
-  stmt = self->routine_coverage;
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, covered_until);
-  sqlite3_bind_int64 (stmt, 3, now);
   {
     g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
-    AnbuTimeWindow run = { 0, G_MININT64 };
+    CoverageRuns coverage = { runs, { 0, G_MININT64 } };
 
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 from = sqlite3_column_int64 (stmt, 0);
-        gint64 to = sqlite3_column_int64 (stmt, 1);
-
-        if (run.to != G_MININT64 && from >= run.from && from - run.to < ROUTINE_GAP_SECONDS)
-          run.to = MAX (run.to, to);
-        else
-          {
-            if (run.to != G_MININT64)
-              g_array_append_val (runs, run);
-            run.from = from;
-            run.to = to;
-          }
-      }
-    sqlite3_reset (stmt);
-    if (rc != SQLITE_DONE)
-      return set_db_error (self, error, "Cannot read the readings");
-    if (run.to != G_MININT64)
-      g_array_append_val (runs, run);
+    if (!anbu_detection_store_foreach_covered_stretch (self->data, household_id, covered_until,
+                                                       now, add_covered_stretch, &coverage,
+                                                       error))
+      return FALSE;
+    if (coverage.run.to != G_MININT64)
+      g_array_append_val (runs, coverage.run);
 
     g_array_sort (runs, compare_windows);
     for (guint i = 0; i < runs->len; i++)
@@ -732,29 +517,9 @@ learn_profile (AnbuAlertEngine     *self,
                                (const AnbuActivityEvent *) events->data, events->len,
                                (const AnbuTimeWindow *) unobserved->data, unobserved->len, now);
 
-  stmt = self->routine_put;
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, profile->learned_at);
-  sqlite3_bind_double (stmt, 3, profile->observed_days);
-  sqlite3_bind_int (stmt, 4, profile->ready ? 1 : 0);
-  /* A profile still warming up is never evaluated: its numbers are not kept. */
-  sqlite3_bind_blob (stmt, 5, profile->usual_quiet_hours,
-                     profile->ready ? sizeof profile->usual_quiet_hours : 0, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, self->routine_params_key, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 7, gaps->data, (int) (gaps->len * sizeof (AnbuTimeWindow)),
-                     SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 8, covered_until);
-  sqlite3_bind_blob (stmt, 9, profiles->workday.usual_quiet_hours,
-                     profiles->workday.ready ? sizeof profiles->workday.usual_quiet_hours : 0,
-                     SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 10, profiles->day_off.usual_quiet_hours,
-                     profiles->day_off.ready ? sizeof profiles->day_off.usual_quiet_hours : 0,
-                     SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot store the routine profile");
+  if (!anbu_detection_store_save_profiles (self->data, household_id, profiles,
+                                           self->routine_params_key, gaps, covered_until, error))
+    return FALSE;
   routine_index_set (self, household_id, profile->learned_at, profile->ready);
   return TRUE;
 }
@@ -768,16 +533,14 @@ resolved_in_this_silence (AnbuAlertEngine *self,
                           AnbuAlertKind    kind,
                           gint64           quiet_since)
 {
-  sqlite3_stmt *stmt = self->last_resolved;
-  gint64 resolved_at = 0;
+  gint64 resolved_quiet_since = 0, closed_at = 0;
 
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, anbu_alert_kind_to_string (kind), -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW
-      && iso_to_unix ((const char *) sqlite3_column_text (stmt, 0)) >= quiet_since)
-    resolved_at = iso_to_unix ((const char *) sqlite3_column_text (stmt, 1));
-  sqlite3_reset (stmt);
-  return resolved_at;
+  if (anbu_detection_store_read_last_resolved (self->data, household_id,
+                                               anbu_alert_kind_to_string (kind),
+                                               &resolved_quiet_since, &closed_at)
+      && resolved_quiet_since >= quiet_since)
+    return closed_at;
+  return 0;
 }
 
 static StoredAlert *
@@ -846,32 +609,52 @@ close_alert (AnbuAlertEngine     *self,
   return save_alert (self, stored, changes, error);
 }
 
+static void
+add_staff_window (gint64   t,
+                  gboolean in_home,
+                  gpointer user_data)
+{
+  GArray *staff = user_data;
+  AnbuTimeWindow window;
+
+  if (!in_home)
+    anbu_case_staff_window_for_plug_work (t, &window);
+  else
+    anbu_case_staff_window_for_visit (t, &window);
+  g_array_append_val (staff, window);
+}
+
 static gboolean
 load_staff_windows (AnbuAlertEngine  *self,
                     const char       *household_id,
                     GArray           *staff,
                     GError          **error)
 {
-  sqlite3_stmt *stmt = self->staff_times;
-  int rc;
+  return anbu_detection_store_foreach_staff_time (self->data, household_id, add_staff_window,
+                                                  staff, error);
+}
 
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+/* Looks for the newest event outside staff time. */
+typedef struct
+{
+  GArray   *staff;
+  gint64    ts;
+  gboolean  found;
+} ResidentSearch;
+
+static gboolean
+check_resident_event (gint64   ts,
+                      gpointer user_data)
+{
+  ResidentSearch *search = user_data;
+
+  if (anbu_case_is_resident_activity (ts, (const AnbuTimeWindow *) search->staff->data,
+                                      search->staff->len))
     {
-      AnbuTimeWindow window;
-
-      if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
-        continue;
-      if (sqlite3_column_int (stmt, 1) == 0)
-        anbu_case_staff_window_for_plug_work (sqlite3_column_int64 (stmt, 0), &window);
-      else
-        anbu_case_staff_window_for_visit (sqlite3_column_int64 (stmt, 0), &window);
-      g_array_append_val (staff, window);
+      search->ts = ts;
+      search->found = TRUE;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read plug work and visits");
-  return TRUE;
+  return !search->found;
 }
 
 /* The resident's last activity event up to `now`, staff time left out; the
@@ -884,36 +667,20 @@ resident_last_activity (AnbuAlertEngine  *self,
                         GError          **error)
 {
   g_autoptr(GArray) staff = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
-  sqlite3_stmt *stmt;
-  gboolean found = FALSE;
-  int rc;
+  ResidentSearch search = { staff, 0, FALSE };
+  gint64 installed_at;
 
-  if (!load_staff_windows (self, household_id, staff, error))
+  if (!load_staff_windows (self, household_id, staff, error)
+      || !anbu_detection_store_foreach_event_time (self->data, household_id, G_MININT64, now,
+                                                   check_resident_event, &search, error))
     return FALSE;
-  stmt = self->events_before;
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now);
-  while (!found && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (search.found)
     {
-      gint64 ts = sqlite3_column_int64 (stmt, 0);
-
-      if (anbu_case_is_resident_activity (ts, (const AnbuTimeWindow *) staff->data, staff->len))
-        {
-          *last_activity = ts;
-          found = TRUE;
-        }
+      *last_activity = search.ts;
+      return TRUE;
     }
-  sqlite3_reset (stmt);
-  if (!found && rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read activity events");
-  if (found)
-    return TRUE;
-
-  stmt = self->routine_installed;
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    *last_activity = MIN (*last_activity, sqlite3_column_int64 (stmt, 0));
-  sqlite3_reset (stmt);
+  if (anbu_detection_store_read_first_install (self->data, household_id, &installed_at))
+    *last_activity = MIN (*last_activity, installed_at);
   return TRUE;
 }
 
@@ -928,23 +695,14 @@ resident_active_since (AnbuAlertEngine  *self,
                        GError          **error)
 {
   g_autoptr(GArray) staff = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
-  sqlite3_stmt *stmt;
-  int rc;
+  ResidentSearch search = { staff, 0, FALSE };
 
   *active = FALSE;
-  if (!load_staff_windows (self, household_id, staff, error))
+  if (!load_staff_windows (self, household_id, staff, error)
+      || !anbu_detection_store_foreach_event_time (self->data, household_id, since, now,
+                                                   check_resident_event, &search, error))
     return FALSE;
-
-  stmt = self->events_since;
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, since);
-  sqlite3_bind_int64 (stmt, 3, now);
-  while (!*active && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    *active = anbu_case_is_resident_activity (sqlite3_column_int64 (stmt, 0),
-                                              (const AnbuTimeWindow *) staff->data, staff->len);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_db_error (self, error, "Cannot read activity events");
+  *active = search.found;
   return TRUE;
 }
 
@@ -1341,35 +1099,38 @@ emit_changes (AnbuAlertEngine *self,
 
 /* Visits and in-person contacts recorded since the last look (by change
  * number): when each household last had staff in the home. */
+static void
+note_visit (const char *household_id,
+            gint64      at,
+            gint64      seq,
+            gpointer    user_data)
+{
+  AnbuAlertEngine *self = user_data;
+  gint64 *known = g_hash_table_lookup (self->visited_at, household_id);
+
+  self->visits_seq = MAX (self->visits_seq, seq);
+  if (known == NULL)
+    {
+      known = g_new (gint64, 1);
+      *known = at;
+      g_hash_table_insert (self->visited_at, g_strdup (household_id), known);
+    }
+  else
+    *known = MAX (*known, at);
+}
+
 static gboolean
 refresh_visits (AnbuAlertEngine  *self,
                 GError          **error)
 {
-  sqlite3_stmt *stmt = self->visits_after;
   gint64 seen = self->visits_seq;
-  int rc;
 
-  sqlite3_bind_int64 (stmt, 1, self->visits_seq);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  /* Read against the number seen before, kept only when all was read. */
+  if (!anbu_detection_store_foreach_visit_since (self->data, seen, note_visit, self, error))
     {
-      const char *household_id = (const char *) sqlite3_column_text (stmt, 0);
-      gint64 *known = g_hash_table_lookup (self->visited_at, household_id);
-      gint64 at = sqlite3_column_int64 (stmt, 1);
-
-      seen = MAX (seen, sqlite3_column_int64 (stmt, 2));
-      if (known == NULL)
-        {
-          known = g_new (gint64, 1);
-          *known = at;
-          g_hash_table_insert (self->visited_at, g_strdup (household_id), known);
-        }
-      else
-        *known = MAX (*known, at);
+      self->visits_seq = seen;
+      return FALSE;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read visits");
-  self->visits_seq = seen;
   return TRUE;
 }
 
@@ -1408,31 +1169,28 @@ note_replay (AnbuAlertEngine *self,
 /* Appends the facts the statement finds; ids are kept in `ids`. */
 static gboolean
 read_facts (AnbuAlertEngine  *self,
-            sqlite3_stmt     *stmt,
+            const char       *household_id,
             gint64            now,
             GArray           *all,
             GStringChunk     *ids,
             GError          **error)
 {
-  int rc;
+  guint before = all->len;
 
   /* Read first, then write: the statement stays clean of our own saves. */
-  sqlite3_bind_int64 (stmt, 2, now);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (!anbu_detection_store_read_facts (self->data, household_id, now, all, ids, error))
+    return FALSE;
+  for (guint i = before; i < all->len; i++)
     {
-      HouseholdFacts facts;
-      const gint64 *visited;
+      HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, i);
+      const gint64 *visited = g_hash_table_lookup (self->visited_at, facts->id);
 
-      facts_from_row (stmt, &facts);
-      visited = g_hash_table_lookup (self->visited_at, facts.id);
+      if (facts->threshold_hours < ANBU_THRESHOLD_HOURS_MIN
+          || facts->threshold_hours > ANBU_THRESHOLD_HOURS_MAX)
+        facts->threshold_hours = ANBU_THRESHOLD_HOURS_DEFAULT;
       if (visited != NULL)
-        facts.last_staff_at = MAX (facts.last_staff_at, *visited);
-      facts.id = g_string_chunk_insert (ids, facts.id);
-      g_array_append_val (all, facts);
+        facts->last_staff_at = MAX (facts->last_staff_at, *visited);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read household facts");
   return TRUE;
 }
 
@@ -1450,9 +1208,7 @@ read_one_facts (AnbuAlertEngine  *self,
   guint before = all->len;
   gboolean ok;
 
-  sqlite3_bind_text (self->facts_one, 1, household_id, -1, SQLITE_TRANSIENT);
-  ok = read_facts (self, self->facts_one, now, all, ids, error);
-  sqlite3_clear_bindings (self->facts_one);
+  ok = read_facts (self, household_id, now, all, ids, error);
   *found = all->len > before;
   return ok;
 }
@@ -1545,12 +1301,7 @@ evaluate_all (AnbuAlertEngine     *self,
 static gint64
 read_seq (AnbuAlertEngine *self)
 {
-  gint64 seq = 0;
-
-  if (sqlite3_step (self->seq_now) == SQLITE_ROW)
-    seq = sqlite3_column_int64 (self->seq_now, 0);
-  sqlite3_reset (self->seq_now);
-  return seq;
+  return anbu_detection_store_read_change_seq (self->data);
 }
 
 /* The timer pass that looks at every household (the first one, and when
@@ -1567,10 +1318,10 @@ run_full_pass (AnbuAlertEngine     *self,
   g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
   g_autoptr(GPtrArray) candidates = NULL;
   gint64 seq = read_seq (self);
-  gboolean complete;
+  gboolean complete, ok;
 
   if (!refresh_visits (self, error)
-      || !read_facts (self, self->facts_all, now, all, ids, error))
+      || !read_facts (self, NULL, now, all, ids, error))
     return FALSE;
   g_hash_table_remove_all (self->due);
   g_hash_table_remove_all (self->dirty);
@@ -1580,7 +1331,12 @@ run_full_pass (AnbuAlertEngine     *self,
   for (guint i = 0; i < all->len; i++)
     g_ptr_array_add (candidates, (gpointer) g_array_index (all, HouseholdFacts, i).id);
   if (!relearn (self, candidates, now, NULL, &complete, error)
-      || !evaluate_all (self, all, now, TRUE, changes, stats, error))
+      || !anbu_detection_store_prefetch (self->data, now, error))
+    return FALSE;
+  /* Every household is looked at: what each may need is read at once. */
+  ok = evaluate_all (self, all, now, TRUE, changes, stats, error);
+  anbu_detection_store_forget_prefetched (self->data);
+  if (!ok)
     return FALSE;
   self->all_learned_at = complete ? local_midnight (&self->routine_params, now) : 0;
   self->seen_seq = seq;
@@ -1594,6 +1350,26 @@ add_id (GHashTable *set,
 {
   if (!g_hash_table_contains (set, household_id))
     g_hash_table_add (set, g_strdup (household_id));
+}
+
+typedef struct
+{
+  AnbuAlertEngine *self;
+  GHashTable      *look;
+} ChangedLook;
+
+static void
+look_at_changed (const char *household_id,
+                 gpointer    user_data)
+{
+  ChangedLook *changed = user_data;
+  RoutineIndex *index = g_hash_table_lookup (changed->self->routines, household_id);
+
+  add_id (changed->look, household_id);
+  /* An absence registered moves the quiet's start without changing
+   * the routine index's key: its watch is judged again. */
+  if (index != NULL)
+    index->quiet_since = G_MININT64;
 }
 
 /* The timer pass on the due index: the households whose look is due,
@@ -1615,28 +1391,18 @@ run_due_pass (AnbuAlertEngine     *self,
   guint behind = 0, n;
   GHashTableIter iter;
   gpointer key, value;
-  int rc;
 
   if (!refresh_visits (self, error))
     return FALSE;
 
   /* Records changed since the last pass. */
-  sqlite3_bind_int64 (self->changed_since, 1, self->seen_seq);
-  while ((rc = sqlite3_step (self->changed_since)) == SQLITE_ROW)
-    if (sqlite3_column_type (self->changed_since, 0) != SQLITE_NULL)
-      {
-        const char *household_id = (const char *) sqlite3_column_text (self->changed_since, 0);
-        RoutineIndex *index = g_hash_table_lookup (self->routines, household_id);
+  {
+    ChangedLook changed = { self, look };
 
-        add_id (look, household_id);
-        /* An absence registered moves the quiet's start without changing
-         * the routine index's key: its watch is judged again. */
-        if (index != NULL)
-          index->quiet_since = G_MININT64;
-      }
-  sqlite3_reset (self->changed_since);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read the changed records");
+    if (!anbu_detection_store_foreach_changed (self->data, self->seen_seq, look_at_changed,
+                                               &changed, error))
+      return FALSE;
+  }
 
   g_hash_table_iter_init (&iter, self->dirty);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1741,6 +1507,7 @@ anbu_alert_engine_dispose (GObject *object)
   AnbuAlertEngine *self = ANBU_ALERT_ENGINE (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->data);
   g_clear_object (&self->calendar);
 
   G_OBJECT_CLASS (anbu_alert_engine_parent_class)->dispose (object);
@@ -1751,31 +1518,10 @@ anbu_alert_engine_finalize (GObject *object)
 {
   AnbuAlertEngine *self = ANBU_ALERT_ENGINE (object);
 
-  g_clear_pointer (&self->facts_one, sqlite3_finalize);
-  g_clear_pointer (&self->facts_all, sqlite3_finalize);
-  g_clear_pointer (&self->absences, sqlite3_finalize);
-  g_clear_pointer (&self->unresolved, sqlite3_finalize);
-  g_clear_pointer (&self->last_resolved, sqlite3_finalize);
-  g_clear_pointer (&self->contacts, sqlite3_finalize);
-  g_clear_pointer (&self->unresolved_households, sqlite3_finalize);
-  g_clear_pointer (&self->staff_times, sqlite3_finalize);
-  g_clear_pointer (&self->events_since, sqlite3_finalize);
-  g_clear_pointer (&self->events_before, sqlite3_finalize);
-  g_clear_pointer (&self->visits_after, sqlite3_finalize);
   g_clear_pointer (&self->visited_at, g_hash_table_unref);
-  g_clear_pointer (&self->routine_get, sqlite3_finalize);
-  g_clear_pointer (&self->routine_put, sqlite3_finalize);
-  g_clear_pointer (&self->routine_index, sqlite3_finalize);
-  g_clear_pointer (&self->routine_events, sqlite3_finalize);
-  g_clear_pointer (&self->routine_coverage, sqlite3_finalize);
-  g_clear_pointer (&self->routine_gaps_get, sqlite3_finalize);
-  g_clear_pointer (&self->routine_installed, sqlite3_finalize);
-  g_clear_pointer (&self->last_event, sqlite3_finalize);
   g_clear_pointer (&self->watched, g_hash_table_unref);
   g_clear_pointer (&self->due, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
-  g_clear_pointer (&self->seq_now, sqlite3_finalize);
-  g_clear_pointer (&self->changed_since, sqlite3_finalize);
   g_clear_pointer (&self->routines, g_hash_table_unref);
   g_clear_pointer (&self->routine_params_key, g_free);
   g_clear_pointer (&self->decisions[0], anbu_routing_decision_free);
@@ -1813,128 +1559,44 @@ anbu_alert_engine_init (AnbuAlertEngine *self)
 
 /* Public API */
 
+static void
+watch_household (const char *household_id,
+                 gpointer    user_data)
+{
+  AnbuAlertEngine *self = user_data;
+
+  g_hash_table_add (self->watched, g_strdup (household_id));
+}
+
 AnbuAlertEngine *
 anbu_alert_engine_new (AnbuStore           *store,
-                       sqlite3             *db,
+                       AnbuReadingLog      *readings,
                        AnbuHolidayCalendar *calendar,
                        gint64               offline_after_seconds)
 {
   g_autoptr(AnbuAlertEngine) self = g_object_new (ANBU_TYPE_ALERT_ENGINE, NULL);
-  int rc;
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
-  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (readings == NULL || ANBU_IS_READING_LOG (readings), NULL);
   g_return_val_if_fail (ANBU_IS_HOLIDAY_CALENDAR (calendar), NULL);
 
   self->store = g_object_ref (store);
-  self->db = db;
   self->calendar = g_object_ref (calendar);
   self->offline_after = offline_after_seconds > 0 ? offline_after_seconds
                                                   : ANBU_ALERT_ENGINE_DEFAULT_OFFLINE_AFTER;
-
-  if (!prepare (self, &self->facts_one, FACTS_SQL (" AND h.id = ?1"))
-      || !prepare (self, &self->facts_all, FACTS_SQL (""))
-      || !prepare (self, &self->absences,
-                   "SELECT json_extract (record, '$.from'), json_extract (record, '$.to')"
-                   " FROM absence WHERE household_id = ?1")
-      || !prepare (self, &self->unresolved,
-                   "SELECT record, version FROM alert WHERE household_id = ?1"
-                   " AND state <> 'resolved' ORDER BY seq")
-      || !prepare (self, &self->last_resolved,
-                   "SELECT json_extract (record, '$.quiet_since'), json_extract (record, '$.closed_at')"
-                   " FROM alert WHERE household_id = ?1 AND state = 'resolved'"
-                   " AND json_extract (record, '$.kind') = ?2 ORDER BY seq DESC LIMIT 1")
-      || !prepare (self, &self->contacts,
-                   /* Visits attached to it count as acts too (docs/casework.md). */
-                   "SELECT count (*) + (SELECT count (*) FROM visit WHERE household_id = ?1"
-                   " AND json_extract (record, '$.alert_id') = ?2),"
-                   " coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
-                   " FROM contact WHERE household_id = ?1 AND json_extract (record, '$.alert_id') = ?2")
-      || !prepare (self, &self->seq_now, "SELECT value FROM counter WHERE name = 'seq'")
-      /* A plug that moved leaves its live row with the household it left. */
-      || !prepare (self, &self->changed_since,
-                   "SELECT id FROM household WHERE seq > ?1"
-                   " UNION SELECT household_id FROM plug WHERE seq > ?1"
-                   " UNION SELECT l.household_id FROM plug p JOIN plug_live l ON l.serial = p.id"
-                   " WHERE p.seq > ?1"
-                   " UNION SELECT household_id FROM absence WHERE seq > ?1"
-                   " UNION SELECT household_id FROM alert WHERE seq > ?1"
-                   " UNION SELECT household_id FROM contact WHERE seq > ?1"
-                   " UNION SELECT household_id FROM visit WHERE seq > ?1")
-      || !prepare (self, &self->unresolved_households,
-                   "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'")
-      /* Kind 0: plug work (install, replacement, removal); 1: someone in the home. */
-      || !prepare (self, &self->staff_times,
-                   "SELECT t, k FROM " STAFF_TIMES_SQL ("?1"))
-      || !prepare (self, &self->visits_after,
-                   "SELECT household_id, max (unixepoch (json_extract (record, '$.at'))), max (seq)"
-                   " FROM (SELECT household_id, record, seq FROM visit WHERE seq > ?1"
-                   " UNION ALL SELECT household_id, record, seq FROM contact WHERE seq > ?1"
-                   " AND json_extract (record, '$.channel') IN ('visit', 'dispatch_112', 'dispatch_119'))"
-                   " GROUP BY household_id")
-      || !prepare (self, &self->events_before,
-                   "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
-                   " WHERE p.household_id = ?1 AND e.ts <= ?2 ORDER BY e.ts DESC")
-      || !prepare (self, &self->events_since,
-                   "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
-                   " WHERE p.household_id = ?1 AND e.ts > ?2 AND e.ts <= ?3 ORDER BY e.ts DESC")
-      || !prepare (self, &self->routine_get,
-                   "SELECT learned_at, observed_days, ready, usual_quiet, workday_quiet,"
-                   " day_off_quiet FROM routine_profile WHERE household_id = ?1")
-      || !prepare (self, &self->routine_put,
-                   "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
-                   " usual_quiet, params, gaps, covered_until, workday_quiet, day_off_quiet)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                   " ON CONFLICT (household_id) DO UPDATE"
-                   " SET learned_at = excluded.learned_at, observed_days = excluded.observed_days,"
-                   " ready = excluded.ready, usual_quiet = excluded.usual_quiet,"
-                   " params = excluded.params, gaps = excluded.gaps,"
-                   " covered_until = excluded.covered_until,"
-                   " workday_quiet = excluded.workday_quiet, day_off_quiet = excluded.day_off_quiet")
-      || !prepare (self, &self->routine_gaps_get,
-                   "SELECT gaps, covered_until FROM routine_profile WHERE household_id = ?1")
-      || !prepare (self, &self->routine_index,
-                   "SELECT household_id, learned_at, ready, params FROM routine_profile")
-      /* Every plug the household ever had: a replaced plug's history counts. */
-      || !prepare (self, &self->routine_events,
-                   "SELECT e.ts, e.kind, e.magnitude FROM plug p"
-                   " JOIN activity_event e ON e.serial = p.id"
-                   " WHERE p.household_id = ?1 AND e.ts >= ?2 AND e.ts <= ?3 AND" INSTALLED_WHILE ("p", "e.ts")
-                   " ORDER BY e.ts, e.kind")
-      || !prepare (self, &self->routine_coverage,
-                   /* A packed row of raw readings is one covered stretch
-                    * (its readings are less than a quarter hour apart, less
-                    * than ROUTINE_GAP_SECONDS): from its first to its last
-                    * reading within the window and the plug's install. */
-                   "SELECT f, l FROM (SELECT"
-                   " anbu_readings_first (r.bucket, r.readings, max (?2, " INSTALLED_FROM ("p") "),"
-                   "  min (?3, " INSTALLED_UNTIL ("p") " - 1)) AS f,"
-                   " anbu_readings_last (r.bucket, r.readings, max (?2, " INSTALLED_FROM ("p") "),"
-                   "  min (?3, " INSTALLED_UNTIL ("p") " - 1)) AS l"
-                   " FROM plug p JOIN reading_bucket r ON r.serial = p.id"
-                   " WHERE p.household_id = ?1 AND r.bucket > ?2 - 900 AND r.bucket <= ?3"
-                   " ORDER BY p.id, r.bucket) WHERE f IS NOT NULL"
-                   " UNION ALL SELECT a.hour, a.hour + 3599 FROM plug p"
-                   " JOIN reading_hourly a ON a.serial = p.id"
-                   " WHERE p.household_id = ?1 AND a.hour >= ?2 - 3600 AND a.hour <= ?3 AND"
-                   INSTALLED_WHILE ("p", "a.hour"))
-      || !prepare (self, &self->routine_installed,
-                   "SELECT min (unixepoch (json_extract (record, '$.installed_at'))) FROM plug"
-                   " WHERE household_id = ?1")
-      || !prepare (self, &self->last_event,
-                   "SELECT e.ts, e.kind, e.magnitude FROM plug p"
-                   " JOIN activity_event e ON e.serial = p.id"
-                   " WHERE p.household_id = ?1 AND p.state = 'installed' AND e.ts <= ?2 AND"
-                   INSTALLED_WHILE ("p", "e.ts")
-                   " ORDER BY e.ts DESC, e.kind DESC LIMIT 1"))
-    return NULL;
+  self->data = anbu_detection_store_new_for (store, readings, &error);
+  if (self->data == NULL)
+    {
+      g_critical ("%s", error->message);
+      return NULL;
+    }
 
   load_routine_index (self);
 
-  while ((rc = sqlite3_step (self->unresolved_households)) == SQLITE_ROW)
-    g_hash_table_add (self->watched,
-                      g_strdup ((const char *) sqlite3_column_text (self->unresolved_households, 0)));
-  sqlite3_reset (self->unresolved_households);
+  if (!anbu_detection_store_foreach_unresolved_household (self->data, watch_household, self,
+                                                          &error))
+    g_warning ("%s", error->message);
   return g_steal_pointer (&self);
 }
 

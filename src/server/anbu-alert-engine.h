@@ -2,9 +2,8 @@
 #pragma once
 
 #include <glib-object.h>
-#include <sqlite3.h>
-
 #include "anbu-holiday-calendar.h"
+#include "anbu-reading-log.h"
 #include "anbu-routine-detector.h"
 #include "anbu-store.h"
 #include "anbu-telemetry.h"
@@ -71,9 +70,12 @@ typedef struct
   guint closed;
 } AnbuAlertPassStats;
 
-/* `db` is the connection behind `store` (an AnbuSqliteStore). */
+/* Detection on `store`'s engine (SQLite or PostgreSQL), writing in its
+ * transactions; on PostgreSQL the raw readings for learning routines are
+ * read from `readings` (may be NULL on SQLite, which reads them on the
+ * store's connection). */
 AnbuAlertEngine *anbu_alert_engine_new                (AnbuStore               *store,
-                                                       sqlite3                 *db,
+                                                       AnbuReadingLog          *readings,
                                                        AnbuHolidayCalendar     *calendar,
                                                        gint64                   offline_after_seconds);
 

@@ -35,6 +35,7 @@ struct _AnbuHttpServer
   AnbuRouter   *router;
   GHashTable   *guarded;   /* path prefixes with their own early handler */
   AnbuSessionRoutes *session_routes;
+  AnbuThrottleLedger *throttle_ledger;   /* NULL: this process's memory */
   AnbuSyncRoutes    *sync_routes;
   AnbuPasswordPool  *passwords;   /* Argon2id, a few at a time, off the main loop */
   SoupServer   *soup;
@@ -753,6 +754,7 @@ anbu_http_server_dispose (GObject *object)
   g_clear_object (&self->metrics);
   g_clear_pointer (&self->guarded, g_hash_table_unref);
   g_clear_object (&self->session_routes);
+  g_clear_object (&self->throttle_ledger);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_handle_id (&self->sweep_id, g_source_remove);
   g_clear_pointer (&self->connections, g_hash_table_unref);
@@ -890,8 +892,8 @@ anbu_http_server_listen (AnbuHttpServer  *self,
   for (guint i = 0; i < G_N_ELEMENTS (own_routes); i++)
     anbu_http_server_add_route (self, own_routes[i].method, own_routes[i].pattern,
                                 own_routes[i].access, own_routes[i].handler, self);
-  self->session_routes = anbu_session_routes_new (self, self->store, self->token_lifetime,
-                                                 self->max_body);
+  self->session_routes = anbu_session_routes_new (self, self->store, self->throttle_ledger,
+                                                 self->token_lifetime, self->max_body);
   anbu_session_routes_attach (self->session_routes);
   self->sync_routes = anbu_sync_routes_new (self, self->store, self->max_body);
   anbu_sync_routes_attach (self->sync_routes);
@@ -984,6 +986,16 @@ anbu_http_server_authenticate (AnbuHttpServer     *self,
   if (!authenticate (self, msg, &caller, error))
     return NULL;
   return g_steal_pointer (&caller.user);
+}
+
+void
+anbu_http_server_set_throttle_ledger (AnbuHttpServer     *self,
+                                      AnbuThrottleLedger *ledger)
+{
+  g_return_if_fail (ANBU_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->soup == NULL);
+
+  g_set_object (&self->throttle_ledger, ledger);
 }
 
 void

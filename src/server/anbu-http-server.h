@@ -8,6 +8,7 @@
 #include "anbu-password-pool.h"
 #include "anbu-router.h"
 #include "anbu-store.h"
+#include "anbu-throttle-ledger.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,10 @@ AnbuHttpServer *anbu_http_server_new            (AnbuStore       *store,
 /* At most `checks` passwords are checked at once (0: the number of CPUs,
  * at least 2); eight times as many sign-ins may wait, others are answered
  * 503 with Retry-After. Call before listening. */
+/* Where sign-in throttling counts failures (before listen): a ledger
+ * every instance on one database shares. Default: this process's memory. */
+void            anbu_http_server_set_throttle_ledger (AnbuHttpServer     *self,
+                                                      AnbuThrottleLedger *ledger);
 void            anbu_http_server_set_password_checks (AnbuHttpServer *self,
                                                       guint           checks);
 

@@ -7,11 +7,14 @@
 
 #include "anbu-clock.h"
 #include "anbu-ingest-cli.h"
+#include "anbu-live-event-bus.h"
 #include "anbu-server-time.h"
 #include "anbu-sqlite-store.h"
+#include "anbu-timer-pass-leader.h"
 
 AnbuIngestService *
 anbu_ingest_serve_start (AnbuStore           *store,
+                         const char          *location,
                          AnbuHttpServer      *server,
                          AnbuIngestServeArgs *args,
                          GError             **error)
@@ -72,9 +75,19 @@ anbu_ingest_serve_start (AnbuStore           *store,
   options.retention_days = (guint) args->retention_days;
   options.plug_interval = (guint) args->plug_interval;
   options.queue_limit = (guint64) args->queue_limit;
+  options.leader = anbu_timer_pass_leader_new_for_location (location, error);
+  if (options.leader == NULL)
+    return NULL;
+  options.live_bus = anbu_live_event_bus_new_for_location (location, error);
+  if (options.live_bus == NULL)
+    {
+      g_object_unref (options.leader);
+      return NULL;
+    }
 
-  service = anbu_ingest_service_new (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
-                                     &options, error);
+  service = anbu_ingest_service_new (store, &options, error);
+  g_object_unref (options.leader);
+  g_object_unref (options.live_bus);
   if (service != NULL)
     {
       AnbuRoutineParams routine;
@@ -129,14 +142,13 @@ anbu_ingest_cli_gateway_add (int    argc,
       g_printerr ("%s", _("anbu-server: gateway add needs --db FILE and --name NAME\n"));
       return 2;
     }
-  store = anbu_sqlite_store_open (db, &error);
+  store = anbu_store_open (db, &error);
   if (store == NULL)
     {
       g_printerr ("anbu-server: %s\n", error->message);
       return 1;
     }
-  token = anbu_ingest_service_add_gateway (store, anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
-                                           name, &error);
+  token = anbu_ingest_service_add_gateway (store, name, &error);
   if (token == NULL)
     {
       g_printerr ("anbu-server: %s\n", error->message);

@@ -40,9 +40,12 @@ typedef struct
   { "routine-warmup-days", 0, 0, G_OPTION_ARG_INT, &(args).routine_warmup_days, NULL, NULL }, \
   { "routine-days-off", 0, 0, G_OPTION_ARG_STRING, &(args).routine_days_off, NULL, NULL }
 
-/* Checks the arguments (freeing them), starts the service on `store` (an
- * AnbuSqliteStore) and attaches its routes to the listening `server`. */
+/* Checks the arguments (freeing them), starts the service on `store`
+ * (opened from `location`, the --db value) and attaches its routes to the
+ * listening `server`. On PostgreSQL the instances on one database share
+ * the timer pass (one leads) and the live events. */
 AnbuIngestService *anbu_ingest_serve_start      (AnbuStore           *store,
+                                                 const char          *location,
                                                  AnbuHttpServer      *server,
                                                  AnbuIngestServeArgs *args,
                                                  GError             **error);

@@ -18,10 +18,10 @@
 #include "anbu-json-body.h"
 #include "anbu-live-relay.h"
 #include "anbu-local-event-bus.h"
-#include "anbu-sqlite-reading-log.h"
 #include "anbu-report-routes.h"
 #include "anbu-server-time.h"
 #include "anbu-sole-instance-leader.h"
+#include "anbu-telemetry-store.h"
 
 #define DEFAULT_TELEMETRY_MAX_BODY (16 * 1024 * 1024)
 #define CHANGE_POLL_MS 1000
@@ -32,27 +32,25 @@ struct _AnbuIngestService
   GObject              parent_instance;
 
   AnbuStore           *store;
-  sqlite3             *db;
   AnbuHttpServer      *server;
   AnbuHolidayCalendar *calendar;
-  AnbuTelemetry       *telemetry;
-  AnbuReadingLog      *readings;      /* on `db`: the retention's */
+  AnbuTelemetry       *telemetry;     /* on a connection of its own, used by one thread at a time */
+  AnbuTelemetryStore  *telemetry_data; /* on the store's connection: gateways, the change counter */
+  AnbuReadingLog      *readings;      /* the retention's */
   AnbuAlertEngine     *engine;
   AnbuLiveHub         *hub;
   AnbuTimerPassLeader *leader;        /* whether this instance runs the timer pass */
   gboolean             asking_lead;   /* a pass asks the leader: it runs anyway */
+  gboolean             led_last_pass; /* this instance ran the last pass */
   AnbuLiveRelay       *relay;         /* live events to the hub, through the live event bus */
   AnbuReportRoutes    *reports;       /* statistics and series */
   AnbuAdminRoutes     *admin;         /* users, gateways, caseload moves */
   AnbuIngestOptions    options;
   AnbuClock           *clock;
   gint64               last_retention;
-  sqlite3_stmt        *gateway_lookup;
-  sqlite3_stmt        *counter;
   gint64               counter_seen;
   guint                moves_applied_seen;   /* caseload moves applied, as last counted */
   GPtrArray           *queue;         /* QueuedBatch *: telemetry waiting for the next commit */
-  sqlite3             *ingest_db;     /* the telemetry's own connection, used by one thread at a time */
   GMutex               telemetry_lock;   /* held while `telemetry` is used, on any thread */
   gboolean             flushing;      /* a commit of queued batches runs on a worker thread */
   guint                flush_id;
@@ -120,7 +118,8 @@ run_pass (AnbuIngestService   *self,
   g_autoptr(GError) move_error = NULL;
   gint moved;
 
-  if (!leads_timer_pass (self))
+  self->led_last_pass = leads_timer_pass (self);
+  if (!self->led_last_pass)
     {
       /* Another instance runs the passes and sees what this one misses. */
       anbu_alert_engine_forget_due (self->engine);
@@ -201,9 +200,11 @@ on_change_timeout (gpointer user_data)
   g_autoptr(GError) error = NULL;
   gint64 counter = 0;
 
-  if (sqlite3_step (self->counter) == SQLITE_ROW)
-    counter = sqlite3_column_int64 (self->counter, 0);
-  sqlite3_reset (self->counter);
+  if (!anbu_telemetry_store_read_change_counter (self->telemetry_data, &counter, &error))
+    {
+      g_warning ("%s", error->message);
+      g_clear_error (&error);
+    }
   if (counter != self->counter_seen)
     {
       self->counter_seen = counter;
@@ -234,15 +235,15 @@ gateway_known (AnbuIngestService *self,
                const char        *token)
 {
   g_autofree char *hash = NULL;
+  g_autoptr(GError) error = NULL;
   char *id = NULL;
 
   if (token == NULL)
     return NULL;
   hash = anbu_token_hash (token);
-  sqlite3_bind_text (self->gateway_lookup, 1, hash, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (self->gateway_lookup) == SQLITE_ROW)
-    id = g_strdup ((const char *) sqlite3_column_text (self->gateway_lookup, 0));
-  sqlite3_reset (self->gateway_lookup);
+  /* A gateway that cannot be looked up is refused, as an unknown one. */
+  if (!anbu_telemetry_store_find_gateway (self->telemetry_data, hash, &id, &error))
+    g_warning ("%s", error->message);
   return id;
 }
 
@@ -263,41 +264,17 @@ check_gateway_credential (SoupServerMessage  *msg,
 
 char *
 anbu_ingest_service_add_gateway (AnbuStore   *store,
-                                 sqlite3     *db,
                                  const char  *name,
                                  GError     **error)
 {
   g_autofree char *token = anbu_token_new ();
   g_autofree char *hash = anbu_token_hash (token);
   g_autofree char *id = g_uuid_string_random ();
-  sqlite3_stmt *stmt = NULL;
-  int rc;
+  g_autoptr(AnbuTelemetryStore) data = anbu_telemetry_store_open (store, FALSE, error);
 
-  if (sqlite3_prepare_v2 (db, "INSERT INTO gateway (id, name, token_hash, created_at)"
-                          " VALUES (?1, ?2, ?3, ?4)", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot add a gateway: %s",
-                   sqlite3_errmsg (db));
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, anbu_clock_now_seconds ());
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc == SQLITE_CONSTRAINT)
-    {
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS,
-                   "A gateway named “%s” already exists", name);
-      return NULL;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot add a gateway: %s",
-                   sqlite3_errmsg (db));
-      return NULL;
-    }
+  if (data == NULL
+      || !anbu_telemetry_store_add_gateway (data, id, name, hash, anbu_clock_now_seconds (), error))
+    return NULL;
   return g_steal_pointer (&token);
 }
 
@@ -306,9 +283,9 @@ anbu_ingest_service_add_gateway (AnbuStore   *store,
 /* Batches that arrive together are stored together: each request is
  * parsed, paused and queued; once the main loop has nothing more urgent
  * (other requests being read), the queued batches go to a worker thread,
- * which stores them in one transaction on the telemetry's own SQLite
- * connection (WAL: readers and the main loop's connection go on
- * meanwhile). Only when it has committed are they answered, back on the
+ * which stores them in one transaction on the telemetry's own connection
+ * (SQLite in WAL, or PostgreSQL: readers and the main loop's connection
+ * go on meanwhile). Only when it has committed are they answered, back on the
  * main loop, after detection for the households they changed and the
  * live plug status. One disk flush serves many gateways, and batches
  * that arrive during a commit wait for the next one. */
@@ -638,8 +615,9 @@ handle_admin_tick (SoupServer        *server,
     }
   anbu_live_relay_publish_change (self->relay);
   now_text = anbu_server_time_format (now);
-  answer = g_strdup_printf ("{\"now\":\"%s\",\"households\":%u,\"raised\":%u,\"escalated\":%u,"
-                            "\"rerouted\":%u,\"closed\":%u}", now_text, stats.households,
+  answer = g_strdup_printf ("{\"now\":\"%s\",\"led\":%s,\"households\":%u,\"raised\":%u,"
+                            "\"escalated\":%u,\"rerouted\":%u,\"closed\":%u}", now_text,
+                            self->led_last_pass ? "true" : "false", stats.households,
                             stats.raised, stats.escalated, stats.rerouted, stats.closed);
   anbu_json_respond (msg, 200, g_steal_pointer (&answer));
 }
@@ -699,6 +677,7 @@ anbu_ingest_service_dispose (GObject *object)
   g_clear_object (&self->leader);
   g_clear_object (&self->engine);
   g_clear_object (&self->telemetry);
+  g_clear_object (&self->telemetry_data);
   g_clear_object (&self->calendar);
   g_clear_object (&self->server);
   g_clear_object (&self->store);
@@ -711,16 +690,13 @@ anbu_ingest_service_finalize (GObject *object)
 {
   AnbuIngestService *self = ANBU_INGEST_SERVICE (object);
 
-  g_clear_pointer (&self->gateway_lookup, sqlite3_finalize);
   g_clear_object (&self->readings);
-  g_clear_pointer (&self->counter, sqlite3_finalize);
   g_clear_object (&self->clock);
   g_clear_object (&self->reports);
   if (self->admin != NULL)
     g_signal_handlers_disconnect_by_data (self->admin, self);
   g_clear_object (&self->admin);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
-  g_clear_pointer (&self->ingest_db, sqlite3_close);
   g_mutex_clear (&self->telemetry_lock);
 
   G_OBJECT_CLASS (anbu_ingest_service_parent_class)->finalize (object);
@@ -744,42 +720,8 @@ anbu_ingest_service_init (AnbuIngestService *self)
 
 /* Public API */
 
-/* The telemetry's own connection to the same file: readings are stored
- * on a worker thread while the main loop's connection (`db`) serves
- * requests. WAL lets both read at once; writes take turns, each waiting
- * for the other's transaction (the busy timeout) rather than failing. */
-static sqlite3 *
-open_ingest_connection (sqlite3  *db,
-                        GError  **error)
-{
-  const char *path = sqlite3_db_filename (db, "main");
-  sqlite3 *ingest_db = NULL;
-
-  if (path == NULL || *path == '\0'
-      || sqlite3_open_v2 (path, &ingest_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK
-      || sqlite3_exec (ingest_db,
-                       "PRAGMA journal_mode = WAL;"
-                       "PRAGMA synchronous = FULL;"
-                       "PRAGMA foreign_keys = ON;"
-                       /* As on the main connection (anbu_ingest_service_new). */
-                       "PRAGMA cache_size = -65536;"
-                       "PRAGMA wal_autocheckpoint = 20000;", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
-                   "Cannot open the database for telemetry: %s",
-                   ingest_db != NULL ? sqlite3_errmsg (ingest_db) : "no file");
-      g_clear_pointer (&ingest_db, sqlite3_close);
-      return NULL;
-    }
-  /* A commit of many batches, or a long mutation, may hold the write lock
-   * for a while on a loaded machine. */
-  sqlite3_busy_timeout (ingest_db, 30000);
-  return ingest_db;
-}
-
 AnbuIngestService *
 anbu_ingest_service_new (AnbuStore               *store,
-                         sqlite3                 *db,
                          const AnbuIngestOptions *options,
                          GError                 **error)
 {
@@ -787,7 +729,6 @@ anbu_ingest_service_new (AnbuStore               *store,
   AnbuAlertPassStats stats = { 0 };
 
   g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
-  g_return_val_if_fail (db != NULL, NULL);
 
   if (options != NULL)
     self->options = *options;
@@ -807,39 +748,24 @@ anbu_ingest_service_new (AnbuStore               *store,
   self->options.leader = NULL;
 
   self->store = g_object_ref (store);
-  self->db = db;
-  /* Telemetry touches every plug's rows on every batch: keep the pages in
-   * SQLite's own cache (64 MiB instead of 2 MiB) rather than re-reading
-   * them from the OS. */
-  sqlite3_exec (db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
-  /* A batch from many plugs dirties a leaf page of the readings table per
-   * plug: with the default checkpoint every 1,000 WAL pages, every commit
-   * copied its pages into the database file again (and synced it). With
-   * 20,000 pages (80 MiB of WAL) a page written every minute reaches the
-   * database file once per checkpoint. Durability is unchanged: commits
-   * still sync the WAL (synchronous=FULL). */
-  sqlite3_exec (db, "PRAGMA wal_autocheckpoint = 20000", NULL, NULL, NULL);
   self->calendar = anbu_holiday_calendar_new ();
-  self->ingest_db = open_ingest_connection (db, error);
-  if (self->ingest_db == NULL)
+  /* Telemetry stores its batches on a worker thread, on a connection of
+   * its own, while the store's connection serves requests. */
+  self->telemetry = anbu_telemetry_new (store, TRUE, self->options.offline_after, error);
+  if (self->telemetry == NULL)
     return NULL;
-  self->readings = anbu_sqlite_reading_log_new (db);
-  {
-    /* The telemetry's readings commit with its batch, on its connection. */
-    g_autoptr(AnbuReadingLog) ingest_readings = anbu_sqlite_reading_log_new (self->ingest_db);
-
-    self->telemetry = anbu_telemetry_new (self->ingest_db, ingest_readings,
-                                          self->options.offline_after);
-  }
+  self->telemetry_data = anbu_telemetry_store_open (store, FALSE, error);
+  if (self->telemetry_data == NULL)
+    return NULL;
+  self->readings = anbu_telemetry_store_open_reading_log (self->telemetry_data, error);
+  if (self->readings == NULL)
+    return NULL;
   /* Raw readings are folded an hour after they pass the retention age;
    * older ones are refused so a resend cannot count twice. */
-  if (self->telemetry != NULL)
-    anbu_telemetry_set_max_age (self->telemetry,
-                                (gint64) self->options.retention_days * 24 * 3600 - 3600);
-  if (self->telemetry != NULL && !anbu_telemetry_set_store_connection (self->telemetry, db))
-    g_clear_object (&self->telemetry);
-  self->engine = anbu_alert_engine_new (store, db, self->calendar, self->options.offline_after);
-  self->hub = anbu_live_hub_new (store, db, self->options.plug_interval);
+  anbu_telemetry_set_max_age (self->telemetry,
+                              (gint64) self->options.retention_days * 24 * 3600 - 3600);
+  self->engine = anbu_alert_engine_new (store, self->readings, self->calendar, self->options.offline_after);
+  self->hub = anbu_live_hub_new (store, self->options.plug_interval);
   if (self->hub != NULL)
     {
       g_autoptr(AnbuLiveEventBus) bus = self->options.live_bus != NULL
@@ -850,18 +776,13 @@ anbu_ingest_service_new (AnbuStore               *store,
       self->relay = anbu_live_relay_new (bus, self->hub, store);
     }
   self->options.live_bus = NULL;
-  self->admin = anbu_admin_routes_new (store, db);
+  self->admin = anbu_admin_routes_new (store);
   g_signal_connect_swapped (self->admin, "caseload-moved", G_CALLBACK (on_caseload_moved), self);
-  self->reports = anbu_report_routes_new (store, sqlite3_db_filename (db, "main"),
-                                         self->options.query_deadline);
-  if (self->telemetry == NULL || self->engine == NULL || self->hub == NULL
-      || sqlite3_prepare_v3 (db, "SELECT id FROM gateway WHERE token_hash = ?1 AND disabled = 0",
-                             -1, SQLITE_PREPARE_PERSISTENT, &self->gateway_lookup, NULL) != SQLITE_OK
-      || sqlite3_prepare_v3 (db, "SELECT value FROM counter WHERE name = 'seq'", -1,
-                             SQLITE_PREPARE_PERSISTENT, &self->counter, NULL) != SQLITE_OK)
+  self->reports = anbu_report_routes_new (store, self->options.query_deadline);
+  if (self->engine == NULL || self->hub == NULL)
     {
-      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
-                   "Cannot prepare telemetry and detection: %s", sqlite3_errmsg (db));
+      g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                           "Cannot prepare detection and the live hub");
       return NULL;
     }
   g_signal_connect (self->engine, "alert-changed", G_CALLBACK (on_alert_changed), self);

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib-object.h>
-#include <sqlite3.h>
 
 #include "anbu-alert-engine.h"
 #include "anbu-http-server.h"
@@ -42,10 +41,10 @@ typedef struct
 #define ANBU_TYPE_INGEST_SERVICE (anbu_ingest_service_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuIngestService, anbu_ingest_service, ANBU, INGEST_SERVICE, GObject)
 
-/* `db` is the connection behind `store`. Runs the retention fold and a
- * first signal pass (catching up on what crossed while stopped). */
+/* Telemetry, detection, the live hub and the reports on `store` (either
+ * engine). Runs the retention fold and a first signal pass (catching up on
+ * what crossed while stopped). */
 AnbuIngestService *anbu_ingest_service_new         (AnbuStore               *store,
-                                                    sqlite3                 *db,
                                                     const AnbuIngestOptions *options,
                                                     GError                 **error);
 
@@ -66,7 +65,6 @@ AnbuAlertEngine   *anbu_ingest_service_get_engine  (AnbuIngestService       *sel
 
 /* Creates a gateway credential; returns the token (shown once). */
 char              *anbu_ingest_service_add_gateway (AnbuStore               *store,
-                                                    sqlite3                 *db,
                                                     const char              *name,
                                                     GError                 **error);
 

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "anbu-live-hub.h"
+#include "anbu-live-store.h"
 #include "anbu-metrics.h"
 #include "anbu-record-json.h"
 
@@ -21,27 +22,15 @@
 /* When every pending snapshot waits for its reader, look again after this. */
 #define SNAPSHOT_RETRY_MS 20
 
-#define PLUG_COLUMNS "l.serial, l.household_id, l.last_seen_at, l.last_watts, l.last_lux," \
-                     " coalesce (l.last_activity_at, 0)"
-/* Only what a plug saw in its current installation. */
-#define INSTALLED_JOIN " JOIN plug p ON p.id = l.serial AND p.state = 'installed'" \
-                       " AND l.household_id = p.household_id" \
-                       " AND l.last_seen_at >= unixepoch (json_extract (p.record, '$.installed_at'))"
-
 struct _AnbuLiveHub
 {
   GObject       parent_instance;
 
   AnbuStore    *store;
-  sqlite3      *db;
+  AnbuLiveStore *reads;       /* the scope keys, counter and snapshots */
   guint         plug_interval;
   guint64       queue_limit;
   AnbuMetrics  *metrics;
-  sqlite3_stmt *scope_key;
-  sqlite3_stmt *counter;
-  sqlite3_stmt *snapshot_all;       /* admin and control, by serial in slices */
-  sqlite3_stmt *snapshot_dong;      /* a planner's 동, households not moved one by one */
-  sqlite3_stmt *snapshot_assigned;  /* the households moved to a planner one by one */
   gint64        counter_seen;
   GPtrArray    *clients;      /* Client *, owns them */
   /* Who can see what, so a push touches only the clients that see it. */
@@ -106,14 +95,15 @@ pending_status_free (AnbuTelemetryPlugStatus *status)
   g_free (status);
 }
 
+/* 0 when it cannot be read (every client is told at the next change). */
 static gint64
 read_counter (AnbuLiveHub *self)
 {
+  g_autoptr(GError) error = NULL;
   gint64 value = 0;
 
-  if (sqlite3_step (self->counter) == SQLITE_ROW)
-    value = sqlite3_column_int64 (self->counter, 0);
-  sqlite3_reset (self->counter);
+  if (!anbu_live_store_read_counter (self->reads, &value, &error))
+    g_warning ("%s", error->message);
   return value;
 }
 
@@ -289,18 +279,11 @@ lookup_scope_key (AnbuLiveHub           *self,
                   const char            *household_id,
                   AnbuHouseholdScopeKey *key)
 {
+  g_autoptr(GError) error = NULL;
   gboolean found = FALSE;
 
-  sqlite3_bind_text (self->scope_key, 1, household_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (self->scope_key) == SQLITE_ROW)
-    {
-      key->dong_code = g_strdup ((const char *) sqlite3_column_text (self->scope_key, 0));
-      key->night_consent = sqlite3_column_int (self->scope_key, 1) != 0;
-      key->status = g_strdup ((const char *) sqlite3_column_text (self->scope_key, 2));
-      key->assigned_planner = g_strdup ((const char *) sqlite3_column_text (self->scope_key, 3));
-      found = TRUE;
-    }
-  sqlite3_reset (self->scope_key);
+  if (!anbu_live_store_lookup_scope_key (self->reads, household_id, key, &found, &error))
+    g_warning ("%s", error->message);
   return found;
 }
 
@@ -383,45 +366,44 @@ plug_frame (const AnbuTelemetryPlugStatus *status)
 /* The snapshot: on connect, the current status of every plug in the
  * client's scope, read per 동 (or in slices for admin and control). */
 
-/* Sends the rows of `stmt` (PLUG_COLUMNS first); returns how many, or -1
- * when the client went away meanwhile. */
-static gint
-send_snapshot_rows (AnbuLiveHub  *self,
-                    Client       *client,
-                    sqlite3_stmt *stmt)
+typedef struct
 {
-  gint rows = 0;
-  int rc;
+  Client *client;
+  gint    rows;   /* -1 once the client went away */
+} SnapshotRows;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+static gboolean
+send_snapshot_row (const AnbuTelemetryPlugStatus *status,
+                   gpointer                       user_data)
+{
+  SnapshotRows *sent = user_data;
+  Client *client = sent->client;
+  g_autofree char *text = plug_frame (status);
+
+  if (!client_send (client, text))
     {
-      AnbuTelemetryPlugStatus status = { 0 };
-      g_autofree char *text = NULL;
-
-      status.serial = (char *) sqlite3_column_text (stmt, 0);
-      status.household_id = (char *) sqlite3_column_text (stmt, 1);
-      status.last_seen_at = sqlite3_column_int64 (stmt, 2);
-      status.last_watts = sqlite3_column_double (stmt, 3);
-      status.last_lux = sqlite3_column_double (stmt, 4);
-      status.last_activity_at = sqlite3_column_int64 (stmt, 5);
-      text = plug_frame (&status);
-      if (!client_send (client, text))
-        {
-          rows = -1;
-          break;
-        }
-      rows++;
-      if (client->snapshot_step == SNAPSHOT_ALL)
-        {
-          g_free (client->snapshot_after);
-          client->snapshot_after = g_strdup (status.serial);
-        }
+      sent->rows = -1;
+      return FALSE;
     }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    g_warning ("Cannot send the plug snapshot: %s", sqlite3_errmsg (self->db));
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  return rows;
+  sent->rows++;
+  if (client->snapshot_step == SNAPSHOT_ALL)
+    {
+      g_free (client->snapshot_after);
+      client->snapshot_after = g_strdup (status->serial);
+    }
+  return TRUE;
+}
+
+/* Sends the rows read so; returns how many, or -1 when the client went
+ * away meanwhile. */
+static gint
+snapshot_rows_done (SnapshotRows  *sent,
+                    gboolean       read,
+                    GError        *error)
+{
+  if (!read)
+    g_warning ("Cannot send the plug snapshot: %s", error->message);
+  return sent->rows;
 }
 
 /* One slice of the client's snapshot; FALSE when it is all sent. */
@@ -430,32 +412,38 @@ send_snapshot_slice (AnbuLiveHub *self,
                      Client      *client)
 {
   char **dongs = client->scope.dong_codes;
+  g_autoptr(GError) error = NULL;
+  SnapshotRows sent = { client, 0 };
+  gboolean read;
   gint rows;
 
   switch (client->snapshot_step)
     {
     case SNAPSHOT_ALL:
-      sqlite3_bind_text (self->snapshot_all, 1, client->snapshot_after != NULL ? client->snapshot_after : "",
-                         -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (self->snapshot_all, 2, client->scope.role == ANBU_USER_ROLE_ADMIN);
-      sqlite3_bind_int (self->snapshot_all, 3, SNAPSHOT_SLICE_ROWS);
-      rows = send_snapshot_rows (self, client, self->snapshot_all);
+      read = anbu_live_store_foreach_plug_after (self->reads,
+                                                 client->snapshot_after != NULL
+                                                 ? client->snapshot_after : "",
+                                                 client->scope.role == ANBU_USER_ROLE_ADMIN,
+                                                 SNAPSHOT_SLICE_ROWS, send_snapshot_row, &sent,
+                                                 &error);
+      rows = snapshot_rows_done (&sent, read, error);
       if (rows < SNAPSHOT_SLICE_ROWS)
         client->snapshot_step = SNAPSHOT_DONE;
       break;
     case SNAPSHOT_DONGS:
       if (dongs != NULL && dongs[client->snapshot_dong] != NULL)
         {
-          sqlite3_bind_text (self->snapshot_dong, 1, dongs[client->snapshot_dong++], -1,
-                             SQLITE_TRANSIENT);
-          rows = send_snapshot_rows (self, client, self->snapshot_dong);
+          read = anbu_live_store_foreach_plug_in_dong (self->reads, dongs[client->snapshot_dong++],
+                                                       send_snapshot_row, &sent, &error);
+          rows = snapshot_rows_done (&sent, read, error);
         }
       else
         client->snapshot_step = SNAPSHOT_ASSIGNED;
       break;
     case SNAPSHOT_ASSIGNED:
-      sqlite3_bind_text (self->snapshot_assigned, 1, client->scope.user_id, -1, SQLITE_TRANSIENT);
-      rows = send_snapshot_rows (self, client, self->snapshot_assigned);
+      read = anbu_live_store_foreach_plug_assigned (self->reads, client->scope.user_id,
+                                                    send_snapshot_row, &sent, &error);
+      rows = snapshot_rows_done (&sent, read, error);
       client->snapshot_step = SNAPSHOT_DONE;
       break;
     case SNAPSHOT_DONE:
@@ -547,6 +535,7 @@ anbu_live_hub_dispose (GObject *object)
     g_ptr_array_set_size (self->admins, 0);
   if (self->clients != NULL)
     g_ptr_array_set_size (self->clients, 0);
+  g_clear_object (&self->reads);
   g_clear_object (&self->store);
   g_clear_object (&self->metrics);
 
@@ -565,11 +554,6 @@ anbu_live_hub_finalize (GObject *object)
   g_clear_pointer (&self->admins, g_ptr_array_unref);
   g_clear_pointer (&self->plug_pushed, g_hash_table_unref);
   g_clear_pointer (&self->plug_pending, g_hash_table_unref);
-  g_clear_pointer (&self->scope_key, sqlite3_finalize);
-  g_clear_pointer (&self->counter, sqlite3_finalize);
-  g_clear_pointer (&self->snapshot_all, sqlite3_finalize);
-  g_clear_pointer (&self->snapshot_dong, sqlite3_finalize);
-  g_clear_pointer (&self->snapshot_assigned, sqlite3_finalize);
 
   G_OBJECT_CLASS (anbu_live_hub_parent_class)->finalize (object);
 }
@@ -604,41 +588,19 @@ anbu_live_hub_init (AnbuLiveHub *self)
 
 AnbuLiveHub *
 anbu_live_hub_new (AnbuStore *store,
-                   sqlite3   *db,
                    guint      plug_interval)
 {
   g_autoptr(AnbuLiveHub) self = g_object_new (ANBU_TYPE_LIVE_HUB, NULL);
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
 
   self->store = g_object_ref (store);
-  self->db = db;
   self->plug_interval = plug_interval;
-  if (sqlite3_prepare_v3 (db, "SELECT dong_code, night_consent, status, (SELECT a.planner_id FROM"
-                          " household_assignment a WHERE a.household_id = household.id)"
-                          " FROM household WHERE id = ?1",
-                          -1, SQLITE_PREPARE_PERSISTENT, &self->scope_key, NULL) != SQLITE_OK
-      || sqlite3_prepare_v3 (db, "SELECT value FROM counter WHERE name = 'seq'", -1,
-                             SQLITE_PREPARE_PERSISTENT, &self->counter, NULL) != SQLITE_OK
-      /* ?2: an admin's (everything) rather than the control centre's. */
-      || sqlite3_prepare_v3 (db, "SELECT " PLUG_COLUMNS " FROM plug_live l" INSTALLED_JOIN
-                             " JOIN household h ON h.id = l.household_id"
-                             " WHERE l.serial > ?1 AND (?2 OR (h.night_consent AND h.status IS NOT 'closed'))"
-                             " ORDER BY l.serial LIMIT ?3", -1,
-                             SQLITE_PREPARE_PERSISTENT, &self->snapshot_all, NULL) != SQLITE_OK
-      || sqlite3_prepare_v3 (db, "SELECT " PLUG_COLUMNS " FROM household h"
-                             " JOIN plug_live l ON l.household_id = h.id" INSTALLED_JOIN
-                             " WHERE h.dong_code = ?1 AND h.status IS NOT 'closed'"
-                             " AND NOT EXISTS (SELECT 1 FROM household_assignment a"
-                             " WHERE a.household_id = h.id)", -1,
-                             SQLITE_PREPARE_PERSISTENT, &self->snapshot_dong, NULL) != SQLITE_OK
-      || sqlite3_prepare_v3 (db, "SELECT " PLUG_COLUMNS " FROM household_assignment a"
-                             " JOIN household h ON h.id = a.household_id"
-                             " JOIN plug_live l ON l.household_id = h.id" INSTALLED_JOIN
-                             " WHERE a.planner_id = ?1 AND h.status IS NOT 'closed'", -1,
-                             SQLITE_PREPARE_PERSISTENT, &self->snapshot_assigned, NULL) != SQLITE_OK)
+  self->reads = anbu_live_store_new_for_store (store, &error);
+  if (self->reads == NULL)
     {
-      g_critical ("Cannot prepare the live hub's statements: %s", sqlite3_errmsg (db));
+      g_critical ("%s", error->message);
       return NULL;
     }
   self->counter_seen = read_counter (self);

@@ -3,7 +3,6 @@
 
 #include <glib-object.h>
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "anbu-metrics.h"
 #include "anbu-store.h"
@@ -36,8 +35,9 @@ G_BEGIN_DECLS
 #define ANBU_TYPE_LIVE_HUB (anbu_live_hub_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuLiveHub, anbu_live_hub, ANBU, LIVE_HUB, GObject)
 
+/* Reads the scope keys, change counter and snapshots from `store`'s
+ * database, on its connection. */
 AnbuLiveHub *anbu_live_hub_new             (AnbuStore                     *store,
-                                            sqlite3                       *db,
                                             guint                          plug_interval);
 
 /* Bytes sent to one client and not yet taken by it before it is dropped;

@@ -304,6 +304,20 @@ static const char *const migrations[] = {
   "  ADD COLUMN last_watts double precision,"
   "  ADD COLUMN last_lux double precision,"
   "  ADD COLUMN last_activity_at timestamptz;",
+  /* 6: the household a plug, alert or fact belonged to before it moved to
+   * another one (kind: AnbuRecordKind), with that household's scope key
+   * then: whoever saw it there and cannot see its new household gets a
+   * removal, as scope_exit does for households. */
+  "CREATE TABLE dependent_exit ("
+  "  seq bigint PRIMARY KEY,"
+  "  kind integer NOT NULL,"
+  "  record_id text NOT NULL,"
+  "  household_id text NOT NULL REFERENCES household (id),"
+  "  dong_code text NOT NULL,"
+  "  night_consent boolean NOT NULL,"
+  "  status text NOT NULL,"
+  "  assigned_planner text);"
+  "CREATE INDEX dependent_exit_record ON dependent_exit (record_id, seq);",
 };
 
 /* Per kind: the table and the statements that read and write it. Loads
@@ -414,11 +428,28 @@ static const char planner_assigned_changes_sql[] =
   ASSIGNED_DEPENDENT_SQL ("absence", "5")
   " ORDER BY 1 LIMIT $5::bigint";
 
+/* A plug, alert or fact that moved to another household leaves the
+ * caller's scope when they could see the household it left (as it was
+ * then) and cannot see the one it is in now, once: a later mark they
+ * could see stands for this one. */
+#define DEPENDENT_EXIT_SQL(table, kind) \
+  " UNION ALL SELECT x.seq, " kind ", 1, x.record_id, x.household_id, NULL FROM dependent_exit x" \
+  " JOIN " table " t ON t.id = x.record_id JOIN household h ON h.id = t.household_id" \
+  " WHERE x.kind = " kind " AND x.seq > $4::bigint AND " SCOPE_SQL ("x", "x.assigned_planner") \
+  " AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h")) \
+  " AND NOT EXISTS (SELECT 1 FROM dependent_exit y WHERE y.record_id = x.record_id" \
+  " AND y.kind = x.kind AND y.seq > x.seq AND " SCOPE_SQL ("y", "y.assigned_planner") ")"
+
 static const char exit_changes_sql[] =
   "SELECT e.seq, 0, 1, e.household_id, e.household_id, NULL FROM scope_exit e"
   " JOIN household h ON h.id = e.household_id"
   " WHERE e.seq > $4::bigint AND (" SCOPE_SQL ("e", "e.assigned_planner")
   " OR coalesce (e.lost_by = $3::text, false)) AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  DEPENDENT_EXIT_SQL ("plug", "1")
+  DEPENDENT_EXIT_SQL ("alert", "2")
+  DEPENDENT_EXIT_SQL ("contact", "3")
+  DEPENDENT_EXIT_SQL ("visit", "4")
+  DEPENDENT_EXIT_SQL ("absence", "5")
   " ORDER BY 1 LIMIT $5::bigint";
 
 /* The control centre's and the administrator's pulls in parts the same
@@ -1105,6 +1136,32 @@ pg_save (AnbuStore        *store,
                 " assigned_planner) VALUES ($1::bigint, $2::text, $3::text, $4::boolean, $5::text,"
                 " $6::text)", G_N_ELEMENTS (params), params, error,
                 "Cannot record the scope change"))
+        return FALSE;
+    }
+
+  /* A plug reinstalled elsewhere, or any record moved to another
+   * household: mark the household it leaves, as it is now. */
+  if (entity->kind != ANBU_RECORD_KIND_HOUSEHOLD && old != NULL
+      && g_strcmp0 (old->household_id, entity->household_id) != 0)
+    {
+      g_autofree char *exit_seq = NULL;
+      g_autofree char *kind_text = NULL;
+      const char *params[4];
+
+      if ((seq = next_seq (self, error)) < 0)
+        return FALSE;
+      exit_seq = int64_text (seq);
+      kind_text = int64_text (entity->kind);
+      params[0] = exit_seq;
+      params[1] = kind_text;
+      params[2] = old->id;
+      params[3] = old->household_id;
+      if (!run (self,
+                "INSERT INTO dependent_exit (seq, kind, record_id, household_id, dong_code,"
+                " night_consent, status, assigned_planner) SELECT $1::bigint, $2::integer, $3::text,"
+                " h.id, h.dong_code, h.night_consent, h.status, " ASSIGNED_SQL ("h")
+                " FROM household h WHERE h.id = $4::text", G_N_ELEMENTS (params), params, error,
+                "Cannot record the move"))
         return FALSE;
     }
 

@@ -6,7 +6,13 @@
 #include <glib/gi18n-lib.h>
 
 #include "anbu-api-error.h"
+#ifdef HAVE_POSTGRESQL
+#include "anbu-pg-report-store.h"
+#include "anbu-pg-store.h"
+#endif
 #include "anbu-query-pool.h"
+#include "anbu-sqlite-report-store.h"
+#include "anbu-sqlite-store.h"
 
 /* Jobs that may wait per running one before the pool answers "busy". */
 #define QUEUE_PER_THREAD 8
@@ -17,7 +23,9 @@ struct _AnbuQueryPool
 {
   GObject      parent_instance;
 
-  char        *db_path;
+  char        *db_path;        /* SQLite: the database file */
+  char        *conninfo;       /* PostgreSQL: what the store was opened with */
+  GAsyncQueue *idle_readers;   /* PostgreSQL: AnbuPgReportStore * not in use */
   GThreadPool *threads;
   guint        n_threads;
   gint64       deadline_usec;
@@ -32,6 +40,8 @@ typedef struct
   gpointer        data;
   GDestroyNotify  destroy;
   char           *db_path;
+  char           *conninfo;
+  GAsyncQueue    *idle_readers;
   gint64          deadline;    /* monotonic µs */
 } Job;
 
@@ -41,6 +51,8 @@ job_free (Job *job)
   if (job->destroy != NULL)
     job->destroy (job->data);
   g_free (job->db_path);
+  g_free (job->conninfo);
+  g_async_queue_unref (job->idle_readers);
   g_free (job);
 }
 
@@ -62,19 +74,16 @@ set_deadline_error (GError **error)
 }
 
 static char *
-run_job (Job     *job,
-         GError **error)
+run_sqlite_job (Job         *job,
+                const char  *db_path,
+                GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(AnbuReportStore) reports = NULL;
   sqlite3 *db = NULL;
   char *answer;
 
-  if (g_get_monotonic_time () > job->deadline)
-    {
-      set_deadline_error (error);
-      return NULL;
-    }
-  if (sqlite3_open_v2 (job->db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)
+  if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)
       != SQLITE_OK)
     {
       anbu_api_set_error (error, ANBU_API_ERROR_INTERNAL, NULL, "Cannot open the database: %s",
@@ -84,7 +93,8 @@ run_job (Job     *job,
     }
   sqlite3_busy_timeout (db, 5000);
   sqlite3_progress_handler (db, PROGRESS_STEPS, on_progress, job);
-  answer = job->func (db, job->data, &local_error);
+  reports = anbu_sqlite_report_store_new (db);
+  answer = job->func (reports, job->data, &local_error);
   if (answer == NULL)
     {
       if (sqlite3_errcode (db) == SQLITE_INTERRUPT || g_get_monotonic_time () > job->deadline)
@@ -92,8 +102,64 @@ run_job (Job     *job,
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
     }
+  g_clear_object (&reports);
   sqlite3_close (db);
   return answer;
+}
+
+#ifdef HAVE_POSTGRESQL
+/* A connection of the pool's that is not in use, or a new one: never more
+ * than the pool's threads, as each job holds one. */
+static char *
+run_pg_job (Job     *job,
+            GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(AnbuReportStore) reports = g_async_queue_try_pop (job->idle_readers);
+  char *answer = NULL;
+  gint64 left_ms;
+
+  if (reports == NULL)
+    reports = anbu_pg_report_store_open (job->conninfo, &local_error);
+  if (reports == NULL)
+    {
+      anbu_api_set_error (error, ANBU_API_ERROR_INTERNAL, NULL, "%s", local_error->message);
+      return NULL;
+    }
+  /* What is left once connected: the statements may take no more. */
+  left_ms = (job->deadline - g_get_monotonic_time ()) / 1000;
+  if (anbu_pg_report_store_set_timeout (ANBU_PG_REPORT_STORE (reports),
+                                        (guint) CLAMP (left_ms, 1, G_MAXINT), &local_error))
+    answer = job->func (reports, job->data, &local_error);
+  if (answer == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+          || g_get_monotonic_time () > job->deadline)
+        set_deadline_error (error);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  /* Kept for the next job unless its connection broke. */
+  if (anbu_pg_report_store_is_connected (ANBU_PG_REPORT_STORE (reports)))
+    g_async_queue_push (job->idle_readers, g_steal_pointer (&reports));
+  return answer;
+}
+#endif
+
+static char *
+run_job (Job     *job,
+         GError **error)
+{
+  if (g_get_monotonic_time () > job->deadline)
+    {
+      set_deadline_error (error);
+      return NULL;
+    }
+#ifdef HAVE_POSTGRESQL
+  if (job->conninfo != NULL)
+    return run_pg_job (job, error);
+#endif
+  return run_sqlite_job (job, job->db_path, error);
 }
 
 static void
@@ -120,6 +186,8 @@ anbu_query_pool_finalize (GObject *object)
   if (self->threads != NULL)
     g_thread_pool_free (g_steal_pointer (&self->threads), FALSE, TRUE);
   g_free (self->db_path);
+  g_free (self->conninfo);
+  g_clear_pointer (&self->idle_readers, g_async_queue_unref);
 
   G_OBJECT_CLASS (anbu_query_pool_parent_class)->finalize (object);
 }
@@ -138,16 +206,23 @@ anbu_query_pool_init (AnbuQueryPool *self)
 }
 
 AnbuQueryPool *
-anbu_query_pool_new (const char *db_path,
-                     guint       threads,
-                     guint       deadline_seconds)
+anbu_query_pool_new (AnbuStore *store,
+                     guint      threads,
+                     guint      deadline_seconds)
 {
   AnbuQueryPool *self;
 
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
 
   self = g_object_new (ANBU_TYPE_QUERY_POOL, NULL);
-  self->db_path = g_strdup (db_path);
+  self->idle_readers = g_async_queue_new_full (g_object_unref);
+#ifdef HAVE_POSTGRESQL
+  if (ANBU_IS_PG_STORE (store))
+    self->conninfo = g_strdup (anbu_pg_store_get_conninfo (ANBU_PG_STORE (store)));
+  else
+#endif
+    self->db_path = g_strdup (sqlite3_db_filename (anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (store)),
+                                                   "main"));
   self->n_threads = MAX (threads, 1);
   self->threads = g_thread_pool_new (worker, NULL, (gint) self->n_threads, FALSE, NULL);
   anbu_query_pool_set_deadline (self, deadline_seconds);
@@ -213,6 +288,8 @@ anbu_query_pool_run_async (AnbuQueryPool       *self,
   job->data = data;
   job->destroy = destroy;
   job->db_path = g_strdup (self->db_path);
+  job->conninfo = g_strdup (self->conninfo);
+  job->idle_readers = g_async_queue_ref (self->idle_readers);
   job->deadline = g_get_monotonic_time () + self->deadline_usec;
 
   delivery = g_new0 (Delivery, 1);

@@ -13,7 +13,6 @@
 #include "anbu-query-pool.h"
 #include "anbu-report-routes.h"
 #include "anbu-series.h"
-#include "anbu-sqlite-reading-log.h"
 #include "anbu-server-time.h"
 #include "anbu-stats.h"
 
@@ -130,15 +129,13 @@ series_query_free (SeriesQuery *series)
 }
 
 static char *
-run_series_query (sqlite3   *db,
-                  gpointer   data,
-                  GError   **error)
+run_series_query (AnbuReportStore  *reports,
+                  gpointer          data,
+                  GError          **error)
 {
   SeriesQuery *series = data;
-  /* The pool's connection of this query; statements prepared on first use. */
-  g_autoptr(AnbuReadingLog) readings = anbu_sqlite_reading_log_new (db);
 
-  return anbu_series_to_json (db, readings, series->household_id, series->from, series->to,
+  return anbu_series_to_json (reports, series->household_id, series->from, series->to,
                               series->bucket, error);
 }
 
@@ -158,13 +155,13 @@ stats_query_free (StatsQuery *stats)
 }
 
 static char *
-run_stats_query (sqlite3   *db,
-                 gpointer   data,
-                 GError   **error)
+run_stats_query (AnbuReportStore  *reports,
+                 gpointer          data,
+                 GError          **error)
 {
   StatsQuery *stats = data;
 
-  return anbu_stats_to_json (db, &stats->scope, stats->from, stats->to, stats->group, error);
+  return anbu_stats_to_json (reports, &stats->scope, stats->from, stats->to, stats->group, error);
 }
 
 /* The handler checks the caller and the parameters on the main loop,
@@ -370,19 +367,17 @@ anbu_report_routes_init (AnbuReportRoutes *self)
 }
 
 AnbuReportRoutes *
-anbu_report_routes_new (AnbuStore  *store,
-                        const char *db_path,
-                        guint       deadline_seconds)
+anbu_report_routes_new (AnbuStore *store,
+                        guint      deadline_seconds)
 {
   AnbuReportRoutes *self;
 
   g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
-  g_return_val_if_fail (db_path != NULL, NULL);
 
   self = g_object_new (ANBU_TYPE_REPORT_ROUTES, NULL);
   self->store = g_object_ref (store);
   self->clock = g_object_ref (anbu_clock_get_default ());
-  self->queries = anbu_query_pool_new (db_path, QUERY_THREADS, deadline_seconds);
+  self->queries = anbu_query_pool_new (store, QUERY_THREADS, deadline_seconds);
   return self;
 }
 

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* The reading routes of docs/api.md, computed off the main loop on their
- * own connections to the database at `db_path`, each within a deadline
+ * own connections to the database of `store`, each within a deadline
  * (0: 10 s), so /healthz, ingest and sync keep answering meanwhile:
  *   GET /api/v1/households/{id}/series    token, household in scope
  *   GET /api/v1/stats                     token, counts within scope
@@ -19,7 +19,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AnbuReportRoutes, anbu_report_routes, ANBU, REPORT_ROUTES, GObject)
 
 AnbuReportRoutes *anbu_report_routes_new          (AnbuStore        *store,
-                                                   const char       *db_path,
                                                    guint             deadline_seconds);
 void              anbu_report_routes_attach       (AnbuReportRoutes *self,
                                                    AnbuHttpServer   *server);

@@ -7,17 +7,10 @@
 
 #include "anbu-activity-detector.h"
 #include "anbu-reading-log.h"
+#include "anbu-report-store.h"
 #include "anbu-series.h"
 #include "anbu-server-time.h"
 #include "anbu-store.h"
-
-/* A plug's readings belong to the household only while it was installed
- * there: a plug moved from another household brings none of its past. */
-static const char plugs_sql[] =
-  "SELECT id, json_extract (record, '$.appliance'),"
-  " unixepoch (json_extract (record, '$.installed_at')),"
-  " unixepoch (json_extract (record, '$.removed_at'))"
-  " FROM plug WHERE household_id = ?1 ORDER BY seq";
 
 /* One bucket of the answer. */
 typedef struct
@@ -107,26 +100,6 @@ read_buckets (AnbuReadingLog  *log,
   return TRUE;
 }
 
-static const char events_sql[] =
-  "SELECT ts, kind, magnitude FROM activity_event WHERE serial = ?1 AND ts >= ?2 AND ts < ?3"
-  " ORDER BY ts LIMIT ?4";
-
-typedef struct
-{
-  char   *serial;
-  char   *appliance;
-  gint64  installed_at;
-  gint64  removed_at;   /* G_MAXINT64 while installed */
-} SeriesPlug;
-
-static void
-series_plug_free (SeriesPlug *plug)
-{
-  g_free (plug->serial);
-  g_free (plug->appliance);
-  g_free (plug);
-}
-
 static void
 add_time (JsonBuilder *builder,
           const char  *member,
@@ -157,44 +130,26 @@ add_measure (JsonBuilder *builder,
 }
 
 char *
-anbu_series_to_json (sqlite3         *db,
-                     AnbuReadingLog  *readings,
+anbu_series_to_json (AnbuReportStore *reports,
                      const char      *household_id,
-                     gint64       from,
-                     gint64       to,
-                     gint64       bucket,
-                     GError     **error)
+                     gint64           from,
+                     gint64           to,
+                     gint64           bucket,
+                     GError         **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) plugs_found = g_ptr_array_new_with_free_func ((GDestroyNotify) series_plug_free);
-  sqlite3_stmt *plugs = NULL, *events = NULL;
+  g_autoptr(GPtrArray) plugs_found = g_ptr_array_new_with_free_func ((GDestroyNotify) anbu_report_plug_free);
   g_autoptr(GArray) buckets = g_array_new (FALSE, FALSE, sizeof (SeriesBucket));
-  char *json = NULL;
-  int rc;
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  AnbuReadingLog *readings;
 
+  g_return_val_if_fail (ANBU_IS_REPORT_STORE (reports), NULL);
   g_return_val_if_fail (bucket > 0 && from < to, NULL);
 
-  if (sqlite3_prepare_v2 (db, plugs_sql, -1, &plugs, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (db, events_sql, -1, &events, NULL) != SQLITE_OK)
-    goto failed;
-
-  sqlite3_bind_text (plugs, 1, household_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (plugs)) == SQLITE_ROW)
-    {
-      SeriesPlug *plug = g_new0 (SeriesPlug, 1);
-
-      plug->serial = g_strdup ((const char *) sqlite3_column_text (plugs, 0));
-      plug->appliance = g_strdup ((const char *) sqlite3_column_text (plugs, 1));
-      /* A record without an install time shows nothing rather than all. */
-      plug->installed_at = sqlite3_column_type (plugs, 2) != SQLITE_NULL
-                           ? sqlite3_column_int64 (plugs, 2) : G_MAXINT64;
-      plug->removed_at = sqlite3_column_type (plugs, 3) != SQLITE_NULL
-                         ? sqlite3_column_int64 (plugs, 3) : G_MAXINT64;
-      g_ptr_array_add (plugs_found, plug);
-    }
-  if (rc != SQLITE_DONE)
-    goto failed;
+  readings = anbu_report_store_get_readings (reports);
+  if (!anbu_report_store_read_plugs (reports, household_id, plugs_found, error))
+    return NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "household_id");
@@ -207,7 +162,7 @@ anbu_series_to_json (sqlite3         *db,
   json_builder_begin_array (builder);
   for (guint p = 0; p < plugs_found->len; p++)
     {
-      SeriesPlug *plug = g_ptr_array_index (plugs_found, p);
+      AnbuReportPlug *plug = g_ptr_array_index (plugs_found, p);
       const char *serial = plug->serial;
       const char *appliance = plug->appliance;
       gint64 lower = MAX (from, plug->installed_at);
@@ -229,7 +184,7 @@ anbu_series_to_json (sqlite3         *db,
       json_builder_begin_array (builder);
       g_array_set_size (buckets, 0);
       if (!read_buckets (readings, serial, from, lower, upper, bucket, buckets, error))
-        goto out;
+        return NULL;
       for (guint i = 0; i < buckets->len; i++)
         {
           const SeriesBucket *item = &g_array_index (buckets, SeriesBucket, i);
@@ -246,39 +201,28 @@ anbu_series_to_json (sqlite3         *db,
 
       json_builder_set_member_name (builder, "events");
       json_builder_begin_array (builder);
-      sqlite3_reset (events);
-      sqlite3_bind_text (events, 1, serial, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (events, 2, lower);
-      sqlite3_bind_int64 (events, 3, upper);
-      sqlite3_bind_int (events, 4, ANBU_SERIES_MAX_EVENTS);
-      while ((rc = sqlite3_step (events)) == SQLITE_ROW)
+      g_array_set_size (events, 0);
+      if (!anbu_report_store_read_activity (reports, serial, lower, upper, ANBU_SERIES_MAX_EVENTS,
+                                            events, error))
+        return NULL;
+      for (guint i = 0; i < events->len; i++)
         {
-          const char *kind = anbu_activity_kind_to_string (sqlite3_column_int (events, 1));
+          const AnbuActivityEvent *event = &g_array_index (events, AnbuActivityEvent, i);
+          const char *kind = anbu_activity_kind_to_string (event->kind);
 
           json_builder_begin_object (builder);
-          add_time (builder, "at", sqlite3_column_int64 (events, 0));
+          add_time (builder, "at", event->ts);
           json_builder_set_member_name (builder, "kind");
           json_builder_add_string_value (builder, kind != NULL ? kind : "unknown");
           json_builder_set_member_name (builder, "magnitude");
-          json_builder_add_double_value (builder, sqlite3_column_double (events, 2));
+          json_builder_add_double_value (builder, event->magnitude);
           json_builder_end_object (builder);
         }
-      if (rc != SQLITE_DONE)
-        goto failed;
       json_builder_end_array (builder);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-  goto out;
-
-failed:
-  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot read the series: %s",
-               sqlite3_errmsg (db));
-out:
-  sqlite3_finalize (plugs);
-  sqlite3_finalize (events);
-  return json;
+  return json_to_string (root, FALSE);
 }

@@ -2,9 +2,7 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
-
-#include "anbu-reading-log.h"
+#include "anbu-report-store.h"
 
 G_BEGIN_DECLS
 
@@ -20,14 +18,13 @@ G_BEGIN_DECLS
  *                            "lux": {"min", "max", "mean"}}, ...],
  *               "events": [{"at", "kind", "magnitude"}, ...]}, ...]}
  *
- * Empty buckets are left out. The plugs and events come from `db`, the
- * readings from `readings`. */
+ * Empty buckets are left out. The plugs, events and readings come from
+ * `reports`. */
 
 #define ANBU_SERIES_MAX_BUCKETS 5000
 #define ANBU_SERIES_MAX_EVENTS  20000
 
-char *anbu_series_to_json (sqlite3         *db,
-                           AnbuReadingLog  *readings,
+char *anbu_series_to_json (AnbuReportStore *reports,
                            const char      *household_id,
                            gint64           from,
                            gint64           to,

@@ -64,8 +64,8 @@ static const char usage_text[] =
   "                    (copies a SQLite database, also while serving, into an empty\n"
   "                     PostgreSQL database and verifies every table)\n"
   "\n"
-  "--db FILE is a SQLite database. user, password, import, access-log and caseload also take\n"
-  "--db postgresql://USER@HOST:PORT/NAME; serve, backup and gateway add need SQLite for now.\n"
+  "--db FILE is a SQLite database. user, password, import, access-log, caseload and gateway add\n"
+  "also take --db postgresql://USER@HOST:PORT/NAME; serve and backup need SQLite for now.\n"
   "Passwords are read from --password-file or from standard input (not echoed).\n"
   "ANBU_SERVER_TOKEN_LIFETIME (seconds) sets the token lifetime when the flag is absent.\n";
 
@@ -381,6 +381,18 @@ run_serve (int    argc,
   if (store == NULL)
     return 1;
   server = anbu_http_server_new (store, token_lifetime, (gsize) max_body);
+  {
+    /* Sign-in throttling holds across the instances on one PostgreSQL. */
+    g_autoptr(AnbuThrottleLedger) ledger = NULL;
+
+    if (anbu_store_location_is_postgresql (db))
+      {
+        ledger = anbu_throttle_ledger_new_for_location (db, &error);
+        if (ledger == NULL)
+          return command_failed (error);
+      }
+    anbu_http_server_set_throttle_ledger (server, ledger);
+  }
   anbu_http_server_set_password_checks (server, (guint) password_checks);
   anbu_http_server_set_request_timeout (server, (guint) request_timeout);
   anbu_http_server_set_max_connections_per_address (server, (guint) max_connections);
@@ -391,7 +403,7 @@ run_serve (int    argc,
       return 1;
     }
 
-  ingest = anbu_ingest_serve_start (store, server, &ingest_args, &error);
+  ingest = anbu_ingest_serve_start (store, db, server, &ingest_args, &error);
   if (ingest == NULL)
     return command_failed (error);
   anbu_ingest_service_set_query_deadline (ingest, (guint) query_deadline);
@@ -1035,9 +1047,6 @@ static const char *const serve_needs_sqlite =
 static const char *const backup_needs_sqlite =
   N_("anbu-server: backup copies a SQLite database. Back up PostgreSQL with its own tools "
      "(pg_dump, or continuous archiving).\n");
-static const char *const gateway_needs_sqlite =
-  N_("anbu-server: gateway add does not run on PostgreSQL yet: gateways belong to telemetry, "
-     "which still needs SQLite. Use --db FILE.\n");
 
 /* The commands, by their one or two words (docs/server.md). `needs_sqlite`:
  * what to say when --db names a PostgreSQL database. */
@@ -1050,7 +1059,7 @@ static const struct
   { { "serve", NULL }, run_serve, &serve_needs_sqlite },
   { { "backup", NULL }, run_backup, &backup_needs_sqlite },
   { { "access-log", NULL }, run_access_log },
-  { { "gateway", "add" }, anbu_ingest_cli_gateway_add, &gateway_needs_sqlite },
+  { { "gateway", "add" }, anbu_ingest_cli_gateway_add },
   { { "user", "add" }, run_user_add },
   { { "user", "disable" }, run_user_disable },
   { { "password", "reset" }, run_password_reset },

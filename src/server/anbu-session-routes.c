@@ -285,17 +285,14 @@ anbu_session_routes_class_init (AnbuSessionRoutesClass *klass)
 static void
 anbu_session_routes_init (AnbuSessionRoutes *self)
 {
-  /* Five wrong passwords for one username lock it for a minute (doubling
-   * after that); one address gets more tries, as an office shares it. */
-  self->user_throttle = anbu_throttle_new (5, 15 * 60, 60);
-  self->address_throttle = anbu_throttle_new (30, 15 * 60, 60);
 }
 
 AnbuSessionRoutes *
-anbu_session_routes_new (AnbuHttpServer *server,
-                         AnbuStore      *store,
-                         gint64          token_lifetime,
-                         gsize           max_body)
+anbu_session_routes_new (AnbuHttpServer     *server,
+                         AnbuStore          *store,
+                         AnbuThrottleLedger *ledger,
+                         gint64              token_lifetime,
+                         gsize               max_body)
 {
   AnbuSessionRoutes *self;
 
@@ -307,6 +304,19 @@ anbu_session_routes_new (AnbuHttpServer *server,
   self->store = g_object_ref (store);
   self->token_lifetime = token_lifetime;
   self->max_body = max_body;
+  /* Five wrong passwords for one username lock it for a minute (doubling
+   * after that); one address gets more tries, as an office shares it. In a
+   * shared ledger the counts hold across every instance. */
+  if (ledger != NULL)
+    {
+      self->user_throttle = anbu_throttle_new_shared (ledger, "user", 5, 15 * 60, 60);
+      self->address_throttle = anbu_throttle_new_shared (ledger, "address", 30, 15 * 60, 60);
+    }
+  else
+    {
+      self->user_throttle = anbu_throttle_new (5, 15 * 60, 60);
+      self->address_throttle = anbu_throttle_new (30, 15 * 60, 60);
+    }
   return self;
 }
 

@@ -5,6 +5,7 @@
 
 #include "anbu-http-server.h"
 #include "anbu-store.h"
+#include "anbu-throttle-ledger.h"
 
 G_BEGIN_DECLS
 
@@ -19,11 +20,14 @@ G_BEGIN_DECLS
 #define ANBU_TYPE_SESSION_ROUTES (anbu_session_routes_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuSessionRoutes, anbu_session_routes, ANBU, SESSION_ROUTES, GObject)
 
-/* Tokens live `token_lifetime` seconds; bodies over `max_body` answer 413. */
-AnbuSessionRoutes *anbu_session_routes_new    (AnbuHttpServer    *server,
-                                               AnbuStore         *store,
-                                               gint64             token_lifetime,
-                                               gsize              max_body);
+/* Tokens live `token_lifetime` seconds; bodies over `max_body` answer 413.
+ * Failed sign-ins count in `ledger` (shared by every instance on one
+ * database), or in this process's memory when NULL. */
+AnbuSessionRoutes *anbu_session_routes_new    (AnbuHttpServer     *server,
+                                               AnbuStore          *store,
+                                               AnbuThrottleLedger *ledger,
+                                               gint64              token_lifetime,
+                                               gsize               max_body);
 void               anbu_session_routes_attach (AnbuSessionRoutes *self);
 
 G_END_DECLS

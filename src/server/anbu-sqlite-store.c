@@ -241,6 +241,21 @@ static const AnbuMigration migrations[] = {
     "  UPDATE visit SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
     "  UPDATE absence SET dong_code = NEW.dong_code WHERE household_id = NEW.id;"
     "  END;" },
+  /* The household a plug, alert or fact belonged to before it moved to
+   * another one (kind: AnbuRecordKind), with that household's scope key
+   * then: whoever saw it there and cannot see its new household gets a
+   * removal, as scope_exit does for households. */
+  { 13,
+    "CREATE TABLE dependent_exit ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  kind INTEGER NOT NULL,"
+    "  record_id TEXT NOT NULL,"
+    "  household_id TEXT NOT NULL REFERENCES household (id),"
+    "  dong_code TEXT NOT NULL,"
+    "  night_consent INTEGER NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  assigned_planner TEXT);"
+    "CREATE INDEX dependent_exit_record ON dependent_exit (record_id, seq);" },
 };
 
 /* Per kind: the table and the statements that read and write it. */
@@ -324,6 +339,26 @@ static const KindSql kind_sql[ANBU_RECORD_N_KINDS] = {
   " OR (" assigned " IS NULL AND " h ".dong_code IN (SELECT value FROM json_each (:dongs)))))" \
   " OR (:role = 'control' AND " h ".night_consent = 1))))"
 
+/* A plug, alert or fact that moved to another household leaves the
+ * caller's scope when they could see the household it left (as it was
+ * then) and cannot see the one it is in now; once (a later mark they
+ * could see stands for this one), and only when continuing from a cursor,
+ * as for households. */
+#define DEPENDENT_EXIT_SQL(table, kind) \
+  " UNION ALL SELECT x.seq, " kind ", 1, x.record_id, x.household_id, NULL FROM dependent_exit x" \
+  " JOIN " table " t ON t.id = x.record_id JOIN household h ON h.id = t.household_id" \
+  " WHERE :since > 0 AND x.kind = " kind " AND x.seq > :since AND " SCOPE_SQL ("x", "x.assigned_planner") \
+  " AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h")) \
+  " AND NOT EXISTS (SELECT 1 FROM dependent_exit y WHERE y.record_id = x.record_id" \
+  " AND y.kind = x.kind AND y.seq > x.seq AND " SCOPE_SQL ("y", "y.assigned_planner") ")"
+
+#define DEPENDENT_EXITS_SQL \
+  DEPENDENT_EXIT_SQL ("plug", "1") \
+  DEPENDENT_EXIT_SQL ("alert", "2") \
+  DEPENDENT_EXIT_SQL ("contact", "3") \
+  DEPENDENT_EXIT_SQL ("visit", "4") \
+  DEPENDENT_EXIT_SQL ("absence", "5")
+
 #define DEPENDENT_SQL(table, kind) \
   " UNION ALL SELECT t.seq, " kind ", 0, t.id, t.household_id, t.record FROM " table " t" \
   " JOIN household h ON h.id = t.household_id WHERE t.seq > :since AND " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
@@ -342,6 +377,7 @@ static const char changes_sql[] =
   DEPENDENT_SQL ("contact", "3")
   DEPENDENT_SQL ("visit", "4")
   DEPENDENT_SQL ("absence", "5")
+  DEPENDENT_EXITS_SQL
   " ORDER BY 1 LIMIT :limit";
 
 /* A planner's pull in parts, so that it reads only their own rows however
@@ -388,6 +424,7 @@ static const char planner_exit_changes_sql[] =
   " JOIN household h ON h.id = e.household_id"
   " WHERE e.seq > :since AND (" SCOPE_SQL ("e", "e.assigned_planner")
   " OR coalesce (e.lost_by = :user_id, 0)) AND NOT " SCOPE_SQL ("h", ASSIGNED_SQL ("h"))
+  DEPENDENT_EXITS_SQL
   " ORDER BY 1 LIMIT :limit";
 
 G_STATIC_ASSERT (ANBU_RECORD_KIND_PLUG == 1 && ANBU_RECORD_KIND_ABSENCE == 5);
@@ -940,6 +977,30 @@ sqlite_save (AnbuStore        *store,
       bind_text (exit_stmt, ":status", old->scope_key.status);
       bind_text (exit_stmt, ":assigned", old->scope_key.assigned_planner);
       if (!step_done (self, exit_stmt, error, "Cannot record the scope change"))
+        return FALSE;
+    }
+
+  /* A plug reinstalled elsewhere, or any record moved to another
+   * household: mark the household it leaves, as it is now. */
+  if (entity->kind != ANBU_RECORD_KIND_HOUSEHOLD && old != NULL
+      && g_strcmp0 (old->household_id, entity->household_id) != 0)
+    {
+      sqlite3_stmt *exit_stmt;
+
+      if ((seq = next_seq (self, error)) < 0)
+        return FALSE;
+      exit_stmt = statement (self,
+                             "INSERT INTO dependent_exit (seq, kind, record_id, household_id,"
+                             " dong_code, night_consent, status, assigned_planner)"
+                             " SELECT :seq, :kind, :id, h.id, h.dong_code, h.night_consent, h.status, "
+                             ASSIGNED_SQL ("h") " FROM household h WHERE h.id = :household_id", error);
+      if (exit_stmt == NULL)
+        return FALSE;
+      bind_int64 (exit_stmt, ":seq", seq);
+      bind_int64 (exit_stmt, ":kind", entity->kind);
+      bind_text (exit_stmt, ":id", old->id);
+      bind_text (exit_stmt, ":household_id", old->household_id);
+      if (!step_done (self, exit_stmt, error, "Cannot record the move"))
         return FALSE;
     }
 

@@ -52,13 +52,10 @@ dong_totals_free (DongTotals *dong)
 }
 
 static DongTotals *
-dong_totals_get (GHashTable   *dongs,
-                 sqlite3_stmt *stmt,
-                 int           code_column,
-                 int           name_column)
+dong_totals_get (GHashTable *dongs,
+                 const char *code,
+                 const char *name)
 {
-  const char *code = (const char *) sqlite3_column_text (stmt, code_column);
-  const char *name = (const char *) sqlite3_column_text (stmt, name_column);
   DongTotals *dong;
 
   if (code == NULL)
@@ -200,13 +197,13 @@ find_period (GArray *periods,
 /* Statistics look back: a case closed since still counts for its 동. */
 static gboolean
 in_scope (const AnbuScope *scope,
-          sqlite3_stmt    *stmt,
-          int              first_column)
+          const char      *dong_code,
+          gboolean         night_consent)
 {
   AnbuHouseholdScopeKey key;
 
-  key.dong_code = (char *) sqlite3_column_text (stmt, first_column);
-  key.night_consent = sqlite3_column_int (stmt, first_column + 1) != 0;
+  key.dong_code = (char *) dong_code;
+  key.night_consent = night_consent;
   key.status = (char *) "active";
   /* Statistics count by 동: a household moved on its own counts where it lives. */
   key.assigned_planner = NULL;
@@ -337,37 +334,133 @@ intervals_cover (GArray *intervals,
   return lo > 0 && g_array_index (intervals, OpenInterval, lo - 1).latest_end >= t;
 }
 
+/* What the three passes over signals, contacts and visits count into. */
+typedef struct
+{
+  const AnbuScope *scope;
+  GArray          *periods;
+  Period          *total;
+  GHashTable      *all_households;
+  GHashTable      *open_intervals;   /* household id → GArray of OpenInterval */
+  GHashTable      *dongs;
+} Counting;
+
+static void
+count_signal (const AnbuReportSignal *signal,
+              gpointer                user_data)
+{
+  Counting *counting = user_data;
+  const char *household = signal->household_id;
+  AnbuAlertKind kind;
+  AnbuAlertResolution resolution;
+  Period *period;
+
+  if (!in_scope (counting->scope, signal->dong_code, signal->night_consent))
+    return;
+  /* Open from raised_at; to closed_at once resolved (a resolved signal
+   * without closed_at covers no visit, as before). */
+  if (signal->has_raised_at && (!signal->resolved || signal->has_closed_at))
+    {
+      OpenInterval interval = { 0 };
+      GArray *intervals = g_hash_table_lookup (counting->open_intervals, household);
+
+      if (intervals == NULL)
+        {
+          intervals = g_array_new (FALSE, FALSE, sizeof (OpenInterval));
+          g_hash_table_insert (counting->open_intervals, g_strdup (household), intervals);
+        }
+      interval.start = signal->raised_at;
+      interval.end = !signal->resolved ? G_MAXINT64 : signal->closed_at;
+      g_array_append_val (intervals, interval);
+    }
+  if (anbu_alert_kind_from_string (signal->kind, &kind)
+      && (period = find_period (counting->periods, signal->raised_at)) != NULL)
+    {
+      DongTotals *dong = dong_totals_get (counting->dongs, signal->dong_code, signal->dong_name);
+
+      period->signals[kind]++;
+      counting->total->signals[kind]++;
+      dong->counts.signals[kind]++;
+      g_hash_table_add (period->households, g_strdup (household));
+      g_hash_table_add (counting->all_households, g_strdup (household));
+      g_hash_table_add (dong->counts.households, g_strdup (household));
+    }
+  if (signal->resolution != NULL
+      && anbu_alert_resolution_from_string (signal->resolution, &resolution)
+      && (period = find_period (counting->periods, signal->closed_at)) != NULL)
+    {
+      period->resolutions[resolution]++;
+      counting->total->resolutions[resolution]++;
+      dong_totals_get (counting->dongs, signal->dong_code,
+                       signal->dong_name)->counts.resolutions[resolution]++;
+    }
+}
+
+static void
+count_contact (const AnbuReportContact *contact,
+               gpointer                 user_data)
+{
+  Counting *counting = user_data;
+  AnbuContactChannel channel;
+  AnbuContactOutcome outcome = ANBU_CONTACT_OUTCOME_OTHER;
+  Period *period;
+
+  if (!in_scope (counting->scope, contact->dong_code, contact->night_consent))
+    return;
+  anbu_contact_outcome_from_string (contact->outcome, &outcome);
+  /* A planner confirming a number is no 안부 확인. */
+  if (outcome == ANBU_CONTACT_OUTCOME_NUMBER_CONFIRMED)
+    return;
+  if (anbu_contact_channel_from_string (contact->channel, &channel)
+      && (period = find_period (counting->periods, contact->at)) != NULL)
+    {
+      DongTotals *dong = dong_totals_get (counting->dongs, contact->dong_code, contact->dong_name);
+
+      period->channels[channel]++;
+      counting->total->channels[channel]++;
+      dong->counts.channels[channel]++;
+      if (anbu_contact_outcome_is_bad_number (outcome))
+        {
+          period->bad_number++;
+          counting->total->bad_number++;
+          dong->counts.bad_number++;
+        }
+    }
+}
+
+/* A visit made while one of the household's signals was open is a 방문 확인
+ * too (docs/casework.md), as is a contact by visit: tested against the
+ * signals' intervals gathered before (a correlated EXISTS per visit took
+ * minutes on a city's year). */
+static void
+count_visit (const AnbuReportVisit *visit,
+             gpointer               user_data)
+{
+  Counting *counting = user_data;
+  GArray *intervals;
+  Period *period;
+
+  if (!visit->has_at || !in_scope (counting->scope, visit->dong_code, visit->night_consent))
+    return;
+  if ((period = find_period (counting->periods, visit->at)) != NULL
+      && (intervals = g_hash_table_lookup (counting->open_intervals, visit->household_id)) != NULL
+      && intervals_cover (intervals, visit->at))
+    {
+      period->channels[ANBU_CONTACT_CHANNEL_VISIT]++;
+      counting->total->channels[ANBU_CONTACT_CHANNEL_VISIT]++;
+      dong_totals_get (counting->dongs, visit->dong_code,
+                       visit->dong_name)->counts.channels[ANBU_CONTACT_CHANNEL_VISIT]++;
+    }
+}
+
 char *
-anbu_stats_to_json (sqlite3          *db,
+anbu_stats_to_json (AnbuReportStore  *reports,
                     const AnbuScope  *scope,
                     gint64            from,
                     gint64            to,
                     AnbuStatsGroup    group,
                     GError          **error)
 {
-  /* Every signal, whenever raised: one raised before `from` and still open
-   * (or closed) inside the span makes a visit there a 방문 확인. Times sit
-   * in the JSON records (no index), so the span is applied here, in C. */
-  static const char alerts_sql[] =
-    "SELECT a.household_id, json_extract (a.record, '$.kind'),"
-    " unixepoch (json_extract (a.record, '$.raised_at')),"
-    " json_extract (a.record, '$.resolution'),"
-    " unixepoch (json_extract (a.record, '$.closed_at')), h.dong_code, h.night_consent,"
-    " a.state = 'resolved', json_extract (h.record, '$.dong_name')"
-    " FROM alert a JOIN household h ON h.id = a.household_id";
-  static const char contacts_sql[] =
-    "SELECT json_extract (c.record, '$.channel'), unixepoch (json_extract (c.record, '$.at')),"
-    " h.dong_code, h.night_consent, json_extract (c.record, '$.outcome'),"
-    " json_extract (h.record, '$.dong_name')"
-    " FROM contact c JOIN household h ON h.id = c.household_id";
-  /* A visit made while one of the household's signals was open is a 방문 확인
-   * too (docs/casework.md), as is a contact by visit: tested in C against
-   * the signals' intervals gathered above (a correlated EXISTS per visit
-   * took minutes on a city's year). */
-  static const char visits_sql[] =
-    "SELECT v.household_id, unixepoch (json_extract (v.record, '$.at')), h.dong_code,"
-    " h.night_consent, json_extract (h.record, '$.dong_name')"
-    " FROM visit v JOIN household h ON h.id = v.household_id";
   g_autoptr(GArray) periods = g_array_new (FALSE, TRUE, sizeof (Period));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -381,9 +474,7 @@ anbu_stats_to_json (sqlite3          *db,
                                                        (GDestroyNotify) dong_totals_free);
   g_autoptr(GPtrArray) dong_list = NULL;
   Period total = { 0 };
-  sqlite3_stmt *alerts = NULL, *contacts = NULL, *visits = NULL;
-  char *json = NULL;
-  int rc;
+  Counting counting = { scope, periods, &total, all_households, open_intervals, dongs };
 
   g_array_set_clear_func (periods, (GDestroyNotify) period_clear);
   while (g_date_time_to_unix (cursor) < to)
@@ -407,117 +498,15 @@ anbu_stats_to_json (sqlite3          *db,
       cursor = g_steal_pointer (&next);
     }
 
-  if (sqlite3_prepare_v2 (db, alerts_sql, -1, &alerts, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (db, contacts_sql, -1, &contacts, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (db, visits_sql, -1, &visits, NULL) != SQLITE_OK)
-    goto failed;
-
-  while ((rc = sqlite3_step (alerts)) == SQLITE_ROW)
-    {
-      const char *household = (const char *) sqlite3_column_text (alerts, 0);
-      AnbuAlertKind kind;
-      AnbuAlertResolution resolution;
-      Period *period;
-
-      if (!in_scope (scope, alerts, 5))
-        continue;
-      /* Open from raised_at; to closed_at once resolved (a resolved signal
-       * without closed_at covers no visit, as before). */
-      if (sqlite3_column_type (alerts, 2) != SQLITE_NULL
-          && (sqlite3_column_int (alerts, 7) == 0 || sqlite3_column_type (alerts, 4) != SQLITE_NULL))
-        {
-          OpenInterval interval = { 0 };
-          GArray *intervals = g_hash_table_lookup (open_intervals, household);
-
-          if (intervals == NULL)
-            {
-              intervals = g_array_new (FALSE, FALSE, sizeof (OpenInterval));
-              g_hash_table_insert (open_intervals, g_strdup (household), intervals);
-            }
-          interval.start = sqlite3_column_int64 (alerts, 2);
-          interval.end = sqlite3_column_int (alerts, 7) == 0 ? G_MAXINT64
-                                                              : sqlite3_column_int64 (alerts, 4);
-          g_array_append_val (intervals, interval);
-        }
-      if (anbu_alert_kind_from_string ((const char *) sqlite3_column_text (alerts, 1), &kind)
-          && (period = find_period (periods, sqlite3_column_int64 (alerts, 2))) != NULL)
-        {
-          DongTotals *dong = dong_totals_get (dongs, alerts, 5, 8);
-
-          period->signals[kind]++;
-          total.signals[kind]++;
-          dong->counts.signals[kind]++;
-          g_hash_table_add (period->households, g_strdup (household));
-          g_hash_table_add (all_households, g_strdup (household));
-          g_hash_table_add (dong->counts.households, g_strdup (household));
-        }
-      if (sqlite3_column_type (alerts, 3) != SQLITE_NULL
-          && anbu_alert_resolution_from_string ((const char *) sqlite3_column_text (alerts, 3),
-                                                &resolution)
-          && (period = find_period (periods, sqlite3_column_int64 (alerts, 4))) != NULL)
-        {
-          period->resolutions[resolution]++;
-          total.resolutions[resolution]++;
-          dong_totals_get (dongs, alerts, 5, 8)->counts.resolutions[resolution]++;
-        }
-    }
-  if (rc != SQLITE_DONE)
-    goto failed;
+  /* Every signal, whenever raised: one raised before `from` and still open
+   * (or closed) inside the span makes a visit there a 방문 확인. Times sit
+   * in the JSON records (no index), so the span is applied here, in C. */
+  if (!anbu_report_store_foreach_signal (reports, count_signal, &counting, error))
+    return NULL;
   g_hash_table_foreach (open_intervals, intervals_prepare, NULL);
-
-  while ((rc = sqlite3_step (contacts)) == SQLITE_ROW)
-    {
-      AnbuContactChannel channel;
-      AnbuContactOutcome outcome = ANBU_CONTACT_OUTCOME_OTHER;
-      Period *period;
-
-      if (!in_scope (scope, contacts, 2))
-        continue;
-      anbu_contact_outcome_from_string ((const char *) sqlite3_column_text (contacts, 4), &outcome);
-      /* A planner confirming a number is no 안부 확인. */
-      if (outcome == ANBU_CONTACT_OUTCOME_NUMBER_CONFIRMED)
-        continue;
-      if (anbu_contact_channel_from_string ((const char *) sqlite3_column_text (contacts, 0),
-                                            &channel)
-          && (period = find_period (periods, sqlite3_column_int64 (contacts, 1))) != NULL)
-        {
-          DongTotals *dong = dong_totals_get (dongs, contacts, 2, 5);
-
-          period->channels[channel]++;
-          total.channels[channel]++;
-          dong->counts.channels[channel]++;
-          if (anbu_contact_outcome_is_bad_number (outcome))
-            {
-              period->bad_number++;
-              total.bad_number++;
-              dong->counts.bad_number++;
-            }
-        }
-    }
-  if (rc != SQLITE_DONE)
-    goto failed;
-
-  while ((rc = sqlite3_step (visits)) == SQLITE_ROW)
-    {
-      GArray *intervals;
-      Period *period;
-      gint64 at;
-
-      if (sqlite3_column_type (visits, 1) == SQLITE_NULL || !in_scope (scope, visits, 2))
-        continue;
-      at = sqlite3_column_int64 (visits, 1);
-      if ((period = find_period (periods, at)) != NULL
-          && (intervals = g_hash_table_lookup (open_intervals,
-                                               sqlite3_column_text (visits, 0))) != NULL
-          && intervals_cover (intervals, at))
-        {
-          period->channels[ANBU_CONTACT_CHANNEL_VISIT]++;
-          total.channels[ANBU_CONTACT_CHANNEL_VISIT]++;
-          dong_totals_get (dongs, visits, 2, 4)->counts.channels[ANBU_CONTACT_CHANNEL_VISIT]++;
-        }
-    }
-  if (rc != SQLITE_DONE)
-    goto failed;
+  if (!anbu_report_store_foreach_contact (reports, count_contact, &counting, error)
+      || !anbu_report_store_foreach_visit (reports, count_visit, &counting, error))
+    return NULL;
 
   json_builder_begin_object (builder);
   add_time (builder, "from", from);
@@ -572,15 +561,5 @@ anbu_stats_to_json (sqlite3          *db,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-  goto out;
-
-failed:
-  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "Cannot count: %s",
-               sqlite3_errmsg (db));
-out:
-  sqlite3_finalize (alerts);
-  sqlite3_finalize (contacts);
-  sqlite3_finalize (visits);
-  return json;
+  return json_to_string (root, FALSE);
 }

@@ -2,8 +2,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "anbu-report-store.h"
 #include "anbu-store.h"
 
 G_BEGIN_DECLS
@@ -41,7 +41,7 @@ guint64   anbu_stats_count_periods     (gint64            from,
                                         gint64            to,
                                         AnbuStatsGroup    group);
 
-char     *anbu_stats_to_json           (sqlite3          *db,
+char     *anbu_stats_to_json           (AnbuReportStore  *reports,
                                         const AnbuScope  *scope,
                                         gint64            from,
                                         gint64            to,

@@ -13,37 +13,18 @@
 #include "anbu-server-time.h"
 #include "anbu-store.h"
 #include "anbu-telemetry.h"
+#include "anbu-telemetry-store.h"
 #include "anbu-validate.h"
-
-/* A plug's live fields count only for the installation they were seen
- * in: a plug moved to another household starts with none, so nothing of
- * the previous resident is published to the new one. */
-#define LIVE_OF_THIS_INSTALL \
-  " AND l.household_id = p.household_id" \
-  " AND l.last_seen_at >= unixepoch (json_extract (p.record, '$.installed_at'))"
 
 struct _AnbuTelemetry
 {
   GObject             parent_instance;
 
-  sqlite3            *db;
+  AnbuTelemetryStore *data;       /* telemetry's tables, on either engine */
   AnbuReadingLog     *readings;
   gint64              offline_after;
   gint64              max_age;
   AnbuActivityParams  params;
-
-  sqlite3_stmt       *plug_info;
-  sqlite3_stmt       *live_get;
-  sqlite3_stmt       *live_put;
-  sqlite3_stmt       *detector_put;
-  sqlite3_stmt       *insert_event;
-  sqlite3_stmt       *delete_events_at;
-  sqlite3_stmt       *last_event;
-  sqlite3_stmt       *publish_due;
-  sqlite3_stmt       *publish_mark;
-  sqlite3_stmt       *change_counter;
-  sqlite3_stmt       *witness_get;
-  sqlite3_stmt       *witness_put;
 
   /* Who saw the readings stop (docs/detection.md, "ingest gaps"): witness
    * id ("" the server itself, else a gateway id) → Witness. */
@@ -58,11 +39,6 @@ struct _AnbuTelemetry
 };
 
 G_DEFINE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, G_TYPE_OBJECT)
-
-/* Written in the store's transaction, on the store's connection. */
-#define PUBLISH_MARK_SQL \
-  "UPDATE plug SET last_seen_at = ?2, last_watts = ?3, last_lux = ?4," \
-  " last_activity_at = ?5 WHERE id = ?1"
 
 G_DEFINE_QUARK (anbu-telemetry-error-quark, anbu_telemetry_error)
 
@@ -291,21 +267,6 @@ reject (AnbuTelemetryEntry *entry,
   entry->reject_code = code;
   entry->reject_field = g_strdup (field);
   entry->reject_message = message;
-}
-
-static gboolean
-set_db_error (AnbuTelemetry  *self,
-              GError        **error,
-              const char     *what)
-{
-  /* A full disk is the store's "nothing written, try again later". */
-  if ((sqlite3_extended_errcode (self->db) & 0xff) == SQLITE_FULL)
-    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL, "%s: %s", what,
-                 sqlite3_errmsg (self->db));
-  else
-    g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED, "%s: %s", what,
-                 sqlite3_errmsg (self->db));
-  return FALSE;
 }
 
 /* Rejects naming readings.INDEX.MEMBER (or readings.INDEX); the path is
@@ -839,41 +800,14 @@ check_values (AnbuTelemetryEntry *entry,
 
 /* Storage helpers */
 
-static gboolean
-prepare (AnbuTelemetry  *self,
-         sqlite3_stmt  **stmt,
-         const char     *sql)
-{
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
-    {
-      g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-step_done (AnbuTelemetry  *self,
-           sqlite3_stmt   *stmt,
-           GError        **error,
-           const char     *what)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
-  return set_db_error (self, error, what);
-}
-
 static void
 plug_cache_check (AnbuTelemetry *self)
 {
+  g_autoptr(GError) error = NULL;
   gint64 counter = -1;
 
-  if (sqlite3_step (self->change_counter) == SQLITE_ROW)
-    counter = sqlite3_column_int64 (self->change_counter, 0);
-  sqlite3_reset (self->change_counter);
+  if (!anbu_telemetry_store_read_change_counter (self->data, &counter, &error))
+    g_warning ("%s", error->message);
   if (counter != self->plug_cache_counter || counter < 0)
     {
       g_hash_table_remove_all (self->plug_cache);
@@ -925,12 +859,88 @@ plug_cache_update_live (AnbuTelemetry                 *self,
   cached->live_offline_from = status->offline_from;
 }
 
-static gboolean load_plug_stored (AnbuTelemetry *self,
-                                  const char    *serial,
-                                  PlugWork      *work,
-                                  const char   **code,
-                                  const char   **message);
+/* The stored plug `row` into `work` (`found` FALSE: no plug has that
+ * serial). */
+static void
+plug_work_take_row (PlugWork             *work,
+                    AnbuTelemetryPlugRow *row,
+                    gboolean              found)
+{
+  work->checked = TRUE;
+  if (!found)
+    return;
+  work->household_id = g_steal_pointer (&row->household_id);
+  work->usable = row->installed;
+  work->has_live = row->has_live;
+  work->live_seen_at = row->live_seen_at;
+  work->live_watts = row->live_watts;
+  work->live_lux = row->live_lux;
+  work->live_activity_at = row->live_activity_at;
+  work->live_online_since = row->live_online_since;
+  work->has_detector = row->has_detector;
+  work->detector = row->detector;
+  work->detector_saved_ts = work->has_detector ? work->detector.previous_ts : 0;
+  work->gateway_id = g_steal_pointer (&row->gateway_id);
+  work->unobserved_mark = row->unobserved_mark;
+  work->live_offline_from = row->live_offline_from;
+  work->left_household_id = g_steal_pointer (&row->left_household_id);
+  work->activity_mark = row->activity_mark;
+}
 
+/* Checks every entry's values, then reads the plugs of the entries left
+ * that the cache does not hold, all with one call (one statement on
+ * PostgreSQL, not a round trip per plug), into `works`. */
+static void
+check_and_prefetch (AnbuTelemetry      *self,
+                    AnbuTelemetryBatch *batch,
+                    PlugWork           *works,
+                    gint64              now)
+{
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) serials = g_ptr_array_new ();
+  g_autofree AnbuTelemetryPlugRow *rows = NULL;
+  g_autofree gboolean *found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      AnbuTelemetryEntry *entry = anbu_telemetry_batch_entry (batch, i);
+      PlugWork *work;
+
+      check_values (entry, i, now, self->max_age);
+      if (entry->reject_code != NULL)
+        continue;
+      work = &works[entry->plug];
+      if (work->checked || g_hash_table_contains (self->plug_cache, entry->serial))
+        continue;
+      /* Marked now so the plug is asked for once; filled in below. */
+      work->checked = TRUE;
+      g_array_append_val (missing, entry->plug);
+      g_ptr_array_add (serials, (gpointer) entry->serial);
+    }
+  if (missing->len == 0)
+    return;
+
+  rows = g_new0 (AnbuTelemetryPlugRow, missing->len);
+  found = g_new0 (gboolean, missing->len);
+  /* Plugs that cannot be read are not taken, as unknown ones. */
+  if (!anbu_telemetry_store_load_plugs (self->data, (const char * const *) serials->pdata,
+                                        missing->len, rows, found, &error))
+    g_warning ("%s", error->message);
+  for (guint k = 0; k < missing->len; k++)
+    {
+      PlugWork *work = &works[g_array_index (missing, guint, k)];
+
+      plug_work_take_row (work, &rows[k], found[k]);
+      /* Unknown serials are not kept: a gateway sending garbage must not
+       * grow the cache. */
+      if (work->household_id != NULL)
+        plug_cache_put (self, g_ptr_array_index (serials, k), work);
+      anbu_telemetry_plug_row_clear (&rows[k]);
+    }
+}
+
+/* The plug of an entry, from what check_and_prefetch read or the cache. */
 static gboolean
 load_plug (AnbuTelemetry *self,
            const char    *serial,
@@ -938,83 +948,34 @@ load_plug (AnbuTelemetry *self,
            const char   **code,
            const char   **message)
 {
-  PlugWork *cached = g_hash_table_lookup (self->plug_cache, serial);
-  GArray *accepted = work->accepted;
-
-  if (cached == NULL)
+  if (!work->checked)
     {
-      gboolean usable = load_plug_stored (self, serial, work, code, message);
+      PlugWork *cached = g_hash_table_lookup (self->plug_cache, serial);
+      GArray *accepted = work->accepted;
 
-      /* Unknown serials are not kept: a gateway sending garbage must not
-       * grow the cache. */
-      if (work->household_id != NULL)
-        plug_cache_put (self, serial, work);
-      return usable;
+      if (cached != NULL)
+        {
+          *work = *cached;
+          work->household_id = g_strdup (cached->household_id);
+          work->left_household_id = g_strdup (cached->left_household_id);
+          work->gateway_id = g_strdup (cached->gateway_id);
+          work->accepted = accepted;
+        }
+      work->checked = TRUE;
     }
-
-  *work = *cached;
-  work->household_id = g_strdup (cached->household_id);
-  work->left_household_id = g_strdup (cached->left_household_id);
-  work->gateway_id = g_strdup (cached->gateway_id);
-  work->accepted = accepted;
   if (!work->usable)
     {
-      *code = "removed_serial";
-      *message = _("This plug was removed; its readings are no longer taken");
-    }
-  return work->usable;
-}
-
-static gboolean
-load_plug_stored (AnbuTelemetry *self,
-                  const char    *serial,
-                  PlugWork      *work,
-                  const char   **code,
-                  const char   **message)
-{
-  sqlite3_stmt *stmt = self->plug_info;
-  int rc;
-
-  work->checked = TRUE;
-  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      const char *state = (const char *) sqlite3_column_text (stmt, 1);
-
-      work->household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      work->usable = g_strcmp0 (state, "installed") == 0;
-      work->has_live = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
-      work->live_seen_at = sqlite3_column_int64 (stmt, 2);
-      work->live_watts = sqlite3_column_double (stmt, 3);
-      work->live_lux = sqlite3_column_double (stmt, 4);
-      work->live_activity_at = sqlite3_column_int64 (stmt, 5);
-      work->live_online_since = sqlite3_column_int64 (stmt, 6);
-      work->has_detector = anbu_activity_detector_from_blob (&work->detector,
-                                                             sqlite3_column_blob (stmt, 7),
-                                                             (gsize) sqlite3_column_bytes (stmt, 7));
-      work->detector_saved_ts = work->has_detector ? work->detector.previous_ts : 0;
-      work->gateway_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
-      work->unobserved_mark = sqlite3_column_int64 (stmt, 9);
-      work->live_offline_from = sqlite3_column_int64 (stmt, 11);
-      if (sqlite3_column_type (stmt, 12) != SQLITE_NULL
-          && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 12), work->household_id) != 0)
-        work->left_household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
-      if (!anbu_activity_mark_from_string ((const char *) sqlite3_column_text (stmt, 10),
-                                           &work->activity_mark))
-        work->activity_mark = ANBU_ACTIVITY_MARK_AUTO;
-      if (!work->usable)
+      if (work->household_id != NULL)
         {
           *code = "removed_serial";
           *message = _("This plug was removed; its readings are no longer taken");
         }
+      else
+        {
+          *code = "unknown_serial";
+          *message = _("No plug with this serial is installed");
+        }
     }
-  else
-    {
-      *code = "unknown_serial";
-      *message = _("No plug with this serial is installed");
-    }
-  sqlite3_reset (stmt);
   return work->usable;
 }
 
@@ -1023,24 +984,25 @@ live_get (AnbuTelemetry           *self,
           const char              *serial,
           AnbuTelemetryPlugStatus *status)
 {
-  sqlite3_stmt *stmt = self->live_get;
+  AnbuTelemetryLive live = { 0 };
+  g_autoptr(GError) error = NULL;
   gboolean found = FALSE;
 
   memset (status, 0, sizeof *status);
-  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (!anbu_telemetry_store_read_live (self->data, serial, &live, &found, &error))
+    g_warning ("%s", error->message);
+  if (found)
     {
-      found = TRUE;
       status->serial = g_strdup (serial);
-      status->household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      status->last_seen_at = sqlite3_column_int64 (stmt, 1);
-      status->last_watts = sqlite3_column_double (stmt, 2);
-      status->last_lux = sqlite3_column_double (stmt, 3);
-      status->last_activity_at = sqlite3_column_int64 (stmt, 4);
-      status->online_since = sqlite3_column_int64 (stmt, 5);
-      status->offline_from = sqlite3_column_int64 (stmt, 6);
+      status->household_id = g_steal_pointer (&live.household_id);
+      status->last_seen_at = live.last_seen_at;
+      status->last_watts = live.last_watts;
+      status->last_lux = live.last_lux;
+      status->last_activity_at = live.last_activity_at;
+      status->online_since = live.online_since;
+      status->offline_from = live.offline_from;
     }
-  sqlite3_reset (stmt);
+  anbu_telemetry_live_clear (&live);
   return found;
 }
 
@@ -1058,21 +1020,21 @@ witness_get (AnbuTelemetry *self,
              const char    *id)
 {
   Witness *witness = g_hash_table_lookup (self->witnesses, id);
+  AnbuTelemetryWitness stored;
+  g_autoptr(GError) error = NULL;
 
   if (witness != NULL)
     return witness;
   witness = g_new0 (Witness, 1);
-  sqlite3_bind_text (self->witness_get, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (self->witness_get) == SQLITE_ROW)
-    {
-      witness->last_reading_at = sqlite3_column_int64 (self->witness_get, 0);
-      witness->unobserved = sqlite3_column_int64 (self->witness_get, 1);
-      witness->plugs = sqlite3_column_int64 (self->witness_get, 2);
-      witness->alive_at = sqlite3_column_int64 (self->witness_get, 3);
-      witness->down_from = sqlite3_column_int64 (self->witness_get, 4);
-      witness->down_to = sqlite3_column_int64 (self->witness_get, 5);
-    }
-  sqlite3_reset (self->witness_get);
+  /* One never stored, or unreadable, starts from nothing. */
+  if (!anbu_telemetry_store_read_witness (self->data, id, &stored, &error))
+    g_warning ("%s", error->message);
+  witness->last_reading_at = stored.last_reading_at;
+  witness->unobserved = stored.unobserved;
+  witness->plugs = stored.plugs;
+  witness->alive_at = stored.alive_at;
+  witness->down_from = stored.down_from;
+  witness->down_to = stored.down_to;
   g_hash_table_insert (self->witnesses, g_strdup (id), witness);
   return witness;
 }
@@ -1088,18 +1050,14 @@ witnesses_save (AnbuTelemetry  *self,
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       Witness *witness = value;
-      sqlite3_stmt *stmt = self->witness_put;
+      AnbuTelemetryWitness stored;
 
       if (!witness->dirty)
         continue;
-      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, witness->last_reading_at);
-      sqlite3_bind_int64 (stmt, 3, witness->unobserved);
-      sqlite3_bind_int64 (stmt, 4, witness->plugs);
-      sqlite3_bind_int64 (stmt, 5, witness->alive_at);
-      sqlite3_bind_int64 (stmt, 6, witness->down_from);
-      sqlite3_bind_int64 (stmt, 7, witness->down_to);
-      if (!step_done (self, stmt, error, "Cannot store the ingest witnesses"))
+      stored = (AnbuTelemetryWitness) { witness->last_reading_at, witness->unobserved,
+                                        witness->plugs, witness->alive_at, witness->down_from,
+                                        witness->down_to };
+      if (!anbu_telemetry_store_store_witness (self->data, key, &stored, error))
         return FALSE;
       witness->dirty = FALSE;
     }
@@ -1192,18 +1150,10 @@ store_events (AnbuTelemetry            *self,
               gint64                   *last_activity,
               GError                  **error)
 {
+  if (!anbu_telemetry_store_store_events (self->data, serial, events, n_events, error))
+    return FALSE;
   for (guint e = 0; e < n_events; e++)
-    {
-      sqlite3_stmt *stmt = self->insert_event;
-
-      sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, events[e].ts);
-      sqlite3_bind_int (stmt, 3, events[e].kind);
-      sqlite3_bind_double (stmt, 4, events[e].magnitude);
-      if (!step_done (self, stmt, error, "Cannot store an activity event"))
-        return FALSE;
-      *last_activity = MAX (*last_activity, events[e].ts);
-    }
+    *last_activity = MAX (*last_activity, events[e].ts);
   return TRUE;
 }
 
@@ -1243,9 +1193,7 @@ insert_late_reading (AnbuTelemetry              *self,
   *n_new += n;
   if (has_next)
     {
-      sqlite3_bind_text (self->delete_events_at, 1, serial, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (self->delete_events_at, 2, next.ts);
-      if (!step_done (self, self->delete_events_at, error, "Cannot replace activity events"))
+      if (!anbu_telemetry_store_delete_events_at (self->data, serial, next.ts, error))
         return FALSE;
       anbu_activity_detector_seed (&detector, reading);
       n = anbu_activity_detector_feed (&detector, &self->params, &next, events);
@@ -1270,12 +1218,15 @@ compare_readings (gconstpointer a,
   return (ra->ts > rb->ts) - (ra->ts < rb->ts);
 }
 
-/* Events and live fields for the accepted readings of one plug. */
+/* Events for the accepted readings of one plug, and its live fields (and
+ * detector, when due) added to `live_rows` (AnbuTelemetryLiveRow, pointing
+ * into the status and `work`): all the batch's plugs are written at once. */
 static AnbuTelemetryPlugStatus *
 detect_for_plug (AnbuTelemetry  *self,
                  const char     *serial,
                  const char     *gateway_id,
                  PlugWork       *work,
+                 GArray         *live_rows,
                  GError        **error)
 {
   g_autoptr(GPtrArray) keep = NULL;
@@ -1285,7 +1236,7 @@ detect_for_plug (AnbuTelemetry  *self,
   gboolean known = work->has_live;
   gboolean any_late = FALSE;
   gint64 previous_ts, stored_last_seen, unobserved;
-  sqlite3_stmt *stmt;
+  AnbuTelemetryLiveRow row;
 
   keep = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_status_free);
   g_ptr_array_add (keep, status);
@@ -1376,31 +1327,25 @@ detect_for_plug (AnbuTelemetry  *self,
 
   if (any_late)
     {
-      sqlite3_bind_text (self->last_event, 1, serial, -1, SQLITE_STATIC);
-      if (sqlite3_step (self->last_event) == SQLITE_ROW)
-        status->last_activity_at = sqlite3_column_int64 (self->last_event, 0);
-      sqlite3_reset (self->last_event);
+      gint64 last_event = 0;
+
+      if (!anbu_telemetry_store_read_last_event (self->data, serial, &last_event, error))
+        return NULL;
+      status->last_activity_at = last_event;
     }
 
-  stmt = self->live_put;
-  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, status->household_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, status->last_seen_at);
-  sqlite3_bind_double (stmt, 4, status->last_watts);
-  sqlite3_bind_double (stmt, 5, status->last_lux);
-  if (status->last_activity_at > 0)
-    sqlite3_bind_int64 (stmt, 6, status->last_activity_at);
-  else
-    sqlite3_bind_null (stmt, 6);
-  sqlite3_bind_int64 (stmt, 7, status->online_since);
-  if (work->gateway_id != NULL)
-    sqlite3_bind_text (stmt, 8, work->gateway_id, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 8);
-  sqlite3_bind_int64 (stmt, 9, work->unobserved_mark);
-  sqlite3_bind_int64 (stmt, 10, status->offline_from);
-  if (!step_done (self, stmt, error, "Cannot store the plug's live fields"))
-    return NULL;
+  row = (AnbuTelemetryLiveRow) {
+    .serial = status->serial,
+    .household_id = status->household_id,
+    .last_seen_at = status->last_seen_at,
+    .last_watts = status->last_watts,
+    .last_lux = status->last_lux,
+    .last_activity_at = status->last_activity_at,
+    .online_since = status->online_since,
+    .gateway_id = work->gateway_id,
+    .unobserved_mark = work->unobserved_mark,
+    .offline_from = status->offline_from,
+  };
 
   work->detector = detector;
   /* Half a kilobyte per plug and batch would double what a batch writes:
@@ -1409,13 +1354,10 @@ detect_for_plug (AnbuTelemetry  *self,
   if (status->new_events > 0 || work->detector_saved_ts == 0
       || work->detector.previous_ts - work->detector_saved_ts >= DETECTOR_SAVE_SECONDS)
     {
-      stmt = self->detector_put;
-      sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, &work->detector, sizeof work->detector, SQLITE_STATIC);
-      if (!step_done (self, stmt, error, "Cannot store the plug's learned detector"))
-        return NULL;
+      row.detector = &work->detector;
       work->detector_saved_ts = work->detector.previous_ts;
     }
+  g_array_append_val (live_rows, row);
 
   return g_ptr_array_steal_index (keep, 0);
 }
@@ -1476,18 +1418,7 @@ anbu_telemetry_finalize (GObject *object)
   AnbuTelemetry *self = ANBU_TELEMETRY (object);
 
   g_clear_object (&self->readings);
-  g_clear_pointer (&self->plug_info, sqlite3_finalize);
-  g_clear_pointer (&self->live_get, sqlite3_finalize);
-  g_clear_pointer (&self->live_put, sqlite3_finalize);
-  g_clear_pointer (&self->detector_put, sqlite3_finalize);
-  g_clear_pointer (&self->insert_event, sqlite3_finalize);
-  g_clear_pointer (&self->delete_events_at, sqlite3_finalize);
-  g_clear_pointer (&self->last_event, sqlite3_finalize);
-  g_clear_pointer (&self->publish_due, sqlite3_finalize);
-  g_clear_pointer (&self->publish_mark, sqlite3_finalize);
-  g_clear_pointer (&self->change_counter, sqlite3_finalize);
-  g_clear_pointer (&self->witness_get, sqlite3_finalize);
-  g_clear_pointer (&self->witness_put, sqlite3_finalize);
+  g_clear_object (&self->data);
   g_clear_pointer (&self->witnesses, g_hash_table_unref);
   g_clear_pointer (&self->plug_cache, g_hash_table_unref);
 
@@ -1511,80 +1442,23 @@ anbu_telemetry_init (AnbuTelemetry *self)
 }
 
 AnbuTelemetry *
-anbu_telemetry_new (sqlite3        *db,
-                    AnbuReadingLog *readings,
-                    gint64          offline_after_seconds)
+anbu_telemetry_new (AnbuStore  *store,
+                    gboolean    own_connection,
+                    gint64      offline_after_seconds,
+                    GError    **error)
 {
-  g_autoptr(AnbuTelemetry) self = g_object_new (ANBU_TYPE_TELEMETRY, NULL);
+  g_autoptr(AnbuTelemetry) self = NULL;
 
-  g_return_val_if_fail (db != NULL, NULL);
-  g_return_val_if_fail (ANBU_IS_READING_LOG (readings), NULL);
+  g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
   g_return_val_if_fail (offline_after_seconds > 0, NULL);
 
-  self->db = db;
-  self->readings = g_object_ref (readings);
+  self = g_object_new (ANBU_TYPE_TELEMETRY, NULL);
   self->offline_after = offline_after_seconds;
-  if (!prepare (self, &self->plug_info,
-                "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
-                " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
-                " coalesce (l.unobserved_mark, 0), json_extract (p.record, '$.activity_mark'),"
-                " coalesce (l.offline_from, 0),"
-                " (SELECT o.household_id FROM plug_live o WHERE o.serial = p.id)"
-                " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
-                " LEFT JOIN plug_detector d ON d.serial = l.serial"
-                " WHERE p.id = ?1")
-      || !prepare (self, &self->live_get,
-                   "SELECT household_id, last_seen_at, last_watts, last_lux,"
-                   " coalesce (last_activity_at, 0), online_since, offline_from FROM plug_live"
-                   " WHERE serial = ?1")
-      || !prepare (self, &self->live_put,
-                   "INSERT INTO plug_live (serial, household_id, last_seen_at,"
-                   " last_watts, last_lux, last_activity_at, online_since, gateway_id,"
-                   " unobserved_mark, offline_from)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (serial) DO UPDATE SET"
-                   " household_id = excluded.household_id, last_seen_at = excluded.last_seen_at,"
-                   " last_watts = excluded.last_watts, last_lux = excluded.last_lux,"
-                   " last_activity_at = excluded.last_activity_at,"
-                   " online_since = excluded.online_since,"
-                   " gateway_id = excluded.gateway_id, unobserved_mark = excluded.unobserved_mark,"
-                   " offline_from = excluded.offline_from")
-      || !prepare (self, &self->detector_put,
-                   "INSERT INTO plug_detector (serial, detector) VALUES (?1, ?2)"
-                   " ON CONFLICT (serial) DO UPDATE SET detector = excluded.detector")
-      || !prepare (self, &self->witness_get,
-                   "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
-                   " FROM ingest_witness WHERE id = ?1")
-      || !prepare (self, &self->witness_put,
-                   "INSERT INTO ingest_witness (id, last_reading_at, unobserved, plugs, alive_at,"
-                   " down_from, down_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                   " ON CONFLICT (id) DO UPDATE SET last_reading_at = excluded.last_reading_at,"
-                   " unobserved = excluded.unobserved, plugs = excluded.plugs,"
-                   " alive_at = excluded.alive_at, down_from = excluded.down_from,"
-                   " down_to = excluded.down_to")
-      || !prepare (self, &self->insert_event,
-                   "INSERT OR REPLACE INTO activity_event (serial, ts, kind, magnitude)"
-                   " VALUES (?1, ?2, ?3, ?4)")
-      || !prepare (self, &self->delete_events_at,
-                   "DELETE FROM activity_event WHERE serial = ?1 AND ts = ?2")
-      || !prepare (self, &self->last_event,
-                   "SELECT max (ts) FROM activity_event WHERE serial = ?1")
-      /* The plug table's live columns hold what was last published into
-       * the record (ISO text): compare with plug_live. */
-      || !prepare (self, &self->publish_due,
-                   "SELECT l.serial, l.last_seen_at, l.last_watts, l.last_lux,"
-                   " coalesce (l.last_activity_at, 0), d.detector FROM plug_live l"
-                   " LEFT JOIN plug_detector d ON d.serial = l.serial"
-                   " JOIN plug p ON p.id = l.serial" LIVE_OF_THIS_INSTALL " WHERE p.state = 'installed'"
-                   " AND (p.last_seen_at IS NULL"
-                   "  OR l.last_seen_at - unixepoch (p.last_seen_at) >= ?2"
-                   "  OR (?1 - l.last_seen_at >= ?2"
-                   "   AND (l.last_seen_at <> unixepoch (p.last_seen_at)"
-                   "    OR coalesce (l.last_activity_at, 0)"
-                   "       <> coalesce (unixepoch (p.last_activity_at), 0))))"
-                   /* Oldest publication first, a bounded number per pass. */
-                   " ORDER BY unixepoch (p.last_seen_at) NULLS FIRST LIMIT ?3")
-      || !prepare (self, &self->change_counter, "SELECT value FROM counter WHERE name = 'seq'")
-      || !prepare (self, &self->publish_mark, PUBLISH_MARK_SQL))
+  self->data = anbu_telemetry_store_open (store, own_connection, error);
+  if (self->data == NULL)
+    return NULL;
+  self->readings = anbu_telemetry_store_open_reading_log (self->data, error);
+  if (self->readings == NULL)
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -1617,6 +1491,8 @@ ingest_batch (AnbuTelemetry       *self,
                                                   batch->entries->len);
   g_autofree guint *entry_of = g_new (guint, MAX (batch->entries->len, 1));
   g_autofree gboolean *stored = g_new (gboolean, MAX (batch->entries->len, 1));
+  g_autoptr(GArray) live_rows = g_array_sized_new (FALSE, FALSE, sizeof (AnbuTelemetryLiveRow),
+                                                   n_plugs);
   gboolean ok = FALSE;
 
   report->batch = anbu_telemetry_batch_ref (batch);
@@ -1625,6 +1501,7 @@ ingest_batch (AnbuTelemetry       *self,
   g_array_set_size (report->outcomes, batch->entries->len);
   report->plugs = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_status_free);
 
+  check_and_prefetch (self, batch, works, now);
   for (guint i = 0; i < batch->entries->len; i++)
     {
       AnbuTelemetryEntry *entry = anbu_telemetry_batch_entry (batch, i);
@@ -1632,7 +1509,6 @@ ingest_batch (AnbuTelemetry       *self,
       PlugWork *work = NULL;
       AnbuReadingLogEntry *item;
 
-      check_values (entry, i, now, self->max_age);
       if (entry->reject_code == NULL)
         {
           work = &works[entry->plug];
@@ -1721,12 +1597,16 @@ ingest_batch (AnbuTelemetry       *self,
 
       if (!work->usable || work->accepted->len == 0)
         continue;
-      status = detect_for_plug (self, serial, gateway_id, work, error);
+      status = detect_for_plug (self, serial, gateway_id, work, live_rows, error);
       if (status == NULL)
         goto out;
       plug_cache_update_live (self, status, work);
       g_ptr_array_add (report->plugs, status);
     }
+  if (!anbu_telemetry_store_store_live (self->data,
+                                        (const AnbuTelemetryLiveRow *) (gpointer) live_rows->data,
+                                        live_rows->len, error))
+    goto out;
 
   witness_get (self, "")->alive_at = MAX (witness_get (self, "")->alive_at, now);
   witness_get (self, "")->dirty = TRUE;
@@ -1737,23 +1617,6 @@ out:
     plug_work_clear (&works[p]);
   g_free (works);
   return ok ? g_steal_pointer (&report) : NULL;
-}
-
-static gboolean
-exec_sql (AnbuTelemetry  *self,
-          const char     *sql,
-          GError        **error)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) == SQLITE_OK)
-    return TRUE;
-  if ((sqlite3_extended_errcode (self->db) & 0xff) == SQLITE_FULL)
-    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL, "%s: %s", sql, message);
-  else
-    g_set_error (error, ANBU_TELEMETRY_ERROR, ANBU_TELEMETRY_ERROR_FAILED, "%s: %s", sql, message);
-  sqlite3_free (message);
-  return FALSE;
 }
 
 AnbuTelemetryReport *
@@ -1793,7 +1656,7 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
   g_return_val_if_fail (batches != NULL, NULL);
 
   reports = g_ptr_array_new_full (batches->len, (GDestroyNotify) anbu_telemetry_report_free);
-  if (!exec_sql (self, "BEGIN IMMEDIATE", error))
+  if (!anbu_telemetry_store_begin (self->data, error))
     return NULL;
   plug_cache_check (self);
   for (guint b = 0; b < batches->len; b++)
@@ -1801,50 +1664,28 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
       g_autoptr(GError) local_error = NULL;
       AnbuTelemetryReport *report;
 
-      if (!exec_sql (self, "SAVEPOINT batch", error))
+      if (!anbu_telemetry_store_begin_batch (self->data, error))
         goto failed;
       report = ingest_batch (self, g_ptr_array_index (batches, b), now, &local_error);
       if (report == NULL)
         {
           g_warning ("A telemetry batch was not stored: %s", local_error->message);
-          sqlite3_exec (self->db, "ROLLBACK TO batch", NULL, NULL, NULL);
           g_hash_table_remove_all (self->plug_cache);
           g_hash_table_remove_all (self->witnesses);
         }
       g_ptr_array_add (reports, report);
-      if (!exec_sql (self, "RELEASE batch", error))
+      if (!anbu_telemetry_store_end_batch (self->data, report != NULL, error))
         goto failed;
     }
-  if (!exec_sql (self, "COMMIT", error))
+  if (!anbu_telemetry_store_commit (self->data, error))
     goto failed;
   return g_steal_pointer (&reports);
 
 failed:
   g_hash_table_remove_all (self->plug_cache);
   g_hash_table_remove_all (self->witnesses);
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  anbu_telemetry_store_rollback (self->data);
   return NULL;
-}
-
-gboolean
-anbu_telemetry_set_store_connection (AnbuTelemetry *self,
-                                     sqlite3       *store_db)
-{
-  sqlite3_stmt *mark = NULL;
-
-  g_return_val_if_fail (ANBU_IS_TELEMETRY (self), FALSE);
-  g_return_val_if_fail (store_db != NULL, FALSE);
-
-  if (sqlite3_prepare_v3 (store_db, PUBLISH_MARK_SQL, -1, SQLITE_PREPARE_PERSISTENT, &mark, NULL)
-      != SQLITE_OK)
-    {
-      g_critical ("Cannot prepare “%s”: %s", PUBLISH_MARK_SQL, sqlite3_errmsg (store_db));
-      return FALSE;
-    }
-  g_clear_pointer (&self->publish_mark, sqlite3_finalize);
-  self->publish_mark = mark;
-  return TRUE;
 }
 
 void
@@ -1865,37 +1706,16 @@ anbu_telemetry_get_plug_status (AnbuTelemetry           *self,
   return live_get (self, serial, status);
 }
 
-typedef struct
-{
-  char   *serial;
-  gint64  last_seen_at;
-  double  last_watts;
-  double  last_lux;
-  gint64  last_activity_at;
-  AnbuActivityDetector *detector;  /* NULL when none stored */
-} LiveFields;
-
-static void
-live_fields_clear (LiveFields *fields)
-{
-  g_free (fields->serial);
-  g_free (fields->detector);
-}
-
 static gboolean
-publish_one (AnbuTelemetry     *self,
-             AnbuStore         *store,
-             const LiveFields  *fields,
-             GError           **error)
+publish_one (AnbuTelemetry           *self,
+             AnbuStore               *store,
+             const AnbuTelemetryDue  *fields,
+             GError                 **error)
 {
   g_autoptr(AnbuStoreEntity) entity = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *seen_text = anbu_server_time_format (fields->last_seen_at);
-  g_autofree char *activity_text = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *record;
-  sqlite3_stmt *stmt = self->publish_mark;
-  int rc;
 
   entity = anbu_store_load (store, ANBU_RECORD_KIND_PLUG, fields->serial, &local_error);
   if (entity == NULL)
@@ -1926,7 +1746,6 @@ publish_one (AnbuTelemetry     *self,
     {
       anbu_json_write_timestamp (record, "last_activity_at",
                                  fields->last_activity_at * G_USEC_PER_SEC);
-      activity_text = anbu_server_time_format (fields->last_activity_at);
     }
   /* What the plug's detector learned to leave out of activity, for the
    * household page: the facts, and the sentence in the server's language. */
@@ -1949,29 +1768,10 @@ publish_one (AnbuTelemetry     *self,
   if (!anbu_store_save (store, entity, error))
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, fields->serial, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, seen_text, -1, SQLITE_STATIC);
-  sqlite3_bind_double (stmt, 3, fields->last_watts);
-  sqlite3_bind_double (stmt, 4, fields->last_lux);
-  if (activity_text != NULL)
-    sqlite3_bind_text (stmt, 5, activity_text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 5);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      /* The store's connection (anbu_telemetry_set_store_connection). */
-      sqlite3 *db = sqlite3_db_handle (stmt);
-
-      g_set_error (error, ANBU_STORE_ERROR,
-                   (sqlite3_extended_errcode (db) & 0xff) == SQLITE_FULL ? ANBU_STORE_ERROR_FULL
-                                                                         : ANBU_STORE_ERROR_FAILED,
-                   "Cannot mark the published live fields: %s", sqlite3_errmsg (db));
-      return FALSE;
-    }
-  return TRUE;
+  /* In the store's transaction, with the record. */
+  return anbu_telemetry_store_mark_published (self->data, fields->serial, fields->last_seen_at,
+                                              fields->last_watts, fields->last_lux,
+                                              fields->last_activity_at, error);
 }
 
 gboolean
@@ -1982,46 +1782,26 @@ anbu_telemetry_publish_live (AnbuTelemetry  *self,
                              guint          *published,
                              GError        **error)
 {
-  g_autoptr(GArray) due = g_array_new (FALSE, FALSE, sizeof (LiveFields));
-  sqlite3_stmt *stmt = self->publish_due;
-  int rc;
+  g_autoptr(GArray) due = g_array_new (FALSE, FALSE, sizeof (AnbuTelemetryDue));
 
   g_return_val_if_fail (ANBU_IS_TELEMETRY (self), FALSE);
   g_return_val_if_fail (ANBU_IS_STORE (store), FALSE);
 
-  g_array_set_clear_func (due, (GDestroyNotify) live_fields_clear);
+  g_array_set_clear_func (due, (GDestroyNotify) anbu_telemetry_due_clear);
   if (published != NULL)
     *published = 0;
 
   /* Read first, then write. */
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, MAX (interval, 1));
-  sqlite3_bind_int64 (stmt, 3, ANBU_TELEMETRY_PUBLISH_PER_PASS);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      LiveFields fields;
-
-      fields.serial = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      fields.last_seen_at = sqlite3_column_int64 (stmt, 1);
-      fields.last_watts = sqlite3_column_double (stmt, 2);
-      fields.last_lux = sqlite3_column_double (stmt, 3);
-      fields.last_activity_at = sqlite3_column_int64 (stmt, 4);
-      fields.detector = g_new (AnbuActivityDetector, 1);
-      if (!anbu_activity_detector_from_blob (fields.detector, sqlite3_column_blob (stmt, 5),
-                                             (gsize) sqlite3_column_bytes (stmt, 5)))
-        g_clear_pointer (&fields.detector, g_free);
-      g_array_append_val (due, fields);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read the plugs' live fields");
+  if (!anbu_telemetry_store_read_publish_due (self->data, now, MAX (interval, 1),
+                                              ANBU_TELEMETRY_PUBLISH_PER_PASS, due, error))
+    return FALSE;
   if (due->len == 0)
     return TRUE;
 
   if (!anbu_store_begin (store, error))
     return FALSE;
   for (guint i = 0; i < due->len; i++)
-    if (!publish_one (self, store, &g_array_index (due, LiveFields, i), error))
+    if (!publish_one (self, store, &g_array_index (due, AnbuTelemetryDue, i), error))
       {
         anbu_store_rollback (store);
         return FALSE;

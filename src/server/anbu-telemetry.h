@@ -3,7 +3,6 @@
 
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "anbu-activity-detector.h"
 #include "anbu-reading-log.h"
@@ -139,14 +138,20 @@ AnbuTelemetryBatch *anbu_telemetry_parse_simple_body (const char *data,
 #define ANBU_TYPE_TELEMETRY (anbu_telemetry_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuTelemetry, anbu_telemetry, ANBU, TELEMETRY, GObject)
 
-/* `db` is the server's connection (owned by the store; it must outlive
- * this object); the raw readings go to `readings` (on SQLite, a log on
- * the same connection, so they commit with the batch). A plug quiet for
+/* Telemetry on the database of `store`, SQLite or PostgreSQL
+ * (anbu-telemetry-store.h). With `own_connection` its batches are stored
+ * on a connection of its own (for a worker thread), else on the store's.
+ * The raw readings go to the engine's reading log (on SQLite on the same
+ * connection, so they commit with the batch; on PostgreSQL an
+ * AnbuPgReadingLog, committed just before it). The live fields published
+ * into plug records (anbu_telemetry_publish_live) are written on the
+ * store's connection, in its transaction. A plug quiet for
  * `offline_after_seconds` and then heard again counts as back online (its
  * quiet restarts). */
-AnbuTelemetry       *anbu_telemetry_new              (sqlite3             *db,
-                                                      AnbuReadingLog      *readings,
-                                                      gint64               offline_after_seconds);
+AnbuTelemetry       *anbu_telemetry_new              (AnbuStore           *store,
+                                                      gboolean             own_connection,
+                                                      gint64               offline_after_seconds,
+                                                      GError             **error);
 
 /* Checks, stores and detects. Takes ownership of nothing; the batch's
  * entries are updated with reject reasons. NULL only when storage fails
@@ -164,13 +169,6 @@ GPtrArray           *anbu_telemetry_ingest_many      (AnbuTelemetry       *self,
                                                       GPtrArray           *batches,
                                                       gint64               now,
                                                       GError             **error);
-
-/* A telemetry on its own connection (its batches stored on a worker
- * thread): `store_db` is the connection behind the AnbuStore given to
- * anbu_telemetry_publish_live, whose transaction then also writes the
- * published fields. FALSE when the statement cannot be prepared. */
-gboolean             anbu_telemetry_set_store_connection (AnbuTelemetry   *self,
-                                                          sqlite3         *store_db);
 
 /* Readings older than `seconds` before the clock are refused ("too_old"):
  * they would fall behind the retention fold, where a resent one could no
@@ -205,7 +203,7 @@ void                 anbu_telemetry_plug_status_clear (AnbuTelemetryPlugStatus *
  * record changes when it was never published, when its readings moved on
  * by `interval` seconds since the last publication, or when it has been
  * quiet for `interval` with newer fields than published. Done by the timer
- * pass; `store` is the AnbuStore behind the connection. `published` counts
+ * pass; `store` is the AnbuStore telemetry was made with. `published` counts
  * the records changed. */
 #define ANBU_TELEMETRY_DEFAULT_PUBLISH_INTERVAL (15 * 60)
 /* At most this many plug records change per call (the oldest publications

@@ -615,6 +615,65 @@ test_household_leaves_scope (Fixture       *fixture,
   g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_UNKNOWN);
 }
 
+/* One entry pushed by the administrator; it must be applied. */
+static void
+admin_push (Fixture    *fixture,
+            const char *kind,
+            const char *payload)
+{
+  g_autofree char *entry_id = g_uuid_string_random ();
+  g_autofree char *entries = g_strdup_printf ("[{\"id\":\"%s\",\"kind\":\"%s\",\"payload\":%s}]",
+                                              entry_id, kind, payload);
+  g_autoptr(AnbuTestResponse) response = NULL;
+  JsonArray *results = anbu_test_push (fixture->server, fixture->admin_token, entries, &response);
+
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"),
+                   ==, "applied");
+}
+
+/* A plug taken back and installed at a household of another 동 leaves the
+ * planner's copy: it no longer shows as installed at their household. */
+static void
+test_plug_leaves_scope (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ours = seed_households (fixture, 1, DONG);
+  g_autoptr(GPtrArray) theirs = seed_households (fixture, 1, OTHER_DONG);
+  g_autofree char *install_ours = g_strdup_printf ("{\"serial\":\"AP-7201\",\"household_id\":\"%s\","
+                                                   "\"appliance\":\"tv\","
+                                                   "\"installed_at\":\"2026-11-20T10:00:00+09:00\"}",
+                                                   (const char *) g_ptr_array_index (ours, 0));
+  g_autofree char *install_theirs = g_strdup_printf ("{\"serial\":\"AP-7201\",\"household_id\":\"%s\","
+                                                     "\"appliance\":\"lamp\","
+                                                     "\"installed_at\":\"2026-11-24T09:30:00+09:00\"}",
+                                                     (const char *) g_ptr_array_index (theirs, 0));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) plug = NULL;
+  g_autoptr(JsonObject) gone = NULL;
+
+  admin_push (fixture, "plug.install", install_ours);
+  sign_in (fixture, PASSWORD, &error);
+  g_assert_no_error (error);
+  sync_now (fixture, &error);
+  g_assert_no_error (error);
+  plug = get_local (fixture, "plug", "AP-7201", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (plug, "household_id"), ==, g_ptr_array_index (ours, 0));
+  g_assert_cmpstr (json_object_get_string_member (plug, "state"), ==, "installed");
+
+  admin_push (fixture, "plug.remove",
+              "{\"serial\":\"AP-7201\",\"reason\":\"returned\",\"at\":\"2026-11-24T09:00:00+09:00\"}");
+  admin_push (fixture, "plug.install", install_theirs);
+  sync_now (fixture, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (count_local (fixture, "plug"), ==, 0);
+  g_assert_cmpint (count_local (fixture, "household"), ==, 1);
+  gone = get_local (fixture, "plug", "AP-7201", &error);
+  g_assert_null (gone);
+  g_assert_error (error, ANBU_REPLICA_ERROR, ANBU_REPLICA_ERROR_UNKNOWN);
+}
+
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -948,6 +1007,7 @@ main (int argc, char *argv[])
   ADD ("conflict-keep-mine", test_conflict_keep_mine);
   ADD ("conflict-take-theirs", test_conflict_take_theirs);
   ADD ("household-leaves-scope", test_household_leaves_scope);
+  ADD ("plug-leaves-scope", test_plug_leaves_scope);
   ADD ("nothing-in-plaintext", test_nothing_in_plaintext);
   ADD ("wrong-password", test_wrong_password);
   ADD ("password-changed", test_password_changed);

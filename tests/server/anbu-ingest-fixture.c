@@ -68,6 +68,22 @@ ingest_fixture_new (gint64              clock,
   return fixture;
 }
 
+IngestFixture *
+ingest_fixture_new_instance (IngestFixture *fixture,
+                             gint64         clock)
+{
+  IngestFixture *instance = g_new0 (IngestFixture, 1);
+  g_auto(GStrv) args = server_args (clock, (const char * const *) fixture->extra_args);
+
+  instance->extra_args = g_strdupv (fixture->extra_args);
+  instance->server = anbu_test_server_new_instance (fixture->server, (const char * const *) args);
+  instance->admin_id = g_strdup (fixture->admin_id);
+  /* Sessions and gateways live in the database: one token serves on all. */
+  instance->admin_token = g_strdup (fixture->admin_token);
+  instance->gateway_token = g_strdup (fixture->gateway_token);
+  return instance;
+}
+
 void
 ingest_fixture_restart (IngestFixture *fixture,
                         gint64         clock)

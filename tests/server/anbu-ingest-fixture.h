@@ -26,6 +26,10 @@ typedef struct
 IngestFixture    *ingest_fixture_new            (gint64               clock,
                                                  const char * const  *extra_args);
 void              ingest_fixture_free           (IngestFixture       *fixture);
+/* Another instance on the same (PostgreSQL) database, on its own manual
+ * clock at `clock`, with the same admin and gateway tokens. */
+IngestFixture    *ingest_fixture_new_instance   (IngestFixture       *fixture,
+                                                 gint64               clock);
 /* Stops the server (SIGTERM) unless stopped already and starts it again on
  * the same database. */
 void              ingest_fixture_restart        (IngestFixture       *fixture,

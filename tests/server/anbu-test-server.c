@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -10,6 +11,9 @@
 
 #include "anbu-clock.h"
 #include "anbu-test-server.h"
+#ifdef HAVE_POSTGRESQL
+#include "anbu-test-postgres.h"
+#endif
 
 static const char *
 server_binary (void)
@@ -78,8 +82,47 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+gboolean
+anbu_test_server_on_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("ANBU_TEST_ENGINE"), "postgresql") == 0;
+}
+
+/* A fresh database for a new server: the file anbu.db in `dir`, or with
+ * ANBU_TEST_ENGINE=postgresql a new database of one throwaway PostgreSQL
+ * for the whole test program (stopped and removed when the program ends,
+ * however it ends). Without PostgreSQL 15 the program is skipped (77). */
+static char *
+new_database (const char *dir)
+{
+  if (!anbu_test_server_on_postgresql ())
+    return g_build_filename (dir, "anbu.db", NULL);
+#ifdef HAVE_POSTGRESQL
+  {
+    static AnbuTestPostgres *postgres;
+
+    if (postgres == NULL)
+      {
+        g_autofree char *skip_reason = NULL;
+
+        postgres = anbu_test_postgres_start (&skip_reason);
+        if (postgres == NULL)
+          {
+            g_print ("1..0 # SKIP %s\n", skip_reason);
+            exit (77);
+          }
+      }
+    return anbu_test_postgres_create_database (postgres);
+  }
+#else
+  g_print ("1..0 # SKIP built without PostgreSQL\n");
+  exit (77);
+#endif
+}
+
 static AnbuTestServer *
 start (char               *dir,
+       char               *db,
        const char * const *extra_args)
 {
   AnbuTestServer *server = g_new0 (AnbuTestServer, 1);
@@ -92,7 +135,7 @@ start (char               *dir,
   gboolean has_manual_clock = FALSE;
 
   server->dir = dir;
-  server->db = g_build_filename (dir, "anbu.db", NULL);
+  server->db = db;
 
   g_ptr_array_add (argv, (char *) server_binary ());
   g_ptr_array_add (argv, "serve");
@@ -147,7 +190,19 @@ anbu_test_server_new (const char * const *extra_args)
   char *dir = g_dir_make_tmp ("anbu-server-test-XXXXXX", &error);
 
   g_assert_no_error (error);
-  return start (dir, extra_args);
+  return start (dir, new_database (dir), extra_args);
+}
+
+AnbuTestServer *
+anbu_test_server_new_instance (AnbuTestServer     *other,
+                               const char * const *extra_args)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("anbu-server-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (anbu_test_server_on_postgresql ());
+  return start (dir, g_strdup (other->db), extra_args);
 }
 
 void
@@ -157,7 +212,7 @@ anbu_test_server_restart (AnbuTestServer     *server,
   AnbuTestServer *fresh;
 
   g_assert_null (server->process);
-  fresh = start (g_strdup (server->dir), extra_args);
+  fresh = start (g_strdup (server->dir), g_strdup (server->db), extra_args);
   g_free (server->url);
   server->url = g_steal_pointer (&fresh->url);
   server->process = g_steal_pointer (&fresh->process);
@@ -541,6 +596,32 @@ anbu_test_server_insert_alert (AnbuTestServer *server,
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
 
+#ifdef HAVE_POSTGRESQL
+  if (anbu_test_server_on_postgresql ())
+    {
+      g_autofree char *sql = NULL;
+      char *quoted[4];
+      const char *values[] = { id, household_id, record, updated_at };
+
+      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+        {
+          g_auto(GStrv) parts = g_strsplit (values[i], "'", -1);
+          g_autofree char *doubled = g_strjoinv ("''", parts);
+
+          quoted[i] = g_strdup_printf ("'%s'", doubled);
+        }
+      sql = g_strdup_printf ("BEGIN; SELECT pg_advisory_xact_lock (7308406150721);"
+                             "UPDATE counter SET value = value + 1 WHERE name = 'seq';"
+                             "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
+                             " VALUES (%s, %s, 'open', %s, 1, (SELECT value FROM counter WHERE name = 'seq'),"
+                             " %s::timestamptz); COMMIT",
+                             quoted[0], quoted[1], quoted[2], quoted[3]);
+      for (guint i = 0; i < G_N_ELEMENTS (quoted); i++)
+        g_free (quoted[i]);
+      anbu_test_postgres_exec (server->db, sql);
+      return;
+    }
+#endif
   g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);

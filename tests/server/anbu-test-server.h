@@ -21,7 +21,7 @@ guint             anbu_test_timeout_multiplier  (void);
 typedef struct
 {
   char        *dir;       /* temporary directory, removed at the end */
-  char        *db;        /* database file in it */
+  char        *db;        /* its --db: the file anbu.db in `dir`, or a postgresql:// URI */
   char        *url;       /* "http(s)://127.0.0.1:PORT" without a trailing slash */
   GSubprocess *process;
   SoupSession *session;
@@ -36,9 +36,16 @@ typedef struct
   JsonNode           *json;   /* NULL when the body is not JSON */
 } AnbuTestResponse;
 
+/* Whether the servers of this test program run on PostgreSQL
+ * (ANBU_TEST_ENGINE=postgresql: the server suites' "-pg" runs). */
+gboolean          anbu_test_server_on_postgresql (void);
 /* Starts a server on a fresh database. `extra_args` (NULL-terminated, may be
  * NULL) go after "serve --db … --listen 127.0.0.1:0". */
 AnbuTestServer   *anbu_test_server_new          (const char * const *extra_args);
+/* Another instance on `other`'s database (on PostgreSQL only): instances
+ * on one database act as one server. */
+AnbuTestServer   *anbu_test_server_new_instance (AnbuTestServer     *other,
+                                                 const char * const *extra_args);
 /* Sends `signum` (none when 0) and waits for the process to exit; returns
  * its exit status (or 128 + signal when it died of one). Keeps the
  * directory. */

@@ -534,19 +534,15 @@ instance_start (Instance   *instance,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(AnbuReadingLog) readings = NULL;
-  sqlite3 *db;
 
   /* Its own SQLite file for what does not run on PostgreSQL yet. */
   path = anbu_test_database_new (FALSE, "anbu-instance-XXXXXX", &instance->dir);
   instance->store = anbu_sqlite_store_open (path, &error);
   g_assert_no_error (error);
   save_household (instance->store);
-  db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (instance->store));
-  readings = anbu_sqlite_reading_log_new (db);
-  instance->telemetry = anbu_telemetry_new (db, readings, 6 * 3600);
-  g_assert_nonnull (instance->telemetry);
-  instance->hub = anbu_live_hub_new (instance->store, db, 1);
+  instance->telemetry = anbu_telemetry_new (instance->store, FALSE, 6 * 3600, &error);
+  g_assert_no_error (error);
+  instance->hub = anbu_live_hub_new (instance->store, 1);
   g_assert_nonnull (instance->hub);
   instance->bus = anbu_pg_event_bus_new (location, &error);
   g_assert_no_error (error);

@@ -7,140 +7,13 @@
 #include <sys/socket.h>
 
 #include "anbu-ingest-fixture.h"
+#include "anbu-live-client.h"
 
 #define DONG_A "1111051500"
 #define DONG_B "1111053000"
 /* Wednesday 2026-11-25 14:00 KST. */
 #define NOW ((gint64) 1795582800)
 #define HOUR ((gint64) 3600)
-
-typedef struct
-{
-  SoupWebsocketConnection *connection;
-  GError                  *error;
-  gboolean                 done;
-  GPtrArray               *messages;   /* JsonObject * */
-} Client;
-
-static void
-on_message (SoupWebsocketConnection *connection,
-            gint                     type,
-            GBytes                  *message,
-            gpointer                 user_data)
-{
-  Client *client = user_data;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  gsize size;
-  const char *data = g_bytes_get_data (message, &size);
-
-  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
-  g_assert_true (json_parser_load_from_data (parser, data, (gssize) size, NULL));
-  g_ptr_array_add (client->messages, json_object_ref (json_node_get_object (json_parser_get_root (parser))));
-}
-
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Client *client = user_data;
-
-  client->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
-                                                              &client->error);
-  if (client->connection != NULL)
-    g_signal_connect (client->connection, "message", G_CALLBACK (on_message), client);
-  client->done = TRUE;
-}
-
-static Client *
-connect_live (IngestFixture *fixture,
-              SoupSession   *session,
-              const char    *token)
-{
-  Client *client = g_new0 (Client, 1);
-  g_autofree char *url = g_strconcat (fixture->server->url, "/api/v1/live", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-
-  client->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        on_connected, client);
-  anbu_test_wait_for (&client->done);
-  return client;
-}
-
-static void
-client_free (Client *client)
-{
-  if (client->connection != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (client->connection, client);
-      g_object_unref (client->connection);
-    }
-  g_clear_error (&client->error);
-  g_ptr_array_unref (client->messages);
-  g_free (client);
-}
-
-/* The first message of `type` about `household` (NULL: any), or NULL. */
-static JsonObject *
-find_message (Client     *client,
-              const char *type,
-              const char *household)
-{
-  for (guint i = 0; i < client->messages->len; i++)
-    {
-      JsonObject *message = client->messages->pdata[i];
-      JsonObject *record;
-
-      if (g_strcmp0 (json_object_get_string_member (message, "type"), type) != 0)
-        continue;
-      if (household == NULL)
-        return message;
-      record = json_object_get_object_member (message, "record");
-      if (g_strcmp0 (json_object_get_string_member (record, "household_id"), household) == 0)
-        return message;
-    }
-  return NULL;
-}
-
-typedef struct
-{
-  Client     *client;
-  const char *type;
-  const char *household;
-  gboolean    found;
-} Wait;
-
-static gboolean
-check_wait (gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->found = find_message (wait->client, wait->type, wait->household) != NULL;
-  return wait->found ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
-}
-
-static JsonObject *
-wait_message (Client     *client,
-              const char *type,
-              const char *household)
-{
-  Wait wait = { client, type, household, FALSE };
-
-  /* The source removes itself once the message is there. */
-  if (find_message (client, type, household) == NULL)
-    {
-      g_timeout_add (5, check_wait, &wait);
-      anbu_test_wait_for (&wait.found);
-    }
-  return find_message (client, type, household);
-}
 
 static void
 test_scope (void)
@@ -151,34 +24,34 @@ test_scope (void)
   g_autofree char *token_b = ingest_add_user (fixture, "planner-b", "planner", DONG_B);
   g_autofree char *house_a = ingest_add_household (fixture, DONG_A, FALSE, 24, "PLUG-A", NOW - 30 * HOUR);
   g_autofree char *house_b = ingest_add_household (fixture, DONG_B, FALSE, 24, "PLUG-B", NOW - 30 * HOUR);
-  Client *a, *b, *nobody;
+  LiveClient *a, *b, *nobody;
   JsonObject *message;
 
   soup_session_set_proxy_resolver (session, NULL);
-  nobody = connect_live (fixture, session, NULL);
+  nobody = live_client_connect (fixture->server, session, NULL);
   g_assert_null (nobody->connection);
   g_assert_nonnull (nobody->error);
-  a = connect_live (fixture, session, token_a);
+  a = live_client_connect (fixture->server, session, token_a);
   g_assert_no_error (a->error);
-  b = connect_live (fixture, session, token_b);
+  b = live_client_connect (fixture->server, session, token_b);
   g_assert_no_error (b->error);
 
   /* Household A: quiet for 29 h, so the batch raises a signal too. */
   ingest_post_span (fixture, "PLUG-A", NOW - 29 * HOUR - 600, NOW, 60, 2, 80,
                     NOW - 29 * HOUR - 300, NOW - 29 * HOUR, NULL);
-  message = wait_message (a, "plug", house_a);
+  message = live_client_wait (a, "plug", house_a);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (message, "record"),
                                                   "serial"), ==, "PLUG-A");
-  message = wait_message (a, "alert", house_a);
+  message = live_client_wait (a, "alert", house_a);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (message, "record"),
                                                   "kind"), ==, "inactivity");
 
   /* Household B reaches B, and B never saw A. */
   ingest_post_span (fixture, "PLUG-B", NOW - 600, NOW, 60, 2, 2, 0, 0, NULL);
-  wait_message (b, "plug", house_b);
-  g_assert_null (find_message (b, "plug", house_a));
-  g_assert_null (find_message (b, "alert", house_a));
-  g_assert_null (find_message (a, "plug", house_b));
+  live_client_wait (b, "plug", house_b);
+  g_assert_null (live_client_find (b, "plug", house_a));
+  g_assert_null (live_client_find (b, "alert", house_a));
+  g_assert_null (live_client_find (a, "plug", house_b));
 
   /* A change in A's 동 (a visit) is announced to A, not to B. */
   {
@@ -190,7 +63,7 @@ test_scope (void)
 
     json_object_unref (ingest_push (fixture, "visit.create", visit));
   }
-  message = wait_message (a, "change", NULL);
+  message = live_client_wait (a, "change", NULL);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (message, "cursor"), "c"));
 
   /* B's own change reaches B; by then A's would have too. */
@@ -203,7 +76,7 @@ test_scope (void)
     guint changes_b = 0;
 
     json_object_unref (ingest_push (fixture, "visit.create", visit));
-    wait_message (b, "change", NULL);
+    live_client_wait (b, "change", NULL);
     for (guint i = 0; i < b->messages->len; i++)
       if (g_strcmp0 (json_object_get_string_member (b->messages->pdata[i], "type"), "change") == 0)
         changes_b++;
@@ -212,17 +85,108 @@ test_scope (void)
 
   /* A client connecting now gets the status of the plugs it may see. */
   {
-    Client *late = connect_live (fixture, session, token_b);
+    LiveClient *late = live_client_connect (fixture->server, session, token_b);
 
     g_assert_no_error (late->error);
-    wait_message (late, "plug", house_b);
-    g_assert_null (find_message (late, "plug", house_a));
-    client_free (late);
+    live_client_wait (late, "plug", house_b);
+    g_assert_null (live_client_find (late, "plug", house_a));
+    live_client_free (late);
   }
 
-  client_free (nobody);
-  client_free (a);
-  client_free (b);
+  live_client_free (nobody);
+  live_client_free (a);
+  live_client_free (b);
+  ingest_fixture_free (fixture);
+}
+
+/* The largest cursor of the change notices `client` has had, or 0. */
+static gint64
+last_notice (LiveClient *client)
+{
+  gint64 last = 0;
+
+  for (guint i = 0; i < client->messages->len; i++)
+    {
+      JsonObject *message = client->messages->pdata[i];
+
+      if (g_strcmp0 (json_object_get_string_member (message, "type"), "change") == 0)
+        last = MAX (last, g_ascii_strtoll (json_object_get_string_member (message, "cursor") + 1,
+                                           NULL, 10));
+    }
+  return last;
+}
+
+typedef struct
+{
+  LiveClient *client;
+  gint64      cursor;
+  gboolean    reached;
+} WaitNotice;
+
+static gboolean
+check_notice (gpointer user_data)
+{
+  WaitNotice *wait = user_data;
+
+  wait->reached = last_notice (wait->client) >= wait->cursor;
+  return wait->reached ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+/* Until `client` was told of the changes up to `cursor` ("cN"). */
+static void
+wait_notice (LiveClient *client,
+             const char *cursor)
+{
+  WaitNotice wait = { client, g_ascii_strtoll (cursor + 1, NULL, 10), FALSE };
+
+  g_assert_cmpint (wait.cursor, >, 0);
+  if (last_notice (client) < wait.cursor)
+    {
+      g_timeout_add (5, check_notice, &wait);
+      anbu_test_wait_for (&wait.reached);
+    }
+}
+
+/* A plug taken back from A's household and installed in 동 B: A is told
+ * to pull (the pull carries the plug's removal, tests/server/test-sync.c),
+ * or their app would show it installed at their household until some
+ * other change. */
+static void
+test_plug_moved_away (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token_a = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
+  g_autofree char *token_b = ingest_add_user (fixture, "planner-b", "planner", DONG_B);
+  g_autofree char *house_a = ingest_add_household (fixture, DONG_A, FALSE, 24, "PLUG-A", NOW - 30 * HOUR);
+  g_autofree char *house_b = ingest_add_household (fixture, DONG_B, FALSE, 24, "PLUG-B", NOW - 30 * HOUR);
+  g_autofree char *taken_at = ingest_time (NOW - HOUR);
+  g_autofree char *installed_at = ingest_time (NOW);
+  g_autofree char *removal = g_strdup_printf ("{\"serial\": \"PLUG-A\", \"reason\": \"returned\","
+                                              " \"at\": \"%s\"}", taken_at);
+  g_autofree char *install = g_strdup_printf ("{\"serial\": \"PLUG-A\", \"household_id\": \"%s\","
+                                              " \"appliance\": \"tv\", \"installed_at\": \"%s\"}",
+                                              house_b, installed_at);
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  LiveClient *a, *b;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  a = live_client_connect (fixture->server, session, token_a);
+  g_assert_no_error (a->error);
+  b = live_client_connect (fixture->server, session, token_b);
+  g_assert_no_error (b->error);
+
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+  json_object_unref (ingest_push (fixture, "plug.install", install));
+  /* Where the changes end now; both planners are told of a change there
+   * (before the fix A heard nothing after the plug left). */
+  changes = anbu_test_pull (fixture->server, fixture->admin_token, &cursor, 0, NULL);
+  wait_notice (b, cursor);
+  wait_notice (a, cursor);
+
+  live_client_free (a);
+  live_client_free (b);
   ingest_fixture_free (fixture);
 }
 
@@ -239,7 +203,7 @@ frame_seen_at (JsonObject *message)
 
 typedef struct
 {
-  Client  *client;
+  LiveClient  *client;
   gint64   seen_at;
   gboolean found;
 } WaitSeen;
@@ -269,18 +233,18 @@ test_throttle_keeps_latest (void)
   g_autofree char *first = ingest_readings_json ("PLUG-A", NOW - 120, 60, 1, 3, 3, 0, 0, NULL);
   g_autofree char *second = ingest_readings_json ("PLUG-A", NOW - 60, 60, 1, 3, 3, 0, 0, NULL);
   WaitSeen wait;
-  Client *client;
+  LiveClient *client;
 
   soup_session_set_proxy_resolver (session, NULL);
-  client = connect_live (fixture, session, token);
+  client = live_client_connect (fixture->server, session, token);
   g_assert_no_error (client->error);
   anbu_test_response_free (ingest_post (fixture, first));
-  wait_message (client, "plug", house);
+  live_client_wait (client, "plug", house);
   anbu_test_response_free (ingest_post (fixture, second));
   wait = (WaitSeen) { client, NOW - 60, FALSE };
   g_timeout_add (10, check_seen, &wait);
   anbu_test_wait_for (&wait.found);
-  client_free (client);
+  live_client_free (client);
   ingest_fixture_free (fixture);
 }
 
@@ -302,19 +266,19 @@ add_visit (IngestFixture *fixture,
 /* Connects, waits for the snapshot frames of `expected` (NULL-terminated),
  * then for the change notice of a visit to the first of them, sent after
  * the whole snapshot. */
-static Client *
+static LiveClient *
 connect_and_settle (IngestFixture      *fixture,
                     SoupSession        *session,
                     const char         *token,
                     const char * const *expected)
 {
-  Client *client = connect_live (fixture, session, token);
+  LiveClient *client = live_client_connect (fixture->server, session, token);
 
   g_assert_no_error (client->error);
   for (guint i = 0; expected[i] != NULL; i++)
-    wait_message (client, "plug", expected[i]);
+    live_client_wait (client, "plug", expected[i]);
   add_visit (fixture, expected[0]);
-  wait_message (client, "change", NULL);
+  live_client_wait (client, "change", NULL);
   return client;
 }
 
@@ -337,12 +301,12 @@ test_scope_index (void)
   g_autofree char *move = g_strdup_printf ("{\"household_id\": \"%s\", \"from\": \"planner-a\","
                                            " \"to\": \"planner-b\"}", moving);
   g_autoptr(AnbuTestResponse) moved = NULL;
-  Client *a, *b, *control;
+  LiveClient *a, *b, *control;
 
   soup_session_set_proxy_resolver (session, NULL);
-  a = connect_live (fixture, session, token_a);
-  b = connect_live (fixture, session, token_b);
-  control = connect_live (fixture, session, token_c);
+  a = live_client_connect (fixture->server, session, token_a);
+  b = live_client_connect (fixture->server, session, token_b);
+  control = live_client_connect (fixture->server, session, token_c);
   g_assert_no_error (a->error);
   g_assert_no_error (b->error);
   g_assert_no_error (control->error);
@@ -357,32 +321,32 @@ test_scope_index (void)
   ingest_post_span (fixture, "PLUG-M", NOW - 600, NOW - 300, 60, 2, 2, 0, 0, NULL);
   ingest_post_span (fixture, "PLUG-B", NOW - 600, NOW - 300, 60, 2, 2, 0, 0, NULL);
   ingest_post_span (fixture, "PLUG-A", NOW - 600, NOW - 300, 60, 2, 2, 0, 0, NULL);
-  wait_message (b, "plug", moving);
-  wait_message (b, "plug", house_b);
-  wait_message (a, "plug", house_a);
-  wait_message (control, "plug", house_a);
-  g_assert_null (find_message (a, "plug", moving));
-  g_assert_null (find_message (a, "plug", house_b));
-  g_assert_null (find_message (b, "plug", house_a));
-  g_assert_null (find_message (control, "plug", moving));
-  g_assert_null (find_message (control, "plug", house_b));
+  live_client_wait (b, "plug", moving);
+  live_client_wait (b, "plug", house_b);
+  live_client_wait (a, "plug", house_a);
+  live_client_wait (control, "plug", house_a);
+  g_assert_null (live_client_find (a, "plug", moving));
+  g_assert_null (live_client_find (a, "plug", house_b));
+  g_assert_null (live_client_find (b, "plug", house_a));
+  g_assert_null (live_client_find (control, "plug", moving));
+  g_assert_null (live_client_find (control, "plug", house_b));
 
   /* The same on connect. */
   {
     const char *of_a[] = { house_a, NULL };
     const char *of_b[] = { moving, house_b, NULL };
-    Client *late_a = connect_and_settle (fixture, session, token_a, of_a);
-    Client *late_b = connect_and_settle (fixture, session, token_b, of_b);
-    Client *late_control = connect_and_settle (fixture, session, token_c, of_a);
+    LiveClient *late_a = connect_and_settle (fixture, session, token_a, of_a);
+    LiveClient *late_b = connect_and_settle (fixture, session, token_b, of_b);
+    LiveClient *late_control = connect_and_settle (fixture, session, token_c, of_a);
 
-    g_assert_null (find_message (late_a, "plug", moving));
-    g_assert_null (find_message (late_a, "plug", house_b));
-    g_assert_null (find_message (late_b, "plug", house_a));
-    g_assert_null (find_message (late_control, "plug", moving));
-    g_assert_null (find_message (late_control, "plug", house_b));
-    client_free (late_a);
-    client_free (late_b);
-    client_free (late_control);
+    g_assert_null (live_client_find (late_a, "plug", moving));
+    g_assert_null (live_client_find (late_a, "plug", house_b));
+    g_assert_null (live_client_find (late_b, "plug", house_a));
+    g_assert_null (live_client_find (late_control, "plug", moving));
+    g_assert_null (live_client_find (late_control, "plug", house_b));
+    live_client_free (late_a);
+    live_client_free (late_b);
+    live_client_free (late_control);
   }
 
   /* 동 A moves to planner B: B's connection follows it. */
@@ -395,12 +359,12 @@ test_scope_index (void)
 
     g_assert_cmpuint (dong_moved->status, ==, 201);
     ingest_post_span (fixture, "PLUG-A", NOW - 240, NOW, 60, 2, 2, 0, 0, NULL);
-    wait_message (b, "plug", house_a);
+    live_client_wait (b, "plug", house_a);
   }
 
-  client_free (a);
-  client_free (b);
-  client_free (control);
+  live_client_free (a);
+  live_client_free (b);
+  live_client_free (control);
   ingest_fixture_free (fixture);
 }
 
@@ -458,7 +422,7 @@ live_dropped_total (IngestFixture *fixture)
 
 typedef struct
 {
-  Client  *client;
+  LiveClient  *client;
   gint64   seen_at;
   guint    wanted;
   gboolean found;
@@ -483,7 +447,7 @@ check_round (gpointer user_data)
 /* One reading for every plug at `t`; returns when `reader` saw them all. */
 static void
 post_round (IngestFixture *fixture,
-            Client        *reader,
+            LiveClient        *reader,
             gint64         t)
 {
   g_autoptr(GString) items = g_string_new (NULL);
@@ -513,7 +477,7 @@ test_stalled_reader_dropped (void)
   g_autofree char *token = ingest_add_user (fixture, "planner-a", "planner", DONG_A);
   g_autoptr(GSocket) stalled = NULL;
   g_autoptr(GError) error = NULL;
-  Client *reader;
+  LiveClient *reader;
   gint64 t = NOW - 3600;
   char buffer[4096];
   gssize got;
@@ -525,7 +489,7 @@ test_stalled_reader_dropped (void)
       g_autofree char *house = ingest_add_household (fixture, DONG_A, FALSE, 24, serial, NOW - 2 * HOUR);
     }
   stalled = connect_stalled (fixture, token);
-  reader = connect_live (fixture, session, token);
+  reader = live_client_connect (fixture->server, session, token);
   g_assert_no_error (reader->error);
 
   /* Each round sends the stalled client about 8 KB more. */
@@ -546,7 +510,7 @@ test_stalled_reader_dropped (void)
     g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
   g_assert_cmpuint (live_dropped_total (fixture), ==, 1);
 
-  client_free (reader);
+  live_client_free (reader);
   ingest_fixture_free (fixture);
 }
 
@@ -557,6 +521,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/anbu/live/scope", test_scope);
+  g_test_add_func ("/anbu/live/plug-moved-away", test_plug_moved_away);
   g_test_add_func ("/anbu/live/throttle-keeps-latest", test_throttle_keeps_latest);
   g_test_add_func ("/anbu/live/scope-index", test_scope_index);
   g_test_add_func ("/anbu/live/stalled-reader-dropped", test_stalled_reader_dropped);

@@ -24,6 +24,8 @@
 
 #include "anbu-api-error.h"
 #include "anbu-query-pool.h"
+#include "anbu-sqlite-report-store.h"
+#include "anbu-sqlite-store.h"
 #include "anbu-test-server.h"
 
 typedef struct
@@ -53,10 +55,11 @@ on_answer (GObject      *source,
 }
 
 static char *
-run_quick (sqlite3   *db,
-           gpointer   data,
-           GError   **error)
+run_quick (AnbuReportStore  *reports,
+           gpointer          data,
+           GError          **error)
 {
+  sqlite3 *db = anbu_sqlite_report_store_get_handle (ANBU_SQLITE_REPORT_STORE (reports));
   sqlite3_stmt *stmt = NULL;
   char *answer = NULL;
 
@@ -71,10 +74,11 @@ run_quick (sqlite3   *db,
 
 /* Waits at the gate, then counts without end. */
 static char *
-run_endless (sqlite3   *db,
-             gpointer   data,
-             GError   **error)
+run_endless (AnbuReportStore  *reports,
+             gpointer          data,
+             GError          **error)
 {
+  sqlite3 *db = anbu_sqlite_report_store_get_handle (ANBU_SQLITE_REPORT_STORE (reports));
   Gate *gate = data;
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -121,18 +125,17 @@ test_deadline_leaves_pool_free (void)
   g_autofree char *dir = g_dir_make_tmp ("anbu-query-pool-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "anbu.db", NULL);
   g_autoptr(AnbuQueryPool) pool = NULL;
+  g_autoptr(AnbuStore) store = NULL;
   Gate gate = { 0 };
   Answer slow = { 0 }, quick = { 0 }, after = { 0 };
-  sqlite3 *db = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL; CREATE TABLE t (x)", NULL, NULL,
-                                 NULL), ==, SQLITE_OK);
+  store = anbu_sqlite_store_open (path, &error);
+  g_assert_no_error (error);
   g_mutex_init (&gate.mutex);
   g_cond_init (&gate.cond);
   /* Two threads, as the server has; the shortest deadline it accepts. */
-  pool = anbu_query_pool_new (path, 2, 1);
+  pool = anbu_query_pool_new (store, 2, 1);
 
   g_assert_true (anbu_query_pool_run_async (pool, run_endless, &gate, NULL, on_answer, &slow));
   gate_wait_entered (&gate);
@@ -163,8 +166,13 @@ test_deadline_leaves_pool_free (void)
   g_free (after.answer);
   g_mutex_clear (&gate.mutex);
   g_cond_clear (&gate.cond);
-  sqlite3_close (db);
-  g_unlink (path);
+  g_clear_object (&store);
+  for (const char *const *suffix = (const char *const[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++)
+    {
+      g_autofree char *file = g_strconcat (path, *suffix, NULL);
+
+      g_unlink (file);
+    }
   g_rmdir (dir);
 }
 

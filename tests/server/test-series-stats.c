@@ -167,6 +167,8 @@ test_series_after_upgrade (void)
     "DROP INDEX household_dong_seq; CREATE INDEX household_dong ON household (dong_code);"
     SCHEMA_12_UNDO ("plug") SCHEMA_12_UNDO ("alert") SCHEMA_12_UNDO ("contact")
     SCHEMA_12_UNDO ("visit") SCHEMA_12_UNDO ("absence")
+    /* Schema 13's marks of records moved to another household. */
+    "DROP TABLE dependent_exit;"
     "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL, lux REAL,"
     " PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
     /* Two hours a minute apart, stored newest first: 10 W, then 20 W. */

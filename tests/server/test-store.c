@@ -692,6 +692,130 @@ test_pull_by_dong (Fixture       *fixture,
   g_assert_cmpint (cursor_ab, ==, cursor_control);
 }
 
+/* A plug reinstalled in a household of another 동, or an alert or fact
+ * moved there, leaves the sight of whoever saw it only through the
+ * household it left: they get a removal on their next pull, those who can
+ * see the new household get it, and a move between two households the
+ * caller sees is an ordinary change. */
+static void
+test_dependent_moves (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AnbuStore *store = fixture->store;
+  char *dongs_a[] = { (char *) DONG_A, NULL };
+  char *dongs_b[] = { (char *) DONG_B, NULL };
+  AnbuScope planner_a = { ANBU_USER_ROLE_PLANNER, dongs_a, "u-a" };
+  AnbuScope planner_b = { ANBU_USER_ROLE_PLANNER, dongs_b, "u-b" };
+  AnbuScope control = { ANBU_USER_ROLE_CONTROL, NULL, "u-c" };
+  AnbuScope admin = { ANBU_USER_ROLE_ADMIN, NULL, "u-admin" };
+  gint64 cursor_a = 0, cursor_b = 0, cursor_control = 0, cursor_admin = 0, before_moves;
+  g_autoptr(GError) error = NULL;
+
+  REQUIRE_STORE (fixture);
+  add_user (store, "u-a", "a.planner", ANBU_USER_ROLE_PLANNER, DONG_A);
+  add_user (store, "u-b", "b.planner", ANBU_USER_ROLE_PLANNER, DONG_B);
+  save_household (store, "h-1", DONG_A, TRUE, "active", 1, "가");
+  save_household (store, "h-2", DONG_B, FALSE, "active", 1, "나");
+  save_household (store, "h-3", DONG_A, FALSE, "active", 1, "다");
+  save_dependent (store, ANBU_RECORD_KIND_PLUG, "plug-1", "h-1", "installed", 1);
+  save_dependent (store, ANBU_RECORD_KIND_ALERT, "alert-1", "h-1", "open", 1);
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-1", "h-1", NULL, 1);
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-1", "h-1", NULL, 1);
+  save_dependent (store, ANBU_RECORD_KIND_ABSENCE, "absence-1", "h-1", NULL, 1);
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-3", "h-3", NULL, 1);
+
+  assert_pull_paged (store, &planner_a, &cursor_a,
+                     "household:h-1 household:h-3 plug:plug-1 alert:alert-1 contact:contact-1"
+                     " visit:visit-1 absence:absence-1 contact:contact-3");
+  assert_pull_paged (store, &planner_b, &cursor_b, "household:h-2");
+  assert_pull_paged (store, &control, &cursor_control,
+                     "household:h-1 plug:plug-1 alert:alert-1 contact:contact-1 visit:visit-1"
+                     " absence:absence-1");
+  assert_pull_paged (store, &admin, &cursor_admin,
+                     "household:h-1 household:h-2 household:h-3 plug:plug-1 alert:alert-1"
+                     " contact:contact-1 visit:visit-1 absence:absence-1 contact:contact-3");
+  before_moves = cursor_a;
+
+  /* The plug is reinstalled at h-2 in 동 B, which has no night consent. */
+  save_dependent (store, ANBU_RECORD_KIND_PLUG, "plug-1", "h-2", "installed", 2);
+  assert_pull_paged (store, &planner_a, &cursor_a, "-plug:plug-1");
+  assert_pull_paged (store, &planner_b, &cursor_b, "plug:plug-1");
+  assert_pull_paged (store, &control, &cursor_control, "-plug:plug-1");
+  assert_pull_paged (store, &admin, &cursor_admin, "plug:plug-1");
+  assert_first_pull (store, &planner_a,
+                     "household:h-1 household:h-3 alert:alert-1 contact:contact-1 visit:visit-1"
+                     " absence:absence-1 contact:contact-3");
+  assert_first_pull (store, &planner_b, "household:h-2 plug:plug-1");
+  assert_first_pull (store, &control,
+                     "household:h-1 alert:alert-1 contact:contact-1 visit:visit-1 absence:absence-1");
+
+  /* Every other kind that belongs to a household moves the same way. */
+  save_dependent (store, ANBU_RECORD_KIND_ALERT, "alert-1", "h-2", "open", 2);
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-1", "h-2", NULL, 2);
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-1", "h-2", NULL, 2);
+  save_dependent (store, ANBU_RECORD_KIND_ABSENCE, "absence-1", "h-2", NULL, 2);
+  assert_pull_paged (store, &planner_a, &cursor_a,
+                     "-alert:alert-1 -contact:contact-1 -visit:visit-1 -absence:absence-1");
+  assert_pull_paged (store, &planner_b, &cursor_b,
+                     "alert:alert-1 contact:contact-1 visit:visit-1 absence:absence-1");
+  assert_pull_paged (store, &control, &cursor_control,
+                     "-alert:alert-1 -contact:contact-1 -visit:visit-1 -absence:absence-1");
+
+  /* Between two households of 동 A: planner A still sees it; the control
+   * centre gains it with h-1's consent. */
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-3", "h-1", NULL, 2);
+  assert_pull_paged (store, &planner_a, &cursor_a, "contact:contact-3");
+  assert_pull_paged (store, &planner_b, &cursor_b, "");
+  assert_pull_paged (store, &control, &cursor_control, "contact:contact-3");
+
+  /* The plug comes back to h-1: planner B and the control centre swap. */
+  save_dependent (store, ANBU_RECORD_KIND_PLUG, "plug-1", "h-1", "installed", 3);
+  assert_pull_paged (store, &planner_a, &cursor_a, "plug:plug-1");
+  assert_pull_paged (store, &planner_b, &cursor_b, "-plug:plug-1");
+  assert_pull_paged (store, &control, &cursor_control, "plug:plug-1");
+  assert_pull_paged (store, &admin, &cursor_admin,
+                     "alert:alert-1 contact:contact-1 visit:visit-1 absence:absence-1"
+                     " contact:contact-3 plug:plug-1");
+  /* Planner A, away during all of it, gets where things are now: the plug
+   * that left and came back is no removal. */
+  assert_pull_paged (store, &planner_a, &before_moves,
+                     "-alert:alert-1 -contact:contact-1 -visit:visit-1 -absence:absence-1"
+                     " contact:contact-3 plug:plug-1");
+  g_assert_cmpint (before_moves, ==, cursor_a);
+
+  /* In and out of planner A's sight twice while they are away: one
+   * removal. */
+  before_moves = cursor_a;
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-3", "h-2", NULL, 3);
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-3", "h-3", NULL, 4);
+  save_dependent (store, ANBU_RECORD_KIND_CONTACT, "contact-3", "h-2", NULL, 5);
+  assert_pull_paged (store, &planner_a, &before_moves, "-contact:contact-3");
+  assert_pull_paged (store, &planner_b, &cursor_b, "contact:contact-3");
+  assert_pull_paged (store, &control, &cursor_control, "-contact:contact-3");
+  cursor_a = before_moves;
+
+  /* h-2 moves to 동 A: what moved to it comes back to planner A with it. */
+  save_household (store, "h-2", DONG_A, FALSE, "active", 2, "나");
+  assert_pull_paged (store, &planner_a, &cursor_a,
+                     "household:h-2 alert:alert-1 contact:contact-1 contact:contact-3 visit:visit-1"
+                     " absence:absence-1");
+  assert_pull_paged (store, &planner_b, &cursor_b, "-household:h-2");
+
+  /* h-3 is given to planner B one by one: a record moved to it and back
+   * comes and goes with B's sight of h-3, as it was when it left. */
+  g_assert_true (anbu_store_reassign_household (store, "h-3", "u-b", "u-a", &error));
+  g_assert_no_error (error);
+  assert_pull_paged (store, &planner_a, &cursor_a, "-household:h-3");
+  assert_pull_paged (store, &planner_b, &cursor_b, "household:h-3");
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-1", "h-3", NULL, 3);
+  assert_pull_paged (store, &planner_a, &cursor_a, "-visit:visit-1");
+  assert_pull_paged (store, &planner_b, &cursor_b, "visit:visit-1");
+  save_dependent (store, ANBU_RECORD_KIND_VISIT, "visit-1", "h-2", NULL, 4);
+  assert_pull_paged (store, &planner_a, &cursor_a, "visit:visit-1");
+  assert_pull_paged (store, &planner_b, &cursor_b, "-visit:visit-1");
+  assert_first_pull (store, &planner_b, "household:h-3");
+}
+
 static void
 test_mutations (Fixture       *fixture,
                 gconstpointer  data)
@@ -1283,6 +1407,8 @@ test_pg_dong_upgrade (Fixture       *fixture,
                           " plug_detector, routine_profile;"
                           "ALTER TABLE plug DROP COLUMN last_seen_at, DROP COLUMN last_watts,"
                           " DROP COLUMN last_lux, DROP COLUMN last_activity_at;"
+                          /* and step 6, the exit marks of moved dependents */
+                          "DROP TABLE dependent_exit;"
                           "UPDATE anbu_schema SET version = %u", PG_DONG_STEP - 1);
   anbu_test_postgres_exec (fixture->location, undo);
   /* Written by the older server, after which nothing kept the 동. */
@@ -1437,10 +1563,19 @@ test_pg_cli (Fixture       *fixture,
   g_assert_false (g_file_test ("copy.db", G_FILE_TEST_EXISTS));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  /* --db=URI is recognised as well as --db URI. */
+  /* Gateways are telemetry's, which runs on PostgreSQL: the token is
+   * printed once, a name is taken once. --db=URI is recognised as well as
+   * --db URI. */
   db_option = g_strconcat ("--db=", fixture->location, NULL);
   status = run_server (NULL, &out, &err, "gateway", "add", "--name", "gw-1", db_option, NULL);
-  assert_needs_sqlite (status, out, err, "telemetry");
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (strlen (g_strstrip (out)), >=, 32);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_server (NULL, &out, &err, "gateway", "add", "--name", "gw-1", db_option, NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "already exists"));
 }
 
 
@@ -1867,6 +2002,7 @@ main (int    argc,
   add_case ("records", test_records, FALSE);
   add_case ("changes", test_changes, FALSE);
   add_case ("pull-by-dong", test_pull_by_dong, FALSE);
+  add_case ("dependent-moves", test_dependent_moves, FALSE);
   add_case ("mutations", test_mutations, FALSE);
   add_case ("access-log", test_access_log, FALSE);
   add_case ("transactions", test_transactions, FALSE);

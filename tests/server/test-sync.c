@@ -263,6 +263,69 @@ ordered:
   ;
 }
 
+/* A plug taken back and installed at a household of another 동: the
+ * planner who saw it at the first household gets a removal, or it would
+ * stay "installed" there in their copy; the other 동's planner gets it. */
+static void
+test_removal_when_plug_moved_to_another_dong (void)
+{
+  g_autofree char *home_a = create_household (admin_token, DONG_A, FALSE);
+  g_autofree char *home_b = create_household (admin_token, DONG_B, FALSE);
+  g_autofree char *install_a = g_strdup_printf ("{\"serial\": \"AP-7101\", \"household_id\": \"%s\","
+                                                " \"appliance\": \"tv\","
+                                                " \"installed_at\": \"2026-11-20T10:00:00+09:00\"}", home_a);
+  g_autofree char *install_b = g_strdup_printf ("{\"serial\": \"AP-7101\", \"household_id\": \"%s\","
+                                                " \"appliance\": \"lamp\","
+                                                " \"installed_at\": \"2026-11-24T09:30:00+09:00\"}", home_b);
+  g_autofree char *cursor_a = NULL, *cursor_b = NULL, *first_a = NULL, *first_b = NULL;
+  g_autoptr(JsonArray) before_a = NULL, before_b = NULL, after_a = NULL, after_b = NULL;
+  g_autoptr(JsonArray) fresh_a = NULL, fresh_b = NULL;
+  g_autoptr(AnbuTestResponse) r1 = NULL, r2 = NULL, r3 = NULL;
+  JsonObject *change, *result;
+
+  result = push_one (planner_a_token, "plug.install", install_a, &r1);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  before_a = anbu_test_pull (server, planner_a_token, &cursor_a, 0, NULL);
+  change = anbu_test_find_change (before_a, "plug", "AP-7101");
+  g_assert_nonnull (change);
+  g_assert_cmpstr (json_object_get_string_member (change, "op"), ==, "upsert");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "record"),
+                                                  "household_id"), ==, home_a);
+  before_b = anbu_test_pull (server, planner_b_token, &cursor_b, 0, NULL);
+  g_assert_null (anbu_test_find_change (before_b, "plug", "AP-7101"));
+
+  /* The office takes it back; planner B installs it in 동 B. */
+  result = push_one (admin_token, "plug.remove",
+                     "{\"serial\": \"AP-7101\", \"reason\": \"returned\","
+                     " \"at\": \"2026-11-24T09:00:00+09:00\"}", &r2);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  result = push_one (planner_b_token, "plug.install", install_b, &r3);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+
+  after_a = anbu_test_pull (server, planner_a_token, &cursor_a, 0, NULL);
+  change = anbu_test_find_change (after_a, "plug", "AP-7101");
+  g_assert_nonnull (change);
+  g_assert_cmpstr (json_object_get_string_member (change, "op"), ==, "remove");
+  g_assert_false (json_object_has_member (change, "record"));
+  g_assert_true (has_household (before_a, home_a));
+  g_assert_null (anbu_test_find_change (after_a, "household", home_a));
+
+  after_b = anbu_test_pull (server, planner_b_token, &cursor_b, 0, NULL);
+  change = anbu_test_find_change (after_b, "plug", "AP-7101");
+  g_assert_nonnull (change);
+  g_assert_cmpstr (json_object_get_string_member (change, "op"), ==, "upsert");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "record"),
+                                                  "household_id"), ==, home_b);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "record"),
+                                                  "state"), ==, "installed");
+
+  /* First pulls agree with where the plug is now. */
+  fresh_a = anbu_test_pull (server, planner_a_token, &first_a, 0, NULL);
+  g_assert_null (anbu_test_find_change (fresh_a, "plug", "AP-7101"));
+  fresh_b = anbu_test_pull (server, planner_b_token, &first_b, 0, NULL);
+  g_assert_nonnull (anbu_test_find_change (fresh_b, "plug", "AP-7101"));
+}
+
 static void
 test_removal_when_consent_withdrawn (void)
 {
@@ -393,6 +456,7 @@ main (int   argc,
   g_test_add_func ("/anbu/server/scope/cross-dong-write-refused", test_cross_dong_write_refused);
   g_test_add_func ("/anbu/server/sync/paging", test_paging);
   g_test_add_func ("/anbu/server/sync/removal-moved", test_removal_when_moved_to_another_dong);
+  g_test_add_func ("/anbu/server/sync/removal-plug-moved", test_removal_when_plug_moved_to_another_dong);
   g_test_add_func ("/anbu/server/sync/removal-consent-withdrawn", test_removal_when_consent_withdrawn);
   g_test_add_func ("/anbu/server/sync/removal-case-closed", test_removal_when_case_closed);
   g_test_add_func ("/anbu/server/sync/bad-cursor-and-limit", test_bad_cursor_and_limit);

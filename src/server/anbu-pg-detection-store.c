@@ -1,0 +1,921 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "anbu-detection-store"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "anbu-case-lifecycle.h"
+#include "anbu-pg-detection-store.h"
+#include "anbu-pg-values.h"
+#include "anbu-server-time.h"
+
+/* AnbuDetectionStore on PostgreSQL: the SQLite statements in PostgreSQL's
+ * terms (record::jsonb->>'…', greatest/least, extract (epoch …)). Every
+ * parameter is text, cast in the statement. */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+/* A household's last event as prefetched. */
+typedef struct
+{
+  gboolean          found;
+  AnbuActivityEvent event;
+} LastEvent;
+
+struct _AnbuPgDetectionStore
+{
+  GObject         parent_instance;
+
+  AnbuPgStore    *store;
+  AnbuReadingLog *readings;
+
+  /* While a pass looks at every household (anbu_detection_store_prefetch):
+   * household id → GArray of AnbuTimeWindow, and → LastEvent at
+   * prefetched_at, for every active household. NULL otherwise. */
+  GHashTable     *absences;
+  GHashTable     *last_events;
+  gint64          prefetched_at;
+};
+
+static void anbu_pg_detection_store_iface_init (AnbuDetectionStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuPgDetectionStore, anbu_pg_detection_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (ANBU_TYPE_DETECTION_STORE,
+                                                      anbu_pg_detection_store_iface_init))
+
+/* A record's ISO time field as Unix seconds (whole, as SQLite's unixepoch). */
+#define EPOCH(record, field) \
+  "floor (extract (epoch FROM (" record "::jsonb->>'" field "')::timestamptz))::bigint"
+#define INSTALLED_FROM(p) EPOCH (p ".record", "installed_at")
+#define INSTALLED_UNTIL(p) "coalesce (" EPOCH (p ".record", "removed_at") ", 9223372036854775807)"
+#define INSTALLED_WHILE(p, t) \
+  " " t " >= " INSTALLED_FROM (p) " AND " t " < " INSTALLED_UNTIL (p)
+
+/* As on SQLite (anbu-sqlite-detection-store.c): a plug's first half hour
+ * is plug work; readings are seen on through ingest gaps. */
+G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
+
+#define FACTS_SQL(where) \
+  "SELECT h.id, h.night_consent::integer," \
+  " coalesce (floor ((h.record::jsonb->>'threshold_hours')::numeric)::bigint, 0)," \
+  " max (greatest (coalesce (l.last_activity_at, 0), pi.installed))," \
+  " max (greatest (CASE WHEN l.last_seen_at IS NULL THEN 0 ELSE least ($2::bigint, l.last_seen_at" \
+  "   + greatest (0, coalesce (s.unobserved, 0)" \
+  "             + (CASE WHEN w.plugs >= 2 THEN w.unobserved ELSE 0 END) - l.unobserved_mark)" \
+  "   + (CASE WHEN w.plugs >= 2" \
+  "      THEN greatest (0, $2::bigint - greatest (w.last_reading_at, coalesce (s.down_to, 0)))" \
+  "      ELSE 0 END)) END, pi.installed))," \
+  " max (CASE WHEN l.online_since - pi.installed < 1800" \
+  " THEN 0 ELSE coalesce (l.online_since, 0) END)," \
+  " max (greatest (coalesce (l.last_seen_at, 0), pi.installed))," \
+  " max (pi.installed)," \
+  " min (CASE WHEN l.online_since - pi.installed < 1800" \
+  " THEN 0 ELSE coalesce (l.offline_from, 0) END)," \
+  " max (coalesce (l.online_since, 0))" \
+  " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
+  " CROSS JOIN LATERAL (SELECT " INSTALLED_FROM ("p") " AS installed) pi" \
+  " LEFT JOIN plug_live l ON l.serial = p.id" \
+  " LEFT JOIN ingest_witness w ON w.id = l.gateway_id" \
+  " LEFT JOIN ingest_witness s ON s.id = ''" \
+  " WHERE h.status = 'active'" where " GROUP BY h.id"
+
+#define STAFF_TIMES_SQL \
+  "SELECT t, k FROM (SELECT " EPOCH ("record", "installed_at") " AS t, 0 AS k FROM plug" \
+  " WHERE household_id = $1::text" \
+  " UNION ALL SELECT " EPOCH ("record", "removed_at") ", 0 FROM plug" \
+  " WHERE household_id = $1::text AND record::jsonb->>'removed_at' IS NOT NULL" \
+  " UNION ALL SELECT " EPOCH ("record", "at") ", 1 FROM visit WHERE household_id = $1::text" \
+  " UNION ALL SELECT " EPOCH ("record", "at") ", 1 FROM contact" \
+  " WHERE household_id = $1::text AND record::jsonb->>'channel'" \
+  " IN ('visit', 'dispatch_112', 'dispatch_119')) staff"
+
+static PGresult *
+run (AnbuPgDetectionStore  *self,
+     const char            *sql,
+     int                    n_params,
+     const char * const    *params,
+     GError               **error)
+{
+  return anbu_pg_store_query (self->store, sql, n_params, params, error);
+}
+
+static gboolean
+read_facts (AnbuDetectionStore  *store,
+            const char          *household_id,
+            gint64               now,
+            GArray              *out,
+            GStringChunk        *ids,
+            GError             **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autofree char *now_text = anbu_pg_values_from_int64 (now);
+  const char *params[] = { household_id != NULL ? household_id : "", now_text };
+  g_autoptr(PGresult) result = NULL;
+
+  if (household_id != NULL)
+    result = run (self, FACTS_SQL (" AND h.id = $1::text"), 2, params, error);
+  else
+    result = run (self, FACTS_SQL (" AND $1::text = ''"), 2, params, error);
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      AnbuHouseholdFacts facts;
+
+      facts.id = g_string_chunk_insert (ids, anbu_pg_values_text (result, row, 0));
+      facts.night_consent = anbu_pg_values_int64 (result, row, 1) != 0;
+      facts.threshold_hours = anbu_pg_values_int64 (result, row, 2);
+      facts.last_activity_at = anbu_pg_values_int64 (result, row, 3);
+      facts.last_seen_at = anbu_pg_values_int64 (result, row, 4);
+      facts.online_since = anbu_pg_values_int64 (result, row, 5);
+      facts.last_reading_at = anbu_pg_values_int64 (result, row, 6);
+      facts.last_staff_at = anbu_pg_values_int64 (result, row, 7);
+      facts.offline_from = anbu_pg_values_int64 (result, row, 8);
+      facts.plugs_online_since = anbu_pg_values_int64 (result, row, 9);
+      g_array_append_val (out, facts);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_absences (AnbuDetectionStore  *store,
+               const char          *household_id,
+               GArray              *windows,
+               GError             **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const char *params[] = { household_id };
+  g_autoptr(PGresult) result = NULL;
+  GArray *prefetched;
+
+  if (self->absences != NULL
+      && (prefetched = g_hash_table_lookup (self->absences, household_id)) != NULL)
+    {
+      g_array_append_vals (windows, prefetched->data, prefetched->len);
+      return TRUE;
+    }
+  result = run (self,
+                "SELECT record::jsonb->>'from', record::jsonb->>'to'"
+                " FROM absence WHERE household_id = $1::text",
+                1, params, error);
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    anbu_detection_store_add_absence (windows, anbu_pg_values_text (result, row, 0),
+                                      anbu_pg_values_text (result, row, 1));
+  return TRUE;
+}
+
+static gboolean
+read_unresolved_alerts (AnbuDetectionStore      *store,
+                        const char              *household_id,
+                        AnbuDetectionRecordFunc  func,
+                        gpointer                 user_data,
+                        GError                 **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const char *params[] = { household_id };
+  g_autoptr(PGresult) result = run (self,
+                                    "SELECT record, version FROM alert"
+                                    " WHERE household_id = $1::text AND state <> 'resolved'"
+                                    " ORDER BY seq",
+                                    1, params, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    func (anbu_pg_values_text (result, row, 0), anbu_pg_values_int64 (result, row, 1), user_data);
+  return TRUE;
+}
+
+static gint64
+iso_to_unix (const char *text)
+{
+  gint64 seconds = 0;
+
+  anbu_server_time_parse (text, &seconds);
+  return seconds;
+}
+
+static gboolean
+read_last_resolved (AnbuDetectionStore *store,
+                    const char         *household_id,
+                    const char         *kind,
+                    gint64             *quiet_since,
+                    gint64             *closed_at)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const char *params[] = { household_id, kind };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = run (self,
+                                    "SELECT record::jsonb->>'quiet_since',"
+                                    " record::jsonb->>'closed_at' FROM alert"
+                                    " WHERE household_id = $1::text AND state = 'resolved'"
+                                    " AND record::jsonb->>'kind' = $2::text"
+                                    " ORDER BY seq DESC LIMIT 1",
+                                    2, params, &error);
+
+  if (result == NULL)
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  if (PQntuples (result) == 0)
+    return FALSE;
+  *quiet_since = iso_to_unix (anbu_pg_values_text (result, 0, 0));
+  *closed_at = iso_to_unix (anbu_pg_values_text (result, 0, 1));
+  return TRUE;
+}
+
+static void
+count_contacts (AnbuDetectionStore *store,
+                const char         *household_id,
+                const char         *alert_id,
+                guint              *all,
+                guint              *no_answer)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const char *params[] = { household_id, alert_id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  *all = *no_answer = 0;
+  /* Visits attached to it count as acts too (docs/casework.md). */
+  result = run (self,
+                "SELECT count (*) + (SELECT count (*) FROM visit WHERE household_id = $1::text"
+                " AND record::jsonb->>'alert_id' = $2::text),"
+                " coalesce (sum (CASE WHEN record::jsonb->>'outcome' = 'no_answer'"
+                " THEN 1 ELSE 0 END), 0)"
+                " FROM contact WHERE household_id = $1::text"
+                " AND record::jsonb->>'alert_id' = $2::text",
+                2, params, &error);
+  if (result == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  if (PQntuples (result) > 0)
+    {
+      *all = (guint) anbu_pg_values_int64 (result, 0, 0);
+      *no_answer = (guint) anbu_pg_values_int64 (result, 0, 1);
+    }
+}
+
+static gint64
+read_change_seq (AnbuDetectionStore *store)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = run (self, "SELECT value FROM counter WHERE name = 'seq'", 0, NULL,
+                                    &error);
+
+  if (result == NULL)
+    {
+      g_warning ("%s", error->message);
+      return 0;
+    }
+  return PQntuples (result) > 0 ? anbu_pg_values_int64 (result, 0, 0) : 0;
+}
+
+static gboolean
+foreach_id (PGresult            *result,
+            AnbuDetectionIdFunc  func,
+            gpointer             user_data)
+{
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    if (!PQgetisnull (result, row, 0))
+      func (anbu_pg_values_text (result, row, 0), user_data);
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+foreach_changed (AnbuDetectionStore  *store,
+                 gint64               since_seq,
+                 AnbuDetectionIdFunc  func,
+                 gpointer             user_data,
+                 GError             **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autofree char *seq = anbu_pg_values_from_int64 (since_seq);
+  const char *params[] = { seq };
+
+  /* A plug that moved leaves its live row with the household it left. */
+  return foreach_id (run (self,
+                          "SELECT id FROM household WHERE seq > $1::bigint"
+                          " UNION SELECT household_id FROM plug WHERE seq > $1::bigint"
+                          " UNION SELECT l.household_id FROM plug p"
+                          " JOIN plug_live l ON l.serial = p.id WHERE p.seq > $1::bigint"
+                          " UNION SELECT household_id FROM absence WHERE seq > $1::bigint"
+                          " UNION SELECT household_id FROM alert WHERE seq > $1::bigint"
+                          " UNION SELECT household_id FROM contact WHERE seq > $1::bigint"
+                          " UNION SELECT household_id FROM visit WHERE seq > $1::bigint",
+                          1, params, error),
+                     func, user_data);
+}
+
+static gboolean
+foreach_unresolved_household (AnbuDetectionStore  *store,
+                              AnbuDetectionIdFunc  func,
+                              gpointer             user_data,
+                              GError             **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+
+  return foreach_id (run (self, "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'",
+                          0, NULL, error),
+                     func, user_data);
+}
+
+static gboolean
+foreach_staff_time (AnbuDetectionStore     *store,
+                    const char             *household_id,
+                    AnbuDetectionStaffFunc  func,
+                    gpointer                user_data,
+                    GError                **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const char *params[] = { household_id };
+  g_autoptr(PGresult) result = run (self, STAFF_TIMES_SQL, 1, params, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    if (!PQgetisnull (result, row, 0))
+      func (anbu_pg_values_int64 (result, row, 0), anbu_pg_values_int64 (result, row, 1) != 0,
+            user_data);
+  return TRUE;
+}
+
+static gboolean
+foreach_visit_since (AnbuDetectionStore     *store,
+                     gint64                  since_seq,
+                     AnbuDetectionVisitFunc  func,
+                     gpointer                user_data,
+                     GError                **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autofree char *seq = anbu_pg_values_from_int64 (since_seq);
+  const char *params[] = { seq };
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (self,
+                "SELECT household_id, max (" EPOCH ("record", "at") "), max (seq)"
+                " FROM (SELECT household_id, record, seq FROM visit WHERE seq > $1::bigint"
+                " UNION ALL SELECT household_id, record, seq FROM contact WHERE seq > $1::bigint"
+                " AND record::jsonb->>'channel' IN ('visit', 'dispatch_112', 'dispatch_119')) v"
+                " GROUP BY household_id",
+                1, params, error);
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    func (anbu_pg_values_text (result, row, 0), anbu_pg_values_int64 (result, row, 1),
+          anbu_pg_values_int64 (result, row, 2), user_data);
+  return TRUE;
+}
+
+/* Events come in pages, newest first: the search for the resident's last
+ * activity usually stops at the first one. */
+#define EVENT_PAGE "64"
+
+static gboolean
+foreach_event_time (AnbuDetectionStore    *store,
+                    const char            *household_id,
+                    gint64                 after,
+                    gint64                 until,
+                    AnbuDetectionTimeFunc  func,
+                    gpointer               user_data,
+                    GError               **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autofree char *after_text = anbu_pg_values_from_int64 (after);
+  int rows;
+
+  do
+    {
+      g_autofree char *until_text = anbu_pg_values_from_int64 (until);
+      const char *params[] = { household_id, after_text, until_text };
+      g_autoptr(PGresult) result = NULL;
+
+      result = run (self,
+                    "SELECT e.ts FROM plug p JOIN activity_event e ON e.serial = p.id"
+                    " WHERE p.household_id = $1::text AND e.ts > $2::bigint"
+                    " AND e.ts <= $3::bigint ORDER BY e.ts DESC LIMIT " EVENT_PAGE,
+                    3, params, error);
+      if (result == NULL)
+        return FALSE;
+      rows = PQntuples (result);
+      for (int row = 0; row < rows; row++)
+        if (!func (anbu_pg_values_int64 (result, row, 0), user_data))
+          return TRUE;
+      /* Times are whole seconds: the next page starts before the last
+       * one (more events at that second would only repeat a time already
+       * given). */
+      if (rows > 0)
+        until = anbu_pg_values_int64 (result, rows - 1, 0) - 1;
+    }
+  while (rows == atoi (EVENT_PAGE) && until > after);
+  return TRUE;
+}
+
+static gboolean
+read_first_install (AnbuDetectionStore *store,
+                    const char         *household_id,
+                    gint64             *installed_at)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const char *params[] = { household_id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = run (self,
+                                    "SELECT min (" EPOCH ("record", "installed_at") ") FROM plug"
+                                    " WHERE household_id = $1::text",
+                                    1, params, &error);
+
+  if (result == NULL)
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  if (PQntuples (result) == 0 || PQgetisnull (result, 0, 0))
+    return FALSE;
+  *installed_at = anbu_pg_values_int64 (result, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+read_last_event (AnbuDetectionStore *store,
+                 const char         *household_id,
+                 gint64              now,
+                 AnbuActivityEvent  *event)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autofree char *now_text = anbu_pg_values_from_int64 (now);
+  const char *params[] = { household_id, now_text };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+  const LastEvent *prefetched;
+
+  if (self->last_events != NULL && now == self->prefetched_at
+      && (prefetched = g_hash_table_lookup (self->last_events, household_id)) != NULL)
+    {
+      if (prefetched->found)
+        *event = prefetched->event;
+      return prefetched->found;
+    }
+  result = run (self,
+                "SELECT e.ts, e.kind, e.magnitude FROM plug p"
+                " JOIN activity_event e ON e.serial = p.id"
+                " WHERE p.household_id = $1::text AND p.state = 'installed'"
+                " AND e.ts <= $2::bigint AND" INSTALLED_WHILE ("p", "e.ts")
+                " ORDER BY e.ts DESC, e.kind DESC LIMIT 1",
+                2, params, &error);
+  if (result == NULL)
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  if (PQntuples (result) == 0)
+    return FALSE;
+  event->ts = anbu_pg_values_int64 (result, 0, 0);
+  event->kind = (AnbuActivityKind) anbu_pg_values_int64 (result, 0, 1);
+  event->magnitude = anbu_pg_values_double (result, 0, 2);
+  return TRUE;
+}
+
+static gboolean
+read_events (AnbuDetectionStore  *store,
+             const char          *household_id,
+             gint64               from,
+             gint64               to,
+             GArray              *events,
+             GError             **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autofree char *from_text = anbu_pg_values_from_int64 (from);
+  g_autofree char *to_text = anbu_pg_values_from_int64 (to);
+  const char *params[] = { household_id, from_text, to_text };
+  g_autoptr(PGresult) result = NULL;
+
+  /* Every plug the household ever had: a replaced plug's history counts. */
+  result = run (self,
+                "SELECT e.ts, e.kind, e.magnitude FROM plug p"
+                " JOIN activity_event e ON e.serial = p.id"
+                " WHERE p.household_id = $1::text AND e.ts >= $2::bigint AND e.ts <= $3::bigint"
+                " AND" INSTALLED_WHILE ("p", "e.ts")
+                " ORDER BY e.ts, e.kind",
+                3, params, error);
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      AnbuActivityEvent event;
+
+      event.ts = anbu_pg_values_int64 (result, row, 0);
+      event.kind = (AnbuActivityKind) anbu_pg_values_int64 (result, row, 1);
+      event.magnitude = anbu_pg_values_double (result, row, 2);
+      g_array_append_val (events, event);
+    }
+  return TRUE;
+}
+
+/* The raw readings of one plug between lo and hi (both included), one
+ * stretch per quarter-hour bucket, as SQLite's packed rows give them. */
+static gboolean
+emit_raw_stretches (AnbuPgDetectionStore      *self,
+                    const char                *serial,
+                    gint64                     lo,
+                    gint64                     hi,
+                    AnbuDetectionStretchFunc   func,
+                    gpointer                   user_data,
+                    GError                   **error)
+{
+  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (AnbuReading));
+  gint64 bucket = G_MININT64, first = 0, last = 0;
+
+  if (lo > hi)
+    return TRUE;
+  if (!anbu_reading_log_read_range (self->readings, serial, lo, hi + 1, readings, error))
+    return FALSE;
+  for (guint i = 0; i < readings->len; i++)
+    {
+      gint64 ts = g_array_index (readings, AnbuReading, i).ts;
+      gint64 b = ts - ((ts % 900) + 900) % 900;
+
+      if (b != bucket)
+        {
+          if (bucket != G_MININT64)
+            func (first, last, user_data);
+          bucket = b;
+          first = ts;
+        }
+      last = ts;
+    }
+  if (bucket != G_MININT64)
+    func (first, last, user_data);
+  return TRUE;
+}
+
+static gboolean
+foreach_covered_stretch (AnbuDetectionStore       *store,
+                         const char               *household_id,
+                         gint64                    from,
+                         gint64                    to,
+                         AnbuDetectionStretchFunc  func,
+                         gpointer                  user_data,
+                         GError                  **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const char *params[] = { household_id };
+  g_autoptr(PGresult) plugs = NULL;
+  int n;
+
+  if (self->readings == NULL)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot read the readings: detection has no reading log");
+      return FALSE;
+    }
+  plugs = run (self,
+               "SELECT id, " INSTALLED_FROM ("p") ", " INSTALLED_UNTIL ("p")
+               " FROM plug p WHERE household_id = $1::text"
+               " AND " INSTALLED_FROM ("p") " IS NOT NULL ORDER BY id",
+               1, params, error);
+  if (plugs == NULL)
+    return FALSE;
+  n = PQntuples (plugs);
+  for (int row = 0; row < n; row++)
+    if (!emit_raw_stretches (self, anbu_pg_values_text (plugs, row, 0),
+                             MAX (from, anbu_pg_values_int64 (plugs, row, 1)),
+                             MIN (to, anbu_pg_values_int64 (plugs, row, 2) - 1),
+                             func, user_data, error))
+      return FALSE;
+  /* Each folded hour is covered as a whole. */
+  for (int row = 0; row < n; row++)
+    {
+      g_autoptr(GArray) hours = g_array_new (FALSE, FALSE, sizeof (AnbuReadingHour));
+      gint64 installed = anbu_pg_values_int64 (plugs, row, 1);
+      gint64 until = anbu_pg_values_int64 (plugs, row, 2);
+      gint64 lo = MAX (from - 3600, installed);
+      gint64 hi = to < until ? to + 1 : until;
+
+      if (lo >= hi)
+        continue;
+      if (!anbu_reading_log_read_hours (self->readings, anbu_pg_values_text (plugs, row, 0),
+                                        lo, hi, hours, error))
+        return FALSE;
+      for (guint i = 0; i < hours->len; i++)
+        {
+          gint64 hour = g_array_index (hours, AnbuReadingHour, i).hour;
+
+          func (hour, hour + 3599, user_data);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+load_profiles (AnbuDetectionStore  *store,
+               const char          *household_id,
+               AnbuRoutineProfiles *profiles)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const char *params[] = { household_id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GBytes) usual = NULL;
+  g_autoptr(GBytes) workday = NULL;
+  g_autoptr(GBytes) day_off = NULL;
+
+  memset (profiles, 0, sizeof *profiles);
+  result = run (self,
+                "SELECT learned_at, observed_days, ready, usual_quiet, workday_quiet,"
+                " day_off_quiet FROM routine_profile WHERE household_id = $1::text",
+                1, params, &error);
+  if (result == NULL)
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  if (PQntuples (result) == 0)
+    return FALSE;
+  usual = anbu_pg_values_bytes (result, 0, 3);
+  workday = anbu_pg_values_bytes (result, 0, 4);
+  day_off = anbu_pg_values_bytes (result, 0, 5);
+  return anbu_detection_store_profiles_from_blobs (
+    profiles, anbu_pg_values_int64 (result, 0, 0), anbu_pg_values_double (result, 0, 1),
+    anbu_pg_values_int64 (result, 0, 2) != 0,
+    usual != NULL ? g_bytes_get_data (usual, NULL) : NULL,
+    usual != NULL ? g_bytes_get_size (usual) : 0,
+    workday != NULL ? g_bytes_get_data (workday, NULL) : NULL,
+    workday != NULL ? g_bytes_get_size (workday) : 0,
+    day_off != NULL ? g_bytes_get_data (day_off, NULL) : NULL,
+    day_off != NULL ? g_bytes_get_size (day_off) : 0);
+}
+
+static gboolean
+read_gaps (AnbuDetectionStore *store,
+           const char         *household_id,
+           GArray             *gaps,
+           gint64             *covered_until)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const char *params[] = { household_id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  gsize size = 0;
+
+  result = run (self, "SELECT gaps, covered_until FROM routine_profile WHERE household_id = $1::text",
+                1, params, &error);
+  if (result == NULL)
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  if (PQntuples (result) == 0 || PQgetisnull (result, 0, 1))
+    return FALSE;
+  blob = anbu_pg_values_bytes (result, 0, 0);
+  if (blob != NULL)
+    size = g_bytes_get_size (blob);
+  if (size % sizeof (AnbuTimeWindow) != 0)
+    return FALSE;
+  if (size > 0)
+    g_array_append_vals (gaps, g_bytes_get_data (blob, NULL), size / sizeof (AnbuTimeWindow));
+  *covered_until = anbu_pg_values_int64 (result, 0, 1);
+  return TRUE;
+}
+
+static char *
+quiet_param (const AnbuRoutineProfile *profile)
+{
+  /* A profile still warming up is never evaluated: its numbers are not kept. */
+  return anbu_pg_values_from_bytes (profile->usual_quiet_hours,
+                                    profile->ready ? sizeof profile->usual_quiet_hours : 0);
+}
+
+static gboolean
+save_profiles (AnbuDetectionStore        *store,
+               const char                *household_id,
+               const AnbuRoutineProfiles *profiles,
+               const char                *params_key,
+               const GArray              *gaps,
+               gint64                     covered_until,
+               GError                   **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  const AnbuRoutineProfile *profile = &profiles->pooled;
+  g_autofree char *learned_at = anbu_pg_values_from_int64 (profile->learned_at);
+  g_autofree char *observed = anbu_pg_values_from_double (profile->observed_days);
+  g_autofree char *usual = quiet_param (profile);
+  g_autofree char *gaps_text = anbu_pg_values_from_bytes (gaps->data,
+                                                          gaps->len * sizeof (AnbuTimeWindow));
+  g_autofree char *covered = anbu_pg_values_from_int64 (covered_until);
+  g_autofree char *workday = quiet_param (&profiles->workday);
+  g_autofree char *day_off = quiet_param (&profiles->day_off);
+  const char *params[] = { household_id, learned_at, observed, profile->ready ? "1" : "0", usual,
+                           params_key, gaps_text, covered, workday, day_off };
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (self,
+                "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
+                " usual_quiet, params, gaps, covered_until, workday_quiet, day_off_quiet)"
+                " VALUES ($1::text, $2::bigint, $3::double precision, $4::integer, $5::bytea,"
+                " $6::text, $7::bytea, $8::bigint, $9::bytea, $10::bytea)"
+                " ON CONFLICT (household_id) DO UPDATE"
+                " SET learned_at = excluded.learned_at, observed_days = excluded.observed_days,"
+                " ready = excluded.ready, usual_quiet = excluded.usual_quiet,"
+                " params = excluded.params, gaps = excluded.gaps,"
+                " covered_until = excluded.covered_until,"
+                " workday_quiet = excluded.workday_quiet, day_off_quiet = excluded.day_off_quiet",
+                G_N_ELEMENTS (params), params, error);
+  return result != NULL;
+}
+
+static gboolean
+foreach_profile (AnbuDetectionStore       *store,
+                 AnbuDetectionProfileFunc  func,
+                 gpointer                  user_data,
+                 GError                  **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autoptr(PGresult) result = run (self,
+                                    "SELECT household_id, learned_at, ready, params"
+                                    " FROM routine_profile",
+                                    0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    func (anbu_pg_values_text (result, row, 0), anbu_pg_values_int64 (result, row, 1),
+          anbu_pg_values_int64 (result, row, 2) != 0, anbu_pg_values_text (result, row, 3),
+          user_data);
+  return TRUE;
+}
+
+static void
+forget_prefetched (AnbuDetectionStore *store)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+
+  g_clear_pointer (&self->absences, g_hash_table_unref);
+  g_clear_pointer (&self->last_events, g_hash_table_unref);
+}
+
+static gboolean
+prefetch_absences (AnbuPgDetectionStore  *self,
+                   GError               **error)
+{
+  g_autoptr(PGresult) result = run (self,
+                                    "SELECT h.id, a.record::jsonb->>'from',"
+                                    " a.record::jsonb->>'to', a.id IS NOT NULL"
+                                    " FROM household h LEFT JOIN absence a ON a.household_id = h.id"
+                                    " WHERE h.status = 'active'",
+                                    0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  self->absences = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) g_array_unref);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      const char *household_id = anbu_pg_values_text (result, row, 0);
+      GArray *windows = g_hash_table_lookup (self->absences, household_id);
+
+      if (windows == NULL)
+        {
+          windows = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+          g_hash_table_insert (self->absences, g_strdup (household_id), windows);
+        }
+      if (g_strcmp0 (anbu_pg_values_text (result, row, 3), "t") == 0)
+        anbu_detection_store_add_absence (windows, anbu_pg_values_text (result, row, 1),
+                                          anbu_pg_values_text (result, row, 2));
+    }
+  return TRUE;
+}
+
+static gboolean
+prefetch_last_events (AnbuPgDetectionStore  *self,
+                      gint64                 now,
+                      GError               **error)
+{
+  g_autofree char *now_text = anbu_pg_values_from_int64 (now);
+  const char *params[] = { now_text };
+  g_autoptr(PGresult) result = NULL;
+
+  /* read_last_event's query for every active household: each installed
+   * plug's newest event while installed, the newest of them. */
+  result = run (self,
+                "SELECT h.id, le.ts, le.kind, le.magnitude FROM household h"
+                " LEFT JOIN LATERAL (SELECT e.ts, e.kind, e.magnitude FROM plug p"
+                "  CROSS JOIN LATERAL (SELECT e.ts, e.kind, e.magnitude FROM activity_event e"
+                "   WHERE e.serial = p.id AND e.ts <= $1::bigint AND" INSTALLED_WHILE ("p", "e.ts")
+                "   ORDER BY e.ts DESC, e.kind DESC LIMIT 1) e"
+                "  WHERE p.household_id = h.id AND p.state = 'installed'"
+                "  ORDER BY e.ts DESC, e.kind DESC LIMIT 1) le ON true"
+                " WHERE h.status = 'active'",
+                1, params, error);
+  if (result == NULL)
+    return FALSE;
+  self->last_events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      LastEvent *last = g_new0 (LastEvent, 1);
+
+      last->found = !PQgetisnull (result, row, 1);
+      last->event.ts = anbu_pg_values_int64 (result, row, 1);
+      last->event.kind = (AnbuActivityKind) anbu_pg_values_int64 (result, row, 2);
+      last->event.magnitude = anbu_pg_values_double (result, row, 3);
+      g_hash_table_replace (self->last_events, g_strdup (anbu_pg_values_text (result, row, 0)),
+                            last);
+    }
+  return TRUE;
+}
+
+/* A household evaluated in a pass over all of them may read its absences
+ * and its last event (a routine watch): two queries for all instead of a
+ * round trip each. */
+static gboolean
+prefetch (AnbuDetectionStore  *store,
+          gint64               now,
+          GError             **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+
+  forget_prefetched (store);
+  if (!prefetch_absences (self, error) || !prefetch_last_events (self, now, error))
+    {
+      forget_prefetched (store);
+      return FALSE;
+    }
+  self->prefetched_at = now;
+  return TRUE;
+}
+
+static void
+anbu_pg_detection_store_iface_init (AnbuDetectionStoreInterface *iface)
+{
+  iface->read_facts = read_facts;
+  iface->read_absences = read_absences;
+  iface->read_unresolved_alerts = read_unresolved_alerts;
+  iface->read_last_resolved = read_last_resolved;
+  iface->count_contacts = count_contacts;
+  iface->read_change_seq = read_change_seq;
+  iface->foreach_changed = foreach_changed;
+  iface->foreach_unresolved_household = foreach_unresolved_household;
+  iface->foreach_staff_time = foreach_staff_time;
+  iface->foreach_visit_since = foreach_visit_since;
+  iface->foreach_event_time = foreach_event_time;
+  iface->read_first_install = read_first_install;
+  iface->read_last_event = read_last_event;
+  iface->read_events = read_events;
+  iface->foreach_covered_stretch = foreach_covered_stretch;
+  iface->load_profiles = load_profiles;
+  iface->read_gaps = read_gaps;
+  iface->save_profiles = save_profiles;
+  iface->foreach_profile = foreach_profile;
+  iface->prefetch = prefetch;
+  iface->forget_prefetched = forget_prefetched;
+}
+
+static void
+anbu_pg_detection_store_dispose (GObject *object)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->readings);
+  forget_prefetched (ANBU_DETECTION_STORE (self));
+
+  G_OBJECT_CLASS (anbu_pg_detection_store_parent_class)->dispose (object);
+}
+
+static void
+anbu_pg_detection_store_class_init (AnbuPgDetectionStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = anbu_pg_detection_store_dispose;
+}
+
+static void
+anbu_pg_detection_store_init (AnbuPgDetectionStore *self)
+{
+}
+
+AnbuDetectionStore *
+anbu_pg_detection_store_new (AnbuPgStore     *store,
+                             AnbuReadingLog  *readings,
+                             GError         **error)
+{
+  AnbuPgDetectionStore *self;
+
+  g_return_val_if_fail (ANBU_IS_PG_STORE (store), NULL);
+  g_return_val_if_fail (readings == NULL || ANBU_IS_READING_LOG (readings), NULL);
+
+  self = g_object_new (ANBU_TYPE_PG_DETECTION_STORE, NULL);
+  self->store = g_object_ref (store);
+  self->readings = readings != NULL ? g_object_ref (readings) : NULL;
+  return ANBU_DETECTION_STORE (self);
+}

@@ -1,0 +1,902 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What detection reads and writes (src/server/anbu-detection-store.h) on
+ * both engines: every case runs against AnbuSqliteDetectionStore on a
+ * SQLite store in a temporary file and against AnbuPgDetectionStore on a
+ * fresh database of a throwaway PostgreSQL 15 (anbu-test-postgres.h), and
+ * the alert engine itself raises and closes an inactivity alert on each.
+ * The PostgreSQL cases are skipped only when PostgreSQL is not installed. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "anbu-alert-engine.h"
+#include "anbu-detection-store.h"
+#include "anbu-pg-detection-store.h"
+#include "anbu-pg-reading-log.h"
+#include "anbu-pg-store.h"
+#include "anbu-sqlite-detection-store.h"
+#include "anbu-sqlite-reading-log.h"
+#include "anbu-sqlite-store.h"
+#include "anbu-store.h"
+#include "anbu-test-postgres.h"
+#include "anbu-validate.h"
+
+typedef enum
+{
+  ENGINE_SQLITE,
+  ENGINE_POSTGRESQL,
+} Engine;
+
+typedef struct
+{
+  Engine              engine;
+  char               *dir;       /* SQLite: the temporary directory */
+  char               *location;  /* a file or a postgresql:// URI */
+  AnbuStore          *store;
+  AnbuReadingLog     *readings;
+  AnbuDetectionStore *detection;
+} Fixture;
+
+/* 2026-11-24 00:00 UTC: the plugs are installed then. */
+#define T0 G_GINT64_CONSTANT (1795478400)
+#define HOUR 3600
+/* The alert codec wants real identifiers. */
+#define HOUSEHOLD_UUID "0b1f3c52-4c1e-4f55-9a1d-1a2b3c4d5e6f"
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->engine = GPOINTER_TO_INT (data);
+  fixture->location = anbu_test_database_new (fixture->engine == ENGINE_POSTGRESQL,
+                                              "anbu-detection-store-XXXXXX", &fixture->dir);
+  if (fixture->location == NULL)
+    return;
+  fixture->store = anbu_store_open (fixture->location, &error);
+  g_assert_no_error (error);
+  if (fixture->engine == ENGINE_POSTGRESQL)
+    {
+      g_assert_true (ANBU_IS_PG_STORE (fixture->store));
+      fixture->readings = anbu_pg_reading_log_open (fixture->location, &error);
+      g_assert_no_error (error);
+    }
+  else
+    {
+      g_assert_true (ANBU_IS_SQLITE_STORE (fixture->store));
+      fixture->readings = anbu_sqlite_reading_log_new (
+        anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (fixture->store)));
+    }
+  fixture->detection = anbu_detection_store_new_for (fixture->store, fixture->readings, &error);
+  g_assert_no_error (error);
+  if (fixture->engine == ENGINE_POSTGRESQL)
+    g_assert_true (ANBU_IS_PG_DETECTION_STORE (fixture->detection));
+  else
+    g_assert_true (ANBU_IS_SQLITE_DETECTION_STORE (fixture->detection));
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->detection);
+  g_clear_object (&fixture->readings);
+  g_clear_object (&fixture->store);
+  if (fixture->dir != NULL)
+    anbu_test_database_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->location);
+}
+
+/* Helpers */
+
+/* Runs `sql` on the fixture's database, outside the store's records (the
+ * tables telemetry writes). */
+static void
+exec_sql (Fixture    *fixture,
+          const char *sql)
+{
+  if (fixture->engine == ENGINE_POSTGRESQL)
+    anbu_test_postgres_exec (fixture->location, sql);
+  else
+    {
+      char *message = NULL;
+      sqlite3 *db = anbu_sqlite_store_get_handle (ANBU_SQLITE_STORE (fixture->store));
+
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+    }
+}
+
+static char *
+iso (gint64 seconds)
+{
+  return anbu_timestamp_format (seconds * G_USEC_PER_SEC);
+}
+
+static void
+save (AnbuStore      *store,
+      AnbuRecordKind  kind,
+      const char     *id,
+      const char     *household_id,
+      const char     *state,
+      char           *record)
+{
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (kind);
+  g_autoptr(GError) error = NULL;
+
+  entity->id = g_strdup (id);
+  entity->household_id = g_strdup (household_id);
+  entity->state = g_strdup (state);
+  entity->record = record;
+  entity->version = 1;
+  g_assert_true (anbu_store_save (store, entity, &error));
+  g_assert_no_error (error);
+}
+
+static void
+save_household (Fixture    *fixture,
+                const char *id,
+                gboolean    night_consent,
+                guint       threshold_hours)
+{
+  g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_RECORD_KIND_HOUSEHOLD);
+  g_autoptr(GError) error = NULL;
+
+  entity->id = g_strdup (id);
+  entity->record = g_strdup_printf ("{\"id\":\"%s\",\"dong_code\":\"1168010100\","
+                                    "\"name\":\"어르신 %s\",\"status\":\"active\","
+                                    "\"threshold_hours\":%u,\"version\":1}",
+                                    id, id, threshold_hours);
+  entity->version = 1;
+  entity->scope_key.dong_code = g_strdup ("1168010100");
+  entity->scope_key.night_consent = night_consent;
+  entity->scope_key.status = g_strdup ("active");
+  entity->field_versions = g_strdup ("{}");
+  g_assert_true (anbu_store_save (fixture->store, entity, &error));
+  g_assert_no_error (error);
+}
+
+static void
+install_plug (Fixture    *fixture,
+              const char *serial,
+              const char *household_id,
+              gint64      installed_at)
+{
+  g_autofree char *at = iso (installed_at);
+
+  save (fixture->store, ANBU_RECORD_KIND_PLUG, serial, household_id, "installed",
+        g_strdup_printf ("{\"id\":\"%s\",\"household_id\":\"%s\",\"state\":\"installed\","
+                         "\"installed_at\":\"%s\",\"version\":1}", serial, household_id, at));
+}
+
+/* The plug's live row, as telemetry keeps it. */
+static void
+set_live (Fixture    *fixture,
+          const char *serial,
+          const char *household_id,
+          gint64      last_seen_at,
+          gint64      last_activity_at,
+          gint64      online_since,
+          gint64      offline_from)
+{
+  g_autofree char *sql = NULL;
+
+  sql = g_strdup_printf ("DELETE FROM plug_live WHERE serial = '%s';"
+                         "INSERT INTO plug_live (serial, household_id, last_seen_at, last_watts,"
+                         " last_lux, last_activity_at, online_since, gateway_id, unobserved_mark,"
+                         " offline_from) VALUES ('%s', '%s', %" G_GINT64_FORMAT ", 30.5, 120,"
+                         " %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", NULL, 0, %" G_GINT64_FORMAT ")",
+                         serial, serial, household_id, last_seen_at, last_activity_at,
+                         online_since, offline_from);
+  exec_sql (fixture, sql);
+}
+
+static void
+add_event (Fixture    *fixture,
+           const char *serial,
+           gint64      ts)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO activity_event (serial, ts, kind, magnitude)"
+                                          " VALUES ('%s', %" G_GINT64_FORMAT ", 0, 42.5)",
+                                          serial, ts);
+
+  exec_sql (fixture, sql);
+}
+
+static const AnbuHouseholdFacts *
+find_facts (GArray     *all,
+            const char *household_id)
+{
+  for (guint i = 0; i < all->len; i++)
+    if (g_strcmp0 (g_array_index (all, AnbuHouseholdFacts, i).id, household_id) == 0)
+      return &g_array_index (all, AnbuHouseholdFacts, i);
+  return NULL;
+}
+
+static void
+collect_id (const char *household_id,
+            gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (household_id));
+}
+
+static gboolean
+ids_contain (GPtrArray  *ids,
+             const char *household_id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (ids, i), household_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Cases */
+
+/* A household with an installed plug: its facts read back from the plug's
+ * record and live row; one without a plug is not watched. */
+static void
+test_facts (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (AnbuHouseholdFacts));
+  g_autoptr(GStringChunk) ids = g_string_chunk_new (64);
+  g_autoptr(GError) error = NULL;
+  const AnbuHouseholdFacts *facts;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, "H1", TRUE, 36);
+  save_household (fixture, "H2", FALSE, 24);
+  install_plug (fixture, "AB-0001", "H1", T0);
+  set_live (fixture, "AB-0001", "H1", T0 + 5 * HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR,
+            T0 + 2 * HOUR + 1800);
+
+  g_assert_true (anbu_detection_store_read_facts (fixture->detection, NULL, T0 + 6 * HOUR, all,
+                                                  ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 1);
+  facts = find_facts (all, "H1");
+  g_assert_nonnull (facts);
+  g_assert_true (facts->night_consent);
+  g_assert_cmpint (facts->threshold_hours, ==, 36);
+  g_assert_cmpint (facts->last_activity_at, ==, T0 + 2 * HOUR);
+  g_assert_cmpint (facts->last_seen_at, ==, T0 + 5 * HOUR);
+  g_assert_cmpint (facts->last_reading_at, ==, T0 + 5 * HOUR);
+  g_assert_cmpint (facts->online_since, ==, T0 + 3 * HOUR);
+  g_assert_cmpint (facts->plugs_online_since, ==, T0 + 3 * HOUR);
+  g_assert_cmpint (facts->last_staff_at, ==, T0);
+  g_assert_cmpint (facts->offline_from, ==, T0 + 2 * HOUR + 1800);
+
+  /* The same household alone; a new plug's first readings are the
+   * installer's: no return from offline, no gap. */
+  g_array_set_size (all, 0);
+  set_live (fixture, "AB-0001", "H1", T0 + 5 * HOUR, T0 + 2 * HOUR, T0 + 600, T0 + 300);
+  g_assert_true (anbu_detection_store_read_facts (fixture->detection, "H1", T0 + 6 * HOUR, all,
+                                                  ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 1);
+  facts = &g_array_index (all, AnbuHouseholdFacts, 0);
+  g_assert_cmpstr (facts->id, ==, "H1");
+  g_assert_cmpint (facts->online_since, ==, 0);
+  g_assert_cmpint (facts->offline_from, ==, 0);
+  g_assert_cmpint (facts->plugs_online_since, ==, T0 + 600);
+
+  /* Ingest gaps: the server's downtime (witness '') and a silence of a
+   * whole gateway carrying two plugs are nobody's to observe, so the plug
+   * is seen on through them; a gateway with one plug counts only the
+   * server's. */
+  exec_sql (fixture, "INSERT INTO ingest_witness (id, last_reading_at, unobserved, plugs, alive_at,"
+                     " down_from, down_to) VALUES ('', 0, 600, 0, 0, 0, 1795492800);"
+                     "UPDATE plug_live SET gateway_id = 'GW1', unobserved_mark = 300,"
+                     " last_seen_at = 1795489200");
+  exec_sql (fixture, "INSERT INTO ingest_witness (id, last_reading_at, unobserved, plugs, alive_at,"
+                     " down_from, down_to) VALUES ('GW1', 1795496400, 1200, 2, 0, 0, 0)");
+  g_assert_cmpint (T0 + 3 * HOUR, ==, 1795489200);
+  g_assert_cmpint (T0 + 5 * HOUR, ==, 1795496400);
+  g_array_set_size (all, 0);
+  g_assert_true (anbu_detection_store_read_facts (fixture->detection, "H1", T0 + 6 * HOUR, all,
+                                                  ids, &error));
+  g_assert_no_error (error);
+  facts = &g_array_index (all, AnbuHouseholdFacts, 0);
+  /* 600 + 1200 - 300 unobserved, and the hour since the gateway's last reading. */
+  g_assert_cmpint (facts->last_seen_at, ==, T0 + 3 * HOUR + 1500 + HOUR);
+  g_assert_cmpint (facts->last_reading_at, ==, T0 + 3 * HOUR);
+  exec_sql (fixture, "UPDATE ingest_witness SET plugs = 1 WHERE id = 'GW1'");
+  g_array_set_size (all, 0);
+  g_assert_true (anbu_detection_store_read_facts (fixture->detection, "H1", T0 + 6 * HOUR, all,
+                                                  ids, &error));
+  g_assert_no_error (error);
+  facts = &g_array_index (all, AnbuHouseholdFacts, 0);
+  g_assert_cmpint (facts->last_seen_at, ==, T0 + 3 * HOUR + 300);
+  /* Never past now. */
+  g_array_set_size (all, 0);
+  g_assert_true (anbu_detection_store_read_facts (fixture->detection, "H1", T0 + 3 * HOUR + 100,
+                                                  all, ids, &error));
+  g_assert_no_error (error);
+  facts = &g_array_index (all, AnbuHouseholdFacts, 0);
+  g_assert_cmpint (facts->last_seen_at, ==, T0 + 3 * HOUR + 100);
+
+  /* Without a live row the install time stands for everything. */
+  g_array_set_size (all, 0);
+  install_plug (fixture, "AB-0002", "H2", T0 + HOUR);
+  g_assert_true (anbu_detection_store_read_facts (fixture->detection, "H2", T0 + 6 * HOUR, all,
+                                                  ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 1);
+  facts = &g_array_index (all, AnbuHouseholdFacts, 0);
+  g_assert_false (facts->night_consent);
+  g_assert_cmpint (facts->last_activity_at, ==, T0 + HOUR);
+  g_assert_cmpint (facts->last_seen_at, ==, T0 + HOUR);
+  g_assert_cmpint (facts->last_reading_at, ==, T0 + HOUR);
+}
+
+/* Absences as windows: a closed one and an open-ended one covering now. */
+static void
+test_absences (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GArray) windows = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from1 = iso (T0 + 10 * HOUR);
+  g_autofree char *to1 = iso (T0 + 20 * HOUR);
+  g_autofree char *from2 = iso (T0 + 30 * HOUR);
+  gint64 now = T0 + 12 * HOUR;
+  guint covering = 0;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, "H1", TRUE, 24);
+  save (fixture->store, ANBU_RECORD_KIND_ABSENCE, "A1", "H1", NULL,
+        g_strdup_printf ("{\"id\":\"A1\",\"household_id\":\"H1\",\"from\":\"%s\",\"to\":\"%s\"}",
+                         from1, to1));
+  save (fixture->store, ANBU_RECORD_KIND_ABSENCE, "A2", "H1", NULL,
+        g_strdup_printf ("{\"id\":\"A2\",\"household_id\":\"H1\",\"from\":\"%s\",\"to\":null}",
+                         from2));
+
+  g_assert_true (anbu_detection_store_read_absences (fixture->detection, "H1", windows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (windows->len, ==, 2);
+  for (guint i = 0; i < windows->len; i++)
+    {
+      const AnbuTimeWindow *window = &g_array_index (windows, AnbuTimeWindow, i);
+
+      if (window->from == T0 + 10 * HOUR)
+        g_assert_cmpint (window->to, ==, T0 + 20 * HOUR);
+      else
+        {
+          g_assert_cmpint (window->from, ==, T0 + 30 * HOUR);
+          g_assert_cmpint (window->to, ==, G_MAXINT64);
+        }
+      covering += window->from <= now && now < window->to;
+    }
+  g_assert_cmpuint (covering, ==, 1);
+
+  /* The same when a pass read every household's at once. */
+  save_household (fixture, "H2", TRUE, 24);
+  g_assert_true (anbu_detection_store_prefetch (fixture->detection, now, &error));
+  g_assert_no_error (error);
+  g_array_set_size (windows, 0);
+  g_assert_true (anbu_detection_store_read_absences (fixture->detection, "H1", windows, &error));
+  g_assert_cmpuint (windows->len, ==, 2);
+  g_assert_cmpint (g_array_index (windows, AnbuTimeWindow, 0).from
+                   + g_array_index (windows, AnbuTimeWindow, 1).from, ==, 2 * T0 + 40 * HOUR);
+  g_array_set_size (windows, 0);
+  g_assert_true (anbu_detection_store_read_absences (fixture->detection, "H2", windows, &error));
+  g_assert_cmpuint (windows->len, ==, 0);
+  anbu_detection_store_forget_prefetched (fixture->detection);
+}
+
+static void
+collect_record (const char *record,
+                gint64      version,
+                gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strdup_printf ("%s@%" G_GINT64_FORMAT, record, version));
+}
+
+static char *
+alert_record (const char *id,
+              const char *kind,
+              gint64      quiet_since,
+              gint64      closed_at)
+{
+  g_autofree char *quiet = iso (quiet_since);
+  g_autofree char *closed = closed_at > 0 ? iso (closed_at) : NULL;
+
+  if (closed != NULL)
+    return g_strdup_printf ("{\"id\":\"%s\",\"household_id\":\"H1\",\"kind\":\"%s\","
+                            "\"quiet_since\":\"%s\",\"closed_at\":\"%s\"}", id, kind, quiet, closed);
+  return g_strdup_printf ("{\"id\":\"%s\",\"household_id\":\"H1\",\"kind\":\"%s\","
+                          "\"quiet_since\":\"%s\"}", id, kind, quiet);
+}
+
+/* The unresolved alerts are listed (not the resolved one), the resolved
+ * one answers "resolved in this silence", and contacts are counted. */
+static void
+test_alerts (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) households = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *open_record = alert_record ("AL2", "offline", T0 + 3 * HOUR, 0);
+  g_autofree char *expected = NULL;
+  gint64 quiet_since = 0, closed_at = 0;
+  guint all, no_answer;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, "H1", TRUE, 24);
+  save_household (fixture, "H2", TRUE, 24);
+  save (fixture->store, ANBU_RECORD_KIND_ALERT, "AL1", "H1", "resolved",
+        alert_record ("AL1", "inactivity", T0, T0 + 30 * HOUR));
+  save (fixture->store, ANBU_RECORD_KIND_ALERT, "AL2", "H1", "open", g_strdup (open_record));
+
+  g_assert_true (anbu_detection_store_read_unresolved_alerts (fixture->detection, "H1",
+                                                              collect_record, records, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  expected = g_strdup_printf ("%s@1", open_record);
+  g_assert_cmpstr (g_ptr_array_index (records, 0), ==, expected);
+
+  g_assert_true (anbu_detection_store_foreach_unresolved_household (fixture->detection, collect_id,
+                                                                    households, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (households->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (households, 0), ==, "H1");
+
+  g_assert_true (anbu_detection_store_read_last_resolved (fixture->detection, "H1", "inactivity",
+                                                          &quiet_since, &closed_at));
+  g_assert_cmpint (quiet_since, ==, T0);
+  g_assert_cmpint (closed_at, ==, T0 + 30 * HOUR);
+  g_assert_false (anbu_detection_store_read_last_resolved (fixture->detection, "H1", "routine",
+                                                           &quiet_since, &closed_at));
+
+  save (fixture->store, ANBU_RECORD_KIND_CONTACT, "C1", "H1", NULL,
+        g_strdup ("{\"id\":\"C1\",\"household_id\":\"H1\",\"alert_id\":\"AL2\","
+                  "\"channel\":\"phone\",\"outcome\":\"no_answer\"}"));
+  save (fixture->store, ANBU_RECORD_KIND_CONTACT, "C2", "H1", NULL,
+        g_strdup ("{\"id\":\"C2\",\"household_id\":\"H1\",\"alert_id\":\"AL2\","
+                  "\"channel\":\"phone\",\"outcome\":\"reached\"}"));
+  anbu_detection_store_count_contacts (fixture->detection, "H1", "AL2", &all, &no_answer);
+  g_assert_cmpuint (all, ==, 2);
+  g_assert_cmpuint (no_answer, ==, 1);
+}
+
+static void
+fill_quiet (AnbuRoutineProfile *profile,
+            float               base)
+{
+  for (guint c = 0; c < ANBU_ROUTINE_N_CONTEXTS; c++)
+    for (guint s = 0; s < ANBU_ROUTINE_SLOTS_PER_DAY; s++)
+      profile->usual_quiet_hours[c][s] = base + (float) (c * 1000 + s) / 7.0f;
+}
+
+static void
+collect_profile (const char *household_id,
+                 gint64      learned_at,
+                 gboolean    ready,
+                 const char *params_key,
+                 gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strdup_printf ("%s %" G_GINT64_FORMAT " %d %s", household_id,
+                                               learned_at, ready, params_key));
+}
+
+/* A routine profile saved is loaded equal, its numbers intact; a day kind
+ * still warming up keeps none; the gaps come back too. */
+static void
+test_profiles (Fixture       *fixture,
+               gconstpointer  data)
+{
+  AnbuRoutineProfiles profiles = { 0 }, loaded;
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  g_autoptr(GArray) gaps_loaded = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  g_autoptr(GPtrArray) index = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  AnbuTimeWindow gap1 = { T0 + HOUR, T0 + 3 * HOUR }, gap2 = { T0 + 20 * HOUR, T0 + 21 * HOUR };
+  g_autofree char *expected = NULL;
+  gint64 covered_until = 0;
+
+  if (fixture->location == NULL)
+    return;
+  g_assert_false (anbu_detection_store_load_profiles (fixture->detection, "H1", &loaded));
+
+  profiles.pooled.learned_at = T0 + 24 * HOUR;
+  profiles.pooled.observed_days = 17.25;
+  profiles.pooled.ready = TRUE;
+  fill_quiet (&profiles.pooled, 0.5f);
+  profiles.workday = profiles.pooled;
+  fill_quiet (&profiles.workday, -1.0f);
+  profiles.day_off.learned_at = profiles.pooled.learned_at;
+  g_array_append_val (gaps, gap1);
+  g_array_append_val (gaps, gap2);
+  g_assert_true (anbu_detection_store_save_profiles (fixture->detection, "H1", &profiles,
+                                                     "w28 key", gaps, T0 + 23 * HOUR, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (anbu_detection_store_load_profiles (fixture->detection, "H1", &loaded));
+  g_assert_cmpint (loaded.pooled.learned_at, ==, T0 + 24 * HOUR);
+  g_assert_cmpfloat (loaded.pooled.observed_days, ==, 17.25);
+  g_assert_true (loaded.pooled.ready);
+  g_assert_cmpmem (loaded.pooled.usual_quiet_hours, sizeof loaded.pooled.usual_quiet_hours,
+                   profiles.pooled.usual_quiet_hours, sizeof profiles.pooled.usual_quiet_hours);
+  g_assert_true (loaded.workday.ready);
+  g_assert_cmpmem (loaded.workday.usual_quiet_hours, sizeof loaded.workday.usual_quiet_hours,
+                   profiles.workday.usual_quiet_hours, sizeof profiles.workday.usual_quiet_hours);
+  g_assert_false (loaded.day_off.ready);
+  g_assert_cmpint (loaded.day_off.learned_at, ==, T0 + 24 * HOUR);
+
+  g_assert_true (anbu_detection_store_read_gaps (fixture->detection, "H1", gaps_loaded,
+                                                 &covered_until));
+  g_assert_cmpint (covered_until, ==, T0 + 23 * HOUR);
+  g_assert_cmpmem (gaps_loaded->data, gaps_loaded->len * sizeof (AnbuTimeWindow),
+                   gaps->data, gaps->len * sizeof (AnbuTimeWindow));
+
+  /* Saved again (relearned while warming up): replaced, numbers dropped. */
+  profiles.pooled.ready = FALSE;
+  profiles.pooled.learned_at += 24 * HOUR;
+  g_array_set_size (gaps, 0);
+  g_assert_true (anbu_detection_store_save_profiles (fixture->detection, "H1", &profiles,
+                                                     "w28 key", gaps, T0 + 47 * HOUR, &error));
+  g_assert_no_error (error);
+  g_assert_false (anbu_detection_store_load_profiles (fixture->detection, "H1", &loaded));
+  g_array_set_size (gaps_loaded, 0);
+  g_assert_true (anbu_detection_store_read_gaps (fixture->detection, "H1", gaps_loaded,
+                                                 &covered_until));
+  g_assert_cmpuint (gaps_loaded->len, ==, 0);
+  g_assert_cmpint (covered_until, ==, T0 + 47 * HOUR);
+
+  g_assert_true (anbu_detection_store_foreach_profile (fixture->detection, collect_profile, index,
+                                                       &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (index->len, ==, 1);
+  expected = g_strdup_printf ("H1 %" G_GINT64_FORMAT " 0 w28 key", T0 + 48 * HOUR);
+  g_assert_cmpstr (g_ptr_array_index (index, 0), ==, expected);
+}
+
+/* A pass finds the households whose records changed after the change
+ * number it last saw: an absence registered for one of them. */
+static void
+test_changed_since (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = iso (T0);
+  gint64 seq;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, "H1", TRUE, 24);
+  save_household (fixture, "H2", TRUE, 24);
+  install_plug (fixture, "AB-0001", "H1", T0);
+  seq = anbu_detection_store_read_change_seq (fixture->detection);
+  g_assert_cmpint (seq, >, 0);
+
+  g_assert_true (anbu_detection_store_foreach_changed (fixture->detection, seq, collect_id,
+                                                       changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed->len, ==, 0);
+
+  save (fixture->store, ANBU_RECORD_KIND_ABSENCE, "A1", "H2", NULL,
+        g_strdup_printf ("{\"id\":\"A1\",\"household_id\":\"H2\",\"from\":\"%s\"}", from));
+  g_assert_cmpint (anbu_detection_store_read_change_seq (fixture->detection), >, seq);
+  g_assert_true (anbu_detection_store_foreach_changed (fixture->detection, seq, collect_id,
+                                                       changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed->len, ==, 1);
+  g_assert_true (ids_contain (changed, "H2"));
+}
+
+static gboolean
+collect_time (gint64   t,
+              gpointer user_data)
+{
+  g_array_append_val ((GArray *) user_data, t);
+  return TRUE;
+}
+
+static void
+collect_staff (gint64   t,
+               gboolean in_home,
+               gpointer user_data)
+{
+  gint64 tagged = in_home ? -t : t;
+
+  g_array_append_val ((GArray *) user_data, tagged);
+}
+
+static void
+collect_stretch (gint64   from,
+                 gint64   to,
+                 gpointer user_data)
+{
+  AnbuTimeWindow window = { from, to };
+
+  g_array_append_val ((GArray *) user_data, window);
+}
+
+/* Activity events, staff time and the readings' coverage, as the
+ * relearning and the staff rule read them. */
+static void
+test_events_and_coverage (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const char *const serials[] = { "AB-0001" };
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) staff = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  g_autoptr(GArray) stretches = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit_at = iso (T0 + 4 * HOUR);
+  AnbuReadingLogEntry entries[6];
+  gboolean stored[G_N_ELEMENTS (entries)];
+  AnbuActivityEvent last;
+  gint64 installed_at = 0;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, "H1", TRUE, 24);
+  install_plug (fixture, "AB-0001", "H1", T0);
+  add_event (fixture, "AB-0001", T0 - HOUR);   /* before the install: not the household's */
+  add_event (fixture, "AB-0001", T0 + HOUR);
+  add_event (fixture, "AB-0001", T0 + 5 * HOUR);
+  save (fixture->store, ANBU_RECORD_KIND_VISIT, "V1", "H1", NULL,
+        g_strdup_printf ("{\"id\":\"V1\",\"household_id\":\"H1\",\"at\":\"%s\"}", visit_at));
+
+  g_assert_true (anbu_detection_store_foreach_event_time (fixture->detection, "H1", T0,
+                                                          T0 + 6 * HOUR, collect_time, times,
+                                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (times->len, ==, 2);
+  g_assert_cmpint (g_array_index (times, gint64, 0), ==, T0 + 5 * HOUR);
+  g_assert_cmpint (g_array_index (times, gint64, 1), ==, T0 + HOUR);
+
+  /* Many events: all of them, newest first, however they are fetched. */
+  {
+    g_autoptr(GString) sql = g_string_new (NULL);
+
+    for (guint i = 0; i < 150; i++)
+      g_string_append_printf (sql, "INSERT INTO activity_event (serial, ts, kind, magnitude)"
+                              " VALUES ('AB-0001', %" G_GINT64_FORMAT ", %u, 1);",
+                              T0 + 10 * HOUR + (i / 2) * 60, i % 2);
+    exec_sql (fixture, sql->str);
+    g_array_set_size (times, 0);
+    g_assert_true (anbu_detection_store_foreach_event_time (fixture->detection, "H1", T0,
+                                                            T0 + 20 * HOUR, collect_time, times,
+                                                            &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (times->len, >=, 77);
+    g_assert_cmpint (g_array_index (times, gint64, 0), ==, T0 + 10 * HOUR + 74 * 60);
+    g_assert_cmpint (g_array_index (times, gint64, times->len - 1), ==, T0 + HOUR);
+    for (guint i = 1; i < times->len; i++)
+      g_assert_cmpint (g_array_index (times, gint64, i), <=, g_array_index (times, gint64, i - 1));
+    exec_sql (fixture, "DELETE FROM activity_event WHERE magnitude = 1");
+  }
+
+  g_assert_true (anbu_detection_store_read_events (fixture->detection, "H1", T0 - 2 * HOUR,
+                                                   T0 + 6 * HOUR, events, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (g_array_index (events, AnbuActivityEvent, 0).ts, ==, T0 + HOUR);
+  g_assert_cmpfloat (g_array_index (events, AnbuActivityEvent, 1).magnitude, ==, 42.5);
+
+  g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 4 * HOUR,
+                                                       &last));
+  g_assert_cmpint (last.ts, ==, T0 + HOUR);
+  g_assert_true (anbu_detection_store_prefetch (fixture->detection, T0 + 4 * HOUR, &error));
+  g_assert_no_error (error);
+  memset (&last, 0, sizeof last);
+  g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 4 * HOUR,
+                                                       &last));
+  g_assert_cmpint (last.ts, ==, T0 + HOUR);
+  g_assert_cmpint (last.kind, ==, 0);
+  g_assert_cmpfloat (last.magnitude, ==, 42.5);
+  g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 6 * HOUR,
+                                                       &last));
+  g_assert_cmpint (last.ts, ==, T0 + 5 * HOUR);
+  anbu_detection_store_forget_prefetched (fixture->detection);
+  g_assert_true (anbu_detection_store_read_first_install (fixture->detection, "H1",
+                                                          &installed_at));
+  g_assert_cmpint (installed_at, ==, T0);
+
+  g_assert_true (anbu_detection_store_foreach_staff_time (fixture->detection, "H1", collect_staff,
+                                                          staff, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (staff->len, ==, 2);
+  g_assert_cmpint (g_array_index (staff, gint64, 0), ==, T0);
+  g_assert_cmpint (g_array_index (staff, gint64, 1), ==, -(T0 + 4 * HOUR));
+
+  /* Readings: two in one quarter hour, one alone, then two after a gap. */
+  entries[0] = (AnbuReadingLogEntry) { 0, { T0 + 60, 10, 10 } };
+  entries[1] = (AnbuReadingLogEntry) { 0, { T0 + 600, 10, 10 } };
+  entries[2] = (AnbuReadingLogEntry) { 0, { T0 + 960, 10, 10 } };
+  entries[3] = (AnbuReadingLogEntry) { 0, { T0 + 2 * HOUR, 10, 10 } };
+  entries[4] = (AnbuReadingLogEntry) { 0, { T0 + 2 * HOUR + 300, 10, 10 } };
+  entries[5] = (AnbuReadingLogEntry) { 0, { T0 - 600, 10, 10 } };   /* before the install */
+  g_assert_true (anbu_reading_log_append (fixture->readings, serials, 1, entries,
+                                          G_N_ELEMENTS (entries), stored, &error));
+  g_assert_no_error (error);
+  g_assert_true (anbu_detection_store_foreach_covered_stretch (fixture->detection, "H1",
+                                                               T0 - HOUR, T0 + 3 * HOUR,
+                                                               collect_stretch, stretches,
+                                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stretches->len, ==, 3);
+  g_assert_cmpint (g_array_index (stretches, AnbuTimeWindow, 0).from, ==, T0 + 60);
+  g_assert_cmpint (g_array_index (stretches, AnbuTimeWindow, 0).to, ==, T0 + 600);
+  g_assert_cmpint (g_array_index (stretches, AnbuTimeWindow, 1).from, ==, T0 + 960);
+  g_assert_cmpint (g_array_index (stretches, AnbuTimeWindow, 1).to, ==, T0 + 960);
+  g_assert_cmpint (g_array_index (stretches, AnbuTimeWindow, 2).from, ==, T0 + 2 * HOUR);
+  g_assert_cmpint (g_array_index (stretches, AnbuTimeWindow, 2).to, ==, T0 + 2 * HOUR + 300);
+}
+
+static void
+count_change (AnbuAlertEngine *engine,
+              const char      *household_id,
+              const char      *record,
+              gpointer         user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (record));
+}
+
+/* The alert engine on the store: a quiet household gets an inactivity
+ * alert once its threshold has passed, and it is closed by itself when the
+ * resident is active again (nobody acted on it). */
+static void
+test_engine_inactivity (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(AnbuAlertEngine) engine = NULL;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  AnbuAlertPassStats stats = { 0 };
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, HOUSEHOLD_UUID, TRUE, 24);
+  install_plug (fixture, "AB-0001", HOUSEHOLD_UUID, T0);
+  add_event (fixture, "AB-0001", T0 + HOUR);
+  set_live (fixture, "AB-0001", HOUSEHOLD_UUID, T0 + 20 * HOUR, T0 + HOUR, T0, 0);
+
+  engine = anbu_alert_engine_new (fixture->store, fixture->readings, calendar, 0);
+  g_assert_nonnull (engine);
+  anbu_alert_engine_set_learn_budget (engine, 0);
+  g_signal_connect (engine, "alert-changed", G_CALLBACK (count_change), changes);
+
+  /* Quiet but within the threshold: nothing. */
+  g_assert_true (anbu_alert_engine_run_pass (engine, T0 + 20 * HOUR, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.households, ==, 1);
+  g_assert_cmpuint (stats.raised, ==, 0);
+
+  /* Readings keep coming, no activity: the threshold passes. */
+  set_live (fixture, "AB-0001", HOUSEHOLD_UUID, T0 + 25 * HOUR + 1800, T0 + HOUR, T0, 0);
+  memset (&stats, 0, sizeof stats);
+  anbu_alert_engine_forget_due (engine);
+  g_assert_true (anbu_alert_engine_run_pass (engine, T0 + 25 * HOUR + 1800, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.raised, ==, 1);
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (changes, 0), "\"inactivity\""));
+  g_assert_true (anbu_detection_store_read_unresolved_alerts (fixture->detection, HOUSEHOLD_UUID,
+                                                              collect_record, records, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+
+  /* The resident switches something on: the alert closes by itself. */
+  add_event (fixture, "AB-0001", T0 + 26 * HOUR);
+  set_live (fixture, "AB-0001", HOUSEHOLD_UUID, T0 + 26 * HOUR, T0 + 26 * HOUR, T0, 0);
+  memset (&stats, 0, sizeof stats);
+  g_assert_true (anbu_alert_engine_run_pass (engine, T0 + 26 * HOUR + 60, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.closed, ==, 1);
+  g_assert_cmpuint (changes->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (changes, 1), "\"resolved\""));
+  g_ptr_array_set_size (records, 0);
+  g_assert_true (anbu_detection_store_read_unresolved_alerts (fixture->detection, HOUSEHOLD_UUID,
+                                                              collect_record, records, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 0);
+}
+
+/* The engine relearns a routine from the stored events and readings: the
+ * days the readings do not cover are not observed, the profile it learned
+ * is stored and loads back equal. */
+static void
+test_engine_learns_routine (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const char *const serials[] = { "AB-0001" };
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(AnbuAlertEngine) engine = NULL;
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (AnbuReadingLogEntry));
+  g_autoptr(GError) error = NULL;
+  g_autofree gboolean *stored = NULL;
+  AnbuRoutineProfiles loaded;
+  AnbuRoutineProfile learned;
+  gint64 installed_at = T0 - 20 * 24 * HOUR;
+  gint64 gap_from = T0 - 10 * 24 * HOUR, gap_to = T0 - 7 * 24 * HOUR;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, HOUSEHOLD_UUID, TRUE, 24);
+  install_plug (fixture, "AB-0001", HOUSEHOLD_UUID, installed_at);
+  /* A reading every ten minutes, but none for three days; the resident up
+   * at 08:00 and busy at 20:00 KST every day. */
+  for (gint64 t = installed_at + 600; t < T0; t += 600)
+    if (t < gap_from || t >= gap_to)
+      {
+        AnbuReadingLogEntry entry = { 0, { t, 20, 50 } };
+
+        g_array_append_val (entries, entry);
+      }
+  stored = g_new0 (gboolean, entries->len);
+  g_assert_true (anbu_reading_log_append (fixture->readings, serials, 1,
+                                          (const AnbuReadingLogEntry *) entries->data,
+                                          entries->len, stored, &error));
+  g_assert_no_error (error);
+  for (gint64 day = installed_at; day < T0; day += 24 * HOUR)
+    if (day < gap_from || day >= gap_to)
+      {
+        add_event (fixture, "AB-0001", day + 23 * HOUR);      /* 08:00 KST the next day */
+        add_event (fixture, "AB-0001", day + 11 * HOUR);      /* 20:00 KST */
+      }
+
+  engine = anbu_alert_engine_new (fixture->store, fixture->readings, calendar, 0);
+  g_assert_nonnull (engine);
+  g_assert_true (anbu_alert_engine_learn_routine (engine, HOUSEHOLD_UUID, T0, &learned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (learned.learned_at, >, installed_at);
+  /* About 20 days installed, 3 of them unobserved (the same on both
+   * engines: the gap is found in the readings). */
+  g_assert_cmpfloat_with_epsilon (learned.observed_days, 16.6181, 0.001);
+  g_assert_true (learned.ready);
+
+  g_assert_true (anbu_detection_store_load_profiles (fixture->detection, HOUSEHOLD_UUID, &loaded));
+  g_assert_cmpint (loaded.pooled.learned_at, ==, learned.learned_at);
+  g_assert_cmpfloat (loaded.pooled.observed_days, ==, learned.observed_days);
+  g_assert_cmpmem (loaded.pooled.usual_quiet_hours, sizeof loaded.pooled.usual_quiet_hours,
+                   learned.usual_quiet_hours, sizeof learned.usual_quiet_hours);
+  g_test_message ("observed days: %.4f", learned.observed_days);
+}
+
+static void
+add_case (const char *name,
+          void      (*test) (Fixture *, gconstpointer))
+{
+  for (Engine engine = ENGINE_SQLITE; engine <= ENGINE_POSTGRESQL; engine++)
+    {
+      g_autofree char *path = g_strdup_printf ("/anbu/detection-store/%s/%s",
+                                               engine == ENGINE_SQLITE ? "sqlite" : "postgresql",
+                                               name);
+
+      g_test_add (path, Fixture, GINT_TO_POINTER (engine), fixture_setup, test, fixture_teardown);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  add_case ("facts", test_facts);
+  add_case ("absences", test_absences);
+  add_case ("alerts", test_alerts);
+  add_case ("profiles", test_profiles);
+  add_case ("changed-since", test_changed_since);
+  add_case ("events-and-coverage", test_events_and_coverage);
+  add_case ("engine-inactivity", test_engine_inactivity);
+  add_case ("engine-learns-routine", test_engine_learns_routine);
+
+  return anbu_test_postgres_run_tests ();
+}
