@@ -26,6 +26,7 @@
 #define DONG_A "1111051500"
 #define DONG_B "1111053000"
 #define N_HOUSEHOLDS 4
+#define MOVED_PLUG "MIG-PLUG-MOVED"
 
 static const char *const serials[N_HOUSEHOLDS] = {
   "MIG-PLUG-0001", "MIG-PLUG-0002", "MIG-PLUG-0003", "MIG-PLUG-0004",
@@ -77,6 +78,25 @@ seed_district (void)
                              " \"to\": \"%s\", \"reason\": \"hospital\"}", absence_id,
                              district.households[2], absence_from, absence_to);
   json_object_unref (ingest_push (district.fixture, "absence.create", absence));
+  /* A plug taken back and installed in the other 동: its old household
+   * keeps an exit mark (dependent_exit). */
+  {
+    g_autofree char *first_at = ingest_time (T0 + HOUR);
+    g_autofree char *removed_at = ingest_time (T0 + 2 * HOUR);
+    g_autofree char *again_at = ingest_time (T0 + 3 * HOUR);
+    g_autofree char *install = g_strdup_printf ("{\"serial\": \"" MOVED_PLUG "\", \"household_id\": \"%s\","
+                                                " \"appliance\": \"lamp\", \"installed_at\": \"%s\"}",
+                                                district.households[1], first_at);
+    g_autofree char *removal = g_strdup_printf ("{\"serial\": \"" MOVED_PLUG "\", \"reason\": \"returned\","
+                                                " \"at\": \"%s\"}", removed_at);
+    g_autofree char *reinstall = g_strdup_printf ("{\"serial\": \"" MOVED_PLUG "\", \"household_id\": \"%s\","
+                                                  " \"appliance\": \"tv\", \"installed_at\": \"%s\"}",
+                                                  district.households[3], again_at);
+
+    json_object_unref (ingest_push (district.fixture, "plug.install", install));
+    json_object_unref (ingest_push (district.fixture, "plug.remove", removal));
+    json_object_unref (ingest_push (district.fixture, "plug.install", reinstall));
+  }
   g_clear_pointer (&planner_token, g_free);
   anbu_test_response_free (ingest_tick (district.fixture, T0 + HOURS_OF_READINGS * HOUR));
   alerts = ingest_alerts (district.fixture, NULL, district.households[0]);
@@ -259,7 +279,8 @@ test_copy (void)
   db = district_db ();
   g_assert_cmpint (run_migrate (db, uri, &out, &err), ==, 0);
   assert_verified (out, "household", N_HOUSEHOLDS);
-  assert_verified (out, "plug", N_HOUSEHOLDS);
+  assert_verified (out, "plug", N_HOUSEHOLDS + 1);
+  assert_verified (out, "dependent_exit", 1);
   assert_verified (out, "visit", 1);
   assert_verified (out, "absence", 1);
   assert_verified (out, "gateway", 1);
@@ -309,6 +330,23 @@ test_copy (void)
     g_assert_null (strstr (sqlite_pull, district.households[3]));
     g_assert_cmpstr (sqlite_pull, ==, pg_pull);
     g_assert_cmpint (sqlite_cursor, ==, pg_cursor);
+    /* Continuing from a cursor: the moved plug's removal too. */
+    {
+      gboolean more;
+      gint64 next;
+      g_autoptr(GPtrArray) a = anbu_store_changes (sqlite_store, &scope, 1, 1000, &more, &next, &error);
+      g_autoptr(GPtrArray) b = NULL;
+      g_autofree char *a_text = NULL;
+      g_autofree char *b_text = NULL;
+
+      g_assert_no_error (error);
+      b = anbu_store_changes (pg_store, &scope, 1, 1000, &more, &next, &error);
+      g_assert_no_error (error);
+      a_text = describe_changes (a);
+      b_text = describe_changes (b);
+      g_assert_nonnull (strstr (a_text, " 1 1 " MOVED_PLUG " "));
+      g_assert_cmpstr (a_text, ==, b_text);
+    }
     sqlite_admin_pull = first_pull (sqlite_store, &admin, &sqlite_cursor);
     pg_admin_pull = first_pull (pg_store, &admin, &pg_cursor);
     g_assert_nonnull (strstr (sqlite_admin_pull, "\"inactivity\""));
