@@ -7,11 +7,10 @@
 #include <libpq-fe.h>
 
 #include "anbu-pg-advisory-leader.h"
+#include "anbu-pg-lock-keys.h"
 #include "anbu-pg-store.h"
 
-/* Beside the store's own lock keys (anbu-pg-store.c). */
-#define LOCK_KEY_TEXT "7308406150722"
-G_STATIC_ASSERT (ANBU_PG_ADVISORY_LEADER_LOCK_KEY == G_GINT64_CONSTANT (7308406150722));
+#define LOCK_KEY_TEXT ANBU_PG_LOCK_TIMER_PASS
 
 /* PostgreSQL notices a vanished peer after 10 s idle and three unanswered
  * probes 5 s apart, ends the session and frees the lock; a query to a

@@ -7,12 +7,11 @@ G_BEGIN_DECLS
 
 /* The timer-pass leader among instances on one PostgreSQL database
  * (anbu-timer-pass-leader.h): whoever holds the session advisory lock
- * ANBU_PG_ADVISORY_LEADER_LOCK_KEY on its own connection leads. The
+ * ANBU_PG_LOCK_TIMER_PASS (anbu-pg-lock-keys.h) on its own connection leads. The
  * connection asks PostgreSQL to drop it (and so the lock) within about
  * 30 s when its peer vanishes without closing it (a machine that lost
  * power or network): TCP keepalives on both sides. */
 
-#define ANBU_PG_ADVISORY_LEADER_LOCK_KEY G_GINT64_CONSTANT (7308406150722)
 
 #define ANBU_TYPE_PG_ADVISORY_LEADER (anbu_pg_advisory_leader_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuPgAdvisoryLeader, anbu_pg_advisory_leader, ANBU, PG_ADVISORY_LEADER,

@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 
+#include "anbu-pg-lock-keys.h"
 #include "anbu-pg-reading-log.h"
 #include "anbu-pg-store.h"
 #include "anbu-store.h"
@@ -20,10 +21,10 @@
 #define DAY_SECONDS 86400
 #define COPY_CHUNK  8192
 /* Taken while partitions are made or dropped: two instances reaching a
- * new day at once make it once. The store's locks end in ...720 and ...721. */
-#define PARTITION_LOCK_KEY "7308406150722"
+ * new day at once make it once. */
+#define PARTITION_LOCK_KEY ANBU_PG_LOCK_READING_PARTITIONS
 /* Taken while the readings' schema is brought up to date. */
-#define MIGRATION_LOCK_KEY "7308406150723"
+#define MIGRATION_LOCK_KEY ANBU_PG_LOCK_READING_MIGRATION
 
 struct _AnbuPgReadingLog
 {

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include "anbu-clock.h"
+#include "anbu-pg-lock-keys.h"
 #include "anbu-pg-store.h"
 #include "anbu-server-time.h"
 
@@ -44,10 +45,10 @@ static const Oid text_types[MAX_PARAMS] = {
 /* Serialises writers the way SQLite's BEGIN IMMEDIATE does, across every
  * instance on the database: a push reads a record and writes it back in
  * one transaction, and no other writer may slip in between. */
-#define WRITE_LOCK_KEY "7308406150721"
+#define WRITE_LOCK_KEY ANBU_PG_LOCK_STORE_WRITE
 /* Taken while the schema is brought up to date, so two instances starting
  * at once do not both migrate. */
-#define MIGRATION_LOCK_KEY "7308406150720"
+#define MIGRATION_LOCK_KEY ANBU_PG_LOCK_STORE_MIGRATION
 
 /* Step 2 for one table that belongs to households: its 동 column, filled
  * from the households, and the trigger that sets it from its household on

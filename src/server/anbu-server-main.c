@@ -64,8 +64,8 @@ static const char usage_text[] =
   "                    (copies a SQLite database, also while serving, into an empty\n"
   "                     PostgreSQL database and verifies every table)\n"
   "\n"
-  "--db FILE is a SQLite database. user, password, import, access-log, caseload and gateway add\n"
-  "also take --db postgresql://USER@HOST:PORT/NAME; serve and backup need SQLite for now.\n"
+  "--db FILE is a SQLite database; --db postgresql://USER@HOST:PORT/NAME a PostgreSQL one\n"
+  "(every command but backup; several serve instances may share it).\n"
   "Passwords are read from --password-file or from standard input (not echoed).\n"
   "ANBU_SERVER_TOKEN_LIFETIME (seconds) sets the token lifetime when the flag is absent.\n";
 
@@ -1039,11 +1039,6 @@ find_db_argument (int    argc,
 
 /* Why a command cannot run on PostgreSQL yet (docs/server.md, "PostgreSQL:
  * what runs on it now"): said plainly instead of half working. */
-static const char *const serve_needs_sqlite =
-  N_("anbu-server: serve does not run on PostgreSQL yet. Users, sessions, households and their "
-     "records, sync, pushes, the access log and caseload moves are stored there, but telemetry, "
-     "detection and alerts, statistics, series, retention and the live hub still need SQLite. "
-     "Use --db FILE.\n");
 static const char *const backup_needs_sqlite =
   N_("anbu-server: backup copies a SQLite database. Back up PostgreSQL with its own tools "
      "(pg_dump, or continuous archiving).\n");
@@ -1056,7 +1051,7 @@ static const struct
   int       (*run) (int argc, char **argv);
   const char *const *needs_sqlite;
 } commands[] = {
-  { { "serve", NULL }, run_serve, &serve_needs_sqlite },
+  { { "serve", NULL }, run_serve },
   { { "backup", NULL }, run_backup, &backup_needs_sqlite },
   { { "access-log", NULL }, run_access_log },
   { { "gateway", "add" }, anbu_ingest_cli_gateway_add },

@@ -12,6 +12,7 @@
 #include "anbu-clock.h"
 #include "anbu-test-server.h"
 #ifdef HAVE_POSTGRESQL
+#include "anbu-pg-lock-keys.h"
 #include "anbu-test-postgres.h"
 #endif
 
@@ -610,7 +611,8 @@ anbu_test_server_insert_alert (AnbuTestServer *server,
 
           quoted[i] = g_strdup_printf ("'%s'", doubled);
         }
-      sql = g_strdup_printf ("BEGIN; SELECT pg_advisory_xact_lock (7308406150721);"
+      /* The store's write lock (anbu-pg-lock-keys.h), as a writer takes it. */
+      sql = g_strdup_printf ("BEGIN; SELECT pg_advisory_xact_lock (" ANBU_PG_LOCK_STORE_WRITE ");"
                              "UPDATE counter SET value = value + 1 WHERE name = 'seq';"
                              "INSERT INTO alert (id, household_id, state, record, version, seq, updated_at)"
                              " VALUES (%s, %s, 'open', %s, 1, (SELECT value FROM counter WHERE name = 'seq'),"

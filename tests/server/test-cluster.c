@@ -21,6 +21,7 @@
 #include "anbu-local-event-bus.h"
 #include "anbu-memory-throttle-ledger.h"
 #include "anbu-pg-advisory-leader.h"
+#include "anbu-pg-lock-keys.h"
 #include "anbu-pg-event-bus.h"
 #include "anbu-pg-throttle-ledger.h"
 #include "anbu-sole-instance-leader.h"
@@ -253,10 +254,9 @@ test_leader_session_ended (Fixture       *fixture,
   /* Only the test asks for `first`, so that it cannot win again unseen. */
   anbu_pg_advisory_leader_set_retry_interval (ANBU_PG_ADVISORY_LEADER (first), G_MAXINT);
   g_assert_true (try_lead (first));
-  terminate = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_locks"
-                               " WHERE locktype = 'advisory' AND granted"
-                               " AND ((classid::bigint << 32) | objid::bigint) = %" G_GINT64_FORMAT,
-                               ANBU_PG_ADVISORY_LEADER_LOCK_KEY);
+  terminate = g_strdup ("SELECT pg_terminate_backend (pid) FROM pg_locks"
+                        " WHERE locktype = 'advisory' AND granted"
+                        " AND ((classid::bigint << 32) | objid::bigint) = " ANBU_PG_LOCK_TIMER_PASS);
   anbu_test_postgres_exec (fixture->location, terminate);
   g_assert_true (wait_to_lead (second, TAKEOVER_SECONDS));
   g_test_expect_message ("anbu-leader", G_LOG_LEVEL_WARNING, "Lost the connection that held*");

@@ -112,9 +112,9 @@ count_alerts (IngestFixture *fixture,
 }
 
 /* One instance leads the timer pass. Killed with SIGKILL before a
- * household's countdown runs out, the standby takes over within the bound
- * and raises the signal; a new instance and the standby ticking past it
- * raise it no second time. */
+ * signal is due (a plug that stops reporting: only a pass can notice),
+ * the standby takes over within the bound and raises it when it is due; a
+ * new instance and the standby ticking on raise it no second time. */
 static void
 test_leader_failover (void)
 {
@@ -122,39 +122,42 @@ test_leader_failover (void)
   IngestFixture *b = ingest_fixture_new_instance (a, NOW);
   IngestFixture *c = NULL;
   g_autofree char *house = ingest_add_household (a, DONG_A, FALSE, 24, "PLUG-F", NOW - 2 * HOUR);
-  gint64 due = NOW - HOUR + 24 * HOUR;
+  /* The last reading is at NOW - 60; silent for the default 6 h after. */
+  gint64 due = NOW - 60 + 6 * HOUR;
   guint raised = 0;
   gboolean took_over = FALSE;
 
-  /* Active an hour ago: due 24 h after that. */
   ingest_post_span (a, "PLUG-F", NOW - 2 * HOUR, NOW, 60, 2, 80, NOW - HOUR - 300, NOW - HOUR, NULL);
 
   /* A started first and holds the lead; B's ticks run nothing. */
   g_assert_true (tick_led (a, NOW, NULL));
   g_assert_false (tick_led (b, NOW + 60, NULL));
-  g_assert_cmpuint (count_alerts (b, house, "inactivity"), ==, 0);
 
   g_assert_cmpint (anbu_test_server_stop (a->server, SIGKILL), ==, 128 + SIGKILL);
 
-  /* Past the due time: B leads once PostgreSQL has seen A's session end. */
+  /* B leads once PostgreSQL has seen A's session end. */
   for (guint i = 0; i < TAKEOVER_TICKS * anbu_test_timeout_multiplier () && !took_over; i++)
     {
-      guint raised_now = 0;
-
-      took_over = tick_led (b, due + 60 + i, &raised_now);
-      raised += raised_now;
+      took_over = tick_led (b, NOW + 120 + i, &raised);
+      g_assert_cmpuint (raised, ==, 0);
       if (!took_over)
         g_usleep (G_USEC_PER_SEC);
     }
   g_assert_true (took_over);
+  g_assert_true (tick_led (b, due - 60, &raised));
+  g_assert_cmpuint (raised, ==, 0);
+
+  /* Due: B's pass raises the signal, once. */
+  g_assert_true (tick_led (b, due + 60, &raised));
   g_assert_cmpuint (raised, ==, 1);
-  g_assert_cmpuint (count_alerts (b, house, "inactivity"), ==, 1);
+  g_assert_cmpuint (count_alerts (b, house, "offline"), ==, 1);
 
   /* A replacement for A joins; B keeps leading; nothing is raised twice. */
   c = ingest_fixture_new_instance (b, due + 120);
   g_assert_false (tick_led (c, due + 180, NULL));
-  g_assert_true (tick_led (b, due + HOUR, NULL));
-  g_assert_cmpuint (count_alerts (c, house, "inactivity"), ==, 1);
+  g_assert_true (tick_led (b, due + HOUR, &raised));
+  g_assert_cmpuint (raised, ==, 0);
+  g_assert_cmpuint (count_alerts (c, house, "offline"), ==, 1);
 
   ingest_fixture_free (c);
   ingest_fixture_free (b);

@@ -632,6 +632,62 @@ test_mismatch (void)
   g_assert_cmpint (count_rows (uri, "app_user"), ==, 0);
 }
 
+/* A planner's whole first pull over HTTP, in pages of 3, as text. */
+static char *
+pull_text (AnbuTestServer *server,
+           const char     *token)
+{
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) changes = anbu_test_pull (server, token, &cursor, 3, NULL);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *text = NULL;
+
+  json_node_set_array (node, changes);
+  text = json_to_string (node, TRUE);
+  return g_strdup_printf ("%s\ncursor %s", text, cursor);
+}
+
+/* What the planner notices: after the move, `serve` on the PostgreSQL
+ * database signs them in with the same password and gives them the same
+ * first pull as the district's server gave on SQLite. */
+static void
+test_serve_after (void)
+{
+  g_autofree char *uri = anbu_test_database_new (TRUE, NULL, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *clock = ingest_time (T0 + HOURS_OF_READINGS * HOUR);
+  const char *args[] = { "--manual-clock", clock, "--token-lifetime", "31536000", NULL };
+  g_autofree char *sqlite_token = NULL;
+  g_autofree char *pg_token = NULL;
+  g_autofree char *sqlite_pull = NULL;
+  g_autofree char *pg_pull = NULL;
+  AnbuTestServer target = { 0 };
+  AnbuTestServer *pg_server;
+  const char *db;
+
+  if (uri == NULL)
+    return;
+  db = district_db ();
+  ingest_fixture_restart (district.fixture, T0 + HOURS_OF_READINGS * HOUR);
+  sqlite_token = anbu_test_server_sign_in (district.fixture->server, "planner1", INGEST_PASSWORD);
+  sqlite_pull = pull_text (district.fixture->server, sqlite_token);
+  g_assert_nonnull (strstr (sqlite_pull, district.households[0]));
+  g_assert_cmpint (anbu_test_server_stop (district.fixture->server, SIGTERM), ==, 0);
+
+  g_assert_cmpint (run_migrate (db, uri, &out, &err), ==, 0);
+
+  /* A server of its own on the PostgreSQL database. */
+  target.db = uri;
+  g_setenv ("ANBU_TEST_ENGINE", "postgresql", TRUE);
+  pg_server = anbu_test_server_new_instance (&target, args);
+  g_unsetenv ("ANBU_TEST_ENGINE");
+  pg_token = anbu_test_server_sign_in (pg_server, "planner1", INGEST_PASSWORD);
+  pg_pull = pull_text (pg_server, pg_token);
+  g_assert_cmpstr (pg_pull, ==, sqlite_pull);
+  anbu_test_server_free (pg_server);
+}
+
 /* The copy reads a snapshot: the district's server may keep running. */
 static void
 test_while_serving (void)
@@ -667,6 +723,7 @@ main (int    argc,
   g_test_add_func ("/migrate/bad-target", test_bad_target);
   g_test_add_func ("/migrate/mismatch", test_mismatch);
   g_test_add_func ("/migrate/while-serving", test_while_serving);
+  g_test_add_func ("/migrate/serve-after", test_serve_after);
   status = anbu_test_postgres_run_tests ();
   district_clear ();
   return status;
