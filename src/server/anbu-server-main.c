@@ -19,6 +19,9 @@
 #include "anbu-clock.h"
 #include "anbu-auth.h"
 #include "anbu-backup.h"
+#ifdef HAVE_POSTGRESQL
+#include "anbu-migration.h"
+#endif
 #include "anbu-api-error.h"
 #include "anbu-caseload-moves.h"
 #include "anbu-csv-import.h"
@@ -57,6 +60,9 @@ static const char usage_text[] =
   "                    [--effective TIME]   (default: now)\n"
   "  anbu-server caseload moves --db FILE      (every move, waiting and applied)\n"
   "  anbu-server caseload orphans --db FILE    (households without an active planner)\n"
+  "  anbu-server migrate --from FILE --to postgresql://USER@HOST:PORT/NAME\n"
+  "                    (copies a SQLite database, also while serving, into an empty\n"
+  "                     PostgreSQL database and verifies every table)\n"
   "\n"
   "--db FILE is a SQLite database; --db postgresql://USER@HOST:PORT/NAME a PostgreSQL one\n"
   "(every command but backup; several serve instances may share it).\n"
@@ -982,6 +988,40 @@ run_caseload_orphans (int    argc,
   return 0;
 }
 
+/* migrate */
+
+static int
+run_migrate (int    argc,
+             char **argv)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, NULL, NULL },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (from == NULL || to == NULL)
+    return usage_error ("--from FILE and --to postgresql://… are required");
+#ifdef HAVE_POSTGRESQL
+  if (!anbu_migration_run (from, to, stdout, &error))
+    {
+      g_printerr (_("anbu-server: migrate failed: %s\n"), error->message);
+      return 1;
+    }
+  g_printerr (_("Copied %s into PostgreSQL; every table verified.\n"), from);
+  return 0;
+#else
+  g_printerr ("%s", _("anbu-server: this anbu-server was built without PostgreSQL "
+                      "(meson -Dpostgresql=enabled, libpq), so it cannot migrate.\n"));
+  return 1;
+#endif
+}
+
 /* The --db value of a command line ("--db X" or "--db=X"), or NULL. */
 static const char *
 find_db_argument (int    argc,
@@ -1022,6 +1062,7 @@ static const struct
   { { "caseload", "move" }, run_caseload_move },
   { { "caseload", "moves" }, run_caseload_moves },
   { { "caseload", "orphans" }, run_caseload_orphans },
+  { { "migrate", NULL }, run_migrate },
 };
 
 int

@@ -1854,3 +1854,9 @@ anbu_sqlite_store_get_handle (AnbuSqliteStore *self)
   g_return_val_if_fail (ANBU_IS_SQLITE_STORE (self), NULL);
   return self->db;
 }
+
+guint
+anbu_sqlite_store_get_latest_schema_version (void)
+{
+  return migrations[G_N_ELEMENTS (migrations) - 1].version;
+}

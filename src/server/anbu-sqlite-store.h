@@ -19,4 +19,8 @@ AnbuStore *anbu_sqlite_store_open (const char  *path,
  * need prepared statements of their own on the same database. */
 sqlite3   *anbu_sqlite_store_get_handle (AnbuSqliteStore *self);
 
+/* The schema version this build writes (`migrate` copies only a database
+ * at it). */
+guint      anbu_sqlite_store_get_latest_schema_version (void);
+
 G_END_DECLS
