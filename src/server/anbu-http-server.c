@@ -44,6 +44,7 @@ struct _AnbuHttpServer
   GHashTable   *in_flight;   /* messages read and not yet fully answered */
   guint         request_timeout;   /* seconds a request may take to arrive, or stall */
   guint         max_connections_per_address;   /* 0: no cap */
+  GPtrArray    *trusted_proxies;   /* GInetAddress: peers whose X-Forwarded-For counts */
   GHashTable   *connections;       /* client address → GPtrArray of its open GSockets */
   guint         max_connections;   /* server-wide, 0: no cap */
   GPtrArray    *open_connections;  /* every admitted GSocket not yet seen closed */
@@ -133,7 +134,7 @@ anbu_http_access_entry_init (AnbuAccessEntry     *entry,
   memset (entry, 0, sizeof *entry);
   entry->user_id = user->id;
   entry->username = user->username;
-  entry->address = (char *) soup_server_message_get_remote_host (msg);
+  entry->address = (char *) anbu_http_client_address (msg);
   entry->method = (char *) soup_server_message_get_method (msg);
   entry->route = (char *) route;
   entry->action = action;
@@ -176,6 +177,73 @@ static const struct
 
 /* Callbacks */
 
+#define CLIENT_ADDRESS_KEY "anbu-client-address"
+
+static gboolean
+is_trusted_proxy (AnbuHttpServer *self,
+                  GInetAddress   *address)
+{
+  for (guint i = 0; self->trusted_proxies != NULL && i < self->trusted_proxies->len; i++)
+    if (g_inet_address_equal (self->trusted_proxies->pdata[i], address))
+      return TRUE;
+  return FALSE;
+}
+
+static GInetAddress *
+peer_address (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return G_IS_INET_SOCKET_ADDRESS (remote)
+         ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)) : NULL;
+}
+
+/* Behind a reverse proxy every request comes from the proxy: the client is
+ * the last address of X-Forwarded-For that is not a trusted proxy (each
+ * proxy appends the address it was reached from). Only a trusted proxy's
+ * header counts, and an entry that is no IP address ends the walk: anyone
+ * else could name any address and so escape throttling. */
+static void
+note_client_address (AnbuHttpServer    *self,
+                     SoupServerMessage *msg)
+{
+  GInetAddress *peer = peer_address (msg);
+  const char *forwarded;
+  g_auto(GStrv) hops = NULL;
+  char *client = NULL;
+
+  if (peer == NULL || !is_trusted_proxy (self, peer))
+    return;
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                             "X-Forwarded-For");
+  if (forwarded == NULL)
+    return;
+  hops = g_strsplit (forwarded, ",", -1);
+  for (guint i = g_strv_length (hops); i-- > 0;)
+    {
+      g_autoptr(GInetAddress) hop = g_inet_address_new_from_string (g_strstrip (hops[i]));
+
+      if (hop == NULL)
+        break;
+      g_free (client);
+      client = g_inet_address_to_string (hop);
+      if (!is_trusted_proxy (self, hop))
+        break;
+    }
+  if (client != NULL)
+    g_object_set_data_full (G_OBJECT (msg), CLIENT_ADDRESS_KEY, client, g_free);
+}
+
+const char *
+anbu_http_client_address (SoupServerMessage *msg)
+{
+  const char *client = g_object_get_data (G_OBJECT (msg), CLIENT_ADDRESS_KEY);
+
+  if (client == NULL)
+    client = soup_server_message_get_remote_host (msg);
+  return client != NULL ? client : "";
+}
+
 static void
 on_request (SoupServer        *server,
             SoupServerMessage *msg,
@@ -185,6 +253,7 @@ on_request (SoupServer        *server,
 {
   AnbuHttpServer *self = user_data;
 
+  note_client_address (self, msg);
   anbu_router_dispatch (self->router, server, msg, path, query);
 }
 
@@ -360,7 +429,9 @@ admit_connection (AnbuHttpServer    *self,
 
   if (!admit_connection_server_wide (self))
     return FALSE;
-  if (self->max_connections_per_address == 0 || !G_IS_INET_SOCKET_ADDRESS (remote))
+  /* A proxy carries many clients' connections: it enforces its own caps. */
+  if (self->max_connections_per_address == 0 || !G_IS_INET_SOCKET_ADDRESS (remote)
+      || is_trusted_proxy (self, g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))))
     {
       if (self->max_connections > 0)
         g_ptr_array_add (self->open_connections, g_object_ref (socket));
@@ -755,6 +826,7 @@ anbu_http_server_dispose (GObject *object)
   g_clear_pointer (&self->guarded, g_hash_table_unref);
   g_clear_object (&self->session_routes);
   g_clear_object (&self->throttle_ledger);
+  g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_handle_id (&self->sweep_id, g_source_remove);
   g_clear_pointer (&self->connections, g_hash_table_unref);
@@ -986,6 +1058,32 @@ anbu_http_server_authenticate (AnbuHttpServer     *self,
   if (!authenticate (self, msg, &caller, error))
     return NULL;
   return g_steal_pointer (&caller.user);
+}
+
+gboolean
+anbu_http_server_set_trusted_proxies (AnbuHttpServer      *self,
+                                      const char * const  *addresses,
+                                      GError             **error)
+{
+  g_autoptr(GPtrArray) proxies = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (ANBU_IS_HTTP_SERVER (self), FALSE);
+
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      GInetAddress *address = g_inet_address_new_from_string (addresses[i]);
+
+      if (address == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "“%s” is not an IP address", addresses[i]);
+          return FALSE;
+        }
+      g_ptr_array_add (proxies, address);
+    }
+  g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
+  self->trusted_proxies = g_steal_pointer (&proxies);
+  return TRUE;
 }
 
 void

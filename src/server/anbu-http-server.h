@@ -27,6 +27,17 @@ AnbuHttpServer *anbu_http_server_new            (AnbuStore       *store,
 /* At most `checks` passwords are checked at once (0: the number of CPUs,
  * at least 2); eight times as many sign-ins may wait, others are answered
  * 503 with Retry-After. Call before listening. */
+/* Peers (IP addresses) whose X-Forwarded-For names the client: the reverse
+ * proxies in front of the server (docs/deploy.md). The client address is
+ * then what sign-in throttling and the access log see, and connections
+ * from a proxy are not capped per address. FALSE when one is not an IP
+ * address. */
+gboolean        anbu_http_server_set_trusted_proxies (AnbuHttpServer      *self,
+                                                      const char * const  *addresses,
+                                                      GError             **error);
+/* The client of `msg`: the peer, or behind a trusted proxy the address it
+ * forwarded for (never NULL). */
+const char     *anbu_http_client_address             (SoupServerMessage   *msg);
 /* Where sign-in throttling counts failures (before listen): a ledger
  * every instance on one database shares. Default: this process's memory. */
 void            anbu_http_server_set_throttle_ledger (AnbuHttpServer     *self,

@@ -42,6 +42,7 @@ static const char usage_text[] =
   "                    [--token-lifetime SECONDS] [--max-body BYTES] [--password-checks N]\n"
   "                    [--request-timeout SECONDS] [--query-deadline SECONDS]\n"
   "                    [--max-connections N] [--max-connections-per-address N]\n"
+  "                    [--trusted-proxy ADDRESS]...\n"
   "                    [--offline-after SECONDS] [--retention-days DAYS] [--manual-clock TIME]\n"
   "                    [--live-plug-interval SECONDS] [--live-queue-limit BYTES]\n"
   "                    [--tiles FILE.mbtiles]\n"
@@ -312,6 +313,7 @@ run_serve (int    argc,
   gint query_deadline = ANBU_QUERY_POOL_DEFAULT_DEADLINE;
   gint max_connections = ANBU_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   gint max_connections_total = ANBU_DEFAULT_MAX_CONNECTIONS;
+  g_auto(GStrv) trusted_proxies = NULL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
@@ -324,6 +326,7 @@ run_serve (int    argc,
     { "query-deadline", 0, 0, G_OPTION_ARG_INT, &query_deadline, NULL, NULL },
     { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_connections, NULL, NULL },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections_total, NULL, NULL },
+    { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trusted_proxies, NULL, NULL },
     ANBU_INGEST_SERVE_OPTIONS (ingest_args),
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &tiles, NULL, NULL },
     { "tiles-upstream", 0, 0, G_OPTION_ARG_STRING, &tiles_upstream, NULL, NULL },
@@ -397,6 +400,8 @@ run_serve (int    argc,
   anbu_http_server_set_request_timeout (server, (guint) request_timeout);
   anbu_http_server_set_max_connections_per_address (server, (guint) max_connections);
   anbu_http_server_set_max_connections (server, fit_descriptor_limit ((guint) max_connections_total));
+  if (!anbu_http_server_set_trusted_proxies (server, (const char * const *) trusted_proxies, &error))
+    return usage_error (error->message);
   if (!anbu_http_server_listen (server, listen, tls_cert, tls_key, &error))
     {
       g_printerr (_("anbu-server: cannot listen on %s: %s\n"), listen, error->message);

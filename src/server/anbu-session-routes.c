@@ -40,14 +40,6 @@ G_DEFINE_FINAL_TYPE (AnbuSessionRoutes, anbu_session_routes, G_TYPE_OBJECT)
 
 /* Answers */
 
-static char *
-client_address (SoupServerMessage *msg)
-{
-  const char *host = soup_server_message_get_remote_host (msg);
-
-  return g_strdup (host != NULL ? host : "");
-}
-
 /* The user record of DESIGN.md §3, written by the core codec. */
 static JsonNode *
 user_to_json (const AnbuStoreUser *stored)
@@ -182,7 +174,7 @@ handle_sign_in (SoupServer        *server,
     }
 
   user_key = g_strconcat ("user:", username, NULL);
-  address_key = g_strconcat ("address:", soup_server_message_get_remote_host (msg), NULL);
+  address_key = g_strconcat ("address:", anbu_http_client_address (msg), NULL);
   wait = MAX (anbu_throttle_retry_after (self->user_throttle, user_key, anbu_clock_now_seconds ()),
               anbu_throttle_retry_after (self->address_throttle, address_key, anbu_clock_now_seconds ()));
   if (wait > 0)
@@ -226,7 +218,7 @@ handle_sign_in (SoupServer        *server,
   sign_in->password = g_strdup (password);
   sign_in->user_key = g_steal_pointer (&user_key);
   sign_in->address_key = g_steal_pointer (&address_key);
-  sign_in->address = client_address (msg);
+  sign_in->address = g_strdup (anbu_http_client_address (msg));
 
   /* Not full (above), and nothing on the main loop ran since. */
   soup_server_message_pause (msg);

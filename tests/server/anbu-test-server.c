@@ -433,6 +433,9 @@ anbu_test_request_bytes (AnbuTestServer *server,
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
     }
+  if (server->forwarded_for != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For",
+                                  server->forwarded_for);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", body);
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), server);

@@ -26,6 +26,7 @@ typedef struct
   GSubprocess *process;
   SoupSession *session;
   GTlsCertificate *trusted;   /* for HTTPS: the server's self-signed certificate */
+  const char  *forwarded_for; /* X-Forwarded-For of the requests, as a proxy sends it (NULL: none) */
 } AnbuTestServer;
 
 typedef struct

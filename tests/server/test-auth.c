@@ -112,18 +112,73 @@ test_sign_in_throttled_by_address (void)
   g_autoptr(AnbuTestResponse) throttled = NULL;
 
   /* Someone tries many usernames, a few times each: no username reaches
-   * its own limit, the address does. */
+   * its own limit, the address does. Naming another address in
+   * X-Forwarded-For each time helps nothing: 127.0.0.1 is no trusted proxy. */
   for (guint i = 0; i < 30; i++)
     {
       g_autofree char *name = g_strdup_printf ("guess%u", i / 3);
       g_autofree char *body = sign_in_body (name, "guess guess");
-      g_autoptr(AnbuTestResponse) response = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, body);
+      g_autofree char *spoofed = g_strdup_printf ("192.0.2.%u", i + 1);
+      g_autoptr(AnbuTestResponse) response = NULL;
 
+      fresh->forwarded_for = spoofed;
+      response = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, body);
+      fresh->forwarded_for = NULL;
       g_assert_cmpuint (response->status, ==, 401);
     }
   throttled = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
   g_assert_cmpuint (throttled->status, ==, 429);
   g_assert_nonnull (soup_message_headers_get_one (throttled->headers, "Retry-After"));
+  anbu_test_server_free (fresh);
+}
+
+/* Behind the city's reverse proxy (--trusted-proxy) every request comes
+ * from the proxy: the address a guesser is locked out by is the one the
+ * proxy forwarded for, so one guesser does not lock out the whole city,
+ * and the access log names the staff member's own address. */
+static void
+test_sign_in_throttled_behind_proxy (void)
+{
+  const char * const args[] = { "--trusted-proxy", "127.0.0.1", NULL };
+  AnbuTestServer *fresh = anbu_test_server_new (args);
+  g_autofree char *id = anbu_test_server_add_user (fresh, "seo.planner", "planner", DONG, PASSWORD);
+  g_autofree char *right = sign_in_body ("seo.planner", PASSWORD);
+  g_autofree char *out = NULL;
+  g_autoptr(AnbuTestResponse) throttled = NULL;
+  g_autofree char *admin_id = anbu_test_server_add_user (fresh, "oh.admin", "admin", NULL, PASSWORD);
+  g_autofree char *admin = NULL;
+  g_autoptr(AnbuTestResponse) elsewhere = NULL;
+  g_autoptr(AnbuTestResponse) added = NULL;
+
+  fresh->forwarded_for = "203.0.113.5, 127.0.0.1";
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("guess%u", i / 3);
+      g_autofree char *body = sign_in_body (name, "guess guess");
+      g_autoptr(AnbuTestResponse) response = anbu_test_request (fresh, "POST", "/api/v1/session",
+                                                                NULL, body);
+
+      g_assert_cmpuint (response->status, ==, 401);
+    }
+  throttled = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
+  g_assert_cmpuint (throttled->status, ==, 429);
+
+  /* The planner at another address signs in. */
+  fresh->forwarded_for = "198.51.100.7";
+  elsewhere = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
+  g_assert_cmpuint (elsewhere->status, ==, 200);
+
+  /* An administrator there adds a user: logged at that address. */
+  admin = anbu_test_server_sign_in (fresh, "oh.admin", PASSWORD);
+  added = anbu_test_request (fresh, "POST", "/api/v1/admin/users", admin,
+                             "{\"username\": \"new.planner\", \"password\": \"" PASSWORD "\","
+                             " \"role\": \"planner\", \"dong_codes\": [\"" DONG "\"]}");
+  g_assert_cmpuint (added->status, ==, 201);
+  fresh->forwarded_for = NULL;
+  g_assert_cmpint (anbu_test_server_cli (fresh, NULL, &out, NULL, "access-log", "--user", "oh.admin",
+                                         NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "198.51.100.7"));
+  g_assert_null (strstr (out, "127.0.0.1"));
   anbu_test_server_free (fresh);
 }
 
@@ -396,6 +451,7 @@ main (int   argc,
   g_test_add_func ("/anbu/server/sign-in/wrong-password-or-user", test_sign_in_wrong_password_and_unknown_user_look_alike);
   g_test_add_func ("/anbu/server/sign-in/throttled", test_sign_in_throttled);
   g_test_add_func ("/anbu/server/sign-in/throttled-by-address", test_sign_in_throttled_by_address);
+  g_test_add_func ("/anbu/server/sign-in/throttled-behind-proxy", test_sign_in_throttled_behind_proxy);
   g_test_add_func ("/anbu/server/session/sign-out-revokes", test_sign_out_revokes);
   g_test_add_func ("/anbu/server/session/missing-or-garbage-token", test_missing_and_garbage_tokens);
   g_test_add_func ("/anbu/server/session/disabled-user", test_disabled_user);
