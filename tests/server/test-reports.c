@@ -616,6 +616,55 @@ test_deadline (gconstpointer data)
   side_free (side);
 }
 
+static char *
+run_series (AnbuReportStore  *reports,
+            gpointer          data,
+            GError          **error)
+{
+  return anbu_series_to_json (reports, "h-1", MIDNIGHT_KST - 2 * HOUR, MIDNIGHT_KST + 4 * HOUR,
+                              HOUR, error);
+}
+
+/* A household's series reads its raw readings under the query's deadline
+ * too: held back (here by a lock on the readings, as a day's partition
+ * being made or dropped takes), the request is answered with the deadline
+ * error while the lock is still held, not when it goes. */
+static void
+test_series_deadline (void)
+{
+  Side *side = side_open (ENGINE_POSTGRESQL);
+  g_autoptr(AnbuQueryPool) pool = NULL;
+  g_autofree char *expected = NULL;
+  Answer slow = { 0 }, after = { 0 };
+  PGconn *locker;
+  PGresult *result;
+
+  if (side == NULL)
+    return;
+  pool = anbu_query_pool_new (side->store, 2, 1);
+  locker = PQconnectdb (side->location);
+  g_assert_cmpint (PQstatus (locker), ==, CONNECTION_OK);
+  /* Only the raw readings: the plugs, events and folded hours are free. */
+  result = PQexec (locker, "BEGIN; LOCK TABLE reading IN ACCESS EXCLUSIVE MODE");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  run_in_pool (pool, run_series, &slow);
+  g_assert_null (slow.answer);
+  g_assert_error (slow.error, ANBU_API_ERROR, ANBU_API_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (slow.error->message, "in time"));
+
+  PQfinish (locker);
+  run_in_pool (pool, run_series, &after);
+  g_assert_no_error (after.error);
+  expected = series_json (side, "h-1");
+  g_assert_cmpstr (after.answer, ==, expected);
+
+  g_clear_object (&pool);
+  g_clear_error (&slow.error);
+  g_free (after.answer);
+  side_free (side);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -629,6 +678,7 @@ main (int    argc,
                         test_deadline);
   g_test_add_data_func ("/reports/postgresql/deadline", GINT_TO_POINTER (ENGINE_POSTGRESQL),
                         test_deadline);
+  g_test_add_func ("/reports/postgresql/series-deadline", test_series_deadline);
 
   return anbu_test_postgres_run_tests ();
 }
