@@ -16,7 +16,11 @@
 /* AnbuReadingLog on PostgreSQL. One row per reading in `reading`,
  * partitioned by day: a batch's rows land in today's partition, whose
  * index stays the size of one day however long the history grows, and
- * retention drops a whole partition instead of deleting row by row. */
+ * retention drops a whole partition instead of deleting row by row.
+ * On a connection of its own, or on one it is given (telemetry's, a
+ * report reader's): there a batch is appended inside the caller's
+ * transaction and commits or rolls back with it, and reads are bounded by
+ * that connection's statement_timeout. */
 
 #define DAY_SECONDS 86400
 #define COPY_CHUNK  8192
@@ -31,8 +35,9 @@ struct _AnbuPgReadingLog
   GObject     parent_instance;
 
   PGconn     *conn;
+  gboolean    owns_conn;     /* FALSE: given, finished by its owner */
+  GObject    *conn_owner;    /* kept alive while the given connection is used */
   GHashTable *days;          /* gint64 day start → known to have a partition */
-  gboolean    staging_made;  /* the session's temporary table exists */
   GString    *copy_buffer;
   gint64      deadline;      /* reads end by then (monotonic µs), or 0 */
 };
@@ -78,22 +83,34 @@ set_pg_error (AnbuPgReadingLog  *self,
 
   if (message == NULL)
     message = PQerrorMessage (self->conn);
+  /* query_canceled: the connection's statement_timeout (a report's
+   * deadline) stopped it, as the report readers say it. */
+  if (g_strcmp0 (state, "57014") == 0)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: %s", what, message);
   /* disk_full: nothing was written, the server stays up. */
-  g_set_error (error, ANBU_STORE_ERROR,
-               g_strcmp0 (state, "53100") == 0 ? ANBU_STORE_ERROR_FULL : ANBU_STORE_ERROR_FAILED,
-               "%s: %s", what, message);
+  else
+    g_set_error (error, ANBU_STORE_ERROR,
+                 g_strcmp0 (state, "53100") == 0 ? ANBU_STORE_ERROR_FULL : ANBU_STORE_ERROR_FAILED,
+                 "%s: %s", what, message);
 }
 
-/* A lost connection is made anew before the next call; what belonged to
- * the old session (the temporary table) is made again. */
+/* A lost connection of its own is made anew before the next call. A
+ * given one is its owner's to make anew (it knows when no transaction of
+ * its is open), except in prepare, which runs outside any. */
 static void
-ensure_connection (AnbuPgReadingLog *self)
+reset_if_lost (AnbuPgReadingLog *self)
 {
   if (PQstatus (self->conn) != CONNECTION_BAD)
     return;
   g_debug ("Connecting to PostgreSQL again");
-  self->staging_made = FALSE;
   PQreset (self->conn);
+}
+
+static void
+ensure_connection (AnbuPgReadingLog *self)
+{
+  if (self->owns_conn)
+    reset_if_lost (self);
 }
 
 static gboolean
@@ -342,12 +359,15 @@ format_rows (GString                   *rows,
  * temporary table instead, then moved into `reading` skipping what is
  * stored (and a reading repeated within the batch: its first entry
  * counts); the entries moved are the ones stored. One transaction either
- * way, committed before append returns. */
+ * way, committed before append returns; or, inside the caller's
+ * transaction (`in_caller`), a savepoint released into it, so the
+ * readings commit or roll back with what the caller writes. */
 static gboolean
 append_once (AnbuPgReadingLog           *self,
              const char * const         *serials,
              const AnbuReadingLogEntry  *entries,
              guint                       n_entries,
+             gboolean                    in_caller,
              gboolean                   *stored,
              CopyFailure                *failure,
              GError                    **error)
@@ -375,20 +395,16 @@ append_once (AnbuPgReadingLog           *self,
       stored[i] = FALSE;
     }
 
-  ensure_connection (self);
-  if (!ensure_partitions (self, days, error))
+  /* No DDL inside the caller's transaction: CREATE TABLE … PARTITION OF
+   * would wait, holding what the caller's transaction holds, for every
+   * other instance's batch; the caller made the days ahead (prepare). */
+  if (!in_caller && !ensure_partitions (self, days, error))
     return FALSE;
-  if (!self->staging_made
-      && !exec (self, "CREATE TEMPORARY TABLE IF NOT EXISTS reading_incoming ("
-                "k integer, serial text, ts bigint, watts double precision,"
-                " lux double precision) ON COMMIT DELETE ROWS", error,
-                "Cannot store the readings"))
-    return FALSE;
-  self->staging_made = TRUE;
 
   format_rows (rows, serials, entries, n_entries, FALSE);
-  if (!exec (self, "BEGIN", error, "Cannot store the readings"))
-    goto failed;
+  if (!exec (self, in_caller ? "SAVEPOINT reading_append" : "BEGIN", error,
+             "Cannot store the readings"))
+    return FALSE;
   if (copy_rows (self, "COPY reading (serial, ts, watts, lux) FROM STDIN (FORMAT binary)", rows,
                  failure, &direct_error))
     {
@@ -403,8 +419,17 @@ append_once (AnbuPgReadingLog           *self,
   else
     {
       format_rows (rows, serials, entries, n_entries, TRUE);
-      /* The transaction held the failed COPY only: begin anew. */
-      if (!exec (self, "ROLLBACK; BEGIN", error, "Cannot store the readings")
+      /* The transaction (savepoint) held the failed COPY only: begin anew.
+       * The staging table is made here, on this rare path, in the
+       * transaction: rolled back, it is made again next time; emptied
+       * first, as an earlier batch of the caller's transaction may have
+       * left rows in it. */
+      if (!exec (self, in_caller ? "ROLLBACK TO SAVEPOINT reading_append" : "ROLLBACK; BEGIN",
+                 error, "Cannot store the readings")
+          || !exec (self, "CREATE TEMPORARY TABLE IF NOT EXISTS reading_incoming ("
+                    "k integer, serial text, ts bigint, watts double precision,"
+                    " lux double precision) ON COMMIT DELETE ROWS;"
+                    "DELETE FROM reading_incoming", error, "Cannot store the readings")
           || !copy_rows (self, "COPY reading_incoming FROM STDIN (FORMAT binary)", rows, failure,
                          error)
           || (result = query (self, move_sql, 0, NULL, error, "Cannot store the readings")) == NULL)
@@ -418,13 +443,18 @@ append_once (AnbuPgReadingLog           *self,
         }
       PQclear (result);
     }
-  /* Acknowledged only once committed. */
-  if (!exec (self, "COMMIT", error, "Cannot commit the readings"))
+  /* Acknowledged only once committed (by the caller, in_caller). */
+  if (!exec (self, in_caller ? "RELEASE SAVEPOINT reading_append" : "COMMIT", error,
+             "Cannot commit the readings"))
     goto failed;
   return TRUE;
 
 failed:
-  rollback_quietly (self);
+  if (in_caller)
+    PQclear (PQexec (self->conn, "ROLLBACK TO SAVEPOINT reading_append;"
+                     " RELEASE SAVEPOINT reading_append"));
+  else
+    rollback_quietly (self);
   for (guint i = 0; i < n_entries; i++)
     stored[i] = FALSE;
   return FALSE;
@@ -442,17 +472,58 @@ pg_append (AnbuReadingLog             *log,
   AnbuPgReadingLog *self = ANBU_PG_READING_LOG (log);
   g_autoptr(GError) local_error = NULL;
   CopyFailure failure;
+  gboolean in_caller;
 
-  if (append_once (self, serials, entries, n_entries, stored, &failure, &local_error))
+  ensure_connection (self);
+  /* A transaction open on the connection is the caller's (a given
+   * connection; a lost one is unknown, and fails below). */
+  in_caller = PQtransactionStatus (self->conn) != PQTRANS_IDLE;
+  if (append_once (self, serials, entries, n_entries, in_caller, stored, &failure, &local_error))
     return TRUE;
   if (failure != COPY_NO_PARTITION)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  /* Another instance dropped a day this one knew: learn the days anew. */
+  /* Another instance dropped a day this one knew, or the caller did not
+   * prepare it: learn the days anew. */
   g_hash_table_remove_all (self->days);
-  return append_once (self, serials, entries, n_entries, stored, &failure, error);
+  if (in_caller)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return append_once (self, serials, entries, n_entries, FALSE, stored, &failure, error);
+}
+
+/* The days of `times` (and each next day) get their partitions now, in
+ * a transaction of their own, before the caller's batch transaction. */
+static gboolean
+pg_prepare (AnbuReadingLog  *log,
+            const gint64    *times,
+            guint            n_times,
+            GError         **error)
+{
+  AnbuPgReadingLog *self = ANBU_PG_READING_LOG (log);
+  g_autoptr(GArray) days = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 last_day = G_MININT64;
+
+  reset_if_lost (self);
+  if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    {
+      g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
+                   "Cannot make the readings' day partitions inside a transaction");
+      return FALSE;
+    }
+  for (guint i = 0; i < n_times; i++)
+    {
+      gint64 day = day_of (times[i]);
+
+      if (day != last_day && !g_hash_table_contains (self->days, &day))
+        g_array_append_val (days, day);
+      last_day = day;
+    }
+  return ensure_partitions (self, days, error);
 }
 
 static void
@@ -702,6 +773,7 @@ anbu_pg_reading_log_iface_init (AnbuReadingLogInterface *iface)
   iface->read_neighbour = pg_read_neighbour;
   iface->read_hours = pg_read_hours;
   iface->fold_before = pg_fold_before;
+  iface->prepare = pg_prepare;
 }
 
 static void
@@ -709,7 +781,9 @@ anbu_pg_reading_log_finalize (GObject *object)
 {
   AnbuPgReadingLog *self = ANBU_PG_READING_LOG (object);
 
-  g_clear_pointer (&self->conn, PQfinish);
+  if (self->owns_conn)
+    g_clear_pointer (&self->conn, PQfinish);
+  g_clear_object (&self->conn_owner);
   g_clear_pointer (&self->days, g_hash_table_unref);
   g_string_free (self->copy_buffer, TRUE);
 
@@ -784,8 +858,28 @@ anbu_pg_reading_log_open (const char  *conninfo,
   /* The same settings as the store's connection. */
   self = g_object_new (ANBU_TYPE_PG_READING_LOG, NULL);
   self->conn = anbu_pg_store_connect (conninfo, NULL, error);
+  self->owns_conn = TRUE;
   if (self->conn == NULL)
     return NULL;
+  if (!apply_migrations (self, error))
+    return NULL;
+  return ANBU_READING_LOG (g_steal_pointer (&self));
+}
+
+AnbuReadingLog *
+anbu_pg_reading_log_new_on_connection (PGconn   *conn,
+                                       GObject  *conn_owner,
+                                       GError  **error)
+{
+  g_autoptr(AnbuPgReadingLog) self = NULL;
+
+  g_return_val_if_fail (conn != NULL, NULL);
+  g_return_val_if_fail (conn_owner == NULL || G_IS_OBJECT (conn_owner), NULL);
+  g_return_val_if_fail (PQtransactionStatus (conn) == PQTRANS_IDLE, NULL);
+
+  self = g_object_new (ANBU_TYPE_PG_READING_LOG, NULL);
+  self->conn = conn;
+  self->conn_owner = conn_owner != NULL ? g_object_ref (conn_owner) : NULL;
   if (!apply_migrations (self, error))
     return NULL;
   return ANBU_READING_LOG (g_steal_pointer (&self));

@@ -300,7 +300,9 @@ anbu_pg_report_store_open (const char  *conninfo,
   self->conn = anbu_pg_store_connect (conninfo, "-c TimeZone=UTC", error);
   if (self->conn == NULL)
     return NULL;
-  self->readings = anbu_pg_reading_log_open (conninfo, error);
+  /* On the same connection, so the query's deadline (statement_timeout)
+   * bounds the readings' reads too. */
+  self->readings = anbu_pg_reading_log_new_on_connection (self->conn, NULL, error);
   if (self->readings == NULL)
     return NULL;
   return ANBU_REPORT_STORE (g_steal_pointer (&self));

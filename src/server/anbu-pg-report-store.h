@@ -11,7 +11,8 @@ G_DECLARE_FINAL_TYPE (AnbuPgReportStore, anbu_pg_report_store, ANBU, PG_REPORT_S
 /* The reports' reads on a PostgreSQL connection of their own to the
  * database of `conninfo` (whose schema the PostgreSQL store made), in UTC
  * so that a time recorded without its zone reads as SQLite reads it, and
- * the readings through an AnbuPgReadingLog of their own. */
+ * the readings through an AnbuPgReadingLog on that same connection (the
+ * deadline below bounds their reads too). */
 AnbuReportStore *anbu_pg_report_store_open            (const char         *conninfo,
                                                        GError            **error);
 

@@ -30,6 +30,7 @@ struct _AnbuPgTelemetryStore
   PGconn      *conn;        /* the batch side's own connection; NULL: the store's */
   GHashTable  *prepared;    /* on `conn`: SQL text → statement name */
   gboolean     in_transaction;   /* on `conn`, begun and not yet ended */
+  int          backend_pid;      /* of `conn`'s session the statements were prepared on */
 
   /* Activity events stored but not yet written (PendingEvent): written
    * with one statement before anything reads or deletes events, and
@@ -87,11 +88,15 @@ set_conn_error (PGconn      *conn,
 static void
 ensure_connection (AnbuPgTelemetryStore *self)
 {
-  if (self->in_transaction || PQstatus (self->conn) != CONNECTION_BAD)
-    return;
-  PQreset (self->conn);
-  /* Prepared statements went with the old session. */
-  g_hash_table_remove_all (self->prepared);
+  if (!self->in_transaction && PQstatus (self->conn) == CONNECTION_BAD)
+    PQreset (self->conn);
+  /* Prepared statements went with the old session (made anew here, or
+   * by the reading log sharing the connection). */
+  if (PQbackendPID (self->conn) != self->backend_pid)
+    {
+      g_hash_table_remove_all (self->prepared);
+      self->backend_pid = PQbackendPID (self->conn);
+    }
 }
 
 /* Runs `sql` on the batch side: the result (command or rows), or NULL
@@ -227,12 +232,20 @@ array_finish (GString *array)
 
 /* Batch side */
 
+/* On the batch side's own connection, the readings are appended inside
+ * the batch's transaction: a batch rolled back (its savepoint, or the
+ * whole transaction) leaves no reading behind that a resend would find
+ * and count as a duplicate, its events never computed. On the store's
+ * connection (no own one) the log has a connection of its own: the
+ * store's is not handed out. */
 static AnbuReadingLog *
 pg_open_reading_log (AnbuTelemetryStore  *store,
                      GError             **error)
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
 
+  if (self->conn != NULL)
+    return anbu_pg_reading_log_new_on_connection (self->conn, G_OBJECT (self), error);
   return anbu_pg_reading_log_open (anbu_pg_store_get_conninfo (self->store), error);
 }
 
@@ -973,6 +986,7 @@ anbu_pg_telemetry_store_open (AnbuPgStore  *store,
       self->conn = anbu_pg_store_connect (anbu_pg_store_get_conninfo (store), NULL, error);
       if (self->conn == NULL)
         return NULL;
+      self->backend_pid = PQbackendPID (self->conn);
     }
   return ANBU_TELEMETRY_STORE (g_steal_pointer (&self));
 }

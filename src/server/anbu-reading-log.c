@@ -104,6 +104,23 @@ anbu_reading_log_fold_before (AnbuReadingLog  *self,
   return ANBU_READING_LOG_GET_IFACE (self)->fold_before (self, cutoff, folded, error);
 }
 
+gboolean
+anbu_reading_log_prepare (AnbuReadingLog  *self,
+                          const gint64    *times,
+                          guint            n_times,
+                          GError         **error)
+{
+  AnbuReadingLogInterface *iface;
+
+  g_return_val_if_fail (ANBU_IS_READING_LOG (self), FALSE);
+  g_return_val_if_fail (times != NULL || n_times == 0, FALSE);
+
+  iface = ANBU_READING_LOG_GET_IFACE (self);
+  if (iface->prepare == NULL || n_times == 0)
+    return TRUE;
+  return iface->prepare (self, times, n_times, error);
+}
+
 void
 anbu_reading_hour_add (AnbuReadingHour   *hour,
                        const AnbuReading *reading)

@@ -70,14 +70,19 @@ struct _AnbuReadingLogInterface
                               gint64                      cutoff,
                               guint64                    *folded,
                               GError                    **error);
+  /* NULL when the engine needs nothing made ahead. */
+  gboolean (*prepare)        (AnbuReadingLog             *self,
+                              const gint64               *times,
+                              guint                       n_times,
+                              GError                    **error);
 };
 
 /* Stores `entries` (readings of `serials`); `stored[i]` tells whether
  * entry i was new (FALSE: a duplicate, of a stored reading or of an
  * earlier entry). Nothing is stored when it fails. Durable when it
- * returns, unless the engine shares a connection on which the caller holds
- * a transaction open (SQLite inside AnbuTelemetry's batch): then the
- * readings commit with that transaction. */
+ * returns, unless the log works on a connection on which the caller holds
+ * a transaction open (SQLite and PostgreSQL inside AnbuTelemetry's batch):
+ * then the readings commit, or roll back, with that transaction. */
 gboolean anbu_reading_log_append         (AnbuReadingLog             *self,
                                           const char * const         *serials,
                                           guint                       n_serials,
@@ -121,6 +126,16 @@ gboolean anbu_reading_log_read_hours     (AnbuReadingLog             *self,
 gboolean anbu_reading_log_fold_before    (AnbuReadingLog             *self,
                                           gint64                      cutoff,
                                           guint64                    *folded,
+                                          GError                    **error);
+
+/* Makes ahead what storing readings at `times` (Unix seconds) needs and
+ * must not be made inside the caller's transaction (PostgreSQL: the day
+ * partitions, whose DDL locks every writer of the readings out). Called
+ * with no transaction open on the log's connection, before the
+ * transaction that appends them; nothing to do on SQLite. */
+gboolean anbu_reading_log_prepare        (AnbuReadingLog             *self,
+                                          const gint64               *times,
+                                          guint                       n_times,
                                           GError                    **error);
 
 /* For the engines: adds `reading` into `hour` (its first reading sets the

@@ -203,9 +203,11 @@ AnbuTelemetryStore *anbu_telemetry_store_open (AnbuStore  *store,
                                                gboolean    own_connection,
                                                GError    **error);
 
-/* The raw readings of the same database: on SQLite on the batch side's
- * connection (they commit with the batch), on PostgreSQL an
- * AnbuPgReadingLog of its own (committed before the batch). */
+/* The raw readings of the same database, on the batch side's connection
+ * when it has one of its own (SQLite always): appended inside the batch's
+ * transaction, they commit or roll back with it. On PostgreSQL without an
+ * own connection, an AnbuPgReadingLog on a connection of its own
+ * (committed before the batch; for reads and retention). */
 AnbuReadingLog *anbu_telemetry_store_open_reading_log (AnbuTelemetryStore  *self,
                                                        GError             **error);
 

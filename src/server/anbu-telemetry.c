@@ -1644,6 +1644,34 @@ anbu_telemetry_ingest (AnbuTelemetry       *self,
   return g_ptr_array_steal_index (reports, 0);
 }
 
+/* What the readings' storage must make before the transaction (the days'
+ * partitions on PostgreSQL), for the entries whose values and times pass
+ * (the checks are made again, as they were, inside it). */
+static gboolean
+prepare_readings (AnbuTelemetry  *self,
+                  GPtrArray      *batches,
+                  gint64          now,
+                  GError        **error)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint b = 0; b < batches->len; b++)
+    {
+      AnbuTelemetryBatch *batch = g_ptr_array_index (batches, b);
+
+      for (guint i = 0; i < batch->entries->len; i++)
+        {
+          AnbuTelemetryEntry *entry = anbu_telemetry_batch_entry (batch, i);
+
+          check_values (entry, i, now, self->max_age);
+          if (entry->reject_code == NULL)
+            g_array_append_val (times, entry->ts);
+        }
+    }
+  return anbu_reading_log_prepare (self->readings, (const gint64 *) (gpointer) times->data,
+                                   times->len, error);
+}
+
 GPtrArray *
 anbu_telemetry_ingest_many (AnbuTelemetry  *self,
                             GPtrArray      *batches,
@@ -1656,7 +1684,8 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
   g_return_val_if_fail (batches != NULL, NULL);
 
   reports = g_ptr_array_new_full (batches->len, (GDestroyNotify) anbu_telemetry_report_free);
-  if (!anbu_telemetry_store_begin (self->data, error))
+  if (!prepare_readings (self, batches, now, error)
+      || !anbu_telemetry_store_begin (self->data, error))
     return NULL;
   plug_cache_check (self);
   for (guint b = 0; b < batches->len; b++)

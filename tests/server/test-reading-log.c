@@ -507,6 +507,83 @@ test_after_other_retention (Fixture       *fixture,
 }
 
 static void
+exec_on (PGconn     *conn,
+         const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+}
+
+/* PostgreSQL, on a connection given to the log (as telemetry's is):
+ * batches appended inside the caller's transaction, a resend among them,
+ * are stored only when it commits; rolled back, nothing is, and the same
+ * batches are new again. Inside it no partition is made (its DDL would
+ * lock every other writer out): a day not prepared fails the batch and
+ * makes nothing; prepared ahead, it is taken. */
+static void
+test_in_caller_transaction (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const AnbuReadingLogEntry first[] = { entry (0, DAY_D + 60, 1, 2), entry (0, DAY_D + 120, 3, 4) };
+  const AnbuReadingLogEntry resend[] = { entry (0, DAY_D + 120, 3, 4),
+                                         entry (0, DAY_D + 180, 5, 6) };
+  const AnbuReadingLogEntry far[] = { entry (1, DAY_D + 30 * DAY + 60, 1, 1) };
+  const gint64 times[] = { DAY_D + 60 };
+  const gint64 far_times[] = { DAY_D + 30 * DAY + 60 };
+  g_autoptr(AnbuReadingLog) log = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) partitions = NULL;
+  gboolean stored[G_N_ELEMENTS (far)];
+  PGconn *conn;
+
+  if (fixture->location == NULL)
+    return;
+  conn = PQconnectdb (fixture->location);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  log = anbu_pg_reading_log_new_on_connection (conn, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (anbu_reading_log_prepare (log, times, G_N_ELEMENTS (times), &error));
+  g_assert_no_error (error);
+
+  for (guint commit = 0; commit < 2; commit++)
+    {
+      exec_on (conn, "BEGIN");
+      append (log, first, G_N_ELEMENTS (first), "11");
+      append (log, resend, G_N_ELEMENTS (resend), "01");
+      append (log, resend, G_N_ELEMENTS (resend), "00");
+      /* Read inside the transaction, and not yet from elsewhere. */
+      assert_range (log, serials[0], DAY_D, DAY_D + DAY, DAY_D, "60 120 180");
+      assert_range (fixture->log, serials[0], DAY_D, DAY_D + DAY, DAY_D, "");
+      exec_on (conn, commit ? "COMMIT" : "ROLLBACK");
+      assert_range (fixture->log, serials[0], DAY_D, DAY_D + DAY, DAY_D,
+                    commit ? "60 120 180" : "");
+    }
+
+  exec_on (conn, "BEGIN");
+  g_assert_false (anbu_reading_log_append (log, serials, G_N_ELEMENTS (serials), far,
+                                           G_N_ELEMENTS (far), stored, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  exec_on (conn, "ROLLBACK");
+  partitions = anbu_pg_reading_log_list_partitions (ANBU_PG_READING_LOG (fixture->log), &error);
+  g_assert_no_error (error);
+  g_assert_false (g_strv_contains ((const char * const *) partitions, "reading_p20261224"));
+
+  g_assert_true (anbu_reading_log_prepare (log, far_times, G_N_ELEMENTS (far_times), &error));
+  g_assert_no_error (error);
+  exec_on (conn, "BEGIN");
+  append (log, far, G_N_ELEMENTS (far), "1");
+  exec_on (conn, "COMMIT");
+  assert_range (fixture->log, serials[1], DAY_D + 30 * DAY, DAY_D + 31 * DAY, DAY_D + 30 * DAY,
+                "60");
+
+  g_clear_object (&log);
+  PQfinish (conn);
+}
+
+static void
 add_case (const char *name,
           void      (*test) (Fixture *, gconstpointer))
 {
@@ -531,6 +608,9 @@ main (int    argc,
   add_case ("retention", test_retention);
   add_case ("empty-range", test_empty_range);
   add_case ("after-other-retention", test_after_other_retention);
+  g_test_add ("/reading-log/postgresql/in-caller-transaction", Fixture,
+              GINT_TO_POINTER (ENGINE_POSTGRESQL), fixture_setup, test_in_caller_transaction,
+              fixture_teardown);
 
   return anbu_test_postgres_run_tests ();
 }

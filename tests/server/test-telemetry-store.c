@@ -692,6 +692,64 @@ test_telemetry_late_reading (Fixture       *fixture,
   anbu_telemetry_plug_status_clear (&status);
 }
 
+/* A batch whose transaction fails after its readings were appended (here
+ * the live fields' write refused, as a full disk or a broken table would)
+ * keeps none of them: the gateway's resend is taken as new, not counted
+ * as duplicates, and the plug's events and live fields are computed. */
+static void
+test_telemetry_failed_batch (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(AnbuTelemetry) telemetry = NULL;
+  g_autoptr(AnbuTelemetryBatch) batch = NULL;
+  g_autoptr(AnbuTelemetryBatch) resent = NULL;
+  g_autoptr(AnbuTelemetryReport) report = NULL;
+  g_autoptr(AnbuTelemetryReport) resent_report = NULL;
+  AnbuTelemetryPlugStatus status = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *body =
+    "{\"readings\": ["
+    "{\"serial\": \"" PLUG_1 "\", \"ts\": \"2026-11-24T00:00:00Z\", \"watts\": 0.5, \"lux\": 3},"
+    "{\"serial\": \"" PLUG_1 "\", \"ts\": \"2026-11-24T00:01:00Z\", \"watts\": 0.5, \"lux\": 3},"
+    "{\"serial\": \"" PLUG_1 "\", \"ts\": \"2026-11-24T00:02:00Z\", \"watts\": 95, \"lux\": 3}"
+    "]}";
+
+  REQUIRE_DATABASE (fixture);
+  save_plug (fixture->store, PLUG_1, HOUSEHOLD_A, "installed", "auto", 1);
+  telemetry = anbu_telemetry_new (fixture->store, TRUE, 6 * 3600, &error);
+  g_assert_no_error (error);
+
+  if (fixture->engine == ENGINE_POSTGRESQL)
+    exec_raw (fixture, "CREATE FUNCTION refuse_live () RETURNS trigger LANGUAGE plpgsql AS"
+              " $$BEGIN RAISE EXCEPTION 'no space left on device'; END$$;"
+              "CREATE TRIGGER refuse_live BEFORE INSERT ON plug_live"
+              " FOR EACH ROW EXECUTE FUNCTION refuse_live ()");
+  else
+    exec_raw (fixture, "CREATE TRIGGER refuse_live BEFORE INSERT ON plug_live"
+              " BEGIN SELECT RAISE (ABORT, 'no space left on device'); END");
+  batch = parse_batch (body);
+  g_test_expect_message ("anbu-telemetry", G_LOG_LEVEL_WARNING, "A telemetry batch was not stored*");
+  report = anbu_telemetry_ingest (telemetry, batch, DAY_D + 300, &error);
+  g_test_assert_expected_messages ();
+  g_assert_null (report);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  exec_raw (fixture, fixture->engine == ENGINE_POSTGRESQL
+                     ? "DROP TRIGGER refuse_live ON plug_live; DROP FUNCTION refuse_live"
+                     : "DROP TRIGGER refuse_live");
+
+  resent = parse_batch (body);
+  resent_report = anbu_telemetry_ingest (telemetry, resent, DAY_D + 310, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (resent_report->accepted, ==, 3);
+  g_assert_cmpuint (resent_report->duplicate, ==, 0);
+  assert_events (fixture->data, PLUG_1, DAY_D, DAY_D + 3600, "120:0:94.5");
+  g_assert_true (anbu_telemetry_get_plug_status (telemetry, PLUG_1, &status));
+  g_assert_cmpint (status.last_seen_at, ==, DAY_D + 120);
+  g_assert_cmpint (status.last_activity_at, ==, DAY_D + 120);
+  anbu_telemetry_plug_status_clear (&status);
+}
+
 /* PostgreSQL restarted (here: every session of the database ended): the
  * statement that finds the connection gone fails, the next ones run on a
  * new one. */
@@ -751,6 +809,7 @@ main (int    argc,
   add_case ("change-counter", test_change_counter);
   add_case ("telemetry-ingest", test_telemetry_ingest);
   add_case ("telemetry-late-reading", test_telemetry_late_reading);
+  add_case ("telemetry-failed-batch", test_telemetry_failed_batch);
 
   g_test_add ("/telemetry-store/postgresql/reconnects", Fixture,
               GINT_TO_POINTER (ENGINE_POSTGRESQL), fixture_setup, test_reconnects, fixture_teardown);
