@@ -1304,12 +1304,31 @@ read_seq (AnbuAlertEngine *self)
   return anbu_detection_store_read_change_seq (self->data);
 }
 
-/* The timer pass that looks at every household (the first one, and when
- * most households are behind: an ingest gap or a backlog, which only the
- * whole picture tells). It builds the due index anew. */
+/* A record of this household changed: an absence registered moves the
+ * quiet's start without changing the routine index's key, so its watch is
+ * judged again. */
+static void
+rejudge_watch (const char *household_id,
+               gpointer    user_data)
+{
+  AnbuAlertEngine *self = user_data;
+  RoutineIndex *index = g_hash_table_lookup (self->routines, household_id);
+
+  if (index != NULL)
+    index->quiet_since = G_MININT64;
+}
+
+/* The timer pass that looks at every household (the first one, after a
+ * failed pass or another instance's passes, and when most households are
+ * behind: an ingest gap or a backlog, which only the whole picture tells).
+ * It builds the due index anew. Every household is evaluated, but a
+ * routine watch judged before is kept by its key: CHANGES_READ says
+ * whether the records changed since the last pass were read (the due
+ * pass that found most households behind); if not, they are read here. */
 static gboolean
 run_full_pass (AnbuAlertEngine     *self,
                gint64               now,
+               gboolean             changes_read,
                GPtrArray           *changes,
                AnbuAlertPassStats  *stats,
                GError             **error)
@@ -1320,6 +1339,23 @@ run_full_pass (AnbuAlertEngine     *self,
   gint64 seq = read_seq (self);
   gboolean complete, ok;
 
+  if (!changes_read && self->seen_seq > 0)
+    {
+      if (!anbu_detection_store_foreach_changed (self->data, self->seen_seq, rejudge_watch, self,
+                                                 error))
+        return FALSE;
+    }
+  else if (!changes_read)
+    {
+      /* No pass read the changes yet (a watch judged by ingest before the
+       * first pass): every watch is judged again. */
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->routines);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        ((RoutineIndex *) value)->quiet_since = G_MININT64;
+    }
   if (!refresh_visits (self, error)
       || !read_facts (self, NULL, now, all, ids, error))
     return FALSE;
@@ -1363,13 +1399,9 @@ look_at_changed (const char *household_id,
                  gpointer    user_data)
 {
   ChangedLook *changed = user_data;
-  RoutineIndex *index = g_hash_table_lookup (changed->self->routines, household_id);
 
   add_id (changed->look, household_id);
-  /* An absence registered moves the quiet's start without changing
-   * the routine index's key: its watch is judged again. */
-  if (index != NULL)
-    index->quiet_since = G_MININT64;
+  rejudge_watch (household_id, changed->self);
 }
 
 /* The timer pass on the due index: the households whose look is due,
@@ -1457,7 +1489,7 @@ run_due_pass (AnbuAlertEngine     *self,
       behind += entry->last_reading_at + self->offline_after <= now;
     }
   if (n >= MASS_SILENCE_MIN && 2 * behind > n)
-    return run_full_pass (self, now, changes, stats, error);
+    return run_full_pass (self, now, TRUE, changes, stats, error);
   self->mass_silence = FALSE;
   self->catching_up_since = 0;
   self->newest_reading = newest;
@@ -1725,7 +1757,7 @@ anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
   if (!anbu_store_begin (self->store, error))
     return FALSE;
   if (!(self->due_ready ? run_due_pass (self, now, changes, stats, error)
-                        : run_full_pass (self, now, changes, stats, error)))
+                        : run_full_pass (self, now, FALSE, changes, stats, error)))
     {
       self->due_ready = FALSE;
       anbu_store_rollback (self->store);
