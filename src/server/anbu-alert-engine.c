@@ -1304,27 +1304,14 @@ read_seq (AnbuAlertEngine *self)
   return anbu_detection_store_read_change_seq (self->data);
 }
 
-/* A record of this household changed: an absence registered moves the
- * quiet's start without changing the routine index's key, so its watch is
- * judged again. */
-static void
-rejudge_watch (const char *household_id,
-               gpointer    user_data)
-{
-  AnbuAlertEngine *self = user_data;
-  RoutineIndex *index = g_hash_table_lookup (self->routines, household_id);
-
-  if (index != NULL)
-    index->quiet_since = G_MININT64;
-}
-
 /* The timer pass that looks at every household (the first one, after a
  * failed pass or another instance's passes, and when most households are
  * behind: an ingest gap or a backlog, which only the whole picture tells).
  * It builds the due index anew. Every household is evaluated, but a
  * routine watch judged before is kept by its key: CHANGES_READ says
  * whether the records changed since the last pass were read (the due
- * pass that found most households behind); if not, they are read here. */
+ * pass that found most households behind; they judge their watch again);
+ * if not, every watch is judged again. */
 static gboolean
 run_full_pass (AnbuAlertEngine     *self,
                gint64               now,
@@ -1341,8 +1328,11 @@ run_full_pass (AnbuAlertEngine     *self,
 
   if (!changes_read && self->seen_seq > 0)
     {
-      if (!anbu_detection_store_foreach_changed (self->data, self->seen_seq, rejudge_watch, self,
-                                                 error))
+      /* After a failed pass or another instance's passes: the profiles
+       * stored since (learned there, readied there) are read again, and
+       * every watch is judged again (absences registered meanwhile). */
+      g_hash_table_remove_all (self->routines);
+      if (!anbu_detection_store_foreach_profile (self->data, add_routine_index, self, error))
         return FALSE;
     }
   else if (!changes_read)
@@ -1399,9 +1389,13 @@ look_at_changed (const char *household_id,
                  gpointer    user_data)
 {
   ChangedLook *changed = user_data;
+  RoutineIndex *index = g_hash_table_lookup (changed->self->routines, household_id);
 
   add_id (changed->look, household_id);
-  rejudge_watch (household_id, changed->self);
+  /* An absence registered moves the quiet's start without changing
+   * the routine index's key: its watch is judged again. */
+  if (index != NULL)
+    index->quiet_since = G_MININT64;
 }
 
 /* The timer pass on the due index: the households whose look is due,
