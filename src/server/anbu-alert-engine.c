@@ -1304,6 +1304,15 @@ read_seq (AnbuAlertEngine *self)
   return anbu_detection_store_read_change_seq (self->data);
 }
 
+static void
+watch_household (const char *household_id,
+                 gpointer    user_data)
+{
+  AnbuAlertEngine *self = user_data;
+
+  g_hash_table_add (self->watched, g_strdup (household_id));
+}
+
 /* The timer pass that looks at every household (the first one, after a
  * failed pass or another instance's passes, and when most households are
  * behind: an ingest gap or a backlog, which only the whole picture tells).
@@ -1346,6 +1355,14 @@ run_full_pass (AnbuAlertEngine     *self,
       while (g_hash_table_iter_next (&iter, NULL, &value))
         ((RoutineIndex *) value)->quiet_since = G_MININT64;
     }
+  /* Signals another instance raised (its ingest, or its passes while it
+   * led) are watched here too: their hand-overs by the clock come with
+   * this instance's passes, also once their silence is over. Those
+   * resolved meanwhile leave the set when looked at. */
+  if (!changes_read
+      && !anbu_detection_store_foreach_unresolved_household (self->data, watch_household, self,
+                                                             error))
+    return FALSE;
   if (!refresh_visits (self, error)
       || !read_facts (self, NULL, now, all, ids, error))
     return FALSE;
@@ -1584,15 +1601,6 @@ anbu_alert_engine_init (AnbuAlertEngine *self)
 }
 
 /* Public API */
-
-static void
-watch_household (const char *household_id,
-                 gpointer    user_data)
-{
-  AnbuAlertEngine *self = user_data;
-
-  g_hash_table_add (self->watched, g_strdup (household_id));
-}
 
 AnbuAlertEngine *
 anbu_alert_engine_new (AnbuStore           *store,

@@ -479,6 +479,46 @@ test_due_after_resolution (void)
   homes_free (homes);
 }
 
+/* Thursday 09:00 KST: the night's signals go to the 동. */
+#define THU_MORNING (START + 19 * HOUR)
+
+/* A signal another instance raised for A at night (written as detection
+ * writes it) and acknowledged there, while A's own countdown is far from
+ * due; then this instance's pass fails (as after another instance led), so
+ * the next pass looks at every household: the signal still goes to the 동
+ * in the morning (fails when a pass over every household does not watch
+ * the signals it did not raise itself). */
+static void
+test_watched_after_full_pass (void)
+{
+  Homes *homes = homes_new ();
+  IngestFixture *fixture = homes->fixture;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *raised_at = ingest_time (START + 8 * HOUR);
+  g_autofree char *acknowledged_at = ingest_time (START + 8 * HOUR + 5 * MINUTE);
+  g_autofree char *quiet_since = ingest_time (A_ACT);
+  g_autofree char *record = g_strdup_printf ("{\"id\": \"%s\", \"household_id\": \"%s\","
+                                             " \"kind\": \"inactivity\", \"level\": \"risk\","
+                                             " \"quiet_since\": \"%s\", \"raised_at\": \"%s\","
+                                             " \"responder\": \"control\", \"state\": \"acknowledged\","
+                                             " \"acknowledged_at\": \"%s\", \"version\": 1}",
+                                             id, homes->a, quiet_since, raised_at,
+                                             acknowledged_at);
+  g_autoptr(GPtrArray) found = NULL;
+
+  tick (fixture, START + 8 * HOUR);
+  anbu_test_server_insert_alert (fixture->server, id, homes->a, record, acknowledged_at);
+  ingest_tick_failing (fixture, START + 8 * HOUR + 10 * MINUTE);
+  tick (fixture, START + 8 * HOUR + 11 * MINUTE);
+  tick (fixture, THU_MORNING - MINUTE);
+  tick (fixture, THU_MORNING);
+  found = risks (fixture, homes->a);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (found->pdata[0], "state"), ==, "acknowledged");
+  g_assert_cmpstr (json_object_get_string_member (found->pdata[0], "responder"), ==, "dong");
+  homes_free (homes);
+}
+
 /* How many households a pass at `now` looked at (the tick's answer). */
 static gint64
 looked_at (IngestFixture *fixture,
@@ -551,6 +591,7 @@ main (int   argc,
   g_test_add_func ("/anbu/due-index/due-plug-moved", test_due_plug_moved);
   g_test_add_func ("/anbu/due-index/due-silent-plug-moved", test_due_silent_plug_moved);
   g_test_add_func ("/anbu/due-index/due-after-resolution", test_due_after_resolution);
+  g_test_add_func ("/anbu/due-index/watched-after-full-pass", test_watched_after_full_pass);
   g_test_add_func ("/anbu/due-index/quiet-readings-not-looked-at",
                    test_due_quiet_readings_not_looked_at);
   g_test_add_func ("/anbu/due-index/due-after-restart", test_due_after_restart);

@@ -378,25 +378,6 @@ test_absence_registered_late_brings_watch (void)
   ingest_fixture_free (fixture);
 }
 
-/* A timer pass at `now` that fails (the visits it reads first are not
- * there for it): the next pass looks at every household. */
-static void
-tick_failing (IngestFixture *fixture,
-              gint64         now)
-{
-  g_autofree char *text = ingest_time (now);
-  g_autofree char *body = g_strdup_printf ("{\"now\": \"%s\"}", text);
-  g_autoptr(AnbuTestResponse) response = NULL;
-
-  g_assert_true (anbu_test_server_try_sql (fixture->server,
-                                           "ALTER TABLE visit RENAME TO visit_away"));
-  response = anbu_test_request (fixture->server, "POST", "/api/v1/admin/tick",
-                                fixture->admin_token, body);
-  g_assert_cmpuint (response->status, !=, 200);
-  g_assert_true (anbu_test_server_try_sql (fixture->server,
-                                           "ALTER TABLE visit_away RENAME TO visit"));
-}
-
 /* As above, but a timer pass fails after the absence was registered, so
  * the next pass looks at every household: the watch still comes for the
  * quiet since 01:30 by 10:45. Fails when a pass over every household keeps
@@ -429,7 +410,7 @@ test_absence_registered_late_then_full_pass (void)
   json_object_unref (ingest_push (fixture, "absence.create", absence));
   /* The failed pass moves the clock on; the readings come before the next
    * pass (one would see the plug's record changed by its live fields). */
-  tick_failing (fixture, WED (10, 45));
+  ingest_tick_failing (fixture, WED (10, 45));
   post_series (fixture, "PLUG-TOLD", WED (1, 20), WED (10, 45), 0, 0, late_nights_watts);
   tick (fixture, WED (10, 45));
   after = ingest_alerts (fixture, NULL, household);
