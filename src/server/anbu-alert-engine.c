@@ -1304,12 +1304,27 @@ read_seq (AnbuAlertEngine *self)
   return anbu_detection_store_read_change_seq (self->data);
 }
 
-/* The timer pass that looks at every household (the first one, and when
- * most households are behind: an ingest gap or a backlog, which only the
- * whole picture tells). It builds the due index anew. */
+static void
+watch_household (const char *household_id,
+                 gpointer    user_data)
+{
+  AnbuAlertEngine *self = user_data;
+
+  g_hash_table_add (self->watched, g_strdup (household_id));
+}
+
+/* The timer pass that looks at every household (the first one, after a
+ * failed pass or another instance's passes, and when most households are
+ * behind: an ingest gap or a backlog, which only the whole picture tells).
+ * It builds the due index anew. Every household is evaluated, but a
+ * routine watch judged before is kept by its key: CHANGES_READ says
+ * whether the records changed since the last pass were read (the due
+ * pass that found most households behind; they judge their watch again);
+ * if not, every watch is judged again. */
 static gboolean
 run_full_pass (AnbuAlertEngine     *self,
                gint64               now,
+               gboolean             changes_read,
                GPtrArray           *changes,
                AnbuAlertPassStats  *stats,
                GError             **error)
@@ -1320,6 +1335,34 @@ run_full_pass (AnbuAlertEngine     *self,
   gint64 seq = read_seq (self);
   gboolean complete, ok;
 
+  if (!changes_read && self->seen_seq > 0)
+    {
+      /* After a failed pass or another instance's passes: the profiles
+       * stored since (learned there, readied there) are read again, and
+       * every watch is judged again (absences registered meanwhile). */
+      g_hash_table_remove_all (self->routines);
+      if (!anbu_detection_store_foreach_profile (self->data, add_routine_index, self, error))
+        return FALSE;
+    }
+  else if (!changes_read)
+    {
+      /* No pass read the changes yet (a watch judged by ingest before the
+       * first pass): every watch is judged again. */
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->routines);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        ((RoutineIndex *) value)->quiet_since = G_MININT64;
+    }
+  /* Signals another instance raised (its ingest, or its passes while it
+   * led) are watched here too: their hand-overs by the clock come with
+   * this instance's passes, also once their silence is over. Those
+   * resolved meanwhile leave the set when looked at. */
+  if (!changes_read
+      && !anbu_detection_store_foreach_unresolved_household (self->data, watch_household, self,
+                                                             error))
+    return FALSE;
   if (!refresh_visits (self, error)
       || !read_facts (self, NULL, now, all, ids, error))
     return FALSE;
@@ -1457,7 +1500,7 @@ run_due_pass (AnbuAlertEngine     *self,
       behind += entry->last_reading_at + self->offline_after <= now;
     }
   if (n >= MASS_SILENCE_MIN && 2 * behind > n)
-    return run_full_pass (self, now, changes, stats, error);
+    return run_full_pass (self, now, TRUE, changes, stats, error);
   self->mass_silence = FALSE;
   self->catching_up_since = 0;
   self->newest_reading = newest;
@@ -1558,15 +1601,6 @@ anbu_alert_engine_init (AnbuAlertEngine *self)
 }
 
 /* Public API */
-
-static void
-watch_household (const char *household_id,
-                 gpointer    user_data)
-{
-  AnbuAlertEngine *self = user_data;
-
-  g_hash_table_add (self->watched, g_strdup (household_id));
-}
 
 AnbuAlertEngine *
 anbu_alert_engine_new (AnbuStore           *store,
@@ -1725,7 +1759,7 @@ anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
   if (!anbu_store_begin (self->store, error))
     return FALSE;
   if (!(self->due_ready ? run_due_pass (self, now, changes, stats, error)
-                        : run_full_pass (self, now, changes, stats, error)))
+                        : run_full_pass (self, now, FALSE, changes, stats, error)))
     {
       self->due_ready = FALSE;
       anbu_store_rollback (self->store);

@@ -686,12 +686,15 @@ anbu_sqlite_detection_store_new (sqlite3  *db,
                    " coalesce (sum (json_extract (record, '$.outcome') = 'no_answer'), 0)"
                    " FROM contact WHERE household_id = ?1 AND json_extract (record, '$.alert_id') = ?2", error)
       || !prepare (self, &self->seq_now, "SELECT value FROM counter WHERE name = 'seq'", error)
-      /* A plug that moved leaves its live row with the household it left. */
+      /* A plug that moved leaves its live row with the household it left;
+       * the move itself leaves a dependent_exit mark naming it, also for a
+       * plug that never reported (no live row). */
       || !prepare (self, &self->changed_since,
                    "SELECT id FROM household WHERE seq > ?1"
                    " UNION SELECT household_id FROM plug WHERE seq > ?1"
                    " UNION SELECT l.household_id FROM plug p JOIN plug_live l ON l.serial = p.id"
                    " WHERE p.seq > ?1"
+                   " UNION SELECT household_id FROM dependent_exit WHERE seq > ?1"
                    " UNION SELECT household_id FROM absence WHERE seq > ?1"
                    " UNION SELECT household_id FROM alert WHERE seq > ?1"
                    " UNION SELECT household_id FROM contact WHERE seq > ?1"

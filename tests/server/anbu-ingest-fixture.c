@@ -248,6 +248,23 @@ ingest_tick (IngestFixture *fixture,
   return response;
 }
 
+void
+ingest_tick_failing (IngestFixture *fixture,
+                     gint64         now)
+{
+  g_autofree char *text = ingest_time (now);
+  g_autofree char *body = g_strdup_printf ("{\"now\": \"%s\"}", text);
+  g_autoptr(AnbuTestResponse) response = NULL;
+
+  g_assert_true (anbu_test_server_try_sql (fixture->server,
+                                           "ALTER TABLE visit RENAME TO visit_away"));
+  response = anbu_test_request (fixture->server, "POST", "/api/v1/admin/tick",
+                                fixture->admin_token, body);
+  g_assert_cmpuint (response->status, !=, 200);
+  g_assert_true (anbu_test_server_try_sql (fixture->server,
+                                           "ALTER TABLE visit_away RENAME TO visit"));
+}
+
 GPtrArray *
 ingest_alerts (IngestFixture *fixture,
                const char    *token,

@@ -35,6 +35,12 @@ IngestFixture    *ingest_fixture_new_instance   (IngestFixture       *fixture,
 void              ingest_fixture_restart        (IngestFixture       *fixture,
                                                  gint64               clock);
 
+/* A timer pass at `now` that fails (the visits it reads first are not
+ * there for it; the clock moves on): the next pass looks at every
+ * household, as after another instance's passes. */
+void              ingest_tick_failing           (IngestFixture       *fixture,
+                                                 gint64               now);
+
 char             *ingest_time                   (gint64               t);
 /* The Unix time of the ISO 8601 text in `object`'s `member` (asserted to
  * be one): ingest_time() read back. */
