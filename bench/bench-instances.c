@@ -618,6 +618,10 @@ measure (Bench      *bench,
   double t0 = anbu_bench_now_s ();
 
   memset (phase, 0, sizeof *phase);
+  printf ("measuring (server pids:");
+  for (gint i = 0; i < n_instances; i++)
+    printf (" %s", g_subprocess_get_identifier (bench->instances[i].process));
+  printf (")\n");
   g_atomic_int_set (&bench->stop, FALSE);
   g_atomic_int_set (&bench->posts_left, batches);
   for (gint c = 0; c < n_clients; c++)
@@ -718,6 +722,9 @@ main (int   argc,
   gint64 now;
   double t0;
 
+  /* Figures as they come, also into a file or pipe: a profiler may be
+   * attached to the servers while a measurement runs. */
+  setvbuf (stdout, NULL, _IOLBF, 0);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
