@@ -18,7 +18,12 @@
  * Readings are a minute apart per plug, from 40 hours ago onwards (the
  * servers run on the real clock, as deployed); every household's threshold
  * is 50 hours, and plugs go offline after 30 days, so the timer pass runs
- * on the leading instance but raises nothing. */
+ * on the leading instance but raises nothing.
+ *
+ * On a shared machine the wall-clock rates mostly measure the load; the
+ * CPU time per reading (servers, PostgreSQL) is the cost itself. The second
+ * measurement continues into the same day partitions as the first, so
+ * today's index is larger then whatever --grow is. */
 #include "config.h"
 
 #include <signal.h>
