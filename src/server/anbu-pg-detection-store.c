@@ -304,7 +304,9 @@ foreach_changed (AnbuDetectionStore  *store,
   g_autofree char *seq = anbu_pg_values_from_int64 (since_seq);
   const char *params[] = { seq };
 
-  /* A plug that moved leaves its live row with the household it left. */
+  /* A plug that moved leaves its live row with the household it left, and
+   * every move to another household leaves a mark naming the one it left
+   * (also for a plug that never reported, which has no live row). */
   return foreach_id (run (self,
                           "SELECT id FROM household WHERE seq > $1::bigint"
                           " UNION SELECT household_id FROM plug WHERE seq > $1::bigint"
@@ -313,7 +315,8 @@ foreach_changed (AnbuDetectionStore  *store,
                           " UNION SELECT household_id FROM absence WHERE seq > $1::bigint"
                           " UNION SELECT household_id FROM alert WHERE seq > $1::bigint"
                           " UNION SELECT household_id FROM contact WHERE seq > $1::bigint"
-                          " UNION SELECT household_id FROM visit WHERE seq > $1::bigint",
+                          " UNION SELECT household_id FROM visit WHERE seq > $1::bigint"
+                          " UNION SELECT household_id FROM dependent_exit WHERE seq > $1::bigint",
                           1, params, error),
                      func, user_data);
 }

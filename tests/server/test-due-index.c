@@ -386,16 +386,6 @@ test_due_silent_plug_moved (void)
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) found = NULL;
 
-  /* The change query of anbu-pg-detection-store.c does not read the move
-   * marks (dependent_exit) yet: left to the merge with the branch that
-   * changes that file. */
-  if (anbu_test_server_on_postgresql ())
-    {
-      ingest_fixture_free (fixture);
-      g_test_skip ("PostgreSQL's change query does not read dependent_exit yet");
-      return;
-    }
-
   ingest_post_span (fixture, "PLUG-F1", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
                     START - 3 * HOUR, START - 2 * HOUR, NULL);
   ingest_post_span (fixture, "PLUG-G1", START - 39 * HOUR, START, MINUTE, 2.0, 85.0,
