@@ -3,7 +3,8 @@
  * any instance serves any request; a change on one reaches live clients on
  * another; one instance leads the timer pass and, when it dies (kill -9),
  * another takes over with no signal lost or raised twice; readings split
- * across instances are each stored once. Every server here runs on
+ * across instances are each stored once; sign-in throttling holds across
+ * instances. Every server here runs on
  * PostgreSQL (ANBU_TEST_ENGINE=postgresql, set by meson). */
 #include "config.h"
 
@@ -244,6 +245,38 @@ test_ingest_split (void)
   ingest_fixture_free (a);
 }
 
+static guint
+sign_in_status (IngestFixture *fixture,
+                const char    *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\": \"kang.planner\", \"password\": \"%s\"}",
+                                           password);
+  g_autoptr(AnbuTestResponse) response = anbu_test_request (fixture->server, "POST", "/api/v1/session",
+                                                            NULL, body);
+
+  return response->status;
+}
+
+/* Wrong passwords for one username, spread over two instances, lock it on
+ * both: a guesser gets no more tries by asking each instance in turn. */
+static void
+test_throttle_across_instances (void)
+{
+  IngestFixture *a = ingest_fixture_new (NOW, NULL);
+  IngestFixture *b = ingest_fixture_new_instance (a, NOW);
+  g_autofree char *token = ingest_add_user (a, "kang.planner", "planner", DONG_A);
+
+  /* Five failures lock a username (anbu-session-routes.c): three on A,
+   * two on B. */
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpuint (sign_in_status (i % 2 == 0 ? a : b, "wrong password"), ==, 401);
+  g_assert_cmpuint (sign_in_status (a, INGEST_PASSWORD), ==, 429);
+  g_assert_cmpuint (sign_in_status (b, INGEST_PASSWORD), ==, 429);
+
+  ingest_fixture_free (b);
+  ingest_fixture_free (a);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -252,5 +285,6 @@ main (int    argc,
   g_test_add_func ("/instances/live-across-instances", test_live_across_instances);
   g_test_add_func ("/instances/leader-failover", test_leader_failover);
   g_test_add_func ("/instances/ingest-split", test_ingest_split);
+  g_test_add_func ("/instances/throttle-across-instances", test_throttle_across_instances);
   return g_test_run ();
 }
