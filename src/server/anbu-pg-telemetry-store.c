@@ -167,6 +167,46 @@ run_command (AnbuPgTelemetryStore  *self,
   return TRUE;
 }
 
+/* Reads the columns of `result`'s first row into `out`. */
+typedef void (*RowReader) (const PGresult *result,
+                           gpointer        out);
+
+/* Most reads here are one keyed row: hands the row of `result` (from
+ * run or store_query), if there is one, to `read_columns` and sets
+ * `*found` (unless NULL); no row leaves the outputs as they are. FALSE
+ * when the query failed (`result` NULL, its error set). */
+static gboolean
+read_one_row (PGresult   *result,
+              RowReader   read_columns,
+              gpointer    out,
+              gboolean   *found)
+{
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    {
+      read_columns (result, out);
+      if (found != NULL)
+        *found = TRUE;
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+static void
+read_int64_column (const PGresult *result,
+                   gpointer        out)
+{
+  *(gint64 *) out = anbu_pg_values_int64 (result, 0, 0);
+}
+
+static void
+read_text_column (const PGresult *result,
+                  gpointer        out)
+{
+  *(char **) out = g_strdup (anbu_pg_values_text (result, 0, 0));
+}
+
 /* On the own connection, without preparing (transaction control). */
 static gboolean
 exec_plain (AnbuPgTelemetryStore  *self,
@@ -346,15 +386,10 @@ pg_read_change_counter (AnbuTelemetryStore  *store,
                         GError             **error)
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
-  PGresult *result = run (self, "SELECT value FROM counter WHERE name = 'seq'", 0, NULL, error,
-                          "Cannot read the change counter");
 
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) == 1)
-    *counter = anbu_pg_values_int64 (result, 0, 0);
-  PQclear (result);
-  return TRUE;
+  return read_one_row (run (self, "SELECT value FROM counter WHERE name = 'seq'", 0, NULL, error,
+                            "Cannot read the change counter"),
+                       read_int64_column, counter, NULL);
 }
 
 static gboolean
@@ -434,6 +469,21 @@ pg_load_plugs (AnbuTelemetryStore    *store,
   return TRUE;
 }
 
+static void
+read_live_columns (const PGresult *result,
+                   gpointer        out)
+{
+  AnbuTelemetryLive *live = out;
+
+  live->household_id = g_strdup (anbu_pg_values_text (result, 0, 0));
+  live->last_seen_at = anbu_pg_values_int64 (result, 0, 1);
+  live->last_watts = anbu_pg_values_double (result, 0, 2);
+  live->last_lux = anbu_pg_values_double (result, 0, 3);
+  live->last_activity_at = anbu_pg_values_int64 (result, 0, 4);
+  live->online_since = anbu_pg_values_int64 (result, 0, 5);
+  live->offline_from = anbu_pg_values_int64 (result, 0, 6);
+}
+
 static gboolean
 pg_read_live (AnbuTelemetryStore  *store,
               const char          *serial,
@@ -443,28 +493,13 @@ pg_read_live (AnbuTelemetryStore  *store,
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
   const char *params[] = { serial };
-  PGresult *result;
 
-  result = run (self,
-                "SELECT household_id, last_seen_at, last_watts, last_lux,"
-                " coalesce (last_activity_at, 0), online_since, offline_from FROM plug_live"
-                " WHERE serial = $1",
-                G_N_ELEMENTS (params), params, error, "Cannot read a plug's live fields");
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) == 1)
-    {
-      *found = TRUE;
-      live->household_id = g_strdup (anbu_pg_values_text (result, 0, 0));
-      live->last_seen_at = anbu_pg_values_int64 (result, 0, 1);
-      live->last_watts = anbu_pg_values_double (result, 0, 2);
-      live->last_lux = anbu_pg_values_double (result, 0, 3);
-      live->last_activity_at = anbu_pg_values_int64 (result, 0, 4);
-      live->online_since = anbu_pg_values_int64 (result, 0, 5);
-      live->offline_from = anbu_pg_values_int64 (result, 0, 6);
-    }
-  PQclear (result);
-  return TRUE;
+  return read_one_row (run (self,
+                            "SELECT household_id, last_seen_at, last_watts, last_lux,"
+                            " coalesce (last_activity_at, 0), online_since, offline_from FROM plug_live"
+                            " WHERE serial = $1",
+                            G_N_ELEMENTS (params), params, error, "Cannot read a plug's live fields"),
+                       read_live_columns, live, found);
 }
 
 /* All the batch's plugs in one statement each for live fields and
@@ -656,20 +691,13 @@ pg_read_last_event (AnbuTelemetryStore  *store,
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
   const char *params[] = { serial };
-  PGresult *result;
 
   if (!flush_events (self, error))
     return FALSE;
-  result = run (self, "SELECT max (ts) FROM activity_event WHERE serial = $1",
-                          G_N_ELEMENTS (params), params, error,
-                          "Cannot read the last activity event");
-
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) == 1)
-    *ts = anbu_pg_values_int64 (result, 0, 0);
-  PQclear (result);
-  return TRUE;
+  return read_one_row (run (self, "SELECT max (ts) FROM activity_event WHERE serial = $1",
+                            G_N_ELEMENTS (params), params, error,
+                            "Cannot read the last activity event"),
+                       read_int64_column, ts, NULL);
 }
 
 static gboolean
@@ -708,6 +736,20 @@ pg_read_events (AnbuTelemetryStore  *store,
   return TRUE;
 }
 
+static void
+read_witness_columns (const PGresult *result,
+                      gpointer        out)
+{
+  AnbuTelemetryWitness *witness = out;
+
+  witness->last_reading_at = anbu_pg_values_int64 (result, 0, 0);
+  witness->unobserved = anbu_pg_values_int64 (result, 0, 1);
+  witness->plugs = anbu_pg_values_int64 (result, 0, 2);
+  witness->alive_at = anbu_pg_values_int64 (result, 0, 3);
+  witness->down_from = anbu_pg_values_int64 (result, 0, 4);
+  witness->down_to = anbu_pg_values_int64 (result, 0, 5);
+}
+
 static gboolean
 pg_read_witness (AnbuTelemetryStore    *store,
                  const char            *id,
@@ -716,24 +758,12 @@ pg_read_witness (AnbuTelemetryStore    *store,
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
   const char *params[] = { id };
-  PGresult *result = run (self,
-                          "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
-                          " FROM ingest_witness WHERE id = $1",
-                          G_N_ELEMENTS (params), params, error, "Cannot read an ingest witness");
 
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) == 1)
-    {
-      witness->last_reading_at = anbu_pg_values_int64 (result, 0, 0);
-      witness->unobserved = anbu_pg_values_int64 (result, 0, 1);
-      witness->plugs = anbu_pg_values_int64 (result, 0, 2);
-      witness->alive_at = anbu_pg_values_int64 (result, 0, 3);
-      witness->down_from = anbu_pg_values_int64 (result, 0, 4);
-      witness->down_to = anbu_pg_values_int64 (result, 0, 5);
-    }
-  PQclear (result);
-  return TRUE;
+  return read_one_row (run (self,
+                            "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
+                            " FROM ingest_witness WHERE id = $1",
+                            G_N_ELEMENTS (params), params, error, "Cannot read an ingest witness"),
+                       read_witness_columns, witness, NULL);
 }
 
 static gboolean
@@ -901,17 +931,12 @@ pg_find_gateway (AnbuTelemetryStore  *store,
 {
   AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
   const char *params[] = { token_hash };
-  PGresult *result = store_query (self,
-                                  "SELECT id FROM gateway WHERE token_hash = $1 AND disabled = 0",
-                                  G_N_ELEMENTS (params), params, error,
-                                  "Cannot look up a gateway");
 
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) == 1)
-    *id = g_strdup (anbu_pg_values_text (result, 0, 0));
-  PQclear (result);
-  return TRUE;
+  return read_one_row (store_query (self,
+                                    "SELECT id FROM gateway WHERE token_hash = $1 AND disabled = 0",
+                                    G_N_ELEMENTS (params), params, error,
+                                    "Cannot look up a gateway"),
+                       read_text_column, id, NULL);
 }
 
 /* GObject */

@@ -98,6 +98,59 @@ step_done (sqlite3_stmt  *stmt,
   return set_db_error (sqlite3_db_handle (stmt), error, what);
 }
 
+/* Reads the columns of the row `stmt` stands on into `out`. */
+typedef void (*RowReader) (sqlite3_stmt *stmt,
+                           gpointer      out);
+
+/* Most reads here are one keyed row: `sql` (prepared once into `*cache`,
+ * its ?1 bound to `key` unless NULL) stepped to its first row, which
+ * `read_columns` reads into `out`; `*found` (unless NULL) is set when
+ * there is one. No row leaves the outputs as they are. */
+static gboolean
+read_one_row (sqlite3        *db,
+              sqlite3_stmt  **cache,
+              const char     *sql,
+              const char     *key,
+              RowReader       read_columns,
+              gpointer        out,
+              gboolean       *found,
+              GError        **error,
+              const char     *what)
+{
+  sqlite3_stmt *stmt = statement (db, cache, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (key != NULL)
+    sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      read_columns (stmt, out);
+      if (found != NULL)
+        *found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_db_error (db, error, what);
+  return TRUE;
+}
+
+static void
+read_int64_column (sqlite3_stmt *stmt,
+                   gpointer      out)
+{
+  *(gint64 *) out = sqlite3_column_int64 (stmt, 0);
+}
+
+static void
+read_text_column (sqlite3_stmt *stmt,
+                  gpointer      out)
+{
+  *(char **) out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
 static gboolean
 exec_sql (sqlite3     *db,
           const char  *sql,
@@ -174,19 +227,38 @@ sqlite_read_change_counter (AnbuTelemetryStore  *store,
                             GError             **error)
 {
   AnbuSqliteTelemetryStore *self = ANBU_SQLITE_TELEMETRY_STORE (store);
-  sqlite3_stmt *stmt = statement (self->db, &self->change_counter,
-                                  "SELECT value FROM counter WHERE name = 'seq'", error);
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *counter = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_db_error (self->db, error, "Cannot read the change counter");
-  return TRUE;
+  return read_one_row (self->db, &self->change_counter,
+                       "SELECT value FROM counter WHERE name = 'seq'", NULL,
+                       read_int64_column, counter, NULL, error, "Cannot read the change counter");
+}
+
+static void
+read_plug_columns (sqlite3_stmt *stmt,
+                   gpointer      out)
+{
+  AnbuTelemetryPlugRow *row = out;
+
+  row->household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  row->installed = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "installed") == 0;
+  row->has_live = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
+  row->live_seen_at = sqlite3_column_int64 (stmt, 2);
+  row->live_watts = sqlite3_column_double (stmt, 3);
+  row->live_lux = sqlite3_column_double (stmt, 4);
+  row->live_activity_at = sqlite3_column_int64 (stmt, 5);
+  row->live_online_since = sqlite3_column_int64 (stmt, 6);
+  row->has_detector = anbu_activity_detector_from_blob (&row->detector,
+                                                        sqlite3_column_blob (stmt, 7),
+                                                        (gsize) sqlite3_column_bytes (stmt, 7));
+  row->gateway_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  row->unobserved_mark = sqlite3_column_int64 (stmt, 9);
+  row->live_offline_from = sqlite3_column_int64 (stmt, 11);
+  if (sqlite3_column_type (stmt, 12) != SQLITE_NULL
+      && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 12), row->household_id) != 0)
+    row->left_household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
+  if (!anbu_activity_mark_from_string ((const char *) sqlite3_column_text (stmt, 10),
+                                       &row->activity_mark))
+    row->activity_mark = ANBU_ACTIVITY_MARK_AUTO;
 }
 
 static gboolean
@@ -196,49 +268,16 @@ load_plug (AnbuSqliteTelemetryStore  *self,
            gboolean                  *found,
            GError                   **error)
 {
-  sqlite3_stmt *stmt = statement (self->db, &self->plug_info,
-                                  "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
-                                  " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
-                                  " coalesce (l.unobserved_mark, 0), json_extract (p.record, '$.activity_mark'),"
-                                  " coalesce (l.offline_from, 0),"
-                                  " (SELECT o.household_id FROM plug_live o WHERE o.serial = p.id)"
-                                  " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
-                                  " LEFT JOIN plug_detector d ON d.serial = l.serial"
-                                  " WHERE p.id = ?1", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *found = TRUE;
-      row->household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      row->installed = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "installed") == 0;
-      row->has_live = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
-      row->live_seen_at = sqlite3_column_int64 (stmt, 2);
-      row->live_watts = sqlite3_column_double (stmt, 3);
-      row->live_lux = sqlite3_column_double (stmt, 4);
-      row->live_activity_at = sqlite3_column_int64 (stmt, 5);
-      row->live_online_since = sqlite3_column_int64 (stmt, 6);
-      row->has_detector = anbu_activity_detector_from_blob (&row->detector,
-                                                            sqlite3_column_blob (stmt, 7),
-                                                            (gsize) sqlite3_column_bytes (stmt, 7));
-      row->gateway_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
-      row->unobserved_mark = sqlite3_column_int64 (stmt, 9);
-      row->live_offline_from = sqlite3_column_int64 (stmt, 11);
-      if (sqlite3_column_type (stmt, 12) != SQLITE_NULL
-          && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 12), row->household_id) != 0)
-        row->left_household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
-      if (!anbu_activity_mark_from_string ((const char *) sqlite3_column_text (stmt, 10),
-                                           &row->activity_mark))
-        row->activity_mark = ANBU_ACTIVITY_MARK_AUTO;
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_db_error (self->db, error, "Cannot read a plug");
-  return TRUE;
+  return read_one_row (self->db, &self->plug_info,
+                       "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
+                       " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
+                       " coalesce (l.unobserved_mark, 0), json_extract (p.record, '$.activity_mark'),"
+                       " coalesce (l.offline_from, 0),"
+                       " (SELECT o.household_id FROM plug_live o WHERE o.serial = p.id)"
+                       " FROM plug p LEFT JOIN plug_live l ON l.serial = p.id" LIVE_OF_THIS_INSTALL
+                       " LEFT JOIN plug_detector d ON d.serial = l.serial"
+                       " WHERE p.id = ?1", serial,
+                       read_plug_columns, row, found, error, "Cannot read a plug");
 }
 
 /* One plug after the other: each a step of one prepared statement. */
@@ -258,6 +297,21 @@ sqlite_load_plugs (AnbuTelemetryStore    *store,
   return TRUE;
 }
 
+static void
+read_live_columns (sqlite3_stmt *stmt,
+                   gpointer      out)
+{
+  AnbuTelemetryLive *live = out;
+
+  live->household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  live->last_seen_at = sqlite3_column_int64 (stmt, 1);
+  live->last_watts = sqlite3_column_double (stmt, 2);
+  live->last_lux = sqlite3_column_double (stmt, 3);
+  live->last_activity_at = sqlite3_column_int64 (stmt, 4);
+  live->online_since = sqlite3_column_int64 (stmt, 5);
+  live->offline_from = sqlite3_column_int64 (stmt, 6);
+}
+
 static gboolean
 sqlite_read_live (AnbuTelemetryStore  *store,
                   const char          *serial,
@@ -266,31 +320,12 @@ sqlite_read_live (AnbuTelemetryStore  *store,
                   GError             **error)
 {
   AnbuSqliteTelemetryStore *self = ANBU_SQLITE_TELEMETRY_STORE (store);
-  sqlite3_stmt *stmt = statement (self->db, &self->live_get,
-                                  "SELECT household_id, last_seen_at, last_watts, last_lux,"
-                                  " coalesce (last_activity_at, 0), online_since, offline_from FROM plug_live"
-                                  " WHERE serial = ?1", error);
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *found = TRUE;
-      live->household_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      live->last_seen_at = sqlite3_column_int64 (stmt, 1);
-      live->last_watts = sqlite3_column_double (stmt, 2);
-      live->last_lux = sqlite3_column_double (stmt, 3);
-      live->last_activity_at = sqlite3_column_int64 (stmt, 4);
-      live->online_since = sqlite3_column_int64 (stmt, 5);
-      live->offline_from = sqlite3_column_int64 (stmt, 6);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_db_error (self->db, error, "Cannot read a plug's live fields");
-  return TRUE;
+  return read_one_row (self->db, &self->live_get,
+                       "SELECT household_id, last_seen_at, last_watts, last_lux,"
+                       " coalesce (last_activity_at, 0), online_since, offline_from FROM plug_live"
+                       " WHERE serial = ?1", serial,
+                       read_live_columns, live, found, error, "Cannot read a plug's live fields");
 }
 
 static gboolean
@@ -403,20 +438,10 @@ sqlite_read_last_event (AnbuTelemetryStore  *store,
                         GError             **error)
 {
   AnbuSqliteTelemetryStore *self = ANBU_SQLITE_TELEMETRY_STORE (store);
-  sqlite3_stmt *stmt = statement (self->db, &self->last_event,
-                                  "SELECT max (ts) FROM activity_event WHERE serial = ?1", error);
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *ts = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_db_error (self->db, error, "Cannot read the last activity event");
-  return TRUE;
+  return read_one_row (self->db, &self->last_event,
+                       "SELECT max (ts) FROM activity_event WHERE serial = ?1", serial,
+                       read_int64_column, ts, NULL, error, "Cannot read the last activity event");
 }
 
 static gboolean
@@ -453,6 +478,20 @@ sqlite_read_events (AnbuTelemetryStore  *store,
   return TRUE;
 }
 
+static void
+read_witness_columns (sqlite3_stmt *stmt,
+                      gpointer      out)
+{
+  AnbuTelemetryWitness *witness = out;
+
+  witness->last_reading_at = sqlite3_column_int64 (stmt, 0);
+  witness->unobserved = sqlite3_column_int64 (stmt, 1);
+  witness->plugs = sqlite3_column_int64 (stmt, 2);
+  witness->alive_at = sqlite3_column_int64 (stmt, 3);
+  witness->down_from = sqlite3_column_int64 (stmt, 4);
+  witness->down_to = sqlite3_column_int64 (stmt, 5);
+}
+
 static gboolean
 sqlite_read_witness (AnbuTelemetryStore    *store,
                      const char            *id,
@@ -460,28 +499,11 @@ sqlite_read_witness (AnbuTelemetryStore    *store,
                      GError               **error)
 {
   AnbuSqliteTelemetryStore *self = ANBU_SQLITE_TELEMETRY_STORE (store);
-  sqlite3_stmt *stmt = statement (self->db, &self->witness_get,
-                                  "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
-                                  " FROM ingest_witness WHERE id = ?1", error);
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      witness->last_reading_at = sqlite3_column_int64 (stmt, 0);
-      witness->unobserved = sqlite3_column_int64 (stmt, 1);
-      witness->plugs = sqlite3_column_int64 (stmt, 2);
-      witness->alive_at = sqlite3_column_int64 (stmt, 3);
-      witness->down_from = sqlite3_column_int64 (stmt, 4);
-      witness->down_to = sqlite3_column_int64 (stmt, 5);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_db_error (self->db, error, "Cannot read an ingest witness");
-  return TRUE;
+  return read_one_row (self->db, &self->witness_get,
+                       "SELECT last_reading_at, unobserved, plugs, alive_at, down_from, down_to"
+                       " FROM ingest_witness WHERE id = ?1", id,
+                       read_witness_columns, witness, NULL, error, "Cannot read an ingest witness");
 }
 
 static gboolean
@@ -639,20 +661,10 @@ sqlite_find_gateway (AnbuTelemetryStore  *store,
                      GError             **error)
 {
   AnbuSqliteTelemetryStore *self = ANBU_SQLITE_TELEMETRY_STORE (store);
-  sqlite3_stmt *stmt = statement (self->store_db, &self->gateway_lookup,
-                                  "SELECT id FROM gateway WHERE token_hash = ?1 AND disabled = 0", error);
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_db_error (self->store_db, error, "Cannot look up a gateway");
-  return TRUE;
+  return read_one_row (self->store_db, &self->gateway_lookup,
+                       "SELECT id FROM gateway WHERE token_hash = ?1 AND disabled = 0", token_hash,
+                       read_text_column, id, NULL, error, "Cannot look up a gateway");
 }
 
 /* GObject */
