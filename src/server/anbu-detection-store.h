@@ -70,6 +70,14 @@ struct _AnbuDetectionStoreInterface
                                       GArray                    *out,
                                       GStringChunk              *ids,
                                       GError                   **error);
+  /* Optional (NULL: read_facts for each). */
+  gboolean (*read_facts_of)          (AnbuDetectionStore        *self,
+                                      const char * const        *household_ids,
+                                      guint                      n_households,
+                                      gint64                     now,
+                                      GArray                    *out,
+                                      GStringChunk              *ids,
+                                      GError                   **error);
   gboolean (*read_absences)          (AnbuDetectionStore        *self,
                                       const char                *household_id,
                                       GArray                    *windows,
@@ -173,6 +181,16 @@ AnbuDetectionStore *anbu_detection_store_new_for (AnbuStore       *store,
  * installed plug (`household_id` NULL) or that one, at `now`. */
 gboolean anbu_detection_store_read_facts       (AnbuDetectionStore  *self,
                                                 const char          *household_id,
+                                                gint64               now,
+                                                GArray              *out,
+                                                GStringChunk        *ids,
+                                                GError             **error);
+/* Appends to `out` the facts of those of `household_ids` (no repeats) that
+ * are active with an installed plug, in no particular order: one statement
+ * for all of them where a round trip costs (PostgreSQL). */
+gboolean anbu_detection_store_read_facts_of    (AnbuDetectionStore  *self,
+                                                const char * const  *household_ids,
+                                                guint                n_households,
                                                 gint64               now,
                                                 GArray              *out,
                                                 GStringChunk        *ids,

@@ -37,7 +37,28 @@ struct _AnbuPgDetectionStore
   GHashTable     *absences;
   GHashTable     *last_events;
   gint64          prefetched_at;
+
+  /* The households in the order the last read of every household's facts
+   * gave them, the order a pass evaluates them in (id → position + 1 in
+   * pass_order), kept until forget_prefetched. While prefetched, profiles
+   * are read for PROFILE_BLOCK households of that order at once, from the
+   * one asked for on: id → ProfileEntry, the current block only. */
+  GPtrArray      *pass_order;
+  GHashTable     *pass_position;
+  GHashTable     *profiles;
 };
+
+/* A block's profiles: one statement instead of a round trip per
+ * household with a routine watch to judge (about 2 kB each). */
+#define PROFILE_BLOCK 1000
+/* Households per statement of read_facts_of. */
+#define FACTS_BLOCK 5000
+
+typedef struct
+{
+  gboolean            found;
+  AnbuRoutineProfiles profiles;
+} ProfileEntry;
 
 static void anbu_pg_detection_store_iface_init (AnbuDetectionStoreInterface *iface);
 
@@ -101,6 +122,37 @@ run (AnbuPgDetectionStore  *self,
   return anbu_pg_store_query (self->store, sql, n_params, params, error);
 }
 
+static void append_facts (PGresult     *result,
+                          GArray       *out,
+                          GStringChunk *ids);
+
+static void
+forget_pass_order (AnbuPgDetectionStore *self)
+{
+  /* The current block's keys are the order's. */
+  g_clear_pointer (&self->profiles, g_hash_table_unref);
+  g_clear_pointer (&self->pass_position, g_hash_table_unref);
+  g_clear_pointer (&self->pass_order, g_ptr_array_unref);
+}
+
+static void
+remember_pass_order (AnbuPgDetectionStore *self,
+                     PGresult             *result)
+{
+  int n = PQntuples (result);
+
+  forget_pass_order (self);
+  self->pass_order = g_ptr_array_new_full (n, g_free);
+  self->pass_position = g_hash_table_new (g_str_hash, g_str_equal);
+  for (int row = 0; row < n; row++)
+    {
+      char *id = g_strdup (anbu_pg_values_text (result, row, 0));
+
+      g_ptr_array_add (self->pass_order, id);
+      g_hash_table_insert (self->pass_position, id, GINT_TO_POINTER (row + 1));
+    }
+}
+
 static gboolean
 read_facts (AnbuDetectionStore  *store,
             const char          *household_id,
@@ -120,6 +172,68 @@ read_facts (AnbuDetectionStore  *store,
     result = run (self, FACTS_SQL (" AND $1::text = ''"), 2, params, error);
   if (result == NULL)
     return FALSE;
+  if (household_id == NULL)
+    remember_pass_order (self, result);
+  append_facts (result, out, ids);
+  return TRUE;
+}
+
+/* A text[] parameter: {"…","…"} with quotes and backslashes escaped. */
+static char *
+text_array_param (const char * const *values,
+                  guint               n)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      g_string_append_c (text, '"');
+      for (const char *c = values[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *c);
+        }
+      g_string_append_c (text, '"');
+    }
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+read_facts_of (AnbuDetectionStore  *store,
+               const char * const  *household_ids,
+               guint                n_households,
+               gint64               now,
+               GArray              *out,
+               GStringChunk        *ids,
+               GError             **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autofree char *now_text = anbu_pg_values_from_int64 (now);
+
+  for (guint start = 0; start < n_households; start += FACTS_BLOCK)
+    {
+      g_autofree char *array = text_array_param (household_ids + start,
+                                                 MIN (FACTS_BLOCK, n_households - start));
+      const char *params[] = { array, now_text };
+      g_autoptr(PGresult) result = run (self, FACTS_SQL (" AND h.id = ANY ($1::text[])"), 2,
+                                        params, error);
+
+      if (result == NULL)
+        return FALSE;
+      append_facts (result, out, ids);
+    }
+  return TRUE;
+}
+
+static void
+append_facts (PGresult     *result,
+              GArray       *out,
+              GStringChunk *ids)
+{
   for (int row = 0; row < PQntuples (result); row++)
     {
       AnbuHouseholdFacts facts;
@@ -136,7 +250,6 @@ read_facts (AnbuDetectionStore  *store,
       facts.plugs_online_since = anbu_pg_values_int64 (result, row, 9);
       g_array_append_val (out, facts);
     }
-  return TRUE;
 }
 
 static gboolean
@@ -617,6 +730,58 @@ foreach_covered_stretch (AnbuDetectionStore       *store,
   return TRUE;
 }
 
+static gboolean profiles_from_row (PGresult            *result,
+                                   int                  row,
+                                   int                  first,
+                                   AnbuRoutineProfiles *profiles);
+
+/* The household's profiles from the block of the pass order that starts
+ * with it, read in one statement when it is not the current block's.
+ * NULL with `error` set when that read failed. */
+static const ProfileEntry *
+prefetched_profiles (AnbuPgDetectionStore  *self,
+                     const char            *household_id,
+                     GError               **error)
+{
+  ProfileEntry *entry;
+  guint start, n;
+  g_autofree char *array = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  if (self->profiles != NULL
+      && (entry = g_hash_table_lookup (self->profiles, household_id)) != NULL)
+    return entry;
+  start = GPOINTER_TO_UINT (g_hash_table_lookup (self->pass_position, household_id)) - 1;
+  n = MIN (PROFILE_BLOCK, self->pass_order->len - start);
+  array = text_array_param ((const char * const *) self->pass_order->pdata + start, n);
+  {
+    const char *params[] = { array };
+
+    result = run (self,
+                  "SELECT household_id, learned_at, observed_days, ready, usual_quiet,"
+                  " workday_quiet, day_off_quiet FROM routine_profile"
+                  " WHERE household_id = ANY ($1::text[])",
+                  1, params, error);
+  }
+  if (result == NULL)
+    return NULL;
+  /* Only the current block is kept: a pass goes through them in order. */
+  if (self->profiles != NULL)
+    g_hash_table_remove_all (self->profiles);
+  else
+    self->profiles = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_insert (self->profiles, g_ptr_array_index (self->pass_order, start + i),
+                         g_new0 (ProfileEntry, 1));
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      entry = g_hash_table_lookup (self->profiles, anbu_pg_values_text (result, row, 0));
+      if (entry != NULL)
+        entry->found = profiles_from_row (result, row, 1, &entry->profiles);
+    }
+  return g_hash_table_lookup (self->profiles, household_id);
+}
+
 static gboolean
 load_profiles (AnbuDetectionStore  *store,
                const char          *household_id,
@@ -626,11 +791,22 @@ load_profiles (AnbuDetectionStore  *store,
   const char *params[] = { household_id };
   g_autoptr(GError) error = NULL;
   g_autoptr(PGresult) result = NULL;
-  g_autoptr(GBytes) usual = NULL;
-  g_autoptr(GBytes) workday = NULL;
-  g_autoptr(GBytes) day_off = NULL;
 
   memset (profiles, 0, sizeof *profiles);
+  if (self->absences != NULL && self->pass_position != NULL
+      && g_hash_table_contains (self->pass_position, household_id))
+    {
+      const ProfileEntry *entry = prefetched_profiles (self, household_id, &error);
+
+      if (entry != NULL)
+        {
+          if (entry->found)
+            *profiles = entry->profiles;
+          return entry->found;
+        }
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
   result = run (self,
                 "SELECT learned_at, observed_days, ready, usual_quiet, workday_quiet,"
                 " day_off_quiet FROM routine_profile WHERE household_id = $1::text",
@@ -642,12 +818,25 @@ load_profiles (AnbuDetectionStore  *store,
     }
   if (PQntuples (result) == 0)
     return FALSE;
-  usual = anbu_pg_values_bytes (result, 0, 3);
-  workday = anbu_pg_values_bytes (result, 0, 4);
-  day_off = anbu_pg_values_bytes (result, 0, 5);
+  return profiles_from_row (result, 0, 0, profiles);
+}
+
+/* The profiles in columns first… of `row`: learned_at, observed_days,
+ * ready, usual_quiet, workday_quiet, day_off_quiet. */
+static gboolean
+profiles_from_row (PGresult            *result,
+                   int                  row,
+                   int                  first,
+                   AnbuRoutineProfiles *profiles)
+{
+  g_autoptr(GBytes) usual = anbu_pg_values_bytes (result, row, first + 3);
+  g_autoptr(GBytes) workday = anbu_pg_values_bytes (result, row, first + 4);
+  g_autoptr(GBytes) day_off = anbu_pg_values_bytes (result, row, first + 5);
+
+  memset (profiles, 0, sizeof *profiles);
   return anbu_detection_store_profiles_from_blobs (
-    profiles, anbu_pg_values_int64 (result, 0, 0), anbu_pg_values_double (result, 0, 1),
-    anbu_pg_values_int64 (result, 0, 2) != 0,
+    profiles, anbu_pg_values_int64 (result, row, first), anbu_pg_values_double (result, row, first + 1),
+    anbu_pg_values_int64 (result, row, first + 2) != 0,
     usual != NULL ? g_bytes_get_data (usual, NULL) : NULL,
     usual != NULL ? g_bytes_get_size (usual) : 0,
     workday != NULL ? g_bytes_get_data (workday, NULL) : NULL,
@@ -720,6 +909,9 @@ save_profiles (AnbuDetectionStore        *store,
                            params_key, gaps_text, covered, workday, day_off };
   g_autoptr(PGresult) result = NULL;
 
+  /* A block read before holds the old profile. */
+  if (self->profiles != NULL)
+    g_hash_table_remove_all (self->profiles);
   result = run (self,
                 "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
                 " usual_quiet, params, gaps, covered_until, workday_quiet, day_off_quiet)"
@@ -757,12 +949,20 @@ foreach_profile (AnbuDetectionStore       *store,
 }
 
 static void
+forget_prefetched_tables (AnbuPgDetectionStore *self)
+{
+  g_clear_pointer (&self->absences, g_hash_table_unref);
+  g_clear_pointer (&self->last_events, g_hash_table_unref);
+  g_clear_pointer (&self->profiles, g_hash_table_unref);
+}
+
+static void
 forget_prefetched (AnbuDetectionStore *store)
 {
   AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
 
-  g_clear_pointer (&self->absences, g_hash_table_unref);
-  g_clear_pointer (&self->last_events, g_hash_table_unref);
+  forget_prefetched_tables (self);
+  forget_pass_order (self);
 }
 
 static gboolean
@@ -845,10 +1045,11 @@ prefetch (AnbuDetectionStore  *store,
 {
   AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
 
-  forget_prefetched (store);
+  /* The pass order stays: it came with the facts just read. */
+  forget_prefetched_tables (self);
   if (!prefetch_absences (self, error) || !prefetch_last_events (self, now, error))
     {
-      forget_prefetched (store);
+      forget_prefetched_tables (self);
       return FALSE;
     }
   self->prefetched_at = now;
@@ -859,6 +1060,7 @@ static void
 anbu_pg_detection_store_iface_init (AnbuDetectionStoreInterface *iface)
 {
   iface->read_facts = read_facts;
+  iface->read_facts_of = read_facts_of;
   iface->read_absences = read_absences;
   iface->read_unresolved_alerts = read_unresolved_alerts;
   iface->read_last_resolved = read_last_resolved;
