@@ -1421,6 +1421,7 @@ run_due_pass (AnbuAlertEngine     *self,
   gint64 midnight = local_midnight (&self->routine_params, now);
   gint64 newest = 0;
   guint behind = 0, n;
+  gboolean ok;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -1527,7 +1528,12 @@ run_due_pass (AnbuAlertEngine     *self,
       g_array_sort (all, compare_facts);
     }
 
-  if (!evaluate_all (self, all, now, TRUE, changes, stats, error))
+  /* What the households looked at may need is read for many at once. */
+  if (!anbu_detection_store_prefetch (self->data, now, error))
+    return FALSE;
+  ok = evaluate_all (self, all, now, TRUE, changes, stats, error);
+  anbu_detection_store_forget_prefetched (self->data);
+  if (!ok)
     return FALSE;
   self->seen_seq = seq;
   return TRUE;

@@ -316,11 +316,13 @@ gboolean anbu_detection_store_foreach_profile  (AnbuDetectionStore        *self,
                                                 gpointer                   user_data,
                                                 GError                   **error);
 
-/* A pass is about to look at every active household at `now`, inside the
- * store's transaction: an engine that pays a round trip per query may read
- * their absences and last events at once, and answer from them until
- * anbu_detection_store_forget_prefetched(), which the pass calls before it
- * ends (what it read can change afterwards). */
+/* A pass is about to evaluate, at `now` and inside the store's
+ * transaction, the households whose facts it just read (read_facts of all,
+ * or read_facts_of), in that order: an engine that pays a round trip per
+ * query may read their absences, last events and profiles for many at
+ * once, and answer from them until anbu_detection_store_forget_prefetched(),
+ * which the pass calls before it ends (what it read can change
+ * afterwards). Profiles saved meanwhile are read anew. */
 gboolean anbu_detection_store_prefetch         (AnbuDetectionStore  *self,
                                                 gint64               now,
                                                 GError             **error);
