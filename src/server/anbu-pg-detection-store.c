@@ -200,7 +200,10 @@ read_facts (AnbuDetectionStore  *store,
   return TRUE;
 }
 
-/* A text[] parameter: {"…","…"} with quotes and backslashes escaped. */
+/* A text[] parameter: {"…","…"} with quotes and backslashes escaped.
+ * Statements take it as `IN (SELECT unnest ($1::text[]))`, which the
+ * planner can join by hash; `= ANY ($1)` left as a filter compares every
+ * row with every element. */
 static char *
 text_array_param (const char * const *values,
                   guint               n)
@@ -242,7 +245,7 @@ read_facts_of (AnbuDetectionStore  *store,
       g_autofree char *array = text_array_param (household_ids + start,
                                                  MIN (FACTS_BLOCK, n_households - start));
       const char *params[] = { array, now_text };
-      g_autoptr(PGresult) result = run (self, FACTS_SQL (" AND h.id = ANY ($1::text[])"), 2,
+      g_autoptr(PGresult) result = run (self, FACTS_SQL (" AND h.id IN (SELECT unnest ($1::text[]))"), 2,
                                         params, error);
 
       if (result == NULL)
@@ -846,7 +849,7 @@ block_entry (AnbuPgDetectionStore  *self,
 
     absences = run (self,
                     "SELECT household_id, record::jsonb->>'from', record::jsonb->>'to'"
-                    " FROM absence WHERE household_id = ANY ($1::text[])",
+                    " FROM absence WHERE household_id IN (SELECT unnest ($1::text[]))",
                     1, params, error);
     /* read_last_event's statement for each of them. */
     if (absences != NULL)
@@ -864,12 +867,12 @@ block_entry (AnbuPgDetectionStore  *self,
       profiles = run (self,
                       "SELECT household_id, learned_at, observed_days, ready, usual_quiet,"
                       " workday_quiet, day_off_quiet FROM routine_profile"
-                      " WHERE household_id = ANY ($1::text[])",
+                      " WHERE household_id IN (SELECT unnest ($1::text[]))",
                       1, params, error);
     if (profiles != NULL)
       alerts = run (self,
                     "SELECT household_id, record, version FROM alert"
-                    " WHERE household_id = ANY ($1::text[]) AND state <> 'resolved'"
+                    " WHERE household_id IN (SELECT unnest ($1::text[])) AND state <> 'resolved'"
                     " ORDER BY seq",
                     1, params, error);
     /* count_contacts' counts of every alert. */
@@ -878,9 +881,9 @@ block_entry (AnbuPgDetectionStore  *self,
                       "SELECT household_id, alert_id, count (*), sum (no_answer) FROM"
                       " (SELECT household_id, record::jsonb->>'alert_id' AS alert_id,"
                       "  CASE WHEN record::jsonb->>'outcome' = 'no_answer' THEN 1 ELSE 0 END"
-                      "  AS no_answer FROM contact WHERE household_id = ANY ($1::text[])"
+                      "  AS no_answer FROM contact WHERE household_id IN (SELECT unnest ($1::text[]))"
                       "  UNION ALL SELECT household_id, record::jsonb->>'alert_id', 0 FROM visit"
-                      "  WHERE household_id = ANY ($1::text[])) c"
+                      "  WHERE household_id IN (SELECT unnest ($1::text[]))) c"
                       " WHERE alert_id IS NOT NULL GROUP BY household_id, alert_id",
                       1, params, error);
   }
