@@ -61,8 +61,10 @@ struct _AnbuPgDetectionStore
 /* Three statements for a thousand households instead of up to three round
  * trips each; a block's profiles are about 3.5 MB of text. */
 #define BLOCK 1000
-/* Households per statement of read_facts_of. */
-#define FACTS_BLOCK 5000
+/* Households per statement of read_facts_of. At 1,000,000 households a
+ * timer pass looked at 16,688 and statements for 5,000 of them took 0.6
+ * to 0.9 s each: few, larger statements. */
+#define FACTS_BLOCK 50000
 
 static void anbu_pg_detection_store_iface_init (AnbuDetectionStoreInterface *iface);
 
