@@ -1166,6 +1166,10 @@ note_replay (AnbuAlertEngine *self,
   self->newest_reading = newest;
 }
 
+static void adjust_facts (AnbuAlertEngine *self,
+                          GArray          *all,
+                          guint            before);
+
 /* Appends the facts the statement finds; ids are kept in `ids`. */
 static gboolean
 read_facts (AnbuAlertEngine  *self,
@@ -1180,6 +1184,16 @@ read_facts (AnbuAlertEngine  *self,
   /* Read first, then write: the statement stays clean of our own saves. */
   if (!anbu_detection_store_read_facts (self->data, household_id, now, all, ids, error))
     return FALSE;
+  adjust_facts (self, all, before);
+  return TRUE;
+}
+
+/* The threshold's range and the visits noted, on the facts from `before` on. */
+static void
+adjust_facts (AnbuAlertEngine *self,
+              GArray          *all,
+              guint            before)
+{
   for (guint i = before; i < all->len; i++)
     {
       HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, i);
@@ -1191,6 +1205,24 @@ read_facts (AnbuAlertEngine  *self,
       if (visited != NULL)
         facts->last_staff_at = MAX (facts->last_staff_at, *visited);
     }
+}
+
+/* The facts of those of `household_ids` that are active with an installed
+ * plug, appended to `all` in no particular order. */
+static gboolean
+read_facts_of (AnbuAlertEngine  *self,
+               GPtrArray        *household_ids,
+               gint64            now,
+               GArray           *all,
+               GStringChunk     *ids,
+               GError          **error)
+{
+  guint before = all->len;
+
+  if (!anbu_detection_store_read_facts_of (self->data, (const char * const *) household_ids->pdata,
+                                           household_ids->len, now, all, ids, error))
+    return FALSE;
+  adjust_facts (self, all, before);
   return TRUE;
 }
 
@@ -1432,6 +1464,7 @@ run_due_pass (AnbuAlertEngine     *self,
   gint64 midnight = local_midnight (&self->routine_params, now);
   gint64 newest = 0;
   guint behind = 0, n;
+  gboolean ok;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -1463,18 +1496,20 @@ run_due_pass (AnbuAlertEngine     *self,
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (sorted, key);
   g_ptr_array_sort (sorted, compare_ids);
-  for (guint i = 0; i < sorted->len; i++)
+  /* All their facts at once (one statement where a round trip costs), then
+   * in id order as before. */
+  if (!read_facts_of (self, sorted, now, all, ids, error))
+    return FALSE;
+  g_array_sort (all, compare_facts);
+  for (guint i = 0, f = 0; i < sorted->len; i++)
     {
       const char *household_id = g_ptr_array_index (sorted, i);
-      gboolean found;
 
-      if (!read_one_facts (self, household_id, now, all, ids, &found, error))
-        return FALSE;
-      if (!found)
+      if (f >= all->len || strcmp (g_array_index (all, HouseholdFacts, f).id, household_id) != 0)
         g_hash_table_remove (self->due, household_id);
       else
         {
-          const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, all->len - 1);
+          const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, f++);
           DueEntry *entry = due_entry_for (self, household_id);
 
           /* Evaluated below; what it knows now counts for the silence. */
@@ -1536,7 +1571,12 @@ run_due_pass (AnbuAlertEngine     *self,
       g_array_sort (all, compare_facts);
     }
 
-  if (!evaluate_all (self, all, now, TRUE, changes, stats, error))
+  /* What the households looked at may need is read for many at once. */
+  if (!anbu_detection_store_prefetch (self->data, now, error))
+    return FALSE;
+  ok = evaluate_all (self, all, now, TRUE, changes, stats, error);
+  anbu_detection_store_forget_prefetched (self->data);
+  if (!ok)
     return FALSE;
   self->seen_seq = seq;
   return TRUE;

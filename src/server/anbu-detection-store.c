@@ -54,6 +54,26 @@ anbu_detection_store_read_facts (AnbuDetectionStore  *self,
 }
 
 gboolean
+anbu_detection_store_read_facts_of (AnbuDetectionStore  *self,
+                                    const char * const  *household_ids,
+                                    guint                n_households,
+                                    gint64               now,
+                                    GArray              *out,
+                                    GStringChunk        *ids,
+                                    GError             **error)
+{
+  if (n_households == 0)
+    return TRUE;
+  if (IFACE (self)->read_facts_of != NULL)
+    return IFACE (self)->read_facts_of (self, household_ids, n_households, now, out, ids, error);
+  /* SQLite: its prepared one-household statement, which costs no round trip. */
+  for (guint i = 0; i < n_households; i++)
+    if (!IFACE (self)->read_facts (self, household_ids[i], now, out, ids, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 anbu_detection_store_read_absences (AnbuDetectionStore  *self,
                                     const char          *household_id,
                                     GArray              *windows,

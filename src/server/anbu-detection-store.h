@@ -70,6 +70,14 @@ struct _AnbuDetectionStoreInterface
                                       GArray                    *out,
                                       GStringChunk              *ids,
                                       GError                   **error);
+  /* Optional (NULL: read_facts for each). */
+  gboolean (*read_facts_of)          (AnbuDetectionStore        *self,
+                                      const char * const        *household_ids,
+                                      guint                      n_households,
+                                      gint64                     now,
+                                      GArray                    *out,
+                                      GStringChunk              *ids,
+                                      GError                   **error);
   gboolean (*read_absences)          (AnbuDetectionStore        *self,
                                       const char                *household_id,
                                       GArray                    *windows,
@@ -173,6 +181,16 @@ AnbuDetectionStore *anbu_detection_store_new_for (AnbuStore       *store,
  * installed plug (`household_id` NULL) or that one, at `now`. */
 gboolean anbu_detection_store_read_facts       (AnbuDetectionStore  *self,
                                                 const char          *household_id,
+                                                gint64               now,
+                                                GArray              *out,
+                                                GStringChunk        *ids,
+                                                GError             **error);
+/* Appends to `out` the facts of those of `household_ids` (no repeats) that
+ * are active with an installed plug, in no particular order: one statement
+ * for all of them where a round trip costs (PostgreSQL). */
+gboolean anbu_detection_store_read_facts_of    (AnbuDetectionStore  *self,
+                                                const char * const  *household_ids,
+                                                guint                n_households,
                                                 gint64               now,
                                                 GArray              *out,
                                                 GStringChunk        *ids,
@@ -298,11 +316,13 @@ gboolean anbu_detection_store_foreach_profile  (AnbuDetectionStore        *self,
                                                 gpointer                   user_data,
                                                 GError                   **error);
 
-/* A pass is about to look at every active household at `now`, inside the
- * store's transaction: an engine that pays a round trip per query may read
- * their absences and last events at once, and answer from them until
- * anbu_detection_store_forget_prefetched(), which the pass calls before it
- * ends (what it read can change afterwards). */
+/* A pass is about to evaluate, at `now` and inside the store's
+ * transaction, the households whose facts it just read (read_facts of all,
+ * or read_facts_of), in that order: an engine that pays a round trip per
+ * query may read their absences, last events and profiles for many at
+ * once, and answer from them until anbu_detection_store_forget_prefetched(),
+ * which the pass calls before it ends (what it read can change
+ * afterwards). Profiles saved meanwhile are read anew. */
 gboolean anbu_detection_store_prefetch         (AnbuDetectionStore  *self,
                                                 gint64               now,
                                                 GError             **error);

@@ -560,6 +560,202 @@ test_profiles (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (index, 0), ==, expected);
 }
 
+/* The bulk reads answer as the one-by-one reads do: the facts of many
+ * households in one call (one without a plug, one unknown, an id that
+ * needs quoting in an array), and profiles while a pass has prefetched
+ * (read by blocks on PostgreSQL), also after one is saved meanwhile. */
+static void
+test_bulk_reads (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  static const char *const asked[] = { "H1", "H2", "H3", "H{5},x", "NOPE" };
+  g_autoptr(GArray) bulk = g_array_new (FALSE, FALSE, sizeof (AnbuHouseholdFacts));
+  g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (AnbuHouseholdFacts));
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (AnbuHouseholdFacts));
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+  g_autoptr(GStringChunk) ids = g_string_chunk_new (64);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = iso (T0 + 2 * HOUR);
+  AnbuRoutineProfiles profiles = { 0 }, alone[G_N_ELEMENTS (asked)], prefetched;
+  gboolean found[G_N_ELEMENTS (asked)], has_event[G_N_ELEMENTS (asked)];
+  AnbuActivityEvent events[G_N_ELEMENTS (asked)], event;
+  GArray *absences[G_N_ELEMENTS (asked)];
+  GPtrArray *alerts[G_N_ELEMENTS (asked)];
+  guint contacts[G_N_ELEMENTS (asked)][2];
+  gint64 now = T0 + 6 * HOUR;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, "H1", TRUE, 36);
+  save_household (fixture, "H2", FALSE, 24);
+  save_household (fixture, "H3", TRUE, 24);
+  save_household (fixture, "H{5},x", TRUE, 48);
+  install_plug (fixture, "AB-0001", "H1", T0);
+  install_plug (fixture, "AB-0002", "H2", T0 + HOUR);
+  install_plug (fixture, "AB-0005", "H{5},x", T0);
+  set_live (fixture, "AB-0001", "H1", T0 + 5 * HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR,
+            T0 + 2 * HOUR + 1800);
+  set_live (fixture, "AB-0005", "H{5},x", T0 + 4 * HOUR, T0 + HOUR, T0 + 600, 0);
+  add_event (fixture, "AB-0001", T0 + 2 * HOUR);
+  add_event (fixture, "AB-0005", T0 + HOUR);
+  add_event (fixture, "AB-0005", T0 + 7 * HOUR);  /* after now */
+  save (fixture->store, ANBU_RECORD_KIND_ABSENCE, "A1", "H1", NULL,
+        g_strdup_printf ("{\"id\":\"A1\",\"household_id\":\"H1\",\"from\":\"%s\",\"to\":null}",
+                         from));
+  save (fixture->store, ANBU_RECORD_KIND_ALERT, "AL1", "H1", "open",
+        alert_record ("AL1", "inactivity", T0, 0));
+  save (fixture->store, ANBU_RECORD_KIND_ALERT, "AL0", "H1", "resolved",
+        alert_record ("AL0", "offline", T0, T0 + HOUR));
+  save (fixture->store, ANBU_RECORD_KIND_CONTACT, "C1", "H1", NULL,
+        g_strdup ("{\"id\":\"C1\",\"household_id\":\"H1\",\"alert_id\":\"AL1\","
+                  "\"channel\":\"phone\",\"outcome\":\"no_answer\"}"));
+  save (fixture->store, ANBU_RECORD_KIND_VISIT, "V1", "H1", NULL,
+        g_strdup ("{\"id\":\"V1\",\"household_id\":\"H1\",\"alert_id\":\"AL1\"}"));
+  profiles.pooled.learned_at = T0;
+  profiles.pooled.observed_days = 20;
+  profiles.pooled.ready = TRUE;
+  fill_quiet (&profiles.pooled, 1.5f);
+  g_assert_true (anbu_detection_store_save_profiles (fixture->detection, "H1", &profiles, "k",
+                                                     gaps, T0, &error));
+  fill_quiet (&profiles.pooled, 4.0f);
+  g_assert_true (anbu_detection_store_save_profiles (fixture->detection, "H{5},x", &profiles, "k",
+                                                     gaps, T0, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (anbu_detection_store_read_facts_of (fixture->detection, asked,
+                                                     G_N_ELEMENTS (asked), now, bulk, ids,
+                                                     &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
+    g_assert_true (anbu_detection_store_read_facts (fixture->detection, asked[i], now, one, ids,
+                                                    &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (one->len, ==, 3);
+  g_assert_cmpuint (bulk->len, ==, one->len);
+  for (guint i = 0; i < one->len; i++)
+    {
+      const AnbuHouseholdFacts *expected = &g_array_index (one, AnbuHouseholdFacts, i);
+      const AnbuHouseholdFacts *got = find_facts (bulk, expected->id);
+
+      g_assert_nonnull (got);
+      g_assert_cmpint (got->night_consent, ==, expected->night_consent);
+      g_assert_cmpint (got->threshold_hours, ==, expected->threshold_hours);
+      g_assert_cmpint (got->last_activity_at, ==, expected->last_activity_at);
+      g_assert_cmpint (got->last_seen_at, ==, expected->last_seen_at);
+      g_assert_cmpint (got->online_since, ==, expected->online_since);
+      g_assert_cmpint (got->last_reading_at, ==, expected->last_reading_at);
+      g_assert_cmpint (got->last_staff_at, ==, expected->last_staff_at);
+      g_assert_cmpint (got->offline_from, ==, expected->offline_from);
+      g_assert_cmpint (got->plugs_online_since, ==, expected->plugs_online_since);
+    }
+  g_assert_cmpint (find_facts (bulk, "H{5},x")->threshold_hours, ==, 48);
+
+  /* Absences, last events and profiles one by one, then as a pass reads
+   * them: over every household, and over those of read_facts_of. */
+  for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
+    {
+      found[i] = anbu_detection_store_load_profiles (fixture->detection, asked[i], &alone[i]);
+      memset (&events[i], 0, sizeof events[i]);
+      has_event[i] = anbu_detection_store_read_last_event (fixture->detection, asked[i], now,
+                                                           &events[i]);
+      absences[i] = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+      g_assert_true (anbu_detection_store_read_absences (fixture->detection, asked[i],
+                                                         absences[i], &error));
+      alerts[i] = g_ptr_array_new_with_free_func (g_free);
+      g_assert_true (anbu_detection_store_read_unresolved_alerts (fixture->detection, asked[i],
+                                                                  collect_record, alerts[i],
+                                                                  &error));
+      anbu_detection_store_count_contacts (fixture->detection, asked[i], "AL1", &contacts[i][0],
+                                           &contacts[i][1]);
+    }
+  g_assert_cmpuint (alerts[0]->len, ==, 1);
+  g_assert_cmpuint (contacts[0][0], ==, 2);
+  g_assert_cmpuint (contacts[0][1], ==, 1);
+  g_assert_true (found[0]);
+  g_assert_false (found[1]);
+  g_assert_true (found[3]);
+  g_assert_true (has_event[0]);
+  g_assert_true (has_event[3]);
+  g_assert_cmpint (events[3].ts, ==, T0 + HOUR);
+  g_assert_false (has_event[2]);
+  g_assert_cmpuint (absences[0]->len, ==, 1);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      if (pass == 0)
+        g_assert_true (anbu_detection_store_read_facts (fixture->detection, NULL, now, all, ids,
+                                                        &error));
+      else
+        g_assert_true (anbu_detection_store_read_facts_of (fixture->detection, asked,
+                                                           G_N_ELEMENTS (asked), now, all, ids,
+                                                           &error));
+      g_assert_true (anbu_detection_store_prefetch (fixture->detection, now, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
+        {
+          g_autoptr(GArray) windows = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
+
+          g_assert_cmpint (anbu_detection_store_load_profiles (fixture->detection, asked[i],
+                                                               &prefetched), ==, found[i]);
+          if (found[i])
+            g_assert_cmpmem (&prefetched, sizeof prefetched, &alone[i], sizeof alone[i]);
+          memset (&event, 0, sizeof event);
+          g_assert_cmpint (anbu_detection_store_read_last_event (fixture->detection, asked[i], now,
+                                                                 &event), ==, has_event[i]);
+          g_assert_cmpmem (&event, sizeof event, &events[i], sizeof events[i]);
+          g_assert_true (anbu_detection_store_read_absences (fixture->detection, asked[i],
+                                                             windows, &error));
+          g_assert_cmpmem (windows->data, windows->len * sizeof (AnbuTimeWindow),
+                           absences[i]->data, absences[i]->len * sizeof (AnbuTimeWindow));
+          {
+            g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+            guint all_acts, no_answer;
+
+            g_assert_true (anbu_detection_store_read_unresolved_alerts (fixture->detection,
+                                                                        asked[i], collect_record,
+                                                                        records, &error));
+            g_assert_cmpuint (records->len, ==, alerts[i]->len);
+            for (guint r = 0; r < records->len; r++)
+              g_assert_cmpstr (g_ptr_array_index (records, r), ==,
+                               g_ptr_array_index (alerts[i], r));
+            anbu_detection_store_count_contacts (fixture->detection, asked[i], "AL1", &all_acts,
+                                                 &no_answer);
+            g_assert_cmpuint (all_acts, ==, contacts[i][0]);
+            g_assert_cmpuint (no_answer, ==, contacts[i][1]);
+          }
+        }
+      if (pass == 0)
+        anbu_detection_store_forget_prefetched (fixture->detection);
+    }
+  /* An alert the pass raised for a household it read: read again, found. */
+  save (fixture->store, ANBU_RECORD_KIND_ALERT, "AL2", "H1", "open",
+        alert_record ("AL2", "routine", T0, 0));
+  {
+    g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+
+    g_assert_true (anbu_detection_store_read_unresolved_alerts (fixture->detection, "H1",
+                                                                collect_record, records, &error));
+    g_assert_cmpuint (records->len, ==, 2);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
+    {
+      g_array_unref (absences[i]);
+      g_ptr_array_unref (alerts[i]);
+    }
+  g_assert_cmpfloat (alone[3].pooled.usual_quiet_hours[0][0], ==, 4.0f);
+  /* Relearned meanwhile: the new profile, not the one read before. */
+  fill_quiet (&profiles.pooled, 9.0f);
+  g_assert_true (anbu_detection_store_save_profiles (fixture->detection, "H2", &profiles, "k",
+                                                     gaps, T0, &error));
+  g_assert_no_error (error);
+  g_assert_true (anbu_detection_store_load_profiles (fixture->detection, "H2", &prefetched));
+  g_assert_cmpfloat (prefetched.pooled.usual_quiet_hours[0][0], ==, 9.0f);
+  g_assert_true (anbu_detection_store_load_profiles (fixture->detection, "H1", &prefetched));
+  g_assert_cmpmem (&prefetched, sizeof prefetched, &alone[0], sizeof alone[0]);
+  anbu_detection_store_forget_prefetched (fixture->detection);
+  g_assert_true (anbu_detection_store_load_profiles (fixture->detection, "H2", &prefetched));
+  g_assert_cmpfloat (prefetched.pooled.usual_quiet_hours[0][0], ==, 9.0f);
+}
+
 /* A pass finds the households whose records changed after the change
  * number it last saw: an absence registered for one of them. */
 static void
@@ -894,6 +1090,7 @@ main (int    argc,
   add_case ("alerts", test_alerts);
   add_case ("profiles", test_profiles);
   add_case ("changed-since", test_changed_since);
+  add_case ("bulk-reads", test_bulk_reads);
   add_case ("events-and-coverage", test_events_and_coverage);
   add_case ("engine-inactivity", test_engine_inactivity);
   add_case ("engine-learns-routine", test_engine_learns_routine);
