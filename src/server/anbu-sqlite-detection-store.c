@@ -8,6 +8,7 @@
 #include "anbu-case-lifecycle.h"
 #include "anbu-server-time.h"
 #include "anbu-sqlite-detection-store.h"
+#include "anbu-sqlite-store.h"
 
 /* AnbuDetectionStore on the SQLite store's connection: the alert engine's
  * statements, prepared once (SQLITE_PREPARE_PERSISTENT). */
@@ -103,16 +104,6 @@ G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
   " WHERE h.status = 'active'" where " GROUP BY h.id"
 
 static gboolean
-set_db_error (AnbuSqliteDetectionStore  *self,
-              GError                   **error,
-              const char                *what)
-{
-  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what,
-               sqlite3_errmsg (self->db));
-  return FALSE;
-}
-
-static gboolean
 read_facts (AnbuDetectionStore  *store,
             const char          *household_id,
             gint64               now,
@@ -147,7 +138,7 @@ read_facts (AnbuDetectionStore  *store,
   if (household_id != NULL)
     sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read household facts");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read household facts");
   return TRUE;
 }
 
@@ -167,7 +158,7 @@ read_absences (AnbuDetectionStore  *store,
                                       (const char *) sqlite3_column_text (stmt, 1));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read absences");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read absences");
   return TRUE;
 }
 
@@ -187,7 +178,7 @@ read_unresolved_alerts (AnbuDetectionStore      *store,
     func ((const char *) sqlite3_column_text (stmt, 0), sqlite3_column_int64 (stmt, 1), user_data);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read alerts");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read alerts");
   return TRUE;
 }
 
@@ -273,7 +264,7 @@ foreach_changed (AnbuDetectionStore  *store,
       func ((const char *) sqlite3_column_text (stmt, 0), user_data);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read the changed records");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the changed records");
   return TRUE;
 }
 
@@ -291,7 +282,7 @@ foreach_unresolved_household (AnbuDetectionStore  *store,
     func ((const char *) sqlite3_column_text (stmt, 0), user_data);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read alerts");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read alerts");
   return TRUE;
 }
 
@@ -312,7 +303,7 @@ foreach_staff_time (AnbuDetectionStore     *store,
       func (sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 1) != 0, user_data);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read plug work and visits");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read plug work and visits");
   return TRUE;
 }
 
@@ -333,7 +324,7 @@ foreach_visit_since (AnbuDetectionStore     *store,
           sqlite3_column_int64 (stmt, 2), user_data);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read visits");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read visits");
   return TRUE;
 }
 
@@ -368,7 +359,7 @@ foreach_event_time (AnbuDetectionStore    *store,
     more = func (sqlite3_column_int64 (stmt, 0), user_data);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_db_error (self, error, "Cannot read activity events");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read activity events");
   return TRUE;
 }
 
@@ -440,7 +431,7 @@ read_events (AnbuDetectionStore  *store,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read activity events");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read activity events");
   return TRUE;
 }
 
@@ -464,7 +455,7 @@ foreach_covered_stretch (AnbuDetectionStore       *store,
     func (sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), user_data);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read the readings");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the readings");
   return TRUE;
 }
 
@@ -554,7 +545,7 @@ save_profiles (AnbuDetectionStore        *store,
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot store the routine profile");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot store the routine profile");
   return TRUE;
 }
 
@@ -574,7 +565,7 @@ foreach_profile (AnbuDetectionStore       *store,
           user_data);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self, error, "Cannot read the routine profiles");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the routine profiles");
   return TRUE;
 }
 
@@ -652,7 +643,7 @@ prepare (AnbuSqliteDetectionStore  *self,
   if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
     {
       g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
-      return set_db_error (self, error, "Cannot prepare detection");
+      return anbu_sqlite_store_set_error (self->db, error, "Cannot prepare detection");
     }
   return TRUE;
 }

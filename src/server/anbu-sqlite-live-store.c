@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "anbu-sqlite-live-store.h"
+#include "anbu-sqlite-store.h"
 
 #define PLUG_COLUMNS "l.serial, l.household_id, l.last_seen_at, l.last_watts, l.last_lux," \
                      " coalesce (l.last_activity_at, 0)"
@@ -31,16 +32,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuSqliteLiveStore, anbu_sqlite_live_store, G_TY
                                                       anbu_sqlite_live_store_iface_init))
 
 static gboolean
-set_error (AnbuSqliteLiveStore  *self,
-           GError              **error,
-           const char           *what)
-{
-  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what,
-               sqlite3_errmsg (self->db));
-  return FALSE;
-}
-
-static gboolean
 anbu_sqlite_live_store_lookup_scope_key (AnbuLiveStore          *store,
                                          const char             *household_id,
                                          AnbuHouseholdScopeKey  *key,
@@ -62,7 +53,7 @@ anbu_sqlite_live_store_lookup_scope_key (AnbuLiveStore          *store,
     }
   sqlite3_reset (self->scope_key);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_error (self, error, "Cannot read a household's scope");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read a household's scope");
   return TRUE;
 }
 
@@ -79,7 +70,7 @@ anbu_sqlite_live_store_read_counter (AnbuLiveStore  *store,
     *value = sqlite3_column_int64 (self->counter, 0);
   sqlite3_reset (self->counter);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_error (self, error, "Cannot read the change counter");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the change counter");
   return TRUE;
 }
 
@@ -107,7 +98,7 @@ walk_plugs (AnbuSqliteLiveStore  *self,
         break;
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    set_error (self, error, "Cannot read the plug snapshot");
+    anbu_sqlite_store_set_error (self->db, error, "Cannot read the plug snapshot");
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   return rc == SQLITE_ROW || rc == SQLITE_DONE;
@@ -224,7 +215,7 @@ anbu_sqlite_live_store_new (sqlite3  *db,
                              " WHERE a.planner_id = ?1 AND h.status IS NOT 'closed'", -1,
                              SQLITE_PREPARE_PERSISTENT, &self->snapshot_assigned, NULL) != SQLITE_OK)
     {
-      set_error (self, error, "Cannot prepare the live hub's statements");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot prepare the live hub's statements");
       return NULL;
     }
   return ANBU_LIVE_STORE (g_steal_pointer (&self));

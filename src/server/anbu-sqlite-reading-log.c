@@ -5,6 +5,7 @@
 
 #include "anbu-reading-buckets.h"
 #include "anbu-sqlite-reading-log.h"
+#include "anbu-sqlite-store.h"
 #include "anbu-store.h"
 
 /* AnbuReadingLog on SQLite: one row per plug and quarter hour holding its
@@ -46,19 +47,6 @@ bucket_row_free (BucketRow *row)
   g_free (row);
 }
 
-static void
-set_db_error (AnbuSqliteReadingLog  *self,
-              GError               **error,
-              const char            *what)
-{
-  if ((sqlite3_extended_errcode (self->db) & 0xff) == SQLITE_FULL)
-    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL, "%s: %s", what,
-                 sqlite3_errmsg (self->db));
-  else
-    g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what,
-                 sqlite3_errmsg (self->db));
-}
-
 /* `*stmt`, prepared from `sql` the first time. */
 static sqlite3_stmt *
 statement (AnbuSqliteReadingLog  *self,
@@ -69,7 +57,7 @@ statement (AnbuSqliteReadingLog  *self,
   if (*stmt == NULL && sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt,
                                            NULL) != SQLITE_OK)
     {
-      set_db_error (self, error, "Cannot prepare a readings statement");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot prepare a readings statement");
       return NULL;
     }
   return *stmt;
@@ -105,7 +93,7 @@ begin (AnbuSqliteReadingLog  *self,
   if (sqlite3_exec (self->db, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT reading_log", NULL, NULL,
                     NULL) == SQLITE_OK)
     return TRUE;
-  set_db_error (self, error, "Cannot begin storing readings");
+  anbu_sqlite_store_set_error (self->db, error, "Cannot begin storing readings");
   return FALSE;
 }
 
@@ -119,7 +107,7 @@ end (AnbuSqliteReadingLog  *self,
                           NULL) == SQLITE_OK)
     return TRUE;
   if (ok)
-    set_db_error (self, error, "Cannot commit the readings");
+    anbu_sqlite_store_set_error (self->db, error, "Cannot commit the readings");
   if (own)
     {
       if (!sqlite3_get_autocommit (self->db))
@@ -169,7 +157,7 @@ bucket_row_get (AnbuSqliteReadingLog  *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_db_error (self, error, "Cannot read the stored readings");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot read the stored readings");
       return NULL;
     }
   return row;
@@ -200,7 +188,7 @@ bucket_rows_save (AnbuSqliteReadingLog  *self,
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
         {
-          set_db_error (self, error, "Cannot store the readings");
+          anbu_sqlite_store_set_error (self->db, error, "Cannot store the readings");
           return FALSE;
         }
       row->dirty = FALSE;
@@ -302,7 +290,7 @@ sqlite_read_neighbour (AnbuReadingLog  *log,
   sqlite3_reset (stmt);
   if (!*found && rc != SQLITE_DONE)
     {
-      set_db_error (self, error, "Cannot read the stored readings");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot read the stored readings");
       return FALSE;
     }
   return TRUE;
@@ -346,7 +334,7 @@ sqlite_read_range (AnbuReadingLog  *log,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, error, "Cannot read the stored readings");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot read the stored readings");
       return FALSE;
     }
   return TRUE;
@@ -384,7 +372,7 @@ sqlite_read_hours (AnbuReadingLog  *log,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, error, "Cannot read the folded readings");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot read the folded readings");
       return FALSE;
     }
   return TRUE;
@@ -498,7 +486,7 @@ sqlite_fold_before (AnbuReadingLog  *log,
 out:
   if (!ok)
     {
-      set_db_error (self, error, "Cannot fold old readings");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot fold old readings");
       *folded = 0;
     }
   sqlite3_finalize (old);

@@ -5,6 +5,7 @@
 
 #include "anbu-sqlite-reading-log.h"
 #include "anbu-sqlite-report-store.h"
+#include "anbu-sqlite-store.h"
 #include "anbu-store.h"
 
 struct _AnbuSqliteReportStore
@@ -55,16 +56,6 @@ static const char visits_sql[] =
   " h.night_consent, json_extract (h.record, '$.dong_name')"
   " FROM visit v JOIN household h ON h.id = v.household_id";
 
-static gboolean
-set_error (AnbuSqliteReportStore  *self,
-           GError                **error,
-           const char             *what)
-{
-  g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED, "%s: %s", what,
-               sqlite3_errmsg (self->db));
-  return FALSE;
-}
-
 static const char *
 column_text (sqlite3_stmt *stmt,
              int           column)
@@ -89,7 +80,7 @@ anbu_sqlite_report_store_read_plugs (AnbuReportStore  *store,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, plugs_sql, -1, &plugs, NULL) != SQLITE_OK)
-    return set_error (self, error, "Cannot read the series");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the series");
   sqlite3_bind_text (plugs, 1, household_id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (plugs)) == SQLITE_ROW)
     {
@@ -106,7 +97,7 @@ anbu_sqlite_report_store_read_plugs (AnbuReportStore  *store,
     }
   sqlite3_finalize (plugs);
   if (rc != SQLITE_DONE)
-    return set_error (self, error, "Cannot read the series");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the series");
   return TRUE;
 }
 
@@ -125,7 +116,7 @@ anbu_sqlite_report_store_read_activity (AnbuReportStore  *store,
 
   if (self->events == NULL
       && sqlite3_prepare_v2 (self->db, events_sql, -1, &self->events, NULL) != SQLITE_OK)
-    return set_error (self, error, "Cannot read the series");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the series");
   events = self->events;
   sqlite3_bind_text (events, 1, serial, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (events, 2, from);
@@ -143,7 +134,7 @@ anbu_sqlite_report_store_read_activity (AnbuReportStore  *store,
   sqlite3_reset (events);
   sqlite3_clear_bindings (events);
   if (rc != SQLITE_DONE)
-    return set_error (self, error, "Cannot read the series");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the series");
   return TRUE;
 }
 
@@ -158,7 +149,7 @@ anbu_sqlite_report_store_foreach_signal (AnbuReportStore       *store,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, alerts_sql, -1, &alerts, NULL) != SQLITE_OK)
-    return set_error (self, error, "Cannot count");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot count");
   while ((rc = sqlite3_step (alerts)) == SQLITE_ROW)
     {
       AnbuReportSignal signal;
@@ -178,7 +169,7 @@ anbu_sqlite_report_store_foreach_signal (AnbuReportStore       *store,
     }
   sqlite3_finalize (alerts);
   if (rc != SQLITE_DONE)
-    return set_error (self, error, "Cannot count");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot count");
   return TRUE;
 }
 
@@ -193,7 +184,7 @@ anbu_sqlite_report_store_foreach_contact (AnbuReportStore        *store,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, contacts_sql, -1, &contacts, NULL) != SQLITE_OK)
-    return set_error (self, error, "Cannot count");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot count");
   while ((rc = sqlite3_step (contacts)) == SQLITE_ROW)
     {
       AnbuReportContact contact;
@@ -208,7 +199,7 @@ anbu_sqlite_report_store_foreach_contact (AnbuReportStore        *store,
     }
   sqlite3_finalize (contacts);
   if (rc != SQLITE_DONE)
-    return set_error (self, error, "Cannot count");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot count");
   return TRUE;
 }
 
@@ -223,7 +214,7 @@ anbu_sqlite_report_store_foreach_visit (AnbuReportStore      *store,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, visits_sql, -1, &visits, NULL) != SQLITE_OK)
-    return set_error (self, error, "Cannot count");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot count");
   while ((rc = sqlite3_step (visits)) == SQLITE_ROW)
     {
       AnbuReportVisit visit;
@@ -238,7 +229,7 @@ anbu_sqlite_report_store_foreach_visit (AnbuReportStore      *store,
     }
   sqlite3_finalize (visits);
   if (rc != SQLITE_DONE)
-    return set_error (self, error, "Cannot count");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot count");
   return TRUE;
 }
 

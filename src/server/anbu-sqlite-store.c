@@ -440,12 +440,12 @@ static const char planner_exit_changes_sql[] =
 
 G_STATIC_ASSERT (ANBU_RECORD_KIND_PLUG == 1 && ANBU_RECORD_KIND_ABSENCE == 5);
 
-static gboolean
-set_sqlite_error (AnbuSqliteStore  *self,
-                  GError          **error,
-                  const char       *what)
+gboolean
+anbu_sqlite_store_set_error (sqlite3     *db,
+                             GError     **error,
+                             const char  *what)
 {
-  int code = sqlite3_extended_errcode (self->db);
+  int code = sqlite3_extended_errcode (db);
 
   if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE)
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_EXISTS,
@@ -454,10 +454,10 @@ set_sqlite_error (AnbuSqliteStore  *self,
    * succeeds once there is space again (tests/server/test-faults.c). */
   else if ((code & 0xff) == SQLITE_FULL)
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FULL,
-                 "%s: %s", what, sqlite3_errmsg (self->db));
+                 "%s: %s", what, sqlite3_errmsg (db));
   else
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_FAILED,
-                 "%s: %s", what, sqlite3_errmsg (self->db));
+                 "%s: %s", what, sqlite3_errmsg (db));
   return FALSE;
 }
 
@@ -477,7 +477,7 @@ statement (AnbuSqliteStore  *self,
     }
   if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, "Cannot prepare a statement");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot prepare a statement");
       return NULL;
     }
   g_hash_table_insert (self->statements, (gpointer) sql, stmt);
@@ -519,7 +519,7 @@ step_done (AnbuSqliteStore  *self,
       sqlite3_reset (stmt);
       return TRUE;
     }
-  set_sqlite_error (self, error, what);
+  anbu_sqlite_store_set_error (self->db, error, what);
   sqlite3_reset (stmt);
   return FALSE;
 }
@@ -562,7 +562,7 @@ next_seq (AnbuSqliteStore  *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     seq = sqlite3_column_int64 (stmt, 0);
   else
-    set_sqlite_error (self, error, "Cannot take a change number");
+    anbu_sqlite_store_set_error (self->db, error, "Cannot take a change number");
   sqlite3_reset (stmt);
   return seq;
 }
@@ -691,7 +691,7 @@ step_user_row (AnbuSqliteStore  *self,
   else if (rc == SQLITE_DONE)
     g_set_error_literal (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, missing);
   else
-    set_sqlite_error (self, error, what);
+    anbu_sqlite_store_set_error (self->db, error, what);
   sqlite3_reset (stmt);
   return user;
 }
@@ -880,7 +880,7 @@ sqlite_load (AnbuStore      *store,
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such %s",
                  anbu_record_kind_to_string (kind));
   else
-    set_sqlite_error (self, error, "Cannot read a record");
+    anbu_sqlite_store_set_error (self->db, error, "Cannot read a record");
   sqlite3_reset (stmt);
   return entity;
 }
@@ -904,18 +904,18 @@ resend_dependents (AnbuSqliteStore  *self,
       int rc;
 
       if (sqlite3_prepare_v2 (self->db, select, -1, &stmt, NULL) != SQLITE_OK)
-        return set_sqlite_error (self, error, "Cannot list dependents");
+        return anbu_sqlite_store_set_error (self->db, error, "Cannot list dependents");
       sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         g_ptr_array_add (ids, column_dup (stmt, 0));
       sqlite3_finalize (stmt);
       if (rc != SQLITE_DONE)
-        return set_sqlite_error (self, error, "Cannot list dependents");
+        return anbu_sqlite_store_set_error (self->db, error, "Cannot list dependents");
 
       if (ids->len == 0)
         continue;
       if (sqlite3_prepare_v2 (self->db, update, -1, &stmt, NULL) != SQLITE_OK)
-        return set_sqlite_error (self, error, "Cannot resend dependents");
+        return anbu_sqlite_store_set_error (self->db, error, "Cannot resend dependents");
       for (guint i = 0; i < ids->len; i++)
         {
           gint64 seq = next_seq (self, error);
@@ -930,7 +930,7 @@ resend_dependents (AnbuSqliteStore  *self,
           sqlite3_bind_text (stmt, 2, g_ptr_array_index (ids, i), -1, SQLITE_TRANSIENT);
           if (sqlite3_step (stmt) != SQLITE_DONE)
             {
-              set_sqlite_error (self, error, "Cannot resend dependents");
+              anbu_sqlite_store_set_error (self->db, error, "Cannot resend dependents");
               sqlite3_finalize (stmt);
               return FALSE;
             }
@@ -1073,7 +1073,7 @@ read_changes (AnbuSqliteStore  *self,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, "Cannot read changes");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read changes");
   return TRUE;
 }
 
@@ -1096,7 +1096,7 @@ has_assigned_households (AnbuSqliteStore  *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "Cannot read the caseload moves");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot read the caseload moves");
       return -1;
     }
   return rc == SQLITE_ROW;
@@ -1191,7 +1191,7 @@ sqlite_find_mutation (AnbuStore   *store,
   else if (rc == SQLITE_DONE)
     g_set_error (error, ANBU_STORE_ERROR, ANBU_STORE_ERROR_NOT_FOUND, "No such mutation");
   else
-    set_sqlite_error (self, error, "Cannot read the mutation");
+    anbu_sqlite_store_set_error (self->db, error, "Cannot read the mutation");
   sqlite3_reset (stmt);
   return mutation;
 }
@@ -1325,7 +1325,7 @@ sqlite_add_facts (AnbuStore  *store,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sqlite3_reset (stmt);
-      return set_sqlite_error (self, error, "Cannot take change numbers");
+      return anbu_sqlite_store_set_error (self->db, error, "Cannot take change numbers");
     }
   first = sqlite3_column_int64 (stmt, 0) - entities->len + 1;
   sqlite3_reset (stmt);
@@ -1451,7 +1451,7 @@ sqlite_list_access (AnbuStore   *store,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "Cannot read the access log");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot read the access log");
       return NULL;
     }
   return g_steal_pointer (&entries);
@@ -1478,7 +1478,7 @@ sqlite_list_unresolved_alerts (AnbuStore   *store,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "Cannot read alerts");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot read alerts");
       return NULL;
     }
   return g_steal_pointer (&alerts);
@@ -1567,7 +1567,7 @@ sqlite_list_caseload_moves (AnbuStore  *store,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "Cannot read the caseload moves");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot read the caseload moves");
       return NULL;
     }
   return g_steal_pointer (&moves);
@@ -1610,7 +1610,7 @@ sqlite_list_dong_households (AnbuStore   *store,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "Cannot list the households of a 동");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot list the households of a 동");
       return NULL;
     }
   return g_steal_pointer (&ids);
@@ -1716,7 +1716,7 @@ sqlite_list_orphan_households (AnbuStore  *store,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "Cannot list households without a planner");
+      anbu_sqlite_store_set_error (self->db, error, "Cannot list households without a planner");
       return NULL;
     }
   return g_steal_pointer (&orphans);

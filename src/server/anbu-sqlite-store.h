@@ -19,6 +19,14 @@ AnbuStore *anbu_sqlite_store_open (const char  *path,
  * need prepared statements of their own on the same database. */
 sqlite3   *anbu_sqlite_store_get_handle (AnbuSqliteStore *self);
 
+/* Sets `error` from `db`'s last failure, as every SQLite part of the server
+ * reports it: a unique key taken is EXISTS, a full disk FULL (nothing was
+ * written; the same write succeeds once there is space), else FAILED, with
+ * `what` in front. Returns FALSE. */
+gboolean   anbu_sqlite_store_set_error  (sqlite3         *db,
+                                         GError         **error,
+                                         const char      *what);
+
 /* The schema version this build writes (`migrate` copies only a database
  * at it). */
 guint      anbu_sqlite_store_get_latest_schema_version (void);

@@ -56,19 +56,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuSqliteTelemetryStore, anbu_sqlite_telemetry_s
                                G_IMPLEMENT_INTERFACE (ANBU_TYPE_TELEMETRY_STORE,
                                                       anbu_sqlite_telemetry_store_iface_init))
 
-static gboolean
-set_db_error (sqlite3     *db,
-              GError     **error,
-              const char  *what)
-{
-  /* A full disk is the store's "nothing written, try again later". */
-  g_set_error (error, ANBU_STORE_ERROR,
-               (sqlite3_extended_errcode (db) & 0xff) == SQLITE_FULL ? ANBU_STORE_ERROR_FULL
-                                                                     : ANBU_STORE_ERROR_FAILED,
-               "%s: %s", what, sqlite3_errmsg (db));
-  return FALSE;
-}
-
 /* `*stmt`, prepared on `db` the first time it is needed. */
 static sqlite3_stmt *
 statement (sqlite3        *db,
@@ -79,7 +66,7 @@ statement (sqlite3        *db,
   if (*stmt == NULL
       && sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
     {
-      set_db_error (db, error, "Cannot prepare a telemetry statement");
+      anbu_sqlite_store_set_error (db, error, "Cannot prepare a telemetry statement");
       return NULL;
     }
   return *stmt;
@@ -95,7 +82,7 @@ step_done (sqlite3_stmt  *stmt,
   sqlite3_reset (stmt);
   if (rc == SQLITE_DONE || rc == SQLITE_ROW)
     return TRUE;
-  return set_db_error (sqlite3_db_handle (stmt), error, what);
+  return anbu_sqlite_store_set_error (sqlite3_db_handle (stmt), error, what);
 }
 
 /* Reads the columns of the row `stmt` stands on into `out`. */
@@ -133,7 +120,7 @@ read_one_row (sqlite3        *db,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_db_error (db, error, what);
+    return anbu_sqlite_store_set_error (db, error, what);
   return TRUE;
 }
 
@@ -474,7 +461,7 @@ sqlite_read_events (AnbuTelemetryStore  *store,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self->db, error, "Cannot read activity events");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read activity events");
   return TRUE;
 }
 
@@ -581,7 +568,7 @@ sqlite_read_publish_due (AnbuTelemetryStore  *store,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self->db, error, "Cannot read the plugs' live fields");
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the plugs' live fields");
   return TRUE;
 }
 
@@ -618,7 +605,7 @@ sqlite_mark_published (AnbuTelemetryStore  *store,
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
-    return set_db_error (self->store_db, error, "Cannot mark the published live fields");
+    return anbu_sqlite_store_set_error (self->store_db, error, "Cannot mark the published live fields");
   return TRUE;
 }
 
@@ -636,7 +623,7 @@ sqlite_add_gateway (AnbuTelemetryStore  *store,
 
   if (sqlite3_prepare_v2 (self->store_db, "INSERT INTO gateway (id, name, token_hash, created_at)"
                           " VALUES (?1, ?2, ?3, ?4)", -1, &stmt, NULL) != SQLITE_OK)
-    return set_db_error (self->store_db, error, "Cannot add a gateway");
+    return anbu_sqlite_store_set_error (self->store_db, error, "Cannot add a gateway");
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, token_hash, -1, SQLITE_STATIC);
@@ -650,7 +637,7 @@ sqlite_add_gateway (AnbuTelemetryStore  *store,
       return FALSE;
     }
   if (rc != SQLITE_DONE)
-    return set_db_error (self->store_db, error, "Cannot add a gateway");
+    return anbu_sqlite_store_set_error (self->store_db, error, "Cannot add a gateway");
   return TRUE;
 }
 
