@@ -13,6 +13,7 @@
 #include "anbu-case-store.h"
 #include "anbu-caseload-admin-view.h"
 #include "anbu-kst.h"
+#include "anbu-record-json.h"
 
 #define MOVES_PATH "/api/v1/admin/caseload/moves"
 #define ORPHANS_PATH "/api/v1/admin/caseload/orphans"
@@ -97,18 +98,10 @@ static JsonObject *
 parse_answer (GBytes  *body,
               GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize size = 0;
   const char *data = g_bytes_get_data (body, &size);
 
-  if (!json_parser_load_from_data (parser, data, (gssize) size, error))
-    return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not an object");
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return anbu_json_parse_object (data, (gssize) size, error);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "anbu-csv-writer.h"
 #include "anbu-households-view.h"
 #include "anbu-map-page.h"
+#include "anbu-record-json.h"
 
 /* The window's Map page: the households on the map (src/app/map), or the empty state while
  * there are none with a location. Tiles come from the "tile-address" setting, or from the
@@ -109,12 +110,11 @@ on_tilejson_read (GObject      *source,
   g_autoptr (AnbuMapPage) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   AnbuMapTileSource *current = anbu_map_view_get_tile_source (self->map_view);
   g_autoptr (AnbuMapTileSource) replacement = NULL;
   const char *base_url = g_object_get_data (G_OBJECT (msg), "anbu-base-url");
-  JsonNode *root;
   const char *attribution;
 
   if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
@@ -123,8 +123,8 @@ on_tilejson_read (GObject      *source,
         g_debug ("No tile description: %s", error->message);
       return;
     }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)
-      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  root = anbu_json_parse_document (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
   attribution = json_object_get_string_member_with_default (json_node_get_object (root),
                                                             "attribution", NULL);

@@ -83,7 +83,7 @@ parse_body (GBytes  *body,
   gsize len = 0;
   const char *data = g_bytes_get_data (body, &len);
 
-  /* json-glib leaks the second value of a document of two. */
+  /* Strict JSON only: json-glib leaks parts of documents it refuses. */
   if (!anbu_json_has_one_value (data, len)
       || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))

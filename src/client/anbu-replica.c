@@ -262,7 +262,7 @@ _anbu_replica_parse_object (const char  *text,
 {
   g_autoptr(JsonNode) node = NULL;
 
-  /* A damaged file may hold anything, and json-glib leaks a second value. */
+  /* A damaged file may hold anything; json-glib leaks parts of what it refuses. */
   if (anbu_json_has_one_value (text, strlen (text)))
     node = json_from_string (text, NULL);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))

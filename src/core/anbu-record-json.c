@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "anbu-json-syntax.h"
 #include "anbu-phone.h"
 #include "anbu-record-json.h"
 
@@ -89,102 +90,34 @@ check_date (const char  *field,
   return anbu_validate_date (field, text, NULL, error);
 }
 
-/* Where the document's first JSON value ends. json-glib 1.6 leaks what it
- * parsed of a second top-level value ("1{…}", "{…}{…}": the fuzzer found it),
- * so such a document is refused before json-glib sees it. Only strings and
- * brackets are followed; the rest is json-glib's to judge. */
-static gsize
-first_value_end (const char *text,
-                 gsize       n)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
-  gboolean started = FALSE;
-
-  for (gsize i = 0; i < n; i++)
-    {
-      char c = text[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            {
-              in_string = FALSE;
-              if (depth == 0)
-                return i + 1;
-            }
-          continue;
-        }
-      switch (c)
-        {
-        case ' ':
-        case '\t':
-        case '\n':
-        case '\r':
-          if (started && depth == 0)
-            return i;
-          break;
-        case '"':
-        case '{':
-        case '[':
-          if (started && depth == 0)
-            return i;   /* a scalar, then another value */
-          started = TRUE;
-          if (c == '"')
-            in_string = TRUE;
-          else
-            depth++;
-          break;
-        case '}':
-        case ']':
-          if (depth == 0)
-            return i;
-          if (--depth == 0)
-            return i + 1;
-          break;
-        default:
-          started = TRUE;
-          break;
-        }
-    }
-  return n;
-}
-
 gboolean
 anbu_json_has_one_value (const char *text,
                          gsize       length)
 {
-  for (gsize end = first_value_end (text, length); end < length; end++)
-    {
-      if (!g_ascii_isspace (text[end]))
-        return FALSE;
-    }
-  return TRUE;
+  return anbu_json_check_syntax (text, length, NULL) == ANBU_JSON_SYNTAX_OK;
 }
 
 /**
- * anbu_json_parse_object:
- * @data: a JSON document (a request or response body)
+ * anbu_json_parse_document:
+ * @data: a JSON document read from outside (a body, an answer, a file)
  * @length: its length in bytes, or -1
  *
- * Parses a document whose root must be an object. json-glib silently cuts
- * strings at an escaped NUL (\u0000); this parser maps that escape to U+FFFF
- * first, so that the text rules refuse it naming the field.
+ * Parses a document that must be exactly one JSON value (RFC 8259); json-glib
+ * sees only documents that are. json-glib silently cuts strings at an escaped
+ * NUL (\u0000); this parser maps that escape to U+FFFF first, so that the
+ * text rules refuse it naming the field.
  *
- * Returns: (transfer full) (nullable): the root object
+ * Returns: (transfer full) (nullable): the root node
  */
-JsonObject *
-anbu_json_parse_object (const char  *data,
-                        gssize       length,
-                        GError     **error)
+JsonNode *
+anbu_json_parse_document (const char  *data,
+                          gssize       length,
+                          GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) parse_error = NULL;
   g_autofree char *copy = NULL;
-  gsize n;
-  JsonNode *root;
+  gsize n, offset = 0;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
@@ -193,6 +126,22 @@ anbu_json_parse_object (const char  *data,
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
                              _("The document contains a NUL byte"));
+      return NULL;
+    }
+
+  switch (anbu_json_check_syntax (data, n, &offset))
+    {
+    case ANBU_JSON_SYNTAX_OK:
+      break;
+    case ANBU_JSON_SYNTAX_TRAILING:
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
+                             _("The document is not valid JSON: it holds more than one value"));
+      return NULL;
+    case ANBU_JSON_SYNTAX_MALFORMED:
+    default:
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
+                             _("The document is not valid JSON: it goes wrong at byte %lu"),
+                             (unsigned long) offset + 1);
       return NULL;
     }
 
@@ -206,21 +155,40 @@ anbu_json_parse_object (const char  *data,
       i++;  /* skip the escaped character */
     }
 
-  if (!anbu_json_has_one_value (copy, n))
-    {
-      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
-                             _("The document is not valid JSON: it holds more than one value"));
-      return NULL;
-    }
-
   if (!json_parser_load_from_data (parser, copy, (gssize) n, &parse_error))
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
                              _("The document is not valid JSON: %s"), parse_error->message);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (json_parser_get_root (parser) == NULL)
+    {
+      anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
+                             _("The document is empty"));
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
+
+/**
+ * anbu_json_parse_object:
+ * @data: a JSON document (a request or response body)
+ * @length: its length in bytes, or -1
+ *
+ * anbu_json_parse_document() for a document whose root must be an object.
+ *
+ * Returns: (transfer full) (nullable): the root object
+ */
+JsonObject *
+anbu_json_parse_object (const char  *data,
+                        gssize       length,
+                        GError     **error)
+{
+  g_autoptr(JsonNode) root = anbu_json_parse_document (data, length, error);
+
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       anbu_record_set_error (error, ANBU_RECORD_ERROR_INVALID_JSON, NULL,
                              _("The document must be a JSON object"));

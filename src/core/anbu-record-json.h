@@ -16,13 +16,15 @@ G_BEGIN_DECLS
  * Optional text that is empty after trimming counts as absent.
  */
 
+JsonNode   *anbu_json_parse_document (const char     *data,
+                                      gssize          length,
+                                      GError        **error);
 JsonObject *anbu_json_parse_object   (const char     *data,
                                       gssize          length,
                                       GError        **error);
 
-/* Whether @text holds at most one JSON value (and whitespace around it).
- * json-glib 1.6 leaks the second value of a document of two: check before
- * parsing anything read from outside with json-glib directly. */
+/* Whether @text is exactly one well-formed JSON value (anbu-json-syntax.h):
+ * json-glib 1.6 leaks parts of some documents it refuses. */
 gboolean    anbu_json_has_one_value  (const char     *text,
                                       gsize           length);
 

@@ -7,6 +7,7 @@
 
 #include "anbu-csv-writer.h"
 #include "anbu-kst.h"
+#include "anbu-record-json.h"
 #include "anbu-stats-table.h"
 #include "anbu-validate.h"
 
@@ -309,16 +310,16 @@ anbu_stats_table_new_from_data (const char  *data,
                                 gssize       length,
                                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = anbu_json_parse_document (data, length, &local_error);
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (root == NULL)
     {
       g_set_error (error, ANBU_STATS_ERROR, ANBU_STATS_ERROR_INVALID,
                    "not JSON: %s", local_error->message);
       return NULL;
     }
-  return anbu_stats_table_new_from_json (json_parser_get_root (parser), error);
+  return anbu_stats_table_new_from_json (root, error);
 }
 
 void

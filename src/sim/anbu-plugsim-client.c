@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "anbu-plugsim-client.h"
+#include "anbu-record-json.h"
 
 AnbuPlugsimClient *
 anbu_plugsim_client_new (const char *base_url)
@@ -44,7 +45,7 @@ anbu_plugsim_client_request (AnbuPlugsimClient  *client,
   g_autofree char *url = g_strconcat (client->base, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   guint status;
 
   if (msg == NULL)
@@ -69,8 +70,8 @@ anbu_plugsim_client_request (AnbuPlugsimClient  *client,
     return NULL;
   status = soup_message_get_status (msg);
   if (g_bytes_get_size (answer) > 0
-      && !json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
-                                      (gssize) g_bytes_get_size (answer), NULL))
+      && (root = anbu_json_parse_document (g_bytes_get_data (answer, NULL),
+                                           (gssize) g_bytes_get_size (answer), NULL)) == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s %s answered %u without JSON",
                    method, path, status);
@@ -78,7 +79,6 @@ anbu_plugsim_client_request (AnbuPlugsimClient  *client,
     }
   if (status < 200 || status >= 300)
     {
-      JsonNode *root = json_parser_get_root (parser);
       const char *message = NULL;
 
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
@@ -92,7 +92,7 @@ anbu_plugsim_client_request (AnbuPlugsimClient  *client,
                    status, message ? message : "no reason given");
       return NULL;
     }
-  return json_parser_steal_root (parser);
+  return g_steal_pointer (&root);
 }
 
 char *

@@ -12,6 +12,7 @@
 #include "anbu-plugsim-client.h"
 #include "anbu-plugsim-commands.h"
 #include "anbu-plugsim-new-signal.h"
+#include "anbu-record-json.h"
 #include "anbu-sim-district.h"
 
 #define DAY  ((gint64) 86400)
@@ -499,10 +500,11 @@ anbu_plugsim_run_main (int    argc,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonObject) state = NULL;
+  g_autofree char *state_text = NULL;
+  gsize state_length = 0;
   g_autoptr(GPtrArray) plugs = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_free);
   g_autoptr(AnbuPlugsimClient) client = NULL;
-  JsonObject *state;
   JsonArray *households;
   Sink sink = { 0 };
   guint64 seed;
@@ -528,14 +530,12 @@ anbu_plugsim_run_main (int    argc,
       g_printerr ("%s", _("--print needs --duration\n"));
       return 2;
     }
-  if (!json_parser_load_from_file (parser, state_file, &error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!g_file_get_contents (state_file, &state_text, &state_length, &error)
+      || (state = anbu_json_parse_object (state_text, (gssize) state_length, &error)) == NULL)
     {
-      g_printerr (_("Cannot read the state file %s: %s\n"), state_file,
-                  error ? error->message : _("not a JSON object"));
+      g_printerr (_("Cannot read the state file %s: %s\n"), state_file, error->message);
       return 1;
     }
-  state = json_node_get_object (json_parser_get_root (parser));
   households = json_object_get_array_member (state, "households");
   seed = (guint64) json_object_get_int_member (state, "seed");
   sim_start = json_object_get_int_member (state, "sim_start");
