@@ -17,6 +17,7 @@
 #include "anbu-clock.h"
 #include "anbu-api-error.h"
 #include "anbu-auth.h"
+#include "anbu-forwarded.h"
 #include "anbu-http-server.h"
 #include "anbu-json-body.h"
 #include "anbu-password-pool.h"
@@ -198,38 +199,32 @@ peer_address (SoupServerMessage *msg)
          ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)) : NULL;
 }
 
+static gboolean
+is_trusted_hop (GInetAddress *address,
+                gpointer      user_data)
+{
+  return is_trusted_proxy (user_data, address);
+}
+
 /* Behind a reverse proxy every request comes from the proxy: the client is
- * the last address of X-Forwarded-For that is not a trusted proxy (each
- * proxy appends the address it was reached from). Only a trusted proxy's
- * header counts, and an entry that is no IP address ends the walk: anyone
- * else could name any address and so escape throttling. */
+ * the last address of Forwarded (RFC 7239, when present) or else of
+ * X-Forwarded-For that is not a trusted proxy (each proxy appends the
+ * address it was reached from). Only a trusted proxy's headers count, and
+ * an entry that names no IP address ends the walk (anbu-forwarded.h):
+ * anyone else could name any address and so escape throttling. */
 static void
 note_client_address (AnbuHttpServer    *self,
                      SoupServerMessage *msg)
 {
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   GInetAddress *peer = peer_address (msg);
-  const char *forwarded;
-  g_auto(GStrv) hops = NULL;
-  char *client = NULL;
+  char *client;
 
   if (peer == NULL || !is_trusted_proxy (self, peer))
     return;
-  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
-                                             "X-Forwarded-For");
-  if (forwarded == NULL)
-    return;
-  hops = g_strsplit (forwarded, ",", -1);
-  for (guint i = g_strv_length (hops); i-- > 0;)
-    {
-      g_autoptr(GInetAddress) hop = g_inet_address_new_from_string (g_strstrip (hops[i]));
-
-      if (hop == NULL)
-        break;
-      g_free (client);
-      client = g_inet_address_to_string (hop);
-      if (!is_trusted_proxy (self, hop))
-        break;
-    }
+  client = anbu_forwarded_client_address (soup_message_headers_get_list (headers, "Forwarded"),
+                                          soup_message_headers_get_list (headers, "X-Forwarded-For"),
+                                          is_trusted_hop, self);
   if (client != NULL)
     g_object_set_data_full (G_OBJECT (msg), CLIENT_ADDRESS_KEY, client, g_free);
 }

@@ -27,7 +27,7 @@ AnbuHttpServer *anbu_http_server_new            (AnbuStore       *store,
 /* At most `checks` passwords are checked at once (0: the number of CPUs,
  * at least 2); eight times as many sign-ins may wait, others are answered
  * 503 with Retry-After. Call before listening. */
-/* Peers (IP addresses) whose X-Forwarded-For names the client: the reverse
+/* Peers (IP addresses) whose Forwarded or X-Forwarded-For names the client: the reverse
  * proxies in front of the server (docs/deploy.md). The client address is
  * then what sign-in throttling and the access log see, and connections
  * from a proxy are not capped per address. FALSE when one is not an IP

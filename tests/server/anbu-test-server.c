@@ -436,6 +436,9 @@ anbu_test_request_bytes (AnbuTestServer *server,
   if (server->forwarded_for != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For",
                                   server->forwarded_for);
+  if (server->forwarded != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Forwarded",
+                                  server->forwarded);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", body);
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), server);

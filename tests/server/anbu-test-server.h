@@ -27,6 +27,7 @@ typedef struct
   SoupSession *session;
   GTlsCertificate *trusted;   /* for HTTPS: the server's self-signed certificate */
   const char  *forwarded_for; /* X-Forwarded-For of the requests, as a proxy sends it (NULL: none) */
+  const char  *forwarded;     /* Forwarded (RFC 7239) of the requests (NULL: none) */
 } AnbuTestServer;
 
 typedef struct

@@ -182,6 +182,100 @@ test_sign_in_throttled_behind_proxy (void)
   anbu_test_server_free (fresh);
 }
 
+/* The same with the standard Forwarded header (RFC 7239), which wins over
+ * X-Forwarded-For; a Forwarded value that names no address counts as the
+ * proxy itself, so garbage in it escapes nothing either. */
+static void
+test_sign_in_throttled_behind_proxy_forwarded (void)
+{
+  const char * const args[] = { "--trusted-proxy", "127.0.0.1", NULL };
+  AnbuTestServer *fresh = anbu_test_server_new (args);
+  g_autofree char *id = anbu_test_server_add_user (fresh, "seo.planner", "planner", DONG, PASSWORD);
+  g_autofree char *right = sign_in_body ("seo.planner", PASSWORD);
+  g_autofree char *out = NULL;
+  g_autoptr(AnbuTestResponse) throttled = NULL;
+  g_autoptr(AnbuTestResponse) still_throttled = NULL;
+  g_autofree char *admin_id = anbu_test_server_add_user (fresh, "oh.admin", "admin", NULL, PASSWORD);
+  g_autofree char *admin = NULL;
+  g_autoptr(AnbuTestResponse) elsewhere = NULL;
+  g_autoptr(AnbuTestResponse) added = NULL;
+  g_autoptr(AnbuTestResponse) spoofed = NULL;
+
+  /* One guesser at an IPv6 address: each attempt names another address
+   * in X-Forwarded-For, which Forwarded overrides. */
+  fresh->forwarded = "for=\"[2001:db8::5]:4711\";proto=https, For=127.0.0.1";
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("guess%u", i / 3);
+      g_autofree char *body = sign_in_body (name, "guess guess");
+      g_autofree char *other = g_strdup_printf ("192.0.2.%u", i + 1);
+      g_autoptr(AnbuTestResponse) response = NULL;
+
+      fresh->forwarded_for = other;
+      response = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, body);
+      fresh->forwarded_for = NULL;
+      g_assert_cmpuint (response->status, ==, 401);
+    }
+  throttled = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
+  g_assert_cmpuint (throttled->status, ==, 429);
+
+  /* The planner at another address (IPv4 with a port) signs in. */
+  fresh->forwarded = "for=\"198.51.100.7:50123\"";
+  elsewhere = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
+  g_assert_cmpuint (elsewhere->status, ==, 200);
+
+  /* An administrator behind two headers adds a user: logged at its address. */
+  fresh->forwarded = "for=198.51.100.8";
+  fresh->forwarded_for = "203.0.113.99";
+  admin = anbu_test_server_sign_in (fresh, "oh.admin", PASSWORD);
+  added = anbu_test_request (fresh, "POST", "/api/v1/admin/users", admin,
+                             "{\"username\": \"new.planner\", \"password\": \"" PASSWORD "\","
+                             " \"role\": \"planner\", \"dong_codes\": [\"" DONG "\"]}");
+  g_assert_cmpuint (added->status, ==, 201);
+  fresh->forwarded_for = NULL;
+
+  /* Someone writes malformed or unknown values, another one each time:
+   * every attempt counts against the proxy's own address, so the address
+   * is locked all the same. */
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("spoof%u", i / 3);
+      g_autofree char *body = sign_in_body (name, "guess guess");
+      g_autofree char *value = NULL;
+      g_autoptr(AnbuTestResponse) response = NULL;
+
+      switch (i % 3)
+        {
+        case 0:
+          value = g_strdup_printf ("for=\"192.0.2.%u, for=127.0.0.1", i + 1);
+          break;
+        case 1:
+          value = g_strdup_printf ("for=\"2001:db8::%u\"", i + 1);
+          break;
+        default:
+          value = g_strdup_printf ("for=192.0.2.%u;for=_hidden%u", i + 1, i);
+          break;
+        }
+      fresh->forwarded = value;
+      response = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, body);
+      fresh->forwarded = NULL;
+      g_assert_cmpuint (response->status, ==, 401);
+    }
+  fresh->forwarded = "for=\"198.51.100.9";
+  spoofed = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
+  g_assert_cmpuint (spoofed->status, ==, 429);
+  fresh->forwarded = NULL;
+  still_throttled = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
+  g_assert_cmpuint (still_throttled->status, ==, 429);
+
+  g_assert_cmpint (anbu_test_server_cli (fresh, NULL, &out, NULL, "access-log", "--user", "oh.admin",
+                                         NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "198.51.100.8"));
+  g_assert_null (strstr (out, "203.0.113.99"));
+  g_assert_null (strstr (out, "127.0.0.1"));
+  anbu_test_server_free (fresh);
+}
+
 static void
 test_sign_out_revokes (void)
 {
@@ -452,6 +546,8 @@ main (int   argc,
   g_test_add_func ("/anbu/server/sign-in/throttled", test_sign_in_throttled);
   g_test_add_func ("/anbu/server/sign-in/throttled-by-address", test_sign_in_throttled_by_address);
   g_test_add_func ("/anbu/server/sign-in/throttled-behind-proxy", test_sign_in_throttled_behind_proxy);
+  g_test_add_func ("/anbu/server/sign-in/throttled-behind-proxy-forwarded",
+                   test_sign_in_throttled_behind_proxy_forwarded);
   g_test_add_func ("/anbu/server/session/sign-out-revokes", test_sign_out_revokes);
   g_test_add_func ("/anbu/server/session/missing-or-garbage-token", test_missing_and_garbage_tokens);
   g_test_add_func ("/anbu/server/session/disabled-user", test_disabled_user);
