@@ -16,3 +16,7 @@
 #define ANBU_PG_LOCK_READING_MIGRATION "7308406150723"
 /* Making or dropping the readings' day partitions. */
 #define ANBU_PG_LOCK_READING_PARTITIONS "7308406150724"
+/* Telemetry batches: the first key of the two-key form (int, int), the
+ * second a hash of a plug's serial or a gateway's id. Two-key locks never
+ * meet the one-key locks above. */
+#define ANBU_PG_LOCK_TELEMETRY_ROWS "730840615"

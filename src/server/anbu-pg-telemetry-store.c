@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "anbu-pg-lock-keys.h"
 #include "anbu-pg-reading-log.h"
 #include "anbu-pg-telemetry-store.h"
 #include "anbu-pg-values.h"
@@ -378,6 +379,74 @@ pg_end_batch (AnbuTelemetryStore  *store,
   if (!keep)
     exec_plain (self, "ROLLBACK TO SAVEPOINT batch", NULL);
   return exec_plain (self, "RELEASE SAVEPOINT batch", error);
+}
+
+/* The lock key of a plug or gateway: the same on every instance (djb2,
+ * not PostgreSQL's hashtext, so the keys can be sorted here). Two names
+ * sharing a key only wait for each other more often. */
+static gint32
+row_lock_key (const char *kind,
+              const char *name)
+{
+  g_autofree char *key = g_strconcat (kind, ":", name, NULL);
+
+  return (gint32) g_str_hash (key);
+}
+
+static int
+compare_lock_keys (gconstpointer a,
+                   gconstpointer b)
+{
+  gint32 x = *(const gint32 *) a, y = *(const gint32 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Transaction-scoped advisory locks, one per plug and gateway, taken in
+ * ascending key order: whatever order the batches list their plugs in,
+ * every instance takes them in that one order, so none waits for a lock
+ * while holding one the other waits for. Every row a batch then writes
+ * (plug_live, plug_detector, activity_event, reading, ingest_witness of
+ * the gateway) is one of a plug or gateway so locked; the server's own
+ * witness (id "") is written by every batch, after all of these. */
+static gboolean
+pg_lock_rows (AnbuTelemetryStore  *store,
+              const char * const  *serials,
+              guint                n_serials,
+              const char * const  *gateway_ids,
+              guint                n_gateway_ids,
+              GError             **error)
+{
+  AnbuPgTelemetryStore *self = ANBU_PG_TELEMETRY_STORE (store);
+  g_autoptr(GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (gint32),
+                                              n_serials + n_gateway_ids);
+  GString *array = g_string_new (NULL);
+  g_autofree char *keys_text = NULL;
+  const char *params[1];
+
+  for (guint i = 0; i < n_serials; i++)
+    {
+      gint32 key = row_lock_key ("plug", serials[i]);
+
+      g_array_append_val (keys, key);
+    }
+  for (guint i = 0; i < n_gateway_ids; i++)
+    {
+      gint32 key = row_lock_key ("gateway", gateway_ids[i]);
+
+      g_array_append_val (keys, key);
+    }
+  g_array_sort (keys, compare_lock_keys);
+  for (guint i = 0; i < keys->len; i++)
+    if (i == 0 || g_array_index (keys, gint32, i) != g_array_index (keys, gint32, i - 1))
+      array_add_int64 (array, g_array_index (keys, gint32, i));
+  params[0] = keys_text = array_finish (array);
+  /* The rows of unnest come in the array's order, and with ORDER BY the
+   * volatile lock function runs on them in that order. */
+  return run_command (self,
+                      "SELECT pg_advisory_xact_lock (" ANBU_PG_LOCK_TELEMETRY_ROWS ", k)"
+                      " FROM unnest ($1::integer[]) WITH ORDINALITY AS t (k, i) ORDER BY i",
+                      G_N_ELEMENTS (params), params, error, "Cannot lock the batch's plugs");
 }
 
 static gboolean
@@ -979,6 +1048,7 @@ anbu_pg_telemetry_store_iface_init (AnbuTelemetryStoreInterface *iface)
   iface->rollback = pg_rollback;
   iface->begin_batch = pg_begin_batch;
   iface->end_batch = pg_end_batch;
+  iface->lock_rows = pg_lock_rows;
   iface->read_change_counter = pg_read_change_counter;
   iface->load_plugs = pg_load_plugs;
   iface->read_live = pg_read_live;

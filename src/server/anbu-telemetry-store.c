@@ -108,6 +108,20 @@ anbu_telemetry_store_end_batch (AnbuTelemetryStore  *self,
 }
 
 gboolean
+anbu_telemetry_store_lock_rows (AnbuTelemetryStore  *self,
+                                const char * const  *serials,
+                                guint                n_serials,
+                                const char * const  *gateway_ids,
+                                guint                n_gateway_ids,
+                                GError             **error)
+{
+  g_return_val_if_fail (ANBU_IS_TELEMETRY_STORE (self), FALSE);
+  if (IFACE (self)->lock_rows == NULL || n_serials + n_gateway_ids == 0)
+    return TRUE;
+  return IFACE (self)->lock_rows (self, serials, n_serials, gateway_ids, n_gateway_ids, error);
+}
+
+gboolean
 anbu_telemetry_store_read_change_counter (AnbuTelemetryStore  *self,
                                           gint64              *counter,
                                           GError             **error)

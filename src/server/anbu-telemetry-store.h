@@ -124,6 +124,13 @@ struct _AnbuTelemetryStoreInterface
   gboolean (*end_batch)          (AnbuTelemetryStore *self,
                                   gboolean            keep,
                                   GError            **error);
+  /* NULL: the engine has one writer at a time anyway (SQLite). */
+  gboolean (*lock_rows)          (AnbuTelemetryStore  *self,
+                                  const char * const  *serials,
+                                  guint                n_serials,
+                                  const char * const  *gateway_ids,
+                                  guint                n_gateway_ids,
+                                  GError             **error);
   gboolean (*read_change_counter) (AnbuTelemetryStore *self,
                                    gint64             *counter,
                                    GError            **error);
@@ -223,6 +230,20 @@ gboolean anbu_telemetry_store_begin_batch (AnbuTelemetryStore  *self,
                                            GError             **error);
 gboolean anbu_telemetry_store_end_batch   (AnbuTelemetryStore  *self,
                                            gboolean             keep,
+                                           GError             **error);
+
+/* Right after begin, before anything is written: the rows of these plugs
+ * (live fields, detectors, events, readings) and gateways (witnesses) are
+ * this transaction's until it ends, taken in one order every instance
+ * shares. Two instances storing batches over the same plugs, in whatever
+ * order each batch lists them, then wait for each other instead of each
+ * holding a row the other needs (a deadlock, which PostgreSQL ends by
+ * failing one). Serials and ids may repeat. */
+gboolean anbu_telemetry_store_lock_rows   (AnbuTelemetryStore  *self,
+                                           const char * const  *serials,
+                                           guint                n_serials,
+                                           const char * const  *gateway_ids,
+                                           guint                n_gateway_ids,
                                            GError             **error);
 
 /* The store's change counter (moves with any record change); -1 when

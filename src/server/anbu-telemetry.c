@@ -1672,6 +1672,31 @@ prepare_readings (AnbuTelemetry  *self,
                                    times->len, error);
 }
 
+/* Every plug and gateway of the transaction's batches, locked before any
+ * of them is written (anbu_telemetry_store_lock_rows): another instance
+ * storing the same plugs in another order waits instead of deadlocking. */
+static gboolean
+lock_rows (AnbuTelemetry  *self,
+           GPtrArray      *batches,
+           GError        **error)
+{
+  g_autoptr(GPtrArray) serials = g_ptr_array_new ();
+  g_autoptr(GPtrArray) gateway_ids = g_ptr_array_new ();
+
+  for (guint b = 0; b < batches->len; b++)
+    {
+      AnbuTelemetryBatch *batch = g_ptr_array_index (batches, b);
+
+      for (guint p = 0; p < batch->serials->len; p++)
+        g_ptr_array_add (serials, g_ptr_array_index (batch->serials, p));
+      if (batch->gateway_id != NULL)
+        g_ptr_array_add (gateway_ids, (gpointer) batch->gateway_id);
+    }
+  return anbu_telemetry_store_lock_rows (self->data, (const char * const *) serials->pdata,
+                                         serials->len, (const char * const *) gateway_ids->pdata,
+                                         gateway_ids->len, error);
+}
+
 GPtrArray *
 anbu_telemetry_ingest_many (AnbuTelemetry  *self,
                             GPtrArray      *batches,
@@ -1687,6 +1712,8 @@ anbu_telemetry_ingest_many (AnbuTelemetry  *self,
   if (!prepare_readings (self, batches, now, error)
       || !anbu_telemetry_store_begin (self->data, error))
     return NULL;
+  if (!lock_rows (self, batches, error))
+    goto failed;
   plug_cache_check (self);
   for (guint b = 0; b < batches->len; b++)
     {

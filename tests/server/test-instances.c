@@ -3,12 +3,14 @@
  * any instance serves any request; a change on one reaches live clients on
  * another; one instance leads the timer pass and, when it dies (kill -9),
  * another takes over with no signal lost or raised twice; readings split
- * across instances are each stored once; sign-in throttling holds across
+ * across instances are each stored once, also when both store the same
+ * plugs at once in opposite orders; sign-in throttling holds across
  * instances. Every server here runs on
  * PostgreSQL (ANBU_TEST_ENGINE=postgresql, set by meson). */
 #include "config.h"
 
 #include <signal.h>
+#include <string.h>
 
 #include "anbu-ingest-fixture.h"
 #include "anbu-live-client.h"
@@ -245,6 +247,135 @@ test_ingest_split (void)
   ingest_fixture_free (a);
 }
 
+typedef struct
+{
+  SoupMessage *msg;
+  GBytes      *body;
+  GError      *error;
+  gboolean     done;
+} Sent;
+
+static void
+on_batch_sent (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Sent *sent = user_data;
+
+  sent->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &sent->error);
+  sent->done = TRUE;
+}
+
+static void
+send_batch (SoupSession   *session,
+            IngestFixture *fixture,
+            const char    *items,
+            Sent          *sent)
+{
+  g_autofree char *url = g_strconcat (fixture->server->url, "/api/v1/telemetry", NULL);
+  g_autofree char *body = g_strdup_printf ("{\"readings\": [%s]}", items);
+  g_autofree char *authorization = g_strconcat ("Bearer ", fixture->gateway_token, NULL);
+  gsize length = strlen (body);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&body), length);
+
+  sent->msg = soup_message_new ("POST", url);
+  soup_message_headers_replace (soup_message_get_request_headers (sent->msg), "Authorization",
+                                authorization);
+  soup_message_set_request_body_from_bytes (sent->msg, "application/json", bytes);
+  soup_session_send_and_read_async (session, sent->msg, G_PRIORITY_DEFAULT, NULL, on_batch_sent,
+                                    sent);
+}
+
+/* The batch's answer: asserted 200, its accepted and duplicate counts added. */
+static void
+sent_finish (Sent   *sent,
+             gint64 *accepted,
+             gint64 *duplicate)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize length = 0;
+  const char *data;
+  JsonObject *answer;
+
+  g_assert_no_error (sent->error);
+  data = g_bytes_get_data (sent->body, &length);
+  if (soup_message_get_status (sent->msg) != 200)
+    g_test_message ("telemetry answered %u: %.*s", soup_message_get_status (sent->msg),
+                    (int) length, data);
+  g_assert_cmpuint (soup_message_get_status (sent->msg), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, data, length, NULL));
+  answer = json_node_get_object (json_parser_get_root (parser));
+  *accepted += json_object_get_int_member (answer, "accepted");
+  *duplicate += json_object_get_int_member (answer, "duplicate");
+  g_clear_object (&sent->msg);
+  g_clear_pointer (&sent->body, g_bytes_unref);
+}
+
+#define OPPOSITE_PLUGS 8
+#define OPPOSITE_READINGS 240   /* per plug and batch: four hours */
+#define OPPOSITE_ROUNDS 12
+
+/* A gateway that resends a batch to the other instance while the first
+ * is still storing it, its plugs in the other order: both store the same
+ * plugs' rows at once, in opposite orders. Every batch is answered 200
+ * (none lost to a deadlock between the instances' transactions), and every
+ * reading is stored once. */
+static void
+test_ingest_opposite_orders (void)
+{
+  IngestFixture *a = ingest_fixture_new (NOW, NULL);
+  IngestFixture *b = ingest_fixture_new_instance (a, NOW);
+  g_autoptr(SoupSession) session_a = new_session ();
+  g_autoptr(SoupSession) session_b = new_session ();
+  char *houses[OPPOSITE_PLUGS];
+  char *serials[OPPOSITE_PLUGS];
+  guint64 stored = 0;
+
+  for (guint p = 0; p < OPPOSITE_PLUGS; p++)
+    {
+      serials[p] = g_strdup_printf ("PLUG-O%u", p);
+      houses[p] = ingest_add_household (a, DONG_A, FALSE, 24, serials[p], NOW - 50 * HOUR);
+    }
+  for (guint round = 0; round < OPPOSITE_ROUNDS; round++)
+    {
+      gint64 from = NOW - 49 * HOUR + (gint64) round * OPPOSITE_READINGS * 60;
+      g_autoptr(GString) forward = g_string_new (NULL);
+      g_autoptr(GString) backward = g_string_new (NULL);
+      Sent sent_a = { 0 }, sent_b = { 0 };
+      gint64 accepted = 0, duplicate = 0;
+
+      for (guint p = 0; p < OPPOSITE_PLUGS; p++)
+        {
+          g_autofree char *first = ingest_readings_json (serials[p], from, 60, OPPOSITE_READINGS,
+                                                         2, 2, 0, 0, NULL);
+          g_autofree char *last = ingest_readings_json (serials[OPPOSITE_PLUGS - 1 - p], from, 60,
+                                                        OPPOSITE_READINGS, 2, 2, 0, 0, NULL);
+
+          g_string_append_printf (forward, "%s%s", p > 0 ? ", " : "", first);
+          g_string_append_printf (backward, "%s%s", p > 0 ? ", " : "", last);
+        }
+      send_batch (session_a, a, forward->str, &sent_a);
+      send_batch (session_b, b, backward->str, &sent_b);
+      anbu_test_wait_for (&sent_a.done);
+      anbu_test_wait_for (&sent_b.done);
+      sent_finish (&sent_a, &accepted, &duplicate);
+      sent_finish (&sent_b, &accepted, &duplicate);
+      /* Each reading stored by one of the two, a duplicate for the other. */
+      g_assert_cmpint (accepted, ==, OPPOSITE_PLUGS * OPPOSITE_READINGS);
+      g_assert_cmpint (duplicate, ==, OPPOSITE_PLUGS * OPPOSITE_READINGS);
+    }
+
+  for (guint p = 0; p < OPPOSITE_PLUGS; p++)
+    {
+      stored += series_count (p % 2 == 0 ? a : b, houses[p], NOW - 50 * HOUR, NOW + HOUR);
+      g_free (houses[p]);
+      g_free (serials[p]);
+    }
+  g_assert_cmpuint (stored, ==, OPPOSITE_PLUGS * OPPOSITE_READINGS * OPPOSITE_ROUNDS);
+  ingest_fixture_free (b);
+  ingest_fixture_free (a);
+}
+
 static guint
 sign_in_status (IngestFixture *fixture,
                 const char    *password)
@@ -285,6 +416,7 @@ main (int    argc,
   g_test_add_func ("/instances/live-across-instances", test_live_across_instances);
   g_test_add_func ("/instances/leader-failover", test_leader_failover);
   g_test_add_func ("/instances/ingest-split", test_ingest_split);
+  g_test_add_func ("/instances/ingest-opposite-orders", test_ingest_opposite_orders);
   g_test_add_func ("/instances/throttle-across-instances", test_throttle_across_instances);
   return g_test_run ();
 }
