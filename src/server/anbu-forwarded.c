@@ -269,21 +269,13 @@ anbu_x_forwarded_for_parse (const char *header)
   return hops;
 }
 
-char *
-anbu_forwarded_client_address (const char           *forwarded,
-                               const char           *x_forwarded_for,
-                               AnbuTrustedProxyFunc  is_trusted,
-                               gpointer              user_data)
+static char *
+walk_hops (GPtrArray            *hops,
+           AnbuTrustedProxyFunc  is_trusted,
+           gpointer              user_data)
 {
-  g_autoptr(GPtrArray) hops = NULL;
   char *client = NULL;
 
-  if (forwarded != NULL)
-    hops = anbu_forwarded_parse (forwarded);
-  else if (x_forwarded_for != NULL)
-    hops = anbu_x_forwarded_for_parse (x_forwarded_for);
-  else
-    return NULL;
   for (guint i = hops->len; i-- > 0;)
     {
       GInetAddress *hop = hops->pdata[i];
@@ -296,4 +288,34 @@ anbu_forwarded_client_address (const char           *forwarded,
         break;
     }
   return client;
+}
+
+char *
+anbu_forwarded_client_address (const char           *forwarded,
+                               const char           *x_forwarded_for,
+                               AnbuTrustedProxyFunc  is_trusted,
+                               gpointer              user_data)
+{
+  g_autofree char *by_forwarded = NULL;
+  g_autofree char *by_x_forwarded_for = NULL;
+
+  if (forwarded != NULL)
+    {
+      g_autoptr(GPtrArray) hops = anbu_forwarded_parse (forwarded);
+
+      by_forwarded = walk_hops (hops, is_trusted, user_data);
+    }
+  if (x_forwarded_for != NULL)
+    {
+      g_autoptr(GPtrArray) hops = anbu_x_forwarded_for_parse (x_forwarded_for);
+
+      by_x_forwarded_for = walk_hops (hops, is_trusted, user_data);
+    }
+  /* A proxy that writes one header may pass the other on from the client
+   * untouched: when the two disagree, the server cannot tell which one the
+   * proxy wrote, so the request counts as the proxy's own. */
+  if (forwarded != NULL && x_forwarded_for != NULL
+      && g_strcmp0 (by_forwarded, by_x_forwarded_for) != 0)
+    return NULL;
+  return forwarded != NULL ? g_steal_pointer (&by_forwarded) : g_steal_pointer (&by_x_forwarded_for);
 }

@@ -24,7 +24,9 @@ GPtrArray *anbu_x_forwarded_for_parse      (const char *header);
  * walking the hops from the right, the first address that is no trusted
  * proxy. A hop without an address ends the walk at the last address known
  * (so a client cannot name its own address by writing garbage before
- * it). `forwarded` wins over `x_forwarded_for` when both are given. */
+ * it). When both headers are given they must name the same client, or the
+ * request counts as the peer's own: a proxy that writes one of them may pass
+ * the other on from the client unchanged. */
 char      *anbu_forwarded_client_address   (const char           *forwarded,
                                             const char           *x_forwarded_for,
                                             AnbuTrustedProxyFunc  is_trusted,

@@ -182,9 +182,9 @@ test_sign_in_throttled_behind_proxy (void)
   anbu_test_server_free (fresh);
 }
 
-/* The same with the standard Forwarded header (RFC 7239), which wins over
- * X-Forwarded-For; a Forwarded value that names no address counts as the
- * proxy itself, so garbage in it escapes nothing either. */
+/* The same with the standard Forwarded header (RFC 7239). A Forwarded value
+ * that names no address, or one that X-Forwarded-For contradicts, counts as
+ * the proxy itself, so garbage or a second header escapes nothing either. */
 static void
 test_sign_in_throttled_behind_proxy_forwarded (void)
 {
@@ -201,21 +201,21 @@ test_sign_in_throttled_behind_proxy_forwarded (void)
   g_autoptr(AnbuTestResponse) added = NULL;
   g_autoptr(AnbuTestResponse) spoofed = NULL;
 
-  /* One guesser at an IPv6 address: each attempt names another address
-   * in X-Forwarded-For, which Forwarded overrides. */
-  fresh->forwarded = "for=\"[2001:db8::5]:4711\";proto=https, For=127.0.0.1";
+  /* One guesser at an IPv6 address, from another port each time. */
   for (guint i = 0; i < 30; i++)
     {
       g_autofree char *name = g_strdup_printf ("guess%u", i / 3);
       g_autofree char *body = sign_in_body (name, "guess guess");
-      g_autofree char *other = g_strdup_printf ("192.0.2.%u", i + 1);
+      g_autofree char *value = g_strdup_printf ("for=\"[2001:db8::5]:%u\";proto=https, For=127.0.0.1",
+                                                4711 + i);
       g_autoptr(AnbuTestResponse) response = NULL;
 
-      fresh->forwarded_for = other;
+      fresh->forwarded = value;
       response = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, body);
-      fresh->forwarded_for = NULL;
+      fresh->forwarded = NULL;
       g_assert_cmpuint (response->status, ==, 401);
     }
+  fresh->forwarded = "for=\"[2001:db8::5]:4711\";proto=https, For=127.0.0.1";
   throttled = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
   g_assert_cmpuint (throttled->status, ==, 429);
 
@@ -224,9 +224,10 @@ test_sign_in_throttled_behind_proxy_forwarded (void)
   elsewhere = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, right);
   g_assert_cmpuint (elsewhere->status, ==, 200);
 
-  /* An administrator behind two headers adds a user: logged at its address. */
+  /* An administrator behind two headers that agree adds a user: logged at
+   * its address. */
   fresh->forwarded = "for=198.51.100.8";
-  fresh->forwarded_for = "203.0.113.99";
+  fresh->forwarded_for = "203.0.113.99, 198.51.100.8";
   admin = anbu_test_server_sign_in (fresh, "oh.admin", PASSWORD);
   added = anbu_test_request (fresh, "POST", "/api/v1/admin/users", admin,
                              "{\"username\": \"new.planner\", \"password\": \"" PASSWORD "\","
@@ -234,18 +235,24 @@ test_sign_in_throttled_behind_proxy_forwarded (void)
   g_assert_cmpuint (added->status, ==, 201);
   fresh->forwarded_for = NULL;
 
-  /* Someone writes malformed or unknown values, another one each time:
-   * every attempt counts against the proxy's own address, so the address
-   * is locked all the same. */
+  /* Someone writes malformed or unknown values, or a Forwarded header that
+   * the X-Forwarded-For contradicts, another one each time: every attempt
+   * counts against the proxy's own address, so the address is locked all
+   * the same. */
   for (guint i = 0; i < 30; i++)
     {
       g_autofree char *name = g_strdup_printf ("spoof%u", i / 3);
       g_autofree char *body = sign_in_body (name, "guess guess");
       g_autofree char *value = NULL;
+      g_autofree char *other = NULL;
       g_autoptr(AnbuTestResponse) response = NULL;
 
-      switch (i % 3)
+      switch (i % 4)
         {
+        case 3:
+          value = g_strdup_printf ("for=192.0.2.%u", i + 1);
+          other = g_strdup_printf ("198.51.100.%u", i + 100);
+          break;
         case 0:
           value = g_strdup_printf ("for=\"192.0.2.%u, for=127.0.0.1", i + 1);
           break;
@@ -257,8 +264,10 @@ test_sign_in_throttled_behind_proxy_forwarded (void)
           break;
         }
       fresh->forwarded = value;
+      fresh->forwarded_for = other;
       response = anbu_test_request (fresh, "POST", "/api/v1/session", NULL, body);
       fresh->forwarded = NULL;
+      fresh->forwarded_for = NULL;
       g_assert_cmpuint (response->status, ==, 401);
     }
   fresh->forwarded = "for=\"198.51.100.9";

@@ -130,8 +130,12 @@ test_walk (void)
   assert_client ("for=198.51.100.1, for=203.0.113.5, for=\"[fd00::2]:80\", for=10.0.0.2",
                  NULL, "203.0.113.5");
   assert_client ("for=\"[2001:db8::5]:4711\", for=127.0.0.1", NULL, "2001:db8::5");
-  /* Forwarded wins over X-Forwarded-For. */
-  assert_client ("for=203.0.113.5", "198.51.100.9", "203.0.113.5");
+  /* Both headers count only when they name the same client: a proxy that
+   * writes one may pass the other on from the client untouched. */
+  assert_client ("for=203.0.113.5", "198.51.100.9", NULL);
+  assert_client ("for=203.0.113.5", "198.51.100.9, 203.0.113.5", "203.0.113.5");
+  assert_client ("for=203.0.113.5, for=10.0.0.2", "203.0.113.5", "203.0.113.5");
+  assert_client ("for=unknown", "203.0.113.5", NULL);
   assert_client (NULL, "198.51.100.9, 203.0.113.5, 10.0.0.2", "203.0.113.5");
   assert_client (NULL, NULL, NULL);
 
