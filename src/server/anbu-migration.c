@@ -119,6 +119,16 @@ static const Table tables[] = {
 /* The raw readings, verified like a table (serial, ts, watts, lux). */
 static const Table readings_table =
   { "reading", NULL, { T ("serial"), I ("ts"), R ("watts"), R ("lux") } };
+/* Where PostgreSQL shows them so: `reading` names a plug by its number
+ * (anbu-pg-reading-log.c). */
+#define READINGS_TARGET_VIEW "reading_with_serial"
+
+/* The relation `table` is read from on PostgreSQL. */
+static const char *
+target_relation (const Table *table)
+{
+  return table == &readings_table ? READINGS_TARGET_VIEW : table->name;
+}
 
 #define READINGS_BATCH 50000
 #define READINGS_PROGRESS 1000000
@@ -342,7 +352,7 @@ target_select_sql (const Table *table)
           g_string_append (sql, column->name);
         }
     }
-  g_string_append_printf (sql, " FROM %s", table->name);
+  g_string_append_printf (sql, " FROM %s", target_relation (table));
   return g_string_free (sql, FALSE);
 }
 
@@ -818,7 +828,7 @@ first_nonempty_table (Migration  *self,
       if (strcmp (table->name, "counter") == 0 || (table == &readings_table && !with_readings))
         continue;
       g_string_append_printf (sql, "%s(SELECT '%s' FROM %s LIMIT 1)", sql->len > 0 ? " UNION ALL " : "",
-                              table->name, table->name);
+                              table->name, target_relation (table));
     }
   g_string_append (sql, " LIMIT 1");
   result = PQexec (self->target, sql->str);

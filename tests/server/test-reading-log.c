@@ -583,6 +583,62 @@ test_in_caller_transaction (Fixture       *fixture,
   PQfinish (conn);
 }
 
+/* PostgreSQL: readings stored under the first schema, (serial, ts) day
+ * partitions, are still there after the step that numbers the plugs:
+ * read back alike, a resend of one is a duplicate, their day folds and
+ * drops, and the partitions keep their names. */
+static void
+test_schema_step_numbered_plugs (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  const AnbuReadingLogEntry resend[] = { entry (1, DAY_D + 120, 9, 9), entry (1, DAY_D + 180, 5, 6) };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) kept = NULL;
+  g_auto(GStrv) partitions = NULL;
+  guint64 folded = 0;
+  PGconn *conn;
+
+  if (fixture->location == NULL)
+    return;
+  g_clear_object (&fixture->log);
+  conn = PQconnectdb (fixture->location);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  /* The tables as schema step 1 made them, with a day before D and D. */
+  exec_on (conn, "DROP VIEW reading_with_serial; DROP TABLE reading, reading_plug;"
+           "UPDATE anbu_reading_schema SET version = 1;"
+           "CREATE TABLE reading (serial text NOT NULL, ts bigint NOT NULL,"
+           " watts double precision NOT NULL, lux double precision NOT NULL,"
+           " PRIMARY KEY (serial, ts)) PARTITION BY RANGE (ts);"
+           "CREATE TABLE reading_p20261123 PARTITION OF reading FOR VALUES FROM (1795392000) TO (1795478400);"
+           "CREATE TABLE reading_p20261124 PARTITION OF reading FOR VALUES FROM (1795478400) TO (1795564800);"
+           "INSERT INTO reading VALUES ('AB-0001', 1795392000 + 60, 1.5, 2), ('AB-0001', 1795478400 + 60, 3, 4),"
+           " ('AB-0002', 1795478400 + 60, 7, 8), ('AB-0002', 1795478400 + 120, 9, 10),"
+           " ('AB-0003', 1795392000 + 120, 11, 12)");
+  PQfinish (conn);
+
+  fixture->log = open_log (fixture);
+  assert_range (fixture->log, serials[0], DAY_D - DAY, DAY_D + DAY, DAY_D - DAY, "60 86460");
+  assert_range (fixture->log, serials[2], DAY_D - DAY, DAY_D + DAY, DAY_D - DAY, "120");
+  kept = read_range (fixture->log, serials[1], DAY_D, DAY_D + DAY);
+  g_assert_cmpuint (kept->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (kept, AnbuReading, 1).watts, ==, 9.0);
+  g_assert_cmpfloat (g_array_index (kept, AnbuReading, 1).lux, ==, 10.0);
+  g_assert_cmpint (neighbour (fixture->log, serials[0], DAY_D, FALSE), ==, DAY_D - DAY + 60);
+
+  append (fixture->log, resend, G_N_ELEMENTS (resend), "01");
+  assert_range (fixture->log, serials[1], DAY_D, DAY_D + DAY, DAY_D, "60 120 180");
+
+  g_assert_true (anbu_reading_log_fold_before (fixture->log, DAY_D, &folded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (folded, ==, 2);
+  assert_range (fixture->log, serials[0], DAY_D - DAY, DAY_D + DAY, DAY_D - DAY, "86460");
+  partitions = anbu_pg_reading_log_list_partitions (ANBU_PG_READING_LOG (fixture->log), &error);
+  g_assert_no_error (error);
+  g_assert_false (g_strv_contains ((const char * const *) partitions, "reading_p20261123"));
+  g_assert_true (g_strv_contains ((const char * const *) partitions, "reading_p20261124"));
+  g_assert_cmpuint (g_strv_length (partitions), ==, 2);  /* D and the day after it */
+}
+
 static void
 add_case (const char *name,
           void      (*test) (Fixture *, gconstpointer))
@@ -608,6 +664,9 @@ main (int    argc,
   add_case ("retention", test_retention);
   add_case ("empty-range", test_empty_range);
   add_case ("after-other-retention", test_after_other_retention);
+  g_test_add ("/reading-log/postgresql/schema-step-numbered-plugs", Fixture,
+              GINT_TO_POINTER (ENGINE_POSTGRESQL), fixture_setup, test_schema_step_numbered_plugs,
+              fixture_teardown);
   g_test_add ("/reading-log/postgresql/in-caller-transaction", Fixture,
               GINT_TO_POINTER (ENGINE_POSTGRESQL), fixture_setup, test_in_caller_transaction,
               fixture_teardown);
