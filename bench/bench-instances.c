@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -393,6 +394,13 @@ drain_thread (gpointer data)
   return NULL;
 }
 
+/* In the child before exec. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 start_instance (Bench    *bench,
                 Instance *instance)
@@ -401,10 +409,14 @@ start_instance (Bench    *bench,
   g_autoptr(GDataInputStream) lines = NULL;
   char *line;
 
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+  /* A bench that stops on an error (g_error) leaves no server behind. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   /* Offline after 30 days: readings 40 hours old raise nothing. */
-  instance->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_path, "serve",
-                                        "--db", bench->db, "--listen", "127.0.0.1:0",
-                                        "--offline-after", "2592000", NULL);
+  instance->process = g_subprocess_launcher_spawn (launcher, &error, server_path, "serve",
+                                                   "--db", bench->db, "--listen", "127.0.0.1:0",
+                                                   "--offline-after", "2592000", NULL);
   if (instance->process == NULL)
     g_error ("Cannot start the server: %s", error->message);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (instance->process));
