@@ -29,7 +29,25 @@ struct _BlockEntry
   GPtrArray          *alerts;        /* unresolved: record, version text, … in order; NULL
                                       * once read (see read_unresolved_alerts) */
   GHashTable         *contacts;      /* alert id → Contacts */
+  GHashTable         *resolved;      /* kind → Resolved: its last resolved alert */
+  GHashTable         *resolved_asked; /* kinds answered from `resolved` (see
+                                       * read_last_resolved) */
 };
+
+/* A resolved alert's quiet start and closing time as stored (ISO text). */
+typedef struct
+{
+  char *quiet_since;
+  char *closed_at;
+} Resolved;
+
+static void
+resolved_free (Resolved *resolved)
+{
+  g_free (resolved->quiet_since);
+  g_free (resolved->closed_at);
+  g_free (resolved);
+}
 
 typedef struct
 {
@@ -84,29 +102,43 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AnbuPgDetectionStore, anbu_pg_detection_store, G_
  * is plug work; readings are seen on through ingest gaps. */
 G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
 
+/* The plugs are folded per household before the join, and a plug's
+ * install time is parsed once (OFFSET 0 keeps the lateral from being
+ * flattened into each of the six places that use it, each a JSON and time
+ * parse): grouping the joined rows by household instead carried every
+ * household's record through an external sort, and at 1,000,000
+ * households this statement was a large part of the start-up pass under
+ * the write lock (bench/bench-country --db). json, not jsonb: one field of
+ * each record is read, without building the whole tree. `where` filters
+ * the plugs by p.household_id. */
 #define FACTS_SQL(where) \
   "SELECT h.id, h.night_consent::integer," \
-  " coalesce (floor ((h.record::jsonb->>'threshold_hours')::numeric)::bigint, 0)," \
-  " max (greatest (coalesce (l.last_activity_at, 0), pi.installed))," \
+  " coalesce (floor ((h.record::json->>'threshold_hours')::numeric)::bigint, 0)," \
+  " f.last_activity_at, f.last_seen_at, f.online_since, f.last_reading_at, f.last_staff_at," \
+  " f.offline_from, f.plugs_online_since" \
+  " FROM household h JOIN (SELECT p.household_id," \
+  " max (greatest (coalesce (l.last_activity_at, 0), pi.installed)) AS last_activity_at," \
   " max (greatest (CASE WHEN l.last_seen_at IS NULL THEN 0 ELSE least ($2::bigint, l.last_seen_at" \
   "   + greatest (0, coalesce (s.unobserved, 0)" \
   "             + (CASE WHEN w.plugs >= 2 THEN w.unobserved ELSE 0 END) - l.unobserved_mark)" \
   "   + (CASE WHEN w.plugs >= 2" \
   "      THEN greatest (0, $2::bigint - greatest (w.last_reading_at, coalesce (s.down_to, 0)))" \
-  "      ELSE 0 END)) END, pi.installed))," \
+  "      ELSE 0 END)) END, pi.installed)) AS last_seen_at," \
   " max (CASE WHEN l.online_since - pi.installed < 1800" \
-  " THEN 0 ELSE coalesce (l.online_since, 0) END)," \
-  " max (greatest (coalesce (l.last_seen_at, 0), pi.installed))," \
-  " max (pi.installed)," \
+  " THEN 0 ELSE coalesce (l.online_since, 0) END) AS online_since," \
+  " max (greatest (coalesce (l.last_seen_at, 0), pi.installed)) AS last_reading_at," \
+  " max (pi.installed) AS last_staff_at," \
   " min (CASE WHEN l.online_since - pi.installed < 1800" \
-  " THEN 0 ELSE coalesce (l.offline_from, 0) END)," \
-  " max (coalesce (l.online_since, 0))" \
-  " FROM household h JOIN plug p ON p.household_id = h.id AND p.state = 'installed'" \
-  " CROSS JOIN LATERAL (SELECT " INSTALLED_FROM ("p") " AS installed) pi" \
+  " THEN 0 ELSE coalesce (l.offline_from, 0) END) AS offline_from," \
+  " max (coalesce (l.online_since, 0)) AS plugs_online_since" \
+  " FROM plug p" \
+  " CROSS JOIN LATERAL (SELECT floor (extract (epoch FROM" \
+  "  (p.record::json->>'installed_at')::timestamptz))::bigint AS installed OFFSET 0) pi" \
   " LEFT JOIN plug_live l ON l.serial = p.id" \
   " LEFT JOIN ingest_witness w ON w.id = l.gateway_id" \
   " LEFT JOIN ingest_witness s ON s.id = ''" \
-  " WHERE h.status = 'active'" where " GROUP BY h.id"
+  " WHERE p.state = 'installed'" where " GROUP BY p.household_id) f ON f.household_id = h.id" \
+  " WHERE h.status = 'active'"
 
 #define STAFF_TIMES_SQL \
   "SELECT t, k FROM (SELECT " EPOCH ("record", "installed_at") " AS t, 0 AS k FROM plug" \
@@ -191,7 +223,7 @@ read_facts (AnbuDetectionStore  *store,
   g_autoptr(PGresult) result = NULL;
 
   if (household_id != NULL)
-    result = run (self, FACTS_SQL (" AND h.id = $1::text"), 2, params, error);
+    result = run (self, FACTS_SQL (" AND p.household_id = $1::text"), 2, params, error);
   else
     result = run (self, FACTS_SQL (" AND $1::text = ''"), 2, params, error);
   if (result == NULL)
@@ -247,9 +279,10 @@ read_facts_of (AnbuDetectionStore  *store,
       g_autofree char *array = text_array_param (household_ids + start,
                                                  MIN (FACTS_BLOCK, n_households - start));
       const char *params[] = { array, now_text };
-      g_autoptr(PGresult) result = run (self, FACTS_SQL (" AND h.id IN (SELECT unnest ($1::text[]))"), 2,
-                                        params, error);
+      g_autoptr(PGresult) result = NULL;
 
+      result = run (self, FACTS_SQL (" AND p.household_id IN (SELECT unnest ($1::text[]))"), 2,
+                    params, error);
       if (result == NULL)
         return FALSE;
       append_facts (result, out, ids);
@@ -376,14 +409,43 @@ read_last_resolved (AnbuDetectionStore *store,
   AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
   const char *params[] = { household_id, kind };
   g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) result = run (self,
-                                    "SELECT record::jsonb->>'quiet_since',"
-                                    " record::jsonb->>'closed_at' FROM alert"
-                                    " WHERE household_id = $1::text AND state = 'resolved'"
-                                    " AND record::jsonb->>'kind' = $2::text"
-                                    " ORDER BY seq DESC LIMIT 1",
-                                    2, params, &error);
+  g_autoptr(PGresult) result = NULL;
 
+  /* From the block, read before the pass reached the household, as its
+   * unresolved alerts are (read_unresolved_alerts): only the pass writes
+   * alerts while it holds the write lock, and it asks for a kind's last
+   * resolved one only while it has no unresolved one of that kind, before
+   * it could close one. The first answer for a kind comes from the block;
+   * a second (none today) goes to the table, which then holds any alert
+   * the pass closed meanwhile. */
+  if (in_block_reach (self, household_id))
+    {
+      BlockEntry *entry = (BlockEntry *) block_entry (self, household_id, &error);
+
+      if (entry == NULL)
+        {
+          g_warning ("%s", error->message);
+          return FALSE;
+        }
+      if (!g_hash_table_contains (entry->resolved_asked, kind))
+        {
+          const Resolved *resolved = g_hash_table_lookup (entry->resolved, kind);
+
+          g_hash_table_add (entry->resolved_asked, g_strdup (kind));
+          if (resolved == NULL)
+            return FALSE;
+          *quiet_since = iso_to_unix (resolved->quiet_since);
+          *closed_at = iso_to_unix (resolved->closed_at);
+          return TRUE;
+        }
+    }
+  result = run (self,
+                "SELECT record::jsonb->>'quiet_since',"
+                " record::jsonb->>'closed_at' FROM alert"
+                " WHERE household_id = $1::text AND state = 'resolved'"
+                " AND record::jsonb->>'kind' = $2::text"
+                " ORDER BY seq DESC LIMIT 1",
+                2, params, &error);
   if (result == NULL)
     {
       g_warning ("%s", error->message);
@@ -822,6 +884,8 @@ block_entry_free (BlockEntry *entry)
   g_array_unref (entry->absences);
   g_clear_pointer (&entry->alerts, g_ptr_array_unref);
   g_hash_table_unref (entry->contacts);
+  g_hash_table_unref (entry->resolved);
+  g_hash_table_unref (entry->resolved_asked);
   g_free (entry);
 }
 
@@ -875,10 +939,19 @@ block_entry (AnbuPgDetectionStore  *self,
                       " WHERE household_id IN (SELECT unnest ($1::text[]))",
                       1, params, error);
     if (profiles != NULL)
+      /* The unresolved alerts in the order they were saved first, then
+       * read_last_resolved's answer for each kind (resolved 1, kind). */
       alerts = run (self,
-                    "SELECT household_id, record, version FROM alert"
+                    "SELECT household_id, record, version, 0, NULL, NULL, NULL, seq FROM alert"
                     " WHERE household_id IN (SELECT unnest ($1::text[])) AND state <> 'resolved'"
-                    " ORDER BY seq",
+                    " UNION ALL SELECT household_id, NULL, NULL, 1, kind, quiet_since, closed_at, seq"
+                    " FROM (SELECT DISTINCT ON (household_id, record::jsonb->>'kind') household_id,"
+                    "  record::jsonb->>'kind' AS kind, record::jsonb->>'quiet_since' AS quiet_since,"
+                    "  record::jsonb->>'closed_at' AS closed_at, seq FROM alert"
+                    "  WHERE household_id IN (SELECT unnest ($1::text[])) AND state = 'resolved'"
+                    "  AND record::jsonb->>'kind' IS NOT NULL"
+                    "  ORDER BY household_id, record::jsonb->>'kind', seq DESC) r"
+                    " ORDER BY 4, 8",
                     1, params, error);
     /* count_contacts' counts of every alert. */
     if (alerts != NULL)
@@ -906,6 +979,9 @@ block_entry (AnbuPgDetectionStore  *self,
       entry->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
       entry->alerts = g_ptr_array_new_with_free_func (g_free);
       entry->contacts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      entry->resolved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) resolved_free);
+      entry->resolved_asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_hash_table_insert (self->block, g_ptr_array_index (self->pass_order, start + i), entry);
     }
   for (int row = 0; row < PQntuples (absences); row++)
@@ -924,10 +1000,21 @@ block_entry (AnbuPgDetectionStore  *self,
     if ((entry = g_hash_table_lookup (self->block, anbu_pg_values_text (profiles, row, 0))) != NULL)
       entry->profile_found = profiles_from_row (profiles, row, 1, &entry->profiles);
   for (int row = 0; row < PQntuples (alerts); row++)
-    if ((entry = g_hash_table_lookup (self->block, anbu_pg_values_text (alerts, row, 0))) != NULL)
+    if ((entry = g_hash_table_lookup (self->block, anbu_pg_values_text (alerts, row, 0))) == NULL)
+      continue;
+    else if (anbu_pg_values_int64 (alerts, row, 3) == 0)
       {
         g_ptr_array_add (entry->alerts, g_strdup (anbu_pg_values_text (alerts, row, 1)));
         g_ptr_array_add (entry->alerts, g_strdup (anbu_pg_values_text (alerts, row, 2)));
+      }
+    else
+      {
+        Resolved *resolved = g_new (Resolved, 1);
+
+        resolved->quiet_since = g_strdup (anbu_pg_values_text (alerts, row, 5));
+        resolved->closed_at = g_strdup (anbu_pg_values_text (alerts, row, 6));
+        g_hash_table_replace (entry->resolved, g_strdup (anbu_pg_values_text (alerts, row, 4)),
+                              resolved);
       }
   for (int row = 0; row < PQntuples (contacts); row++)
     if ((entry = g_hash_table_lookup (self->block, anbu_pg_values_text (contacts, row, 0))) != NULL)

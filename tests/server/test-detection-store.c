@@ -563,7 +563,8 @@ test_profiles (Fixture       *fixture,
 /* The bulk reads answer as the one-by-one reads do: the facts of many
  * households in one call (one without a plug, one unknown, an id that
  * needs quoting in an array), and profiles while a pass has prefetched
- * (read by blocks on PostgreSQL), also after one is saved meanwhile. */
+ * (read by blocks on PostgreSQL), also after one is saved meanwhile; the
+ * last resolved alert of a kind too, also after the pass closed one. */
 static void
 test_bulk_reads (Fixture       *fixture,
                  gconstpointer  data)
@@ -582,6 +583,10 @@ test_bulk_reads (Fixture       *fixture,
   GArray *absences[G_N_ELEMENTS (asked)];
   GPtrArray *alerts[G_N_ELEMENTS (asked)];
   guint contacts[G_N_ELEMENTS (asked)][2];
+  static const char *const kinds[] = { "offline", "inactivity" };
+  gboolean resolved[G_N_ELEMENTS (asked)][G_N_ELEMENTS (kinds)];
+  gint64 resolved_times[G_N_ELEMENTS (asked)][G_N_ELEMENTS (kinds)][2];
+  gint64 quiet_since, closed_at;
   gint64 now = T0 + 6 * HOUR;
 
   if (fixture->location == NULL)
@@ -606,6 +611,9 @@ test_bulk_reads (Fixture       *fixture,
         alert_record ("AL1", "inactivity", T0, 0));
   save (fixture->store, ANBU_RECORD_KIND_ALERT, "AL0", "H1", "resolved",
         alert_record ("AL0", "offline", T0, T0 + HOUR));
+  /* Saved after AL0: the last resolved offline signal. */
+  save (fixture->store, ANBU_RECORD_KIND_ALERT, "AL4", "H1", "resolved",
+        alert_record ("AL4", "offline", T0 + 2 * HOUR, T0 + 3 * HOUR));
   save (fixture->store, ANBU_RECORD_KIND_CONTACT, "C1", "H1", NULL,
         g_strdup ("{\"id\":\"C1\",\"household_id\":\"H1\",\"alert_id\":\"AL1\","
                   "\"channel\":\"phone\",\"outcome\":\"no_answer\"}"));
@@ -667,7 +675,20 @@ test_bulk_reads (Fixture       *fixture,
                                                                   &error));
       anbu_detection_store_count_contacts (fixture->detection, asked[i], "AL1", &contacts[i][0],
                                            &contacts[i][1]);
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        {
+          resolved_times[i][k][0] = resolved_times[i][k][1] = 0;
+          resolved[i][k] = anbu_detection_store_read_last_resolved (fixture->detection, asked[i],
+                                                                    kinds[k],
+                                                                    &resolved_times[i][k][0],
+                                                                    &resolved_times[i][k][1]);
+        }
     }
+  g_assert_true (resolved[0][0]);
+  g_assert_cmpint (resolved_times[0][0][0], ==, T0 + 2 * HOUR);
+  g_assert_cmpint (resolved_times[0][0][1], ==, T0 + 3 * HOUR);
+  g_assert_false (resolved[0][1]);
+  g_assert_false (resolved[1][0]);
   g_assert_cmpuint (alerts[0]->len, ==, 1);
   g_assert_cmpuint (contacts[0][0], ==, 2);
   g_assert_cmpuint (contacts[0][1], ==, 1);
@@ -722,6 +743,17 @@ test_bulk_reads (Fixture       *fixture,
             g_assert_cmpuint (all_acts, ==, contacts[i][0]);
             g_assert_cmpuint (no_answer, ==, contacts[i][1]);
           }
+          for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+            {
+              quiet_since = closed_at = 0;
+              g_assert_cmpint (anbu_detection_store_read_last_resolved (fixture->detection,
+                                                                        asked[i], kinds[k],
+                                                                        &quiet_since,
+                                                                        &closed_at),
+                               ==, resolved[i][k]);
+              g_assert_cmpint (quiet_since, ==, resolved_times[i][k][0]);
+              g_assert_cmpint (closed_at, ==, resolved_times[i][k][1]);
+            }
         }
       if (pass == 0)
         anbu_detection_store_forget_prefetched (fixture->detection);
@@ -736,6 +768,12 @@ test_bulk_reads (Fixture       *fixture,
                                                                 collect_record, records, &error));
     g_assert_cmpuint (records->len, ==, 2);
   }
+  /* A signal the pass closed for a household it read: asked again, found. */
+  save (fixture->store, ANBU_RECORD_KIND_ALERT, "AL5", "H1", "resolved",
+        alert_record ("AL5", "inactivity", T0, T0 + 5 * HOUR));
+  g_assert_true (anbu_detection_store_read_last_resolved (fixture->detection, "H1", "inactivity",
+                                                          &quiet_since, &closed_at));
+  g_assert_cmpint (closed_at, ==, T0 + 5 * HOUR);
   for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
     {
       g_array_unref (absences[i]);
