@@ -177,6 +177,8 @@ test_series_after_upgrade (void)
     SCHEMA_12_UNDO ("visit") SCHEMA_12_UNDO ("absence")
     /* Schema 13's marks of records moved to another household. */
     "DROP TABLE dependent_exit;"
+    /* Schema 14's index of the 동's households for the scope check. */
+    "DROP INDEX household_dong_scope;"
     "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL, lux REAL,"
     " PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
     /* Two hours a minute apart, stored newest first: 10 W, then 20 W. */
