@@ -234,33 +234,9 @@ read_facts (AnbuDetectionStore  *store,
   return TRUE;
 }
 
-/* A text[] parameter: {"…","…"} with quotes and backslashes escaped.
- * Statements take it as `IN (SELECT unnest ($1::text[]))`, which the
- * planner can join by hash; `= ANY ($1)` left as a filter compares every
- * row with every element. */
-static char *
-text_array_param (const char * const *values,
-                  guint               n)
-{
-  GString *text = g_string_new ("{");
-
-  for (guint i = 0; i < n; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, ',');
-      g_string_append_c (text, '"');
-      for (const char *c = values[i]; *c != '\0'; c++)
-        {
-          if (*c == '"' || *c == '\\')
-            g_string_append_c (text, '\\');
-          g_string_append_c (text, *c);
-        }
-      g_string_append_c (text, '"');
-    }
-  g_string_append_c (text, '}');
-  return g_string_free (text, FALSE);
-}
-
+/* Text arrays (anbu_pg_values_text_array) are taken as
+ * `IN (SELECT unnest ($1::text[]))`, which the planner can join by hash;
+ * `= ANY ($1)` left as a filter compares every row with every element. */
 static gboolean
 read_facts_of (AnbuDetectionStore  *store,
                const char * const  *household_ids,
@@ -276,7 +252,7 @@ read_facts_of (AnbuDetectionStore  *store,
   remember_ids (self, household_ids, n_households);
   for (guint start = 0; start < n_households; start += FACTS_BLOCK)
     {
-      g_autofree char *array = text_array_param (household_ids + start,
+      g_autofree char *array = anbu_pg_values_text_array (household_ids + start,
                                                  MIN (FACTS_BLOCK, n_households - start));
       const char *params[] = { array, now_text };
       g_autoptr(PGresult) result = NULL;
@@ -911,7 +887,7 @@ block_entry (AnbuPgDetectionStore  *self,
     return entry;
   start = GPOINTER_TO_UINT (g_hash_table_lookup (self->pass_position, household_id)) - 1;
   n = MIN (BLOCK, self->pass_order->len - start);
-  array = text_array_param ((const char * const *) self->pass_order->pdata + start, n);
+  array = anbu_pg_values_text_array ((const char * const *) self->pass_order->pdata + start, n);
   now_text = anbu_pg_values_from_int64 (self->prefetched_at);
   {
     const char *params[] = { array, now_text };

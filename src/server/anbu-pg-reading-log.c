@@ -11,6 +11,7 @@
 #include "anbu-pg-lock-keys.h"
 #include "anbu-pg-reading-log.h"
 #include "anbu-pg-store.h"
+#include "anbu-pg-values.h"
 #include "anbu-store.h"
 
 /* AnbuReadingLog on PostgreSQL. One row per reading in `reading`,
@@ -292,30 +293,6 @@ connect_alike (PGconn  *conn,
   return side;
 }
 
-/* `serials` as a text[] literal. */
-static char *
-text_array (const char * const *serials,
-            guint               n_serials)
-{
-  GString *array = g_string_new ("{");
-
-  for (guint i = 0; i < n_serials; i++)
-    {
-      if (i > 0)
-        g_string_append_c (array, ',');
-      g_string_append_c (array, '"');
-      for (const char *c = serials[i]; *c != '\0'; c++)
-        {
-          if (*c == '"' || *c == '\\')
-            g_string_append_c (array, '\\');
-          g_string_append_c (array, *c);
-        }
-      g_string_append_c (array, '"');
-    }
-  g_string_append_c (array, '}');
-  return g_string_free (array, FALSE);
-}
-
 /* self->batch_ids gets the number of each of `serials`: known ones from
  * the cache, the others from reading_plug, numbered there when new. The
  * numbering commits at once (on the log's own idle connection, or on a
@@ -354,7 +331,7 @@ resolve_plugs (AnbuPgReadingLog    *self,
         return FALSE;
       conn = self->side_conn;
     }
-  array = text_array ((const char * const *) missing->pdata, missing->len);
+  array = anbu_pg_values_text_array ((const char * const *) missing->pdata, missing->len);
   params[0] = array;
   /* In serial order, so two instances numbering the same new plugs
    * cannot wait on each other in a cycle. */

@@ -12,6 +12,7 @@
 #include "anbu-clock.h"
 #include "anbu-pg-lock-keys.h"
 #include "anbu-pg-store.h"
+#include "anbu-pg-values.h"
 #include "anbu-server-time.h"
 
 /* The PostgreSQL backend of AnbuStore: the same tables and semantics as
@@ -1365,40 +1366,10 @@ pg_add_mutation (AnbuStore                 *store,
               G_N_ELEMENTS (params), params, error, "Cannot record the mutation");
 }
 
-/* A PostgreSQL array literal of `n` texts (NULL elements are NULL), for a
- * `$N::text[]` parameter: a batch travels as one parameter per column. */
-static char *
-text_array (const char * const *values,
-            guint               n)
-{
-  GString *text = g_string_new ("{");
-
-  for (guint i = 0; i < n; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, ',');
-      if (values[i] == NULL)
-        {
-          g_string_append (text, "NULL");
-          continue;
-        }
-      g_string_append_c (text, '"');
-      for (const char *c = values[i]; *c != '\0'; c++)
-        {
-          if (*c == '"' || *c == '\\')
-            g_string_append_c (text, '\\');
-          g_string_append_c (text, *c);
-        }
-      g_string_append_c (text, '"');
-    }
-  g_string_append_c (text, '}');
-  return g_string_free (text, FALSE);
-}
-
 static char *
 strv_array (const char * const *strv)
 {
-  return text_array (strv, strv != NULL ? g_strv_length ((char **) strv) : 0);
+  return anbu_pg_values_text_array (strv, strv != NULL ? g_strv_length ((char **) strv) : 0);
 }
 
 /* Each batch call is one statement, so one round trip. */
@@ -1523,10 +1494,14 @@ pg_add_facts (AnbuStore  *store,
         }
       if (ids->len == 0)
         continue;
-      ids_array = text_array ((const char * const *) ids->pdata, ids->len);
-      households_array = text_array ((const char * const *) households->pdata, households->len);
-      records_array = text_array ((const char * const *) records->pdata, records->len);
-      seqs_array = text_array ((const char * const *) seqs->pdata, seqs->len);
+      ids_array = anbu_pg_values_text_array ((const char * const *) ids->pdata,
+                                             ids->len);
+      households_array = anbu_pg_values_text_array ((const char * const *) households->pdata,
+                                                    households->len);
+      records_array = anbu_pg_values_text_array ((const char * const *) records->pdata,
+                                                 records->len);
+      seqs_array = anbu_pg_values_text_array ((const char * const *) seqs->pdata,
+                                              seqs->len);
       params[0] = ids_array;
       params[1] = households_array;
       params[2] = records_array;
@@ -1558,7 +1533,7 @@ mutations_column (GPtrArray *mutations,
 
       values[i] = columns[c];
     }
-  return text_array (values, mutations->len);
+  return anbu_pg_values_text_array (values, mutations->len);
 }
 
 static gboolean
@@ -1602,7 +1577,8 @@ pg_log_access (AnbuStore               *store,
   /* One statement for all the lines, in the order given. */
   {
     const char *no_household[] = { NULL };
-    g_autofree char *households = n > 0 ? text_array (household_ids, n) : text_array (no_household, 1);
+    g_autofree char *households = n > 0 ? anbu_pg_values_text_array (household_ids, n)
+                                        : anbu_pg_values_text_array (no_household, 1);
     const char *params[] = {
       now, entry->user_id, entry->username ? entry->username : "",
       entry->address ? entry->address : "", entry->method, entry->route,

@@ -85,3 +85,31 @@ anbu_pg_values_from_bytes (gconstpointer data,
   text[2 + 2 * size] = '\0';
   return text;
 }
+
+char *
+anbu_pg_values_text_array (const char * const *values,
+                           guint               n)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      if (values[i] == NULL)
+        {
+          g_string_append (text, "NULL");
+          continue;
+        }
+      g_string_append_c (text, '"');
+      for (const char *c = values[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *c);
+        }
+      g_string_append_c (text, '"');
+    }
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}

@@ -33,5 +33,10 @@ char    *anbu_pg_values_from_double (double        value);
 /* A bytea parameter in hex ("\\x0a1b…"), for $n::bytea. */
 char    *anbu_pg_values_from_bytes  (gconstpointer data,
                                      gsize         size);
+/* A text[] parameter for $n::text[]: {"…","…"} with quotes and backslashes
+ * escaped; a NULL element is SQL NULL. A batch travels as one parameter per
+ * column. */
+char    *anbu_pg_values_text_array  (const char * const *values,
+                                     guint               n);
 
 G_END_DECLS
