@@ -75,17 +75,14 @@ error_from_answer (SoupMessage *message,
   const char *retry = soup_message_headers_get_one (soup_message_get_response_headers (message),
                                                     "Retry-After");
   guint retry_after = retry ? (guint) g_ascii_strtoull (retry, NULL, 10) : 0;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonObject) root = NULL;
   const char *code = NULL, *field = NULL, *text = NULL;
   JsonNode *error_node = NULL;
   gsize len = 0;
   const char *data = body ? g_bytes_get_data (body, &len) : NULL;
 
-  if (data != NULL && len > 0 && anbu_json_has_one_value (data, len)
-      && json_parser_load_from_data (parser, data, (gssize) len, NULL)
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    error_node = json_object_get_member (json_node_get_object (json_parser_get_root (parser)),
-                                         "error");
+  if (data != NULL && len > 0 && (root = anbu_json_parse_object (data, (gssize) len, NULL)) != NULL)
+    error_node = json_object_get_member (root, "error");
   if (error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node))
     {
       JsonObject *object = json_node_get_object (error_node);
@@ -480,8 +477,7 @@ on_sign_in_ready (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
   const char *token;
   gsize len = 0;
   const char *data;
@@ -493,11 +489,8 @@ on_sign_in_ready (GObject      *source,
       return;
     }
   data = g_bytes_get_data (body, &len);
-  if (!anbu_json_has_one_value (data, len)
-      || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
-      || (token = json_object_get_string_member_with_default (
-            (object = json_node_get_object (json_parser_get_root (parser))), "token", NULL)) == NULL
+  if ((object = anbu_json_parse_object (data, (gssize) len, NULL)) == NULL
+      || (token = json_object_get_string_member_with_default (object, "token", NULL)) == NULL
       || !json_object_has_member (object, "user"))
     {
       g_task_return_new_error (task, ANBU_NETWORK_ERROR, ANBU_NETWORK_ERROR_BAD_RESPONSE,
@@ -505,7 +498,7 @@ on_sign_in_ready (GObject      *source,
       return;
     }
   anbu_api_client_set_token (ANBU_API_CLIENT (source), token);
-  g_task_return_pointer (task, json_object_ref (object), (GDestroyNotify) json_object_unref);
+  g_task_return_pointer (task, g_steal_pointer (&object), (GDestroyNotify) json_object_unref);
 }
 
 /**

@@ -79,19 +79,16 @@ static JsonNode *
 parse_body (GBytes  *body,
             GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize len = 0;
   const char *data = g_bytes_get_data (body, &len);
+  g_autoptr(JsonNode) root = anbu_json_parse_document (data, (gssize) len, NULL);
 
-  /* Strict JSON only: json-glib leaks parts of documents it refuses. */
-  if (!anbu_json_has_one_value (data, len)
-      || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       set_bad_answer (error, "JSON");
       return NULL;
     }
-  return json_parser_steal_root (parser);
+  return g_steal_pointer (&root);
 }
 
 static gboolean

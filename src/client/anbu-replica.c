@@ -260,17 +260,12 @@ JsonObject *
 _anbu_replica_parse_object (const char  *text,
                             GError     **error)
 {
-  g_autoptr(JsonNode) node = NULL;
+  /* A damaged file may hold anything. */
+  JsonObject *object = anbu_json_parse_object (text, -1, NULL);
 
-  /* A damaged file may hold anything; json-glib leaks parts of what it refuses. */
-  if (anbu_json_has_one_value (text, strlen (text)))
-    node = json_from_string (text, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      _anbu_replica_set_damaged_error (error);
-      return NULL;
-    }
-  return json_node_dup_object (node);
+  if (object == NULL)
+    _anbu_replica_set_damaged_error (error);
+  return object;
 }
 
 char *

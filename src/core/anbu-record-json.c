@@ -90,13 +90,6 @@ check_date (const char  *field,
   return anbu_validate_date (field, text, NULL, error);
 }
 
-gboolean
-anbu_json_has_one_value (const char *text,
-                         gsize       length)
-{
-  return anbu_json_check_syntax (text, length, NULL) == ANBU_JSON_SYNTAX_OK;
-}
-
 /**
  * anbu_json_parse_document:
  * @data: a JSON document read from outside (a body, an answer, a file)
@@ -114,7 +107,8 @@ anbu_json_parse_document (const char  *data,
                           gssize       length,
                           GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  /* Mutable: the app changes what it reads (a sign-in answer, a record). */
+  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) parse_error = NULL;
   g_autofree char *copy = NULL;
   gsize n, offset = 0;

@@ -23,11 +23,6 @@ JsonObject *anbu_json_parse_object   (const char     *data,
                                       gssize          length,
                                       GError        **error);
 
-/* Whether @text is exactly one well-formed JSON value (anbu-json-syntax.h):
- * json-glib 1.6 leaks parts of some documents it refuses. */
-gboolean    anbu_json_has_one_value  (const char     *text,
-                                      gsize           length);
-
 gboolean    anbu_json_is_absent      (JsonNode       *node);
 
 gboolean    anbu_json_read_text      (const char     *field,

@@ -12,6 +12,7 @@
 #include "anbu-alert.h"
 #include "anbu-contact.h"
 #include "anbu-household.h"
+#include "anbu-json-syntax.h"
 #include "anbu-plug.h"
 #include "anbu-record-json.h"
 #include "anbu-user.h"
@@ -677,7 +678,8 @@ test_more_than_one_value (void)
       g_assert_null (object);
       g_assert_error (error, ANBU_RECORD_ERROR, ANBU_RECORD_ERROR_INVALID_JSON);
       g_assert_nonnull (strstr (error->message, "more than one value"));
-      g_assert_false (anbu_json_has_one_value (refused[i], strlen (refused[i])));
+      g_assert_cmpint (anbu_json_check_syntax (refused[i], strlen (refused[i]), NULL), ==,
+                       ANBU_JSON_SYNTAX_TRAILING);
     }
   for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
     {
@@ -686,7 +688,8 @@ test_more_than_one_value (void)
 
       g_assert_no_error (error);
       g_assert_true (json_object_has_member (object, "a"));
-      g_assert_true (anbu_json_has_one_value (accepted[i], strlen (accepted[i])));
+      g_assert_cmpint (anbu_json_check_syntax (accepted[i], strlen (accepted[i]), NULL), ==,
+                       ANBU_JSON_SYNTAX_OK);
     }
 }
 
