@@ -40,6 +40,11 @@ struct _AnbuAlertEngine
    * offline: dirty when not indexed) and the watched ones. */
   GHashTable          *due;
   gboolean             due_ready;
+  /* The look at every household that builds the index runs outside the
+   * store's write lock and writes nothing: a household it finds with
+   * something to raise, close or route is only marked for the due pass
+   * that follows, which reads its facts again under the lock. */
+  gboolean             scanning;
   gint64               all_learned_at;  /* every indexed profile learned after this midnight */
   GHashTable          *dirty;
   gint64               seen_seq;
@@ -889,6 +894,62 @@ due_entry_update (AnbuAlertEngine      *self,
   entry->online_since = facts->plugs_online_since;
 }
 
+static AnbuQuietFacts
+quiet_facts_of (const HouseholdFacts *facts)
+{
+  AnbuQuietFacts quiet = { facts->last_activity_at, facts->last_seen_at, facts->online_since,
+                           NULL, 0, facts->offline_from };
+
+  return quiet;
+}
+
+/* Staff came after the last counted activity: their switching and a new
+ * plug's first readings do not end the resident's quiet, which its events
+ * tell. */
+static gboolean
+staff_after_activity (const HouseholdFacts *facts)
+{
+  return facts->last_staff_at > 0
+         && facts->last_staff_at >= facts->last_activity_at - ANBU_CASE_VISIT_SECONDS;
+}
+
+/* A routine watch needs a ready profile and at least min_quiet_hours of
+ * quiet (since QUIET_SINCE, before absences) up to the last reading; a
+ * quiet judged before is not judged again before its watch time. */
+static gboolean
+routine_candidate (AnbuAlertEngine      *self,
+                   const RoutineIndex   *index,
+                   const HouseholdFacts *facts,
+                   gint64                quiet_since,
+                   gint64                now)
+{
+  return index != NULL && index->ready
+         && MIN (facts->last_seen_at, now) - quiet_since
+            >= (gint64) (self->routine_params.min_quiet_hours * 3600.0)
+         && !(index->quiet_since == quiet_since && now < index->watch_at);
+}
+
+/* Whether evaluating the household reads anything but its facts (staff
+ * times, absences, its last event, its profile, its alerts), as
+ * evaluate_household decides: the households whose reads a look at every
+ * household prefetches. */
+static gboolean
+evaluation_reads (AnbuAlertEngine      *self,
+                  const HouseholdFacts *facts,
+                  gint64                now)
+{
+  AnbuInactivityParams params = { facts->threshold_hours, self->offline_after };
+  AnbuQuietFacts quiet = quiet_facts_of (facts);
+  AnbuInactivityVerdict verdict;
+
+  if (staff_after_activity (facts) || g_hash_table_contains (self->watched, facts->id))
+    return TRUE;
+  anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
+  return verdict.inactive
+         || routine_candidate (self, g_hash_table_lookup (self->routines, facts->id), facts,
+                               verdict.quiet_since, now);
+}
+
 /* Everything for one household at `now`. */
 static gboolean
 evaluate_household (AnbuAlertEngine      *self,
@@ -900,38 +961,29 @@ evaluate_household (AnbuAlertEngine      *self,
                     GError              **error)
 {
   AnbuInactivityParams params = { facts->threshold_hours, self->offline_after };
-  AnbuQuietFacts quiet = { facts->last_activity_at, facts->last_seen_at, facts->online_since,
-                           NULL, 0, facts->offline_from };
+  AnbuQuietFacts quiet = quiet_facts_of (facts);
   g_autoptr(GArray) windows = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
   AnbuInactivityVerdict verdict;
   AnbuRoutineVerdict routine = { 0 };
   g_autofree char *routine_detail = NULL;
   RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
-  gboolean routine_candidate;
+  gboolean judge_routine;
   gint64 bare_quiet_since;
   StoredAlert *stored;
 
   if (stats != NULL)
     stats->households++;
 
-  /* Staff came after the last counted activity: their switching and a new
-   * plug's first readings do not end the resident's quiet. */
-  if (facts->last_staff_at > 0
-      && facts->last_staff_at >= facts->last_activity_at - ANBU_CASE_VISIT_SECONDS
+  if (staff_after_activity (facts)
       && !resident_last_activity (self, facts->id, now, &quiet.last_activity_at, error))
     return FALSE;
 
   /* Absences only shorten the quiet: look them up only when it matters. */
   anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
-  /* A routine watch needs a ready profile and at least min_quiet_hours of
-   * quiet up to the last reading. */
   bare_quiet_since = verdict.quiet_since;
-  routine_candidate = index != NULL && index->ready
-                      && MIN (facts->last_seen_at, now) - verdict.quiet_since
-                         >= (gint64) (self->routine_params.min_quiet_hours * 3600.0)
-                      && !(index->quiet_since == bare_quiet_since && now < index->watch_at);
-  if (verdict.inactive || routine_candidate || g_hash_table_contains (self->watched, facts->id))
+  judge_routine = routine_candidate (self, index, facts, bare_quiet_since, now);
+  if (verdict.inactive || judge_routine || g_hash_table_contains (self->watched, facts->id))
     {
       windows = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
       if (!load_absences (self, facts->id, windows, error))
@@ -940,7 +992,7 @@ evaluate_household (AnbuAlertEngine      *self,
       quiet.n_absences = windows->len;
       anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
     }
-  if (routine_candidate)
+  if (judge_routine)
     {
       AnbuRoutineProfiles profiles;
       AnbuActivityEvent last_event;
@@ -979,6 +1031,11 @@ evaluate_household (AnbuAlertEngine      *self,
   if (!verdict.inactive && !verdict.offline && !routine.watch
       && !g_hash_table_contains (self->watched, facts->id))
     return TRUE;
+  if (self->scanning)
+    {
+      due_entry_for (self, facts->id)->look_at = 0;
+      return TRUE;
+    }
 
   alerts = load_unresolved (self, facts->id, error);
   if (alerts == NULL)
@@ -1345,28 +1402,38 @@ watch_household (const char *household_id,
   g_hash_table_add (self->watched, g_strdup (household_id));
 }
 
-/* The timer pass that looks at every household (the first one, after a
- * failed pass or another instance's passes, and when most households are
- * behind: an ingest gap or a backlog, which only the whole picture tells).
- * It builds the due index anew. Every household is evaluated, but a
- * routine watch judged before is kept by its key: CHANGES_READ says
- * whether the records changed since the last pass were read (the due
- * pass that found most households behind; they judge their watch again);
- * if not, every watch is judged again. */
+/* The look at every household that builds the due index anew: the first
+ * pass, one after a failed pass or another instance's passes, and one that
+ * finds most households behind (an ingest gap or a backlog, which only the
+ * whole picture tells). It reads outside the store's write lock and writes
+ * nothing (`scanning`), so another instance's requests never wait for it,
+ * however many households there are: what it finds to raise, close or
+ * route is marked due, and the due pass that follows does it under the
+ * lock on facts read there. Its picture may be older than that pass's, as
+ * any index entry is: records changed since its change number are looked
+ * at again, and readings and activity only move countdowns later.
+ *
+ * A routine watch judged before is kept by its key: CHANGES_READ says
+ * whether the records changed since the last pass were read (the due pass
+ * that found most households behind; they judge their watch again); if
+ * not, every watch is judged again. Routines are relearned by the due pass
+ * (all_learned_at 0), under the lock, within its budget. */
 static gboolean
-run_full_pass (AnbuAlertEngine     *self,
-               gint64               now,
-               gboolean             changes_read,
-               GPtrArray           *changes,
-               AnbuAlertPassStats  *stats,
-               GError             **error)
+scan_every_household (AnbuAlertEngine     *self,
+                      gint64               now,
+                      gboolean             changes_read,
+                      AnbuAlertPassStats  *stats,
+                      GError             **error)
 {
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (HouseholdFacts));
   g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
-  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GPtrArray) asking = NULL;
+  /* Read before anything else: what changes from here on is looked at by
+   * the due pass. */
   gint64 seq = read_seq (self);
-  gboolean complete, ok;
+  gboolean ok;
 
+  self->due_ready = FALSE;
   if (!changes_read && self->seen_seq > 0)
     {
       /* After a failed pass or another instance's passes: the profiles
@@ -1402,18 +1469,26 @@ run_full_pass (AnbuAlertEngine     *self,
   g_hash_table_remove_all (self->dirty);
   note_mass_silence (self, all, now);
 
-  candidates = g_ptr_array_sized_new (all->len);
+  /* Every household is looked at: what those that read anything need is
+   * read for many at once. */
+  asking = g_ptr_array_new ();
   for (guint i = 0; i < all->len; i++)
-    g_ptr_array_add (candidates, (gpointer) g_array_index (all, HouseholdFacts, i).id);
-  if (!relearn (self, candidates, now, NULL, &complete, error)
-      || !anbu_detection_store_prefetch (self->data, now, error))
+    {
+      const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, i);
+
+      if (evaluation_reads (self, facts, now))
+        g_ptr_array_add (asking, (gpointer) facts->id);
+    }
+  if (!anbu_detection_store_prefetch (self->data, now, (const char * const *) asking->pdata,
+                                      asking->len, error))
     return FALSE;
-  /* Every household is looked at: what each may need is read at once. */
-  ok = evaluate_all (self, all, now, TRUE, changes, stats, error);
+  self->scanning = TRUE;
+  ok = evaluate_all (self, all, now, TRUE, NULL, stats, error);
+  self->scanning = FALSE;
   anbu_detection_store_forget_prefetched (self->data);
   if (!ok)
     return FALSE;
-  self->all_learned_at = complete ? local_midnight (&self->routine_params, now) : 0;
+  self->all_learned_at = 0;
   self->seen_seq = seq;
   self->due_ready = TRUE;
   return TRUE;
@@ -1448,10 +1523,15 @@ look_at_changed (const char *household_id,
 }
 
 /* The timer pass on the due index: the households whose look is due,
- * whose records changed, that ingest marked, or that are watched. */
+ * whose records changed, that ingest marked, or that are watched. When it
+ * finds most households behind it writes nothing and says so in
+ * *NEEDS_SCAN (the whole picture is needed), unless AFTER_SCAN: it follows
+ * the look at every household, which judged that picture already. */
 static gboolean
 run_due_pass (AnbuAlertEngine     *self,
               gint64               now,
+              gboolean             after_scan,
+              gboolean            *needs_scan,
               GPtrArray           *changes,
               AnbuAlertPassStats  *stats,
               GError             **error)
@@ -1525,20 +1605,26 @@ run_due_pass (AnbuAlertEngine     *self,
    * are never later than the stored ones, so it counts no fewer households
    * behind (and silent through ingest gaps) than the facts would. Only
    * when it finds more than half does the pass look at everything. */
-  n = g_hash_table_size (self->due);
-  g_hash_table_iter_init (&iter, self->due);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  if (!after_scan)
     {
-      const DueEntry *entry = value;
+      n = g_hash_table_size (self->due);
+      g_hash_table_iter_init (&iter, self->due);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          const DueEntry *entry = value;
 
-      newest = MAX (newest, entry->last_reading_at);
-      behind += entry->last_reading_at + self->offline_after <= now;
+          newest = MAX (newest, entry->last_reading_at);
+          behind += entry->last_reading_at + self->offline_after <= now;
+        }
+      if (n >= MASS_SILENCE_MIN && 2 * behind > n)
+        {
+          *needs_scan = TRUE;
+          return TRUE;
+        }
+      self->mass_silence = FALSE;
+      self->catching_up_since = 0;
+      self->newest_reading = newest;
     }
-  if (n >= MASS_SILENCE_MIN && 2 * behind > n)
-    return run_full_pass (self, now, TRUE, changes, stats, error);
-  self->mass_silence = FALSE;
-  self->catching_up_since = 0;
-  self->newest_reading = newest;
 
   if (self->all_learned_at != midnight)
     {
@@ -1572,7 +1658,7 @@ run_due_pass (AnbuAlertEngine     *self,
     }
 
   /* What the households looked at may need is read for many at once. */
-  if (!anbu_detection_store_prefetch (self->data, now, error))
+  if (!anbu_detection_store_prefetch (self->data, now, NULL, 0, error))
     return FALSE;
   ok = evaluate_all (self, all, now, TRUE, changes, stats, error);
   anbu_detection_store_forget_prefetched (self->data);
@@ -1786,6 +1872,41 @@ anbu_alert_engine_check_watched (AnbuAlertEngine     *self,
   return anbu_alert_engine_check_households (self, ids, now, stats, error);
 }
 
+/* The due pass in the store's write transaction; FALSE in *needs_scan
+ * when it committed (or AFTER_SCAN), TRUE when it rolled back, having
+ * found most households behind. */
+static gboolean
+run_due_pass_locked (AnbuAlertEngine     *self,
+                     gint64               now,
+                     gboolean             after_scan,
+                     gboolean            *needs_scan,
+                     GPtrArray           *changes,
+                     AnbuAlertPassStats  *stats,
+                     GError             **error)
+{
+  *needs_scan = FALSE;
+  if (!anbu_store_begin (self->store, error))
+    return FALSE;
+  if (!run_due_pass (self, now, after_scan, needs_scan, changes, stats, error))
+    {
+      self->due_ready = FALSE;
+      anbu_store_rollback (self->store);
+      return FALSE;
+    }
+  if (*needs_scan)
+    {
+      /* Nothing was written yet. */
+      anbu_store_rollback (self->store);
+      return TRUE;
+    }
+  if (!anbu_store_commit (self->store, error))
+    {
+      self->due_ready = FALSE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
                             gint64               now,
@@ -1793,22 +1914,36 @@ anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
                             GError             **error)
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+  AnbuAlertPassStats after_scan = { 0 };
+  gboolean scanned = FALSE, needs_scan;
 
   g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
 
-  if (!anbu_store_begin (self->store, error))
-    return FALSE;
-  if (!(self->due_ready ? run_due_pass (self, now, changes, stats, error)
-                        : run_full_pass (self, now, FALSE, changes, stats, error)))
+  if (!self->due_ready)
     {
-      self->due_ready = FALSE;
-      anbu_store_rollback (self->store);
-      return FALSE;
+      if (!scan_every_household (self, now, FALSE, stats, error))
+        return FALSE;
+      scanned = TRUE;
     }
-  if (!anbu_store_commit (self->store, error))
+  if (!run_due_pass_locked (self, now, scanned, &needs_scan, changes,
+                            scanned ? &after_scan : stats, error))
+    return FALSE;
+  if (needs_scan)
     {
-      self->due_ready = FALSE;
-      return FALSE;
+      if (!scan_every_household (self, now, TRUE, stats, error))
+        return FALSE;
+      scanned = TRUE;
+      if (!run_due_pass_locked (self, now, TRUE, &needs_scan, changes, &after_scan, error))
+        return FALSE;
+    }
+  /* After a scan, households were counted by it; what the due pass did
+   * counts as well. */
+  if (scanned && stats != NULL)
+    {
+      stats->raised += after_scan.raised;
+      stats->escalated += after_scan.escalated;
+      stats->rerouted += after_scan.rerouted;
+      stats->closed += after_scan.closed;
     }
   emit_changes (self, changes);
   return TRUE;

@@ -253,11 +253,13 @@ anbu_detection_store_foreach_profile (AnbuDetectionStore       *self,
 gboolean
 anbu_detection_store_prefetch (AnbuDetectionStore  *self,
                                gint64               now,
+                               const char * const  *household_ids,
+                               guint                n_households,
                                GError             **error)
 {
   if (IFACE (self)->prefetch == NULL)
     return TRUE;
-  return IFACE (self)->prefetch (self, now, error);
+  return IFACE (self)->prefetch (self, now, household_ids, n_households, error);
 }
 
 void

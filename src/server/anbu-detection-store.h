@@ -165,6 +165,8 @@ struct _AnbuDetectionStoreInterface
   /* Optional (NULL: nothing to gain). */
   gboolean (*prefetch)               (AnbuDetectionStore        *self,
                                       gint64                     now,
+                                      const char * const        *household_ids,
+                                      guint                      n_households,
                                       GError                   **error);
   void     (*forget_prefetched)      (AnbuDetectionStore        *self);
 };
@@ -316,15 +318,19 @@ gboolean anbu_detection_store_foreach_profile  (AnbuDetectionStore        *self,
                                                 gpointer                   user_data,
                                                 GError                   **error);
 
-/* A pass is about to evaluate, at `now` and inside the store's
- * transaction, the households whose facts it just read (read_facts of all,
- * or read_facts_of), in that order: an engine that pays a round trip per
- * query may read their absences, last events and profiles for many at
- * once, and answer from them until anbu_detection_store_forget_prefetched(),
- * which the pass calls before it ends (what it read can change
- * afterwards). Profiles saved meanwhile are read anew. */
+/* A pass is about to evaluate, at `now`, the households whose facts it
+ * just read (read_facts of all, or read_facts_of), in that order: an
+ * engine that pays a round trip per query may read their absences, last
+ * events and profiles for many at once, and answer from them until
+ * anbu_detection_store_forget_prefetched(), which the pass calls before it
+ * ends (what it read can change afterwards). Profiles saved meanwhile are
+ * read anew. `household_ids`, when not NULL: of those, the ones whose
+ * evaluation will read anything, in the same order (the others are read
+ * for nothing); any other still reads alone. */
 gboolean anbu_detection_store_prefetch         (AnbuDetectionStore  *self,
                                                 gint64               now,
+                                                const char * const  *household_ids,
+                                                guint                n_households,
                                                 GError             **error);
 void     anbu_detection_store_forget_prefetched (AnbuDetectionStore *self);
 

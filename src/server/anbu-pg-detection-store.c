@@ -1191,33 +1191,40 @@ forget_prefetched (AnbuDetectionStore *store)
 /* A pass evaluates the households whose facts it just read, in that
  * order: their absences, last events, profiles, unresolved alerts and
  * contact counts are read by blocks of that order when first asked for,
- * instead of a round trip each. Read then, not now: within the pass's
- * transaction, as late as one by one.
+ * instead of a round trip each. Read then, not now: as late as one by
+ * one (within the due pass's transaction).
  *
- * Why these reads, and the facts, stay under the store's write lock the
- * pass holds (anbu_store_begin) rather than before it: a signal is raised
- * or closed on what they say. Between a read before the lock and the
- * lock, another instance may commit readings or activity (plug_live,
- * activity_event: no change number, so the next due pass would not look
- * again) or an absence or visit, and evaluate the household itself under
- * the lock with them; this pass would then raise, on the older facts, a
- * signal that instance rightly did not (an inactivity signal for someone
- * who just switched the TV on), or close one too early. The unresolved
- * alerts must be read under the lock as well, or a signal raised
- * meanwhile elsewhere would be raised a second time. Read under the lock,
- * the pass sees every commit before it and none can come during it, so
- * nothing is raised twice or lost. What the lock costs is kept short
- * instead: one statement for every household's facts, five per 1,000
- * households for the rest, and no round trip per household but for the
- * signals written. */
+ * Why a signal is raised or closed only on reads made under the store's
+ * write lock (anbu_store_begin), in the due pass: between a read before
+ * the lock and the lock, another instance may commit readings or activity
+ * (plug_live, activity_event: no change number, so the next due pass would
+ * not look again) or an absence or visit, and evaluate the household
+ * itself under the lock with them; a pass acting on the older facts would
+ * then raise a signal that instance rightly did not (an inactivity signal
+ * for someone who just switched the TV on), or close one too early. The
+ * unresolved alerts must be read under the lock as well, or a signal
+ * raised meanwhile elsewhere would be raised a second time. The look at
+ * every household (a first pass, a takeover) reads without the lock and
+ * only marks what it finds for the due pass that follows, which reads
+ * those households again under it (anbu-alert-engine.c). What the lock
+ * costs is kept short: one statement for the due households' facts, five
+ * per 1,000 households for the rest, and no round trip per household but
+ * for the signals written. */
 static gboolean
 prefetch (AnbuDetectionStore  *store,
           gint64               now,
+          const char * const  *household_ids,
+          guint                n_households,
           GError             **error)
 {
   AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
 
-  if (self->block != NULL)
+  /* A block then holds only households that ask: at a million households
+   * a few percent are quiet enough to, and reading every one's profile
+   * (1.7 KB and more each) was most of the look at all of them. */
+  if (household_ids != NULL)
+    remember_ids (self, household_ids, n_households);
+  else if (self->block != NULL)
     g_hash_table_remove_all (self->block);
   self->prefetched = TRUE;
   self->prefetched_at = now;

@@ -378,7 +378,7 @@ test_absences (Fixture       *fixture,
 
   /* The same when a pass read every household's at once. */
   save_household (fixture, "H2", TRUE, 24);
-  g_assert_true (anbu_detection_store_prefetch (fixture->detection, now, &error));
+  g_assert_true (anbu_detection_store_prefetch (fixture->detection, now, NULL, 0, &error));
   g_assert_no_error (error);
   g_array_set_size (windows, 0);
   g_assert_true (anbu_detection_store_read_absences (fixture->detection, "H1", windows, &error));
@@ -700,16 +700,22 @@ test_bulk_reads (Fixture       *fixture,
   g_assert_cmpint (events[3].ts, ==, T0 + HOUR);
   g_assert_false (has_event[2]);
   g_assert_cmpuint (absences[0]->len, ==, 1);
-  for (guint pass = 0; pass < 2; pass++)
+  /* Read by blocks of every household's facts, of only some of them (the
+   * others alone: the same answers), and of the facts of a few. */
+  for (guint pass = 0; pass < 3; pass++)
     {
-      if (pass == 0)
+      static const char *const some[] = { "H3", "H{5},x" };
+
+      if (pass < 2)
         g_assert_true (anbu_detection_store_read_facts (fixture->detection, NULL, now, all, ids,
                                                         &error));
       else
         g_assert_true (anbu_detection_store_read_facts_of (fixture->detection, asked,
                                                            G_N_ELEMENTS (asked), now, all, ids,
                                                            &error));
-      g_assert_true (anbu_detection_store_prefetch (fixture->detection, now, &error));
+      g_assert_true (anbu_detection_store_prefetch (fixture->detection, now,
+                                                    pass == 1 ? some : NULL,
+                                                    pass == 1 ? G_N_ELEMENTS (some) : 0, &error));
       g_assert_no_error (error);
       for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
         {
@@ -755,7 +761,7 @@ test_bulk_reads (Fixture       *fixture,
               g_assert_cmpint (closed_at, ==, resolved_times[i][k][1]);
             }
         }
-      if (pass == 0)
+      if (pass < 2)
         anbu_detection_store_forget_prefetched (fixture->detection);
     }
   /* An alert the pass raised for a household it read: read again, found. */
@@ -924,7 +930,8 @@ test_events_and_coverage (Fixture       *fixture,
   g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 4 * HOUR,
                                                        &last));
   g_assert_cmpint (last.ts, ==, T0 + HOUR);
-  g_assert_true (anbu_detection_store_prefetch (fixture->detection, T0 + 4 * HOUR, &error));
+  g_assert_true (anbu_detection_store_prefetch (fixture->detection, T0 + 4 * HOUR, NULL, 0,
+                                                &error));
   g_assert_no_error (error);
   memset (&last, 0, sizeof last);
   g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 4 * HOUR,
@@ -1042,6 +1049,84 @@ test_engine_inactivity (Fixture       *fixture,
   g_assert_cmpuint (records->len, ==, 0);
 }
 
+/* A pass run on a thread of its own, as another instance's would be. */
+typedef struct
+{
+  AnbuAlertEngine    *engine;
+  gint64              now;
+  AnbuAlertPassStats  stats;
+  gboolean            ok;
+  gint                done;
+} PassThread;
+
+static gpointer
+run_pass_thread (gpointer data)
+{
+  PassThread *pass = data;
+  g_autoptr(GError) error = NULL;
+
+  pass->ok = anbu_alert_engine_run_pass (pass->engine, pass->now, &pass->stats, &error);
+  g_assert_no_error (error);
+  g_atomic_int_set (&pass->done, 1);
+  return NULL;
+}
+
+/* The first pass of an instance (after start-up, or taking over from one
+ * that died) looks at every household without the store's write lock:
+ * other instances' writes (a push, a sign-in) do not wait for it, however
+ * large the country. Only what it found to raise waits for the lock, and
+ * is raised once the lock is free, on facts read under it. */
+static void
+test_engine_first_look_unlocked (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(AnbuAlertEngine) engine = NULL;
+  g_autoptr(AnbuStore) other_instance = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  PassThread pass = { 0 };
+  GThread *thread;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, HOUSEHOLD_UUID, TRUE, 24);
+  install_plug (fixture, "AB-0001", HOUSEHOLD_UUID, T0);
+  add_event (fixture, "AB-0001", T0 + HOUR);
+  set_live (fixture, "AB-0001", HOUSEHOLD_UUID, T0 + 25 * HOUR + 1800, T0 + HOUR, T0, 0);
+
+  engine = anbu_alert_engine_new (fixture->store, fixture->readings, calendar, 0);
+  anbu_alert_engine_set_learn_budget (engine, 0);
+
+  /* Another instance is in the middle of a write. */
+  other_instance = anbu_store_open (fixture->location, &error);
+  g_assert_no_error (error);
+  g_assert_true (anbu_store_begin (other_instance, &error));
+  g_assert_no_error (error);
+
+  pass.engine = engine;
+  pass.now = T0 + 25 * HOUR + 1800;
+  thread = g_thread_new ("pass", run_pass_thread, &pass);
+  /* The household is looked at meanwhile (bounded: a minute). */
+  for (guint i = 0; i < 6000 && g_atomic_int_get ((gint *) &pass.stats.households) == 0; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpint (g_atomic_int_get ((gint *) &pass.stats.households), ==, 1);
+  /* Its signal waits for the lock. */
+  g_assert_false (g_atomic_int_get (&pass.done));
+  g_assert_cmpuint (pass.stats.raised, ==, 0);
+
+  g_assert_true (anbu_store_commit (other_instance, &error));
+  g_assert_no_error (error);
+  g_thread_join (thread);
+  g_assert_true (pass.ok);
+  g_assert_cmpuint (pass.stats.households, ==, 1);
+  g_assert_cmpuint (pass.stats.raised, ==, 1);
+  g_assert_true (anbu_detection_store_read_unresolved_alerts (fixture->detection, HOUSEHOLD_UUID,
+                                                              collect_record, records, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+}
+
 /* The engine relearns a routine from the stored events and readings: the
  * days the readings do not cover are not observed, the profile it learned
  * is stored and loads back equal. */
@@ -1131,6 +1216,7 @@ main (int    argc,
   add_case ("bulk-reads", test_bulk_reads);
   add_case ("events-and-coverage", test_events_and_coverage);
   add_case ("engine-inactivity", test_engine_inactivity);
+  add_case ("engine-first-look-unlocked", test_engine_first_look_unlocked);
   add_case ("engine-learns-routine", test_engine_learns_routine);
 
   return anbu_test_postgres_run_tests ();
