@@ -1371,6 +1371,69 @@ relearn (AnbuAlertEngine  *self,
   return TRUE;
 }
 
+/* Signals saved in one write transaction at most by a timer pass: a
+ * cold start at a million households raised 20,000 at once and held the
+ * store's write lock for 49 s, and every other writer (pushes, sign-ins,
+ * other instances) waited for it. */
+#define SAVES_PER_TRANSACTION 500
+
+/* evaluate_all for the timer pass, inside the store's write transaction:
+ * once SAVES_PER_TRANSACTION signals are saved, it commits them (and
+ * tells of them), takes the lock again and reads the facts of the
+ * households still to evaluate anew under it, since another instance may
+ * have written between. */
+static gboolean
+evaluate_committing (AnbuAlertEngine     *self,
+                     GArray              *all,
+                     gint64               now,
+                     GPtrArray           *changes,
+                     AnbuAlertPassStats  *stats,
+                     GError             **error)
+{
+  g_autoptr(GArray) fresh = NULL;
+  g_autoptr(GStringChunk) fresh_ids = NULL;
+  GArray *facts = all;
+  guint i = 0;
+
+  /* Bounded: each round evaluates at least one household more. */
+  while (i < facts->len)
+    {
+      g_autoptr(GPtrArray) rest = NULL;
+
+      if (!evaluate_household (self, &g_array_index (facts, HouseholdFacts, i++), now, TRUE,
+                               changes, stats, error))
+        return FALSE;
+      if (changes->len < SAVES_PER_TRANSACTION || i == facts->len)
+        continue;
+
+      rest = g_ptr_array_new_full (facts->len - i, g_free);
+      for (guint j = i; j < facts->len; j++)
+        g_ptr_array_add (rest, g_strdup (g_array_index (facts, HouseholdFacts, j).id));
+      anbu_detection_store_forget_prefetched (self->data);
+      if (!anbu_store_commit (self->store, error))
+        return FALSE;
+      emit_changes (self, changes);
+      g_ptr_array_set_size (changes, 0);
+      if (!anbu_store_begin (self->store, error))
+        return FALSE;
+
+      g_clear_pointer (&fresh, g_array_unref);
+      g_clear_pointer (&fresh_ids, g_string_chunk_free);
+      fresh = g_array_new (FALSE, FALSE, sizeof (HouseholdFacts));
+      fresh_ids = g_string_chunk_new (4096);
+      /* Refresh the visits too, then the facts: those no longer active
+       * or without a plug drop out, and their change is looked at next. */
+      if (!refresh_visits (self, error)
+          || !read_facts_of (self, rest, now, fresh, fresh_ids, error)
+          || !anbu_detection_store_prefetch (self->data, now, NULL, 0, error))
+        return FALSE;
+      g_array_sort (fresh, compare_facts);
+      facts = fresh;
+      i = 0;
+    }
+  return TRUE;
+}
+
 static gboolean
 evaluate_all (AnbuAlertEngine     *self,
               GArray              *all,
@@ -1660,7 +1723,7 @@ run_due_pass (AnbuAlertEngine     *self,
   /* What the households looked at may need is read for many at once. */
   if (!anbu_detection_store_prefetch (self->data, now, NULL, 0, error))
     return FALSE;
-  ok = evaluate_all (self, all, now, TRUE, changes, stats, error);
+  ok = evaluate_committing (self, all, now, changes, stats, error);
   anbu_detection_store_forget_prefetched (self->data);
   if (!ok)
     return FALSE;

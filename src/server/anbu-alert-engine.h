@@ -108,8 +108,11 @@ gboolean         anbu_alert_engine_check_watched      (AnbuAlertEngine         *
 
 /* The timer pass: every active household whose countdowns may have run
  * out (the due index; the first pass, and any pass that finds most
- * households behind, looks at every one), then escalation and routing of
- * every unresolved alert. */
+ * households behind, looks at every one, without the store's write lock),
+ * then escalation and routing of every unresolved alert. It writes in the
+ * store's write transactions, committing and telling its signals by
+ * batches; on failure those committed stay and the next pass looks at
+ * every household. */
 gboolean         anbu_alert_engine_run_pass           (AnbuAlertEngine         *self,
                                                        gint64                   now,
                                                        AnbuAlertPassStats      *stats,

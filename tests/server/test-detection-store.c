@@ -1127,6 +1127,110 @@ test_engine_first_look_unlocked (Fixture       *fixture,
   g_assert_cmpuint (records->len, ==, 1);
 }
 
+/* Unresolved alerts as another connection sees them. */
+static guint
+count_open_alerts_elsewhere (Fixture *fixture)
+{
+  const char *sql = "SELECT count (*) FROM alert WHERE state <> 'resolved'";
+  guint count = 0;
+
+  if (fixture->engine == ENGINE_POSTGRESQL)
+    {
+      g_autofree char *value = anbu_test_postgres_query_value (fixture->location, sql);
+
+      count = (guint) g_ascii_strtoull (value, NULL, 10);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *statement = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (fixture->location, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                       SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
+      count = (guint) sqlite3_column_int64 (statement, 0);
+      sqlite3_finalize (statement);
+      sqlite3_close (db);
+    }
+  return count;
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  guint    told;
+  guint    committed_when_first_told;
+} SignalWatch;
+
+static void
+note_told (AnbuAlertEngine *engine,
+           const char      *household_id,
+           const char      *record,
+           gpointer         user_data)
+{
+  SignalWatch *watch = user_data;
+
+  if (watch->told++ == 0)
+    watch->committed_when_first_told = count_open_alerts_elsewhere (watch->fixture);
+}
+
+/* A pass that raises many signals at once (a cold start after an outage
+ * of the whole service) commits them by batches: other writers get the
+ * write lock between batches, and live clients hear of the first ones
+ * before the pass ends. Each signal is raised once. */
+static void
+test_engine_commits_by_batches (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(AnbuAlertEngine) engine = NULL;
+  g_autoptr(GString) telemetry = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  SignalWatch watch = { fixture, 0, 0 };
+  AnbuAlertPassStats stats = { 0 };
+  const guint n = 600;
+
+  if (fixture->location == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("0b1f3c52-4c1e-4f55-9a1d-%012u", i);
+      g_autofree char *serial = g_strdup_printf ("AB-%04u", i);
+
+      save_household (fixture, id, TRUE, 24);
+      install_plug (fixture, serial, id, T0);
+      g_string_append_printf (telemetry,
+                              "INSERT INTO activity_event (serial, ts, kind, magnitude)"
+                              " VALUES ('%s', %" G_GINT64_FORMAT ", 0, 42.5);"
+                              "INSERT INTO plug_live (serial, household_id, last_seen_at,"
+                              " last_watts, last_lux, last_activity_at, online_since, gateway_id,"
+                              " unobserved_mark, offline_from) VALUES ('%s', '%s', %" G_GINT64_FORMAT
+                              ", 30.5, 120, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", NULL, 0, 0);",
+                              serial, T0 + HOUR, serial, id, T0 + 25 * HOUR + 1800, T0 + HOUR, T0);
+    }
+  exec_sql (fixture, telemetry->str);
+
+  engine = anbu_alert_engine_new (fixture->store, fixture->readings, calendar, 0);
+  anbu_alert_engine_set_learn_budget (engine, 0);
+  g_signal_connect (engine, "alert-changed", G_CALLBACK (note_told), &watch);
+  g_assert_true (anbu_alert_engine_run_pass (engine, T0 + 25 * HOUR + 1800, &stats, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (stats.raised, ==, n);
+  g_assert_cmpuint (watch.told, ==, n);
+  g_assert_cmpuint (watch.committed_when_first_told, >, 0);
+  g_assert_cmpuint (watch.committed_when_first_told, <, n);
+  g_assert_cmpuint (count_open_alerts_elsewhere (fixture), ==, n);
+
+  /* The next pass raises none of them again. */
+  memset (&stats, 0, sizeof stats);
+  g_assert_true (anbu_alert_engine_run_pass (engine, T0 + 25 * HOUR + 1860, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.raised, ==, 0);
+  g_assert_cmpuint (count_open_alerts_elsewhere (fixture), ==, n);
+}
+
 /* The engine relearns a routine from the stored events and readings: the
  * days the readings do not cover are not observed, the profile it learned
  * is stored and loads back equal. */
@@ -1217,6 +1321,7 @@ main (int    argc,
   add_case ("events-and-coverage", test_events_and_coverage);
   add_case ("engine-inactivity", test_engine_inactivity);
   add_case ("engine-first-look-unlocked", test_engine_first_look_unlocked);
+  add_case ("engine-commits-by-batches", test_engine_commits_by_batches);
   add_case ("engine-learns-routine", test_engine_learns_routine);
 
   return anbu_test_postgres_run_tests ();
