@@ -74,10 +74,16 @@ struct _AnbuPgDetectionStore
   gboolean        prefetched;
   gint64          prefetched_at;
   GHashTable     *block;
+  /* The current block's place in the pass order, and whether its alerts
+   * and contact counts were read (block_cases). */
+  guint           block_start;
+  guint           block_length;
+  gboolean        block_cases_read;
 };
 
 /* Three statements for a thousand households instead of up to three round
- * trips each; a block's profiles are about 3.5 MB of text. */
+ * trips each (and two more for their alerts and contacts, when asked); a
+ * block's profiles are about 3.5 MB of text. */
 #define BLOCK 1000
 /* Households per statement of read_facts_of. At 1,000,000 households a
  * timer pass looked at 16,688 and statements for 5,000 of them took 0.6
@@ -109,8 +115,10 @@ G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
  * household's record through an external sort, and at 1,000,000
  * households this statement was a large part of the start-up pass under
  * the write lock (bench/bench-country --db). json, not jsonb: one field of
- * each record is read, without building the whole tree. `where` filters
- * the plugs by p.household_id. */
+ * each record is read, without building the whole tree. The server's own
+ * gap (ingest_witness "") is one row, read once by the scalar subqueries:
+ * joined, it was scanned once per plug (2.5 s of 12.5 at a million).
+ * `where` filters the plugs by p.household_id. */
 #define FACTS_SQL(where) \
   "SELECT h.id, h.night_consent::integer," \
   " coalesce (floor ((h.record::json->>'threshold_hours')::numeric)::bigint, 0)," \
@@ -119,10 +127,11 @@ G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
   " FROM household h JOIN (SELECT p.household_id," \
   " max (greatest (coalesce (l.last_activity_at, 0), pi.installed)) AS last_activity_at," \
   " max (greatest (CASE WHEN l.last_seen_at IS NULL THEN 0 ELSE least ($2::bigint, l.last_seen_at" \
-  "   + greatest (0, coalesce (s.unobserved, 0)" \
+  "   + greatest (0, coalesce ((SELECT unobserved FROM ingest_witness WHERE id = ''), 0)" \
   "             + (CASE WHEN w.plugs >= 2 THEN w.unobserved ELSE 0 END) - l.unobserved_mark)" \
   "   + (CASE WHEN w.plugs >= 2" \
-  "      THEN greatest (0, $2::bigint - greatest (w.last_reading_at, coalesce (s.down_to, 0)))" \
+  "      THEN greatest (0, $2::bigint - greatest (w.last_reading_at," \
+  "       coalesce ((SELECT down_to FROM ingest_witness WHERE id = ''), 0)))" \
   "      ELSE 0 END)) END, pi.installed)) AS last_seen_at," \
   " max (CASE WHEN l.online_since - pi.installed < 1800" \
   " THEN 0 ELSE coalesce (l.online_since, 0) END) AS online_since," \
@@ -136,7 +145,6 @@ G_STATIC_ASSERT (ANBU_CASE_PLUG_WORK_SECONDS == 1800);
   "  (p.record::json->>'installed_at')::timestamptz))::bigint AS installed OFFSET 0) pi" \
   " LEFT JOIN plug_live l ON l.serial = p.id" \
   " LEFT JOIN ingest_witness w ON w.id = l.gateway_id" \
-  " LEFT JOIN ingest_witness s ON s.id = ''" \
   " WHERE p.state = 'installed'" where " GROUP BY p.household_id) f ON f.household_id = h.id" \
   " WHERE h.status = 'active'"
 
@@ -162,6 +170,9 @@ run (AnbuPgDetectionStore  *self,
 
 typedef struct _BlockEntry BlockEntry;
 static const BlockEntry *block_entry    (AnbuPgDetectionStore  *self,
+                                         const char            *household_id,
+                                         GError               **error);
+static BlockEntry       *block_cases    (AnbuPgDetectionStore  *self,
                                          const char            *household_id,
                                          GError               **error);
 static gboolean          in_block_reach (AnbuPgDetectionStore  *self,
@@ -333,13 +344,14 @@ read_unresolved_alerts (AnbuDetectionStore      *store,
 
   /* Read with the block's, before the pass reached the household: the
    * same as now. Alerts are written only under the store's write lock,
-   * which the pass holds from before the block was read to its end, and
-   * the pass writes a household's alerts only while it evaluates that
-   * household, after this read: nothing can be raised twice or missed.
+   * which the due pass holds from before the block's alerts were read
+   * until it commits (and forgets the blocks), and the pass writes a
+   * household's alerts only while it evaluates that household, after this
+   * read: nothing can be raised twice or missed.
    * A second read in the same pass (none today) goes to the table. */
   if (in_block_reach (self, household_id))
     {
-      BlockEntry *entry = (BlockEntry *) block_entry (self, household_id, error);
+      BlockEntry *entry = block_cases (self, household_id, error);
 
       if (entry == NULL)
         return FALSE;
@@ -396,7 +408,7 @@ read_last_resolved (AnbuDetectionStore *store,
    * the pass closed meanwhile. */
   if (in_block_reach (self, household_id))
     {
-      BlockEntry *entry = (BlockEntry *) block_entry (self, household_id, &error);
+      BlockEntry *entry = block_cases (self, household_id, &error);
 
       if (entry == NULL)
         {
@@ -451,7 +463,7 @@ count_contacts (AnbuDetectionStore *store,
    * while it holds the write lock: the block's counts are today's. */
   if (in_block_reach (self, household_id))
     {
-      const BlockEntry *entry = block_entry (self, household_id, &error);
+      const BlockEntry *entry = block_cases (self, household_id, &error);
       const Contacts *counted;
 
       if (entry == NULL)
@@ -880,8 +892,6 @@ block_entry (AnbuPgDetectionStore  *self,
   g_autoptr(PGresult) absences = NULL;
   g_autoptr(PGresult) events = NULL;
   g_autoptr(PGresult) profiles = NULL;
-  g_autoptr(PGresult) alerts = NULL;
-  g_autoptr(PGresult) contacts = NULL;
 
   if (self->block != NULL && (entry = g_hash_table_lookup (self->block, household_id)) != NULL)
     return entry;
@@ -914,34 +924,8 @@ block_entry (AnbuPgDetectionStore  *self,
                       " workday_quiet, day_off_quiet FROM routine_profile"
                       " WHERE household_id IN (SELECT unnest ($1::text[]))",
                       1, params, error);
-    if (profiles != NULL)
-      /* The unresolved alerts in the order they were saved first, then
-       * read_last_resolved's answer for each kind (resolved 1, kind). */
-      alerts = run (self,
-                    "SELECT household_id, record, version, 0, NULL, NULL, NULL, seq FROM alert"
-                    " WHERE household_id IN (SELECT unnest ($1::text[])) AND state <> 'resolved'"
-                    " UNION ALL SELECT household_id, NULL, NULL, 1, kind, quiet_since, closed_at, seq"
-                    " FROM (SELECT DISTINCT ON (household_id, record::jsonb->>'kind') household_id,"
-                    "  record::jsonb->>'kind' AS kind, record::jsonb->>'quiet_since' AS quiet_since,"
-                    "  record::jsonb->>'closed_at' AS closed_at, seq FROM alert"
-                    "  WHERE household_id IN (SELECT unnest ($1::text[])) AND state = 'resolved'"
-                    "  AND record::jsonb->>'kind' IS NOT NULL"
-                    "  ORDER BY household_id, record::jsonb->>'kind', seq DESC) r"
-                    " ORDER BY 4, 8",
-                    1, params, error);
-    /* count_contacts' counts of every alert. */
-    if (alerts != NULL)
-      contacts = run (self,
-                      "SELECT household_id, alert_id, count (*), sum (no_answer) FROM"
-                      " (SELECT household_id, record::jsonb->>'alert_id' AS alert_id,"
-                      "  CASE WHEN record::jsonb->>'outcome' = 'no_answer' THEN 1 ELSE 0 END"
-                      "  AS no_answer FROM contact WHERE household_id IN (SELECT unnest ($1::text[]))"
-                      "  UNION ALL SELECT household_id, record::jsonb->>'alert_id', 0 FROM visit"
-                      "  WHERE household_id IN (SELECT unnest ($1::text[]))) c"
-                      " WHERE alert_id IS NOT NULL GROUP BY household_id, alert_id",
-                      1, params, error);
   }
-  if (contacts == NULL)
+  if (profiles == NULL)
     return NULL;
   /* Only the current block is kept: a pass goes through them in order. */
   if (self->block != NULL)
@@ -975,6 +959,61 @@ block_entry (AnbuPgDetectionStore  *self,
   for (int row = 0; row < PQntuples (profiles); row++)
     if ((entry = g_hash_table_lookup (self->block, anbu_pg_values_text (profiles, row, 0))) != NULL)
       entry->profile_found = profiles_from_row (profiles, row, 1, &entry->profiles);
+  self->block_start = start;
+  self->block_length = n;
+  self->block_cases_read = FALSE;
+  return g_hash_table_lookup (self->block, household_id);
+}
+
+/* The household's block entry with its block's unresolved alerts, last
+ * resolved ones and contact counts, read when first asked for: only a
+ * household with a signal to raise, close or route asks, in the due pass
+ * under the write lock; a look at every household never does. */
+static BlockEntry *
+block_cases (AnbuPgDetectionStore  *self,
+             const char            *household_id,
+             GError               **error)
+{
+  BlockEntry *entry = (BlockEntry *) block_entry (self, household_id, error);
+  g_autofree char *array = NULL;
+  g_autoptr(PGresult) alerts = NULL;
+  g_autoptr(PGresult) contacts = NULL;
+
+  if (entry == NULL || self->block_cases_read)
+    return entry;
+  array = anbu_pg_values_text_array ((const char * const *) self->pass_order->pdata
+                                     + self->block_start, self->block_length);
+  {
+    const char *params[] = { array };
+
+    /* The unresolved alerts in the order they were saved first, then
+     * read_last_resolved's answer for each kind (resolved 1, kind). */
+    alerts = run (self,
+                  "SELECT household_id, record, version, 0, NULL, NULL, NULL, seq FROM alert"
+                  " WHERE household_id IN (SELECT unnest ($1::text[])) AND state <> 'resolved'"
+                  " UNION ALL SELECT household_id, NULL, NULL, 1, kind, quiet_since, closed_at, seq"
+                  " FROM (SELECT DISTINCT ON (household_id, record::jsonb->>'kind') household_id,"
+                  "  record::jsonb->>'kind' AS kind, record::jsonb->>'quiet_since' AS quiet_since,"
+                  "  record::jsonb->>'closed_at' AS closed_at, seq FROM alert"
+                  "  WHERE household_id IN (SELECT unnest ($1::text[])) AND state = 'resolved'"
+                  "  AND record::jsonb->>'kind' IS NOT NULL"
+                  "  ORDER BY household_id, record::jsonb->>'kind', seq DESC) r"
+                  " ORDER BY 4, 8",
+                  1, params, error);
+    /* count_contacts' counts of every alert. */
+    if (alerts != NULL)
+      contacts = run (self,
+                      "SELECT household_id, alert_id, count (*), sum (no_answer) FROM"
+                      " (SELECT household_id, record::jsonb->>'alert_id' AS alert_id,"
+                      "  CASE WHEN record::jsonb->>'outcome' = 'no_answer' THEN 1 ELSE 0 END"
+                      "  AS no_answer FROM contact WHERE household_id IN (SELECT unnest ($1::text[]))"
+                      "  UNION ALL SELECT household_id, record::jsonb->>'alert_id', 0 FROM visit"
+                      "  WHERE household_id IN (SELECT unnest ($1::text[]))) c"
+                      " WHERE alert_id IS NOT NULL GROUP BY household_id, alert_id",
+                      1, params, error);
+  }
+  if (contacts == NULL)
+    return NULL;
   for (int row = 0; row < PQntuples (alerts); row++)
     if ((entry = g_hash_table_lookup (self->block, anbu_pg_values_text (alerts, row, 0))) == NULL)
       continue;
@@ -1002,6 +1041,7 @@ block_entry (AnbuPgDetectionStore  *self,
         g_hash_table_replace (entry->contacts, g_strdup (anbu_pg_values_text (contacts, row, 1)),
                               counted);
       }
+  self->block_cases_read = TRUE;
   return g_hash_table_lookup (self->block, household_id);
 }
 
