@@ -931,8 +931,7 @@ routine_candidate (AnbuAlertEngine      *self,
 
 /* Whether evaluating the household reads anything but its facts (staff
  * times, absences, its last event, its profile, its alerts), as
- * evaluate_household decides: the households whose reads a look at every
- * household prefetches. */
+ * evaluate_household decides: the households a pass prefetches. */
 static gboolean
 evaluation_reads (AnbuAlertEngine      *self,
                   const HouseholdFacts *facts,
@@ -945,9 +944,30 @@ evaluation_reads (AnbuAlertEngine      *self,
   if (staff_after_activity (facts) || g_hash_table_contains (self->watched, facts->id))
     return TRUE;
   anbu_inactivity_evaluate (&quiet, &params, now, &verdict);
-  return verdict.inactive
+  return verdict.inactive || verdict.offline
          || routine_candidate (self, g_hash_table_lookup (self->routines, facts->id), facts,
                                verdict.quiet_since, now);
+}
+
+/* Before a pass evaluates `all` in its order: what those that read
+ * anything will read is read for many at once. */
+static gboolean
+prefetch_reads (AnbuAlertEngine  *self,
+                GArray           *all,
+                gint64            now,
+                GError          **error)
+{
+  g_autoptr(GPtrArray) asking = g_ptr_array_new ();
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, i);
+
+      if (evaluation_reads (self, facts, now))
+        g_ptr_array_add (asking, (gpointer) facts->id);
+    }
+  return anbu_detection_store_prefetch (self->data, now, (const char * const *) asking->pdata,
+                                        asking->len, error);
 }
 
 /* Everything for one household at `now`. */
@@ -1424,10 +1444,11 @@ evaluate_committing (AnbuAlertEngine     *self,
       /* Refresh the visits too, then the facts: those no longer active
        * or without a plug drop out, and their change is looked at next. */
       if (!refresh_visits (self, error)
-          || !read_facts_of (self, rest, now, fresh, fresh_ids, error)
-          || !anbu_detection_store_prefetch (self->data, now, NULL, 0, error))
+          || !read_facts_of (self, rest, now, fresh, fresh_ids, error))
         return FALSE;
       g_array_sort (fresh, compare_facts);
+      if (!prefetch_reads (self, fresh, now, error))
+        return FALSE;
       facts = fresh;
       i = 0;
     }
@@ -1490,7 +1511,6 @@ scan_every_household (AnbuAlertEngine     *self,
 {
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (HouseholdFacts));
   g_autoptr(GStringChunk) ids = g_string_chunk_new (4096);
-  g_autoptr(GPtrArray) asking = NULL;
   /* Read before anything else: what changes from here on is looked at by
    * the due pass. */
   gint64 seq = read_seq (self);
@@ -1532,18 +1552,7 @@ scan_every_household (AnbuAlertEngine     *self,
   g_hash_table_remove_all (self->dirty);
   note_mass_silence (self, all, now);
 
-  /* Every household is looked at: what those that read anything need is
-   * read for many at once. */
-  asking = g_ptr_array_new ();
-  for (guint i = 0; i < all->len; i++)
-    {
-      const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, i);
-
-      if (evaluation_reads (self, facts, now))
-        g_ptr_array_add (asking, (gpointer) facts->id);
-    }
-  if (!anbu_detection_store_prefetch (self->data, now, (const char * const *) asking->pdata,
-                                      asking->len, error))
+  if (!prefetch_reads (self, all, now, error))
     return FALSE;
   self->scanning = TRUE;
   ok = evaluate_all (self, all, now, TRUE, NULL, stats, error);
@@ -1720,8 +1729,7 @@ run_due_pass (AnbuAlertEngine     *self,
       g_array_sort (all, compare_facts);
     }
 
-  /* What the households looked at may need is read for many at once. */
-  if (!anbu_detection_store_prefetch (self->data, now, NULL, 0, error))
+  if (!prefetch_reads (self, all, now, error))
     return FALSE;
   ok = evaluate_committing (self, all, now, changes, stats, error);
   anbu_detection_store_forget_prefetched (self->data);

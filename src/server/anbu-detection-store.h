@@ -318,15 +318,15 @@ gboolean anbu_detection_store_foreach_profile  (AnbuDetectionStore        *self,
                                                 gpointer                   user_data,
                                                 GError                   **error);
 
-/* A pass is about to evaluate, at `now`, the households whose facts it
- * just read (read_facts of all, or read_facts_of), in that order: an
- * engine that pays a round trip per query may read their absences, last
- * events and profiles for many at once, and answer from them until
+/* A pass is about to evaluate, at `now`, `household_ids` in that order
+ * (those of the households it looks at whose evaluation reads anything
+ * but their facts): an engine that pays a round trip per query may read
+ * their absences, last events, profiles, alerts and contact counts for
+ * many at once, and answer from them until
  * anbu_detection_store_forget_prefetched(), which the pass calls before it
- * ends (what it read can change afterwards). Profiles saved meanwhile are
- * read anew. `household_ids`, when not NULL: of those, the ones whose
- * evaluation will read anything, in the same order (the others are read
- * for nothing); any other still reads alone. */
+ * ends or releases the write lock (what it read can change afterwards).
+ * Profiles saved meanwhile are read anew; any other household still reads
+ * alone. */
 gboolean anbu_detection_store_prefetch         (AnbuDetectionStore  *self,
                                                 gint64               now,
                                                 const char * const  *household_ids,

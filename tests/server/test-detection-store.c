@@ -378,7 +378,12 @@ test_absences (Fixture       *fixture,
 
   /* The same when a pass read every household's at once. */
   save_household (fixture, "H2", TRUE, 24);
-  g_assert_true (anbu_detection_store_prefetch (fixture->detection, now, NULL, 0, &error));
+  {
+    static const char *const both[] = { "H1", "H2" };
+
+    g_assert_true (anbu_detection_store_prefetch (fixture->detection, now, both,
+                                                  G_N_ELEMENTS (both), &error));
+  }
   g_assert_no_error (error);
   g_array_set_size (windows, 0);
   g_assert_true (anbu_detection_store_read_absences (fixture->detection, "H1", windows, &error));
@@ -700,8 +705,8 @@ test_bulk_reads (Fixture       *fixture,
   g_assert_cmpint (events[3].ts, ==, T0 + HOUR);
   g_assert_false (has_event[2]);
   g_assert_cmpuint (absences[0]->len, ==, 1);
-  /* Read by blocks of every household's facts, of only some of them (the
-   * others alone: the same answers), and of the facts of a few. */
+  /* Read by blocks after every household's facts, of only some of them
+   * (the others alone: the same answers), and after the facts of a few. */
   for (guint pass = 0; pass < 3; pass++)
     {
       static const char *const some[] = { "H3", "H{5},x" };
@@ -714,8 +719,9 @@ test_bulk_reads (Fixture       *fixture,
                                                            G_N_ELEMENTS (asked), now, all, ids,
                                                            &error));
       g_assert_true (anbu_detection_store_prefetch (fixture->detection, now,
-                                                    pass == 1 ? some : NULL,
-                                                    pass == 1 ? G_N_ELEMENTS (some) : 0, &error));
+                                                    pass == 1 ? some : asked,
+                                                    pass == 1 ? G_N_ELEMENTS (some)
+                                                              : G_N_ELEMENTS (asked), &error));
       g_assert_no_error (error);
       for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
         {
@@ -930,8 +936,12 @@ test_events_and_coverage (Fixture       *fixture,
   g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 4 * HOUR,
                                                        &last));
   g_assert_cmpint (last.ts, ==, T0 + HOUR);
-  g_assert_true (anbu_detection_store_prefetch (fixture->detection, T0 + 4 * HOUR, NULL, 0,
-                                                &error));
+  {
+    static const char *const h1[] = { "H1" };
+
+    g_assert_true (anbu_detection_store_prefetch (fixture->detection, T0 + 4 * HOUR, h1, 1,
+                                                  &error));
+  }
   g_assert_no_error (error);
   memset (&last, 0, sizeof last);
   g_assert_true (anbu_detection_store_read_last_event (fixture->detection, "H1", T0 + 4 * HOUR,
