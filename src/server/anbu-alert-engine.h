@@ -57,6 +57,9 @@ extern const char anbu_alert_engine_schema_sql[];
 extern const char anbu_alert_engine_schema_gaps_sql[];
 /* The next: the profiles of workdays and of days off (routine days_off). */
 extern const char anbu_alert_engine_schema_days_off_sql[];
+/* The next: each household's routine watch as last judged
+ * (AnbuRoutineWatch), so an instance taking over keeps it. */
+extern const char anbu_alert_engine_schema_watch_sql[];
 
 #define ANBU_TYPE_ALERT_ENGINE (anbu_alert_engine_get_type ())
 G_DECLARE_FINAL_TYPE (AnbuAlertEngine, anbu_alert_engine, ANBU, ALERT_ENGINE, GObject)
@@ -68,6 +71,7 @@ typedef struct
   guint escalated;
   guint rerouted;
   guint closed;
+  guint judged;       /* routine watches judged (their profiles read) */
 } AnbuAlertPassStats;
 
 /* Detection on `store`'s engine (SQLite or PostgreSQL), writing in its

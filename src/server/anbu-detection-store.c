@@ -119,11 +119,11 @@ anbu_detection_store_read_change_seq (AnbuDetectionStore *self)
 }
 
 gboolean
-anbu_detection_store_foreach_changed (AnbuDetectionStore  *self,
-                                      gint64               since_seq,
-                                      AnbuDetectionIdFunc  func,
-                                      gpointer             user_data,
-                                      GError             **error)
+anbu_detection_store_foreach_changed (AnbuDetectionStore      *self,
+                                      gint64                   since_seq,
+                                      AnbuDetectionChangeFunc  func,
+                                      gpointer                 user_data,
+                                      GError                 **error)
 {
   return IFACE (self)->foreach_changed (self, since_seq, func, user_data, error);
 }
@@ -248,6 +248,26 @@ anbu_detection_store_foreach_profile (AnbuDetectionStore       *self,
                                       GError                  **error)
 {
   return IFACE (self)->foreach_profile (self, func, user_data, error);
+}
+
+gboolean
+anbu_detection_store_foreach_watch (AnbuDetectionStore      *self,
+                                    AnbuDetectionWatchFunc   func,
+                                    gpointer                 user_data,
+                                    GError                 **error)
+{
+  return IFACE (self)->foreach_watch (self, func, user_data, error);
+}
+
+gboolean
+anbu_detection_store_save_watches (AnbuDetectionStore      *self,
+                                   const AnbuRoutineWatch  *watches,
+                                   guint                    n_watches,
+                                   GError                 **error)
+{
+  if (n_watches == 0)
+    return TRUE;
+  return IFACE (self)->save_watches (self, watches, n_watches, error);
 }
 
 gboolean

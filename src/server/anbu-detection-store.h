@@ -59,6 +59,27 @@ typedef void     (*AnbuDetectionProfileFunc)  (const char *household_id,
                                                gboolean    ready,
                                                const char *params_key,
                                                gpointer    user_data);
+typedef void     (*AnbuDetectionChangeFunc)   (const char *household_id,
+                                               gint64      seq,
+                                               gpointer    user_data);
+
+/* A routine watch the alert engine judged: for the quiet that began at
+ * quiet_since (before absences), on the profile learned at learned_at, it
+ * is not due before watch_at. The facts it was judged on hold every record
+ * change up to judged_seq; a later change may move it. Kept so that an
+ * instance taking over (or restarting) need not read a million profiles
+ * to judge again what another instance judged. */
+typedef struct
+{
+  const char *household_id;
+  gint64      learned_at;
+  gint64      quiet_since;
+  gint64      watch_at;
+  gint64      judged_seq;
+} AnbuRoutineWatch;
+
+typedef void     (*AnbuDetectionWatchFunc)    (const AnbuRoutineWatch *watch,
+                                               gpointer                user_data);
 
 struct _AnbuDetectionStoreInterface
 {
@@ -100,7 +121,7 @@ struct _AnbuDetectionStoreInterface
   gint64   (*read_change_seq)        (AnbuDetectionStore        *self);
   gboolean (*foreach_changed)        (AnbuDetectionStore        *self,
                                       gint64                     since_seq,
-                                      AnbuDetectionIdFunc        func,
+                                      AnbuDetectionChangeFunc    func,
                                       gpointer                   user_data,
                                       GError                   **error);
   gboolean (*foreach_unresolved_household) (AnbuDetectionStore  *self,
@@ -161,6 +182,14 @@ struct _AnbuDetectionStoreInterface
   gboolean (*foreach_profile)        (AnbuDetectionStore        *self,
                                       AnbuDetectionProfileFunc   func,
                                       gpointer                   user_data,
+                                      GError                   **error);
+  gboolean (*foreach_watch)          (AnbuDetectionStore        *self,
+                                      AnbuDetectionWatchFunc     func,
+                                      gpointer                   user_data,
+                                      GError                   **error);
+  gboolean (*save_watches)           (AnbuDetectionStore        *self,
+                                      const AnbuRoutineWatch    *watches,
+                                      guint                      n_watches,
                                       GError                   **error);
   /* Optional (NULL: nothing to gain). */
   gboolean (*prefetch)               (AnbuDetectionStore        *self,
@@ -228,12 +257,12 @@ void     anbu_detection_store_count_contacts   (AnbuDetectionStore  *self,
 gint64   anbu_detection_store_read_change_seq  (AnbuDetectionStore  *self);
 /* The households whose household, plug (also the household a plug's live
  * row names), absence, alert, contact or visit records changed after
- * `since_seq`. */
-gboolean anbu_detection_store_foreach_changed  (AnbuDetectionStore  *self,
-                                                gint64               since_seq,
-                                                AnbuDetectionIdFunc  func,
-                                                gpointer             user_data,
-                                                GError             **error);
+ * `since_seq`, each once with the latest change number of those. */
+gboolean anbu_detection_store_foreach_changed  (AnbuDetectionStore      *self,
+                                                gint64                   since_seq,
+                                                AnbuDetectionChangeFunc  func,
+                                                gpointer                 user_data,
+                                                GError                 **error);
 /* The households with an unresolved alert. */
 gboolean anbu_detection_store_foreach_unresolved_household (AnbuDetectionStore  *self,
                                                             AnbuDetectionIdFunc  func,
@@ -316,6 +345,17 @@ gboolean anbu_detection_store_save_profiles    (AnbuDetectionStore        *self,
 gboolean anbu_detection_store_foreach_profile  (AnbuDetectionStore        *self,
                                                 AnbuDetectionProfileFunc   func,
                                                 gpointer                   user_data,
+                                                GError                   **error);
+/* Every stored routine watch, as last saved for its household. */
+gboolean anbu_detection_store_foreach_watch    (AnbuDetectionStore        *self,
+                                                AnbuDetectionWatchFunc     func,
+                                                gpointer                   user_data,
+                                                GError                   **error);
+/* Stores `watches` (no household twice), each replacing the household's
+ * watch saved before. */
+gboolean anbu_detection_store_save_watches     (AnbuDetectionStore        *self,
+                                                const AnbuRoutineWatch    *watches,
+                                                guint                      n_watches,
                                                 GError                   **error);
 
 /* A pass is about to evaluate, at `now`, `household_ids` in that order

@@ -615,9 +615,10 @@ handle_admin_tick (SoupServer        *server,
     }
   anbu_live_relay_publish_change (self->relay);
   now_text = anbu_server_time_format (now);
-  answer = g_strdup_printf ("{\"now\":\"%s\",\"led\":%s,\"households\":%u,\"raised\":%u,"
-                            "\"escalated\":%u,\"rerouted\":%u,\"closed\":%u}", now_text,
-                            self->led_last_pass ? "true" : "false", stats.households,
+  answer = g_strdup_printf ("{\"now\":\"%s\",\"led\":%s,\"households\":%u,\"judged\":%u,"
+                            "\"raised\":%u,\"escalated\":%u,\"rerouted\":%u,\"closed\":%u}",
+                            now_text,
+                            self->led_last_pass ? "true" : "false", stats.households, stats.judged,
                             stats.raised, stats.escalated, stats.rerouted, stats.closed);
   anbu_json_respond (msg, 200, g_steal_pointer (&answer));
 }

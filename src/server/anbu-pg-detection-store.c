@@ -515,31 +515,38 @@ foreach_id (PGresult            *result,
 }
 
 static gboolean
-foreach_changed (AnbuDetectionStore  *store,
-                 gint64               since_seq,
-                 AnbuDetectionIdFunc  func,
-                 gpointer             user_data,
-                 GError             **error)
+foreach_changed (AnbuDetectionStore      *store,
+                 gint64                   since_seq,
+                 AnbuDetectionChangeFunc  func,
+                 gpointer                 user_data,
+                 GError                 **error)
 {
   AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
   g_autofree char *seq = anbu_pg_values_from_int64 (since_seq);
   const char *params[] = { seq };
+  g_autoptr(PGresult) result = NULL;
 
   /* A plug that moved leaves its live row with the household it left, and
    * every move to another household leaves a mark naming the one it left
    * (also for a plug that never reported, which has no live row). */
-  return foreach_id (run (self,
-                          "SELECT id FROM household WHERE seq > $1::bigint"
-                          " UNION SELECT household_id FROM plug WHERE seq > $1::bigint"
-                          " UNION SELECT l.household_id FROM plug p"
-                          " JOIN plug_live l ON l.serial = p.id WHERE p.seq > $1::bigint"
-                          " UNION SELECT household_id FROM absence WHERE seq > $1::bigint"
-                          " UNION SELECT household_id FROM alert WHERE seq > $1::bigint"
-                          " UNION SELECT household_id FROM contact WHERE seq > $1::bigint"
-                          " UNION SELECT household_id FROM visit WHERE seq > $1::bigint"
-                          " UNION SELECT household_id FROM dependent_exit WHERE seq > $1::bigint",
-                          1, params, error),
-                     func, user_data);
+  result = run (self,
+                "SELECT household_id, max (seq) FROM ("
+                "SELECT id AS household_id, seq FROM household WHERE seq > $1::bigint"
+                " UNION ALL SELECT household_id, seq FROM plug WHERE seq > $1::bigint"
+                " UNION ALL SELECT l.household_id, p.seq FROM plug p"
+                " JOIN plug_live l ON l.serial = p.id WHERE p.seq > $1::bigint"
+                " UNION ALL SELECT household_id, seq FROM absence WHERE seq > $1::bigint"
+                " UNION ALL SELECT household_id, seq FROM alert WHERE seq > $1::bigint"
+                " UNION ALL SELECT household_id, seq FROM contact WHERE seq > $1::bigint"
+                " UNION ALL SELECT household_id, seq FROM visit WHERE seq > $1::bigint"
+                " UNION ALL SELECT household_id, seq FROM dependent_exit WHERE seq > $1::bigint)"
+                " changed WHERE household_id IS NOT NULL GROUP BY household_id",
+                1, params, error);
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    func (anbu_pg_values_text (result, row, 0), anbu_pg_values_int64 (result, row, 1), user_data);
+  return TRUE;
 }
 
 static gboolean
@@ -1168,8 +1175,11 @@ save_profiles (AnbuDetectionStore        *store,
   /* A block read before holds the old profile. */
   if (self->block != NULL)
     g_hash_table_remove_all (self->block);
+  /* A watch judged on the profile before is no longer one (relearned the
+   * same day, it keeps its learned_at). */
   result = run (self,
-                "INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
+                "WITH judged_before AS (DELETE FROM routine_watch WHERE household_id = $1::text)"
+                " INSERT INTO routine_profile (household_id, learned_at, observed_days, ready,"
                 " usual_quiet, params, gaps, covered_until, workday_quiet, day_off_quiet)"
                 " VALUES ($1::text, $2::bigint, $3::double precision, $4::integer, $5::bytea,"
                 " $6::text, $7::bytea, $8::bigint, $9::bytea, $10::bytea)"
@@ -1202,6 +1212,84 @@ foreach_profile (AnbuDetectionStore       *store,
           anbu_pg_values_int64 (result, row, 2) != 0, anbu_pg_values_text (result, row, 3),
           user_data);
   return TRUE;
+}
+
+static gboolean
+foreach_watch (AnbuDetectionStore      *store,
+               AnbuDetectionWatchFunc   func,
+               gpointer                 user_data,
+               GError                 **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autoptr(PGresult) result = run (self,
+                                    "SELECT household_id, learned_at, quiet_since, watch_at,"
+                                    " judged_seq FROM routine_watch",
+                                    0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      AnbuRoutineWatch watch = { anbu_pg_values_text (result, row, 0),
+                                 anbu_pg_values_int64 (result, row, 1),
+                                 anbu_pg_values_int64 (result, row, 2),
+                                 anbu_pg_values_int64 (result, row, 3),
+                                 anbu_pg_values_int64 (result, row, 4) };
+
+      func (&watch, user_data);
+    }
+  return TRUE;
+}
+
+static void
+append_int64_element (GString *array,
+                      gint64   value)
+{
+  g_string_append_printf (array, "%s%" G_GINT64_FORMAT, array->len > 1 ? "," : "", value);
+}
+
+/* One statement for the lot: a pass saves thousands. */
+static gboolean
+save_watches (AnbuDetectionStore      *store,
+              const AnbuRoutineWatch  *watches,
+              guint                    n_watches,
+              GError                 **error)
+{
+  AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
+  g_autofree const char **ids = g_new (const char *, n_watches);
+  g_autofree char *id_array = NULL;
+  g_autoptr(GString) learned = g_string_new ("{");
+  g_autoptr(GString) quiet = g_string_new ("{");
+  g_autoptr(GString) watch = g_string_new ("{");
+  g_autoptr(GString) judged = g_string_new ("{");
+  g_autoptr(PGresult) result = NULL;
+
+  for (guint i = 0; i < n_watches; i++)
+    {
+      ids[i] = watches[i].household_id;
+      append_int64_element (learned, watches[i].learned_at);
+      append_int64_element (quiet, watches[i].quiet_since);
+      append_int64_element (watch, watches[i].watch_at);
+      append_int64_element (judged, watches[i].judged_seq);
+    }
+  g_string_append_c (learned, '}');
+  g_string_append_c (quiet, '}');
+  g_string_append_c (watch, '}');
+  g_string_append_c (judged, '}');
+  id_array = anbu_pg_values_text_array (ids, n_watches);
+  {
+    const char *params[] = { id_array, learned->str, quiet->str, watch->str, judged->str };
+
+    result = run (self,
+                  "INSERT INTO routine_watch (household_id, learned_at, quiet_since, watch_at,"
+                  " judged_seq) SELECT * FROM unnest ($1::text[], $2::bigint[], $3::bigint[],"
+                  " $4::bigint[], $5::bigint[])"
+                  " ON CONFLICT (household_id) DO UPDATE"
+                  " SET learned_at = excluded.learned_at, quiet_since = excluded.quiet_since,"
+                  " watch_at = excluded.watch_at, judged_seq = excluded.judged_seq",
+                  G_N_ELEMENTS (params), params, error);
+  }
+  return result != NULL;
 }
 
 static void
@@ -1276,6 +1364,8 @@ anbu_pg_detection_store_iface_init (AnbuDetectionStoreInterface *iface)
   iface->read_gaps = read_gaps;
   iface->save_profiles = save_profiles;
   iface->foreach_profile = foreach_profile;
+  iface->foreach_watch = foreach_watch;
+  iface->save_watches = save_watches;
   iface->prefetch = prefetch;
   iface->forget_prefetched = forget_prefetched;
 }

@@ -321,6 +321,14 @@ static const char *const migrations[] = {
   "  status text NOT NULL,"
   "  assigned_planner text);"
   "CREATE INDEX dependent_exit_record ON dependent_exit (record_id, seq);",
+  /* 7: routine watches as judged (anbu-alert-engine.h), so an instance
+   * taking over the timer pass keeps what the last one judged. */
+  "CREATE TABLE routine_watch ("
+  "  household_id text PRIMARY KEY,"
+  "  learned_at bigint NOT NULL,"
+  "  quiet_since bigint NOT NULL,"
+  "  watch_at bigint NOT NULL,"
+  "  judged_seq bigint NOT NULL);",
 };
 
 /* Per kind: the table and the statements that read and write it. Loads

@@ -40,6 +40,9 @@ struct _AnbuSqliteDetectionStore
   sqlite3_stmt *last_event;
   sqlite3_stmt *seq_now;
   sqlite3_stmt *changed_since;
+  sqlite3_stmt *watch_all;
+  sqlite3_stmt *watch_put;
+  sqlite3_stmt *watch_drop;
 };
 
 static void anbu_sqlite_detection_store_iface_init (AnbuDetectionStoreInterface *iface);
@@ -248,11 +251,11 @@ read_change_seq (AnbuDetectionStore *store)
 }
 
 static gboolean
-foreach_changed (AnbuDetectionStore  *store,
-                 gint64               since_seq,
-                 AnbuDetectionIdFunc  func,
-                 gpointer             user_data,
-                 GError             **error)
+foreach_changed (AnbuDetectionStore      *store,
+                 gint64                   since_seq,
+                 AnbuDetectionChangeFunc  func,
+                 gpointer                 user_data,
+                 GError                 **error)
 {
   AnbuSqliteDetectionStore *self = ANBU_SQLITE_DETECTION_STORE (store);
   sqlite3_stmt *stmt = self->changed_since;
@@ -261,7 +264,8 @@ foreach_changed (AnbuDetectionStore  *store,
   sqlite3_bind_int64 (stmt, 1, since_seq);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-      func ((const char *) sqlite3_column_text (stmt, 0), user_data);
+      func ((const char *) sqlite3_column_text (stmt, 0), sqlite3_column_int64 (stmt, 1),
+            user_data);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return anbu_sqlite_store_set_error (self->db, error, "Cannot read the changed records");
@@ -521,9 +525,19 @@ save_profiles (AnbuDetectionStore        *store,
 {
   AnbuSqliteDetectionStore *self = ANBU_SQLITE_DETECTION_STORE (store);
   const AnbuRoutineProfile *profile = &profiles->pooled;
-  sqlite3_stmt *stmt = self->routine_put;
+  sqlite3_stmt *stmt = self->watch_drop;
   int rc;
 
+  /* A watch judged on the profile before is no longer one (relearned the
+   * same day, it keeps its learned_at). */
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot store the routine profile");
+
+  stmt = self->routine_put;
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, profile->learned_at);
   sqlite3_bind_double (stmt, 3, profile->observed_days);
@@ -569,6 +583,57 @@ foreach_profile (AnbuDetectionStore       *store,
   return TRUE;
 }
 
+static gboolean
+foreach_watch (AnbuDetectionStore      *store,
+               AnbuDetectionWatchFunc   func,
+               gpointer                 user_data,
+               GError                 **error)
+{
+  AnbuSqliteDetectionStore *self = ANBU_SQLITE_DETECTION_STORE (store);
+  sqlite3_stmt *stmt = self->watch_all;
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AnbuRoutineWatch watch = { (const char *) sqlite3_column_text (stmt, 0),
+                                 sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2),
+                                 sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4) };
+
+      func (&watch, user_data);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return anbu_sqlite_store_set_error (self->db, error, "Cannot read the routine watches");
+  return TRUE;
+}
+
+static gboolean
+save_watches (AnbuDetectionStore      *store,
+              const AnbuRoutineWatch  *watches,
+              guint                    n_watches,
+              GError                 **error)
+{
+  AnbuSqliteDetectionStore *self = ANBU_SQLITE_DETECTION_STORE (store);
+  sqlite3_stmt *stmt = self->watch_put;
+
+  for (guint i = 0; i < n_watches; i++)
+    {
+      int rc;
+
+      sqlite3_bind_text (stmt, 1, watches[i].household_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, watches[i].learned_at);
+      sqlite3_bind_int64 (stmt, 3, watches[i].quiet_since);
+      sqlite3_bind_int64 (stmt, 4, watches[i].watch_at);
+      sqlite3_bind_int64 (stmt, 5, watches[i].judged_seq);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (rc != SQLITE_DONE)
+        return anbu_sqlite_store_set_error (self->db, error, "Cannot store the routine watches");
+    }
+  return TRUE;
+}
+
 static void
 anbu_sqlite_detection_store_iface_init (AnbuDetectionStoreInterface *iface)
 {
@@ -591,6 +656,8 @@ anbu_sqlite_detection_store_iface_init (AnbuDetectionStoreInterface *iface)
   iface->read_gaps = read_gaps;
   iface->save_profiles = save_profiles;
   iface->foreach_profile = foreach_profile;
+  iface->foreach_watch = foreach_watch;
+  iface->save_watches = save_watches;
 }
 
 static void
@@ -619,6 +686,9 @@ anbu_sqlite_detection_store_finalize (GObject *object)
   g_clear_pointer (&self->last_event, sqlite3_finalize);
   g_clear_pointer (&self->seq_now, sqlite3_finalize);
   g_clear_pointer (&self->changed_since, sqlite3_finalize);
+  g_clear_pointer (&self->watch_all, sqlite3_finalize);
+  g_clear_pointer (&self->watch_put, sqlite3_finalize);
+  g_clear_pointer (&self->watch_drop, sqlite3_finalize);
 
   G_OBJECT_CLASS (anbu_sqlite_detection_store_parent_class)->finalize (object);
 }
@@ -681,15 +751,17 @@ anbu_sqlite_detection_store_new (sqlite3  *db,
        * the move itself leaves a dependent_exit mark naming it, also for a
        * plug that never reported (no live row). */
       || !prepare (self, &self->changed_since,
-                   "SELECT id FROM household WHERE seq > ?1"
-                   " UNION SELECT household_id FROM plug WHERE seq > ?1"
-                   " UNION SELECT l.household_id FROM plug p JOIN plug_live l ON l.serial = p.id"
-                   " WHERE p.seq > ?1"
-                   " UNION SELECT household_id FROM dependent_exit WHERE seq > ?1"
-                   " UNION SELECT household_id FROM absence WHERE seq > ?1"
-                   " UNION SELECT household_id FROM alert WHERE seq > ?1"
-                   " UNION SELECT household_id FROM contact WHERE seq > ?1"
-                   " UNION SELECT household_id FROM visit WHERE seq > ?1", error)
+                   "SELECT household_id, max (seq) FROM ("
+                   "SELECT id AS household_id, seq FROM household WHERE seq > ?1"
+                   " UNION ALL SELECT household_id, seq FROM plug WHERE seq > ?1"
+                   " UNION ALL SELECT l.household_id, p.seq FROM plug p"
+                   " JOIN plug_live l ON l.serial = p.id WHERE p.seq > ?1"
+                   " UNION ALL SELECT household_id, seq FROM dependent_exit WHERE seq > ?1"
+                   " UNION ALL SELECT household_id, seq FROM absence WHERE seq > ?1"
+                   " UNION ALL SELECT household_id, seq FROM alert WHERE seq > ?1"
+                   " UNION ALL SELECT household_id, seq FROM contact WHERE seq > ?1"
+                   " UNION ALL SELECT household_id, seq FROM visit WHERE seq > ?1)"
+                   " GROUP BY household_id", error)
       || !prepare (self, &self->unresolved_households,
                    "SELECT DISTINCT household_id FROM alert WHERE state <> 'resolved'", error)
       /* Kind 0: plug work (install, replacement, removal); 1: someone in the home. */
@@ -724,6 +796,16 @@ anbu_sqlite_detection_store_new (sqlite3  *db,
                    "SELECT gaps, covered_until FROM routine_profile WHERE household_id = ?1", error)
       || !prepare (self, &self->routine_index,
                    "SELECT household_id, learned_at, ready, params FROM routine_profile", error)
+      || !prepare (self, &self->watch_all,
+                   "SELECT household_id, learned_at, quiet_since, watch_at, judged_seq"
+                   " FROM routine_watch", error)
+      || !prepare (self, &self->watch_put,
+                   "INSERT INTO routine_watch (household_id, learned_at, quiet_since, watch_at,"
+                   " judged_seq) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (household_id) DO UPDATE"
+                   " SET learned_at = excluded.learned_at, quiet_since = excluded.quiet_since,"
+                   " watch_at = excluded.watch_at, judged_seq = excluded.judged_seq", error)
+      || !prepare (self, &self->watch_drop,
+                   "DELETE FROM routine_watch WHERE household_id = ?1", error)
       /* Every plug the household ever had: a replaced plug's history counts. */
       || !prepare (self, &self->routine_events,
                    "SELECT e.ts, e.kind, e.magnitude FROM plug p"

@@ -262,6 +262,8 @@ static const AnbuMigration migrations[] = {
    * database has spread over gigabytes; here the 동's households lie
    * together and the check reads nothing else (planner_dong_changes_sql). */
   { 14, "CREATE INDEX household_dong_scope ON household (dong_code, id, status, night_consent);" },
+  /* Routine watches as judged, kept for a restart (anbu-alert-engine.h). */
+  { 15, anbu_alert_engine_schema_watch_sql },
 };
 
 /* Per kind: the table and the statements that read and write it. */

@@ -225,14 +225,13 @@ collect_id (const char *household_id,
   g_ptr_array_add (user_data, g_strdup (household_id));
 }
 
-static gboolean
-ids_contain (GPtrArray  *ids,
-             const char *household_id)
+/* "household seq" */
+static void
+collect_change (const char *household_id,
+                gint64      seq,
+                gpointer    user_data)
 {
-  for (guint i = 0; i < ids->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (ids, i), household_id) == 0)
-      return TRUE;
-  return FALSE;
+  g_ptr_array_add (user_data, g_strdup_printf ("%s %" G_GINT64_FORMAT, household_id, seq));
 }
 
 /* Cases */
@@ -815,7 +814,8 @@ test_changed_since (Fixture       *fixture,
   g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *from = iso (T0);
-  gint64 seq;
+  g_autofree char *expected = NULL;
+  gint64 seq, latest;
 
   if (fixture->location == NULL)
     return;
@@ -825,19 +825,24 @@ test_changed_since (Fixture       *fixture,
   seq = anbu_detection_store_read_change_seq (fixture->detection);
   g_assert_cmpint (seq, >, 0);
 
-  g_assert_true (anbu_detection_store_foreach_changed (fixture->detection, seq, collect_id,
+  g_assert_true (anbu_detection_store_foreach_changed (fixture->detection, seq, collect_change,
                                                        changed, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (changed->len, ==, 0);
 
+  /* Two changes of H2: named once, with the later change number. */
   save (fixture->store, ANBU_RECORD_KIND_ABSENCE, "A1", "H2", NULL,
         g_strdup_printf ("{\"id\":\"A1\",\"household_id\":\"H2\",\"from\":\"%s\"}", from));
-  g_assert_cmpint (anbu_detection_store_read_change_seq (fixture->detection), >, seq);
-  g_assert_true (anbu_detection_store_foreach_changed (fixture->detection, seq, collect_id,
+  save (fixture->store, ANBU_RECORD_KIND_ABSENCE, "A2", "H2", NULL,
+        g_strdup_printf ("{\"id\":\"A2\",\"household_id\":\"H2\",\"from\":\"%s\"}", from));
+  latest = anbu_detection_store_read_change_seq (fixture->detection);
+  g_assert_cmpint (latest, >, seq + 1);
+  expected = g_strdup_printf ("H2 %" G_GINT64_FORMAT, latest);
+  g_assert_true (anbu_detection_store_foreach_changed (fixture->detection, seq, collect_change,
                                                        changed, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (changed->len, ==, 1);
-  g_assert_true (ids_contain (changed, "H2"));
+  g_assert_cmpstr (g_ptr_array_index (changed, 0), ==, expected);
 }
 
 static gboolean
@@ -1241,32 +1246,25 @@ test_engine_commits_by_batches (Fixture       *fixture,
   g_assert_cmpuint (count_open_alerts_elsewhere (fixture), ==, n);
 }
 
-/* The engine relearns a routine from the stored events and readings: the
- * days the readings do not cover are not observed, the profile it learned
- * is stored and loads back equal. */
+/* Twenty days of one household's plug before T0: a reading every ten
+ * minutes, but none for three days (T0 - 10 d to T0 - 7 d); the resident
+ * up at 08:00 and busy at 20:00 KST every day. */
+#define ROUTINE_INSTALLED_AT (T0 - 20 * 24 * HOUR)
+#define ROUTINE_GAP_FROM (T0 - 10 * 24 * HOUR)
+#define ROUTINE_GAP_TO (T0 - 7 * 24 * HOUR)
+
 static void
-test_engine_learns_routine (Fixture       *fixture,
-                            gconstpointer  data)
+seed_routine_history (Fixture *fixture)
 {
   static const char *const serials[] = { "AB-0001" };
-  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
-  g_autoptr(AnbuAlertEngine) engine = NULL;
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (AnbuReadingLogEntry));
   g_autoptr(GError) error = NULL;
   g_autofree gboolean *stored = NULL;
-  AnbuRoutineProfiles loaded;
-  AnbuRoutineProfile learned;
-  gint64 installed_at = T0 - 20 * 24 * HOUR;
-  gint64 gap_from = T0 - 10 * 24 * HOUR, gap_to = T0 - 7 * 24 * HOUR;
 
-  if (fixture->location == NULL)
-    return;
   save_household (fixture, HOUSEHOLD_UUID, TRUE, 24);
-  install_plug (fixture, "AB-0001", HOUSEHOLD_UUID, installed_at);
-  /* A reading every ten minutes, but none for three days; the resident up
-   * at 08:00 and busy at 20:00 KST every day. */
-  for (gint64 t = installed_at + 600; t < T0; t += 600)
-    if (t < gap_from || t >= gap_to)
+  install_plug (fixture, "AB-0001", HOUSEHOLD_UUID, ROUTINE_INSTALLED_AT);
+  for (gint64 t = ROUTINE_INSTALLED_AT + 600; t < T0; t += 600)
+    if (t < ROUTINE_GAP_FROM || t >= ROUTINE_GAP_TO)
       {
         AnbuReadingLogEntry entry = { 0, { t, 20, 50 } };
 
@@ -1277,18 +1275,36 @@ test_engine_learns_routine (Fixture       *fixture,
                                           (const AnbuReadingLogEntry *) entries->data,
                                           entries->len, stored, &error));
   g_assert_no_error (error);
-  for (gint64 day = installed_at; day < T0; day += 24 * HOUR)
-    if (day < gap_from || day >= gap_to)
+  for (gint64 day = ROUTINE_INSTALLED_AT; day < T0; day += 24 * HOUR)
+    if (day < ROUTINE_GAP_FROM || day >= ROUTINE_GAP_TO)
       {
         add_event (fixture, "AB-0001", day + 23 * HOUR);      /* 08:00 KST the next day */
         add_event (fixture, "AB-0001", day + 11 * HOUR);      /* 20:00 KST */
       }
+}
+
+/* The engine relearns a routine from the stored events and readings: the
+ * days the readings do not cover are not observed, the profile it learned
+ * is stored and loads back equal. */
+static void
+test_engine_learns_routine (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(AnbuAlertEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  AnbuRoutineProfiles loaded;
+  AnbuRoutineProfile learned;
+
+  if (fixture->location == NULL)
+    return;
+  seed_routine_history (fixture);
 
   engine = anbu_alert_engine_new (fixture->store, fixture->readings, calendar, 0);
   g_assert_nonnull (engine);
   g_assert_true (anbu_alert_engine_learn_routine (engine, HOUSEHOLD_UUID, T0, &learned, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (learned.learned_at, >, installed_at);
+  g_assert_cmpint (learned.learned_at, >, ROUTINE_INSTALLED_AT);
   /* About 20 days installed, 3 of them unobserved (the same on both
    * engines: the gap is found in the readings). */
   g_assert_cmpfloat_with_epsilon (learned.observed_days, 16.6181, 0.001);
@@ -1300,6 +1316,68 @@ test_engine_learns_routine (Fixture       *fixture,
   g_assert_cmpmem (loaded.pooled.usual_quiet_hours, sizeof loaded.pooled.usual_quiet_hours,
                    learned.usual_quiet_hours, sizeof learned.usual_quiet_hours);
   g_test_message ("observed days: %.4f", learned.observed_days);
+}
+
+/* One timer pass of a new engine on the store (an instance that starts,
+ * or takes over from one that died): how many routine watches it judged,
+ * having read their profiles. */
+static guint
+judged_by_new_instance (Fixture             *fixture,
+                        AnbuHolidayCalendar *calendar,
+                        gint64               now)
+{
+  g_autoptr(AnbuAlertEngine) engine = anbu_alert_engine_new (fixture->store, fixture->readings,
+                                                             calendar, 0);
+  g_autoptr(GError) error = NULL;
+  AnbuAlertPassStats stats = { 0 };
+
+  anbu_alert_engine_set_learn_budget (engine, 0);
+  g_assert_true (anbu_alert_engine_run_pass (engine, now, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.households, ==, 1);
+  g_assert_cmpuint (stats.raised, ==, 0);
+  return stats.judged;
+}
+
+/* A routine watch judged by one instance is kept by the next to lead: a
+ * takeover or a restart need not read the profile of every household
+ * quiet long enough for a watch (70 % of a million) to judge again what
+ * did not change. What changed since is judged again: a record of the
+ * household (an absence registered) or its profile. */
+static void
+test_engine_keeps_judged_watches (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(AnbuAlertEngine) learner = NULL;
+  g_autofree char *from = iso (T0 + 5 * HOUR);
+  g_autoptr(GError) error = NULL;
+  /* 13:00 KST, quiet since 08:00: long enough to judge, not a watch. */
+  gint64 now = T0 + 4 * HOUR;
+
+  if (fixture->location == NULL)
+    return;
+  seed_routine_history (fixture);
+  set_live (fixture, "AB-0001", HOUSEHOLD_UUID, now, T0 - HOUR, ROUTINE_INSTALLED_AT, 0);
+
+  /* The first instance learns the profile and judges the quiet. */
+  g_assert_cmpuint (judged_by_new_instance (fixture, calendar, now), ==, 1);
+  /* The next keeps that. */
+  g_assert_cmpuint (judged_by_new_instance (fixture, calendar, now + 60), ==, 0);
+
+  /* An absence registered since: judged again, then kept. */
+  save (fixture->store, ANBU_RECORD_KIND_ABSENCE, "A1", HOUSEHOLD_UUID, NULL,
+        g_strdup_printf ("{\"id\":\"A1\",\"household_id\":\"" HOUSEHOLD_UUID "\","
+                         "\"from\":\"%s\"}", from));
+  g_assert_cmpuint (judged_by_new_instance (fixture, calendar, now + 120), ==, 1);
+  g_assert_cmpuint (judged_by_new_instance (fixture, calendar, now + 180), ==, 0);
+
+  /* The profile learned again: judged again. */
+  learner = anbu_alert_engine_new (fixture->store, fixture->readings, calendar, 0);
+  g_assert_true (anbu_alert_engine_learn_routine (learner, HOUSEHOLD_UUID, now + 240, NULL,
+                                                  &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (judged_by_new_instance (fixture, calendar, now + 300), ==, 1);
 }
 
 static void
@@ -1333,6 +1411,7 @@ main (int    argc,
   add_case ("engine-first-look-unlocked", test_engine_first_look_unlocked);
   add_case ("engine-commits-by-batches", test_engine_commits_by_batches);
   add_case ("engine-learns-routine", test_engine_learns_routine);
+  add_case ("engine-keeps-judged-watches", test_engine_keeps_judged_watches);
 
   return anbu_test_postgres_run_tests ();
 }
