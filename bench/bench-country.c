@@ -353,6 +353,8 @@ typedef struct
   double  takeover;           /* a second engine's first pass, after the first one's passes */
   double  takeover_write_wait;
   guint   takeover_raised;
+  guint   first_judged;     /* routine watches judged, their profiles read */
+  guint   takeover_judged;
 } Figures;
 
 static const char *target_dongs[] = { TARGET_DONG, NULL };
@@ -644,6 +646,7 @@ measure_engine_pg (AnbuStore  *store,
                                          &figures->first_write_wait);
   figures->startup_cpu = anbu_bench_thread_cpu_s () - c0;
   figures->raised = stats.raised;
+  figures->first_judged = stats.judged;
   for (gint i = 0; i < runs; i++)
     {
       memset (&stats, 0, sizeof stats);
@@ -662,6 +665,7 @@ measure_engine_pg (AnbuStore  *store,
   figures->takeover = pass_with_probe (engine, location, NOW + 120 + 60 * runs, &stats,
                                        &figures->takeover_write_wait);
   figures->takeover_raised = stats.raised;
+  figures->takeover_judged = stats.judged;
 }
 
 static void
@@ -766,14 +770,16 @@ print_pg_figures (const char    *name,
                             g_array_index (f->engine.wall, double, i));
   printf ("PostgreSQL, %s, %d households: seeded in %.1f s, %.1f MB\n"
           "  alert engine, first pass over every household %.3f s wall, %.3f s CPU"
-          " (%u signals raised; another connection's write waited up to %.3f s)\n"
+          " (%u signals raised, %u routine watches judged; another connection's write waited"
+          " up to %.3f s)\n"
           "  alert engine, timer pass median %.4f s wall, %.4f s CPU (%u households looked at;"
           " each: %s s)\n"
-          "  alert engine, first pass of an instance taking over %.3f s wall (%u signals raised;"
-          " another connection's write waited up to %.3f s)\n",
-          name, n, f->seed, f->size_mb, f->first_pass, f->startup_cpu, f->raised,
+          "  alert engine, first pass of an instance taking over %.3f s wall (%u signals raised,"
+          " %u routine watches judged; another connection's write waited up to %.3f s)\n",
+          name, n, f->seed, f->size_mb, f->first_pass, f->startup_cpu, f->raised, f->first_judged,
           f->first_write_wait, median (f->engine.wall), median (f->engine.cpu), f->looked_at,
-          passes->str, f->takeover, f->takeover_raised, f->takeover_write_wait);
+          passes->str, f->takeover, f->takeover_raised, f->takeover_judged,
+          f->takeover_write_wait);
   print_store_figures (f);
 }
 

@@ -111,6 +111,8 @@ static const Table tables[] = {
                                I ("ready"), BLOB ("usual_quiet"), T ("params"), BLOB ("gaps"),
                                I ("covered_until"), BLOB ("workday_quiet"),
                                BLOB ("day_off_quiet") } },
+  { "routine_watch", NULL, { T ("household_id"), I ("learned_at"), I ("quiet_since"),
+                             I ("watch_at"), I ("judged_seq") } },
   { "reading_hourly", NULL, { T ("serial"), I ("hour"), I ("n"), R ("watts_min"),
                               R ("watts_max"), R ("watts_sum"), R ("lux_min"), R ("lux_max"),
                               R ("lux_sum") } },

@@ -179,6 +179,8 @@ test_series_after_upgrade (void)
     "DROP TABLE dependent_exit;"
     /* Schema 14's index of the 동's households for the scope check. */
     "DROP INDEX household_dong_scope;"
+    /* Schema 15's routine watches as judged. */
+    "DROP TABLE routine_watch;"
     "CREATE TABLE reading (serial TEXT NOT NULL, ts INTEGER NOT NULL, watts REAL, lux REAL,"
     " PRIMARY KEY (serial, ts)) WITHOUT ROWID;"
     /* Two hours a minute apart, stored newest first: 10 W, then 20 W. */

@@ -1455,6 +1455,8 @@ test_pg_dong_upgrade (Fixture       *fixture,
                           " DROP COLUMN last_lux, DROP COLUMN last_activity_at;"
                           /* and step 6, the exit marks of moved dependents */
                           "DROP TABLE dependent_exit;"
+                          /* and step 7, the routine watches as judged */
+                          "DROP TABLE routine_watch;"
                           "UPDATE anbu_schema SET version = %u", PG_DONG_STEP - 1);
   anbu_test_postgres_exec (fixture->location, undo);
   /* Written by the older server, after which nothing kept the 동. */
