@@ -36,7 +36,10 @@ gboolean anbu_timer_pass_leader_try_lead (AnbuTimerPassLeader  *self,
  * death and notifies "leading" then, without waiting for its next pass. */
 gboolean anbu_timer_pass_leader_get_leading (AnbuTimerPassLeader *self);
 
-#define ANBU_TIMER_PASS_LEADER_RETRY_SECONDS 10
+/* A round trip every 2 s per instance costs nothing next to its requests,
+ * and a standby's first pass (a look at every household: about 10 s at a
+ * million) has to fit in the 30 s after a kill -9 too. */
+#define ANBU_TIMER_PASS_LEADER_RETRY_SECONDS 2
 
 /* The leader for the server's --db value: an advisory lock for a
  * postgresql:// URI, else the one process. */
