@@ -51,13 +51,13 @@ struct _AnbuAlertEngine
 
   /* Routine watch: household id → RoutineIndex of its stored profile. */
   AnbuRoutineParams    routine_params;
+  char                *routine_params_key; /* profiles learned with other ones are due */
+  GHashTable          *routines;
+  gint64               learn_budget;
   /* Watches judged since last saved (household ids), and the change
    * number the facts being evaluated hold every change up to. */
   GHashTable          *watches_unsaved;
   gint64               judging_seq;
-  char                *routine_params_key; /* profiles learned with other ones are due */
-  GHashTable          *routines;
-  gint64               learn_budget;
 
   /* Most households silent at once in this pass: an ingest gap nobody
    * recorded (plugs that never reported while a gateway uploads its
@@ -1514,22 +1514,6 @@ watch_household (const char *household_id,
   g_hash_table_add (self->watched, g_strdup (household_id));
 }
 
-/* The look at every household that builds the due index anew: the first
- * pass, one after a failed pass or another instance's passes, and one that
- * finds most households behind (an ingest gap or a backlog, which only the
- * whole picture tells). It reads outside the store's write lock and writes
- * nothing (`scanning`), so another instance's requests never wait for it,
- * however many households there are: what it finds to raise, close or
- * route is marked due, and the due pass that follows does it under the
- * lock on facts read there. Its picture may be older than that pass's, as
- * any index entry is: records changed since its change number are looked
- * at again, and readings and activity only move countdowns later.
- *
- * A routine watch judged before is kept by its key: CHANGES_READ says
- * whether the records changed since the last pass were read (the due pass
- * that found most households behind; they judge their watch again); if
- * not, every watch is judged again. Routines are relearned by the due pass
- * (all_learned_at 0), under the lock, within its budget. */
 /* A statement of 25,000 rows on PostgreSQL holds the write lock for a
  * fraction of a second. */
 #define WATCHES_PER_TRANSACTION 25000
@@ -1631,7 +1615,10 @@ save_judged_watches (AnbuAlertEngine *self)
       if (batch->len == 0)
         continue;
       if (!anbu_store_begin (self->store, &error))
-        break;
+        {
+          i = start;
+          break;
+        }
       if (!anbu_detection_store_save_watches (self->data, (const AnbuRoutineWatch *) batch->data,
                                               batch->len, &error)
           || !anbu_store_commit (self->store, &error))
@@ -1650,6 +1637,24 @@ save_judged_watches (AnbuAlertEngine *self)
     }
 }
 
+/* The look at every household that builds the due index anew: the first
+ * pass, one after a failed pass or another instance's passes, and one that
+ * finds most households behind (an ingest gap or a backlog, which only the
+ * whole picture tells). It reads outside the store's write lock and writes
+ * nothing (`scanning`), so another instance's requests never wait for it,
+ * however many households there are: what it finds to raise, close or
+ * route is marked due, and the due pass that follows does it under the
+ * lock on facts read there. Its picture may be older than that pass's, as
+ * any index entry is: records changed since its change number are looked
+ * at again, and readings and activity only move countdowns later.
+ *
+ * A routine watch judged before is kept by its key: CHANGES_READ says
+ * whether the records changed since the last pass were read (the due pass
+ * that found most households behind; they judge their watch again); if
+ * not, the watches saved in the store are kept where nothing changed since
+ * they were judged (load_saved_watches), and the others judged again.
+ * Routines are relearned by the due pass (all_learned_at 0), under the
+ * lock, within its budget. */
 static gboolean
 scan_every_household (AnbuAlertEngine     *self,
                       gint64               now,
