@@ -45,6 +45,9 @@ struct _AnbuAlertEngine
    * something to raise, close or route is only marked for the due pass
    * that follows, which reads its facts again under the lock. */
   gboolean             scanning;
+  /* The index was taken from a look made apart (adopt_look): the next
+   * pass is the due pass after it. */
+  gboolean             looked_apart;
   gint64               all_learned_at;  /* every indexed profile learned after this midnight */
   GHashTable          *dirty;
   gint64               seen_seq;
@@ -2150,6 +2153,9 @@ anbu_alert_engine_run_pass (AnbuAlertEngine     *self,
         return FALSE;
       scanned = TRUE;
     }
+  else if (self->looked_apart)
+    scanned = TRUE;
+  self->looked_apart = FALSE;
   if (!run_due_pass_locked (self, now, scanned, &needs_scan, changes,
                             scanned ? &after_scan : stats, error))
     return FALSE;
@@ -2215,12 +2221,91 @@ anbu_alert_engine_set_routine_params (AnbuAlertEngine         *self,
   return TRUE;
 }
 
+gboolean
+anbu_alert_engine_needs_look (AnbuAlertEngine *self)
+{
+  g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), FALSE);
+
+  return !self->due_ready;
+}
+
+AnbuAlertEngine *
+anbu_alert_engine_look_apart (AnbuAlertEngine     *self,
+                              AnbuStore           *store,
+                              gint64               now,
+                              AnbuAlertPassStats  *stats,
+                              GError             **error)
+{
+  g_autoptr(AnbuAlertEngine) look = NULL;
+
+  g_return_val_if_fail (ANBU_IS_ALERT_ENGINE (self), NULL);
+  g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
+
+  /* Profiles are learned by the due pass, on the engine's own store. */
+  look = g_object_new (ANBU_TYPE_ALERT_ENGINE, NULL);
+  look->store = g_object_ref (store);
+  look->calendar = g_object_ref (self->calendar);
+  look->offline_after = self->offline_after;
+  look->routine_params = self->routine_params;
+  g_free (look->routine_params_key);
+  look->routine_params_key = g_strdup (self->routine_params_key);
+  look->data = anbu_detection_store_new_for (store, NULL, error);
+  if (look->data == NULL)
+    return NULL;
+  if (!anbu_detection_store_foreach_profile (look->data, add_routine_index, look, error)
+      || !scan_every_household (look, now, FALSE, stats, error))
+    return NULL;
+  return g_steal_pointer (&look);
+}
+
+static void
+swap_tables (GHashTable **a,
+             GHashTable **b)
+{
+  GHashTable *table = *a;
+
+  *a = *b;
+  *b = table;
+}
+
+void
+anbu_alert_engine_adopt_look (AnbuAlertEngine *self,
+                              AnbuAlertEngine *look)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_if_fail (ANBU_IS_ALERT_ENGINE (self));
+  g_return_if_fail (ANBU_IS_ALERT_ENGINE (look));
+  g_return_if_fail (look->due_ready);
+
+  swap_tables (&self->due, &look->due);
+  swap_tables (&self->routines, &look->routines);
+  /* Signals this engine's ingest checks raised meanwhile stay watched. */
+  g_hash_table_iter_init (&iter, look->watched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    add_id (self->watched, key);
+  g_hash_table_iter_init (&iter, look->watches_unsaved);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    add_id (self->watches_unsaved, key);
+  /* What ingest marked since (self->dirty) is looked at by the due pass,
+   * with every record changed since the look's change number. */
+  self->seen_seq = look->seen_seq;
+  self->mass_silence = look->mass_silence;
+  self->newest_reading = look->newest_reading;
+  self->catching_up_since = look->catching_up_since;
+  self->all_learned_at = 0;
+  self->due_ready = TRUE;
+  self->looked_apart = TRUE;
+}
+
 void
 anbu_alert_engine_forget_due (AnbuAlertEngine *self)
 {
   g_return_if_fail (ANBU_IS_ALERT_ENGINE (self));
 
   self->due_ready = FALSE;
+  self->looked_apart = FALSE;
   /* The instance that leads judges them and saves its own. */
   g_hash_table_remove_all (self->watches_unsaved);
 }

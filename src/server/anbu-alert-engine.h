@@ -122,6 +122,30 @@ gboolean         anbu_alert_engine_run_pass           (AnbuAlertEngine         *
                                                        AnbuAlertPassStats      *stats,
                                                        GError                 **error);
 
+/* Whether the next pass must look at every household first (after
+ * start-up, a takeover, a failed pass): at a million households that look
+ * takes seconds, which a server may make apart (below) while it answers
+ * requests. */
+gboolean         anbu_alert_engine_needs_look         (AnbuAlertEngine         *self);
+
+/* A look made apart, on any thread: an engine on `store` (a connection of
+ * its own to the same database) with the parameters of `self` (read only;
+ * set before any look), which looks at every household at `now` and writes
+ * nothing. NULL with `error` set when it could not. */
+AnbuAlertEngine *anbu_alert_engine_look_apart         (AnbuAlertEngine         *self,
+                                                       AnbuStore               *store,
+                                                       gint64                   now,
+                                                       AnbuAlertPassStats      *stats,
+                                                       GError                 **error);
+
+/* Back on the engine's own thread: takes what `look` found as if this
+ * engine had looked (its due index, routine watches, watched households
+ * added to its own), keeping what ingest marked meanwhile. The next pass
+ * is the due pass that follows a look: it reads again, under the write
+ * lock, every household changed since the look began or marked since. */
+void             anbu_alert_engine_adopt_look         (AnbuAlertEngine         *self,
+                                                       AnbuAlertEngine         *look);
+
 /* Forgets the due index, so the next pass looks at every household: for
  * an instance that did not run the passes for a while (another instance
  * led), whose index missed what that one saw. */

@@ -18,6 +18,7 @@
 #include "anbu-json-body.h"
 #include "anbu-live-relay.h"
 #include "anbu-local-event-bus.h"
+#include "anbu-look-apart.h"
 #include "anbu-report-routes.h"
 #include "anbu-server-time.h"
 #include "anbu-sole-instance-leader.h"
@@ -57,7 +58,27 @@ struct _AnbuIngestService
   guint                flush_deadline_id;   /* the flush at the latest, however busy the loop */
   guint                pass_id;
   guint                change_id;
+  /* A look at every household made apart (anbu-look-apart.h) runs; the
+   * timer pass waits for it, and so do the admin ticks that came
+   * meanwhile (TickWait *). */
+  gboolean             looking;
+  GCancellable        *look_cancellable;
+  GPtrArray           *waiting_ticks;
 };
+
+/* An admin tick answered once the look it waits for ends. */
+typedef struct
+{
+  SoupServerMessage *msg;
+  gint64             now;
+} TickWait;
+
+static void
+tick_wait_free (TickWait *wait)
+{
+  g_clear_object (&wait->msg);
+  g_free (wait);
+}
 
 G_DEFINE_FINAL_TYPE (AnbuIngestService, anbu_ingest_service, G_TYPE_OBJECT)
 
@@ -107,9 +128,38 @@ leads_timer_pass (AnbuIngestService *self)
   return FALSE;
 }
 
+static void on_look_done (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data);
+
+/* The look at every household runs apart where it can; the pass follows
+ * when it ends (on_look_done). */
+static gboolean
+look_apart (AnbuIngestService *self,
+            gint64             now)
+{
+  GWeakRef *service;
+
+  if (!anbu_look_apart_possible (self->store))
+    return FALSE;
+  if (self->looking)
+    return TRUE;
+  self->looking = TRUE;
+  service = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (service, self);
+  anbu_look_apart_start (self->engine, self->store, now, self->look_cancellable, on_look_done,
+                         service);
+  return TRUE;
+}
+
+/* MAY_DEFER: a look at every household the pass needs first may run
+ * apart, and then the pass waits for it (TRUE in *DEFERRED); not for the
+ * start-up pass, which runs before the server listens. */
 static gboolean
 run_pass (AnbuIngestService   *self,
           gint64               now,
+          gboolean             may_defer,
+          gboolean            *deferred,
           AnbuAlertPassStats  *stats,
           GError             **error)
 {
@@ -117,6 +167,9 @@ run_pass (AnbuIngestService   *self,
   g_autoptr(GError) alive_error = NULL;
   g_autoptr(GError) move_error = NULL;
   gint moved;
+
+  if (deferred != NULL)
+    *deferred = FALSE;
 
   self->led_last_pass = leads_timer_pass (self);
   if (!self->led_last_pass)
@@ -142,6 +195,12 @@ run_pass (AnbuIngestService   *self,
     g_warning ("Cannot apply the caseload moves: %s", move_error->message);
   else if (moved > 0)
     anbu_live_relay_publish_scopes (self->relay);
+  if (may_defer && anbu_alert_engine_needs_look (self->engine) && look_apart (self, now))
+    {
+      if (deferred != NULL)
+        *deferred = TRUE;
+      return TRUE;
+    }
   return anbu_alert_engine_run_pass (self->engine, now, stats, error);
 }
 
@@ -152,7 +211,7 @@ on_pass_timeout (gpointer user_data)
   g_autoptr(GError) error = NULL;
   AnbuAlertPassStats stats = { 0 };
 
-  if (!run_pass (self, anbu_ingest_service_now (self), &stats, &error))
+  if (!run_pass (self, anbu_ingest_service_now (self), TRUE, NULL, &stats, &error))
     g_warning ("The signal pass failed: %s", error->message);
   return G_SOURCE_CONTINUE;
 }
@@ -577,6 +636,83 @@ handle_live (SoupServer        *server,
 }
 
 static void
+respond_tick (AnbuIngestService        *self,
+              SoupServerMessage        *msg,
+              gint64                    now,
+              const AnbuAlertPassStats *stats)
+{
+  g_autofree char *now_text = anbu_server_time_format (now);
+  char *answer;
+
+  anbu_live_relay_publish_change (self->relay);
+  answer = g_strdup_printf ("{\"now\":\"%s\",\"led\":%s,\"households\":%u,\"judged\":%u,"
+                            "\"raised\":%u,\"escalated\":%u,\"rerouted\":%u,\"closed\":%u}",
+                            now_text, self->led_last_pass ? "true" : "false", stats->households,
+                            stats->judged, stats->raised, stats->escalated, stats->rerouted,
+                            stats->closed);
+  anbu_json_respond (msg, 200, answer);
+}
+
+/* Back on the main loop: the engine takes what the look found (if this
+ * instance still leads and still needs it), then the pass runs, for the
+ * timer or for each tick that waited; a tick answers with what the look
+ * counted too. */
+static void
+on_look_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GWeakRef *service = user_data;
+  g_autoptr(AnbuIngestService) self = g_weak_ref_get (service);
+  g_autoptr(AnbuAlertEngine) look = NULL;
+  g_autoptr(GPtrArray) ticks = NULL;
+  g_autoptr(GError) error = NULL;
+  AnbuAlertPassStats looked = { 0 };
+
+  g_weak_ref_clear (service);
+  g_free (service);
+  look = anbu_look_apart_finish (result, &looked, &error);
+  if (self == NULL || self->engine == NULL)
+    return;
+  self->looking = FALSE;
+  if (look == NULL)
+    g_warning ("The look at every household failed: %s", error->message);
+  else if (anbu_alert_engine_needs_look (self->engine) && leads_timer_pass (self))
+    anbu_alert_engine_adopt_look (self->engine, look);
+
+  ticks = g_steal_pointer (&self->waiting_ticks);
+  self->waiting_ticks = g_ptr_array_new_with_free_func ((GDestroyNotify) tick_wait_free);
+  /* After a failed look the timer tries again at its next interval. */
+  if (ticks->len == 0)
+    {
+      if (look != NULL)
+        on_pass_timeout (self);
+      return;
+    }
+  /* Each tick's pass runs as the tick would have (a failed look is made
+   * again, on the main loop). */
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      TickWait *wait = g_ptr_array_index (ticks, i);
+      g_autoptr(GError) pass_error = NULL;
+      AnbuAlertPassStats stats = { 0 };
+
+      if (!run_pass (self, wait->now, FALSE, NULL, &stats, &pass_error))
+        anbu_json_respond_error (wait->msg, pass_error);
+      else
+        {
+          if (i == 0 && look != NULL)
+            {
+              stats.households += looked.households;
+              stats.judged += looked.judged;
+            }
+          respond_tick (self, wait->msg, wait->now, &stats);
+        }
+      soup_server_message_unpause (wait->msg);
+    }
+}
+
+static void
 handle_admin_tick (SoupServer        *server,
                    SoupServerMessage *msg,
                    const char        *path,
@@ -587,9 +723,8 @@ handle_admin_tick (SoupServer        *server,
   g_autoptr(AnbuStoreUser) admin = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *answer = NULL;
-  g_autofree char *now_text = NULL;
   AnbuAlertPassStats stats = { 0 };
+  gboolean deferred;
   const char *text;
   gint64 now;
 
@@ -608,19 +743,22 @@ handle_admin_tick (SoupServer        *server,
       return;
     }
   anbu_clock_set_now_usec (self->clock, now * G_USEC_PER_SEC);
-  if (!run_pass (self, now, &stats, &error))
+  if (!run_pass (self, now, TRUE, &deferred, &stats, &error))
     {
       anbu_json_respond_error (msg, error);
       return;
     }
-  anbu_live_relay_publish_change (self->relay);
-  now_text = anbu_server_time_format (now);
-  answer = g_strdup_printf ("{\"now\":\"%s\",\"led\":%s,\"households\":%u,\"judged\":%u,"
-                            "\"raised\":%u,\"escalated\":%u,\"rerouted\":%u,\"closed\":%u}",
-                            now_text,
-                            self->led_last_pass ? "true" : "false", stats.households, stats.judged,
-                            stats.raised, stats.escalated, stats.rerouted, stats.closed);
-  anbu_json_respond (msg, 200, g_steal_pointer (&answer));
+  if (deferred)
+    {
+      TickWait *wait = g_new0 (TickWait, 1);
+
+      wait->msg = g_object_ref (msg);
+      wait->now = now;
+      g_ptr_array_add (self->waiting_ticks, wait);
+      soup_server_message_pause (msg);
+      return;
+    }
+  respond_tick (self, msg, now, &stats);
 }
 
 static void
@@ -662,6 +800,20 @@ anbu_ingest_service_dispose (GObject *object)
   g_clear_handle_id (&self->flush_deadline_id, g_source_remove);
   g_clear_handle_id (&self->pass_id, g_source_remove);
   g_clear_handle_id (&self->change_id, g_source_remove);
+  /* A look running apart is left to end on its own: nothing waits for it. */
+  if (self->look_cancellable != NULL)
+    g_cancellable_cancel (self->look_cancellable);
+  g_clear_object (&self->look_cancellable);
+  if (self->waiting_ticks != NULL)
+    for (guint i = 0; i < self->waiting_ticks->len; i++)
+      {
+        TickWait *wait = g_ptr_array_index (self->waiting_ticks, i);
+
+        anbu_json_respond_api_error (wait->msg, ANBU_API_ERROR_INTERNAL, NULL,
+                                     _("The server stopped before the timer pass ran"));
+        soup_server_message_unpause (wait->msg);
+      }
+  g_clear_pointer (&self->waiting_ticks, g_ptr_array_unref);
   if (self->server != NULL)
     {
       anbu_http_server_remove_routes (self->server, self);
@@ -717,6 +869,8 @@ anbu_ingest_service_init (AnbuIngestService *self)
 {
   self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_batch_free);
   g_mutex_init (&self->telemetry_lock);
+  self->look_cancellable = g_cancellable_new ();
+  self->waiting_ticks = g_ptr_array_new_with_free_func ((GDestroyNotify) tick_wait_free);
 }
 
 /* Public API */
@@ -800,7 +954,7 @@ anbu_ingest_service_new (AnbuStore               *store,
       return NULL;
     }
   g_mutex_unlock (&self->telemetry_lock);
-  if (!run_pass (self, anbu_ingest_service_now (self), &stats, error))
+  if (!run_pass (self, anbu_ingest_service_now (self), FALSE, NULL, &stats, error))
     return NULL;
   if (stats.raised > 0 || stats.closed > 0)
     g_message ("Start-up pass: %u signals raised, %u closed", stats.raised, stats.closed);

@@ -147,6 +147,33 @@ anbu_test_postgres_exec (const char *uri,
   PQfinish (conn);
 }
 
+struct _AnbuTestPostgresSession
+{
+  PGconn *conn;
+};
+
+AnbuTestPostgresSession *
+anbu_test_postgres_session_open (const char *uri,
+                                 const char *sql)
+{
+  AnbuTestPostgresSession *session = g_new0 (AnbuTestPostgresSession, 1);
+  PGresult *result;
+
+  session->conn = connect_or_fail (uri);
+  result = PQexec (session->conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s failed: %s", sql, PQerrorMessage (session->conn));
+  PQclear (result);
+  return session;
+}
+
+void
+anbu_test_postgres_session_close (AnbuTestPostgresSession *session)
+{
+  PQfinish (session->conn);
+  g_free (session);
+}
+
 gboolean
 anbu_test_postgres_try_exec (const char *uri,
                              const char *sql)

@@ -36,6 +36,12 @@ gboolean          anbu_test_postgres_try_exec        (const char        *uri,
 char             *anbu_test_postgres_query_value     (const char        *uri,
                                                       const char        *sql);
 
+/* A session of its own on the database of `uri` that ran `sql` and keeps
+ * what it took (a lock) until closed. */
+typedef struct _AnbuTestPostgresSession AnbuTestPostgresSession;
+AnbuTestPostgresSession *anbu_test_postgres_session_open  (const char              *uri,
+                                                           const char              *sql);
+void                     anbu_test_postgres_session_close (AnbuTestPostgresSession *session);
 /* Stops the server and removes its directory (asserting both). */
 void              anbu_test_postgres_stop            (AnbuTestPostgres  *postgres);
 

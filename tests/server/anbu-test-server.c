@@ -412,44 +412,65 @@ on_sent (GObject      *source,
   exchange->done = TRUE;
 }
 
-AnbuTestResponse *
-anbu_test_request_bytes (AnbuTestServer *server,
+struct _AnbuTestPending
+{
+  SoupMessage *msg;
+  Exchange     exchange;
+};
+
+AnbuTestPending *
+anbu_test_request_start (AnbuTestServer *server,
                          const char     *method,
                          const char     *path,
                          const char     *token,
                          GBytes         *body)
 {
   g_autofree char *url = g_strconcat (server->url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  AnbuTestResponse *response = g_new0 (AnbuTestResponse, 1);
-  Exchange exchange = { 0 };
-  gsize length;
-  const char *data;
+  AnbuTestPending *pending = g_new0 (AnbuTestPending, 1);
 
-  g_assert_nonnull (msg);
+  pending->msg = soup_message_new (method, url);
+  g_assert_nonnull (pending->msg);
   if (token != NULL)
     {
       g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
 
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+      soup_message_headers_replace (soup_message_get_request_headers (pending->msg),
+                                    "Authorization", value);
     }
   if (server->forwarded_for != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For",
-                                  server->forwarded_for);
+    soup_message_headers_replace (soup_message_get_request_headers (pending->msg),
+                                  "X-Forwarded-For", server->forwarded_for);
   if (server->forwarded != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Forwarded",
+    soup_message_headers_replace (soup_message_get_request_headers (pending->msg), "Forwarded",
                                   server->forwarded);
   if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), server);
+    soup_message_set_request_body_from_bytes (pending->msg, "application/json", body);
+  g_signal_connect (pending->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), server);
 
-  soup_session_send_and_read_async (server->session, msg, G_PRIORITY_DEFAULT, NULL, on_sent, &exchange);
-  anbu_test_wait_for (&exchange.done);
-  g_assert_no_error (exchange.error);
+  soup_session_send_and_read_async (server->session, pending->msg, G_PRIORITY_DEFAULT, NULL,
+                                    on_sent, &pending->exchange);
+  return pending;
+}
 
-  response->status = soup_message_get_status (msg);
-  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  response->raw = exchange.bytes;
+gboolean
+anbu_test_request_answered (AnbuTestPending *pending)
+{
+  return pending->exchange.done;
+}
+
+AnbuTestResponse *
+anbu_test_request_finish (AnbuTestPending *pending)
+{
+  AnbuTestResponse *response = g_new0 (AnbuTestResponse, 1);
+  gsize length;
+  const char *data;
+
+  anbu_test_wait_for (&pending->exchange.done);
+  g_assert_no_error (pending->exchange.error);
+
+  response->status = soup_message_get_status (pending->msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (pending->msg));
+  response->raw = pending->exchange.bytes;
   data = g_bytes_get_data (response->raw, &length);
   if (length > 0)
     {
@@ -458,7 +479,19 @@ anbu_test_request_bytes (AnbuTestServer *server,
       if (json_parser_load_from_data (parser, data, length, NULL) && json_parser_get_root (parser))
         response->json = json_node_copy (json_parser_get_root (parser));
     }
+  g_object_unref (pending->msg);
+  g_free (pending);
   return response;
+}
+
+AnbuTestResponse *
+anbu_test_request_bytes (AnbuTestServer *server,
+                         const char     *method,
+                         const char     *path,
+                         const char     *token,
+                         GBytes         *body)
+{
+  return anbu_test_request_finish (anbu_test_request_start (server, method, path, token, body));
 }
 
 AnbuTestResponse *

@@ -106,6 +106,16 @@ AnbuTestResponse *anbu_test_request_bytes       (AnbuTestServer     *server,
                                                  const char         *path,
                                                  const char         *token,
                                                  GBytes             *body);
+/* A request sent without waiting for its answer: other requests go on
+ * meanwhile; _finish waits for the answer (bounded, as any request). */
+typedef struct _AnbuTestPending AnbuTestPending;
+AnbuTestPending  *anbu_test_request_start       (AnbuTestServer     *server,
+                                                 const char         *method,
+                                                 const char         *path,
+                                                 const char         *token,
+                                                 GBytes             *body);
+gboolean          anbu_test_request_answered    (AnbuTestPending    *pending);
+AnbuTestResponse *anbu_test_request_finish      (AnbuTestPending    *pending);
 void              anbu_test_response_free       (AnbuTestResponse   *response);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnbuTestResponse, anbu_test_response_free)
 

@@ -139,10 +139,11 @@ save (AnbuStore      *store,
 }
 
 static void
-save_household (Fixture    *fixture,
-                const char *id,
-                gboolean    night_consent,
-                guint       threshold_hours)
+save_household_version (Fixture    *fixture,
+                        const char *id,
+                        gboolean    night_consent,
+                        guint       threshold_hours,
+                        gint64      version)
 {
   g_autoptr(AnbuStoreEntity) entity = anbu_store_entity_new (ANBU_RECORD_KIND_HOUSEHOLD);
   g_autoptr(GError) error = NULL;
@@ -150,15 +151,24 @@ save_household (Fixture    *fixture,
   entity->id = g_strdup (id);
   entity->record = g_strdup_printf ("{\"id\":\"%s\",\"dong_code\":\"1168010100\","
                                     "\"name\":\"어르신 %s\",\"status\":\"active\","
-                                    "\"threshold_hours\":%u,\"version\":1}",
-                                    id, id, threshold_hours);
-  entity->version = 1;
+                                    "\"threshold_hours\":%u,\"version\":%" G_GINT64_FORMAT "}",
+                                    id, id, threshold_hours, version);
+  entity->version = version;
   entity->scope_key.dong_code = g_strdup ("1168010100");
   entity->scope_key.night_consent = night_consent;
   entity->scope_key.status = g_strdup ("active");
   entity->field_versions = g_strdup ("{}");
   g_assert_true (anbu_store_save (fixture->store, entity, &error));
   g_assert_no_error (error);
+}
+
+static void
+save_household (Fixture    *fixture,
+                const char *id,
+                gboolean    night_consent,
+                guint       threshold_hours)
+{
+  save_household_version (fixture, id, night_consent, threshold_hours, 1);
 }
 
 static void
@@ -1171,6 +1181,55 @@ count_open_alerts_elsewhere (Fixture *fixture)
   return count;
 }
 
+/* A look at every household made apart (on a connection of its own, as a
+ * server does on a worker thread) and adopted by the engine: the due pass
+ * that follows reads every record changed since the look began. Here the
+ * threshold is lowered from 48 h to 24 h while the look runs: the signal
+ * is raised by that pass, not a day later. */
+static void
+test_engine_adopts_look (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(AnbuHolidayCalendar) calendar = anbu_holiday_calendar_new ();
+  g_autoptr(AnbuAlertEngine) engine = NULL;
+  g_autoptr(AnbuAlertEngine) look = NULL;
+  g_autoptr(AnbuStore) own_connection = NULL;
+  g_autoptr(GError) error = NULL;
+  AnbuAlertPassStats looked = { 0 }, stats = { 0 };
+  gint64 now = T0 + 25 * HOUR + 1800;
+
+  if (fixture->location == NULL)
+    return;
+  save_household (fixture, HOUSEHOLD_UUID, TRUE, 48);
+  install_plug (fixture, "AB-0001", HOUSEHOLD_UUID, T0);
+  add_event (fixture, "AB-0001", T0 + HOUR);
+  set_live (fixture, "AB-0001", HOUSEHOLD_UUID, now, T0 + HOUR, T0, 0);
+
+  engine = anbu_alert_engine_new (fixture->store, fixture->readings, calendar, 0);
+  anbu_alert_engine_set_learn_budget (engine, 0);
+  /* Learned today: the pass does not relearn it (which would read it). */
+  g_assert_true (anbu_alert_engine_learn_routine (engine, HOUSEHOLD_UUID, now, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (anbu_alert_engine_needs_look (engine));
+  own_connection = anbu_store_open (fixture->location, &error);
+  g_assert_no_error (error);
+  look = anbu_alert_engine_look_apart (engine, own_connection, now, &looked, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (look);
+  g_assert_cmpuint (looked.households, ==, 1);
+  g_assert_cmpuint (looked.raised, ==, 0);
+
+  /* Meanwhile a planner lowers the threshold. */
+  save_household_version (fixture, HOUSEHOLD_UUID, TRUE, 24, 2);
+
+  anbu_alert_engine_adopt_look (engine, look);
+  g_assert_false (anbu_alert_engine_needs_look (engine));
+  g_assert_true (anbu_alert_engine_run_pass (engine, now + 60, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.raised, ==, 1);
+  g_assert_cmpuint (count_open_alerts_elsewhere (fixture), ==, 1);
+}
+
 typedef struct
 {
   Fixture *fixture;
@@ -1410,6 +1469,7 @@ main (int    argc,
   add_case ("engine-inactivity", test_engine_inactivity);
   add_case ("engine-first-look-unlocked", test_engine_first_look_unlocked);
   add_case ("engine-commits-by-batches", test_engine_commits_by_batches);
+  add_case ("engine-adopts-look", test_engine_adopts_look);
   add_case ("engine-learns-routine", test_engine_learns_routine);
   add_case ("engine-keeps-judged-watches", test_engine_keeps_judged_watches);
 

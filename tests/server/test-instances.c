@@ -14,6 +14,8 @@
 
 #include "anbu-ingest-fixture.h"
 #include "anbu-live-client.h"
+#include "anbu-pg-lock-keys.h"
+#include "anbu-test-postgres.h"
 
 #define DONG_A "1111051500"
 /* Wednesday 2026-11-25 14:00 KST. */
@@ -164,6 +166,59 @@ test_leader_failover (void)
 
   ingest_fixture_free (c);
   ingest_fixture_free (b);
+  ingest_fixture_free (a);
+}
+
+/* The look at every household a pass needs first (after a failed pass, a
+ * takeover: 10-14 s at a million households) runs apart, and the instance
+ * answers its requests meanwhile. Here the look waits for a lock another
+ * session holds (the schema lock its own connection takes first): the
+ * tick waits, the same instance answers pulls; once the lock is free the
+ * tick's pass raises the signal that fell due, once. */
+static void
+test_look_apart_keeps_answering (void)
+{
+  IngestFixture *a = ingest_fixture_new (NOW, NULL);
+  g_autofree char *house = ingest_add_household (a, DONG_A, FALSE, 24, "PLUG-L", NOW - 2 * HOUR);
+  /* The last reading is at NOW - 60; silent for the default 6 h after. */
+  gint64 due = NOW - 60 + 6 * HOUR;
+  g_autofree char *tick_at = ingest_time (due + 60);
+  g_autofree char *tick_body = g_strdup_printf ("{\"now\": \"%s\"}", tick_at);
+  g_autoptr(GBytes) body = g_bytes_new (tick_body, strlen (tick_body));
+  g_autoptr(AnbuTestResponse) answer = NULL;
+  AnbuTestPostgresSession *blocker;
+  AnbuTestPending *tick;
+  guint raised = 0;
+
+  ingest_post_span (a, "PLUG-L", NOW - 2 * HOUR, NOW, 60, 2, 80, NOW - HOUR - 300, NOW - HOUR, NULL);
+  g_assert_true (tick_led (a, NOW, NULL));
+  /* A pass fails: the next one looks at every household first. */
+  ingest_tick_failing (a, NOW + 60);
+
+  blocker = anbu_test_postgres_session_open (a->server->db, "SELECT pg_advisory_lock ("
+                                             ANBU_PG_LOCK_STORE_MIGRATION ")");
+  tick = anbu_test_request_start (a->server, "POST", "/api/v1/admin/tick", a->admin_token, body);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GPtrArray) alerts = ingest_alerts (a, NULL, house);
+
+      g_assert_cmpuint (alerts->len, ==, 0);
+      g_assert_false (anbu_test_request_answered (tick));
+    }
+
+  anbu_test_postgres_session_close (blocker);
+  answer = anbu_test_request_finish (tick);
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_true (json_object_get_boolean_member (anbu_test_response_object (answer), "led"));
+  g_assert_cmpint (json_object_get_int_member (anbu_test_response_object (answer), "raised"), ==,
+                   1);
+  g_assert_cmpint (json_object_get_int_member (anbu_test_response_object (answer), "households"),
+                   >=, 1);
+  g_assert_cmpuint (count_alerts (a, house, "offline"), ==, 1);
+
+  g_assert_true (tick_led (a, due + HOUR, &raised));
+  g_assert_cmpuint (raised, ==, 0);
+  g_assert_cmpuint (count_alerts (a, house, "offline"), ==, 1);
   ingest_fixture_free (a);
 }
 
@@ -415,6 +470,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/instances/live-across-instances", test_live_across_instances);
   g_test_add_func ("/instances/leader-failover", test_leader_failover);
+  g_test_add_func ("/instances/look-apart-keeps-answering", test_look_apart_keeps_answering);
   g_test_add_func ("/instances/ingest-split", test_ingest_split);
   g_test_add_func ("/instances/ingest-opposite-orders", test_ingest_opposite_orders);
   g_test_add_func ("/instances/throttle-across-instances", test_throttle_across_instances);
