@@ -1241,13 +1241,6 @@ foreach_watch (AnbuDetectionStore      *store,
   return TRUE;
 }
 
-static void
-append_int64_element (GString *array,
-                      gint64   value)
-{
-  g_string_append_printf (array, "%s%" G_GINT64_FORMAT, array->len > 1 ? "," : "", value);
-}
-
 /* One statement for the lot: a pass saves thousands. */
 static gboolean
 save_watches (AnbuDetectionStore      *store,
@@ -1256,39 +1249,32 @@ save_watches (AnbuDetectionStore      *store,
               GError                 **error)
 {
   AnbuPgDetectionStore *self = ANBU_PG_DETECTION_STORE (store);
-  g_autofree const char **ids = g_new (const char *, n_watches);
-  g_autofree char *id_array = NULL;
-  g_autoptr(GString) learned = g_string_new ("{");
-  g_autoptr(GString) quiet = g_string_new ("{");
-  g_autoptr(GString) watch = g_string_new ("{");
-  g_autoptr(GString) judged = g_string_new ("{");
+  GString *columns[5];
+  char *texts[G_N_ELEMENTS (columns)];
   g_autoptr(PGresult) result = NULL;
 
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    columns[c] = g_string_new (NULL);
   for (guint i = 0; i < n_watches; i++)
     {
-      ids[i] = watches[i].household_id;
-      append_int64_element (learned, watches[i].learned_at);
-      append_int64_element (quiet, watches[i].quiet_since);
-      append_int64_element (watch, watches[i].watch_at);
-      append_int64_element (judged, watches[i].judged_seq);
+      anbu_pg_values_array_add_text (columns[0], watches[i].household_id);
+      anbu_pg_values_array_add_int64 (columns[1], watches[i].learned_at);
+      anbu_pg_values_array_add_int64 (columns[2], watches[i].quiet_since);
+      anbu_pg_values_array_add_int64 (columns[3], watches[i].watch_at);
+      anbu_pg_values_array_add_int64 (columns[4], watches[i].judged_seq);
     }
-  g_string_append_c (learned, '}');
-  g_string_append_c (quiet, '}');
-  g_string_append_c (watch, '}');
-  g_string_append_c (judged, '}');
-  id_array = anbu_pg_values_text_array (ids, n_watches);
-  {
-    const char *params[] = { id_array, learned->str, quiet->str, watch->str, judged->str };
-
-    result = run (self,
-                  "INSERT INTO routine_watch (household_id, learned_at, quiet_since, watch_at,"
-                  " judged_seq) SELECT * FROM unnest ($1::text[], $2::bigint[], $3::bigint[],"
-                  " $4::bigint[], $5::bigint[])"
-                  " ON CONFLICT (household_id) DO UPDATE"
-                  " SET learned_at = excluded.learned_at, quiet_since = excluded.quiet_since,"
-                  " watch_at = excluded.watch_at, judged_seq = excluded.judged_seq",
-                  G_N_ELEMENTS (params), params, error);
-  }
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    texts[c] = anbu_pg_values_array_finish (columns[c]);
+  result = run (self,
+                "INSERT INTO routine_watch (household_id, learned_at, quiet_since, watch_at,"
+                " judged_seq) SELECT * FROM unnest ($1::text[], $2::bigint[], $3::bigint[],"
+                " $4::bigint[], $5::bigint[])"
+                " ON CONFLICT (household_id) DO UPDATE"
+                " SET learned_at = excluded.learned_at, quiet_since = excluded.quiet_since,"
+                " watch_at = excluded.watch_at, judged_seq = excluded.judged_seq",
+                G_N_ELEMENTS (texts), (const char * const *) texts, error);
+  for (guint c = 0; c < G_N_ELEMENTS (texts); c++)
+    g_free (texts[c]);
   return result != NULL;
 }
 

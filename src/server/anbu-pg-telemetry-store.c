@@ -223,54 +223,6 @@ exec_plain (AnbuPgTelemetryStore  *self,
   return ok;
 }
 
-/* Array literals for unnest ($n::text[], $n::bigint[], …): a batch's
- * rows in one statement. */
-static void
-array_add_text (GString    *array,
-                const char *value)
-{
-  g_string_append_c (array, array->len == 0 ? '{' : ',');
-  if (value == NULL)
-    {
-      g_string_append (array, "NULL");
-      return;
-    }
-  g_string_append_c (array, '"');
-  for (const char *c = value; *c != '\0'; c++)
-    {
-      if (*c == '"' || *c == '\\')
-        g_string_append_c (array, '\\');
-      g_string_append_c (array, *c);
-    }
-  g_string_append_c (array, '"');
-}
-
-static void
-array_add_int64 (GString *array,
-                 gint64   value)
-{
-  g_string_append_c (array, array->len == 0 ? '{' : ',');
-  g_string_append_printf (array, "%" G_GINT64_FORMAT, value);
-}
-
-static void
-array_add_double (GString *array,
-                  double   value)
-{
-  g_autofree char *text = anbu_pg_values_from_double (value);
-
-  array_add_text (array, text);
-}
-
-static char *
-array_finish (GString *array)
-{
-  if (array->len == 0)
-    g_string_append_c (array, '{');
-  g_string_append_c (array, '}');
-  return g_string_free (array, FALSE);
-}
-
 /* Batch side */
 
 /* On the batch side's own connection, the readings are appended inside
@@ -439,8 +391,8 @@ pg_lock_rows (AnbuTelemetryStore  *store,
   g_array_sort (keys, compare_lock_keys);
   for (guint i = 0; i < keys->len; i++)
     if (i == 0 || g_array_index (keys, gint32, i) != g_array_index (keys, gint32, i - 1))
-      array_add_int64 (array, g_array_index (keys, gint32, i));
-  params[0] = keys_text = array_finish (array);
+      anbu_pg_values_array_add_int64 (array, g_array_index (keys, gint32, i));
+  params[0] = keys_text = anbu_pg_values_array_finish (array);
   /* The rows of unnest come in the array's order, and with ORDER BY the
    * volatile lock function runs on them in that order. */
   return run_command (self,
@@ -491,8 +443,8 @@ pg_load_plugs (AnbuTelemetryStore    *store,
   PGresult *result;
 
   for (guint i = 0; i < n_serials; i++)
-    array_add_text (array, serials[i]);
-  params[0] = serials_text = array_finish (array);
+    anbu_pg_values_array_add_text (array, serials[i]);
+  params[0] = serials_text = anbu_pg_values_array_finish (array);
   result = run (self,
                 "SELECT s.i, p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
                 " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
@@ -598,32 +550,32 @@ pg_store_live (AnbuTelemetryStore          *store,
     {
       const AnbuTelemetryLiveRow *row = &rows[i];
 
-      array_add_text (columns[0], row->serial);
-      array_add_text (columns[1], row->household_id);
-      array_add_int64 (columns[2], row->last_seen_at);
-      array_add_double (columns[3], row->last_watts);
-      array_add_double (columns[4], row->last_lux);
+      anbu_pg_values_array_add_text (columns[0], row->serial);
+      anbu_pg_values_array_add_text (columns[1], row->household_id);
+      anbu_pg_values_array_add_int64 (columns[2], row->last_seen_at);
+      anbu_pg_values_array_add_double (columns[3], row->last_watts);
+      anbu_pg_values_array_add_double (columns[4], row->last_lux);
       if (row->last_activity_at > 0)
-        array_add_int64 (columns[5], row->last_activity_at);
+        anbu_pg_values_array_add_int64 (columns[5], row->last_activity_at);
       else
-        array_add_text (columns[5], NULL);
-      array_add_int64 (columns[6], row->online_since);
-      array_add_text (columns[7], row->gateway_id);
-      array_add_int64 (columns[8], row->unobserved_mark);
-      array_add_int64 (columns[9], row->offline_from);
+        anbu_pg_values_array_add_text (columns[5], NULL);
+      anbu_pg_values_array_add_int64 (columns[6], row->online_since);
+      anbu_pg_values_array_add_text (columns[7], row->gateway_id);
+      anbu_pg_values_array_add_int64 (columns[8], row->unobserved_mark);
+      anbu_pg_values_array_add_int64 (columns[9], row->offline_from);
       if (row->detector != NULL)
         {
           g_autofree char *bytes = anbu_pg_values_from_bytes (row->detector, sizeof *row->detector);
 
-          array_add_text (detector_serials, row->serial);
-          array_add_text (detectors, bytes);
+          anbu_pg_values_array_add_text (detector_serials, row->serial);
+          anbu_pg_values_array_add_text (detectors, bytes);
           n_detectors++;
         }
     }
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    params[c] = array_finish (columns[c]);
-  detector_serials_text = array_finish (detector_serials);
-  detectors_text = array_finish (detectors);
+    params[c] = anbu_pg_values_array_finish (columns[c]);
+  detector_serials_text = anbu_pg_values_array_finish (detector_serials);
+  detectors_text = anbu_pg_values_array_finish (detectors);
 
   ok = run_command (self,
                     "INSERT INTO plug_live (serial, household_id, last_seen_at,"
@@ -681,13 +633,13 @@ flush_events (AnbuPgTelemetryStore  *self,
     {
       const PendingEvent *event = &g_array_index (self->pending_events, PendingEvent, i);
 
-      array_add_text (columns[0], event->serial);
-      array_add_int64 (columns[1], event->ts);
-      array_add_int64 (columns[2], event->kind);
-      array_add_double (columns[3], event->magnitude);
+      anbu_pg_values_array_add_text (columns[0], event->serial);
+      anbu_pg_values_array_add_int64 (columns[1], event->ts);
+      anbu_pg_values_array_add_int64 (columns[2], event->kind);
+      anbu_pg_values_array_add_double (columns[3], event->magnitude);
     }
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    params[c] = array_finish (columns[c]);
+    params[c] = anbu_pg_values_array_finish (columns[c]);
   ok = run_command (self,
                     "INSERT INTO activity_event (serial, ts, kind, magnitude)"
                     " SELECT * FROM unnest ($1::text[], $2::bigint[], $3::integer[],"

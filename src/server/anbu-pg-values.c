@@ -86,30 +86,59 @@ anbu_pg_values_from_bytes (gconstpointer data,
   return text;
 }
 
+void
+anbu_pg_values_array_add_text (GString    *array,
+                               const char *value)
+{
+  g_string_append_c (array, array->len == 0 ? '{' : ',');
+  if (value == NULL)
+    {
+      g_string_append (array, "NULL");
+      return;
+    }
+  g_string_append_c (array, '"');
+  for (const char *c = value; *c != '\0'; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (array, '\\');
+      g_string_append_c (array, *c);
+    }
+  g_string_append_c (array, '"');
+}
+
+void
+anbu_pg_values_array_add_int64 (GString *array,
+                                gint64   value)
+{
+  g_string_append_c (array, array->len == 0 ? '{' : ',');
+  g_string_append_printf (array, "%" G_GINT64_FORMAT, value);
+}
+
+void
+anbu_pg_values_array_add_double (GString *array,
+                                 double   value)
+{
+  g_autofree char *text = anbu_pg_values_from_double (value);
+
+  anbu_pg_values_array_add_text (array, text);
+}
+
+char *
+anbu_pg_values_array_finish (GString *array)
+{
+  if (array->len == 0)
+    g_string_append_c (array, '{');
+  g_string_append_c (array, '}');
+  return g_string_free (array, FALSE);
+}
+
 char *
 anbu_pg_values_text_array (const char * const *values,
                            guint               n)
 {
-  GString *text = g_string_new ("{");
+  GString *array = g_string_new (NULL);
 
   for (guint i = 0; i < n; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, ',');
-      if (values[i] == NULL)
-        {
-          g_string_append (text, "NULL");
-          continue;
-        }
-      g_string_append_c (text, '"');
-      for (const char *c = values[i]; *c != '\0'; c++)
-        {
-          if (*c == '"' || *c == '\\')
-            g_string_append_c (text, '\\');
-          g_string_append_c (text, *c);
-        }
-      g_string_append_c (text, '"');
-    }
-  g_string_append_c (text, '}');
-  return g_string_free (text, FALSE);
+    anbu_pg_values_array_add_text (array, values[i]);
+  return anbu_pg_values_array_finish (array);
 }

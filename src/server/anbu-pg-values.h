@@ -38,5 +38,15 @@ char    *anbu_pg_values_from_bytes  (gconstpointer data,
  * column. */
 char    *anbu_pg_values_text_array  (const char * const *values,
                                      guint               n);
+/* The same built element by element, for columns of a batch's rows
+ * ($n::text[], $n::bigint[], $n::double precision[]): start with an empty
+ * GString, add, then finish (it frees the GString). */
+void     anbu_pg_values_array_add_text   (GString    *array,
+                                          const char *value);
+void     anbu_pg_values_array_add_int64  (GString    *array,
+                                          gint64      value);
+void     anbu_pg_values_array_add_double (GString    *array,
+                                          double      value);
+char    *anbu_pg_values_array_finish     (GString    *array);
 
 G_END_DECLS
