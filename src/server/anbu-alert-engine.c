@@ -1952,6 +1952,26 @@ anbu_alert_engine_init (AnbuAlertEngine *self)
   self->newest_reading = -1;
 }
 
+/* An engine reading and writing `store`, before its indexes are read. */
+static AnbuAlertEngine *
+engine_on_store (AnbuStore            *store,
+                 AnbuReadingLog       *readings,
+                 AnbuHolidayCalendar  *calendar,
+                 gint64                offline_after_seconds,
+                 GError              **error)
+{
+  g_autoptr(AnbuAlertEngine) self = g_object_new (ANBU_TYPE_ALERT_ENGINE, NULL);
+
+  self->store = g_object_ref (store);
+  self->calendar = g_object_ref (calendar);
+  self->offline_after = offline_after_seconds > 0 ? offline_after_seconds
+                                                  : ANBU_ALERT_ENGINE_DEFAULT_OFFLINE_AFTER;
+  self->data = anbu_detection_store_new_for (store, readings, error);
+  if (self->data == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 /* Public API */
 
 AnbuAlertEngine *
@@ -1960,19 +1980,15 @@ anbu_alert_engine_new (AnbuStore           *store,
                        AnbuHolidayCalendar *calendar,
                        gint64               offline_after_seconds)
 {
-  g_autoptr(AnbuAlertEngine) self = g_object_new (ANBU_TYPE_ALERT_ENGINE, NULL);
+  g_autoptr(AnbuAlertEngine) self = NULL;
   g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
   g_return_val_if_fail (readings == NULL || ANBU_IS_READING_LOG (readings), NULL);
   g_return_val_if_fail (ANBU_IS_HOLIDAY_CALENDAR (calendar), NULL);
 
-  self->store = g_object_ref (store);
-  self->calendar = g_object_ref (calendar);
-  self->offline_after = offline_after_seconds > 0 ? offline_after_seconds
-                                                  : ANBU_ALERT_ENGINE_DEFAULT_OFFLINE_AFTER;
-  self->data = anbu_detection_store_new_for (store, readings, &error);
-  if (self->data == NULL)
+  self = engine_on_store (store, readings, calendar, offline_after_seconds, &error);
+  if (self == NULL)
     {
       g_critical ("%s", error->message);
       return NULL;
@@ -2242,16 +2258,12 @@ anbu_alert_engine_look_apart (AnbuAlertEngine     *self,
   g_return_val_if_fail (ANBU_IS_STORE (store), NULL);
 
   /* Profiles are learned by the due pass, on the engine's own store. */
-  look = g_object_new (ANBU_TYPE_ALERT_ENGINE, NULL);
-  look->store = g_object_ref (store);
-  look->calendar = g_object_ref (self->calendar);
-  look->offline_after = self->offline_after;
+  look = engine_on_store (store, NULL, self->calendar, self->offline_after, error);
+  if (look == NULL)
+    return NULL;
   look->routine_params = self->routine_params;
   g_free (look->routine_params_key);
   look->routine_params_key = g_strdup (self->routine_params_key);
-  look->data = anbu_detection_store_new_for (store, NULL, error);
-  if (look->data == NULL)
-    return NULL;
   if (!anbu_detection_store_foreach_profile (look->data, add_routine_index, look, error)
       || !scan_every_household (look, now, FALSE, stats, error))
     return NULL;
