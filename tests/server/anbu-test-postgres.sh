@@ -45,9 +45,10 @@ if ! $as_owner "$bindir/initdb" -D "$dir/data" -U anbu --auth=trust --no-sync --
 fi
 # fsync off: the cluster is thrown away, and the 2-core machine is shared. Each anbu-server
 # holds about ten connections (store, ingest, readings, report readers, leader, live bus), and
-# the multi-instance suite runs three.
+# the multi-instance suite runs three. ANBU_TEST_POSTGRES_SETTINGS adds settings of a bench's own
+# ("-c shared_buffers=1GB …").
 if ! $as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 \
-       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60" \
+       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60 ${ANBU_TEST_POSTGRES_SETTINGS:-}" \
        start >/dev/null 2>&1; then
   if grep -q "already in use" "$dir/server.log" 2>/dev/null; then
     echo busy
