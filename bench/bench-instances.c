@@ -325,11 +325,12 @@ partition_name (gint64 day)
 
 /* `rows` readings of the bench's own plugs, a history over the `grow_days`
  * days before the measured readings, straight into `reading` through the
- * day partitions the server would have made. */
+ * day partitions the server would have made; `label` names the database. */
 static gint64
-grow_readings (PGconn *conn,
-               gint64  rows,
-               gint64  before)
+grow_readings (PGconn     *conn,
+               gint64      rows,
+               gint64      before,
+               const char *label)
 {
   gint64 last_day = before - before % 86400;       /* not grown into: the measured days start here */
   gint64 first_day = last_day - (gint64) grow_days * 86400;
@@ -372,8 +373,8 @@ grow_readings (PGconn *conn,
    * statistics), done now: the next measurement is of steady ingest, not
    * of the history's first vacuum. */
   pg_exec_or_die (conn, "VACUUM (ANALYZE) reading");
-  printf ("grown: %" G_GINT64_FORMAT " readings over %d days before the measured ones in %.1f s\n",
-          per_plug_rows * n_plugs, grow_days, anbu_bench_now_s () - t0);
+  printf ("%s: %" G_GINT64_FORMAT " readings over the %d days before the measured ones, stored in"
+          " %.1f s\n", label, per_plug_rows * n_plugs, grow_days, anbu_bench_now_s () - t0);
   return per_plug_rows * n_plugs;
 }
 
@@ -816,6 +817,8 @@ typedef struct
   double wal;           /* bytes per reading, -1 when unknown */
 } Best;
 
+#define BEST_NONE { 0, G_MAXDOUBLE, -1, G_MAXDOUBLE, -1 }
+
 static void
 best_add (Best        *best,
           const Phase *phase)
@@ -823,8 +826,6 @@ best_add (Best        *best,
   double n = MAX (phase->accepted, 1);
   double server = 1e6 * phase->server_cpu / n;
 
-  if (best->rate == 0)
-    *best = (Best) { 0, G_MAXDOUBLE, -1, G_MAXDOUBLE, -1 };
   best->rate = MAX (best->rate, phase->accepted / phase->wall);
   best->server_cpu = MIN (best->server_cpu, server);
   if (phase->postgres_cpu >= 0)
@@ -976,7 +977,7 @@ main (int   argc,
   g_autoptr(SoupSession) session = NULL;
   AnbuTestPostgres *postgres = NULL;
   Bench empty = { 0 }, grown = { 0 };
-  Best empty_best = { 0 }, grown_best = { 0 };
+  Best empty_best = BEST_NONE, grown_best = BEST_NONE;
   gboolean growing;
 
   /* Figures as they come, also into a file or pipe: a profiler may be
@@ -1066,9 +1067,9 @@ main (int   argc,
       /* The empty database gets the same history of one reading a plug:
        * the same day partitions, plug numbers and statistics, so that
        * the two differ in the number of rows only. */
-      grow_readings (empty.conn, n_plugs, empty.first_ts);
+      grow_readings (empty.conn, n_plugs, empty.first_ts, "empty table");
       bench_prepare (&grown, session);
-      grow = grow_readings (grown.conn, grow, grown.first_ts);
+      grow = grow_readings (grown.conn, grow, grown.first_ts, "grown table");
     }
 
   for (gint r = 1; r <= rounds; r++)
