@@ -11,7 +11,7 @@
 #include "anbu-activity-detector.h"
 
 /* Layout of AnbuActivityLearned: a stored blob of another one starts afresh. */
-#define LEARNED_VERSION 3
+#define LEARNED_VERSION 4
 /* Below this a plug's power is standby (a clock, a network chip, a TV's
  * standby); an appliance switched on draws more. */
 #define STANDBY_CAP_W 15.0
@@ -371,6 +371,106 @@ timer_observe (AnbuActivityTimerSlot    *slots,
   return FALSE;
 }
 
+/* Step classes (AnbuActivityStepClass): a day of two-hour bins. */
+#define STEP_BIN_SECONDS 7200
+/* Steps within this share of each other are of one class. */
+#define STEP_CLASS_WIDTH 0.3
+/* A person switches a thing a few times a day, in waking hours: a class
+ * with this many steps over the last day, in this many of its two-hour
+ * bins, is a machine's (a thermostat or a fridge of irregular period, an
+ * air purifier's fan, a mat's heating, a screen lighting the sensor). A
+ * regular duty cycle is learned as one before (classify_power); this takes
+ * the machines whose steps keep no period. */
+#define RESTLESS_DAY_STEPS 20
+#define RESTLESS_DAY_BINS  6
+
+static guint
+step_class_day_count (const AnbuActivityStepClass *klass,
+                      guint                       *bins)
+{
+  guint n = 0;
+
+  *bins = 0;
+  for (guint i = 0; i < ANBU_ACTIVITY_STEP_BINS; i++)
+    {
+      n += klass->counts[i];
+      *bins += klass->counts[i] > 0;
+    }
+  return n;
+}
+
+/* Moves the class's day on to `bin`, forgetting the bins that fell out. */
+static void
+step_class_roll (AnbuActivityStepClass *klass,
+                 gint32                 bin)
+{
+  gint32 elapsed = bin - klass->bin;
+
+  for (gint32 b = 1; b <= MIN (elapsed, ANBU_ACTIVITY_STEP_BINS); b++)
+    klass->counts[(klass->bin + b) % ANBU_ACTIVITY_STEP_BINS] = 0;
+  if (elapsed > 0)
+    klass->bin = bin;
+}
+
+static AnbuActivityStepClass *
+step_class_for (AnbuActivityStepClass *classes,
+                double                 magnitude,
+                gint32                 bin)
+{
+  AnbuActivityStepClass *victim = NULL;
+  guint victim_count = G_MAXUINT;
+
+  for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+    {
+      AnbuActivityStepClass *klass = &classes[i];
+      guint count, bins;
+
+      if (klass->magnitude > 0)
+        step_class_roll (klass, bin);
+      if (klass->magnitude > 0
+          && fabs (magnitude - klass->magnitude) <= STEP_CLASS_WIDTH * MAX (magnitude, klass->magnitude))
+        return klass;
+      count = klass->magnitude > 0 ? step_class_day_count (klass, &bins) : 0;
+      if (count < victim_count)
+        {
+          victim = klass;
+          victim_count = count;
+        }
+    }
+  memset (victim, 0, sizeof *victim);
+  victim->magnitude = (float) magnitude;
+  victim->bin = bin;
+  return victim;
+}
+
+/* The class's steps are a machine's (above), by its counts as of its last
+ * step. */
+static gboolean
+is_restless (const AnbuActivityStepClass *klass)
+{
+  guint bins, day = step_class_day_count (klass, &bins);
+
+  return klass->magnitude > 0 && day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS;
+}
+
+/* Records a step of this size on this channel; TRUE when its class is a
+ * machine's. */
+static gboolean
+step_class_observe (AnbuActivityLearned *learned,
+                    guint                channel,
+                    gint64               ts,
+                    double               magnitude)
+{
+  gint32 bin = (gint32) (ts / STEP_BIN_SECONDS);
+  AnbuActivityStepClass *klass = step_class_for (learned->classes[channel], magnitude, bin);
+
+  if (klass->counts[bin % ANBU_ACTIVITY_STEP_BINS] < 255)
+    klass->counts[bin % ANBU_ACTIVITY_STEP_BINS]++;
+  /* The size is learned slowly: a machine's steps stray a little. */
+  klass->magnitude += (float) (0.1 * (magnitude - klass->magnitude));
+  return is_restless (klass);
+}
+
 static double
 night_lux (const AnbuActivityLearned *learned)
 {
@@ -708,6 +808,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           && is_power_step (params, detector->previous_watts - cycle, watts - cycle))
         {
           machine = classify_beside_cycle (learned, params, cycle, detector->previous_watts, watts);
+          if (machine == ANBU_ACTIVITY_MACHINE_NONE
+              && step_class_observe (learned, 0, reading->ts,
+                                     fabs (watts - detector->previous_watts))
+              && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
+            machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
             {
               set_step_event (&events_out[n++], reading->ts, detector->previous_watts, watts,
@@ -721,6 +826,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
         {
           machine = classify_power (learned, params, detector->mark, reading->ts, day, minute,
                                     detector->previous_watts, watts);
+          if (machine != ANBU_ACTIVITY_MACHINE_MODULATION
+              && step_class_observe (learned, 0, reading->ts,
+                                     fabs (watts - detector->previous_watts))
+              && machine == ANBU_ACTIVITY_MACHINE_NONE && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
+            machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
             {
               set_step_event (&events_out[n++], reading->ts, detector->previous_watts, watts,
@@ -794,6 +904,13 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
               goto light_done;
             }
 
+          if (machine == ANBU_ACTIVITY_MACHINE_NONE || machine == ANBU_ACTIVITY_MACHINE_TIMER)
+            {
+              if (step_class_observe (learned, 1, reading->ts, magnitude)
+                  && machine == ANBU_ACTIVITY_MACHINE_NONE
+                  && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
+                machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
+            }
           if (machine != ANBU_ACTIVITY_MACHINE_SUN)
             learned->lamp_on = up;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE && !daylight)
@@ -867,7 +984,7 @@ newest_day (const AnbuActivityLearned *learned)
 }
 
 static const char *const machine_names[] = {
-  NULL, "timer", "cycle", "modulation", "auto_off", "sun",
+  NULL, "timer", "cycle", "modulation", "auto_off", "sun", "restless",
 };
 
 JsonObject *
@@ -878,6 +995,7 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
   JsonObject *object = json_object_new ();
   JsonObject *ignored = json_object_new ();
   JsonArray *timers = json_array_new ();
+  JsonArray *restless_classes = json_array_new ();
   gint32 today;
   gboolean kept;
 
@@ -915,6 +1033,19 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
           json_object_set_double_member (cycle, "watts", round (learned->cycle_on_watts));
           json_object_set_object_member (object, "cycle", cycle);
         }
+      for (guint c = 0; c < 2; c++)
+        for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+          if (is_restless (&learned->classes[c][i]))
+            {
+              JsonObject *restless = json_object_new ();
+              guint bins;
+
+              json_object_set_string_member (restless, "channel", c == 0 ? "power" : "light");
+              json_object_set_double_member (restless, "step", round (learned->classes[c][i].magnitude));
+              json_object_set_int_member (restless, "steps_per_day",
+                                          step_class_day_count (&learned->classes[c][i], &bins));
+              json_array_add_object_element (restless_classes, restless);
+            }
       if (learned->standby_watts >= 0)
         json_object_set_double_member (object, "standby_watts",
                                        round (learned->standby_watts * 10.0) / 10.0);
@@ -922,6 +1053,7 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
         json_object_set_int_member (ignored, machine_names[m], learned->ignored[m]);
     }
   json_object_set_array_member (object, "timers", timers);
+  json_object_set_array_member (object, "restless", restless_classes);
   json_object_set_object_member (object, "ignored", ignored);
   return object;
 }
@@ -999,6 +1131,31 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
                                                  "judged a thermostat or keep-warm cycle, not counted as activity"),
                                              (int) lround (learned->cycle_period / 60.0),
                                              learned->cycle_on_watts));
+  for (guint c = 0; c < 2; c++)
+    for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+      {
+        const AnbuActivityStepClass *klass = &learned->classes[c][i];
+        guint bins, steps = step_class_day_count (klass, &bins);
+
+        /* A learned duty cycle's own steps are said above. */
+        if (!is_restless (klass)
+            || (c == 0 && is_cycle_sized (cycle_step_watts (learned, params), klass->magnitude)))
+          continue;
+        if (person)
+          g_ptr_array_add (lines, g_strdup_printf (c == 0
+                                                   ? _("Switches about %u times a day (%.0f W steps): "
+                                                       "marked a person's, counted as activity")
+                                                   : _("Light changes about %u times a day (%.0f lux steps): "
+                                                       "marked a person's, counted as activity"),
+                                                   steps, klass->magnitude));
+        else
+          g_ptr_array_add (lines, g_strdup_printf (c == 0
+                                                   ? _("Switches about %u times a day, at all hours (%.0f W steps): "
+                                                       "judged a machine, not counted as activity")
+                                                   : _("Light changes about %u times a day, at all hours (%.0f lux steps): "
+                                                       "judged a machine or a screen, not counted as activity"),
+                                                   steps, klass->magnitude));
+      }
   if (lines->len == 0)
     return NULL;
   g_ptr_array_add (lines, NULL);

@@ -36,6 +36,11 @@ G_BEGIN_DECLS
  *   to keep-warm); only steps across standby count;
  * - auto-off: an appliance that modulated while on switching itself to
  *   standby auto_off_hours or more after the plug's last counted change;
+ * - restless steps: steps of one size (either channel) seen 20 times or
+ *   more over the last day, in 6 or more of its two-hour bins: a person
+ *   switches a thing a few times a day, in waking hours; a machine of no
+ *   regular period (a mat's or a heater's thermostat, an air purifier's
+ *   fan, a screen lighting the sensor) day and night;
  * - the sun: a light step counts only when its darker level is dark (near the
  *   plug's own night level), and during daylight hours a darkening that
  *   returns to the daylight level within light_dip_seconds (a passing cloud)
@@ -45,7 +50,7 @@ G_BEGIN_DECLS
  * A planner may mark what a plug's detector learned (`mark`, from the plug
  * record's activity_mark, set by the owner before feeding; it is not
  * learned): ANBU_ACTIVITY_MARK_PERSON counts the steps of learned timers,
- * duty cycles and auto-off again (the learning goes on, so the pattern stays
+ * duty cycles, restless steps and auto-off again (the learning goes on, so the pattern stays
  * shown); ANBU_ACTIVITY_MARK_MACHINE keeps them left out where the learner
  * would let them go (a timer unseen for a week, a cycle after a pause).
  * Modulation and the sun are physics, not a pattern: no mark changes them.
@@ -135,6 +140,7 @@ typedef enum
   ANBU_ACTIVITY_MACHINE_MODULATION,
   ANBU_ACTIVITY_MACHINE_AUTO_OFF,
   ANBU_ACTIVITY_MACHINE_SUN,
+  ANBU_ACTIVITY_MACHINE_RESTLESS, /* a step class too frequent or too regular for a person */
 } AnbuActivityMachine;
 
 #define ANBU_ACTIVITY_TIMER_SLOTS 6
@@ -150,6 +156,21 @@ typedef struct
   guint8  spread10;  /* largest deviation of the run, tenths of a minute */
   gint32  last_day;  /* local day number of the last sighting */
 } AnbuActivityTimerSlot;
+
+#define ANBU_ACTIVITY_STEP_CLASSES 4
+#define ANBU_ACTIVITY_STEP_BINS    12
+
+/* Steps of about one size (within 30 %) on one channel, whatever their
+ * timing: a machine that switches many times a day at all hours (a
+ * thermostat of irregular period, an air purifier's fan, a screen lighting
+ * the sensor) shows there, where its steps never form a timer or a duty
+ * cycle. */
+typedef struct
+{
+  float   magnitude;                         /* W or lux; 0: a free class */
+  gint32  bin;                               /* two-hour bin of the newest count */
+  guint8  counts[ANBU_ACTIVITY_STEP_BINS];   /* steps per two-hour bin of the last day */
+} AnbuActivityStepClass;
 
 /* Channels: 0 power, 1 light; directions: 0 on, 1 off. */
 typedef struct
@@ -198,8 +219,15 @@ typedef struct
   gint16  sunrise_minute;
   gint16  sunset_minute;
 
+  /* Steps by size, per channel. */
+  AnbuActivityStepClass classes[2][ANBU_ACTIVITY_STEP_CLASSES];
+  /* A break in the readings (the plug without power: a mechanical timer
+   * stopped with it): its length, minutes, and the local day it ended. */
+  gint32  break_minutes;
+  gint32  break_day;
+
   /* How many steps were not counted, per AnbuActivityMachine. */
-  guint32 ignored[6];
+  guint32 ignored[7];
 } AnbuActivityLearned;
 
 typedef struct
@@ -249,8 +277,9 @@ gboolean anbu_activity_detector_from_blob  (AnbuActivityDetector     *detector,
 /* What the detector learned to leave out, for a planner: a JSON object
  * {"timers": [{"channel": "power"|"light", "switch": "on"|"off", "minute": M}],
  *  "cycle": {"period_minutes": P, "watts": W} (when one is running),
+ *  "restless": [{"channel": "power"|"light", "step": W or lux, "steps_per_day": n}],
  *  "standby_watts": W, "ignored": {"timer": n, "cycle": n, "modulation": n,
- *  "auto_off": n, "sun": n}} */
+ *  "auto_off": n, "sun": n, "restless": n}} */
 JsonObject *anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
                                                   const AnbuActivityParams   *params);
 

@@ -594,35 +594,45 @@ test_thermostat_beside_person_counts (void)
   assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 8 * 86400);
 }
 
-/* The mat's thermostat cycling, switched off for the afternoon of day 3
- * (the room warm enough) and running again from 18:00, the resident silent
- * from the onset at noon that day. */
+/* The mat's thermostat cycling, switched off from noon on day 2 (the
+ * weather warm) and running again from 18:00 on day 3 (or, with
+ * `short_pause`, from 18:00 on day 2), the resident silent from the onset
+ * at noon on day 2. */
+static gboolean short_pause;
+
 static void
 scene_thermostat_pause (gint64  m,
                         double *watts,
                         double *lux)
 {
-  gint64 day = m / 1440, minute = m % 1440;
+  gint64 resume = (short_pause ? 2 : 3) * 1440 + 18 * 60;
 
   *watts = (m % 25) < 8 ? 150.0 : 0.8;
-  if (day == 3 && minute >= 12 * 60 && minute < 18 * 60)
+  if (m >= 2 * 1440 + 12 * 60 && m < resume)
     *watts = 0.8;
   *lux = 0.4;
 }
 
-/* Unmarked, the first cycle after the pause counts (the learner cannot tell
- * it from a person switching the mat on); marked "a machine", it does not. */
+/* Unmarked, the first cycle after a pause longer than a day counts (the
+ * learner cannot tell it from a person switching the mat on); marked "a
+ * machine", it does not. After an afternoon's pause, the mat switched a
+ * hundred times that day, at all hours: its steps stay a machine's. */
 static void
 test_mark_machine_keeps_cycle (void)
 {
   g_autoptr(GArray) automatic = run_scene (scene_thermostat_pause, 5, NULL);
   g_autoptr(GArray) marked = run_scene_marked (scene_thermostat_pause, 5, NULL,
                                                ANBU_ACTIVITY_MARK_MACHINE);
+  g_autoptr(GArray) afternoon = NULL;
   gint64 resume = DAY0 + 3 * 86400 + 18 * HOUR;
 
+  short_pause = TRUE;
+  afternoon = run_scene (scene_thermostat_pause, 5, NULL);
+  short_pause = FALSE;
+  g_assert_cmpuint (events_between (afternoon, DAY0 + 2 * 86400 + 12 * HOUR, DAY0 + 5 * 86400), ==, 0);
   g_assert_cmpuint (events_between (automatic, resume, DAY0 + 5 * 86400), >, 0);
   g_assert_cmpuint (events_between (marked, resume, DAY0 + 5 * 86400), ==, 0);
-  g_assert_cmpuint (events_between (marked, DAY0 + 3 * 86400 + 12 * HOUR, DAY0 + 5 * 86400), ==, 0);
+  g_assert_cmpuint (events_between (marked, DAY0 + 2 * 86400 + 12 * HOUR, DAY0 + 5 * 86400), ==, 0);
 }
 
 /* A TV: the resident watches 19:00–22:00 on days before the onset; on the
@@ -669,6 +679,129 @@ test_tv_modulation_is_not_activity (void)
   g_assert_cmpuint (events_between (events, onset - 2 * MINUTE, onset), ==, 1);
   g_assert_cmpuint (events_between (events, onset, DAY0 + 10 * 86400), ==, 0);
   assert_fixed_rule_fires (events, onset, DAY0 + 10 * 86400);
+}
+
+/* Machines whose steps keep no period (issue 13's class: "a cycling
+ * appliance"): an electric mat (70 W) whose thermostat stays on 5-40 min
+ * and off 10-50 min, day and night, on the strip of the resident's TV
+ * (110 W, on each evening at a time that varies by an hour, off three hours
+ * later) until the onset at the start of day ONSET_DAY; or a screen that
+ * lights the sensor (2-40 lux by the picture) while the TV is on, the TV
+ * left on at the onset. */
+static gboolean restless_screen;
+
+static gboolean
+irregular_mat_on (gint64 m)
+{
+  static gboolean *schedule;
+
+  if (schedule == NULL)
+    {
+      gint64 next = 0;
+      gboolean on = FALSE;
+
+      schedule = g_new0 (gboolean, 20 * 1440);
+      for (gint64 i = 0; i < 20 * 1440; i++)
+        {
+          if (i >= next)
+            {
+              on = !on;
+              next = i + (on ? 5 + (gint64) (hash_minute (i, 41) % 36)
+                             : 10 + (gint64) (hash_minute (i, 43) % 41));
+            }
+          schedule[i] = on;
+        }
+    }
+  return schedule[m % (20 * 1440)];
+}
+
+static gint64
+restless_tv_on_minute (gint64 day)
+{
+  return 19 * 60 + (gint64) (hash_minute (day, 47) % 60);
+}
+
+static void
+scene_restless (gint64  m,
+                double *watts,
+                double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 on = restless_tv_on_minute (day);
+  gboolean tv = day < ONSET_DAY && minute >= on && minute < on + 180;
+
+  *watts = 1.0;
+  *lux = 0.4;
+  if (restless_screen)
+    {
+      /* The TV left on from the last evening before the onset. */
+      tv = tv || m >= (ONSET_DAY - 1) * 1440 + restless_tv_on_minute (ONSET_DAY - 1);
+      if (tv)
+        {
+          double picture = (hash_minute (m / 2, 53) % 1000) / 1000.0;
+
+          *watts += 80.0 + 50.0 * picture;
+          *lux += 2.0 + 38.0 * picture * picture;
+        }
+      return;
+    }
+  if (tv)
+    *watts += 110.0;
+  if (irregular_mat_on (m))
+    *watts += 70.0;
+}
+
+static void
+test_restless_machine_is_not_activity (void)
+{
+  AnbuActivityParams params;
+  AnbuActivityDetector detector;
+  g_autoptr(GArray) events = NULL;
+  g_autofree char *description = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400;
+  guint tv_days = 0;
+
+  restless_screen = FALSE;
+  events = run_scene (scene_restless, 10, &detector);
+  /* The resident's TV switched on beside the mat counts every evening. */
+  for (gint64 day = 1; day < ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + restless_tv_on_minute (day) * MINUTE;
+
+      tv_days += events_between (events, on, on + MINUTE) == 1;
+    }
+  g_assert_cmpuint (tv_days, ==, ONSET_DAY - 1);
+  /* The mat alone after the onset: nothing, and the fixed rule fires. */
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 10 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 10 * 86400);
+
+  anbu_activity_params_init_default (&params);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_nonnull (description);
+  /* Shown to the planner: the mat as a cycle, or its steps as a machine's. */
+  g_assert_nonnull (strstr (description, "not counted as activity"));
+}
+
+static void
+test_restless_screen_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 left_on = DAY0 + (ONSET_DAY - 1) * 86400
+                   + restless_tv_on_minute (ONSET_DAY - 1) * MINUTE;
+
+  restless_screen = TRUE;
+  events = run_scene (scene_restless, 10, NULL);
+  /* Each evening the TV's switching counts. */
+  for (gint64 day = 0; day < ONSET_DAY - 1; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + restless_tv_on_minute (day) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), >=, 1);
+    }
+  /* The screen's flicker over the night it was left on counts no longer
+   * than it takes to show it is a machine's: half a day. */
+  g_assert_cmpuint (events_between (events, left_on + 12 * HOUR, DAY0 + 10 * 86400), ==, 0);
+  restless_screen = FALSE;
 }
 
 static void
@@ -1387,6 +1520,10 @@ main (int    argc,
                    test_rice_cooker_keep_warm_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-auto-off-is-not-activity", test_tv_auto_off_is_not_activity);
   g_test_add_func ("/anbu/activity/direct-sun-is-not-activity", test_direct_sun_is_not_activity);
+  g_test_add_func ("/anbu/activity/restless-machine-is-not-activity",
+                   test_restless_machine_is_not_activity);
+  g_test_add_func ("/anbu/activity/restless-screen-is-not-activity",
+                   test_restless_screen_is_not_activity);
   g_test_add_func ("/anbu/activity/learned-state-survives-storage",
                    test_learned_state_survives_storage);
   g_test_add_func ("/anbu/inactivity/fires-at-threshold", test_inactivity_fires_at_threshold);
