@@ -274,6 +274,7 @@ timer_is_established (const AnbuActivityTimerSlot *slot,
  * recurred at this minute like a timer's. */
 static gboolean
 timer_observe (AnbuActivityTimerSlot    *slots,
+               guint                     n_slots,
                const AnbuActivityParams *params,
                gint32                    day,
                double                    minute,
@@ -283,7 +284,7 @@ timer_observe (AnbuActivityTimerSlot    *slots,
   double best = params->timer_tolerance_minutes;
   double deviation = 0.0;
 
-  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+  for (guint i = 0; i < n_slots; i++)
     {
       double d;
 
@@ -347,19 +348,19 @@ timer_observe (AnbuActivityTimerSlot    *slots,
    * longer continue its run, one seen once today (people's one-off
    * switching churns there; yesterday's single sighting may be a timer's
    * first), the shortest run. */
-  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
+  for (guint i = 0; i < n_slots && victim == NULL; i++)
     if (slots[i].days == 0
         || (day - slots[i].last_day > (slots[i].days >= params->timer_min_days ? TIMER_KEEP_DAYS
                                                                               : TIMER_GAP_DAYS)
             && !(kept && timer_is_established (&slots[i], params, day, kept))))
       victim = &slots[i];
-  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
+  for (guint i = 0; i < n_slots && victim == NULL; i++)
     if (slots[i].days == 1 && slots[i].last_day == day)
       victim = &slots[i];
   if (victim == NULL)
     {
       victim = &slots[0];
-      for (guint i = 1; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+      for (guint i = 1; i < n_slots; i++)
         if (slots[i].days < victim->days
             || (slots[i].days == victim->days && slots[i].last_day < victim->last_day))
           victim = &slots[i];
@@ -368,6 +369,61 @@ timer_observe (AnbuActivityTimerSlot    *slots,
   victim->days = 1;
   victim->spread10 = 0;
   victim->last_day = day;
+  return FALSE;
+}
+
+/* Minutes from b to a on the clock, -720..720. */
+static double
+clock_difference (double a,
+                  double b)
+{
+  double d = fmod (a - b, 1440.0);
+
+  if (d > 720.0)
+    d -= 1440.0;
+  else if (d < -720.0)
+    d += 1440.0;
+  return d;
+}
+
+/* A mechanical timer stops while the power is cut, and switches that much
+ * later every day after. The readings' break (the plug cut off with it)
+ * tells by how much: a step at a learned timer's minute plus the break is
+ * that timer's, learned at its new minute at once, within a week of the
+ * break. Its old minute stays learned (a timer with a battery keeps it). */
+#define TIMER_SHIFT_TOLERANCE_MINUTES 3.0
+
+static gboolean
+timer_observe_after_break (AnbuActivityLearned      *learned,
+                           AnbuActivityTimerSlot    *slots,
+                           const AnbuActivityParams *params,
+                           gint32                    day,
+                           double                    minute,
+                           gboolean                  kept)
+{
+  gboolean shifted = FALSE;
+
+  if (timer_observe (slots, ANBU_ACTIVITY_TIMER_SLOTS, params, day, minute, kept))
+    return TRUE;
+  if (learned->break_minutes <= 0 || day - learned->break_day > TIMER_KEEP_DAYS)
+    return FALSE;
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && !shifted; i++)
+    shifted = slots[i].days > 0 && slots[i].last_day < day
+              && timer_is_established (&slots[i], params, day, kept)
+              && fabs (clock_difference (minute - learned->break_minutes,
+                                         slots[i].minute10 / 10.0))
+                 <= TIMER_SHIFT_TOLERANCE_MINUTES;
+  if (!shifted)
+    return FALSE;
+  /* The slot timer_observe just noted this step in. */
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+    if (slots[i].last_day == day
+        && fabs (clock_difference (minute, slots[i].minute10 / 10.0))
+           <= params->timer_max_spread_minutes)
+      {
+        slots[i].days = (guint8) MAX (slots[i].days, params->timer_min_days);
+        return TRUE;
+      }
   return FALSE;
 }
 
@@ -509,7 +565,7 @@ classify_power (AnbuActivityLearned      *learned,
       if (before_on && after >= 4.0 * before
           && learned->cycle_repeats < params->cycle_min_repeats && learned->cycle_period <= 0)
         {
-          timer = timer_observe (learned->timers[0][0], params, day, minute,
+          timer = timer_observe (learned->timers[0][0], ANBU_ACTIVITY_TIMER_SLOTS, params, day, minute,
                                  mark == ANBU_ACTIVITY_MARK_MACHINE);
           if (timer && mark != ANBU_ACTIVITY_MARK_PERSON)
             return ANBU_ACTIVITY_MACHINE_TIMER;
@@ -521,8 +577,8 @@ classify_power (AnbuActivityLearned      *learned,
       return ANBU_ACTIVITY_MACHINE_MODULATION;
     }
 
-  timer = timer_observe (learned->timers[0][after_on ? 0 : 1], params, day, minute,
-                         mark == ANBU_ACTIVITY_MARK_MACHINE);
+  timer = timer_observe_after_break (learned, learned->timers[0][after_on ? 0 : 1], params, day,
+                                     minute, mark == ANBU_ACTIVITY_MARK_MACHINE);
   if (after_on && learned->cycle_repeats >= params->cycle_min_repeats
       && fabs (after - learned->cycle_on_watts) > 0.3 * MAX (after, learned->cycle_on_watts))
     {
@@ -774,6 +830,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
              && reading->ts - detector->previous_ts <= params->max_step_seconds;
   if (detector->has_previous && !adjacent)
     {
+      learned->break_minutes = (gint32) ((reading->ts - detector->previous_ts) / 60 % 1440);
+      learned->break_day = day;
       learned->readings_broke = TRUE;
       learned->cycle_flags &= ~ANBU_ACTIVITY_CYCLE_RUNNING; /* unseen meanwhile */
     }
@@ -857,8 +915,10 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       light_change = fabs (lux - detector->previous_lux);
       if (!dip_returned && light_change >= params->light_min_step_lux
           && light_change >= 0.15 * MAX (lux, detector->previous_lux))
-        timer = timer_observe (learned->timers[1][lux > detector->previous_lux ? 0 : 1], params,
-                               day, minute, detector->mark == ANBU_ACTIVITY_MARK_MACHINE)
+        timer = timer_observe_after_break (learned,
+                                           learned->timers[1][lux > detector->previous_lux ? 0 : 1],
+                                           params, day, minute,
+                                           detector->mark == ANBU_ACTIVITY_MARK_MACHINE)
                 /* Marked a person: the lamp's times are theirs. */
                 && detector->mark != ANBU_ACTIVITY_MARK_PERSON;
 

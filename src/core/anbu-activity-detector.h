@@ -25,7 +25,9 @@ G_BEGIN_DECLS
  * - timers: a switch that recurs at the same minute of the local day on
  *   timer_min_days days in a row, each within timer_max_spread_minutes (a
  *   timer keeps its minute; a person's habit strays more); once learned, a
- *   step within ±timer_tolerance_minutes of it is the timer's;
+ *   step within ±timer_tolerance_minutes of it is the timer's; after a
+ *   break in the readings, also at its minute plus the break's length (a
+ *   mechanical timer stops while the power is cut);
  * - duty cycles (thermostats, compressors, keep-warm): on-steps to a similar
  *   level at regular intervals, and the off-steps between them; while such a
  *   learned machine draws, another appliance on the same strip switched by a

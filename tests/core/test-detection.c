@@ -226,6 +226,8 @@ run_scene_marked (SceneFunc             scene,
       guint k;
 
       scene (m, &r.watts, &r.lux);
+      if (isnan (r.watts))
+        continue; /* no reading: the plug without power */
       k = anbu_activity_detector_feed (detector, &params, &r, out);
       g_array_append_vals (events, out, k);
     }
@@ -802,6 +804,60 @@ test_restless_screen_is_not_activity (void)
    * than it takes to show it is a machine's: half a day. */
   g_assert_cmpuint (events_between (events, left_on + 12 * HOUR, DAY0 + 10 * 86400), ==, 0);
   restless_screen = FALSE;
+}
+
+/* A lamp on a mechanical timer (120 lux at the sensor, 19:00-23:00) and
+ * the resident's morning lamp until the onset (day ONSET_DAY 08:00). A
+ * power cut from 14:00 to 16:30 that day stops the plug and the timer
+ * alike: from then on the timer switches 2.5 h late (21:30-01:30). With
+ * `shifted_timer_person`, the resident lives on and switches the lamp at
+ * 21:00 on day 8. */
+#define CUT_FROM (ONSET_DAY * 1440 + 14 * 60)
+#define CUT_MINUTES 150
+static gboolean shifted_timer_person;
+
+static void
+scene_shifted_timer (gint64  m,
+                     double *watts,
+                     double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 61) % 60);
+  /* The timer's own clock: behind by the cut once it is over. */
+  gint64 clock = (m >= CUT_FROM + CUT_MINUTES ? m - CUT_MINUTES : m) % 1440;
+  gboolean timer = clock >= 19 * 60 && clock < 23 * 60;
+
+  if (m >= CUT_FROM && m < CUT_FROM + CUT_MINUTES)
+    {
+      *watts = NAN;
+      return;
+    }
+  *watts = 0.3;
+  *lux = 0.5 + (timer ? 120.0 : 0.0);
+  if (((day < ONSET_DAY || shifted_timer_person) && minute >= wake && minute < wake + 40)
+      || (shifted_timer_person && day == 8 && minute >= 21 * 60 && minute < 21 * 60 + 20))
+    *lux += 100.0;
+}
+
+static void
+test_timer_shifted_by_power_cut (void)
+{
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(GArray) lived_on = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
+  gint64 switched = DAY0 + 8 * 86400 + 21 * HOUR;
+
+  shifted_timer_person = FALSE;
+  events = run_scene (scene_shifted_timer, 12, NULL);
+  /* The timer at its new minutes is the same timer: the silence goes on. */
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 12 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 12 * 86400);
+
+  /* A person switching at another time still counts after the cut. */
+  shifted_timer_person = TRUE;
+  lived_on = run_scene (scene_shifted_timer, 12, NULL);
+  shifted_timer_person = FALSE;
+  g_assert_cmpuint (events_between (lived_on, switched, switched + MINUTE), ==, 1);
 }
 
 static void
@@ -1520,6 +1576,7 @@ main (int    argc,
                    test_rice_cooker_keep_warm_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-auto-off-is-not-activity", test_tv_auto_off_is_not_activity);
   g_test_add_func ("/anbu/activity/direct-sun-is-not-activity", test_direct_sun_is_not_activity);
+  g_test_add_func ("/anbu/activity/timer-shifted-by-power-cut", test_timer_shifted_by_power_cut);
   g_test_add_func ("/anbu/activity/restless-machine-is-not-activity",
                    test_restless_machine_is_not_activity);
   g_test_add_func ("/anbu/activity/restless-screen-is-not-activity",
