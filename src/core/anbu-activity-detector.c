@@ -433,12 +433,22 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
 #define STEP_CLASS_WIDTH 0.3
 /* A person switches a thing a few times a day, in waking hours: a class
  * with this many steps over the last day, in this many of its two-hour
- * bins, is a machine's (a thermostat or a fridge of irregular period, an
- * air purifier's fan, a mat's heating, a screen lighting the sensor). A
- * regular duty cycle is learned as one before (classify_power); this takes
- * the machines whose steps keep no period. */
-#define RESTLESS_DAY_STEPS 20
-#define RESTLESS_DAY_BINS  6
+ * bins (16 hours), is a machine's (a thermostat or a fridge of irregular
+ * period, an air purifier's fan, a mat's heating, a screen lighting the
+ * sensor). A regular duty cycle is learned as one before (classify_power);
+ * this takes the machines whose steps keep no period. Once judged, a class
+ * stays a machine's while it steps at all (a fan's quiet day, a mat's
+ * steps hidden on top of a TV left on): it goes back to a person's only
+ * after a day of fewer steps than these. */
+#define RESTLESS_DAY_STEPS  12
+#define RESTLESS_DAY_BINS   8
+#define RESTLESS_STAY_STEPS 4
+#define RESTLESS_STAY_BINS  2
+/* Nobody switches lamps this often within two to four hours: a screen
+ * lighting the sensor does, from the moment it is left on in the dark. */
+#define FLICKER_STEPS 8
+/* A screen seen within this many days is taken for one again. */
+#define SCREEN_DAYS 3
 
 static guint
 step_class_day_count (const AnbuActivityStepClass *klass,
@@ -477,12 +487,13 @@ step_class_for (AnbuActivityStepClass *classes,
   guint victim_count = G_MAXUINT;
 
   for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+    if (classes[i].magnitude > 0)
+      step_class_roll (&classes[i], bin);
+  for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
     {
       AnbuActivityStepClass *klass = &classes[i];
       guint count, bins;
 
-      if (klass->magnitude > 0)
-        step_class_roll (klass, bin);
       if (klass->magnitude > 0
           && fabs (magnitude - klass->magnitude) <= STEP_CLASS_WIDTH * MAX (magnitude, klass->magnitude))
         return klass;
@@ -499,14 +510,60 @@ step_class_for (AnbuActivityStepClass *classes,
   return victim;
 }
 
-/* The class's steps are a machine's (above), by its counts as of its last
- * step. */
+/* Whether the class's steps are a machine's (above), by its counts as of
+ * its last step. */
 static gboolean
 is_restless (const AnbuActivityStepClass *klass)
 {
   guint bins, day = step_class_day_count (klass, &bins);
 
-  return klass->magnitude > 0 && day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS;
+  if (klass->magnitude <= 0)
+    return FALSE;
+  if (klass->restless)
+    return day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS;
+  return day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS;
+}
+
+/* Steps of a channel, of any size, in the current and the previous
+ * two-hour bin (the classes rolled on to `bin`). */
+static guint
+recent_steps (const AnbuActivityStepClass *classes,
+              gint32                       bin)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+    if (classes[i].magnitude > 0)
+      n += classes[i].counts[bin % ANBU_ACTIVITY_STEP_BINS]
+           + classes[i].counts[(bin + ANBU_ACTIVITY_STEP_BINS - 1) % ANBU_ACTIVITY_STEP_BINS];
+  return n;
+}
+
+/* The readings broke off from `from` to `to`: time nobody observed is no
+ * evidence that a machine went quiet, so the classes' days skip it (after a
+ * day's power cut the mat is still a machine). */
+static void
+step_classes_skip (AnbuActivityLearned *learned,
+                   gint64               from,
+                   gint64               to)
+{
+  gint32 skipped = (gint32) (to / STEP_BIN_SECONDS - from / STEP_BIN_SECONDS);
+
+  for (guint c = 0; c < 2; c++)
+    for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+      {
+        AnbuActivityStepClass *klass = &learned->classes[c][i];
+        guint8 counts[ANBU_ACTIVITY_STEP_BINS];
+
+        if (klass->magnitude <= 0 || skipped <= 0)
+          continue;
+        /* Move the day on without emptying it: each count to its bin's new
+         * slot. */
+        for (guint b = 0; b < ANBU_ACTIVITY_STEP_BINS; b++)
+          counts[(b + (guint) skipped) % ANBU_ACTIVITY_STEP_BINS] = klass->counts[b];
+        memcpy (klass->counts, counts, sizeof counts);
+        klass->bin += skipped;
+      }
 }
 
 /* Records a step of this size on this channel; TRUE when its class is a
@@ -524,7 +581,11 @@ step_class_observe (AnbuActivityLearned *learned,
     klass->counts[bin % ANBU_ACTIVITY_STEP_BINS]++;
   /* The size is learned slowly: a machine's steps stray a little. */
   klass->magnitude += (float) (0.1 * (magnitude - klass->magnitude));
-  return is_restless (klass);
+  /* A screen's light steps differ in size with the picture: counted
+   * together. */
+  klass->restless = is_restless (klass)
+                    || (channel == 1 && recent_steps (learned->classes[1], bin) >= FLICKER_STEPS);
+  return klass->restless;
 }
 
 static double
@@ -830,6 +891,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
              && reading->ts - detector->previous_ts <= params->max_step_seconds;
   if (detector->has_previous && !adjacent)
     {
+      step_classes_skip (learned, detector->previous_ts, reading->ts);
       learned->break_minutes = (gint32) ((reading->ts - detector->previous_ts) / 60 % 1440);
       learned->break_day = day;
       learned->readings_broke = TRUE;
@@ -866,9 +928,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           && is_power_step (params, detector->previous_watts - cycle, watts - cycle))
         {
           machine = classify_beside_cycle (learned, params, cycle, detector->previous_watts, watts);
-          if (machine == ANBU_ACTIVITY_MACHINE_NONE
-              && step_class_observe (learned, 0, reading->ts,
-                                     fabs (watts - detector->previous_watts))
+          if (step_class_observe (learned, 0, reading->ts, fabs (watts - detector->previous_watts))
+              && machine == ANBU_ACTIVITY_MACHINE_NONE
               && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
@@ -884,9 +945,9 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
         {
           machine = classify_power (learned, params, detector->mark, reading->ts, day, minute,
                                     detector->previous_watts, watts);
-          if (machine != ANBU_ACTIVITY_MACHINE_MODULATION
-              && step_class_observe (learned, 0, reading->ts,
-                                     fabs (watts - detector->previous_watts))
+          /* Every step counts towards its size's class, also a machine's
+           * on top of an appliance left on (modulation to the plug). */
+          if (step_class_observe (learned, 0, reading->ts, fabs (watts - detector->previous_watts))
               && machine == ANBU_ACTIVITY_MACHINE_NONE && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
@@ -966,8 +1027,17 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
 
           if (machine == ANBU_ACTIVITY_MACHINE_NONE || machine == ANBU_ACTIVITY_MACHINE_TIMER)
             {
-              if (step_class_observe (learned, 1, reading->ts, magnitude)
-                  && machine == ANBU_ACTIVITY_MACHINE_NONE
+              gboolean restless = step_class_observe (learned, 1, reading->ts, magnitude);
+
+              if (recent_steps (learned->classes[1], (gint32) (reading->ts / STEP_BIN_SECONDS))
+                  >= FLICKER_STEPS)
+                learned->screen_day = day;
+              /* A plug whose screen lit the sensor lately: while the
+               * appliance is on, its light steps are the screen's (from
+               * the first one each evening, before they are many again). */
+              restless |= learned->screen_day != 0 && day - learned->screen_day <= SCREEN_DAYS
+                          && learned->appliance_on;
+              if (restless && machine == ANBU_ACTIVITY_MACHINE_NONE
                   && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
                 machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
             }
@@ -1095,7 +1165,7 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
         }
       for (guint c = 0; c < 2; c++)
         for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
-          if (is_restless (&learned->classes[c][i]))
+          if (learned->classes[c][i].restless)
             {
               JsonObject *restless = json_object_new ();
               guint bins;
@@ -1198,7 +1268,7 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
         guint bins, steps = step_class_day_count (klass, &bins);
 
         /* A learned duty cycle's own steps are said above. */
-        if (!is_restless (klass)
+        if (!klass->restless
             || (c == 0 && is_cycle_sized (cycle_step_watts (learned, params), klass->magnitude)))
           continue;
         if (person)

@@ -38,11 +38,15 @@ G_BEGIN_DECLS
  *   to keep-warm); only steps across standby count;
  * - auto-off: an appliance that modulated while on switching itself to
  *   standby auto_off_hours or more after the plug's last counted change;
- * - restless steps: steps of one size (either channel) seen 20 times or
- *   more over the last day, in 6 or more of its two-hour bins: a person
+ * - restless steps: steps of one size (either channel) seen 12 times or
+ *   more over the last day, in 8 or more of its two-hour bins: a person
  *   switches a thing a few times a day, in waking hours; a machine of no
  *   regular period (a mat's or a heater's thermostat, an air purifier's
- *   fan, a screen lighting the sensor) day and night;
+ *   fan) day and night. Such a size stays a machine's until a day with
+ *   fewer than 4 of its steps; time without readings does not count
+ *   towards that. Light steps 8 times or more within two to four hours are
+ *   a screen lighting the sensor, and for 3 days after, the plug's light
+ *   steps while its appliance is on are the screen's;
  * - the sun: a light step counts only when its darker level is dark (near the
  *   plug's own night level), and during daylight hours a darkening that
  *   returns to the daylight level within light_dip_seconds (a passing cloud)
@@ -172,6 +176,8 @@ typedef struct
   float   magnitude;                         /* W or lux; 0: a free class */
   gint32  bin;                               /* two-hour bin of the newest count */
   guint8  counts[ANBU_ACTIVITY_STEP_BINS];   /* steps per two-hour bin of the last day */
+  guint8  restless;                          /* judged a machine's, until it quietens */
+  guint8  pad[3];
 } AnbuActivityStepClass;
 
 /* Channels: 0 power, 1 light; directions: 0 on, 1 off. */
@@ -227,6 +233,9 @@ typedef struct
    * stopped with it): its length, minutes, and the local day it ended. */
   gint32  break_minutes;
   gint32  break_day;
+  /* The local day a screen last lit the sensor (light steps too frequent
+   * for a person's), 0 never. */
+  gint32  screen_day;
 
   /* How many steps were not counted, per AnbuActivityMachine. */
   guint32 ignored[7];

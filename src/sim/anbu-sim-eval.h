@@ -109,7 +109,9 @@ void               anbu_sim_eval_result_free     (AnbuSimEvalResult       *resul
 
 /* The trade-off curve (issue 13): of the rows that run the fixed rule at
  * the household's threshold (alone, with a routine watch, or with a
- * per-household budget) and miss nothing, by rising false alarms, each one
+ * per-household budget) and miss nothing the fixed rule alone catches (a
+ * home with a machine it does not catch yet is missed by every such row),
+ * by rising false alarms, each one
  * with a median latency lower than all before it by more than 0.05 h
  * (const AnbuSimEvalRow *,
  * owned by the result). */

@@ -65,6 +65,11 @@ struct _AnbuSimHousehold
   double                machine_level;   /* lux of the timer lamp or the sun, W of the mat */
   gint64                cycle_period;
   gint64                cycle_on;
+  /* The machines of no period: their own draw (W) or light (lux). */
+  GArray               *machine_track;   /* Interval, sorted, disjoint */
+  gboolean              machine_lights;  /* the track is light, not power */
+  guint                 machine_hint;
+  guint                 screen_hint;
 
   double               *sunrise;     /* per day, seconds after local midnight */
   double               *sunset;
@@ -98,6 +103,7 @@ anbu_sim_config_init_default (AnbuSimConfig *config)
   config->reading_interval = 60;
   config->incapacitate = TRUE;
   config->machines = TRUE;
+  config->uncaught_machines = TRUE;
 }
 
 /* ---- random helpers (schedule: GRand; per-reading noise: a hash of the time) ---- */
@@ -843,6 +849,187 @@ compute_daylight (AnbuSimHousehold *self)
     }
 }
 
+/* ---- machines that keep no period (session 11) ---- */
+
+/* A thermostat of no period (an electric mat): on and off for times drawn
+ * afresh each cycle, day and night. */
+static void
+plan_mat (AnbuSimHousehold *self,
+          GRand            *rand)
+{
+  double level = uniform (rand, 40.0, 200.0);
+  gint64 t = self->start + (gint64) uniform (rand, 0.0, 3600.0);
+
+  while (t < self->end)
+    {
+      gint64 on = (gint64) (uniform (rand, 5.0, 40.0) * MINUTE);
+
+      add_interval (self->machine_track, t, MIN (t + on, self->end), level);
+      t += on + (gint64) (uniform (rand, 10.0, 50.0) * MINUTE);
+    }
+}
+
+/* An air purifier's fan following the air: sleep (2 W), low or high, each
+ * for 3-20 minutes. */
+static void
+plan_purifier (AnbuSimHousehold *self,
+               GRand            *rand)
+{
+  double low = uniform (rand, 8.0, 15.0), high = uniform (rand, 25.0, 45.0);
+  gint64 t = self->start;
+
+  while (t < self->end)
+    {
+      gint64 length = (gint64) (uniform (rand, 3.0, 20.0) * MINUTE);
+      double pick = g_rand_double (rand);
+
+      add_interval (self->machine_track, t, MIN (t + length, self->end),
+                    pick < 0.3 ? 2.0 : pick < 0.75 ? low : high);
+      t += length;
+    }
+}
+
+/* A fridge: the compressor on 10-25 min and off 20-50 min; every 8-12 h
+ * the defrost heater (about twice its draw) for 20-30 min, switched from
+ * whatever the compressor did, then a few minutes of nothing. */
+static void
+plan_defrost (AnbuSimHousehold *self,
+              GRand            *rand)
+{
+  double compressor = uniform (rand, 60.0, 120.0);
+  gint64 t = self->start, defrost = self->start + (gint64) (uniform (rand, 1.0, 12.0) * HOUR);
+
+  while (t < self->end)
+    {
+      gint64 on = (gint64) (uniform (rand, 10.0, 25.0) * MINUTE);
+      gint64 off = (gint64) (uniform (rand, 20.0, 50.0) * MINUTE);
+
+      if (t + on + off > defrost)
+        {
+          gint64 heat = (gint64) (uniform (rand, 20.0, 30.0) * MINUTE);
+
+          add_interval (self->machine_track, t, MIN (defrost, t + on), compressor);
+          add_interval (self->machine_track, defrost, MIN (defrost + heat, self->end),
+                        compressor * uniform (rand, 1.8, 2.4));
+          t = defrost + heat + (gint64) (uniform (rand, 3.0, 10.0) * MINUTE);
+          defrost = t + (gint64) (uniform (rand, 8.0, 12.0) * HOUR);
+          continue;
+        }
+      add_interval (self->machine_track, t, MIN (t + on, self->end), compressor);
+      t += on + off;
+    }
+}
+
+/* A night light with a light sensor: on as the day darkens, off as it
+ * brightens, some minutes from sunset and sunrise, earlier or later by the
+ * clouds. */
+static void
+plan_dusk_lamp (AnbuSimHousehold *self,
+                GRand            *rand)
+{
+  double level = uniform (rand, 20.0, 60.0);
+  double after_sunset = uniform (rand, 5.0, 30.0), before_sunrise = uniform (rand, 5.0, 30.0);
+
+  for (guint d = 0; d < self->config.days; d++)
+    {
+      gint64 midnight = self->start + (gint64) d * 86400;
+      gint64 on = midnight + (gint64) self->sunset[d]
+                  + (gint64) ((after_sunset + uniform (rand, -8.0, 8.0)) * MINUTE);
+      gint64 off = midnight + 86400 + (gint64) self->sunrise[d + 1]
+                   - (gint64) ((before_sunrise + uniform (rand, -8.0, 8.0)) * MINUTE);
+
+      add_interval (self->machine_track, on, MIN (off, self->end), level);
+    }
+}
+
+/* A lamp on a mechanical timer (19:00-23:00), and a power cut of 1-4 h in
+ * a day (the lamp off): the plug goes out, the timer stops, and switches
+ * that much later every day after. */
+static void
+plan_shifted_timer (AnbuSimHousehold *self,
+                    GRand            *rand)
+{
+  double level = uniform (rand, 80.0, 250.0);
+  guint cut_day = (guint) g_rand_int_range (rand, 15, MAX (16, (gint) self->config.days - 1));
+  AnbuTimeWindow cut;
+  gint64 shift;
+  gboolean overlaps = FALSE;
+
+  cut.from = self->start + (gint64) cut_day * 86400 + (gint64) (uniform (rand, 0.5, 14.0) * HOUR);
+  cut.to = cut.from + (gint64) (uniform (rand, 1.0, 4.0) * HOUR);
+  /* The plug's outages stay disjoint (in_outage). */
+  for (guint k = 0; k < self->outages->len; k++)
+    {
+      const AnbuTimeWindow *o = &g_array_index (self->outages, AnbuTimeWindow, k);
+
+      overlaps |= o->from < cut.to + HOUR && cut.from < o->to + HOUR;
+    }
+  if (!overlaps)
+    {
+      g_array_append_val (self->outages, cut);
+      g_array_sort (self->outages, compare_window);
+    }
+  for (guint d = 0; d < self->config.days; d++)
+    {
+      gint64 on = self->start + (gint64) d * 86400 + 19 * HOUR;
+
+      shift = !overlaps && cut.to <= on ? cut.to - cut.from : 0;
+      add_interval (self->machine_track, on + shift, MIN (on + shift + 4 * HOUR, self->end), level);
+    }
+}
+
+/* A fifth of the homes without one of the first machines has one that keeps
+ * no period or follows no clock (drawn apart: the others stay the same). */
+static void
+draw_machine_of_no_period (AnbuSimHousehold *self,
+                           guint32          *seed,
+                           guint             index)
+{
+  static const AnbuSimMachine kinds[] = {
+    ANBU_SIM_MACHINE_MAT, ANBU_SIM_MACHINE_PURIFIER, ANBU_SIM_MACHINE_SCREEN,
+    ANBU_SIM_MACHINE_SHIFTED_TIMER, ANBU_SIM_MACHINE_DEFROST, ANBU_SIM_MACHINE_DUSK_LAMP,
+  };
+  g_autoptr(GRand) rand = NULL;
+
+  seed[2] = index ^ 0x6e6f7065u; /* "nope" */
+  rand = g_rand_new_with_seed_array (seed, 3);
+  if (g_rand_double (rand) >= 0.5)
+    return;
+  self->machine = kinds[g_rand_int_range (rand, 0, G_N_ELEMENTS (kinds))];
+  if (self->machine == ANBU_SIM_MACHINE_SCREEN && self->appliance != ANBU_SIM_APPLIANCE_TV)
+    self->machine = ANBU_SIM_MACHINE_MAT;
+  if (!self->config.uncaught_machines && !anbu_sim_machine_is_caught (self->machine))
+    {
+      self->machine = ANBU_SIM_MACHINE_NONE;
+      return;
+    }
+  switch (self->machine)
+    {
+    case ANBU_SIM_MACHINE_MAT:
+      plan_mat (self, rand);
+      break;
+    case ANBU_SIM_MACHINE_PURIFIER:
+      plan_purifier (self, rand);
+      break;
+    case ANBU_SIM_MACHINE_SCREEN:
+      self->machine_level = uniform (rand, 20.0, 50.0);
+      break;
+    case ANBU_SIM_MACHINE_SHIFTED_TIMER:
+      plan_shifted_timer (self, rand);
+      self->machine_lights = TRUE;
+      break;
+    case ANBU_SIM_MACHINE_DEFROST:
+      plan_defrost (self, rand);
+      break;
+    case ANBU_SIM_MACHINE_DUSK_LAMP:
+      plan_dusk_lamp (self, rand);
+      self->machine_lights = TRUE;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 AnbuSimHousehold *
 anbu_sim_household_new (const AnbuSimConfig *config,
                         guint                index)
@@ -954,6 +1141,7 @@ anbu_sim_household_new (const AnbuSimConfig *config,
   g_rand_free (rand);
 
   /* Drawn apart, so the population without machines stays the same. */
+  self->machine_track = g_array_new (FALSE, FALSE, sizeof (Interval));
   if (config->machines)
     {
       g_autoptr(GRand) machine_rand = NULL;
@@ -962,7 +1150,8 @@ anbu_sim_household_new (const AnbuSimConfig *config,
       machine_rand = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
       if (g_rand_double (machine_rand) < 0.6)
         {
-          self->machine = (AnbuSimMachine) g_rand_int_range (machine_rand, 1, ANBU_SIM_N_MACHINES);
+          self->machine = (AnbuSimMachine) g_rand_int_range (machine_rand, 1,
+                                                             ANBU_SIM_MACHINE_SUNLIT + 1);
           if (self->machine == ANBU_SIM_MACHINE_TV_MODULATION
               && self->appliance != ANBU_SIM_APPLIANCE_TV)
             self->machine = ANBU_SIM_MACHINE_THERMOSTAT;
@@ -985,6 +1174,8 @@ anbu_sim_household_new (const AnbuSimConfig *config,
         default:
           break;
         }
+      if (self->machine == ANBU_SIM_MACHINE_NONE)
+        draw_machine_of_no_period (self, seed, index);
     }
   return self;
 }
@@ -1002,6 +1193,7 @@ anbu_sim_household_free (AnbuSimHousehold *self)
   g_array_unref (self->light);
   g_array_unref (self->clouds);
   g_array_unref (self->naps);
+  g_array_unref (self->machine_track);
   g_free (self);
 }
 
@@ -1020,10 +1212,19 @@ anbu_sim_household_get_machine (const AnbuSimHousehold *self)
 const char *
 anbu_sim_machine_to_string (AnbuSimMachine machine)
 {
-  static const char *names[] = { "none", "timer_lamp", "thermostat", "tv_modulation", "sunlit" };
+  static const char *names[] = { "none", "timer_lamp", "thermostat", "tv_modulation", "sunlit",
+                                 "mat", "purifier", "screen", "shifted_timer", "defrost",
+                                 "dusk_lamp" };
 
   g_return_val_if_fail ((guint) machine < G_N_ELEMENTS (names), NULL);
   return names[machine];
+}
+
+gboolean
+anbu_sim_machine_is_caught (AnbuSimMachine machine)
+{
+  return machine != ANBU_SIM_MACHINE_SCREEN && machine != ANBU_SIM_MACHINE_DEFROST
+         && machine != ANBU_SIM_MACHINE_DUSK_LAMP;
 }
 
 AnbuSimLifestyle
@@ -1168,6 +1369,21 @@ anbu_sim_household_reading_at (AnbuSimHousehold *self,
   idx = find_interval (self->light, &self->light_hint, ts);
   if (idx >= 0)
     lux += g_array_index (self->light, Interval, idx).level;
+  if (self->machine_lights)
+    {
+      idx = find_interval (self->machine_track, &self->machine_hint, ts);
+      if (idx >= 0)
+        lux += g_array_index (self->machine_track, Interval, idx).level;
+    }
+  else if (self->machine == ANBU_SIM_MACHINE_SCREEN
+           && find_interval (self->power, &self->screen_hint, ts) >= 0)
+    {
+      /* The picture, changing every two minutes. */
+      double picture = (double) (splitmix64 (self->noise_key ^ (guint64) (ts / 120) ^ 0x5c5c) >> 11)
+                       / (double) (1ull << 53);
+
+      lux += 2.0 + self->machine_level * picture * picture;
+    }
   lux = lux * (1.0 + 0.02 * hash_gauss (h1)) + 0.3 * fabs (hash_gauss (h2));
 
   idx = find_interval (self->power, &self->power_hint, ts);
@@ -1197,6 +1413,13 @@ anbu_sim_household_reading_at (AnbuSimHousehold *self,
 
       if ((ts + self->phase) % self->cycle_period < (gint64) (self->cycle_on * stretch))
         watts += self->machine_level;
+    }
+
+  if (self->machine_track->len > 0 && !self->machine_lights)
+    {
+      idx = find_interval (self->machine_track, &self->machine_hint, ts);
+      if (idx >= 0)
+        watts += g_array_index (self->machine_track, Interval, idx).level;
     }
 
   reading->ts = ts;

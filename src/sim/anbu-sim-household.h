@@ -52,6 +52,14 @@ typedef enum
   ANBU_SIM_MACHINE_THERMOSTAT,   /* a compressor or keep-warm heater on the plug's strip, cycling */
   ANBU_SIM_MACHINE_TV_MODULATION,/* the TV's draw dipping to 45 % twice an hour while on */
   ANBU_SIM_MACHINE_SUNLIT,       /* the sensor in direct sun, passing clouds */
+  /* Machines that keep no period or follow no clock (session 11, drawn
+   * among the homes without one of the above): */
+  ANBU_SIM_MACHINE_MAT,          /* an electric mat's thermostat, on 5–40 min, off 10–50 min */
+  ANBU_SIM_MACHINE_PURIFIER,     /* an air purifier's fan in auto mode: sleep, low, high */
+  ANBU_SIM_MACHINE_SCREEN,       /* the TV's screen lighting the sensor while the TV is on */
+  ANBU_SIM_MACHINE_SHIFTED_TIMER,/* a mechanical timer lamp, stopped by one or two power cuts */
+  ANBU_SIM_MACHINE_DEFROST,      /* a fridge: a compressor of no period, a defrost heater every 8–12 h */
+  ANBU_SIM_MACHINE_DUSK_LAMP,    /* a night light switched by its light sensor at dusk and dawn */
   ANBU_SIM_N_MACHINES
 } AnbuSimMachine;
 
@@ -92,6 +100,9 @@ typedef struct
   gboolean incapacitate;     /* inject an incapacitation in every household */
   gboolean machines;         /* the new population: homes with machines (default);
                               * FALSE: the population before issue 13 */
+  gboolean uncaught_machines;/* with `machines`, also the machines the server's
+                              * detector does not catch yet (default TRUE; see
+                              * anbu_sim_machine_is_caught) */
 } AnbuSimConfig;
 
 typedef struct _AnbuSimHousehold AnbuSimHousehold;
@@ -110,6 +121,9 @@ const char       *anbu_sim_lifestyle_to_string       (AnbuSimLifestyle        li
  * keeps such outages, which must not hide the incapacitation. */
 gboolean          anbu_sim_household_get_outage_after_onset (const AnbuSimHousehold *household);
 const char       *anbu_sim_machine_to_string         (AnbuSimMachine          machine);
+/* FALSE for the machines the server's activity detector does not catch yet
+ * (docs/detection.md): a home with one may be missed. */
+gboolean          anbu_sim_machine_is_caught         (AnbuSimMachine          machine);
 guint             anbu_sim_household_get_threshold_hours (const AnbuSimHousehold *household);
 gint64            anbu_sim_household_get_start       (const AnbuSimHousehold *household);
 gint64            anbu_sim_household_get_end         (const AnbuSimHousehold *household);

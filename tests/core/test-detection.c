@@ -689,8 +689,8 @@ test_tv_modulation_is_not_activity (void)
  * (110 W, on each evening at a time that varies by an hour, off three hours
  * later) until the onset at the start of day ONSET_DAY; or a screen that
  * lights the sensor (2-40 lux by the picture) while the TV is on, the TV
- * left on at the onset. */
-static gboolean restless_screen;
+ * left on at the onset, in a room with daylight by day. */
+static gboolean restless_screen, screen_left_on_morning, restless_plug_out;
 
 static gboolean
 irregular_mat_on (gint64 m)
@@ -736,8 +736,17 @@ scene_restless (gint64  m,
   *lux = 0.4;
   if (restless_screen)
     {
-      /* The TV left on from the last evening before the onset. */
-      tv = tv || m >= (ONSET_DAY - 1) * 1440 + restless_tv_on_minute (ONSET_DAY - 1);
+      /* Daylight at the sensor (no lamp step: it rises and falls). */
+      if (minute > 7 * 60 && minute < 17 * 60 + 30)
+        *lux += 300.0 * sin (G_PI * (minute - 7 * 60) / (10.5 * 60));
+      /* The TV left on from the last evening before the onset, or from
+       * 08:00 on the onset day (`screen_left_on_morning`). */
+      if (screen_left_on_morning)
+        /* Not watched the evening before: the flicker last seen two
+         * evenings before the dusk it comes back in. */
+        tv = (tv && day != ONSET_DAY - 1) || m >= ONSET_DAY * 1440 + 8 * 60;
+      else
+        tv = tv || m >= (ONSET_DAY - 1) * 1440 + restless_tv_on_minute (ONSET_DAY - 1);
       if (tv)
         {
           double picture = (hash_minute (m / 2, 53) % 1000) / 1000.0;
@@ -749,8 +758,19 @@ scene_restless (gint64  m,
     }
   if (tv)
     *watts += 110.0;
-  if (irregular_mat_on (m))
+  if (restless_plug_out)
+    {
+      /* An air purifier's fan instead of the mat: sleep, low or high by
+       * the air, each for 3-20 minutes. */
+      guint64 segment = hash_minute (m / 12, 59) % 100;
+
+      *watts += segment < 30 ? 2.0 : segment < 75 ? 12.0 : 35.0;
+    }
+  else if (irregular_mat_on (m))
     *watts += 70.0;
+  /* The plug out for 30 hours after the onset (a power cut, the Wi-Fi). */
+  if (restless_plug_out && m >= ONSET_DAY * 1440 + 6 * 60 && m < ONSET_DAY * 1440 + 36 * 60)
+    *watts = NAN;
 }
 
 static void
@@ -782,6 +802,15 @@ test_restless_machine_is_not_activity (void)
   g_assert_nonnull (description);
   /* Shown to the planner: the mat as a cycle, or its steps as a machine's. */
   g_assert_nonnull (strstr (description, "not counted as activity"));
+
+  /* An air purifier's fan, and the plug out for longer than a day after
+   * the onset: nobody saw the fan go quiet, so it is still a machine when
+   * the readings come back. */
+  restless_plug_out = TRUE;
+  g_clear_pointer (&events, g_array_unref);
+  events = run_scene (scene_restless, 10, NULL);
+  restless_plug_out = FALSE;
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 10 * 86400), ==, 0);
 }
 
 static void
@@ -803,7 +832,19 @@ test_restless_screen_is_not_activity (void)
   /* The screen's flicker over the night it was left on counts no longer
    * than it takes to show it is a machine's: half a day. */
   g_assert_cmpuint (events_between (events, left_on + 12 * HOUR, DAY0 + 10 * 86400), ==, 0);
+
+  /* Left on in the morning: daylight hides the flicker until dusk, when
+   * the plug, whose screen it saw two evenings before, does not count it
+   * from its first step. */
+  screen_left_on_morning = TRUE;
+  g_clear_pointer (&events, g_array_unref);
+  events = run_scene (scene_restless, 10, NULL);
+  screen_left_on_morning = FALSE;
   restless_screen = FALSE;
+  left_on = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
+  g_assert_cmpuint (events_between (events, left_on, left_on + MINUTE), ==, 1);
+  g_assert_cmpuint (events_between (events, left_on + MINUTE, DAY0 + 10 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 10 * 86400);
 }
 
 /* A lamp on a mechanical timer (120 lux at the sensor, 19:00-23:00) and

@@ -181,6 +181,20 @@ find_row (const AnbuSimEvalResult *result,
   g_assert_not_reached ();
 }
 
+/* Incapacitations a row missed in homes whose machine the detector
+ * catches (anbu_sim_machine_is_caught): a home with one it does not catch
+ * yet may be missed by every detector. */
+static guint
+missed_where_caught (const AnbuSimEvalRow *row)
+{
+  guint missed = 0;
+
+  for (guint m = 0; m < ANBU_SIM_N_MACHINES; m++)
+    if (anbu_sim_machine_is_caught (m))
+      missed += row->missed_by_machine[m];
+  return missed;
+}
+
 static void
 test_eval_ranges_are_sane (void)
 {
@@ -203,7 +217,7 @@ test_eval_ranges_are_sane (void)
   fixed24 = find_row (result, "fixed 24 h");
   g_assert_cmpuint (fixed24->incapacitations, ==, 20);
   g_assert_cmpfloat (fixed24->latency_median_hours, <=, 25.0);
-  g_assert_cmpuint (fixed24->missed, ==, 0);
+  g_assert_cmpuint (missed_where_caught (fixed24), ==, 0);
   g_assert_cmpfloat (fixed24->detected_within_48h, >=, 0.8);
   fixed48 = find_row (result, "fixed 48 h");
   g_assert_cmpfloat (fixed48->latency_median_hours, <=, 49.0);
@@ -259,14 +273,17 @@ test_eval_missed_and_machines (void)
 
   server_fixed = find_row (result, "fixed (household 24-50 h)");
   server_routine = find_row (result, server_routine_name);
-  g_assert_cmpuint (server_fixed->missed, ==, 0);
-  g_assert_cmpuint (server_routine->missed, ==, 0);
+  g_assert_cmpuint (missed_where_caught (server_fixed), ==, 0);
+  g_assert_cmpuint (missed_where_caught (server_routine), ==, 0);
   for (guint m = ANBU_SIM_MACHINE_NONE + 1; m < ANBU_SIM_N_MACHINES; m++)
     {
       with_machines += server_fixed->incapacitations_by_machine[m];
-      g_assert_cmpuint (server_fixed->missed_by_machine[m], ==, 0);
+      if (anbu_sim_machine_is_caught (m))
+        g_assert_cmpuint (server_fixed->missed_by_machine[m], ==, 0);
     }
   g_assert_cmpuint (with_machines, >, 10);
+  /* The machines not caught yet are named as such. */
+  g_assert_nonnull (strstr (table, "(not caught yet)"));
   /* A wait beyond the household's threshold misses some. */
   g_assert_cmpuint (find_row (result, "fixed 50 h")->missed, >, 0);
 
@@ -338,6 +355,9 @@ test_eval_ways_of_life (void)
   anbu_sim_eval_config_init_default (&config);
   config.households = 60;
   config.sim.days = 35;
+  /* Homes with a machine not caught yet are missed by every row: the
+   * classes and the curve are judged on the others. */
+  config.sim.uncaught_machines = FALSE;
   config.threads = 2;
   server_routine_name = g_strdup_printf ("routine m=%.2f + fixed hh", config.routine.margin);
   result = anbu_sim_eval_run (&config, &error);
@@ -403,6 +423,9 @@ test_eval_trade_off_curve (void)
   anbu_sim_eval_config_init_default (&config);
   config.households = 60;
   config.sim.days = 35;
+  /* Homes with a machine not caught yet are missed by every row: the
+   * classes and the curve are judged on the others. */
+  config.sim.uncaught_machines = FALSE;
   config.threads = 2;
   result = anbu_sim_eval_run (&config, &error);
   g_assert_no_error (error);
@@ -448,6 +471,61 @@ test_eval_trade_off_curve (void)
   for (guint i = 0; i < days_off->rows->len; i++)
     g_assert_false (g_str_has_prefix (g_array_index (days_off->rows, AnbuSimEvalRow, i).name,
                                       "dayoff "));
+}
+
+/* The machines that keep no period or follow no clock are in the default
+ * population, and go on switching after the onset when the resident no
+ * longer does: the plug's power or light keeps changing by itself. With
+ * uncaught_machines off, the homes with one the detector does not catch
+ * yet have none instead, and the other homes stay the same. */
+static void
+test_machines_of_no_period (void)
+{
+  AnbuSimConfig config, without;
+  guint seen[ANBU_SIM_N_MACHINES] = { 0 };
+
+  anbu_sim_config_init_default (&config);
+  config.days = 40;
+  without = config;
+  without.uncaught_machines = FALSE;
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(AnbuSimHousehold) household = anbu_sim_household_new (&config, i);
+      g_autoptr(AnbuSimHousehold) other = anbu_sim_household_new (&without, i);
+      AnbuSimMachine machine = anbu_sim_household_get_machine (household);
+      gint64 onset = anbu_sim_household_get_onset (household);
+      AnbuReading before = { 0 }, reading;
+      guint changes = 0;
+
+      if (anbu_sim_machine_is_caught (machine))
+        g_assert_cmpint (anbu_sim_household_get_machine (other), ==, machine);
+      else
+        g_assert_cmpint (anbu_sim_household_get_machine (other), ==, ANBU_SIM_MACHINE_NONE);
+      if (machine <= ANBU_SIM_MACHINE_SUNLIT)
+        continue;
+      seen[machine]++;
+      /* Two days from a day after the onset, when only machines switch. */
+      for (gint64 ts = anbu_sim_household_next_reading_time (household, onset + 86400);
+           ts < onset + 3 * 86400; ts += 60)
+        {
+          if (!anbu_sim_household_reading_at (household, ts, &reading))
+            continue;
+          if (before.ts > 0 && ts - before.ts <= 60
+              && (fabs (reading.watts - before.watts) >= 6.0
+                  || fabs (reading.lux - before.lux) >= 20.0))
+            changes++;
+          before = reading;
+        }
+      /* A dusk lamp switches twice a day; the others far more often (the
+       * timer lamp twice too, the fridge's defrost heater four or six
+       * times beside its compressor). */
+      g_assert_cmpuint (changes, >=, 2);
+      g_assert_cmpuint (anbu_sim_household_count_switches (household, onset,
+                                                           anbu_sim_household_get_end (household)),
+                        ==, 0);
+    }
+  for (guint m = ANBU_SIM_MACHINE_MAT; m < ANBU_SIM_N_MACHINES; m++)
+    g_assert_cmpuint (seen[m], >, 0);
 }
 
 /* The ground truth behind the false-alarm causes: the resident switches
@@ -498,6 +576,8 @@ test_eval_false_alarm_causes (void)
   names[1] = server_routine_name;
   config.households = 60;
   config.sim.days = 50;
+  /* As above: judged on the homes whose machines are caught. */
+  config.sim.uncaught_machines = FALSE;
   config.threads = 2;
   result = anbu_sim_eval_run (&config, &error);
   g_assert_no_error (error);
@@ -611,6 +691,7 @@ main (int    argc,
   g_test_add_func ("/anbu/sim/eval-ways-of-life", test_eval_ways_of_life);
   g_test_add_func ("/anbu/sim/eval-trade-off-curve", test_eval_trade_off_curve);
   g_test_add_func ("/anbu/sim/household-counts-switches", test_household_counts_switches);
+  g_test_add_func ("/anbu/sim/machines-of-no-period", test_machines_of_no_period);
   g_test_add_func ("/anbu/sim/eval-false-alarm-causes", test_eval_false_alarm_causes);
   g_test_add_func ("/anbu/sim/eval-rejects-bad-configuration",
                    test_eval_rejects_bad_configuration);
