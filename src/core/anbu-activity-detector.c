@@ -1271,20 +1271,16 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
         if (!klass->restless
             || (c == 0 && is_cycle_sized (cycle_step_watts (learned, params), klass->magnitude)))
           continue;
-        if (person)
-          g_ptr_array_add (lines, g_strdup_printf (c == 0
-                                                   ? _("Switches about %u times a day (%.0f W steps): "
-                                                       "marked a person's, counted as activity")
-                                                   : _("Light changes about %u times a day (%.0f lux steps): "
-                                                       "marked a person's, counted as activity"),
-                                                   steps, klass->magnitude));
-        else
-          g_ptr_array_add (lines, g_strdup_printf (c == 0
-                                                   ? _("Switches about %u times a day, at all hours (%.0f W steps): "
-                                                       "judged a machine, not counted as activity")
-                                                   : _("Light changes about %u times a day, at all hours (%.0f lux steps): "
-                                                       "judged a machine or a screen, not counted as activity"),
-                                                   steps, klass->magnitude));
+        g_ptr_array_add (lines, g_strdup_printf (
+            person ? (c == 0 ? _("Switches about %u times a day (%.0f W steps): "
+                                 "marked a person's, counted as activity")
+                             : _("Light changes about %u times a day (%.0f lux steps): "
+                                 "marked a person's, counted as activity"))
+                   : (c == 0 ? _("Switches about %u times a day, at all hours (%.0f W steps): "
+                                 "judged a machine, not counted as activity")
+                             : _("Light changes about %u times a day, at all hours (%.0f lux steps): "
+                                 "judged a machine or a screen, not counted as activity")),
+            steps, klass->magnitude));
       }
   if (lines->len == 0)
     return NULL;
