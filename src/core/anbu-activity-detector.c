@@ -433,15 +433,18 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
 #define STEP_CLASS_WIDTH 0.3
 /* A person switches a thing a few times a day, in waking hours: a class
  * with this many steps over the last day, in this many of its two-hour
- * bins (16 hours), is a machine's (a thermostat or a fridge of irregular
- * period, an air purifier's fan, a mat's heating, a screen lighting the
- * sensor). A regular duty cycle is learned as one before (classify_power);
- * this takes the machines whose steps keep no period. Once judged, a class
- * stays a machine's while it steps at all (a fan's quiet day, a mat's
- * steps hidden on top of a TV left on): it goes back to a person's only
- * after a day of fewer steps than these. */
+ * bins (16 hours), this many of them in the dead of the night, is a
+ * machine's (a thermostat or a fridge of irregular period, an air
+ * purifier's fan, a mat's heating). A kettle boiled eight times a day
+ * from waking to bed is a person's: the night tells. A regular duty cycle
+ * is learned as one before (classify_power); this takes the machines whose
+ * steps keep no period. Once judged, a class stays a machine's while it
+ * steps at all (a fan's quiet day, a mat's steps hidden on top of a TV
+ * left on): it goes back to a person's only after a day of fewer steps
+ * than these. */
 #define RESTLESS_DAY_STEPS  12
 #define RESTLESS_DAY_BINS   8
+#define RESTLESS_NIGHT_BINS 2
 #define RESTLESS_STAY_STEPS 4
 #define RESTLESS_STAY_BINS  2
 /* Nobody switches lamps this often within two to four hours: a screen
@@ -512,8 +515,28 @@ step_class_for (AnbuActivityStepClass *classes,
 
 /* Whether the class's steps are a machine's (above), by its counts as of
  * its last step. */
+/* Two-hour bins of the class's last day with a step in the dead of the
+ * night (the bin's middle between 00:00 and 05:00 local time). */
+static guint
+step_class_night_bins (const AnbuActivityStepClass *klass,
+                       gint                         utc_offset_seconds)
+{
+  guint n = 0;
+
+  for (gint32 k = 0; k < ANBU_ACTIVITY_STEP_BINS; k++)
+    {
+      gint32 bin = klass->bin - k;
+      gint64 middle = (gint64) bin * STEP_BIN_SECONDS + STEP_BIN_SECONDS / 2 + utc_offset_seconds;
+      gint64 hour = (middle / 3600) % 24;
+
+      n += klass->counts[bin % ANBU_ACTIVITY_STEP_BINS] > 0 && hour >= 0 && hour < 5;
+    }
+  return n;
+}
+
 static gboolean
-is_restless (const AnbuActivityStepClass *klass)
+is_restless (const AnbuActivityStepClass *klass,
+             const AnbuActivityParams    *params)
 {
   guint bins, day = step_class_day_count (klass, &bins);
 
@@ -521,7 +544,8 @@ is_restless (const AnbuActivityStepClass *klass)
     return FALSE;
   if (klass->restless)
     return day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS;
-  return day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS;
+  return day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS
+         && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS;
 }
 
 /* Steps of a channel, of any size, in the current and the previous
@@ -569,10 +593,11 @@ step_classes_skip (AnbuActivityLearned *learned,
 /* Records a step of this size on this channel; TRUE when its class is a
  * machine's. */
 static gboolean
-step_class_observe (AnbuActivityLearned *learned,
-                    guint                channel,
-                    gint64               ts,
-                    double               magnitude)
+step_class_observe (AnbuActivityLearned      *learned,
+                    const AnbuActivityParams *params,
+                    guint                     channel,
+                    gint64                    ts,
+                    double                    magnitude)
 {
   gint32 bin = (gint32) (ts / STEP_BIN_SECONDS);
   AnbuActivityStepClass *klass = step_class_for (learned->classes[channel], magnitude, bin);
@@ -583,7 +608,7 @@ step_class_observe (AnbuActivityLearned *learned,
   klass->magnitude += (float) (0.1 * (magnitude - klass->magnitude));
   /* A screen's light steps differ in size with the picture: counted
    * together. */
-  klass->restless = is_restless (klass)
+  klass->restless = is_restless (klass, params)
                     || (channel == 1 && recent_steps (learned->classes[1], bin) >= FLICKER_STEPS);
   return klass->restless;
 }
@@ -928,7 +953,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           && is_power_step (params, detector->previous_watts - cycle, watts - cycle))
         {
           machine = classify_beside_cycle (learned, params, cycle, detector->previous_watts, watts);
-          if (step_class_observe (learned, 0, reading->ts, fabs (watts - detector->previous_watts))
+          if (step_class_observe (learned, params, 0, reading->ts, fabs (watts - detector->previous_watts))
               && machine == ANBU_ACTIVITY_MACHINE_NONE
               && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
@@ -947,7 +972,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
                                     detector->previous_watts, watts);
           /* Every step counts towards its size's class, also a machine's
            * on top of an appliance left on (modulation to the plug). */
-          if (step_class_observe (learned, 0, reading->ts, fabs (watts - detector->previous_watts))
+          if (step_class_observe (learned, params, 0, reading->ts, fabs (watts - detector->previous_watts))
               && machine == ANBU_ACTIVITY_MACHINE_NONE && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
@@ -1027,7 +1052,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
 
           if (machine == ANBU_ACTIVITY_MACHINE_NONE || machine == ANBU_ACTIVITY_MACHINE_TIMER)
             {
-              gboolean restless = step_class_observe (learned, 1, reading->ts, magnitude);
+              gboolean restless = step_class_observe (learned, params, 1, reading->ts, magnitude);
 
               if (recent_steps (learned->classes[1], (gint32) (reading->ts / STEP_BIN_SECONDS))
                   >= FLICKER_STEPS)

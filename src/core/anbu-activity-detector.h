@@ -39,10 +39,10 @@ G_BEGIN_DECLS
  * - auto-off: an appliance that modulated while on switching itself to
  *   standby auto_off_hours or more after the plug's last counted change;
  * - restless steps: steps of one size (either channel) seen 12 times or
- *   more over the last day, in 8 or more of its two-hour bins: a person
- *   switches a thing a few times a day, in waking hours; a machine of no
- *   regular period (a mat's or a heater's thermostat, an air purifier's
- *   fan) day and night. Such a size stays a machine's until a day with
+ *   more over the last day, in 8 or more of its two-hour bins, 2 of them
+ *   between midnight and 05:00: a person switches a thing a few times a
+ *   day, in waking hours; a machine of no regular period (a mat's or a
+ *   heater's thermostat, an air purifier's fan) day and night. Such a size stays a machine's until a day with
  *   fewer than 4 of its steps; time without readings does not count
  *   towards that. Light steps 8 times or more within two to four hours are
  *   a screen lighting the sensor, and for 3 days after, the plug's light
