@@ -274,7 +274,6 @@ timer_is_established (const AnbuActivityTimerSlot *slot,
  * recurred at this minute like a timer's. */
 static gboolean
 timer_observe (AnbuActivityTimerSlot    *slots,
-               guint                     n_slots,
                const AnbuActivityParams *params,
                gint32                    day,
                double                    minute,
@@ -284,7 +283,7 @@ timer_observe (AnbuActivityTimerSlot    *slots,
   double best = params->timer_tolerance_minutes;
   double deviation = 0.0;
 
-  for (guint i = 0; i < n_slots; i++)
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
     {
       double d;
 
@@ -348,19 +347,19 @@ timer_observe (AnbuActivityTimerSlot    *slots,
    * longer continue its run, one seen once today (people's one-off
    * switching churns there; yesterday's single sighting may be a timer's
    * first), the shortest run. */
-  for (guint i = 0; i < n_slots && victim == NULL; i++)
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
     if (slots[i].days == 0
         || (day - slots[i].last_day > (slots[i].days >= params->timer_min_days ? TIMER_KEEP_DAYS
                                                                               : TIMER_GAP_DAYS)
             && !(kept && timer_is_established (&slots[i], params, day, kept))))
       victim = &slots[i];
-  for (guint i = 0; i < n_slots && victim == NULL; i++)
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
     if (slots[i].days == 1 && slots[i].last_day == day)
       victim = &slots[i];
   if (victim == NULL)
     {
       victim = &slots[0];
-      for (guint i = 1; i < n_slots; i++)
+      for (guint i = 1; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
         if (slots[i].days < victim->days
             || (slots[i].days == victim->days && slots[i].last_day < victim->last_day))
           victim = &slots[i];
@@ -403,7 +402,7 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
 {
   gboolean shifted = FALSE;
 
-  if (timer_observe (slots, ANBU_ACTIVITY_TIMER_SLOTS, params, day, minute, kept))
+  if (timer_observe (slots, params, day, minute, kept))
     return TRUE;
   if (learned->break_minutes <= 0 || day - learned->break_day > TIMER_KEEP_DAYS)
     return FALSE;
@@ -651,7 +650,7 @@ classify_power (AnbuActivityLearned      *learned,
       if (before_on && after >= 4.0 * before
           && learned->cycle_repeats < params->cycle_min_repeats && learned->cycle_period <= 0)
         {
-          timer = timer_observe (learned->timers[0][0], ANBU_ACTIVITY_TIMER_SLOTS, params, day, minute,
+          timer = timer_observe (learned->timers[0][0], params, day, minute,
                                  mark == ANBU_ACTIVITY_MARK_MACHINE);
           if (timer && mark != ANBU_ACTIVITY_MARK_PERSON)
             return ANBU_ACTIVITY_MACHINE_TIMER;
