@@ -512,8 +512,6 @@ step_class_for (AnbuActivityStepClass *classes,
   return victim;
 }
 
-/* Whether the class's steps are a machine's (above), by its counts as of
- * its last step. */
 /* Two-hour bins of the class's last day with a step in the dead of the
  * night (the bin's middle between 00:00 and 05:00 local time). */
 static guint
@@ -528,11 +526,13 @@ step_class_night_bins (const AnbuActivityStepClass *klass,
       gint64 middle = (gint64) bin * STEP_BIN_SECONDS + STEP_BIN_SECONDS / 2 + utc_offset_seconds;
       gint64 hour = (middle / 3600) % 24;
 
-      n += klass->counts[bin % ANBU_ACTIVITY_STEP_BINS] > 0 && hour >= 0 && hour < 5;
+      n += klass->counts[bin % ANBU_ACTIVITY_STEP_BINS] > 0 && hour < 5;
     }
   return n;
 }
 
+/* Whether the class's steps are a machine's (above), by its counts as of
+ * its last step. */
 static gboolean
 is_restless (const AnbuActivityStepClass *klass,
              const AnbuActivityParams    *params)
