@@ -596,6 +596,7 @@ step_class_observe (AnbuActivityLearned      *learned,
                     const AnbuActivityParams *params,
                     guint                     channel,
                     gint64                    ts,
+                    gint32                    day,
                     double                    magnitude)
 {
   gint32 bin = (gint32) (ts / STEP_BIN_SECONDS);
@@ -605,10 +606,14 @@ step_class_observe (AnbuActivityLearned      *learned,
     klass->counts[bin % ANBU_ACTIVITY_STEP_BINS]++;
   /* The size is learned slowly: a machine's steps stray a little. */
   klass->magnitude += (float) (0.1 * (magnitude - klass->magnitude));
+  klass->restless = is_restless (klass, params);
   /* A screen's light steps differ in size with the picture: counted
-   * together. */
-  klass->restless = is_restless (klass, params)
-                    || (channel == 1 && recent_steps (learned->classes[1], bin) >= FLICKER_STEPS);
+   * together, and remembered by the local day. */
+  if (channel == 1 && recent_steps (learned->classes[1], bin) >= FLICKER_STEPS)
+    {
+      klass->restless = TRUE;
+      learned->screen_day = day;
+    }
   return klass->restless;
 }
 
@@ -952,7 +957,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           && is_power_step (params, detector->previous_watts - cycle, watts - cycle))
         {
           machine = classify_beside_cycle (learned, params, cycle, detector->previous_watts, watts);
-          if (step_class_observe (learned, params, 0, reading->ts, fabs (watts - detector->previous_watts))
+          if (step_class_observe (learned, params, 0, reading->ts, day,
+                                  fabs (watts - detector->previous_watts))
               && machine == ANBU_ACTIVITY_MACHINE_NONE
               && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
@@ -971,7 +977,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
                                     detector->previous_watts, watts);
           /* Every step counts towards its size's class, also a machine's
            * on top of an appliance left on (modulation to the plug). */
-          if (step_class_observe (learned, params, 0, reading->ts, fabs (watts - detector->previous_watts))
+          if (step_class_observe (learned, params, 0, reading->ts, day,
+                                  fabs (watts - detector->previous_watts))
               && machine == ANBU_ACTIVITY_MACHINE_NONE && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
@@ -1051,11 +1058,9 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
 
           if (machine == ANBU_ACTIVITY_MACHINE_NONE || machine == ANBU_ACTIVITY_MACHINE_TIMER)
             {
-              gboolean restless = step_class_observe (learned, params, 1, reading->ts, magnitude);
+              gboolean restless = step_class_observe (learned, params, 1, reading->ts, day,
+                                                      magnitude);
 
-              if (recent_steps (learned->classes[1], (gint32) (reading->ts / STEP_BIN_SECONDS))
-                  >= FLICKER_STEPS)
-                learned->screen_day = day;
               /* A plug whose screen lit the sensor lately: while the
                * appliance is on, its light steps are the screen's (from
                * the first one each evening, before they are many again). */
