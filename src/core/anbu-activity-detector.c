@@ -531,6 +531,28 @@ step_class_night_bins (const AnbuActivityStepClass *klass,
   return n;
 }
 
+/* For the planner: the class's steps in the day before `now`, 0 when it
+ * is not (or no longer) judged a machine's. Its flag and counts change only
+ * with its own steps: a machine unplugged a week ago is still flagged. */
+static guint
+restless_steps_now (const AnbuActivityStepClass *klass,
+                    gint64                       now)
+{
+  gint32 now_bin = (gint32) (now / STEP_BIN_SECONDS);
+  guint n = 0;
+
+  if (!klass->restless)
+    return 0;
+  for (gint32 k = 0; k < ANBU_ACTIVITY_STEP_BINS; k++)
+    {
+      gint32 bin = klass->bin - k;
+
+      if (bin > now_bin - ANBU_ACTIVITY_STEP_BINS)
+        n += klass->counts[bin % ANBU_ACTIVITY_STEP_BINS];
+    }
+  return n >= RESTLESS_STAY_STEPS ? n : 0;
+}
+
 /* Whether the class's steps are a machine's (above), by its counts as of
  * its last step. */
 static gboolean
@@ -1194,17 +1216,18 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
         }
       for (guint c = 0; c < 2; c++)
         for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
-          if (learned->classes[c][i].restless)
-            {
-              JsonObject *restless = json_object_new ();
-              guint bins;
+          {
+            guint steps = restless_steps_now (&learned->classes[c][i], detector->previous_ts);
+            JsonObject *restless;
 
-              json_object_set_string_member (restless, "channel", c == 0 ? "power" : "light");
-              json_object_set_double_member (restless, "step", round (learned->classes[c][i].magnitude));
-              json_object_set_int_member (restless, "steps_per_day",
-                                          step_class_day_count (&learned->classes[c][i], &bins));
-              json_array_add_object_element (restless_classes, restless);
-            }
+            if (steps == 0)
+              continue;
+            restless = json_object_new ();
+            json_object_set_string_member (restless, "channel", c == 0 ? "power" : "light");
+            json_object_set_double_member (restless, "step", round (learned->classes[c][i].magnitude));
+            json_object_set_int_member (restless, "steps_per_day", steps);
+            json_array_add_object_element (restless_classes, restless);
+          }
       if (learned->standby_watts >= 0)
         json_object_set_double_member (object, "standby_watts",
                                        round (learned->standby_watts * 10.0) / 10.0);
@@ -1294,10 +1317,10 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
     for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
       {
         const AnbuActivityStepClass *klass = &learned->classes[c][i];
-        guint bins, steps = step_class_day_count (klass, &bins);
+        guint steps = restless_steps_now (klass, detector->previous_ts);
 
         /* A learned duty cycle's own steps are said above. */
-        if (!klass->restless
+        if (steps == 0
             || (c == 0 && is_cycle_sized (cycle_step_watts (learned, params), klass->magnitude)))
           continue;
         g_ptr_array_add (lines, g_strdup_printf (

@@ -808,9 +808,26 @@ test_restless_machine_is_not_activity (void)
    * the readings come back. */
   restless_plug_out = TRUE;
   g_clear_pointer (&events, g_array_unref);
-  events = run_scene (scene_restless, 10, NULL);
+  events = run_scene (scene_restless, 10, &detector);
   restless_plug_out = FALSE;
   g_assert_cmpuint (events_between (events, onset, DAY0 + 10 * 86400), ==, 0);
+
+  /* The page names the fan while it runs, and no longer a day after it
+   * was unplugged (the plug reporting on). */
+  g_clear_pointer (&description, g_free);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, "at all hours"));
+  for (gint64 m = 10 * 1440; m < 10 * 1440 + 30 * 60; m++)
+    {
+      AnbuReading r = { DAY0 + m * MINUTE, 1.0, 0.4 };
+      AnbuActivityEvent out[ANBU_ACTIVITY_MAX_EVENTS];
+
+      g_assert_cmpuint (anbu_activity_detector_feed (&detector, &params, &r, out), ==, 0);
+    }
+  g_clear_pointer (&description, g_free);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_true (description == NULL || strstr (description, "at all hours") == NULL);
 }
 
 static void
