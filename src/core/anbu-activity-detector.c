@@ -11,7 +11,7 @@
 #include "anbu-activity-detector.h"
 
 /* Layout of AnbuActivityLearned: a stored blob of another one starts afresh. */
-#define LEARNED_VERSION 4
+#define LEARNED_VERSION 5
 /* Below this a plug's power is standby (a clock, a network chip, a TV's
  * standby); an appliance switched on draws more. */
 #define STANDBY_CAP_W 15.0
@@ -446,6 +446,21 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
 #define RESTLESS_NIGHT_BINS 2
 #define RESTLESS_STAY_STEPS 4
 #define RESTLESS_STAY_BINS  2
+/* A machine that switches only a few times a day (a fridge's defrost heater
+ * every 8-12 hours) never fills a day. Its runs of steps (those within an
+ * hour of each other) come SLOW_GAP_MIN to SLOW_GAP_MAX hours apart time
+ * after time, so their hours wander round the clock: a class with SLOW_RUNS
+ * such gaps in a row, seen over the last WEEK_DAYS days in WEEK_BINS of the
+ * day's two-hour bins, WEEK_NIGHT_BINS of them in the dead of the night, is
+ * a machine's. A person who uses a thing at all hours does so at uneven
+ * gaps; one who keeps to a morning and an evening keeps to their hours. */
+#define SLOW_RUN_MINUTES 60
+#define SLOW_GAP_MIN     (6 * 60)
+#define SLOW_GAP_MAX     (16 * 60)
+#define SLOW_RUNS        6
+#define WEEK_DAYS        7
+#define WEEK_BINS        8
+#define WEEK_NIGHT_BINS  1
 /* Nobody switches lamps this often within two to four hours: a screen
  * lighting the sensor does, from the moment it is left on in the dark. */
 #define FLICKER_STEPS 8
@@ -467,17 +482,50 @@ step_class_day_count (const AnbuActivityStepClass *klass,
   return n;
 }
 
-/* Moves the class's day on to `bin`, forgetting the bins that fell out. */
+/* Moves the class's day on to `bin`, forgetting the bins that fell out, and
+ * its week by the days that passed. */
 static void
 step_class_roll (AnbuActivityStepClass *klass,
                  gint32                 bin)
 {
   gint32 elapsed = bin - klass->bin;
+  gint32 days = bin / ANBU_ACTIVITY_STEP_BINS - klass->bin / ANBU_ACTIVITY_STEP_BINS;
 
   for (gint32 b = 1; b <= MIN (elapsed, ANBU_ACTIVITY_STEP_BINS); b++)
     klass->counts[(klass->bin + b) % ANBU_ACTIVITY_STEP_BINS] = 0;
+  for (guint b = 0; days > 0 && b < ANBU_ACTIVITY_STEP_BINS; b++)
+    klass->ages[b] = (guint8) MIN ((gint32) klass->ages[b] + days, 255);
   if (elapsed > 0)
     klass->bin = bin;
+}
+
+/* Whether the two-hour bin `b` of the UTC day (0-11) lies in the dead of
+ * the night: its middle between 00:00 and 05:00 local time. */
+static gboolean
+is_night_bin (gint32 b,
+              gint   utc_offset_seconds)
+{
+  gint64 middle = (gint64) b * STEP_BIN_SECONDS + STEP_BIN_SECONDS / 2 + utc_offset_seconds;
+
+  return ((middle / 3600) % 24 + 24) % 24 < 5;
+}
+
+/* The slow machine's rule (above). */
+static gboolean
+is_slow_machine (const AnbuActivityStepClass *klass,
+                 gint                         utc_offset_seconds)
+{
+  guint bins = 0, night = 0;
+
+  if (klass->slow_runs < SLOW_RUNS)
+    return FALSE;
+  for (gint32 b = 0; b < ANBU_ACTIVITY_STEP_BINS; b++)
+    if (klass->ages[b] < WEEK_DAYS)
+      {
+        bins++;
+        night += is_night_bin (b, utc_offset_seconds);
+      }
+  return bins >= WEEK_BINS && night >= WEEK_NIGHT_BINS;
 }
 
 static AnbuActivityStepClass *
@@ -500,6 +548,10 @@ step_class_for (AnbuActivityStepClass *classes,
           && fabs (magnitude - klass->magnitude) <= STEP_CLASS_WIDTH * MAX (magnitude, klass->magnitude))
         return klass;
       count = klass->magnitude > 0 ? step_class_day_count (klass, &bins) : 0;
+      /* A machine's class outlives a person's: a defrost heater steps
+       * seldom, and forgotten it would count again. */
+      if (klass->restless)
+        count += 256;
       if (count < victim_count)
         {
           victim = klass;
@@ -507,6 +559,7 @@ step_class_for (AnbuActivityStepClass *classes,
         }
     }
   memset (victim, 0, sizeof *victim);
+  memset (victim->ages, 255, sizeof victim->ages);
   victim->magnitude = (float) magnitude;
   victim->bin = bin;
   return victim;
@@ -520,14 +573,8 @@ step_class_night_bins (const AnbuActivityStepClass *klass,
 {
   guint n = 0;
 
-  for (gint32 k = 0; k < ANBU_ACTIVITY_STEP_BINS; k++)
-    {
-      gint32 bin = klass->bin - k;
-      gint64 middle = (gint64) bin * STEP_BIN_SECONDS + STEP_BIN_SECONDS / 2 + utc_offset_seconds;
-      gint64 hour = (middle / 3600) % 24;
-
-      n += klass->counts[bin % ANBU_ACTIVITY_STEP_BINS] > 0 && hour < 5;
-    }
+  for (gint32 b = 0; b < ANBU_ACTIVITY_STEP_BINS; b++)
+    n += klass->counts[b] > 0 && is_night_bin (b, utc_offset_seconds);
   return n;
 }
 
@@ -553,6 +600,17 @@ restless_steps_now (const AnbuActivityStepClass *klass,
   return n >= RESTLESS_STAY_STEPS ? n : 0;
 }
 
+/* For the planner: whether the class is a slow machine's (the week rule)
+ * that stepped within its longest gap before `now`. */
+static gboolean
+slow_machine_now (const AnbuActivityStepClass *klass,
+                  const AnbuActivityParams    *params,
+                  gint64                       now)
+{
+  return klass->restless && is_slow_machine (klass, params->utc_offset_seconds)
+         && now / 60 - klass->run_minute <= SLOW_GAP_MAX;
+}
+
 /* Whether the class's steps are a machine's (above), by its counts as of
  * its last step. */
 static gboolean
@@ -563,6 +621,8 @@ is_restless (const AnbuActivityStepClass *klass,
 
   if (klass->magnitude <= 0)
     return FALSE;
+  if (is_slow_machine (klass, params->utc_offset_seconds))
+    return TRUE;
   if (klass->restless)
     return day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS;
   return day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS
@@ -600,7 +660,11 @@ step_classes_skip (AnbuActivityLearned *learned,
         AnbuActivityStepClass *klass = &learned->classes[c][i];
         guint8 counts[ANBU_ACTIVITY_STEP_BINS];
 
-        if (klass->magnitude <= 0 || skipped <= 0)
+        if (klass->magnitude <= 0)
+          continue;
+        if (klass->run_minute != 0)
+          klass->run_minute += (gint32) ((to - from) / 60);
+        if (skipped <= 0)
           continue;
         /* Move the day on without emptying it: each count to its bin's new
          * slot. */
@@ -622,10 +686,22 @@ step_class_observe (AnbuActivityLearned      *learned,
                     double                    magnitude)
 {
   gint32 bin = (gint32) (ts / STEP_BIN_SECONDS);
+  gint64 minutes = ts / 60;
   AnbuActivityStepClass *klass = step_class_for (learned->classes[channel], magnitude, bin);
 
   if (klass->counts[bin % ANBU_ACTIVITY_STEP_BINS] < 255)
     klass->counts[bin % ANBU_ACTIVITY_STEP_BINS]++;
+  klass->ages[bin % ANBU_ACTIVITY_STEP_BINS] = 0;
+  if (klass->run_minute == 0 || minutes - klass->run_minute >= SLOW_RUN_MINUTES)
+    {
+      gint64 gap = minutes - klass->run_minute;
+
+      if (klass->run_minute != 0 && gap >= SLOW_GAP_MIN && gap <= SLOW_GAP_MAX)
+        klass->slow_runs = (guint8) MIN (klass->slow_runs + 1, 255);
+      else
+        klass->slow_runs = 0;
+      klass->run_minute = (gint32) minutes;
+    }
   /* The size is learned slowly: a machine's steps stray a little. */
   klass->magnitude += (float) (0.1 * (magnitude - klass->magnitude));
   klass->restless = is_restless (klass, params);
@@ -1217,15 +1293,18 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
       for (guint c = 0; c < 2; c++)
         for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
           {
-            guint steps = restless_steps_now (&learned->classes[c][i], detector->previous_ts);
+            const AnbuActivityStepClass *klass = &learned->classes[c][i];
+            guint steps = restless_steps_now (klass, detector->previous_ts);
+            gboolean slow = slow_machine_now (klass, params, detector->previous_ts);
             JsonObject *restless;
 
-            if (steps == 0)
+            if (steps == 0 && !slow)
               continue;
             restless = json_object_new ();
             json_object_set_string_member (restless, "channel", c == 0 ? "power" : "light");
-            json_object_set_double_member (restless, "step", round (learned->classes[c][i].magnitude));
+            json_object_set_double_member (restless, "step", round (klass->magnitude));
             json_object_set_int_member (restless, "steps_per_day", steps);
+            json_object_set_boolean_member (restless, "slow", slow);
             json_array_add_object_element (restless_classes, restless);
           }
       if (learned->standby_watts >= 0)
@@ -1320,8 +1399,20 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
         guint steps = restless_steps_now (klass, detector->previous_ts);
 
         /* A learned duty cycle's own steps are said above. */
-        if (steps == 0
-            || (c == 0 && is_cycle_sized (cycle_step_watts (learned, params), klass->magnitude)))
+        if (c == 0 && is_cycle_sized (cycle_step_watts (learned, params), klass->magnitude))
+          continue;
+        if (slow_machine_now (klass, params, detector->previous_ts))
+          g_ptr_array_add (lines, g_strdup_printf (
+              person ? (c == 0 ? _("Switches every 6 to 16 hours (%.0f W steps): "
+                                   "marked a person's, counted as activity")
+                               : _("Light changes every 6 to 16 hours (%.0f lux steps): "
+                                   "marked a person's, counted as activity"))
+                     : (c == 0 ? _("Switches every 6 to 16 hours, round the clock (%.0f W steps): "
+                                   "judged a machine such as a fridge's defrost, not counted as activity")
+                               : _("Light changes every 6 to 16 hours, round the clock (%.0f lux steps): "
+                                   "judged a machine, not counted as activity")),
+              klass->magnitude));
+        if (steps == 0 || slow_machine_now (klass, params, detector->previous_ts))
           continue;
         g_ptr_array_add (lines, g_strdup_printf (
             person ? (c == 0 ? _("Switches about %u times a day (%.0f W steps): "

@@ -42,11 +42,17 @@ G_BEGIN_DECLS
  *   more over the last day, in 8 or more of its two-hour bins, 2 of them
  *   between midnight and 05:00: a person switches a thing a few times a
  *   day, in waking hours; a machine of no regular period (a mat's or a
- *   heater's thermostat, an air purifier's fan) day and night. Such a size stays a machine's until a day with
- *   fewer than 4 of its steps; time without readings does not count
- *   towards that. Light steps 8 times or more within two to four hours are
- *   a screen lighting the sensor, and for 3 days after, the plug's light
- *   steps while its appliance is on are the screen's;
+ *   heater's thermostat, an air purifier's fan) day and night. Such a
+ *   size stays a machine's until a day with fewer than 4 of its steps;
+ *   time without readings does not count towards that. A size whose runs
+ *   of steps came 6 to 16 hours apart 6 times in a row, and over the last
+ *   week in 8 of the day's two-hour bins, 1 of them between midnight and
+ *   04:00, is a slow machine's (a fridge's defrost heater): a person who
+ *   uses a thing twice a day keeps to their hours, and one who uses it at
+ *   all hours does not wait hours between. Light steps 8 times or more
+ *   within two to four hours are a screen lighting the sensor, and for 3
+ *   days after, the plug's light steps while its appliance is on are the
+ *   screen's;
  * - the sun: a light step counts only when its darker level is dark (near the
  *   plug's own night level), and during daylight hours a darkening that
  *   returns to the daylight level within light_dip_seconds (a passing cloud)
@@ -170,14 +176,21 @@ typedef struct
  * timing: a machine that switches many times a day at all hours (a
  * thermostat of irregular period, an air purifier's fan, a screen lighting
  * the sensor) shows there, where its steps never form a timer or a duty
- * cycle. */
+ * cycle; one that switches only a few times a day, at hours that wander
+ * round the clock (a fridge's defrost heater), shows over a week. */
 typedef struct
 {
   float   magnitude;                         /* W or lux; 0: a free class */
   gint32  bin;                               /* two-hour bin of the newest count */
   guint8  counts[ANBU_ACTIVITY_STEP_BINS];   /* steps per two-hour bin of the last day */
   guint8  restless;                          /* judged a machine's, until it quietens */
-  guint8  pad[3];
+  guint8  ages[ANBU_ACTIVITY_STEP_BINS];     /* per two-hour bin of the day: days since the
+                                              * class last stepped in it (255: long ago) */
+  guint8  slow_runs;                         /* runs in a row 6-16 hours after the last */
+  guint8  pad[2];
+  gint32  run_minute;                        /* start of the class's last run of steps,
+                                              * minutes since the epoch (breaks in the
+                                              * readings left out) */
 } AnbuActivityStepClass;
 
 /* Channels: 0 power, 1 light; directions: 0 on, 1 off. */

@@ -1239,7 +1239,7 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
           g_string_append_printf (out, "  %-16s %5u: %u / %u%s\n", anbu_sim_machine_to_string (m),
                                   fixed_row->incapacitations_by_machine[m],
                                   fixed_row->missed_by_machine[m], routine_row->missed_by_machine[m],
-                                  anbu_sim_machine_is_caught (m) ? "" : _(" (not caught yet)"));
+                                  anbu_sim_machine_is_caught (m) ? "" : _(" (not always caught)"));
         }
     }
   /* The same per way of life (night shifts, naps, the TV on all day) and

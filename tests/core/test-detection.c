@@ -955,6 +955,136 @@ test_kettle_all_day_is_a_person (void)
   g_assert_cmpuint (detector.learned.ignored[ANBU_ACTIVITY_MACHINE_RESTLESS], ==, 0);
 }
 
+/* A fridge (90 W) whose compressor runs 10-25 min and rests 20-50 min, and
+ * every 8-12 hours runs its defrost heater (190 W) for 20-30 min instead,
+ * then rests 3-10 min: a few steps a day of the heater's size, at hours
+ * that wander round the clock. The resident's TV (300 W) beside it every
+ * evening until the onset (day DEFROST_ONSET_DAY 00:00). */
+#define DEFROST_DAYS 16
+#define DEFROST_ONSET_DAY 11
+
+static double
+fridge_watts (gint64 m)
+{
+  static float *schedule;
+
+  if (schedule == NULL)
+    {
+      gint64 t = 0, defrost = 5 * 60;
+
+      schedule = g_new0 (float, DEFROST_DAYS * 1440);
+      while (t < DEFROST_DAYS * 1440)
+        {
+          gint64 on = 10 + (gint64) (hash_minute (t, 71) % 16);
+          gint64 off = 20 + (gint64) (hash_minute (t, 73) % 31);
+
+          if (t + on + off > defrost)
+            {
+              gint64 heat = 20 + (gint64) (hash_minute (t, 79) % 11);
+
+              for (gint64 i = t; i < MIN (defrost, t + on); i++)
+                schedule[i] = 90.0f;
+              for (gint64 i = defrost; i < MIN (defrost + heat, DEFROST_DAYS * 1440); i++)
+                schedule[i] = 190.0f;
+              t = defrost + heat + 3 + (gint64) (hash_minute (t, 83) % 8);
+              defrost = t + 8 * 60 + (gint64) (hash_minute (t, 89) % 241);
+              continue;
+            }
+          for (gint64 i = t; i < MIN (t + on, DEFROST_DAYS * 1440); i++)
+            schedule[i] = 90.0f;
+          t += on + off;
+        }
+    }
+  return schedule[m];
+}
+
+static gint64
+defrost_tv_on_minute (gint64 day)
+{
+  return 19 * 60 + (gint64) (hash_minute (day, 97) % 90);
+}
+
+static void
+scene_defrost (gint64  m,
+               double *watts,
+               double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440, on = defrost_tv_on_minute (day);
+
+  *watts = 1.0 + fridge_watts (m);
+  *lux = 0.3;
+  if (day < DEFROST_ONSET_DAY && minute >= on && minute < on + 150)
+    *watts += 300.0;
+}
+
+static void
+test_defrost_heater_is_not_activity (void)
+{
+  AnbuActivityParams params;
+  AnbuActivityDetector detector;
+  g_autoptr(GArray) events = run_scene (scene_defrost, DEFROST_DAYS, &detector);
+  g_autofree char *description = NULL;
+  gint64 onset = DAY0 + DEFROST_ONSET_DAY * 86400, end = DAY0 + DEFROST_DAYS * 86400;
+  guint tv_days = 0;
+
+  /* The resident's TV counts every evening, the last week too. */
+  for (gint64 day = 0; day < DEFROST_ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + defrost_tv_on_minute (day) * MINUTE;
+
+      /* (In a minute the fridge switches too, the reading shows one step
+       * of their sum, not the TV's.) */
+      if (fridge_watts ((on - DAY0) / MINUTE) != fridge_watts ((on - DAY0) / MINUTE - 1))
+        continue;
+      tv_days++;
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+    }
+  g_assert_cmpuint (tv_days, >=, DEFROST_ONSET_DAY - 2);
+  /* The fridge alone after the onset: its defrosts are not a person. */
+  g_assert_cmpuint (events_between (events, onset, end), ==, 0);
+  assert_fixed_rule_fires (events, onset, end);
+
+  anbu_activity_params_init_default (&params);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, "every 6 to 16 hours, round the clock (19"));
+}
+
+/* A kettle (1,500 W) boiled every morning and every evening, 10-14 hours
+ * apart, for two weeks: runs as far apart as a defrost heater's, but at
+ * the resident's own hours. */
+static gint64
+twice_a_day_minute (gint64 day,
+                    guint  use)
+{
+  return (use == 0 ? 6 * 60 + 30 : 19 * 60) + (gint64) (hash_minute (day * 2 + use, 101) % 90);
+}
+
+static void
+scene_kettle_twice_a_day (gint64  m,
+                          double *watts,
+                          double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+
+  *watts = 0.4;
+  *lux = 0.3;
+  for (guint use = 0; use < 2; use++)
+    if (minute >= twice_a_day_minute (day, use) && minute < twice_a_day_minute (day, use) + 3)
+      *watts = 1500.0;
+}
+
+static void
+test_kettle_twice_a_day_is_a_person (void)
+{
+  AnbuActivityDetector detector;
+  g_autoptr(GArray) events = run_scene (scene_kettle_twice_a_day, 14, &detector);
+
+  /* Every boil counts, switched on and off: 2 a day for 14 days. */
+  g_assert_cmpuint (events->len, ==, 14 * 2 * 2);
+  g_assert_cmpuint (detector.learned.ignored[ANBU_ACTIVITY_MACHINE_RESTLESS], ==, 0);
+}
+
 static void
 test_tv_auto_off_is_not_activity (void)
 {
@@ -1673,6 +1803,10 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/direct-sun-is-not-activity", test_direct_sun_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-shifted-by-power-cut", test_timer_shifted_by_power_cut);
   g_test_add_func ("/anbu/activity/kettle-all-day-is-a-person", test_kettle_all_day_is_a_person);
+  g_test_add_func ("/anbu/activity/kettle-twice-a-day-is-a-person",
+                   test_kettle_twice_a_day_is_a_person);
+  g_test_add_func ("/anbu/activity/defrost-heater-is-not-activity",
+                   test_defrost_heater_is_not_activity);
   g_test_add_func ("/anbu/activity/restless-machine-is-not-activity",
                    test_restless_machine_is_not_activity);
   g_test_add_func ("/anbu/activity/restless-screen-is-not-activity",
