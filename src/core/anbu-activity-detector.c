@@ -426,6 +426,108 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
   return FALSE;
 }
 
+/* A lamp switched by its own light sensor (above): the windows around
+ * sunset and sunrise its steps are looked for in, how far its times may
+ * stray while it is learned and once it is, minutes. */
+#define SUN_LAMP_DUSK_FROM  (-20)
+#define SUN_LAMP_DUSK_TO    120
+#define SUN_LAMP_DAWN_FROM  (-120)
+#define SUN_LAMP_DAWN_TO    20
+#define SUN_LAMP_SPREAD     15.0
+#define SUN_LAMP_TOLERANCE  20.0
+#define SUN_LAMP_NIGHTS     4
+
+static gboolean
+sun_lamp_sized (double lamp,
+                double magnitude)
+{
+  return lamp > 0 && fabs (magnitude - lamp) <= 0.3 * MAX (lamp, magnitude);
+}
+
+static gboolean
+sun_lamp_is_established (const AnbuActivityLearned *learned,
+                         gint32                     day,
+                         gboolean                   kept)
+{
+  return learned->sun_lamp_nights >= SUN_LAMP_NIGHTS
+         && (kept || day - learned->sun_lamp_day <= TIMER_KEEP_DAYS);
+}
+
+/* Notes a light step (any abrupt change: the lamp's step is learned also
+ * where the room's other light hides it); TRUE when it is the learned sun
+ * lamp's. A night's pair is its step up after one sunset and its step down
+ * before the next sunrise, of one size. */
+static gboolean
+sun_lamp_observe (AnbuActivityLearned      *learned,
+                  const AnbuActivityParams *params,
+                  gint32                    day,
+                  double                    minute,
+                  gboolean                  up,
+                  double                    magnitude,
+                  gboolean                  kept)
+{
+  gboolean established = sun_lamp_is_established (learned, day, kept);
+  double offset, dusk;
+  guint k;
+
+  if (learned->sun_day != day)
+    update_sun (learned, params, day);
+  if (up)
+    {
+      offset = minute - learned->sunset_minute;
+      if (offset < SUN_LAMP_DUSK_FROM || offset > SUN_LAMP_DUSK_TO)
+        return FALSE;
+      /* The evening's first light, or the learned lamp's after another. */
+      if (learned->dusk_day != day
+          || (learned->sun_lamp_nights > 0 && sun_lamp_sized (learned->sun_lamp_lux, magnitude)))
+        {
+          learned->dusk_day = day;
+          learned->dusk_offset10 = (gint16) lround (offset * 10.0);
+          learned->dusk_lux = (float) magnitude;
+        }
+      return established && sun_lamp_sized (learned->sun_lamp_lux, magnitude)
+             && fabs (offset - learned->sun_lamp_dusk10 / 10.0) <= SUN_LAMP_TOLERANCE;
+    }
+  offset = minute - learned->sunrise_minute;
+  if (offset < SUN_LAMP_DAWN_FROM || offset > SUN_LAMP_DAWN_TO)
+    {
+      /* Put out in the night (at bedtime): a person's lamp. */
+      if (sun_lamp_sized (learned->dusk_lux, magnitude))
+        learned->dusk_day = 0;
+      return FALSE;
+    }
+  if (learned->dusk_day == day - 1 && learned->sun_lamp_day != day
+      && sun_lamp_sized (learned->dusk_lux, magnitude))
+    {
+      dusk = learned->dusk_offset10 / 10.0;
+      if (learned->sun_lamp_nights > 0 && day - learned->sun_lamp_day <= TIMER_GAP_DAYS
+          && sun_lamp_sized (learned->sun_lamp_lux, magnitude)
+          && fabs (dusk - learned->sun_lamp_dusk10 / 10.0) <= SUN_LAMP_SPREAD
+          && fabs (offset - learned->sun_lamp_dawn10 / 10.0) <= SUN_LAMP_SPREAD)
+        {
+          /* Running means: the lamp's sensor and the seasons move them. */
+          k = MIN (learned->sun_lamp_nights, 7);
+          learned->sun_lamp_dusk10 += (gint16) lround ((dusk * 10.0 - learned->sun_lamp_dusk10) / (k + 1));
+          learned->sun_lamp_dawn10 += (gint16) lround ((offset * 10.0 - learned->sun_lamp_dawn10) / (k + 1));
+          learned->sun_lamp_lux += (float) ((magnitude - learned->sun_lamp_lux) / (k + 1));
+          learned->sun_lamp_nights = (guint8) MIN (learned->sun_lamp_nights + 1, 255);
+          learned->sun_lamp_day = day;
+        }
+      else if (!established)
+        {
+          /* A learned lamp outlives a night that strays (a person's own
+           * switching then); one not yet learned starts over. */
+          learned->sun_lamp_dusk10 = learned->dusk_offset10;
+          learned->sun_lamp_dawn10 = (gint16) lround (offset * 10.0);
+          learned->sun_lamp_lux = (float) magnitude;
+          learned->sun_lamp_nights = 1;
+          learned->sun_lamp_day = day;
+        }
+    }
+  return established && sun_lamp_sized (learned->sun_lamp_lux, magnitude)
+         && fabs (offset - learned->sun_lamp_dawn10 / 10.0) <= SUN_LAMP_TOLERANCE;
+}
+
 /* Step classes (AnbuActivityStepClass): a day of two-hour bins. */
 #define STEP_BIN_SECONDS 7200
 /* Steps within this share of each other are of one class. */
@@ -1105,12 +1207,16 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       light_change = fabs (lux - detector->previous_lux);
       if (!dip_returned && light_change >= params->light_min_step_lux
           && light_change >= 0.15 * MAX (lux, detector->previous_lux))
-        timer = timer_observe_after_break (learned,
-                                           learned->timers[1][lux > detector->previous_lux ? 0 : 1],
-                                           params, day, minute,
-                                           detector->mark == ANBU_ACTIVITY_MARK_MACHINE)
-                /* Marked a person: the lamp's times are theirs. */
-                && detector->mark != ANBU_ACTIVITY_MARK_PERSON;
+        {
+          gboolean kept = detector->mark == ANBU_ACTIVITY_MARK_MACHINE;
+          gboolean up = lux > detector->previous_lux;
+
+          timer = timer_observe_after_break (learned, learned->timers[1][up ? 0 : 1], params, day,
+                                             minute, kept);
+          timer |= sun_lamp_observe (learned, params, day, minute, up, light_change, kept);
+          /* Marked a person: the lamp's times are theirs. */
+          timer &= detector->mark != ANBU_ACTIVITY_MARK_PERSON;
+        }
 
       if (!dip_returned && (is_light_step (params, detector->previous_lux, lux)
                             || is_lamp_beside_light (learned, params, day, minute,
@@ -1240,6 +1346,21 @@ newest_day (const AnbuActivityLearned *learned)
   return newest;
 }
 
+/* For the planner: whether a sun lamp is learned as of the last reading. */
+static gboolean
+sun_lamp_now (const AnbuActivityDetector *detector,
+              const AnbuActivityParams   *params)
+{
+  gint32 day;
+  double minute;
+
+  if (!detector->has_previous)
+    return FALSE;
+  local_time (params, detector->previous_ts, &day, &minute);
+  return sun_lamp_is_established (&detector->learned, day,
+                                  detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
+}
+
 static const char *const machine_names[] = {
   NULL, "timer", "cycle", "modulation", "auto_off", "sun", "restless",
 };
@@ -1307,6 +1428,17 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
             json_object_set_boolean_member (restless, "slow", slow);
             json_array_add_object_element (restless_classes, restless);
           }
+      if (sun_lamp_now (detector, params))
+        {
+          JsonObject *lamp = json_object_new ();
+
+          json_object_set_int_member (lamp, "on_after_sunset_minutes",
+                                      lround (learned->sun_lamp_dusk10 / 10.0));
+          json_object_set_int_member (lamp, "off_after_sunrise_minutes",
+                                      lround (learned->sun_lamp_dawn10 / 10.0));
+          json_object_set_double_member (lamp, "lux", round (learned->sun_lamp_lux));
+          json_object_set_object_member (object, "sun_lamp", lamp);
+        }
       if (learned->standby_watts >= 0)
         json_object_set_double_member (object, "standby_watts",
                                        round (learned->standby_watts * 10.0) / 10.0);
@@ -1384,6 +1516,14 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
                                                  : _("Light every day %s: judged a timer, not counted as activity"),
                                                  times->str));
     }
+  if (sun_lamp_now (detector, params))
+    g_ptr_array_add (lines, g_strdup_printf (person
+                                             ? _("Light on at sunset %+d min, off at sunrise %+d min: "
+                                                 "marked a person's, counted as activity")
+                                             : _("Light on at sunset %+d min, off at sunrise %+d min: "
+                                                 "judged a lamp with a light sensor, not counted as activity"),
+                                             (int) lround (learned->sun_lamp_dusk10 / 10.0),
+                                             (int) lround (learned->sun_lamp_dawn10 / 10.0)));
   if (learned->cycle_repeats >= params->cycle_min_repeats && learned->cycle_period > 0)
     g_ptr_array_add (lines, g_strdup_printf (person
                                              ? _("Switches on about every %d minutes (%.0f W): "

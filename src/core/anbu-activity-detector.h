@@ -53,6 +53,12 @@ G_BEGIN_DECLS
  *   within two to four hours are a screen lighting the sensor, and for 3
  *   days after, the plug's light steps while its appliance is on are the
  *   screen's;
+ * - a lamp switched by its own light sensor (a night light): on within two
+ *   hours after sunset and off within two hours before sunrise, the same
+ *   size of light, at the same minutes from sunset and sunrise (within 15)
+ *   4 nights in a row; from then on its steps within 20 minutes of those
+ *   times are a timer's that keeps to the sun (a person who lights a lamp
+ *   as it grows dark puts it out at bedtime, not at dawn);
  * - the sun: a light step counts only when its darker level is dark (near the
  *   plug's own night level), and during daylight hours a darkening that
  *   returns to the daylight level within light_dip_seconds (a passing cloud)
@@ -249,6 +255,21 @@ typedef struct
   /* The local day a screen last lit the sensor (light steps too frequent
    * for a person's), 0 never. */
   gint32  screen_day;
+
+  /* A lamp switched by its own light sensor: its light's step, its times
+   * (tenths of a minute after sunset, after sunrise: negative before), the
+   * nights in a row it kept them and the local day of the last; the last
+   * dusk's step up, waiting for its dawn. */
+  float   sun_lamp_lux;
+  gint16  sun_lamp_dusk10;
+  gint16  sun_lamp_dawn10;
+  guint8  sun_lamp_nights;
+  guint8  pad2[3];
+  gint32  sun_lamp_day;
+  float   dusk_lux;
+  gint16  dusk_offset10;
+  gint16  pad3;
+  gint32  dusk_day;
 
   /* How many steps were not counted, per AnbuActivityMachine. */
   guint32 ignored[7];

@@ -1085,6 +1085,124 @@ test_kettle_twice_a_day_is_a_person (void)
   g_assert_cmpuint (detector.learned.ignored[ANBU_ACTIVITY_MACHINE_RESTLESS], ==, 0);
 }
 
+/* A night light with its own light sensor (40 lux at the plug's sensor):
+ * on 7-23 minutes after sunset and off 7-23 minutes before sunrise, by the
+ * weather, in a room daylight fills by day. The resident lights the room
+ * (180 lux) from about 19:00 to bedtime until the onset (day
+ * SUN_LAMP_ONSET_DAY 00:00). With `sun_lamp_person`, no night light: the
+ * resident's own 40 lux lamp goes on at dusk as the room darkens, and out at
+ * bedtime (also lit again on waking at 06:00-06:20 and put out as the day
+ * comes, with `sun_lamp_morning`) or, left on all night, on waking after
+ * sunrise (`sun_lamp_left_on`). Sunrise and sunset in Seoul from 2
+ * November, to a minute or two. */
+#define SUN_LAMP_DAYS 14
+#define SUN_LAMP_ONSET_DAY 8
+static gboolean sun_lamp_person, sun_lamp_left_on, sun_lamp_morning;
+
+static double
+sunset_minute (gint64 day)
+{
+  return 17 * 60 + 33 - 0.8 * day;
+}
+
+static double
+sunrise_minute (gint64 day)
+{
+  return 6 * 60 + 56 + 1.0 * day;
+}
+
+static void
+scene_sun_lamp (gint64  m,
+                double *watts,
+                double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  double rise = sunrise_minute (day), set = sunset_minute (day);
+  double dusk = set + 7 + (double) (hash_minute (day, 103) % 17);
+  double dawn = rise - 7 - (double) (hash_minute (day, 107) % 17);
+  gint64 evening = 19 * 60 + (gint64) (hash_minute (day, 109) % 60);
+  gint64 bedtime = 22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60);
+  gint64 waking = (gint64) rise + 35 + (gint64) (hash_minute (day, 127) % 20);
+
+  *watts = 0.5;
+  *lux = 0.3;
+  if (minute > rise && minute < set)
+    *lux += 150.0 * sin (G_PI * (minute - rise) / (set - rise));
+  if (sun_lamp_person)
+    {
+      /* The resident's lamp, lit at dusk. */
+      if (sun_lamp_left_on ? (minute >= dusk || minute < waking)
+                           : (minute >= dusk && minute < bedtime))
+        *lux += 40.0;
+      if (sun_lamp_morning && minute >= 6 * 60 + (gint64) (hash_minute (day, 131) % 20)
+          && minute < dawn)
+        *lux += 40.0;
+      return;
+    }
+  if (minute >= dusk || minute < dawn)
+    *lux += 40.0;
+  if (day < SUN_LAMP_ONSET_DAY && minute >= evening && minute < bedtime)
+    *lux += 180.0;
+}
+
+static void
+test_sun_lamp_is_not_activity (void)
+{
+  AnbuActivityParams params;
+  AnbuActivityDetector detector;
+  g_autoptr(GArray) events = NULL;
+  g_autofree char *description = NULL;
+  gint64 onset = DAY0 + SUN_LAMP_ONSET_DAY * 86400, end = DAY0 + SUN_LAMP_DAYS * 86400;
+
+  sun_lamp_person = FALSE;
+  events = run_scene (scene_sun_lamp, SUN_LAMP_DAYS, &detector);
+  /* The resident's lamp counts every evening. */
+  for (gint64 day = 0; day < SUN_LAMP_ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + (19 * 60 + (gint64) (hash_minute (day, 109) % 60)) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+    }
+  /* The night light alone after the onset: it is not the resident. */
+  g_assert_cmpuint (events_between (events, onset, end), ==, 0);
+  assert_fixed_rule_fires (events, onset, end);
+
+  anbu_activity_params_init_default (&params);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, "judged a lamp with a light sensor"));
+}
+
+static void
+test_lamp_lit_at_dusk_is_a_person (void)
+{
+  for (guint variant = 0; variant < 3; variant++)
+    {
+      AnbuActivityDetector detector;
+      g_autoptr(GArray) events = NULL;
+
+      sun_lamp_person = TRUE;
+      sun_lamp_left_on = variant == 1;
+      sun_lamp_morning = variant == 2;
+      events = run_scene (scene_sun_lamp, SUN_LAMP_DAYS, &detector);
+      sun_lamp_person = sun_lamp_left_on = sun_lamp_morning = FALSE;
+      /* Lit at dusk and put out at bedtime (and lit on waking till the day
+       * comes), or on waking after sunrise: none of it is taken for a
+       * timer's. Put out at bedtime, in the dark, it counts every day, the
+       * last week as the first. (Lit at dusk in a room still grey with
+       * daylight, or put out in the morning's, its step is the sun's:
+       * docs/detection.md.) */
+      g_assert_cmpuint (detector.learned.ignored[ANBU_ACTIVITY_MACHINE_TIMER], ==, 0);
+      for (gint64 day = 7; day < SUN_LAMP_DAYS && variant != 1; day++)
+        {
+          gint64 ts = DAY0 + day * 86400
+                      + (22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60)) * MINUTE;
+
+          g_assert_cmpuint (events_between (events, ts, ts + MINUTE), ==, 1);
+        }
+    }
+}
+
 static void
 test_tv_auto_off_is_not_activity (void)
 {
@@ -1807,6 +1925,8 @@ main (int    argc,
                    test_kettle_twice_a_day_is_a_person);
   g_test_add_func ("/anbu/activity/defrost-heater-is-not-activity",
                    test_defrost_heater_is_not_activity);
+  g_test_add_func ("/anbu/activity/sun-lamp-is-not-activity", test_sun_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/lamp-lit-at-dusk-is-a-person", test_lamp_lit_at_dusk_is_a_person);
   g_test_add_func ("/anbu/activity/restless-machine-is-not-activity",
                    test_restless_machine_is_not_activity);
   g_test_add_func ("/anbu/activity/restless-screen-is-not-activity",
