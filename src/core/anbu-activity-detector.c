@@ -566,8 +566,10 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
 /* Nobody switches lamps this often within two to four hours: a screen
  * lighting the sensor does, from the moment it is left on in the dark. */
 #define FLICKER_STEPS 8
-/* A screen seen within this many days is taken for one again. */
-#define SCREEN_DAYS 3
+/* A screen seen within this many days is taken for one again, in light
+ * steps up to this many times the size of its own (not a lamp's). */
+#define SCREEN_DAYS       30
+#define SCREEN_STEP_RATIO 2.0
 
 static guint
 step_class_day_count (const AnbuActivityStepClass *klass,
@@ -813,6 +815,9 @@ step_class_observe (AnbuActivityLearned      *learned,
     {
       klass->restless = TRUE;
       learned->screen_day = day;
+      learned->screen_lux = learned->screen_lux > 0
+                            ? (float) (learned->screen_lux + 0.1 * (magnitude - learned->screen_lux))
+                            : (float) magnitude;
     }
   return klass->restless;
 }
@@ -1265,11 +1270,14 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
               gboolean restless = step_class_observe (learned, params, 1, reading->ts, day,
                                                       magnitude);
 
-              /* A plug whose screen lit the sensor lately: while the
-               * appliance is on, its light steps are the screen's (from
-               * the first one each evening, before they are many again). */
+              /* A plug whose screen lit the sensor this month: while the
+               * appliance is on, light steps of the screen's size are its
+               * (from the first one each evening, before they are many
+               * again; the resident may have watched with the lamp lit,
+               * hiding the flicker, for days). */
               restless |= learned->screen_day != 0 && day - learned->screen_day <= SCREEN_DAYS
-                          && learned->appliance_on;
+                          && learned->appliance_on
+                          && magnitude <= SCREEN_STEP_RATIO * learned->screen_lux;
               if (restless && machine == ANBU_ACTIVITY_MACHINE_NONE
                   && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
                 machine = ANBU_ACTIVITY_MACHINE_RESTLESS;

@@ -50,9 +50,9 @@ G_BEGIN_DECLS
  *   04:00, is a slow machine's (a fridge's defrost heater): a person who
  *   uses a thing twice a day keeps to their hours, and one who uses it at
  *   all hours does not wait hours between. Light steps 8 times or more
- *   within two to four hours are a screen lighting the sensor, and for 3
+ *   within two to four hours are a screen lighting the sensor, and for 30
  *   days after, the plug's light steps while its appliance is on are the
- *   screen's;
+ *   screen's, up to twice the size of its own (a lamp's are larger);
  * - a lamp switched by its own light sensor (a night light): on within two
  *   hours after sunset and off within two hours before sunrise, the same
  *   size of light, at the same minutes from sunset and sunrise (within 15)
@@ -255,6 +255,8 @@ typedef struct
   /* The local day a screen last lit the sensor (light steps too frequent
    * for a person's), 0 never. */
   gint32  screen_day;
+  /* The size of its light steps (a running mean), lux. */
+  float   screen_lux;
 
   /* A lamp switched by its own light sensor: its light's step, its times
    * (tenths of a minute after sunset, after sunrise: negative before), the

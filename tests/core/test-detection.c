@@ -690,7 +690,7 @@ test_tv_modulation_is_not_activity (void)
  * later) until the onset at the start of day ONSET_DAY; or a screen that
  * lights the sensor (2-40 lux by the picture) while the TV is on, the TV
  * left on at the onset, in a room with daylight by day. */
-static gboolean restless_screen, screen_left_on_morning, restless_plug_out;
+static gboolean restless_screen, screen_left_on_morning, screen_lamp_lit, restless_plug_out;
 
 static gboolean
 irregular_mat_on (gint64 m)
@@ -754,6 +754,12 @@ scene_restless (gint64  m,
           *watts += 80.0 + 50.0 * picture;
           *lux += 2.0 + 38.0 * picture * picture;
         }
+      /* The three evenings before the onset the resident watches with the
+       * room lamp lit (300 lux: no flicker shows), lit 5 minutes after the
+       * TV and put out 10 minutes before it. */
+      if (screen_lamp_lit && day >= ONSET_DAY - 3 && day < ONSET_DAY
+          && minute >= on + 5 && minute < on + 170)
+        *lux += 300.0;
       return;
     }
   if (tv)
@@ -860,6 +866,23 @@ test_restless_screen_is_not_activity (void)
   restless_screen = FALSE;
   left_on = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
   g_assert_cmpuint (events_between (events, left_on, left_on + MINUTE), ==, 1);
+  g_assert_cmpuint (events_between (events, left_on + MINUTE, DAY0 + 10 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 10 * 86400);
+
+  /* Watched with the room lamp lit the three evenings before: the flicker
+   * last seen four days before it comes back, and the lamp switched while
+   * the TV is on still a person's every evening. */
+  restless_screen = screen_left_on_morning = screen_lamp_lit = TRUE;
+  g_clear_pointer (&events, g_array_unref);
+  events = run_scene (scene_restless, 10, NULL);
+  restless_screen = screen_left_on_morning = screen_lamp_lit = FALSE;
+  for (gint64 day = ONSET_DAY - 3; day < ONSET_DAY - 1; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + restless_tv_on_minute (day) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on + 5 * MINUTE, on + 6 * MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, on + 170 * MINUTE, on + 171 * MINUTE), ==, 1);
+    }
   g_assert_cmpuint (events_between (events, left_on + MINUTE, DAY0 + 10 * 86400), ==, 0);
   assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 10 * 86400);
 }
