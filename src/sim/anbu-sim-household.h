@@ -101,7 +101,7 @@ typedef struct
   gboolean machines;         /* the new population: homes with machines (default);
                               * FALSE: the population before issue 13 */
   gboolean uncaught_machines;/* with `machines`, also the machines the server's
-                              * detector does not catch yet (default TRUE; see
+                              * detector does not always catch (default TRUE; see
                               * anbu_sim_machine_is_caught) */
 } AnbuSimConfig;
 
@@ -121,7 +121,7 @@ const char       *anbu_sim_lifestyle_to_string       (AnbuSimLifestyle        li
  * keeps such outages, which must not hide the incapacitation. */
 gboolean          anbu_sim_household_get_outage_after_onset (const AnbuSimHousehold *household);
 const char       *anbu_sim_machine_to_string         (AnbuSimMachine          machine);
-/* FALSE for the machines the server's activity detector does not catch yet
+/* FALSE for the machines the server's activity detector does not always catch
  * (docs/detection.md): a home with one may be missed. */
 gboolean          anbu_sim_machine_is_caught         (AnbuSimMachine          machine);
 guint             anbu_sim_household_get_threshold_hours (const AnbuSimHousehold *household);
