@@ -1321,6 +1321,73 @@ anbu_activity_detector_to_blob (const AnbuActivityDetector *detector)
   return g_bytes_new (detector, sizeof *detector);
 }
 
+/* The layout before LEARNED_VERSION 5 (session 11's): the same up to the
+ * step classes, which had no week, and after them only the break, the
+ * screen's day and the counts. A server upgraded keeps what its plugs
+ * learned; starting afresh, every timer lamp and thermostat would count as
+ * a person for the days it takes to learn them again. */
+typedef struct
+{
+  float   magnitude;
+  gint32  bin;
+  guint8  counts[ANBU_ACTIVITY_STEP_BINS];
+  guint8  restless;
+  guint8  pad[3];
+} StepClassV4;
+
+typedef struct
+{
+  StepClassV4 classes[2][ANBU_ACTIVITY_STEP_CLASSES];
+  gint32      break_minutes;
+  gint32      break_day;
+  gint32      screen_day;
+  guint32     ignored[7];
+} LearnedTailV4;
+
+#define LEARNED_HEAD_SIZE (G_STRUCT_OFFSET (AnbuActivityDetector, learned) \
+                           + G_STRUCT_OFFSET (AnbuActivityLearned, classes))
+/* Rounded up to the detector's alignment, as the compiler laid it out. */
+#define BLOB_V4_SIZE (((LEARNED_HEAD_SIZE + sizeof (LearnedTailV4)) + 7) / 8 * 8)
+
+static gboolean
+detector_from_blob_v4 (AnbuActivityDetector *detector,
+                       const guint8         *data)
+{
+  AnbuActivityLearned *learned = &detector->learned;
+  LearnedTailV4 tail;
+
+  memcpy (detector, data, LEARNED_HEAD_SIZE);
+  if (learned->version != 4)
+    return FALSE;
+  memcpy (&tail, data + LEARNED_HEAD_SIZE, sizeof tail);
+  for (guint c = 0; c < 2; c++)
+    for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+      {
+        AnbuActivityStepClass *klass = &learned->classes[c][i];
+
+        memset (klass, 0, sizeof *klass);
+        memset (klass->ages, 255, sizeof klass->ages);
+        klass->magnitude = tail.classes[c][i].magnitude;
+        klass->bin = tail.classes[c][i].bin;
+        memcpy (klass->counts, tail.classes[c][i].counts, sizeof klass->counts);
+        klass->restless = tail.classes[c][i].restless;
+      }
+  learned->break_minutes = tail.break_minutes;
+  learned->break_day = tail.break_day;
+  learned->screen_day = tail.screen_day;
+  memcpy (learned->ignored, tail.ignored, sizeof learned->ignored);
+  /* Learned anew: the screen's size, the sun lamp. */
+  learned->screen_lux = 0.0f;
+  learned->sun_lamp_lux = 0.0f;
+  learned->sun_lamp_dusk10 = learned->sun_lamp_dawn10 = 0;
+  learned->sun_lamp_nights = 0;
+  learned->sun_lamp_day = learned->dusk_day = 0;
+  learned->dusk_lux = 0.0f;
+  learned->dusk_offset10 = 0;
+  learned->version = LEARNED_VERSION;
+  return TRUE;
+}
+
 gboolean
 anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
                                   gconstpointer         data,
@@ -1330,6 +1397,14 @@ anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
 
   g_return_val_if_fail (detector != NULL, FALSE);
 
+  if (data != NULL && size == BLOB_V4_SIZE && size != sizeof stored)
+    {
+      memset (&stored, 0, sizeof stored);
+      if (!detector_from_blob_v4 (&stored, data))
+        return FALSE;
+      *detector = stored;
+      return TRUE;
+    }
   if (data == NULL || size != sizeof stored)
     return FALSE;
   memcpy (&stored, data, sizeof stored);
@@ -1545,11 +1620,12 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
       {
         const AnbuActivityStepClass *klass = &learned->classes[c][i];
         guint steps = restless_steps_now (klass, detector->previous_ts);
+        gboolean slow = slow_machine_now (klass, params, detector->previous_ts);
 
         /* A learned duty cycle's own steps are said above. */
         if (c == 0 && is_cycle_sized (cycle_step_watts (learned, params), klass->magnitude))
           continue;
-        if (slow_machine_now (klass, params, detector->previous_ts))
+        if (slow)
           g_ptr_array_add (lines, g_strdup_printf (
               person ? (c == 0 ? _("Switches every 6 to 16 hours (%.0f W steps): "
                                    "marked a person's, counted as activity")
@@ -1560,7 +1636,7 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
                                : _("Light changes every 6 to 16 hours, round the clock (%.0f lux steps): "
                                    "judged a machine, not counted as activity")),
               klass->magnitude));
-        if (steps == 0 || slow_machine_now (klass, params, detector->previous_ts))
+        if (steps == 0 || slow)
           continue;
         g_ptr_array_add (lines, g_strdup_printf (
             person ? (c == 0 ? _("Switches about %u times a day (%.0f W steps): "

@@ -1373,6 +1373,74 @@ test_learned_state_survives_storage (void)
   g_assert_false (anbu_activity_detector_from_blob (&restored, "short", 5));
 }
 
+/* A detector stored by the layout before LEARNED_VERSION 5 (session 11's
+ * code, x86-64): a 61 W lamp on a timer, 19:00-23:00, six days from DAY0.
+ * Made with that code's anbu_activity_detector_to_blob. */
+static const char detector_v4_base64[] =
+  "AQAAAAAAAAC0PO9qAAAAAJqZmZmZmek/MzMzMzMz0z+ILAYAHFEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAADoNQYAHFEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACg9u5qAAAAAAAAdEIAAAAAAAAABAAAAADNzEw/AAAAAJqZmT6amZk+"
+  "HFEAAAAAAABgOutqAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAcUQAA"
+  "HFEAAKcBGATNzHBCV80DAAAAAAAAAQABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAABgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
+
+static void
+timer_lamp_day (AnbuActivityDetector *detector,
+                gint64                day,
+                GArray               *events)
+{
+  AnbuActivityParams params;
+
+  anbu_activity_params_init_default (&params);
+  for (gint64 m = day * 1440; m < (day + 1) * 1440; m++)
+    {
+      gint64 minute = m % 1440;
+      AnbuReading r = { DAY0 + m * MINUTE, minute >= 19 * 60 && minute < 23 * 60 ? 61.0 : 0.8, 0.3 };
+      AnbuActivityEvent out[ANBU_ACTIVITY_MAX_EVENTS];
+
+      g_array_append_vals (events, out, anbu_activity_detector_feed (detector, &params, &r, out));
+    }
+}
+
+static void
+test_learned_state_survives_upgrade (void)
+{
+  AnbuActivityParams params;
+  AnbuActivityDetector upgraded, fresh;
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  g_autoptr(GArray) fresh_events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  g_autofree char *description = NULL;
+  gsize size;
+  g_autofree guchar *blob = g_base64_decode (detector_v4_base64, &size);
+
+  if (sizeof (gpointer) != 8 || G_BYTE_ORDER != G_LITTLE_ENDIAN)
+    {
+      g_test_skip ("the stored detector was made on x86-64");
+      return;
+    }
+  /* The timer learned before the upgrade is kept: the next evening's
+   * switching is the timer's, not a person's... */
+  g_assert_true (anbu_activity_detector_from_blob (&upgraded, blob, size));
+  anbu_activity_params_init_default (&params);
+  description = anbu_activity_detector_describe (&upgraded, &params);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, "19:00 on"));
+  timer_lamp_day (&upgraded, 6, events);
+  g_assert_cmpuint (events->len, ==, 0);
+  /* ...where a detector starting afresh counts it. */
+  anbu_activity_detector_init (&fresh);
+  timer_lamp_day (&fresh, 6, fresh_events);
+  g_assert_cmpuint (fresh_events->len, ==, 2);
+  /* A blob of the old size whose bytes are not the old layout is refused. */
+  blob[G_STRUCT_OFFSET (AnbuActivityDetector, learned)
+       + G_STRUCT_OFFSET (AnbuActivityLearned, version)] = 9;
+  g_assert_false (anbu_activity_detector_from_blob (&upgraded, blob, size));
+}
+
 /* ---- fixed rule, offline, absences ---- */
 
 static void
@@ -1949,6 +2017,8 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/defrost-heater-is-not-activity",
                    test_defrost_heater_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-is-not-activity", test_sun_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/learned-state-survives-upgrade",
+                   test_learned_state_survives_upgrade);
   g_test_add_func ("/anbu/activity/lamp-lit-at-dusk-is-a-person", test_lamp_lit_at_dusk_is_a_person);
   g_test_add_func ("/anbu/activity/restless-machine-is-not-activity",
                    test_restless_machine_is_not_activity);
