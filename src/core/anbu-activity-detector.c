@@ -570,6 +570,17 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * steps up to this many times the size of its own (not a lamp's). */
 #define SCREEN_DAYS       30
 #define SCREEN_STEP_RATIO 2.0
+/* A screen the plug has not seen (or not this month) lights the sensor
+ * from dusk while its appliance is on, and its first steps would count
+ * until there are FLICKER_STEPS of them: a small light step while the
+ * appliance is on is held back this long, and dropped as the screen's when
+ * HOLD_MORE_STEPS more come meanwhile; else it counts, with the time of the
+ * last of them (a dim lamp switched beside the TV, reported up to an hour
+ * and a half late). Small: up to SCREEN_STEP_RATIO times a known screen's
+ * steps, else HOLD_MAX_LUX. */
+#define HOLD_SECONDS    (90 * 60)
+#define HOLD_MORE_STEPS 2
+#define HOLD_MAX_LUX    60.0
 
 static guint
 step_class_day_count (const AnbuActivityStepClass *klass,
@@ -1057,14 +1068,57 @@ anbu_activity_detector_take_pending (AnbuActivityDetector *detector,
   g_return_val_if_fail (event != NULL, FALSE);
 
   learned = &detector->learned;
-  if (learned->version != LEARNED_VERSION || learned->dip_ts == 0)
+  if (learned->version != LEARNED_VERSION)
     return FALSE;
-  event->ts = learned->dip_ts;
-  event->kind = ANBU_ACTIVITY_LIGHT_OFF;
-  event->magnitude = learned->dip_magnitude;
-  learned->last_counted = MAX (learned->last_counted, learned->dip_ts);
-  learned->dip_ts = 0;
-  return TRUE;
+  if (learned->dip_ts != 0)
+    {
+      event->ts = learned->dip_ts;
+      event->kind = ANBU_ACTIVITY_LIGHT_OFF;
+      event->magnitude = learned->dip_magnitude;
+      learned->last_counted = MAX (learned->last_counted, learned->dip_ts);
+      learned->dip_ts = 0;
+      return TRUE;
+    }
+  if (learned->held_first_ts != 0)
+    {
+      event->ts = learned->held_ts;
+      event->kind = learned->held_kind;
+      event->magnitude = learned->held_magnitude;
+      learned->last_counted = MAX (learned->last_counted, learned->held_ts);
+      learned->held_first_ts = 0;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* A small light step while the appliance is on (above): held, or with the
+ * ones held before it the screen's. */
+static void
+hold_light_step (AnbuActivityLearned *learned,
+                 gint64               ts,
+                 gint32               day,
+                 AnbuActivityKind     kind,
+                 double               magnitude)
+{
+  if (learned->held_first_ts == 0)
+    {
+      learned->held_first_ts = ts;
+      learned->held_more = 0;
+    }
+  else
+    learned->held_more++;
+  learned->held_ts = ts;
+  learned->held_kind = (guint8) kind;
+  learned->held_magnitude = (float) magnitude;
+  if (learned->held_more < HOLD_MORE_STEPS)
+    return;
+  /* Flicker: a screen lights the sensor, remembered as one seen today. */
+  learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS] += learned->held_more + 1u;
+  learned->held_first_ts = 0;
+  learned->screen_day = day;
+  learned->screen_lux = learned->screen_lux > 0
+                        ? (float) (learned->screen_lux + 0.1 * (magnitude - learned->screen_lux))
+                        : (float) magnitude;
 }
 
 static void
@@ -1145,6 +1199,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       else if (!adjacent || reading->ts - learned->dip_ts > params->light_dip_seconds)
         n += anbu_activity_detector_take_pending (detector, &events_out[n]);
     }
+  /* A small light step held back: no screen's flicker followed in time (or
+   * the readings broke off and nobody can tell), so it counts. */
+  if (learned->held_first_ts != 0 && learned->dip_ts == 0
+      && (!adjacent || reading->ts - learned->held_first_ts > HOLD_SECONDS))
+    n += anbu_activity_detector_take_pending (detector, &events_out[n]);
 
   if (adjacent)
     {
@@ -1284,6 +1343,15 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             }
           if (machine != ANBU_ACTIVITY_MACHINE_SUN)
             learned->lamp_on = up;
+          if (machine == ANBU_ACTIVITY_MACHINE_NONE && learned->appliance_on
+              && detector->mark != ANBU_ACTIVITY_MARK_PERSON
+              && magnitude <= (learned->screen_lux > 0 ? SCREEN_STEP_RATIO * learned->screen_lux
+                                                       : HOLD_MAX_LUX))
+            {
+              hold_light_step (learned, reading->ts, day,
+                               up ? ANBU_ACTIVITY_LIGHT_ON : ANBU_ACTIVITY_LIGHT_OFF, magnitude);
+              goto light_done;
+            }
           if (machine == ANBU_ACTIVITY_MACHINE_NONE && !daylight)
             /* The size of this home's lamp, from its switching at night. */
             learned->lamp_lux = learned->lamp_lux > 0

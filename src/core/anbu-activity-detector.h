@@ -52,7 +52,11 @@ G_BEGIN_DECLS
  *   all hours does not wait hours between. Light steps 8 times or more
  *   within two to four hours are a screen lighting the sensor, and for 30
  *   days after, the plug's light steps while its appliance is on are the
- *   screen's, up to twice the size of its own (a lamp's are larger);
+ *   screen's, up to twice the size of its own (a lamp's are larger). A
+ *   small light step while the appliance is on (up to 60 lux, or twice a
+ *   known screen's) is held back for 90 minutes: with 2 more meanwhile it
+ *   is a screen's first flicker, else it counts then, with the time of the
+ *   last of them;
  * - a lamp switched by its own light sensor (a night light): on within two
  *   hours after sunset and off within two hours before sunrise, the same
  *   size of light, at the same minutes from sunset and sunrise (within 15)
@@ -80,7 +84,7 @@ G_BEGIN_DECLS
  * for each plug. */
 
 /* At most this many events come from one reading. */
-#define ANBU_ACTIVITY_MAX_EVENTS 3
+#define ANBU_ACTIVITY_MAX_EVENTS 4
 
 #define ANBU_ACTIVITY_ERROR (anbu_activity_error_quark ())
 
@@ -257,6 +261,15 @@ typedef struct
   gint32  screen_day;
   /* The size of its light steps (a running mean), lux. */
   float   screen_lux;
+  /* A small light step while the appliance is on, held back until it is
+   * clear it was no screen's first flicker: the last step's time, kind and
+   * size, and how many more came since the first (0: nothing held). */
+  gint64  held_first_ts;
+  gint64  held_ts;
+  float   held_magnitude;
+  guint8  held_kind;
+  guint8  held_more;
+  guint8  pad4[2];
 
   /* A lamp switched by its own light sensor: its light's step, its times
    * (tenths of a minute after sunset, after sunrise: negative before), the
@@ -297,8 +310,9 @@ void     anbu_activity_detector_init       (AnbuActivityDetector     *detector);
 
 /* Feeds the next reading of one plug (in time order; a reading not later than
  * the previous one is ignored and returns 0). Writes up to
- * ANBU_ACTIVITY_MAX_EVENTS events (power, light, and a darkening held back
- * earlier, with its own time) into events_out and returns how many. */
+ * ANBU_ACTIVITY_MAX_EVENTS events (power, light, and a darkening or a small
+ * light step held back earlier, with its own time) into events_out and
+ * returns how many. */
 guint    anbu_activity_detector_feed       (AnbuActivityDetector     *detector,
                                             const AnbuActivityParams *params,
                                             const AnbuReading        *reading,
@@ -309,8 +323,9 @@ guint    anbu_activity_detector_feed       (AnbuActivityDetector     *detector,
 void     anbu_activity_detector_seed       (AnbuActivityDetector     *detector,
                                             const AnbuReading        *reading);
 
-/* A darkening still held back (when no more readings will come for a while,
- * e.g. at the end of a late batch): reports it and forgets it. */
+/* A darkening or a small light step still held back (when no more readings
+ * will come for a while, e.g. at the end of a late batch): reports one and
+ * forgets it; call until it returns FALSE. */
 gboolean anbu_activity_detector_take_pending (AnbuActivityDetector   *detector,
                                               AnbuActivityEvent      *event);
 

@@ -1201,8 +1201,11 @@ insert_late_reading (AnbuTelemetry              *self,
         return FALSE;
       *n_new += n;
     }
-  /* A darkening still undecided at the end counts: nobody can tell. */
-  n = anbu_activity_detector_take_pending (&detector, events) ? 1 : 0;
+  /* A darkening or a small light step still undecided at the end counts:
+   * nobody can tell. */
+  n = 0;
+  while (n < G_N_ELEMENTS (events) && anbu_activity_detector_take_pending (&detector, &events[n]))
+    n++;
   if (!store_events (self, serial, events, n, last_activity, error))
     return FALSE;
   *n_new += n;
@@ -1262,6 +1265,7 @@ detect_for_plug (AnbuTelemetry  *self,
       AnbuReading last = { status->last_seen_at, status->last_watts, status->last_lux };
 
       work->detector.learned.dip_ts = 0;
+      work->detector.learned.held_first_ts = 0;
       anbu_activity_detector_seed (&work->detector, &last);
     }
   work->has_detector = TRUE;

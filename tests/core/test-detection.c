@@ -691,6 +691,10 @@ test_tv_modulation_is_not_activity (void)
  * lights the sensor (2-40 lux by the picture) while the TV is on, the TV
  * left on at the onset, in a room with daylight by day. */
 static gboolean restless_screen, screen_left_on_morning, screen_lamp_lit, restless_plug_out;
+/* The resident always watches with the lamp lit (the screen never seen);
+ * or, with no screen light, switches a 30 lux reading lamp on an hour into
+ * the TV and off an hour later. */
+static gboolean screen_lamp_always, reading_lamp;
 
 static gboolean
 irregular_mat_on (gint64 m)
@@ -757,13 +761,15 @@ scene_restless (gint64  m,
       /* The three evenings before the onset the resident watches with the
        * room lamp lit (300 lux: no flicker shows), lit 5 minutes after the
        * TV and put out 10 minutes before it. */
-      if (screen_lamp_lit && day >= ONSET_DAY - 3 && day < ONSET_DAY
+      if (screen_lamp_lit && day >= (screen_lamp_always ? 0 : ONSET_DAY - 3) && day < ONSET_DAY
           && minute >= on + 5 && minute < on + 170)
         *lux += 300.0;
       return;
     }
   if (tv)
     *watts += 110.0;
+  if (reading_lamp && day < ONSET_DAY && minute >= on + 60 && minute < on + 120)
+    *lux += 30.0;
   if (restless_plug_out)
     {
       /* An air purifier's fan instead of the mat: sleep, low or high by
@@ -885,6 +891,38 @@ test_restless_screen_is_not_activity (void)
     }
   g_assert_cmpuint (events_between (events, left_on + MINUTE, DAY0 + 10 * 86400), ==, 0);
   assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 10 * 86400);
+}
+
+static void
+test_screen_never_seen_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(GArray) lamp_events = NULL;
+  gint64 left_on = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
+
+  /* Watched with the lamp lit every evening, then left on in the morning:
+   * at dusk the plug sees a flicker it never saw, and its first steps are
+   * held back until it is plain they are a screen's. */
+  restless_screen = screen_left_on_morning = screen_lamp_lit = screen_lamp_always = TRUE;
+  events = run_scene (scene_restless, 10, NULL);
+  restless_screen = screen_left_on_morning = screen_lamp_lit = screen_lamp_always = FALSE;
+  g_assert_cmpuint (events_between (events, left_on, left_on + MINUTE), ==, 1);
+  g_assert_cmpuint (events_between (events, left_on + MINUTE, DAY0 + 10 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 10 * 86400);
+
+  /* A dim reading lamp switched on and off beside the TV, no screen: it
+   * counts, an hour and a half after it was first switched, with the time
+   * it was put out. */
+  reading_lamp = TRUE;
+  lamp_events = run_scene (scene_restless, ONSET_DAY, NULL);
+  reading_lamp = FALSE;
+  for (gint64 day = 0; day < ONSET_DAY - 1; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + restless_tv_on_minute (day) * MINUTE;
+
+      g_assert_cmpuint (events_between (lamp_events, on + 60 * MINUTE, on + 61 * MINUTE), ==, 0);
+      g_assert_cmpuint (events_between (lamp_events, on + 120 * MINUTE, on + 121 * MINUTE), ==, 1);
+    }
 }
 
 /* A lamp on a mechanical timer (120 lux at the sensor, 19:00-23:00) and
@@ -2017,6 +2055,8 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/defrost-heater-is-not-activity",
                    test_defrost_heater_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-is-not-activity", test_sun_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/screen-never-seen-is-not-activity",
+                   test_screen_never_seen_is_not_activity);
   g_test_add_func ("/anbu/activity/learned-state-survives-upgrade",
                    test_learned_state_survives_upgrade);
   g_test_add_func ("/anbu/activity/lamp-lit-at-dusk-is-a-person", test_lamp_lit_at_dusk_is_a_person);
