@@ -581,6 +581,8 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
 #define HOLD_SECONDS    (90 * 60)
 #define HOLD_MORE_STEPS 2
 #define HOLD_MAX_LUX    60.0
+/* A lamp's steps are alike within this ratio, a screen's are seldom. */
+#define HOLD_ALIKE      1.1
 
 static guint
 step_class_day_count (const AnbuActivityStepClass *klass,
@@ -1104,13 +1106,19 @@ hold_light_step (AnbuActivityLearned *learned,
     {
       learned->held_first_ts = ts;
       learned->held_more = 0;
+      learned->held_smallest = learned->held_largest = (float) magnitude;
     }
   else
-    learned->held_more++;
+    learned->held_more = (guint8) MIN (learned->held_more + 1, 255);
   learned->held_ts = ts;
   learned->held_kind = (guint8) kind;
   learned->held_magnitude = (float) magnitude;
-  if (learned->held_more < HOLD_MORE_STEPS)
+  learned->held_smallest = (float) MIN (learned->held_smallest, magnitude);
+  learned->held_largest = (float) MAX (learned->held_largest, magnitude);
+  /* A lamp switched on and off and on again steps by one size (within
+   * HOLD_ALIKE); a screen's light follows the picture. */
+  if (learned->held_more < HOLD_MORE_STEPS
+      || learned->held_largest <= HOLD_ALIKE * learned->held_smallest)
     return;
   /* Flicker: a screen lights the sensor, remembered as one seen today. */
   learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS] += learned->held_more + 1u;

@@ -54,9 +54,9 @@ G_BEGIN_DECLS
  *   days after, the plug's light steps while its appliance is on are the
  *   screen's, up to twice the size of its own (a lamp's are larger). A
  *   small light step while the appliance is on (up to 60 lux, or twice a
- *   known screen's) is held back for 90 minutes: with 2 more meanwhile it
- *   is a screen's first flicker, else it counts then, with the time of the
- *   last of them;
+ *   known screen's) is held back for 90 minutes: with 2 more meanwhile, of
+ *   sizes unlike (a lamp's steps are alike within 10 %), it is a screen's first
+ *   flicker, else it counts then, with the time of the last of them;
  * - a lamp switched by its own light sensor (a night light): on within two
  *   hours after sunset and off within two hours before sunrise, the same
  *   size of light, at the same minutes from sunset and sunrise (within 15)
@@ -267,6 +267,8 @@ typedef struct
   gint64  held_first_ts;
   gint64  held_ts;
   float   held_magnitude;
+  float   held_smallest;   /* the sizes of the steps held: a lamp's are alike */
+  float   held_largest;
   guint8  held_kind;
   guint8  held_more;
   guint8  pad4[2];
