@@ -624,7 +624,8 @@ is_night_bin (gint32 b,
 {
   gint64 middle = (gint64) b * STEP_BIN_SECONDS + STEP_BIN_SECONDS / 2 + utc_offset_seconds;
 
-  return ((middle / 3600) % 24 + 24) % 24 < 5;
+  /* Seconds into the local day, also west of Greenwich. */
+  return ((middle % 86400) + 86400) % 86400 / 3600 < 5;
 }
 
 /* The slow machine's rule (above). */
@@ -1452,8 +1453,9 @@ detector_from_blob_v4 (AnbuActivityDetector *detector,
   learned->break_day = tail.break_day;
   learned->screen_day = tail.screen_day;
   memcpy (learned->ignored, tail.ignored, sizeof learned->ignored);
-  /* Learned anew: the screen's size, the sun lamp. */
-  learned->screen_lux = 0.0f;
+  /* Learned anew: the sun lamp; the screen's size, taken meanwhile as
+   * the largest a held light step may have. */
+  learned->screen_lux = learned->screen_day != 0 ? (float) (HOLD_MAX_LUX / SCREEN_STEP_RATIO) : 0.0f;
   learned->sun_lamp_lux = 0.0f;
   learned->sun_lamp_dusk10 = learned->sun_lamp_dawn10 = 0;
   learned->sun_lamp_nights = 0;

@@ -1182,7 +1182,9 @@ insert_late_reading (AnbuTelemetry              *self,
                                            &has_next, error))
     return FALSE;
 
+  /* The live detector's held steps stay its own to report. */
   detector.learned.dip_ts = 0;
+  detector.learned.held_first_ts = 0;
   if (has_previous)
     anbu_activity_detector_seed (&detector, &previous);
   else

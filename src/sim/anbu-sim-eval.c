@@ -457,8 +457,15 @@ evaluate_detector (const EvalJob       *job,
       while (next_event < data->events->len
              && g_array_index (data->events, AnbuActivityEvent, next_event).ts <= a)
         {
-          last_event = &g_array_index (data->events, AnbuActivityEvent, next_event);
-          last_activity = last_event->ts;
+          const AnbuActivityEvent *event = &g_array_index (data->events, AnbuActivityEvent,
+                                                            next_event);
+
+          /* A step held back comes after later ones, with its own time. */
+          if (last_event == NULL || event->ts >= last_activity)
+            {
+              last_event = event;
+              last_activity = event->ts;
+            }
           next_event++;
           alarm_open = FALSE;
         }

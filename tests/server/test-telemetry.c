@@ -288,6 +288,58 @@ test_out_of_order (void)
   ingest_fixture_free (fixture);
 }
 
+/* A TV on in the dark, and its screen's first flicker at the sensor:
+ * small light steps of unlike sizes, held back until there are three, then
+ * the screen's. A reading resent late in between must not report the step
+ * the live detector still holds: only the TV's switching is activity. */
+static void
+test_late_reading_keeps_held_step (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (NOW, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-S", NOW - 7200);
+  static const struct { gint64 ago; const char *watts, *lux; } live[] = {
+    { 900, "3", "2" }, { 840, "120", "2" }, { 780, "120", "2" }, { 720, "120", "2" },
+    { 600, "120", "2" }, { 540, "120", "40" }, { 480, "120", "40" },
+  };
+  static const struct { gint64 ago; const char *watts, *lux; } flicker[] = {
+    { 420, "120", "2" }, { 360, "120", "30" }, { 300, "120", "30" },
+  };
+  g_autoptr(GString) first = g_string_new (NULL);
+  g_autoptr(GString) rest = g_string_new (NULL);
+  g_autofree char *late = reading ("PLUG-S", NOW - 660, "120", "2");
+  g_autoptr(AnbuTestResponse) a = NULL;
+  g_autoptr(AnbuTestResponse) b = NULL;
+  g_autoptr(AnbuTestResponse) c = NULL;
+  g_autoptr(AnbuTestResponse) keep = NULL;
+  JsonArray *events;
+
+  for (guint i = 0; i < G_N_ELEMENTS (live); i++)
+    {
+      g_autofree char *item = reading ("PLUG-S", NOW - live[i].ago, live[i].watts, live[i].lux);
+
+      g_string_append_printf (first, "%s%s", i > 0 ? "," : "", item);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (flicker); i++)
+    {
+      g_autofree char *item = reading ("PLUG-S", NOW - flicker[i].ago, flicker[i].watts,
+                                       flicker[i].lux);
+
+      g_string_append_printf (rest, "%s%s", i > 0 ? "," : "", item);
+    }
+  a = ingest_post (fixture, first->str);
+  b = ingest_post (fixture, late);
+  g_assert_cmpint (json_object_get_int_member (answer (b), "accepted"), ==, 1);
+  c = ingest_post (fixture, rest->str);
+  g_assert_cmpint (json_object_get_int_member (answer (c), "accepted"), ==, G_N_ELEMENTS (flicker));
+  events = json_object_get_array_member (series_plug (fixture, household, NOW - 3600, NOW + 60,
+                                                      "1h", &keep),
+                                         "events");
+  g_assert_cmpuint (json_array_get_length (events), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (events, 0), "kind"),
+                   ==, "power_on");
+  ingest_fixture_free (fixture);
+}
+
 typedef struct
 {
   guint  pending;
@@ -722,6 +774,7 @@ main (int   argc,
   g_test_add_func ("/anbu/ingest/duplicates", test_duplicates);
   g_test_add_func ("/anbu/ingest/daylight-never-counts", test_daylight_never_counts);
   g_test_add_func ("/anbu/ingest/out-of-order", test_out_of_order);
+  g_test_add_func ("/anbu/ingest/late-reading-keeps-held-step", test_late_reading_keeps_held_step);
   g_test_add_func ("/anbu/ingest/concurrent-batches", test_concurrent_batches);
   g_test_add_func ("/anbu/ingest/live-fields-synced", test_live_fields_synced);
   g_test_add_func ("/anbu/ingest/timer-learned-in-record", test_timer_learned_in_record);
