@@ -563,6 +563,14 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
 #define WEEK_DAYS        7
 #define WEEK_BINS        8
 #define WEEK_NIGHT_BINS  1
+/* A machine whose steps show only at night (an air purifier's fan under a
+ * TV left on all day) never fills a day either: a size stepping this many
+ * times between 00:00 and 04:00 on this many nights is a machine's; a
+ * night of fewer steps halves the nights counted. A person asleep does
+ * not switch one thing four times in the dead of the night, night after
+ * night. Power steps only: a lamp lit for the toilet is a person's. */
+#define BUSY_NIGHT_STEPS 4
+#define BUSY_NIGHTS      3
 /* Nobody switches lamps this often within two to four hours: a screen
  * lighting the sensor does, from the moment it is left on in the dark. */
 #define FLICKER_STEPS 8
@@ -729,17 +737,42 @@ slow_machine_now (const AnbuActivityStepClass *klass,
          && now / 60 - klass->run_minute <= SLOW_GAP_MAX;
 }
 
+/* The busy nights as of `minute` of local `day`: the nights whose dead
+ * hours passed without any of the class's steps since its newest count
+ * each halve them (a mat paused over a night and switched on again is
+ * a person's act). */
+static guint
+busy_nights_now (const AnbuActivityStepClass *klass,
+                 gint32                       day,
+                 gint64                       minute)
+{
+  gint32 quiet = day - klass->night - (minute >= 240 ? 0 : 1);
+  guint busy = klass->busy_nights;
+
+  if (klass->night == day)
+    return busy + (klass->night_steps >= BUSY_NIGHT_STEPS);
+  if (klass->night_steps >= BUSY_NIGHT_STEPS)
+    busy = MIN (busy + 1, BUSY_NIGHTS + 1);
+  else
+    busy /= 2;
+  return busy >> MIN (MAX (quiet, 0), 8);
+}
+
 /* Whether the class's steps are a machine's (above), by its counts as of
- * its last step. */
+ * its last step, at `minute` of local `day`. */
 static gboolean
 is_restless (const AnbuActivityStepClass *klass,
-             const AnbuActivityParams    *params)
+             const AnbuActivityParams    *params,
+             gint32                       local_day,
+             gint64                       local_minute)
 {
   guint bins, day = step_class_day_count (klass, &bins);
 
   if (klass->magnitude <= 0)
     return FALSE;
   if (is_slow_machine (klass, params->utc_offset_seconds))
+    return TRUE;
+  if (busy_nights_now (klass, local_day, local_minute) >= BUSY_NIGHTS)
     return TRUE;
   if (klass->restless)
     return day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS;
@@ -805,11 +838,24 @@ step_class_observe (AnbuActivityLearned      *learned,
 {
   gint32 bin = (gint32) (ts / STEP_BIN_SECONDS);
   gint64 minutes = ts / 60;
+  gint64 night_minute = (ts + params->utc_offset_seconds - (gint64) day * 86400) / 60;
   AnbuActivityStepClass *klass = step_class_for (learned->classes[channel], magnitude, bin);
 
   if (klass->counts[bin % ANBU_ACTIVITY_STEP_BINS] < 255)
     klass->counts[bin % ANBU_ACTIVITY_STEP_BINS]++;
   klass->ages[bin % ANBU_ACTIVITY_STEP_BINS] = 0;
+  if (channel == 0 && night_minute < 240)
+    {
+      if (klass->night != day)
+        {
+          /* The last night with steps is over: busy or not; a night
+           * without any since was not. */
+          klass->busy_nights = (guint8) busy_nights_now (klass, day, 0);
+          klass->night = day;
+          klass->night_steps = 0;
+        }
+      klass->night_steps = (guint8) MIN (klass->night_steps + 1, 255);
+    }
   if (klass->run_minute == 0 || minutes - klass->run_minute >= SLOW_RUN_MINUTES)
     {
       gint64 gap = minutes - klass->run_minute;
@@ -822,7 +868,7 @@ step_class_observe (AnbuActivityLearned      *learned,
     }
   /* The size is learned slowly: a machine's steps stray a little. */
   klass->magnitude += (float) (0.1 * (magnitude - klass->magnitude));
-  klass->restless = is_restless (klass, params);
+  klass->restless = is_restless (klass, params, day, night_minute);
   /* A screen's light steps differ in size with the picture: counted
    * together, and remembered by the local day. */
   if (channel == 1 && recent_steps (learned->classes[1], bin) >= FLICKER_STEPS)

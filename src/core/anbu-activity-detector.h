@@ -49,7 +49,10 @@ G_BEGIN_DECLS
  *   week in 8 of the day's two-hour bins, 1 of them between midnight and
  *   04:00, is a slow machine's (a fridge's defrost heater): a person who
  *   uses a thing twice a day keeps to their hours, and one who uses it at
- *   all hours does not wait hours between. Light steps 8 times or more
+ *   all hours does not wait hours between. A power step size seen 4 times
+ *   or more between 00:00 and 04:00 on 3 nights (a night without halves
+ *   the count) is a machine's too (an air purifier's fan under a TV left
+ *   on all day shows only at night). Light steps 8 times or more
  *   within two to four hours are a screen lighting the sensor, and for 30
  *   days after, the plug's light steps while its appliance is on are the
  *   screen's, up to twice the size of its own (a lamp's are larger). A
@@ -197,10 +200,14 @@ typedef struct
   guint8  ages[ANBU_ACTIVITY_STEP_BINS];     /* per two-hour bin of the day: days since the
                                               * class last stepped in it (255: long ago) */
   guint8  slow_runs;                         /* runs in a row 6-16 hours after the last */
-  guint8  pad[2];
+  guint8  night_steps;                       /* steps between 00:00 and 04:00 of `night` */
+  guint8  busy_nights;                       /* nights of many such steps (halved by a
+                                              * night of few) */
+  guint8  pad[3];
   gint32  run_minute;                        /* start of the class's last run of steps,
                                               * minutes since the epoch (breaks in the
                                               * readings left out) */
+  gint32  night;                             /* local day of the newest night step */
 } AnbuActivityStepClass;
 
 /* Channels: 0 power, 1 light; directions: 0 on, 1 off. */
