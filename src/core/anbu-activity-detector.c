@@ -177,9 +177,9 @@ local_time (const AnbuActivityParams *params,
 /* Sunrise and sunset (NOAA's approximation, good to a few minutes) of a
  * local day, in minutes after local midnight. */
 static void
-update_sun (AnbuActivityLearned      *learned,
-            const AnbuActivityParams *params,
-            gint32                    day)
+compute_sun (AnbuActivityLearned      *learned,
+             const AnbuActivityParams *params,
+             gint32                    day)
 {
   double gamma = 2.0 * G_PI / 365.0 * fmod ((double) day + 0.5, 365.2425);
   double decl = 0.006918 - 0.399912 * cos (gamma) + 0.070257 * sin (gamma)
@@ -197,14 +197,23 @@ update_sun (AnbuActivityLearned      *learned,
   learned->sunset_minute = (gint16) (720.0 - 4.0 * (params->longitude - ha) - eqtime + offset);
 }
 
+/* Sunrise and sunset of `day`, computed once a day. */
+static void
+update_sun (AnbuActivityLearned      *learned,
+            const AnbuActivityParams *params,
+            gint32                    day)
+{
+  if (learned->sun_day != day)
+    compute_sun (learned, params, day);
+}
+
 static gboolean
 in_daylight (AnbuActivityLearned      *learned,
              const AnbuActivityParams *params,
              gint32                    day,
              double                    minute)
 {
-  if (learned->sun_day != day)
-    update_sun (learned, params, day);
+  update_sun (learned, params, day);
   /* Twilight on either side: a sunlit sensor still sees clouds then. */
   return minute >= learned->sunrise_minute - 45 && minute <= learned->sunset_minute + 45;
 }
@@ -227,8 +236,7 @@ learn_daylight (AnbuActivityLearned      *learned,
         learned->daylight[i] = (guint16) (learned->daylight[i] * 0.9);
       learned->daylight_day = day;
     }
-  if (learned->sun_day != day)
-    update_sun (learned, params, day);
+  update_sun (learned, params, day);
   /* A lamp's light is not daylight (a windowless room lit in the day). */
   if (minute >= learned->sunrise_minute && minute <= learned->sunset_minute
       && !learned->lamp_on && lux > learned->daylight[slot])
@@ -437,11 +445,13 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
 #define SUN_LAMP_TOLERANCE  20.0
 #define SUN_LAMP_NIGHTS     4
 
+/* Steps of one thing (a step class, a duty cycle, a sun lamp): within 30 %
+ * of a known size (0: none known). */
 static gboolean
-sun_lamp_sized (double lamp,
-                double magnitude)
+is_same_size (double known,
+              double magnitude)
 {
-  return lamp > 0 && fabs (magnitude - lamp) <= 0.3 * MAX (lamp, magnitude);
+  return known > 0 && fabs (magnitude - known) <= 0.3 * MAX (known, magnitude);
 }
 
 static gboolean
@@ -470,8 +480,7 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
   double offset, dusk;
   guint k;
 
-  if (learned->sun_day != day)
-    update_sun (learned, params, day);
+  update_sun (learned, params, day);
   if (up)
     {
       offset = minute - learned->sunset_minute;
@@ -479,29 +488,29 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
         return FALSE;
       /* The evening's first light, or the learned lamp's after another. */
       if (learned->dusk_day != day
-          || (learned->sun_lamp_nights > 0 && sun_lamp_sized (learned->sun_lamp_lux, magnitude)))
+          || (learned->sun_lamp_nights > 0 && is_same_size (learned->sun_lamp_lux, magnitude)))
         {
           learned->dusk_day = day;
           learned->dusk_offset10 = (gint16) lround (offset * 10.0);
           learned->dusk_lux = (float) magnitude;
         }
-      return established && sun_lamp_sized (learned->sun_lamp_lux, magnitude)
+      return established && is_same_size (learned->sun_lamp_lux, magnitude)
              && fabs (offset - learned->sun_lamp_dusk10 / 10.0) <= SUN_LAMP_TOLERANCE;
     }
   offset = minute - learned->sunrise_minute;
   if (offset < SUN_LAMP_DAWN_FROM || offset > SUN_LAMP_DAWN_TO)
     {
       /* Put out in the night (at bedtime): a person's lamp. */
-      if (sun_lamp_sized (learned->dusk_lux, magnitude))
+      if (is_same_size (learned->dusk_lux, magnitude))
         learned->dusk_day = 0;
       return FALSE;
     }
   if (learned->dusk_day == day - 1 && learned->sun_lamp_day != day
-      && sun_lamp_sized (learned->dusk_lux, magnitude))
+      && is_same_size (learned->dusk_lux, magnitude))
     {
       dusk = learned->dusk_offset10 / 10.0;
       if (learned->sun_lamp_nights > 0 && day - learned->sun_lamp_day <= TIMER_GAP_DAYS
-          && sun_lamp_sized (learned->sun_lamp_lux, magnitude)
+          && is_same_size (learned->sun_lamp_lux, magnitude)
           && fabs (dusk - learned->sun_lamp_dusk10 / 10.0) <= SUN_LAMP_SPREAD
           && fabs (offset - learned->sun_lamp_dawn10 / 10.0) <= SUN_LAMP_SPREAD)
         {
@@ -524,14 +533,12 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
           learned->sun_lamp_day = day;
         }
     }
-  return established && sun_lamp_sized (learned->sun_lamp_lux, magnitude)
+  return established && is_same_size (learned->sun_lamp_lux, magnitude)
          && fabs (offset - learned->sun_lamp_dawn10 / 10.0) <= SUN_LAMP_TOLERANCE;
 }
 
 /* Step classes (AnbuActivityStepClass): a day of two-hour bins. */
 #define STEP_BIN_SECONDS 7200
-/* Steps within this share of each other are of one class. */
-#define STEP_CLASS_WIDTH 0.3
 /* A person switches a thing a few times a day, in waking hours: a class
  * with this many steps over the last day, in this many of its two-hour
  * bins (16 hours), this many of them in the dead of the night, is a
@@ -591,6 +598,19 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
 #define HOLD_MAX_LUX    60.0
 /* A lamp's steps are alike within this ratio, a screen's are seldom. */
 #define HOLD_ALIKE      1.1
+
+/* A screen lit the sensor today: remembered, with the size of its steps
+ * (a running mean). */
+static void
+note_screen (AnbuActivityLearned *learned,
+             gint32               day,
+             double               magnitude)
+{
+  learned->screen_day = day;
+  learned->screen_lux = learned->screen_lux > 0
+                        ? (float) (learned->screen_lux + 0.1 * (magnitude - learned->screen_lux))
+                        : (float) magnitude;
+}
 
 static guint
 step_class_day_count (const AnbuActivityStepClass *klass,
@@ -670,8 +690,7 @@ step_class_for (AnbuActivityStepClass *classes,
       AnbuActivityStepClass *klass = &classes[i];
       guint count, bins;
 
-      if (klass->magnitude > 0
-          && fabs (magnitude - klass->magnitude) <= STEP_CLASS_WIDTH * MAX (magnitude, klass->magnitude))
+      if (is_same_size (klass->magnitude, magnitude))
         return klass;
       count = klass->magnitude > 0 ? step_class_day_count (klass, &bins) : 0;
       /* A machine's class outlives a person's: a defrost heater steps
@@ -874,10 +893,7 @@ step_class_observe (AnbuActivityLearned      *learned,
   if (channel == 1 && recent_steps (learned->classes[1], bin) >= FLICKER_STEPS)
     {
       klass->restless = TRUE;
-      learned->screen_day = day;
-      learned->screen_lux = learned->screen_lux > 0
-                            ? (float) (learned->screen_lux + 0.1 * (magnitude - learned->screen_lux))
-                            : (float) magnitude;
+      note_screen (learned, day, magnitude);
     }
   return klass->restless;
 }
@@ -1067,7 +1083,7 @@ static gboolean
 is_cycle_sized (double cycle,
                 double step)
 {
-  return cycle > 0 && fabs (fabs (step) - cycle) <= 0.3 * MAX (fabs (step), cycle);
+  return is_same_size (cycle, fabs (step));
 }
 
 /* A step clearly not the learned machine's: under half or over twice its
@@ -1170,10 +1186,7 @@ hold_light_step (AnbuActivityLearned *learned,
   /* Flicker: a screen lights the sensor, remembered as one seen today. */
   learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS] += learned->held_more + 1u;
   learned->held_first_ts = 0;
-  learned->screen_day = day;
-  learned->screen_lux = learned->screen_lux > 0
-                        ? (float) (learned->screen_lux + 0.1 * (magnitude - learned->screen_lux))
-                        : (float) magnitude;
+  note_screen (learned, day, magnitude);
 }
 
 static void
