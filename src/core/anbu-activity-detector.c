@@ -559,14 +559,22 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * every 8-12 hours) never fills a day. Its runs of steps (those within an
  * hour of each other) come SLOW_GAP_MIN to SLOW_GAP_MAX hours apart time
  * after time, so their hours wander round the clock: a class with SLOW_RUNS
- * such gaps in a row, seen over the last WEEK_DAYS days in WEEK_BINS of the
- * day's two-hour bins, WEEK_NIGHT_BINS of them in the dead of the night, is
- * a machine's. A person who uses a thing at all hours does so at uneven
- * gaps; one who keeps to a morning and an evening keeps to their hours. */
+ * such gaps more than it had runs too soon (each costs SLOW_EXTRA_COST),
+ * seen over the last WEEK_DAYS days in WEEK_BINS of the day's two-hour
+ * bins, WEEK_NIGHT_BINS of them in the dead of the night, is a machine's.
+ * A person who uses a thing at all hours does so at uneven gaps; one who
+ * keeps to a morning and an evening keeps to their hours. A gap counts
+ * only after a run that ended switched off: a TV on from 19:00 to 01:00 is
+ * one use, not two runs. A gap up to twice the longest neither counts nor
+ * starts again: a run the load beside it hid (a heater's step under a TV
+ * is too small a part to show) is not proof the machine stopped. The
+ * count stops at SLOW_RUNS_KEPT, so that a few runs too soon undo it. */
 #define SLOW_RUN_MINUTES 60
 #define SLOW_GAP_MIN     (6 * 60)
 #define SLOW_GAP_MAX     (16 * 60)
 #define SLOW_RUNS        6
+#define SLOW_RUNS_KEPT   12
+#define SLOW_EXTRA_COST  2
 #define WEEK_DAYS        7
 #define WEEK_BINS        8
 #define WEEK_NIGHT_BINS  1
@@ -853,10 +861,11 @@ step_class_observe (AnbuActivityLearned      *learned,
                     guint                     channel,
                     gint64                    ts,
                     gint32                    day,
-                    double                    magnitude)
+                    double                    step)
 {
+  double magnitude = fabs (step);
   gint32 bin = (gint32) (ts / STEP_BIN_SECONDS);
-  gint64 minutes = ts / 60;
+  gint64 minutes = ts / 60, gap;
   gint64 night_minute = (ts + params->utc_offset_seconds - (gint64) day * 86400) / 60;
   AnbuActivityStepClass *klass = step_class_for (learned->classes[channel], magnitude, bin);
 
@@ -875,16 +884,25 @@ step_class_observe (AnbuActivityLearned      *learned,
         }
       klass->night_steps = (guint8) MIN (klass->night_steps + 1, 255);
     }
-  if (klass->run_minute == 0 || minutes - klass->run_minute >= SLOW_RUN_MINUTES)
+  gap = minutes - klass->run_minute;
+  if (klass->run_minute == 0 || gap > 2 * SLOW_GAP_MAX)
     {
-      gint64 gap = minutes - klass->run_minute;
-
-      if (klass->run_minute != 0 && gap >= SLOW_GAP_MIN && gap <= SLOW_GAP_MAX)
-        klass->slow_runs = (guint8) MIN (klass->slow_runs + 1, 255);
-      else
-        klass->slow_runs = 0;
+      klass->slow_runs = 0;
       klass->run_minute = (gint32) minutes;
     }
+  else if (gap >= SLOW_GAP_MIN)
+    {
+      if (gap <= SLOW_GAP_MAX && klass->run_ended_off)
+        klass->slow_runs = (guint8) MIN (klass->slow_runs + 1, SLOW_RUNS_KEPT);
+      klass->run_minute = (gint32) minutes;
+    }
+  else if (gap >= SLOW_RUN_MINUTES)
+    {
+      klass->slow_runs = (guint8) MAX ((gint) klass->slow_runs - SLOW_EXTRA_COST, 0);
+      klass->run_minute = (gint32) minutes;
+    }
+  if (minutes - klass->run_minute < SLOW_RUN_MINUTES)
+    klass->run_ended_off = step < 0;
   /* The size is learned slowly: a machine's steps stray a little. */
   klass->magnitude += (float) (0.1 * (magnitude - klass->magnitude));
   klass->restless = is_restless (klass, params, day, night_minute);
@@ -1290,7 +1308,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
         {
           machine = classify_beside_cycle (learned, params, cycle, detector->previous_watts, watts);
           if (step_class_observe (learned, params, 0, reading->ts, day,
-                                  fabs (watts - detector->previous_watts))
+                                  watts - detector->previous_watts)
               && machine == ANBU_ACTIVITY_MACHINE_NONE
               && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
@@ -1310,7 +1328,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           /* Every step counts towards its size's class, also a machine's
            * on top of an appliance left on (modulation to the plug). */
           if (step_class_observe (learned, params, 0, reading->ts, day,
-                                  fabs (watts - detector->previous_watts))
+                                  watts - detector->previous_watts)
               && machine == ANBU_ACTIVITY_MACHINE_NONE && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
@@ -1395,7 +1413,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           if (machine == ANBU_ACTIVITY_MACHINE_NONE || machine == ANBU_ACTIVITY_MACHINE_TIMER)
             {
               gboolean restless = step_class_observe (learned, params, 1, reading->ts, day,
-                                                      magnitude);
+                                                      up ? magnitude : -magnitude);
 
               /* A plug whose screen lit the sensor this month: while the
                * appliance is on, light steps of the screen's size are its

@@ -199,11 +199,13 @@ typedef struct
   guint8  restless;                          /* judged a machine's, until it quietens */
   guint8  ages[ANBU_ACTIVITY_STEP_BINS];     /* per two-hour bin of the day: days since the
                                               * class last stepped in it (255: long ago) */
-  guint8  slow_runs;                         /* runs in a row 6-16 hours after the last */
+  guint8  slow_runs;                         /* runs 6-16 hours after the last, less twice
+                                              * those too soon (0-12) */
   guint8  night_steps;                       /* steps between 00:00 and 04:00 of `night` */
   guint8  busy_nights;                       /* nights of many such steps (halved by a
                                               * night of few) */
-  guint8  pad[3];
+  guint8  run_ended_off;                     /* the last run's last step was down */
+  guint8  pad[2];
   gint32  run_minute;                        /* start of the class's last run of steps,
                                               * minutes since the epoch (breaks in the
                                               * readings left out) */
