@@ -105,6 +105,8 @@ run_eval (int    argc,
     }
   table = anbu_sim_eval_result_format (result);
   fputs (table, stdout);
+  /* The table first, also where both streams go to one pipe. */
+  fflush (stdout);
   g_printerr (_("evaluated in %.1f s on %u threads\n"),
               (g_get_monotonic_time () - started) / 1e6, config.threads);
   return 0;
