@@ -444,6 +444,10 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
 #define SUN_LAMP_SPREAD     15.0
 #define SUN_LAMP_TOLERANCE  20.0
 #define SUN_LAMP_NIGHTS     4
+/* A lamp steps by its own size, alike within this ratio: another lamp of
+ * the room (a third brighter, say) put out at bedtime leaves the night
+ * light's night as it was. */
+#define SUN_LAMP_ALIKE      1.15
 
 /* Steps of one thing (a step class, a duty cycle, a sun lamp): within 30 %
  * of a known size (0: none known). */
@@ -452,6 +456,14 @@ is_same_size (double known,
               double magnitude)
 {
   return known > 0 && fabs (magnitude - known) <= 0.3 * MAX (known, magnitude);
+}
+
+/* Steps of one lamp (SUN_LAMP_ALIKE). */
+static gboolean
+is_same_lamp (double known,
+              double magnitude)
+{
+  return known > 0 && MAX (known, magnitude) <= SUN_LAMP_ALIKE * MIN (known, magnitude);
 }
 
 static gboolean
@@ -486,9 +498,13 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
       offset = minute - learned->sunset_minute;
       if (offset < SUN_LAMP_DUSK_FROM || offset > SUN_LAMP_DUSK_TO)
         return FALSE;
-      /* The evening's first light, or the learned lamp's after another. */
+      /* The evening's first light, or one nearer the learned lamp's size
+       * after it (the night light after the room's lamp, not the room's
+       * lamp after the night light). */
       if (learned->dusk_day != day
-          || (learned->sun_lamp_nights > 0 && is_same_size (learned->sun_lamp_lux, magnitude)))
+          || (learned->sun_lamp_nights > 0 && is_same_size (learned->sun_lamp_lux, magnitude)
+              && fabs (magnitude - learned->sun_lamp_lux)
+                 < fabs (learned->dusk_lux - learned->sun_lamp_lux)))
         {
           learned->dusk_day = day;
           learned->dusk_offset10 = (gint16) lround (offset * 10.0);
@@ -501,7 +517,7 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
   if (offset < SUN_LAMP_DAWN_FROM || offset > SUN_LAMP_DAWN_TO)
     {
       /* Put out in the night (at bedtime): a person's lamp. */
-      if (is_same_size (learned->dusk_lux, magnitude))
+      if (is_same_lamp (learned->dusk_lux, magnitude))
         learned->dusk_day = 0;
       return FALSE;
     }

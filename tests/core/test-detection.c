@@ -1215,6 +1215,8 @@ test_kettle_twice_a_day_is_a_person (void)
 #define SUN_LAMP_DAYS 14
 #define SUN_LAMP_ONSET_DAY 8
 static gboolean sun_lamp_person, sun_lamp_left_on, sun_lamp_morning;
+static double sun_lamp_room_lux = 180.0;
+static gint64 sun_lamp_plugged_day;
 
 static double
 sunset_minute (gint64 day)
@@ -1256,14 +1258,15 @@ scene_sun_lamp (gint64  m,
         *lux += 40.0;
       return;
     }
-  if (minute >= dusk || minute < dawn)
+  if ((minute >= dusk && day >= sun_lamp_plugged_day) || (minute < dawn && day > sun_lamp_plugged_day))
     *lux += 40.0;
   if (day < SUN_LAMP_ONSET_DAY && minute >= evening && minute < bedtime)
-    *lux += 180.0;
+    *lux += sun_lamp_room_lux;
 }
 
 static void
-test_sun_lamp_is_not_activity (void)
+test_sun_lamp_beside_lamp (double  room_lux,
+                           gint64  plugged_day)
 {
   AnbuActivityParams params;
   AnbuActivityDetector detector;
@@ -1271,8 +1274,11 @@ test_sun_lamp_is_not_activity (void)
   g_autofree char *description = NULL;
   gint64 onset = DAY0 + SUN_LAMP_ONSET_DAY * 86400, end = DAY0 + SUN_LAMP_DAYS * 86400;
 
-  sun_lamp_person = FALSE;
+  sun_lamp_room_lux = room_lux;
+  sun_lamp_plugged_day = plugged_day;
   events = run_scene (scene_sun_lamp, SUN_LAMP_DAYS, &detector);
+  sun_lamp_room_lux = 180.0;
+  sun_lamp_plugged_day = 0;
   /* The resident's lamp counts every evening. */
   for (gint64 day = 0; day < SUN_LAMP_ONSET_DAY; day++)
     {
@@ -1288,6 +1294,22 @@ test_sun_lamp_is_not_activity (void)
   description = anbu_activity_detector_describe (&detector, &params);
   g_assert_nonnull (description);
   g_assert_nonnull (strstr (description, "judged a lamp with a light sensor"));
+}
+
+static void
+test_sun_lamp_is_not_activity (void)
+{
+  test_sun_lamp_beside_lamp (180.0, 0);
+}
+
+/* The room's own lamp a third brighter than the night light (52 lux
+ * against 40; learned as this home's lamp on the two evenings before the
+ * night light was plugged in), put out at bedtime: not the night light put
+ * out, whose nights still count. */
+static void
+test_sun_lamp_beside_like_lamp_is_not_activity (void)
+{
+  test_sun_lamp_beside_lamp (52.0, 2);
 }
 
 static void
@@ -2113,6 +2135,8 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/defrost-beside-use-is-not-activity",
                    test_defrost_beside_use_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-is-not-activity", test_sun_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/sun-lamp-beside-like-lamp-is-not-activity",
+                   test_sun_lamp_beside_like_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-under-tv-is-not-activity",
                    test_purifier_under_tv_is_not_activity);
   g_test_add_func ("/anbu/activity/screen-never-seen-is-not-activity",
