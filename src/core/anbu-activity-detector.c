@@ -555,6 +555,10 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
 
 /* Step classes (AnbuActivityStepClass): a day of two-hour bins. */
 #define STEP_BIN_SECONDS 7200
+/* A standby device's wake-up in the minute of a small machine's step (an
+ * air purifier's 11 W) moves it by a few watts, a third of its size: power
+ * steps this close are one size whatever their ratio. */
+#define STEP_NOISE_W 4.0
 /* A person switches a thing a few times a day, in waking hours: a class
  * with this many steps over the last day, in this many of its two-hour
  * bins (16 hours), this many of them in the dead of the night, is a
@@ -565,7 +569,10 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * steps keep no period. Once judged, a class stays a machine's while it
  * steps at all (a fan's quiet day, a mat's steps hidden on top of a TV
  * left on): it goes back to a person's only after a day of fewer steps
- * than these. */
+ * than these, and once the week no longer saw it round the clock (the
+ * week's rule of the slow machine, below): a fan unseen for days under a
+ * TV left on, or a mat its thermostat rested on a warm day, is the same
+ * machine when it shows again. */
 #define RESTLESS_DAY_STEPS  12
 #define RESTLESS_DAY_BINS   8
 #define RESTLESS_NIGHT_BINS 2
@@ -680,15 +687,15 @@ is_night_bin (gint32 b,
   return ((middle % 86400) + 86400) % 86400 / 3600 < 5;
 }
 
-/* The slow machine's rule (above). */
+/* Whether the class stepped over the last week round the clock: in
+ * WEEK_BINS of the day's two-hour bins, WEEK_NIGHT_BINS of them in the
+ * dead of the night. */
 static gboolean
-is_slow_machine (const AnbuActivityStepClass *klass,
-                 gint                         utc_offset_seconds)
+steps_round_the_week (const AnbuActivityStepClass *klass,
+                      gint                         utc_offset_seconds)
 {
   guint bins = 0, night = 0;
 
-  if (klass->slow_runs < SLOW_RUNS)
-    return FALSE;
   for (gint32 b = 0; b < ANBU_ACTIVITY_STEP_BINS; b++)
     if (klass->ages[b] < WEEK_DAYS)
       {
@@ -698,9 +705,18 @@ is_slow_machine (const AnbuActivityStepClass *klass,
   return bins >= WEEK_BINS && night >= WEEK_NIGHT_BINS;
 }
 
+/* The slow machine's rule (above). */
+static gboolean
+is_slow_machine (const AnbuActivityStepClass *klass,
+                 gint                         utc_offset_seconds)
+{
+  return klass->slow_runs >= SLOW_RUNS && steps_round_the_week (klass, utc_offset_seconds);
+}
+
 static AnbuActivityStepClass *
 step_class_for (AnbuActivityStepClass *classes,
                 double                 magnitude,
+                double                 slack,
                 gint32                 bin)
 {
   AnbuActivityStepClass *victim = NULL;
@@ -709,6 +725,13 @@ step_class_for (AnbuActivityStepClass *classes,
   for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
     if (classes[i].magnitude > 0)
       step_class_roll (&classes[i], bin);
+  /* A machine's size first: a step of about its size, moved by a standby
+   * device's few watts, is the machine's, not a size of its own. */
+  for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+    if (classes[i].restless && classes[i].magnitude > 0
+        && (is_same_size (classes[i].magnitude, magnitude)
+            || fabs (classes[i].magnitude - magnitude) <= slack))
+      return &classes[i];
   for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
     {
       AnbuActivityStepClass *klass = &classes[i];
@@ -818,7 +841,8 @@ is_restless (const AnbuActivityStepClass *klass,
   if (busy_nights_now (klass, local_day, local_minute) >= BUSY_NIGHTS)
     return TRUE;
   if (klass->restless)
-    return day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS;
+    return (day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS)
+           || steps_round_the_week (klass, params->utc_offset_seconds);
   return day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS
          && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS;
 }
@@ -883,7 +907,8 @@ step_class_observe (AnbuActivityLearned      *learned,
   gint32 bin = (gint32) (ts / STEP_BIN_SECONDS);
   gint64 minutes = ts / 60, gap;
   gint64 night_minute = (ts + params->utc_offset_seconds - (gint64) day * 86400) / 60;
-  AnbuActivityStepClass *klass = step_class_for (learned->classes[channel], magnitude, bin);
+  AnbuActivityStepClass *klass = step_class_for (learned->classes[channel], magnitude,
+                                                 channel == 0 ? STEP_NOISE_W : 0.0, bin);
 
   if (klass->counts[bin % ANBU_ACTIVITY_STEP_BINS] < 255)
     klass->counts[bin % ANBU_ACTIVITY_STEP_BINS]++;
