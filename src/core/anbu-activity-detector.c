@@ -569,8 +569,8 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * steps keep no period. Once judged, a class stays a machine's while it
  * steps at all (a fan's quiet day, a mat's steps hidden on top of a TV
  * left on): it goes back to a person's only after a day of fewer steps
- * than these, and once the week no longer saw it round the clock (the
- * week's rule of the slow machine, below): a fan unseen for days under a
+ * than these, and once the week no longer saw it round the clock (in
+ * WEEK_STAY_BINS of the day's bins, below): a fan unseen for days under a
  * TV left on, or a mat its thermostat rested on a warm day, is the same
  * machine when it shows again. */
 #define RESTLESS_DAY_STEPS  12
@@ -591,7 +591,10 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * one use, not two runs. A gap up to twice the longest neither counts nor
  * starts again: a run the load beside it hid (a heater's step under a TV
  * is too small a part to show) is not proof the machine stopped. The
- * count stops at SLOW_RUNS_KEPT, so that a few runs too soon undo it. */
+ * count stops at SLOW_RUNS_KEPT, so that a few runs too soon undo it.
+ * Once judged, WEEK_STAY_BINS of the week's bins keep it (and any machine's
+ * size judged otherwise, above): a heater whose period comes near half a
+ * day wanders round the clock more slowly. */
 #define SLOW_RUN_MINUTES 60
 #define SLOW_GAP_MIN     (6 * 60)
 #define SLOW_GAP_MAX     (16 * 60)
@@ -600,6 +603,7 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
 #define SLOW_EXTRA_COST  2
 #define WEEK_DAYS        7
 #define WEEK_BINS        8
+#define WEEK_STAY_BINS   6
 #define WEEK_NIGHT_BINS  1
 /* A machine whose steps show only at night (an air purifier's fan under a
  * TV left on all day) never fills a day either: a size stepping this many
@@ -692,7 +696,8 @@ is_night_bin (gint32 b,
  * dead of the night. */
 static gboolean
 steps_round_the_week (const AnbuActivityStepClass *klass,
-                      gint                         utc_offset_seconds)
+                      gint                         utc_offset_seconds,
+                      guint                        week_bins)
 {
   guint bins = 0, night = 0;
 
@@ -702,7 +707,7 @@ steps_round_the_week (const AnbuActivityStepClass *klass,
         bins++;
         night += is_night_bin (b, utc_offset_seconds);
       }
-  return bins >= WEEK_BINS && night >= WEEK_NIGHT_BINS;
+  return bins >= week_bins && night >= WEEK_NIGHT_BINS;
 }
 
 /* The slow machine's rule (above). */
@@ -710,7 +715,9 @@ static gboolean
 is_slow_machine (const AnbuActivityStepClass *klass,
                  gint                         utc_offset_seconds)
 {
-  return klass->slow_runs >= SLOW_RUNS && steps_round_the_week (klass, utc_offset_seconds);
+  return klass->slow_runs >= SLOW_RUNS
+         && steps_round_the_week (klass, utc_offset_seconds,
+                                  klass->restless ? WEEK_STAY_BINS : WEEK_BINS);
 }
 
 static AnbuActivityStepClass *
@@ -842,7 +849,7 @@ is_restless (const AnbuActivityStepClass *klass,
     return TRUE;
   if (klass->restless)
     return (day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS)
-           || steps_round_the_week (klass, params->utc_offset_seconds);
+           || steps_round_the_week (klass, params->utc_offset_seconds, WEEK_STAY_BINS);
   return day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS
          && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS;
 }
