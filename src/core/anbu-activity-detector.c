@@ -486,6 +486,7 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
                   double                    minute,
                   gboolean                  up,
                   double                    magnitude,
+                  double                    after,
                   gboolean                  kept)
 {
   gboolean established = sun_lamp_is_established (learned, day, kept);
@@ -516,8 +517,10 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
   offset = minute - learned->sunrise_minute;
   if (offset < SUN_LAMP_DAWN_FROM || offset > SUN_LAMP_DAWN_TO)
     {
-      /* Put out in the night (at bedtime): a person's lamp. */
-      if (is_same_lamp (learned->dusk_lux, magnitude))
+      /* Put out in the night (at bedtime), the room dark again: a person's
+       * lamp. (One of its size put out beside it, the room still lit as
+       * by it, leaves it on.) */
+      if (is_same_lamp (learned->dusk_lux, magnitude) && after < 0.5 * learned->dusk_lux)
         learned->dusk_day = 0;
       return FALSE;
     }
@@ -1411,7 +1414,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
 
           timer = timer_observe_after_break (learned, learned->timers[1][up ? 0 : 1], params, day,
                                              minute, kept);
-          timer |= sun_lamp_observe (learned, params, day, minute, up, light_change, kept);
+          timer |= sun_lamp_observe (learned, params, day, minute, up, light_change, lux, kept);
           /* Marked a person: the lamp's times are theirs. */
           timer &= detector->mark != ANBU_ACTIVITY_MARK_PERSON;
         }

@@ -1369,6 +1369,15 @@ test_sun_lamp_beside_like_lamp_is_not_activity (void)
   test_sun_lamp_beside_lamp (52.0, 2);
 }
 
+/* The room's own lamp of the night light's very size (40 lux), put out at
+ * bedtime with the night light still lighting the room: the night light's
+ * night counts. */
+static void
+test_sun_lamp_beside_same_lamp_is_not_activity (void)
+{
+  test_sun_lamp_beside_lamp (40.0, 2);
+}
+
 static void
 test_lamp_lit_at_dusk_is_a_person (void)
 {
@@ -2196,6 +2205,8 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/sun-lamp-is-not-activity", test_sun_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-beside-like-lamp-is-not-activity",
                    test_sun_lamp_beside_like_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/sun-lamp-beside-same-lamp-is-not-activity",
+                   test_sun_lamp_beside_same_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-under-tv-is-not-activity",
                    test_purifier_under_tv_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-after-tv-left-on-is-not-activity",
