@@ -12,6 +12,9 @@
 
 /* Layout of AnbuActivityLearned: a stored blob of another one starts afresh. */
 #define LEARNED_VERSION 5
+/* The step class's layout, stored within it (its padding became
+ * run_flags and anchor_gap without a new version). */
+G_STATIC_ASSERT (sizeof (AnbuActivityStepClass) == 48);
 /* Below this a plug's power is standby (a clock, a network chip, a TV's
  * standby); an appliance switched on draws more. */
 #define STANDBY_CAP_W 15.0
@@ -444,10 +447,6 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
 #define SUN_LAMP_SPREAD     15.0
 #define SUN_LAMP_TOLERANCE  20.0
 #define SUN_LAMP_NIGHTS     4
-/* A lamp steps by its own size, alike within this ratio: another lamp of
- * the room (a third brighter, say) put out at bedtime leaves the night
- * light's night as it was. */
-#define SUN_LAMP_ALIKE      1.15
 
 /* Steps of one thing (a step class, a duty cycle, a sun lamp): within 30 %
  * of a known size (0: none known). */
@@ -456,14 +455,6 @@ is_same_size (double known,
               double magnitude)
 {
   return known > 0 && fabs (magnitude - known) <= 0.3 * MAX (known, magnitude);
-}
-
-/* Steps of one lamp (SUN_LAMP_ALIKE). */
-static gboolean
-is_same_lamp (double known,
-              double magnitude)
-{
-  return known > 0 && MAX (known, magnitude) <= SUN_LAMP_ALIKE * MIN (known, magnitude);
 }
 
 static gboolean
@@ -517,10 +508,11 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
   offset = minute - learned->sunrise_minute;
   if (offset < SUN_LAMP_DAWN_FROM || offset > SUN_LAMP_DAWN_TO)
     {
-      /* Put out in the night (at bedtime), the room dark again: a person's
-       * lamp. (One of its size put out beside it, the room still lit as
-       * by it, leaves it on.) */
-      if (is_same_lamp (learned->dusk_lux, magnitude) && after < 0.5 * learned->dusk_lux)
+      /* The room left darker in the night (at bedtime) than the lamp lit
+       * at dusk would leave it: that lamp is not on, a person's. (Another
+       * lamp put out beside it, of any size, the room still lit as by it,
+       * leaves it on.) */
+      if (learned->dusk_lux > 0 && after < 0.5 * learned->dusk_lux)
         learned->dusk_day = 0;
       return FALSE;
     }
@@ -577,13 +569,17 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * TV left on, or a mat its thermostat rested on a warm day, is the same
  * machine when it shows again. */
 #define RESTLESS_DAY_STEPS  12
+/* AnbuActivityStepClass.restless: judged by the day's (or the nights')
+ * many steps, or by the slow machine's gaps. */
+#define RESTLESS_FREQUENT   1
+#define RESTLESS_SLOW       2
 #define RESTLESS_DAY_BINS   8
 #define RESTLESS_NIGHT_BINS 2
 #define RESTLESS_STAY_STEPS 4
 #define RESTLESS_STAY_BINS  2
 /* A machine that switches only a few times a day (a fridge's defrost heater
  * every 8-12 hours) never fills a day. Its runs of steps (those within an
- * hour of each other) come SLOW_GAP_MIN to SLOW_GAP_MAX hours apart time
+ * hour of the run's first) come SLOW_GAP_MIN to SLOW_GAP_MAX hours apart time
  * after time, so their hours wander round the clock: a class with SLOW_RUNS
  * such gaps more than it had runs too soon (each costs SLOW_EXTRA_COST),
  * seen over the last WEEK_DAYS days in WEEK_BINS of the day's two-hour
@@ -591,14 +587,25 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * A person who uses a thing at all hours does so at uneven gaps; one who
  * keeps to a morning and an evening keeps to their hours. A gap counts
  * only after a run that ended switched off: a TV on from 19:00 to 01:00 is
- * one use, not two runs. A gap up to twice the longest neither counts nor
- * starts again: a run the load beside it hid (a heater's step under a TV
- * is too small a part to show) is not proof the machine stopped. The
+ * one use, not two runs. A gap up to twice the longest takes 1 off
+ * rather than starting again: a run the load beside it hid (a heater's
+ * step under a TV is too small a part to show) is not proof the machine
+ * stopped, but a person's day of long and short gaps does not add up. The
  * count stops at SLOW_RUNS_KEPT, so that a few runs too soon undo it.
  * Once judged, WEEK_STAY_BINS of the week's bins keep it (and any machine's
  * size judged otherwise, above): a heater whose period comes near half a
  * day wanders round the clock more slowly. */
 #define SLOW_RUN_MINUTES 60
+/* A run switched on and off within this many minutes is a boil or a
+ * reheat, a person's, and left out of the gaps: a defrost heater heats 20
+ * minutes and more. (A run seen only switching off, from the compressor's
+ * step, may be either.) AnbuActivityStepClass.run_flags: */
+#define SLOW_RUN_BRIEF_MINUTES 10
+#define RUN_ENDED_OFF    1
+#define RUN_STARTED_ON   2
+#define RUN_BRIEF        4
+#define ANCHOR_SET       8
+#define ANCHOR_ENDED_OFF 16
 #define SLOW_GAP_MIN     (6 * 60)
 #define SLOW_GAP_MAX     (16 * 60)
 #define SLOW_RUNS        6
@@ -695,7 +702,7 @@ is_night_bin (gint32 b,
 }
 
 /* Whether the class stepped over the last week round the clock: in
- * WEEK_BINS of the day's two-hour bins, WEEK_NIGHT_BINS of them in the
+ * `week_bins` of the day's two-hour bins, WEEK_NIGHT_BINS of them in the
  * dead of the night. */
 static gboolean
 steps_round_the_week (const AnbuActivityStepClass *klass,
@@ -720,7 +727,7 @@ is_slow_machine (const AnbuActivityStepClass *klass,
 {
   return klass->slow_runs >= SLOW_RUNS
          && steps_round_the_week (klass, utc_offset_seconds,
-                                  klass->restless ? WEEK_STAY_BINS : WEEK_BINS);
+                                  (klass->restless & RESTLESS_SLOW) ? WEEK_STAY_BINS : WEEK_BINS);
 }
 
 static AnbuActivityStepClass *
@@ -735,13 +742,23 @@ step_class_for (AnbuActivityStepClass *classes,
   for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
     if (classes[i].magnitude > 0)
       step_class_roll (&classes[i], bin);
-  /* A machine's size first: a step of about its size, moved by a standby
-   * device's few watts, is the machine's, not a size of its own. */
-  for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
-    if (classes[i].restless && classes[i].magnitude > 0
-        && (is_same_size (classes[i].magnitude, magnitude)
-            || fabs (classes[i].magnitude - magnitude) <= slack))
-      return &classes[i];
+  /* Power: a machine's size first, the nearest: a step of about its size,
+   * moved by a standby device's few watts, is the machine's, not a size of
+   * its own. */
+  if (slack > 0)
+    {
+      AnbuActivityStepClass *nearest = NULL;
+
+      for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+        if (classes[i].restless && classes[i].magnitude > 0
+            && (is_same_size (classes[i].magnitude, magnitude)
+                || fabs (classes[i].magnitude - magnitude) <= slack)
+            && (nearest == NULL
+                || fabs (classes[i].magnitude - magnitude) < fabs (nearest->magnitude - magnitude)))
+          nearest = &classes[i];
+      if (nearest != NULL)
+        return nearest;
+    }
   for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
     {
       AnbuActivityStepClass *klass = &classes[i];
@@ -836,25 +853,31 @@ busy_nights_now (const AnbuActivityStepClass *klass,
 
 /* Whether the class's steps are a machine's (above), by its counts as of
  * its last step, at `minute` of local `day`. */
-static gboolean
+static guint8
 is_restless (const AnbuActivityStepClass *klass,
              const AnbuActivityParams    *params,
+             guint                        channel,
              gint32                       local_day,
              gint64                       local_minute)
 {
   guint bins, day = step_class_day_count (klass, &bins);
 
   if (klass->magnitude <= 0)
-    return FALSE;
-  if (is_slow_machine (klass, params->utc_offset_seconds))
-    return TRUE;
+    return 0;
+  if (channel == 0 && is_slow_machine (klass, params->utc_offset_seconds))
+    return RESTLESS_SLOW;
   if (busy_nights_now (klass, local_day, local_minute) >= BUSY_NIGHTS)
-    return TRUE;
-  if (klass->restless)
+    return RESTLESS_FREQUENT;
+  /* Power: once judged, a size stays a machine's (above). Light: a screen
+   * is remembered apart (screen_day), and a lamp switched 4-6 times a day
+   * the days after the TV lit the sensor is the resident's. */
+  if (klass->restless && channel == 0)
     return (day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS)
-           || steps_round_the_week (klass, params->utc_offset_seconds, WEEK_STAY_BINS);
+           || steps_round_the_week (klass, params->utc_offset_seconds, WEEK_STAY_BINS)
+           ? klass->restless : 0;
   return day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS
-         && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS;
+         && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS
+         ? RESTLESS_FREQUENT : 0;
 }
 
 /* Steps of a channel, of any size, in the current and the previous
@@ -903,6 +926,67 @@ step_classes_skip (AnbuActivityLearned *learned,
       }
 }
 
+/* Scores the gap from the anchor (the last run not brief) to the run
+ * that just closed, and makes that run the anchor unless it was brief. */
+static void
+slow_run_close (AnbuActivityStepClass *klass)
+{
+  gint64 gap = klass->anchor_gap;
+
+  if (klass->run_flags & RUN_BRIEF)
+    return;
+  /* No anchor: the class's first run, or a detector stored before there
+   * were anchors (its score kept). */
+  if (!(klass->run_flags & ANCHOR_SET))
+    ;
+  else if (gap > 2 * SLOW_GAP_MAX)
+    klass->slow_runs = 0;
+  else if (gap > SLOW_GAP_MAX)
+    /* A run hidden (a heater's step under the TV): not proof the machine
+     * stopped once judged; a person's day of long and short gaps does
+     * not add up before. */
+    klass->slow_runs = (guint8) MAX ((gint) klass->slow_runs - 1, 0);
+  else if (gap >= SLOW_GAP_MIN)
+    {
+      if (klass->run_flags & ANCHOR_ENDED_OFF)
+        klass->slow_runs = (guint8) MIN (klass->slow_runs + 1, SLOW_RUNS_KEPT);
+    }
+  else
+    klass->slow_runs = (guint8) MAX ((gint) klass->slow_runs - SLOW_EXTRA_COST, 0);
+  klass->run_flags = (guint8) ((klass->run_flags & ~ANCHOR_ENDED_OFF) | ANCHOR_SET
+                               | ((klass->run_flags & RUN_ENDED_OFF) ? ANCHOR_ENDED_OFF : 0));
+  klass->anchor_gap = 0;
+}
+
+/* The slow machine's runs (above): a step within the hour of its run's
+ * first belongs to that run; one later closes it and starts the next. */
+static void
+slow_runs_observe (AnbuActivityStepClass *klass,
+                   gint64                 minutes,
+                   double                 step)
+{
+  gint64 since = minutes - klass->run_minute;
+
+  if (klass->run_minute != 0 && since < SLOW_RUN_MINUTES)
+    {
+      if (step < 0 && (klass->run_flags & RUN_STARTED_ON) && since < SLOW_RUN_BRIEF_MINUTES)
+        klass->run_flags |= RUN_BRIEF;
+    }
+  else
+    {
+      if (klass->run_minute != 0)
+        {
+          slow_run_close (klass);
+          klass->anchor_gap = (guint16) MIN ((gint64) klass->anchor_gap + since, G_MAXUINT16);
+        }
+      klass->run_minute = (gint32) minutes;
+      klass->run_flags &= (guint8) (ANCHOR_SET | ANCHOR_ENDED_OFF);
+      if (step > 0)
+        klass->run_flags |= RUN_STARTED_ON;
+    }
+  klass->run_flags = (guint8) ((klass->run_flags & ~RUN_ENDED_OFF) | (step < 0 ? RUN_ENDED_OFF : 0));
+}
+
 /* Records a step of this size on this channel; TRUE when its class is a
  * machine's. */
 static gboolean
@@ -915,7 +999,7 @@ step_class_observe (AnbuActivityLearned      *learned,
 {
   double magnitude = fabs (step);
   gint32 bin = (gint32) (ts / STEP_BIN_SECONDS);
-  gint64 minutes = ts / 60, gap;
+  gint64 minutes = ts / 60;
   gint64 night_minute = (ts + params->utc_offset_seconds - (gint64) day * 86400) / 60;
   AnbuActivityStepClass *klass = step_class_for (learned->classes[channel], magnitude,
                                                  channel == 0 ? STEP_NOISE_W : 0.0, bin);
@@ -935,33 +1019,19 @@ step_class_observe (AnbuActivityLearned      *learned,
         }
       klass->night_steps = (guint8) MIN (klass->night_steps + 1, 255);
     }
-  gap = minutes - klass->run_minute;
-  if (klass->run_minute == 0 || gap > 2 * SLOW_GAP_MAX)
-    {
-      klass->slow_runs = 0;
-      klass->run_minute = (gint32) minutes;
-    }
-  else if (gap >= SLOW_GAP_MIN)
-    {
-      if (gap <= SLOW_GAP_MAX && klass->run_ended_off)
-        klass->slow_runs = (guint8) MIN (klass->slow_runs + 1, SLOW_RUNS_KEPT);
-      klass->run_minute = (gint32) minutes;
-    }
-  else if (gap >= SLOW_RUN_MINUTES)
-    {
-      klass->slow_runs = (guint8) MAX ((gint) klass->slow_runs - SLOW_EXTRA_COST, 0);
-      klass->run_minute = (gint32) minutes;
-    }
-  if (minutes - klass->run_minute < SLOW_RUN_MINUTES)
-    klass->run_ended_off = step < 0;
+  /* Power only: nothing lights a room every 6-16 hours but the sun and
+   * the night light (sun_lamp_observe), and a person's lamp keeps such
+   * hours. */
+  if (channel == 0)
+    slow_runs_observe (klass, minutes, step);
   /* The size is learned slowly: a machine's steps stray a little. */
   klass->magnitude += (float) (0.1 * (magnitude - klass->magnitude));
-  klass->restless = is_restless (klass, params, day, night_minute);
+  klass->restless = is_restless (klass, params, channel, day, night_minute);
   /* A screen's light steps differ in size with the picture: counted
    * together, and remembered by the local day. */
   if (channel == 1 && recent_steps (learned->classes[1], bin) >= FLICKER_STEPS)
     {
-      klass->restless = TRUE;
+      klass->restless = RESTLESS_FREQUENT;
       note_screen (learned, day, magnitude);
     }
   return klass->restless;
@@ -1616,6 +1686,11 @@ anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
   memcpy (&stored, data, sizeof stored);
   if (stored.learned.version != LEARNED_VERSION)
     return FALSE;
+  /* Stored before the slow count became a score kept at most this. */
+  for (guint c = 0; c < 2; c++)
+    for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+      stored.learned.classes[c][i].slow_runs = MIN (stored.learned.classes[c][i].slow_runs,
+                                                    SLOW_RUNS_KEPT);
   *detector = stored;
   return TRUE;
 }

@@ -199,13 +199,15 @@ typedef struct
   guint8  restless;                          /* judged a machine's, until it quietens */
   guint8  ages[ANBU_ACTIVITY_STEP_BINS];     /* per two-hour bin of the day: days since the
                                               * class last stepped in it (255: long ago) */
-  guint8  slow_runs;                         /* runs 6-16 hours after the last, less twice
-                                              * those too soon (0-12) */
+  guint8  slow_runs;                         /* a score of the gaps between runs: +1 for
+                                              * 6-16 h after a run that ended off, -1 for
+                                              * 16-32 h, -2 for one too soon (0-12) */
   guint8  night_steps;                       /* steps between 00:00 and 04:00 of `night` */
   guint8  busy_nights;                       /* nights of many such steps (halved by a
                                               * night of few) */
-  guint8  run_ended_off;                     /* the last run's last step was down */
-  guint8  pad[2];
+  guint8  run_flags;                         /* the last run's shape, and its anchor's */
+  guint16 anchor_gap;                        /* minutes from the anchor (the last run not
+                                              * brief before it) to the last run */
   gint32  run_minute;                        /* start of the class's last run of steps,
                                               * minutes since the epoch (breaks in the
                                               * readings left out) */
