@@ -561,7 +561,7 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * purifier's fan, a mat's heating). A kettle boiled eight times a day
  * from waking to bed is a person's: the night tells. A regular duty cycle
  * is learned as one before (classify_power); this takes the machines whose
- * steps keep no period. Once judged, a class stays a machine's while it
+ * steps keep no period. Once judged, a power size stays a machine's while it
  * steps at all (a fan's quiet day, a mat's steps hidden on top of a TV
  * left on): it goes back to a person's only after a day of fewer steps
  * than these, and once the week no longer saw it round the clock (in
@@ -569,14 +569,14 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * TV left on, or a mat its thermostat rested on a warm day, is the same
  * machine when it shows again. */
 #define RESTLESS_DAY_STEPS  12
-/* AnbuActivityStepClass.restless: judged by the day's (or the nights')
- * many steps, or by the slow machine's gaps. */
-#define RESTLESS_FREQUENT   1
-#define RESTLESS_SLOW       2
 #define RESTLESS_DAY_BINS   8
 #define RESTLESS_NIGHT_BINS 2
 #define RESTLESS_STAY_STEPS 4
 #define RESTLESS_STAY_BINS  2
+/* AnbuActivityStepClass.restless: judged by the day's (or the nights')
+ * many steps, or by the slow machine's gaps. */
+#define RESTLESS_FREQUENT   1
+#define RESTLESS_SLOW       2
 /* A machine that switches only a few times a day (a fridge's defrost heater
  * every 8-12 hours) never fills a day. Its runs of steps (those within an
  * hour of the run's first) come SLOW_GAP_MIN to SLOW_GAP_MAX hours apart time
@@ -926,33 +926,36 @@ step_classes_skip (AnbuActivityLearned *learned,
       }
 }
 
+/* The slow machine's score after a gap of `gap` minutes from a run that
+ * ended switched off or not (above). */
+static guint8
+slow_score_after_gap (guint8   score,
+                      gint64   gap,
+                      gboolean anchor_ended_off)
+{
+  if (gap > 2 * SLOW_GAP_MAX)
+    return 0;
+  if (gap > SLOW_GAP_MAX)
+    /* A run hidden (a heater's step under the TV) is not proof the
+     * machine stopped; a person's long gaps among short ones take off. */
+    return (guint8) MAX ((gint) score - 1, 0);
+  if (gap >= SLOW_GAP_MIN)
+    return anchor_ended_off ? (guint8) MIN (score + 1, SLOW_RUNS_KEPT) : score;
+  return (guint8) MAX ((gint) score - SLOW_EXTRA_COST, 0);
+}
+
 /* Scores the gap from the anchor (the last run not brief) to the run
- * that just closed, and makes that run the anchor unless it was brief. */
+ * that just closed, and makes that run the anchor unless it was brief.
+ * With no anchor (the class's first run, or a detector stored before
+ * there were anchors) the score stays as it is. */
 static void
 slow_run_close (AnbuActivityStepClass *klass)
 {
-  gint64 gap = klass->anchor_gap;
-
   if (klass->run_flags & RUN_BRIEF)
     return;
-  /* No anchor: the class's first run, or a detector stored before there
-   * were anchors (its score kept). */
-  if (!(klass->run_flags & ANCHOR_SET))
-    ;
-  else if (gap > 2 * SLOW_GAP_MAX)
-    klass->slow_runs = 0;
-  else if (gap > SLOW_GAP_MAX)
-    /* A run hidden (a heater's step under the TV): not proof the machine
-     * stopped once judged; a person's day of long and short gaps does
-     * not add up before. */
-    klass->slow_runs = (guint8) MAX ((gint) klass->slow_runs - 1, 0);
-  else if (gap >= SLOW_GAP_MIN)
-    {
-      if (klass->run_flags & ANCHOR_ENDED_OFF)
-        klass->slow_runs = (guint8) MIN (klass->slow_runs + 1, SLOW_RUNS_KEPT);
-    }
-  else
-    klass->slow_runs = (guint8) MAX ((gint) klass->slow_runs - SLOW_EXTRA_COST, 0);
+  if (klass->run_flags & ANCHOR_SET)
+    klass->slow_runs = slow_score_after_gap (klass->slow_runs, klass->anchor_gap,
+                                             (klass->run_flags & ANCHOR_ENDED_OFF) != 0);
   klass->run_flags = (guint8) ((klass->run_flags & ~ANCHOR_ENDED_OFF) | ANCHOR_SET
                                | ((klass->run_flags & RUN_ENDED_OFF) ? ANCHOR_ENDED_OFF : 0));
   klass->anchor_gap = 0;
