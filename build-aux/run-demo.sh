@@ -25,7 +25,10 @@ planner=cheongunhyoja
 dongs=4
 # A fixed demo password (the app locks when idle, and the planner unlocks with it).
 planner_password=anbu-demo-2026
-history_hours=72
+# The plugs' whole history, from their installation six days before the day at Seoul midnight
+# (anbu_plugsim_sim_start_for): the detector learns a timer lamp in four days, and with less
+# history a resident who stopped two days ago behind one looked alive.
+history_hours=$(( 6 * 24 + ($(date -u +%s) + 9 * 3600) % 86400 / 3600 + 1 ))
 t0=$(date +%s)
 
 export TEXTDOMAIN=anbu

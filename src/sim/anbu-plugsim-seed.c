@@ -418,9 +418,12 @@ anbu_plugsim_seed_main (int    argc,
           sim = anbu_sim_household_new (&config, (guint) i);
           anbu_sim_resident_init (&resident, (guint64) seed, (guint) i, (guint) n_dongs);
           g_array_index (per_dong, guint, resident.dong)++;
+          /* A stopper's onset falls one to two days before the seed day: at
+           * 24 hours its risk signal is open whenever the demo starts, at
+           * any hour (at up to 50 it was not in the morning). */
           add_mutation (batch, "household.create",
                         household_payload (id, &dongs[resident.dong], &resident,
-                                           anbu_sim_household_get_threshold_hours (sim),
+                                           stopper ? 24 : anbu_sim_household_get_threshold_hours (sim),
                                            g_ptr_array_index (planner_ids, resident.dong), installed));
           add_mutation (batch, "plug.install",
                         plug_payload (serial, id,
