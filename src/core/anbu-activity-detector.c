@@ -573,10 +573,6 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
 #define RESTLESS_NIGHT_BINS 2
 #define RESTLESS_STAY_STEPS 4
 #define RESTLESS_STAY_BINS  2
-/* AnbuActivityStepClass.restless: judged by the day's (or the nights')
- * many steps, or by the slow machine's gaps. */
-#define RESTLESS_FREQUENT   1
-#define RESTLESS_SLOW       2
 /* A machine that switches only a few times a day (a fridge's defrost heater
  * every 8-12 hours) never fills a day. Its runs of steps (those within an
  * hour of the run's first) come SLOW_GAP_MIN to SLOW_GAP_MAX hours apart time
@@ -592,9 +588,9 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * step under a TV is too small a part to show) is not proof the machine
  * stopped, but a person's day of long and short gaps does not add up. The
  * count stops at SLOW_RUNS_KEPT, so that a few runs too soon undo it.
- * Once judged, WEEK_STAY_BINS of the week's bins keep it (and any machine's
- * size judged otherwise, above): a heater whose period comes near half a
- * day wanders round the clock more slowly. */
+ * Once judged, it stays a machine's by the restless rule's week (above),
+ * over WEEK_STAY_BINS bins: a heater whose period comes near half a day
+ * wanders round the clock more slowly. */
 #define SLOW_RUN_MINUTES 60
 /* A run switched on and off within this many minutes is a boil or a
  * reheat, a person's, and left out of the gaps: a defrost heater heats 20
@@ -720,14 +716,14 @@ steps_round_the_week (const AnbuActivityStepClass *klass,
   return bins >= week_bins && night >= WEEK_NIGHT_BINS;
 }
 
-/* The slow machine's rule (above). */
+/* The slow machine's rule (above), over `week_bins` of the week's bins. */
 static gboolean
 is_slow_machine (const AnbuActivityStepClass *klass,
-                 gint                         utc_offset_seconds)
+                 gint                         utc_offset_seconds,
+                 guint                        week_bins)
 {
   return klass->slow_runs >= SLOW_RUNS
-         && steps_round_the_week (klass, utc_offset_seconds,
-                                  (klass->restless & RESTLESS_SLOW) ? WEEK_STAY_BINS : WEEK_BINS);
+         && steps_round_the_week (klass, utc_offset_seconds, week_bins);
 }
 
 static AnbuActivityStepClass *
@@ -826,7 +822,7 @@ slow_machine_now (const AnbuActivityStepClass *klass,
                   const AnbuActivityParams    *params,
                   gint64                       now)
 {
-  return klass->restless && is_slow_machine (klass, params->utc_offset_seconds)
+  return klass->restless && is_slow_machine (klass, params->utc_offset_seconds, WEEK_STAY_BINS)
          && now / 60 - klass->run_minute <= SLOW_GAP_MAX;
 }
 
@@ -853,7 +849,7 @@ busy_nights_now (const AnbuActivityStepClass *klass,
 
 /* Whether the class's steps are a machine's (above), by its counts as of
  * its last step, at `minute` of local `day`. */
-static guint8
+static gboolean
 is_restless (const AnbuActivityStepClass *klass,
              const AnbuActivityParams    *params,
              guint                        channel,
@@ -863,21 +859,19 @@ is_restless (const AnbuActivityStepClass *klass,
   guint bins, day = step_class_day_count (klass, &bins);
 
   if (klass->magnitude <= 0)
-    return 0;
-  if (channel == 0 && is_slow_machine (klass, params->utc_offset_seconds))
-    return RESTLESS_SLOW;
+    return FALSE;
+  if (channel == 0 && is_slow_machine (klass, params->utc_offset_seconds, WEEK_BINS))
+    return TRUE;
   if (busy_nights_now (klass, local_day, local_minute) >= BUSY_NIGHTS)
-    return RESTLESS_FREQUENT;
+    return TRUE;
   /* Power: once judged, a size stays a machine's (above). Light: a screen
    * is remembered apart (screen_day), and a lamp switched 4-6 times a day
    * the days after the TV lit the sensor is the resident's. */
   if (klass->restless && channel == 0)
     return (day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS)
-           || steps_round_the_week (klass, params->utc_offset_seconds, WEEK_STAY_BINS)
-           ? klass->restless : 0;
+           || steps_round_the_week (klass, params->utc_offset_seconds, WEEK_STAY_BINS);
   return day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS
-         && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS
-         ? RESTLESS_FREQUENT : 0;
+         && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS;
 }
 
 /* Steps of a channel, of any size, in the current and the previous
@@ -1034,7 +1028,7 @@ step_class_observe (AnbuActivityLearned      *learned,
    * together, and remembered by the local day. */
   if (channel == 1 && recent_steps (learned->classes[1], bin) >= FLICKER_STEPS)
     {
-      klass->restless = RESTLESS_FREQUENT;
+      klass->restless = TRUE;
       note_screen (learned, day, magnitude);
     }
   return klass->restless;
