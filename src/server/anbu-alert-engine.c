@@ -819,21 +819,33 @@ late_detail (const HouseholdFacts        *facts,
  * is still on its way. */
 #define CATCH_UP_HOLD_SECONDS (30 * 60)
 
-/* Whether a signal due at DUE_AT rests only on time this household's
- * readings have not reached yet, while they are on their way: a batch of
- * its old readings just arrived (not a timer pass), or the timer sees a
- * backlog being replayed. Raising it now would likely close it a minute
- * later as safe on the readings still coming; it waits for them instead,
- * and is raised as soon as its readings reach the due time in silence or
- * the replay stops (or after CATCH_UP_HOLD_SECONDS). */
+/* Readings this much older than now are on their way rather than live:
+ * gateways send every minute or every few. Far under the offline time, so
+ * that a replay's last hours (the plugs not offline any more) are waited
+ * for too. */
+#define REPLAY_LAG_SECONDS (15 * 60)
+
+static gboolean
+readings_lag (gint64 last_reading_at,
+              gint64 now)
+{
+  return last_reading_at + REPLAY_LAG_SECONDS <= now;
+}
+
+/* Whether this household's readings are on their way: they lag
+ * (REPLAY_LAG_SECONDS), and a batch of its old readings just arrived (not a timer
+ * pass) or the timer sees a backlog being replayed. A signal that rests on
+ * its readings so far waits for the rest, even one they already show due:
+ * raised now, the readings still coming would close it a minute later as
+ * safe, for a silence long over. It is raised as soon as its readings
+ * catch up in silence or the replay stops (or after CATCH_UP_HOLD_SECONDS). */
 static gboolean
 readings_on_their_way (AnbuAlertEngine      *self,
                        const HouseholdFacts *facts,
-                       gint64                due_at,
                        gint64                now,
                        gboolean              from_timer)
 {
-  if (due_at <= facts->last_reading_at || facts->last_reading_at + self->offline_after > now)
+  if (!readings_lag (facts->last_reading_at, now))
     return FALSE;
   if (!from_timer)
     return TRUE;
@@ -1015,7 +1027,7 @@ evaluate_household (AnbuAlertEngine      *self,
   AnbuRoutineVerdict routine = { 0 };
   g_autofree char *routine_detail = NULL;
   RoutineIndex *index = g_hash_table_lookup (self->routines, facts->id);
-  gboolean judge_routine;
+  gboolean judge_routine, on_their_way;
   gint64 bare_quiet_since;
   StoredAlert *stored;
 
@@ -1079,6 +1091,7 @@ evaluate_household (AnbuAlertEngine      *self,
     }
   due_entry_update (self, facts, next_look (self, facts, &verdict, windows, index,
                                             bare_quiet_since, now));
+  on_their_way = readings_on_their_way (self, facts, now, from_timer);
   if (!verdict.inactive && !verdict.offline && !routine.watch
       && !g_hash_table_contains (self->watched, facts->id))
     return TRUE;
@@ -1103,7 +1116,7 @@ evaluate_household (AnbuAlertEngine      *self,
 
       /* After a resolution in this silence the countdown starts again from it. */
       if ((resolved_at == 0 || now - resolved_at >= (gint64) facts->threshold_hours * 3600)
-          && !readings_on_their_way (self, facts, verdict.inactive_at, now, from_timer)
+          && !on_their_way
           && !raise_alert (self, facts, ANBU_ALERT_KIND_INACTIVITY, detail, verdict.quiet_since,
                            now, alerts, changes, stats, error))
         return FALSE;
@@ -1117,7 +1130,7 @@ evaluate_household (AnbuAlertEngine      *self,
   stored = find_kind (alerts, ANBU_ALERT_KIND_ROUTINE);
   if (routine.watch && stored == NULL
       && resolved_in_this_silence (self, facts->id, ANBU_ALERT_KIND_ROUTINE, routine.quiet_since) == 0
-      && !readings_on_their_way (self, facts, routine.watch_at, now, from_timer))
+      && !on_their_way)
     {
       if (!raise_alert (self, facts, ANBU_ALERT_KIND_ROUTINE, routine_detail, routine.quiet_since,
                         now, alerts, changes, stats, error))
@@ -1242,27 +1255,20 @@ refresh_visits (AnbuAlertEngine  *self,
   return TRUE;
 }
 
-/* A timer pass: is a backlog being replayed? */
+/* A timer pass: is a backlog being replayed? Of the N households,
+ * LAGGING have readings older than the replay lag, NEWEST is the newest
+ * reading of all. The readings themselves count, not the silence through
+ * gaps: a gateway sending its backlog is alive, its readings are old. */
 static void
 note_replay (AnbuAlertEngine *self,
-             GArray          *all,
+             guint            n,
+             guint            lagging,
+             gint64           newest,
              gint64           now)
 {
-  gint64 newest = 0;
-  guint behind = 0;
-  gboolean replaying;
+  gboolean replaying = n >= MASS_SILENCE_MIN && 2 * lagging > n
+                       && self->newest_reading >= 0 && newest > self->newest_reading;
 
-  /* The readings themselves, not the silence through gaps: a gateway
-   * sending its backlog is alive, its readings are old. */
-  for (guint i = 0; i < all->len; i++)
-    {
-      gint64 last_reading_at = g_array_index (all, HouseholdFacts, i).last_reading_at;
-
-      newest = MAX (newest, last_reading_at);
-      behind += last_reading_at + self->offline_after <= now;
-    }
-  replaying = all->len >= MASS_SILENCE_MIN && 2 * behind > all->len
-              && self->newest_reading >= 0 && newest > self->newest_reading;
   if (replaying && self->catching_up_since == 0)
     {
       self->catching_up_since = now;
@@ -1361,15 +1367,22 @@ note_mass_silence (AnbuAlertEngine *self,
                    GArray          *all,
                    gint64           now)
 {
-  guint silent = 0;
+  guint silent = 0, lagging = 0;
+  gint64 newest = 0;
 
   for (guint i = 0; i < all->len; i++)
-    silent += g_array_index (all, HouseholdFacts, i).last_seen_at + self->offline_after <= now;
+    {
+      const HouseholdFacts *facts = &g_array_index (all, HouseholdFacts, i);
+
+      silent += facts->last_seen_at + self->offline_after <= now;
+      lagging += readings_lag (facts->last_reading_at, now);
+      newest = MAX (newest, facts->last_reading_at);
+    }
   self->mass_silence = all->len >= MASS_SILENCE_MIN && 2 * silent > all->len;
   if (self->mass_silence)
     g_message ("%u of %u households have no readings for the offline time: taken for an "
                "ingest gap, no offline signals", silent, all->len);
-  note_replay (self, all, now);
+  note_replay (self, all->len, lagging, newest, now);
 }
 
 static int
@@ -1767,7 +1780,7 @@ run_due_pass (AnbuAlertEngine     *self,
   gint64 seq = read_seq (self);
   gint64 midnight = local_midnight (&self->routine_params, now);
   gint64 newest = 0;
-  guint behind = 0, n;
+  guint behind = 0, lagging = 0, n;
   gboolean ok;
   GHashTableIter iter;
   gpointer key, value;
@@ -1840,6 +1853,7 @@ run_due_pass (AnbuAlertEngine     *self,
 
           newest = MAX (newest, entry->last_reading_at);
           behind += entry->last_reading_at + self->offline_after <= now;
+          lagging += readings_lag (entry->last_reading_at, now);
         }
       if (n >= MASS_SILENCE_MIN && 2 * behind > n)
         {
@@ -1847,8 +1861,7 @@ run_due_pass (AnbuAlertEngine     *self,
           return TRUE;
         }
       self->mass_silence = FALSE;
-      self->catching_up_since = 0;
-      self->newest_reading = newest;
+      note_replay (self, n, lagging, newest, now);
     }
 
   if (self->all_learned_at != midnight)

@@ -352,18 +352,25 @@ test_never_reported_mass (void)
   ingest_fixture_free (fixture);
 }
 
-/* A gateway (or the demo's simulator) uploads 60 hours of history for six
+/* A gateway (or the demo's simulator) uploads 60 hours of history for seven
  * households while the clock runs and timer passes come and go, an hour of
- * every plug at a time. Five residents use their TV twice a day; the sixth
- * stopped 40 hours ago. While the readings are on their way, a signal that
- * rests only on time they have not reached yet waits for them: nobody of the
- * five gets a signal (raised and closed a minute later as safe, as before),
- * and the sixth's is raised once its own readings show the silence. When
+ * every plug at a time. Five residents use their TV twice a day; two of
+ * them were silent for longer than their threshold in that history (away,
+ * unregistered), one back for a day, one only two hours ago; the seventh
+ * stopped 40 hours ago. While the readings are on
+ * their way, a signal waits for them: nobody of the six gets a signal (not
+ * for a silence still to be filled, nor for one their later readings end),
+ * and the seventh's is raised once its readings show the silence. When
  * `stall_at` is not 0 the upload stops there: what is due is then raised at
  * once, the quiet counted through the time nobody observed. */
-#define REPLAY_HOUSEHOLDS 6
+#define REPLAY_HOUSEHOLDS 7
 #define REPLAY_FROM (START - 60 * HOUR)
 #define REPLAY_STOPPED_AT (START - 40 * HOUR)
+/* Household 1's and 2's silences, longer than their 24-hour threshold;
+ * 2 switches the TV on as it ends. */
+#define REPLAY_AWAY_FROM (REPLAY_FROM + HOUR)
+#define REPLAY_AWAY_TO (REPLAY_FROM + 36 * HOUR)
+#define REPLAY_BACK_AT (START - 2 * HOUR)
 
 static void
 check_history_replay (gint64 stall_at)
@@ -388,8 +395,11 @@ check_history_replay (gint64 stall_at)
           g_autofree char *serial = g_strdup_printf ("PLUG-H%u", i);
           gboolean stopper = i == REPLAY_HOUSEHOLDS - 1;
           /* The TV on for half an hour at the start of every twelfth hour. */
-          gboolean watching = (slice - REPLAY_FROM) % (12 * HOUR) == 0
-                              && (!stopper || slice < REPLAY_STOPPED_AT);
+          gboolean away = (i == 1 && slice >= REPLAY_AWAY_FROM && slice < REPLAY_AWAY_TO)
+                          || (i == 2 && slice >= REPLAY_AWAY_FROM && slice < REPLAY_BACK_AT);
+          gboolean watching = ((slice - REPLAY_FROM) % (12 * HOUR) == 0 && !away
+                               && (!stopper || slice < REPLAY_STOPPED_AT))
+                              || (i == 2 && slice == REPLAY_BACK_AT);
 
           post (fixture, serial, slice, MIN (slice + HOUR, until) - MINUTE,
                 watching ? slice + 10 * MINUTE : 0, watching ? slice + 40 * MINUTE : 0);
