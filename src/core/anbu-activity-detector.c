@@ -1271,6 +1271,9 @@ anbu_activity_detector_take_pending (AnbuActivityDetector *detector,
   learned = &detector->learned;
   if (learned->version != LEARNED_VERSION)
     return FALSE;
+  /* A dip of no size was the sun's already: it ends reporting nothing. */
+  if (learned->dip_ts != 0 && learned->dip_magnitude == 0)
+    learned->dip_ts = 0;
   if (learned->dip_ts != 0)
     {
       event->ts = learned->dip_ts;
@@ -1486,6 +1489,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           timer &= detector->mark != ANBU_ACTIVITY_MARK_PERSON;
         }
 
+      /* A room darker than its lamp alone makes it has no lamp lit (one
+       * switched off in daylight passes for the sun's step). */
+      if (detector->previous_lux < 0.5 * learned->lamp_lux)
+        learned->lamp_on = FALSE;
+
       if (!dip_returned && (is_light_step (params, detector->previous_lux, lux)
                             || is_lamp_beside_light (learned, params, day, minute,
                                                      detector->previous_lux, lux)))
@@ -1499,10 +1507,12 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           gboolean daylight = in_daylight (learned, params, day, minute);
           /* A step the size of this home's lamp (learned at night) is the
            * lamp, also at dusk in a dim room; not where the sun shines on
-           * the sensor (clouds there make steps of any size at dusk). */
+           * the sensor (clouds there make steps of any size at dusk), and
+           * not a darkening while no lamp is lit (a cloud at sunrise, the
+           * light having come up with the sun, not at a switch). */
           gboolean lamp_like = learned->lamp_lux > 0
                                && fabs (magnitude - learned->lamp_lux) <= 0.4 * learned->lamp_lux
-                               && !sunlit (learned);
+                               && !sunlit (learned) && (up || learned->lamp_on);
           double lamp_max = 2.0 * MAX (learned->lamp_lux, 200.0);
 
           if (daylight && !lamp_like && magnitude > lamp_max
@@ -1514,8 +1524,19 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             machine = ANBU_ACTIVITY_MACHINE_SUN;
           else if (daylight && !lamp_like
                    && MAX (detector->previous_lux, lux) <= 2.0 * daylight_near (learned, minute))
-            /* No brighter than the sun makes it here at this hour. */
-            machine = ANBU_ACTIVITY_MACHINE_SUN;
+            {
+              /* No brighter than the sun makes it here at this hour. A
+               * darkening is watched as a dip that reports nothing: the
+               * light coming back (a step the size of a lamp too) is the
+               * same cloud passing. */
+              machine = ANBU_ACTIVITY_MACHINE_SUN;
+              if (!up && params->light_dip_seconds > 0)
+                {
+                  learned->dip_ts = reading->ts;
+                  learned->dip_base_lux = (float) detector->previous_lux;
+                  learned->dip_magnitude = 0;
+                }
+            }
           else if (timer)
             machine = ANBU_ACTIVITY_MACHINE_TIMER;
           else if (!up && params->light_dip_seconds > 0 && daylight && !lamp_like)

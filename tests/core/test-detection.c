@@ -1532,6 +1532,65 @@ test_sun_lamp_beside_same_lamp_is_not_activity (void)
   test_sun_lamp_beside_lamp (40.0, 2);
 }
 
+/* A sunny room (up to 900 lux at the sensor). Clear mornings, until the
+ * days after the onset, when a cloud passes within the first hour after
+ * sunrise: it cuts the rising light to a tenth for 4 minutes, a darkening of
+ * 70-150 lux, the size of the room's 100 lux lamp. The resident lights the lamp at 06:00-06:20 and puts it out in
+ * bright daylight at 10:00-10:40 (too small a change then to show), and
+ * lights it again from 19:00-20:00 to bedtime, until the onset at 11:00 on
+ * day SUN_LAMP_ONSET_DAY. After it the lamp stays out, and only the sun
+ * moves. */
+#define SUNRISE_CLOUDS_ONSET ((gint64) SUN_LAMP_ONSET_DAY * 86400 + 11 * HOUR)
+
+static void
+scene_sunrise_clouds (gint64  m,
+                      double *watts,
+                      double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  double rise = sunrise_minute (day), set = sunset_minute (day);
+  gint64 evening = 19 * 60 + (gint64) (hash_minute (day, 151) % 60);
+  gint64 bedtime = 22 * 60 + 30 + (gint64) (hash_minute (day, 157) % 60);
+  gint64 morning = 6 * 60 + (gint64) (hash_minute (day, 163) % 20);
+  gint64 lamp_out = 10 * 60 + (gint64) (hash_minute (day, 167) % 40);
+
+  *watts = 0.5;
+  *lux = 0.3;
+  if (minute > rise && minute < set)
+    {
+      double since = minute - rise;
+
+      double cloud = 20 + (double) (hash_minute (day, 173) % 40);
+
+      *lux += 900.0 * sin (G_PI * since / (set - rise));
+      if (day > SUN_LAMP_ONSET_DAY && since >= cloud && since < cloud + 4)
+        *lux *= 0.1;
+    }
+  if (m < SUNRISE_CLOUDS_ONSET / MINUTE
+      && ((minute >= morning && minute < lamp_out) || (minute >= evening && minute < bedtime)))
+    *lux += 100.0;
+}
+
+static void
+test_sunrise_cloud_is_not_activity (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_sunrise_clouds, SUN_LAMP_DAYS, NULL);
+  gint64 onset = DAY0 + SUNRISE_CLOUDS_ONSET, end = DAY0 + SUN_LAMP_DAYS * 86400;
+
+  /* The lamp lit in the dark counts, morning and evening. */
+  for (gint64 day = 0; day < SUN_LAMP_ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + (19 * 60 + (gint64) (hash_minute (day, 151) % 60)) * MINUTE;
+      gint64 woke = DAY0 + day * 86400 + (6 * 60 + (gint64) (hash_minute (day, 163) % 20)) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, woke, woke + MINUTE), ==, 1);
+    }
+  /* The clouds at sunrise are not the lamp put out: it was out. */
+  g_assert_cmpuint (events_between (events, onset, end), ==, 0);
+  assert_fixed_rule_fires (events, onset, end);
+}
+
 static void
 test_lamp_lit_at_dusk_is_a_person (void)
 {
@@ -2368,6 +2427,8 @@ main (int    argc,
                    test_sun_lamp_beside_like_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-beside-same-lamp-is-not-activity",
                    test_sun_lamp_beside_same_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/sunrise-cloud-is-not-activity",
+                   test_sunrise_cloud_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-under-tv-is-not-activity",
                    test_purifier_under_tv_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-after-tv-left-on-is-not-activity",
