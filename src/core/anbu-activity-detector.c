@@ -281,6 +281,27 @@ timer_is_established (const AnbuActivityTimerSlot *slot,
          && slot->spread10 <= params->timer_max_spread_minutes * 10.0;
 }
 
+/* Whether a timer of these slots, learned, switches at this very minute
+ * (within its spread), not only near it. */
+static gboolean
+timer_switches_at (const AnbuActivityTimerSlot *slots,
+                   const AnbuActivityParams    *params,
+                   gint32                       day,
+                   double                       minute,
+                   gboolean                     kept)
+{
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+    {
+      double d = fabs (minute - slots[i].minute10 / 10.0);
+
+      d = MIN (d, 1440.0 - d);
+      if (slots[i].days > 0 && timer_is_established (&slots[i], params, day, kept)
+          && d <= params->timer_max_spread_minutes)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Notes a step at this minute of the day; TRUE when the same step has
  * recurred at this minute like a timer's. */
 static gboolean
@@ -1366,6 +1387,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   gint32 day;
   gboolean adjacent, dip_returned = FALSE, timer = FALSE;
   double light_change;
+  /* This reading's power step: its event's index (-1: none), whether a
+   * timer's, its direction, and the last counted time before it. */
+  gint power_event = -1;
+  gboolean power_timer = FALSE, power_up = FALSE;
+  gint64 counted_before_power;
 
   g_return_val_if_fail (detector != NULL, 0);
   g_return_val_if_fail (params != NULL, 0);
@@ -1418,6 +1444,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       double cycle = cycle_step_watts (learned, params);
       double standby = MAX (learned->standby_watts, 0.0);
 
+      counted_before_power = learned->last_counted;
+
       /* The cycle's machine cannot draw beneath a level below its own. */
       if ((learned->cycle_flags & ANBU_ACTIVITY_CYCLE_RUNNING)
           && (cycle <= 0 || MIN (detector->previous_watts, watts) < standby + 0.7 * cycle))
@@ -1435,6 +1463,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
             {
+              power_event = (gint) n;
               set_step_event (&events_out[n++], reading->ts, detector->previous_watts, watts,
                               ANBU_ACTIVITY_POWER_ON, ANBU_ACTIVITY_POWER_OFF);
               learned->last_counted = reading->ts;
@@ -1454,13 +1483,16 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
             {
+              power_event = (gint) n;
               set_step_event (&events_out[n++], reading->ts, detector->previous_watts, watts,
                               ANBU_ACTIVITY_POWER_ON, ANBU_ACTIVITY_POWER_OFF);
               learned->last_counted = reading->ts;
             }
           else
             learned->ignored[machine]++;
+          power_timer = machine == ANBU_ACTIVITY_MACHINE_TIMER;
         }
+      power_up = watts > detector->previous_watts;
 
       /* The learned machine's own steps tell when it draws. */
       if (is_cycle_sized (cycle_step_watts (learned, params), watts - detector->previous_watts))
@@ -1565,6 +1597,30 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
               if (restless && machine == ANBU_ACTIVITY_MACHINE_NONE
                   && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
                 machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
+            }
+          /* One switch seen on both channels (a timer lamp on the plug,
+           * whose power step another appliance hid while the resident
+           * lived): a step at the very minute the other channel's learned
+           * timer switches is that timer's too. (Near its minute, a
+           * person's switch on the other channel still counts.) */
+          if (power_up == up)
+            {
+              gboolean kept = detector->mark == ANBU_ACTIVITY_MARK_MACHINE;
+
+              if (machine == ANBU_ACTIVITY_MACHINE_NONE && power_timer
+                  && timer_switches_at (learned->timers[0][up ? 0 : 1], params, day, minute, kept))
+                machine = ANBU_ACTIVITY_MACHINE_TIMER;
+              else if (machine == ANBU_ACTIVITY_MACHINE_TIMER && power_event >= 0
+                       && timer_switches_at (learned->timers[1][up ? 0 : 1], params, day, minute,
+                                             kept))
+                {
+                  memmove (&events_out[power_event], &events_out[power_event + 1],
+                           (n - (guint) power_event - 1) * sizeof *events_out);
+                  n--;
+                  learned->last_counted = counted_before_power;
+                  learned->ignored[ANBU_ACTIVITY_MACHINE_TIMER]++;
+                  power_event = -1;
+                }
             }
           if (machine != ANBU_ACTIVITY_MACHINE_SUN)
             learned->lamp_on = up;

@@ -342,6 +342,69 @@ test_timer_lamp_is_not_activity (void)
   assert_fixed_rule_fires (events, onset, DAY0 + 14 * 86400);
 }
 
+/* The same timer lamp on a strip with the resident's TV, which they watch
+ * every evening from 18:00-18:30 to 20:30-21:30 until the onset (day
+ * ONSET_DAY 08:00): the lamp's power step at 19:00 always lands on the TV,
+ * too small a change to learn, while the light sensor sees it every day.
+ * After the onset the step comes from standby: the light's timer is the
+ * power step's too. With `timer_beside_room_lamp` the other way round: no
+ * TV, but the room's own lamp (300 lux, not on the plug) lit over the same
+ * hours hides the timer lamp's 150 lux from the light sensor at 19:00. */
+static gboolean timer_beside_room_lamp;
+
+static void
+scene_timer_beside_tv (gint64  m,
+                       double *watts,
+                       double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 tv_on = 18 * 60 + (gint64) (hash_minute (day, 181) % 30);
+  gint64 tv_off = 20 * 60 + 30 + (gint64) (hash_minute (day, 191) % 60);
+  gboolean lamp = minute >= 19 * 60 && minute < 23 * 60;
+
+  *watts = 0.3 + (lamp ? 10.0 : 0.0);
+  *lux = 0.5 + (lamp ? 150.0 : 0.0);
+  if (m < ONSET_DAY * 1440 + 8 * 60 && minute >= tv_on && minute < tv_off)
+    {
+      if (timer_beside_room_lamp)
+        *lux += 900.0;
+      else
+        *watts += 80.0;
+    }
+}
+
+static void
+check_timer_beside_other (gboolean room_lamp)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
+
+  timer_beside_room_lamp = room_lamp;
+  events = run_scene (scene_timer_beside_tv, 14, NULL);
+  timer_beside_room_lamp = FALSE;
+  /* The resident's TV or lamp counts, on and off, every evening. */
+  for (gint64 day = 0; day < ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + (18 * 60 + (gint64) (hash_minute (day, 181) % 30)) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+    }
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 14 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 14 * 86400);
+}
+
+static void
+test_timer_beside_tv_is_not_activity (void)
+{
+  check_timer_beside_other (FALSE);
+}
+
+static void
+test_timer_beside_room_lamp_is_not_activity (void)
+{
+  check_timer_beside_other (TRUE);
+}
+
 static void
 test_timer_lamp_person_still_counts (void)
 {
@@ -2390,6 +2453,10 @@ main (int    argc,
                    test_faulty_values_are_not_activity);
   g_test_add_func ("/anbu/activity/params-rejected", test_activity_params_rejected);
   g_test_add_func ("/anbu/activity/timer-lamp-is-not-activity", test_timer_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/timer-beside-tv-is-not-activity",
+                   test_timer_beside_tv_is_not_activity);
+  g_test_add_func ("/anbu/activity/timer-beside-room-lamp-is-not-activity",
+                   test_timer_beside_room_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-lamp-person-still-counts",
                    test_timer_lamp_person_still_counts);
   g_test_add_func ("/anbu/activity/mark-person-counts-learned-timer",
