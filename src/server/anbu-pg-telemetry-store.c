@@ -23,6 +23,14 @@
 
 #define EPOCH(column) "floor (extract (epoch FROM " column "))"
 
+/* A plug without a detector of its own takes the one of the plug it
+ * replaced (anbu-sqlite-telemetry-store.c says why). */
+#define REPLACED_DETECTOR_SQL \
+  "(SELECT r.detector FROM plug o JOIN plug_detector r ON r.serial = o.id" \
+  " WHERE o.household_id = p.household_id AND o.id <> p.id AND o.state <> 'installed'" \
+  " AND o.record::jsonb ->> 'removed_at' = p.record::jsonb ->> 'installed_at'" \
+  " AND o.record::jsonb ->> 'appliance' = p.record::jsonb ->> 'appliance' LIMIT 1)"
+
 struct _AnbuPgTelemetryStore
 {
   GObject      parent_instance;
@@ -447,7 +455,8 @@ pg_load_plugs (AnbuTelemetryStore    *store,
   params[0] = serials_text = anbu_pg_values_array_finish (array);
   result = run (self,
                 "SELECT s.i, p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
-                " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
+                " coalesce (l.last_activity_at, 0), l.online_since,"
+                " coalesce (d.detector, " REPLACED_DETECTOR_SQL "), l.gateway_id,"
                 " coalesce (l.unobserved_mark, 0), p.record::jsonb ->> 'activity_mark',"
                 " coalesce (l.offline_from, 0),"
                 " (SELECT o.household_id FROM plug_live o WHERE o.serial = p.id)"

@@ -19,6 +19,17 @@
   " AND l.household_id = p.household_id" \
   " AND l.last_seen_at >= unixepoch (json_extract (p.record, '$.installed_at'))"
 
+/* A plug without a detector of its own takes the one of the plug it
+ * replaced (taken out of its household, for the same appliance, at the
+ * moment it went in): what that plug learned of the home's machines (a
+ * timer lamp, a fridge) holds for the new one in its place, which would
+ * otherwise count them as the resident for days. */
+#define REPLACED_DETECTOR_SQL \
+  "(SELECT r.detector FROM plug o JOIN plug_detector r ON r.serial = o.id" \
+  " WHERE o.household_id = p.household_id AND o.id <> p.id AND o.state <> 'installed'" \
+  " AND json_extract (o.record, '$.removed_at') = json_extract (p.record, '$.installed_at')" \
+  " AND json_extract (o.record, '$.appliance') = json_extract (p.record, '$.appliance') LIMIT 1)"
+
 /* Written in the store's transaction, on the store's connection. */
 #define PUBLISH_MARK_SQL \
   "UPDATE plug SET last_seen_at = ?2, last_watts = ?3, last_lux = ?4," \
@@ -257,7 +268,8 @@ load_plug (AnbuSqliteTelemetryStore  *self,
 {
   return read_one_row (self->db, &self->plug_info,
                        "SELECT p.household_id, p.state, l.last_seen_at, l.last_watts, l.last_lux,"
-                       " coalesce (l.last_activity_at, 0), l.online_since, d.detector, l.gateway_id,"
+                       " coalesce (l.last_activity_at, 0), l.online_since,"
+                       " coalesce (d.detector, " REPLACED_DETECTOR_SQL "), l.gateway_id,"
                        " coalesce (l.unobserved_mark, 0), json_extract (p.record, '$.activity_mark'),"
                        " coalesce (l.offline_from, 0),"
                        " (SELECT o.household_id FROM plug_live o WHERE o.serial = p.id)"

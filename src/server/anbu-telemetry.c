@@ -1260,8 +1260,16 @@ detect_for_plug (AnbuTelemetry  *self,
   /* The plug's detector with what it learned (stored at most every
    * DETECTOR_SAVE_SECONDS of readings: the last reading may be newer than
    * the stored copy's); else one that starts learning. */
-  if (!(known && work->has_detector))
+  if (!work->has_detector)
     anbu_activity_detector_init (&work->detector);
+  else if (!known)
+    {
+      /* The plug it replaced learned the home (the store's read): that is
+       * kept, its last reading and its undecided steps are not. */
+      work->detector.has_previous = FALSE;
+      work->detector.learned.dip_ts = 0;
+      work->detector.learned.held_first_ts = 0;
+    }
   if (known && work->detector.previous_ts != status->last_seen_at)
     {
       AnbuReading last = { status->last_seen_at, status->last_watts, status->last_lux };

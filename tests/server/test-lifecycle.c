@@ -217,6 +217,71 @@ test_plug_replacement_keeps_quiet (void)
   ingest_fixture_free (fixture);
 }
 
+/* A lamp on a timer (150 lux from 19:00 to 23:00) the plug's light sensor
+ * sees every evening, learned by the old plug over a week. */
+static double
+timer_lamp_lux (gint64 t)
+{
+  gint64 minute = (t + 9 * HOUR) % (24 * HOUR) / MINUTE;
+
+  return minute >= 19 * 60 && minute < 23 * 60 ? 150.5 : 0.5;
+}
+
+/* The new plug in place of one that learned the home's timer lamp keeps
+ * what it learned: the lamp switching at 19:00 the evening after the
+ * replacement is not the resident, who last switched the TV off at 21:00
+ * the day before. The signal comes at 21:00, 24 h after it. */
+static void
+test_plug_replacement_keeps_learning (void)
+{
+  gint64 now = WED_AFTERNOON;
+  /* Tuesday 21:00 KST, the resident's last act; Wednesday 00:00 KST. */
+  gint64 last_activity = now - 17 * HOUR;
+  gint64 midnight = now - 14 * HOUR;
+  IngestFixture *fixture = ingest_fixture_new (now, long_offline);
+  g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-OLD",
+                                                     midnight - 8 * 24 * HOUR);
+  g_autofree char *at = ingest_time (now);
+  g_autofree char *replace = g_strdup_printf (
+    "{\"household_id\": \"%s\", \"old_serial\": \"PLUG-OLD\", \"new_serial\": \"PLUG-NEW\","
+    " \"appliance\": \"tv\", \"reason\": \"faulty\", \"at\": \"%s\"}", household, at);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  /* A week of the TV for an hour ending between 19:54 and 21:00 (21:00 on
+   * the last evening: a person's, not a timer's) and the timer lamp. */
+  for (gint64 day = midnight - 7 * 24 * HOUR, i = 0; day < midnight; day += 24 * HOUR, i++)
+    {
+      gint64 tv_off = day + 21 * HOUR - (day + 24 * HOUR == midnight ? 0 : (i * 37 % 67) * MINUTE);
+
+      ingest_post_span (fixture, "PLUG-OLD", day, day + 24 * HOUR - MINUTE, MINUTE, 2.0, 85.0,
+                        tv_off - HOUR, tv_off, timer_lamp_lux);
+    }
+  ingest_post_span (fixture, "PLUG-OLD", midnight, now, MINUTE, 2.0, 85.0, 0, 0, timer_lamp_lux);
+  json_object_unref (ingest_push (fixture, "plug.replace", replace));
+  tick (fixture, now + MINUTE);
+
+  /* The new plug from a minute after the replacement to 20:30, the lamp lit
+   * at 19:00 by its timer: no signal yet, nor a restart of the quiet. */
+  tick (fixture, last_activity + 23 * HOUR + 30 * MINUTE);
+  ingest_post_span (fixture, "PLUG-NEW", now + MINUTE, last_activity + 23 * HOUR + 30 * MINUTE,
+                    MINUTE, 2.0, 85.0, 0, 0, timer_lamp_lux);
+  tick (fixture, last_activity + 23 * HOUR + 31 * MINUTE);
+  before = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (before->len, ==, 0);
+
+  tick (fixture, last_activity + 24 * HOUR + 5 * MINUTE);
+  ingest_post_span (fixture, "PLUG-NEW", last_activity + 23 * HOUR + 31 * MINUTE,
+                    last_activity + 24 * HOUR + 5 * MINUTE, MINUTE, 2.0, 85.0, 0, 0,
+                    timer_lamp_lux);
+  tick (fixture, last_activity + 24 * HOUR + 6 * MINUTE);
+  after = ingest_alerts (fixture, NULL, household);
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (after->pdata[0], "kind"), ==, "inactivity");
+  g_assert_cmpint (ingest_member_time (after->pdata[0], "quiet_since"), ==, last_activity);
+  ingest_fixture_free (fixture);
+}
+
 /* A hospital stay registered from today closes nothing that began two days
  * earlier, and no signal is raised while it lasts. */
 static void
@@ -398,6 +463,8 @@ main (int   argc,
                    test_plug_replacement_keeps_signal);
   g_test_add_func ("/anbu/lifecycle/plug-replacement-keeps-quiet",
                    test_plug_replacement_keeps_quiet);
+  g_test_add_func ("/anbu/lifecycle/plug-replacement-keeps-learning",
+                   test_plug_replacement_keeps_learning);
   g_test_add_func ("/anbu/lifecycle/absence-closes-nothing", test_absence_closes_nothing);
   g_test_add_func ("/anbu/lifecycle/household-page-contact-attaches",
                    test_household_page_contact_attaches);
