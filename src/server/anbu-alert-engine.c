@@ -68,12 +68,13 @@ struct _AnbuAlertEngine
   gboolean             mass_silence;
 
   /* A backlog being replayed (docs/detection.md, "Backlogs"): most
-   * households' readings are behind by the offline time, and the newest
-   * stored reading moved on since the last timer pass, so the missing
-   * readings are arriving. newest_reading: that reading at
-   * the last timer pass (-1 before the first); catching_up_since: when the
-   * replay was first seen, 0 when none is. */
-  gint64               newest_reading;
+   * households' readings lag, and their mean moved on since the last timer
+   * pass faster than the clock, so the missing readings are arriving.
+   * mean_reading: that mean at the last timer pass (-1 before the first),
+   * replay_looked_at: that pass's time; catching_up_since: when the replay
+   * was first seen, 0 when none is. */
+  double               mean_reading;
+  gint64               replay_looked_at;
   gint64               catching_up_since;
 
   /* The routing decision depends only on the moment and the consent: one
@@ -1256,18 +1257,22 @@ refresh_visits (AnbuAlertEngine  *self,
 }
 
 /* A timer pass: is a backlog being replayed? Of the N households,
- * LAGGING have readings older than the replay lag, NEWEST is the newest
- * reading of all. The readings themselves count, not the silence through
- * gaps: a gateway sending its backlog is alive, its readings are old. */
+ * LAGGING have readings older than the replay lag, MEAN is the mean time
+ * of their newest readings. The readings themselves count, not the silence
+ * through gaps: a gateway sending its backlog is alive, its readings are
+ * old. They must move on faster than the clock (twice): gateways that
+ * send every half hour keep half the readings lagging, at the clock's
+ * pace, and their households' signals must not wait. */
 static void
 note_replay (AnbuAlertEngine *self,
              guint            n,
              guint            lagging,
-             gint64           newest,
+             double           mean,
              gint64           now)
 {
-  gboolean replaying = n >= MASS_SILENCE_MIN && 2 * lagging > n
-                       && self->newest_reading >= 0 && newest > self->newest_reading;
+  double elapsed = (double) MAX (now - self->replay_looked_at, 0);
+  gboolean replaying = n >= MASS_SILENCE_MIN && 2 * lagging > n && self->mean_reading >= 0
+                       && mean - self->mean_reading > 2.0 * elapsed;
 
   if (replaying && self->catching_up_since == 0)
     {
@@ -1277,7 +1282,8 @@ note_replay (AnbuAlertEngine *self,
     }
   else if (!replaying)
     self->catching_up_since = 0;
-  self->newest_reading = newest;
+  self->mean_reading = mean;
+  self->replay_looked_at = now;
 }
 
 static void adjust_facts (AnbuAlertEngine *self,
@@ -1368,7 +1374,7 @@ note_mass_silence (AnbuAlertEngine *self,
                    gint64           now)
 {
   guint silent = 0, lagging = 0;
-  gint64 newest = 0;
+  double sum = 0;
 
   for (guint i = 0; i < all->len; i++)
     {
@@ -1376,13 +1382,13 @@ note_mass_silence (AnbuAlertEngine *self,
 
       silent += facts->last_seen_at + self->offline_after <= now;
       lagging += readings_lag (facts->last_reading_at, now);
-      newest = MAX (newest, facts->last_reading_at);
+      sum += (double) facts->last_reading_at;
     }
   self->mass_silence = all->len >= MASS_SILENCE_MIN && 2 * silent > all->len;
   if (self->mass_silence)
     g_message ("%u of %u households have no readings for the offline time: taken for an "
                "ingest gap, no offline signals", silent, all->len);
-  note_replay (self, all->len, lagging, newest, now);
+  note_replay (self, all->len, lagging, all->len > 0 ? sum / all->len : 0, now);
 }
 
 static int
@@ -1779,7 +1785,7 @@ run_due_pass (AnbuAlertEngine     *self,
   g_autoptr(GPtrArray) sorted = NULL;
   gint64 seq = read_seq (self);
   gint64 midnight = local_midnight (&self->routine_params, now);
-  gint64 newest = 0;
+  double sum = 0;
   guint behind = 0, lagging = 0, n;
   gboolean ok;
   GHashTableIter iter;
@@ -1851,7 +1857,7 @@ run_due_pass (AnbuAlertEngine     *self,
         {
           const DueEntry *entry = value;
 
-          newest = MAX (newest, entry->last_reading_at);
+          sum += (double) entry->last_reading_at;
           behind += entry->last_reading_at + self->offline_after <= now;
           lagging += readings_lag (entry->last_reading_at, now);
         }
@@ -1861,7 +1867,7 @@ run_due_pass (AnbuAlertEngine     *self,
           return TRUE;
         }
       self->mass_silence = FALSE;
-      note_replay (self, n, lagging, newest, now);
+      note_replay (self, n, lagging, n > 0 ? sum / n : 0, now);
     }
 
   if (self->all_learned_at != midnight)
@@ -1962,7 +1968,7 @@ anbu_alert_engine_init (AnbuAlertEngine *self)
   anbu_routine_params_init_default (&self->routine_params);
   self->routine_params_key = routine_params_key (&self->routine_params);
   self->learn_budget = ANBU_ALERT_ENGINE_DEFAULT_LEARN_BUDGET;
-  self->newest_reading = -1;
+  self->mean_reading = -1;
 }
 
 /* An engine reading and writing `store`, before its indexes are read. */
@@ -2317,7 +2323,8 @@ anbu_alert_engine_adopt_look (AnbuAlertEngine *self,
    * with every record changed since the look's change number. */
   self->seen_seq = look->seen_seq;
   self->mass_silence = look->mass_silence;
-  self->newest_reading = look->newest_reading;
+  self->mean_reading = look->mean_reading;
+  self->replay_looked_at = look->replay_looked_at;
   self->catching_up_since = look->catching_up_since;
   self->all_learned_at = 0;
   self->due_ready = TRUE;

@@ -448,6 +448,69 @@ test_history_replay_stalls (void)
   check_history_replay (START - 30 * HOUR);
 }
 
+/* Six households behind gateways that send an hour of readings at a time,
+ * each 10 minutes after the one before: at every pass most of them have
+ * readings over 15 minutes old, and the readings move on at the clock's
+ * pace: no history is arriving. The resident who stopped (household 3)
+ * gets the signal as soon as the batch that shows it due arrives, and
+ * nobody else gets one. (When the readings moving on at all made a replay,
+ * such a district seemed to begin one again and again, holding the
+ * signals of its lagging households half an hour each time.) */
+#define SLOW_HOUSEHOLDS 6
+#define SLOW_STOPPER 3
+
+static void
+test_slow_gateways_are_not_a_replay (void)
+{
+  IngestFixture *fixture = ingest_fixture_new (START, NULL);
+  g_autoptr(GPtrArray) households = g_ptr_array_new_with_free_func (g_free);
+  gint64 sent[SLOW_HOUSEHOLDS];
+  gint64 due = START + 25 * MINUTE;
+  JsonObject *risk;
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  for (guint i = 0; i < SLOW_HOUSEHOLDS; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("PLUG-S%u", i);
+      gboolean stopper = i == SLOW_STOPPER;
+
+      g_ptr_array_add (households, ingest_add_household (fixture, DONG, TRUE, 24, serial,
+                                                         START - 30 * HOUR));
+      /* The last act: the stopper's 24 hours before `due`, the others' an
+       * hour before START. */
+      sent[i] = START - (gint64) i * 10 * MINUTE;
+      post (fixture, serial, START - 25 * HOUR, sent[i],
+            stopper ? due - 24 * HOUR - 30 * MINUTE : START - 2 * HOUR,
+            stopper ? due - 24 * HOUR : START - HOUR);
+    }
+  /* A pass every 10 minutes, then the batches due then. */
+  for (gint64 now = START; now <= START + 2 * HOUR; now += 10 * MINUTE)
+    {
+      tick (fixture, now);
+      for (guint i = 0; i < SLOW_HOUSEHOLDS; i++)
+        if (now - sent[i] >= HOUR)
+          {
+            g_autofree char *serial = g_strdup_printf ("PLUG-S%u", i);
+
+            post (fixture, serial, sent[i] + MINUTE, now, 0, 0);
+            sent[i] = now;
+          }
+    }
+
+  alerts = ingest_alerts (fixture, NULL, households->pdata[SLOW_STOPPER]);
+  risk = find_alert (alerts, "inactivity");
+  g_assert_nonnull (risk);
+  g_assert_cmpint (ingest_member_time (risk, "quiet_since"), ==, due - 24 * HOUR);
+  g_assert_cmpint (ingest_member_time (risk, "raised_at"), ==, START + 30 * MINUTE);
+  for (guint i = 0; i < SLOW_HOUSEHOLDS; i++)
+    {
+      g_autoptr(GPtrArray) others = ingest_alerts (fixture, NULL, households->pdata[i]);
+
+      g_assert_cmpuint (others->len, ==, i == SLOW_STOPPER ? 1 : 0);
+    }
+  ingest_fixture_free (fixture);
+}
+
 static void
 test_backlog_after_live (void)
 {
@@ -475,6 +538,8 @@ main (int   argc,
   g_test_add_func ("/anbu/outages/never-reported-mass", test_never_reported_mass);
   g_test_add_func ("/anbu/outages/history-replay", test_history_replay);
   g_test_add_func ("/anbu/outages/history-replay-stalls", test_history_replay_stalls);
+  g_test_add_func ("/anbu/outages/slow-gateways-are-not-a-replay",
+                   test_slow_gateways_are_not_a_replay);
 
   return g_test_run ();
 }
