@@ -73,6 +73,20 @@ only_alert (IngestFixture *fixture,
   return json_object_ref (alerts->pdata[0]);
 }
 
+/* The installer swaps PLUG-OLD for PLUG-NEW (the TV's) at `at`. */
+static void
+replace_plug (IngestFixture *fixture,
+              const char    *household,
+              gint64         at)
+{
+  g_autofree char *time = ingest_time (at);
+  g_autofree char *replace = g_strdup_printf (
+    "{\"household_id\": \"%s\", \"old_serial\": \"PLUG-OLD\", \"new_serial\": \"PLUG-NEW\","
+    " \"appliance\": \"tv\", \"reason\": \"faulty\", \"at\": \"%s\"}", household, time);
+
+  json_object_unref (ingest_push (fixture, "plug.replace", replace));
+}
+
 /* A contact as recorded from the household page: no alert_id. */
 static JsonObject *
 add_contact (IngestFixture *fixture,
@@ -154,15 +168,11 @@ test_plug_replacement_keeps_signal (void)
   gint64 now = WED_AFTERNOON;
   IngestFixture *fixture = ingest_fixture_new (now, long_offline);
   g_autofree char *household = raise_inactivity (fixture, "PLUG-OLD", now, 25, NULL);
-  g_autofree char *at = ingest_time (now + 10 * MINUTE);
-  g_autofree char *replace = g_strdup_printf (
-    "{\"household_id\": \"%s\", \"old_serial\": \"PLUG-OLD\", \"new_serial\": \"PLUG-NEW\","
-    " \"appliance\": \"tv\", \"reason\": \"faulty\", \"at\": \"%s\"}", household, at);
   g_autoptr(JsonObject) after_install = NULL;
   g_autoptr(JsonObject) after_resident = NULL;
 
   tick (fixture, now + 10 * MINUTE);
-  json_object_unref (ingest_push (fixture, "plug.replace", replace));
+  replace_plug (fixture, household, now + 10 * MINUTE);
   tick (fixture, now + 30 * MINUTE);
   post (fixture, "PLUG-NEW", now + 11 * MINUTE, now + 30 * MINUTE, now + 15 * MINUTE,
         now + 20 * MINUTE);
@@ -192,15 +202,11 @@ test_plug_replacement_keeps_quiet (void)
   IngestFixture *fixture = ingest_fixture_new (now, long_offline);
   g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-OLD",
                                                      now - 30 * HOUR);
-  g_autofree char *at = ingest_time (now);
-  g_autofree char *replace = g_strdup_printf (
-    "{\"household_id\": \"%s\", \"old_serial\": \"PLUG-OLD\", \"new_serial\": \"PLUG-NEW\","
-    " \"appliance\": \"tv\", \"reason\": \"faulty\", \"at\": \"%s\"}", household, at);
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) after = NULL;
 
   post (fixture, "PLUG-OLD", last_activity - HOUR, now, last_activity - 10 * MINUTE, last_activity);
-  json_object_unref (ingest_push (fixture, "plug.replace", replace));
+  replace_plug (fixture, household, now);
   tick (fixture, now + 3 * HOUR);
   post (fixture, "PLUG-NEW", now + MINUTE, now + 3 * HOUR, now + 5 * MINUTE, now + 10 * MINUTE);
   tick (fixture, now + 3 * HOUR + MINUTE);
@@ -241,10 +247,6 @@ test_plug_replacement_keeps_learning (void)
   IngestFixture *fixture = ingest_fixture_new (now, long_offline);
   g_autofree char *household = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-OLD",
                                                      midnight - 8 * 24 * HOUR);
-  g_autofree char *at = ingest_time (now);
-  g_autofree char *replace = g_strdup_printf (
-    "{\"household_id\": \"%s\", \"old_serial\": \"PLUG-OLD\", \"new_serial\": \"PLUG-NEW\","
-    " \"appliance\": \"tv\", \"reason\": \"faulty\", \"at\": \"%s\"}", household, at);
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) after = NULL;
 
@@ -258,7 +260,7 @@ test_plug_replacement_keeps_learning (void)
                         tv_off - HOUR, tv_off, timer_lamp_lux);
     }
   ingest_post_span (fixture, "PLUG-OLD", midnight, now, MINUTE, 2.0, 85.0, 0, 0, timer_lamp_lux);
-  json_object_unref (ingest_push (fixture, "plug.replace", replace));
+  replace_plug (fixture, household, now);
   tick (fixture, now + MINUTE);
 
   /* The new plug from a minute after the replacement to 20:30, the lamp lit
