@@ -127,6 +127,25 @@ anbu_activity_detector_seed (AnbuActivityDetector *detector,
   detector->previous_lux = isfinite (reading->lux) && reading->lux > 0 ? reading->lux : 0.0;
 }
 
+void
+anbu_activity_detector_forget_readings (AnbuActivityDetector *detector)
+{
+  AnbuActivityLearned *learned;
+
+  g_return_if_fail (detector != NULL);
+
+  learned = &detector->learned;
+  if (learned->version != LEARNED_VERSION)
+    learned_init (learned);
+  detector->has_previous = FALSE;
+  learned->dip_ts = 0;
+  learned->held_first_ts = 0;
+  learned->appliance_on = FALSE;
+  learned->modulated = 0;
+  learned->lamp_on = FALSE;
+  learned->cycle_flags &= ~ANBU_ACTIVITY_CYCLE_RUNNING;
+}
+
 static gboolean
 is_power_step (const AnbuActivityParams *params,
                double                    before,
@@ -1429,6 +1448,10 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           learned->ignored[ANBU_ACTIVITY_MACHINE_SUN]++;
           dip_returned = TRUE;
         }
+      else if (learned->dip_magnitude == 0
+               && (!adjacent || reading->ts - learned->dip_ts > params->light_dip_seconds))
+        /* The sun's already: over, and a small step held meanwhile waits on. */
+        learned->dip_ts = 0;
       else if (!adjacent || reading->ts - learned->dip_ts > params->light_dip_seconds)
         n += anbu_activity_detector_take_pending (detector, &events_out[n]);
     }

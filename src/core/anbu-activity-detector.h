@@ -336,6 +336,12 @@ guint    anbu_activity_detector_feed       (AnbuActivityDetector     *detector,
 void     anbu_activity_detector_seed       (AnbuActivityDetector     *detector,
                                             const AnbuReading        *reading);
 
+/* Keeps what the detector learned of the home (its timers, machines,
+ * daylight, lamp) and forgets the readings it saw: the previous one, the
+ * steps held back, what it took to be switched on now. For a new plug in
+ * the place of the one that learned it. */
+void     anbu_activity_detector_forget_readings (AnbuActivityDetector *detector);
+
 /* A darkening or a small light step still held back (when no more readings
  * will come for a while, e.g. at the end of a late batch): reports one and
  * forgets it; call until it returns FALSE. */

@@ -27,6 +27,8 @@
  * replaced (anbu-sqlite-telemetry-store.c says why). */
 #define REPLACED_DETECTOR_SQL \
   "(SELECT r.detector FROM plug o JOIN plug_detector r ON r.serial = o.id" \
+  " JOIN plug_live ol ON ol.serial = o.id AND ol.household_id = o.household_id" \
+  " AND ol.last_seen_at >= floor (extract (epoch FROM (o.record::jsonb ->> 'installed_at')::timestamptz))" \
   " WHERE o.household_id = p.household_id AND o.id <> p.id AND o.state <> 'installed'" \
   " AND o.record::jsonb ->> 'removed_at' = p.record::jsonb ->> 'installed_at'" \
   " AND o.record::jsonb ->> 'appliance' = p.record::jsonb ->> 'appliance' LIMIT 1)"

@@ -23,9 +23,13 @@
  * replaced (taken out of its household, for the same appliance, at the
  * moment it went in): what that plug learned of the home's machines (a
  * timer lamp, a fridge) holds for the new one in its place, which would
- * otherwise count them as the resident for days. */
+ * otherwise count them as the resident for days. Only what it learned
+ * there: its readings of that install (a plug moved from another home and
+ * replaced before it reported brings nothing). */
 #define REPLACED_DETECTOR_SQL \
   "(SELECT r.detector FROM plug o JOIN plug_detector r ON r.serial = o.id" \
+  " JOIN plug_live ol ON ol.serial = o.id AND ol.household_id = o.household_id" \
+  " AND ol.last_seen_at >= unixepoch (json_extract (o.record, '$.installed_at'))" \
   " WHERE o.household_id = p.household_id AND o.id <> p.id AND o.state <> 'installed'" \
   " AND json_extract (o.record, '$.removed_at') = json_extract (p.record, '$.installed_at')" \
   " AND json_extract (o.record, '$.appliance') = json_extract (p.record, '$.appliance') LIMIT 1)"

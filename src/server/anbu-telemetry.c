@@ -1265,10 +1265,9 @@ detect_for_plug (AnbuTelemetry  *self,
   else if (!known)
     {
       /* The plug it replaced learned the home (the store's read): that is
-       * kept, its last reading and its undecided steps are not. */
-      work->detector.has_previous = FALSE;
-      work->detector.learned.dip_ts = 0;
-      work->detector.learned.held_first_ts = 0;
+       * kept, its readings are not; stored with this plug's first batch. */
+      anbu_activity_detector_forget_readings (&work->detector);
+      work->detector_saved_ts = 0;
     }
   if (known && work->detector.previous_ts != status->last_seen_at)
     {

@@ -348,7 +348,7 @@ test_timer_lamp_is_not_activity (void)
  * too small a change to learn, while the light sensor sees it every day.
  * After the onset the step comes from standby: the light's timer is the
  * power step's too. With `timer_beside_room_lamp` the other way round: no
- * TV, but the room's own lamp (300 lux, not on the plug) lit over the same
+ * TV, but the room's own lamp (900 lux, not on the plug) lit over the same
  * hours hides the timer lamp's 150 lux from the light sensor at 19:00. */
 static gboolean timer_beside_room_lamp;
 

@@ -233,6 +233,24 @@ timer_lamp_lux (gint64 t)
   return minute >= 19 * 60 && minute < 23 * 60 ? 150.5 : 0.5;
 }
 
+/* PLUG-OLD's week up to `until` (on the Wednesday of `midnight`): the TV
+ * for an hour ending between 19:54 and 21:00 (21:00 on the last evening: a
+ * person's, not a timer's) and the timer lamp, learned as a timer. */
+static void
+learn_timer_lamp_week (IngestFixture *fixture,
+                       gint64         midnight,
+                       gint64         until)
+{
+  for (gint64 day = midnight - 7 * 24 * HOUR, i = 0; day < midnight; day += 24 * HOUR, i++)
+    {
+      gint64 tv_off = day + 21 * HOUR - (day + 24 * HOUR == midnight ? 0 : (i * 37 % 67) * MINUTE);
+
+      ingest_post_span (fixture, "PLUG-OLD", day, day + 24 * HOUR - MINUTE, MINUTE, 2.0, 85.0,
+                        tv_off - HOUR, tv_off, timer_lamp_lux);
+    }
+  ingest_post_span (fixture, "PLUG-OLD", midnight, until, MINUTE, 2.0, 85.0, 0, 0, timer_lamp_lux);
+}
+
 /* The new plug in place of one that learned the home's timer lamp keeps
  * what it learned: the lamp switching at 19:00 the evening after the
  * replacement is not the resident, who last switched the TV off at 21:00
@@ -250,16 +268,7 @@ test_plug_replacement_keeps_learning (void)
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) after = NULL;
 
-  /* A week of the TV for an hour ending between 19:54 and 21:00 (21:00 on
-   * the last evening: a person's, not a timer's) and the timer lamp. */
-  for (gint64 day = midnight - 7 * 24 * HOUR, i = 0; day < midnight; day += 24 * HOUR, i++)
-    {
-      gint64 tv_off = day + 21 * HOUR - (day + 24 * HOUR == midnight ? 0 : (i * 37 % 67) * MINUTE);
-
-      ingest_post_span (fixture, "PLUG-OLD", day, day + 24 * HOUR - MINUTE, MINUTE, 2.0, 85.0,
-                        tv_off - HOUR, tv_off, timer_lamp_lux);
-    }
-  ingest_post_span (fixture, "PLUG-OLD", midnight, now, MINUTE, 2.0, 85.0, 0, 0, timer_lamp_lux);
+  learn_timer_lamp_week (fixture, midnight, now);
   replace_plug (fixture, household, now);
   tick (fixture, now + MINUTE);
 
@@ -281,6 +290,42 @@ test_plug_replacement_keeps_learning (void)
   g_assert_cmpuint (after->len, ==, 1);
   g_assert_cmpstr (json_object_get_string_member (after->pdata[0], "kind"), ==, "inactivity");
   g_assert_cmpint (ingest_member_time (after->pdata[0], "quiet_since"), ==, last_activity);
+  ingest_fixture_free (fixture);
+}
+
+/* What a plug learned stays with the home it learned it in: PLUG-OLD,
+ * which learned the first home's timer lamp, moves to a second home and is
+ * swapped there before it reported. The resident there watches TV from
+ * 15:00 to 16:00 and lights their own lamp at 19:00 (the first home's
+ * timer's minute) and puts it out at 23:00: that is them, so no signal
+ * comes 24 h after 16:00. */
+static void
+test_plug_replacement_learning_stays_home (void)
+{
+  gint64 now = WED_AFTERNOON;
+  gint64 midnight = now - 14 * HOUR;
+  gint64 next_day = now + 26 * HOUR + 10 * MINUTE;
+  IngestFixture *fixture = ingest_fixture_new (now, long_offline);
+  g_autofree char *first = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-OLD",
+                                                 midnight - 8 * 24 * HOUR);
+  g_autofree char *second = NULL;
+  g_autofree char *removal = NULL;
+  g_autofree char *at = ingest_time (now - 20 * MINUTE);
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  learn_timer_lamp_week (fixture, midnight, now - 30 * MINUTE);
+  removal = g_strdup_printf ("{\"serial\": \"PLUG-OLD\", \"reason\": \"moved\", \"at\": \"%s\"}",
+                             at);
+  json_object_unref (ingest_push (fixture, "plug.remove", removal));
+  second = ingest_add_household (fixture, DONG, TRUE, 24, "PLUG-OLD", now - 10 * MINUTE);
+  replace_plug (fixture, second, now);
+
+  tick (fixture, next_day);
+  ingest_post_span (fixture, "PLUG-NEW", now + MINUTE, next_day, MINUTE, 2.0, 85.0,
+                    now + HOUR, now + 2 * HOUR, timer_lamp_lux);
+  tick (fixture, next_day + MINUTE);
+  alerts = ingest_alerts (fixture, NULL, second);
+  g_assert_cmpuint (alerts->len, ==, 0);
   ingest_fixture_free (fixture);
 }
 
@@ -467,6 +512,8 @@ main (int   argc,
                    test_plug_replacement_keeps_quiet);
   g_test_add_func ("/anbu/lifecycle/plug-replacement-keeps-learning",
                    test_plug_replacement_keeps_learning);
+  g_test_add_func ("/anbu/lifecycle/plug-replacement-learning-stays-home",
+                   test_plug_replacement_learning_stays_home);
   g_test_add_func ("/anbu/lifecycle/absence-closes-nothing", test_absence_closes_nothing);
   g_test_add_func ("/anbu/lifecycle/household-page-contact-attaches",
                    test_household_page_contact_attaches);
