@@ -1410,7 +1410,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
    * timer's, its direction, and the last counted time before it. */
   gint power_event = -1;
   gboolean power_timer = FALSE, power_up = FALSE;
-  gint64 counted_before_power;
+  gint64 counted_before_power = 0;
 
   g_return_val_if_fail (detector != NULL, 0);
   g_return_val_if_fail (params != NULL, 0);

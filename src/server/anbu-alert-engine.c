@@ -834,12 +834,13 @@ readings_lag (gint64 last_reading_at,
 }
 
 /* Whether this household's readings are on their way: they lag
- * (REPLAY_LAG_SECONDS), and a batch of its old readings just arrived (not a timer
- * pass) or the timer sees a backlog being replayed. A signal that rests on
- * its readings so far waits for the rest, even one they already show due:
- * raised now, the readings still coming would close it a minute later as
- * safe, for a silence long over. It is raised as soon as its readings
- * catch up in silence or the replay stops (or after CATCH_UP_HOLD_SECONDS). */
+ * (REPLAY_LAG_SECONDS), and a batch of its old readings just arrived (not
+ * a timer pass) or the timer sees a backlog being replayed. A signal that
+ * rests on its readings so far waits for the rest, even one they already
+ * show due: raised now, the readings still coming would close it a minute
+ * later as safe, for a silence long over. It is raised as soon as its
+ * readings catch up in silence or the replay stops (or after
+ * CATCH_UP_HOLD_SECONDS). */
 static gboolean
 readings_on_their_way (AnbuAlertEngine      *self,
                        const HouseholdFacts *facts,
@@ -1270,7 +1271,9 @@ note_replay (AnbuAlertEngine *self,
              double           mean,
              gint64           now)
 {
-  double elapsed = (double) MAX (now - self->replay_looked_at, 0);
+  /* A minute at least (the default pass interval): passes at one time, as
+   * tests on a manual clock make, do not take any move for a replay. */
+  double elapsed = (double) MAX (now - self->replay_looked_at, 60);
   gboolean replaying = n >= MASS_SILENCE_MIN && 2 * lagging > n && self->mean_reading >= 0
                        && mean - self->mean_reading > 2.0 * elapsed;
 
