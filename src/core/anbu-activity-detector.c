@@ -395,9 +395,11 @@ timer_observe (AnbuActivityTimerSlot    *slots,
     }
 
   /* A new minute. Give up, in this order: a free slot, one that can no
-   * longer continue its run, one seen once today (people's one-off
-   * switching churns there; yesterday's single sighting may be a timer's
-   * first), the shortest run. */
+   * longer continue its run, one seen once that did not come back a day
+   * later (a timer's would have), the newest of those seen once (people's
+   * one-off switching churns there; the older ones still wait for their
+   * day: a timer's first switch at 01:30 was given up to the resident's
+   * first switch that morning and never learned), the shortest run. */
   for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
     if (slots[i].days == 0
         || (day - slots[i].last_day > (slots[i].days >= params->timer_min_days ? TIMER_KEEP_DAYS
@@ -405,8 +407,18 @@ timer_observe (AnbuActivityTimerSlot    *slots,
             && !(kept && timer_is_established (&slots[i], params, day, kept))))
       victim = &slots[i];
   for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
-    if (slots[i].days == 1 && slots[i].last_day == day)
+    if (slots[i].days == 1
+        && (day - slots[i].last_day) * 1440.0 + minute - slots[i].minute10 / 10.0
+           > 1440.0 + params->timer_tolerance_minutes)
       victim = &slots[i];
+  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
+    if (slots[i].days == 1)
+      for (guint j = i; j < ANBU_ACTIVITY_TIMER_SLOTS; j++)
+        if (slots[j].days == 1
+            && (victim == NULL || slots[j].last_day > victim->last_day
+                || (slots[j].last_day == victim->last_day
+                    && slots[j].minute10 > victim->minute10)))
+          victim = &slots[j];
   if (victim == NULL)
     {
       victim = &slots[0];
