@@ -411,14 +411,12 @@ timer_observe (AnbuActivityTimerSlot    *slots,
         && (day - slots[i].last_day) * 1440.0 + minute - slots[i].minute10 / 10.0
            > 1440.0 + params->timer_tolerance_minutes)
       victim = &slots[i];
-  for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && victim == NULL; i++)
-    if (slots[i].days == 1)
-      for (guint j = i; j < ANBU_ACTIVITY_TIMER_SLOTS; j++)
-        if (slots[j].days == 1
-            && (victim == NULL || slots[j].last_day > victim->last_day
-                || (slots[j].last_day == victim->last_day
-                    && slots[j].minute10 > victim->minute10)))
-          victim = &slots[j];
+  if (victim == NULL)
+    for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
+      if (slots[i].days == 1
+          && (victim == NULL || slots[i].last_day > victim->last_day
+              || (slots[i].last_day == victim->last_day && slots[i].minute10 > victim->minute10)))
+        victim = &slots[i];
   if (victim == NULL)
     {
       victim = &slots[0];
