@@ -497,6 +497,10 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
 #define SUN_LAMP_SPREAD     15.0
 #define SUN_LAMP_TOLERANCE  20.0
 #define SUN_LAMP_NIGHTS     4
+/* A night light is hidden for weeks on end by a room lit from dusk (the
+ * resident's lamp, lit earlier as the days shorten): learned, it is kept
+ * this long unseen, so that it is known when the room stays dark. */
+#define SUN_LAMP_KEEP_DAYS  30
 
 /* Steps of one thing (a step class, a duty cycle, a sun lamp): within 30 %
  * of a known size (0: none known). */
@@ -513,7 +517,7 @@ sun_lamp_is_established (const AnbuActivityLearned *learned,
                          gboolean                   kept)
 {
   return learned->sun_lamp_nights >= SUN_LAMP_NIGHTS
-         && (kept || day - learned->sun_lamp_day <= TIMER_KEEP_DAYS);
+         && (kept || day - learned->sun_lamp_day <= SUN_LAMP_KEEP_DAYS);
 }
 
 /* Notes a light step (any abrupt change: the lamp's step is learned also
@@ -570,7 +574,8 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
       && is_same_size (learned->dusk_lux, magnitude))
     {
       dusk = learned->dusk_offset10 / 10.0;
-      if (learned->sun_lamp_nights > 0 && day - learned->sun_lamp_day <= TIMER_GAP_DAYS
+      if (learned->sun_lamp_nights > 0
+          && (established || day - learned->sun_lamp_day <= TIMER_GAP_DAYS)
           && is_same_size (learned->sun_lamp_lux, magnitude)
           && fabs (dusk - learned->sun_lamp_dusk10 / 10.0) <= SUN_LAMP_SPREAD
           && fabs (offset - learned->sun_lamp_dawn10 / 10.0) <= SUN_LAMP_SPREAD)
@@ -689,6 +694,12 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
 #define HOLD_MAX_LUX    60.0
 /* A lamp's steps are alike within this ratio, a screen's are seldom. */
 #define HOLD_ALIKE      1.1
+/* A dim screen's picture crosses the step rule only now and then, while
+ * its light keeps changing below it: in the dark, a change of at least
+ * this share of a step and this ratio counts towards a hold as the
+ * flicker it is. A lamp between its switches holds its level. */
+#define FLICKER_STEP_SHARE 0.25
+#define FLICKER_RATIO      2.0
 
 /* A screen lit the sensor today: remembered, with the size of its steps
  * (a running mean). */
@@ -1345,6 +1356,28 @@ anbu_activity_detector_take_pending (AnbuActivityDetector *detector,
   return FALSE;
 }
 
+/* The steps held, and the flicker among them: a screen's when they are
+ * many and unlike. */
+static void
+hold_judge (AnbuActivityLearned *learned,
+            gint32               day,
+            double               magnitude)
+{
+  learned->held_smallest = (float) MIN (learned->held_smallest, magnitude);
+  learned->held_largest = (float) MAX (learned->held_largest, magnitude);
+  /* A lamp switched on and off and on again steps by one size (within
+   * HOLD_ALIKE); a screen's light follows the picture. */
+  if (learned->held_more < HOLD_MORE_STEPS
+      || learned->held_largest <= HOLD_ALIKE * learned->held_smallest)
+    return;
+  /* Flicker: a screen lights the sensor, remembered as one seen today,
+   * with the largest of its changes (the flicker's are smaller than its
+   * steps). */
+  learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS] += learned->held_more + 1u;
+  learned->held_first_ts = 0;
+  note_screen (learned, day, learned->held_largest);
+}
+
 /* A small light step while the appliance is on (above): held, or with the
  * ones held before it the screen's. */
 static void
@@ -1365,17 +1398,19 @@ hold_light_step (AnbuActivityLearned *learned,
   learned->held_ts = ts;
   learned->held_kind = (guint8) kind;
   learned->held_magnitude = (float) magnitude;
-  learned->held_smallest = (float) MIN (learned->held_smallest, magnitude);
-  learned->held_largest = (float) MAX (learned->held_largest, magnitude);
-  /* A lamp switched on and off and on again steps by one size (within
-   * HOLD_ALIKE); a screen's light follows the picture. */
-  if (learned->held_more < HOLD_MORE_STEPS
-      || learned->held_largest <= HOLD_ALIKE * learned->held_smallest)
-    return;
-  /* Flicker: a screen lights the sensor, remembered as one seen today. */
-  learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS] += learned->held_more + 1u;
-  learned->held_first_ts = 0;
-  note_screen (learned, day, magnitude);
+  hold_judge (learned, day, magnitude);
+}
+
+static gboolean
+is_flicker (const AnbuActivityParams *params,
+            double                    before,
+            double                    after)
+{
+  double low = MIN (before, after);
+  double high = MAX (before, after);
+
+  return high - low >= FLICKER_STEP_SHARE * params->light_min_step_lux
+         && high >= FLICKER_RATIO * (low + params->light_floor_lux);
 }
 
 static void
@@ -1679,6 +1714,15 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             }
           else
             learned->ignored[machine]++;
+        }
+      else if (learned->held_first_ts != 0 && learned->appliance_on
+               && detector->mark != ANBU_ACTIVITY_MARK_PERSON
+               && is_flicker (params, detector->previous_lux, lux)
+               && !in_daylight (learned, params, day, minute))
+        {
+          /* Between the held step and the next: a dim screen's picture. */
+          learned->held_more = (guint8) MIN (learned->held_more + 1, 255);
+          hold_judge (learned, day, fabs (lux - detector->previous_lux));
         }
     light_done:
       ;

@@ -816,6 +816,9 @@ static gboolean restless_screen, screen_left_on_morning, screen_lamp_lit, restle
  * on an hour into it, off half an hour later, on again 20 minutes after
  * that and off for good 10 minutes later. */
 static gboolean screen_lamp_always, reading_lamp;
+/* How far the picture lights the sensor above its 2 lux (a dim screen's
+ * picture crosses the 25 lux step rule only now and then). */
+static double screen_picture_lux = 38.0;
 /* The air purifier's fan beside a TV on from 07:00-08:00 to 23:30 every day
  * until the onset: its small steps show only at night. With
  * `purifier_tv_left_on`, the TV on its evening hours until day 2 and then
@@ -888,7 +891,7 @@ scene_restless (gint64  m,
           double picture = (hash_minute (m / 2, 53) % 1000) / 1000.0;
 
           *watts += 80.0 + 50.0 * picture;
-          *lux += 2.0 + 38.0 * picture * picture;
+          *lux += 2.0 + screen_picture_lux * picture * picture;
         }
       /* The three evenings before the onset the resident watches with the
        * room lamp lit (300 lux: no flicker shows), lit 5 minutes after the
@@ -1091,6 +1094,26 @@ test_screen_never_seen_is_not_activity (void)
       g_assert_cmpuint (events_between (lamp_events, on + 60 * MINUTE, on + 120 * MINUTE), ==, 0);
       g_assert_cmpuint (events_between (lamp_events, on + 120 * MINUTE, on + 121 * MINUTE), ==, 1);
     }
+}
+
+/* A dim screen (2-30 lux by the picture), never seen (watched with the
+ * lamp lit), left on: at dusk its picture makes a step of the rule's size
+ * only now and then, an hour or more apart, each alone in its hold; the
+ * flicker below the rule in between tells it is a screen. */
+static void
+test_dim_screen_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 left_on = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
+
+  restless_screen = screen_left_on_morning = screen_lamp_lit = screen_lamp_always = TRUE;
+  screen_picture_lux = 28.0;
+  events = run_scene (scene_restless, 10, NULL);
+  restless_screen = screen_left_on_morning = screen_lamp_lit = screen_lamp_always = FALSE;
+  screen_picture_lux = 38.0;
+  g_assert_cmpuint (events_between (events, left_on, left_on + MINUTE), ==, 1);
+  g_assert_cmpuint (events_between (events, left_on + MINUTE, DAY0 + 10 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 10 * 86400);
 }
 
 /* A lamp on a mechanical timer (120 lux at the sensor, 19:00-23:00) and
@@ -1641,6 +1664,63 @@ static void
 test_sun_lamp_beside_same_lamp_is_not_activity (void)
 {
   test_sun_lamp_beside_lamp (40.0, 2);
+}
+
+/* The night light of scene_sun_lamp beside the resident's room lamp:
+ * 180 lux in the evening after dusk for the first HIDDEN_FROM_DAY days;
+ * then, as the days shorten, 300 lux lit at 16:00-16:30 before sunset until
+ * bedtime and at 06:00-06:20 until an hour after sunrise, so that for two weeks
+ * the night light's steps are too small a part of the light to show. The
+ * onset at the start of day HIDDEN_ONSET_DAY: the room dark from then on,
+ * but for the night light. */
+#define HIDDEN_FROM_DAY  7
+#define HIDDEN_ONSET_DAY 21
+#define HIDDEN_DAYS      25
+
+static void
+scene_hidden_sun_lamp (gint64  m,
+                       double *watts,
+                       double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  double rise = sunrise_minute (day), set = sunset_minute (day);
+  double dusk = set + 7 + (double) (hash_minute (day, 103) % 17);
+  double dawn = rise - 7 - (double) (hash_minute (day, 107) % 17);
+  gint64 evening = 19 * 60 + (gint64) (hash_minute (day, 109) % 60);
+  gint64 bedtime = 22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60);
+  gint64 afternoon = 16 * 60 + (gint64) (hash_minute (day, 181) % 30);
+  gint64 morning = 6 * 60 + (gint64) (hash_minute (day, 191) % 20);
+
+  *watts = 0.5;
+  *lux = 0.3;
+  if (minute > rise && minute < set)
+    *lux += 150.0 * sin (G_PI * (minute - rise) / (set - rise));
+  if (minute >= dusk || minute < dawn)
+    *lux += 40.0;
+  if (day < HIDDEN_FROM_DAY && minute >= evening && minute < bedtime)
+    *lux += 180.0;
+  else if (day >= HIDDEN_FROM_DAY && day < HIDDEN_ONSET_DAY
+           && ((minute >= afternoon && minute < bedtime) || (minute >= morning && minute < rise + 60)))
+    *lux += 300.0;
+}
+
+static void
+test_sun_lamp_hidden_for_weeks_is_not_activity (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_hidden_sun_lamp, HIDDEN_DAYS, NULL);
+  gint64 onset = DAY0 + HIDDEN_ONSET_DAY * 86400, end = DAY0 + HIDDEN_DAYS * 86400;
+
+  /* The resident's lamp counts, lit in the afternoon in the weeks it
+   * hides the night light. */
+  for (gint64 day = HIDDEN_FROM_DAY; day < HIDDEN_ONSET_DAY; day++)
+    {
+      gint64 lit = DAY0 + day * 86400 + (16 * 60 + (gint64) (hash_minute (day, 181) % 30)) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, lit, lit + MINUTE), ==, 1);
+    }
+  /* Seen again alone after two weeks: the same night light. */
+  g_assert_cmpuint (events_between (events, onset, end), ==, 0);
+  assert_fixed_rule_fires (events, onset, end);
 }
 
 /* A sunny room (up to 900 lux at the sensor). Clear mornings, until the
@@ -2540,6 +2620,8 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/defrost-settling-is-not-activity",
                    test_defrost_settling_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-is-not-activity", test_sun_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/sun-lamp-hidden-for-weeks-is-not-activity",
+                   test_sun_lamp_hidden_for_weeks_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-beside-like-lamp-is-not-activity",
                    test_sun_lamp_beside_like_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-beside-same-lamp-is-not-activity",
@@ -2550,6 +2632,7 @@ main (int    argc,
                    test_purifier_under_tv_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-after-tv-left-on-is-not-activity",
                    test_purifier_after_tv_left_on_is_not_activity);
+  g_test_add_func ("/anbu/activity/dim-screen-is-not-activity", test_dim_screen_is_not_activity);
   g_test_add_func ("/anbu/activity/screen-never-seen-is-not-activity",
                    test_screen_never_seen_is_not_activity);
   g_test_add_func ("/anbu/activity/learned-state-survives-upgrade",
