@@ -11,7 +11,7 @@
 #include "anbu-activity-detector.h"
 
 /* Layout of AnbuActivityLearned: a stored blob of another one starts afresh. */
-#define LEARNED_VERSION 5
+#define LEARNED_VERSION 6
 /* The step class's layout, stored within it (its padding became
  * run_flags and anchor_gap without a new version). */
 G_STATIC_ASSERT (sizeof (AnbuActivityStepClass) == 48);
@@ -128,6 +128,16 @@ anbu_activity_detector_seed (AnbuActivityDetector *detector,
 }
 
 void
+anbu_activity_detector_drop_held (AnbuActivityDetector *detector)
+{
+  g_return_if_fail (detector != NULL);
+
+  detector->learned.dip_ts = 0;
+  detector->learned.held_first_ts = 0;
+  detector->learned.power_held_ts = 0;
+}
+
+void
 anbu_activity_detector_forget_readings (AnbuActivityDetector *detector)
 {
   AnbuActivityLearned *learned;
@@ -138,8 +148,7 @@ anbu_activity_detector_forget_readings (AnbuActivityDetector *detector)
   if (learned->version != LEARNED_VERSION)
     learned_init (learned);
   detector->has_previous = FALSE;
-  learned->dip_ts = 0;
-  learned->held_first_ts = 0;
+  anbu_activity_detector_drop_held (detector);
   learned->appliance_on = FALSE;
   learned->modulated = 0;
   learned->lamp_on = FALSE;
@@ -657,6 +666,15 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
 #define RUN_BRIEF        4
 #define ANCHOR_SET       8
 #define ANCHOR_ENDED_OFF 16
+/* A run switched on and left on past the hour (a TV watched all evening)
+ * is a use, not a run: it and the run that switches it off are left out of
+ * the gaps, so that a person's sessions beside a defrost heater of their
+ * TV's size neither count nor break its runs. */
+#define SESSION_OPEN     32
+/* A step up of the class's size held back (power_held_ts) went on past
+ * a run of the machine: a person's appliance of its size is on, and its
+ * step down is theirs too. */
+#define PERSON_ON        64
 #define SLOW_GAP_MIN     (6 * 60)
 #define SLOW_GAP_MAX     (16 * 60)
 #define SLOW_RUNS        6
@@ -908,6 +926,21 @@ busy_nights_now (const AnbuActivityStepClass *klass,
   return busy >> MIN (MAX (quiet, 0), 8);
 }
 
+/* Many steps a day round the clock, or night after night: a machine's
+ * by the day's and the nights' rules (above), whatever it was judged by. */
+static gboolean
+is_busy_machine (const AnbuActivityStepClass *klass,
+                 const AnbuActivityParams    *params,
+                 gint32                       local_day,
+                 gint64                       local_minute)
+{
+  guint bins, day = step_class_day_count (klass, &bins);
+
+  return busy_nights_now (klass, local_day, local_minute) >= BUSY_NIGHTS
+         || (day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS
+             && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS);
+}
+
 /* Whether the class's steps are a machine's (above), by its counts as of
  * its last step, at `minute` of local `day`. */
 static gboolean
@@ -923,16 +956,14 @@ is_restless (const AnbuActivityStepClass *klass,
     return FALSE;
   if (channel == 0 && is_slow_machine (klass, params->utc_offset_seconds, WEEK_BINS))
     return TRUE;
-  if (busy_nights_now (klass, local_day, local_minute) >= BUSY_NIGHTS)
+  if (is_busy_machine (klass, params, local_day, local_minute))
     return TRUE;
   /* Power: once judged, a size stays a machine's (above). Light: a screen
    * is remembered apart (screen_day), and a lamp switched 4-6 times a day
    * the days after the TV lit the sensor is the resident's. */
-  if (klass->restless && channel == 0)
-    return (day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS)
-           || steps_round_the_week (klass, params->utc_offset_seconds, WEEK_STAY_BINS);
-  return day >= RESTLESS_DAY_STEPS && bins >= RESTLESS_DAY_BINS
-         && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS;
+  return klass->restless && channel == 0
+         && ((day >= RESTLESS_STAY_STEPS && bins >= RESTLESS_STAY_BINS)
+             || steps_round_the_week (klass, params->utc_offset_seconds, WEEK_STAY_BINS));
 }
 
 /* Steps of a channel, of any size, in the current and the previous
@@ -1008,6 +1039,17 @@ slow_run_close (AnbuActivityStepClass *klass)
 {
   if (klass->run_flags & RUN_BRIEF)
     return;
+  if ((klass->run_flags & RUN_STARTED_ON) && !(klass->run_flags & RUN_ENDED_OFF))
+    {
+      klass->run_flags |= SESSION_OPEN;
+      return;
+    }
+  if (klass->run_flags & SESSION_OPEN)
+    {
+      klass->run_flags &= (guint8) ~SESSION_OPEN;
+      if (!(klass->run_flags & RUN_STARTED_ON))
+        return;
+    }
   if (klass->run_flags & ANCHOR_SET)
     klass->slow_runs = slow_score_after_gap (klass->slow_runs, klass->anchor_gap,
                                              (klass->run_flags & ANCHOR_ENDED_OFF) != 0);
@@ -1038,7 +1080,7 @@ slow_runs_observe (AnbuActivityStepClass *klass,
           klass->anchor_gap = (guint16) MIN ((gint64) klass->anchor_gap + since, G_MAXUINT16);
         }
       klass->run_minute = (gint32) minutes;
-      klass->run_flags &= (guint8) (ANCHOR_SET | ANCHOR_ENDED_OFF);
+      klass->run_flags &= (guint8) (ANCHOR_SET | ANCHOR_ENDED_OFF | SESSION_OPEN | PERSON_ON);
       if (step > 0)
         klass->run_flags |= RUN_STARTED_ON;
     }
@@ -1053,7 +1095,8 @@ step_class_observe (AnbuActivityLearned      *learned,
                     guint                     channel,
                     gint64                    ts,
                     gint32                    day,
-                    double                    step)
+                    double                    step,
+                    AnbuActivityStepClass   **klass_out)
 {
   double magnitude = fabs (step);
   gint32 bin = (gint32) (ts / STEP_BIN_SECONDS);
@@ -1085,6 +1128,8 @@ step_class_observe (AnbuActivityLearned      *learned,
   /* The size is learned slowly: a machine's steps stray a little. */
   klass->magnitude += (float) (0.1 * (magnitude - klass->magnitude));
   klass->restless = is_restless (klass, params, channel, day, night_minute);
+  if (klass_out != NULL)
+    *klass_out = klass;
   /* A screen's light steps differ in size with the picture: counted
    * together, and remembered by the local day. */
   if (channel == 1 && recent_steps (learned->classes[1], bin) >= FLICKER_STEPS)
@@ -1320,6 +1365,80 @@ classify_beside_cycle (AnbuActivityLearned      *learned,
   return ANBU_ACTIVITY_MACHINE_NONE;
 }
 
+/* The power step held back (slow_machine_step) counts: the person's
+ * appliance of the machine's size went on then. */
+static gboolean
+release_power_step (AnbuActivityLearned *learned,
+                    AnbuActivityEvent   *event)
+{
+  if (learned->power_held_ts == 0)
+    return FALSE;
+  event->ts = learned->power_held_ts;
+  event->kind = ANBU_ACTIVITY_POWER_ON;
+  event->magnitude = learned->power_held_magnitude;
+  learned->last_counted = MAX (learned->last_counted, learned->power_held_ts);
+  learned->classes[0][learned->power_held_class % ANBU_ACTIVITY_STEP_CLASSES].run_flags |= PERSON_ON;
+  learned->power_held_ts = 0;
+  return TRUE;
+}
+
+static gboolean
+is_power_held_in (const AnbuActivityLearned   *learned,
+                  const AnbuActivityStepClass *klass)
+{
+  return learned->power_held_ts != 0
+         && &learned->classes[0][learned->power_held_class % ANBU_ACTIVITY_STEP_CLASSES] == klass;
+}
+
+/* A step of a slow machine's size (a defrost heater's 20-30 minutes, every
+ * 8-16 hours), which the resident's own appliance may have too (a TV of the
+ * heater's draw): a step up is held back for the length of a run; a step
+ * down of its size within the run makes it the machine's, a brief one
+ * (a pad warmed a few minutes) a person's, and a step up that outlasts the
+ * run is a person's (released at the next reading), whose step down counts
+ * too. TRUE when the step is held back; else `machine` says whose it is
+ * (NONE: a person's, it counts), and a held step that counts now is
+ * written to events_out. */
+static gboolean
+slow_machine_step (AnbuActivityLearned   *learned,
+                   AnbuActivityStepClass *klass,
+                   gint64                 ts,
+                   gboolean               up,
+                   double                 magnitude,
+                   AnbuActivityMachine   *machine,
+                   AnbuActivityEvent     *events_out,
+                   guint                 *n)
+{
+  gboolean held_here = is_power_held_in (learned, klass);
+
+  if (up)
+    {
+      /* Two steps up: the first was no run of the machine's. */
+      *n += release_power_step (learned, &events_out[*n]);
+      learned->power_held_ts = ts;
+      learned->power_held_magnitude = (float) magnitude;
+      learned->power_held_class = (guint8) (klass - learned->classes[0]);
+      return TRUE;
+    }
+  if (held_here && ts - learned->power_held_ts < SLOW_RUN_BRIEF_MINUTES * 60)
+    {
+      *n += release_power_step (learned, &events_out[*n]);
+      klass->run_flags &= (guint8) ~PERSON_ON;
+      *machine = ANBU_ACTIVITY_MACHINE_NONE;
+    }
+  else if (held_here)
+    {
+      learned->power_held_ts = 0;
+      learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
+    }
+  else if (klass->run_flags & PERSON_ON)
+    {
+      klass->run_flags &= (guint8) ~PERSON_ON;
+      *machine = ANBU_ACTIVITY_MACHINE_NONE;
+    }
+  return FALSE;
+}
+
 gboolean
 anbu_activity_detector_take_pending (AnbuActivityDetector *detector,
                                      AnbuActivityEvent    *event)
@@ -1500,6 +1619,17 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       else if (!adjacent || reading->ts - learned->dip_ts > params->light_dip_seconds)
         n += anbu_activity_detector_take_pending (detector, &events_out[n]);
     }
+  /* A power step of a slow machine's size held back: no run of the
+   * machine followed, so it was a person's. When the readings broke off
+   * nobody can tell, and it stays the machine's size's (as unheld). */
+  if (learned->power_held_ts != 0 && !adjacent)
+    {
+      learned->power_held_ts = 0;
+      learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
+    }
+  else if (learned->power_held_ts != 0
+           && reading->ts - learned->power_held_ts >= SLOW_RUN_MINUTES * 60)
+    n += release_power_step (learned, &events_out[n]);
   /* A small light step held back: no screen's flicker followed in time (or
    * the readings broke off and nobody can tell), so it counts. */
   if (learned->held_first_ts != 0 && learned->dip_ts == 0
@@ -1525,7 +1655,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
         {
           machine = classify_beside_cycle (learned, params, cycle, detector->previous_watts, watts);
           if (step_class_observe (learned, params, 0, reading->ts, day,
-                                  watts - detector->previous_watts)
+                                  watts - detector->previous_watts, NULL)
               && machine == ANBU_ACTIVITY_MACHINE_NONE
               && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
@@ -1541,15 +1671,29 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
         }
       else if (is_power_step (params, detector->previous_watts, watts))
         {
+          AnbuActivityStepClass *klass;
+
           machine = classify_power (learned, params, detector->mark, reading->ts, day, minute,
                                     detector->previous_watts, watts);
           /* Every step counts towards its size's class, also a machine's
            * on top of an appliance left on (modulation to the plug). */
           if (step_class_observe (learned, params, 0, reading->ts, day,
-                                  watts - detector->previous_watts)
+                                  watts - detector->previous_watts, &klass)
               && machine == ANBU_ACTIVITY_MACHINE_NONE && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
-          if (machine == ANBU_ACTIVITY_MACHINE_NONE)
+          /* A slow machine's size, or the step down of the one held (also
+           * when it looks like modulation: the heater went on top of a
+           * rice cooker keeping warm). */
+          if (detector->mark == ANBU_ACTIVITY_MARK_AUTO
+              && ((machine == ANBU_ACTIVITY_MACHINE_RESTLESS
+                   && is_slow_machine (klass, params->utc_offset_seconds, WEEK_STAY_BINS)
+                   && !is_busy_machine (klass, params, day, (gint64) minute))
+                  || (watts < detector->previous_watts && is_power_held_in (learned, klass)))
+              && slow_machine_step (learned, klass, reading->ts, watts > detector->previous_watts,
+                                    fabs (watts - detector->previous_watts), &machine,
+                                    events_out, &n))
+            ; /* held back */
+          else if (machine == ANBU_ACTIVITY_MACHINE_NONE)
             {
               power_event = (gint) n;
               set_step_event (&events_out[n++], reading->ts, detector->previous_watts, watts,
@@ -1561,6 +1705,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           power_timer = machine == ANBU_ACTIVITY_MACHINE_TIMER;
         }
       power_up = watts > detector->previous_watts;
+      /* Everything off: a person's appliance of a slow machine's size is
+       * off too, though its step down hid in another's. */
+      if (watts <= standby + params->power_min_step_w)
+        for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+          learned->classes[0][i].run_flags &= (guint8) ~PERSON_ON;
 
       /* The learned machine's own steps tell when it draws. */
       if (is_cycle_sized (cycle_step_watts (learned, params), watts - detector->previous_watts))
@@ -1652,7 +1801,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           if (machine == ANBU_ACTIVITY_MACHINE_NONE || machine == ANBU_ACTIVITY_MACHINE_TIMER)
             {
               gboolean restless = step_class_observe (learned, params, 1, reading->ts, day,
-                                                      up ? magnitude : -magnitude);
+                                                      up ? magnitude : -magnitude, NULL);
 
               /* A plug whose screen lit the sensor this month: while the
                * appliance is on, light steps of the screen's size are its
@@ -1774,6 +1923,8 @@ typedef struct
                            + G_STRUCT_OFFSET (AnbuActivityLearned, classes))
 /* Rounded up to the detector's alignment, as the compiler laid it out. */
 #define BLOB_V4_SIZE (((LEARNED_HEAD_SIZE + sizeof (LearnedTailV4)) + 7) / 8 * 8)
+#define BLOB_V5_SIZE (G_STRUCT_OFFSET (AnbuActivityDetector, learned) \
+                      + G_STRUCT_OFFSET (AnbuActivityLearned, power_held_ts))
 
 static gboolean
 detector_from_blob_v4 (AnbuActivityDetector *detector,
@@ -1832,9 +1983,19 @@ anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
       *detector = stored;
       return TRUE;
     }
-  if (data == NULL || size != sizeof stored)
+  if (data != NULL && size == BLOB_V5_SIZE)
+    {
+      /* Version 5 is this layout without the held power step at its end. */
+      memset (&stored, 0, sizeof stored);
+      memcpy (&stored, data, size);
+      if (stored.learned.version != 5)
+        return FALSE;
+      stored.learned.version = LEARNED_VERSION;
+    }
+  else if (data == NULL || size != sizeof stored)
     return FALSE;
-  memcpy (&stored, data, sizeof stored);
+  else
+    memcpy (&stored, data, sizeof stored);
   if (stored.learned.version != LEARNED_VERSION)
     return FALSE;
   /* Stored before the slow count became a score kept at most this. */

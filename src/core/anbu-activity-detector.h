@@ -49,7 +49,12 @@ G_BEGIN_DECLS
  *   week in 8 of the day's two-hour bins, 1 of them between midnight and
  *   04:00, is a slow machine's (a fridge's defrost heater): a person who
  *   uses a thing twice a day keeps to their hours, and one who uses it at
- *   all hours does not wait hours between. A power step size seen 4 times
+ *   all hours does not wait hours between (a use left on past the hour,
+ *   a TV's evening, neither counts nor breaks the runs). A step up of a
+ *   slow machine's size is held back for an hour: the machine's when its
+ *   step down follows (after 10 minutes or more), else a person's (their
+ *   TV of the heater's draw), counted with its own time, and its step down
+ *   too. A power step size seen 4 times
  *   or more between 00:00 and 04:00 on 3 nights (a night without halves
  *   the count) is a machine's too (an air purifier's fan under a TV left
  *   on all day shows only at night). Light steps 8 times or more
@@ -59,13 +64,15 @@ G_BEGIN_DECLS
  *   small light step while the appliance is on (up to 60 lux, or twice a
  *   known screen's) is held back for 90 minutes: with 2 more meanwhile, of
  *   sizes unlike (a lamp's steps are alike within 10 %), it is a screen's first
- *   flicker, else it counts then, with the time of the last of them;
+ *   flicker (in the dark, a dim screen's smaller changes between count
+ *   too), else it counts then, with the time of the last of them;
  * - a lamp switched by its own light sensor (a night light): on within two
  *   hours after sunset and off within two hours before sunrise, the same
  *   size of light, at the same minutes from sunset and sunrise (within 15)
  *   4 nights in a row; from then on its steps within 20 minutes of those
  *   times are a timer's that keeps to the sun (a person who lights a lamp
- *   as it grows dark puts it out at bedtime, not at dawn);
+ *   as it grows dark puts it out at bedtime, not at dawn), also after up to
+ *   30 days unseen (a room lit from before dusk hides it);
  * - the sun: a light step counts only when its darker level is dark (near the
  *   plug's own night level), and during daylight hours a darkening that
  *   returns to the daylight level within light_dip_seconds (a passing cloud)
@@ -87,7 +94,7 @@ G_BEGIN_DECLS
  * for each plug. */
 
 /* At most this many events come from one reading. */
-#define ANBU_ACTIVITY_MAX_EVENTS 4
+#define ANBU_ACTIVITY_MAX_EVENTS 6
 
 #define ANBU_ACTIVITY_ERROR (anbu_activity_error_quark ())
 
@@ -301,6 +308,15 @@ typedef struct
 
   /* How many steps were not counted, per AnbuActivityMachine. */
   guint32 ignored[7];
+
+  /* A step up of a slow machine's size (a defrost heater's, the size of
+   * the resident's TV too), held back until its run shows whose it is:
+   * the time, the size and the class (0: nothing held). Appended in
+   * LEARNED_VERSION 6, so that an older layout is a prefix of this one. */
+  gint64  power_held_ts;
+  float   power_held_magnitude;
+  guint8  power_held_class;
+  guint8  pad5[3];
 } AnbuActivityLearned;
 
 typedef struct
@@ -323,9 +339,9 @@ void     anbu_activity_detector_init       (AnbuActivityDetector     *detector);
 
 /* Feeds the next reading of one plug (in time order; a reading not later than
  * the previous one is ignored and returns 0). Writes up to
- * ANBU_ACTIVITY_MAX_EVENTS events (power, light, and a darkening or a small
- * light step held back earlier, with its own time) into events_out and
- * returns how many. */
+ * ANBU_ACTIVITY_MAX_EVENTS events (power, light, and a darkening, a small
+ * light step or a power step held back earlier, with its own time) into
+ * events_out and returns how many. */
 guint    anbu_activity_detector_feed       (AnbuActivityDetector     *detector,
                                             const AnbuActivityParams *params,
                                             const AnbuReading        *reading,
@@ -342,9 +358,17 @@ void     anbu_activity_detector_seed       (AnbuActivityDetector     *detector,
  * the place of the one that learned it. */
 void     anbu_activity_detector_forget_readings (AnbuActivityDetector *detector);
 
+/* Forgets the steps held back (a darkening, a small light step, a power
+ * step of a slow machine's size) without reporting them: for a copy that
+ * must leave them to the detector it was copied from, or one reseeded
+ * after readings it did not see. */
+void     anbu_activity_detector_drop_held  (AnbuActivityDetector     *detector);
+
 /* A darkening or a small light step still held back (when no more readings
  * will come for a while, e.g. at the end of a late batch): reports one and
- * forgets it; call until it returns FALSE. */
+ * forgets it; call until it returns FALSE. (A power step of a slow
+ * machine's size stays held: only a later reading can show it a
+ * person's.) */
 gboolean anbu_activity_detector_take_pending (AnbuActivityDetector   *detector,
                                               AnbuActivityEvent      *event);
 

@@ -1183,8 +1183,7 @@ insert_late_reading (AnbuTelemetry              *self,
     return FALSE;
 
   /* The live detector's held steps stay its own to report. */
-  detector.learned.dip_ts = 0;
-  detector.learned.held_first_ts = 0;
+  anbu_activity_detector_drop_held (&detector);
   if (has_previous)
     anbu_activity_detector_seed (&detector, &previous);
   else
@@ -1273,8 +1272,7 @@ detect_for_plug (AnbuTelemetry  *self,
     {
       AnbuReading last = { status->last_seen_at, status->last_watts, status->last_lux };
 
-      work->detector.learned.dip_ts = 0;
-      work->detector.learned.held_first_ts = 0;
+      anbu_activity_detector_drop_held (&work->detector);
       anbu_activity_detector_seed (&work->detector, &last);
     }
   work->has_detector = TRUE;
