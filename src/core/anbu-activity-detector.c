@@ -941,6 +941,32 @@ is_busy_machine (const AnbuActivityStepClass *klass,
              && step_class_night_bins (klass, params->utc_offset_seconds) >= RESTLESS_NIGHT_BINS);
 }
 
+/* A machine of three levels or more (an air purifier's fan: sleep, low,
+ * high) steps between each two: the step from the lowest to the highest,
+ * seldom, is the sum of two of its steps, judged a machine's by their
+ * number. TRUE when a power step of this size is such a sum of two other
+ * sizes (not a slow machine's: a fridge's compressor and its defrost
+ * heater are two machines, and their sum may be a TV's). */
+static gboolean
+is_sum_of_restless (const AnbuActivityLearned   *learned,
+                    const AnbuActivityParams    *params,
+                    const AnbuActivityStepClass *klass,
+                    double                       magnitude)
+{
+  const AnbuActivityStepClass *classes = learned->classes[0];
+
+  for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+    for (guint j = i + 1; j < ANBU_ACTIVITY_STEP_CLASSES; j++)
+      if (&classes[i] != klass && &classes[j] != klass && classes[i].restless
+          && classes[j].restless && classes[i].magnitude > 0 && classes[j].magnitude > 0
+          && fabs (classes[i].magnitude + classes[j].magnitude - magnitude)
+             <= MAX (STEP_NOISE_W, 0.1 * magnitude)
+          && !is_slow_machine (&classes[i], params->utc_offset_seconds, WEEK_STAY_BINS)
+          && !is_slow_machine (&classes[j], params->utc_offset_seconds, WEEK_STAY_BINS))
+        return TRUE;
+  return FALSE;
+}
+
 /* Whether the class's steps are a machine's (above), by its counts as of
  * its last step, at `minute` of local `day`. */
 static gboolean
@@ -1677,8 +1703,10 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
                                     detector->previous_watts, watts);
           /* Every step counts towards its size's class, also a machine's
            * on top of an appliance left on (modulation to the plug). */
-          if (step_class_observe (learned, params, 0, reading->ts, day,
-                                  watts - detector->previous_watts, &klass)
+          if ((step_class_observe (learned, params, 0, reading->ts, day,
+                                   watts - detector->previous_watts, &klass)
+               || is_sum_of_restless (learned, params, klass,
+                                      fabs (watts - detector->previous_watts)))
               && machine == ANBU_ACTIVITY_MACHINE_NONE && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
           /* A slow machine's size, or the step down of the one held (also

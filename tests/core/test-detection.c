@@ -825,6 +825,40 @@ static double screen_picture_lux = 38.0;
  * left on day and night until the resident puts it out at 22:00 the day
  * before the onset: the fan's steps unseen for four days. */
 static gboolean purifier_under_tv, purifier_tv_left_on;
+/* With `purifier_ramps`, the fan (beside the evening TV) goes up and down one
+ * level at a time until the onset, so that a step from sleep straight to
+ * high, or back, is never seen; from the onset it jumps from any level to
+ * any other. */
+static gboolean purifier_ramps;
+
+/* The fan's level for the 12-minute block of minute m (purifier_ramps). */
+static double
+ramping_fan_watts (gint64 m)
+{
+  static const double levels[] = { 2.0, 12.0, 35.0 };
+  static guint8 *walk;
+  gint64 blocks = 10 * 1440 / 12;
+
+  if (walk == NULL)
+    {
+      guint8 level = 0;
+
+      walk = g_new0 (guint8, blocks);
+      for (gint64 b = 0; b < blocks; b++)
+        {
+          guint64 h = hash_minute (b, 199);
+
+          if (b * 12 >= ONSET_DAY * 1440)
+            level = (guint8) (h % 3);
+          else if (h % 2 == 0 && level < 2)
+            level++;
+          else if (level > 0)
+            level--;
+          walk[b] = level;
+        }
+    }
+  return levels[walk[(m / 12) % blocks]];
+}
 
 static gboolean
 irregular_mat_on (gint64 m)
@@ -906,7 +940,9 @@ scene_restless (gint64  m,
   if (reading_lamp && day < ONSET_DAY
       && ((minute >= on + 60 && minute < on + 90) || (minute >= on + 110 && minute < on + 120)))
     *lux += 30.0;
-  if (restless_plug_out || purifier_under_tv || purifier_tv_left_on)
+  if (purifier_ramps)
+    *watts = 1.0 + ramping_fan_watts (m) + (tv ? 110.0 : 0.0);
+  else if (restless_plug_out || purifier_under_tv || purifier_tv_left_on)
     {
       /* An air purifier's fan instead of the mat: sleep, low or high by
        * the air, each for 3-20 minutes. */
@@ -1001,6 +1037,15 @@ static void
 test_purifier_under_tv_is_not_activity (void)
 {
   assert_restless_variant_silent (&purifier_under_tv);
+}
+
+/* The fan's step from sleep to high, never seen before the onset, is two
+ * of its steps judged already: the machine's (13 events after the onset
+ * without it). */
+static void
+test_purifier_jumping_levels_is_not_activity (void)
+{
+  assert_restless_variant_silent (&purifier_ramps);
 }
 
 /* The fan judged a machine's over the first days is still one when the TV
@@ -2723,6 +2768,8 @@ main (int    argc,
                    test_sun_lamp_beside_same_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/sunrise-cloud-is-not-activity",
                    test_sunrise_cloud_is_not_activity);
+  g_test_add_func ("/anbu/activity/purifier-jumping-levels-is-not-activity",
+                   test_purifier_jumping_levels_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-under-tv-is-not-activity",
                    test_purifier_under_tv_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-after-tv-left-on-is-not-activity",
