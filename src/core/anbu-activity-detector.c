@@ -675,6 +675,10 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * a run of the machine: a person's appliance of its size is on, and its
  * step down is theirs too. */
 #define PERSON_ON        64
+/* How long a step up of a slow machine's size is held back: a defrost
+ * heater's run ends within it (its thermostat or its timer stops it within
+ * half an hour or so). */
+#define POWER_HOLD_MINUTES 45
 #define SLOW_GAP_MIN     (6 * 60)
 #define SLOW_GAP_MAX     (16 * 60)
 #define SLOW_RUNS        6
@@ -1418,8 +1422,9 @@ is_power_held_in (const AnbuActivityLearned   *learned,
 
 /* A step of a slow machine's size (a defrost heater's 20-30 minutes, every
  * 8-16 hours), which the resident's own appliance may have too (a TV of the
- * heater's draw): a step up is held back for the length of a run; a step
- * down of its size within the run makes it the machine's, a brief one
+ * heater's draw): a step up is held back for the length of a run
+ * (POWER_HOLD_MINUTES); a step down of its size within it makes it the
+ * machine's, a brief one
  * (a pad warmed a few minutes) a person's, and a step up that outlasts the
  * run is a person's (released at the next reading), whose step down counts
  * too. TRUE when the step is held back; else `machine` says whose it is
@@ -1654,7 +1659,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
     }
   else if (learned->power_held_ts != 0
-           && reading->ts - learned->power_held_ts >= SLOW_RUN_MINUTES * 60)
+           && reading->ts - learned->power_held_ts >= POWER_HOLD_MINUTES * 60)
     n += release_power_step (learned, &events_out[n]);
   /* A small light step held back: no screen's flicker followed in time (or
    * the readings broke off and nobody can tell), so it counts. */

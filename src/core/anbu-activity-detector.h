@@ -51,7 +51,7 @@ G_BEGIN_DECLS
  *   uses a thing twice a day keeps to their hours, and one who uses it at
  *   all hours does not wait hours between (a use left on past the hour,
  *   a TV's evening, neither counts nor breaks the runs). A step up of a
- *   slow machine's size is held back for an hour: the machine's when its
+ *   slow machine's size is held back 45 minutes: the machine's when its
  *   step down follows (after 10 minutes or more), else a person's (their
  *   TV of the heater's draw), counted with its own time, and its step down
  *   too. A power step size seen 4 times
