@@ -1220,10 +1220,12 @@ anbu_sim_machine_to_string (AnbuSimMachine machine)
   return names[machine];
 }
 
-/* Missed on some seeds still (docs/detection.md): a screen whose flicker
- * the plug never saw, a defrost heater of the size of the resident's own
- * appliance, a night light relearned after the onset, an air purifier's
- * fan hidden under a TV left on all day. */
+/* Missed on some seeds still (docs/detection.md, session 15): a defrost
+ * heater of the size of an appliance the resident uses between its runs,
+ * a night light seen on too few nights before the onset, an air
+ * purifier's fan hidden under a TV left on all day. (No screen was missed
+ * over seeds 2-30 since session 15; kept here until more than one probe
+ * says so.) */
 gboolean
 anbu_sim_machine_is_caught (AnbuSimMachine machine)
 {
