@@ -134,7 +134,7 @@ anbu_activity_detector_drop_held (AnbuActivityDetector *detector)
 
   detector->learned.dip_ts = 0;
   detector->learned.held_first_ts = 0;
-  detector->learned.power_held_ts = 0;
+  detector->learned.power_held = FALSE;
 }
 
 void
@@ -1401,14 +1401,14 @@ static gboolean
 release_power_step (AnbuActivityLearned *learned,
                     AnbuActivityEvent   *event)
 {
-  if (learned->power_held_ts == 0)
+  if (!learned->power_held)
     return FALSE;
   event->ts = learned->power_held_ts;
   event->kind = ANBU_ACTIVITY_POWER_ON;
   event->magnitude = learned->power_held_magnitude;
   learned->last_counted = MAX (learned->last_counted, learned->power_held_ts);
   learned->classes[0][learned->power_held_class % ANBU_ACTIVITY_STEP_CLASSES].run_flags |= PERSON_ON;
-  learned->power_held_ts = 0;
+  learned->power_held = FALSE;
   return TRUE;
 }
 
@@ -1416,7 +1416,7 @@ static gboolean
 is_power_held_in (const AnbuActivityLearned   *learned,
                   const AnbuActivityStepClass *klass)
 {
-  return learned->power_held_ts != 0
+  return learned->power_held
          && &learned->classes[0][learned->power_held_class % ANBU_ACTIVITY_STEP_CLASSES] == klass;
 }
 
@@ -1446,6 +1446,7 @@ slow_machine_step (AnbuActivityLearned   *learned,
     {
       /* Two steps up: the first was no run of the machine's. */
       *n += release_power_step (learned, &events_out[*n]);
+      learned->power_held = TRUE;
       learned->power_held_ts = ts;
       learned->power_held_magnitude = (float) magnitude;
       learned->power_held_class = (guint8) (klass - learned->classes[0]);
@@ -1459,7 +1460,7 @@ slow_machine_step (AnbuActivityLearned   *learned,
     }
   else if (held_here)
     {
-      learned->power_held_ts = 0;
+      learned->power_held = FALSE;
       learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
     }
   else if (klass->run_flags & PERSON_ON)
@@ -1653,12 +1654,12 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   /* A power step of a slow machine's size held back: no run of the
    * machine followed, so it was a person's. When the readings broke off
    * nobody can tell, and it stays the machine's size's (as unheld). */
-  if (learned->power_held_ts != 0 && !adjacent)
+  if (learned->power_held && !adjacent)
     {
-      learned->power_held_ts = 0;
+      learned->power_held = FALSE;
       learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
     }
-  else if (learned->power_held_ts != 0
+  else if (learned->power_held
            && reading->ts - learned->power_held_ts >= POWER_HOLD_MINUTES * 60)
     n += release_power_step (learned, &events_out[n]);
   /* A small light step held back: no screen's flicker followed in time (or
@@ -1738,9 +1739,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           power_timer = machine == ANBU_ACTIVITY_MACHINE_TIMER;
         }
       power_up = watts > detector->previous_watts;
-      /* Everything off: a person's appliance of a slow machine's size is
-       * off too, though its step down hid in another's. */
-      if (watts <= standby + params->power_min_step_w)
+      /* Everything off now: a person's appliance of a slow machine's size
+       * is off too, though its step down hid in another's. (Only as it
+       * goes off: the classes are not touched by a reading without.) */
+      if (watts <= standby + params->power_min_step_w
+          && detector->previous_watts > standby + params->power_min_step_w)
         for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
           learned->classes[0][i].run_flags &= (guint8) ~PERSON_ON;
 
@@ -2024,6 +2027,7 @@ anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
       if (stored.learned.version != 5)
         return FALSE;
       stored.learned.version = LEARNED_VERSION;
+      stored.learned.power_held = FALSE;
     }
   else if (data == NULL || size != sizeof stored)
     return FALSE;

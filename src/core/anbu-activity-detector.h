@@ -241,6 +241,9 @@ typedef struct
                                * down): what else switches is judged without it;
                                * ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE: its on-level moved
                                * (another appliance of about its size): never */
+  guint8  power_held;         /* a power step is held (power_held_ts, below): read
+                               * with the fields every reading reads, in what was
+                               * this layout's padding */
 
   /* Standby level: the lowest power seen below ANBU_ACTIVITY_STANDBY_CAP_W. */
   float   standby_watts;      /* < 0: none seen yet */
@@ -310,8 +313,8 @@ typedef struct
   guint32 ignored[7];
 
   /* A step up of a slow machine's size (a defrost heater's, the size of
-   * the resident's TV too), held back until its run shows whose it is:
-   * the time, the size and the class (0: nothing held). Appended in
+   * the resident's TV too), held back until its run shows whose it is
+   * (while power_held): the time, the size and the class. Appended in
    * LEARNED_VERSION 6, so that an older layout is a prefix of this one. */
   gint64  power_held_ts;
   float   power_held_magnitude;

@@ -2155,7 +2155,7 @@ test_learned_state_survives_v5 (void)
     }
   g_assert_cmpuint (size, <, sizeof upgraded);
   g_assert_true (anbu_activity_detector_from_blob (&upgraded, blob, size));
-  g_assert_cmpint (upgraded.learned.power_held_ts, ==, 0);
+  g_assert_false (upgraded.learned.power_held);
   timer_lamp_day (&upgraded, 6, events);
   g_assert_cmpuint (events->len, ==, 0);
   stored = anbu_activity_detector_to_blob (&upgraded);
