@@ -166,16 +166,28 @@ is_power_step (const AnbuActivityParams *params,
   return step >= params->power_min_step_w && step >= params->power_min_ratio * high;
 }
 
+/* A change of the light by at least `least` lux to `ratio` times the
+ * darker level (with the sensor's floor). */
+static gboolean
+is_light_change (const AnbuActivityParams *params,
+                 double                    before,
+                 double                    after,
+                 double                    least,
+                 double                    ratio)
+{
+  double low = MIN (before, after);
+  double high = MAX (before, after);
+
+  return high - low >= least && high >= ratio * (low + params->light_floor_lux);
+}
+
 static gboolean
 is_light_step (const AnbuActivityParams *params,
                double                    before,
                double                    after)
 {
-  double low = MIN (before, after);
-  double high = MAX (before, after);
-
-  return high - low >= params->light_min_step_lux
-         && high >= params->light_min_ratio * (low + params->light_floor_lux);
+  return is_light_change (params, before, after, params->light_min_step_lux,
+                          params->light_min_ratio);
 }
 
 static void
@@ -1557,11 +1569,8 @@ is_flicker (const AnbuActivityParams *params,
             double                    before,
             double                    after)
 {
-  double low = MIN (before, after);
-  double high = MAX (before, after);
-
-  return high - low >= FLICKER_STEP_SHARE * params->light_min_step_lux
-         && high >= FLICKER_RATIO * (low + params->light_floor_lux);
+  return is_light_change (params, before, after, FLICKER_STEP_SHARE * params->light_min_step_lux,
+                          FLICKER_RATIO);
 }
 
 static void
