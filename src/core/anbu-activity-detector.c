@@ -2007,6 +2007,8 @@ detector_from_blob_v4 (AnbuActivityDetector *detector,
   learned->sun_lamp_day = learned->dusk_day = 0;
   learned->dusk_lux = 0.0f;
   learned->dusk_offset10 = 0;
+  /* Padding in version 4's head, whatever it held. */
+  learned->power_held = FALSE;
   learned->version = LEARNED_VERSION;
   return TRUE;
 }
