@@ -128,16 +128,6 @@ anbu_activity_detector_seed (AnbuActivityDetector *detector,
 }
 
 void
-anbu_activity_detector_drop_held (AnbuActivityDetector *detector)
-{
-  g_return_if_fail (detector != NULL);
-
-  detector->learned.dip_ts = 0;
-  detector->learned.held_first_ts = 0;
-  detector->learned.power_held = FALSE;
-}
-
-void
 anbu_activity_detector_forget_readings (AnbuActivityDetector *detector)
 {
   AnbuActivityLearned *learned;
@@ -734,6 +724,27 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
  * flicker it is. A lamp between its switches holds its level. */
 #define FLICKER_STEP_SHARE 0.25
 #define FLICKER_RATIO      2.0
+
+/* Nobody knows any more what a person has on (PERSON_ON): a break
+ * in the readings, a reseeded or replaced detector. Losing a person's step
+ * down is the safe side; a machine's counted would hide a silence. */
+static void
+forget_person_on (AnbuActivityLearned *learned)
+{
+  for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
+    learned->classes[0][i].run_flags &= (guint8) ~PERSON_ON;
+}
+
+void
+anbu_activity_detector_drop_held (AnbuActivityDetector *detector)
+{
+  g_return_if_fail (detector != NULL);
+
+  detector->learned.dip_ts = 0;
+  detector->learned.held_first_ts = 0;
+  detector->learned.power_held = FALSE;
+  forget_person_on (&detector->learned);
+}
 
 /* A screen lit the sensor today: remembered, with the size of its steps
  * (a running mean). */
@@ -1641,6 +1652,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       learned->break_day = day;
       learned->readings_broke = TRUE;
       learned->cycle_flags &= ~ANBU_ACTIVITY_CYCLE_RUNNING; /* unseen meanwhile */
+      forget_person_on (learned);
     }
 
   /* A darkening held back: a cloud when the light came back, a person
@@ -1670,7 +1682,16 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
     }
   else if (learned->power_held
            && reading->ts - learned->power_held_ts >= POWER_HOLD_MINUTES * 60)
-    n += release_power_step (learned, &events_out[n]);
+    {
+      if (detector->mark == ANBU_ACTIVITY_MARK_MACHINE)
+        {
+          /* Marked a machine's since it was held: it stays one. */
+          learned->power_held = FALSE;
+          learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
+        }
+      else
+        n += release_power_step (learned, &events_out[n]);
+    }
   /* A small light step held back: no screen's flicker followed in time (or
    * the readings broke off and nobody can tell), so it counts. */
   if (learned->held_first_ts != 0 && learned->dip_ts == 0
@@ -1694,12 +1715,18 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           && is_beside_cycle (cycle, watts - detector->previous_watts)
           && is_power_step (params, detector->previous_watts - cycle, watts - cycle))
         {
+          AnbuActivityStepClass *klass;
+
           machine = classify_beside_cycle (learned, params, cycle, detector->previous_watts, watts);
           if (step_class_observe (learned, params, 0, reading->ts, day,
-                                  watts - detector->previous_watts, NULL)
+                                  watts - detector->previous_watts, &klass)
               && machine == ANBU_ACTIVITY_MACHINE_NONE
               && detector->mark != ANBU_ACTIVITY_MARK_PERSON)
             machine = ANBU_ACTIVITY_MACHINE_RESTLESS;
+          /* The held step's step down beside the cycle: whose the run was. */
+          if (watts < detector->previous_watts && is_power_held_in (learned, klass))
+            slow_machine_step (learned, klass, reading->ts, FALSE,
+                               detector->previous_watts - watts, &machine, events_out, &n);
           if (machine == ANBU_ACTIVITY_MACHINE_NONE)
             {
               power_event = (gint) n;
@@ -1727,11 +1754,10 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           /* A slow machine's size, or the step down of the one held (also
            * when it looks like modulation: the heater went on top of a
            * rice cooker keeping warm). */
-          if (detector->mark == ANBU_ACTIVITY_MARK_AUTO
-              && ((machine == ANBU_ACTIVITY_MACHINE_RESTLESS
-                   && is_slow_machine (klass, params->utc_offset_seconds, WEEK_STAY_BINS)
-                   && !is_busy_machine (klass, params, day, (gint64) minute))
-                  || (watts < detector->previous_watts && is_power_held_in (learned, klass)))
+          if (((detector->mark == ANBU_ACTIVITY_MARK_AUTO && machine == ANBU_ACTIVITY_MACHINE_RESTLESS
+                && is_slow_machine (klass, params->utc_offset_seconds, WEEK_STAY_BINS)
+                && !is_busy_machine (klass, params, day, (gint64) minute))
+               || (watts < detector->previous_watts && is_power_held_in (learned, klass)))
               && slow_machine_step (learned, klass, reading->ts, watts > detector->previous_watts,
                                     fabs (watts - detector->previous_watts), &machine,
                                     events_out, &n))
@@ -1753,8 +1779,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
        * goes off: the classes are not touched by a reading without.) */
       if (watts <= standby + params->power_min_step_w
           && detector->previous_watts > standby + params->power_min_step_w)
-        for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
-          learned->classes[0][i].run_flags &= (guint8) ~PERSON_ON;
+        forget_person_on (learned);
 
       /* The learned machine's own steps tell when it draws. */
       if (is_cycle_sized (cycle_step_watts (learned, params), watts - detector->previous_watts))
