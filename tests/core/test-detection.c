@@ -1778,13 +1778,13 @@ test_sun_lamp_beside_same_lamp_is_not_activity (void)
 }
 
 /* The night light of scene_sun_lamp beside the resident's room lamp:
- * 180 lux in the evening after dusk for the first HIDDEN_FROM_DAY days;
- * then, as the days shorten, 300 lux lit at 16:00-16:30 before sunset until
- * bedtime and at 06:00-06:20 until an hour after sunrise, so that for two weeks
- * the night light's steps are too small a part of the light to show. The
- * onset at the start of day HIDDEN_ONSET_DAY: the room dark from then on,
- * but for the night light. */
-#define HIDDEN_FROM_DAY  7
+ * 180 lux in the evening after dusk until day SUN_LAMP_ONSET_DAY (that
+ * scene's); then, as the days shorten, 300 lux lit at 16:00-16:30 before
+ * sunset until bedtime and at 06:00-06:20 until an hour after sunrise, so
+ * that for two weeks the night light's steps are too small a part of the
+ * light to show. The onset at the start of day HIDDEN_ONSET_DAY: the room
+ * dark from then on, but for the night light. */
+#define HIDDEN_FROM_DAY  SUN_LAMP_ONSET_DAY
 #define HIDDEN_ONSET_DAY 21
 #define HIDDEN_DAYS      25
 
@@ -1794,24 +1794,14 @@ scene_hidden_sun_lamp (gint64  m,
                        double *lux)
 {
   gint64 day = m / 1440, minute = m % 1440;
-  double rise = sunrise_minute (day), set = sunset_minute (day);
-  double dusk = set + 7 + (double) (hash_minute (day, 103) % 17);
-  double dawn = rise - 7 - (double) (hash_minute (day, 107) % 17);
-  gint64 evening = 19 * 60 + (gint64) (hash_minute (day, 109) % 60);
   gint64 bedtime = 22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60);
   gint64 afternoon = 16 * 60 + (gint64) (hash_minute (day, 181) % 30);
   gint64 morning = 6 * 60 + (gint64) (hash_minute (day, 191) % 20);
 
-  *watts = 0.5;
-  *lux = 0.3;
-  if (minute > rise && minute < set)
-    *lux += 150.0 * sin (G_PI * (minute - rise) / (set - rise));
-  if (minute >= dusk || minute < dawn)
-    *lux += 40.0;
-  if (day < HIDDEN_FROM_DAY && minute >= evening && minute < bedtime)
-    *lux += 180.0;
-  else if (day >= HIDDEN_FROM_DAY && day < HIDDEN_ONSET_DAY
-           && ((minute >= afternoon && minute < bedtime) || (minute >= morning && minute < rise + 60)))
+  scene_sun_lamp (m, watts, lux);
+  if (day >= HIDDEN_FROM_DAY && day < HIDDEN_ONSET_DAY
+      && ((minute >= afternoon && minute < bedtime)
+          || (minute >= morning && minute < sunrise_minute (day) + 60)))
     *lux += 300.0;
 }
 
