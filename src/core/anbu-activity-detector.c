@@ -1547,7 +1547,7 @@ hold_judge (AnbuActivityLearned *learned,
   /* Flicker: a screen lights the sensor, remembered as one seen today,
    * with the largest of its changes (the flicker's are smaller than its
    * steps). */
-  learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS] += learned->held_more + 1u;
+  learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS] += MAX (learned->held_steps, 1u);
   learned->held_first_ts = 0;
   note_screen (learned, day, learned->held_largest);
 }
@@ -1565,10 +1565,14 @@ hold_light_step (AnbuActivityLearned *learned,
     {
       learned->held_first_ts = ts;
       learned->held_more = 0;
+      learned->held_steps = 1;
       learned->held_smallest = learned->held_largest = (float) magnitude;
     }
   else
-    learned->held_more = (guint8) MIN (learned->held_more + 1, 255);
+    {
+      learned->held_more = (guint8) MIN (learned->held_more + 1, 255);
+      learned->held_steps = (guint8) MIN (learned->held_steps + 1, 255);
+    }
   learned->held_ts = ts;
   learned->held_kind = (guint8) kind;
   learned->held_magnitude = (float) magnitude;

@@ -292,7 +292,8 @@ typedef struct
   float   held_largest;
   guint8  held_kind;
   guint8  held_more;
-  guint8  pad4[2];
+  guint8  held_steps;      /* the steps among them (not a dim screen's flicker) */
+  guint8  pad4;
 
   /* A lamp switched by its own light sensor: its light's step, its times
    * (tenths of a minute after sunset, after sunrise: negative before), the
