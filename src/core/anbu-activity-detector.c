@@ -1199,6 +1199,27 @@ night_lux (const AnbuActivityLearned *learned)
   return MIN (learned->dark_today, learned->dark_yesterday);
 }
 
+/* A duty cycle is learned: its machine's draw above standby, else 0. */
+static double
+cycle_step_watts (const AnbuActivityLearned *learned,
+                  const AnbuActivityParams  *params)
+{
+  double step;
+
+  if (learned->cycle_repeats < params->cycle_min_repeats || learned->cycle_period <= 0)
+    return 0.0;
+  step = learned->cycle_on_watts - MAX (learned->standby_watts, 0.0);
+  return step >= params->power_min_step_w ? step : 0.0;
+}
+
+/* Whether a power step is the learned cycle's own (its size). */
+static gboolean
+is_cycle_sized (double cycle,
+                double step)
+{
+  return is_same_size (cycle, fabs (step));
+}
+
 /* An appliance that switches itself off kept modulating while on (a TV's
  * picture); one step from cooking to keep-warm is not that, and a rice
  * cooker's keep-warm switched off hours later is a person's. */
@@ -1238,7 +1259,11 @@ classify_power (AnbuActivityLearned      *learned,
           learned->modulated = 0;
           return ANBU_ACTIVITY_MACHINE_NONE;
         }
-      if (before_on && learned->modulated < 255)
+      /* The learned cycle's steps on top of the appliance are the
+       * machine's, not the appliance's own: a TV left on beside a
+       * thermostat is no TV that switches itself off. */
+      if (before_on && learned->modulated < 255
+          && !is_cycle_sized (cycle_step_watts (learned, params), after - before))
         learned->modulated++;
       return ANBU_ACTIVITY_MACHINE_MODULATION;
     }
@@ -1358,27 +1383,6 @@ is_lamp_beside_light (AnbuActivityLearned      *learned,
          && magnitude >= params->light_min_step_lux
          && fabs (magnitude - learned->lamp_lux) <= 0.25 * learned->lamp_lux
          && !sunlit (learned) && !in_daylight (learned, params, day, minute);
-}
-
-/* A duty cycle is learned: its machine's draw above standby, else 0. */
-static double
-cycle_step_watts (const AnbuActivityLearned *learned,
-                  const AnbuActivityParams  *params)
-{
-  double step;
-
-  if (learned->cycle_repeats < params->cycle_min_repeats || learned->cycle_period <= 0)
-    return 0.0;
-  step = learned->cycle_on_watts - MAX (learned->standby_watts, 0.0);
-  return step >= params->power_min_step_w ? step : 0.0;
-}
-
-/* Whether a power step is the learned cycle's own (its size). */
-static gboolean
-is_cycle_sized (double cycle,
-                double step)
-{
-  return is_same_size (cycle, fabs (step));
 }
 
 /* A step clearly not the learned machine's: under half or over twice its

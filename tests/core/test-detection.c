@@ -707,6 +707,59 @@ test_thermostat_beside_person_counts (void)
   assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 8 * 86400);
 }
 
+/* The same heater beside a 90 W TV that the resident watches all day,
+ * with no picture of its own to dip: on after 08:00 and off after 22:00,
+ * each while the heater rests; from the onset day's morning left on. */
+static gint64
+tv_all_day_switch_minute (gint64 day,
+                          gint64 after_minute,
+                          guint  salt)
+{
+  gint64 m = day * 1440 + after_minute + (gint64) (hash_minute (day, salt) % 60);
+
+  while (m % HEATER_PERIOD < 10)
+    m++;
+  return m;
+}
+
+static void
+scene_thermostat_tv_all_day (gint64  m,
+                             double *watts,
+                             double *lux)
+{
+  gint64 day = m / 1440;
+  gboolean tv;
+
+  if (day < ONSET_DAY)
+    tv = m >= tv_all_day_switch_minute (day, 8 * 60, 29)
+         && m < tv_all_day_switch_minute (day, 22 * 60, 31);
+  else
+    tv = m >= tv_all_day_switch_minute (ONSET_DAY, 8 * 60, 29);
+  *watts = 0.8 + ((m % HEATER_PERIOD) < 8 ? 150.0 : 0.0)
+           + (tv ? 90.0 * (1.0 + 0.03 * ((double) (hash_minute (m, 5) % 5) - 2.0)) : 0.0);
+  *lux = 0.4;
+}
+
+/* The heater's steps on top of the TV are no picture of the TV's own: the
+ * resident's switching off fourteen hours after switching on is theirs,
+ * not an auto-off, every evening; after the onset the heater alone on top
+ * of the TV left on counts for nothing. */
+static void
+test_tv_beside_thermostat_off_is_a_person (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_thermostat_tv_all_day, 8, NULL);
+  gint64 left_on = DAY0 + tv_all_day_switch_minute (ONSET_DAY, 8 * 60, 29) * MINUTE;
+
+  for (gint64 day = 2; day < ONSET_DAY; day++)
+    {
+      gint64 off = DAY0 + tv_all_day_switch_minute (day, 22 * 60, 31) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, off, off + MINUTE), ==, 1);
+    }
+  g_assert_cmpuint (events_between (events, left_on + MINUTE, DAY0 + 8 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, left_on + MINUTE, DAY0 + 8 * 86400);
+}
+
 /* The mat's thermostat cycling, switched off from noon on day 2 (the
  * weather warm) and running again from 18:00 on day 3 (or, with
  * `short_pause`, from 18:00 on day 2), the resident silent from the onset
@@ -2749,6 +2802,8 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/lamp-beside-timer-counts", test_lamp_beside_timer_counts);
   g_test_add_func ("/anbu/activity/thermostat-beside-person-counts",
                    test_thermostat_beside_person_counts);
+  g_test_add_func ("/anbu/activity/tv-beside-thermostat-off-is-a-person",
+                   test_tv_beside_thermostat_off_is_a_person);
   g_test_add_func ("/anbu/activity/tv-modulation-is-not-activity",
                    test_tv_modulation_is_not_activity);
   g_test_add_func ("/anbu/routine/days-off-profile", test_routine_days_off_profile);
