@@ -22,6 +22,13 @@ G_STATIC_ASSERT (sizeof (AnbuActivityStepClass) == 48);
  * light, the plug out); a learned timer is kept this long unseen. */
 #define TIMER_GAP_DAYS 6
 #define TIMER_KEEP_DAYS 7
+/* A mechanical timer's pin trips a minute or two either side of its mark
+ * from one day to the next. Switching that spreads wider than
+ * timer_max_spread_minutes, up to this, is a timer's after this many days
+ * more: a person keeping to their minute that loosely for a week or more,
+ * without a break of a week, is rarer than for four days. */
+#define TIMER_LOOSE_SPREAD_MINUTES 4.0
+#define TIMER_LOOSE_EXTRA_DAYS     3
 
 G_DEFINE_QUARK (anbu-activity-error-quark, anbu_activity_error)
 
@@ -298,6 +305,12 @@ daylight_near (const AnbuActivityLearned *learned,
               MAX (learned->daylight[(slot + 47) % 48], learned->daylight[(slot + 1) % 48]));
 }
 
+static double
+timer_loose_spread (const AnbuActivityParams *params)
+{
+  return MAX (params->timer_max_spread_minutes, TIMER_LOOSE_SPREAD_MINUTES);
+}
+
 /* `kept`: a planner marked this plug's pattern a machine's, so a learned
  * timer stays learned however long it goes unseen. */
 static gboolean
@@ -306,9 +319,20 @@ timer_is_established (const AnbuActivityTimerSlot *slot,
                       gint32                       day,
                       gboolean                     kept)
 {
-  return slot->days >= params->timer_min_days
-         && (kept || day - slot->last_day <= TIMER_KEEP_DAYS)
-         && slot->spread10 <= params->timer_max_spread_minutes * 10.0;
+  if (!kept && day - slot->last_day > TIMER_KEEP_DAYS)
+    return FALSE;
+  if (slot->spread10 <= params->timer_max_spread_minutes * 10.0)
+    return slot->days >= params->timer_min_days;
+  return slot->spread10 <= timer_loose_spread (params) * 10.0
+         && slot->days >= params->timer_min_days + TIMER_LOOSE_EXTRA_DAYS;
+}
+
+/* How far from a slot's minute its timer switches, as learned. */
+static double
+timer_slot_spread (const AnbuActivityTimerSlot *slot,
+                   const AnbuActivityParams    *params)
+{
+  return MAX (params->timer_max_spread_minutes, slot->spread10 / 10.0);
 }
 
 /* Whether a timer of these slots, learned, switches at this very minute
@@ -326,7 +350,7 @@ timer_switches_at (const AnbuActivityTimerSlot *slots,
 
       d = MIN (d, 1440.0 - d);
       if (slots[i].days > 0 && timer_is_established (&slots[i], params, day, kept)
-          && d <= params->timer_max_spread_minutes)
+          && d <= timer_slot_spread (&slots[i], params))
         return TRUE;
     }
   return FALSE;
@@ -375,7 +399,7 @@ timer_observe (AnbuActivityTimerSlot    *slots,
        * timer (a person's switch this close cannot be told apart), and
        * the timer stays learned. */
       if (timer_is_established (slot, params, day, kept)
-          && fabs (deviation) > params->timer_max_spread_minutes)
+          && fabs (deviation) > timer_slot_spread (slot, params))
         return TRUE;
       /* A timer switches at its minute; its step is not seen every day (a
        * lamp of the resident's already lit the room, the plug was out), but
@@ -383,7 +407,7 @@ timer_observe (AnbuActivityTimerSlot    *slots,
        * starts over. */
       if ((day - slot->last_day > TIMER_GAP_DAYS
            && !(kept && timer_is_established (slot, params, day, kept)))
-          || fabs (deviation) > params->timer_max_spread_minutes)
+          || fabs (deviation) > timer_loose_spread (params))
         {
           slot->days = 1;
           slot->spread10 = 0;
@@ -490,7 +514,7 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
   for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS; i++)
     if (slots[i].last_day == day
         && fabs (clock_difference (minute, slots[i].minute10 / 10.0))
-           <= params->timer_max_spread_minutes)
+           <= timer_loose_spread (params))
       {
         slots[i].days = (guint8) MAX (slots[i].days, params->timer_min_days);
         return TRUE;

@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  * not report them:
  * - timers: a switch that recurs at the same minute of the local day on
  *   timer_min_days days in a row, each within timer_max_spread_minutes (a
- *   timer keeps its minute; a person's habit strays more); once learned, a
+ *   timer keeps its minute; a person's habit strays more), or within 4
+ *   minutes on 3 days more (a mechanical timer's pin); once learned, a
  *   step within ±timer_tolerance_minutes of it is the timer's; after a
  *   break in the readings, also at its minute plus the break's length (a
  *   mechanical timer stops while the power is cut);

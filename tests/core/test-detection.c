@@ -342,6 +342,49 @@ test_timer_lamp_is_not_activity (void)
   assert_fixed_rule_fires (events, onset, DAY0 + 14 * 86400);
 }
 
+/* A mechanical timer lamp on the plug whose pins trip up to 3 minutes
+ * either side of 19:00 and 23:00 from one day to the next; the resident's
+ * lamp each morning until the onset on day 9 at 08:00. */
+#define LOOSE_TIMER_ONSET_DAY 9
+
+static gint64
+loose_timer_minute (gint64 day,
+                    gint64 mark,
+                    guint  salt)
+{
+  return mark - 3 + (gint64) (hash_minute (day, salt) % 7);
+}
+
+static void
+scene_loose_timer_lamp (gint64  m,
+                        double *watts,
+                        double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60);
+  gboolean on = minute >= loose_timer_minute (day, 19 * 60, 37)
+                && minute < loose_timer_minute (day, 23 * 60, 41);
+
+  if (day < LOOSE_TIMER_ONSET_DAY && minute >= wake && minute < wake + 40)
+    on = TRUE;
+  *watts = on ? 10.0 : 0.3;
+  *lux = (on ? 150.0 : 0.0) + 0.5;
+}
+
+static void
+test_loose_timer_lamp_is_not_activity (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_loose_timer_lamp, 16, NULL);
+  gint64 onset = DAY0 + LOOSE_TIMER_ONSET_DAY * 86400 + 8 * HOUR;
+  gint64 day = LOOSE_TIMER_ONSET_DAY - 1;
+  gint64 wake = DAY0 + day * 86400 + (6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60)) * MINUTE;
+
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 16 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 16 * 86400);
+  /* The resident's own lamp the morning before still counted. */
+  g_assert_cmpuint (events_between (events, wake, wake + MINUTE), >, 0);
+}
+
 /* The same timer lamp on a strip with the resident's TV, which they watch
  * every evening from 18:00-18:30 to 20:30-21:30 until the onset (day
  * ONSET_DAY 08:00): the lamp's power step at 19:00 always lands on the TV,
@@ -2785,6 +2828,8 @@ main (int    argc,
                    test_faulty_values_are_not_activity);
   g_test_add_func ("/anbu/activity/params-rejected", test_activity_params_rejected);
   g_test_add_func ("/anbu/activity/timer-lamp-is-not-activity", test_timer_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/loose-timer-lamp-is-not-activity",
+                   test_loose_timer_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-beside-tv-is-not-activity",
                    test_timer_beside_tv_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-beside-room-lamp-is-not-activity",
