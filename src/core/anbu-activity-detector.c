@@ -49,7 +49,7 @@ anbu_activity_params_init_default (AnbuActivityParams *params)
   params->timer_min_days = 4;
   params->cycle_min_repeats = 2;
   params->cycle_max_period_hours = 3.0;
-  params->auto_off_hours = 4.0;
+  params->auto_off_hours = 3.0;
   params->light_dip_seconds = 20 * 60;
   params->latitude = 37.57;
   params->longitude = 126.98;

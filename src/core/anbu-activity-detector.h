@@ -158,7 +158,7 @@ typedef struct
   guint  timer_min_days;          /* default 4 */
   guint  cycle_min_repeats;       /* regular periods before a cycle is a machine; default 2 */
   double cycle_max_period_hours;  /* default 3 */
-  double auto_off_hours;          /* default 4 */
+  double auto_off_hours;          /* default 3 */
   gint64 light_dip_seconds;       /* default 20 min */
   double latitude;                /* for sunrise and sunset; default 37.57 (Seoul) */
   double longitude;               /* default 126.98 */
