@@ -1244,10 +1244,11 @@ is_cycle_sized (double cycle,
   return is_same_size (cycle, fabs (step));
 }
 
-/* An appliance that switches itself off kept modulating while on (a TV's
- * picture); one step from cooking to keep-warm is not that, and a rice
+/* An appliance that switches itself off changed its draw while on (a TV's
+ * picture, or its screen dimmed once to save energy); a step down to a
+ * quarter or less (cooking to keep-warm) starts the count over: a rice
  * cooker's keep-warm switched off hours later is a person's. */
-#define AUTO_OFF_MIN_MODULATIONS 3
+#define AUTO_OFF_MIN_MODULATIONS 1
 
 /* A power step across or within the appliance's levels: who made it. */
 static AnbuActivityMachine
@@ -1286,8 +1287,10 @@ classify_power (AnbuActivityLearned      *learned,
       /* The learned cycle's steps on top of the appliance are the
        * machine's, not the appliance's own: a TV left on beside a
        * thermostat is no TV that switches itself off. */
-      if (before_on && learned->modulated < 255
-          && !is_cycle_sized (cycle_step_watts (learned, params), after - before))
+      if (before_on && before >= 4.0 * after)
+        learned->modulated = 0;
+      else if (before_on && learned->modulated < 255
+               && !is_cycle_sized (cycle_step_watts (learned, params), after - before))
         learned->modulated++;
       return ANBU_ACTIVITY_MACHINE_MODULATION;
     }

@@ -860,6 +860,9 @@ test_mark_machine_keeps_cycle (void)
 static gboolean tv_auto_off;
 /* When it switches itself off, this many minutes after 09:00. */
 static gint64 tv_auto_off_minutes = 270;
+/* Its picture never dips; it dims once, 15 minutes after the last button
+ * (energy saving), and stays dim until it switches itself off. */
+static gboolean tv_dims_once;
 
 static void
 scene_tv (gint64  m,
@@ -878,7 +881,7 @@ scene_tv (gint64  m,
   if (on)
     {
       *watts = 95.0 * (1.0 + 0.1 * ((hash_minute (m, 5) % 100) / 100.0 - 0.5));
-      if (m % 30 < 3)
+      if (tv_dims_once ? day >= ONSET_DAY && minute >= 9 * 60 + 15 : m % 30 < 3)
         *watts *= 0.4;
     }
   else
@@ -2035,6 +2038,20 @@ test_tv_auto_off_is_not_activity (void)
       g_clear_pointer (&events, g_array_unref);
     }
   tv_auto_off_minutes = 270;
+
+  /* A TV whose draw only dims once, 15 minutes after the last button,
+   * switching itself off 4 hours after it: its one step down beside the
+   * picture is enough. */
+  tv_auto_off = TRUE;
+  tv_dims_once = TRUE;
+  tv_auto_off_minutes = 240;
+  events = run_scene (scene_tv, 8, NULL);
+  tv_auto_off = FALSE;
+  tv_dims_once = FALSE;
+  tv_auto_off_minutes = 270;
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
+  g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
 }
 
 /* A rice cooker: the resident presses "cook" each morning (600 W for 45
