@@ -1250,6 +1250,15 @@ is_cycle_sized (double cycle,
  * cooker's keep-warm switched off hours later is a person's. */
 #define AUTO_OFF_MIN_MODULATIONS 1
 
+/* How far an on-step's level may lie from the learned cycle's to be its:
+ * a machine whose draw never moved (a heater's element) is told from an
+ * appliance of about its size; one whose draw moves (a compressor) is not. */
+static double
+cycle_level_slack (const AnbuActivityLearned *learned)
+{
+  return (learned->cycle_flags & ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE) ? 0.3 : 0.15;
+}
+
 /* A power step across or within the appliance's levels: who made it. */
 static AnbuActivityMachine
 classify_power (AnbuActivityLearned      *learned,
@@ -1298,7 +1307,7 @@ classify_power (AnbuActivityLearned      *learned,
   timer = timer_observe_after_break (learned, learned->timers[0][after_on ? 0 : 1], params, day,
                                      minute, mark == ANBU_ACTIVITY_MARK_MACHINE);
   if (after_on && learned->cycle_repeats >= params->cycle_min_repeats
-      && fabs (after - learned->cycle_on_watts) > 0.3 * MAX (after, learned->cycle_on_watts))
+      && fabs (after - learned->cycle_on_watts) > cycle_level_slack (learned) * MAX (after, learned->cycle_on_watts))
     {
       /* Another appliance on the strip, next to a running cycle: a
        * person's, and the cycle's own times stay as they were. */
@@ -1311,7 +1320,7 @@ classify_power (AnbuActivityLearned      *learned,
         {
           double period = (double) (ts - learned->cycle_last_on);
           gboolean level_alike = fabs (after - learned->cycle_on_watts)
-                                 <= 0.3 * MAX (after, learned->cycle_on_watts);
+                                 <= cycle_level_slack (learned) * MAX (after, learned->cycle_on_watts);
 
           if (level_alike && period <= params->cycle_max_period_hours * 3600.0)
             {

@@ -783,6 +783,59 @@ scene_thermostat_tv_all_day (gint64  m,
   *lux = 0.4;
 }
 
+/* The same heater beside the resident's 115 W TV, switched on after 17:00
+ * and off after 18:30 while the heater rests, and their 50 W lamp on the
+ * same strip, switched on after 20:00 and off after 20:30 while the heater
+ * heats. From the onset nothing but the heater. */
+static gint64
+heating_minute (gint64 day,
+                gint64 after_minute,
+                guint  salt)
+{
+  gint64 m = day * 1440 + after_minute + (gint64) (hash_minute (day, salt) % 20);
+
+  while (m % HEATER_PERIOD < 2 || m % HEATER_PERIOD > 5)
+    m++;
+  return m;
+}
+
+static void
+scene_thermostat_tv_near_its_size (gint64  m,
+                                   double *watts,
+                                   double *lux)
+{
+  gint64 day = m / 1440;
+  gboolean tv = day < ONSET_DAY && m >= tv_all_day_switch_minute (day, 17 * 60, 43)
+                && m < tv_all_day_switch_minute (day, 18 * 60 + 30, 47);
+  gboolean lamp = day < ONSET_DAY && m >= heating_minute (day, 20 * 60, 53)
+                  && m < heating_minute (day, 20 * 60 + 30, 59);
+
+  *watts = 0.8 + ((m % HEATER_PERIOD) < 8 ? 150.0 : 0.0)
+           + (tv ? 115.0 * (1.0 + 0.02 * ((double) (hash_minute (m, 5) % 5) - 2.0)) : 0.0)
+           + (lamp ? 50.0 : 0.0);
+  *lux = 0.4;
+}
+
+/* The TV's steps, within a third of the heater's draw, are not taken for
+ * the heater going on at another level: the heater's draw, which never
+ * moved, stays known, and the lamp switched beside it counts. */
+static void
+test_tv_near_thermostat_size_is_a_person (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_thermostat_tv_near_its_size, 8, NULL);
+
+  for (gint64 day = 2; day < ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + heating_minute (day, 20 * 60, 53) * MINUTE;
+      gint64 off = DAY0 + heating_minute (day, 20 * 60 + 30, 59) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, off, off + MINUTE), ==, 1);
+    }
+  g_assert_cmpuint (events_between (events, DAY0 + ONSET_DAY * 86400, DAY0 + 8 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, DAY0 + ONSET_DAY * 86400, DAY0 + 8 * 86400);
+}
+
 /* The heater's steps on top of the TV are no picture of the TV's own: the
  * resident's switching off fourteen hours after switching on is theirs,
  * not an auto-off, every evening; after the onset the heater alone on top
@@ -2876,6 +2929,8 @@ main (int    argc,
                    test_thermostat_beside_person_counts);
   g_test_add_func ("/anbu/activity/tv-beside-thermostat-off-is-a-person",
                    test_tv_beside_thermostat_off_is_a_person);
+  g_test_add_func ("/anbu/activity/tv-near-thermostat-size-is-a-person",
+                   test_tv_near_thermostat_size_is_a_person);
   g_test_add_func ("/anbu/activity/tv-modulation-is-not-activity",
                    test_tv_modulation_is_not_activity);
   g_test_add_func ("/anbu/routine/days-off-profile", test_routine_days_off_profile);
