@@ -695,16 +695,40 @@ test_lamp_beside_timer_counts (void)
  * beside 150 W); on the onset day it goes on at 09:00 and stays on. */
 #define HEATER_PERIOD 25
 
+/* The first minute, from a random one in the `spread` minutes after
+ * `after_minute`, at which the heater is `first`-`last` minutes into its
+ * period. */
+static gint64
+heater_phase_minute (gint64 day,
+                     gint64 after_minute,
+                     guint  salt,
+                     gint64 spread,
+                     gint64 first,
+                     gint64 last)
+{
+  gint64 m = day * 1440 + after_minute + (gint64) (hash_minute (day, salt) % (guint64) spread);
+
+  while (m % HEATER_PERIOD < first || m % HEATER_PERIOD > last)
+    m++;
+  return m;
+}
+
 static gint64
 tv_switch_minute (gint64 day,
                   gint64 after_minute,
                   guint  salt)
 {
-  gint64 m = day * 1440 + after_minute + (gint64) (hash_minute (day, salt) % 60);
+  return heater_phase_minute (day, after_minute, salt, 60, 3, 3);
+}
 
-  while (m % HEATER_PERIOD != 3)
-    m++;
-  return m;
+/* The heater's draw, and the TV's beside it when on. */
+static double
+heater_beside_tv (gint64   m,
+                  gboolean tv,
+                  double   tv_watts)
+{
+  return 0.8 + ((m % HEATER_PERIOD) < 8 ? 150.0 : 0.0)
+         + (tv ? tv_watts * (1.0 + 0.03 * ((double) (hash_minute (m, 5) % 5) - 2.0)) : 0.0);
 }
 
 static void
@@ -719,8 +743,7 @@ scene_thermostat_tv (gint64  m,
     tv = m >= tv_switch_minute (day, 19 * 60, 11) && m < tv_switch_minute (day, 22 * 60, 13);
   else
     tv = m >= ONSET_DAY * 1440 + 9 * 60;
-  *watts = 0.8 + ((m % HEATER_PERIOD) < 8 ? 150.0 : 0.0)
-           + (tv ? 40.0 * (1.0 + 0.03 * ((double) (hash_minute (m, 5) % 5) - 2.0)) : 0.0);
+  *watts = heater_beside_tv (m, tv, 40.0);
   *lux = 0.4;
 }
 
@@ -758,11 +781,7 @@ tv_all_day_switch_minute (gint64 day,
                           gint64 after_minute,
                           guint  salt)
 {
-  gint64 m = day * 1440 + after_minute + (gint64) (hash_minute (day, salt) % 60);
-
-  while (m % HEATER_PERIOD < 10)
-    m++;
-  return m;
+  return heater_phase_minute (day, after_minute, salt, 60, 10, HEATER_PERIOD - 1);
 }
 
 static void
@@ -778,8 +797,7 @@ scene_thermostat_tv_all_day (gint64  m,
          && m < tv_all_day_switch_minute (day, 22 * 60, 31);
   else
     tv = m >= tv_all_day_switch_minute (ONSET_DAY, 8 * 60, 29);
-  *watts = 0.8 + ((m % HEATER_PERIOD) < 8 ? 150.0 : 0.0)
-           + (tv ? 90.0 * (1.0 + 0.03 * ((double) (hash_minute (m, 5) % 5) - 2.0)) : 0.0);
+  *watts = heater_beside_tv (m, tv, 90.0);
   *lux = 0.4;
 }
 
@@ -792,11 +810,7 @@ heating_minute (gint64 day,
                 gint64 after_minute,
                 guint  salt)
 {
-  gint64 m = day * 1440 + after_minute + (gint64) (hash_minute (day, salt) % 20);
-
-  while (m % HEATER_PERIOD < 2 || m % HEATER_PERIOD > 5)
-    m++;
-  return m;
+  return heater_phase_minute (day, after_minute, salt, 20, 2, 5);
 }
 
 static void
@@ -810,9 +824,7 @@ scene_thermostat_tv_near_its_size (gint64  m,
   gboolean lamp = day < ONSET_DAY && m >= heating_minute (day, 20 * 60, 53)
                   && m < heating_minute (day, 20 * 60 + 30, 59);
 
-  *watts = 0.8 + ((m % HEATER_PERIOD) < 8 ? 150.0 : 0.0)
-           + (tv ? 115.0 * (1.0 + 0.02 * ((double) (hash_minute (m, 5) % 5) - 2.0)) : 0.0)
-           + (lamp ? 50.0 : 0.0);
+  *watts = heater_beside_tv (m, tv, 115.0) + (lamp ? 50.0 : 0.0);
   *lux = 0.4;
 }
 
