@@ -1293,9 +1293,10 @@ classify_power (AnbuActivityLearned      *learned,
           learned->modulated = 0;
           return ANBU_ACTIVITY_MACHINE_NONE;
         }
-      /* The learned cycle's steps on top of the appliance are the
-       * machine's, not the appliance's own: a TV left on beside a
-       * thermostat is no TV that switches itself off. */
+      /* Cooking to keep-warm starts the count over. The learned cycle's
+       * steps on top of the appliance are the machine's, not the
+       * appliance's own: a TV left on beside a thermostat is no TV that
+       * switches itself off. */
       if (before_on && before >= 4.0 * after)
         learned->modulated = 0;
       else if (before_on && learned->modulated < 255
@@ -1307,7 +1308,8 @@ classify_power (AnbuActivityLearned      *learned,
   timer = timer_observe_after_break (learned, learned->timers[0][after_on ? 0 : 1], params, day,
                                      minute, mark == ANBU_ACTIVITY_MARK_MACHINE);
   if (after_on && learned->cycle_repeats >= params->cycle_min_repeats
-      && fabs (after - learned->cycle_on_watts) > cycle_level_slack (learned) * MAX (after, learned->cycle_on_watts))
+      && fabs (after - learned->cycle_on_watts)
+         > cycle_level_slack (learned) * MAX (after, learned->cycle_on_watts))
     {
       /* Another appliance on the strip, next to a running cycle: a
        * person's, and the cycle's own times stay as they were. */
@@ -1320,7 +1322,8 @@ classify_power (AnbuActivityLearned      *learned,
         {
           double period = (double) (ts - learned->cycle_last_on);
           gboolean level_alike = fabs (after - learned->cycle_on_watts)
-                                 <= cycle_level_slack (learned) * MAX (after, learned->cycle_on_watts);
+                                 <= cycle_level_slack (learned)
+                                    * MAX (after, learned->cycle_on_watts);
 
           if (level_alike && period <= params->cycle_max_period_hours * 3600.0)
             {
