@@ -1250,13 +1250,16 @@ is_cycle_sized (double cycle,
  * cooker's keep-warm switched off hours later is a person's. */
 #define AUTO_OFF_MIN_MODULATIONS 1
 
-/* How far an on-step's level may lie from the learned cycle's to be its:
- * a machine whose draw never moved (a heater's element) is told from an
- * appliance of about its size; one whose draw moves (a compressor) is not. */
+/* How far an on-step's level may lie from the cycle's to be its: once
+ * learned, a machine whose draw never moved (a heater's element) is told
+ * from an appliance of about its size; one whose draw moves (a compressor),
+ * or one still being learned, is not. */
 static double
-cycle_level_slack (const AnbuActivityLearned *learned)
+cycle_level_slack (const AnbuActivityLearned *learned,
+                   const AnbuActivityParams  *params)
 {
-  return (learned->cycle_flags & ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE) ? 0.3 : 0.15;
+  return learned->cycle_repeats >= params->cycle_min_repeats
+         && !(learned->cycle_flags & ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE) ? 0.15 : 0.3;
 }
 
 /* A power step across or within the appliance's levels: who made it. */
@@ -1309,7 +1312,7 @@ classify_power (AnbuActivityLearned      *learned,
                                      minute, mark == ANBU_ACTIVITY_MARK_MACHINE);
   if (after_on && learned->cycle_repeats >= params->cycle_min_repeats
       && fabs (after - learned->cycle_on_watts)
-         > cycle_level_slack (learned) * MAX (after, learned->cycle_on_watts))
+         > cycle_level_slack (learned, params) * MAX (after, learned->cycle_on_watts))
     {
       /* Another appliance on the strip, next to a running cycle: a
        * person's, and the cycle's own times stay as they were. */
@@ -1322,7 +1325,7 @@ classify_power (AnbuActivityLearned      *learned,
         {
           double period = (double) (ts - learned->cycle_last_on);
           gboolean level_alike = fabs (after - learned->cycle_on_watts)
-                                 <= cycle_level_slack (learned)
+                                 <= cycle_level_slack (learned, params)
                                     * MAX (after, learned->cycle_on_watts);
 
           if (level_alike && period <= params->cycle_max_period_hours * 3600.0)
