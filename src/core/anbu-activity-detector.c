@@ -356,6 +356,25 @@ timer_switches_at (const AnbuActivityTimerSlot *slots,
   return FALSE;
 }
 
+/* A timer slot seen again today, this far from its minute: the running
+ * mean of its minute, and its run of days. */
+static void
+timer_slot_follow (AnbuActivityTimerSlot *slot,
+                   gint32                 day,
+                   double                 deviation)
+{
+  guint k = MIN (slot->days, 7);
+  double center = slot->minute10 / 10.0 + deviation / (k + 1);
+
+  if (center < 0)
+    center += 1440.0;
+  else if (center >= 1440.0)
+    center -= 1440.0;
+  slot->minute10 = (gint16) (center * 10.0);
+  slot->days = (guint8) MIN (slot->days + 1, 255);
+  slot->last_day = day;
+}
+
 /* Notes a step at this minute of the day; TRUE when the same step has
  * recurred at this minute like a timer's. */
 static gboolean
@@ -390,17 +409,22 @@ timer_observe (AnbuActivityTimerSlot    *slots,
 
   if (slot != NULL)
     {
-      guint k;
-      double center;
-
       if (slot->last_day == day)
         return timer_is_established (slot, params, day, kept);
       /* Near a learned timer's minute but off it: still taken for the
        * timer (a person's switch this close cannot be told apart), and
-       * the timer stays learned. */
+       * the timer stays learned. Within a mechanical pin's play it is the
+       * timer's own step: it keeps the timer from being forgotten (a timer
+       * learned at once after a power cut, from its first step, switched
+       * 2-3 min from that minute every day after and was given up a week
+       * later), and its minute follows. */
       if (timer_is_established (slot, params, day, kept)
           && fabs (deviation) > timer_slot_spread (slot, params))
-        return TRUE;
+        {
+          if (fabs (deviation) <= timer_loose_spread (params))
+            timer_slot_follow (slot, day, deviation);
+          return TRUE;
+        }
       /* A timer switches at its minute; its step is not seen every day (a
        * lamp of the resident's already lit the room, the plug was out), but
        * a long break or a step off the minute (a person's habit strays)
@@ -415,17 +439,8 @@ timer_observe (AnbuActivityTimerSlot    *slots,
           slot->last_day = day;
           return FALSE;
         }
-      /* Running mean of the time. */
-      k = MIN (slot->days, 7);
-      center = slot->minute10 / 10.0 + deviation / (k + 1);
-      if (center < 0)
-        center += 1440.0;
-      else if (center >= 1440.0)
-        center -= 1440.0;
-      slot->minute10 = (gint16) (center * 10.0);
+      timer_slot_follow (slot, day, deviation);
       slot->spread10 = (guint8) MIN (255.0, MAX (fabs (deviation) * 10.0, slot->spread10));
-      slot->days = (guint8) MIN (slot->days + 1, 255);
-      slot->last_day = day;
       return timer_is_established (slot, params, day, kept);
     }
 
@@ -488,6 +503,28 @@ clock_difference (double a,
  * break. Its old minute stays learned (a timer with a battery keeps it). */
 #define TIMER_SHIFT_TOLERANCE_MINUTES 3.0
 
+/* What the breaks of this week may have shifted a timer by, minutes: the
+ * last, the one before (the last was the network's alone: the timer ran
+ * on), both (two cuts before its next switch). */
+static guint
+timer_break_shifts (const AnbuActivityLearned *learned,
+                    gint32                     day,
+                    double                    *shifts)
+{
+  guint n = 0;
+
+  if (learned->break_minutes <= 0 || day - learned->break_day > TIMER_KEEP_DAYS)
+    return 0;
+  shifts[n++] = learned->break_minutes;
+  if (learned->previous_break_minutes > 0
+      && day - (learned->break_day - learned->previous_break_days) <= TIMER_KEEP_DAYS)
+    {
+      shifts[n++] = learned->previous_break_minutes;
+      shifts[n++] = fmod (learned->break_minutes + learned->previous_break_minutes, 1440.0);
+    }
+  return n;
+}
+
 static gboolean
 timer_observe_after_break (AnbuActivityLearned      *learned,
                            AnbuActivityTimerSlot    *slots,
@@ -497,17 +534,18 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
                            gboolean                  kept)
 {
   gboolean shifted = FALSE;
+  double shifts[3];
+  guint n_shifts;
 
   if (timer_observe (slots, params, day, minute, kept))
     return TRUE;
-  if (learned->break_minutes <= 0 || day - learned->break_day > TIMER_KEEP_DAYS)
-    return FALSE;
+  n_shifts = timer_break_shifts (learned, day, shifts);
   for (guint i = 0; i < ANBU_ACTIVITY_TIMER_SLOTS && !shifted; i++)
-    shifted = slots[i].days > 0 && slots[i].last_day < day
-              && timer_is_established (&slots[i], params, day, kept)
-              && fabs (clock_difference (minute - learned->break_minutes,
-                                         slots[i].minute10 / 10.0))
-                 <= TIMER_SHIFT_TOLERANCE_MINUTES;
+    for (guint k = 0; k < n_shifts && !shifted; k++)
+      shifted = slots[i].days > 0 && slots[i].last_day < day
+                && timer_is_established (&slots[i], params, day, kept)
+                && fabs (clock_difference (minute - shifts[k], slots[i].minute10 / 10.0))
+                   <= TIMER_SHIFT_TOLERANCE_MINUTES;
   if (!shifted)
     return FALSE;
   /* The slot timer_observe just noted this step in. */
@@ -1698,6 +1736,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   if (detector->has_previous && !adjacent)
     {
       step_classes_skip (learned, detector->previous_ts, reading->ts);
+      learned->previous_break_minutes = (gint16) learned->break_minutes;
+      learned->previous_break_days = (guint8) CLAMP (day - learned->break_day, 0, 255);
       learned->break_minutes = (gint32) ((reading->ts - detector->previous_ts) / 60 % 1440);
       learned->break_day = day;
       learned->readings_broke = TRUE;

@@ -294,7 +294,7 @@ typedef struct
   guint8  held_kind;
   guint8  held_more;
   guint8  held_steps;      /* the steps among them (not a dim screen's flicker) */
-  guint8  pad4;
+  guint8  previous_break_days;  /* see previous_break_minutes */
 
   /* A lamp switched by its own light sensor: its light's step, its times
    * (tenths of a minute after sunset, after sunrise: negative before), the
@@ -308,7 +308,11 @@ typedef struct
   gint32  sun_lamp_day;
   float   dusk_lux;
   gint16  dusk_offset10;
-  gint16  pad3;
+  /* The break before the last one (minutes, as break_minutes), and the
+   * days from it to the last: two cuts may come before a timer's next
+   * switch, or a cut and an outage of the network alone. Padding, always
+   * zero, in the states stored before. */
+  gint16  previous_break_minutes;
   gint32  dusk_day;
 
   /* How many steps were not counted, per AnbuActivityMachine. */

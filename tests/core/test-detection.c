@@ -1332,10 +1332,16 @@ test_dim_screen_is_not_activity (void)
  * power cut from 14:00 to 16:30 that day stops the plug and the timer
  * alike: from then on the timer switches 2.5 h late (21:30-01:30). With
  * `shifted_timer_person`, the resident lives on and switches the lamp at
- * 21:00 on day 8. */
+ * 21:00 on day 8. With `shifted_timer_play`, the timer's pin trips 2-3 min
+ * later than on its first day after the cut, every day after. With
+ * `shifted_timer_unreachable`, the plug is also unreachable from 17:00 to
+ * 18:00 that day (the network's outage: the timer runs on). */
 #define CUT_FROM (ONSET_DAY * 1440 + 14 * 60)
 #define CUT_MINUTES 150
+#define UNREACHABLE_FROM (ONSET_DAY * 1440 + 17 * 60)
 static gboolean shifted_timer_person;
+static gboolean shifted_timer_play;
+static gboolean shifted_timer_unreachable;
 
 static void
 scene_shifted_timer (gint64  m,
@@ -1345,10 +1351,14 @@ scene_shifted_timer (gint64  m,
   gint64 day = m / 1440, minute = m % 1440;
   gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 61) % 60);
   /* The timer's own clock: behind by the cut once it is over. */
-  gint64 clock = (m >= CUT_FROM + CUT_MINUTES ? m - CUT_MINUTES : m) % 1440;
+  gint64 timer_m = m >= CUT_FROM + CUT_MINUTES ? m - CUT_MINUTES : m;
+  gint64 play = shifted_timer_play && timer_m / 1440 > ONSET_DAY
+                ? 2 + (gint64) (hash_minute (timer_m / 1440, 71) % 2) : 0;
+  gint64 clock = (timer_m - play) % 1440;
   gboolean timer = clock >= 19 * 60 && clock < 23 * 60;
 
-  if (m >= CUT_FROM && m < CUT_FROM + CUT_MINUTES)
+  if ((m >= CUT_FROM && m < CUT_FROM + CUT_MINUTES)
+      || (shifted_timer_unreachable && m >= UNREACHABLE_FROM && m < UNREACHABLE_FROM + 60))
     {
       *watts = NAN;
       return;
@@ -1379,6 +1389,38 @@ test_timer_shifted_by_power_cut (void)
   lived_on = run_scene (scene_shifted_timer, 12, NULL);
   shifted_timer_person = FALSE;
   g_assert_cmpuint (events_between (lived_on, switched, switched + MINUTE), ==, 1);
+}
+
+/* The timer learned at its new minute from its first switch after the
+ * cut, which its pin then trips 2-3 min from every day: still the timer
+ * more than a week later (it was given up after a week, then counted). */
+static void
+test_shifted_timer_with_play_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
+
+  shifted_timer_play = TRUE;
+  events = run_scene (scene_shifted_timer, 16, NULL);
+  shifted_timer_play = FALSE;
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 16 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 16 * 86400);
+}
+
+/* The cut, then an hour with the plug unreachable before the timer's next
+ * switch: the last break is not what shifted the timer, the one before
+ * it is (it counted for the 4 days it took to learn it again). */
+static void
+test_shifted_timer_then_unreachable_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
+
+  shifted_timer_unreachable = TRUE;
+  events = run_scene (scene_shifted_timer, 12, NULL);
+  shifted_timer_unreachable = FALSE;
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 12 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 12 * 86400);
 }
 
 /* A kettle (1,500 W, 3 minutes) boiled eight times a day, from 07:00 to
@@ -2951,6 +2993,10 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/tv-auto-off-is-not-activity", test_tv_auto_off_is_not_activity);
   g_test_add_func ("/anbu/activity/direct-sun-is-not-activity", test_direct_sun_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-shifted-by-power-cut", test_timer_shifted_by_power_cut);
+  g_test_add_func ("/anbu/activity/shifted-timer-with-play-is-not-activity",
+                   test_shifted_timer_with_play_is_not_activity);
+  g_test_add_func ("/anbu/activity/shifted-timer-then-unreachable-is-not-activity",
+                   test_shifted_timer_then_unreachable_is_not_activity);
   g_test_add_func ("/anbu/activity/kettle-all-day-is-a-person", test_kettle_all_day_is_a_person);
   g_test_add_func ("/anbu/activity/kettle-twice-a-day-is-a-person",
                    test_kettle_twice_a_day_is_a_person);
