@@ -570,6 +570,10 @@ timer_observe_after_break (AnbuActivityLearned      *learned,
 #define SUN_LAMP_SPREAD     15.0
 #define SUN_LAMP_TOLERANCE  20.0
 #define SUN_LAMP_NIGHTS     4
+/* A night light never seen switching (the room's lamp, lit before dusk or
+ * put out after dawn every day, hides its step): its minutes from sunset
+ * or sunrise, unknown. */
+#define SUN_LAMP_UNSEEN G_MININT16
 /* A night light is hidden for weeks on end by a room lit from dusk (the
  * resident's lamp, lit earlier as the days shorten): learned, it is kept
  * this long unseen, so that it is known when the room stays dark. */
@@ -593,10 +597,38 @@ sun_lamp_is_established (const AnbuActivityLearned *learned,
          && (kept || day - learned->sun_lamp_day <= SUN_LAMP_KEEP_DAYS);
 }
 
+/* Whether a step this many minutes from sunset or sunrise is at the sun
+ * lamp's time there (tenths of a minute; any time when never seen). */
+static gboolean
+sun_lamp_time_near (gint16 learned10,
+                    double offset,
+                    double tolerance)
+{
+  return learned10 == SUN_LAMP_UNSEEN || fabs (offset - learned10 / 10.0) <= tolerance;
+}
+
+/* A night's time of the sun lamp (tenths of a minute, or unseen) into its
+ * learned time, the running mean of the k nights before. */
+static void
+sun_lamp_time_follow (gint16 *learned10,
+                      gint16  night10,
+                      guint   k)
+{
+  if (night10 == SUN_LAMP_UNSEEN)
+    return;
+  if (*learned10 == SUN_LAMP_UNSEEN)
+    *learned10 = night10;
+  else
+    *learned10 += (gint16) lround ((night10 - *learned10) / (double) (k + 1));
+}
+
 /* Notes a light step (any abrupt change: the lamp's step is learned also
  * where the room's other light hides it); TRUE when it is the learned sun
  * lamp's. A night's pair is its step up after one sunset and its step down
- * before the next sunrise, of one size. */
+ * before the next sunrise, of one size. Where the room's lamp hides its
+ * step up, the room left lit by it in the night, when the lamp is put out,
+ * stands for it; where it hides its step down, the room's lamp put out at
+ * dawn leaving the room darker than it does. */
 static gboolean
 sun_lamp_observe (AnbuActivityLearned      *learned,
                   const AnbuActivityParams *params,
@@ -608,7 +640,7 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
                   gboolean                  kept)
 {
   gboolean established = sun_lamp_is_established (learned, day, kept);
-  double offset, dusk;
+  double offset;
   guint k;
 
   update_sun (learned, params, day);
@@ -630,34 +662,57 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
           learned->dusk_lux = (float) magnitude;
         }
       return established && is_same_size (learned->sun_lamp_lux, magnitude)
-             && fabs (offset - learned->sun_lamp_dusk10 / 10.0) <= SUN_LAMP_TOLERANCE;
+             && sun_lamp_time_near (learned->sun_lamp_dusk10, offset, SUN_LAMP_TOLERANCE);
     }
   offset = minute - learned->sunrise_minute;
   if (offset < SUN_LAMP_DAWN_FROM || offset > SUN_LAMP_DAWN_TO)
     {
+      gint32 evening = minute >= 720.0 ? day : day - 1;
+      gboolean night = minute >= learned->sunset_minute + SUN_LAMP_DUSK_TO
+                       || minute < learned->sunrise_minute + SUN_LAMP_DAWN_FROM;
+
+      /* The room left lit in the dark of the night when a lamp is put
+       * out, by a light other than the one seen at dusk: lit unseen this
+       * evening (under the room's lamp), it stands for the dusk's light. */
+      if (night && after >= params->light_min_step_lux
+          && !(learned->dusk_day == evening && is_same_size (learned->dusk_lux, after)))
+        {
+          learned->dusk_day = evening;
+          learned->dusk_lux = (float) after;
+          learned->dusk_offset10 = SUN_LAMP_UNSEEN;
+        }
       /* The room left darker in the night (at bedtime) than the lamp lit
        * at dusk would leave it: that lamp is not on, a person's. (Another
        * lamp put out beside it, of any size, the room still lit as by it,
        * leaves it on.) */
-      if (learned->dusk_lux > 0 && after < 0.5 * learned->dusk_lux)
+      else if (learned->dusk_lux > 0 && after < 0.5 * learned->dusk_lux)
         learned->dusk_day = 0;
       return FALSE;
     }
+  /* The dusk's light out at dawn: its own step, or with the room's lamp
+   * put out, the room left darker than that light alone makes it. */
   if (learned->dusk_day == day - 1 && learned->sun_lamp_day != day
-      && is_same_size (learned->dusk_lux, magnitude))
+      && (is_same_size (learned->dusk_lux, magnitude)
+          || (magnitude > learned->dusk_lux && after < 0.5 * learned->dusk_lux)))
     {
-      dusk = learned->dusk_offset10 / 10.0;
+      gboolean own_step = is_same_size (learned->dusk_lux, magnitude);
+      double size = own_step ? magnitude : learned->dusk_lux;
+      gint16 dusk10 = learned->dusk_offset10;
+      gint16 dawn10 = own_step ? (gint16) lround (offset * 10.0) : SUN_LAMP_UNSEEN;
+
       if (learned->sun_lamp_nights > 0
           && (established || day - learned->sun_lamp_day <= TIMER_GAP_DAYS)
-          && is_same_size (learned->sun_lamp_lux, magnitude)
-          && fabs (dusk - learned->sun_lamp_dusk10 / 10.0) <= SUN_LAMP_SPREAD
-          && fabs (offset - learned->sun_lamp_dawn10 / 10.0) <= SUN_LAMP_SPREAD)
+          && is_same_size (learned->sun_lamp_lux, size)
+          && (dusk10 == SUN_LAMP_UNSEEN
+              || sun_lamp_time_near (learned->sun_lamp_dusk10, dusk10 / 10.0, SUN_LAMP_SPREAD))
+          && (dawn10 == SUN_LAMP_UNSEEN
+              || sun_lamp_time_near (learned->sun_lamp_dawn10, offset, SUN_LAMP_SPREAD)))
         {
           /* Running means: the lamp's sensor and the seasons move them. */
           k = MIN (learned->sun_lamp_nights, 7);
-          learned->sun_lamp_dusk10 += (gint16) lround ((dusk * 10.0 - learned->sun_lamp_dusk10) / (k + 1));
-          learned->sun_lamp_dawn10 += (gint16) lround ((offset * 10.0 - learned->sun_lamp_dawn10) / (k + 1));
-          learned->sun_lamp_lux += (float) ((magnitude - learned->sun_lamp_lux) / (k + 1));
+          sun_lamp_time_follow (&learned->sun_lamp_dusk10, dusk10, k);
+          sun_lamp_time_follow (&learned->sun_lamp_dawn10, dawn10, k);
+          learned->sun_lamp_lux += (float) ((size - learned->sun_lamp_lux) / (k + 1));
           learned->sun_lamp_nights = (guint8) MIN (learned->sun_lamp_nights + 1, 255);
           learned->sun_lamp_day = day;
         }
@@ -665,15 +720,15 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
         {
           /* A learned lamp outlives a night that strays (a person's own
            * switching then); one not yet learned starts over. */
-          learned->sun_lamp_dusk10 = learned->dusk_offset10;
-          learned->sun_lamp_dawn10 = (gint16) lround (offset * 10.0);
-          learned->sun_lamp_lux = (float) magnitude;
+          learned->sun_lamp_dusk10 = dusk10;
+          learned->sun_lamp_dawn10 = dawn10;
+          learned->sun_lamp_lux = (float) size;
           learned->sun_lamp_nights = 1;
           learned->sun_lamp_day = day;
         }
     }
   return established && is_same_size (learned->sun_lamp_lux, magnitude)
-         && fabs (offset - learned->sun_lamp_dawn10 / 10.0) <= SUN_LAMP_TOLERANCE;
+         && sun_lamp_time_near (learned->sun_lamp_dawn10, offset, SUN_LAMP_TOLERANCE);
 }
 
 /* Step classes (AnbuActivityStepClass): a day of two-hour bins. */
@@ -2271,10 +2326,13 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
         {
           JsonObject *lamp = json_object_new ();
 
-          json_object_set_int_member (lamp, "on_after_sunset_minutes",
-                                      lround (learned->sun_lamp_dusk10 / 10.0));
-          json_object_set_int_member (lamp, "off_after_sunrise_minutes",
-                                      lround (learned->sun_lamp_dawn10 / 10.0));
+          /* A time never seen (hidden by the room's lamp) is left out. */
+          if (learned->sun_lamp_dusk10 != SUN_LAMP_UNSEEN)
+            json_object_set_int_member (lamp, "on_after_sunset_minutes",
+                                        lround (learned->sun_lamp_dusk10 / 10.0));
+          if (learned->sun_lamp_dawn10 != SUN_LAMP_UNSEEN)
+            json_object_set_int_member (lamp, "off_after_sunrise_minutes",
+                                        lround (learned->sun_lamp_dawn10 / 10.0));
           json_object_set_double_member (lamp, "lux", round (learned->sun_lamp_lux));
           json_object_set_object_member (object, "sun_lamp", lamp);
         }
@@ -2356,13 +2414,26 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
                                                  times->str));
     }
   if (sun_lamp_now (detector, params))
-    g_ptr_array_add (lines, g_strdup_printf (person
-                                             ? _("Light on at sunset %+d min, off at sunrise %+d min: "
-                                                 "marked a person's, counted as activity")
-                                             : _("Light on at sunset %+d min, off at sunrise %+d min: "
-                                                 "judged a lamp with a light sensor, not counted as activity"),
-                                             (int) lround (learned->sun_lamp_dusk10 / 10.0),
-                                             (int) lround (learned->sun_lamp_dawn10 / 10.0)));
+    {
+      /* Its times, where its steps were seen (the room's lamp may hide them
+       * every day: it is known by the room it leaves lit). */
+      g_autofree char *lit = learned->sun_lamp_dusk10 == SUN_LAMP_UNSEEN
+                             ? g_strdup (_("on after sunset (hidden by the room's lamp)"))
+                             : g_strdup_printf (_("on at sunset %+d min"),
+                                                (int) lround (learned->sun_lamp_dusk10 / 10.0));
+      g_autofree char *out = learned->sun_lamp_dawn10 == SUN_LAMP_UNSEEN
+                             ? g_strdup (_("off before sunrise (hidden by the room's lamp)"))
+                             : g_strdup_printf (_("off at sunrise %+d min"),
+                                                (int) lround (learned->sun_lamp_dawn10 / 10.0));
+
+      /* Translators: the first %s tells when the lamp goes on ("on at
+       * sunset +12 min"), the second when it goes off. */
+      g_ptr_array_add (lines, g_strdup_printf (person
+                                               ? _("Light %s, %s: marked a person's, counted as activity")
+                                               : _("Light %s, %s: judged a lamp with a light sensor, "
+                                                   "not counted as activity"),
+                                               lit, out));
+    }
   if (learned->cycle_repeats >= params->cycle_min_repeats && learned->cycle_period > 0)
     g_ptr_array_add (lines, g_strdup_printf (person
                                              ? _("Switches on about every %d minutes (%.0f W): "

@@ -2032,6 +2032,83 @@ test_sun_lamp_hidden_for_weeks_is_not_activity (void)
   assert_fixed_rule_fires (events, onset, end);
 }
 
+/* The night light of scene_sun_lamp never seen switching on before the
+ * onset (day UNSEEN_ONSET_DAY 00:00): the resident's room lamp (300 lux)
+ * lit every afternoon at 16:00-16:30, before sunset, until bedtime, and in
+ * the morning from 04:50-05:05 until 50-80 minutes before sunrise. Only
+ * the room left lit by it at bedtime, and its own step in the morning, tell
+ * a night light is there. */
+#define UNSEEN_ONSET_DAY 8
+#define UNSEEN_DAYS      12
+
+static gint64
+unseen_sun_lamp_lamp_out (gint64 day)
+{
+  return (gint64) sunrise_minute (day) - 50 - (gint64) (hash_minute (day, 197) % 31);
+}
+
+static void
+scene_unseen_sun_lamp (gint64  m,
+                       double *watts,
+                       double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 bedtime = 22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60);
+  gint64 afternoon = 16 * 60 + (gint64) (hash_minute (day, 181) % 30);
+  gint64 morning = 4 * 60 + 50 + (gint64) (hash_minute (day, 191) % 15);
+
+  scene_sun_lamp (m, watts, lux);
+  /* Not scene_sun_lamp's evening lamp: this one. */
+  if (day < SUN_LAMP_ONSET_DAY && minute >= 19 * 60 + (gint64) (hash_minute (day, 109) % 60)
+      && minute < bedtime)
+    *lux -= sun_lamp_room_lux;
+  if (day < UNSEEN_ONSET_DAY
+      && ((minute >= afternoon && minute < bedtime)
+          || (minute >= morning && minute < unseen_sun_lamp_lamp_out (day))))
+    *lux += 300.0;
+}
+
+static void
+test_sun_lamp_never_seen_lit_is_not_activity (void)
+{
+  AnbuActivityParams params;
+  AnbuActivityDetector detector;
+  g_autoptr(GArray) events = run_scene (scene_unseen_sun_lamp, UNSEEN_DAYS, &detector);
+  gint64 onset = DAY0 + UNSEEN_ONSET_DAY * 86400, end = DAY0 + UNSEEN_DAYS * 86400;
+  g_autofree char *description = NULL;
+  g_autoptr(JsonObject) learned = NULL;
+  JsonObject *lamp;
+
+  /* The resident's lamp counts, lit in the afternoon and put out in the
+   * morning. */
+  for (gint64 day = 1; day < UNSEEN_ONSET_DAY; day++)
+    {
+      gint64 lit = DAY0 + day * 86400 + (16 * 60 + (gint64) (hash_minute (day, 181) % 30)) * MINUTE;
+      gint64 out = DAY0 + day * 86400 + unseen_sun_lamp_lamp_out (day) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, lit, lit + MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, out, out + MINUTE), ==, 1);
+    }
+  /* Seen switching for the first time after the onset: the night light. */
+  g_assert_cmpuint (events_between (events, onset, end), ==, 0);
+  assert_fixed_rule_fires (events, onset, end);
+
+  /* At the onset, the planner is told it goes on after sunset, at a time
+   * not seen. */
+  g_clear_pointer (&events, g_array_unref);
+  events = run_scene (scene_unseen_sun_lamp, UNSEEN_ONSET_DAY, &detector);
+  anbu_activity_params_init_default (&params);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, "on after sunset (hidden by the room's lamp)"));
+  g_assert_nonnull (strstr (description, "judged a lamp with a light sensor"));
+  learned = anbu_activity_detector_describe_json (&detector, &params);
+  lamp = json_object_get_object_member (learned, "sun_lamp");
+  g_assert_nonnull (lamp);
+  g_assert_false (json_object_has_member (lamp, "on_after_sunset_minutes"));
+  g_assert_true (json_object_has_member (lamp, "off_after_sunrise_minutes"));
+}
+
 /* A sunny room (up to 900 lux at the sensor). Clear mornings, until the
  * days after the onset, when a cloud passes within the first hour after
  * sunrise: it cuts the rising light to a tenth for 4 minutes, a darkening of
@@ -3015,6 +3092,8 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/sun-lamp-is-not-activity", test_sun_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-hidden-for-weeks-is-not-activity",
                    test_sun_lamp_hidden_for_weeks_is_not_activity);
+  g_test_add_func ("/anbu/activity/sun-lamp-never-seen-lit-is-not-activity",
+                   test_sun_lamp_never_seen_lit_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-beside-like-lamp-is-not-activity",
                    test_sun_lamp_beside_like_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-beside-same-lamp-is-not-activity",
