@@ -557,7 +557,10 @@ evaluate_detector (const EvalJob       *job,
   outcome->outage_after_onset = data->outage_after_onset;
   /* Missed: not caught within the threshold + 2 h, plus the time the
    * server itself was down then (nothing can be raised while it is) and
-   * the time the plug was out after the onset (nothing was observed). */
+   * the time the plug was out after the onset (nothing was observed). An
+   * allowance that runs past the simulated days cannot be judged: the
+   * signal may still come in time (a late onset, a 48 h threshold and a
+   * day's outage after it were counted missed). */
   {
     double allowance = data->threshold_hours + 2.0;
 
@@ -580,7 +583,8 @@ evaluate_detector (const EvalJob       *job,
         if (to > from)
           allowance += (double) (to - from) / 3600.0;
       }
-    outcome->missed = data->onset > 0 && !(outcome->latency_hours <= allowance);
+    outcome->missed = data->onset > 0 && !(outcome->latency_hours <= allowance)
+                      && data->onset + (gint64) (allowance * 3600.0) <= data->end;
   }
 
   /* Offline periods: the offline rule fires during the gap, and no inactivity
