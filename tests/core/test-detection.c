@@ -1391,20 +1391,29 @@ test_timer_shifted_by_power_cut (void)
   g_assert_cmpuint (events_between (lived_on, switched, switched + MINUTE), ==, 1);
 }
 
+/* With one of scene_shifted_timer's variants on, for `days`: nothing
+ * after the onset, and the fixed rule fires. */
+static void
+assert_shifted_timer_silent (gboolean *variant,
+                             guint     days)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 8 * HOUR, end = DAY0 + days * 86400;
+
+  *variant = TRUE;
+  events = run_scene (scene_shifted_timer, days, NULL);
+  *variant = FALSE;
+  g_assert_cmpuint (events_between (events, onset, end), ==, 0);
+  assert_fixed_rule_fires (events, onset, end);
+}
+
 /* The timer learned at its new minute from its first switch after the
  * cut, which its pin then trips 2-3 min from every day: still the timer
  * more than a week later (it was given up after a week, then counted). */
 static void
 test_shifted_timer_with_play_is_not_activity (void)
 {
-  g_autoptr(GArray) events = NULL;
-  gint64 onset = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
-
-  shifted_timer_play = TRUE;
-  events = run_scene (scene_shifted_timer, 16, NULL);
-  shifted_timer_play = FALSE;
-  g_assert_cmpuint (events_between (events, onset, DAY0 + 16 * 86400), ==, 0);
-  assert_fixed_rule_fires (events, onset, DAY0 + 16 * 86400);
+  assert_shifted_timer_silent (&shifted_timer_play, 16);
 }
 
 /* The cut, then an hour with the plug unreachable before the timer's next
@@ -1413,14 +1422,7 @@ test_shifted_timer_with_play_is_not_activity (void)
 static void
 test_shifted_timer_then_unreachable_is_not_activity (void)
 {
-  g_autoptr(GArray) events = NULL;
-  gint64 onset = DAY0 + ONSET_DAY * 86400 + 8 * HOUR;
-
-  shifted_timer_unreachable = TRUE;
-  events = run_scene (scene_shifted_timer, 12, NULL);
-  shifted_timer_unreachable = FALSE;
-  g_assert_cmpuint (events_between (events, onset, DAY0 + 12 * 86400), ==, 0);
-  assert_fixed_rule_fires (events, onset, DAY0 + 12 * 86400);
+  assert_shifted_timer_silent (&shifted_timer_unreachable, 12);
 }
 
 /* A kettle (1,500 W, 3 minutes) boiled eight times a day, from 07:00 to
@@ -1891,6 +1893,32 @@ sunrise_minute (gint64 day)
   return 6 * 60 + 56 + 1.0 * day;
 }
 
+/* The resident of the night light's scenes goes to bed at 22:30-23:30, and
+ * in the weeks of short days lights the room at 16:00-16:30. */
+static gint64
+sun_lamp_bedtime (gint64 day)
+{
+  return 22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60);
+}
+
+static gint64
+room_lamp_afternoon (gint64 day)
+{
+  return 16 * 60 + (gint64) (hash_minute (day, 181) % 30);
+}
+
+/* Their room's 300 lux lamp then: lit from the afternoon to bedtime, and
+ * in the morning from `morning` to `out` (minutes of the day). */
+static gboolean
+room_lamp_lit (gint64 day,
+               gint64 minute,
+               gint64 morning,
+               gint64 out)
+{
+  return (minute >= room_lamp_afternoon (day) && minute < sun_lamp_bedtime (day))
+         || (minute >= morning && minute < out);
+}
+
 static void
 scene_sun_lamp (gint64  m,
                 double *watts,
@@ -1901,7 +1929,7 @@ scene_sun_lamp (gint64  m,
   double dusk = set + 7 + (double) (hash_minute (day, 103) % 17);
   double dawn = rise - 7 - (double) (hash_minute (day, 107) % 17);
   gint64 evening = 19 * 60 + (gint64) (hash_minute (day, 109) % 60);
-  gint64 bedtime = 22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60);
+  gint64 bedtime = sun_lamp_bedtime (day);
   gint64 waking = (gint64) rise + 35 + (gint64) (hash_minute (day, 127) % 20);
 
   *watts = 0.5;
@@ -2002,14 +2030,11 @@ scene_hidden_sun_lamp (gint64  m,
                        double *lux)
 {
   gint64 day = m / 1440, minute = m % 1440;
-  gint64 bedtime = 22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60);
-  gint64 afternoon = 16 * 60 + (gint64) (hash_minute (day, 181) % 30);
-  gint64 morning = 6 * 60 + (gint64) (hash_minute (day, 191) % 20);
 
   scene_sun_lamp (m, watts, lux);
   if (day >= HIDDEN_FROM_DAY && day < HIDDEN_ONSET_DAY
-      && ((minute >= afternoon && minute < bedtime)
-          || (minute >= morning && minute < sunrise_minute (day) + 60)))
+      && room_lamp_lit (day, minute, 6 * 60 + (gint64) (hash_minute (day, 191) % 20),
+                        (gint64) sunrise_minute (day) + 60))
     *lux += 300.0;
 }
 
@@ -2023,7 +2048,7 @@ test_sun_lamp_hidden_for_weeks_is_not_activity (void)
    * hides the night light. */
   for (gint64 day = HIDDEN_FROM_DAY; day < HIDDEN_ONSET_DAY; day++)
     {
-      gint64 lit = DAY0 + day * 86400 + (16 * 60 + (gint64) (hash_minute (day, 181) % 30)) * MINUTE;
+      gint64 lit = DAY0 + day * 86400 + room_lamp_afternoon (day) * MINUTE;
 
       g_assert_cmpuint (events_between (events, lit, lit + MINUTE), ==, 1);
     }
@@ -2053,18 +2078,15 @@ scene_unseen_sun_lamp (gint64  m,
                        double *lux)
 {
   gint64 day = m / 1440, minute = m % 1440;
-  gint64 bedtime = 22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60);
-  gint64 afternoon = 16 * 60 + (gint64) (hash_minute (day, 181) % 30);
-  gint64 morning = 4 * 60 + 50 + (gint64) (hash_minute (day, 191) % 15);
 
   scene_sun_lamp (m, watts, lux);
   /* Not scene_sun_lamp's evening lamp: this one. */
   if (day < SUN_LAMP_ONSET_DAY && minute >= 19 * 60 + (gint64) (hash_minute (day, 109) % 60)
-      && minute < bedtime)
+      && minute < sun_lamp_bedtime (day))
     *lux -= sun_lamp_room_lux;
   if (day < UNSEEN_ONSET_DAY
-      && ((minute >= afternoon && minute < bedtime)
-          || (minute >= morning && minute < unseen_sun_lamp_lamp_out (day))))
+      && room_lamp_lit (day, minute, 4 * 60 + 50 + (gint64) (hash_minute (day, 191) % 15),
+                        unseen_sun_lamp_lamp_out (day)))
     *lux += 300.0;
 }
 
@@ -2083,7 +2105,7 @@ test_sun_lamp_never_seen_lit_is_not_activity (void)
    * morning. */
   for (gint64 day = 1; day < UNSEEN_ONSET_DAY; day++)
     {
-      gint64 lit = DAY0 + day * 86400 + (16 * 60 + (gint64) (hash_minute (day, 181) % 30)) * MINUTE;
+      gint64 lit = DAY0 + day * 86400 + room_lamp_afternoon (day) * MINUTE;
       gint64 out = DAY0 + day * 86400 + unseen_sun_lamp_lamp_out (day) * MINUTE;
 
       g_assert_cmpuint (events_between (events, lit, lit + MINUTE), ==, 1);
@@ -2194,7 +2216,7 @@ test_lamp_lit_at_dusk_is_a_person (void)
       for (gint64 day = 7; day < SUN_LAMP_DAYS && variant != 1; day++)
         {
           gint64 ts = DAY0 + day * 86400
-                      + (22 * 60 + 30 + (gint64) (hash_minute (day, 113) % 60)) * MINUTE;
+                      + sun_lamp_bedtime (day) * MINUTE;
 
           g_assert_cmpuint (events_between (events, ts, ts + MINUTE), ==, 1);
         }
