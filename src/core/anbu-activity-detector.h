@@ -297,9 +297,11 @@ typedef struct
   guint8  previous_break_days;  /* see previous_break_minutes */
 
   /* A lamp switched by its own light sensor: its light's step, its times
-   * (tenths of a minute after sunset, after sunrise: negative before), the
-   * nights in a row it kept them and the local day of the last; the last
-   * dusk's step up, waiting for its dawn. */
+   * (tenths of a minute after sunset, after sunrise: negative before;
+   * G_MININT16 for a time never seen, the room's lamp hiding its step),
+   * the nights in a row it kept them and the local day of the last; the
+   * last dusk's step up (or the light the night was left lit by), waiting
+   * for its dawn. */
   float   sun_lamp_lux;
   gint16  sun_lamp_dusk10;
   gint16  sun_lamp_dawn10;
