@@ -607,6 +607,16 @@ sun_lamp_time_near (gint16 learned10,
   return learned10 == SUN_LAMP_UNSEEN || fabs (offset - learned10 / 10.0) <= tolerance;
 }
 
+/* Whether a night's time of the sun lamp (tenths of a minute) agrees with
+ * its learned time; a time not seen that night agrees with any. */
+static gboolean
+sun_lamp_night_agrees (gint16 learned10,
+                       gint16 night10)
+{
+  return night10 == SUN_LAMP_UNSEEN
+         || sun_lamp_time_near (learned10, night10 / 10.0, SUN_LAMP_SPREAD);
+}
+
 /* A night's time of the sun lamp (tenths of a minute, or unseen) into its
  * learned time, the running mean of the k nights before. */
 static void
@@ -640,6 +650,7 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
                   gboolean                  kept)
 {
   gboolean established = sun_lamp_is_established (learned, day, kept);
+  gboolean own_step;
   double offset;
   guint k;
 
@@ -691,11 +702,10 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
     }
   /* The dusk's light out at dawn: its own step, or with the room's lamp
    * put out, the room left darker than that light alone makes it. */
+  own_step = is_same_size (learned->dusk_lux, magnitude);
   if (learned->dusk_day == day - 1 && learned->sun_lamp_day != day
-      && (is_same_size (learned->dusk_lux, magnitude)
-          || (magnitude > learned->dusk_lux && after < 0.5 * learned->dusk_lux)))
+      && (own_step || (magnitude > learned->dusk_lux && after < 0.5 * learned->dusk_lux)))
     {
-      gboolean own_step = is_same_size (learned->dusk_lux, magnitude);
       double size = own_step ? magnitude : learned->dusk_lux;
       gint16 dusk10 = learned->dusk_offset10;
       gint16 dawn10 = own_step ? (gint16) lround (offset * 10.0) : SUN_LAMP_UNSEEN;
@@ -703,10 +713,8 @@ sun_lamp_observe (AnbuActivityLearned      *learned,
       if (learned->sun_lamp_nights > 0
           && (established || day - learned->sun_lamp_day <= TIMER_GAP_DAYS)
           && is_same_size (learned->sun_lamp_lux, size)
-          && (dusk10 == SUN_LAMP_UNSEEN
-              || sun_lamp_time_near (learned->sun_lamp_dusk10, dusk10 / 10.0, SUN_LAMP_SPREAD))
-          && (dawn10 == SUN_LAMP_UNSEEN
-              || sun_lamp_time_near (learned->sun_lamp_dawn10, offset, SUN_LAMP_SPREAD)))
+          && sun_lamp_night_agrees (learned->sun_lamp_dusk10, dusk10)
+          && sun_lamp_night_agrees (learned->sun_lamp_dawn10, dawn10))
         {
           /* Running means: the lamp's sensor and the seasons move them. */
           k = MIN (learned->sun_lamp_nights, 7);
