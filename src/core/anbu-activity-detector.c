@@ -29,6 +29,9 @@ G_STATIC_ASSERT (sizeof (AnbuActivityStepClass) == 48);
  * without a break of a week, is rarer than for four days. */
 #define TIMER_LOOSE_SPREAD_MINUTES 4.0
 #define TIMER_LOOSE_EXTRA_DAYS     3
+/* A slot's spread10 is at most TIMER_LOOSE_SPREAD_MINUTES * 10; its top bit
+ * says a step off its minute came the day after its last sighting. */
+#define TIMER_STRAY_PENDING        0x80
 
 G_DEFINE_QUARK (anbu-activity-error-quark, anbu_activity_error)
 
@@ -319,11 +322,13 @@ timer_is_established (const AnbuActivityTimerSlot *slot,
                       gint32                       day,
                       gboolean                     kept)
 {
+  guint spread10 = slot->spread10 & ~TIMER_STRAY_PENDING;
+
   if (!kept && day - slot->last_day > TIMER_KEEP_DAYS)
     return FALSE;
-  if (slot->spread10 <= params->timer_max_spread_minutes * 10.0)
+  if (spread10 <= params->timer_max_spread_minutes * 10.0)
     return slot->days >= params->timer_min_days;
-  return slot->spread10 <= timer_loose_spread (params) * 10.0
+  return spread10 <= timer_loose_spread (params) * 10.0
          && slot->days >= params->timer_min_days + TIMER_LOOSE_EXTRA_DAYS;
 }
 
@@ -332,7 +337,7 @@ static double
 timer_slot_spread (const AnbuActivityTimerSlot *slot,
                    const AnbuActivityParams    *params)
 {
-  return MAX (params->timer_max_spread_minutes, slot->spread10 / 10.0);
+  return MAX (params->timer_max_spread_minutes, (slot->spread10 & ~TIMER_STRAY_PENDING) / 10.0);
 }
 
 /* Whether a timer of these slots, learned, switches at this very minute
@@ -428,10 +433,20 @@ timer_observe (AnbuActivityTimerSlot    *slots,
       /* A timer switches at its minute; its step is not seen every day (a
        * lamp of the resident's already lit the room, the plug was out), but
        * a long break or a step off the minute (a person's habit strays)
-       * starts over. */
+       * starts over. Not a step off the minute the day after the last
+       * sighting when the minute itself comes later that day: a timer's,
+       * beside a person's switch (the resident whose lamp went on just
+       * before the timer's on some evenings kept it from being learned). A
+       * person's habit that strayed has no sighting that day. */
+      if (fabs (deviation) > timer_loose_spread (params) && day - slot->last_day == 1)
+        {
+          slot->spread10 |= TIMER_STRAY_PENDING;
+          return FALSE;
+        }
       if ((day - slot->last_day > TIMER_GAP_DAYS
            && !(kept && timer_is_established (slot, params, day, kept)))
-          || fabs (deviation) > timer_loose_spread (params))
+          || fabs (deviation) > timer_loose_spread (params)
+          || ((slot->spread10 & TIMER_STRAY_PENDING) && day - slot->last_day > 1))
         {
           slot->days = 1;
           slot->spread10 = 0;
@@ -440,7 +455,8 @@ timer_observe (AnbuActivityTimerSlot    *slots,
           return FALSE;
         }
       timer_slot_follow (slot, day, deviation);
-      slot->spread10 = (guint8) MIN (255.0, MAX (fabs (deviation) * 10.0, slot->spread10));
+      slot->spread10 = (guint8) MAX (fabs (deviation) * 10.0,
+                                     slot->spread10 & ~TIMER_STRAY_PENDING);
       return timer_is_established (slot, params, day, kept);
     }
 
@@ -1772,7 +1788,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   double watts, lux, minute;
   gint32 day;
   gboolean adjacent, dip_returned = FALSE, timer = FALSE;
-  double light_change;
+  double light_change, light_share;
   /* This reading's power step: its event's index (-1: none), whether a
    * timer's, its direction, and the last counted time before it. */
   gint power_event = -1;
@@ -1946,17 +1962,24 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       /* Any abrupt change of the light counts towards a timer's days, also
        * on days when a lit room or twilight makes it no lamp switch: a
        * timer lamp is learned though the resident's own light hides it on
-       * most evenings. */
+       * most evenings. A smaller share of the room's light will do for a
+       * step larger than the daylight this sensor sees at this time (no
+       * cloud makes it): a timer lamp of 30 lux in a room a lamp of 300
+       * lights every evening was never learned, and lit the dark room
+       * after the onset (a person's habit still strays from the minute). */
       light_change = fabs (lux - detector->previous_lux);
+      light_share = light_change / MAX (lux, detector->previous_lux);
       if (!dip_returned && light_change >= params->light_min_step_lux
-          && light_change >= 0.15 * MAX (lux, detector->previous_lux))
+          && (light_share >= 0.15
+              || (light_share >= 0.05 && light_change > daylight_near (learned, minute))))
         {
           gboolean kept = detector->mark == ANBU_ACTIVITY_MARK_MACHINE;
           gboolean up = lux > detector->previous_lux;
 
           timer = timer_observe_after_break (learned, learned->timers[1][up ? 0 : 1], params, day,
                                              minute, kept);
-          timer |= sun_lamp_observe (learned, params, day, minute, up, light_change, lux, kept);
+          if (light_share >= 0.15)
+            timer |= sun_lamp_observe (learned, params, day, minute, up, light_change, lux, kept);
           /* Marked a person: the lamp's times are theirs. */
           timer &= detector->mark != ANBU_ACTIVITY_MARK_PERSON;
         }

@@ -448,6 +448,80 @@ test_timer_beside_room_lamp_is_not_activity (void)
   check_timer_beside_other (TRUE);
 }
 
+/* A timer lamp seen by the light sensor only (35 lux), on at 19:00 and off
+ * at 23:50 (a minute either way), in a room the resident's own lamp (320
+ * lux, not on the plug) lights every evening from 18:20-19:05 to
+ * 23:40-00:15, until the onset (day 14 13:00); by day, daylight with
+ * passing clouds. The timer's steps are a tenth of the lit room's light;
+ * the resident's lamp goes on or out within minutes of the timer's on most
+ * days, and after midnight on some. After the onset the room is dark at
+ * night, where the timer's steps are a lamp's switching. */
+#define ROOM_LAMP_ONSET ((gint64) 14 * 1440 + 13 * 60)
+
+static gint64
+evening_lamp_on (gint64 day)
+{
+  return 18 * 60 + 20 + (gint64) (hash_minute (day, 303) % 46);
+}
+
+static gboolean
+evening_lamp_lit (gint64 m)
+{
+  for (gint64 day = m / 1440 - 1; day <= m / 1440; day++)
+    {
+      gint64 on = day * 1440 + evening_lamp_on (day);
+      gint64 off = day * 1440 + 23 * 60 + 40 + (gint64) (hash_minute (day, 304) % 36);
+
+      if (day >= 0 && on < ROOM_LAMP_ONSET && m >= on && m < off)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+scene_timer_under_room_lamp (gint64  m,
+                             double *watts,
+                             double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 timer_on = 19 * 60 - 1 + (gint64) (hash_minute (day, 301) % 3);
+  gint64 timer_off = 23 * 60 + 49 + (gint64) (hash_minute (day, 302) % 3);
+
+  *watts = 0.4;
+  *lux = 0.5;
+  if (minute > 7 * 60 && minute < 17 * 60 + 30)
+    {
+      double x = sin (G_PI * (minute - 7 * 60) / (10.5 * 60));
+      /* Clouds come and go at minutes that differ from day to day. */
+      gint64 block = (m + (gint64) (hash_minute (day, 305) % 13)) / 13;
+
+      *lux += 250.0 * x * sqrt (x) * (hash_minute (block, 306) % 3 == 0 ? 0.45 : 1.0);
+    }
+  if (minute >= timer_on && minute < timer_off)
+    *lux += 35.0;
+  if (evening_lamp_lit (m))
+    *lux += 320.0;
+}
+
+static void
+test_timer_under_room_lamp_is_not_activity (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_timer_under_room_lamp, 21, NULL);
+  gint64 onset = DAY0 + ROOM_LAMP_ONSET * MINUTE, end = DAY0 + 21 * 86400;
+
+  g_assert_cmpuint (events_between (events, onset, end), ==, 0);
+  assert_fixed_rule_fires (events, onset, end);
+  /* The resident's lamp lit in the dark counted every evening, but when
+   * within the timer's quarter of an hour of its minute. */
+  for (gint64 day = 0; day < 14; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + evening_lamp_on (day) * MINUTE;
+
+      if (evening_lamp_on (day) < 18 * 60 + 44)
+        g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+    }
+}
+
 /* A timer lamp plugged in a week into the plug's life (150 lux, seen by
  * the light sensor only), on at 20:00 and off at 01:30, in a home whose
  * resident lights an 80 lux lamp three times a day, at hours that vary,
@@ -3067,6 +3141,8 @@ main (int    argc,
                    test_timer_beside_tv_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-beside-room-lamp-is-not-activity",
                    test_timer_beside_room_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/timer-under-room-lamp-is-not-activity",
+                   test_timer_under_room_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-after-midnight-is-not-activity",
                    test_timer_after_midnight_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-lamp-person-still-counts",
