@@ -24,8 +24,11 @@ G_BEGIN_DECLS
  * not report them:
  * - timers: a switch that recurs at the same minute of the local day on
  *   timer_min_days days in a row, each within timer_max_spread_minutes (a
- *   timer keeps its minute; a person's habit strays more), or within 4
- *   minutes on 3 days more (a mechanical timer's pin); once learned, a
+ *   timer keeps its minute; a person's habit strays more: a switch further
+ *   off starts the run over, unless the minute itself comes later that
+ *   day), or within 4 minutes on 3 days more (a mechanical timer's pin);
+ *   a light step counts towards it from 15 % of the room's light, or 5 %
+ *   when larger than the daylight seen at that time; once learned, a
  *   step within ±timer_tolerance_minutes of it is the timer's; after a
  *   break in the readings, also at its minute plus the break's length (a
  *   mechanical timer stops while the power is cut);
