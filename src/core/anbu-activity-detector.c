@@ -1362,10 +1362,29 @@ is_cycle_sized (double cycle,
 }
 
 /* An appliance that switches itself off changed its draw while on (a TV's
- * picture, or its screen dimmed once to save energy); a step down to a
- * quarter or less (cooking to keep-warm) starts the count over: a rice
- * cooker's keep-warm switched off hours later is a person's. */
-#define AUTO_OFF_MIN_MODULATIONS 1
+ * picture, or its screen dimmed once to save energy): one step of the
+ * modulation's size, or its draw flickering by 8 % or more between
+ * readings 24 times (a TV whose picture never dims it by 40 % switched
+ * itself off hours after the onset, and counted; a lamp's or a heater's
+ * draw holds within a few per cent). A step down to a quarter or less
+ * (cooking to keep-warm) starts the count over: a rice cooker's keep-warm
+ * switched off hours later is a person's. */
+#define AUTO_OFF_SCORE       24
+#define AUTO_OFF_FLICKER     0.08
+/* TVs switch themselves off 2-8 hours after the last press of a button;
+ * the last change the plug saw may come hours before that press. Longer
+ * than this, it is the resident who switched off the TV left on all day
+ * (with any flickering TV taken for one that switches itself off, such a
+ * resident's only sign of the evening went uncounted: 0.35 false alarms
+ * more a month in those homes). */
+#define AUTO_OFF_MAX_HOURS   12
+
+static void
+note_modulation (AnbuActivityLearned *learned,
+                 guint                score)
+{
+  learned->modulated = (guint8) MIN (255u, learned->modulated + score);
+}
 
 /* How far an on-step's level may lie from the cycle's to be its: once
  * learned, a machine whose draw never moved (a heater's element) is told
@@ -1419,9 +1438,8 @@ classify_power (AnbuActivityLearned      *learned,
        * switches itself off. */
       if (before_on && before >= 4.0 * after)
         learned->modulated = 0;
-      else if (before_on && learned->modulated < 255
-               && !is_cycle_sized (cycle_step_watts (learned, params), after - before))
-        learned->modulated++;
+      else if (before_on && !is_cycle_sized (cycle_step_watts (learned, params), after - before))
+        note_modulation (learned, AUTO_OFF_SCORE);
       return ANBU_ACTIVITY_MACHINE_MODULATION;
     }
 
@@ -1507,9 +1525,10 @@ classify_power (AnbuActivityLearned      *learned,
         /* Off from the cycle's level, within its period (or after a gap
          * in the readings, its on-step unseen). */
         machine = ANBU_ACTIVITY_MACHINE_CYCLE;
-      else if (learned->appliance_on && learned->modulated >= AUTO_OFF_MIN_MODULATIONS
+      else if (learned->appliance_on && learned->modulated >= AUTO_OFF_SCORE
                && learned->last_counted > 0
-               && ts - learned->last_counted >= params->auto_off_hours * 3600.0)
+               && ts - learned->last_counted >= params->auto_off_hours * 3600.0
+               && ts - learned->last_counted <= AUTO_OFF_MAX_HOURS * 3600.0)
         machine = ANBU_ACTIVITY_MACHINE_AUTO_OFF;
       learned->appliance_on = FALSE;
       learned->modulated = FALSE;
@@ -1572,8 +1591,8 @@ classify_beside_cycle (AnbuActivityLearned      *learned,
 
   if (before_on == after_on)
     {
-      if (before_on && learned->modulated < 255)
-        learned->modulated++;
+      if (before_on)
+        note_modulation (learned, AUTO_OFF_SCORE);
       return ANBU_ACTIVITY_MACHINE_MODULATION;
     }
   learned->modulated = 0;
@@ -1942,6 +1961,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             learned->ignored[machine]++;
           power_timer = machine == ANBU_ACTIVITY_MACHINE_TIMER;
         }
+      else if (learned->appliance_on
+               && MIN (detector->previous_watts, watts) > standby + params->power_min_step_w
+               && fabs (watts - detector->previous_watts)
+                  >= MAX (1.0, AUTO_OFF_FLICKER * MAX (watts, detector->previous_watts)))
+        note_modulation (learned, 1);
       power_up = watts > detector->previous_watts;
       /* Everything off now: a person's appliance of a slow machine's size
        * is off too, though its step down hid in another's. (Only as it

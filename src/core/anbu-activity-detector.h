@@ -40,8 +40,10 @@ G_BEGIN_DECLS
  * - modulation: a step between two levels both above the plug's standby
  *   level (a TV's draw following the picture, a rice cooker going from cooking
  *   to keep-warm); only steps across standby count;
- * - auto-off: an appliance that modulated while on switching itself to
- *   standby auto_off_hours or more after the plug's last counted change;
+ * - auto-off: an appliance that modulated while on (a step between two
+ *   levels above standby, or its draw flickering by 8 % between readings
+ *   24 times, a TV's picture) switching itself to standby auto_off_hours to
+ *   12 hours after the plug's last counted change;
  * - restless steps: steps of one size (either channel) seen 12 times or
  *   more over the last day, in 8 or more of its two-hour bins, 2 of them
  *   between midnight and 05:00: a person switches a thing a few times a

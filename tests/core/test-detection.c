@@ -1002,6 +1002,11 @@ static gint64 tv_auto_off_minutes = 270;
 /* Its picture never dips; it dims once, 15 minutes after the last button
  * (energy saving), and stays dim until it switches itself off. */
 static gboolean tv_dims_once;
+/* Its picture never dims it by 40 %: its draw only flickers with the
+ * picture, ±12 % from one minute to the next. With `tv_all_day` the
+ * resident lives on, switching it on at 08:00-08:30 and off at
+ * 22:30-23:30 every day, and nothing else. */
+static gboolean tv_steady_picture, tv_all_day;
 
 static void
 scene_tv (gint64  m,
@@ -1011,7 +1016,10 @@ scene_tv (gint64  m,
   gint64 day = m / 1440, minute = m % 1440;
   gboolean on = FALSE;
 
-  if (day < ONSET_DAY)
+  if (tv_all_day)
+    on = minute >= 8 * 60 + (gint64) (hash_minute (day, 6) % 30)
+         && minute < 22 * 60 + 30 + (gint64) (hash_minute (day, 7) % 60);
+  else if (day < ONSET_DAY)
     on = minute >= 19 * 60 + (gint64) (hash_minute (day, 4) % 40) && minute < 22 * 60;
   else if (day == ONSET_DAY)
     on = minute >= 9 * 60 && (!tv_auto_off || minute < 9 * 60 + tv_auto_off_minutes);
@@ -1019,8 +1027,11 @@ scene_tv (gint64  m,
     on = !tv_auto_off;
   if (on)
     {
-      *watts = 95.0 * (1.0 + 0.1 * ((hash_minute (m, 5) % 100) / 100.0 - 0.5));
-      if (tv_dims_once ? day >= ONSET_DAY && minute >= 9 * 60 + 15 : m % 30 < 3)
+      *watts = 95.0 * (1.0 + (tv_steady_picture ? 0.24 : 0.1)
+                                 * ((hash_minute (m, 5) % 100) / 100.0 - 0.5));
+      if (tv_steady_picture)
+        ; /* no dip */
+      else if (tv_dims_once ? day >= ONSET_DAY && minute >= 9 * 60 + 15 : m % 30 < 3)
         *watts *= 0.4;
     }
   else
@@ -2332,6 +2343,45 @@ test_tv_auto_off_is_not_activity (void)
   g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
   assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
   g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
+  g_clear_pointer (&events, g_array_unref);
+
+  /* A TV whose picture never dims it by 40 %, its draw flickering with
+   * the picture, switching itself off after 4 hours. */
+  tv_auto_off = TRUE;
+  tv_steady_picture = TRUE;
+  tv_auto_off_minutes = 240;
+  events = run_scene (scene_tv, 8, NULL);
+  tv_auto_off = FALSE;
+  tv_steady_picture = FALSE;
+  tv_auto_off_minutes = 270;
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
+  g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
+}
+
+/* The resident's TV on from the morning till bedtime, its draw flickering
+ * with the picture, and nothing else: switched off 14-15 hours after the
+ * last change the plug saw, it is the resident's evening, not the TV's own
+ * switch (TVs switch off 2-8 hours after the last button). */
+static void
+test_tv_left_on_all_day_off_is_a_person (void)
+{
+  g_autoptr(GArray) events = NULL;
+
+  tv_all_day = TRUE;
+  tv_steady_picture = TRUE;
+  events = run_scene (scene_tv, 8, NULL);
+  tv_all_day = FALSE;
+  tv_steady_picture = FALSE;
+  for (gint64 day = 0; day < 8; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + (8 * 60 + (gint64) (hash_minute (day, 6) % 30)) * MINUTE;
+      gint64 off = DAY0 + day * 86400
+                   + (22 * 60 + 30 + (gint64) (hash_minute (day, 7) % 60)) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, off, off + MINUTE), ==, 1);
+    }
 }
 
 /* A rice cooker: the resident presses "cook" each morning (600 W for 45
@@ -3163,6 +3213,8 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/tv-modulation-is-not-activity",
                    test_tv_modulation_is_not_activity);
   g_test_add_func ("/anbu/routine/days-off-profile", test_routine_days_off_profile);
+  g_test_add_func ("/anbu/activity/tv-left-on-all-day-off-is-a-person",
+                   test_tv_left_on_all_day_off_is_a_person);
   g_test_add_func ("/anbu/activity/rice-cooker-keep-warm-is-not-activity",
                    test_rice_cooker_keep_warm_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-auto-off-is-not-activity", test_tv_auto_off_is_not_activity);
