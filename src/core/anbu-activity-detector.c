@@ -2144,7 +2144,22 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           hold_judge (learned, day, fabs (lux - detector->previous_lux));
         }
     light_done:
-      ;
+      /* A darkening by daylight too small a factor for a lamp's switch (a
+       * cloud cutting the light to a quarter) is watched as the sun's dip
+       * too: the light coming back as the cloud passes, from the lower
+       * level the sun sank to meanwhile, made a step of a lamp's factor
+       * and size every sunny morning. */
+      if (!dip_returned && learned->dip_ts == 0 && params->light_dip_seconds > 0
+          && lux <= 0.5 * detector->previous_lux
+          && detector->previous_lux - lux >= params->light_min_step_lux
+          && !is_light_step (params, detector->previous_lux, lux)
+          && in_daylight (learned, params, day, minute)
+          && detector->previous_lux <= 2.0 * daylight_near (learned, minute))
+        {
+          learned->dip_ts = reading->ts;
+          learned->dip_base_lux = (float) detector->previous_lux;
+          learned->dip_magnitude = 0;
+        }
     }
   else if (learned->dip_ts != 0)
     n += anbu_activity_detector_take_pending (detector, &events_out[n]);

@@ -82,7 +82,9 @@ G_BEGIN_DECLS
  * - the sun: a light step counts only when its darker level is dark (near the
  *   plug's own night level), and during daylight hours a darkening that
  *   returns to the daylight level within light_dip_seconds (a passing cloud)
- *   does not count either way; such a darkening is reported only once it has
+ *   does not count either way, also one to half the light that is no lamp's
+ *   factor (the light coming back from the level the low sun sank to
+ *   meanwhile is one); such a darkening is reported only once it has
  *   lasted that long (with its own time, so it may come a few readings late).
  *
  * A planner may mark what a plug's detector learned (`mark`, from the plug

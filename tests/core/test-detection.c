@@ -2275,6 +2275,59 @@ test_sunrise_cloud_is_not_activity (void)
   assert_fixed_rule_fires (events, onset, end);
 }
 
+/* A room lit through a window (up to 1,000 lux by day) where clouds cut
+ * the light to 10-25 % for 3 minutes at a time or more, a third of the
+ * day; the resident's 150 lux lamp lit on waking at 06:00-06:20 until
+ * 06:40, and from 18:00-18:30 to bedtime, until the onset (day 8 00:00).
+ * A cloud's darkening to a quarter is no 5-fold step, but the light
+ * coming back from the level the low sun sank to meanwhile made one, of
+ * about the lamp's size. */
+#define WINDOW_CLOUD_DAYS 14
+
+static void
+scene_window_clouds (gint64  m,
+                     double *watts,
+                     double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 woke = 6 * 60 + (gint64) (hash_minute (day, 401) % 20);
+  gint64 evening = 18 * 60 + (gint64) (hash_minute (day, 402) % 30);
+
+  *watts = 0.5;
+  *lux = 0.3;
+  if (minute > sunrise_minute (day) && minute < sunset_minute (day))
+    {
+      double x = sin (G_PI * (minute - sunrise_minute (day))
+                      / (sunset_minute (day) - sunrise_minute (day)));
+
+      gint64 block = m / 3;
+
+      *lux += 1000.0 * x * sqrt (x)
+              * (hash_minute (block, 403) % 10 < 3 ? 0.1 + (hash_minute (block, 404) % 16) / 100.0
+                                                   : 1.0);
+    }
+  if (day < SUN_LAMP_ONSET_DAY
+      && ((minute >= woke && minute < 6 * 60 + 40)
+          || (minute >= evening && minute < sun_lamp_bedtime (day))))
+    *lux += 150.0;
+}
+
+static void
+test_window_clouds_are_not_activity (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_window_clouds, WINDOW_CLOUD_DAYS, NULL);
+  gint64 onset = DAY0 + SUN_LAMP_ONSET_DAY * 86400, end = DAY0 + WINDOW_CLOUD_DAYS * 86400;
+
+  for (gint64 day = 0; day < SUN_LAMP_ONSET_DAY; day++)
+    {
+      gint64 evening = DAY0 + day * 86400 + (18 * 60 + (gint64) (hash_minute (day, 402) % 30)) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, evening, evening + MINUTE), ==, 1);
+    }
+  g_assert_cmpuint (events_between (events, onset, end), ==, 0);
+  assert_fixed_rule_fires (events, onset, end);
+}
+
 static void
 test_lamp_lit_at_dusk_is_a_person (void)
 {
@@ -3248,6 +3301,8 @@ main (int    argc,
                    test_sun_lamp_beside_like_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/sun-lamp-beside-same-lamp-is-not-activity",
                    test_sun_lamp_beside_same_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/window-clouds-are-not-activity",
+                   test_window_clouds_are_not_activity);
   g_test_add_func ("/anbu/activity/sunrise-cloud-is-not-activity",
                    test_sunrise_cloud_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-jumping-levels-is-not-activity",
