@@ -1992,7 +1992,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
        * lights every evening was never learned, and lit the dark room
        * after the onset (a person's habit still strays from the minute). */
       light_change = fabs (lux - detector->previous_lux);
-      light_share = light_change / MAX (lux, detector->previous_lux);
+      light_share = light_change / MAX (MAX (lux, detector->previous_lux), 1.0);
       if (!dip_returned && light_change >= params->light_min_step_lux
           && (light_share >= 0.15
               || (light_share >= 0.05 && light_change > daylight_near (learned, minute))))
