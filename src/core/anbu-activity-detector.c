@@ -1543,6 +1543,23 @@ classify_power (AnbuActivityLearned      *learned,
   return machine;
 }
 
+/* The power step counted at this reading was a timer's after all: its
+ * event goes, and the plug's last counted change is what it was before. */
+static void
+drop_power_event (AnbuActivityLearned *learned,
+                  AnbuActivityEvent   *events_out,
+                  guint               *n,
+                  gint                *power_event,
+                  gint64               counted_before)
+{
+  memmove (&events_out[*power_event], &events_out[*power_event + 1],
+           (*n - (guint) *power_event - 1) * sizeof *events_out);
+  (*n)--;
+  learned->last_counted = counted_before;
+  learned->ignored[ANBU_ACTIVITY_MACHINE_TIMER]++;
+  *power_event = -1;
+}
+
 /* After dark, a light step the size of this home's own lamp (learned from
  * its switching at night) is that lamp, also in a room another lamp already
  * lights (a timer lamp's evening), where it is too small a factor for
@@ -2006,6 +2023,13 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             timer |= sun_lamp_observe (learned, params, day, minute, up, light_change, lux, kept);
           /* Marked a person: the lamp's times are theirs. */
           timer &= detector->mark != ANBU_ACTIVITY_MARK_PERSON;
+          /* A timer lamp on the plug whose light step is too small a factor
+           * for a lamp's switch in the room the resident lit: the power
+           * step at its learned light's very minute is the timer's too
+           * (its steps on top of the resident's TV went unlearned). */
+          if (timer && power_event >= 0 && power_up == up
+              && timer_switches_at (learned->timers[1][up ? 0 : 1], params, day, minute, kept))
+            drop_power_event (learned, events_out, &n, &power_event, counted_before_power);
         }
 
       /* A room darker than its lamp alone makes it has no lamp lit (one
@@ -2100,14 +2124,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
               else if (machine == ANBU_ACTIVITY_MACHINE_TIMER && power_event >= 0
                        && timer_switches_at (learned->timers[1][up ? 0 : 1], params, day, minute,
                                              kept))
-                {
-                  memmove (&events_out[power_event], &events_out[power_event + 1],
-                           (n - (guint) power_event - 1) * sizeof *events_out);
-                  n--;
-                  learned->last_counted = counted_before_power;
-                  learned->ignored[ANBU_ACTIVITY_MACHINE_TIMER]++;
-                  power_event = -1;
-                }
+                drop_power_event (learned, events_out, &n, &power_event, counted_before_power);
             }
           if (machine != ANBU_ACTIVITY_MACHINE_SUN)
             learned->lamp_on = up;

@@ -392,8 +392,13 @@ test_loose_timer_lamp_is_not_activity (void)
  * After the onset the step comes from standby: the light's timer is the
  * power step's too. With `timer_beside_room_lamp` the other way round: no
  * TV, but the room's own lamp (900 lux, not on the plug) lit over the same
- * hours hides the timer lamp's 150 lux from the light sensor at 19:00. */
-static gboolean timer_beside_room_lamp;
+ * hours hides the timer lamp's 150 lux from the light sensor at 19:00. With
+ * `timer_beside_tv_and_lamp` both: the TV, and the room's lamp (300 lux)
+ * lit from 17:40-18:00 to 23:30, and left lit the night before the onset
+ * and ever after, under which
+ * the timer lamp's light is no lamp's switch either, only a timer's step
+ * learned at its minute. */
+static gboolean timer_beside_room_lamp, timer_beside_tv_and_lamp;
 
 static void
 scene_timer_beside_tv (gint64  m,
@@ -414,6 +419,11 @@ scene_timer_beside_tv (gint64  m,
       else
         *watts += 80.0;
     }
+  if (timer_beside_tv_and_lamp
+      && (day >= ONSET_DAY
+          || (minute >= 17 * 60 + 40 + (gint64) (hash_minute (day, 197) % 20)
+              && (minute < 23 * 60 + 30 || day == ONSET_DAY - 1))))
+    *lux += 300.0;
 }
 
 static void
@@ -446,6 +456,14 @@ static void
 test_timer_beside_room_lamp_is_not_activity (void)
 {
   check_timer_beside_other (TRUE);
+}
+
+static void
+test_timer_beside_tv_and_lamp_is_not_activity (void)
+{
+  timer_beside_tv_and_lamp = TRUE;
+  check_timer_beside_other (FALSE);
+  timer_beside_tv_and_lamp = FALSE;
 }
 
 /* A timer lamp seen by the light sensor only (35 lux), on at 19:00 and off
@@ -3246,6 +3264,8 @@ main (int    argc,
                    test_timer_beside_room_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-under-room-lamp-is-not-activity",
                    test_timer_under_room_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/timer-beside-tv-and-lamp-is-not-activity",
+                   test_timer_beside_tv_and_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-after-midnight-is-not-activity",
                    test_timer_after_midnight_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-lamp-person-still-counts",
