@@ -395,9 +395,8 @@ test_loose_timer_lamp_is_not_activity (void)
  * hours hides the timer lamp's 150 lux from the light sensor at 19:00. With
  * `timer_beside_tv_and_lamp` both: the TV, and the room's lamp (300 lux)
  * lit from 17:40-18:00 to 23:30, and left lit the night before the onset
- * and ever after, under which
- * the timer lamp's light is no lamp's switch either, only a timer's step
- * learned at its minute. */
+ * and ever after, under which the timer lamp's light is no lamp's switch
+ * either, only a timer's step learned at its minute. */
 static gboolean timer_beside_room_lamp, timer_beside_tv_and_lamp;
 
 static void
@@ -2379,55 +2378,45 @@ test_lamp_lit_at_dusk_is_a_person (void)
     }
 }
 
+/* The TV left on at the onset switches itself off after `minutes`: that
+ * is no activity, while the resident's own switching off after 2.3 to 3
+ * hours the evenings before counted. `variant`: the TV's flag for the run
+ * (NULL for none). */
 static void
-test_tv_auto_off_is_not_activity (void)
+check_tv_auto_off (gint64    minutes,
+                   gboolean *variant)
 {
   g_autoptr(GArray) events = NULL;
   gint64 onset = DAY0 + ONSET_DAY * 86400 + 9 * HOUR + MINUTE;
 
+  tv_auto_off = TRUE;
+  tv_auto_off_minutes = minutes;
+  if (variant != NULL)
+    *variant = TRUE;
+  events = run_scene (scene_tv, 8, NULL);
+  tv_auto_off = FALSE;
+  tv_auto_off_minutes = 270;
+  if (variant != NULL)
+    *variant = FALSE;
+  g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
+  assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
+  g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
+}
+
+static void
+test_tv_auto_off_is_not_activity (void)
+{
   /* After 4.5 h, and after 3 h (TVs switch off 2-8 h after the last
    * press of a button, by their setting). */
-  for (guint i = 0; i < 2; i++)
-    {
-      tv_auto_off = TRUE;
-      tv_auto_off_minutes = i == 0 ? 270 : 180;
-      events = run_scene (scene_tv, 8, NULL);
-      tv_auto_off = FALSE;
-      g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
-      assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
-      /* ...while the resident's own switching off after 2.3 to 3 hours counted. */
-      g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
-      g_clear_pointer (&events, g_array_unref);
-    }
-  tv_auto_off_minutes = 270;
-
+  check_tv_auto_off (270, NULL);
+  check_tv_auto_off (180, NULL);
   /* A TV whose draw only dims once, 15 minutes after the last button,
    * switching itself off 4 hours after it: its one step down beside the
    * picture is enough. */
-  tv_auto_off = TRUE;
-  tv_dims_once = TRUE;
-  tv_auto_off_minutes = 240;
-  events = run_scene (scene_tv, 8, NULL);
-  tv_auto_off = FALSE;
-  tv_dims_once = FALSE;
-  tv_auto_off_minutes = 270;
-  g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
-  assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
-  g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
-  g_clear_pointer (&events, g_array_unref);
-
+  check_tv_auto_off (240, &tv_dims_once);
   /* A TV whose picture never dims it by 40 %, its draw flickering with
    * the picture, switching itself off after 4 hours. */
-  tv_auto_off = TRUE;
-  tv_steady_picture = TRUE;
-  tv_auto_off_minutes = 240;
-  events = run_scene (scene_tv, 8, NULL);
-  tv_auto_off = FALSE;
-  tv_steady_picture = FALSE;
-  tv_auto_off_minutes = 270;
-  g_assert_cmpuint (events_between (events, onset, DAY0 + 8 * 86400), ==, 0);
-  assert_fixed_rule_fires (events, onset, DAY0 + 8 * 86400);
-  g_assert_cmpuint (events_between (events, DAY0 + 22 * HOUR, DAY0 + 22 * HOUR + MINUTE), ==, 1);
+  check_tv_auto_off (240, &tv_steady_picture);
 }
 
 /* The resident's TV on from the morning till bedtime, its draw flickering
