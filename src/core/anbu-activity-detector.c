@@ -1824,7 +1824,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   double watts, lux, minute;
   gint32 day;
   gboolean adjacent, dip_returned = FALSE, timer = FALSE;
-  double light_change, light_share;
+  double light_change;
+  gboolean large_share;
   /* This reading's power step: its event's index (-1: none), whether a
    * timer's, its direction, and the last counted time before it. */
   gint power_event = -1;
@@ -2009,17 +2010,18 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
        * lights every evening was never learned, and lit the dark room
        * after the onset (a person's habit still strays from the minute). */
       light_change = fabs (lux - detector->previous_lux);
-      light_share = light_change / MAX (MAX (lux, detector->previous_lux), 1.0);
+      large_share = light_change >= 0.15 * MAX (lux, detector->previous_lux);
       if (!dip_returned && light_change >= params->light_min_step_lux
-          && (light_share >= 0.15
-              || (light_share >= 0.05 && light_change > daylight_near (learned, minute))))
+          && (large_share
+              || (light_change >= 0.05 * MAX (lux, detector->previous_lux)
+                  && light_change > daylight_near (learned, minute))))
         {
           gboolean kept = detector->mark == ANBU_ACTIVITY_MARK_MACHINE;
           gboolean up = lux > detector->previous_lux;
 
           timer = timer_observe_after_break (learned, learned->timers[1][up ? 0 : 1], params, day,
                                              minute, kept);
-          if (light_share >= 0.15)
+          if (large_share)
             timer |= sun_lamp_observe (learned, params, day, minute, up, light_change, lux, kept);
           /* Marked a person: the lamp's times are theirs. */
           timer &= detector->mark != ANBU_ACTIVITY_MARK_PERSON;
