@@ -314,6 +314,14 @@ timer_loose_spread (const AnbuActivityParams *params)
   return MAX (params->timer_max_spread_minutes, TIMER_LOOSE_SPREAD_MINUTES);
 }
 
+/* The largest deviation of a slot's run, tenths of a minute (without the
+ * flag of a stray pending). */
+static guint
+timer_slot_spread10 (const AnbuActivityTimerSlot *slot)
+{
+  return slot->spread10 & ~TIMER_STRAY_PENDING;
+}
+
 /* `kept`: a planner marked this plug's pattern a machine's, so a learned
  * timer stays learned however long it goes unseen. */
 static gboolean
@@ -322,7 +330,7 @@ timer_is_established (const AnbuActivityTimerSlot *slot,
                       gint32                       day,
                       gboolean                     kept)
 {
-  guint spread10 = slot->spread10 & ~TIMER_STRAY_PENDING;
+  guint spread10 = timer_slot_spread10 (slot);
 
   if (!kept && day - slot->last_day > TIMER_KEEP_DAYS)
     return FALSE;
@@ -337,7 +345,7 @@ static double
 timer_slot_spread (const AnbuActivityTimerSlot *slot,
                    const AnbuActivityParams    *params)
 {
-  return MAX (params->timer_max_spread_minutes, (slot->spread10 & ~TIMER_STRAY_PENDING) / 10.0);
+  return MAX (params->timer_max_spread_minutes, timer_slot_spread10 (slot) / 10.0);
 }
 
 /* Whether a timer of these slots, learned, switches at this very minute
@@ -455,8 +463,7 @@ timer_observe (AnbuActivityTimerSlot    *slots,
           return FALSE;
         }
       timer_slot_follow (slot, day, deviation);
-      slot->spread10 = (guint8) MAX (fabs (deviation) * 10.0,
-                                     slot->spread10 & ~TIMER_STRAY_PENDING);
+      slot->spread10 = (guint8) MAX (fabs (deviation) * 10.0, timer_slot_spread10 (slot));
       return timer_is_established (slot, params, day, kept);
     }
 
@@ -1543,6 +1550,20 @@ classify_power (AnbuActivityLearned      *learned,
   return machine;
 }
 
+/* A darkening at `ts` from `base_lux` is held back as a dip: a cloud's if
+ * the light comes back within light_dip_seconds. `magnitude` is the step
+ * to report if it does not (0: the sun's either way). */
+static void
+open_dip (AnbuActivityLearned *learned,
+          gint64               ts,
+          double               base_lux,
+          double               magnitude)
+{
+  learned->dip_ts = ts;
+  learned->dip_base_lux = (float) base_lux;
+  learned->dip_magnitude = (float) magnitude;
+}
+
 /* The power step counted at this reading was a timer's after all: its
  * event goes, and the plug's last counted change is what it was before. */
 static void
@@ -1824,7 +1845,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   double watts, lux, minute;
   gint32 day;
   gboolean adjacent, dip_returned = FALSE, timer = FALSE;
-  double light_change;
+  double light_change, brighter;
   gboolean large_share;
   /* This reading's power step: its event's index (-1: none), whether a
    * timer's, its direction, and the last counted time before it. */
@@ -2010,10 +2031,11 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
        * lights every evening was never learned, and lit the dark room
        * after the onset (a person's habit still strays from the minute). */
       light_change = fabs (lux - detector->previous_lux);
-      large_share = light_change >= 0.15 * MAX (lux, detector->previous_lux);
+      brighter = MAX (lux, detector->previous_lux);
+      large_share = light_change >= 0.15 * brighter;
       if (!dip_returned && light_change >= params->light_min_step_lux
           && (large_share
-              || (light_change >= 0.05 * MAX (lux, detector->previous_lux)
+              || (light_change >= 0.05 * brighter
                   && light_change > daylight_near (learned, minute))))
         {
           gboolean kept = detector->mark == ANBU_ACTIVITY_MARK_MACHINE;
@@ -2076,20 +2098,14 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
                * same cloud passing. */
               machine = ANBU_ACTIVITY_MACHINE_SUN;
               if (!up && params->light_dip_seconds > 0)
-                {
-                  learned->dip_ts = reading->ts;
-                  learned->dip_base_lux = (float) detector->previous_lux;
-                  learned->dip_magnitude = 0;
-                }
+                open_dip (learned, reading->ts, detector->previous_lux, 0);
             }
           else if (timer)
             machine = ANBU_ACTIVITY_MACHINE_TIMER;
           else if (!up && params->light_dip_seconds > 0 && daylight && !lamp_like)
             {
               learned->lamp_on = FALSE;
-              learned->dip_ts = reading->ts;
-              learned->dip_base_lux = (float) detector->previous_lux;
-              learned->dip_magnitude = (float) (detector->previous_lux - lux);
+              open_dip (learned, reading->ts, detector->previous_lux, detector->previous_lux - lux);
               machine = ANBU_ACTIVITY_MACHINE_NONE;
               goto light_done;
             }
@@ -2174,11 +2190,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           && !is_light_step (params, detector->previous_lux, lux)
           && in_daylight (learned, params, day, minute)
           && detector->previous_lux <= 2.0 * daylight_near (learned, minute))
-        {
-          learned->dip_ts = reading->ts;
-          learned->dip_base_lux = (float) detector->previous_lux;
-          learned->dip_magnitude = 0;
-        }
+        open_dip (learned, reading->ts, detector->previous_lux, 0);
     }
   else if (learned->dip_ts != 0)
     n += anbu_activity_detector_take_pending (detector, &events_out[n]);
