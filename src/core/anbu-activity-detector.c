@@ -11,7 +11,7 @@
 #include "anbu-activity-detector.h"
 
 /* Layout of AnbuActivityLearned: a stored blob of another one starts afresh. */
-#define LEARNED_VERSION 6
+#define LEARNED_VERSION 7
 /* The step class's layout, stored within it (its padding became
  * run_flags and anchor_gap without a new version). */
 G_STATIC_ASSERT (sizeof (AnbuActivityStepClass) == 48);
@@ -891,6 +891,8 @@ anbu_activity_detector_drop_held (AnbuActivityDetector *detector)
   detector->learned.dip_ts = 0;
   detector->learned.held_first_ts = 0;
   detector->learned.power_held = FALSE;
+  detector->learned.wake_up_ts = 0;
+  detector->learned.wake_held_ts = 0;
   forget_person_on (&detector->learned);
 }
 
@@ -1564,8 +1566,9 @@ open_dip (AnbuActivityLearned *learned,
   learned->dip_magnitude = (float) magnitude;
 }
 
-/* The power step counted at this reading was a timer's after all: its
- * event goes, and the plug's last counted change is what it was before. */
+/* The power step counted at this reading was not a person's after all (a
+ * timer's; a step up held back as a standby device's wake): its event
+ * goes, and the plug's last counted change is what it was before. */
 static void
 drop_power_event (AnbuActivityLearned *learned,
                   AnbuActivityEvent   *events_out,
@@ -1577,7 +1580,6 @@ drop_power_event (AnbuActivityLearned *learned,
            (*n - (guint) *power_event - 1) * sizeof *events_out);
   (*n)--;
   learned->last_counted = counted_before;
-  learned->ignored[ANBU_ACTIVITY_MACHINE_TIMER]++;
   *power_event = -1;
 }
 
@@ -1712,6 +1714,209 @@ slow_machine_step (AnbuActivityLearned   *learned,
       *machine = ANBU_ACTIVITY_MACHINE_NONE;
     }
   return FALSE;
+}
+
+/* A standby device waking by itself (a TV fetching its updates, the
+ * screen dark) lifts the plug's power from standby by a small step, up to
+ * WAKE_MAX_W, and drops it back within WAKE_MINUTES, at any hour, with
+ * nothing else counted meanwhile: such a wake is no person's act. A step
+ * up from standby into that range is held back; the power falling back
+ * within WAKE_MINUTES makes it a wake, else it was a person's (counted
+ * with its own time, at once when a person's step or anything else
+ * counts). A person switches a thing that small on and off again within
+ * minutes, with nothing else, seldom, and not as the only sign of a day;
+ * a TV switched on draws more (through its start-up's small draw, it is
+ * held back and counted late). Wakes seen on WAKE_DAYS days with no week
+ * between, one of them before WAKE_NIGHT_MINUTE, are learned: shown to the
+ * planner, and from then on what a machine leaves on as it goes off (a
+ * compressor, the wake's step up hidden in its draw) and falls back within
+ * WAKE_MINUTES is a wake too. Before, that could be a person's lamp left on
+ * beside the compressor, switched off at bedtime. */
+#define WAKE_MAX_W        40.0
+#define WAKE_MINUTES      30
+#define WAKE_DAYS         3
+#define WAKE_NIGHT_MINUTE (5 * 60)
+/* Learned, wakes are kept this long unseen (one hidden in a compressor's
+ * draw is seen only as it goes off). */
+#define WAKE_KEEP_DAYS    30
+
+/* Wakes seen often enough, lately enough (kept: marked a machine's, it
+ * stays learned however long unseen). */
+static gboolean
+wake_is_learned (const AnbuActivityLearned *learned,
+                 gint32                     day,
+                 gboolean                   kept)
+{
+  return learned->wake_days >= WAKE_DAYS && learned->wake_night
+         && (kept || day - learned->wake_day <= WAKE_KEEP_DAYS);
+}
+
+/* A wake ended at `day`, `minute`. */
+static void
+wake_learn (AnbuActivityLearned *learned,
+            gint32               day,
+            double               minute)
+{
+  gboolean learned_before = wake_is_learned (learned, day, FALSE);
+
+  if (learned->wake_days == 0
+      || day - learned->wake_day > (learned_before ? WAKE_KEEP_DAYS : WEEK_DAYS))
+    {
+      learned->wake_days = 0;
+      learned->wake_night = FALSE;
+    }
+  if (learned->wake_days == 0 || day != learned->wake_day)
+    learned->wake_days = (guint8) MIN (learned->wake_days + 1, 255);
+  learned->wake_day = day;
+  if (minute < WAKE_NIGHT_MINUTE)
+    learned->wake_night = TRUE;
+}
+
+/* The learned cycle's machine draws now, by a draw known well enough to
+ * look beside it. */
+static gboolean
+cycle_draws (const AnbuActivityLearned *learned)
+{
+  return (learned->cycle_flags & ANBU_ACTIVITY_CYCLE_RUNNING)
+         && !(learned->cycle_flags & ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE);
+}
+
+/* The step up held back as a wake was a person's: counted with its own
+ * time, before the events of this reading (from index `first`). */
+static void
+wake_release (AnbuActivityLearned *learned,
+              AnbuActivityEvent   *events_out,
+              guint               *n,
+              guint                first)
+{
+  memmove (&events_out[first + 1], &events_out[first], (*n - first) * sizeof *events_out);
+  events_out[first].ts = learned->wake_held_ts;
+  events_out[first].kind = ANBU_ACTIVITY_POWER_ON;
+  events_out[first].magnitude = learned->wake_magnitude;
+  (*n)++;
+  learned->last_counted = MAX (learned->last_counted, learned->wake_held_ts);
+  learned->wake_held_ts = 0;
+}
+
+/* The readings broke off. Nobody saw how a wake ended: a step up held
+ * back as one stays the device's (a person's lost is the safe side). Back
+ * in a wake's range, they show a wake whose step up they missed (a wake
+ * only once wakes are learned, as one hidden in a machine's draw). */
+static void
+wake_after_break (AnbuActivityLearned      *learned,
+                  const AnbuActivityParams *params,
+                  gint64                    ts,
+                  double                    watts)
+{
+  double standby = MAX (learned->standby_watts, 0.0);
+
+  if (learned->wake_held_ts != 0)
+    learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
+  learned->wake_held_ts = 0;
+  learned->wake_up_ts = 0;
+  if (watts <= standby + params->power_min_step_w || watts > standby + WAKE_MAX_W)
+    return;
+  learned->wake_up_ts = ts;
+  learned->wake_seen_up = FALSE;
+  learned->wake_magnitude = (float) (watts - standby);
+  learned->wake_lux = 0.0f;
+}
+
+/* Watches the power for a standby device's wake (above), after the steps
+ * of this reading were judged. `before` and `after` are the levels without
+ * a learned cycle's machine where it drew (a wake beside a running
+ * compressor); `step_machine` is whose this reading's power step was
+ * (NONE: a person's or no step; a cycle's size is CYCLE); `light_step` is
+ * the light's change at it (`large_light_share`: 15 % of the light or more,
+ * no daylight's flicker); `first` is the index of this reading's first
+ * event, `power_event` that of its power step (-1: none counted). Other
+ * machines' steps during a wake leave it be; a person's (anything counted
+ * but its own step down) ends it. */
+static void
+wake_observe (AnbuActivityLearned      *learned,
+              const AnbuActivityParams *params,
+              AnbuActivityMark          mark,
+              gint64                    ts,
+              gint32                    day,
+              double                    minute,
+              double                    before,
+              double                    after,
+              AnbuActivityMachine       step_machine,
+              double                    light_step,
+              gboolean                  large_light_share,
+              AnbuActivityEvent        *events_out,
+              guint                    *n,
+              guint                     first,
+              gint                     *power_event,
+              gint64                    counted_before)
+{
+  double standby = MAX (learned->standby_watts, 0.0);
+  double off_watts = standby + params->power_min_step_w;
+  gboolean judged = mark != ANBU_ACTIVITY_MARK_PERSON;
+  gboolean learned_now = judged
+                         && wake_is_learned (learned, day, mark == ANBU_ACTIVITY_MARK_MACHINE);
+  /* Counted at this reading, besides its power step. */
+  gboolean others = *n - first > (*power_event >= 0 ? 1u : 0u);
+  gboolean falls_back;
+
+  if (learned->wake_up_ts == 0)
+    {
+      /* Up from standby by a step that would count (or one at a timer's
+       * minute: a wake may come near it; another machine's step is that
+       * machine's); or left by a machine going off, the wake's own step up
+       * hidden in its draw. */
+      gboolean counts_up = *power_event >= 0 || step_machine == ANBU_ACTIVITY_MACHINE_TIMER;
+      gboolean machine_went_off = *power_event < 0
+                                  && (step_machine == ANBU_ACTIVITY_MACHINE_CYCLE
+                                      || step_machine == ANBU_ACTIVITY_MACHINE_RESTLESS);
+
+      if (others || after <= off_watts || after > standby + WAKE_MAX_W
+          || !(before <= off_watts ? counts_up : machine_went_off))
+        return;
+      learned->wake_up_ts = ts;
+      learned->wake_seen_up = before <= off_watts;
+      learned->wake_lux = light_step >= params->light_min_step_lux && large_light_share
+                          ? (float) light_step : 0.0f;
+      learned->wake_magnitude = (float) (after - MIN (before, standby));
+      if (judged && *power_event >= 0)
+        {
+          drop_power_event (learned, events_out, n, power_event, counted_before);
+          learned->wake_held_ts = ts;
+        }
+      return;
+    }
+  falls_back = after <= off_watts || is_same_size (learned->wake_magnitude, before - after);
+  /* The light went on and off with it by one size: a lamp on the plug,
+   * switched in daylight (no lamp's step then, but a step all the same). */
+  others |= falls_back && large_light_share && is_same_size (learned->wake_lux, -light_step);
+  if (others || (*power_event >= 0 && !falls_back)
+      || (!falls_back && ts - learned->wake_up_ts > WAKE_MINUTES * 60))
+    {
+      /* A person is here, or what went on stays on: no wake. */
+      if (learned->wake_held_ts != 0)
+        wake_release (learned, events_out, n, first);
+      learned->wake_up_ts = 0;
+      return;
+    }
+  if (!falls_back)
+    return;
+  if (ts - learned->wake_up_ts <= WAKE_MINUTES * 60)
+    {
+      wake_learn (learned, day, minute);
+      if (learned->wake_held_ts != 0)
+        {
+          learned->wake_held_ts = 0;
+          learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
+        }
+      if (*power_event >= 0 && (learned->wake_seen_up ? judged : learned_now))
+        {
+          drop_power_event (learned, events_out, n, power_event, counted_before);
+          learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
+        }
+    }
+  else if (learned->wake_held_ts != 0)
+    wake_release (learned, events_out, n, first);
+  learned->wake_up_ts = 0;
 }
 
 gboolean
@@ -1852,6 +2057,10 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   gint power_event = -1;
   gboolean power_timer = FALSE, power_up = FALSE;
   gint64 counted_before_power = 0;
+  guint first_event = 0;
+  gboolean cycle_drew;
+  /* Whose this reading's power step was (NONE: a person's, or no step). */
+  AnbuActivityMachine power_machine = ANBU_ACTIVITY_MACHINE_NONE;
 
   g_return_val_if_fail (detector != NULL, 0);
   g_return_val_if_fail (params != NULL, 0);
@@ -1880,6 +2089,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       learned->readings_broke = TRUE;
       learned->cycle_flags &= ~ANBU_ACTIVITY_CYCLE_RUNNING; /* unseen meanwhile */
       forget_person_on (learned);
+      wake_after_break (learned, params, reading->ts, watts);
     }
 
   /* A darkening held back: a cloud when the light came back, a person
@@ -1932,13 +2142,14 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
       double standby = MAX (learned->standby_watts, 0.0);
 
       counted_before_power = learned->last_counted;
+      first_event = n;
 
       /* The cycle's machine cannot draw beneath a level below its own. */
       if ((learned->cycle_flags & ANBU_ACTIVITY_CYCLE_RUNNING)
           && (cycle <= 0 || MIN (detector->previous_watts, watts) < standby + 0.7 * cycle))
         learned->cycle_flags &= ~ANBU_ACTIVITY_CYCLE_RUNNING;
-      if ((learned->cycle_flags & ANBU_ACTIVITY_CYCLE_RUNNING)
-          && !(learned->cycle_flags & ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE)
+      cycle_drew = cycle_draws (learned);
+      if (cycle_drew
           && is_beside_cycle (cycle, watts - detector->previous_watts)
           && is_power_step (params, detector->previous_watts - cycle, watts - cycle))
         {
@@ -1963,6 +2174,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
             }
           else
             learned->ignored[machine]++;
+          power_machine = machine;
         }
       else if (is_power_step (params, detector->previous_watts, watts))
         {
@@ -1999,6 +2211,10 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           else
             learned->ignored[machine]++;
           power_timer = machine == ANBU_ACTIVITY_MACHINE_TIMER;
+          /* A restless machine's size stepping on top of another draw is
+           * modulation to the plug, and still that machine. */
+          power_machine = machine == ANBU_ACTIVITY_MACHINE_MODULATION && klass->restless
+                          ? ANBU_ACTIVITY_MACHINE_RESTLESS : machine;
         }
       else if (learned->appliance_on
                && MIN (detector->previous_watts, watts) > standby + params->power_min_step_w
@@ -2053,7 +2269,10 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
            * (its steps on top of the resident's TV went unlearned). */
           if (timer && power_event >= 0 && power_up == up
               && timer_switches_at (learned->timers[1][up ? 0 : 1], params, day, minute, kept))
-            drop_power_event (learned, events_out, &n, &power_event, counted_before_power);
+            {
+              drop_power_event (learned, events_out, &n, &power_event, counted_before_power);
+              learned->ignored[ANBU_ACTIVITY_MACHINE_TIMER]++;
+            }
         }
 
       /* A room darker than its lamp alone makes it has no lamp lit (one
@@ -2142,7 +2361,10 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
               else if (machine == ANBU_ACTIVITY_MACHINE_TIMER && power_event >= 0
                        && timer_switches_at (learned->timers[1][up ? 0 : 1], params, day, minute,
                                              kept))
-                drop_power_event (learned, events_out, &n, &power_event, counted_before_power);
+                {
+                  drop_power_event (learned, events_out, &n, &power_event, counted_before_power);
+                  learned->ignored[ANBU_ACTIVITY_MACHINE_TIMER]++;
+                }
             }
           if (machine != ANBU_ACTIVITY_MACHINE_SUN)
             learned->lamp_on = up;
@@ -2191,6 +2413,15 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           && in_daylight (learned, params, day, minute)
           && detector->previous_lux <= 2.0 * daylight_near (learned, minute))
         open_dip (learned, reading->ts, detector->previous_lux, 0);
+
+      wake_observe (learned, params, detector->mark, reading->ts, day, minute,
+                    detector->previous_watts - (cycle_drew ? cycle : 0.0),
+                    watts - (cycle_draws (learned) ? cycle : 0.0),
+                    power_machine != ANBU_ACTIVITY_MACHINE_TIMER && power_event < 0
+                    && is_cycle_sized (cycle, watts - detector->previous_watts)
+                    ? ANBU_ACTIVITY_MACHINE_CYCLE : power_machine,
+                    lux - detector->previous_lux, large_share, events_out, &n, first_event,
+                    &power_event, counted_before_power);
     }
   else if (learned->dip_ts != 0)
     n += anbu_activity_detector_take_pending (detector, &events_out[n]);
@@ -2241,6 +2472,8 @@ typedef struct
 #define BLOB_V4_SIZE (((LEARNED_HEAD_SIZE + sizeof (LearnedTailV4)) + 7) / 8 * 8)
 #define BLOB_V5_SIZE (G_STRUCT_OFFSET (AnbuActivityDetector, learned) \
                       + G_STRUCT_OFFSET (AnbuActivityLearned, power_held_ts))
+#define BLOB_V6_SIZE (G_STRUCT_OFFSET (AnbuActivityDetector, learned) \
+                      + G_STRUCT_OFFSET (AnbuActivityLearned, wake_up_ts))
 
 static gboolean
 detector_from_blob_v4 (AnbuActivityDetector *detector,
@@ -2311,6 +2544,15 @@ anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
       stored.learned.version = LEARNED_VERSION;
       stored.learned.power_held = FALSE;
     }
+  else if (data != NULL && size == BLOB_V6_SIZE)
+    {
+      /* Version 6 is this layout without the wakes at its end. */
+      memset (&stored, 0, sizeof stored);
+      memcpy (&stored, data, size);
+      if (stored.learned.version != 6)
+        return FALSE;
+      stored.learned.version = LEARNED_VERSION;
+    }
   else if (data == NULL || size != sizeof stored)
     return FALSE;
   else
@@ -2354,6 +2596,21 @@ sun_lamp_now (const AnbuActivityDetector *detector,
   local_time (params, detector->previous_ts, &day, &minute);
   return sun_lamp_is_established (&detector->learned, day,
                                   detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
+}
+
+/* For the planner: whether standby wakes are learned as of the last
+ * reading. */
+static gboolean
+wakes_now (const AnbuActivityDetector *detector,
+           const AnbuActivityParams   *params)
+{
+  gint32 day;
+  double minute;
+
+  if (!detector->has_previous)
+    return FALSE;
+  local_time (params, detector->previous_ts, &day, &minute);
+  return wake_is_learned (&detector->learned, day, detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
 }
 
 static const char *const machine_names[] = {
@@ -2436,6 +2693,13 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
                                         lround (learned->sun_lamp_dawn10 / 10.0));
           json_object_set_double_member (lamp, "lux", round (learned->sun_lamp_lux));
           json_object_set_object_member (object, "sun_lamp", lamp);
+        }
+      if (wakes_now (detector, params))
+        {
+          JsonObject *wake = json_object_new ();
+
+          json_object_set_double_member (wake, "watts", round (learned->wake_magnitude));
+          json_object_set_object_member (object, "standby_wake", wake);
         }
       if (learned->standby_watts >= 0)
         json_object_set_double_member (object, "standby_watts",
@@ -2535,6 +2799,15 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
                                                    "not counted as activity"),
                                                lit, out));
     }
+  if (wakes_now (detector, params))
+    g_ptr_array_add (lines, g_strdup_printf (person
+                                             ? _("Wakes from standby by itself for minutes, "
+                                                 "day and night (%.0f W): marked a person's, "
+                                                 "counted as activity")
+                                             : _("Wakes from standby by itself for minutes, "
+                                                 "day and night (%.0f W): judged a device "
+                                                 "fetching updates, not counted as activity"),
+                                             learned->wake_magnitude));
   if (learned->cycle_repeats >= params->cycle_min_repeats && learned->cycle_period > 0)
     g_ptr_array_add (lines, g_strdup_printf (person
                                              ? _("Switches on about every %d minutes (%.0f W): "

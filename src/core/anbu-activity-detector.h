@@ -44,6 +44,14 @@ G_BEGIN_DECLS
  *   levels above standby, or its draw flickering by 8 % between readings
  *   24 times, a TV's picture) switching itself to standby auto_off_hours to
  *   12 hours after the plug's last counted change;
+ * - standby wakes: the power up from standby by a small step (up to 40 W)
+ *   and back within 30 minutes, nothing else counted meanwhile (a TV
+ *   fetching its updates with the screen dark): such a step up is held
+ *   back 30 minutes, the device's when the power falls back within them,
+ *   else a person's, counted with its own time (at once when anything
+ *   else counts). Seen on 3 days with no week between, one of them between
+ *   midnight and 05:00, wakes are learned (shown; until 30 days without
+ *   one), and one whose step up hid in a machine's draw is one too;
  * - restless steps: steps of one size (either channel) seen 12 times or
  *   more over the last day, in 8 or more of its two-hour bins, 2 of them
  *   between midnight and 05:00: a person switches a thing a few times a
@@ -335,6 +343,23 @@ typedef struct
   float   power_held_magnitude;
   guint8  power_held_class;
   guint8  pad5[3];
+
+  /* A standby device waking by itself (a TV fetching its updates with the
+   * screen dark): the power up from standby by a small step and back within
+   * minutes. The step up of the wake in progress (0: none) and its size; a
+   * step up held back as one while wakes are learned (0: none); the wakes
+   * seen: the local day of the last, the days with one (in a run with no
+   * week between), whether one came in the dead of the night. Appended in
+   * LEARNED_VERSION 7, so that version 6 is a prefix of this layout. */
+  gint64  wake_up_ts;
+  gint64  wake_held_ts;
+  float   wake_magnitude;
+  gint32  wake_day;
+  guint8  wake_days;
+  guint8  wake_night;
+  guint8  wake_seen_up;   /* the wake in progress was seen going up from standby */
+  guint8  pad6;
+  float   wake_lux;       /* the light's step up with it (0: none) */
 } AnbuActivityLearned;
 
 typedef struct
@@ -377,16 +402,16 @@ void     anbu_activity_detector_seed       (AnbuActivityDetector     *detector,
 void     anbu_activity_detector_forget_readings (AnbuActivityDetector *detector);
 
 /* Forgets the steps held back (a darkening, a small light step, a power
- * step of a slow machine's size) without reporting them: for a copy that
- * must leave them to the detector it was copied from, or one reseeded
- * after readings it did not see. */
+ * step of a slow machine's size or of a standby device's wake) without
+ * reporting them: for a copy that must leave them to the detector it was
+ * copied from, or one reseeded after readings it did not see. */
 void     anbu_activity_detector_drop_held  (AnbuActivityDetector     *detector);
 
 /* A darkening or a small light step still held back (when no more readings
  * will come for a while, e.g. at the end of a late batch): reports one and
  * forgets it; call until it returns FALSE. (A power step of a slow
- * machine's size stays held: only a later reading can show it a
- * person's.) */
+ * machine's size or of a wake stays held: only a later reading can show
+ * it a person's.) */
 gboolean anbu_activity_detector_take_pending (AnbuActivityDetector   *detector,
                                               AnbuActivityEvent      *event);
 
@@ -401,6 +426,7 @@ gboolean anbu_activity_detector_from_blob  (AnbuActivityDetector     *detector,
  * {"timers": [{"channel": "power"|"light", "switch": "on"|"off", "minute": M}],
  *  "cycle": {"period_minutes": P, "watts": W} (when one is running),
  *  "restless": [{"channel": "power"|"light", "step": W or lux, "steps_per_day": n}],
+ *  "standby_wake": {"watts": W} (when wakes are learned),
  *  "standby_watts": W, "ignored": {"timer": n, "cycle": n, "modulation": n,
  *  "auto_off": n, "sun": n, "restless": n}} */
 JsonObject *anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,

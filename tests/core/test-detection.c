@@ -1797,6 +1797,111 @@ test_defrost_beside_tv_of_its_size_is_not_activity (void)
 /* A kettle (1,500 W) boiled every morning and every evening, 10-14 hours
  * apart, for two weeks: runs as far apart as a defrost heater's, but at
  * the resident's own hours. */
+/* ---- a standby device's wakes ---- */
+
+#define WAKE_SCENE_DAYS 16
+#define WAKE_ONSET_DAY  12
+
+/* The resident's 15 W desk lamp on the TV's strip, lit for an hour in the
+ * afternoon of days 9 and 10. */
+static gboolean wake_scene_lamp;
+
+static gint64
+wake_tv_on_minute (gint64 day)
+{
+  return 19 * 60 + (gint64) (hash_minute (day, 127) % 60);
+}
+
+/* The TV in standby wakes to about 20 W for 5-12 minutes between 03:00
+ * and 03:40 every night, and once or twice more at any hour on most days
+ * (not around the resident's evening with it). */
+static gboolean
+tv_awake (gint64 m)
+{
+  gint64 day = m / 1440, minute = m % 1440, on = wake_tv_on_minute (day);
+
+  if (day < WAKE_ONSET_DAY && minute >= on - 60 && minute < on + 160)
+    return FALSE;
+  for (guint k = 0; k < 3; k++)
+    {
+      gint64 from = k == 0 ? 180 + (gint64) (hash_minute (day, 111) % 40)
+                           : (gint64) (hash_minute (day * 3 + k, 113) % 1380);
+      gint64 length = 5 + (gint64) (hash_minute (day * 3 + k, 117) % 8);
+
+      if (k > 0 && hash_minute (day * 3 + k, 121) % 4 == 0)
+        continue;
+      if (minute >= from && minute < from + length)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+scene_standby_wakes (gint64  m,
+                     double *watts,
+                     double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440, on = wake_tv_on_minute (day);
+
+  *watts = 0.8 + 0.1 * (double) (hash_minute (m, 131) % 3);
+  *lux = 0.3;
+  if (day < WAKE_ONSET_DAY && minute >= on && minute < on + 150)
+    /* Every other evening through its start-up's 22 W for a minute. */
+    *watts = minute == on && day % 2 == 1 ? 22.0 : 110.0 + (double) (hash_minute (m, 137) % 7);
+  else if (wake_scene_lamp && (day == 9 || day == 10) && minute >= 14 * 60 && minute < 15 * 60)
+    *watts += 15.0;
+  else if (tv_awake (m))
+    *watts += 19.0 + (double) (hash_minute (m, 139) % 3);
+}
+
+/* A TV that wakes from standby by itself, day and night, to fetch its
+ * updates: once learned (the third night), its wakes are not a person,
+ * and after the onset nothing counts and the fixed rule fires (20 events
+ * after the onset without the rule). The resident's TV counts every
+ * evening, also switched on through its start-up's draw of a wake's size,
+ * and so does their 15 W lamp left on for an hour (held back as a wake,
+ * counted with its own time). Marked a person's, the wakes count. */
+static void
+test_standby_wakes_are_not_activity (void)
+{
+  AnbuActivityParams params;
+  AnbuActivityDetector detector;
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(GArray) marked = NULL;
+  g_autofree char *description = NULL;
+  gint64 onset = DAY0 + WAKE_ONSET_DAY * 86400, end = DAY0 + WAKE_SCENE_DAYS * 86400;
+
+  wake_scene_lamp = TRUE;
+  events = run_scene (scene_standby_wakes, WAKE_SCENE_DAYS, &detector);
+  wake_scene_lamp = FALSE;
+  for (gint64 day = 0; day < WAKE_ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + wake_tv_on_minute (day) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, on + 150 * MINUTE, on + 151 * MINUTE), ==, 1);
+    }
+  for (gint64 day = 9; day <= 10; day++)
+    {
+      gint64 lit = DAY0 + day * 86400 + 14 * HOUR;
+
+      g_assert_cmpuint (events_between (events, lit, lit + MINUTE), ==, 1);
+      g_assert_cmpuint (events_between (events, lit + HOUR, lit + HOUR + MINUTE), ==, 1);
+    }
+  g_assert_cmpuint (events_between (events, onset, end), ==, 0);
+  assert_fixed_rule_fires (events, onset, end);
+  g_assert_cmpuint (detector.learned.ignored[ANBU_ACTIVITY_MACHINE_RESTLESS], >, 20);
+
+  anbu_activity_params_init_default (&params);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, "Wakes from standby by itself"));
+  g_assert_nonnull (strstr (description, "not counted as activity"));
+
+  marked = run_scene_marked (scene_standby_wakes, WAKE_SCENE_DAYS, NULL, ANBU_ACTIVITY_MARK_PERSON);
+  g_assert_cmpuint (events_between (marked, onset, end), >, 10);
+}
+
 static gint64
 twice_a_day_minute (gint64 day,
                     guint  use)
@@ -2609,6 +2714,24 @@ static const char detector_v5_base64[] =
   "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
   "AAAAAAAAAAAAAAAAAAAGAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
+/* The same lamp six days, stored by LEARNED_VERSION 6 (session 18's code,
+ * x86-64): the layout before the standby wakes at its end. */
+static const char detector_v6_base64[] =
+  "AQAAAAAAAAC0PO9qAAAAAJqZmZmZmek/MzMzMzMz0z+ILAYAHFEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAADoNQYAHFEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACg9u5qAAAAAAAAdEIAAAAAAAAABgAAAADNzEw/AAAAAJqZmT6amZk+"
+  "HFEAAAAAAABgOutqAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAcUQAA"
+  "HFEAAKcBGATNzHBCV80DAAAAAAAAAQABAAAAAAD//////wD/AP////8AAAAhABAdyEDIAQAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAGAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
 static void
 timer_lamp_day (AnbuActivityDetector *detector,
                 gint64                day,
@@ -2691,6 +2814,40 @@ test_learned_state_survives_v5 (void)
   /* Not version 5 bytes: refused. */
   blob[G_STRUCT_OFFSET (AnbuActivityDetector, learned)
        + G_STRUCT_OFFSET (AnbuActivityLearned, version)] = 4;
+  g_assert_false (anbu_activity_detector_from_blob (&upgraded, blob, size));
+}
+
+/* Version 6 is the layout of version 7 without the standby wakes at its
+ * end: read, the timer is still learned, no wake is learned or watched,
+ * and it is stored again in the new layout. */
+static void
+test_learned_state_survives_v6 (void)
+{
+  AnbuActivityDetector upgraded, again;
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
+  gsize size;
+  g_autofree guchar *blob = g_base64_decode (detector_v6_base64, &size);
+  g_autoptr(GBytes) stored = NULL;
+
+  if (sizeof (gpointer) != 8 || G_BYTE_ORDER != G_LITTLE_ENDIAN)
+    {
+      g_test_skip ("the stored detector was made on x86-64");
+      return;
+    }
+  g_assert_cmpuint (size, <, sizeof upgraded);
+  g_assert_true (anbu_activity_detector_from_blob (&upgraded, blob, size));
+  g_assert_cmpint (upgraded.learned.wake_up_ts, ==, 0);
+  g_assert_cmpint (upgraded.learned.wake_held_ts, ==, 0);
+  g_assert_cmpuint (upgraded.learned.wake_days, ==, 0);
+  timer_lamp_day (&upgraded, 6, events);
+  g_assert_cmpuint (events->len, ==, 0);
+  stored = anbu_activity_detector_to_blob (&upgraded);
+  g_assert_cmpuint (g_bytes_get_size (stored), ==, sizeof upgraded);
+  g_assert_true (anbu_activity_detector_from_blob (&again, g_bytes_get_data (stored, NULL),
+                                                   g_bytes_get_size (stored)));
+  /* Not version 6 bytes: refused. */
+  blob[G_STRUCT_OFFSET (AnbuActivityDetector, learned)
+       + G_STRUCT_OFFSET (AnbuActivityLearned, version)] = 5;
   g_assert_false (anbu_activity_detector_from_blob (&upgraded, blob, size));
 }
 
@@ -3316,6 +3473,8 @@ main (int    argc,
                    test_sunrise_cloud_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-jumping-levels-is-not-activity",
                    test_purifier_jumping_levels_is_not_activity);
+  g_test_add_func ("/anbu/activity/standby-wakes-are-not-activity",
+                   test_standby_wakes_are_not_activity);
   g_test_add_func ("/anbu/activity/purifier-under-tv-is-not-activity",
                    test_purifier_under_tv_is_not_activity);
   g_test_add_func ("/anbu/activity/purifier-after-tv-left-on-is-not-activity",
@@ -3324,6 +3483,7 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/screen-never-seen-is-not-activity",
                    test_screen_never_seen_is_not_activity);
   g_test_add_func ("/anbu/activity/learned-state-survives-v5", test_learned_state_survives_v5);
+  g_test_add_func ("/anbu/activity/learned-state-survives-v6", test_learned_state_survives_v6);
   g_test_add_func ("/anbu/activity/learned-state-survives-upgrade",
                    test_learned_state_survives_upgrade);
   g_test_add_func ("/anbu/activity/lamp-lit-at-dusk-is-a-person", test_lamp_lit_at_dusk_is_a_person);
