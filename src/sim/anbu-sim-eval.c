@@ -56,6 +56,7 @@ typedef struct
   AnbuSimMachine machine;
   AnbuSimLifestyle lifestyle;
   gboolean outage_after_onset;
+  gboolean standby_wakes;
   guint  false_alarms;
   guint  false_alarms_by_cause[ANBU_SIM_EVAL_N_CAUSES];
   guint  away_alarms;    /* raised while away unregistered (trip, hospital) */
@@ -103,6 +104,7 @@ typedef struct
   AnbuSimAppliance appliance;
   guint   index;
   gboolean outage_after_onset;
+  gboolean standby_wakes;
   AnbuSimHousehold *household;
   GArray *events;          /* AnbuActivityEvent, ascending */
   GArray *gaps;            /* AnbuTimeWindow: [last reading, next reading) */
@@ -206,6 +208,7 @@ collect_household (const EvalJob *job,
   data->appliance = anbu_sim_household_get_appliance (household);
   data->index = index;
   data->outage_after_onset = anbu_sim_household_get_outage_after_onset (household);
+  data->standby_wakes = anbu_sim_household_get_standby_wakes (household);
   data->events = g_array_new (FALSE, FALSE, sizeof (AnbuActivityEvent));
   data->gaps = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
   data->absences = g_array_new (FALSE, FALSE, sizeof (AnbuTimeWindow));
@@ -555,6 +558,7 @@ evaluate_detector (const EvalJob       *job,
   outcome->machine = data->machine;
   outcome->lifestyle = data->lifestyle;
   outcome->outage_after_onset = data->outage_after_onset;
+  outcome->standby_wakes = data->standby_wakes;
   /* Missed: not caught within the threshold + 2 h, plus the time the
    * server itself was down then (nothing can be raised while it is) and
    * the time the plug was out after the onset (nothing was observed). An
@@ -892,9 +896,14 @@ summarise_outcomes (const EvalJob          *job,
         row->false_alarms_by_cause[c] += outcomes[h].false_alarms_by_cause[c] / outcomes[h].months;
       away_sum += outcomes[h].months > 0 ? outcomes[h].away_alarms / outcomes[h].months : 0.0;
       {
-        guint klass[2] = { outcomes[h].lifestyle, ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET };
+        guint klass[3] = { outcomes[h].lifestyle };
+        guint n_classes = 1;
 
-        for (guint k = 0; k < (outcomes[h].outage_after_onset ? 2u : 1u); k++)
+        if (outcomes[h].outage_after_onset)
+          klass[n_classes++] = ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET;
+        if (outcomes[h].standby_wakes)
+          klass[n_classes++] = ANBU_SIM_EVAL_CLASS_STANDBY_WAKES;
+        for (guint k = 0; k < n_classes; k++)
           {
             row->households_by_class[klass[k]]++;
             row->false_alarms_by_class[klass[k]] += rates[h];
@@ -1280,7 +1289,9 @@ anbu_sim_eval_result_format (const AnbuSimEvalResult *result)
                 continue;
               g_string_append_printf (out, "  %-18s %5u: %u / %u; %.3f / %.3f\n",
                                       k == ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET
-                                      ? "outage_after_onset" : anbu_sim_lifestyle_to_string (k),
+                                      ? "outage_after_onset"
+                                      : k == ANBU_SIM_EVAL_CLASS_STANDBY_WAKES
+                                      ? "standby_wakes" : anbu_sim_lifestyle_to_string (k),
                                       fixed_row->households_by_class[k],
                                       fixed_row->missed_by_class[k], routine_row->missed_by_class[k],
                                       fixed_row->false_alarms_by_class[k],

@@ -42,9 +42,11 @@ typedef struct
 } AnbuSimEvalConfig;
 
 /* Scenario classes for the missed and false-alarm columns: each way of
- * life, and the homes whose plug went out after the onset. */
+ * life, the homes whose plug went out after the onset, and those whose
+ * appliance wakes from standby by itself. */
 #define ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET ANBU_SIM_N_LIFESTYLES
-#define ANBU_SIM_EVAL_N_CLASSES (ANBU_SIM_N_LIFESTYLES + 1)
+#define ANBU_SIM_EVAL_CLASS_STANDBY_WAKES      (ANBU_SIM_N_LIFESTYLES + 1)
+#define ANBU_SIM_EVAL_N_CLASSES (ANBU_SIM_N_LIFESTYLES + 2)
 
 /* Why a false alarm's silence was silent (the simulation's ground truth). */
 typedef enum

@@ -59,6 +59,11 @@ struct _AnbuSimHousehold
   AnbuSimLifestyle      lifestyle;
   GArray               *naps;        /* AnbuSimAway windows of sleep by day (not away) */
   gboolean              outage_after_onset;
+  /* The appliance's standby wakes (a TV fetching its updates with the
+   * screen dark): their draw (0: none), length and how many a day at most. */
+  double                wake_watts;
+  gint64                wake_seconds;
+  guint                 wakes_per_day;
 
   /* The machine (issue 13) and its settings. */
   AnbuSimMachine        machine;
@@ -1030,6 +1035,44 @@ draw_machine_of_no_period (AnbuSimHousehold *self,
     }
 }
 
+/* A third of the TVs wake from standby by themselves now and then, round
+ * the clock, to fetch updates or the programme guide: a draw of 8-30 W for
+ * 2-15 minutes, up to 1-4 times a day (drawn apart: the others stay the
+ * same). Above the detector's 6 W step, unlike the standby noise. */
+static void
+draw_standby_wakes (AnbuSimHousehold *self,
+                    const guint32    *seed,
+                    guint             index)
+{
+  g_autoptr(GRand) rand = NULL;
+  guint32 wake_seed[3] = { seed[0], seed[1], index ^ 0x77616b65u }; /* "wake" */
+
+  rand = g_rand_new_with_seed_array (wake_seed, G_N_ELEMENTS (wake_seed));
+  if (self->appliance != ANBU_SIM_APPLIANCE_TV || g_rand_double (rand) >= 1.0 / 3.0)
+    return;
+  self->wake_watts = uniform (rand, 8.0, 30.0);
+  self->wake_seconds = (gint64) (uniform (rand, 2.0, 15.0) * MINUTE);
+  self->wakes_per_day = (guint) g_rand_int_range (rand, 1, 5);
+}
+
+/* Whether the appliance in standby is awake at `ts`: each day's wakes
+ * start at times of their own, a quarter of them skipped. */
+static gboolean
+standby_awake (const AnbuSimHousehold *self,
+               gint64                  ts)
+{
+  for (gint64 day = ts / 86400 - 1; day <= ts / 86400; day++)
+    for (guint k = 0; k < self->wakes_per_day; k++)
+      {
+        guint64 bits = splitmix64 (self->noise_key ^ 0x77616b65u ^ ((guint64) day << 3 | k));
+        gint64 from = day * 86400 + (gint64) ((bits >> 40) % 86400);
+
+        if ((bits & 3) != 0 && ts >= from && ts < from + self->wake_seconds)
+          return TRUE;
+      }
+  return FALSE;
+}
+
 AnbuSimHousehold *
 anbu_sim_household_new (const AnbuSimConfig *config,
                         guint                index)
@@ -1078,6 +1121,7 @@ anbu_sim_household_new (const AnbuSimConfig *config,
         self->lifestyle = ANBU_SIM_LIFESTYLE_NAPS;
       else if (pick < 0.50 && self->appliance == ANBU_SIM_APPLIANCE_TV)
         self->lifestyle = ANBU_SIM_LIFESTYLE_TV_ALL_DAY;
+      draw_standby_wakes (self, seed, index);
     }
 
   {
@@ -1249,6 +1293,12 @@ anbu_sim_lifestyle_to_string (AnbuSimLifestyle lifestyle)
 }
 
 gboolean
+anbu_sim_household_get_standby_wakes (const AnbuSimHousehold *self)
+{
+  return self->wake_watts > 0;
+}
+
+gboolean
 anbu_sim_household_get_outage_after_onset (const AnbuSimHousehold *self)
 {
   return self->outage_after_onset;
@@ -1407,6 +1457,8 @@ anbu_sim_household_reading_at (AnbuSimHousehold *self,
       /* Now and then a standby device wakes up for a moment (network, clock). */
       if (self->standby_watts > 0 && (h2 >> 54) < 2)
         watts += 1.0 + 3.0 * (double) ((h3 >> 20) & 0xFF) / 255.0;
+      if (self->wake_watts > 0 && standby_awake (self, ts))
+        watts += self->wake_watts * (1.0 + 0.05 * hash_gauss (h1 >> 3));
     }
 
   /* A compressor or keep-warm heater: day and night, each cycle's heating

@@ -120,6 +120,9 @@ const char       *anbu_sim_lifestyle_to_string       (AnbuSimLifestyle        li
 /* The plug went out (power cut, Wi-Fi) after the onset: the new population
  * keeps such outages, which must not hide the incapacitation. */
 gboolean          anbu_sim_household_get_outage_after_onset (const AnbuSimHousehold *household);
+/* The appliance wakes from standby by itself now and then (a TV fetching
+ * its updates): a draw above the detector's step, with nobody at home. */
+gboolean          anbu_sim_household_get_standby_wakes (const AnbuSimHousehold *household);
 const char       *anbu_sim_machine_to_string         (AnbuSimMachine          machine);
 /* FALSE for the machines the server's activity detector does not always catch
  * (docs/detection.md): a home with one may be missed. */

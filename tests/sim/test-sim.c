@@ -365,6 +365,7 @@ test_eval_ways_of_life (void)
   table = anbu_sim_eval_result_format (result);
   g_assert_nonnull (strstr (table, "night_shift"));
   g_assert_nonnull (strstr (table, "outage_after_onset"));
+  g_assert_nonnull (strstr (table, "standby_wakes"));
   server_fixed = find_row (result, "fixed (household 24-50 h)");
   server_routine = find_row (result, server_routine_name);
   for (guint k = 0; k < ANBU_SIM_EVAL_N_CLASSES; k++)
@@ -402,6 +403,7 @@ test_eval_ways_of_life (void)
   server_fixed = find_row (old, "fixed (household 24-50 h)");
   g_assert_cmpuint (server_fixed->households_by_class[ANBU_SIM_LIFESTYLE_DAY], ==, 60);
   g_assert_cmpuint (server_fixed->households_by_class[ANBU_SIM_EVAL_CLASS_OUTAGE_AFTER_ONSET], ==, 0);
+  g_assert_cmpuint (server_fixed->households_by_class[ANBU_SIM_EVAL_CLASS_STANDBY_WAKES], ==, 0);
 }
 
 /* The trade-off curve: false alarms rising, the median falling, nothing
@@ -526,6 +528,60 @@ test_machines_of_no_period (void)
     }
   for (guint m = ANBU_SIM_MACHINE_MAT; m < ANBU_SIM_N_MACHINES; m++)
     g_assert_cmpuint (seen[m], >, 0);
+}
+
+/* A third of the TVs wake from standby by themselves (issue 13: the
+ * simulated standby stayed under the detector's 6 W step): after the
+ * onset, with no machine in the home, the plug still steps up by 8-30 W
+ * and back within a quarter of an hour, day and night, and the resident
+ * switches nothing. */
+static void
+test_standby_wakes (void)
+{
+  AnbuSimConfig config;
+  guint tvs = 0, waking = 0, checked = 0;
+
+  anbu_sim_config_init_default (&config);
+  config.days = 30;
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(AnbuSimHousehold) household = anbu_sim_household_new (&config, i);
+      gint64 onset = anbu_sim_household_get_onset (household), up = 0;
+      AnbuReading before = { 0 }, reading;
+      guint wakes = 0;
+
+      tvs += anbu_sim_household_get_appliance (household) == ANBU_SIM_APPLIANCE_TV;
+      if (!anbu_sim_household_get_standby_wakes (household))
+        continue;
+      g_assert_cmpint (anbu_sim_household_get_appliance (household), ==, ANBU_SIM_APPLIANCE_TV);
+      waking++;
+      if (anbu_sim_household_get_machine (household) != ANBU_SIM_MACHINE_NONE || onset == 0)
+        continue;
+      checked++;
+      for (gint64 ts = anbu_sim_household_next_reading_time (household, onset + 86400);
+           ts < onset + 3 * 86400; ts += 60)
+        {
+          if (!anbu_sim_household_reading_at (household, ts, &reading))
+            continue;
+          if (before.ts > 0 && ts - before.ts <= 60)
+            {
+              double step = reading.watts - before.watts;
+
+              if (step >= 6.0 && step <= 35.0)
+                up = ts;
+              else if (step <= -6.0 && up > 0 && ts - up <= 16 * 60)
+                wakes++;
+            }
+          before = reading;
+        }
+      g_assert_cmpuint (wakes, >=, 1);
+      g_assert_cmpuint (anbu_sim_household_count_switches (household, onset,
+                                                           anbu_sim_household_get_end (household)),
+                        ==, 0);
+    }
+  g_assert_cmpuint (waking, >=, tvs / 5);
+  g_assert_cmpuint (waking, <=, tvs / 2);
+  g_assert_cmpuint (checked, >, 0);
 }
 
 /* The ground truth behind the false-alarm causes: the resident switches
@@ -690,6 +746,7 @@ main (int    argc,
   g_test_add_func ("/anbu/sim/eval-missed-and-machines", test_eval_missed_and_machines);
   g_test_add_func ("/anbu/sim/eval-ways-of-life", test_eval_ways_of_life);
   g_test_add_func ("/anbu/sim/eval-trade-off-curve", test_eval_trade_off_curve);
+  g_test_add_func ("/anbu/sim/standby-wakes", test_standby_wakes);
   g_test_add_func ("/anbu/sim/household-counts-switches", test_household_counts_switches);
   g_test_add_func ("/anbu/sim/machines-of-no-period", test_machines_of_no_period);
   g_test_add_func ("/anbu/sim/eval-false-alarm-causes", test_eval_false_alarm_causes);
