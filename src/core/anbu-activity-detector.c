@@ -1722,23 +1722,28 @@ slow_machine_step (AnbuActivityLearned   *learned,
  * nothing else counted meanwhile: such a wake is no person's act. A step
  * up from standby into that range is held back; the power falling back
  * within WAKE_MINUTES makes it a wake, else it was a person's (counted
- * with its own time, at once when a person's step or anything else
- * counts). A person switches a thing that small on and off again within
- * minutes, with nothing else, seldom, and not as the only sign of a day;
- * a TV switched on draws more (through its start-up's small draw, it is
- * held back and counted late). Wakes seen on WAKE_DAYS days with no week
- * between, one of them before WAKE_NIGHT_MINUTE, are learned: shown to the
+ * with its own time, at once when the draw grows to an appliance's or
+ * anything else counts). A person switches a thing that small on and off
+ * again within minutes, with nothing else, seldom, and not as the only
+ * sign of a day; a TV switched on draws more (through its start-up's
+ * small draw, it is held back a minute); a lamp lit and put out in
+ * daylight shows by its light. Only something in standby wakes: a plug
+ * that draws nothing between uses (a lamp's) holds nothing back until
+ * wakes are learned. Wakes seen on WAKE_DAYS days with no week between,
+ * one of them before WAKE_NIGHT_MINUTE, are learned: shown to the
  * planner, and from then on what a machine leaves on as it goes off (a
- * compressor, the wake's step up hidden in its draw) and falls back within
- * WAKE_MINUTES is a wake too. Before, that could be a person's lamp left on
- * beside the compressor, switched off at bedtime. */
-#define WAKE_MAX_W        40.0
-#define WAKE_MINUTES      30
-#define WAKE_DAYS         3
-#define WAKE_NIGHT_MINUTE (5 * 60)
+ * compressor, the wake's step up hidden in its draw), or what the plug
+ * comes back to after a break, and falls back within WAKE_MINUTES is a
+ * wake too. Before, that could be a person's lamp left on beside the
+ * compressor, switched off at bedtime. */
+#define WAKE_MAX_W         40.0
+#define WAKE_STANDBY_MIN_W 0.2
+#define WAKE_MINUTES       30
+#define WAKE_DAYS          3
+#define WAKE_NIGHT_MINUTE  (5 * 60)
 /* Learned, wakes are kept this long unseen (one hidden in a compressor's
  * draw is seen only as it goes off). */
-#define WAKE_KEEP_DAYS    30
+#define WAKE_KEEP_DAYS     30
 
 /* Wakes seen often enough, lately enough (kept: marked a machine's, it
  * stays learned however long unseen). */
@@ -1852,12 +1857,18 @@ wake_observe (AnbuActivityLearned      *learned,
 {
   double standby = MAX (learned->standby_watts, 0.0);
   double off_watts = standby + params->power_min_step_w;
-  gboolean judged = mark != ANBU_ACTIVITY_MARK_PERSON;
-  gboolean learned_now = judged
+  gboolean learned_now = mark != ANBU_ACTIVITY_MARK_PERSON
                          && wake_is_learned (learned, day, mark == ANBU_ACTIVITY_MARK_MACHINE);
+  /* Only something in standby wakes: a plug that draws nothing between
+   * uses (a lamp's) has no wakes until they are learned. */
+  gboolean judged = learned_now
+                    || (mark != ANBU_ACTIVITY_MARK_PERSON && standby >= WAKE_STANDBY_MIN_W);
   /* Counted at this reading, besides its power step. */
   gboolean others = *n - first > (*power_event >= 0 ? 1u : 0u);
   gboolean falls_back;
+
+  gboolean machine_step = step_machine == ANBU_ACTIVITY_MACHINE_CYCLE
+                          || step_machine == ANBU_ACTIVITY_MACHINE_RESTLESS;
 
   if (learned->wake_up_ts == 0)
     {
@@ -1866,9 +1877,7 @@ wake_observe (AnbuActivityLearned      *learned,
        * machine's); or left by a machine going off, the wake's own step up
        * hidden in its draw. */
       gboolean counts_up = *power_event >= 0 || step_machine == ANBU_ACTIVITY_MACHINE_TIMER;
-      gboolean machine_went_off = *power_event < 0
-                                  && (step_machine == ANBU_ACTIVITY_MACHINE_CYCLE
-                                      || step_machine == ANBU_ACTIVITY_MACHINE_RESTLESS);
+      gboolean machine_went_off = *power_event < 0 && machine_step;
 
       if (others || after <= off_watts || after > standby + WAKE_MAX_W
           || !(before <= off_watts ? counts_up : machine_went_off))
@@ -1885,14 +1894,18 @@ wake_observe (AnbuActivityLearned      *learned,
         }
       return;
     }
-  falls_back = after <= off_watts || is_same_size (learned->wake_magnitude, before - after);
+  /* Its own step down (not one with another load's). */
+  falls_back = before - after <= 1.5 * learned->wake_magnitude
+               && (after <= off_watts || is_same_size (learned->wake_magnitude, before - after));
   /* The light went on and off with it by one size: a lamp on the plug,
    * switched in daylight (no lamp's step then, but a step all the same). */
   others |= falls_back && large_light_share && is_same_size (learned->wake_lux, -light_step);
   if (others || (*power_event >= 0 && !falls_back)
+      || (before <= standby + WAKE_MAX_W && after > standby + WAKE_MAX_W && !machine_step)
       || (!falls_back && ts - learned->wake_up_ts > WAKE_MINUTES * 60))
     {
-      /* A person is here, or what went on stays on: no wake. */
+      /* A person is here, what went on grew to an appliance's draw (a TV
+       * through its start-up), or it stays on: no wake. */
       if (learned->wake_held_ts != 0)
         wake_release (learned, events_out, n, first);
       learned->wake_up_ts = 0;

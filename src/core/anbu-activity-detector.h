@@ -48,10 +48,12 @@ G_BEGIN_DECLS
  *   and back within 30 minutes, nothing else counted meanwhile (a TV
  *   fetching its updates with the screen dark): such a step up is held
  *   back 30 minutes, the device's when the power falls back within them,
- *   else a person's, counted with its own time (at once when anything
- *   else counts). Seen on 3 days with no week between, one of them between
- *   midnight and 05:00, wakes are learned (shown; until 30 days without
- *   one), and one whose step up hid in a machine's draw is one too;
+ *   else a person's, counted with its own time (at once when the draw
+ *   grows or anything else counts; a lamp lit and put out with its light
+ *   counts). Not on a plug that draws nothing in standby until wakes are
+ *   learned: seen on 3 days with no week between, one of them between
+ *   midnight and 05:00 (shown; until 30 days without one); then one whose
+ *   step up hid in a machine's draw or a break in the readings is one too;
  * - restless steps: steps of one size (either channel) seen 12 times or
  *   more over the last day, in 8 or more of its two-hour bins, 2 of them
  *   between midnight and 05:00: a person switches a thing a few times a
