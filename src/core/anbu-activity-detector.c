@@ -2596,19 +2596,31 @@ newest_day (const AnbuActivityLearned *learned)
   return newest;
 }
 
+/* The local day of the last reading: "today" for the planner (FALSE
+ * before any reading). */
+static gboolean
+last_reading_day (const AnbuActivityDetector *detector,
+                  const AnbuActivityParams   *params,
+                  gint32                     *day)
+{
+  double minute;
+
+  if (!detector->has_previous)
+    return FALSE;
+  local_time (params, detector->previous_ts, day, &minute);
+  return TRUE;
+}
+
 /* For the planner: whether a sun lamp is learned as of the last reading. */
 static gboolean
 sun_lamp_now (const AnbuActivityDetector *detector,
               const AnbuActivityParams   *params)
 {
   gint32 day;
-  double minute;
 
-  if (!detector->has_previous)
-    return FALSE;
-  local_time (params, detector->previous_ts, &day, &minute);
-  return sun_lamp_is_established (&detector->learned, day,
-                                  detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
+  return last_reading_day (detector, params, &day)
+         && sun_lamp_is_established (&detector->learned, day,
+                                     detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
 }
 
 /* For the planner: whether standby wakes are learned as of the last
@@ -2618,12 +2630,10 @@ wakes_now (const AnbuActivityDetector *detector,
            const AnbuActivityParams   *params)
 {
   gint32 day;
-  double minute;
 
-  if (!detector->has_previous)
-    return FALSE;
-  local_time (params, detector->previous_ts, &day, &minute);
-  return wake_is_learned (&detector->learned, day, detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
+  return last_reading_day (detector, params, &day)
+         && wake_is_learned (&detector->learned, day,
+                             detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
 }
 
 static const char *const machine_names[] = {
