@@ -1756,7 +1756,9 @@ wake_is_learned (const AnbuActivityLearned *learned,
          && (kept || day - learned->wake_day <= WAKE_KEEP_DAYS);
 }
 
-/* A wake ended at `day`, `minute`. */
+/* A wake ended at `day`, `minute` (also one whose step up hid in a
+ * machine's draw: in a home whose compressor runs most of the time, the
+ * wakes show no other way). */
 static void
 wake_learn (AnbuActivityLearned *learned,
             gint32               day,
@@ -1865,10 +1867,9 @@ wake_observe (AnbuActivityLearned      *learned,
                     || (mark != ANBU_ACTIVITY_MARK_PERSON && standby >= WAKE_STANDBY_MIN_W);
   /* Counted at this reading, besides its power step. */
   gboolean others = *n - first > (*power_event >= 0 ? 1u : 0u);
-  gboolean falls_back;
-
   gboolean machine_step = step_machine == ANBU_ACTIVITY_MACHINE_CYCLE
                           || step_machine == ANBU_ACTIVITY_MACHINE_RESTLESS;
+  gboolean falls_back;
 
   if (learned->wake_up_ts == 0)
     {
