@@ -893,6 +893,8 @@ anbu_activity_detector_drop_held (AnbuActivityDetector *detector)
   detector->learned.power_held = FALSE;
   detector->learned.wake_up_ts = 0;
   detector->learned.wake_held_ts = 0;
+  detector->learned.restart_down_ts = 0;
+  detector->learned.restart_held_ts = 0;
   forget_person_on (&detector->learned);
 }
 
@@ -1805,6 +1807,91 @@ wake_release (AnbuActivityLearned *learned,
   learned->wake_held_ts = 0;
 }
 
+/* A small device always on (a set-top box, a router: up to WAKE_MAX_W
+ * above standby) that restarts by itself drops to standby and comes back
+ * to its level within RESTART_MINUTES, with nothing else counted: neither step
+ * is a person's. Its step down is held back meanwhile; a person's (the
+ * level not back, or anything else counted) is counted with its own
+ * time. A person switches a small thing off and on again within minutes
+ * seldom, and not as the only sign of a day. */
+#define RESTART_MINUTES 10
+
+static void
+restart_release (AnbuActivityLearned *learned,
+                 AnbuActivityEvent   *events_out,
+                 guint               *n,
+                 guint                first)
+{
+  memmove (&events_out[first + 1], &events_out[first], (*n - first) * sizeof *events_out);
+  events_out[first].ts = learned->restart_held_ts;
+  events_out[first].kind = ANBU_ACTIVITY_POWER_OFF;
+  events_out[first].magnitude = learned->restart_magnitude;
+  (*n)++;
+  learned->last_counted = MAX (learned->last_counted, learned->restart_held_ts);
+  learned->restart_held_ts = 0;
+}
+
+/* Watches the power for a small device's restart (above), after the steps
+ * of this reading were judged and before a wake is (the arguments as
+ * wake_observe's). */
+static void
+restart_observe (AnbuActivityLearned      *learned,
+                 const AnbuActivityParams *params,
+                 AnbuActivityMark          mark,
+                 gint64                    ts,
+                 double                    before,
+                 double                    after,
+                 AnbuActivityEvent        *events_out,
+                 guint                    *n,
+                 guint                     first,
+                 gint                     *power_event,
+                 gint64                    counted_before)
+{
+  double standby = MAX (learned->standby_watts, 0.0);
+  double off_watts = standby + params->power_min_step_w;
+  gboolean others = *n - first > (*power_event >= 0 ? 1u : 0u);
+  gboolean back;
+
+  if (learned->restart_down_ts == 0)
+    {
+      /* Off to standby from a small level by a step that would count,
+       * not a wake's end. */
+      if (others || learned->wake_up_ts != 0 || *power_event < 0 || before <= off_watts
+          || before > standby + WAKE_MAX_W || after > off_watts)
+        return;
+      learned->restart_down_ts = ts;
+      learned->restart_magnitude = (float) (before - after);
+      if (mark != ANBU_ACTIVITY_MARK_PERSON)
+        {
+          drop_power_event (learned, events_out, n, power_event, counted_before);
+          learned->restart_held_ts = ts;
+        }
+      return;
+    }
+  back = is_same_size (learned->restart_magnitude, after - before) && after <= standby + WAKE_MAX_W;
+  if (back && !others && ts - learned->restart_down_ts <= RESTART_MINUTES * 60)
+    {
+      if (learned->restart_held_ts != 0)
+        {
+          learned->restart_held_ts = 0;
+          learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
+        }
+      if (*power_event >= 0 && mark != ANBU_ACTIVITY_MARK_PERSON)
+        {
+          drop_power_event (learned, events_out, n, power_event, counted_before);
+          learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
+        }
+      learned->restart_down_ts = 0;
+    }
+  else if (back || others || *power_event >= 0 || ts - learned->restart_down_ts > RESTART_MINUTES * 60)
+    {
+      /* A person switched it off (and on again, or something else). */
+      if (learned->restart_held_ts != 0)
+        restart_release (learned, events_out, n, first);
+      learned->restart_down_ts = 0;
+    }
+}
+
 /* The readings broke off. Nobody saw how a wake ended: a step up held
  * back as one stays the device's (a person's lost is the safe side). Back
  * in a wake's range, they show a wake whose step up they missed (a wake
@@ -1817,10 +1904,12 @@ wake_after_break (AnbuActivityLearned      *learned,
 {
   double standby = MAX (learned->standby_watts, 0.0);
 
-  if (learned->wake_held_ts != 0)
+  if (learned->wake_held_ts != 0 || learned->restart_held_ts != 0)
     learned->ignored[ANBU_ACTIVITY_MACHINE_RESTLESS]++;
   learned->wake_held_ts = 0;
   learned->wake_up_ts = 0;
+  learned->restart_held_ts = 0;
+  learned->restart_down_ts = 0;
   if (watts <= standby + params->power_min_step_w || watts > standby + WAKE_MAX_W)
     return;
   learned->wake_up_ts = ts;
@@ -2428,6 +2517,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           && detector->previous_lux <= 2.0 * daylight_near (learned, minute))
         open_dip (learned, reading->ts, detector->previous_lux, 0);
 
+      restart_observe (learned, params, detector->mark, reading->ts, detector->previous_watts,
+                       watts, events_out, &n, first_event, &power_event, counted_before_power);
       wake_observe (learned, params, detector->mark, reading->ts, day, minute,
                     detector->previous_watts - (cycle_drew ? cycle : 0.0),
                     watts - (cycle_draws (learned) ? cycle : 0.0),

@@ -54,6 +54,9 @@ G_BEGIN_DECLS
  *   learned: seen on 3 days with no week between, one of them between
  *   midnight and 05:00 (shown; until 30 days without one); then one whose
  *   step up hid in a machine's draw or a break in the readings is one too;
+ *   likewise a small device always on (up to 40 W, a set-top box) off to
+ *   standby and back within 10 minutes, nothing else counted: it
+ *   restarted by itself;
  * - restless steps: steps of one size (either channel) seen 12 times or
  *   more over the last day, in 8 or more of its two-hour bins, 2 of them
  *   between midnight and 05:00: a person switches a thing a few times a
@@ -362,6 +365,13 @@ typedef struct
   guint8  wake_seen_up;   /* the wake in progress was seen going up from standby */
   guint8  pad6;
   float   wake_lux;       /* the light's step up with it (0: none) */
+  /* A small device always on (a set-top box) restarting by itself: its
+   * step down to standby (0: none watched), the step held back as one
+   * (0: none), its size. */
+  gint64  restart_down_ts;
+  gint64  restart_held_ts;
+  float   restart_magnitude;
+  guint8  pad7[4];
 } AnbuActivityLearned;
 
 typedef struct
