@@ -1790,28 +1790,42 @@ cycle_draws (const AnbuActivityLearned *learned)
          && !(learned->cycle_flags & ANBU_ACTIVITY_CYCLE_LEVEL_UNSURE);
 }
 
-/* The step up held back as a wake was a person's: counted with its own
- * time, before the events of this reading (from index `first`). */
+/* A step held back (a wake's up, a restart's down) was a person's:
+ * counted with its own time, before the events of this reading (from index
+ * `first`), and no longer held. */
+static void
+release_held_step (AnbuActivityLearned *learned,
+                   gint64              *held_ts,
+                   AnbuActivityKind     kind,
+                   double               magnitude,
+                   AnbuActivityEvent   *events_out,
+                   guint               *n,
+                   guint                first)
+{
+  memmove (&events_out[first + 1], &events_out[first], (*n - first) * sizeof *events_out);
+  events_out[first].ts = *held_ts;
+  events_out[first].kind = kind;
+  events_out[first].magnitude = magnitude;
+  (*n)++;
+  learned->last_counted = MAX (learned->last_counted, *held_ts);
+  *held_ts = 0;
+}
+
 static void
 wake_release (AnbuActivityLearned *learned,
               AnbuActivityEvent   *events_out,
               guint               *n,
               guint                first)
 {
-  memmove (&events_out[first + 1], &events_out[first], (*n - first) * sizeof *events_out);
-  events_out[first].ts = learned->wake_held_ts;
-  events_out[first].kind = ANBU_ACTIVITY_POWER_ON;
-  events_out[first].magnitude = learned->wake_magnitude;
-  (*n)++;
-  learned->last_counted = MAX (learned->last_counted, learned->wake_held_ts);
-  learned->wake_held_ts = 0;
+  release_held_step (learned, &learned->wake_held_ts, ANBU_ACTIVITY_POWER_ON,
+                     learned->wake_magnitude, events_out, n, first);
 }
 
 /* A small device always on (a set-top box, a router: up to WAKE_MAX_W
  * above standby) that restarts by itself drops to standby and comes back
- * to its level within RESTART_MINUTES, with nothing else counted: neither step
- * is a person's. Its step down is held back meanwhile; a person's (the
- * level not back, or anything else counted) is counted with its own
+ * to its level within RESTART_MINUTES, with nothing else counted: neither
+ * step is a person's. Its step down is held back meanwhile; a person's
+ * (the level not back, or anything else counted) is counted with its own
  * time. A person switches a small thing off and on again within minutes
  * seldom, and not as the only sign of a day. */
 #define RESTART_MINUTES 10
@@ -1822,13 +1836,8 @@ restart_release (AnbuActivityLearned *learned,
                  guint               *n,
                  guint                first)
 {
-  memmove (&events_out[first + 1], &events_out[first], (*n - first) * sizeof *events_out);
-  events_out[first].ts = learned->restart_held_ts;
-  events_out[first].kind = ANBU_ACTIVITY_POWER_OFF;
-  events_out[first].magnitude = learned->restart_magnitude;
-  (*n)++;
-  learned->last_counted = MAX (learned->last_counted, learned->restart_held_ts);
-  learned->restart_held_ts = 0;
+  release_held_step (learned, &learned->restart_held_ts, ANBU_ACTIVITY_POWER_OFF,
+                     learned->restart_magnitude, events_out, n, first);
 }
 
 /* Watches the power for a small device's restart (above), after the steps

@@ -1953,10 +1953,9 @@ test_standby_wakes_beside_fridge_are_not_activity (void)
  * night, off for 1-3 minutes between 03:00 and 05:00. The resident's TV
  * counts every evening as it goes on (a step of 4 times the box's draw;
  * off, down to the box's, it is taken for cooking to keep-warm), and so
- * does the
- * box switched off at the wall for 20 minutes on days 3 and 6; after the
- * onset its restarts are not a person, and the fixed rule fires (8 events
- * after the onset without the rule). */
+ * does the box switched off at the wall for 20 minutes on days 3 and 6;
+ * after the onset its restarts are not a person, and the fixed rule fires
+ * (8 events after the onset without the rule). */
 #define SET_TOP_DAYS      14
 #define SET_TOP_ONSET_DAY 10
 
