@@ -1539,13 +1539,25 @@ classify_power (AnbuActivityLearned      *learned,
       else if (learned->appliance_on && learned->modulated >= AUTO_OFF_SCORE
                && learned->last_counted > 0
                && ts - learned->last_counted >= params->auto_off_hours * 3600.0
-               && ts - learned->last_counted <= AUTO_OFF_MAX_HOURS * 3600.0)
+               && ts - (learned->timer_lit ? MAX (learned->last_counted, learned->cycle_last_on)
+                                           : learned->last_counted)
+                  <= AUTO_OFF_MAX_HOURS * 3600.0)
+        /* Hours count from a timer's lamp lit, too: a TV switched on over
+         * it went unseen, and the last act counted may be the morning's. */
         machine = ANBU_ACTIVITY_MACHINE_AUTO_OFF;
+      else if (learned->timer_lit && learned->last_counted < learned->cycle_last_on
+               && fabs (before - learned->cycle_on_watts)
+                  <= 0.15 * MAX (before, learned->cycle_on_watts))
+        /* The lamp a learned timer lit going off with nothing else counted
+         * since: the timer's, also at a minute its step down was never seen
+         * at (other draws hid it while the resident lived). */
+        timer = TRUE;
       learned->appliance_on = FALSE;
       learned->modulated = FALSE;
     }
   if (machine == ANBU_ACTIVITY_MACHINE_NONE && timer)
     machine = ANBU_ACTIVITY_MACHINE_TIMER;
+  learned->timer_lit = after_on && machine == ANBU_ACTIVITY_MACHINE_TIMER;
   /* Marked a person by the planner: what was learned is theirs. */
   if (mark == ANBU_ACTIVITY_MARK_PERSON
       && (machine == ANBU_ACTIVITY_MACHINE_TIMER || machine == ANBU_ACTIVITY_MACHINE_CYCLE
@@ -1583,6 +1595,22 @@ drop_power_event (AnbuActivityLearned *learned,
   (*n)--;
   learned->last_counted = counted_before;
   *power_event = -1;
+}
+
+/* The power step counted at this reading was a timer's, as its light's
+ * learned minute shows: a step up lit the timer's lamp. */
+static void
+drop_timer_power_event (AnbuActivityLearned *learned,
+                        gint64               ts,
+                        AnbuActivityEvent   *events_out,
+                        guint               *n,
+                        gint                *power_event,
+                        gint64               counted_before)
+{
+  learned->timer_lit = events_out[*power_event].kind == ANBU_ACTIVITY_POWER_ON
+                       && learned->cycle_last_on == ts;
+  drop_power_event (learned, events_out, n, power_event, counted_before);
+  learned->ignored[ANBU_ACTIVITY_MACHINE_TIMER]++;
 }
 
 /* After dark, a light step the size of this home's own lamp (learned from
@@ -2170,6 +2198,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   gboolean power_timer = FALSE, power_up = FALSE;
   gint64 counted_before_power = 0;
   guint first_event = 0;
+  gboolean timer_lit_before = FALSE;
   gboolean cycle_drew;
   /* Whose this reading's power step was (NONE: a person's, or no step). */
   AnbuActivityMachine power_machine = ANBU_ACTIVITY_MACHINE_NONE;
@@ -2292,6 +2321,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
         {
           AnbuActivityStepClass *klass;
 
+          timer_lit_before = learned->timer_lit;
           machine = classify_power (learned, params, detector->mark, reading->ts, day, minute,
                                     detector->previous_watts, watts);
           /* Every step counts towards its size's class, also a machine's
@@ -2381,10 +2411,8 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
            * (its steps on top of the resident's TV went unlearned). */
           if (timer && power_event >= 0 && power_up == up
               && timer_switches_at (learned->timers[1][up ? 0 : 1], params, day, minute, kept))
-            {
-              drop_power_event (learned, events_out, &n, &power_event, counted_before_power);
-              learned->ignored[ANBU_ACTIVITY_MACHINE_TIMER]++;
-            }
+            drop_timer_power_event (learned, reading->ts, events_out, &n, &power_event,
+                                    counted_before_power);
         }
 
       /* A room darker than its lamp alone makes it has no lamp lit (one
@@ -2468,15 +2496,20 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
               gboolean kept = detector->mark == ANBU_ACTIVITY_MARK_MACHINE;
 
               if (machine == ANBU_ACTIVITY_MACHINE_NONE && power_timer
-                  && timer_switches_at (learned->timers[0][up ? 0 : 1], params, day, minute, kept))
+                  && (timer_switches_at (learned->timers[0][up ? 0 : 1], params, day, minute, kept)
+                      || (!up && timer_lit_before)))
                 machine = ANBU_ACTIVITY_MACHINE_TIMER;
               else if (machine == ANBU_ACTIVITY_MACHINE_TIMER && power_event >= 0
                        && timer_switches_at (learned->timers[1][up ? 0 : 1], params, day, minute,
                                              kept))
-                {
-                  drop_power_event (learned, events_out, &n, &power_event, counted_before_power);
-                  learned->ignored[ANBU_ACTIVITY_MACHINE_TIMER]++;
-                }
+                drop_timer_power_event (learned, reading->ts, events_out, &n, &power_event,
+                                        counted_before_power);
+              /* The screen going dark with its TV switching itself off. */
+              if (machine == ANBU_ACTIVITY_MACHINE_NONE && !up
+                  && power_machine == ANBU_ACTIVITY_MACHINE_AUTO_OFF
+                  && magnitude <= (learned->screen_lux > 0
+                                   ? SCREEN_STEP_RATIO * learned->screen_lux : HOLD_MAX_LUX))
+                machine = ANBU_ACTIVITY_MACHINE_AUTO_OFF;
             }
           if (machine != ANBU_ACTIVITY_MACHINE_SUN)
             learned->lamp_on = up;

@@ -31,7 +31,10 @@ G_BEGIN_DECLS
  *   when larger than the daylight seen at that time; once learned, a
  *   step within ±timer_tolerance_minutes of it is the timer's; after a
  *   break in the readings, also at its minute plus the break's length (a
- *   mechanical timer stops while the power is cut);
+ *   mechanical timer stops while the power is cut); the lamp a learned
+ *   timer lit going off by a step of its size, nothing counted since, is
+ *   the timer's too, at a minute its step down was never seen (another
+ *   draw on the strip hid it while the resident lived);
  * - duty cycles (thermostats, compressors, keep-warm): on-steps to a similar
  *   level at regular intervals, and the off-steps between them; while such a
  *   learned machine draws, another appliance on the same strip switched by a
@@ -43,7 +46,9 @@ G_BEGIN_DECLS
  * - auto-off: an appliance that modulated while on (a step between two
  *   levels above standby, or its draw flickering by 8 % between readings
  *   24 times, a TV's picture) switching itself to standby auto_off_hours to
- *   12 hours after the plug's last counted change;
+ *   12 hours after the plug's last counted change (or, when a timer's lamp
+ *   lit since, which the TV went on over unseen, 12 hours after that); the
+ *   screen's light going dark with it is its own;
  * - standby wakes: the power up from standby by a small step (up to 40 W)
  *   and back within 30 minutes, nothing else counted meanwhile (a TV
  *   fetching its updates with the screen dark): such a step up is held
@@ -363,7 +368,9 @@ typedef struct
   guint8  wake_days;
   guint8  wake_night;
   guint8  wake_seen_up;   /* the wake in progress was seen going up from standby */
-  guint8  pad6;
+  guint8  timer_lit;      /* the power's last step up from standby was a learned
+                           * timer's (at cycle_last_on, to cycle_on_watts), nothing
+                           * counted since: in what was this layout's padding */
   float   wake_lux;       /* the light's step up with it (0: none) */
   /* A small device always on (a set-top box) restarting by itself: its
    * step down to standby (0: none watched), the step held back as one

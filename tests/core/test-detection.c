@@ -459,6 +459,83 @@ test_timer_beside_room_lamp_is_not_activity (void)
   check_timer_beside_other (TRUE);
 }
 
+/* A timer lamp (40 W) on a strip with the resident's TV (80 W ± 20 %), who
+ * watches it each morning and in the evening, until the onset on day
+ * STRIP_ONSET_DAY. With `strip_tv_left_on`, the lamp (120 lux) lit 19:00
+ * to 23:00 and the TV switched on over it each evening, its screen lighting
+ * the sensor by 30 lux: on the onset's evening the TV is left on and
+ * switches itself off 4 h 30 min after. Else the lamp, unseen by the sensor,
+ * lit 18:00 to 22:30 while the TV is on from 20:00-20:30 to 23:00-23:30 (its
+ * step down lands on the TV), and the onset at 12:00. */
+#define STRIP_ONSET_DAY 8
+static gboolean strip_tv_left_on;
+
+static gint64
+strip_onset (void)
+{
+  return (STRIP_ONSET_DAY * 24 + (strip_tv_left_on ? 20 : 12)) * 60;
+}
+
+static void
+scene_timer_strip (gint64  m,
+                   double *watts,
+                   double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 morning = 7 * 60 + (gint64) (hash_minute (day, 211) % 30);
+  gint64 tv_on = (strip_tv_left_on ? 19 * 60 + 20 : 20 * 60) + (gint64) (hash_minute (day, 223) % 30);
+  gint64 tv_off = (strip_tv_left_on ? 22 * 60 : 23 * 60) + (gint64) (hash_minute (day, 227) % 30);
+  gboolean lamp = strip_tv_left_on ? minute >= 19 * 60 && minute < 23 * 60
+                                   : minute >= 18 * 60 && minute < 22 * 60 + 30;
+  gboolean tv = (minute >= morning && minute < morning + 45) || (minute >= tv_on && minute < tv_off);
+
+  if (m >= strip_onset ())
+    tv = strip_tv_left_on && day == STRIP_ONSET_DAY && minute >= tv_on && minute < tv_on + 270;
+  *watts = 0.5 + (lamp ? 40.0 : 0.0) + (tv ? 80.0 * (0.8 + 0.4 * (hash_minute (m, 229) % 100) / 100.0) : 0.0);
+  *lux = 0.5 + (lamp ? (strip_tv_left_on ? 120.0 : 10.0) : 0.0)
+         + (tv && strip_tv_left_on ? 30.0 * (0.9 + 0.2 * (hash_minute (m, 233) % 100) / 100.0) : 0.0);
+}
+
+static void
+check_timer_strip (gboolean tv_left_on)
+{
+  g_autoptr(GArray) events = NULL;
+  gint64 onset, end = DAY0 + 14 * 86400;
+
+  strip_tv_left_on = tv_left_on;
+  onset = DAY0 + strip_onset () * MINUTE;
+  events = run_scene (scene_timer_strip, 14, NULL);
+  strip_tv_left_on = FALSE;
+  /* The resident's morning TV counts, on and off, every day. */
+  for (gint64 day = 0; day <= STRIP_ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + (7 * 60 + (gint64) (hash_minute (day, 211) % 30)) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), >=, 1);
+      g_assert_cmpuint (events_between (events, on + 45 * MINUTE, on + 46 * MINUTE), >=, 1);
+    }
+  assert_fixed_rule_fires (events, onset, end);
+}
+
+/* The TV's switching itself off comes more than 12 hours after the morning,
+ * the last act the plug counted, and 4 h 30 min after its own step up, which
+ * landed on the lamp: the hours count from the lamp's step up from standby.
+ * Its screen going dark with it is its own too. */
+static void
+test_tv_auto_off_over_timer_lamp_is_not_activity (void)
+{
+  check_timer_strip (TRUE);
+}
+
+/* The lamp's step down is first seen after the onset, when no TV hides it:
+ * its timer lit the lamp, nothing counted since, and a step of the lamp's
+ * size is the timer putting it out, not a person at a new time. */
+static void
+test_timer_lamp_off_first_seen_is_not_activity (void)
+{
+  check_timer_strip (FALSE);
+}
+
 static void
 test_timer_beside_tv_and_lamp_is_not_activity (void)
 {
@@ -3559,6 +3636,10 @@ main (int    argc,
                    test_timer_beside_tv_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-beside-room-lamp-is-not-activity",
                    test_timer_beside_room_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/tv-auto-off-over-timer-lamp-is-not-activity",
+                   test_tv_auto_off_over_timer_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/timer-lamp-off-first-seen-is-not-activity",
+                   test_timer_lamp_off_first_seen_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-under-room-lamp-is-not-activity",
                    test_timer_under_room_lamp_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-beside-tv-and-lamp-is-not-activity",
