@@ -35,6 +35,14 @@ G_BEGIN_DECLS
  *   timer lit going off by a step of its size, nothing counted since, is
  *   the timer's too, at a minute its step down was never seen (another
  *   draw on the strip hid it while the resident lived);
+ * - timers of random minutes (a "holiday" setting that imitates a person):
+ *   a flat lamp's run on the power channel, from standby after noon for 1
+ *   to 20 hours, one a day on 14 days in a row with none missed, lit within
+ *   70 minutes and put out within 70 minutes however the days fell, each
+ *   end spread over 20 minutes or more (a person who keeps their hours
+ *   within minutes is a person): from then on its steps at its level
+ *   within 15 minutes of those windows are the timer's, until a week
+ *   without one;
  * - duty cycles (thermostats, compressors, keep-warm): on-steps to a similar
  *   level at regular intervals, and the off-steps between them; while such a
  *   learned machine draws, another appliance on the same strip switched by a
@@ -370,7 +378,8 @@ typedef struct
   guint8  wake_seen_up;   /* the wake in progress was seen going up from standby */
   guint8  timer_lit;      /* the power's last step up from standby was a learned
                            * timer's (at cycle_last_on, to cycle_on_watts), nothing
-                           * counted since: in what was this layout's padding */
+                           * counted since (1; 2: a timer of random minutes'): in
+                           * what was this layout's padding */
   float   wake_lux;       /* the light's step up with it (0: none) */
   /* A small device always on (a set-top box) restarting by itself: its
    * step down to standby (0: none watched), the step held back as one
@@ -379,6 +388,22 @@ typedef struct
   gint64  restart_held_ts;
   float   restart_magnitude;
   guint8  pad7[4];
+
+  /* A lamp on a timer that switches at a random minute of its window each
+   * day (a "holiday" setting that imitates a person): its flat runs of one
+   * level, from standby for 2 to 20 hours, one a day: the level, the
+   * earliest and latest minutes of the local day it went on, and off
+   * (after the midnight before its on: over 1440 past midnight), the days
+   * in a row (saturates), the local day of the last. Appended in
+   * LEARNED_VERSION 8, so that version 7 is a prefix of this layout. */
+  float   loose_watts;
+  gint16  loose_on_first;
+  gint16  loose_on_last;
+  gint16  loose_off_first;
+  gint16  loose_off_last;
+  gint32  loose_day;
+  guint8  loose_days;
+  guint8  pad8[3];
 } AnbuActivityLearned;
 
 typedef struct
@@ -446,6 +471,8 @@ gboolean anbu_activity_detector_from_blob  (AnbuActivityDetector     *detector,
  *  "cycle": {"period_minutes": P, "watts": W} (when one is running),
  *  "restless": [{"channel": "power"|"light", "step": W or lux, "steps_per_day": n}],
  *  "standby_wake": {"watts": W} (when wakes are learned),
+ *  "random_timer": {"on_first_minute": M, "on_last_minute": M, "off_first_minute": M,
+ *  "off_last_minute": M, "watts": W} (when one is learned),
  *  "standby_watts": W, "ignored": {"timer": n, "cycle": n, "modulation": n,
  *  "auto_off": n, "sun": n, "restless": n}} */
 JsonObject *anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,

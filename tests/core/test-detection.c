@@ -664,6 +664,27 @@ test_timer_after_midnight_is_not_activity (void)
   assert_fixed_rule_fires (events, onset, end);
 }
 
+/* What the detector learned, as the planner reads it in Korean. */
+static char *
+describe_in_korean (const AnbuActivityDetector *detector,
+                    const AnbuActivityParams   *params)
+{
+  char *korean;
+  g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
+
+  g_setenv ("LANGUAGE", "ko", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  korean = anbu_activity_detector_describe (detector, params);
+  if (saved != NULL)
+    g_setenv ("LANGUAGE", saved, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "");
+  return korean;
+}
+
 static void
 test_timer_lamp_person_still_counts (void)
 {
@@ -671,6 +692,7 @@ test_timer_lamp_person_still_counts (void)
   AnbuActivityDetector detector;
   AnbuActivityParams params;
   g_autofree char *description = NULL;
+  g_autofree char *korean = NULL;
 
   timer_person_extra = TRUE;
   events = run_scene (scene_timer_lamp, 10, &detector);
@@ -688,22 +710,94 @@ test_timer_lamp_person_still_counts (void)
   g_assert_nonnull (strstr (description, "Light every day 19:00 on·23:00 off"));
 
   /* The planner reads it in Korean. */
-  {
-    g_autofree char *korean = NULL;
-    g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
+  korean = describe_in_korean (&detector, &params);
+  g_assert_nonnull (strstr (korean, "매일 19:00 켜짐·23:00 꺼짐: 타이머로 판단, 활동에서 제외"));
+}
 
-    g_setenv ("LANGUAGE", "ko", TRUE);
-    setlocale (LC_ALL, "");
-    bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
-    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-    korean = anbu_activity_detector_describe (&detector, &params);
-    g_assert_nonnull (strstr (korean, "매일 19:00 켜짐·23:00 꺼짐: 타이머로 판단, 활동에서 제외"));
-    if (saved != NULL)
-      g_setenv ("LANGUAGE", saved, TRUE);
-    else
-      g_unsetenv ("LANGUAGE");
-    setlocale (LC_ALL, "");
-  }
+/* A lamp (25 W, 150 lux) on a timer set to a random minute each day (a
+ * "holiday" setting that imitates a person): on within 30 min of 19:00,
+ * off within 30 min of 23:00. Until the onset on day RANDOM_TIMER_ONSET_DAY
+ * at 12:00 the resident also switches it on for a while each morning, and
+ * on day 12 at 15:00 for 20 minutes. With `random_timer_person` the evening
+ * lamp is the resident's own habit at the same loose hours, living on, but
+ * not on one day in six (out, or to bed early). */
+#define RANDOM_TIMER_ONSET_DAY 14
+static gboolean random_timer_person;
+
+static void
+scene_random_timer (gint64  m,
+                    double *watts,
+                    double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 on = 19 * 60 - 30 + (gint64) (hash_minute (day, 241) % 61);
+  gint64 off = 23 * 60 - 30 + (gint64) (hash_minute (day, 251) % 61);
+  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60);
+  gboolean alive = random_timer_person || m < (RANDOM_TIMER_ONSET_DAY * 24 + 12) * 60;
+  gboolean lit = minute >= on && minute < off && !(random_timer_person && day % 6 == 5);
+
+  if (alive && minute >= wake && minute < wake + 40)
+    lit = TRUE;
+  if (alive && day == 12 && minute >= 15 * 60 && minute < 15 * 60 + 20)
+    lit = TRUE;
+  *watts = lit ? 25.0 : 0.4;
+  *lux = (lit ? 150.0 : 0.0) + 0.5;
+}
+
+static void
+test_random_timer_lamp_is_not_activity (void)
+{
+  g_autoptr(GArray) events = NULL;
+  AnbuActivityDetector detector;
+  AnbuActivityParams params;
+  g_autofree char *description = NULL;
+  g_autofree char *korean = NULL;
+  g_autoptr(JsonObject) described = NULL;
+  JsonObject *random_timer;
+  gint64 onset = DAY0 + (RANDOM_TIMER_ONSET_DAY * 24 + 12) * HOUR;
+  gint64 day12 = DAY0 + 12 * 86400;
+
+  random_timer_person = FALSE;
+  events = run_scene (scene_random_timer, 20, &detector);
+  assert_fixed_rule_fires (events, onset, DAY0 + 20 * 86400);
+  /* The resident's own switching still counts, power and light, on and off:
+   * the mornings, and the lamp at a new time on day 12. */
+  g_assert_cmpuint (events_between (events, day12 + 6 * HOUR, day12 + 8 * HOUR), ==, 4);
+  g_assert_cmpuint (events_between (events, day12 + 15 * HOUR, day12 + 16 * HOUR), ==, 4);
+  /* The planner reads what was learned. */
+  anbu_activity_params_init_default (&params);
+  description = anbu_activity_detector_describe (&detector, &params);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, "(a random minute each day): judged a timer"));
+  g_assert_nonnull (strstr (description, "Every day on at 18:3"));
+  korean = describe_in_korean (&detector, &params);
+  g_assert_nonnull (strstr (korean, "(날마다 임의의 시각): 타이머로 판단, 활동에서 제외"));
+  described = anbu_activity_detector_describe_json (&detector, &params);
+  random_timer = json_object_get_object_member (described, "random_timer");
+  g_assert_nonnull (random_timer);
+  g_assert_cmpint (json_object_get_int_member (random_timer, "on_first_minute"), >=, 18 * 60 + 30);
+  g_assert_cmpint (json_object_get_int_member (random_timer, "on_last_minute"), <=, 19 * 60 + 30);
+  g_assert_cmpfloat (json_object_get_double_member (random_timer, "watts"), ==, 25.0);
+}
+
+/* The same loose hours, the resident's own lamp: missed on one evening in
+ * six, it is never taken for a timer, and each evening counts. */
+static void
+test_loose_evening_lamp_is_a_person (void)
+{
+  g_autoptr(GArray) events = NULL;
+
+  random_timer_person = TRUE;
+  events = run_scene (scene_random_timer, 24, NULL);
+  random_timer_person = FALSE;
+  for (gint64 day = 18; day < 24; day++)
+    {
+      gint64 midnight = DAY0 + day * 86400;
+
+      if (day % 6 != 5)
+        g_assert_cmpuint (events_between (events, midnight + 18 * HOUR + 30 * MINUTE,
+                                          midnight + 19 * HOUR + 31 * MINUTE), ==, 2);
+    }
 }
 
 /* The planner marked the timer lamp "a person": its evenings are the
@@ -2965,6 +3059,25 @@ static const char detector_v6_base64[] =
   "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
   "AAAAAAAAAAAAAAAAAAAGAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
+/* The same lamp six days, stored by LEARNED_VERSION 7 (session 20's code
+ * before the timer of random minutes, x86-64). */
+static const char detector_v7_base64[] =
+  "AQAAAAAAAAC0PO9qAAAAAJqZmZmZmek/MzMzMzMz0z+ILAYAHFEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAADoNQYAHFEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACg9u5qAAAAAAAAdEIAAAAAAAAABwAAAADNzEw/AAAAAJqZmT6amZk+"
+  "HFEAAAAAAABgOutqAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAcUQAA"
+  "HFEAAKcBGATNzHBCV80DAAAAAAAAAQABAAAAAAD//////wD/AP////8AAAAhABAdyEDIAQAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAGAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
 static void
 timer_lamp_day (AnbuActivityDetector *detector,
                 gint64                day,
@@ -3077,6 +3190,23 @@ test_learned_state_survives_v6 (void)
   g_assert_cmpint (upgraded.learned.wake_up_ts, ==, 0);
   g_assert_cmpint (upgraded.learned.wake_held_ts, ==, 0);
   g_assert_cmpuint (upgraded.learned.wake_days, ==, 0);
+}
+
+/* Version 7 is the layout of version 8 without the timer of random
+ * minutes at its end: none is learned. */
+static void
+test_learned_state_survives_v7 (void)
+{
+  AnbuActivityDetector upgraded;
+  AnbuActivityParams params;
+  g_autoptr(JsonObject) described = NULL;
+
+  if (!assert_prefix_layout_upgrades (detector_v7_base64, 7, &upgraded))
+    return;
+  g_assert_cmpuint (upgraded.learned.loose_days, ==, 0);
+  anbu_activity_params_init_default (&params);
+  described = anbu_activity_detector_describe_json (&upgraded, &params);
+  g_assert_false (json_object_has_member (described, "random_timer"));
 }
 
 /* ---- fixed rule, offline, absences ---- */
@@ -3648,6 +3778,10 @@ main (int    argc,
                    test_timer_after_midnight_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-lamp-person-still-counts",
                    test_timer_lamp_person_still_counts);
+  g_test_add_func ("/anbu/activity/random-timer-lamp-is-not-activity",
+                   test_random_timer_lamp_is_not_activity);
+  g_test_add_func ("/anbu/activity/loose-evening-lamp-is-a-person",
+                   test_loose_evening_lamp_is_a_person);
   g_test_add_func ("/anbu/activity/mark-person-counts-learned-timer",
                    test_mark_person_counts_learned_timer);
   g_test_add_func ("/anbu/activity/mark-machine-keeps-timer", test_mark_machine_keeps_timer);
@@ -3721,6 +3855,7 @@ main (int    argc,
                    test_screen_never_seen_is_not_activity);
   g_test_add_func ("/anbu/activity/learned-state-survives-v5", test_learned_state_survives_v5);
   g_test_add_func ("/anbu/activity/learned-state-survives-v6", test_learned_state_survives_v6);
+  g_test_add_func ("/anbu/activity/learned-state-survives-v7", test_learned_state_survives_v7);
   g_test_add_func ("/anbu/activity/learned-state-survives-upgrade",
                    test_learned_state_survives_upgrade);
   g_test_add_func ("/anbu/activity/lamp-lit-at-dusk-is-a-person", test_lamp_lit_at_dusk_is_a_person);
