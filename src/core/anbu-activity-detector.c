@@ -1691,11 +1691,13 @@ classify_power (AnbuActivityLearned      *learned,
          * it went unseen, and the last act counted may be the morning's. */
         machine = ANBU_ACTIVITY_MACHINE_AUTO_OFF;
       else if (learned->timer_lit && learned->last_counted < learned->cycle_last_on
+               && learned->modulated == 0
                && fabs (before - learned->cycle_on_watts)
                   <= 0.15 * MAX (before, learned->cycle_on_watts))
-        /* The lamp a learned timer lit going off with nothing else counted
-         * since: the timer's, also at a minute its step down was never seen
-         * at (other draws hid it while the resident lived). */
+        /* The lamp a learned timer lit going off, its draw flat (a lamp's)
+         * and nothing else counted since: the timer's, also at a minute its
+         * step down was never seen at (other draws hid it while the
+         * resident lived). */
         timer = TRUE;
       learned->appliance_on = FALSE;
       learned->modulated = FALSE;
