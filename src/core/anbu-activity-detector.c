@@ -12,6 +12,9 @@
 
 /* Layout of AnbuActivityLearned: a stored blob of another one starts afresh. */
 #define LEARNED_VERSION 8
+/* The first byte of a packed detector; a whole one begins with
+ * has_previous, 0 or 1. */
+#define BLOB_PACKED_MAGIC 0xA5
 /* The step class's layout, stored within it (its padding became
  * run_flags and anchor_gap without a new version). */
 G_STATIC_ASSERT (sizeof (AnbuActivityStepClass) == 48);
@@ -2617,6 +2620,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
               goto light_done;
             }
 
+
           if (machine == ANBU_ACTIVITY_MACHINE_NONE || machine == ANBU_ACTIVITY_MACHINE_TIMER)
             {
               gboolean restless = step_class_observe (learned, params, 1, reading->ts, day,
@@ -2736,9 +2740,64 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
 GBytes *
 anbu_activity_detector_to_blob (const AnbuActivityDetector *detector)
 {
+  const guint8 *bytes = (const guint8 *) detector;
+  GByteArray *packed;
+
   g_return_val_if_fail (detector != NULL, NULL);
 
-  return g_bytes_new (detector, sizeof *detector);
+  /* Most of the layout is zeros (timer slots, step classes, what was
+   * never learned): runs of them go as a zero and their length. Stored
+   * whole, the detector of about 1000 bytes no longer fit on SQLite's
+   * page beside its key and spilled onto a page of its own (telemetry
+   * ingest 25 % slower per reading). */
+  packed = g_byte_array_sized_new (sizeof *detector / 2);
+  g_byte_array_append (packed, (const guint8[]) { BLOB_PACKED_MAGIC }, 1);
+  for (gsize i = 0; i < sizeof *detector;)
+    {
+      guint8 run = 0;
+
+      if (bytes[i] != 0)
+        {
+          g_byte_array_append (packed, &bytes[i++], 1);
+          continue;
+        }
+      while (i < sizeof *detector && bytes[i] == 0 && run < G_MAXUINT8)
+        {
+          i++;
+          run++;
+        }
+      g_byte_array_append (packed, (const guint8[]) { 0, run }, 2);
+    }
+  return g_byte_array_free_to_bytes (packed);
+}
+
+/* Unpacks what anbu_activity_detector_to_blob packed into `out` (of
+ * `capacity` bytes); FALSE for bytes that do not unpack into it. */
+static gboolean
+blob_unpack (const guint8 *data,
+             gsize         size,
+             guint8       *out,
+             gsize         capacity,
+             gsize        *unpacked)
+{
+  gsize n = 0;
+
+  for (gsize i = 1; i < size; i++)
+    {
+      if (data[i] != 0)
+        {
+          if (n == capacity)
+            return FALSE;
+          out[n++] = data[i];
+          continue;
+        }
+      if (i + 1 == size || data[i + 1] == 0 || data[i + 1] > capacity - n)
+        return FALSE;
+      memset (out + n, 0, data[i + 1]);
+      n += data[++i];
+    }
+  *unpacked = n;
+  return TRUE;
 }
 
 /* The layout before LEARNED_VERSION 5 (session 11's): the same up to the
@@ -2823,9 +2882,16 @@ anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
                                   gsize                 size)
 {
   AnbuActivityDetector stored;
+  guint8 unpacked[sizeof stored];
 
   g_return_val_if_fail (detector != NULL, FALSE);
 
+  if (data != NULL && size > 0 && *(const guint8 *) data == BLOB_PACKED_MAGIC)
+    {
+      if (!blob_unpack (data, size, unpacked, sizeof unpacked, &size))
+        return FALSE;
+      data = unpacked;
+    }
   if (data != NULL && size == BLOB_V4_SIZE && size != sizeof stored)
     {
       memset (&stored, 0, sizeof stored);

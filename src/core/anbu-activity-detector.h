@@ -459,8 +459,10 @@ void     anbu_activity_detector_drop_held  (AnbuActivityDetector     *detector);
 gboolean anbu_activity_detector_take_pending (AnbuActivityDetector   *detector,
                                               AnbuActivityEvent      *event);
 
-/* The whole detector as bytes (host byte order, for the plug's own storage)
- * and back; FALSE for bytes of another layout (then start afresh). */
+/* The whole detector as bytes (host byte order, its runs of zeros packed,
+ * for the plug's own storage) and back, also from the unpacked bytes of
+ * this and earlier layouts; FALSE for bytes of another layout (then start
+ * afresh). */
 GBytes  *anbu_activity_detector_to_blob    (const AnbuActivityDetector *detector);
 gboolean anbu_activity_detector_from_blob  (AnbuActivityDetector     *detector,
                                             gconstpointer             data,

@@ -576,7 +576,10 @@ pg_store_live (AnbuTelemetryStore          *store,
       anbu_pg_values_array_add_int64 (columns[9], row->offline_from);
       if (row->detector != NULL)
         {
-          g_autofree char *bytes = anbu_pg_values_from_bytes (row->detector, sizeof *row->detector);
+          g_autoptr(GBytes) packed = anbu_activity_detector_to_blob (row->detector);
+          gsize size;
+          gconstpointer data = g_bytes_get_data (packed, &size);
+          g_autofree char *bytes = anbu_pg_values_from_bytes (data, size);
 
           anbu_pg_values_array_add_text (detector_serials, row->serial);
           anbu_pg_values_array_add_text (detectors, bytes);

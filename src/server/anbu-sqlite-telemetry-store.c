@@ -381,9 +381,13 @@ sqlite_store_live (AnbuTelemetryStore          *store,
         return FALSE;
       if (row->detector != NULL)
         {
+          g_autoptr(GBytes) packed = anbu_activity_detector_to_blob (row->detector);
+          gsize size;
+          gconstpointer bytes = g_bytes_get_data (packed, &size);
+
           stmt = detector_put;
           sqlite3_bind_text (stmt, 1, row->serial, -1, SQLITE_STATIC);
-          sqlite3_bind_blob (stmt, 2, row->detector, sizeof *row->detector, SQLITE_STATIC);
+          sqlite3_bind_blob (stmt, 2, bytes, (int) size, SQLITE_STATIC);
           if (!step_done (stmt, error, "Cannot store the plug's learned detector"))
             return FALSE;
         }

@@ -105,9 +105,10 @@ const char anbu_telemetry_schema_offline_sql[] =
   "ALTER TABLE plug_live ADD COLUMN offline_from INTEGER NOT NULL DEFAULT 0;";
 
 const char anbu_telemetry_schema_detector_sql[] =
-  /* The learned detector (432 bytes) apart from the live fields: those are
-   * rewritten for every plug on every batch, the detector only every
-   * quarter hour or on an event, so a batch writes a quarter of the pages. */
+  /* The learned detector (about 1000 bytes, stored packed: a few hundred)
+   * apart from the live fields: those are rewritten for every plug on every
+   * batch, the detector only every quarter hour or on an event, so a batch
+   * writes a quarter of the pages. */
   "CREATE TABLE plug_detector ("
   "  serial TEXT PRIMARY KEY,"
   "  detector BLOB NOT NULL) WITHOUT ROWID;"
