@@ -2350,6 +2350,7 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
   gint64 counted_before_power = 0;
   guint first_event = 0;
   gboolean timer_lit_before = FALSE;
+  gboolean light_stepped = FALSE;
   gboolean cycle_drew;
   /* Whose this reading's power step was (NONE: a person's, or no step). */
   AnbuActivityMachine power_machine = ANBU_ACTIVITY_MACHINE_NONE;
@@ -2620,6 +2621,19 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
               goto light_done;
             }
 
+          /* A TV the sensor sees but the plug does not power, switching
+           * itself off: its screen flickered with the picture, and goes
+           * dark hours after the last act counted, as auto-off above. */
+          if (machine == ANBU_ACTIVITY_MACHINE_NONE && !up && !daylight
+              && detector->mark != ANBU_ACTIVITY_MARK_PERSON
+              && learned->light_flicker >= AUTO_OFF_SCORE
+              && magnitude <= (learned->screen_lux > 0 ? SCREEN_STEP_RATIO * learned->screen_lux
+                                                       : HOLD_MAX_LUX)
+              && learned->last_counted > 0
+              && reading->ts - learned->last_counted >= params->auto_off_hours * 3600.0
+              && reading->ts - learned->last_counted <= AUTO_OFF_MAX_HOURS * 3600.0)
+            machine = ANBU_ACTIVITY_MACHINE_AUTO_OFF;
+          light_stepped = TRUE;
 
           if (machine == ANBU_ACTIVITY_MACHINE_NONE || machine == ANBU_ACTIVITY_MACHINE_TIMER)
             {
@@ -2701,6 +2715,13 @@ anbu_activity_detector_feed (AnbuActivityDetector     *detector,
           hold_judge (learned, day, fabs (lux - detector->previous_lux));
         }
     light_done:
+      if (light_stepped)
+        learned->light_flicker = 0;
+      else if (fabs (lux - detector->previous_lux)
+                 >= MAX (1.0, AUTO_OFF_FLICKER * MAX (lux, detector->previous_lux))
+               && MIN (lux, detector->previous_lux) > night_lux (learned) + params->light_floor_lux
+               && !in_daylight (learned, params, day, minute))
+        learned->light_flicker = (guint8) MIN (learned->light_flicker + 1, 255);
       /* A darkening by daylight too small a factor for a lamp's switch (a
        * cloud cutting the light to a quarter) is watched as the sun's dip
        * too: the light coming back as the cloud passes, from the lower

@@ -56,7 +56,9 @@ G_BEGIN_DECLS
  *   24 times, a TV's picture) switching itself to standby auto_off_hours to
  *   12 hours after the plug's last counted change (or, when a timer's lamp
  *   lit since, which the TV went on over unseen, 12 hours after that); the
- *   screen's light going dark with it is its own;
+ *   screen's light going dark with it is its own; so is a screen's light
+ *   alone (a TV not on the plug) going dark in those hours after flickering
+ *   24 times in the dark;
  * - standby wakes: the power up from standby by a small step (up to 40 W)
  *   and back within 30 minutes, nothing else counted meanwhile (a TV
  *   fetching its updates with the screen dark): such a step up is held
@@ -403,7 +405,10 @@ typedef struct
   gint16  loose_off_last;
   gint32  loose_day;
   guint8  loose_days;
-  guint8  pad8[3];
+  /* The light's changes of 8 % or more between readings in the dark since
+   * its last step (saturates): a screen's picture; a lamp's light holds. */
+  guint8  light_flicker;
+  guint8  pad8[2];
 } AnbuActivityLearned;
 
 typedef struct

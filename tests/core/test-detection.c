@@ -2851,6 +2851,47 @@ test_tv_auto_off_is_not_activity (void)
   check_tv_auto_off (240, &tv_steady_picture);
 }
 
+/* The plug on the microwave (1000 W for 3 minutes at 12:00 and 18:00);
+ * the TV, not on the plug, lights the dark room by 30 lux (±20 % with the
+ * picture) from 19:00-19:30 until the resident switches it off 2-2.5 h
+ * later, every evening. On day ONSET_DAY the resident collapses at 19:40,
+ * the TV on; it switches itself off 4 hours after it went on. */
+static void
+scene_screen_off_plug (gint64  m,
+                       double *watts,
+                       double *lux)
+{
+  gint64 day = m / 1440, minute = m % 1440;
+  gint64 tv_on = 19 * 60 + (gint64) (hash_minute (day, 257) % 30);
+  gint64 tv_off = day == ONSET_DAY ? tv_on + 240
+                  : tv_on + 120 + (gint64) (hash_minute (day, 263) % 30);
+  gboolean alive = m < ONSET_DAY * 1440 + 19 * 60 + 40;
+
+  *watts = 1.0;
+  if (alive && (minute == 12 * 60 || minute == 18 * 60 || minute == 12 * 60 + 1
+                || minute == 18 * 60 + 1 || minute == 12 * 60 + 2 || minute == 18 * 60 + 2))
+    *watts = 1000.0;
+  *lux = 0.5;
+  if (day <= ONSET_DAY && minute >= tv_on && minute < tv_off)
+    *lux += 30.0 * (0.8 + 0.4 * (hash_minute (m, 269) % 100) / 100.0);
+}
+
+static void
+test_screen_off_plug_auto_off_is_not_activity (void)
+{
+  g_autoptr(GArray) events = run_scene (scene_screen_off_plug, ONSET_DAY + 3, NULL);
+  gint64 onset = DAY0 + ONSET_DAY * 86400 + 19 * HOUR + 40 * MINUTE;
+
+  /* Each evening the resident's screen lit the dark room: it counted. */
+  for (gint64 day = 0; day <= ONSET_DAY; day++)
+    {
+      gint64 on = DAY0 + day * 86400 + (19 * 60 + (gint64) (hash_minute (day, 257) % 30)) * MINUTE;
+
+      g_assert_cmpuint (events_between (events, on, on + MINUTE), ==, 1);
+    }
+  assert_fixed_rule_fires (events, onset, DAY0 + (ONSET_DAY + 3) * 86400);
+}
+
 /* The resident's TV on from the morning till bedtime, its draw flickering
  * with the picture, and nothing else: switched off 14-15 hours after the
  * last change the plug saw, it is the resident's evening, not the TV's own
@@ -3840,6 +3881,8 @@ main (int    argc,
   g_test_add_func ("/anbu/activity/rice-cooker-keep-warm-is-not-activity",
                    test_rice_cooker_keep_warm_is_not_activity);
   g_test_add_func ("/anbu/activity/tv-auto-off-is-not-activity", test_tv_auto_off_is_not_activity);
+  g_test_add_func ("/anbu/activity/screen-off-plug-auto-off-is-not-activity",
+                   test_screen_off_plug_auto_off_is_not_activity);
   g_test_add_func ("/anbu/activity/direct-sun-is-not-activity", test_direct_sun_is_not_activity);
   g_test_add_func ("/anbu/activity/timer-shifted-by-power-cut", test_timer_shifted_by_power_cut);
   g_test_add_func ("/anbu/activity/shifted-timer-with-play-is-not-activity",
