@@ -548,12 +548,21 @@ clock_difference (double a,
 #define LOOSE_TIMER_FIRST_MINUTE (12 * 60)
 #define LOOSE_TIMER_MAX_MINUTES (20 * 60)
 
+/* Whether `value` lies within `share` of the larger of it and `known`. */
+static gboolean
+is_alike (double known,
+          double value,
+          double share)
+{
+  return known > 0 && fabs (value - known) <= share * MAX (known, value);
+}
+
 /* A lamp's level from one day to the next (a lamp's draw holds). */
 static gboolean
 loose_level_alike (double known,
                    double level)
 {
-  return known > 0 && fabs (level - known) <= 0.15 * MAX (known, level);
+  return is_alike (known, level, 0.15);
 }
 
 static gboolean
@@ -752,7 +761,7 @@ static gboolean
 is_same_size (double known,
               double magnitude)
 {
-  return known > 0 && fabs (magnitude - known) <= 0.3 * MAX (known, magnitude);
+  return is_alike (known, magnitude, 0.3);
 }
 
 static gboolean

@@ -307,6 +307,25 @@ hash_minute (gint64 m,
   return x ^ (x >> 29);
 }
 
+/* The minute the resident lights their lamp on `day`'s morning (salt: whose
+ * morning), between 06:30 and 07:30; lit for 40 minutes. */
+static gint64
+morning_lamp_minute (gint64 day,
+                     guint  salt)
+{
+  return 6 * 60 + 30 + (gint64) (hash_minute (day, salt) % 60);
+}
+
+static gboolean
+morning_lamp_lit (gint64 day,
+                  gint64 minute,
+                  guint  salt)
+{
+  gint64 wake = morning_lamp_minute (day, salt);
+
+  return minute >= wake && minute < wake + 40;
+}
+
 /* A lamp (10 W, 150 lux) on a mechanical timer: on 19:00, off 23:00. Until
  * day 5 08:00 the resident also switches it on for a while each morning, at
  * a time that varies by an hour; from then on nothing but the timer. */
@@ -319,10 +338,9 @@ scene_timer_lamp (gint64  m,
                   double *lux)
 {
   gint64 day = m / 1440, minute = m % 1440;
-  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60);
   gboolean on = minute >= 19 * 60 && minute < 23 * 60;
 
-  if ((day < ONSET_DAY || timer_person_extra) && minute >= wake && minute < wake + 40)
+  if ((day < ONSET_DAY || timer_person_extra) && morning_lamp_lit (day, minute, 1))
     on = TRUE;
   if (timer_person_extra && day == 8 && minute >= 16 * 60 && minute < 16 * 60 + 20)
     on = TRUE;
@@ -363,11 +381,10 @@ scene_loose_timer_lamp (gint64  m,
                         double *lux)
 {
   gint64 day = m / 1440, minute = m % 1440;
-  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60);
   gboolean on = minute >= loose_timer_minute (day, 19 * 60, 37)
                 && minute < loose_timer_minute (day, 23 * 60, 41);
 
-  if (day < LOOSE_TIMER_ONSET_DAY && minute >= wake && minute < wake + 40)
+  if (day < LOOSE_TIMER_ONSET_DAY && morning_lamp_lit (day, minute, 1))
     on = TRUE;
   *watts = on ? 10.0 : 0.3;
   *lux = (on ? 150.0 : 0.0) + 0.5;
@@ -379,7 +396,7 @@ test_loose_timer_lamp_is_not_activity (void)
   g_autoptr(GArray) events = run_scene (scene_loose_timer_lamp, 16, NULL);
   gint64 onset = DAY0 + LOOSE_TIMER_ONSET_DAY * 86400 + 8 * HOUR;
   gint64 day = LOOSE_TIMER_ONSET_DAY - 1;
-  gint64 wake = DAY0 + day * 86400 + (6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60)) * MINUTE;
+  gint64 wake = DAY0 + day * 86400 + morning_lamp_minute (day, 1) * MINUTE;
 
   g_assert_cmpuint (events_between (events, onset, DAY0 + 16 * 86400), ==, 0);
   assert_fixed_rule_fires (events, onset, DAY0 + 16 * 86400);
@@ -732,11 +749,10 @@ scene_random_timer (gint64  m,
   gint64 day = m / 1440, minute = m % 1440;
   gint64 on = 19 * 60 - 30 + (gint64) (hash_minute (day, 241) % 61);
   gint64 off = 23 * 60 - 30 + (gint64) (hash_minute (day, 251) % 61);
-  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60);
   gboolean alive = random_timer_person || m < (RANDOM_TIMER_ONSET_DAY * 24 + 12) * 60;
   gboolean lit = minute >= on && minute < off && !(random_timer_person && day % 6 == 5);
 
-  if (alive && minute >= wake && minute < wake + 40)
+  if (alive && morning_lamp_lit (day, minute, 1))
     lit = TRUE;
   if (alive && day == 12 && minute >= 15 * 60 && minute < 15 * 60 + 20)
     lit = TRUE;
@@ -839,10 +855,9 @@ scene_timer_break (gint64  m,
                    double *lux)
 {
   gint64 day = m / 1440, minute = m % 1440;
-  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 1) % 60);
   gboolean on = (day < 5 || day >= TIMER_BACK_DAY) && minute >= 19 * 60 && minute < 23 * 60;
 
-  if (day < TIMER_BACK_DAY && minute >= wake && minute < wake + 40)
+  if (day < TIMER_BACK_DAY && morning_lamp_lit (day, minute, 1))
     on = TRUE;
   *watts = on ? 10.0 : 0.3;
   *lux = (on ? 150.0 : 0.0) + 0.5;
@@ -1622,7 +1637,6 @@ scene_shifted_timer (gint64  m,
                      double *lux)
 {
   gint64 day = m / 1440, minute = m % 1440;
-  gint64 wake = 6 * 60 + 30 + (gint64) (hash_minute (day, 61) % 60);
   /* The timer's own clock: behind by the cut once it is over. */
   gint64 timer_m = m >= CUT_FROM + CUT_MINUTES ? m - CUT_MINUTES : m;
   gint64 play = shifted_timer_play && timer_m / 1440 > ONSET_DAY
@@ -1638,7 +1652,7 @@ scene_shifted_timer (gint64  m,
     }
   *watts = 0.3;
   *lux = 0.5 + (timer ? 120.0 : 0.0);
-  if (((day < ONSET_DAY || shifted_timer_person) && minute >= wake && minute < wake + 40)
+  if (((day < ONSET_DAY || shifted_timer_person) && morning_lamp_lit (day, minute, 61))
       || (shifted_timer_person && day == 8 && minute >= 21 * 60 && minute < 21 * 60 + 20))
     *lux += 100.0;
 }
