@@ -2956,11 +2956,18 @@ anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
     memcpy (&stored, data, sizeof stored);
   if (stored.learned.version != LEARNED_VERSION)
     return FALSE;
-  /* Stored before the slow count became a score kept at most this. */
   for (guint c = 0; c < 2; c++)
     for (guint i = 0; i < ANBU_ACTIVITY_STEP_CLASSES; i++)
-      stored.learned.classes[c][i].slow_runs = MIN (stored.learned.classes[c][i].slow_runs,
-                                                    SLOW_RUNS_KEPT);
+      {
+        AnbuActivityStepClass *klass = &stored.learned.classes[c][i];
+
+        /* Stored before the slow count became a score kept at most this. */
+        klass->slow_runs = MIN (klass->slow_runs, SLOW_RUNS_KEPT);
+        /* A class's bin indexes its counts: one no reading could have set
+         * (bytes the database corrupted) would index past them. */
+        if (klass->bin < ANBU_ACTIVITY_STEP_BINS || klass->bin > G_MAXINT32 / 2)
+          memset (klass, 0, sizeof *klass);
+      }
   *detector = stored;
   return TRUE;
 }

@@ -3066,7 +3066,8 @@ test_learned_state_survives_storage (void)
 /* Stored packed (its runs of zeros as a zero and a length), a detector fits
  * beside its key on one database page; the whole bytes, as the server
  * stored them before, are read as well; bytes that do not unpack into a
- * detector are refused. */
+ * detector are refused, and step classes no reading could have made are
+ * forgotten. */
 static void
 test_learned_state_stored_packed (void)
 {
@@ -3099,6 +3100,28 @@ test_learned_state_stored_packed (void)
   g_assert_false (anbu_activity_detector_from_blob (&restored, bad, size));
   g_assert_false (anbu_activity_detector_from_blob (&restored, overflowing, sizeof overflowing));
   g_assert_false (anbu_activity_detector_from_blob (&restored, (const guint8[]) { 0xA5 }, 1));
+
+  /* A step class's bin no reading could have set indexes nothing: the
+   * class is forgotten, and the detector goes on. */
+  for (guint c = 0; c < ANBU_ACTIVITY_STEP_CLASSES; c++)
+    {
+      detector.learned.classes[0][c].bin = c % 2 == 0 ? -5 : G_MAXINT32 - 3;
+      detector.learned.classes[0][c].restless = 1;
+    }
+  g_assert_true (anbu_activity_detector_from_blob (&restored, &detector, sizeof detector));
+  for (guint c = 0; c < ANBU_ACTIVITY_STEP_CLASSES; c++)
+    g_assert_cmpint (restored.learned.classes[0][c].bin, ==, 0);
+  for (gint64 m = 16 * 1440; m < 17 * 1440; m++)
+    {
+      AnbuReading r = { DAY0 + m * MINUTE, 0.0, 0.0 };
+      AnbuActivityEvent out[ANBU_ACTIVITY_MAX_EVENTS];
+      AnbuActivityParams params;
+
+      anbu_activity_params_init_default (&params);
+      scene_random_timer (m, &r.watts, &r.lux);
+      g_assert_cmpuint (anbu_activity_detector_feed (&restored, &params, &r, out), <=,
+                        ANBU_ACTIVITY_MAX_EVENTS);
+    }
 }
 
 /* A detector stored by the layout before LEARNED_VERSION 5 (session 11's
