@@ -3002,41 +3002,23 @@ last_reading_day (const AnbuActivityDetector *detector,
   return TRUE;
 }
 
-/* For the planner: whether a sun lamp is learned as of the last reading. */
+/* Whether a learned pattern (a sun lamp, standby wakes, a timer of random
+ * minutes) holds on `day`; `kept`: marked a machine by the planner. */
+typedef gboolean (*LearnedCheck) (const AnbuActivityLearned *learned,
+                                  gint32                     day,
+                                  gboolean                   kept);
+
+/* For the planner: whether `check`'s pattern is learned as of the plug's
+ * last reading. */
 static gboolean
-sun_lamp_now (const AnbuActivityDetector *detector,
-              const AnbuActivityParams   *params)
+learned_now (const AnbuActivityDetector *detector,
+             const AnbuActivityParams   *params,
+             LearnedCheck                check)
 {
   gint32 day;
 
   return last_reading_day (detector, params, &day)
-         && sun_lamp_is_established (&detector->learned, day,
-                                     detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
-}
-
-/* For the planner: whether standby wakes are learned as of the last
- * reading. */
-static gboolean
-wakes_now (const AnbuActivityDetector *detector,
-           const AnbuActivityParams   *params)
-{
-  gint32 day;
-
-  return last_reading_day (detector, params, &day)
-         && wake_is_learned (&detector->learned, day,
-                             detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
-}
-
-/* A learned timer of random minutes, as of the plug's last reading. */
-static gboolean
-loose_timer_now (const AnbuActivityDetector *detector,
-                 const AnbuActivityParams   *params)
-{
-  gint32 day;
-
-  return last_reading_day (detector, params, &day)
-         && loose_timer_is_established (&detector->learned, day,
-                                        detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
+         && check (&detector->learned, day, detector->mark == ANBU_ACTIVITY_MARK_MACHINE);
 }
 
 /* "18:40–19:40": minutes after a midnight (over 1440: the next day's). */
@@ -3115,7 +3097,7 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
             json_object_set_boolean_member (restless, "slow", slow);
             json_array_add_object_element (restless_classes, restless);
           }
-      if (sun_lamp_now (detector, params))
+      if (learned_now (detector, params, sun_lamp_is_established))
         {
           JsonObject *lamp = json_object_new ();
 
@@ -3129,7 +3111,7 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
           json_object_set_double_member (lamp, "lux", round (learned->sun_lamp_lux));
           json_object_set_object_member (object, "sun_lamp", lamp);
         }
-      if (loose_timer_now (detector, params))
+      if (learned_now (detector, params, loose_timer_is_established))
         {
           JsonObject *loose = json_object_new ();
 
@@ -3140,7 +3122,7 @@ anbu_activity_detector_describe_json (const AnbuActivityDetector *detector,
           json_object_set_double_member (loose, "watts", round (learned->loose_watts));
           json_object_set_object_member (object, "random_timer", loose);
         }
-      if (wakes_now (detector, params))
+      if (learned_now (detector, params, wake_is_learned))
         {
           JsonObject *wake = json_object_new ();
 
@@ -3224,7 +3206,7 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
                                                  : _("Light every day %s: judged a timer, not counted as activity"),
                                                  times->str));
     }
-  if (loose_timer_now (detector, params))
+  if (learned_now (detector, params, loose_timer_is_established))
     {
       g_autofree char *on = clock_span (learned->loose_on_first, learned->loose_on_last);
       g_autofree char *off = clock_span (learned->loose_off_first, learned->loose_off_last);
@@ -3238,7 +3220,7 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
                                                    "counted as activity"),
                                                on, off));
     }
-  if (sun_lamp_now (detector, params))
+  if (learned_now (detector, params, sun_lamp_is_established))
     {
       /* Its times, where its steps were seen (the room's lamp may hide them
        * every day: it is known by the room it leaves lit). */
@@ -3259,7 +3241,7 @@ anbu_activity_detector_describe (const AnbuActivityDetector *detector,
                                                    "not counted as activity"),
                                                lit, out));
     }
-  if (wakes_now (detector, params))
+  if (learned_now (detector, params, wake_is_learned))
     g_ptr_array_add (lines, g_strdup_printf (person
                                              ? _("Wakes from standby by itself for minutes, "
                                                  "day and night (%.0f W): marked a person's, "
