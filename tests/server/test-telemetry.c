@@ -486,6 +486,50 @@ test_timer_learned_in_record (void)
   ingest_fixture_free (fixture);
 }
 
+/* A lamp on a timer set to a random minute each day (on within 30 minutes
+ * of 19:00, off within 30 of 23:00), the plug's only switching: from its
+ * fourteenth day the plug's detector has learned it, the synced record
+ * says so for the household page, and the silence since is a silence: the
+ * household's risk signal is open by the seventeenth day. */
+static void
+test_random_timer_learned_in_record (void)
+{
+  gint64 day0 = (gint64) 1795100400;
+  const gint64 days = 17;
+  gint64 end = day0 + days * 86400;
+  IngestFixture *fixture = ingest_fixture_new (end, NULL);
+  g_autofree char *household = ingest_add_household (fixture, DONG, FALSE, 24, "PLUG-RANDOM",
+                                                     day0 - 3600);
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  JsonObject *learned;
+  guint inactivity = 0;
+
+  for (gint64 d = 0; d < days; d++)
+    {
+      gint64 midnight = day0 + d * 86400;
+
+      ingest_post_span (fixture, "PLUG-RANDOM", midnight, midnight + 86400 - 60, 60, 0.4, 25.0,
+                        midnight + (19 * 60 - 30 + d * 37 % 61) * 60,
+                        midnight + (23 * 60 - 30 + d * 53 % 61) * 60, NULL);
+    }
+  anbu_test_response_free (ingest_tick (fixture, end));
+  record = pull_plug (fixture, &cursor, "PLUG-RANDOM");
+  g_assert_nonnull (record);
+  g_assert_cmpint (record_time (record, "last_activity_at"), <, day0 + 14 * 86400);
+  learned = json_object_get_object_member (record, "activity_learned");
+  g_assert_true (json_object_has_member (learned, "random_timer"));
+  g_assert_nonnull (strstr (json_object_get_string_member (record, "activity_learned_text"),
+                            "(a random minute each day): judged a timer, not counted as activity"));
+  alerts = ingest_alerts (fixture, NULL, household);
+  for (guint i = 0; i < alerts->len; i++)
+    inactivity += g_strcmp0 (json_object_get_string_member (alerts->pdata[i], "kind"),
+                             "inactivity") == 0;
+  g_assert_cmpuint (inactivity, ==, 1);
+  ingest_fixture_free (fixture);
+}
+
 /* A planner's plug.mark, pushed as the app pushes it (POST /api/v1/mutations
  * with the planner's token). */
 static void
@@ -778,6 +822,8 @@ main (int   argc,
   g_test_add_func ("/anbu/ingest/concurrent-batches", test_concurrent_batches);
   g_test_add_func ("/anbu/ingest/live-fields-synced", test_live_fields_synced);
   g_test_add_func ("/anbu/ingest/timer-learned-in-record", test_timer_learned_in_record);
+  g_test_add_func ("/anbu/ingest/random-timer-learned-in-record",
+                   test_random_timer_learned_in_record);
   g_test_add_func ("/anbu/ingest/mark-person-counts-again", test_mark_person_counts_again);
   g_test_add_func ("/anbu/ingest/mark-keeps-learned", test_mark_keeps_learned);
   g_test_add_func ("/anbu/ingest/mark-machine-stays-excluded", test_mark_machine_stays_excluded);
