@@ -2927,10 +2927,8 @@ anbu_activity_detector_from_blob (AnbuActivityDetector *detector,
       memset (&stored, 0, sizeof stored);
       if (!detector_from_blob_v4 (&stored, data))
         return FALSE;
-      *detector = stored;
-      return TRUE;
     }
-  if (data != NULL && size == BLOB_V5_SIZE)
+  else if (data != NULL && size == BLOB_V5_SIZE)
     {
       /* Version 5 is this layout without the held power step at its end. */
       memset (&stored, 0, sizeof stored);
